@@ -1,0 +1,3 @@
+from attunement.cli import main
+
+main()

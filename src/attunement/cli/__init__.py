@@ -1,0 +1,13 @@
+"""The ``attune`` command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+from attunement.cli import db  # noqa: F401  (registers commands)
+from attunement.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``attune`` console script."""
+    app()

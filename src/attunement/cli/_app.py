@@ -1,0 +1,59 @@
+"""The Typer application and its one error mapping.
+
+Every ``AttunementError`` raised below a command becomes a one-line message on stderr and
+exit code 2; nothing else is caught, so a genuine bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from attunement.errors import AttunementError
+
+__all__ = ["EXIT_USAGE", "AttuneGroup", "app", "fail"]
+
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` to stderr and return the Exit to raise (code 2)."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(EXIT_USAGE)
+
+
+class AttuneGroup(TyperGroup):
+    """A command group that maps Attunement's typed errors to exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AttunementError as error:
+            raise fail(error.message) from None
+
+
+def _typer(help_text: str) -> typer.Typer:
+    return typer.Typer(
+        cls=AttuneGroup,
+        help=help_text,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        rich_markup_mode=None,
+    )
+
+
+app = _typer(
+    "Attunement: evidence-based responsiveness in psychotherapy — assess the patient, "
+    "tailor the relationship and treatment, routinely monitor outcome and alliance."
+)
+
+
+def sub_app(name: str, help_text: str) -> typer.Typer:
+    """Create and mount a command group (e.g. ``attune db``)."""
+    group = _typer(help_text)
+    app.add_typer(group, name=name, help=help_text)
+    return group

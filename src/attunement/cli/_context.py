@@ -1,0 +1,24 @@
+"""The CLI's edge: build Settings once, open the database, migrate."""
+
+from __future__ import annotations
+
+from attunement.settings import Settings, load_settings
+from attunement.store import make_engine, migrate
+from sqlalchemy import Engine
+
+__all__ = ["open_database", "settings_from_cli"]
+
+
+def settings_from_cli(**overrides: object) -> Settings:
+    """Settings from the environment, with flags given on the command line on top."""
+    return load_settings(**overrides)
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
+    """An engine on the configured database, migrated to the newest schema."""
+    if settings.database_url is None:
+        settings.ensure_data_dir()
+    engine = make_engine(settings.effective_database_url)
+    if upgrade:
+        migrate(engine)
+    return engine

@@ -1,0 +1,138 @@
+"""The one configuration object, built at the edge (CLI, app factory) and passed in.
+
+Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``ATTUNE_``:
+
+========================  ==================================================================
+``ATTUNE_DATABASE_URL``   SQLAlchemy URL; default a SQLite file in ``ATTUNE_DATA_DIR``.
+                          PostgreSQL: ``postgresql+psycopg://user:pass@host/db``.
+``ATTUNE_DATA_DIR``       where the SQLite file and generated files live; default the
+                          platform's user data directory (platformdirs).
+``ATTUNE_SECRET_KEY``     signs sessions and tokens. Required in production; a known
+                          default value is refused there.
+``ATTUNE_MODE``           ``production`` (default), ``demo`` or ``dev``.
+========================  ==================================================================
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from attunement.errors import ConfigurationError
+
+__all__ = ["KNOWN_DEFAULT_SECRETS", "Settings", "load_settings"]
+
+Mode = Literal["production", "demo", "dev"]
+
+#: Values seen in templates and tutorials; refused as a secret outside demo/dev mode.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"", "changethis", "change-me", "changeme", "secret", "secret-key", "dev", "demo",
+     "development", "insecure", "attunement", "attunement-demo"}
+)
+
+_SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("attunement", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Validated configuration. Build it with :func:`load_settings` to get clean errors."""
+
+    model_config = SettingsConfigDict(env_prefix="ATTUNE_", extra="ignore", frozen=True)
+
+    database_url: str | None = None
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    secret_key: SecretStr | None = None
+    mode: Mode = "production"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"{value!r} is not a database URL ({exc})") from None
+        if url.drivername not in _SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"driver {url.drivername!r} is not supported; "
+                f"use one of: {', '.join(_SUPPORTED_DRIVERS)}"
+            )
+        if url.drivername.startswith("postgresql") and url.drivername != "postgresql+psycopg":
+            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL actually used: the configured one, or SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'attunement.sqlite3'}"
+
+    def ensure_data_dir(self) -> Path:
+        """Create the data directory and prove it is writable, or raise ConfigurationError."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok", encoding="utf-8")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigurationError(
+                "ATTUNE_DATA_DIR", f"{str(self.data_dir)!r} is not writable ({exc.strerror})"
+            ) from None
+        return self.data_dir
+
+    def signing_key(self) -> str:
+        """The secret for signing; refuses known defaults in production.
+
+        In demo and dev mode a missing secret is replaced by a random one that lives as
+        long as this process (sessions do not survive a restart, which is fine there).
+        """
+        value = self.secret_key.get_secret_value() if self.secret_key else None
+        if self.mode == "production":
+            if value is None:
+                raise ConfigurationError(
+                    "ATTUNE_SECRET_KEY", "is required in production mode (set a random value)"
+                )
+            if value.strip().lower() in KNOWN_DEFAULT_SECRETS or len(value) < 16:
+                raise ConfigurationError(
+                    "ATTUNE_SECRET_KEY",
+                    "is a known default or shorter than 16 characters; "
+                    "refused in production mode",
+                )
+            return value
+        return value or _process_secret()
+
+
+_PROCESS_SECRET: list[str] = []
+
+
+def _process_secret() -> str:
+    if not _PROCESS_SECRET:
+        _PROCESS_SECRET.append(secrets.token_urlsafe(32))
+    return _PROCESS_SECRET[0]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment plus explicit overrides (e.g. CLI flags).
+
+    Raises ConfigurationError naming the ``ATTUNE_*`` setting on any invalid value.
+    """
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"ATTUNE_{field.upper()}", message) from None

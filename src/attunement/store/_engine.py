@@ -1,0 +1,85 @@
+"""Engines and migrations: SQLite (WAL, foreign keys on) by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from attunement.errors import ConfigurationError
+
+__all__ = ["alembic_config", "check_connection", "make_engine", "make_sessionmaker", "migrate"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str, *, setting: str = "ATTUNE_DATABASE_URL") -> Engine:
+    """Create an engine for ``url``; SQLite files get their directory created.
+
+    Raises ConfigurationError (naming ``setting``) when the URL is malformed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(setting, f"{url!r} is not a database URL ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigurationError(
+                    setting, f"cannot create {str(folder)!r} ({exc.strerror})"
+                ) from None
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    except (ArgumentError, ImportError) as exc:
+        raise ConfigurationError(setting, f"cannot use {parsed.drivername!r} ({exc})") from None
+
+
+def check_connection(engine: Engine, *, setting: str = "ATTUNE_DATABASE_URL") -> None:
+    """Connect once, or raise a one-line ConfigurationError without the password."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except (OperationalError, SQLAlchemyError) as exc:
+        reason = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        safe = engine.url.render_as_string(hide_password=True)
+        raise ConfigurationError(setting, f"cannot connect to {safe} ({reason})") from None
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic config pointing at the packaged migrations and this engine."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (idempotent; used by ``attune db upgrade``)."""
+    check_connection(engine)
+    command.upgrade(alembic_config(engine), revision)

@@ -1,0 +1,165 @@
+"""The tables, as typed SQLAlchemy 2.x ORM classes.
+
+Raw answers are kept in ``administrations``; ``scores`` are derived from them and the
+instrument definition version, so they can be recomputed when a definition is corrected.
+Every change to these classes comes with an Alembic migration (``store/migrations``); a
+test proves the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "Administration",
+    "Base",
+    "Episode",
+    "Patient",
+    "ScoreRecord",
+    "TherapySession",
+    "User",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class User(Base):
+    """A person who signs in: clinician, supervisor or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # admin | supervisor | clinician
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Patient(Base):
+    """A patient of the clinic. ``profile`` holds the assessed characteristics (JSON)."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    preferred_language: Mapped[str] = mapped_column(String(35), default="en")
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    episodes: Mapped[list[Episode]] = relationship(back_populates="patient")
+
+
+class Episode(Base):
+    """One course of treatment."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_instrument: Mapped[str] = mapped_column(String(40), default="phq9")
+    alliance_instrument: Mapped[str | None] = mapped_column(String(40))
+
+    patient: Mapped[Patient] = relationship(back_populates="episodes")
+    sessions: Mapped[list[TherapySession]] = relationship(
+        back_populates="episode", order_by="TherapySession.number"
+    )
+
+
+class TherapySession(Base):
+    """A scheduled or held session of an episode (``number`` counts from 1 at intake)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("episode_id", "number", name="episode_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    episode: Mapped[Episode] = relationship(back_populates="sessions")
+
+
+class Administration(Base):
+    """One completion of an instrument: the raw answers exactly as given."""
+
+    __tablename__ = "administrations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True
+    )
+    instrument_id: Mapped[str] = mapped_column(String(40), index=True)
+    definition_version: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    entered_by: Mapped[str] = mapped_column(String(100))  # "user:<id>" | "patient:<invite>"
+    administered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    score: Mapped[ScoreRecord | None] = relationship(
+        back_populates="administration", cascade="all, delete-orphan"
+    )
+
+
+class ScoreRecord(Base):
+    """The derived score of one administration under one definition version."""
+
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    administration_id: Mapped[int] = mapped_column(
+        ForeignKey("administrations.id", ondelete="CASCADE"), unique=True
+    )
+    definition_version: Mapped[str] = mapped_column(String(20))
+    scales: Mapped[dict[str, Any]] = mapped_column(JSON)
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    has_risk_flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    administration: Mapped[Administration] = relationship(back_populates="score")
