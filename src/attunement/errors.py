@@ -121,9 +121,7 @@ class UnknownElement(AttunementError):
     """No evidence element has this id."""
 
     def __init__(self, element_id: str, known: Iterable[str]) -> None:
-        super().__init__(
-            f"element: {element_id!r} is not known; known: {', '.join(sorted(known))}"
-        )
+        super().__init__(f"element: {element_id!r} is not known; known: {', '.join(sorted(known))}")
         self.element_id = element_id
 
 

@@ -33,8 +33,20 @@ Mode = Literal["production", "demo", "dev"]
 
 #: Values seen in templates and tutorials; refused as a secret outside demo/dev mode.
 KNOWN_DEFAULT_SECRETS = frozenset(
-    {"", "changethis", "change-me", "changeme", "secret", "secret-key", "dev", "demo",
-     "development", "insecure", "attunement", "attunement-demo"}
+    {
+        "",
+        "changethis",
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "dev",
+        "demo",
+        "development",
+        "insecure",
+        "attunement",
+        "attunement-demo",
+    }
 )
 
 _SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
@@ -107,8 +119,7 @@ class Settings(BaseSettings):
             if value.strip().lower() in KNOWN_DEFAULT_SECRETS or len(value) < 16:
                 raise ConfigurationError(
                     "ATTUNE_SECRET_KEY",
-                    "is a known default or shorter than 16 characters; "
-                    "refused in production mode",
+                    "is a known default or shorter than 16 characters; refused in production mode",
                 )
             return value
         return value or _process_secret()

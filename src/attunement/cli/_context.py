@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
+
 from attunement.settings import Settings, load_settings
 from attunement.store import make_engine, migrate
-from sqlalchemy import Engine
 
 __all__ = ["open_database", "settings_from_cli"]
 

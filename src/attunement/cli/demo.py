@@ -1,0 +1,55 @@
+"""``attune demo``: the main job on the embedded default, on a synthetic clinic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from attunement.cli._app import app
+from attunement.cli._context import open_database, settings_from_cli
+from attunement.services import remove_demo_clinic, seed_demo_clinic
+from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
+from attunement.store import make_sessionmaker
+
+DEMO_SEED = 7
+
+
+@app.command()
+def demo(
+    db: str | None = typer.Option(
+        None, "--db", help="Database URL (default: demo.sqlite3 in the data directory)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the files the demo writes (default: DATA_DIR/demo)."
+    ),
+    reset: bool = typer.Option(
+        False, "--reset", help="Remove the synthetic demo records first and rebuild them."
+    ),
+    patients: int = typer.Option(24, "--patients", min=1, max=5000, help="Synthetic patients."),
+) -> None:
+    """Build a synthetic demo clinic and walk the loop: assess, tailor, monitor, report."""
+    settings = settings_from_cli(mode="demo")
+    data_dir = settings.ensure_data_dir()
+    url = db or f"sqlite:///{data_dir / 'demo.sqlite3'}"
+    out_dir = out or data_dir / "demo"
+    engine = open_database(settings_from_cli(mode="demo", database_url=url))
+    sessions = make_sessionmaker(engine)
+    typer.secho(SYNTHETIC_LABEL, bold=True)
+    if reset:
+        remove_demo_clinic(sessions)
+    now = dt.datetime.now(dt.UTC)
+    clinic = simulate_clinic(
+        seed=DEMO_SEED, n_patients=patients, start=now.date() - dt.timedelta(days=150)
+    )
+    summary = seed_demo_clinic(sessions, clinic, now=now)
+    verb = "created" if summary.created else "already present (use --reset to rebuild)"
+    typer.echo(f"demo clinic {verb} in {engine.url.render_as_string(hide_password=True)}")
+    typer.echo(
+        f"  {summary.clinicians} clinicians, {summary.patients} patients, "
+        f"{summary.episodes} episodes, {summary.sessions} sessions, {summary.administrations} administrations"
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    typer.echo(f"files: {out_dir}")
+    engine.dispose()

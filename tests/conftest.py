@@ -1,0 +1,130 @@
+"""Shared test harness: storage on SQLite and on a real PostgreSQL server.
+
+Storage tests take the ``engine`` fixture, which runs each test twice: once on a fresh
+SQLite file and once on a fresh PostgreSQL database. PostgreSQL comes from
+``ATTUNE_TEST_POSTGRES_URL`` (a server URL whose user may create databases) or, when that
+is unset, from a throw-away cluster this harness starts with the packaged ``initdb`` and
+``pg_ctl`` (as the ``postgres`` user when running as root, since PostgreSQL refuses root).
+Without either, PostgreSQL tests skip with the reason — and with ``ATTUNE_REQUIRE_ALL=1``
+every skip turns into a failure, so CI cannot pass while silently testing less.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from attunement.store import make_engine, migrate
+from tests.support.postgres import PostgresServer, start_throwaway_cluster
+
+REQUIRE_ALL = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped under ATTUNE_REQUIRE_ALL=1 (must run): {reason}"
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if REQUIRE_ALL and report.skipped:
+        report.outcome = "failed"
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server whose admin URL may create databases, or a skip with the reason."""
+    configured = os.environ.get("ATTUNE_TEST_POSTGRES_URL")
+    if configured:
+        yield PostgresServer(admin_url=configured, stop=None)
+        return
+    server, reason = start_throwaway_cluster()
+    if server is None:
+        pytest.skip(f"no PostgreSQL server: {reason}")
+    try:
+        yield server
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """Name of a database migrated to head, used as the template for each test's database."""
+    name = f"attune_template_{uuid.uuid4().hex[:8]}"
+    postgres_server.create_database(name)
+    engine = make_engine(postgres_server.url_for(name))
+    migrate(engine)
+    engine.dispose()
+    return name
+
+
+def _fresh_postgres(server: PostgresServer, template: str | None) -> Iterator[str]:
+    name = f"attune_test_{uuid.uuid4().hex[:12]}"
+    server.create_database(name, template=template)
+    try:
+        yield server.url_for(name)
+    finally:
+        server.drop_database(name)
+
+
+# --------------------------------------------------------------------------- SQLite
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()
+    return path
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh database migrated to head, on each backend in turn."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "attunement.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    yield from _fresh_postgres(server, request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty (unmigrated) database on each backend in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    yield from _fresh_postgres(server, None)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a fresh migrated database (SQLite, then PostgreSQL)."""
+    created = make_engine(database_url)
+    try:
+        yield created
+    finally:
+        created.dispose()
