@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attunement.cli import db, demo  # noqa: F401  (registers commands)
+from attunement.cli import db, demo, evidence  # noqa: F401  (registers commands)
 from attunement.cli._app import app
 
 __all__ = ["app", "main"]

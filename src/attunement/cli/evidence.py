@@ -1,0 +1,189 @@
+"""``attune evidence``: the evidence base as a table, one element in full, or JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import textwrap
+from typing import Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from attunement.cli._app import app
+from attunement.evidence import (
+    Element,
+    EvidenceBase,
+    Finding,
+    NarrativeFinding,
+    load_evidence,
+)
+
+__all__ = ["evidence"]
+
+_EDITIONS = {1: "1st ed.", 2: "2nd ed.", 3: "3rd ed."}
+_WIDTH = 88
+
+
+def _number(value: float) -> str:
+    """A published effect size as printed in papers: ``.278``, ``.50``, ``-.46``, ``1.79``."""
+    text = f"{value:.2f}" if round(value, 2) == value else f"{value:.3f}"
+    return text.replace("0.", ".", 1) if abs(value) < 1 else text
+
+
+def _effect(finding: Finding) -> str:
+    main = f"{finding.metric} = {_number(finding.value)}"
+    if finding.also:
+        others = ", ".join(f"{a.metric} = {_number(a.value)}" for a in finding.also)
+        main += f" ({others})"
+    return main
+
+
+def _k(study: Finding | NarrativeFinding) -> str:
+    return study.k_text or ("—" if study.k is None else str(study.k))
+
+
+def _n(study: Finding | NarrativeFinding) -> str:
+    return study.n_text or ("—" if study.n is None else f"{study.n:,}")
+
+
+def _who(study: Finding | NarrativeFinding) -> str:
+    edition = f" ({_EDITIONS[study.edition]})" if study.edition else ""
+    return f"{study.authors} {study.year}{edition}"
+
+
+def _table(base: EvidenceBase) -> str:
+    width = max(shutil.get_terminal_size((160, 24)).columns, 120)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("verdict")
+    table.add_column("headline", no_wrap=True)
+    table.add_column("k", justify="right", no_wrap=True)
+    table.add_column("N", justify="right", no_wrap=True)
+    table.add_column("source")
+    for element in base.elements:
+        headline = element.headline_or_none
+        if headline is None:
+            table.add_row(element.id, element.kind, element.verdict, "—", "—", "—", "—")
+            continue
+        k = "—" if headline.k is None else str(headline.k)
+        n = _n(headline)
+        if len(n) > 10:  # long published wording ("2,568 families and ..."): see the entry
+            n = "see entry"
+        table.add_row(
+            element.id, element.kind, element.verdict, _effect(headline), k, n, _who(headline)
+        )
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, force_terminal=False).print(table)
+    lines = [buffer.getvalue().rstrip(), ""]
+    lines.append(
+        "headline = newest verified finding for the element as a whole; verdicts are the "
+        "2nd-edition task force's (3rd-edition per-element verdicts not verified)."
+    )
+    for benchmark in base.benchmarks:
+        first = benchmark.findings[0]
+        lines.append(f"benchmark: {benchmark.name}: {_effect(first)} ({_who(first)}).")
+    if base.not_for_routine_matching:
+        names = ", ".join(c.characteristic for c in base.not_for_routine_matching)
+        lines.append(
+            f"not for routine matching: {names} - {base.not_for_routine_matching[0].condition}"
+        )
+    lines.append("Run `attune evidence ELEMENT` for the full entry with every source.")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str = "  ", hang: str = "  ") -> list[str]:
+    return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=indent + hang)
+
+
+def _finding_lines(index: int, finding: Finding) -> list[str]:
+    lines = _wrap(f"{index}. [{finding.status}] {_who(finding)}")
+    facts = [_effect(finding), f"k = {_k(finding)}", f"N = {_n(finding)}"]
+    if finding.ci_low is not None and finding.ci_high is not None:
+        facts.append(f"95% CI {_number(finding.ci_low)} to {_number(finding.ci_high)}")
+    lines += _wrap(" · ".join(facts), "     ")
+    if finding.outcome:
+        lines += _wrap(f"outcome: {finding.outcome}", "     ")
+    if finding.scope:
+        lines += _wrap(f"scope: {finding.scope}", "     ")
+    lines += _wrap(f"source: {finding.source}", "     ")
+    if finding.note:
+        lines += _wrap(f"note: {finding.note}", "     ")
+    return lines
+
+
+def _element_text(element: Element) -> str:
+    lines = [f"{element.name}", f"id: {element.id} · kind: {element.kind}", "", "Definition"]
+    lines += _wrap(element.definition, hang="")
+    lines += ["", f"Verdict: {element.verdict}"]
+    for verdict in sorted(element.verdicts, key=lambda v: v.edition):
+        lines += _wrap(f"{_EDITIONS[verdict.edition]}: {verdict.verdict} - {verdict.source}")
+        if verdict.note:
+            lines += _wrap(f"note: {verdict.note}", "    ")
+    headline = element.headline_or_none
+    lines.append("")
+    if headline is None:
+        lines.append(f"Headline: none - {element.verdict}")
+    else:
+        lines += _wrap(
+            f"Headline: {_effect(headline)}, k = {_k(headline)}, N = {_n(headline)} "
+            f"- {_who(headline)}",
+            "",
+        )
+    if element.findings:
+        lines += ["", "Findings"]
+        for index, finding in enumerate(element.findings, start=1):
+            lines += _finding_lines(index, finding)
+    if element.narrative:
+        lines += ["", "Other published results (no single effect size)"]
+        for study in element.narrative:
+            lines += _wrap(f"- [{study.status}] {_who(study)}, k = {_k(study)}: {study.summary}")
+            lines += _wrap(f"source: {study.source}", "    ")
+            if study.note:
+                lines += _wrap(f"note: {study.note}", "    ")
+    lines += ["", "Practice recommendations"]
+    for recommendation in element.recommendations:
+        lines += _wrap(f"- {recommendation}")
+    lines += _wrap(f"(based on: {element.recommendations_source})")
+    return "\n".join(lines) + "\n"
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@app.command("evidence")
+def evidence(
+    element: str | None = typer.Argument(
+        None,
+        help="Element id, e.g. alliance_adult or reactance; omit it to list every element.",
+        metavar="ELEMENT",
+        show_default=False,
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON (an object for one element, a list for all)."
+    ),
+) -> None:
+    """Show the evidence base: what the research says about each relationship element and
+    adaptation, with the verdict, the meta-analytic findings and their sources.
+
+    Without ELEMENT: a table of every element. With ELEMENT (an id such as alliance_adult or
+    reactance): the full entry with every finding, its source and the practice
+    recommendations.
+    """
+    base = load_evidence()
+    if element is None:
+        if as_json:
+            typer.echo(_dump([e.to_json_dict() for e in base.elements]))
+        else:
+            typer.echo(_table(base), nl=False)
+        return
+    chosen = base.element(element)
+    if as_json:
+        typer.echo(_dump(chosen.to_json_dict()))
+    else:
+        typer.echo(_element_text(chosen), nl=False)
