@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from attunement.cli import db, demo, evidence  # noqa: F401  (registers commands)
+from attunement.cli import (  # noqa: F401  (registers commands)
+    db,
+    demo,
+    evidence,
+    instruments,
+    score,
+)
 from attunement.cli._app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,176 @@
+"""``attune instruments``: list, show and import the item text of instruments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from attunement.cli._app import sub_app
+from attunement.cli._context import settings_from_cli
+from attunement.errors import InputError
+from attunement.instruments import (
+    InstrumentDefinition,
+    import_item_text,
+    list_instruments,
+    load_imported_text,
+    load_instrument,
+    with_imported_text,
+)
+
+__all__ = ["instruments_app", "resolve_definition", "text_status"]
+
+instruments_app = sub_app(
+    "instruments", "Questionnaires and rating forms: list, show, import licensed item text."
+)
+
+
+def resolve_definition(instrument_id: str, data_dir: Path | None = None) -> InstrumentDefinition:
+    """The packaged definition plus any text (and key) the clinic imported."""
+    definition = load_instrument(instrument_id)
+    store = data_dir if data_dir is not None else settings_from_cli().data_dir
+    return with_imported_text(definition, load_imported_text(instrument_id, store))
+
+
+def text_status(definition: InstrumentDefinition) -> str:
+    """packaged | imported | import required."""
+    if not definition.text_available:
+        return "import required"
+    if (definition.text_source or "").startswith("imported by the clinic"):
+        return "imported"
+    return "packaged"
+
+
+def _summary(d: InstrumentDefinition) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "name": d.name,
+        "short_name": d.short_name,
+        "version": d.version,
+        "kind": d.kind,
+        "label": d.label,
+        "items": len(d.items),
+        "scales": [s.id for s in d.scales],
+        "languages": list(d.languages),
+        "item_text": text_status(d),
+        "licence": d.licence.name,
+    }
+
+
+@instruments_app.command("list")
+def list_command(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List every instrument with its items, scales, languages and licence."""
+    store = settings_from_cli().data_dir
+    rows = [_summary(resolve_definition(d.id, store)) for d in list_instruments()]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Instruments")
+    for column in ("id", "name", "items", "scales", "languages", "item text", "licence"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["short_name"] + (" (judgement aid)" if row["kind"] == "clinician_rating" else ""),
+            str(row["items"]),
+            ", ".join(row["scales"]),
+            ", ".join(row["languages"]),
+            row["item_text"],
+            row["licence"],
+        )
+    Console(width=160).print(table)
+
+
+def _text(mapping: dict[str, str] | None, language: str) -> str | None:
+    if not mapping:
+        return None
+    return mapping.get(language) or mapping.get("en") or next(iter(mapping.values()))
+
+
+@instruments_app.command("show")
+def show_command(
+    instrument: str = typer.Argument(
+        ..., help="Instrument id, e.g. phq9 (see: attune instruments list)."
+    ),
+    language: str = typer.Option("en", "--language", help="Language of the text, e.g. es."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole definition as JSON."),
+) -> None:
+    """Show one instrument: items and answers, scales, bands, norms, flags, licence."""
+    d = resolve_definition(instrument)
+    if language not in d.languages:
+        raise InputError("--language", language, d.languages)
+    if as_json:
+        data = d.model_dump(mode="json", by_alias=True)
+        data["item_text"] = text_status(d)
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    out = Console(width=110)
+    out.print(f"[bold]{d.name}[/bold] ({d.short_name}; id {d.id}, version {d.version})")
+    if d.label:
+        out.print(f"[bold yellow]{d.label}[/bold yellow]")
+    out.print(f"Citation: {d.citation}")
+    out.print(f"Licence: {d.licence.name}")
+    notice = _text(d.licence.notice, language)
+    if notice:
+        out.print(escape(notice))
+    if _text(d.instructions, language):
+        out.print(escape(f"\n{_text(d.instructions, language)}"))
+    out.print("")
+    for number, item in enumerate(d.items, start=1):
+        text = _text(item.text, language) or (
+            f"(text supplied by the licensed user: attune instruments import-text {d.id} FILE)"
+        )
+        options = ", ".join(
+            f"{o.value}" + (f" = {_text(o.label, language)}" if o.label else "")
+            for o in d.response_sets[item.responses]
+        )
+        out.print(escape(f"{number:>2}. [{item.id}] {text}\n    answers: {options}"))
+    for s in d.scales:
+        low, high = s.range
+        out.print(f"\n[bold]Scale {s.id}[/bold]: {s.name} — {s.method}, range {low:g} to {high:g}")
+        if s.items:
+            out.print(f"  items: {', '.join(s.items)}")
+        if s.reverse:
+            out.print(f"  reverse keyed: {', '.join(s.reverse)}")
+        out.print(f"  key ({s.key_status}): {s.key_source}")
+        if s.missing:
+            out.print(f"  missing items: {s.missing.source}")
+        if s.bands:
+            bands = ", ".join(f"{b.label} from {b.from_:g}" for b in s.bands.levels)
+            out.print(f"  bands: {bands} ({s.bands.source})")
+        if s.cutoff:
+            out.print(f"  clinical cut-off: {s.cutoff.value:g} ({s.cutoff.source})")
+        if s.norms:
+            out.print(f"  change norms: {s.norms.source}")
+    for flag in d.flags:
+        rule = f"{flag.item} above {flag.above:g} → {flag.severity}"
+        out.print(f"\n[bold red]Flag {flag.id}[/bold red]: {rule}")
+    for caveat in d.caveats:
+        out.print(f"\n[yellow]Note:[/yellow] {caveat}")
+
+
+@instruments_app.command("import-text")
+def import_text_command(
+    instrument: str = typer.Argument(..., help="Instrument id, e.g. urica."),
+    file: Path = typer.Argument(
+        ..., help="YAML, JSON or CSV file mapping every item id to its text per language."
+    ),
+) -> None:
+    """Import the clinic's licensed item text (and, where unverified, the scoring key)."""
+    definition = load_instrument(instrument)
+    settings = settings_from_cli()
+    store = settings.ensure_data_dir()
+    target = import_item_text(definition, file, store)
+    imported = load_imported_text(instrument, store)
+    assert imported is not None
+    typer.echo(
+        f"imported text for {len(imported.items)} items of {definition.short_name} "
+        f"({', '.join(imported.languages)}) into {target}"
+    )

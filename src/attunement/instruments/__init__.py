@@ -1,0 +1,79 @@
+"""Instruments: definitions as data, one scoring engine, a vectorised batch path.
+
+``load_instrument("phq9")`` gives a validated ``InstrumentDefinition``; ``score(definition,
+answers)`` gives a ``Score`` (scale values, bands, missing and prorated items, risk flags);
+``score_batch`` does the same for an (n x items) array with identical results;
+``to_profile_values`` turns a score into profile values. Item text that may not ship is
+imported by the clinic (``import_item_text``) into a directory the caller names.
+"""
+
+from __future__ import annotations
+
+from attunement.instruments._batch import InvalidAdministration, score_batch
+from attunement.instruments._engine import score
+from attunement.instruments._item_text import (
+    ImportedText,
+    import_item_text,
+    load_imported_text,
+    with_imported_text,
+)
+from attunement.instruments._loader import (
+    INSTRUMENT_IDS,
+    list_instruments,
+    load_instrument,
+    parse_definition,
+)
+from attunement.instruments._models import (
+    Band,
+    Bands,
+    ChangeNorms,
+    ChangeRule,
+    Cutoff,
+    FlagRule,
+    InstrumentDefinition,
+    Item,
+    Licence,
+    Loinc,
+    MissingRule,
+    ProfileMapping,
+    ProfileOutput,
+    ResponseOption,
+    ScaleDefinition,
+)
+from attunement.instruments._profile_values import to_profile_values
+from attunement.instruments._results import BatchScores, Flag, ScaleColumns, ScaleScore, Score
+
+__all__ = [
+    "INSTRUMENT_IDS",
+    "Band",
+    "Bands",
+    "BatchScores",
+    "ChangeNorms",
+    "ChangeRule",
+    "Cutoff",
+    "Flag",
+    "FlagRule",
+    "ImportedText",
+    "InstrumentDefinition",
+    "InvalidAdministration",
+    "Item",
+    "Licence",
+    "Loinc",
+    "MissingRule",
+    "ProfileMapping",
+    "ProfileOutput",
+    "ResponseOption",
+    "ScaleColumns",
+    "ScaleDefinition",
+    "ScaleScore",
+    "Score",
+    "import_item_text",
+    "list_instruments",
+    "load_imported_text",
+    "load_instrument",
+    "parse_definition",
+    "score",
+    "score_batch",
+    "to_profile_values",
+    "with_imported_text",
+]

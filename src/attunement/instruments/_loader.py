@@ -1,0 +1,178 @@
+"""Loading and validating the packaged instrument definitions.
+
+``definitions/<id>.yaml`` is parsed into ``InstrumentDefinition``; any unknown field, wrong
+type or broken reference (a scale naming an item that does not exist, bands out of order, a
+profile output without a source or an assumption) raises ``DefinitionError`` naming the file
+and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from attunement.errors import DefinitionError, UnknownInstrument
+from attunement.instruments._models import InstrumentDefinition, ProfileOutput, ScaleDefinition
+
+__all__ = ["INSTRUMENT_IDS", "list_instruments", "load_instrument", "parse_definition"]
+
+#: The shipped instruments, in the order they are listed.
+INSTRUMENT_IDS = (
+    "phq9",
+    "gad7",
+    "phq4",
+    "k10",
+    "core10",
+    "cnip",
+    "readiness_ruler",
+    "durel",
+    "brief_rcope",
+    "urica",
+    "wai_sr",
+    "ecr_r",
+    "ceq",
+    "trs",
+    "hprs",
+    "reactance_rating",
+    "coping_style_rating",
+)
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] == "missing":
+        return "required field is missing"
+    return f"{error['msg']} (got {error.get('input')!r})"
+
+
+def parse_definition(data: object, source: str) -> InstrumentDefinition:
+    """Validate parsed YAML/JSON data as an instrument definition.
+
+    ``source`` names the file in error messages. Raises DefinitionError.
+    """
+    if not isinstance(data, Mapping):
+        raise DefinitionError(source, "(top level)", "must be a mapping of fields")
+    try:
+        definition = InstrumentDefinition.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        raise DefinitionError(source, field, _problem(error)) from None
+    _check(definition, source)
+    return definition
+
+
+def _check(d: InstrumentDefinition, source: str) -> None:
+    def fail(field: str, problem: str) -> None:
+        raise DefinitionError(source, field, problem)
+
+    if source.endswith(".yaml") and source.removesuffix(".yaml") != d.id:
+        fail("id", f"{d.id!r} does not match the file name")
+    languages = set(d.languages)
+    items = d.item_ids
+    if len(set(items)) != len(items):
+        fail("items", "item ids must be unique")
+    for name, options in d.response_sets.items():
+        values = [o.value for o in options]
+        if not values or len(set(values)) != len(values):
+            fail(f"response_sets.{name}", "needs at least one option and unique values")
+        for o in options:
+            if set(o.label) - languages:
+                fail(f"response_sets.{name}", f"label language not in languages: {o.label}")
+    for i, item in enumerate(d.items):
+        if item.responses not in d.response_sets:
+            fail(f"items.{i}.responses", f"no response set {item.responses!r}")
+        if item.text is not None:
+            if not d.licence.item_text_ships:
+                fail(f"items.{i}.text", "the licence does not let item text ship")
+            if set(item.text) != languages:
+                fail(f"items.{i}.text", f"needs text in exactly {sorted(languages)}")
+    seen: set[str] = set()
+    for i, scale in enumerate(d.scales):
+        _check_scale(d, scale, f"scales.{i}", seen, fail)
+        seen.add(scale.id)
+    for i, flag in enumerate(d.flags):
+        if flag.item not in items:
+            fail(f"flags.{i}.item", f"no item {flag.item!r}")
+    if d.loinc is not None:
+        for coded in d.loinc.items:
+            if coded not in items:
+                fail("loinc.items", f"no item {coded!r}")
+    if d.profile is not None:
+        for i, output in enumerate(d.profile.outputs):
+            _check_output(output, seen, f"profile.outputs.{i}", fail)
+
+
+def _check_scale(
+    d: InstrumentDefinition, s: ScaleDefinition, where: str, seen: set[str], fail: Any
+) -> None:
+    if s.id in seen:
+        fail(f"{where}.id", f"duplicate scale id {s.id!r}")
+    if s.method == "composite":
+        if not s.terms or s.items:
+            fail(f"{where}.terms", "a composite scale needs terms (earlier scales), no items")
+        for name in s.terms or {}:
+            if name not in seen:
+                fail(f"{where}.terms", f"{name!r} is not an earlier scale")
+    else:
+        if not s.items:
+            fail(f"{where}.items", "a scale needs items")
+        for item in s.items:
+            if item not in d.item_ids:
+                fail(f"{where}.items", f"no item {item!r}")
+        if s.missing is None:
+            fail(f"{where}.missing", "required for item-based scales")
+    if set(s.reverse) - set(s.items):
+        fail(f"{where}.reverse", "reverse-keyed items must be items of the scale")
+    if s.method == "scaled" and s.multiplier is None:
+        fail(f"{where}.multiplier", "required for method scaled")
+    if s.range[0] >= s.range[1]:
+        fail(f"{where}.range", "minimum must be below maximum")
+    if s.bands is not None:
+        bounds = [b.from_ for b in s.bands.levels]
+        if bounds != sorted(set(bounds)):
+            fail(f"{where}.bands.levels", "lower bounds must be strictly ascending")
+    if s.norms is not None and s.norms.direction != s.direction:
+        fail(f"{where}.norms.direction", "must equal the scale direction")
+
+
+def _check_output(o: ProfileOutput, scales: set[str], where: str, fail: Any) -> None:
+    if o.scale not in scales:
+        fail(f"{where}.scale", f"no scale {o.scale!r}")
+    if not (o.source or o.assumption):
+        fail(where, "needs a source or an explicit assumption")
+    if o.rule in ("levels", "preference") and not o.levels:
+        fail(f"{where}.levels", f"required for rule {o.rule}")
+    if o.rule == "nearest_mean" and not o.groups:
+        fail(f"{where}.groups", "required for rule nearest_mean")
+    if o.rule == "preference" and not (o.aspect and o.positive and o.negative):
+        fail(where, "a preference needs aspect, positive and negative")
+
+
+@functools.cache
+def load_instrument(instrument_id: str) -> InstrumentDefinition:
+    """The packaged definition with this id (cached). Raises UnknownInstrument."""
+    if instrument_id not in INSTRUMENT_IDS:
+        raise UnknownInstrument(instrument_id, INSTRUMENT_IDS)
+    name = f"{instrument_id}.yaml"
+    path = resources.files("attunement.instruments") / "definitions" / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DefinitionError(name, "(file)", "the packaged definition is missing") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DefinitionError(name, "(yaml)", str(exc)) from None
+    return parse_definition(data, name)
+
+
+def list_instruments() -> tuple[InstrumentDefinition, ...]:
+    """Every packaged definition, in the documented order."""
+    return tuple(load_instrument(instrument_id) for instrument_id in INSTRUMENT_IDS)

@@ -1,0 +1,83 @@
+"""From a score to the values of the patient profile (``{instrument: ID, answers: [...]}``).
+
+The rules live in each definition's ``profile`` section: a level by lower bounds, the
+nearest group mean (URICA stage), the number itself (ECR-R means) or a preference with its
+strength (C-NIP). Every threshold there cites a source or states its assumption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attunement.instruments._compiled import band_index
+from attunement.instruments._loader import load_instrument
+from attunement.instruments._models import InstrumentDefinition, ProfileOutput
+from attunement.instruments._results import Score
+
+__all__ = ["to_profile_values"]
+
+
+def to_profile_values(
+    score: Score,
+    *,
+    definition: InstrumentDefinition | None = None,
+    groups: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The profile-file-shaped values this score gives, e.g. ``{"reactance": "high"}``.
+
+    Parameters
+    ----------
+    score:
+        A score of an instrument that feeds the profile (others give ``{}``).
+    definition:
+        The definition scored (default: the packaged one with the score's id).
+    groups:
+        Replaces the group means of a ``nearest_mean`` rule (URICA stage): the UMBC Habits
+        Lab notes these cut-offs are population-specific.
+
+    Scales that could not be scored give no value (the profile then lists the dimension as
+    not assessed). Examples of the shapes: ``{"stage_of_change": "contemplation"}``,
+    ``{"attachment": {"anxiety": 4.2, "avoidance": 3.1}}``,
+    ``{"preferences": [{"aspect": "directiveness", "value": "client_directed",
+    "strength": "strong"}]}``.
+    """
+    definition = definition or load_instrument(score.instrument)
+    if definition.profile is None:
+        return {}
+    values: dict[str, Any] = {}
+    for output in definition.profile.outputs:
+        scale = score.scales.get(output.scale)
+        if scale is None or not scale.scorable or scale.value is None:
+            continue
+        produced = _apply(output, scale.value, groups)
+        if produced is None:
+            continue
+        if output.rule == "preference":
+            values.setdefault("preferences", []).append(produced)
+        elif "." in output.key:
+            head, tail = output.key.split(".", 1)
+            values.setdefault(head, {})[tail] = produced
+        else:
+            values[output.key] = produced
+    return values
+
+
+def _apply(output: ProfileOutput, value: float, groups: Mapping[str, float] | None) -> Any:
+    if output.rule == "value":
+        return value
+    if output.rule == "levels":
+        index = band_index([b.from_ for b in output.levels], value)
+        return output.levels[index].label if index >= 0 else None
+    if output.rule == "nearest_mean":
+        means = dict(groups) if groups else output.groups
+        return min(means, key=lambda label: (abs(value - means[label]), means[label]))
+    # preference: the pole by sign, the strength by |value|
+    index = band_index([b.from_ for b in output.levels], abs(value))
+    if index < 0 or value == 0:
+        return None
+    return {
+        "aspect": output.aspect,
+        "value": output.positive if value > 0 else output.negative,
+        "strength": output.levels[index].label,
+    }

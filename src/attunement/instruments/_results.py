@@ -1,0 +1,119 @@
+"""What scoring returns: one administration (``Score``) or many (``BatchScores``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from attunement.instruments._models import InstrumentDefinition, Severity
+
+__all__ = ["BatchScores", "Flag", "ScaleColumns", "ScaleScore", "Score"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Flag(BaseModel):
+    """A flag raised by an answer (a risk item) that must surface in every output."""
+
+    model_config = _FROZEN
+
+    id: str
+    severity: Severity
+    item: str
+    message: str
+
+
+class ScaleScore(BaseModel):
+    """One scale of one administration.
+
+    ``value`` is None and ``scorable`` False (with the ``reason``) when too many items are
+    missing or the scoring key is not available: never a silent zero.
+    """
+
+    model_config = _FROZEN
+
+    value: float | None
+    band: str | None
+    prorated: bool
+    missing_items: tuple[str, ...]
+    scorable: bool
+    reason: str | None
+
+
+class Score(BaseModel):
+    """The scored result of one administration of one instrument."""
+
+    model_config = _FROZEN
+
+    instrument: str
+    version: str
+    language: str
+    scales: Mapping[str, ScaleScore]
+    flags: tuple[Flag, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented JSON shape (CLI ``--json`` and the API)."""
+        return {
+            "instrument": self.instrument,
+            "version": self.version,
+            "language": self.language,
+            "scales": {
+                name: {
+                    "value": scale.value,
+                    "band": scale.band,
+                    "prorated": scale.prorated,
+                    "scorable": scale.scorable,
+                    "missing_items": list(scale.missing_items),
+                    "reason": scale.reason,
+                }
+                for name, scale in self.scales.items()
+            },
+            "flags": [
+                {"id": f.id, "severity": f.severity, "item": f.item, "message": f.message}
+                for f in self.flags
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ScaleColumns:
+    """One scale over n administrations, column by column.
+
+    ``value`` is NaN where not scorable; ``band_code`` indexes ``band_labels`` (−1: no band).
+    """
+
+    value: npt.NDArray[np.float64]
+    band_code: npt.NDArray[np.int16]
+    prorated: npt.NDArray[np.bool_]
+    scorable: npt.NDArray[np.bool_]
+    n_missing: npt.NDArray[np.int16]
+    band_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchScores:
+    """Many administrations of one instrument, scored column-wise.
+
+    ``flags`` maps each flag id to a boolean mask over administrations. ``row(i)`` gives the
+    same ``Score`` the single path gives for administration i.
+    """
+
+    instrument: str
+    version: str
+    language: str
+    n: int
+    scales: Mapping[str, ScaleColumns]
+    flags: Mapping[str, npt.NDArray[np.bool_]]
+    answers: npt.NDArray[np.float64] = field(repr=False)
+    definition: InstrumentDefinition = field(repr=False, compare=False)
+
+    def row(self, index: int) -> Score:
+        """The single-path ``Score`` of administration ``index`` (0-based)."""
+        from attunement.instruments._batch import batch_row
+
+        return batch_row(self, index)
