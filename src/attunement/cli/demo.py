@@ -48,7 +48,8 @@ def demo(
     typer.echo(f"demo clinic {verb} in {engine.url.render_as_string(hide_password=True)}")
     typer.echo(
         f"  {summary.clinicians} clinicians, {summary.patients} patients, "
-        f"{summary.episodes} episodes, {summary.sessions} sessions, {summary.administrations} administrations"
+        f"{summary.episodes} episodes, {summary.sessions} sessions, "
+        f"{summary.administrations} administrations"
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     typer.echo(f"files: {out_dir}")
