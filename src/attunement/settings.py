@@ -10,6 +10,11 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_SECRET_KEY``     signs sessions and tokens. Required in production; a known
                           default value is refused there.
 ``ATTUNE_MODE``           ``production`` (default), ``demo`` or ``dev``.
+``ATTUNE_PUBLIC_URL``     the URL users and EHRs reach the app at (links in CDS cards,
+                          FHIR canonical URLs, the CDS Hooks JWT audience).
+``ATTUNE_CDS_TRUST_FILE`` JSON/YAML file listing the EHR issuers allowed to call the
+                          CDS Hooks service and their public keys; without it every CDS
+                          call is refused (401).
 ========================  ==================================================================
 """
 
@@ -65,6 +70,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir)
     secret_key: SecretStr | None = None
     mode: Mode = "production"
+    public_url: str = "http://127.0.0.1:8000"
+    cds_trust_file: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -83,6 +90,13 @@ class Settings(BaseSettings):
         if url.drivername.startswith("postgresql") and url.drivername != "postgresql+psycopg":
             value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
 
     @property
     def effective_database_url(self) -> str:
