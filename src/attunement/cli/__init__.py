@@ -7,6 +7,7 @@ from attunement.cli import (  # noqa: F401  (registers commands)
     demo,
     evidence,
     instruments,
+    plan,
     score,
 )
 from attunement.cli._app import app

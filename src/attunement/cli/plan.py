@@ -1,0 +1,109 @@
+"""``attune plan PROFILE``: the tailored plan for one patient, as a brief or as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+
+from attunement.cli._app import app, fail
+from attunement.profile import parse_profile
+from attunement.tailoring import plan, render_markdown, render_text
+
+__all__ = ["plan_command"]
+
+
+class OutputFormat(StrEnum):
+    """How the plan is printed."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("plan")
+def plan_command(
+    profile: Path = typer.Argument(
+        ...,
+        help=(
+            "The patient profile, a JSON or YAML file with any of: reactance, "
+            "stage_of_change, coping_style, preferences, culture, religion_spirituality, "
+            "attachment, expectations, functional_impairment, distress."
+        ),
+        show_default=False,
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the plan as JSON (same as --format json)."
+    ),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.text,
+        "--format",
+        case_sensitive=False,
+        help="text (readable in a terminal), markdown (a one-page brief) or json.",
+    ),
+    assessed_on: str | None = typer.Option(
+        None,
+        "--assessed-on",
+        metavar="YYYY-MM-DD",
+        help="Date for profile values that carry no date of their own.",
+    ),
+) -> None:
+    """Tailor the relationship and treatment to one patient, with the evidence for each line."""
+    if as_json and output_format not in (OutputFormat.text, OutputFormat.json):
+        raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")
+    fmt = OutputFormat.json if as_json else output_format
+    data = _read_profile(profile)
+    result = plan(parse_profile(data, assessed_on=_date(assessed_on)))
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    elif fmt is OutputFormat.markdown:
+        typer.echo(render_markdown(result), nl=False)
+    else:
+        typer.echo(render_text(result), nl=False)
+
+
+def _read_profile(path: Path) -> Any:
+    """The file's content as data; a clear one-line error for every way it can fail."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fail(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise fail(f"{path}: is a directory, not a profile file") from None
+    except UnicodeDecodeError:
+        raise fail(f"{path}: not a UTF-8 text file") from None
+    except OSError as error:
+        raise fail(f"{path}: cannot be read ({error.strerror})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise fail(
+                f"{path}:{error.lineno}: not valid JSON ({error.msg}, column {error.colno})"
+            ) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise fail(f"{where}: not valid YAML ({problem})") from None
+    if data is None:
+        raise fail(f"{path}: the file is empty; give at least one dimension, or {{}}")
+    return data
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(
+            f"--assessed-on: {text!r} is not allowed; allowed: a date as YYYY-MM-DD"
+        ) from None

@@ -1,0 +1,54 @@
+"""Fill ``{placeholder}`` slots in rule texts with patient values (no format-string magic).
+
+Only plain names are substituted, from a fixed table: the profile field paths
+(``{culture.preferred_language}``) and, in rules applied to each preference,
+``{aspect}``, ``{aspect_label}``, ``{value}``, ``{value_label}`` and ``{strength}``. The
+loader rejects any other placeholder, so a typo fails at load time, not in a clinician's plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, Preference, Profile
+
+__all__ = ["PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
+
+_SLOT = re.compile(r"\{([a-z_.]+)\}")
+PREFERENCE_SLOTS = frozenset({"aspect", "aspect_label", "value", "value_label", "strength"})
+
+
+def placeholders(text: str) -> set[str]:
+    """The slot names used in a text."""
+    return set(_SLOT.findall(text))
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """Replace each known ``{slot}``; unknown slots are left as written."""
+    return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def slot_values(profile: Profile, preference: Preference | None) -> dict[str, str]:
+    """The values available to templates for this profile (and preference, if any)."""
+    values: dict[str, str] = {}
+    for path in PROFILE_FIELDS:
+        found = profile.value_at(path)
+        values[path] = "not stated" if found is None else _label(found[0])
+    if preference is not None:
+        values.update(
+            aspect=preference.aspect,
+            aspect_label=PREFERENCE_ASPECTS[preference.aspect].label,
+            value=preference.value,
+            value_label=_label(preference.value),
+            strength=preference.strength,
+        )
+    return values
+
+
+def _label(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{round(value, 2):g}"
+    return str(value).replace("_", " ")
