@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from attunement.cli import (  # noqa: F401  (registers commands)
+    audit,
     db,
     demo,
     evidence,
     instruments,
+    patients,
     plan,
+    report,
     score,
+    serve,
+    status,
+    users,
 )
 from attunement.cli._app import app
 

@@ -6,10 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import typer
+from sqlalchemy import Engine
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.services import remove_demo_clinic, seed_demo_clinic
+from attunement.services import (
+    remove_demo_clinic,
+    seed_demo_accounts,
+    seed_demo_clinic,
+    service_context,
+)
+from attunement.settings import Settings
 from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
 from attunement.store import make_sessionmaker
 
@@ -28,13 +35,17 @@ def demo(
         False, "--reset", help="Remove the synthetic demo records first and rebuild them."
     ),
     patients: int = typer.Option(24, "--patients", min=1, max=5000, help="Synthetic patients."),
+    serve: bool = typer.Option(
+        False, "--serve", help="Then serve the clinic app on it at http://127.0.0.1:8000."
+    ),
 ) -> None:
     """Build a synthetic demo clinic and walk the loop: assess, tailor, monitor, report."""
     settings = settings_from_cli(mode="demo")
     data_dir = settings.ensure_data_dir()
     url = db or f"sqlite:///{data_dir / 'demo.sqlite3'}"
     out_dir = out or data_dir / "demo"
-    engine = open_database(settings_from_cli(mode="demo", database_url=url))
+    demo_settings = settings_from_cli(mode="demo", database_url=url)
+    engine = open_database(demo_settings)
     sessions = make_sessionmaker(engine)
     typer.secho(SYNTHETIC_LABEL, bold=True)
     if reset:
@@ -51,6 +62,20 @@ def demo(
         f"{summary.episodes} episodes, {summary.sessions} sessions, "
         f"{summary.administrations} administrations"
     )
+    _print_demo_accounts(engine, demo_settings)
     out_dir.mkdir(parents=True, exist_ok=True)
     typer.echo(f"files: {out_dir}")
+    if serve:
+        from attunement.cli.serve import run_server
+
+        run_server(demo_settings, engine, host="127.0.0.1", port=8000, secure_cookies=False)
     engine.dispose()
+
+
+def _print_demo_accounts(engine: Engine, settings: Settings) -> None:
+    """Demo sign-ins with fresh passwords (demo mode only; synthetic accounts)."""
+    context = service_context(engine, signing_key=settings.signing_key())
+    accounts = seed_demo_accounts(context, mode=settings.mode)
+    typer.secho("demo accounts — DEMO ONLY, synthetic, new passwords on every run:", bold=True)
+    for account in accounts:
+        typer.echo(f"  {account.username:<16} {account.password:<18} {account.role}")

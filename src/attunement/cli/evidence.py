@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sys
 import textwrap
 from typing import Any
 
@@ -56,7 +57,8 @@ def _who(study: Finding | NarrativeFinding) -> str:
 
 
 def _table(base: EvidenceBase) -> str:
-    width = max(shutil.get_terminal_size((160, 24)).columns, 120)
+    # A terminal gets its own width; a pipe or file gets whole lines (nothing truncated).
+    width = max(shutil.get_terminal_size().columns, 120) if sys.stdout.isatty() else 240
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)

@@ -15,9 +15,17 @@ __all__ = ["transaction"]
 
 @contextmanager
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """Run the block in one transaction; nothing is half-written when it fails."""
+    """Run the block in one transaction; nothing is half-written when it fails.
+
+    On SQLite the transaction takes the write lock up front (``BEGIN IMMEDIATE``): every use
+    case appends to the audit chain, and a deferred transaction that read first would fail
+    on a concurrent commit instead of waiting its turn (SQLite has one writer; the engine's
+    ``busy_timeout`` queues them).
+    """
     session = sessions()
     try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
         session.commit()
     except IntegrityError as exc:

@@ -1,13 +1,23 @@
-"""Seed and describe the synthetic demo clinic (``attune demo``)."""
+"""Seed and describe the synthetic demo clinic (``attune demo``) and its demo accounts.
+
+Administrations are recorded through the one scoring engine, so the demo's scores, flags
+and statuses are real derivations of its (synthetic) answers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from attunement.errors import ConfigurationError
+from attunement.services._audit import append_audit
+from attunement.services._context import ServiceContext
+from attunement.services._records import store_administration
+from attunement.services._schemas import DemoAccount
 from attunement.services._transaction import transaction
 from attunement.simulate import SyntheticClinic
 from attunement.store import (
@@ -18,7 +28,18 @@ from attunement.store import (
     User,
 )
 
-__all__ = ["DemoSummary", "remove_demo_clinic", "seed_demo_clinic", "summarise_demo_clinic"]
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_SUPERVISOR",
+    "DemoSummary",
+    "remove_demo_clinic",
+    "seed_demo_accounts",
+    "seed_demo_clinic",
+    "summarise_demo_clinic",
+]
+
+DEMO_ADMIN = ("demo_admin", "Demo Admin (synthetic)")
+DEMO_SUPERVISOR = ("demo_supervisor", "Demo Supervisor (synthetic)")
 
 
 class DemoSummary(BaseModel):
@@ -44,7 +65,14 @@ def summarise_demo_clinic(sessions: sessionmaker[Session], *, created: bool = Fa
     with transaction(sessions) as session:
         synthetic_episodes = select(Episode.id).join(Patient).where(Patient.synthetic.is_(True))
         return DemoSummary(
-            clinicians=_count(session, User),
+            clinicians=int(
+                session.scalar(
+                    select(func.count(User.id)).where(
+                        User.synthetic.is_(True), User.role == "clinician"
+                    )
+                )
+                or 0
+            ),
             patients=_count(session, Patient),
             episodes=int(
                 session.scalar(select(func.count()).select_from(synthetic_episodes.subquery())) or 0
@@ -81,10 +109,17 @@ def remove_demo_clinic(sessions: sessionmaker[Session]) -> None:
 def seed_demo_clinic(
     sessions: sessionmaker[Session], clinic: SyntheticClinic, *, now: dt.datetime
 ) -> DemoSummary:
-    """Store the synthetic clinic in one transaction, unless one is already there."""
+    """Store the synthetic clinic in one transaction, unless one is already there.
+
+    Every administration is scored with :func:`attunement.instruments.score` and stored
+    with its score, exactly as the clinic application records one.
+    """
+    from attunement.instruments import load_instrument, score
+
     existing = summarise_demo_clinic(sessions)
     if existing.patients:
         return existing
+    definitions = {i: load_instrument(i) for i in ("phq9", "wai_sr")}
     with transaction(sessions) as session:
         users: dict[str, User] = {}
         for member in clinic.clinicians:
@@ -107,6 +142,7 @@ def seed_demo_clinic(
                 preferred_language=synthetic.preferred_language,
                 clinician_id=clinician.id,
                 profile=dict(synthetic.profile),
+                profile_updated_at=now,
                 synthetic=True,
                 created_at=now,
             )
@@ -122,31 +158,81 @@ def seed_demo_clinic(
             session.add(episode)
             session.flush()
             for visit in synthetic.episode.sessions:
-                held = TherapySession(
-                    episode_id=episode.id,
-                    number=visit.number,
-                    held_on=visit.held_on,
-                    attended=True,
-                    notes={},
-                )
-                session.add(held)
-                session.flush()
                 when = dt.datetime.combine(visit.held_on, dt.time(9), tzinfo=dt.UTC)
                 for instrument, answers in (
                     ("phq9", visit.phq9_answers),
                     ("wai_sr", visit.wai_sr_answers),
                 ):
-                    session.add(
-                        Administration(
-                            episode_id=episode.id,
-                            session_id=held.id,
-                            instrument_id=instrument,
-                            definition_version="unscored",
-                            answers=list(answers),
-                            language=synthetic.preferred_language,
-                            entered_by="synthetic",
-                            administered_at=when,
-                            entered_at=now,
-                        )
+                    definition = definitions[instrument]
+                    language = (
+                        synthetic.preferred_language
+                        if synthetic.preferred_language in definition.languages
+                        else definition.languages[0]
+                    )
+                    store_administration(
+                        session,
+                        episode=episode,
+                        result=score(definition, list(answers), language=language),
+                        answers=list(answers),
+                        entered_by="synthetic",
+                        administered_at=when,
+                        entered_at=now,
+                        session_number=visit.number,
                     )
     return summarise_demo_clinic(sessions, created=True)
+
+
+def seed_demo_accounts(ctx: ServiceContext, *, mode: str) -> tuple[DemoAccount, ...]:
+    """Give the demo clinic sign-ins: an admin, a supervisor and its clinicians.
+
+    Demo mode only (ConfigurationError otherwise). Each call sets fresh random passwords,
+    returned once for ``attune demo`` to print; accounts are synthetic users, removed with
+    the demo clinic. The supervisor supervises every synthetic clinician.
+    """
+    if mode != "demo":
+        raise ConfigurationError("ATTUNE_MODE", "demo accounts are created in demo mode only")
+    accounts: list[DemoAccount] = []
+    with transaction(ctx.sessions) as session:
+        now = ctx.now()
+        existing = {u.username: u for u in session.scalars(select(User))}
+        for (username, name), role in ((DEMO_ADMIN, "admin"), (DEMO_SUPERVISOR, "supervisor")):
+            user = existing.get(username)
+            if user is not None and not user.synthetic:
+                raise ConfigurationError("demo", f"a real account named {username!r} exists")
+            if user is None:
+                user = User(
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    synthetic=True,
+                    created_at=now,
+                )
+                session.add(user)
+                existing[username] = user
+        session.flush()
+        supervisor = existing[DEMO_SUPERVISOR[0]]
+        for user in sorted(existing.values(), key=lambda u: (u.role, u.username)):
+            if not user.synthetic:
+                continue
+            if user.role == "clinician":
+                user.supervisor_id = supervisor.id
+            password = secrets.token_urlsafe(12)
+            user.password_hash = ctx.passwords.hash(password)
+            user.active = True
+            accounts.append(
+                DemoAccount(
+                    username=user.username,
+                    password=password,
+                    role=user.role,
+                    display_name=user.display_name,
+                )
+            )
+        append_audit(
+            session,
+            ctx,
+            actor="operator:demo",
+            role="operator",
+            action="demo.accounts",
+            detail={"accounts": len(accounts)},
+        )
+    return tuple(accounts)

@@ -9,22 +9,32 @@ from attunement.store._engine import (
 )
 from attunement.store._tables import (
     Administration,
+    ApiToken,
+    AuditEntry,
     Base,
     Episode,
+    Invitation,
+    LoginThrottle,
     Patient,
     ScoreRecord,
     TherapySession,
     User,
+    WebSession,
 )
 
 __all__ = [
     "Administration",
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Episode",
+    "Invitation",
+    "LoginThrottle",
     "Patient",
     "ScoreRecord",
     "TherapySession",
     "User",
+    "WebSession",
     "alembic_config",
     "check_connection",
     "make_engine",

@@ -1,0 +1,9 @@
+"""The REST API (FastAPI) under ``/api/v1``, OpenAPI at ``/api/v1/openapi.json``.
+
+Routes only translate HTTP; the use cases, access checks and audit live in
+:mod:`attunement.services`. The web pages reuse :func:`create_app` and :mod:`.deps`.
+"""
+
+from attunement.api._app import API_PREFIX, create_app, include_routers
+
+__all__ = ["API_PREFIX", "create_app", "include_routers"]

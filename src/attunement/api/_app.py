@@ -1,0 +1,78 @@
+"""The application factory: one FastAPI app for the REST API and (later) the web pages.
+
+``create_app(settings, engine=...)`` builds the service context (database, signing key,
+clock, policy), the security headers, the error mapping and the routers. The web pages
+plug in at :func:`include_routers` (one line); they share the context
+(``request.app.state.context``), the cookies and the CSRF helpers of
+:mod:`attunement.api.deps`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from attunement.api._errors import install_error_handlers
+from attunement.api._middleware import SecurityHeadersMiddleware
+from attunement.api.routes import API_ROUTERS
+from attunement.errors import ConfigurationError
+from attunement.security import Passwords, SecurityPolicy, security_headers
+from attunement.services import Clock, service_context
+from attunement.settings import Settings
+from attunement.store import make_engine
+
+__all__ = ["API_PREFIX", "create_app", "include_routers"]
+
+API_PREFIX = "/api/v1"
+
+
+def include_routers(app: FastAPI) -> None:
+    """Mount every router. The REST API first; the web pages add their line below."""
+    for router in API_ROUTERS:
+        app.include_router(router)
+    # -- web pages (attunement.web): imported here, as they import attunement.api.deps
+    from attunement.web import include_web
+
+    include_web(app)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+    policy: SecurityPolicy | None = None,
+    passwords: Passwords | None = None,
+    secure_cookies: bool = True,
+) -> FastAPI:
+    """Build the app on ``engine`` (default: the configured database, not migrated here).
+
+    ``secure_cookies=False`` (cookies over plain http) is refused in production mode; it
+    exists for the demo and development on ``http://127.0.0.1``. ``clock`` and ``policy``
+    are for tests and deployments that tune lifetimes and lockout.
+    """
+    if not secure_cookies and settings.mode == "production":
+        raise ConfigurationError(
+            "secure cookies", "may be turned off only in demo or dev mode (ATTUNE_MODE)"
+        )
+    signing_key = settings.signing_key()  # refuses a missing or default secret in production
+    database = engine or make_engine(settings.effective_database_url)
+    app = FastAPI(
+        title="Attunement",
+        summary="Evidence-based responsiveness in psychotherapy: assess, tailor, monitor.",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc need inline scripts, which the CSP forbids
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.secure_cookies = secure_cookies
+    app.state.context = service_context(
+        database, signing_key=signing_key, clock=clock, policy=policy, passwords=passwords
+    )
+    headers = security_headers(https_only=secure_cookies and settings.mode == "production")
+    app.add_middleware(SecurityHeadersMiddleware, headers=headers)
+    install_error_handlers(app)
+    app.state.security_headers = headers
+    include_routers(app)
+    return app

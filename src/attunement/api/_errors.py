@@ -1,0 +1,157 @@
+"""The API's one error mapping: typed Attunement errors to HTTP status and a JSON body.
+
+Body: ``{"detail": message, "field": field or null, "allowed": allowed or null}``.
+
+==========================  ======  ==============================================
+error                        status  note
+==========================  ======  ==============================================
+InputError (InvalidAnswer…)  422     names the field and the allowed values
+UnknownInstrument            422     an input naming no known instrument
+request body/form invalid    422     FastAPI validation, same body shape
+AuthenticationError          401     ``WWW-Authenticate: Bearer``
+TooManyAttempts              429     ``Retry-After`` seconds
+Forbidden                    403
+NotFound, UnknownElement     404     also for records the caller may not see
+Conflict                     409
+StorageError                 503     nothing was written
+ConfigurationError, other    500     no detail (it may name internals)
+==========================  ======  ==============================================
+
+Nothing about the request body is logged: unexpected errors log the exception type and
+the route template only, so patient data never reaches the application log.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from attunement.errors import (
+    AttunementError,
+    AuthenticationError,
+    Conflict,
+    Forbidden,
+    InputError,
+    NotFound,
+    StorageError,
+    UnknownElement,
+    UnknownInstrument,
+)
+from attunement.services import TooManyAttempts
+
+__all__ = ["error_body", "install_error_handlers", "status_for"]
+
+logger = logging.getLogger("attunement.api")
+
+_STATUS: tuple[tuple[type[AttunementError], int], ...] = (
+    (TooManyAttempts, 429),
+    (AuthenticationError, 401),
+    (InputError, 422),
+    (UnknownInstrument, 422),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (UnknownElement, 404),
+    (Conflict, 409),
+    (StorageError, 503),
+)
+
+#: A page renderer for errors outside /api (set by the web pages), else JSON everywhere.
+PageErrorHandler = Callable[[Request, int, dict[str, Any]], Response]
+
+
+def status_for(error: AttunementError) -> int:
+    for kind, status in _STATUS:
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def error_body(detail: str, field: str | None = None, allowed: str | None = None) -> dict[str, Any]:
+    return {"detail": detail, "field": field, "allowed": allowed}
+
+
+def _respond(request: Request, status: int, body: dict[str, Any], **headers: str) -> Response:
+    page_handler: PageErrorHandler | None = getattr(request.app.state, "page_errors", None)
+    if page_handler is not None and not request.url.path.startswith("/api/"):
+        response = page_handler(request, status, body)
+    else:
+        response = JSONResponse(body, status_code=status)
+    response.headers.update(headers)
+    return response
+
+
+def _attunement_error(request: Request, exc: Exception) -> Response:
+    error = cast(AttunementError, exc)  # registered for this type only
+    status = status_for(error)
+    if status == 500:
+        logger.error("configuration or definition error: %s", type(error).__name__)
+        return _respond(request, 500, error_body("internal error"))
+    headers: dict[str, str] = {}
+    if isinstance(error, TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after)
+    elif status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    field = getattr(error, "field", None)
+    allowed = getattr(error, "allowed", None)
+    if isinstance(error, UnknownInstrument):
+        field = "instrument"
+    return _respond(request, status, error_body(error.message, field, allowed), **headers)
+
+
+_LOCATION_TAGS = frozenset({"body", "query", "path", "header", "cookie", "form"})
+_TYPE_TAGS = frozenset({"int", "float", "str", "bool", "none", "list", "dict"})
+
+
+def _is_tag(part: object) -> bool:
+    """Location and union-member tags pydantic adds to ``loc`` (not field names)."""
+    if not isinstance(part, str):
+        return False
+    return part in _LOCATION_TAGS or part in _TYPE_TAGS or "[" in part
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    error = cast(RequestValidationError, exc)
+    errors = list(error.errors())
+    first: dict[str, Any] = dict(errors[0]) if errors else {"loc": (), "msg": "invalid request"}
+    loc = [str(part) for part in first.get("loc", ()) if not _is_tag(part)]
+    field = ".".join(loc) or None
+    allowed = None
+    context: dict[str, Any] = dict(first.get("ctx") or {})
+    if "expected" in context:
+        allowed = str(context["expected"])
+    elif "pattern" in context:
+        allowed = f"text matching {context['pattern']}"
+    message = str(first.get("msg", "invalid"))
+    return _respond(
+        request, 422, error_body(f"{field}: {message}" if field else message, field, allowed)
+    )
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    error = cast(StarletteHTTPException, exc)
+    headers = dict(error.headers or {})
+    return _respond(request, error.status_code, error_body(str(error.detail)), **headers)
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    route = getattr(request.scope.get("route"), "path", "?")
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    # type and frames only: an exception message may quote stored values
+    logger.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, route, frames)
+    response = JSONResponse(error_body("internal error"), status_code=500)
+    response.headers.update(request.app.state.security_headers)
+    return response
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AttunementError, _attunement_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

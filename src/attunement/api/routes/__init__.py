@@ -1,0 +1,25 @@
+"""The REST API's routers, one per resource, all under ``/api/v1``."""
+
+from attunement.api.routes import (
+    audit,
+    auth,
+    caseload,
+    episodes,
+    meta,
+    patients,
+    self_report,
+    users,
+)
+
+API_ROUTERS = (
+    meta.router,
+    auth.router,
+    patients.router,
+    episodes.router,
+    caseload.router,
+    self_report.router,
+    users.router,
+    audit.router,
+)
+
+__all__ = ["API_ROUTERS"]

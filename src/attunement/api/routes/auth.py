@@ -1,0 +1,48 @@
+"""Sign-in for API clients: OAuth2 password form → bearer token; revoke it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from attunement.api.deps import ContextDep, CurrentActor, bearer_token
+from attunement.errors import AuthenticationError, Forbidden
+from attunement.security import API_TOKEN_PREFIX
+from attunement.services import TokenIssued, UserActor, login_for_token, revoke_token
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+@router.post("/token", response_model=TokenIssued)
+def issue_token(
+    request: Request,
+    context: ContextDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> TokenIssued:
+    """Exchange username and password for a bearer token (expires; see ``expires_in``).
+
+    Repeated failures lock sign-in for the username and the client address (429).
+    """
+    return login_for_token(
+        context, username=form.username, password=form.password, client=_client(request)
+    )
+
+
+@router.post("/revoke", status_code=status.HTTP_204_NO_CONTENT)
+def revoke(
+    context: ContextDep,
+    actor: CurrentActor,
+    token: Annotated[str | None, Depends(bearer_token)],
+) -> None:
+    """Revoke the API token this request is made with; it stops working at once."""
+    if not isinstance(actor, UserActor):
+        raise Forbidden("only a clinic account's API token can be revoked here")
+    if token is None or not token.startswith(f"{API_TOKEN_PREFIX}_"):
+        raise AuthenticationError("send the API token to revoke as the bearer token")
+    revoke_token(context, token)

@@ -1,0 +1,64 @@
+"""Episodes: record administrations, read them, the status, invite the patient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from attunement.api.deps import ContextDep, CurrentActor
+from attunement.services import (
+    AdministrationCreate,
+    AdministrationPublic,
+    InvitationCreate,
+    InvitationIssued,
+    get_status,
+    invite_patient,
+    list_administrations,
+    record_administration,
+)
+
+router = APIRouter(prefix="/api/v1/episodes", tags=["episodes"])
+
+
+@router.post(
+    "/{episode_id}/administrations",
+    response_model=AdministrationPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_administration(
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: AdministrationCreate
+) -> AdministrationPublic:
+    """Score and store one administration; invalid answers → 422 naming the item and the
+    allowed values, and nothing is stored."""
+    return record_administration(context, actor, episode_id, body)
+
+
+@router.get("/{episode_id}/administrations", response_model=list[AdministrationPublic])
+def administrations(
+    context: ContextDep, actor: CurrentActor, episode_id: int
+) -> list[AdministrationPublic]:
+    """Every administration with item-level answers and score, oldest first."""
+    return list_administrations(context, actor, episode_id)
+
+
+@router.get("/{episode_id}/status", response_model=dict[str, Any])
+def episode_status(context: ContextDep, actor: CurrentActor, episode_id: int) -> dict[str, Any]:
+    """Change, reliable-change category, expected band, alert, alliance, flags, prompts."""
+    result: dict[str, Any] = get_status(context, actor, episode_id).model_dump(mode="json")
+    return result
+
+
+@router.post(
+    "/{episode_id}/invitations",
+    response_model=InvitationIssued,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_invitation(
+    context: ContextDep,
+    actor: CurrentActor,
+    episode_id: int,
+    body: InvitationCreate | None = None,
+) -> InvitationIssued:
+    """A single-use, expiring self-report link; the token is shown only in this response."""
+    return invite_patient(context, actor, episode_id, body or InvitationCreate())

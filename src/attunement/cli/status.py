@@ -1,0 +1,205 @@
+"""``attune status EPISODE`` and ``attune etr fit``.
+
+``status`` reads an episode file (JSON or YAML: outcome, optional alliance and profile) and
+prints the monitoring Status of its latest session; ``--json`` prints
+``Status.model_dump(mode="json")``. ``etr fit`` fits the empirical expected-treatment-
+response model from the clinic's completed episodes and stores it, versioned.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+import yaml
+
+from attunement.cli._app import app, sub_app
+from attunement.cli._context import open_database, settings_from_cli
+from attunement.errors import InvalidEpisode
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Status
+
+__all__ = ["etr_app", "render_status", "status"]
+
+
+class EtrChoice(StrEnum):
+    """Which expected-treatment-response method ``attune status`` uses."""
+
+    auto = "auto"
+    rational = "rational"
+
+
+etr_app = sub_app(
+    "etr",
+    "Expected treatment response: fit the empirical model from the clinic's completed episodes.",
+)
+
+
+def _load_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidEpisode("episode", str(path), f"a readable file ({error.strerror})") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise InvalidEpisode("episode", path.name, f"valid JSON or YAML ({error})") from None
+
+
+@app.command("status")
+def status(
+    episode: Path = typer.Argument(
+        ...,
+        help="Episode file (JSON or YAML): outcome {instrument, sessions}; optional alliance, "
+        "profile, accommodated_preferences.",
+        dir_okay=False,
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the Status as JSON."),
+    etr: EtrChoice = typer.Option(
+        EtrChoice.auto,
+        "--etr",
+        case_sensitive=False,
+        help="auto: the clinic's newest fitted ETR model for the instrument when one is stored, "
+        "else the rational method; rational: always the rational method.",
+    ),
+    model: Path | None = typer.Option(
+        None,
+        "--model",
+        help="A fitted ETR model file (as written by `attune etr fit`).",
+        dir_okay=False,
+    ),
+) -> None:
+    """Monitoring status of an episode's latest session: change, expectation, alert, alliance."""
+    from attunement.monitoring import assess_episode, parse_episode
+    from attunement.services.etr import load_growth_model, read_growth_model
+
+    parsed = parse_episode(_load_file(episode))
+    growth = None
+    if model is not None:
+        growth = read_growth_model(model)
+    elif etr is EtrChoice.auto:
+        growth = load_growth_model(settings_from_cli().data_dir, parsed.outcome.instrument)
+    result = assess_episode(
+        parsed.outcome,
+        alliance=parsed.alliance,
+        profile=parsed.profile,
+        growth_model=growth,
+        rupture_markers=parsed.rupture_markers,
+        accommodated_preferences=parsed.accommodated_preferences,
+    )
+    if parsed.notes:
+        result = result.model_copy(update={"notes": (*parsed.notes, *result.notes)})
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    typer.echo(render_status(result))
+
+
+@etr_app.command("fit")
+def fit(
+    instrument: str = typer.Option("phq9", "--instrument", help="Outcome instrument to fit."),
+    db: str | None = typer.Option(
+        None, "--db", help="Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
+    ),
+    include_ongoing: bool = typer.Option(
+        False,
+        "--include-ongoing",
+        help="Also use episodes not yet ended (their sessions so far). Default: ended only.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the fit summary as JSON."),
+) -> None:
+    """Fit the growth model (score on ln(session), intake as predictor) and store a new version.
+
+    Reads the clinic's ended episodes (audited as ``etr.fit`` by ``operator:<name>``) and
+    writes DATA_DIR/etr/<instrument>-vNNNN.json; `attune status` uses the newest one once it
+    rests on enough episodes, and the rational method until then.
+    """
+    from attunement.cli.users import operator, operator_context
+    from attunement.services.etr import fit_clinic_growth_model
+
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        summary = fit_clinic_growth_model(
+            operator_context(settings, engine),
+            operator(),
+            data_dir=settings.ensure_data_dir(),
+            instrument=instrument,
+            include_ongoing=include_ongoing,
+        )
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(summary.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    typer.echo(summary.describe())
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _outcome_lines(result: Status) -> list[str]:
+    lines: list[str] = []
+    if result.alert is None:
+        return ["Alert: none — no scorable outcome value yet"]
+    lines.append(f"Alert: {result.alert.upper()} — {result.alert_reason}")
+    change = f"{result.change:+g}" if result.change is not None else "—"
+    lines.append(
+        f"Score: {_num(result.intake)} (session {result.intake_session}) → {_num(result.latest)} "
+        f"(session {result.latest_session}); change {change}, RCI {_num(result.rci, 2)}, "
+        f"{result.category or 'category not computable'}"
+    )
+    extras = [
+        f"{name} {'yes' if value else 'no'}"
+        for name, value in (("response", result.response), ("remission", result.remission))
+        if value is not None
+    ]
+    if extras:
+        lines.append("  " + "; ".join(extras))
+    if result.expected is not None:
+        e = result.expected
+        lines.append(
+            f"Expected ({e.method}): {_num(e.value)}, band {_num(e.low)}–{_num(e.high)}, "
+            f"red beyond {_num(e.outer_limit)}"
+        )
+        lines.append(f"  basis: {e.basis}")
+    n = result.norms
+    lines.append(
+        f"Norms: reliable change {_num(n.reliable_change)}, cut-off {_num(n.cutoff)} — {n.source}"
+    )
+    return lines
+
+
+def render_status(result: Status) -> str:
+    """The Status as readable text (risk flags first, always)."""
+    lines = [f"{result.instrument} {result.scale} — session {result.session}"]
+    lines += [
+        f"RISK ({f.severity}) session {f.session}, {f.item}: {f.message}" for f in result.flags
+    ]
+    lines += _outcome_lines(result)
+    if result.alliance is not None:
+        a = result.alliance
+        lines.append(f"Alliance ({a.instrument or 'markers only'}): {a.state}")
+        lines += [f"  - {alert.message} [{alert.basis}]" for alert in a.alerts]
+        for option in a.repair_options:
+            tag = f"{option.kind}{', ' + option.marker if option.marker else ''}"
+            lines.append(f"  repair ({tag}): {option.text}")
+    for risk in result.dropout_risks:
+        lines.append(f"Dropout risk: {risk.title} — {'; '.join(risk.facts)}")
+    for prompt in result.support_prompts:
+        because = f" (because: {'; '.join(prompt.because)})" if prompt.because else ""
+        lines.append(f"Support — {prompt.title}{because}: {prompt.prompt}")
+        lines += [
+            f"  suggested: re-assess {u.field} with {', '.join(u.instruments)} (now: {u.current})"
+            for u in prompt.profile_updates
+        ]
+        lines.append(f"  evidence: {', '.join(prompt.evidence)}")
+    lines += [f"Note: {note}" for note in result.notes]
+    return "\n".join(lines)

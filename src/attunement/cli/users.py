@@ -1,0 +1,140 @@
+"""``attune users``: create and list clinic accounts (as the operator).
+
+The CLI acts as ``OperatorActor(name=<login name>)`` (here and in ``attune patients`` and
+``attune audit``): whoever runs ``attune`` on the server already holds the database, so the
+commands do not impersonate a clinic user; what the operator reads about patients is
+audited under ``operator:<name>``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from attunement.cli._app import fail, sub_app
+from attunement.cli._context import open_database, settings_from_cli
+from attunement.services import (
+    ROLES,
+    OperatorActor,
+    ServiceContext,
+    UserCreate,
+    create_user,
+    deactivate_user,
+    list_users,
+    service_context,
+)
+from attunement.settings import Settings
+
+
+def operator() -> OperatorActor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return OperatorActor(name=name[:80] or "unknown")
+
+
+def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
+    """A service context; CLI use cases sign nothing, so a missing secret is not needed."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else "cli-no-signing"
+    return service_context(engine, signing_key=key)
+
+
+users_app = sub_app("users", "Manage clinic accounts (admins, supervisors, clinicians).")
+
+_DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
+
+
+@users_app.command("create")
+def create(
+    username: str = typer.Argument(..., help="Sign-in name (lowercase letters, digits, . _ -)."),
+    *,
+    role: str = typer.Option(..., "--role", help=f"One of: {', '.join(ROLES)}."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (required)."
+    ),
+    display_name: str | None = typer.Option(
+        None, "--display-name", help="Name shown in the app (default: the username)."
+    ),
+    supervisor: str | None = typer.Option(
+        None, "--supervisor", help="Username of the clinician's supervisor."
+    ),
+    also_clinician: bool = typer.Option(
+        False, "--also-clinician", help="An admin who also treats patients (own caseload)."
+    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Create an account; the password is read from stdin, never from the command line."""
+    if not password_stdin:
+        raise fail("give the password on standard input with --password-stdin")
+    if role not in ROLES:
+        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        user = create_user(
+            operator_context(settings, engine),
+            operator(),
+            UserCreate(
+                username=username,
+                display_name=display_name or username,
+                role=role,  # checked against ROLES above
+                password=password,  # pydantic wraps it in SecretStr
+                supervisor=supervisor,
+                also_clinician=also_clinician,
+            ),
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"created {user.role} {user.username!r} (id {user.id})")
+
+
+@users_app.command("list")
+def list_(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """List every account with role, supervisor and whether it is active."""
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        users = list_users(operator_context(settings, engine), operator())
+    finally:
+        engine.dispose()
+    if as_json:
+        rows = [u.model_dump(mode="json") for u in users]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("id", "username", "name", "role", "supervisor", "active")
+    names = {u.id: u.username for u in users}
+    for u in users:
+        role = f"{u.role} + clinician" if u.also_clinician else u.role
+        supervisor = names.get(u.supervisor_id, "") if u.supervisor_id else ""
+        table.add_row(str(u.id), u.username, u.display_name, role, supervisor, str(u.active))
+    Console().print(table)
+
+
+@users_app.command("deactivate")
+def deactivate(
+    username: str = typer.Argument(..., help="The account to deactivate."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Deactivate an account; its tokens and sessions stop working at once."""
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        context, actor = operator_context(settings, engine), operator()
+        match = [u for u in list_users(context, actor) if u.username == username]
+        if not match:
+            raise fail(f"user: {username!r} not found")
+        deactivate_user(context, actor, match[0].id)
+    finally:
+        engine.dispose()
+    typer.echo(f"deactivated {username!r}")

@@ -1,0 +1,132 @@
+"""What a patient-view card can say, as plain typed facts.
+
+Cards are built from these small records rather than straight from the monitoring
+``Status`` or the tailoring ``Plan`` so that the wording of a card depends on one stable
+shape, whichever source the facts came from: Attunement's own records, or the
+QuestionnaireResponses and Observations an EHR prefetched. :mod:`._cds_adapt` fills them
+from the core models; nothing here computes a score, a change index or an alert.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "AllianceSignal",
+    "EvidenceLine",
+    "ExpectedBand",
+    "OutcomeSignal",
+    "PatientSignals",
+    "PlanItem",
+    "PlanSignal",
+    "RiskSignal",
+    "SupportPrompt",
+]
+
+DataSource = Literal["attunement", "ehr"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EvidenceLine(_Frozen):
+    """One meta-analytic finding behind a card, exactly as the evidence base records it."""
+
+    element: str
+    element_name: str | None = None
+    authors: str | None = None
+    year: int | None = None
+    k: int | None = None
+    n: int | None = None
+    metric: str | None = None
+    value: float | None = None
+    outcome: str | None = None
+    scope: str | None = None
+    source: str
+
+
+class RiskSignal(_Frozen):
+    """An endorsed risk item (e.g. PHQ-9 item 9 above 0): always a critical card."""
+
+    instrument: str
+    item: str
+    message: str
+    session: int | None = None
+    observed_on: date | None = None
+    source: DataSource = "attunement"
+
+
+class ExpectedBand(_Frozen):
+    value: float
+    low: float
+    high: float
+    method: str
+
+
+class SupportPrompt(_Frozen):
+    domain: str
+    prompt: str
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+class OutcomeSignal(_Frozen):
+    """The latest outcome status of the episode (alert colour and the numbers behind it)."""
+
+    alert: Literal["white", "green", "yellow", "red"]
+    instrument: str
+    scale: str
+    session: int
+    intake: float | None = None
+    latest: float | None = None
+    change: float | None = None
+    rci: float | None = None
+    category: str | None = None
+    expected: ExpectedBand | None = None
+    norms_source: str | None = None
+    support_prompts: tuple[SupportPrompt, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
+    source: DataSource = "attunement"
+
+
+class AllianceSignal(_Frozen):
+    state: Literal["ok", "at_risk", "rupture"]
+    instrument: str | None = None
+    alerts: tuple[str, ...] = ()
+    repair_options: tuple[str, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+class PlanItem(_Frozen):
+    summary: str
+    detail: str | None = None
+    because: tuple[str, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+class PlanSignal(_Frozen):
+    """The tailored plan in brief: its headline settings and its recommendations."""
+
+    directiveness: str | None = None
+    stance: str | None = None
+    focus: str | None = None
+    recommendations: tuple[PlanItem, ...] = ()
+    not_assessed: tuple[str, ...] = ()
+
+
+class PatientSignals(_Frozen):
+    """Everything the patient-view service knows about one patient, ready for cards."""
+
+    risks: tuple[RiskSignal, ...] = ()
+    outcome: OutcomeSignal | None = None
+    alliance: AllianceSignal | None = None
+    plan: PlanSignal | None = None
+    #: Prefetched data that could not be read (so not checked for risk items), with why.
+    unread: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.risks or self.outcome or self.alliance or self.plan or self.unread)

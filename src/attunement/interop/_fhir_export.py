@@ -1,0 +1,69 @@
+"""A patient's whole record as one Bundle: Patient, Questionnaires, responses, scores, plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from attunement.instruments import load_instrument, score
+from attunement.interop._fhir_bundle import bundle, care_plan, patient
+from attunement.interop._fhir_common import FhirBase
+from attunement.interop._fhir_questionnaire import questionnaire
+from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
+from attunement.interop._fhir_response import observations, questionnaire_response
+
+if TYPE_CHECKING:
+    from attunement.tailoring import Plan
+
+__all__ = ["export_record"]
+
+
+def export_record(
+    record: PatientRecord,
+    administrations: Sequence[AdministrationRecord],
+    *,
+    plan: Plan | None = None,
+    generated_at: datetime,
+    kind: Literal["collection", "searchset"] = "collection",
+    base: FhirBase | None = None,
+) -> dict[str, Any]:
+    """The Bundle of one patient's record; scores are computed here by the scoring engine.
+
+    Order: Patient, the Questionnaires used, then per administration (oldest first) its
+    QuestionnaireResponse and Observations, then the CarePlan. ``generated_at`` stamps the
+    Bundle and the CarePlan (time is an argument, never read from the clock).
+    """
+    base = base or FhirBase()
+    resources: list[dict[str, Any]] = [patient(record, base=base)]
+    used: dict[str, dict[str, Any]] = {}
+    body: list[dict[str, Any]] = []
+    for administration in sorted(administrations, key=lambda a: (a.administered_at, a.id)):
+        definition = load_instrument(administration.instrument)
+        if definition.id not in used:
+            used[definition.id] = questionnaire(
+                definition,
+                base=base,
+                language=record.preferred_language
+                if record.preferred_language in definition.languages
+                else "en",
+            )
+        result = score(
+            definition,
+            administration.answers,
+            language=administration.language
+            if administration.language in definition.languages
+            else "en",
+        )
+        body.append(questionnaire_response(administration, definition, base=base))
+        body.extend(observations(administration, definition, result, base=base))
+    resources += list(used.values()) + body
+    if plan is not None:
+        resources.append(care_plan(plan, patient_id=record.id, created=generated_at, base=base))
+    return bundle(
+        resources,
+        kind=kind,
+        bundle_id=f"record-{record.id}",
+        timestamp=generated_at,
+        base=base,
+    )

@@ -1,0 +1,71 @@
+"""HL7 FHIR R4 for Attunement: export and import, validated with fhir.resources R4B models.
+
+The public face of the FHIR translation. Export is pure: core models (instrument
+definitions, scores, the tailored plan) plus small input records (:class:`PatientRecord`,
+:class:`AdministrationRecord`) in, plain FHIR JSON out, every resource checked by building
+its R4B model. Import takes a Bundle or a QuestionnaireResponse and returns an
+:class:`ImportResult` listing what was imported (answers and score per response), refused
+(with reasons naming the resource and linkId) and ignored.
+
+=======================  ==========================================================
+``_fhir_common``         code systems, ids, the base URL, R4B validation
+``_fhir_questionnaire``  InstrumentDefinition → Questionnaire
+``_fhir_response``       administration → QuestionnaireResponse; Score → Observations
+``_fhir_bundle``         Patient, CarePlan, Bundle
+``_fhir_export``         a patient's whole record as one Bundle
+``_fhir_check``          a response checked against its Questionnaire
+``_fhir_import``         Bundle / QuestionnaireResponse → ImportResult
+=======================  ==========================================================
+"""
+
+from attunement.interop._fhir_bundle import bundle, care_plan, evidence_text, patient
+from attunement.interop._fhir_check import check_against_questionnaire
+from attunement.interop._fhir_common import (
+    HTEST,
+    LOINC,
+    ORDINAL_VALUE,
+    UCUM,
+    FhirBase,
+    fhir_id,
+    validated,
+)
+from attunement.interop._fhir_export import export_record
+from attunement.interop._fhir_import import (
+    IgnoredResource,
+    ImportedResponse,
+    ImportResult,
+    RefusedResource,
+    import_fhir,
+)
+from attunement.interop._fhir_questionnaire import answer_coding, computable_name, questionnaire
+from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
+from attunement.interop._fhir_response import observations, questionnaire_response, response_id
+
+__all__ = [
+    "HTEST",
+    "LOINC",
+    "ORDINAL_VALUE",
+    "UCUM",
+    "AdministrationRecord",
+    "FhirBase",
+    "IgnoredResource",
+    "ImportResult",
+    "ImportedResponse",
+    "PatientRecord",
+    "RefusedResource",
+    "answer_coding",
+    "bundle",
+    "care_plan",
+    "check_against_questionnaire",
+    "computable_name",
+    "evidence_text",
+    "export_record",
+    "fhir_id",
+    "import_fhir",
+    "observations",
+    "patient",
+    "questionnaire",
+    "questionnaire_response",
+    "response_id",
+    "validated",
+]

@@ -1,0 +1,135 @@
+"""Routine monitoring: change since intake and the expected treatment response.
+
+* Change (Jacobson & Truax 1991): :func:`reliable_change_index`, :func:`reliable_change_bound`,
+  :func:`clinical_cutoffs`, :func:`jacobson_truax_category`, :func:`response_status`,
+  :func:`remission_status` — pure functions over numbers and :class:`ChangeNorms` (or any
+  object with the same attributes, e.g. an instrument scale's ``norms``).
+* Expected treatment response: :func:`rational_expectation` (no data needed),
+  :func:`fit_growth_model` → :class:`GrowthModel` (REML growth model on log(session) with
+  intake as predictor, as Finch, Lambert & Schaalje 2001), and
+  :func:`expected_treatment_response`, which falls back to the rational method until
+  enough episodes exist.
+* Episode status (alerts, alliance, dropout risk, clinical-support prompts):
+  :func:`assess_episode` over :class:`Series` of :class:`SessionPoint`.
+"""
+
+from __future__ import annotations
+
+from attunement.monitoring._alerts import Alert, AlertDecision, decide_alert
+from attunement.monitoring._alliance import (
+    AllianceAlert,
+    AllianceStatus,
+    RecordedMarker,
+    RepairOption,
+    assess_alliance,
+    check_rupture_markers,
+)
+from attunement.monitoring._change import (
+    RELIABLE_CHANGE_Z,
+    clinical_cutoffs,
+    jacobson_truax_category,
+    reliable_change_bound,
+    reliable_change_index,
+    standard_error_of_difference,
+    standard_error_of_measurement,
+)
+from attunement.monitoring._dropout import DropoutRisk, dropout_risks
+from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
+from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
+from attunement.monitoring._growth import FIXED_EFFECTS, EpisodeTable, GrowthModel, fit_growth_model
+from attunement.monitoring._models import (
+    ChangeNorms,
+    ChangeRuleLike,
+    Direction,
+    Expectation,
+    NormsLike,
+    RemissionRule,
+    ResponseRule,
+)
+from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
+from attunement.monitoring._response import remission_status, response_status
+from attunement.monitoring._results import (
+    ChangeCategory,
+    ClinicalCutoffs,
+    ReliableChange,
+    ReliableChangeBound,
+    RemissionStatus,
+    ResponseStatus,
+)
+from attunement.monitoring._series import Series, SessionPoint
+from attunement.monitoring._status import (
+    RiskFlag,
+    Status,
+    alert_rank,
+    assess_each_session,
+    assess_episode,
+)
+from attunement.monitoring._status_maths import ExpectedBand, NormsUsed
+from attunement.monitoring._support import (
+    ProfileUpdate,
+    SupportPrompt,
+    apply_profile_updates,
+    replan,
+    support_prompts,
+)
+
+__all__ = [
+    "FIXED_EFFECTS",
+    "MINIMUM_EPISODES",
+    "RATIONAL_PARAMETERS",
+    "RELIABLE_CHANGE_Z",
+    "Alert",
+    "AlertDecision",
+    "AllianceAlert",
+    "AllianceStatus",
+    "ChangeCategory",
+    "ChangeNorms",
+    "ChangeRuleLike",
+    "ClinicalCutoffs",
+    "Direction",
+    "DropoutRisk",
+    "EpisodeInput",
+    "EpisodeTable",
+    "Expectation",
+    "ExpectedBand",
+    "GrowthModel",
+    "NormsLike",
+    "NormsUsed",
+    "ProfileUpdate",
+    "RecordedMarker",
+    "ReliableChange",
+    "ReliableChangeBound",
+    "RemissionRule",
+    "RemissionStatus",
+    "RepairOption",
+    "ResponseRule",
+    "ResponseStatus",
+    "RiskFlag",
+    "Series",
+    "SessionPoint",
+    "Status",
+    "SupportPrompt",
+    "alert_rank",
+    "apply_profile_updates",
+    "assess_alliance",
+    "assess_each_session",
+    "assess_episode",
+    "check_rupture_markers",
+    "clinical_cutoffs",
+    "decide_alert",
+    "dropout_risks",
+    "expected_treatment_response",
+    "fit_growth_model",
+    "jacobson_truax_category",
+    "monitored_scale_id",
+    "parse_episode",
+    "rational_expectation",
+    "reliable_change_bound",
+    "reliable_change_index",
+    "remission_status",
+    "replan",
+    "response_status",
+    "standard_error_of_difference",
+    "standard_error_of_measurement",
+    "support_prompts",
+]

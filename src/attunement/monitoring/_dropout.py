@@ -1,0 +1,102 @@
+"""Dropout-risk indicators from the profile and the course of the episode.
+
+Five indicators (``feedback_rules/dropout.yaml``): a weak or ruptured alliance, a low
+outcome expectation or credibility, precontemplation, a strong preference not recorded as
+accommodated (Swift et al. 2018: dropout odds 1.79 when not matched), and missed sessions.
+They are facts to weigh, not a prediction: no combined score is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict
+
+from attunement.monitoring._alliance import AllianceStatus
+from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
+from attunement.monitoring._series import Series
+from attunement.profile import Profile
+
+__all__ = ["DropoutRisk", "dropout_risks"]
+
+
+class DropoutRisk(BaseModel):
+    """One indicator that fired, with the patient facts behind it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    indicator: DropoutIndicatorId
+    title: str
+    message: str
+    facts: tuple[str, ...]
+    evidence: tuple[str, ...]
+    basis: str
+
+
+def _risk(indicator: DropoutIndicatorId, facts: list[str]) -> DropoutRisk:
+    rule = load_dropout_rules().indicators[indicator]
+    return DropoutRisk(
+        indicator=indicator,
+        title=rule.title,
+        message=rule.message,
+        facts=tuple(facts),
+        evidence=rule.evidence,
+        basis=rule.basis,
+    )
+
+
+def _alliance_facts(alliance: AllianceStatus | None) -> list[str]:
+    if alliance is None or alliance.value is None:
+        return []
+    facts: list[str] = []
+    if alliance.threshold is not None and any(a.kind == "threshold" for a in alliance.alerts):
+        facts.append(f"{alliance.instrument} {alliance.value:.2f} below {alliance.threshold:g}")
+    if alliance.state == "rupture" and not facts:
+        facts.append(f"alliance ruptured at session {alliance.session}")
+    return facts
+
+
+def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[DropoutRisk]:
+    risks: list[DropoutRisk] = []
+    expectations = profile.expectations
+    if expectations is not None:
+        low = [
+            f"expectations.{name} = low ({expectations.provenance.describe()})"
+            for name in ("outcome", "credibility")
+            if getattr(expectations, name) == "low"
+        ]
+        if low:
+            risks.append(_risk("low_expectancy", low))
+    stage = profile.stage_of_change
+    if stage is not None and stage.value == "precontemplation":
+        facts = [f"stage_of_change = precontemplation ({stage.provenance.describe()})"]
+        risks.append(_risk("precontemplation", facts))
+    strong = [
+        f"{p.aspect} = {p.value} (strong)"
+        for p in profile.preferences
+        if p.strength == "strong" and p.aspect not in accommodated
+    ]
+    if strong:
+        risks.append(_risk("unaccommodated_strong_preference", strong))
+    return risks
+
+
+def dropout_risks(
+    outcome: Series,
+    *,
+    alliance: AllianceStatus | None,
+    profile: Profile | None,
+    accommodated_preferences: Collection[str] = (),
+) -> tuple[DropoutRisk, ...]:
+    """The dropout indicators that apply to the series so far (in the rules file's order)."""
+    risks: list[DropoutRisk] = []
+    facts = _alliance_facts(alliance)
+    if facts:
+        risks.append(_risk("weak_alliance", facts))
+    if profile is not None:
+        risks.extend(_profile_risks(profile, accommodated_preferences))
+    missed = [p.session for p in outcome.points if not p.attended]
+    if missed:
+        listed = ", ".join(str(s) for s in missed)
+        risks.append(_risk("missed_sessions", [f"missed session(s): {listed}"]))
+    return tuple(risks)

@@ -1,0 +1,201 @@
+"""The episode file of ``attune status``: JSON or YAML, already loaded into a mapping.
+
+::
+
+    outcome:  {instrument: phq9, sessions: [{session: 1, score: 18},
+                                            {session: 2, answers: [2, 1, 3, 1, 2, 1, 1, 0, 0]},
+                                            {session: 3, attended: false}, ...]}
+    alliance: {instrument: wai_sr, sessions: [{session: 1, score: 4.1}, ...]}   # optional
+    profile:  {...}                                   # optional, as for ``attune plan``
+    accommodated_preferences: [therapist_gender]      # optional: strong preferences met
+
+A session gives ``score`` (the scale value) or ``answers`` (scored here with the instrument
+definition, so risk items raise their flags), optionally ``held_on``, ``language``,
+``attended`` and ``rupture_markers``. Every problem raises InvalidEpisode naming the series,
+the session and the field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
+from attunement.monitoring._series import Series, SessionPoint
+from attunement.profile import Profile, parse_profile
+
+__all__ = ["EpisodeInput", "monitored_scale_id", "parse_episode"]
+
+_TOP = ("outcome", "alliance", "profile", "accommodated_preferences")
+_SERIES = ("instrument", "scale", "sessions")
+_SESSION = ("session", "score", "answers", "held_on", "language", "attended", "rupture_markers")
+
+
+class EpisodeInput(BaseModel):
+    """A parsed episode file: what :func:`assess_episode` takes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    outcome: Series
+    alliance: Series | None = None
+    profile: Profile | None = None
+    rupture_markers: dict[int, tuple[str, ...]] = {}
+    accommodated_preferences: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def monitored_scale_id(instrument: str) -> str:
+    """The scale monitored by default: the first with change norms, else the first."""
+    from attunement.instruments import load_instrument
+
+    definition = load_instrument(instrument)
+    for scale in definition.scales:
+        if scale.norms is not None:
+            return scale.id
+    return definition.scales[0].id
+
+
+def _keys(raw: Mapping[str, Any], where: str, allowed: Sequence[str]) -> None:
+    for key in raw:
+        if key not in allowed:
+            raise InvalidEpisode(f"{where}.{key}", raw[key], ", ".join(allowed))
+
+
+def _date(raw: Any, where: str) -> date | None:
+    if raw is None or isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise InvalidEpisode(where, raw, "a date as YYYY-MM-DD")
+
+
+def _session(
+    raw: Any, index: int, name: str, *, instrument: str, scale: str, notes: list[str]
+) -> tuple[SessionPoint, tuple[str, ...]]:
+    from attunement.instruments import load_instrument, score
+
+    if not isinstance(raw, Mapping):
+        raise InvalidEpisode(
+            f"{name}.sessions[{index}]", raw, "a mapping with session and score or answers"
+        )
+    number = raw.get("session")
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise InvalidEpisode(f"{name}.sessions[{index}].session", number, "a session number >= 1")
+    where = f"{name}.sessions[session {number}]"
+    _keys(raw, where, _SESSION)
+    attended = raw.get("attended", True)
+    if not isinstance(attended, bool):
+        raise InvalidEpisode(f"{where}.attended", attended, "true or false")
+    markers = raw.get("rupture_markers", [])
+    if isinstance(markers, str) or not isinstance(markers, Sequence):
+        raise InvalidEpisode(f"{where}.rupture_markers", markers, "a list of markers")
+    held_on = _date(raw.get("held_on"), f"{where}.held_on")
+    has_score, has_answers = "score" in raw, "answers" in raw
+    if not attended:
+        if has_score or has_answers:
+            raise InvalidEpisode(
+                f"{where}.attended", False, "no score or answers for a missed session"
+            )
+        return SessionPoint(session=number, held_on=held_on, attended=False), tuple(markers)
+    if has_score == has_answers:
+        raise InvalidEpisode(where, dict(raw), "exactly one of score or answers")
+    definition = load_instrument(instrument)
+    if has_score:
+        value = raw["score"]
+        low, high = definition.scale(scale).range
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and low <= value <= high)
+        ):
+            raise InvalidEpisode(f"{where}.score", value, f"a number from {low:g} to {high:g}")
+        if definition.flags:
+            items = ", ".join(f.item for f in definition.flags)
+            notes.append(f"{where}: a score without answers; risk item(s) {items} not checked")
+        return SessionPoint(session=number, value=float(value), held_on=held_on), tuple(markers)
+    answers = raw["answers"]
+    if isinstance(answers, str) or not isinstance(answers, Sequence):
+        raise InvalidEpisode(f"{where}.answers", answers, "a list of answers (null for missing)")
+    language = raw.get("language", "en")
+    try:
+        result = score(definition, list(answers), language=str(language))
+    except InputError as error:
+        raise InvalidEpisode(
+            f"{where}.answers: {error.field}", error.value, error.allowed
+        ) from None
+    scale_score = result.scales[scale]
+    if not scale_score.scorable:
+        notes.append(f"{where}: not scorable ({scale_score.reason})")
+    point = SessionPoint(
+        session=number, value=scale_score.value, held_on=held_on, flags=result.flags
+    )
+    return point, tuple(markers)
+
+
+def _series(raw: Any, name: str, notes: list[str], markers: dict[int, tuple[str, ...]]) -> Series:
+    from attunement.instruments import INSTRUMENT_IDS, load_instrument
+
+    if not isinstance(raw, Mapping):
+        raise InvalidEpisode(name, raw, "a mapping with instrument and sessions")
+    _keys(raw, name, _SERIES)
+    instrument = raw.get("instrument")
+    if not isinstance(instrument, str):
+        raise InvalidEpisode(f"{name}.instrument", instrument, "an instrument id such as phq9")
+    try:
+        definition = load_instrument(instrument)
+    except UnknownInstrument:
+        raise InvalidEpisode(f"{name}.instrument", instrument, INSTRUMENT_IDS) from None
+    scale = raw.get("scale") or monitored_scale_id(instrument)
+    if scale not in {s.id for s in definition.scales}:
+        raise InvalidEpisode(f"{name}.scale", scale, [s.id for s in definition.scales])
+    sessions = raw.get("sessions")
+    if isinstance(sessions, str) or not isinstance(sessions, Sequence) or not sessions:
+        raise InvalidEpisode(f"{name}.sessions", sessions, "a non-empty list of sessions")
+    points: list[SessionPoint] = []
+    for index, entry in enumerate(sessions):
+        point, recorded = _session(
+            entry, index, name, instrument=instrument, scale=scale, notes=notes
+        )
+        if recorded:
+            markers[point.session] = (*markers.get(point.session, ()), *recorded)
+        points.append(point)
+    return Series(instrument=instrument, scale=scale, points=tuple(points))
+
+
+def parse_episode(data: Any) -> EpisodeInput:
+    """Validate an episode mapping; raises InvalidEpisode (or InvalidProfile for ``profile``)."""
+    if not isinstance(data, Mapping):
+        raise InvalidEpisode("episode", data, "a mapping with outcome (and alliance, profile)")
+    _keys(data, "episode", _TOP)
+    if "outcome" not in data:
+        raise InvalidEpisode("outcome", None, "an outcome series is required")
+    notes: list[str] = []
+    markers: dict[int, tuple[str, ...]] = {}
+    outcome = _series(data["outcome"], "outcome", notes, markers)
+    alliance = (
+        _series(data["alliance"], "alliance", notes, markers) if data.get("alliance") else None
+    )
+    profile = parse_profile(data["profile"]) if data.get("profile") else None
+    accommodated = data.get("accommodated_preferences") or []
+    if isinstance(accommodated, str) or not isinstance(accommodated, Sequence):
+        raise InvalidEpisode(
+            "accommodated_preferences", accommodated, "a list of preference aspects"
+        )
+    from attunement.monitoring._alliance import check_rupture_markers
+
+    check_rupture_markers(markers)
+    return EpisodeInput(
+        outcome=outcome,
+        alliance=alliance,
+        profile=profile,
+        rupture_markers=markers,
+        accommodated_preferences=tuple(str(a) for a in accommodated),
+        notes=tuple(notes),
+    )

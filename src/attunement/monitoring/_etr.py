@@ -1,0 +1,58 @@
+"""Choose the expected-treatment-response method: empirical when enough data, else rational."""
+
+from __future__ import annotations
+
+from attunement.errors import InputError
+from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._models import Direction, Expectation, NormsLike
+from attunement.monitoring._rational import rational_expectation
+from attunement.monitoring._results import RciPolicy
+
+__all__ = ["MINIMUM_EPISODES", "expected_treatment_response"]
+
+#: Completed episodes an empirical model needs before it replaces the rational method.
+#: *Assumption* (no published figure found): enough patients that the 2 x 2 random-effect
+#: covariance, which sets the band, is estimated from hundreds rather than dozens.
+MINIMUM_EPISODES = 200
+
+
+def expected_treatment_response(
+    intake: float,
+    session: int,
+    norms: NormsLike,
+    *,
+    model: GrowthModel | None = None,
+    minimum_episodes: int = MINIMUM_EPISODES,
+    level: float = 0.80,
+    direction: Direction | None = None,
+    policy: RciPolicy = "prefer_published",
+    score_range: tuple[float, float] | None = None,
+) -> Expectation:
+    """Expected score and band at ``session``: the empirical model when it rests on at least
+    ``minimum_episodes`` episodes, otherwise the rational method, saying why in ``basis``.
+
+    ``score_range`` clamps value and band to the scale's range (both methods).
+    """
+    if minimum_episodes < 1:
+        raise InputError("minimum_episodes", minimum_episodes, "a whole number >= 1")
+    if model is not None and model.n_patients >= minimum_episodes:
+        e = model.expected(intake, session, level=level)
+        if score_range is None:
+            return e
+        lo, hi = score_range
+        if not lo < hi:
+            raise InputError("score_range", score_range, "(min, max) with min < max")
+        value, low, high = (min(max(v, lo), hi) for v in (e.value, e.low, e.high))
+        return e.model_copy(update={"value": value, "low": low, "high": high})
+    rational = rational_expectation(
+        intake, session, norms, direction, policy=policy, score_range=score_range
+    )
+    reason = (
+        "no empirical model has been fitted"
+        if model is None
+        else f"the empirical model {model.version} rests on {model.n_patients} episodes, "
+        f"fewer than the minimum of {minimum_episodes}"
+    )
+    return rational.model_copy(
+        update={"basis": f"{rational.basis}; fallback to the rational method: {reason}"}
+    )

@@ -1,0 +1,268 @@
+"""The feedback knowledge as validated data: alliance rules, dropout indicators, prompts.
+
+``feedback_rules/alliance.yaml`` holds the alliance thresholds (each a sourced figure or an
+explicit ``assumption``), the rupture markers and the repair options; ``dropout.yaml`` the
+dropout-risk indicators; ``support_prompts/<domain>.yaml`` one clinical-support prompt per
+domain. The loaders reject unknown fields, missing citations, unknown evidence elements,
+instruments and profile dimensions, naming the file and the dotted field.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from attunement.errors import AttunementError, DefinitionError
+
+__all__ = [
+    "AlertLimits",
+    "AllianceRules",
+    "DropoutRules",
+    "PromptDefinition",
+    "load_alert_limits",
+    "load_alliance_rules",
+    "load_dropout_rules",
+    "load_support_prompts",
+]
+
+Colour = Literal["white", "green", "yellow", "red"]
+MarkerKind = Literal["withdrawal", "confrontation"]
+DropoutIndicatorId = Literal[
+    "weak_alliance",
+    "low_expectancy",
+    "precontemplation",
+    "unaccommodated_strong_preference",
+    "missed_sessions",
+]
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class Figure(BaseModel):
+    """A threshold with its basis: a ``source`` or an explicit ``assumption`` (not neither)."""
+
+    model_config = _FROZEN
+
+    value: float
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _has_basis(self) -> Figure:
+        if not (self.source or self.assumption):
+            raise ValueError("a threshold needs a source or a stated assumption")
+        return self
+
+    @property
+    def basis(self) -> str:
+        """``source`` or ``"assumption: …"``."""
+        return self.source or f"assumption: {self.assumption}"
+
+
+class InstrumentAllianceRule(BaseModel):
+    model_config = _FROZEN
+
+    scale: str
+    threshold: Figure | None = None
+    drop: Figure | None = None
+
+
+class DefaultAllianceRule(BaseModel):
+    model_config = _FROZEN
+
+    drop_fraction_of_range: Figure
+
+
+class AtRiskRule(BaseModel):
+    model_config = _FROZEN
+
+    rule: str
+    source: str = Field(min_length=1)
+
+
+class MarkerDefinition(BaseModel):
+    model_config = _FROZEN
+
+    kind: MarkerKind
+    label: str = Field(min_length=1)
+
+
+class RepairDefinition(BaseModel):
+    model_config = _FROZEN
+
+    kind: Literal["immediate", "exploratory"]
+    text: str = Field(min_length=1)
+    marker: MarkerKind | None = None
+
+
+class AllianceRules(BaseModel):
+    model_config = _FROZEN
+
+    instruments: dict[str, InstrumentAllianceRule]
+    default: DefaultAllianceRule
+    at_risk: AtRiskRule
+    markers: dict[str, MarkerDefinition] = Field(min_length=1)
+    markers_source: str = Field(min_length=1)
+    repairs: tuple[RepairDefinition, ...] = Field(min_length=1)
+    repairs_source: str = Field(min_length=1)
+    evidence: tuple[str, ...] = Field(min_length=1)
+
+
+class IndicatorDefinition(BaseModel):
+    model_config = _FROZEN
+
+    title: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+    evidence: tuple[str, ...] = ()
+    basis: str = Field(min_length=1)
+
+
+class DropoutRules(BaseModel):
+    model_config = _FROZEN
+
+    indicators: dict[DropoutIndicatorId, IndicatorDefinition]
+
+    @model_validator(mode="after")
+    def _all_indicators(self) -> DropoutRules:
+        missing = set(DropoutIndicatorId.__args__) - set(self.indicators)  # type: ignore[attr-defined]
+        if missing:
+            raise ValueError(f"missing indicators: {', '.join(sorted(missing))}")
+        return self
+
+
+class ProfileUpdateDefinition(BaseModel):
+    model_config = _FROZEN
+
+    field: str
+    instruments: tuple[str, ...] = ()
+    reason: str = Field(min_length=1)
+
+
+class PromptDefinition(BaseModel):
+    """One clinical-support prompt (a Lambert domain or an Attunement addition)."""
+
+    model_config = _FROZEN
+
+    domain: str = Field(pattern=r"^[a-z_]+$")
+    title: str = Field(min_length=1)
+    priority: int
+    alerts: tuple[Literal["yellow", "red"], ...] = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    questions: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = Field(min_length=1)
+    source: str = Field(min_length=1)
+    profile_updates: tuple[ProfileUpdateDefinition, ...] = ()
+
+
+class EmpiricalLimits(BaseModel):
+    model_config = _FROZEN
+
+    outer_level: Figure
+
+
+class RationalLimits(BaseModel):
+    model_config = _FROZEN
+
+    outer_in_bounds: Figure
+
+
+class AlertLimits(BaseModel):
+    """The red limits of the outcome alert, per expected-treatment-response method."""
+
+    model_config = _FROZEN
+
+    empirical: EmpiricalLimits
+    rational: RationalLimits
+
+
+def _read(folder: str, name: str) -> Any:
+    text = (
+        resources.files("attunement.monitoring").joinpath(folder).joinpath(name).read_text("utf-8")
+    )
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError(name, "(file)", f"not valid YAML: {error}") from None
+
+
+def _model(model: type[_M], raw: Any, name: str) -> _M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(file)"
+        raise DefinitionError(name, field, str(first["msg"])) from None
+
+
+def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
+    from attunement.evidence import load_evidence
+
+    base = load_evidence()
+    for index, element_id in enumerate(ids):
+        try:
+            base.element(element_id)
+        except AttunementError as error:
+            raise DefinitionError(name, f"{field}[{index}]", error.message) from None
+
+
+@cache
+def load_alert_limits() -> AlertLimits:
+    """The red limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
+    name = "outcome_alerts.yaml"
+    limits = _model(AlertLimits, _read("feedback_rules", name), name)
+    if not 0.8 < limits.empirical.outer_level.value < 1:
+        raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
+    if limits.rational.outer_in_bounds.value <= 1:
+        raise DefinitionError(name, "rational.outer_in_bounds.value", "more than 1 bound")
+    return limits
+
+
+@cache
+def load_alliance_rules() -> AllianceRules:
+    """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached."""
+    name = "alliance.yaml"
+    rules = _model(AllianceRules, _read("feedback_rules", name), name)
+    _check_elements(rules.evidence, name, "evidence")
+    return rules
+
+
+@cache
+def load_dropout_rules() -> DropoutRules:
+    """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached."""
+    name = "dropout.yaml"
+    rules = _model(DropoutRules, _read("feedback_rules", name), name)
+    for key, indicator in rules.indicators.items():
+        _check_elements(indicator.evidence, name, f"indicators.{key}.evidence")
+    return rules
+
+
+@cache
+def load_support_prompts() -> tuple[PromptDefinition, ...]:
+    """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority."""
+    from attunement.instruments import INSTRUMENT_IDS
+    from attunement.profile import DIMENSIONS
+
+    folder = resources.files("attunement.monitoring").joinpath("support_prompts")
+    prompts: list[PromptDefinition] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        prompt = _model(PromptDefinition, _read("support_prompts", entry.name), entry.name)
+        if prompt.domain != entry.name.removesuffix(".yaml"):
+            raise DefinitionError(entry.name, "domain", "must equal the file name")
+        _check_elements(prompt.evidence, entry.name, "evidence")
+        for index, update in enumerate(prompt.profile_updates):
+            where = f"profile_updates[{index}]"
+            if update.field not in DIMENSIONS:
+                raise DefinitionError(
+                    entry.name, f"{where}.field", f"not a profile dimension: {update.field}"
+                )
+            unknown = [i for i in update.instruments if i not in INSTRUMENT_IDS]
+            if unknown:
+                raise DefinitionError(entry.name, f"{where}.instruments", f"unknown: {unknown}")
+        prompts.append(prompt)
+    return tuple(sorted(prompts, key=lambda p: (p.priority, p.domain)))

@@ -1,0 +1,94 @@
+"""Reports, charts and research exports: the adapters that show the core's results.
+
+One chart builder (matplotlib → accessible, deterministic SVG; PNG on request) serves the
+web pages and the documents; the patient progress report and the clinic report are Jinja2
+HTML rendered to PDF by WeasyPrint; the research export writes long-format CSV/Parquet with
+a data dictionary, optionally de-identified. Report models hold numbers computed by the core
+and by :mod:`attunement.reports._stats`; templates only render them.
+"""
+
+from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
+from attunement.reports._chart_data import (
+    AllianceChartData,
+    AlliancePoint,
+    CategoryCounts,
+    ChartData,
+    ExpectedPoint,
+    ItemHeatStripData,
+    OutcomeChartData,
+    OutcomeDistributionData,
+    OutcomePoint,
+    RecoveryBySeverityData,
+    SeverityGroup,
+)
+from attunement.reports._charts import Chart, render_chart, render_png, render_svg
+from attunement.reports._clinic import EpisodeOutcome, build_clinic_report
+from attunement.reports._i18n import LANGUAGES, Language, supported_language
+from attunement.reports._models import (
+    ClinicianRow,
+    ClinicReport,
+    InstrumentNotice,
+    PatientPage,
+    PatientReport,
+    PlanItem,
+    ProfileRow,
+    ReportHeader,
+    RiskFlagView,
+    StatusView,
+    SupportPromptView,
+)
+from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
+from attunement.reports._stats import (
+    AlertCounts,
+    EffectSize,
+    InsufficientData,
+    Proportion,
+    pre_post_effect_size,
+    proportion,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "AlertCounts",
+    "AllianceChartData",
+    "AlliancePoint",
+    "Benchmark",
+    "BenchmarkComparison",
+    "CategoryCounts",
+    "Chart",
+    "ChartData",
+    "ClinicReport",
+    "ClinicianRow",
+    "EffectSize",
+    "EpisodeOutcome",
+    "ExpectedPoint",
+    "InstrumentNotice",
+    "InsufficientData",
+    "ItemHeatStripData",
+    "Language",
+    "OutcomeChartData",
+    "OutcomeDistributionData",
+    "OutcomePoint",
+    "PatientPage",
+    "PatientReport",
+    "PlanItem",
+    "ProfileRow",
+    "Proportion",
+    "RecoveryBySeverityData",
+    "ReportHeader",
+    "RiskFlagView",
+    "SeverityGroup",
+    "StatusView",
+    "SupportPromptView",
+    "build_clinic_report",
+    "load_benchmarks",
+    "pre_post_effect_size",
+    "proportion",
+    "render_chart",
+    "render_clinic_html",
+    "render_patient_html",
+    "render_pdf",
+    "render_png",
+    "render_svg",
+    "supported_language",
+]

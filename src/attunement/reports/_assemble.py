@@ -1,0 +1,176 @@
+"""From the core's results (Plan, Profile, instrument definitions) to report rows (pure).
+
+Nothing here decides anything clinical: it picks, orders and words what the tailoring
+engine and the instrument library already say, for print.
+"""
+
+from __future__ import annotations
+
+from attunement.instruments import InstrumentDefinition
+from attunement.profile import PROFILE_FIELDS, Profile
+from attunement.reports._format import fmt_number
+from attunement.reports._models import InstrumentNotice, PlanItem, ProfileRow, RiskFlagView
+from attunement.tailoring import EvidenceCitation, Plan, Recommendation
+
+__all__ = [
+    "accommodates_culture",
+    "accommodates_strong_preference",
+    "citation_text",
+    "instrument_notice",
+    "plan_accommodations",
+    "plan_items",
+    "plan_notes",
+    "profile_rows",
+    "risk_views",
+]
+
+
+def instrument_notice(definition: InstrumentDefinition, language: str = "en") -> InstrumentNotice:
+    """The instrument's licence notice (in ``language`` when available) and citation."""
+    notices = definition.licence.notice
+    return InstrumentNotice(
+        short_name=definition.short_name,
+        name=definition.name,
+        version=definition.version,
+        licence=definition.licence.name,
+        notice=notices.get(language) or notices.get("en"),
+        citation=definition.citation,
+    )
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return fmt_number(value)
+    return str(value).replace("_", " ")
+
+
+def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
+    """One row per assessed profile field, then one per preference, each with provenance."""
+    rows: list[ProfileRow] = []
+    for path in PROFILE_FIELDS:
+        found = profile.value_at(path)
+        if found is None:
+            continue
+        value, provenance = found
+        rows.append(
+            ProfileRow(
+                dimension=path.replace("_", " ").replace(".", ": "),
+                value=_word(value),
+                provenance=provenance.describe(),
+            )
+        )
+    for preference in profile.preferences:
+        rows.append(
+            ProfileRow(
+                dimension=f"preference: {_word(preference.aspect)}",
+                value=f"{_word(preference.value)} ({preference.strength})",
+                provenance=preference.provenance.describe(),
+            )
+        )
+    return tuple(rows)
+
+
+def citation_text(citation: EvidenceCitation) -> str:
+    """``Beutler, Edwards & Someah 2018: d = 0.79, k = 13, N = 1208`` (or the statement)."""
+    who = f"{citation.authors} {citation.year}" if citation.authors else citation.element_name
+    if citation.metric and citation.value is not None:
+        effect = f"{citation.metric} = {fmt_number(citation.value, 2)}"
+        if citation.ci_low is not None and citation.ci_high is not None:
+            effect += f" [{fmt_number(citation.ci_low, 2)}, {fmt_number(citation.ci_high, 2)}]"
+        k = citation.k_text or (str(citation.k) if citation.k is not None else None)
+        n = citation.n_text or (str(citation.n) if citation.n is not None else None)
+        sizes = ", ".join(part for part in (k and f"k = {k}", n and f"N = {n}") if part)
+        text = f"{who}: {effect}" + (f", {sizes}" if sizes else "")
+        if citation.outcome:
+            text += f" ({citation.outcome})"
+    else:
+        text = f"{who}: {citation.statement or 'narrative finding'}"
+    if citation.status != "verified":
+        text += f" [{citation.status}]"
+    return text
+
+
+def _because(field: str, value: object, strength: str | None) -> str:
+    """``reactance = high`` (provenance is printed once, in the profile table)."""
+    said = f"{field.replace('_', ' ')} = {_word(value)}"
+    return f"{said} ({strength})" if strength else said
+
+
+def _item(recommendation: Recommendation) -> PlanItem:
+    headline = recommendation.evidence[0] if recommendation.evidence else None
+    return PlanItem(
+        element=recommendation.dimension,
+        recommendation=recommendation.summary,
+        because=tuple(_because(f.field, f.value, f.strength) for f in recommendation.because),
+        evidence=(citation_text(headline),) if headline else (),
+        verdict=headline.verdict if headline else None,
+        accommodation=accommodates_strong_preference(recommendation)
+        or accommodates_culture(recommendation),
+    )
+
+
+def plan_items(plan: Plan) -> tuple[PlanItem, ...]:
+    """The plan's recommendations in its own order, each with its headline evidence."""
+    return tuple(_item(r) for r in plan.recommendations)
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def plan_notes(plan: Plan) -> tuple[str, ...]:
+    """Settings, conflict resolutions, dimensions not assessed, and the disclaimer."""
+    notes = [
+        f"Settings: directiveness {plan.directiveness}, stance "
+        f"{_word(plan.stance) if plan.stance else 'not set'}, focus {_word(plan.focus)}, "
+        f"intensity {plan.intensity}, arousal {plan.arousal}."
+    ]
+    notes += [
+        f"Conflict ({' vs '.join(_word(b) for b in c.between)}): {_first_sentence(c.resolution)}"
+        for c in plan.conflicts
+    ]
+    if plan.not_assessed:
+        missing = ", ".join(_word(n.field) for n in plan.not_assessed)
+        notes.append(f"Not assessed: {missing}.")
+    notes.append(plan.disclaimer)
+    return tuple(notes)
+
+
+def accommodates_strong_preference(recommendation: Recommendation) -> bool:
+    """A preferences recommendation triggered by a preference the patient holds strongly."""
+    return recommendation.dimension == "preferences" and any(
+        fact.strength == "strong" for fact in recommendation.because
+    )
+
+
+def accommodates_culture(recommendation: Recommendation) -> bool:
+    """A culture recommendation for a patient who wants a culturally adapted treatment."""
+    return recommendation.dimension == "culture" and any(
+        fact.field == "culture.wants_adaptation" and fact.value is True
+        for fact in recommendation.because
+    )
+
+
+def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
+    """(strong preference accommodated, cultural adaptation) for the clinic report."""
+    return (
+        any(accommodates_strong_preference(r) for r in plan.recommendations),
+        any(accommodates_culture(r) for r in plan.recommendations),
+    )
+
+
+def risk_views(flags: list[tuple[int, str, str, str]]) -> tuple[RiskFlagView, ...]:
+    """``(session, severity, item, message)`` tuples grouped per flag, latest first."""
+    sessions: dict[tuple[str, str, str], set[int]] = {}
+    for session, severity, item, message in flags:
+        sessions.setdefault((severity, item, message), set()).add(session)
+    views = [
+        RiskFlagView(
+            sessions=tuple(sorted(found, reverse=True)), severity=sev, item=item, message=msg
+        )
+        for (sev, item, msg), found in sessions.items()
+    ]
+    return tuple(sorted(views, key=lambda v: (-v.sessions[0], v.item)))

@@ -1,0 +1,176 @@
+"""The small typed inputs of the chart builder.
+
+Each chart takes one of these frozen models and nothing else: the numbers are computed
+upstream (``attunement.monitoring`` for a Status, ``reports._stats`` for the clinic), so
+the builder only draws and can be tested on hand-made values. ``build`` helpers that turn a
+Status or a series into these models live in ``reports._assemble``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "CATEGORIES",
+    "AllianceChartData",
+    "AlliancePoint",
+    "CategoryCounts",
+    "ChartData",
+    "ExpectedPoint",
+    "ItemHeatStripData",
+    "OutcomeChartData",
+    "OutcomeDistributionData",
+    "OutcomePoint",
+    "RecoveryBySeverityData",
+    "SeverityGroup",
+]
+
+Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
+#: Jacobson & Truax (1991) categories, best to worst, in the order charts show them.
+CATEGORIES: tuple[Category, ...] = ("recovered", "improved", "unchanged", "deteriorated")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OutcomePoint(_Frozen):
+    """One administration of the outcome measure (``value`` None = not scorable)."""
+
+    session: int = Field(ge=1)
+    value: float | None
+    risk: bool = False
+
+
+class ExpectedPoint(_Frozen):
+    """The expected value at a session and its band (from ``Status.expected``)."""
+
+    session: int = Field(ge=1)
+    value: float
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _band_contains_value(self) -> ExpectedPoint:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"expected band {self.low}–{self.high} must contain {self.value}")
+        return self
+
+
+class OutcomeChartData(_Frozen):
+    """Outcome over sessions with the expected trajectory, cut-off and reliable-change band.
+
+    ``reliable_change`` is the smallest change in score points that is reliable
+    (Jacobson & Truax 1991: 1.96 · √2 · SE); the band drawn is intake ± that amount.
+    """
+
+    instrument: str
+    points: tuple[OutcomePoint, ...] = Field(min_length=1)
+    expected: tuple[ExpectedPoint, ...] = ()
+    expected_method: str | None = None
+    cutoff: float | None = None
+    reliable_change: float | None = Field(default=None, gt=0)
+    scale_min: float
+    scale_max: float
+    higher_is_worse: bool = True
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> OutcomeChartData:
+        if self.scale_min >= self.scale_max:
+            raise ValueError("scale_min must be below scale_max")
+        return self
+
+    @property
+    def intake(self) -> float | None:
+        """The first scorable value (the baseline for the reliable-change band)."""
+        return next((p.value for p in self.points if p.value is not None), None)
+
+
+class AlliancePoint(_Frozen):
+    session: int = Field(ge=1)
+    value: float | None
+
+
+class AllianceChartData(_Frozen):
+    """Alliance over sessions with its threshold (``threshold_note`` says where it is from)."""
+
+    instrument: str
+    points: tuple[AlliancePoint, ...] = Field(min_length=1)
+    threshold: float | None = None
+    threshold_note: str | None = None
+    scale_min: float
+    scale_max: float
+
+
+class ItemHeatStripData(_Frozen):
+    """Item answers of the last administrations: ``values[row][item]`` for ``sessions[row]``."""
+
+    instrument: str
+    items: tuple[str, ...] = Field(min_length=1)
+    sessions: tuple[int, ...] = Field(min_length=1)
+    values: tuple[tuple[float | None, ...], ...]
+    answer_min: float = 0
+    answer_max: float
+    risk_items: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _shape_matches(self) -> ItemHeatStripData:
+        if len(self.values) != len(self.sessions):
+            raise ValueError("values needs one row per session")
+        for row in self.values:
+            if len(row) != len(self.items):
+                raise ValueError("every row needs one value per item")
+        return self
+
+
+class CategoryCounts(_Frozen):
+    """How many episodes fall in each Jacobson–Truax category (+ too few data to say)."""
+
+    recovered: int = Field(default=0, ge=0)
+    improved: int = Field(default=0, ge=0)
+    unchanged: int = Field(default=0, ge=0)
+    deteriorated: int = Field(default=0, ge=0)
+    insufficient: int = Field(default=0, ge=0)
+
+    @property
+    def assessed(self) -> int:
+        """Episodes with a category (insufficient data excluded)."""
+        return self.recovered + self.improved + self.unchanged + self.deteriorated
+
+    @property
+    def total(self) -> int:
+        return self.assessed + self.insufficient
+
+    def count(self, category: str) -> int:
+        return int(getattr(self, category))
+
+    def share(self, category: str) -> float | None:
+        """Proportion of assessed episodes in ``category`` (None when none assessed)."""
+        return self.count(category) / self.assessed if self.assessed else None
+
+
+class OutcomeDistributionData(_Frozen):
+    counts: CategoryCounts
+
+
+class SeverityGroup(_Frozen):
+    band: str
+    counts: CategoryCounts
+
+
+class RecoveryBySeverityData(_Frozen):
+    """Outcome categories per intake severity band (bands in severity order)."""
+
+    instrument: str
+    groups: tuple[SeverityGroup, ...] = Field(min_length=1)
+
+
+ChartData = (
+    OutcomeChartData
+    | AllianceChartData
+    | ItemHeatStripData
+    | OutcomeDistributionData
+    | RecoveryBySeverityData
+)

@@ -1,0 +1,201 @@
+"""What a report shows, as frozen models: the templates render these and compute nothing.
+
+A :class:`PatientReport` or :class:`ClinicReport` is assembled from the core's results
+(Status, Plan, Score, the clinic statistics) by ``reports._assemble`` and
+``reports._clinic``; the HTML and the PDF are two renderings of the same model, so a number
+in either equals the number in the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from attunement.reports._benchmarks import BenchmarkComparison
+from attunement.reports._chart_data import (
+    AllianceChartData,
+    CategoryCounts,
+    ItemHeatStripData,
+    OutcomeChartData,
+    SeverityGroup,
+)
+from attunement.reports._i18n import Language
+from attunement.reports._stats import AlertCounts, EffectSize, Proportion
+
+__all__ = [
+    "ClinicReport",
+    "ClinicianRow",
+    "InstrumentNotice",
+    "PatientPage",
+    "PatientReport",
+    "PlanItem",
+    "ProfileRow",
+    "ReportHeader",
+    "RiskFlagView",
+    "StatusView",
+    "SupportPromptView",
+]
+
+
+DEFAULT_SYNTHETIC_LABEL = "SYNTHETIC DATA — not real patients"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ReportHeader(_Frozen):
+    """Title, date (an argument, not the clock) and the synthetic label when it applies."""
+
+    title: str
+    generated_on: dt.date
+    synthetic: bool
+    synthetic_label: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _synthetic_is_labelled(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("synthetic") and not data.get("synthetic_label"):
+            return {**data, "synthetic_label": DEFAULT_SYNTHETIC_LABEL}
+        return data
+
+
+class InstrumentNotice(_Frozen):
+    """An instrument's copyright/licence notice and citation, printed with its scores."""
+
+    short_name: str
+    name: str
+    version: str
+    licence: str
+    notice: str | None
+    citation: str
+
+
+class ProfileRow(_Frozen):
+    dimension: str
+    value: str
+    provenance: str
+
+
+class PlanItem(_Frozen):
+    """One recommendation as an option, with the patient facts and the evidence behind it."""
+
+    element: str
+    recommendation: str
+    because: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    verdict: str | None = None
+    accommodation: bool = False
+
+
+class RiskFlagView(_Frozen):
+    """One risk item and every session it was endorsed at (latest first)."""
+
+    sessions: tuple[int, ...]
+    severity: str
+    item: str
+    message: str
+
+
+class SupportPromptView(_Frozen):
+    domain: str
+    prompt: str
+    evidence: tuple[str, ...] = ()
+
+
+class StatusView(_Frozen):
+    """The monitoring Status of the episode at its latest session, flattened for print."""
+
+    session: int
+    instrument: str
+    intake: float | None
+    latest: float | None
+    change: float | None
+    rci: float | None
+    reliable_change: float | None
+    category: str | None
+    response: bool | None
+    remission: bool | None
+    alert: str
+    expected_value: float | None = None
+    expected_low: float | None = None
+    expected_high: float | None = None
+    expected_method: str | None = None
+    alliance_state: str | None = None
+    alliance_alerts: tuple[str, ...] = ()
+    repair_options: tuple[str, ...] = ()
+    dropout_risks: tuple[str, ...] = ()
+    norms_source: str | None = None
+
+
+class PatientPage(_Frozen):
+    """The plain-language page for the patient, in their language."""
+
+    language: Language
+    fallback: bool
+    instrument: str
+    intake: float | None
+    latest: float | None
+    session: int
+    category: str | None
+    risk: bool
+    outcome_chart: OutcomeChartData | None
+
+
+class PatientReport(_Frozen):
+    """Everything the one-page clinician report (and the optional patient page) shows."""
+
+    header: ReportHeader
+    patient_name: str
+    patient_key: str
+    clinician: str
+    preferred_language: str
+    episode_started: dt.date
+    sessions_held: int
+    status: StatusView | None
+    risk_flags: tuple[RiskFlagView, ...]
+    support_prompts: tuple[SupportPromptView, ...]
+    profile: tuple[ProfileRow, ...]
+    plan: tuple[PlanItem, ...]
+    plan_notes: tuple[str, ...] = ()
+    outcome_chart: OutcomeChartData | None
+    alliance_chart: AllianceChartData | None
+    item_chart: ItemHeatStripData | None
+    notices: tuple[InstrumentNotice, ...]
+    patient_page: PatientPage | None = None
+
+
+class ClinicianRow(_Frozen):
+    clinician: str
+    episodes: int
+    counts: CategoryCounts
+    red_alerts: int
+    risk_flags: int
+
+
+class ClinicReport(_Frozen):
+    """Caseload outcomes, effect size, benchmarks, alerts and accommodation shares."""
+
+    header: ReportHeader
+    instrument: str
+    episodes: int
+    period_start: dt.date | None
+    period_end: dt.date | None
+    categories: CategoryCounts
+    response: Proportion
+    remission: Proportion
+    reliable_improvement_by_session_8: Proportion
+    effect_size: EffectSize | None
+    effect_size_problem: str | None = None
+    benchmarks: tuple[BenchmarkComparison, ...]
+    alerts: AlertCounts
+    accommodated: Proportion
+    accommodated_preference: Proportion
+    accommodated_culture: Proportion
+    severity: tuple[SeverityGroup, ...]
+    clinicians: tuple[ClinicianRow, ...]
+    notices: tuple[InstrumentNotice, ...]
+    category_rule: str
+    excluded_other_instrument: int = 0

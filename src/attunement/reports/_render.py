@@ -1,0 +1,100 @@
+"""Render a report model to HTML (Jinja2) and the same HTML to PDF (WeasyPrint).
+
+The HTML is self-contained (CSS inline, charts as inline SVG), so the downloaded file
+opens anywhere and the PDF is exactly that page under the print stylesheet. Every
+synthetic report carries the SYNTHETIC label in its header, its footer and, in print, the
+top and bottom margin of every page.
+
+WeasyPrint needs Pango (Debian: ``libpango-1.0-0``, ``libpangoft2-1.0-0``) and a font
+(``fonts-dejavu-core``); ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from attunement.reports._chart_data import OutcomeDistributionData, RecoveryBySeverityData
+from attunement.reports._charts import Chart, render_chart
+from attunement.reports._format import fmt_ci, fmt_number, fmt_share, fmt_signed
+from attunement.reports._i18n import band_label, text
+from attunement.reports._models import ClinicReport, PatientReport
+
+__all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
+
+
+def _css_string(value: str) -> Markup:
+    """A CSS string literal for a ``<style>`` block (JSON's escaping is valid CSS here).
+
+    ``<`` is escaped so the value can never close the ``<style>`` element.
+    """
+    return Markup(json.dumps(value, ensure_ascii=False).replace("<", "\\3C "))  # noqa: S704
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("attunement.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        num=fmt_number,
+        signed=fmt_signed,
+        pct=fmt_share,
+        ci=fmt_ci,
+        css_string=_css_string,
+        band=band_label,
+    )
+    env.globals["t"] = text
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def render_patient_html(report: PatientReport, *, patient_page: bool = True) -> str:
+    """The patient progress report; ``patient_page`` adds the plain-language page."""
+    charts: dict[str, Chart] = {}
+    if report.outcome_chart is not None:
+        charts["outcome"] = render_chart(report.outcome_chart, chart_id="outcome")
+    if report.alliance_chart is not None:
+        charts["alliance"] = render_chart(report.alliance_chart, chart_id="alliance")
+    if report.item_chart is not None:
+        charts["items"] = render_chart(report.item_chart, chart_id="items")
+    page = report.patient_page if patient_page else None
+    if page is not None and page.outcome_chart is not None:
+        charts["patient_outcome"] = render_chart(
+            page.outcome_chart, language=page.language, chart_id="patient-outcome"
+        )
+    return _render("patient.html.j2", report=report, header=report.header, page=page, charts=charts)
+
+
+def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
+    """The clinic report; ``charts=False`` leaves them out (the benchmark's baseline)."""
+    rendered: dict[str, Chart] = {}
+    if charts:
+        rendered["distribution"] = render_chart(
+            OutcomeDistributionData(counts=report.categories), chart_id="distribution"
+        )
+        if report.severity:
+            rendered["severity"] = render_chart(
+                RecoveryBySeverityData(instrument=report.instrument, groups=report.severity),
+                chart_id="severity",
+            )
+    return _render("clinic.html.j2", report=report, header=report.header, charts=rendered)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a report's HTML (WeasyPrint, print stylesheet)."""
+    from weasyprint import HTML  # type: ignore[import-untyped]  # late: Pango loads slowly
+
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -1,0 +1,75 @@
+"""Access rules, checked in the service layer for every use case (issue 6).
+
+* clinician — their own patients, read and write;
+* supervisor — their own patients (read and write) and the patients of the clinicians they
+  supervise (read only: a write answers Forbidden, since the record is visible to them);
+* admin — users and the audit trail; no clinical content unless also a clinician;
+* patient invitation — only the self-report of that invitation;
+* operator (CLI) — the operator use cases only.
+
+A patient the caller may not see answers NotFound, exactly like one that does not exist, so
+ids are never confirmed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.errors import Forbidden, NotFound
+from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.store import Episode, Patient, User
+
+__all__ = [
+    "load_episode",
+    "load_patient",
+    "readable_clinician_ids",
+    "require_admin",
+    "require_caseload",
+]
+
+
+def readable_clinician_ids(session: Session, actor: Actor) -> set[int]:
+    """Ids of the clinicians whose patients ``actor`` may read (empty: none)."""
+    if not isinstance(actor, UserActor) or not actor.treats_patients:
+        return set()
+    ids = {actor.user_id}
+    if actor.role == "supervisor":
+        ids.update(session.scalars(select(User.id).where(User.supervisor_id == actor.user_id)))
+    return ids
+
+
+def require_caseload(actor: Actor) -> UserActor:
+    """The actor as a user with a caseload, or Forbidden (admins, patients, operators)."""
+    if isinstance(actor, UserActor) and actor.treats_patients:
+        return actor
+    raise Forbidden("this account has no access to clinical records")
+
+
+def require_admin(actor: Actor) -> Actor:
+    """Admins and the CLI operator manage users and read the audit trail."""
+    if isinstance(actor, OperatorActor) or (isinstance(actor, UserActor) and actor.role == "admin"):
+        return actor
+    raise Forbidden("only an admin may do this")
+
+
+def load_patient(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
+    """The patient, if ``actor`` may see it; Forbidden for a supervisor's write."""
+    patient = session.get(Patient, patient_id)
+    if patient is None or patient.clinician_id not in readable_clinician_ids(session, actor):
+        raise NotFound("patient", patient_id)
+    if write and isinstance(actor, UserActor) and patient.clinician_id != actor.user_id:
+        raise Forbidden("supervisors may view their supervisees' patients but not change them")
+    return patient
+
+
+def load_episode(session: Session, actor: Actor, episode_id: int, *, write: bool) -> Episode:
+    """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`)."""
+    episode = session.get(Episode, episode_id)
+    if episode is None:
+        raise NotFound("episode", episode_id)
+    try:
+        load_patient(session, actor, episode.patient_id, write=write)
+    except NotFound:
+        raise NotFound("episode", episode_id) from None
+    return episode

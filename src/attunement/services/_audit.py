@@ -1,0 +1,147 @@
+"""The audit trail: append in the same transaction as the change, read, and verify.
+
+Every use case runs inside :func:`use_case`, which records one entry per patient touched
+(who, action, which patient, when, outcome) in the use case's own transaction; when the use
+case fails with a typed error, the change is rolled back and the failure is recorded in a
+transaction of its own (so denied and rejected attempts leave a trace too). Entries are
+chained by SHA-256 (:mod:`attunement.security._audit_chain`); on PostgreSQL appends are
+serialised with a transaction-level advisory lock, on SQLite by its single writer, and the
+primary key on ``seq`` refuses a fork either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from attunement.errors import (
+    AttunementError,
+    AuthenticationError,
+    Conflict,
+    Forbidden,
+    InputError,
+    NotFound,
+    UnknownInstrument,
+)
+from attunement.security import GENESIS_HASH, entry_hash
+from attunement.services._actors import Actor
+from attunement.services._context import ServiceContext
+from attunement.services._transaction import transaction
+from attunement.store import AuditEntry
+
+__all__ = ["UseCase", "append_audit", "outcome_of", "use_case"]
+
+_AUDIT_LOCK_KEY = 7_106_100  # arbitrary constant naming the audit chain's advisory lock
+
+
+def append_audit(
+    session: Session,
+    ctx: ServiceContext,
+    *,
+    actor: str,
+    role: str | None,
+    action: str,
+    patient_id: int | None = None,
+    target: str | None = None,
+    outcome: str = "success",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one chained entry within ``session``'s transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": ctx.now(),
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "patient_id": patient_id,
+        "target": target,
+        "outcome": outcome,
+        "detail": dict(detail or {}),
+        "prev_hash": prev_hash,
+    }
+    entry = AuditEntry(**fields, entry_hash=entry_hash(**fields))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def outcome_of(error: AttunementError) -> str:
+    """The audit outcome for a use case that failed with ``error``."""
+    if isinstance(error, NotFound):
+        return "not_found"
+    if isinstance(error, Forbidden | AuthenticationError):
+        return "denied"
+    if isinstance(error, InputError | UnknownInstrument):
+        return "rejected"
+    if isinstance(error, Conflict):
+        return "conflict"
+    return "failed"
+
+
+@dataclass
+class UseCase:
+    """The open transaction of one use case and what its audit entries will say."""
+
+    session: Session
+    patient_id: int | None = None
+    target: str | None = None
+    patients: list[int] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def use_case(
+    ctx: ServiceContext,
+    actor: Actor,
+    action: str,
+    *,
+    patient_id: int | None = None,
+    target: str | None = None,
+) -> Iterator[UseCase]:
+    """One transaction with its audit entries; failures are audited after the rollback.
+
+    Set ``patient_id`` (one patient) or ``patients`` (several, one entry each) on the
+    yielded object once known; ``detail`` must hold no patient data (no names, answers).
+    """
+    note: UseCase | None = None
+    try:
+        with transaction(ctx.sessions) as session:
+            note = UseCase(session=session, patient_id=patient_id, target=target)
+            yield note
+            targets: list[int | None] = list(note.patients) or [note.patient_id]
+            for pid in targets:
+                append_audit(
+                    session,
+                    ctx,
+                    actor=actor.audit_name,
+                    role=actor.audit_role,
+                    action=action,
+                    patient_id=pid,
+                    target=note.target,
+                    detail=note.detail,
+                )
+    except AttunementError as error:
+        with transaction(ctx.sessions) as session:
+            append_audit(
+                session,
+                ctx,
+                actor=actor.audit_name,
+                role=actor.audit_role,
+                action=action,
+                patient_id=note.patient_id if note else patient_id,
+                target=note.target if note else target,
+                outcome=outcome_of(error),
+                detail={"error": type(error).__name__},
+            )
+        raise

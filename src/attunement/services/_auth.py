@@ -1,0 +1,293 @@
+"""Sign-in, API tokens and web sessions; lockout kept in the database.
+
+Every sign-in attempt is audited (``login``: success, failure or locked). Failed attempts
+count per username and per client address in ``login_throttle`` — shared by every app
+server — and lock further attempts for ``policy.lockout_duration`` once a threshold is
+reached; unknown usernames are counted and locked the same way, so lockout does not reveal
+which accounts exist, and every attempt verifies a password hash (a dummy one when the
+account is unknown or inactive) so timing does not either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from attunement.errors import AuthenticationError
+from attunement.security import (
+    API_TOKEN_PREFIX,
+    INVITATION_PREFIX,
+    SESSION_PREFIX,
+    csrf_token,
+    new_token,
+    token_digest,
+)
+from attunement.services._actors import Actor, UserActor
+from attunement.services._audit import append_audit
+from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._records import user_public
+from attunement.services._schemas import SessionIssued, TokenIssued
+from attunement.services._transaction import transaction
+from attunement.store import ApiToken, LoginThrottle, User, WebSession
+
+__all__ = [
+    "TooManyAttempts",
+    "actor_for_session",
+    "actor_for_token",
+    "end_session",
+    "login_for_session",
+    "login_for_token",
+    "revoke_token",
+    "user_actor",
+]
+
+_BAD_CREDENTIALS = "incorrect username or password"
+_BAD_TOKEN = "the token is invalid, expired or revoked"  # noqa: S105  (a message)
+
+
+class TooManyAttempts(AuthenticationError):
+    """Sign-in is locked for this username or client after repeated failures (HTTP 429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(f"too many failed sign-ins; try again in {minutes} minute(s)")
+        self.retry_after = retry_after
+
+
+def user_actor(user: User) -> UserActor:
+    return UserActor(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        also_clinician=user.also_clinician,
+    )
+
+
+def _throttle_rows(session: Session, keys: list[str], now: dt.datetime) -> list[LoginThrottle]:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for key in keys:
+        session.execute(
+            insert(LoginThrottle)
+            .values(key=key, failures=0, window_started_at=now, locked_until=None)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+    query = select(LoginThrottle).where(LoginThrottle.key.in_(keys))
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    return list(session.scalars(query))
+
+
+def _locked_for(rows: list[LoginThrottle], now: dt.datetime) -> int:
+    """Seconds until the latest lock on any key ends (0: not locked)."""
+    ends = [aware_utc(r.locked_until) for r in rows if r.locked_until is not None]
+    remaining = max((end - now for end in ends), default=dt.timedelta(0))
+    return max(0, int(remaining.total_seconds()))
+
+
+def _count_failure(ctx: ServiceContext, rows: list[LoginThrottle], now: dt.datetime) -> None:
+    policy = ctx.policy
+    for row in rows:
+        if now - aware_utc(row.window_started_at) > policy.lockout_window:
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        limit = (
+            policy.address_threshold if row.key.startswith("addr:") else policy.lockout_threshold
+        )
+        if row.failures >= limit:
+            row.locked_until = now + policy.lockout_duration
+            row.failures, row.window_started_at = 0, now
+
+
+@dataclass
+class _Attempt:
+    user: User | None
+    error: AuthenticationError | None
+
+
+def _authenticate(
+    session: Session,
+    ctx: ServiceContext,
+    *,
+    username: str,
+    password: str,
+    client: str | None,
+    channel: str,
+) -> _Attempt:
+    now = ctx.now()
+    name = username.strip().lower()[:64]
+    keys = [f"user:{name}"] + ([f"addr:{client[:190]}"] if client else [])
+    rows = _throttle_rows(session, keys, now)
+    user = session.scalars(select(User).where(User.username == name)).first()
+    usable = user if user is not None and user.active else None
+    check = ctx.passwords.verify(usable.password_hash if usable else None, password)
+    locked = _locked_for(rows, now)
+    error: AuthenticationError | None = None
+    if locked:
+        outcome, error = "locked", TooManyAttempts(locked)
+    elif check.ok and usable is not None:
+        outcome = "success"
+        if check.needs_rehash:
+            usable.password_hash = ctx.passwords.hash(password)
+        for row in rows:
+            if row.key == keys[0]:
+                row.failures, row.locked_until = 0, None
+    else:
+        outcome, error = "failure", AuthenticationError(_BAD_CREDENTIALS)
+        _count_failure(ctx, rows, now)
+    append_audit(
+        session,
+        ctx,
+        actor=f"user:{user.id}" if user else "anonymous",
+        role=user.role if user else None,
+        action="login",
+        outcome=outcome,
+        detail={"channel": channel, "username": name},
+    )
+    return _Attempt(user=usable if error is None else None, error=error)
+
+
+def login_for_token(
+    ctx: ServiceContext, *, username: str, password: str, client: str | None = None
+) -> TokenIssued:
+    """Check the password and issue an API bearer token (expires, revocable)."""
+    with transaction(ctx.sessions) as session:
+        attempt = _authenticate(
+            session, ctx, username=username, password=password, client=client, channel="api"
+        )
+        if attempt.user is not None:
+            token = new_token(API_TOKEN_PREFIX)
+            now = ctx.now()
+            session.add(
+                ApiToken(
+                    user_id=attempt.user.id,
+                    digest=token_digest(ctx.signing_key, token),
+                    created_at=now,
+                    expires_at=now + ctx.policy.api_token_lifetime,
+                )
+            )
+    if attempt.error is not None:
+        raise attempt.error
+    return TokenIssued(
+        access_token=token, expires_in=int(ctx.policy.api_token_lifetime.total_seconds())
+    )
+
+
+def revoke_token(ctx: ServiceContext, token: str) -> None:
+    """Revoke an API token now (idempotent); audited as ``token.revoke``."""
+    with transaction(ctx.sessions) as session:
+        row = session.scalars(
+            select(ApiToken).where(ApiToken.digest == token_digest(ctx.signing_key, token))
+        ).first()
+        if row is None:
+            raise AuthenticationError(_BAD_TOKEN)
+        if row.revoked_at is None:
+            row.revoked_at = ctx.now()
+        append_audit(session, ctx, actor=f"user:{row.user_id}", role=None, action="token.revoke")
+
+
+def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
+    """The actor behind a bearer token: an API token or a patient invitation token."""
+    if token.startswith(f"{INVITATION_PREFIX}_"):
+        from attunement.services._invitations import open_invitation
+
+        return open_invitation(ctx, token)
+    if not token.startswith(f"{API_TOKEN_PREFIX}_"):
+        raise AuthenticationError(_BAD_TOKEN)
+    with transaction(ctx.sessions) as session:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, ApiToken.user_id == User.id)
+            .where(ApiToken.digest == token_digest(ctx.signing_key, token))
+        ).first()
+        if found is None:
+            raise AuthenticationError(_BAD_TOKEN)
+        row, user = found
+        if row.revoked_at is not None or aware_utc(row.expires_at) <= ctx.now() or not user.active:
+            raise AuthenticationError(_BAD_TOKEN)
+        return user_actor(user)
+
+
+def login_for_session(
+    ctx: ServiceContext, *, username: str, password: str, client: str | None = None
+) -> SessionIssued:
+    """Check the password and open a server-side web session (token for the cookie)."""
+    with transaction(ctx.sessions) as session:
+        attempt = _authenticate(
+            session, ctx, username=username, password=password, client=client, channel="web"
+        )
+        if attempt.user is not None:
+            token = new_token(SESSION_PREFIX)
+            now = ctx.now()
+            expires = now + ctx.policy.session_lifetime
+            session.add(
+                WebSession(
+                    user_id=attempt.user.id,
+                    digest=token_digest(ctx.signing_key, token),
+                    created_at=now,
+                    last_seen_at=now,
+                    expires_at=expires,
+                )
+            )
+            issued = SessionIssued(
+                token=token,
+                csrf_token=csrf_token(ctx.signing_key, token),
+                expires_at=expires,
+                user=user_public(attempt.user),
+            )
+    if attempt.error is not None:
+        raise attempt.error
+    return issued
+
+
+def actor_for_session(ctx: ServiceContext, token: str) -> UserActor:
+    """The user of a live web session; refreshes its idle timer. Idle or old → 401."""
+    if not token.startswith(f"{SESSION_PREFIX}_"):
+        raise AuthenticationError("the session has expired; sign in again")
+    with transaction(ctx.sessions) as session:
+        found = session.execute(
+            select(WebSession, User)
+            .join(User, WebSession.user_id == User.id)
+            .where(WebSession.digest == token_digest(ctx.signing_key, token))
+        ).first()
+        now = ctx.now()
+        if found is None:
+            raise AuthenticationError("the session has expired; sign in again")
+        row, user = found
+        idle = now - aware_utc(row.last_seen_at) > ctx.policy.session_idle
+        if (
+            row.revoked_at is not None
+            or idle
+            or aware_utc(row.expires_at) <= now
+            or not user.active
+        ):
+            raise AuthenticationError("the session has expired; sign in again")
+        row.last_seen_at = now
+        return user_actor(user)
+
+
+def end_session(ctx: ServiceContext, token: str) -> None:
+    """Sign out: the session is revoked server-side (idempotent)."""
+    with transaction(ctx.sessions) as session:
+        row = session.scalars(
+            select(WebSession).where(WebSession.digest == token_digest(ctx.signing_key, token))
+        ).first()
+        if row is None:
+            return
+        if row.revoked_at is None:
+            row.revoked_at = ctx.now()
+            append_audit(session, ctx, actor=f"user:{row.user_id}", role=None, action="logout")
+
+
+def revoke_credentials(session: Session, user_id: int, now: dt.datetime) -> None:
+    """Revoke every token and session of a user (on deactivation)."""
+    for table in (ApiToken, WebSession):
+        session.execute(
+            update(table)
+            .where(table.user_id == user_id, table.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )

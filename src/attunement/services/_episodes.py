@@ -1,0 +1,193 @@
+"""Episodes: start one, record an administration, the status, the caseload."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from attunement.errors import Conflict, InputError, NotFound
+from attunement.services._access import (
+    load_episode,
+    load_patient,
+    readable_clinician_ids,
+    require_caseload,
+)
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._records import (
+    administration_public,
+    episode_public,
+    store_administration,
+)
+from attunement.services._schemas import (
+    AdministrationCreate,
+    AdministrationPublic,
+    CaseloadEntry,
+    EpisodeCreate,
+    EpisodePublic,
+)
+from attunement.services._status import episode_status
+from attunement.store import Administration, Episode, Patient, TherapySession, User
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Status
+
+__all__ = [
+    "caseload",
+    "get_status",
+    "list_administrations",
+    "list_episodes",
+    "record_administration",
+    "start_episode",
+]
+
+
+def start_episode(
+    ctx: ServiceContext, actor: Actor, patient_id: int, data: EpisodeCreate
+) -> EpisodePublic:
+    """Open a course of treatment (one open episode per patient at a time)."""
+    from attunement.instruments import load_instrument
+
+    with use_case(ctx, actor, "episode.create", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=True)
+        load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
+        if data.alliance_instrument:
+            load_instrument(data.alliance_instrument)
+        open_episode = uc.session.scalars(
+            select(Episode.id).where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
+        ).first()
+        if open_episode is not None:
+            raise Conflict(f"the patient already has an open episode ({open_episode})")
+        episode = Episode(
+            patient_id=patient.id,
+            clinician_id=patient.clinician_id,
+            started_on=data.started_on or ctx.now().date(),
+            outcome_instrument=data.outcome_instrument,
+            alliance_instrument=data.alliance_instrument,
+        )
+        uc.session.add(episode)
+        uc.session.flush()
+        uc.target = f"episode:{episode.id}"
+        return episode_public(episode)
+
+
+def list_episodes(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[EpisodePublic]:
+    """The patient's episodes, newest first."""
+    with use_case(ctx, actor, "episode.list", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False)
+        episodes = uc.session.scalars(
+            select(Episode)
+            .where(Episode.patient_id == patient.id)
+            .order_by(Episode.started_on.desc(), Episode.id.desc())
+        )
+        return [episode_public(e) for e in episodes]
+
+
+def record_administration(
+    ctx: ServiceContext, actor: Actor, episode_id: int, data: AdministrationCreate
+) -> AdministrationPublic:
+    """Score the answers and store them with the score; invalid answers store nothing.
+
+    Raises InvalidAnswer (naming the item and the allowed values) before anything is
+    written; the language defaults to the patient's preferred language.
+    """
+    from attunement.instruments import load_instrument, score
+
+    with use_case(ctx, actor, "administration.create", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=True)
+        uc.patient_id = episode.patient_id
+        definition = load_instrument(data.instrument)
+        language = data.language or episode.patient.preferred_language
+        if language not in definition.languages:
+            if data.language is not None:
+                raise InputError("language", language, definition.languages)
+            language = definition.languages[0]
+        result = score(definition, data.answers, language=language)
+        now = ctx.now()
+        administered_at = data.administered_at or now
+        if administered_at.tzinfo is None:
+            raise InputError("administered_at", administered_at.isoformat(), "a time with zone")
+        stored = store_administration(
+            uc.session,
+            episode=episode,
+            result=result,
+            answers=data.answers,
+            entered_by=actor.audit_name,
+            administered_at=administered_at,
+            entered_at=now,
+            session_number=data.session_number,
+        )
+        uc.detail = {"instrument": definition.id, "administration": stored.id}
+        return stored
+
+
+def list_administrations(
+    ctx: ServiceContext, actor: Actor, episode_id: int
+) -> list[AdministrationPublic]:
+    """Every administration of the episode with its item-level answers, oldest first."""
+    with use_case(ctx, actor, "administration.list", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        rows = uc.session.execute(
+            select(Administration, TherapySession.number)
+            .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+            .where(Administration.episode_id == episode.id)
+            .order_by(Administration.administered_at, Administration.id)
+        ).all()
+        return [administration_public(a, number) for a, number in rows]
+
+
+def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
+    """The episode's monitoring Status (``attunement.monitoring.assess_episode``)."""
+    with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        status = episode_status(uc.session, episode, episode.patient)
+        if status is None:
+            raise NotFound("scored outcome administration for episode", episode_id)
+        return status
+
+
+def _has_risk_flag(status: Status | None) -> bool:
+    return status is not None and any(f.severity == "critical" for f in status.flags)
+
+
+def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
+    """Open episodes the caller may see, most urgent first.
+
+    Order of ``attunement.monitoring.alert_rank``: a critical risk flag, then red, yellow,
+    green, white, then episodes not yet assessable; by patient name within each.
+    """
+    from attunement.monitoring import alert_rank
+
+    with use_case(ctx, actor, "caseload.read") as uc:
+        require_caseload(actor)
+        ids = readable_clinician_ids(uc.session, actor)
+        rows = uc.session.execute(
+            select(Episode, Patient, User)
+            .join(Patient, Episode.patient_id == Patient.id)
+            .join(User, Patient.clinician_id == User.id)
+            .where(Patient.clinician_id.in_(ids), Episode.ended_on.is_(None))
+        ).all()
+        ranked: list[tuple[int, str, CaseloadEntry]] = []
+        for episode, patient, clinician in rows:
+            status = episode_status(uc.session, episode, patient)
+            entry = CaseloadEntry(
+                episode_id=episode.id,
+                patient_id=patient.id,
+                display_name=patient.display_name,
+                clinician_id=clinician.id,
+                clinician=clinician.display_name,
+                session=status.session if status else None,
+                alert=status.alert if status else None,
+                risk_flag=_has_risk_flag(status),
+                latest=status.latest if status else None,
+                category=status.category if status else None,
+                synthetic=patient.synthetic,
+            )
+            ranked.append((alert_rank(status), patient.display_name, entry))
+        ranked.sort(key=lambda item: (item[0], item[1], item[2].episode_id))
+        uc.patients = sorted({entry.patient_id for _, _, entry in ranked})
+        return [entry for _, _, entry in ranked]

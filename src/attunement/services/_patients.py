@@ -1,0 +1,143 @@
+"""Patients: register, read, list, update the profile, get the tailored plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from attunement.errors import Conflict
+from attunement.services._access import load_patient, readable_clinician_ids, require_caseload
+from attunement.services._actors import Actor, OperatorActor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._records import patient_public
+from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
+from attunement.services._status import episode_status, patient_profile
+from attunement.store import Episode, Patient, User
+
+if TYPE_CHECKING:
+    from attunement.tailoring import Plan
+
+__all__ = [
+    "get_patient",
+    "get_plan",
+    "list_patients",
+    "operator_patient_list",
+    "register_patient",
+    "update_profile",
+]
+
+
+def register_patient(ctx: ServiceContext, actor: Actor, data: PatientCreate) -> PatientPublic:
+    """Register a patient on the caller's own caseload."""
+    with use_case(ctx, actor, "patient.create") as uc:
+        user = require_caseload(actor)
+        if (
+            data.external_id is not None
+            and uc.session.scalars(
+                select(Patient.id).where(Patient.external_id == data.external_id)
+            ).first()
+        ):
+            raise Conflict("external_id is already in use")
+        patient = Patient(
+            display_name=data.display_name,
+            preferred_language=data.preferred_language,
+            external_id=data.external_id,
+            clinician_id=user.user_id,
+            profile={},
+            synthetic=False,
+            created_at=ctx.now(),
+        )
+        uc.session.add(patient)
+        uc.session.flush()
+        uc.patient_id = patient.id
+        return patient_public(patient)
+
+
+def get_patient(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientPublic:
+    """One patient the caller may see (NotFound otherwise)."""
+    with use_case(ctx, actor, "patient.read", patient_id=patient_id) as uc:
+        return patient_public(load_patient(uc.session, actor, patient_id, write=False))
+
+
+def list_patients(ctx: ServiceContext, actor: Actor) -> list[PatientPublic]:
+    """The patients the caller may see, by name (each one audited as read)."""
+    with use_case(ctx, actor, "patient.list") as uc:
+        require_caseload(actor)
+        ids = readable_clinician_ids(uc.session, actor)
+        patients = list(
+            uc.session.scalars(
+                select(Patient)
+                .where(Patient.clinician_id.in_(ids))
+                .order_by(Patient.display_name, Patient.id)
+            )
+        )
+        uc.patients = [p.id for p in patients]
+        return [patient_public(p) for p in patients]
+
+
+def update_profile(
+    ctx: ServiceContext, actor: Actor, patient_id: int, profile: Mapping[str, Any]
+) -> PatientPublic:
+    """Replace the profile after validating it with ``attunement.profile.parse_profile``.
+
+    The profile-file-shaped input is stored as given (instrument answers included, so the
+    dimensions they give can be re-derived) with the time it was assessed.
+    """
+    from attunement.profile import parse_profile
+
+    with use_case(ctx, actor, "profile.update", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=True)
+        now = ctx.now()
+        parse_profile(profile, assessed_on=now.date())  # raises InvalidProfile, nothing stored
+        patient.profile = dict(profile)
+        patient.profile_updated_at = now
+        return patient_public(patient)
+
+
+def get_plan(ctx: ServiceContext, actor: Actor, patient_id: int) -> Plan:
+    """The tailored plan for the patient's stored profile (``attunement.tailoring.plan``)."""
+    from attunement.profile import parse_profile
+    from attunement.tailoring import plan
+
+    with use_case(ctx, actor, "plan.read", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False)
+        profile = patient_profile(patient) or parse_profile({})
+        return plan(profile)
+
+
+def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[PatientOverview]:
+    """The operator's view (``attune patients list``): id, name, clinician, latest alert.
+
+    Audited as a read of each patient listed, under ``operator:<name>``.
+    """
+    with use_case(ctx, actor, "patient.list") as uc:
+        rows = uc.session.execute(
+            select(Patient, User.username)
+            .join(User, Patient.clinician_id == User.id)
+            .order_by(Patient.id)
+        ).all()
+        overview: list[PatientOverview] = []
+        for patient, clinician in rows:
+            latest = uc.session.scalars(
+                select(Episode)
+                .where(Episode.patient_id == patient.id)
+                .order_by(Episode.started_on.desc(), Episode.id.desc())
+                .limit(1)
+            ).first()
+            status = episode_status(uc.session, latest, patient) if latest else None
+            overview.append(
+                PatientOverview(
+                    id=patient.id,
+                    display_name=patient.display_name,
+                    clinician=clinician,
+                    latest_alert=status.alert if status else None,
+                    risk_flag=status is not None
+                    and any(f.severity == "critical" for f in status.flags),
+                    synthetic=patient.synthetic,
+                )
+            )
+        uc.patients = [p.id for p in overview]
+        return overview

@@ -1,0 +1,166 @@
+"""Storing administrations with their scores, and turning rows into public records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from attunement.services._context import aware_utc
+from attunement.services._schemas import (
+    AdministrationPublic,
+    EpisodePublic,
+    PatientPublic,
+    ScorePublic,
+    UserPublic,
+)
+from attunement.store import (
+    Administration,
+    Episode,
+    Patient,
+    ScoreRecord,
+    TherapySession,
+    User,
+)
+
+if TYPE_CHECKING:
+    from attunement.instruments import Score
+
+__all__ = [
+    "administration_public",
+    "episode_public",
+    "patient_public",
+    "store_administration",
+    "user_public",
+]
+
+
+def patient_public(patient: Patient) -> PatientPublic:
+    return PatientPublic(
+        id=patient.id,
+        display_name=patient.display_name,
+        preferred_language=patient.preferred_language,
+        external_id=patient.external_id,
+        clinician_id=patient.clinician_id,
+        profile=dict(patient.profile or {}),
+        profile_updated_at=aware_utc(patient.profile_updated_at)
+        if patient.profile_updated_at
+        else None,
+        synthetic=patient.synthetic,
+        created_at=aware_utc(patient.created_at),
+    )
+
+
+def episode_public(episode: Episode) -> EpisodePublic:
+    return EpisodePublic(
+        id=episode.id,
+        patient_id=episode.patient_id,
+        clinician_id=episode.clinician_id,
+        started_on=episode.started_on,
+        ended_on=episode.ended_on,
+        outcome_instrument=episode.outcome_instrument,
+        alliance_instrument=episode.alliance_instrument,
+    )
+
+
+def user_public(user: User) -> UserPublic:
+    return UserPublic(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        also_clinician=user.also_clinician,
+        supervisor_id=user.supervisor_id,
+        active=user.active,
+        synthetic=user.synthetic,
+        created_at=aware_utc(user.created_at),
+    )
+
+
+def administration_public(
+    administration: Administration, session_number: int | None
+) -> AdministrationPublic:
+    record = administration.score
+    return AdministrationPublic(
+        id=administration.id,
+        episode_id=administration.episode_id,
+        session_number=session_number,
+        instrument=administration.instrument_id,
+        definition_version=administration.definition_version,
+        language=administration.language,
+        answers=list(administration.answers),
+        administered_at=aware_utc(administration.administered_at),
+        entered_by=administration.entered_by,
+        score=None
+        if record is None
+        else ScorePublic(
+            definition_version=record.definition_version,
+            scales=dict(record.scales),
+            flags=list(record.flags),
+            has_risk_flag=record.has_risk_flag,
+        ),
+    )
+
+
+def _session_for(
+    session: Session, episode: Episode, *, number: int | None, held_on: dt.date
+) -> TherapySession:
+    """The numbered session, or the one held that day, or the next one."""
+    query = select(TherapySession).where(TherapySession.episode_id == episode.id)
+    if number is not None:
+        found = session.scalars(query.where(TherapySession.number == number)).first()
+    else:
+        found = session.scalars(query.where(TherapySession.held_on == held_on)).first()
+    if found is not None:
+        return found
+    if number is None:
+        last = session.scalar(
+            select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode.id)
+        )
+        number = int(last or 0) + 1
+    created = TherapySession(
+        episode_id=episode.id, number=number, held_on=held_on, attended=True, notes={}
+    )
+    session.add(created)
+    session.flush()
+    return created
+
+
+def store_administration(
+    session: Session,
+    *,
+    episode: Episode,
+    result: Score,
+    answers: Sequence[int | float | None],
+    entered_by: str,
+    administered_at: dt.datetime,
+    entered_at: dt.datetime,
+    session_number: int | None = None,
+) -> AdministrationPublic:
+    """Store raw answers and the derived score (with its definition version) together."""
+    visit = _session_for(session, episode, number=session_number, held_on=administered_at.date())
+    flags: list[dict[str, Any]] = [flag.model_dump(mode="json") for flag in result.flags]
+    administration = Administration(
+        episode_id=episode.id,
+        session_id=visit.id,
+        instrument_id=result.instrument,
+        definition_version=result.version,
+        answers=list(answers),
+        language=result.language,
+        entered_by=entered_by,
+        administered_at=administered_at,
+        entered_at=entered_at,
+    )
+    administration.score = ScoreRecord(
+        definition_version=result.version,
+        scales={name: s.model_dump(mode="json") for name, s in result.scales.items()},
+        flags=flags,
+        has_risk_flag=any(flag.severity == "critical" for flag in result.flags),
+        computed_at=entered_at,
+    )
+    session.add(administration)
+    session.flush()
+    return administration_public(administration, visit.number)

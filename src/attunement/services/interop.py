@@ -1,0 +1,458 @@
+"""Use cases of interoperability: FHIR export and import, the CDS Hooks service, feedback.
+
+Each touches the database in one audited transaction (:func:`use_case`), and leaves the
+translation to :mod:`attunement.interop`. Access follows the rest of the services: a user
+sees only the patients they may read (:func:`load_patient`); the command-line operator may
+export and import any patient; an EHR authenticated by its signed JWT (a trusted CDS
+client) may read the cards of any patient of the clinic, found by the EHR's patient id
+(``context.patientId``) = the patient's ``external_id``.
+
+Imported responses are stored as administrations with ``entered_by`` = ``fhir:<source
+key>`` (the resource's ``QuestionnaireResponse/<id>``), which is how a re-import of the same
+resource is recognised and skipped. Feedback on cards is kept in the audit trail (action
+``cds.feedback``; no patient data: cards are named by uuid).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.errors import AttunementError, InputError, NotFound
+from attunement.interop.cds_hooks import (
+    CardContext,
+    CdsClientTrust,
+    CdsRequest,
+    FeedbackRequest,
+    PatientSignals,
+    VerifiedClient,
+    discovery_document,
+    feedback_records,
+    patient_view_response,
+    read_patient_view,
+    wire,
+)
+from attunement.interop.fhir import (
+    AdministrationRecord,
+    FhirBase,
+    PatientRecord,
+    export_record,
+    fhir_id,
+    import_fhir,
+    questionnaire,
+)
+from attunement.services._access import load_patient
+from attunement.services._actors import Actor, OperatorActor
+from attunement.services._audit import append_audit, use_case
+from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._records import store_administration
+from attunement.services._transaction import transaction
+from attunement.store import Administration, Episode, Patient, TherapySession
+
+__all__ = [
+    "FHIR_SOURCE_PREFIX",
+    "FhirImportReport",
+    "ImportedRow",
+    "cds_discovery",
+    "cds_patient_view",
+    "export_patient_fhir",
+    "import_fhir_document",
+    "questionnaire_fhir",
+    "record_cds_feedback",
+]
+
+FHIR_SOURCE_PREFIX = "fhir:"
+
+
+class ImportedRow(BaseModel):
+    """One response handled by an import: stored, or skipped as already imported."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    resource_id: str | None
+    source_key: str | None
+    status: Literal["imported", "already_imported"]
+    patient_id: int
+    episode_id: int
+    administration_id: int | None
+    instrument: str
+    scales: dict[str, float | None]
+    flags: list[str]
+    notes: list[str]
+
+
+class FhirImportReport(BaseModel):
+    """What an import did with each resource (the API and CLI show it as JSON)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    imported: list[ImportedRow]
+    refused: list[dict[str, Any]]
+    ignored: list[dict[str, Any]]
+
+
+def questionnaire_fhir(
+    instrument_id: str, *, base: FhirBase, language: str = "en"
+) -> dict[str, Any]:
+    """The Questionnaire of an instrument; ``instrument_id`` may be its FHIR id (``wai-sr``)."""
+    from attunement.instruments import INSTRUMENT_IDS, load_instrument
+
+    by_fhir_id = {fhir_id(i): i for i in INSTRUMENT_IDS}
+    definition = load_instrument(by_fhir_id.get(instrument_id, instrument_id))
+    if language not in definition.languages:
+        raise InputError("language", language, definition.languages)
+    return questionnaire(definition, base=base, language=language)
+
+
+def _patient_for(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
+    if isinstance(actor, OperatorActor):
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFound("patient", patient_id)
+        return patient
+    return load_patient(session, actor, patient_id, write=write)
+
+
+def _administrations(session: Session, patient: Patient) -> list[AdministrationRecord]:
+    rows = session.scalars(
+        select(Administration)
+        .join(Episode, Administration.episode_id == Episode.id)
+        .where(Episode.patient_id == patient.id)
+        .order_by(Administration.administered_at, Administration.id)
+    )
+    records = []
+    for row in rows:
+        visit = session.get(TherapySession, row.session_id) if row.session_id else None
+        records.append(
+            AdministrationRecord(
+                id=str(row.id),
+                patient_id=str(patient.id),
+                instrument=row.instrument_id,
+                version=row.definition_version,
+                answers=tuple(row.answers),
+                language=row.language,
+                administered_at=aware_utc(row.administered_at),
+                session=visit.number if visit else None,
+                episode_id=str(row.episode_id),
+            )
+        )
+    return records
+
+
+def export_patient_fhir(
+    ctx: ServiceContext,
+    actor: Actor,
+    patient_id: int,
+    *,
+    base: FhirBase,
+    kind: Literal["collection", "searchset"] = "collection",
+) -> dict[str, Any]:
+    """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``)."""
+    from attunement.services._status import patient_profile
+
+    with use_case(ctx, actor, "fhir.export", patient_id=patient_id) as uc:
+        patient = _patient_for(uc.session, actor, patient_id, write=False)
+        record = PatientRecord(
+            id=str(patient.id),
+            external_id=patient.external_id,
+            display_name=patient.display_name,
+            preferred_language=patient.preferred_language,
+            synthetic=patient.synthetic,
+        )
+        try:
+            profile = patient_profile(patient)
+        except AttunementError:
+            profile = None
+        plan = None
+        if profile is not None:
+            from attunement.tailoring import plan as tailor
+
+            plan = tailor(profile)
+        administrations = _administrations(uc.session, patient)
+        uc.detail = {"administrations": len(administrations), "kind": kind}
+        return export_record(
+            record, administrations, plan=plan, generated_at=ctx.now(), kind=kind, base=base
+        )
+
+
+def _source_tag(key: str) -> str:
+    tag = FHIR_SOURCE_PREFIX + key
+    if len(tag) <= 100:
+        return tag
+    return FHIR_SOURCE_PREFIX + "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _subject_patient(
+    session: Session, actor: Actor, subject: str | None, forced: int | None
+) -> Patient:
+    if forced is not None:
+        return _patient_for(session, actor, forced, write=True)
+    if not subject or not subject.startswith("Patient/"):
+        raise InputError("subject", subject, "a reference Patient/<id> (or give the patient)")
+    ref = subject.removeprefix("Patient/")
+    patient = session.scalars(select(Patient).where(Patient.external_id == ref)).first()
+    if patient is None and ref.isdigit():
+        patient = session.get(Patient, int(ref))
+    if patient is None:
+        raise NotFound("patient", ref)
+    return _patient_for(session, actor, patient.id, write=True)
+
+
+def import_fhir_document(
+    ctx: ServiceContext,
+    actor: Actor,
+    document: Mapping[str, Any],
+    *,
+    base: FhirBase,
+    patient_id: int | None = None,
+) -> FhirImportReport:
+    """Import a Bundle or QuestionnaireResponse into the patients' open episodes.
+
+    A response's patient is ``patient_id`` when given, else its ``subject``: ``Patient/<x>``
+    where ``x`` is the patient's external id (or Attunement id). A response whose patient
+    is not found or not visible, or has no open episode, is refused with the reason; the
+    others are stored. A response already imported (same source key) is skipped.
+    """
+    result = import_fhir(document, base=base)
+    refused = [r.model_dump(mode="json") for r in result.refused]
+    rows: list[ImportedRow] = []
+    with use_case(ctx, actor, "fhir.import") as uc:
+        for response in result.imported:
+            try:
+                patient = _subject_patient(uc.session, actor, response.subject, patient_id)
+            except AttunementError as error:
+                refused.append(
+                    {
+                        "index": response.index,
+                        "resource_type": "QuestionnaireResponse",
+                        "resource_id": response.resource_id,
+                        "reasons": [f"patient: {error.message}"],
+                    }
+                )
+                continue
+            episode = uc.session.scalars(
+                select(Episode)
+                .where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
+                .order_by(Episode.started_on.desc())
+            ).first()
+            if episode is None:
+                refused.append(
+                    {
+                        "index": response.index,
+                        "resource_type": "QuestionnaireResponse",
+                        "resource_id": response.resource_id,
+                        "reasons": [f"patient {patient.id} has no open episode; start one first"],
+                    }
+                )
+                continue
+            tag = _source_tag(response.source_key) if response.source_key else None
+            existing = None
+            if tag is not None:
+                existing = uc.session.scalars(
+                    select(Administration.id)
+                    .join(Episode, Administration.episode_id == Episode.id)
+                    .where(Administration.entered_by == tag, Episode.patient_id == patient.id)
+                ).first()
+            administration_id = existing
+            if existing is None:
+                stored = store_administration(
+                    uc.session,
+                    episode=episode,
+                    result=response.score,
+                    answers=response.answers,
+                    entered_by=tag or f"{FHIR_SOURCE_PREFIX}{actor.audit_name}",
+                    administered_at=response.authored or ctx.now(),
+                    entered_at=ctx.now(),
+                )
+                administration_id = stored.id
+            uc.patients.append(patient.id)
+            rows.append(
+                ImportedRow(
+                    index=response.index,
+                    resource_id=response.resource_id,
+                    source_key=response.source_key,
+                    status="imported" if existing is None else "already_imported",
+                    patient_id=patient.id,
+                    episode_id=episode.id,
+                    administration_id=administration_id,
+                    instrument=response.instrument,
+                    scales={k: v.value for k, v in response.score.scales.items()},
+                    flags=[f.id for f in response.score.flags],
+                    notes=list(response.notes),
+                )
+            )
+        uc.patients = sorted(set(uc.patients))
+        uc.detail = {
+            "imported": sum(r.status == "imported" for r in rows),
+            "already_imported": sum(r.status == "already_imported" for r in rows),
+            "refused": len(refused),
+        }
+    return FhirImportReport(
+        imported=rows,
+        refused=refused,
+        ignored=[i.model_dump(mode="json") for i in result.ignored],
+    )
+
+
+# --------------------------------------------------------------------------- CDS Hooks
+
+
+def cds_discovery() -> dict[str, Any]:
+    return wire(discovery_document())
+
+
+def _attunement_signals(session: Session, patient: Patient) -> PatientSignals:
+    """Risk, outcome, alliance and plan signals from what Attunement holds."""
+    from attunement.evidence import load_evidence
+    from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal, risk_signals
+    from attunement.services._status import episode_status, patient_profile
+
+    evidence = load_evidence()
+    episode = session.scalars(
+        select(Episode)
+        .where(Episode.patient_id == patient.id)
+        .order_by(Episode.started_on.desc(), Episode.id.desc())
+    ).first()
+    outcome = alliance = None
+    risks: tuple[Any, ...] = ()
+    if episode is not None:
+        status = episode_status(session, episode, patient)
+        if status is not None:
+            outcome, alliance, risks = outcome_and_alliance(
+                status, evidence=evidence, alliance_instrument=episode.alliance_instrument
+            )
+        latest = session.scalars(
+            select(Administration)
+            .where(Administration.episode_id == episode.id)
+            .order_by(Administration.administered_at.desc(), Administration.id.desc())
+        ).first()
+        if not risks and latest is not None and latest.score is not None:
+            from attunement.instruments import Flag
+
+            flags = [Flag.model_validate(f) for f in latest.score.flags]
+            risks = risk_signals(
+                flags,
+                instrument=latest.instrument_id,
+                observed_on=aware_utc(latest.administered_at).date(),
+            )
+    plan = None
+    try:
+        profile = patient_profile(patient)
+    except AttunementError:
+        profile = None
+    if profile is not None:
+        from attunement.tailoring import plan as tailor
+
+        plan = plan_signal(tailor(profile))
+    return PatientSignals(risks=tuple(risks), outcome=outcome, alliance=alliance, plan=plan)
+
+
+def _ehr_signals(data: Any, base: FhirBase) -> PatientSignals:
+    """Risk signals from the prefetched responses, scored by the one engine; responses that
+    cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
+    says they were not checked."""
+    from attunement.interop._cds_adapt import risk_signals
+
+    unread = list(data.prefetch_problems)
+    if not data.questionnaire_responses:
+        return PatientSignals(unread=tuple(unread))
+    document = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in data.questionnaire_responses],
+    }
+    result = import_fhir(document, base=base)
+    risks: list[Any] = []
+    for response in result.imported:
+        risks += risk_signals(
+            response.score.flags,
+            instrument=response.instrument,
+            observed_on=response.authored.date() if response.authored else None,
+            source="ehr",
+        )
+    unread += [refused.reasons[0] for refused in result.refused]
+    return PatientSignals(risks=tuple(risks), unread=tuple(unread))
+
+
+def cds_patient_view(
+    ctx: ServiceContext,
+    body: Mapping[str, Any],
+    *,
+    client: VerifiedClient,
+    trust: CdsClientTrust,
+    base: FhirBase,
+) -> dict[str, Any]:
+    """The cards for one ``patient-view`` call (PrefetchMissing → 412 in the route)."""
+    try:
+        request = CdsRequest.model_validate(body)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "body"
+        raise InputError(field, error.get("input"), error["msg"]) from None
+    data = read_patient_view(request)
+    with transaction(ctx.sessions) as session:
+        patient = session.scalars(
+            select(Patient).where(Patient.external_id == data.patient_id)
+        ).first()
+        own = _attunement_signals(session, patient) if patient is not None else None
+        append_audit(
+            session,
+            ctx,
+            actor=f"ehr:{client.iss}",
+            role="cds_client",
+            action="cds.patient_view",
+            patient_id=patient.id if patient is not None else None,
+            target=f"hook:{data.hook_instance}",
+            detail={"prefetch": sorted(data.satisfied), "known": patient is not None},
+        )
+    from_ehr = _ehr_signals(data, base) if not data.missing_required else None
+    context = CardContext(
+        hook_instance=data.hook_instance,
+        patient_page_url=(
+            f"{trust.patient_pages_base}/patients/{patient.id}" if patient is not None else None
+        ),
+        source_url=trust.patient_pages_base,
+    )
+    return wire(
+        patient_view_response(data, from_ehr=from_ehr, from_attunement=own, context=context)
+    )
+
+
+def record_cds_feedback(
+    ctx: ServiceContext,
+    service_id: str,
+    body: Mapping[str, Any],
+    *,
+    client: VerifiedClient,
+    received_at: datetime | None = None,
+) -> int:
+    """Store each accepted/overridden card in the audit trail; returns how many."""
+    try:
+        request = FeedbackRequest.model_validate(body)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "body"
+        raise InputError(field, error.get("input"), error["msg"]) from None
+    records = feedback_records(
+        request, service_id=service_id, client=client, received_at=received_at or ctx.now()
+    )
+    with transaction(ctx.sessions) as session:
+        for record in records:
+            append_audit(
+                session,
+                ctx,
+                actor=f"ehr:{client.iss}",
+                role="cds_client",
+                action="cds.feedback",
+                target=f"card:{record.card}",
+                outcome=record.outcome,
+                detail=record.model_dump(mode="json"),
+            )
+    return len(records)

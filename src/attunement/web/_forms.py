@@ -1,0 +1,165 @@
+"""Reading submitted forms into the services' inputs, and errors back into form messages.
+
+The forms carry text; the services take typed inputs (``PatientCreate``,
+``AdministrationCreate`` …). Reading an answer only turns ``"2"`` into ``2`` and checks it
+is one of the values the instrument definition lists for the item, so that every wrong
+answer is marked at once; the scoring engine checks again when the service records it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from attunement.errors import InputError
+from attunement.instruments import InstrumentDefinition
+from attunement.web._questionnaires import allowed_text, item_label
+
+__all__ = [
+    "AnswerEntry",
+    "FormError",
+    "answer_error",
+    "form_list",
+    "form_strings",
+    "parse_date",
+    "parse_int",
+    "read_answers",
+    "validation_messages",
+]
+
+Answer = int | float | None
+
+
+@dataclass(frozen=True)
+class FormError:
+    """One message for the error summary; ``anchor`` is the id of the field it is about."""
+
+    message: str
+    anchor: str | None = None
+
+
+def form_strings(form: FormData) -> dict[str, str]:
+    """The text fields of a submitted form (first value of each name, stripped)."""
+    values: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str) and key not in values:
+            values[key] = value.strip()
+    return values
+
+
+def form_list(form: FormData, name: str) -> list[str]:
+    """Every text value submitted under ``name`` (checkbox groups), without duplicates."""
+    seen: list[str] = []
+    for value in form.getlist(name):
+        if isinstance(value, str) and value.strip() and value.strip() not in seen:
+            seen.append(value.strip())
+    return seen
+
+
+@dataclass
+class AnswerEntry:
+    """The answers given for one instrument, as entered and as numbers."""
+
+    definition: InstrumentDefinition
+    raw: dict[str, str]
+    answers: list[Answer]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def blank(self) -> bool:
+        return all(answer is None for answer in self.answers)
+
+
+def _number(text: str) -> Answer:
+    try:
+        return int(text)
+    except ValueError:
+        number = float(text)  # ValueError for non-numbers, caught by the caller
+        return int(number) if number.is_integer() else number
+
+
+def read_answers(
+    values: Mapping[str, str],
+    definition: InstrumentDefinition,
+    *,
+    unanswered: str | None = None,
+    invalid: str | None = None,
+) -> AnswerEntry:
+    """Read the fields ``<instrument>.<item>``; blank is a missing answer.
+
+    ``unanswered``/``invalid`` are message templates (with ``{n}``) for the patient's form;
+    without them the clinician's message names the item, the value and what is allowed.
+    """
+    raw: dict[str, str] = {}
+    answers: list[Answer] = []
+    errors: dict[str, str] = {}
+    for index, item in enumerate(definition.items):
+        text = values.get(f"{definition.id}.{item.id}", "").strip()
+        raw[item.id] = text
+        if not text:
+            answers.append(None)
+            if unanswered is not None:
+                errors[item.id] = unanswered.format(n=index + 1)
+            continue
+        allowed = definition.allowed_values(item.id)
+        try:
+            number = _number(text.replace(",", "."))
+        except ValueError:
+            number = None
+        if number is None or number not in allowed:
+            answers.append(None)
+            errors[item.id] = (
+                invalid.format(n=index + 1)
+                if invalid is not None
+                else f"{item_label(definition, index)}: “{text}” is not an allowed answer; "
+                f"allowed: {allowed_text(definition, index)}"
+            )
+            continue
+        answers.append(number)
+    return AnswerEntry(definition=definition, raw=raw, answers=answers, errors=errors)
+
+
+def answer_error(entry: AnswerEntry, error: InputError) -> None:
+    """Attach an error the service raised (``InvalidAnswer`` names the item id) to the entry."""
+    ids = entry.definition.item_ids
+    if error.field in ids:
+        index = ids.index(error.field)
+        entry.errors[error.field] = (
+            f"{item_label(entry.definition, index)}: “{error.value}” is not allowed; "
+            f"allowed: {error.allowed}"
+        )
+    else:
+        entry.errors.setdefault("", error.message)
+
+
+def parse_date(text: str, field_name: str) -> dt.date:
+    """A YYYY-MM-DD date, or InputError naming the field."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(field_name, text, "a date as YYYY-MM-DD") from None
+
+
+def parse_int(text: str, field_name: str, *, minimum: int, maximum: int) -> int:
+    """A whole number in range, or InputError naming the field."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise InputError(field_name, text, f"a whole number from {minimum} to {maximum}") from None
+    if not minimum <= number <= maximum:
+        raise InputError(field_name, number, f"a whole number from {minimum} to {maximum}")
+    return number
+
+
+def validation_messages(error: ValidationError, labels: Mapping[str, str]) -> dict[str, str]:
+    """Pydantic errors of a service input as ``{field: message}`` for the form."""
+    messages: dict[str, str] = {}
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        label = labels.get(name, name.replace("_", " "))
+        messages.setdefault(name, f"{label}: {problem['msg']}")
+    return messages

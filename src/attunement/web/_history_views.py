@@ -1,0 +1,167 @@
+"""The episode's questionnaire history and risk flags, for the patient page (display only).
+
+Answers are shown with the option label the patient saw; the flags are the ones stored with
+each score when it was recorded (``services``), newest first, never filtered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from attunement.instruments import InstrumentDefinition
+from attunement.services import AdministrationPublic
+from attunement.web._display import number, short_date
+from attunement.web._questionnaires import definition_or_none, localised
+
+__all__ = [
+    "AdministrationView",
+    "AnswerView",
+    "RiskFlagView",
+    "history_views",
+    "risk_flags_from_history",
+]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    text: str
+    answer: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class AdministrationView:
+    id: int
+    title: str
+    when: str
+    total: str
+    meta: str
+    flagged: bool
+    answers: list[AnswerView] = field(default_factory=list)
+
+
+def _label(
+    definition: InstrumentDefinition | None, index: int, value: object, language: str
+) -> str:
+    if value is None:
+        return "not answered"
+    shown = number(value) if isinstance(value, int | float) else str(value)
+    if definition is None or index >= len(definition.items):
+        return shown
+    options = definition.response_sets[definition.items[index].responses]
+    for option in options:
+        if option.value == value:
+            label = localised(option.label, language)
+            return f"{shown} · {label}" if label else shown
+    return shown
+
+
+def _summary(administration: AdministrationPublic, definition: InstrumentDefinition | None) -> str:
+    score = administration.score
+    if score is None or not score.scales:
+        return ""
+    parts = []
+    for scale_id, scale in score.scales.items():
+        name = scale_id
+        if definition is not None:
+            name = next((s.name for s in definition.scales if s.id == scale_id), scale_id)
+            name = name.removeprefix(f"{definition.short_name} ")
+        value = scale.get("value")
+        shown = number(value) if value is not None else "not scorable"
+        band = f" ({scale['band']})" if scale.get("band") else ""
+        parts.append(f"{name} {shown}{band}")
+    return "; ".join(parts[:2])
+
+
+def history_views(administrations: Sequence[AdministrationPublic]) -> list[AdministrationView]:
+    """Newest first, each with its item-level answers (English item text for clinicians)."""
+    views = []
+    for administration in reversed(administrations):
+        definition = definition_or_none(administration.instrument)
+        flagged_items = {
+            str(f.get("item")) for f in (administration.score.flags if administration.score else [])
+        }
+        answers = []
+        for index, value in enumerate(administration.answers):
+            item = definition.items[index] if definition and index < len(definition.items) else None
+            text = (localised(item.text, "en") if item else None) or f"Item {index + 1}"
+            answers.append(
+                AnswerView(
+                    text=text,
+                    answer=_label(definition, index, value, "en"),
+                    flagged=item is not None and item.id in flagged_items,
+                )
+            )
+        who = (
+            "the patient (self-report link)"
+            if administration.entered_by.startswith("invitation:")
+            else "a clinician"
+        )
+        session = (
+            f"session {administration.session_number}"
+            if administration.session_number
+            else "no session"
+        )
+        views.append(
+            AdministrationView(
+                id=administration.id,
+                title=(definition.short_name if definition else administration.instrument),
+                when=f"{session.capitalize()}, {short_date(administration.administered_at)}",
+                total=_summary(administration, definition),
+                meta=f"Entered by {who}; answered in {administration.language}; "
+                f"definition v{administration.definition_version}.",
+                flagged=bool(administration.score and administration.score.has_risk_flag),
+                answers=answers,
+            )
+        )
+    return views
+
+
+@dataclass(frozen=True)
+class RiskFlagView:
+    message: str
+    where: str
+    latest: bool
+
+
+def _sessions_text(sessions: list[str]) -> str:
+    if len(sessions) == 1:
+        return sessions[0]
+    return f"{', '.join(sessions[:-1])} and {sessions[-1]}"
+
+
+def risk_flags_from_history(administrations: Sequence[AdministrationPublic]) -> list[RiskFlagView]:
+    """Every critical flag recorded in the episode, newest first (never hidden).
+
+    Flags of the most recent session come first, one line each (``latest``); earlier ones
+    are grouped by message, naming every session at which they were raised.
+    """
+    newest = max((a.session_number or 0 for a in administrations), default=0)
+    latest: list[RiskFlagView] = []
+    earlier: dict[tuple[str, str], list[str]] = {}
+    for administration in reversed(administrations):
+        if administration.score is None:
+            continue
+        definition = definition_or_none(administration.instrument)
+        name = definition.short_name if definition else administration.instrument
+        number = administration.session_number
+        when = short_date(administration.administered_at)
+        for flag in administration.score.flags:
+            if flag.get("severity") != "critical":
+                continue
+            message = str(flag.get("message"))
+            if (number or 0) == newest:
+                session = f"session {number}" if number else "no session"
+                latest.append(RiskFlagView(message, f"{name}, {session}, {when}", latest=True))
+            else:
+                earlier.setdefault((message, name), []).append(f"{number} ({when})")
+    grouped = [
+        RiskFlagView(
+            message,
+            f"{name}, session{'s' if len(sessions) > 1 else ''} {_sessions_text(sessions)}",
+            latest=False,
+        )
+        for (message, name), sessions in earlier.items()
+    ]
+    return latest + grouped

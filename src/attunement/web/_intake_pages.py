@@ -1,0 +1,260 @@
+"""Registering a patient and the intake profile (HTTP only; services validate and store)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from attunement.api.deps import ContextDep, CsrfProtected, WebActor
+from attunement.errors import Conflict, Forbidden, InputError, NotFound
+from attunement.instruments import list_instruments
+from attunement.profile import PREFERENCE_ASPECTS
+from attunement.services import (
+    EpisodeCreate,
+    PatientCreate,
+    get_patient,
+    register_patient,
+    start_episode,
+    update_profile,
+)
+from attunement.web._clinic_pages import patient_header, require_own, stored_profile
+from attunement.web._display import LANGUAGE_NAMES
+from attunement.web._forms import FormError, form_strings, parse_date, validation_messages
+from attunement.web._preference_form import (
+    preference_row,
+    preference_rows,
+    read_preference_rows,
+)
+from attunement.web._profile_form import merge_profile, profile_groups
+from attunement.web._questionnaires import instrument_choices
+from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_PATIENT_LABELS = {
+    "display_name": "Name",
+    "external_id": "Record number",
+    "preferred_language": "Preferred language",
+    "outcome_instrument": "Outcome questionnaire",
+    "alliance_instrument": "Alliance questionnaire",
+    "started_on": "Episode starts on",
+}
+
+
+def _new_patient_page(
+    request: Request,
+    actor: Any,
+    form: dict[str, str],
+    field_errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    choices = [(d.id, f"{d.short_name} — {d.name}") for d in instrument_choices(need_text=False)]
+    return render(
+        request,
+        "pages/patient_new.html",
+        status_code=status_code,
+        title="New patient",
+        viewer=Viewer.of(actor),
+        nav="new",
+        form=form,
+        field_errors=field_errors,
+        errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
+        languages=list(LANGUAGE_NAMES.items()),
+        outcome_instruments=choices,
+        alliance_instruments=choices,
+    )
+
+
+@router.get(ROUTES["patient_new"], response_class=HTMLResponse)
+def new_patient_page(request: Request, context: ContextDep, actor: WebActor) -> Response:
+    if not actor.treats_patients:
+        raise Forbidden("this account has no access to clinical records")
+    today = context.now().date().isoformat()
+    form = {"preferred_language": "en", "outcome_instrument": "phq9", "started_on": today}
+    return _new_patient_page(request, actor, form, {})
+
+
+@router.post(ROUTES["patient_new"], response_class=HTMLResponse)
+async def new_patient(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected
+) -> Response:
+    """Register the patient and open the episode, then continue to the intake profile."""
+    values = form_strings(await request.form())
+    errors: dict[str, str] = {}
+    try:
+        data = PatientCreate(
+            display_name=values.get("display_name", ""),
+            preferred_language=values.get("preferred_language") or "en",
+            external_id=values.get("external_id") or None,
+        )
+    except ValidationError as error:
+        errors.update(validation_messages(error, _PATIENT_LABELS))
+    try:
+        started = parse_date(values.get("started_on", ""), "started_on")
+        episode = EpisodeCreate(
+            started_on=started,
+            outcome_instrument=values.get("outcome_instrument") or "phq9",
+            alliance_instrument=values.get("alliance_instrument") or None,
+        )
+    except InputError as error:
+        errors["started_on"] = f"Episode starts on: {error.message.split(': ', 1)[-1]}"
+    except ValidationError as error:
+        errors.update(validation_messages(error, _PATIENT_LABELS))
+    if errors:
+        return _new_patient_page(request, actor, values, errors, 422)
+    try:
+        patient = register_patient(context, actor, data)
+    except Conflict:
+        errors["external_id"] = "Record number: another patient already has this number."
+        return _new_patient_page(request, actor, values, errors, 409)
+    start_episode(context, actor, patient.id, episode)
+    return redirect(request, url("intake", patient_id=patient.id), saved="registered")
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def _profile_instruments() -> list[dict[str, str]]:
+    found = []
+    for definition in list_instruments():
+        if definition.profile is None:
+            continue
+        keys = sorted({o.key.split(".")[0] for o in definition.profile.outputs})
+        found.append(
+            {
+                "id": definition.id,
+                "name": f"{definition.short_name} — {definition.name}",
+                "dimensions": ", ".join(k.replace("_", " ") for k in keys),
+            }
+        )
+    return found
+
+
+def _intake_page(
+    request: Request,
+    actor: Any,
+    patient: Any,
+    *,
+    submitted: dict[str, str] | None = None,
+    rows: list[Any] | None = None,
+    field_errors: dict[str, str] | None = None,
+    extra: list[FormError] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    profile, problem = stored_profile(patient)
+    field_errors = field_errors or {}
+    errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()] + (extra or [])
+    if problem:
+        errors.insert(0, FormError(problem))
+    return render(
+        request,
+        "pages/intake.html",
+        status_code=status_code,
+        title=f"Intake: {patient.display_name}",
+        viewer=Viewer.of(actor),
+        synthetic=patient.synthetic,
+        p=patient_header(patient, actor),
+        groups=profile_groups(profile, submitted, field_errors),
+        preferences=rows if rows is not None else preference_rows(patient.profile),
+        profile_instruments=_profile_instruments(),
+        errors=errors,
+        notice=notice,
+    )
+
+
+@router.get(ROUTES["intake"], response_class=HTMLResponse)
+def intake_page(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int
+) -> Response:
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    saved = request.query_params.get("saved")
+    notice = {
+        "registered": "Patient registered and episode started. Now record what is known at intake.",
+        "1": "Profile saved.",
+    }.get(saved or "")
+    return _intake_page(request, actor, patient, notice=notice)
+
+
+def _profile_error_target(field: str, origin: dict[int, str]) -> tuple[str, str | None]:
+    """Map an InvalidProfile field (``preferences[2].value``, ``reactance.value``) to the form."""
+    if field.startswith("preferences["):
+        index = int(field[len("preferences[") : field.index("]")])
+        part = field.rsplit(".", 1)[-1] if "." in field else "aspect"
+        return f"pref:{origin.get(index, '')}", part
+    head = field.removesuffix(".value")
+    return head, None
+
+
+@router.post(ROUTES["intake"], response_class=HTMLResponse)
+async def save_intake(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, patient_id: int
+) -> Response:
+    """Merge the form into the stored profile and save it (the service validates it all)."""
+    values = form_strings(await request.form())
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    rows = read_preference_rows(values)
+    if values.get("add_preference"):  # the no-JavaScript way to add a row
+        return _intake_page(
+            request, actor, patient, submitted=values, rows=[*rows, preference_row()]
+        )
+    profile, _ = stored_profile(patient)
+    merged, origin = merge_profile(patient.profile, profile, values, rows, context.now().date())
+    try:
+        update_profile(context, actor, patient_id, merged)
+    except InputError as error:
+        target, part = _profile_error_target(error.field, origin)
+        message = error.message
+        field_errors: dict[str, str] = {}
+        if target.startswith("pref:"):
+            for row in rows:
+                if row.key == target[5:]:
+                    row.errors[part or "aspect"] = message
+        else:
+            field_errors[target] = message
+        return _intake_page(
+            request,
+            actor,
+            patient,
+            submitted=values,
+            rows=rows,
+            field_errors=field_errors,
+            extra=[FormError(message)] if target.startswith("pref:") else None,
+            status_code=422,
+        )
+    return redirect(request, url("intake", patient_id=patient_id), saved="1")
+
+
+@router.get(ROUTES["preference_row"], response_class=HTMLResponse)
+def preference_row_partial(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int
+) -> Response:
+    """One preference row (htmx: "Add a preference", or the value choices of an aspect)."""
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    params = request.query_params
+    key = params.get("key")
+    prefix = f"pref-{key}." if key else ""
+    aspect = params.get(f"{prefix}aspect", "") if key else ""
+    if aspect and aspect not in PREFERENCE_ASPECTS:
+        raise NotFound("preference aspect", aspect)
+    row = preference_row(
+        aspect,
+        params.get(f"{prefix}value", "") if key else "",
+        params.get(f"{prefix}strength", "") if key else "",
+        key=key,
+    )
+    return render(
+        request,
+        "partials/preference_row.html",
+        viewer=Viewer.of(actor),
+        p=patient_header(patient, actor),
+        row=row,
+    )

@@ -1,0 +1,154 @@
+"""Scoring a questionnaire or rating form into the intake profile (HTTP only).
+
+The answers go into the stored profile as ``{instrument, answers, assessed_on}`` under each
+dimension the instrument gives; ``attunement.profile.parse_profile`` (called by the service)
+scores them, so the instrument and its version stay the value's source.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from attunement.api.deps import ContextDep, CsrfProtected, WebActor
+from attunement.errors import InputError, NotFound
+from attunement.instruments import InstrumentDefinition
+from attunement.services import PatientPublic, get_patient, update_profile
+from attunement.web._clinic_pages import patient_header, require_own
+from attunement.web._forms import AnswerEntry, FormError, form_strings, parse_date, read_answers
+from attunement.web._questionnaires import definition_or_none, questionnaire_view
+from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _profile_definition(instrument_id: str) -> InstrumentDefinition:
+    definition = definition_or_none(instrument_id)
+    if definition is None or definition.profile is None:
+        raise NotFound("profile questionnaire", instrument_id)
+    return definition
+
+
+def _labelled(definition: InstrumentDefinition) -> bool:
+    """Show radio buttons when every item has text and every answer a label."""
+    labels = [o.label for options in definition.response_sets.values() for o in options]
+    return definition.text_available and all(labels)
+
+
+def _dimensions(definition: InstrumentDefinition) -> list[str]:
+    if definition.profile is None:
+        return []
+    return sorted({o.key.split(".")[0] for o in definition.profile.outputs})
+
+
+def _intake_instrument_page(
+    request: Request,
+    actor: Any,
+    patient: PatientPublic,
+    definition: InstrumentDefinition,
+    *,
+    form: dict[str, str],
+    entry: AnswerEntry | None = None,
+    field_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    view = questionnaire_view(
+        definition,
+        language="en",
+        raw=entry.raw if entry else None,
+        errors=entry.errors if entry else None,
+    )
+    field_errors = field_errors or {}
+    errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()]
+    errors += [FormError(q.error, f"n-{view.prefix}-{q.id}") for q in view.questions if q.error]
+    if entry is not None and "" in entry.errors:
+        errors.append(FormError(entry.errors[""]))
+    return render(
+        request,
+        "pages/intake_instrument.html",
+        status_code=status_code,
+        title=definition.short_name,
+        viewer=Viewer.of(actor),
+        synthetic=patient.synthetic,
+        p=patient_header(patient, actor),
+        q=view,
+        dimensions=", ".join(d.replace("_", " ") for d in _dimensions(definition)),
+        choices=_labelled(definition),
+        form=form,
+        field_errors=field_errors,
+        errors=errors,
+    )
+
+
+@router.get(ROUTES["intake_instrument"], response_class=HTMLResponse)
+def intake_instrument_page(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int, instrument_id: str
+) -> Response:
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    definition = _profile_definition(instrument_id)
+    form = {"assessed_on": context.now().date().isoformat()}
+    return _intake_instrument_page(request, actor, patient, definition, form=form)
+
+
+@router.post(ROUTES["intake_instrument"], response_class=HTMLResponse)
+async def save_intake_instrument(
+    request: Request,
+    context: ContextDep,
+    actor: WebActor,
+    _csrf: CsrfProtected,
+    patient_id: int,
+    instrument_id: str,
+) -> Response:
+    """Put the administration into the profile; the profile parser scores it (with its source)."""
+    values = form_strings(await request.form())
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    definition = _profile_definition(instrument_id)
+    entry = read_answers(values, definition)
+    field_errors: dict[str, str] = {}
+    try:
+        assessed_on = parse_date(values.get("assessed_on", ""), "assessed_on")
+    except InputError:
+        field_errors["assessed_on"] = "Completed on: enter the date as YYYY-MM-DD."
+    if entry.blank and not entry.errors:
+        entry.errors[""] = "Enter the answers first."
+    if field_errors or entry.errors:
+        return _intake_instrument_page(
+            request,
+            actor,
+            patient,
+            definition,
+            form=values,
+            entry=entry,
+            field_errors=field_errors,
+            status_code=422,
+        )
+    administration = {
+        "instrument": definition.id,
+        "answers": entry.answers,
+        "assessed_on": assessed_on.isoformat(),
+    }
+    profile = dict(patient.profile)
+    for dimension in _dimensions(definition):
+        if dimension == "preferences":
+            kept = [
+                p
+                for p in profile.get("preferences") or []
+                if not (isinstance(p, dict) and p.get("instrument") == definition.id)
+            ]
+            profile["preferences"] = [*kept, administration]
+        else:
+            profile[dimension] = administration
+    try:
+        update_profile(context, actor, patient_id, profile)
+    except InputError as error:
+        entry.errors[""] = error.message
+        return _intake_instrument_page(
+            request, actor, patient, definition, form=values, entry=entry, status_code=422
+        )
+    return redirect(request, url("intake", patient_id=patient_id), saved="1")

@@ -1,0 +1,35 @@
+"""The web pages' router and how they plug into the app (``include_web``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from attunement.web import (
+    _auth_pages,
+    _clinic_pages,
+    _intake_pages,
+    _intake_questionnaire_pages,
+    _selfreport_pages,
+    _session_pages,
+)
+from attunement.web._rendering import error_page
+
+__all__ = ["include_web", "router"]
+
+router = APIRouter(include_in_schema=False)
+_PARTS = (
+    _auth_pages,
+    _intake_pages,  # before _clinic_pages: /patients/new must win over /patients/{id}
+    _clinic_pages,
+    _intake_questionnaire_pages,
+    _session_pages,
+    _selfreport_pages,
+)
+for _part in _PARTS:
+    router.include_router(_part.router)
+
+
+def include_web(app: FastAPI) -> None:
+    """Add the pages to ``app`` and render its errors outside ``/api`` as pages."""
+    app.include_router(router)
+    app.state.page_errors = error_page

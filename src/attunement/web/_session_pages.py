@@ -1,0 +1,179 @@
+"""Session entry: the answers of the completed questionnaires of one session (HTTP only).
+
+Every answer of every questionnaire on the form is read first; if any is not allowed the
+form comes back with a message at each such item (naming the item and the allowed values)
+and nothing is stored. Only then does the service score and store each administration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from attunement.api.deps import ContextDep, CsrfProtected, WebActor
+from attunement.errors import InputError, NotFound
+from attunement.instruments import InstrumentDefinition
+from attunement.services import (
+    AdministrationCreate,
+    PatientPublic,
+    get_patient,
+    list_administrations,
+    record_administration,
+)
+from attunement.web._clinic_pages import current_episode, patient_header, require_own
+from attunement.web._forms import (
+    AnswerEntry,
+    FormError,
+    answer_error,
+    form_list,
+    form_strings,
+    parse_date,
+    parse_int,
+    read_answers,
+)
+from attunement.web._questionnaires import (
+    definition_or_none,
+    instrument_choices,
+    questionnaire_view,
+)
+from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _definitions(ids: list[str]) -> list[InstrumentDefinition]:
+    found = [definition_or_none(i) for i in ids]
+    return [d for d in found if d is not None]
+
+
+def _session_page(
+    request: Request,
+    actor: Any,
+    patient: PatientPublic,
+    definitions: list[InstrumentDefinition],
+    *,
+    form: dict[str, str],
+    entries: dict[str, AnswerEntry] | None = None,
+    field_errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    entries = entries or {}
+    field_errors = field_errors or {}
+    questionnaires = [
+        questionnaire_view(
+            d,
+            language="en",
+            raw=entries[d.id].raw if d.id in entries else None,
+            errors=entries[d.id].errors if d.id in entries else None,
+        )
+        for d in definitions
+    ]
+    errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()]
+    for q in questionnaires:
+        errors += [FormError(x.error, f"n-{q.prefix}-{x.id}") for x in q.questions if x.error]
+        general = entries.get(q.prefix)
+        if general is not None and "" in general.errors:
+            errors.append(FormError(general.errors[""]))
+    picked = {d.id for d in definitions}
+    return render(
+        request,
+        "pages/session_entry.html",
+        status_code=status_code,
+        title=f"Session: {patient.display_name}",
+        heading=f"Session for {patient.display_name}",
+        viewer=Viewer.of(actor),
+        synthetic=patient.synthetic,
+        p=patient_header(patient, actor),
+        choices=[
+            (d.id, f"{d.short_name} — {d.name}", d.id in picked)
+            for d in instrument_choices(need_text=False)
+        ],
+        questionnaires=questionnaires,
+        form=form,
+        field_errors=field_errors,
+        errors=errors,
+    )
+
+
+@router.get(ROUTES["session_new"], response_class=HTMLResponse)
+def session_page(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int
+) -> Response:
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    episode = current_episode(context, actor, patient_id)
+    if episode is None:
+        raise NotFound("episode of patient", patient_id)
+    chosen = [v for v in request.query_params.getlist("instrument") if v]
+    if not chosen:
+        chosen = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]
+    numbers = [a.session_number or 0 for a in list_administrations(context, actor, episode.id)]
+    form = {
+        "session": str(max(numbers, default=0) + 1),
+        "held_on": context.now().date().isoformat(),
+    }
+    return _session_page(request, actor, patient, _definitions(chosen), form=form)
+
+
+@router.post(ROUTES["session_new"], response_class=HTMLResponse)
+async def save_session(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, patient_id: int
+) -> Response:
+    submitted = await request.form()
+    values = form_strings(submitted)
+    patient = get_patient(context, actor, patient_id)
+    require_own(patient, actor)
+    episode = current_episode(context, actor, patient_id)
+    if episode is None:
+        raise NotFound("episode of patient", patient_id)
+    definitions = _definitions(form_list(submitted, "instrument"))
+    field_errors: dict[str, str] = {}
+    number = 0
+    held_on = dt.date.min
+    try:
+        number = parse_int(values.get("session", ""), "session", minimum=1, maximum=1000)
+    except InputError as error:
+        field_errors["session"] = (
+            f"Session number: {error.value!r} is not allowed; allowed: {error.allowed}"
+        )
+    try:
+        held_on = parse_date(values.get("held_on", ""), "held_on")
+    except InputError:
+        field_errors["held_on"] = "Held on: enter the date as YYYY-MM-DD."
+    entries = {d.id: read_answers(values, d) for d in definitions}
+    given = [e for e in entries.values() if not e.blank or e.errors]
+    if not given and not field_errors:
+        field_errors["session"] = "Enter the answers of at least one questionnaire."
+    if field_errors or any(e.errors for e in entries.values()):
+        return _session_page(
+            request,
+            actor,
+            patient,
+            definitions,
+            form=values,
+            entries=entries,
+            field_errors=field_errors,
+            status_code=422,
+        )
+    when = dt.datetime.combine(held_on, dt.time(12), tzinfo=dt.UTC)
+    for entry in given:
+        data = AdministrationCreate(
+            instrument=entry.definition.id,
+            answers=entry.answers,
+            language="en",
+            administered_at=when,
+            session_number=number,
+        )
+        try:
+            record_administration(context, actor, episode.id, data)
+        except InputError as error:
+            answer_error(entry, error)
+            return _session_page(
+                request, actor, patient, definitions, form=values, entries=entries, status_code=422
+            )
+    return redirect(request, url("patient", patient_id=patient_id), saved="session")

@@ -1,0 +1,204 @@
+"""What the clinician pages show, built from the services' results (display only).
+
+Each function turns a service result (``CaseloadEntry``, ``PatientPublic``, ``Plan``,
+``AdministrationPublic`` …) into the plain rows a template loops over. Order, alert level,
+scores, flags and recommendations are the core's; this module only words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile
+from attunement.services import CaseloadEntry
+from attunement.tailoring import Plan, Recommendation
+from attunement.tailoring._wording import cite_short, describe_fact, dimension_label
+from attunement.web._display import humanise, number
+from attunement.web._questionnaires import definition_or_none
+
+__all__ = [
+    "AssessView",
+    "CaseloadRow",
+    "DimensionView",
+    "PlanView",
+    "RecommendationView",
+    "caseload_counts",
+    "caseload_rows",
+    "dimension_views",
+    "plan_view",
+]
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    patient_id: int
+    episode_id: int
+    patient_name: str
+    clinician_name: str
+    alert: str | None
+    risk: bool
+    latest: str
+    change: str
+    session: str
+    last_seen: str
+    synthetic: bool
+
+
+def caseload_rows(entries: Sequence[CaseloadEntry], query: str = "") -> list[CaseloadRow]:
+    """The caseload in the service's order (risk, red, yellow, green, white), filtered by name."""
+    wanted = query.casefold().strip()
+    rows = []
+    for entry in entries:
+        if wanted and wanted not in entry.display_name.casefold():
+            continue
+        rows.append(
+            CaseloadRow(
+                patient_id=entry.patient_id,
+                episode_id=entry.episode_id,
+                patient_name=entry.display_name,
+                clinician_name=entry.clinician,
+                alert=entry.alert if entry.session is not None else None,
+                risk=entry.risk_flag,
+                latest=number(entry.latest),
+                change=humanise(entry.category) if entry.category else "—",
+                session=str(entry.session) if entry.session is not None else "—",
+                last_seen="—",
+                synthetic=entry.synthetic,
+            )
+        )
+    return rows
+
+
+def caseload_counts(entries: Sequence[CaseloadEntry]) -> dict[str, int]:
+    counts = {"risk": 0, "red": 0, "yellow": 0, "green": 0, "white": 0}
+    for entry in entries:
+        counts["risk"] += int(entry.risk_flag)
+        if entry.session is not None and entry.alert in counts:
+            counts[entry.alert] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- profile
+
+
+@dataclass(frozen=True)
+class DimensionView:
+    label: str
+    value: str
+    provenance: str | None
+    assessed: bool
+
+
+def _sub(label: str, value: object) -> str:
+    shown = number(value, digits=2) if isinstance(value, float) else humanise(value)
+    return f"{label}: {shown}"
+
+
+def dimension_views(profile: Profile | None) -> list[DimensionView]:
+    """One entry per profile dimension, assessed or not, with where each value came from."""
+    views = []
+    for dimension in DIMENSIONS:
+        label = dimension_label(dimension)
+        value = getattr(profile, dimension, None) if profile is not None else None
+        if not value:
+            views.append(DimensionView(label, "not assessed", None, assessed=False))
+            continue
+        if dimension == "preferences":
+            for preference in value:
+                aspect = PREFERENCE_ASPECTS.get(preference.aspect)
+                name = aspect.label if aspect else humanise(preference.aspect)
+                views.append(
+                    DimensionView(
+                        f"Preference: {name}",
+                        f"{humanise(preference.value)} ({preference.strength})",
+                        preference.provenance.describe(),
+                        assessed=True,
+                    )
+                )
+            continue
+        if hasattr(value, "value"):
+            text = humanise(value.value)
+        else:
+            parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
+            text = " · ".join(_sub(k.replace("_", " "), v) for k, v in parts.items())
+        views.append(DimensionView(label, text, value.provenance.describe(), assessed=True))
+    return views
+
+
+# --------------------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    title: str
+    text: str
+    because: list[str]
+    evidence: list[str]
+    do: list[str]
+    avoid: list[str]
+    risk: bool
+
+
+@dataclass(frozen=True)
+class AssessView:
+    label: str
+    question: str
+    instruments: str
+    why: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    settings: list[tuple[str, str]]
+    flags: list[str]
+    foundations: list[RecommendationView]
+    recommendations: list[RecommendationView]
+    conflicts: list[str]
+    assess: list[AssessView]
+    disclaimer: str
+
+
+def _short_names(ids: Sequence[str]) -> str:
+    names = []
+    for instrument_id in ids:
+        definition = definition_or_none(instrument_id)
+        names.append(definition.short_name if definition else instrument_id)
+    return ", ".join(names)
+
+
+def _recommendation(rec: Recommendation) -> RecommendationView:
+    return RecommendationView(
+        title=rec.summary,
+        text=rec.detail,
+        because=[describe_fact(f) for f in rec.because],
+        evidence=[cite_short(c) + (f" ({c.why})" if c.why else "") for c in rec.evidence],
+        do=list(rec.do),
+        avoid=list(rec.avoid),
+        risk=rec.risk,
+    )
+
+
+def plan_view(plan: Plan) -> PlanView:
+    settings = [
+        ("Directiveness", humanise(plan.directiveness)),
+        ("Stance", humanise(plan.stance) if plan.stance else "not set"),
+        ("Focus", humanise(plan.focus)),
+        ("Intensity", humanise(plan.intensity)),
+        ("Arousal", humanise(plan.arousal)),
+    ]
+    return PlanView(
+        settings=settings,
+        flags=[f"{f.message} ({f.instrument} item {f.item})" for f in plan.flags],
+        foundations=[_recommendation(r) for r in plan.foundations],
+        recommendations=[_recommendation(r) for r in plan.recommendations],
+        conflicts=[
+            f"{' vs '.join(dimension_label(d) for d in c.between)}: {c.resolution}"
+            for c in plan.conflicts
+        ],
+        assess=[
+            AssessView(dimension_label(n.field), n.question, _short_names(n.instruments), n.why)
+            for n in plan.not_assessed
+        ],
+        disclaimer=plan.disclaimer,
+    )

@@ -1,0 +1,168 @@
+"""``attune status EPISODE`` (JSON, text, bad files) and ``attune etr fit``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from attunement.cli import app
+
+runner = CliRunner()
+
+EPISODE: dict[str, Any] = {
+    "outcome": {
+        "instrument": "phq9",
+        "sessions": [
+            {"session": 1, "score": 18},
+            {"session": 2, "answers": [2, 1, 3, 1, 2, 1, 1, 0, 0]},
+            {"session": 3, "answers": [2, 2, 3, 2, 2, 2, 2, 1, 1]},
+        ],
+    },
+    "alliance": {
+        "instrument": "wai_sr",
+        "sessions": [{"session": 1, "score": 4.1}, {"session": 3, "score": 2.7}],
+    },
+    "profile": {"stage_of_change": "contemplation"},
+}
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTUNE_DATA_DIR", str(tmp_path / "data"))
+
+
+def write(tmp_path: Path, data: Any, name: str = "episode.yaml") -> Path:
+    path = tmp_path / name
+    text = json.dumps(data) if name.endswith(".json") else yaml.safe_dump(data)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["episode.yaml", "episode.json"])
+def test_json_output_describes_the_latest_session(tmp_path: Path, name: str) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE, name)), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["session"] == 3
+    assert data["change"] == -1
+    assert "rci" in data
+    assert data["category"] in ("recovered", "improved", "unchanged", "deteriorated")
+    assert data["alert"] in ("white", "green", "yellow", "red")
+    assert {"value", "low", "high", "method"} <= set(data["expected"])
+    assert data["expected"]["method"] == "rational"
+    assert data["alliance"]["state"] == "rupture"
+    assert data["alliance"]["alerts"]
+    assert [f["item"] for f in data["flags"]] == ["phq9_9"]
+    assert isinstance(data["support_prompts"], list)
+    assert {"sd", "reliability", "source"} <= set(data["norms"])
+
+
+def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE))])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].startswith("RISK (critical)")
+    assert any(line.startswith("Alert: ") for line in lines)
+    assert "Alliance (wai_sr): rupture" in result.output
+    assert "repair (immediate)" in result.output
+    assert "{" not in lines[0]
+
+
+def test_yellow_episode_shows_support_prompts_with_suggested_updates(tmp_path: Path) -> None:
+    episode = {
+        "outcome": {
+            "instrument": "phq9",
+            "sessions": [{"session": s, "score": 18} for s in range(1, 13)],
+        },
+        "profile": {"stage_of_change": "precontemplation"},
+    }
+    result = runner.invoke(app, ["status", str(write(tmp_path, episode)), "--json"])
+    data = json.loads(result.output)
+    assert data["alert"] == "yellow"
+    motivation = next(p for p in data["support_prompts"] if p["domain"] == "motivation")
+    assert motivation["evidence"]
+    assert motivation["profile_updates"][0]["field"] == "stage_of_change"
+
+
+@pytest.mark.parametrize(
+    ("session", "expected"),
+    [
+        ({"session": 2, "score": 31}, "outcome.sessions[session 2].score"),
+        ({"session": 2, "answers": [1, 2, 3]}, "outcome.sessions[session 2].answers"),
+        ({"session": 2, "scores": 4}, "outcome.sessions[session 2].scores"),
+    ],
+)
+def test_invalid_file_names_session_and_field_and_exits_2(
+    tmp_path: Path, session: dict[str, Any], expected: str
+) -> None:
+    episode = {"outcome": {"instrument": "phq9", "sessions": [{"session": 1, "score": 9}, session]}}
+    result = runner.invoke(app, ["status", str(write(tmp_path, episode))])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ")
+    assert expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unparseable_and_missing_files_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["status", str(broken)])
+    assert result.exit_code == 2
+    assert "valid JSON or YAML" in result.output
+    result = runner.invoke(app, ["status", str(tmp_path / "absent.yaml")])
+    assert result.exit_code == 2
+    assert "absent.yaml" in result.output
+
+
+def test_a_non_mapping_file_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, [1, 2, 3]))])
+    assert result.exit_code == 2
+    assert "episode" in result.output
+
+
+def test_etr_fit_on_the_demo_clinic_stores_versions_and_status_falls_back(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    assert runner.invoke(app, ["demo", "--db", url, "--patients", "12"]).exit_code == 0
+    ended_only = runner.invoke(app, ["etr", "fit", "--db", url])
+    assert ended_only.exit_code == 2  # the demo's episodes are all still open
+    first = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing", "--json"])
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.output)
+    assert summary["sequence"] == 1
+    assert summary["episodes"] == 12
+    assert summary["synthetic_episodes"] == 12
+    assert summary["used_by_status"] is False  # fewer than MINIMUM_EPISODES
+    second = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing"])
+    assert second.exit_code == 0
+    assert "v2" in second.output
+    assert "NOT used yet" in second.output
+    assert sorted(p.name for p in (tmp_path / "data" / "etr").iterdir()) == [
+        "phq9-v0001.json",
+        "phq9-v0002.json",
+    ]
+    status = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json"])
+    expected = json.loads(status.output)["expected"]
+    assert expected["method"] == "rational"
+    assert "fallback to the rational method" in expected["basis"]
+    assert "12 episodes" in expected["basis"]
+
+
+def test_a_model_file_given_with_model_is_used(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    runner.invoke(app, ["demo", "--db", url, "--patients", "6"])
+    fit = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing", "--json"])
+    model = json.loads(fit.output)["file"]
+    result = runner.invoke(
+        app, ["status", str(write(tmp_path, EPISODE)), "--json", "--model", model]
+    )
+    assert result.exit_code == 0, result.output
+    assert "6 episodes" in json.loads(result.output)["expected"]["basis"]
+    rational = runner.invoke(
+        app, ["status", str(write(tmp_path, EPISODE)), "--json", "--etr", "rational"]
+    )
+    assert "no empirical model" in json.loads(rational.output)["expected"]["basis"]

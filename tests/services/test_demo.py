@@ -1,0 +1,57 @@
+"""The demo clinic: real scores for synthetic answers; demo accounts in demo mode only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from attunement.errors import ConfigurationError
+from attunement.services import (
+    ServiceContext,
+    actor_for_token,
+    caseload,
+    login_for_token,
+    seed_demo_accounts,
+    seed_demo_clinic,
+)
+from attunement.simulate import simulate_clinic
+from attunement.store import Administration, ScoreRecord, User
+
+NOW = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+
+
+def test_every_demo_administration_is_scored(ctx: ServiceContext) -> None:
+    clinic = simulate_clinic(seed=7, n_patients=3, start=NOW.date() - dt.timedelta(days=90))
+    summary = seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    with ctx.sessions() as session:
+        administrations = session.scalar(select(func.count(Administration.id)))
+        scores = session.scalar(select(func.count(ScoreRecord.id)))
+    assert summary.administrations == administrations == scores > 0
+
+
+def test_demo_accounts_sign_in_and_see_the_demo_caseload(ctx: ServiceContext) -> None:
+    clinic = simulate_clinic(seed=7, n_patients=3, start=NOW.date() - dt.timedelta(days=90))
+    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    accounts = {a.username: a for a in seed_demo_accounts(ctx, mode="demo")}
+    assert {"demo_admin", "demo_supervisor", "dr_rivera"} <= set(accounts)
+    supervisor = accounts["demo_supervisor"]
+    token = login_for_token(ctx, username=supervisor.username, password=supervisor.password)
+    actor = actor_for_token(ctx, token.access_token)
+    assert len(caseload(ctx, actor)) == 3
+    with ctx.sessions() as session:
+        assert all(session.scalars(select(User.synthetic)))
+
+
+def test_demo_passwords_are_fresh_each_time(ctx: ServiceContext) -> None:
+    first = {a.username: a.password for a in seed_demo_accounts(ctx, mode="demo")}
+    second = {a.username: a.password for a in seed_demo_accounts(ctx, mode="demo")}
+    assert first.keys() == second.keys()
+    assert all(first[name] != second[name] for name in first)
+
+
+@pytest.mark.parametrize("mode", ["production", "dev"])
+def test_demo_accounts_are_refused_outside_demo_mode(ctx: ServiceContext, mode: str) -> None:
+    with pytest.raises(ConfigurationError):
+        seed_demo_accounts(ctx, mode=mode)
