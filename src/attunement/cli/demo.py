@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import typer
-from sqlalchemy import Engine
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
@@ -16,6 +15,8 @@ from attunement.services import (
     seed_demo_clinic,
     service_context,
 )
+from attunement.services._context import ServiceContext
+from attunement.services.demo_walk import DemoWalk, walk_the_loop
 from attunement.settings import Settings
 from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
 from attunement.store import make_sessionmaker
@@ -62,9 +63,10 @@ def demo(
         f"{summary.episodes} episodes, {summary.sessions} sessions, "
         f"{summary.administrations} administrations"
     )
-    _print_demo_accounts(engine, demo_settings)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    typer.echo(f"files: {out_dir}")
+    context = service_context(engine, signing_key=demo_settings.signing_key())
+    _print_demo_accounts(context, demo_settings)
+    walk = walk_the_loop(context, out_dir)
+    _print_walk(walk)
     if serve:
         from attunement.cli.serve import run_server
 
@@ -72,10 +74,32 @@ def demo(
     engine.dispose()
 
 
-def _print_demo_accounts(engine: Engine, settings: Settings) -> None:
+def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
     """Demo sign-ins with fresh passwords (demo mode only; synthetic accounts)."""
-    context = service_context(engine, signing_key=settings.signing_key())
     accounts = seed_demo_accounts(context, mode=settings.mode)
     typer.secho("demo accounts — DEMO ONLY, synthetic, new passwords on every run:", bold=True)
     for account in accounts:
         typer.echo(f"  {account.username:<16} {account.password:<18} {account.role}")
+
+
+def _print_walk(walk: DemoWalk) -> None:
+    """Monitor, tailor, report: what the loop found on the synthetic caseload."""
+    typer.secho("monitor — caseload by alert (risk flags pinned first):", bold=True)
+    typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
+    for entry in walk.caseload[:5]:
+        alert = "RISK FLAG" if entry.risk_flag else (entry.alert or "not yet assessable")
+        latest = "—" if entry.latest is None else f"{entry.latest:g}"
+        typer.echo(
+            f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
+            f"({entry.category or 'no category yet'}; {entry.clinician})"
+        )
+    if walk.featured is not None:
+        typer.secho(f"tailor — plan for {walk.featured.display_name}:", bold=True)
+        typer.echo(
+            f"  directiveness {walk.plan_directiveness}, stance {walk.plan_stance}, "
+            f"focus {walk.plan_focus}; status {walk.status_alert} "
+            f"({walk.status_category})"
+        )
+    typer.secho("files (synthetic):", bold=True)
+    for path in walk.files:
+        typer.echo(f"  {path}")

@@ -1,0 +1,108 @@
+"""The demo's walk through the loop on the synthetic clinic: assess → tailor → monitor → report.
+
+It runs as the demo supervisor (who supervises every synthetic clinician), through the same
+use cases the web app and the API call, so every read is access-checked and audited like
+any other. Everything it returns and writes is labelled synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from attunement.errors import NotFound
+from attunement.services._actors import OperatorActor, UserActor
+from attunement.services._context import ServiceContext
+from attunement.services._episodes import caseload, get_status
+from attunement.services._patients import get_plan
+from attunement.services._schemas import CaseloadEntry
+from attunement.services._users import list_users
+from attunement.services.demo import DEMO_SUPERVISOR
+from attunement.simulate import SYNTHETIC_LABEL
+
+__all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
+
+#: How the caseload is summarised: risk flags pinned first, then the outcome colours.
+ALERT_ORDER = ("risk flag", "red", "yellow", "green", "white", "not yet assessable")
+
+
+class DemoWalk(BaseModel):
+    """What the demo found and wrote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    caseload: tuple[CaseloadEntry, ...]
+    by_alert: dict[str, int]
+    featured: CaseloadEntry | None
+    plan_directiveness: str | None
+    plan_stance: str | None
+    plan_focus: str | None
+    status_alert: str | None
+    status_category: str | None
+    files: tuple[Path, ...]
+
+
+def demo_supervisor(ctx: ServiceContext) -> UserActor:
+    """The demo supervisor as an actor (raises NotFound before the demo accounts exist)."""
+    for user in list_users(ctx, OperatorActor(name="demo")):
+        if user.username == DEMO_SUPERVISOR[0] and user.synthetic:
+            return UserActor(user_id=user.id, username=user.username, role=user.role)
+    raise NotFound("user", DEMO_SUPERVISOR[0])
+
+
+def _alert_key(entry: CaseloadEntry) -> str:
+    if entry.risk_flag:
+        return "risk flag"
+    return entry.alert or "not yet assessable"
+
+
+def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
+    """Caseload by alert, then the plan and status of the most urgent patient, as files."""
+    actor = demo_supervisor(ctx)
+    entries = tuple(caseload(ctx, actor))
+    counts = Counter(_alert_key(entry) for entry in entries)
+    by_alert = {key: counts[key] for key in ALERT_ORDER if counts[key]}
+    featured = entries[0] if entries else None
+    if featured is None:
+        return DemoWalk(
+            caseload=entries,
+            by_alert=by_alert,
+            featured=None,
+            plan_directiveness=None,
+            plan_stance=None,
+            plan_focus=None,
+            status_alert=None,
+            status_category=None,
+            files=(),
+        )
+    from attunement.tailoring import render_markdown
+
+    plan = get_plan(ctx, actor, featured.patient_id)
+    status = get_status(ctx, actor, featured.episode_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"patient-{featured.patient_id}"
+    plan_file = out_dir / f"{stem}-plan.md"
+    plan_file.write_text(f"> **{SYNTHETIC_LABEL}**\n\n{render_markdown(plan)}", encoding="utf-8")
+    status_file = out_dir / f"{stem}-status.json"
+    status_file.write_text(
+        json.dumps(
+            {"synthetic": True, "label": SYNTHETIC_LABEL, "status": status.model_dump(mode="json")},
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    return DemoWalk(
+        caseload=entries,
+        by_alert=by_alert,
+        featured=featured,
+        plan_directiveness=plan.directiveness,
+        plan_stance=plan.stance,
+        plan_focus=plan.focus,
+        status_alert=status.alert,
+        status_category=status.category,
+        files=(plan_file, status_file),
+    )
