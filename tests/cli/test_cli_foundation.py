@@ -86,6 +86,10 @@ def test_demo_runs_twice_safely_and_labels_synthetic(tmp_path: Path) -> None:
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")], env=env)
     assert second.exit_code == 0, second.output
     assert "already present" in second.output
+    assert "caseload by alert" in second.output
+    plans = list((tmp_path / "out").glob("patient-*-plan.md"))
+    assert plans
+    assert "SYNTHETIC" in plans[0].read_text(encoding="utf-8")
     with sqlite3.connect(tmp_path / "demo.sqlite3") as connection:
         patients = connection.execute("select count(*) from patients").fetchone()[0]
         real = connection.execute("select count(*) from patients where synthetic = 0").fetchone()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import inspect, text
 
 from attunement.store import make_engine, migrate
 
@@ -46,13 +48,8 @@ def test_upgrade_from_the_first_revision_keeps_existing_records(empty_database_u
     engine.dispose()
 
 
-def test_a_failing_sqlite_migration_leaves_nothing_half_applied(tmp_path: object) -> None:
-    from pathlib import Path
-
-    import pytest
-    from sqlalchemy import inspect
-
-    path = Path(str(tmp_path)) / "a.sqlite3"
+def test_a_failing_sqlite_migration_leaves_nothing_half_applied(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine, "0001")
     with engine.begin() as connection:  # a table in the way of revision 0002
