@@ -25,12 +25,12 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
 
 from attunement.errors import InputError
 from attunement.monitoring._models import Expectation
@@ -170,7 +170,7 @@ class GrowthModel(BaseModel):
             + self.residual_variance
         )
         value = float(x @ beta)
-        half = float(stats.norm.ppf(0.5 + level / 2.0)) * math.sqrt(var)
+        half = NormalDist().inv_cdf(0.5 + level / 2.0) * math.sqrt(var)
         notes = []
         if not self.session_range[0] <= session <= self.session_range[1]:
             notes.append(f"session {session} is outside the fitted sessions {self.session_range}")

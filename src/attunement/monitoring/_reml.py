@@ -41,7 +41,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize
 
 Array = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -212,6 +211,8 @@ def fit_reml(s: BlockStatistics, *, max_iterations: int = 500) -> RemlFit:
     default. Stops when the projected gradient is below 1e-7 × (1 + n) or the relative
     reduction of the deviance falls to machine precision.
     """
+
+    from scipy import optimize  # imported here: only a fit needs it, not every CLI start
 
     def objective(th: Array) -> tuple[float, Array]:
         e = _evaluate(np.asarray(th, dtype=np.float64), s, gradient=True)
