@@ -2,7 +2,11 @@
 
 The rules live in each definition's ``profile`` section: a level by lower bounds, the
 nearest group mean (URICA stage), the number itself (ECR-R means) or a preference with its
-strength (C-NIP). Every threshold there cites a source or states its assumption.
+strength (C-NIP). Every threshold there cites a source or states its assumption. Distress
+(Beutler's arousal principle; Beutler, Clarkin & Bongar 2000) comes from the published
+severity bands of the PHQ-9, K10 and CORE-10, each mapped to low | moderate | high by a
+mapping labelled as an assumption in its definition. Risk flags are not a profile value:
+they stay on the ``Score`` and the profile parser carries them (``Score.flags``).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ def to_profile_values(
 
     Scales that could not be scored give no value (the profile then lists the dimension as
     not assessed). Examples of the shapes: ``{"stage_of_change": "contemplation"}``,
+    ``{"distress": "moderate"}`` (PHQ-9 total 10-14),
     ``{"attachment": {"anxiety": 4.2, "avoidance": 3.1}}``,
     ``{"preferences": [{"aspect": "directiveness", "value": "client_directed",
     "strength": "strong"}]}``.
