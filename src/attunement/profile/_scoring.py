@@ -87,10 +87,14 @@ def score_administration(
             f"{name}: {scale.reason}" for name, scale in result.scales.items() if not scale.scorable
         ]
         if unscorable:
+            # A refused administration must not swallow an endorsed risk item.
+            risks = "".join(
+                f" RISK: {flag.message}" for flag in result.flags if flag.severity == "critical"
+            )
             raise InvalidProfile(
                 f"{where}.answers",
                 list(answers),
-                f"answers that {instrument_id} can score - {'; '.join(unscorable)}",
+                f"answers that {instrument_id} can score - {'; '.join(unscorable)}.{risks}",
             )
         gives = ", ".join(values) or "no profile value"
         raise InvalidProfile(
