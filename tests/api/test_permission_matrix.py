@@ -45,6 +45,7 @@ def _all_rows() -> list[Row]:
         from tests.web.matrix_rows import ROWS  # type: ignore[import-not-found]
 
         rows.extend(ROWS)
+    rows.extend(importlib.import_module("tests.interop.matrix_rows").ROWS)
     return rows
 
 

@@ -79,3 +79,20 @@ def test_import_fhir_names_a_file_that_is_not_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "fhir", str(path)])
     assert result.exit_code == 2
     assert "FILE" in result.output
+
+
+def test_export_fhir_uses_the_public_url_for_canonical_urls_unless_given(tmp_path: Path) -> None:
+    url, world = _clinic(tmp_path)
+    out = tmp_path / "record.json"
+    args = ["export", "fhir", "--patient", str(world.patient_a), "--output", str(out), "--db", url]
+    public = {"ATTUNE_PUBLIC_URL": "https://attunement.clinic.example/"}
+    assert runner.invoke(app, args, env=public).exit_code == 0
+    urls = [e["fullUrl"] for e in json.loads(out.read_text())["entry"]]
+    assert all(u.startswith("https://attunement.clinic.example/fhir/") for u in urls), urls
+    given = runner.invoke(app, [*args, "--base-url", "https://other.example"], env=public)
+    assert given.exit_code == 0
+    urls = [e["fullUrl"] for e in json.loads(out.read_text())["entry"]]
+    assert all(u.startswith("https://other.example/fhir/") for u in urls), urls
+    bad = runner.invoke(app, [*args, "--base-url", "ftp://x"])
+    assert bad.exit_code == 2
+    assert bad.output.startswith("error: ATTUNE_PUBLIC_URL:")

@@ -4,7 +4,9 @@ with the EHR's JWT — every CDS response checked against our schema from the sp
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -14,8 +16,6 @@ from tests.interop.support import EHR_ISS, EhrKeys, assert_valid, load_fixture
 from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
 
 from attunement.api import create_app
-from attunement.interop.cds_hooks import CdsClientTrust, TrustedIssuer
-from attunement.interop.http import include_interop
 from attunement.services import (
     AdministrationCreate,
     PatientCreate,
@@ -38,14 +38,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys) -> FastAPI:
-    settings = Settings(mode="dev", secret_key="interop-test-secret-0123456789")  # type: ignore[arg-type]
-    application = create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
-    trust = CdsClientTrust(
-        service_base_url=BASE, issuers=(TrustedIssuer(iss=EHR_ISS, jwks=ehr_keys.jwks()),)
+def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
+    trust_file = tmp_path / "cds-trust.json"
+    trust_file.write_text(json.dumps({"issuers": [{"iss": EHR_ISS, "jwks": ehr_keys.jwks()}]}))
+    settings = Settings(
+        mode="dev",
+        secret_key="interop-test-secret-0123456789",  # type: ignore[arg-type]
+        public_url=BASE,
+        cds_trust_file=trust_file,
     )
-    include_interop(application, cds_trust=trust)
-    return application
+    return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
 
 
 @pytest.fixture

@@ -4,10 +4,13 @@
 clock, policy), the security headers, the error mapping and the routers. The web pages
 plug in at :func:`include_routers` (one line); they share the context
 (``request.app.state.context``), the cookies and the CSRF helpers of
-:mod:`attunement.api.deps`.
+:mod:`attunement.api.deps`. FHIR and CDS Hooks (:mod:`attunement.interop`) are mounted there
+too, configured from ``ATTUNE_PUBLIC_URL`` and ``ATTUNE_CDS_TRUST_FILE``.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -21,19 +24,47 @@ from attunement.services import Clock, service_context
 from attunement.settings import Settings
 from attunement.store import make_engine
 
+if TYPE_CHECKING:
+    from attunement.interop.cds_hooks import CdsClientTrust
+
 __all__ = ["API_PREFIX", "create_app", "include_routers"]
 
 API_PREFIX = "/api/v1"
 
 
 def include_routers(app: FastAPI) -> None:
-    """Mount every router. The REST API first; the web pages add their line below."""
+    """Mount every router: the REST API, the web pages, then FHIR and CDS Hooks.
+
+    Interoperability reads ``app.state.settings``: ``ATTUNE_PUBLIC_URL`` (FHIR canonical
+    URLs, card links, the CDS JWT audience) and ``ATTUNE_CDS_TRUST_FILE`` (loaded here, so a
+    missing or invalid file stops the app at start with a ConfigurationError).
+    """
     for router in API_ROUTERS:
         app.include_router(router)
     # -- web pages (attunement.web): imported here, as they import attunement.api.deps
     from attunement.web import include_web
 
     include_web(app)
+    # -- interoperability (attunement.interop): FHIR R4 at /fhir, CDS Hooks at /cds-services
+    from attunement.interop.fhir import FhirBase
+    from attunement.interop.http import include_interop
+
+    settings: Settings = app.state.settings
+    include_interop(
+        app, cds_trust=_cds_trust(settings), fhir_base=FhirBase(base_url=settings.public_url)
+    )
+
+
+def _cds_trust(settings: Settings) -> CdsClientTrust | None:
+    """The EHRs trusted to call CDS Hooks (``ATTUNE_CDS_TRUST_FILE``); None: every call 401."""
+    if settings.cds_trust_file is None:
+        return None
+    from attunement.interop.cds_hooks import load_client_trust
+
+    try:
+        return load_client_trust(settings.cds_trust_file, service_base_url=settings.public_url)
+    except ConfigurationError as error:
+        raise ConfigurationError("ATTUNE_CDS_TRUST_FILE", error.message) from None
 
 
 def create_app(

@@ -7,6 +7,7 @@ from attunement.cli import (  # noqa: F401  (registers commands)
     db,
     demo,
     evidence,
+    fhir,
     instruments,
     patients,
     plan,

@@ -29,28 +29,27 @@ import_app = sub_app("import", "Import data from other systems (HL7 FHIR R4).")
 _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 _BASE_HELP = (
     "Public base URL of this Attunement server; canonical URLs are <base>/fhir/... "
-    "(use the same value for export and import)."
+    "(default: ATTUNE_PUBLIC_URL, as the API uses; keep export and import the same)."
 )
-_DEFAULT_BASE = FhirBase().base_url
 
 
 @export_app.command("fhir")
 def export_fhir(
     patient: int = typer.Option(..., "--patient", help="Attunement id of the patient."),
     output: Path = typer.Option(..., "--output", help="File to write the FHIR Bundle (JSON) to."),
-    base_url: str = typer.Option(_DEFAULT_BASE, "--base-url", help=_BASE_HELP),
+    base_url: str | None = typer.Option(None, "--base-url", help=_BASE_HELP),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Write the patient's record as a FHIR R4 collection Bundle: Patient, Questionnaires,
     QuestionnaireResponses, score Observations (LOINC where it exists) and the CarePlan."""
-    settings = settings_from_cli(database_url=db)
+    settings = settings_from_cli(database_url=db, public_url=base_url)
     engine = open_database(settings)
     try:
         record = export_patient_fhir(
             operator_context(settings, engine),
             operator(),
             patient,
-            base=FhirBase(base_url=base_url),
+            base=FhirBase(base_url=settings.public_url),
         )
     finally:
         engine.dispose()
@@ -68,7 +67,7 @@ def import_fhir(
         help="Put every response on this patient (default: each response's subject, "
         "Patient/<external id>).",
     ),
-    base_url: str = typer.Option(_DEFAULT_BASE, "--base-url", help=_BASE_HELP),
+    base_url: str | None = typer.Option(None, "--base-url", help=_BASE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
@@ -86,14 +85,14 @@ def import_fhir(
         raise InputError("FILE", str(file), f"FHIR JSON ({exc.msg}, line {exc.lineno})") from None
     if not isinstance(document, dict):
         raise InputError("FILE", str(file), "a FHIR resource (a JSON object)")
-    settings = settings_from_cli(database_url=db)
+    settings = settings_from_cli(database_url=db, public_url=base_url)
     engine = open_database(settings)
     try:
         report = import_fhir_document(
             operator_context(settings, engine),
             operator(),
             document,
-            base=FhirBase(base_url=base_url),
+            base=FhirBase(base_url=settings.public_url),
             patient_id=patient,
         )
     finally:

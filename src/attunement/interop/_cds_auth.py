@@ -28,16 +28,13 @@ failed, which is what an integrator configuring the EHR needs.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 import jwt
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from attunement.errors import AuthenticationError, ConfigurationError
 
@@ -48,7 +45,6 @@ __all__ = [
     "ReplayGuard",
     "TrustedIssuer",
     "VerifiedClient",
-    "load_client_trust",
     "verify_client_jwt",
 ]
 
@@ -125,25 +121,6 @@ class CdsClientTrust(_Config):
     @property
     def patient_pages_base(self) -> str:
         return self.app_base_url or self.service_base_url
-
-
-def load_client_trust(path: Path) -> CdsClientTrust:
-    """Read the trust configuration from a JSON or YAML file; errors name the file and field."""
-    setting = f"CDS trust file {str(path)!r}"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigurationError(setting, f"cannot be read ({exc.strerror})") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigurationError(setting, f"is not valid JSON/YAML ({exc})") from None
-    try:
-        return CdsClientTrust.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "file"
-        raise ConfigurationError(setting, f"{where}: {error['msg']}") from None
 
 
 class VerifiedClient(_Config):

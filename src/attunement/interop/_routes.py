@@ -3,7 +3,7 @@
 Routes only translate HTTP; the use cases live in :mod:`attunement.services.interop`.
 
 ==========================================  =========================================
-``GET  /fhir/Questionnaire/{id}``           an instrument as a Questionnaire (signed in)
+``GET  /fhir/Questionnaire/{id}``           an instrument as a Questionnaire (any account)
 ``GET  /fhir/Patient/{id}/$everything``     the patient's record, searchset Bundle
 ``POST /fhir``                              import a Bundle / QuestionnaireResponse
 ``GET  /cds-services``                      CDS Hooks discovery (EHR JWT)
@@ -15,7 +15,7 @@ FHIR routes use the API's authentication and access rules (:data:`CurrentActor`:
 token or session cookie with CSRF). CDS Hooks routes authenticate the calling EHR by its
 signed JWT (:func:`attunement.interop.cds_hooks.verify_client_jwt`) with ``aud`` = the
 configured base URL + the path called (the Host header is never trusted for this).
-Mount with :func:`include_interop` (one line in ``create_app``).
+``create_app`` mounts them with :func:`include_interop` (``attunement.api._app``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from attunement.api.deps import ContextDep, CurrentActor
+from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.errors import AuthenticationError
 from attunement.interop._cds_auth import (
     CdsClientTrust,
@@ -116,10 +116,10 @@ FhirBaseDep = Annotated[FhirBase, Depends(_fhir_base)]
 
 @router.get("/fhir/Questionnaire/{questionnaire_id}", response_class=JSONResponse)
 def get_questionnaire(
-    questionnaire_id: str, actor: CurrentActor, base: FhirBaseDep, language: str = "en"
+    questionnaire_id: str, user: UserActorDep, base: FhirBaseDep, language: str = "en"
 ) -> JSONResponse:
     """An instrument as a FHIR R4 Questionnaire (by instrument id, e.g. ``phq9``)."""
-    del actor  # signed in is enough: a Questionnaire holds no patient data
+    del user  # any clinic account: a Questionnaire holds no patient data
     return _fhir(questionnaire_fhir(questionnaire_id, base=base, language=language))
 
 

@@ -10,6 +10,7 @@ https://cds-hooks.hl7.org/2.0/). The pieces live in private modules:
 ``_cds_signals``       the facts a card can state (risk, outcome, alliance, plan)
 ``_cds_adapt``         signals from Attunement's core models and from prefetched FHIR
 ``_cds_auth``          the EHR's signed JWT: issuers, keys, aud, exp/iat, jti replay
+``_cds_trust_file``    the trust file (ATTUNE_CDS_TRUST_FILE): issuers and their keys
 ``_cds_feedback``      accepted / overridden cards as records to store
 ``_cds_schemas``       JSON schemas of the messages, written from the specification
 =====================  ==========================================================
@@ -22,7 +23,6 @@ from attunement.interop._cds_auth import (
     ReplayGuard,
     TrustedIssuer,
     VerifiedClient,
-    load_client_trust,
     verify_client_jwt,
 )
 from attunement.interop._cds_cards import CARD_NAMESPACE, CardContext, build_cards, fit_summary
@@ -68,6 +68,7 @@ from attunement.interop._cds_signals import (
     RiskSignal,
     SupportPrompt,
 )
+from attunement.interop._cds_trust_file import load_client_trust
 
 __all__ = [
     "ALLOWED_ALGORITHMS",

@@ -47,7 +47,7 @@ from attunement.interop.fhir import (
     import_fhir,
     questionnaire,
 )
-from attunement.services._access import load_patient
+from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
 from attunement.services._context import ServiceContext, aware_utc
@@ -218,12 +218,15 @@ def import_fhir_document(
     A response's patient is ``patient_id`` when given, else its ``subject``: ``Patient/<x>``
     where ``x`` is the patient's external id (or Attunement id). A response whose patient
     is not found or not visible, or has no open episode, is refused with the reason; the
-    others are stored. A response already imported (same source key) is skipped.
+    others are stored. A response already imported (same source key) is skipped. Only users
+    with a caseload (and the operator) import: others get Forbidden for the whole document.
     """
-    result = import_fhir(document, base=base)
-    refused = [r.model_dump(mode="json") for r in result.refused]
     rows: list[ImportedRow] = []
     with use_case(ctx, actor, "fhir.import") as uc:
+        if not isinstance(actor, OperatorActor):
+            require_caseload(actor)  # admins and invitation holders import nothing
+        result = import_fhir(document, base=base)
+        refused = [r.model_dump(mode="json") for r in result.refused]
         for response in result.imported:
             try:
                 patient = _subject_patient(uc.session, actor, response.subject, patient_id)
