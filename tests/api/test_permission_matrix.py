@@ -46,6 +46,7 @@ def _all_rows() -> list[Row]:
 
         rows.extend(ROWS)
     rows.extend(importlib.import_module("tests.interop.matrix_rows").ROWS)
+    rows.extend(importlib.import_module("tests.reports.matrix_rows").ROWS)
     return rows
 
 

@@ -121,6 +121,14 @@ def test_svg_has_no_script_no_date_and_no_matplotlib_metadata(data: object) -> N
     assert "onmouseover" not in svg
 
 
+@pytest.mark.parametrize("data", every_chart(), ids=lambda d: type(d).__name__)
+def test_svg_needs_no_inline_style_so_a_strict_csp_renders_it(data: object) -> None:
+    svg = render_svg(data)  # type: ignore[arg-type]
+    assert "style=" not in svg
+    assert "<style" not in svg
+    assert 'fill="' in svg
+
+
 def test_outcome_chart_gives_every_session_a_tooltip_with_its_value() -> None:
     root = parse(render_svg(outcome_data(), chart_id="o"))
     tips = {

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tests.reports.conftest import SECRET, patient_ids
 from typer.testing import CliRunner
 
 from attunement.cli import app
 from attunement.services import ServiceContext
+from tests.reports.conftest import SECRET, patient_ids
 
 runner = CliRunner()
 

@@ -6,14 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.reports.conftest import (
-    OPERATOR,
-    assert_not_blank,
-    html_stats,
-    patient_ids,
-    pdf_pages_text,
-    rasterise,
-)
 
 from attunement.reports import render_clinic_html, render_patient_html
 from attunement.reports._format import fmt_ci, fmt_number
@@ -26,6 +18,14 @@ from attunement.services.reports import (
     write_patient_report,
 )
 from attunement.simulate import SYNTHETIC_LABEL
+from tests.reports.conftest import (
+    OPERATOR,
+    assert_not_blank,
+    html_stats,
+    patient_ids,
+    pdf_pages_text,
+    rasterise,
+)
 
 
 def _one_line(text: str) -> str:

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
-from tests.reports.conftest import NOW, OPERATOR, SECRET, patient_ids, seeded
-from tests.services.world import fast_passwords
 
 from attunement.api import create_app
 from attunement.reports._routes import router
@@ -21,6 +19,8 @@ from attunement.services import (
 )
 from attunement.settings import Settings
 from attunement.store import User
+from tests.reports.conftest import NOW, OPERATOR, SECRET, patient_ids, seeded
+from tests.services.world import fast_passwords
 
 PASSWORD = "correct horse battery staple"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from tests.reports.conftest import OPERATOR, clinician_of, html_stats, patient_ids
 
 from attunement.errors import Forbidden, NotFound
 from attunement.reports import render_clinic_html, render_patient_html
@@ -19,6 +18,7 @@ from attunement.services import (
 )
 from attunement.services.reports import clinic_report, patient_report, research_export_rows
 from attunement.store import Administration, AuditEntry
+from tests.reports.conftest import OPERATOR, clinician_of, html_stats, patient_ids
 
 
 def test_patient_report_prints_the_status_the_service_gives(clinic: ServiceContext) -> None:

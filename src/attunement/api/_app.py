@@ -33,7 +33,7 @@ API_PREFIX = "/api/v1"
 
 
 def include_routers(app: FastAPI) -> None:
-    """Mount every router: the REST API, the web pages, then FHIR and CDS Hooks.
+    """Mount every router: the REST API, the web pages, report downloads, FHIR and CDS Hooks.
 
     Interoperability reads ``app.state.settings``: ``ATTUNE_PUBLIC_URL`` (FHIR canonical
     URLs, card links, the CDS JWT audience) and ``ATTUNE_CDS_TRUST_FILE`` (loaded here, so a
@@ -45,6 +45,10 @@ def include_routers(app: FastAPI) -> None:
     from attunement.web import include_web
 
     include_web(app)
+    # -- report downloads (attunement.reports): patient and clinic reports, PDF and HTML
+    from attunement.reports._routes import router as reports_router
+
+    app.include_router(reports_router)
     # -- interoperability (attunement.interop): FHIR R4 at /fhir, CDS Hooks at /cds-services
     from attunement.interop.fhir import FhirBase
     from attunement.interop.http import include_interop

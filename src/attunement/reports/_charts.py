@@ -34,6 +34,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from attunement.reports._chart_clinic import draw_distribution, draw_severity
 from attunement.reports._chart_data import (
     AllianceChartData,
     ChartData,
@@ -42,7 +43,8 @@ from attunement.reports._chart_data import (
     OutcomeDistributionData,
     RecoveryBySeverityData,
 )
-from attunement.reports._chart_drawing import Drawn, draw
+from attunement.reports._chart_patient import draw_alliance, draw_heat_strip, draw_outcome
+from attunement.reports._chart_style import Drawn
 from attunement.reports._i18n import Language
 
 __all__ = ["Chart", "render_chart", "render_png", "render_svg"]
@@ -116,10 +118,22 @@ class Chart:
         return self.svg
 
 
+def _draw(figure: Figure, data: ChartData, language: Language) -> Drawn:
+    if isinstance(data, OutcomeChartData):
+        return draw_outcome(figure, data, language)
+    if isinstance(data, AllianceChartData):
+        return draw_alliance(figure, data, language)
+    if isinstance(data, ItemHeatStripData):
+        return draw_heat_strip(figure, data, language)
+    if isinstance(data, OutcomeDistributionData):
+        return draw_distribution(figure, data, language)
+    return draw_severity(figure, data, language)
+
+
 def _figure(data: ChartData, language: Language) -> tuple[Figure, Drawn]:
     figure = Figure(figsize=_SIZES[type(data)], layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure, draw(figure, data, language)
+    FigureCanvasAgg(figure)  # the Agg canvas, explicitly: no GUI backend, no pyplot state
+    return figure, _draw(figure, data, language)
 
 
 def render_chart(data: ChartData, *, language: Language = "en", chart_id: str = "chart") -> Chart:

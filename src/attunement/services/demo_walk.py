@@ -21,6 +21,7 @@ from attunement.services._patients import get_plan
 from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
 from attunement.services.demo import DEMO_SUPERVISOR
+from attunement.services.reports import write_clinic_report, write_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
@@ -60,7 +61,7 @@ def _alert_key(entry: CaseloadEntry) -> str:
 
 
 def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
-    """Caseload by alert, then the plan and status of the most urgent patient, as files."""
+    """Caseload by alert; the most urgent patient's plan, status and report; the clinic report."""
     actor = demo_supervisor(ctx)
     entries = tuple(caseload(ctx, actor))
     counts = Counter(_alert_key(entry) for entry in entries)
@@ -95,6 +96,14 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         ),
         encoding="utf-8",
     )
+    reports: list[Path] = []
+    for fmt in ("html", "pdf"):
+        output = out_dir / f"{stem}-report.{fmt}"
+        reports.append(
+            write_patient_report(ctx, actor, featured.patient_id, fmt=fmt, output=output)
+        )
+        output = out_dir / f"clinic-report.{fmt}"
+        reports.append(write_clinic_report(ctx, actor, fmt=fmt, output=output))
     return DemoWalk(
         caseload=entries,
         by_alert=by_alert,
@@ -104,5 +113,5 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         plan_focus=plan.focus,
         status_alert=status.alert,
         status_category=status.category,
-        files=(plan_file, status_file),
+        files=(plan_file, status_file, *reports),
     )

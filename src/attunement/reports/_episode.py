@@ -1,0 +1,174 @@
+"""One episode as the reports need it, and what each report takes from it (pure).
+
+The service layer reads an :class:`EpisodeData` from the store; everything after that —
+the Status, the clinic report's per-episode record, the patient report, the export rows —
+is a function of it, so it can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from attunement.instruments import InstrumentDefinition
+from attunement.monitoring import Series, Status, assess_each_session, assess_episode
+from attunement.profile import Profile
+from attunement.reports._assemble import plan_accommodations
+from attunement.reports._clinic import EpisodeOutcome
+from attunement.reports._export import ExportRow
+from attunement.reports._export_rows import AdministrationRecord, episode_rows
+from attunement.reports._models import PatientReport
+from attunement.reports._patient import build_patient_report
+from attunement.simulate import SYNTHETIC_LABEL
+from attunement.tailoring import plan as make_plan
+
+__all__ = [
+    "REPORT_SESSION",
+    "EpisodeData",
+    "episode_outcome",
+    "episode_status",
+    "export_rows",
+    "patient_report_of",
+    "synthetic_label",
+]
+
+#: The session at which "reliably improved by session 8" is judged (Lambert's benchmark).
+REPORT_SESSION = 8
+
+
+@dataclass(frozen=True)
+class EpisodeData:
+    """An episode with its patient, clinician, series, administrations and Status."""
+
+    patient_id: int
+    patient_key: str
+    patient_name: str
+    preferred_language: str
+    synthetic: bool
+    clinician_id: int
+    clinician: str
+    episode_id: int
+    started_on: dt.date
+    outcome: InstrumentDefinition
+    alliance: InstrumentDefinition | None
+    outcome_series: Series | None
+    alliance_series: Series | None
+    records: Sequence[AdministrationRecord]
+    status: Status | None
+    profile: Profile | None
+
+    @property
+    def monitored_scale(self) -> str:
+        return self.outcome_series.scale if self.outcome_series else self.outcome.scales[0].id
+
+
+def episode_status(
+    outcome: Series | None, alliance: Series | None, profile: Profile | None
+) -> Status | None:
+    """``assess_episode`` with the inputs the app uses for an episode's Status."""
+    if outcome is None:
+        return None
+    return assess_episode(outcome, alliance=alliance, profile=profile)
+
+
+def _intake_band(data: EpisodeData) -> str | None:
+    for record in sorted(data.records, key=lambda r: r.session):
+        band = (record.scales.get(data.monitored_scale) or {}).get("band")
+        if record.instrument == data.outcome.id and band:
+            return str(band)
+    return None
+
+
+def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
+    """The clinic report's record of one episode."""
+    status, series = data.status, data.outcome_series
+    at_report_session = None
+    if series is not None and any(p.session >= REPORT_SESSION for p in series.points):
+        upto = series.upto(REPORT_SESSION)
+        alliance = data.alliance_series.upto(REPORT_SESSION) if data.alliance_series else None
+        earlier = episode_status(upto, alliance, data.profile)
+        at_report_session = earlier.category if earlier else None
+    preference, culture = (
+        plan_accommodations(make_plan(data.profile)) if data.profile else (False, False)
+    )
+    held = [r.held_on for r in data.records if r.held_on is not None]
+    return EpisodeOutcome(
+        patient_key=str(data.patient_id),
+        clinician=data.clinician,
+        started_on=data.started_on,
+        last_session_on=max(held) if held else None,
+        scored_sessions=len(series.scored) if series else 0,
+        intake=status.intake if status else None,
+        latest=status.latest if status else None,
+        intake_band=_intake_band(data),
+        category=status.category if status else None,
+        response=status.response if status else None,
+        remission=status.remission if status else None,
+        alert=(status.alert or "white") if status else "white",
+        risk=any(f.severity == "critical" for f in status.flags) if status else False,
+        category_at_session_8=at_report_session,
+        has_plan=data.profile is not None,
+        accommodated_preference=preference,
+        accommodated_culture=culture,
+    )
+
+
+def patient_report_of(
+    data: EpisodeData, *, generated_on: dt.date, patient_page: bool = True
+) -> PatientReport:
+    """The patient progress report of this episode."""
+    return build_patient_report(
+        patient_name=data.patient_name,
+        patient_key=data.patient_key,
+        clinician=data.clinician,
+        preferred_language=data.preferred_language,
+        synthetic=data.synthetic,
+        synthetic_label=SYNTHETIC_LABEL if data.synthetic else None,
+        episode_started=data.started_on,
+        sessions_held=len({r.session for r in data.records}),
+        outcome_definition=data.outcome,
+        outcome_series=data.outcome_series,
+        status=data.status,
+        alliance_definition=data.alliance,
+        alliance_series=data.alliance_series,
+        item_answers=[
+            (r.session, r.answers) for r in data.records if r.instrument == data.outcome.id
+        ],
+        profile=data.profile,
+        plan=make_plan(data.profile) if data.profile else None,
+        generated_on=generated_on,
+        patient_page=patient_page,
+    )
+
+
+def export_rows(data: EpisodeData) -> list[ExportRow]:
+    """The episode's research-export rows, with the Status after each attended session."""
+    statuses = (
+        assess_each_session(
+            data.outcome_series, alliance=data.alliance_series, profile=data.profile
+        )
+        if data.outcome_series
+        else ()
+    )
+    return episode_rows(
+        patient_id=str(data.patient_id),
+        patient_name=data.patient_name,
+        clinician_id=str(data.clinician_id),
+        episode_id=str(data.episode_id),
+        synthetic=data.synthetic,
+        administrations=data.records,
+        monitored_instrument=data.outcome.id,
+        monitored_scale=data.monitored_scale,
+        statuses={s.session: s for s in statuses},
+    )
+
+
+def synthetic_label(synthetic: Sequence[bool]) -> tuple[bool, str | None]:
+    """Whether a report over these patients is synthetic, and the label it must carry."""
+    count = sum(synthetic)
+    if not count:
+        return False, None
+    if count == len(synthetic):
+        return True, SYNTHETIC_LABEL
+    return True, f"CONTAINS SYNTHETIC DATA — {count} of {len(synthetic)} patients are synthetic"
