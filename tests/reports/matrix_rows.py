@@ -11,12 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.permission_matrix import ALLOW, Cell, Row, default_params
-
-
-def _expect(**cells: int | str) -> dict[str, int | str]:
-    return {role.replace("_", "-"): outcome for role, outcome in cells.items()}
-
+from tests.api.permission_matrix import ALLOW, Cell, Row, _expect, default_params
 
 PATIENT_RECORD = _expect(
     admin=404,
