@@ -203,6 +203,17 @@ API_ROWS: list[Row] = [
         WRITE,
         json=lambda cell: {"instrument": "phq9", "answers": PHQ9},
     ),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/sessions",
+        WRITE,
+        json=lambda cell: {
+            "number": 1,
+            "administrations": [{"instrument": "phq9", "answers": PHQ9}],
+            "rupture_markers": ["withdrawal"],
+        },
+    ),
+    Row("GET", "/api/v1/episodes/{episode_id}/sessions", READ),
     Row("GET", "/api/v1/episodes/{episode_id}/administrations", READ),
     Row("GET", "/api/v1/episodes/{episode_id}/status", READ, params=_scored_episode),
     Row(

@@ -140,25 +140,43 @@ def test_etr_fit_on_the_demo_clinic_stores_versions_and_status_falls_back(tmp_pa
     second = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing"])
     assert second.exit_code == 0
     assert "v2" in second.output
+    assert "stored: database table etr_models, phq9 version 2" in second.output
     assert "NOT used yet" in second.output
-    assert sorted(p.name for p in (tmp_path / "data" / "etr").iterdir()) == [
-        "phq9-v0001.json",
-        "phq9-v0002.json",
-    ]
-    status = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json"])
+    listed = json.loads(runner.invoke(app, ["etr", "list", "--db", url, "--json"]).output)
+    assert [(v["sequence"], v["n_patients"]) for v in listed] == [(1, 12), (2, 12)]
+    status = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json", "--db", url])
     expected = json.loads(status.output)["expected"]
     assert expected["method"] == "rational"
     assert "fallback to the rational method" in expected["basis"]
     assert "12 episodes" in expected["basis"]
 
 
+def test_status_without_a_clinic_database_uses_the_rational_method(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "no empirical model" in json.loads(result.output)["expected"]["basis"]
+    assert not (tmp_path / "data" / "attunement.sqlite3").exists()  # not created to look
+
+
 def test_a_model_file_given_with_model_is_used(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     runner.invoke(app, ["demo", "--db", url, "--patients", "6"])
-    fit = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing", "--json"])
-    model = json.loads(fit.output)["file"]
+    model = tmp_path / "phq9-model.json"
+    fit = runner.invoke(
+        app, ["etr", "fit", "--db", url, "--include-ongoing", "--export", str(model)]
+    )
+    assert fit.exit_code == 0, fit.output
+    assert f"exported: {model}" in fit.output
+    again = runner.invoke(
+        app, ["etr", "fit", "--db", url, "--include-ongoing", "--export", str(model)]
+    )
+    assert again.exit_code == 2  # an export never overwrites a file
+    assert "--export" in again.output
+    listed = runner.invoke(app, ["etr", "list", "--db", url])
+    assert "phq9 v1" in listed.output
+    assert "phq9 v2" not in listed.output  # refused before fitting: nothing stored
     result = runner.invoke(
-        app, ["status", str(write(tmp_path, EPISODE)), "--json", "--model", model]
+        app, ["status", str(write(tmp_path, EPISODE)), "--json", "--model", str(model)]
     )
     assert result.exit_code == 0, result.output
     assert "6 episodes" in json.loads(result.output)["expected"]["basis"]

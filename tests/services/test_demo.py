@@ -17,7 +17,7 @@ from attunement.services import (
     seed_demo_clinic,
 )
 from attunement.simulate import simulate_clinic
-from attunement.store import Administration, ScoreRecord, User
+from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession, User
 
 NOW = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
@@ -55,3 +55,28 @@ def test_demo_passwords_are_fresh_each_time(ctx: ServiceContext) -> None:
 def test_demo_accounts_are_refused_outside_demo_mode(ctx: ServiceContext, mode: str) -> None:
     with pytest.raises(ConfigurationError):
         seed_demo_accounts(ctx, mode=mode)
+
+
+def test_the_simulated_rupture_markers_are_stored_with_their_sessions(
+    ctx: ServiceContext,
+) -> None:
+    clinic = simulate_clinic(seed=7, n_patients=24, start=NOW.date() - dt.timedelta(days=90))
+    marked = {
+        (p.key, v.number): list(v.rupture_markers)
+        for p in clinic.patients
+        for v in p.episode.sessions
+        if v.rupture_markers
+    }
+    assert marked  # the seed has some
+    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    with ctx.sessions() as session:
+        stored = {
+            (key, number): notes["rupture_markers"]
+            for key, number, notes in session.execute(
+                select(Patient.external_id, TherapySession.number, TherapySession.notes)
+                .join(Episode, TherapySession.episode_id == Episode.id)
+                .join(Patient, Episode.patient_id == Patient.id)
+            )
+            if notes.get("rupture_markers")
+        }
+    assert stored == marked

@@ -10,7 +10,15 @@ from sqlalchemy import inspect
 
 from attunement.store import Base, make_engine, migrate
 
-EXPECTED_TABLES = {"users", "patients", "episodes", "sessions", "administrations", "scores"}
+EXPECTED_TABLES = {
+    "users",
+    "patients",
+    "episodes",
+    "sessions",
+    "administrations",
+    "scores",
+    "etr_models",
+}
 
 
 def test_upgrade_on_empty_database_creates_every_table(empty_database_url: str) -> None:
@@ -45,4 +53,20 @@ def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path: Path) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+def test_the_etr_models_migration_downgrades_and_upgrades_again(empty_database_url: str) -> None:
+    from alembic import command
+
+    from attunement.store import alembic_config
+
+    engine = make_engine(empty_database_url)
+    migrate(engine)
+    unique = inspect(engine).get_unique_constraints("etr_models")
+    assert [c["column_names"] for c in unique] == [["instrument", "sequence"]]
+    command.downgrade(alembic_config(engine), "0002")
+    assert "etr_models" not in set(inspect(engine).get_table_names())
+    migrate(engine)
+    assert "etr_models" in set(inspect(engine).get_table_names())
     engine.dispose()

@@ -113,12 +113,24 @@ def test_chart_svg_keeps_its_look_without_inline_styles() -> None:
         scale_min=0,
         scale_max=27,
     )
-    original = render_chart(data, chart_id="t").svg
-    assert "style=" in original  # what the CSP would refuse
-    safe = str(csp_safe_svg(original))
+    safe = str(csp_safe_svg(render_chart(data, chart_id="t").svg))
     assert "style=" not in safe
     assert "<style" not in safe
     assert re.search(r'fill="#ffffff"', safe)
     assert 'stroke-linejoin="round"' in safe  # the <style> rule moved to the root
     assert 'role="img"' in safe
     assert 'aria-labelledby="t-title t-desc"' in safe
+
+
+def test_inline_styles_become_presentation_attributes() -> None:
+    styled = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        "<style>*{stroke-linejoin: round}</style>"
+        '<path d="M 0 0 L 10 10" style="fill: #ffffff; stroke: #000000"/></svg>'
+    )
+    safe = str(csp_safe_svg(styled))
+    assert "style=" not in safe  # what the CSP would refuse
+    assert "<style" not in safe
+    assert 'fill="#ffffff"' in safe
+    assert 'stroke="#000000"' in safe
+    assert 'stroke-linejoin="round"' in safe

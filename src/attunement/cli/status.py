@@ -3,7 +3,8 @@
 ``status`` reads an episode file (JSON or YAML: outcome, optional alliance and profile) and
 prints the monitoring Status of its latest session; ``--json`` prints
 ``Status.model_dump(mode="json")``. ``etr fit`` fits the empirical expected-treatment-
-response model from the clinic's completed episodes and stores it, versioned.
+response model from the clinic's completed episodes and stores it as a new version in the
+clinic database (table ``etr_models``); ``etr list`` shows the stored versions.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ import yaml
 
 from attunement.cli._app import app, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.errors import InvalidEpisode
+from attunement.errors import InputError, InvalidEpisode
 
 if TYPE_CHECKING:
-    from attunement.monitoring import Status
+    from attunement.monitoring import GrowthModel, Status
+    from attunement.settings import Settings
 
 __all__ = ["etr_app", "render_status", "status"]
+
+_DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 
 
 class EtrChoice(StrEnum):
@@ -52,6 +56,22 @@ def _load_file(path: Path) -> Any:
         raise InvalidEpisode("episode", path.name, f"valid JSON or YAML ({error})") from None
 
 
+def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
+    """The newest model stored in the clinic database; none when there is no database yet
+    (a missing default SQLite file is not created just to look)."""
+    from attunement.cli.users import operator_context
+    from attunement.services.etr import latest_growth_model
+
+    default_file = settings.data_dir / "attunement.sqlite3"
+    if settings.database_url is None and not default_file.exists():
+        return None
+    engine = open_database(settings)
+    try:
+        return latest_growth_model(operator_context(settings, engine), instrument)
+    finally:
+        engine.dispose()
+
+
 @app.command("status")
 def status(
     episode: Path = typer.Argument(
@@ -65,26 +85,28 @@ def status(
         EtrChoice.auto,
         "--etr",
         case_sensitive=False,
-        help="auto: the clinic's newest fitted ETR model for the instrument when one is stored, "
-        "else the rational method; rational: always the rational method.",
+        help="auto: the newest ETR model stored in the clinic database for the instrument "
+        "(`attune etr fit`) when there is one, else the rational method; rational: always "
+        "the rational method.",
     ),
     model: Path | None = typer.Option(
         None,
         "--model",
-        help="A fitted ETR model file (as written by `attune etr fit`).",
+        help="A fitted ETR model file (as written by `attune etr fit --export`).",
         dir_okay=False,
     ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP + " Read for --etr auto."),
 ) -> None:
     """Monitoring status of an episode's latest session: change, expectation, alert, alliance."""
     from attunement.monitoring import assess_episode, parse_episode
-    from attunement.services.etr import load_growth_model, read_growth_model
+    from attunement.services.etr import read_growth_model
 
     parsed = parse_episode(_load_file(episode))
     growth = None
     if model is not None:
         growth = read_growth_model(model)
     elif etr is EtrChoice.auto:
-        growth = load_growth_model(settings_from_cli().data_dir, parsed.outcome.instrument)
+        growth = _clinic_model(settings_from_cli(database_url=db), parsed.outcome.instrument)
     result = assess_episode(
         parsed.outcome,
         alliance=parsed.alliance,
@@ -101,44 +123,97 @@ def status(
     typer.echo(render_status(result))
 
 
+def _export(path: Path, text: str) -> None:
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # never overwrite a file
+            handle.write(text)
+    except FileExistsError:
+        raise InputError("--export", str(path), "a file that does not exist yet") from None
+    except OSError as error:
+        raise InputError("--export", str(path), f"a writable path ({error.strerror})") from None
+
+
 @etr_app.command("fit")
 def fit(
     instrument: str = typer.Option("phq9", "--instrument", help="Outcome instrument to fit."),
-    db: str | None = typer.Option(
-        None, "--db", help="Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
-    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     include_ongoing: bool = typer.Option(
         False,
         "--include-ongoing",
         help="Also use episodes not yet ended (their sessions so far). Default: ended only.",
+    ),
+    export: Path | None = typer.Option(
+        None,
+        "--export",
+        help="Also write the fitted model as JSON to this new file (for `attune status --model`).",
+        dir_okay=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the fit summary as JSON."),
 ) -> None:
     """Fit the growth model (score on ln(session), intake as predictor) and store a new version.
 
     Reads the clinic's ended episodes (audited as ``etr.fit`` by ``operator:<name>``) and
-    writes DATA_DIR/etr/<instrument>-vNNNN.json; `attune status` uses the newest one once it
-    rests on enough episodes, and the rational method until then.
+    stores the model in the database as the instrument's next version (never overwriting
+    one); the status uses the newest once it rests on enough episodes, the rational method
+    until then.
     """
     from attunement.cli.users import operator, operator_context
     from attunement.services.etr import fit_clinic_growth_model
 
+    if export is not None and export.exists():  # checked first: a refused export fits nothing
+        raise InputError("--export", str(export), "a file that does not exist yet")
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
         summary = fit_clinic_growth_model(
             operator_context(settings, engine),
             operator(),
-            data_dir=settings.ensure_data_dir(),
             instrument=instrument,
             include_ongoing=include_ongoing,
         )
     finally:
         engine.dispose()
+    if export is not None:
+        _export(export, summary.model.to_json())
     if as_json:
         typer.echo(json.dumps(summary.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     typer.echo(summary.describe())
+    if export is not None:
+        typer.echo(f"  exported: {export}")
+
+
+@etr_app.command("list")
+def list_models(
+    instrument: str | None = typer.Option(
+        None, "--instrument", help="Only this instrument's versions (default: all)."
+    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the versions as JSON."),
+) -> None:
+    """The stored ETR model versions, oldest first, and whether the status uses them."""
+    from attunement.cli.users import operator_context
+    from attunement.services.etr import list_growth_models
+
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        versions = list_growth_models(operator_context(settings, engine), instrument)
+    finally:
+        engine.dispose()
+    if as_json:
+        rows = [v.model_dump(mode="json") for v in versions]
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not versions:
+        typer.echo("no ETR model stored yet: statuses use the rational method (`attune etr fit`)")
+        return
+    for v in versions:
+        use = "used by the status" if v.used_by_status else "too few episodes: not used"
+        typer.echo(
+            f"{v.instrument} v{v.sequence} ({v.model_version}) fitted {v.fitted_at:%Y-%m-%d %H:%M}"
+            f" on {v.n_patients} episodes, {v.n_obs} sessions [{v.data_label}] — {use}"
+        )
 
 
 def _num(value: float | None, digits: int = 1) -> str:

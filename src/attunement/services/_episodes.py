@@ -16,6 +16,7 @@ from attunement.services._access import (
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
+from attunement.services._growth_models import GrowthModelCache
 from attunement.services._records import (
     administration_public,
     episode_public,
@@ -28,7 +29,8 @@ from attunement.services._schemas import (
     EpisodeCreate,
     EpisodePublic,
 )
-from attunement.services._status import episode_status
+from attunement.services._sessions import administration_language
+from attunement.services._status import assess_stored_episode
 from attunement.store import Administration, Episode, Patient, TherapySession, User
 
 if TYPE_CHECKING:
@@ -99,11 +101,9 @@ def record_administration(
         episode = load_episode(uc.session, actor, episode_id, write=True)
         uc.patient_id = episode.patient_id
         definition = load_instrument(data.instrument)
-        language = data.language or episode.patient.preferred_language
-        if language not in definition.languages:
-            if data.language is not None:
-                raise InputError("language", language, definition.languages)
-            language = definition.languages[0]
+        language = administration_language(
+            definition, data.language, episode.patient.preferred_language
+        )
         result = score(definition, data.answers, language=language)
         now = ctx.now()
         administered_at = data.administered_at or now
@@ -144,10 +144,10 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        status = episode_status(uc.session, episode, episode.patient)
-        if status is None:
+        assessed = assess_stored_episode(uc.session, episode, episode.patient)
+        if assessed is None:
             raise NotFound("scored outcome administration for episode", episode_id)
-        return status
+        return assessed.status
 
 
 def _has_risk_flag(status: Status | None) -> bool:
@@ -172,18 +172,23 @@ def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
             .where(Patient.clinician_id.in_(ids), Episode.ended_on.is_(None))
         ).all()
         ranked: list[tuple[int, str, CaseloadEntry]] = []
+        models = GrowthModelCache(uc.session)
         for episode, patient, clinician in rows:
-            status = episode_status(uc.session, episode, patient)
+            assessed = assess_stored_episode(uc.session, episode, patient, models=models)
+            status = assessed.status if assessed else None
             entry = CaseloadEntry(
                 episode_id=episode.id,
                 patient_id=patient.id,
                 display_name=patient.display_name,
                 clinician_id=clinician.id,
                 clinician=clinician.display_name,
+                outcome_instrument=episode.outcome_instrument,
                 session=status.session if status else None,
                 alert=status.alert if status else None,
                 risk_flag=_has_risk_flag(status),
                 latest=status.latest if status else None,
+                latest_session=status.latest_session if status else None,
+                latest_on=assessed.latest_on if assessed else None,
                 category=status.category if status else None,
                 synthetic=patient.synthetic,
             )

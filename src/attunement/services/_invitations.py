@@ -27,7 +27,7 @@ from attunement.services._schemas import (
     SelfReportSubmission,
 )
 from attunement.services._transaction import transaction
-from attunement.store import Episode, Invitation
+from attunement.store import Episode, Invitation, Patient
 
 __all__ = [
     "SELF_REPORT_PATH",
@@ -134,17 +134,25 @@ def open_invitation(ctx: ServiceContext, token: str) -> InvitationActor:
 
 
 def describe_invitation(ctx: ServiceContext, actor: Actor) -> InvitationView:
-    """What the patient's form shows: the due questionnaires, language, expiry."""
+    """What the patient's form shows: the due questionnaires, language, expiry, and whether
+    the record is synthetic (the form then carries the SYNTHETIC banner)."""
     if not isinstance(actor, InvitationActor):
         raise AuthenticationError(_INVALID_LINK)
     with use_case(ctx, actor, "invitation.open", patient_id=actor.patient_id) as uc:
-        invitation = uc.session.get(Invitation, actor.invitation_id)
-        if invitation is None:
+        found = uc.session.execute(
+            select(Invitation, Patient.synthetic)
+            .join(Episode, Invitation.episode_id == Episode.id)
+            .join(Patient, Episode.patient_id == Patient.id)
+            .where(Invitation.id == actor.invitation_id)
+        ).first()
+        if found is None:
             raise AuthenticationError(_INVALID_LINK)
+        invitation, synthetic = found
         return InvitationView(
             instruments=list(invitation.instruments),
             language=invitation.language,
             expires_at=invitation.expires_at,
+            synthetic=synthetic,
         )
 
 

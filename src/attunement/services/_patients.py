@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from attunement.errors import Conflict
 from attunement.services._access import load_patient, readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
+from attunement.services._growth_models import GrowthModelCache
 from attunement.services._records import patient_public
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
 from attunement.services._status import episode_status, patient_profile
@@ -70,6 +72,7 @@ def list_patients(ctx: ServiceContext, actor: Actor) -> list[PatientPublic]:
         patients = list(
             uc.session.scalars(
                 select(Patient)
+                .options(selectinload(Patient.clinician))
                 .where(Patient.clinician_id.in_(ids))
                 .order_by(Patient.display_name, Patient.id)
             )
@@ -120,6 +123,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
             .order_by(Patient.id)
         ).all()
         overview: list[PatientOverview] = []
+        models = GrowthModelCache(uc.session)
         for patient, clinician in rows:
             latest = uc.session.scalars(
                 select(Episode)
@@ -127,7 +131,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
                 .order_by(Episode.started_on.desc(), Episode.id.desc())
                 .limit(1)
             ).first()
-            status = episode_status(uc.session, latest, patient) if latest else None
+            status = episode_status(uc.session, latest, patient, models=models) if latest else None
             overview.append(
                 PatientOverview(
                     id=patient.id,

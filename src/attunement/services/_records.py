@@ -45,6 +45,7 @@ def patient_public(patient: Patient) -> PatientPublic:
         preferred_language=patient.preferred_language,
         external_id=patient.external_id,
         clinician_id=patient.clinician_id,
+        clinician_name=patient.clinician.display_name,
         profile=dict(patient.profile or {}),
         profile_updated_at=aware_utc(patient.profile_updated_at)
         if patient.profile_updated_at

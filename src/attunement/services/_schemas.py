@@ -1,7 +1,8 @@
 """Data in and out of the use cases, named by role (``PatientCreate``, ``PatientPublic`` …).
 
 The API uses these as request and response bodies, the web pages as form targets, the CLI
-for ``--json``; the names follow the full-stack-fastapi-template convention.
+for ``--json``; the names follow the full-stack-fastapi-template convention. The account
+and audit schemas live in :mod:`._account_schemas` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -9,9 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from attunement.services._actors import Role
+from attunement.services._account_schemas import (
+    AuditEntryPublic,
+    AuditVerification,
+    DemoAccount,
+    SessionIssued,
+    SupervisorUpdate,
+    TokenIssued,
+    UserCreate,
+    UserPublic,
+)
 
 __all__ = [
     "AdministrationCreate",
@@ -31,7 +41,10 @@ __all__ = [
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
+    "SessionAdministration",
+    "SessionCreate",
     "SessionIssued",
+    "SessionPublic",
     "SupervisorUpdate",
     "TokenIssued",
     "UserCreate",
@@ -64,6 +77,7 @@ class PatientPublic(PatientBase):
 
     id: int
     clinician_id: int
+    clinician_name: str
     profile: dict[str, Any]
     profile_updated_at: dt.datetime | None
     synthetic: bool
@@ -139,6 +153,51 @@ class AdministrationPublic(BaseModel):
     score: ScorePublic | None
 
 
+class SessionAdministration(BaseModel):
+    """One questionnaire completed at the session: answers in item order (``null`` = missing)."""
+
+    model_config = _IN
+
+    instrument: InstrumentId
+    answers: list[Answer] = Field(max_length=500)
+    language: Language | None = None
+
+
+#: A rupture marker id of ``monitoring/feedback_rules/alliance.yaml`` (withdrawal,
+#: confrontation, moving_away …); the service checks it against that list.
+MarkerId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class SessionCreate(BaseModel):
+    """A session as the clinician records it: held or missed, questionnaires, rupture markers.
+
+    ``number`` defaults to the episode's next session and ``held_on`` to today. Recording a
+    session number again updates that session (date, attendance) and adds the questionnaires
+    given; ``rupture_markers`` replaces the session's markers (``null`` keeps them).
+    """
+
+    model_config = _IN
+
+    number: int | None = Field(None, ge=1, le=1000)
+    held_on: dt.date | None = None
+    attended: bool = True
+    administrations: list[SessionAdministration] = Field(default_factory=list, max_length=20)
+    rupture_markers: list[MarkerId] | None = Field(None, max_length=20)
+
+
+class SessionPublic(BaseModel):
+    """The session as stored, with every questionnaire recorded at it."""
+
+    model_config = _OUT
+
+    episode_id: int
+    number: int
+    held_on: dt.date
+    attended: bool
+    rupture_markers: list[str]
+    administrations: list[AdministrationPublic]
+
+
 class InvitationCreate(BaseModel):
     """Which questionnaires are due (default: the episode's), language, lifetime."""
 
@@ -171,6 +230,7 @@ class InvitationView(BaseModel):
     instruments: list[str]
     language: str
     expires_at: dt.datetime
+    synthetic: bool = Field(description="the record is synthetic (demo data), not a real patient")
 
 
 class SelfReportResponse(BaseModel):
@@ -196,100 +256,12 @@ class CaseloadEntry(BaseModel):
     display_name: str
     clinician_id: int
     clinician: str
-    session: int | None
+    outcome_instrument: str
+    session: int | None  # the latest attended session with an outcome questionnaire
     alert: str | None  # None: no assessable score yet
     risk_flag: bool
     latest: float | None
+    latest_session: int | None  # the session of the latest outcome score
+    latest_on: dt.date | None  # the date of the latest outcome score
     category: str | None
     synthetic: bool
-
-
-class UserCreate(BaseModel):
-    model_config = _IN
-
-    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
-    display_name: str = Field(min_length=1, max_length=200)
-    role: Role
-    password: SecretStr
-    supervisor: str | None = Field(None, description="username of the supervising supervisor")
-    also_clinician: bool = False
-
-
-class UserPublic(BaseModel):
-    model_config = _OUT
-
-    id: int
-    username: str
-    display_name: str
-    role: Role
-    also_clinician: bool
-    supervisor_id: int | None
-    active: bool
-    synthetic: bool
-    created_at: dt.datetime
-
-
-class SupervisorUpdate(BaseModel):
-    model_config = _IN
-
-    supervisor_id: int | None
-
-
-class TokenIssued(BaseModel):
-    """OAuth2 bearer token response (RFC 6749 §5.1)."""
-
-    model_config = _OUT
-
-    access_token: str
-    token_type: str = "bearer"  # noqa: S105  (the OAuth2 token type)
-    expires_in: int
-
-
-class SessionIssued(BaseModel):
-    """A new web session: the cookie value, its CSRF token and the signed-in user."""
-
-    model_config = _OUT
-
-    token: str
-    csrf_token: str
-    expires_at: dt.datetime
-    user: UserPublic
-
-
-class AuditEntryPublic(BaseModel):
-    model_config = _OUT
-
-    seq: int
-    at: dt.datetime
-    actor: str
-    role: str | None
-    action: str
-    patient_id: int | None
-    target: str | None
-    outcome: str
-    detail: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
-
-
-class AuditVerification(BaseModel):
-    """Result of walking the chain: intact, or the first entry that breaks it and why."""
-
-    model_config = _OUT
-
-    intact: bool
-    entries: int
-    head_hash: str
-    broken_at: int | None = None
-    problem: str | None = None
-
-
-class DemoAccount(BaseModel):
-    """A demo sign-in (demo mode only; printed by ``attune demo``)."""
-
-    model_config = _OUT
-
-    username: str
-    password: str
-    role: Role
-    display_name: str

@@ -4,17 +4,28 @@ Scores are derived data: a stored score whose definition version is no longer cu
 re-derived from the raw answers with the current definition (nothing is written). The
 monitored scale is the outcome instrument's first scale with change norms (PHQ-9: the
 total), else its first scale.
+
+The expected treatment response uses the newest stored growth model for the episode's
+outcome instrument (``etr_models``); ``assess_episode`` falls back to the rational method,
+saying so, when there is none or it rests on too few episodes. Alliance rupture markers
+the clinician recorded at a session (``sessions.notes["rupture_markers"]``) are passed on,
+and sessions recorded as missed become non-attended points of the outcome series (missed
+sessions are a dropout-risk indicator).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
+from attunement.services._context import aware_utc
+from attunement.services._growth_models import GrowthModelCache
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
 
 if TYPE_CHECKING:
@@ -22,7 +33,17 @@ if TYPE_CHECKING:
     from attunement.monitoring import Series, Status
     from attunement.profile import Profile
 
-__all__ = ["episode_status", "monitored_scale", "patient_profile"]
+__all__ = [
+    "RUPTURE_MARKERS_NOTE",
+    "StoredAssessment",
+    "assess_stored_episode",
+    "episode_status",
+    "monitored_scale",
+    "patient_profile",
+]
+
+#: Key of the session notes that holds the rupture markers recorded at the session.
+RUPTURE_MARKERS_NOTE = "rupture_markers"
 
 
 def monitored_scale(definition: InstrumentDefinition) -> str:
@@ -66,7 +87,10 @@ def _point_values(
     return result.scales[scale].value, result.flags
 
 
-def _series(session: Session, episode: Episode, instrument: str) -> Series | None:
+def _series(
+    session: Session, episode: Episode, instrument: str, missed: Sequence[int] = ()
+) -> Series | None:
+    """The instrument's series; ``missed`` session numbers become non-attended points."""
     from attunement.instruments import load_instrument
     from attunement.monitoring import Series, SessionPoint
 
@@ -79,25 +103,82 @@ def _series(session: Session, episode: Episode, instrument: str) -> Series | Non
         .where(Administration.instrument_id == instrument)
         .order_by(Administration.administered_at, Administration.id)
     ).all()
-    latest: dict[int, tuple[float | None, tuple[Flag, ...], dt.date]] = {}
+    latest: dict[int, tuple[tuple[dt.datetime, int], float | None, tuple[Flag, ...], dt.date]] = {}
     for ordinal, (administration, number, held_on) in enumerate(rows, start=1):
+        key = number or ordinal
+        entered = (aware_utc(administration.entered_at), administration.id)
+        if key in latest and latest[key][0] > entered:
+            continue  # at one session the last one entered counts (a correction)
         value, flags = _point_values(administration, definition, scale)
         when = held_on or administration.administered_at.date()
-        latest[number or ordinal] = (value, flags, when)
+        latest[key] = (entered, value, flags, when)
     if not latest:
         return None
-    points = tuple(
+    points = [
         SessionPoint(session=number, value=value, held_on=when, flags=flags)
-        for number, (value, flags, when) in sorted(latest.items())
+        for number, (_, value, flags, when) in latest.items()
+    ]
+    points += [SessionPoint(session=n, attended=False) for n in missed if n not in latest]
+    return Series(
+        instrument=instrument, scale=scale, points=tuple(sorted(points, key=lambda p: p.session))
     )
-    return Series(instrument=instrument, scale=scale, points=points)
 
 
-def episode_status(session: Session, episode: Episode, patient: Patient) -> Status | None:
-    """The episode's Status, or None while no outcome administration is stored."""
+def _markers(number: int, notes: dict[str, Any] | None) -> list[str]:
+    """The session's recorded rupture markers that the marker definitions still know.
+
+    Markers were checked when recorded; one no longer defined is left out rather than
+    hiding the whole status.
+    """
+    from attunement.monitoring import check_rupture_markers
+
+    known = []
+    for marker in (notes or {}).get(RUPTURE_MARKERS_NOTE) or []:
+        try:
+            check_rupture_markers({number: [str(marker)]})
+        except AttunementError:
+            continue
+        known.append(str(marker))
+    return known
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """The Status of an episode with the outcome series it was assessed on."""
+
+    status: Status
+    outcome: Series
+
+    @property
+    def latest_on(self) -> dt.date | None:
+        """When the latest outcome score was taken."""
+        if self.status.latest_session is None:
+            return None
+        point = self.outcome.at(self.status.latest_session)
+        return point.held_on if point is not None else None
+
+
+def assess_stored_episode(
+    session: Session,
+    episode: Episode,
+    patient: Patient,
+    *,
+    models: GrowthModelCache | None = None,
+) -> StoredAssessment | None:
+    """Assess the stored episode, or None while no outcome administration is stored.
+
+    ``models`` shares the stored growth models between the episodes of one use case.
+    """
     from attunement.monitoring import assess_episode
 
-    outcome = _series(session, episode, episode.outcome_instrument)
+    visits = session.execute(
+        select(TherapySession.number, TherapySession.attended, TherapySession.notes).where(
+            TherapySession.episode_id == episode.id
+        )
+    ).all()
+    missed = [number for number, attended, _ in visits if not attended]
+    markers = {number: _markers(number, notes) for number, _, notes in visits}
+    outcome = _series(session, episode, episode.outcome_instrument, missed)
     if outcome is None:
         return None
     alliance = (
@@ -109,4 +190,23 @@ def episode_status(session: Session, episode: Episode, patient: Patient) -> Stat
         profile = patient_profile(patient)
     except AttunementError:
         profile = None  # a stored profile that no longer parses must not hide the status
-    return assess_episode(outcome, alliance=alliance, profile=profile)
+    status = assess_episode(
+        outcome,
+        alliance=alliance,
+        profile=profile,
+        growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
+        rupture_markers={number: found for number, found in markers.items() if found},
+    )
+    return StoredAssessment(status=status, outcome=outcome)
+
+
+def episode_status(
+    session: Session,
+    episode: Episode,
+    patient: Patient,
+    *,
+    models: GrowthModelCache | None = None,
+) -> Status | None:
+    """The episode's Status, or None while no outcome administration is stored."""
+    assessed = assess_stored_episode(session, episode, patient, models=models)
+    return assessed.status if assessed is not None else None

@@ -18,6 +18,7 @@ from attunement.services._audit import append_audit
 from attunement.services._context import ServiceContext
 from attunement.services._records import store_administration
 from attunement.services._schemas import DemoAccount
+from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._transaction import transaction
 from attunement.simulate import SyntheticClinic
 from attunement.store import (
@@ -112,7 +113,8 @@ def seed_demo_clinic(
     """Store the synthetic clinic in one transaction, unless one is already there.
 
     Every administration is scored with :func:`attunement.instruments.score` and stored
-    with its score, exactly as the clinic application records one.
+    with its score, exactly as the clinic application records one; the simulated rupture
+    markers are kept in the session notes, as ``record_session`` keeps them.
     """
     from attunement.instruments import load_instrument, score
 
@@ -179,6 +181,14 @@ def seed_demo_clinic(
                         entered_at=now,
                         session_number=visit.number,
                     )
+                if visit.rupture_markers:  # as the clinician records them (record_session)
+                    recorded = session.scalars(
+                        select(TherapySession).where(
+                            TherapySession.episode_id == episode.id,
+                            TherapySession.number == visit.number,
+                        )
+                    ).one()
+                    recorded.notes = {RUPTURE_MARKERS_NOTE: list(visit.rupture_markers)}
     return summarise_demo_clinic(sessions, created=True)
 
 

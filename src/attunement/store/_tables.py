@@ -32,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Episode",
+    "EtrModel",
     "Invitation",
     "LoginThrottle",
     "Patient",
@@ -89,6 +90,7 @@ class Patient(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="patient")
+    clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
 
 
 class Episode(Base):
@@ -255,3 +257,28 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class EtrModel(Base):
+    """One fitted expected-treatment-response growth model, versioned per instrument.
+
+    ``sequence`` counts the fits of an instrument from 1 and is never reused (the unique
+    constraint refuses an overwrite); ``model`` is ``GrowthModel.model_dump(mode="json")``
+    and ``model_version`` its content hash (``GrowthModel.version``). Counts and the data
+    label ("… SYNTHETIC") are copied out so a list of versions needs no JSON parsing.
+    """
+
+    __tablename__ = "etr_models"
+    __table_args__ = (
+        UniqueConstraint("instrument", "sequence", name="uq_etr_models_instrument_sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(40))
+    sequence: Mapped[int] = mapped_column(Integer)
+    model_version: Mapped[str] = mapped_column(String(16))
+    fitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    n_patients: Mapped[int] = mapped_column(Integer)
+    n_obs: Mapped[int] = mapped_column(Integer)
+    data_label: Mapped[str] = mapped_column(Text)
+    model: Mapped[dict[str, Any]] = mapped_column(JSON)

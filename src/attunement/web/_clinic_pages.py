@@ -85,7 +85,9 @@ class PatientHeader:
         self.language = patient.preferred_language
         self.language_label = language_label(patient.preferred_language)
         self.clinician_name = (
-            "you" if patient.clinician_id == actor.user_id else "a clinician you supervise"
+            f"{patient.clinician_name} (you)"
+            if patient.clinician_id == actor.user_id
+            else patient.clinician_name
         )
         self.synthetic = patient.synthetic
 

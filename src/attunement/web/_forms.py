@@ -123,12 +123,14 @@ def read_answers(
     return AnswerEntry(definition=definition, raw=raw, answers=answers, errors=errors)
 
 
-def answer_error(entry: AnswerEntry, error: InputError) -> None:
-    """Attach an error the service raised (``InvalidAnswer`` names the item id) to the entry."""
+def answer_error(entry: AnswerEntry, error: InputError, item: str | None = None) -> None:
+    """Attach an error the service raised to the entry: at ``item`` (default: the error's
+    field, which ``InvalidAnswer`` sets to the item id), else as a general message."""
     ids = entry.definition.item_ids
-    if error.field in ids:
-        index = ids.index(error.field)
-        entry.errors[error.field] = (
+    item = item or error.field
+    if item in ids:
+        index = ids.index(item)
+        entry.errors[item] = (
             f"{item_label(entry.definition, index)}: “{error.value}” is not allowed; "
             f"allowed: {error.allowed}"
         )

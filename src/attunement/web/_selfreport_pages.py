@@ -46,6 +46,7 @@ def _form_page(
     actor: InvitationActor,
     entries: dict[str, AnswerEntry] | None = None,
     *,
+    synthetic: bool,
     extra: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -79,6 +80,7 @@ def _form_page(
         forms=forms,
         errors=errors,
         first_name=None,
+        synthetic=synthetic,  # the SYNTHETIC banner of base.html, in the patient's language
     )
 
 
@@ -87,8 +89,8 @@ def self_report_page(request: Request, context: ContextDep, token: str) -> Respo
     actor = _open(context, token)
     if actor is None:
         return gone_page(request)
-    describe_invitation(context, actor)  # audited as the patient opening the link
-    return _form_page(request, token, actor)
+    view = describe_invitation(context, actor)  # audited as the patient opening the link
+    return _form_page(request, token, actor, synthetic=view.synthetic)
 
 
 @router.post(ROUTES["self_report"], response_class=HTMLResponse)
@@ -98,16 +100,25 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     if actor is None:
         return gone_page(request)
     lang = page_language(actor.language)
-    try:
-        verify_csrf(request, values.get(CSRF_FIELD), binding=token)
-    except Forbidden:
+
+    def again(
+        entries: dict[str, AnswerEntry] | None, extra: list[str] | None, status_code: int
+    ) -> Response:
+        synthetic = describe_invitation(context, actor).synthetic  # shown again: audited
         return _form_page(
             request,
             token,
             actor,
-            extra=[translate("selfreport_expired_form", lang)],
-            status_code=403,
+            entries,
+            synthetic=synthetic,
+            extra=extra,
+            status_code=status_code,
         )
+
+    try:
+        verify_csrf(request, values.get(CSRF_FIELD), binding=token)
+    except Forbidden:
+        return again(None, [translate("selfreport_expired_form", lang)], 403)
     entries = {
         instrument: read_answers(
             values,
@@ -118,7 +129,7 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
         for instrument in actor.instruments
     }
     if any(entry.errors for entry in entries.values()):
-        return _form_page(request, token, actor, entries, status_code=422)
+        return again(entries, None, 422)
     submission = SelfReportSubmission(
         responses=[SelfReportResponse(instrument=i, answers=e.answers) for i, e in entries.items()]
     )
@@ -127,14 +138,7 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     except AuthenticationError:
         return gone_page(request)
     except InputError:
-        return _form_page(
-            request,
-            token,
-            actor,
-            entries,
-            extra=[translate("selfreport_errors", lang)],
-            status_code=422,
-        )
+        return again(entries, [translate("selfreport_errors", lang)], 422)
     return redirect(request, url("self_report_done"), lang=lang)
 
 

@@ -1,8 +1,10 @@
-"""Session entry: the answers of the completed questionnaires of one session (HTTP only).
+"""Session entry: attendance, the completed questionnaires and rupture markers (HTTP only).
 
 Every answer of every questionnaire on the form is read first; if any is not allowed the
 form comes back with a message at each such item (naming the item and the allowed values)
-and nothing is stored. Only then does the service score and store each administration.
+and nothing is stored. Only then does ``services.record_session`` store the whole session
+in one transaction (it scores every answer again; an answer it refuses comes back at its
+item, and nothing is stored).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from attunement.api.deps import ContextDep, CsrfProtected, WebActor
 from attunement.errors import InputError, NotFound
 from attunement.instruments import InstrumentDefinition
 from attunement.services import (
-    AdministrationCreate,
     PatientPublic,
+    SessionAdministration,
+    SessionAnswerInvalid,
+    SessionCreate,
     get_patient,
-    list_administrations,
-    record_administration,
+    list_sessions,
+    record_session,
 )
 from attunement.web._clinic_pages import current_episode, patient_header, require_own
 from attunement.web._forms import (
@@ -45,6 +49,13 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
+#: The rupture marker kinds offered on the form (Safran & Muran; the API takes every marker
+#: of ``monitoring/feedback_rules/alliance.yaml``).
+MARKERS: tuple[tuple[str, str], ...] = (
+    ("withdrawal", "Withdrawal — moving away: avoiding, deferring, vague or minimal answers"),
+    ("confrontation", "Confrontation — moving against: anger, criticism, trying to control"),
+)
+
 
 def _definitions(ids: list[str]) -> list[InstrumentDefinition]:
     found = [definition_or_none(i) for i in ids]
@@ -59,10 +70,12 @@ def _session_page(
     *,
     form: dict[str, str],
     entries: dict[str, AnswerEntry] | None = None,
+    markers: list[str] | None = None,
     field_errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     entries = entries or {}
+    markers = markers or []
     field_errors = field_errors or {}
     questionnaires = [
         questionnaire_view(
@@ -95,6 +108,8 @@ def _session_page(
         ],
         questionnaires=questionnaires,
         form=form,
+        markers=[(value, text, value in markers) for value, text in MARKERS],
+        missed=form.get("attended") == "no",
         field_errors=field_errors,
         errors=errors,
     )
@@ -112,10 +127,11 @@ def session_page(
     chosen = [v for v in request.query_params.getlist("instrument") if v]
     if not chosen:
         chosen = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]
-    numbers = [a.session_number or 0 for a in list_administrations(context, actor, episode.id)]
+    numbers = [v.number for v in list_sessions(context, actor, episode.id)]
     form = {
         "session": str(max(numbers, default=0) + 1),
         "held_on": context.now().date().isoformat(),
+        "attended": "yes",
     }
     return _session_page(request, actor, patient, _definitions(chosen), form=form)
 
@@ -132,6 +148,8 @@ async def save_session(
     if episode is None:
         raise NotFound("episode of patient", patient_id)
     definitions = _definitions(form_list(submitted, "instrument"))
+    markers = [m for m in form_list(submitted, "marker") if m in dict(MARKERS)]
+    attended = values.get("attended", "yes") != "no"
     field_errors: dict[str, str] = {}
     number = 0
     held_on = dt.date.min
@@ -147,9 +165,18 @@ async def save_session(
         field_errors["held_on"] = "Held on: enter the date as YYYY-MM-DD."
     entries = {d.id: read_answers(values, d) for d in definitions}
     given = [e for e in entries.values() if not e.blank or e.errors]
-    if not given and not field_errors:
-        field_errors["session"] = "Enter the answers of at least one questionnaire."
-    if field_errors or any(e.errors for e in entries.values()):
+    if attended and not given and not markers and not field_errors:
+        field_errors["session"] = (
+            "Enter the answers of at least one questionnaire, a rupture marker, "
+            "or record the session as missed."
+        )
+    if not attended and (given or markers):
+        field_errors["attended"] = (
+            "Attendance: a missed session has no questionnaires or rupture markers; "
+            "clear them or record the session as attended."
+        )
+
+    def again() -> Response:  # the form with its messages; nothing was stored
         return _session_page(
             request,
             actor,
@@ -157,23 +184,34 @@ async def save_session(
             definitions,
             form=values,
             entries=entries,
+            markers=markers,
             field_errors=field_errors,
             status_code=422,
         )
-    when = dt.datetime.combine(held_on, dt.time(12), tzinfo=dt.UTC)
-    for entry in given:
-        data = AdministrationCreate(
-            instrument=entry.definition.id,
-            answers=entry.answers,
-            language="en",
-            administered_at=when,
-            session_number=number,
-        )
-        try:
-            record_administration(context, actor, episode.id, data)
-        except InputError as error:
-            answer_error(entry, error)
-            return _session_page(
-                request, actor, patient, definitions, form=values, entries=entries, status_code=422
-            )
+
+    if field_errors or any(e.errors for e in entries.values()):
+        return again()
+    data = SessionCreate(
+        number=number,
+        held_on=held_on,
+        attended=attended,
+        administrations=[
+            SessionAdministration(instrument=e.definition.id, answers=e.answers, language="en")
+            for e in given
+        ],
+        rupture_markers=markers or None,  # none ticked: keep what is stored
+    )
+    try:
+        record_session(context, actor, episode.id, data)
+    except SessionAnswerInvalid as error:
+        entry = entries.get(error.instrument)
+        if entry is None:
+            field_errors["session"] = error.message
+        else:
+            answer_error(entry, error, item=error.item or "")
+        return again()
+    except InputError as error:
+        name = error.field if error.field in ("held_on", "attended") else "session"
+        field_errors[name] = error.message
+        return again()
     return redirect(request, url("patient", patient_id=patient_id), saved="session")

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile
 from attunement.services import CaseloadEntry
-from attunement.tailoring import Plan, Recommendation
-from attunement.tailoring._wording import cite_short, describe_fact, dimension_label
-from attunement.web._display import humanise, number
+from attunement.tailoring import Plan, Recommendation, cite_short, describe_fact, dimension_label
+from attunement.web._display import humanise, number, short_date
 from attunement.web._questionnaires import definition_or_none
 
 __all__ = [
@@ -63,11 +62,19 @@ def caseload_rows(entries: Sequence[CaseloadEntry], query: str = "") -> list[Cas
                 latest=number(entry.latest),
                 change=humanise(entry.category) if entry.category else "—",
                 session=str(entry.session) if entry.session is not None else "—",
-                last_seen="—",
+                last_seen=_last_seen(entry),
                 synthetic=entry.synthetic,
             )
         )
     return rows
+
+
+def _last_seen(entry: CaseloadEntry) -> str:
+    """When the latest outcome score was taken, and at which session."""
+    if entry.latest_on is None:
+        return "—"
+    at = f" (session {entry.latest_session})" if entry.latest_session is not None else ""
+    return f"{short_date(entry.latest_on)}{at}"
 
 
 def caseload_counts(entries: Sequence[CaseloadEntry]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Episodes: record administrations, read them, the status, invite the patient."""
+"""Episodes: record sessions and administrations, read them, the status, invite the patient."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from attunement.services import (
     AdministrationPublic,
     InvitationCreate,
     InvitationIssued,
+    SessionCreate,
+    SessionPublic,
     get_status,
     invite_patient,
     list_administrations,
+    list_sessions,
     record_administration,
+    record_session,
 )
 
 router = APIRouter(prefix="/api/v1/episodes", tags=["episodes"])
@@ -32,6 +36,25 @@ def create_administration(
     """Score and store one administration; invalid answers → 422 naming the item and the
     allowed values, and nothing is stored."""
     return record_administration(context, actor, episode_id, body)
+
+
+@router.post(
+    "/{episode_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED
+)
+def create_session(
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: SessionCreate
+) -> SessionPublic:
+    """Record a session at once: held or missed, every questionnaire given (each scored),
+    and the rupture markers observed. Recording the same number again updates it. Any
+    invalid answer → 422 naming the instrument and item (``phq9.phq9_5``) and the allowed
+    values, and nothing is stored."""
+    return record_session(context, actor, episode_id, body)
+
+
+@router.get("/{episode_id}/sessions", response_model=list[SessionPublic])
+def sessions(context: ContextDep, actor: CurrentActor, episode_id: int) -> list[SessionPublic]:
+    """The sessions in order, held and missed, with rupture markers and questionnaires."""
+    return list_sessions(context, actor, episode_id)
 
 
 @router.get("/{episode_id}/administrations", response_model=list[AdministrationPublic])

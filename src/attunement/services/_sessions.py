@@ -1,0 +1,213 @@
+"""Record a session: attendance, every questionnaire given in it, rupture markers — at once.
+
+One use case, one transaction: the session row (number, date, attended) is created or
+updated, each questionnaire is scored and stored with its score, and the alliance rupture
+markers the clinician observed (Safran & Muran's withdrawal and confrontation markers,
+``monitoring/feedback_rules/alliance.yaml``) are kept in the session's notes, where the
+status service reads them for ``assess_episode``. Every answer is scored before anything is
+written; one invalid answer raises :class:`SessionAnswerInvalid` (an ``InvalidAnswer``
+naming the instrument and the item) and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from attunement.errors import InputError, InvalidAnswer
+from attunement.services._access import load_episode
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._records import administration_public, store_administration
+from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
+from attunement.services._status import RUPTURE_MARKERS_NOTE
+from attunement.store import Administration, Episode, TherapySession
+
+if TYPE_CHECKING:
+    from attunement.instruments import InstrumentDefinition, Score
+
+__all__ = ["SessionAnswerInvalid", "administration_language", "list_sessions", "record_session"]
+
+
+class SessionAnswerInvalid(InvalidAnswer):
+    """An answer of one questionnaire of a session is not allowed.
+
+    ``field`` is ``<instrument>.<item>`` (``phq9.phq9_5``), or ``<instrument>.answers`` when
+    the number of answers is wrong; ``instrument`` and ``item`` name them separately.
+    """
+
+    def __init__(self, instrument: str, error: InputError) -> None:
+        super().__init__(f"{instrument}.{error.field}", error.value, error.allowed)
+        self.instrument = instrument
+        self.item: str | None = None if error.field == "answers" else error.field
+
+
+def administration_language(
+    definition: InstrumentDefinition, requested: str | None, preferred: str
+) -> str:
+    """The language the answers are scored in: as requested (it must exist), else the
+    patient's preferred language when the instrument has it, else its first language."""
+    if requested is not None:
+        if requested not in definition.languages:
+            raise InputError("language", requested, definition.languages)
+        return requested
+    return preferred if preferred in definition.languages else definition.languages[0]
+
+
+def _score_all(
+    given: list[SessionAdministration], preferred: str
+) -> list[tuple[SessionAdministration, Score]]:
+    from attunement.instruments import load_instrument, score
+
+    instruments = [a.instrument for a in given]
+    if len(set(instruments)) != len(instruments):
+        raise InputError("administrations", instruments, "each instrument once per session")
+    scored = []
+    for administration in given:
+        definition = load_instrument(administration.instrument)
+        language = administration_language(definition, administration.language, preferred)
+        try:
+            result = score(definition, administration.answers, language=language)
+        except InvalidAnswer as error:
+            raise SessionAnswerInvalid(definition.id, error) from None
+        scored.append((administration, result))
+    return scored
+
+
+def _check_markers(markers: list[str] | None, number: int | None) -> None:
+    from attunement.monitoring import check_rupture_markers
+
+    if markers:
+        try:
+            check_rupture_markers({number or 0: markers})
+        except InputError as error:
+            raise InputError("rupture_markers", error.value, error.allowed) from None
+
+
+def _visit(
+    session: Session, episode: Episode, data: SessionCreate, today: dt.date
+) -> TherapySession:
+    """The session row to record into: the numbered one (updated), or a new one."""
+    number = data.number
+    if number is None:
+        last = session.scalar(
+            select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode.id)
+        )
+        number = int(last or 0) + 1
+    visit = session.scalars(
+        select(TherapySession).where(
+            TherapySession.episode_id == episode.id, TherapySession.number == number
+        )
+    ).first()
+    if visit is None:
+        visit = TherapySession(episode_id=episode.id, number=number, notes={})
+        session.add(visit)
+    held_on = data.held_on or (visit.held_on if visit.id else None) or today
+    if held_on > today:
+        raise InputError("held_on", held_on.isoformat(), f"a date on or before {today}")
+    if held_on < episode.started_on:
+        raise InputError(
+            "held_on", held_on.isoformat(), f"on or after the episode's start, {episode.started_on}"
+        )
+    visit.held_on = held_on
+    visit.attended = data.attended
+    if data.rupture_markers is not None:
+        notes = dict(visit.notes or {})
+        notes[RUPTURE_MARKERS_NOTE] = list(dict.fromkeys(data.rupture_markers))
+        visit.notes = notes  # a new dict, so the JSON change is saved
+    session.flush()
+    return visit
+
+
+def _refuse_missed_with_answers(session: Session, episode: Episode, data: SessionCreate) -> None:
+    if data.attended:
+        return
+    if data.administrations:
+        raise InputError("attended", False, "true when questionnaires were given at the session")
+    if data.rupture_markers:
+        raise InputError("rupture_markers", data.rupture_markers, "none for a missed session")
+    if data.number is not None:
+        stored = session.scalar(
+            select(func.count(Administration.id))
+            .join(TherapySession, Administration.session_id == TherapySession.id)
+            .where(TherapySession.episode_id == episode.id, TherapySession.number == data.number)
+        )
+        if stored:
+            raise InputError(
+                "attended", False, "true: questionnaires are already recorded at this session"
+            )
+
+
+def record_session(
+    ctx: ServiceContext, actor: Actor, episode_id: int, data: SessionCreate
+) -> SessionPublic:
+    """Create or update the session and record its questionnaires and rupture markers.
+
+    Raises SessionAnswerInvalid (instrument and item), UnknownInstrument, or InputError
+    (a language the instrument lacks, an unknown marker, the same instrument twice,
+    questionnaires at a missed session) before anything is written.
+    """
+    with use_case(ctx, actor, "session.record", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=True)
+        uc.patient_id = episode.patient_id
+        _refuse_missed_with_answers(uc.session, episode, data)
+        _check_markers(data.rupture_markers, data.number)
+        scored = _score_all(list(data.administrations), episode.patient.preferred_language)
+        now = ctx.now()
+        visit = _visit(uc.session, episode, data, now.date())
+        administered_at = (
+            now
+            if visit.held_on == now.date()
+            else dt.datetime.combine(visit.held_on, dt.time(12), tzinfo=dt.UTC)
+        )
+        for administration, result in scored:
+            store_administration(
+                uc.session,
+                episode=episode,
+                result=result,
+                answers=administration.answers,
+                entered_by=actor.audit_name,
+                administered_at=administered_at,
+                entered_at=now,
+                session_number=visit.number,
+            )
+        uc.detail = {
+            "session": visit.number,
+            "attended": visit.attended,
+            "instruments": [a.instrument for a, _ in scored],
+            "rupture_markers": len((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
+        }
+        return _session_public(uc.session, visit)
+
+
+def _session_public(session: Session, visit: TherapySession) -> SessionPublic:
+    stored = session.scalars(
+        select(Administration)
+        .where(Administration.session_id == visit.id)
+        .order_by(Administration.id)  # in the order they were entered
+    )
+    return SessionPublic(
+        episode_id=visit.episode_id,
+        number=visit.number,
+        held_on=visit.held_on,
+        attended=visit.attended,
+        rupture_markers=list((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
+        administrations=[administration_public(a, visit.number) for a in stored],
+    )
+
+
+def list_sessions(ctx: ServiceContext, actor: Actor, episode_id: int) -> list[SessionPublic]:
+    """The episode's sessions in order, held and missed, with their questionnaires."""
+    with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        visits = uc.session.scalars(
+            select(TherapySession)
+            .where(TherapySession.episode_id == episode.id)
+            .order_by(TherapySession.number)
+        )
+        return [_session_public(uc.session, visit) for visit in visits]
