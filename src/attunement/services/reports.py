@@ -4,8 +4,8 @@ Access follows the clinic's rules (``services._access``): a clinician reports on
 patients, a supervisor also on their supervisees'; the operator at the command line (who
 holds the database) on every patient. Every patient a report or export reads gets an audit
 entry (``report.patient``, ``report.clinic``, ``export.research``) in the same transaction.
-The Status is the core's ``assess_episode`` over the series the app stores, with the same
-inputs as ``episode_status``; everything after the read is ``attunement.reports`` (pure).
+The Status is the app's own (``assess_stored_episode``: the stored growth model, rupture
+markers, missed sessions); everything after the read is ``attunement.reports`` (pure).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import (
     EpisodeData,
     episode_outcome,
-    episode_status,
     export_rows,
     patient_report_of,
     synthetic_label,
@@ -49,8 +48,10 @@ from attunement.services._access import load_patient, readable_clinician_ids
 from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, service_context
+from attunement.services._growth_models import GrowthModelCache
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
+    assess_stored_episode,
     monitored_scale,
     patient_profile,
 )
@@ -124,8 +125,14 @@ def _records(session: Session, episode_ids: list[int]) -> dict[int, list[Adminis
 
 
 def _episode(
-    session: Session, episode: Episode, patient: Patient, records: list[AdministrationRecord]
+    session: Session,
+    episode: Episode,
+    patient: Patient,
+    records: list[AdministrationRecord],
+    models: GrowthModelCache | None = None,
 ) -> EpisodeData:
+    """The report's view of one episode; its Status is the app's own (stored model,
+    rupture markers, missed sessions), so a report never disagrees with the patient page."""
     outcome = load_instrument(episode.outcome_instrument)
     alliance = load_instrument(episode.alliance_instrument) if episode.alliance_instrument else None
     try:
@@ -134,6 +141,7 @@ def _episode(
         profile = None
     outcome_series = _series(session, episode, outcome.id)
     alliance_series = _series(session, episode, alliance.id) if alliance else None
+    assessed = assess_stored_episode(session, episode, patient, models=models)
     return EpisodeData(
         patient_id=patient.id,
         patient_key=patient.external_id or str(patient.id),
@@ -149,7 +157,7 @@ def _episode(
         outcome_series=outcome_series,
         alliance_series=alliance_series,
         records=records,
-        status=episode_status(outcome_series, alliance_series, profile),
+        status=assessed.status if assessed else None,
         profile=profile,
     )
 
@@ -195,7 +203,8 @@ def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
         instrument = counts.most_common(1)[0][0] if counts else "phq9"
         included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
         records = _records(uc.session, [e.id for e, _ in included])
-        data = [_episode(uc.session, e, p, records[e.id]) for e, p in included]
+        models = GrowthModelCache(uc.session)
+        data = [_episode(uc.session, e, p, records[e.id], models) for e, p in included]
         uc.patients = sorted({d.patient_id for d in data})
         uc.detail = {"episodes": len(data), "instrument": instrument}
         definition = load_instrument(instrument)
@@ -277,8 +286,9 @@ def research_export_rows(
         episodes = _episodes(uc.session, patients)
         records = _records(uc.session, [e.id for e, _ in episodes])
         rows: list[ExportRow] = []
+        models = GrowthModelCache(uc.session)
         for episode, patient in episodes:
-            rows += export_rows(_episode(uc.session, episode, patient, records[episode.id]))
+            rows += export_rows(_episode(uc.session, episode, patient, records[episode.id], models))
         uc.patients = [p.id for p in patients]
         uc.detail = {"rows": len(rows), "deidentified": deidentify_with is not None}
     return deidentify_rows(rows, Pseudonymizer(deidentify_with)) if deidentify_with else rows
