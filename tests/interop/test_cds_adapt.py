@@ -84,6 +84,15 @@ def test_only_critical_flags_of_a_score_become_risk_signals() -> None:
     assert risk.item == "phq9_9"
 
 
+def test_a_risk_answered_in_spanish_reaches_the_clinician_card_in_the_clinic_language() -> None:
+    definition = load_instrument("phq9")
+    result = score(definition, [0, 0, 0, 0, 0, 0, 0, 0, 2], language="es")
+    assert "riesgo suicida" in result.flags[0].message  # the patient-facing language
+    (risk,) = risk_signals(result.flags, instrument="phq9", source="ehr")
+    assert risk.message.startswith("Item 9")
+    assert "suicide risk" in risk.message
+
+
 def test_a_plan_keeps_its_order_settings_and_evidence() -> None:
     tailored = plan(parse_profile({"reactance": "high", "stage_of_change": "contemplation"}))
     signal = plan_signal(tailored)

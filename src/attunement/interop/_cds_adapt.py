@@ -71,6 +71,26 @@ def evidence_lines(
     return tuple(lines)
 
 
+#: Cards are read by clinicians in the EHR: risk messages are given in the clinic's language,
+#: whatever language the patient answered in.
+CARD_LANGUAGE = "en"
+
+
+def clinician_message(instrument: str, flag_id: str | None, fallback: str) -> str:
+    """The instrument definition's text for this flag in :data:`CARD_LANGUAGE`."""
+    from attunement.errors import UnknownInstrument
+    from attunement.instruments import load_instrument
+
+    try:
+        rules = load_instrument(instrument).flags
+    except UnknownInstrument:
+        return fallback
+    for rule in rules:
+        if rule.id == flag_id:
+            return rule.message.get(CARD_LANGUAGE, fallback)
+    return fallback
+
+
 def risk_signals(
     flags: Sequence[Flag],
     *,
@@ -84,7 +104,7 @@ def risk_signals(
         RiskSignal(
             instrument=instrument,
             item=flag.item,
-            message=flag.message,
+            message=clinician_message(instrument, flag.id, flag.message),
             session=session,
             observed_on=observed_on,
             source="ehr" if source == "ehr" else "attunement",
@@ -170,7 +190,7 @@ def outcome_and_alliance(
         RiskSignal(
             instrument=instrument,
             item=str(_get(flag, "item")),
-            message=str(_get(flag, "message")),
+            message=clinician_message(instrument, _get(flag, "id"), str(_get(flag, "message"))),
             session=session,
             source=origin,
         )
