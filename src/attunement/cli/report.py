@@ -18,11 +18,6 @@ import typer
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.users import operator, operator_context
-from attunement.services.reports import (
-    write_clinic_report,
-    write_patient_report,
-    write_research_export,
-)
 
 __all__ = ["export_app", "report_app"]
 
@@ -59,6 +54,8 @@ def patient(
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
+        from attunement.services.reports import write_patient_report  # heavy: on use only
+
         path = write_patient_report(
             operator_context(settings, engine),
             operator(),
@@ -82,6 +79,8 @@ def clinic(
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
+        from attunement.services.reports import write_clinic_report  # heavy: on use only
+
         path = write_clinic_report(
             operator_context(settings, engine), operator(), fmt=fmt.value, output=output
         )
@@ -116,6 +115,8 @@ def export(
     secret = settings.signing_key() if deidentify else None
     engine = open_database(settings)
     try:
+        from attunement.services.reports import write_research_export  # heavy: on use only
+
         files = write_research_export(
             operator_context(settings, engine),
             operator(),

@@ -29,11 +29,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from statistics import NormalDist
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.special import gammaln
-from scipy.stats import norm
 
 from attunement.errors import InputError
 from attunement.reports._chart_data import CategoryCounts, SeverityGroup
@@ -111,7 +110,7 @@ def hedges_correction(m: int) -> float:
     """Hedges' (1981) exact small-sample correction J(m) for m degrees of freedom (m ≥ 2)."""
     if m < 2:
         raise InsufficientData("degrees of freedom", m, "2 or more")
-    return float(math.exp(gammaln(m / 2) - 0.5 * math.log(m / 2) - gammaln((m - 1) / 2)))
+    return float(math.exp(math.lgamma(m / 2) - 0.5 * math.log(m / 2) - math.lgamma((m - 1) / 2)))
 
 
 def standardized_mean_change(
@@ -140,7 +139,7 @@ def standardized_mean_change(
     direction = 1.0 if higher_is_worse else -1.0
     d = hedges_correction(n - 1) * direction * (mean_pre - mean_post) / sd_pre
     variance = 2 * (1 - r) / n + d**2 / (2 * n)
-    half = float(norm.ppf(0.5 + confidence / 2)) * math.sqrt(variance)
+    half = NormalDist().inv_cdf(0.5 + confidence / 2) * math.sqrt(variance)
     return EffectSize(
         d=d,
         ci_low=d - half,
@@ -203,7 +202,7 @@ def proportion(count: int, n: int, *, confidence: float = 0.95) -> Proportion:
         raise InputError("count", count, f"0 to n ({n})")
     if n == 0:
         return Proportion(count=0, n=0, share=None, ci_low=None, ci_high=None)
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = count / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)

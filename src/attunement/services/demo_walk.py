@@ -21,7 +21,6 @@ from attunement.services._patients import get_plan
 from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
 from attunement.services.demo import DEMO_SUPERVISOR
-from attunement.services.reports import write_clinic_report, write_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
@@ -96,6 +95,8 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         ),
         encoding="utf-8",
     )
+    from attunement.services.reports import write_clinic_report, write_patient_report
+
     reports: list[Path] = []
     for fmt in ("html", "pdf"):
         output = out_dir / f"{stem}-report.{fmt}"
