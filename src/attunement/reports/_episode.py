@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attunement.instruments import InstrumentDefinition
-from attunement.monitoring import Series, Status, assess_each_session, assess_episode
+from attunement.monitoring import (
+    GrowthModel,
+    Series,
+    Status,
+    assess_each_session,
+    assess_episode,
+)
 from attunement.profile import Profile
 from attunement.reports._assemble import plan_accommodations
 from attunement.reports._clinic import EpisodeOutcome
@@ -57,6 +63,8 @@ class EpisodeData:
     records: Sequence[AdministrationRecord]
     status: Status | None
     profile: Profile | None
+    #: The clinic's stored expected-response model, so per-session statuses match the app's.
+    growth_model: GrowthModel | None = None
 
     @property
     def monitored_scale(self) -> str:
@@ -146,7 +154,10 @@ def export_rows(data: EpisodeData) -> list[ExportRow]:
     """The episode's research-export rows, with the Status after each attended session."""
     statuses = (
         assess_each_session(
-            data.outcome_series, alliance=data.alliance_series, profile=data.profile
+            data.outcome_series,
+            alliance=data.alliance_series,
+            profile=data.profile,
+            growth_model=data.growth_model,
         )
         if data.outcome_series
         else ()

@@ -159,6 +159,7 @@ def _episode(
         records=records,
         status=assessed.status if assessed else None,
         profile=profile,
+        growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
     )
 
 
