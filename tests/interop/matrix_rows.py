@@ -21,17 +21,21 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tests.api.permission_matrix import ALLOW, Cell, Row, default_params
+from tests.api.permission_matrix import (
+    ALLOW,
+    CASELOAD,
+    READ,
+    Cell,
+    Row,
+    _expect,
+    default_params,
+)
 from tests.interop.support import load_fixture
 
 SERVICE_PATH = "/cds-services/attunement-patient-view"
 
 US_CORE_Q = load_fixture("fhir/us-core-Questionnaire-phq-9-example.json")
 US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json")
-
-
-def _expect(**cells: int | str) -> dict[str, int | str]:
-    return {role.replace("_", "-"): outcome for role, outcome in cells.items()}
 
 
 ANY_ACCOUNT = _expect(
@@ -42,22 +46,8 @@ ANY_ACCOUNT = _expect(
     anonymous=401,
     patient=403,
 )
-PATIENT_RECORD = _expect(
-    admin=404,
-    supervisor=ALLOW,
-    clinician_own=ALLOW,
-    clinician_other=404,
-    anonymous=401,
-    patient=404,
-)
-CASELOAD = _expect(
-    admin=403,
-    supervisor=ALLOW,
-    clinician_own=ALLOW,
-    clinician_other=ALLOW,
-    anonymous=401,
-    patient=403,
-)
+#: A patient's record ($everything) is read like GET /api/v1/patients/{id}.
+PATIENT_RECORD = READ
 EHR_ONLY = _expect(
     admin=401,
     supervisor=401,

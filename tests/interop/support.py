@@ -102,3 +102,23 @@ def a_trust(keys: EhrKeys, **overrides: Any) -> CdsClientTrust:
         issuers=(TrustedIssuer(iss=EHR_ISS, jwks=keys.jwks()),),
         **overrides,
     )
+
+
+def app_trusting_the_ehr(
+    engine: Any, clock: Any, keys: EhrKeys, folder: Path, *, base: str = "https://testserver"
+) -> Any:
+    """The real app with a CDS trust file that lists the test EHR (and fast test passwords)."""
+    from tests.services.world import fast_passwords
+
+    from attunement.api import create_app
+    from attunement.settings import Settings
+
+    trust_file = folder / "cds-trust.json"
+    trust_file.write_text(json.dumps({"issuers": [{"iss": EHR_ISS, "jwks": keys.jwks()}]}))
+    settings = Settings(
+        mode="dev",
+        secret_key="interop-test-secret-0123456789",  # type: ignore[arg-type]
+        public_url=base,
+        cds_trust_file=trust_file,
+    )
+    return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())

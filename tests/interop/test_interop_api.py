@@ -4,7 +4,6 @@ with the EHR's JWT — every CDS response checked against our schema from the sp
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from tests.interop.support import EHR_ISS, EhrKeys, assert_valid, load_fixture
-from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
+from tests.interop.support import EhrKeys, app_trusting_the_ehr, assert_valid, load_fixture
+from tests.services.world import PASSWORD, FakeClock, World, build_world
 
-from attunement.api import create_app
 from attunement.services import (
     AdministrationCreate,
     PatientCreate,
@@ -25,7 +23,6 @@ from attunement.services import (
     register_patient,
     update_profile,
 )
-from attunement.settings import Settings
 
 BASE = "https://testserver"
 US_CORE_Q = load_fixture("fhir/us-core-Questionnaire-phq-9-example.json")
@@ -39,15 +36,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
-    trust_file = tmp_path / "cds-trust.json"
-    trust_file.write_text(json.dumps({"issuers": [{"iss": EHR_ISS, "jwks": ehr_keys.jwks()}]}))
-    settings = Settings(
-        mode="dev",
-        secret_key="interop-test-secret-0123456789",  # type: ignore[arg-type]
-        public_url=BASE,
-        cds_trust_file=trust_file,
-    )
-    return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
+    app: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
+    return app
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ with the column the shared matrix has not: a valid EHR JWT."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,12 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.api.permission_matrix import ALLOW, ROLES, Cell, Row, patient_invitation
 from tests.interop.matrix_rows import EHR_EXPECT, ROWS, import_bundle
-from tests.interop.support import EHR_ISS, EhrKeys
-from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
+from tests.interop.support import EhrKeys, app_trusting_the_ehr
+from tests.services.world import PASSWORD, FakeClock, World, build_world
 
-from attunement.api import create_app
 from attunement.services import ServiceContext, login_for_token
-from attunement.settings import Settings
 from attunement.store import make_engine
 
 BASE = "https://testserver"
@@ -48,15 +45,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
-    trust_file = tmp_path / "cds-trust.json"
-    trust_file.write_text(json.dumps({"issuers": [{"iss": EHR_ISS, "jwks": ehr_keys.jwks()}]}))
-    settings = Settings(
-        mode="dev",
-        secret_key="interop-test-secret-0123456789",  # type: ignore[arg-type]
-        public_url=BASE,
-        cds_trust_file=trust_file,
-    )
-    return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
+    app: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
+    return app
 
 
 @pytest.fixture
