@@ -37,6 +37,7 @@ from attunement.reports._models import (
     StatusView,
     SupportPromptView,
 )
+from attunement.reports._patient import expected_points
 from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
 from attunement.reports._stats import (
     AlertCounts,
@@ -81,6 +82,7 @@ __all__ = [
     "StatusView",
     "SupportPromptView",
     "build_clinic_report",
+    "expected_points",
     "load_benchmarks",
     "pre_post_effect_size",
     "proportion",

@@ -76,23 +76,28 @@ def status_view(status: Status) -> StatusView:
     )
 
 
+def expected_points(status: Status | None) -> tuple[ExpectedPoint, ...]:
+    """The expected trajectory and its band as chart points (``Status.trajectory``), the same
+    on the web page and in the documents."""
+    if status is None:
+        return ()
+    return tuple(
+        ExpectedPoint(
+            session=band.session,
+            value=band.value,
+            low=min(band.low, band.value),
+            high=max(band.high, band.value),
+        )
+        for band in status.trajectory
+    )
+
+
 def outcome_chart_data(
     series: Series, status: Status | None, definition: InstrumentDefinition
 ) -> OutcomeChartData:
     """Observed values, ``Status.trajectory`` (one per session from the baseline on), the
     cut-off and the reliable-change band."""
     scale = definition.scale(series.scale)
-    expected: list[ExpectedPoint] = []
-    if status is not None and status.intake_session is not None:
-        for offset, band in enumerate(status.trajectory):
-            expected.append(
-                ExpectedPoint(
-                    session=status.intake_session + offset,
-                    value=band.value,
-                    low=min(band.low, band.value),
-                    high=max(band.high, band.value),
-                )
-            )
     return OutcomeChartData(
         instrument=definition.short_name,
         points=tuple(
@@ -104,7 +109,7 @@ def outcome_chart_data(
             for p in series.points
             if p.attended
         ),
-        expected=tuple(expected),
+        expected=expected_points(status),
         expected_method=status.expected.method if status and status.expected else None,
         cutoff=status.norms.cutoff if status else (scale.cutoff.value if scale.cutoff else None),
         reliable_change=status.reliable_change if status else None,

@@ -1,8 +1,8 @@
 """The outcome and alliance charts of the patient page, from the one chart builder.
 
 The numbers are the services' (stored scores) and monitoring's (the expected trajectory);
-the drawing is :func:`attunement.reports.render_chart`'s. This module only gathers the
-chart inputs and makes the SVG fit the page's Content-Security-Policy.
+the drawing and the expected band are :mod:`attunement.reports`' (``render_chart``,
+``expected_points``), whose SVG carries no inline styles, so it fits the page's CSP as is.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from attunement.instruments import InstrumentDefinition
 from attunement.reports import (
     AllianceChartData,
     AlliancePoint,
-    ExpectedPoint,
     OutcomeChartData,
     OutcomePoint,
+    expected_points,
     render_chart,
 )
 from attunement.services import AdministrationPublic, EpisodePublic
 from attunement.web._questionnaires import definition_or_none
-from attunement.web._svg import csp_safe_svg
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -81,14 +80,8 @@ def _outcome(
     if not values:
         return None
     points = tuple(OutcomePoint(session=s, value=v, risk=r) for s, (v, r) in sorted(values.items()))
-    expected: tuple[ExpectedPoint, ...] = ()
-    method = None
-    if status is not None and status.trajectory:
-        expected = tuple(
-            ExpectedPoint(session=e.session, value=e.value, low=e.low, high=e.high)
-            for e in status.trajectory
-        )
-        method = status.trajectory[-1].method
+    expected = expected_points(status)
+    method = status.trajectory[-1].method if status is not None and status.trajectory else None
     return OutcomeChartData(
         instrument=definition.short_name,
         points=points,
@@ -145,11 +138,12 @@ def episode_charts(
     outcome = render_chart(outcome_data, chart_id="outcome-chart") if outcome_data else None
     alliance = render_chart(alliance_data, chart_id="alliance-chart") if alliance_data else None
     return EpisodeCharts(
-        outcome=csp_safe_svg(outcome.svg) if outcome else None,
+        # Our chart builder's SVG: matplotlib escapes every text it draws.
+        outcome=Markup(outcome.svg) if outcome else None,  # noqa: S704
         outcome_name=outcome_def.short_name if outcome_def else None,
         outcome_caption=outcome.description if outcome else None,
         outcome_missing="No outcome questionnaire recorded yet.",
-        alliance=csp_safe_svg(alliance.svg) if alliance else None,
+        alliance=Markup(alliance.svg) if alliance else None,  # noqa: S704
         alliance_name=alliance_def.short_name if alliance_def else None,
         alliance_caption=alliance.description if alliance else None,
         alliance_missing="No alliance questionnaire recorded yet."
