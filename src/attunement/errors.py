@@ -85,14 +85,32 @@ def _allowed_text(allowed: Iterable[object] | str) -> str:
 
 
 class InputError(AttunementError):
-    """User input does not fit: names the field, the value given and what is allowed."""
+    """User input does not fit: names the field, the value given and what is allowed.
 
-    def __init__(self, field: str, value: object, allowed: Iterable[object] | str) -> None:
+    ``risk`` carries the messages of risk items endorsed elsewhere in the same refused input
+    (an administration refused for item 1 whose item 9 was endorsed): they are appended to
+    the message, so an error can never hide an endorsed risk item. Re-raise with
+    ``risk=error.risk`` when translating one input error into another.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        allowed: Iterable[object] | str,
+        *,
+        risk: Iterable[str] = (),
+    ) -> None:
         allowed_text = _allowed_text(allowed)
-        super().__init__(f"{field}: {value!r} is not allowed; allowed: {allowed_text}")
+        risks = tuple(risk)
+        message = f"{field}: {value!r} is not allowed; allowed: {allowed_text}"
+        if risks:
+            message += "".join(f" RISK: {text}" for text in risks)
+        super().__init__(message)
         self.field = field
         self.value = value
         self.allowed = allowed_text
+        self.risk = risks
 
 
 class InvalidAnswer(InputError):

@@ -41,7 +41,14 @@ from attunement.instruments._models import (
     ScaleDefinition,
 )
 from attunement.instruments._profile_values import to_profile_values
-from attunement.instruments._results import BatchScores, Flag, ScaleColumns, ScaleScore, Score
+from attunement.instruments._results import (
+    BatchScores,
+    Flag,
+    FlagKind,
+    ScaleColumns,
+    ScaleScore,
+    Score,
+)
 
 __all__ = [
     "INSTRUMENT_IDS",
@@ -52,6 +59,7 @@ __all__ = [
     "ChangeRule",
     "Cutoff",
     "Flag",
+    "FlagKind",
     "FlagRule",
     "ImportedText",
     "InstrumentDefinition",

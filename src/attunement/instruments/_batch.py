@@ -36,8 +36,16 @@ BoolArray = npt.NDArray[np.bool_]
 class InvalidAdministration(InvalidAnswer):
     """An invalid answer inside a batch; ``row`` is the 0-based administration index."""
 
-    def __init__(self, row: int, item: str, value: object, allowed: Sequence[int]) -> None:
-        super().__init__(f"administration {row + 1}, item {item}", value, allowed)
+    def __init__(
+        self,
+        row: int,
+        item: str,
+        value: object,
+        allowed: Sequence[int],
+        *,
+        risk: Sequence[str] = (),
+    ) -> None:
+        super().__init__(f"administration {row + 1}, item {item}", value, allowed, risk=risk)
         self.row = row
         self.item = item
 
@@ -62,7 +70,7 @@ def score_batch(
     n = x.shape[0]
     row_sum = np.einsum("ij->i", x)
     partial = np.flatnonzero(np.isnan(row_sum))  # rows with at least one missing answer
-    _validate(plan, x, partial)
+    _validate(plan, x, partial, language)
     sub = x[partial]
     sub_missing = np.isnan(sub)
     sub_zeroed = np.where(sub_missing, 0.0, sub)
@@ -115,7 +123,7 @@ def score_batch(
     )
 
 
-def _validate(plan: Plan, x: FloatArray, partial: npt.NDArray[np.intp]) -> None:
+def _validate(plan: Plan, x: FloatArray, partial: npt.NDArray[np.intp], language: str) -> None:
     """All answers must be allowed values or NaN; cheap whole-array checks first."""
     groups: dict[tuple[int, ...], list[int]] = {}
     for position, allowed in enumerate(plan.allowed):
@@ -144,10 +152,10 @@ def _validate(plan: Plan, x: FloatArray, partial: npt.NDArray[np.intp]) -> None:
                 ok = False
                 break
     if not ok:
-        _raise_first_bad(plan, x)
+        _raise_first_bad(plan, x, language)
 
 
-def _raise_first_bad(plan: Plan, x: FloatArray) -> None:
+def _raise_first_bad(plan: Plan, x: FloatArray, language: str) -> None:
     bad = np.zeros(x.shape, dtype=np.bool_)
     for position, allowed in enumerate(plan.allowed):
         column = x[:, position]
@@ -156,7 +164,14 @@ def _raise_first_bad(plan: Plan, x: FloatArray) -> None:
     col = int(np.argmax(bad[row]))
     value = x[row, col]
     shown: object = int(value) if np.isfinite(value) and value == int(value) else float(value)
-    raise InvalidAdministration(row, plan.item_ids[col], shown, plan.allowed[col])
+    given = [None if not np.isfinite(v) else float(v) for v in x[row]]
+    raise InvalidAdministration(
+        row,
+        plan.item_ids[col],
+        shown,
+        plan.allowed[col],
+        risk=plan.endorsed_risk(given, language),
+    )
 
 
 def _item_scale(
@@ -301,6 +316,7 @@ def _row(plan: Plan, batch: BatchScores, index: int) -> Score:
                     severity="warning",
                     item=rule.item,
                     message=message(rule.unanswered_messages, batch.language),
+                    kind="unanswered",
                 )
             )
         elif batch.flags[rule.id][index]:
@@ -310,6 +326,8 @@ def _row(plan: Plan, batch: BatchScores, index: int) -> Score:
                     severity=rule.severity,
                     item=rule.item,
                     message=message(rule.messages, batch.language),
+                    kind="endorsed",
+                    answer=float(batch.answers[index, rule.position]),
                 )
             )
     return Score(

@@ -113,6 +113,28 @@ class Plan:
             out[i] = self._slow_value(i, value)
         return out
 
+    def endorsed_risk(
+        self, answers: Sequence[object] | Mapping[str, object], language: str
+    ) -> tuple[str, ...]:
+        """Messages of the risk items endorsed with an allowed answer, whatever else is wrong.
+
+        Used when an administration is refused: the error must still name an endorsed risk
+        item (a PHQ-9 refused for item 1 whose item 9 is 3 is a suicide-risk answer).
+        """
+        found: list[str] = []
+        for rule in self.flags:
+            raw: object = None
+            if isinstance(answers, Mapping):
+                raw = answers.get(rule.item)
+            elif isinstance(answers, Sequence) and not isinstance(answers, str | bytes):
+                raw = answers[rule.position] if rule.position < len(answers) else None
+            if isinstance(raw, bool) or not isinstance(raw, Real):
+                continue
+            value = self.tables[rule.position].get(float(raw))
+            if value is not None and value > rule.above:
+                found.append(f"{message(rule.messages, language)} (answer given: {raw})")
+        return tuple(found)
+
     def _slow_value(self, index: int, value: object) -> float | None:
         item = self.item_ids[index]
         if isinstance(value, bool) or not isinstance(value, Real):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from attunement.errors import InvalidAnswer
 from attunement.instruments._compiled import (
     CompiledScale,
     band_index,
@@ -52,7 +53,8 @@ def score(
     ------
     InvalidAnswer
         An answer is out of range, not a number, for an unknown item, or the count is wrong;
-        the message names the item, the value and the allowed values.
+        the message names the item, the value and the allowed values, and every risk item
+        endorsed with an allowed answer elsewhere in the same answers (``error.risk``).
 
     Examples
     --------
@@ -64,7 +66,13 @@ def score(
     plan = compiled(definition)
     if language not in plan.languages:
         plan.check_language(language)
-    values = plan.normalise(answers)
+    try:
+        values = plan.normalise(answers)
+    except InvalidAnswer as error:
+        risk = plan.endorsed_risk(answers, language)
+        if not risk:
+            raise
+        raise InvalidAnswer(error.field, error.value, error.allowed, risk=risk) from None
     results: list[ScaleScore] = []
     scales: dict[str, ScaleScore] = {}
     for cs in plan.scales:
@@ -82,6 +90,8 @@ def score(
                         severity="warning",
                         item=rule.item,
                         message=message(rule.unanswered_messages, language),
+                        kind="unanswered",
+                        answer=None,
                     )
                 )
         elif value > rule.above:
@@ -91,6 +101,8 @@ def score(
                     severity=rule.severity,
                     item=rule.item,
                     message=message(rule.messages, language),
+                    kind="endorsed",
+                    answer=value,
                 )
             )
     return _construct_score(

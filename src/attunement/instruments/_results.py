@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from attunement.instruments._models import InstrumentDefinition, Severity
 
-__all__ = ["BatchScores", "Flag", "ScaleColumns", "ScaleScore", "Score"]
+__all__ = ["BatchScores", "Flag", "FlagKind", "ScaleColumns", "ScaleScore", "Score"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
+FlagKind = Literal["endorsed", "unanswered"]
+
+
 class Flag(BaseModel):
-    """A flag raised by an answer (a risk item) that must surface in every output."""
+    """A risk item that was endorsed or left blank: it must surface in every output.
+
+    Every flag comes from a risk-item rule of the instrument definition (``FlagRule``), so
+    every flag opens a risk event (:mod:`attunement.risk`). ``kind`` says whether the item
+    was endorsed (an answer above the rule's threshold; severity from the rule, PHQ-9 item
+    9: ``critical``) or left unanswered (severity ``warning``). ``answer`` is the answer
+    given (None when unanswered). This model is *the* place that says what a risk flag is:
+    use :attr:`endorsed` rather than comparing severities.
+    """
 
     model_config = _FROZEN
 
@@ -26,6 +37,23 @@ class Flag(BaseModel):
     severity: Severity
     item: str
     message: str
+    kind: FlagKind = "endorsed"
+    answer: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_stored_flags(cls, data: Any) -> Any:
+        # Flags stored before ``kind`` existed: an unanswered-item flag was the only kind
+        # raised with severity "warning" (its id ends in "_unanswered").
+        if isinstance(data, Mapping) and "kind" not in data:
+            unanswered = str(data.get("id", "")).endswith("_unanswered")
+            return {**data, "kind": "unanswered" if unanswered else "endorsed"}
+        return data
+
+    @property
+    def endorsed(self) -> bool:
+        """True when the risk item was endorsed (not merely left unanswered)."""
+        return self.kind == "endorsed"
 
 
 class ScaleScore(BaseModel):
@@ -73,10 +101,7 @@ class Score(BaseModel):
                 }
                 for name, scale in self.scales.items()
             },
-            "flags": [
-                {"id": f.id, "severity": f.severity, "item": f.item, "message": f.message}
-                for f in self.flags
-            ],
+            "flags": [f.model_dump(mode="json") for f in self.flags],
         }
 
 

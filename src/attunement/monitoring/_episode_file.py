@@ -128,7 +128,7 @@ def _session(
         result = score(definition, list(answers), language=str(language))
     except InputError as error:
         raise InvalidEpisode(
-            f"{where}.answers: {error.field}", error.value, error.allowed
+            f"{where}.answers: {error.field}", error.value, error.allowed, risk=error.risk
         ) from None
     scale_score = result.scales[scale]
     if not scale_score.scorable:

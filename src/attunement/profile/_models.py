@@ -146,6 +146,13 @@ class ProfileFlag(_Frozen):
     instrument: str
     item: str
     message: str
+    kind: Literal["endorsed", "unanswered"] = "endorsed"
+    answer: float | None = None
+
+    @property
+    def endorsed(self) -> bool:
+        """True when the risk item was endorsed (not merely left unanswered)."""
+        return self.kind == "endorsed"
 
 
 class Profile(_Frozen):

@@ -80,7 +80,7 @@ def score_administration(
         field = f"{where}.answers"
         if error.field != "answers":
             field += f" ({error.field})"
-        raise InvalidProfile(field, error.value, error.allowed) from error
+        raise InvalidProfile(field, error.value, error.allowed, risk=error.risk) from error
     values = to_profile_values(result)
     if dimension not in values:
         unscorable = [
@@ -88,13 +88,11 @@ def score_administration(
         ]
         if unscorable:
             # A refused administration must not swallow an endorsed risk item.
-            risks = "".join(
-                f" RISK: {flag.message}" for flag in result.flags if flag.severity == "critical"
-            )
             raise InvalidProfile(
                 f"{where}.answers",
                 list(answers),
-                f"answers that {instrument_id} can score - {'; '.join(unscorable)}.{risks}",
+                f"answers that {instrument_id} can score - {'; '.join(unscorable)}.",
+                risk=tuple(flag.message for flag in result.flags if flag.endorsed),
             )
         gives = ", ".join(values) or "no profile value"
         raise InvalidProfile(
@@ -113,6 +111,8 @@ def score_administration(
             instrument=result.instrument,
             item=flag.item,
             message=flag.message,
+            kind=flag.kind,
+            answer=flag.answer,
         )
         for flag in result.flags
     )

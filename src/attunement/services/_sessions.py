@@ -41,7 +41,7 @@ class SessionAnswerInvalid(InvalidAnswer):
     """
 
     def __init__(self, instrument: str, error: InputError) -> None:
-        super().__init__(f"{instrument}.{error.field}", error.value, error.allowed)
+        super().__init__(f"{instrument}.{error.field}", error.value, error.allowed, risk=error.risk)
         self.instrument = instrument
         self.item: str | None = None if error.field == "answers" else error.field
 
