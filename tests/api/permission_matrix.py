@@ -135,6 +135,17 @@ def _scored_episode(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
+def _open_risk_event(cell: Cell) -> dict[str, Any]:
+    """Episode A with PHQ-9 item 9 endorsed: an open risk event to respond to."""
+    record_administration(
+        cell.ctx,
+        cell.world.ana,
+        cell.world.episode_a,
+        AdministrationCreate(instrument="phq9", answers=[*PHQ9[:8], 2]),
+    )
+    return default_params(cell)
+
+
 def _throwaway_user(cell: Cell) -> dict[str, Any]:
     created = create_user(
         cell.ctx,
@@ -190,6 +201,19 @@ API_ROWS: list[Row] = [
     ),
     Row("GET", "/api/v1/patients/{patient_id}/plan", READ),
     Row("GET", "/api/v1/patients/{patient_id}/episodes", READ),
+    Row("GET", "/api/v1/patients/{patient_id}/risk-events", READ, params=_open_risk_event),
+    Row(
+        "POST",
+        "/api/v1/patients/{patient_id}/risk-events/response",
+        WRITE,
+        json=lambda cell: {
+            "assessed_on": cell.ctx.now().date().isoformat(),
+            "level": "low",
+            "actions": ["safety_plan"],
+        },
+        params=_open_risk_event,
+    ),
+    Row("GET", "/api/v1/risk/vocabulary", ANY_USER),
     Row(
         "POST",
         "/api/v1/patients/{patient_id}/episodes",

@@ -66,7 +66,7 @@ def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
     result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE))])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[1].startswith("RISK (critical)")
+    assert lines[1].startswith("RISK — Open risk event")
     assert any(line.startswith("Alert: ") for line in lines)
     assert "Alliance (wai_sr): rupture" in result.output
     assert "repair (immediate)" in result.output

@@ -77,7 +77,7 @@ def status(
     episode: Path = typer.Argument(
         ...,
         help="Episode file (JSON or YAML): outcome {instrument, sessions}; optional alliance, "
-        "profile, accommodated_preferences.",
+        "profile, accommodated_preferences, risk_responses.",
         dir_okay=False,
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the Status as JSON."),
@@ -114,6 +114,7 @@ def status(
         growth_model=growth,
         rupture_markers=parsed.rupture_markers,
         accommodated_preferences=parsed.accommodated_preferences,
+        risk_responses=parsed.risk_responses,
     )
     if parsed.notes:
         result = result.model_copy(update={"notes": (*parsed.notes, *result.notes)})
@@ -254,10 +255,13 @@ def _outcome_lines(result: Status) -> list[str]:
 
 def render_status(result: Status) -> str:
     """The Status as readable text (risk flags first, always)."""
+    from attunement.risk import describe_event
+
     lines = [f"{result.instrument} {result.scale} — session {result.session}"]
-    lines += [
-        f"RISK ({f.severity}) session {f.session}, {f.item}: {f.message}" for f in result.flags
-    ]
+    for event in result.risk_events:
+        first, *rest = describe_event(event)
+        lines.append(f"RISK — {first}" if event.open else first)
+        lines += [f"  {line}" for line in rest]
     lines += _outcome_lines(result)
     if result.alliance is not None:
         a = result.alliance

@@ -35,6 +35,7 @@ def score(
     answers: Sequence[int | float | None] | Mapping[str, int | float | None],
     *,
     language: str = "en",
+    clinician_language: str = "en",
 ) -> Score:
     """Score one administration.
 
@@ -48,6 +49,9 @@ def score(
     language:
         The language of the administration (one of ``definition.languages``); flag
         messages are given in it.
+    clinician_language:
+        The language of the risk messages an error carries (they are read by whoever
+        entered the answers in the clinic).
 
     Raises
     ------
@@ -69,7 +73,7 @@ def score(
     try:
         values = plan.normalise(answers)
     except InvalidAnswer as error:
-        risk = plan.endorsed_risk(answers, language)
+        risk = plan.endorsed_risk(answers, clinician_language)
         if not risk:
             raise
         raise InvalidAnswer(error.field, error.value, error.allowed, risk=risk) from None

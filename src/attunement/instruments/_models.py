@@ -282,6 +282,23 @@ class InstrumentDefinition(BaseModel):
                 return scale
         raise KeyError(scale_id)
 
+    def flag_message(self, flag_id: str, language: str) -> str | None:
+        """A risk flag's message in ``language`` (else English), None for an unknown flag.
+
+        ``flag_id`` is a rule id, or a rule id + ``_unanswered`` for the blank-item flag.
+        Risk messages are instructions for the clinician: adapters ask for them in the
+        clinic's language, whatever language the patient answered in.
+        """
+        for rule in self.flags:
+            texts = None
+            if flag_id == rule.id:
+                texts = rule.message
+            elif flag_id == f"{rule.id}_unanswered":
+                texts = rule.unanswered_message
+            if texts:
+                return texts.get(language) or texts.get("en") or next(iter(texts.values()))
+        return None
+
     def allowed_values(self, item_id: str) -> tuple[int, ...]:
         """The answer values allowed for one item."""
         for item in self.items:

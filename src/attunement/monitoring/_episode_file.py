@@ -8,11 +8,19 @@
     alliance: {instrument: wai_sr, sessions: [{session: 1, score: 4.1}, ...]}   # optional
     profile:  {...}                                   # optional, as for ``attune plan``
     accommodated_preferences: [therapist_gender]      # optional: strong preferences met
+    risk_responses:                                   # optional: risk responses recorded
+      - {session: 3, assessed_on: 2026-01-20, level: low, actions: [safety_plan], note: ...}
 
 A session gives ``score`` (the scale value) or ``answers`` (scored here with the instrument
 definition, so risk items raise their flags), optionally ``held_on``, ``language``,
 ``attended`` and ``rupture_markers``. Every problem raises InvalidEpisode naming the series,
 the session and the field.
+
+Every risk item endorsed (or left blank) in the file — in the sessions or in the profile's
+questionnaires — is reported as an open risk event unless a risk response recorded after
+that session answers it (``risk_responses``: the session it was recorded after, when the
+risk was assessed, the level of concern, the actions taken, a reason when no action was
+taken, a note; vocabulary in ``attunement/risk/responses.yaml``).
 """
 
 from __future__ import annotations
@@ -27,10 +35,12 @@ from pydantic import BaseModel, ConfigDict
 from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
 from attunement.monitoring._series import Series, SessionPoint
 from attunement.profile import Profile, parse_profile
+from attunement.risk import RiskResponse, SessionResponse
 
 __all__ = ["EpisodeInput", "monitored_scale_id", "parse_episode"]
 
-_TOP = ("outcome", "alliance", "profile", "accommodated_preferences")
+_TOP = ("outcome", "alliance", "profile", "accommodated_preferences", "risk_responses")
+_RESPONSE = ("session", "assessed_on", "level", "actions", "reason", "note")
 _SERIES = ("instrument", "scale", "sessions")
 _SESSION = ("session", "score", "answers", "held_on", "language", "attended", "rupture_markers")
 
@@ -45,6 +55,7 @@ class EpisodeInput(BaseModel):
     profile: Profile | None = None
     rupture_markers: dict[int, tuple[str, ...]] = {}
     accommodated_preferences: tuple[str, ...] = ()
+    risk_responses: tuple[SessionResponse, ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -169,6 +180,46 @@ def _series(raw: Any, name: str, notes: list[str], markers: dict[int, tuple[str,
     return Series(instrument=instrument, scale=scale, points=tuple(points))
 
 
+def _risk_responses(raw: Any) -> tuple[SessionResponse, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str) or not isinstance(raw, Sequence):
+        raise InvalidEpisode("risk_responses", raw, "a list of risk responses")
+    found: list[SessionResponse] = []
+    for index, entry in enumerate(raw):
+        where = f"risk_responses[{index}]"
+        if not isinstance(entry, Mapping):
+            raise InvalidEpisode(
+                where, entry, "a mapping with session, assessed_on, level, actions"
+            )
+        _keys(entry, where, _RESPONSE)
+        session = entry.get("session")
+        if isinstance(session, bool) or not isinstance(session, int) or session < 1:
+            raise InvalidEpisode(f"{where}.session", session, "the session number it followed")
+        assessed = _date(entry.get("assessed_on"), f"{where}.assessed_on")
+        if assessed is None:
+            raise InvalidEpisode(f"{where}.assessed_on", None, "a date as YYYY-MM-DD")
+        actions = entry.get("actions")
+        if isinstance(actions, str) or not isinstance(actions, Sequence):
+            raise InvalidEpisode(f"{where}.actions", actions, "a list of actions")
+        for name in ("reason", "note", "level"):
+            value = entry.get(name)
+            if value is not None and not isinstance(value, str):
+                raise InvalidEpisode(f"{where}.{name}", value, "text")
+        try:
+            response = RiskResponse(
+                assessed_on=assessed,
+                level=str(entry.get("level")),
+                actions=tuple(str(a) for a in actions),
+                reason=entry.get("reason"),
+                note=entry.get("note"),
+            )
+        except InputError as error:
+            raise InvalidEpisode(f"{where}.{error.field}", error.value, error.allowed) from None
+        found.append(SessionResponse(session=session, response=response))
+    return tuple(found)
+
+
 def parse_episode(data: Any) -> EpisodeInput:
     """Validate an episode mapping; raises InvalidEpisode (or InvalidProfile for ``profile``)."""
     if not isinstance(data, Mapping):
@@ -197,5 +248,6 @@ def parse_episode(data: Any) -> EpisodeInput:
         profile=profile,
         rupture_markers=markers,
         accommodated_preferences=tuple(str(a) for a in accommodated),
+        risk_responses=_risk_responses(data.get("risk_responses")),
         notes=tuple(notes),
     )

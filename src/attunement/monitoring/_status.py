@@ -29,6 +29,14 @@ from attunement.monitoring._status_maths import (
 )
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
+from attunement.risk import (
+    RiskEndorsement,
+    RiskEvent,
+    SessionResponse,
+    endorsements_from_flags,
+    open_first,
+    replay_risk,
+)
 
 __all__ = ["RiskFlag", "Status", "alert_rank", "assess_each_session", "assess_episode"]
 
@@ -84,6 +92,12 @@ class Status(BaseModel):
     dropout_risks: tuple[DropoutRisk, ...]
     norms: NormsUsed
     notes: tuple[str, ...] = ()
+    risk_events: tuple[RiskEvent, ...] = ()
+
+    @property
+    def open_risk(self) -> bool:
+        """True while any risk event is open (pinned first on every list)."""
+        return any(event.open for event in self.risk_events)
 
 
 def _flags(session: int, series: Sequence[Series | None]) -> tuple[RiskFlag, ...]:
@@ -107,6 +121,38 @@ def _flags(session: int, series: Sequence[Series | None]) -> tuple[RiskFlag, ...
     return tuple(sorted(found, key=lambda f: order[f.severity]))
 
 
+def _endorsements(session: int, series: Sequence[Series | None]) -> list[RiskEndorsement]:
+    """Every risk flag of the series up to ``session``, as endorsements in session order."""
+    found: list[RiskEndorsement] = []
+    for one in series:
+        if one is None:
+            continue
+        for point in one.points:
+            if point.session <= session and point.flags:
+                found.extend(
+                    endorsements_from_flags(
+                        point.flags,
+                        instrument=one.instrument,
+                        route="episode_file",
+                        session=point.session,
+                        on=point.held_on,
+                    )
+                )
+    return sorted(found, key=lambda e: e.session or 0)
+
+
+def _intake_endorsements(profile: Profile) -> list[RiskEndorsement]:
+    """Risk items endorsed in questionnaires given for the profile (before session 1)."""
+    found: list[RiskEndorsement] = []
+    for flag in profile.flags:
+        found.extend(
+            endorsements_from_flags(
+                (flag,), instrument=flag.instrument, route="intake", session=None
+            )
+        )
+    return found
+
+
 def _current_session(outcome: Series) -> int:
     attended = [p.session for p in outcome.points if p.attended]
     return attended[-1] if attended else outcome.points[-1].session
@@ -120,6 +166,8 @@ def assess_episode(
     growth_model: GrowthModel | None = None,
     rupture_markers: Mapping[int, Sequence[str]] | None = None,
     accommodated_preferences: Collection[str] = (),
+    risk_events: Sequence[RiskEvent] | None = None,
+    risk_responses: Sequence[SessionResponse] = (),
 ) -> Status:
     """The Status at the outcome series' latest attended session (pure).
 
@@ -139,8 +187,19 @@ def assess_episode(
     accommodated_preferences : collection of str
         Preference aspects that are accommodated (a strong preference not listed is a
         dropout-risk indicator).
+    risk_events : sequence of RiskEvent, optional
+        The patient's stored risk events (the services pass them). Without them, the events
+        are rebuilt from every risk flag of the outcome and alliance series up to the
+        session, answered by ``risk_responses`` (episode files): an endorsement stays open
+        until a response is recorded, whatever later sessions say.
     """
     session = _current_session(outcome)
+    if risk_events is None:
+        found = _endorsements(session, (outcome, alliance))
+        if profile is not None:
+            found[:0] = _intake_endorsements(profile)
+        risk_events = replay_risk(found, risk_responses)
+    events = open_first(risk_events)
     notes: list[str] = []
     scored = [p for p in outcome.scored if p.session <= session]
     current = outcome.at(session)
@@ -167,7 +226,7 @@ def assess_episode(
             risks=risks,
             norms=norms,
             notes=notes,
-        )
+        ).model_copy(update={"risk_events": events})
     first, last = scored[0], scored[-1]
     if first.session != outcome.points[0].session:
         notes.append(f"the intake could not be scored; session {first.session} is the baseline")
@@ -230,6 +289,7 @@ def assess_episode(
         dropout_risks=risks,
         norms=norms,
         notes=tuple(notes),
+        risk_events=events,
     )
 
 
@@ -280,8 +340,13 @@ def assess_each_session(
     growth_model: GrowthModel | None = None,
     rupture_markers: Mapping[int, Sequence[str]] | None = None,
     accommodated_preferences: Collection[str] = (),
+    risk_responses: Sequence[SessionResponse] = (),
 ) -> tuple[Status, ...]:
-    """The Status as it was after each attended session (for history views and evaluation)."""
+    """The Status as it was after each attended session (for history views and evaluation).
+
+    Risk events are rebuilt from the series at each session (responses recorded after a
+    later session do not answer an earlier status).
+    """
     statuses: list[Status] = []
     for point in outcome.points:
         if not point.attended:
@@ -297,15 +362,16 @@ def assess_each_session(
                 growth_model=growth_model,
                 rupture_markers=rupture_markers,
                 accommodated_preferences=accommodated_preferences,
+                risk_responses=risk_responses,
             )
         )
     return tuple(statuses)
 
 
 def alert_rank(status: Status | None) -> int:
-    """Caseload order: 0 a critical risk flag, then 1 red, 2 yellow, 3 green, 4 white, 5 none."""
+    """Caseload order: 0 an open risk event, then 1 red, 2 yellow, 3 green, 4 white, 5 none."""
     if status is None:
         return _RANK[None]
-    if any(f.severity == "critical" for f in status.flags):
+    if status.open_risk:
         return 0
     return _RANK[status.alert]

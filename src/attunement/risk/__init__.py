@@ -22,6 +22,13 @@ from attunement.risk._events import (
 )
 from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Route
 from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabulary
+from attunement.risk._wording import (
+    describe_endorsement,
+    describe_event,
+    describe_response,
+    event_headline,
+    risk_message,
+)
 
 __all__ = [
     "FlagLike",
@@ -33,9 +40,14 @@ __all__ = [
     "Route",
     "SessionResponse",
     "answer_events",
+    "describe_endorsement",
+    "describe_event",
+    "describe_response",
     "endorsements_from_flags",
+    "event_headline",
     "load_response_vocabulary",
     "open_first",
     "record_endorsements",
     "replay_risk",
+    "risk_message",
 ]

@@ -6,7 +6,8 @@ Rules (one place for them):
   gives an ``endorsed`` endorsement, a blank one an ``unanswered`` endorsement.
 * An endorsement joins the open event of its kind if there is one (the clinician answers
   the whole open episode of concern at once), else it opens a new event. The same item of
-  the same administration is never counted twice.
+  the same administration is never counted twice — not even after its event was answered
+  (a profile saved again with the same intake questionnaire opens nothing new).
 * A response answers open events — those named, or every open one — and only open ones.
   An answered event is history; the next endorsement opens a new event.
 """
@@ -17,6 +18,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import InputError
 from attunement.instruments import FlagKind
@@ -56,6 +59,7 @@ def endorsements_from_flags(
     at: dt.datetime | None = None,
     on: dt.date | None = None,
     administration_id: int | None = None,
+    administration_key: str | None = None,
     language: str = "en",
 ) -> tuple[RiskEndorsement, ...]:
     """One endorsement per flag of one administration (every flag is a risk item)."""
@@ -72,6 +76,7 @@ def endorsements_from_flags(
             at=at,
             on=on if on is not None else (at.date() if at is not None else None),
             administration_id=administration_id,
+            administration_key=administration_key,
             language=language,
         )
         for flag in flags
@@ -96,6 +101,8 @@ def record_endorsements(events: Sequence[RiskEvent], new: Iterable[RiskEndorseme
     opened: list[int] = []
     extended: list[int] = []
     for endorsement in new:
+        if any(endorsement.same_as(seen) for e in result for seen in e.endorsements):
+            continue  # the same item of the same administration counts once, ever
         target = next(
             (i for i, e in enumerate(result) if e.open and e.kind == endorsement.kind), None
         )
@@ -104,8 +111,6 @@ def record_endorsements(events: Sequence[RiskEvent], new: Iterable[RiskEndorseme
             opened.append(len(result) - 1)
             continue
         event = result[target]
-        if any(endorsement.same_as(e) for e in event.endorsements):
-            continue
         result[target] = event.model_copy(
             update={"endorsements": (*event.endorsements, endorsement)}
         )
@@ -138,11 +143,12 @@ def answer_events(
     )
 
 
-@dataclass(frozen=True)
-class SessionResponse:
+class SessionResponse(BaseModel):
     """A response recorded after ``session`` (episode files): answers what is open by then."""
 
-    session: int
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session: int = Field(ge=1)
     response: RiskResponse
 
 

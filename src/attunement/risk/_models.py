@@ -51,19 +51,22 @@ class RiskEndorsement(BaseModel):
     at: dt.datetime | None = None
     on: dt.date | None = None
     administration_id: int | None = None
+    administration_key: str | None = None
     language: str = "en"
 
     def same_as(self, other: RiskEndorsement) -> bool:
-        """True for the same item of the same administration (recorded twice)."""
+        """True for the same item of the same administration (recorded twice).
+
+        Stored administrations are compared by id; others (an intake questionnaire kept in
+        the profile) by ``administration_key``, a digest of the administration as given.
+        """
         if self.administration_id is not None and other.administration_id is not None:
             return self.administration_id == other.administration_id and self.flag == other.flag
-        return (self.flag, self.session, self.route, self.at, self.on) == (
-            other.flag,
-            other.session,
-            other.route,
-            other.at,
-            other.on,
-        )
+        if self.administration_key is not None and other.administration_key is not None:
+            return self.administration_key == other.administration_key and self.flag == other.flag
+        mine = (self.instrument, self.flag, self.session, self.route, self.at, self.on)
+        theirs = (other.instrument, other.flag, other.session, other.route, other.at, other.on)
+        return mine == theirs and self.answer == other.answer
 
 
 class RiskResponse(BaseModel):

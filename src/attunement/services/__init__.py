@@ -55,6 +55,8 @@ from attunement.services._patients import (
     register_patient,
     update_profile,
 )
+from attunement.services._risk import list_risk_events, respond_to_risk
+from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
 from attunement.services._schemas import (
     AdministrationCreate,
     AdministrationPublic,
@@ -121,6 +123,8 @@ __all__ = [
     "PatientCreate",
     "PatientOverview",
     "PatientPublic",
+    "RiskEventPublic",
+    "RiskResponseCreate",
     "Role",
     "ScorePublic",
     "SelfReportResponse",
@@ -155,6 +159,7 @@ __all__ = [
     "list_audit",
     "list_episodes",
     "list_patients",
+    "list_risk_events",
     "list_sessions",
     "list_users",
     "login_for_session",
@@ -166,6 +171,7 @@ __all__ = [
     "record_session",
     "register_patient",
     "remove_demo_clinic",
+    "respond_to_risk",
     "revoke_token",
     "seed_demo_accounts",
     "seed_demo_clinic",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError, NotFound
 from attunement.services._access import (
@@ -30,8 +32,15 @@ from attunement.services._schemas import (
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status import assess_stored_episode
-from attunement.store import Administration, Episode, Patient, TherapySession, User
+from attunement.services._status import StoredAssessment, assess_stored_episode
+from attunement.store import (
+    Administration,
+    Episode,
+    Patient,
+    RiskEventRecord,
+    TherapySession,
+    User,
+)
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -117,6 +126,7 @@ def record_administration(
             entered_by=actor.audit_name,
             administered_at=administered_at,
             entered_at=now,
+            route="administration",
             session_number=data.session_number,
         )
         uc.detail = {"instrument": definition.id, "administration": stored.id}
@@ -150,15 +160,50 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
         return assessed.status
 
 
-def _has_risk_flag(status: Status | None) -> bool:
-    return status is not None and any(f.severity == "critical" for f in status.flags)
+def _open_risk_counts(session: Session, clinician_ids: Collection[int]) -> dict[int, int]:
+    """Open risk events per patient of these clinicians."""
+    rows = session.execute(
+        select(RiskEventRecord.patient_id, func.count(RiskEventRecord.id))
+        .join(Patient, RiskEventRecord.patient_id == Patient.id)
+        .where(Patient.clinician_id.in_(clinician_ids), RiskEventRecord.responded_at.is_(None))
+        .group_by(RiskEventRecord.patient_id)
+    ).all()
+    return {patient_id: int(count) for patient_id, count in rows}
+
+
+def _entry(
+    patient: Patient,
+    clinician: User,
+    episode: Episode | None,
+    assessed: StoredAssessment | None,
+    open_risk: int,
+) -> CaseloadEntry:
+    status = assessed.status if assessed else None
+    return CaseloadEntry(
+        episode_id=episode.id if episode else None,
+        patient_id=patient.id,
+        display_name=patient.display_name,
+        clinician_id=clinician.id,
+        clinician=clinician.display_name,
+        outcome_instrument=episode.outcome_instrument if episode else "",
+        session=status.session if status else None,
+        alert=status.alert if status else None,
+        risk_flag=open_risk > 0,
+        open_risk_events=open_risk,
+        latest=status.latest if status else None,
+        latest_session=status.latest_session if status else None,
+        latest_on=assessed.latest_on if assessed else None,
+        category=status.category if status else None,
+        synthetic=patient.synthetic,
+    )
 
 
 def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
     """Open episodes the caller may see, most urgent first.
 
-    Order of ``attunement.monitoring.alert_rank``: a critical risk flag, then red, yellow,
-    green, white, then episodes not yet assessable; by patient name within each.
+    Order of ``attunement.monitoring.alert_rank``: an open risk event, then red, yellow,
+    green, white, then episodes not yet assessable; by patient name within each. A patient
+    with an open risk event and no open episode is listed among the first.
     """
     from attunement.monitoring import alert_rank
 
@@ -171,28 +216,24 @@ def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
             .join(User, Patient.clinician_id == User.id)
             .where(Patient.clinician_id.in_(ids), Episode.ended_on.is_(None))
         ).all()
-        ranked: list[tuple[int, str, CaseloadEntry]] = []
+        open_risk = _open_risk_counts(uc.session, ids)
+        ranked: list[tuple[int, str, int, CaseloadEntry]] = []
         models = GrowthModelCache(uc.session)
         for episode, patient, clinician in rows:
             assessed = assess_stored_episode(uc.session, episode, patient, models=models)
-            status = assessed.status if assessed else None
-            entry = CaseloadEntry(
-                episode_id=episode.id,
-                patient_id=patient.id,
-                display_name=patient.display_name,
-                clinician_id=clinician.id,
-                clinician=clinician.display_name,
-                outcome_instrument=episode.outcome_instrument,
-                session=status.session if status else None,
-                alert=status.alert if status else None,
-                risk_flag=_has_risk_flag(status),
-                latest=status.latest if status else None,
-                latest_session=status.latest_session if status else None,
-                latest_on=assessed.latest_on if assessed else None,
-                category=status.category if status else None,
-                synthetic=patient.synthetic,
-            )
-            ranked.append((alert_rank(status), patient.display_name, entry))
-        ranked.sort(key=lambda item: (item[0], item[1], item[2].episode_id))
-        uc.patients = sorted({entry.patient_id for _, _, entry in ranked})
-        return [entry for _, _, entry in ranked]
+            entry = _entry(patient, clinician, episode, assessed, open_risk.get(patient.id, 0))
+            rank = 0 if entry.risk_flag else alert_rank(assessed.status if assessed else None)
+            ranked.append((rank, patient.display_name, episode.id, entry))
+        listed = {entry.patient_id for *_, entry in ranked}
+        without_episode = [p for p in open_risk if p not in listed]
+        if without_episode:
+            for patient, clinician in uc.session.execute(
+                select(Patient, User)
+                .join(User, Patient.clinician_id == User.id)
+                .where(Patient.id.in_(without_episode))
+            ).all():
+                entry = _entry(patient, clinician, None, None, open_risk[patient.id])
+                ranked.append((0, patient.display_name, 0, entry))
+        ranked.sort(key=lambda item: item[:3])
+        uc.patients = sorted({entry.patient_id for *_, entry in ranked})
+        return [entry for *_, entry in ranked]

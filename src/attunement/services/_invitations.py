@@ -195,6 +195,7 @@ def submit_self_report(
                 entered_by=actor.audit_name,
                 administered_at=now,
                 entered_at=now,
+                route="self_report",
             )
             for response, result in results
         ]

@@ -15,9 +15,10 @@ from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import GrowthModelCache
 from attunement.services._records import patient_public
+from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
 from attunement.services._status import episode_status, patient_profile
-from attunement.store import Episode, Patient, User
+from attunement.store import Patient, User, latest_episode
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -94,9 +95,17 @@ def update_profile(
     with use_case(ctx, actor, "profile.update", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         now = ctx.now()
-        parse_profile(profile, assessed_on=now.date())  # raises InvalidProfile, nothing stored
+        parsed = parse_profile(profile, assessed_on=now.date())  # InvalidProfile: nothing stored
         patient.profile = dict(profile)
         patient.profile_updated_at = now
+        episode = latest_episode(uc.session, patient.id)
+        record_risk(
+            uc.session,
+            patient_id=patient.id,
+            episode_id=episode.id if episode is not None else None,
+            endorsements=intake_endorsements(parsed, profile, today=now.date()),
+            now=now,
+        )
         return patient_public(patient)
 
 
@@ -125,12 +134,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
         overview: list[PatientOverview] = []
         models = GrowthModelCache(uc.session)
         for patient, clinician in rows:
-            latest = uc.session.scalars(
-                select(Episode)
-                .where(Episode.patient_id == patient.id)
-                .order_by(Episode.started_on.desc(), Episode.id.desc())
-                .limit(1)
-            ).first()
+            latest = latest_episode(uc.session, patient.id)
             status = episode_status(uc.session, latest, patient, models=models) if latest else None
             overview.append(
                 PatientOverview(
@@ -138,8 +142,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
                     display_name=patient.display_name,
                     clinician=clinician,
                     latest_alert=status.alert if status else None,
-                    risk_flag=status is not None
-                    and any(f.severity == "critical" for f in status.flags),
+                    risk_flag=any(e.open for e in patient_risk_events(uc.session, patient.id)),
                     synthetic=patient.synthetic,
                 )
             )

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attunement.risk import Route, endorsements_from_flags
 from attunement.services._context import aware_utc
+from attunement.services._risk import record_risk
 from attunement.services._schemas import (
     AdministrationPublic,
     EpisodePublic,
@@ -139,9 +141,14 @@ def store_administration(
     entered_by: str,
     administered_at: dt.datetime,
     entered_at: dt.datetime,
+    route: Route,
     session_number: int | None = None,
 ) -> AdministrationPublic:
-    """Store raw answers and the derived score (with its definition version) together."""
+    """Store raw answers and the derived score (with its definition version) together.
+
+    Every risk item the score flags (endorsed or left blank) opens or joins a risk event of
+    the patient in the same transaction (:func:`record_risk`), whatever the route.
+    """
     visit = _session_for(session, episode, number=session_number, held_on=administered_at.date())
     flags: list[dict[str, Any]] = [flag.model_dump(mode="json") for flag in result.flags]
     administration = Administration(
@@ -159,9 +166,24 @@ def store_administration(
         definition_version=result.version,
         scales={name: s.model_dump(mode="json") for name, s in result.scales.items()},
         flags=flags,
-        has_risk_flag=any(flag.severity == "critical" for flag in result.flags),
+        has_risk_flag=any(flag.endorsed for flag in result.flags),
         computed_at=entered_at,
     )
     session.add(administration)
     session.flush()
+    record_risk(
+        session,
+        patient_id=episode.patient_id,
+        episode_id=episode.id,
+        endorsements=endorsements_from_flags(
+            result.flags,
+            instrument=result.instrument,
+            route=route,
+            session=visit.number,
+            at=administered_at,
+            administration_id=administration.id,
+            language=result.language,
+        ),
+        now=entered_at,
+    )
     return administration_public(administration, visit.number)

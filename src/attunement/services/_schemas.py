@@ -247,11 +247,16 @@ class SelfReportSubmission(BaseModel):
 
 
 class CaseloadEntry(BaseModel):
-    """One open episode on a caseload, with its alert (risk first, then red … white)."""
+    """One open episode on a caseload, with its alert (risk first, then red … white).
+
+    A patient with an open risk event but no open episode (an intake questionnaire with the
+    risk item endorsed) is listed too, with ``episode_id`` None: an open risk is never off
+    the caseload.
+    """
 
     model_config = _OUT
 
-    episode_id: int
+    episode_id: int | None
     patient_id: int
     display_name: str
     clinician_id: int
@@ -259,7 +264,8 @@ class CaseloadEntry(BaseModel):
     outcome_instrument: str
     session: int | None  # the latest attended session with an outcome questionnaire
     alert: str | None  # None: no assessable score yet
-    risk_flag: bool
+    risk_flag: bool  # an open risk event (pinned first)
+    open_risk_events: int = 0
     latest: float | None
     latest_session: int | None  # the session of the latest outcome score
     latest_on: dt.date | None  # the date of the latest outcome score

@@ -173,6 +173,7 @@ def record_session(
                 entered_by=actor.audit_name,
                 administered_at=administered_at,
                 entered_at=now,
+                route="session",
                 session_number=visit.number,
             )
         uc.detail = {

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from attunement.errors import AttunementError, InvalidAnswer
 from attunement.services._context import aware_utc
 from attunement.services._growth_models import GrowthModelCache
+from attunement.services._risk import patient_risk_events
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ def assess_stored_episode(
         profile=profile,
         growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
         rupture_markers={number: found for number, found in markers.items() if found},
+        risk_events=patient_risk_events(session, patient.id),
     )
     return StoredAssessment(status=status, outcome=outcome)
 

@@ -179,6 +179,7 @@ def seed_demo_clinic(
                         entered_by="synthetic",
                         administered_at=when,
                         entered_at=now,
+                        route="session",
                         session_number=visit.number,
                     )
                 if visit.rupture_markers:  # as the clinician records them (record_session)

@@ -65,7 +65,7 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
     entries = tuple(caseload(ctx, actor))
     counts = Counter(_alert_key(entry) for entry in entries)
     by_alert = {key: counts[key] for key in ALERT_ORDER if counts[key]}
-    featured = entries[0] if entries else None
+    featured = next((e for e in entries if e.episode_id is not None), None)
     if featured is None:
         return DemoWalk(
             caseload=entries,
@@ -81,6 +81,7 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
     from attunement.tailoring import render_markdown
 
     plan = get_plan(ctx, actor, featured.patient_id)
+    assert featured.episode_id is not None  # chosen above
     status = get_status(ctx, actor, featured.episode_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"patient-{featured.patient_id}"

@@ -273,6 +273,7 @@ def import_fhir_document(
                     entered_by=tag or f"{FHIR_SOURCE_PREFIX}{actor.audit_name}",
                     administered_at=response.authored or ctx.now(),
                     entered_at=ctx.now(),
+                    route="fhir_import",
                 )
                 administration_id = stored.id
             uc.patients.append(patient.id)

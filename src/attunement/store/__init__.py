@@ -7,6 +7,7 @@ from attunement.store._engine import (
     make_sessionmaker,
     migrate,
 )
+from attunement.store._queries import latest_episode
 from attunement.store._tables import (
     Administration,
     ApiToken,
@@ -17,6 +18,7 @@ from attunement.store._tables import (
     Invitation,
     LoginThrottle,
     Patient,
+    RiskEventRecord,
     ScoreRecord,
     TherapySession,
     User,
@@ -33,12 +35,14 @@ __all__ = [
     "Invitation",
     "LoginThrottle",
     "Patient",
+    "RiskEventRecord",
     "ScoreRecord",
     "TherapySession",
     "User",
     "WebSession",
     "alembic_config",
     "check_connection",
+    "latest_episode",
     "make_engine",
     "make_sessionmaker",
     "migrate",

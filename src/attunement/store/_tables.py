@@ -36,6 +36,7 @@ __all__ = [
     "Invitation",
     "LoginThrottle",
     "Patient",
+    "RiskEventRecord",
     "ScoreRecord",
     "TherapySession",
     "User",
@@ -174,6 +175,31 @@ class ScoreRecord(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     administration: Mapped[Administration] = relationship(back_populates="score")
+
+
+class RiskEventRecord(Base):
+    """A risk event: open (``responded_at`` null) until a clinician records a risk response.
+
+    ``endorsements`` is the list of ``attunement.risk.RiskEndorsement`` (JSON) that opened
+    and extended it; ``response`` the ``RiskResponse`` (JSON). Never deleted with an
+    administration: a risk answer entered in error is answered, not erased.
+    """
+
+    __tablename__ = "risk_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    episode_id: Mapped[int | None] = mapped_column(
+        ForeignKey("episodes.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # endorsed | unanswered
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    endorsements: Mapped[list[Any]] = mapped_column(JSON)
+    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    responded_by: Mapped[str | None] = mapped_column(String(100))
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Invitation(Base):

@@ -32,7 +32,7 @@ __all__ = [
 @dataclass(frozen=True)
 class CaseloadRow:
     patient_id: int
-    episode_id: int
+    episode_id: int | None
     patient_name: str
     clinician_name: str
     alert: str | None

@@ -7,6 +7,7 @@ from attunement.api.routes import (
     episodes,
     meta,
     patients,
+    risk,
     self_report,
     users,
 )
@@ -15,6 +16,7 @@ API_ROUTERS = (
     meta.router,
     auth.router,
     patients.router,
+    risk.router,
     episodes.router,
     caseload.router,
     self_report.router,

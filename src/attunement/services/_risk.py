@@ -1,0 +1,238 @@
+"""Risk events in the clinic database: opened on every write that carries a risk item.
+
+Every route that stores an administration (session entry, a single administration, a
+patient's self-report, a FHIR import, the demo) and every profile saved with an intake
+questionnaire calls :func:`record_risk` in its own transaction, so an endorsed or unanswered
+risk item opens (or joins) a risk event whatever the route. The decisions — which flags are
+risk items, which event an endorsement joins, what a response must hold — are the core's
+(:mod:`attunement.risk`); this module only loads and stores them.
+
+A clinician closes open events with :func:`respond_to_risk` (audited, with the level and the
+actions but never the free text in the audit detail). Events are never deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.errors import InputError
+from attunement.profile import Profile
+from attunement.risk import (
+    RiskEndorsement,
+    RiskEvent,
+    RiskResponse,
+    answer_events,
+    endorsements_from_flags,
+    event_headline,
+    open_first,
+    record_endorsements,
+)
+from attunement.services._access import load_patient
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
+from attunement.store import Patient, RiskEventRecord
+
+__all__ = [
+    "intake_endorsements",
+    "list_risk_events",
+    "patient_risk_events",
+    "record_risk",
+    "respond_to_risk",
+    "risk_event_public",
+]
+
+
+def _event(record: RiskEventRecord) -> RiskEvent:
+    return RiskEvent(
+        id=record.id,
+        kind="unanswered" if record.kind == "unanswered" else "endorsed",
+        endorsements=tuple(RiskEndorsement.model_validate(e) for e in record.endorsements),
+        response=RiskResponse.model_validate(record.response) if record.response else None,
+    )
+
+
+def _records(session: Session, patient_id: int, *, lock: bool) -> list[RiskEventRecord]:
+    if lock:  # one writer at a time per patient (PostgreSQL; SQLite writes are serial)
+        session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
+    return list(
+        session.scalars(
+            select(RiskEventRecord)
+            .where(RiskEventRecord.patient_id == patient_id)
+            .order_by(RiskEventRecord.id)
+        )
+    )
+
+
+def patient_risk_events(session: Session, patient_id: int) -> tuple[RiskEvent, ...]:
+    """Every risk event of the patient, open first (``attunement.risk.open_first``)."""
+    return open_first(_event(r) for r in _records(session, patient_id, lock=False))
+
+
+def record_risk(
+    session: Session,
+    *,
+    patient_id: int,
+    episode_id: int | None,
+    endorsements: Iterable[RiskEndorsement],
+    now: dt.datetime,
+) -> tuple[int, ...]:
+    """Add the endorsements to the patient's events; the ids of the events opened or joined."""
+    new = tuple(endorsements)
+    if not new:
+        return ()
+    records = _records(session, patient_id, lock=True)
+    update = record_endorsements([_event(r) for r in records], new)
+    touched: list[RiskEventRecord] = []
+    for index in update.extended:
+        record = records[index]
+        record.endorsements = [e.model_dump(mode="json") for e in update.events[index].endorsements]
+        if episode_id is not None:
+            record.episode_id = episode_id
+        touched.append(record)
+    for index in update.opened:
+        event = update.events[index]
+        record = RiskEventRecord(
+            patient_id=patient_id,
+            episode_id=episode_id,
+            kind=event.kind,
+            opened_at=now,
+            endorsements=[e.model_dump(mode="json") for e in event.endorsements],
+        )
+        session.add(record)
+        touched.append(record)
+    session.flush()
+    return tuple(r.id for r in touched)
+
+
+def _raw_at(profile: Mapping[str, Any], where: str) -> Any:
+    """The raw entry of a profile at a flag's path (``distress``, ``preferences[0]``)."""
+    name, _, rest = where.partition("[")
+    raw = profile.get(name)
+    if rest and isinstance(raw, Sequence) and not isinstance(raw, str | bytes):
+        index = int(rest.rstrip("]"))
+        return raw[index] if index < len(raw) else None
+    return raw
+
+
+def _digest(entry: Any) -> str:
+    canonical = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def intake_endorsements(
+    profile: Profile, raw: Mapping[str, Any], *, today: dt.date
+) -> list[RiskEndorsement]:
+    """Endorsements of the questionnaires given for a profile, keyed by their content.
+
+    The key (a digest of the administration as given) makes a profile saved again with the
+    same intake questionnaire open nothing new, while a new administration (other answers
+    or another date) does, even with the same answer to the risk item.
+    """
+    found: list[RiskEndorsement] = []
+    for flag in profile.flags:
+        entry = _raw_at(raw, flag.dimension)
+        given = entry.get("assessed_on") if isinstance(entry, Mapping) else None
+        try:
+            on = dt.date.fromisoformat(str(given)) if given else today
+        except ValueError:
+            on = today
+        found.extend(
+            endorsements_from_flags(
+                (flag,),
+                instrument=flag.instrument,
+                route="intake",
+                on=on,
+                administration_key=_digest(entry),
+            )
+        )
+    return found
+
+
+def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
+    event = _event(record)
+    return RiskEventPublic(
+        id=record.id,
+        patient_id=record.patient_id,
+        episode_id=record.episode_id,
+        kind=event.kind,
+        open=event.open,
+        headline=event_headline(event),
+        opened_at=aware_utc(record.opened_at),
+        responded_at=aware_utc(record.responded_at) if record.responded_at else None,
+        endorsements=list(event.endorsements),
+        response=event.response,
+    )
+
+
+def list_risk_events(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[RiskEventPublic]:
+    """The patient's risk events, open first, then the history (newest first)."""
+    with use_case(ctx, actor, "risk.list", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False)
+        records = {r.id: r for r in _records(uc.session, patient.id, lock=False)}
+        ordered = open_first(_event(r) for r in records.values())
+        return [risk_event_public(records[e.id]) for e in ordered if e.id is not None]
+
+
+def _check_dates(data: RiskResponseCreate, chosen: Sequence[RiskEvent], today: dt.date) -> None:
+    if data.assessed_on > today:
+        raise InputError("assessed_on", data.assessed_on.isoformat(), f"on or before {today}")
+    opened = [e.first.on for e in chosen if e.first.on is not None]
+    if opened and data.assessed_on < min(opened):
+        raise InputError(
+            "assessed_on",
+            data.assessed_on.isoformat(),
+            f"on or after the first endorsement, {min(opened).isoformat()}",
+        )
+
+
+def respond_to_risk(
+    ctx: ServiceContext, actor: Actor, patient_id: int, data: RiskResponseCreate
+) -> list[RiskEventPublic]:
+    """Record a structured risk response on the open events named (default: all open ones).
+
+    Raises InputError (an unknown level or action, no reason for "no action", a date in the
+    future or before the endorsement, no open event, an id that is not an open event of
+    this patient) before anything is written.
+    """
+    with use_case(ctx, actor, "risk.respond", patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=True)
+        records = _records(uc.session, patient.id, lock=True)
+        events = [_event(r) for r in records]
+        now = ctx.now()
+        response = RiskResponse(
+            assessed_on=data.assessed_on,
+            level=data.level,
+            actions=tuple(data.actions),
+            reason=data.reason,
+            note=data.note,
+            recorded_by=actor.audit_name,
+            recorded_at=now,
+        )
+        answered = answer_events(events, response, event_ids=data.event_ids)
+        newly = [
+            (record, after)
+            for record, before, after in zip(records, events, answered, strict=True)
+            if before.open and not after.open
+        ]
+        _check_dates(data, [after for _, after in newly], now.date())
+        for record, _ in newly:
+            record.response = response.model_dump(mode="json")
+            record.responded_at = now
+            record.responded_by = actor.audit_name
+        uc.session.flush()
+        uc.target = f"patient:{patient.id}"
+        uc.detail = {
+            "events": [record.id for record, _ in newly],
+            "level": response.level,
+            "actions": list(response.actions),
+        }
+        return [risk_event_public(record) for record, _ in newly]
