@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from attunement.errors import InputError
-from attunement.evidence import load_evidence
+from attunement.evidence import EvidenceBase, load_evidence
 from attunement.profile import DIMENSIONS, Profile, canonical_language_tag
 from attunement.risk import RiskEvent
 from attunement.tailoring._conditions import Context
@@ -101,7 +101,7 @@ def plan(
             for f in suppressed
         ]
         held += held_settings
-    held_tensions, tensions = _tensions(book, profile, context, bool(risk))
+    held_tensions, tensions = _tensions(book, profile, context, evidence, risk_open=bool(risk))
     foundations = [f for f in kept if f.rule.foundation]
     tailored = [f for f in kept if not f.rule.foundation]
     recommendations = (
@@ -132,7 +132,12 @@ def plan(
 
 
 def _tensions(
-    book: RuleBook, profile: Profile, context: Context, risk_open: bool
+    book: RuleBook,
+    profile: Profile,
+    context: Context,
+    evidence: EvidenceBase,
+    *,
+    risk_open: bool,
 ) -> tuple[list[Conflict], list[Conflict]]:
     """(held back, recorded): the tensions that hold; tagged ones are held while risk is open."""
     held: list[Conflict] = []
@@ -141,7 +146,7 @@ def _tensions(
         if risk_open and tension.methods:
             held.append(held_back_tension(tension, facts, book.risk))
         else:
-            recorded.append(tension_conflict(tension, facts, load_evidence()))
+            recorded.append(tension_conflict(tension, facts, evidence))
     return held, recorded
 
 
