@@ -288,6 +288,21 @@ def test_psychotherapy_versus_no_treatment_benchmark_is_d_80() -> None:
     assert "Wampold" in finding.source
 
 
+def test_smith_and_glass_are_quoted_as_the_paper_says_75_percent() -> None:
+    (finding,) = load_evidence().benchmark("psychotherapy_vs_no_treatment").findings
+    assert "American Psychologist 32:752-760" in finding.source
+    assert finding.note is not None
+    assert "better off than 75% of untreated individuals" in finding.note
+    assert "about 80% of untreated" not in finding.note
+
+
+def test_the_benchmark_does_not_treat_the_alliance_correlation_as_a_share_of_it() -> None:
+    description = load_evidence().benchmark("psychotherapy_vs_no_treatment").description
+    assert "large share" not in description
+    assert "correlation" in description
+    assert "not a share of this effect" in description
+
+
 def test_unknown_element_names_the_value_and_the_known_ids() -> None:
     with pytest.raises(UnknownElement) as raised:
         load_evidence().element("alliance")

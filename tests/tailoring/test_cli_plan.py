@@ -149,3 +149,36 @@ def test_a_bad_assessed_on_exits_2(profile_file: Path) -> None:
     result = runner.invoke(app, ["plan", str(profile_file), "--assessed-on", "May 2"])
     assert result.exit_code == 2
     assert "--assessed-on" in result.stderr
+
+
+def test_a_profile_phq9_with_item9_endorsed_gives_a_plan_that_leads_with_safety(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path,
+        "p.yaml",
+        "distress: {instrument: phq9, answers: [1, 1, 1, 0, 0, 0, 0, 0, 2]}\n",
+    )
+    text = runner.invoke(app, ["plan", str(path)])
+    assert text.exit_code == 0, text.output
+    assert text.stdout.index("SAFETY FIRST") < text.stdout.index("HOW TO WORK")
+    data = json.loads(runner.invoke(app, ["plan", str(path), "--json"]).stdout)
+    assert data["arousal"] == "lower"
+    assert data["safety"][0]["kind"] == "endorsed"
+
+
+def test_the_clinic_language_decides_whether_the_preferred_language_is_offered(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, "p.yaml", "culture: {preferred_language: es}\n")
+    english = json.loads(runner.invoke(app, ["plan", str(path), "--json"]).stdout)
+    spanish = runner.invoke(app, ["plan", str(path), "--json", "--clinic-language", "es"])
+    assert [r["rule"] for r in english["recommendations"]] == ["culture_preferred_language"]
+    assert json.loads(spanish.stdout)["recommendations"] == []
+
+
+def test_a_bad_clinic_language_exits_2(profile_file: Path) -> None:
+    result = runner.invoke(app, ["plan", str(profile_file), "--clinic-language", "english"])
+    assert result.exit_code == 2
+    assert "--clinic-language: 'english'" in result.stderr
+    assert "BCP 47" in result.stderr

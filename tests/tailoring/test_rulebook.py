@@ -166,3 +166,46 @@ def test_a_missing_rule_file_is_named() -> None:
 def test_invalid_yaml_is_reported_with_the_file() -> None:
     error = _broken("distress.yaml", "rules:\n", "rules: [\n")
     assert error.source.startswith("distress.yaml")
+
+
+# --------------------------------------------------------------------------- the risk policy
+
+
+def test_a_rule_that_raises_arousal_without_a_risk_tag_is_refused() -> None:
+    error = _broken(
+        "distress.yaml",
+        "    methods: [arousal_raising, evocative, confrontive, experiential]\n",
+        "",
+    )
+    assert error.source == "distress.yaml"
+    assert error.field == "rules[2].methods"
+    assert "risk event is open" in str(error)
+
+
+def test_a_risk_tag_the_policy_does_not_know_is_refused() -> None:
+    error = _broken("distress.yaml", "methods: [arousal_raising,", "methods: [shouting,")
+    assert error.field == "rules[2].methods"
+    assert "risk.yaml knows" in str(error)
+
+
+def test_an_unknown_field_in_the_risk_policy_names_the_file_the_field_and_the_line() -> None:
+    error = _broken("risk.yaml", "processes_of_change: [dramatic_relief]", "colour: red")
+    lines = _documents()["risk.yaml"].splitlines()
+    line = 1 + next(i for i, text in enumerate(lines) if text.startswith("processes_of_change:"))
+    assert error.source == "risk.yaml"
+    assert error.field == f"colour (line {line})"
+    assert str(error).startswith(f"risk.yaml: colour (line {line}):")
+
+
+def test_a_risk_policy_that_would_raise_arousal_instead_is_refused() -> None:
+    error = _broken("risk.yaml", "    instead: lower", "    instead: raise")
+    assert error.field == "settings.arousal.instead"
+
+
+def test_the_risk_policy_cites_safety_planning_and_states_its_assumption() -> None:
+    policy = load_rulebook().risk
+    assert "Stanley B, Brown GK (2012)" in policy.source
+    assert "Cognitive and Behavioral Practice 19:256-264" in policy.source
+    assert "NG225" in policy.source
+    assert "Attunement's safety policy" in policy.assumption.reasoning
+    assert set(policy.safety) == {"endorsed", "unanswered"}

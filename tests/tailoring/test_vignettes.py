@@ -206,9 +206,16 @@ def test_wanted_cultural_adaptation_covers_content_values_and_language() -> None
     )
 
 
-def test_declined_cultural_adaptation_is_not_imposed() -> None:
+def test_declined_cultural_adaptation_is_not_imposed_but_the_language_is_still_offered() -> None:
     result = plan_for({"culture": {"preferred_language": "es", "wants_adaptation": False}})
-    assert rules_of(result) == ["culture_adaptation_not_wanted"]
+    assert rules_of(result) == [
+        "culture_adaptation_not_wanted",
+        "culture_preferred_language_adaptation_declined",
+    ]
+    language = result.recommendations[1]
+    assert "(es)" in language.summary
+    assert "not a cultural adaptation" in language.summary
+    assert not any("culture_adaptation_wanted" == r.rule for r in result.recommendations)
 
 
 # ------------------------------------------------------------------------- religion / spirituality
@@ -402,6 +409,13 @@ def test_the_vignettes_fire_every_rule_in_the_rule_book() -> None:
         *single,
         *MIXED.values(),
         {"culture": {"preferred_language": "es", "wants_adaptation": True}},
+        {"culture": {"preferred_language": "es", "wants_adaptation": False}},
+        {
+            "preferences": [
+                pref("language", "ar", "mild"),
+                pref("emotional_intensity", "intensity", "moderate"),
+            ]
+        },
     ]:
         result = plan_for(data)
         fired |= {r.rule for r in (*result.foundations, *result.recommendations)}

@@ -12,6 +12,7 @@ import typer
 import yaml
 
 from attunement.cli._app import app, fail
+from attunement.errors import InputError
 from attunement.profile import parse_profile
 from attunement.tailoring import plan, render_markdown, render_text
 
@@ -52,13 +53,32 @@ def plan_command(
         metavar="YYYY-MM-DD",
         help="Date for profile values that carry no date of their own.",
     ),
+    clinic_language: str = typer.Option(
+        "en",
+        "--clinic-language",
+        metavar="TAG",
+        help=(
+            "The language the clinic works in (BCP 47, e.g. en, es): a patient's preferred "
+            "language is offered only when it differs."
+        ),
+    ),
 ) -> None:
-    """Tailor the relationship and treatment to one patient, with the evidence for each line."""
+    """Tailor the relationship and treatment to one patient, with the evidence for each line.
+
+    A profile whose questionnaires raise a risk flag (PHQ-9 item 9) gets a plan that leads
+    with safety and holds back arousal-raising, confrontive and evocative methods.
+    """
     if as_json and output_format not in (OutputFormat.text, OutputFormat.json):
         raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")
     fmt = OutputFormat.json if as_json else output_format
     data = _read_profile(profile)
-    result = plan(parse_profile(data, assessed_on=_date(assessed_on)))
+    profile_value = parse_profile(data, assessed_on=_date(assessed_on))
+    try:
+        result = plan(profile_value, clinic_language=clinic_language)
+    except InputError as error:
+        raise fail(
+            f"--clinic-language: {error.value!r} is not allowed; allowed: {error.allowed}"
+        ) from None
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
     elif fmt is OutputFormat.markdown:

@@ -40,7 +40,11 @@ from attunement.instruments._models import (
     ResponseOption,
     ScaleDefinition,
 )
-from attunement.instruments._profile_values import to_profile_values
+from attunement.instruments._profile_values import (
+    DerivedValues,
+    derive_profile_values,
+    to_profile_values,
+)
 from attunement.instruments._results import (
     BatchScores,
     Flag,
@@ -58,6 +62,7 @@ __all__ = [
     "ChangeNorms",
     "ChangeRule",
     "Cutoff",
+    "DerivedValues",
     "Flag",
     "FlagKind",
     "FlagRule",
@@ -75,6 +80,7 @@ __all__ = [
     "ScaleDefinition",
     "ScaleScore",
     "Score",
+    "derive_profile_values",
     "import_item_text",
     "list_instruments",
     "load_imported_text",

@@ -9,8 +9,10 @@ from __future__ import annotations
 from attunement.profile._models import (
     Assessed,
     Attachment,
+    Basis,
     CopingStyle,
     Culture,
+    Derivation,
     Expectations,
     Importance,
     Level,
@@ -38,6 +40,7 @@ from attunement.profile._vocabulary import (
     AspectSpec,
     FieldSpec,
     canonical_language_tag,
+    same_language,
 )
 
 __all__ = [
@@ -54,8 +57,10 @@ __all__ = [
     "AspectSpec",
     "Assessed",
     "Attachment",
+    "Basis",
     "CopingStyle",
     "Culture",
+    "Derivation",
     "Expectations",
     "FieldSpec",
     "Importance",
@@ -70,4 +75,5 @@ __all__ = [
     "Strength",
     "canonical_language_tag",
     "parse_profile",
+    "same_language",
 ]

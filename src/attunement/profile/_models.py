@@ -19,8 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "Assessed",
     "Attachment",
+    "Basis",
     "CopingStyle",
     "Culture",
+    "Derivation",
     "Expectations",
     "Importance",
     "Level",
@@ -40,6 +42,9 @@ CopingStyle = Literal["internalizing", "externalizing", "mixed"]
 Importance = Literal["none", "low", "moderate", "high"]
 Strength = Literal["mild", "moderate", "strong"]
 Source = Literal["clinician_rating", "instrument", "stated"]
+#: Whether the score-to-value mapping of an instrument rests on a published source or on an
+#: assumption stated in the instrument definition (``profile.outputs[].assumption``).
+Basis = Literal["published", "assumed"]
 
 V = TypeVar("V")
 
@@ -48,25 +53,60 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Derivation(_Frozen):
+    """How one profile value was derived from an instrument score, and on what basis.
+
+    ``field`` is the profile field (``distress``, ``expectations.outcome``,
+    ``preferences.directiveness``); ``scale_name`` and ``score`` say which score it came
+    from. ``basis`` is ``"assumed"`` when the instrument definition labels the mapping from
+    score to value an assumption (``assumption`` then holds its text, e.g. the PHQ-9 →
+    distress mapping), ``"published"`` when it rests on the cited ``source`` alone. A value
+    that rests on an assumed cut-off must be shown as such wherever it appears.
+    """
+
+    field: str
+    scale: str
+    scale_name: str
+    score: float
+    basis: Basis
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _assumption_iff_assumed(self) -> Derivation:
+        if (self.basis == "assumed") != bool(self.assumption):
+            raise ValueError("an assumed basis states its assumption, a published one none")
+        return self
+
+
 class Provenance(_Frozen):
     """Where a profile value came from and when.
 
     ``instrument``/``version`` name the questionnaire when ``source`` is ``"instrument"``;
-    ``assessed_on`` is ``None`` only when nobody said when it was assessed.
+    ``assessed_on`` is ``None`` only when nobody said when it was assessed. ``derivations``
+    (instrument sources only) say, per profile field, which score gave the value and whether
+    its cut-off is published or assumed (see :class:`Derivation`).
     """
 
     source: Source
     instrument: str | None = None
     version: str | None = None
     assessed_on: date | None = None
+    derivations: tuple[Derivation, ...] = ()
 
     @model_validator(mode="after")
     def _instrument_only_for_instrument_source(self) -> Provenance:
         if self.source == "instrument" and self.instrument is None:
             raise ValueError("an instrument source needs the instrument id")
-        if self.source != "instrument" and (self.instrument or self.version):
-            raise ValueError("instrument and version belong to an instrument source only")
+        if self.source != "instrument" and (self.instrument or self.version or self.derivations):
+            raise ValueError(
+                "instrument, version and derivations belong to an instrument source only"
+            )
         return self
+
+    def derivation(self, field: str) -> Derivation | None:
+        """How the value of ``field`` was derived from a score (None: not from a score)."""
+        return next((d for d in self.derivations if d.field == field), None)
 
     def describe(self) -> str:
         """Plain words: ``"TRS v1, 2024-05-02"``, ``"clinician rating"``, ``"stated"``."""

@@ -2,10 +2,11 @@
 
 A dimension written as ``{instrument: ID, answers: [...]}`` is scored with
 :func:`attunement.instruments.score` and turned into profile values with
-:func:`attunement.instruments.to_profile_values`, so the thresholds that map a score to
-``high``/``contemplation``/... live with the instrument definition (and its citation), not
-here. Scoring errors come back as :class:`~attunement.errors.InvalidProfile` naming the
-profile field, so a clinician sees where in *their* file the problem is.
+:func:`attunement.instruments.derive_profile_values`, so the thresholds that map a score to
+``high``/``contemplation``/... live with the instrument definition (and its citation or its
+stated assumption, carried on in ``Provenance.derivations``), not here. Scoring errors
+come back as :class:`~attunement.errors.InvalidProfile` naming the profile field, so a
+clinician sees where in *their* file the problem is.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def score_administration(
     # Imported here: profiles given as plain values do not need the instrument library.
     try:
         from attunement.instruments import (
+            derive_profile_values,
             list_instruments,
             load_instrument,
             score,
-            to_profile_values,
         )
     except ImportError as error:
         raise InvalidProfile(
@@ -81,7 +82,7 @@ def score_administration(
         if error.field != "answers":
             field += f" ({error.field})"
         raise InvalidProfile(field, error.value, error.allowed, risk=error.risk) from error
-    values = to_profile_values(result)
+    values, derivations = derive_profile_values(result)
     if dimension not in values:
         unscorable = [
             f"{name}: {scale.reason}" for name, scale in result.scales.items() if not scale.scorable
@@ -101,7 +102,11 @@ def score_administration(
             f"an instrument that assesses {dimension} ({instrument_id} gives {gives})",
         )
     provenance = Provenance(
-        source="instrument", instrument=result.instrument, version=result.version, assessed_on=when
+        source="instrument",
+        instrument=result.instrument,
+        version=result.version,
+        assessed_on=when,
+        derivations=derivations,
     )
     flags = tuple(
         ProfileFlag(

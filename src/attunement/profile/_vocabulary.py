@@ -28,6 +28,7 @@ __all__ = [
     "AspectSpec",
     "FieldSpec",
     "canonical_language_tag",
+    "same_language",
 ]
 
 LEVELS: Final = ("low", "moderate", "high")
@@ -201,3 +202,19 @@ def canonical_language_tag(tag: str) -> str | None:
         else:
             out.append(lowered)
     return "-".join(out)
+
+
+def same_language(first: str, second: str) -> bool:
+    """True when two BCP 47 tags name the same language for therapy and its materials.
+
+    The language subtags (with any extended subtag) must agree; region does not matter
+    (``en-GB`` is English in an ``en`` clinic); scripts must agree when both tags give one
+    (``zh-Hant`` and ``zh-Hans`` are read differently). Malformed tags are compared whole.
+    """
+    a, b = _BCP47.match(first.strip()), _BCP47.match(second.strip())
+    if a is None or b is None or a.group("language") is None or b.group("language") is None:
+        return first.strip().casefold() == second.strip().casefold()
+    if a.group("language").casefold() != b.group("language").casefold():
+        return False
+    scripts = (a.group("script"), b.group("script"))
+    return None in scripts or scripts[0].casefold() == scripts[1].casefold()

@@ -1,11 +1,14 @@
 """The tailoring engine: from a patient profile to an explained, evidence-cited plan.
 
 Rules are data (``rules/*.yaml``: a condition over the profile, the recommendation, the
-settings it contributes, the evidence element it rests on, its weight). ``plan(profile)``
-evaluates them, orders them by evidence strength, resolves conflicts explicitly and returns
-a :class:`Plan`; ``render_markdown`` and ``render_text`` turn it into a one-page brief, and
-``cite_short``, ``describe_fact`` and ``dimension_label`` word its parts for other views
-(the web pages) the same way.
+settings it contributes, the evidence element it rests on, its weight, and the risk-excluded
+methods it uses). ``plan(profile, *, open_risk_events=(), clinic_language="en")`` evaluates
+them, orders them by evidence strength, resolves conflicts explicitly and returns a
+:class:`Plan`; while a risk event is open (or the profile carries a risk flag) the plan
+leads with safety and records what ``rules/risk.yaml`` held back. ``render_markdown`` and
+``render_text`` turn it into a one-page brief, and ``cite_short``, ``describe_fact``,
+``describe_risk`` and ``dimension_label`` word its parts for other views (the web pages and
+reports) the same way.
 """
 
 from __future__ import annotations
@@ -25,13 +28,20 @@ from attunement.tailoring._models import (
     Plan,
     PlanFlag,
     Recommendation,
+    RiskBasis,
+    SafetyFirst,
     SettingDecision,
     SettingOption,
     Stance,
 )
 from attunement.tailoring._render import render_markdown, render_text
 from attunement.tailoring._rulebook import Rule, RuleBook
-from attunement.tailoring._wording import cite_short, describe_fact, dimension_label
+from attunement.tailoring._wording import (
+    cite_short,
+    describe_fact,
+    describe_risk,
+    dimension_label,
+)
 
 __all__ = [
     "Arousal",
@@ -46,15 +56,18 @@ __all__ = [
     "Plan",
     "PlanFlag",
     "Recommendation",
+    "RiskBasis",
     "Rule",
     "RuleBook",
     "RuleFileError",
+    "SafetyFirst",
     "SettingDecision",
     "SettingOption",
     "Stance",
     "build_rulebook",
     "cite_short",
     "describe_fact",
+    "describe_risk",
     "dimension_label",
     "load_rulebook",
     "plan",

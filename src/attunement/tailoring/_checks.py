@@ -3,8 +3,9 @@
 Single files are validated by their models; these checks need several files at once: rule
 ids unique, assumptions and processes of change that exist, placeholders that are filled,
 settings whose values exist, conflict resolutions between real dimensions, prompts for real
-fields, and — most important — every evidence reference resolving to a finding in
-:mod:`attunement.evidence`.
+fields, risk tags from the risk policy's vocabulary (and every rule that proposes a setting
+value suppressed while risk is open tagged with one), and — most important — every
+evidence reference resolving to a finding in :mod:`attunement.evidence`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from attunement.evidence import EvidenceBase
 from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS
 from attunement.tailoring._citations import UnresolvedEvidence, cite
 from attunement.tailoring._rulebook import SETTINGS, EvidenceRef, Rule, RuleBook
-from attunement.tailoring._template import PREFERENCE_SLOTS, placeholders
+from attunement.tailoring._template import CONTEXT_SLOTS, PREFERENCE_SLOTS, placeholders
 
 __all__ = ["check_rulebook"]
 
@@ -33,6 +34,7 @@ SETTING_VALUES: dict[str, tuple[str, ...]] = {
 def check_rulebook(book: RuleBook, evidence: EvidenceBase, known_fields: Iterable[str]) -> None:
     """Raise DefinitionError for the first cross-file inconsistency."""
     _check_settings(book)
+    _check_risk(book)
     seen: dict[str, str] = {}
     for index, rule in enumerate(book.rules):
         where = _rule_path(book, index)
@@ -67,6 +69,7 @@ def check_rulebook(book: RuleBook, evidence: EvidenceBase, known_fields: Iterabl
     for index, tension in enumerate(book.tensions):
         where = f"tensions[{index}]"
         _check_refs(tension.evidence, evidence, "conflicts.yaml", f"{where}.evidence", None)
+        _check_methods(book, tension.methods, "conflicts.yaml", f"{where}.methods")
     fields = set(known_fields)
     for index, prompt in enumerate(book.prompts):
         if prompt.field not in fields:
@@ -100,8 +103,51 @@ def _check_settings(book: RuleBook) -> None:
             raise DefinitionError("settings.yaml", f"settings.{name}.default", "not a value")
 
 
+def _check_risk(book: RuleBook) -> None:
+    policy = book.risk
+    for name, suppressed in policy.settings.items():
+        if name not in SETTING_VALUES:
+            raise DefinitionError("risk.yaml", f"settings.{name}", f"one of {SETTINGS}")
+        allowed = SETTING_VALUES[name]
+        for value in (*suppressed.excluded, suppressed.instead):
+            if value not in allowed:
+                raise DefinitionError(
+                    "risk.yaml", f"settings.{name}", f"{value!r}: one of {allowed}"
+                )
+        if suppressed.instead in suppressed.excluded:
+            raise DefinitionError("risk.yaml", f"settings.{name}.instead", "a value not excluded")
+    for process in policy.processes_of_change:
+        if process not in book.processes:
+            raise DefinitionError(
+                "risk.yaml", "processes_of_change", f"unknown process {process!r}"
+            )
+    for kind in policy.applies_to:
+        if kind not in policy.safety:
+            raise DefinitionError("risk.yaml", f"safety.{kind}", "a safety text for every kind")
+
+
+def _check_methods(book: RuleBook, methods: Iterable[str], file: str, where: str) -> None:
+    for method in methods:
+        if method not in book.risk.methods:
+            raise DefinitionError(
+                file,
+                where,
+                f"unknown method {method!r}; risk.yaml knows {sorted(book.risk.methods)}",
+            )
+
+
 def _check_rule(book: RuleBook, rule: Rule, where: str, evidence: EvidenceBase) -> None:
     spec = rule.spec
+    _check_methods(book, spec.methods, rule.file, f"{where}.methods")
+    for name, value in spec.sets.single().items():
+        suppressed = book.risk.settings.get(name)
+        if suppressed is not None and value in suppressed.excluded and not spec.methods:
+            raise DefinitionError(
+                rule.file,
+                f"{where}.methods",
+                f"a rule that sets {name} {value!r} is suppressed while a risk event is open: "
+                "tag it with the methods it uses (risk.yaml)",
+            )
     for assumption in spec.assumptions:
         if assumption not in book.assumptions:
             raise DefinitionError(
@@ -112,7 +158,7 @@ def _check_rule(book: RuleBook, rule: Rule, where: str, evidence: EvidenceBase) 
             raise DefinitionError(
                 rule.file, f"{where}.sets.processes_of_change", f"unknown process {process!r}"
             )
-    slots = set(PROFILE_FIELDS)
+    slots = set(PROFILE_FIELDS) | CONTEXT_SLOTS
     if rule.for_each_preference is not None:
         slots |= PREFERENCE_SLOTS
     texts = [spec.summary, spec.detail, *spec.do, *spec.avoid, *spec.behaviours]

@@ -6,43 +6,62 @@ A condition is YAML data::
     {dimension: attachment.anxiety, gte: 4.0}          # gt / gte / lt / lte / equals
     {dimension: culture.wants_adaptation, equals: true}
     {dimension: coping_style, present: false}          # assessed or not
+    {dimension: culture.preferred_language, differs_from_clinic_language: true}
     {preference: {aspect: [therapist_gender], strength: [strong]}}   # some preference matches
+    {preference: {aspect: [language], differs_from_clinic_language: true}}
     {all: [...]}, {any: [...]}, {not: {...}}, always
 
 Parsing checks every field path and value against the profile vocabulary, so a typo in a
 rule file (``in: [hgh]``) fails at load time with the file and the dotted field named.
-Evaluation returns whether the condition holds *and* the patient facts it looked at, which
-become the ``because`` of a recommendation.
+Evaluation (:mod:`attunement.tailoring._evaluation`) returns whether the condition holds
+*and* the patient facts it looked at, which become the ``because`` of a recommendation. The
+:class:`Context` carries what is known about the clinic rather than the patient (the
+language it works in; issue 16: an English patient in an English clinic is not offered "the
+preferred language").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import DefinitionError
-from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, STRENGTHS, Preference, Profile
-from attunement.tailoring._models import PatientFact
+from attunement.profile import (
+    PREFERENCE_ASPECTS,
+    PROFILE_FIELDS,
+    STRENGTHS,
+    Preference,
+    same_language,
+)
 
 __all__ = [
+    "CLINIC_LANGUAGE",
     "AllOf",
     "Always",
     "AnyOf",
     "Condition",
+    "Context",
     "FieldTest",
-    "Match",
     "Not",
     "PreferenceMatcher",
     "PreferenceTest",
-    "evaluate",
     "parse_condition",
     "parse_preference_matcher",
 ]
 
 Scalar = str | float | bool
 _COMPARISONS = ("gt", "gte", "lt", "lte")
+CLINIC_LANGUAGE = "differs_from_clinic_language"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules may know about the clinic: the language it works in (BCP 47)."""
+
+    clinic_language: str = "en"
 
 
 class _Frozen(BaseModel):
@@ -57,23 +76,30 @@ class FieldTest(_Frozen):
     """A test of one profile field; exactly one operator is set."""
 
     field: str
-    op: Literal["in", "equals", "gt", "gte", "lt", "lte", "present"]
+    op: Literal["in", "equals", "gt", "gte", "lt", "lte", "present", "differs_from_clinic_language"]
     operand: tuple[Scalar, ...] | Scalar
 
 
 class PreferenceMatcher(_Frozen):
-    """Which preferences match: each given list restricts that attribute."""
+    """Which preferences match: each given list restricts that attribute.
+
+    ``differs_from_clinic_language`` (language preferences only) keeps a preference only when
+    it names another language than the clinic's.
+    """
 
     aspect: tuple[str, ...] = ()
     value: tuple[str, ...] = ()
     strength: tuple[str, ...] = ()
+    differs_from_clinic_language: bool = False
 
-    def matches(self, preference: Preference) -> bool:
+    def matches(self, preference: Preference, context: Context | None = None) -> bool:
         """True when the preference passes every restriction given."""
+        clinic = (context or Context()).clinic_language
         return (
             (not self.aspect or preference.aspect in self.aspect)
             and (not self.value or preference.value in self.value)
             and (not self.strength or preference.strength in self.strength)
+            and not (self.differs_from_clinic_language and same_language(preference.value, clinic))
         )
 
 
@@ -94,13 +120,6 @@ class Not(_Frozen):
 
 
 Condition = Always | FieldTest | PreferenceTest | AllOf | AnyOf | Not
-
-
-class Match(NamedTuple):
-    """Whether a condition holds, and the patient facts that it examined."""
-
-    holds: bool
-    facts: tuple[PatientFact, ...]
 
 
 # --------------------------------------------------------------------------- parsing
@@ -140,7 +159,12 @@ def parse_preference_matcher(raw: Any, source: str, path: str) -> PreferenceMatc
     """Parse ``{aspect: [...], value: [...], strength: [...]}`` (each optional)."""
     if not isinstance(raw, Mapping):
         raise DefinitionError(source, path, "a mapping with aspect, value and/or strength lists")
-    _only(raw, {"aspect", "value", "strength"}, source, path)
+    _only(raw, {"aspect", "value", "strength", CLINIC_LANGUAGE}, source, path)
+    differs = raw.get(CLINIC_LANGUAGE, False)
+    if not isinstance(differs, bool):
+        raise DefinitionError(source, f"{path}.{CLINIC_LANGUAGE}", "true or false")
+    if differs and list(raw.get("aspect", [])) != ["language"]:
+        raise DefinitionError(source, f"{path}.{CLINIC_LANGUAGE}", "only for aspect: [language]")
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("aspect", "value", "strength"):
         items = raw.get(key, [])
@@ -164,7 +188,7 @@ def parse_preference_matcher(raw: Any, source: str, path: str) -> PreferenceMatc
             raise DefinitionError(
                 source, f"{path}.value", f"{value!r} is not a value of {', '.join(aspects)}"
             )
-    return PreferenceMatcher(**lists)
+    return PreferenceMatcher(**lists, differs_from_clinic_language=differs)
 
 
 def _field_test(raw: Mapping[str, Any], source: str, path: str) -> FieldTest:
@@ -179,7 +203,9 @@ def _field_test(raw: Mapping[str, Any], source: str, path: str) -> FieldTest:
     operators = [k for k in raw if k != "dimension"]
     if len(operators) != 1:
         raise DefinitionError(
-            source, path, "give exactly one of: in, equals, gt, gte, lt, lte, present"
+            source,
+            path,
+            f"give exactly one of: in, equals, gt, gte, lt, lte, present, {CLINIC_LANGUAGE}",
         )
     op = operators[0]
     operand = raw[op]
@@ -188,6 +214,10 @@ def _field_test(raw: Mapping[str, Any], source: str, path: str) -> FieldTest:
         if not isinstance(operand, bool):
             raise DefinitionError(source, where, "true or false")
         return FieldTest(field=field, op="present", operand=operand)
+    if op == CLINIC_LANGUAGE:
+        if spec.kind != "language" or operand is not True:
+            raise DefinitionError(source, where, "true, and only on a language field")
+        return FieldTest(field=field, op=CLINIC_LANGUAGE, operand=True)
     if op == "in":
         if not isinstance(operand, list) or not operand:
             raise DefinitionError(source, where, "a non-empty list of values")
@@ -204,7 +234,9 @@ def _field_test(raw: Mapping[str, Any], source: str, path: str) -> FieldTest:
             raise DefinitionError(source, where, "a number")
         return FieldTest(field=field, op=op, operand=float(operand))
     raise DefinitionError(
-        source, where, "unknown operator; use in, equals, gt, gte, lt, lte, present"
+        source,
+        where,
+        f"unknown operator; use in, equals, gt, gte, lt, lte, present, {CLINIC_LANGUAGE}",
     )
 
 
@@ -223,72 +255,6 @@ def _only(raw: Mapping[str, Any], keys: set[str], source: str, path: str) -> Non
     extra = sorted(set(raw) - keys)
     if extra:
         raise DefinitionError(source, f"{path}.{extra[0]}", f"unexpected key beside {sorted(keys)}")
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-def evaluate(condition: Condition, profile: Profile) -> Match:
-    """Evaluate a condition against a profile (pure; no side effects)."""
-    if isinstance(condition, Always):
-        return Match(True, ())
-    if isinstance(condition, FieldTest):
-        return _evaluate_field(condition, profile)
-    if isinstance(condition, PreferenceTest):
-        found = [p for p in profile.preferences if condition.preference.matches(p)]
-        return Match(bool(found), tuple(preference_fact(p) for p in found))
-    if isinstance(condition, AllOf):
-        parts = [evaluate(c, profile) for c in condition.all]
-        holds = all(p.holds for p in parts)
-        return Match(holds, _merge(p.facts for p in parts) if holds else ())
-    if isinstance(condition, AnyOf):
-        parts = [evaluate(c, profile) for c in condition.any]
-        return Match(any(p.holds for p in parts), _merge(p.facts for p in parts if p.holds))
-    inner = evaluate(condition.negated, profile)
-    return Match(not inner.holds, inner.facts if not inner.holds else ())
-
-
-def preference_fact(preference: Preference) -> PatientFact:
-    """The patient fact a preference contributes to ``because``."""
-    return PatientFact(
-        field=f"preferences.{preference.aspect}",
-        value=preference.value,
-        strength=preference.strength,
-        provenance=preference.provenance,
-    )
-
-
-def _evaluate_field(test: FieldTest, profile: Profile) -> Match:
-    found = profile.value_at(test.field)
-    if found is None:
-        return Match(test.op == "present" and test.operand is False, ())
-    value, provenance = found
-    fact = (PatientFact(field=test.field, value=value, provenance=provenance),)
-    operand = test.operand
-    if test.op == "present":
-        holds = operand is True
-    elif test.op == "in":
-        holds = isinstance(operand, tuple) and value in operand
-    elif test.op == "equals":
-        holds = value == operand
-    else:
-        number, limit = float(value), float(operand)  # type: ignore[arg-type]
-        holds = {
-            "gt": number > limit,
-            "gte": number >= limit,
-            "lt": number < limit,
-            "lte": number <= limit,
-        }[test.op]
-    return Match(holds, fact)
-
-
-def _merge(groups: Any) -> tuple[PatientFact, ...]:
-    out: list[PatientFact] = []
-    for group in groups:
-        for fact in group:
-            if fact not in out:
-                out.append(fact)
-    return tuple(out)
 
 
 for _model in (AllOf, AnyOf, Not):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from attunement.evidence import EvidenceBase
 from attunement.profile import Preference, Profile
 from attunement.tailoring._citations import cite, strength_key
-from attunement.tailoring._conditions import evaluate, preference_fact
+from attunement.tailoring._conditions import Context
+from attunement.tailoring._evaluation import evaluate, preference_fact
 from attunement.tailoring._models import EvidenceCitation, PatientFact
 from attunement.tailoring._rulebook import Rule, RuleBook
 
@@ -37,18 +38,20 @@ class Firing:
         return (rank, effect, -self.rule.spec.weight, self.id)
 
 
-def fire_rules(book: RuleBook, profile: Profile, evidence: EvidenceBase) -> tuple[Firing, ...]:
+def fire_rules(
+    book: RuleBook, profile: Profile, evidence: EvidenceBase, context: Context | None = None
+) -> tuple[Firing, ...]:
     """Every firing for the profile, strongest evidence first."""
     firings: list[Firing] = []
     for rule in book.rules:
-        match = evaluate(rule.when, profile)
+        match = evaluate(rule.when, profile, context)
         if not match.holds:
             continue
         if rule.for_each_preference is None:
             firings.append(_firing(rule, rule.id, match.facts, None, evidence))
             continue
         for preference in profile.preferences:
-            if rule.for_each_preference.matches(preference):
+            if rule.for_each_preference.matches(preference, context):
                 facts = (*match.facts, preference_fact(preference))
                 key = f"{rule.id}.{preference.aspect}.{_slug(preference.value)}"
                 firings.append(_firing(rule, key, facts, preference, evidence))

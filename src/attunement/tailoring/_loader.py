@@ -19,12 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from attunement.errors import DefinitionError
 from attunement.evidence import EvidenceBase, load_evidence
+from attunement.knowledge import validate_knowledge
 from attunement.profile import DIMENSIONS, PROFILE_FIELDS
 from attunement.tailoring._checks import check_rulebook
 from attunement.tailoring._conditions import parse_condition, parse_preference_matcher
 from attunement.tailoring._models import Assumption
 from attunement.tailoring._rulebook import (
     AssessmentPrompt,
+    RiskPolicy,
     Rule,
     RuleBook,
     RuleFileSpec,
@@ -36,7 +38,7 @@ from attunement.tailoring._rulebook import (
 
 __all__ = ["RuleFileError", "build_rulebook", "load_rulebook"]
 
-SPECIAL_FILES = ("settings.yaml", "conflicts.yaml", "assessment.yaml")
+SPECIAL_FILES = ("settings.yaml", "conflicts.yaml", "assessment.yaml", "risk.yaml")
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -77,6 +79,8 @@ def build_rulebook(documents: Mapping[str, str], evidence: EvidenceBase) -> Rule
         line = _line_of(documents[error.source], error.field)
         raise RuleFileError(error.source, error.field, _problem(error), line) from None
     except DefinitionError as error:
+        if "(line " in error.field:  # the knowledge loader already found the line
+            raise RuleFileError(error.source, error.field, _problem(error)) from None
         line = _line_of(documents.get(error.source, ""), error.field)
         raise RuleFileError(error.source, error.field, _problem(error), line) from None
 
@@ -111,7 +115,8 @@ def _build(documents: Mapping[str, str], evidence: EvidenceBase) -> RuleBook:
     for required in SPECIAL_FILES:
         if required not in documents:
             raise RuleFileError(required, "(file)", "this rule file is missing")
-    parsed = {name: _yaml(name, text) for name, text in documents.items()}
+    risk = validate_knowledge(RiskPolicy, documents["risk.yaml"], "risk.yaml")
+    parsed = {name: _yaml(name, text) for name, text in documents.items() if name != "risk.yaml"}
 
     settings_doc = parsed["settings.yaml"]
     _keys(settings_doc, "settings.yaml", "", {"settings", "processes_of_change", "disclaimer"})
@@ -164,6 +169,7 @@ def _build(documents: Mapping[str, str], evidence: EvidenceBase) -> RuleBook:
             "processes": processes,
             "assumptions": assumptions,
             "disclaimer": disclaimer,
+            "risk": risk,
         },
         "settings.yaml",
         "",

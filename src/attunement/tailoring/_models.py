@@ -1,18 +1,21 @@
 """The plan: what the engine recommends for one patient, and why.
 
 Every recommendation carries ``because`` (the patient facts that triggered it, each with its
-provenance) and ``evidence`` (findings pulled from :mod:`attunement.evidence`, never typed
-into the rules). Conflicts between rules are kept in the plan with the reason for the
-resolution, and missing dimensions say how they could be assessed.
+provenance and, for a value derived from a score, whether its cut-off is published or
+assumed) and ``evidence`` (findings pulled from :mod:`attunement.evidence`, never typed into
+the rules). Conflicts between rules are kept in the plan with the reason for the
+resolution, and missing dimensions say how they could be assessed. While a risk event is
+open the plan leads with ``safety`` and lists what it suppressed as ``risk`` conflicts.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.profile import Provenance
+from attunement.profile import Derivation, Provenance
 
 __all__ = [
     "Arousal",
@@ -27,6 +30,8 @@ __all__ = [
     "Plan",
     "PlanFlag",
     "Recommendation",
+    "RiskBasis",
+    "SafetyFirst",
     "SettingDecision",
     "SettingOption",
     "Stance",
@@ -44,12 +49,17 @@ class _Frozen(BaseModel):
 
 
 class PatientFact(_Frozen):
-    """One thing known about the patient that a rule used (``reactance = high``)."""
+    """One thing known about the patient that a rule used (``reactance = high``).
+
+    ``derivation`` is set when the value was derived from an instrument score: the score,
+    and whether the cut-off that turned it into this value is published or assumed.
+    """
 
     field: str
     value: str | float | bool
     strength: str | None = None
     provenance: Provenance
+    derivation: Derivation | None = None
 
 
 class EvidenceCitation(_Frozen):
@@ -98,6 +108,7 @@ class Recommendation(_Frozen):
     priority: int
     risk: bool = False
     content_source: str
+    methods: tuple[str, ...] = ()
 
 
 class SettingOption(_Frozen):
@@ -109,10 +120,15 @@ class SettingOption(_Frozen):
 
 
 class Conflict(_Frozen):
-    """Two parts of the profile pulling in different directions, and how it was resolved."""
+    """Two parts of the profile pulling in different directions, and how it was resolved.
+
+    ``kind`` ``risk``: a recommendation, tension, setting value or process of change that was
+    suppressed because a risk event is open (``rules/risk.yaml``); ``resolution`` says what
+    was suppressed and ``reason`` why.
+    """
 
     id: str
-    kind: Literal["setting", "tension"]
+    kind: Literal["setting", "tension", "risk"]
     setting: str | None = None
     between: tuple[str, ...]
     options: tuple[SettingOption, ...] = ()
@@ -129,7 +145,7 @@ class SettingDecision(_Frozen):
 
     setting: str
     value: str | None
-    basis: Literal["rule", "conflict", "default"]
+    basis: Literal["rule", "conflict", "default", "risk"]
     rules: tuple[str, ...] = ()
     note: str
 
@@ -154,7 +170,11 @@ class Assumption(_Frozen):
 
 
 class PlanFlag(_Frozen):
-    """A flag from instrument scoring (a risk item first): always shown first."""
+    """A flag from instrument scoring (a risk item first): always shown first.
+
+    ``kind`` says whether the risk item was endorsed or left unanswered; ``answer`` is the
+    answer given (None when unanswered).
+    """
 
     id: str
     severity: Literal["critical", "warning", "info"]
@@ -162,11 +182,51 @@ class PlanFlag(_Frozen):
     instrument: str
     item: str
     message: str
+    kind: Literal["endorsed", "unanswered"] = "endorsed"
+    answer: float | None = None
+
+
+class RiskBasis(_Frozen):
+    """An open risk item the plan's safety item rests on.
+
+    ``origin`` ``risk_event``: an open event (``event_id`` its stored id, ``sessions`` where
+    the item was endorsed or left blank, ``first_on`` the first date); ``profile``: a risk
+    flag raised by a questionnaire given in the profile (an intake PHQ-9, say).
+    """
+
+    origin: Literal["risk_event", "profile"]
+    kind: Literal["endorsed", "unanswered"]
+    instrument: str
+    item: str
+    message: str
+    answer: float | None = None
+    event_id: int | None = None
+    sessions: tuple[int, ...] = ()
+    first_on: date | None = None
+
+
+class SafetyFirst(_Frozen):
+    """What the plan leads with while a risk event is open (``rules/risk.yaml``)."""
+
+    id: str
+    kind: Literal["endorsed", "unanswered"]
+    summary: str
+    detail: str
+    do: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    because: tuple[RiskBasis, ...]
+    source: str
 
 
 class Plan(_Frozen):
-    """The tailored plan for one patient (``Plan.model_dump(mode="json")`` is the JSON)."""
+    """The tailored plan for one patient (``Plan.model_dump(mode="json")`` is the JSON).
 
+    ``safety`` is non-empty exactly while a risk event is open (or the profile carries a risk
+    flag): it comes first, and nothing in the plan then raises arousal or suggests
+    confrontive, evocative, experiential or exposure methods.
+    """
+
+    safety: tuple[SafetyFirst, ...] = ()
     directiveness: Directiveness
     stance: Stance | None
     focus: Focus

@@ -1,10 +1,12 @@
 """The plan as a one-page clinical brief: Markdown, or plain text for the terminal.
 
-Written for a therapist reading it before the first session: the settings in plain words
-(every term explained), flags first, then the relationship foundations, the tailored
-recommendations strongest evidence first, the conflicts and how they were resolved, what to
-assess next, and the assumptions. Every recommendation carries its evidence (effect, k, N,
-authors and year) and the patient facts behind it.
+Written for a therapist reading it before the first session: while a risk event is open,
+safety first (what to do, and what the plan held back meanwhile and why); then the flags,
+the settings in plain words (every term explained), the relationship foundations, the
+tailored recommendations strongest evidence first, the conflicts and how they were resolved,
+what to assess next, and the assumptions. Every recommendation carries its evidence (effect,
+k, N, authors and year) and the patient facts behind it; a fact that rests on an assumed
+cut-off says so.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from attunement.tailoring._models import (
     EvidenceCitation,
     Plan,
     Recommendation,
+    SafetyFirst,
     SettingDecision,
 )
 from attunement.tailoring._wording import (
     EVIDENCE_LEGEND,
     cite_short,
     describe_fact,
+    describe_risk,
     dimension_label,
 )
 
@@ -61,6 +65,9 @@ def _brief(plan: Plan, *, markdown: bool) -> list[str]:
         f"> {plan.disclaimer}" if markdown else plan.disclaimer,
         "",
     ]
+    if plan.safety:
+        out += [h2("Safety first - a risk event is open"), ""]
+        out += _safety_section(plan, b, book.risk.reason)
     if plan.flags:
         out += [h2("Flags - read first"), ""]
         for flag in plan.flags:
@@ -101,9 +108,10 @@ def _brief(plan: Plan, *, markdown: bool) -> list[str]:
     for rec in plan.recommendations:
         out += _recommendation(rec, b)
 
-    if plan.conflicts:
+    conflicts = [c for c in plan.conflicts if c.kind != "risk"]
+    if conflicts:
         out += [h2("Conflicts and how they were resolved"), ""]
-        for conflict in plan.conflicts:
+        for conflict in conflicts:
             out += _conflict(conflict, b)
     if plan.not_assessed:
         out += [h2("Not yet assessed - how to find out"), ""]
@@ -133,9 +141,49 @@ def _plain(text: str) -> str:
     return text
 
 
+def _safety_section(plan: Plan, bold: Callable[[str], str], reason: str) -> list[str]:
+    lines: list[str] = []
+    for safety in plan.safety:
+        lines += _safety(safety, bold)
+    held = [c for c in plan.conflicts if c.kind == "risk"]
+    if held:
+        lines += [f"{bold('Held back while a risk event is open.')} {reason}", ""]
+        lines += [_held_back(c) for c in held]
+        lines.append("")
+    return lines
+
+
+def _safety(item: SafetyFirst, bold: Callable[[str], str]) -> list[str]:
+    lines = [f"{bold(item.summary)} {item.detail}", ""]
+    lines += [f"- Because: {describe_risk(basis)}" for basis in item.because]
+    if item.do:
+        lines.append(f"- Do: {' '.join(_sentence(t) for t in item.do)}")
+    if item.avoid:
+        lines.append(f"- Avoid: {' '.join(_sentence(t) for t in item.avoid)}")
+    lines += [f"- Basis: {item.source}", ""]
+    return lines
+
+
+def _held_back(conflict: Conflict) -> str:
+    """One line: what was suppressed, from which part of the profile, and the methods."""
+    why = conflict.reason.split(". ", 1)[0] + "." if conflict.setting is None else ""
+    if conflict.setting is not None:
+        options = ", ".join(
+            f"{dimension_label(o.dimension)} -> {o.value.replace('_', ' ')}"
+            for o in conflict.options
+        )
+        chosen = str(conflict.chosen).replace("_", " ")
+        head = f"{conflict.setting.capitalize()}: {options or 'not set'}; chosen: {chosen}."
+        return f"- {head} {conflict.resolution}"
+    sides = ", ".join(dimension_label(d) for d in conflict.between if d != "risk")
+    return f"- {conflict.resolution.rstrip('.')} ({sides}). {why}".rstrip()
+
+
 def _basis(plan: Plan, decision: SettingDecision) -> str:
     if decision.basis == "default":
         return f"Default: {decision.note}"
+    if decision.basis == "risk":
+        return decision.note
     by_id = {r.id: r for r in plan.recommendations}
     facts = [f for rule in decision.rules if rule in by_id for f in by_id[rule].because]
     because = "; ".join(dict.fromkeys(describe_fact(f) for f in facts))

@@ -4,7 +4,10 @@
 * ``conflicts.yaml``: how to resolve two rules proposing different values for one setting,
   and tensions between profile facts that need a recorded decision;
 * ``assessment.yaml``: how to assess each dimension that is missing;
-* ``settings.yaml``: the plan's settings, their plain-language meaning and their defaults.
+* ``settings.yaml``: the plan's settings, their plain-language meaning and their defaults;
+* ``risk.yaml``: what the plan leads with while a risk event is open, and which methods
+  (tagged on rules and tensions as ``methods``), setting values and processes of change it
+  suppresses meanwhile, with the reason and the source.
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ __all__ = [
     "SETTINGS",
     "AssessmentPrompt",
     "EvidenceRef",
+    "RiskPolicy",
     "Rule",
     "RuleBook",
     "RuleFileSpec",
     "RuleSpec",
+    "SafetyText",
     "SettingProposal",
     "SettingResolution",
     "SettingVocabulary",
+    "SuppressedSetting",
     "Tension",
 ]
 
@@ -97,6 +103,7 @@ class RuleSpec(_Frozen):
     weight: int = Field(default=3, ge=1, le=5)
     risk: bool = False
     assumptions: tuple[Identifier, ...] = ()
+    methods: tuple[Identifier, ...] = ()
     source: Text
 
 
@@ -147,6 +154,7 @@ class Tension(_Frozen):
     resolution: Text
     reason: Text
     evidence: tuple[EvidenceRef, ...] = Field(min_length=1)
+    methods: tuple[Identifier, ...] = ()
 
 
 class AssessmentPrompt(_Frozen):
@@ -169,6 +177,46 @@ class SettingVocabulary(_Frozen):
     default_reason: Text
 
 
+RiskKind = Literal["endorsed", "unanswered"]
+
+
+class SuppressedSetting(_Frozen):
+    """Setting values a plan may not take while a risk event is open, and what it takes."""
+
+    excluded: tuple[Text, ...] = Field(min_length=1)
+    instead: Text
+    resolution: Text
+
+
+class SafetyText(_Frozen):
+    """The safety item a plan leads with while a risk event of one kind is open."""
+
+    summary: Text
+    detail: Text
+    do: tuple[Text, ...] = ()
+    avoid: tuple[Text, ...] = ()
+
+
+class RiskPolicy(_Frozen):
+    """``risk.yaml``: safety first while a risk event is open.
+
+    ``methods`` is the vocabulary rules and tensions are tagged with; every tagged rule or
+    tension is suppressed while a risk event of a kind in ``applies_to`` is open, as are the
+    ``settings`` values and ``processes_of_change`` listed. Each suppression is recorded in
+    the plan as a conflict with ``reason``.
+    """
+
+    version: Text
+    applies_to: tuple[RiskKind, ...] = Field(min_length=1)
+    methods: dict[Identifier, Text] = Field(min_length=1)
+    settings: dict[Identifier, SuppressedSetting] = Field(default_factory=dict)
+    processes_of_change: tuple[Identifier, ...] = ()
+    reason: Text
+    assumption: Assumption
+    safety: dict[RiskKind, SafetyText]
+    source: Text
+
+
 class RuleBook(_Frozen):
     """Everything in ``tailoring/rules/``, validated."""
 
@@ -180,3 +228,4 @@ class RuleBook(_Frozen):
     processes: dict[str, Text]
     assumptions: dict[str, Assumption]
     disclaimer: Text
+    risk: RiskPolicy

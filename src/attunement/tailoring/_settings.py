@@ -16,12 +16,13 @@ from typing import NamedTuple
 from attunement.evidence import EvidenceBase
 from attunement.profile import Profile
 from attunement.tailoring._citations import cite
-from attunement.tailoring._conditions import evaluate
+from attunement.tailoring._conditions import Context
+from attunement.tailoring._evaluation import evaluate
 from attunement.tailoring._firing import Firing
 from attunement.tailoring._models import Conflict, PatientFact, SettingDecision, SettingOption
-from attunement.tailoring._rulebook import SETTINGS, RuleBook, SettingResolution
+from attunement.tailoring._rulebook import SETTINGS, RuleBook, SettingResolution, Tension
 
-__all__ = ["SettingsOutcome", "decide_settings", "find_tensions"]
+__all__ = ["SettingsOutcome", "decide_settings", "find_tensions", "tension_conflict"]
 
 
 class SettingsOutcome(NamedTuple):
@@ -86,24 +87,31 @@ def decide_settings(
     return SettingsOutcome(values, tuple(processes), tuple(decisions), tuple(conflicts))
 
 
-def find_tensions(book: RuleBook, profile: Profile, evidence: EvidenceBase) -> tuple[Conflict, ...]:
-    """The tensions on file whose condition holds for this profile, as recorded conflicts."""
-    found: list[Conflict] = []
+def find_tensions(
+    book: RuleBook, profile: Profile, context: Context | None = None
+) -> tuple[tuple[Tension, tuple[PatientFact, ...]], ...]:
+    """The tensions on file whose condition holds for this profile, with the facts it saw."""
+    found: list[tuple[Tension, tuple[PatientFact, ...]]] = []
     for tension in book.tensions:
-        match = evaluate(tension.when, profile)
+        match = evaluate(tension.when, profile, context)
         if match.holds:
-            found.append(
-                Conflict(
-                    id=tension.id,
-                    kind="tension",
-                    between=tension.between,
-                    resolution=tension.resolution,
-                    reason=tension.reason,
-                    because=match.facts,
-                    evidence=tuple(cite(ref, evidence) for ref in tension.evidence),
-                )
-            )
+            found.append((tension, match.facts))
     return tuple(found)
+
+
+def tension_conflict(
+    tension: Tension, facts: tuple[PatientFact, ...], evidence: EvidenceBase
+) -> Conflict:
+    """A tension that holds, as a recorded conflict with its resolution and evidence."""
+    return Conflict(
+        id=tension.id,
+        kind="tension",
+        between=tension.between,
+        resolution=tension.resolution,
+        reason=tension.reason,
+        because=facts,
+        evidence=tuple(cite(ref, evidence) for ref in tension.evidence),
+    )
 
 
 def _resolve(

@@ -1,7 +1,8 @@
 """Fill ``{placeholder}`` slots in rule texts with patient values (no format-string magic).
 
 Only plain names are substituted, from a fixed table: the profile field paths
-(``{culture.preferred_language}``) and, in rules applied to each preference,
+(``{culture.preferred_language}``), the clinic's ``{clinic_language}`` and, in rules applied
+to each preference,
 ``{aspect}``, ``{aspect_label}``, ``{value}``, ``{value_label}`` and ``{strength}``. The
 loader rejects any other placeholder, so a typo fails at load time, not in a clinician's plan.
 """
@@ -13,10 +14,11 @@ from collections.abc import Mapping
 
 from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, Preference, Profile
 
-__all__ = ["PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
+__all__ = ["CONTEXT_SLOTS", "PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
 
 _SLOT = re.compile(r"\{([a-z_.]+)\}")
 PREFERENCE_SLOTS = frozenset({"aspect", "aspect_label", "value", "value_label", "strength"})
+CONTEXT_SLOTS = frozenset({"clinic_language"})
 
 
 def placeholders(text: str) -> set[str]:
@@ -29,9 +31,11 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def slot_values(profile: Profile, preference: Preference | None) -> dict[str, str]:
+def slot_values(
+    profile: Profile, preference: Preference | None, clinic_language: str = "en"
+) -> dict[str, str]:
     """The values available to templates for this profile (and preference, if any)."""
-    values: dict[str, str] = {}
+    values: dict[str, str] = {"clinic_language": clinic_language}
     for path in PROFILE_FIELDS:
         found = profile.value_at(path)
         values[path] = "not stated" if found is None else _label(found[0])

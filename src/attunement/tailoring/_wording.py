@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from attunement.profile import PREFERENCE_ASPECTS
-from attunement.tailoring._models import EvidenceCitation, PatientFact
+from attunement.tailoring._models import EvidenceCitation, PatientFact, RiskBasis
 
 __all__ = [
     "EVIDENCE_LEGEND",
     "cite_short",
     "describe_fact",
+    "describe_risk",
     "dimension_label",
     "effect_text",
 ]
@@ -35,6 +36,7 @@ _DIMENSION_LABELS = {
     "expectations": "Expectations",
     "functional_impairment": "Functional impairment",
     "distress": "Distress",
+    "risk": "Open risk event",
 }
 
 
@@ -46,7 +48,12 @@ def dimension_label(dimension: str) -> str:
 
 
 def describe_fact(fact: PatientFact) -> str:
-    """``reactance = high (clinician rating, 2024-05-02)``; preferences read naturally."""
+    """``reactance = high (clinician rating, 2024-05-02)``; preferences read naturally.
+
+    A value derived from a score says so, and a level that rests on an assumed cut-off is
+    never shown as a plain fact: ``distress = low (from PHQ-9 total 8, by an assumed
+    cut-off: No published equivalence ...; phq9 v1.0, 2024-05-02)``.
+    """
     if fact.field.startswith("preferences."):
         aspect = fact.field.removeprefix("preferences.")
         label = PREFERENCE_ASPECTS[aspect].label if aspect in PREFERENCE_ASPECTS else aspect
@@ -60,7 +67,37 @@ def describe_fact(fact: PatientFact) -> str:
         else:
             shown = str(value).replace("_", " ")
         what = f"{dimension_label(fact.field).lower()} = {shown}"
-    return f"{what} ({fact.provenance.describe()})"
+    return f"{what} ({_derived(fact)}{fact.provenance.describe()})"
+
+
+def _derived(fact: PatientFact) -> str:
+    derivation = fact.derivation
+    if derivation is None:
+        return ""
+    score = f"{round(derivation.score, 2):g}"
+    if derivation.assumption is not None:
+        first = derivation.assumption.split(". ", 1)[0].rstrip(".")
+        return f"from {derivation.scale_name} {score}, by an assumed cut-off: {first}; "
+    if isinstance(fact.value, float) and fact.value == derivation.score:
+        return ""  # the value is the score itself (ECR-R means)
+    return f"from {derivation.scale_name} {score}; "
+
+
+def describe_risk(basis: RiskBasis) -> str:
+    """``PHQ-9 item phq9_9 endorsed (answer 2) at session 3, first 2024-05-02: <message>``."""
+    what = "endorsed" if basis.kind == "endorsed" else "left unanswered"
+    text = f"{basis.instrument} item {basis.item} {what}"
+    if basis.answer is not None:
+        text += f" (answer {round(basis.answer, 2):g})"
+    if basis.sessions:
+        text += f" at session{'s' if len(basis.sessions) > 1 else ''} "
+        text += ", ".join(str(s) for s in basis.sessions)
+    if basis.first_on is not None:
+        text += f", first {basis.first_on.isoformat()}"
+    origin = "open risk event" if basis.origin == "risk_event" else "questionnaire in the profile"
+    if basis.event_id is not None:
+        origin += f" {basis.event_id}"
+    return f"{text} ({origin}): {basis.message}"
 
 
 def effect_text(citation: EvidenceCitation) -> str:
