@@ -73,19 +73,19 @@ def test_phq9_two_missing_items_are_replaced_by_the_mean_of_the_answered() -> No
     assert result.missing_items == ("phq9_8", "phq9_9")
 
 
-def test_phq9_proration_follows_the_instruction_stated_in_its_definition() -> None:
-    # Eight answered items sum to 13; item 8 missing is replaced by their mean (13 / 8), as the
-    # NHS Data Dictionary says: 13 x 9 / 8 = 14.625. That instruction gives no rounding, so
-    # none is applied (rounding: none, with the reason, in phq9.yaml) and the single and the
-    # batch path agree on the unrounded total and its band.
+def test_phq9_prorated_total_is_rounded_as_the_cms_specification_says() -> None:
+    # Eight answered items sum to 13; the missing item is replaced by their mean (NHS Data
+    # Dictionary): 13 x 9 / 8 = 14.625, "rounded to the nearest integer" (CMS LTCH CARE Data
+    # Set, item D0160) = 15, which is "moderately severe", not "moderate".
     phq9 = load_instrument("phq9")
     (total,) = [s for s in phq9.scales if s.id == "total"]
-    assert total.missing.rounding == "none"
-    assert "gives no rounding instruction" in total.missing.source
+    assert total.missing is not None
+    assert total.missing.rounding == "round_half_up"
+    assert "rounded to the nearest integer" in total.missing.source
     answers: list[int | None] = [2, 2, 2, 2, 2, 1, 1, None, 1]
     single = score(phq9, answers)
-    assert single.scales["total"].value == 14.625
-    assert single.scales["total"].band == "moderate"
+    assert single.scales["total"].value == 15
+    assert single.scales["total"].band == "moderately severe"
     assert single.scales["total"].prorated
     batch = score_batch(phq9, np.array([[np.nan if a is None else a for a in answers]]))
     assert batch.row(0) == single

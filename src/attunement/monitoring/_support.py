@@ -13,7 +13,7 @@ readiness ruler …); :func:`apply_profile_updates` applies the accepted ones an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import PromptDefinition, load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, parse_profile
+from attunement.risk import RiskEvent
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -180,10 +181,15 @@ def apply_profile_updates(
 
 
 def replan(
-    profile: Profile | None, updates: Mapping[str, Any], *, assessed_on: date | None = None
+    profile: Profile | None,
+    updates: Mapping[str, Any],
+    *,
+    assessed_on: date | None = None,
+    open_risk_events: Sequence[RiskEvent] = (),
 ) -> tuple[Profile, Plan]:
-    """Apply accepted updates and regenerate the tailored plan (``tailoring.plan``)."""
+    """Apply accepted updates and regenerate the tailored plan (``tailoring.plan``), which
+    stays risk-aware while ``open_risk_events`` are open."""
     from attunement.tailoring import plan
 
     updated = apply_profile_updates(profile, updates, assessed_on=assessed_on)
-    return updated, plan(updated)
+    return updated, plan(updated, open_risk_events=open_risk_events)

@@ -27,7 +27,7 @@ from attunement.reports._export_rows import AdministrationRecord, episode_rows
 from attunement.reports._models import PatientReport
 from attunement.reports._patient import build_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
-from attunement.tailoring import plan as make_plan
+from attunement.tailoring import Plan
 
 __all__ = [
     "REPORT_SESSION",
@@ -65,6 +65,9 @@ class EpisodeData:
     profile: Profile | None
     #: The clinic's stored expected-response model, so per-session statuses match the app's.
     growth_model: GrowthModel | None = None
+    #: The tailored plan as the app shows it (profile and open risk events); None without
+    #: a stored profile.
+    plan: Plan | None = None
 
     @property
     def monitored_scale(self) -> str:
@@ -97,9 +100,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         alliance = data.alliance_series.upto(REPORT_SESSION) if data.alliance_series else None
         earlier = episode_status(upto, alliance, data.profile)
         at_report_session = earlier.category if earlier else None
-    preference, culture = (
-        plan_accommodations(make_plan(data.profile)) if data.profile else (False, False)
-    )
+    preference, culture = plan_accommodations(data.plan) if data.plan else (False, False)
     held = [r.held_on for r in data.records if r.held_on is not None]
     return EpisodeOutcome(
         patient_key=str(data.patient_id),
@@ -114,7 +115,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         response=status.response if status else None,
         remission=status.remission if status else None,
         alert=(status.alert or "white") if status else "white",
-        risk=any(f.severity == "critical" for f in status.flags) if status else False,
+        risk=status.open_risk if status else False,
         category_at_session_8=at_report_session,
         has_plan=data.profile is not None,
         accommodated_preference=preference,
@@ -144,7 +145,7 @@ def patient_report_of(
             (r.session, r.answers) for r in data.records if r.instrument == data.outcome.id
         ],
         profile=data.profile,
-        plan=make_plan(data.profile) if data.profile else None,
+        plan=data.plan,
         generated_on=generated_on,
         patient_page=patient_page,
     )

@@ -17,7 +17,7 @@ from attunement.services._growth_models import GrowthModelCache
 from attunement.services._records import patient_public
 from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
-from attunement.services._status import episode_status, patient_profile
+from attunement.services._status import episode_status, tailored_plan
 from attunement.store import Patient, User, latest_episode
 
 if TYPE_CHECKING:
@@ -111,13 +111,9 @@ def update_profile(
 
 def get_plan(ctx: ServiceContext, actor: Actor, patient_id: int) -> Plan:
     """The tailored plan for the patient's stored profile (``attunement.tailoring.plan``)."""
-    from attunement.profile import parse_profile
-    from attunement.tailoring import plan
-
     with use_case(ctx, actor, "plan.read", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
-        profile = patient_profile(patient) or parse_profile({})
-        return plan(profile)
+        return tailored_plan(uc.session, patient)
 
 
 def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[PatientOverview]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from attunement.instruments import Flag, InstrumentDefinition
     from attunement.monitoring import Series, Status
     from attunement.profile import Profile
+    from attunement.tailoring import Plan
 
 __all__ = [
     "RUPTURE_MARKERS_NOTE",
@@ -41,6 +42,7 @@ __all__ = [
     "episode_status",
     "monitored_scale",
     "patient_profile",
+    "tailored_plan",
 ]
 
 #: Key of the session notes that holds the rupture markers recorded at the session.
@@ -62,6 +64,27 @@ def patient_profile(patient: Patient) -> Profile | None:
         return None
     assessed = patient.profile_updated_at.date() if patient.profile_updated_at else None
     return parse_profile(patient.profile, assessed_on=assessed)
+
+
+def tailored_plan(session: Session, patient: Patient, *, clinic_language: str = "en") -> Plan:
+    """The patient's tailored plan: the stored profile and the patient's open risk events.
+
+    Every adapter that shows a plan (web, API, reports, FHIR CarePlan, CDS cards) reads it
+    here, so a plan is never shown without knowing an open risk event. A stored profile
+    that no longer parses gives the plan of an empty profile (it still leads with safety).
+    """
+    from attunement.profile import Profile
+    from attunement.tailoring import plan
+
+    try:
+        profile = patient_profile(patient)
+    except AttunementError:
+        profile = None
+    return plan(
+        profile or Profile(),
+        open_risk_events=[e for e in patient_risk_events(session, patient.id) if e.open],
+        clinic_language=clinic_language,
+    )
 
 
 def _stored_values(stored: ScoreRecord, scale: str) -> tuple[float | None, tuple[Flag, ...]]:

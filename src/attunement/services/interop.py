@@ -155,7 +155,7 @@ def export_patient_fhir(
     kind: Literal["collection", "searchset"] = "collection",
 ) -> dict[str, Any]:
     """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``)."""
-    from attunement.services._status import patient_profile
+    from attunement.services._status import tailored_plan
 
     with use_case(ctx, actor, "fhir.export", patient_id=patient_id) as uc:
         patient = _patient_for(uc.session, actor, patient_id, write=False)
@@ -166,15 +166,7 @@ def export_patient_fhir(
             preferred_language=patient.preferred_language,
             synthetic=patient.synthetic,
         )
-        try:
-            profile = patient_profile(patient)
-        except AttunementError:
-            profile = None
-        plan = None
-        if profile is not None:
-            from attunement.tailoring import plan as tailor
-
-            plan = tailor(profile)
+        plan = tailored_plan(uc.session, patient) if patient.profile else None
         administrations = _administrations(uc.session, patient)
         uc.detail = {"administrations": len(administrations), "kind": kind}
         return export_record(
@@ -316,7 +308,7 @@ def _attunement_signals(session: Session, patient: Patient) -> PatientSignals:
     """Risk, outcome, alliance and plan signals from what Attunement holds."""
     from attunement.evidence import load_evidence
     from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal, risk_signals
-    from attunement.services._status import episode_status, patient_profile
+    from attunement.services._status import episode_status, tailored_plan
 
     evidence = load_evidence()
     episode = session.scalars(
@@ -346,15 +338,7 @@ def _attunement_signals(session: Session, patient: Patient) -> PatientSignals:
                 instrument=latest.instrument_id,
                 observed_on=aware_utc(latest.administered_at).date(),
             )
-    plan = None
-    try:
-        profile = patient_profile(patient)
-    except AttunementError:
-        profile = None
-    if profile is not None:
-        from attunement.tailoring import plan as tailor
-
-        plan = plan_signal(tailor(profile))
+    plan = plan_signal(tailored_plan(session, patient)) if patient.profile else None
     return PatientSignals(risks=tuple(risks), outcome=outcome, alliance=alliance, plan=plan)
 
 

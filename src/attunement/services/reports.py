@@ -54,6 +54,7 @@ from attunement.services._status import (
     assess_stored_episode,
     monitored_scale,
     patient_profile,
+    tailored_plan,
 )
 from attunement.store import Administration, Episode, Patient, TherapySession, User
 
@@ -160,6 +161,7 @@ def _episode(
         status=assessed.status if assessed else None,
         profile=profile,
         growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
+        plan=tailored_plan(session, patient) if profile is not None else None,
     )
 
 
