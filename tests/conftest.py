@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from attunement.instruments import install_clinic_definitions
 from attunement.store import make_engine, migrate
 from tests.support.postgres import PostgresServer, start_throwaway_cluster
 
@@ -39,6 +40,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_collectreport(report: pytest.CollectReport) -> None:
     if REQUIRE_ALL and report.skipped:
         report.outcome = "failed"
+
+
+@pytest.fixture(autouse=True)
+def _packaged_definitions_only() -> Iterator[None]:
+    """Each test starts and ends with the packaged instrument definitions in force (a CLI
+    command or an app built in a test installs the clinic's imported ones)."""
+    install_clinic_definitions({})
+    yield
+    install_clinic_definitions({})
 
 
 # --------------------------------------------------------------------------- PostgreSQL

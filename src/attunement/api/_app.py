@@ -19,6 +19,7 @@ from attunement.api._errors import install_error_handlers
 from attunement.api._middleware import SecurityHeadersMiddleware
 from attunement.api.routes import API_ROUTERS
 from attunement.errors import ConfigurationError
+from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import Passwords, SecurityPolicy, security_headers
 from attunement.services import Clock, service_context
 from attunement.settings import Settings
@@ -91,6 +92,8 @@ def create_app(
             "secure cookies", "may be turned off only in demo or dev mode (ATTUNE_MODE)"
         )
     signing_key = settings.signing_key()  # refuses a missing or default secret in production
+    # one definition per instrument for every route: the clinic's imported text and keys
+    install_clinic_definitions(clinic_definitions(settings.data_dir))
     database = engine or make_engine(settings.effective_database_url)
     app = FastAPI(
         title="Attunement",

@@ -11,8 +11,16 @@ __all__ = ["open_database", "settings_from_cli"]
 
 
 def settings_from_cli(**overrides: object) -> Settings:
-    """Settings from the environment, with flags given on the command line on top."""
-    return load_settings(**overrides)
+    """Settings from the environment, with flags given on the command line on top.
+
+    Also installs the clinic's instrument definitions (imported item text and scoring keys
+    in the data directory), so every command scores as the app does.
+    """
+    from attunement.instruments import clinic_definitions, install_clinic_definitions
+
+    settings = load_settings(**overrides)
+    install_clinic_definitions(clinic_definitions(settings.data_dir))
+    return settings
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:

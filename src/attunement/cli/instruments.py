@@ -20,7 +20,6 @@ from attunement.instruments import (
     list_instruments,
     load_imported_text,
     load_instrument,
-    with_imported_text,
 )
 
 __all__ = ["instruments_app", "resolve_definition", "text_status"]
@@ -30,11 +29,14 @@ instruments_app = sub_app(
 )
 
 
-def resolve_definition(instrument_id: str, data_dir: Path | None = None) -> InstrumentDefinition:
-    """The packaged definition plus any text (and key) the clinic imported."""
-    definition = load_instrument(instrument_id)
-    store = data_dir if data_dir is not None else settings_from_cli().data_dir
-    return with_imported_text(definition, load_imported_text(instrument_id, store))
+def resolve_definition(instrument_id: str) -> InstrumentDefinition:
+    """The definition in force in this clinic (packaged, plus any text and key it imported).
+
+    ``settings_from_cli`` installs the clinic's definitions, so this is ``load_instrument``
+    after the settings are read: every command and the app score with the same definition.
+    """
+    settings_from_cli()
+    return load_instrument(instrument_id)
 
 
 def text_status(definition: InstrumentDefinition) -> str:
@@ -67,8 +69,8 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List every instrument with its items, scales, languages and licence."""
-    store = settings_from_cli().data_dir
-    rows = [_summary(resolve_definition(d.id, store)) for d in list_instruments()]
+    settings_from_cli()  # installs the clinic's imported text and keys
+    rows = [_summary(d) for d in list_instruments()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -13,14 +13,17 @@ from attunement.instruments._batch import InvalidAdministration, score_batch
 from attunement.instruments._engine import score
 from attunement.instruments._item_text import (
     ImportedText,
+    clinic_definitions,
     import_item_text,
     load_imported_text,
     with_imported_text,
 )
 from attunement.instruments._loader import (
     INSTRUMENT_IDS,
+    install_clinic_definitions,
     list_instruments,
     load_instrument,
+    load_packaged_instrument,
     parse_definition,
 )
 from attunement.instruments._models import (
@@ -80,11 +83,14 @@ __all__ = [
     "ScaleDefinition",
     "ScaleScore",
     "Score",
+    "clinic_definitions",
     "derive_profile_values",
     "import_item_text",
+    "install_clinic_definitions",
     "list_instruments",
     "load_imported_text",
     "load_instrument",
+    "load_packaged_instrument",
     "parse_definition",
     "score",
     "score_batch",

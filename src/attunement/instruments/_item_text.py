@@ -26,6 +26,7 @@ Nothing here reads a file the caller did not name: the store directory is an arg
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -41,7 +42,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from attunement.errors import DefinitionError
 from attunement.instruments._models import InstrumentDefinition
 
-__all__ = ["ImportedText", "import_item_text", "load_imported_text", "with_imported_text"]
+__all__ = [
+    "ImportedText",
+    "clinic_definitions",
+    "import_item_text",
+    "load_imported_text",
+    "with_imported_text",
+]
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _EDITABLE_KEYS = ("unverified", "convention")
@@ -241,8 +248,13 @@ def with_imported_text(
     languages = imported.languages + tuple(
         lang for lang in definition.languages if lang not in imported.languages
     )
+    version = definition.version
+    if imported.key:  # another key scores differently: stored scores must be re-derived
+        canonical = json.dumps(imported.key, sort_keys=True).encode()
+        version = f"{definition.version}+key.{hashlib.sha256(canonical).hexdigest()[:8]}"
     return definition.model_copy(
         update={
+            "version": version,
             "items": items,
             "response_sets": response_sets,
             "scales": scales,
@@ -252,3 +264,20 @@ def with_imported_text(
             + (f" ({imported.source})" if imported.source else ""),
         }
     )
+
+
+def clinic_definitions(store_dir: Path) -> dict[str, InstrumentDefinition]:
+    """Every packaged definition the clinic imported text or a key for, with them applied.
+
+    The edge installs the result (``install_clinic_definitions``) so that every route
+    scores an instrument with the same definition.
+    """
+    from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
+
+    found: dict[str, InstrumentDefinition] = {}
+    for instrument_id in INSTRUMENT_IDS:
+        imported = load_imported_text(instrument_id, store_dir)
+        if imported is not None:
+            packaged = load_packaged_instrument(instrument_id)
+            found[instrument_id] = with_imported_text(packaged, imported)
+    return found

@@ -155,8 +155,34 @@ def _check_output(o: ProfileOutput, scales: set[str], where: str, fail: Any) -> 
         fail(where, "a preference needs aspect, positive and negative")
 
 
-@functools.cache
+#: The clinic's definitions (packaged ones with the clinic's imported text and scoring key),
+#: installed once by the edge that knows the data directory (the CLI, the app factory).
+_CLINIC: dict[str, InstrumentDefinition] = {}
+
+
+def install_clinic_definitions(definitions: Mapping[str, InstrumentDefinition]) -> None:
+    """Make these the definitions in force for their ids (replaces any installed before).
+
+    Called by the edges (``attune`` commands, ``create_app``) with
+    :func:`clinic_definitions` of the clinic's data directory, so every route — CLI, API,
+    web, FHIR, reports, monitoring — scores with one definition per instrument.
+    """
+    for instrument_id, definition in definitions.items():
+        if instrument_id != definition.id or instrument_id not in INSTRUMENT_IDS:
+            raise DefinitionError(f"{instrument_id}.yaml", "id", "a packaged instrument's id")
+    _CLINIC.clear()
+    _CLINIC.update(definitions)
+
+
 def load_instrument(instrument_id: str) -> InstrumentDefinition:
+    """The definition in force for this id: the clinic's (imported text and key), else the
+    packaged one. Raises UnknownInstrument."""
+    installed = _CLINIC.get(instrument_id)
+    return installed if installed is not None else load_packaged_instrument(instrument_id)
+
+
+@functools.cache
+def load_packaged_instrument(instrument_id: str) -> InstrumentDefinition:
     """The packaged definition with this id (cached). Raises UnknownInstrument."""
     if instrument_id not in INSTRUMENT_IDS:
         raise UnknownInstrument(instrument_id, INSTRUMENT_IDS)
