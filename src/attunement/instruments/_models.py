@@ -275,6 +275,14 @@ class InstrumentDefinition(BaseModel):
         """True when every item has text (packaged or imported)."""
         return all(item.text for item in self.items)
 
+    @property
+    def monitored_scale(self) -> ScaleDefinition:
+        """The scale routine monitoring follows: the first with change norms, else the first.
+
+        The one place that decides it (PHQ-9: the total; CORE-10: the clinical score).
+        """
+        return next((s for s in self.scales if s.norms is not None), self.scales[0])
+
     def scale(self, scale_id: str) -> ScaleDefinition:
         """The scale with this id (KeyError if absent)."""
         for scale in self.scales:

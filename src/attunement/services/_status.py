@@ -2,8 +2,7 @@
 
 Scores are derived data: a stored score whose definition version is no longer current is
 re-derived from the raw answers with the current definition (nothing is written). The
-monitored scale is the outcome instrument's first scale with change norms (PHQ-9: the
-total), else its first scale.
+monitored scale is the instrument definition's ``monitored_scale`` (PHQ-9: the total).
 
 The expected treatment response uses the newest stored growth model for the episode's
 outcome instrument (``etr_models``); ``assess_episode`` falls back to the rational method,
@@ -50,10 +49,8 @@ RUPTURE_MARKERS_NOTE = "rupture_markers"
 
 
 def monitored_scale(definition: InstrumentDefinition) -> str:
-    for scale in definition.scales:
-        if scale.norms is not None:
-            return scale.id
-    return definition.scales[0].id
+    """The id of the scale monitoring follows (``InstrumentDefinition.monitored_scale``)."""
+    return definition.monitored_scale.id
 
 
 def patient_profile(patient: Patient) -> Profile | None:
