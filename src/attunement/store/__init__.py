@@ -1,6 +1,8 @@
 """Storage: tables, engines, migrations. SQLite by default, PostgreSQL by URL."""
 
 from attunement.store._engine import (
+    SQLITE_SYNCHRONOUS,
+    SqliteSynchronous,
     alembic_config,
     check_connection,
     make_engine,
@@ -8,6 +10,7 @@ from attunement.store._engine import (
     migrate,
 )
 from attunement.store._tables import (
+    AccessGrant,
     Administration,
     ApiToken,
     AuditEntry,
@@ -24,6 +27,8 @@ from attunement.store._tables import (
 )
 
 __all__ = [
+    "SQLITE_SYNCHRONOUS",
+    "AccessGrant",
     "Administration",
     "ApiToken",
     "AuditEntry",
@@ -34,6 +39,7 @@ __all__ = [
     "LoginThrottle",
     "Patient",
     "ScoreRecord",
+    "SqliteSynchronous",
     "TherapySession",
     "User",
     "WebSession",
