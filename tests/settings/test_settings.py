@@ -33,7 +33,7 @@ def test_demo_mode_accepts_no_secret_with_a_random_one() -> None:
 
 
 def test_strong_secret_is_used_in_production() -> None:
-    key = "p7Yq2vN9xL4mR8sT1wZ6"
+    key = "p7Yq2vN9xL4mR8sT1wZ6Hk3Bc5Df0Gj"
     assert load_settings(mode="production", secret_key=key).signing_key() == key
 
 
