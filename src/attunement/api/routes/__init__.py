@@ -5,6 +5,7 @@ from attunement.api.routes import (
     auth,
     caseload,
     episodes,
+    grants,
     meta,
     patients,
     self_report,
@@ -19,6 +20,7 @@ API_ROUTERS = (
     caseload.router,
     self_report.router,
     users.router,
+    grants.router,
     audit.router,
 )
 
