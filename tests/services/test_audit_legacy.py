@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import DateTime, Engine, bindparam, text
+from sqlalchemy.exc import DBAPIError
 
 from attunement.security import GENESIS_HASH, LEGACY_KEY_ID, entry_hash
 from attunement.services import get_patient, verify_audit_chain
@@ -100,5 +102,31 @@ def test_a_just_upgraded_trail_asks_for_a_keyed_entry(empty_database_url: str) -
         assert not result.intact
         assert result.problem is not None
         assert "attune audit anchor" in result.problem
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_downgrades_and_upgrades_with_the_guard_in_place(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        migrate(engine)
+        build_world(make_context(engine))
+        command.downgrade(alembic_config(engine), "0003")
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text("UPDATE audit_log SET outcome = 'x' WHERE seq = 1"))
+        migrate(engine)
+        assert {row["key_id"] for row in tampering.rows(engine)} == {LEGACY_KEY_ID}
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_log WHERE seq = 1"))
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (seq, at, actor, action, outcome, detail, prev_hash, "
+                    "entry_hash, key_id) VALUES (1, CURRENT_TIMESTAMP, 'a', 'b', 'c', '{}', 'x', "
+                    "'y', 'k')"
+                )
+            )
     finally:
         engine.dispose()
