@@ -20,6 +20,7 @@ database, grants directly; that is recorded in the register too. Every grant is 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -62,6 +63,26 @@ class GrantRequest:
     role: str | None = None
     also_clinician: bool = False
     supervisor: str | None = None
+
+    def record(
+        self,
+        approved_by: str,
+        at: dt.datetime,
+        valid_for: dt.timedelta,
+        break_glass_reason: str | None = None,
+    ) -> AccessGrant:
+        """A row of the grant register for this grant."""
+        return AccessGrant(
+            kind=self.kind,
+            username=self.username,
+            role=self.role,
+            also_clinician=self.also_clinician,
+            supervisor=self.supervisor,
+            approved_by=approved_by,
+            approved_at=at,
+            expires_at=at + valid_for,
+            break_glass_reason=break_glass_reason,
+        )
 
     @property
     def wording(self) -> str:
@@ -148,18 +169,9 @@ def authorise_grant(
             )
     else:
         row = None
-    if row is None:
-        row = AccessGrant(
-            kind=grant.kind,
-            username=grant.username,
-            role=grant.role,
-            also_clinician=grant.also_clinician,
-            supervisor=grant.supervisor,
-            approved_by=actor.audit_name,
-            approved_at=now,
-            expires_at=now,
-            break_glass_reason=break_glass_reason if isinstance(actor, UserActor) else None,
-        )
+    if row is None:  # break glass, or the operator: granted and used at once
+        reason = break_glass_reason if isinstance(actor, UserActor) else None
+        row = grant.record(actor.audit_name, now, dt.timedelta(0), reason)
         session.add(row)
     row.used_by, row.used_at = actor.audit_name, now
     session.flush()
@@ -213,17 +225,7 @@ def approve_access(ctx: ServiceContext, actor: Actor, data: AccessGrantCreate) -
                 raise InputError("supervisor", data.supervisor, "a supervisor's username only")
             if existing is None or existing.role != "clinician":
                 raise InputError("username", data.username, "the username of a clinician")
-        now = ctx.now()
-        row = AccessGrant(
-            kind=data.kind,
-            username=data.username,
-            role=data.role,
-            also_clinician=data.also_clinician,
-            supervisor=data.supervisor,
-            approved_by=actor.audit_name,
-            approved_at=now,
-            expires_at=now + ctx.policy.grant_approval_lifetime,
-        )
+        row = grant.record(actor.audit_name, ctx.now(), ctx.policy.grant_approval_lifetime)
         session.add(row)
         session.flush()
         uc.detail = {"grant": row.id, "kind": data.kind}
