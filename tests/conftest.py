@@ -26,6 +26,12 @@ from tests.support.postgres import PostgresServer, start_throwaway_cluster
 
 REQUIRE_ALL = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
 
+#: The audit trail is MAC'd with a key kept outside the database; production-mode commands
+#: refuse to run without one. Tests (and the servers they start) use this test-only key
+#: unless they set their own; it keeps them from creating a key in the real data directory.
+TEST_AUDIT_KEY = "3PC1rn7ssGodbZPduga9Sd_k48tGM9qYRW96721W6nA"
+os.environ.setdefault("ATTUNE_AUDIT_KEY", TEST_AUDIT_KEY)
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:

@@ -15,11 +15,24 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_CDS_TRUST_FILE`` JSON/YAML file listing the EHR issuers allowed to call the
                           CDS Hooks service and their public keys; without it every CDS
                           call is refused (401).
+``ATTUNE_AUDIT_KEY``      the audit trail's MAC key(s), comma-separated, newest first (the
+                          first signs, all verify). Required in production (or the file).
+``ATTUNE_AUDIT_KEY_FILE`` a file of audit keys, one per line, newest first, mode 0600.
+                          Demo/dev without either: ``audit.key`` in the data directory.
+``ATTUNE_AUDIT_ANCHOR_DIR`` where ``attune audit anchor`` writes signed checkpoints of the
+                          chain's head; default ``audit-anchors`` in the data directory.
+``ATTUNE_TRUSTED_PROXIES`` comma-separated addresses or networks of the reverse proxies
+                          whose ``X-Forwarded-For`` is believed; default none.
+``ATTUNE_SQLITE_SYNCHRONOUS`` ``FULL`` (default: a commit survives power loss) or
+                          ``NORMAL`` (faster; the last commits may roll back on power loss).
 ========================  ==================================================================
 """
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -31,6 +44,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from attunement.errors import ConfigurationError
+from attunement.security import AuditKeyring, load_audit_keys, secret_problem
+from attunement.store import SqliteSynchronous
 
 __all__ = ["KNOWN_DEFAULT_SECRETS", "Settings", "load_settings"]
 
@@ -72,6 +87,29 @@ class Settings(BaseSettings):
     mode: Mode = "production"
     public_url: str = "http://127.0.0.1:8000"
     cds_trust_file: Path | None = None
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
+    audit_anchor_dir: Path | None = None
+    trusted_proxies: str = ""
+    sqlite_synchronous: SqliteSynchronous = "FULL"
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper_synchronous(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        entries = [part.strip() for part in value.split(",") if part.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{entry[:60]!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24)"
+                ) from None
+        return ",".join(entries)
 
     @field_validator("database_url")
     @classmethod
@@ -105,6 +143,37 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{self.data_dir / 'attunement.sqlite3'}"
 
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """The trusted reverse proxies (empty: no forwarded header is believed)."""
+        return [part for part in self.trusted_proxies.split(",") if part]
+
+    @property
+    def effective_audit_anchor_dir(self) -> Path:
+        """``ATTUNE_AUDIT_ANCHOR_DIR``, else one folder per database under the data dir.
+
+        Anchors belong to one database's chain: the default folder is named after the
+        database (``audit-anchors/<backend>-<name>-<digest of its URL>``), so the demo
+        database and the clinic's never check each other's anchors.
+        """
+        if self.audit_anchor_dir is not None:
+            return self.audit_anchor_dir
+        url = make_url(self.effective_database_url)
+        safe = url.render_as_string(hide_password=True)
+        name = Path(url.database or "memory").name
+        digest = hashlib.sha256(safe.encode()).hexdigest()[:10]
+        slug = re.sub(r"[^A-Za-z0-9._-]", "_", f"{url.get_backend_name()}-{name}")[:60]
+        return self.data_dir / "audit-anchors" / f"{slug}-{digest}"
+
+    def audit_keyring(self) -> AuditKeyring:
+        """The audit keys (see :mod:`attunement.security._audit_keys`); production needs one."""
+        return load_audit_keys(
+            keys=self.audit_key.get_secret_value() if self.audit_key else None,
+            key_file=self.audit_key_file,
+            data_dir=self.data_dir,
+            production=self.mode == "production",
+        )
+
     def ensure_data_dir(self) -> Path:
         """Create the data directory and prove it is writable, or raise ConfigurationError."""
         try:
@@ -130,11 +199,13 @@ class Settings(BaseSettings):
                 raise ConfigurationError(
                     "ATTUNE_SECRET_KEY", "is required in production mode (set a random value)"
                 )
-            if value.strip().lower() in KNOWN_DEFAULT_SECRETS or len(value) < 16:
+            if value.strip().lower() in KNOWN_DEFAULT_SECRETS:
                 raise ConfigurationError(
-                    "ATTUNE_SECRET_KEY",
-                    "is a known default or shorter than 16 characters; refused in production mode",
+                    "ATTUNE_SECRET_KEY", "is a known default; refused in production mode"
                 )
+            problem = secret_problem(value)
+            if problem:
+                raise ConfigurationError("ATTUNE_SECRET_KEY", f"{problem}; refused in production")
             return value
         return value or _process_secret()
 

@@ -182,7 +182,6 @@ def test_admins_manage_users_and_read_the_audit_trail(
             "display_name": "Cleo",
             "role": "clinician",
             "password": PASSWORD,
-            "supervisor": "sam",
         },
         headers=auth,
     )

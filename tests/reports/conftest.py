@@ -24,7 +24,7 @@ from attunement.simulate import simulate_clinic
 from attunement.store import Patient, User, make_engine, migrate
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-SECRET = "report-tests-secret-0123456789abcdef"
+SECRET = "rPt4Wq9zK2mV7xL1cN8bH3dF6gJ0sY5aT"  # random-looking: production checks strength
 OPERATOR = OperatorActor(name="report-tests")
 PATIENTS = 16
 

@@ -138,7 +138,7 @@ def test_a_deleted_entry_fails_verification_naming_the_gap(
     assert "missing" in result.problem
 
 
-def test_a_rehashed_forgery_breaks_the_link_to_the_next_entry(
+def test_a_forgery_rehashed_without_the_key_fails_at_the_forged_entry(
     engine: Engine, ctx: ServiceContext, world: World
 ) -> None:
     from attunement.security import entry_hash
@@ -164,7 +164,9 @@ def test_a_rehashed_forgery_breaks_the_link_to_the_next_entry(
             {"h": forged, "s": victim.seq},
         )
     result = verify_audit_chain(ctx, OPERATOR)
-    assert (result.intact, result.broken_at) == (False, victim.seq + 1)
+    assert (result.intact, result.broken_at) == (False, victim.seq)
+    assert result.problem is not None
+    assert "without the key" in result.problem
 
 
 def test_only_admins_read_the_trail(ctx: ServiceContext, world: World) -> None:

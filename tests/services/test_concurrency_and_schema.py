@@ -40,7 +40,8 @@ def test_the_accounts_migration_upgrades_and_downgrades(empty_database_url: str)
         connection.execute(
             text(
                 "INSERT INTO audit_log (seq, at, actor, action, outcome, detail, prev_hash,"
-                " entry_hash) VALUES (1, CURRENT_TIMESTAMP, 'a', 'b', 'c', '{}', 'x', 'y')"
+                " entry_hash, key_id) VALUES (1, CURRENT_TIMESTAMP, 'a', 'b', 'c', '{}', 'x',"
+                " 'y', 'k')"
             )
         )
     engine.dispose()

@@ -33,10 +33,34 @@ def test_demo_mode_accepts_no_secret_with_a_random_one() -> None:
 
 
 def test_strong_secret_is_used_in_production() -> None:
-    key = "p7Yq2vN9xL4mR8sT1wZ6"
+    key = "p7Yq2vN9xL4mR8sT1wZ6Hk3Bc5Df0Gj"
     assert load_settings(mode="production", secret_key=key).signing_key() == key
 
 
 def test_unknown_mode_names_the_setting() -> None:
     with pytest.raises(ConfigurationError, match="ATTUNE_MODE"):
         load_settings(mode="staging")
+
+
+@pytest.mark.parametrize("secret", ["password12345678", "attunement-secret-0123456789", "ab" * 20])
+def test_production_refuses_a_long_but_guessable_secret(secret: str) -> None:
+    settings = load_settings(mode="production", secret_key=secret)
+    with pytest.raises(ConfigurationError, match="guessable"):
+        settings.signing_key()
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_none_by_default() -> None:
+    assert load_settings().trusted_proxy_list == []
+    listed = load_settings(trusted_proxies=" 10.0.0.5, 10.1.0.0/16 ,::1")
+    assert listed.trusted_proxy_list == ["10.0.0.5", "10.1.0.0/16", "::1"]
+    with pytest.raises(ConfigurationError, match="ATTUNE_TRUSTED_PROXIES"):
+        load_settings(trusted_proxies="10.0.0.5,proxy.local")
+
+
+def test_each_database_has_its_own_default_anchor_directory(tmp_path: Path) -> None:
+    one = load_settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    two = load_settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'b.sqlite3'}")
+    assert one.effective_audit_anchor_dir != two.effective_audit_anchor_dir
+    assert one.effective_audit_anchor_dir.parent == tmp_path / "audit-anchors"
+    chosen = load_settings(audit_anchor_dir=tmp_path / "ship-me")
+    assert chosen.effective_audit_anchor_dir == tmp_path / "ship-me"

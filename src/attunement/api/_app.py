@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from attunement.api._errors import install_error_handlers
 from attunement.api._middleware import SecurityHeadersMiddleware
+from attunement.api._request_log import RequestLogMiddleware
 from attunement.api.routes import API_ROUTERS
 from attunement.errors import ConfigurationError
 from attunement.instruments import clinic_definitions, install_clinic_definitions
@@ -94,7 +95,10 @@ def create_app(
     signing_key = settings.signing_key()  # refuses a missing or default secret in production
     # one definition per instrument for every route: the clinic's imported text and keys
     install_clinic_definitions(clinic_definitions(settings.data_dir))
-    database = engine or make_engine(settings.effective_database_url)
+    audit_keys = settings.audit_keyring()  # refuses a missing or weak audit key in production
+    database = engine or make_engine(
+        settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
+    )
     app = FastAPI(
         title="Attunement",
         summary="Evidence-based responsiveness in psychotherapy: assess, tailor, monitor.",
@@ -106,10 +110,17 @@ def create_app(
     app.state.settings = settings
     app.state.secure_cookies = secure_cookies
     app.state.context = service_context(
-        database, signing_key=signing_key, clock=clock, policy=policy, passwords=passwords
+        database,
+        signing_key=signing_key,
+        clock=clock,
+        policy=policy,
+        passwords=passwords,
+        audit_keys=audit_keys,
+        audit_anchor_dir=settings.effective_audit_anchor_dir,
     )
     headers = security_headers(https_only=secure_cookies and settings.mode == "production")
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)
+    app.add_middleware(RequestLogMiddleware, headers=headers)  # outermost: logs every answer
     install_error_handlers(app)
     app.state.security_headers = headers
     include_routers(app)

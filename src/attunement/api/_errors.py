@@ -17,14 +17,14 @@ StorageError                 503     nothing was written
 ConfigurationError, other    500     no detail (it may name internals)
 ==========================  ======  ==============================================
 
-Nothing about the request body is logged: unexpected errors log the exception type and
-the route template only, so patient data never reaches the application log.
+Nothing about the request body is logged. Exceptions no handler here types are answered
+500 and logged once, by type and code location only, by
+:class:`attunement.api._request_log.RequestLogMiddleware`.
 """
 
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -140,18 +140,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return _respond(request, error.status_code, error_body(str(error.detail)), **headers)
 
 
-def _unexpected(request: Request, error: Exception) -> Response:
-    route = getattr(request.scope.get("route"), "path", "?")
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    # type and frames only: an exception message may quote stored values
-    logger.error("unhandled %s on %s %s\n%s", type(error).__name__, request.method, route, frames)
-    response = JSONResponse(error_body("internal error"), status_code=500)
-    response.headers.update(request.app.state.security_headers)
-    return response
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AttunementError, _attunement_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -47,7 +47,12 @@ def _typer(help_text: str) -> typer.Typer:
 
 app = _typer(
     "Attunement: evidence-based responsiveness in psychotherapy — assess the patient, "
-    "tailor the relationship and treatment, routinely monitor outcome and alliance."
+    "tailor the relationship and treatment, routinely monitor outcome and alliance.\n\n"
+    "Settings are ATTUNE_* environment variables (README, Configuration): "
+    "ATTUNE_DATABASE_URL, ATTUNE_DATA_DIR, ATTUNE_MODE, ATTUNE_SECRET_KEY, "
+    "ATTUNE_PUBLIC_URL, ATTUNE_CDS_TRUST_FILE; the audit trail's ATTUNE_AUDIT_KEY (or "
+    "ATTUNE_AUDIT_KEY_FILE) and ATTUNE_AUDIT_ANCHOR_DIR; ATTUNE_TRUSTED_PROXIES (reverse "
+    "proxies whose X-Forwarded-For is believed); ATTUNE_SQLITE_SYNCHRONOUS (FULL or NORMAL)."
 )
 
 

@@ -27,7 +27,9 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
     if settings.database_url is None:
         settings.ensure_data_dir()
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(
+        settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
+    )
     if upgrade:
         migrate(engine)
     return engine

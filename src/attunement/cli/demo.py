@@ -63,7 +63,12 @@ def demo(
         f"{summary.episodes} episodes, {summary.sessions} sessions, "
         f"{summary.administrations} administrations"
     )
-    context = service_context(engine, signing_key=demo_settings.signing_key())
+    context = service_context(
+        engine,
+        signing_key=demo_settings.signing_key(),
+        audit_keys=demo_settings.audit_keyring(),
+        audit_anchor_dir=demo_settings.effective_audit_anchor_dir,
+    )
     _print_demo_accounts(context, demo_settings)
     walk = walk_the_loop(context, out_dir)
     _print_walk(walk)

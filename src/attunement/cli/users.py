@@ -21,11 +21,14 @@ from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.services import (
     ROLES,
+    AccessGrantCreate,
     OperatorActor,
     ServiceContext,
     UserCreate,
+    approve_access,
     create_user,
     deactivate_user,
+    list_access_grants,
     list_users,
     service_context,
 )
@@ -41,9 +44,18 @@ def operator() -> OperatorActor:
 
 
 def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
-    """A service context; CLI use cases sign nothing, so a missing secret is not needed."""
+    """A service context; CLI use cases sign nothing, so a missing secret is not needed.
+
+    The audit keys are needed (every use case appends to the keyed audit chain): in
+    production ``ATTUNE_AUDIT_KEY`` or ``ATTUNE_AUDIT_KEY_FILE`` must be set.
+    """
     key = settings.secret_key.get_secret_value() if settings.secret_key else "cli-no-signing"
-    return service_context(engine, signing_key=key)
+    return service_context(
+        engine,
+        signing_key=key,
+        audit_keys=settings.audit_keyring(),
+        audit_anchor_dir=settings.effective_audit_anchor_dir,
+    )
 
 
 users_app = sub_app("users", "Manage clinic accounts (admins, supervisors, clinicians).")
@@ -138,3 +150,85 @@ def deactivate(
     finally:
         engine.dispose()
     typer.echo(f"deactivated {username!r}")
+
+
+@users_app.command("approve")
+def approve(
+    username: str = typer.Argument(..., help="The account the approval is for."),
+    *,
+    role: str | None = typer.Option(
+        None, "--role", help="Approve creating the account with this role."
+    ),
+    supervisor: str | None = typer.Option(
+        None,
+        "--supervisor",
+        help="With --role: the new clinician's supervisor. Alone: approve linking the "
+        "existing clinician USERNAME to this supervisor.",
+    ),
+    also_clinician: bool = typer.Option(
+        False, "--also-clinician", help="With --role admin: an admin who also treats patients."
+    ),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """Approve, as the operator, one grant of clinical access an admin will make.
+
+    An admin alone may not give clinical access (an admin or supervisor account,
+    also-clinician, a supervisor link); the change they make through the API uses up an
+    approval recorded here or by another admin (valid 24 hours), or needs a break-glass
+    reason.
+    """
+    if role is not None and role not in ROLES:
+        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    if role is None and supervisor is None:
+        raise fail("give --role (an account to create) or --supervisor (a link to approve)")
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        grant = approve_access(
+            operator_context(settings, engine),
+            operator(),
+            AccessGrantCreate(
+                kind="account" if role is not None else "supervisor_link",
+                username=username,
+                role=role,  # checked against ROLES above
+                also_clinician=also_clinician,
+                supervisor=supervisor,
+            ),
+        )
+    finally:
+        engine.dispose()
+    typer.echo(f"approval {grant.id} recorded; usable until {grant.expires_at.isoformat()}")
+
+
+@users_app.command("grants")
+def grants(
+    break_glass: bool = typer.Option(
+        False, "--break-glass", help="Only grants made by break glass (the alerts)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    db: str | None = typer.Option(None, "--db", help=_DB_HELP),
+) -> None:
+    """The register of clinical-access grants: approvals, their use, and break-glass grants."""
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        rows = list_access_grants(
+            operator_context(settings, engine), operator(), break_glass_only=break_glass
+        )
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return
+    table = Table("id", "grant", "account", "approved by", "used by", "break glass")
+    for r in rows:
+        what = r.kind if r.role is None else f"{r.kind} ({r.role})"
+        table.add_row(
+            str(r.id),
+            what,
+            r.username,
+            r.approved_by,
+            r.used_by or "unused",
+            r.break_glass_reason or "",
+        )
+    Console().print(table)

@@ -1,18 +1,45 @@
-"""Security primitives: passwords, tokens, CSRF, the audit hash chain, headers, log redaction.
+"""Security primitives: passwords, tokens, CSRF, the audit chain and its keys and anchors,
+secret strength, headers, log redaction.
 
 Pure helpers (no database): the services apply them with the stored state.
 """
 
+from attunement.security._audit_anchor import (
+    ANCHOR_FORMAT,
+    AnchorSet,
+    AuditAnchor,
+    read_anchors,
+    sign_anchor,
+    write_anchor,
+)
 from attunement.security._audit_chain import (
     GENESIS_HASH,
+    LEGACY_KEY_ID,
     canonical_json,
     canonical_time,
     entry_hash,
+    entry_mac,
+)
+from attunement.security._audit_keys import (
+    AuditKey,
+    AuditKeyring,
+    load_audit_keys,
+    new_audit_key,
 )
 from attunement.security._headers import CONTENT_SECURITY_POLICY, security_headers
-from attunement.security._logging import RedactTokens, install_log_redaction
+from attunement.security._logging import (
+    RedactExceptions,
+    RedactTokens,
+    install_log_redaction,
+    serve_log_config,
+)
 from attunement.security._passwords import PasswordCheck, Passwords
 from attunement.security._policy import SecurityPolicy
+from attunement.security._strength import (
+    estimated_entropy_bits,
+    password_problem,
+    secret_problem,
+)
 from attunement.security._tokens import (
     API_TOKEN_PREFIX,
     INVITATION_PREFIX,
@@ -25,14 +52,21 @@ from attunement.security._tokens import (
 )
 
 __all__ = [
+    "ANCHOR_FORMAT",
     "API_TOKEN_PREFIX",
     "CONTENT_SECURITY_POLICY",
     "GENESIS_HASH",
     "INVITATION_PREFIX",
+    "LEGACY_KEY_ID",
     "SESSION_PREFIX",
     "TOKEN_PATTERN",
+    "AnchorSet",
+    "AuditAnchor",
+    "AuditKey",
+    "AuditKeyring",
     "PasswordCheck",
     "Passwords",
+    "RedactExceptions",
     "RedactTokens",
     "SecurityPolicy",
     "canonical_json",
@@ -40,8 +74,18 @@ __all__ = [
     "csrf_token",
     "csrf_valid",
     "entry_hash",
+    "entry_mac",
+    "estimated_entropy_bits",
     "install_log_redaction",
+    "load_audit_keys",
+    "new_audit_key",
     "new_token",
+    "password_problem",
+    "read_anchors",
+    "secret_problem",
     "security_headers",
+    "serve_log_config",
+    "sign_anchor",
     "token_digest",
+    "write_anchor",
 ]

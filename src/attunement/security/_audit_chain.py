@@ -1,10 +1,17 @@
-"""The audit trail's hash chain: canonical JSON of each entry plus the previous hash.
+"""The audit trail's chain: each entry carries a keyed MAC over its fields and the previous MAC.
 
-``entry_hash = SHA-256(canonical_json(entry fields, including prev_hash))``; the first entry
-chains to 64 zeros. Canonical JSON here is sorted keys, no insignificant whitespace, UTF-8,
-timestamps as UTC ISO-8601 with microseconds (the scheme of RFC 8785 for the values used:
-strings, integers, null, nested objects). Changing any stored field, deleting an entry or
-reordering entries breaks the chain at that entry.
+``entry_mac = HMAC-SHA256(audit key, "attunement-audit-entry-v2" ‖ canonical_json(entry
+fields, including key_id and prev_hash))`` (HMAC: RFC 2104; SHA-256: FIPS 180-4). The first
+entry chains to 64 zeros. Canonical JSON here is sorted keys, no insignificant whitespace,
+UTF-8, timestamps as UTC ISO-8601 with microseconds (the scheme of RFC 8785 for the values
+used: strings, integers, null, nested objects). Changing any stored field, deleting an
+entry or reordering entries breaks the chain at that entry, and without the key — which
+lives outside the database — nobody can compute a valid MAC for a forged or re-chained one.
+
+Entries written before the key existed (schema 0005) carry :data:`LEGACY_KEY_ID` and an
+unkeyed ``entry_hash = SHA-256(canonical_json(fields without key_id))``. They are accepted
+only as the first, contiguous part of the trail, and the first keyed entry's MAC covers the
+last legacy hash, so re-chaining them is caught there.
 """
 
 from __future__ import annotations
@@ -15,9 +22,21 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["GENESIS_HASH", "canonical_json", "canonical_time", "entry_hash"]
+from attunement.security._audit_keys import AuditKey
+
+__all__ = [
+    "GENESIS_HASH",
+    "LEGACY_KEY_ID",
+    "canonical_json",
+    "canonical_time",
+    "entry_hash",
+    "entry_mac",
+]
 
 GENESIS_HASH = "0" * 64
+#: ``key_id`` of the entries chained by plain SHA-256 before the audit key existed.
+LEGACY_KEY_ID = "sha256-legacy"
+_ENTRY_LABEL = b"attunement-audit-entry-v2"
 
 
 def canonical_time(moment: dt.datetime) -> str:
@@ -28,6 +47,33 @@ def canonical_time(moment: dt.datetime) -> str:
 
 def canonical_json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fields(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    role: str | None,
+    action: str,
+    patient_id: int | None,
+    target: str | None,
+    outcome: str,
+    detail: Mapping[str, Any],
+    prev_hash: str,
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": canonical_time(at),
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "patient_id": patient_id,
+        "target": target,
+        "outcome": outcome,
+        "detail": dict(detail),
+        "prev_hash": prev_hash,
+    }
 
 
 def entry_hash(
@@ -43,17 +89,48 @@ def entry_hash(
     detail: Mapping[str, Any],
     prev_hash: str,
 ) -> str:
-    """SHA-256 (hex) of the entry's canonical JSON, which includes ``prev_hash``."""
-    fields = {
-        "seq": seq,
-        "at": canonical_time(at),
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "patient_id": patient_id,
-        "target": target,
-        "outcome": outcome,
-        "detail": dict(detail),
-        "prev_hash": prev_hash,
-    }
+    """The legacy, unkeyed SHA-256 (hex) of an entry's canonical JSON (before schema 0005)."""
+    fields = _fields(
+        seq=seq,
+        at=at,
+        actor=actor,
+        role=role,
+        action=action,
+        patient_id=patient_id,
+        target=target,
+        outcome=outcome,
+        detail=detail,
+        prev_hash=prev_hash,
+    )
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def entry_mac(
+    key: AuditKey,
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor: str,
+    role: str | None,
+    action: str,
+    patient_id: int | None,
+    target: str | None,
+    outcome: str,
+    detail: Mapping[str, Any],
+    prev_hash: str,
+) -> str:
+    """HMAC-SHA256 (hex) of the entry's canonical JSON, which includes the key id."""
+    fields = _fields(
+        seq=seq,
+        at=at,
+        actor=actor,
+        role=role,
+        action=action,
+        patient_id=patient_id,
+        target=target,
+        outcome=outcome,
+        detail=detail,
+        prev_hash=prev_hash,
+    )
+    fields["key_id"] = key.key_id
+    return key.mac(_ENTRY_LABEL, canonical_json(fields).encode("utf-8"))

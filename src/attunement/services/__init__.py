@@ -6,6 +6,11 @@ in routes, and every read and write of patient data is audited in the same trans
 """
 
 from attunement.services._access import readable_clinician_ids
+from attunement.services._account_schemas import (
+    AccessGrantCreate,
+    AccessGrantPublic,
+    AuditAnchorWritten,
+)
 from attunement.services._actors import (
     ROLES,
     Actor,
@@ -15,6 +20,7 @@ from attunement.services._actors import (
     UserActor,
 )
 from attunement.services._audit import append_audit, use_case
+from attunement.services._audit_anchoring import anchor_audit_chain
 from attunement.services._audit_log import list_audit, verify_audit_chain
 from attunement.services._auth import (
     TooManyAttempts,
@@ -40,6 +46,7 @@ from attunement.services._episodes import (
     record_administration,
     start_episode,
 )
+from attunement.services._grants import ApprovalRequired, approve_access, list_access_grants
 from attunement.services._invitations import (
     SELF_REPORT_PATH,
     describe_invitation,
@@ -104,9 +111,13 @@ from attunement.services.demo import (
 __all__ = [
     "ROLES",
     "SELF_REPORT_PATH",
+    "AccessGrantCreate",
+    "AccessGrantPublic",
     "Actor",
     "AdministrationCreate",
     "AdministrationPublic",
+    "ApprovalRequired",
+    "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
     "CaseloadEntry",
@@ -143,7 +154,9 @@ __all__ = [
     "UserPublic",
     "actor_for_session",
     "actor_for_token",
+    "anchor_audit_chain",
     "append_audit",
+    "approve_access",
     "aware_utc",
     "caseload",
     "create_user",
@@ -155,6 +168,7 @@ __all__ = [
     "get_plan",
     "get_status",
     "invite_patient",
+    "list_access_grants",
     "list_administrations",
     "list_audit",
     "list_episodes",

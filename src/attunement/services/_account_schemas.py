@@ -7,13 +7,16 @@ holds one concern: clinical records there, accounts and the audit trail here.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from attunement.services._actors import Role
 
 __all__ = [
+    "AccessGrantCreate",
+    "AccessGrantPublic",
+    "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
     "DemoAccount",
@@ -37,6 +40,14 @@ class UserCreate(BaseModel):
     password: SecretStr
     supervisor: str | None = Field(None, description="username of the supervising supervisor")
     also_clinician: bool = False
+    break_glass_reason: str | None = Field(
+        None,
+        min_length=20,
+        max_length=500,
+        description="Grant clinical access (admin or supervisor role, also_clinician, a "
+        "supervisor) without a second admin's approval: why it cannot wait. Applied at "
+        "once, recorded and raised as an alert. No patient details.",
+    )
 
 
 class UserPublic(BaseModel):
@@ -57,6 +68,50 @@ class SupervisorUpdate(BaseModel):
     model_config = _IN
 
     supervisor_id: int | None
+    break_glass_reason: str | None = Field(
+        None,
+        min_length=20,
+        max_length=500,
+        description="Link without a second admin's approval (see UserCreate).",
+    )
+
+
+GrantKind = Literal["account", "supervisor_link"]
+
+
+class AccessGrantCreate(BaseModel):
+    """A second admin's approval of one grant of clinical access, used up by the change.
+
+    ``account``: creating ``username`` with ``role`` (admin or supervisor, or any role with
+    ``also_clinician`` or a ``supervisor``) — the fields must match the creation exactly.
+    ``supervisor_link``: linking clinician ``username`` to ``supervisor``.
+    """
+
+    model_config = _IN
+
+    kind: GrantKind
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    role: Role | None = None
+    also_clinician: bool = False
+    supervisor: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+class AccessGrantPublic(BaseModel):
+    model_config = _OUT
+
+    id: int
+    kind: GrantKind
+    username: str
+    role: Role | None
+    also_clinician: bool
+    supervisor: str | None
+    approved_by: str
+    approved_at: dt.datetime
+    expires_at: dt.datetime
+    break_glass: bool
+    break_glass_reason: str | None
+    used_by: str | None
+    used_at: dt.datetime | None
 
 
 class TokenIssued(BaseModel):
@@ -97,7 +152,13 @@ class AuditEntryPublic(BaseModel):
 
 
 class AuditVerification(BaseModel):
-    """Result of walking the chain: intact, or the first entry that breaks it and why."""
+    """Result of walking the chain: intact, or the first entry that breaks it and why.
+
+    ``head_hash`` is the newest entry's MAC; ``anchored_seq``/``anchored_at`` the newest
+    valid anchor checked (None: no anchor found); ``unanchored`` how many entries are newer
+    than it (their removal is detectable only once anchored); ``legacy_entries`` how many
+    entries predate the audit key (unkeyed SHA-256).
+    """
 
     model_config = _OUT
 
@@ -106,6 +167,26 @@ class AuditVerification(BaseModel):
     head_hash: str
     broken_at: int | None = None
     problem: str | None = None
+    head_seq: int = 0
+    legacy_entries: int = 0
+    key_ids: list[str] = Field(default_factory=list)
+    anchors_checked: int = 0
+    anchored_seq: int | None = None
+    anchored_at: dt.datetime | None = None
+    unanchored: int = 0
+
+
+class AuditAnchorWritten(BaseModel):
+    """A new anchor: where it was written and the line to ship to an append-only sink."""
+
+    model_config = _OUT
+
+    seq: int
+    mac: str
+    at: dt.datetime
+    key_id: str
+    path: str
+    line: str
 
 
 class DemoAccount(BaseModel):

@@ -4,9 +4,12 @@ Every use case runs inside :func:`use_case`, which records one entry per patient
 (who, action, which patient, when, outcome) in the use case's own transaction; when the use
 case fails with a typed error, the change is rolled back and the failure is recorded in a
 transaction of its own (so denied and rejected attempts leave a trace too). Entries are
-chained by SHA-256 (:mod:`attunement.security._audit_chain`); on PostgreSQL appends are
-serialised with a transaction-level advisory lock, on SQLite by its single writer, and the
-primary key on ``seq`` refuses a fork either way.
+chained by HMAC-SHA256 under the signing audit key (:mod:`attunement.security._audit_chain`),
+which lives outside the database, and carry its key id. On PostgreSQL appends are
+serialised with a transaction-level advisory lock, on SQLite by its single writer; the
+primary key on ``seq`` and the insert trigger (only ``max(seq) + 1``) refuse a fork either
+way. The chain needs each entry to know the previous MAC, so appends stay serialised: one
+lock per transaction, held from the append to the commit.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from attunement.errors import (
     NotFound,
     UnknownInstrument,
 )
-from attunement.security import GENESIS_HASH, entry_hash
+from attunement.security import GENESIS_HASH, entry_mac
 from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext
 from attunement.services._transaction import transaction
@@ -70,7 +73,8 @@ def append_audit(
         "detail": dict(detail or {}),
         "prev_hash": prev_hash,
     }
-    entry = AuditEntry(**fields, entry_hash=entry_hash(**fields))
+    key = ctx.audit_keys.signing
+    entry = AuditEntry(**fields, entry_hash=entry_mac(key, **fields), key_id=key.key_id)
     session.add(entry)
     session.flush()
     return entry

@@ -1,15 +1,47 @@
-"""Reading the audit trail (admins) and verifying its hash chain (``attune audit verify``)."""
+"""Reading the audit trail (admins) and verifying its chain (``attune audit verify``).
+
+Verification recomputes every entry's MAC with the audit key named by its ``key_id`` and
+checks its link to the previous entry, then compares the trail with every signed anchor
+found (:mod:`attunement.security._audit_anchor`). What it detects, and where it says so:
+
+* a changed field, or a forged or re-chained entry (no key, no valid MAC) — that entry;
+* a deleted entry in the middle — the entry after the gap, naming the missing range;
+* deleted newest entries — against the latest anchor: the first missing entry;
+* a rewrite of anything up to an anchor, even by someone holding the key — the anchored
+  entry, whose MAC no longer matches;
+* an unkeyed (legacy) entry after a keyed one, an entry under an unknown key, and anchor
+  files whose signature fails.
+
+Entries newer than the latest anchor can be removed without trace; anchor often.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from attunement.security import GENESIS_HASH, entry_hash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.security import (
+    GENESIS_HASH,
+    LEGACY_KEY_ID,
+    AnchorSet,
+    AuditAnchor,
+    AuditKeyring,
+    canonical_time,
+    entry_hash,
+    entry_mac,
+    read_anchors,
+)
 from attunement.services._access import require_admin
+from attunement.services._account_schemas import AuditEntryPublic, AuditVerification
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
-from attunement.services._schemas import AuditEntryPublic, AuditVerification
 from attunement.services._transaction import transaction
 from attunement.store import AuditEntry
 
@@ -21,6 +53,7 @@ def list_audit(
     actor: Actor,
     *,
     patient_id: int | None = None,
+    action: str | None = None,
     after: int = 0,
     limit: int = 100,
 ) -> list[AuditEntryPublic]:
@@ -33,6 +66,8 @@ def list_audit(
         query = select(AuditEntry).where(AuditEntry.seq > after)
         if patient_id is not None:
             query = query.where(AuditEntry.patient_id == patient_id)
+        if action is not None:
+            query = query.where(AuditEntry.action == action[:60])
         rows = uc.session.scalars(query.order_by(AuditEntry.seq).limit(min(max(limit, 1), 1000)))
         uc.detail = {"after": after, "patient_id": patient_id}
         return [
@@ -53,57 +88,171 @@ def list_audit(
         ]
 
 
-def verify_audit_chain(
-    ctx: ServiceContext, actor: Actor, *, batch: int = 5000
-) -> AuditVerification:
-    """Recompute every entry's hash and link; report the first entry that breaks the chain.
+def _span(first: int, last: int) -> str:
+    return f"{first}" if first == last else f"{first} to {last}"
 
-    Detects a changed field, a deleted or inserted entry, and reordering. Removal of the
-    newest entries is detectable only against a head hash recorded elsewhere, so the result
-    gives the head hash for the operator to keep. Admins and the operator only.
+
+def _expected_mac(row: AuditEntry, keyring: AuditKeyring) -> str | None:
+    fields: dict[str, Any] = {
+        "seq": row.seq,
+        "at": row.at,
+        "actor": row.actor,
+        "role": row.role,
+        "action": row.action,
+        "patient_id": row.patient_id,
+        "target": row.target,
+        "outcome": row.outcome,
+        "detail": row.detail,
+        "prev_hash": row.prev_hash,
+    }
+    if row.key_id == LEGACY_KEY_ID:
+        return entry_hash(**fields)
+    key = keyring.get(row.key_id)
+    return None if key is None else entry_mac(key, **fields)
+
+
+@dataclass
+class _Walk:
+    """The state of one pass over the chain."""
+
+    keyring: AuditKeyring
+    anchors: dict[int, list[AuditAnchor]]
+    previous: str = GENESIS_HASH
+    expected_seq: int = 1
+    count: int = 0
+    legacy: int = 0
+    keyed: bool = False
+    key_ids: set[str] = field(default_factory=set)
+
+    def problem(self, row: AuditEntry) -> str | None:
+        if row.seq != self.expected_seq:
+            missing = _span(self.expected_seq, row.seq - 1)
+            return (
+                f"expected entry {self.expected_seq} next, found {row.seq} "
+                f"(entry {missing} missing)"
+            )
+        if row.key_id == LEGACY_KEY_ID and self.keyed:
+            return "an unkeyed (legacy) entry after keyed entries (forged)"
+        if row.prev_hash != self.previous:
+            return "does not link to the previous entry's MAC"
+        expected = _expected_mac(row, self.keyring)
+        if expected is None:
+            return (
+                f"signed with audit key {row.key_id}, which is not configured "
+                "(add it to ATTUNE_AUDIT_KEY after the current key to verify)"
+            )
+        if not hmac.compare_digest(expected, row.entry_hash):
+            return "content does not match its MAC (entry altered, or re-chained without the key)"
+        for anchor in self.anchors.get(row.seq, []):
+            if anchor.mac != row.entry_hash:
+                return (
+                    f"differs from the anchor of {canonical_time(anchor.at)} "
+                    "(the trail was rewritten up to here)"
+                )
+        return None
+
+    def accept(self, row: AuditEntry) -> None:
+        self.previous, self.expected_seq = row.entry_hash, row.seq + 1
+        self.count += 1
+        if row.key_id == LEGACY_KEY_ID:
+            self.legacy += 1
+        else:
+            self.keyed = True
+            self.key_ids.add(row.key_id)
+
+
+def _rows(session: Session, after: int, batch: int) -> Iterator[AuditEntry]:
+    while True:
+        rows = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.seq > after)
+                .order_by(AuditEntry.seq)
+                .limit(batch)
+            )
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].seq
+
+
+def _start(session: Session, walk: _Walk, anchor: AuditAnchor | None) -> int:
+    """Where the walk begins: the start, or (``since`` an anchor) the anchored entry."""
+    if anchor is None or anchor.seq == 0:
+        return 0
+    row = session.get(AuditEntry, anchor.seq)
+    if row is None:
+        return 0  # the full walk reports the truncation
+    walk.previous, walk.expected_seq = row.prev_hash, row.seq
+    walk.keyed = row.key_id != LEGACY_KEY_ID
+    return row.seq - 1
+
+
+def verify_audit_chain(
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    anchors: Path | None = None,
+    since_latest_anchor: bool = False,
+    batch: int = 5000,
+) -> AuditVerification:
+    """Walk the chain and compare it with the anchors; report the first problem and where.
+
+    ``anchors`` is a directory of anchor files or one file (default: the context's anchor
+    directory). ``since_latest_anchor`` starts at the newest anchor instead of the first
+    entry (what ``attune audit anchor`` checks before anchoring again). Admins and the
+    operator only.
     """
     require_admin(actor)
-    previous, expected_seq, count = GENESIS_HASH, 1, 0
+    found: AnchorSet = read_anchors(anchors or ctx.audit_anchor_dir, ctx.audit_keys)
+    by_seq: dict[int, list[AuditAnchor]] = {}
+    for anchor in found.valid:
+        by_seq.setdefault(anchor.seq, []).append(anchor)
+    latest = found.latest
+    walk = _Walk(keyring=ctx.audit_keys, anchors=by_seq)
     with transaction(ctx.sessions) as session:
-        last_seq = 0
-        while True:
-            rows = list(
-                session.scalars(
-                    select(AuditEntry)
-                    .where(AuditEntry.seq > last_seq)
-                    .order_by(AuditEntry.seq)
-                    .limit(batch)
-                )
-            )
-            if not rows:
-                break
-            for row in rows:
-                problem = None
-                if row.seq != expected_seq:
-                    problem = f"expected entry {expected_seq} next, found {row.seq} (entry missing)"
-                elif row.prev_hash != previous:
-                    problem = "does not link to the previous entry's hash"
-                elif row.entry_hash != entry_hash(
-                    seq=row.seq,
-                    at=row.at,
-                    actor=row.actor,
-                    role=row.role,
-                    action=row.action,
-                    patient_id=row.patient_id,
-                    target=row.target,
-                    outcome=row.outcome,
-                    detail=row.detail,
-                    prev_hash=row.prev_hash,
-                ):
-                    problem = "content does not match its hash (entry altered)"
-                if problem:
-                    return AuditVerification(
-                        intact=False,
-                        entries=count,
-                        head_hash=previous,
-                        broken_at=row.seq,
-                        problem=problem,
-                    )
-                previous, expected_seq, count = row.entry_hash, row.seq + 1, count + 1
-            last_seq = rows[-1].seq
-    return AuditVerification(intact=True, entries=count, head_hash=previous)
+        after = _start(session, walk, latest if since_latest_anchor else None)
+        for row in _rows(session, after, batch):
+            problem = walk.problem(row)
+            if problem:
+                return _result(walk, found, intact=False, broken_at=row.seq, problem=problem)
+            walk.accept(row)
+    head = walk.expected_seq - 1
+    if latest is not None and latest.seq > head:
+        missing = _span(head + 1, latest.seq)
+        problem = (
+            f"entry {missing} missing: the anchor of {canonical_time(latest.at)} recorded "
+            f"entry {latest.seq} (newest entries deleted)"
+        )
+        return _result(walk, found, intact=False, broken_at=head + 1, problem=problem)
+    if walk.legacy and not walk.keyed:
+        problem = (
+            "only unkeyed (legacy) entries: nothing keyed covers them yet; record one with "
+            "`attune audit anchor`"
+        )
+        return _result(walk, found, intact=False, broken_at=None, problem=problem)
+    if found.problems:
+        return _result(walk, found, intact=False, broken_at=None, problem=found.problems[0])
+    return _result(walk, found, intact=True, broken_at=None, problem=None)
+
+
+def _result(
+    walk: _Walk, found: AnchorSet, *, intact: bool, broken_at: int | None, problem: str | None
+) -> AuditVerification:
+    latest = found.latest
+    head = walk.expected_seq - 1
+    return AuditVerification(
+        intact=intact,
+        entries=walk.count,
+        head_hash=walk.previous,
+        head_seq=head,
+        broken_at=broken_at,
+        problem=problem,
+        legacy_entries=walk.legacy,
+        key_ids=sorted(walk.key_ids),
+        anchors_checked=len(found.valid),
+        anchored_seq=latest.seq if latest else None,
+        anchored_at=latest.at if latest else None,
+        unanchored=max(0, head - latest.seq) if latest else head,
+    )

@@ -1,11 +1,11 @@
-"""Sign-in, API tokens and web sessions; lockout kept in the database.
+"""Sign-in, API tokens and web sessions; throttling kept in the database.
 
 Every sign-in attempt is audited (``login``: success, failure or locked). Failed attempts
-count per username and per client address in ``login_throttle`` — shared by every app
-server — and lock further attempts for ``policy.lockout_duration`` once a threshold is
-reached; unknown usernames are counted and locked the same way, so lockout does not reveal
-which accounts exist, and every attempt verifies a password hash (a dummy one when the
-account is unknown or inactive) so timing does not either.
+are counted per (account, address) pair, per account and per address
+(:mod:`attunement.services._throttle`), so a stranger cannot lock a clinician out of their
+own address; unknown usernames are counted and locked the same way, so a lock does not
+reveal which accounts exist, and every attempt verifies a password hash (a dummy one when
+the account is unknown or inactive) so timing does not either.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from attunement.errors import AuthenticationError
@@ -31,8 +30,9 @@ from attunement.services._audit import append_audit
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._records import user_public
 from attunement.services._schemas import SessionIssued, TokenIssued
+from attunement.services._throttle import SignInThrottle
 from attunement.services._transaction import transaction
-from attunement.store import ApiToken, LoginThrottle, User, WebSession
+from attunement.store import ApiToken, User, WebSession
 
 __all__ = [
     "TooManyAttempts",
@@ -67,42 +67,6 @@ def user_actor(user: User) -> UserActor:
     )
 
 
-def _throttle_rows(session: Session, keys: list[str], now: dt.datetime) -> list[LoginThrottle]:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for key in keys:
-        session.execute(
-            insert(LoginThrottle)
-            .values(key=key, failures=0, window_started_at=now, locked_until=None)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-    query = select(LoginThrottle).where(LoginThrottle.key.in_(keys))
-    if dialect == "postgresql":
-        query = query.with_for_update()
-    return list(session.scalars(query))
-
-
-def _locked_for(rows: list[LoginThrottle], now: dt.datetime) -> int:
-    """Seconds until the latest lock on any key ends (0: not locked)."""
-    ends = [aware_utc(r.locked_until) for r in rows if r.locked_until is not None]
-    remaining = max((end - now for end in ends), default=dt.timedelta(0))
-    return max(0, int(remaining.total_seconds()))
-
-
-def _count_failure(ctx: ServiceContext, rows: list[LoginThrottle], now: dt.datetime) -> None:
-    policy = ctx.policy
-    for row in rows:
-        if now - aware_utc(row.window_started_at) > policy.lockout_window:
-            row.failures, row.window_started_at = 0, now
-        row.failures += 1
-        limit = (
-            policy.address_threshold if row.key.startswith("addr:") else policy.lockout_threshold
-        )
-        if row.failures >= limit:
-            row.locked_until = now + policy.lockout_duration
-            row.failures, row.window_started_at = 0, now
-
-
 @dataclass
 class _Attempt:
     user: User | None
@@ -120,12 +84,11 @@ def _authenticate(
 ) -> _Attempt:
     now = ctx.now()
     name = username.strip().lower()[:64]
-    keys = [f"user:{name}"] + ([f"addr:{client[:190]}"] if client else [])
-    rows = _throttle_rows(session, keys, now)
+    throttle = SignInThrottle.load(session, ctx.policy, now, username=name, client=client)
     user = session.scalars(select(User).where(User.username == name)).first()
     usable = user if user is not None and user.active else None
     check = ctx.passwords.verify(usable.password_hash if usable else None, password)
-    locked = _locked_for(rows, now)
+    locked = throttle.locked_for()
     error: AuthenticationError | None = None
     if locked:
         outcome, error = "locked", TooManyAttempts(locked)
@@ -133,12 +96,10 @@ def _authenticate(
         outcome = "success"
         if check.needs_rehash:
             usable.password_hash = ctx.passwords.hash(password)
-        for row in rows:
-            if row.key == keys[0]:
-                row.failures, row.locked_until = 0, None
+        throttle.success(session, username=name, client=client)
     else:
         outcome, error = "failure", AuthenticationError(_BAD_CREDENTIALS)
-        _count_failure(ctx, rows, now)
+        throttle.failure()
     append_audit(
         session,
         ctx,

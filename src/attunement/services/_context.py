@@ -1,20 +1,25 @@
 """What every use case needs besides its arguments: the database, the clock, the policy.
 
 Built once at the edge (the app factory, a CLI command, a test) and passed in. The clock is
-injected so that tests control time and audit timestamps are reproducible.
+injected so that tests control time and audit timestamps are reproducible. The audit keys
+and the anchor directory come from the settings (``Settings.audit_keyring()``,
+``Settings.effective_audit_anchor_dir``); programmatic use without them gets a keyring
+derived from the signing key and no anchors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
-from attunement.security import Passwords, SecurityPolicy
+from attunement.security import AuditKeyring, Passwords, SecurityPolicy
 from attunement.store import make_sessionmaker
 
 __all__ = ["Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"]
@@ -35,13 +40,20 @@ def aware_utc(moment: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class ServiceContext:
-    """Database sessions, signing key, clock, security policy and password hasher."""
+    """Database sessions, signing key, clock, security policy, password hasher, audit keys."""
 
     sessions: sessionmaker[Session]
     signing_key: str
     clock: Clock = system_clock
     policy: SecurityPolicy = field(default_factory=SecurityPolicy)
     passwords: Passwords = field(default_factory=Passwords)
+    audit_keyring: AuditKeyring | None = None
+    audit_anchor_dir: Path | None = None
+
+    @functools.cached_property
+    def audit_keys(self) -> AuditKeyring:
+        """The configured audit keys, or keys derived from the signing key."""
+        return self.audit_keyring or AuditKeyring.derived_from(self.signing_key)
 
     def now(self) -> dt.datetime:
         """The clock's reading in UTC; a naive clock is a configuration mistake."""
@@ -58,6 +70,8 @@ def service_context(
     clock: Clock | None = None,
     policy: SecurityPolicy | None = None,
     passwords: Passwords | None = None,
+    audit_keys: AuditKeyring | None = None,
+    audit_anchor_dir: Path | None = None,
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -66,4 +80,6 @@ def service_context(
         clock=clock or system_clock,
         policy=policy or SecurityPolicy(),
         passwords=passwords or Passwords(),
+        audit_keyring=audit_keys,
+        audit_anchor_dir=audit_anchor_dir,
     )

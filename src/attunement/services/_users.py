@@ -1,4 +1,9 @@
-"""Accounts: create, list, deactivate, supervisor links (admins and the CLI operator)."""
+"""Accounts: create, list, deactivate, supervisor links (admins and the CLI operator).
+
+Creating an account with clinical access (or an admin) and linking a supervisor are
+grants (:mod:`attunement.services._grants`): one admin alone needs another admin's
+approval or a break-glass reason.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, Forbidden, InputError, NotFound
+from attunement.security import password_problem
 from attunement.services._access import require_admin
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._auth import revoke_credentials
 from attunement.services._context import ServiceContext
+from attunement.services._grants import (
+    GrantRequest,
+    account_grant,
+    alert_break_glass,
+    authorise_grant,
+)
 from attunement.services._records import user_public
 from attunement.services._schemas import UserCreate, UserPublic
 from attunement.store import User
@@ -20,8 +32,9 @@ __all__ = ["create_user", "current_user", "deactivate_user", "list_users", "set_
 
 def _check_password(ctx: ServiceContext, password: str) -> None:
     low, high = ctx.policy.password_min_length, ctx.policy.password_max_length
-    if not low <= len(password) <= high:
-        raise InputError("password", f"<{len(password)} characters>", f"{low} to {high} characters")
+    problem = password_problem(password, min_length=low, max_length=high)
+    if problem:
+        raise InputError("password", f"<{len(password)} characters>", problem)
 
 
 def _supervisor(session: Session, username: str) -> User:
@@ -45,6 +58,12 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
         if session.scalars(select(User.id).where(User.username == data.username)).first():
             raise Conflict(f"username {data.username!r} is taken")
         supervisor = _supervisor(session, data.supervisor) if data.supervisor else None
+        wanted = account_grant(data.username, data.role, data.also_clinician, data.supervisor)
+        grant = (
+            authorise_grant(session, ctx, actor, wanted, break_glass_reason=data.break_glass_reason)
+            if wanted
+            else None
+        )
         user = User(
             username=data.username,
             display_name=data.display_name,
@@ -59,8 +78,11 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
         session.add(user)
         session.flush()
         uc.target = f"user:{user.id}"
-        uc.detail = {"role": data.role}
-        return user_public(user)
+        uc.detail = {"role": data.role} | ({"grant": grant.id} if grant else {})
+        created = user_public(user)
+    if grant is not None:
+        alert_break_glass(actor, grant, f"user:{created.id}")
+    return created
 
 
 def list_users(ctx: ServiceContext, actor: Actor) -> list[UserPublic]:
@@ -94,9 +116,19 @@ def deactivate_user(ctx: ServiceContext, actor: Actor, user_id: int) -> UserPubl
 
 
 def set_supervisor(
-    ctx: ServiceContext, actor: Actor, user_id: int, supervisor_id: int | None
+    ctx: ServiceContext,
+    actor: Actor,
+    user_id: int,
+    supervisor_id: int | None,
+    *,
+    break_glass_reason: str | None = None,
 ) -> UserPublic:
-    """Link a clinician to the supervisor who may read their patients (None: unlink)."""
+    """Link a clinician to the supervisor who may read their patients (None: unlink).
+
+    A link is a grant of clinical access: an admin needs an approval or a break-glass
+    reason (see :mod:`attunement.services._grants`); unlinking is not.
+    """
+    grant = None
     with use_case(ctx, actor, "user.supervisor", target=f"user:{user_id}") as uc:
         require_admin(actor)
         user = uc.session.get(User, user_id)
@@ -108,6 +140,16 @@ def set_supervisor(
             supervisor = uc.session.get(User, supervisor_id)
             if supervisor is None or supervisor.role != "supervisor" or not supervisor.active:
                 raise InputError("supervisor_id", supervisor_id, "the id of an active supervisor")
+            if user.supervisor_id != supervisor_id:
+                link = GrantRequest(
+                    "supervisor_link", user.username, None, False, supervisor.username
+                )
+                grant = authorise_grant(
+                    uc.session, ctx, actor, link, break_glass_reason=break_glass_reason
+                )
         user.supervisor_id = supervisor_id
-        uc.detail = {"supervisor_id": supervisor_id}
-        return user_public(user)
+        uc.detail = {"supervisor_id": supervisor_id} | ({"grant": grant.id} if grant else {})
+        updated = user_public(user)
+    if grant is not None:
+        alert_break_glass(actor, grant, f"user:{user_id}")
+    return updated

@@ -1,6 +1,8 @@
 """Storage: tables, engines, migrations. SQLite by default, PostgreSQL by URL."""
 
 from attunement.store._engine import (
+    SQLITE_SYNCHRONOUS,
+    SqliteSynchronous,
     alembic_config,
     check_connection,
     make_engine,
@@ -9,6 +11,7 @@ from attunement.store._engine import (
 )
 from attunement.store._queries import latest_episode
 from attunement.store._tables import (
+    AccessGrant,
     Administration,
     ApiToken,
     AuditEntry,
@@ -26,6 +29,8 @@ from attunement.store._tables import (
 )
 
 __all__ = [
+    "SQLITE_SYNCHRONOUS",
+    "AccessGrant",
     "Administration",
     "ApiToken",
     "AuditEntry",
@@ -37,6 +42,7 @@ __all__ = [
     "Patient",
     "RiskEventRecord",
     "ScoreRecord",
+    "SqliteSynchronous",
     "TherapySession",
     "User",
     "WebSession",

@@ -1,9 +1,23 @@
-"""Engines and migrations: SQLite (WAL, foreign keys on) by default, PostgreSQL by URL."""
+"""Engines and migrations: SQLite (WAL, foreign keys on) by default, PostgreSQL by URL.
+
+Durability is a stated choice. SQLite runs in WAL mode with ``synchronous=FULL`` by default:
+the WAL is synced at every commit, so an acknowledged write survives a power loss or an
+operating-system crash. ``ATTUNE_SQLITE_SYNCHRONOUS=NORMAL`` syncs only at checkpoints:
+faster commits, still consistent and still safe against a killed process, but "a
+transaction committed in WAL mode with synchronous=NORMAL might roll back following a power
+loss or system crash" (SQLite documentation, PRAGMA synchronous,
+https://www.sqlite.org/pragma.html#pragma_synchronous; and Write-Ahead Logging,
+https://www.sqlite.org/wal.html, "Performance Considerations").
+
+Every engine hides SQL parameters (``hide_parameters=True``): a database error's message
+never quotes the values of the statement (a patient's name, answers), wherever the error
+is logged or printed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -14,23 +28,49 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
 
-__all__ = ["alembic_config", "check_connection", "make_engine", "make_sessionmaker", "migrate"]
+__all__ = [
+    "SQLITE_SYNCHRONOUS",
+    "SqliteSynchronous",
+    "alembic_config",
+    "check_connection",
+    "make_engine",
+    "make_sessionmaker",
+    "migrate",
+]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+#: The SQLite ``synchronous`` levels offered (``ATTUNE_SQLITE_SYNCHRONOUS``).
+SqliteSynchronous = Literal["FULL", "NORMAL"]
+SQLITE_SYNCHRONOUS: tuple[SqliteSynchronous, ...] = ("FULL", "NORMAL")
 
 
-def make_engine(url: str, *, setting: str = "ATTUNE_DATABASE_URL") -> Engine:
+def _sqlite_pragmas(synchronous: SqliteSynchronous) -> Any:
+    if synchronous not in SQLITE_SYNCHRONOUS:  # a constant from the list, never user text
+        raise ConfigurationError(
+            "ATTUNE_SQLITE_SYNCHRONOUS", f"{synchronous!r}; allowed: FULL, NORMAL"
+        )
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return on_connect
+
+
+def make_engine(
+    url: str,
+    *,
+    setting: str = "ATTUNE_DATABASE_URL",
+    sqlite_synchronous: SqliteSynchronous = "FULL",
+) -> Engine:
     """Create an engine for ``url``; SQLite files get their directory created.
 
+    ``sqlite_synchronous`` is SQLite's durability level (see the module docstring).
     Raises ConfigurationError (naming ``setting``) when the URL is malformed.
     """
     try:
@@ -46,11 +86,13 @@ def make_engine(url: str, *, setting: str = "ATTUNE_DATABASE_URL") -> Engine:
                 raise ConfigurationError(
                     setting, f"cannot create {str(folder)!r} ({exc.strerror})"
                 ) from None
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
+        )
     except (ArgumentError, ImportError) as exc:
         raise ConfigurationError(setting, f"cannot use {parsed.drivername!r} ({exc})") from None
 

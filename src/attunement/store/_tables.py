@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AccessGrant",
     "Administration",
     "ApiToken",
     "AuditEntry",
@@ -263,11 +264,14 @@ class LoginThrottle(Base):
 
 
 class AuditEntry(Base):
-    """One entry of the append-only audit trail, chained to the previous one by SHA-256.
+    """One entry of the append-only audit trail, chained to the previous one by a keyed MAC.
 
     ``seq`` is assigned by the writer (previous + 1), so a forked chain cannot be stored and a
     deleted entry leaves a gap. No foreign keys: the trail outlives the records it names.
-    Update and delete are refused by database triggers (migration 0002).
+    ``entry_hash`` is HMAC-SHA256 under the audit key named by ``key_id`` (entries from before
+    migration 0005: ``key_id = "sha256-legacy"``, plain SHA-256); ``prev_hash`` is the
+    previous entry's. Database triggers refuse UPDATE, DELETE, TRUNCATE and any INSERT that
+    is not the next entry — ``INSERT OR REPLACE`` and upserts included (migration 0005).
     """
 
     __tablename__ = "audit_log"
@@ -283,6 +287,35 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str] = mapped_column(String(40))
+
+
+class AccessGrant(Base):
+    """A grant of clinical access to an account, and who allowed it.
+
+    Admins have no clinical access, so an admin may not give it — to another account or to
+    one they create — on their own (issue 18): an account with the admin or supervisor role
+    or ``also_clinician``, or a supervisor link, needs an approval recorded first by a
+    second admin (or the CLI operator), which the change then uses up; or a break-glass
+    reason, applied at once and raised as an alert. ``kind`` is ``account`` (creating such
+    an account) or ``supervisor_link``; the row records the approver, and when it was used,
+    by whom. No foreign keys: accounts to be created do not exist yet.
+    """
+
+    __tablename__ = "access_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str | None] = mapped_column(String(20))
+    also_clinician: Mapped[bool] = mapped_column(Boolean, default=False)
+    supervisor: Mapped[str | None] = mapped_column(String(64))
+    approved_by: Mapped[str] = mapped_column(String(100))
+    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    break_glass_reason: Mapped[str | None] = mapped_column(Text)
+    used_by: Mapped[str | None] = mapped_column(String(100))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class EtrModel(Base):

@@ -20,6 +20,7 @@ from attunement.services import (
     TooManyAttempts,
     actor_for_session,
     end_session,
+    list_access_grants,
     list_users,
     login_for_session,
     verify_audit_chain,
@@ -127,6 +128,7 @@ def logout(request: Request, context: ContextDep, _csrf: CsrfProtected) -> Respo
 def admin_page(request: Request, context: ContextDep, actor: WebActor) -> Response:
     """Accounts and the audit trail's integrity (admins; others get Forbidden)."""
     users = list_users(context, actor)
+    grants = list_access_grants(context, actor, limit=20)
     chain = verify_audit_chain(context, actor)
     return render(
         request,
@@ -135,6 +137,7 @@ def admin_page(request: Request, context: ContextDep, actor: WebActor) -> Respon
         viewer=Viewer.of(actor),
         nav="admin",
         users=users,
+        grants=grants,
         chain=chain,
     )
 

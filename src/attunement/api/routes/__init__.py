@@ -5,6 +5,7 @@ from attunement.api.routes import (
     auth,
     caseload,
     episodes,
+    grants,
     meta,
     patients,
     risk,
@@ -21,6 +22,7 @@ API_ROUTERS = (
     caseload.router,
     self_report.router,
     users.router,
+    grants.router,
     audit.router,
 )
 

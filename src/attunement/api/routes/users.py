@@ -27,7 +27,11 @@ def users(context: ContextDep, actor: CurrentActor) -> list[UserPublic]:
 
 @router.post("", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
 def create(context: ContextDep, actor: CurrentActor, body: UserCreate) -> UserPublic:
-    """Create an account (admins); the password is stored as an Argon2id hash."""
+    """Create an account (admins); the password is stored as an Argon2id hash.
+
+    An admin or supervisor account, ``also_clinician`` or a ``supervisor`` gives clinical
+    access: it uses up another admin's approval or needs a ``break_glass_reason``.
+    """
     return create_user(context, actor, body)
 
 
@@ -47,5 +51,11 @@ def deactivate(context: ContextDep, actor: CurrentActor, user_id: int) -> UserPu
 def supervisor(
     context: ContextDep, actor: CurrentActor, user_id: int, body: SupervisorUpdate
 ) -> UserPublic:
-    """Set or clear a clinician's supervisor (admins)."""
-    return set_supervisor(context, actor, user_id, body.supervisor_id)
+    """Set or clear a clinician's supervisor (admins).
+
+    Setting one gives clinical access: it uses up another admin's approval
+    (``POST /api/v1/access-grants``) or needs a ``break_glass_reason`` (403 otherwise).
+    """
+    return set_supervisor(
+        context, actor, user_id, body.supervisor_id, break_glass_reason=body.break_glass_reason
+    )
