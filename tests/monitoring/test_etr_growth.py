@@ -204,7 +204,7 @@ def test_arrays_of_different_lengths_are_an_input_error() -> None:
 
 
 def test_without_a_model_the_rational_method_is_used_and_says_so() -> None:
-    e = expected_treatment_response(18, 8, PHQ9)
+    e = expected_treatment_response(18, 8, PHQ9, score_range=(0, 27))
     assert e.method == "rational"
     assert "no empirical model" in e.basis
 
@@ -212,7 +212,9 @@ def test_without_a_model_the_rational_method_is_used_and_says_so() -> None:
 def test_a_model_on_too_few_episodes_falls_back_to_rational_naming_the_count(
     model: GrowthModel,
 ) -> None:
-    e = expected_treatment_response(18, 8, PHQ9, model=model, minimum_episodes=1000)
+    e = expected_treatment_response(
+        18, 8, PHQ9, model=model, minimum_episodes=1000, score_range=(0, 27)
+    )
     assert e.method == "rational"
     assert "300 episodes" in e.basis
     assert "1000" in e.basis
