@@ -4,8 +4,8 @@ Each input line is one episode object as in an episode file (``outcome``, option
 ``alliance``, ``profile``, ``accommodated_preferences``) plus its ``id`` (a string or a
 whole number). Each output line is ``{"id": …, "status": {…}}`` — or, with
 ``each_session``, ``{"id": …, "statuses": [{…}, …]}``, the status after each attended
-session — where a status is ``Status.model_dump(mode="json")``, exactly as
-``attune status --json`` prints it. Blank lines are skipped.
+session — where a status is the JSON of ``Status.model_dump(mode="json")``, the object
+``attune status --json`` prints (compact, one line). Blank lines are skipped.
 
 Every line is parsed and assessed before anything is printed: a bad line (not UTF-8, not
 JSON, not an episode) stops the batch with a :class:`BatchError` naming its line number,
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from attunement.errors import AttunementError, InputError
 
 if TYPE_CHECKING:
-    from attunement.monitoring import GrowthModel
+    from attunement.monitoring import GrowthModel, Status
 
 __all__ = ["BatchError", "batch_statuses", "read_lines"]
 
@@ -95,21 +95,19 @@ def batch_statuses(
             }
             if each_session:
                 statuses = assess_each_session(parsed.outcome, **arguments)
-                record: dict[str, Any] = {
-                    "id": ident,
-                    "statuses": [_dump(s, parsed.notes) for s in statuses],
-                }
+                body = ",".join(_dump(s, parsed.notes) for s in statuses)
+                record = f'{{"id":{json.dumps(ident)},"statuses":[{body}]}}\n'
             else:
                 status = assess_episode(parsed.outcome, **arguments)
-                record = {"id": ident, "status": _dump(status, parsed.notes)}
+                record = f'{{"id":{json.dumps(ident)},"status":{_dump(status, parsed.notes)}}}\n'
         except AttunementError as error:
             raise BatchError(number, error.message) from None
-        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+        out.append(record)
     return out
 
 
-def _dump(status: Any, notes: tuple[str, ...]) -> dict[str, Any]:
-    data: dict[str, Any] = status.model_dump(mode="json")
+def _dump(status: Status, notes: tuple[str, ...]) -> str:
+    """The status as compact JSON (the same object ``model_dump(mode="json")`` gives)."""
     if notes:
-        data["notes"] = [*notes, *data["notes"]]
-    return data
+        status = status.model_copy(update={"notes": (*notes, *status.notes)})
+    return status.model_dump_json()

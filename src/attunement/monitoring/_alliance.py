@@ -22,6 +22,7 @@ progression for that kind of rupture (Eubanks, Muran & Safran 2018).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -114,47 +115,56 @@ def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -
                 raise InvalidEpisode(f"session {session}.rupture_markers", marker, sorted(known))
 
 
-def _drop_bound(alliance: Series) -> tuple[float, str]:
+@cache
+def _limits(
+    instrument: str, scale: str
+) -> tuple[Figure | None, tuple[float, str], tuple[float, str]]:
+    """Threshold, drop bound and noise floor of an alliance scale (definitions are immutable)."""
+    bound = _drop_bound(instrument, scale)
+    return _threshold(instrument, scale), bound, _noise_floor(instrument, scale, bound)
+
+
+def _drop_bound(instrument: str, scale_id: str) -> tuple[float, str]:
     from attunement.instruments import load_instrument
     from attunement.monitoring._norms import norms_bound
 
     rules = load_alliance_rules()
-    scale = load_instrument(alliance.instrument).scale(alliance.scale)
+    scale = load_instrument(instrument).scale(scale_id)
     published = norms_bound(scale)
     if published is not None:
         return published
-    rule = rules.instruments.get(alliance.instrument)
-    if rule is not None and rule.scale == alliance.scale and rule.drop is not None:
+    rule = rules.instruments.get(instrument)
+    if rule is not None and rule.scale == scale_id and rule.drop is not None:
         return rule.drop.value, rule.drop.basis
     fraction = rules.default.drop_fraction_of_range
     low, high = scale.range
     return fraction.value * (high - low), fraction.basis
 
 
-def _noise_floor(alliance: Series, bound: tuple[float, str]) -> tuple[float, str]:
+def _noise_floor(instrument: str, scale_id: str, bound: tuple[float, str]) -> tuple[float, str]:
     from attunement.instruments import load_instrument
     from attunement.monitoring._change import RELIABLE_CHANGE_Z
     from attunement.monitoring._norms import norms_bound
 
     rules = load_alliance_rules()
-    scale = load_instrument(alliance.instrument).scale(alliance.scale)
+    scale = load_instrument(instrument).scale(scale_id)
     if norms_bound(scale) is not None:
         return bound[0] / RELIABLE_CHANGE_Z, f"one S_diff ({bound[1]})"
-    rule = rules.instruments.get(alliance.instrument)
-    if rule is not None and rule.scale == alliance.scale and rule.noise_floor is not None:
+    rule = rules.instruments.get(instrument)
+    if rule is not None and rule.scale == scale_id and rule.noise_floor is not None:
         return rule.noise_floor.value, rule.noise_floor.basis
     fraction = rules.default.noise_floor_fraction_of_range
     low, high = scale.range
     return fraction.value * (high - low), fraction.basis
 
 
-def _threshold(alliance: Series) -> Figure | None:
+def _threshold(instrument: str, scale: str) -> Figure | None:
     from attunement.instruments import load_instrument
 
-    rule = load_alliance_rules().instruments.get(alliance.instrument)
-    if rule is not None and rule.scale == alliance.scale and rule.threshold is not None:
+    rule = load_alliance_rules().instruments.get(instrument)
+    if rule is not None and rule.scale == scale and rule.threshold is not None:
         return rule.threshold
-    norms = load_instrument(alliance.instrument).scale(alliance.scale).norms
+    norms = load_instrument(instrument).scale(scale).norms
     if norms is not None and norms.cutoff is not None:
         return Figure(value=norms.cutoff, source=norms.source)
     return None
@@ -277,14 +287,12 @@ def assess_alliance(
     threshold_basis = bound_basis = noise_basis = None
     notes: list[str] = []
     if alliance is not None:
-        threshold = _threshold(alliance)
-        bound = _drop_bound(alliance)
+        threshold, bound, noise = _limits(alliance.instrument, alliance.scale)
         threshold_value = threshold.value if threshold else None
         threshold_basis = threshold.basis if threshold else None
         if threshold is None:
             notes.append(f"{alliance.instrument} has no threshold: only falls are judged")
         bound_value, bound_basis = bound
-        noise = _noise_floor(alliance, bound)
         noise_value, noise_basis = noise
         measured = _measure_alerts(alliance, session, threshold, bound, noise)
         alerts = list(measured.alerts)

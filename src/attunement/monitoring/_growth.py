@@ -176,13 +176,24 @@ class GrowthModel(BaseModel):
         theta0 = math.sqrt(max(c00, 0.0) / sigma2) if sigma2 > 0 else 0.0
         theta1 = c01 / sigma2 / theta0 if theta0 > 0 else 0.0
         theta2 = math.sqrt(max(c11 / sigma2 - theta1 * theta1, 0.0)) if sigma2 > 0 else 0.0
-        if min(theta0, theta2) < SINGULAR_TOLERANCE:
-            return (
-                "singular fit: a random-effect variance is estimated at about zero (relative "
-                f"Cholesky diagonal {min(theta0, theta2):.2g} < {SINGULAR_TOLERANCE:g}); the "
-                "band's patient-variation part rests on a degenerate covariance"
-            )
         rho = self.random_effects_correlation
+        if theta0 < SINGULAR_TOLERANCE:
+            return (
+                "singular fit: the random-intercept variance is estimated at about zero "
+                f"(relative Cholesky diagonal {theta0:.2g} < {SINGULAR_TOLERANCE:g}); the band's "
+                "patient-variation part rests on a degenerate covariance"
+            )
+        if theta2 < SINGULAR_TOLERANCE:
+            what = (
+                f"random intercept-slope correlation {rho:.5f}"
+                if rho is not None
+                else "the random-slope variance is about zero"
+            )
+            return (
+                f"singular fit: {what} (relative Cholesky "
+                f"diagonal {theta2:.2g} < {SINGULAR_TOLERANCE:g}); the band's patient-variation "
+                "part rests on a degenerate covariance"
+            )
         if rho is not None and abs(rho) >= BOUNDARY_CORRELATION:
             return (
                 f"singular (boundary) fit: random intercept-slope correlation {rho:.5f}, "

@@ -26,7 +26,7 @@ from attunement.monitoring._growth import GrowthModel
 from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
 from attunement.monitoring._series import Series, SessionPoint
-from attunement.monitoring._status_maths import BandMaker, ExpectedBand, change_figures
+from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
 
@@ -220,7 +220,7 @@ def assess_episode(
     intake, latest = float(first.value or 0.0), float(last.value or 0.0)
     figures = change_figures(outcome.instrument, outcome.scale, intake, latest, norms)
     notes.extend(figures.notes)
-    maker = BandMaker(
+    maker = band_maker(
         outcome.instrument,
         outcome.scale,
         intake,
@@ -229,7 +229,7 @@ def assess_episode(
         minimum_episodes=minimum_episodes,
     )
     doses = _doses(outcome.points, first.session, last.session)
-    bands = [maker.band(s, d) for s, d in doses]
+    bands = [maker.band(s, d, full=d == len(doses)) for s, d in doses]
     trajectory = tuple(b for b in bands if b is not None)
     expected = bands[-1] if bands else None
     earlier = _earlier_beyond_band(scored, trajectory, norms.used)

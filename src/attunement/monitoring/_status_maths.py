@@ -11,6 +11,7 @@ session with its method and the red limit of the alert rules.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -29,6 +30,7 @@ __all__ = [
     "ChangeFigures",
     "ExpectedBand",
     "NormsUsed",
+    "band_maker",
     "change_figures",
 ]
 
@@ -75,10 +77,12 @@ class ExpectedBand(BaseModel):
     dose: int | None = None
 
 
+@lru_cache(maxsize=8192)
 def change_figures(
     instrument: str, scale: str, intake: float, latest: float, norms: ResolvedNorms
 ) -> ChangeFigures:
-    """Change, RC, Jacobson–Truax category, response and remission from intake to latest."""
+    """Change, RC, Jacobson–Truax category, response and remission from intake to latest
+    (cached: the same scores and norms always give the same, immutable figures)."""
     from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
@@ -124,9 +128,9 @@ def change_figures(
 class BandMaker:
     """Expected bands of one episode: fixed intake, instrument and method, many doses.
 
-    Everything that does not depend on the dose is worked out once; bands are built
-    without re-validating (their fields come from validated inputs), which keeps a status
-    fast (``bench/status_batch.py``).
+    Everything that does not depend on the dose is worked out once, and each band once
+    (bands are immutable): with :func:`band_maker` the rational makers are shared between
+    episodes with the same intake, which keeps batches fast (``bench/status_batch.py``).
     """
 
     def __init__(
@@ -161,12 +165,20 @@ class BandMaker:
             "published RCI" if used.reliable_change_method == "published_rci" else "1.96 x S_diff"
         )
         self.bound_words = f"{method} {used.reliable_change or 0:.3g}"
-        self.outer_words = (
+        margin = f"at least {self.intake_margin.value:g} x S_diff worse than the intake"
+        self.outer_short = (
             f"expected {'+' if self.worse > 0 else '-'} {self.outer_sdiff.value:g} x "
-            f"S_diff {self.s_diff:.3g}, and at least {self.intake_margin.value:g} x S_diff "
-            f"worse than the intake; {self.outer_sdiff.basis}; {self.intake_margin.basis}"
+            f"S_diff {self.s_diff:.3g}, and {margin}"
+        )
+        self.outer_words = (
+            f"{self.outer_short}; {self.outer_sdiff.basis}; {self.intake_margin.basis}"
+        )
+        self.empirical_short = f"{self.outer_level.value:.0%} prediction band edge, and {margin}"
+        self.empirical_words = (
+            f"{self.empirical_short}; {self.outer_level.basis}; {self.intake_margin.basis}"
         )
         self.sources = (f"norms: {used.source}", *self.parameters.sources)
+        self._made: dict[tuple[int, int, bool], ExpectedBand | None] = {}
 
     def _red_limit(self, outer: float, s_diff: float) -> float:
         """The red limit: ``outer``, but never less than the margin worse than the intake."""
@@ -176,7 +188,7 @@ class BandMaker:
     def _clamp(self, value: float) -> float:
         return min(max(value, self.range[0]), self.range[1])
 
-    def _rational(self, session: int, dose: int) -> ExpectedBand:
+    def _rational(self, session: int, dose: int, full: bool) -> ExpectedBand:
         p = self.parameters
         value, share, excess = rational_value(self.intake, dose, p, self.healthy, self.worse)
         half = p.band_half_width_in_sdiff * self.s_diff
@@ -193,7 +205,7 @@ class BandMaker:
         )
         if self.mismatch or self.fallback:
             basis += f"; fallback to the rational method: {self.mismatch or self.fallback}"
-        return ExpectedBand.model_construct(
+        return ExpectedBand(
             session=session,
             value=self._clamp(value),
             low=self._clamp(value - half),
@@ -201,13 +213,13 @@ class BandMaker:
             outer_limit=self._red_limit(outer, self.s_diff),
             method="rational",
             basis=basis,
-            outer_basis=self.outer_words,
+            outer_basis=self.outer_words if full else self.outer_short,
             level=None,
-            sources=self.sources,
+            sources=self.sources if full else (),
             dose=dose,
         )
 
-    def _empirical(self, model: GrowthModel, session: int, dose: int) -> ExpectedBand:
+    def _empirical(self, model: GrowthModel, session: int, dose: int, full: bool) -> ExpectedBand:
         predicted = model.expected(self.intake, dose)
         outer = model.expected(self.intake, dose, level=self.outer_level.value)
         k = load_expected_band_width()
@@ -217,7 +229,7 @@ class BandMaker:
             f"{predicted.basis}; band = expected +/- {k:g} x S_diff {half / k:.3g} "
             "(sqrt(2) x the model's residual SD)"
         )
-        return ExpectedBand.model_construct(
+        return ExpectedBand(
             session=session,
             value=self._clamp(value),
             low=self._clamp(value - half),
@@ -225,21 +237,54 @@ class BandMaker:
             outer_limit=self._red_limit(outer.high if self.worse > 0 else outer.low, half / k),
             method="empirical",
             basis=basis,
-            outer_basis=f"{self.outer_level.value:.0%} prediction band edge, and at least "
-            f"{self.intake_margin.value:g} x S_diff worse than the intake; "
-            f"{self.outer_level.basis}; {self.intake_margin.basis}",
+            outer_basis=self.empirical_words if full else self.empirical_short,
             level=self.outer_level.value,
-            sources=predicted.sources,
+            sources=predicted.sources if full else (),
             dose=dose,
         )
 
-    def band(self, session: int, dose: int) -> ExpectedBand | None:
-        """The band after ``dose`` attended sessions (labelled ``session``), or None."""
+    def band(self, session: int, dose: int, *, full: bool = True) -> ExpectedBand | None:
+        """The band after ``dose`` attended sessions (labelled ``session``), or None.
+
+        ``full=False`` leaves out the sources and the assumptions' reasoning (given once,
+        on the latest band)."""
+        key = (session, dose, full)
+        if key not in self._made:
+            self._made[key] = self._band(session, dose, full)
+        return self._made[key]
+
+    def _band(self, session: int, dose: int, full: bool) -> ExpectedBand | None:
         if self.model is not None:
-            return self._empirical(self.model, session, dose)
+            return self._empirical(self.model, session, dose, full)
         if not self.has_norms or self.s_diff <= 0:
             return None
-        return self._rational(session, dose)
+        return self._rational(session, dose, full)
+
+
+@lru_cache(maxsize=2048)
+def _rational_maker(
+    instrument: str, scale: str, intake: float, norms: ResolvedNorms, minimum_episodes: int
+) -> BandMaker:
+    return BandMaker(
+        instrument, scale, intake, norms, model=None, minimum_episodes=minimum_episodes
+    )
+
+
+def band_maker(
+    instrument: str,
+    scale: str,
+    intake: float,
+    norms: ResolvedNorms,
+    *,
+    model: GrowthModel | None,
+    minimum_episodes: int = MINIMUM_EPISODES,
+) -> BandMaker:
+    """A BandMaker; without a growth model one shared by every episode with this intake."""
+    if model is None:
+        return _rational_maker(instrument, scale, intake, norms, minimum_episodes)
+    return BandMaker(
+        instrument, scale, intake, norms, model=model, minimum_episodes=minimum_episodes
+    )
 
 
 def load_expected_band_width() -> float:
