@@ -22,12 +22,12 @@ progression for that kind of rupture (Eubanks, Muran & Safran 2018).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
+from attunement.monitoring._alliance_limits import alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
 from attunement.monitoring._series import Series
 
@@ -113,61 +113,6 @@ def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -
         for marker in markers:
             if marker not in known:
                 raise InvalidEpisode(f"session {session}.rupture_markers", marker, sorted(known))
-
-
-@cache
-def _limits(
-    instrument: str, scale: str
-) -> tuple[Figure | None, tuple[float, str], tuple[float, str]]:
-    """Threshold, drop bound and noise floor of an alliance scale (definitions are immutable)."""
-    bound = _drop_bound(instrument, scale)
-    return _threshold(instrument, scale), bound, _noise_floor(instrument, scale, bound)
-
-
-def _drop_bound(instrument: str, scale_id: str) -> tuple[float, str]:
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._norms import norms_bound
-
-    rules = load_alliance_rules()
-    scale = load_instrument(instrument).scale(scale_id)
-    published = norms_bound(scale)
-    if published is not None:
-        return published
-    rule = rules.instruments.get(instrument)
-    if rule is not None and rule.scale == scale_id and rule.drop is not None:
-        return rule.drop.value, rule.drop.basis
-    fraction = rules.default.drop_fraction_of_range
-    low, high = scale.range
-    return fraction.value * (high - low), fraction.basis
-
-
-def _noise_floor(instrument: str, scale_id: str, bound: tuple[float, str]) -> tuple[float, str]:
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._change import RELIABLE_CHANGE_Z
-    from attunement.monitoring._norms import norms_bound
-
-    rules = load_alliance_rules()
-    scale = load_instrument(instrument).scale(scale_id)
-    if norms_bound(scale) is not None:
-        return bound[0] / RELIABLE_CHANGE_Z, f"one S_diff ({bound[1]})"
-    rule = rules.instruments.get(instrument)
-    if rule is not None and rule.scale == scale_id and rule.noise_floor is not None:
-        return rule.noise_floor.value, rule.noise_floor.basis
-    fraction = rules.default.noise_floor_fraction_of_range
-    low, high = scale.range
-    return fraction.value * (high - low), fraction.basis
-
-
-def _threshold(instrument: str, scale: str) -> Figure | None:
-    from attunement.instruments import load_instrument
-
-    rule = load_alliance_rules().instruments.get(instrument)
-    if rule is not None and rule.scale == scale and rule.threshold is not None:
-        return rule.threshold
-    norms = load_instrument(instrument).scale(scale).norms
-    if norms is not None and norms.cutoff is not None:
-        return Figure(value=norms.cutoff, source=norms.source)
-    return None
 
 
 def _markers(
@@ -287,7 +232,7 @@ def assess_alliance(
     threshold_basis = bound_basis = noise_basis = None
     notes: list[str] = []
     if alliance is not None:
-        threshold, bound, noise = _limits(alliance.instrument, alliance.scale)
+        threshold, bound, noise = alliance_limits(alliance.instrument, alliance.scale)
         threshold_value = threshold.value if threshold else None
         threshold_basis = threshold.basis if threshold else None
         if threshold is None:

@@ -17,16 +17,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.monitoring._alerts import AlertDecision, decide_alert, not_assessable
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._etr import MINIMUM_EPISODES
-from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth import GrowthModel
 from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
-from attunement.monitoring._series import Series, SessionPoint
+from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
+from attunement.monitoring._status_rules import attended_doses, decide, earlier_beyond_band
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
 
@@ -114,18 +113,6 @@ def _flags(session: int, series: Sequence[Series | None]) -> tuple[RiskFlag, ...
 def _current_session(outcome: Series) -> int:
     attended = [p.session for p in outcome.points if p.attended]
     return attended[-1] if attended else outcome.points[-1].session
-
-
-def _doses(points: Sequence[SessionPoint], first: int, last: int) -> list[tuple[int, int]]:
-    """(session, dose) for each attended session from the baseline ``first`` to ``last``:
-    the dose counts attended sessions since the baseline (1 = baseline); missed
-    appointments are not sessions of treatment (Howard et al. 1986's dose is sessions
-    received)."""
-    doses: list[tuple[int, int]] = []
-    for point in points:
-        if first <= point.session <= last and point.attended:
-            doses.append((point.session, len(doses) + 1))
-    return doses
 
 
 def assess_episode(
@@ -228,12 +215,12 @@ def assess_episode(
         model=growth_model,
         minimum_episodes=minimum_episodes,
     )
-    doses = _doses(outcome.points, first.session, last.session)
+    doses = attended_doses(outcome.points, first.session, last.session)
     bands = [maker.band(s, d, full=d == len(doses)) for s, d in doses]
     trajectory = tuple(b for b in bands if b is not None)
     expected = bands[-1] if bands else None
-    earlier = _earlier_beyond_band(scored, trajectory, norms.used)
-    decision = _decide(
+    earlier = earlier_beyond_band(scored, trajectory, norms.used)
+    decision = decide(
         norms.used,
         intake=intake,
         latest=latest,
@@ -274,60 +261,6 @@ def assess_episode(
         notes=tuple(notes),
         reliable_rule=figures.reliable_rule,
         dose=doses[-1][1] if doses else None,
-    )
-
-
-def _worse_edge(band: ExpectedBand, norms: NormsUsed) -> float:
-    return band.high if norms.direction == "higher_is_worse" else band.low
-
-
-def _earlier_beyond_band(
-    scored: Sequence[SessionPoint], trajectory: Sequence[ExpectedBand], norms: NormsUsed
-) -> bool:
-    """Whether the scored sessions before the latest one that the consecutive-sessions rule
-    needs were all worse than their own expected bands (the baseline never is)."""
-    runs = int(load_alert_limits().consecutive_sessions_beyond_band.value)
-    if runs <= 1:
-        return True
-    earlier = scored[-runs:-1]
-    if len(scored) < runs or earlier[0].session == scored[0].session:
-        return False
-    bands = {band.session: band for band in trajectory}
-    worse = 1.0 if norms.direction == "higher_is_worse" else -1.0
-    for point in earlier:
-        band = bands.get(point.session)
-        if band is None or point.value is None:
-            return False
-        if worse * (point.value - _worse_edge(band, norms)) <= 1e-9:
-            return False
-    return True
-
-
-def _decide(
-    norms: NormsUsed,
-    *,
-    intake: float,
-    latest: float,
-    at_intake: bool,
-    expected: ExpectedBand | None,
-    earlier_beyond_band: bool,
-) -> AlertDecision:
-    if expected is None or norms.reliable_change is None:
-        return not_assessable(
-            "no_change_norms",
-            f"no reliable-change norms for this scale ({norms.source}): neither a published "
-            "threshold nor a reliability to judge change with, so no expected band or colour",
-        )
-    return decide_alert(
-        intake=intake,
-        latest=latest,
-        at_intake=at_intake,
-        direction=norms.direction,
-        cutoff=norms.cutoff,
-        reliable_change=norms.reliable_change,
-        band_worse_edge=_worse_edge(expected, norms),
-        outer_limit=expected.outer_limit,
-        earlier_beyond_band=earlier_beyond_band,
     )
 
 
