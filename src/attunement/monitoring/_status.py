@@ -216,9 +216,9 @@ def assess_episode(
         minimum_episodes=minimum_episodes,
     )
     doses = attended_doses(outcome.points, first.session, last.session)
-    bands = [maker.band(s, d, full=d == len(doses)) for s, d in doses]
+    bands = [maker.band(s, d, full=False) for s, d in doses]
     trajectory = tuple(b for b in bands if b is not None)
-    expected = bands[-1] if bands else None
+    expected = maker.band(*doses[-1], full=True) if doses else None
     earlier = earlier_beyond_band(scored, trajectory, norms.used)
     decision = decide(
         norms.used,
