@@ -22,6 +22,7 @@ from attunement.monitoring import (
     assess_episode,
     caseness_conventions,
     clinic_norms,
+    needs_clinic_norms,
 )
 
 
@@ -65,6 +66,13 @@ def test_clinic_norms_need_the_stated_minimum_of_episodes() -> None:
         clinic_norms("k10", "total", [20, float("nan")], minimum_episodes=2)
     with pytest.raises(InputError, match="minimum_episodes"):
         clinic_norms("k10", "total", [20, 30], minimum_episodes=1)
+
+
+def test_only_scales_without_a_published_sd_or_threshold_need_clinic_norms() -> None:
+    assert needs_clinic_norms("k10", "total")
+    assert not needs_clinic_norms("phq9", "total")
+    assert not needs_clinic_norms("core10", "clinical")
+    assert not needs_clinic_norms("phq4", "total")  # no reliability: nothing to combine with
 
 
 def test_clinic_norms_are_not_used_where_published_norms_exist() -> None:

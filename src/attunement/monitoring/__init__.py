@@ -58,6 +58,7 @@ from attunement.monitoring._norms import (
     NormsUsed,
     caseness_conventions,
     clinic_norms,
+    needs_clinic_norms,
 )
 from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
 from attunement.monitoring._response import remission_status, response_status
@@ -141,6 +142,7 @@ __all__ = [
     "fit_growth_model",
     "jacobson_truax_category",
     "monitored_scale_id",
+    "needs_clinic_norms",
     "parse_episode",
     "rational_expectation",
     "rational_parameters",

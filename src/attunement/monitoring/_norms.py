@@ -44,6 +44,7 @@ __all__ = [
     "ResolvedNorms",
     "caseness_conventions",
     "clinic_norms",
+    "needs_clinic_norms",
     "norms_bound",
     "resolve_norms",
 ]
@@ -118,6 +119,21 @@ def clinic_norms(
     if sd <= 0:
         return None
     return ClinicNorms(instrument=instrument, scale=scale, sd=sd, n_episodes=len(values))
+
+
+def needs_clinic_norms(instrument: str, scale: str) -> bool:
+    """Whether clinic-derived norms would be used for this scale: it publishes a reliability
+    but neither an SD nor a reliable-change threshold (K10 today). The services compute
+    :func:`clinic_norms` only for such scales."""
+    from attunement.instruments import load_instrument
+
+    norms = load_instrument(instrument).scale(scale).norms
+    return (
+        norms is not None
+        and norms.reliability is not None
+        and norms.sd is None
+        and norms.published_rci is None
+    )
 
 
 class NormsUsed(BaseModel):
