@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from unittest import mock
 
-from attunement.monitoring import _expected_data, _status, _status_maths
+from attunement.monitoring import _expected_data, _status_maths, _status_rules
 from attunement.monitoring._feedback_data import Figure, load_alert_limits
 from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
 from attunement.simulate.evaluation import alert_histories, rate
@@ -48,14 +48,20 @@ def parameters(k: float, n: int, m: float, c: float) -> Iterator[None]:
             "consecutive_sessions_beyond_band": _figure(n),
         }
     )
-    _expected_data.rational_parameters.cache_clear()
+    _clear()
     with (
         mock.patch.object(_expected_data, "load_expected_response", return_value=new_expected),
         mock.patch.object(_status_maths, "load_alert_limits", return_value=new_limits),
-        mock.patch.object(_status, "load_alert_limits", return_value=new_limits),
+        mock.patch.object(_status_rules, "load_alert_limits", return_value=new_limits),
     ):
         yield
+    _clear()
+
+
+def _clear() -> None:
+    """Forget what was worked out with the previous rule data (parameters, band makers)."""
     _expected_data.rational_parameters.cache_clear()
+    _status_maths._rational_maker.cache_clear()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
