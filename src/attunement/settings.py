@@ -25,6 +25,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           whose ``X-Forwarded-For`` is believed; default none.
 ``ATTUNE_SQLITE_SYNCHRONOUS`` ``FULL`` (default: a commit survives power loss) or
                           ``NORMAL`` (faster; the last commits may roll back on power loss).
+``ATTUNE_CASENESS_CONVENTION`` which cut-offs decide caseness: ``published`` (default, each
+                          instrument's own) or ``nhs_talking_therapies`` (GAD-7 8 …).
 ========================  ==================================================================
 """
 
@@ -92,6 +94,18 @@ class Settings(BaseSettings):
     audit_anchor_dir: Path | None = None
     trusted_proxies: str = ""
     sqlite_synchronous: SqliteSynchronous = "FULL"
+    caseness_convention: str = "published"
+
+    @field_validator("caseness_convention")
+    @classmethod
+    def _known_convention(cls, value: str) -> str:
+        # imported here: the monitoring maths is not needed by the light commands
+        from attunement.monitoring import caseness_conventions
+
+        known = caseness_conventions()
+        if value not in known:
+            raise ValueError(f"{value!r} is not one of {', '.join(known)}")
+        return value
 
     @field_validator("sqlite_synchronous", mode="before")
     @classmethod

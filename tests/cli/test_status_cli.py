@@ -184,3 +184,125 @@ def test_a_model_file_given_with_model_is_used(tmp_path: Path) -> None:
         app, ["status", str(write(tmp_path, EPISODE)), "--json", "--etr", "rational"]
     )
     assert "no empirical model" in json.loads(rational.output)["expected"]["basis"]
+
+
+def jsonl(tmp_path: Path, lines: list[str], name: str = "episodes.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+FLAT = {
+    "outcome": {
+        "instrument": "phq9",
+        "sessions": [{"session": s, "score": 18} for s in range(1, 7)],
+    }
+}
+K10 = {
+    "outcome": {
+        "instrument": "k10",
+        "sessions": [{"session": 1, "score": 20}, {"session": 2, "score": 40}],
+    }
+}
+
+
+def test_batch_prints_one_status_per_episode_with_its_id(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, [json.dumps({"id": "a", **FLAT}), "", json.dumps({"id": 7, **EPISODE})])
+    result = runner.invoke(app, ["status", "--batch", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in records] == ["a", 7]
+    assert records[0]["status"]["alert"] == "yellow"
+    single = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json"])
+    assert records[1]["status"] == json.loads(single.output)  # the same status as one file
+
+
+def test_batch_each_session_gives_the_status_after_each_attended_session(tmp_path: Path) -> None:
+    missed = {
+        "id": "m",
+        "outcome": {
+            "instrument": "phq9",
+            "sessions": [
+                {"session": 1, "score": 18},
+                {"session": 2, "attended": False},
+                {"session": 3, "score": 18},
+                {"session": 4, "score": 18},
+            ],
+        },
+    }
+    path = jsonl(tmp_path, [json.dumps(missed), json.dumps({"id": "k", **K10})])
+    result = runner.invoke(app, ["status", "--batch", str(path), "--each-session", "--json"])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.output.splitlines())
+    assert [s["session"] for s in first["statuses"]] == [1, 3, 4]
+    assert [s["dose"] for s in first["statuses"]] == [1, 2, 3]
+    assert [s["alert"] for s in second["statuses"]] == ["green", "red"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{not json", "line 2: not valid JSON"),
+        ("[1, 2]", "line 2: not a JSON object"),
+        (json.dumps(FLAT), "line 2: id"),
+        (json.dumps({"id": "x", "outcome": {"instrument": "phq9", "sessions": []}}), "line 2:"),
+        (
+            json.dumps(
+                {
+                    "id": "x",
+                    "outcome": {"instrument": "phq9", "sessions": [{"session": 1, "score": 40}]},
+                }
+            ),
+            "line 2: outcome.sessions[session 1].score",
+        ),
+    ],
+)
+def test_a_bad_batch_line_names_its_line_number_and_exits_2(
+    tmp_path: Path, line: str, expected: str
+) -> None:
+    path = jsonl(tmp_path, [json.dumps({"id": "ok", **FLAT}), line])
+    result = runner.invoke(app, ["status", "--batch", str(path), "--json"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: episodes.jsonl ")
+    assert expected in result.output
+    assert len(result.output.strip().splitlines()) == 1  # one line, nothing half-written
+    assert "Traceback" not in result.output
+
+
+def test_a_binary_or_non_utf8_batch_file_exits_2_naming_the_line(tmp_path: Path) -> None:
+    binary = tmp_path / "episodes.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    result = runner.invoke(app, ["status", "--batch", str(binary)])
+    assert result.exit_code == 2
+    assert "line 1: not UTF-8 text" in result.output
+    latin = jsonl(tmp_path, [json.dumps({"id": "ok", **FLAT})], name="latin.jsonl")
+    latin.write_bytes(latin.read_bytes() + '{"id": "é"}\n'.encode("latin-1"))
+    result = runner.invoke(app, ["status", "--batch", str(latin)])
+    assert result.exit_code == 2
+    assert "line 2: not UTF-8 text" in result.output
+    nul = tmp_path / "nul.jsonl"
+    nul.write_bytes(b'{"id": 1}\x00\n')
+    result = runner.invoke(app, ["status", "--batch", str(nul)])
+    assert result.exit_code == 2
+    assert "line 1:" in result.output
+
+
+def test_batch_and_episode_file_are_exclusive_and_each_session_needs_batch(tmp_path: Path) -> None:
+    path = jsonl(tmp_path, [json.dumps({"id": "a", **FLAT})])
+    both = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--batch", str(path)])
+    assert both.exit_code == 2
+    neither = runner.invoke(app, ["status"])
+    assert neither.exit_code == 2
+    alone = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--each-session"])
+    assert alone.exit_code == 2
+    assert "--each-session" in alone.output
+    missing = runner.invoke(app, ["status", "--batch", str(tmp_path / "absent.jsonl")])
+    assert missing.exit_code == 2
+    assert "absent.jsonl" in missing.output
+
+
+def test_k10_status_names_its_conservative_norms_in_text(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, K10))])
+    assert result.exit_code == 0, result.output
+    assert "Alert: RED" in result.output
+    assert "Popoviciu" in result.output

@@ -136,19 +136,25 @@ def test_without_an_sd_the_rc_is_none_and_the_published_threshold_decides(
     assert result.bound.points == norms.published_rci
 
 
-def test_a_core10_status_shows_a_numeric_rc_equal_to_the_hand_computation() -> None:
+def test_a_core10_status_gives_the_hand_computed_rc_as_a_note_not_as_the_deciding_rci() -> None:
+    # issue 11: rci, reliable and the deciding rule must never contradict each other; the
+    # published RCI of 6 decides for the CORE-10, so rci is null and the RC is a note
     series = Series(
         instrument="core10",
         scale="clinical",
         points=(SessionPoint(session=1, value=23), SessionPoint(session=2, value=8)),
     )
     status = assess_episode(series)
-    assert status.rci == pytest.approx(-15 / _hand_s_diff(7.7, 0.90))
+    assert status.rci is None
+    assert status.reliable is True
+    assert status.reliable_rule == "published_rci"
+    hand = f"{-15 / _hand_s_diff(7.7, 0.90):.2f}"
+    assert any(hand in note for note in status.notes)
     assert status.norms.sd == 7.7
     assert status.norms.reliable_change_method == "published_rci"
 
 
-def test_attune_status_prints_an_rci_for_core10_and_none_for_phq9(tmp_path: Path) -> None:
+def test_attune_status_prints_the_deciding_rule_and_the_core10_rc_as_a_note(tmp_path: Path) -> None:
     runner = CliRunner()
     results: dict[str, Any] = {}
     episodes = {
@@ -166,8 +172,11 @@ def test_attune_status_prints_an_rci_for_core10_and_none_for_phq9(tmp_path: Path
         outcome = runner.invoke(app, ["status", str(path), "--json", "--etr", "rational"])
         assert outcome.exit_code == 0, outcome.output
         results[instrument] = json.loads(outcome.stdout)
-    # CORE-10: clinical score 23 -> 8
-    assert results["core10"]["rci"] == pytest.approx(-15 / _hand_s_diff(7.7, 0.90))
+    # CORE-10: clinical score 23 -> 8; the published RCI decides, the RC is a note
+    assert results["core10"]["rci"] is None
+    assert results["core10"]["reliable_rule"] == "published_rci"
+    hand = f"{-15 / _hand_s_diff(7.7, 0.90):.2f}"
+    assert any(hand in note for note in results["core10"]["notes"])
     assert results["phq9"]["rci"] is None
     assert results["phq9"]["norms"]["reliability"] == 0.89
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from attunement.monitoring import Series, SessionPoint, assess_episode, decide_alert
 
-SEVERITY = {"white": 0, "green": 1, "yellow": 2, "red": 3}
+SEVERITY = {"white": 0, "green": 1, "not_assessable": 1, "yellow": 2, "red": 3}
 
 
 def phq9(*values: float) -> Series:
@@ -123,11 +123,17 @@ def test_vignette_red_patient_reliably_deteriorating() -> None:
     assert status.category == "deteriorated"
 
 
-def test_vignette_red_patient_worse_than_intake_late_in_treatment() -> None:
-    status = assess_episode(phq9(20, 20, 21, 20, 21, 22, 21, 22, 21, 22, 23, 23))
+def test_vignette_red_patient_worse_than_intake_beyond_measurement_error_late() -> None:
+    status = assess_episode(phq9(20, 20, 21, 20, 21, 22, 21, 22, 23, 24, 25, 25))
     assert status.alert == "red"
     assert status.alert_rule == "beyond_outer_limit"
-    assert status.category == "unchanged"  # +3 is not reliable: red by the expectation
+    assert status.category == "unchanged"  # +5 is not reliable: red by the expectation
+
+
+def test_vignette_three_points_worse_than_intake_late_is_yellow_not_red() -> None:
+    # +3 is within 1.5 standard errors of a difference of the intake (outcome_alerts.yaml)
+    status = assess_episode(phq9(20, 20, 21, 20, 21, 22, 21, 22, 21, 22, 23, 23))
+    assert status.alert == "yellow"
 
 
 def test_every_status_says_which_expectation_method_it_used() -> None:

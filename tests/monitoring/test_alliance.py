@@ -54,11 +54,48 @@ def test_drop_beyond_bound_from_previous_session_is_a_rupture_even_when_high() -
     assert status.drop_bound == 0.5
 
 
-def test_small_fall_puts_the_alliance_at_risk_as_pcoms_does() -> None:
-    status = assess_alliance(wai(4.5, 4.25), session=2)
+def test_a_fall_beyond_the_noise_floor_puts_the_alliance_at_risk_as_pcoms_does() -> None:
+    status = assess_alliance(wai(4.5, 4.1), session=2)
     assert status is not None
     assert status.state == "at_risk"
     assert "openfit" in status.alerts[0].basis.lower()
+    assert "noise floor" in status.alerts[0].basis
+
+
+def test_a_fall_smaller_than_measurement_error_raises_nothing() -> None:
+    status = assess_alliance(wai(4.6, 4.3), session=2)
+    assert status is not None
+    assert status.state == "ok"
+    assert status.alerts == ()
+    assert status.repair_options == ()
+    assert status.noise_floor == pytest.approx(0.33)
+    assert (status.noise_basis or "").startswith("assumption:")
+
+
+def test_alliance_cumulative_fall_is_a_rupture() -> None:
+    values = (4.6, 4.3, 4.0, 3.7, 3.4, 3.1)
+    states = [assess_alliance(wai(*values[:n]), session=n) for n in range(1, 7)]
+    assert [s.state for s in states if s is not None] == [
+        "ok",
+        "ok",
+        "rupture",
+        "rupture",
+        "rupture",
+        "rupture",
+    ]
+    last = states[-1]
+    assert last is not None
+    assert [a.kind for a in last.alerts] == ["cumulative"]
+    assert last.best == 4.6
+    assert last.fall_from_best == pytest.approx(1.5)
+    assert last.repair_options
+
+
+def test_a_recovered_alliance_is_judged_against_its_best_level() -> None:
+    status = assess_alliance(wai(3.6, 4.4, 4.0, 3.8), session=4)
+    assert status is not None
+    assert status.state == "rupture"  # 0.6 below its best 4.4, although 0.2 above its start
+    assert status.alerts[0].kind == "cumulative"
 
 
 def test_rupture_comes_with_immediate_and_exploratory_repairs() -> None:

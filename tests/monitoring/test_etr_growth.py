@@ -204,7 +204,7 @@ def test_arrays_of_different_lengths_are_an_input_error() -> None:
 
 
 def test_without_a_model_the_rational_method_is_used_and_says_so() -> None:
-    e = expected_treatment_response(18, 8, PHQ9)
+    e = expected_treatment_response(18, 8, PHQ9, score_range=(0, 27))
     assert e.method == "rational"
     assert "no empirical model" in e.basis
 
@@ -212,7 +212,9 @@ def test_without_a_model_the_rational_method_is_used_and_says_so() -> None:
 def test_a_model_on_too_few_episodes_falls_back_to_rational_naming_the_count(
     model: GrowthModel,
 ) -> None:
-    e = expected_treatment_response(18, 8, PHQ9, model=model, minimum_episodes=1000)
+    e = expected_treatment_response(
+        18, 8, PHQ9, model=model, minimum_episodes=1000, score_range=(0, 27)
+    )
     assert e.method == "rational"
     assert "300 episodes" in e.basis
     assert "1000" in e.basis
@@ -222,3 +224,35 @@ def test_a_model_on_enough_episodes_is_used(model: GrowthModel) -> None:
     e = expected_treatment_response(18, 8, PHQ9, model=model, minimum_episodes=200)
     assert e.method == "empirical"
     assert e == model.expected(18, 8)
+
+
+def perfectly_correlated_episodes(seed: int) -> tuple[np.ndarray, ...]:
+    """SYNTHETIC: the random slope is 0.8 x the random intercept (correlation 1)."""
+    rng = np.random.default_rng(seed)
+    n_sessions = rng.integers(3, 12, 300)
+    intake = rng.normal(16, 4, 300)
+    b0 = rng.normal(0, 2, 300)
+    patient = np.repeat(np.arange(300), n_sessions)
+    session = np.concatenate([np.arange(1, k + 1) for k in n_sessions]).astype(float)
+    log_s, i = np.log(session), intake[patient]
+    score = (
+        1 + 0.9 * i + (-1 - 0.15 * i) * log_s + b0[patient] * (1 + 0.8 * log_s)
+        + rng.normal(0, 1.5, len(session))
+    )  # fmt: skip
+    return patient, session, score, i
+
+
+def test_singular_fit_is_reported_in_the_model_and_the_status_basis() -> None:
+    m = fit_growth_model(EpisodeTable.from_arrays(*perfectly_correlated_episodes(4)))
+    assert m.singular
+    assert m.random_effects_correlation == pytest.approx(1.0, abs=1e-3)
+    assert m.boundary_note is not None
+    assert "singular fit" in m.boundary_note
+    assert "singular fit" in m.expected(16, 4).basis
+
+
+def test_a_well_identified_fit_is_not_singular(model: GrowthModel) -> None:
+    assert not model.singular
+    assert model.boundary_note is None
+    assert model.random_effects_correlation is not None
+    assert abs(model.random_effects_correlation) < 0.99

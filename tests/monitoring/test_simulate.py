@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 
@@ -17,6 +18,7 @@ from attunement.simulate import (
     SyntheticClinic,
     episode_series,
     simulate_clinic,
+    true_outcome,
 )
 
 START = dt.date(2024, 1, 8)
@@ -59,7 +61,15 @@ def test_shares_of_trajectories_dropout_and_item9_are_near_their_sources(
 ) -> None:
     n = len(clinic.patients)
     kinds = Counter(p.episode.trajectory for p in clinic.patients)
-    assert 0.04 < kinds["deteriorator"] / n < 0.10  # 5-10% (Lambert)
+    assert set(kinds) == {
+        "responder",
+        "slow_responder",
+        "non_responder",
+        "deteriorator",
+        "late_deteriorator",
+    }
+    outcomes = Counter(p.episode.outcome for p in clinic.patients)
+    assert 0.04 < outcomes["deteriorated"] / n < 0.10  # 5-10% end deteriorated (Lambert)
     assert 0.15 < kinds["non_responder"] / n < 0.35
     dropout = np.mean([p.episode.dropped_out for p in clinic.patients])
     assert 0.15 < dropout < 0.26  # 19.7% (Swift & Greenberg 2012)
@@ -92,6 +102,56 @@ def test_alliance_moves_with_outcome(clinic: SyntheticClinic) -> None:
                 np.mean(sessions[-1].wai_sr_answers) - np.mean(sessions[0].wai_sr_answers)
             )
     assert np.corrcoef(gains, alliance)[0, 1] > 0.2
+
+
+def test_ground_truth_is_the_true_final_outcome_not_the_observed_scores(
+    clinic: SyntheticClinic,
+) -> None:
+    for patient in clinic.patients[:400]:
+        episode = patient.episode
+        assert len(episode.true_scores) == len(episode.sessions)
+        assert episode.outcome == true_outcome(episode.true_scores[0], episode.true_scores[-1])
+    assert true_outcome(16, 21) == "deteriorated"  # >= 5 worse (Löwe et al. 2004)
+    assert true_outcome(16, 8) == "responder"  # >= 50% lower
+    assert true_outcome(16, 13) == "non_responder"  # < 25% lower
+    assert true_outcome(16, 10) == "partial_responder"
+
+
+def test_observed_scores_carry_noise_with_the_published_sem(clinic: SyntheticClinic) -> None:
+    errors = [
+        sum(s.phq9_answers) - true
+        for p in clinic.patients
+        for s, true in zip(p.episode.sessions, p.episode.true_scores, strict=True)
+        if 4 <= true <= 23  # away from the floor and ceiling of the scale
+    ]
+    assert abs(float(np.mean(errors))) < 0.1
+    assert 2.3 < float(np.std(errors)) < 2.7  # SEM 2.5 (Löwe et al. 2004), plus rounding
+    assert ASSUMPTIONS["measurement_sem"][0] == 2.5
+
+
+def test_some_responders_worsen_for_a_while_and_some_deteriorate_late(
+    clinic: SyntheticClinic,
+) -> None:
+    def worsened_then_responded(truths: tuple[float, ...]) -> bool:
+        rises = any(b - a >= 3 for a, b in itertools.pairwise(truths))
+        return rises and truths[-1] <= truths[0] * 0.5
+
+    responders = [p.episode for p in clinic.patients if p.episode.outcome == "responder"]
+    share = np.mean([worsened_then_responded(e.true_scores) for e in responders])
+    assert 0.05 < share < 0.35  # sudden losses later compensated (Odyniec et al. 2019)
+    late = [
+        p.episode
+        for p in clinic.patients
+        if p.episode.trajectory == "late_deteriorator" and p.episode.outcome == "deteriorated"
+    ]
+    assert late
+    assert all(min(e.true_scores[:5]) < e.true_scores[0] for e in late)  # improved first
+
+
+def test_episode_lengths_are_uneven(clinic: SyntheticClinic) -> None:
+    planned = [p.episode.planned_sessions for p in clinic.patients]
+    assert min(planned) <= 4
+    assert max(planned) >= 20
 
 
 def test_episode_series_scores_answers_and_marks_missed_sessions(clinic: SyntheticClinic) -> None:

@@ -63,10 +63,11 @@ def test_risk_flag_surfaces_when_the_total_cannot_be_scored() -> None:
     assert any("could not be scored" in note for note in status.notes)
 
 
-def test_no_scorable_value_at_all_still_reports_flags_and_no_alert() -> None:
+def test_no_scorable_value_at_all_still_reports_flags_and_says_not_assessable() -> None:
     series = phq9_answers((None, None, None, None, 1, 1, 1, 1, 3))
     status = assess_episode(series)
-    assert status.alert is None
+    assert status.alert == "not_assessable"
+    assert status.alert_rule == "no_scorable_value"
     assert status.category is None
     assert status.flags
     assert alert_rank(status) == 0
@@ -144,7 +145,7 @@ def test_status_json_has_the_documented_fields() -> None:
     assert set(data["expected"]) >= {"value", "low", "high", "method"}
     assert set(data["norms"]) >= {"sd", "reliability", "source"}
     assert data["category"] in ("recovered", "improved", "unchanged", "deteriorated")
-    assert data["alert"] in ("white", "green", "yellow", "red")
+    assert data["alert"] in ("white", "green", "yellow", "red", "not_assessable")
     Status.model_validate(data)
 
 

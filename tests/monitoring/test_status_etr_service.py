@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, select, update
 
 from attunement.errors import InputError
-from attunement.monitoring import MINIMUM_EPISODES, GrowthModel
+from attunement.monitoring import MINIMUM_EPISODES, EpisodeTable, GrowthModel, fit_growth_model
 from attunement.services import OperatorActor, seed_demo_clinic, service_context
 from attunement.services.etr import (
+    EtrFitSummary,
     fit_clinic_growth_model,
     latest_growth_model,
     list_growth_models,
@@ -78,6 +80,41 @@ def test_the_summary_json_holds_no_model_and_describes_the_stored_version(
     text = summary.describe()
     assert "stored: database table etr_models, phq9 version 1" in text
     assert f"until the model rests on {MINIMUM_EPISODES} episodes" in text
+    assert summary.singular == summary.model.singular
+    assert ("SINGULAR FIT" in text) == summary.singular
+
+
+def test_etr_fit_output_reports_a_singular_fit() -> None:
+    rng = np.random.default_rng(4)
+    n_sessions = rng.integers(3, 12, 300)
+    intake = rng.normal(16, 4, 300)
+    b0 = rng.normal(0, 2, 300)  # SYNTHETIC: random slope = 0.8 x random intercept
+    patient = np.repeat(np.arange(300), n_sessions)
+    session = np.concatenate([np.arange(1, k + 1) for k in n_sessions]).astype(float)
+    log_s, i = np.log(session), intake[patient]
+    score = 1 + 0.9 * i + (-1 - 0.15 * i) * log_s + b0[patient] * (1 + 0.8 * log_s)
+    score = score + rng.normal(0, 1.5, len(session))
+    model = fit_growth_model(EpisodeTable.from_arrays(patient, session, score, i))
+    summary = EtrFitSummary(
+        instrument="phq9",
+        scale="total",
+        sequence=1,
+        model_version=model.version,
+        fitted_at=NOW,
+        episodes=model.n_patients,
+        sessions=model.n_obs,
+        synthetic_episodes=model.n_patients,
+        converged=model.converged,
+        used_by_status=True,
+        minimum_episodes=MINIMUM_EPISODES,
+        coefficients=dict(model.coefficients),
+        residual_variance=model.residual_variance,
+        singular=model.singular,
+        boundary_note=model.boundary_note,
+        model=model,
+    )
+    assert "SINGULAR FIT: singular fit: random intercept-slope correlation" in summary.describe()
+    assert summary.model_dump(mode="json")["singular"] is True
 
 
 def test_the_database_refuses_a_second_row_with_the_same_version(engine: Engine) -> None:

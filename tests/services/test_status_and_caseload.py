@@ -108,9 +108,9 @@ def test_caseload_puts_risk_flags_first_then_red_yellow_green_white(
     assert [(e.display_name, e.alert) for e in entries[1:]] == [
         ("Synthetic Dee", "red"),
         ("Synthetic Cy", "yellow"),
+        ("Synthetic Alma", "not_assessable"),  # no scores yet: not assessable, never below white (issue 11)
         ("Synthetic Bea", "green"),
         ("Synthetic Ada", "white"),
-        ("Synthetic Alma", None),  # patient A's episode has no scores yet: last
     ]
     ranks = [alert_rank(get_status(ctx, world.ana, e.episode_id)) for e in entries if e.session]
     assert ranks == sorted(ranks)

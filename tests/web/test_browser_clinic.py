@@ -45,7 +45,8 @@ def test_caseload_pins_risk_flags_then_red_yellow_green_white(
     rows = _rows(page)
     assert rows[0] == {"name": "Synthetic Gael", "alert": "green", "risk": "yes"}
     colours = [r["alert"] for r in rows[1:]]
-    rank = {"red": 1, "yellow": 2, "green": 3, "white": 4, "none": 5}
+    # issue 11: an episode nothing can be judged about ("none") never sorts below white
+    rank = {"red": 1, "yellow": 2, "none": 3, "green": 4, "white": 5}
     assert colours == sorted(colours, key=rank.__getitem__)
     assert colours.index("red") < colours.index("yellow")
     assert {"red", "yellow", "green", "white", "none"} <= set(colours)

@@ -117,6 +117,7 @@ def create_app(
         passwords=passwords,
         audit_keys=audit_keys,
         audit_anchor_dir=settings.effective_audit_anchor_dir,
+        caseness=settings.caseness_convention,
     )
     headers = security_headers(https_only=secure_cookies and settings.mode == "production")
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)

@@ -52,7 +52,8 @@ app = _typer(
     "ATTUNE_DATABASE_URL, ATTUNE_DATA_DIR, ATTUNE_MODE, ATTUNE_SECRET_KEY, "
     "ATTUNE_PUBLIC_URL, ATTUNE_CDS_TRUST_FILE; the audit trail's ATTUNE_AUDIT_KEY (or "
     "ATTUNE_AUDIT_KEY_FILE) and ATTUNE_AUDIT_ANCHOR_DIR; ATTUNE_TRUSTED_PROXIES (reverse "
-    "proxies whose X-Forwarded-For is believed); ATTUNE_SQLITE_SYNCHRONOUS (FULL or NORMAL)."
+    "proxies whose X-Forwarded-For is believed); ATTUNE_SQLITE_SYNCHRONOUS (FULL or NORMAL); "
+    "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs)."
 )
 
 

@@ -68,6 +68,7 @@ def demo(
         signing_key=demo_settings.signing_key(),
         audit_keys=demo_settings.audit_keyring(),
         audit_anchor_dir=demo_settings.effective_audit_anchor_dir,
+        caseness=demo_settings.caseness_convention,
     )
     _print_demo_accounts(context, demo_settings)
     walk = walk_the_loop(context, out_dir)
@@ -92,7 +93,7 @@ def _print_walk(walk: DemoWalk) -> None:
     typer.secho("monitor — caseload by alert (risk flags pinned first):", bold=True)
     typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
     for entry in walk.caseload[:5]:
-        alert = "RISK FLAG" if entry.risk_flag else (entry.alert or "not yet assessable")
+        alert = "RISK FLAG" if entry.risk_flag else (entry.alert or "not_assessable")
         latest = "—" if entry.latest is None else f"{entry.latest:g}"
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "

@@ -1,10 +1,14 @@
-"""``attune status EPISODE`` and ``attune etr fit``.
+"""``attune status EPISODE``, ``attune status --batch EPISODES.jsonl`` and ``attune etr fit``.
 
 ``status`` reads an episode file (JSON or YAML: outcome, optional alliance and profile) and
 prints the monitoring Status of its latest session; ``--json`` prints
-``Status.model_dump(mode="json")``. ``etr fit`` fits the empirical expected-treatment-
-response model from the clinic's completed episodes and stores it as a new version in the
-clinic database (table ``etr_models``); ``etr list`` shows the stored versions.
+``Status.model_dump(mode="json")``. ``--batch`` reads JSON Lines — one episode object per
+line, as in an episode file, plus its ``id`` — and prints JSON Lines ``{"id", "status"}``,
+or with ``--each-session`` ``{"id", "statuses": [...]}`` (the status after each attended
+session): retrospective statuses for a whole clinic (:mod:`attunement.cli._batch`).
+``etr fit`` fits the empirical expected-treatment-response model from the clinic's
+completed episodes and stores it as a new version in the clinic database (table
+``etr_models``); ``etr list`` shows the stored versions.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 import yaml
 
-from attunement.cli._app import app, sub_app
+from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.errors import InputError, InvalidEpisode
 
@@ -74,13 +78,26 @@ def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
 
 @app.command("status")
 def status(
-    episode: Path = typer.Argument(
-        ...,
+    episode: Path | None = typer.Argument(
+        None,
         help="Episode file (JSON or YAML): outcome {instrument, sessions}; optional alliance, "
         "profile, accommodated_preferences, risk_responses.",
         dir_okay=False,
     ),
+    *,
     as_json: bool = typer.Option(False, "--json", help="Print the Status as JSON."),
+    batch: Path | None = typer.Option(
+        None,
+        "--batch",
+        help="JSON Lines file: one episode object per line plus its id; prints JSON Lines "
+        '{"id", "status"} (always JSON). A bad line names its line number (exit 2).',
+        dir_okay=False,
+    ),
+    each_session: bool = typer.Option(
+        False,
+        "--each-session",
+        help='With --batch: {"id", "statuses": [...]}, the status after each attended session.',
+    ),
     etr: EtrChoice = typer.Option(
         EtrChoice.auto,
         "--etr",
@@ -101,20 +118,49 @@ def status(
     from attunement.monitoring import assess_episode, parse_episode
     from attunement.services.etr import read_growth_model
 
+    if (episode is None) == (batch is None):
+        raise InputError("episode", None, "an episode file, or --batch FILE (not both)")
+    if each_session and batch is None:
+        raise InputError("--each-session", True, "only with --batch")
+    fixed = read_growth_model(model) if model is not None else None
+    models: dict[str, GrowthModel | None] = {}
+    caseness = settings_from_cli(database_url=db).caseness_convention
+
+    def growth_for(instrument: str) -> GrowthModel | None:
+        if fixed is not None or etr is EtrChoice.rational:
+            return fixed
+        if instrument not in models:
+            models[instrument] = _clinic_model(settings_from_cli(database_url=db), instrument)
+        return models[instrument]
+
+    if batch is not None:
+        from attunement.cli._batch import BatchError, batch_statuses, read_lines
+
+        try:
+            output = "".join(
+                batch_statuses(
+                    read_lines(batch),
+                    each_session=each_session,
+                    model=growth_for,
+                    caseness=caseness,
+                )
+            )
+        except BatchError as error:
+            raise fail(f"{batch.name} {error.message}") from None
+        typer.echo(output, nl=False)
+        return
+    if episode is None:  # not reached: exactly one of the two was checked above
+        raise InputError("episode", None, "an episode file")
     parsed = parse_episode(_load_file(episode))
-    growth = None
-    if model is not None:
-        growth = read_growth_model(model)
-    elif etr is EtrChoice.auto:
-        growth = _clinic_model(settings_from_cli(database_url=db), parsed.outcome.instrument)
     result = assess_episode(
         parsed.outcome,
         alliance=parsed.alliance,
         profile=parsed.profile,
-        growth_model=growth,
+        growth_model=growth_for(parsed.outcome.instrument),
         rupture_markers=parsed.rupture_markers,
         accommodated_preferences=parsed.accommodated_preferences,
         risk_responses=parsed.risk_responses,
+        caseness=caseness,
     )
     if parsed.notes:
         result = result.model_copy(update={"notes": (*parsed.notes, *result.notes)})
@@ -222,14 +268,14 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _outcome_lines(result: Status) -> list[str]:
-    lines: list[str] = []
-    if result.alert is None:
-        return ["Alert: none — no scorable outcome value yet"]
-    lines.append(f"Alert: {result.alert.upper()} — {result.alert_reason}")
+    lines = [f"Alert: {result.alert.upper().replace('_', ' ')} — {result.alert_reason}"]
+    if result.intake is None:
+        return lines
     change = f"{result.change:+g}" if result.change is not None else "—"
     lines.append(
         f"Score: {_num(result.intake)} (session {result.intake_session}) → {_num(result.latest)} "
-        f"(session {result.latest_session}); change {change}, RCI {_num(result.rci, 2)}, "
+        f"(session {result.latest_session}); change {change}, RCI {_num(result.rci, 2)}"
+        f"{f' ({result.reliable_rule})' if result.reliable_rule else ''}, "
         f"{result.category or 'category not computable'}"
     )
     extras = [
@@ -250,6 +296,8 @@ def _outcome_lines(result: Status) -> list[str]:
     lines.append(
         f"Norms: reliable change {_num(n.reliable_change)}, cut-off {_num(n.cutoff)} — {n.source}"
     )
+    if n.reliable_change_basis:
+        lines.append(f"  reliable change: {n.reliable_change_basis}")
     return lines
 
 

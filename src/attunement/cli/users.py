@@ -55,6 +55,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         signing_key=key,
         audit_keys=settings.audit_keyring(),
         audit_anchor_dir=settings.effective_audit_anchor_dir,
+        caseness=settings.caseness_convention,
     )
 
 

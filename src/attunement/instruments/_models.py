@@ -9,9 +9,10 @@ that no source gives is stated as an ``assumption`` with its reasoning.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "Band",
@@ -112,13 +113,35 @@ class Bands(BaseModel):
     source: str = Field(min_length=1)
 
 
-class Cutoff(BaseModel):
-    """The clinical cut-off: a score at or beyond ``value`` (toward worse) is clinical."""
+class CutoffConvention(BaseModel):
+    """Another service's caseness cut-off for the same scale, with its source."""
 
     model_config = _FROZEN
 
     value: float
     source: str = Field(min_length=1)
+
+
+class Cutoff(BaseModel):
+    """The clinical cut-off: a score at or beyond ``value`` (toward worse) is clinical.
+
+    ``value`` is the instrument's published cut-off; ``conventions`` names other caseness
+    cut-offs in use (e.g. GAD-7: NHS Talking Therapies 8 beside Spitzer et al.'s 10), which
+    monitoring applies when a clinic chooses that convention.
+    """
+
+    model_config = _FROZEN
+
+    value: float
+    source: str = Field(min_length=1)
+    conventions: dict[str, CutoffConvention] = {}
+
+    @model_validator(mode="after")
+    def _convention_names(self) -> Cutoff:
+        for name in self.conventions:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name == "published":
+                raise ValueError(f"convention name {name!r}: lower_snake_case, not 'published'")
+        return self
 
 
 class ChangeNorms(BaseModel):

@@ -4,18 +4,23 @@
   :func:`clinical_cutoffs`, :func:`jacobson_truax_category`, :func:`response_status`,
   :func:`remission_status` — pure functions over numbers and :class:`ChangeNorms` (or any
   object with the same attributes, e.g. an instrument scale's ``norms``).
-* Expected treatment response: :func:`rational_expectation` (no data needed),
-  :func:`fit_growth_model` → :class:`GrowthModel` (REML growth model on log(session) with
-  intake as predictor, as Finch, Lambert & Schaalje 2001), and
-  :func:`expected_treatment_response`, which falls back to the rational method until
-  enough episodes exist.
+* Expected treatment response: :func:`rational_expectation` (no data needed; the expected
+  improvement depends on the intake's severity and the attended sessions, parameters in
+  ``feedback_rules/expected_response.yaml``), :func:`fit_growth_model` →
+  :class:`GrowthModel` (REML growth model on log(session) with intake as predictor, as
+  Finch, Lambert & Schaalje 2001), and :func:`expected_treatment_response`, which falls
+  back to the rational method until enough episodes exist.
+* Norms: published, or clinic-derived (:class:`ClinicNorms` from :func:`clinic_norms`), or
+  the scale range's conservative bound; the caseness convention is an argument.
 * Episode status (alerts, alliance, dropout risk, clinical-support prompts):
-  :func:`assess_episode` over :class:`Series` of :class:`SessionPoint`.
+  :func:`assess_episode` over :class:`Series` of :class:`SessionPoint`. The alert levels
+  and their order are :data:`ALERT_LEVELS` (one definition; :func:`alert_urgency`,
+  :func:`alert_rank` for a caseload).
 """
 
 from __future__ import annotations
 
-from attunement.monitoring._alerts import Alert, AlertDecision, decide_alert
+from attunement.monitoring._alerts import AlertDecision, decide_alert
 from attunement.monitoring._alliance import (
     AllianceAlert,
     AllianceStatus,
@@ -36,7 +41,9 @@ from attunement.monitoring._change import (
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
 from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
+from attunement.monitoring._expected_data import RationalParameters, rational_parameters
 from attunement.monitoring._growth import FIXED_EFFECTS, EpisodeTable, GrowthModel, fit_growth_model
+from attunement.monitoring._levels import ALERT_LEVELS, Alert, alert_urgency
 from attunement.monitoring._models import (
     ChangeNorms,
     ChangeRuleLike,
@@ -45,6 +52,13 @@ from attunement.monitoring._models import (
     NormsLike,
     RemissionRule,
     ResponseRule,
+)
+from attunement.monitoring._norms import (
+    ClinicNorms,
+    NormsUsed,
+    caseness_conventions,
+    clinic_norms,
+    needs_clinic_norms,
 )
 from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
 from attunement.monitoring._response import remission_status, response_status
@@ -64,7 +78,7 @@ from attunement.monitoring._status import (
     assess_each_session,
     assess_episode,
 )
-from attunement.monitoring._status_maths import ExpectedBand, NormsUsed
+from attunement.monitoring._status_maths import ExpectedBand
 from attunement.monitoring._support import (
     ProfileUpdate,
     SupportPrompt,
@@ -74,6 +88,7 @@ from attunement.monitoring._support import (
 )
 
 __all__ = [
+    "ALERT_LEVELS",
     "FIXED_EFFECTS",
     "MINIMUM_EPISODES",
     "RATIONAL_PARAMETERS",
@@ -85,6 +100,7 @@ __all__ = [
     "ChangeCategory",
     "ChangeNorms",
     "ChangeRuleLike",
+    "ClinicNorms",
     "ClinicalCutoffs",
     "Direction",
     "DropoutRisk",
@@ -96,6 +112,7 @@ __all__ = [
     "NormsLike",
     "NormsUsed",
     "ProfileUpdate",
+    "RationalParameters",
     "RecordedMarker",
     "ReliableChange",
     "ReliableChangeBound",
@@ -110,11 +127,14 @@ __all__ = [
     "Status",
     "SupportPrompt",
     "alert_rank",
+    "alert_urgency",
     "apply_profile_updates",
     "assess_alliance",
     "assess_each_session",
     "assess_episode",
+    "caseness_conventions",
     "check_rupture_markers",
+    "clinic_norms",
     "clinical_cutoffs",
     "decide_alert",
     "dropout_risks",
@@ -122,8 +142,10 @@ __all__ = [
     "fit_growth_model",
     "jacobson_truax_category",
     "monitored_scale_id",
+    "needs_clinic_norms",
     "parse_episode",
     "rational_expectation",
+    "rational_parameters",
     "reliable_change_bound",
     "reliable_change_index",
     "remission_status",

@@ -1,26 +1,29 @@
-"""The outcome alert of one session: white, green, yellow or red.
+"""The outcome alert of one session: red, yellow, not assessable, green or white.
 
-The colours are those clinicians know from outcome-feedback systems (Lambert's OQ-45
-signals; PCOMS/OpenFIT zones: green at or beyond the target, orange/yellow below the target
-but not beyond the outer limit, red beyond it — OpenFIT dashboard alerts,
-support.openfit.care article 204000069702). Direction-aware: "worse" means higher on a
-scale where higher is worse (PHQ-9) and lower where higher is better. Rules, first match:
+The levels and their order are defined once, in :mod:`attunement.monitoring._levels`.
+Direction-aware: "worse" means higher on a scale where higher is worse (PHQ-9) and lower
+where higher is better. Rules, first match:
 
 1. **red — reliable deterioration**: the change from intake toward worse is at least the
    reliable-change bound (Jacobson & Truax 1991: 1.96·√2·SE, or the instrument's published
-   reliable-change figure — PHQ-9: 6 points).
-2. **white — healthy range**: the latest score is on the healthy side of the instrument's
-   clinical cut-off (PHQ-9: below 10, Kroenke et al. 2001).
-3. **green — on track (intake)**: at the intake (the first scored session) there is nothing
-   to compare with yet: clinical and on track by definition.
-4. **green — progress as expected**: the latest score is within the expected band or better.
-5. **red — not on track**: the latest score is worse than the band's outer limit *and* worse
-   than the intake. The outer limit never lies on the healthy side of the intake: a patient
-   who has not changed at all has made less progress than expected (yellow) but is red only
-   by getting worse — so a constant series is never red.
-6. **yellow — less progress than expected**: worse than the expected band, not red.
+   reliable-change figure — PHQ-9: 6 points), at any session.
+2. **white — healthy range**: the latest score is on the healthy side of the caseness
+   cut-off (PHQ-9: below 10, Kroenke et al. 2001; the clinic's convention may differ).
+3. **green — on track (intake)**: at the intake there is nothing to compare with yet.
+4. **green — progress as expected**: the latest score is within the expected band for this
+   intake after this many attended sessions, or better.
+5. **red — not on track and worse**: the latest score is beyond the red limit, which never
+   lies on the healthy side of the intake — a patient is red only by getting worse, so a
+   constant series is never red.
+6. **green — beyond the band once**: worse than the expected band at fewer than the required
+   consecutive scored sessions (2: a single noisy score does not make a patient yellow;
+   ``feedback_rules/outcome_alerts.yaml``).
+7. **yellow — less progress than expected**: worse than the expected band at this and the
+   previous scored session(s), not red.
 
-The expected band and outer limit come from the expected-treatment-response method named in
+When nothing can be judged (no scorable outcome value, or no change norms at all) the level
+is **not_assessable**, with the rule that says why (:func:`not_assessable`): never null.
+The expected band and red limit come from the expected-treatment-response method named in
 the status (rational or empirical; see :mod:`attunement.monitoring._status_maths`).
 """
 
@@ -30,9 +33,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Alert", "AlertDecision", "decide_alert"]
+from attunement.monitoring._levels import Alert
 
-Alert = Literal["white", "green", "yellow", "red"]
+__all__ = ["Alert", "AlertDecision", "decide_alert", "not_assessable"]
+
 Direction = Literal["higher_is_worse", "higher_is_better"]
 _EPS = 1e-9
 
@@ -50,8 +54,18 @@ class AlertDecision(BaseModel):
         "as_expected",
         "beyond_outer_limit",
         "less_than_expected",
+        "beyond_band_once",
+        "no_scorable_value",
+        "no_change_norms",
     ]
     reason: str
+
+
+def not_assessable(
+    rule: Literal["no_scorable_value", "no_change_norms"], reason: str
+) -> AlertDecision:
+    """The explicit level for an episode nothing can be judged about, and why."""
+    return AlertDecision(alert="not_assessable", rule=rule, reason=reason)
 
 
 def decide_alert(
@@ -64,11 +78,14 @@ def decide_alert(
     reliable_change: float | None,
     band_worse_edge: float,
     outer_limit: float,
+    earlier_beyond_band: bool = True,
 ) -> AlertDecision:
     """Apply the rules of the module docstring, in order.
 
     ``band_worse_edge`` is the edge of the expected band on the worse side (PHQ-9: the high
     edge) and ``outer_limit`` the red limit of the expectation method, both in score units.
+    ``earlier_beyond_band`` says whether the required earlier scored sessions were also
+    worse than their bands (rule 6; True when the caller does not track it).
     """
     worse = 1.0 if direction == "higher_is_worse" else -1.0
     deterioration = worse * (latest - intake)
@@ -104,9 +121,16 @@ def decide_alert(
             reason=f"{latest:g} is worse than the outer limit {limit:.1f} "
             f"and than the intake {intake:g}",
         )
+    if not earlier_beyond_band:
+        return AlertDecision(
+            alert="green",
+            rule="beyond_band_once",
+            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}) "
+            "at this session only: yellow if it is again at the next scored session",
+        )
     return AlertDecision(
         alert="yellow",
         rule="less_than_expected",
-        reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}), "
-        f"not beyond {limit:.1f}",
+        reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}) "
+        f"at consecutive scored sessions, not beyond {limit:.1f}",
     )

@@ -1,14 +1,17 @@
 """Alliance monitoring: ok, at risk or ruptured, and what to do about a rupture.
 
 Rules (``feedback_rules/alliance.yaml``), for the latest alliance measure at or before the
-session assessed:
+session assessed, judged against the patient's **own earlier level** as well as the last
+session (a rupture can come in small steps: WAI-SR 4.6 → 3.1 in steps of 0.3):
 
 * **rupture** — the value is below the instrument's threshold (WAI-SR: a stated assumption,
-  no published cut-off exists); or it fell since the previous measure by at least the
-  drop bound (the reliable-change bound where the instrument publishes SD and reliability,
-  else a stated assumption); or the clinician recorded a rupture marker at this session.
-* **at_risk** — any other fall since the previous measure (the PCOMS/OpenFIT rule that any
-  SRS drop raises an alliance alert).
+  no published cut-off exists); or it fell by at least the drop bound since the previous
+  measure *or* from the patient's best earlier measure (the reliable-change bound where the
+  instrument publishes change norms, else a stated assumption); or the clinician recorded a
+  rupture marker at this session.
+* **at_risk** — a fall from the previous or the best earlier measure of at least the noise
+  floor (measurement error: one S_diff where change norms are published, else a stated
+  assumption — a WAI-SR move from 4.6 to 4.3 is noise) but less than the drop bound.
 * **ok** — otherwise.
 
 A rupture or risk comes with Safran & Muran's repair options, immediate and exploratory,
@@ -24,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
+from attunement.monitoring._alliance_limits import alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
 from attunement.monitoring._series import Series
 
@@ -45,7 +49,7 @@ class AllianceAlert(BaseModel):
 
     model_config = _FROZEN
 
-    kind: Literal["threshold", "drop", "marker", "fall"]
+    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"]
     severity: Literal["rupture", "at_risk"]
     session: int
     message: str
@@ -94,6 +98,10 @@ class AllianceStatus(BaseModel):
     repair_source: str | None
     evidence: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    best: float | None = None
+    fall_from_best: float | None = None
+    noise_floor: float | None = None
+    noise_basis: str | None = None
 
 
 def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -> None:
@@ -107,35 +115,6 @@ def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -
                 raise InvalidEpisode(f"session {session}.rupture_markers", marker, sorted(known))
 
 
-def _drop_bound(alliance: Series) -> tuple[float, str]:
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._status_maths import norms_bound
-
-    rules = load_alliance_rules()
-    scale = load_instrument(alliance.instrument).scale(alliance.scale)
-    published = norms_bound(scale)
-    if published is not None:
-        return published
-    rule = rules.instruments.get(alliance.instrument)
-    if rule is not None and rule.scale == alliance.scale and rule.drop is not None:
-        return rule.drop.value, rule.drop.basis
-    fraction = rules.default.drop_fraction_of_range
-    low, high = scale.range
-    return fraction.value * (high - low), fraction.basis
-
-
-def _threshold(alliance: Series) -> Figure | None:
-    from attunement.instruments import load_instrument
-
-    rule = load_alliance_rules().instruments.get(alliance.instrument)
-    if rule is not None and rule.scale == alliance.scale and rule.threshold is not None:
-        return rule.threshold
-    norms = load_instrument(alliance.instrument).scale(alliance.scale).norms
-    if norms is not None and norms.cutoff is not None:
-        return Figure(value=norms.cutoff, source=norms.source)
-    return None
-
-
 def _markers(
     session: int, rupture_markers: Mapping[int, Sequence[str]] | None
 ) -> list[RecordedMarker]:
@@ -147,58 +126,92 @@ def _markers(
     ]
 
 
+class _Measured(BaseModel):
+    model_config = _FROZEN
+
+    alerts: tuple[AllianceAlert, ...] = ()
+    value: float | None = None
+    previous: float | None = None
+    best: float | None = None
+    fall_from_best: float | None = None
+    session: int | None = None
+
+
+def _fall_alert(
+    instrument: str, session: int, fall: float, against: Literal["previous", "best"],
+    bound: tuple[float, str],
+) -> AllianceAlert:  # fmt: skip
+    what = "since the previous measure" if against == "previous" else "from its best level"
+    return AllianceAlert(
+        kind="drop" if against == "previous" else "cumulative",
+        severity="rupture",
+        session=session,
+        message=f"{instrument} fell {fall:.2f} {what}; the drop bound is {bound[0]:g}",
+        basis=bound[1],
+    )
+
+
 def _measure_alerts(
-    alliance: Series, session: int, threshold: Figure | None, bound: tuple[float, str]
-) -> tuple[list[AllianceAlert], float | None, float | None, int | None]:
+    alliance: Series,
+    session: int,
+    threshold: Figure | None,
+    bound: tuple[float, str],
+    noise: tuple[float, str],
+) -> _Measured:
     from attunement.instruments import load_instrument
 
     scored = [p for p in alliance.scored if p.session <= session]
     if not scored:
-        return [], None, None, None
+        return _Measured()
     latest = scored[-1]
     value = float(latest.value) if latest.value is not None else None
-    previous = scored[-2].value if len(scored) > 1 else None
+    earlier = [float(p.value) for p in scored[:-1] if p.value is not None]
     direction = load_instrument(alliance.instrument).scale(alliance.scale).direction
     sign = -1.0 if direction == "higher_is_worse" else 1.0
+    previous = earlier[-1] if earlier else None
+    best = max(earlier, key=lambda v: sign * v) if earlier else None
     alerts: list[AllianceAlert] = []
+    name = alliance.instrument
     if value is not None and threshold is not None and sign * (value - threshold.value) < 0:
         alerts.append(
             AllianceAlert(
                 kind="threshold",
                 severity="rupture",
                 session=latest.session,
-                message=(
-                    f"{alliance.instrument} {value:.2f} is past the threshold {threshold.value:g}"
-                ),
+                message=f"{name} {value:.2f} is past the threshold {threshold.value:g}",
                 basis=threshold.basis,
             )
         )
-    if value is not None and previous is not None:
-        fall = sign * (previous - value)
-        if fall >= bound[0] - 1e-9:
-            alerts.append(
-                AllianceAlert(
-                    kind="drop",
-                    severity="rupture",
-                    session=latest.session,
-                    message=(
-                        f"{alliance.instrument} fell {fall:.2f} since the previous measure "
-                        f"({previous:.2f} → {value:.2f}); the drop bound is {bound[0]:g}"
-                    ),
-                    basis=bound[1],
-                )
-            )
-        elif fall > 1e-9:
+    if value is not None and previous is not None and best is not None:
+        from_previous, from_best = sign * (previous - value), sign * (best - value)
+        if from_previous >= bound[0] - 1e-9:
+            alerts.append(_fall_alert(name, latest.session, from_previous, "previous", bound))
+        elif from_best >= bound[0] - 1e-9:
+            alerts.append(_fall_alert(name, latest.session, from_best, "best", bound))
+        elif max(from_previous, from_best) >= noise[0] - 1e-9:
+            fall = max(from_previous, from_best)
+            against = "the previous measure" if from_previous >= from_best else "its best level"
             alerts.append(
                 AllianceAlert(
                     kind="fall",
                     severity="at_risk",
                     session=latest.session,
-                    message=f"{alliance.instrument} fell {fall:.2f} since the previous measure",
-                    basis=load_alliance_rules().at_risk.source,
+                    message=(
+                        f"{name} fell {fall:.2f} from {against}, beyond the noise floor "
+                        f"{noise[0]:.2g}"
+                    ),
+                    basis=f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
                 )
             )
-    return alerts, value, previous, latest.session
+    fall_from_best = None if value is None or best is None else max(0.0, sign * (best - value))
+    return _Measured(
+        alerts=tuple(alerts),
+        value=value,
+        previous=previous,
+        best=best,
+        fall_from_best=fall_from_best,
+        session=latest.session,
+    )
 
 
 def assess_alliance(
@@ -213,19 +226,28 @@ def assess_alliance(
     if alliance is None and not markers:
         return None
     alerts: list[AllianceAlert] = []
-    value = previous = threshold_value = bound_value = None
+    value = previous = best = threshold_value = bound_value = noise_value = None
+    fall_from_best = None
     used = None
-    threshold_basis = bound_basis = None
+    threshold_basis = bound_basis = noise_basis = None
     notes: list[str] = []
     if alliance is not None:
-        threshold = _threshold(alliance)
-        bound = _drop_bound(alliance)
+        threshold, bound, noise = alliance_limits(alliance.instrument, alliance.scale)
         threshold_value = threshold.value if threshold else None
         threshold_basis = threshold.basis if threshold else None
         if threshold is None:
             notes.append(f"{alliance.instrument} has no threshold: only falls are judged")
         bound_value, bound_basis = bound
-        alerts, value, previous, used = _measure_alerts(alliance, session, threshold, bound)
+        noise_value, noise_basis = noise
+        measured = _measure_alerts(alliance, session, threshold, bound, noise)
+        alerts = list(measured.alerts)
+        value, previous, best, used = (
+            measured.value,
+            measured.previous,
+            measured.best,
+            measured.session,
+        )
+        fall_from_best = measured.fall_from_best
         if used is None:
             notes.append(
                 f"no scorable {alliance.instrument} measure at or before session {session}"
@@ -275,4 +297,8 @@ def assess_alliance(
         repair_source=rules.repairs_source if repairs else None,
         evidence=rules.evidence,
         notes=tuple(notes),
+        best=best,
+        fall_from_best=fall_from_best,
+        noise_floor=noise_value,
+        noise_basis=noise_basis,
     )

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
+from attunement.instruments import load_instrument, score
 from attunement.monitoring._series import Series, SessionPoint
 from attunement.profile import Profile, parse_profile
 from attunement.risk import RiskResponse, SessionResponse
@@ -90,8 +91,6 @@ def _date(raw: Any, where: str) -> date | None:
 def _session(
     raw: Any, index: int, name: str, *, instrument: str, scale: str, notes: list[str]
 ) -> tuple[SessionPoint, tuple[str, ...]]:
-    from attunement.instruments import load_instrument, score
-
     if not isinstance(raw, Mapping):
         raise InvalidEpisode(
             f"{name}.sessions[{index}]", raw, "a mapping with session and score or answers"

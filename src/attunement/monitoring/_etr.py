@@ -5,10 +5,10 @@ from __future__ import annotations
 from attunement.errors import InputError
 from attunement.monitoring._growth import GrowthModel
 from attunement.monitoring._models import Direction, Expectation, NormsLike
-from attunement.monitoring._rational import rational_expectation
+from attunement.monitoring._rational import RationalParameters, rational_expectation
 from attunement.monitoring._results import RciPolicy
 
-__all__ = ["MINIMUM_EPISODES", "expected_treatment_response"]
+__all__ = ["MINIMUM_EPISODES", "expected_treatment_response", "usable_model"]
 
 #: Completed episodes an empirical model needs before it replaces the rational method.
 #: *Assumption* (no published figure found): enough patients that the 2 x 2 random-effect
@@ -27,16 +27,18 @@ def expected_treatment_response(
     direction: Direction | None = None,
     policy: RciPolicy = "prefer_published",
     score_range: tuple[float, float] | None = None,
+    parameters: RationalParameters | None = None,
 ) -> Expectation:
     """Expected score and band at ``session``: the empirical model when it rests on at least
     ``minimum_episodes`` episodes, otherwise the rational method, saying why in ``basis``.
 
-    ``score_range`` clamps value and band to the scale's range (both methods).
+    ``session`` counts attended sessions since the baseline (1 = intake). ``score_range``
+    clamps value and band to the scale's range (both methods); ``parameters`` are the
+    rational method's for this instrument (``rational_parameters(instrument, scale)``).
     """
-    if minimum_episodes < 1:
-        raise InputError("minimum_episodes", minimum_episodes, "a whole number >= 1")
-    if model is not None and model.n_patients >= minimum_episodes:
-        e = model.expected(intake, session, level=level)
+    used, reason = usable_model(model, minimum_episodes)
+    if used is not None:
+        e = used.expected(intake, session, level=level)
         if score_range is None:
             return e
         lo, hi = score_range
@@ -45,14 +47,30 @@ def expected_treatment_response(
         value, low, high = (min(max(v, lo), hi) for v in (e.value, e.low, e.high))
         return e.model_copy(update={"value": value, "low": low, "high": high})
     rational = rational_expectation(
-        intake, session, norms, direction, policy=policy, score_range=score_range
-    )
-    reason = (
-        "no empirical model has been fitted"
-        if model is None
-        else f"the empirical model {model.version} rests on {model.n_patients} episodes, "
-        f"fewer than the minimum of {minimum_episodes}"
+        intake,
+        session,
+        norms,
+        direction,
+        policy=policy,
+        score_range=score_range,
+        parameters=parameters,
     )
     return rational.model_copy(
         update={"basis": f"{rational.basis}; fallback to the rational method: {reason}"}
     )
+
+
+def usable_model(
+    model: GrowthModel | None, minimum_episodes: int = MINIMUM_EPISODES
+) -> tuple[GrowthModel | None, str | None]:
+    """The model if it rests on at least ``minimum_episodes`` episodes, else None and why."""
+    if isinstance(minimum_episodes, bool) or minimum_episodes < 1:
+        raise InputError("minimum_episodes", minimum_episodes, "a whole number >= 1")
+    if model is None:
+        return None, "no empirical model has been fitted"
+    if model.n_patients < minimum_episodes:
+        return None, (
+            f"the empirical model {model.version} rests on {model.n_patients} episodes, "
+            f"fewer than the minimum of {minimum_episodes}"
+        )
+    return model, None

@@ -69,12 +69,14 @@ class InstrumentAllianceRule(BaseModel):
     scale: str
     threshold: Figure | None = None
     drop: Figure | None = None
+    noise_floor: Figure | None = None
 
 
 class DefaultAllianceRule(BaseModel):
     model_config = _FROZEN
 
     drop_fraction_of_range: Figure
+    noise_floor_fraction_of_range: Figure
 
 
 class AtRiskRule(BaseModel):
@@ -167,7 +169,7 @@ class EmpiricalLimits(BaseModel):
 class RationalLimits(BaseModel):
     model_config = _FROZEN
 
-    outer_in_bounds: Figure
+    outer_in_sdiff: Figure
 
 
 class AlertLimits(BaseModel):
@@ -177,9 +179,12 @@ class AlertLimits(BaseModel):
 
     empirical: EmpiricalLimits
     rational: RationalLimits
+    worse_than_intake_in_sdiff: Figure
+    consecutive_sessions_beyond_band: Figure
 
 
-def _read(folder: str, name: str) -> Any:
+def read_rules(folder: str, name: str) -> Any:
+    """The YAML of a packaged knowledge file (DefinitionError names the file if invalid)."""
     text = (
         resources.files("attunement.monitoring").joinpath(folder).joinpath(name).read_text("utf-8")
     )
@@ -189,7 +194,8 @@ def _read(folder: str, name: str) -> Any:
         raise DefinitionError(name, "(file)", f"not valid YAML: {error}") from None
 
 
-def _model(model: type[_M], raw: Any, name: str) -> _M:
+def model_from_file(model: type[_M], raw: Any, name: str) -> _M:
+    """Validate ``raw`` as ``model``; DefinitionError names the file and the dotted field."""
     try:
         return model.model_validate(raw)
     except ValidationError as error:
@@ -213,11 +219,16 @@ def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
 def load_alert_limits() -> AlertLimits:
     """The red limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
     name = "outcome_alerts.yaml"
-    limits = _model(AlertLimits, _read("feedback_rules", name), name)
+    limits = model_from_file(AlertLimits, read_rules("feedback_rules", name), name)
     if not 0.8 < limits.empirical.outer_level.value < 1:
         raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
-    if limits.rational.outer_in_bounds.value <= 1:
-        raise DefinitionError(name, "rational.outer_in_bounds.value", "more than 1 bound")
+    if not limits.rational.outer_in_sdiff.value > 0:
+        raise DefinitionError(name, "rational.outer_in_sdiff.value", "a number > 0")
+    runs = limits.consecutive_sessions_beyond_band.value
+    if runs < 1 or runs != int(runs):
+        raise DefinitionError(name, "consecutive_sessions_beyond_band.value", "a whole number >= 1")
+    if limits.worse_than_intake_in_sdiff.value < 0:
+        raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
     return limits
 
 
@@ -225,7 +236,7 @@ def load_alert_limits() -> AlertLimits:
 def load_alliance_rules() -> AllianceRules:
     """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached."""
     name = "alliance.yaml"
-    rules = _model(AllianceRules, _read("feedback_rules", name), name)
+    rules = model_from_file(AllianceRules, read_rules("feedback_rules", name), name)
     _check_elements(rules.evidence, name, "evidence")
     return rules
 
@@ -234,7 +245,7 @@ def load_alliance_rules() -> AllianceRules:
 def load_dropout_rules() -> DropoutRules:
     """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached."""
     name = "dropout.yaml"
-    rules = _model(DropoutRules, _read("feedback_rules", name), name)
+    rules = model_from_file(DropoutRules, read_rules("feedback_rules", name), name)
     for key, indicator in rules.indicators.items():
         _check_elements(indicator.evidence, name, f"indicators.{key}.evidence")
     return rules
@@ -251,7 +262,9 @@ def load_support_prompts() -> tuple[PromptDefinition, ...]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        prompt = _model(PromptDefinition, _read("support_prompts", entry.name), entry.name)
+        prompt = model_from_file(
+            PromptDefinition, read_rules("support_prompts", entry.name), entry.name
+        )
         if prompt.domain != entry.name.removesuffix(".yaml"):
             raise DefinitionError(entry.name, "domain", "must equal the file name")
         _check_elements(prompt.evidence, entry.name, "evidence")

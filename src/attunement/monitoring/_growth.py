@@ -36,7 +36,14 @@ from attunement.errors import InputError
 from attunement.monitoring._models import Expectation
 from attunement.monitoring._reml import block_statistics, fit_reml
 
-__all__ = ["FIXED_EFFECTS", "EpisodeTable", "GrowthModel", "fit_growth_model"]
+__all__ = [
+    "BOUNDARY_CORRELATION",
+    "FIXED_EFFECTS",
+    "SINGULAR_TOLERANCE",
+    "EpisodeTable",
+    "GrowthModel",
+    "fit_growth_model",
+]
 
 #: Names of the fixed effects, in order.
 FIXED_EFFECTS = ("intercept", "log_session", "intake", "intake_x_log_session")
@@ -46,6 +53,15 @@ FITTED_WITH = (
     "(3 parameters), analytic gradient, scipy L-BFGS-B"
 )
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: A diagonal entry of the relative Cholesky factor below this is on the boundary (a zero
+#: variance): lme4's ``isSingular(tol = 1e-4)`` default (Bates, Mächler, Bolker & Walker 2015).
+SINGULAR_TOLERANCE = 1e-4
+#: *Assumption*: a random intercept–slope correlation this close to ±1 means the two random
+#: effects are not separately identified (the covariance is near-singular): reported as a
+#: boundary fit. lme4's tolerance alone misses a correlation of 0.99998 when the slope
+#: variance is large.
+BOUNDARY_CORRELATION = 0.99
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +154,54 @@ class GrowthModel(BaseModel):
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    @property
+    def random_effects_correlation(self) -> float | None:
+        """Correlation of the random intercept and slope (None if a variance is zero)."""
+        (c00, c01), (_, c11) = self.random_effects_covariance
+        if c00 <= 0 or c11 <= 0:
+            return None
+        return c01 / math.sqrt(c00 * c11)
+
+    @property
+    def singular(self) -> bool:
+        """A singular (boundary) fit: a random-effect variance of about zero, or a random
+        intercept–slope correlation of about ±1 (see ``boundary_note``)."""
+        return self.boundary_note is not None
+
+    @property
+    def boundary_note(self) -> str | None:
+        """Why the fit is on the boundary of its parameter space, or None."""
+        (c00, c01), (_, c11) = self.random_effects_covariance
+        sigma2 = self.residual_variance
+        theta0 = math.sqrt(max(c00, 0.0) / sigma2) if sigma2 > 0 else 0.0
+        theta1 = c01 / sigma2 / theta0 if theta0 > 0 else 0.0
+        theta2 = math.sqrt(max(c11 / sigma2 - theta1 * theta1, 0.0)) if sigma2 > 0 else 0.0
+        rho = self.random_effects_correlation
+        if theta0 < SINGULAR_TOLERANCE:
+            return (
+                "singular fit: the random-intercept variance is estimated at about zero "
+                f"(relative Cholesky diagonal {theta0:.2g} < {SINGULAR_TOLERANCE:g}); the band's "
+                "patient-variation part rests on a degenerate covariance"
+            )
+        if theta2 < SINGULAR_TOLERANCE:
+            what = (
+                f"random intercept-slope correlation {rho:.5f}"
+                if rho is not None
+                else "the random-slope variance is about zero"
+            )
+            return (
+                f"singular fit: {what} (relative Cholesky "
+                f"diagonal {theta2:.2g} < {SINGULAR_TOLERANCE:g}); the band's patient-variation "
+                "part rests on a degenerate covariance"
+            )
+        if rho is not None and abs(rho) >= BOUNDARY_CORRELATION:
+            return (
+                f"singular (boundary) fit: random intercept-slope correlation {rho:.5f}, "
+                f"|r| >= {BOUNDARY_CORRELATION:g}; intercept and slope variation are not "
+                "separately identified, so the band's patient-variation part is uncertain"
+            )
+        return None
+
     def to_json(self) -> str:
         """JSON text that :meth:`from_json` reads back to an equal model."""
         return self.model_dump_json(indent=2)
@@ -184,6 +248,8 @@ class GrowthModel(BaseModel):
             basis += f"; data: {self.data_label}"
         if notes:
             basis += "; extrapolated: " + "; ".join(notes)
+        if self.boundary_note is not None:
+            basis += f"; {self.boundary_note}"
         return Expectation(
             session=session,
             intake=i0,

@@ -2,10 +2,12 @@
 
 One pure function gathers everything a clinician needs after a session: change since intake
 with the Jacobson & Truax reliable change index and category (with the norms used and their
-source), response and remission where the instrument defines them, the expected value and
-band (rational or empirical ETR, saying which), the outcome alert colour and the rule that
-gave it, the alliance state with repair options, risk flags (never filtered), dropout-risk
-indicators and — on yellow or red — the clinical-support prompts.
+source — published, clinic-derived or the scale's range), response and remission where the
+instrument defines them, the expected value and band for this intake after this many
+attended sessions (rational or empirical ETR, saying which), the outcome alert level and the
+rule that gave it (never null: ``not_assessable`` says why nothing can be judged), the
+alliance state with repair options, risk flags (never filtered), dropout-risk indicators
+and — on yellow or red — the clinical-support prompts.
 """
 
 from __future__ import annotations
@@ -15,18 +17,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.monitoring._alerts import Alert, decide_alert
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
+from attunement.monitoring._etr import MINIMUM_EPISODES
 from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._levels import Alert, alert_urgency
+from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
 from attunement.monitoring._series import Series
-from attunement.monitoring._status_maths import (
-    ExpectedBand,
-    NormsUsed,
-    change_figures,
-    expected_band,
-    norms_used,
-)
+from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
+from attunement.monitoring._status_rules import attended_doses, decide, earlier_beyond_band
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
 from attunement.risk import (
@@ -42,7 +41,6 @@ __all__ = ["RiskFlag", "Status", "alert_rank", "assess_each_session", "assess_ep
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-_RANK: dict[str | None, int] = {"red": 1, "yellow": 2, "green": 3, "white": 4, None: 5}
 
 
 class RiskFlag(BaseModel):
@@ -61,8 +59,11 @@ class RiskFlag(BaseModel):
 class Status(BaseModel):
     """An episode at one session (``model_dump(mode="json")`` is the API/CLI JSON).
 
-    ``alert`` is None only when no outcome value could be scored at all (then nothing can be
-    said about progress, but ``flags`` still carry every risk item endorsed).
+    ``alert`` is never null: when nothing can be judged (no scorable outcome value, or no
+    change norms at all) it is ``not_assessable`` and ``alert_rule``/``alert_reason`` say
+    why; ``flags`` still carry every risk item endorsed. ``rci`` is the reliable change
+    index of the rule that decided ``reliable`` (``reliable_rule``): with a published
+    threshold there is no index, so ``rci`` is null and a note gives the Jacobson–Truax RC.
     """
 
     model_config = _FROZEN
@@ -81,9 +82,9 @@ class Status(BaseModel):
     category: Category | None
     response: bool | None
     remission: bool | None
-    alert: Alert | None
-    alert_rule: str | None
-    alert_reason: str | None
+    alert: Alert
+    alert_rule: str
+    alert_reason: str
     expected: ExpectedBand | None
     trajectory: tuple[ExpectedBand, ...]
     alliance: AllianceStatus | None
@@ -92,6 +93,8 @@ class Status(BaseModel):
     dropout_risks: tuple[DropoutRisk, ...]
     norms: NormsUsed
     notes: tuple[str, ...] = ()
+    reliable_rule: Literal["published_rci", "jacobson_truax"] | None = None
+    dose: int | None = None
     risk_events: tuple[RiskEvent, ...] = ()
 
     @property
@@ -104,11 +107,11 @@ def _flags(session: int, series: Sequence[Series | None]) -> tuple[RiskFlag, ...
     found: list[RiskFlag] = []
     for one in series:
         point = one.at(session) if one is not None else None
-        if point is None:
+        if point is None or one is None:
             continue
         found.extend(
             RiskFlag(
-                instrument=one.instrument,  # type: ignore[union-attr]
+                instrument=one.instrument,
                 session=session,
                 id=f.id,
                 severity=f.severity,
@@ -145,12 +148,23 @@ def _intake_endorsements(profile: Profile) -> list[RiskEndorsement]:
     """Risk items endorsed in questionnaires given for the profile (before session 1)."""
     found: list[RiskEndorsement] = []
     for flag in profile.flags:
-        found.extend(
-            endorsements_from_flags(
-                (flag,), instrument=flag.instrument, route="intake", session=None
-            )
-        )
+        found.extend(endorsements_from_flags((flag,), instrument=flag.instrument, route="intake"))
     return found
+
+
+def _risk_events(
+    session: int,
+    series: Sequence[Series | None],
+    profile: Profile | None,
+    stored: Sequence[RiskEvent] | None,
+    responses: Sequence[SessionResponse],
+) -> tuple[RiskEvent, ...]:
+    if stored is not None:
+        return open_first(stored)
+    found = _endorsements(session, series)
+    if profile is not None:
+        found[:0] = _intake_endorsements(profile)
+    return open_first(replay_risk(found, responses))
 
 
 def _current_session(outcome: Series) -> int:
@@ -166,6 +180,9 @@ def assess_episode(
     growth_model: GrowthModel | None = None,
     rupture_markers: Mapping[int, Sequence[str]] | None = None,
     accommodated_preferences: Collection[str] = (),
+    clinic_norms: ClinicNorms | None = None,
+    caseness: str = PUBLISHED,
+    minimum_episodes: int = MINIMUM_EPISODES,
     risk_events: Sequence[RiskEvent] | None = None,
     risk_responses: Sequence[SessionResponse] = (),
 ) -> Status:
@@ -180,34 +197,38 @@ def assess_episode(
     profile : Profile, optional
         For dropout indicators and support prompts.
     growth_model : GrowthModel, optional
-        A fitted empirical ETR model; without one (or for another instrument) the rational
-        method is used and the status says so.
+        A fitted empirical ETR model; without one (or for another instrument, or on fewer
+        than ``minimum_episodes`` episodes) the rational method is used and the status says
+        so.
     rupture_markers : mapping, optional
         Session number → markers the clinician recorded (withdrawal, confrontation, …).
     accommodated_preferences : collection of str
         Preference aspects that are accommodated (a strong preference not listed is a
         dropout-risk indicator).
+    clinic_norms : ClinicNorms, optional
+        The clinic's own intake SD of this scale (:func:`clinic_norms`), used only where the
+        instrument publishes neither an SD nor a reliable-change threshold.
+    caseness : str
+        The clinic's caseness convention: ``"published"`` (the instrument's cut-off, the
+        default) or one the instrument definitions name (``"nhs_talking_therapies"``).
     risk_events : sequence of RiskEvent, optional
         The patient's stored risk events (the services pass them). Without them, the events
         are rebuilt from every risk flag of the outcome and alliance series up to the
-        session, answered by ``risk_responses`` (episode files): an endorsement stays open
-        until a response is recorded, whatever later sessions say.
+        session and of the profile's questionnaires, answered by ``risk_responses``
+        (episode files): an endorsement stays open until a response is recorded, whatever
+        later sessions say.
     """
     session = _current_session(outcome)
-    if risk_events is None:
-        found = _endorsements(session, (outcome, alliance))
-        if profile is not None:
-            found[:0] = _intake_endorsements(profile)
-        risk_events = replay_risk(found, risk_responses)
-    events = open_first(risk_events)
+    events = _risk_events(session, (outcome, alliance), profile, risk_events, risk_responses)
     notes: list[str] = []
-    scored = [p for p in outcome.scored if p.session <= session]
+    norms = resolve_norms(outcome.instrument, outcome.scale, clinic_norms, caseness)
+    notes.extend(norms.notes)
+    scored = [p for p in outcome.points if p.value is not None and p.session <= session]
     current = outcome.at(session)
     if current is not None and current.value is None and scored:
         notes.append(
             f"session {session} could not be scored; figures use session {scored[-1].session}"
         )
-    norms = norms_used(outcome.instrument, outcome.scale)
     alliance_status = assess_alliance(alliance, session=session, rupture_markers=rupture_markers)
     risks = dropout_risks(
         outcome,
@@ -217,51 +238,67 @@ def assess_episode(
     )
     flags = _flags(session, (outcome, alliance))
     if not scored:
-        notes.append("no scorable outcome value yet: no change, expectation or alert")
-        return _empty_status(
-            outcome,
-            session,
+        reason = "no scorable outcome value yet: no change, expectation or alert colour"
+        notes.append(reason)
+        return Status(
+            session=session,
+            instrument=outcome.instrument,
+            scale=outcome.scale,
+            intake_session=None,
+            intake=None,
+            latest_session=None,
+            latest=None,
+            change=None,
+            rci=None,
+            reliable=None,
+            reliable_change=norms.used.reliable_change,
+            category=None,
+            response=None,
+            remission=None,
+            alert="not_assessable",
+            alert_rule="no_scorable_value",
+            alert_reason=reason,
+            expected=None,
+            trajectory=(),
             alliance=alliance_status,
             flags=flags,
-            risks=risks,
-            norms=norms,
-            notes=notes,
-        ).model_copy(update={"risk_events": events})
+            support_prompts=(),
+            dropout_risks=risks,
+            norms=norms.used,
+            notes=tuple(notes),
+            risk_events=events,
+        )
     first, last = scored[0], scored[-1]
     if first.session != outcome.points[0].session:
         notes.append(f"the intake could not be scored; session {first.session} is the baseline")
     intake, latest = float(first.value or 0.0), float(last.value or 0.0)
-    figures = change_figures(outcome.instrument, outcome.scale, intake, latest)
+    figures = change_figures(outcome.instrument, outcome.scale, intake, latest, norms)
     notes.extend(figures.notes)
-    bands = [  # sessions are counted from the baseline for the ETR, labelled as held
-        expected_band(
-            outcome.instrument, outcome.scale, intake, s - first.session + 1, growth_model
-        )
-        for s in range(first.session, last.session + 1)
-    ]
-    bands = [
-        b.model_copy(update={"session": s}) if b is not None else None
-        for s, b in zip(range(first.session, last.session + 1), bands, strict=True)
-    ]
+    maker = band_maker(
+        outcome.instrument,
+        outcome.scale,
+        intake,
+        norms,
+        model=growth_model,
+        minimum_episodes=minimum_episodes,
+    )
+    doses = attended_doses(outcome.points, first.session, last.session)
+    bands = [maker.band(s, d, full=False) for s, d in doses]
     trajectory = tuple(b for b in bands if b is not None)
-    expected = bands[-1]
-    decision = None
-    if expected is None:
-        notes.append("no reliable-change norms: no expected band and no alert colour")
-    else:
-        decision = decide_alert(
-            intake=intake,
-            latest=latest,
-            at_intake=last.session == first.session,
-            direction=norms.direction,
-            cutoff=norms.cutoff,
-            reliable_change=norms.reliable_change,
-            band_worse_edge=expected.high if norms.direction == "higher_is_worse" else expected.low,
-            outer_limit=expected.outer_limit,
-        )
-    alert = decision.alert if decision else None
+    expected = maker.band(*doses[-1], full=True) if doses else None
+    earlier = earlier_beyond_band(scored, trajectory, norms.used)
+    decision = decide(
+        norms.used,
+        intake=intake,
+        latest=latest,
+        at_intake=first.session == last.session,
+        expected=expected,
+        earlier_beyond_band=earlier,
+    )
+    if decision.alert == "not_assessable":
+        notes.append(decision.reason)
     prompts = support_prompts(
-        alert or "none", alliance=alliance_status, profile=profile, dropout=risks
+        decision.alert, alliance=alliance_status, profile=profile, dropout=risks
     )
     return Status(
         session=session,
@@ -274,61 +311,24 @@ def assess_episode(
         change=figures.change,
         rci=figures.rci,
         reliable=figures.reliable,
-        reliable_change=norms.reliable_change,
+        reliable_change=norms.used.reliable_change,
         category=figures.category,
         response=figures.response,
         remission=figures.remission,
-        alert=alert,
-        alert_rule=decision.rule if decision else None,
-        alert_reason=decision.reason if decision else None,
+        alert=decision.alert,
+        alert_rule=decision.rule,
+        alert_reason=decision.reason,
         expected=expected,
         trajectory=trajectory,
         alliance=alliance_status,
         flags=flags,
         support_prompts=prompts,
         dropout_risks=risks,
-        norms=norms,
+        norms=norms.used,
         notes=tuple(notes),
+        reliable_rule=figures.reliable_rule,
+        dose=doses[-1][1] if doses else None,
         risk_events=events,
-    )
-
-
-def _empty_status(
-    outcome: Series,
-    session: int,
-    *,
-    alliance: AllianceStatus | None,
-    flags: tuple[RiskFlag, ...],
-    risks: tuple[DropoutRisk, ...],
-    norms: NormsUsed,
-    notes: list[str],
-) -> Status:
-    return Status(
-        session=session,
-        instrument=outcome.instrument,
-        scale=outcome.scale,
-        intake_session=None,
-        intake=None,
-        latest_session=None,
-        latest=None,
-        change=None,
-        rci=None,
-        reliable=None,
-        reliable_change=norms.reliable_change,
-        category=None,
-        response=None,
-        remission=None,
-        alert=None,
-        alert_rule=None,
-        alert_reason=None,
-        expected=None,
-        trajectory=(),
-        alliance=alliance,
-        flags=flags,
-        support_prompts=(),
-        dropout_risks=risks,
-        norms=norms,
-        notes=tuple(notes),
     )
 
 
@@ -340,12 +340,15 @@ def assess_each_session(
     growth_model: GrowthModel | None = None,
     rupture_markers: Mapping[int, Sequence[str]] | None = None,
     accommodated_preferences: Collection[str] = (),
+    clinic_norms: ClinicNorms | None = None,
+    caseness: str = PUBLISHED,
+    minimum_episodes: int = MINIMUM_EPISODES,
     risk_responses: Sequence[SessionResponse] = (),
 ) -> tuple[Status, ...]:
     """The Status as it was after each attended session (for history views and evaluation).
 
-    Risk events are rebuilt from the series at each session (responses recorded after a
-    later session do not answer an earlier status).
+    Risk events are rebuilt from the series at each session, answered by the responses
+    recorded by then.
     """
     statuses: list[Status] = []
     for point in outcome.points:
@@ -362,16 +365,27 @@ def assess_each_session(
                 growth_model=growth_model,
                 rupture_markers=rupture_markers,
                 accommodated_preferences=accommodated_preferences,
+                clinic_norms=clinic_norms,
+                caseness=caseness,
+                minimum_episodes=minimum_episodes,
                 risk_responses=risk_responses,
             )
         )
     return tuple(statuses)
 
 
+#: Caseload rank of an open risk event: before every alert level.
+RISK_FLAG_RANK = 0
+
+
 def alert_rank(status: Status | None) -> int:
-    """Caseload order: 0 an open risk event, then 1 red, 2 yellow, 3 green, 4 white, 5 none."""
+    """Caseload order: 0 an open risk event, then 1 red, 2 yellow, 3 not_assessable,
+    4 green, 5 white (the order of ``ALERT_LEVELS``, after risk). No status at all (no
+    outcome value stored yet) ranks as ``not_assessable``: nothing can be judged, which
+    never sorts below white.
+    """
     if status is None:
-        return _RANK[None]
+        return alert_urgency("not_assessable") + 1
     if status.open_risk:
-        return 0
-    return _RANK[status.alert]
+        return RISK_FLAG_RANK
+    return alert_urgency(status.alert) + 1

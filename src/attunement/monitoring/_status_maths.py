@@ -1,57 +1,42 @@
 """The numbers of a Status, computed with the monitoring maths.
 
 This module only *calls* the change and expected-treatment-response maths
-(:mod:`._change`, :mod:`._etr`, :mod:`._growth`) with the instrument's norms, and keeps the
-status's view of the results: which norms were used (with their source), the change
-figures, and the expected band with its method and the red limit of the alert rules.
+(:mod:`._change`, :mod:`._rational`, :mod:`._growth`) with the norms the status resolved
+(:mod:`._norms`), and keeps the status's view of the results: the change figures (the
+reliable-change index shown is always the deciding rule's, so ``rci``, ``reliable`` and
+``reliable_rule`` never contradict each other) and the expected band at each attended
+session with its method and the red limit of the alert rules.
 """
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.errors import InputError
-from attunement.instruments import ScaleDefinition, load_instrument
-from attunement.monitoring._change import (
-    jacobson_truax_category,
-    reliable_change_bound,
-    reliable_change_index,
-)
-from attunement.monitoring._etr import expected_treatment_response
+from attunement.monitoring._change import jacobson_truax_category
+from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
+from attunement.monitoring._expected_data import rational_parameters
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._norms import NormsUsed, ResolvedNorms
+from attunement.monitoring._rational import healthy_reference, rational_basis, rational_value
 from attunement.monitoring._response import remission_status, response_status
 
 __all__ = [
+    "BandMaker",
     "ChangeFigures",
     "ExpectedBand",
     "NormsUsed",
+    "band_maker",
     "change_figures",
-    "expected_band",
-    "norms_bound",
-    "norms_used",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
-Direction = Literal["higher_is_worse", "higher_is_better"]
-
-
-class NormsUsed(BaseModel):
-    """The change norms a status used, and where they come from."""
-
-    model_config = _FROZEN
-
-    sd: float | None
-    reliability: float | None
-    published_rci: float | None
-    cutoff: float | None
-    reliable_change: float | None
-    reliable_change_method: Literal["published_rci", "jacobson_truax"] | None
-    direction: Direction
-    source: str
+ReliableRule = Literal["published_rci", "jacobson_truax"]
 
 
 class ChangeFigures(BaseModel):
@@ -60,6 +45,7 @@ class ChangeFigures(BaseModel):
     change: float
     rci: float | None
     reliable: bool | None
+    reliable_rule: ReliableRule | None
     category: Category | None
     response: bool | None
     remission: bool | None
@@ -67,11 +53,13 @@ class ChangeFigures(BaseModel):
 
 
 class ExpectedBand(BaseModel):
-    """The expected score at a session, its band, and the red limit of the alert rules.
+    """The expected score after a session, its band, and the red limit of the alert rules.
 
-    ``session`` is the session number it describes (the ETR counts sessions from the
-    first scored session, 1 = intake). ``low <= value <= high``;
-    ``outer_limit`` lies on the worse side (see :mod:`._alerts`), ``outer_basis`` says why.
+    ``session`` is the session number it describes; ``dose`` the attended sessions since
+    the baseline that the expectation counts (1 = intake; missed appointments do not
+    count). ``low <= value <= high``: within the band is on course (green), beyond its
+    worse edge is less progress than expected (yellow); ``outer_limit`` lies on the worse
+    side (red beyond it when also worse than intake), ``outer_basis`` says why.
     """
 
     model_config = _FROZEN
@@ -86,69 +74,37 @@ class ExpectedBand(BaseModel):
     outer_basis: str
     level: float | None = None
     sources: tuple[str, ...] = ()
+    dose: int | None = None
 
 
-def _scale(instrument: str, scale: str) -> ScaleDefinition:
-    return load_instrument(instrument).scale(scale)
+@lru_cache(maxsize=8192)
+def change_figures(
+    instrument: str, scale: str, intake: float, latest: float, norms: ResolvedNorms
+) -> ChangeFigures:
+    """Change, RC, Jacobson–Truax category, response and remission from intake to latest
+    (cached: the same scores and norms always give the same, immutable figures)."""
+    from attunement.instruments import load_instrument
 
-
-def norms_bound(definition: ScaleDefinition) -> tuple[float, str] | None:
-    """The reliable-change bound in points and its basis, or None without norms."""
-    if definition.norms is None:
-        return None
-    try:
-        bound = reliable_change_bound(definition.norms)
-    except InputError:
-        return None
-    rule = "published RCI" if bound.method == "published_rci" else "1.96 x S_diff"
-    return bound.points, f"{rule} ({definition.norms.source})"
-
-
-def _direction(definition: ScaleDefinition) -> Direction:
-    if definition.norms is not None:
-        return definition.norms.direction
-    return "higher_is_better" if definition.direction == "higher_is_better" else "higher_is_worse"
-
-
-def norms_used(instrument: str, scale: str) -> NormsUsed:
-    """The norms of the instrument's scale, as a status reports them."""
-    definition = _scale(instrument, scale)
-    norms = definition.norms
-    bound = None
-    if norms is not None:
-        try:
-            bound = reliable_change_bound(norms)
-        except InputError:
-            bound = None
-    cutoff = norms.cutoff if norms is not None and norms.cutoff is not None else None
-    if cutoff is None and definition.cutoff is not None:
-        cutoff = definition.cutoff.value
-    return NormsUsed(
-        sd=norms.sd if norms else None,
-        reliability=norms.reliability if norms else None,
-        published_rci=norms.published_rci if norms else None,
-        cutoff=cutoff,
-        reliable_change=bound.points if bound else None,
-        reliable_change_method=bound.method if bound else None,
-        direction=_direction(definition),
-        source=norms.source if norms else "no change norms in the instrument definition",
-    )
-
-
-def change_figures(instrument: str, scale: str, intake: float, latest: float) -> ChangeFigures:
-    """Change, RC, Jacobson–Truax category, response and remission from intake to latest."""
-    definition = _scale(instrument, scale)
-    norms, direction = definition.norms, _direction(definition)
+    definition = load_instrument(instrument).scale(scale)
+    direction = norms.used.direction
     notes: list[str] = []
-    rci = reliable = category = None
-    if norms is not None and norms_bound(definition) is not None:
-        change = reliable_change_index(intake, latest, norms)
-        rci, reliable = change.rc, change.reliable
-        category = jacobson_truax_category(intake, latest, norms).category
-        if rci is None:
+    rci = reliable = category = rule = None
+    if norms.change_norms is not None:
+        result = jacobson_truax_category(intake, latest, norms.change_norms)
+        rc = result.reliable_change
+        category, reliable, rule = result.category, rc.reliable, rc.bound.method
+        if rule == "jacobson_truax":
+            rci = rc.rc
+        elif rc.rc is not None:
+            notes.append(
+                f"reliable change is decided by the published threshold of "
+                f"{rc.bound.points:g} points; the Jacobson-Truax RC ({rc.rc:.2f}) is not the "
+                "deciding rule and is not reported as rci"
+            )
+        else:
             notes.append(
                 "RC needs the SD and reliability, which the norms lack: reliable change is "
-                f"judged by the published threshold of {change.bound.points:g} points"
+                f"judged by the published threshold of {rc.bound.points:g} points"
             )
     else:
         notes.append(f"{instrument} {scale}: no reliable-change norms, so no RC or category")
@@ -161,6 +117,7 @@ def change_figures(instrument: str, scale: str, intake: float, latest: float) ->
         change=latest - intake,
         rci=rci,
         reliable=reliable,
+        reliable_rule=rule,
         category=category,
         response=response,
         remission=remission,
@@ -168,49 +125,170 @@ def change_figures(instrument: str, scale: str, intake: float, latest: float) ->
     )
 
 
-def expected_band(
-    instrument: str, scale: str, intake: float, session: int, model: GrowthModel | None
-) -> ExpectedBand | None:
-    """The expected band at ``session`` (from baseline) and the red limit, or None.
+class BandMaker:
+    """Expected bands of one episode: fixed intake, instrument and method, many doses.
 
-    None when the scale has no reliable-change norms (the rational method needs them).
-    A growth model fitted to another instrument is not used (the basis says so).
+    Everything that does not depend on the dose is worked out once, and each band once
+    (bands are immutable): with :func:`band_maker` the rational makers are shared between
+    episodes with the same intake, which keeps batches fast (``bench/status_batch.py``).
     """
-    definition = _scale(instrument, scale)
-    norms = definition.norms
-    bound = norms_bound(definition)
-    if norms is None or bound is None:
-        return None
-    mismatch = None
-    if model is not None and model.instrument not in (instrument, f"{instrument}/{scale}"):
-        mismatch = f"the growth model is for {model.instrument or 'an unnamed instrument'}"
-        model = None
-    result = expected_treatment_response(
-        intake, session, norms, model=model, score_range=definition.range
-    )
-    limits = load_alert_limits()
-    worse = 1.0 if _direction(definition) == "higher_is_worse" else -1.0
-    if result.method == "empirical" and model is not None:
-        level = limits.empirical.outer_level
-        outer = model.expected(intake, session, level=level.value)
-        outer_limit = outer.high if worse > 0 else outer.low
-        outer_basis = f"{level.value:.0%} prediction band edge; {level.basis}"
-    else:
-        factor = limits.rational.outer_in_bounds
-        outer_limit = result.value + worse * factor.value * bound[0]
-        outer_basis = (
-            f"expected {'+' if worse > 0 else '-'} {factor.value:g} x {bound[0]:g}; {factor.basis}"
+
+    def __init__(
+        self,
+        instrument: str,
+        scale: str,
+        intake: float,
+        norms: ResolvedNorms,
+        *,
+        model: GrowthModel | None,
+        minimum_episodes: int = MINIMUM_EPISODES,
+    ) -> None:
+        used = norms.used
+        self.intake = intake
+        self.range = norms.score_range
+        self.worse = 1.0 if used.direction == "higher_is_worse" else -1.0
+        self.s_diff = used.standard_error_of_difference or 0.0
+        self.has_norms = norms.change_norms is not None
+        self.parameters = rational_parameters(instrument, scale)
+        limits = load_alert_limits()
+        self.outer_level = limits.empirical.outer_level
+        self.outer_sdiff = limits.rational.outer_in_sdiff
+        self.intake_margin = limits.worse_than_intake_in_sdiff
+        self.mismatch: str | None = None
+        if model is not None and model.instrument not in (instrument, f"{instrument}/{scale}"):
+            self.mismatch = f"the growth model is for {model.instrument or 'an unnamed instrument'}"
+            model = None
+        model, self.fallback = usable_model(model, minimum_episodes)
+        self.model = model
+        self.healthy = healthy_reference(self.parameters, used.direction, self.range)
+        method = (
+            "published RCI" if used.reliable_change_method == "published_rci" else "1.96 x S_diff"
         )
-    basis = result.basis if mismatch is None else f"{result.basis} ({mismatch})"
-    return ExpectedBand(
-        session=session,
-        value=result.value,
-        low=result.low,
-        high=result.high,
-        outer_limit=outer_limit,
-        method=result.method,
-        basis=basis,
-        outer_basis=outer_basis,
-        level=result.level,
-        sources=result.sources,
+        self.bound_words = f"{method} {used.reliable_change or 0:.3g}"
+        margin = f"at least {self.intake_margin.value:g} x S_diff worse than the intake"
+        self.outer_short = (
+            f"expected {'+' if self.worse > 0 else '-'} {self.outer_sdiff.value:g} x "
+            f"S_diff {self.s_diff:.3g}, and {margin}"
+        )
+        self.outer_words = (
+            f"{self.outer_short}; {self.outer_sdiff.basis}; {self.intake_margin.basis}"
+        )
+        self.empirical_short = f"{self.outer_level.value:.0%} prediction band edge, and {margin}"
+        self.empirical_words = (
+            f"{self.empirical_short}; {self.outer_level.basis}; {self.intake_margin.basis}"
+        )
+        self.sources = (f"norms: {used.source}", *self.parameters.sources)
+        self._made: dict[tuple[int, int, bool], ExpectedBand | None] = {}
+
+    def _red_limit(self, outer: float, s_diff: float) -> float:
+        """The red limit: ``outer``, but never less than the margin worse than the intake."""
+        floor = self.intake + self.worse * self.intake_margin.value * s_diff
+        return max(outer, floor) if self.worse > 0 else min(outer, floor)
+
+    def _clamp(self, value: float) -> float:
+        return min(max(value, self.range[0]), self.range[1])
+
+    def _rational(self, session: int, dose: int, full: bool) -> ExpectedBand:
+        p = self.parameters
+        value, share, excess = rational_value(self.intake, dose, p, self.healthy, self.worse)
+        half = p.band_half_width_in_sdiff * self.s_diff
+        outer = value + self.worse * self.outer_sdiff.value * self.s_diff
+        basis = rational_basis(
+            share=share,
+            excess=excess,
+            healthy=self.healthy,
+            dose=dose,
+            parameters=p,
+            s_diff=self.s_diff,
+            bound=self.bound_words,
+            worse=self.worse,
+        )
+        if self.mismatch or self.fallback:
+            basis += f"; fallback to the rational method: {self.mismatch or self.fallback}"
+        return ExpectedBand(
+            session=session,
+            value=self._clamp(value),
+            low=self._clamp(value - half),
+            high=self._clamp(value + half),
+            outer_limit=self._red_limit(outer, self.s_diff),
+            method="rational",
+            basis=basis,
+            outer_basis=self.outer_words if full else self.outer_short,
+            level=None,
+            sources=self.sources if full else (),
+            dose=dose,
+        )
+
+    def _empirical(self, model: GrowthModel, session: int, dose: int, full: bool) -> ExpectedBand:
+        predicted = model.expected(self.intake, dose)
+        outer = model.expected(self.intake, dose, level=self.outer_level.value)
+        k = load_expected_band_width()
+        half = k * math.sqrt(2.0 * model.residual_variance)
+        value = predicted.value
+        basis = (
+            f"{predicted.basis}; band = expected +/- {k:g} x S_diff {half / k:.3g} "
+            "(sqrt(2) x the model's residual SD)"
+        )
+        return ExpectedBand(
+            session=session,
+            value=self._clamp(value),
+            low=self._clamp(value - half),
+            high=self._clamp(value + half),
+            outer_limit=self._red_limit(outer.high if self.worse > 0 else outer.low, half / k),
+            method="empirical",
+            basis=basis,
+            outer_basis=self.empirical_words if full else self.empirical_short,
+            level=self.outer_level.value,
+            sources=predicted.sources if full else (),
+            dose=dose,
+        )
+
+    def band(self, session: int, dose: int, *, full: bool = True) -> ExpectedBand | None:
+        """The band after ``dose`` attended sessions (labelled ``session``), or None.
+
+        ``full=False`` leaves out the sources and the assumptions' reasoning (given once,
+        on the latest band)."""
+        key = (session, dose, full)
+        if key not in self._made:
+            self._made[key] = self._band(session, dose, full)
+        return self._made[key]
+
+    def _band(self, session: int, dose: int, full: bool) -> ExpectedBand | None:
+        if self.model is not None:
+            return self._empirical(self.model, session, dose, full)
+        if not self.has_norms or self.s_diff <= 0:
+            return None
+        return self._rational(session, dose, full)
+
+
+@lru_cache(maxsize=2048)
+def _rational_maker(
+    instrument: str, scale: str, intake: float, norms: ResolvedNorms, minimum_episodes: int
+) -> BandMaker:
+    return BandMaker(
+        instrument, scale, intake, norms, model=None, minimum_episodes=minimum_episodes
     )
+
+
+def band_maker(
+    instrument: str,
+    scale: str,
+    intake: float,
+    norms: ResolvedNorms,
+    *,
+    model: GrowthModel | None,
+    minimum_episodes: int = MINIMUM_EPISODES,
+) -> BandMaker:
+    """A BandMaker; without a growth model one shared by every episode with this intake."""
+    if model is None:
+        return _rational_maker(instrument, scale, intake, norms, minimum_episodes)
+    return BandMaker(
+        instrument, scale, intake, norms, model=model, minimum_episodes=minimum_episodes
+    )
+
+
+def load_expected_band_width() -> float:
+    """k: the band's half-width in standard errors of a difference (the data file's)."""
+    from attunement.monitoring._expected_data import load_expected_response
+
+    return load_expected_response().band_half_width_in_sdiff.value

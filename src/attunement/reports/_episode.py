@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import (
+    ClinicNorms,
     GrowthModel,
     Series,
     Status,
@@ -68,6 +70,9 @@ class EpisodeData:
     #: The tailored plan as the app shows it (profile and open risk events); None without
     #: a stored profile.
     plan: Plan | None = None
+    #: The clinic-derived norms and caseness convention the app's statuses use.
+    clinic_norms: ClinicNorms | None = None
+    caseness: str = "published"
 
     @property
     def monitored_scale(self) -> str:
@@ -75,12 +80,21 @@ class EpisodeData:
 
 
 def episode_status(
-    outcome: Series | None, alliance: Series | None, profile: Profile | None
+    data: EpisodeData, outcome: Series | None, alliance: Series | None
 ) -> Status | None:
-    """``assess_episode`` with the inputs the app uses for an episode's Status."""
+    """``assess_episode`` with the inputs the app uses for an episode's Status (stored
+    growth model, clinic-derived norms, the clinic's caseness convention)."""
     if outcome is None:
         return None
-    return assess_episode(outcome, alliance=alliance, profile=profile)
+    return assess_episode(outcome, alliance=alliance, profile=data.profile, **_inputs(data))
+
+
+def _inputs(data: EpisodeData) -> dict[str, Any]:
+    return {
+        "growth_model": data.growth_model,
+        "clinic_norms": data.clinic_norms,
+        "caseness": data.caseness,
+    }
 
 
 def _intake_band(data: EpisodeData) -> str | None:
@@ -98,7 +112,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
     if series is not None and any(p.session >= REPORT_SESSION for p in series.points):
         upto = series.upto(REPORT_SESSION)
         alliance = data.alliance_series.upto(REPORT_SESSION) if data.alliance_series else None
-        earlier = episode_status(upto, alliance, data.profile)
+        earlier = episode_status(data, upto, alliance)
         at_report_session = earlier.category if earlier else None
     preference, culture = plan_accommodations(data.plan) if data.plan else (False, False)
     held = [r.held_on for r in data.records if r.held_on is not None]
@@ -114,7 +128,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         category=status.category if status else None,
         response=status.response if status else None,
         remission=status.remission if status else None,
-        alert=(status.alert or "white") if status else "white",
+        alert=status.alert if status else "not_assessable",
         risk=status.open_risk if status else False,
         category_at_session_8=at_report_session,
         has_plan=data.profile is not None,
@@ -158,7 +172,7 @@ def export_rows(data: EpisodeData) -> list[ExportRow]:
             data.outcome_series,
             alliance=data.alliance_series,
             profile=data.profile,
-            growth_model=data.growth_model,
+            **_inputs(data),
         )
         if data.outcome_series
         else ()

@@ -61,7 +61,7 @@ def status_view(status: Status) -> StatusView:
         category=status.category,
         response=status.response,
         remission=status.remission,
-        alert=status.alert or "white",
+        alert=status.alert,
         expected_value=expected.value if expected else None,
         expected_low=expected.low if expected else None,
         expected_high=expected.high if expected else None,

@@ -35,6 +35,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import InputError
+from attunement.monitoring import ALERT_LEVELS
 from attunement.reports._chart_data import CategoryCounts, SeverityGroup
 
 __all__ = [
@@ -55,7 +56,6 @@ EFFECT_SIZE_FORMULA = (
     "d = J(n−1)·(M_pre − M_post)/SD_pre; v = 2(1−r)/n + d²/(2n); 95% CI = d ± 1.96·√v "
     "(standardized mean change, raw-score standardization: Becker 1988; Morris 2000)"
 )
-ALERT_LEVELS = ("red", "yellow", "green", "white")
 
 
 class InsufficientData(InputError):
@@ -97,13 +97,14 @@ class AlertCounts(_Frozen):
 
     red: int = 0
     yellow: int = 0
+    not_assessable: int = 0
     green: int = 0
     white: int = 0
     risk: int = 0
 
     @property
     def total(self) -> int:
-        return self.red + self.yellow + self.green + self.white
+        return sum(getattr(self, level) for level in ALERT_LEVELS)
 
 
 def hedges_correction(m: int) -> float:

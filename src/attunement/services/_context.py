@@ -49,6 +49,9 @@ class ServiceContext:
     passwords: Passwords = field(default_factory=Passwords)
     audit_keyring: AuditKeyring | None = None
     audit_anchor_dir: Path | None = None
+    #: The clinic's caseness convention (``ATTUNE_CASENESS_CONVENTION``): which cut-offs
+    #: decide caseness and the healthy range in every status.
+    caseness: str = "published"
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -72,6 +75,7 @@ def service_context(
     passwords: Passwords | None = None,
     audit_keys: AuditKeyring | None = None,
     audit_anchor_dir: Path | None = None,
+    caseness: str = "published",
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -82,4 +86,5 @@ def service_context(
         passwords=passwords or Passwords(),
         audit_keyring=audit_keys,
         audit_anchor_dir=audit_anchor_dir,
+        caseness=caseness,
     )

@@ -18,7 +18,7 @@ from attunement.services._access import (
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
-from attunement.services._growth_models import GrowthModelCache
+from attunement.services._growth_models import StatusInputs
 from attunement.services._records import (
     administration_public,
     episode_public,
@@ -154,7 +154,12 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        assessed = assess_stored_episode(uc.session, episode, episode.patient)
+        assessed = assess_stored_episode(
+            uc.session,
+            episode,
+            episode.patient,
+            inputs=StatusInputs(uc.session, caseness=ctx.caseness),
+        )
         if assessed is None:
             raise NotFound("scored outcome administration for episode", episode_id)
         return assessed.status
@@ -187,7 +192,7 @@ def _entry(
         clinician=clinician.display_name,
         outcome_instrument=episode.outcome_instrument if episode else "",
         session=status.session if status else None,
-        alert=status.alert if status else None,
+        alert=status.alert if status else "not_assessable",
         risk_flag=open_risk > 0,
         open_risk_events=open_risk,
         latest=status.latest if status else None,
@@ -202,8 +207,8 @@ def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
     """Open episodes the caller may see, most urgent first.
 
     Order of ``attunement.monitoring.alert_rank``: an open risk event, then red, yellow,
-    green, white, then episodes not yet assessable; by patient name within each. A patient
-    with an open risk event and no open episode is listed among the first.
+    not assessable, green, white (``monitoring.ALERT_LEVELS``); by patient name within
+    each. A patient with an open risk event and no open episode is listed among the first.
     """
     from attunement.monitoring import alert_rank
 
@@ -218,9 +223,9 @@ def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
         ).all()
         open_risk = _open_risk_counts(uc.session, ids)
         ranked: list[tuple[int, str, int, CaseloadEntry]] = []
-        models = GrowthModelCache(uc.session)
+        models = StatusInputs(uc.session, caseness=ctx.caseness)
         for episode, patient, clinician in rows:
-            assessed = assess_stored_episode(uc.session, episode, patient, models=models)
+            assessed = assess_stored_episode(uc.session, episode, patient, inputs=models)
             entry = _entry(patient, clinician, episode, assessed, open_risk.get(patient.id, 0))
             rank = 0 if entry.risk_flag else alert_rank(assessed.status if assessed else None)
             ranked.append((rank, patient.display_name, episode.id, entry))

@@ -17,12 +17,12 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.store import EtrModel
+from attunement.store import Administration, Episode, EtrModel, ScoreRecord
 
 if TYPE_CHECKING:
-    from attunement.monitoring import GrowthModel
+    from attunement.monitoring import ClinicNorms, GrowthModel
 
-__all__ = ["GrowthModelCache", "add_growth_model", "newest_growth_model"]
+__all__ = ["StatusInputs", "add_growth_model", "newest_growth_model"]
 
 
 def newest_growth_model(session: Session, instrument: str) -> GrowthModel | None:
@@ -68,14 +68,50 @@ def add_growth_model(
     return row
 
 
-class GrowthModelCache:
-    """The newest model per instrument, read once per use case (the caseload asks often)."""
+class StatusInputs:
+    """What every status of one use case shares, read once: the newest stored growth model
+    per instrument, the clinic-derived norms of scales that need them, and the clinic's
+    caseness convention (the caseload asks for each of them often)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, caseness: str = "published") -> None:
         self._session = session
+        self.caseness = caseness
         self._models: dict[str, GrowthModel | None] = {}
+        self._norms: dict[tuple[str, str], ClinicNorms | None] = {}
 
     def get(self, instrument: str) -> GrowthModel | None:
+        """The instrument's newest stored growth model (None when none was fitted)."""
         if instrument not in self._models:
             self._models[instrument] = newest_growth_model(self._session, instrument)
         return self._models[instrument]
+
+    def clinic_norms(self, instrument: str, scale: str) -> ClinicNorms | None:
+        """The clinic's own intake SD of the scale, where the instrument publishes neither an
+        SD nor a reliable-change threshold (``monitoring.needs_clinic_norms``)."""
+        from attunement.monitoring import clinic_norms, needs_clinic_norms
+
+        key = (instrument, scale)
+        if key not in self._norms:
+            found = None
+            if needs_clinic_norms(instrument, scale):
+                found = clinic_norms(instrument, scale, _intake_scores(self._session, *key))
+            self._norms[key] = found
+        return self._norms[key]
+
+
+def _intake_scores(session: Session, instrument: str, scale: str) -> list[float]:
+    """The first scored value of the scale in each episode that monitors the instrument."""
+    rows = session.execute(
+        select(Administration.episode_id, ScoreRecord.scales)
+        .join(ScoreRecord, ScoreRecord.administration_id == Administration.id)
+        .join(Episode, Episode.id == Administration.episode_id)
+        .where(Episode.outcome_instrument == instrument)
+        .where(Administration.instrument_id == instrument)
+        .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
+    )
+    first: dict[int, float] = {}
+    for episode_id, scales in rows:
+        value = (scales.get(scale) or {}).get("value") if isinstance(scales, dict) else None
+        if episode_id not in first and isinstance(value, int | float):
+            first[episode_id] = float(value)
+    return list(first.values())

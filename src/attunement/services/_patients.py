@@ -13,7 +13,7 @@ from attunement.services._access import load_patient, readable_clinician_ids, re
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
-from attunement.services._growth_models import GrowthModelCache
+from attunement.services._growth_models import StatusInputs
 from attunement.services._records import patient_public
 from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
@@ -128,10 +128,10 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
             .order_by(Patient.id)
         ).all()
         overview: list[PatientOverview] = []
-        models = GrowthModelCache(uc.session)
+        models = StatusInputs(uc.session, caseness=ctx.caseness)
         for patient, clinician in rows:
             latest = latest_episode(uc.session, patient.id)
-            status = episode_status(uc.session, latest, patient, models=models) if latest else None
+            status = episode_status(uc.session, latest, patient, inputs=models) if latest else None
             overview.append(
                 PatientOverview(
                     id=patient.id,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
 from attunement.services._context import aware_utc
-from attunement.services._growth_models import GrowthModelCache
+from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
 
@@ -184,11 +184,12 @@ def assess_stored_episode(
     episode: Episode,
     patient: Patient,
     *,
-    models: GrowthModelCache | None = None,
+    inputs: StatusInputs,
 ) -> StoredAssessment | None:
     """Assess the stored episode, or None while no outcome administration is stored.
 
-    ``models`` shares the stored growth models between the episodes of one use case.
+    ``inputs`` carries what the statuses of one use case share (stored growth models,
+    clinic-derived norms, the clinic's caseness convention).
     """
     from attunement.monitoring import assess_episode
 
@@ -215,9 +216,11 @@ def assess_stored_episode(
         outcome,
         alliance=alliance,
         profile=profile,
-        growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
+        growth_model=inputs.get(episode.outcome_instrument),
         rupture_markers={number: found for number, found in markers.items() if found},
         risk_events=patient_risk_events(session, patient.id),
+        clinic_norms=inputs.clinic_norms(outcome.instrument, outcome.scale),
+        caseness=inputs.caseness,
     )
     return StoredAssessment(status=status, outcome=outcome)
 
@@ -227,8 +230,8 @@ def episode_status(
     episode: Episode,
     patient: Patient,
     *,
-    models: GrowthModelCache | None = None,
+    inputs: StatusInputs,
 ) -> Status | None:
     """The episode's Status, or None while no outcome administration is stored."""
-    assessed = assess_stored_episode(session, episode, patient, models=models)
+    assessed = assess_stored_episode(session, episode, patient, inputs=inputs)
     return assessed.status if assessed is not None else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import NotFound
+from attunement.monitoring import ALERT_LEVELS
 from attunement.services._actors import OperatorActor, UserActor
 from attunement.services._context import ServiceContext
 from attunement.services._episodes import caseload, get_status
@@ -26,7 +27,8 @@ from attunement.simulate import SYNTHETIC_LABEL
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
 
 #: How the caseload is summarised: risk flags pinned first, then the outcome colours.
-ALERT_ORDER = ("risk flag", "red", "yellow", "green", "white", "not yet assessable")
+#: The demo's summary order: an open risk event first, then the alert levels in their one order.
+ALERT_ORDER = ("risk flag", *ALERT_LEVELS)
 
 
 class DemoWalk(BaseModel):
@@ -56,7 +58,7 @@ def demo_supervisor(ctx: ServiceContext) -> UserActor:
 def _alert_key(entry: CaseloadEntry) -> str:
     if entry.risk_flag:
         return "risk flag"
-    return entry.alert or "not yet assessable"
+    return entry.alert or "not_assessable"
 
 
 def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:

@@ -91,6 +91,8 @@ class EtrFitSummary(BaseModel):
     minimum_episodes: int
     coefficients: dict[str, float]
     residual_variance: float
+    singular: bool = False
+    boundary_note: str | None = None
     model: GrowthModel = Field(exclude=True, repr=False)  # as stored (not in the JSON summary)
 
     def describe(self) -> str:
@@ -111,6 +113,9 @@ class EtrFitSummary(BaseModel):
                 f"  {use}",
                 f"  coefficients: {coefficients}; residual variance {self.residual_variance:.3f}",
                 f"  converged: {'yes' if self.converged else 'NO'}",
+                f"  SINGULAR FIT: {self.boundary_note}"
+                if self.boundary_note
+                else "  random effects: not singular",
             ]
         )
 
@@ -212,13 +217,15 @@ def _episode_scores(
 
 
 def _table(series: dict[int, list[tuple[float, float]]]) -> EpisodeTable:
-    """Sessions renumbered from each episode's first scored one (1 = baseline = intake)."""
+    """Sessions numbered by dose: the scored sessions of each episode counted from its first
+    (1 = baseline = intake), so missed appointments do not advance the curve — the dose the
+    status counts (``attunement.monitoring``: attended sessions since the baseline)."""
     patient, session, value, intake = [], [], [], []
     for episode, points in series.items():
-        first_session, first_value = points[0]
-        for number, score_value in points:
+        first_value = points[0][1]
+        for dose, (_, score_value) in enumerate(points, start=1):
             patient.append(episode)
-            session.append(number - first_session + 1)
+            session.append(float(dose))
             value.append(score_value)
             intake.append(first_value)
     return EpisodeTable.from_arrays(patient, session, value, intake)
@@ -233,8 +240,9 @@ def fit_clinic_growth_model(
 ) -> EtrFitSummary:
     """Fit the growth model from the clinic's episodes and store it as a new version.
 
-    Each episode contributes its scored sessions, renumbered from its first scored session
-    (1 = baseline), with that first score as the intake. Episodes with fewer than two scored
+    Each episode contributes its scored sessions, numbered by dose from its first scored
+    session (1 = baseline; missed appointments are not counted), with that first score as
+    the intake. Episodes with fewer than two scored
     sessions carry no information about change and are left out. Raises InputError when
     fewer than 3 episodes remain (the model cannot be fitted at all); nothing is stored then.
     """
@@ -272,5 +280,7 @@ def fit_clinic_growth_model(
             minimum_episodes=MINIMUM_EPISODES,
             coefficients=dict(model.coefficients),
             residual_variance=model.residual_variance,
+            singular=model.singular,
+            boundary_note=model.boundary_note,
             model=model,
         )

@@ -51,6 +51,7 @@ from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
 from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._growth_models import StatusInputs
 from attunement.services._records import store_administration
 from attunement.services._transaction import transaction
 from attunement.store import Administration, Episode, Patient, TherapySession
@@ -304,7 +305,7 @@ def cds_discovery() -> dict[str, Any]:
     return wire(discovery_document())
 
 
-def _attunement_signals(session: Session, patient: Patient) -> PatientSignals:
+def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs) -> PatientSignals:
     """Risk, outcome, alliance and plan signals from what Attunement holds."""
     from attunement.evidence import load_evidence
     from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal, risk_signals
@@ -319,7 +320,7 @@ def _attunement_signals(session: Session, patient: Patient) -> PatientSignals:
     outcome = alliance = None
     risks: tuple[Any, ...] = ()
     if episode is not None:
-        status = episode_status(session, episode, patient)
+        status = episode_status(session, episode, patient, inputs=inputs)
         if status is not None:
             outcome, alliance, risks = outcome_and_alliance(
                 status, evidence=evidence, alliance_instrument=episode.alliance_instrument
@@ -389,7 +390,8 @@ def cds_patient_view(
         patient = session.scalars(
             select(Patient).where(Patient.external_id == data.patient_id)
         ).first()
-        own = _attunement_signals(session, patient) if patient is not None else None
+        inputs = StatusInputs(session, caseness=ctx.caseness)
+        own = _attunement_signals(session, patient, inputs) if patient is not None else None
         append_audit(
             session,
             ctx,

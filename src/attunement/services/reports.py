@@ -48,7 +48,7 @@ from attunement.services._access import load_patient, readable_clinician_ids
 from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, service_context
-from attunement.services._growth_models import GrowthModelCache
+from attunement.services._growth_models import StatusInputs
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
     assess_stored_episode,
@@ -130,7 +130,7 @@ def _episode(
     episode: Episode,
     patient: Patient,
     records: list[AdministrationRecord],
-    models: GrowthModelCache | None = None,
+    models: StatusInputs,
 ) -> EpisodeData:
     """The report's view of one episode; its Status is the app's own (stored model,
     rupture markers, missed sessions), so a report never disagrees with the patient page."""
@@ -142,7 +142,7 @@ def _episode(
         profile = None
     outcome_series = _series(session, episode, outcome.id)
     alliance_series = _series(session, episode, alliance.id) if alliance else None
-    assessed = assess_stored_episode(session, episode, patient, models=models)
+    assessed = assess_stored_episode(session, episode, patient, inputs=models)
     return EpisodeData(
         patient_id=patient.id,
         patient_key=patient.external_id or str(patient.id),
@@ -160,7 +160,13 @@ def _episode(
         records=records,
         status=assessed.status if assessed else None,
         profile=profile,
-        growth_model=(models or GrowthModelCache(session)).get(episode.outcome_instrument),
+        growth_model=models.get(episode.outcome_instrument),
+        clinic_norms=(
+            models.clinic_norms(outcome_series.instrument, outcome_series.scale)
+            if outcome_series
+            else None
+        ),
+        caseness=models.caseness,
         plan=tailored_plan(session, patient) if profile is not None else None,
     )
 
@@ -189,7 +195,9 @@ def patient_report(
             raise NotFound("episode of patient (a progress report needs one)", patient.id)
         uc.target = f"episode:{episode.id}"
         records = _records(uc.session, [episode.id])[episode.id]
-        data = _episode(uc.session, episode, patient, records)
+        data = _episode(
+            uc.session, episode, patient, records, StatusInputs(uc.session, caseness=ctx.caseness)
+        )
         return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
 
 
@@ -206,7 +214,7 @@ def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
         instrument = counts.most_common(1)[0][0] if counts else "phq9"
         included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
         records = _records(uc.session, [e.id for e, _ in included])
-        models = GrowthModelCache(uc.session)
+        models = StatusInputs(uc.session, caseness=ctx.caseness)
         data = [_episode(uc.session, e, p, records[e.id], models) for e, p in included]
         uc.patients = sorted({d.patient_id for d in data})
         uc.detail = {"episodes": len(data), "instrument": instrument}
@@ -289,7 +297,7 @@ def research_export_rows(
         episodes = _episodes(uc.session, patients)
         records = _records(uc.session, [e.id for e, _ in episodes])
         rows: list[ExportRow] = []
-        models = GrowthModelCache(uc.session)
+        models = StatusInputs(uc.session, caseness=ctx.caseness)
         for episode, patient in episodes:
             rows += export_rows(_episode(uc.session, episode, patient, records[episode.id], models))
         uc.patients = [p.id for p in patients]

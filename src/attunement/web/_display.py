@@ -47,6 +47,13 @@ _STATUS: Final[dict[str, StatusWords]] = {
         "Yellow · behind expected",
         "Worse than the expected band: consider the clinical-support prompts.",
     ),
+    "not_assessable": StatusWords(
+        "none",
+        "info",
+        "Not assessable",
+        "Nothing can be judged yet: no scorable outcome questionnaire, or no change norms for "
+        "this measure. Look at the patient rather than assume progress.",
+    ),
     "green": StatusWords(
         "green",
         "green",

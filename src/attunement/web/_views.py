@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from attunement.monitoring import ALERT_LEVELS
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile
 from attunement.services import CaseloadEntry
 from attunement.tailoring import Plan, Recommendation, cite_short, describe_fact, dimension_label
@@ -78,7 +79,7 @@ def _last_seen(entry: CaseloadEntry) -> str:
 
 
 def caseload_counts(entries: Sequence[CaseloadEntry]) -> dict[str, int]:
-    counts = {"risk": 0, "red": 0, "yellow": 0, "green": 0, "white": 0}
+    counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
     for entry in entries:
         counts["risk"] += int(entry.risk_flag)
         if entry.session is not None and entry.alert in counts:

@@ -1,0 +1,116 @@
+"""Retrospective statuses in batch: JSON Lines in, JSON Lines out (``attune status --batch``).
+
+Each input line is one episode object as in an episode file (``outcome``, optional
+``alliance``, ``profile``, ``accommodated_preferences``) plus its ``id`` (a string or a
+whole number). Each output line is ``{"id": …, "status": {…}}`` — or, with
+``each_session``, ``{"id": …, "statuses": [{…}, …]}``, the status after each attended
+session — where a status is the JSON of ``Status.model_dump(mode="json")``, the object
+``attune status --json`` prints (compact, one line). Blank lines are skipped.
+
+Every line is parsed and assessed before anything is printed: a bad line (not UTF-8, not
+JSON, not an episode) stops the batch with a :class:`BatchError` naming its line number,
+and nothing half-written reaches the output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attunement.errors import AttunementError, InputError
+
+if TYPE_CHECKING:
+    from attunement.monitoring import GrowthModel, Status
+
+__all__ = ["BatchError", "batch_statuses", "read_lines"]
+
+
+class BatchError(AttunementError):
+    """A line of the batch file is not a valid episode (names the line number)."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.line = line
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw bytes) of each line; InputError when the file cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError("--batch", str(path), f"a readable file ({error.strerror})") from None
+    yield from enumerate(data.splitlines(), start=1)
+
+
+def _episode(number: int, raw: bytes) -> tuple[str | int, Any] | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BatchError(number, "not UTF-8 text (a binary file?)") from None
+    if not text.strip():
+        return None
+    if "\x00" in text:
+        raise BatchError(number, "contains NUL bytes (a binary file?)")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BatchError(number, f"not valid JSON ({error.msg}, column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise BatchError(number, "not a JSON object (an episode with its id)")
+    ident = data.pop("id", None)
+    if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
+        raise BatchError(number, f"id: {ident!r} is not allowed; allowed: a string or integer")
+    return ident, data
+
+
+def batch_statuses(
+    lines: Iterable[tuple[int, bytes]],
+    *,
+    each_session: bool = False,
+    model: Callable[[str], GrowthModel | None] = lambda instrument: None,
+    caseness: str = "published",
+) -> list[str]:
+    """The output lines (each ending in a newline) for the numbered input lines.
+
+    ``model(instrument)`` gives the growth model to use for an instrument (None: rational).
+    Raises BatchError for the first bad line.
+    """
+    from attunement.monitoring import assess_each_session, assess_episode, parse_episode
+
+    out: list[str] = []
+    for number, raw in lines:
+        found = _episode(number, raw)
+        if found is None:
+            continue
+        ident, data = found
+        try:
+            parsed = parse_episode(data)
+            arguments: dict[str, Any] = {
+                "alliance": parsed.alliance,
+                "profile": parsed.profile,
+                "growth_model": model(parsed.outcome.instrument),
+                "rupture_markers": parsed.rupture_markers,
+                "accommodated_preferences": parsed.accommodated_preferences,
+                "risk_responses": parsed.risk_responses,
+                "caseness": caseness,
+            }
+            if each_session:
+                statuses = assess_each_session(parsed.outcome, **arguments)
+                body = ",".join(_dump(s, parsed.notes) for s in statuses)
+                record = f'{{"id":{json.dumps(ident)},"statuses":[{body}]}}\n'
+            else:
+                status = assess_episode(parsed.outcome, **arguments)
+                record = f'{{"id":{json.dumps(ident)},"status":{_dump(status, parsed.notes)}}}\n'
+        except AttunementError as error:
+            raise BatchError(number, error.message) from None
+        out.append(record)
+    return out
+
+
+def _dump(status: Status, notes: tuple[str, ...]) -> str:
+    """The status as compact JSON (the same object ``model_dump(mode="json")`` gives)."""
+    if notes:
+        status = status.model_copy(update={"notes": (*notes, *status.notes)})
+    return status.model_dump_json()
