@@ -108,7 +108,8 @@ def test_caseload_puts_risk_flags_first_then_red_yellow_green_white(
     assert [(e.display_name, e.alert) for e in entries[1:]] == [
         ("Synthetic Dee", "red"),
         ("Synthetic Cy", "yellow"),
-        ("Synthetic Alma", "not_assessable"),  # no scores yet: not assessable, never below white (issue 11)
+        # no scores yet: not assessable, never below white (issue 11)
+        ("Synthetic Alma", "not_assessable"),
         ("Synthetic Bea", "green"),
         ("Synthetic Ada", "white"),
     ]
