@@ -237,3 +237,25 @@ def test_an_answered_intake_risk_event_is_an_inactive_flag_with_its_response_in_
     assert "Moderate concern" in flag["code"]["text"]
     assert flag["code"]["text"].startswith("Risk history: PHQ-9 item 9 endorsed (answer 3)")
     assert "assess suicide risk today" not in flag["code"]["text"]  # history, no instruction
+
+
+def test_the_care_plan_leads_with_the_safety_item_while_a_risk_event_is_open() -> None:
+    from attunement.interop.fhir import care_plan
+    from attunement.profile import parse_profile
+    from attunement.tailoring import plan
+
+    profile = parse_profile(
+        {"distress": {"instrument": "phq9", "answers": [0, 0, 1, 1, 0, 1, 0, 0, 2]}}
+    )
+    event = _risk_event(administration_id=9, answered=False)
+    resource = care_plan(
+        plan(profile, open_risk_events=[event]), patient_id="7", created=WHEN, base=BASE
+    )
+    first = resource["activity"][0]["detail"]["description"]
+    assert first.startswith("Safety first")
+    assert "open risk event 5" in first
+    assert any(
+        n["text"].startswith("Held back while a risk event is open") for n in resource["note"]
+    )
+    calm = care_plan(plan(parse_profile({"reactance": "high"})), patient_id="7", created=WHEN)
+    assert not calm["activity"][0]["detail"]["description"].startswith("Safety first")

@@ -26,6 +26,7 @@ from attunement.reports._export import ExportRow
 from attunement.reports._export_rows import AdministrationRecord, episode_rows
 from attunement.reports._models import PatientReport
 from attunement.reports._patient import build_patient_report
+from attunement.risk import RiskEvent
 from attunement.simulate import SYNTHETIC_LABEL
 from attunement.tailoring import Plan
 
@@ -68,6 +69,8 @@ class EpisodeData:
     #: The tailored plan as the app shows it (profile and open risk events); None without
     #: a stored profile.
     plan: Plan | None = None
+    #: Every risk event of the patient (open ones are pinned, answered ones are history).
+    risk_events: tuple[RiskEvent, ...] = ()
 
     @property
     def monitored_scale(self) -> str:
@@ -115,7 +118,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         response=status.response if status else None,
         remission=status.remission if status else None,
         alert=(status.alert or "white") if status else "white",
-        risk=status.open_risk if status else False,
+        risk=any(e.open for e in data.risk_events) or (status.open_risk if status else False),
         category_at_session_8=at_report_session,
         has_plan=data.profile is not None,
         accommodated_preference=preference,
@@ -146,6 +149,7 @@ def patient_report_of(
         ],
         profile=data.profile,
         plan=data.plan,
+        risk_events=data.risk_events,
         generated_on=generated_on,
         patient_page=patient_page,
     )
