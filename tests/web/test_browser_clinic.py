@@ -37,7 +37,7 @@ def _rows(page: Any) -> list[dict[str, str]]:
     return result
 
 
-def test_caseload_pins_risk_flags_then_red_yellow_green_white(
+def test_caseload_pins_open_risk_events_then_red_yellow_green_white(
     page: Any, live_server: LiveServer, clinic: dict[str, int]
 ) -> None:
     sign_in(page, live_server, "ana")
@@ -51,7 +51,7 @@ def test_caseload_pins_risk_flags_then_red_yellow_green_white(
     assert {"red", "yellow", "green", "white", "none"} <= set(colours)
     # status is never colour alone: each row says it in words too
     first = page.locator("table.caseload tbody tr").first
-    assert "Risk flag" in first.inner_text()
+    assert "Open risk event" in first.inner_text()
     assert "Green · on track" in first.inner_text()
     assert accessibility_problems(page) == []
     screenshot(page, "caseload")
@@ -147,9 +147,11 @@ def test_patient_page_shows_plan_charts_alerts_and_history(
     assert accessibility_problems(page) == []
     screenshot(page, "patient-red")
     page.goto(live_server.url(f"/patients/{clinic['Synthetic Gael']}"))
-    risk = page.locator("#risk-flags")
+    risk = page.locator("#risk-panel")
     assert risk.is_visible()
-    assert risk.locator("button").count() == 0  # nothing can dismiss a risk alert
+    # nothing dismisses or collapses it: its only button records the risk response
+    assert risk.locator("details").count() == 0
+    assert risk.get_by_role("button").all_inner_texts() == ["Record risk response"]
     screenshot(page, "patient-risk")
 
 
