@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import json
 import os
 import tempfile
@@ -34,8 +32,11 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
+from attunement.reports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
+
 __all__ = [
     "COLUMNS",
+    "MAX_SHIFT_DAYS",
     "Column",
     "ExportFiles",
     "ExportRow",
@@ -47,7 +48,6 @@ __all__ = [
 ]
 
 ExportFormat = Literal["csv", "parquet"]
-MAX_SHIFT_DAYS = 182
 
 
 @dataclass(frozen=True)
@@ -143,32 +143,6 @@ class ExportRow(BaseModel):
     expected_method: str | None = None
     alliance_state: str | None = None
     synthetic: bool = False
-
-
-class Pseudonymizer:
-    """Keyed pseudonyms and per-patient date shifts for one export.
-
-    ``secret`` is the installation's secret (``Settings.signing_key()``); a separate key is
-    derived from it for exports, so a pseudonym never equals any token the app signs.
-    """
-
-    def __init__(self, secret: str) -> None:
-        self._key = hmac.new(
-            secret.encode("utf-8"), b"attunement research export v1", hashlib.sha256
-        ).digest()
-
-    def _mac(self, message: str) -> bytes:
-        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).digest()
-
-    def pseudonym(self, kind: str, value: str) -> str:
-        """A stable pseudonym for ``value`` of ``kind`` (96 bits, hex)."""
-        return self._mac(f"{kind}:{value}").hex()[:24]
-
-    def shift_days(self, patient_id: str) -> int:
-        """The patient's date shift: ±1–182 days, the same for all of the patient's dates."""
-        digest = self._mac(f"date-shift:{patient_id}")
-        magnitude = 1 + int.from_bytes(digest[:4], "big") % MAX_SHIFT_DAYS
-        return magnitude if digest[4] & 1 else -magnitude
 
 
 def deidentify_rows(rows: Iterable[ExportRow], pseudonymizer: Pseudonymizer) -> list[ExportRow]:
