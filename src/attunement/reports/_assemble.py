@@ -32,6 +32,7 @@ __all__ = [
     "accommodates_culture",
     "accommodates_strong_preference",
     "citation_text",
+    "derived_fact",
     "held_back",
     "instrument_notice",
     "plan_accommodations",
@@ -67,7 +68,7 @@ def _word(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def _derived(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
+def derived_fact(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
     """The value as the plan words it when it was derived from a score (else None)."""
     derivation = provenance.derivation(path)
     if derivation is None:
@@ -90,7 +91,7 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
                 dimension=path.replace("_", " ").replace(".", ": "),
                 value=_word(value),
                 provenance=provenance.describe(),
-                derived=_derived(path, value, provenance),
+                derived=derived_fact(path, value, provenance),
             )
         )
     for preference in profile.preferences:

@@ -5,7 +5,8 @@ Each function turns a service result (``CaseloadEntry``, ``PatientPublic``, ``Pl
 scores, flags and recommendations are the core's; this module only words them, with the
 tailoring engine's own wording for patient facts (``describe_fact``: a level that rests on
 an assumed cut-off says so) and for the open risk items behind the plan's safety item
-(``describe_risk``).
+(``describe_risk``) — the safety item and what the plan held back are worded once, for the
+page and the report alike (``reports._assemble.safety_views`` / ``held_back``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
+from attunement.reports import SafetyView
+from attunement.reports._assemble import derived_fact, held_back, safety_views
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
-    PatientFact,
     Plan,
     Recommendation,
     cite_short,
     describe_fact,
-    describe_risk,
     dimension_label,
 )
 from attunement.web._display import humanise, number, short_date
@@ -33,7 +34,6 @@ __all__ = [
     "DimensionView",
     "PlanView",
     "RecommendationView",
-    "SafetyView",
     "caseload_counts",
     "caseload_rows",
     "dimension_views",
@@ -122,11 +122,7 @@ def _sub(label: str, value: object) -> str:
 
 def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
     """Where a value came from; a value derived from a score as the plan words it."""
-    derivation = provenance.derivation(field)
-    if derivation is None:
-        return provenance.describe()
-    fact = PatientFact(field=field, value=value, provenance=provenance, derivation=derivation)
-    return describe_fact(fact)
+    return derived_fact(field, value, provenance) or provenance.describe()
 
 
 def dimension_views(profile: Profile | None) -> list[DimensionView]:
@@ -191,19 +187,9 @@ class AssessView:
 
 
 @dataclass(frozen=True)
-class SafetyView:
-    summary: str
-    detail: str
-    because: list[str]
-    do: list[str]
-    avoid: list[str]
-    source: str
-
-
-@dataclass(frozen=True)
 class PlanView:
     safety: list[SafetyView]
-    held_back: list[str]
+    held_back: tuple[str, ...]
     held_back_reason: str | None
     settings: list[tuple[str, str]]
     setting_notes: list[str]
@@ -236,23 +222,10 @@ def _recommendation(rec: Recommendation) -> RecommendationView:
     )
 
 
-def _held_back(plan: Plan) -> tuple[list[str], str | None]:
-    """What the plan suppressed while a risk event is open (with the facts), and why."""
-    held = [c for c in plan.conflicts if c.kind == "risk"]
-    items = []
-    for conflict in held:
-        because = "; ".join(describe_fact(f) for f in conflict.because)
-        items.append(
-            f"{conflict.resolution} (because: {because})" if because else conflict.resolution
-        )
-    reasons = " ".join(dict.fromkeys(c.reason for c in held))
-    return list(dict.fromkeys(items)), reasons or None
-
-
 def plan_view(plan: Plan) -> PlanView:
     """The plan for the page: safety first (while a risk event is open) and what it held
     back, then the settings, the recommendations, conflicts, what to assess, assumptions."""
-    held, reason = _held_back(plan)
+    held, reason = held_back(plan)
     settings = [
         ("Directiveness", humanise(plan.directiveness)),
         ("Stance", humanise(plan.stance) if plan.stance else "not set"),
@@ -261,17 +234,7 @@ def plan_view(plan: Plan) -> PlanView:
         ("Arousal", humanise(plan.arousal)),
     ]
     return PlanView(
-        safety=[
-            SafetyView(
-                summary=item.summary,
-                detail=item.detail,
-                because=[describe_risk(b) for b in item.because],
-                do=list(item.do),
-                avoid=list(item.avoid),
-                source=item.source,
-            )
-            for item in plan.safety
-        ],
+        safety=list(safety_views(plan)),
         held_back=held,
         held_back_reason=reason,
         settings=settings,
