@@ -109,7 +109,7 @@ def test_an_answered_risk_event_moves_to_the_risk_history_without_the_instructio
     )
     report = patient_report(clinic, OPERATOR, patient)
     assert report.risk_events == ()
-    (history, *_) = report.risk_history
+    (history,) = [h for h in report.risk_history if "passive thoughts" in " ".join(h.lines)]
     assert history.lines[0].startswith("Risk history:")
     assert history.lines[1].startswith("Response recorded — assessed")
     html = render_patient_html(report)
@@ -158,15 +158,15 @@ def test_the_research_export_has_the_risk_events_de_identified_without_free_text
         ),
     )
     identified = research_risk_event_rows(clinic, OPERATOR)
-    answered = [r for r in identified if not r.open]
+    answered = [r for r in identified if r.note == "Synthetic note naming a place."]
     assert [r.patient_id for r in answered] == [str(patient)]
-    assert answered[0].note == "Synthetic note naming a place."
+    assert any(not r.open and "SYNTHETIC demo record" in (r.note or "") for r in identified)
     assert answered[0].actions == "no_action"
     assert any(r.open for r in identified)
     secret = "export-secret-0123456789abcdef"
     clean = research_risk_event_rows(clinic, OPERATOR, deidentify_with=secret)
-    (row,) = [r for r in clean if not r.open]
-    assert (row.note, row.reason) == (None, None)
+    assert all((r.note, r.reason) == (None, None) for r in clean)
+    (row,) = [r for r in clean if r.level == "no_current_concern"]
     shift = dt.timedelta(days=Pseudonymizer(secret).shift_days(str(patient)))
     assert row.first_date == answered[0].first_date + shift  # type: ignore[operator]
     assert row.assessed_on == NOW.date() + shift
@@ -181,6 +181,7 @@ def test_the_research_export_has_the_risk_events_de_identified_without_free_text
         written = list(csv.DictReader(handle))
     assert len(written) == len(clean)
     assert "Synthetic" not in risk_file.read_text(encoding="utf-8")
+    assert "SYNTHETIC demo record" not in risk_file.read_text(encoding="utf-8")
     dictionary = files.dictionary.read_text(encoding="utf-8")
     assert "# file,attunement_risk_events.csv" in dictionary
     assert (
