@@ -28,6 +28,7 @@ from attunement.interop.cds_hooks import (
     PlanSignal,
     PrefetchMissing,
     RiskSignal,
+    SafetySignal,
     SupportPrompt,
     VerifiedClient,
     build_cards,
@@ -384,3 +385,53 @@ def test_prefetched_data_that_could_not_be_read_gets_a_warning_card() -> None:
     assert card.summary == "1 EHR questionnaire item not checked for risk items"
     assert "is not known" in (card.detail or "")
     assert not signals.is_empty
+
+
+def test_a_prefetched_risk_item_attunement_holds_as_an_event_is_not_shown_twice() -> None:
+    day = date(2025, 2, 20)
+    prefetched = RISK.model_copy(update={"session": None, "observed_on": day, "source": "ehr"})
+    event = RISK.model_copy(
+        update={"event_id": 4, "headline": "Open risk event: …", "endorsed_on": (day,)}
+    )
+    merged = merge_signals(PatientSignals(risks=(prefetched,)), PatientSignals(risks=(event,)))
+    assert merged.risks == (event,)
+    answered = event.model_copy(update={"headline": "Risk history: …"})
+    merged = merge_signals(
+        PatientSignals(risks=(prefetched,)), PatientSignals(risk_history=(answered,))
+    )
+    assert merged.risks == ()  # answered in Attunement: history, no urgent card
+    assert build_cards(merged, CONTEXT) == ()
+    later = prefetched.model_copy(update={"observed_on": date(2025, 3, 6)})
+    merged = merge_signals(PatientSignals(risks=(later,)), PatientSignals(risk_history=(answered,)))
+    assert merged.risks == (later,)  # a new endorsement in the EHR still surfaces
+
+
+def test_an_event_card_says_what_the_one_wording_says() -> None:
+    event = RISK.model_copy(
+        update={
+            "event_id": 4,
+            "headline": "Open risk event: PHQ-9 item 9 endorsed (answer 2) at session 2",
+            "lines": ("Assess suicide risk today.", "It stays open until a response."),
+        }
+    )
+    (card,) = build_cards(PatientSignals(risks=(event,)), CONTEXT)
+    assert card.indicator == "critical"
+    assert card.summary == "Open risk event: PHQ-9 item 9 endorsed (answer 2) at session 2"
+    assert "- Assess suicide risk today." in (card.detail or "")
+    assert "record the risk response in Attunement" in (card.detail or "")
+
+
+def test_the_plan_card_leads_with_safety_while_a_risk_event_is_open() -> None:
+    safety = SafetySignal(
+        summary="Safety first: assess the risk today.",
+        detail="A risk item was endorsed.",
+        because=("PHQ-9 item phq9_9 endorsed (open risk event 4): …",),
+        held_back=("Arousal is not raised while a risk event is open.",),
+    )
+    (card,) = build_cards(
+        PatientSignals(plan=PLAN.model_copy(update={"safety": (safety,)})), CONTEXT
+    )
+    assert card.summary.startswith("Tailored plan (safety first: a risk event is open)")
+    detail = card.detail or ""
+    assert detail.index("Safety first") < detail.index("Recommendations")
+    assert "Held back while a risk event is open" in detail

@@ -19,7 +19,9 @@ from attunement.interop.fhir import (
     patient,
     questionnaire,
     questionnaire_response,
+    risk_flag,
 )
+from attunement.risk import RiskEvent, RiskResponse, endorsements_from_flags
 
 BASE = FhirBase(base_url="https://clinic.example/")
 WHEN = datetime(2025, 2, 3, 10, 30, tzinfo=UTC)
@@ -177,3 +179,83 @@ def test_everything_is_a_searchset_with_the_patient_as_the_match() -> None:
     )
     assert result["total"] == 1
     assert [e["search"]["mode"] for e in result["entry"]] == ["match", "include"]
+
+
+def _risk_event(*, administration_id: int | None, answered: bool) -> RiskEvent:
+    flags = score(PHQ9, [1, 1, 1, 1, 1, 1, 1, 1, 3]).flags
+    endorsements = endorsements_from_flags(
+        flags,
+        instrument="phq9",
+        route="session" if administration_id else "intake",
+        session=2 if administration_id else None,
+        at=WHEN if administration_id else None,
+        on=WHEN.date(),
+        administration_id=administration_id,
+    )
+    response = (
+        RiskResponse(
+            assessed_on=WHEN.date(),
+            level="moderate",
+            actions=("safety_plan", "increased_contact"),
+            recorded_at=WHEN.replace(hour=12),
+        )
+        if answered
+        else None
+    )
+    return RiskEvent(id=5, kind="endorsed", endorsements=endorsements, response=response)
+
+
+def test_an_open_risk_event_is_an_active_flag_pointing_at_its_response_and_observation() -> None:
+    record = export_record(
+        PatientRecord(id="7"),
+        [administration((1, 1, 1, 1, 1, 1, 1, 1, 3), id_="9")],
+        risk_events=[_risk_event(administration_id=9, answered=False)],
+        generated_at=WHEN,
+        base=BASE,
+    )
+    resources = [e["resource"] for e in record["entry"]]
+    (flag,) = [r for r in resources if r["resourceType"] == "Flag"]
+    assert flag["status"] == "active"
+    assert flag["id"] == "risk-event-5"
+    assert flag["code"]["coding"][0]["system"] == "https://clinic.example/fhir/CodeSystem/flags"
+    assert flag["code"]["text"].startswith("Open risk event: PHQ-9 item 9 endorsed (answer 3)")
+    assert flag["period"] == {"start": "2025-02-03T10:30:00Z"}
+    ids = {f"{r['resourceType']}/{r['id']}" for r in resources}
+    references = [x["valueReference"]["reference"] for x in flag["extension"]]
+    assert references == [
+        "QuestionnaireResponse/administration-9",
+        "Observation/administration-9-flag-phq9-item9-risk",
+    ]
+    assert set(references) <= ids
+
+
+def test_an_answered_intake_risk_event_is_an_inactive_flag_with_its_response_in_words() -> None:
+    flag = risk_flag(_risk_event(administration_id=None, answered=True), patient_id="7", base=BASE)
+    assert flag["status"] == "inactive"
+    assert "extension" not in flag  # an intake questionnaire has no stored response
+    assert flag["period"] == {"start": "2025-02-03", "end": "2025-02-03T12:30:00Z"}
+    assert "Moderate concern" in flag["code"]["text"]
+    assert flag["code"]["text"].startswith("Risk history: PHQ-9 item 9 endorsed (answer 3)")
+    assert "assess suicide risk today" not in flag["code"]["text"]  # history, no instruction
+
+
+def test_the_care_plan_leads_with_the_safety_item_while_a_risk_event_is_open() -> None:
+    from attunement.interop.fhir import care_plan
+    from attunement.profile import parse_profile
+    from attunement.tailoring import plan
+
+    profile = parse_profile(
+        {"distress": {"instrument": "phq9", "answers": [0, 0, 1, 1, 0, 1, 0, 0, 2]}}
+    )
+    event = _risk_event(administration_id=9, answered=False)
+    resource = care_plan(
+        plan(profile, open_risk_events=[event]), patient_id="7", created=WHEN, base=BASE
+    )
+    first = resource["activity"][0]["detail"]["description"]
+    assert first.startswith("Safety first")
+    assert "open risk event 5" in first
+    assert any(
+        n["text"].startswith("Held back while a risk event is open") for n in resource["note"]
+    )
+    calm = care_plan(plan(parse_profile({"reactance": "high"})), patient_id="7", created=WHEN)
+    assert not calm["activity"][0]["detail"]["description"].startswith("Safety first")

@@ -127,6 +127,51 @@ def test_importing_the_us_core_example_twice_stores_it_once(
     assert again["imported"][0]["administration_id"] == first["imported"][0]["administration_id"]
 
 
+def _qr_with_item9(answer_code: str, qr_id: str) -> dict[str, object]:
+    """A PHQ-9 QuestionnaireResponse (LOINC answer codes) with every item given that answer."""
+    qr = copy.deepcopy(US_CORE_QR) | {"id": qr_id, "questionnaire": "http://loinc.org/q/44249-1"}
+    qr["item"] = [
+        {
+            "linkId": f"phq9_{i}",
+            "answer": [{"valueCoding": {"system": "http://loinc.org", "code": answer_code}}],
+        }
+        for i in range(1, 10)
+    ]
+    return qr
+
+
+def test_a_fhir_import_with_item_9_endorsed_opens_a_risk_event_pinned_on_the_caseload(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    body = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": _qr_with_item9("LA6569-3", "ehr-qr-9")}],
+    }
+    report = client.post(
+        f"/fhir?patient_id={world.patient_a}", json=body, headers=bearer(ctx, "ana")
+    )
+    assert report.status_code == 200, report.text
+    assert report.json()["imported"][0]["flags"] == ["phq9_item9_risk"]
+    events = client.get(
+        f"/api/v1/patients/{world.patient_a}/risk-events", headers=bearer(ctx, "ana")
+    ).json()
+    (event,) = events
+    assert event["open"] is True
+    assert event["endorsements"][0]["route"] == "fhir_import"
+    assert event["headline"].startswith("Open risk event: PHQ-9 item 9 endorsed (answer 1)")
+    caseload = client.get("/api/v1/caseload", headers=bearer(ctx, "ana")).json()
+    assert (caseload[0]["patient_id"], caseload[0]["risk_flag"]) == (world.patient_a, True)
+    again = client.post(
+        f"/fhir?patient_id={world.patient_a}", json=body, headers=bearer(ctx, "ana")
+    )
+    assert again.json()["imported"][0]["status"] == "already_imported"
+    events = client.get(
+        f"/api/v1/patients/{world.patient_a}/risk-events", headers=bearer(ctx, "ana")
+    ).json()
+    assert [len(e["endorsements"]) for e in events] == [1]  # a re-import adds nothing
+
+
 def test_a_response_for_a_patient_by_external_id_is_matched_and_others_refused(
     client: TestClient, ctx: ServiceContext, world: World
 ) -> None:

@@ -35,6 +35,7 @@ BASE = "https://attunement.clinic.example"
 EHR = "https://ehr.hospital.example/"
 SERVICE = "/cds-services/attunement-patient-view"
 PHQ9_ITEM9_ENDORSED = [1, 1, 2, 1, 0, 1, 1, 0, 2]
+PHQ9_CALM = [1, 1, 2, 1, 0, 1, 1, 0, 0]
 
 
 class Ehr:
@@ -141,7 +142,7 @@ def test_a_risk_item_recorded_in_attunement_reaches_the_ehr_as_a_critical_card(
     card = critical[0]
     assert card is cards[0]  # most urgent first
     assert len(card["summary"]) < 140
-    assert "phq9_9" in card["summary"]
+    assert card["summary"].startswith("Open risk event: PHQ-9 item 9 endorsed (answer 2)")
     assert card["source"]["label"] == "Attunement"
     assert card["source"]["url"].startswith(BASE)
     assert card["links"][0]["url"] == f"{BASE}/patients/{world.patient_a}"
@@ -238,3 +239,89 @@ def test_everything_for_ones_own_patient_is_valid_fhir_r4b_and_others_get_404(
     other = client.get(path, headers=sign_in(client, "ben"))
     assert other.status_code == 404
     assert other.headers["content-type"].startswith("application/json")
+
+
+def _session(client: TestClient, world: World, answers: list[int]) -> None:
+    """A session recorded by ana (signed in afresh: the clock moves by weeks)."""
+    response = client.post(
+        f"/api/v1/episodes/{world.episode_a}/sessions",
+        json={"administrations": [{"instrument": "phq9", "answers": answers}]},
+        headers=sign_in(client, "ana"),
+    )
+    assert response.status_code == 201, response.text
+
+
+def _critical(client: TestClient, ehr: Ehr) -> list[dict[str, Any]]:
+    response = client.post(SERVICE, json=patient_view("A-1"), headers=ehr.headers(SERVICE))
+    assert response.status_code == 200, response.text
+    assert_valid("cds-response", response.json())
+    return [c for c in response.json()["cards"] if c["indicator"] == "critical"]
+
+
+def test_an_open_risk_event_from_session_2_still_gives_a_card_after_a_calm_session_3(
+    client: TestClient, world: World, ehr: Ehr, clock: FakeClock
+) -> None:
+    for answers in (PHQ9_CALM, PHQ9_ITEM9_ENDORSED, PHQ9_CALM):
+        _session(client, world, answers)
+        clock.advance(days=7)
+    (card,) = _critical(client, ehr)
+    assert "at session 2" in card["summary"]
+    assert "It stays open until a clinician records a risk response." in card["detail"]
+
+
+def test_an_answered_risk_event_gives_no_urgent_card_and_a_new_endorsement_a_new_one(
+    client: TestClient, world: World, ehr: Ehr, clock: FakeClock
+) -> None:
+    _session(client, world, PHQ9_ITEM9_ENDORSED)
+    answered = client.post(
+        f"/api/v1/patients/{world.patient_a}/risk-events/response",
+        json={
+            "assessed_on": clock().date().isoformat(),
+            "level": "low",
+            "actions": ["safety_plan"],
+        },
+        headers=sign_in(client, "ana"),
+    )
+    assert answered.status_code == 200, answered.text
+    assert _critical(client, ehr) == []
+    clock.advance(days=7)
+    _session(client, world, PHQ9_ITEM9_ENDORSED)
+    (card,) = _critical(client, ehr)
+    assert "at session 2" in card["summary"]
+    assert "session 1" not in card["summary"]
+
+
+def _flags(client: TestClient, world: World, headers: dict[str, str]) -> list[dict[str, Any]]:
+    document = client.get(f"/fhir/Patient/{world.patient_a}/$everything", headers=headers).json()
+    Bundle.model_validate(document)
+    return [e["resource"] for e in document["entry"] if e["resource"]["resourceType"] == "Flag"], {
+        e["resource"]["resourceType"] + "/" + e["resource"]["id"] for e in document["entry"]
+    }
+
+
+def test_each_risk_event_is_a_fhir_flag_active_while_open_and_inactive_once_answered(
+    client: TestClient, world: World, clock: FakeClock
+) -> None:
+    ana = sign_in(client, "ana")
+    _session(client, world, PHQ9_ITEM9_ENDORSED)
+    (flag,), ids = _flags(client, world, ana)
+    get_fhir_model_class("Flag").model_validate(flag)
+    assert flag["status"] == "active"
+    assert flag["subject"] == {"reference": f"Patient/{world.patient_a}"}
+    assert flag["category"][0]["coding"][0]["code"] == "clinical"
+    assert flag["code"]["text"].startswith("Open risk event: PHQ-9 item 9 endorsed (answer 2)")
+    assert "end" not in flag["period"]
+    details = [x["valueReference"]["reference"] for x in flag["extension"]]
+    assert any(d.startswith("QuestionnaireResponse/") for d in details)
+    assert set(details) <= ids  # every reference resolves inside the Bundle
+    clock.advance(hours=2)
+    client.post(
+        f"/api/v1/patients/{world.patient_a}/risk-events/response",
+        json={"assessed_on": clock().date().isoformat(), "level": "low", "actions": ["referral"]},
+        headers=ana,
+    )
+    (flag,), _ = _flags(client, world, ana)
+    assert flag["status"] == "inactive"
+    assert flag["code"]["text"].startswith("Risk history:")
+    assert "Referred" in flag["code"]["text"]
+    assert flag["period"]["end"] > flag["period"]["start"]

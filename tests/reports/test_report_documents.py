@@ -84,21 +84,23 @@ def test_every_page_of_a_synthetic_report_says_synthetic_at_top_and_bottom(
     assert 'data-label="synthetic-footer"' in html
 
 
-def test_risk_flags_of_every_session_are_shown_before_anything_else(
+def test_open_risk_events_are_shown_before_anything_else(
     sqlite_clinic: ServiceContext,
 ) -> None:
     flagged = [
         p
         for p in patient_ids(sqlite_clinic)
-        if patient_report(sqlite_clinic, OPERATOR, p).risk_flags
+        if patient_report(sqlite_clinic, OPERATOR, p).risk_events
     ]
-    assert flagged, "the synthetic clinic should contain an endorsed risk item"
+    assert flagged, "the synthetic clinic should contain an open risk event"
     report = patient_report(sqlite_clinic, OPERATOR, flagged[0])
     html = render_patient_html(report)
     assert html.index('data-section="risk"') < html.index('data-section="status"')
-    for flag in report.risk_flags:
-        assert f'data-risk-sessions="{",".join(map(str, flag.sessions))}"' in html
-        assert flag.message in html
+    for event in report.risk_events:
+        assert event.open
+        assert f'data-risk-sessions="{",".join(map(str, event.sessions))}"' in html
+        assert event.lines[0].startswith("Open risk event:")
+        assert event.lines[0] in html
 
 
 def test_a_spanish_speaking_patient_gets_the_plain_language_page_in_spanish(

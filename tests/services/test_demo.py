@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -80,3 +81,46 @@ def test_the_simulated_rupture_markers_are_stored_with_their_sessions(
             if notes.get("rupture_markers")
         }
     assert stored == marked
+
+
+def test_the_demo_clinic_shows_open_risk_events_and_synthetic_risk_history(
+    ctx: ServiceContext,
+) -> None:
+    from attunement.risk import RiskEvent
+    from attunement.services._risk import patient_risk_events
+    from attunement.services.demo import DEMO_RESPONSE_NOTE
+
+    clinic = simulate_clinic(seed=7, n_patients=24, start=NOW.date() - dt.timedelta(days=90))
+    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    with ctx.sessions() as session:
+        events: list[RiskEvent] = [
+            e
+            for patient in session.scalars(select(Patient.id))
+            for e in patient_risk_events(session, patient)
+        ]
+    answered = [e for e in events if not e.open]
+    assert answered, "some endorsed patients get a synthetic risk response"
+    assert any(e.open for e in events), "and other events stay open"
+    for event in answered:
+        assert event.response is not None
+        assert event.response.note == DEMO_RESPONSE_NOTE
+        assert "SYNTHETIC" in event.response.note
+        assert event.response.recorded_by == "synthetic"
+        assert event.response.assessed_on >= (event.first.on or NOW.date())
+
+
+def test_the_demo_walk_features_the_most_urgent_patient_in_the_caseloads_order(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    from attunement.services.demo_walk import ALERT_ORDER, walk_the_loop
+
+    clinic = simulate_clinic(seed=7, n_patients=12, start=NOW.date() - dt.timedelta(days=90))
+    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    seed_demo_accounts(ctx, mode="demo")
+    walk = walk_the_loop(ctx, tmp_path)
+    assert ALERT_ORDER[0] == "open risk event"
+    assert list(walk.by_alert) == [k for k in ALERT_ORDER if k in walk.by_alert]
+    assert walk.featured == next(e for e in walk.caseload if e.episode_id is not None)
+    assert walk.featured.risk_flag  # the synthetic clinic has open risk events: one leads
+    assert walk.plan_safety is not None
+    assert walk.plan_safety.startswith("Safety first")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.security import csrf_token
-from tests.api.permission_matrix import Cell, Row, default_params
+from tests.api.permission_matrix import Cell, Row, _open_risk_event, default_params
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
 REACTANCE_FORM = {
@@ -158,6 +158,19 @@ ROWS: list[Row] = [
             **PHQ9_FORM,
         },
         auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/risk-response",
+        _write(303),
+        data=lambda cell: {
+            "assessed_on": cell.ctx.now().date().isoformat(),
+            "level": "low",
+            "actions": "safety_plan",
+        },
+        params=_open_risk_event,
+        auth="cookie",
+        notes="the treating clinician answers the open risk event; a supervisor only reads it",
     ),
     Row(
         "POST",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from attunement.monitoring import ALERT_LEVELS
 from tests.web.browser import (
     SQLITE_ONLY,
     LiveServer,
@@ -37,7 +38,7 @@ def _rows(page: Any) -> list[dict[str, str]]:
     return result
 
 
-def test_caseload_pins_risk_flags_then_red_yellow_green_white(
+def test_caseload_pins_open_risk_events_then_red_yellow_green_white(
     page: Any, live_server: LiveServer, clinic: dict[str, int]
 ) -> None:
     sign_in(page, live_server, "ana")
@@ -45,14 +46,14 @@ def test_caseload_pins_risk_flags_then_red_yellow_green_white(
     rows = _rows(page)
     assert rows[0] == {"name": "Synthetic Gael", "alert": "green", "risk": "yes"}
     colours = [r["alert"] for r in rows[1:]]
-    # issue 11: an episode nothing can be judged about ("none") never sorts below white
-    rank = {"red": 1, "yellow": 2, "none": 3, "green": 4, "white": 5}
+    # issue 11: an episode nothing can be judged about never sorts below white
+    rank = {level: index for index, level in enumerate(ALERT_LEVELS)}
     assert colours == sorted(colours, key=rank.__getitem__)
     assert colours.index("red") < colours.index("yellow")
-    assert {"red", "yellow", "green", "white", "none"} <= set(colours)
+    assert {"red", "yellow", "green", "white", "not_assessable"} <= set(colours)
     # status is never colour alone: each row says it in words too
     first = page.locator("table.caseload tbody tr").first
-    assert "Risk flag" in first.inner_text()
+    assert "Open risk event" in first.inner_text()
     assert "Green · on track" in first.inner_text()
     assert accessibility_problems(page) == []
     screenshot(page, "caseload")
@@ -148,9 +149,11 @@ def test_patient_page_shows_plan_charts_alerts_and_history(
     assert accessibility_problems(page) == []
     screenshot(page, "patient-red")
     page.goto(live_server.url(f"/patients/{clinic['Synthetic Gael']}"))
-    risk = page.locator("#risk-flags")
+    risk = page.locator("#risk-panel")
     assert risk.is_visible()
-    assert risk.locator("button").count() == 0  # nothing can dismiss a risk alert
+    # nothing dismisses or collapses it: its only button records the risk response
+    assert risk.locator("details").count() == 0
+    assert risk.get_by_role("button").all_inner_texts() == ["Record risk response"]
     screenshot(page, "patient-risk")
 
 

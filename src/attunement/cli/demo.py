@@ -90,10 +90,10 @@ def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
 
 def _print_walk(walk: DemoWalk) -> None:
     """Monitor, tailor, report: what the loop found on the synthetic caseload."""
-    typer.secho("monitor — caseload by alert (risk flags pinned first):", bold=True)
+    typer.secho("monitor — caseload by alert (open risk events pinned first):", bold=True)
     typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
     for entry in walk.caseload[:5]:
-        alert = "RISK FLAG" if entry.risk_flag else (entry.alert or "not_assessable")
+        alert = "OPEN RISK" if entry.risk_flag else (entry.alert or "not_assessable")
         latest = "—" if entry.latest is None else f"{entry.latest:g}"
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
@@ -101,6 +101,10 @@ def _print_walk(walk: DemoWalk) -> None:
         )
     if walk.featured is not None:
         typer.secho(f"tailor — plan for {walk.featured.display_name}:", bold=True)
+        if walk.plan_safety:
+            typer.echo(f"  {walk.plan_safety}")
+        if walk.risk_history:
+            typer.echo(f"  risk history: {walk.risk_history} answered risk event(s) (synthetic)")
         typer.echo(
             f"  directiveness {walk.plan_directiveness}, stance {walk.plan_stance}, "
             f"focus {walk.plan_focus}; status {walk.status_alert} "

@@ -72,7 +72,7 @@ def _print_score(result: Score, definition: InstrumentDefinition) -> None:
     if definition.label:
         out.print(f"[yellow]{definition.label}[/yellow]")
     for flag in result.flags:
-        style = "bold red" if flag.severity == "critical" else "yellow"
+        style = "bold red" if flag.endorsed else "yellow"
         out.print(
             f"[{style}]{flag.severity.upper()} {flag.id} ({flag.item}): {flag.message}[/{style}]"
         )

@@ -6,15 +6,16 @@ are the ones :func:`attunement.monitoring.assess_episode` and
 findings (element ``feedback`` behind an outcome alert, ``rupture_repair`` behind a rupture),
 so a card never states a number the evidence base does not hold.
 
+Risk signals are :mod:`._cds_risk`'s: from the stored risk events, never from a Status.
+
 The Status is read through the field names agreed in the team's interface notes
 (``alert``, ``intake``, ``latest``, ``change``, ``rci``, ``category``, ``expected``,
-``alliance``, ``flags``, ``support_prompts``, ``norms``).
+``alliance``, ``support_prompts``, ``norms``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from attunement.interop._cds_signals import (
@@ -24,20 +25,18 @@ from attunement.interop._cds_signals import (
     OutcomeSignal,
     PlanItem,
     PlanSignal,
-    RiskSignal,
+    SafetySignal,
     SupportPrompt,
 )
 
 if TYPE_CHECKING:
     from attunement.evidence import EvidenceBase, Finding
-    from attunement.instruments import Flag
     from attunement.tailoring import EvidenceCitation, Plan
 
 __all__ = [
     "evidence_lines",
     "outcome_and_alliance",
     "plan_signal",
-    "risk_signals",
 ]
 
 
@@ -71,49 +70,6 @@ def evidence_lines(
     return tuple(lines)
 
 
-#: Cards are read by clinicians in the EHR: risk messages are given in the clinic's language,
-#: whatever language the patient answered in.
-CARD_LANGUAGE = "en"
-
-
-def clinician_message(instrument: str, flag_id: str | None, fallback: str) -> str:
-    """The instrument definition's text for this flag in :data:`CARD_LANGUAGE`."""
-    from attunement.errors import UnknownInstrument
-    from attunement.instruments import load_instrument
-
-    try:
-        rules = load_instrument(instrument).flags
-    except UnknownInstrument:
-        return fallback
-    for rule in rules:
-        if rule.id == flag_id:
-            return rule.message.get(CARD_LANGUAGE, fallback)
-    return fallback
-
-
-def risk_signals(
-    flags: Sequence[Flag],
-    *,
-    instrument: str,
-    session: int | None = None,
-    observed_on: date | None = None,
-    source: str = "attunement",
-) -> tuple[RiskSignal, ...]:
-    """One signal per critical flag (risk items)."""
-    return tuple(
-        RiskSignal(
-            instrument=instrument,
-            item=flag.item,
-            message=clinician_message(instrument, flag.id, flag.message),
-            session=session,
-            observed_on=observed_on,
-            source="ehr" if source == "ehr" else "attunement",
-        )
-        for flag in flags
-        if flag.severity == "critical"
-    )
-
-
 def _get(obj: Any, name: str) -> Any:
     if obj is None:
         return None
@@ -138,8 +94,12 @@ def outcome_and_alliance(
     evidence: EvidenceBase | None,
     alliance_instrument: str | None = None,
     source: str = "attunement",
-) -> tuple[OutcomeSignal | None, AllianceSignal | None, tuple[RiskSignal, ...]]:
-    """The outcome, alliance and risk signals of a monitoring Status."""
+) -> tuple[OutcomeSignal | None, AllianceSignal | None]:
+    """The outcome and alliance signals of a monitoring Status.
+
+    Risk comes from the patient's stored risk events (:func:`event_signals`), never from the
+    latest session's flags: an event opened at session 2 is still open after a calm session 3.
+    """
     origin = "ehr" if source == "ehr" else "attunement"
     expected = _get(status, "expected")
     band = None
@@ -186,18 +146,7 @@ def outcome_and_alliance(
             repair_options=tuple(_text(o) for o in _get(alliance_state, "repair_options") or ()),
             evidence=evidence_lines(evidence, ("rupture_repair",)),
         )
-    risks = tuple(
-        RiskSignal(
-            instrument=instrument,
-            item=str(_get(flag, "item")),
-            message=clinician_message(instrument, _get(flag, "id"), str(_get(flag, "message"))),
-            session=session,
-            source=origin,
-        )
-        for flag in _get(status, "flags") or ()
-        if _get(flag, "severity") in (None, "critical")
-    )
-    return outcome, alliance, risks
+    return outcome, alliance
 
 
 def _citation_line(citation: EvidenceCitation) -> EvidenceLine:
@@ -216,10 +165,32 @@ def _citation_line(citation: EvidenceCitation) -> EvidenceLine:
     )
 
 
+def _safety(plan: Plan) -> tuple[SafetySignal, ...]:
+    """The safety items, each with the open risk items behind it and what was held back."""
+    from attunement.tailoring import describe_risk
+
+    held = tuple(c.resolution for c in plan.conflicts if c.kind == "risk")
+    return tuple(
+        SafetySignal(
+            summary=item.summary,
+            detail=item.detail,
+            do=item.do,
+            because=tuple(describe_risk(b) for b in item.because),
+            held_back=held,
+        )
+        for item in plan.safety
+    )
+
+
 def plan_signal(plan: Plan) -> PlanSignal:
-    """The plan in brief: settings, recommendations (in the plan's order) with evidence."""
+    """The plan in brief: safety first, settings, recommendations (in the plan's order) with
+    evidence; patient facts worded by :func:`attunement.tailoring.describe_fact` (a level on
+    an assumed cut-off says so)."""
+    from attunement.tailoring import describe_fact
+
     ordered = plan.recommendations
     return PlanSignal(
+        safety=_safety(plan),
         directiveness=plan.directiveness,
         stance=plan.stance,
         focus=plan.focus,
@@ -227,7 +198,7 @@ def plan_signal(plan: Plan) -> PlanSignal:
             PlanItem(
                 summary=rec.summary,
                 detail=rec.detail,
-                because=tuple(f"{fact.field} = {fact.value}" for fact in rec.because),
+                because=tuple(describe_fact(fact) for fact in rec.because),
                 evidence=tuple(_citation_line(c) for c in rec.evidence),
             )
             for rec in ordered

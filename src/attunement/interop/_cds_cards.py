@@ -3,11 +3,15 @@
 One card per thing a clinician must see, in order of urgency (CDS Hooks 2.0, § Card
 Attributes: ``indicator`` is ``info`` < ``warning`` < ``critical``):
 
-- **critical** — every endorsed risk item, one card each; risk items always surface;
+- **critical** — every OPEN risk event, one card each, worded by ``attunement.risk`` in the
+  clinic's language (and every risk item of the EHR's prefetched responses that Attunement
+  does not already hold); an answered event is history and gives no card — the clinician
+  recorded a risk response, and the patient's page keeps the history;
 - **warning** — prefetched questionnaire data Attunement could not read (so could not
   check for risk items); a red or yellow outcome alert (not on track / less progress than expected),
   and an alliance rupture, each with the numbers behind it and the evidence;
-- **info** — the tailored plan in brief, its recommendations with their evidence.
+- **info** — the tailored plan in brief: safety first while a risk event is open (and what
+  the plan held back meanwhile), its recommendations with their evidence.
 
 Card ``uuid`` values are UUIDv5 of (hookInstance, card kind, key): unique per call, and
 reproducible, so a test or an audit can recompute them. Summaries are cut to fit the spec's
@@ -92,26 +96,28 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
 
 
 def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
-    where = _when(risk.session, risk.observed_on)
-    lines = [
-        f"**{_md(risk.message)}**",
-        "",
-        f"- Instrument: {_md(risk.instrument)}, item {_md(risk.item)}",
-    ]
-    if where:
-        lines.append(f"- When: {where}")
+    key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
+    if risk.headline is None:  # a bare signal: what and when from its fields
+        what = "endorsed" if risk.kind == "endorsed" else "left unanswered"
+        headline = f"Risk item {what} ({risk.instrument} {risk.item}): {risk.message}"
+        where = _when(risk.session, risk.observed_on)
+        lines = [f"**{_md(risk.message)}**", "", f"- Instrument: {_md(risk.instrument)}, item "]
+        lines[-1] += _md(risk.item)
+        lines += [f"- When: {where}"] if where else []
+    else:
+        headline = risk.headline
+        lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
     lines += [
         f"- From: {_origin(risk.source)}",
         "",
-        "A risk item was endorsed. Assess safety today following your clinic's risk "
-        "protocol. Attunement surfaces every endorsed risk item; it does not assess risk "
-        "itself.",
+        "Assess safety following your clinic's risk protocol, and record the risk response in "
+        "Attunement. Attunement surfaces every risk item; it does not assess risk itself.",
     ]
     return _card(
         context,
         "risk",
-        f"{index}|{risk.instrument}|{risk.item}",
-        summary=fit_summary(f"Risk item endorsed ({risk.instrument} {risk.item}): {risk.message}"),
+        f"{key}|{risk.item}",
+        summary=fit_summary(headline),
         detail="\n".join(lines),
         indicator="critical",
     )
@@ -211,10 +217,19 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
     ]
     count = len(plan.recommendations)
     summary = "Tailored plan"
+    if plan.safety:
+        summary += " (safety first: a risk event is open)"
     if settings:
         summary += ": " + ", ".join(settings)
     summary += f" ({count} recommendation{'s' if count != 1 else ''})"
     lines = ["**Tailored plan** — options with their evidence, for the clinician to weigh."]
+    for safety in plan.safety:
+        lines += ["", f"**{_md(safety.summary)}** {_md(safety.detail)}"]
+        lines += [f"- Because: {_md(b)}" for b in safety.because]
+        lines += [f"- Do: {_md(d)}" for d in safety.do]
+        if safety.held_back:
+            lines += ["", "**Held back while a risk event is open:**"]
+            lines += [f"- {_md(h)}" for h in safety.held_back]
     if settings:
         lines += ["", *[f"- {_md(s.capitalize())}" for s in settings]]
     shown = plan.recommendations[:_PLAN_ITEMS_SHOWN]

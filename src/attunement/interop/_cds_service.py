@@ -15,7 +15,8 @@ Attunement never queries the EHR's FHIR server (``fhirServer``/``fhirAuthorizati
 ignored), so ``questionnaireResponses`` is the *required* prefetch: without it the service
 cannot know whether a risk item was endorsed. When the key is missing the service falls back
 to what Attunement itself holds for the patient, and answers 412 only when it holds nothing.
-Risk items are the union of both sources (never hidden because the other source is quieter).
+Risk items are the union of both sources (never hidden because the other source is quieter):
+Attunement's open risk events, and the prefetched responses' risk items it does not hold.
 Prefetched QuestionnaireResponses are scored for risk items; ones that cannot be read are
 named on a warning card. ``observations`` and ``patient`` are accepted and parsed but not
 yet used for cards (outcome, alliance and plan cards come from Attunement's own record).
@@ -192,15 +193,19 @@ def merge_signals(
     """One set of signals: EHR data first for outcome and alliance, Attunement's plan.
 
     Risk signals are the union of both (a risk item is never hidden because the other
-    source did not see it).
+    source did not see it), except that a prefetched risk item Attunement already holds as
+    a risk event — open (it has its own card) or answered (a clinician recorded the
+    response; it is history) — is not repeated.
     """
     ehr = from_ehr or PatientSignals()
     own = from_attunement or PatientSignals()
-    risks = list(ehr.risks)
+    held = (*own.risks, *own.risk_history)
+    risks = [r for r in ehr.risks if not any(event.covers(r) for event in held)]
     seen = {(r.instrument, r.item, r.observed_on, r.session) for r in risks}
     risks += [r for r in own.risks if (r.instrument, r.item, r.observed_on, r.session) not in seen]
     return PatientSignals(
         risks=tuple(risks),
+        risk_history=own.risk_history,
         outcome=ehr.outcome or own.outcome,
         alliance=ehr.alliance or own.alliance,
         plan=own.plan or ehr.plan,

@@ -23,6 +23,7 @@ __all__ = [
     "PlanItem",
     "PlanSignal",
     "RiskSignal",
+    "SafetySignal",
     "SupportPrompt",
 ]
 
@@ -50,14 +51,36 @@ class EvidenceLine(_Frozen):
 
 
 class RiskSignal(_Frozen):
-    """An endorsed risk item (e.g. PHQ-9 item 9 above 0): always a critical card."""
+    """An open risk event, or a risk item in the EHR's prefetched data: a critical card.
+
+    ``message`` is the instrument's risk message in the clinic's language. ``headline`` and
+    ``lines`` are the one wording of a risk event (``attunement.risk.describe_event``, or
+    ``describe_endorsement`` for a prefetched item): when set, the card says exactly that.
+    ``endorsed_on`` are the dates of every endorsement of the event, so a prefetched
+    response that Attunement already holds as an event is not shown twice. ``event_id`` is
+    the stored event's id (None for the EHR's data).
+    """
 
     instrument: str
     item: str
     message: str
+    kind: Literal["endorsed", "unanswered"] = "endorsed"
+    headline: str | None = None
+    lines: tuple[str, ...] = ()
     session: int | None = None
     observed_on: date | None = None
+    endorsed_on: tuple[date, ...] = ()
+    event_id: int | None = None
     source: DataSource = "attunement"
+
+    def covers(self, other: RiskSignal) -> bool:
+        """True when ``other`` (a prefetched item) is one of this event's endorsements."""
+        return (
+            self.instrument == other.instrument
+            and self.item == other.item
+            and other.observed_on is not None
+            and other.observed_on in self.endorsed_on
+        )
 
 
 class ExpectedBand(_Frozen):
@@ -107,9 +130,21 @@ class PlanItem(_Frozen):
     evidence: tuple[EvidenceLine, ...] = ()
 
 
-class PlanSignal(_Frozen):
-    """The tailored plan in brief: its headline settings and its recommendations."""
+class SafetySignal(_Frozen):
+    """The plan's safety item while a risk event is open, and what it held back meanwhile."""
 
+    summary: str
+    detail: str
+    do: tuple[str, ...] = ()
+    because: tuple[str, ...] = ()
+    held_back: tuple[str, ...] = ()
+
+
+class PlanSignal(_Frozen):
+    """The tailored plan in brief: safety first (while a risk event is open), its headline
+    settings and its recommendations."""
+
+    safety: tuple[SafetySignal, ...] = ()
     directiveness: str | None = None
     stance: str | None = None
     focus: str | None = None
@@ -118,9 +153,15 @@ class PlanSignal(_Frozen):
 
 
 class PatientSignals(_Frozen):
-    """Everything the patient-view service knows about one patient, ready for cards."""
+    """Everything the patient-view service knows about one patient, ready for cards.
+
+    ``risks`` are the open risk events (one critical card each); ``risk_history`` the
+    answered ones, which give no urgent card (they are history: a clinician has recorded a
+    risk response) but keep a prefetched copy of the same response from reopening them.
+    """
 
     risks: tuple[RiskSignal, ...] = ()
+    risk_history: tuple[RiskSignal, ...] = ()
     outcome: OutcomeSignal | None = None
     alliance: AllianceSignal | None = None
     plan: PlanSignal | None = None
@@ -129,4 +170,11 @@ class PatientSignals(_Frozen):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.risks or self.outcome or self.alliance or self.plan or self.unread)
+        return not (
+            self.risks
+            or self.risk_history
+            or self.outcome
+            or self.alliance
+            or self.plan
+            or self.unread
+        )

@@ -3,9 +3,11 @@
 - Patient: our id and the clinic's external id as identifiers, the display name as
   ``name.text``, the preferred language as ``communication``; synthetic (demo) patients
   carry the security label HTEST "test health data".
-- CarePlan (``intent`` plan, ``status`` active): one activity per recommendation (the
-  relationship foundations first), its ``detail.description`` the recommendation; the
-  evidence behind each recommendation as a ``note``; the plan's disclaimer in ``description``.
+- CarePlan (``intent`` plan, ``status`` active): while a risk event is open, the safety item
+  first (an activity: what to do, and the open risk items behind it), with what the plan
+  held back meanwhile as notes; then one activity per recommendation (the relationship
+  foundations first), its ``detail.description`` the recommendation; the evidence behind
+  each recommendation as a ``note``; the plan's disclaimer in ``description``.
 - Bundle: ``collection`` for a file export, ``searchset`` for ``Patient/$everything``.
 """
 
@@ -19,7 +21,7 @@ from attunement.interop._fhir_common import HTEST, FhirBase, fhir_id, validated
 from attunement.interop._fhir_records import PatientRecord
 
 if TYPE_CHECKING:
-    from attunement.tailoring import EvidenceCitation, Plan, Recommendation
+    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst
 
 __all__ = ["bundle", "care_plan", "evidence_text", "patient"]
 
@@ -85,6 +87,10 @@ def care_plan(
     base = base or FhirBase()
     recommendations: Sequence[Recommendation] = (*plan.foundations, *plan.recommendations)
     activities = [
+        {"detail": {"status": "not-started", "description": _safety_text(item)}}
+        for item in plan.safety
+    ]
+    activities += [
         {
             "detail": {
                 "status": "not-started",
@@ -94,6 +100,11 @@ def care_plan(
         for rec in recommendations
     ]
     notes = [
+        {"text": f"Held back while a risk event is open: {c.resolution} {c.reason}"}
+        for c in plan.conflicts
+        if c.kind == "risk"
+    ]
+    notes += [
         {
             "text": f"Evidence for “{rec.summary}”: "
             + " | ".join(evidence_text(e) for e in rec.evidence)
@@ -126,6 +137,17 @@ def care_plan(
     if notes:
         resource["note"] = notes
     return validated(resource)
+
+
+def _safety_text(item: SafetyFirst) -> str:
+    from attunement.tailoring import describe_risk
+
+    lines = [item.summary, item.detail]
+    lines += [f"Because: {describe_risk(basis)}" for basis in item.because]
+    lines += [f"Do: {text}" for text in item.do]
+    lines += [f"Avoid: {text}" for text in item.avoid]
+    lines.append(f"Basis: {item.source}")
+    return "\n".join(lines)
 
 
 def _activity_text(rec: Recommendation) -> str:

@@ -106,6 +106,10 @@ class FhirBase(BaseModel):
         return f"{self.fhir}/NamingSystem/external-id"
 
     @property
+    def risk_event_system(self) -> str:
+        return f"{self.fhir}/NamingSystem/risk-event-id"
+
+    @property
     def administration_system(self) -> str:
         return f"{self.fhir}/NamingSystem/administration-id"
 

@@ -1,4 +1,5 @@
-"""A patient's whole record as one Bundle: Patient, Questionnaires, responses, scores, plan."""
+"""A patient's whole record as one Bundle: Patient, Questionnaires, responses, scores, risk
+events (as Flags), plan."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from attunement.instruments import load_instrument, score
 from attunement.interop._fhir_bundle import bundle, care_plan, patient
 from attunement.interop._fhir_common import FhirBase
+from attunement.interop._fhir_flag import risk_flag
 from attunement.interop._fhir_questionnaire import questionnaire
 from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
 from attunement.interop._fhir_response import observations, questionnaire_response
 
 if TYPE_CHECKING:
+    from attunement.risk import RiskEvent
     from attunement.tailoring import Plan
 
 __all__ = ["export_record"]
@@ -24,6 +27,7 @@ def export_record(
     administrations: Sequence[AdministrationRecord],
     *,
     plan: Plan | None = None,
+    risk_events: Sequence[RiskEvent] = (),
     generated_at: datetime,
     kind: Literal["collection", "searchset"] = "collection",
     base: FhirBase | None = None,
@@ -31,7 +35,9 @@ def export_record(
     """The Bundle of one patient's record; scores are computed here by the scoring engine.
 
     Order: Patient, the Questionnaires used, then per administration (oldest first) its
-    QuestionnaireResponse and Observations, then the CarePlan. ``generated_at`` stamps the
+    QuestionnaireResponse and Observations, then one Flag per stored risk event (open ones
+    first; ``active`` while open, ``inactive`` once answered), then the CarePlan (which
+    leads with the safety item while a risk event is open). ``generated_at`` stamps the
     Bundle and the CarePlan (time is an argument, never read from the clock).
     """
     base = base or FhirBase()
@@ -58,6 +64,11 @@ def export_record(
         body.append(questionnaire_response(administration, definition, base=base))
         body.extend(observations(administration, definition, result, base=base))
     resources += list(used.values()) + body
+    exported = {a.id for a in administrations}
+    resources += [
+        risk_flag(event, patient_id=record.id, exported=exported, base=base)
+        for event in risk_events
+    ]
     if plan is not None:
         resources.append(care_plan(plan, patient_id=record.id, created=generated_at, base=base))
     return bundle(

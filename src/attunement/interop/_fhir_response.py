@@ -30,13 +30,29 @@ from attunement.interop._fhir_common import (
 from attunement.interop._fhir_questionnaire import answer_coding
 from attunement.interop._fhir_records import AdministrationRecord
 
-__all__ = ["observations", "questionnaire_response", "response_id"]
+__all__ = [
+    "flag_observation_id",
+    "observations",
+    "questionnaire_response",
+    "response_id",
+    "response_id_of",
+]
 
 _SURVEY = {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
 
 
 def response_id(administration: AdministrationRecord) -> str:
-    return fhir_id(f"administration-{administration.id}")
+    return response_id_of(administration.id)
+
+
+def response_id_of(administration_id: str) -> str:
+    """The QuestionnaireResponse id of a stored administration."""
+    return fhir_id(f"administration-{administration_id}")
+
+
+def flag_observation_id(administration_id: str, flag_id: str) -> str:
+    """The id of the Observation that carries a risk flag of a stored administration."""
+    return fhir_id(f"{response_id_of(administration_id)}-flag-{flag_id}")
 
 
 def questionnaire_response(
@@ -156,7 +172,7 @@ def observations(
             validated(
                 {
                     "resourceType": "Observation",
-                    "id": fhir_id(f"{qr}-flag-{flag.id}"),
+                    "id": flag_observation_id(administration.id, flag.id),
                     **common,
                     "code": {
                         "coding": [

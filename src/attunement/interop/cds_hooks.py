@@ -66,6 +66,7 @@ from attunement.interop._cds_signals import (
     PlanItem,
     PlanSignal,
     RiskSignal,
+    SafetySignal,
     SupportPrompt,
 )
 from attunement.interop._cds_trust_file import load_client_trust
@@ -106,6 +107,7 @@ __all__ = [
     "PrefetchMissing",
     "ReplayGuard",
     "RiskSignal",
+    "SafetySignal",
     "SchemaName",
     "SupportPrompt",
     "TrustedIssuer",

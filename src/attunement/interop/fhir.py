@@ -12,6 +12,7 @@ its R4B model. Import takes a Bundle or a QuestionnaireResponse and returns an
 ``_fhir_questionnaire``  InstrumentDefinition → Questionnaire
 ``_fhir_response``       administration → QuestionnaireResponse; Score → Observations
 ``_fhir_bundle``         Patient, CarePlan, Bundle
+``_fhir_flag``           a stored risk event → Flag (active while open)
 ``_fhir_export``         a patient's whole record as one Bundle
 ``_fhir_check``          a response checked against its Questionnaire
 ``_fhir_import``         Bundle / QuestionnaireResponse → ImportResult
@@ -30,6 +31,7 @@ from attunement.interop._fhir_common import (
     validated,
 )
 from attunement.interop._fhir_export import export_record
+from attunement.interop._fhir_flag import risk_flag
 from attunement.interop._fhir_import import (
     IgnoredResource,
     ImportedResponse,
@@ -67,5 +69,6 @@ __all__ = [
     "questionnaire",
     "questionnaire_response",
     "response_id",
+    "risk_flag",
     "validated",
 ]

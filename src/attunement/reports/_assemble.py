@@ -6,23 +6,45 @@ engine and the instrument library already say, for print.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attunement.instruments import InstrumentDefinition
-from attunement.profile import PROFILE_FIELDS, Profile
+from attunement.profile import PROFILE_FIELDS, Profile, Provenance
 from attunement.reports._format import fmt_number
-from attunement.reports._models import InstrumentNotice, PlanItem, ProfileRow, RiskFlagView
-from attunement.tailoring import EvidenceCitation, Plan, Recommendation
+from attunement.reports._models import (
+    InstrumentNotice,
+    PlanItem,
+    ProfileRow,
+    RiskEventView,
+    SafetyView,
+)
+from attunement.risk import RiskEvent, describe_event, open_first
+from attunement.tailoring import (
+    EvidenceCitation,
+    PatientFact,
+    Plan,
+    Recommendation,
+    describe_fact,
+    describe_risk,
+)
 
 __all__ = [
     "accommodates_culture",
     "accommodates_strong_preference",
     "citation_text",
+    "derived_fact",
+    "held_back",
     "instrument_notice",
     "plan_accommodations",
     "plan_items",
     "plan_notes",
     "profile_rows",
-    "risk_views",
+    "risk_event_views",
+    "safety_views",
 ]
+
+#: Reports are read by clinicians: risk events are worded in the clinic's language.
+REPORT_LANGUAGE = "en"
 
 
 def instrument_notice(definition: InstrumentDefinition, language: str = "en") -> InstrumentNotice:
@@ -46,8 +68,18 @@ def _word(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def derived_fact(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
+    """The value as the plan words it when it was derived from a score (else None)."""
+    derivation = provenance.derivation(path)
+    if derivation is None:
+        return None
+    fact = PatientFact(field=path, value=value, provenance=provenance, derivation=derivation)
+    return describe_fact(fact)
+
+
 def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
-    """One row per assessed profile field, then one per preference, each with provenance."""
+    """One row per assessed profile field, then one per preference, each with provenance;
+    a value derived from a score carries the fact's wording (an assumed cut-off says so)."""
     rows: list[ProfileRow] = []
     for path in PROFILE_FIELDS:
         found = profile.value_at(path)
@@ -59,6 +91,7 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
                 dimension=path.replace("_", " ").replace(".", ": "),
                 value=_word(value),
                 provenance=provenance.describe(),
+                derived=derived_fact(path, value, provenance),
             )
         )
     for preference in profile.preferences:
@@ -92,18 +125,12 @@ def citation_text(citation: EvidenceCitation) -> str:
     return text
 
 
-def _because(field: str, value: object, strength: str | None) -> str:
-    """``reactance = high`` (provenance is printed once, in the profile table)."""
-    said = f"{field.replace('_', ' ')} = {_word(value)}"
-    return f"{said} ({strength})" if strength else said
-
-
 def _item(recommendation: Recommendation) -> PlanItem:
     headline = recommendation.evidence[0] if recommendation.evidence else None
     return PlanItem(
         element=recommendation.dimension,
         recommendation=recommendation.summary,
-        because=tuple(_because(f.field, f.value, f.strength) for f in recommendation.because),
+        because=tuple(describe_fact(f) for f in recommendation.because),
         evidence=(citation_text(headline),) if headline else (),
         verdict=headline.verdict if headline else None,
         accommodation=accommodates_strong_preference(recommendation)
@@ -122,21 +149,57 @@ def _first_sentence(text: str) -> str:
 
 
 def plan_notes(plan: Plan) -> tuple[str, ...]:
-    """Settings, conflict resolutions, dimensions not assessed, and the disclaimer."""
+    """Settings (with any held while a risk event is open), conflict resolutions, dimensions
+    not assessed, the assumptions the plan relies on, and the disclaimer."""
     notes = [
         f"Settings: directiveness {plan.directiveness}, stance "
         f"{_word(plan.stance) if plan.stance else 'not set'}, focus {_word(plan.focus)}, "
         f"intensity {plan.intensity}, arousal {plan.arousal}."
     ]
     notes += [
+        f"{d.setting.capitalize()} {_word(d.value)}: {_first_sentence(d.note)}"
+        for d in plan.settings
+        if d.basis == "risk" and d.value is not None
+    ]
+    notes += [
         f"Conflict ({' vs '.join(_word(b) for b in c.between)}): {_first_sentence(c.resolution)}"
         for c in plan.conflicts
+        if c.kind != "risk"
     ]
     if plan.not_assessed:
         missing = ", ".join(_word(n.field) for n in plan.not_assessed)
         notes.append(f"Not assessed: {missing}.")
+    notes += [f"Assumption: {a.statement}" for a in plan.assumptions]
     notes.append(plan.disclaimer)
     return tuple(notes)
+
+
+def safety_views(plan: Plan) -> tuple[SafetyView, ...]:
+    """The plan's safety items (first while a risk event is open), each with its reasons."""
+    return tuple(
+        SafetyView(
+            summary=item.summary,
+            detail=item.detail,
+            because=tuple(describe_risk(b) for b in item.because),
+            do=item.do,
+            avoid=item.avoid,
+            source=item.source,
+        )
+        for item in plan.safety
+    )
+
+
+def held_back(plan: Plan) -> tuple[tuple[str, ...], str | None]:
+    """What the plan suppressed while a risk event is open, and why (the risk rules' reason)."""
+    held = [c for c in plan.conflicts if c.kind == "risk"]
+    reasons = list(dict.fromkeys(c.reason for c in held))
+    items = []
+    for conflict in held:
+        because = "; ".join(describe_fact(f) for f in conflict.because)
+        items.append(
+            f"{conflict.resolution} (because: {because})" if because else conflict.resolution
+        )
+    return tuple(dict.fromkeys(items)), " ".join(reasons) or None
 
 
 def accommodates_strong_preference(recommendation: Recommendation) -> bool:
@@ -162,15 +225,13 @@ def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
     )
 
 
-def risk_views(flags: list[tuple[int, str, str, str]]) -> tuple[RiskFlagView, ...]:
-    """``(session, severity, item, message)`` tuples grouped per flag, latest first."""
-    sessions: dict[tuple[str, str, str], set[int]] = {}
-    for session, severity, item, message in flags:
-        sessions.setdefault((severity, item, message), set()).add(session)
-    views = [
-        RiskFlagView(
-            sessions=tuple(sorted(found, reverse=True)), severity=sev, item=item, message=msg
+def risk_event_views(events: Iterable[RiskEvent]) -> tuple[RiskEventView, ...]:
+    """The events open first, each in the one wording of a risk event."""
+    return tuple(
+        RiskEventView(
+            open=event.open,
+            lines=describe_event(event, REPORT_LANGUAGE),
+            sessions=event.sessions,
         )
-        for (sev, item, msg), found in sessions.items()
-    ]
-    return tuple(sorted(views, key=lambda v: (-v.sessions[0], v.item)))
+        for event in open_first(events)
+    )

@@ -103,8 +103,15 @@ def build_clinic_report(
     synthetic_label: str | None = None,
     benchmarks: Sequence[Benchmark] | None = None,
     excluded_other_instrument: int = 0,
+    open_risk_events: int = 0,
+    open_risk_patients: int = 0,
 ) -> ClinicReport:
-    """The clinic report for ``outcomes`` (one per episode) of the outcome ``instrument``."""
+    """The clinic report for ``outcomes`` (one per episode) of the outcome ``instrument``.
+
+    ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
+    patient reported on (a patient without an episode of this instrument included): an open
+    risk event is never left out of a count.
+    """
     pre, post = _pairs(outcomes)
     effect = None
     problem = None
@@ -153,6 +160,8 @@ def build_clinic_report(
         effect_size_problem=problem,
         benchmarks=tuple(comparisons),
         alerts=count_alerts((o.alert, o.risk) for o in outcomes),
+        open_risk_events=open_risk_events,
+        open_risk_patients=open_risk_patients,
         accommodated=proportion(
             sum(o.accommodated_preference or o.accommodated_culture for o in planned), len(planned)
         ),

@@ -28,6 +28,7 @@ from attunement.reports._export import ExportRow
 from attunement.reports._export_rows import AdministrationRecord, episode_rows
 from attunement.reports._models import PatientReport
 from attunement.reports._patient import build_patient_report
+from attunement.risk import RiskEvent
 from attunement.simulate import SYNTHETIC_LABEL
 from attunement.tailoring import Plan
 
@@ -73,6 +74,8 @@ class EpisodeData:
     #: The clinic-derived norms and caseness convention the app's statuses use.
     clinic_norms: ClinicNorms | None = None
     caseness: str = "published"
+    #: Every risk event of the patient (open ones are pinned, answered ones are history).
+    risk_events: tuple[RiskEvent, ...] = ()
 
     @property
     def monitored_scale(self) -> str:
@@ -129,7 +132,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         response=status.response if status else None,
         remission=status.remission if status else None,
         alert=status.alert if status else "not_assessable",
-        risk=status.open_risk if status else False,
+        risk=any(e.open for e in data.risk_events) or (status.open_risk if status else False),
         category_at_session_8=at_report_session,
         has_plan=data.profile is not None,
         accommodated_preference=preference,
@@ -160,6 +163,7 @@ def patient_report_of(
         ],
         profile=data.profile,
         plan=data.plan,
+        risk_events=data.risk_events,
         generated_on=generated_on,
         patient_page=patient_page,
     )

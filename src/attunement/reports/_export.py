@@ -3,7 +3,9 @@
 One row per patient × session × scale: the raw answers of the administration, the scale's
 score, and — on the monitored outcome scale — the monitoring Status at that session. The
 columns, their types and meanings are declared once (:data:`COLUMNS`) and written both as
-``data_dictionary.csv`` and, for Parquet, as field metadata.
+``data_dictionary.csv`` and, for Parquet, as field metadata. Further tables (the risk
+events and their responses, :mod:`._export_risk`) are written beside it as
+:class:`ExportTable` s, each with its own section of the same data dictionary.
 
 De-identification (``Pseudonymizer``): names are dropped; patient, episode and clinician
 ids become HMAC-SHA256 pseudonyms keyed by a key derived from the installation's secret
@@ -18,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import json
 import os
 import tempfile
@@ -32,11 +32,15 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
+from attunement.reports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
+
 __all__ = [
     "COLUMNS",
+    "MAX_SHIFT_DAYS",
     "Column",
     "ExportFiles",
     "ExportRow",
+    "ExportTable",
     "Pseudonymizer",
     "atomic_write",
     "deidentify_rows",
@@ -44,7 +48,6 @@ __all__ = [
 ]
 
 ExportFormat = Literal["csv", "parquet"]
-MAX_SHIFT_DAYS = 182
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("missing_items", "string", "Item ids left unanswered, separated by ';'"),
     Column("answers", "string", "Raw answers of the administration in item order (JSON)"),
     Column("language", "string", "Language the instrument was answered in"),
-    Column("risk_flag", "bool", "A critical risk item was endorsed at this administration"),
+    Column(
+        "risk_flag",
+        "bool",
+        "A risk item was endorsed at this administration (a blank one is in flags only)",
+    ),
     Column("flags", "string", "Ids of all flags raised, separated by ';'"),
     Column("monitored", "bool", "This row is the episode's monitored outcome scale"),
     Column("status_change", "float64", "Monitored rows: change since intake (points)"),
@@ -138,32 +145,6 @@ class ExportRow(BaseModel):
     synthetic: bool = False
 
 
-class Pseudonymizer:
-    """Keyed pseudonyms and per-patient date shifts for one export.
-
-    ``secret`` is the installation's secret (``Settings.signing_key()``); a separate key is
-    derived from it for exports, so a pseudonym never equals any token the app signs.
-    """
-
-    def __init__(self, secret: str) -> None:
-        self._key = hmac.new(
-            secret.encode("utf-8"), b"attunement research export v1", hashlib.sha256
-        ).digest()
-
-    def _mac(self, message: str) -> bytes:
-        return hmac.new(self._key, message.encode("utf-8"), hashlib.sha256).digest()
-
-    def pseudonym(self, kind: str, value: str) -> str:
-        """A stable pseudonym for ``value`` of ``kind`` (96 bits, hex)."""
-        return self._mac(f"{kind}:{value}").hex()[:24]
-
-    def shift_days(self, patient_id: str) -> int:
-        """The patient's date shift: ±1–182 days, the same for all of the patient's dates."""
-        digest = self._mac(f"date-shift:{patient_id}")
-        magnitude = 1 + int.from_bytes(digest[:4], "big") % MAX_SHIFT_DAYS
-        return magnitude if digest[4] & 1 else -magnitude
-
-
 def deidentify_rows(rows: Iterable[ExportRow], pseudonymizer: Pseudonymizer) -> list[ExportRow]:
     """Rows with names dropped, ids pseudonymised and dates shifted per patient."""
     out: list[ExportRow] = []
@@ -184,10 +165,21 @@ def deidentify_rows(rows: Iterable[ExportRow], pseudonymizer: Pseudonymizer) -> 
 
 
 @dataclass(frozen=True)
+class ExportTable:
+    """A further table of the export: its file stem, columns and rows (field names)."""
+
+    stem: str
+    rows_are: str
+    columns: tuple[Column, ...]
+    rows: Sequence[BaseModel]
+
+
+@dataclass(frozen=True)
 class ExportFiles:
     data: Path
     dictionary: Path
     rows: int
+    tables: tuple[Path, ...] = ()
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -214,29 +206,34 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(rows: Sequence[ExportRow], target: Path) -> None:
+def _write_csv(rows: Sequence[BaseModel], columns: Sequence[Column], target: Path) -> None:
+    names = [c.name for c in columns]
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(_NAMES)
+        writer.writerow(names)
         for row in rows:
             values = row.model_dump()
-            writer.writerow([_csv_cell(values[name]) for name in _NAMES])
+            writer.writerow([_csv_cell(values[name]) for name in names])
 
 
-def _arrow_table(rows: Sequence[ExportRow], metadata: dict[str, str]) -> pa.Table:
+def _arrow_table(
+    rows: Sequence[BaseModel], columns: Sequence[Column], metadata: dict[str, str]
+) -> pa.Table:
     dumped = [row.model_dump() for row in rows]
     schema = pa.schema(
         [
             pa.field(c.name, _ARROW[c.type], nullable=True, metadata={"meaning": c.meaning})
-            for c in COLUMNS
+            for c in columns
         ],
         metadata=metadata,
     )
-    arrays = [pa.array([d[c.name] for d in dumped], type=_ARROW[c.type]) for c in COLUMNS]
+    arrays = [pa.array([d[c.name] for d in dumped], type=_ARROW[c.type]) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _write_dictionary(target: Path, *, deidentified: bool) -> None:
+def _write_dictionary(
+    target: Path, *, deidentified: bool, tables: Sequence[tuple[str, ExportTable]]
+) -> None:
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["column", "type", "meaning", "in_deidentified_export"])
@@ -246,6 +243,14 @@ def _write_dictionary(target: Path, *, deidentified: bool) -> None:
         writer.writerow([])
         writer.writerow(["# export", "deidentified" if deidentified else "identified"])
         writer.writerow(["# rows", "one per patient x session x scale"])
+        for name, table in tables:
+            writer.writerow([])
+            writer.writerow(["# file", name])
+            writer.writerow(["# rows", table.rows_are])
+            writer.writerow(["column", "type", "meaning", "in_deidentified_export"])
+            for column in table.columns:
+                present = "no (left empty)" if column.identifying else "yes"
+                writer.writerow([column.name, column.type, column.meaning, present])
 
 
 def write_export(
@@ -255,25 +260,37 @@ def write_export(
     fmt: ExportFormat,
     deidentified: bool,
     synthetic: bool,
+    tables: Sequence[ExportTable] = (),
 ) -> ExportFiles:
-    """Write the rows and the data dictionary into ``out_dir`` (atomically, file by file)."""
-    name = "attunement_export.csv" if fmt == "csv" else "attunement_export.parquet"
+    """Write the rows, any further ``tables`` and the data dictionary into ``out_dir``
+    (atomically, file by file)."""
+    suffix = "csv" if fmt == "csv" else "parquet"
     metadata = {
         "producer": "attunement",
         "deidentified": json.dumps(deidentified),
         "synthetic": json.dumps(synthetic),
-        "rows": "one per patient x session x scale",
     }
 
-    def write_data(target: Path) -> None:
-        if fmt == "csv":
-            _write_csv(rows, target)
-        else:
-            pq.write_table(_arrow_table(rows, metadata), target)
+    def writer(
+        data: Sequence[BaseModel], columns: Sequence[Column], rows_are: str
+    ) -> Callable[[Path], None]:
+        def write_data(target: Path) -> None:
+            if fmt == "csv":
+                _write_csv(data, columns, target)
+            else:
+                table = _arrow_table(data, columns, metadata | {"rows": rows_are})
+                pq.write_table(table, target)
 
-    data = atomic_write(out_dir / name, write_data)
+        return write_data
+
+    main = writer(rows, COLUMNS, "one per patient x session x scale")
+    data = atomic_write(out_dir / f"attunement_export.{suffix}", main)
+    named = [(f"{t.stem}.{suffix}", t) for t in tables]
+    written = tuple(
+        atomic_write(out_dir / name, writer(t.rows, t.columns, t.rows_are)) for name, t in named
+    )
     dictionary = atomic_write(
         out_dir / "data_dictionary.csv",
-        lambda target: _write_dictionary(target, deidentified=deidentified),
+        lambda target: _write_dictionary(target, deidentified=deidentified, tables=named),
     )
-    return ExportFiles(data=data, dictionary=dictionary, rows=len(rows))
+    return ExportFiles(data=data, dictionary=dictionary, rows=len(rows), tables=written)

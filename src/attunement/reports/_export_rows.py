@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.instruments import Flag
 from attunement.monitoring import Status
 from attunement.reports._export import ExportRow
 
@@ -66,7 +67,7 @@ def episode_rows(
     rows: list[ExportRow] = []
     for record in sorted(administrations, key=lambda a: (a.session, a.instrument)):
         flags = [str(f.get("id")) for f in record.flags]
-        risk = any(f.get("severity") == "critical" for f in record.flags)
+        risk = any(Flag.model_validate(f).endorsed for f in record.flags)
         for scale, scored in sorted(record.scales.items()):
             monitored = record.instrument == monitored_instrument and scale == monitored_scale
             missing = scored.get("missing_items") or []

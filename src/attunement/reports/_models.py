@@ -33,7 +33,8 @@ __all__ = [
     "PlanItem",
     "ProfileRow",
     "ReportHeader",
-    "RiskFlagView",
+    "RiskEventView",
+    "SafetyView",
     "StatusView",
     "SupportPromptView",
 ]
@@ -74,9 +75,13 @@ class InstrumentNotice(_Frozen):
 
 
 class ProfileRow(_Frozen):
+    """One profile value. ``derived`` is the value as a patient fact when it was derived
+    from a score (``tailoring.describe_fact``: a level on an assumed cut-off says so)."""
+
     dimension: str
     value: str
     provenance: str
+    derived: str | None = None
 
 
 class PlanItem(_Frozen):
@@ -90,13 +95,24 @@ class PlanItem(_Frozen):
     accommodation: bool = False
 
 
-class RiskFlagView(_Frozen):
-    """One risk item and every session it was endorsed at (latest first)."""
+class RiskEventView(_Frozen):
+    """One risk event in the one wording (``attunement.risk.describe_event``): an open event
+    leads with what was endorsed and the instruction; an answered one reads as history."""
 
-    sessions: tuple[int, ...]
-    severity: str
-    item: str
-    message: str
+    open: bool
+    lines: tuple[str, ...]
+    sessions: tuple[int, ...] = ()
+
+
+class SafetyView(_Frozen):
+    """The plan's safety item while a risk event is open (``tailoring.Plan.safety``)."""
+
+    summary: str
+    detail: str
+    because: tuple[str, ...] = ()
+    do: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    source: str
 
 
 class SupportPromptView(_Frozen):
@@ -155,9 +171,13 @@ class PatientReport(_Frozen):
     episode_started: dt.date
     sessions_held: int
     status: StatusView | None
-    risk_flags: tuple[RiskFlagView, ...]
+    risk_events: tuple[RiskEventView, ...] = ()
+    risk_history: tuple[RiskEventView, ...] = ()
     support_prompts: tuple[SupportPromptView, ...]
     profile: tuple[ProfileRow, ...]
+    safety: tuple[SafetyView, ...] = ()
+    held_back: tuple[str, ...] = ()
+    held_back_reason: str | None = None
     plan: tuple[PlanItem, ...]
     plan_notes: tuple[str, ...] = ()
     outcome_chart: OutcomeChartData | None
@@ -172,7 +192,7 @@ class ClinicianRow(_Frozen):
     episodes: int
     counts: CategoryCounts
     red_alerts: int
-    risk_flags: int
+    risk_flags: int  # episodes whose patient has an open risk event
 
 
 class ClinicReport(_Frozen):
@@ -191,6 +211,8 @@ class ClinicReport(_Frozen):
     effect_size_problem: str | None = None
     benchmarks: tuple[BenchmarkComparison, ...]
     alerts: AlertCounts
+    open_risk_events: int = 0
+    open_risk_patients: int = 0
     accommodated: Proportion
     accommodated_preference: Proportion
     accommodated_culture: Proportion

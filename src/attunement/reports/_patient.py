@@ -2,9 +2,11 @@
 
 Inputs are what the core already computed — the episode's Status (change, category,
 expected trajectory, alerts, prompts), the outcome and alliance Series, the item answers,
-the Profile and the Plan — and what the report prints is picked from them, never
-recomputed: the chart's expected band is ``Status.trajectory``, the reliable-change band
-is ``Status.reliable_change`` around ``Status.intake``.
+the Profile, the Plan and the patient's risk events — and what the report prints is picked
+from them, never recomputed: the chart's expected band is ``Status.trajectory``, the
+reliable-change band is ``Status.reliable_change`` around ``Status.intake``. The report
+leads with the open risk events and keeps the answered ones as history, in the one wording
+of a risk event (``attunement.risk.describe_event``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import Series, Status
 from attunement.profile import Profile
 from attunement.reports._assemble import (
+    held_back,
     instrument_notice,
     plan_items,
     plan_notes,
     profile_rows,
-    risk_views,
+    risk_event_views,
+    safety_views,
 )
 from attunement.reports._chart_data import (
     AllianceChartData,
@@ -38,6 +42,7 @@ from attunement.reports._models import (
     StatusView,
     SupportPromptView,
 )
+from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
 
 __all__ = ["ITEM_STRIP_SESSIONS", "build_patient_report", "outcome_chart_data", "status_view"]
@@ -104,7 +109,7 @@ def outcome_chart_data(
             OutcomePoint(
                 session=p.session,
                 value=p.value,
-                risk=any(f.severity == "critical" for f in p.flags),
+                risk=any(f.endorsed for f in p.flags),
             )
             for p in series.points
             if p.attended
@@ -160,18 +165,6 @@ def _item_strip(
     )
 
 
-def _risk_flags(series: Sequence[Series | None]) -> list[tuple[int, str, str, str]]:
-    found: list[tuple[int, str, str, str]] = []
-    for one in series:
-        for point in one.points if one else ():
-            found.extend(
-                (point.session, f.severity, f.item, f.message)
-                for f in point.flags
-                if f.severity == "critical"
-            )
-    return found
-
-
 def build_patient_report(
     *,
     patient_name: str,
@@ -189,11 +182,15 @@ def build_patient_report(
     item_answers: Sequence[tuple[int, Sequence[float | None]]] = (),
     profile: Profile | None = None,
     plan: Plan | None = None,
+    risk_events: Sequence[RiskEvent] = (),
     generated_on: dt.date,
     patient_page: bool = True,
     synthetic_label: str | None = None,
 ) -> PatientReport:
-    """The patient progress report; risk flags of every session are always included."""
+    """The patient progress report; every risk event of the patient is always included
+    (open ones first, answered ones as history)."""
+    events = risk_event_views(risk_events)
+    held, held_reason = held_back(plan) if plan else ((), None)
     outcome_chart = (
         outcome_chart_data(outcome_series, status, outcome_definition) if outcome_series else None
     )
@@ -208,7 +205,7 @@ def build_patient_report(
             latest=status.latest if status else None,
             session=status.latest_session or status.session if status else 1,
             category=status.category if status else None,
-            risk=bool(_risk_flags([outcome_series, alliance_series])),
+            risk=any(e.open for e in events),
             outcome_chart=outcome_chart,
         )
     definitions = [outcome_definition, *([alliance_definition] if alliance_definition else [])]
@@ -226,12 +223,16 @@ def build_patient_report(
         episode_started=episode_started,
         sessions_held=sessions_held,
         status=status_view(status) if status else None,
-        risk_flags=risk_views(_risk_flags([outcome_series, alliance_series])),
+        risk_events=tuple(e for e in events if e.open),
+        risk_history=tuple(e for e in events if not e.open),
         support_prompts=tuple(
             SupportPromptView(domain=p.domain, prompt=p.prompt, evidence=p.evidence)
             for p in (status.support_prompts if status else ())
         ),
         profile=profile_rows(profile) if profile else (),
+        safety=safety_views(plan) if plan else (),
+        held_back=held,
+        held_back_reason=held_reason,
         plan=plan_items(plan) if plan else (),
         plan_notes=plan_notes(plan) if plan else (),
         outcome_chart=outcome_chart,

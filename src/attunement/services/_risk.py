@@ -46,6 +46,7 @@ __all__ = [
     "list_risk_events",
     "patient_risk_events",
     "record_risk",
+    "record_risk_response",
     "respond_to_risk",
     "risk_event_public",
 ]
@@ -194,6 +195,43 @@ def _check_dates(data: RiskResponseCreate, chosen: Sequence[RiskEvent], today: d
         )
 
 
+def _answer_records(
+    records: Sequence[RiskEventRecord],
+    events: Sequence[RiskEvent],
+    response: RiskResponse,
+    *,
+    event_ids: Sequence[int] | None,
+) -> list[tuple[RiskEventRecord, RiskEvent]]:
+    """The records the response newly answers, with their answered events (core rules)."""
+    answered = answer_events(events, response, event_ids=event_ids)
+    return [
+        (record, after)
+        for record, before, after in zip(records, events, answered, strict=True)
+        if before.open and not after.open
+    ]
+
+
+def _store_response(
+    record: RiskEventRecord, response: RiskResponse, *, now: dt.datetime, by: str
+) -> None:
+    record.response = response.model_dump(mode="json")
+    record.responded_at = now
+    record.responded_by = by
+
+
+def record_risk_response(
+    session: Session, *, patient_id: int, response: RiskResponse, now: dt.datetime, by: str
+) -> tuple[int, ...]:
+    """Store ``response`` on every open event of the patient (the seeding of the synthetic
+    demo clinic; a clinician's response goes through :func:`respond_to_risk`, audited)."""
+    records = _records(session, patient_id, lock=True)
+    newly = _answer_records(records, [_event(r) for r in records], response, event_ids=None)
+    for record, _ in newly:
+        _store_response(record, response, now=now, by=by)
+    session.flush()
+    return tuple(record.id for record, _ in newly)
+
+
 def respond_to_risk(
     ctx: ServiceContext, actor: Actor, patient_id: int, data: RiskResponseCreate
 ) -> list[RiskEventPublic]:
@@ -217,17 +255,10 @@ def respond_to_risk(
             recorded_by=actor.audit_name,
             recorded_at=now,
         )
-        answered = answer_events(events, response, event_ids=data.event_ids)
-        newly = [
-            (record, after)
-            for record, before, after in zip(records, events, answered, strict=True)
-            if before.open and not after.open
-        ]
+        newly = _answer_records(records, events, response, event_ids=data.event_ids)
         _check_dates(data, [after for _, after in newly], now.date())
         for record, _ in newly:
-            record.response = response.model_dump(mode="json")
-            record.responded_at = now
-            record.responded_by = actor.audit_name
+            _store_response(record, response, now=now, by=actor.audit_name)
         uc.session.flush()
         uc.target = f"patient:{patient.id}"
         uc.detail = {

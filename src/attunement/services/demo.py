@@ -1,7 +1,11 @@
 """Seed and describe the synthetic demo clinic (``attune demo``) and its demo accounts.
 
 Administrations are recorded through the one scoring engine, so the demo's scores, flags
-and statuses are real derivations of its (synthetic) answers.
+and statuses are real derivations of its (synthetic) answers; every endorsed (or blank)
+risk item opens a risk event as in the clinic. So that the demo shows both open events and
+their history, every second patient whose risk event opens gets one synthetic risk response
+on the day of that session (:data:`DEMO_RESPONSES`, labelled synthetic); any later
+endorsement of that patient opens a new event, which stays open like every other patient's.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
+from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
 from attunement.services._context import ServiceContext
 from attunement.services._records import store_administration
+from attunement.services._risk import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._transaction import transaction
@@ -38,6 +44,16 @@ __all__ = [
     "seed_demo_clinic",
     "summarise_demo_clinic",
 ]
+
+#: The synthetic risk responses of the demo clinic, used in turn (vocabulary of
+#: ``risk/responses.yaml``; the note says what they are). Not clinical judgements.
+DEMO_RESPONSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("low", ("safety_plan", "crisis_contacts")),
+    ("moderate", ("safety_plan", "increased_contact", "supervisor_consulted")),
+)
+DEMO_RESPONSE_NOTE = (
+    "SYNTHETIC demo record: a response recorded by the demo seed, not a clinical assessment."
+)
 
 DEMO_ADMIN = ("demo_admin", "Demo Admin (synthetic)")
 DEMO_SUPERVISOR = ("demo_supervisor", "Demo Supervisor (synthetic)")
@@ -122,6 +138,7 @@ def seed_demo_clinic(
     if existing.patients:
         return existing
     definitions = {i: load_instrument(i) for i in ("phq9", "wai_sr")}
+    with_risk = 0  # patients whose risk event opened so far: every second one is answered
     with transaction(sessions) as session:
         users: dict[str, User] = {}
         for member in clinic.clinicians:
@@ -159,6 +176,7 @@ def seed_demo_clinic(
             )
             session.add(episode)
             session.flush()
+            answered = False
             for visit in synthetic.episode.sessions:
                 when = dt.datetime.combine(visit.held_on, dt.time(9), tzinfo=dt.UTC)
                 for instrument, answers in (
@@ -190,7 +208,29 @@ def seed_demo_clinic(
                         )
                     ).one()
                     recorded.notes = {RUPTURE_MARKERS_NOTE: list(visit.rupture_markers)}
+                if answered or not any(e.open for e in patient_risk_events(session, patient.id)):
+                    continue
+                answered = True
+                with_risk += 1
+                if with_risk % 2 == 1:
+                    _demo_response(session, patient.id, visit.held_on, with_risk, now)
     return summarise_demo_clinic(sessions, created=True)
+
+
+def _demo_response(
+    session: Session, patient_id: int, held_on: dt.date, turn: int, now: dt.datetime
+) -> None:
+    """A synthetic risk response on the day of the session that opened the event."""
+    level, actions = DEMO_RESPONSES[(turn // 2) % len(DEMO_RESPONSES)]
+    response = RiskResponse(
+        assessed_on=held_on,
+        level=level,
+        actions=actions,
+        note=DEMO_RESPONSE_NOTE,
+        recorded_by="synthetic",
+        recorded_at=now,
+    )
+    record_risk_response(session, patient_id=patient_id, response=response, now=now, by="synthetic")
 
 
 def seed_demo_accounts(ctx: ServiceContext, *, mode: str) -> tuple[DemoAccount, ...]:

@@ -19,6 +19,7 @@ from attunement.services._actors import OperatorActor, UserActor
 from attunement.services._context import ServiceContext
 from attunement.services._episodes import caseload, get_status
 from attunement.services._patients import get_plan
+from attunement.services._risk import list_risk_events
 from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
 from attunement.services.demo import DEMO_SUPERVISOR
@@ -26,9 +27,9 @@ from attunement.simulate import SYNTHETIC_LABEL
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
 
-#: How the caseload is summarised: risk flags pinned first, then the outcome colours.
-#: The demo's summary order: an open risk event first, then the alert levels in their one order.
-ALERT_ORDER = ("risk flag", *ALERT_LEVELS)
+#: How the caseload is summarised: open risk events pinned first, then the alert levels in
+#: their one order (the caseload's own order, ``monitoring.alert_rank``).
+ALERT_ORDER = ("open risk event", *ALERT_LEVELS)
 
 
 class DemoWalk(BaseModel):
@@ -39,6 +40,8 @@ class DemoWalk(BaseModel):
     caseload: tuple[CaseloadEntry, ...]
     by_alert: dict[str, int]
     featured: CaseloadEntry | None
+    plan_safety: str | None = None
+    risk_history: int = 0
     plan_directiveness: str | None
     plan_stance: str | None
     plan_focus: str | None
@@ -57,12 +60,16 @@ def demo_supervisor(ctx: ServiceContext) -> UserActor:
 
 def _alert_key(entry: CaseloadEntry) -> str:
     if entry.risk_flag:
-        return "risk flag"
+        return "open risk event"
     return entry.alert or "not_assessable"
 
 
 def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
-    """Caseload by alert; the most urgent patient's plan, status and report; the clinic report."""
+    """Caseload by alert; the most urgent patient's plan, status and report; the clinic report.
+
+    The most urgent patient is the first of the caseload with an episode: an open risk event
+    first, then red, yellow … (the caseload's order); their plan then leads with safety.
+    """
     actor = demo_supervisor(ctx)
     entries = tuple(caseload(ctx, actor))
     counts = Counter(_alert_key(entry) for entry in entries)
@@ -83,6 +90,7 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
     from attunement.tailoring import render_markdown
 
     plan = get_plan(ctx, actor, featured.patient_id)
+    events = list_risk_events(ctx, actor, featured.patient_id)
     assert featured.episode_id is not None  # chosen above
     status = get_status(ctx, actor, featured.episode_id)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +120,8 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         caseload=entries,
         by_alert=by_alert,
         featured=featured,
+        plan_safety=plan.safety[0].summary if plan.safety else None,
+        risk_history=sum(not e.open for e in events),
         plan_directiveness=plan.directiveness,
         plan_stance=plan.stance,
         plan_focus=plan.focus,

@@ -155,7 +155,9 @@ def export_patient_fhir(
     base: FhirBase,
     kind: Literal["collection", "searchset"] = "collection",
 ) -> dict[str, Any]:
-    """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``)."""
+    """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``), with
+    each of the patient's risk events as a Flag."""
+    from attunement.services._risk import patient_risk_events
     from attunement.services._status import tailored_plan
 
     with use_case(ctx, actor, "fhir.export", patient_id=patient_id) as uc:
@@ -169,9 +171,20 @@ def export_patient_fhir(
         )
         plan = tailored_plan(uc.session, patient) if patient.profile else None
         administrations = _administrations(uc.session, patient)
-        uc.detail = {"administrations": len(administrations), "kind": kind}
+        events = patient_risk_events(uc.session, patient.id)
+        uc.detail = {
+            "administrations": len(administrations),
+            "risk_events": len(events),
+            "kind": kind,
+        }
         return export_record(
-            record, administrations, plan=plan, generated_at=ctx.now(), kind=kind, base=base
+            record,
+            administrations,
+            plan=plan,
+            risk_events=events,
+            generated_at=ctx.now(),
+            kind=kind,
+            base=base,
         )
 
 
@@ -306,9 +319,15 @@ def cds_discovery() -> dict[str, Any]:
 
 
 def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs) -> PatientSignals:
-    """Risk, outcome, alliance and plan signals from what Attunement holds."""
+    """Risk, outcome, alliance and plan signals from what Attunement holds.
+
+    Risk signals are the patient's stored risk events (open ones give critical cards,
+    answered ones are history), whatever the latest session held.
+    """
     from attunement.evidence import load_evidence
-    from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal, risk_signals
+    from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal
+    from attunement.interop._cds_risk import event_signals
+    from attunement.services._risk import patient_risk_events
     from attunement.services._status import episode_status, tailored_plan
 
     evidence = load_evidence()
@@ -318,36 +337,25 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
         .order_by(Episode.started_on.desc(), Episode.id.desc())
     ).first()
     outcome = alliance = None
-    risks: tuple[Any, ...] = ()
     if episode is not None:
         status = episode_status(session, episode, patient, inputs=inputs)
         if status is not None:
-            outcome, alliance, risks = outcome_and_alliance(
+            outcome, alliance = outcome_and_alliance(
                 status, evidence=evidence, alliance_instrument=episode.alliance_instrument
             )
-        latest = session.scalars(
-            select(Administration)
-            .where(Administration.episode_id == episode.id)
-            .order_by(Administration.administered_at.desc(), Administration.id.desc())
-        ).first()
-        if not risks and latest is not None and latest.score is not None:
-            from attunement.instruments import Flag
-
-            flags = [Flag.model_validate(f) for f in latest.score.flags]
-            risks = risk_signals(
-                flags,
-                instrument=latest.instrument_id,
-                observed_on=aware_utc(latest.administered_at).date(),
-            )
+    events = patient_risk_events(session, patient.id)
+    risks, history = event_signals(events)
     plan = plan_signal(tailored_plan(session, patient)) if patient.profile else None
-    return PatientSignals(risks=tuple(risks), outcome=outcome, alliance=alliance, plan=plan)
+    return PatientSignals(
+        risks=risks, risk_history=history, outcome=outcome, alliance=alliance, plan=plan
+    )
 
 
 def _ehr_signals(data: Any, base: FhirBase) -> PatientSignals:
     """Risk signals from the prefetched responses, scored by the one engine; responses that
     cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
     says they were not checked."""
-    from attunement.interop._cds_adapt import risk_signals
+    from attunement.interop._cds_risk import risk_signals
 
     unread = list(data.prefetch_problems)
     if not data.questionnaire_responses:

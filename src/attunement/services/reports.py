@@ -43,12 +43,20 @@ from attunement.reports._export import (
     deidentify_rows,
     write_export,
 )
+from attunement.reports._export_risk import (
+    RiskEventRow,
+    deidentify_risk_rows,
+    risk_event_rows,
+    risk_table,
+)
 from attunement.reports._export_rows import AdministrationRecord
+from attunement.risk import RiskEvent
 from attunement.services._access import load_patient, readable_clinician_ids
 from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, service_context
 from attunement.services._growth_models import StatusInputs
+from attunement.services._risk import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
     assess_stored_episode,
@@ -56,7 +64,14 @@ from attunement.services._status import (
     patient_profile,
     tailored_plan,
 )
-from attunement.store import Administration, Episode, Patient, TherapySession, User
+from attunement.store import (
+    Administration,
+    Episode,
+    Patient,
+    RiskEventRecord,
+    TherapySession,
+    User,
+)
 
 __all__ = [
     "clinic_report",
@@ -64,6 +79,7 @@ __all__ = [
     "patient_report",
     "patient_report_document",
     "research_export_rows",
+    "research_risk_event_rows",
     "write_clinic_report",
     "write_demo_reports",
     "write_patient_report",
@@ -131,6 +147,8 @@ def _episode(
     patient: Patient,
     records: list[AdministrationRecord],
     models: StatusInputs,
+    *,
+    events: tuple[RiskEvent, ...] | None = None,
 ) -> EpisodeData:
     """The report's view of one episode; its Status is the app's own (stored model,
     rupture markers, missed sessions), so a report never disagrees with the patient page."""
@@ -168,6 +186,7 @@ def _episode(
         ),
         caseness=models.caseness,
         plan=tailored_plan(session, patient) if profile is not None else None,
+        risk_events=events if events is not None else patient_risk_events(session, patient.id),
     )
 
 
@@ -215,7 +234,12 @@ def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
         included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
         records = _records(uc.session, [e.id for e, _ in included])
         models = StatusInputs(uc.session, caseness=ctx.caseness)
-        data = [_episode(uc.session, e, p, records[e.id], models) for e, p in included]
+        events = {p.id: patient_risk_events(uc.session, p.id) for p in patients}
+        data = [
+            _episode(uc.session, e, p, records[e.id], models, events=events[p.id])
+            for e, p in included
+        ]
+        open_events = [sum(e.open for e in found) for found in events.values()]
         uc.patients = sorted({d.patient_id for d in data})
         uc.detail = {"episodes": len(data), "instrument": instrument}
         definition = load_instrument(instrument)
@@ -231,6 +255,8 @@ def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
             notices=[instrument_notice(definition)],
             higher_is_worse=scale.direction != "higher_is_better",
             excluded_other_instrument=len(episodes) - len(included),
+            open_risk_events=sum(open_events),
+            open_risk_patients=sum(count > 0 for count in open_events),
         )
 
 
@@ -284,14 +310,9 @@ def write_clinic_report(
     return _write(output, clinic_report_document(ctx, actor, fmt=fmt))
 
 
-def research_export_rows(
-    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
-) -> list[ExportRow]:
-    """Every administration × scale of the patients ``actor`` may see, with statuses.
-
-    ``deidentify_with`` is the installation secret: names dropped, ids pseudonymised, dates
-    shifted (see ``reports._export``).
-    """
+def _research_export(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None
+) -> tuple[list[ExportRow], list[RiskEventRow]]:
     with use_case(ctx, actor, "export.research") as uc:
         patients = list(uc.session.scalars(_patients(uc.session, actor)))
         episodes = _episodes(uc.session, patients)
@@ -300,9 +321,54 @@ def research_export_rows(
         models = StatusInputs(uc.session, caseness=ctx.caseness)
         for episode, patient in episodes:
             rows += export_rows(_episode(uc.session, episode, patient, records[episode.id], models))
+        risk: list[RiskEventRow] = []
+        for patient in patients:
+            risk += risk_event_rows(
+                _stored_events(uc.session, patient.id),
+                patient_id=str(patient.id),
+                clinician_id=str(patient.clinician_id),
+                synthetic=patient.synthetic,
+            )
         uc.patients = [p.id for p in patients]
-        uc.detail = {"rows": len(rows), "deidentified": deidentify_with is not None}
-    return deidentify_rows(rows, Pseudonymizer(deidentify_with)) if deidentify_with else rows
+        uc.detail = {
+            "rows": len(rows),
+            "risk_events": len(risk),
+            "deidentified": deidentify_with is not None,
+        }
+    if deidentify_with:
+        pseudonyms = Pseudonymizer(deidentify_with)
+        return deidentify_rows(rows, pseudonyms), deidentify_risk_rows(risk, pseudonyms)
+    return rows, risk
+
+
+def _stored_events(session: Session, patient_id: int) -> list[tuple[RiskEvent, int | None]]:
+    """The patient's risk events, open first, each with the episode it was recorded in."""
+    rows = session.execute(
+        select(RiskEventRecord.id, RiskEventRecord.episode_id).where(
+            RiskEventRecord.patient_id == patient_id
+        )
+    ).all()
+    episodes: dict[int | None, int | None] = dict(rows)
+    return [(e, episodes.get(e.id)) for e in patient_risk_events(session, patient_id)]
+
+
+def research_export_rows(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
+) -> list[ExportRow]:
+    """Every administration × scale of the patients ``actor`` may see, with statuses.
+
+    ``deidentify_with`` is the installation secret: names dropped, ids pseudonymised, dates
+    shifted (see ``reports._export``).
+    """
+    return _research_export(ctx, actor, deidentify_with=deidentify_with)[0]
+
+
+def research_risk_event_rows(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
+) -> list[RiskEventRow]:
+    """Every risk event (open or answered) of the patients ``actor`` may see, with its
+    response; de-identified like the other rows, without the free text."""
+    return _research_export(ctx, actor, deidentify_with=deidentify_with)[1]
 
 
 def write_research_export(
@@ -313,14 +379,15 @@ def write_research_export(
     out_dir: Path,
     deidentify_with: str | None = None,
 ) -> ExportFiles:
-    """Write the research export and its data dictionary into ``out_dir``."""
-    rows = research_export_rows(ctx, actor, deidentify_with=deidentify_with)
+    """Write the research export, its risk events and the data dictionary into ``out_dir``."""
+    rows, risk = _research_export(ctx, actor, deidentify_with=deidentify_with)
     return write_export(
         rows,
         out_dir,
         fmt=fmt,
         deidentified=deidentify_with is not None,
-        synthetic=any(r.synthetic for r in rows),
+        synthetic=any(r.synthetic for r in rows) or any(r.synthetic for r in risk),
+        tables=[risk_table(risk)],
     )
 
 

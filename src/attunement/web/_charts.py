@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from attunement.instruments import InstrumentDefinition
+from attunement.instruments import Flag, InstrumentDefinition
 from attunement.reports import (
     AllianceChartData,
     AlliancePoint,
@@ -62,7 +62,7 @@ def _values(
     ):
         score = administration.score
         value = (score.scales.get(scale) or {}).get("value") if score else None
-        risk = bool(score and score.has_risk_flag)
+        risk = any(Flag.model_validate(f).endorsed for f in (score.flags if score else []))
         found[administration.session_number or ordinal] = (
             float(value) if value is not None else None,
             risk,

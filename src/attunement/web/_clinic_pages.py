@@ -1,4 +1,9 @@
-"""The caseload, the patient page and the patient's invitation (HTTP only; services do the rest)."""
+"""The caseload and the patient page (HTTP only; services do the rest).
+
+The patient page leads with the patient's open risk events, pinned above everything and
+never collapsible, with the form that records the structured risk response (for the
+treating clinician); answered events are kept below as the risk history.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +11,34 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import ValidationError
 
-from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import AttunementError, Forbidden, InputError, NotFound
-from attunement.profile import Profile, parse_profile
+from attunement.api.deps import ContextDep, WebActor
+from attunement.errors import AttunementError, NotFound
 from attunement.services import (
     AdministrationPublic,
     EpisodePublic,
-    InvitationCreate,
-    PatientPublic,
     ServiceContext,
     UserActor,
     caseload,
     get_patient,
     get_plan,
     get_status,
-    invite_patient,
     list_administrations,
-    list_episodes,
+    list_risk_events,
 )
 from attunement.web._charts import episode_charts
-from attunement.web._display import language_label, short_date
-from attunement.web._forms import form_list
-from attunement.web._history_views import history_views, risk_flags_from_history
-from attunement.web._questionnaires import definition_or_none, instrument_choices
-from attunement.web._rendering import ROUTES, Viewer, is_htmx, render
+from attunement.web._display import short_date
+from attunement.web._history_views import history_views
+from attunement.web._invite_pages import invite_form
+from attunement.web._patient_context import (
+    PatientHeader,
+    current_episode,
+    patient_header,
+    require_own,
+    stored_profile,
+)
+from attunement.web._rendering import ROUTES, Viewer, render
+from attunement.web._risk_views import RiskFormInput, event_views, risk_form
 from attunement.web._status_view import status_view
 from attunement.web._views import (
     caseload_counts,
@@ -44,6 +51,7 @@ __all__ = [
     "PatientHeader",
     "current_episode",
     "patient_header",
+    "patient_page_response",
     "require_own",
     "router",
     "stored_profile",
@@ -52,9 +60,17 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 
 
+def _notice(saved: str | None) -> str | None:
+    if not saved:
+        return None
+    if saved == "risk":
+        return "Risk response recorded. The event is now in the risk history below."
+    return "Saved."
+
+
 @router.get(ROUTES["caseload"], response_class=HTMLResponse)
 def caseload_page(request: Request, context: ContextDep, actor: WebActor, q: str = "") -> Response:
-    """Open episodes, most urgent first: risk flags pinned, then red, yellow, green, white."""
+    """Open episodes, most urgent first: open risk events pinned, then red … white."""
     entries = caseload(context, actor)
     viewer = Viewer.of(actor)
     supervises = any(e.clinician_id != actor.user_id for e in entries)
@@ -75,62 +91,22 @@ def caseload_page(request: Request, context: ContextDep, actor: WebActor, q: str
     )
 
 
-class PatientHeader:
-    """The patient as the page header shows them."""
-
-    def __init__(self, patient: PatientPublic, actor: UserActor) -> None:
-        self.id = patient.id
-        self.display_name = patient.display_name
-        self.external_id = patient.external_id
-        self.language = patient.preferred_language
-        self.language_label = language_label(patient.preferred_language)
-        self.clinician_name = (
-            f"{patient.clinician_name} (you)"
-            if patient.clinician_id == actor.user_id
-            else patient.clinician_name
-        )
-        self.synthetic = patient.synthetic
-
-
-def require_own(patient: PatientPublic, actor: UserActor) -> None:
-    """Forms that change a record are for the treating clinician (the services agree)."""
-    if patient.clinician_id != actor.user_id:
-        raise Forbidden("supervisors may view their supervisees' patients but not change them")
-
-
-def patient_header(patient: PatientPublic, actor: UserActor) -> PatientHeader:
-    return PatientHeader(patient, actor)
-
-
-def current_episode(
-    context: ServiceContext, actor: UserActor, patient_id: int
-) -> EpisodePublic | None:
-    """The open episode (else the newest), or None before the first one."""
-    episodes = list_episodes(context, actor, patient_id)
-    open_ones = [e for e in episodes if e.ended_on is None]
-    found = open_ones or episodes
-    return found[0] if found else None
-
-
-def stored_profile(patient: PatientPublic) -> tuple[Profile | None, str | None]:
-    """The stored profile parsed for display, or the reason it cannot be."""
-    if not patient.profile:
-        return None, None
-    assessed = patient.profile_updated_at.date() if patient.profile_updated_at else None
-    try:
-        return parse_profile(patient.profile, assessed_on=assessed), None
-    except AttunementError as error:
-        return None, f"The stored profile no longer validates: {error.message}"
-
-
-@router.get(ROUTES["patient"], response_class=HTMLResponse)
-def patient_page(
-    request: Request, context: ContextDep, actor: WebActor, patient_id: int
+def patient_page_response(
+    request: Request,
+    context: ServiceContext,
+    actor: UserActor,
+    patient_id: int,
+    *,
+    risk_input: RiskFormInput | None = None,
+    status_code: int = 200,
 ) -> Response:
-    """Profile, plan, progress with charts, alerts and prompts, and every questionnaire."""
+    """The patient page; ``risk_input`` is a refused risk response, kept as typed."""
     patient = get_patient(context, actor, patient_id)
     episode = current_episode(context, actor, patient_id)
     profile, profile_problem = stored_profile(patient)
+    events = event_views(list_risk_events(context, actor, patient_id))
+    open_events = [e for e in events if e.open]
+    can_write = patient.clinician_id == actor.user_id
     try:
         plan = plan_view(get_plan(context, actor, patient_id))
         plan_missing = None
@@ -148,13 +124,18 @@ def patient_page(
     return render(
         request,
         "pages/patient.html",
+        status_code=status_code,
         title=patient.display_name,
         viewer=Viewer.of(actor),
         synthetic=patient.synthetic,
         p=patient_header(patient, actor),
         episode=_episode_view(episode, administrations),
-        can_write=patient.clinician_id == actor.user_id,
-        risk_flags=risk_flags_from_history(administrations),
+        can_write=can_write,
+        open_risk=open_events,
+        risk_history=[e for e in events if not e.open],
+        risk_form=risk_form(open_events, context.now().date(), risk_input)
+        if open_events and can_write
+        else None,
         status=status_view(status) if status is not None else None,
         status_missing="No outcome questionnaire has been recorded in this episode yet.",
         charts=charts,
@@ -163,9 +144,18 @@ def patient_page(
         dimensions=dimension_views(profile),
         profile_problem=profile_problem,
         history=history_views(administrations),
-        invite=_invite_form(patient, episode),
-        notice=request.query_params.get("saved") and "Saved.",
+        invite=invite_form(patient, episode),
+        notice=_notice(request.query_params.get("saved")),
     )
+
+
+@router.get(ROUTES["patient"], response_class=HTMLResponse)
+def patient_page(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int
+) -> Response:
+    """Open risk events first; profile, plan, progress with charts, alerts and prompts, and
+    every questionnaire."""
+    return patient_page_response(request, context, actor, patient_id)
 
 
 class _EpisodeView:
@@ -188,85 +178,3 @@ def _episode_view(
         return None
     numbers = {a.session_number for a in administrations} - {None}
     return _EpisodeView(episode, len(numbers))
-
-
-class _InviteForm:
-    def __init__(self, instruments: list[tuple[str, str, bool]], error: str | None) -> None:
-        self.instruments = instruments
-        self.error = error
-
-
-def _invite_form(
-    patient: PatientPublic,
-    episode: EpisodePublic | None,
-    *,
-    chosen: list[str] | None = None,
-    error: str | None = None,
-) -> _InviteForm:
-    due = (
-        {i for i in (episode.outcome_instrument, episode.alliance_instrument) if i}
-        if episode
-        else set()
-    )
-    choices = instrument_choices(language=patient.preferred_language)
-    if not choices:
-        choices = instrument_choices(language="en")
-    picked = set(chosen) if chosen is not None else due
-    return _InviteForm(
-        [(d.id, f"{d.name} ({d.short_name})", d.id in picked) for d in choices], error
-    )
-
-
-@router.post(ROUTES["invite"], response_class=HTMLResponse)
-async def invite(
-    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, patient_id: int
-) -> Response:
-    """Create the single-use link and show it once (htmx swaps just the invitation card)."""
-    form = await request.form()
-    chosen = form_list(form, "instrument")
-    patient = get_patient(context, actor, patient_id)
-    episode = current_episode(context, actor, patient_id)
-    if episode is None:
-        raise NotFound("episode of patient", patient_id)
-    header = patient_header(patient, actor)
-    template = "partials/invite_result.html" if is_htmx(request) else "pages/invite.html"
-    try:
-        data = InvitationCreate(instruments=chosen or None)
-        issued = invite_patient(context, actor, episode.id, data)
-    except (InputError, ValidationError) as error:
-        message = (
-            error.message if isinstance(error, InputError) else "Choose at least one questionnaire."
-        )
-        return render(
-            request,
-            "partials/invite_form.html" if is_htmx(request) else "pages/invite.html",
-            status_code=422,
-            viewer=Viewer.of(actor),
-            p=header,
-            invite=_invite_form(patient, episode, chosen=chosen, error=message),
-            invitation=None,
-        )
-    link = str(request.base_url).rstrip("/") + issued.url_path
-    return render(
-        request,
-        template,
-        title="Invitation",
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=header,
-        invite=_invite_form(patient, episode),
-        invitation=_Issued(
-            link, short_date(issued.expires_at), issued.instruments, issued.language
-        ),
-    )
-
-
-class _Issued:
-    def __init__(self, link: str, expires: str, instruments: list[str], language: str) -> None:
-        self.url = link
-        self.expires = f"on {expires}"
-        found = [definition_or_none(i) for i in instruments]
-        self.instruments = ", ".join(
-            d.short_name if d else i for d, i in zip(found, instruments, strict=True)
-        )
-        self.language = language_label(language)

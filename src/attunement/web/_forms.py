@@ -9,7 +9,7 @@ answer is marked at once; the scoring engine checks again when the service recor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -23,11 +23,13 @@ __all__ = [
     "AnswerEntry",
     "FormError",
     "answer_error",
+    "endorsed_risk",
     "form_list",
     "form_strings",
     "parse_date",
     "parse_int",
     "read_answers",
+    "risk_errors",
     "validation_messages",
 ]
 
@@ -165,3 +167,34 @@ def validation_messages(error: ValidationError, labels: Mapping[str, str]) -> di
         label = labels.get(name, name.replace("_", " "))
         messages.setdefault(name, f"{label}: {problem['msg']}")
     return messages
+
+
+def endorsed_risk(entry: AnswerEntry, language: str = "en") -> tuple[str, ...]:
+    """The risk items endorsed among the entry's allowed answers, for a refused form.
+
+    Whatever else the form refused (another answer, the date), an endorsed risk item is
+    named: the scoring engine raises the flags (``Flag.endorsed``), and the message is the
+    instrument's own (``flag_message``, in ``language``, the clinician's), with the answer
+    given — as ``InvalidAnswer.risk`` words it.
+    """
+    from attunement.instruments import score
+
+    definition = entry.definition
+    result = score(definition, entry.answers, clinician_language=language)
+    return tuple(
+        f"{definition.flag_message(flag.id, language) or flag.message} "
+        f"(answer given: {flag.answer:g})"
+        for flag in result.flags
+        if flag.endorsed and flag.answer is not None
+    )
+
+
+def risk_errors(messages: Iterable[str]) -> list[FormError]:
+    """Summary lines for endorsed risk items of a form that was refused (listed first)."""
+    return [
+        FormError(
+            f"Risk item endorsed — {message}. Nothing was saved: correct the answers marked "
+            "below and save again, so that the risk item is recorded."
+        )
+        for message in messages
+    ]

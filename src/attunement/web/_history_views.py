@@ -1,7 +1,9 @@
-"""The episode's questionnaire history and risk flags, for the patient page (display only).
+"""The episode's questionnaire history, for the patient page (display only).
 
-Answers are shown with the option label the patient saw; the flags are the ones stored with
-each score when it was recorded (``services``), newest first, never filtered.
+Answers are shown with the option label the patient saw; the risk items are the flags
+stored with each score when it was recorded (``services``), newest first, never filtered.
+Whether an administration endorsed a risk item is ``Flag.endorsed``; the patient's risk
+events themselves (open, or history) are :mod:`._risk_views`'.
 """
 
 from __future__ import annotations
@@ -9,18 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from attunement.instruments import InstrumentDefinition
+from attunement.instruments import Flag, InstrumentDefinition
 from attunement.services import AdministrationPublic
 from attunement.web._display import number, short_date
 from attunement.web._questionnaires import definition_or_none, localised
 
-__all__ = [
-    "AdministrationView",
-    "AnswerView",
-    "RiskFlagView",
-    "history_views",
-    "risk_flags_from_history",
-]
+__all__ = ["AdministrationView", "AnswerView", "history_views"]
 
 
 @dataclass(frozen=True)
@@ -79,9 +75,11 @@ def history_views(administrations: Sequence[AdministrationPublic]) -> list[Admin
     views = []
     for administration in reversed(administrations):
         definition = definition_or_none(administration.instrument)
-        flagged_items = {
-            str(f.get("item")) for f in (administration.score.flags if administration.score else [])
-        }
+        flags = [
+            Flag.model_validate(f)
+            for f in (administration.score.flags if administration.score else [])
+        ]
+        flagged_items = {flag.item for flag in flags}
         answers = []
         for index, value in enumerate(administration.answers):
             item = definition.items[index] if definition and index < len(definition.items) else None
@@ -111,57 +109,8 @@ def history_views(administrations: Sequence[AdministrationPublic]) -> list[Admin
                 total=_summary(administration, definition),
                 meta=f"Entered by {who}; answered in {administration.language}; "
                 f"definition v{administration.definition_version}.",
-                flagged=bool(administration.score and administration.score.has_risk_flag),
+                flagged=any(flag.endorsed for flag in flags),
                 answers=answers,
             )
         )
     return views
-
-
-@dataclass(frozen=True)
-class RiskFlagView:
-    message: str
-    where: str
-    latest: bool
-
-
-def _sessions_text(sessions: list[str]) -> str:
-    if len(sessions) == 1:
-        return sessions[0]
-    return f"{', '.join(sessions[:-1])} and {sessions[-1]}"
-
-
-def risk_flags_from_history(administrations: Sequence[AdministrationPublic]) -> list[RiskFlagView]:
-    """Every critical flag recorded in the episode, newest first (never hidden).
-
-    Flags of the most recent session come first, one line each (``latest``); earlier ones
-    are grouped by message, naming every session at which they were raised.
-    """
-    newest = max((a.session_number or 0 for a in administrations), default=0)
-    latest: list[RiskFlagView] = []
-    earlier: dict[tuple[str, str], list[str]] = {}
-    for administration in reversed(administrations):
-        if administration.score is None:
-            continue
-        definition = definition_or_none(administration.instrument)
-        name = definition.short_name if definition else administration.instrument
-        number = administration.session_number
-        when = short_date(administration.administered_at)
-        for flag in administration.score.flags:
-            if flag.get("severity") != "critical":
-                continue
-            message = str(flag.get("message"))
-            if (number or 0) == newest:
-                session = f"session {number}" if number else "no session"
-                latest.append(RiskFlagView(message, f"{name}, {session}, {when}", latest=True))
-            else:
-                earlier.setdefault((message, name), []).append(f"{number} ({when})")
-    grouped = [
-        RiskFlagView(
-            message,
-            f"{name}, session{'s' if len(sessions) > 1 else ''} {_sessions_text(sessions)}",
-            latest=False,
-        )
-        for (message, name), sessions in earlier.items()
-    ]
-    return latest + grouped

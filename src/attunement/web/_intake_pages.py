@@ -16,6 +16,7 @@ from attunement.services import (
     EpisodeCreate,
     PatientCreate,
     get_patient,
+    list_risk_events,
     register_patient,
     start_episode,
     update_profile,
@@ -31,6 +32,7 @@ from attunement.web._preference_form import (
 from attunement.web._profile_form import merge_profile, profile_groups
 from attunement.web._questionnaires import instrument_choices
 from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.web._risk_views import event_views, open_endorsements, risk_recorded
 
 __all__ = ["router"]
 
@@ -145,6 +147,7 @@ def _intake_page(
     field_errors: dict[str, str] | None = None,
     extra: list[FormError] | None = None,
     notice: str | None = None,
+    risk_notice: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
     profile, problem = stored_profile(patient)
@@ -165,6 +168,7 @@ def _intake_page(
         profile_instruments=_profile_instruments(),
         errors=errors,
         notice=notice,
+        risk_notice=risk_notice,
     )
 
 
@@ -179,7 +183,11 @@ def intake_page(
         "registered": "Patient registered and episode started. Now record what is known at intake.",
         "1": "Profile saved.",
     }.get(saved or "")
-    return _intake_page(request, actor, patient, notice=notice)
+    risk_notice = None
+    if saved == "risk":  # the questionnaire endorsed a risk item: say so, with the event
+        events = event_views(list_risk_events(context, actor, patient_id))
+        risk_notice = [e.headline for e in events if e.open]
+    return _intake_page(request, actor, patient, notice=notice, risk_notice=risk_notice)
 
 
 def _profile_error_target(field: str, origin: dict[int, str]) -> tuple[str, str | None]:
@@ -207,6 +215,7 @@ async def save_intake(
         )
     profile, _ = stored_profile(patient)
     merged, origin = merge_profile(patient.profile, profile, values, rows, context.now().date())
+    before = open_endorsements(list_risk_events(context, actor, patient_id))
     try:
         update_profile(context, actor, patient_id, merged)
     except InputError as error:
@@ -229,7 +238,9 @@ async def save_intake(
             extra=[FormError(message)] if target.startswith("pref:") else None,
             status_code=422,
         )
-    return redirect(request, url("intake", patient_id=patient_id), saved="1")
+    after = open_endorsements(list_risk_events(context, actor, patient_id))
+    saved = "risk" if risk_recorded(before, after) else "1"
+    return redirect(request, url("intake", patient_id=patient_id), saved=saved)
 
 
 @router.get(ROUTES["preference_row"], response_class=HTMLResponse)

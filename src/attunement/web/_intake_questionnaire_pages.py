@@ -15,11 +15,20 @@ from fastapi.responses import HTMLResponse
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
 from attunement.errors import InputError, NotFound
 from attunement.instruments import InstrumentDefinition
-from attunement.services import PatientPublic, get_patient, update_profile
+from attunement.services import PatientPublic, get_patient, list_risk_events, update_profile
 from attunement.web._clinic_pages import patient_header, require_own
-from attunement.web._forms import AnswerEntry, FormError, form_strings, parse_date, read_answers
+from attunement.web._forms import (
+    AnswerEntry,
+    FormError,
+    endorsed_risk,
+    form_strings,
+    parse_date,
+    read_answers,
+    risk_errors,
+)
 from attunement.web._questionnaires import definition_or_none, questionnaire_view
 from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.web._risk_views import open_endorsements, risk_recorded
 
 __all__ = ["router"]
 
@@ -54,6 +63,7 @@ def _intake_instrument_page(
     form: dict[str, str],
     entry: AnswerEntry | None = None,
     field_errors: dict[str, str] | None = None,
+    risk: tuple[str, ...] = (),
     status_code: int = 200,
 ) -> Response:
     view = questionnaire_view(
@@ -63,7 +73,8 @@ def _intake_instrument_page(
         errors=entry.errors if entry else None,
     )
     field_errors = field_errors or {}
-    errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()]
+    errors = risk_errors(risk)  # an endorsed risk item is never hidden behind another error
+    errors += [FormError(m, f"f-{k}") for k, m in field_errors.items()]
     errors += [FormError(q.error, f"n-{view.prefix}-{q.id}") for q in view.questions if q.error]
     if entry is not None and "" in entry.errors:
         errors.append(FormError(entry.errors[""]))
@@ -126,6 +137,7 @@ async def save_intake_instrument(
             form=values,
             entry=entry,
             field_errors=field_errors,
+            risk=endorsed_risk(entry),
             status_code=422,
         )
     administration = {
@@ -144,11 +156,14 @@ async def save_intake_instrument(
             profile["preferences"] = [*kept, administration]
         else:
             profile[dimension] = administration
+    before = open_endorsements(list_risk_events(context, actor, patient_id))
     try:
         update_profile(context, actor, patient_id, profile)
-    except InputError as error:
+    except InputError as error:  # its message names any endorsed risk item (error.risk)
         entry.errors[""] = error.message
         return _intake_instrument_page(
             request, actor, patient, definition, form=values, entry=entry, status_code=422
         )
-    return redirect(request, url("intake", patient_id=patient_id), saved="1")
+    after = open_endorsements(list_risk_events(context, actor, patient_id))
+    saved = "risk" if risk_recorded(before, after) else "1"  # never just "Profile saved."
+    return redirect(request, url("intake", patient_id=patient_id), saved=saved)

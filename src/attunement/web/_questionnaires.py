@@ -119,7 +119,7 @@ def questionnaire_view(
     raw = raw or {}
     errors = errors or {}
     questions = []
-    risk_items = {flag.item for flag in definition.flags if flag.severity == "critical"}
+    risk_items = {rule.item for rule in definition.flags}  # every flag rule is a risk item
     for index, item in enumerate(definition.items):
         entered = raw.get(item.id, "")
         options = tuple(

@@ -48,6 +48,7 @@ ROUTES: Final[dict[str, str]] = {
     "intake_instrument": "/patients/{patient_id}/intake/questionnaires/{instrument_id}",
     "session_new": "/patients/{patient_id}/session",
     "invite": "/patients/{patient_id}/invitations",
+    "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
     "static": "/static/{name}",

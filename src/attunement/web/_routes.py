@@ -9,6 +9,8 @@ from attunement.web import (
     _clinic_pages,
     _intake_pages,
     _intake_questionnaire_pages,
+    _invite_pages,
+    _risk_pages,
     _selfreport_pages,
     _session_pages,
 )
@@ -21,6 +23,8 @@ _PARTS = (
     _auth_pages,
     _intake_pages,  # before _clinic_pages: /patients/new must win over /patients/{id}
     _clinic_pages,
+    _risk_pages,
+    _invite_pages,
     _intake_questionnaire_pages,
     _session_pages,
     _selfreport_pages,

@@ -32,11 +32,13 @@ from attunement.web._forms import (
     AnswerEntry,
     FormError,
     answer_error,
+    endorsed_risk,
     form_list,
     form_strings,
     parse_date,
     parse_int,
     read_answers,
+    risk_errors,
 )
 from attunement.web._questionnaires import (
     definition_or_none,
@@ -72,6 +74,7 @@ def _session_page(
     entries: dict[str, AnswerEntry] | None = None,
     markers: list[str] | None = None,
     field_errors: dict[str, str] | None = None,
+    risk: tuple[str, ...] = (),
     status_code: int = 200,
 ) -> Response:
     entries = entries or {}
@@ -86,7 +89,8 @@ def _session_page(
         )
         for d in definitions
     ]
-    errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()]
+    errors = risk_errors(risk)  # an endorsed risk item is never hidden behind another error
+    errors += [FormError(m, f"f-{k}") for k, m in field_errors.items()]
     for q in questionnaires:
         errors += [FormError(x.error, f"n-{q.prefix}-{x.id}") for x in q.questions if x.error]
         general = entries.get(q.prefix)
@@ -176,7 +180,9 @@ async def save_session(
             "clear them or record the session as attended."
         )
 
-    def again() -> Response:  # the form with its messages; nothing was stored
+    def again(risk: tuple[str, ...] | None = None) -> Response:  # nothing was stored
+        if risk is None:  # refused here: name every risk item endorsed on the form
+            risk = tuple(m for e in entries.values() for m in endorsed_risk(e))
         return _session_page(
             request,
             actor,
@@ -186,6 +192,7 @@ async def save_session(
             entries=entries,
             markers=markers,
             field_errors=field_errors,
+            risk=risk,
             status_code=422,
         )
 
@@ -209,9 +216,9 @@ async def save_session(
             field_errors["session"] = error.message
         else:
             answer_error(entry, error, item=error.item or "")
-        return again()
-    except InputError as error:
+        return again(error.risk)
+    except InputError as error:  # its message names any endorsed risk item (error.risk)
         name = error.field if error.field in ("held_on", "attended") else "session"
         field_errors[name] = error.message
-        return again()
+        return again(risk=())
     return redirect(request, url("patient", patient_id=patient_id), saved="session")

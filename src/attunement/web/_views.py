@@ -2,7 +2,11 @@
 
 Each function turns a service result (``CaseloadEntry``, ``PatientPublic``, ``Plan``,
 ``AdministrationPublic`` …) into the plain rows a template loops over. Order, alert level,
-scores, flags and recommendations are the core's; this module only words them.
+scores, flags and recommendations are the core's; this module only words them, with the
+tailoring engine's own wording for patient facts (``describe_fact``: a level that rests on
+an assumed cut-off says so) and for the open risk items behind the plan's safety item
+(``describe_risk``) — the safety item and what the plan held back are worded once, for the
+page and the report alike (``reports._assemble.safety_views`` / ``held_back``).
 """
 
 from __future__ import annotations
@@ -11,9 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from attunement.monitoring import ALERT_LEVELS
-from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile
+from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
+from attunement.reports import SafetyView
+from attunement.reports._assemble import derived_fact, held_back, safety_views
 from attunement.services import CaseloadEntry
-from attunement.tailoring import Plan, Recommendation, cite_short, describe_fact, dimension_label
+from attunement.tailoring import (
+    Plan,
+    Recommendation,
+    cite_short,
+    describe_fact,
+    dimension_label,
+)
 from attunement.web._display import humanise, number, short_date
 from attunement.web._questionnaires import definition_or_none
 
@@ -38,6 +50,8 @@ class CaseloadRow:
     clinician_name: str
     alert: str | None
     risk: bool
+    open_risk: int
+    no_episode: bool
     latest: str
     change: str
     session: str
@@ -58,8 +72,10 @@ def caseload_rows(entries: Sequence[CaseloadEntry], query: str = "") -> list[Cas
                 episode_id=entry.episode_id,
                 patient_name=entry.display_name,
                 clinician_name=entry.clinician,
-                alert=entry.alert if entry.session is not None else None,
+                alert=entry.alert,
                 risk=entry.risk_flag,
+                open_risk=entry.open_risk_events,
+                no_episode=entry.episode_id is None,
                 latest=number(entry.latest),
                 change=humanise(entry.category) if entry.category else "—",
                 session=str(entry.session) if entry.session is not None else "—",
@@ -79,10 +95,12 @@ def _last_seen(entry: CaseloadEntry) -> str:
 
 
 def caseload_counts(entries: Sequence[CaseloadEntry]) -> dict[str, int]:
+    """Patients with an open risk event (once each, however many episodes), then episodes
+    by alert level."""
     counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
+    counts["risk"] = len({e.patient_id for e in entries if e.risk_flag})
     for entry in entries:
-        counts["risk"] += int(entry.risk_flag)
-        if entry.session is not None and entry.alert in counts:
+        if entry.episode_id is not None and entry.alert in counts:
             counts[entry.alert] += 1
     return counts
 
@@ -103,8 +121,14 @@ def _sub(label: str, value: object) -> str:
     return f"{label}: {shown}"
 
 
+def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
+    """Where a value came from; a value derived from a score as the plan words it."""
+    return derived_fact(field, value, provenance) or provenance.describe()
+
+
 def dimension_views(profile: Profile | None) -> list[DimensionView]:
-    """One entry per profile dimension, assessed or not, with where each value came from."""
+    """One entry per profile dimension, assessed or not, with where each value came from
+    (a level derived from a score on an assumed cut-off says so)."""
     views = []
     for dimension in DIMENSIONS:
         label = dimension_label(dimension)
@@ -127,10 +151,17 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
             continue
         if hasattr(value, "value"):
             text = humanise(value.value)
+            source = _source(dimension, value.value, value.provenance)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
             text = " · ".join(_sub(k.replace("_", " "), v) for k, v in parts.items())
-        views.append(DimensionView(label, text, value.provenance.describe(), assessed=True))
+            derived = [
+                _source(f"{dimension}.{k}", v, value.provenance)
+                for k, v in parts.items()
+                if value.provenance.derivation(f"{dimension}.{k}") is not None
+            ]
+            source = "; ".join(derived) or value.provenance.describe()
+        views.append(DimensionView(label, text, source, assessed=True))
     return views
 
 
@@ -158,12 +189,17 @@ class AssessView:
 
 @dataclass(frozen=True)
 class PlanView:
+    safety: list[SafetyView]
+    held_back: tuple[str, ...]
+    held_back_reason: str | None
     settings: list[tuple[str, str]]
+    setting_notes: list[str]
     flags: list[str]
     foundations: list[RecommendationView]
     recommendations: list[RecommendationView]
     conflicts: list[str]
     assess: list[AssessView]
+    assumptions: list[str]
     disclaimer: str
 
 
@@ -188,6 +224,9 @@ def _recommendation(rec: Recommendation) -> RecommendationView:
 
 
 def plan_view(plan: Plan) -> PlanView:
+    """The plan for the page: safety first (while a risk event is open) and what it held
+    back, then the settings, the recommendations, conflicts, what to assess, assumptions."""
+    held, reason = held_back(plan)
     settings = [
         ("Directiveness", humanise(plan.directiveness)),
         ("Stance", humanise(plan.stance) if plan.stance else "not set"),
@@ -196,17 +235,27 @@ def plan_view(plan: Plan) -> PlanView:
         ("Arousal", humanise(plan.arousal)),
     ]
     return PlanView(
+        safety=list(safety_views(plan)),
+        held_back=held,
+        held_back_reason=reason,
         settings=settings,
+        setting_notes=[
+            f"{humanise(d.setting).capitalize()}: {d.note}"
+            for d in plan.settings
+            if d.basis == "risk"
+        ],
         flags=[f"{f.message} ({f.instrument} item {f.item})" for f in plan.flags],
         foundations=[_recommendation(r) for r in plan.foundations],
         recommendations=[_recommendation(r) for r in plan.recommendations],
         conflicts=[
             f"{' vs '.join(dimension_label(d) for d in c.between)}: {c.resolution}"
             for c in plan.conflicts
+            if c.kind != "risk"
         ],
         assess=[
             AssessView(dimension_label(n.field), n.question, _short_names(n.instruments), n.why)
             for n in plan.not_assessed
         ],
+        assumptions=[f"{a.statement} {a.reasoning} ({a.source})" for a in plan.assumptions],
         disclaimer=plan.disclaimer,
     )
