@@ -15,6 +15,12 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_CDS_TRUST_FILE`` JSON/YAML file listing the EHR issuers allowed to call the
                           CDS Hooks service and their public keys; without it every CDS
                           call is refused (401).
+``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
+``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
+                          is verified (256 KiB): sign-in, patient links, CDS Hooks.
+``ATTUNE_MAX_FHIR_ENTRIES``  most entries of one imported FHIR Bundle (500).
+``ATTUNE_CLOCK_SKEW_SECONDS``  how far in the future a given time may lie (300): a
+                          caller's clock may run ahead a little, a wrong year may not.
 ========================  ==================================================================
 """
 
@@ -72,6 +78,10 @@ class Settings(BaseSettings):
     mode: Mode = "production"
     public_url: str = "http://127.0.0.1:8000"
     cds_trust_file: Path | None = None
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_fhir_entries: int = Field(500, ge=1)
+    clock_skew_seconds: int = Field(300, ge=0, le=86_400)
 
     @field_validator("database_url")
     @classmethod

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
 
 from attunement.cli._app import app, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.errors import InputError, InvalidEpisode
+from attunement.cli._files import load_data_file, read_text_file
+from attunement.errors import InputError
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -44,16 +44,7 @@ etr_app = sub_app(
 
 
 def _load_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidEpisode("episode", str(path), f"a readable file ({error.strerror})") from None
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise InvalidEpisode("episode", path.name, f"valid JSON or YAML ({error})") from None
+    return load_data_file(path)  # the CLI's one loader: size, bytes, shape
 
 
 def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
@@ -104,6 +95,7 @@ def status(
     parsed = parse_episode(_load_file(episode))
     growth = None
     if model is not None:
+        read_text_file(model)  # bounded and text before the model is parsed
         growth = read_growth_model(model)
     elif etr is EtrChoice.auto:
         growth = _clinic_model(settings_from_cli(database_url=db), parsed.outcome.instrument)

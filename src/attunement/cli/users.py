@@ -21,6 +21,7 @@ from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.services import (
     ROLES,
+    InputLimits,
     OperatorActor,
     ServiceContext,
     UserCreate,
@@ -43,7 +44,7 @@ def operator() -> OperatorActor:
 def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
     """A service context; CLI use cases sign nothing, so a missing secret is not needed."""
     key = settings.secret_key.get_secret_value() if settings.secret_key else "cli-no-signing"
-    return service_context(engine, signing_key=key)
+    return service_context(engine, signing_key=key, limits=InputLimits.from_settings(settings))
 
 
 users_app = sub_app("users", "Manage clinic accounts (admins, supervisors, clinicians).")

@@ -60,7 +60,7 @@ class ImportedResponse(_Frozen):
     source_key: str | None
     instrument: str
     version: str
-    answers: tuple[int | float | None, ...]
+    answers: tuple[int | None, ...]
     language: str
     authored: datetime | None
     subject: str | None
@@ -100,8 +100,13 @@ def import_fhir(
     base: FhirBase | None = None,
     definitions: Sequence[InstrumentDefinition] | None = None,
     questionnaires: Sequence[Mapping[str, Any]] = (),
+    max_entries: int | None = None,
 ) -> ImportResult:
-    """Import a Bundle or a single QuestionnaireResponse; see the module docstring."""
+    """Import a Bundle or a single QuestionnaireResponse; see the module docstring.
+
+    ``max_entries`` refuses a larger Bundle as a whole before any entry is read (checking
+    one entry costs milliseconds, so an unbounded Bundle is unbounded server time).
+    """
     base = base or FhirBase()
     known = tuple(definitions) if definitions is not None else list_instruments()
     kind = document.get("resourceType")
@@ -109,6 +114,12 @@ def import_fhir(
         entries = document.get("entry")
         if entries is not None and not isinstance(entries, list):
             raise InputError("Bundle.entry", type(entries).__name__, "a list of entries")
+        if max_entries is not None and entries is not None and len(entries) > max_entries:
+            raise InputError(
+                "Bundle.entry",
+                f"{len(entries)} entries",
+                f"at most {max_entries} entries per Bundle; send the rest in further Bundles",
+            )
         pairs = [
             (e.get("resource") if isinstance(e, Mapping) else None, _full_url(e))
             for e in entries or ()
@@ -301,9 +312,9 @@ def _answers(
     definition: InstrumentDefinition,
     questionnaire: Mapping[str, Any],
     name: str,
-) -> tuple[tuple[int | float | None, ...], list[str]]:
+) -> tuple[tuple[int | None, ...], list[str]]:
     questions = questionnaire_items(questionnaire)
-    values: dict[str, int | float] = {}
+    values: dict[str, int] = {}
     problems: list[str] = []
     notes: list[str] = []
     for link_id, answers in response_answers(resource):
@@ -322,7 +333,7 @@ def _answers(
                 f"score among {definition.allowed_values(item)}"
             )
             continue
-        values[item] = number
+        values[item] = int(number)  # an allowed value: a whole number even if sent as 2.0
     if problems:
         raise _Refusal(*problems)
     if not values:

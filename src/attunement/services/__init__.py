@@ -47,6 +47,7 @@ from attunement.services._invitations import (
     open_invitation,
     submit_self_report,
 )
+from attunement.services._limits import InputLimits
 from attunement.services._patients import (
     get_patient,
     get_plan,
@@ -113,6 +114,7 @@ __all__ = [
     "DemoSummary",
     "EpisodeCreate",
     "EpisodePublic",
+    "InputLimits",
     "InvitationActor",
     "InvitationCreate",
     "InvitationIssued",

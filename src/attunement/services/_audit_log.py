@@ -9,6 +9,7 @@ from attunement.services._access import require_admin
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._ids import MAX_ROW_ID, in_storage_range
 from attunement.services._schemas import AuditEntryPublic, AuditVerification
 from attunement.services._transaction import transaction
 from attunement.store import AuditEntry
@@ -30,8 +31,11 @@ def list_audit(
     """
     with use_case(ctx, actor, "audit.read") as uc:
         require_admin(actor)
+        after = min(max(after, 0), MAX_ROW_ID)  # no sequence number lies beyond the range
         query = select(AuditEntry).where(AuditEntry.seq > after)
         if patient_id is not None:
+            if not in_storage_range(patient_id):  # no entry can name such a patient
+                patient_id = 0
             query = query.where(AuditEntry.patient_id == patient_id)
         rows = uc.session.scalars(query.order_by(AuditEntry.seq).limit(min(max(limit, 1), 1000)))
         uc.detail = {"after": after, "patient_id": patient_id}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
 from attunement.security import Passwords, SecurityPolicy
+from attunement.services._limits import InputLimits
 from attunement.store import make_sessionmaker
 
 __all__ = ["Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"]
@@ -35,13 +36,14 @@ def aware_utc(moment: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class ServiceContext:
-    """Database sessions, signing key, clock, security policy and password hasher."""
+    """Database sessions, signing key, clock, security policy, password hasher, input limits."""
 
     sessions: sessionmaker[Session]
     signing_key: str
     clock: Clock = system_clock
     policy: SecurityPolicy = field(default_factory=SecurityPolicy)
     passwords: Passwords = field(default_factory=Passwords)
+    limits: InputLimits = field(default_factory=InputLimits)
 
     def now(self) -> dt.datetime:
         """The clock's reading in UTC; a naive clock is a configuration mistake."""
@@ -58,6 +60,7 @@ def service_context(
     clock: Clock | None = None,
     policy: SecurityPolicy | None = None,
     passwords: Passwords | None = None,
+    limits: InputLimits | None = None,
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -66,4 +69,5 @@ def service_context(
         clock=clock or system_clock,
         policy=policy or SecurityPolicy(),
         passwords=passwords or Passwords(),
+        limits=limits or InputLimits(),
     )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from attunement.errors import Conflict, InputError, NotFound
+from attunement.errors import Conflict, NotFound
 from attunement.services._access import (
     load_episode,
     load_patient,
@@ -17,6 +17,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import GrowthModelCache
+from attunement.services._limits import check_day, check_moment
 from attunement.services._records import (
     administration_public,
     episode_public,
@@ -62,10 +63,14 @@ def start_episode(
         ).first()
         if open_episode is not None:
             raise Conflict(f"the patient already has an open episode ({open_episode})")
+        now = ctx.now()
+        started_on = check_day(
+            "started_on", data.started_on or now.date(), now=now, limits=ctx.limits
+        )
         episode = Episode(
             patient_id=patient.id,
             clinician_id=patient.clinician_id,
-            started_on=data.started_on or ctx.now().date(),
+            started_on=started_on,
             outcome_instrument=data.outcome_instrument,
             alliance_instrument=data.alliance_instrument,
         )
@@ -106,9 +111,14 @@ def record_administration(
         )
         result = score(definition, data.answers, language=language)
         now = ctx.now()
-        administered_at = data.administered_at or now
-        if administered_at.tzinfo is None:
-            raise InputError("administered_at", administered_at.isoformat(), "a time with zone")
+        administered_at = check_moment(
+            "administered_at",
+            data.administered_at or now,
+            now=now,
+            limits=ctx.limits,
+            not_before=episode.started_on,
+            not_before_label="the episode's start, ",
+        )
         stored = store_administration(
             uc.session,
             episode=episode,

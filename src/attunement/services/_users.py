@@ -11,6 +11,7 @@ from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._auth import revoke_credentials
 from attunement.services._context import ServiceContext
+from attunement.services._ids import get_row
 from attunement.services._records import user_public
 from attunement.services._schemas import UserCreate, UserPublic
 from attunement.store import User
@@ -85,7 +86,7 @@ def deactivate_user(ctx: ServiceContext, actor: Actor, user_id: int) -> UserPubl
         require_admin(actor)
         if isinstance(actor, UserActor) and actor.user_id == user_id:
             raise Forbidden("an admin cannot deactivate their own account")
-        user = uc.session.get(User, user_id)
+        user = get_row(uc.session, User, user_id)
         if user is None:
             raise NotFound("user", user_id)
         user.active = False
@@ -99,13 +100,13 @@ def set_supervisor(
     """Link a clinician to the supervisor who may read their patients (None: unlink)."""
     with use_case(ctx, actor, "user.supervisor", target=f"user:{user_id}") as uc:
         require_admin(actor)
-        user = uc.session.get(User, user_id)
+        user = get_row(uc.session, User, user_id)
         if user is None:
             raise NotFound("user", user_id)
         if user.role != "clinician":
             raise InputError("user", user.username, "clinicians only")
         if supervisor_id is not None:
-            supervisor = uc.session.get(User, supervisor_id)
+            supervisor = get_row(uc.session, User, supervisor_id)
             if supervisor is None or supervisor.role != "supervisor" or not supervisor.active:
                 raise InputError("supervisor_id", supervisor_id, "the id of an active supervisor")
         user.supervisor_id = supervisor_id
