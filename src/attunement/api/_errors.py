@@ -113,8 +113,21 @@ _MEANING = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for these error statuses, each with the :class:`ErrorBody`."""
+def error_responses(*statuses: int, json_only: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, each with the :class:`ErrorBody`.
+
+    ``json_only``: for a route whose success is another media type (FHIR's
+    ``application/fhir+json``), the errors are still plain JSON.
+    """
+    if json_only:
+        schema = {"$ref": "#/components/schemas/ErrorBody"}
+        return {
+            status: {
+                "description": _MEANING[status],
+                "content": {"application/json": {"schema": schema}},
+            }
+            for status in statuses
+        }
     return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
 
 

@@ -34,6 +34,7 @@ from attunement.services._context import (
 )
 from attunement.services._episodes import (
     caseload,
+    check_episode_start,
     get_status,
     list_administrations,
     list_episodes,
@@ -144,6 +145,7 @@ __all__ = [
     "append_audit",
     "aware_utc",
     "caseload",
+    "check_episode_start",
     "create_user",
     "current_user",
     "deactivate_user",

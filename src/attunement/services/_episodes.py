@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "caseload",
+    "check_episode_start",
     "get_status",
     "list_administrations",
     "list_episodes",
@@ -47,26 +49,31 @@ __all__ = [
 ]
 
 
+def check_episode_start(ctx: ServiceContext, data: EpisodeCreate) -> dt.date:
+    """The start date of an episode as ``data`` asks, or the error that would refuse it
+    (a start in the future, an unknown instrument); pages that register a patient and start
+    the episode at once check first, so a refused episode leaves no patient behind."""
+    from attunement.instruments import load_instrument
+
+    load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
+    if data.alliance_instrument:
+        load_instrument(data.alliance_instrument)
+    now = ctx.now()
+    return check_day("started_on", data.started_on or now.date(), now=now, limits=ctx.limits)
+
+
 def start_episode(
     ctx: ServiceContext, actor: Actor, patient_id: int, data: EpisodeCreate
 ) -> EpisodePublic:
     """Open a course of treatment (one open episode per patient at a time)."""
-    from attunement.instruments import load_instrument
-
     with use_case(ctx, actor, "episode.create", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
-        load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
-        if data.alliance_instrument:
-            load_instrument(data.alliance_instrument)
+        started_on = check_episode_start(ctx, data)
         open_episode = uc.session.scalars(
             select(Episode.id).where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
         ).first()
         if open_episode is not None:
             raise Conflict(f"the patient already has an open episode ({open_episode})")
-        now = ctx.now()
-        started_on = check_day(
-            "started_on", data.started_on or now.date(), now=now, limits=ctx.limits
-        )
         episode = Episode(
             patient_id=patient.id,
             clinician_id=patient.clinician_id,
