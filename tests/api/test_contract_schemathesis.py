@@ -86,6 +86,21 @@ def _existing_records(operation: Any, world: World) -> dict[str, Any]:
     return {p.name: ids[p.name] for p in operation.path_parameters if p.name in ids}
 
 
+def _run(strategy: Any, headers: dict[str, str], examples: int) -> None:
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def check(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    check()
+
+
 def test_the_contract_names_every_operation_of_the_app() -> None:
     assert len(OPERATIONS) >= 25
     assert "POST /api/v1/episodes/{episode_id}/administrations" in OPERATIONS
@@ -108,17 +123,8 @@ def test_every_response_keeps_the_documented_contract(
         token = login_for_token(ctx, username=username, password=PASSWORD).access_token
         headers = {"Authorization": f"Bearer {token}"}
         for mode, path_parameters in kinds:
-            strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
-
-            @settings(
-                max_examples=examples,
-                deadline=None,
-                database=None,
-                phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck),
+            _run(
+                operation.as_strategy(generation_mode=mode, path_parameters=path_parameters),
+                headers,
+                examples,
             )
-            @given(case=strategy)
-            def check(case: schemathesis.Case, headers: dict[str, str] = headers) -> None:
-                case.call_and_validate(headers=headers, checks=CHECKS)
-
-            check()
