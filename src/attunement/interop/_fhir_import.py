@@ -128,9 +128,7 @@ def import_fhir(
         pairs = [(document, None)]
     else:
         raise InputError("resourceType", kind, ("Bundle", "QuestionnaireResponse"))
-    sent = [
-        r for r, _ in pairs if isinstance(r, Mapping) and r.get("resourceType") == "Questionnaire"
-    ]
+    sent, invalid = _sent_questionnaires(pairs)
     library = [*questionnaires, *sent]
     imported: list[ImportedResponse] = []
     refused: list[RefusedResource] = []
@@ -146,14 +144,14 @@ def import_fhir(
                 )
             )
             continue
-        rtype, rid = resource.get("resourceType"), resource.get("id")
+        rtype, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
         if rtype == "Questionnaire":
             ignored.append(
                 IgnoredResource(
                     index=index,
                     resource_type=rtype,
                     resource_id=rid,
-                    reason="used to check and map the responses that cite it",
+                    reason=invalid.get(index, "used to check and map the responses that cite it"),
                 )
             )
         elif rtype != "QuestionnaireResponse":
@@ -184,6 +182,30 @@ class _Refusal(Exception):
     def __init__(self, *reasons: str) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+
+
+def _sent_questionnaires(
+    pairs: Sequence[tuple[Any, str | None]],
+) -> tuple[list[Mapping[str, Any]], dict[int, str]]:
+    """The valid Questionnaires of a Bundle (checked like responses, since mapping reads
+    their codes and options), and why each invalid one is not used, by entry index."""
+    sent: list[Mapping[str, Any]] = []
+    invalid: dict[int, str] = {}
+    for index, (resource, _) in enumerate(pairs):
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Questionnaire":
+            try:
+                sent.append(validated(dict(resource)))
+            except InputError as exc:
+                invalid[index] = f"not a valid FHIR R4 Questionnaire ({exc.message}); not used"
+    return sent, invalid
+
+
+def _text(value: Any) -> str | None:
+    """A resource's type or id as the report names it: text, cut short, or None (the
+    sender's value may be anything; the resource is then judged by its validation)."""
+    if not isinstance(value, str):
+        return None
+    return value if len(value) <= 64 else value[:64] + "…"
 
 
 def _full_url(entry: Any) -> str | None:
