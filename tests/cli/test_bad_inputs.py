@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from attunement.cli import app
-from attunement.cli._files import MAX_INPUT_BYTES
+from attunement.cli._files import MAX_INPUT_BYTES, MAX_NODES
 
 runner = CliRunner()
 
@@ -137,6 +137,17 @@ def test_a_missing_file_or_a_directory_exits_2_with_one_line(
         target.mkdir()
     args = _readers(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")[command](target)
     _assert_one_line_exit_2(runner.invoke(app, args))
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_file_of_more_values_than_allowed_is_refused_before_it_is_built(
+    suffix: str, tmp_path: Path
+) -> None:
+    many = tmp_path / f"many{suffix}"
+    many.write_text("[" + ",".join(["1"] * (MAX_NODES + 1)) + "]", encoding="utf-8")
+    result = runner.invoke(app, ["status", str(many)])
+    _assert_one_line_exit_2(result)
+    assert f"more than {MAX_NODES:,} values" in result.stderr
 
 
 # --------------------------------------------------------------------------- writers
