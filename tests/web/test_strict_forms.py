@@ -11,6 +11,7 @@ import re
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from attunement.services import ServiceContext
 from attunement.store import Administration, Episode, Patient
@@ -31,26 +32,25 @@ def world(ctx: ServiceContext) -> World:
     return build_world(ctx)
 
 
+def _record_session(client: TestClient, world: World, **fields: str) -> Response:
+    """Post the session form of patient A as ana: PHQ-9 all 1s, with ``fields`` changed."""
+    sign_in(client, "ana")
+    path = f"/patients/{world.patient_a}/session"
+    form = {"session": "1", "held_on": "2026-03-02", "instrument": "phq9", **PHQ9_ANSWERS}
+    return client.post(
+        path,
+        data={"csrf_token": form_token(client, path), **form, **fields},
+        follow_redirects=False,
+    )
+
+
 @pytest.mark.parametrize(
     "typed", ["2.0", "1,0", "nan", "true", "٢", "1e0", "9" * 5_000], ids=lambda t: t[:8]
 )
 def test_a_session_answer_must_be_a_whole_number_from_the_allowed_values(
     typed: str, client: TestClient, ctx: ServiceContext, world: World
 ) -> None:
-    sign_in(client, "ana")
-    path = f"/patients/{world.patient_a}/session"
-    response = client.post(
-        path,
-        data={
-            "csrf_token": form_token(client, path),
-            "session": "1",
-            "held_on": "2026-03-02",
-            "instrument": "phq9",
-            **PHQ9_ANSWERS,
-            "phq9.phq9_9": typed,
-        },
-        follow_redirects=False,
-    )
+    response = _record_session(client, world, **{"phq9.phq9_9": typed})
     assert response.status_code == 422
     quoted = re.search(r"PHQ-9 item 9: “([^”]*)” is not an allowed answer", response.text)
     assert quoted is not None, response.text[:2000]
@@ -62,19 +62,7 @@ def test_a_session_answer_must_be_a_whole_number_from_the_allowed_values(
 def test_a_session_date_in_the_future_or_before_the_episode_is_refused(
     held_on: str, client: TestClient, ctx: ServiceContext, world: World
 ) -> None:
-    sign_in(client, "ana")
-    path = f"/patients/{world.patient_a}/session"
-    response = client.post(
-        path,
-        data={
-            "csrf_token": form_token(client, path),
-            "session": "1",
-            "held_on": held_on,
-            "instrument": "phq9",
-            **PHQ9_ANSWERS,
-        },
-        follow_redirects=False,
-    )
+    response = _record_session(client, world, held_on=held_on)
     assert response.status_code == 422
     assert count(ctx, Administration) == 0
 
