@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.errors import AttunementError, InputError
+from attunement.errors import AttunementError, InputError, quote
 from attunement.instruments import InstrumentDefinition, Score, list_instruments, score
 from attunement.interop._fhir_check import (
     FINAL_STATUSES,
@@ -230,7 +230,7 @@ def _import_one(
         ) from None
     if resource.get("status") not in FINAL_STATUSES:
         raise _Refusal(
-            f"{name}: status {resource.get('status')!r}; only completed or amended responses "
+            f"{name}: status {quote(resource.get('status'))}; only completed or amended responses "
             "are imported"
         )
     canonical = resource.get("questionnaire")
@@ -343,7 +343,9 @@ def _answers(
         item = _item_for(link_id, questions.get(link_id, {}), definition)
         if item is None:
             if answers and not _is_total(questions.get(link_id, {}), definition):
-                notes.append(f"linkId {link_id!r} is not an item of {definition.id}; not scored")
+                notes.append(
+                    f"linkId {quote(link_id)} is not an item of {definition.id}; not scored"
+                )
             continue
         if not answers:
             continue
@@ -351,7 +353,8 @@ def _answers(
         number = _number(found, questions.get(link_id, {}), definition) if found else None
         if number is None or number not in definition.allowed_values(item):
             problems.append(
-                f"{name} linkId {link_id!r}: answer {found[1] if found else None!r} has no "
+                f"{name} linkId {quote(link_id)}: "
+                f"answer {quote(found[1] if found else None)} has no "
                 f"score among {definition.allowed_values(item)}"
             )
             continue
