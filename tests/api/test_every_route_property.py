@@ -48,7 +48,7 @@ from tests.api.test_permission_matrix import ROWS
 from tests.services.world import PASSWORD, World
 
 #: examples per route and role, per database
-EXAMPLES = {"sqlite": 12, "postgresql": 3}
+EXAMPLES = {"sqlite": 8, "postgresql": 2}
 CLINICAL_TABLES = (Patient, Episode, TherapySession, Administration, ScoreRecord, Invitation, User)
 
 HOSTILE_TEXT = [
