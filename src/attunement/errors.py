@@ -14,7 +14,8 @@ message — and never show a traceback.
     ├── InputError                       user input does not fit (CLI files, API bodies)
     │   ├── InvalidAnswer                an answer to an instrument item is not allowed
     │   ├── InvalidProfile               a profile field is unknown, mistyped or out of range
-    │   └── InvalidEpisode               an episode/session series is malformed
+    │   ├── InvalidEpisode               an episode/session series is malformed
+    │   └── InvalidFile                  a file given as input cannot be read or parsed
     ├── UnknownInstrument                no instrument definition with that id
     ├── UnknownElement                   no evidence element with that id
     ├── NotFound                         a record does not exist *or* is not visible to
@@ -23,13 +24,19 @@ message — and never show a traceback.
     ├── AuthenticationError              bad credentials, expired or revoked token
     ├── Conflict                         the request clashes with stored state
     └── StorageError                     the database refused or failed; nothing was written
+
+A message never repeats a whole bad value: :func:`quote` shows at most
+:data:`QUOTE_LIMIT` characters of its ``repr`` and an ellipsis, so a 10 MB value gives a
+one-line error, not a 10 MB one (issue 18).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 __all__ = [
+    "QUOTE_LIMIT",
     "AttunementError",
     "AuthenticationError",
     "ConfigurationError",
@@ -39,12 +46,44 @@ __all__ = [
     "InputError",
     "InvalidAnswer",
     "InvalidEpisode",
+    "InvalidFile",
     "InvalidProfile",
     "NotFound",
     "StorageError",
     "UnknownElement",
     "UnknownInstrument",
+    "quote",
 ]
+
+#: How many characters of a bad value an error message repeats at most.
+QUOTE_LIMIT = 40
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)`` cut to ``limit`` characters plus "…" (the value itself is kept).
+
+    Long strings are cut before ``repr`` runs, so quoting a huge value stays cheap; a huge
+    integer is cut from its leading digits; a structure nested too deeply to ``repr`` is
+    named by its type.
+    """
+    if isinstance(value, str | bytes) and len(value) > limit:
+        value = value[: limit + 1]
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        sign = "-" if value < 0 else ""
+        return f"{sign}{_leading_digits(abs(value), limit)}… ({value.bit_length()}-bit integer)"
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"<a {type(value).__name__} nested too deeply to show>"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _leading_digits(number: int, count: int) -> str:
+    """The first ``count`` digits of a huge positive integer without converting all of it
+    (``str()`` of a number over 4,300 digits raises ValueError since Python 3.11)."""
+    digits = math.floor(number.bit_length() * math.log10(2))
+    shift = max(0, digits - count - 2)
+    return str(number // 10**shift)[:count]
 
 
 class AttunementError(Exception):
@@ -102,8 +141,10 @@ class InputError(AttunementError):
         risk: Iterable[str] = (),
     ) -> None:
         allowed_text = _allowed_text(allowed)
+        if len(field) > 2 * QUOTE_LIMIT:  # a field path may hold a caller's dict key
+            field = field[: 2 * QUOTE_LIMIT] + "…"
         risks = tuple(risk)
-        message = f"{field}: {value!r} is not allowed; allowed: {allowed_text}"
+        message = f"{field}: {quote(value)} is not allowed; allowed: {allowed_text}"
         if risks:
             message += "".join(f" RISK: {text}" for text in risks)
         super().__init__(message)
@@ -125,12 +166,22 @@ class InvalidEpisode(InputError):
     """An episode file or session series is malformed (names the session and field)."""
 
 
+class InvalidFile(InputError):
+    """A file given as input cannot be read or parsed: ``where`` is the file (and line)."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        AttunementError.__init__(self, f"{where}: {problem}")
+        self.field = "file"
+        self.value = where
+        self.allowed = problem
+
+
 class UnknownInstrument(AttunementError):
     """No instrument definition has this id."""
 
     def __init__(self, instrument_id: str, known: Iterable[str]) -> None:
         super().__init__(
-            f"instrument: {instrument_id!r} is not known; known: {', '.join(sorted(known))}"
+            f"instrument: {quote(instrument_id)} is not known; known: {', '.join(sorted(known))}"
         )
         self.instrument_id = instrument_id
 
@@ -139,7 +190,9 @@ class UnknownElement(AttunementError):
     """No evidence element has this id."""
 
     def __init__(self, element_id: str, known: Iterable[str]) -> None:
-        super().__init__(f"element: {element_id!r} is not known; known: {', '.join(sorted(known))}")
+        super().__init__(
+            f"element: {quote(element_id)} is not known; known: {', '.join(sorted(known))}"
+        )
         self.element_id = element_id
 
 
@@ -147,7 +200,7 @@ class NotFound(AttunementError):
     """The record does not exist, or the caller may not know that it exists."""
 
     def __init__(self, kind: str, key: object) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+        super().__init__(f"{kind} {quote(key)} not found")
         self.kind = kind
         self.key = key
 

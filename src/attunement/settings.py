@@ -27,6 +27,12 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           ``NORMAL`` (faster; the last commits may roll back on power loss).
 ``ATTUNE_CASENESS_CONVENTION`` which cut-offs decide caseness: ``published`` (default, each
                           instrument's own) or ``nhs_talking_therapies`` (GAD-7 8 …).
+``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
+``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
+                          is verified (256 KiB): sign-in, patient links, CDS Hooks.
+``ATTUNE_MAX_FHIR_ENTRIES``  most entries of one imported FHIR Bundle (500).
+``ATTUNE_CLOCK_SKEW_SECONDS``  how far in the future a given time may lie (300): a
+                          caller's clock may run ahead a little, a wrong year may not.
 ========================  ==================================================================
 """
 
@@ -95,6 +101,10 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     sqlite_synchronous: SqliteSynchronous = "FULL"
     caseness_convention: str = "published"
+    max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
+    max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
+    max_fhir_entries: int = Field(500, ge=1)
+    clock_skew_seconds: int = Field(300, ge=0, le=86_400)
 
     @field_validator("caseness_convention")
     @classmethod

@@ -113,7 +113,7 @@ def test_unparseable_and_missing_files_exit_2(tmp_path: Path) -> None:
     broken.write_text("{not json", encoding="utf-8")
     result = runner.invoke(app, ["status", str(broken)])
     assert result.exit_code == 2
-    assert "valid JSON or YAML" in result.output
+    assert "broken.json:1: not valid JSON" in result.output
     result = runner.invoke(app, ["status", str(tmp_path / "absent.yaml")])
     assert result.exit_code == 2
     assert "absent.yaml" in result.output

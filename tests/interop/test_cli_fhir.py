@@ -78,7 +78,7 @@ def test_import_fhir_names_a_file_that_is_not_json(tmp_path: Path) -> None:
     path.write_text("{nope")
     result = runner.invoke(app, ["import", "fhir", str(path)])
     assert result.exit_code == 2
-    assert "FILE" in result.output
+    assert "bad.json:1: not valid JSON" in result.output
 
 
 def test_export_fhir_uses_the_public_url_for_canonical_urls_unless_given(tmp_path: Path) -> None:

@@ -26,7 +26,10 @@ from attunement.services import (
 
 BASE = "https://testserver"
 US_CORE_Q = load_fixture("fhir/us-core-Questionnaire-phq-9-example.json")
-US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json")
+# authored within the world's episodes (they start 2026-03-02; earlier answers are refused)
+US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json") | {
+    "authored": "2026-03-02T08:50:32Z"
+}
 
 
 @pytest.fixture

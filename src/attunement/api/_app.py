@@ -16,13 +16,15 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from attunement.api._errors import install_error_handlers
+from attunement.api._limits import BodyLimitMiddleware, credentials_check
 from attunement.api._middleware import SecurityHeadersMiddleware
 from attunement.api._request_log import RequestLogMiddleware
+from attunement.api.deps import SESSION_COOKIE
 from attunement.api.routes import API_ROUTERS
 from attunement.errors import ConfigurationError
 from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import Passwords, SecurityPolicy, security_headers
-from attunement.services import Clock, service_context
+from attunement.services import Clock, InputLimits, service_context
 from attunement.settings import Settings
 from attunement.store import make_engine
 
@@ -118,6 +120,13 @@ def create_app(
         audit_keys=audit_keys,
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
+        limits=InputLimits.from_settings(settings),
+    )
+    app.add_middleware(  # inside the security headers, so its refusals carry them too
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        unverified_bytes=settings.max_unverified_body_bytes,
+        check=credentials_check(app.state.context, SESSION_COOKIE),
     )
     headers = security_headers(https_only=secure_cookies and settings.mode == "production")
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)

@@ -1,13 +1,18 @@
 """The API's one error mapping: typed Attunement errors to HTTP status and a JSON body.
 
-Body: ``{"detail": message, "field": field or null, "allowed": allowed or null}``.
+Body: ``{"detail": message, "field": field or null, "allowed": allowed or null}``
+(:class:`ErrorBody`; routes document the statuses they may answer with
+:func:`error_responses`, so the OpenAPI contract lists every status and its schema).
 
 ==========================  ======  ==============================================
 error                        status  note
 ==========================  ======  ==============================================
 InputError (InvalidAnswer…)  422     names the field and the allowed values
 UnknownInstrument            422     an input naming no known instrument
-request body/form invalid    422     FastAPI validation, same body shape
+request body/form invalid    422     FastAPI validation, same body shape; the value
+                                     itself is never echoed
+body unreadable              400     not JSON or form data Python can parse
+body too large               413     see :mod:`attunement.api._limits`
 AuthenticationError          401     ``WWW-Authenticate: Bearer``
 TooManyAttempts              429     ``Retry-After`` seconds
 Forbidden                    403
@@ -31,6 +36,7 @@ from typing import Any, cast
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from attunement.errors import (
@@ -46,7 +52,14 @@ from attunement.errors import (
 )
 from attunement.services import TooManyAttempts
 
-__all__ = ["error_body", "install_error_handlers", "status_for"]
+__all__ = [
+    "ErrorBody",
+    "error_body",
+    "error_responses",
+    "install_error_handlers",
+    "page_error_responses",
+    "status_for",
+]
 
 logger = logging.getLogger("attunement.api")
 
@@ -77,6 +90,57 @@ def error_body(detail: str, field: str | None = None, allowed: str | None = None
     return {"detail": detail, "field": field, "allowed": allowed}
 
 
+class ErrorBody(BaseModel):
+    """Every error of the API: one line, the field it is about and what is allowed."""
+
+    detail: str
+    field: str | None
+    allowed: str | None
+
+
+_MEANING = {
+    303: "Not signed in: the page redirects to the sign-in page",
+    400: "The body could not be read",
+    401: "Not signed in, or the credentials are wrong, expired or revoked",
+    403: "Signed in, but not allowed to do this (or the CSRF token is missing)",
+    404: "No such record, or not one the caller may see",
+    409: "Clashes with what is stored",
+    412: "Required prefetch missing",
+    413: "The request body is larger than the configured limit",
+    422: "The input does not fit: names the field and what is allowed",
+    429: "Too many failed sign-ins: wait Retry-After seconds",
+    503: "The database is unavailable; nothing was written",
+}
+
+
+def error_responses(*statuses: int, json_only: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses, each with the :class:`ErrorBody`.
+
+    ``json_only``: for a route whose success is another media type (FHIR's
+    ``application/fhir+json``), the errors are still plain JSON.
+    """
+    if json_only:
+        schema = {"$ref": "#/components/schemas/ErrorBody"}
+        return {
+            status: {
+                "description": _MEANING[status],
+                "content": {"application/json": {"schema": schema}},
+            }
+            for status in statuses
+        }
+    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
+
+
+def page_error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The same for routes outside ``/api`` whose errors are pages (HTML) or a redirect."""
+    return {
+        status: {"description": _MEANING[status], "content": {"text/html": {}}}
+        if status != 303
+        else {"description": _MEANING[status]}
+        for status in statuses
+    }
+
+
 def _respond(request: Request, status: int, body: dict[str, Any], **headers: str) -> Response:
     page_handler: PageErrorHandler | None = getattr(request.app.state, "page_errors", None)
     if page_handler is not None and not request.url.path.startswith("/api/"):
@@ -105,6 +169,7 @@ def _attunement_error(request: Request, exc: Exception) -> Response:
     return _respond(request, status, error_body(error.message, field, allowed), **headers)
 
 
+_FIELD_LIMIT = 80
 _LOCATION_TAGS = frozenset({"body", "query", "path", "header", "cookie", "form"})
 _TYPE_TAGS = frozenset({"int", "float", "str", "bool", "none", "list", "dict"})
 
@@ -121,7 +186,7 @@ def _validation_error(request: Request, exc: Exception) -> Response:
     errors = list(error.errors())
     first: dict[str, Any] = dict(errors[0]) if errors else {"loc": (), "msg": "invalid request"}
     loc = [str(part) for part in first.get("loc", ()) if not _is_tag(part)]
-    field = ".".join(loc) or None
+    field = ".".join(loc)[:_FIELD_LIMIT] or None  # a key of the caller's may be in the path
     allowed = None
     context: dict[str, Any] = dict(first.get("ctx") or {})
     if "expected" in context:

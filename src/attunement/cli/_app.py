@@ -1,7 +1,10 @@
 """The Typer application and its one error mapping.
 
 Every ``AttunementError`` raised below a command becomes a one-line message on stderr and
-exit code 2; nothing else is caught, so a genuine bug still shows its traceback.
+exit code 2, and so does an ``OSError`` (a path that cannot be written or read: the
+environment's problem, not a bug — e.g. ``--output /proc/nope``); nothing else is caught,
+so a genuine bug still shows its traceback. Files a command reads go through the one
+loader, :mod:`attunement.cli._files`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ class AttuneGroup(TyperGroup):
             return super().invoke(ctx)
         except AttunementError as error:
             raise fail(error.message) from None
+        except typer.BadParameter as error:  # e.g. a directory where a file is expected
+            raise fail(f"{error.format_message()} (see --help)") from None
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise fail(f"{where}{error.strerror or type(error).__name__}") from None
 
 
 def _typer(help_text: str) -> typer.Typer:
@@ -53,7 +61,9 @@ app = _typer(
     "ATTUNE_PUBLIC_URL, ATTUNE_CDS_TRUST_FILE; the audit trail's ATTUNE_AUDIT_KEY (or "
     "ATTUNE_AUDIT_KEY_FILE) and ATTUNE_AUDIT_ANCHOR_DIR; ATTUNE_TRUSTED_PROXIES (reverse "
     "proxies whose X-Forwarded-For is believed); ATTUNE_SQLITE_SYNCHRONOUS (FULL or NORMAL); "
-    "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs)."
+    "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs); request "
+    "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
+    "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie)."
 )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attunement.errors import AttunementError, InputError
+from attunement.errors import AttunementError, InvalidFile
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -36,12 +36,17 @@ class BatchError(AttunementError):
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(line number, raw bytes) of each line; InputError when the file cannot be read."""
+    """(line number, raw bytes) of each line, read as they come (memory stays bounded by the
+    longest line); InvalidFile naming the file when it cannot be opened."""
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InvalidFile(str(path), "no such file") from None
     except OSError as error:
-        raise InputError("--batch", str(path), f"a readable file ({error.strerror})") from None
-    yield from enumerate(data.splitlines(), start=1)
+        raise InvalidFile(str(path), f"cannot be read ({error.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            yield number, line.rstrip(b"\r\n")
 
 
 def _episode(number: int, raw: bytes) -> tuple[str | int, Any] | None:

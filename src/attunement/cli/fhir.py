@@ -16,6 +16,7 @@ import typer
 
 from attunement.cli._app import sub_app
 from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._files import load_data_file
 from attunement.cli.report import export_app
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
@@ -77,12 +78,7 @@ def import_fhir(
     imported is skipped. Exit code 1 when any resource was refused (each is listed with
     its reasons), 0 otherwise.
     """
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError("FILE", str(file), f"a readable file ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError("FILE", str(file), f"FHIR JSON ({exc.msg}, line {exc.lineno})") from None
+    document = load_data_file(file, json_only=True)  # the CLI's one loader
     if not isinstance(document, dict):
         raise InputError("FILE", str(file), "a FHIR resource (a JSON object)")
     settings = settings_from_cli(database_url=db, public_url=base_url)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from attunement.cli._app import sub_app
 from attunement.cli._context import settings_from_cli
+from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
 from attunement.instruments import (
     InstrumentDefinition,
@@ -167,6 +168,10 @@ def import_text_command(
 ) -> None:
     """Import the clinic's licensed item text (and, where unverified, the scoring key)."""
     definition = load_instrument(instrument)
+    if file.suffix.lower() == ".csv":  # the CLI's one loader checks size, bytes and shape
+        read_text_file(file)
+    else:
+        load_data_file(file, json_only=file.suffix.lower() == ".json")
     settings = settings_from_cli()
     store = settings.ensure_data_dir()
     target = import_item_text(definition, file, store)

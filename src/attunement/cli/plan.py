@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 
 from attunement.cli._app import app, fail
+from attunement.cli._files import load_data_file
 from attunement.errors import InputError
 from attunement.profile import parse_profile
 from attunement.tailoring import plan, render_markdown, render_text
@@ -89,30 +89,7 @@ def plan_command(
 
 def _read_profile(path: Path) -> Any:
     """The file's content as data; a clear one-line error for every way it can fail."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise fail(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise fail(f"{path}: is a directory, not a profile file") from None
-    except UnicodeDecodeError:
-        raise fail(f"{path}: not a UTF-8 text file") from None
-    except OSError as error:
-        raise fail(f"{path}: cannot be read ({error.strerror})") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise fail(
-                f"{path}:{error.lineno}: not valid JSON ({error.msg}, column {error.colno})"
-            ) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise fail(f"{where}: not valid YAML ({problem})") from None
+    data = load_data_file(path)  # the CLI's one loader: size, bytes, syntax, shape
     if data is None:
         raise fail(f"{path}: the file is empty; give at least one dimension, or {{}}")
     return data

@@ -19,7 +19,7 @@ from rich.progress import Progress
 
 from attunement.cli._app import app, fail
 from attunement.cli.instruments import resolve_definition
-from attunement.errors import InvalidAnswer
+from attunement.errors import InvalidAnswer, InvalidFile
 from attunement.instruments import (
     BatchScores,
     InstrumentDefinition,
@@ -122,7 +122,12 @@ def score_command(  # noqa: PLR0917  (Typer options)
     if output_file is None:
         raise fail("--output is required with --input")
     assert input_file is not None
-    summary = score_csv(definition, input_file, output_file, language=language)
+    try:  # streamed, so memory stays bounded however long the file; its bytes may be bad
+        summary = score_csv(definition, input_file, output_file, language=language)
+    except UnicodeDecodeError as error:
+        raise InvalidFile(str(input_file), f"not UTF-8 text (byte {error.start})") from None
+    except csv.Error as error:
+        raise InvalidFile(str(input_file), f"not a valid CSV file ({error})") from None
     if as_json:
         typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:

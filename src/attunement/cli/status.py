@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-import yaml
 
 from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.errors import InputError, InvalidEpisode
+from attunement.cli._files import load_data_file, read_text_file
+from attunement.errors import InputError
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -48,16 +48,7 @@ etr_app = sub_app(
 
 
 def _load_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidEpisode("episode", str(path), f"a readable file ({error.strerror})") from None
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise InvalidEpisode("episode", path.name, f"valid JSON or YAML ({error})") from None
+    return load_data_file(path)  # the CLI's one loader: size, bytes, shape
 
 
 def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
@@ -122,6 +113,8 @@ def status(
         raise InputError("episode", None, "an episode file, or --batch FILE (not both)")
     if each_session and batch is None:
         raise InputError("--each-session", True, "only with --batch")
+    if model is not None:
+        read_text_file(model)  # bounded and text before the model is parsed
     fixed = read_growth_model(model) if model is not None else None
     models: dict[str, GrowthModel | None] = {}
     caseness = settings_from_cli(database_url=db).caseness_convention

@@ -22,6 +22,7 @@ from attunement.cli._context import open_database, settings_from_cli
 from attunement.services import (
     ROLES,
     AccessGrantCreate,
+    InputLimits,
     OperatorActor,
     ServiceContext,
     UserCreate,
@@ -56,6 +57,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         audit_keys=settings.audit_keyring(),
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
+        limits=InputLimits.from_settings(settings),
     )
 
 

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import jwt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from attunement.errors import AuthenticationError, ConfigurationError
+from attunement.errors import AuthenticationError, ConfigurationError, quote
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
@@ -184,12 +184,12 @@ def verify_client_jwt(
     iss = claims.get("iss")
     issuer = trust.issuer(iss) if isinstance(iss, str) else None
     if issuer is None:
-        raise AuthenticationError(f"token rejected: issuer {iss!r} is not trusted")
+        raise AuthenticationError(f"token rejected: issuer {quote(iss)} is not trusted")
     if alg not in issuer.algorithms:
         raise AuthenticationError(f"token rejected: alg {alg} is not allowed for this issuer")
     jku = header.get("jku")
     if jku is not None and jku not in issuer.jku:
-        raise AuthenticationError(f"token rejected: jku {jku!r} is not on the allow-list")
+        raise AuthenticationError(f"token rejected: jku {quote(jku)} is not on the allow-list")
     key = _key_for(issuer, header["kid"], alg)
     audiences = (audience,) if isinstance(audience, str) else audience
     try:
@@ -211,7 +211,7 @@ def verify_client_jwt(
             f"token rejected: aud must be the endpoint URL {audiences[0]!r}"
         ) from None
     except jwt.MissingRequiredClaimError as exc:
-        raise AuthenticationError(f"token rejected: claim {exc.claim!r} is missing") from None
+        raise AuthenticationError(f"token rejected: claim {quote(exc.claim)} is missing") from None
     except jwt.PyJWTError as exc:
         raise AuthenticationError(f"token rejected: {exc}") from None
     expires_at = _check_times(verified, trust, clock)
@@ -220,7 +220,7 @@ def verify_client_jwt(
         raise AuthenticationError("token rejected: jti must be a non-empty string")
     tenant = verified.get("tenant")
     if issuer.tenants and tenant not in issuer.tenants:
-        raise AuthenticationError(f"token rejected: tenant {tenant!r} is not allowed")
+        raise AuthenticationError(f"token rejected: tenant {quote(tenant)} is not allowed")
     replay.accept(issuer.iss, jti, expires_at)
     subject = verified.get("sub")
     return VerifiedClient(
@@ -240,7 +240,8 @@ def _header(token: str) -> dict[str, Any]:
     alg = header.get("alg")
     if alg not in ALLOWED_ALGORITHMS:
         raise AuthenticationError(
-            f"token rejected: alg {alg!r} is not allowed; allowed: {', '.join(ALLOWED_ALGORITHMS)}"
+            f"token rejected: alg {quote(alg)} is not allowed; "
+            f"allowed: {', '.join(ALLOWED_ALGORITHMS)}"
         )
     if header.get("typ") != "JWT":
         raise AuthenticationError("token rejected: header typ must be 'JWT'")
@@ -264,15 +265,21 @@ def _key_for(issuer: TrustedIssuer, kid: str, alg: str) -> Any:
             continue
         declared = data.get("alg")
         if declared is not None and declared != alg:
-            raise AuthenticationError(f"token rejected: key {kid!r} is for {declared}, not {alg}")
+            raise AuthenticationError(
+                f"token rejected: key {quote(kid)} is for {declared}, not {alg}"
+            )
         expected_kty = "RSA" if alg.startswith("RS") else "EC"
         if data.get("kty") != expected_kty:
-            raise AuthenticationError(f"token rejected: key {kid!r} is not an {expected_kty} key")
+            raise AuthenticationError(
+                f"token rejected: key {quote(kid)} is not an {expected_kty} key"
+            )
         try:
             return jwt.PyJWK(data, algorithm=alg).key
         except jwt.PyJWTError as exc:
-            raise AuthenticationError(f"token rejected: key {kid!r} is unusable ({exc})") from None
-    raise AuthenticationError(f"token rejected: no key with kid {kid!r} for this issuer")
+            raise AuthenticationError(
+                f"token rejected: key {quote(kid)} is unusable ({exc})"
+            ) from None
+    raise AuthenticationError(f"token rejected: no key with kid {quote(kid)} for this issuer")
 
 
 def _timestamp(claims: Mapping[str, Any], name: str) -> datetime:

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.errors import AttunementError, InputError
+from attunement.errors import AttunementError, InputError, quote
 from attunement.interop._cds_cards import CardContext, build_cards
 from attunement.interop._cds_models import CdsRequest, CdsResponse, CdsService, DiscoveryResponse
 from attunement.interop._cds_signals import PatientSignals
@@ -184,7 +184,7 @@ def _resources(value: Any, expected: str) -> tuple[tuple[dict[str, Any], ...], s
             if isinstance(resource, dict) and resource.get("resourceType") == expected:
                 resources.append(resource)
         return tuple(resources), None
-    return (), f"expected {expected} or a Bundle of them, got {kind!r}"
+    return (), f"expected {expected} or a Bundle of them, got {quote(kind)}"
 
 
 def merge_signals(

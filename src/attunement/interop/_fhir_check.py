@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from attunement.errors import quote
+
 __all__ = [
     "FINAL_STATUSES",
     "ITEM_VALUE_TYPES",
@@ -107,22 +109,24 @@ def check_against_questionnaire(
     problems: list[str] = []
     status = response.get("status")
     if status not in _STATUSES:
-        problems.append(f"status {status!r} is not a QuestionnaireResponse status")
+        problems.append(f"status {quote(status)} is not a QuestionnaireResponse status")
     items = questionnaire_items(questionnaire)
     answered: set[str] = set()
     for link_id, answers in response_answers(response):
         question = items.get(link_id)
         if question is None:
-            problems.append(f"linkId {link_id!r} is not in the Questionnaire")
+            problems.append(f"linkId {quote(link_id)} is not in the Questionnaire")
             continue
         kind = str(question.get("type"))
         if answers:
             answered.add(link_id)
         if kind in _NO_ANSWERS and answers:
-            problems.append(f"linkId {link_id!r} is a {kind} item and cannot have answers")
+            problems.append(f"linkId {quote(link_id)} is a {kind} item and cannot have answers")
             continue
         if len(answers) > 1 and not question.get("repeats"):
-            problems.append(f"linkId {link_id!r} has {len(answers)} answers but does not repeat")
+            problems.append(
+                f"linkId {quote(link_id)} has {len(answers)} answers but does not repeat"
+            )
         allowed_types = ITEM_VALUE_TYPES.get(kind, ())
         options = [o for o in question.get("answerOption") or () if isinstance(o, Mapping)]
         if kind == "choice" and options:  # the answer's type is the options' type
@@ -132,12 +136,12 @@ def check_against_questionnaire(
         for answer in answers:
             found = answer_value(answer) if isinstance(answer, Mapping) else None
             if found is None:
-                problems.append(f"linkId {link_id!r}: an answer has no value")
+                problems.append(f"linkId {quote(link_id)}: an answer has no value")
                 continue
             value_type, value = found
             if value_type not in allowed_types:
                 problems.append(
-                    f"linkId {link_id!r}: {value_type} does not fit a {kind} question; "
+                    f"linkId {quote(link_id)}: {value_type} does not fit a {kind} question; "
                     f"allowed: {', '.join(allowed_types) or 'none'}"
                 )
                 continue
@@ -147,7 +151,7 @@ def check_against_questionnaire(
                 and not any(_same_option(value_type, value, o) for o in options)
             ):
                 problems.append(
-                    f"linkId {link_id!r}: {_show(value)} is not one of the answer options"
+                    f"linkId {quote(link_id)}: {_show(value)} is not one of the answer options"
                 )
     if status == "completed":
         for link_id, question in items.items():
@@ -158,7 +162,7 @@ def check_against_questionnaire(
                 and question.get("type") not in _NO_ANSWERS
                 and not question.get("enableWhen")
             ):
-                problems.append(f"linkId {link_id!r} is required but has no answer")
+                problems.append(f"linkId {quote(link_id)} is required but has no answer")
     return problems
 
 

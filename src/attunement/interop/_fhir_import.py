@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.errors import AttunementError, InputError
+from attunement.errors import AttunementError, InputError, quote
 from attunement.instruments import InstrumentDefinition, Score, list_instruments, score
 from attunement.interop._fhir_check import (
     FINAL_STATUSES,
@@ -60,7 +60,7 @@ class ImportedResponse(_Frozen):
     source_key: str | None
     instrument: str
     version: str
-    answers: tuple[int | float | None, ...]
+    answers: tuple[int | None, ...]
     language: str
     authored: datetime | None
     subject: str | None
@@ -100,8 +100,13 @@ def import_fhir(
     base: FhirBase | None = None,
     definitions: Sequence[InstrumentDefinition] | None = None,
     questionnaires: Sequence[Mapping[str, Any]] = (),
+    max_entries: int | None = None,
 ) -> ImportResult:
-    """Import a Bundle or a single QuestionnaireResponse; see the module docstring."""
+    """Import a Bundle or a single QuestionnaireResponse; see the module docstring.
+
+    ``max_entries`` refuses a larger Bundle as a whole before any entry is read (checking
+    one entry costs milliseconds, so an unbounded Bundle is unbounded server time).
+    """
     base = base or FhirBase()
     known = tuple(definitions) if definitions is not None else list_instruments()
     kind = document.get("resourceType")
@@ -109,6 +114,12 @@ def import_fhir(
         entries = document.get("entry")
         if entries is not None and not isinstance(entries, list):
             raise InputError("Bundle.entry", type(entries).__name__, "a list of entries")
+        if max_entries is not None and entries is not None and len(entries) > max_entries:
+            raise InputError(
+                "Bundle.entry",
+                f"{len(entries)} entries",
+                f"at most {max_entries} entries per Bundle; send the rest in further Bundles",
+            )
         pairs = [
             (e.get("resource") if isinstance(e, Mapping) else None, _full_url(e))
             for e in entries or ()
@@ -117,9 +128,7 @@ def import_fhir(
         pairs = [(document, None)]
     else:
         raise InputError("resourceType", kind, ("Bundle", "QuestionnaireResponse"))
-    sent = [
-        r for r, _ in pairs if isinstance(r, Mapping) and r.get("resourceType") == "Questionnaire"
-    ]
+    sent, invalid = _sent_questionnaires(pairs)
     library = [*questionnaires, *sent]
     imported: list[ImportedResponse] = []
     refused: list[RefusedResource] = []
@@ -135,14 +144,14 @@ def import_fhir(
                 )
             )
             continue
-        rtype, rid = resource.get("resourceType"), resource.get("id")
+        rtype, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
         if rtype == "Questionnaire":
             ignored.append(
                 IgnoredResource(
                     index=index,
                     resource_type=rtype,
                     resource_id=rid,
-                    reason="used to check and map the responses that cite it",
+                    reason=invalid.get(index, "used to check and map the responses that cite it"),
                 )
             )
         elif rtype != "QuestionnaireResponse":
@@ -175,6 +184,30 @@ class _Refusal(Exception):
         self.reasons = reasons
 
 
+def _sent_questionnaires(
+    pairs: Sequence[tuple[Any, str | None]],
+) -> tuple[list[Mapping[str, Any]], dict[int, str]]:
+    """The valid Questionnaires of a Bundle (checked like responses, since mapping reads
+    their codes and options), and why each invalid one is not used, by entry index."""
+    sent: list[Mapping[str, Any]] = []
+    invalid: dict[int, str] = {}
+    for index, (resource, _) in enumerate(pairs):
+        if isinstance(resource, Mapping) and resource.get("resourceType") == "Questionnaire":
+            try:
+                sent.append(validated(dict(resource)))
+            except InputError as exc:
+                invalid[index] = f"not a valid FHIR R4 Questionnaire ({exc.message}); not used"
+    return sent, invalid
+
+
+def _text(value: Any) -> str | None:
+    """A resource's type or id as the report names it: text, cut short, or None (the
+    sender's value may be anything; the resource is then judged by its validation)."""
+    if not isinstance(value, str):
+        return None
+    return value if len(value) <= 64 else value[:64] + "…"
+
+
 def _full_url(entry: Any) -> str | None:
     url = entry.get("fullUrl") if isinstance(entry, Mapping) else None
     return url if isinstance(url, str) else None
@@ -197,7 +230,7 @@ def _import_one(
         ) from None
     if resource.get("status") not in FINAL_STATUSES:
         raise _Refusal(
-            f"{name}: status {resource.get('status')!r}; only completed or amended responses "
+            f"{name}: status {quote(resource.get('status'))}; only completed or amended responses "
             "are imported"
         )
     canonical = resource.get("questionnaire")
@@ -301,16 +334,18 @@ def _answers(
     definition: InstrumentDefinition,
     questionnaire: Mapping[str, Any],
     name: str,
-) -> tuple[tuple[int | float | None, ...], list[str]]:
+) -> tuple[tuple[int | None, ...], list[str]]:
     questions = questionnaire_items(questionnaire)
-    values: dict[str, int | float] = {}
+    values: dict[str, int] = {}
     problems: list[str] = []
     notes: list[str] = []
     for link_id, answers in response_answers(resource):
         item = _item_for(link_id, questions.get(link_id, {}), definition)
         if item is None:
             if answers and not _is_total(questions.get(link_id, {}), definition):
-                notes.append(f"linkId {link_id!r} is not an item of {definition.id}; not scored")
+                notes.append(
+                    f"linkId {quote(link_id)} is not an item of {definition.id}; not scored"
+                )
             continue
         if not answers:
             continue
@@ -318,11 +353,12 @@ def _answers(
         number = _number(found, questions.get(link_id, {}), definition) if found else None
         if number is None or number not in definition.allowed_values(item):
             problems.append(
-                f"{name} linkId {link_id!r}: answer {found[1] if found else None!r} has no "
+                f"{name} linkId {quote(link_id)}: "
+                f"answer {quote(found[1] if found else None)} has no "
                 f"score among {definition.allowed_values(item)}"
             )
             continue
-        values[item] = number
+        values[item] = int(number)  # an allowed value: a whole number even if sent as 2.0
     if problems:
         raise _Refusal(*problems)
     if not values:

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.errors import AuthenticationError
 from attunement.interop._cds_auth import (
@@ -37,6 +38,7 @@ from attunement.interop._cds_service import SERVICE_ID, PrefetchMissing
 from attunement.interop._fhir_common import FhirBase
 from attunement.services import ServiceContext
 from attunement.services.interop import (
+    FhirImportReport,
     cds_discovery,
     cds_patient_view,
     export_patient_fhir,
@@ -107,14 +109,29 @@ def _fhir_base(request: Request) -> FhirBase:
     return FhirBase(base_url=str(request.base_url))
 
 
+class FhirJSONResponse(JSONResponse):
+    """A FHIR resource (``application/fhir+json``, FHIR R4 §2.1.0 "JSON")."""
+
+    media_type = FHIR_JSON
+
+
 def _fhir(body: dict[str, Any], status_code: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status_code, media_type=FHIR_JSON)
+    return FhirJSONResponse(body, status_code=status_code)
+
+
+#: The errors of the FHIR routes (JSON, the API's error body) and of the CDS Hooks routes.
+_FHIR_ERRORS = error_responses(401, 403, 404, 413, 422, 503, json_only=True)
+_CDS_ERRORS = error_responses(400, 401, 413, 422, 503)
 
 
 FhirBaseDep = Annotated[FhirBase, Depends(_fhir_base)]
 
 
-@router.get("/fhir/Questionnaire/{questionnaire_id}", response_class=JSONResponse)
+@router.get(
+    "/fhir/Questionnaire/{questionnaire_id}",
+    response_class=FhirJSONResponse,
+    responses=_FHIR_ERRORS,
+)
 def get_questionnaire(
     questionnaire_id: str, user: UserActorDep, base: FhirBaseDep, language: str = "en"
 ) -> JSONResponse:
@@ -123,7 +140,11 @@ def get_questionnaire(
     return _fhir(questionnaire_fhir(questionnaire_id, base=base, language=language))
 
 
-@router.get("/fhir/Patient/{patient_id}/$everything", response_class=JSONResponse)
+@router.get(
+    "/fhir/Patient/{patient_id}/$everything",
+    response_class=FhirJSONResponse,
+    responses=_FHIR_ERRORS,
+)
 def patient_everything(
     patient_id: int, context: ContextDep, actor: CurrentActor, base: FhirBaseDep
 ) -> JSONResponse:
@@ -131,7 +152,14 @@ def patient_everything(
     return _fhir(export_patient_fhir(context, actor, patient_id, base=base, kind="searchset"))
 
 
-@router.post("/fhir", response_class=JSONResponse)
+@router.post(
+    "/fhir",
+    response_class=JSONResponse,
+    responses={
+        200: {"model": FhirImportReport, "description": "imported, refused and ignored"},
+        **error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
+)
 def import_bundle(
     context: ContextDep,
     actor: CurrentActor,
@@ -173,14 +201,20 @@ def ehr_client(request: Request) -> VerifiedClient:
 EhrClient = Annotated[VerifiedClient, Depends(ehr_client)]
 
 
-@router.get("/cds-services")
+@router.get("/cds-services", responses=_CDS_ERRORS)
 def discovery(client: EhrClient) -> JSONResponse:
     """CDS Hooks discovery: the services Attunement offers."""
     del client
     return JSONResponse(cds_discovery())
 
 
-@router.post(f"/cds-services/{SERVICE_ID}")
+@router.post(
+    f"/cds-services/{SERVICE_ID}",
+    responses={
+        412: {"description": "required prefetch missing (an OperationOutcome)"},
+        **_CDS_ERRORS,
+    },
+)
 def patient_view(
     request: Request,
     context: ContextDep,
@@ -210,7 +244,7 @@ def patient_view(
     return JSONResponse(cards)
 
 
-@router.post("/cds-services/{service_id}/feedback")
+@router.post("/cds-services/{service_id}/feedback", responses=_CDS_ERRORS)
 def feedback(
     service_id: str,
     context: ContextDep,

@@ -11,17 +11,24 @@ document with its own stylesheet, meant to be saved or printed, not shown inside
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from attunement.api._errors import page_error_responses
 from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services.reports import clinic_report_document, patient_report_document
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/reports", tags=["reports"])
+#: Outside ``/api`` errors are pages (HTML), and a caller who is not signed in is sent to
+#: the sign-in page (303).
+router = APIRouter(
+    prefix="/reports",
+    tags=["reports"],
+    responses=page_error_responses(303, 403, 404, 413, 422, 503),
+)
 
 _MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
 
@@ -37,7 +44,15 @@ def _download(content: bytes, fmt: str, filename: str) -> Response:
     )
 
 
-@router.get("/patients/{patient_id}.{fmt}", response_class=Response)
+_DOCUMENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the report as a download",
+        "content": {"application/pdf": {}, "text/html": {}},
+    }
+}
+
+
+@router.get("/patients/{patient_id}.{fmt}", response_class=Response, responses=_DOCUMENT)
 def patient_report(
     patient_id: int,
     fmt: Literal["pdf", "html"],
@@ -52,7 +67,7 @@ def patient_report(
     return _download(content, fmt, f"attunement-patient-{patient_id}.{fmt}")
 
 
-@router.get("/clinic.{fmt}", response_class=Response)
+@router.get("/clinic.{fmt}", response_class=Response, responses=_DOCUMENT)
 def clinic_report(
     fmt: Literal["pdf", "html"], context: ContextDep, actor: CurrentActor
 ) -> Response:

@@ -55,4 +55,6 @@ def csrf_valid(key: str, binding: str | None, submitted: str | None) -> bool:
     """Whether ``submitted`` is the CSRF token of ``binding`` (constant-time comparison)."""
     if not binding or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(key, binding), submitted)
+    # as bytes: compare_digest refuses str with non-ASCII characters (a forged form field)
+    expected = csrf_token(key, binding).encode()
+    return hmac.compare_digest(expected, submitted.encode("utf-8", "surrogatepass"))

@@ -40,6 +40,7 @@ from attunement.services._context import (
 )
 from attunement.services._episodes import (
     caseload,
+    check_episode_start,
     get_status,
     list_administrations,
     list_episodes,
@@ -54,6 +55,7 @@ from attunement.services._invitations import (
     open_invitation,
     submit_self_report,
 )
+from attunement.services._limits import InputLimits
 from attunement.services._patients import (
     get_patient,
     get_plan,
@@ -126,6 +128,7 @@ __all__ = [
     "DemoSummary",
     "EpisodeCreate",
     "EpisodePublic",
+    "InputLimits",
     "InvitationActor",
     "InvitationCreate",
     "InvitationIssued",
@@ -159,6 +162,7 @@ __all__ = [
     "approve_access",
     "aware_utc",
     "caseload",
+    "check_episode_start",
     "create_user",
     "current_user",
     "deactivate_user",

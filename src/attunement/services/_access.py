@@ -8,7 +8,7 @@
 * operator (CLI) — the operator use cases only.
 
 A patient the caller may not see answers NotFound, exactly like one that does not exist, so
-ids are never confirmed.
+ids are never confirmed; so does an id outside the storage range (:mod:`._ids`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import Forbidden, NotFound
 from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.services._ids import get_row
 from attunement.store import Episode, Patient, User
 
 __all__ = [
@@ -55,7 +56,7 @@ def require_admin(actor: Actor) -> Actor:
 
 def load_patient(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
     """The patient, if ``actor`` may see it; Forbidden for a supervisor's write."""
-    patient = session.get(Patient, patient_id)
+    patient = get_row(session, Patient, patient_id)
     if patient is None or patient.clinician_id not in readable_clinician_ids(session, actor):
         raise NotFound("patient", patient_id)
     if write and isinstance(actor, UserActor) and patient.clinician_id != actor.user_id:
@@ -65,7 +66,7 @@ def load_patient(session: Session, actor: Actor, patient_id: int, *, write: bool
 
 def load_episode(session: Session, actor: Actor, episode_id: int, *, write: bool) -> Episode:
     """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`)."""
-    episode = session.get(Episode, episode_id)
+    episode = get_row(session, Episode, episode_id)
     if episode is None:
         raise NotFound("episode", episode_id)
     try:

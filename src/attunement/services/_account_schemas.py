@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from attunement.services._actors import Role
+from attunement.services._clean_input import PlainText
 
 __all__ = [
     "AccessGrantCreate",
@@ -35,7 +36,7 @@ class UserCreate(BaseModel):
     model_config = _IN
 
     username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: PlainText = Field(min_length=1, max_length=200)
     role: Role
     password: SecretStr
     supervisor: str | None = Field(None, description="username of the supervising supervisor")

@@ -34,6 +34,7 @@ from attunement.errors import (
 from attunement.security import GENESIS_HASH, entry_mac
 from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext
+from attunement.services._ids import audit_subject
 from attunement.services._transaction import transaction
 from attunement.store import AuditEntry
 
@@ -55,6 +56,7 @@ def append_audit(
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one chained entry within ``session``'s transaction."""
+    patient_id, target = audit_subject(patient_id, target)  # what a caller asked, storable
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     last = session.execute(

@@ -42,6 +42,7 @@ from attunement.services._account_schemas import AuditEntryPublic, AuditVerifica
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._ids import MAX_ROW_ID, in_storage_range
 from attunement.services._transaction import transaction
 from attunement.store import AuditEntry
 
@@ -63,8 +64,11 @@ def list_audit(
     """
     with use_case(ctx, actor, "audit.read") as uc:
         require_admin(actor)
+        after = min(max(after, 0), MAX_ROW_ID)  # no sequence number lies beyond the range
         query = select(AuditEntry).where(AuditEntry.seq > after)
         if patient_id is not None:
+            if not in_storage_range(patient_id):  # no entry can name such a patient
+                patient_id = 0
             query = query.where(AuditEntry.patient_id == patient_id)
         if action is not None:
             query = query.where(AuditEntry.action == action[:60])

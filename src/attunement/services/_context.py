@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, Passwords, SecurityPolicy
+from attunement.services._limits import InputLimits
 from attunement.store import make_sessionmaker
 
 __all__ = ["Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"]
@@ -40,7 +41,8 @@ def aware_utc(moment: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class ServiceContext:
-    """Database sessions, signing key, clock, security policy, password hasher, audit keys."""
+    """Database sessions, signing key, clock, security policy, password hasher, audit keys,
+    caseness convention and input limits."""
 
     sessions: sessionmaker[Session]
     signing_key: str
@@ -52,6 +54,7 @@ class ServiceContext:
     #: The clinic's caseness convention (``ATTUNE_CASENESS_CONVENTION``): which cut-offs
     #: decide caseness and the healthy range in every status.
     caseness: str = "published"
+    limits: InputLimits = field(default_factory=InputLimits)
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -76,6 +79,7 @@ def service_context(
     audit_keys: AuditKeyring | None = None,
     audit_anchor_dir: Path | None = None,
     caseness: str = "published",
+    limits: InputLimits | None = None,
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -87,4 +91,5 @@ def service_context(
         audit_keyring=audit_keys,
         audit_anchor_dir=audit_anchor_dir,
         caseness=caseness,
+        limits=limits or InputLimits(),
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.errors import Conflict, InputError, NotFound
+from attunement.errors import Conflict, NotFound
 from attunement.services._access import (
     load_episode,
     load_patient,
@@ -19,6 +20,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
+from attunement.services._limits import check_day, check_moment
 from attunement.services._records import (
     administration_public,
     episode_public,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "caseload",
+    "check_episode_start",
     "get_status",
     "list_administrations",
     "list_episodes",
@@ -55,17 +58,26 @@ __all__ = [
 ]
 
 
+def check_episode_start(ctx: ServiceContext, data: EpisodeCreate) -> dt.date:
+    """The start date of an episode as ``data`` asks, or the error that would refuse it
+    (a start in the future, an unknown instrument); pages that register a patient and start
+    the episode at once check first, so a refused episode leaves no patient behind."""
+    from attunement.instruments import load_instrument
+
+    load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
+    if data.alliance_instrument:
+        load_instrument(data.alliance_instrument)
+    now = ctx.now()
+    return check_day("started_on", data.started_on or now.date(), now=now, limits=ctx.limits)
+
+
 def start_episode(
     ctx: ServiceContext, actor: Actor, patient_id: int, data: EpisodeCreate
 ) -> EpisodePublic:
     """Open a course of treatment (one open episode per patient at a time)."""
-    from attunement.instruments import load_instrument
-
     with use_case(ctx, actor, "episode.create", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
-        load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
-        if data.alliance_instrument:
-            load_instrument(data.alliance_instrument)
+        started_on = check_episode_start(ctx, data)
         open_episode = uc.session.scalars(
             select(Episode.id).where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
         ).first()
@@ -74,7 +86,7 @@ def start_episode(
         episode = Episode(
             patient_id=patient.id,
             clinician_id=patient.clinician_id,
-            started_on=data.started_on or ctx.now().date(),
+            started_on=started_on,
             outcome_instrument=data.outcome_instrument,
             alliance_instrument=data.alliance_instrument,
         )
@@ -115,9 +127,14 @@ def record_administration(
         )
         result = score(definition, data.answers, language=language)
         now = ctx.now()
-        administered_at = data.administered_at or now
-        if administered_at.tzinfo is None:
-            raise InputError("administered_at", administered_at.isoformat(), "a time with zone")
+        administered_at = check_moment(
+            "administered_at",
+            data.administered_at or now,
+            now=now,
+            limits=ctx.limits,
+            not_before=episode.started_on,
+            not_before_label="the episode's start, ",
+        )
         stored = store_administration(
             uc.session,
             episode=episode,

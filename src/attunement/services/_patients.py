@@ -12,6 +12,7 @@ from attunement.errors import Conflict
 from attunement.services._access import load_patient, readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
+from attunement.services._clean_input import check_json_data
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._records import patient_public
@@ -95,6 +96,7 @@ def update_profile(
     with use_case(ctx, actor, "profile.update", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         now = ctx.now()
+        check_json_data("profile", profile)  # stored as given: finite, storable, shallow
         parsed = parse_profile(profile, assessed_on=now.date())  # InvalidProfile: nothing stored
         patient.profile = dict(profile)
         patient.profile_updated_at = now

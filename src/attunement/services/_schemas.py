@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from attunement.services._account_schemas import (
     AuditEntryPublic,
@@ -22,6 +22,7 @@ from attunement.services._account_schemas import (
     UserCreate,
     UserPublic,
 )
+from attunement.services._clean_input import PlainText
 
 __all__ = [
     "AdministrationCreate",
@@ -57,15 +58,22 @@ _OUT = ConfigDict(frozen=True)
 #: BCP 47-shaped language tag, e.g. ``en``, ``es``, ``pt-BR``.
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 InstrumentId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-Answer = int | float | None
+#: An answer as a caller gives it: a JSON integer (every instrument's response values are
+#: integers) or ``null`` for a missing answer. Strict: ``true`` (once read as 1, raising the
+#: PHQ-9 item-9 risk flag), ``2.0``, ``"2"`` and ``NaN`` (once stored, then breaking every
+#: report of the patient) are refused with 422; the scoring engine then checks the value
+#: against the item's allowed set.
+Answer = Annotated[int, Strict()] | None
+#: An answer as stored and shown (records stored before answers were strict may hold floats).
+StoredAnswer = int | float | None
 
 
 class PatientBase(BaseModel):
     model_config = _IN
 
-    display_name: str = Field(min_length=1, max_length=200)
+    display_name: PlainText = Field(min_length=1, max_length=200)
     preferred_language: Language = "en"
-    external_id: str | None = Field(None, min_length=1, max_length=100)
+    external_id: PlainText | None = Field(None, min_length=1, max_length=100)
 
 
 class PatientCreate(PatientBase):
@@ -75,6 +83,10 @@ class PatientCreate(PatientBase):
 class PatientPublic(PatientBase):
     model_config = _OUT
 
+    # as stored: the input checks of PatientBase must not make an old record unreadable
+    display_name: str
+    preferred_language: str
+    external_id: str | None
     id: int
     clinician_id: int
     clinician_name: str
@@ -147,7 +159,7 @@ class AdministrationPublic(BaseModel):
     instrument: str
     definition_version: str
     language: str
-    answers: list[Answer]
+    answers: list[StoredAnswer]
     administered_at: dt.datetime
     entered_by: str
     score: ScorePublic | None

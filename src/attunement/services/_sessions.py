@@ -22,6 +22,7 @@ from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
+from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
 from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
 from attunement.services._status import RUPTURE_MARKERS_NOTE
@@ -89,7 +90,7 @@ def _check_markers(markers: list[str] | None, number: int | None) -> None:
 
 
 def _visit(
-    session: Session, episode: Episode, data: SessionCreate, today: dt.date
+    session: Session, episode: Episode, data: SessionCreate, ctx: ServiceContext, now: dt.datetime
 ) -> TherapySession:
     """The session row to record into: the numbered one (updated), or a new one."""
     number = data.number
@@ -106,13 +107,14 @@ def _visit(
     if visit is None:
         visit = TherapySession(episode_id=episode.id, number=number, notes={})
         session.add(visit)
-    held_on = data.held_on or (visit.held_on if visit.id else None) or today
-    if held_on > today:
-        raise InputError("held_on", held_on.isoformat(), f"a date on or before {today}")
-    if held_on < episode.started_on:
-        raise InputError(
-            "held_on", held_on.isoformat(), f"on or after the episode's start, {episode.started_on}"
-        )
+    held_on = check_day(
+        "held_on",
+        data.held_on or (visit.held_on if visit.id else None) or now.date(),
+        now=now,
+        limits=ctx.limits,
+        not_before=episode.started_on,
+        not_before_label="the episode's start, ",
+    )
     visit.held_on = held_on
     visit.attended = data.attended
     if data.rupture_markers is not None:
@@ -158,7 +160,7 @@ def record_session(
         _check_markers(data.rupture_markers, data.number)
         scored = _score_all(list(data.administrations), episode.patient.preferred_language)
         now = ctx.now()
-        visit = _visit(uc.session, episode, data, now.date())
+        visit = _visit(uc.session, episode, data, ctx, now)
         administered_at = (
             now
             if visit.held_on == now.date()

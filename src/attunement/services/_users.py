@@ -23,6 +23,7 @@ from attunement.services._grants import (
     alert_break_glass,
     authorise_grant,
 )
+from attunement.services._ids import get_row
 from attunement.services._records import user_public
 from attunement.services._schemas import UserCreate, UserPublic
 from attunement.store import User
@@ -107,7 +108,7 @@ def deactivate_user(ctx: ServiceContext, actor: Actor, user_id: int) -> UserPubl
         require_admin(actor)
         if isinstance(actor, UserActor) and actor.user_id == user_id:
             raise Forbidden("an admin cannot deactivate their own account")
-        user = uc.session.get(User, user_id)
+        user = get_row(uc.session, User, user_id)
         if user is None:
             raise NotFound("user", user_id)
         user.active = False
@@ -131,13 +132,13 @@ def set_supervisor(
     grant = None
     with use_case(ctx, actor, "user.supervisor", target=f"user:{user_id}") as uc:
         require_admin(actor)
-        user = uc.session.get(User, user_id)
+        user = get_row(uc.session, User, user_id)
         if user is None:
             raise NotFound("user", user_id)
         if user.role != "clinician":
             raise InputError("user", user.username, "clinicians only")
         if supervisor_id is not None:
-            supervisor = uc.session.get(User, supervisor_id)
+            supervisor = get_row(uc.session, User, supervisor_id)
             if supervisor is None or supervisor.role != "supervisor" or not supervisor.active:
                 raise InputError("supervisor_id", supervisor_id, "the id of an active supervisor")
             if user.supervisor_id != supervisor_id:

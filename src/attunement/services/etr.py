@@ -256,8 +256,8 @@ def fit_clinic_growth_model(
             )
             raise InputError(
                 "episodes",
-                f"{len(series)} {kind}",
-                f"at least 3 (and {MINIMUM_EPISODES} to replace the rational method)",
+                len(series),
+                f"at least 3 {kind} (and {MINIMUM_EPISODES} to replace the rational method)",
             )
         label = f"{len(series)} clinic episodes" + (
             f", {len(synthetic)} of them SYNTHETIC" if synthetic else ""

@@ -41,6 +41,7 @@ from attunement.interop.cds_hooks import (
 from attunement.interop.fhir import (
     AdministrationRecord,
     FhirBase,
+    ImportedResponse,
     PatientRecord,
     export_record,
     fhir_id,
@@ -52,6 +53,8 @@ from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._growth_models import StatusInputs
+from attunement.services._ids import MAX_ROW_ID, get_row
+from attunement.services._limits import check_moment
 from attunement.services._records import store_administration
 from attunement.services._transaction import transaction
 from attunement.store import Administration, Episode, Patient, TherapySession
@@ -114,7 +117,7 @@ def questionnaire_fhir(
 
 def _patient_for(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
     if isinstance(actor, OperatorActor):
-        patient = session.get(Patient, patient_id)
+        patient = get_row(session, Patient, patient_id)
         if patient is None:
             raise NotFound("patient", patient_id)
         return patient
@@ -189,26 +192,74 @@ def export_patient_fhir(
 
 
 def _source_tag(key: str) -> str:
+    """``fhir:<key>``, or a digest of the key when it is long or not plain text (a key is the
+    sender's; NUL or a lone surrogate in it must not reach the database)."""
     tag = FHIR_SOURCE_PREFIX + key
-    if len(tag) <= 100:
+    if len(tag) <= 100 and key.isprintable():
         return tag
-    return FHIR_SOURCE_PREFIX + "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return FHIR_SOURCE_PREFIX + "sha256:" + digest
 
 
-def _subject_patient(
-    session: Session, actor: Actor, subject: str | None, forced: int | None
-) -> Patient:
-    if forced is not None:
-        return _patient_for(session, actor, forced, write=True)
+def _subject_patient(session: Session, actor: Actor, subject: str | None) -> Patient:
+    """The patient a response names, if the caller may write to them.
+
+    A patient the caller may not see gets the same answer as an unknown reference, worded
+    with the reference as given, so neither the record's existence nor its internal id is
+    told (issue 18).
+    """
     if not subject or not subject.startswith("Patient/"):
         raise InputError("subject", subject, "a reference Patient/<id> (or give the patient)")
     ref = subject.removeprefix("Patient/")
     patient = session.scalars(select(Patient).where(Patient.external_id == ref)).first()
-    if patient is None and ref.isdigit():
-        patient = session.get(Patient, int(ref))
-    if patient is None:
-        raise NotFound("patient", ref)
-    return _patient_for(session, actor, patient.id, write=True)
+    if patient is None and ref.isdecimal() and len(ref) <= len(str(MAX_ROW_ID)):
+        patient = get_row(session, Patient, int(ref))
+    try:
+        if patient is None:
+            raise NotFound("patient", ref)
+        return _patient_for(session, actor, patient.id, write=True)
+    except NotFound:
+        raise NotFound("patient", ref) from None
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _destination(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    response: ImportedResponse,
+    forced: Patient | None,
+) -> tuple[Patient, Episode]:
+    """The patient and open episode a response goes to, or _Refused with the reason."""
+    try:
+        patient = forced or _subject_patient(session, actor, response.subject)
+    except AttunementError as error:
+        raise _Refused(f"patient: {error.message}") from None
+    episode = session.scalars(
+        select(Episode)
+        .where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
+        .order_by(Episode.started_on.desc())
+    ).first()
+    if episode is None:
+        raise _Refused(f"patient {patient.id} has no open episode; start one first")
+    if response.authored is not None:
+        try:
+            check_moment(
+                "authored",
+                response.authored,
+                now=ctx.now(),
+                limits=ctx.limits,
+                not_before=episode.started_on,
+                not_before_label="the open episode's start, ",
+            )
+        except InputError as error:
+            raise _Refused(error.message) from None
+    return patient, episode
 
 
 def import_fhir_document(
@@ -228,36 +279,27 @@ def import_fhir_document(
     with a caseload (and the operator) import: others get Forbidden for the whole document.
     """
     rows: list[ImportedRow] = []
-    with use_case(ctx, actor, "fhir.import") as uc:
+    with use_case(ctx, actor, "fhir.import", patient_id=patient_id) as uc:
         if not isinstance(actor, OperatorActor):
             require_caseload(actor)  # admins and invitation holders import nothing
-        result = import_fhir(document, base=base)
+        # a named patient the caller may not write to refuses the whole document (404)
+        forced = (
+            _patient_for(uc.session, actor, patient_id, write=True)
+            if patient_id is not None
+            else None
+        )
+        result = import_fhir(document, base=base, max_entries=ctx.limits.max_fhir_entries)
         refused = [r.model_dump(mode="json") for r in result.refused]
         for response in result.imported:
             try:
-                patient = _subject_patient(uc.session, actor, response.subject, patient_id)
-            except AttunementError as error:
+                patient, episode = _destination(uc.session, ctx, actor, response, forced)
+            except _Refused as refusal:
                 refused.append(
                     {
                         "index": response.index,
                         "resource_type": "QuestionnaireResponse",
                         "resource_id": response.resource_id,
-                        "reasons": [f"patient: {error.message}"],
-                    }
-                )
-                continue
-            episode = uc.session.scalars(
-                select(Episode)
-                .where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
-                .order_by(Episode.started_on.desc())
-            ).first()
-            if episode is None:
-                refused.append(
-                    {
-                        "index": response.index,
-                        "resource_type": "QuestionnaireResponse",
-                        "resource_id": response.resource_id,
-                        "reasons": [f"patient {patient.id} has no open episode; start one first"],
+                        "reasons": [refusal.reason],
                     }
                 )
                 continue
@@ -351,7 +393,7 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     )
 
 
-def _ehr_signals(data: Any, base: FhirBase) -> PatientSignals:
+def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
     """Risk signals from the prefetched responses, scored by the one engine; responses that
     cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
     says they were not checked."""
@@ -365,7 +407,7 @@ def _ehr_signals(data: Any, base: FhirBase) -> PatientSignals:
         "type": "collection",
         "entry": [{"resource": r} for r in data.questionnaire_responses],
     }
-    result = import_fhir(document, base=base)
+    result = import_fhir(document, base=base, max_entries=max_entries)
     risks: list[Any] = []
     for response in result.imported:
         risks += risk_signals(
@@ -410,7 +452,9 @@ def cds_patient_view(
             target=f"hook:{data.hook_instance}",
             detail={"prefetch": sorted(data.satisfied), "known": patient is not None},
         )
-    from_ehr = _ehr_signals(data, base) if not data.missing_required else None
+    from_ehr = (
+        _ehr_signals(data, base, ctx.limits.max_fhir_entries) if not data.missing_required else None
+    )
     context = CardContext(
         hook_instance=data.hook_instance,
         patient_page_url=(

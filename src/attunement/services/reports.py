@@ -56,6 +56,7 @@ from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, service_context
 from attunement.services._growth_models import StatusInputs
+from attunement.services._ids import get_row
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
@@ -102,7 +103,7 @@ def _patients(session: Session, actor: Actor) -> Select[Patient]:
 def _patient(session: Session, actor: Actor, patient_id: int) -> Patient:
     if not isinstance(actor, OperatorActor):
         return load_patient(session, actor, patient_id, write=False)
-    found = session.get(Patient, patient_id)
+    found = get_row(session, Patient, patient_id)
     if found is None:
         raise NotFound("patient", patient_id)
     return found

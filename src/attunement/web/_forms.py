@@ -1,21 +1,23 @@
 """Reading submitted forms into the services' inputs, and errors back into form messages.
 
 The forms carry text; the services take typed inputs (``PatientCreate``,
-``AdministrationCreate`` …). Reading an answer only turns ``"2"`` into ``2`` and checks it
-is one of the values the instrument definition lists for the item, so that every wrong
-answer is marked at once; the scoring engine checks again when the service records it.
+``AdministrationCreate`` …). Reading an answer only turns ``"2"`` into ``2`` (whole numbers
+only, as in the API) and checks it is one of the values the instrument definition lists for
+the item, so that every wrong answer is marked at once; the scoring engine checks again
+when the service records it. Messages quote at most a short prefix of what was typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from attunement.errors import InputError
+from attunement.errors import QUOTE_LIMIT, InputError, quote
 from attunement.instruments import InstrumentDefinition
 from attunement.web._questionnaires import allowed_text, item_label
 
@@ -30,6 +32,7 @@ __all__ = [
     "parse_int",
     "read_answers",
     "risk_errors",
+    "shown",
     "validation_messages",
 ]
 
@@ -76,12 +79,21 @@ class AnswerEntry:
         return all(answer is None for answer in self.answers)
 
 
-def _number(text: str) -> Answer:
-    try:
-        return int(text)
-    except ValueError:
-        number = float(text)  # ValueError for non-numbers, caught by the caller
-        return int(number) if number.is_integer() else number
+def shown(value: object) -> str:
+    """What was typed, in quotation marks, cut to a short prefix (never the whole value)."""
+    text = value if isinstance(value, str) else quote(value)
+    return f"“{text[:QUOTE_LIMIT]}…”" if len(text) > QUOTE_LIMIT else f"“{text}”"
+
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+
+
+def _number(text: str) -> int:
+    """The whole number a form field holds (every response value is one), or ValueError:
+    ``2.0``, ``2,5``, ``nan``, ``٢`` and ``true`` are not answers."""
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return int(text)
 
 
 def read_answers(
@@ -109,7 +121,7 @@ def read_answers(
             continue
         allowed = definition.allowed_values(item.id)
         try:
-            number = _number(text.replace(",", "."))
+            number = _number(text)
         except ValueError:
             number = None
         if number is None or number not in allowed:
@@ -117,7 +129,7 @@ def read_answers(
             errors[item.id] = (
                 invalid.format(n=index + 1)
                 if invalid is not None
-                else f"{item_label(definition, index)}: “{text}” is not an allowed answer; "
+                else f"{item_label(definition, index)}: {shown(text)} is not an allowed answer; "
                 f"allowed: {allowed_text(definition, index)}"
             )
             continue
@@ -133,7 +145,7 @@ def answer_error(entry: AnswerEntry, error: InputError, item: str | None = None)
     if item in ids:
         index = ids.index(item)
         entry.errors[item] = (
-            f"{item_label(entry.definition, index)}: “{error.value}” is not allowed; "
+            f"{item_label(entry.definition, index)}: {shown(error.value)} is not allowed; "
             f"allowed: {error.allowed}"
         )
     else:

@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import Conflict, Forbidden, InputError, NotFound
+from attunement.errors import Conflict, Forbidden, InputError, NotFound, UnknownInstrument
 from attunement.instruments import list_instruments
 from attunement.profile import PREFERENCE_ASPECTS
 from attunement.services import (
     EpisodeCreate,
     PatientCreate,
+    check_episode_start,
     get_patient,
     list_risk_events,
     register_patient,
@@ -103,8 +104,12 @@ async def new_patient(
             outcome_instrument=values.get("outcome_instrument") or "phq9",
             alliance_instrument=values.get("alliance_instrument") or None,
         )
+        check_episode_start(context, episode)  # before the patient is stored
     except InputError as error:
         errors["started_on"] = f"Episode starts on: {error.message.split(': ', 1)[-1]}"
+    except UnknownInstrument as error:
+        alliance = error.instrument_id == values.get("alliance_instrument")
+        errors["alliance_instrument" if alliance else "outcome_instrument"] = error.message
     except ValidationError as error:
         errors.update(validation_messages(error, _PATIENT_LABELS))
     if errors:

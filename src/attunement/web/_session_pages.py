@@ -39,6 +39,7 @@ from attunement.web._forms import (
     parse_int,
     read_answers,
     risk_errors,
+    shown,
 )
 from attunement.web._questionnaires import (
     definition_or_none,
@@ -161,7 +162,7 @@ async def save_session(
         number = parse_int(values.get("session", ""), "session", minimum=1, maximum=1000)
     except InputError as error:
         field_errors["session"] = (
-            f"Session number: {error.value!r} is not allowed; allowed: {error.allowed}"
+            f"Session number: {shown(error.value)} is not allowed; allowed: {error.allowed}"
         )
     try:
         held_on = parse_date(values.get("held_on", ""), "held_on")

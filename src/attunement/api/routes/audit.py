@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import (
     AuditEntryPublic,
@@ -14,7 +15,9 @@ from attunement.services import (
     verify_audit_chain,
 )
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(
+    prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 403, 413, 422, 503)
+)
 
 
 @router.get("", response_model=list[AuditEntryPublic])

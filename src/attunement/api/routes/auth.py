@@ -7,12 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor, bearer_token
 from attunement.errors import AuthenticationError, Forbidden
 from attunement.security import API_TOKEN_PREFIX
 from attunement.services import TokenIssued, UserActor, login_for_token, revoke_token
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(
+    prefix="/api/v1/auth",
+    tags=["auth"],
+    responses=error_responses(400, 401, 403, 413, 422, 429, 503),
+)
 
 
 def _client(request: Request) -> str | None:

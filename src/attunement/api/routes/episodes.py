@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import (
     AdministrationCreate,
@@ -22,7 +23,11 @@ from attunement.services import (
     record_session,
 )
 
-router = APIRouter(prefix="/api/v1/episodes", tags=["episodes"])
+router = APIRouter(
+    prefix="/api/v1/episodes",
+    tags=["episodes"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 
 
 @router.post(

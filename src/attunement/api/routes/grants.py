@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import (
     AccessGrantCreate,
@@ -14,7 +15,11 @@ from attunement.services import (
     list_access_grants,
 )
 
-router = APIRouter(prefix="/api/v1/access-grants", tags=["users"])
+router = APIRouter(
+    prefix="/api/v1/access-grants",
+    tags=["users"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 
 
 @router.get("", response_model=list[AccessGrantPublic])

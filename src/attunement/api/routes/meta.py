@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import text
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep
 
-router = APIRouter(prefix="/api/v1", tags=["meta"])
+router = APIRouter(prefix="/api/v1", tags=["meta"], responses=error_responses(413, 503))
 
 
 @router.get("/health")

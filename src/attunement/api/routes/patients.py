@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, status
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import (
     EpisodeCreate,
@@ -21,7 +22,11 @@ from attunement.services import (
     update_profile,
 )
 
-router = APIRouter(prefix="/api/v1/patients", tags=["patients"])
+router = APIRouter(
+    prefix="/api/v1/patients",
+    tags=["patients"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 
 
 @router.get("", response_model=list[PatientPublic])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.risk import ResponseVocabulary, load_response_vocabulary
 from attunement.services import (
@@ -13,7 +14,11 @@ from attunement.services import (
     respond_to_risk,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["risk"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["risk"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 
 
 @router.get("/patients/{patient_id}/risk-events", response_model=list[RiskEventPublic])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, PatientActor
 from attunement.services import (
     AdministrationPublic,
@@ -13,7 +14,11 @@ from attunement.services import (
     submit_self_report,
 )
 
-router = APIRouter(prefix="/api/v1/self-report", tags=["self-report"])
+router = APIRouter(
+    prefix="/api/v1/self-report",
+    tags=["self-report"],
+    responses=error_responses(400, 401, 403, 409, 413, 422, 503),
+)
 
 
 @router.get("", response_model=InvitationView)

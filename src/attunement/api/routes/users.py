@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.services import (
     SupervisorUpdate,
@@ -16,7 +17,11 @@ from attunement.services import (
     set_supervisor,
 )
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = APIRouter(
+    prefix="/api/v1/users",
+    tags=["users"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
 
 
 @router.get("", response_model=list[UserPublic])
