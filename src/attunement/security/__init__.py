@@ -15,6 +15,7 @@ from attunement.security._audit_anchor import (
 from attunement.security._audit_chain import (
     GENESIS_HASH,
     LEGACY_KEY_ID,
+    EntryFields,
     canonical_json,
     canonical_time,
     entry_hash,
@@ -64,6 +65,7 @@ __all__ = [
     "AuditAnchor",
     "AuditKey",
     "AuditKeyring",
+    "EntryFields",
     "PasswordCheck",
     "Passwords",
     "RedactExceptions",

@@ -20,13 +20,14 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from attunement.security._audit_keys import AuditKey
 
 __all__ = [
     "GENESIS_HASH",
     "LEGACY_KEY_ID",
+    "EntryFields",
     "canonical_json",
     "canonical_time",
     "entry_hash",
@@ -49,88 +50,32 @@ def canonical_json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _fields(
-    *,
-    seq: int,
-    at: dt.datetime,
-    actor: str,
-    role: str | None,
-    action: str,
-    patient_id: int | None,
-    target: str | None,
-    outcome: str,
-    detail: Mapping[str, Any],
-    prev_hash: str,
-) -> dict[str, Any]:
-    return {
-        "seq": seq,
-        "at": canonical_time(at),
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "patient_id": patient_id,
-        "target": target,
-        "outcome": outcome,
-        "detail": dict(detail),
-        "prev_hash": prev_hash,
-    }
+class EntryFields(TypedDict):
+    """The stored fields of one audit entry that its hash or MAC covers."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    role: str | None
+    action: str
+    patient_id: int | None
+    target: str | None
+    outcome: str
+    detail: Mapping[str, Any]
+    prev_hash: str
 
 
-def entry_hash(
-    *,
-    seq: int,
-    at: dt.datetime,
-    actor: str,
-    role: str | None,
-    action: str,
-    patient_id: int | None,
-    target: str | None,
-    outcome: str,
-    detail: Mapping[str, Any],
-    prev_hash: str,
-) -> str:
+def _canonical_fields(entry: EntryFields) -> dict[str, Any]:
+    return {**entry, "at": canonical_time(entry["at"]), "detail": dict(entry["detail"])}
+
+
+def entry_hash(**entry: Unpack[EntryFields]) -> str:
     """The legacy, unkeyed SHA-256 (hex) of an entry's canonical JSON (before schema 0005)."""
-    fields = _fields(
-        seq=seq,
-        at=at,
-        actor=actor,
-        role=role,
-        action=action,
-        patient_id=patient_id,
-        target=target,
-        outcome=outcome,
-        detail=detail,
-        prev_hash=prev_hash,
-    )
-    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(_canonical_fields(entry)).encode("utf-8")).hexdigest()
 
 
-def entry_mac(
-    key: AuditKey,
-    *,
-    seq: int,
-    at: dt.datetime,
-    actor: str,
-    role: str | None,
-    action: str,
-    patient_id: int | None,
-    target: str | None,
-    outcome: str,
-    detail: Mapping[str, Any],
-    prev_hash: str,
-) -> str:
+def entry_mac(key: AuditKey, **entry: Unpack[EntryFields]) -> str:
     """HMAC-SHA256 (hex) of the entry's canonical JSON, which includes the key id."""
-    fields = _fields(
-        seq=seq,
-        at=at,
-        actor=actor,
-        role=role,
-        action=action,
-        patient_id=patient_id,
-        target=target,
-        outcome=outcome,
-        detail=detail,
-        prev_hash=prev_hash,
-    )
+    fields = _canonical_fields(entry)
     fields["key_id"] = key.key_id
     return key.mac(_ENTRY_LABEL, canonical_json(fields).encode("utf-8"))

@@ -21,7 +21,6 @@ import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +31,7 @@ from attunement.security import (
     AnchorSet,
     AuditAnchor,
     AuditKeyring,
+    EntryFields,
     canonical_time,
     entry_hash,
     entry_mac,
@@ -97,7 +97,7 @@ def _span(first: int, last: int) -> str:
 
 
 def _expected_mac(row: AuditEntry, keyring: AuditKeyring) -> str | None:
-    fields: dict[str, Any] = {
+    fields: EntryFields = {
         "seq": row.seq,
         "at": row.at,
         "actor": row.actor,
