@@ -40,6 +40,14 @@ def test_every_command_and_option_has_help_text(path: str, command: Any) -> None
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.parametrize(
+    "path", [path for path, command in _all_commands()[1:] if not hasattr(command, "commands")]
+)
+def test_every_command_is_documented_in_the_readme(path: str) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"attune {path}" in readme, f"README.md does not mention `attune {path}`"
+
+
 def test_top_level_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
