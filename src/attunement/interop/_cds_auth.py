@@ -19,8 +19,9 @@ Here:
 - ``exp``, ``iat`` (and ``nbf`` when present) are checked against an **injected clock**
   with a small leeway; a token may live at most ``max_token_lifetime`` seconds (our policy,
   not the spec's: it bounds how long a ``jti`` must be remembered);
-- each ``(iss, jti)`` is accepted once: :class:`ReplayGuard` remembers it until the token
-  expires, in a bounded store that refuses new tokens rather than forget unexpired ones.
+- each ``(iss, jti)`` is accepted once: the caller records it in the database until the
+  token expires (``attunement.services.claim_token_use``), shared by every app process, in
+  a bounded store that refuses new tokens rather than forget unexpired ones.
 
 Every failure is an :class:`AuthenticationError` (HTTP 401); the message says which check
 failed, which is what an integrator configuring the EHR needs.
@@ -28,7 +29,6 @@ failed, which is what an integrator configuring the EHR needs.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -40,9 +40,9 @@ from attunement.errors import AuthenticationError, ConfigurationError, quote
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
+    "MAX_JTI_LENGTH",
     "CdsClientTrust",
     "Clock",
-    "ReplayGuard",
     "TrustedIssuer",
     "VerifiedClient",
     "verify_client_jwt",
@@ -51,6 +51,8 @@ __all__ = [
 ALLOWED_ALGORITHMS: tuple[str, ...] = ("RS384", "ES384")
 Algorithm = Literal["RS384", "ES384"]
 Clock = Callable[[], datetime]
+#: The longest ``jti`` accepted (the column that remembers it holds 255 characters).
+MAX_JTI_LENGTH = 255
 
 
 class _Config(BaseModel):
@@ -133,50 +135,20 @@ class VerifiedClient(_Config):
     expires_at: datetime
 
 
-class ReplayGuard:
-    """Remembers each ``(iss, jti)`` until its token expires; a second use is refused.
-
-    Bounded: at ``capacity`` live entries it refuses new tokens (fail closed) instead of
-    forgetting a token that could still be replayed. The clock is injected.
-    """
-
-    def __init__(self, capacity: int, clock: Clock) -> None:
-        self._capacity = capacity
-        self._clock = clock
-        self._seen: dict[tuple[str, str], datetime] = {}
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._seen)
-
-    def accept(self, iss: str, jti: str, expires_at: datetime) -> None:
-        """Record the token, or raise AuthenticationError if it was seen or no room is left."""
-        now = self._clock()
-        with self._lock:
-            for key in [k for k, until in self._seen.items() if until < now]:
-                del self._seen[key]
-            if (iss, jti) in self._seen:
-                raise AuthenticationError("token rejected: jti was already used (replay)")
-            if len(self._seen) >= self._capacity:
-                raise AuthenticationError(
-                    "token rejected: too many live tokens to track; retry shortly"
-                )
-            self._seen[(iss, jti)] = expires_at
-
-
 def verify_client_jwt(
     token: str,
     *,
     audience: str | tuple[str, ...],
     trust: CdsClientTrust,
-    replay: ReplayGuard,
     clock: Clock,
 ) -> VerifiedClient:
     """Verify a CDS Client's bearer JWT for a call to ``audience`` (one URL or several).
 
     Checks, in order: header (``typ`` JWT, ``kid``, ``alg`` RS384/ES384), issuer on the
     allow-list, ``jku`` allow-listed, signature with the issuer's configured key, ``aud``,
-    ``exp``/``iat``/``nbf`` against ``clock()``, lifetime, then the ``jti`` replay check.
+    ``exp``/``iat``/``nbf`` against ``clock()``, lifetime, ``jti`` and tenant. Whether the
+    ``jti`` was used before is the caller's check, against state every process shares
+    (``attunement.services.claim_token_use``): this function is pure.
     """
     header = _header(token)
     alg = header["alg"]
@@ -216,12 +188,13 @@ def verify_client_jwt(
         raise AuthenticationError(f"token rejected: {exc}") from None
     expires_at = _check_times(verified, trust, clock)
     jti = verified["jti"]
-    if not isinstance(jti, str) or not jti:
-        raise AuthenticationError("token rejected: jti must be a non-empty string")
+    if not isinstance(jti, str) or not jti or len(jti) > MAX_JTI_LENGTH:
+        raise AuthenticationError(
+            f"token rejected: jti must be a non-empty string of at most {MAX_JTI_LENGTH} characters"
+        )
     tenant = verified.get("tenant")
     if issuer.tenants and tenant not in issuer.tenants:
         raise AuthenticationError(f"token rejected: tenant {quote(tenant)} is not allowed")
-    replay.accept(issuer.iss, jti, expires_at)
     subject = verified.get("sub")
     return VerifiedClient(
         iss=issuer.iss,

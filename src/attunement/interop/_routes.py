@@ -30,13 +30,12 @@ from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.errors import AuthenticationError
 from attunement.interop._cds_auth import (
     CdsClientTrust,
-    ReplayGuard,
     VerifiedClient,
     verify_client_jwt,
 )
 from attunement.interop._cds_service import SERVICE_ID, PrefetchMissing
 from attunement.interop._fhir_common import FhirBase
-from attunement.services import ServiceContext
+from attunement.services import ServiceContext, claim_token_use
 from attunement.services.interop import (
     FhirImportReport,
     cds_discovery,
@@ -90,12 +89,8 @@ def include_interop(
     ``fhir_base`` fixes the canonical URLs (default: the trust's service URL, else the
     request's base URL).
     """
-    context: ServiceContext = app.state.context
     app.state.cds_trust = cds_trust
     app.state.fhir_base = fhir_base
-    app.state.cds_replay = ReplayGuard(
-        capacity=cds_trust.replay_capacity if cds_trust else 1, clock=context.now
-    )
     app.include_router(router)
 
 
@@ -189,13 +184,15 @@ def ehr_client(request: Request) -> VerifiedClient:
     if path.endswith("/feedback"):  # the feedback of a service may name the service itself
         audiences += (trust.endpoint_url(path.removesuffix("/feedback")),)
     context: ServiceContext = request.app.state.context
-    return verify_client_jwt(
-        token,
-        audience=audiences,
-        trust=trust,
-        replay=request.app.state.cds_replay,
-        clock=context.now,
+    client = verify_client_jwt(token, audience=audiences, trust=trust, clock=context.now)
+    claim_token_use(
+        context,
+        iss=client.iss,
+        jti=client.jti,
+        expires_at=client.expires_at,
+        capacity=trust.replay_capacity,
     )
+    return client
 
 
 EhrClient = Annotated[VerifiedClient, Depends(ehr_client)]

@@ -18,9 +18,9 @@ https://cds-hooks.hl7.org/2.0/). The pieces live in private modules:
 
 from attunement.interop._cds_auth import (
     ALLOWED_ALGORITHMS,
+    MAX_JTI_LENGTH,
     CdsClientTrust,
     Clock,
-    ReplayGuard,
     TrustedIssuer,
     VerifiedClient,
     verify_client_jwt,
@@ -75,6 +75,7 @@ __all__ = [
     "ALLOWED_ALGORITHMS",
     "CARD_NAMESPACE",
     "HOOK",
+    "MAX_JTI_LENGTH",
     "OPTIONAL_PREFETCH",
     "PREFETCH",
     "REQUIRED_PREFETCH",
@@ -105,7 +106,6 @@ __all__ = [
     "PlanItem",
     "PlanSignal",
     "PrefetchMissing",
-    "ReplayGuard",
     "RiskSignal",
     "SafetySignal",
     "SchemaName",

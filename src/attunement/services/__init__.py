@@ -31,6 +31,7 @@ from attunement.services._auth import (
     login_for_token,
     revoke_token,
 )
+from attunement.services._cds_replay import claim_token_use
 from attunement.services._context import (
     Clock,
     ServiceContext,
@@ -163,6 +164,7 @@ __all__ = [
     "aware_utc",
     "caseload",
     "check_episode_start",
+    "claim_token_use",
     "create_user",
     "current_user",
     "deactivate_user",

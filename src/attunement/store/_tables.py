@@ -252,6 +252,21 @@ class WebSession(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class CdsTokenUse(Base):
+    """Each EHR token (``iss``, ``jti``) used against CDS Hooks, kept until it expires.
+
+    Shared by every app process (issue 13): the primary key makes a second use of a token
+    fail in whichever process it arrives. Rows whose ``expires_at`` has passed are deleted on
+    the next use; an expired token is refused by its ``exp`` before it gets here.
+    """
+
+    __tablename__ = "cds_token_uses"
+
+    iss: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class LoginThrottle(Base):
     """Failed sign-ins per key (``user:<name>`` or ``addr:<client>``), shared by app servers."""
 
