@@ -109,12 +109,18 @@ class ConfigurationError(AttunementError):
 
 
 class DefinitionError(AttunementError):
-    """A knowledge file (evidence element, instrument definition, rule set) is invalid."""
+    """A knowledge file (evidence element, instrument definition, rule set) is invalid.
 
-    def __init__(self, source: str, field: str, problem: str) -> None:
-        super().__init__(f"{source}: {field}: {problem}")
+    ``source`` is the file, ``field`` the dotted field (``findings[2].source``), ``line`` the
+    1-based line in the file when it is known; the message reads ``file:line: field: problem``.
+    """
+
+    def __init__(self, source: str, field: str, problem: str, line: int | None = None) -> None:
+        super().__init__(f"{source if line is None else f'{source}:{line}'}: {field}: {problem}")
         self.source = source
         self.field = field
+        self.problem = problem
+        self.line = line
 
 
 def _allowed_text(allowed: Iterable[object] | str) -> str:

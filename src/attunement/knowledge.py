@@ -1,63 +1,172 @@
-"""One loader for the packaged knowledge files: YAML in, a validated frozen model out.
+"""One loader for the knowledge files: YAML in, a validated frozen model out.
 
-Clinical knowledge (instruments, evidence, rules, vocabularies) is data in versioned YAML
-files inside the package. :func:`load_packaged` reads one such file and validates it against
-a pydantic model; any problem raises :class:`~attunement.errors.DefinitionError` naming the
-file, the dotted field and the line, so a maintainer can go straight to it::
+Clinical knowledge (instruments, evidence, rules, vocabularies, benchmarks) is data in
+versioned YAML files. Every loader reads its files through this module, so every problem is
+reported the same way — a :class:`~attunement.errors.DefinitionError` naming the file, the
+line and the dotted field — and a maintainer can go straight to it::
 
-    risk/responses.yaml: levels.high.label (line 12): String should have at least 1 character
+    risk/responses.yaml:12: levels.high.label: String should have at least 1 character
+    culture.yaml:31: findings[0].source: missing citation: every verdict and figure needs its source
+
+Duplicate keys (which YAML would silently collapse to the last one) are errors too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import types
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from attunement.errors import DefinitionError
 
-__all__ = ["load_packaged", "validate_knowledge"]
+__all__ = [
+    "KnowledgeDocument",
+    "dotted",
+    "load_packaged",
+    "parse_knowledge",
+    "path_of",
+    "validate_knowledge",
+    "validate_part",
+]
 
 _M = TypeVar("_M", bound=BaseModel)
+Path_ = tuple[str | int, ...]
 
 
-def _line_of(node: yaml.Node | None, path: Sequence[int | str]) -> int | None:
-    """The 1-based line of the YAML node at ``path`` (or of its nearest parent)."""
-    line = node.start_mark.line + 1 if node is not None else None
+def path_of(field: str) -> Path_:
+    """``findings[2].source`` → ``("findings", 2, "source")`` (the inverse of :func:`dotted`)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.findall(r"[^.\[\]]+", field))
+
+
+def dotted(path: Path_) -> str:
+    """``("findings", 2, "source")`` → ``findings[2].source``; the empty path is ``(file)``."""
+    text = ""
     for part in path:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            child = node.value[part] if 0 <= part < len(node.value) else None
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(file)"
+
+
+class KnowledgeDocument:
+    """A parsed knowledge file: its data (a mapping) and the line of every field in it."""
+
+    def __init__(self, name: str, data: dict[str, Any], lines: dict[Path_, int]) -> None:
+        self.name = name
+        self.data = data
+        self._lines = lines
+
+    def line(self, path: Path_) -> int | None:
+        """The 1-based line of the field at ``path``, or of its nearest enclosing field."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self._lines:
+                return self._lines[path[:end]]
+        return None
+
+    def error(self, path: Path_, problem: str) -> DefinitionError:
+        """A DefinitionError for the field at ``path`` (file, line, dotted field)."""
+        return DefinitionError(self.name, dotted(path), problem, self.line(path))
+
+
+def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
+    """Map each path in the document to its 1-based line (the key's line for mappings)."""
+    lines: dict[Path_, int] = {}
+
+    def walk(current: yaml.Node, path: Path_) -> None:
+        lines.setdefault(path, current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in current.value:
+                key = str(key_node.value)
+                if key in seen:
+                    raise DefinitionError(
+                        name, dotted((*path, key)), "duplicate key", key_node.start_mark.line + 1
+                    )
+                seen.add(key)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                walk(value_node, (*path, key))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                walk(item, (*path, index))
+
+    walk(node, ())
+    return lines
+
+
+def parse_knowledge(text: str, name: str) -> KnowledgeDocument:
+    """Parse YAML ``text`` (the file ``name``), which must hold a mapping at the top."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise DefinitionError(name, "(file)", f"not valid YAML: {problem}", line) from None
+    if node is None or not isinstance(data, dict):
+        raise DefinitionError(name, "(file)", "expected a mapping of fields", 1)
+    return KnowledgeDocument(name, data, _line_map(node, name))
+
+
+def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
+    """The model class that holds the field at ``path`` (to list its allowed fields)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        annotation: Any = field.annotation
+        while get_origin(annotation) in (tuple, list, dict, Mapping, Union, types.UnionType):
+            annotation = next(
+                (a for a in get_args(annotation) if a is not type(None) and a is not str), None
+            )
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        current = annotation
+    return current  # type: ignore[no-any-return]
+
+
+def _problem(model: type[BaseModel], error: Mapping[str, Any]) -> str:
+    """The one wording of a validation error in a knowledge file."""
+    loc: Path_ = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        allowed = ", ".join(owner.model_fields) if owner else "see the file's schema"
+        return f"unknown field; allowed fields: {allowed}"
+    if kind == "missing":
+        if loc and loc[-1] == "source":
+            return "missing citation: every verdict and figure needs its source"
+        return "required field is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error"):
+        return message
+    return f"{message}; got {error.get('input')!r}"
+
+
+def validate_part(
+    model: type[_M], data: Any, document: KnowledgeDocument, path: Path_ | str = ()
+) -> _M:
+    """Validate ``data`` — the part of ``document`` at ``path`` — as ``model``; the first
+    problem is a DefinitionError naming the file, the full dotted field and its line."""
+    prefix = path_of(path) if isinstance(path, str) else path
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc: Path_ = tuple(first["loc"])
+        raise document.error((*prefix, *loc), _problem(model, first)) from None
 
 
 def validate_knowledge(model: type[_M], text: str, name: str) -> _M:
-    """Parse YAML ``text`` and validate it as ``model``; errors name ``name``, field and line."""
-    try:
-        raw: Any = yaml.safe_load(text)
-        tree = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"(file, line {mark.line + 1})" if mark is not None else "(file)"
-        raise DefinitionError(name, where, f"not valid YAML: {error}") from None
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = tuple(first["loc"])
-        field = ".".join(str(part) for part in location) or "(file)"
-        line = _line_of(tree, location)
-        if line is not None:
-            field = f"{field} (line {line})"
-        raise DefinitionError(name, field, str(first["msg"])) from None
+    """Parse YAML ``text`` (the file ``name``) and validate the whole of it as ``model``."""
+    document = parse_knowledge(text, name)
+    return validate_part(model, document.data, document)
 
 
 def load_packaged(model: type[_M], package: str, *parts: str) -> _M:

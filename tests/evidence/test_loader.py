@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from attunement.errors import DefinitionError
-from attunement.evidence import EvidenceFileError, load_evidence_from
+from attunement.evidence import load_evidence_from
 
 VALID = """\
 id: sample
@@ -39,8 +39,8 @@ def _write(folder: Path, text: str, name: str = "sample.yaml") -> Path:
     return folder
 
 
-def _error(folder: Path) -> EvidenceFileError:
-    with pytest.raises(EvidenceFileError) as raised:
+def _error(folder: Path) -> DefinitionError:
+    with pytest.raises(DefinitionError) as raised:
         load_evidence_from(folder)
     assert isinstance(raised.value, DefinitionError)
     return raised.value
@@ -154,7 +154,7 @@ def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
 
 
 def test_empty_directory_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(EvidenceFileError):
+    with pytest.raises(DefinitionError):
         load_evidence_from(tmp_path)
 
 

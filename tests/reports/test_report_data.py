@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from attunement.errors import DefinitionError
 from attunement.reports import LANGUAGES, load_benchmarks, supported_language
@@ -52,13 +53,13 @@ def test_a_benchmark_without_a_source_is_refused_naming_the_field() -> None:
         ]
     }
     with pytest.raises(DefinitionError, match=r"benchmarks\[0\]\.source"):
-        parse_benchmarks(raw, "test.yaml")
+        parse_benchmarks(yaml.safe_dump(raw), "test.yaml")
 
 
 def test_an_unknown_benchmark_field_is_refused() -> None:
     raw = {"benchmarks": [{**load_benchmarks()[0].model_dump(), "colour": "red"}]}
     with pytest.raises(DefinitionError, match="colour"):
-        parse_benchmarks(raw, "test.yaml")
+        parse_benchmarks(yaml.safe_dump(raw), "test.yaml")
 
 
 def test_comparison_says_overlapping_unless_the_intervals_are_apart() -> None:

@@ -9,7 +9,7 @@ import pytest
 from attunement.errors import DefinitionError
 from attunement.evidence import load_evidence
 from attunement.instruments import list_instruments
-from attunement.tailoring import RuleFileError, build_rulebook, load_rulebook
+from attunement.tailoring import build_rulebook, load_rulebook
 from tests.tailoring.vignettes import MIXED, plan_for
 
 
@@ -87,7 +87,7 @@ def test_an_unknown_field_in_a_rule_names_the_file_and_the_field() -> None:
 def test_a_condition_value_that_the_profile_cannot_have_is_refused_with_its_line() -> None:
     error = _broken("reactance.yaml", "in: [high]", "in: [hgh]")
     assert (error.source, error.field) == ("reactance.yaml", "rules[0].when.in")
-    assert isinstance(error, RuleFileError)
+    assert isinstance(error, DefinitionError)
     assert error.line is not None
     line = _documents()["reactance.yaml"].splitlines()[error.line - 1]
     assert "when:" in line
@@ -158,14 +158,24 @@ def test_a_resolution_must_follow_one_of_its_sides() -> None:
 def test_a_missing_rule_file_is_named() -> None:
     documents = _documents()
     del documents["conflicts.yaml"]
-    with pytest.raises(RuleFileError) as caught:
+    with pytest.raises(DefinitionError) as caught:
         build_rulebook(documents, load_evidence())
     assert caught.value.source == "conflicts.yaml"
 
 
 def test_invalid_yaml_is_reported_with_the_file() -> None:
     error = _broken("distress.yaml", "rules:\n", "rules: [\n")
-    assert error.source.startswith("distress.yaml")
+    assert error.source == "distress.yaml"
+    assert "not valid YAML" in str(error)
+
+
+def test_a_duplicate_key_is_refused_with_its_line_not_collapsed() -> None:
+    text = _documents()["reactance.yaml"]
+    first = text.splitlines()[0]
+    error = _broken("reactance.yaml", first + "\n", first + "\n" + first + "\n")
+    assert error.source == "reactance.yaml"
+    assert error.problem == "duplicate key"
+    assert error.line == 2
 
 
 # --------------------------------------------------------------------------- the risk policy
@@ -193,8 +203,8 @@ def test_an_unknown_field_in_the_risk_policy_names_the_file_the_field_and_the_li
     lines = _documents()["risk.yaml"].splitlines()
     line = 1 + next(i for i, text in enumerate(lines) if text.startswith("processes_of_change:"))
     assert error.source == "risk.yaml"
-    assert error.field == f"colour (line {line})"
-    assert str(error).startswith(f"risk.yaml: colour (line {line}):")
+    assert (error.field, error.line) == ("colour", line)
+    assert str(error).startswith(f"risk.yaml:{line}: colour: unknown field; allowed fields:")
 
 
 def test_a_risk_policy_that_would_raise_arousal_instead_is_refused() -> None:

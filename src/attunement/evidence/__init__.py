@@ -9,7 +9,7 @@ caches them. The effect-size conversions are pure functions with their formulas.
 from __future__ import annotations
 
 from attunement.evidence._effect_sizes import d_to_r, odds_ratio_to_d, r_to_d
-from attunement.evidence._loader import EvidenceFileError, load_evidence, load_evidence_from
+from attunement.evidence._loader import load_evidence, load_evidence_from
 from attunement.evidence._models import (
     NO_VERDICT,
     VERDICTS,
@@ -34,7 +34,6 @@ __all__ = [
     "EffectSize",
     "Element",
     "EvidenceBase",
-    "EvidenceFileError",
     "Finding",
     "Kind",
     "MatchingCaution",

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.errors import DefinitionError
+from attunement.knowledge import validate_knowledge
 
 __all__ = ["Benchmark", "BenchmarkComparison", "compare", "load_benchmarks", "parse_benchmarks"]
 
@@ -54,28 +53,21 @@ class BenchmarkComparison(BaseModel):
     relation: Literal["above", "within", "below", "overlapping", "not_available"]
 
 
-def parse_benchmarks(raw: Any, source: str = _FILE) -> tuple[Benchmark, ...]:
-    """Validate loaded YAML; DefinitionError names ``source`` and the offending field."""
-    if not isinstance(raw, dict) or set(raw) != {"benchmarks"}:
-        raise DefinitionError(source, "benchmarks", "the file must hold one 'benchmarks' list")
-    if not isinstance(raw["benchmarks"], list):
-        raise DefinitionError(source, "benchmarks", "must be a list")
-    loaded: list[Benchmark] = []
-    for index, entry in enumerate(raw["benchmarks"]):
-        try:
-            loaded.append(Benchmark.model_validate(entry))
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            where = ".".join(str(p) for p in error["loc"])
-            raise DefinitionError(source, f"benchmarks[{index}].{where}", error["msg"]) from None
-    return tuple(loaded)
+class _BenchmarksFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    benchmarks: tuple[Benchmark, ...]
+
+
+def parse_benchmarks(text: str, source: str = _FILE) -> tuple[Benchmark, ...]:
+    """Validate a benchmarks YAML text; DefinitionError names ``source``, line and field."""
+    return validate_knowledge(_BenchmarksFile, text, source).benchmarks
 
 
 @cache
 def load_benchmarks() -> tuple[Benchmark, ...]:
     """The packaged benchmarks, validated (cached)."""
     text = resources.files("attunement.reports").joinpath("data", _FILE).read_text("utf-8")
-    return parse_benchmarks(yaml.safe_load(text))
+    return parse_benchmarks(text)
 
 
 def compare(

@@ -14,7 +14,7 @@ reports) the same way.
 from __future__ import annotations
 
 from attunement.tailoring._engine import plan
-from attunement.tailoring._loader import RuleFileError, build_rulebook, load_rulebook
+from attunement.tailoring._loader import build_rulebook, load_rulebook
 from attunement.tailoring._models import (
     Arousal,
     Assumption,
@@ -59,7 +59,6 @@ __all__ = [
     "RiskBasis",
     "Rule",
     "RuleBook",
-    "RuleFileError",
     "SafetyFirst",
     "SettingDecision",
     "SettingOption",
