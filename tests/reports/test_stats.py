@@ -11,11 +11,9 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from attunement.errors import InputError
-from attunement.reports._stats import (
+from attunement.reports._stats import count_alerts, count_categories, group_by_band
+from attunement.stats import (
     InsufficientData,
-    count_alerts,
-    count_categories,
-    group_by_band,
     hedges_correction,
     pre_post_effect_size,
     proportion,

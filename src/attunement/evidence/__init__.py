@@ -8,7 +8,6 @@ caches them. The effect-size conversions are pure functions with their formulas.
 
 from __future__ import annotations
 
-from attunement.evidence._effect_sizes import d_to_r, odds_ratio_to_d, r_to_d
 from attunement.evidence._loader import load_evidence, load_evidence_from
 from attunement.evidence._models import (
     NO_VERDICT,
@@ -42,9 +41,6 @@ __all__ = [
     "NoVerifiedFinding",
     "Status",
     "Verdict",
-    "d_to_r",
     "load_evidence",
     "load_evidence_from",
-    "odds_ratio_to_d",
-    "r_to_d",
 ]

@@ -40,14 +40,7 @@ from attunement.reports._models import (
 )
 from attunement.reports._patient import expected_points
 from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
-from attunement.reports._stats import (
-    AlertCounts,
-    EffectSize,
-    InsufficientData,
-    Proportion,
-    pre_post_effect_size,
-    proportion,
-)
+from attunement.reports._stats import AlertCounts
 
 __all__ = [
     "LANGUAGES",
@@ -61,11 +54,9 @@ __all__ = [
     "ChartData",
     "ClinicReport",
     "ClinicianRow",
-    "EffectSize",
     "EpisodeOutcome",
     "ExpectedPoint",
     "InstrumentNotice",
-    "InsufficientData",
     "ItemHeatStripData",
     "Language",
     "OutcomeChartData",
@@ -75,7 +66,6 @@ __all__ = [
     "PatientReport",
     "PlanItem",
     "ProfileRow",
-    "Proportion",
     "RecoveryBySeverityData",
     "ReportHeader",
     "RiskEventView",
@@ -86,8 +76,6 @@ __all__ = [
     "build_clinic_report",
     "expected_points",
     "load_benchmarks",
-    "pre_post_effect_size",
-    "proportion",
     "render_chart",
     "render_clinic_html",
     "render_patient_html",

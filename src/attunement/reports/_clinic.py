@@ -15,14 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.reports._benchmarks import Benchmark, compare, load_benchmarks
 from attunement.reports._models import ClinicianRow, ClinicReport, InstrumentNotice, ReportHeader
-from attunement.reports._stats import (
-    InsufficientData,
-    count_alerts,
-    count_categories,
-    group_by_band,
-    pre_post_effect_size,
-    proportion,
-)
+from attunement.reports._stats import count_alerts, count_categories, group_by_band
+from attunement.stats import InsufficientData, pre_post_effect_size, proportion
 
 __all__ = ["CATEGORY_RULE", "EpisodeOutcome", "build_clinic_report"]
 

@@ -22,7 +22,8 @@ from attunement.reports._chart_data import (
     SeverityGroup,
 )
 from attunement.reports._i18n import Language
-from attunement.reports._stats import AlertCounts, EffectSize, Proportion
+from attunement.reports._stats import AlertCounts
+from attunement.stats import Proportion, StandardizedMeanChange
 
 __all__ = [
     "ClinicReport",
@@ -207,7 +208,7 @@ class ClinicReport(_Frozen):
     response: Proportion
     remission: Proportion
     reliable_improvement_by_session_8: Proportion
-    effect_size: EffectSize | None
+    effect_size: StandardizedMeanChange | None
     effect_size_problem: str | None = None
     benchmarks: tuple[BenchmarkComparison, ...]
     alerts: AlertCounts

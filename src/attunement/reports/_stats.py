@@ -1,95 +1,24 @@
-"""The clinic report's statistics, as pure functions over plain numbers.
+"""The clinic report's tallies, as pure functions over plain numbers.
 
-The reports render the numbers these return and nothing else, so a test can compare the
-figure printed in a report with the figure computed here.
-
-Pre–post effect size (:func:`pre_post_effect_size`)
-    The standardized mean change with raw-score standardization (Becker 1988), i.e. a
-    paired pre–post Cohen's *d* that divides by the SD of the intake scores, with the small-
-    sample correction *J* (Hedges 1981)::
-
-        d  = J(n − 1) · (M_pre − M_post) / SD_pre          (positive = improvement)
-        J(m) = Γ(m/2) / (√(m/2) · Γ((m − 1)/2))            (≈ 1 − 3 / (4m − 1))
-        v  = 2(1 − r) / n + d² / (2n)                       (Becker 1988; Morris 2000)
-        CI = d ± z₁₋α/₂ · √v
-
-    where *r* is the pre–post correlation. It equals metafor's ``escalc(measure="SMCR")``
-    (Viechtbauer 2010), against whose published test values the tests check it.
-    Becker, B. J. (1988). Synthesizing standardized mean-change measures. *Br J Math Stat
-    Psychol* 41:257–278. Morris, S. B. (2000). Distribution of the standardized mean change
-    effect size for meta-analysis on repeated measures. *Br J Math Stat Psychol* 53:17–29.
-    Hedges, L. V. (1981). *J Educ Stat* 6:107–128.
-
-Proportions (:func:`proportion`)
-    A share with the Wilson (1927) score interval, which stays inside [0, 1] and behaves at
-    small n and at 0 % or 100 %. Wilson, E. B. (1927). *JASA* 22:209–212.
+The reports render the numbers these (and :mod:`attunement.stats`) return and nothing else,
+so a test can compare the figure printed in a report with the figure computed here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from statistics import NormalDist
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InputError
 from attunement.monitoring import ALERT_LEVELS
 from attunement.reports._chart_data import CategoryCounts, SeverityGroup
 
-__all__ = [
-    "AlertCounts",
-    "EffectSize",
-    "InsufficientData",
-    "Proportion",
-    "count_alerts",
-    "count_categories",
-    "group_by_band",
-    "hedges_correction",
-    "pre_post_effect_size",
-    "proportion",
-    "standardized_mean_change",
-]
-
-EFFECT_SIZE_FORMULA = (
-    "d = J(n−1)·(M_pre − M_post)/SD_pre; v = 2(1−r)/n + d²/(2n); 95% CI = d ± 1.96·√v "
-    "(standardized mean change, raw-score standardization: Becker 1988; Morris 2000)"
-)
-
-
-class InsufficientData(InputError):
-    """Too few or degenerate values for a statistic (names which and why)."""
+__all__ = ["AlertCounts", "count_alerts", "count_categories", "group_by_band"]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class EffectSize(_Frozen):
-    """A pre–post standardized mean change with its confidence interval."""
-
-    d: float
-    ci_low: float
-    ci_high: float
-    variance: float = Field(ge=0)
-    n: int = Field(ge=3)
-    mean_pre: float
-    mean_post: float
-    sd_pre: float = Field(gt=0)
-    r_pre_post: float
-    confidence: float
-    formula: str = EFFECT_SIZE_FORMULA
-
-
-class Proportion(_Frozen):
-    """``count`` of ``n`` with the Wilson score interval (share None when n = 0)."""
-
-    count: int = Field(ge=0)
-    n: int = Field(ge=0)
-    share: float | None
-    ci_low: float | None
-    ci_high: float | None
 
 
 class AlertCounts(_Frozen):
@@ -105,116 +34,6 @@ class AlertCounts(_Frozen):
     @property
     def total(self) -> int:
         return sum(getattr(self, level) for level in ALERT_LEVELS)
-
-
-def hedges_correction(m: int) -> float:
-    """Hedges' (1981) exact small-sample correction J(m) for m degrees of freedom (m ≥ 2)."""
-    if m < 2:
-        raise InsufficientData("degrees of freedom", m, "2 or more")
-    return float(math.exp(math.lgamma(m / 2) - 0.5 * math.log(m / 2) - math.lgamma((m - 1) / 2)))
-
-
-def standardized_mean_change(
-    *,
-    mean_pre: float,
-    mean_post: float,
-    sd_pre: float,
-    r: float,
-    n: int,
-    higher_is_worse: bool = True,
-    confidence: float = 0.95,
-) -> EffectSize:
-    """The standardized mean change from summary statistics (see the module docstring).
-
-    Equals metafor's ``escalc("SMCR", m1i=mean_post, m2i=mean_pre, sd1i=sd_pre, ni=n,
-    ri=r)`` with the sign turned so that improvement is positive.
-    """
-    if n < 3:
-        raise InsufficientData("pairs", n, "3 or more patients with an intake and a later score")
-    if not sd_pre > 0:
-        raise InsufficientData("intake SD", sd_pre, "above 0 (intake scores that vary)")
-    if not -1 <= r <= 1:
-        raise InputError("r", r, "a correlation between −1 and 1")
-    if not 0 < confidence < 1:
-        raise InputError("confidence", confidence, "between 0 and 1")
-    direction = 1.0 if higher_is_worse else -1.0
-    d = hedges_correction(n - 1) * direction * (mean_pre - mean_post) / sd_pre
-    variance = 2 * (1 - r) / n + d**2 / (2 * n)
-    half = NormalDist().inv_cdf(0.5 + confidence / 2) * math.sqrt(variance)
-    return EffectSize(
-        d=d,
-        ci_low=d - half,
-        ci_high=d + half,
-        variance=variance,
-        n=n,
-        mean_pre=mean_pre,
-        mean_post=mean_post,
-        sd_pre=sd_pre,
-        r_pre_post=r,
-        confidence=confidence,
-    )
-
-
-def pre_post_effect_size(
-    pre: Sequence[float],
-    post: Sequence[float],
-    *,
-    higher_is_worse: bool = True,
-    confidence: float = 0.95,
-) -> EffectSize:
-    """The paired pre–post standardized mean change of raw scores.
-
-    ``pre[i]`` and ``post[i]`` belong to the same patient. ``d`` is positive when scores
-    moved toward health (down for a ``higher_is_worse`` scale such as PHQ-9). SD_pre is the
-    sample SD (n − 1); r is Pearson's correlation of pre and post (0 when post is constant,
-    which gives the larger, safer variance).
-
-    Raises
-    ------
-    InsufficientData
-        Fewer than 3 pairs, unequal lengths, or intake scores that do not vary.
-    """
-    if len(pre) != len(post):
-        raise InsufficientData("post", len(post), f"one value per intake value ({len(pre)})")
-    if len(pre) < 3:
-        raise InsufficientData(
-            "pairs", len(pre), "3 or more patients with an intake and a later score"
-        )
-    x = np.asarray(pre, dtype=float)
-    y = np.asarray(post, dtype=float)
-    sd_pre = float(x.std(ddof=1))
-    if sd_pre == 0:
-        raise InsufficientData("intake scores", "all equal", "intake scores that vary")
-    r = float(np.corrcoef(x, y)[0, 1]) if y.std() > 0 else 0.0
-    return standardized_mean_change(
-        mean_pre=float(x.mean()),
-        mean_post=float(y.mean()),
-        sd_pre=sd_pre,
-        r=min(1.0, max(-1.0, r)),
-        n=len(x),
-        higher_is_worse=higher_is_worse,
-        confidence=confidence,
-    )
-
-
-def proportion(count: int, n: int, *, confidence: float = 0.95) -> Proportion:
-    """``count`` of ``n`` with the Wilson (1927) score interval."""
-    if n < 0 or not 0 <= count <= n:
-        raise InputError("count", count, f"0 to n ({n})")
-    if n == 0:
-        return Proportion(count=0, n=0, share=None, ci_low=None, ci_high=None)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = count / n
-    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return Proportion(
-        count=count,
-        n=n,
-        share=p,
-        # the interval always contains p; clamping removes rounding error at 0 % and 100 %
-        ci_low=min(p, max(0.0, centre - half)),
-        ci_high=max(p, min(1.0, centre + half)),
-    )
 
 
 def count_categories(categories: Iterable[str | None]) -> CategoryCounts:

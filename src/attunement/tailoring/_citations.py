@@ -16,9 +16,8 @@ from attunement.evidence import (
     EvidenceBase,
     Finding,
     NarrativeFinding,
-    odds_ratio_to_d,
-    r_to_d,
 )
+from attunement.stats import odds_ratio_to_d, r_to_d
 from attunement.tailoring._models import EvidenceCitation
 from attunement.tailoring._rulebook import EvidenceRef
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attunement.errors import InputError
-from attunement.evidence import d_to_r, odds_ratio_to_d, r_to_d
+from attunement.stats import d_to_r, odds_ratio_to_d, r_to_d
 
 correlations = st.floats(min_value=-0.99, max_value=0.99, allow_nan=False)
 mean_differences = st.floats(min_value=-50, max_value=50, allow_nan=False)

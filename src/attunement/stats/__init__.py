@@ -1,0 +1,45 @@
+"""Statistics shared by the evidence base and the reports: pure functions over plain numbers.
+
+One module for every figure the product computes from data rather than reads from a paper,
+each with its formula and reference in the docstring (in the manner of pingouin):
+
+Effect sizes (:mod:`._effect_sizes`)
+    :func:`pre_post_effect_size`, :func:`standardized_mean_change` — the standardized mean
+    change with raw-score standardization and its interval (Becker 1988; Morris 2000), with
+    :func:`hedges_correction` (Hedges 1981).
+Conversions (:mod:`._conversions`)
+    :func:`r_to_d`, :func:`d_to_r`, :func:`odds_ratio_to_d` — between the metrics the
+    meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000).
+Intervals (:mod:`._intervals`)
+    :func:`proportion` — a share with the Wilson (1927) score interval.
+
+Reliable and clinically significant change live with monitoring (``attunement.monitoring``),
+whose rules they serve.
+"""
+
+from __future__ import annotations
+
+from attunement.stats._conversions import d_to_r, odds_ratio_to_d, r_to_d
+from attunement.stats._effect_sizes import (
+    EFFECT_SIZE_FORMULA,
+    InsufficientData,
+    StandardizedMeanChange,
+    hedges_correction,
+    pre_post_effect_size,
+    standardized_mean_change,
+)
+from attunement.stats._intervals import Proportion, proportion
+
+__all__ = [
+    "EFFECT_SIZE_FORMULA",
+    "InsufficientData",
+    "Proportion",
+    "StandardizedMeanChange",
+    "d_to_r",
+    "hedges_correction",
+    "odds_ratio_to_d",
+    "pre_post_effect_size",
+    "proportion",
+    "r_to_d",
+    "standardized_mean_change",
+]
