@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,20 @@ def _trust_file(tmp_path: Path, keys: EhrKeys, **extra: object) -> Path:
     return path
 
 
-def _app_from_environment() -> FastAPI:
-    return create_app(load_settings(), engine=make_engine("sqlite://"), clock=a_clock())
+def _app_from_environment(database: Path | None = None) -> FastAPI:
+    """The app as settings from the environment make it; ``database`` is a migrated copy.
+
+    Without a database the app still builds (the settings are checked at start); a test
+    that calls the CDS services passes one, because the replay guard records each token.
+    """
+    url = f"sqlite:///{database}" if database is not None else "sqlite://"
+    return create_app(load_settings(), engine=make_engine(url), clock=a_clock())
+
+
+def _migrated_copy(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "attunement.sqlite3"
+    shutil.copyfile(template, path)
+    return path
 
 
 def test_a_missing_trust_file_stops_the_app_at_start_naming_the_setting(
@@ -73,12 +86,12 @@ def test_a_trust_file_for_another_url_than_the_public_url_is_refused(
 
 
 def test_the_public_url_is_the_jwt_audience_and_the_fhir_base(
-    env: pytest.MonkeyPatch, tmp_path: Path, ehr_keys: EhrKeys
+    env: pytest.MonkeyPatch, tmp_path: Path, ehr_keys: EhrKeys, sqlite_template: Path
 ) -> None:
     public = "https://attunement.clinic.example"
     env.setenv("ATTUNE_PUBLIC_URL", public + "/")
     env.setenv("ATTUNE_CDS_TRUST_FILE", str(_trust_file(tmp_path, ehr_keys)))
-    application = _app_from_environment()
+    application = _app_from_environment(_migrated_copy(sqlite_template, tmp_path))
     assert application.state.cds_trust.service_base_url == public
     assert application.state.fhir_base.base_url == public
     with TestClient(application, base_url="https://internal-host:8443") as client:
