@@ -23,6 +23,7 @@ message — and never show a traceback.
     ├── Forbidden                        the caller may see the record but not do this
     ├── AuthenticationError              bad credentials, expired or revoked token
     ├── Conflict                         the request clashes with stored state
+    │   └── SessionExists                a session with that number is already recorded
     └── StorageError                     the database refused or failed; nothing was written
 
 A message never repeats a whole bad value: :func:`quote` shows at most
@@ -49,6 +50,7 @@ __all__ = [
     "InvalidFile",
     "InvalidProfile",
     "NotFound",
+    "SessionExists",
     "StorageError",
     "UnknownElement",
     "UnknownInstrument",
@@ -221,6 +223,25 @@ class AuthenticationError(AttunementError):
 
 class Conflict(AttunementError):
     """The request clashes with what is stored (e.g. a duplicate external id)."""
+
+
+class SessionExists(Conflict):
+    """Creating a session whose number the episode already has (issue 12).
+
+    Creating and editing are different actions: nothing is merged. Adapters point to the
+    existing session's edit resource (``episode_id``, ``number``).
+    """
+
+    def __init__(self, episode_id: int, number: int, *, voided: bool = False) -> None:
+        state = "was recorded and voided" if voided else "is already recorded"
+        super().__init__(
+            f"session {number} {state} in episode {episode_id}; "
+            + ("record the next number" if voided else "edit it instead of creating it again")
+        )
+        self.episode_id = episode_id
+        self.number = number
+        self.voided = voided
+        self.field = "number"
 
 
 class StorageError(AttunementError):

@@ -24,10 +24,13 @@ from attunement.services import (
     AdministrationCreate,
     InvitationCreate,
     ServiceContext,
+    SessionAdministration,
+    SessionCreate,
     UserCreate,
     create_user,
     invite_patient,
     record_administration,
+    record_session,
     register_patient,
 )
 from attunement.services import PatientCreate as _PatientCreate
@@ -146,6 +149,30 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
+def _recorded_session(cell: Cell) -> dict[str, Any]:
+    """Episode A with session 1 recorded (PHQ-9): a session to read, edit or void."""
+    record_session(
+        cell.ctx,
+        cell.world.ana,
+        cell.world.episode_a,
+        SessionCreate(
+            number=1, administrations=[SessionAdministration(instrument="phq9", answers=PHQ9)]
+        ),
+    )
+    return {**default_params(cell), "number": 1}
+
+
+def _administration(cell: Cell) -> dict[str, Any]:
+    """A live PHQ-9 administration of episode A, to correct or void."""
+    stored = record_administration(
+        cell.ctx,
+        cell.world.ana,
+        cell.world.episode_a,
+        AdministrationCreate(instrument="phq9", answers=PHQ9),
+    )
+    return {"administration_id": stored.id}
+
+
 def _throwaway_user(cell: Cell) -> dict[str, Any]:
     created = create_user(
         cell.ctx,
@@ -238,6 +265,35 @@ API_ROWS: list[Row] = [
         },
     ),
     Row("GET", "/api/v1/episodes/{episode_id}/sessions", READ),
+    Row("GET", "/api/v1/episodes/{episode_id}/sessions/{number}", READ, params=_recorded_session),
+    Row(
+        "PATCH",
+        "/api/v1/episodes/{episode_id}/sessions/{number}",
+        WRITE,
+        json=lambda cell: {"rupture_markers": ["withdrawal"], "reason": "marker omitted"},
+        params=_recorded_session,
+    ),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/sessions/{number}/void",
+        WRITE,
+        json=lambda cell: {"reason": "entered for the wrong patient"},
+        params=_recorded_session,
+    ),
+    Row(
+        "POST",
+        "/api/v1/administrations/{administration_id}/correction",
+        WRITE,
+        json=lambda cell: {"answers": [0, *PHQ9[1:]], "reason": "item 1 mistyped"},
+        params=_administration,
+    ),
+    Row(
+        "POST",
+        "/api/v1/administrations/{administration_id}/void",
+        WRITE,
+        json=lambda cell: {"reason": "entered twice"},
+        params=_administration,
+    ),
     Row("GET", "/api/v1/episodes/{episode_id}/administrations", READ),
     Row("GET", "/api/v1/episodes/{episode_id}/status", READ, params=_scored_episode),
     Row(

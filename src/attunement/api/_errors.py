@@ -18,6 +18,7 @@ TooManyAttempts              429     ``Retry-After`` seconds
 Forbidden                    403
 NotFound, UnknownElement     404     also for records the caller may not see
 Conflict                     409
+SessionExists                409     ``Location``: the existing session's resource
 StorageError                 503     nothing was written
 ConfigurationError, other    500     no detail (it may name internals)
 ==========================  ======  ==============================================
@@ -46,6 +47,7 @@ from attunement.errors import (
     Forbidden,
     InputError,
     NotFound,
+    SessionExists,
     StorageError,
     UnknownElement,
     UnknownInstrument,
@@ -62,6 +64,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("attunement.api")
+
+#: Where an existing session is read and edited (the 409 of a repeated create names it).
+SESSION_RESOURCE = "/api/v1/episodes/{episode_id}/sessions/{number}"
 
 _STATUS: tuple[tuple[type[AttunementError], int], ...] = (
     (TooManyAttempts, 429),
@@ -162,6 +167,10 @@ def _attunement_error(request: Request, exc: Exception) -> Response:
         headers["Retry-After"] = str(error.retry_after)
     elif status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    elif isinstance(error, SessionExists):
+        headers["Location"] = SESSION_RESOURCE.format(
+            episode_id=error.episode_id, number=error.number
+        )
     field = getattr(error, "field", None)
     allowed = getattr(error, "allowed", None)
     if isinstance(error, UnknownInstrument):

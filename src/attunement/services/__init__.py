@@ -39,6 +39,7 @@ from attunement.services._context import (
     service_context,
     system_clock,
 )
+from attunement.services._corrections import correct_administration, void_administration
 from attunement.services._episodes import (
     caseload,
     check_episode_start,
@@ -68,6 +69,7 @@ from attunement.services._patients import (
 from attunement.services._risk import list_risk_events, respond_to_risk
 from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
 from attunement.services._schemas import (
+    AdministrationCorrection,
     AdministrationCreate,
     AdministrationPublic,
     AuditEntryPublic,
@@ -89,11 +91,14 @@ from attunement.services._schemas import (
     SessionCreate,
     SessionIssued,
     SessionPublic,
+    SessionUpdate,
     SupervisorUpdate,
     TokenIssued,
     UserCreate,
     UserPublic,
+    VoidRequest,
 )
+from attunement.services._session_edits import edit_session, get_session, void_session
 from attunement.services._sessions import SessionAnswerInvalid, list_sessions, record_session
 from attunement.services._transaction import transaction
 from attunement.services._users import (
@@ -117,6 +122,7 @@ __all__ = [
     "AccessGrantCreate",
     "AccessGrantPublic",
     "Actor",
+    "AdministrationCorrection",
     "AdministrationCreate",
     "AdministrationPublic",
     "ApprovalRequired",
@@ -150,12 +156,14 @@ __all__ = [
     "SessionCreate",
     "SessionIssued",
     "SessionPublic",
+    "SessionUpdate",
     "SupervisorUpdate",
     "TokenIssued",
     "TooManyAttempts",
     "UserActor",
     "UserCreate",
     "UserPublic",
+    "VoidRequest",
     "actor_for_session",
     "actor_for_token",
     "anchor_audit_chain",
@@ -165,13 +173,16 @@ __all__ = [
     "caseload",
     "check_episode_start",
     "claim_token_use",
+    "correct_administration",
     "create_user",
     "current_user",
     "deactivate_user",
     "describe_invitation",
+    "edit_session",
     "end_session",
     "get_patient",
     "get_plan",
+    "get_session",
     "get_status",
     "invite_patient",
     "list_access_grants",
@@ -205,4 +216,6 @@ __all__ = [
     "update_profile",
     "use_case",
     "verify_audit_chain",
+    "void_administration",
+    "void_session",
 ]

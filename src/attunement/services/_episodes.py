@@ -36,6 +36,7 @@ from attunement.services._schemas import (
 from attunement.services._sessions import administration_language
 from attunement.services._status import StoredAssessment, assess_stored_episode
 from attunement.store import (
+    LIVE_ADMINISTRATION,
     Administration,
     Episode,
     Patient,
@@ -151,18 +152,23 @@ def record_administration(
 
 
 def list_administrations(
-    ctx: ServiceContext, actor: Actor, episode_id: int
+    ctx: ServiceContext, actor: Actor, episode_id: int, *, include_voided: bool = False
 ) -> list[AdministrationPublic]:
-    """Every administration of the episode with its item-level answers, oldest first."""
+    """Every administration of the episode with its item-level answers, oldest first.
+
+    Voided and corrected ones (issue 12) only with ``include_voided`` — the history."""
     with use_case(ctx, actor, "administration.list", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        rows = uc.session.execute(
+        query = (
             select(Administration, TherapySession.number)
             .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
             .where(Administration.episode_id == episode.id)
             .order_by(Administration.administered_at, Administration.id)
-        ).all()
+        )
+        if not include_voided:
+            query = query.where(LIVE_ADMINISTRATION)
+        rows = uc.session.execute(query).all()
         return [administration_public(a, number) for a, number in rows]
 
 

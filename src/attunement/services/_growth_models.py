@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.store import Administration, Episode, EtrModel, ScoreRecord
+from attunement.store import LIVE_ADMINISTRATION, Administration, Episode, EtrModel, ScoreRecord
 
 if TYPE_CHECKING:
     from attunement.monitoring import ClinicNorms, GrowthModel
@@ -106,7 +106,7 @@ def _intake_scores(session: Session, instrument: str, scale: str) -> list[float]
         .join(ScoreRecord, ScoreRecord.administration_id == Administration.id)
         .join(Episode, Episode.id == Administration.episode_id)
         .where(Episode.outcome_instrument == instrument)
-        .where(Administration.instrument_id == instrument)
+        .where(Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
         .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
     )
     first: dict[int, float] = {}

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attunement.errors import InputError
 from attunement.risk import Route, endorsements_from_flags
 from attunement.services._context import aware_utc
 from attunement.services._risk import record_risk
@@ -19,7 +20,9 @@ from attunement.services._schemas import (
     ScorePublic,
     UserPublic,
 )
+from attunement.services._timeline import next_session_after, next_session_number
 from attunement.store import (
+    LIVE_SESSION,
     Administration,
     Episode,
     Patient,
@@ -97,6 +100,12 @@ def administration_public(
         answers=list(administration.answers),
         administered_at=aware_utc(administration.administered_at),
         entered_by=administration.entered_by,
+        self_report=administration.session_id is None and administration.toward_session is not None,
+        counts_toward_session=administration.toward_session,
+        voided_at=aware_utc(administration.voided_at) if administration.voided_at else None,
+        voided_by=administration.voided_by,
+        void_reason=administration.void_reason,
+        corrected_by_id=administration.corrected_by_id,
         score=None
         if record is None
         else ScorePublic(
@@ -111,19 +120,25 @@ def administration_public(
 def _session_for(
     session: Session, episode: Episode, *, number: int | None, held_on: dt.date
 ) -> TherapySession:
-    """The numbered session, or the one held that day, or the next one."""
+    """The numbered session, or the live one held that day, or the next one.
+
+    A voided session takes no new questionnaire: its number stays with the voided record.
+    """
     query = select(TherapySession).where(TherapySession.episode_id == episode.id)
     if number is not None:
         found = session.scalars(query.where(TherapySession.number == number)).first()
+        if found is not None and found.voided_at is not None:
+            raise InputError(
+                "session_number", number, "a session that is not voided (record a new one)"
+            )
     else:
-        found = session.scalars(query.where(TherapySession.held_on == held_on)).first()
+        found = session.scalars(
+            query.where(TherapySession.held_on == held_on, LIVE_SESSION)
+        ).first()
     if found is not None:
         return found
     if number is None:
-        last = session.scalar(
-            select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode.id)
-        )
-        number = int(last or 0) + 1
+        number = next_session_number(session, episode.id)
     created = TherapySession(
         episode_id=episode.id, number=number, held_on=held_on, attended=True, notes={}
     )
@@ -146,14 +161,24 @@ def store_administration(
 ) -> AdministrationPublic:
     """Store raw answers and the derived score (with its definition version) together.
 
-    Every risk item the score flags (endorsed or left blank) opens or joins a risk event of
-    the patient in the same transaction (:func:`record_risk`), whatever the route.
+    A patient's self-report (``route="self_report"``) joins no session: it is its own dated
+    administration counted toward the next session (:mod:`._timeline`). Every risk item
+    the score flags (endorsed or left blank) opens or joins a risk event of the patient in
+    the same transaction (:func:`record_risk`), whatever the route.
     """
-    visit = _session_for(session, episode, number=session_number, held_on=administered_at.date())
+    visit: TherapySession | None = None
+    toward: int | None = None
+    if route == "self_report" and session_number is None:
+        toward = next_session_after(session, episode.id, administered_at.date())
+    else:
+        visit = _session_for(
+            session, episode, number=session_number, held_on=administered_at.date()
+        )
     flags: list[dict[str, Any]] = [flag.model_dump(mode="json") for flag in result.flags]
     administration = Administration(
         episode_id=episode.id,
-        session_id=visit.id,
+        session_id=visit.id if visit else None,
+        toward_session=toward,
         instrument_id=result.instrument,
         definition_version=result.version,
         answers=list(answers),
@@ -179,11 +204,11 @@ def store_administration(
             result.flags,
             instrument=result.instrument,
             route=route,
-            session=visit.number,
+            session=visit.number if visit else toward,
             at=administered_at,
             administration_id=administration.id,
             language=result.language,
         ),
         now=entered_at,
     )
-    return administration_public(administration, visit.number)
+    return administration_public(administration, visit.number if visit else None)

@@ -25,6 +25,7 @@ from attunement.services._account_schemas import (
 from attunement.services._clean_input import PlainText
 
 __all__ = [
+    "AdministrationCorrection",
     "AdministrationCreate",
     "AdministrationPublic",
     "AuditEntryPublic",
@@ -46,10 +47,12 @@ __all__ = [
     "SessionCreate",
     "SessionIssued",
     "SessionPublic",
+    "SessionUpdate",
     "SupervisorUpdate",
     "TokenIssued",
     "UserCreate",
     "UserPublic",
+    "VoidRequest",
 ]
 
 _IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
@@ -162,6 +165,15 @@ class AdministrationPublic(BaseModel):
     answers: list[StoredAnswer]
     administered_at: dt.datetime
     entered_by: str
+    #: a between-session self-report: no session; counts toward ``counts_toward_session``
+    self_report: bool = False
+    counts_toward_session: int | None = None
+    #: set when voided in error or replaced by a correction (``corrected_by_id``); a voided
+    #: administration counts nowhere (status, charts, reports, FHIR, CDS) but stays listed
+    voided_at: dt.datetime | None = None
+    voided_by: str | None = None
+    void_reason: str | None = None
+    corrected_by_id: int | None = None
     score: ScorePublic | None
 
 
@@ -183,9 +195,9 @@ MarkerId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 class SessionCreate(BaseModel):
     """A session as the clinician records it: held or missed, questionnaires, rupture markers.
 
-    ``number`` defaults to the episode's next session and ``held_on`` to today. Recording a
-    session number again updates that session (date, attendance) and adds the questionnaires
-    given; ``rupture_markers`` replaces the session's markers (``null`` keeps them).
+    ``number`` defaults to the episode's next session and ``held_on`` to today. A number the
+    episode already has is refused (``SessionExists``, 409): editing a session is its own
+    action (:class:`SessionUpdate`), nothing is merged (issue 12).
     """
 
     model_config = _IN
@@ -208,6 +220,46 @@ class SessionPublic(BaseModel):
     attended: bool
     rupture_markers: list[str]
     administrations: list[AdministrationPublic]
+    #: set when the session was voided in error (it then counts nowhere; its number is
+    #: not reused)
+    voided_at: dt.datetime | None = None
+    voided_by: str | None = None
+    void_reason: str | None = None
+
+
+class SessionUpdate(BaseModel):
+    """An edit of a recorded session: only the fields given change (issue 12).
+
+    ``reason`` is kept in the audit trail. Questionnaires are not edited here: correct or
+    void an administration instead, so the original stays in the history.
+    """
+
+    model_config = _IN
+
+    held_on: dt.date | None = None
+    attended: bool | None = None
+    rupture_markers: list[MarkerId] | None = Field(None, max_length=20)
+    reason: str | None = Field(None, max_length=500)
+
+
+class VoidRequest(BaseModel):
+    """Void a record entered in error; the reason is required and kept with it."""
+
+    model_config = _IN
+
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class AdministrationCorrection(BaseModel):
+    """The corrected answers of an administration, replacing it (the original is kept,
+    marked corrected, with the reason). Language and time default to the original's."""
+
+    model_config = _IN
+
+    answers: list[Answer] = Field(max_length=500)
+    reason: str = Field(min_length=3, max_length=500)
+    language: Language | None = None
+    administered_at: dt.datetime | None = None
 
 
 class InvitationCreate(BaseModel):

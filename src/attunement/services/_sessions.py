@@ -14,24 +14,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import InputError, InvalidAnswer
+from attunement.errors import InputError, InvalidAnswer, SessionExists
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext
+from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
 from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
 from attunement.services._status import RUPTURE_MARKERS_NOTE
-from attunement.store import Administration, Episode, TherapySession
+from attunement.services._timeline import next_session_number
+from attunement.store import (
+    LIVE_ADMINISTRATION,
+    LIVE_SESSION,
+    Administration,
+    Episode,
+    TherapySession,
+)
 
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition, Score
 
-__all__ = ["SessionAnswerInvalid", "administration_language", "list_sessions", "record_session"]
+__all__ = [
+    "SessionAnswerInvalid",
+    "administration_language",
+    "list_sessions",
+    "record_session",
+    "session_public",
+]
 
 
 class SessionAnswerInvalid(InvalidAnswer):
@@ -92,24 +105,20 @@ def _check_markers(markers: list[str] | None, number: int | None) -> None:
 def _visit(
     session: Session, episode: Episode, data: SessionCreate, ctx: ServiceContext, now: dt.datetime
 ) -> TherapySession:
-    """The session row to record into: the numbered one (updated), or a new one."""
-    number = data.number
-    if number is None:
-        last = session.scalar(
-            select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode.id)
-        )
-        number = int(last or 0) + 1
-    visit = session.scalars(
+    """The new session row: a number the episode already has is refused, never merged."""
+    number = data.number if data.number is not None else next_session_number(session, episode.id)
+    stored = session.scalars(
         select(TherapySession).where(
             TherapySession.episode_id == episode.id, TherapySession.number == number
         )
     ).first()
-    if visit is None:
-        visit = TherapySession(episode_id=episode.id, number=number, notes={})
-        session.add(visit)
+    if stored is not None:
+        raise SessionExists(episode.id, number, voided=stored.voided_at is not None)
+    visit = TherapySession(episode_id=episode.id, number=number, notes={})
+    session.add(visit)
     held_on = check_day(
         "held_on",
-        data.held_on or (visit.held_on if visit.id else None) or now.date(),
+        data.held_on or now.date(),
         now=now,
         limits=ctx.limits,
         not_before=episode.started_on,
@@ -125,38 +134,29 @@ def _visit(
     return visit
 
 
-def _refuse_missed_with_answers(session: Session, episode: Episode, data: SessionCreate) -> None:
+def _refuse_missed_with_answers(data: SessionCreate) -> None:
     if data.attended:
         return
     if data.administrations:
         raise InputError("attended", False, "true when questionnaires were given at the session")
     if data.rupture_markers:
         raise InputError("rupture_markers", data.rupture_markers, "none for a missed session")
-    if data.number is not None:
-        stored = session.scalar(
-            select(func.count(Administration.id))
-            .join(TherapySession, Administration.session_id == TherapySession.id)
-            .where(TherapySession.episode_id == episode.id, TherapySession.number == data.number)
-        )
-        if stored:
-            raise InputError(
-                "attended", False, "true: questionnaires are already recorded at this session"
-            )
 
 
 def record_session(
     ctx: ServiceContext, actor: Actor, episode_id: int, data: SessionCreate
 ) -> SessionPublic:
-    """Create or update the session and record its questionnaires and rupture markers.
+    """Create the session and record its questionnaires and rupture markers.
 
-    Raises SessionAnswerInvalid (instrument and item), UnknownInstrument, or InputError
-    (a language the instrument lacks, an unknown marker, the same instrument twice,
-    questionnaires at a missed session) before anything is written.
+    Raises SessionExists when the number is already recorded (edit it with
+    ``edit_session``), SessionAnswerInvalid (instrument and item), UnknownInstrument, or
+    InputError (a language the instrument lacks, an unknown marker, the same instrument
+    twice, questionnaires at a missed session) before anything is written.
     """
     with use_case(ctx, actor, "session.record", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
         uc.patient_id = episode.patient_id
-        _refuse_missed_with_answers(uc.session, episode, data)
+        _refuse_missed_with_answers(data)
         _check_markers(data.rupture_markers, data.number)
         scored = _score_all(list(data.administrations), episode.patient.preferred_language)
         now = ctx.now()
@@ -184,15 +184,17 @@ def record_session(
             "instruments": [a.instrument for a, _ in scored],
             "rupture_markers": len((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
         }
-        return _session_public(uc.session, visit)
+        return session_public(uc.session, visit)
 
 
-def _session_public(session: Session, visit: TherapySession) -> SessionPublic:
-    stored = session.scalars(
-        select(Administration)
-        .where(Administration.session_id == visit.id)
-        .order_by(Administration.id)  # in the order they were entered
-    )
+def session_public(
+    session: Session, visit: TherapySession, *, include_voided: bool = False
+) -> SessionPublic:
+    """The session with its questionnaires (live ones, or all with ``include_voided``)."""
+    query = select(Administration).where(Administration.session_id == visit.id)
+    if not include_voided:
+        query = query.where(LIVE_ADMINISTRATION)
+    stored = session.scalars(query.order_by(Administration.id))  # in the order entered
     return SessionPublic(
         episode_id=visit.episode_id,
         number=visit.number,
@@ -200,17 +202,26 @@ def _session_public(session: Session, visit: TherapySession) -> SessionPublic:
         attended=visit.attended,
         rupture_markers=list((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
         administrations=[administration_public(a, visit.number) for a in stored],
+        voided_at=aware_utc(visit.voided_at) if visit.voided_at else None,
+        voided_by=visit.voided_by,
+        void_reason=visit.void_reason,
     )
 
 
-def list_sessions(ctx: ServiceContext, actor: Actor, episode_id: int) -> list[SessionPublic]:
-    """The episode's sessions in order, held and missed, with their questionnaires."""
+def list_sessions(
+    ctx: ServiceContext, actor: Actor, episode_id: int, *, include_voided: bool = False
+) -> list[SessionPublic]:
+    """The episode's sessions in order, held and missed, with their questionnaires.
+
+    Voided sessions and administrations are left out unless ``include_voided`` (the
+    history, where they are shown struck through with their reason)."""
     with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        visits = uc.session.scalars(
-            select(TherapySession)
-            .where(TherapySession.episode_id == episode.id)
-            .order_by(TherapySession.number)
-        )
-        return [_session_public(uc.session, visit) for visit in visits]
+        query = select(TherapySession).where(TherapySession.episode_id == episode.id)
+        if not include_voided:
+            query = query.where(LIVE_SESSION)
+        visits = uc.session.scalars(query.order_by(TherapySession.number))
+        return [
+            session_public(uc.session, visit, include_voided=include_voided) for visit in visits
+        ]

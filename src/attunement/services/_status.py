@@ -26,7 +26,16 @@ from attunement.errors import AttunementError, InvalidAnswer
 from attunement.services._context import aware_utc
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
-from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
+from attunement.store import (
+    CURVE_SESSION,
+    LIVE_ADMINISTRATION,
+    LIVE_SESSION,
+    Administration,
+    Episode,
+    Patient,
+    ScoreRecord,
+    TherapySession,
+)
 
 if TYPE_CHECKING:
     from attunement.instruments import Flag, InstrumentDefinition
@@ -118,18 +127,26 @@ def _series(
     definition = load_instrument(instrument)
     scale = monitored_scale(definition)
     rows = session.execute(
-        select(Administration, TherapySession.number, TherapySession.held_on)
+        select(Administration, CURVE_SESSION, TherapySession.held_on)
         .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
-        .where(Administration.episode_id == episode.id)
+        .where(Administration.episode_id == episode.id, LIVE_ADMINISTRATION)
         .where(Administration.instrument_id == instrument)
         .order_by(Administration.administered_at, Administration.id)
     ).all()
-    latest: dict[int, tuple[tuple[dt.datetime, int], float | None, tuple[Flag, ...], dt.date]] = {}
+    latest: dict[
+        int, tuple[tuple[bool, dt.datetime, int], float | None, tuple[Flag, ...], dt.date]
+    ] = {}
     for ordinal, (administration, number, held_on) in enumerate(rows, start=1):
         key = number or ordinal
-        entered = (aware_utc(administration.entered_at), administration.id)
+        # a session's own administration outranks a self-report counted toward it; among
+        # equals the last one entered counts
+        entered = (
+            administration.session_id is not None,
+            aware_utc(administration.entered_at),
+            administration.id,
+        )
         if key in latest and latest[key][0] > entered:
-            continue  # at one session the last one entered counts (a correction)
+            continue
         value, flags = _point_values(administration, definition, scale)
         when = held_on or administration.administered_at.date()
         latest[key] = (entered, value, flags, when)
@@ -195,7 +212,7 @@ def assess_stored_episode(
 
     visits = session.execute(
         select(TherapySession.number, TherapySession.attended, TherapySession.notes).where(
-            TherapySession.episode_id == episode.id
+            TherapySession.episode_id == episode.id, LIVE_SESSION
         )
     ).all()
     missed = [number for number, attended, _ in visits if not attended]

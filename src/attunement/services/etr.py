@@ -39,6 +39,8 @@ from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._growth_models import add_growth_model, newest_growth_model
 from attunement.services._transaction import transaction
 from attunement.store import (
+    CURVE_SESSION,
+    LIVE_ADMINISTRATION,
     Administration,
     Episode,
     EtrModel,
@@ -184,7 +186,7 @@ def _episode_scores(
             Administration.language,
             ScoreRecord.definition_version,
             ScoreRecord.scales,
-            TherapySession.number,
+            CURVE_SESSION,
             Patient.synthetic,
         )
         .join(Episode, Administration.episode_id == Episode.id)
@@ -192,7 +194,7 @@ def _episode_scores(
         .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
         .outerjoin(ScoreRecord, ScoreRecord.administration_id == Administration.id)
         .where(Episode.outcome_instrument == instrument)
-        .where(Administration.instrument_id == instrument)
+        .where(Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
         .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
     )
     if not include_ongoing:

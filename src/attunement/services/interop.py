@@ -57,7 +57,13 @@ from attunement.services._ids import MAX_ROW_ID, get_row
 from attunement.services._limits import check_moment
 from attunement.services._records import store_administration
 from attunement.services._transaction import transaction
-from attunement.store import Administration, Episode, Patient, TherapySession
+from attunement.store import (
+    LIVE_ADMINISTRATION,
+    Administration,
+    Episode,
+    Patient,
+    TherapySession,
+)
 
 __all__ = [
     "FHIR_SOURCE_PREFIX",
@@ -128,7 +134,7 @@ def _administrations(session: Session, patient: Patient) -> list[AdministrationR
     rows = session.scalars(
         select(Administration)
         .join(Episode, Administration.episode_id == Episode.id)
-        .where(Episode.patient_id == patient.id)
+        .where(Episode.patient_id == patient.id, LIVE_ADMINISTRATION)
         .order_by(Administration.administered_at, Administration.id)
     )
     records = []
@@ -143,7 +149,7 @@ def _administrations(session: Session, patient: Patient) -> list[AdministrationR
                 answers=tuple(row.answers),
                 language=row.language,
                 administered_at=aware_utc(row.administered_at),
-                session=visit.number if visit else None,
+                session=visit.number if visit else row.toward_session,
                 episode_id=str(row.episode_id),
             )
         )

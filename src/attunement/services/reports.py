@@ -66,6 +66,9 @@ from attunement.services._status import (
     tailored_plan,
 )
 from attunement.store import (
+    CURVE_SESSION,
+    LIVE_ADMINISTRATION,
+    LIVE_SESSION,
     Administration,
     Episode,
     Patient,
@@ -117,10 +120,10 @@ def _records(session: Session, episode_ids: list[int]) -> dict[int, list[Adminis
     objects weakly, so the loaded rows are kept in ``session.info`` until it closes.
     """
     rows = session.execute(
-        select(Administration, TherapySession.number, TherapySession.held_on)
+        select(Administration, CURVE_SESSION, TherapySession.held_on)
         .options(selectinload(Administration.score))
         .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
-        .where(Administration.episode_id.in_(episode_ids))
+        .where(Administration.episode_id.in_(episode_ids), LIVE_ADMINISTRATION)
         .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
     ).all()
     session.info.setdefault("reports_loaded", []).append(rows)
@@ -399,7 +402,7 @@ def _demo_patient(ctx: ServiceContext) -> int:
             select(Patient.id)
             .join(Episode, Episode.patient_id == Patient.id)
             .join(TherapySession, TherapySession.episode_id == Episode.id)
-            .where(Patient.synthetic.is_(True))
+            .where(Patient.synthetic.is_(True), LIVE_SESSION)
         ).all()
     if not rows:
         raise NotFound("synthetic patient with sessions (seed the demo clinic first)", "demo")

@@ -9,7 +9,12 @@ from attunement.store._engine import (
     make_sessionmaker,
     migrate,
 )
-from attunement.store._queries import latest_episode
+from attunement.store._queries import (
+    CURVE_SESSION,
+    LIVE_ADMINISTRATION,
+    LIVE_SESSION,
+    latest_episode,
+)
 from attunement.store._tables import (
     AccessGrant,
     Administration,
@@ -30,6 +35,9 @@ from attunement.store._tables import (
 )
 
 __all__ = [
+    "CURVE_SESSION",
+    "LIVE_ADMINISTRATION",
+    "LIVE_SESSION",
     "SQLITE_SYNCHRONOUS",
     "AccessGrant",
     "Administration",

@@ -1,13 +1,28 @@
-"""Queries more than one use case needs, defined once."""
+"""Queries more than one use case needs, defined once.
+
+``LIVE_ADMINISTRATION`` and ``LIVE_SESSION`` are the filters every clinical reader applies
+(status, charts, reports, FHIR export, CDS cards, ETR fits): an administration or session
+voided in error, or replaced by a correction, stays stored for the history and the audit
+trail but counts nowhere else (issue 12). ``CURVE_SESSION`` is the session number an
+administration counts at on the expected curve: its session's, or for a between-session
+self-report the next session after it (``Administration.toward_session``); queries that
+select it outer-join ``TherapySession`` on ``Administration.session_id``.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from attunement.store._tables import Episode
+from attunement.store._tables import Administration, Episode, TherapySession
 
-__all__ = ["latest_episode"]
+__all__ = ["CURVE_SESSION", "LIVE_ADMINISTRATION", "LIVE_SESSION", "latest_episode"]
+
+LIVE_ADMINISTRATION: ColumnElement[bool] = Administration.voided_at.is_(None)
+LIVE_SESSION: ColumnElement[bool] = TherapySession.voided_at.is_(None)
+CURVE_SESSION: ColumnElement[int | None] = func.coalesce(
+    TherapySession.number, Administration.toward_session
+)
 
 
 def latest_episode(session: Session, patient_id: int) -> Episode | None:

@@ -130,6 +130,10 @@ class TherapySession(Base):
     held_on: Mapped[dt.date] = mapped_column(Date)
     attended: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # voided in error (issue 12): kept, with who, when and why; readers filter LIVE_SESSION
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     episode: Mapped[Episode] = relationship(back_populates="sessions")
 
@@ -153,6 +157,13 @@ class Administration(Base):
     entered_by: Mapped[str] = mapped_column(String(100))  # "user:<id>" | "patient:<invite>"
     administered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # a between-session self-report has no session; it counts toward this session number
+    toward_session: Mapped[int | None] = mapped_column(Integer)
+    # voided or replaced by a correction (issue 12): kept; readers filter LIVE_ADMINISTRATION
+    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    corrected_by_id: Mapped[int | None] = mapped_column(Integer)  # the replacing row's id
 
     score: Mapped[ScoreRecord | None] = relationship(
         back_populates="administration", cascade="all, delete-orphan"

@@ -50,24 +50,29 @@ def create_session(
     context: ContextDep, actor: CurrentActor, episode_id: int, body: SessionCreate
 ) -> SessionPublic:
     """Record a session at once: held or missed, every questionnaire given (each scored),
-    and the rupture markers observed. Recording the same number again updates it. Any
-    invalid answer → 422 naming the instrument and item (``phq9.phq9_5``) and the allowed
+    and the rupture markers observed. A number already recorded → 409 with a ``Location``
+    header naming that session (edit it with ``PATCH``); nothing is merged. Any invalid
+    answer → 422 naming the instrument and item (``phq9.phq9_5``) and the allowed
     values, and nothing is stored."""
     return record_session(context, actor, episode_id, body)
 
 
 @router.get("/{episode_id}/sessions", response_model=list[SessionPublic])
-def sessions(context: ContextDep, actor: CurrentActor, episode_id: int) -> list[SessionPublic]:
-    """The sessions in order, held and missed, with rupture markers and questionnaires."""
-    return list_sessions(context, actor, episode_id)
+def sessions(
+    context: ContextDep, actor: CurrentActor, episode_id: int, include_voided: bool = False
+) -> list[SessionPublic]:
+    """The sessions in order, held and missed, with rupture markers and questionnaires;
+    voided ones (marked, with the reason) only with ``include_voided=true``."""
+    return list_sessions(context, actor, episode_id, include_voided=include_voided)
 
 
 @router.get("/{episode_id}/administrations", response_model=list[AdministrationPublic])
 def administrations(
-    context: ContextDep, actor: CurrentActor, episode_id: int
+    context: ContextDep, actor: CurrentActor, episode_id: int, include_voided: bool = False
 ) -> list[AdministrationPublic]:
-    """Every administration with item-level answers and score, oldest first."""
-    return list_administrations(context, actor, episode_id)
+    """Every administration with item-level answers and score, oldest first; voided and
+    corrected ones (marked, with the reason) only with ``include_voided=true``."""
+    return list_administrations(context, actor, episode_id, include_voided=include_voided)
 
 
 @router.get("/{episode_id}/status", response_model=dict[str, Any])

@@ -1,0 +1,43 @@
+"""Where an administration sits on the episode's timeline (issue 12).
+
+A between-session self-report is its own dated administration: it creates no session and
+never joins one held the same day. On the expected curve it counts toward the *next*
+session — the number after the latest live session held on or before its date — and is
+stored with that number (``Administration.toward_session``) when it is written, so reads
+never re-derive it. When that session is later recorded with its own questionnaire, the
+session's score is the point of the curve and the self-report stays in the history.
+Session numbering, the status and the ETR dose count sessions, never self-reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from attunement.store import LIVE_SESSION, TherapySession
+
+__all__ = ["next_session_after", "next_session_number"]
+
+
+def next_session_after(session: Session, episode_id: int, on: dt.date) -> int:
+    """The session a self-report of day ``on`` counts toward: the latest live session held
+    on or before that day, plus one (1 before any session)."""
+    latest = session.scalar(
+        select(func.max(TherapySession.number)).where(
+            TherapySession.episode_id == episode_id,
+            TherapySession.held_on <= on,
+            LIVE_SESSION,
+        )
+    )
+    return int(latest or 0) + 1
+
+
+def next_session_number(session: Session, episode_id: int) -> int:
+    """The number a new session gets: after every session ever recorded in the episode,
+    voided ones included (a voided number is not reused, so the trail stays unambiguous)."""
+    latest = session.scalar(
+        select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode_id)
+    )
+    return int(latest or 0) + 1
