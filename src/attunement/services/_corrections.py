@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from attunement.errors import InputError, NotFound
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
+from attunement.services._audit import UseCase, use_case
 from attunement.services._context import ServiceContext
 from attunement.services._ids import get_row
 from attunement.services._limits import check_moment
@@ -72,14 +72,16 @@ def open_events_of(
     )
 
 
-def _load_live(session: Session, actor: Actor, administration_id: int) -> Administration:
-    administration = get_row(session, Administration, administration_id)
+def _load_live(uc: UseCase, actor: Actor, administration_id: int) -> Administration:
+    """The live administration, if ``actor`` may change it (its patient then audited)."""
+    administration = get_row(uc.session, Administration, administration_id)
     if administration is None:
         raise NotFound("administration", administration_id)
     try:
-        load_episode(session, actor, administration.episode_id, write=True)
+        episode = load_episode(uc.session, actor, administration.episode_id, write=True)
     except NotFound:
         raise NotFound("administration", administration_id) from None
+    uc.patient_id = episode.patient_id
     if administration.voided_at is not None:
         raise InputError(
             "administration",
@@ -102,7 +104,7 @@ def correct_administration(
     with use_case(
         ctx, actor, "administration.correct", target=f"administration:{administration_id}"
     ) as uc:
-        original = _load_live(uc.session, actor, administration_id)
+        original = _load_live(uc, actor, administration_id)
         episode = load_episode(uc.session, actor, original.episode_id, write=True)
         uc.patient_id = episode.patient_id
         definition = load_instrument(original.instrument_id)
@@ -156,7 +158,7 @@ def void_administration(
     with use_case(
         ctx, actor, "administration.void", target=f"administration:{administration_id}"
     ) as uc:
-        administration = _load_live(uc.session, actor, administration_id)
+        administration = _load_live(uc, actor, administration_id)
         episode = load_episode(uc.session, actor, administration.episode_id, write=False)
         uc.patient_id = episode.patient_id
         void_row(administration, now=ctx.now(), by=actor.audit_name, reason=data.reason)
