@@ -7,12 +7,23 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from attunement.errors import Forbidden, InputError, InvalidAnswer, NotFound, UnknownInstrument
+from attunement.errors import (
+    Forbidden,
+    InputError,
+    InvalidAnswer,
+    NotFound,
+    SessionExists,
+    UnknownInstrument,
+)
 from attunement.services import (
+    AdministrationCorrection,
     ServiceContext,
     SessionAdministration,
     SessionAnswerInvalid,
     SessionCreate,
+    SessionUpdate,
+    correct_administration,
+    edit_session,
     get_status,
     list_sessions,
     record_session,
@@ -73,11 +84,8 @@ def test_recorded_markers_reach_the_alliance_status_with_their_repair_options(
     before = get_status(ctx, world.ana, world.episode_a)
     assert before.alliance is not None
     assert before.alliance.markers == ()
-    record_session(
-        ctx,
-        world.ana,
-        world.episode_a,
-        SessionCreate(number=1, rupture_markers=["confrontation"]),
+    edit_session(
+        ctx, world.ana, world.episode_a, 1, SessionUpdate(rupture_markers=["confrontation"])
     )
     after = get_status(ctx, world.ana, world.episode_a)
     assert after.alliance is not None
@@ -162,7 +170,7 @@ def test_an_unknown_instrument_is_refused(ctx: ServiceContext, world: World) -> 
     assert _count(ctx, TherapySession) == 0
 
 
-def test_recording_a_number_again_updates_it_and_keeps_markers_unless_given(
+def test_recording_a_number_again_is_refused_and_an_edit_changes_only_what_is_given(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
     clock.advance(days=10)
@@ -175,18 +183,18 @@ def test_recording_a_number_again_updates_it_and_keeps_markers_unless_given(
     assert first.number == 1  # the first session when none is given
     assert first.held_on == clock.now.date()
     later = START.date() + dt.timedelta(days=3)
-    updated = record_session(
-        ctx,
-        world.ana,
-        world.episode_a,
-        SessionCreate(number=1, held_on=later, administrations=[wai(WAI_SR_GOOD)]),
-    )
+    with pytest.raises(SessionExists):
+        record_session(
+            ctx,
+            world.ana,
+            world.episode_a,
+            SessionCreate(number=1, held_on=later, administrations=[wai(WAI_SR_GOOD)]),
+        )
+    updated = edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(held_on=later))
     assert updated.held_on == later
     assert updated.rupture_markers == ["withdrawal"]  # null keeps them
-    assert [a.instrument for a in updated.administrations] == ["phq9", "wai_sr"]
-    cleared = record_session(
-        ctx, world.ana, world.episode_a, SessionCreate(number=1, rupture_markers=[])
-    )
+    assert [a.instrument for a in updated.administrations] == ["phq9"]
+    cleared = edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(rupture_markers=[]))
     assert cleared.rupture_markers == []
     second = record_session(
         ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()])
@@ -204,8 +212,10 @@ def test_a_missed_session_is_kept_and_raises_the_missed_sessions_indicator(
     status = get_status(ctx, world.ana, world.episode_a)
     assert status.session == 1  # the latest attended session
     assert "missed_sessions" in {risk.indicator for risk in status.dropout_risks}
-    with pytest.raises(InputError, match="already recorded"):
+    with pytest.raises(SessionExists, match="already recorded"):
         record_session(ctx, world.ana, world.episode_a, SessionCreate(number=1, attended=False))
+    with pytest.raises(InputError, match="questionnaires are recorded"):
+        edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(attended=False))
 
 
 def test_only_the_treating_clinician_records_a_session(ctx: ServiceContext, world: World) -> None:
@@ -220,16 +230,18 @@ def test_only_the_treating_clinician_records_a_session(ctx: ServiceContext, worl
     assert _count(ctx, TherapySession) == 0
 
 
-def test_a_questionnaire_entered_again_for_a_session_corrects_it(
+def test_a_questionnaire_corrected_for_a_session_replaces_it(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
-    record_session(ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()]))
+    recorded = record_session(
+        ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()])
+    )
     clock.advance(days=2)
-    record_session(
+    correct_administration(
         ctx,
         world.ana,
-        world.episode_a,
-        SessionCreate(number=1, administrations=[phq9([1] * 8 + [0])]),
+        recorded.administrations[0].id,
+        AdministrationCorrection(answers=[1] * 8 + [0], reason="item scores misread"),
     )
     status = get_status(ctx, world.ana, world.episode_a)
     assert (status.session, status.latest) == (1, 8)
