@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.security import csrf_token
-from tests.api.permission_matrix import Cell, Row, _open_risk_event, default_params
+from tests.api.permission_matrix import (
+    Cell,
+    Row,
+    _administration,
+    _open_risk_event,
+    _recorded_session,
+    default_params,
+)
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
 REACTANCE_FORM = {
@@ -157,6 +164,37 @@ ROWS: list[Row] = [
             "instrument": "phq9",
             **PHQ9_FORM,
         },
+        auth="cookie",
+    ),
+    Row(
+        "GET",
+        "/patients/{patient_id}/sessions/{number}/edit",
+        _write(200),
+        params=_recorded_session,
+        auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/sessions/{number}/edit",
+        _write(303),
+        data=lambda cell: {"held_on": "2026-03-02", "attended": "yes", "reason": "date typo"},
+        params=_recorded_session,
+        auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/sessions/{number}/void",
+        _write(303),
+        data=lambda cell: {"reason": "entered for the wrong patient"},
+        params=_recorded_session,
+        auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/administrations/{administration_id}/void",
+        _write(303),
+        data=lambda cell: {"reason": "entered twice"},
+        params=lambda cell: {**default_params(cell), **_administration(cell)},
         auth="cookie",
     ),
     Row(

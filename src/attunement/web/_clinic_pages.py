@@ -65,6 +65,8 @@ def _notice(saved: str | None) -> str | None:
         return None
     if saved == "risk":
         return "Risk response recorded. The event is now in the risk history below."
+    if saved == "voided":
+        return "Voided. The record stays in the history below, struck through, with the reason."
     return "Saved."
 
 
@@ -143,7 +145,11 @@ def patient_page_response(
         plan_missing=plan_missing,
         dimensions=dimension_views(profile),
         profile_problem=profile_problem,
-        history=history_views(administrations),
+        history=history_views(
+            list_administrations(context, actor, episode.id, include_voided=True)
+            if episode is not None
+            else []
+        ),
         invite=invite_form(patient, episode),
         notice=_notice(request.query_params.get("saved")),
     )

@@ -35,6 +35,9 @@ class AdministrationView:
     meta: str
     flagged: bool
     answers: list[AnswerView] = field(default_factory=list)
+    #: "voided: <reason>" or "corrected: <reason>" for a record kept only in the history
+    voided: str | None = None
+    session_number: int | None = None
 
 
 def _label(
@@ -70,6 +73,13 @@ def _summary(administration: AdministrationPublic, definition: InstrumentDefinit
     return "; ".join(parts[:2])
 
 
+def _voided(administration: AdministrationPublic) -> str | None:
+    if administration.voided_at is None:
+        return None
+    kind = "Corrected" if administration.corrected_by_id else "Voided"
+    return f"{kind} on {short_date(administration.voided_at)}: {administration.void_reason}"
+
+
 def history_views(administrations: Sequence[AdministrationPublic]) -> list[AdministrationView]:
     """Newest first, each with its item-level answers (English item text for clinicians)."""
     views = []
@@ -99,6 +109,8 @@ def history_views(administrations: Sequence[AdministrationPublic]) -> list[Admin
         session = (
             f"session {administration.session_number}"
             if administration.session_number
+            else f"self-report, counted toward session {administration.counts_toward_session}"
+            if administration.counts_toward_session
             else "no session"
         )
         views.append(
@@ -111,6 +123,8 @@ def history_views(administrations: Sequence[AdministrationPublic]) -> list[Admin
                 f"definition v{administration.definition_version}.",
                 flagged=any(flag.endorsed for flag in flags),
                 answers=answers,
+                voided=_voided(administration),
+                session_number=administration.session_number,
             )
         )
     return views

@@ -10,6 +10,7 @@ from attunement.web import (
     _intake_pages,
     _intake_questionnaire_pages,
     _invite_pages,
+    _record_pages,
     _risk_pages,
     _selfreport_pages,
     _session_pages,
@@ -27,6 +28,7 @@ _PARTS = (
     _invite_pages,
     _intake_questionnaire_pages,
     _session_pages,
+    _record_pages,
     _selfreport_pages,
 )
 for _part in _PARTS:

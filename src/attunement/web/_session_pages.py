@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import InputError, NotFound
+from attunement.errors import InputError, NotFound, SessionExists
 from attunement.instruments import InstrumentDefinition
 from attunement.services import (
     PatientPublic,
@@ -77,6 +77,7 @@ def _session_page(
     field_errors: dict[str, str] | None = None,
     risk: tuple[str, ...] = (),
     status_code: int = 200,
+    existing: str | None = None,
 ) -> Response:
     entries = entries or {}
     markers = markers or []
@@ -117,6 +118,7 @@ def _session_page(
         missed=form.get("attended") == "no",
         field_errors=field_errors,
         errors=errors,
+        existing=existing,
     )
 
 
@@ -132,7 +134,7 @@ def session_page(
     chosen = [v for v in request.query_params.getlist("instrument") if v]
     if not chosen:
         chosen = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]
-    numbers = [v.number for v in list_sessions(context, actor, episode.id)]
+    numbers = [v.number for v in list_sessions(context, actor, episode.id, include_voided=True)]
     form = {
         "session": str(max(numbers, default=0) + 1),
         "held_on": context.now().date().isoformat(),
@@ -218,6 +220,22 @@ async def save_session(
         else:
             answer_error(entry, error, item=error.item or "")
         return again(error.risk)
+    except SessionExists as error:  # never merged: the edit page is one link away
+        field_errors["session"] = error.message
+        return _session_page(
+            request,
+            actor,
+            patient,
+            definitions,
+            form=values,
+            entries=entries,
+            markers=markers,
+            field_errors=field_errors,
+            status_code=409,
+            existing=None
+            if error.voided
+            else url("session_edit", patient_id=patient_id, number=error.number),
+        )
     except InputError as error:  # its message names any endorsed risk item (error.risk)
         name = error.field if error.field in ("held_on", "attended") else "session"
         field_errors[name] = error.message
