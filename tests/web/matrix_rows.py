@@ -190,6 +190,21 @@ ROWS: list[Row] = [
         auth="cookie",
     ),
     Row(
+        "GET",
+        "/patients/{patient_id}/administrations/{administration_id}/correct",
+        _write(200),
+        params=lambda cell: {**default_params(cell), **_administration(cell)},
+        auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/administrations/{administration_id}/correct",
+        _write(303),
+        data=lambda cell: {**PHQ9_FORM, "phq9.phq9_1": "2", "reason": "item 1 misread"},
+        params=lambda cell: {**default_params(cell), **_administration(cell)},
+        auth="cookie",
+    ),
+    Row(
         "POST",
         "/patients/{patient_id}/administrations/{administration_id}/void",
         _write(303),

@@ -55,3 +55,27 @@ def test_void_from_the_patient_page_keeps_the_entry_struck_through(
     assert "Synthetic: answers of another form" in voided.inner_text()
     assert voided.locator("s").count() == 1  # shown struck through
     assert page.locator("details:not(.voided) .void-form").count() == 1  # the live one
+
+
+def test_a_correction_from_the_patient_page_replaces_the_answers_and_keeps_the_original(
+    page: Any, page_watch: PageWatch, live_server: LiveServer
+) -> None:
+    patient = live_server.world.patient_a
+    sign_in(page, live_server, "ana")
+    _session(page, live_server, "1", SEVERE)
+    page.wait_for_url(f"**/patients/{patient}?saved=session")
+    entry = page.locator("#history-heading ~ details").first
+    entry.locator("summary").click()
+    entry.get_by_role("link", name="Correct these answers").click()
+    page.locator("#n-phq9-phq9_1").fill("0")
+    page.get_by_label("Reason for the correction").fill("Synthetic: item 1 misread")
+    assert accessibility_problems(page) == []
+    page.get_by_role("button", name="Save correction").click()
+    page.wait_for_url(f"**/patients/{patient}?saved=corrected")
+    corrected = page.locator("details.voided")
+    expect(corrected).to_have_count(1)
+    assert "Corrected on" in corrected.inner_text()
+    assert "total 23" in corrected.inner_text()
+    live = page.locator("#history-heading ~ details:not(.voided)")
+    expect(live).to_have_count(1)
+    assert "total 20" in live.inner_text()

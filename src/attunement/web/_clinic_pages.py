@@ -65,6 +65,10 @@ def _notice(saved: str | None) -> str | None:
         return None
     if saved == "risk":
         return "Risk response recorded. The event is now in the risk history below."
+    if saved == "corrected":
+        return (
+            "Corrected. The original stays in the history below, struck through, with the reason."
+        )
     if saved == "voided":
         return "Voided. The record stays in the history below, struck through, with the reason."
     return "Saved."

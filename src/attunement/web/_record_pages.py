@@ -2,7 +2,8 @@
 
 Creating a session never merges into a recorded one (:mod:`._session_pages` links here
 instead); the edit page changes date, attendance and rupture markers with a reason, and
-offers to void the session. The patient page's history voids one administration. Every
+offers to void the session. The patient page's history voids one administration or opens
+its correction form (the answers as stored, to change, and a reason). Every
 change goes through the services (``edit_session``, ``void_session``,
 ``void_administration``), which keep the original and audit it; a refusal comes back as a
 page naming the field and what is allowed.
@@ -14,19 +15,24 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import InputError, NotFound
+from attunement.errors import InputError, InvalidAnswer, NotFound
 from attunement.services import (
+    AdministrationCorrection,
+    AdministrationPublic,
     SessionPublic,
     SessionUpdate,
     VoidRequest,
+    correct_administration,
     edit_session,
     get_patient,
     get_session,
+    list_administrations,
     void_administration,
     void_session,
 )
 from attunement.web._clinic_pages import current_episode, patient_header, require_own
-from attunement.web._forms import form_list, form_strings, parse_date
+from attunement.web._forms import AnswerEntry, form_list, form_strings, parse_date, read_answers
+from attunement.web._questionnaires import definition_or_none, questionnaire_view
 from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.web._session_pages import MARKERS
 
@@ -155,3 +161,106 @@ async def void_administration_form(
     reason = _reason(values, required=True) or ""
     void_administration(context, actor, administration_id, VoidRequest(reason=reason))
     return redirect(request, url("patient", patient_id=patient_id), saved="voided")
+
+
+def _live_administration(
+    context: ContextDep, actor: WebActor, episode_id: int, administration_id: int
+) -> AdministrationPublic:
+    for administration in list_administrations(context, actor, episode_id):
+        if administration.id == administration_id:
+            return administration
+    raise NotFound("administration", administration_id)
+
+
+def _correction_page(
+    request: Request,
+    context: ContextDep,
+    actor: WebActor,
+    patient_id: int,
+    administration: AdministrationPublic,
+    *,
+    raw: dict[str, str],
+    errors: dict[str, str] | None = None,
+    reason: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    definition = definition_or_none(administration.instrument)
+    if definition is None:
+        raise NotFound("instrument definition", administration.instrument)
+    patient = get_patient(context, actor, patient_id)
+    return render(
+        request,
+        "pages/administration_correct.html",
+        status_code=status_code,
+        title=f"Correct {definition.short_name}: {patient.display_name}",
+        viewer=Viewer.of(actor),
+        synthetic=patient.synthetic,
+        p=patient_header(patient, actor),
+        administration=administration,
+        q=questionnaire_view(definition, language="en", raw=raw, errors=errors),
+        reason=reason,
+        error=error,
+    )
+
+
+@router.get(ROUTES["administration_correct"], response_class=HTMLResponse)
+def correction_page(
+    request: Request, context: ContextDep, actor: WebActor, patient_id: int, administration_id: int
+) -> Response:
+    episode_id = _episode_id(context, actor, patient_id)
+    administration = _live_administration(context, actor, episode_id, administration_id)
+    definition = definition_or_none(administration.instrument)
+    items = definition.items if definition is not None else ()
+    raw = {
+        item.id: "" if value is None else str(value)
+        for item, value in zip(items, administration.answers, strict=False)
+    }
+    return _correction_page(request, context, actor, patient_id, administration, raw=raw)
+
+
+@router.post(ROUTES["administration_correct"], response_class=HTMLResponse)
+async def save_correction(
+    request: Request,
+    context: ContextDep,
+    actor: WebActor,
+    _csrf: CsrfProtected,
+    patient_id: int,
+    administration_id: int,
+) -> Response:
+    values = form_strings(await request.form())
+    episode_id = _episode_id(context, actor, patient_id)
+    administration = _live_administration(context, actor, episode_id, administration_id)
+    definition = definition_or_none(administration.instrument)
+    if definition is None:
+        raise NotFound("instrument definition", administration.instrument)
+    entry: AnswerEntry = read_answers(values, definition)
+    reason = values.get("reason", "").strip()
+
+    def again(message: str | None) -> Response:  # nothing was stored
+        return _correction_page(
+            request,
+            context,
+            actor,
+            patient_id,
+            administration,
+            raw=entry.raw,
+            errors=entry.errors,
+            reason=reason,
+            error=message,
+            status_code=422,
+        )
+
+    if entry.errors:
+        return again("correct the answers marked below.")
+    try:
+        checked = _reason(values, required=True) or ""
+        correct_administration(
+            context,
+            actor,
+            administration_id,
+            AdministrationCorrection(answers=entry.answers, reason=checked, language="en"),
+        )
+    except (InvalidAnswer, InputError) as error:
+        return again(error.message)
+    return redirect(request, url("patient", patient_id=patient_id), saved="corrected")

@@ -49,6 +49,7 @@ ROUTES: Final[dict[str, str]] = {
     "session_new": "/patients/{patient_id}/session",
     "session_edit": "/patients/{patient_id}/sessions/{number}/edit",
     "session_void": "/patients/{patient_id}/sessions/{number}/void",
+    "administration_correct": "/patients/{patient_id}/administrations/{administration_id}/correct",
     "administration_void": "/patients/{patient_id}/administrations/{administration_id}/void",
     "invite": "/patients/{patient_id}/invitations",
     "risk_response": "/patients/{patient_id}/risk-response",
