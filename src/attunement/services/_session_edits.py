@@ -2,7 +2,8 @@
 
 Creating a session (``record_session``) never touches a stored one; these use cases are
 the explicit edit: only the fields given change; each edit is kept in the session's notes
-(when, by whom, why, what changed) and audited (which fields changed, never values or the reason's text).
+(when, by whom, why, what changed) and audited (which fields changed, never values or the
+reason's text).
 Voiding a session entered in error voids its live questionnaires with it; both stay stored
 and listed in the history, and count nowhere else (``LIVE_SESSION``,
 ``LIVE_ADMINISTRATION``). None of these requires the episode to be open: corrections stay
