@@ -14,6 +14,7 @@ route of the app without a row. ``auth="cookie"`` rows sign users in with a web 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,13 +23,17 @@ from fastapi.testclient import TestClient
 
 from attunement.services import (
     AdministrationCreate,
+    EpisodeClose,
+    EpisodeCreate,
     InvitationCreate,
     ServiceContext,
     UserCreate,
+    close_episode,
     create_user,
     invite_patient,
     record_administration,
     register_patient,
+    start_episode,
 )
 from attunement.services import PatientCreate as _PatientCreate
 from tests.services.world import OPERATOR, PASSWORD, World
@@ -146,6 +151,17 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
+def _closed_episode(cell: Cell) -> dict[str, Any]:
+    """A closed episode of a new patient of the treating clinician (to reopen)."""
+    created = register_patient(
+        cell.ctx, cell.world.ana, _PatientCreate(display_name="Synthetic Closed")
+    )
+    started = cell.ctx.now().date() - dt.timedelta(days=30)
+    episode = start_episode(cell.ctx, cell.world.ana, created.id, EpisodeCreate(started_on=started))
+    close_episode(cell.ctx, cell.world.ana, episode.id, EpisodeClose(end_reason="planned_end"))
+    return {"episode_id": episode.id}
+
+
 def _throwaway_user(cell: Cell) -> dict[str, Any]:
     created = create_user(
         cell.ctx,
@@ -245,6 +261,20 @@ API_ROWS: list[Row] = [
         "/api/v1/episodes/{episode_id}/invitations",
         WRITE,
         json=lambda cell: {"instruments": ["phq9"]},
+    ),
+    Row("GET", "/api/v1/episodes/end-reasons", CASELOAD),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/close",
+        WRITE,
+        json=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+    ),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/reopen",
+        WRITE,
+        json=lambda cell: {"reason": "Relapse; agreed to continue."},
+        params=_closed_episode,
     ),
     Row("GET", "/api/v1/caseload", CASELOAD),
     Row("GET", "/api/v1/self-report", PATIENT_ONLY),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.security import csrf_token
+from attunement.services import EpisodeClose, close_episode
 from tests.api.permission_matrix import Cell, Row, _open_risk_event, default_params
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
@@ -65,6 +66,13 @@ SIGNED_IN_REDIRECT = _expect(
 NEEDS_SESSION_CSRF = _expect(
     admin=303, supervisor=303, clinician_own=303, clinician_other=303, anonymous=403, patient=403
 )
+
+
+def _closed_episode_a(cell: Cell) -> dict[str, Any]:
+    close_episode(
+        cell.ctx, cell.world.ana, cell.world.episode_a, EpisodeClose(end_reason="planned_end")
+    )
+    return default_params(cell)
 
 
 def _token(cell: Cell) -> dict[str, Any]:
@@ -158,6 +166,23 @@ ROWS: list[Row] = [
             **PHQ9_FORM,
         },
         auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/episode/close",
+        _write(303),
+        data=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+        auth="cookie",
+        notes="only the treating clinician ends the episode",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/episode/reopen",
+        _write(303),
+        data=lambda cell: {"reason": "Relapse; agreed to continue."},
+        params=_closed_episode_a,
+        auth="cookie",
+        notes="only the treating clinician reopens it, with a reason",
     ),
     Row(
         "POST",

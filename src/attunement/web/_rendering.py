@@ -48,6 +48,8 @@ ROUTES: Final[dict[str, str]] = {
     "intake_instrument": "/patients/{patient_id}/intake/questionnaires/{instrument_id}",
     "session_new": "/patients/{patient_id}/session",
     "invite": "/patients/{patient_id}/invitations",
+    "episode_close": "/patients/{patient_id}/episode/close",
+    "episode_reopen": "/patients/{patient_id}/episode/reopen",
     "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
