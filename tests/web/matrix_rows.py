@@ -186,6 +186,19 @@ ROWS: list[Row] = [
     ),
     Row(
         "POST",
+        "/patients/{patient_id}/episodes/new",
+        _write(303),
+        data=lambda cell: {
+            "started_on": cell.ctx.now().date().isoformat(),
+            "outcome_instrument": "gad7",
+            "alliance_instrument": "wai_sr",
+        },
+        params=_closed_episode_a,
+        auth="cookie",
+        notes="a new episode once the last one ended: only the treating clinician",
+    ),
+    Row(
+        "POST",
         "/patients/{patient_id}/risk-response",
         _write(303),
         data=lambda cell: {

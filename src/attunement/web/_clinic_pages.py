@@ -70,6 +70,8 @@ def _notice(saved: str | None) -> str | None:
         return "Episode closed. It is now read-only; corrections of its entries stay possible."
     if saved == "reopened":
         return "Episode reopened."
+    if saved == "new_episode":
+        return "New episode started."
     return "Saved."
 
 

@@ -12,13 +12,15 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import Conflict, InputError, NotFound
+from attunement.errors import Conflict, InputError, NotFound, UnknownInstrument
 from attunement.services import (
     EpisodeClose,
+    EpisodeCreate,
     EpisodeReopen,
     close_episode,
     get_patient,
     reopen_episode,
+    start_episode,
 )
 from attunement.web._clinic_pages import patient_page_response
 from attunement.web._episode_views import FIELD_LABELS, EpisodeFormInput
@@ -37,6 +39,8 @@ def _refused(error: Exception) -> dict[str, str]:
     if isinstance(error, InputError):
         label = FIELD_LABELS.get(error.field, error.field.replace("_", " "))
         return {error.field: f"{label}: {error.message.split(': ', 1)[-1]}"}
+    if isinstance(error, UnknownInstrument):
+        return {"outcome_instrument": str(error)}
     return {"": str(error)}
 
 
@@ -71,6 +75,31 @@ async def close_patient_episode(
             request, context, actor, patient_id, episode_input=submitted, status_code=status
         )
     return redirect(request, url("patient", patient_id=patient_id), saved="closed")
+
+
+@router.post(ROUTES["episode_new"], response_class=HTMLResponse)
+async def start_patient_episode(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, patient_id: int
+) -> Response:
+    """Start a new episode once the last one has ended (one open episode at a time)."""
+    values = form_strings(await request.form())
+    require_own(get_patient(context, actor, patient_id), actor)
+    try:
+        data = EpisodeCreate(
+            started_on=parse_date(values["started_on"], "started_on")
+            if values.get("started_on")
+            else None,
+            outcome_instrument=values.get("outcome_instrument") or "phq9",
+            alliance_instrument=values.get("alliance_instrument") or None,
+        )
+        start_episode(context, actor, patient_id, data)
+    except (ValidationError, InputError, UnknownInstrument, Conflict) as error:
+        submitted = EpisodeFormInput("new", values, _refused(error))
+        status = 409 if isinstance(error, Conflict) else 422
+        return patient_page_response(
+            request, context, actor, patient_id, episode_input=submitted, status_code=status
+        )
+    return redirect(request, url("patient", patient_id=patient_id), saved="new_episode")
 
 
 @router.post(ROUTES["episode_reopen"], response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from attunement.instruments import MeasureRole, instruments_with_role
 from attunement.monitoring import load_end_reasons
 from attunement.services import AdministrationPublic, EpisodePublic
 from attunement.web._display import short_date
@@ -24,14 +25,19 @@ FIELD_LABELS = {
     "ended_on": "Ended on",
     "note": "Note",
     "reason": "Reason for reopening",
+    "started_on": "New episode starts on",
+    "outcome_instrument": "Outcome questionnaire",
+    "alliance_instrument": "Alliance questionnaire",
 }
+
+FormKind = Literal["close", "reopen", "new"]
 
 
 @dataclass
 class EpisodeFormInput:
     """A refused close or reopen form, kept as typed, with its errors by field."""
 
-    kind: Literal["close", "reopen"]
+    kind: FormKind
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -62,7 +68,9 @@ class LifecycleView:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     summary: list[FormError] = field(default_factory=list)
-    open_form: Literal["close", "reopen"] | None = None
+    open_form: FormKind | None = None
+    outcome_choices: list[tuple[str, str]] = field(default_factory=list)
+    alliance_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _final_text(
@@ -97,6 +105,10 @@ def _final_text(
     return "; ".join(parts)
 
 
+def _choices(role: MeasureRole) -> list[tuple[str, str]]:
+    return [(d.id, f"{d.short_name} — {d.name}") for d in instruments_with_role(role)]
+
+
 def lifecycle_view(
     episode: EpisodePublic | None,
     administrations: Sequence[AdministrationPublic],
@@ -123,6 +135,14 @@ def lifecycle_view(
         label = reasons.label(episode.end_reason) if episode.end_reason else "closed"
         view.closed_text = f"Episode closed on {short_date(episode.ended_on)} — {label}"
         view.note = episode.end_note
+        view.outcome_choices = _choices("outcome")
+        view.alliance_choices = _choices("alliance")
+        if submitted is None:  # a new episode: today, with the measures of the last one
+            view.values = {
+                "started_on": today.isoformat(),
+                "outcome_instrument": episode.outcome_instrument,
+                "alliance_instrument": episode.alliance_instrument or "",
+            }
     else:
         view.reasons = [
             ReasonChoice(

@@ -50,6 +50,7 @@ ROUTES: Final[dict[str, str]] = {
     "invite": "/patients/{patient_id}/invitations",
     "episode_close": "/patients/{patient_id}/episode/close",
     "episode_reopen": "/patients/{patient_id}/episode/reopen",
+    "episode_new": "/patients/{patient_id}/episodes/new",
     "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
