@@ -151,15 +151,24 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
-def _closed_episode(cell: Cell) -> dict[str, Any]:
-    """A closed episode of a new patient of the treating clinician (to reopen)."""
+def open_episode(cell: Cell) -> dict[str, Any]:
+    """An open episode of a new patient of the treating clinician (to close), so that
+    episode A stays open for the other rows when one world serves every row."""
     created = register_patient(
-        cell.ctx, cell.world.ana, _PatientCreate(display_name="Synthetic Closed")
+        cell.ctx, cell.world.ana, _PatientCreate(display_name="Synthetic Ending")
     )
     started = cell.ctx.now().date() - dt.timedelta(days=30)
     episode = start_episode(cell.ctx, cell.world.ana, created.id, EpisodeCreate(started_on=started))
-    close_episode(cell.ctx, cell.world.ana, episode.id, EpisodeClose(end_reason="planned_end"))
-    return {"episode_id": episode.id}
+    return {"patient_id": created.id, "episode_id": episode.id}
+
+
+def closed_episode(cell: Cell) -> dict[str, Any]:
+    """A closed episode of a new patient of the treating clinician (to reopen)."""
+    params = open_episode(cell)
+    close_episode(
+        cell.ctx, cell.world.ana, params["episode_id"], EpisodeClose(end_reason="planned_end")
+    )
+    return params
 
 
 def _throwaway_user(cell: Cell) -> dict[str, Any]:
@@ -268,13 +277,14 @@ API_ROWS: list[Row] = [
         "/api/v1/episodes/{episode_id}/close",
         WRITE,
         json=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+        params=open_episode,
     ),
     Row(
         "POST",
         "/api/v1/episodes/{episode_id}/reopen",
         WRITE,
         json=lambda cell: {"reason": "Relapse; agreed to continue."},
-        params=_closed_episode,
+        params=closed_episode,
     ),
     Row("GET", "/api/v1/caseload", CASELOAD),
     Row("GET", "/api/v1/self-report", PATIENT_ONLY),

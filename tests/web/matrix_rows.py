@@ -14,8 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.security import csrf_token
-from attunement.services import EpisodeClose, close_episode
-from tests.api.permission_matrix import Cell, Row, _open_risk_event, default_params
+from tests.api.permission_matrix import (
+    Cell,
+    Row,
+    _open_risk_event,
+    closed_episode,
+    default_params,
+    open_episode,
+)
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
 REACTANCE_FORM = {
@@ -66,13 +72,6 @@ SIGNED_IN_REDIRECT = _expect(
 NEEDS_SESSION_CSRF = _expect(
     admin=303, supervisor=303, clinician_own=303, clinician_other=303, anonymous=403, patient=403
 )
-
-
-def _closed_episode_a(cell: Cell) -> dict[str, Any]:
-    close_episode(
-        cell.ctx, cell.world.ana, cell.world.episode_a, EpisodeClose(end_reason="planned_end")
-    )
-    return default_params(cell)
 
 
 def _token(cell: Cell) -> dict[str, Any]:
@@ -172,6 +171,7 @@ ROWS: list[Row] = [
         "/patients/{patient_id}/episode/close",
         _write(303),
         data=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+        params=open_episode,
         auth="cookie",
         notes="only the treating clinician ends the episode",
     ),
@@ -180,7 +180,7 @@ ROWS: list[Row] = [
         "/patients/{patient_id}/episode/reopen",
         _write(303),
         data=lambda cell: {"reason": "Relapse; agreed to continue."},
-        params=_closed_episode_a,
+        params=closed_episode,
         auth="cookie",
         notes="only the treating clinician reopens it, with a reason",
     ),
@@ -193,7 +193,7 @@ ROWS: list[Row] = [
             "outcome_instrument": "gad7",
             "alliance_instrument": "wai_sr",
         },
-        params=_closed_episode_a,
+        params=closed_episode,
         auth="cookie",
         notes="a new episode once the last one ended: only the treating clinician",
     ),
