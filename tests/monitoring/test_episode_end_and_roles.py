@@ -27,7 +27,7 @@ def test_a_reason_without_a_definition_is_refused_naming_file_line_and_field() -
         "  dropout: {label: Dropout, definition: stopped attending without an agreed end}\n"
     )
     with pytest.raises(
-        DefinitionError, match=r"end_reasons\.yaml:4: reasons\.planned_end\.definition"
+        DefinitionError, match=r"end_reasons\.yaml:3: reasons\.planned_end\.definition"
     ):
         validate_knowledge(EndReasons, text, "end_reasons.yaml")
 
