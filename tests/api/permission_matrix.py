@@ -14,6 +14,7 @@ route of the app without a row. ``auth="cookie"`` rows sign users in with a web 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +23,20 @@ from fastapi.testclient import TestClient
 
 from attunement.services import (
     AdministrationCreate,
+    EpisodeClose,
+    EpisodeCreate,
     InvitationCreate,
     ServiceContext,
     SessionAdministration,
     SessionCreate,
     UserCreate,
+    close_episode,
     create_user,
     invite_patient,
     record_administration,
     record_session,
     register_patient,
+    start_episode,
 )
 from attunement.services import PatientCreate as _PatientCreate
 from tests.services.world import OPERATOR, PASSWORD, World
@@ -173,6 +178,26 @@ def _administration(cell: Cell) -> dict[str, Any]:
     return {"administration_id": stored.id}
 
 
+def open_episode(cell: Cell) -> dict[str, Any]:
+    """An open episode of a new patient of the treating clinician (to close), so that
+    episode A stays open for the other rows when one world serves every row."""
+    created = register_patient(
+        cell.ctx, cell.world.ana, _PatientCreate(display_name="Synthetic Ending")
+    )
+    started = cell.ctx.now().date() - dt.timedelta(days=30)
+    episode = start_episode(cell.ctx, cell.world.ana, created.id, EpisodeCreate(started_on=started))
+    return {"patient_id": created.id, "episode_id": episode.id}
+
+
+def closed_episode(cell: Cell) -> dict[str, Any]:
+    """A closed episode of a new patient of the treating clinician (to reopen)."""
+    params = open_episode(cell)
+    close_episode(
+        cell.ctx, cell.world.ana, params["episode_id"], EpisodeClose(end_reason="planned_end")
+    )
+    return params
+
+
 def _throwaway_user(cell: Cell) -> dict[str, Any]:
     created = create_user(
         cell.ctx,
@@ -301,6 +326,21 @@ API_ROWS: list[Row] = [
         "/api/v1/episodes/{episode_id}/invitations",
         WRITE,
         json=lambda cell: {"instruments": ["phq9"]},
+    ),
+    Row("GET", "/api/v1/episodes/end-reasons", CASELOAD),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/close",
+        WRITE,
+        json=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+        params=open_episode,
+    ),
+    Row(
+        "POST",
+        "/api/v1/episodes/{episode_id}/reopen",
+        WRITE,
+        json=lambda cell: {"reason": "Relapse; agreed to continue."},
+        params=closed_episode,
     ),
     Row("GET", "/api/v1/caseload", CASELOAD),
     Row("GET", "/api/v1/self-report", PATIENT_ONLY),

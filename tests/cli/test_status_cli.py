@@ -128,22 +128,28 @@ def test_a_non_mapping_file_is_refused(tmp_path: Path) -> None:
 def test_etr_fit_on_the_demo_clinic_stores_versions_and_status_falls_back(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     assert runner.invoke(app, ["demo", "--db", url, "--patients", "12"]).exit_code == 0
-    ended_only = runner.invoke(app, ["etr", "fit", "--db", url])
-    assert ended_only.exit_code == 2  # the demo's episodes are all still open
+    ended_only = runner.invoke(app, ["etr", "fit", "--db", url, "--json"])
+    assert ended_only.exit_code == 0, ended_only.output  # the demo closes some episodes
+    fitted = json.loads(ended_only.output)
+    assert fitted["sequence"] == 1
+    assert fitted["end_reasons"] == {"planned_end": 3}  # ended episodes only
+    assert fitted["episodes"] == fitted["synthetic_episodes"] == 3
     first = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing", "--json"])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output)
-    assert summary["sequence"] == 1
+    assert summary["sequence"] == 2
     assert summary["episodes"] == 12
     assert summary["synthetic_episodes"] == 12
+    assert summary["end_reasons"] == {"open": 9, "planned_end": 3}
     assert summary["used_by_status"] is False  # fewer than MINIMUM_EPISODES
     second = runner.invoke(app, ["etr", "fit", "--db", url, "--include-ongoing"])
     assert second.exit_code == 0
-    assert "v2" in second.output
-    assert "stored: database table etr_models, phq9 version 2" in second.output
+    assert "v3" in second.output
+    assert "by end reason: 9 open, 3 planned end" in second.output
+    assert "stored: database table etr_models, phq9 version 3" in second.output
     assert "NOT used yet" in second.output
     listed = json.loads(runner.invoke(app, ["etr", "list", "--db", url, "--json"]).output)
-    assert [(v["sequence"], v["n_patients"]) for v in listed] == [(1, 12), (2, 12)]
+    assert [(v["sequence"], v["n_patients"]) for v in listed] == [(1, 3), (2, 12), (3, 12)]
     status = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--json", "--db", url])
     expected = json.loads(status.output)["expected"]
     assert expected["method"] == "rational"

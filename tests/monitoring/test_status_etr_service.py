@@ -27,8 +27,11 @@ ACTOR = OperatorActor(name="tester")
 
 
 def seeded(engine: Engine, n: int) -> None:
+    """The demo clinic with every episode open (the demo seed closes some)."""
     clinic = simulate_clinic(seed=5, n_patients=n, start=dt.date(2024, 1, 1))
     seed_demo_clinic(make_sessionmaker(engine), clinic, now=NOW)
+    with make_sessionmaker(engine)() as session, session.begin():
+        session.execute(update(Episode).values(ended_on=None, end_reason=None))
 
 
 def test_each_fit_is_stored_as_the_next_version_and_nothing_is_overwritten(

@@ -65,10 +65,14 @@ def test_clinic_report_counts_and_effect_size_equal_those_of_the_caseload(
 def test_a_clinicians_clinic_report_covers_their_caseload_only(clinic: ServiceContext) -> None:
     first = patient_ids(clinic)[0]
     clinician = clinician_of(clinic, first)
-    own = {entry.patient_id for entry in caseload(clinic, clinician)}
+    own = [p for p in patient_ids(clinic) if clinician_of(clinic, p).user_id == clinician.user_id]
+    # every episode of their patients (one each), ended or open; the caseload lists the open
+    open_ones = {e.patient_id for e in caseload(clinic, clinician) if e.episode_id is not None}
     report = clinic_report(clinic, clinician)
     assert report.episodes == len(own)
     assert 0 < report.episodes < len(patient_ids(clinic))
+    assert report.benchmark_episodes == len(own) - len(open_ones)  # ended episodes only
+    assert sum(r.episodes for r in report.ended_by_reason) == report.benchmark_episodes
 
 
 def test_another_clinicians_patient_is_not_found_and_admins_have_no_reports(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from attunement.errors import ConfigurationError
 from attunement.services import (
+    OperatorActor,
     ServiceContext,
     actor_for_token,
     caseload,
@@ -17,8 +18,11 @@ from attunement.services import (
     seed_demo_accounts,
     seed_demo_clinic,
 )
+from attunement.services.etr import fit_clinic_growth_model
 from attunement.simulate import simulate_clinic
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession, User
+
+DEMO_SEED = 7  # as `attune demo`
 
 NOW = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
@@ -40,7 +44,13 @@ def test_demo_accounts_sign_in_and_see_the_demo_caseload(ctx: ServiceContext) ->
     supervisor = accounts["demo_supervisor"]
     token = login_for_token(ctx, username=supervisor.username, password=supervisor.password)
     actor = actor_for_token(ctx, token.access_token)
-    assert len(caseload(ctx, actor)) == 3
+    entries = caseload(ctx, actor)
+    with ctx.sessions() as session:
+        still_open = set(session.scalars(select(Episode.id).where(Episode.ended_on.is_(None))))
+    # the open episodes, and a patient whose episode the demo closed only for an open risk
+    assert {e.episode_id for e in entries if e.episode_id is not None} == still_open
+    assert all(e.risk_flag for e in entries if e.episode_id is None)
+    assert len(entries) <= 3
     with ctx.sessions() as session:
         assert all(session.scalars(select(User.synthetic)))
 
@@ -124,3 +134,22 @@ def test_the_demo_walk_features_the_most_urgent_patient_in_the_caseloads_order(
     assert walk.featured.risk_flag  # the synthetic clinic has open risk events: one leads
     assert walk.plan_safety is not None
     assert walk.plan_safety.startswith("Safety first")
+
+
+def test_the_demo_closes_planned_ends_and_a_dropout_labelled_synthetic(ctx: ServiceContext) -> None:
+    clinic = simulate_clinic(seed=DEMO_SEED, n_patients=24, start=NOW.date() - dt.timedelta(150))
+    summary = seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    assert summary.ended_episodes["planned_end"] >= 3
+    assert summary.ended_episodes["dropout"] >= 1
+    with ctx.sessions() as session:
+        closed = session.scalars(select(Episode).where(Episode.ended_on.is_not(None))).all()
+    assert len(closed) == sum(summary.ended_episodes.values())
+    for episode in closed:
+        assert episode.end_note is not None
+        assert "SYNTHETIC" in episode.end_note
+        assert episode.ended_on is not None
+        assert episode.ended_on <= NOW.date()
+        assert episode.final_outcome_administration_id is not None
+    assert summary.episodes - len(closed) >= summary.episodes // 2  # a caseload remains
+    fitted = fit_clinic_growth_model(ctx, OperatorActor(name="tester"))  # ended episodes only
+    assert set(fitted.end_reasons) == {"planned_end", "dropout"}

@@ -20,7 +20,9 @@ from tests.api.permission_matrix import (
     _administration,
     _open_risk_event,
     _recorded_session,
+    closed_episode,
     default_params,
+    open_episode,
 )
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
@@ -211,6 +213,37 @@ ROWS: list[Row] = [
         data=lambda cell: {"reason": "entered twice"},
         params=lambda cell: {**default_params(cell), **_administration(cell)},
         auth="cookie",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/episode/close",
+        _write(303),
+        data=lambda cell: {"end_reason": "planned_end", "note": "Goals met."},
+        params=open_episode,
+        auth="cookie",
+        notes="only the treating clinician ends the episode",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/episode/reopen",
+        _write(303),
+        data=lambda cell: {"reason": "Relapse; agreed to continue."},
+        params=closed_episode,
+        auth="cookie",
+        notes="only the treating clinician reopens it, with a reason",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/episodes/new",
+        _write(303),
+        data=lambda cell: {
+            "started_on": cell.ctx.now().date().isoformat(),
+            "outcome_instrument": "gad7",
+            "alliance_instrument": "wai_sr",
+        },
+        params=closed_episode,
+        auth="cookie",
+        notes="a new episode once the last one ended: only the treating clinician",
     ),
     Row(
         "POST",

@@ -56,7 +56,8 @@ def test_supervisor_sees_every_supervisees_patient_with_their_clinician(
     sign_in(page, live_server, supervisor.username, supervisor.password)
     header = page.locator("table.caseload thead").inner_text()
     assert "CLINICIAN" in header.upper()
-    assert page.locator("table.caseload tbody tr").count() >= 12
+    # the demo closes three of its twelve episodes (planned ends); the rest are on the list
+    assert page.locator("table.caseload tbody tr").count() >= 9
     screenshot(page, "demo-supervisor-caseload")
 
 

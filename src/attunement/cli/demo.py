@@ -63,6 +63,9 @@ def demo(
         f"{summary.episodes} episodes, {summary.sessions} sessions, "
         f"{summary.administrations} administrations"
     )
+    if summary.ended_episodes:
+        ended = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in summary.ended_episodes.items())
+        typer.echo(f"  ended episodes (synthetic closes): {ended}")
     context = service_context(
         engine,
         signing_key=demo_settings.signing_key(),

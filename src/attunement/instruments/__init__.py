@@ -37,6 +37,7 @@ from attunement.instruments._models import (
     Item,
     Licence,
     Loinc,
+    MeasureRole,
     MissingRule,
     ProfileMapping,
     ProfileOutput,
@@ -56,8 +57,14 @@ from attunement.instruments._results import (
     ScaleScore,
     Score,
 )
+from attunement.instruments._roles import (
+    DEFAULT_ALLIANCE_INSTRUMENT,
+    instruments_with_role,
+    require_role,
+)
 
 __all__ = [
+    "DEFAULT_ALLIANCE_INSTRUMENT",
     "INSTRUMENT_IDS",
     "Band",
     "Bands",
@@ -75,6 +82,7 @@ __all__ = [
     "Item",
     "Licence",
     "Loinc",
+    "MeasureRole",
     "MissingRule",
     "ProfileMapping",
     "ProfileOutput",
@@ -87,11 +95,13 @@ __all__ = [
     "derive_profile_values",
     "import_item_text",
     "install_clinic_definitions",
+    "instruments_with_role",
     "list_instruments",
     "load_imported_text",
     "load_instrument",
     "load_packaged_instrument",
     "parse_definition",
+    "require_role",
     "score",
     "score_batch",
     "to_profile_values",

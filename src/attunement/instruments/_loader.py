@@ -74,6 +74,8 @@ def _check(d: InstrumentDefinition, source: str) -> None:
 
     if source.endswith(".yaml") and source.removesuffix(".yaml") != d.id:
         fail("id", f"{d.id!r} does not match the file name")
+    if len(set(d.roles)) != len(d.roles):
+        fail("roles", "each role once")
     languages = set(d.languages)
     items = d.item_ids
     if len(set(items)) != len(items):

@@ -27,6 +27,7 @@ __all__ = [
     "KeyStatus",
     "Licence",
     "Loinc",
+    "MeasureRole",
     "MissingRule",
     "ProfileMapping",
     "ProfileOutput",
@@ -37,6 +38,11 @@ __all__ = [
 ]
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
+#: What an episode may use an instrument for (``roles:`` in each definition): the
+#: ``outcome`` and ``alliance`` measures of an episode are chosen only from instruments
+#: declaring that role; ``profile`` feeds the tailoring profile; ``screening`` is for
+#: case-finding, not session-by-session monitoring.
+MeasureRole = Literal["outcome", "alliance", "profile", "screening"]
 #: ``neutral``: neither end is better (religiosity, preferences, stage indicators).
 ScaleDirection = Literal["higher_is_worse", "higher_is_better", "neutral"]
 Severity = Literal["critical", "warning", "info"]
@@ -277,6 +283,7 @@ class InstrumentDefinition(BaseModel):
     citation: str = Field(min_length=1)
     licence: Licence
     languages: tuple[str, ...] = Field(min_length=1)
+    roles: tuple[MeasureRole, ...] = Field(min_length=1)
     instructions: Text | None = None
     text_source: str | None = None
     label: str | None = None

@@ -39,6 +39,12 @@ from attunement.monitoring._change import (
     standard_error_of_measurement,
 )
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
+from attunement.monitoring._end_reasons import (
+    EndReason,
+    EndReasons,
+    check_end_reason,
+    load_end_reasons,
+)
 from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
 from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
 from attunement.monitoring._expected_data import RationalParameters, rational_parameters
@@ -104,6 +110,8 @@ __all__ = [
     "ClinicalCutoffs",
     "Direction",
     "DropoutRisk",
+    "EndReason",
+    "EndReasons",
     "EpisodeInput",
     "EpisodeTable",
     "Expectation",
@@ -133,6 +141,7 @@ __all__ = [
     "assess_each_session",
     "assess_episode",
     "caseness_conventions",
+    "check_end_reason",
     "check_rupture_markers",
     "clinic_norms",
     "clinical_cutoffs",
@@ -141,6 +150,7 @@ __all__ = [
     "expected_treatment_response",
     "fit_growth_model",
     "jacobson_truax_category",
+    "load_end_reasons",
     "monitored_scale_id",
     "needs_clinic_norms",
     "parse_episode",

@@ -14,7 +14,8 @@
 A session gives ``score`` (the scale value) or ``answers`` (scored here with the instrument
 definition, so risk items raise their flags), optionally ``held_on``, ``language``,
 ``attended`` and ``rupture_markers``. Every problem raises InvalidEpisode naming the series,
-the session and the field.
+the session and the field. The outcome and alliance instruments must declare that role in
+their definition (``roles:``; ``attunement.instruments.require_role``).
 
 Every risk item endorsed (or left blank) in the file — in the sessions or in the profile's
 questionnaires — is reported as an open risk event unless a risk response recorded after
@@ -28,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -149,8 +150,13 @@ def _session(
     return point, tuple(markers)
 
 
-def _series(raw: Any, name: str, notes: list[str], markers: dict[int, tuple[str, ...]]) -> Series:
-    from attunement.instruments import INSTRUMENT_IDS, load_instrument
+def _series(
+    raw: Any,
+    name: Literal["outcome", "alliance"],
+    notes: list[str],
+    markers: dict[int, tuple[str, ...]],
+) -> Series:
+    from attunement.instruments import INSTRUMENT_IDS, require_role
 
     if not isinstance(raw, Mapping):
         raise InvalidEpisode(name, raw, "a mapping with instrument and sessions")
@@ -159,9 +165,11 @@ def _series(raw: Any, name: str, notes: list[str], markers: dict[int, tuple[str,
     if not isinstance(instrument, str):
         raise InvalidEpisode(f"{name}.instrument", instrument, "an instrument id such as phq9")
     try:
-        definition = load_instrument(instrument)
+        definition = require_role(f"{name}.instrument", instrument, name)
     except UnknownInstrument:
         raise InvalidEpisode(f"{name}.instrument", instrument, INSTRUMENT_IDS) from None
+    except InputError as error:  # the instrument does not declare this role
+        raise InvalidEpisode(error.field, error.value, error.allowed) from None
     scale = raw.get("scale") or monitored_scale_id(instrument)
     if scale not in {s.id for s in definition.scales}:
         raise InvalidEpisode(f"{name}.scale", scale, [s.id for s in definition.scales])

@@ -8,15 +8,27 @@ functions of ``reports._stats`` — the templates only render it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.reports._benchmarks import Benchmark, compare, load_benchmarks
-from attunement.reports._models import ClinicianRow, ClinicReport, InstrumentNotice, ReportHeader
+from attunement.monitoring import load_end_reasons
+from attunement.reports._benchmarks import (
+    Benchmark,
+    BenchmarkComparison,
+    compare,
+    load_benchmarks,
+)
+from attunement.reports._models import (
+    ClinicianRow,
+    ClinicReport,
+    EndedCount,
+    InstrumentNotice,
+    ReportHeader,
+)
 from attunement.reports._stats import count_alerts, count_categories, group_by_band
-from attunement.stats import InsufficientData, pre_post_effect_size, proportion
+from attunement.stats import InsufficientData, Proportion, pre_post_effect_size, proportion
 
 __all__ = ["CATEGORY_RULE", "EpisodeOutcome", "build_clinic_report"]
 
@@ -26,7 +38,9 @@ CATEGORY_RULE = (
     "reliable improvement without crossing it; deteriorated = reliable worsening; unchanged "
     "= no reliable change. Episodes with fewer than two scorable administrations are counted "
     "as 'not enough data'. Pre–post figures use each episode's intake and latest scorable "
-    "score (all episodes, completed or not)."
+    "score (all episodes, completed or not). The published benchmarks are compared with "
+    "ended episodes only (closed with an end reason), as benchmarks report completed "
+    "courses; their count by end reason is shown with them."
 )
 
 
@@ -52,6 +66,8 @@ class EpisodeOutcome(BaseModel):
     has_plan: bool = False
     accommodated_preference: bool = False
     accommodated_culture: bool = False
+    #: why the episode ended (``planned_end``, ``dropout`` …); None while it is open
+    end_reason: str | None = None
 
 
 def _pairs(outcomes: Sequence[EpisodeOutcome]) -> tuple[list[float], list[float]]:
@@ -84,6 +100,54 @@ def _clinicians(outcomes: Sequence[EpisodeOutcome]) -> tuple[ClinicianRow, ...]:
     )
 
 
+def _improved_at_8(outcomes: Sequence[EpisodeOutcome]) -> Proportion:
+    at_8 = [o.category_at_session_8 for o in outcomes if o.category_at_session_8 is not None]
+    return proportion(sum(c in {"recovered", "improved"} for c in at_8), len(at_8))
+
+
+def _compare(
+    ended: Sequence[EpisodeOutcome],
+    benchmarks: Sequence[Benchmark] | None,
+    *,
+    higher_is_worse: bool,
+) -> list[BenchmarkComparison]:
+    """Each benchmark beside the clinic's figure over its ended episodes only."""
+    pre, post = _pairs(ended)
+    try:
+        effect = pre_post_effect_size(pre, post, higher_is_worse=higher_is_worse)
+    except InsufficientData:
+        effect = None
+    improved_at_8 = _improved_at_8(ended)
+    comparisons = []
+    for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
+        if benchmark.compare_with == "pre_post_d":
+            comparisons.append(
+                compare(
+                    benchmark,
+                    effect.d if effect else None,
+                    effect.ci_low if effect else None,
+                    effect.ci_high if effect else None,
+                )
+            )
+        else:
+            comparisons.append(
+                compare(benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high)
+            )
+    return comparisons
+
+
+def _ended_by_reason(ended: Sequence[EpisodeOutcome]) -> tuple[EndedCount, ...]:
+    """Ended episodes per end reason, in the order of the vocabulary file."""
+    reasons = load_end_reasons()
+    counts = defaultdict(int, Counter(o.end_reason for o in ended if o.end_reason))
+    order = [*reasons.reasons, *sorted(set(counts) - set(reasons.reasons))]
+    return tuple(
+        EndedCount(reason=key, label=reasons.label(key), episodes=counts[key])
+        for key in order
+        if counts[key]
+    )
+
+
 def build_clinic_report(
     outcomes: Sequence[EpisodeOutcome],
     *,
@@ -113,26 +177,12 @@ def build_clinic_report(
         effect = pre_post_effect_size(pre, post, higher_is_worse=higher_is_worse)
     except InsufficientData as error:
         problem = error.message
-    at_8 = [o.category_at_session_8 for o in outcomes if o.category_at_session_8 is not None]
-    improved_at_8 = proportion(sum(c in {"recovered", "improved"} for c in at_8), len(at_8))
+    improved_at_8 = _improved_at_8(outcomes)
     responses = [o.response for o in outcomes if o.response is not None]
     remissions = [o.remission for o in outcomes if o.remission is not None]
     planned = [o for o in outcomes if o.has_plan]
-    comparisons = []
-    for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
-        if benchmark.compare_with == "pre_post_d":
-            comparisons.append(
-                compare(
-                    benchmark,
-                    effect.d if effect else None,
-                    effect.ci_low if effect else None,
-                    effect.ci_high if effect else None,
-                )
-            )
-        else:
-            comparisons.append(
-                compare(benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high)
-            )
+    ended = [o for o in outcomes if o.end_reason is not None]
+    comparisons = _compare(ended, benchmarks, higher_is_worse=higher_is_worse)
     starts = [o.started_on for o in outcomes]
     ends = [o.last_session_on for o in outcomes if o.last_session_on is not None]
     return ClinicReport(
@@ -171,4 +221,6 @@ def build_clinic_report(
         notices=tuple(notices),
         category_rule=CATEGORY_RULE,
         excluded_other_instrument=excluded_other_instrument,
+        benchmark_episodes=len(ended),
+        ended_by_reason=_ended_by_reason(ended),
     )

@@ -76,6 +76,8 @@ class EpisodeData:
     caseness: str = "published"
     #: Every risk event of the patient (open ones are pinned, answered ones are history).
     risk_events: tuple[RiskEvent, ...] = ()
+    #: Why the episode ended (``monitoring/end_reasons.yaml``); None while it is open.
+    end_reason: str | None = None
 
     @property
     def monitored_scale(self) -> str:
@@ -137,6 +139,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         has_plan=data.profile is not None,
         accommodated_preference=preference,
         accommodated_culture=culture,
+        end_reason=data.end_reason,
     )
 
 

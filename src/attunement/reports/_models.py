@@ -28,6 +28,7 @@ from attunement.stats import Proportion, StandardizedMeanChange
 __all__ = [
     "ClinicReport",
     "ClinicianRow",
+    "EndedCount",
     "InstrumentNotice",
     "PatientPage",
     "PatientReport",
@@ -196,6 +197,14 @@ class ClinicianRow(_Frozen):
     risk_flags: int  # episodes whose patient has an open risk event
 
 
+class EndedCount(_Frozen):
+    """How many reported episodes ended for one reason."""
+
+    reason: str
+    label: str
+    episodes: int
+
+
 class ClinicReport(_Frozen):
     """Caseload outcomes, effect size, benchmarks, alerts and accommodation shares."""
 
@@ -222,3 +231,6 @@ class ClinicReport(_Frozen):
     notices: tuple[InstrumentNotice, ...]
     category_rule: str
     excluded_other_instrument: int = 0
+    #: the ended episodes the benchmarks are compared with, and their count per end reason
+    benchmark_episodes: int = 0
+    ended_by_reason: tuple[EndedCount, ...] = ()

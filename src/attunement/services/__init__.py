@@ -57,6 +57,14 @@ from attunement.services._invitations import (
     open_invitation,
     submit_self_report,
 )
+from attunement.services._lifecycle import (
+    EpisodeClosed,
+    close_episode,
+    ensure_episode_open,
+    list_end_reasons,
+    reopen_episode,
+)
+from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
 from attunement.services._limits import InputLimits
 from attunement.services._patients import (
     get_patient,
@@ -77,6 +85,7 @@ from attunement.services._schemas import (
     CaseloadEntry,
     DemoAccount,
     EpisodeCreate,
+    EpisodeEvent,
     EpisodePublic,
     InvitationCreate,
     InvitationIssued,
@@ -133,8 +142,13 @@ __all__ = [
     "Clock",
     "DemoAccount",
     "DemoSummary",
+    "EndReasonPublic",
+    "EpisodeClose",
+    "EpisodeClosed",
     "EpisodeCreate",
+    "EpisodeEvent",
     "EpisodePublic",
+    "EpisodeReopen",
     "InputLimits",
     "InvitationActor",
     "InvitationCreate",
@@ -173,6 +187,7 @@ __all__ = [
     "caseload",
     "check_episode_start",
     "claim_token_use",
+    "close_episode",
     "correct_administration",
     "create_user",
     "current_user",
@@ -180,6 +195,7 @@ __all__ = [
     "describe_invitation",
     "edit_session",
     "end_session",
+    "ensure_episode_open",
     "get_patient",
     "get_plan",
     "get_session",
@@ -188,6 +204,7 @@ __all__ = [
     "list_access_grants",
     "list_administrations",
     "list_audit",
+    "list_end_reasons",
     "list_episodes",
     "list_patients",
     "list_risk_events",
@@ -202,6 +219,7 @@ __all__ = [
     "record_session",
     "register_patient",
     "remove_demo_clinic",
+    "reopen_episode",
     "respond_to_risk",
     "revoke_token",
     "seed_demo_accounts",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.errors import Conflict, NotFound
+from attunement.errors import NotFound
 from attunement.services._access import (
     load_episode,
     load_patient,
@@ -20,6 +20,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
+from attunement.services._lifecycle import check_new_episode, ensure_episode_open
 from attunement.services._limits import check_day, check_moment
 from attunement.services._records import (
     administration_public,
@@ -61,13 +62,16 @@ __all__ = [
 
 def check_episode_start(ctx: ServiceContext, data: EpisodeCreate) -> dt.date:
     """The start date of an episode as ``data`` asks, or the error that would refuse it
-    (a start in the future, an unknown instrument); pages that register a patient and start
-    the episode at once check first, so a refused episode leaves no patient behind."""
-    from attunement.instruments import load_instrument
+    (a start in the future by the service clock, an unknown instrument, an outcome or
+    alliance measure whose definition does not declare that role); pages that register a
+    patient and start the episode at once check first, so a refused episode leaves no
+    patient behind."""
+    from attunement.instruments import require_role
 
-    load_instrument(data.outcome_instrument)  # UnknownInstrument names the known ones
+    # UnknownInstrument names the known ones; InputError the instruments with the role
+    require_role("outcome_instrument", data.outcome_instrument, "outcome")
     if data.alliance_instrument:
-        load_instrument(data.alliance_instrument)
+        require_role("alliance_instrument", data.alliance_instrument, "alliance")
     now = ctx.now()
     return check_day("started_on", data.started_on or now.date(), now=now, limits=ctx.limits)
 
@@ -75,15 +79,12 @@ def check_episode_start(ctx: ServiceContext, data: EpisodeCreate) -> dt.date:
 def start_episode(
     ctx: ServiceContext, actor: Actor, patient_id: int, data: EpisodeCreate
 ) -> EpisodePublic:
-    """Open a course of treatment (one open episode per patient at a time)."""
+    """Open a course of treatment: one open episode per patient at a time (Conflict
+    otherwise), starting on or after the end of the patient's previous episode."""
     with use_case(ctx, actor, "episode.create", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         started_on = check_episode_start(ctx, data)
-        open_episode = uc.session.scalars(
-            select(Episode.id).where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
-        ).first()
-        if open_episode is not None:
-            raise Conflict(f"the patient already has an open episode ({open_episode})")
+        check_new_episode(uc.session, patient.id, started_on)  # one open episode at a time
         episode = Episode(
             patient_id=patient.id,
             clinician_id=patient.clinician_id,
@@ -122,6 +123,7 @@ def record_administration(
     with use_case(ctx, actor, "administration.create", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
         uc.patient_id = episode.patient_id
+        ensure_episode_open(episode)
         definition = load_instrument(data.instrument)
         language = administration_language(
             definition, data.language, episode.patient.preferred_language

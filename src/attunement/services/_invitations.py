@@ -18,6 +18,7 @@ from attunement.services._access import load_episode
 from attunement.services._actors import Actor, InvitationActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._records import store_administration
 from attunement.services._schemas import (
     AdministrationPublic,
@@ -59,6 +60,7 @@ def invite_patient(
         if not isinstance(actor, UserActor):  # only users pass load_episode; for the type
             raise NotFound("episode", episode_id)
         uc.patient_id = episode.patient_id
+        ensure_episode_open(episode)
         language = data.language or episode.patient.preferred_language
         if data.instruments:
             instruments = list(data.instruments)

@@ -15,6 +15,7 @@ from attunement.services._audit import use_case
 from attunement.services._clean_input import check_json_data
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
+from attunement.services._lifecycle import ensure_patient_record_open
 from attunement.services._records import patient_public
 from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
@@ -95,6 +96,7 @@ def update_profile(
 
     with use_case(ctx, actor, "profile.update", patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
+        ensure_patient_record_open(uc.session, patient.id)  # all episodes closed: read-only
         now = ctx.now()
         check_json_data("profile", profile)  # stored as given: finite, storable, shallow
         parsed = parse_profile(profile, assessed_on=now.date())  # InvalidProfile: nothing stored

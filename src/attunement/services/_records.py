@@ -15,6 +15,7 @@ from attunement.services._context import aware_utc
 from attunement.services._risk import record_risk
 from attunement.services._schemas import (
     AdministrationPublic,
+    EpisodeEvent,
     EpisodePublic,
     PatientPublic,
     ScorePublic,
@@ -69,6 +70,11 @@ def episode_public(episode: Episode) -> EpisodePublic:
         ended_on=episode.ended_on,
         outcome_instrument=episode.outcome_instrument,
         alliance_instrument=episode.alliance_instrument,
+        end_reason=episode.end_reason,
+        end_note=episode.end_note,
+        final_outcome_administration_id=episode.final_outcome_administration_id,
+        final_alliance_administration_id=episode.final_alliance_administration_id,
+        lifecycle=[EpisodeEvent.model_validate(e) for e in episode.lifecycle or []],
     )
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
+from attunement.instruments import DEFAULT_ALLIANCE_INSTRUMENT
 from attunement.services._account_schemas import (
     AuditEntryPublic,
     AuditVerification,
@@ -33,6 +34,7 @@ __all__ = [
     "CaseloadEntry",
     "DemoAccount",
     "EpisodeCreate",
+    "EpisodeEvent",
     "EpisodePublic",
     "InvitationCreate",
     "InvitationIssued",
@@ -113,11 +115,29 @@ class PatientOverview(BaseModel):
 
 
 class EpisodeCreate(BaseModel):
+    """A new episode. The outcome and alliance measures must declare that role in their
+    definition; the alliance measure defaults to WAI-SR
+    (``instruments.DEFAULT_ALLIANCE_INSTRUMENT``), ``null`` for none; the start date
+    defaults to today and may not lie in the future."""
+
     model_config = _IN
 
     started_on: dt.date | None = None
     outcome_instrument: InstrumentId = "phq9"
-    alliance_instrument: InstrumentId | None = None
+    alliance_instrument: InstrumentId | None = DEFAULT_ALLIANCE_INSTRUMENT
+
+
+class EpisodeEvent(BaseModel):
+    """One close or reopen of an episode, as kept in its lifecycle."""
+
+    model_config = _OUT
+
+    event: str  # closed | reopened
+    on: dt.date
+    at: dt.datetime
+    by: str
+    end_reason: str | None = None
+    reason: str | None = None  # why it was reopened
 
 
 class EpisodePublic(BaseModel):
@@ -130,6 +150,11 @@ class EpisodePublic(BaseModel):
     ended_on: dt.date | None
     outcome_instrument: str
     alliance_instrument: str | None
+    end_reason: str | None = None
+    end_note: str | None = None
+    final_outcome_administration_id: int | None = None
+    final_alliance_administration_id: int | None = None
+    lifecycle: list[EpisodeEvent] = []
 
 
 class AdministrationCreate(BaseModel):

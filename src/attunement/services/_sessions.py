@@ -22,6 +22,7 @@ from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
 from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
@@ -156,6 +157,7 @@ def record_session(
     with use_case(ctx, actor, "session.record", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
         uc.patient_id = episode.patient_id
+        ensure_episode_open(episode)  # a closed episode is read-only (issue 12)
         _refuse_missed_with_answers(data)
         _check_markers(data.rupture_markers, data.number)
         scored = _score_all(list(data.administrations), episode.patient.preferred_language)

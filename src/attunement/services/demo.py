@@ -6,6 +6,13 @@ risk item opens a risk event as in the clinic. So that the demo shows both open 
 their history, every second patient whose risk event opens gets one synthetic risk response
 on the day of that session (:data:`DEMO_RESPONSES`, labelled synthetic); any later
 endorsement of that patient opens a new event, which stays open like every other patient's.
+
+So that the demo has ended episodes (the ETR fit and the clinic report's benchmarks use
+only those), the seed closes some, with a synthetic note (:func:`_demo_end`): a simulated
+dropout ends as ``dropout`` on its last attended session; of the courses completed as
+planned whose last session lies at least :data:`DEMO_ENDED_AFTER` in the past and whose
+patient has no open risk event, every second one ends as ``planned_end`` on its last
+session (the others stay open, so the demo keeps a caseload).
 """
 
 from __future__ import annotations
@@ -21,12 +28,13 @@ from attunement.errors import ConfigurationError
 from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
 from attunement.services._context import ServiceContext
+from attunement.services._lifecycle import apply_episode_close
 from attunement.services._records import store_administration
 from attunement.services._risk import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._transaction import transaction
-from attunement.simulate import SyntheticClinic
+from attunement.simulate import SyntheticClinic, SyntheticPatient
 from attunement.store import (
     Administration,
     Episode,
@@ -55,6 +63,10 @@ DEMO_RESPONSE_NOTE = (
     "SYNTHETIC demo record: a response recorded by the demo seed, not a clinical assessment."
 )
 
+DEMO_END_NOTE = "SYNTHETIC demo record: closed by the demo seed, not a clinical decision."
+#: How long after its last session a completed demo course may be closed as planned.
+DEMO_ENDED_AFTER = dt.timedelta(days=42)
+
 DEMO_ADMIN = ("demo_admin", "Demo Admin (synthetic)")
 DEMO_SUPERVISOR = ("demo_supervisor", "Demo Supervisor (synthetic)")
 
@@ -68,6 +80,7 @@ class DemoSummary(BaseModel):
     sessions: int
     administrations: int
     created: bool
+    ended_episodes: dict[str, int] = {}  # by end reason (the demo closes some)
 
 
 def _count(session: Session, model: type[object]) -> int:
@@ -111,6 +124,15 @@ def summarise_demo_clinic(sessions: sessionmaker[Session], *, created: bool = Fa
                 or 0
             ),
             created=created,
+            ended_episodes={
+                str(reason): int(count)
+                for reason, count in session.execute(
+                    select(Episode.end_reason, func.count(Episode.id))
+                    .where(Episode.id.in_(synthetic_episodes), Episode.ended_on.is_not(None))
+                    .group_by(Episode.end_reason)
+                    .order_by(Episode.end_reason)
+                )
+            },
         )
 
 
@@ -139,6 +161,7 @@ def seed_demo_clinic(
         return existing
     definitions = {i: load_instrument(i) for i in ("phq9", "wai_sr")}
     with_risk = 0  # patients whose risk event opened so far: every second one is answered
+    completed = 0  # completed courses eligible for a planned end so far: every second one
     with transaction(sessions) as session:
         users: dict[str, User] = {}
         for member in clinic.clinicians:
@@ -177,6 +200,7 @@ def seed_demo_clinic(
             session.add(episode)
             session.flush()
             answered = False
+            final: dict[str, int] = {}
             for visit in synthetic.episode.sessions:
                 when = dt.datetime.combine(visit.held_on, dt.time(9), tzinfo=dt.UTC)
                 for instrument, answers in (
@@ -189,7 +213,7 @@ def seed_demo_clinic(
                         if synthetic.preferred_language in definition.languages
                         else definition.languages[0]
                     )
-                    store_administration(
+                    final[instrument] = store_administration(
                         session,
                         episode=episode,
                         result=score(definition, list(answers), language=language),
@@ -199,7 +223,7 @@ def seed_demo_clinic(
                         entered_at=now,
                         route="session",
                         session_number=visit.number,
-                    )
+                    ).id
                 if visit.rupture_markers:  # as the clinician records them (record_session)
                     recorded = session.scalars(
                         select(TherapySession).where(
@@ -214,7 +238,53 @@ def seed_demo_clinic(
                 with_risk += 1
                 if with_risk % 2 == 1:
                     _demo_response(session, patient.id, visit.held_on, with_risk, now)
+            reason = _demo_end_reason(session, synthetic, patient.id, now)
+            if reason == "planned_end":
+                completed += 1
+                reason = reason if completed % 2 == 1 else None
+            if reason is not None:
+                _demo_end(
+                    session, episode, synthetic=synthetic, reason=reason, final=final, now=now
+                )
     return summarise_demo_clinic(sessions, created=True)
+
+
+def _demo_end_reason(
+    session: Session, synthetic: SyntheticPatient, patient_id: int, now: dt.datetime
+) -> str | None:
+    """``dropout``, ``planned_end`` (a candidate) or None: see the module docstring."""
+    course = synthetic.episode
+    if not course.sessions:
+        return None
+    if course.dropped_out:
+        return "dropout"
+    done = len(course.sessions) + len(course.missed_sessions) >= course.planned_sessions
+    long_ago = course.sessions[-1].held_on <= (now - DEMO_ENDED_AFTER).date()
+    at_risk = any(e.open for e in patient_risk_events(session, patient_id))
+    return "planned_end" if done and long_ago and not at_risk else None
+
+
+def _demo_end(
+    session: Session,
+    episode: Episode,
+    *,
+    synthetic: SyntheticPatient,
+    reason: str,
+    final: dict[str, int],
+    now: dt.datetime,
+) -> None:
+    """Close a demo episode on its last attended session, labelled synthetic."""
+    apply_episode_close(
+        session,
+        episode,
+        end_reason=reason,
+        ended_on=synthetic.episode.sessions[-1].held_on,
+        note=DEMO_END_NOTE,
+        final_outcome=final.get("phq9"),
+        final_alliance=final.get("wai_sr"),
+        by="synthetic",
+        now=now,
+    )
 
 
 def _demo_response(

@@ -18,7 +18,8 @@ seconds a large fit takes, which the engine's busy timeout absorbs.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,6 +89,9 @@ class EtrFitSummary(BaseModel):
     episodes: int
     sessions: int
     synthetic_episodes: int
+    #: the fitted episodes by end reason (``planned_end``, ``dropout`` …; ``open`` with
+    #: ``--include-ongoing``), so that a fit on mostly dropouts is visible
+    end_reasons: dict[str, int] = {}
     converged: bool
     used_by_status: bool
     minimum_episodes: int
@@ -111,6 +115,11 @@ class EtrFitSummary(BaseModel):
                 f"fitted {self.instrument} {self.scale} growth model v{self.sequence} "
                 f"({self.model_version}) on {self.episodes} episodes, {self.sessions} sessions"
                 + (f" ({self.synthetic_episodes} synthetic)" if self.synthetic_episodes else ""),
+                "  by end reason: "
+                + (
+                    ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in self.end_reasons.items())
+                    or "none"
+                ),
                 f"  stored: database table etr_models, {self.instrument} version {self.sequence}",
                 f"  {use}",
                 f"  coefficients: {coefficients}; residual variance {self.residual_variance:.3f}",
@@ -169,6 +178,20 @@ def list_growth_models(ctx: ServiceContext, instrument: str | None = None) -> li
         )
         for row in rows
     ]
+
+
+def _end_reasons(session: Session, episodes: Collection[int]) -> dict[str, int]:
+    """How many of ``episodes`` ended for each reason (``open``: not ended)."""
+    counts: Counter[str] = Counter()
+    ids = sorted(episodes)
+    for start in range(0, len(ids), 500):  # in chunks: a bounded number of parameters
+        for ended_on, reason in session.execute(
+            select(Episode.ended_on, Episode.end_reason).where(
+                Episode.id.in_(ids[start : start + 500])
+            )
+        ):
+            counts["open" if ended_on is None else (reason or "unknown")] += 1
+    return dict(sorted(counts.items()))
 
 
 def _episode_scores(
@@ -242,6 +265,9 @@ def fit_clinic_growth_model(
 ) -> EtrFitSummary:
     """Fit the growth model from the clinic's episodes and store it as a new version.
 
+    Only ended episodes (closed with an end reason) are fitted unless ``include_ongoing``;
+    the summary counts them by end reason (planned end, dropout …).
+
     Each episode contributes its scored sessions, numbered by dose from its first scored
     session (1 = baseline; missed appointments are not counted), with that first score as
     the intake. Episodes with fewer than two scored
@@ -277,6 +303,7 @@ def fit_clinic_growth_model(
             episodes=model.n_patients,
             sessions=model.n_obs,
             synthetic_episodes=len(synthetic),
+            end_reasons=_end_reasons(uc.session, series),
             converged=model.converged,
             used_by_status=model.n_patients >= MINIMUM_EPISODES,
             minimum_episodes=MINIMUM_EPISODES,

@@ -191,6 +191,7 @@ def _episode(
         caseness=models.caseness,
         plan=tailored_plan(session, patient) if profile is not None else None,
         risk_events=events if events is not None else patient_risk_events(session, patient.id),
+        end_reason=(episode.end_reason or "unknown") if episode.ended_on else None,
     )
 
 

@@ -109,6 +109,13 @@ class Episode(Base):
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome_instrument: Mapped[str] = mapped_column(String(40), default="phq9")
     alliance_instrument: Mapped[str | None] = mapped_column(String(40))
+    # closed episodes (ended_on set): why, a note, and the administrations it ended on
+    end_reason: Mapped[str | None] = mapped_column(String(40))
+    end_note: Mapped[str | None] = mapped_column(Text)
+    final_outcome_administration_id: Mapped[int | None] = mapped_column(Integer)
+    final_alliance_administration_id: Mapped[int | None] = mapped_column(Integer)
+    # every close and reopen, oldest first (a reopen clears the fields above)
+    lifecycle: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     patient: Mapped[Patient] = relationship(back_populates="episodes")
     sessions: Mapped[list[TherapySession]] = relationship(

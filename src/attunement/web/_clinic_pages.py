@@ -28,6 +28,7 @@ from attunement.services import (
 )
 from attunement.web._charts import episode_charts
 from attunement.web._display import short_date
+from attunement.web._episode_views import EpisodeFormInput, lifecycle_view
 from attunement.web._history_views import history_views
 from attunement.web._invite_pages import invite_form
 from attunement.web._patient_context import (
@@ -71,6 +72,12 @@ def _notice(saved: str | None) -> str | None:
         )
     if saved == "voided":
         return "Voided. The record stays in the history below, struck through, with the reason."
+    if saved == "closed":
+        return "Episode closed. It is now read-only; corrections of its entries stay possible."
+    if saved == "reopened":
+        return "Episode reopened."
+    if saved == "new_episode":
+        return "New episode started."
     return "Saved."
 
 
@@ -104,9 +111,11 @@ def patient_page_response(
     patient_id: int,
     *,
     risk_input: RiskFormInput | None = None,
+    episode_input: EpisodeFormInput | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The patient page; ``risk_input`` is a refused risk response, kept as typed."""
+    """The patient page; ``risk_input`` is a refused risk response, ``episode_input`` a
+    refused close or reopen form, each kept as typed."""
     patient = get_patient(context, actor, patient_id)
     episode = current_episode(context, actor, patient_id)
     profile, profile_problem = stored_profile(patient)
@@ -155,6 +164,9 @@ def patient_page_response(
             else []
         ),
         invite=invite_form(patient, episode),
+        lifecycle=lifecycle_view(
+            episode, administrations, today=context.now().date(), submitted=episode_input
+        ),
         notice=_notice(request.query_params.get("saved")),
     )
 
@@ -179,6 +191,8 @@ class _EpisodeView:
         )
         self.outcome_instrument = episode.outcome_instrument
         self.alliance_instrument = episode.alliance_instrument
+        self.closed = episode.ended_on is not None
+        self.ended_on = short_date(episode.ended_on) if episode.ended_on else None
 
 
 def _episode_view(

@@ -10,7 +10,12 @@ from pydantic import ValidationError
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
 from attunement.errors import Conflict, Forbidden, InputError, NotFound, UnknownInstrument
-from attunement.instruments import list_instruments
+from attunement.instruments import (
+    DEFAULT_ALLIANCE_INSTRUMENT,
+    MeasureRole,
+    instruments_with_role,
+    list_instruments,
+)
 from attunement.profile import PREFERENCE_ASPECTS
 from attunement.services import (
     EpisodeCreate,
@@ -31,7 +36,6 @@ from attunement.web._preference_form import (
     read_preference_rows,
 )
 from attunement.web._profile_form import merge_profile, profile_groups
-from attunement.web._questionnaires import instrument_choices
 from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.web._risk_views import event_views, open_endorsements, risk_recorded
 
@@ -56,7 +60,9 @@ def _new_patient_page(
     field_errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
-    choices = [(d.id, f"{d.short_name} — {d.name}") for d in instrument_choices(need_text=False)]
+    def choices(role: MeasureRole) -> list[tuple[str, str]]:
+        return [(d.id, f"{d.short_name} — {d.name}") for d in instruments_with_role(role)]
+
     return render(
         request,
         "pages/patient_new.html",
@@ -68,8 +74,8 @@ def _new_patient_page(
         field_errors=field_errors,
         errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
         languages=list(LANGUAGE_NAMES.items()),
-        outcome_instruments=choices,
-        alliance_instruments=choices,
+        outcome_instruments=choices("outcome"),
+        alliance_instruments=choices("alliance"),
     )
 
 
@@ -78,7 +84,12 @@ def new_patient_page(request: Request, context: ContextDep, actor: WebActor) -> 
     if not actor.treats_patients:
         raise Forbidden("this account has no access to clinical records")
     today = context.now().date().isoformat()
-    form = {"preferred_language": "en", "outcome_instrument": "phq9", "started_on": today}
+    form = {
+        "preferred_language": "en",
+        "outcome_instrument": "phq9",
+        "alliance_instrument": DEFAULT_ALLIANCE_INSTRUMENT,  # WAI-SR unless changed
+        "started_on": today,
+    }
     return _new_patient_page(request, actor, form, {})
 
 
@@ -106,7 +117,8 @@ async def new_patient(
         )
         check_episode_start(context, episode)  # before the patient is stored
     except InputError as error:
-        errors["started_on"] = f"Episode starts on: {error.message.split(': ', 1)[-1]}"
+        name = error.field if error.field in _PATIENT_LABELS else "started_on"
+        errors[name] = f"{_PATIENT_LABELS[name]}: {error.message.split(': ', 1)[-1]}"
     except UnknownInstrument as error:
         alliance = error.instrument_id == values.get("alliance_instrument")
         errors["alliance_instrument" if alliance else "outcome_instrument"] = error.message

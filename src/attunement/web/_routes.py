@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from attunement.web import (
     _auth_pages,
     _clinic_pages,
+    _episode_pages,
     _intake_pages,
     _intake_questionnaire_pages,
     _invite_pages,
@@ -25,6 +26,7 @@ _PARTS = (
     _intake_pages,  # before _clinic_pages: /patients/new must win over /patients/{id}
     _clinic_pages,
     _risk_pages,
+    _episode_pages,
     _invite_pages,
     _intake_questionnaire_pages,
     _session_pages,
