@@ -49,6 +49,17 @@ from attunement.services._episodes import (
     start_episode,
 )
 from attunement.services._grants import ApprovalRequired, approve_access, list_access_grants
+from attunement.services._idempotency import (
+    KEY_LIFETIME,
+    IdempotencyKeyReused,
+    PendingRequest,
+    RepeatedRequest,
+    StoredResult,
+    pending_request,
+    record_result,
+    release_claim,
+    stored_result,
+)
 from attunement.services._invitations import (
     SELF_REPORT_PATH,
     describe_invitation,
@@ -112,6 +123,7 @@ from attunement.services.demo import (
 )
 
 __all__ = [
+    "KEY_LIFETIME",
     "ROLES",
     "SELF_REPORT_PATH",
     "AccessGrantCreate",
@@ -129,6 +141,7 @@ __all__ = [
     "DemoSummary",
     "EpisodeCreate",
     "EpisodePublic",
+    "IdempotencyKeyReused",
     "InputLimits",
     "InvitationActor",
     "InvitationCreate",
@@ -138,6 +151,8 @@ __all__ = [
     "PatientCreate",
     "PatientOverview",
     "PatientPublic",
+    "PendingRequest",
+    "RepeatedRequest",
     "RiskEventPublic",
     "RiskResponseCreate",
     "Role",
@@ -150,6 +165,7 @@ __all__ = [
     "SessionCreate",
     "SessionIssued",
     "SessionPublic",
+    "StoredResult",
     "SupervisorUpdate",
     "TokenIssued",
     "TooManyAttempts",
@@ -186,10 +202,13 @@ __all__ = [
     "login_for_token",
     "open_invitation",
     "operator_patient_list",
+    "pending_request",
     "readable_clinician_ids",
     "record_administration",
+    "record_result",
     "record_session",
     "register_patient",
+    "release_claim",
     "remove_demo_clinic",
     "respond_to_risk",
     "revoke_token",
@@ -198,6 +217,7 @@ __all__ = [
     "service_context",
     "set_supervisor",
     "start_episode",
+    "stored_result",
     "submit_self_report",
     "summarise_demo_clinic",
     "system_clock",

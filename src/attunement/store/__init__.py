@@ -10,6 +10,7 @@ from attunement.store._engine import (
     migrate,
 )
 from attunement.store._queries import latest_episode
+from attunement.store._request_tables import FormDraft, IdempotencyKey
 from attunement.store._tables import (
     AccessGrant,
     Administration,
@@ -39,6 +40,8 @@ __all__ = [
     "CdsTokenUse",
     "Episode",
     "EtrModel",
+    "FormDraft",
+    "IdempotencyKey",
     "Invitation",
     "LoginThrottle",
     "Patient",
