@@ -8,6 +8,7 @@ route decorators and the templates use.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -17,6 +18,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
+from attunement.api._idempotency import FORM_TOKEN_FIELD
 from attunement.api.deps import CSRF_FIELD, csrf_token_for, get_context
 from attunement.security import csrf_token
 from attunement.services import UserActor
@@ -101,8 +103,14 @@ def is_htmx(request: Request) -> bool:
 
 
 def _csrf_input(token: str) -> Callable[[], Markup]:
+    """The CSRF field and a fresh one-time ``form_token``: a form submitted twice (a double
+    click, a double tap) is stored once and both answers show the first result (issue 12;
+    :mod:`attunement.api._idempotency`)."""
+
     def field() -> Markup:
-        return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+        return Markup(
+            '<input type="hidden" name="{}" value="{}"><input type="hidden" name="{}" value="{}">'
+        ).format(CSRF_FIELD, token, FORM_TOKEN_FIELD, secrets.token_urlsafe(18))
 
     return field
 
