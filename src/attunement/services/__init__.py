@@ -39,6 +39,12 @@ from attunement.services._context import (
     service_context,
     system_clock,
 )
+from attunement.services._drafts import (
+    DRAFT_LIFETIME,
+    FormDraftPublic,
+    keep_form_draft,
+    open_form_draft,
+)
 from attunement.services._episodes import (
     caseload,
     check_episode_start,
@@ -123,6 +129,7 @@ from attunement.services.demo import (
 )
 
 __all__ = [
+    "DRAFT_LIFETIME",
     "KEY_LIFETIME",
     "ROLES",
     "SELF_REPORT_PATH",
@@ -141,6 +148,7 @@ __all__ = [
     "DemoSummary",
     "EpisodeCreate",
     "EpisodePublic",
+    "FormDraftPublic",
     "IdempotencyKeyReused",
     "InputLimits",
     "InvitationActor",
@@ -190,6 +198,7 @@ __all__ = [
     "get_plan",
     "get_status",
     "invite_patient",
+    "keep_form_draft",
     "list_access_grants",
     "list_administrations",
     "list_audit",
@@ -200,6 +209,7 @@ __all__ = [
     "list_users",
     "login_for_session",
     "login_for_token",
+    "open_form_draft",
     "open_invitation",
     "operator_patient_list",
     "pending_request",

@@ -23,6 +23,7 @@ from attunement.api.deps import CSRF_FIELD, csrf_token_for, get_context
 from attunement.security import csrf_token
 from attunement.services import UserActor
 from attunement.web._display import status_words
+from attunement.web._drafts import keep_posted_form
 from attunement.web._i18n import translate
 from attunement.web._templates import render as render_template
 
@@ -145,6 +146,7 @@ def render(
         "lang": lang,
         "synthetic": synthetic,
         "csrf_input": _csrf_input(token),
+        "idle_seconds": int(get_context(request).policy.session_idle.total_seconds()),
         "url": url,
         "t": lambda key, **kw: translate(key, lang, **kw),
         "status_words": status_words,
@@ -191,6 +193,9 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
     if status == 401:
         if path.startswith("/self-report/"):
             return gone_page(request)
+        kept = keep_posted_form(request)  # a clinic form posted too late: kept (issue 12)
+        if kept is not None:
+            return redirect(request, url("login"), next=kept, expired="1")
         query = {"next": path} if request.method == "GET" and path != "/" else {}
         if request.cookies.get("attune_session"):
             query["expired"] = "1"
