@@ -38,7 +38,10 @@ def world(ctx: ServiceContext) -> World:
 
 def _path(template: str, world: World) -> str:
     return template.format(
-        patient_id=world.patient_a, episode_id=world.episode_a, instrument_id="reactance_rating"
+        patient_id=world.patient_a,
+        episode_id=world.episode_a,
+        instrument_id="reactance_rating",
+        draft_id="not-a-kept-form",
     )
 
 
