@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from attunement.api._errors import install_error_handlers
-from attunement.api._idempotency import IdempotencyMiddleware
+from attunement.api._idempotency import IdempotencyMiddleware, document_idempotency
 from attunement.api._limits import BodyLimitMiddleware, credentials_check
 from attunement.api._middleware import SecurityHeadersMiddleware
 from attunement.api._request_log import RequestLogMiddleware
@@ -137,4 +137,5 @@ def create_app(
     install_error_handlers(app)
     app.state.security_headers = headers
     include_routers(app)
+    document_idempotency(app)
     return app

@@ -28,8 +28,10 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs
 
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -47,7 +49,13 @@ from attunement.services import (
     stored_result,
 )
 
-__all__ = ["FORM_TOKEN_FIELD", "IDEMPOTENCY_HEADER", "IdempotencyMiddleware", "request_body"]
+__all__ = [
+    "FORM_TOKEN_FIELD",
+    "IDEMPOTENCY_HEADER",
+    "IdempotencyMiddleware",
+    "document_idempotency",
+    "request_body",
+]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
@@ -58,6 +66,50 @@ _KEPT_HEADERS = ("content-type", "location", "hx-redirect")
 _BODY_KEY = "attunement.body"
 _WAIT_SECONDS = 15.0
 _POLL_SECONDS = 0.05
+
+
+def document_idempotency(app: FastAPI) -> None:
+    """Declare the optional ``Idempotency-Key`` header on every API write in the OpenAPI."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        for path, operations in schema.get("paths", {}).items():
+            if not path.startswith("/api/v1/") or path.startswith(_NOT_COVERED):
+                continue
+            for method, operation in operations.items():
+                if method.upper() not in _WRITES:
+                    continue
+                operation.setdefault("parameters", []).append(_HEADER_PARAMETER)
+                responses = operation.setdefault("responses", {})
+                if "422" not in responses:
+                    responses["422"] = {
+                        "description": "the input or the Idempotency-Key is refused",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorBody"}
+                            }
+                        },
+                    }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_HEADER_PARAMETER: dict[str, Any] = {
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes the write safe to repeat: a repeat with the same key (from the same caller) "
+        "answers the first successful result without writing again (header "
+        "Idempotent-Replayed: true); the same key with another request is refused (422). "
+        "Keys are kept 24 hours; a refused request is not kept, so its repeat runs again."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 def request_body(scope: Scope) -> bytes | None:
@@ -222,7 +274,7 @@ def _key_of(headers: Headers, body: bytes, path: str) -> str | None:
         return None
     header = headers.get(IDEMPOTENCY_HEADER)
     if header is not None:
-        return header.strip()
+        return header
     if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         try:
             values = parse_qs(body.decode("utf-8"), max_num_fields=10_000)
