@@ -134,7 +134,7 @@ def test_session_entry_refuses_an_invalid_answer_then_records_the_session(
     page.wait_for_url(f"**/patients/{world.patient_a}?saved=session")
     history = page.locator("section[aria-labelledby='history-heading']")
     assert "PHQ-9" in history.inner_text()
-    history.locator("summary").first.click()
+    history.locator("summary", has_text="PHQ-9").click()
     assert "Little interest or pleasure in doing things" in history.inner_text()
     assert page.locator("#outcome-chart").count() == 1
 
