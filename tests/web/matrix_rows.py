@@ -279,4 +279,33 @@ ROWS: list[Row] = [
     Row(
         "GET", "/static/{name}", _same(200), params=lambda cell: {"name": "app.css"}, auth="cookie"
     ),
+    # Kept forms (issue 12): only their own user opens one (tests/web/test_form_drafts.py);
+    # anyone else, whatever the role, finds none.
+    Row(
+        "GET",
+        "/drafts/{draft_id}",
+        _expect(
+            admin=404,
+            supervisor=404,
+            clinician_own=404,
+            clinician_other=404,
+            anonymous=303,
+            patient=303,
+        ),
+        params=lambda cell: {"draft_id": "not-a-kept-form"},
+        auth="cookie",
+    ),
+    Row(
+        "GET",
+        "/session/keep-alive",
+        _expect(
+            admin=204,
+            supervisor=204,
+            clinician_own=204,
+            clinician_other=204,
+            anonymous=303,
+            patient=303,
+        ),
+        auth="cookie",
+    ),
 ]

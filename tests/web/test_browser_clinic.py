@@ -120,6 +120,8 @@ def test_session_entry_refuses_an_invalid_answer_then_records_the_session(
     page.wait_for_url("**/session")
     for number, answer in enumerate(["2", "2", "1", "2", "1", "1", "2", "1", "5"], start=1):
         page.locator(f"#n-phq9-phq9_{number}").fill(answer)
+    for number in range(1, 13):  # the episode's alliance measure: left blank, it is refused
+        page.locator(f"#n-wai_sr-wai_sr_{number}").fill("4")
     page.get_by_role("button", name="Save session").click()
     summary = page.locator("#error-summary").inner_text()
     assert "Nothing was saved" in summary
@@ -132,7 +134,7 @@ def test_session_entry_refuses_an_invalid_answer_then_records_the_session(
     page.wait_for_url(f"**/patients/{world.patient_a}?saved=session")
     history = page.locator("section[aria-labelledby='history-heading']")
     assert "PHQ-9" in history.inner_text()
-    history.locator("summary").first.click()
+    history.locator("summary", has_text="PHQ-9").click()
     assert "Little interest or pleasure in doing things" in history.inner_text()
     assert page.locator("#outcome-chart").count() == 1
 

@@ -43,6 +43,7 @@ def _path(template: str, world: World) -> str:
         instrument_id="reactance_rating",
         number=1,
         administration_id=1,
+        draft_id="not-a-kept-form",
     )
 
 

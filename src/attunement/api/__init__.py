@@ -5,5 +5,13 @@ Routes only translate HTTP; the use cases, access checks and audit live in
 """
 
 from attunement.api._app import API_PREFIX, create_app, include_routers
+from attunement.api._idempotency import FORM_TOKEN_FIELD, IDEMPOTENCY_HEADER, request_body
 
-__all__ = ["API_PREFIX", "create_app", "include_routers"]
+__all__ = [
+    "API_PREFIX",
+    "FORM_TOKEN_FIELD",
+    "IDEMPOTENCY_HEADER",
+    "create_app",
+    "include_routers",
+    "request_body",
+]

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from attunement.api._errors import install_error_handlers
+from attunement.api._idempotency import IdempotencyMiddleware, document_idempotency
 from attunement.api._limits import BodyLimitMiddleware, credentials_check
 from attunement.api._middleware import SecurityHeadersMiddleware
 from attunement.api._request_log import RequestLogMiddleware
@@ -122,6 +123,8 @@ def create_app(
         caseness=settings.caseness_convention,
         limits=InputLimits.from_settings(settings),
     )
+    # innermost: reads bodies the limits let through; repeats answer the first result
+    app.add_middleware(IdempotencyMiddleware, context=lambda: app.state.context)
     app.add_middleware(  # inside the security headers, so its refusals carry them too
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -134,4 +137,5 @@ def create_app(
     install_error_handlers(app)
     app.state.security_headers = headers
     include_routers(app)
+    document_idempotency(app)
     return app

@@ -40,6 +40,12 @@ from attunement.services._context import (
     system_clock,
 )
 from attunement.services._corrections import correct_administration, void_administration
+from attunement.services._drafts import (
+    DRAFT_LIFETIME,
+    FormDraftPublic,
+    keep_form_draft,
+    open_form_draft,
+)
 from attunement.services._episodes import (
     caseload,
     check_episode_start,
@@ -50,6 +56,17 @@ from attunement.services._episodes import (
     start_episode,
 )
 from attunement.services._grants import ApprovalRequired, approve_access, list_access_grants
+from attunement.services._idempotency import (
+    KEY_LIFETIME,
+    IdempotencyKeyReused,
+    PendingRequest,
+    RepeatedRequest,
+    StoredResult,
+    pending_request,
+    record_result,
+    release_claim,
+    stored_result,
+)
 from attunement.services._invitations import (
     SELF_REPORT_PATH,
     describe_invitation,
@@ -126,6 +143,8 @@ from attunement.services.demo import (
 )
 
 __all__ = [
+    "DRAFT_LIFETIME",
+    "KEY_LIFETIME",
     "ROLES",
     "SELF_REPORT_PATH",
     "AccessGrantCreate",
@@ -149,6 +168,8 @@ __all__ = [
     "EpisodeEvent",
     "EpisodePublic",
     "EpisodeReopen",
+    "FormDraftPublic",
+    "IdempotencyKeyReused",
     "InputLimits",
     "InvitationActor",
     "InvitationCreate",
@@ -158,6 +179,8 @@ __all__ = [
     "PatientCreate",
     "PatientOverview",
     "PatientPublic",
+    "PendingRequest",
+    "RepeatedRequest",
     "RiskEventPublic",
     "RiskResponseCreate",
     "Role",
@@ -171,6 +194,7 @@ __all__ = [
     "SessionIssued",
     "SessionPublic",
     "SessionUpdate",
+    "StoredResult",
     "SupervisorUpdate",
     "TokenIssued",
     "TooManyAttempts",
@@ -201,6 +225,7 @@ __all__ = [
     "get_session",
     "get_status",
     "invite_patient",
+    "keep_form_draft",
     "list_access_grants",
     "list_administrations",
     "list_audit",
@@ -212,12 +237,16 @@ __all__ = [
     "list_users",
     "login_for_session",
     "login_for_token",
+    "open_form_draft",
     "open_invitation",
     "operator_patient_list",
+    "pending_request",
     "readable_clinician_ids",
     "record_administration",
+    "record_result",
     "record_session",
     "register_patient",
+    "release_claim",
     "remove_demo_clinic",
     "reopen_episode",
     "respond_to_risk",
@@ -227,6 +256,7 @@ __all__ = [
     "service_context",
     "set_supervisor",
     "start_episode",
+    "stored_result",
     "submit_self_report",
     "summarise_demo_clinic",
     "system_clock",

@@ -34,6 +34,7 @@ from attunement.errors import (
 from attunement.security import GENESIS_HASH, entry_mac
 from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext
+from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
 from attunement.services._transaction import transaction
 from attunement.store import AuditEntry
@@ -121,8 +122,11 @@ def use_case(
     yielded object once known; ``detail`` must hold no patient data (no names, answers).
     """
     note: UseCase | None = None
+    claimed = False
     try:
         with transaction(ctx.sessions) as session:
+            # the request's idempotency key, claimed before anything is written (issue 12)
+            claimed = claim_pending(session, ctx, actor.audit_name)
             note = UseCase(session=session, patient_id=patient_id, target=target)
             yield note
             targets: list[int | None] = list(note.patients) or [note.patient_id]
@@ -137,7 +141,12 @@ def use_case(
                     target=note.target,
                     detail=note.detail,
                 )
-    except AttunementError as error:
+    except BaseException as failure:
+        if claimed:
+            unclaim_pending()  # rolled back with the use case
+        if not isinstance(failure, AttunementError):
+            raise
+        error = failure
         with transaction(ctx.sessions) as session:
             append_audit(
                 session,

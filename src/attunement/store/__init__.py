@@ -15,6 +15,7 @@ from attunement.store._queries import (
     LIVE_SESSION,
     latest_episode,
 )
+from attunement.store._request_tables import FormDraft, IdempotencyKey
 from attunement.store._tables import (
     AccessGrant,
     Administration,
@@ -47,6 +48,8 @@ __all__ = [
     "CdsTokenUse",
     "Episode",
     "EtrModel",
+    "FormDraft",
+    "IdempotencyKey",
     "Invitation",
     "LoginThrottle",
     "Patient",

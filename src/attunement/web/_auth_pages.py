@@ -40,6 +40,15 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _expiry_notice(next_url: str | None) -> str:
+    if next_url and "draft=" in next_url:  # a form posted too late was kept (issue 12)
+        return (
+            "Your sign-in ended after a period of inactivity before the form was saved. "
+            "What you entered is kept: sign in again to return to the filled form and save it."
+        )
+    return "Your session ended after a period of inactivity. Please sign in again."
+
+
 def _landing(viewer: Viewer) -> str:
     return url("caseload") if viewer.treats_patients else url("admin")
 
@@ -74,9 +83,7 @@ def login_page(
         username="",
         next_url=_safe_next(next) or "",
         error=None,
-        notice="Your session ended after a period of inactivity. Please sign in again."
-        if expired
-        else None,
+        notice=_expiry_notice(next) if expired else None,
     )
 
 

@@ -8,6 +8,7 @@ route decorators and the templates use.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -17,10 +18,12 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
+from attunement.api._idempotency import FORM_TOKEN_FIELD
 from attunement.api.deps import CSRF_FIELD, csrf_token_for, get_context
 from attunement.security import csrf_token
 from attunement.services import UserActor
 from attunement.web._display import status_words
+from attunement.web._drafts import keep_posted_form
 from attunement.web._i18n import translate
 from attunement.web._templates import render as render_template
 
@@ -108,8 +111,14 @@ def is_htmx(request: Request) -> bool:
 
 
 def _csrf_input(token: str) -> Callable[[], Markup]:
+    """The CSRF field and a fresh one-time ``form_token``: a form submitted twice (a double
+    click, a double tap) is stored once and both answers show the first result (issue 12;
+    :mod:`attunement.api._idempotency`)."""
+
     def field() -> Markup:
-        return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+        return Markup(
+            '<input type="hidden" name="{}" value="{}"><input type="hidden" name="{}" value="{}">'
+        ).format(CSRF_FIELD, token, FORM_TOKEN_FIELD, secrets.token_urlsafe(18))
 
     return field
 
@@ -144,6 +153,7 @@ def render(
         "lang": lang,
         "synthetic": synthetic,
         "csrf_input": _csrf_input(token),
+        "idle_seconds": int(get_context(request).policy.session_idle.total_seconds()),
         "url": url,
         "t": lambda key, **kw: translate(key, lang, **kw),
         "status_words": status_words,
@@ -190,6 +200,9 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
     if status == 401:
         if path.startswith("/self-report/"):
             return gone_page(request)
+        kept = keep_posted_form(request)  # a clinic form posted too late: kept (issue 12)
+        if kept is not None:
+            return redirect(request, url("login"), next=kept, expired="1")
         query = {"next": path} if request.method == "GET" and path != "/" else {}
         if request.cookies.get("attune_session"):
             query["expired"] = "1"

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from attunement.web import (
     _auth_pages,
     _clinic_pages,
+    _drafts,
     _episode_pages,
     _intake_pages,
     _intake_questionnaire_pages,
@@ -32,6 +33,7 @@ _PARTS = (
     _session_pages,
     _record_pages,
     _selfreport_pages,
+    _drafts,  # kept forms and the keep-alive (issue 12)
 )
 for _part in _PARTS:
     router.include_router(_part.router)

@@ -28,6 +28,7 @@ from attunement.services import (
     record_session,
 )
 from attunement.web._clinic_pages import current_episode, patient_header, require_own
+from attunement.web._form_completeness import refuse_incomplete
 from attunement.web._forms import (
     AnswerEntry,
     FormError,
@@ -199,7 +200,8 @@ async def save_session(
             status_code=422,
         )
 
-    if field_errors or any(e.errors for e in entries.values()):
+    incomplete = refuse_incomplete(entries.values(), attended=attended)  # issue 12, seen #4
+    if field_errors or incomplete or any(e.errors for e in entries.values()):
         return again()
     data = SessionCreate(
         number=number,
