@@ -84,6 +84,12 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("attunement", appauthor=False))
 
 
+#: The caseload's default measurement interval (``ATTUNE_OVERDUE_DAYS``): an episode with no
+#: outcome measure for longer is overdue. Routine outcome monitoring measures at every
+#: session; 14 days allows for fortnightly sessions (a clinic setting, not a clinical cut-off).
+DEFAULT_OVERDUE_DAYS = 14
+
+
 class Settings(BaseSettings):
     """Validated configuration. Build it with :func:`load_settings` to get clean errors."""
 
@@ -101,6 +107,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     sqlite_synchronous: SqliteSynchronous = "FULL"
     caseness_convention: str = "published"
+    #: Days without an outcome measure after which the caseload marks an episode overdue.
+    overdue_days: int = Field(DEFAULT_OVERDUE_DAYS, ge=1, le=365)
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)

@@ -65,7 +65,7 @@ def test_clinic_report_counts_and_effect_size_equal_those_of_the_caseload(
 def test_a_clinicians_clinic_report_covers_their_caseload_only(clinic: ServiceContext) -> None:
     first = patient_ids(clinic)[0]
     clinician = clinician_of(clinic, first)
-    own = {entry.patient_id for entry in caseload(clinic, clinician)}
+    own = {entry.patient_id for entry in caseload(clinic, clinician).entries}
     report = clinic_report(clinic, clinician)
     assert report.episodes == len(own)
     assert 0 < report.episodes < len(patient_ids(clinic))

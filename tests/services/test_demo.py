@@ -40,7 +40,7 @@ def test_demo_accounts_sign_in_and_see_the_demo_caseload(ctx: ServiceContext) ->
     supervisor = accounts["demo_supervisor"]
     token = login_for_token(ctx, username=supervisor.username, password=supervisor.password)
     actor = actor_for_token(ctx, token.access_token)
-    assert len(caseload(ctx, actor)) == 3
+    assert len(caseload(ctx, actor).entries) == 3
     with ctx.sessions() as session:
         assert all(session.scalars(select(User.synthetic)))
 

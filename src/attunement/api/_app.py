@@ -120,6 +120,7 @@ def create_app(
         audit_keys=audit_keys,
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
+        overdue_days=settings.overdue_days,
         limits=InputLimits.from_settings(settings),
     )
     app.add_middleware(  # inside the security headers, so its refusals carry them too

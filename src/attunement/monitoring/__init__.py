@@ -86,6 +86,7 @@ from attunement.monitoring._support import (
     replan,
     support_prompts,
 )
+from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
     "ALERT_LEVELS",
@@ -137,6 +138,7 @@ __all__ = [
     "clinic_norms",
     "clinical_cutoffs",
     "decide_alert",
+    "deterioration_size",
     "dropout_risks",
     "expected_treatment_response",
     "fit_growth_model",

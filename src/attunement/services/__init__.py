@@ -40,7 +40,6 @@ from attunement.services._context import (
     system_clock,
 )
 from attunement.services._episodes import (
-    caseload,
     check_episode_start,
     get_status,
     list_administrations,
@@ -95,6 +94,11 @@ from attunement.services._schemas import (
     UserPublic,
 )
 from attunement.services._sessions import SessionAnswerInvalid, list_sessions, record_session
+from attunement.services._status_store import (
+    refresh_all_statuses,
+    refresh_episode_status,
+    refresh_stale_statuses,
+)
 from attunement.services._transaction import transaction
 from attunement.services._users import (
     create_user,
@@ -103,6 +107,7 @@ from attunement.services._users import (
     list_users,
     set_supervisor,
 )
+from attunement.services._worklist import CaseloadFilter, CaseloadPage, caseload
 from attunement.services.demo import (
     DemoSummary,
     remove_demo_clinic,
@@ -124,6 +129,8 @@ __all__ = [
     "AuditEntryPublic",
     "AuditVerification",
     "CaseloadEntry",
+    "CaseloadFilter",
+    "CaseloadPage",
     "Clock",
     "DemoAccount",
     "DemoSummary",
@@ -189,6 +196,9 @@ __all__ = [
     "readable_clinician_ids",
     "record_administration",
     "record_session",
+    "refresh_all_statuses",
+    "refresh_episode_status",
+    "refresh_stale_statuses",
     "register_patient",
     "remove_demo_clinic",
     "respond_to_risk",

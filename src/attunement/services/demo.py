@@ -25,6 +25,7 @@ from attunement.services._records import store_administration
 from attunement.services._risk import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
+from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
 from attunement.simulate import SyntheticClinic
 from attunement.store import (
@@ -124,7 +125,11 @@ def remove_demo_clinic(sessions: sessionmaker[Session]) -> None:
 
 
 def seed_demo_clinic(
-    sessions: sessionmaker[Session], clinic: SyntheticClinic, *, now: dt.datetime
+    sessions: sessionmaker[Session],
+    clinic: SyntheticClinic,
+    *,
+    now: dt.datetime,
+    caseness: str = "published",
 ) -> DemoSummary:
     """Store the synthetic clinic in one transaction, unless one is already there.
 
@@ -140,6 +145,7 @@ def seed_demo_clinic(
     definitions = {i: load_instrument(i) for i in ("phq9", "wai_sr")}
     with_risk = 0  # patients whose risk event opened so far: every second one is answered
     with transaction(sessions) as session:
+        changes = track_status_changes(session)  # statuses are stored with the records
         users: dict[str, User] = {}
         for member in clinic.clinicians:
             user = User(
@@ -214,6 +220,8 @@ def seed_demo_clinic(
                 with_risk += 1
                 if with_risk % 2 == 1:
                     _demo_response(session, patient.id, visit.held_on, with_risk, now)
+        session.flush()
+        refresh_touched(session, changes, caseness=caseness, now=now)
     return summarise_demo_clinic(sessions, created=True)
 
 

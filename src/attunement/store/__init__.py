@@ -10,6 +10,7 @@ from attunement.store._engine import (
     migrate,
 )
 from attunement.store._queries import latest_episode
+from attunement.store._status_table import EpisodeStatusRecord
 from attunement.store._tables import (
     AccessGrant,
     Administration,
@@ -38,6 +39,7 @@ __all__ = [
     "Base",
     "CdsTokenUse",
     "Episode",
+    "EpisodeStatusRecord",
     "EtrModel",
     "Invitation",
     "LoginThrottle",
