@@ -99,6 +99,7 @@ from attunement.services._status_store import (
     refresh_episode_status,
     refresh_stale_statuses,
 )
+from attunement.services._summary import episode_summary
 from attunement.services._transaction import transaction
 from attunement.services._users import (
     create_user,
@@ -177,6 +178,7 @@ __all__ = [
     "deactivate_user",
     "describe_invitation",
     "end_session",
+    "episode_summary",
     "get_patient",
     "get_plan",
     "get_status",

@@ -29,6 +29,7 @@ from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
+from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._growth_models import StatusInputs
 from attunement.services._status import StoredAssessment, assess_stored_episode, monitored_scale
@@ -404,7 +405,7 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
         return len(stale)
 
 
-def refresh_all_statuses(ctx: ServiceContext, *, batch: int = 500) -> int:
+def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500) -> int:
     """Recompute every stored status (``attune status --refresh``), ``batch`` patients per
     transaction. The number of patients."""
     with transaction(ctx.sessions) as session:
@@ -415,4 +416,8 @@ def refresh_all_statuses(ctx: ServiceContext, *, batch: int = 500) -> int:
             refresh_patient_statuses(
                 session, patient_ids[start : start + batch], inputs=inputs, now=ctx.now()
             )
+    from attunement.services._audit import use_case
+
+    with use_case(ctx, actor, "status.refresh") as uc:
+        uc.detail = {"patients": len(patient_ids)}
     return len(patient_ids)

@@ -10,6 +10,7 @@ from attunement.api.routes import (
     patients,
     risk,
     self_report,
+    summary,
     users,
 )
 
@@ -20,6 +21,7 @@ API_ROUTERS = (
     risk.router,
     episodes.router,
     caseload.router,
+    summary.router,
     self_report.router,
     users.router,
     grants.router,

@@ -26,6 +26,7 @@ AlertParam = Literal["risk", "red", "yellow", "not_assessable", "green", "white"
 def get_caseload(
     context: ContextDep,
     actor: CurrentActor,
+    *,
     alert: Annotated[
         AlertParam | None, Query(description="risk: an open risk event; else the alert level.")
     ] = None,
