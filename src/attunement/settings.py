@@ -27,6 +27,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           ``NORMAL`` (faster; the last commits may roll back on power loss).
 ``ATTUNE_CASENESS_CONVENTION`` which cut-offs decide caseness: ``published`` (default, each
                           instrument's own) or ``nhs_talking_therapies`` (GAD-7 8 …).
+``ATTUNE_OVERDUE_DAYS``   the caseload's measurement interval: no outcome measure for longer
+                          than this many days marks an episode overdue (14).
 ``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
 ``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
                           is verified (256 KiB): sign-in, patient links, CDS Hooks.

@@ -247,6 +247,8 @@ API_ROWS: list[Row] = [
         json=lambda cell: {"instruments": ["phq9"]},
     ),
     Row("GET", "/api/v1/caseload", CASELOAD),
+    Row("POST", "/api/v1/caseload/search", CASELOAD, json=lambda cell: {"name": "synthetic"}),
+    Row("GET", "/api/v1/episodes/{episode_id}/summary", READ, params=_scored_episode),
     Row("GET", "/api/v1/self-report", PATIENT_ONLY),
     Row(
         "POST",
