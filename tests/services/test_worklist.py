@@ -60,7 +60,8 @@ def test_within_a_level_the_patient_unseen_longest_comes_first(
     _episode_with(ctx, clock, world.ana, "Synthetic Amy", [20, 17, 15, 13, 12], risk=False)
     entries = [e for e in caseload(ctx, world.ana).entries if e.alert == "green"]
     assert [e.display_name for e in entries] == ["Synthetic Zoe", "Synthetic Amy"]
-    assert entries[0].last_seen_on is not None and entries[1].last_seen_on is not None
+    assert entries[0].last_seen_on is not None
+    assert entries[1].last_seen_on is not None
     assert entries[0].last_seen_on < entries[1].last_seen_on
 
 
@@ -137,7 +138,8 @@ def test_pages_follow_the_one_order(ctx: ServiceContext, world: World, clock: Fa
     assert [p.total for p in pages] == [7, 7, 7]
     assert [e.episode_id for p in pages for e in p.entries] == whole
     beyond = caseload(ctx, world.ana, CaseloadFilter(page=9, per_page=3))
-    assert beyond.entries == [] and beyond.total == 7
+    assert beyond.entries == []
+    assert beyond.total == 7
 
 
 def test_one_audit_entry_per_view_lists_the_patients_shown(
@@ -239,12 +241,13 @@ def test_stale_rows_are_recomputed_and_a_full_refresh_changes_nothing_current(
     assert caseload(ctx, world.ana).entries[0].alert == "red"
 
 
-def test_an_intake_risk_without_an_episode_stays_on_the_caseload(
+def test_an_open_risk_event_stays_first_when_other_patients_are_added(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
-    episode = _episode_with(ctx, clock, world.ana, "Synthetic Hal", [12, 11, 10, 9], risk=True)
-    del episode
+    _episode_with(ctx, clock, world.ana, "Synthetic Hal", [12, 11, 10, 9], risk=True)
+    _episode_with(ctx, clock, world.ana, "Synthetic Ida", [6, 12, 18, 24], risk=False)
     patient = register_patient(ctx, world.ana, PatientCreate(display_name="Synthetic New")).id
     start_episode(ctx, world.ana, patient, EpisodeCreate(started_on=clock.now.date()))
     first = caseload(ctx, world.ana).entries[0]
-    assert first.risk_flag and first.display_name == "Synthetic Hal"
+    assert first.risk_flag
+    assert first.display_name == "Synthetic Hal"
