@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from attunement.errors import NotFound
+from attunement.monitoring._status import RISK_FLAG_RANK
 from attunement.services._access import readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -87,7 +88,7 @@ def _filters(
     row = EpisodeStatusRecord
     found: list[ColumnElement[bool]] = [row.listed.is_(True), row.clinician_id.in_(clinicians)]
     if request.alert == "risk":
-        found.append(row.open_risk_events > 0)
+        found.append(row.rank == RISK_FLAG_RANK)  # stored iff an open risk event: indexed
     elif request.alert == "not_assessable":
         found.append(
             and_(
@@ -160,7 +161,7 @@ def _entry(
 def _counts(
     session: Session, clinicians: set[int], overdue_before: dt.date
 ) -> tuple[dict[str, int], int]:
-    """Episodes by alert and overdue (one grouped query), open-risk patients (one more)."""
+    """Open-risk patients, episodes by alert, overdue episodes: one grouped query."""
     from attunement.monitoring import ALERT_LEVELS
 
     row = EpisodeStatusRecord
@@ -170,24 +171,18 @@ def _counts(
             row.alert,
             func.count(row.id).filter(has_episode),
             func.count(row.id).filter(has_episode, row.measure_due_from < overdue_before),
+            # one listed row per patient (one open episode at a time), so rows are patients
+            func.count(row.id).filter(row.rank == RISK_FLAG_RANK),
         )
         .where(row.listed.is_(True), row.clinician_id.in_(clinicians))
         .group_by(row.alert)
     ).all()
     counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
     overdue = 0
-    for alert, episodes, late in rows:
+    for alert, episodes, late, risk in rows:
         counts[alert or "not_assessable"] += int(episodes)
         overdue += int(late)
-    # a patient with open risk is counted once however many rows (the rows are per episode)
-    counts["risk"] = int(
-        session.scalar(
-            select(func.count(func.distinct(row.patient_id))).where(
-                row.listed.is_(True), row.clinician_id.in_(clinicians), row.open_risk_events > 0
-            )
-        )
-        or 0
-    )
+        counts["risk"] += int(risk)
     return counts, overdue
 
 

@@ -53,6 +53,15 @@ class EpisodeStatusRecord(Base):
             "id",
         ),
         Index(
+            "ix_episode_statuses_worklist_alert",
+            "listed",
+            "alert",
+            "rank",
+            "deterioration",
+            "last_seen_on",
+            "id",
+        ),
+        Index(
             "ix_episode_statuses_worklist_clinician",
             "clinician_id",
             "listed",
@@ -76,7 +85,7 @@ class EpisodeStatusRecord(Base):
     deterioration: Mapped[float] = mapped_column(Float)
     last_seen_on: Mapped[dt.date | None] = mapped_column(Date)
     measure_due_from: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    alert: Mapped[str | None] = mapped_column(String(20), index=True)
+    alert: Mapped[str | None] = mapped_column(String(20))
     alert_rule: Mapped[str | None] = mapped_column(String(100))
     open_risk_events: Mapped[int] = mapped_column(Integer)
     outcome_instrument: Mapped[str | None] = mapped_column(String(40), index=True)

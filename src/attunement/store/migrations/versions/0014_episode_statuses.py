@@ -75,11 +75,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_episode_statuses_worklist", "episode_statuses", list(_WORKLIST))
     op.create_index(
+        "ix_episode_statuses_worklist_alert",
+        "episode_statuses",
+        ["listed", "alert", *_WORKLIST[1:]],
+    )
+    op.create_index(
         "ix_episode_statuses_worklist_clinician",
         "episode_statuses",
         ["clinician_id", *_WORKLIST],
     )
-    for column in ("patient_id", "measure_due_from", "alert", "outcome_instrument"):
+    for column in ("patient_id", "measure_due_from", "outcome_instrument"):
         op.create_index(op.f(f"ix_episode_statuses_{column}"), "episode_statuses", [column])
     now = dt.datetime.now(dt.UTC)
     op.get_bind().execute(
@@ -96,8 +101,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for column in ("outcome_instrument", "alert", "measure_due_from", "patient_id"):
+    for column in ("outcome_instrument", "measure_due_from", "patient_id"):
         op.drop_index(op.f(f"ix_episode_statuses_{column}"), table_name="episode_statuses")
     op.drop_index("ix_episode_statuses_worklist_clinician", table_name="episode_statuses")
+    op.drop_index("ix_episode_statuses_worklist_alert", table_name="episode_statuses")
     op.drop_index("ix_episode_statuses_worklist", table_name="episode_statuses")
     op.drop_table("episode_statuses")
