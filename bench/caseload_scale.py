@@ -14,8 +14,12 @@ this benchmark measures the read path; the write path that computes the rows is
 Goal: the caseload's time and statement count flat from 100 to 10,000 patients (ratios
 near 1). Wall-clock milliseconds are medians of ``--repeat`` requests.
 
-Run: ``python bench/caseload_scale.py`` (``--sizes 100 10000``; ``--postgres URL`` to run
-on an empty PostgreSQL database too, which is dropped and recreated per size).
+Each request appends its audit entry and commits, so on SQLite with ``synchronous=FULL`` a
+request includes one disk sync, whose time varies with the machine's other I/O; compare
+with ``--synchronous NORMAL`` to see the queries alone.
+
+Run: ``python bench/caseload_scale.py`` (``--sizes 100 10000``; ``--synchronous NORMAL``;
+``--postgres URL`` to run on an empty PostgreSQL database too, wiped before each size).
 """
 
 from __future__ import annotations
@@ -153,8 +157,8 @@ def measure(call: Callable[[], object], engine: Engine, repeat: int) -> tuple[fl
     return statistics.median(times), max(statements)
 
 
-def run(url: str, n: int, repeat: int) -> dict[str, tuple[float, int]]:
-    engine = make_engine(url)
+def run(url: str, n: int, repeat: int, synchronous: str) -> dict[str, tuple[float, int]]:
+    engine = make_engine(url, sqlite_synchronous=synchronous)  # type: ignore[arg-type]
     migrate(engine)
     seed(engine, n)
     ctx = service_context(
@@ -187,6 +191,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--postgres", help="an EMPTY PostgreSQL database URL (it is wiped)")
+    parser.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL"),
+        default="FULL",
+        help="SQLite synchronous (each caseload view commits its audit entry: FULL syncs it)",
+    )
     args = parser.parse_args(argv)
     print(SYNTHETIC_LABEL)
     targets: list[tuple[str, Callable[[int], str]]] = []
@@ -195,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.postgres:
         targets.append(("postgresql", lambda _n: _fresh_postgres(args.postgres)))
     for dialect, url_for in targets:
-        by_size = {n: run(url_for(n), n, args.repeat) for n in args.sizes}
+        by_size = {n: run(url_for(n), n, args.repeat, args.synchronous) for n in args.sizes}
         small, large = min(args.sizes), max(args.sizes)
         print(f"\n{dialect}: median ms per request (statements), {args.repeat} requests each")
         header = f"{'request':<30}" + "".join(f"{n:>18,}" for n in args.sizes)
