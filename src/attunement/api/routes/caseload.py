@@ -16,7 +16,9 @@ from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import CaseloadFilter, CaseloadPage, caseload
 
 router = APIRouter(
-    prefix="/api/v1", tags=["caseload"], responses=error_responses(401, 403, 404, 413, 422, 503)
+    prefix="/api/v1",
+    tags=["caseload"],
+    responses=error_responses(400, 401, 403, 404, 413, 422, 503),
 )
 
 AlertParam = Literal["risk", "red", "yellow", "not_assessable", "green", "white"]

@@ -12,7 +12,7 @@ from attunement.services import episode_summary
 router = APIRouter(
     prefix="/api/v1/episodes",
     tags=["episodes"],
-    responses=error_responses(401, 403, 404, 413, 422, 503),
+    responses=error_responses(401, 403, 404, 413, 422, 503, json_only=True),
 )
 
 
