@@ -27,6 +27,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           ``NORMAL`` (faster; the last commits may roll back on power loss).
 ``ATTUNE_CASENESS_CONVENTION`` which cut-offs decide caseness: ``published`` (default, each
                           instrument's own) or ``nhs_talking_therapies`` (GAD-7 8 …).
+``ATTUNE_OVERDUE_DAYS``   the caseload's measurement interval: no outcome measure for longer
+                          than this many days marks an episode overdue (14).
 ``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
 ``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
                           is verified (256 KiB): sign-in, patient links, CDS Hooks.
@@ -84,6 +86,12 @@ def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("attunement", appauthor=False))
 
 
+#: The caseload's default measurement interval (``ATTUNE_OVERDUE_DAYS``): an episode with no
+#: outcome measure for longer is overdue. Routine outcome monitoring measures at every
+#: session; 14 days allows for fortnightly sessions (a clinic setting, not a clinical cut-off).
+DEFAULT_OVERDUE_DAYS = 14
+
+
 class Settings(BaseSettings):
     """Validated configuration. Build it with :func:`load_settings` to get clean errors."""
 
@@ -101,6 +109,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     sqlite_synchronous: SqliteSynchronous = "FULL"
     caseness_convention: str = "published"
+    #: Days without an outcome measure after which the caseload marks an episode overdue.
+    overdue_days: int = Field(DEFAULT_OVERDUE_DAYS, ge=1, le=365)
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)

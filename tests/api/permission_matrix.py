@@ -343,6 +343,8 @@ API_ROWS: list[Row] = [
         params=closed_episode,
     ),
     Row("GET", "/api/v1/caseload", CASELOAD),
+    Row("POST", "/api/v1/caseload/search", CASELOAD, json=lambda cell: {"name": "synthetic"}),
+    Row("GET", "/api/v1/episodes/{episode_id}/summary", READ, params=_scored_episode),
     Row("GET", "/api/v1/self-report", PATIENT_ONLY),
     Row(
         "POST",

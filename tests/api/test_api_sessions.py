@@ -91,6 +91,6 @@ def test_patient_and_caseload_carry_the_fields_the_pages_need(
         },
         headers=auth,
     )
-    (entry,) = client.get("/api/v1/caseload", headers=auth).json()
+    (entry,) = client.get("/api/v1/caseload", headers=auth).json()["entries"]
     assert entry["outcome_instrument"] == "phq9"
     assert (entry["latest_session"], entry["latest_on"]) == (1, "2026-03-02")

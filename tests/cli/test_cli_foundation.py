@@ -94,7 +94,8 @@ def test_demo_runs_twice_safely_and_labels_synthetic(tmp_path: Path) -> None:
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")], env=env)
     assert second.exit_code == 0, second.output
     assert "already present" in second.output
-    assert "caseload by alert" in second.output
+    assert "caseload, most urgent first" in second.output
+    assert "plan for the most urgent patient" in second.output
     plans = list((tmp_path / "out").glob("patient-*-plan.md"))
     assert plans
     assert "SYNTHETIC" in plans[0].read_text(encoding="utf-8")

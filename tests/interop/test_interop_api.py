@@ -163,7 +163,7 @@ def test_a_fhir_import_with_item_9_endorsed_opens_a_risk_event_pinned_on_the_cas
     assert event["open"] is True
     assert event["endorsements"][0]["route"] == "fhir_import"
     assert event["headline"].startswith("Open risk event: PHQ-9 item 9 endorsed (answer 1)")
-    caseload = client.get("/api/v1/caseload", headers=bearer(ctx, "ana")).json()
+    caseload = client.get("/api/v1/caseload", headers=bearer(ctx, "ana")).json()["entries"]
     assert (caseload[0]["patient_id"], caseload[0]["risk_flag"]) == (world.patient_a, True)
     again = client.post(
         f"/fhir?patient_id={world.patient_a}", json=body, headers=bearer(ctx, "ana")

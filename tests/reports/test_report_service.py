@@ -67,7 +67,9 @@ def test_a_clinicians_clinic_report_covers_their_caseload_only(clinic: ServiceCo
     clinician = clinician_of(clinic, first)
     own = [p for p in patient_ids(clinic) if clinician_of(clinic, p).user_id == clinician.user_id]
     # every episode of their patients (one each), ended or open; the caseload lists the open
-    open_ones = {e.patient_id for e in caseload(clinic, clinician) if e.episode_id is not None}
+    open_ones = {
+        e.patient_id for e in caseload(clinic, clinician).entries if e.episode_id is not None
+    }
     report = clinic_report(clinic, clinician)
     assert report.episodes == len(own)
     assert 0 < report.episodes < len(patient_ids(clinic))

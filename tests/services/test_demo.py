@@ -44,7 +44,7 @@ def test_demo_accounts_sign_in_and_see_the_demo_caseload(ctx: ServiceContext) ->
     supervisor = accounts["demo_supervisor"]
     token = login_for_token(ctx, username=supervisor.username, password=supervisor.password)
     actor = actor_for_token(ctx, token.access_token)
-    entries = caseload(ctx, actor)
+    entries = caseload(ctx, actor).entries
     with ctx.sessions() as session:
         still_open = set(session.scalars(select(Episode.id).where(Episode.ended_on.is_(None))))
     # the open episodes, and a patient whose episode the demo closed only for an open risk

@@ -80,7 +80,7 @@ def test_item9_endorsed_at_session_2_stays_open_after_a_calm_session_3(
     assert event.kind == "endorsed"
     assert event.sessions == (2,)
     assert event.first.answer == 3
-    first = caseload(ctx, world.ana)[0]
+    first = caseload(ctx, world.ana).entries[0]
     assert (first.episode_id, first.risk_flag, first.open_risk_events) == (world.episode_a, True, 1)
 
 
@@ -88,7 +88,7 @@ def test_the_open_event_is_pinned_above_a_red_patient_of_another_clinician(
     ctx: ServiceContext, world: World
 ) -> None:
     _session(ctx, world, 1, ITEM9)
-    entries = caseload(ctx, world.supervisor)
+    entries = caseload(ctx, world.supervisor).entries
     assert entries[0].patient_id == world.patient_a
     assert entries[0].risk_flag
 
@@ -105,7 +105,7 @@ def test_a_response_moves_the_event_to_history_and_is_audited(
     status = get_status(ctx, world.ana, world.episode_a)
     assert not status.open_risk
     assert [e.open for e in status.risk_events] == [False]
-    assert not caseload(ctx, world.ana)[0].risk_flag
+    assert not caseload(ctx, world.ana).entries[0].risk_flag
     entries = [e for e in list_audit(ctx, OPERATOR) if e.action == "risk.respond"]
     assert len(entries) == 1
     assert entries[0].patient_id == world.patient_a
@@ -155,7 +155,7 @@ def test_an_intake_questionnaire_with_item9_puts_the_patient_on_the_caseload(
     update_profile(
         ctx, world.ana, newcomer.id, {"distress": {"instrument": "phq9", "answers": ITEM9}}
     )
-    pinned = caseload(ctx, world.ana)[0]
+    pinned = caseload(ctx, world.ana).entries[0]
     assert (pinned.patient_id, pinned.episode_id, pinned.risk_flag) == (newcomer.id, None, True)
     (event,) = list_risk_events(ctx, world.ana, newcomer.id)
     assert event.endorsements[0].route == "intake"

@@ -106,7 +106,7 @@ def test_caseload_puts_risk_flags_first_then_red_yellow_green_white(
     _episode_with(ctx, clock, world.ana, "Synthetic Cy", [20, 20, 21, 21, 22, 22, 22, 22], False)
     _episode_with(ctx, clock, world.ana, "Synthetic Dee", [10, 14, 18, 23], risk=False)
     risky = _episode_with(ctx, clock, world.ana, "Synthetic Eve", [12, 11, 10, 9], risk=True)
-    entries = caseload(ctx, world.ana)
+    entries = caseload(ctx, world.ana).entries
     assert entries[0].episode_id == risky
     assert entries[0].risk_flag
     assert [(e.display_name, e.alert) for e in entries[1:]] == [
@@ -123,7 +123,7 @@ def test_caseload_puts_risk_flags_first_then_red_yellow_green_white(
 
 def test_caseload_scope_follows_the_role(ctx: ServiceContext, world: World) -> None:
     def episodes(actor: UserActor) -> set[int]:
-        return {e.episode_id for e in caseload(ctx, actor)}
+        return {e.episode_id for e in caseload(ctx, actor).entries}
 
     assert episodes(world.ana) == {world.episode_a}
     assert episodes(world.ben) == {world.episode_b}

@@ -76,7 +76,7 @@ def test_once_a_model_rests_on_enough_episodes_the_status_is_empirical(engine: E
     newest = get_status(ctx, clinician, episode).expected
     assert newest is not None
     assert second.model_version in newest.basis  # the newest version is the one used
-    entries = caseload(ctx, clinician)
+    entries = caseload(ctx, clinician).entries
     assert entries
     # a patient whose episode the demo closed is listed only for an open risk event
     assert {e.outcome_instrument for e in entries if e.episode_id is not None} == {"phq9"}

@@ -117,6 +117,7 @@ ROWS: list[Row] = [
         auth="cookie",
     ),
     Row("GET", "/caseload", _caseload(200), auth="cookie"),
+    Row("POST", "/caseload", _caseload(200), data=lambda cell: {"name": "ada"}, auth="cookie"),
     Row("GET", "/patients/new", _caseload(200), auth="cookie"),
     Row(
         "POST",

@@ -121,6 +121,7 @@ def create_app(
         audit_keys=audit_keys,
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
+        overdue_days=settings.overdue_days,
         limits=InputLimits.from_settings(settings),
     )
     # innermost: reads bodies the limits let through; repeats answer the first result

@@ -61,7 +61,8 @@ app = _typer(
     "ATTUNE_PUBLIC_URL, ATTUNE_CDS_TRUST_FILE; the audit trail's ATTUNE_AUDIT_KEY (or "
     "ATTUNE_AUDIT_KEY_FILE) and ATTUNE_AUDIT_ANCHOR_DIR; ATTUNE_TRUSTED_PROXIES (reverse "
     "proxies whose X-Forwarded-For is believed); ATTUNE_SQLITE_SYNCHRONOUS (FULL or NORMAL); "
-    "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs); request "
+    "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs); "
+    "ATTUNE_OVERDUE_DAYS (the caseload's measurement interval); request "
     "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
     "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie)."
 )

@@ -55,7 +55,9 @@ def demo(
     clinic = simulate_clinic(
         seed=DEMO_SEED, n_patients=patients, start=now.date() - dt.timedelta(days=150)
     )
-    summary = seed_demo_clinic(sessions, clinic, now=now)
+    summary = seed_demo_clinic(
+        sessions, clinic, now=now, caseness=demo_settings.caseness_convention
+    )
     verb = "created" if summary.created else "already present (use --reset to rebuild)"
     typer.echo(f"demo clinic {verb} in {engine.url.render_as_string(hide_password=True)}")
     typer.echo(
@@ -72,6 +74,7 @@ def demo(
         audit_keys=demo_settings.audit_keyring(),
         audit_anchor_dir=demo_settings.effective_audit_anchor_dir,
         caseness=demo_settings.caseness_convention,
+        overdue_days=demo_settings.overdue_days,
     )
     _print_demo_accounts(context, demo_settings)
     walk = walk_the_loop(context, out_dir)
@@ -93,17 +96,24 @@ def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
 
 def _print_walk(walk: DemoWalk) -> None:
     """Monitor, tailor, report: what the loop found on the synthetic caseload."""
-    typer.secho("monitor — caseload by alert (open risk events pinned first):", bold=True)
+    typer.secho(
+        "monitor — caseload, most urgent first (open risk events, then red, yellow … white; "
+        "each by deterioration, then days since last seen):",
+        bold=True,
+    )
     typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
     for entry in walk.caseload[:5]:
         alert = "OPEN RISK" if entry.risk_flag else (entry.alert or "not_assessable")
         latest = "—" if entry.latest is None else f"{entry.latest:g}"
+        overdue = " OVERDUE" if entry.overdue else ""
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
-            f"({entry.category or 'no category yet'}; {entry.clinician})"
+            f"({entry.category or 'no category yet'}; {entry.clinician}){overdue}"
         )
     if walk.featured is not None:
-        typer.secho(f"tailor — plan for {walk.featured.display_name}:", bold=True)
+        typer.secho(
+            f"tailor — plan for the most urgent patient, {walk.featured.display_name}:", bold=True
+        )
         if walk.plan_safety:
             typer.echo(f"  {walk.plan_safety}")
         if walk.risk_history:

@@ -56,8 +56,12 @@ def run_server(
 
     from attunement.api import create_app
     from attunement.security import install_log_redaction
+    from attunement.services import refresh_stale_statuses
 
     application = create_app(settings, engine=engine, secure_cookies=secure_cookies)
+    stale = refresh_stale_statuses(application.state.context)  # after a migration or upgrade
+    if stale:
+        typer.echo(f"stored statuses recomputed for {stale} patient(s)")
     server = uvicorn.Server(server_config(settings, application, host=host, port=port))
     install_log_redaction(*_LOGGERS)  # uvicorn's handlers exist once the config is built
     typer.echo(f"serving on http://{host}:{port} (API: /api/v1, OpenAPI: /api/v1/openapi.json)")

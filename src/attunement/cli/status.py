@@ -103,9 +103,22 @@ def status(
         help="A fitted ETR model file (as written by `attune etr fit --export`).",
         dir_okay=False,
     ),
-    db: str | None = typer.Option(None, "--db", help=_DB_HELP + " Read for --etr auto."),
+    db: str | None = typer.Option(
+        None, "--db", help=_DB_HELP + " Read for --etr auto; written by --refresh."
+    ),
+    refresh: bool = typer.Option(
+        False,
+        "--refresh",
+        help="Recompute every episode's stored status in the clinic database (after a "
+        "definition, norm or setting changed); the web and API read these.",
+    ),
 ) -> None:
     """Monitoring status of an episode's latest session: change, expectation, alert, alliance."""
+    if refresh:
+        if episode is not None or batch is not None:
+            raise InputError("--refresh", True, "alone (no episode file, no --batch)")
+        _refresh_stored(db)
+        return
     from attunement.monitoring import assess_episode, parse_episode
     from attunement.services.etr import read_growth_model
 
@@ -161,6 +174,20 @@ def status(
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     typer.echo(render_status(result))
+
+
+def _refresh_stored(db: str | None) -> None:
+    """``attune status --refresh``: rewrite every stored status, audited as the operator."""
+    from attunement.cli.users import operator, operator_context
+    from attunement.services import refresh_all_statuses
+
+    settings = settings_from_cli(database_url=db)
+    engine = open_database(settings)
+    try:
+        count = refresh_all_statuses(operator_context(settings, engine), operator())
+    finally:
+        engine.dispose()
+    typer.echo(f"stored statuses recomputed for {count} patient(s)")
 
 
 def _export(path: Path, text: str) -> None:

@@ -57,6 +57,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         audit_keys=settings.audit_keyring(),
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
+        overdue_days=settings.overdue_days,
         limits=InputLimits.from_settings(settings),
     )
 

@@ -92,6 +92,7 @@ from attunement.monitoring._support import (
     replan,
     support_prompts,
 )
+from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
     "ALERT_LEVELS",
@@ -146,6 +147,7 @@ __all__ = [
     "clinic_norms",
     "clinical_cutoffs",
     "decide_alert",
+    "deterioration_size",
     "dropout_risks",
     "expected_treatment_response",
     "fit_growth_model",

@@ -47,7 +47,6 @@ from attunement.services._drafts import (
     open_form_draft,
 )
 from attunement.services._episodes import (
-    caseload,
     check_episode_start,
     get_status,
     list_administrations,
@@ -126,6 +125,12 @@ from attunement.services._schemas import (
 )
 from attunement.services._session_edits import edit_session, get_session, void_session
 from attunement.services._sessions import SessionAnswerInvalid, list_sessions, record_session
+from attunement.services._status_store import (
+    refresh_all_statuses,
+    refresh_episode_status,
+    refresh_stale_statuses,
+)
+from attunement.services._summary import episode_summary
 from attunement.services._transaction import transaction
 from attunement.services._users import (
     create_user,
@@ -134,6 +139,7 @@ from attunement.services._users import (
     list_users,
     set_supervisor,
 )
+from attunement.services._worklist import CaseloadFilter, CaseloadPage, caseload
 from attunement.services.demo import (
     DemoSummary,
     remove_demo_clinic,
@@ -158,6 +164,8 @@ __all__ = [
     "AuditEntryPublic",
     "AuditVerification",
     "CaseloadEntry",
+    "CaseloadFilter",
+    "CaseloadPage",
     "Clock",
     "DemoAccount",
     "DemoSummary",
@@ -220,6 +228,7 @@ __all__ = [
     "edit_session",
     "end_session",
     "ensure_episode_open",
+    "episode_summary",
     "get_patient",
     "get_plan",
     "get_session",
@@ -245,6 +254,9 @@ __all__ = [
     "record_administration",
     "record_result",
     "record_session",
+    "refresh_all_statuses",
+    "refresh_episode_status",
+    "refresh_stale_statuses",
     "register_patient",
     "release_claim",
     "remove_demo_clinic",

@@ -1,11 +1,13 @@
 """The audit trail: append in the same transaction as the change, read, and verify.
 
-Every use case runs inside :func:`use_case`, which records one entry per patient touched
-(who, action, which patient, when, outcome) in the use case's own transaction; when the use
-case fails with a typed error, the change is rolled back and the failure is recorded in a
-transaction of its own (so denied and rejected attempts leave a trace too). Entries are
-chained by HMAC-SHA256 under the signing audit key (:mod:`attunement.security._audit_chain`),
-which lives outside the database, and carry its key id. On PostgreSQL appends are
+Every use case runs inside :func:`use_case`, which rewrites the stored statuses of the
+patients its writes touched (:mod:`attunement.services._status_store`) and records one
+entry per patient touched (who, action, which patient, when, outcome) in the use case's
+own transaction; when the use case fails with a typed error, the change is rolled back and
+the failure is recorded in a transaction of its own (so denied and rejected attempts leave
+a trace too). Entries are chained by HMAC-SHA256 under the signing audit key
+(:mod:`attunement.security._audit_chain`), which lives outside the database, and carry its
+key id. On PostgreSQL appends are
 serialised with a transaction-level advisory lock, on SQLite by its single writer; the
 primary key on ``seq`` and the insert trigger (only ``max(seq) + 1``) refuse a fork either
 way. The chain needs each entry to know the previous MAC, so appends stay serialised: one
@@ -121,6 +123,9 @@ def use_case(
     Set ``patient_id`` (one patient) or ``patients`` (several, one entry each) on the
     yielded object once known; ``detail`` must hold no patient data (no names, answers).
     """
+    # imported here: the status store reads risk events, whose use cases import this module
+    from attunement.services._status_store import refresh_touched, track_status_changes
+
     note: UseCase | None = None
     claimed = False
     try:
@@ -128,7 +133,16 @@ def use_case(
             # the request's idempotency key, claimed before anything is written (issue 12)
             claimed = claim_pending(session, ctx, actor.audit_name)
             note = UseCase(session=session, patient_id=patient_id, target=target)
+            changes = track_status_changes(session)
             yield note
+            # derived state is written with the change that makes it (issue 13)
+            refresh_touched(
+                session,
+                changes,
+                caseness=ctx.caseness,
+                now=ctx.now(),
+                patient_hint=note.patient_id,
+            )
             targets: list[int | None] = list(note.patients) or [note.patient_id]
             for pid in targets:
                 append_audit(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, Passwords, SecurityPolicy
 from attunement.services._limits import InputLimits
+from attunement.settings import DEFAULT_OVERDUE_DAYS
 from attunement.store import make_sessionmaker
 
 __all__ = ["Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"]
@@ -55,6 +56,9 @@ class ServiceContext:
     #: decide caseness and the healthy range in every status.
     caseness: str = "published"
     limits: InputLimits = field(default_factory=InputLimits)
+    #: Days without an outcome measure before the caseload marks an episode overdue
+    #: (``ATTUNE_OVERDUE_DAYS``).
+    overdue_days: int = DEFAULT_OVERDUE_DAYS
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -80,6 +84,7 @@ def service_context(
     audit_anchor_dir: Path | None = None,
     caseness: str = "published",
     limits: InputLimits | None = None,
+    overdue_days: int = DEFAULT_OVERDUE_DAYS,
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -92,4 +97,5 @@ def service_context(
         audit_anchor_dir=audit_anchor_dir,
         caseness=caseness,
         limits=limits or InputLimits(),
+        overdue_days=overdue_days,
     )

@@ -1,25 +1,20 @@
-"""Episodes: start one, record an administration, the status, the caseload."""
+"""Episodes: start one, record an administration, read the stored status."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from attunement.errors import NotFound
 from attunement.services._access import (
     load_episode,
     load_patient,
-    readable_clinician_ids,
-    require_caseload,
 )
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
-from attunement.services._growth_models import StatusInputs
 from attunement.services._lifecycle import check_new_episode, ensure_episode_open
 from attunement.services._limits import check_day, check_moment
 from attunement.services._records import (
@@ -30,27 +25,22 @@ from attunement.services._records import (
 from attunement.services._schemas import (
     AdministrationCreate,
     AdministrationPublic,
-    CaseloadEntry,
     EpisodeCreate,
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status import StoredAssessment, assess_stored_episode
+from attunement.services._status_store import stored_status
 from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
     Episode,
-    Patient,
-    RiskEventRecord,
     TherapySession,
-    User,
 )
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
 
 __all__ = [
-    "caseload",
     "check_episode_start",
     "get_status",
     "list_administrations",
@@ -175,95 +165,18 @@ def list_administrations(
 
 
 def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
-    """The episode's monitoring Status (``attunement.monitoring.assess_episode``)."""
+    """The episode's monitoring Status, as stored by the last write that changed it.
+
+    Read by key (:mod:`attunement.services._status_store`); nothing is re-derived. An
+    episode whose row a migration left stale or missing answers from the stored row all
+    the same once ``attune status --refresh`` (or the start-up refresh) has run.
+    """
+    from attunement.monitoring import Status
+
     with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        assessed = assess_stored_episode(
-            uc.session,
-            episode,
-            episode.patient,
-            inputs=StatusInputs(uc.session, caseness=ctx.caseness),
-        )
-        if assessed is None:
+        row = stored_status(uc.session, episode.id)
+        if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
-        return assessed.status
-
-
-def _open_risk_counts(session: Session, clinician_ids: Collection[int]) -> dict[int, int]:
-    """Open risk events per patient of these clinicians."""
-    rows = session.execute(
-        select(RiskEventRecord.patient_id, func.count(RiskEventRecord.id))
-        .join(Patient, RiskEventRecord.patient_id == Patient.id)
-        .where(Patient.clinician_id.in_(clinician_ids), RiskEventRecord.responded_at.is_(None))
-        .group_by(RiskEventRecord.patient_id)
-    ).all()
-    return {patient_id: int(count) for patient_id, count in rows}
-
-
-def _entry(
-    patient: Patient,
-    clinician: User,
-    episode: Episode | None,
-    assessed: StoredAssessment | None,
-    open_risk: int,
-) -> CaseloadEntry:
-    status = assessed.status if assessed else None
-    return CaseloadEntry(
-        episode_id=episode.id if episode else None,
-        patient_id=patient.id,
-        display_name=patient.display_name,
-        clinician_id=clinician.id,
-        clinician=clinician.display_name,
-        outcome_instrument=episode.outcome_instrument if episode else "",
-        session=status.session if status else None,
-        alert=status.alert if status else "not_assessable",
-        risk_flag=open_risk > 0,
-        open_risk_events=open_risk,
-        latest=status.latest if status else None,
-        latest_session=status.latest_session if status else None,
-        latest_on=assessed.latest_on if assessed else None,
-        category=status.category if status else None,
-        synthetic=patient.synthetic,
-    )
-
-
-def caseload(ctx: ServiceContext, actor: Actor) -> list[CaseloadEntry]:
-    """Open episodes the caller may see, most urgent first.
-
-    Order of ``attunement.monitoring.alert_rank``: an open risk event, then red, yellow,
-    not assessable, green, white (``monitoring.ALERT_LEVELS``); by patient name within
-    each. A patient with an open risk event and no open episode is listed among the first.
-    """
-    from attunement.monitoring import alert_rank
-
-    with use_case(ctx, actor, "caseload.read") as uc:
-        require_caseload(actor)
-        ids = readable_clinician_ids(uc.session, actor)
-        rows = uc.session.execute(
-            select(Episode, Patient, User)
-            .join(Patient, Episode.patient_id == Patient.id)
-            .join(User, Patient.clinician_id == User.id)
-            .where(Patient.clinician_id.in_(ids), Episode.ended_on.is_(None))
-        ).all()
-        open_risk = _open_risk_counts(uc.session, ids)
-        ranked: list[tuple[int, str, int, CaseloadEntry]] = []
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
-        for episode, patient, clinician in rows:
-            assessed = assess_stored_episode(uc.session, episode, patient, inputs=models)
-            entry = _entry(patient, clinician, episode, assessed, open_risk.get(patient.id, 0))
-            rank = 0 if entry.risk_flag else alert_rank(assessed.status if assessed else None)
-            ranked.append((rank, patient.display_name, episode.id, entry))
-        listed = {entry.patient_id for *_, entry in ranked}
-        without_episode = [p for p in open_risk if p not in listed]
-        if without_episode:
-            for patient, clinician in uc.session.execute(
-                select(Patient, User)
-                .join(User, Patient.clinician_id == User.id)
-                .where(Patient.id.in_(without_episode))
-            ).all():
-                entry = _entry(patient, clinician, None, None, open_risk[patient.id])
-                ranked.append((0, patient.display_name, 0, entry))
-        ranked.sort(key=lambda item: item[:3])
-        uc.patients = sorted({entry.patient_id for *_, entry in ranked})
-        return [entry for *_, entry in ranked]
+        return Status.model_validate(row.status)

@@ -360,3 +360,7 @@ class CaseloadEntry(BaseModel):
     latest_on: dt.date | None  # the date of the latest outcome score
     category: str | None
     synthetic: bool
+    deterioration: float = 0.0  # towards worse, in reliable-change criteria (the severity)
+    last_seen_on: dt.date | None = None  # the latest attended session (or measure)
+    measure_due_on: dt.date | None = None  # when the next outcome measure is due
+    overdue: bool = False  # no outcome measure for longer than the clinic's interval

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from attunement.errors import AttunementError, InvalidAnswer
 from attunement.services._context import aware_utc
@@ -132,6 +132,7 @@ def _series(
         .where(Administration.episode_id == episode.id, LIVE_ADMINISTRATION)
         .where(Administration.instrument_id == instrument)
         .order_by(Administration.administered_at, Administration.id)
+        .options(selectinload(Administration.score))  # one query for every score, not N
     ).all()
     latest: dict[
         int, tuple[tuple[bool, dt.datetime, int], float | None, tuple[Flag, ...], dt.date]

@@ -33,6 +33,7 @@ from attunement.services._records import store_administration
 from attunement.services._risk import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
+from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
 from attunement.simulate import SyntheticClinic, SyntheticPatient
 from attunement.store import (
@@ -146,7 +147,11 @@ def remove_demo_clinic(sessions: sessionmaker[Session]) -> None:
 
 
 def seed_demo_clinic(
-    sessions: sessionmaker[Session], clinic: SyntheticClinic, *, now: dt.datetime
+    sessions: sessionmaker[Session],
+    clinic: SyntheticClinic,
+    *,
+    now: dt.datetime,
+    caseness: str = "published",
 ) -> DemoSummary:
     """Store the synthetic clinic in one transaction, unless one is already there.
 
@@ -163,6 +168,7 @@ def seed_demo_clinic(
     with_risk = 0  # patients whose risk event opened so far: every second one is answered
     completed = 0  # completed courses eligible for a planned end so far: every second one
     with transaction(sessions) as session:
+        changes = track_status_changes(session)  # statuses are stored with the records
         users: dict[str, User] = {}
         for member in clinic.clinicians:
             user = User(
@@ -246,6 +252,8 @@ def seed_demo_clinic(
                 _demo_end(
                     session, episode, synthetic=synthetic, reason=reason, final=final, now=now
                 )
+        session.flush()
+        refresh_touched(session, changes, caseness=caseness, now=now)
     return summarise_demo_clinic(sessions, created=True)
 
 

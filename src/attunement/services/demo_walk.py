@@ -17,11 +17,12 @@ from attunement.errors import NotFound
 from attunement.monitoring import ALERT_LEVELS
 from attunement.services._actors import OperatorActor, UserActor
 from attunement.services._context import ServiceContext
-from attunement.services._episodes import caseload, get_status
+from attunement.services._episodes import get_status
 from attunement.services._patients import get_plan
 from attunement.services._risk import list_risk_events
 from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
+from attunement.services._worklist import CaseloadFilter, caseload
 from attunement.services.demo import DEMO_SUPERVISOR
 from attunement.simulate import SYNTHETIC_LABEL
 
@@ -67,11 +68,12 @@ def _alert_key(entry: CaseloadEntry) -> str:
 def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
     """Caseload by alert; the most urgent patient's plan, status and report; the clinic report.
 
-    The most urgent patient is the first of the caseload with an episode: an open risk event
-    first, then red, yellow … (the caseload's order); their plan then leads with safety.
+    The most urgent patient is the first of the caseload with an episode, in the caseload's
+    one order (an open risk event first, then red, yellow …, each by deterioration, then by
+    days since last seen); their plan then leads with safety.
     """
     actor = demo_supervisor(ctx)
-    entries = tuple(caseload(ctx, actor))
+    entries = tuple(caseload(ctx, actor, CaseloadFilter(per_page=200)).entries)
     counts = Counter(_alert_key(entry) for entry in entries)
     by_alert = {key: counts[key] for key in ALERT_ORDER if counts[key]}
     featured = next((e for e in entries if e.episode_id is not None), None)

@@ -16,6 +16,7 @@ from attunement.store._queries import (
     latest_episode,
 )
 from attunement.store._request_tables import FormDraft, IdempotencyKey
+from attunement.store._status_table import EpisodeStatusRecord
 from attunement.store._tables import (
     AccessGrant,
     Administration,
@@ -47,6 +48,7 @@ __all__ = [
     "Base",
     "CdsTokenUse",
     "Episode",
+    "EpisodeStatusRecord",
     "EtrModel",
     "FormDraft",
     "IdempotencyKey",

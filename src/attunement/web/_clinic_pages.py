@@ -1,4 +1,4 @@
-"""The caseload and the patient page (HTTP only; services do the rest).
+"""The patient page (HTTP only; services do the rest; the caseload: ``_caseload_pages``).
 
 The patient page leads with the patient's open risk events, pinned above everything and
 never collapsible, with the form that records the structured risk response (for the
@@ -19,7 +19,6 @@ from attunement.services import (
     EpisodePublic,
     ServiceContext,
     UserActor,
-    caseload,
     get_patient,
     get_plan,
     get_status,
@@ -42,8 +41,6 @@ from attunement.web._rendering import ROUTES, Viewer, render
 from attunement.web._risk_views import RiskFormInput, event_views, risk_form
 from attunement.web._status_view import status_view
 from attunement.web._views import (
-    caseload_counts,
-    caseload_rows,
     dimension_views,
     plan_view,
 )
@@ -79,29 +76,6 @@ def _notice(saved: str | None) -> str | None:
     if saved == "new_episode":
         return "New episode started."
     return "Saved."
-
-
-@router.get(ROUTES["caseload"], response_class=HTMLResponse)
-def caseload_page(request: Request, context: ContextDep, actor: WebActor, q: str = "") -> Response:
-    """Open episodes, most urgent first: open risk events pinned, then red … white."""
-    entries = caseload(context, actor)
-    viewer = Viewer.of(actor)
-    supervises = any(e.clinician_id != actor.user_id for e in entries)
-    return render(
-        request,
-        "pages/caseload.html",
-        title="Caseload",
-        viewer=viewer,
-        nav="caseload",
-        rows=caseload_rows(entries, q[:100]),
-        counts=caseload_counts(entries),
-        query=q[:100],
-        show_clinician=supervises or actor.role == "supervisor",
-        scope_text="Your patients and those of the clinicians you supervise."
-        if actor.role == "supervisor"
-        else "Your patients.",
-        synthetic=any(e.synthetic for e in entries),
-    )
 
 
 def patient_page_response(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from attunement.web import (
     _auth_pages,
+    _caseload_pages,
     _clinic_pages,
     _drafts,
     _episode_pages,
@@ -24,6 +25,7 @@ __all__ = ["include_web", "router"]
 router = APIRouter(include_in_schema=False)
 _PARTS = (
     _auth_pages,
+    _caseload_pages,
     _intake_pages,  # before _clinic_pages: /patients/new must win over /patients/{id}
     _clinic_pages,
     _risk_pages,

@@ -31,7 +31,7 @@ class StaticFile:
     version: str
 
 
-_SERVED = ("app.css", "htmx.min.js", "forms.js", "icons.svg", "favicon.svg")
+_SERVED = ("app.css", "htmx.min.js", "forms.js", "copy-summary.js", "icons.svg", "favicon.svg")
 _TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 

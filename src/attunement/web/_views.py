@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from attunement.monitoring import ALERT_LEVELS
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
 from attunement.reports import SafetyView
 from attunement.reports._assemble import derived_fact, held_back, safety_views
@@ -35,7 +34,6 @@ __all__ = [
     "DimensionView",
     "PlanView",
     "RecommendationView",
-    "caseload_counts",
     "caseload_rows",
     "dimension_views",
     "plan_view",
@@ -56,53 +54,43 @@ class CaseloadRow:
     change: str
     session: str
     last_seen: str
+    last_measure: str
+    overdue: bool
+    due_on: str
     synthetic: bool
 
 
-def caseload_rows(entries: Sequence[CaseloadEntry], query: str = "") -> list[CaseloadRow]:
-    """The caseload in the service's order (risk, red, yellow, green, white), filtered by name."""
-    wanted = query.casefold().strip()
-    rows = []
-    for entry in entries:
-        if wanted and wanted not in entry.display_name.casefold():
-            continue
-        rows.append(
-            CaseloadRow(
-                patient_id=entry.patient_id,
-                episode_id=entry.episode_id,
-                patient_name=entry.display_name,
-                clinician_name=entry.clinician,
-                alert=entry.alert,
-                risk=entry.risk_flag,
-                open_risk=entry.open_risk_events,
-                no_episode=entry.episode_id is None,
-                latest=number(entry.latest),
-                change=humanise(entry.category) if entry.category else "—",
-                session=str(entry.session) if entry.session is not None else "—",
-                last_seen=_last_seen(entry),
-                synthetic=entry.synthetic,
-            )
+def caseload_rows(entries: Sequence[CaseloadEntry]) -> list[CaseloadRow]:
+    """The caseload in the service's order (risk, red, yellow … white; severity within)."""
+    return [
+        CaseloadRow(
+            patient_id=entry.patient_id,
+            episode_id=entry.episode_id,
+            patient_name=entry.display_name,
+            clinician_name=entry.clinician,
+            alert=entry.alert,
+            risk=entry.risk_flag,
+            open_risk=entry.open_risk_events,
+            no_episode=entry.episode_id is None,
+            latest=number(entry.latest),
+            change=humanise(entry.category) if entry.category else "—",
+            session=str(entry.session) if entry.session is not None else "—",
+            last_seen=short_date(entry.last_seen_on) if entry.last_seen_on else "—",
+            last_measure=_last_measure(entry),
+            overdue=entry.overdue,
+            due_on=short_date(entry.measure_due_on) if entry.measure_due_on else "—",
+            synthetic=entry.synthetic,
         )
-    return rows
+        for entry in entries
+    ]
 
 
-def _last_seen(entry: CaseloadEntry) -> str:
+def _last_measure(entry: CaseloadEntry) -> str:
     """When the latest outcome score was taken, and at which session."""
     if entry.latest_on is None:
         return "—"
     at = f" (session {entry.latest_session})" if entry.latest_session is not None else ""
     return f"{short_date(entry.latest_on)}{at}"
-
-
-def caseload_counts(entries: Sequence[CaseloadEntry]) -> dict[str, int]:
-    """Patients with an open risk event (once each, however many episodes), then episodes
-    by alert level."""
-    counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
-    counts["risk"] = len({e.patient_id for e in entries if e.risk_flag})
-    for entry in entries:
-        if entry.episode_id is not None and entry.alert in counts:
-            counts[entry.alert] += 1
-    return counts
 
 
 # --------------------------------------------------------------------------- profile

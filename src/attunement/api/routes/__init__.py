@@ -12,6 +12,7 @@ from attunement.api.routes import (
     records,
     risk,
     self_report,
+    summary,
     users,
 )
 
@@ -24,6 +25,7 @@ API_ROUTERS = (
     episodes.router,
     records.router,
     caseload.router,
+    summary.router,
     self_report.router,
     users.router,
     grants.router,

@@ -1,0 +1,98 @@
+"""The session summary for the clinical record: plain text, one click to copy (issue 12).
+
+Built from the stored Status (the core's figures and alert, never recomputed here), the
+tailored plan (its safety items are the open-risk wording, worded once in the tailoring
+engine) and the clinical-support prompts of the status (the plan changes to consider, as
+options for clinical judgement). Plain ASCII-friendly lines, no markup, so that it pastes
+into any record system; a synthetic record says so on its first line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Status
+    from attunement.tailoring import Plan
+
+__all__ = ["session_summary_text"]
+
+_SYNTHETIC = "SYNTHETIC DATA - not a real patient"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{round(value, 2):g}"
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{round(value, 2):+g}"
+
+
+def _scores(status: Status, measured_on: dt.date | None) -> list[str]:
+    when = f" on {measured_on.isoformat()}" if measured_on else ""
+    lines = [
+        f"Outcome ({status.instrument} {status.scale}): {_num(status.latest)} at session "
+        f"{status.latest_session if status.latest_session is not None else '-'}{when}; "
+        f"intake {_num(status.intake)}."
+    ]
+    change = f"Change since intake: {_signed(status.change)}"
+    if status.category is not None:
+        change += f" ({status.category}"
+        change += ", reliable)" if status.reliable else ")"
+    lines.append(change + ".")
+    if status.expected is not None:
+        band = status.expected
+        lines.append(
+            f"Expected at this session: {_num(band.value)} (band {_num(band.low)} to "
+            f"{_num(band.high)}, {band.method} method)."
+        )
+    if status.alliance is not None and status.alliance.value is not None:
+        lines.append(
+            f"Alliance ({status.alliance.instrument}): {_num(status.alliance.value)}, "
+            f"{status.alliance.state.replace('_', ' ')}."
+        )
+    return lines
+
+
+def session_summary_text(
+    status: Status,
+    plan: Plan | None,
+    *,
+    measured_on: dt.date | None = None,
+    synthetic: bool = False,
+) -> str:
+    """The summary as plain text lines (scores, change, alert, open risk, plan changes)."""
+    lines = [_SYNTHETIC] if synthetic else []
+    lines.append(f"Attunement summary - session {status.session}")
+    lines += _scores(status, measured_on)
+    lines.append(
+        f"Alert: {status.alert.replace('_', ' ')} - {status.alert_reason} ({status.alert_rule})."
+    )
+    open_events = [e for e in status.risk_events if e.open]
+    if open_events:
+        lines.append(f"OPEN RISK: {len(open_events)} open risk event(s), not yet answered.")
+        for item in plan.safety if plan is not None else ():
+            lines.append(f"  - {item.summary}")
+    else:
+        lines.append("Open risk: none.")
+    if status.flags:
+        flagged = ", ".join(f"{f.instrument} {f.item} ({f.severity})" for f in status.flags)
+        lines.append(f"Risk items flagged at this session: {flagged}.")
+    if status.support_prompts:
+        lines.append("Plan changes to consider (clinical-support prompts):")
+        for prompt in status.support_prompts:
+            lines.append(f"  - {prompt.title}: {prompt.prompt}")
+            for update in prompt.profile_updates:
+                lines.append(
+                    f"    re-assess {update.field.replace('_', ' ')} "
+                    f"({', '.join(update.instruments)}): {update.reason}"
+                )
+    else:
+        lines.append("Plan changes to consider: none prompted at this alert level.")
+    if plan is not None:
+        lines.append(
+            f"Current plan: {plan.directiveness} directiveness, "
+            f"{plan.stance or 'no stance'} stance, {plan.focus} focus."
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,427 @@
+"""Stored statuses: computed on the write that changes an episode, read by key (issue 13).
+
+Every write use case refreshes the statuses of the patients it touched before it commits,
+without the use case saying so: :func:`track_status_changes` watches the unit of work of
+the use case's session (episodes, sessions, administrations, scores, risk events, patient
+profiles and fitted ETR models added, changed or deleted, and bulk ORM updates/deletes of
+them) and :func:`refresh_touched` rewrites the rows in the same transaction. A write path
+that bypasses the ORM calls :func:`refresh_episode_status` or
+:func:`refresh_patient_statuses` itself.
+
+A row also records the inputs it was computed with (``inputs_version``: the outcome
+definition's version, the newest fitted ETR model, the clinic-derived norms and the
+caseness convention). After every refresh the rows of the same outcome instrument whose
+inputs differ are recomputed too (a new intake moves clinic norms, a fit adds a model), and
+:func:`refresh_stale_statuses` (at start-up) and :func:`refresh_all_statuses`
+(``attunement status --refresh``) recompute what a new definition or setting made stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from attunement.errors import AttunementError
+from attunement.services._actors import Actor
+from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._growth_models import StatusInputs
+from attunement.services._status import StoredAssessment, assess_stored_episode, monitored_scale
+from attunement.services._transaction import transaction
+from attunement.store import (
+    LIVE_ADMINISTRATION,
+    LIVE_SESSION,
+    Administration,
+    Episode,
+    EpisodeStatusRecord,
+    EtrModel,
+    Patient,
+    RiskEventRecord,
+    ScoreRecord,
+    TherapySession,
+)
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Status
+
+__all__ = [
+    "StatusChanges",
+    "inputs_version",
+    "refresh_all_statuses",
+    "refresh_episode_status",
+    "refresh_patient_statuses",
+    "refresh_stale_statuses",
+    "refresh_touched",
+    "stored_status",
+    "track_status_changes",
+]
+
+_TRACKED = (Patient, Episode, TherapySession, Administration, ScoreRecord, RiskEventRecord)
+
+
+@dataclass
+class StatusChanges:
+    """What a use case's unit of work touched that a stored status depends on."""
+
+    patients: set[int] = field(default_factory=set)
+    episodes: set[int] = field(default_factory=set)
+    administrations: set[int] = field(default_factory=set)
+    instruments: set[str] = field(default_factory=set)
+    bulk: bool = False  # a bulk UPDATE/DELETE of a tracked table ran
+
+    def __bool__(self) -> bool:
+        return bool(self.patients or self.episodes or self.administrations or self.instruments) or (
+            self.bulk
+        )
+
+
+def _note(changes: StatusChanges, obj: object) -> None:
+    if isinstance(obj, Patient):
+        changes.patients.add(obj.id)
+    elif isinstance(obj, Episode):
+        changes.patients.add(obj.patient_id)
+    elif isinstance(obj, TherapySession | Administration):
+        changes.episodes.add(obj.episode_id)
+    elif isinstance(obj, ScoreRecord):
+        changes.administrations.add(obj.administration_id)
+    elif isinstance(obj, RiskEventRecord):
+        changes.patients.add(obj.patient_id)
+    elif isinstance(obj, EtrModel):
+        changes.instruments.add(obj.instrument)
+
+
+def track_status_changes(session: Session) -> StatusChanges:
+    """Watch ``session`` for changes a stored status depends on (until it is closed)."""
+    changes = StatusChanges()
+
+    def after_flush(flushed: Session, _context: object) -> None:
+        for obj in (*flushed.new, *flushed.dirty, *flushed.deleted):
+            if isinstance(obj, (*_TRACKED, EtrModel)) and (
+                obj in flushed.new or obj in flushed.deleted or flushed.is_modified(obj)
+            ):
+                _note(changes, obj)
+
+    def do_orm_execute(state: ORMExecuteState) -> None:
+        if (state.is_update or state.is_delete) and any(
+            mapper.class_ in _TRACKED for mapper in state.all_mappers
+        ):
+            changes.bulk = True
+
+    event.listen(session, "after_flush", after_flush)
+    event.listen(session, "do_orm_execute", do_orm_execute)
+    return changes
+
+
+def _patients_of(session: Session, changes: StatusChanges) -> set[int]:
+    found = {p for p in changes.patients if p is not None}
+    episodes = {e for e in changes.episodes if e is not None}
+    if changes.administrations:
+        episodes |= set(
+            session.scalars(
+                select(Administration.episode_id).where(
+                    Administration.id.in_(changes.administrations)
+                )
+            )
+        )
+    if episodes:
+        found |= set(session.scalars(select(Episode.patient_id).where(Episode.id.in_(episodes))))
+    return found
+
+
+def refresh_touched(
+    session: Session,
+    changes: StatusChanges,
+    *,
+    caseness: str,
+    now: dt.datetime,
+    patient_hint: int | None = None,
+) -> None:
+    """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
+    patient, refreshed too after a bulk statement, whose rows the unit of work cannot see)."""
+    if not changes:
+        return
+    patients = _patients_of(session, changes)
+    if changes.bulk and patient_hint is not None:
+        patients.add(patient_hint)
+    inputs = StatusInputs(session, caseness=caseness)
+    instruments = set(changes.instruments)
+    instruments |= refresh_patient_statuses(session, patients, inputs=inputs, now=now)
+    _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
+
+
+def inputs_version(inputs: StatusInputs, instrument: str) -> str:
+    """What a status of this outcome instrument was computed with, as a short hash."""
+    from attunement.instruments import load_instrument
+
+    try:
+        definition = load_instrument(instrument)
+    except AttunementError:
+        return "unknown-instrument"
+    model = inputs.get(instrument)
+    norms = inputs.clinic_norms(instrument, monitored_scale(definition))
+    payload = json.dumps(
+        [
+            definition.version,
+            model.version if model is not None else None,
+            norms.model_dump(mode="json") if norms is not None else None,
+            inputs.caseness,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _refresh_changed_inputs(
+    session: Session, instruments: Iterable[str], *, inputs: StatusInputs, now: dt.datetime
+) -> None:
+    """Recompute the rows of these outcome instruments computed with other inputs."""
+    for instrument in sorted(set(instruments)):
+        current = inputs_version(inputs, instrument)
+        stale = set(
+            session.scalars(
+                select(EpisodeStatusRecord.patient_id).where(
+                    EpisodeStatusRecord.outcome_instrument == instrument,
+                    EpisodeStatusRecord.inputs_version != current,
+                )
+            )
+        )
+        if stale:
+            refresh_patient_statuses(session, stale, inputs=inputs, now=now)
+
+
+def _last_seen(session: Session, episode: Episode) -> dt.date:
+    """The latest attended session, else the latest measure, else the episode's start
+    (never null, so that the caseload orders the same on SQLite and PostgreSQL)."""
+    held = session.scalar(
+        select(func.max(TherapySession.held_on)).where(
+            TherapySession.episode_id == episode.id,
+            TherapySession.attended.is_(True),
+            LIVE_SESSION,
+        )
+    )
+    if held is not None:
+        return held
+    first = session.scalar(
+        select(func.max(Administration.administered_at)).where(
+            Administration.episode_id == episode.id, LIVE_ADMINISTRATION
+        )
+    )
+    return aware_utc(first).date() if first is not None else episode.started_on
+
+
+def _row_values(
+    session: Session,
+    episode: Episode,
+    *,
+    assessed: StoredAssessment | None,
+    problem: str | None,
+    open_risk: int,
+    inputs: StatusInputs,
+) -> dict[str, Any]:
+    from attunement.monitoring import alert_rank, deterioration_size
+
+    status: Status | None = assessed.status if assessed is not None else None
+    latest_on = assessed.latest_on if assessed is not None else None
+    return {
+        "episode_id": episode.id,
+        "listed": episode.ended_on is None,
+        "rank": 0 if open_risk else alert_rank(status),
+        "deterioration": deterioration_size(status),
+        "last_seen_on": _last_seen(session, episode),
+        "measure_due_from": latest_on or episode.started_on,
+        "alert": status.alert if status is not None else None,
+        "alert_rule": status.alert_rule if status is not None else None,
+        "outcome_instrument": episode.outcome_instrument,
+        "monitored_scale": status.scale if status is not None else None,
+        "session": status.session if status is not None else None,
+        "latest": status.latest if status is not None else None,
+        "latest_session": status.latest_session if status is not None else None,
+        "latest_on": latest_on,
+        "change": status.change if status is not None else None,
+        "category": status.category if status is not None else None,
+        "status": status.model_dump(mode="json") if status is not None else None,
+        "problem": problem,
+        "inputs_version": inputs_version(inputs, episode.outcome_instrument),
+    }
+
+
+def _patient_only_values(patient: Patient) -> dict[str, Any]:
+    """The row of a patient with an open risk event and no open episode."""
+    from attunement.monitoring._status import RISK_FLAG_RANK
+
+    return {
+        "episode_id": None,
+        "listed": True,
+        "rank": RISK_FLAG_RANK,
+        "deterioration": 0.0,
+        "last_seen_on": aware_utc(patient.created_at).date(),
+        "measure_due_from": None,
+        "alert": None,
+        "alert_rule": None,
+        "outcome_instrument": None,
+        "monitored_scale": None,
+        "session": None,
+        "latest": None,
+        "latest_session": None,
+        "latest_on": None,
+        "change": None,
+        "category": None,
+        "status": None,
+        "problem": None,
+        "inputs_version": "",
+    }
+
+
+def refresh_patient_statuses(
+    session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
+) -> set[str]:
+    """Rewrite the rows of these patients (each episode, and the open-risk row of a patient
+    without an open episode); the outcome instruments of the episodes rewritten."""
+    instruments: set[str] = set()
+    for patient_id in sorted(set(patient_ids)):
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            continue
+        open_risk = int(
+            session.scalar(
+                select(func.count(RiskEventRecord.id)).where(
+                    RiskEventRecord.patient_id == patient_id, RiskEventRecord.responded_at.is_(None)
+                )
+            )
+            or 0
+        )
+        existing = {
+            row.episode_id: row
+            for row in session.scalars(
+                select(EpisodeStatusRecord).where(EpisodeStatusRecord.patient_id == patient_id)
+            )
+        }
+        episodes = list(session.scalars(select(Episode).where(Episode.patient_id == patient_id)))
+        wanted: dict[int | None, dict[str, Any]] = {}
+        for episode in episodes:
+            problem = None
+            try:
+                assessed = assess_stored_episode(session, episode, patient, inputs=inputs)
+            except AttunementError as error:  # shown on the row, never a missing status
+                assessed, problem = None, f"the status could not be computed: {error.message}"
+            wanted[episode.id] = _row_values(
+                session,
+                episode,
+                assessed=assessed,
+                problem=problem,
+                open_risk=open_risk,
+                inputs=inputs,
+            )
+            instruments.add(episode.outcome_instrument)
+        if open_risk and not any(e.ended_on is None for e in episodes):
+            wanted[None] = _patient_only_values(patient)
+        for key, values in wanted.items():
+            row = existing.pop(key, None)
+            if row is None:
+                row = EpisodeStatusRecord(version=0)
+                session.add(row)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.patient_id = patient_id
+            row.clinician_id = patient.clinician_id
+            row.open_risk_events = open_risk
+            row.version = (row.version or 0) + 1
+            row.computed_at = now
+        for row in existing.values():
+            session.delete(row)
+    session.flush()
+    return instruments
+
+
+def refresh_episode_status(
+    session: Session, episode_id: int, *, caseness: str, now: dt.datetime
+) -> None:
+    """Rewrite the stored status of one episode (and its patient's other rows) now, within
+    ``session``'s transaction: for write paths that bypass the ORM's unit of work."""
+    patient_id = session.scalar(select(Episode.patient_id).where(Episode.id == episode_id))
+    if patient_id is not None:
+        inputs = StatusInputs(session, caseness=caseness)
+        instruments = refresh_patient_statuses(session, [patient_id], inputs=inputs, now=now)
+        _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
+
+
+def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | None:
+    """The stored row of the episode (one primary-key read)."""
+    return session.scalars(
+        select(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode_id)
+    ).first()
+
+
+def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:
+    """Patients whose rows are missing or were computed with other inputs."""
+    missing = set(
+        session.scalars(
+            select(Episode.patient_id)
+            .outerjoin(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
+            .where(EpisodeStatusRecord.id.is_(None))
+        )
+    )
+    unlisted_risk = set(
+        session.scalars(
+            select(RiskEventRecord.patient_id)
+            .outerjoin(
+                EpisodeStatusRecord,
+                and_(
+                    EpisodeStatusRecord.patient_id == RiskEventRecord.patient_id,
+                    EpisodeStatusRecord.listed.is_(True),
+                ),
+            )
+            .where(RiskEventRecord.responded_at.is_(None), EpisodeStatusRecord.id.is_(None))
+        )
+    )
+    stale: set[int] = missing | unlisted_risk
+    instruments = set(session.scalars(select(Episode.outcome_instrument).distinct()))
+    for instrument in instruments:
+        stale |= set(
+            session.scalars(
+                select(EpisodeStatusRecord.patient_id).where(
+                    EpisodeStatusRecord.outcome_instrument == instrument,
+                    or_(
+                        EpisodeStatusRecord.inputs_version != inputs_version(inputs, instrument),
+                        EpisodeStatusRecord.inputs_version.is_(None),
+                    ),
+                )
+            )
+        )
+    return stale
+
+
+def refresh_stale_statuses(ctx: ServiceContext) -> int:
+    """Recompute rows that are missing or stale (a new definition, norms, model or caseness
+    convention since they were written); the number of patients recomputed. Cheap when
+    nothing is stale: run when the application starts."""
+    with transaction(ctx.sessions) as session:
+        inputs = StatusInputs(session, caseness=ctx.caseness)
+        stale = _stale_patients(session, inputs)
+        refresh_patient_statuses(session, stale, inputs=inputs, now=ctx.now())
+        return len(stale)
+
+
+def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500) -> int:
+    """Recompute every stored status (``attune status --refresh``), ``batch`` patients per
+    transaction. The number of patients."""
+    with transaction(ctx.sessions) as session:
+        patient_ids = list(session.scalars(select(Patient.id).order_by(Patient.id)))
+    for start in range(0, len(patient_ids), batch):
+        with transaction(ctx.sessions) as session:
+            inputs = StatusInputs(session, caseness=ctx.caseness)
+            refresh_patient_statuses(
+                session, patient_ids[start : start + batch], inputs=inputs, now=ctx.now()
+            )
+    from attunement.services._audit import use_case
+
+    with use_case(ctx, actor, "status.refresh") as uc:
+        uc.detail = {"patients": len(patient_ids)}
+    return len(patient_ids)

@@ -1,0 +1,40 @@
+"""The session summary for the clinical record (plain text), read from stored state."""
+
+from __future__ import annotations
+
+from attunement.errors import AttunementError, NotFound
+from attunement.services._access import load_episode
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._status import tailored_plan
+from attunement.services._status_store import stored_status
+
+__all__ = ["episode_summary"]
+
+
+def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
+    """Scores, change, alert, open risk and plan changes of the episode's latest session,
+    as plain text to paste into the clinical record (``reports.session_summary_text``).
+
+    The status is the stored one (read by key); NotFound while no outcome is stored.
+    """
+    from attunement.monitoring import Status
+    from attunement.reports._summary import session_summary_text
+
+    with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}") as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        row = stored_status(uc.session, episode.id)
+        if row is None or row.status is None:
+            raise NotFound("scored outcome administration for episode", episode_id)
+        try:
+            plan = tailored_plan(uc.session, episode.patient)
+        except AttunementError:
+            plan = None  # the summary still carries the status and the open risk count
+        return session_summary_text(
+            Status.model_validate(row.status),
+            plan,
+            measured_on=row.latest_on,
+            synthetic=episode.patient.synthetic,
+        )

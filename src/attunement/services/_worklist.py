@@ -1,0 +1,253 @@
+"""The caseload as a worklist: read from the stored statuses, one page at a time (issues 12, 13).
+
+Order (``monitoring.alert_rank`` then ``monitoring.deterioration_size``, both stored with
+the status): open risk events first, then red, yellow, not assessable, green, white; within
+each, the larger deterioration first, then the longest since the patient was last seen.
+Ordering, filtering and paging run in SQL on the ``episode_statuses`` worklist indexes,
+with a constant number of queries whatever the size of the clinic, and the request is
+audited once, listing the patients shown.
+
+Overdue: no outcome measure (or, before the first, since the episode's start) for longer
+than the clinic's interval (``ATTUNE_OVERDUE_DAYS``, default 14 days); due: the interval
+is reached today or has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from attunement.errors import NotFound
+from attunement.monitoring._status import RISK_FLAG_RANK
+from attunement.services._access import readable_clinician_ids, require_caseload
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._schemas import CaseloadEntry
+from attunement.store import EpisodeStatusRecord, Patient, User
+
+__all__ = [
+    "CaseloadFilter",
+    "CaseloadPage",
+    "caseload",
+]
+
+AlertFilter = Literal["risk", "red", "yellow", "not_assessable", "green", "white"]
+
+
+class CaseloadFilter(BaseModel):
+    """Which page of the caseload, and which of its rows (every field optional)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    alert: AlertFilter | None = Field(
+        None, description="risk: an open risk event; else the alert level."
+    )
+    clinician_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Only this clinician's patients."
+    )
+    due: Literal["due", "overdue"] | None = Field(
+        None,
+        description="overdue: no outcome measure for longer than the clinic's interval; "
+        "due: the interval is reached (today or earlier).",
+    )
+    name: str | None = Field(
+        None,
+        max_length=100,
+        description="Part of the patient's name (POST /api/v1/caseload/search only).",
+    )
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class CaseloadPage(BaseModel):
+    """One page of the caseload, in worklist order, with the totals of the whole caseload."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entries: list[CaseloadEntry]
+    page: int
+    per_page: int
+    total: int  # rows matching the filters
+    pages: int
+    counts: dict[str, int]  # the whole caseload: open risk (patients), then episodes by alert
+    overdue: int  # episodes of the whole caseload that are overdue
+    overdue_days: int
+    today: dt.date
+    clinicians: dict[int, str]  # whose patients the caller may see, for the filter
+
+
+def _filters(
+    request: CaseloadFilter, clinicians: set[int], *, overdue_before: dt.date
+) -> list[ColumnElement[bool]]:
+    row = EpisodeStatusRecord
+    found: list[ColumnElement[bool]] = [row.listed.is_(True), row.clinician_id.in_(clinicians)]
+    if request.alert == "risk":
+        found.append(row.rank == RISK_FLAG_RANK)  # stored iff an open risk event: indexed
+    elif request.alert == "not_assessable":
+        found.append(
+            and_(
+                row.episode_id.is_not(None),
+                or_(row.alert == "not_assessable", row.alert.is_(None)),
+            )
+        )
+    elif request.alert is not None:
+        found.append(row.alert == request.alert)
+    if request.due == "overdue":
+        found.append(row.measure_due_from < overdue_before)
+    elif request.due == "due":
+        found.append(row.measure_due_from <= overdue_before)
+    if request.name:
+        found.append(
+            func.lower(Patient.display_name).contains(request.name.casefold(), autoescape=True)
+        )
+    return found
+
+
+def _page_query(
+    filters: list[ColumnElement[bool]], request: CaseloadFilter
+) -> Select[EpisodeStatusRecord, str, bool, str]:
+    row = EpisodeStatusRecord
+    clinician = aliased(User)
+    return (
+        select(row, Patient.display_name, Patient.synthetic, clinician.display_name)
+        .join(Patient, Patient.id == row.patient_id)
+        .join(clinician, clinician.id == row.clinician_id)
+        .where(*filters)
+        .order_by(row.rank, row.deterioration.desc(), row.last_seen_on, row.id)
+        .limit(request.per_page)
+        .offset((request.page - 1) * request.per_page)
+    )
+
+
+def _entry(
+    row: EpisodeStatusRecord,
+    name: str,
+    synthetic: bool,
+    clinician: str,
+    *,
+    overdue_days: int,
+    overdue_before: dt.date,
+) -> CaseloadEntry:
+    due_from = row.measure_due_from
+    return CaseloadEntry(
+        episode_id=row.episode_id,
+        patient_id=row.patient_id,
+        display_name=name,
+        clinician_id=row.clinician_id,
+        clinician=clinician,
+        outcome_instrument=row.outcome_instrument or "",
+        session=row.session,
+        alert=(row.alert or "not_assessable") if row.episode_id is not None else None,
+        risk_flag=row.open_risk_events > 0,
+        open_risk_events=row.open_risk_events,
+        latest=row.latest,
+        latest_session=row.latest_session,
+        latest_on=row.latest_on,
+        category=row.category,
+        synthetic=synthetic,
+        deterioration=row.deterioration,
+        last_seen_on=row.last_seen_on if row.episode_id is not None else None,
+        measure_due_on=due_from + dt.timedelta(days=overdue_days) if due_from else None,
+        overdue=due_from is not None and due_from < overdue_before,
+    )
+
+
+def _counts(
+    session: Session, clinicians: set[int], overdue_before: dt.date
+) -> tuple[dict[str, int], int]:
+    """Open-risk patients, episodes by alert, overdue episodes: one grouped query."""
+    from attunement.monitoring import ALERT_LEVELS
+
+    row = EpisodeStatusRecord
+    has_episode = row.episode_id.is_not(None)
+    rows = session.execute(
+        select(
+            row.alert,
+            func.count(row.id).filter(has_episode),
+            func.count(row.id).filter(has_episode, row.measure_due_from < overdue_before),
+            # one listed row per patient (one open episode at a time), so rows are patients
+            func.count(row.id).filter(row.rank == RISK_FLAG_RANK),
+        )
+        .where(row.listed.is_(True), row.clinician_id.in_(clinicians))
+        .group_by(row.alert)
+    ).all()
+    counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
+    overdue = 0
+    for alert, episodes, late, risk in rows:
+        counts[alert or "not_assessable"] += int(episodes)
+        overdue += int(late)
+        counts["risk"] += int(risk)
+    return counts, overdue
+
+
+def caseload(
+    ctx: ServiceContext, actor: Actor, request: CaseloadFilter | None = None
+) -> CaseloadPage:
+    """One page of the caller's caseload, most urgent first (see the module docstring).
+
+    A clinician filter outside what the caller may read answers NotFound (ids are never
+    confirmed). The audit entry lists the patients shown and the filters, never names.
+    """
+    request = request or CaseloadFilter()
+    with use_case(ctx, actor, "caseload.read") as uc:
+        require_caseload(actor)
+        clinicians = readable_clinician_ids(uc.session, actor)
+        names = {
+            int(uid): str(name)
+            for uid, name in uc.session.execute(
+                select(User.id, User.display_name).where(User.id.in_(clinicians))
+            )
+        }
+        if request.clinician_id is not None:
+            if request.clinician_id not in clinicians:
+                raise NotFound("clinician", request.clinician_id)
+            clinicians = {request.clinician_id}
+        today = ctx.now().date()
+        overdue_before = today - dt.timedelta(days=ctx.overdue_days)
+        filters = _filters(request, clinicians, overdue_before=overdue_before)
+        found = uc.session.execute(_page_query(filters, request)).all()
+        total_query = select(func.count(EpisodeStatusRecord.id)).where(*filters)
+        if request.name:
+            total_query = total_query.join(Patient, Patient.id == EpisodeStatusRecord.patient_id)
+        total = int(uc.session.scalar(total_query) or 0)
+        counts, overdue = _counts(uc.session, clinicians, overdue_before)
+        entries = [
+            _entry(
+                row,
+                name,
+                synthetic,
+                clinician,
+                overdue_days=ctx.overdue_days,
+                overdue_before=overdue_before,
+            )
+            for row, name, synthetic, clinician in found
+        ]
+        uc.detail = {
+            "shown": [e.patient_id for e in entries],
+            "page": request.page,
+            "per_page": request.per_page,
+            "filters": {
+                "alert": request.alert,
+                "clinician_id": request.clinician_id,
+                "due": request.due,
+                "name_search": bool(request.name),
+            },
+        }
+        return CaseloadPage(
+            entries=entries,
+            page=request.page,
+            per_page=request.per_page,
+            total=total,
+            pages=max(1, math.ceil(total / request.per_page)),
+            counts=counts,
+            overdue=overdue,
+            overdue_days=ctx.overdue_days,
+            today=today,
+            clinicians=names,
+        )
