@@ -43,7 +43,7 @@ from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id
 from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
 from attunement.monitoring._expected_data import RationalParameters, rational_parameters
 from attunement.monitoring._growth import FIXED_EFFECTS, EpisodeTable, GrowthModel, fit_growth_model
-from attunement.monitoring._levels import ALERT_LEVELS, Alert, alert_urgency
+from attunement.monitoring._levels import ALERT_LEVELS, ALERT_MEANINGS, Alert, alert_urgency
 from attunement.monitoring._models import (
     ChangeNorms,
     ChangeRuleLike,
@@ -89,6 +89,7 @@ from attunement.monitoring._support import (
 
 __all__ = [
     "ALERT_LEVELS",
+    "ALERT_MEANINGS",
     "FIXED_EFFECTS",
     "MINIMUM_EPISODES",
     "RATIONAL_PARAMETERS",

@@ -21,6 +21,7 @@ from attunement.errors import AttunementError, DefinitionError
 __all__ = [
     "AlertLimits",
     "AllianceRules",
+    "RedDeterioration",
     "DropoutRules",
     "PromptDefinition",
     "load_alert_limits",
@@ -172,8 +173,18 @@ class RationalLimits(BaseModel):
     outer_in_sdiff: Figure
 
 
+class RedDeterioration(BaseModel):
+    """An instrument's published standard error of measurement for the red alert."""
+
+    model_config = _FROZEN
+
+    scale: str
+    standard_error_of_measurement: Figure
+
+
 class AlertLimits(BaseModel):
-    """The red limits of the outcome alert, per expected-treatment-response method."""
+    """The limits of the outcome alert: the red threshold, and per expected-treatment-response
+    method the outer limit beyond which a worsening is yellow at once."""
 
     model_config = _FROZEN
 
@@ -181,6 +192,7 @@ class AlertLimits(BaseModel):
     rational: RationalLimits
     worse_than_intake_in_sdiff: Figure
     consecutive_sessions_beyond_band: Figure
+    red_deterioration: dict[str, RedDeterioration] = {}
 
 
 def read_rules(folder: str, name: str) -> Any:
@@ -229,6 +241,14 @@ def load_alert_limits() -> AlertLimits:
         raise DefinitionError(name, "consecutive_sessions_beyond_band.value", "a whole number >= 1")
     if limits.worse_than_intake_in_sdiff.value < 0:
         raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
+    from attunement.instruments import INSTRUMENT_IDS
+
+    for instrument, red in limits.red_deterioration.items():
+        if instrument not in INSTRUMENT_IDS:
+            raise DefinitionError(name, f"red_deterioration.{instrument}", "not an instrument")
+        if not red.standard_error_of_measurement.value > 0:
+            field = f"red_deterioration.{instrument}.standard_error_of_measurement.value"
+            raise DefinitionError(name, field, "a number > 0")
     return limits
 
 
