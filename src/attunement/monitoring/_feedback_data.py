@@ -21,9 +21,10 @@ from attunement.errors import AttunementError, DefinitionError
 __all__ = [
     "AlertLimits",
     "AllianceRules",
-    "RedDeterioration",
     "DropoutRules",
     "PromptDefinition",
+    "RedDeterioration",
+    "alert_limits_from",
     "load_alert_limits",
     "load_alliance_rules",
     "load_dropout_rules",
@@ -229,9 +230,16 @@ def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
 
 @cache
 def load_alert_limits() -> AlertLimits:
-    """The red limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
+    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
     name = "outcome_alerts.yaml"
-    limits = model_from_file(AlertLimits, read_rules("feedback_rules", name), name)
+    return alert_limits_from(read_rules("feedback_rules", name), name)
+
+
+def alert_limits_from(raw: Any, name: str) -> AlertLimits:
+    """Validate the alert limits of ``raw`` (DefinitionError names ``name`` and the field)."""
+    from attunement.instruments import INSTRUMENT_IDS
+
+    limits = model_from_file(AlertLimits, raw, name)
     if not 0.8 < limits.empirical.outer_level.value < 1:
         raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
     if not limits.rational.outer_in_sdiff.value > 0:
@@ -241,8 +249,6 @@ def load_alert_limits() -> AlertLimits:
         raise DefinitionError(name, "consecutive_sessions_beyond_band.value", "a whole number >= 1")
     if limits.worse_than_intake_in_sdiff.value < 0:
         raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
-    from attunement.instruments import INSTRUMENT_IDS
-
     for instrument, red in limits.red_deterioration.items():
         if instrument not in INSTRUMENT_IDS:
             raise DefinitionError(name, f"red_deterioration.{instrument}", "not an instrument")
