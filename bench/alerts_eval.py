@@ -106,6 +106,17 @@ def diagnosis(histories: list[AlertHistory]) -> list[str]:
             first[f"{history.levels[at]} {history.rules[at]}"] += 1
     lines.append(f"rule of the first yellow or red of eventual responders ({sum(first.values())}):")
     lines += [f"  {rule:<40} {k:>4}" for rule, k in first.most_common()]
+    missed: Counter[tuple[str, str]] = Counter()
+    for history in histories:
+        if history.outcome != "deteriorated" or len(history.levels) <= 4:
+            continue
+        if any(level in ("yellow", "red") for level in history.levels[:4]):
+            continue
+        true_worse = history.true_scores[3] - history.true_scores[0]
+        state = "truly worse at session 4" if true_worse > 0 else "not yet worse at session 4"
+        missed[(history.course, state)] += 1
+    lines.append(f"eventual deteriorators not yellow or red by session 4 ({sum(missed.values())}):")
+    lines += [f"  {course:<24} {state:<38} {k:>4}" for (course, state), k in sorted(missed.items())]
     return lines
 
 
