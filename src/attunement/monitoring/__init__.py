@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from attunement.monitoring._alerts import AlertDecision, decide_alert
+from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
 from attunement.monitoring._alliance import (
     AllianceAlert,
     AllianceStatus,
@@ -92,6 +92,7 @@ __all__ = [
     "ALERT_MEANINGS",
     "FIXED_EFFECTS",
     "MINIMUM_EPISODES",
+    "OUTER_LIMIT_ALERT",
     "RATIONAL_PARAMETERS",
     "RELIABLE_CHANGE_Z",
     "Alert",

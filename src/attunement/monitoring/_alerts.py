@@ -44,10 +44,15 @@ from pydantic import BaseModel, ConfigDict
 
 from attunement.monitoring._levels import Alert
 
-__all__ = ["Alert", "AlertDecision", "decide_alert", "not_assessable"]
+__all__ = ["OUTER_LIMIT_ALERT", "Alert", "AlertDecision", "decide_alert", "not_assessable"]
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 _EPS = 1e-9
+
+#: The level of a score beyond the outer limit of the expectation (rule 6): yellow at once.
+#: Red is reliable deterioration only (rule 1). Adapters that show the outer limit name its
+#: level from here.
+OUTER_LIMIT_ALERT: Alert = "yellow"
 
 
 class AlertDecision(BaseModel):
@@ -94,7 +99,8 @@ def decide_alert(
     """Apply the rules of the module docstring, in order.
 
     ``band_worse_edge`` is the edge of the expected band on the worse side (PHQ-9: the high
-    edge) and ``outer_limit`` the red limit of the expectation method, both in score units.
+    edge) and ``outer_limit`` the outer limit of the expectation method (beyond it:
+    :data:`OUTER_LIMIT_ALERT` at once), both in score units.
     ``earlier_beyond_band`` says whether the required earlier scored sessions were also
     worse than their bands (rule 7; True when the caller does not track it).
     ``reliable_change`` is the instrument's reliable-change bound and ``red_change`` the red
@@ -140,7 +146,7 @@ def decide_alert(
     limit = outer_limit if worse * (outer_limit - intake) >= 0 else intake
     if worse * (latest - limit) > _EPS:
         return AlertDecision(
-            alert="yellow",
+            alert=OUTER_LIMIT_ALERT,
             rule="beyond_outer_limit",
             reason=f"{latest:g} is worse than the outer limit {limit:.1f} "
             f"and than the intake {intake:g}: yellow at once; red if the worsening since "
