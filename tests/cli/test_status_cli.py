@@ -312,3 +312,16 @@ def test_k10_status_names_its_conservative_norms_in_text(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "Alert: RED" in result.output
     assert "Popoviciu" in result.output
+
+
+def test_text_names_the_level_of_the_outer_limit_and_the_red_threshold(tmp_path: Path) -> None:
+    # issue 11: red is reliable deterioration only (PHQ-9: 1.96 x sqrt(2) x SEM 2.5 = 6.93);
+    # the wording comes from monitoring's one decision, not a second copy here
+    six_worse = {"outcome": {"instrument": "phq9", "sessions": [
+        {"session": 1, "score": 12}, {"session": 2, "score": 18}]}}  # fmt: skip
+    result = runner.invoke(app, ["status", str(write(tmp_path, six_worse))])
+    assert result.exit_code == 0, result.output
+    assert "Alert: YELLOW" in result.output
+    assert "red at 6.93" in result.output
+    assert "yellow at once beyond" in result.output
+    assert "red beyond" not in result.output

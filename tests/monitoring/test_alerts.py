@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attunement.monitoring import Series, SessionPoint, assess_episode, decide_alert
+from attunement.monitoring import (
+    AlertDecision,
+    Series,
+    SessionPoint,
+    assess_each_session,
+    assess_episode,
+    decide_alert,
+)
 
 SEVERITY = {"white": 0, "green": 1, "not_assessable": 1, "yellow": 2, "red": 3}
 
@@ -15,7 +22,7 @@ def phq9(*values: float) -> Series:
     return Series(instrument="phq9", scale="total", points=points)
 
 
-def decide(latest: float, **overrides: object) -> str:
+def decision(latest: float, **overrides: object) -> AlertDecision:
     arguments: dict[str, object] = {
         "intake": 20.0,
         "latest": latest,
@@ -27,7 +34,11 @@ def decide(latest: float, **overrides: object) -> str:
         "outer_limit": 19.0,
     }
     arguments.update(overrides)
-    return decide_alert(**arguments).alert  # type: ignore[arg-type]
+    return decide_alert(**arguments)  # type: ignore[arg-type]
+
+
+def decide(latest: float, **overrides: object) -> str:
+    return decision(latest, **overrides).alert
 
 
 def test_reliable_deterioration_is_red_even_below_the_cut_off() -> None:
@@ -50,13 +61,31 @@ def test_beyond_the_band_but_not_the_outer_limit_is_yellow() -> None:
     assert decide(20.0) == "yellow"  # no change at all: less progress than expected
 
 
-def test_beyond_the_outer_limit_and_worse_than_intake_is_red() -> None:
-    assert decide(21.0, outer_limit=18.0) == "red"
+def test_beyond_the_outer_limit_and_worse_than_intake_is_yellow_at_once() -> None:
+    # Issue 11: red is reliable deterioration only; a smaller worsening is yellow at once
+    # (one score suffices, no second session beyond the band needed).
+    result = decision(21.0, outer_limit=18.0, earlier_beyond_band=False)
+    assert (result.alert, result.rule) == ("yellow", "beyond_outer_limit")
 
 
 def test_outer_limit_better_than_intake_is_moved_back_to_the_intake() -> None:
-    assert decide(20.0, outer_limit=18.0) == "yellow"
-    assert decide(20.5, outer_limit=18.0) == "red"
+    assert decision(20.0, outer_limit=18.0).rule == "less_than_expected"
+    assert decision(20.5, outer_limit=18.0).rule == "beyond_outer_limit"
+
+
+def test_a_wider_red_threshold_makes_the_convention_yellow_at_once() -> None:
+    # PHQ-9: 6 points is the NHS Talking Therapies convention, 6.93 the Jacobson-Truax bound
+    # from Löwe et al. 2004's SEM (outcome_alerts.yaml): 6 is yellow at once, 7 red.
+    six = decision(26.0, red_change=6.93, earlier_beyond_band=False, outer_limit=27.0)
+    assert (six.alert, six.rule) == ("yellow", "deterioration_by_convention")
+    assert decide(27.0, red_change=6.93) == "red"
+    assert decide(8.0, intake=2.0, red_change=6.93) == "yellow"  # even below the cut-off
+    assert decide(9.0, intake=2.0, red_change=6.93) == "red"
+
+
+def test_a_red_threshold_narrower_than_the_reliable_change_is_not_used() -> None:
+    assert decide(25.0, red_change=4.0) == "yellow"
+    assert decide(26.0, red_change=4.0) == "red"
 
 
 def test_at_intake_a_clinical_score_is_green_and_a_healthy_one_white() -> None:
@@ -69,7 +98,7 @@ def test_rules_are_direction_aware_for_higher_is_better_scales() -> None:
     assert decide(60.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "white"
     assert decide(36.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "green"
     assert decide(33.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "yellow"
-    assert decide(29.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "red"
+    assert decide(29.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "yellow"
     assert decide(23.0, **better, band_worse_edge=35.0, outer_limit=20.0) == "red"  # -7 >= 6
 
 
@@ -117,17 +146,41 @@ def test_vignette_yellow_patient_not_improving() -> None:
 
 
 def test_vignette_red_patient_reliably_deteriorating() -> None:
-    status = assess_episode(phq9(14, 15, 17, 18, 20))
+    status = assess_episode(phq9(14, 15, 17, 18, 21))
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
     assert status.category == "deteriorated"
 
 
-def test_vignette_red_patient_worse_than_intake_beyond_measurement_error_late() -> None:
+def test_vignette_six_points_worse_is_deteriorated_by_convention_and_yellow() -> None:
+    # +6 is reliable deterioration by the NHS Talking Therapies convention (the category)
+    # but within 1.96 x sqrt(2) x SEM 2.5 = 6.93 (Löwe et al. 2004): yellow at once.
+    status = assess_episode(phq9(14, 15, 17, 18, 20))
+    assert status.alert == "yellow"
+    assert status.alert_rule == "deterioration_by_convention"
+    assert status.category == "deteriorated"
+    assert "6.93" in status.alert_reason
+
+
+def test_vignette_worse_than_intake_beyond_measurement_error_late_is_yellow() -> None:
     status = assess_episode(phq9(20, 20, 21, 20, 21, 22, 21, 22, 23, 24, 25, 25))
-    assert status.alert == "red"
+    assert status.alert == "yellow"
     assert status.alert_rule == "beyond_outer_limit"
-    assert status.category == "unchanged"  # +5 is not reliable: red by the expectation
+    assert status.category == "unchanged"  # +5 is not reliable: not red
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    values=st.lists(st.integers(0, 27), min_size=1, max_size=14),
+)
+def test_red_is_reliable_deterioration_and_nothing_else(values: list[int]) -> None:
+    """Red exactly when the latest PHQ-9 is worse than intake by 1.96 x sqrt(2) x 2.5."""
+    series = phq9(*(float(v) for v in values))
+    for status in assess_each_session(series):
+        worse = (status.latest or 0) - (status.intake or 0)
+        assert (status.alert == "red") == (worse >= 1.96 * 2**0.5 * 2.5)
+        if 6 <= worse < 6.93:
+            assert status.alert == "yellow"
 
 
 def test_vignette_three_points_worse_than_intake_late_is_yellow_not_red() -> None:

@@ -65,9 +65,15 @@ def test_a_fall_that_is_enough_for_a_mild_intake_is_too_little_for_a_severe_one(
 
 
 def test_reliable_deterioration_is_red_at_the_first_session_after_intake() -> None:
-    status = assess_episode(phq9(12, 18))
+    status = assess_episode(phq9(12, 19))
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
+
+
+def test_six_points_worse_is_yellow_at_the_first_session_after_intake() -> None:
+    status = assess_episode(phq9(12, 18))
+    assert status.alert == "yellow"
+    assert status.alert_rule == "deterioration_by_convention"
 
 
 def test_one_score_beyond_the_band_stays_green_and_says_yellow_is_next() -> None:
@@ -153,7 +159,7 @@ def test_a_constant_clinical_series_is_never_green_after_session_8(
 def test_a_reliable_deterioration_is_red_at_any_session(
     intake: int, worse: int, session: int
 ) -> None:
-    latest = min(27, intake + 6 + worse)
+    latest = min(27, intake + 7 + worse)  # 1.96 x sqrt(2) x SEM 2.5 = 6.93 (Löwe 2004)
     values = [float(intake)] * (session - 1) + [float(latest)]
     assert assess_episode(phq9(*values)).alert == "red"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from attunement.monitoring import ALERT_MEANINGS
 from attunement.reports import OutcomeChartData, OutcomePoint, render_chart
 from attunement.web._display import status_words
 from attunement.web._templates import static_files
@@ -47,6 +48,12 @@ def test_every_status_has_words_and_an_icon_not_colour_alone(alert: str | None) 
     assert words.meaning
     assert f'id="i-{words.icon}"' in (WEB / "static" / "icons.svg").read_text(encoding="utf-8")
     assert f".status-{words.css}" in CSS
+
+
+@pytest.mark.parametrize("alert", ["red", "yellow", "not_assessable", "green", "white"])
+def test_the_words_of_each_level_are_monitoring_s_meaning(alert: str) -> None:
+    # one place says what a level means (issue 11): the web shows monitoring's words
+    assert status_words(alert).meaning == ALERT_MEANINGS[alert]  # type: ignore[index]
 
 
 def _luminance(hex_colour: str) -> float:

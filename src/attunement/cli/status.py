@@ -288,6 +288,8 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _outcome_lines(result: Status) -> list[str]:
+    from attunement.monitoring import OUTER_LIMIT_ALERT
+
     lines = [f"Alert: {result.alert.upper().replace('_', ' ')} — {result.alert_reason}"]
     if result.intake is None:
         return lines
@@ -309,7 +311,7 @@ def _outcome_lines(result: Status) -> list[str]:
         e = result.expected
         lines.append(
             f"Expected ({e.method}): {_num(e.value)}, band {_num(e.low)}–{_num(e.high)}, "
-            f"red beyond {_num(e.outer_limit)}"
+            f"{OUTER_LIMIT_ALERT} at once beyond {_num(e.outer_limit)}"
         )
         lines.append(f"  basis: {e.basis}")
     n = result.norms

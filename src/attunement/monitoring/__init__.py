@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from attunement.monitoring._alerts import AlertDecision, decide_alert
+from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
 from attunement.monitoring._alliance import (
     AllianceAlert,
     AllianceStatus,
@@ -49,7 +49,7 @@ from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id
 from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
 from attunement.monitoring._expected_data import RationalParameters, rational_parameters
 from attunement.monitoring._growth import FIXED_EFFECTS, EpisodeTable, GrowthModel, fit_growth_model
-from attunement.monitoring._levels import ALERT_LEVELS, Alert, alert_urgency
+from attunement.monitoring._levels import ALERT_LEVELS, ALERT_MEANINGS, Alert, alert_urgency
 from attunement.monitoring._models import (
     ChangeNorms,
     ChangeRuleLike,
@@ -96,8 +96,10 @@ from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
     "ALERT_LEVELS",
+    "ALERT_MEANINGS",
     "FIXED_EFFECTS",
     "MINIMUM_EPISODES",
+    "OUTER_LIMIT_ALERT",
     "RATIONAL_PARAMETERS",
     "RELIABLE_CHANGE_Z",
     "Alert",

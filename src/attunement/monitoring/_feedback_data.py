@@ -23,6 +23,8 @@ __all__ = [
     "AllianceRules",
     "DropoutRules",
     "PromptDefinition",
+    "RedDeterioration",
+    "alert_limits_from",
     "load_alert_limits",
     "load_alliance_rules",
     "load_dropout_rules",
@@ -172,8 +174,18 @@ class RationalLimits(BaseModel):
     outer_in_sdiff: Figure
 
 
+class RedDeterioration(BaseModel):
+    """An instrument's published standard error of measurement for the red alert."""
+
+    model_config = _FROZEN
+
+    scale: str
+    standard_error_of_measurement: Figure
+
+
 class AlertLimits(BaseModel):
-    """The red limits of the outcome alert, per expected-treatment-response method."""
+    """The limits of the outcome alert: the red threshold, and per expected-treatment-response
+    method the outer limit beyond which a worsening is yellow at once."""
 
     model_config = _FROZEN
 
@@ -181,6 +193,7 @@ class AlertLimits(BaseModel):
     rational: RationalLimits
     worse_than_intake_in_sdiff: Figure
     consecutive_sessions_beyond_band: Figure
+    red_deterioration: dict[str, RedDeterioration] = {}
 
 
 def read_rules(folder: str, name: str) -> Any:
@@ -217,9 +230,16 @@ def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
 
 @cache
 def load_alert_limits() -> AlertLimits:
-    """The red limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
+    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
     name = "outcome_alerts.yaml"
-    limits = model_from_file(AlertLimits, read_rules("feedback_rules", name), name)
+    return alert_limits_from(read_rules("feedback_rules", name), name)
+
+
+def alert_limits_from(raw: Any, name: str) -> AlertLimits:
+    """Validate the alert limits of ``raw`` (DefinitionError names ``name`` and the field)."""
+    from attunement.instruments import INSTRUMENT_IDS
+
+    limits = model_from_file(AlertLimits, raw, name)
     if not 0.8 < limits.empirical.outer_level.value < 1:
         raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
     if not limits.rational.outer_in_sdiff.value > 0:
@@ -229,6 +249,12 @@ def load_alert_limits() -> AlertLimits:
         raise DefinitionError(name, "consecutive_sessions_beyond_band.value", "a whole number >= 1")
     if limits.worse_than_intake_in_sdiff.value < 0:
         raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
+    for instrument, red in limits.red_deterioration.items():
+        if instrument not in INSTRUMENT_IDS:
+            raise DefinitionError(name, f"red_deterioration.{instrument}", "not an instrument")
+        if not red.standard_error_of_measurement.value > 0:
+            field = f"red_deterioration.{instrument}.standard_error_of_measurement.value"
+            raise DefinitionError(name, field, "a number > 0")
     return limits
 
 

@@ -2,8 +2,9 @@
 
 Most urgent first::
 
-    red             reliable deterioration, or worse than intake beyond the red limit
-    yellow          less progress than expected for this intake at this dose
+    red             reliable deterioration (worse than intake by the red threshold)
+    yellow          less progress than expected for this intake at this dose, or worse
+                    than intake beyond measurement error but not yet reliably
     not_assessable  nothing can be judged yet (no scorable outcome value, or no change norms
                     at all): named, never null, and ranked above green and white because an
                     episode nobody can judge needs a look more than one that is on track
@@ -21,12 +22,25 @@ from typing import Final, Literal
 
 from attunement.errors import InputError
 
-__all__ = ["ALERT_LEVELS", "Alert", "alert_urgency"]
+__all__ = ["ALERT_LEVELS", "ALERT_MEANINGS", "Alert", "alert_urgency"]
 
 Alert = Literal["red", "yellow", "not_assessable", "green", "white"]
 
 #: Every alert level, most urgent first: the one definition of the levels and their order.
 ALERT_LEVELS: Final[tuple[Alert, ...]] = ("red", "yellow", "not_assessable", "green", "white")
+
+#: What each level means, in a clinician's words: shown beside the level by every adapter
+#: (web, CLI), so the wording follows the rules of :mod:`attunement.monitoring._alerts`.
+ALERT_MEANINGS: Final[dict[Alert, str]] = {
+    "red": "Reliably worse than at intake (the red threshold of reliable deterioration): "
+    "review the plan and the clinical-support prompts with the patient.",
+    "yellow": "Less progress than expected for this intake, or worse than at intake beyond "
+    "measurement error but not yet reliably: consider the clinical-support prompts.",
+    "not_assessable": "Nothing can be judged yet: no scorable outcome questionnaire, or no "
+    "change norms for this measure. Look at the patient rather than assume progress.",
+    "green": "Within the expected band or better (or at intake, with nothing to compare yet).",
+    "white": "The latest score is on the healthy side of the instrument's clinical cut-off.",
+}
 
 _URGENCY: Final[dict[str, int]] = {level: rank for rank, level in enumerate(ALERT_LEVELS)}
 

@@ -289,6 +289,8 @@ def assess_episode(
     earlier = earlier_beyond_band(scored, trajectory, norms.used)
     decision = decide(
         norms.used,
+        instrument=outcome.instrument,
+        scale=outcome.scale,
         intake=intake,
         latest=latest,
         at_intake=first.session == last.session,

@@ -5,7 +5,7 @@ This module only *calls* the change and expected-treatment-response maths
 (:mod:`._norms`), and keeps the status's view of the results: the change figures (the
 reliable-change index shown is always the deciding rule's, so ``rci``, ``reliable`` and
 ``reliable_rule`` never contradict each other) and the expected band at each attended
-session with its method and the red limit of the alert rules.
+session with its method and the outer limit of the alert rules.
 """
 
 from __future__ import annotations
@@ -53,13 +53,14 @@ class ChangeFigures(BaseModel):
 
 
 class ExpectedBand(BaseModel):
-    """The expected score after a session, its band, and the red limit of the alert rules.
+    """The expected score after a session, its band, and the outer limit of the alert rules.
 
     ``session`` is the session number it describes; ``dose`` the attended sessions since
     the baseline that the expectation counts (1 = intake; missed appointments do not
     count). ``low <= value <= high``: within the band is on course (green), beyond its
     worse edge is less progress than expected (yellow); ``outer_limit`` lies on the worse
-    side (red beyond it when also worse than intake), ``outer_basis`` says why.
+    side (yellow at once beyond it: ``monitoring._alerts.OUTER_LIMIT_ALERT``; it is never
+    better than the intake), ``outer_basis`` says why.
     """
 
     model_config = _FROZEN
@@ -181,7 +182,7 @@ class BandMaker:
         self._made: dict[tuple[int, int, bool], ExpectedBand | None] = {}
 
     def _red_limit(self, outer: float, s_diff: float) -> float:
-        """The red limit: ``outer``, but never less than the margin worse than the intake."""
+        """The outer limit: ``outer``, but never less than the margin worse than the intake."""
         floor = self.intake + self.worse * self.intake_margin.value * s_diff
         return max(outer, floor) if self.worse > 0 else min(outer, floor)
 

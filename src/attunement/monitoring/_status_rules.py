@@ -9,15 +9,17 @@ their expected bands (``feedback_rules/outcome_alerts.yaml``:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from attunement.monitoring._alerts import AlertDecision, decide_alert, not_assessable
+from attunement.monitoring._change import RELIABLE_CHANGE_Z
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._norms import NormsUsed
 from attunement.monitoring._series import SessionPoint
 from attunement.monitoring._status_maths import ExpectedBand
 
-__all__ = ["attended_doses", "decide", "earlier_beyond_band"]
+__all__ = ["attended_doses", "decide", "earlier_beyond_band", "red_threshold"]
 
 
 def attended_doses(points: Sequence[SessionPoint], first: int, last: int) -> list[tuple[int, int]]:
@@ -58,9 +60,24 @@ def earlier_beyond_band(
     return True
 
 
+def red_threshold(instrument: str, scale: str) -> float | None:
+    """The Jacobson–Truax bound 1.96·√2·SEM from the published standard error of measurement
+    in ``outcome_alerts.yaml`` (``red_deterioration``), or None where none is given.
+
+    >>> round(red_threshold("phq9", "total") or 0, 2)  # Löwe et al. 2004: SEM 2.5
+    6.93
+    """
+    red = load_alert_limits().red_deterioration.get(instrument)
+    if red is None or red.scale != scale:
+        return None
+    return RELIABLE_CHANGE_Z * math.sqrt(2.0) * red.standard_error_of_measurement.value
+
+
 def decide(
     norms: NormsUsed,
     *,
+    instrument: str,
+    scale: str,
     intake: float,
     latest: float,
     at_intake: bool,
@@ -83,4 +100,5 @@ def decide(
         band_worse_edge=_worse_edge(expected, norms),
         outer_limit=expected.outer_limit,
         earlier_beyond_band=earlier_beyond_band,
+        red_change=red_threshold(instrument, scale),
     )

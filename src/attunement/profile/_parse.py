@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache, lru_cache
 from typing import Any
 
 from attunement.errors import InvalidProfile
@@ -118,8 +119,14 @@ def _scalar(raw: Any, path: str, context: _Context) -> Assessed[Any]:
     return Assessed(value=_field(raw, path, spec), provenance=_provenance({}, path, context, path))
 
 
+@cache
+def _subfields(path: str) -> dict[str, FieldSpec]:
+    """The fields of a compound dimension (worked out once: batches parse many profiles)."""
+    return {p.split(".")[1]: s for p, s in PROFILE_FIELDS.items() if p.startswith(f"{path}.")}
+
+
 def _compound(raw: Any, path: str, context: _Context) -> Any:
-    subfields = {p.split(".")[1]: s for p, s in PROFILE_FIELDS.items() if p.startswith(f"{path}.")}
+    subfields = _subfields(path)
     if not isinstance(raw, Mapping):
         raise InvalidProfile(path, raw, f"a mapping with any of: {', '.join(subfields)}")
     if "answers" in raw and context.fixed is None:
@@ -255,6 +262,14 @@ def _provenance(raw: Mapping[str, Any], path: str, context: _Context, dimension:
     when = context.assessed_on
     if "assessed_on" in raw:
         when = _date(raw["assessed_on"], f"{path}.assessed_on")
+    return _provenance_of(source, instrument, version, when)
+
+
+@lru_cache(maxsize=1024)
+def _provenance_of(
+    source: str, instrument: str | None, version: str | None, when: date | None
+) -> Provenance:
+    """One immutable Provenance per distinct value (most of a profile shares one)."""
     return Provenance(source=source, instrument=instrument, version=version, assessed_on=when)
 
 

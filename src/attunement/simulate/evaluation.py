@@ -33,6 +33,9 @@ class AlertHistory:
     course: str
     outcome: TrueOutcome
     levels: tuple[str, ...]  # levels[0] is the intake (dose 1)
+    rules: tuple[str, ...] = ()  # the alert rule of each level
+    observed: tuple[float, ...] = ()  # the observed score of each attended session
+    true_scores: tuple[float, ...] = ()  # the simulation's true score of each
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def alert_histories(
                 course=episode.trajectory,
                 outcome=outcome,
                 levels=tuple(s.alert for s in statuses),
+                rules=tuple(s.alert_rule for s in statuses),
+                observed=tuple(float(s.latest or 0.0) for s in statuses),
+                true_scores=episode.true_scores,
             )
         )
     return histories

@@ -3,7 +3,8 @@
 Display only — no clinical decision is made here. The alert level itself comes from
 ``attunement.monitoring``; this module says what each level is called on screen, with an
 icon and words, so that colour is never the only carrier of meaning (WCAG 2.1 SC 1.4.1).
-The rules behind each colour are ``attunement.monitoring``'s (see ``monitoring._alerts``).
+The rules behind each colour, and what each means, are ``attunement.monitoring``'s
+(``ALERT_MEANINGS``, beside the rules of ``monitoring._alerts``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Final
+
+from attunement.monitoring import ALERT_MEANINGS
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -38,33 +41,31 @@ _STATUS: Final[dict[str, StatusWords]] = {
         "red",
         "red",
         "Red · not on track",
-        "Reliably worse than at intake, or beyond the outer limit of the expected course: "
-        "review the plan and the clinical-support prompts with the patient.",
+        ALERT_MEANINGS["red"],
     ),
     "yellow": StatusWords(
         "yellow",
         "yellow",
         "Yellow · behind expected",
-        "Worse than the expected band: consider the clinical-support prompts.",
+        ALERT_MEANINGS["yellow"],
     ),
     "not_assessable": StatusWords(
         "none",
         "info",
         "Not assessable",
-        "Nothing can be judged yet: no scorable outcome questionnaire, or no change norms for "
-        "this measure. Look at the patient rather than assume progress.",
+        ALERT_MEANINGS["not_assessable"],
     ),
     "green": StatusWords(
         "green",
         "green",
         "Green · on track",
-        "Within the expected band or better (or at intake, with nothing to compare yet).",
+        ALERT_MEANINGS["green"],
     ),
     "white": StatusWords(
         "white",
         "white",
         "White · healthy range",
-        "The latest score is on the healthy side of the instrument's clinical cut-off.",
+        ALERT_MEANINGS["white"],
     ),
 }
 _NONE = StatusWords("none", "info", "No status yet", "No outcome questionnaire is recorded yet.")

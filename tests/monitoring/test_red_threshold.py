@@ -1,0 +1,94 @@
+"""Issue 11: red is reliable deterioration only, at a threshold whose source is in the data."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from attunement.errors import DefinitionError
+from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS, decide_alert
+from attunement.monitoring._feedback_data import alert_limits_from, read_rules
+from attunement.monitoring._status_rules import red_threshold
+
+
+def test_phq9_red_threshold_is_jacobson_truax_from_the_published_sem() -> None:
+    # Löwe et al. 2004: 2 SEM = 5 points; Jacobson & Truax 1991: 1.96 x sqrt(2) x SEM
+    assert red_threshold("phq9", "total") == pytest.approx(1.96 * math.sqrt(2) * 2.5)
+    assert red_threshold("phq9", "total") == pytest.approx(6.93, abs=0.005)
+
+
+def test_instruments_without_a_published_sem_use_their_reliable_change_bound() -> None:
+    assert red_threshold("gad7", "total") is None
+    assert red_threshold("phq9", "another_scale") is None
+
+
+def _raw() -> Any:
+    return yaml.safe_load(yaml.safe_dump(read_rules("feedback_rules", "outcome_alerts.yaml")))
+
+
+def test_every_red_standard_error_has_a_source() -> None:
+    limits = alert_limits_from(_raw(), "outcome_alerts.yaml")
+    for red in limits.red_deterioration.values():
+        assert red.standard_error_of_measurement.source
+
+
+def test_an_unknown_instrument_in_the_red_thresholds_is_refused_by_name() -> None:
+    raw = _raw()
+    raw["red_deterioration"]["phq99"] = raw["red_deterioration"]["phq9"]
+    with pytest.raises(DefinitionError, match=r"red_deterioration\.phq99"):
+        alert_limits_from(raw, "outcome_alerts.yaml")
+
+
+def test_a_red_standard_error_without_a_source_is_refused() -> None:
+    raw = _raw()
+    del raw["red_deterioration"]["phq9"]["standard_error_of_measurement"]["source"]
+    with pytest.raises(DefinitionError, match="standard_error_of_measurement"):
+        alert_limits_from(raw, "outcome_alerts.yaml")
+
+
+@given(
+    intake=st.floats(0, 27),
+    latest=st.floats(0, 27),
+    reliable=st.floats(1, 10),
+    extra=st.floats(0, 5),
+    edge=st.floats(0, 27),
+    outer=st.floats(0, 27),
+    earlier=st.booleans(),
+)
+def test_red_exactly_at_the_wider_threshold_and_the_convention_is_never_milder_than_yellow(
+    intake: float,
+    latest: float,
+    reliable: float,
+    extra: float,
+    edge: float,
+    outer: float,
+    earlier: bool,
+) -> None:
+    red = reliable + extra
+    result = decide_alert(
+        intake=intake,
+        latest=latest,
+        at_intake=False,
+        direction="higher_is_worse",
+        cutoff=10.0,
+        reliable_change=reliable,
+        red_change=red,
+        band_worse_edge=edge,
+        outer_limit=outer,
+        earlier_beyond_band=earlier,
+    )
+    worse = latest - intake
+    assert (result.alert == "red") == (worse >= red - 1e-9)
+    if reliable <= worse < red - 1e-9:
+        assert result.alert == "yellow"
+
+
+def test_every_level_has_one_meaning_and_red_says_reliable_deterioration_only() -> None:
+    assert set(ALERT_MEANINGS) == set(ALERT_LEVELS)
+    assert "Reliably worse" in ALERT_MEANINGS["red"]
+    assert "outer limit" not in ALERT_MEANINGS["red"]
