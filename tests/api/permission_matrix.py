@@ -155,16 +155,17 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
 
 
 def _recorded_session(cell: Cell) -> dict[str, Any]:
-    """Episode A with session 1 recorded (PHQ-9): a session to read, edit or void."""
-    record_session(
+    """Episode A with a new session recorded (PHQ-9): a session to read, edit or void.
+
+    The episode's next number, so that rows sharing one world (one voids its session) each
+    get a session of their own."""
+    stored = record_session(
         cell.ctx,
         cell.world.ana,
         cell.world.episode_a,
-        SessionCreate(
-            number=1, administrations=[SessionAdministration(instrument="phq9", answers=PHQ9)]
-        ),
+        SessionCreate(administrations=[SessionAdministration(instrument="phq9", answers=PHQ9)]),
     )
-    return {**default_params(cell), "number": 1}
+    return {**default_params(cell), "number": stored.number}
 
 
 def _administration(cell: Cell) -> dict[str, Any]:

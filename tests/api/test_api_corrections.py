@@ -229,3 +229,17 @@ def test_a_self_report_is_its_own_administration_counted_toward_the_next_session
     assert held.json()["number"] == 2  # the self-report did not take a session number
     status = client.get(f"/api/v1/episodes/{world.episode_a}/status", headers=auth).json()
     assert (status["latest"], status["latest_session"]) == (23, 2)  # the session's own score
+
+
+def test_a_session_number_out_of_range_is_not_found_on_every_session_route(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    auth = bearer(ctx, "ana")
+    for number in (0, 1001, 10**22):  # 10**22 overflowed the database integer (a 500 before)
+        base = f"/api/v1/episodes/{world.episode_a}/sessions/{number}"
+        responses = [
+            client.get(base, headers=auth),
+            client.patch(base, json={"held_on": "2026-03-02", "reason": "typo"}, headers=auth),
+            client.post(f"{base}/void", json={"reason": "entered in error"}, headers=auth),
+        ]
+        assert [r.status_code for r in responses] == [404, 404, 404], [r.text for r in responses]

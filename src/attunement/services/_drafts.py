@@ -35,6 +35,7 @@ __all__ = ["DRAFT_LIFETIME", "FormDraftPublic", "keep_form_draft", "open_form_dr
 DRAFT_LIFETIME = dt.timedelta(hours=8)
 #: Fields never restored: each rendered form carries fresh ones.
 _NOT_RESTORED = frozenset({"csrf_token", "form_token"})
+_DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 _PATIENT_PATH = re.compile(r"^/patients/([0-9]{1,12})/")
 _MAX_BODY = 256 * 1024
 
@@ -97,7 +98,8 @@ def keep_form_draft(
 def open_form_draft(ctx: ServiceContext, actor: UserActor, draft_id: str) -> FormDraftPublic:
     """The user's own live draft (NotFound for anyone else's, or once it has expired)."""
     with use_case(ctx, actor, "form_draft_opened", target="form_draft") as uc:
-        row = uc.session.get(FormDraft, draft_id[:64])
+        # an id this module never issues (e.g. a NUL byte, which PostgreSQL refuses) is unknown
+        row = uc.session.get(FormDraft, draft_id) if _DRAFT_ID.fullmatch(draft_id) else None
         if row is None or row.user_id != actor.user_id or aware_utc(row.expires_at) < ctx.now():
             raise NotFound("form draft", draft_id[:64])
         uc.patient_id = _patient_of(row.path)

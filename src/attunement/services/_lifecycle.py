@@ -178,8 +178,8 @@ def _final_measure(
             raise InputError(
                 field,
                 requested,
-                f"the id of a live (not voided) {instrument} administration of episode "
-                f"{episode.id} on or before {ended_on.isoformat()}",
+                f"the id of a {instrument} administration of episode {episode.id} "
+                f"on or before {ended_on.isoformat()}, not voided",
             )
         return found.id
     last_moment = dt.datetime.combine(ended_on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)

@@ -25,6 +25,8 @@ from attunement.services._account_schemas import (
 )
 from attunement.services._clean_input import PlainText
 
+MAX_SESSION_NUMBER = 1000  # the highest session number an episode may record
+
 __all__ = [
     "AdministrationCorrection",
     "AdministrationCreate",
@@ -166,7 +168,7 @@ class AdministrationCreate(BaseModel):
     answers: list[Answer] = Field(max_length=500)
     language: Language | None = None
     administered_at: dt.datetime | None = None
-    session_number: int | None = Field(None, ge=1, le=1000)
+    session_number: int | None = Field(None, ge=1, le=MAX_SESSION_NUMBER)
 
 
 class ScorePublic(BaseModel):
@@ -227,7 +229,7 @@ class SessionCreate(BaseModel):
 
     model_config = _IN
 
-    number: int | None = Field(None, ge=1, le=1000)
+    number: int | None = Field(None, ge=1, le=MAX_SESSION_NUMBER)
     held_on: dt.date | None = None
     attended: bool = True
     administrations: list[SessionAdministration] = Field(default_factory=list, max_length=20)

@@ -22,7 +22,12 @@ from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._corrections import open_events_of, void_row
 from attunement.services._limits import check_day
-from attunement.services._schemas import SessionPublic, SessionUpdate, VoidRequest
+from attunement.services._schemas import (
+    MAX_SESSION_NUMBER,
+    SessionPublic,
+    SessionUpdate,
+    VoidRequest,
+)
 from attunement.services._sessions import session_public
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.store import LIVE_ADMINISTRATION, Administration, Episode, TherapySession
@@ -34,6 +39,8 @@ EDITS_NOTE = "edits"
 
 
 def _load(session: Session, episode: Episode, number: int) -> TherapySession:
+    if not 1 <= number <= MAX_SESSION_NUMBER:  # no such session (and no integer overflow)
+        raise NotFound("session", number)
     visit = session.scalars(
         select(TherapySession).where(
             TherapySession.episode_id == episode.id, TherapySession.number == number
