@@ -6,6 +6,7 @@ Over SQLite and PostgreSQL (the ``database_url`` fixture), through the whole app
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -22,6 +23,7 @@ from attunement.services.reports import patient_report
 from attunement.store import Administration, AuditEntry, EpisodeChartRecord, EpisodeStatusRecord
 from tests.services.world import World, build_world
 from tests.web.clinic import phq9
+from tests.web.conftest import _app
 from tests.web.pages import count, sign_in
 
 
@@ -207,3 +209,22 @@ def test_a_chart_with_nothing_recorded_is_not_found_and_not_stored(
     assert response.status_code == 404
     assert NOT_FOUND in response.text
     assert count(ctx, EpisodeChartRecord) == 0
+
+
+def test_another_app_server_on_the_same_database_serves_the_stored_drawing(
+    client: TestClient, ctx: ServiceContext, world: World, database_url: str, tmp_path: Path
+) -> None:
+    _record(ctx, world, 18, 14)
+    sign_in(client, "ana")
+    first = client.get(_chart(world, "outcome"))
+    drawn = _rows(ctx)
+    other_app = _app(database_url, tmp_path / "other")
+    try:
+        with TestClient(other_app, base_url="http://127.0.0.1") as other:
+            sign_in(other, "ana")
+            served = other.get(_chart(world, "outcome"))
+    finally:
+        other_app.state.context.sessions.kw["bind"].dispose()
+    assert served.status_code == 200
+    assert served.headers["etag"] == first.headers["etag"]
+    assert _rows(ctx) == drawn  # the second server drew nothing
