@@ -198,3 +198,69 @@ def test_heat_strip_refuses_rows_that_do_not_match_the_items() -> None:
         ItemHeatStripData(
             instrument="PHQ-9", items=("1", "2"), sessions=(1,), values=((1,),), answer_max=3
         )
+
+
+# A NaN or infinite number (an older stored record may hold one) is a gap, never a failed
+# report (issue 13): it becomes None in the chart data, is drawn as a gap and written as
+# "not scorable" or "–".
+
+
+def test_a_nan_anywhere_in_the_outcome_chart_is_a_gap_and_the_chart_renders() -> None:
+    nan = math.nan
+    data = OutcomeChartData(
+        instrument="PHQ-9",
+        points=(
+            OutcomePoint(session=1, value=18),
+            OutcomePoint(session=2, value=nan),
+            OutcomePoint(session=3, value=math.inf),
+        ),
+        cutoff=nan,
+        reliable_change=nan,
+        scale_min=0,
+        scale_max=27,
+    )
+    assert [p.value for p in data.points] == [18, None, None]
+    assert (data.cutoff, data.reliable_change) == (None, None)
+    chart = render_chart(data)
+    assert chart.description == "Session 1: 18; Session 2: not scorable; Session 3: not scorable"
+    assert not re.search(r"\bnan\b", chart.svg, re.IGNORECASE)
+
+
+def test_a_nan_in_the_alliance_chart_and_heat_strip_is_written_as_missing() -> None:
+    alliance = AllianceChartData(
+        instrument="WAI-SR",
+        points=(AlliancePoint(session=1, value=math.nan), AlliancePoint(session=2, value=3.5)),
+        threshold=math.nan,
+        scale_min=1,
+        scale_max=5,
+    )
+    assert alliance.threshold is None
+    assert render_chart(alliance).description == "Session 1: not scorable; Session 2: 3.5"
+    strip = ItemHeatStripData(
+        instrument="PHQ-9",
+        items=("1", "2"),
+        sessions=(1,),
+        values=((math.nan, 2.0),),
+        answer_max=3,
+    )
+    assert strip.values == ((None, 2.0),)
+    assert "item 1: not scorable" in render_chart(strip).description
+
+
+def test_an_expected_band_with_a_nan_is_left_out_of_the_chart_not_a_failure() -> None:
+    from attunement.monitoring import Series, SessionPoint, assess_episode
+    from attunement.reports import expected_points
+
+    points = tuple(SessionPoint(session=i + 1, value=v) for i, v in enumerate((20, 17, 15)))
+    status = assess_episode(Series(instrument="phq9", scale="total", points=points))
+    assert status.trajectory
+    broken = status.model_copy(
+        update={
+            "trajectory": (
+                status.trajectory[0].model_copy(update={"high": math.nan}),
+                *status.trajectory[1:],
+            )
+        }
+    )
+    kept = expected_points(broken)
+    assert [p.session for p in kept] == [b.session for b in status.trajectory[1:]]

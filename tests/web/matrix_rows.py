@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.security import csrf_token
+from attunement.services import AdministrationCreate, record_administration
 from tests.api.permission_matrix import (
+    PHQ9,
     Cell,
     Row,
     _administration,
@@ -31,6 +33,19 @@ REACTANCE_FORM = {
     **{f"reactance_rating.reactance_rating_{n}": "1" for n in range(1, 5)},
     "reactance_rating.reactance_rating_overall": "3",
 }
+
+
+def _charted_episode(cell: Cell) -> dict[str, Any]:
+    """An open episode of a new patient of the treating clinician with a PHQ-9 recorded,
+    so that its outcome chart exists (episode A stays as the other rows expect it)."""
+    params = open_episode(cell)
+    record_administration(
+        cell.ctx,
+        cell.world.ana,
+        params["episode_id"],
+        AdministrationCreate(instrument="phq9", answers=PHQ9),
+    )
+    return {**params, "kind": "outcome"}
 
 
 def _expect(**cells: int) -> dict[str, int | str]:
@@ -132,6 +147,14 @@ ROWS: list[Row] = [
         auth="cookie",
     ),
     Row("GET", "/patients/{patient_id}", READ_PAGE, auth="cookie"),
+    Row(
+        "GET",
+        "/patients/{patient_id}/episodes/{episode_id}/charts/{kind}.svg",
+        READ_PAGE,
+        params=_charted_episode,
+        auth="cookie",
+        notes="the patient page's charts (issue 13): whoever reads the page, nobody else",
+    ),
     Row("GET", "/patients/{patient_id}/intake", _write(200), auth="cookie"),
     Row(
         "POST",

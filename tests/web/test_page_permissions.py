@@ -44,6 +44,7 @@ def _path(template: str, world: World) -> str:
         number=1,
         administration_id=1,
         draft_id="not-a-kept-form",
+        kind="outcome",
     )
 
 

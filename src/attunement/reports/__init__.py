@@ -21,7 +21,14 @@ from attunement.reports._chart_data import (
     RecoveryBySeverityData,
     SeverityGroup,
 )
-from attunement.reports._charts import Chart, render_chart, render_png, render_svg
+from attunement.reports._charts import (
+    RENDERER,
+    Chart,
+    describe_chart,
+    render_chart,
+    render_png,
+    render_svg,
+)
 from attunement.reports._clinic import EpisodeOutcome, build_clinic_report
 from attunement.reports._i18n import LANGUAGES, Language, supported_language
 from attunement.reports._models import (
@@ -38,12 +45,13 @@ from attunement.reports._models import (
     StatusView,
     SupportPromptView,
 )
-from attunement.reports._patient import expected_points
+from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
 from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
 from attunement.reports._stats import AlertCounts
 
 __all__ = [
     "LANGUAGES",
+    "RENDERER",
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
@@ -73,9 +81,12 @@ __all__ = [
     "SeverityGroup",
     "StatusView",
     "SupportPromptView",
+    "alliance_chart_data",
     "build_clinic_report",
+    "describe_chart",
     "expected_points",
     "load_benchmarks",
+    "outcome_chart_data",
     "render_chart",
     "render_clinic_html",
     "render_patient_html",

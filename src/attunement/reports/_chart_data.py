@@ -8,9 +8,10 @@ Status or a series into these models live in ``reports._assemble``.
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "CATEGORIES",
@@ -32,6 +33,18 @@ Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
 CATEGORIES: tuple[Category, ...] = ("recovered", "improved", "unchanged", "deteriorated")
 
 
+def _finite_or_none(value: object) -> object:
+    """A missing number stays missing: NaN or ±inf (which an older stored score may hold)
+    becomes None, drawn as a gap and written as "not scorable" or "–", never a failure."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+#: A number a chart may lack (None, NaN and ±inf all mean "no value here").
+MaybeNumber = Annotated[float | None, BeforeValidator(_finite_or_none)]
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -40,7 +53,7 @@ class OutcomePoint(_Frozen):
     """One administration of the outcome measure (``value`` None = not scorable)."""
 
     session: int = Field(ge=1)
-    value: float | None
+    value: MaybeNumber
     risk: bool = False
 
 
@@ -70,8 +83,10 @@ class OutcomeChartData(_Frozen):
     points: tuple[OutcomePoint, ...] = Field(min_length=1)
     expected: tuple[ExpectedPoint, ...] = ()
     expected_method: str | None = None
-    cutoff: float | None = None
-    reliable_change: float | None = Field(default=None, gt=0)
+    cutoff: MaybeNumber = None
+    reliable_change: Annotated[
+        Annotated[float, Field(gt=0)] | None, BeforeValidator(_finite_or_none)
+    ] = None
     scale_min: float
     scale_max: float
     higher_is_worse: bool = True
@@ -90,7 +105,7 @@ class OutcomeChartData(_Frozen):
 
 class AlliancePoint(_Frozen):
     session: int = Field(ge=1)
-    value: float | None
+    value: MaybeNumber
 
 
 class AllianceChartData(_Frozen):
@@ -98,7 +113,7 @@ class AllianceChartData(_Frozen):
 
     instrument: str
     points: tuple[AlliancePoint, ...] = Field(min_length=1)
-    threshold: float | None = None
+    threshold: MaybeNumber = None
     threshold_note: str | None = None
     scale_min: float
     scale_max: float
@@ -110,7 +125,7 @@ class ItemHeatStripData(_Frozen):
     instrument: str
     items: tuple[str, ...] = Field(min_length=1)
     sessions: tuple[int, ...] = Field(min_length=1)
-    values: tuple[tuple[float | None, ...], ...]
+    values: tuple[tuple[MaybeNumber, ...], ...]
     answer_min: float = 0
     answer_max: float
     risk_items: tuple[str, ...] = ()

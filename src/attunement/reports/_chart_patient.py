@@ -13,15 +13,55 @@ from attunement.reports._chart_data import AllianceChartData, ItemHeatStripData,
 from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
 from attunement.reports._i18n import Language, text
 
-__all__ = ["draw_alliance", "draw_heat_strip", "draw_outcome"]
+__all__ = [
+    "describe_alliance",
+    "describe_outcome",
+    "draw_alliance",
+    "draw_heat_strip",
+    "draw_outcome",
+]
+
+
+def describe_outcome(data: OutcomeChartData, language: Language) -> Drawn:
+    """The outcome chart in words (title, each point's tooltip, description), without
+    drawing: what the page prints beside the chart and the SVG carries as ``<title>``."""
+    drawn = Drawn(text("outcome_title", language, instrument=data.instrument), "")
+    words: list[str] = []
+    if data.intake is not None and data.reliable_change is not None:
+        words.append(f"{text('reliable_band', language)}: ±{fmt(data.reliable_change)}")
+    if data.expected:
+        last = data.expected[-1]
+        words.append(
+            f"{text('expected', language)} ({text('session', language).lower()} {last.session}):"
+            f" {fmt(last.value)} ({fmt(last.low)}–{fmt(last.high)})"
+        )
+    if data.cutoff is not None:
+        words.append(f"{text('cutoff', language)}: {fmt(data.cutoff)}")
+    expected_at = {e.session: e for e in data.expected}
+    for point in data.points:
+        if point.value is None:
+            tip = f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
+        else:
+            tip = f"{text('session', language)} {point.session}: {fmt(point.value)}"
+            if point.session in expected_at:
+                e = expected_at[point.session]
+                tip += (
+                    f" ({text('expected', language).lower()} {fmt(e.value)},"
+                    f" {fmt(e.low)}–{fmt(e.high)})"
+                )
+            if point.risk:
+                tip += f" — {text('risk_point', language)}"
+        drawn.tooltips[f"pt-{point.session}"] = tip
+    observed = "; ".join(drawn.tooltips[f"pt-{p.session}"] for p in data.points)
+    drawn.description = ". ".join([observed, *words])
+    return drawn
 
 
 def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Drawn:
     ax = fig.add_subplot()
     sessions = [p.session for p in data.points] + [e.session for e in data.expected]
     session_axis(ax, sessions, language)
-    drawn = Drawn(text("outcome_title", language, instrument=data.instrument), "")
-    words: list[str] = []
+    drawn = describe_outcome(data, language)
     intake = data.intake
     if intake is not None and data.reliable_change is not None:
         ax.axhspan(
@@ -33,7 +73,6 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             linewidth=0,
             label=f"{text('reliable_band', language)} (±{fmt(data.reliable_change)})",
         )
-        words.append(f"{text('reliable_band', language)}: ±{fmt(data.reliable_change)}")
     if data.expected:
         xs = [e.session for e in data.expected]
         ax.fill_between(
@@ -53,11 +92,6 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             linewidth=2,
             label=text("expected", language),
         )
-        last = data.expected[-1]
-        words.append(
-            f"{text('expected', language)} ({text('session', language).lower()} {last.session}):"
-            f" {fmt(last.value)} ({fmt(last.low)}–{fmt(last.high)})"
-        )
     if data.cutoff is not None:
         ax.axhline(
             data.cutoff,
@@ -66,7 +100,6 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             linewidth=2.2,
             label=f"{text('cutoff', language)} ({fmt(data.cutoff)})",
         )
-        words.append(f"{text('cutoff', language)}: {fmt(data.cutoff)}")
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
         [p.session for p in data.points],
@@ -75,63 +108,63 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
         linewidth=2.2,
         label=text("observed", language),
     )
-    expected_at = {e.session: e for e in data.expected}
     risk_labelled = False
     for point in data.points:
         gid = f"pt-{point.session}"
         if point.value is None:
             ax.plot([point.session], [data.scale_min], marker="x", color=GREY, ms=9, gid=gid)
-            tip = f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
-        else:
-            marker, colour, size = (
-                ("^", OKABE_ITO["vermillion"], 12.0)
-                if point.risk
-                else ("o", OKABE_ITO["black"], 8.0)
-            )
-            label = None
-            if point.risk and not risk_labelled:
-                label, risk_labelled = text("risk_point", language), True
-            ax.plot(
-                [point.session],
-                [point.value],
-                linestyle="none",
-                gid=gid,
-                label=label,
-                marker=marker,
-                color=colour,
-                markersize=size,
-            )
-            tip = f"{text('session', language)} {point.session}: {fmt(point.value)}"
-            if point.session in expected_at:
-                e = expected_at[point.session]
-                tip += (
-                    f" ({text('expected', language).lower()} {fmt(e.value)},"
-                    f" {fmt(e.low)}–{fmt(e.high)})"
-                )
-            if point.risk:
-                tip += f" — {text('risk_point', language)}"
-        drawn.tooltips[gid] = tip
+            continue
+        marker, colour, size = (
+            ("^", OKABE_ITO["vermillion"], 12.0) if point.risk else ("o", OKABE_ITO["black"], 8.0)
+        )
+        label = None
+        if point.risk and not risk_labelled:
+            label, risk_labelled = text("risk_point", language), True
+        ax.plot(
+            [point.session],
+            [point.value],
+            linestyle="none",
+            gid=gid,
+            label=label,
+            marker=marker,
+            color=colour,
+            markersize=size,
+        )
     better = "lower_better" if data.higher_is_worse else "higher_better"
     ax.set_ylim(data.scale_min, data.scale_max)
     ax.set_ylabel(f"{data.instrument} ({text(better, language)})")
     ax.set_title(drawn.title)
     legend(fig, ncols=2)
-    observed = "; ".join(drawn.tooltips[f"pt-{p.session}"] for p in data.points)
-    drawn.description = ". ".join([observed, *words])
+    return drawn
+
+
+def _alliance_threshold_label(data: AllianceChartData, language: Language) -> str:
+    return f"{text('alliance_threshold', language)} ({fmt(data.threshold)})"
+
+
+def describe_alliance(data: AllianceChartData, language: Language) -> Drawn:
+    """The alliance chart in words, without drawing (see :func:`describe_outcome`)."""
+    drawn = Drawn(text("alliance_title", language, instrument=data.instrument), "")
+    words: list[str] = []
+    if data.threshold is not None:
+        note = f" — {data.threshold_note}" if data.threshold_note else ""
+        words.append(_alliance_threshold_label(data, language) + note)
+    for point in data.points:
+        shown = text("not_scorable", language) if point.value is None else fmt(point.value)
+        drawn.tooltips[f"pt-{point.session}"] = (
+            f"{text('session', language)} {point.session}: {shown}"
+        )
+    drawn.description = ". ".join(["; ".join(drawn.tooltips.values()), *words])
     return drawn
 
 
 def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> Drawn:
     ax = fig.add_subplot()
     session_axis(ax, [p.session for p in data.points], language)
-    drawn = Drawn(text("alliance_title", language, instrument=data.instrument), "")
-    words: list[str] = []
+    drawn = describe_alliance(data, language)
     if data.threshold is not None:
-        label = f"{text('alliance_threshold', language)} ({fmt(data.threshold)})"
         ax.axhline(data.threshold, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=2)
-        ax.lines[-1].set_label(label)
-        note = f" — {data.threshold_note}" if data.threshold_note else ""
-        words.append(label + note)
+        ax.lines[-1].set_label(_alliance_threshold_label(data, language))
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
         [p.session for p in data.points],
@@ -143,9 +176,6 @@ def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> D
     for point in data.points:
         gid = f"pt-{point.session}"
         if point.value is None:
-            drawn.tooltips[gid] = (
-                f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
-            )
             ax.plot([point.session], [data.scale_min], marker="x", color=GREY, ms=9, gid=gid)
             continue
         below = data.threshold is not None and point.value < data.threshold
@@ -158,12 +188,10 @@ def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> D
             markersize=9 if below else 8,
             gid=gid,
         )
-        drawn.tooltips[gid] = f"{text('session', language)} {point.session}: {fmt(point.value)}"
     ax.set_ylim(data.scale_min, data.scale_max)
     ax.set_ylabel(f"{data.instrument} ({text('higher_better', language)})")
     ax.set_title(drawn.title)
     legend(fig)
-    drawn.description = ". ".join(["; ".join(drawn.tooltips.values()), *words])
     return drawn
 
 

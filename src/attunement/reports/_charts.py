@@ -43,11 +43,17 @@ from attunement.reports._chart_data import (
     OutcomeDistributionData,
     RecoveryBySeverityData,
 )
-from attunement.reports._chart_patient import draw_alliance, draw_heat_strip, draw_outcome
+from attunement.reports._chart_patient import (
+    describe_alliance,
+    describe_outcome,
+    draw_alliance,
+    draw_heat_strip,
+    draw_outcome,
+)
 from attunement.reports._chart_style import Drawn
 from attunement.reports._i18n import Language
 
-__all__ = ["Chart", "render_chart", "render_png", "render_svg"]
+__all__ = ["RENDERER", "Chart", "describe_chart", "render_chart", "render_png", "render_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -68,6 +74,9 @@ _RC: dict[Any, Any] = {
     "hatch.linewidth": 0.8,
 }
 _LOCK = threading.Lock()
+#: What draws the charts; a stored drawing made by another renderer is drawn again
+#: (bump the suffix when a drawing function's output changes).
+RENDERER = f"matplotlib {matplotlib.__version__}; attunement charts 1"
 _SIZES: dict[type[Any], tuple[float, float]] = {
     OutcomeChartData: (8.0, 4.1),
     AllianceChartData: (8.0, 2.8),
@@ -147,6 +156,18 @@ def render_chart(data: ChartData, *, language: Language = "en", chart_id: str = 
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _accessible(buffer.getvalue(), chart_id, drawn)
     return Chart(chart_id, drawn.title, drawn.description, svg)
+
+
+def describe_chart(
+    data: OutcomeChartData | AllianceChartData, *, language: Language = "en"
+) -> tuple[str, str]:
+    """The title and the description in words of the chart of ``data``, as its SVG carries
+    them, without drawing it (cheap: no matplotlib)."""
+    if isinstance(data, OutcomeChartData):
+        drawn = describe_outcome(data, language)
+    else:
+        drawn = describe_alliance(data, language)
+    return drawn.title, drawn.description
 
 
 def render_svg(data: ChartData, *, language: Language = "en", chart_id: str = "chart") -> str:

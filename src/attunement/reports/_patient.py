@@ -12,6 +12,7 @@ of a risk event (``attunement.risk.describe_event``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from attunement.instruments import InstrumentDefinition
@@ -45,7 +46,13 @@ from attunement.reports._models import (
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
 
-__all__ = ["ITEM_STRIP_SESSIONS", "build_patient_report", "outcome_chart_data", "status_view"]
+__all__ = [
+    "ITEM_STRIP_SESSIONS",
+    "alliance_chart_data",
+    "build_patient_report",
+    "outcome_chart_data",
+    "status_view",
+]
 
 #: How many of the latest administrations the item heat strip shows.
 ITEM_STRIP_SESSIONS = 5
@@ -83,7 +90,8 @@ def status_view(status: Status) -> StatusView:
 
 def expected_points(status: Status | None) -> tuple[ExpectedPoint, ...]:
     """The expected trajectory and its band as chart points (``Status.trajectory``), the same
-    on the web page and in the documents."""
+    on the web page and in the documents; a band with a missing (non-finite) number is a
+    gap in the band, not a failed chart."""
     if status is None:
         return ()
     return tuple(
@@ -94,6 +102,7 @@ def expected_points(status: Status | None) -> tuple[ExpectedPoint, ...]:
             high=max(band.high, band.value),
         )
         for band in status.trajectory
+        if all(math.isfinite(x) for x in (band.value, band.low, band.high))
     )
 
 
@@ -124,7 +133,7 @@ def outcome_chart_data(
     )
 
 
-def _alliance_chart(
+def alliance_chart_data(
     series: Series, status: Status | None, definition: InstrumentDefinition
 ) -> AllianceChartData:
     scale = definition.scale(series.scale)
@@ -236,7 +245,7 @@ def build_patient_report(
         plan=plan_items(plan) if plan else (),
         plan_notes=plan_notes(plan) if plan else (),
         outcome_chart=outcome_chart,
-        alliance_chart=_alliance_chart(alliance_series, status, alliance_definition)
+        alliance_chart=alliance_chart_data(alliance_series, status, alliance_definition)
         if alliance_series and alliance_definition
         else None,
         item_chart=_item_strip(item_answers, outcome_definition),

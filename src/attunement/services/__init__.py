@@ -32,6 +32,14 @@ from attunement.services._auth import (
     revoke_token,
 )
 from attunement.services._cds_replay import claim_token_use
+from attunement.services._charts import (
+    CHART_KINDS,
+    ChartKind,
+    EpisodeChartData,
+    StoredChart,
+    episode_chart_data,
+    episode_chart_svg,
+)
 from attunement.services._context import (
     Clock,
     ServiceContext,
@@ -149,6 +157,7 @@ from attunement.services.demo import (
 )
 
 __all__ = [
+    "CHART_KINDS",
     "DRAFT_LIFETIME",
     "KEY_LIFETIME",
     "ROLES",
@@ -166,10 +175,12 @@ __all__ = [
     "CaseloadEntry",
     "CaseloadFilter",
     "CaseloadPage",
+    "ChartKind",
     "Clock",
     "DemoAccount",
     "DemoSummary",
     "EndReasonPublic",
+    "EpisodeChartData",
     "EpisodeClose",
     "EpisodeClosed",
     "EpisodeCreate",
@@ -202,6 +213,7 @@ __all__ = [
     "SessionIssued",
     "SessionPublic",
     "SessionUpdate",
+    "StoredChart",
     "StoredResult",
     "SupervisorUpdate",
     "TokenIssued",
@@ -228,6 +240,8 @@ __all__ = [
     "edit_session",
     "end_session",
     "ensure_episode_open",
+    "episode_chart_data",
+    "episode_chart_svg",
     "episode_summary",
     "get_patient",
     "get_plan",

@@ -1,5 +1,6 @@
 """Storage: tables, engines, migrations. SQLite by default, PostgreSQL by URL."""
 
+from attunement.store._chart_table import EpisodeChartRecord
 from attunement.store._engine import (
     SQLITE_SYNCHRONOUS,
     SqliteSynchronous,
@@ -48,6 +49,7 @@ __all__ = [
     "Base",
     "CdsTokenUse",
     "Episode",
+    "EpisodeChartRecord",
     "EpisodeStatusRecord",
     "EtrModel",
     "FormDraft",

@@ -109,7 +109,7 @@ def patient_page_response(
             status = get_status(context, actor, episode.id)
         except NotFound:
             status = None
-    charts = episode_charts(episode, status, administrations)
+    charts = episode_charts(context, actor, episode)
     return render(
         request,
         "pages/patient.html",

@@ -58,6 +58,7 @@ ROUTES: Final[dict[str, str]] = {
     "episode_close": "/patients/{patient_id}/episode/close",
     "episode_reopen": "/patients/{patient_id}/episode/reopen",
     "episode_new": "/patients/{patient_id}/episodes/new",
+    "episode_chart": "/patients/{patient_id}/episodes/{episode_id}/charts/{kind}.svg",
     "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",

@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from attunement.web import (
     _auth_pages,
     _caseload_pages,
+    _chart_pages,
     _clinic_pages,
     _drafts,
     _episode_pages,
@@ -28,6 +29,7 @@ _PARTS = (
     _caseload_pages,
     _intake_pages,  # before _clinic_pages: /patients/new must win over /patients/{id}
     _clinic_pages,
+    _chart_pages,  # the patient page's charts (issue 13)
     _risk_pages,
     _episode_pages,
     _invite_pages,

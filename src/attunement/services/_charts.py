@@ -1,0 +1,205 @@
+"""An episode's charts: their data for the page, their drawing (SVG) cached per version.
+
+The chart data are the progress report's (``reports.outcome_chart_data`` and
+``reports.alliance_chart_data`` over the app's one series read and the episode's stored
+Status), so the web chart and the PDF chart show the same numbers and the same expected
+band; both are drawn by the one chart builder (``reports.render_chart``).
+
+Drawing takes a tenth of a second, so it is done once per version of the episode: the SVG
+is stored in ``episode_charts`` with the ``version`` of the episode's stored status row
+(bumped by every write that changes the episode) and the renderer that drew it. A read of
+that version serves the stored SVG; a newer version is drawn and replaces the row (an
+upsert, so two app servers drawing at once both succeed and an older drawing never
+overwrites a newer one). Every read is audited like any read of the patient's record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from attunement.errors import NotFound
+from attunement.reports import (
+    RENDERER,
+    AllianceChartData,
+    OutcomeChartData,
+    alliance_chart_data,
+    outcome_chart_data,
+    render_chart,
+)
+from attunement.services._access import load_episode
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._context import ServiceContext
+from attunement.services._status import _series  # the app's one way to read a series
+from attunement.store import Episode, EpisodeChartRecord, EpisodeStatusRecord
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from attunement.monitoring import Status
+
+__all__ = [
+    "CHART_KINDS",
+    "ChartKind",
+    "EpisodeChartData",
+    "StoredChart",
+    "episode_chart_data",
+    "episode_chart_svg",
+]
+
+ChartKind = Literal["outcome", "alliance"]
+#: The charts of an episode, in page order.
+CHART_KINDS: Final[tuple[ChartKind, ...]] = ("outcome", "alliance")
+
+
+@dataclass(frozen=True)
+class EpisodeChartData:
+    """What each chart of the episode shows (None: nothing recorded to chart yet)."""
+
+    episode_id: int
+    outcome: OutcomeChartData | None
+    alliance: AllianceChartData | None
+
+
+@dataclass(frozen=True)
+class StoredChart:
+    """A drawn chart: the SVG and its ETag (the SHA-256 of the SVG, quoted)."""
+
+    kind: ChartKind
+    svg: str
+    etag: str
+
+
+def _status(row: EpisodeStatusRecord) -> Status | None:
+    from attunement.monitoring import Status
+
+    return Status.model_validate(row.status) if row.status is not None else None
+
+
+def _data(
+    session: Session, episode: Episode, kind: ChartKind, status: Status | None
+) -> OutcomeChartData | AllianceChartData | None:
+    """The report's chart data of ``kind`` (the same functions the PDF uses)."""
+    from attunement.instruments import load_instrument
+
+    instrument = episode.outcome_instrument if kind == "outcome" else episode.alliance_instrument
+    if instrument is None:
+        return None
+    definition = load_instrument(instrument)
+    series = _series(session, episode, definition.id)
+    if series is None or not any(p.attended for p in series.points):
+        return None
+    if kind == "outcome":
+        return outcome_chart_data(series, status, definition)
+    return alliance_chart_data(series, status, definition)
+
+
+def _status_row(session: Session, episode_id: int) -> EpisodeStatusRecord:
+    row = session.scalars(
+        select(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode_id)
+    ).first()
+    if row is None:  # only before the start-up refresh after a migration
+        raise NotFound("stored status of episode", episode_id)
+    return row
+
+
+def _episode(session: Session, actor: Actor, patient_id: int, episode_id: int) -> Episode:
+    episode = load_episode(session, actor, episode_id, write=False)
+    if episode.patient_id != patient_id:
+        raise NotFound("episode", episode_id)
+    return episode
+
+
+def episode_chart_data(
+    ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int
+) -> EpisodeChartData:
+    """The data of the episode's charts, from its stored status (nothing drawn)."""
+    with use_case(ctx, actor, "chart.data", target=f"episode:{episode_id}") as uc:
+        episode = _episode(uc.session, actor, patient_id, episode_id)
+        uc.patient_id = episode.patient_id
+        status = _status(_status_row(uc.session, episode.id))
+        outcome = _data(uc.session, episode, "outcome", status)
+        alliance = _data(uc.session, episode, "alliance", status)
+        return EpisodeChartData(
+            episode_id=episode.id,
+            outcome=outcome if isinstance(outcome, OutcomeChartData) else None,
+            alliance=alliance if isinstance(alliance, AllianceChartData) else None,
+        )
+
+
+def _chart_kind(kind: str) -> ChartKind:
+    for known in CHART_KINDS:
+        if kind == known:
+            return known
+    raise NotFound(f"chart (the charts are {', '.join(CHART_KINDS)})", kind)
+
+
+def _store(
+    session: Session, episode_id: int, kind: ChartKind, *, version: int, svg: str, now: dt.datetime
+) -> str:
+    """Upsert the drawing of ``version``; a row of a newer version is left as it is."""
+    digest = hashlib.sha256(svg.encode()).hexdigest()
+    values: dict[str, Any] = {
+        "episode_id": episode_id,
+        "kind": kind,
+        "status_version": version,
+        "renderer": RENDERER,
+        "digest": digest,
+        "svg": svg,
+        "rendered_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(EpisodeChartRecord).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["episode_id", "kind"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("status_version", "renderer", "digest", "svg", "rendered_at")
+            },
+            where=EpisodeChartRecord.status_version <= statement.excluded.status_version,
+        )
+    )
+    return digest
+
+
+def episode_chart_svg(
+    ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int, kind: str
+) -> StoredChart:
+    """The episode's chart ``kind`` as SVG: the stored drawing of the episode's current
+    version, else drawn now (by the PDF's chart builder, from the PDF's chart data) and
+    stored in place of the older one."""
+    with use_case(ctx, actor, "chart.read", target=f"episode:{episode_id}") as uc:
+        episode = _episode(uc.session, actor, patient_id, episode_id)
+        uc.patient_id = episode.patient_id
+        chart_kind = _chart_kind(kind)
+        uc.detail = {"chart": chart_kind}
+        version = uc.session.scalar(
+            select(EpisodeStatusRecord.version).where(EpisodeStatusRecord.episode_id == episode.id)
+        )
+        stored = uc.session.execute(
+            select(
+                EpisodeChartRecord.status_version,
+                EpisodeChartRecord.renderer,
+                EpisodeChartRecord.digest,
+                EpisodeChartRecord.svg,
+            ).where(EpisodeChartRecord.episode_id == episode.id, EpisodeChartRecord.kind == kind)
+        ).first()
+        if stored is not None and (stored.status_version, stored.renderer) == (version, RENDERER):
+            return StoredChart(kind=chart_kind, svg=stored.svg, etag=f'"{stored.digest}"')
+        row = _status_row(uc.session, episode.id)
+        data = _data(uc.session, episode, chart_kind, _status(row))
+        if data is None:
+            raise NotFound(f"{chart_kind} chart (nothing recorded yet) of episode", episode_id)
+        svg = render_chart(data, chart_id=chart_kind).svg
+        digest = _store(
+            uc.session, episode.id, chart_kind, version=row.version, svg=svg, now=ctx.now()
+        )
+        return StoredChart(kind=chart_kind, svg=svg, etag=f'"{digest}"')
