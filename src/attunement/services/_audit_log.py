@@ -62,7 +62,7 @@ def list_audit(
 
     Reading the trail is itself audited (``audit.read``).
     """
-    with use_case(ctx, actor, "audit.read") as uc:
+    with use_case(ctx, actor, "audit.read", read=True) as uc:
         require_admin(actor)
         after = min(max(after, 0), MAX_ROW_ID)  # no sequence number lies beyond the range
         query = select(AuditEntry).where(AuditEntry.seq > after)

@@ -96,7 +96,7 @@ def keep_form_draft(
 
 def open_form_draft(ctx: ServiceContext, actor: UserActor, draft_id: str) -> FormDraftPublic:
     """The user's own live draft (NotFound for anyone else's, or once it has expired)."""
-    with use_case(ctx, actor, "form_draft_opened", target="form_draft") as uc:
+    with use_case(ctx, actor, "form_draft_opened", target="form_draft", read=True) as uc:
         row = uc.session.get(FormDraft, draft_id[:64])
         if row is None or row.user_id != actor.user_id or aware_utc(row.expires_at) < ctx.now():
             raise NotFound("form draft", draft_id[:64])

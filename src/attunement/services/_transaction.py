@@ -1,27 +1,35 @@
-"""One transaction per use case: commit on success, roll back and type the error otherwise."""
+"""One transaction per use case: commit on success, roll back and type the error otherwise.
+
+Two kinds (issue 13, reads never block on writes):
+
+* :func:`transaction` — a **write** transaction. On SQLite it takes the write lock up front
+  (``BEGIN IMMEDIATE``): a deferred transaction that read first would fail on a concurrent
+  commit instead of waiting its turn (SQLite has one writer; the engine's ``busy_timeout``
+  queues them). Keep it short: it holds SQLite's only write lock until it ends.
+* :func:`read_transaction` — a **read** transaction. On SQLite a deferred ``BEGIN``: the first
+  read takes a snapshot of the write-ahead log, which a writer never blocks and which never
+  blocks a writer ("readers do not block writers and a writer does not block readers",
+  https://www.sqlite.org/wal.html). On PostgreSQL ``REPEATABLE READ, READ ONLY``: one
+  snapshot for the whole use case, and any write inside it is refused by the server.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import Conflict, StorageError
 
-__all__ = ["transaction"]
+__all__ = ["read_transaction", "transaction"]
 
 
 @contextmanager
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """Run the block in one transaction; nothing is half-written when it fails.
-
-    On SQLite the transaction takes the write lock up front (``BEGIN IMMEDIATE``): every use
-    case appends to the audit chain, and a deferred transaction that read first would fail
-    on a concurrent commit instead of waiting its turn (SQLite has one writer; the engine's
-    ``busy_timeout`` queues them).
-    """
+    """Run the block in one write transaction; nothing is half-written when it fails."""
     session = sessions()
     try:
         if session.get_bind().dialect.name == "sqlite":
@@ -36,6 +44,29 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         session.rollback()
         raise StorageError(
             f"the database failed; nothing was written ({type(exc.orig).__name__})"
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """Run the block in one read-only snapshot that neither waits for nor holds up writers."""
+    session = sessions()
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN")  # deferred: a WAL reader
+        elif session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        yield session
+        session.commit()  # ends the snapshot (a rollback would expire what was loaded)
+    except OperationalError as exc:
+        session.rollback()
+        raise StorageError(
+            f"the database failed; nothing was read ({type(exc.orig).__name__})"
         ) from None
     except BaseException:
         session.rollback()
