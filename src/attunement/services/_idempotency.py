@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError
 from attunement.services._context import ServiceContext, aware_utc
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction, transaction
 from attunement.store import IdempotencyKey
 
 __all__ = [
@@ -159,7 +159,7 @@ class StoredResult:
 
 def stored_result(ctx: ServiceContext, *, scope: str, key: str) -> StoredResult | None:
     """The live row of (``scope``, ``key``), or None (never used, or expired)."""
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         row = session.get(IdempotencyKey, (scope, key))
         if row is None or aware_utc(row.expires_at) < ctx.now():
             return None

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,23 +53,46 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+def _writable_again(connection: Connection | None) -> None:
+    """Lift SQLite's ``query_only`` before the connection goes back to the pool (on the
+    driver's connection, which answers whatever state the transaction was left in)."""
+    if connection is None:
+        return
+    try:
+        driver: Any = connection.connection.dbapi_connection
+        driver.execute("PRAGMA query_only=OFF")
+    except Exception:  # a connection that cannot be reset is never reused
+        connection.invalidate()
+
+
 @contextmanager
 def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """Run the block in one read-only snapshot that neither waits for nor holds up writers."""
+    """Run the block in one read-only snapshot that neither waits for nor holds up writers.
+
+    A write inside it is refused on both databases (SQLite ``PRAGMA query_only``, lifted
+    again before the connection returns to the pool; PostgreSQL ``READ ONLY``).
+    """
     session = sessions()
+    sqlite: Connection | None = None
     try:
-        if session.get_bind().dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN")  # deferred: a WAL reader
-        elif session.get_bind().dialect.name == "postgresql":
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
+            sqlite = session.connection()
+            sqlite.exec_driver_sql("PRAGMA query_only=ON")
+            sqlite.exec_driver_sql("BEGIN")  # deferred: a WAL reader
+        elif dialect == "postgresql":
             session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         yield session
+        _writable_again(sqlite)
         session.commit()  # ends the snapshot (a rollback would expire what was loaded)
     except OperationalError as exc:
+        _writable_again(sqlite)
         session.rollback()
         raise StorageError(
             f"the database failed; nothing was read ({type(exc.orig).__name__})"
         ) from None
     except BaseException:
+        _writable_again(sqlite)
         session.rollback()
         raise
     finally:
