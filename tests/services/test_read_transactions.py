@@ -18,8 +18,10 @@ from sqlalchemy.exc import DBAPIError
 from attunement.errors import AttunementError, StorageError
 from attunement.services import (
     ServiceContext,
+    SessionAdministration,
     SessionCreate,
     get_patient,
+    get_status,
     list_audit,
     list_sessions,
     record_session,
@@ -42,6 +44,10 @@ def _patient(name: str, world: World) -> Patient:
     return Patient(
         display_name=name, clinician_id=world.ana.user_id, synthetic=True, created_at=START
     )
+
+
+def _phq9() -> SessionAdministration:
+    return SessionAdministration(instrument="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 0])
 
 
 def _run_both(first: Callable[[], object], second: Callable[[], object]) -> None:
@@ -234,3 +240,30 @@ def test_sessions_posted_at_once_to_one_episode_get_distinct_consecutive_numbers
             select(TherapySession.number).where(TherapySession.episode_id == world.episode_a)
         ).all()
     assert sorted(stored) == list(range(1, threads + 2))
+
+
+def test_status_reads_beside_a_writer_that_never_pauses_all_succeed(
+    ctx: ServiceContext, world: World
+) -> None:
+    record_session(ctx, world.ana, world.episode_a, SessionCreate(administrations=[_phq9()]))
+    stop = threading.Event()
+    started = threading.Event()
+
+    def writer() -> int:
+        recorded = 0
+        while not stop.is_set():
+            record_session(ctx, world.ben, world.episode_b, SessionCreate())
+            recorded += 1
+            started.set()
+        return recorded
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing = pool.submit(writer)
+        try:
+            assert started.wait(WAIT)
+            statuses = [get_status(ctx, world.ana, world.episode_a) for _ in range(40)]
+        finally:
+            stop.set()
+        assert writing.result(timeout=WAIT) >= 1
+    assert len(statuses) == 40
+    assert verify_audit_chain(ctx, OPERATOR).intact
