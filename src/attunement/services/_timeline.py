@@ -8,7 +8,7 @@ never re-derive it. When that session is later recorded with its own questionnai
 session's score is the point of the curve and the self-report stays in the history.
 Session numbering, the status and the ETR dose count sessions, never self-reports.
 
-A new session's number is allocated under the episode's lock (:func:`lock_episode_sessions`,
+A new session's number is allocated under the episode's row lock (:func:`lock_episode_sessions`,
 issue 13): two requests recording a session in one episode at once get consecutive
 numbers, never the same one (which the unique key would refuse with a conflict).
 """
@@ -27,12 +27,16 @@ __all__ = ["lock_episode_sessions", "next_session_after", "next_session_number"]
 
 def lock_episode_sessions(session: Session, episode_id: int) -> None:
     """Hold the episode's row until the transaction ends, so one session is created at a
-    time in it. On PostgreSQL ``SELECT … FOR UPDATE`` makes a second writer wait for the
-    first to commit (under READ COMMITTED its next statement then sees the new session);
-    on SQLite the write transaction already holds the database's only write lock
+    time in it. On PostgreSQL ``SELECT … FOR NO KEY UPDATE`` makes a second writer wait for
+    the first to commit (under READ COMMITTED its next statement then sees the new session);
+    the weaker ``NO KEY`` mode still lets other writers insert rows that reference the
+    episode (a foreign key check takes ``KEY SHARE``), so it adds no deadlock with them. On
+    SQLite the write transaction already holds the database's only write lock
     (``BEGIN IMMEDIATE``), so there is nothing more to take."""
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(select(Episode.id).where(Episode.id == episode_id).with_for_update())
+        session.execute(
+            select(Episode.id).where(Episode.id == episode_id).with_for_update(key_share=True)
+        )
 
 
 def next_session_after(session: Session, episode_id: int, on: dt.date) -> int:
