@@ -3,8 +3,9 @@
 A write may carry a key (the ``Idempotency-Key`` header of the API, as payment APIs do, or
 the one-time ``form_token`` of a web form). The edge announces it for the request with
 :func:`pending_request` (a context variable, so no use case signature changes); the first
-:func:`~attunement.services._audit.use_case` of the request then *claims* the key inside its
-own transaction (:func:`claim_pending`), before the use case writes anything:
+write :func:`~attunement.services._audit.use_case` of the request (reads claim nothing)
+then *claims* the key inside its own transaction (:func:`claim_pending`), before the use
+case writes anything:
 
 * the key is new → a row (``scope``, ``key``) is inserted; it commits with the write, or
   disappears with it on a rollback;
