@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -29,7 +30,7 @@ from attunement.services import (
 )
 from attunement.services._audit import use_case
 from attunement.services._transaction import read_transaction, transaction
-from attunement.store import Patient, TherapySession
+from attunement.store import Patient, TherapySession, make_engine
 from tests.services.world import OPERATOR, START, World
 
 WAIT = 60.0  # seconds a thread waits for the other side before the test fails
@@ -267,3 +268,13 @@ def test_status_reads_beside_a_writer_that_never_pauses_all_succeed(
         assert writing.result(timeout=WAIT) >= 1
     assert len(statuses) == 40
     assert verify_audit_chain(ctx, OPERATOR).intact
+
+
+def test_a_file_sqlite_database_runs_in_wal_mode(tmp_path: Path) -> None:
+    created = make_engine(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
+    try:
+        with created.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        created.dispose()
+    assert mode == "wal"  # readers take snapshots and never wait for the writer
