@@ -1,17 +1,18 @@
 """The audit trail: append in the same transaction as the change, read, and verify.
 
-Every use case runs inside :func:`use_case`, which rewrites the stored statuses of the
-patients its writes touched (:mod:`attunement.services._status_store`) and records one
-entry per patient touched (who, action, which patient, when, outcome) in the use case's
-own transaction; when the use case fails with a typed error, the change is rolled back and
-the failure is recorded in a transaction of its own (so denied and rejected attempts leave
-a trace too). Entries are chained by HMAC-SHA256 under the signing audit key
-(:mod:`attunement.security._audit_chain`), which lives outside the database, and carry its
-key id. On PostgreSQL appends are
-serialised with a transaction-level advisory lock, on SQLite by its single writer; the
-primary key on ``seq`` and the insert trigger (only ``max(seq) + 1``) refuse a fork either
-way. The chain needs each entry to know the previous MAC, so appends stay serialised: one
-lock per transaction, held from the append to the commit.
+Every use case runs inside :func:`use_case`. A write rewrites the stored statuses of the
+patients it touched (:mod:`attunement.services._status_store`) and records one entry per
+patient touched (who, action, which patient, when, outcome) in its own transaction; a read
+(``read=True``) reads in a read-only snapshot and records its entries right after, in a
+short write transaction, before it returns anything. When a use case fails with a typed
+error, its change is rolled back and the failure is recorded in a transaction of its own
+(so denied and rejected attempts leave a trace too). Entries are chained by HMAC-SHA256
+under the signing audit key (:mod:`attunement.security._audit_chain`), which lives outside
+the database, and carry its key id. On PostgreSQL appends are serialised with a
+transaction-level advisory lock, on SQLite by its single writer; the primary key on
+``seq`` and the insert trigger (only ``max(seq) + 1``) refuse a fork either way. The chain
+needs each entry to know the previous MAC, so appends stay serialised: one lock per
+transaction, held from the append to the commit.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction, transaction
 from attunement.store import AuditEntry
 
 __all__ = ["UseCase", "append_audit", "outcome_of", "use_case"]
@@ -109,6 +110,24 @@ class UseCase:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def _append_entries(
+    session: Session, ctx: ServiceContext, actor: Actor, action: str, note: UseCase
+) -> None:
+    """One success entry per patient the use case touched (or one without a patient)."""
+    targets: list[int | None] = list(note.patients) or [note.patient_id]
+    for pid in targets:
+        append_audit(
+            session,
+            ctx,
+            actor=actor.audit_name,
+            role=actor.audit_role,
+            action=action,
+            patient_id=pid,
+            target=note.target,
+            detail=note.detail,
+        )
+
+
 @contextmanager
 def use_case(
     ctx: ServiceContext,
@@ -117,44 +136,50 @@ def use_case(
     *,
     patient_id: int | None = None,
     target: str | None = None,
+    read: bool = False,
 ) -> Iterator[UseCase]:
     """One transaction with its audit entries; failures are audited after the rollback.
 
     Set ``patient_id`` (one patient) or ``patients`` (several, one entry each) on the
     yielded object once known; ``detail`` must hold no patient data (no names, answers).
-    """
-    # imported here: the status store reads risk events, whose use cases import this module
-    from attunement.services._status_store import refresh_touched, track_status_changes
 
+    A **write** use case (the default) claims the request's idempotency key, makes its
+    change, rewrites the stored statuses it touched and appends its audit entries, all in
+    one (short) write transaction. A **read** use case (``read=True``, issue 13) runs its
+    reads in a read transaction (:func:`~attunement.services._transaction.read_transaction`:
+    a snapshot that never waits for a writer nor holds one up), claims no key and refreshes
+    nothing; its entries are appended afterwards in a short write transaction of their own.
+    The entry is written before the use case returns: when the append fails, the caller
+    gets the error, never data that was read unaudited.
+    """
     note: UseCase | None = None
     claimed = False
     try:
-        with transaction(ctx.sessions) as session:
-            # the request's idempotency key, claimed before anything is written (issue 12)
-            claimed = claim_pending(session, ctx, actor.audit_name)
-            note = UseCase(session=session, patient_id=patient_id, target=target)
-            changes = track_status_changes(session)
-            yield note
-            # derived state is written with the change that makes it (issue 13)
-            refresh_touched(
-                session,
-                changes,
-                caseness=ctx.caseness,
-                now=ctx.now(),
-                patient_hint=note.patient_id,
-            )
-            targets: list[int | None] = list(note.patients) or [note.patient_id]
-            for pid in targets:
-                append_audit(
+        if read:
+            with read_transaction(ctx.sessions) as session:
+                note = UseCase(session=session, patient_id=patient_id, target=target)
+                yield note
+            with transaction(ctx.sessions) as session:
+                _append_entries(session, ctx, actor, action, note)
+        else:
+            # imported here: the status store reads risk events, whose use cases import this
+            from attunement.services._status_store import refresh_touched, track_status_changes
+
+            with transaction(ctx.sessions) as session:
+                # the request's idempotency key, claimed before anything is written (issue 12)
+                claimed = claim_pending(session, ctx, actor.audit_name)
+                note = UseCase(session=session, patient_id=patient_id, target=target)
+                changes = track_status_changes(session)
+                yield note
+                # derived state is written with the change that makes it (issue 13)
+                refresh_touched(
                     session,
-                    ctx,
-                    actor=actor.audit_name,
-                    role=actor.audit_role,
-                    action=action,
-                    patient_id=pid,
-                    target=note.target,
-                    detail=note.detail,
+                    changes,
+                    caseness=ctx.caseness,
+                    now=ctx.now(),
+                    patient_hint=note.patient_id,
                 )
+                _append_entries(session, ctx, actor, action, note)
     except BaseException as failure:
         if claimed:
             unclaim_pending()  # rolled back with the use case

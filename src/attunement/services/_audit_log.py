@@ -43,7 +43,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._ids import MAX_ROW_ID, in_storage_range
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction
 from attunement.store import AuditEntry
 
 __all__ = ["list_audit", "verify_audit_chain"]
@@ -62,7 +62,7 @@ def list_audit(
 
     Reading the trail is itself audited (``audit.read``).
     """
-    with use_case(ctx, actor, "audit.read") as uc:
+    with use_case(ctx, actor, "audit.read", read=True) as uc:
         require_admin(actor)
         after = min(max(after, 0), MAX_ROW_ID)  # no sequence number lies beyond the range
         query = select(AuditEntry).where(AuditEntry.seq > after)
@@ -215,7 +215,7 @@ def verify_audit_chain(
         by_seq.setdefault(anchor.seq, []).append(anchor)
     latest = found.latest
     walk = _Walk(keyring=ctx.audit_keys, anchors=by_seq)
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:  # one snapshot; writers carry on
         after = _start(session, walk, latest if since_latest_anchor else None)
         for row in _rows(session, after, batch):
             problem = walk.problem(row)

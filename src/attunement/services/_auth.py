@@ -31,7 +31,7 @@ from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._records import user_public
 from attunement.services._schemas import SessionIssued, TokenIssued
 from attunement.services._throttle import SignInThrottle
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction, transaction
 from attunement.store import ApiToken, User, WebSession
 
 __all__ = [
@@ -159,7 +159,7 @@ def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
         return open_invitation(ctx, token)
     if not token.startswith(f"{API_TOKEN_PREFIX}_"):
         raise AuthenticationError(_BAD_TOKEN)
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         found = session.execute(
             select(ApiToken, User)
             .join(User, ApiToken.user_id == User.id)

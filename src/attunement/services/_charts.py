@@ -37,6 +37,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._status import _series  # the app's one way to read a series
+from attunement.services._transaction import transaction
 from attunement.store import Episode, EpisodeChartRecord, EpisodeStatusRecord
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def episode_chart_data(
     ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int
 ) -> EpisodeChartData:
     """The data of the episode's charts, from its stored status (nothing drawn)."""
-    with use_case(ctx, actor, "chart.data", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, "chart.data", target=f"episode:{episode_id}", read=True) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
         status = _status(_status_row(uc.session, episode.id))
@@ -175,8 +176,12 @@ def episode_chart_svg(
 ) -> StoredChart:
     """The episode's chart ``kind`` as SVG: the stored drawing of the episode's current
     version, else drawn now (by the PDF's chart builder, from the PDF's chart data) and
-    stored in place of the older one."""
-    with use_case(ctx, actor, "chart.read", target=f"episode:{episode_id}") as uc:
+    stored in place of the older one.
+
+    The lookup is a read (a snapshot that holds up no writer); a drawing is made outside
+    any transaction and stored in a short write of its own, so a cold chart never holds
+    the database's write lock while matplotlib draws."""
+    with use_case(ctx, actor, "chart.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
         chart_kind = _chart_kind(kind)
@@ -198,8 +203,10 @@ def episode_chart_svg(
         data = _data(uc.session, episode, chart_kind, _status(row))
         if data is None:
             raise NotFound(f"{chart_kind} chart (nothing recorded yet) of episode", episode_id)
-        svg = render_chart(data, chart_id=chart_kind).svg
+        drawn_version = row.version
+    svg = render_chart(data, chart_id=chart_kind).svg
+    with transaction(ctx.sessions) as session:
         digest = _store(
-            uc.session, episode.id, chart_kind, version=row.version, svg=svg, now=ctx.now()
+            session, episode_id, chart_kind, version=drawn_version, svg=svg, now=ctx.now()
         )
-        return StoredChart(kind=chart_kind, svg=svg, etag=f'"{digest}"')
+    return StoredChart(kind=chart_kind, svg=svg, etag=f'"{digest}"')

@@ -97,7 +97,7 @@ def keep_form_draft(
 
 def open_form_draft(ctx: ServiceContext, actor: UserActor, draft_id: str) -> FormDraftPublic:
     """The user's own live draft (NotFound for anyone else's, or once it has expired)."""
-    with use_case(ctx, actor, "form_draft_opened", target="form_draft") as uc:
+    with use_case(ctx, actor, "form_draft_opened", target="form_draft", read=True) as uc:
         # an id this module never issues (e.g. a NUL byte, which PostgreSQL refuses) is unknown
         row = uc.session.get(FormDraft, draft_id) if _DRAFT_ID.fullmatch(draft_id) else None
         if row is None or row.user_id != actor.user_id or aware_utc(row.expires_at) < ctx.now():

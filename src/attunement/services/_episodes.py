@@ -90,7 +90,7 @@ def start_episode(
 
 def list_episodes(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[EpisodePublic]:
     """The patient's episodes, newest first."""
-    with use_case(ctx, actor, "episode.list", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "episode.list", patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         episodes = uc.session.scalars(
             select(Episode)
@@ -149,7 +149,9 @@ def list_administrations(
     """Every administration of the episode with its item-level answers, oldest first.
 
     Voided and corrected ones (issue 12) only with ``include_voided`` — the history."""
-    with use_case(ctx, actor, "administration.list", target=f"episode:{episode_id}") as uc:
+    with use_case(
+        ctx, actor, "administration.list", target=f"episode:{episode_id}", read=True
+    ) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         query = (
@@ -173,7 +175,7 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     """
     from attunement.monitoring import Status
 
-    with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         row = stored_status(uc.session, episode.id)

@@ -236,7 +236,7 @@ def list_access_grants(
     ctx: ServiceContext, actor: Actor, *, break_glass_only: bool = False, limit: int = 100
 ) -> list[AccessGrantPublic]:
     """The grant register, newest first (admins and the operator); reading it is audited."""
-    with use_case(ctx, actor, "access.list") as uc:
+    with use_case(ctx, actor, "access.list", read=True) as uc:
         require_admin(actor)
         query = select(AccessGrant)
         if break_glass_only:

@@ -3,8 +3,9 @@
 A write may carry a key (the ``Idempotency-Key`` header of the API, as payment APIs do, or
 the one-time ``form_token`` of a web form). The edge announces it for the request with
 :func:`pending_request` (a context variable, so no use case signature changes); the first
-:func:`~attunement.services._audit.use_case` of the request then *claims* the key inside its
-own transaction (:func:`claim_pending`), before the use case writes anything:
+write :func:`~attunement.services._audit.use_case` of the request (reads claim nothing)
+then *claims* the key inside its own transaction (:func:`claim_pending`), before the use
+case writes anything:
 
 * the key is new → a row (``scope``, ``key``) is inserted; it commits with the write, or
   disappears with it on a rollback;
@@ -35,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError
 from attunement.services._context import ServiceContext, aware_utc
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction, transaction
 from attunement.store import IdempotencyKey
 
 __all__ = [
@@ -159,7 +160,7 @@ class StoredResult:
 
 def stored_result(ctx: ServiceContext, *, scope: str, key: str) -> StoredResult | None:
     """The live row of (``scope``, ``key``), or None (never used, or expired)."""
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         row = session.get(IdempotencyKey, (scope, key))
         if row is None or aware_utc(row.expires_at) < ctx.now():
             return None

@@ -27,7 +27,7 @@ from attunement.services._schemas import (
     InvitationView,
     SelfReportSubmission,
 )
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction
 from attunement.store import Episode, Invitation, Patient
 
 __all__ = [
@@ -111,7 +111,7 @@ def open_invitation(ctx: ServiceContext, token: str) -> InvitationActor:
     """The patient actor of a live invitation token; anything else is AuthenticationError."""
     if not token.startswith(f"{INVITATION_PREFIX}_"):
         raise AuthenticationError(_INVALID_LINK)
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         found = session.execute(
             select(Invitation, Episode.patient_id)
             .join(Episode, Invitation.episode_id == Episode.id)
@@ -140,7 +140,7 @@ def describe_invitation(ctx: ServiceContext, actor: Actor) -> InvitationView:
     the record is synthetic (the form then carries the SYNTHETIC banner)."""
     if not isinstance(actor, InvitationActor):
         raise AuthenticationError(_INVALID_LINK)
-    with use_case(ctx, actor, "invitation.open", patient_id=actor.patient_id) as uc:
+    with use_case(ctx, actor, "invitation.open", patient_id=actor.patient_id, read=True) as uc:
         found = uc.session.execute(
             select(Invitation, Patient.synthetic)
             .join(Episode, Invitation.episode_id == Episode.id)

@@ -63,13 +63,13 @@ def register_patient(ctx: ServiceContext, actor: Actor, data: PatientCreate) -> 
 
 def get_patient(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientPublic:
     """One patient the caller may see (NotFound otherwise)."""
-    with use_case(ctx, actor, "patient.read", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "patient.read", patient_id=patient_id, read=True) as uc:
         return patient_public(load_patient(uc.session, actor, patient_id, write=False))
 
 
 def list_patients(ctx: ServiceContext, actor: Actor) -> list[PatientPublic]:
     """The patients the caller may see, by name (each one audited as read)."""
-    with use_case(ctx, actor, "patient.list") as uc:
+    with use_case(ctx, actor, "patient.list", read=True) as uc:
         require_caseload(actor)
         ids = readable_clinician_ids(uc.session, actor)
         patients = list(
@@ -115,7 +115,7 @@ def update_profile(
 
 def get_plan(ctx: ServiceContext, actor: Actor, patient_id: int) -> Plan:
     """The tailored plan for the patient's stored profile (``attunement.tailoring.plan``)."""
-    with use_case(ctx, actor, "plan.read", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "plan.read", patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         return tailored_plan(uc.session, patient)
 
@@ -125,7 +125,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
 
     Audited as a read of each patient listed, under ``operator:<name>``.
     """
-    with use_case(ctx, actor, "patient.list") as uc:
+    with use_case(ctx, actor, "patient.list", read=True) as uc:
         rows = uc.session.execute(
             select(Patient, User.username)
             .join(User, Patient.clinician_id == User.id)

@@ -21,7 +21,11 @@ from attunement.services._schemas import (
     ScorePublic,
     UserPublic,
 )
-from attunement.services._timeline import next_session_after, next_session_number
+from attunement.services._timeline import (
+    lock_episode_sessions,
+    next_session_after,
+    next_session_number,
+)
 from attunement.store import (
     LIVE_SESSION,
     Administration,
@@ -129,7 +133,9 @@ def _session_for(
     """The numbered session, or the live one held that day, or the next one.
 
     A voided session takes no new questionnaire: its number stays with the voided record.
+    Looked up under the episode's lock, so two entries of one day make one session.
     """
+    lock_episode_sessions(session, episode.id)
     query = select(TherapySession).where(TherapySession.episode_id == episode.id)
     if number is not None:
         found = session.scalars(query.where(TherapySession.number == number)).first()

@@ -176,7 +176,7 @@ def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
 
 def list_risk_events(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[RiskEventPublic]:
     """The patient's risk events, open first, then the history (newest first)."""
-    with use_case(ctx, actor, "risk.list", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "risk.list", patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         records = {r.id: r for r in _records(uc.session, patient.id, lock=False)}
         ordered = open_first(_event(r) for r in records.values())

@@ -53,7 +53,7 @@ def _load(session: Session, episode: Episode, number: int) -> TherapySession:
 
 def get_session(ctx: ServiceContext, actor: Actor, episode_id: int, number: int) -> SessionPublic:
     """One session with every questionnaire recorded at it, voided ones included."""
-    with use_case(ctx, actor, "session.read", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, "session.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         return session_public(uc.session, _load(uc.session, episode, number), include_voided=True)

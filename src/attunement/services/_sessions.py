@@ -27,7 +27,7 @@ from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
 from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
 from attunement.services._status import RUPTURE_MARKERS_NOTE
-from attunement.services._timeline import next_session_number
+from attunement.services._timeline import lock_episode_sessions, next_session_number
 from attunement.store import (
     LIVE_ADMINISTRATION,
     LIVE_SESSION,
@@ -107,6 +107,7 @@ def _visit(
     session: Session, episode: Episode, data: SessionCreate, ctx: ServiceContext, now: dt.datetime
 ) -> TherapySession:
     """The new session row: a number the episode already has is refused, never merged."""
+    lock_episode_sessions(session, episode.id)  # one new session at a time per episode
     number = data.number if data.number is not None else next_session_number(session, episode.id)
     stored = session.scalars(
         select(TherapySession).where(
@@ -217,7 +218,7 @@ def list_sessions(
 
     Voided sessions and administrations are left out unless ``include_voided`` (the
     history, where they are shown struck through with their reason)."""
-    with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         query = select(TherapySession).where(TherapySession.episode_id == episode.id)

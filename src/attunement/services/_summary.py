@@ -22,7 +22,7 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
     from attunement.monitoring import Status
     from attunement.reports._summary import session_summary_text
 
-    with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         row = stored_status(uc.session, episode.id)

@@ -7,6 +7,10 @@ stored with that number (``Administration.toward_session``) when it is written, 
 never re-derive it. When that session is later recorded with its own questionnaire, the
 session's score is the point of the curve and the self-report stays in the history.
 Session numbering, the status and the ETR dose count sessions, never self-reports.
+
+A new session's number is allocated under the episode's row lock (:func:`lock_episode_sessions`,
+issue 13): two requests recording a session in one episode at once get consecutive
+numbers, never the same one (which the unique key would refuse with a conflict).
 """
 
 from __future__ import annotations
@@ -16,9 +20,23 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.store import LIVE_SESSION, TherapySession
+from attunement.store import LIVE_SESSION, Episode, TherapySession
 
-__all__ = ["next_session_after", "next_session_number"]
+__all__ = ["lock_episode_sessions", "next_session_after", "next_session_number"]
+
+
+def lock_episode_sessions(session: Session, episode_id: int) -> None:
+    """Hold the episode's row until the transaction ends, so one session is created at a
+    time in it. On PostgreSQL ``SELECT … FOR NO KEY UPDATE`` makes a second writer wait for
+    the first to commit (under READ COMMITTED its next statement then sees the new session);
+    the weaker ``NO KEY`` mode still lets other writers insert rows that reference the
+    episode (a foreign key check takes ``KEY SHARE``), so it adds no deadlock with them. On
+    SQLite the write transaction already holds the database's only write lock
+    (``BEGIN IMMEDIATE``), so there is nothing more to take."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(
+            select(Episode.id).where(Episode.id == episode_id).with_for_update(key_share=True)
+        )
 
 
 def next_session_after(session: Session, episode_id: int, on: dt.date) -> int:
@@ -36,7 +54,10 @@ def next_session_after(session: Session, episode_id: int, on: dt.date) -> int:
 
 def next_session_number(session: Session, episode_id: int) -> int:
     """The number a new session gets: after every session ever recorded in the episode,
-    voided ones included (a voided number is not reused, so the trail stays unambiguous)."""
+    voided ones included (a voided number is not reused, so the trail stays unambiguous).
+
+    Takes the episode's lock first (:func:`lock_episode_sessions`)."""
+    lock_episode_sessions(session, episode_id)
     latest = session.scalar(
         select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode_id)
     )

@@ -88,14 +88,14 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
 
 def list_users(ctx: ServiceContext, actor: Actor) -> list[UserPublic]:
     """Every account, by username (admin or operator)."""
-    with use_case(ctx, actor, "user.list") as uc:
+    with use_case(ctx, actor, "user.list", read=True) as uc:
         require_admin(actor)
         return [user_public(u) for u in uc.session.scalars(select(User).order_by(User.username))]
 
 
 def current_user(ctx: ServiceContext, actor: UserActor) -> UserPublic:
     """The signed-in user's own account."""
-    with use_case(ctx, actor, "user.me") as uc:
+    with use_case(ctx, actor, "user.me", read=True) as uc:
         user = uc.session.get(User, actor.user_id)
         if user is None:
             raise NotFound("user", actor.user_id)

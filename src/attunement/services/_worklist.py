@@ -195,7 +195,7 @@ def caseload(
     confirmed). The audit entry lists the patients shown and the filters, never names.
     """
     request = request or CaseloadFilter()
-    with use_case(ctx, actor, "caseload.read") as uc:
+    with use_case(ctx, actor, "caseload.read", read=True) as uc:
         require_caseload(actor)
         clinicians = readable_clinician_ids(uc.session, actor)
         names = {

@@ -38,7 +38,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._growth_models import add_growth_model, newest_growth_model
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -150,7 +150,7 @@ def latest_growth_model(ctx: ServiceContext, instrument: str) -> GrowthModel | N
 
     Models hold aggregate coefficients, no patient data, so reading one is not audited.
     """
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         return newest_growth_model(session, instrument)
 
 
@@ -160,7 +160,7 @@ def list_growth_models(ctx: ServiceContext, instrument: str | None = None) -> li
     query = select(EtrModel).order_by(EtrModel.instrument, EtrModel.sequence)
     if instrument is not None:
         query = query.where(EtrModel.instrument == instrument)
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         rows = list(session.scalars(query))
     newest = {row.instrument: row.sequence for row in rows}  # rows are in sequence order
     return [

@@ -169,7 +169,7 @@ def export_patient_fhir(
     from attunement.services._risk import patient_risk_events
     from attunement.services._status import tailored_plan
 
-    with use_case(ctx, actor, "fhir.export", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "fhir.export", patient_id=patient_id, read=True) as uc:
         patient = _patient_for(uc.session, actor, patient_id, write=False)
         record = PatientRecord(
             id=str(patient.id),

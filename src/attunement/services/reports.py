@@ -207,7 +207,7 @@ def patient_report(
     ctx: ServiceContext, actor: Actor, patient_id: int, *, patient_page: bool = True
 ) -> PatientReport:
     """The progress report of the patient's latest episode."""
-    with use_case(ctx, actor, "report.patient", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, "report.patient", patient_id=patient_id, read=True) as uc:
         patient = _patient(uc.session, actor, patient_id)
         episode = uc.session.scalars(
             select(Episode)
@@ -231,7 +231,7 @@ def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
     Episodes are reported for the outcome measure most of them use (PHQ-9 in the demo);
     the report counts the episodes left out for using another.
     """
-    with use_case(ctx, actor, "report.clinic") as uc:
+    with use_case(ctx, actor, "report.clinic", read=True) as uc:
         patients = list(uc.session.scalars(_patients(uc.session, actor)))
         episodes = _episodes(uc.session, patients)
         counts = Counter(e.outcome_instrument for e, _ in episodes)
@@ -318,7 +318,7 @@ def write_clinic_report(
 def _research_export(
     ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None
 ) -> tuple[list[ExportRow], list[RiskEventRow]]:
-    with use_case(ctx, actor, "export.research") as uc:
+    with use_case(ctx, actor, "export.research", read=True) as uc:
         patients = list(uc.session.scalars(_patients(uc.session, actor)))
         episodes = _episodes(uc.session, patients)
         records = _records(uc.session, [e.id for e, _ in episodes])
