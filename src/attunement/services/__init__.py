@@ -17,14 +17,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         AccessGrantPublic,
         AuditAnchorWritten,
     )
-    from attunement.services._actors import (
-        ROLES,
-        Actor,
-        InvitationActor,
-        OperatorActor,
-        Role,
-        UserActor,
-    )
+    from attunement.services._actors import Actor, InvitationActor, OperatorActor, UserActor
     from attunement.services._audit import append_audit, use_case
     from attunement.services._audit_anchoring import anchor_audit_chain
     from attunement.services._audit_log import list_audit, verify_audit_chain
@@ -98,6 +91,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.services._risk import list_risk_events, respond_to_risk
     from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
+    from attunement.services._roles import ROLES, Role
     from attunement.services._schemas import (
         AdministrationCorrection,
         AdministrationCreate,
@@ -293,7 +287,7 @@ __all__ = [
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_access": ("readable_clinician_ids",),
     "_account_schemas": ("AccessGrantCreate", "AccessGrantPublic", "AuditAnchorWritten"),
-    "_actors": ("ROLES", "Actor", "InvitationActor", "OperatorActor", "Role", "UserActor"),
+    "_actors": ("Actor", "InvitationActor", "OperatorActor", "UserActor"),
     "_audit": ("append_audit", "use_case"),
     "_audit_anchoring": ("anchor_audit_chain",),
     "_audit_log": ("list_audit", "verify_audit_chain"),
@@ -356,6 +350,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_risk": ("list_risk_events", "respond_to_risk"),
     "_risk_schemas": ("RiskEventPublic", "RiskResponseCreate"),
+    "_roles": ("ROLES", "Role"),
     "_schemas": (
         "AdministrationCorrection",
         "AdministrationCreate",
