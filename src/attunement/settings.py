@@ -50,8 +50,6 @@ from typing import Literal
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
@@ -150,6 +148,9 @@ class Settings(BaseSettings):
     def _check_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
+        from sqlalchemy.engine import make_url  # only a given URL needs SQLAlchemy
+        from sqlalchemy.exc import ArgumentError
+
         try:
             url = make_url(value)
         except ArgumentError as exc:
@@ -192,6 +193,8 @@ class Settings(BaseSettings):
         """
         if self.audit_anchor_dir is not None:
             return self.audit_anchor_dir
+        from sqlalchemy.engine import make_url
+
         url = make_url(self.effective_database_url)
         safe = url.render_as_string(hide_password=True)
         name = Path(url.database or "memory").name

@@ -1,11 +1,17 @@
-"""The CLI's edge: build Settings once, open the database, migrate."""
+"""The CLI's edge: build Settings once, open the database, migrate.
+
+Imports of the stack (settings, the store and SQLAlchemy, the instruments) are inside the
+functions: ``attune --help`` and the commands that need no database start without them.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
-from attunement.settings import Settings, load_settings
-from attunement.store import make_engine, migrate
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from attunement.settings import Settings
 
 __all__ = ["open_database", "settings_from_cli"]
 
@@ -17,6 +23,7 @@ def settings_from_cli(**overrides: object) -> Settings:
     in the data directory), so every command scores as the app does.
     """
     from attunement.instruments import clinic_definitions, install_clinic_definitions
+    from attunement.settings import load_settings
 
     settings = load_settings(**overrides)
     install_clinic_definitions(clinic_definitions(settings.data_dir))
@@ -25,6 +32,8 @@ def settings_from_cli(**overrides: object) -> Settings:
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
+    from attunement.store import make_engine, migrate
+
     if settings.database_url is None:
         settings.ensure_data_dir()
     engine = make_engine(

@@ -15,8 +15,6 @@ import typer
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.users import operator, operator_context
-from attunement.security import new_audit_key
-from attunement.services import anchor_audit_chain, list_audit, verify_audit_chain
 
 audit_app = sub_app("audit", "The append-only audit trail, chained by a keyed MAC and anchored.")
 
@@ -39,6 +37,8 @@ def verify(
     Needs the audit keys (ATTUNE_AUDIT_KEY or ATTUNE_AUDIT_KEY_FILE; old keys after the
     current one). Truncation is detected up to the latest anchor.
     """
+    from attunement.services import verify_audit_chain
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -79,6 +79,8 @@ def anchor(
     one JSON line on stdout: ship that line to an append-only sink (e.g. `| logger -t
     attune-audit` to a remote syslog, or an object store with retention lock).
     """
+    from attunement.services import anchor_audit_chain
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -102,6 +104,8 @@ def list_(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """List audit entries, oldest first (who, action, patient id, outcome); audited."""
+    from attunement.services import list_audit
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -128,4 +132,6 @@ def new_key() -> None:
     To rotate: put the new key first and keep the old ones after it
     (ATTUNE_AUDIT_KEY=new,old); old entries keep verifying under their key.
     """
+    from attunement.security import new_audit_key
+
     typer.echo(new_audit_key())

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.services import (
-    remove_demo_clinic,
-    seed_demo_accounts,
-    seed_demo_clinic,
-    service_context,
-)
-from attunement.services._context import ServiceContext
-from attunement.services.demo_walk import DemoWalk, walk_the_loop
-from attunement.settings import Settings
-from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
-from attunement.store import make_sessionmaker
+
+if TYPE_CHECKING:
+    from attunement.services import ServiceContext
+    from attunement.services.demo_walk import DemoWalk
+    from attunement.settings import Settings
 
 DEMO_SEED = 7
 
@@ -41,6 +36,11 @@ def demo(
     ),
 ) -> None:
     """Build a synthetic demo clinic and walk the loop: assess, tailor, monitor, report."""
+    from attunement.services import remove_demo_clinic, seed_demo_clinic, service_context
+    from attunement.services.demo_walk import walk_the_loop
+    from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
+    from attunement.store import make_sessionmaker
+
     settings = settings_from_cli(mode="demo")
     data_dir = settings.ensure_data_dir()
     url = db or f"sqlite:///{data_dir / 'demo.sqlite3'}"
@@ -88,6 +88,8 @@ def demo(
 
 def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
     """Demo sign-ins with fresh passwords (demo mode only; synthetic accounts)."""
+    from attunement.services import seed_demo_accounts
+
     accounts = seed_demo_accounts(context, mode=settings.mode)
     typer.secho("demo accounts — DEMO ONLY, synthetic, new passwords on every run:", bold=True)
     for account in accounts:

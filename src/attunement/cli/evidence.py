@@ -7,21 +7,14 @@ import json
 import shutil
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from attunement.cli._app import app
-from attunement.evidence import (
-    Element,
-    EvidenceBase,
-    Finding,
-    NarrativeFinding,
-    load_evidence,
-)
+
+if TYPE_CHECKING:
+    from attunement.evidence import Element, EvidenceBase, Finding, NarrativeFinding
 
 __all__ = ["evidence"]
 
@@ -57,6 +50,10 @@ def _who(study: Finding | NarrativeFinding) -> str:
 
 
 def _table(base: EvidenceBase) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
     # A terminal gets its own width; a pipe or file gets whole lines (nothing truncated).
     width = max(shutil.get_terminal_size().columns, 120) if sys.stdout.isatty() else 240
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -177,6 +174,8 @@ def evidence(
     reactance): the full entry with every finding, its source and the practice
     recommendations.
     """
+    from attunement.evidence import load_evidence
+
     base = load_evidence()
     if element is None:
         if as_json:

@@ -20,8 +20,6 @@ from attunement.cli._files import load_data_file
 from attunement.cli.report import export_app
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
-from attunement.interop.fhir import FhirBase
-from attunement.services.interop import export_patient_fhir, import_fhir_document
 
 __all__ = ["import_app"]
 
@@ -43,6 +41,9 @@ def export_fhir(
 ) -> None:
     """Write the patient's record as a FHIR R4 collection Bundle: Patient, Questionnaires,
     QuestionnaireResponses, score Observations (LOINC where it exists) and the CarePlan."""
+    from attunement.interop.fhir import FhirBase
+    from attunement.services.interop import export_patient_fhir
+
     settings = settings_from_cli(database_url=db, public_url=base_url)
     engine = open_database(settings)
     try:
@@ -78,6 +79,9 @@ def import_fhir(
     imported is skipped. Exit code 1 when any resource was refused (each is listed with
     its reasons), 0 otherwise.
     """
+    from attunement.interop.fhir import FhirBase
+    from attunement.services.interop import import_fhir_document
+
     document = load_data_file(file, json_only=True)  # the CLI's one loader
     if not isinstance(document, dict):
         raise InputError("FILE", str(file), "a FHIR resource (a JSON object)")

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from attunement.cli._app import sub_app
 from attunement.cli._context import settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
-from attunement.instruments import (
-    InstrumentDefinition,
-    import_item_text,
-    list_instruments,
-    load_imported_text,
-    load_instrument,
-)
+
+if TYPE_CHECKING:
+    from attunement.instruments import InstrumentDefinition
 
 __all__ = ["instruments_app", "resolve_definition", "text_status"]
 
@@ -36,6 +29,8 @@ def resolve_definition(instrument_id: str) -> InstrumentDefinition:
     ``settings_from_cli`` installs the clinic's definitions, so this is ``load_instrument``
     after the settings are read: every command and the app score with the same definition.
     """
+    from attunement.instruments import load_instrument
+
     settings_from_cli()
     return load_instrument(instrument_id)
 
@@ -70,6 +65,11 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List every instrument with its items, scales, languages and licence."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from attunement.instruments import list_instruments
+
     settings_from_cli()  # installs the clinic's imported text and keys
     rows = [_summary(d) for d in list_instruments()]
     if as_json:
@@ -106,6 +106,9 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print the whole definition as JSON."),
 ) -> None:
     """Show one instrument: items and answers, scales, bands, norms, flags, licence."""
+    from rich.console import Console
+    from rich.markup import escape
+
     d = resolve_definition(instrument)
     if language not in d.languages:
         raise InputError("--language", language, d.languages)
@@ -167,6 +170,8 @@ def import_text_command(
     ),
 ) -> None:
     """Import the clinic's licensed item text (and, where unverified, the scoring key)."""
+    from attunement.instruments import import_item_text, load_imported_text, load_instrument
+
     definition = load_instrument(instrument)
     if file.suffix.lower() == ".csv":  # the CLI's one loader checks size, bytes and shape
         read_text_file(file)

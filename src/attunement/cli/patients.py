@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from attunement.cli._app import sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.users import operator, operator_context
-from attunement.services import operator_patient_list
 
 patients_app = sub_app("patients", "The operator's view of the patients (audited).")
 
@@ -28,6 +25,11 @@ def list_(
     Runs as the operator (your login name); every patient listed is recorded in the audit
     trail as read by ``operator:<name>``.
     """
+    from rich.console import Console
+    from rich.table import Table
+
+    from attunement.services import operator_patient_list
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:

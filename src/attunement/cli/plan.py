@@ -13,8 +13,6 @@ import typer
 from attunement.cli._app import app, fail
 from attunement.cli._files import load_data_file
 from attunement.errors import InputError
-from attunement.profile import parse_profile
-from attunement.tailoring import plan, render_markdown, render_text
 
 __all__ = ["plan_command"]
 
@@ -68,6 +66,9 @@ def plan_command(
     A profile whose questionnaires raise a risk flag (PHQ-9 item 9) gets a plan that leads
     with safety and holds back arousal-raising, confrontive and evocative methods.
     """
+    from attunement.profile import parse_profile
+    from attunement.tailoring import plan, render_markdown, render_text
+
     if as_json and output_format not in (OutputFormat.text, OutputFormat.json):
         raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")
     fmt = OutputFormat.json if as_json else output_format

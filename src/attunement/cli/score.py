@@ -10,24 +10,18 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from attunement.cli._app import app, fail
 from attunement.cli.instruments import resolve_definition
 from attunement.errors import InvalidAnswer, InvalidFile
-from attunement.instruments import (
-    BatchScores,
-    InstrumentDefinition,
-    InvalidAdministration,
-    Score,
-    score,
-    score_batch,
-)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from attunement.instruments import BatchScores, InstrumentDefinition, Score
 
 __all__ = ["score_command"]
 
@@ -65,6 +59,8 @@ def parse_answers(text: str, definition: InstrumentDefinition) -> list[int | flo
 
 
 def _print_score(result: Score, definition: InstrumentDefinition) -> None:
+    from rich.console import Console
+
     out = Console()
     out.print(
         f"[bold]{definition.short_name}[/bold] (id {result.instrument}, version {result.version})"
@@ -113,6 +109,8 @@ def score_command(  # noqa: PLR0917  (Typer options)
     if (answers is None) == (input_file is None):
         raise fail("give either --answers or --input (with --output)")
     if answers is not None:
+        from attunement.instruments import score
+
         result = score(definition, parse_answers(answers, definition), language=language)
         if as_json:
             typer.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
@@ -155,6 +153,8 @@ def _to_array(
     definition: InstrumentDefinition,
     width: int,
 ) -> np.ndarray[Any, Any]:
+    import numpy as np
+
     x = np.empty((len(rows), len(columns)))
     ids = definition.item_ids
     for r, row in enumerate(rows):
@@ -228,6 +228,12 @@ def _score_stream(
     language: str,
     total_rows: int,
 ) -> tuple[int, dict[str, int]]:
+    import numpy as np
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from attunement.instruments import InvalidAdministration, score_batch
+
     reader = csv.reader(handle)
     header = [cell.strip() for cell in next(reader, [])]
     missing = [item for item in definition.item_ids if item not in header]

@@ -9,14 +9,17 @@ templates, never paths or query strings) instead of uvicorn's. ``X-Forwarded-For
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy import Engine
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from attunement.settings import Settings
 
 _LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error", "attunement", "sqlalchemy")
 

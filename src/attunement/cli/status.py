@@ -54,12 +54,12 @@ def _load_file(path: Path) -> Any:
 def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
     """The newest model stored in the clinic database; none when there is no database yet
     (a missing default SQLite file is not created just to look)."""
-    from attunement.cli.users import operator_context
-    from attunement.services.etr import latest_growth_model
-
     default_file = settings.data_dir / "attunement.sqlite3"
     if settings.database_url is None and not default_file.exists():
         return None
+    from attunement.cli.users import operator_context
+    from attunement.services.etr import latest_growth_model
+
     engine = open_database(settings)
     try:
         return latest_growth_model(operator_context(settings, engine), instrument)
@@ -120,15 +120,17 @@ def status(
         _refresh_stored(db)
         return
     from attunement.monitoring import assess_episode, parse_episode
-    from attunement.services.etr import read_growth_model
 
     if (episode is None) == (batch is None):
         raise InputError("episode", None, "an episode file, or --batch FILE (not both)")
     if each_session and batch is None:
         raise InputError("--each-session", True, "only with --batch")
+    fixed: GrowthModel | None = None
     if model is not None:
+        from attunement.services.etr import read_growth_model
+
         read_text_file(model)  # bounded and text before the model is parsed
-    fixed = read_growth_model(model) if model is not None else None
+        fixed = read_growth_model(model)
     models: dict[str, GrowthModel | None] = {}
     caseness = settings_from_cli(database_url=db).caseness_convention
 

@@ -11,32 +11,24 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import Engine
 
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.services import (
-    ROLES,
-    AccessGrantCreate,
-    InputLimits,
-    OperatorActor,
-    ServiceContext,
-    UserCreate,
-    approve_access,
-    create_user,
-    deactivate_user,
-    list_access_grants,
-    list_users,
-    service_context,
-)
-from attunement.settings import Settings
+from attunement.services import ROLES  # the roles alone: the services load on use
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from attunement.services import OperatorActor, ServiceContext
+    from attunement.settings import Settings
 
 
 def operator() -> OperatorActor:
+    from attunement.services import OperatorActor
+
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
@@ -50,6 +42,8 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
     The audit keys are needed (every use case appends to the keyed audit chain): in
     production ``ATTUNE_AUDIT_KEY`` or ``ATTUNE_AUDIT_KEY_FILE`` must be set.
     """
+    from attunement.services import InputLimits, service_context
+
     key = settings.secret_key.get_secret_value() if settings.secret_key else "cli-no-signing"
     return service_context(
         engine,
@@ -91,6 +85,8 @@ def create(
         raise fail("give the password on standard input with --password-stdin")
     if role not in ROLES:
         raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    from attunement.services import UserCreate, create_user
+
     password = sys.stdin.readline().rstrip("\r\n")
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
@@ -118,6 +114,11 @@ def list_(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """List every account with role, supervisor and whether it is active."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from attunement.services import list_users
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -143,6 +144,8 @@ def deactivate(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Deactivate an account; its tokens and sessions stop working at once."""
+    from attunement.services import deactivate_user, list_users
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -185,6 +188,8 @@ def approve(
         raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
     if role is None and supervisor is None:
         raise fail("give --role (an account to create) or --supervisor (a link to approve)")
+    from attunement.services import AccessGrantCreate, approve_access
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -213,6 +218,11 @@ def grants(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """The register of clinical-access grants: approvals, their use, and break-glass grants."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from attunement.services import list_access_grants
+
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:

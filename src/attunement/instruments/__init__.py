@@ -9,59 +9,63 @@ imported by the clinic (``import_item_text``) into a directory the caller names.
 
 from __future__ import annotations
 
-from attunement.instruments._batch import InvalidAdministration, score_batch
-from attunement.instruments._engine import score
-from attunement.instruments._item_text import (
-    ImportedText,
-    clinic_definitions,
-    import_item_text,
-    load_imported_text,
-    with_imported_text,
-)
-from attunement.instruments._loader import (
-    INSTRUMENT_IDS,
-    install_clinic_definitions,
-    list_instruments,
-    load_instrument,
-    load_packaged_instrument,
-    parse_definition,
-)
-from attunement.instruments._models import (
-    Band,
-    Bands,
-    ChangeNorms,
-    ChangeRule,
-    Cutoff,
-    FlagRule,
-    InstrumentDefinition,
-    Item,
-    Licence,
-    Loinc,
-    MeasureRole,
-    MissingRule,
-    ProfileMapping,
-    ProfileOutput,
-    ResponseOption,
-    ScaleDefinition,
-)
-from attunement.instruments._profile_values import (
-    DerivedValues,
-    derive_profile_values,
-    to_profile_values,
-)
-from attunement.instruments._results import (
-    BatchScores,
-    Flag,
-    FlagKind,
-    ScaleColumns,
-    ScaleScore,
-    Score,
-)
-from attunement.instruments._roles import (
-    DEFAULT_ALLIANCE_INSTRUMENT,
-    instruments_with_role,
-    require_role,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.instruments._batch import InvalidAdministration, score_batch
+    from attunement.instruments._engine import score
+    from attunement.instruments._item_text import (
+        ImportedText,
+        clinic_definitions,
+        import_item_text,
+        load_imported_text,
+        with_imported_text,
+    )
+    from attunement.instruments._loader import (
+        INSTRUMENT_IDS,
+        install_clinic_definitions,
+        list_instruments,
+        load_instrument,
+        load_packaged_instrument,
+        parse_definition,
+    )
+    from attunement.instruments._models import (
+        Band,
+        Bands,
+        ChangeNorms,
+        ChangeRule,
+        Cutoff,
+        FlagRule,
+        InstrumentDefinition,
+        Item,
+        Licence,
+        Loinc,
+        MeasureRole,
+        MissingRule,
+        ProfileMapping,
+        ProfileOutput,
+        ResponseOption,
+        ScaleDefinition,
+    )
+    from attunement.instruments._profile_values import (
+        DerivedValues,
+        derive_profile_values,
+        to_profile_values,
+    )
+    from attunement.instruments._results import (
+        BatchScores,
+        Flag,
+        FlagKind,
+        ScaleColumns,
+        ScaleScore,
+        Score,
+    )
+    from attunement.instruments._roles import (
+        DEFAULT_ALLIANCE_INSTRUMENT,
+        instruments_with_role,
+        require_role,
+    )
 
 __all__ = [
     "DEFAULT_ALLIANCE_INSTRUMENT",
@@ -107,3 +111,63 @@ __all__ = [
     "to_profile_values",
     "with_imported_text",
 ]
+
+#: The submodule that defines each name. Importing the package imports none of them: a name
+#: loads its submodule on first use, so listing and showing definitions needs no NumPy (only
+#: the scoring engine does). A new name goes in three places: the import above, ``__all__``
+#: and here (tests/cli/test_lazy_exports.py checks).
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_batch": ("InvalidAdministration", "score_batch"),
+    "_engine": ("score",),
+    "_item_text": (
+        "ImportedText",
+        "clinic_definitions",
+        "import_item_text",
+        "load_imported_text",
+        "with_imported_text",
+    ),
+    "_loader": (
+        "INSTRUMENT_IDS",
+        "install_clinic_definitions",
+        "list_instruments",
+        "load_instrument",
+        "load_packaged_instrument",
+        "parse_definition",
+    ),
+    "_models": (
+        "Band",
+        "Bands",
+        "ChangeNorms",
+        "ChangeRule",
+        "Cutoff",
+        "FlagRule",
+        "InstrumentDefinition",
+        "Item",
+        "Licence",
+        "Loinc",
+        "MeasureRole",
+        "MissingRule",
+        "ProfileMapping",
+        "ProfileOutput",
+        "ResponseOption",
+        "ScaleDefinition",
+    ),
+    "_profile_values": ("DerivedValues", "derive_profile_values", "to_profile_values"),
+    "_results": ("BatchScores", "Flag", "FlagKind", "ScaleColumns", "ScaleScore", "Score"),
+    "_roles": ("DEFAULT_ALLIANCE_INSTRUMENT", "instruments_with_role", "require_role"),
+}
+_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

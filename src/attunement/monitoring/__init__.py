@@ -20,79 +20,88 @@
 
 from __future__ import annotations
 
-from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
-from attunement.monitoring._alliance import (
-    AllianceAlert,
-    AllianceStatus,
-    RecordedMarker,
-    RepairOption,
-    assess_alliance,
-    check_rupture_markers,
-)
-from attunement.monitoring._change import (
-    RELIABLE_CHANGE_Z,
-    clinical_cutoffs,
-    jacobson_truax_category,
-    reliable_change_bound,
-    reliable_change_index,
-    standard_error_of_difference,
-    standard_error_of_measurement,
-)
-from attunement.monitoring._dropout import DropoutRisk, dropout_risks
-from attunement.monitoring._end_reasons import (
-    EndReason,
-    EndReasons,
-    check_end_reason,
-    load_end_reasons,
-)
-from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
-from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
-from attunement.monitoring._expected_data import RationalParameters, rational_parameters
-from attunement.monitoring._growth import FIXED_EFFECTS, EpisodeTable, GrowthModel, fit_growth_model
-from attunement.monitoring._levels import ALERT_LEVELS, ALERT_MEANINGS, Alert, alert_urgency
-from attunement.monitoring._models import (
-    ChangeNorms,
-    ChangeRuleLike,
-    Direction,
-    Expectation,
-    NormsLike,
-    RemissionRule,
-    ResponseRule,
-)
-from attunement.monitoring._norms import (
-    ClinicNorms,
-    NormsUsed,
-    caseness_conventions,
-    clinic_norms,
-    needs_clinic_norms,
-)
-from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
-from attunement.monitoring._response import remission_status, response_status
-from attunement.monitoring._results import (
-    ChangeCategory,
-    ClinicalCutoffs,
-    ReliableChange,
-    ReliableChangeBound,
-    RemissionStatus,
-    ResponseStatus,
-)
-from attunement.monitoring._series import Series, SessionPoint
-from attunement.monitoring._status import (
-    RiskFlag,
-    Status,
-    alert_rank,
-    assess_each_session,
-    assess_episode,
-)
-from attunement.monitoring._status_maths import ExpectedBand
-from attunement.monitoring._support import (
-    ProfileUpdate,
-    SupportPrompt,
-    apply_profile_updates,
-    replan,
-    support_prompts,
-)
-from attunement.monitoring._worklist import deterioration_size
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
+    from attunement.monitoring._alliance import (
+        AllianceAlert,
+        AllianceStatus,
+        RecordedMarker,
+        RepairOption,
+        assess_alliance,
+        check_rupture_markers,
+    )
+    from attunement.monitoring._change import (
+        RELIABLE_CHANGE_Z,
+        clinical_cutoffs,
+        jacobson_truax_category,
+        reliable_change_bound,
+        reliable_change_index,
+        standard_error_of_difference,
+        standard_error_of_measurement,
+    )
+    from attunement.monitoring._dropout import DropoutRisk, dropout_risks
+    from attunement.monitoring._end_reasons import (
+        EndReason,
+        EndReasons,
+        check_end_reason,
+        load_end_reasons,
+    )
+    from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
+    from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
+    from attunement.monitoring._expected_data import RationalParameters, rational_parameters
+    from attunement.monitoring._growth import (
+        FIXED_EFFECTS,
+        EpisodeTable,
+        GrowthModel,
+        fit_growth_model,
+    )
+    from attunement.monitoring._levels import ALERT_LEVELS, ALERT_MEANINGS, Alert, alert_urgency
+    from attunement.monitoring._models import (
+        ChangeNorms,
+        ChangeRuleLike,
+        Direction,
+        Expectation,
+        NormsLike,
+        RemissionRule,
+        ResponseRule,
+    )
+    from attunement.monitoring._norms import (
+        ClinicNorms,
+        NormsUsed,
+        caseness_conventions,
+        clinic_norms,
+        needs_clinic_norms,
+    )
+    from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
+    from attunement.monitoring._response import remission_status, response_status
+    from attunement.monitoring._results import (
+        ChangeCategory,
+        ClinicalCutoffs,
+        ReliableChange,
+        ReliableChangeBound,
+        RemissionStatus,
+        ResponseStatus,
+    )
+    from attunement.monitoring._series import Series, SessionPoint
+    from attunement.monitoring._status import (
+        RiskFlag,
+        Status,
+        alert_rank,
+        assess_each_session,
+        assess_episode,
+    )
+    from attunement.monitoring._status_maths import ExpectedBand
+    from attunement.monitoring._support import (
+        ProfileUpdate,
+        SupportPrompt,
+        apply_profile_updates,
+        replan,
+        support_prompts,
+    )
+    from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
     "ALERT_LEVELS",
@@ -169,3 +178,87 @@ __all__ = [
     "standard_error_of_measurement",
     "support_prompts",
 ]
+
+#: The submodule that defines each name. Importing the package imports none of them: a name
+#: loads its submodule on first use, so checking a setting (the caseness conventions) needs
+#: none of the trajectory maths or NumPy. A new name goes in three places: the import above,
+#: ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_alerts": ("OUTER_LIMIT_ALERT", "AlertDecision", "decide_alert"),
+    "_alliance": (
+        "AllianceAlert",
+        "AllianceStatus",
+        "RecordedMarker",
+        "RepairOption",
+        "assess_alliance",
+        "check_rupture_markers",
+    ),
+    "_change": (
+        "RELIABLE_CHANGE_Z",
+        "clinical_cutoffs",
+        "jacobson_truax_category",
+        "reliable_change_bound",
+        "reliable_change_index",
+        "standard_error_of_difference",
+        "standard_error_of_measurement",
+    ),
+    "_dropout": ("DropoutRisk", "dropout_risks"),
+    "_end_reasons": ("EndReason", "EndReasons", "check_end_reason", "load_end_reasons"),
+    "_episode_file": ("EpisodeInput", "monitored_scale_id", "parse_episode"),
+    "_etr": ("MINIMUM_EPISODES", "expected_treatment_response"),
+    "_expected_data": ("RationalParameters", "rational_parameters"),
+    "_growth": ("FIXED_EFFECTS", "EpisodeTable", "GrowthModel", "fit_growth_model"),
+    "_levels": ("ALERT_LEVELS", "ALERT_MEANINGS", "Alert", "alert_urgency"),
+    "_models": (
+        "ChangeNorms",
+        "ChangeRuleLike",
+        "Direction",
+        "Expectation",
+        "NormsLike",
+        "RemissionRule",
+        "ResponseRule",
+    ),
+    "_norms": (
+        "ClinicNorms",
+        "NormsUsed",
+        "caseness_conventions",
+        "clinic_norms",
+        "needs_clinic_norms",
+    ),
+    "_rational": ("RATIONAL_PARAMETERS", "rational_expectation"),
+    "_response": ("remission_status", "response_status"),
+    "_results": (
+        "ChangeCategory",
+        "ClinicalCutoffs",
+        "ReliableChange",
+        "ReliableChangeBound",
+        "RemissionStatus",
+        "ResponseStatus",
+    ),
+    "_series": ("Series", "SessionPoint"),
+    "_status": ("RiskFlag", "Status", "alert_rank", "assess_each_session", "assess_episode"),
+    "_status_maths": ("ExpectedBand",),
+    "_support": (
+        "ProfileUpdate",
+        "SupportPrompt",
+        "apply_profile_updates",
+        "replan",
+        "support_prompts",
+    ),
+    "_worklist": ("deterioration_size",),
+}
+_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -4,53 +4,59 @@ secret strength, headers, log redaction.
 Pure helpers (no database): the services apply them with the stored state.
 """
 
-from attunement.security._audit_anchor import (
-    ANCHOR_FORMAT,
-    AnchorSet,
-    AuditAnchor,
-    read_anchors,
-    sign_anchor,
-    write_anchor,
-)
-from attunement.security._audit_chain import (
-    GENESIS_HASH,
-    LEGACY_KEY_ID,
-    EntryFields,
-    canonical_json,
-    canonical_time,
-    entry_hash,
-    entry_mac,
-)
-from attunement.security._audit_keys import (
-    AuditKey,
-    AuditKeyring,
-    load_audit_keys,
-    new_audit_key,
-)
-from attunement.security._headers import CONTENT_SECURITY_POLICY, security_headers
-from attunement.security._logging import (
-    RedactExceptions,
-    RedactTokens,
-    install_log_redaction,
-    serve_log_config,
-)
-from attunement.security._passwords import PasswordCheck, Passwords
-from attunement.security._policy import SecurityPolicy
-from attunement.security._strength import (
-    estimated_entropy_bits,
-    password_problem,
-    secret_problem,
-)
-from attunement.security._tokens import (
-    API_TOKEN_PREFIX,
-    INVITATION_PREFIX,
-    SESSION_PREFIX,
-    TOKEN_PATTERN,
-    csrf_token,
-    csrf_valid,
-    new_token,
-    token_digest,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.security._audit_anchor import (
+        ANCHOR_FORMAT,
+        AnchorSet,
+        AuditAnchor,
+        read_anchors,
+        sign_anchor,
+        write_anchor,
+    )
+    from attunement.security._audit_chain import (
+        GENESIS_HASH,
+        LEGACY_KEY_ID,
+        EntryFields,
+        canonical_json,
+        canonical_time,
+        entry_hash,
+        entry_mac,
+    )
+    from attunement.security._audit_keys import (
+        AuditKey,
+        AuditKeyring,
+        load_audit_keys,
+        new_audit_key,
+    )
+    from attunement.security._headers import CONTENT_SECURITY_POLICY, security_headers
+    from attunement.security._logging import (
+        RedactExceptions,
+        RedactTokens,
+        install_log_redaction,
+        serve_log_config,
+    )
+    from attunement.security._passwords import PasswordCheck, Passwords
+    from attunement.security._policy import SecurityPolicy
+    from attunement.security._strength import (
+        estimated_entropy_bits,
+        password_problem,
+        secret_problem,
+    )
+    from attunement.security._tokens import (
+        API_TOKEN_PREFIX,
+        INVITATION_PREFIX,
+        SESSION_PREFIX,
+        TOKEN_PATTERN,
+        csrf_token,
+        csrf_valid,
+        new_token,
+        token_digest,
+    )
 
 __all__ = [
     "ANCHOR_FORMAT",
@@ -91,3 +97,58 @@ __all__ = [
     "token_digest",
     "write_anchor",
 ]
+
+#: The submodule that defines each name. Importing the package imports none of them: a name
+#: loads its submodule on first use, so reading the settings (audit keys, secret strength)
+#: loads no password hashing or logging set-up. A new name goes in three places: the import
+#: above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_audit_anchor": (
+        "ANCHOR_FORMAT",
+        "AnchorSet",
+        "AuditAnchor",
+        "read_anchors",
+        "sign_anchor",
+        "write_anchor",
+    ),
+    "_audit_chain": (
+        "GENESIS_HASH",
+        "LEGACY_KEY_ID",
+        "EntryFields",
+        "canonical_json",
+        "canonical_time",
+        "entry_hash",
+        "entry_mac",
+    ),
+    "_audit_keys": ("AuditKey", "AuditKeyring", "load_audit_keys", "new_audit_key"),
+    "_headers": ("CONTENT_SECURITY_POLICY", "security_headers"),
+    "_logging": ("RedactExceptions", "RedactTokens", "install_log_redaction", "serve_log_config"),
+    "_passwords": ("PasswordCheck", "Passwords"),
+    "_policy": ("SecurityPolicy",),
+    "_strength": ("estimated_entropy_bits", "password_problem", "secret_problem"),
+    "_tokens": (
+        "API_TOKEN_PREFIX",
+        "INVITATION_PREFIX",
+        "SESSION_PREFIX",
+        "TOKEN_PATTERN",
+        "csrf_token",
+        "csrf_valid",
+        "new_token",
+        "token_digest",
+    ),
+}
+_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

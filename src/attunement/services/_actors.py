@@ -11,14 +11,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["ROLES", "Actor", "InvitationActor", "OperatorActor", "Role", "UserActor"]
+from attunement.services._roles import ROLES, Role
 
-Role = Literal["admin", "supervisor", "clinician"]
-ROLES: tuple[Role, ...] = ("admin", "supervisor", "clinician")
+__all__ = ["ROLES", "Actor", "InvitationActor", "OperatorActor", "Role", "UserActor"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 

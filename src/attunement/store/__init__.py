@@ -1,41 +1,46 @@
 """Storage: tables, engines, migrations. SQLite by default, PostgreSQL by URL."""
 
-from attunement.store._chart_table import EpisodeChartRecord
-from attunement.store._engine import (
-    SQLITE_SYNCHRONOUS,
-    SqliteSynchronous,
-    alembic_config,
-    check_connection,
-    make_engine,
-    make_sessionmaker,
-    migrate,
-)
-from attunement.store._queries import (
-    CURVE_SESSION,
-    LIVE_ADMINISTRATION,
-    LIVE_SESSION,
-    latest_episode,
-)
-from attunement.store._request_tables import FormDraft, IdempotencyKey
-from attunement.store._status_table import EpisodeStatusRecord
-from attunement.store._tables import (
-    AccessGrant,
-    Administration,
-    ApiToken,
-    AuditEntry,
-    Base,
-    CdsTokenUse,
-    Episode,
-    EtrModel,
-    Invitation,
-    LoginThrottle,
-    Patient,
-    RiskEventRecord,
-    ScoreRecord,
-    TherapySession,
-    User,
-    WebSession,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.store._chart_table import EpisodeChartRecord
+    from attunement.store._engine import (
+        alembic_config,
+        check_connection,
+        make_engine,
+        make_sessionmaker,
+        migrate,
+    )
+    from attunement.store._queries import (
+        CURVE_SESSION,
+        LIVE_ADMINISTRATION,
+        LIVE_SESSION,
+        latest_episode,
+    )
+    from attunement.store._request_tables import FormDraft, IdempotencyKey
+    from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
+    from attunement.store._status_table import EpisodeStatusRecord
+    from attunement.store._tables import (
+        AccessGrant,
+        Administration,
+        ApiToken,
+        AuditEntry,
+        Base,
+        CdsTokenUse,
+        Episode,
+        EtrModel,
+        Invitation,
+        LoginThrottle,
+        Patient,
+        RiskEventRecord,
+        ScoreRecord,
+        TherapySession,
+        User,
+        WebSession,
+    )
 
 __all__ = [
     "CURVE_SESSION",
@@ -70,3 +75,60 @@ __all__ = [
     "make_sessionmaker",
     "migrate",
 ]
+
+#: The submodule that defines each name. Importing the package imports none of them, so the
+#: settings can name the SQLite levels without SQLAlchemy and Alembic. Any other name loads
+#: every submodule, as an eager import did: ``Base.metadata`` then knows every table and the
+#: mappers every class, whichever name is used first. A new name goes in three places: the
+#: import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_chart_table": ("EpisodeChartRecord",),
+    "_engine": (
+        "alembic_config",
+        "check_connection",
+        "make_engine",
+        "make_sessionmaker",
+        "migrate",
+    ),
+    "_queries": ("CURVE_SESSION", "LIVE_ADMINISTRATION", "LIVE_SESSION", "latest_episode"),
+    "_request_tables": ("FormDraft", "IdempotencyKey"),
+    "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
+    "_status_table": ("EpisodeStatusRecord",),
+    "_tables": (
+        "AccessGrant",
+        "Administration",
+        "ApiToken",
+        "AuditEntry",
+        "Base",
+        "CdsTokenUse",
+        "Episode",
+        "EtrModel",
+        "Invitation",
+        "LoginThrottle",
+        "Patient",
+        "RiskEventRecord",
+        "ScoreRecord",
+        "TherapySession",
+        "User",
+        "WebSession",
+    ),
+}
+_LIGHT = "_sqlite_levels"
+_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if module != _LIGHT:
+        for submodule in _SUBMODULES:
+            importlib.import_module(f"{__name__}.{submodule}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

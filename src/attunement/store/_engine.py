@@ -17,7 +17,7 @@ is logged or printed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
+from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
 
 __all__ = [
     "SQLITE_SYNCHRONOUS",
@@ -39,10 +40,6 @@ __all__ = [
 ]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-
-#: The SQLite ``synchronous`` levels offered (``ATTUNE_SQLITE_SYNCHRONOUS``).
-SqliteSynchronous = Literal["FULL", "NORMAL"]
-SQLITE_SYNCHRONOUS: tuple[SqliteSynchronous, ...] = ("FULL", "NORMAL")
 
 
 def _sqlite_pragmas(synchronous: SqliteSynchronous) -> Any:

@@ -1,0 +1,149 @@
+"""``attune --help`` and the light commands start without the heavy stack (issue 13).
+
+Each command runs in a fresh interpreter the way the ``attune`` console script runs it
+(``attunement.cli.main`` through ``python -m attunement``); when the process exits, the
+runner writes the names of every module it imported. What is tested is what is imported,
+never how long it takes: ``bench/cli_startup.py`` measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.core import TyperGroup
+
+import attunement
+from attunement.cli import app
+
+#: The source tree this test imported, so the child process runs the same code.
+SOURCE = str(Path(attunement.__file__).resolve().parents[1])
+
+#: Runs ``attune ARGS`` and, at exit (also after SystemExit), writes sorted(sys.modules).
+RUNNER = """
+import atexit, json, runpy, sys
+out = sys.argv[1]
+sys.argv = ["attune", *sys.argv[2:]]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+runpy.run_module("attunement", run_name="__main__")
+"""
+
+#: The serving, reporting and interop stack: no light command needs any of it.
+SERVING = frozenset(
+    {
+        "fastapi",
+        "starlette",
+        "uvicorn",
+        "jinja2",
+        "matplotlib",
+        "weasyprint",
+        "pandas",
+        "pyarrow",
+        "scipy",
+        "statsmodels",
+        "fhir",
+        "fhir_core",
+        "argon2",
+        "jwt",
+        "psycopg",
+    }
+)
+#: The database stack.
+DATABASE = frozenset({"sqlalchemy", "alembic"})
+#: Numerical maths and the settings machinery, which help and the evidence never need.
+CORE_EXTRAS = frozenset({"numpy", "pydantic_settings"})
+
+SYNTHETIC_PROFILE = "# SYNTHETIC patient\nreactance: high\nstage_of_change: preparation\n"
+SYNTHETIC_EPISODE = {
+    "outcome": {
+        "instrument": "phq9",
+        "sessions": [{"session": 1, "score": 18}, {"session": 4, "score": 11}],
+    }
+}
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    """Run ``attune ARGS`` in a new process; the top-level packages it imported."""
+    out = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
+    env["ATTUNE_DATA_DIR"] = str(tmp_path / "data")  # no clinic database: none is opened
+    env["PYTHONPATH"] = os.pathsep.join([SOURCE, env.get("PYTHONPATH", "")])
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(out), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), "the command printed nothing"
+    modules = json.loads(out.read_text(encoding="utf-8"))
+    assert "attunement.cli" in modules  # the runner saw the command run
+    return {name.split(".")[0] for name in modules}
+
+
+def _help_invocations() -> list[tuple[str, ...]]:
+    """``--help`` of the app, of every group and of every top-level command."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
+    calls: list[tuple[str, ...]] = [("--help",)]
+    for name, command in sorted(root.commands.items()):
+        calls.append((name, "--help"))
+        if isinstance(command, TyperGroup):
+            calls += [(name, sub, "--help") for sub in sorted(command.commands)]
+    return calls
+
+
+@pytest.mark.parametrize("args", _help_invocations(), ids=" ".join)
+def test_help_imports_no_stack(tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = imported(tmp_path, *args)
+    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("evidence",), ("evidence", "alliance_adult", "--json"), ("audit", "new-key")],
+    ids=" ".join,
+)
+def test_evidence_and_new_key_import_no_stack(tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = imported(tmp_path, *args)
+    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS)
+
+
+def test_plan_imports_the_core_only(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
+    loaded = imported(tmp_path, "plan", str(profile))
+    assert not loaded & (SERVING | DATABASE)
+
+
+@pytest.mark.parametrize(
+    "args", [("instruments", "list"), ("instruments", "show", "phq9")], ids=" ".join
+)
+def test_instrument_listing_needs_no_scoring_maths(tmp_path: Path, args: tuple[str, ...]) -> None:
+    loaded = imported(tmp_path, *args)
+    assert not loaded & (SERVING | DATABASE | {"numpy"})
+
+
+def test_scoring_one_administration_needs_no_database(tmp_path: Path) -> None:
+    loaded = imported(tmp_path, "score", "phq9", "--answers", "1,2,3,1,2,3,1,2,0")
+    assert not loaded & (SERVING | DATABASE)
+
+
+def test_status_of_an_episode_file_needs_no_database_when_there_is_none(tmp_path: Path) -> None:
+    episode = tmp_path / "episode.json"
+    episode.write_text(json.dumps(SYNTHETIC_EPISODE), encoding="utf-8")
+    loaded = imported(tmp_path, "status", str(episode))
+    assert not loaded & (SERVING | DATABASE)
+
+
+def test_a_database_command_does_load_the_stack(tmp_path: Path) -> None:
+    """The check above can fail: a command that needs the database imports it."""
+    loaded = imported(tmp_path, "db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert DATABASE <= loaded
