@@ -93,12 +93,11 @@ def test_another_clinicians_patient_is_not_found_and_admins_have_no_reports(
 def test_every_patient_a_report_reads_is_in_the_audit_trail(clinic: ServiceContext) -> None:
     clinic_report(clinic, OPERATOR)
     with clinic.sessions() as session:
-        audited = set(
-            session.scalars(
-                select(AuditEntry.patient_id).where(AuditEntry.action == "report.clinic")
-            )
+        entries = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "report.clinic"))
         )
-    assert audited == set(patient_ids(clinic))
+    assert len(entries) == 1  # one entry per report, listing every patient read (issue 13)
+    assert set(entries[0].detail["patients"]) == set(patient_ids(clinic))
 
 
 def test_export_has_one_row_per_administration_and_scale(clinic: ServiceContext) -> None:

@@ -17,23 +17,18 @@ from typing import Literal
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from attunement.errors import AttunementError, Forbidden, NotFound
+from attunement.errors import AttunementError, NotFound
 from attunement.instruments import load_instrument
 from attunement.reports import (
-    ClinicReport,
     PatientReport,
-    build_clinic_report,
     render_clinic_html,
     render_patient_html,
     render_pdf,
 )
-from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import (
     EpisodeData,
-    episode_outcome,
     export_rows,
     patient_report_of,
-    synthetic_label,
 )
 from attunement.reports._export import (
     ExportFiles,
@@ -51,9 +46,10 @@ from attunement.reports._export_risk import (
 )
 from attunement.reports._export_rows import AdministrationRecord
 from attunement.risk import RiskEvent
-from attunement.services._access import load_patient, readable_clinician_ids
-from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.services._access import load_patient
+from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
+from attunement.services._clinic_report import clinic_report, readable_patients
 from attunement.services._context import ServiceContext, service_context
 from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import get_row
@@ -61,7 +57,6 @@ from attunement.services._risk import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
     assess_stored_episode,
-    monitored_scale,
     patient_profile,
     tailored_plan,
 )
@@ -95,12 +90,7 @@ ReportFormat = Literal["pdf", "html"]
 
 def _patients(session: Session, actor: Actor) -> Select[Patient]:
     """The patients ``actor`` may report on (the operator: all of them)."""
-    query = select(Patient).order_by(Patient.id)
-    if isinstance(actor, OperatorActor):
-        return query
-    if isinstance(actor, UserActor) and actor.treats_patients:
-        return query.where(Patient.clinician_id.in_(readable_clinician_ids(session, actor)))
-    raise Forbidden("this account has no access to clinical records")
+    return select(Patient).where(readable_patients(session, actor)).order_by(Patient.id)
 
 
 def _patient(session: Session, actor: Actor, patient_id: int) -> Patient:
@@ -223,46 +213,6 @@ def patient_report(
             uc.session, episode, patient, records, StatusInputs(uc.session, caseness=ctx.caseness)
         )
         return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
-
-
-def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
-    """The clinic report over every episode of the patients ``actor`` may see.
-
-    Episodes are reported for the outcome measure most of them use (PHQ-9 in the demo);
-    the report counts the episodes left out for using another.
-    """
-    with use_case(ctx, actor, "report.clinic") as uc:
-        patients = list(uc.session.scalars(_patients(uc.session, actor)))
-        episodes = _episodes(uc.session, patients)
-        counts = Counter(e.outcome_instrument for e, _ in episodes)
-        instrument = counts.most_common(1)[0][0] if counts else "phq9"
-        included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
-        records = _records(uc.session, [e.id for e, _ in included])
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
-        events = {p.id: patient_risk_events(uc.session, p.id) for p in patients}
-        data = [
-            _episode(uc.session, e, p, records[e.id], models, events=events[p.id])
-            for e, p in included
-        ]
-        open_events = [sum(e.open for e in found) for found in events.values()]
-        uc.patients = sorted({d.patient_id for d in data})
-        uc.detail = {"episodes": len(data), "instrument": instrument}
-        definition = load_instrument(instrument)
-        scale = definition.scale(monitored_scale(definition))
-        synthetic, label = synthetic_label([p.synthetic for p in patients])
-        return build_clinic_report(
-            [episode_outcome(d) for d in data],
-            instrument=definition.short_name,
-            band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
-            generated_on=ctx.now().date(),
-            synthetic=synthetic,
-            synthetic_label=label,
-            notices=[instrument_notice(definition)],
-            higher_is_worse=scale.direction != "higher_is_better",
-            excluded_other_instrument=len(episodes) - len(included),
-            open_risk_events=sum(open_events),
-            open_risk_patients=sum(count > 0 for count in open_events),
-        )
 
 
 def _document(html: str, fmt: ReportFormat) -> bytes:
