@@ -70,7 +70,7 @@ from attunement.store import (
 __all__ = ["PAGE_SIZE", "clinic_report", "readable_patients"]
 
 #: Episodes read per page: the report's memory is a function of this, not of the clinic.
-PAGE_SIZE = 500
+PAGE_SIZE = 200
 
 
 def readable_patients(session: Session, actor: Actor) -> ColumnElement[bool]:
