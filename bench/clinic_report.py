@@ -216,8 +216,10 @@ def _child(path: Path, way: str) -> dict[str, float]:
 def memory_bench(sizes: list[int], old_up_to: int, template: int) -> None:
     print(SYNTHETIC_LABEL)
     print(f"template of {template} synthetic patients seeded through the app, then bulk-copied")
-    header = f"{'patients':>9} {'way':>9} {'episodes':>9} {'time s':>8} {'peak RSS MB':>12} {'traced MB':>10} {'KB/patient':>11}"
-    print(header)
+    print(
+        f"{'patients':>9} {'way':>9} {'episodes':>9} {'time s':>8} {'peak RSS MB':>12} "
+        f"{'traced MB':>10} {'KB/patient':>11}"
+    )
     streamed: list[tuple[int, dict[str, float]]] = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder:
@@ -237,7 +239,8 @@ def memory_bench(sizes: list[int], old_up_to: int, template: int) -> None:
             assert abs(new["d"] - old["d"]) < 1e-9, "the two ways disagree on the effect size"
             print(
                 f"{'':>9} ratio direct/streamed: peak RSS {old['rss_mb'] / new['rss_mb']:.1f} x, "
-                f"traced {old['traced_mb'] / new['traced_mb']:.1f} x, time {old['seconds'] / new['seconds']:.2f} x"
+                f"traced {old['traced_mb'] / new['traced_mb']:.1f} x, "
+                f"time {old['seconds'] / new['seconds']:.2f} x"
             )
         streamed.append((size, found["streamed"]))
     if len(streamed) >= 2:

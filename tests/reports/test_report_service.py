@@ -109,3 +109,17 @@ def test_export_has_one_row_per_administration_and_scale(clinic: ServiceContext)
     assert len(phq9_rows) + len(wai_rows) // 4 == administrations  # PHQ-9: 1 scale, WAI-SR: 4
     assert all(r.monitored == (r.instrument == "phq9") for r in rows)
     assert all(r.status_alert is not None for r in phq9_rows if r.value is not None)
+
+
+def test_the_export_streams_in_pages_and_audits_once_listing_every_patient(
+    clinic: ServiceContext,
+) -> None:
+    paged = research_export_rows(clinic, OPERATOR, page_size=2)
+    assert paged == research_export_rows(clinic, OPERATOR)
+    with clinic.sessions() as session:
+        entries = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "export.research"))
+        )
+    assert len(entries) == 2  # one per export, however many patients
+    assert all(set(e.detail["patients"]) == set(patient_ids(clinic)) for e in entries)
+    assert entries[0].detail["rows"] == len(paged)
