@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from sqlalchemy import delete, func, select
 
 from attunement.instruments import load_instrument
 from attunement.reports import ClinicReport, build_clinic_report
@@ -17,6 +18,7 @@ from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import monitored_scale
 from attunement.services.reports import _episode, _episodes, _patients, _records, clinic_report
+from attunement.store import EpisodeStatusRecord
 
 from .conftest import NOW, OPERATOR, patient_ids
 
@@ -77,3 +79,14 @@ def test_the_streamed_clinic_report_equals_the_direct_computation(
             assert getattr(one, field) == pytest.approx(getattr(other, field), rel=1e-9)
     ignore = {"effect_size", "benchmarks"}
     assert streamed.model_dump(exclude=ignore) == direct.model_dump(exclude=ignore)
+
+
+def test_an_episode_without_a_stored_status_is_assessed_not_left_out(
+    clinic: ServiceContext,
+) -> None:
+    with clinic.sessions.begin() as session:  # as if a write had bypassed the status store
+        first = session.scalar(select(func.min(EpisodeStatusRecord.episode_id)))
+        session.execute(delete(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == first))
+    streamed = clinic_report(clinic, OPERATOR, page_size=4)
+    ignore = {"effect_size", "benchmarks"}
+    assert streamed.model_dump(exclude=ignore) == _direct(clinic).model_dump(exclude=ignore)
