@@ -23,7 +23,11 @@ series):
 The must-hold (issue 13): ≤ 300 MB at 100,000 patients. 100,000 is not run here; the line
 printed for it is an extrapolation from the largest sizes measured, and says so.
 
-Run: ``python bench/clinic_report.py`` (``--sizes 1000 5000 20000 --old-up-to 5000``), or
+``--export`` measures the research export (CSV) the same way: written row by row as the
+pages are read (``write_research_export``) against every row collected in a list first.
+
+Run: ``python bench/clinic_report.py`` (``--sizes 1000 5000 20000 --old-up-to 5000``),
+``python bench/clinic_report.py --export --sizes 500 1000 --old-up-to 1000``, or
 ``python bench/clinic_report.py --pdf`` for the issue 7 timing.
 """
 
@@ -49,11 +53,20 @@ from attunement.instruments import load_instrument
 from attunement.reports import ClinicReport, build_clinic_report, render_clinic_html, render_pdf
 from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import episode_outcome, synthetic_label
+from attunement.reports._export import write_export
 from attunement.services import OperatorActor, seed_demo_clinic, service_context
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import monitored_scale
-from attunement.services.reports import _episode, _episodes, _patients, _records, clinic_report
+from attunement.services.reports import (
+    _episode,
+    _episodes,
+    _patients,
+    _records,
+    clinic_report,
+    research_export_rows,
+    write_research_export,
+)
 from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
 from attunement.store import make_engine, migrate
 
@@ -63,8 +76,15 @@ NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 SIGNING_KEY = "bench-" + "x" * 32
 OPERATOR = OperatorActor(name="bench")
 #: copied in this order (parents first); every id and foreign key is shifted per copy
-CLONED = ("patients", "episodes", "sessions", "administrations", "scores", "risk_events")
-CLONED += ("episode_statuses",)
+CLONED: tuple[str, ...] = (
+    "patients",
+    "episodes",
+    "sessions",
+    "administrations",
+    "scores",
+    "risk_events",
+    "episode_statuses",
+)
 #: plain integer columns holding the id of a row of another cloned table
 ID_COLUMNS = {
     ("episodes", "final_outcome_administration_id"): "administrations",
@@ -178,11 +198,21 @@ def measure(path: Path, way: str) -> dict[str, float]:
     """In this (fresh) process: time and peak RSS of one run, then traced peak of another."""
     engine = make_engine(f"sqlite:///{path}")
     ctx = service_context(engine, signing_key=SIGNING_KEY, clock=lambda: NOW)
-    run: Callable[[], ClinicReport] = (
-        (lambda: clinic_report(ctx, OPERATOR))
-        if way == "streamed"
-        else lambda: direct_clinic_report(ctx)
-    )
+    out_dir = Path(tempfile.mkdtemp())
+    runs: dict[str, Callable[[], Any]] = {
+        "streamed": lambda: clinic_report(ctx, OPERATOR),
+        "direct": lambda: direct_clinic_report(ctx),
+        # the research export: written row by row as read, or every row in a list first
+        "export": lambda: write_research_export(ctx, OPERATOR, fmt="csv", out_dir=out_dir),
+        "list": lambda: write_export(
+            research_export_rows(ctx, OPERATOR),
+            out_dir,
+            fmt="csv",
+            deidentified=False,
+            synthetic=True,
+        ),
+    }
+    run = runs[way]
     load_instrument("phq9")
     before = _rss_mb()
     start = time.perf_counter()
@@ -194,12 +224,17 @@ def measure(path: Path, way: str) -> dict[str, float]:
     _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     engine.dispose()
+    if isinstance(report, ClinicReport):
+        episodes = report.episodes
+        d = report.effect_size.d if report.effect_size else float("nan")
+    else:
+        episodes, d = report.rows, float("nan")  # export: rows written
     return {
         "seconds": seconds,
         "rss_mb": peak_rss,
         "traced_mb": traced / 2**20,
-        "episodes": report.episodes,
-        "d": report.effect_size.d if report.effect_size else float("nan"),
+        "episodes": episodes,
+        "d": d,
     }
 
 
@@ -213,7 +248,7 @@ def _child(path: Path, way: str) -> dict[str, float]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def memory_bench(sizes: list[int], old_up_to: int, template: int) -> None:
+def memory_bench(sizes: list[int], old_up_to: int, template: int, *, export: bool) -> None:
     print(SYNTHETIC_LABEL)
     print(f"template of {template} synthetic patients seeded through the app, then bulk-copied")
     print(
@@ -226,7 +261,8 @@ def memory_bench(sizes: list[int], old_up_to: int, template: int) -> None:
             path = Path(folder) / "bench.sqlite3"
             seconds = seed_clinic(path, size, template)
             print(f"# seeded {size} patients in {seconds:.1f} s")
-            ways = ["streamed"] + (["direct"] if size <= old_up_to else [])
+            new, old = ("export", "list") if export else ("streamed", "direct")
+            ways = [new] + ([old] if size <= old_up_to else [])
             found = {way: _child(path, way) for way in ways}
         for way, figures in found.items():
             print(
@@ -234,16 +270,21 @@ def memory_bench(sizes: list[int], old_up_to: int, template: int) -> None:
                 f"{figures['rss_mb']:>12.1f} {figures['traced_mb']:>10.1f} "
                 f"{figures['rss_mb'] * 1024 / size:>11.1f}"
             )
-        if "direct" in found:
-            new, old = found["streamed"], found["direct"]
-            assert abs(new["d"] - old["d"]) < 1e-9, "the two ways disagree on the effect size"
+        if len(found) == 2:
+            new_way, old_way = found[new], found[old]
+            assert new_way["episodes"] == old_way["episodes"]
+            if not export:
+                assert abs(new_way["d"] - old_way["d"]) < 1e-9, (
+                    "the ways disagree on the effect size"
+                )
             print(
-                f"{'':>9} ratio direct/streamed: peak RSS {old['rss_mb'] / new['rss_mb']:.1f} x, "
-                f"traced {old['traced_mb'] / new['traced_mb']:.1f} x, "
-                f"time {old['seconds'] / new['seconds']:.2f} x"
+                f"{'':>9} ratio {old}/{new}: "
+                f"peak RSS {old_way['rss_mb'] / new_way['rss_mb']:.1f} x, "
+                f"traced {old_way['traced_mb'] / new_way['traced_mb']:.1f} x, "
+                f"time {old_way['seconds'] / new_way['seconds']:.2f} x"
             )
-        streamed.append((size, found["streamed"]))
-    if len(streamed) >= 2:
+        streamed.append((size, found[new]))
+    if len(streamed) >= 2 and not export:
         (n1, a), (n2, b) = streamed[-2], streamed[-1]
         slope = max(0.0, (b["rss_mb"] - a["rss_mb"]) / (n2 - n1))
         at_100k = b["rss_mb"] + slope * (100_000 - n2)
@@ -292,6 +333,9 @@ def main() -> None:
     parser.add_argument("--old-up-to", type=int, default=5000)
     parser.add_argument("--template", type=int, default=250)
     parser.add_argument("--pdf", action="store_true", help="the issue 7 timing instead")
+    parser.add_argument(
+        "--export", action="store_true", help="the research export (CSV) instead of the report"
+    )
     parser.add_argument("--patients", type=int, default=500, help="with --pdf")
     parser.add_argument("--repeats", type=int, default=3, help="with --pdf")
     parser.add_argument("--measure", nargs=2, metavar=("WAY", "DB"), help=argparse.SUPPRESS)
@@ -302,7 +346,7 @@ def main() -> None:
     elif args.pdf:
         pdf_bench(args.patients, args.repeats)
     else:
-        memory_bench(args.sizes, args.old_up_to, args.template)
+        memory_bench(args.sizes, args.old_up_to, args.template, export=args.export)
 
 
 if __name__ == "__main__":
