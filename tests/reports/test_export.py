@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import hashlib
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pyarrow.parquet as pq
 import pytest
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from attunement.reports._export import (
     COLUMNS,
     MAX_SHIFT_DAYS,
+    PARQUET_BATCH,
     ExportRow,
     Pseudonymizer,
     atomic_write,
@@ -129,3 +132,33 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path
         atomic_write(target, broken)
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["data.csv"]
+
+
+def _many(count: int) -> Iterator[ExportRow]:
+    """``count`` rows, generated one at a time (never a list)."""
+    template = rows()[0]
+    for index in range(count):
+        yield template.model_copy(update={"session": index + 1})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_rows_from_an_iterator_are_written_as_they_come_in_row_groups(
+    tmp_path: Path, fmt: Literal["csv", "parquet"]
+) -> None:
+    count = PARQUET_BATCH * 2 + 7  # three Parquet row groups, the last one short
+    files = write_export(_many(count), tmp_path, fmt=fmt, deidentified=False, synthetic=True)
+    assert files.rows == count
+    if fmt == "parquet":
+        parquet = pq.ParquetFile(files.data)
+        assert parquet.metadata.num_row_groups == 3
+        assert parquet.read().column("session").to_pylist() == list(range(1, count + 1))
+    else:
+        with files.data.open(encoding="utf-8") as handle:
+            assert [int(r["session"]) for r in csv.DictReader(handle)] == list(range(1, count + 1))
+
+
+def test_an_empty_parquet_export_still_has_its_columns(tmp_path: Path) -> None:
+    files = write_export(iter(()), tmp_path, fmt="parquet", deidentified=False, synthetic=False)
+    table = pq.read_table(files.data)
+    assert files.rows == table.num_rows == 0
+    assert table.column_names == [c.name for c in COLUMNS]

@@ -93,12 +93,11 @@ def test_another_clinicians_patient_is_not_found_and_admins_have_no_reports(
 def test_every_patient_a_report_reads_is_in_the_audit_trail(clinic: ServiceContext) -> None:
     clinic_report(clinic, OPERATOR)
     with clinic.sessions() as session:
-        audited = set(
-            session.scalars(
-                select(AuditEntry.patient_id).where(AuditEntry.action == "report.clinic")
-            )
+        entries = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "report.clinic"))
         )
-    assert audited == set(patient_ids(clinic))
+    assert len(entries) == 1  # one entry per report, listing every patient read (issue 13)
+    assert set(entries[0].detail["patients"]) == set(patient_ids(clinic))
 
 
 def test_export_has_one_row_per_administration_and_scale(clinic: ServiceContext) -> None:
@@ -110,3 +109,17 @@ def test_export_has_one_row_per_administration_and_scale(clinic: ServiceContext)
     assert len(phq9_rows) + len(wai_rows) // 4 == administrations  # PHQ-9: 1 scale, WAI-SR: 4
     assert all(r.monitored == (r.instrument == "phq9") for r in rows)
     assert all(r.status_alert is not None for r in phq9_rows if r.value is not None)
+
+
+def test_the_export_streams_in_pages_and_audits_once_listing_every_patient(
+    clinic: ServiceContext,
+) -> None:
+    paged = research_export_rows(clinic, OPERATOR, page_size=2)
+    assert paged == research_export_rows(clinic, OPERATOR)
+    with clinic.sessions() as session:
+        entries = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "export.research"))
+        )
+    assert len(entries) == 2  # one per export, however many patients
+    assert all(set(e.detail["patients"]) == set(patient_ids(clinic)) for e in entries)
+    assert entries[0].detail["rows"] == len(paged)

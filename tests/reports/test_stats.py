@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from attunement.errors import InputError
-from attunement.reports._stats import count_alerts, count_categories, group_by_band
+from attunement.reports._stats import (
+    PairedMoments,
+    count_alerts,
+    count_categories,
+    group_by_band,
+)
 from attunement.stats import (
     InsufficientData,
     hedges_correction,
@@ -159,3 +164,36 @@ def test_groups_follow_the_band_order_and_leave_out_empty_bands() -> None:
     assert [g.band for g in groups] == ["mild", "severe"]
     assert groups[1].counts.recovered == 1
     assert groups[1].counts.unchanged == 1
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 27), st.integers(0, 27)).map(lambda p: (float(p[0]), float(p[1]))),
+        min_size=3,
+        max_size=60,
+    )
+)
+def test_running_paired_moments_give_the_effect_size_of_the_whole_list(
+    pairs: list[tuple[float, float]],
+) -> None:
+    pre, post = [p for p, _ in pairs], [q for _, q in pairs]
+    assume(len(set(pre)) > 1)
+    running = PairedMoments()
+    for x, y in pairs:
+        running.add(x, y)
+    streamed = running.effect_size(higher_is_worse=True)
+    direct = pre_post_effect_size(pre, post, higher_is_worse=True)
+    assert streamed.d == pytest.approx(direct.d, rel=1e-9, abs=1e-9)
+    assert streamed.ci_low == pytest.approx(direct.ci_low, rel=1e-9, abs=1e-9)
+    assert streamed.ci_high == pytest.approx(direct.ci_high, rel=1e-9, abs=1e-9)
+
+
+def test_running_paired_moments_refuse_like_the_list_version() -> None:
+    running = PairedMoments()
+    for x, y in ((10.0, 5.0), (10.0, 7.0)):
+        running.add(x, y)
+    with pytest.raises(InsufficientData, match="3 or more"):
+        running.effect_size()
+    running.add(10.0, 4.0)
+    with pytest.raises(InsufficientData, match="intake scores that vary"):
+        running.effect_size()

@@ -1,15 +1,18 @@
 """Assemble the clinic report from one small record per episode (pure).
 
-The service layer turns each episode's Status and Plan into an :class:`EpisodeOutcome`;
-everything the clinic report prints is computed here from those records with the
-functions of ``reports._stats`` — the templates only render it.
+The service layer turns each episode's stored Status and its Plan into an
+:class:`EpisodeOutcome`; everything the clinic report prints is computed here from those
+records with the functions of ``reports._stats`` — the templates only render it. A
+:class:`ClinicTally` takes the records one at a time and keeps only running counts and
+sums (never the records), so a report over any number of episodes needs the same memory
+(issue 13); :func:`build_clinic_report` is the same tally over a sequence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,10 +30,15 @@ from attunement.reports._models import (
     InstrumentNotice,
     ReportHeader,
 )
-from attunement.reports._stats import count_alerts, count_categories, group_by_band
-from attunement.stats import InsufficientData, Proportion, pre_post_effect_size, proportion
+from attunement.reports._stats import (
+    PairedMoments,
+    alerts_from_counts,
+    categories_from_counts,
+    groups_from_counts,
+)
+from attunement.stats import InsufficientData, Proportion, StandardizedMeanChange, proportion
 
-__all__ = ["CATEGORY_RULE", "EpisodeOutcome", "build_clinic_report"]
+__all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome", "build_clinic_report"]
 
 CATEGORY_RULE = (
     "Jacobson & Truax (1991) categories from each episode's monitoring Status at its latest "
@@ -70,86 +78,210 @@ class EpisodeOutcome(BaseModel):
     end_reason: str | None = None
 
 
-def _pairs(outcomes: Sequence[EpisodeOutcome]) -> tuple[list[float], list[float]]:
-    pre: list[float] = []
-    post: list[float] = []
-    for outcome in outcomes:
+class _Change:
+    """The running pre–post pairs and session-8 categories of a set of episodes."""
+
+    def __init__(self) -> None:
+        self.pairs = PairedMoments()
+        self.at_8 = 0
+        self.improved_at_8 = 0
+
+    def add(self, outcome: EpisodeOutcome) -> None:
         if (
             outcome.scored_sessions >= 2
             and outcome.intake is not None
             and outcome.latest is not None
         ):
-            pre.append(outcome.intake)
-            post.append(outcome.latest)
-    return pre, post
+            self.pairs.add(outcome.intake, outcome.latest)
+        if outcome.category_at_session_8 is not None:
+            self.at_8 += 1
+            self.improved_at_8 += outcome.category_at_session_8 in {"recovered", "improved"}
+
+    def effect(self, *, higher_is_worse: bool) -> tuple[StandardizedMeanChange | None, str | None]:
+        try:
+            return self.pairs.effect_size(higher_is_worse=higher_is_worse), None
+        except InsufficientData as error:
+            return None, error.message
+
+    def improved_by_session_8(self) -> Proportion:
+        return proportion(self.improved_at_8, self.at_8)
 
 
-def _clinicians(outcomes: Sequence[EpisodeOutcome]) -> tuple[ClinicianRow, ...]:
-    grouped: dict[str, list[EpisodeOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        grouped[outcome.clinician].append(outcome)
-    return tuple(
-        ClinicianRow(
-            clinician=name,
-            episodes=len(rows),
-            counts=count_categories(r.category for r in rows),
-            red_alerts=sum(r.alert == "red" for r in rows),
-            risk_flags=sum(r.risk for r in rows),
+class _ClinicianTally:
+    def __init__(self) -> None:
+        self.episodes = 0
+        self.categories: Counter[str | None] = Counter()
+        self.red = 0
+        self.risk = 0
+
+
+class ClinicTally:
+    """The clinic report's figures, accumulated one :class:`EpisodeOutcome` at a time.
+
+    Holds counts and running sums only (per category, alert level, intake band, end reason
+    and clinician), so its memory does not grow with the number of episodes added.
+    """
+
+    def __init__(self) -> None:
+        self.episodes = 0
+        self.period_start: dt.date | None = None
+        self.period_end: dt.date | None = None
+        self.categories: Counter[str | None] = Counter()
+        self.alerts: Counter[str] = Counter()
+        self.risk = 0
+        self.responses = [0, 0]  # [yes, judged]
+        self.remissions = [0, 0]
+        self.planned = 0
+        self.accommodated = [0, 0, 0]  # [either, preference, culture]
+        self.bands: dict[str, Counter[str | None]] = {}
+        self.clinicians: dict[str, _ClinicianTally] = {}
+        self.change = _Change()
+        self.ended = _Change()
+        self.end_reasons: Counter[str] = Counter()
+
+    def add(self, outcome: EpisodeOutcome) -> None:
+        """Count one episode."""
+        self.episodes += 1
+        if self.period_start is None or outcome.started_on < self.period_start:
+            self.period_start = outcome.started_on
+        last = outcome.last_session_on
+        if last is not None and (self.period_end is None or last > self.period_end):
+            self.period_end = last
+        self.categories[outcome.category] += 1
+        self.alerts[outcome.alert] += 1
+        self.risk += outcome.risk
+        for tally, value in (
+            (self.responses, outcome.response),
+            (self.remissions, outcome.remission),
+        ):
+            if value is not None:
+                tally[0] += value
+                tally[1] += 1
+        if outcome.has_plan:
+            self.planned += 1
+            self.accommodated[0] += outcome.accommodated_preference or outcome.accommodated_culture
+            self.accommodated[1] += outcome.accommodated_preference
+            self.accommodated[2] += outcome.accommodated_culture
+        if outcome.intake_band is not None:
+            self.bands.setdefault(outcome.intake_band, Counter())[outcome.category] += 1
+        clinician = self.clinicians.setdefault(outcome.clinician, _ClinicianTally())
+        clinician.episodes += 1
+        clinician.categories[outcome.category] += 1
+        clinician.red += outcome.alert == "red"
+        clinician.risk += outcome.risk
+        self.change.add(outcome)
+        if outcome.end_reason is not None:
+            self.ended.add(outcome)
+            self.end_reasons[outcome.end_reason] += 1
+
+    def add_all(self, outcomes: Iterable[EpisodeOutcome]) -> ClinicTally:
+        for outcome in outcomes:
+            self.add(outcome)
+        return self
+
+    def _clinician_rows(self) -> tuple[ClinicianRow, ...]:
+        return tuple(
+            ClinicianRow(
+                clinician=name,
+                episodes=row.episodes,
+                counts=categories_from_counts(row.categories),
+                red_alerts=row.red,
+                risk_flags=row.risk,
+            )
+            for name, row in sorted(self.clinicians.items())
         )
-        for name, rows in sorted(grouped.items())
-    )
 
-
-def _improved_at_8(outcomes: Sequence[EpisodeOutcome]) -> Proportion:
-    at_8 = [o.category_at_session_8 for o in outcomes if o.category_at_session_8 is not None]
-    return proportion(sum(c in {"recovered", "improved"} for c in at_8), len(at_8))
-
-
-def _compare(
-    ended: Sequence[EpisodeOutcome],
-    benchmarks: Sequence[Benchmark] | None,
-    *,
-    higher_is_worse: bool,
-) -> list[BenchmarkComparison]:
-    """Each benchmark beside the clinic's figure over its ended episodes only."""
-    pre, post = _pairs(ended)
-    try:
-        effect = pre_post_effect_size(pre, post, higher_is_worse=higher_is_worse)
-    except InsufficientData:
-        effect = None
-    improved_at_8 = _improved_at_8(ended)
-    comparisons = []
-    for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
-        if benchmark.compare_with == "pre_post_d":
-            comparisons.append(
-                compare(
-                    benchmark,
-                    effect.d if effect else None,
-                    effect.ci_low if effect else None,
-                    effect.ci_high if effect else None,
+    def _compare(
+        self, benchmarks: Sequence[Benchmark] | None, *, higher_is_worse: bool
+    ) -> list[BenchmarkComparison]:
+        """Each benchmark beside the clinic's figure over its ended episodes only."""
+        effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
+        improved_at_8 = self.ended.improved_by_session_8()
+        comparisons = []
+        for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
+            if benchmark.compare_with == "pre_post_d":
+                comparisons.append(
+                    compare(
+                        benchmark,
+                        effect.d if effect else None,
+                        effect.ci_low if effect else None,
+                        effect.ci_high if effect else None,
+                    )
                 )
-            )
-        else:
-            comparisons.append(
-                compare(benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high)
-            )
-    return comparisons
+            else:
+                comparisons.append(
+                    compare(
+                        benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high
+                    )
+                )
+        return comparisons
 
+    def _ended_by_reason(self) -> tuple[EndedCount, ...]:
+        """Ended episodes per end reason, in the order of the vocabulary file."""
+        reasons = load_end_reasons()
+        counts = Counter({key: n for key, n in self.end_reasons.items() if key})
+        order = [*reasons.reasons, *sorted(set(counts) - set(reasons.reasons))]
+        return tuple(
+            EndedCount(reason=key, label=reasons.label(key), episodes=counts[key])
+            for key in order
+            if counts[key]
+        )
 
-def _ended_by_reason(ended: Sequence[EpisodeOutcome]) -> tuple[EndedCount, ...]:
-    """Ended episodes per end reason, in the order of the vocabulary file."""
-    reasons = load_end_reasons()
-    counts = defaultdict(int, Counter(o.end_reason for o in ended if o.end_reason))
-    order = [*reasons.reasons, *sorted(set(counts) - set(reasons.reasons))]
-    return tuple(
-        EndedCount(reason=key, label=reasons.label(key), episodes=counts[key])
-        for key in order
-        if counts[key]
-    )
+    def report(
+        self,
+        *,
+        instrument: str,
+        band_order: Sequence[str],
+        generated_on: dt.date,
+        synthetic: bool,
+        notices: Sequence[InstrumentNotice] = (),
+        higher_is_worse: bool = True,
+        title: str = "Clinic outcomes report",
+        synthetic_label: str | None = None,
+        benchmarks: Sequence[Benchmark] | None = None,
+        excluded_other_instrument: int = 0,
+        open_risk_events: int = 0,
+        open_risk_patients: int = 0,
+    ) -> ClinicReport:
+        """The clinic report over the episodes added (see :func:`build_clinic_report`)."""
+        effect, problem = self.change.effect(higher_is_worse=higher_is_worse)
+        planned = self.planned
+        return ClinicReport(
+            header=ReportHeader(
+                title=title,
+                generated_on=generated_on,
+                synthetic=synthetic,
+                synthetic_label=synthetic_label,
+            ),
+            instrument=instrument,
+            episodes=self.episodes,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            categories=categories_from_counts(self.categories),
+            response=proportion(*self.responses),
+            remission=proportion(*self.remissions),
+            reliable_improvement_by_session_8=self.change.improved_by_session_8(),
+            effect_size=effect,
+            effect_size_problem=problem,
+            benchmarks=tuple(self._compare(benchmarks, higher_is_worse=higher_is_worse)),
+            alerts=alerts_from_counts(self.alerts, risk=self.risk),
+            open_risk_events=open_risk_events,
+            open_risk_patients=open_risk_patients,
+            accommodated=proportion(self.accommodated[0], planned),
+            accommodated_preference=proportion(self.accommodated[1], planned),
+            accommodated_culture=proportion(self.accommodated[2], planned),
+            severity=groups_from_counts(self.bands, band_order),
+            clinicians=self._clinician_rows(),
+            notices=tuple(notices),
+            category_rule=CATEGORY_RULE,
+            excluded_other_instrument=excluded_other_instrument,
+            benchmark_episodes=sum(self.end_reasons.values()),
+            ended_by_reason=self._ended_by_reason(),
+        )
 
 
 def build_clinic_report(
-    outcomes: Sequence[EpisodeOutcome],
+    outcomes: Iterable[EpisodeOutcome],
     *,
     instrument: str,
     band_order: Sequence[str],
@@ -168,59 +300,24 @@ def build_clinic_report(
 
     ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
     patient reported on (a patient without an episode of this instrument included): an open
-    risk event is never left out of a count.
+    risk event is never left out of a count. ``outcomes`` may be any iterable (a generator
+    reading the store page by page): each is counted and dropped.
     """
-    pre, post = _pairs(outcomes)
-    effect = None
-    problem = None
-    try:
-        effect = pre_post_effect_size(pre, post, higher_is_worse=higher_is_worse)
-    except InsufficientData as error:
-        problem = error.message
-    improved_at_8 = _improved_at_8(outcomes)
-    responses = [o.response for o in outcomes if o.response is not None]
-    remissions = [o.remission for o in outcomes if o.remission is not None]
-    planned = [o for o in outcomes if o.has_plan]
-    ended = [o for o in outcomes if o.end_reason is not None]
-    comparisons = _compare(ended, benchmarks, higher_is_worse=higher_is_worse)
-    starts = [o.started_on for o in outcomes]
-    ends = [o.last_session_on for o in outcomes if o.last_session_on is not None]
-    return ClinicReport(
-        header=ReportHeader(
-            title=title,
+    return (
+        ClinicTally()
+        .add_all(outcomes)
+        .report(
+            instrument=instrument,
+            band_order=band_order,
             generated_on=generated_on,
             synthetic=synthetic,
+            notices=notices,
+            higher_is_worse=higher_is_worse,
+            title=title,
             synthetic_label=synthetic_label,
-        ),
-        instrument=instrument,
-        episodes=len(outcomes),
-        period_start=min(starts) if starts else None,
-        period_end=max(ends) if ends else None,
-        categories=count_categories(o.category for o in outcomes),
-        response=proportion(sum(responses), len(responses)),
-        remission=proportion(sum(remissions), len(remissions)),
-        reliable_improvement_by_session_8=improved_at_8,
-        effect_size=effect,
-        effect_size_problem=problem,
-        benchmarks=tuple(comparisons),
-        alerts=count_alerts((o.alert, o.risk) for o in outcomes),
-        open_risk_events=open_risk_events,
-        open_risk_patients=open_risk_patients,
-        accommodated=proportion(
-            sum(o.accommodated_preference or o.accommodated_culture for o in planned), len(planned)
-        ),
-        accommodated_preference=proportion(
-            sum(o.accommodated_preference for o in planned), len(planned)
-        ),
-        accommodated_culture=proportion(sum(o.accommodated_culture for o in planned), len(planned)),
-        severity=group_by_band(
-            ((o.intake_band, o.category) for o in outcomes if o.intake_band is not None),
-            band_order,
-        ),
-        clinicians=_clinicians(outcomes),
-        notices=tuple(notices),
-        category_rule=CATEGORY_RULE,
-        excluded_other_instrument=excluded_other_instrument,
-        benchmark_episodes=len(ended),
-        ended_by_reason=_ended_by_reason(ended),
+            benchmarks=benchmarks,
+            excluded_other_instrument=excluded_other_instrument,
+            open_risk_events=open_risk_events,
+            open_risk_patients=open_risk_patients,
+        )
     )

@@ -8,7 +8,7 @@ is a function of it, so it can be tested without a database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +35,14 @@ from attunement.tailoring import Plan
 __all__ = [
     "REPORT_SESSION",
     "EpisodeData",
+    "category_at_report_session",
     "episode_outcome",
     "episode_status",
     "export_rows",
+    "intake_band",
     "patient_report_of",
     "synthetic_label",
+    "synthetic_label_of",
 ]
 
 #: The session at which "reliably improved by session 8" is judged (Lambert's benchmark).
@@ -102,23 +105,40 @@ def _inputs(data: EpisodeData) -> dict[str, Any]:
     }
 
 
-def _intake_band(data: EpisodeData) -> str | None:
-    for record in sorted(data.records, key=lambda r: r.session):
-        band = (record.scales.get(data.monitored_scale) or {}).get("band")
-        if record.instrument == data.outcome.id and band:
+def intake_band(
+    records: Iterable[tuple[int, str, Mapping[str, Any]]], instrument: str, scale: str
+) -> str | None:
+    """The band of the earliest ``(session, instrument, scales)`` record of ``instrument``
+    with a band on ``scale`` (records in the order they were given; the first wins a tie)."""
+    for _session, found, scales in sorted(records, key=lambda r: r[0]):
+        band = (scales.get(scale) or {}).get("band")
+        if found == instrument and band:
             return str(band)
     return None
+
+
+def _intake_band(data: EpisodeData) -> str | None:
+    return intake_band(
+        ((r.session, r.instrument, r.scales) for r in data.records),
+        data.outcome.id,
+        data.monitored_scale,
+    )
+
+
+def category_at_report_session(data: EpisodeData) -> str | None:
+    """The episode's category as it stood at session 8 (None before it got there)."""
+    series = data.outcome_series
+    if series is None or not any(p.session >= REPORT_SESSION for p in series.points):
+        return None
+    upto = series.upto(REPORT_SESSION)
+    alliance = data.alliance_series.upto(REPORT_SESSION) if data.alliance_series else None
+    earlier = episode_status(data, upto, alliance)
+    return earlier.category if earlier else None
 
 
 def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
     """The clinic report's record of one episode."""
     status, series = data.status, data.outcome_series
-    at_report_session = None
-    if series is not None and any(p.session >= REPORT_SESSION for p in series.points):
-        upto = series.upto(REPORT_SESSION)
-        alliance = data.alliance_series.upto(REPORT_SESSION) if data.alliance_series else None
-        earlier = episode_status(data, upto, alliance)
-        at_report_session = earlier.category if earlier else None
     preference, culture = plan_accommodations(data.plan) if data.plan else (False, False)
     held = [r.held_on for r in data.records if r.held_on is not None]
     return EpisodeOutcome(
@@ -135,7 +155,7 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
         remission=status.remission if status else None,
         alert=status.alert if status else "not_assessable",
         risk=any(e.open for e in data.risk_events) or (status.open_risk if status else False),
-        category_at_session_8=at_report_session,
+        category_at_session_8=category_at_report_session(data),
         has_plan=data.profile is not None,
         accommodated_preference=preference,
         accommodated_culture=culture,
@@ -199,9 +219,13 @@ def export_rows(data: EpisodeData) -> list[ExportRow]:
 
 def synthetic_label(synthetic: Sequence[bool]) -> tuple[bool, str | None]:
     """Whether a report over these patients is synthetic, and the label it must carry."""
-    count = sum(synthetic)
-    if not count:
+    return synthetic_label_of(sum(synthetic), len(synthetic))
+
+
+def synthetic_label_of(synthetic: int, patients: int) -> tuple[bool, str | None]:
+    """:func:`synthetic_label` from counts: ``synthetic`` of ``patients`` are synthetic."""
+    if not synthetic:
         return False, None
-    if count == len(synthetic):
+    if synthetic == patients:
         return True, SYNTHETIC_LABEL
-    return True, f"CONTAINS SYNTHETIC DATA — {count} of {len(synthetic)} patients are synthetic"
+    return True, f"CONTAINS SYNTHETIC DATA — {synthetic} of {patients} patients are synthetic"

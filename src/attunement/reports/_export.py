@@ -37,12 +37,14 @@ from attunement.reports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
 __all__ = [
     "COLUMNS",
     "MAX_SHIFT_DAYS",
+    "PARQUET_BATCH",
     "Column",
     "ExportFiles",
     "ExportRow",
     "ExportTable",
     "Pseudonymizer",
     "atomic_write",
+    "deidentify_row",
     "deidentify_rows",
     "write_export",
 ]
@@ -145,33 +147,34 @@ class ExportRow(BaseModel):
     synthetic: bool = False
 
 
+def deidentify_row(row: ExportRow, pseudonymizer: Pseudonymizer) -> ExportRow:
+    """The row with the name dropped, ids pseudonymised and the date shifted per patient."""
+    shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
+    return row.model_copy(
+        update={
+            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
+            "patient_name": None,
+            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
+            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
+            "session_date": row.session_date + shift if row.session_date else None,
+        }
+    )
+
+
 def deidentify_rows(rows: Iterable[ExportRow], pseudonymizer: Pseudonymizer) -> list[ExportRow]:
     """Rows with names dropped, ids pseudonymised and dates shifted per patient."""
-    out: list[ExportRow] = []
-    for row in rows:
-        shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
-        out.append(
-            row.model_copy(
-                update={
-                    "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-                    "patient_name": None,
-                    "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-                    "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
-                    "session_date": row.session_date + shift if row.session_date else None,
-                }
-            )
-        )
-    return out
+    return [deidentify_row(row, pseudonymizer) for row in rows]
 
 
 @dataclass(frozen=True)
 class ExportTable:
-    """A further table of the export: its file stem, columns and rows (field names)."""
+    """A further table of the export: its file stem, columns and rows (field names). The
+    rows may be an iterator read as they are written (once)."""
 
     stem: str
     rows_are: str
     columns: tuple[Column, ...]
-    rows: Sequence[BaseModel]
+    rows: Iterable[BaseModel]
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,12 @@ class ExportFiles:
     dictionary: Path
     rows: int
     tables: tuple[Path, ...] = ()
+    #: the rows written to each further table, in the order of ``tables``
+    table_rows: tuple[int, ...] = ()
+
+
+#: Rows converted to Arrow and written per Parquet row group: the writer's memory.
+PARQUET_BATCH = 10_000
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -206,29 +215,55 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(rows: Sequence[BaseModel], columns: Sequence[Column], target: Path) -> None:
+def _write_csv(rows: Iterable[BaseModel], columns: Sequence[Column], target: Path) -> int:
+    """Write the rows one at a time; the number written."""
     names = [c.name for c in columns]
+    count = 0
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(names)
         for row in rows:
             values = row.model_dump()
             writer.writerow([_csv_cell(values[name]) for name in names])
+            count += 1
+    return count
 
 
-def _arrow_table(
-    rows: Sequence[BaseModel], columns: Sequence[Column], metadata: dict[str, str]
-) -> pa.Table:
-    dumped = [row.model_dump() for row in rows]
-    schema = pa.schema(
+def _arrow_schema(columns: Sequence[Column], metadata: dict[str, str]) -> pa.Schema:
+    return pa.schema(
         [
             pa.field(c.name, _ARROW[c.type], nullable=True, metadata={"meaning": c.meaning})
             for c in columns
         ],
         metadata=metadata,
     )
+
+
+def _arrow_table(
+    rows: Sequence[BaseModel], schema: pa.Schema, columns: Sequence[Column]
+) -> pa.Table:
+    dumped = [row.model_dump() for row in rows]
     arrays = [pa.array([d[c.name] for d in dumped], type=_ARROW[c.type]) for c in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _write_parquet(
+    rows: Iterable[BaseModel], columns: Sequence[Column], metadata: dict[str, str], target: Path
+) -> int:
+    """Write the rows in row groups of :data:`PARQUET_BATCH`; the number written."""
+    schema = _arrow_schema(columns, metadata)
+    count = 0
+    with pq.ParquetWriter(target, schema) as writer:
+        batch: list[BaseModel] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == PARQUET_BATCH:
+                writer.write_table(_arrow_table(batch, schema, columns))
+                count, batch = count + len(batch), []
+        if batch or not count:
+            writer.write_table(_arrow_table(batch, schema, columns))
+            count += len(batch)
+    return count
 
 
 def _write_dictionary(
@@ -254,7 +289,7 @@ def _write_dictionary(
 
 
 def write_export(
-    rows: Sequence[ExportRow],
+    rows: Iterable[ExportRow],
     out_dir: Path,
     *,
     fmt: ExportFormat,
@@ -263,23 +298,24 @@ def write_export(
     tables: Sequence[ExportTable] = (),
 ) -> ExportFiles:
     """Write the rows, any further ``tables`` and the data dictionary into ``out_dir``
-    (atomically, file by file)."""
+    (atomically, file by file). ``rows`` and each table's rows may be iterators: they are
+    written as they come (CSV row by row, Parquet by row group), never held all at once."""
     suffix = "csv" if fmt == "csv" else "parquet"
     metadata = {
         "producer": "attunement",
         "deidentified": json.dumps(deidentified),
         "synthetic": json.dumps(synthetic),
     }
+    counts: list[int] = []
 
     def writer(
-        data: Sequence[BaseModel], columns: Sequence[Column], rows_are: str
+        data: Iterable[BaseModel], columns: Sequence[Column], rows_are: str
     ) -> Callable[[Path], None]:
         def write_data(target: Path) -> None:
             if fmt == "csv":
-                _write_csv(data, columns, target)
+                counts.append(_write_csv(data, columns, target))
             else:
-                table = _arrow_table(data, columns, metadata | {"rows": rows_are})
-                pq.write_table(table, target)
+                counts.append(_write_parquet(data, columns, metadata | {"rows": rows_are}, target))
 
         return write_data
 
@@ -293,4 +329,10 @@ def write_export(
         out_dir / "data_dictionary.csv",
         lambda target: _write_dictionary(target, deidentified=deidentified, tables=named),
     )
-    return ExportFiles(data=data, dictionary=dictionary, rows=len(rows), tables=written)
+    return ExportFiles(
+        data=data,
+        dictionary=dictionary,
+        rows=counts[0],
+        tables=written,
+        table_rows=tuple(counts[1:]),
+    )

@@ -15,7 +15,7 @@ since a note may name people or places.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +25,7 @@ from attunement.risk import RiskEndorsement, RiskEvent
 __all__ = [
     "RISK_COLUMNS",
     "RiskEventRow",
+    "deidentify_risk_row",
     "deidentify_risk_rows",
     "risk_event_rows",
     "risk_table",
@@ -133,39 +134,39 @@ def risk_event_rows(
     return rows
 
 
+def deidentify_risk_row(row: RiskEventRow, pseudonymizer: Pseudonymizer) -> RiskEventRow:
+    """Ids pseudonymised, dates shifted by the patient's shift, free text left out."""
+    shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
+
+    def moved(day: dt.date | None) -> dt.date | None:
+        return day + shift if day is not None else None
+
+    return row.model_copy(
+        update={
+            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
+            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
+            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id)
+            if row.episode_id is not None
+            else None,
+            "event_id": pseudonymizer.pseudonym("risk_event", row.event_id),
+            "first_date": moved(row.first_date),
+            "latest_date": moved(row.latest_date),
+            "assessed_on": moved(row.assessed_on),
+            "responded_on": moved(row.responded_on),
+            "reason": None,
+            "note": None,
+        }
+    )
+
+
 def deidentify_risk_rows(
     rows: Iterable[RiskEventRow], pseudonymizer: Pseudonymizer
 ) -> list[RiskEventRow]:
-    """Ids pseudonymised, dates shifted by the patient's shift, free text left out."""
-    out = []
-    for row in rows:
-        shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
-
-        def moved(day: dt.date | None, shift: dt.timedelta = shift) -> dt.date | None:
-            return day + shift if day is not None else None
-
-        out.append(
-            row.model_copy(
-                update={
-                    "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-                    "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-                    "episode_id": pseudonymizer.pseudonym("episode", row.episode_id)
-                    if row.episode_id is not None
-                    else None,
-                    "event_id": pseudonymizer.pseudonym("risk_event", row.event_id),
-                    "first_date": moved(row.first_date),
-                    "latest_date": moved(row.latest_date),
-                    "assessed_on": moved(row.assessed_on),
-                    "responded_on": moved(row.responded_on),
-                    "reason": None,
-                    "note": None,
-                }
-            )
-        )
-    return out
+    """:func:`deidentify_risk_row` of each row."""
+    return [deidentify_risk_row(row, pseudonymizer) for row in rows]
 
 
-def risk_table(rows: Sequence[RiskEventRow]) -> ExportTable:
+def risk_table(rows: Iterable[RiskEventRow]) -> ExportTable:
     """The risk events as a table of the export."""
     return ExportTable(
         stem="attunement_risk_events",

@@ -2,8 +2,11 @@
 
 Access follows the clinic's rules (``services._access``): a clinician reports on their own
 patients, a supervisor also on their supervisees'; the operator at the command line (who
-holds the database) on every patient. Every patient a report or export reads gets an audit
-entry (``report.patient``, ``report.clinic``, ``export.research``) in the same transaction.
+holds the database) on every patient. Every patient a report or export reads is in the audit
+trail, in the same transaction: ``report.patient`` names its patient, ``report.clinic`` and
+``export.research`` are one entry each listing the patients read (``detail.patients``). The
+clinic report and the export stream page by page (issue 13): memory does not grow with the
+clinic.
 The Status is the app's own (``assess_stored_episode``: the stored growth model, rupture
 markers, missed sessions); everything after the read is ``attunement.reports`` (pure).
 """
@@ -11,49 +14,48 @@ markers, missed sessions); everything after the read is ``attunement.reports`` (
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import ColumnElement, Engine, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from attunement.errors import AttunementError, Forbidden, NotFound
+from attunement.errors import AttunementError, NotFound
 from attunement.instruments import load_instrument
 from attunement.reports import (
-    ClinicReport,
     PatientReport,
-    build_clinic_report,
     render_clinic_html,
     render_patient_html,
     render_pdf,
 )
-from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import (
     EpisodeData,
-    episode_outcome,
     export_rows,
     patient_report_of,
-    synthetic_label,
 )
 from attunement.reports._export import (
     ExportFiles,
     ExportRow,
     Pseudonymizer,
     atomic_write,
-    deidentify_rows,
+    deidentify_row,
     write_export,
 )
 from attunement.reports._export_risk import (
     RiskEventRow,
-    deidentify_risk_rows,
+    deidentify_risk_row,
     risk_event_rows,
     risk_table,
 )
 from attunement.reports._export_rows import AdministrationRecord
 from attunement.risk import RiskEvent
-from attunement.services._access import load_patient, readable_clinician_ids
-from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.services._access import load_patient
+from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
+from attunement.services._clinic_report import PAGE_SIZE, clinic_report, readable_patients
 from attunement.services._context import ServiceContext, service_context
 from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import get_row
@@ -61,7 +63,6 @@ from attunement.services._risk import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
     assess_stored_episode,
-    monitored_scale,
     patient_profile,
     tailored_plan,
 )
@@ -91,16 +92,12 @@ __all__ = [
 ]
 
 ReportFormat = Literal["pdf", "html"]
+_Row = TypeVar("_Row")
 
 
 def _patients(session: Session, actor: Actor) -> Select[Patient]:
     """The patients ``actor`` may report on (the operator: all of them)."""
-    query = select(Patient).order_by(Patient.id)
-    if isinstance(actor, OperatorActor):
-        return query
-    if isinstance(actor, UserActor) and actor.treats_patients:
-        return query.where(Patient.clinician_id.in_(readable_clinician_ids(session, actor)))
-    raise Forbidden("this account has no access to clinical records")
+    return select(Patient).where(readable_patients(session, actor)).order_by(Patient.id)
 
 
 def _patient(session: Session, actor: Actor, patient_id: int) -> Patient:
@@ -225,46 +222,6 @@ def patient_report(
         return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
 
 
-def clinic_report(ctx: ServiceContext, actor: Actor) -> ClinicReport:
-    """The clinic report over every episode of the patients ``actor`` may see.
-
-    Episodes are reported for the outcome measure most of them use (PHQ-9 in the demo);
-    the report counts the episodes left out for using another.
-    """
-    with use_case(ctx, actor, "report.clinic", read=True) as uc:
-        patients = list(uc.session.scalars(_patients(uc.session, actor)))
-        episodes = _episodes(uc.session, patients)
-        counts = Counter(e.outcome_instrument for e, _ in episodes)
-        instrument = counts.most_common(1)[0][0] if counts else "phq9"
-        included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
-        records = _records(uc.session, [e.id for e, _ in included])
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
-        events = {p.id: patient_risk_events(uc.session, p.id) for p in patients}
-        data = [
-            _episode(uc.session, e, p, records[e.id], models, events=events[p.id])
-            for e, p in included
-        ]
-        open_events = [sum(e.open for e in found) for found in events.values()]
-        uc.patients = sorted({d.patient_id for d in data})
-        uc.detail = {"episodes": len(data), "instrument": instrument}
-        definition = load_instrument(instrument)
-        scale = definition.scale(monitored_scale(definition))
-        synthetic, label = synthetic_label([p.synthetic for p in patients])
-        return build_clinic_report(
-            [episode_outcome(d) for d in data],
-            instrument=definition.short_name,
-            band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
-            generated_on=ctx.now().date(),
-            synthetic=synthetic,
-            synthetic_label=label,
-            notices=[instrument_notice(definition)],
-            higher_is_worse=scale.direction != "higher_is_better",
-            excluded_other_instrument=len(episodes) - len(included),
-            open_risk_events=sum(open_events),
-            open_risk_patients=sum(count > 0 for count in open_events),
-        )
-
-
 def _document(html: str, fmt: ReportFormat) -> bytes:
     return render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
 
@@ -315,35 +272,99 @@ def write_clinic_report(
     return _write(output, clinic_report_document(ctx, actor, fmt=fmt))
 
 
-def _research_export(
-    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None
-) -> tuple[list[ExportRow], list[RiskEventRow]]:
-    with use_case(ctx, actor, "export.research", read=True) as uc:
-        patients = list(uc.session.scalars(_patients(uc.session, actor)))
-        episodes = _episodes(uc.session, patients)
-        records = _records(uc.session, [e.id for e, _ in episodes])
-        rows: list[ExportRow] = []
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
-        for episode, patient in episodes:
-            rows += export_rows(_episode(uc.session, episode, patient, records[episode.id], models))
-        risk: list[RiskEventRow] = []
-        for patient in patients:
-            risk += risk_event_rows(
-                _stored_events(uc.session, patient.id),
-                patient_id=str(patient.id),
-                clinician_id=str(patient.clinician_id),
-                synthetic=patient.synthetic,
+def _export_rows(
+    session: Session, readable: ColumnElement[bool], models: StatusInputs, page_size: int
+) -> Iterator[ExportRow]:
+    """Every episode's export rows, in keyset pages of episodes (one page in memory)."""
+    after = 0
+    while True:
+        page = session.execute(
+            select(Episode, Patient)
+            .join(Patient, Patient.id == Episode.patient_id)
+            .where(readable, Episode.id > after)
+            .order_by(Episode.id)
+            .limit(page_size)
+        ).all()
+        if not page:
+            return
+        after = page[-1][0].id
+        records = _records(session, [episode.id for episode, _ in page])
+        for episode, patient in page:
+            yield from export_rows(_episode(session, episode, patient, records[episode.id], models))
+        session.info.pop("reports_loaded", None)  # the page's rows may go now
+        del page, records
+
+
+def _risk_rows(
+    session: Session, readable: ColumnElement[bool], page_size: int
+) -> Iterator[RiskEventRow]:
+    """Every readable patient's risk events, in keyset pages of patients."""
+    after = 0
+    while True:
+        page = session.execute(
+            select(Patient.id, Patient.clinician_id, Patient.synthetic)
+            .where(readable, Patient.id > after)
+            .order_by(Patient.id)
+            .limit(page_size)
+        ).all()
+        if not page:
+            return
+        after = page[-1][0]
+        for patient_id, clinician_id, synthetic in page:
+            yield from risk_event_rows(
+                _stored_events(session, patient_id),
+                patient_id=str(patient_id),
+                clinician_id=str(clinician_id),
+                synthetic=synthetic,
             )
-        uc.patients = [p.id for p in patients]
+
+
+@dataclass
+class _Export:
+    """The research export's rows as iterators over one open use case (read once)."""
+
+    rows: Iterator[ExportRow]
+    risk: Iterator[RiskEventRow]
+    synthetic: bool
+
+
+@contextmanager
+def _research_export(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None, page_size: int = PAGE_SIZE
+) -> Iterator[_Export]:
+    """The export's rows, streamed page by page inside the use case; one audit entry lists
+    the patients read (``detail.patients``) with the number of rows of each table."""
+    with use_case(ctx, actor, "export.research", read=True) as uc:
+        readable = readable_patients(uc.session, actor)
+        models = StatusInputs(uc.session, caseness=ctx.caseness)
+        rows = _export_rows(uc.session, readable, models, page_size)
+        risk = _risk_rows(uc.session, readable, page_size)
+        if deidentify_with:
+            pseudonyms = Pseudonymizer(deidentify_with)
+            rows = (deidentify_row(row, pseudonyms) for row in rows)
+            risk = (deidentify_risk_row(row, pseudonyms) for row in risk)
+        counted = [0, 0]
+        synthetic = bool(
+            uc.session.scalar(
+                select(func.count(Patient.id)).where(readable, Patient.synthetic.is_(True))
+            )
+        )
+        yield _Export(
+            rows=_counting(rows, counted, 0), risk=_counting(risk, counted, 1), synthetic=synthetic
+        )
+        read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
         uc.detail = {
-            "rows": len(rows),
-            "risk_events": len(risk),
+            "patients": list(read),
+            "rows": counted[0],
+            "risk_events": counted[1],
             "deidentified": deidentify_with is not None,
         }
-    if deidentify_with:
-        pseudonyms = Pseudonymizer(deidentify_with)
-        return deidentify_rows(rows, pseudonyms), deidentify_risk_rows(risk, pseudonyms)
-    return rows, risk
+
+
+def _counting(rows: Iterator[_Row], counts: list[int], index: int) -> Iterator[_Row]:
+    for row in rows:
+        counts[index] += 1
+        yield row
 
 
 def _stored_events(session: Session, patient_id: int) -> list[tuple[RiskEvent, int | None]]:
@@ -358,14 +379,21 @@ def _stored_events(session: Session, patient_id: int) -> list[tuple[RiskEvent, i
 
 
 def research_export_rows(
-    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    deidentify_with: str | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> list[ExportRow]:
     """Every administration × scale of the patients ``actor`` may see, with statuses.
 
     ``deidentify_with`` is the installation secret: names dropped, ids pseudonymised, dates
-    shifted (see ``reports._export``).
+    shifted (see ``reports._export``). Read ``page_size`` episodes at a time.
     """
-    return _research_export(ctx, actor, deidentify_with=deidentify_with)[0]
+    with _research_export(
+        ctx, actor, deidentify_with=deidentify_with, page_size=page_size
+    ) as export:
+        return list(export.rows)
 
 
 def research_risk_event_rows(
@@ -373,7 +401,8 @@ def research_risk_event_rows(
 ) -> list[RiskEventRow]:
     """Every risk event (open or answered) of the patients ``actor`` may see, with its
     response; de-identified like the other rows, without the free text."""
-    return _research_export(ctx, actor, deidentify_with=deidentify_with)[1]
+    with _research_export(ctx, actor, deidentify_with=deidentify_with) as export:
+        return list(export.risk)
 
 
 def write_research_export(
@@ -384,16 +413,17 @@ def write_research_export(
     out_dir: Path,
     deidentify_with: str | None = None,
 ) -> ExportFiles:
-    """Write the research export, its risk events and the data dictionary into ``out_dir``."""
-    rows, risk = _research_export(ctx, actor, deidentify_with=deidentify_with)
-    return write_export(
-        rows,
-        out_dir,
-        fmt=fmt,
-        deidentified=deidentify_with is not None,
-        synthetic=any(r.synthetic for r in rows) or any(r.synthetic for r in risk),
-        tables=[risk_table(risk)],
-    )
+    """Write the research export, its risk events and the data dictionary into ``out_dir``,
+    row by row as they are read (memory independent of the clinic's size)."""
+    with _research_export(ctx, actor, deidentify_with=deidentify_with) as export:
+        return write_export(
+            export.rows,
+            out_dir,
+            fmt=fmt,
+            deidentified=deidentify_with is not None,
+            synthetic=export.synthetic,
+            tables=[risk_table(export.risk)],
+        )
 
 
 def _demo_patient(ctx: ServiceContext) -> int:
