@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from attunement.errors import DefinitionError, UnknownInstrument
 from attunement.instruments._models import InstrumentDefinition, ProfileOutput, ScaleDefinition
+from attunement.knowledge import SAFE_LOADER
 
 __all__ = ["INSTRUMENT_IDS", "list_instruments", "load_instrument", "parse_definition"]
 
@@ -195,7 +196,7 @@ def load_packaged_instrument(instrument_id: str) -> InstrumentDefinition:
     except FileNotFoundError:
         raise DefinitionError(name, "(file)", "the packaged definition is missing") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise DefinitionError(name, "(yaml)", str(exc)) from None
     return parse_definition(data, name)

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from attunement.errors import AttunementError, DefinitionError
+from attunement.knowledge import SAFE_LOADER
 
 __all__ = [
     "AlertLimits",
@@ -202,7 +203,7 @@ def read_rules(folder: str, name: str) -> Any:
         resources.files("attunement.monitoring").joinpath(folder).joinpath(name).read_text("utf-8")
     )
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         raise DefinitionError(name, "(file)", f"not valid YAML: {error}") from None
 
