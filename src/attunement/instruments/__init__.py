@@ -9,8 +9,9 @@ imported by the clinic (``import_item_text``) into a directory the caller names.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.instruments._batch import InvalidAdministration, score_batch
@@ -156,18 +157,4 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_results": ("BatchScores", "Flag", "FlagKind", "ScaleColumns", "ScaleScore", "Score"),
     "_roles": ("DEFAULT_ALLIANCE_INSTRUMENT", "instruments_with_role", "require_role"),
 }
-_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -20,8 +20,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
@@ -247,18 +248,4 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_worklist": ("deterioration_size",),
 }
-_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -6,8 +6,9 @@ Pure helpers (no database): the services apply them with the stored state.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.security._audit_anchor import (
@@ -137,18 +138,4 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "token_digest",
     ),
 }
-_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -7,8 +7,9 @@ in routes, and every read and write of patient data is audited in the same trans
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from attunement.services._access import readable_clinician_ids
@@ -419,18 +420,4 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "summarise_demo_clinic",
     ),
 }
-_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.store._chart_table import EpisodeChartRecord
@@ -113,22 +114,10 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "WebSession",
     ),
 }
-_LIGHT = "_sqlite_levels"
-_WHERE = {name: module for module, names in _SUBMODULES.items() for name in names}
-
-
-def __getattr__(name: str) -> object:
-    """Import the submodule that defines ``name`` (PEP 562), then keep the name here."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if module != _LIGHT:
-        for submodule in _SUBMODULES:
-            importlib.import_module(f"{__name__}.{submodule}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    globals(),
+    _SUBMODULES,
+    # every table module with any of them, so Base.metadata knows each table
+    load_together=[module for module in _SUBMODULES if module != "_sqlite_levels"],
+)
