@@ -34,10 +34,11 @@ from attunement.web._patient_context import (
     PatientHeader,
     current_episode,
     patient_header,
+    render_patient_page,
     require_own,
     stored_profile,
 )
-from attunement.web._rendering import ROUTES, Viewer, render
+from attunement.web._rendering import ROUTES
 from attunement.web._risk_views import RiskFormInput, event_views, risk_form
 from attunement.web._status_view import status_view
 from attunement.web._views import (
@@ -110,14 +111,13 @@ def patient_page_response(
         except NotFound:
             status = None
     charts = episode_charts(context, actor, episode)
-    return render(
+    return render_patient_page(
         request,
         "pages/patient.html",
+        patient,
+        actor,
         status_code=status_code,
         title=patient.display_name,
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         episode=_episode_view(episode, administrations),
         can_write=can_write,
         open_risk=open_events,

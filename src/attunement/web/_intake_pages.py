@@ -30,6 +30,7 @@ from attunement.services import (
 from attunement.web._clinic_pages import patient_header, require_own, stored_profile
 from attunement.web._display import LANGUAGE_NAMES
 from attunement.web._forms import FormError, form_strings, parse_date, validation_messages
+from attunement.web._patient_context import render_patient_page
 from attunement.web._preference_form import (
     preference_row,
     preference_rows,
@@ -172,14 +173,13 @@ def _intake_page(
     errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()] + (extra or [])
     if problem:
         errors.insert(0, FormError(problem))
-    return render(
+    return render_patient_page(
         request,
         "pages/intake.html",
+        patient,
+        actor,
         status_code=status_code,
         title=f"Intake: {patient.display_name}",
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         groups=profile_groups(profile, submitted, field_errors),
         preferences=rows if rows is not None else preference_rows(patient.profile),
         profile_instruments=_profile_instruments(),

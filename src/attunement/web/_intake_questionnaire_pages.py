@@ -16,7 +16,7 @@ from attunement.api.deps import ContextDep, CsrfProtected, WebActor
 from attunement.errors import InputError, NotFound
 from attunement.instruments import InstrumentDefinition
 from attunement.services import PatientPublic, get_patient, list_risk_events, update_profile
-from attunement.web._clinic_pages import patient_header, require_own
+from attunement.web._clinic_pages import require_own
 from attunement.web._forms import (
     AnswerEntry,
     FormError,
@@ -26,8 +26,9 @@ from attunement.web._forms import (
     read_answers,
     risk_errors,
 )
+from attunement.web._patient_context import render_patient_page
 from attunement.web._questionnaires import definition_or_none, questionnaire_view
-from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.web._rendering import ROUTES, redirect, url
 from attunement.web._risk_views import open_endorsements, risk_recorded
 
 __all__ = ["router"]
@@ -78,14 +79,13 @@ def _intake_instrument_page(
     errors += [FormError(q.error, f"n-{view.prefix}-{q.id}") for q in view.questions if q.error]
     if entry is not None and "" in entry.errors:
         errors.append(FormError(entry.errors[""]))
-    return render(
+    return render_patient_page(
         request,
         "pages/intake_instrument.html",
+        patient,
+        actor,
         status_code=status_code,
         title=definition.short_name,
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         q=view,
         dimensions=", ".join(d.replace("_", " ") for d in _dimensions(definition)),
         choices=_labelled(definition),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
 from attunement.errors import AttunementError, Forbidden
 from attunement.profile import Profile, parse_profile
 from attunement.services import (
@@ -12,6 +17,7 @@ from attunement.services import (
     list_episodes,
 )
 from attunement.web._display import language_label
+from attunement.web._rendering import Viewer, render
 
 __all__ = [
     "PatientHeader",
@@ -68,3 +74,26 @@ def stored_profile(patient: PatientPublic) -> tuple[Profile | None, str | None]:
         return parse_profile(patient.profile, assessed_on=assessed), None
     except AttunementError as error:
         return None, f"The stored profile no longer validates: {error.message}"
+
+
+def render_patient_page(
+    request: Request,
+    template: str,
+    patient: PatientPublic,
+    actor: UserActor,
+    *,
+    title: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page about one patient: the viewer, the patient header and the synthetic label."""
+    return render(
+        request,
+        template,
+        status_code=status_code,
+        title=title,
+        viewer=Viewer.of(actor),
+        synthetic=patient.synthetic,
+        p=patient_header(patient, actor),
+        **context,
+    )

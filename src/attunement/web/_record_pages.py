@@ -30,10 +30,11 @@ from attunement.services import (
     void_administration,
     void_session,
 )
-from attunement.web._clinic_pages import current_episode, patient_header, require_own
+from attunement.web._clinic_pages import current_episode, require_own
 from attunement.web._forms import AnswerEntry, form_list, form_strings, parse_date, read_answers
+from attunement.web._patient_context import render_patient_page
 from attunement.web._questionnaires import definition_or_none, questionnaire_view
-from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.web._rendering import ROUTES, redirect, url
 from attunement.web._session_pages import MARKERS
 
 __all__ = ["router"]
@@ -62,14 +63,13 @@ def _page(
     context: ContextDep,
 ) -> Response:
     patient = get_patient(context, actor, patient_id)
-    return render(
+    return render_patient_page(
         request,
         "pages/session_edit.html",
+        patient,
+        actor,
         status_code=status_code,
         title=f"Edit session {visit.number}: {patient.display_name}",
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         visit=visit,
         form=form,
         markers=[(v, text, v in visit.rupture_markers) for v, text in MARKERS],
@@ -189,14 +189,13 @@ def _correction_page(
     if definition is None:
         raise NotFound("instrument definition", administration.instrument)
     patient = get_patient(context, actor, patient_id)
-    return render(
+    return render_patient_page(
         request,
         "pages/administration_correct.html",
+        patient,
+        actor,
         status_code=status_code,
         title=f"Correct {definition.short_name}: {patient.display_name}",
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         administration=administration,
         q=questionnaire_view(definition, language="en", raw=raw, errors=errors),
         reason=reason,

@@ -27,7 +27,7 @@ from attunement.services import (
     list_sessions,
     record_session,
 )
-from attunement.web._clinic_pages import current_episode, patient_header, require_own
+from attunement.web._clinic_pages import current_episode, require_own
 from attunement.web._form_completeness import refuse_incomplete
 from attunement.web._forms import (
     AnswerEntry,
@@ -42,12 +42,13 @@ from attunement.web._forms import (
     risk_errors,
     shown,
 )
+from attunement.web._patient_context import render_patient_page
 from attunement.web._questionnaires import (
     definition_or_none,
     instrument_choices,
     questionnaire_view,
 )
-from attunement.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.web._rendering import ROUTES, redirect, url
 
 __all__ = ["router"]
 
@@ -100,15 +101,14 @@ def _session_page(
         if general is not None and "" in general.errors:
             errors.append(FormError(general.errors[""]))
     picked = {d.id for d in definitions}
-    return render(
+    return render_patient_page(
         request,
         "pages/session_entry.html",
+        patient,
+        actor,
         status_code=status_code,
         title=f"Session: {patient.display_name}",
         heading=f"Session for {patient.display_name}",
-        viewer=Viewer.of(actor),
-        synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
         choices=[
             (d.id, f"{d.short_name} — {d.name}", d.id in picked)
             for d in instrument_choices(need_text=False)
