@@ -76,7 +76,7 @@ def test_the_simulated_rupture_markers_are_stored_with_their_sessions(
         (p.key, v.number): list(v.rupture_markers)
         for p in clinic.patients
         for v in p.episode.sessions
-        if v.rupture_markers
+        if v.rupture_markers and v.held_on <= NOW.date()  # sessions after today are not held
     }
     assert marked  # the seed has some
     seed_demo_clinic(ctx.sessions, clinic, now=NOW)
@@ -153,3 +153,27 @@ def test_the_demo_closes_planned_ends_and_a_dropout_labelled_synthetic(ctx: Serv
     assert summary.episodes - len(closed) >= summary.episodes // 2  # a caseload remains
     fitted = fit_clinic_growth_model(ctx, OperatorActor(name="tester"))  # ended episodes only
     assert set(fitted.end_reasons) == {"planned_end", "dropout"}
+
+
+def test_the_demo_records_no_session_after_today_and_keeps_running_courses_open(
+    ctx: ServiceContext,
+) -> None:
+    # started 60 days ago: many simulated courses run on past today
+    clinic = simulate_clinic(
+        seed=DEMO_SEED, n_patients=24, start=NOW.date() - dt.timedelta(days=60)
+    )
+    assert any(v.held_on > NOW.date() for p in clinic.patients for v in p.episode.sessions)
+    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
+    with ctx.sessions() as session:
+        latest_session = session.scalar(select(func.max(TherapySession.held_on)))
+        latest_given = session.scalar(select(func.max(Administration.administered_at)))
+        ended = session.execute(
+            select(Patient.external_id, Episode.ended_on).join(Episode.patient)
+        ).all()
+    assert latest_session is not None
+    assert latest_session <= NOW.date()
+    assert latest_given is not None
+    assert latest_given.date() <= NOW.date()
+    running = {p.key for p in clinic.patients if p.episode.sessions[-1].held_on > NOW.date()}
+    assert running
+    assert all(ended_on is None for key, ended_on in ended if key in running)

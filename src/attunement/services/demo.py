@@ -13,6 +13,9 @@ dropout ends as ``dropout`` on its last attended session; of the courses complet
 planned whose last session lies at least :data:`DEMO_ENDED_AFTER` in the past and whose
 patient has no open risk event, every second one ends as ``planned_end`` on its last
 session (the others stay open, so the demo keeps a caseload).
+
+The simulated courses run on past today; only the sessions held by today are recorded (no
+record is dated in the future), and a course still running stays open.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
-from attunement.simulate import SyntheticClinic, SyntheticPatient
+from attunement.simulate import SyntheticClinic, SyntheticPatient, SyntheticSession
 from attunement.store import (
     Administration,
     Episode,
@@ -207,7 +210,8 @@ def seed_demo_clinic(
             session.flush()
             answered = False
             final: dict[str, int] = {}
-            for visit in synthetic.episode.sessions:
+            held = _held_by(synthetic, now.date())
+            for visit in held:
                 when = dt.datetime.combine(visit.held_on, dt.time(9), tzinfo=dt.UTC)
                 for instrument, answers in (
                     ("phq9", visit.phq9_answers),
@@ -244,7 +248,7 @@ def seed_demo_clinic(
                 with_risk += 1
                 if with_risk % 2 == 1:
                     _demo_response(session, patient.id, visit.held_on, with_risk, now)
-            reason = _demo_end_reason(session, synthetic, patient.id, now)
+            reason = _demo_end_reason(session, synthetic, held, patient.id, now)
             if reason == "planned_end":
                 completed += 1
                 reason = reason if completed % 2 == 1 else None
@@ -257,17 +261,28 @@ def seed_demo_clinic(
     return summarise_demo_clinic(sessions, created=True)
 
 
+def _held_by(synthetic: SyntheticPatient, today: dt.date) -> tuple[SyntheticSession, ...]:
+    """The simulated sessions held by ``today``: the rest of a course lies in the future and
+    is not recorded (a record never holds a session dated after the day it was entered)."""
+    return tuple(v for v in synthetic.episode.sessions if v.held_on <= today)
+
+
 def _demo_end_reason(
-    session: Session, synthetic: SyntheticPatient, patient_id: int, now: dt.datetime
+    session: Session,
+    synthetic: SyntheticPatient,
+    held: tuple[SyntheticSession, ...],
+    patient_id: int,
+    now: dt.datetime,
 ) -> str | None:
-    """``dropout``, ``planned_end`` (a candidate) or None: see the module docstring."""
+    """``dropout``, ``planned_end`` (a candidate) or None: see the module docstring. A
+    course whose last simulated session is still to come has not ended (None)."""
     course = synthetic.episode
-    if not course.sessions:
+    if not held or len(held) < len(course.sessions):
         return None
     if course.dropped_out:
         return "dropout"
     done = len(course.sessions) + len(course.missed_sessions) >= course.planned_sessions
-    long_ago = course.sessions[-1].held_on <= (now - DEMO_ENDED_AFTER).date()
+    long_ago = held[-1].held_on <= (now - DEMO_ENDED_AFTER).date()
     at_risk = any(e.open for e in patient_risk_events(session, patient_id))
     return "planned_end" if done and long_ago and not at_risk else None
 
