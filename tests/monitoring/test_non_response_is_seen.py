@@ -152,7 +152,7 @@ def test_a_constant_clinical_series_is_never_green_after_session_8(
 
 @settings(deadline=None, max_examples=40)
 @given(
-    intake=st.integers(min_value=0, max_value=21),
+    intake=st.integers(min_value=0, max_value=20),  # room for +7 below the maximum 27
     worse=st.integers(min_value=0, max_value=6),
     session=st.integers(min_value=2, max_value=20),
 )
