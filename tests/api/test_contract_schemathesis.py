@@ -55,7 +55,7 @@ from tests.services.world import PASSWORD, World
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 #: cases per operation × role × kind of request, per database
-EXAMPLES = {"sqlite": 10, "postgresql": 5}
+EXAMPLES = {"sqlite": 6, "postgresql": 2}
 SCALE = int(os.environ.get("ATTUNE_CONTRACT_SCALE", "1"))
 
 #: Refusals (422) of schema-valid requests that a schema cannot state, by operation: the
@@ -72,14 +72,21 @@ STORED_RULES: dict[str, frozenset[str]] = {
     # a record voided (or corrected) already
     "POST /api/v1/administrations/{administration_id}/void": frozenset({"administration"}),
     "POST /api/v1/episodes/{episode_id}/sessions/{number}/void": frozenset({"number"}),
-    "POST /api/v1/episodes/{episode_id}/administrations": _INSTRUMENT_ANSWERS,
+    # ... and the date within the episode
+    "POST /api/v1/episodes/{episode_id}/administrations": _INSTRUMENT_ANSWERS | {"administered_at"},
     # questionnaires need attendance; the date within the episode; each instrument once
     "POST /api/v1/episodes/{episode_id}/sessions": _INSTRUMENT_ANSWERS
     | {"attended", "held_on", "administrations"},
     "PATCH /api/v1/episodes/{episode_id}/sessions/{number}": frozenset({"held_on", "attended"}),
-    # some end reasons require a note; final measures are the episode's administrations
+    # some end reasons require a note; the end date within the episode and not in the
+    # future; final measures are the episode's administrations
     "POST /api/v1/episodes/{episode_id}/close": frozenset(
-        {"note", "final_outcome_administration_id", "final_alliance_administration_id"}
+        {
+            "note",
+            "ended_on",
+            "final_outcome_administration_id",
+            "final_alliance_administration_id",
+        }
     ),
     # the start date is bounded (a date format has no bounds in a schema)
     "POST /api/v1/patients/{patient_id}/episodes": frozenset({"started_on"}),
@@ -247,10 +254,10 @@ def test_every_response_keeps_the_documented_contract(
 ) -> None:
     operation = _operation(app, label)
     examples = EXAMPLES[engine.dialect.name] * SCALE
-    kinds: list[tuple[GenerationMode, dict[str, Any] | None]] = [
-        (GenerationMode.POSITIVE, None),
-        (GenerationMode.POSITIVE, _existing_records(operation, ctx, world) or None),
-    ]
+    kinds: list[tuple[GenerationMode, dict[str, Any] | None]] = [(GenerationMode.POSITIVE, None)]
+    existing = _existing_records(operation, ctx, world)
+    if existing:
+        kinds.append((GenerationMode.POSITIVE, existing))
     if _has_inputs(operation):
         kinds.append((GenerationMode.NEGATIVE, None))
     cases = 0

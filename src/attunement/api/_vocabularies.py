@@ -4,8 +4,8 @@ The request models take ids as strings (instruments, end reasons, rupture marker
 levels and actions) and the services check them against the packaged knowledge. So that a
 request the schema calls valid is not refused for an unknown id, the published schema lists
 the allowed ids as ``enum`` (an episode's measures: the instruments declaring the role),
-read here from the same data the services check against (no
-second copy), and states the password lengths of the app's security policy.
+read here from the same data the services check against (no second copy). It also states
+which lists may not repeat an item and the password lengths of the app's security policy.
 """
 
 from __future__ import annotations
@@ -53,6 +53,16 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Lists whose items the service refuses to repeat (an invitation names each instrument once).
+_UNIQUE: tuple[tuple[str, str], ...] = (("InvitationCreate", "instruments"),)
+
+
+def _arrays(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    if schema.get("type") == "array":
+        return [schema]
+    return [array for member in schema.get("anyOf", ()) for array in _arrays(member)]
+
+
 def _strings(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """The string schemas within ``schema``: itself, a nullable's member, a list's items."""
     found: list[dict[str, Any]] = []
@@ -73,6 +83,9 @@ def _restrict(components: dict[str, Any], fields: Sequence[tuple[str, str, str]]
             raise AssertionError(f"no property {component}.{prop} to document")  # a rename
         for string in _strings(schema):
             string["enum"] = vocabularies[vocabulary]
+    for component, prop in _UNIQUE:
+        for array in _arrays(components[component]["properties"][prop]):
+            array["uniqueItems"] = True
 
 
 def document_vocabularies(app: FastAPI, policy: Callable[[], SecurityPolicy]) -> None:
