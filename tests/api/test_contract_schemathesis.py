@@ -11,7 +11,8 @@ schema-valid one is not refused as malformed (400/422) — except by the rules a
 cannot state, listed in :data:`STORED_RULES` with the field the refusal names.
 
 Bounded for CI: a fresh small clinic per operation and :data:`EXAMPLES` cases per
-operation, role and kind of request — about 3,000 cases on SQLite and 1,600 on PostgreSQL.
+operation, role and kind of request — about 1,200 cases on SQLite and 420 on PostgreSQL
+(the cases of a run are in ``--junitxml``'s ``cases`` properties).
 ``ATTUNE_CONTRACT_SCALE=20`` multiplies the cases (a deep run, by hand).
 """
 

@@ -48,6 +48,10 @@ class FormDraftPublic(BaseModel):
     fields: list[tuple[str, str]]
 
 
+#: What ``secrets.token_urlsafe`` makes (a draft's id), at most the stored column's length.
+_DRAFT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
 def _cipher(ctx: ServiceContext) -> AESGCM:
     return AESGCM(bytes.fromhex(token_digest(ctx.signing_key, "attunement form drafts v1")))
 
@@ -97,7 +101,8 @@ def keep_form_draft(
 def open_form_draft(ctx: ServiceContext, actor: UserActor, draft_id: str) -> FormDraftPublic:
     """The user's own live draft (NotFound for anyone else's, or once it has expired)."""
     with use_case(ctx, actor, "form_draft_opened", target="form_draft") as uc:
-        row = uc.session.get(FormDraft, draft_id[:64])
+        # an id no draft can have (NUL, which PostgreSQL refuses in text) is not looked up
+        row = uc.session.get(FormDraft, draft_id) if _DRAFT_ID.match(draft_id) else None
         if row is None or row.user_id != actor.user_id or aware_utc(row.expires_at) < ctx.now():
             raise NotFound("form draft", draft_id[:64])
         uc.patient_id = _patient_of(row.path)
