@@ -70,7 +70,7 @@ def test_closing_stores_reason_date_note_and_the_last_outcome_as_final_measure(
     assert listed[0]["end_reason"] == "planned_end"
     # closed → not on the caseload any more
     caseload = client.get("/api/v1/caseload", headers=auth).json()
-    assert world.episode_a not in [row["episode_id"] for row in caseload]
+    assert world.episode_a not in [row["episode_id"] for row in caseload["entries"]]
 
 
 def test_a_closed_episode_refuses_new_sessions_administrations_invitations_and_plan_changes(
