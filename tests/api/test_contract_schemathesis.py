@@ -78,7 +78,7 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "POST /api/v1/episodes/{episode_id}/administrations": _INSTRUMENT_ANSWERS | {"administered_at"},
     # questionnaires need attendance; the date within the episode; each instrument once
     "POST /api/v1/episodes/{episode_id}/sessions": _INSTRUMENT_ANSWERS
-    | {"attended", "held_on", "administrations"},
+    | {"attended", "held_on", "administrations", "rupture_markers"},
     "PATCH /api/v1/episodes/{episode_id}/sessions/{number}": frozenset({"held_on", "attended"}),
     # some end reasons require a note; the end date within the episode and not in the
     # future; final measures are the episode's administrations
@@ -96,7 +96,7 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "POST /api/v1/episodes/{episode_id}/invitations": frozenset({"language"}),
     # the date against today and the open events; no_action alone, with a reason
     "POST /api/v1/patients/{patient_id}/risk-events/response": frozenset(
-        {"assessed_on", "actions", "event_ids"}
+        {"assessed_on", "actions", "event_ids", "reason"}
     ),
     # the password's strength; also_clinician for admins only; an existing supervisor
     "POST /api/v1/users": frozenset({"password", "also_clinician", "supervisor"}),
