@@ -77,7 +77,7 @@ def test_a_questionnaire_is_served_to_a_signed_in_user_only(
     assert response.headers["content-type"].startswith("application/fhir+json")
     assert response.json()["url"] == f"{BASE}/fhir/Questionnaire/phq9"
     assert client.get("/fhir/Questionnaire/wai-sr", headers=bearer(ctx, "ana")).status_code == 200
-    assert client.get("/fhir/Questionnaire/nope", headers=bearer(ctx, "ana")).status_code == 422
+    assert client.get("/fhir/Questionnaire/nope", headers=bearer(ctx, "ana")).status_code == 404
 
 
 def test_everything_follows_the_apis_access_rules(

@@ -20,6 +20,7 @@ from attunement.api._idempotency import IdempotencyMiddleware, document_idempote
 from attunement.api._limits import BodyLimitMiddleware, credentials_check
 from attunement.api._middleware import SecurityHeadersMiddleware
 from attunement.api._request_log import RequestLogMiddleware
+from attunement.api._vocabularies import document_vocabularies
 from attunement.api.deps import SESSION_COOKIE
 from attunement.api.routes import API_ROUTERS
 from attunement.errors import ConfigurationError
@@ -139,4 +140,5 @@ def create_app(
     app.state.security_headers = headers
     include_routers(app)
     document_idempotency(app)
+    document_vocabularies(app, lambda: app.state.context.policy)
     return app

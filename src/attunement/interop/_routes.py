@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 
 from attunement.api._errors import error_responses
 from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
-from attunement.errors import AuthenticationError
+from attunement.errors import AuthenticationError, NotFound, UnknownInstrument
 from attunement.interop._cds_auth import (
     CdsClientTrust,
     VerifiedClient,
@@ -121,6 +121,13 @@ _CDS_ERRORS = error_responses(400, 401, 413, 422, 503)
 
 FhirBaseDep = Annotated[FhirBase, Depends(_fhir_base)]
 
+#: What the import reads: a FHIR R4 Bundle or QuestionnaireResponse (its content is then
+#: checked by FHIR's rules; a resource that breaks them is listed as refused, or 422).
+_FHIR_DOCUMENT: dict[str, Any] = {
+    "required": ["resourceType"],
+    "properties": {"resourceType": {"type": "string", "enum": ["Bundle", "QuestionnaireResponse"]}},
+}
+
 
 @router.get(
     "/fhir/Questionnaire/{questionnaire_id}",
@@ -130,9 +137,14 @@ FhirBaseDep = Annotated[FhirBase, Depends(_fhir_base)]
 def get_questionnaire(
     questionnaire_id: str, user: UserActorDep, base: FhirBaseDep, language: str = "en"
 ) -> JSONResponse:
-    """An instrument as a FHIR R4 Questionnaire (by instrument id, e.g. ``phq9``)."""
+    """An instrument as a FHIR R4 Questionnaire (by instrument id, e.g. ``phq9``); an id
+    naming no instrument is 404 (a resource that does not exist), a language the
+    instrument has no text in is 422."""
     del user  # any clinic account: a Questionnaire holds no patient data
-    return _fhir(questionnaire_fhir(questionnaire_id, base=base, language=language))
+    try:
+        return _fhir(questionnaire_fhir(questionnaire_id, base=base, language=language))
+    except UnknownInstrument:
+        raise NotFound("Questionnaire", questionnaire_id) from None
 
 
 @router.get(
@@ -159,7 +171,7 @@ def import_bundle(
     context: ContextDep,
     actor: CurrentActor,
     base: FhirBaseDep,
-    document: Annotated[dict[str, Any], Body()],
+    document: Annotated[dict[str, Any], Body(json_schema_extra=_FHIR_DOCUMENT)],
     patient_id: int | None = None,
 ) -> JSONResponse:
     """Import a Bundle or QuestionnaireResponse; lists imported, refused and ignored."""

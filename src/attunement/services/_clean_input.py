@@ -17,16 +17,30 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 
 from attunement.errors import InputError
 
-__all__ = ["MAX_JSON_DEPTH", "PlainText", "check_json_data", "refuse_control_characters"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "NO_CONTROL_PATTERN",
+    "NO_CONTROL_PATTERN_EXCEPT_LINES",
+    "PlainText",
+    "check_json_data",
+    "refuse_control_characters",
+]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: How deeply caller-shaped JSON may nest (a profile file is three levels deep).
 MAX_JSON_DEPTH = 16
+
+#: The same rules as JSON Schema patterns, so the OpenAPI contract states what is refused
+#: (the validators above enforce them; the pattern only documents). Lone surrogates are no
+#: Unicode text at all, and a surrogate range is no pattern every regex engine reads, so
+#: the patterns name the control characters only.
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+NO_CONTROL_PATTERN_EXCEPT_LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 _NO_CONTROL = "text without control characters (such as NUL) or unpaired surrogates"
 
@@ -39,7 +53,11 @@ def refuse_control_characters(value: str) -> str:
 
 
 #: A one-line text field of an input model.
-PlainText = Annotated[str, AfterValidator(refuse_control_characters)]
+PlainText = Annotated[
+    str,
+    AfterValidator(refuse_control_characters),
+    Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN}),
+]
 
 
 def check_json_data(field: str, value: Any, *, depth: int = 0) -> None:

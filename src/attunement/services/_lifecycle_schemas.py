@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from attunement.services._clean_input import PlainText
+from attunement.services._clean_input import NO_CONTROL_PATTERN_EXCEPT_LINES, PlainText
 
 __all__ = ["EndReasonPublic", "EpisodeClose", "EpisodeReopen"]
 
@@ -23,7 +23,11 @@ def _note_text(value: str) -> str:
 
 
 #: Free text over several lines (a note): newlines and tabs allowed, other controls not.
-NoteText = Annotated[str, AfterValidator(_note_text)]
+NoteText = Annotated[
+    str,
+    AfterValidator(_note_text),
+    Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN_EXCEPT_LINES}),
+]
 
 
 class EpisodeClose(BaseModel):

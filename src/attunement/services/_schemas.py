@@ -62,8 +62,11 @@ __all__ = [
 _IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 _OUT = ConfigDict(frozen=True)
 
-#: BCP 47-shaped language tag, e.g. ``en``, ``es``, ``pt-BR``.
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+#: BCP 47-shaped language tag, e.g. ``en``, ``es``, ``pt-BR``; at most 35 characters (the
+#: length RFC 5646 §4.4.1 asks every implementation to hold, and the stored column's).
+Language = Annotated[
+    str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)
+]
 InstrumentId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 #: An answer as a caller gives it: a JSON integer (every instrument's response values are
 #: integers) or ``null`` for a missing answer. Strict: ``true`` (once read as 1, raising the
