@@ -239,3 +239,21 @@ def test_the_operator_approve_command_refuses_bad_input(ctx: ServiceContext, wor
     link = runner.invoke(cli, ["users", "approve", "nobody", "--supervisor", "sam", "--db", url])
     assert link.exit_code == 2
     assert "clinician" in link.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("password", "  correct horse battery staple"),  # trimmed it would be another password
+        ("password", "correct horse battery staple\n"),
+        ("break_glass_reason", "urgent cover for a colleague\x00 today"),  # NUL: refused, not a 500
+    ],
+)
+def test_an_account_field_with_what_would_be_trimmed_or_a_control_character_is_refused(
+    client: TestClient, ctx: ServiceContext, world: World, field: str, value: str
+) -> None:
+    body = {**_supervisor_account(role="clinician"), field: value}
+    created = client.post("/api/v1/users", json=body, headers=bearer(ctx, "admin"))
+    assert created.status_code == 422, created.text
+    assert created.json()["field"] == field
+    assert value not in created.text  # a password is never echoed

@@ -24,6 +24,10 @@ from attunement.security import SecurityPolicy
 __all__ = ["document_vocabularies"]
 
 
+#: A password is taken as typed (never trimmed): no white space at either end.
+NO_SPACE_AT_EITHER_END = r"^\S([\s\S]*\S)?$"
+
+
 def _vocabularies() -> dict[str, list[str]]:
     risk = load_response_vocabulary()
     return {
@@ -103,6 +107,7 @@ def document_vocabularies(app: FastAPI, policy: Callable[[], SecurityPolicy]) ->
             rules = policy()
             password["minLength"] = rules.password_min_length
             password["maxLength"] = rules.password_max_length
+            password["pattern"] = NO_SPACE_AT_EITHER_END
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

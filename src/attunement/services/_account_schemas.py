@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from attunement.services._actors import Role
 from attunement.services._clean_input import PlainText
@@ -41,7 +41,7 @@ class UserCreate(BaseModel):
     password: SecretStr
     supervisor: str | None = Field(None, description="username of the supervising supervisor")
     also_clinician: bool = False
-    break_glass_reason: str | None = Field(
+    break_glass_reason: PlainText | None = Field(
         None,
         min_length=20,
         max_length=500,
@@ -49,6 +49,15 @@ class UserCreate(BaseModel):
         "supervisor) without a second admin's approval: why it cannot wait. Applied at "
         "once, recorded and raised as an alert. No patient details.",
     )
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _password_as_typed(cls, value: Any) -> Any:
+        """A password is never trimmed: one with a space or line break at either end is
+        refused rather than stored as something other than what was typed."""
+        if isinstance(value, str) and value != value.strip():
+            raise ValueError("no space or line break at the start or end")
+        return value
 
 
 class UserPublic(BaseModel):
@@ -69,7 +78,7 @@ class SupervisorUpdate(BaseModel):
     model_config = _IN
 
     supervisor_id: int | None
-    break_glass_reason: str | None = Field(
+    break_glass_reason: PlainText | None = Field(
         None,
         min_length=20,
         max_length=500,
