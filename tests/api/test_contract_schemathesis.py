@@ -43,6 +43,7 @@ from sqlalchemy import Engine
 
 from attunement.api import create_app
 from attunement.api._idempotency import IDEMPOTENCY_HEADER
+from attunement.instruments import list_instruments
 from attunement.services import (
     ServiceContext,
     SessionAdministration,
@@ -66,6 +67,9 @@ SCALE = int(os.environ.get("ATTUNE_CONTRACT_SCALE", "1"))
 #: other 422 of a schema-valid request fails the contract.
 ANY_FIELD = "*"
 _INSTRUMENT_ANSWERS = frozenset({"answers", "language"})  # item count, languages per instrument
+#: an answer outside its item's options is refused naming the item (``phq9_2``): a rule of
+#: the chosen instrument, counted with ``answers``
+ITEM_IDS = frozenset(item.id for d in list_instruments() for item in d.items)
 STORED_RULES: dict[str, frozenset[str]] = {
     # the accounts named must exist and hold the roles a grant needs
     "POST /api/v1/access-grants": frozenset({"role", "supervisor", "username"}),
@@ -125,6 +129,8 @@ def _stored_rule(label: str, body: dict[str, Any]) -> bool:
         return True
     allowed = STORED_RULES.get(label, frozenset())
     parts = {part for part in re.split(r"[.() ]+", field) if part}
+    if "answers" in allowed and parts & ITEM_IDS:
+        return True
     return ANY_FIELD in allowed or bool(parts & allowed)
 
 
