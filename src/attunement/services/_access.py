@@ -65,8 +65,14 @@ def load_patient(session: Session, actor: Actor, patient_id: int, *, write: bool
 
 
 def load_episode(session: Session, actor: Actor, episode_id: int, *, write: bool) -> Episode:
-    """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`)."""
-    episode = get_row(session, Episode, episode_id)
+    """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`).
+
+    For a write the episode's row is locked first and read as last committed, so what the
+    use case checks (open or closed, its sessions) cannot change under it: a session
+    recorded while another request closes the episode either comes first or is refused as
+    closed — it never lands in the closed episode.
+    """
+    episode = get_row(session, Episode, episode_id, lock=write)
     if episode is None:
         raise NotFound("episode", episode_id)
     try:

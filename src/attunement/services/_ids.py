@@ -35,10 +35,23 @@ def in_storage_range(row_id: int) -> bool:
     return 1 <= row_id <= MAX_ROW_ID
 
 
-def get_row(session: Session, model: type[Row], row_id: int) -> Row | None:
-    """``session.get(model, row_id)``, or None for an id no table can hold."""
+def get_row(session: Session, model: type[Row], row_id: int, *, lock: bool = False) -> Row | None:
+    """``session.get(model, row_id)``, or None for an id no table can hold.
+
+    ``lock`` holds the row until the transaction ends and reads it as last committed
+    (PostgreSQL ``FOR NO KEY UPDATE``: a second writer waits; the weaker ``NO KEY`` mode
+    still lets others insert rows that reference it). SQLite's write transaction already
+    holds the only write lock.
+    """
     if isinstance(row_id, bool) or not isinstance(row_id, int) or not in_storage_range(row_id):
         return None
+    if lock and session.get_bind().dialect.name != "sqlite":
+        return session.get(
+            model,
+            row_id,
+            with_for_update={"key_share": True},
+            populate_existing=True,
+        )
     return session.get(model, row_id)
 
 

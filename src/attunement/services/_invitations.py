@@ -176,7 +176,12 @@ def submit_self_report(
         now = ctx.now()
         spent = uc.session.execute(
             update(Invitation)
-            .where(Invitation.id == actor.invitation_id, Invitation.used_at.is_(None))
+            .where(
+                Invitation.id == actor.invitation_id,
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),  # revoked (or its episode closed) meanwhile
+                Invitation.expires_at > now,
+            )
             .values(used_at=now)
         )
         if spent.rowcount != 1:  # type: ignore[attr-defined]
