@@ -27,6 +27,18 @@ def test_instruments_list_json_names_every_instrument(runner: CliRunner) -> None
     status = {row["id"]: row["item_text"] for row in rows}
     assert status["phq9"] == "packaged"
     assert status["urica"] == "import required"
+    roles = {row["id"]: row["roles"] for row in rows}
+    assert "outcome" in roles["phq9"]
+    assert "alliance" in roles["wai_sr"]
+
+
+def test_instruments_list_and_show_say_what_each_is_used_as(runner: CliRunner) -> None:
+    listed = runner.invoke(app, ["instruments", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "used as" in listed.stdout
+    shown = runner.invoke(app, ["instruments", "show", "wai_sr"])
+    assert shown.exit_code == 0, shown.output
+    assert "Used as: alliance" in shown.stdout
 
 
 def test_instruments_show_in_spanish(runner: CliRunner) -> None:

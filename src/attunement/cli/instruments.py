@@ -54,6 +54,7 @@ def _summary(d: InstrumentDefinition) -> dict[str, Any]:
         "label": d.label,
         "items": len(d.items),
         "scales": [s.id for s in d.scales],
+        "roles": list(d.roles),
         "languages": list(d.languages),
         "item_text": text_status(d),
         "licence": d.licence.name,
@@ -64,7 +65,7 @@ def _summary(d: InstrumentDefinition) -> dict[str, Any]:
 def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List every instrument with its items, scales, languages and licence."""
+    """List every instrument with its items, scales, uses, languages and licence."""
     from rich.console import Console
     from rich.table import Table
 
@@ -76,7 +77,7 @@ def list_command(
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title="Instruments")
-    for column in ("id", "name", "items", "scales", "languages", "item text", "licence"):
+    for column in ("id", "name", "items", "scales", "used as", "languages", "item text", "licence"):
         table.add_column(column)
     for row in rows:
         table.add_row(
@@ -84,6 +85,7 @@ def list_command(
             row["short_name"] + (" (judgement aid)" if row["kind"] == "clinician_rating" else ""),
             str(row["items"]),
             ", ".join(row["scales"]),
+            ", ".join(row["roles"]),
             ", ".join(row["languages"]),
             row["item_text"],
             row["licence"],
@@ -123,6 +125,7 @@ def show_command(
         out.print(f"[bold yellow]{d.label}[/bold yellow]")
     out.print(f"Citation: {d.citation}")
     out.print(f"Licence: {d.licence.name}")
+    out.print(f"Used as: {', '.join(d.roles)} measure")
     notice = _text(d.licence.notice, language)
     if notice:
         out.print(escape(notice))
