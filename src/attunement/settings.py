@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)
     clock_skew_seconds: int = Field(300, ge=0, le=86_400)
+    #: Cookies without the Secure flag (plain http): demo and dev mode only, refused in
+    #: production (``attune serve --insecure-cookies`` sets it for its worker processes).
+    insecure_cookies: bool = False
 
     @field_validator("caseness_convention")
     @classmethod
