@@ -189,6 +189,19 @@ def test_sign_in_failures_at_both_processes_lock_the_account_at_both(clinic: Cli
         assert locked.status_code == 429, locked.text
 
 
+def test_failures_racing_at_both_processes_are_all_counted(clinic: Clinic) -> None:
+    """Five wrong passwords at once, split over both processes: none of the counts is lost
+    (the throttle rows are locked while counted), so the fifth locks the account."""
+    first, second = clinic.bases
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(
+            pool.map(_token, (first, second, first, second, first), ("admin",) * 5, ("x",) * 5)
+        )
+    assert [a.status_code for a in answers] == [401] * 5
+    for base in clinic.bases:
+        assert _token(base, "admin").status_code == 429
+
+
 def test_signing_out_at_one_process_ends_the_web_session_at_the_other(clinic: Clinic) -> None:
     first, second = clinic.bases
     with httpx.Client(base_url=first, timeout=30) as one:
