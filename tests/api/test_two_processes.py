@@ -396,6 +396,8 @@ def test_serve_with_two_workers_serves_from_two_processes_and_stops_on_sigterm(
             with httpx.Client(base_url=base, timeout=30) as fresh:
                 assert fresh.get("/api/v1/health").json() == {"status": "ok"}
                 assert fresh.get("/api/v1/users/me", headers=auth).status_code == 200
+                leak = fresh.get("/api/v1/patients/Synthetic Bruno", headers=auth)
+                assert leak.status_code in (404, 422)  # a name where an id belongs
     finally:
         output = _stop(server, workers)
         postgres_server.drop_database(name)
@@ -404,5 +406,6 @@ def test_serve_with_two_workers_serves_from_two_processes_and_stops_on_sigterm(
     assert "GET /api/v1/users/me" in output  # the access log works in the workers
     assert "Bearer" not in output
     assert "atk_" not in output
+    assert "Synthetic" not in output  # the workers' logs hold no patient data
     for pid in workers:  # each worker stopped too (gone, or a zombie awaiting its reaper)
         assert not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid)
