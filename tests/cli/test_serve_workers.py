@@ -6,15 +6,22 @@ tests/api/test_two_processes.py; here are the refusals and the factory each work
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+from tests.support.postgres import PostgresServer
 from typer.testing import CliRunner
 
 from attunement.api import create_app_from_env
 from attunement.cli import app
 from attunement.errors import ConfigurationError
+from attunement.store import make_engine
 
 runner = CliRunner()
 
@@ -70,3 +77,31 @@ def test_the_worker_factory_refuses_insecure_cookies_in_production(
     monkeypatch.setenv("ATTUNE_INSECURE_COOKIES", "true")
     with pytest.raises(ConfigurationError, match="secure cookies"):
         create_app_from_env()
+
+
+def test_app_servers_starting_at_once_on_postgresql_migrate_once(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """Several machines' ``attune serve`` migrate at start: concurrent upgrades of an empty
+    PostgreSQL database all succeed (one migrates, the others wait and find it at head)."""
+    name = f"attune_race_{uuid.uuid4().hex[:10]}"
+    postgres_server.create_database(name)
+    url = postgres_server.url_for(name)
+    env = os.environ | {"ATTUNE_MODE": "dev", "ATTUNE_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "attunement", "db", "upgrade", "--db", url]
+    try:
+        upgrades = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for _ in range(3)
+        ]
+        outputs = [upgrade.communicate(timeout=180)[0].decode() for upgrade in upgrades]
+        assert [upgrade.returncode for upgrade in upgrades] == [0, 0, 0], outputs
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                versions = connection.execute(text("SELECT version_num FROM alembic_version"))
+                assert len(versions.all()) == 1
+        finally:
+            engine.dispose()
+    finally:
+        postgres_server.drop_database(name)
