@@ -8,7 +8,7 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_DATA_DIR``       where the SQLite file and generated files live; default the
                           platform's user data directory (platformdirs).
 ``ATTUNE_SECRET_KEY``     signs sessions and tokens. Required in production; a known
-                          default value is refused there.
+                          default value is refused there. The same for every app process.
 ``ATTUNE_MODE``           ``production`` (default), ``demo`` or ``dev``.
 ``ATTUNE_PUBLIC_URL``     the URL users and EHRs reach the app at (links in CDS cards,
                           FHIR canonical URLs, the CDS Hooks JWT audience).
@@ -35,6 +35,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_MAX_FHIR_ENTRIES``  most entries of one imported FHIR Bundle (500).
 ``ATTUNE_CLOCK_SKEW_SECONDS``  how far in the future a given time may lie (300): a
                           caller's clock may run ahead a little, a wrong year may not.
+``ATTUNE_INSECURE_COOKIES``  ``true``: cookies without the Secure flag (plain http), demo
+                          and dev mode only; ``attune serve --insecure-cookies`` sets it.
 ========================  ==================================================================
 """
 
@@ -113,6 +115,9 @@ class Settings(BaseSettings):
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)
     clock_skew_seconds: int = Field(300, ge=0, le=86_400)
+    #: Cookies without the Secure flag (plain http): demo and dev mode only, refused in
+    #: production (``attune serve --insecure-cookies`` sets it for its worker processes).
+    insecure_cookies: bool = False
 
     @field_validator("caseness_convention")
     @classmethod

@@ -4,7 +4,7 @@ Routes only translate HTTP; the use cases, access checks and audit live in
 :mod:`attunement.services`. The web pages reuse :func:`create_app` and :mod:`.deps`.
 """
 
-from attunement.api._app import API_PREFIX, create_app, include_routers
+from attunement.api._app import API_PREFIX, create_app, create_app_from_env, include_routers
 from attunement.api._idempotency import FORM_TOKEN_FIELD, IDEMPOTENCY_HEADER, request_body
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "FORM_TOKEN_FIELD",
     "IDEMPOTENCY_HEADER",
     "create_app",
+    "create_app_from_env",
     "include_routers",
     "request_body",
 ]

@@ -33,7 +33,7 @@ from attunement.store import make_engine
 if TYPE_CHECKING:
     from attunement.interop.cds_hooks import CdsClientTrust
 
-__all__ = ["API_PREFIX", "create_app", "include_routers"]
+__all__ = ["API_PREFIX", "create_app", "create_app_from_env", "include_routers"]
 
 API_PREFIX = "/api/v1"
 
@@ -142,3 +142,21 @@ def create_app(
     document_idempotency(app)
     document_vocabularies(app, lambda: app.state.context.policy)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of one ``attune serve --workers N`` worker process (a uvicorn factory).
+
+    uvicorn starts each worker in a fresh interpreter and calls this with no arguments, so
+    everything comes from the ``ATTUNE_*`` environment the parent process set: the parent
+    has already migrated the database, checked the settings and recomputed stale statuses,
+    and it passes its command-line flags on as settings (``ATTUNE_DATABASE_URL``,
+    ``ATTUNE_INSECURE_COOKIES``). The log redaction of ``attune serve`` is installed here too,
+    as each worker configures its own logging.
+    """
+    from attunement.security import install_log_redaction, serve_log_config
+    from attunement.settings import load_settings
+
+    install_log_redaction(*serve_log_config()["loggers"])
+    settings = load_settings()
+    return create_app(settings, secure_cookies=not settings.insecure_cookies)

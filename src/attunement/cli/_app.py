@@ -64,7 +64,8 @@ app = _typer(
     "ATTUNE_CASENESS_CONVENTION (published or nhs_talking_therapies cut-offs); "
     "ATTUNE_OVERDUE_DAYS (the caseload's measurement interval); request "
     "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
-    "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie)."
+    "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie); "
+    "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only)."
 )
 
 

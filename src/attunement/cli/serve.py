@@ -5,10 +5,18 @@ handler whose filters drop tokens and exception messages, the app's own access l
 templates, never paths or query strings) instead of uvicorn's. ``X-Forwarded-For`` and
 ``X-Forwarded-Proto`` are believed only from the proxies listed in
 ``ATTUNE_TRUSTED_PROXIES`` (none by default).
+
+``--workers N`` runs N uvicorn worker processes on one socket. The parent migrates the
+database, checks the settings by building the app once and recomputes stale statuses, then
+spawns the workers, each building its app from the environment
+(:func:`attunement.api.create_app_from_env`). Every piece of state the workers share —
+sessions, tokens, sign-in lockout, invitation use, CDS Hooks ``jti`` replay, idempotency keys,
+the audit chain — lives in the database; several processes need PostgreSQL.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -17,11 +25,18 @@ from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
     from sqlalchemy import Engine
 
     from attunement.settings import Settings
 
 _LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error", "attunement", "sqlalchemy")
+
+#: The app factory every worker process calls (``--workers`` > 1).
+APP_FACTORY = "attunement.api:create_app_from_env"
+
+#: The most worker processes ``--workers`` accepts (each holds its own connection pool).
+MAX_WORKERS = 64
 
 
 @app.command()
@@ -36,19 +51,60 @@ def serve(
         "--insecure-cookies",
         help="Send cookies without the Secure flag (plain http; demo and dev mode only).",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=MAX_WORKERS,
+        help="Worker processes on one port; more than 1 needs PostgreSQL.",
+    ),
 ) -> None:
     """Migrate the database, then serve the API under /api/v1 (and the web pages).
 
     Behind a reverse proxy, list its address in ATTUNE_TRUSTED_PROXIES, or every client
     looks like the proxy (one shared sign-in budget). Logs go to stderr without health
-    data: route templates only, exceptions without their messages.
+    data: route templates only, exceptions without their messages. With --workers N the
+    database is migrated once, then N processes serve the same port; they share all state
+    through the database, so several workers need PostgreSQL (ATTUNE_DATABASE_URL).
     """
-    settings = settings_from_cli(database_url=db)
-    engine = open_database(settings)  # migrates first
+    settings = settings_from_cli(database_url=db, insecure_cookies=insecure_cookies or None)
+    if workers > 1:
+        check_workers(settings, workers)
+    secure_cookies = not settings.insecure_cookies
+    engine = open_database(settings)  # migrates first, once, before any worker starts
     try:
-        run_server(settings, engine, host=host, port=port, secure_cookies=not insecure_cookies)
+        if workers == 1:
+            run_server(settings, engine, host=host, port=port, secure_cookies=secure_cookies)
+            return
+        application = prepare_app(settings, engine, secure_cookies=secure_cookies)
     finally:
         engine.dispose()
+    run_workers(settings, application, host=host, port=port, workers=workers)
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse several worker processes on SQLite (InputError naming the flag and the fix)."""
+    from attunement.errors import InputError
+
+    if not settings.effective_database_url.startswith("postgresql"):
+        raise InputError(
+            "--workers",
+            workers,
+            "1 on SQLite; several worker processes need PostgreSQL (set ATTUNE_DATABASE_URL "
+            "or --db to a postgresql:// URL; see 'Production layout' in the README)",
+        )
+
+
+def prepare_app(settings: Settings, engine: Engine, *, secure_cookies: bool) -> FastAPI:
+    """Build the app (refusing unsafe settings before listening); refresh stale statuses."""
+    from attunement.api import create_app
+    from attunement.services import refresh_stale_statuses
+
+    application = create_app(settings, engine=engine, secure_cookies=secure_cookies)
+    stale = refresh_stale_statuses(application.state.context)  # after a migration or upgrade
+    if stale:
+        typer.echo(f"stored statuses recomputed for {stale} patient(s)")
+    return application
 
 
 def run_server(
@@ -57,22 +113,51 @@ def run_server(
     """Build the app (refusing unsafe settings before listening) and run uvicorn on it."""
     import uvicorn
 
-    from attunement.api import create_app
     from attunement.security import install_log_redaction
-    from attunement.services import refresh_stale_statuses
 
-    application = create_app(settings, engine=engine, secure_cookies=secure_cookies)
-    stale = refresh_stale_statuses(application.state.context)  # after a migration or upgrade
-    if stale:
-        typer.echo(f"stored statuses recomputed for {stale} patient(s)")
+    application = prepare_app(settings, engine, secure_cookies=secure_cookies)
     server = uvicorn.Server(server_config(settings, application, host=host, port=port))
     install_log_redaction(*_LOGGERS)  # uvicorn's handlers exist once the config is built
     typer.echo(f"serving on http://{host}:{port} (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
     server.run()
 
 
-def server_config(settings: Settings, application: object, *, host: str, port: int) -> Any:
-    """The uvicorn configuration: our log config, our access log, explicit proxies only."""
+def run_workers(
+    settings: Settings, application: FastAPI, *, host: str, port: int, workers: int
+) -> None:
+    """Run ``workers`` uvicorn processes on one socket, each app built from the environment.
+
+    The workers are fresh interpreters: the flags reach them as settings in the environment
+    (``ATTUNE_DATABASE_URL``, ``ATTUNE_INSECURE_COOKIES``). In demo and dev mode without
+    ``ATTUNE_SECRET_KEY``, the secret this process drew is passed on, so a session signed in
+    one worker is valid in the others. SIGTERM or Ctrl-C stops every worker.
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    from attunement.security import install_log_redaction
+
+    os.environ["ATTUNE_DATABASE_URL"] = settings.effective_database_url
+    if settings.insecure_cookies:
+        os.environ["ATTUNE_INSECURE_COOKIES"] = "true"
+    if settings.secret_key is None:  # demo/dev only: production refused a missing secret
+        os.environ["ATTUNE_SECRET_KEY"] = application.state.context.signing_key
+    config = server_config(settings, APP_FACTORY, host=host, port=port, workers=workers)
+    install_log_redaction(*_LOGGERS)
+    typer.echo(
+        f"serving on http://{host}:{port} with {workers} worker processes "
+        "(API: /api/v1, OpenAPI: /api/v1/openapi.json)"
+    )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def server_config(
+    settings: Settings, application: object, *, host: str, port: int, workers: int = 1
+) -> Any:
+    """The uvicorn configuration: our log config, our access log, explicit proxies only.
+
+    ``application`` is the app itself, or with ``workers`` > 1 the import string of the app
+    factory each worker calls.
+    """
     import uvicorn
 
     from attunement.security import serve_log_config
@@ -82,6 +167,8 @@ def server_config(settings: Settings, application: object, *, host: str, port: i
         application,  # type: ignore[arg-type]
         host=host,
         port=port,
+        workers=workers,
+        factory=workers > 1,
         log_config=serve_log_config(),
         access_log=False,
         proxy_headers=bool(proxies),

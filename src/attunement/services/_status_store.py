@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, event, func, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
@@ -398,11 +398,22 @@ def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:
     return stale
 
 
+#: The advisory lock of the start-up refresh (two-key form: its own key space, apart from
+#: the audit chain's one-key lock and the migrations' lock, space 7_106_101).
+_REFRESH_LOCK = {"space": 7_106_102, "key": 1}
+
+
 def refresh_stale_statuses(ctx: ServiceContext) -> int:
     """Recompute rows that are missing or stale (a new definition, norms, model or caseness
     convention since they were written); the number of patients recomputed. Cheap when
-    nothing is stale: run when the application starts."""
+    nothing is stale: run when the application starts.
+
+    On PostgreSQL the refresh holds an advisory lock: app servers starting together refresh
+    one after the other, and the later ones find the rows the first one stored (instead of
+    inserting the same rows again and failing on their unique key)."""
     with transaction(ctx.sessions) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), _REFRESH_LOCK)
         inputs = StatusInputs(session, caseness=ctx.caseness)
         stale = _stale_patients(session, inputs)
         refresh_patient_statuses(session, stale, inputs=inputs, now=ctx.now())

@@ -8,17 +8,23 @@ database is checked with ``PRAGMA foreign_key_check`` before they are switched b
 
 The Python sqlite3 driver runs DDL outside any transaction unless one was begun explicitly,
 so the migration begins one itself: a migration that fails leaves nothing half-applied.
+On PostgreSQL the migration holds an advisory lock, so concurrent upgrades run one at a time.
 """
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from attunement.errors import StorageError
 from attunement.store._tables import Base
 
 engine: Engine = context.config.attributes["engine"]
+
+#: The PostgreSQL advisory lock (two-key form, its own key space) held while migrating, so
+#: that ``attune serve`` starting on several machines at once migrates once: the others wait,
+#: then find the schema at head (Alembic reads the version after the lock is granted).
+_MIGRATION_LOCK = {"space": 7_106_101, "key": 1}
 
 with engine.connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
@@ -33,6 +39,8 @@ with engine.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if not sqlite:  # several app machines starting at once: one migrates, the rest wait
+            connection.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), _MIGRATION_LOCK)
         context.run_migrations()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
