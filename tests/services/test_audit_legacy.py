@@ -8,7 +8,6 @@ the last of them, so re-chaining the legacy part is caught there.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from alembic import command
@@ -80,7 +79,10 @@ def test_a_rechained_legacy_part_breaks_at_the_first_keyed_entry(empty_database_
         ctx = make_context(engine)
         build_world(ctx)
         tampering.rewrite_and_rechain(
-            engine, {3: {"actor": "operator:someone-else"}}, _legacy, last=5
+            engine,
+            {3: {"actor": "operator:someone-else"}},
+            tampering.unkeyed_sha256(keep_key_id=False),
+            last=5,
         )
         result = verify_audit_chain(ctx, OPERATOR)
         assert (result.intact, result.broken_at) == (False, 6)
@@ -88,11 +90,6 @@ def test_a_rechained_legacy_part_breaks_at_the_first_keyed_entry(empty_database_
         assert "link" in result.problem
     finally:
         engine.dispose()
-
-
-def _legacy(fields: dict[str, Any]) -> tuple[str, str]:
-    """Re-chain with the unkeyed hash, as the legacy entries were."""
-    return entry_hash(**fields), LEGACY_KEY_ID
 
 
 def test_a_just_upgraded_trail_asks_for_a_keyed_entry(empty_database_url: str) -> None:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.users import operator, operator_context
+
+if TYPE_CHECKING:
+    from attunement.services import AuditVerification
 
 audit_app = sub_app("audit", "The append-only audit trail, chained by a keyed MAC and anchored.")
 
@@ -48,8 +52,7 @@ def verify(
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
     if not result.intact:
-        where = f"at entry {result.broken_at}" if result.broken_at else "(anchors)"
-        raise fail(f"audit trail broken {where}: {result.problem}")
+        raise fail(f"audit trail broken {_where(result)}: {result.problem}")
     if not as_json:
         legacy = f" ({result.legacy_entries} legacy, unkeyed)" if result.legacy_entries else ""
         anchored = (
@@ -60,9 +63,27 @@ def verify(
             "`attune audit anchor`"
         )
         typer.echo(
-            f"audit trail intact: {result.entries} entries{legacy}, head entry "
-            f"{result.head_seq} MAC {result.head_hash}; {anchored}"
+            f"audit trail intact: {result.entries} entries{legacy} in {len(result.chains)} "
+            f"chains, newest entry {result.head_seq} MAC {result.head_hash}; {anchored}"
         )
+        for chain in result.chains:
+            typer.echo(
+                f"  chain {chain.chain}: {chain.entries} entries, head entry "
+                f"{chain.head_chain_seq} (seq {chain.head_seq}) MAC {chain.head_hash}"
+            )
+
+
+def _where(result: AuditVerification) -> str:
+    """Where the trail breaks: the entry (its seq, chain and place), a missing one, or the
+    anchors."""
+    if result.broken_at is not None:
+        return (
+            f"at entry {result.broken_at} (chain {result.broken_chain}, "
+            f"entry {result.broken_chain_seq})"
+        )
+    if result.broken_chain is not None:
+        return f"in chain {result.broken_chain} at entry {result.broken_chain_seq}"
+    return "(anchors)"
 
 
 @audit_app.command("anchor")
