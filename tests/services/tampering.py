@@ -119,17 +119,23 @@ def rewrite_and_rechain(
     all_entries: bool = False,
     last: int | None = None,
 ) -> None:
-    """Apply ``changes`` (seq -> columns) and recompute each chain from the first change on
-    (``all_entries``: from entry 1) up to entry ``last`` (default: the newest), then move
-    the chains' head rows to match (``last``: left as they were)."""
+    """Apply ``changes`` (seq -> columns) and recompute the chains they are in from the
+    first change on (``all_entries``: every chain from its start) up to entry ``last``
+    (default: the newest), then move the chains' head rows to match (with ``last``: left
+    as they were)."""
     allow_tampering(engine)
     stored = sorted(rows(engine), key=lambda row: (row["chain"], row["chain_seq"]))
     start = 1 if all_entries else min(changes)
+    touched = {row["chain"] for row in stored if all_entries or row["seq"] in changes}
     previous: dict[int, str] = {}
     with engine.begin() as connection:
         for row in stored:
             chain = row["chain"]
-            if row["seq"] < start or (last is not None and row["seq"] > last):
+            if (
+                chain not in touched
+                or row["seq"] < start
+                or (last is not None and row["seq"] > last)
+            ):
                 previous[chain] = row["entry_hash"]
                 continue
             updated = {**row, **changes.get(row["seq"], {})}
