@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from attunement.errors import StorageError
 from attunement.services import ServiceContext, anchor_audit_chain, get_patient, verify_audit_chain
 from attunement.services._audit import append_audit
 from attunement.services._transaction import transaction
@@ -259,3 +260,19 @@ def test_the_database_refuses_to_move_a_head_back_delete_or_add_one(
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
     assert verify_audit_chain(ctx, OPERATOR).intact
+
+
+@on_postgresql
+def test_appends_stop_with_a_clear_error_when_a_chain_and_its_head_disagree(
+    engine: Engine, ctx: ServiceContext, world: World
+) -> None:
+    newest = tampering.rows(engine)[-1]
+    tampering.delete(engine, f"seq = {newest['seq']}", move_heads=False)
+    with engine.begin() as connection:  # the guard back on, as an attacker would leave it
+        connection.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
+        connection.execute(text("ALTER TABLE audit_chain_heads ENABLE TRIGGER USER"))
+    with pytest.raises(StorageError, match=r"audit trail refused entry \d+ of chain 0"):
+        get_patient(ctx, world.ana, world.patient_a)
+    result = verify_audit_chain(ctx, OPERATOR)  # nothing was appended: the same finding
+    assert (result.intact, result.broken_chain) == (False, 0)
+    assert result.broken_chain_seq == newest["chain_seq"]

@@ -34,7 +34,7 @@ from attunement.errors import (
 )
 from attunement.security import chained_entry_mac
 from attunement.services._actors import Actor
-from attunement.services._audit_chains import advance_head, claim_chain
+from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
@@ -76,9 +76,7 @@ def append_audit(
     }
     key = ctx.audit_keys.signing
     entry = AuditEntry(**fields, entry_hash=chained_entry_mac(key, **fields), key_id=key.key_id)
-    session.add(entry)
-    session.flush()
-    advance_head(session, entry)
+    store_entry(session, entry)
     return entry
 
 

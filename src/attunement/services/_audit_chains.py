@@ -30,11 +30,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from attunement.errors import StorageError
 from attunement.store import AUDIT_CHAINS, AuditChainHead, AuditEntry
 
-__all__ = ["ChainHead", "advance_head", "claim_chain"]
+__all__ = ["ChainHead", "claim_chain", "store_entry"]
 
 _HELD = "attunement.audit_chain"  # session.info key: (transaction, head) of the held chain
 
@@ -92,12 +94,29 @@ def claim_chain(session: Session) -> ChainHead:
     return ChainHead(int(chain), int(chain_seq) + 1, str(prev_hash), int(seq))
 
 
-def advance_head(session: Session, entry: AuditEntry) -> None:
-    """Move the chain's head to ``entry`` (just flushed), in the same transaction."""
-    session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.chain == entry.chain)
-        .values(chain_seq=entry.chain_seq, seq=entry.seq, mac=entry.entry_hash)
-    )
+def store_entry(session: Session, entry: AuditEntry) -> None:
+    """Insert ``entry`` and move its chain's head to it, in the same transaction.
+
+    The database refuses both when the chain's head row and its newest entry disagree,
+    which only tampering makes happen: then nothing is written and the use case fails
+    (audited requests stop until an admin has run ``attune audit verify``), rather than
+    going on with a trail that does not verify.
+    """
+    try:
+        session.add(entry)
+        session.flush()
+        session.execute(
+            update(AuditChainHead)
+            .where(AuditChainHead.chain == entry.chain)
+            .values(chain_seq=entry.chain_seq, seq=entry.seq, mac=entry.entry_hash)
+        )
+    except DBAPIError as exc:
+        if "append-only" not in str(exc.orig):
+            raise
+        raise StorageError(
+            f"the audit trail refused entry {entry.chain_seq} of chain {entry.chain}: the "
+            "chain's head and its entries disagree (run `attune audit verify`); nothing was "
+            "written"
+        ) from None
     head = ChainHead(entry.chain, entry.chain_seq, entry.entry_hash, entry.seq)
     session.info[_HELD] = (session.get_transaction(), head)
