@@ -35,11 +35,13 @@ def verify(
     anchors: Path | None = typer.Option(None, "--anchors", help=_ANCHOR_HELP),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Recompute every entry's MAC and link, and compare with every anchor; exit 2 naming
-    the first entry that is altered, missing or forged.
+    """Walk every audit chain: recompute each entry's MAC, place and link, and compare each
+    chain's end with its head row and every anchor; exit 2 naming the first entry that is
+    altered, missing, moved or forged (its seq, chain and place in the chain).
 
     Needs the audit keys (ATTUNE_AUDIT_KEY or ATTUNE_AUDIT_KEY_FILE; old keys after the
-    current one). Truncation is detected up to the latest anchor.
+    current one). Truncation is detected by the chains' head rows and, should those be
+    moved back too, up to the latest anchor.
     """
     from attunement.services import verify_audit_chain
 
