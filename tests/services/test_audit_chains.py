@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from attunement.errors import StorageError
+from attunement.security import AuditAnchor
 from attunement.services import ServiceContext, anchor_audit_chain, get_patient, verify_audit_chain
 from attunement.services._audit import append_audit
 from attunement.services._transaction import transaction
@@ -276,3 +277,20 @@ def test_appends_stop_with_a_clear_error_when_a_chain_and_its_head_disagree(
     result = verify_audit_chain(ctx, OPERATOR)  # nothing was appended: the same finding
     assert (result.intact, result.broken_chain) == (False, 0)
     assert result.broken_chain_seq == newest["chain_seq"]
+
+
+@on_postgresql
+def test_an_anchor_taken_while_a_chain_is_held_covers_what_was_committed(
+    engine: Engine, ctx: ServiceContext, world: World, tmp_path: Path
+) -> None:
+    anchored = dataclasses.replace(ctx, audit_anchor_dir=tmp_path / "anchors")
+    _reads_elsewhere(anchored, world, 2)
+    committed = _by_chain(engine)[0][-1]
+    with chain_held(anchored):
+        written = anchor_audit_chain(anchored, OPERATOR)  # goes on in chain 1
+    heads = AuditAnchor.model_validate_json(written.line).chain_heads()
+    assert (heads[0].chain_seq, heads[0].mac) == (committed["chain_seq"], committed["entry_hash"])
+    assert (heads[1].chain_seq, heads[1].seq) == (1, written.seq)
+    result = verify_audit_chain(anchored, OPERATOR)
+    assert result.intact, result.problem
+    assert result.unanchored == 1  # the held entry, committed after the anchor
