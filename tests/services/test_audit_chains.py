@@ -9,13 +9,14 @@ tests that need two chains run on PostgreSQL (the ``database_url`` fixture narro
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from attunement.errors import StorageError
@@ -23,8 +24,9 @@ from attunement.security import AuditAnchor
 from attunement.services import ServiceContext, anchor_audit_chain, get_patient, verify_audit_chain
 from attunement.services._audit import append_audit
 from attunement.services._transaction import transaction
+from attunement.store import AUDIT_CHAINS
 from tests.services import tampering
-from tests.services.world import OPERATOR, World
+from tests.services.world import OPERATOR, World, build_world, make_context
 
 on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -294,3 +296,27 @@ def test_an_anchor_taken_while_a_chain_is_held_covers_what_was_committed(
     result = verify_audit_chain(anchored, OPERATOR)
     assert result.intact, result.problem
     assert result.unanchored == 1  # the held entry, committed after the anchor
+
+
+@on_postgresql
+def test_when_every_chain_is_held_an_append_waits_for_one_and_then_goes_on(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url, pool_size=AUDIT_CHAINS + 4)
+    try:
+        ctx = make_context(engine)
+        world = build_world(ctx)
+        with ExitStack() as held:
+            chains = {held.enter_context(chain_held(ctx)) for _ in range(AUDIT_CHAINS)}
+            assert chains == set(range(AUDIT_CHAINS))
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                waiting = pool.submit(get_patient, ctx, world.ana, world.patient_a)
+                time.sleep(0.5)
+                assert not waiting.done()  # every chain is held: it waits …
+                held.close()  # … until the holders commit
+                assert waiting.result(timeout=20).id == world.patient_a
+        result = verify_audit_chain(ctx, OPERATOR)
+        assert result.intact, result.problem
+        assert len(result.chains) == AUDIT_CHAINS
+    finally:
+        engine.dispose()
