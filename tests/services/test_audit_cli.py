@@ -53,6 +53,8 @@ def test_anchor_writes_a_signed_file_and_prints_the_line_to_ship(
     verified = runner.invoke(app, ["audit", "verify", "--db", database_url], env=env)
     assert verified.exit_code == 0, verified.output
     assert "anchored at entry 2" in verified.output
+    assert "2 entries in 1 chains" in verified.output
+    assert "chain 0: 2 entries, head entry 2 (seq 2)" in verified.output
 
 
 def test_verify_names_the_first_missing_entry_after_the_newest_were_deleted(
@@ -66,7 +68,7 @@ def test_verify_names_the_first_missing_entry_after_the_newest_were_deleted(
     engine.dispose()
     broken = runner.invoke(app, ["audit", "verify", "--db", database_url], env=env)
     assert broken.exit_code == 2
-    assert "broken at entry 3" in broken.output
+    assert "broken in chain 0 at entry 3" in broken.output
     assert "newest entries deleted" in broken.output
 
 
@@ -101,7 +103,7 @@ def test_verify_against_a_tampered_chain_exits_2_naming_the_entry(
     engine.dispose()
     result = runner.invoke(app, ["audit", "verify", "--db", database_url], env=env)
     assert result.exit_code == 2
-    assert "broken at entry 1" in result.output
+    assert "broken at entry 1 (chain 0, entry 1)" in result.output
     refused = runner.invoke(app, ["audit", "anchor", "--db", database_url], env=env)
     assert refused.exit_code == 2
     assert "not anchored" in refused.output

@@ -7,7 +7,9 @@ the last of them, so re-chaining the legacy part is caught there.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,15 @@ from alembic import command
 from sqlalchemy import DateTime, Engine, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
-from attunement.security import GENESIS_HASH, LEGACY_KEY_ID, entry_hash
+from attunement.security import (
+    GENESIS_HASH,
+    LEGACY_KEY_ID,
+    AuditAnchor,
+    AuditKey,
+    entry_hash,
+    entry_mac,
+    write_anchor,
+)
 from attunement.services import get_patient, verify_audit_chain
 from attunement.store import alembic_config, make_engine, migrate
 from tests.services import tampering
@@ -80,7 +90,10 @@ def test_a_rechained_legacy_part_breaks_at_the_first_keyed_entry(empty_database_
         ctx = make_context(engine)
         build_world(ctx)
         tampering.rewrite_and_rechain(
-            engine, {3: {"actor": "operator:someone-else"}}, _legacy, last=5
+            engine,
+            {3: {"actor": "operator:someone-else"}},
+            tampering.unkeyed_sha256(keep_key_id=False),
+            last=5,
         )
         result = verify_audit_chain(ctx, OPERATOR)
         assert (result.intact, result.broken_at) == (False, 6)
@@ -88,11 +101,6 @@ def test_a_rechained_legacy_part_breaks_at_the_first_keyed_entry(empty_database_
         assert "link" in result.problem
     finally:
         engine.dispose()
-
-
-def _legacy(fields: dict[str, Any]) -> tuple[str, str]:
-    """Re-chain with the unkeyed hash, as the legacy entries were."""
-    return entry_hash(**fields), LEGACY_KEY_ID
 
 
 def test_a_just_upgraded_trail_asks_for_a_keyed_entry(empty_database_url: str) -> None:
@@ -128,5 +136,99 @@ def test_the_migration_downgrades_and_upgrades_with_the_guard_in_place(
                     "'y', 'k')"
                 )
             )
+    finally:
+        engine.dispose()
+
+
+# ------------------------------------------------- the single-chain scheme (0005 to 0015)
+
+
+def _single_chain_trail(engine: Engine, key: AuditKey, count: int) -> list[dict[str, Any]]:
+    """``count`` keyed entries as the code before migration 0016d wrote them (one chain)."""
+    previous, written = GENESIS_HASH, []
+    with engine.begin() as connection:
+        for seq in range(1, count + 1):
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "at": WHEN,
+                "actor": "operator:old",
+                "role": "operator",
+                "action": "user.list",
+                "patient_id": None,
+                "target": None,
+                "outcome": "success",
+                "detail": {},
+                "prev_hash": previous,
+            }
+            mac = entry_mac(key, **fields)
+            insert = text(
+                "INSERT INTO audit_log (seq, at, actor, role, action, patient_id, target, "
+                "outcome, detail, prev_hash, entry_hash, key_id) VALUES (:seq, :at, :actor, "
+                ":role, :action, NULL, NULL, :outcome, '{}', :prev_hash, :mac, :key_id)"
+            ).bindparams(bindparam("at", type_=DateTime(timezone=True)))
+            connection.execute(insert, {**fields, "mac": mac, "key_id": key.key_id})
+            written.append({"seq": seq, "mac": mac})
+            previous = mac
+    return written
+
+
+def _format_1_anchor(key: AuditKey, seq: int, mac: str) -> AuditAnchor:
+    unsigned = AuditAnchor(
+        format="attunement-audit-anchor/1",
+        seq=seq,
+        mac=mac,
+        at=WHEN,
+        key_id=key.key_id,
+        signature="0" * 64,
+    )
+    signature = key.mac(b"attunement-audit-anchor-v1", unsigned.signed_body())
+    return unsigned.model_copy(update={"signature": signature})
+
+
+def test_a_single_chain_trail_and_its_anchor_keep_verifying_as_the_start_of_chain_0(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        command.upgrade(alembic_config(engine), "0015")
+        ctx = dataclasses.replace(make_context(engine), audit_anchor_dir=tmp_path)
+        key = ctx.audit_keys.signing
+        old = _single_chain_trail(engine, key, 6)
+        write_anchor(tmp_path, _format_1_anchor(key, 6, old[-1]["mac"]))
+        migrate(engine)
+        stored = tampering.rows(engine)
+        assert [(r["chain"], r["chain_seq"]) for r in stored] == [(0, s) for s in range(1, 7)]
+        world = build_world(ctx)
+        get_patient(ctx, world.ana, world.patient_a)
+        result = verify_audit_chain(ctx, OPERATOR)
+        assert result.intact, result.problem
+        assert (result.anchors_checked, result.anchored_seq) == (1, 6)
+        assert result.entries == len(tampering.rows(engine)) > 6
+        assert result.unanchored == result.entries - 6
+    finally:
+        engine.dispose()
+
+
+def test_after_a_new_rule_entry_the_single_chain_rule_is_refused(
+    empty_database_url: str,
+) -> None:
+    """Once chain 0 holds an entry of the new rule (entry 4 here), an entry after it that
+    carries a MAC of the old rule (which does not cover the place) is refused, even one
+    made with the real key. (Whoever holds the key can forge by either rule; anchors catch
+    that.)"""
+    engine = make_engine(empty_database_url)
+    try:
+        command.upgrade(alembic_config(engine), "0015")
+        ctx = make_context(engine)
+        _single_chain_trail(engine, ctx.audit_keys.signing, 3)
+        migrate(engine)
+        build_world(ctx)
+        tampering.rewrite_and_rechain(
+            engine, {5: {"outcome": "denied"}}, tampering.single_chain_rule(ctx.audit_keys.signing)
+        )
+        result = verify_audit_chain(ctx, OPERATOR)
+        assert (result.intact, result.broken_at) == (False, 5)
+        assert result.problem is not None
+        assert "does not match its MAC" in result.problem
     finally:
         engine.dispose()

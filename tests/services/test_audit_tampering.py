@@ -15,7 +15,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from attunement.errors import Conflict, NotFound
-from attunement.security import AuditKey, AuditKeyring, read_anchors
+from attunement.security import (
+    AuditAnchor,
+    AuditKey,
+    AuditKeyring,
+    canonical_time,
+    read_anchors,
+)
 from attunement.services import (
     ServiceContext,
     anchor_audit_chain,
@@ -186,15 +192,34 @@ def test_deleting_the_newest_entries_is_detected_against_the_anchor(
 ) -> None:
     _reads(anchored, world, 110)
     written = anchor_audit_chain(anchored, OPERATOR)
-    tampering.delete(engine, f"seq > {written.seq - newest}")
+    head = AuditAnchor.model_validate_json(written.line).chain_heads()[0]
+    assert head.seq == written.seq  # one writer at a time here: all in chain 0
+    tampering.delete(engine, f"seq > {written.seq - newest}")  # and the head row moved back
     result = verify_audit_chain(anchored, OPERATOR)
-    assert (result.intact, result.broken_at) == (False, written.seq - newest + 1)
+    assert (result.intact, result.broken_at) == (False, None)
+    assert (result.broken_chain, result.broken_chain_seq) == (0, head.chain_seq - newest + 1)
     assert result.problem is not None
     assert "newest entries deleted" in result.problem
-    assert str(written.seq) in result.problem
+    assert f"the anchor of {canonical_time(written.at)} recorded entry {head.chain_seq}" in (
+        result.problem
+    )
 
 
-def test_without_an_anchor_a_truncated_trail_says_it_is_unanchored(
+def test_deleting_the_newest_entries_is_detected_against_the_chain_head(
+    engine: Engine, ctx: ServiceContext, world: World
+) -> None:
+    _reads(ctx, world, 5)
+    newest = tampering.rows(engine)[-1]
+    tampering.delete(engine, f"seq >= {newest['seq'] - 1}", move_heads=False)
+    result = verify_audit_chain(ctx, OPERATOR)
+    assert (result.intact, result.broken_chain) == (False, 0)
+    assert result.broken_chain_seq == newest["chain_seq"] - 1
+    assert result.problem is not None
+    assert "the chain's head records entry" in result.problem
+    assert "newest entries deleted" in result.problem
+
+
+def test_without_an_anchor_a_truncated_trail_with_its_head_moved_back_is_unanchored(
     engine: Engine, ctx: ServiceContext, world: World
 ) -> None:
     tampering.delete(engine, "seq = (SELECT max(seq) FROM audit_log)")
@@ -210,9 +235,9 @@ def test_deleting_an_entry_in_the_middle_names_the_gap(
     _reads(ctx, world, 5)
     tampering.delete(engine, "seq IN (4, 5, 6)")
     result = verify_audit_chain(ctx, OPERATOR)
-    assert (result.intact, result.broken_at) == (False, 7)
+    assert (result.intact, result.broken_at, result.broken_chain) == (False, 7, 0)
     assert result.problem is not None
-    assert "entry 4 to 6 missing" in result.problem
+    assert "entry 4 to 6 of chain 0 missing" in result.problem
 
 
 # --------------------------------------------------------------------- anchors and keys

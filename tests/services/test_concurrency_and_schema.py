@@ -40,8 +40,8 @@ def test_the_accounts_migration_upgrades_and_downgrades(empty_database_url: str)
         connection.execute(
             text(
                 "INSERT INTO audit_log (seq, at, actor, action, outcome, detail, prev_hash,"
-                " entry_hash, key_id) VALUES (1, CURRENT_TIMESTAMP, 'a', 'b', 'c', '{}', 'x',"
-                " 'y', 'k')"
+                " entry_hash, key_id, chain, chain_seq) VALUES (1, CURRENT_TIMESTAMP, 'a', 'b',"
+                " 'c', '{}', 'x', 'y', 'k', 0, 1)"
             )
         )
     engine.dispose()

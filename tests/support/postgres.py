@@ -60,8 +60,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_throwaway_cluster() -> tuple[PostgresServer | None, str]:
+def start_throwaway_cluster(*, fsync: bool = False) -> tuple[PostgresServer | None, str]:
     """initdb + pg_ctl start in a new temporary folder; (server, "") or (None, reason).
+
+    ``fsync`` off (the tests) skips syncing commits to disk; a benchmark of commits turns
+    it on, as in production.
 
     The folder lives directly under the system temp directory so that the ``postgres``
     user can reach it (pytest's own temp folders are private to root).
@@ -92,7 +95,8 @@ def start_throwaway_cluster() -> tuple[PostgresServer | None, str]:
             "-t",
             "60",
             "-o",
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
+            f"-c fsync={'on' if fsync else 'off'}",
             "start",
         ],
     ]

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.users import operator, operator_context
+
+if TYPE_CHECKING:
+    from attunement.services import AuditVerification
 
 audit_app = sub_app("audit", "The append-only audit trail, chained by a keyed MAC and anchored.")
 
@@ -31,11 +35,13 @@ def verify(
     anchors: Path | None = typer.Option(None, "--anchors", help=_ANCHOR_HELP),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
-    """Recompute every entry's MAC and link, and compare with every anchor; exit 2 naming
-    the first entry that is altered, missing or forged.
+    """Walk every audit chain: recompute each entry's MAC, place and link, and compare each
+    chain's end with its head row and every anchor; exit 2 naming the first entry that is
+    altered, missing, moved or forged (its seq, chain and place in the chain).
 
     Needs the audit keys (ATTUNE_AUDIT_KEY or ATTUNE_AUDIT_KEY_FILE; old keys after the
-    current one). Truncation is detected up to the latest anchor.
+    current one). Truncation is detected by the chains' head rows and, should those be
+    moved back too, up to the latest anchor.
     """
     from attunement.services import verify_audit_chain
 
@@ -48,8 +54,7 @@ def verify(
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2))
     if not result.intact:
-        where = f"at entry {result.broken_at}" if result.broken_at else "(anchors)"
-        raise fail(f"audit trail broken {where}: {result.problem}")
+        raise fail(f"audit trail broken {_where(result)}: {result.problem}")
     if not as_json:
         legacy = f" ({result.legacy_entries} legacy, unkeyed)" if result.legacy_entries else ""
         anchored = (
@@ -60,9 +65,27 @@ def verify(
             "`attune audit anchor`"
         )
         typer.echo(
-            f"audit trail intact: {result.entries} entries{legacy}, head entry "
-            f"{result.head_seq} MAC {result.head_hash}; {anchored}"
+            f"audit trail intact: {result.entries} entries{legacy} in {len(result.chains)} "
+            f"chains, newest entry {result.head_seq} MAC {result.head_hash}; {anchored}"
         )
+        for chain in result.chains:
+            typer.echo(
+                f"  chain {chain.chain}: {chain.entries} entries, head entry "
+                f"{chain.head_chain_seq} (seq {chain.head_seq}) MAC {chain.head_hash}"
+            )
+
+
+def _where(result: AuditVerification) -> str:
+    """Where the trail breaks: the entry (its seq, chain and place), a missing one, or the
+    anchors."""
+    if result.broken_at is not None:
+        return (
+            f"at entry {result.broken_at} (chain {result.broken_chain}, "
+            f"entry {result.broken_chain_seq})"
+        )
+    if result.broken_chain is not None:
+        return f"in chain {result.broken_chain} at entry {result.broken_chain_seq}"
+    return "(anchors)"
 
 
 @audit_app.command("anchor")

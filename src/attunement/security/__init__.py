@@ -13,6 +13,7 @@ from attunement._lazy import lazy_exports
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.security._audit_anchor import (
         ANCHOR_FORMAT,
+        AnchoredHead,
         AnchorSet,
         AuditAnchor,
         read_anchors,
@@ -22,9 +23,11 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.security._audit_chain import (
         GENESIS_HASH,
         LEGACY_KEY_ID,
+        ChainedEntryFields,
         EntryFields,
         canonical_json,
         canonical_time,
+        chained_entry_mac,
         entry_hash,
         entry_mac,
     )
@@ -69,9 +72,11 @@ __all__ = [
     "SESSION_PREFIX",
     "TOKEN_PATTERN",
     "AnchorSet",
+    "AnchoredHead",
     "AuditAnchor",
     "AuditKey",
     "AuditKeyring",
+    "ChainedEntryFields",
     "EntryFields",
     "PasswordCheck",
     "Passwords",
@@ -80,6 +85,7 @@ __all__ = [
     "SecurityPolicy",
     "canonical_json",
     "canonical_time",
+    "chained_entry_mac",
     "csrf_token",
     "csrf_valid",
     "entry_hash",
@@ -106,6 +112,7 @@ __all__ = [
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_audit_anchor": (
         "ANCHOR_FORMAT",
+        "AnchoredHead",
         "AnchorSet",
         "AuditAnchor",
         "read_anchors",
@@ -115,10 +122,12 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_audit_chain": (
         "GENESIS_HASH",
         "LEGACY_KEY_ID",
+        "ChainedEntryFields",
         "EntryFields",
         "canonical_json",
         "canonical_time",
         "entry_hash",
+        "chained_entry_mac",
         "entry_mac",
     ),
     "_audit_keys": ("AuditKey", "AuditKeyring", "load_audit_keys", "new_audit_key"),

@@ -1,10 +1,13 @@
 """Anchors: the audit chain's head, signed with the audit key and kept outside the database.
 
 A keyed MAC stops anyone without the key from forging or re-chaining entries, but not from
-deleting the newest ones: a shorter chain is still a valid chain. An anchor records the head
-(``seq`` and its MAC) at a moment, signed with the audit key; verification against the
-latest anchor then detects truncation (the anchored entry is missing) and any rewrite up
-to it (the anchored MAC differs), and names the entry.
+deleting the newest ones: a shorter chain is still a valid chain. An anchor records the
+head of every audit chain (``heads``: chain, position, global ``seq`` and MAC of its newest
+entry; the trail is several chains since issue 13) at a moment, signed with the audit key,
+with ``seq``/``mac`` naming the ``audit.anchor`` entry written for it. Verification against
+the latest anchor then detects truncation of any chain (an anchored entry is missing) and
+any rewrite up to it (the anchored MAC differs), and names the entry. Anchors of format 1
+(one chain, before migration 0016d) name only ``seq``/``mac``: that entry is chain 0's.
 
 ``attune audit anchor`` writes one JSON file per anchor into the anchor directory
 (``ATTUNE_AUDIT_ANCHOR_DIR``) and prints the same JSON on one line, ready to ship to an
@@ -32,38 +35,61 @@ from attunement.security._audit_keys import AuditKey, AuditKeyring
 __all__ = [
     "ANCHOR_FORMAT",
     "AnchorSet",
+    "AnchoredHead",
     "AuditAnchor",
     "read_anchors",
     "sign_anchor",
     "write_anchor",
 ]
 
-ANCHOR_FORMAT: Final = "attunement-audit-anchor/1"
+ANCHOR_FORMAT: Final = "attunement-audit-anchor/2"
+_SINGLE_CHAIN_FORMAT: Final = "attunement-audit-anchor/1"
 _LABEL = b"attunement-audit-anchor-v1"
 _HEX64 = r"^[0-9a-f]{64}$"
 
 
-class AuditAnchor(BaseModel):
-    """One signed checkpoint of the chain's head."""
+class AnchoredHead(BaseModel):
+    """The newest entry of one chain when the anchor was made."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    format: Literal["attunement-audit-anchor/1"] = ANCHOR_FORMAT
+    chain: int = Field(ge=0)
+    chain_seq: int = Field(ge=0)
+    seq: int = Field(ge=0)
+    mac: str = Field(pattern=_HEX64)
+
+
+class AuditAnchor(BaseModel):
+    """One signed checkpoint of the heads of the audit chains."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["attunement-audit-anchor/1", "attunement-audit-anchor/2"] = ANCHOR_FORMAT
     seq: int = Field(ge=0)
     mac: str = Field(pattern=_HEX64)
     at: dt.datetime
     key_id: str = Field(max_length=40)
+    heads: tuple[AnchoredHead, ...] = Field(default=(), max_length=1024)
     signature: str = Field(pattern=_HEX64)
 
     def signed_body(self) -> bytes:
-        body = {
+        body: dict[str, object] = {
             "format": self.format,
             "seq": self.seq,
             "mac": self.mac,
             "at": canonical_time(self.at),
             "key_id": self.key_id,
         }
+        if self.format != _SINGLE_CHAIN_FORMAT:
+            body["heads"] = [head.model_dump() for head in self.heads]
         return canonical_json(body).encode("utf-8")
+
+    def chain_heads(self) -> dict[int, AnchoredHead]:
+        """Each anchored chain's head; a format-1 anchor's entry is chain 0's (its place in
+        the chain is its ``seq``, as for every entry stored before migration 0016d)."""
+        if self.format == _SINGLE_CHAIN_FORMAT:
+            return {0: AnchoredHead(chain=0, chain_seq=self.seq, seq=self.seq, mac=self.mac)}
+        return {head.chain: head for head in self.heads}
 
     def signature_valid(self, keyring: AuditKeyring) -> bool:
         key = keyring.get(self.key_id)
@@ -73,11 +99,21 @@ class AuditAnchor(BaseModel):
 
     def to_line(self) -> str:
         """The anchor as one line of JSON (what the file holds and what is shipped)."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        exclude = {"heads"} if self.format == _SINGLE_CHAIN_FORMAT else set()
+        return json.dumps(self.model_dump(mode="json", exclude=exclude), sort_keys=True)
 
 
-def sign_anchor(key: AuditKey, *, seq: int, mac: str, at: dt.datetime) -> AuditAnchor:
-    unsigned = AuditAnchor(seq=seq, mac=mac, at=at, key_id=key.key_id, signature="0" * 64)
+def sign_anchor(
+    key: AuditKey,
+    *,
+    seq: int,
+    mac: str,
+    at: dt.datetime,
+    heads: tuple[AnchoredHead, ...] = (),
+) -> AuditAnchor:
+    unsigned = AuditAnchor(
+        seq=seq, mac=mac, at=at, key_id=key.key_id, heads=heads, signature="0" * 64
+    )
     return unsigned.model_copy(update={"signature": key.mac(_LABEL, unsigned.signed_body())})
 
 
@@ -127,7 +163,7 @@ def read_anchors(location: Path | None, keyring: AuditKeyring) -> AnchorSet:
         return found
     for path in _anchor_files(location):
         try:
-            anchor = AuditAnchor.model_validate_json(path.read_bytes()[:4096])
+            anchor = AuditAnchor.model_validate_json(path.read_bytes()[:262_144])
         except (OSError, ValidationError, ValueError):
             found.problems.append(f"anchor file {path.name} is not a readable anchor")
             continue

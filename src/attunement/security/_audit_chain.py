@@ -8,6 +8,12 @@ used: strings, integers, null, nested objects). Changing any stored field, delet
 entry or reordering entries breaks the chain at that entry, and without the key — which
 lives outside the database — nobody can compute a valid MAC for a forged or re-chained one.
 
+Since migration 0016d (issue 13) the trail is several chains that transactions append to in
+parallel: ``chained_entry_mac`` uses the label ``"attunement-audit-entry-v3"`` and also covers
+the entry's ``chain`` and ``chain_seq`` (its place in that chain), so an entry cannot be
+moved to another chain or place. The v2 MACs of the entries stored before stay valid as the
+start of chain 0, where ``chain_seq = seq`` (which their MAC covers).
+
 Entries written before the key existed (schema 0005) carry :data:`LEGACY_KEY_ID` and an
 unkeyed ``entry_hash = SHA-256(canonical_json(fields without key_id))``. They are accepted
 only as the first, contiguous part of the trail, and the first keyed entry's MAC covers the
@@ -27,9 +33,11 @@ from attunement.security._audit_keys import AuditKey
 __all__ = [
     "GENESIS_HASH",
     "LEGACY_KEY_ID",
+    "ChainedEntryFields",
     "EntryFields",
     "canonical_json",
     "canonical_time",
+    "chained_entry_mac",
     "entry_hash",
     "entry_mac",
 ]
@@ -38,6 +46,7 @@ GENESIS_HASH = "0" * 64
 #: ``key_id`` of the entries chained by plain SHA-256 before the audit key existed.
 LEGACY_KEY_ID = "sha256-legacy"
 _ENTRY_LABEL = b"attunement-audit-entry-v2"
+_CHAINED_LABEL = b"attunement-audit-entry-v3"
 
 
 def canonical_time(moment: dt.datetime) -> str:
@@ -79,3 +88,21 @@ def entry_mac(key: AuditKey, **entry: Unpack[EntryFields]) -> str:
     fields = _canonical_fields(entry)
     fields["key_id"] = key.key_id
     return key.mac(_ENTRY_LABEL, canonical_json(fields).encode("utf-8"))
+
+
+class ChainedEntryFields(EntryFields):
+    """An entry's fields with its place: which chain, and its position in that chain."""
+
+    chain: int
+    chain_seq: int
+
+
+def chained_entry_mac(key: AuditKey, **entry: Unpack[ChainedEntryFields]) -> str:
+    """HMAC-SHA256 (hex) of the entry's canonical JSON with its key id and chain position."""
+    fields = {
+        **entry,
+        "at": canonical_time(entry["at"]),
+        "detail": dict(entry["detail"]),
+        "key_id": key.key_id,
+    }
+    return key.mac(_CHAINED_LABEL, canonical_json(fields).encode("utf-8"))

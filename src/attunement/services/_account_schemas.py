@@ -18,6 +18,7 @@ __all__ = [
     "AccessGrantCreate",
     "AccessGrantPublic",
     "AuditAnchorWritten",
+    "AuditChainState",
     "AuditEntryPublic",
     "AuditVerification",
     "DemoAccount",
@@ -159,15 +160,33 @@ class AuditEntryPublic(BaseModel):
     detail: dict[str, Any]
     prev_hash: str
     entry_hash: str
+    chain: int = 0
+    chain_seq: int = 0
+
+
+class AuditChainState(BaseModel):
+    """One audit chain as verified: how many entries, and its newest (place, seq, MAC)."""
+
+    model_config = _OUT
+
+    chain: int
+    entries: int
+    head_chain_seq: int
+    head_seq: int
+    head_hash: str
 
 
 class AuditVerification(BaseModel):
-    """Result of walking the chain: intact, or the first entry that breaks it and why.
+    """Result of walking the chains: intact, or the first entry that breaks one and why.
 
-    ``head_hash`` is the newest entry's MAC; ``anchored_seq``/``anchored_at`` the newest
-    valid anchor checked (None: no anchor found); ``unanchored`` how many entries are newer
-    than it (their removal is detectable only once anchored); ``legacy_entries`` how many
-    entries predate the audit key (unkeyed SHA-256).
+    ``head_seq``/``head_hash`` are the newest entry's (by ``seq``) and ``chains`` each
+    chain's newest entry; ``broken_at`` is the ``seq`` of the entry found broken (None when
+    the problem is entries missing at a chain's end, or the anchors), ``broken_chain`` and
+    ``broken_chain_seq`` its chain and place there (for missing entries: the first one);
+    ``anchored_seq``/``anchored_at`` the newest valid anchor checked (None: no anchor
+    found); ``unanchored`` how many entries are newer than it (their removal is detectable
+    by the chains' head rows, and beyond a rewrite of those only once anchored);
+    ``legacy_entries`` how many entries predate the audit key (unkeyed SHA-256).
     """
 
     model_config = _OUT
@@ -176,7 +195,10 @@ class AuditVerification(BaseModel):
     entries: int
     head_hash: str
     broken_at: int | None = None
+    broken_chain: int | None = None
+    broken_chain_seq: int | None = None
     problem: str | None = None
+    chains: list[AuditChainState] = Field(default_factory=list)
     head_seq: int = 0
     legacy_entries: int = 0
     key_ids: list[str] = Field(default_factory=list)

@@ -8,11 +8,10 @@ short write transaction, before it returns anything. When a use case fails with 
 error, its change is rolled back and the failure is recorded in a transaction of its own
 (so denied and rejected attempts leave a trace too). Entries are chained by HMAC-SHA256
 under the signing audit key (:mod:`attunement.security._audit_chain`), which lives outside
-the database, and carry its key id. On PostgreSQL appends are serialised with a
-transaction-level advisory lock, on SQLite by its single writer; the primary key on
-``seq`` and the insert trigger (only ``max(seq) + 1``) refuse a fork either way. The chain
-needs each entry to know the previous MAC, so appends stay serialised: one lock per
-transaction, held from the append to the commit.
+the database, and carry its key id. The trail is several chains (issue 13,
+:mod:`attunement.services._audit_chains`): a transaction appends to the first chain no
+other transaction holds, so concurrent use cases no longer queue on one lock; each chain
+stays linear, and its head row moves in the same transaction as the entry.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from attunement.errors import (
@@ -34,8 +32,9 @@ from attunement.errors import (
     NotFound,
     UnknownInstrument,
 )
-from attunement.security import GENESIS_HASH, entry_mac
+from attunement.security import chained_entry_mac
 from attunement.services._actors import Actor
+from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
@@ -43,8 +42,6 @@ from attunement.services._transaction import read_transaction, transaction
 from attunement.store import AuditEntry
 
 __all__ = ["UseCase", "append_audit", "outcome_of", "use_case"]
-
-_AUDIT_LOCK_KEY = 7_106_100  # arbitrary constant naming the audit chain's advisory lock
 
 
 def append_audit(
@@ -59,16 +56,12 @@ def append_audit(
     outcome: str = "success",
     detail: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one chained entry within ``session``'s transaction."""
+    """Append one chained entry within ``session``'s transaction (its chain stays locked
+    until the transaction ends; later appends of the transaction use the same chain)."""
     patient_id, target = audit_subject(patient_id, target)  # what a caller asked, storable
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    head = claim_chain(session)
     fields: dict[str, Any] = {
-        "seq": seq,
+        "seq": head.seq,
         "at": ctx.now(),
         "actor": actor,
         "role": role,
@@ -77,12 +70,13 @@ def append_audit(
         "target": target,
         "outcome": outcome,
         "detail": dict(detail or {}),
-        "prev_hash": prev_hash,
+        "prev_hash": head.prev_hash,
+        "chain": head.chain,
+        "chain_seq": head.chain_seq,
     }
     key = ctx.audit_keys.signing
-    entry = AuditEntry(**fields, entry_hash=entry_mac(key, **fields), key_id=key.key_id)
-    session.add(entry)
-    session.flush()
+    entry = AuditEntry(**fields, entry_hash=chained_entry_mac(key, **fields), key_id=key.key_id)
+    store_entry(session, entry)
     return entry
 
 

@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
     from attunement.store._status_table import EpisodeStatusRecord
     from attunement.store._tables import (
+        AUDIT_CHAINS,
         AccessGrant,
         Administration,
         ApiToken,
+        AuditChainHead,
         AuditEntry,
         Base,
         CdsTokenUse,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
 
 __all__ = [
+    "AUDIT_CHAINS",
     "CURVE_SESSION",
     "LIVE_ADMINISTRATION",
     "LIVE_SESSION",
@@ -51,6 +54,7 @@ __all__ = [
     "AccessGrant",
     "Administration",
     "ApiToken",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "CdsTokenUse",
@@ -98,7 +102,9 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_tables": (
         "AccessGrant",
         "Administration",
+        "AUDIT_CHAINS",
         "ApiToken",
+        "AuditChainHead",
         "AuditEntry",
         "Base",
         "CdsTokenUse",

@@ -27,9 +27,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
+    "AUDIT_CHAINS",
     "AccessGrant",
     "Administration",
     "ApiToken",
+    "AuditChainHead",
     "AuditEntry",
     "Base",
     "Episode",
@@ -296,18 +298,28 @@ class LoginThrottle(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class AuditEntry(Base):
-    """One entry of the append-only audit trail, chained to the previous one by a keyed MAC.
+#: How many audit chains appends spread over on PostgreSQL (issue 13); SQLite, with its
+#: single writer, uses chain 0 only. Fixed by migration 0016d, which seeds one head each.
+AUDIT_CHAINS = 16
 
-    ``seq`` is assigned by the writer (previous + 1), so a forked chain cannot be stored and a
-    deleted entry leaves a gap. No foreign keys: the trail outlives the records it names.
-    ``entry_hash`` is HMAC-SHA256 under the audit key named by ``key_id`` (entries from before
-    migration 0005: ``key_id = "sha256-legacy"``, plain SHA-256); ``prev_hash`` is the
-    previous entry's. Database triggers refuse UPDATE, DELETE, TRUNCATE and any INSERT that
-    is not the next entry — ``INSERT OR REPLACE`` and upserts included (migration 0005).
+
+class AuditEntry(Base):
+    """One entry of the append-only audit trail, chained to the previous one of its chain.
+
+    The trail is ``AUDIT_CHAINS`` independent hash chains (issue 13): ``chain`` names one,
+    ``chain_seq`` is the entry's place in it (previous + 1, so a fork cannot be stored and a
+    deleted entry leaves a gap) and ``prev_hash`` the MAC of the entry before it in that
+    chain. ``seq`` is global and increasing, for display order only (on PostgreSQL it comes
+    from a sequence, so a rolled-back append may leave a hole). Entries from before
+    migration 0016d form the start of chain 0 with ``chain_seq = seq``. No foreign keys: the
+    trail outlives the records it names. ``entry_hash`` is HMAC-SHA256 under the audit key
+    named by ``key_id`` (entries from before migration 0005: ``key_id = "sha256-legacy"``,
+    plain SHA-256). Database triggers refuse UPDATE, DELETE, TRUNCATE and any INSERT that is
+    not the next entry of its chain — ``INSERT OR REPLACE`` and upserts included.
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain", "chain_seq", name="uq_audit_log_chain_chain_seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -321,6 +333,26 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
     key_id: Mapped[str] = mapped_column(String(40))
+    chain: Mapped[int] = mapped_column(Integer, default=0)
+    chain_seq: Mapped[int] = mapped_column(Integer)
+
+
+class AuditChainHead(Base):
+    """The newest entry of each audit chain, moved on in the transaction that appends.
+
+    An append locks its chain's row (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL: the
+    first chain no other transaction holds), so this row is both the chain's lock and its
+    head. Verification compares each chain's last entry with its row: deleting the newest
+    entries of a chain is detected unless the row is rewound too (which triggers refuse and
+    anchors, kept outside the database, catch).
+    """
+
+    __tablename__ = "audit_chain_heads"
+
+    chain: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chain_seq: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class AccessGrant(Base):

@@ -1,0 +1,122 @@
+"""Which audit chain a transaction appends to, without one lock for the whole app (issue 13).
+
+Before, every audited transaction on PostgreSQL took one advisory lock from its append to
+its commit, because a single hash chain needs each entry to know the previous MAC: the
+whole app, reads included (they append too), queued on that lock. Now the trail is
+``AUDIT_CHAINS`` (16) chains, each with a head row in ``audit_chain_heads`` (its newest
+entry's position, global ``seq`` and MAC). A transaction's first append locks the first
+head row no other transaction holds, ``SELECT … ORDER BY chain FOR UPDATE SKIP LOCKED
+LIMIT 1`` (PostgreSQL), and keeps that chain for its later appends; when all 16 are held it
+waits for one. So up to 16 transactions append (and commit) at once, each chain stays
+linear (one writer at a time, ``chain_seq`` = previous + 1, ``prev_hash`` = previous MAC),
+and the head row moves with the entry in the same transaction: a rolled-back append leaves
+no trace in the chain, a committed one cannot be lost from it without the head noticing.
+
+Why this and not unchained inserts sealed in batches later: every entry is chained and
+keyed at once, in the transaction that makes the change, so there is no "pending" state to
+verify, no sealer to run, and nothing readable that is not yet covered; the cost is up to
+16 chains to walk and to anchor, which verification and anchors do per chain. Why start
+at chain 0 rather than at a hash of the transaction: a quiet clinic (and every single-writer
+run) keeps appending to chain 0, so the trail reads as one chain; the other chains are used
+only under contention. SQLite has one writer (``BEGIN IMMEDIATE``), so it uses chain 0 only.
+
+``seq`` is global and increasing for display order: on PostgreSQL from the sequence
+``audit_log_seq`` (taken under the chain lock; a rolled-back append leaves a hole in
+``seq``, never in a chain), on SQLite ``max(seq) + 1`` under its write lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, SessionTransaction
+
+from attunement.errors import StorageError
+from attunement.store import AUDIT_CHAINS, AuditChainHead, AuditEntry
+
+__all__ = ["ChainHead", "claim_chain", "store_entry"]
+
+_HELD = "attunement.audit_chain"  # session.info key: (transaction, head) of the held chain
+
+_FIRST_FREE = text(
+    "SELECT h.chain, h.chain_seq, h.mac, nextval('audit_log_seq') FROM ("
+    "SELECT chain, chain_seq, mac FROM audit_chain_heads ORDER BY chain "
+    "FOR UPDATE SKIP LOCKED LIMIT 1) AS h"
+)
+_WAIT_FOR = text(
+    "SELECT chain, chain_seq, mac, nextval('audit_log_seq') FROM audit_chain_heads "
+    "WHERE chain = :chain FOR UPDATE"
+)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where the next entry goes: its chain, its place there, the MAC it links to, its seq."""
+
+    chain: int
+    chain_seq: int
+    prev_hash: str
+    seq: int
+
+
+def _held(session: Session) -> tuple[SessionTransaction, ChainHead] | None:
+    held = session.info.get(_HELD)
+    if held is not None and held[0] is session.get_transaction():
+        return held  # type: ignore[no-any-return]
+    return None
+
+
+def claim_chain(session: Session) -> ChainHead:
+    """The position of the next entry, locking its chain until the transaction ends."""
+    held = _held(session)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if held is not None:
+        last = held[1]
+        if postgres:
+            seq = int(session.execute(text("SELECT nextval('audit_log_seq')")).scalar_one())
+        else:
+            seq = last.seq + 1
+        return ChainHead(last.chain, last.chain_seq + 1, last.prev_hash, seq)
+    if postgres:
+        row = session.execute(_FIRST_FREE).first()
+        if row is None:  # every chain is held: wait for one (spread by connection)
+            pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+            row = session.execute(_WAIT_FOR, {"chain": pid % AUDIT_CHAINS}).one()
+        chain, chain_seq, prev_hash, seq = row
+    else:  # SQLite: the transaction holds the only write lock; chain 0
+        head = session.execute(
+            select(AuditChainHead.chain_seq, AuditChainHead.mac).where(AuditChainHead.chain == 0)
+        ).one()
+        newest = session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
+        chain, chain_seq, prev_hash, seq = 0, head[0], head[1], (newest.scalar() or 0) + 1
+    return ChainHead(int(chain), int(chain_seq) + 1, str(prev_hash), int(seq))
+
+
+def store_entry(session: Session, entry: AuditEntry) -> None:
+    """Insert ``entry`` and move its chain's head to it, in the same transaction.
+
+    The database refuses both when the chain's head row and its newest entry disagree,
+    which only tampering makes happen: then nothing is written and the use case fails
+    (audited requests stop until an admin has run ``attune audit verify``), rather than
+    going on with a trail that does not verify.
+    """
+    try:
+        session.add(entry)
+        session.flush()
+        session.execute(
+            update(AuditChainHead)
+            .where(AuditChainHead.chain == entry.chain)
+            .values(chain_seq=entry.chain_seq, seq=entry.seq, mac=entry.entry_hash)
+        )
+    except DBAPIError as exc:
+        if "append-only" not in str(exc.orig):
+            raise
+        raise StorageError(
+            f"the audit trail refused entry {entry.chain_seq} of chain {entry.chain}: the "
+            "chain's head and its entries disagree (run `attune audit verify`); nothing was "
+            "written"
+        ) from None
+    head = ChainHead(entry.chain, entry.chain_seq, entry.entry_hash, entry.seq)
+    session.info[_HELD] = (session.get_transaction(), head)
