@@ -1,0 +1,31 @@
+"""Bulk import translators: a clinic's records from another system as import rows.
+
+``read_csv_rows`` reads the CSV files (patients, episodes, administrations; columns in
+:data:`CSV_COLUMNS` and the README, Bulk import); every problem is an
+:class:`ImportRowError` naming the file, line, field, value and what is allowed. The
+services layer (:mod:`attunement.services.bulk_import`) scores and stores the rows in
+batches.
+"""
+
+from attunement.interop._bulk_csv import CSV_COLUMNS, CsvKind, csv_kind, read_csv_rows
+from attunement.interop._bulk_records import (
+    AdministrationRow,
+    EpisodeRow,
+    ImportRow,
+    ImportRowError,
+    PatientRow,
+    RowSource,
+)
+
+__all__ = [
+    "CSV_COLUMNS",
+    "AdministrationRow",
+    "CsvKind",
+    "EpisodeRow",
+    "ImportRow",
+    "ImportRowError",
+    "PatientRow",
+    "RowSource",
+    "csv_kind",
+    "read_csv_rows",
+]
