@@ -8,6 +8,7 @@ batches.
 """
 
 from attunement.interop._bulk_csv import CSV_COLUMNS, CsvKind, csv_kind, read_csv_rows
+from attunement.interop._bulk_order import patient_units
 from attunement.interop._bulk_records import (
     AdministrationRow,
     EpisodeRow,
@@ -27,5 +28,6 @@ __all__ = [
     "PatientRow",
     "RowSource",
     "csv_kind",
+    "patient_units",
     "read_csv_rows",
 ]

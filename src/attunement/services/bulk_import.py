@@ -33,7 +33,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError, Forbidden, InputError, InvalidAnswer
+from attunement.errors import AttunementError, Forbidden, InputError, InvalidAnswer, NotFound
 from attunement.interop.bulk import (
     AdministrationRow,
     EpisodeRow,
@@ -49,6 +49,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
 from attunement.services._risk import record_risk
 from attunement.services._sessions import administration_language
+from attunement.services._transaction import read_transaction
 from attunement.store import (
     Administration,
     Episode,
@@ -62,7 +63,14 @@ from attunement.store import (
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition, Score
 
-__all__ = ["BatchReport", "RunReport", "import_batch", "require_importer", "run_import"]
+__all__ = [
+    "BatchReport",
+    "RunReport",
+    "import_batch",
+    "importer_actor",
+    "require_importer",
+    "run_import",
+]
 
 #: Ids per ``IN (…)`` list (SQLite's variable limit is far above; keeps statements small).
 _CHUNK = 900
@@ -109,23 +117,55 @@ def require_importer(actor: Actor) -> UserActor:
 def run_import(
     ctx: ServiceContext,
     actor: Actor,
-    rows: Iterable[ImportRow],
+    units: Iterable[Sequence[ImportRow]],
     *,
     batch_size: int = 1000,
     on_batch: Callable[[BatchReport], None] | None = None,
 ) -> RunReport:
-    """Import ``rows`` in batches of ``batch_size`` (patients before the episodes that name
-    them, episodes before their administrations: the CSV reader's file order). Stops at the
-    first refused batch with its error; the batches before it stay committed."""
+    """Import ``units`` (rows that belong together: one patient with their episodes and
+    administrations, :func:`~attunement.interop.bulk.patient_units`) in batches of at least
+    ``batch_size`` rows, cut between units. Stops at the first refused batch with its
+    error; the batches before it stay committed."""
     if batch_size < 1:
         raise InputError("batch_size", batch_size, "a whole number of rows, at least 1")
     report = RunReport()
-    for chunk in _chunks(rows, batch_size):
-        done = import_batch(ctx, actor, chunk)
-        report.add(done)
-        if on_batch is not None:
-            on_batch(done)
+    batch: list[ImportRow] = []
+    for unit in units:
+        batch.extend(unit)
+        if len(batch) >= batch_size:
+            report.add(_one(ctx, actor, batch, on_batch))
+            batch = []
+    if batch:
+        report.add(_one(ctx, actor, batch, on_batch))
     return report
+
+
+def _one(
+    ctx: ServiceContext,
+    actor: Actor,
+    batch: Sequence[ImportRow],
+    on_batch: Callable[[BatchReport], None] | None,
+) -> BatchReport:
+    done = import_batch(ctx, actor, batch)
+    if on_batch is not None:
+        on_batch(done)
+    return done
+
+
+def importer_actor(ctx: ServiceContext, username: str) -> UserActor:
+    """The active admin account ``username`` as the actor of an import (``--as``), or
+    NotFound / Forbidden (an account that may not import)."""
+    with read_transaction(ctx.sessions) as session:
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None or not user.active:
+            raise NotFound("account", username)
+        actor = UserActor(
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            also_clinician=user.also_clinician,
+        )
+    return require_importer(actor)
 
 
 def import_batch(ctx: ServiceContext, actor: Actor, rows: Sequence[ImportRow]) -> BatchReport:
@@ -190,7 +230,7 @@ def import_batch(ctx: ServiceContext, actor: Actor, rows: Sequence[ImportRow]) -
         )
 
 
-def _chunks(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:
+def _chunks(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:  # for IN (…) lists
     chunk: list[_T] = []
     for row in rows:
         chunk.append(row)
