@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
+from attunement.errors import InvalidFile
 from attunement.interop._bulk_records import (
     AdministrationRow,
     EpisodeRow,
@@ -93,7 +94,13 @@ def read_csv_rows(lines: Iterable[str], *, file: str) -> Iterator[ImportRow]:
     reader = csv.reader(lines)
     names: list[str] | None = None
     kind: CsvKind | None = None
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a NUL byte, an unterminated quote, a huge field
+            raise InvalidFile(f"{file}:{reader.line_num}", f"not a CSV line ({error})") from None
         if not fields or not "".join(fields).strip() or fields[0].lstrip().startswith("#"):
             continue
         source = RowSource(file, reader.line_num)
