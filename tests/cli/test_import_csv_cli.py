@@ -94,3 +94,55 @@ def test_import_csv_names_the_bad_row_and_exits_2(
     assert result.exit_code == 2
     assert result.stderr.startswith("error: episodes.csv:4: outcome_instrument: 'phq99'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_import_fhir_bulk_reads_ndjson_and_names_a_bad_line(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    import json
+
+    make = make_context(engine)
+    create_user(
+        make,
+        OPERATOR,
+        UserCreate(
+            username="boss",
+            display_name="Boss",
+            role="admin",
+            password=PASSWORD,  # type: ignore[arg-type]
+        ),
+    )
+    create_user(
+        make,
+        OPERATOR,
+        UserCreate(
+            username="ana",
+            display_name="Ana",
+            role="clinician",
+            password=PASSWORD,  # type: ignore[arg-type]
+        ),
+    )
+    patient = {
+        "resourceType": "Patient",
+        "id": "P1",
+        "name": [{"text": "Synthetic Alma"}],
+        "generalPractitioner": [{"identifier": {"value": "ana"}}],
+    }
+    episode = {
+        "resourceType": "EpisodeOfCare",
+        "id": "E1",
+        "status": "active",
+        "patient": {"reference": "Patient/P1"},
+        "period": {"start": "2026-01-05"},
+    }
+    file = tmp_path / "clinic.ndjson"
+    file.write_text("\n".join(json.dumps(r) for r in (patient, episode)) + "\n", "utf-8")
+    args = ["import", "fhir-bulk", str(file), "--as", "boss", "--db", database_url]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "patients: 1 imported" in result.stdout
+    assert "episodes: 1 imported" in result.stdout
+    file.write_text(json.dumps(patient) + "\n{not json\n", "utf-8")
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2
+    assert "clinic.ndjson:2" in refused.stderr

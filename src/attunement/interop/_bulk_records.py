@@ -26,13 +26,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RowSource:
-    """Where a row came from: the file and its 1-based line (or entry) number."""
+    """Where a row came from: the file and its 1-based line, or its 0-based entry in a
+    Bundle (``entry``)."""
 
     file: str
     line: int
+    entry: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{self.file} entry {self.line}" if self.entry else f"{self.file}:{self.line}"
 
 
 class ImportRowError(InputError):
