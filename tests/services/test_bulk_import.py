@@ -293,3 +293,35 @@ def test_csv_header_and_values_are_checked_with_file_and_line() -> None:
     ]
     with pytest.raises(ImportRowError, match=r"e.csv:3: started_on: '2026-13-01'.*YYYY-MM-DD"):
         list(read_csv_rows(lines, file="e.csv"))
+
+
+def test_a_blank_item_9_opens_an_unanswered_risk_event(
+    ctx: ServiceContext, world: World, tmp_path: Path
+) -> None:
+    rows = [
+        *read_csv_rows(
+            ["patient_id,display_name,clinician\n", "P-9,Synthetic Nine,ana\n"], file="p.csv"
+        ),
+        *read_csv_rows(
+            ["episode_id,patient_id,started_on\n", f"E-9,P-9,{START.date().isoformat()}\n"],
+            file="e.csv",
+        ),
+        *read_csv_rows(
+            [
+                "administration_id,episode_id,session,held_on,instrument,answers\n",
+                f"A-9,E-9,1,{START.date().isoformat()},phq9,1;1;1;1;1;1;1;1;\n",
+            ],
+            file="a.csv",
+        ),
+    ]
+    run_import(ctx, world.admin, patient_units(rows))
+    with ctx.sessions() as session:
+        patient = session.scalars(select(Patient).where(Patient.external_id == "P-9")).one()
+        events = list(
+            session.scalars(select(RiskEventRecord).where(RiskEventRecord.patient_id == patient.id))
+        )
+        status = session.scalars(
+            select(EpisodeStatusRecord).where(EpisodeStatusRecord.patient_id == patient.id)
+        ).one()
+    assert [e.kind for e in events] == ["unanswered"]
+    assert status.open_risk_events == 1
