@@ -8,7 +8,7 @@
 2. PostgreSQL, the audit chains of issue 13 vs the single chain they replace: audited
    writes (``register_patient``) and audited reads (``get_patient``, which appends its
    entry in a short write of its own) per second with 1, 4 and 16 threads. The baseline
-   ("one lock") is the append before migration 0016d, kept here: every append takes
+   ("one lock") is the append before migration 0016, kept here: every append takes
    ``pg_advisory_xact_lock(7106100)`` and reads the newest entry, and holds the lock until
    its transaction commits; it writes to a copy of the old table (same columns, same
    "only the next entry" trigger). The new append ("16 chains") is the real one. Both run
@@ -118,11 +118,11 @@ def sqlite_part() -> None:
 # --------------------------------------------------------------------------- 2. PostgreSQL
 
 _OLD_TABLE = "bench_single_chain_audit_log"
-_OLD_LOCK_KEY = 7_106_100  # the advisory lock of the single chain (before migration 0016d)
+_OLD_LOCK_KEY = 7_106_100  # the advisory lock of the single chain (before migration 0016)
 
 
 def _create_old_table(engine: Engine) -> None:
-    """The audit table as it was before 0016d, with its "only the next entry" trigger."""
+    """The audit table as it was before 0016, with its "only the next entry" trigger."""
     with engine.begin() as connection:
         connection.execute(text(f"DROP TABLE IF EXISTS {_OLD_TABLE}"))
         connection.execute(
@@ -165,7 +165,7 @@ def single_chain_append(
     outcome: str = "success",
     detail: Mapping[str, Any] | None = None,
 ) -> None:
-    """The append before migration 0016d: one advisory lock until commit, one chain."""
+    """The append before migration 0016: one advisory lock until commit, one chain."""
     patient_id, target = audit_subject(patient_id, target)
     waited = time.perf_counter()
     session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OLD_LOCK_KEY})

@@ -90,6 +90,7 @@ def _readers(tmp_path: Path, db: str) -> dict[str, Callable[[Path], list[str]]]:
         "status --model": lambda bad: ["status", str(episode), "--model", str(bad)],
         "plan PROFILE": lambda bad: ["plan", str(bad)],
         "import fhir FILE": lambda bad: ["import", "fhir", str(bad), "--db", db],
+        "import csv FILES": lambda bad: ["import", "csv", str(bad), "--as", "admin", "--db", db],
         "instruments import-text": lambda bad: ["instruments", "import-text", "urica", str(bad)],
         "score --input": lambda bad: [
             "score",
@@ -107,6 +108,7 @@ READERS = (
     "status --model",
     "plan PROFILE",
     "import fhir FILE",
+    "import csv FILES",
     "instruments import-text",
     "score --input",
 )

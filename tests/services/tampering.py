@@ -83,7 +83,7 @@ def with_key(key: AuditKey) -> Hasher:
 
 
 def single_chain_rule(key: AuditKey) -> Hasher:
-    """Re-chain with a key by the rule before migration 0016d (no chain position)."""
+    """Re-chain with a key by the rule before migration 0016 (no chain position)."""
 
     def hasher(fields: dict[str, Any]) -> tuple[str, str]:
         return entry_mac(key, **_without_place(fields)), key.key_id

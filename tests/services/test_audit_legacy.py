@@ -144,7 +144,7 @@ def test_the_migration_downgrades_and_upgrades_with_the_guard_in_place(
 
 
 def _single_chain_trail(engine: Engine, key: AuditKey, count: int) -> list[dict[str, Any]]:
-    """``count`` keyed entries as the code before migration 0016d wrote them (one chain)."""
+    """``count`` keyed entries as the code before migration 0016 wrote them (one chain)."""
     previous, written = GENESIS_HASH, []
     with engine.begin() as connection:
         for seq in range(1, count + 1):

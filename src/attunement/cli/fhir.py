@@ -23,7 +23,9 @@ from attunement.errors import InputError
 
 __all__ = ["import_app"]
 
-import_app = sub_app("import", "Import data from other systems (HL7 FHIR R4).")
+import_app = sub_app(
+    "import", "Import data from other systems (HL7 FHIR R4; a clinic in bulk from CSV or FHIR)."
+)
 
 _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 _BASE_HELP = (

@@ -7,7 +7,7 @@ entry; the trail is several chains since issue 13) at a moment, signed with the 
 with ``seq``/``mac`` naming the ``audit.anchor`` entry written for it. Verification against
 the latest anchor then detects truncation of any chain (an anchored entry is missing) and
 any rewrite up to it (the anchored MAC differs), and names the entry. Anchors of format 1
-(one chain, before migration 0016d) name only ``seq``/``mac``: that entry is chain 0's.
+(one chain, before migration 0016) name only ``seq``/``mac``: that entry is chain 0's.
 
 ``attune audit anchor`` writes one JSON file per anchor into the anchor directory
 (``ATTUNE_AUDIT_ANCHOR_DIR``) and prints the same JSON on one line, ready to ship to an
@@ -86,7 +86,7 @@ class AuditAnchor(BaseModel):
 
     def chain_heads(self) -> dict[int, AnchoredHead]:
         """Each anchored chain's head; a format-1 anchor's entry is chain 0's (its place in
-        the chain is its ``seq``, as for every entry stored before migration 0016d)."""
+        the chain is its ``seq``, as for every entry stored before migration 0016)."""
         if self.format == _SINGLE_CHAIN_FORMAT:
             return {0: AnchoredHead(chain=0, chain_seq=self.seq, seq=self.seq, mac=self.mac)}
         return {head.chain: head for head in self.heads}

@@ -8,7 +8,7 @@ used: strings, integers, null, nested objects). Changing any stored field, delet
 entry or reordering entries breaks the chain at that entry, and without the key — which
 lives outside the database — nobody can compute a valid MAC for a forged or re-chained one.
 
-Since migration 0016d (issue 13) the trail is several chains that transactions append to in
+Since migration 0016 (issue 13) the trail is several chains that transactions append to in
 parallel: ``chained_entry_mac`` uses the label ``"attunement-audit-entry-v3"`` and also covers
 the entry's ``chain`` and ``chain_seq`` (its place in that chain), so an entry cannot be
 moved to another chain or place. The v2 MACs of the entries stored before stay valid as the

@@ -102,6 +102,9 @@ class UseCase:
     target: str | None = None
     patients: list[int] = field(default_factory=list)
     detail: dict[str, Any] = field(default_factory=dict)
+    #: Patients whose records a write changed outside the ORM's unit of work (bulk inserts,
+    #: :mod:`attunement.services.bulk_import`): their stored statuses are refreshed too.
+    touched: set[int] = field(default_factory=set)
 
 
 def _append_entries(
@@ -172,6 +175,7 @@ def use_case(
                     caseness=ctx.caseness,
                     now=ctx.now(),
                     patient_hint=note.patient_id,
+                    also=note.touched,
                 )
                 _append_entries(session, ctx, actor, action, note)
     except BaseException as failure:

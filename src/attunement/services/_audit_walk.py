@@ -8,7 +8,7 @@ accepted only where it can have been written (so claiming an older rule forges n
 
 * unkeyed SHA-256 (``key_id = "sha256-legacy"``, before migration 0005) — only as the very
   start of chain 0;
-* keyed, single chain (``"attunement-audit-entry-v2"``, migrations 0005 to 0016d) — only in
+* keyed, single chain (``"attunement-audit-entry-v2"``, migrations 0005 to 0016) — only in
   chain 0 before its first entry of the current rule, at ``chain_seq = seq``;
 * keyed with the chain position (``"attunement-audit-entry-v3"``) — everywhere.
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
 from attunement.services._context import aware_utc
@@ -93,63 +93,78 @@ def tailored_plan(session: Session, patient: Patient, *, clinic_language: str = 
     )
 
 
-def _stored_values(stored: ScoreRecord, scale: str) -> tuple[float | None, tuple[Flag, ...]]:
+def _stored_values(
+    scales: dict[str, Any], stored_flags: list[Any], scale: str
+) -> tuple[float | None, tuple[Flag, ...]]:
     from attunement.instruments import Flag
 
-    value: Any = (stored.scales.get(scale) or {}).get("value")
-    flags = tuple(Flag.model_validate(f) for f in stored.flags)
+    value: Any = (scales.get(scale) or {}).get("value")
+    flags = tuple(Flag.model_validate(f) for f in stored_flags)
     return (float(value) if value is not None else None), flags
 
 
 def _point_values(
-    administration: Administration, definition: InstrumentDefinition, scale: str
+    row: Row[Any], definition: InstrumentDefinition, scale: str
 ) -> tuple[float | None, tuple[Flag, ...]]:
+    """The value and flags of one administration row of :func:`_series`: as stored when
+    scored under the current definition version, else rescored from its raw answers."""
     from attunement.instruments import score
 
-    stored = administration.score
-    if stored is not None and stored.definition_version == definition.version:
-        return _stored_values(stored, scale)
+    stored = row.definition_version is not None
+    if stored and row.definition_version == definition.version:
+        return _stored_values(row.scales, row.flags, scale)
     try:
-        result = score(definition, administration.answers, language=administration.language)
+        result = score(definition, row.answers, language=row.language)
     except InvalidAnswer:
         # the corrected definition refuses old answers: keep what was scored at entry
-        return _stored_values(stored, scale) if stored is not None else (None, ())
+        return _stored_values(row.scales, row.flags, scale) if stored else (None, ())
     return result.scales[scale].value, result.flags
 
 
 def _series(
     session: Session, episode: Episode, instrument: str, missed: Sequence[int] = ()
 ) -> Series | None:
-    """The instrument's series; ``missed`` session numbers become non-attended points."""
+    """The instrument's series; ``missed`` session numbers become non-attended points.
+
+    Reads columns in one query, not ORM objects: a status refresh runs it for every
+    episode a write touches (a bulk import for hundreds per batch)."""
     from attunement.instruments import load_instrument
     from attunement.monitoring import Series, SessionPoint
 
     definition = load_instrument(instrument)
     scale = monitored_scale(definition)
     rows = session.execute(
-        select(Administration, CURVE_SESSION, TherapySession.held_on)
+        select(
+            Administration.id,
+            Administration.session_id,
+            Administration.entered_at,
+            Administration.administered_at,
+            Administration.answers,
+            Administration.language,
+            ScoreRecord.definition_version,
+            ScoreRecord.scales,
+            ScoreRecord.flags,
+            CURVE_SESSION.label("number"),
+            TherapySession.held_on,
+        )
         .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+        .outerjoin(ScoreRecord, ScoreRecord.administration_id == Administration.id)
         .where(Administration.episode_id == episode.id, LIVE_ADMINISTRATION)
         .where(Administration.instrument_id == instrument)
         .order_by(Administration.administered_at, Administration.id)
-        .options(selectinload(Administration.score))  # one query for every score, not N
     ).all()
     latest: dict[
         int, tuple[tuple[bool, dt.datetime, int], float | None, tuple[Flag, ...], dt.date]
     ] = {}
-    for ordinal, (administration, number, held_on) in enumerate(rows, start=1):
-        key = number or ordinal
+    for ordinal, row in enumerate(rows, start=1):
+        key = row.number or ordinal
         # a session's own administration outranks a self-report counted toward it; among
         # equals the last one entered counts
-        entered = (
-            administration.session_id is not None,
-            aware_utc(administration.entered_at),
-            administration.id,
-        )
+        entered = (row.session_id is not None, aware_utc(row.entered_at), row.id)
         if key in latest and latest[key][0] > entered:
             continue
-        value, flags = _point_values(administration, definition, scale)
-        when = held_on or administration.administered_at.date()
+        value, flags = _point_values(row, definition, scale)
+        when = row.held_on or row.administered_at.date()
         latest[key] = (entered, value, flags, when)
     if not latest:
         return None

@@ -141,12 +141,14 @@ def refresh_touched(
     caseness: str,
     now: dt.datetime,
     patient_hint: int | None = None,
+    also: Collection[int] = (),
 ) -> None:
     """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
-    patient, refreshed too after a bulk statement, whose rows the unit of work cannot see)."""
-    if not changes:
+    patient, refreshed too after a bulk statement, whose rows the unit of work cannot see;
+    ``also``: patients a bulk insert wrote, refreshed in the same pass)."""
+    if not changes and not also:
         return
-    patients = _patients_of(session, changes)
+    patients = _patients_of(session, changes) | set(also)
     if changes.bulk and patient_hint is not None:
         patients.add(patient_hint)
     inputs = StatusInputs(session, caseness=caseness)

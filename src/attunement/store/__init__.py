@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         make_sessionmaker,
         migrate,
     )
+    from attunement.store._import_table import ImportLedgerEntry
     from attunement.store._queries import (
         CURVE_SESSION,
         LIVE_ADMINISTRATION,
@@ -64,6 +65,7 @@ __all__ = [
     "EtrModel",
     "FormDraft",
     "IdempotencyKey",
+    "ImportLedgerEntry",
     "Invitation",
     "LoginThrottle",
     "Patient",
@@ -96,6 +98,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "migrate",
     ),
     "_queries": ("CURVE_SESSION", "LIVE_ADMINISTRATION", "LIVE_SESSION", "latest_episode"),
+    "_import_table": ("ImportLedgerEntry",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
     "_status_table": ("EpisodeStatusRecord",),

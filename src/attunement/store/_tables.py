@@ -299,7 +299,7 @@ class LoginThrottle(Base):
 
 
 #: How many audit chains appends spread over on PostgreSQL (issue 13); SQLite, with its
-#: single writer, uses chain 0 only. Fixed by migration 0016d, which seeds one head each.
+#: single writer, uses chain 0 only. Fixed by migration 0016, which seeds one head each.
 AUDIT_CHAINS = 16
 
 
@@ -311,7 +311,7 @@ class AuditEntry(Base):
     deleted entry leaves a gap) and ``prev_hash`` the MAC of the entry before it in that
     chain. ``seq`` is global and increasing, for display order only (on PostgreSQL it comes
     from a sequence, so a rolled-back append may leave a hole). Entries from before
-    migration 0016d form the start of chain 0 with ``chain_seq = seq``. No foreign keys: the
+    migration 0016 form the start of chain 0 with ``chain_seq = seq``. No foreign keys: the
     trail outlives the records it names. ``entry_hash`` is HMAC-SHA256 under the audit key
     named by ``key_id`` (entries from before migration 0005: ``key_id = "sha256-legacy"``,
     plain SHA-256). Database triggers refuse UPDATE, DELETE, TRUNCATE and any INSERT that is

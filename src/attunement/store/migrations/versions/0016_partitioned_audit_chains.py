@@ -17,7 +17,7 @@ the sequence ``audit_log_seq``.
 Downgrading puts the single-chain guard back; entries written since this revision then no
 longer verify with the older code (their MAC covers the chain position it does not know).
 
-Revision ID: 0016d
+Revision ID: 0016
 Revises: 0015
 """
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016d"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
