@@ -1,10 +1,10 @@
 """Choose the alert parameters on a TUNING clinic (SYNTHETIC, seed 101), never the reported one.
 
-The four assumptions of the outcome alert that no source gives — the expected band's
-half-width k (``expected_response.yaml: band_half_width_in_sdiff``), the number of
-consecutive scored sessions beyond the band that make yellow n, the rational outer limit m
-(beyond it a worsening is yellow at once) and the outer limit's margin over the intake c
-(``outcome_alerts.yaml``) — are varied over a small
+The assumptions of the outcome alert that no source gives — the expected band's half-width k
+(``expected_response.yaml: band_half_width_in_sdiff``), the number of scored sessions the
+trend of less-than-expected progress needs n (``less_than_expected_trend.minimum_scores``),
+the rational outer limit m (beyond it a worsening is yellow at once) and the outer limit's
+margin over the intake c (``outcome_alerts.yaml``) — are varied over a small
 grid with the real ``assess_each_session`` (the loaded rule data are swapped in memory, the
 files are not touched). For each setting it prints the four goals of issue 11 for the
 rational method, and marks the settings that meet all four. The chosen values are written
@@ -46,7 +46,9 @@ def parameters(k: float, n: int, m: float, c: float) -> Iterator[None]:
         update={
             "rational": limits.rational.model_copy(update={"outer_in_sdiff": _figure(m)}),
             "worse_than_intake_in_sdiff": _figure(c),
-            "consecutive_sessions_beyond_band": _figure(n),
+            "less_than_expected_trend": limits.less_than_expected_trend.model_copy(
+                update={"minimum_scores": _figure(n)}
+            ),
         }
     )
     _clear()
@@ -67,7 +69,7 @@ def _clear() -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--episodes", type=int, default=1500)
+    parser.add_argument("--episodes", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=101, help="the tuning seed (not 2024)")
     args = parser.parse_args(argv)
     print(SYNTHETIC_LABEL)
@@ -78,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("|------|---|-----|-----|-------------------|------------------------"
           "|-----------------------|------------------------|-----|")  # fmt: skip
     began = time.perf_counter()
-    grid = [(1.0, 1)] + [(k, 2) for k in (0.1, 0.15, 0.2, 0.3)]
-    for (k, n), m, c in itertools.product(grid, (2.0, 3.0), (1.0, 1.5, 2.0)):
+    grid = [(k, 3) for k in (0.15, 0.3, 0.4, 0.5, 0.6, 0.7)] + [(0.5, 4)]
+    for (k, n), m, c in itertools.product(grid, (3.0,), (1.0, 1.5)):
         with parameters(k, n, m, c):
             histories = alert_histories(clinic)
         det = rate(histories, outcome="deteriorated", by=4)

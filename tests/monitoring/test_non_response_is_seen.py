@@ -64,8 +64,16 @@ def test_a_fall_that_is_enough_for_a_mild_intake_is_too_little_for_a_severe_one(
     assert severe.alert == "yellow"
 
 
-def test_reliable_deterioration_is_red_at_the_first_session_after_intake() -> None:
+def test_reliable_deterioration_at_the_first_session_after_intake_is_yellow_at_once() -> None:
     status = assess_episode(phq9(12, 19))
+    assert status.alert == "yellow"
+    assert status.alert_rule == "reliable_deterioration_unconfirmed"
+    assert "red if it is seen again" in status.alert_reason
+
+
+def test_a_large_deterioration_is_red_at_the_first_session_after_intake() -> None:
+    # 2.576 x sqrt(2) x SEM 2.5 = 9.11 points: red at once (outcome_alerts.yaml)
+    status = assess_episode(phq9(12, 22))
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
 
@@ -77,7 +85,7 @@ def test_six_points_worse_is_yellow_at_the_first_session_after_intake() -> None:
 
 
 def test_one_score_beyond_the_band_stays_green_and_says_yellow_is_next() -> None:
-    status = assess_episode(phq9(20, 16, 14, 16))
+    status = assess_episode(phq9(20, 19.5))  # the band's edge is 19.0 at the 2nd session
     assert status.alert == "green"
     assert status.alert_rule == "beyond_band_once"
     assert "next" in status.alert_reason
@@ -156,12 +164,18 @@ def test_a_constant_clinical_series_is_never_green_after_session_8(
     worse=st.integers(min_value=0, max_value=6),
     session=st.integers(min_value=2, max_value=20),
 )
-def test_a_reliable_deterioration_is_red_at_any_session(
+def test_a_reliable_deterioration_is_an_alert_at_once_and_red_at_any_session(
     intake: int, worse: int, session: int
 ) -> None:
     latest = min(27, intake + 7 + worse)  # 1.96 x sqrt(2) x SEM 2.5 = 6.93 (Löwe 2004)
     values = [float(intake)] * (session - 1) + [float(latest)]
-    assert assess_episode(phq9(*values)).alert == "red"
+    assert assess_episode(phq9(*values)).alert in ("yellow", "red")  # at once
+    if session >= 3:  # seen at two scored sessions in a row: red
+        values = [float(intake)] * (session - 2) + [float(latest)] * 2
+        assert assess_episode(phq9(*values)).alert == "red"
+    if intake <= 17:  # 10 points, beyond 2.576 x sqrt(2) x 2.5 = 9.11: red at once
+        values = [float(intake)] * (session - 1) + [float(intake + 10)]
+        assert assess_episode(phq9(*values)).alert == "red"
 
 
 @pytest.fixture(scope="module")
