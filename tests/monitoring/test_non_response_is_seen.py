@@ -85,7 +85,7 @@ def test_six_points_worse_is_yellow_at_the_first_session_after_intake() -> None:
 
 
 def test_one_score_beyond_the_band_stays_green_and_says_yellow_is_next() -> None:
-    status = assess_episode(phq9(20, 19.5))  # the band's edge is 19.0 at the 2nd session
+    status = assess_episode(phq9(20, 19.5))  # the band edge is 18.7 at the 2nd session
     assert status.alert == "green"
     assert status.alert_rule == "beyond_band_once"
     assert "next" in status.alert_reason
