@@ -91,6 +91,24 @@ def test_one_score_beyond_the_band_stays_green_and_says_yellow_is_next() -> None
     assert "next" in status.alert_reason
 
 
+def test_a_flat_series_is_yellow_on_its_trend_and_says_the_estimated_intake() -> None:
+    status = assess_episode(phq9(18, 18, 18, 18, 18, 18))
+    assert (status.alert, status.alert_rule) == ("yellow", "less_than_expected")
+    assert "the trend of the 6 scores since intake" in status.alert_reason
+    assert "estimated intake of 18.0" in status.alert_reason
+
+
+def test_a_latest_score_beyond_the_band_with_the_trend_on_track_stays_green() -> None:
+    # 16.5 is beyond the band's edge (16.2 at the 4th session for intake 20), but the line
+    # through 20, 15, 14, 16.5 on log session is 14.5 now from an estimated intake of 18.9,
+    # within the band expected from that intake (edge 15.4)
+    status = assess_episode(phq9(20, 15, 14, 16.5))
+    assert (status.alert, status.alert_rule) == ("green", "beyond_band_trend_on_track")
+    assert "estimated intake of 18.9" in status.alert_reason
+    assert status.expected is not None
+    assert status.expected.high < 16.5
+
+
 def test_missed_sessions_do_not_advance_the_expected_curve() -> None:
     with_misses = Series(
         instrument="phq9",
