@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import json
 import os
 import socket
 import statistics
@@ -47,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
@@ -186,8 +189,12 @@ class Clinic:
         }
 
 
-def seed_clinic(url: str, patients: int, data_dir: Path) -> Clinic:
-    """Migrate, seed ``patients`` synthetic patients with one clinician, sign in."""
+def seed_clinic(url: str, patients: int, data_dir: Path, *, reuse: bool = False) -> Clinic:
+    """Migrate, seed ``patients`` synthetic patients with one clinician, sign in.
+
+    With ``reuse``, a clinic this function seeded before with the same ``data_dir`` (its
+    ``seeded.json`` records the size, the seed time and the administrations) is kept.
+    """
     settings = Settings(
         database_url=url, data_dir=data_dir, secret_key=SecretStr(SECRET), mode="dev"
     )
@@ -195,7 +202,7 @@ def seed_clinic(url: str, patients: int, data_dir: Path) -> Clinic:
     engine = make_engine(url)
     migrate(engine)
     now = dt.datetime.now(dt.UTC)
-    simulated = simulate_clinic(
+    simulated = simulate_clinic(  # the demo's simulator, its patients all with one clinician
         seed=7, n_patients=patients, start=now.date() - dt.timedelta(days=150)
     )
     clinic = SyntheticClinic(
@@ -203,9 +210,17 @@ def seed_clinic(url: str, patients: int, data_dir: Path) -> Clinic:
         clinicians=(CLINICIAN,),
         patients=tuple(p.model_copy(update={"clinician": "bench"}) for p in simulated.patients),
     )
-    started = time.perf_counter()
-    summary = seed_demo_clinic(make_sessionmaker(engine), clinic, now=now)
-    seed_seconds = time.perf_counter() - started
+    record = data_dir / "seeded.json"
+    seeded = json.loads(record.read_text()) if reuse and record.exists() else {}
+    if seeded.get("patients") != patients:
+        started = time.perf_counter()
+        summary = seed_demo_clinic(make_sessionmaker(engine), clinic, now=now)
+        seeded = {
+            "patients": patients,
+            "seconds": time.perf_counter() - started,
+            "administrations": summary.administrations,
+        }
+        record.write_text(json.dumps(seeded))
     context = create_app(settings, engine=engine, secure_cookies=False).state.context
     with context.sessions.begin() as session:  # the bench's own sign-in for the clinician
         session.execute(
@@ -226,8 +241,8 @@ def seed_clinic(url: str, patients: int, data_dir: Path) -> Clinic:
         settings=settings,
         episodes=[e for e, _ in open_episodes],
         patients=[p for _, p in open_episodes],
-        seed_seconds=seed_seconds,
-        administrations=summary.administrations,
+        seed_seconds=seeded["seconds"],
+        administrations=seeded["administrations"],
         token=token,
         cookie=cookie,
     )
@@ -368,9 +383,11 @@ def _postgres(args: argparse.Namespace) -> tuple[Callable[[str], str], Callable[
 
     def fresh(name: str) -> str:
         database = f"attune_http_load_{name}"
-        server.drop_database(database)
-        server.create_database(database)
-        made.append(database)
+        if not args.reuse:
+            server.drop_database(database)
+            made.append(database)
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # --reuse: kept
+            server.create_database(database)
         return server.url_for(database)
 
     def cleanup() -> None:
@@ -387,12 +404,18 @@ def run_backend(
     sizes = sorted({s for s in (100, 1000) if s < args.patients} | {args.patients})
     small: dict[int, float] = {}
     for size in sizes[:-1]:
-        clinic = seed_clinic(url_for(str(size)), size, folder / f"{name}-{size}")
+        clinic = seed_clinic(url_for(str(size)), size, folder / f"{name}-{size}", reuse=args.reuse)
+        if args.seed_only:
+            continue
         port = _free_port()
         with app_server(clinic, port, folder / f"app-{name}-{size}.log"):
             small[size] = caseload_time(f"http://127.0.0.1:{port}", clinic.token, args.repeat)
-    clinic = seed_clinic(url_for(str(args.patients)), args.patients, folder / f"{name}-main")
+    clinic = seed_clinic(
+        url_for(str(args.patients)), args.patients, folder / f"{name}-main", reuse=args.reuse
+    )
     print(f"{name}: seeded {args.patients:,} patients in {clinic.seed_seconds:.1f} s", flush=True)
+    if args.seed_only:
+        return
     results = run_load(clinic, folder, args)
     small[args.patients] = results[
         f"caseload, one at a time, {len(clinic.patients):,} listed"
@@ -408,11 +431,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30, help="caseload requests per size")
     parser.add_argument("--postgres", help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--sqlite", action="store_true", help="run on SQLite files too")
+    parser.add_argument("--workdir", type=Path, help="keep data folders here (default: temp)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --postgres and --workdir: keep the clinics an earlier run seeded there",
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed the clinics, then stop")
     args = parser.parse_args(argv)
+    if args.reuse and not (args.postgres and args.workdir):
+        parser.error("--reuse needs --postgres URL and --workdir DIR (the clinics kept there)")
     print(f"{SYNTHETIC_LABEL}: {args.patients:,} patients, {args.connections} connections, ")
     print(f"{args.seconds:g} s per endpoint, loopback; nproc={os.cpu_count()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="attune-http-load-") as tmp:
-        folder = Path(tmp)
+        folder = args.workdir or Path(tmp)
         fresh, cleanup = _postgres(args)
         try:
             run_backend("PostgreSQL", fresh, folder, args)
