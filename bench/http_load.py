@@ -411,7 +411,10 @@ def run_backend(
         with app_server(clinic, port, folder / f"app-{name}-{size}.log"):
             small[size] = caseload_time(f"http://127.0.0.1:{port}", clinic.token, args.repeat)
     clinic = seed_clinic(
-        url_for(str(args.patients)), args.patients, folder / f"{name}-main", reuse=args.reuse
+        url_for(str(args.patients)),
+        args.patients,
+        folder / f"{name}-{args.patients}",
+        reuse=args.reuse,
     )
     print(f"{name}: seeded {args.patients:,} patients in {clinic.seed_seconds:.1f} s", flush=True)
     if args.seed_only:
