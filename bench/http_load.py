@@ -43,8 +43,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class Load:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # status code or exception name
 
     @property
     def rate(self) -> float:
@@ -119,13 +121,14 @@ async def drive(
                 started = time.perf_counter()
                 try:
                     response = await request(client, next(counter))  # type: ignore[misc]
-                    ok = response.status_code == expected
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
+                    kind = str(response.status_code)
+                except httpx.HTTPError as error:
+                    kind = type(error).__name__
+                if kind == str(expected):
                     load.latencies.append((time.perf_counter() - started) * 1000)
                 else:
                     load.errors += 1
+                    load.kinds[kind] += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(connections)))
@@ -248,7 +251,7 @@ def seed_clinic(url: str, patients: int, data_dir: Path, *, reuse: bool = False)
     )
 
 
-def app_server(clinic: Clinic, port: int, log: Path) -> Iterator[None]:
+def app_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
     command = [sys.executable, "-m", "attunement", "serve", "--port", str(port)]
     return serving(
         [*command, "--insecure-cookies"],
@@ -258,7 +261,7 @@ def app_server(clinic: Clinic, port: int, log: Path) -> Iterator[None]:
     )
 
 
-def bare_server(clinic: Clinic, port: int, log: Path) -> Iterator[None]:
+def bare_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
     command = [sys.executable, "-m", "uvicorn", "_bare_app:create", "--factory"]
     path = [str(BENCH), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**clinic.env(), "PYTHONPATH": os.pathsep.join(path)}
@@ -351,7 +354,7 @@ def report(name: str, clinic: Clinic, results: dict[str, Load], small: dict[int,
     rate = len(clinic.patients) and clinic.seed_seconds
     print(
         f"\n{name}: {SYNTHETIC_LABEL}; {clinic.administrations:,} administrations seeded in "
-        f"{clinic.seed_seconds:.1f} s ({clinic.administrations / rate:,.0f}/s)"
+        f"{clinic.seed_seconds:.1f} s ({clinic.administrations / rate:,.0f} administrations/s)"
     )
     bare = results["bare FastAPI: one primary-key read"].rate
     print(f"{'endpoint':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}")
@@ -363,6 +366,8 @@ def report(name: str, clinic: Clinic, results: dict[str, Load], small: dict[int,
             f"{load.percentile(0.99):>9.1f}{load.errors:>8}{load.rate / bare:>8.0%}"
             f"   {TARGETS.get(label, '')}"
         )
+        if load.kinds:
+            print(f"{'':<46}errors: {dict(load.kinds)}")
     print("caseload first page, one request at a time (median ms), target: flat")
     for size, ms in small.items():
         print(f"  {size:>7,} patients: {ms:8.1f} ms   ({ms / min(small.values()):.2f}x)")
