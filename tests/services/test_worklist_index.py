@@ -76,3 +76,18 @@ def test_a_page_filtered_by_alert_is_read_in_order_from_the_index(
     _assert_read_in_order(_plan(engine, statement, parameters))
     names = [e.display_name for e in caseload(ctx, world.ana, request).entries]
     assert names == ["Synthetic Zed"]  # the larger deterioration first, as before
+
+
+def test_the_caseload_page_does_not_load_the_stored_status_documents(
+    engine: Engine, ctx: ServiceContext, world: World, clock: FakeClock
+) -> None:
+    # each row's full Status (the status read's answer, kilobytes of JSON) is not a column
+    # of the list: a page of 50 used to fetch and parse 50 of them
+    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 16, 19], risk=False)
+    statement, _ = _page_statement(engine, ctx, world.ana, CaseloadFilter())
+    selected = statement.split(" FROM ", 1)[0]
+    assert "episode_statuses.alert" in selected
+    assert "episode_statuses.status," not in selected
+    assert not selected.rstrip().endswith("episode_statuses.status")
+    shown = {e.display_name: e for e in caseload(ctx, world.ana).entries}
+    assert shown["Synthetic Abe"].alert == "red"  # the list itself is unchanged
