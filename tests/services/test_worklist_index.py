@@ -60,7 +60,7 @@ def _assert_read_in_order(plan: list[str]) -> None:
 def test_a_clinicians_caseload_page_is_read_in_order_from_the_index(
     engine: Engine, ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
-    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 16, 19], risk=False)
+    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 18, 19], risk=False)
     _episode_with(ctx, clock, world.ana, "Synthetic Zoe", [20, 17, 15, 13, 12], risk=False)
     statement, parameters = _page_statement(engine, ctx, world.ana, CaseloadFilter(per_page=1))
     _assert_read_in_order(_plan(engine, statement, parameters))
@@ -69,7 +69,7 @@ def test_a_clinicians_caseload_page_is_read_in_order_from_the_index(
 def test_a_page_filtered_by_alert_is_read_in_order_from_the_index(
     engine: Engine, ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
-    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 16, 19], risk=False)
+    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 18, 19], risk=False)
     _episode_with(ctx, clock, world.ana, "Synthetic Zed", [6, 12, 18, 24], risk=False)
     request = CaseloadFilter(alert="red", per_page=1)
     statement, parameters = _page_statement(engine, ctx, world.ana, request)
@@ -83,7 +83,7 @@ def test_the_caseload_page_does_not_load_the_stored_status_documents(
 ) -> None:
     # each row's full Status (the status read's answer, kilobytes of JSON) is not a column
     # of the list: a page of 50 used to fetch and parse 50 of them
-    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 16, 19], risk=False)
+    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 18, 19], risk=False)
     statement, _ = _page_statement(engine, ctx, world.ana, CaseloadFilter())
     selected = statement.split(" FROM ", 1)[0]
     assert "episode_statuses.alert" in selected
