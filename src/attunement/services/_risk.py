@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -49,6 +49,7 @@ __all__ = [
     "record_risk_response",
     "respond_to_risk",
     "risk_event_public",
+    "risk_events_of_patients",
 ]
 
 
@@ -76,6 +77,21 @@ def _records(session: Session, patient_id: int, *, lock: bool) -> list[RiskEvent
 def patient_risk_events(session: Session, patient_id: int) -> tuple[RiskEvent, ...]:
     """Every risk event of the patient, open first (``attunement.risk.open_first``)."""
     return open_first(_event(r) for r in _records(session, patient_id, lock=False))
+
+
+def risk_events_of_patients(
+    session: Session, patient_ids: Collection[int]
+) -> dict[int, tuple[RiskEvent, ...]]:
+    """:func:`patient_risk_events` of many patients in one query (each patient present)."""
+    records: dict[int, list[RiskEventRecord]] = {p: [] for p in patient_ids}
+    if records:
+        for record in session.scalars(
+            select(RiskEventRecord)
+            .where(RiskEventRecord.patient_id.in_(list(records)))
+            .order_by(RiskEventRecord.patient_id, RiskEventRecord.id)
+        ):
+            records[record.patient_id].append(record)
+    return {p: open_first(_event(r) for r in found) for p, found in records.items()}
 
 
 def record_risk(
