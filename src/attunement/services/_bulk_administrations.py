@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from attunement.errors import AttunementError, InputError, InvalidAnswer
 from attunement.interop.bulk import AdministrationRow, ImportRowError
 from attunement.risk import endorsements_from_flags
-from attunement.services._bulk_store import in_chunks, insert_returning_ids, write_ledger
+from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
 from attunement.services._risk import record_risk
@@ -222,7 +222,7 @@ def store_administrations(
         ],
     )
     session.execute(
-        insert(ScoreRecord),
+        insert(table_of(ScoreRecord)),
         [
             {
                 "administration_id": aid,
