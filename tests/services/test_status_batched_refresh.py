@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from attunement.services import ServiceContext
@@ -106,5 +106,8 @@ def test_batched_refresh_stores_what_the_one_patient_refresh_stores(
         refresh_patients_batched(session, patients, inputs=inputs, now=now)
         assert _rows(session) == one_by_one
         refresh_patient_statuses(session, patients, inputs=inputs, now=now)
+        assert _rows(session) == one_by_one
+        session.execute(delete(EpisodeStatusRecord))  # every row new: one multi-row INSERT
+        refresh_patients_batched(session, patients, inputs=inputs, now=now)
         assert _rows(session) == one_by_one
         session.rollback()

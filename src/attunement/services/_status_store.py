@@ -23,9 +23,9 @@ import hashlib
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, and_, event, func, or_, select, text
+from sqlalchemy import Row, Table, and_, event, func, insert, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
@@ -347,10 +347,25 @@ def _write_rows(
     *,
     open_risk: int,
     now: dt.datetime,
+    inserts: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Store the patient's ``wanted`` rows over its ``existing`` ones (deleting the rest)."""
+    """Store the patient's ``wanted`` rows over its ``existing`` ones (deleting the rest);
+    with ``inserts``, the values of new rows are appended there for one multi-row INSERT
+    instead of being added to the session one object at a time."""
     for key, values in wanted.items():
         row = existing.pop(key, None)
+        if row is None and inserts is not None:
+            inserts.append(
+                {
+                    **values,
+                    "patient_id": patient.id,
+                    "clinician_id": patient.clinician_id,
+                    "open_risk_events": open_risk,
+                    "version": 1,
+                    "computed_at": now,
+                }
+            )
+            continue
         if row is None:
             row = EpisodeStatusRecord(version=0)
             session.add(row)
@@ -461,6 +476,7 @@ def refresh_patients_batched(
         if when is not None
     }
     versions: dict[str, str] = {}
+    inserts: list[dict[str, Any]] = []
     for patient_id in ids:
         patient = patients.get(patient_id)
         if patient is None:
@@ -499,8 +515,18 @@ def refresh_patients_batched(
             instruments.add(instrument)
         if open_risk and not any(e.ended_on is None for e in episodes[patient_id]):
             wanted[None] = _patient_only_values(patient)
-        _write_rows(session, patient, wanted, existing[patient_id], open_risk=open_risk, now=now)
-    session.flush()
+        _write_rows(
+            session,
+            patient,
+            wanted,
+            existing[patient_id],
+            open_risk=open_risk,
+            now=now,
+            inserts=inserts,
+        )
+    session.flush()  # the updates and deletes first: a new row may take a deleted row's key
+    if inserts:
+        session.execute(insert(cast("Table", EpisodeStatusRecord.__table__)), inserts)
     return instruments
 
 
