@@ -19,7 +19,7 @@ from attunement.risk import endorsements_from_flags
 from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
-from attunement.services._risk import record_risk
+from attunement.services._risk import record_risks
 from attunement.services._sessions import administration_language
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
 
@@ -252,9 +252,9 @@ def _record_risks(
     moments: Sequence[dt.datetime],
     now: dt.datetime,
 ) -> None:
-    """Every risk flag opens or joins a risk event (``record_risk``, the one place), the
+    """Every risk flag opens or joins a risk event (``record_risks``, the one place), the
     endorsements of one patient's episode passed together in row order."""
-    pending: dict[tuple[int, int], list[Any]] = {}
+    pending: dict[tuple[int, int | None], list[Any]] = {}
     for row, result, aid, at in zip(rows, scores, ids, moments, strict=True):
         if not result.flags:
             continue
@@ -270,11 +270,4 @@ def _record_risks(
                 language=result.language,
             )
         )
-    for (patient_id, episode_id), endorsements in pending.items():
-        record_risk(
-            session,
-            patient_id=patient_id,
-            episode_id=episode_id,
-            endorsements=endorsements,
-            now=now,
-        )
+    record_risks(session, pending, now=now)
