@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session
 
 from attunement.services import ServiceContext
@@ -111,3 +111,33 @@ def test_batched_refresh_stores_what_the_one_patient_refresh_stores(
         refresh_patients_batched(session, patients, inputs=inputs, now=now)
         assert _rows(session) == one_by_one
         session.rollback()
+
+
+def test_an_import_batch_takes_as_many_statements_for_many_patients_as_for_few(
+    ctx: ServiceContext, world: World, tmp_path: Path
+) -> None:
+    """Statements per batch do not grow with its patients (multi-row INSERTs, one query
+    per kind of input for the stored statuses and the risk events). On SQLite an INSERT
+    whose ids must come back in order is one statement per row (SQLAlchemy's
+    insertmanyvalues cannot order SQLite's ids), so there only the other statements count."""
+    units = _units(_write(_clinic(ctx, n=12), tmp_path / "csv"))
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    engine = ctx.sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        counts = []
+        for part in (units[:3], units[3:]):
+            statements.clear()
+            run_import(ctx, world.admin, part, batch_size=10_000)
+            if engine.dialect.name == "sqlite":  # SQLAlchemy returns ordered ids from SQLite
+                statements[:] = [s for s in statements if not s.startswith("INSERT")]  # per row
+            counts.append(len(statements))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    few, many = counts
+    assert len(units[3:]) == 3 * len(units[:3])
+    assert many <= few + 2, (few, many)  # +2: a batch without risk flags skips their lock/read
