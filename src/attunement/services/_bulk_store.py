@@ -1,7 +1,8 @@
 """Storing bulk-import rows: the ledger, patients and episodes (:mod:`.bulk_import`).
 
-Multi-row INSERTs (one statement per driver page, ids returned in input order), never
-per-row ORM objects; every row is checked before its kind is written, and the first bad
+Multi-row Core INSERTs (one statement per driver page on PostgreSQL, ids returned in input
+order; SQLAlchemy sends one statement per row to SQLite when it must return ordered ids),
+never per-row ORM objects; every row is checked before its kind is written, and the first bad
 row raises an :class:`~attunement.interop.bulk.ImportRowError` (the use case rolls the
 whole batch back).
 """

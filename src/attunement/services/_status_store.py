@@ -8,6 +8,11 @@ them) and :func:`refresh_touched` rewrites the rows in the same transaction. A w
 that bypasses the ORM calls :func:`refresh_episode_status` or
 :func:`refresh_patient_statuses` itself.
 
+A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
+--refresh``) reads its inputs with one query per kind for up to 500 patients
+(:func:`refresh_patients_batched`) and computes each status with the same functions as the
+one-patient refresh (``assess_loaded``), storing the same rows (a test compares the two).
+
 A row also records the inputs it was computed with (``inputs_version``: the outcome
 definition's version, the newest fitted ETR model, the clinic-derived norms and the
 caseness convention). After every refresh the rows of the same outcome instrument whose
