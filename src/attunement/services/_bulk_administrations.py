@@ -113,14 +113,25 @@ def _checked(
 def _scored(
     rows: Sequence[AdministrationRow], checked: Sequence[tuple[InstrumentDefinition, str]]
 ) -> list[Score]:
-    """Every row scored by the batch engine, one call per instrument and language."""
+    """Every row scored by the batch engine, one call per instrument and language (a row
+    the translator scored already, with the current definition in the same language, keeps
+    that score: the FHIR path scores each response while checking it)."""
     from attunement.instruments import score_batch
     from attunement.instruments._batch import batch_row
 
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, (definition, language) in enumerate(checked):
-        groups[(definition.id, language)].append(index)
     scores: list[Score | None] = [None] * len(rows)
+    for index, (definition, language) in enumerate(checked):
+        given = rows[index].scored
+        if (
+            given is not None
+            and given.instrument == definition.id
+            and given.version == definition.version
+            and given.language == language
+        ):
+            scores[index] = given
+        else:
+            groups[(definition.id, language)].append(index)
     for (_, language), indices in groups.items():
         definition = checked[indices[0]][0]
         answers = np.array(
