@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from attunement.monitoring import (
     AlertDecision,
+    RedRule,
     Series,
     SessionPoint,
+    Trend,
     assess_each_session,
     assess_episode,
     decide_alert,
@@ -41,6 +43,16 @@ def decide(latest: float, **overrides: object) -> str:
     return decision(latest, **overrides).alert
 
 
+#: A trend worse than the band expected from its own intake, and one within it.
+WORSE_TREND = Trend(intake=20.0, now=18.0, edge=16.0, scores=4)
+ON_TRACK = Trend(intake=20.0, now=15.0, edge=16.0, scores=4)
+
+
+def phq9_red(previous: float | None = None) -> RedRule:
+    """The PHQ-9 red rule: 6.93 (Löwe et al. 2004's SEM), 9.11 at once (1% level)."""
+    return RedRule(threshold=6.93, at_once=9.11, previous_deterioration=previous)
+
+
 def test_reliable_deterioration_is_red_even_below_the_cut_off() -> None:
     assert decide(8.0, intake=2.0) == "red"
     assert decide(7.0, intake=2.0) == "white"
@@ -56,36 +68,64 @@ def test_within_or_better_than_the_band_is_green() -> None:
     assert decide(12.0) == "green"
 
 
-def test_beyond_the_band_but_not_the_outer_limit_is_yellow() -> None:
-    assert decide(17.0) == "yellow"
-    assert decide(20.0) == "yellow"  # no change at all: less progress than expected
+def test_beyond_the_band_with_a_trend_worse_than_expected_is_yellow() -> None:
+    assert decide(17.0, trend=WORSE_TREND) == "yellow"
+    flat = decision(20.0, trend=WORSE_TREND)  # no change at all: less progress than expected
+    assert (flat.alert, flat.rule) == ("yellow", "less_than_expected")
+    assert "estimated intake of 20.0" in flat.reason
+
+
+def test_beyond_the_band_with_the_trend_on_track_stays_green_and_says_why() -> None:
+    result = decision(17.0, trend=ON_TRACK)
+    assert (result.alert, result.rule) == ("green", "beyond_band_trend_on_track")
+    assert "within the band expected from that intake" in result.reason
+
+
+def test_beyond_the_band_with_too_few_scores_for_a_trend_stays_green() -> None:
+    result = decision(17.0)
+    assert (result.alert, result.rule) == ("green", "beyond_band_once")
+    assert "too few scores" in result.reason
 
 
 def test_beyond_the_outer_limit_and_worse_than_intake_is_yellow_at_once() -> None:
-    # Issue 11: red is reliable deterioration only; a smaller worsening is yellow at once
-    # (one score suffices, no second session beyond the band needed).
-    result = decision(21.0, outer_limit=18.0, earlier_beyond_band=False)
+    # Issue 11: a worsening beyond the outer limit is yellow at once, whatever the trend
+    # (one score suffices).
+    result = decision(21.0, outer_limit=18.0, trend=ON_TRACK)
     assert (result.alert, result.rule) == ("yellow", "beyond_outer_limit")
 
 
 def test_outer_limit_better_than_intake_is_moved_back_to_the_intake() -> None:
-    assert decision(20.0, outer_limit=18.0).rule == "less_than_expected"
+    assert decision(20.0, outer_limit=18.0, trend=WORSE_TREND).rule == "less_than_expected"
     assert decision(20.5, outer_limit=18.0).rule == "beyond_outer_limit"
 
 
 def test_a_wider_red_threshold_makes_the_convention_yellow_at_once() -> None:
     # PHQ-9: 6 points is the NHS Talking Therapies convention, 6.93 the Jacobson-Truax bound
-    # from Löwe et al. 2004's SEM (outcome_alerts.yaml): 6 is yellow at once, 7 red.
-    six = decision(26.0, red_change=6.93, earlier_beyond_band=False, outer_limit=27.0)
+    # from Löwe et al. 2004's SEM (outcome_alerts.yaml): 6 is yellow at once, 7 red once
+    # confirmed.
+    six = decision(26.0, red=phq9_red(), outer_limit=27.0)
     assert (six.alert, six.rule) == ("yellow", "deterioration_by_convention")
-    assert decide(27.0, red_change=6.93) == "red"
-    assert decide(8.0, intake=2.0, red_change=6.93) == "yellow"  # even below the cut-off
-    assert decide(9.0, intake=2.0, red_change=6.93) == "red"
+    assert decide(27.0, red=phq9_red(previous=7.0)) == "red"
+    assert decide(8.0, intake=2.0, red=phq9_red()) == "yellow"  # even below the cut-off
+    assert decide(9.0, intake=2.0, red=phq9_red(previous=7.0)) == "red"
 
 
-def test_a_red_threshold_narrower_than_the_reliable_change_is_not_used() -> None:
-    assert decide(25.0, red_change=4.0) == "yellow"
-    assert decide(26.0, red_change=4.0) == "red"
+def test_a_single_reliable_deterioration_is_yellow_at_once_and_red_when_seen_again() -> None:
+    once = decision(27.0, red=phq9_red())
+    assert (once.alert, once.rule) == ("yellow", "reliable_deterioration_unconfirmed")
+    assert "red if it is seen again" in once.reason
+    assert decide(27.0, red=phq9_red(previous=6.0)) == "yellow"  # the previous one was 6
+    again = decision(27.0, red=phq9_red(previous=7.0))
+    assert (again.alert, again.rule) == ("red", "reliable_deterioration")
+
+
+def test_a_worsening_beyond_the_one_percent_bound_is_red_at_once() -> None:
+    # 2.576 x sqrt(2) x 2.5 = 9.11 (outcome_alerts.yaml red_confirmation.at_once_z)
+    assert decide(29.0, intake=20.0, red=phq9_red()) == "yellow"  # +9
+    at_once = decision(11.5, intake=2.0, red=phq9_red())  # +9.5, even below the cut-off
+    assert (at_once.alert, at_once.rule) == ("red", "reliable_deterioration")
+    assert "1% level" in at_once.reason
+    assert decide(27.0, intake=17.0, red=phq9_red()) == "red"  # +10
 
 
 def test_at_intake_a_clinical_score_is_green_and_a_healthy_one_white() -> None:
@@ -97,7 +137,8 @@ def test_rules_are_direction_aware_for_higher_is_better_scales() -> None:
     better = {"direction": "higher_is_better", "intake": 30.0, "cutoff": 50.0}
     assert decide(60.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "white"
     assert decide(36.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "green"
-    assert decide(33.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "yellow"
+    slow = Trend(intake=30.0, now=33.0, edge=35.0, scores=4)  # worse: lower
+    assert decide(33.0, **better, band_worse_edge=35.0, outer_limit=32.0, trend=slow) == "yellow"
     assert decide(29.0, **better, band_worse_edge=35.0, outer_limit=32.0) == "yellow"
     assert decide(23.0, **better, band_worse_edge=35.0, outer_limit=20.0) == "red"  # -7 >= 6
 
@@ -146,7 +187,7 @@ def test_vignette_yellow_patient_not_improving() -> None:
 
 
 def test_vignette_red_patient_reliably_deteriorating() -> None:
-    status = assess_episode(phq9(14, 15, 17, 18, 21))
+    status = assess_episode(phq9(14, 15, 17, 21, 21))  # +7 at two sessions in a row
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
     assert status.category == "deteriorated"
@@ -174,13 +215,20 @@ def test_vignette_worse_than_intake_beyond_measurement_error_late_is_yellow() ->
     values=st.lists(st.integers(0, 27), min_size=1, max_size=14),
 )
 def test_red_is_reliable_deterioration_and_nothing_else(values: list[int]) -> None:
-    """Red exactly when the latest PHQ-9 is worse than intake by 1.96 x sqrt(2) x 2.5."""
+    """Red exactly when the PHQ-9 is worse than intake by 1.96 x sqrt(2) x 2.5 at this and
+    the previous scored session after intake, or by 2.576 x sqrt(2) x 2.5 at once; any
+    reliable deterioration is at least yellow."""
     series = phq9(*(float(v) for v in values))
-    for status in assess_each_session(series):
+    red, at_once = 1.96 * 2**0.5 * 2.5, 2.576 * 2**0.5 * 2.5
+    for index, status in enumerate(assess_each_session(series)):
         worse = (status.latest or 0) - (status.intake or 0)
-        assert (status.alert == "red") == (worse >= 1.96 * 2**0.5 * 2.5)
-        if 6 <= worse < 6.93:
-            assert status.alert == "yellow"
+        before = values[index - 1] - values[0] if index >= 2 else None
+        confirmed = before is not None and before >= red - 1e-9
+        assert (status.alert == "red") == (
+            worse >= at_once - 1e-9 or (worse >= red - 1e-9 and confirmed)
+        )
+        if worse >= 6:
+            assert status.alert in ("yellow", "red")
 
 
 def test_vignette_three_points_worse_than_intake_late_is_yellow_not_red() -> None:

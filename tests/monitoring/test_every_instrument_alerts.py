@@ -38,8 +38,10 @@ def test_alert_levels_are_defined_once_most_urgent_first() -> None:
         alert_urgency("amber")
 
 
-def test_k10_20_to_40_is_red_not_null() -> None:
-    status = assess_episode(series("k10", 20, 40))
+def test_k10_20_to_40_is_yellow_at_once_then_red_not_null() -> None:
+    once = assess_episode(series("k10", 20, 40))
+    assert (once.alert, once.alert_rule) == ("yellow", "reliable_deterioration_unconfirmed")
+    status = assess_episode(series("k10", 20, 40, 40))
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
     assert status.category == "deteriorated"

@@ -64,8 +64,16 @@ def test_a_fall_that_is_enough_for_a_mild_intake_is_too_little_for_a_severe_one(
     assert severe.alert == "yellow"
 
 
-def test_reliable_deterioration_is_red_at_the_first_session_after_intake() -> None:
+def test_reliable_deterioration_at_the_first_session_after_intake_is_yellow_at_once() -> None:
     status = assess_episode(phq9(12, 19))
+    assert status.alert == "yellow"
+    assert status.alert_rule == "reliable_deterioration_unconfirmed"
+    assert "red if it is seen again" in status.alert_reason
+
+
+def test_a_large_deterioration_is_red_at_the_first_session_after_intake() -> None:
+    # 2.576 x sqrt(2) x SEM 2.5 = 9.11 points: red at once (outcome_alerts.yaml)
+    status = assess_episode(phq9(12, 22))
     assert status.alert == "red"
     assert status.alert_rule == "reliable_deterioration"
 
@@ -77,10 +85,28 @@ def test_six_points_worse_is_yellow_at_the_first_session_after_intake() -> None:
 
 
 def test_one_score_beyond_the_band_stays_green_and_says_yellow_is_next() -> None:
-    status = assess_episode(phq9(20, 16, 14, 16))
+    status = assess_episode(phq9(20, 19.5))  # the band edge is 18.7 at the 2nd session
     assert status.alert == "green"
     assert status.alert_rule == "beyond_band_once"
     assert "next" in status.alert_reason
+
+
+def test_a_flat_series_is_yellow_on_its_trend_and_says_the_estimated_intake() -> None:
+    status = assess_episode(phq9(18, 18, 18, 18, 18, 18))
+    assert (status.alert, status.alert_rule) == ("yellow", "less_than_expected")
+    assert "the trend of the 6 scores since intake" in status.alert_reason
+    assert "estimated intake of 18.0" in status.alert_reason
+
+
+def test_a_latest_score_beyond_the_band_with_the_trend_on_track_stays_green() -> None:
+    # 16.5 is beyond the band's edge (16.2 at the 4th session for intake 20), but the line
+    # through 20, 15, 14, 16.5 on log session is 14.5 now from an estimated intake of 18.9,
+    # within the band expected from that intake (edge 15.4)
+    status = assess_episode(phq9(20, 15, 14, 16.5))
+    assert (status.alert, status.alert_rule) == ("green", "beyond_band_trend_on_track")
+    assert "estimated intake of 18.9" in status.alert_reason
+    assert status.expected is not None
+    assert status.expected.high < 16.5
 
 
 def test_missed_sessions_do_not_advance_the_expected_curve() -> None:
@@ -156,12 +182,18 @@ def test_a_constant_clinical_series_is_never_green_after_session_8(
     worse=st.integers(min_value=0, max_value=6),
     session=st.integers(min_value=2, max_value=20),
 )
-def test_a_reliable_deterioration_is_red_at_any_session(
+def test_a_reliable_deterioration_is_an_alert_at_once_and_red_at_any_session(
     intake: int, worse: int, session: int
 ) -> None:
     latest = min(27, intake + 7 + worse)  # 1.96 x sqrt(2) x SEM 2.5 = 6.93 (Löwe 2004)
     values = [float(intake)] * (session - 1) + [float(latest)]
-    assert assess_episode(phq9(*values)).alert == "red"
+    assert assess_episode(phq9(*values)).alert in ("yellow", "red")  # at once
+    if session >= 3:  # seen at two scored sessions in a row: red
+        values = [float(intake)] * (session - 2) + [float(latest)] * 2
+        assert assess_episode(phq9(*values)).alert == "red"
+    if intake <= 17:  # 10 points, beyond 2.576 x sqrt(2) x 2.5 = 9.11: red at once
+        values = [float(intake)] * (session - 1) + [float(intake + 10)]
+        assert assess_episode(phq9(*values)).alert == "red"
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attunement.errors import DefinitionError
-from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS, decide_alert
+from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS, RedRule, decide_alert
 from attunement.monitoring._feedback_data import alert_limits_from, read_rules
-from attunement.monitoring._status_rules import red_threshold
+from attunement.monitoring._status_rules import red_rule, red_threshold
 
 
 def test_phq9_red_threshold_is_jacobson_truax_from_the_published_sem() -> None:
@@ -58,18 +58,19 @@ def test_a_red_standard_error_without_a_source_is_refused() -> None:
     extra=st.floats(0, 5),
     edge=st.floats(0, 27),
     outer=st.floats(0, 27),
-    earlier=st.booleans(),
+    previous=st.one_of(st.none(), st.floats(-27, 27)),
 )
-def test_red_exactly_at_the_wider_threshold_and_the_convention_is_never_milder_than_yellow(
+def test_red_exactly_when_confirmed_or_beyond_the_at_once_bound_and_never_milder_than_yellow(
     intake: float,
     latest: float,
     reliable: float,
     extra: float,
     edge: float,
     outer: float,
-    earlier: bool,
+    previous: float | None,
 ) -> None:
     red = reliable + extra
+    at_once = red * 2.576 / 1.96
     result = decide_alert(
         intake=intake,
         latest=latest,
@@ -77,15 +78,45 @@ def test_red_exactly_at_the_wider_threshold_and_the_convention_is_never_milder_t
         direction="higher_is_worse",
         cutoff=10.0,
         reliable_change=reliable,
-        red_change=red,
+        red=RedRule(threshold=red, at_once=at_once, previous_deterioration=previous),
         band_worse_edge=edge,
         outer_limit=outer,
-        earlier_beyond_band=earlier,
     )
     worse = latest - intake
-    assert (result.alert == "red") == (worse >= red - 1e-9)
-    if reliable <= worse < red - 1e-9:
+    confirmed = previous is not None and previous >= red - 1e-9
+    assert (result.alert == "red") == (
+        worse >= at_once - 1e-9 or (worse >= red - 1e-9 and confirmed)
+    )
+    if worse >= reliable - 1e-9 and result.alert != "red":
         assert result.alert == "yellow"
+
+
+def test_the_red_rule_takes_the_wider_threshold_and_its_one_percent_bound() -> None:
+    phq9 = red_rule("phq9", "total", 6.0, None)
+    assert phq9.threshold == pytest.approx(1.96 * math.sqrt(2) * 2.5)
+    assert phq9.at_once == pytest.approx(2.576 * math.sqrt(2) * 2.5)
+    gad7 = red_rule("gad7", "total", 4.0, 5.0)  # no published SEM: the bound itself
+    assert (gad7.threshold, gad7.previous_deterioration) == (4.0, 5.0)
+    assert gad7.at_once == pytest.approx(4.0 * 2.576 / 1.96)
+
+
+def test_a_red_threshold_narrower_than_the_reliable_change_is_not_used() -> None:
+    assert red_rule("phq9", "total", 8.0, None).threshold == 8.0
+
+
+def test_a_confirmation_below_one_session_or_an_at_once_z_below_1_96_is_refused() -> None:
+    raw = _raw()
+    raw["red_confirmation"]["consecutive_scored_sessions"]["value"] = 0
+    with pytest.raises(DefinitionError, match="consecutive_scored_sessions"):
+        alert_limits_from(raw, "outcome_alerts.yaml")
+    raw = _raw()
+    raw["red_confirmation"]["at_once_z"]["value"] = 1.5
+    with pytest.raises(DefinitionError, match="at_once_z"):
+        alert_limits_from(raw, "outcome_alerts.yaml")
+    raw = _raw()
+    raw["less_than_expected_trend"]["minimum_scores"]["value"] = 1
+    with pytest.raises(DefinitionError, match="minimum_scores"):
+        alert_limits_from(raw, "outcome_alerts.yaml")
 
 
 def test_every_level_has_one_meaning_and_red_says_reliable_deterioration_only() -> None:

@@ -79,7 +79,7 @@ def test_alert_rank_orders_risk_then_red_yellow_green_white() -> None:
             assess_episode(phq9(18, 4)),  # white
             assess_episode(phq9(22, 18, 16, 14, 13, 12)),  # green
             assess_episode(phq9(*([18.0] * 12))),  # yellow
-            assess_episode(phq9(14, 21)),  # red
+            assess_episode(phq9(14, 21, 21)),  # red
             assess_episode(phq9_answers(NO_RISK, (0, 0, 0, 0, 0, 0, 0, 0, 1))),  # risk
         ],
         key=alert_rank,

@@ -61,7 +61,7 @@ def test_k10_20_to_40_is_judged_and_says_which_norms(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
     clock.advance(days=60)
-    episode = _k10_episode(ctx, world, "Synthetic Kay", [20, 40])
+    episode = _k10_episode(ctx, world, "Synthetic Kay", [20, 40, 40])
     before = get_status(ctx, world.ana, episode)
     assert before.alert == "red"  # never null: judged by the scale's range bound meanwhile
     assert before.norms.sd_origin != "clinic-derived"

@@ -45,7 +45,8 @@ def test_within_red_the_larger_deterioration_comes_first(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
     # the names sort the other way, so the order cannot come from them
-    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 16, 19], risk=False)
+    # Abe: +7 then +9, reliable deterioration at two scored sessions in a row: red
+    _episode_with(ctx, clock, world.ana, "Synthetic Abe", [10, 13, 17, 19], risk=False)
     _episode_with(ctx, clock, world.ana, "Synthetic Zed", [6, 12, 18, 24], risk=False)
     entries = caseload(ctx, world.ana).entries
     red = [e for e in entries if e.alert == "red"]

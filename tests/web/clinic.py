@@ -39,7 +39,7 @@ class Planned:
 
 
 CASELOAD: tuple[Planned, ...] = (
-    Planned("Synthetic Carmen", "en", (12, 15, 19)),  # +7 >= 6.93: reliable deterioration, red
+    Planned("Synthetic Carmen", "en", (12, 19, 19)),  # +7 >= 6.93 twice in a row: red
     Planned("Synthetic Dario", "en", ()),  # unchanged for weeks: less progress than expected
     Planned("Synthetic Farid", "en", (20, 15, 12)),  # within the expected band
     Planned("Synthetic Elena", "en", (16, 10, 6)),  # below the cut-off of 10

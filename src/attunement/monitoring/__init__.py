@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
-    from attunement.monitoring._alerts import OUTER_LIMIT_ALERT, AlertDecision, decide_alert
+    from attunement.monitoring._alerts import (
+        OUTER_LIMIT_ALERT,
+        AlertDecision,
+        RedRule,
+        Trend,
+        decide_alert,
+    )
     from attunement.monitoring._alliance import (
         AllianceAlert,
         AllianceStatus,
@@ -135,6 +141,7 @@ __all__ = [
     "ProfileUpdate",
     "RationalParameters",
     "RecordedMarker",
+    "RedRule",
     "ReliableChange",
     "ReliableChangeBound",
     "RemissionRule",
@@ -147,6 +154,7 @@ __all__ = [
     "SessionPoint",
     "Status",
     "SupportPrompt",
+    "Trend",
     "alert_rank",
     "alert_urgency",
     "apply_profile_updates",
@@ -185,7 +193,7 @@ __all__ = [
 #: none of the trajectory maths or NumPy. A new name goes in three places: the import above,
 #: ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
-    "_alerts": ("OUTER_LIMIT_ALERT", "AlertDecision", "decide_alert"),
+    "_alerts": ("OUTER_LIMIT_ALERT", "AlertDecision", "RedRule", "Trend", "decide_alert"),
     "_alliance": (
         "AllianceAlert",
         "AllianceStatus",

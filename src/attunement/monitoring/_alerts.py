@@ -7,27 +7,35 @@ Direction-aware: "worse" means higher on a scale where higher is worse (PHQ-9) a
 where higher is better. Rules, first match:
 
 1. **red — reliable deterioration**: the change from intake toward worse is at least the
-   red threshold, at any session: the reliable-change bound (Jacobson & Truax 1991:
+   red threshold at this and the previous scored session after the intake (confirmed), or at
+   least the red threshold at the 1% level (× 2.576 / 1.96) at once, so red is reachable at
+   any session. The red threshold is the reliable-change bound (Jacobson & Truax 1991:
    1.96·√2·SE, or the instrument's published reliable-change figure), or — where
    ``feedback_rules/outcome_alerts.yaml`` gives a published standard error of measurement
    whose Jacobson–Truax bound is wider — that bound (PHQ-9: 1.96·√2·2.5 = 6.93 points from
-   Löwe et al. 2004's SEM, against the NHS Talking Therapies convention of 6).
-2. **yellow — deterioration by the convention**: worse by at least the published
+   Löwe et al. 2004's SEM, against the NHS Talking Therapies convention of 6; at once:
+   2.576·√2·2.5 = 9.1 points).
+2. **yellow — reliable deterioration at one session**: beyond the red threshold at this
+   scored session only: yellow at once, red if it is seen again at the next scored session.
+3. **yellow — deterioration by the convention**: worse by at least the published
    reliable-change convention but less than the wider red threshold (PHQ-9: 6 points):
    yellow at once, whatever the expectation says.
-3. **white — healthy range**: the latest score is on the healthy side of the caseness
+4. **white — healthy range**: the latest score is on the healthy side of the caseness
    cut-off (PHQ-9: below 10, Kroenke et al. 2001; the clinic's convention may differ).
-4. **green — on track (intake)**: at the intake there is nothing to compare with yet.
-5. **green — progress as expected**: the latest score is within the expected band for this
+5. **green — on track (intake)**: at the intake there is nothing to compare with yet.
+6. **green — progress as expected**: the latest score is within the expected band for this
    intake after this many attended sessions, or better.
-6. **yellow — worse than intake beyond the outer limit**: the latest score is beyond the
+7. **yellow — worse than intake beyond the outer limit**: the latest score is beyond the
    outer limit of the expectation method, which never lies on the healthy side of the
-   intake: yellow at once (one score suffices; red needs a reliable deterioration).
-7. **green — beyond the band once**: worse than the expected band at fewer than the required
-   consecutive scored sessions (2: a single noisy score does not make a patient yellow;
-   ``feedback_rules/outcome_alerts.yaml``).
-8. **yellow — less progress than expected**: worse than the expected band at this and the
-   previous scored session(s).
+   intake: yellow at once (one score suffices).
+8. **green — beyond the band, too few scores for a trend**: fewer scored sessions than the
+   trend needs (3: ``feedback_rules/outcome_alerts.yaml``), so a single noisy score does not
+   make a patient yellow.
+9. **green — beyond the band, trend on track**: the least-squares line of the scores since
+   intake on log dose (:class:`Trend`) is within the band expected from the line's own
+   intake: the latest score alone is worse.
+10. **yellow — less progress than expected**: the latest score and the trend are both worse
+    than expected.
 
 A constant series is never red (its change is 0). When nothing can be judged (no scorable
 outcome value, or no change norms at all) the level is **not_assessable**, with the rule
@@ -44,7 +52,15 @@ from pydantic import BaseModel, ConfigDict
 
 from attunement.monitoring._levels import Alert
 
-__all__ = ["OUTER_LIMIT_ALERT", "Alert", "AlertDecision", "decide_alert", "not_assessable"]
+__all__ = [
+    "OUTER_LIMIT_ALERT",
+    "Alert",
+    "AlertDecision",
+    "RedRule",
+    "Trend",
+    "decide_alert",
+    "not_assessable",
+]
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 _EPS = 1e-9
@@ -63,6 +79,7 @@ class AlertDecision(BaseModel):
     alert: Alert
     rule: Literal[
         "reliable_deterioration",
+        "reliable_deterioration_unconfirmed",
         "deterioration_by_convention",
         "healthy_range",
         "intake",
@@ -70,10 +87,37 @@ class AlertDecision(BaseModel):
         "beyond_outer_limit",
         "less_than_expected",
         "beyond_band_once",
+        "beyond_band_trend_on_track",
         "no_scorable_value",
         "no_change_norms",
     ]
     reason: str
+
+
+class Trend(BaseModel):
+    """The least-squares line of the scored sessions since intake on log dose, in score units:
+    its level at the intake (``intake``, an estimate that does not rest on the intake score
+    alone), its level now (``now``), and the worse edge of the band expected now from that
+    intake (``edge``), over ``scores`` scored sessions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    intake: float
+    now: float
+    edge: float
+    scores: int
+
+
+class RedRule(BaseModel):
+    """The red threshold (score units), the worsening that is red at once, and the worsening
+    at the previous scored session after the intake (None: the previous one is the intake,
+    or there is none)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    threshold: float
+    at_once: float
+    previous_deterioration: float | None = None
 
 
 def not_assessable(
@@ -93,38 +137,32 @@ def decide_alert(
     reliable_change: float | None,
     band_worse_edge: float,
     outer_limit: float,
-    earlier_beyond_band: bool = True,
-    red_change: float | None = None,
+    trend: Trend | None = None,
+    red: RedRule | None = None,
 ) -> AlertDecision:
     """Apply the rules of the module docstring, in order.
 
     ``band_worse_edge`` is the edge of the expected band on the worse side (PHQ-9: the high
     edge) and ``outer_limit`` the outer limit of the expectation method (beyond it:
     :data:`OUTER_LIMIT_ALERT` at once), both in score units.
-    ``earlier_beyond_band`` says whether the required earlier scored sessions were also
-    worse than their bands (rule 7; True when the caller does not track it).
-    ``reliable_change`` is the instrument's reliable-change bound and ``red_change`` the red
-    threshold when it is wider (None: the bound itself).
+    ``trend`` is the line of the scores since intake (None: too few scores for one).
+    ``reliable_change`` is the instrument's reliable-change bound and ``red`` the red rule
+    (None: red at the bound itself, at once).
     """
     worse = 1.0 if direction == "higher_is_worse" else -1.0
     deterioration = worse * (latest - intake)
-    red = red_change if red_change is not None else reliable_change
-    if reliable_change is not None and red is not None and red < reliable_change:
-        red = reliable_change
-    if red is not None and deterioration >= red - _EPS:
-        return AlertDecision(
-            alert="red",
-            rule="reliable_deterioration",
-            reason=f"worse by {deterioration:g} since intake; the red threshold for "
-            f"reliable deterioration is {red:.3g}",
-        )
+    if red is None and reliable_change is not None:
+        red = RedRule(threshold=reliable_change, at_once=reliable_change)
+    if red is not None and deterioration >= red.threshold - _EPS:
+        return _red_or_yellow(deterioration, red)
     if reliable_change is not None and deterioration >= reliable_change - _EPS:
+        wider = f"{red.threshold:.3g}" if red is not None else f"{reliable_change:g}"
         return AlertDecision(
             alert="yellow",
             rule="deterioration_by_convention",
             reason=f"worse by {deterioration:g} since intake: reliable deterioration by the "
             f"published convention ({reliable_change:g}), within the wider red threshold "
-            f"{red:.3g} from the published measurement error; red at {red:.3g}",
+            f"{wider} from the published measurement error; red at {wider}",
         )
     if cutoff is not None and worse * (latest - cutoff) < 0:
         return AlertDecision(
@@ -152,16 +190,56 @@ def decide_alert(
             f"and than the intake {intake:g}: yellow at once; red if the worsening since "
             "intake becomes reliable",
         )
-    if not earlier_beyond_band:
+    if trend is None:
         return AlertDecision(
             alert="green",
             rule="beyond_band_once",
-            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}) "
-            "at this session only: yellow if it is again at the next scored session",
+            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}), "
+            "with too few scores since intake for a trend: yellow if the trend of the next "
+            "scores is worse than expected too",
+        )
+    line = (
+        f"the trend of the {trend.scores} scores since intake (a line on log session) is "
+        f"{trend.now:.1f} now from an estimated intake of {trend.intake:.1f}"
+    )
+    if worse * (trend.now - trend.edge) <= _EPS:
+        return AlertDecision(
+            alert="green",
+            rule="beyond_band_trend_on_track",
+            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}), "
+            f"but {line}, within the band expected from that intake (edge {trend.edge:.1f})",
         )
     return AlertDecision(
         alert="yellow",
         rule="less_than_expected",
         reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}) "
-        f"at consecutive scored sessions",
+        f"and {line}, worse than the band expected from that intake (edge {trend.edge:.1f})",
+    )
+
+
+def _red_or_yellow(deterioration: float, red: RedRule) -> AlertDecision:
+    """Rules 1 and 2: red when confirmed or beyond the at-once bound, else yellow."""
+    previous = red.previous_deterioration
+    if deterioration >= red.at_once - _EPS:
+        return AlertDecision(
+            alert="red",
+            rule="reliable_deterioration",
+            reason=f"worse by {deterioration:g} since intake: beyond {red.at_once:.3g}, the "
+            f"red threshold for reliable deterioration ({red.threshold:.3g}) at the 1% level",
+        )
+    if previous is not None and previous >= red.threshold - _EPS:
+        return AlertDecision(
+            alert="red",
+            rule="reliable_deterioration",
+            reason=f"worse by {deterioration:g} since intake, and by {previous:g} at the "
+            f"previous scored session: reliable deterioration (red threshold "
+            f"{red.threshold:.3g}) at consecutive sessions",
+        )
+    return AlertDecision(
+        alert="yellow",
+        rule="reliable_deterioration_unconfirmed",
+        reason=f"worse by {deterioration:g} since intake, beyond the red threshold for "
+        f"reliable deterioration ({red.threshold:.3g}) at this scored session only: yellow "
+        f"at once; red if it is seen again at the next scored session, or at once from "
+        f"{red.at_once:.3g}",
     )

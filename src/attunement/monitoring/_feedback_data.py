@@ -184,6 +184,24 @@ class RedDeterioration(BaseModel):
     standard_error_of_measurement: Figure
 
 
+class RedConfirmation(BaseModel):
+    """Red needs the reliable deterioration at consecutive scored sessions, or a worsening
+    beyond the same bound at a stricter level (``at_once_z``) at once."""
+
+    model_config = _FROZEN
+
+    consecutive_scored_sessions: Figure
+    at_once_z: Figure
+
+
+class LessThanExpectedTrend(BaseModel):
+    """Less progress than expected is judged on the trend of at least ``minimum_scores``."""
+
+    model_config = _FROZEN
+
+    minimum_scores: Figure
+
+
 class AlertLimits(BaseModel):
     """The limits of the outcome alert: the red threshold, and per expected-treatment-response
     method the outer limit beyond which a worsening is yellow at once."""
@@ -193,7 +211,8 @@ class AlertLimits(BaseModel):
     empirical: EmpiricalLimits
     rational: RationalLimits
     worse_than_intake_in_sdiff: Figure
-    consecutive_sessions_beyond_band: Figure
+    red_confirmation: RedConfirmation
+    less_than_expected_trend: LessThanExpectedTrend
     red_deterioration: dict[str, RedDeterioration] = {}
 
 
@@ -245,9 +264,18 @@ def alert_limits_from(raw: Any, name: str) -> AlertLimits:
         raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
     if not limits.rational.outer_in_sdiff.value > 0:
         raise DefinitionError(name, "rational.outer_in_sdiff.value", "a number > 0")
-    runs = limits.consecutive_sessions_beyond_band.value
+    runs = limits.red_confirmation.consecutive_scored_sessions.value
     if runs < 1 or runs != int(runs):
-        raise DefinitionError(name, "consecutive_sessions_beyond_band.value", "a whole number >= 1")
+        field = "red_confirmation.consecutive_scored_sessions.value"
+        raise DefinitionError(name, field, "a whole number >= 1")
+    if not limits.red_confirmation.at_once_z.value >= 1.96:
+        raise DefinitionError(
+            name, "red_confirmation.at_once_z.value", "a z value >= 1.96 (the red threshold's)"
+        )
+    scores = limits.less_than_expected_trend.minimum_scores.value
+    if scores < 2 or scores != int(scores):
+        field = "less_than_expected_trend.minimum_scores.value"
+        raise DefinitionError(name, field, "a whole number >= 2 (a line needs two scores)")
     if limits.worse_than_intake_in_sdiff.value < 0:
         raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
     for instrument, red in limits.red_deterioration.items():

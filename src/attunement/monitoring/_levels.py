@@ -2,9 +2,10 @@
 
 Most urgent first::
 
-    red             reliable deterioration (worse than intake by the red threshold)
+    red             reliable deterioration (worse than intake by the red threshold at two
+                    consecutive scored sessions, or by far more at once)
     yellow          less progress than expected for this intake at this dose, or worse
-                    than intake beyond measurement error but not yet reliably
+                    than intake beyond measurement error (reliably at one session only)
     not_assessable  nothing can be judged yet (no scorable outcome value, or no change norms
                     at all): named, never null, and ranked above green and white because an
                     episode nobody can judge needs a look more than one that is on track
@@ -32,10 +33,12 @@ ALERT_LEVELS: Final[tuple[Alert, ...]] = ("red", "yellow", "not_assessable", "gr
 #: What each level means, in a clinician's words: shown beside the level by every adapter
 #: (web, CLI), so the wording follows the rules of :mod:`attunement.monitoring._alerts`.
 ALERT_MEANINGS: Final[dict[Alert, str]] = {
-    "red": "Reliably worse than at intake (the red threshold of reliable deterioration): "
-    "review the plan and the clinical-support prompts with the patient.",
+    "red": "Reliably worse than at intake (the red threshold of reliable deterioration, at "
+    "two scored sessions in a row or by far more at once): review the plan and the "
+    "clinical-support prompts with the patient.",
     "yellow": "Less progress than expected for this intake, or worse than at intake beyond "
-    "measurement error but not yet reliably: consider the clinical-support prompts.",
+    "measurement error (reliably at one session only: red if seen again): consider the "
+    "clinical-support prompts.",
     "not_assessable": "Nothing can be judged yet: no scorable outcome questionnaire, or no "
     "change norms for this measure. Look at the patient rather than assume progress.",
     "green": "Within the expected band or better (or at intake, with nothing to compare yet).",

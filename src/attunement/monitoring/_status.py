@@ -25,7 +25,7 @@ from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
 from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
-from attunement.monitoring._status_rules import attended_doses, decide, earlier_beyond_band
+from attunement.monitoring._status_rules import attended_doses, decide, trend
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
 from attunement.risk import (
@@ -286,7 +286,7 @@ def assess_episode(
     bands = [maker.band(s, d, full=False) for s, d in doses]
     trajectory = tuple(b for b in bands if b is not None)
     expected = maker.band(*doses[-1], full=True) if doses else None
-    earlier = earlier_beyond_band(scored, trajectory, norms.used)
+    line = trend(scored, doses, maker)
     decision = decide(
         norms.used,
         instrument=outcome.instrument,
@@ -295,7 +295,8 @@ def assess_episode(
         latest=latest,
         at_intake=first.session == last.session,
         expected=expected,
-        earlier_beyond_band=earlier,
+        trend=line,
+        previous=float(scored[-2].value or 0.0) if len(scored) > 2 else None,
     )
     if decision.alert == "not_assessable":
         notes.append(decision.reason)

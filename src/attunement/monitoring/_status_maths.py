@@ -244,6 +244,21 @@ class BandMaker:
             dose=dose,
         )
 
+    def worse_edge_for(self, intake: float, dose: int) -> float | None:
+        """The worse edge of the band after ``dose`` sessions for another (estimated) intake
+        with this method and these norms (the trend's intake, :func:`._status_rules.trend`)."""
+        if self.model is not None:
+            k = load_expected_band_width()
+            value = self.model.expected(intake, dose).value
+            half = k * math.sqrt(2.0 * self.model.residual_variance)
+        elif not self.has_norms or self.s_diff <= 0:
+            return None
+        else:
+            p = self.parameters
+            value = rational_value(intake, dose, p, self.healthy, self.worse)[0]
+            half = p.band_half_width_in_sdiff * self.s_diff
+        return self._clamp(value + self.worse * half)
+
     def band(self, session: int, dose: int, *, full: bool = True) -> ExpectedBand | None:
         """The band after ``dose`` attended sessions (labelled ``session``), or None.
 

@@ -205,30 +205,49 @@ def login_for_session(
     return issued
 
 
+#: How stale a web session's idle timer may get before a request rewrites it. Reads by a
+#: signed-in user are not writes: refreshing ``last_seen_at`` on every request made every
+#: page view (and each of its htmx requests) a write transaction (issue 13). Refreshed at
+#: most once a minute, a session can only expire up to a minute *earlier* than with an
+#: exact timer, never later.
+SESSION_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
 def actor_for_session(ctx: ServiceContext, token: str) -> UserActor:
-    """The user of a live web session; refreshes its idle timer. Idle or old → 401."""
+    """The user of a live web session; refreshes its idle timer. Idle or old → 401.
+
+    The session is checked in a read transaction; the idle timer is written (a short write
+    transaction) only when it is older than :data:`SESSION_TOUCH_INTERVAL`.
+    """
     if not token.startswith(f"{SESSION_PREFIX}_"):
         raise AuthenticationError("the session has expired; sign in again")
-    with transaction(ctx.sessions) as session:
+    now = ctx.now()
+    with read_transaction(ctx.sessions) as session:
         found = session.execute(
             select(WebSession, User)
             .join(User, WebSession.user_id == User.id)
             .where(WebSession.digest == token_digest(ctx.signing_key, token))
         ).first()
-        now = ctx.now()
         if found is None:
             raise AuthenticationError("the session has expired; sign in again")
         row, user = found
-        idle = now - aware_utc(row.last_seen_at) > ctx.policy.session_idle
+        last_seen = aware_utc(row.last_seen_at)
         if (
             row.revoked_at is not None
-            or idle
+            or now - last_seen > ctx.policy.session_idle
             or aware_utc(row.expires_at) <= now
             or not user.active
         ):
             raise AuthenticationError("the session has expired; sign in again")
-        row.last_seen_at = now
-        return user_actor(user)
+        actor, session_id = user_actor(user), row.id
+    if now - last_seen >= SESSION_TOUCH_INTERVAL:
+        with transaction(ctx.sessions) as session:
+            session.execute(
+                update(WebSession)
+                .where(WebSession.id == session_id, WebSession.last_seen_at < now)
+                .values(last_seen_at=now)
+            )
+    return actor
 
 
 def end_session(ctx: ServiceContext, token: str) -> None:

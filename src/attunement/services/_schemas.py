@@ -206,6 +206,13 @@ class AdministrationPublic(BaseModel):
     corrected_by_id: int | None = None
     score: ScorePublic | None
 
+    @property
+    def live(self) -> bool:
+        """Counts in the status, charts and reports: not voided or corrected (the stored
+        filter is ``store.LIVE_ADMINISTRATION``; a listing with ``include_voided`` holds
+        both kinds, so a page needing both reads once and splits them here)."""
+        return self.voided_at is None
+
 
 class SessionAdministration(BaseModel):
     """One questionnaire completed at the session: answers in item order (``null`` = missing)."""

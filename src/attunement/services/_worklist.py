@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, defer
 
 from attunement.errors import NotFound
 from attunement.monitoring._status import RISK_FLAG_RANK
@@ -119,6 +119,8 @@ def _page_query(
         .join(Patient, Patient.id == row.patient_id)
         .join(clinician, clinician.id == row.clinician_id)
         .where(*filters)
+        # a row's stored Status document is for the status read, not the list: not loaded
+        .options(defer(row.status, raiseload=True))
         .order_by(row.rank, row.deterioration.desc(), row.last_seen_on, row.id)
         .limit(request.per_page)
         .offset((request.page - 1) * request.per_page)

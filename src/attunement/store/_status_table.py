@@ -6,7 +6,8 @@ are written by :mod:`attunement.services._status_store` in the transaction of th
 that changed the episode, and rewritten when a definition, the norms or a fitted ETR
 model change (``inputs_version``). Reads (status, caseload) read them by key; the
 caseload orders, filters and pages them in SQL on the ``ix_episode_statuses_worklist*``
-indexes.
+indexes, which hold the rows in the worklist's own order (``deterioration`` descending), so
+that a page is read from the index in order and stops after its rows (issue 13).
 """
 
 from __future__ import annotations
@@ -43,34 +44,6 @@ class EpisodeStatusRecord(Base):
     """
 
     __tablename__ = "episode_statuses"
-    __table_args__ = (
-        Index(
-            "ix_episode_statuses_worklist",
-            "listed",
-            "rank",
-            "deterioration",
-            "last_seen_on",
-            "id",
-        ),
-        Index(
-            "ix_episode_statuses_worklist_alert",
-            "listed",
-            "alert",
-            "rank",
-            "deterioration",
-            "last_seen_on",
-            "id",
-        ),
-        Index(
-            "ix_episode_statuses_worklist_clinician",
-            "clinician_id",
-            "listed",
-            "rank",
-            "deterioration",
-            "last_seen_on",
-            "id",
-        ),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int | None] = mapped_column(
@@ -101,3 +74,25 @@ class EpisodeStatusRecord(Base):
     inputs_version: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The worklist order: rank, the largest deterioration first, the longest unseen, then id.
+_WORKLIST_ORDER = (
+    EpisodeStatusRecord.rank,
+    EpisodeStatusRecord.deterioration.desc(),
+    EpisodeStatusRecord.last_seen_on,
+    EpisodeStatusRecord.id,
+)
+Index("ix_episode_statuses_worklist", EpisodeStatusRecord.listed, *_WORKLIST_ORDER)
+Index(
+    "ix_episode_statuses_worklist_alert",
+    EpisodeStatusRecord.listed,
+    EpisodeStatusRecord.alert,
+    *_WORKLIST_ORDER,
+)
+Index(
+    "ix_episode_statuses_worklist_clinician",
+    EpisodeStatusRecord.clinician_id,
+    EpisodeStatusRecord.listed,
+    *_WORKLIST_ORDER,
+)

@@ -103,13 +103,15 @@ def patient_page_response(
     except AttunementError as error:
         plan, plan_missing = None, f"No plan: {error.message}"
     status = None
-    administrations: list[AdministrationPublic] = []
+    history: list[AdministrationPublic] = []
     if episode is not None:
-        administrations = list_administrations(context, actor, episode.id)
+        # one read of the history, voided ones too: the live ones are a part of it
+        history = list_administrations(context, actor, episode.id, include_voided=True)
         try:
             status = get_status(context, actor, episode.id)
         except NotFound:
             status = None
+    administrations = [a for a in history if a.live]
     charts = episode_charts(context, actor, episode)
     return render_patient_page(
         request,
@@ -132,11 +134,7 @@ def patient_page_response(
         plan_missing=plan_missing,
         dimensions=dimension_views(profile),
         profile_problem=profile_problem,
-        history=history_views(
-            list_administrations(context, actor, episode.id, include_voided=True)
-            if episode is not None
-            else []
-        ),
+        history=history_views(history),
         invite=invite_form(patient, episode),
         lifecycle=lifecycle_view(
             episode, administrations, today=context.now().date(), submitted=episode_input

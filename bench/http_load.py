@@ -1,0 +1,468 @@
+"""Benchmark: the app over HTTP under load, against a bare FastAPI endpoint (issue 13), SYNTHETIC.
+
+Bounded and loopback only. In one run:
+
+1. a PostgreSQL server: a throw-away cluster started as the test suite starts one
+   (``initdb``/``pg_ctl``, ``fsync=off``, removed at the end), or ``--postgres URL`` of a
+   server whose user may create databases (the bench creates and drops its own);
+2. a SYNTHETIC clinic of ``--patients N`` (default 10,000) seeded as ``attune demo`` seeds
+   one (``simulate_clinic`` + ``seed_demo_clinic``: every administration scored by the
+   scoring engine, every stored status computed by the app's own status refresh), all
+   patients with one clinician so that the caseload holds all of them; the seed time is
+   printed. Two more clinics of 100 and 1,000 patients are seeded the same way for the
+   caseload's growth;
+3. ``attune serve`` (a real uvicorn process on 127.0.0.1, ``ATTUNE_MODE=dev``) and, in
+   the same run, a bare FastAPI app under uvicorn (``bench/_bare_app.py``) that does one
+   primary-key read on the same database;
+4. an async load generator (httpx, ``--connections`` 50 in one connection pool) driving
+   each endpoint for ``--seconds`` (20): the bare read, ``GET /api/v1/episodes/{id}/status``,
+   ``GET /api/v1/caseload`` (first page), ``GET /patients/{id}`` (the web page, signed-in
+   cookie) and ``POST /api/v1/episodes/{id}/administrations``. It prints requests/s, p50,
+   p99, errors (any other status than the expected one, or a transport error) and the
+   throughput ratio to the bare read, with the issue's targets;
+5. the caseload's first page, one request at a time (median of ``--repeat``), on the 100,
+   1,000 and N-patient clinics.
+
+``--sqlite`` runs steps 2-5 on SQLite files too. The load generator shares the 2 cores
+with the servers and the database, as any client on this machine would: compare ratios.
+
+Run: ``python bench/http_load.py`` (``--patients 1000 --seconds 5`` while iterating).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psycopg
+from pydantic import SecretStr
+from sqlalchemy import select, update
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))  # the test suite's throw-away PostgreSQL cluster
+
+from attunement.api import create_app  # noqa: E402
+from attunement.api.deps import SESSION_COOKIE  # noqa: E402
+from attunement.services import login_for_session, login_for_token, seed_demo_clinic  # noqa: E402
+from attunement.settings import Settings  # noqa: E402
+from attunement.simulate import (  # noqa: E402
+    SYNTHETIC_LABEL,
+    SyntheticClinic,
+    SyntheticClinician,
+    simulate_clinic,
+)
+from attunement.store import Episode, User, make_engine, make_sessionmaker, migrate  # noqa: E402
+
+SECRET = "bench-http-load-secret-0123456789abcdef"  # a throwaway dev-mode app in a temp folder
+PASSWORD = "synthetic bench password 0123"
+CLINICIAN = SyntheticClinician(username="bench", display_name="Synthetic Bench Clinician")
+PHQ9 = [1, 2, 1, 1, 2, 1, 1, 0, 0]
+
+
+@dataclass
+class Load:
+    """What the load generator saw for one endpoint."""
+
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # status code or exception name
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def drive(
+    base_url: str,
+    request: Callable[[httpx.AsyncClient, int], object],
+    *,
+    expected: int,
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
+    cookies: dict[str, str] | None = None,
+) -> Load:
+    """``connections`` workers sending ``request`` back to back for ``seconds``."""
+    load = Load()
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(
+        base_url=base_url, limits=limits, timeout=60, headers=headers, cookies=cookies
+    ) as client:
+        counter = iter(range(10**9))
+        for _ in range(min(connections, 20)):  # warm the pool (not counted)
+            await request(client, next(counter))  # type: ignore[misc]
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = await request(client, next(counter))  # type: ignore[misc]
+                    kind = str(response.status_code)
+                except httpx.HTTPError as error:
+                    kind = type(error).__name__
+                if kind == str(expected):
+                    load.latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    load.errors += 1
+                    load.kinds[kind] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        load.seconds = time.perf_counter() - started
+    return load
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], health: str, log: Path) -> Iterator[None]:
+    """Run a server process until the block ends; wait until ``health`` answers."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[2:4]} exited; see {log}")
+                try:
+                    if httpx.get(health, timeout=2).status_code < 500:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{health} did not answer in 300 s; see {log}")
+                time.sleep(0.3)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@dataclass
+class Clinic:
+    url: str
+    settings: Settings
+    episodes: list[int]  # open episodes, their patients listed on the caseload
+    patients: list[int]
+    seed_seconds: float
+    administrations: int
+    token: str
+    cookie: str
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "ATTUNE_MODE": "dev",
+            "ATTUNE_SECRET_KEY": SECRET,
+            "ATTUNE_DATA_DIR": str(self.settings.data_dir),
+            "ATTUNE_DATABASE_URL": self.url,
+            "BENCH_DATABASE_URL": self.url,
+        }
+
+
+def seed_clinic(url: str, patients: int, data_dir: Path, *, reuse: bool = False) -> Clinic:
+    """Migrate, seed ``patients`` synthetic patients with one clinician, sign in.
+
+    With ``reuse``, a clinic this function seeded before with the same ``data_dir`` (its
+    ``seeded.json`` records the size, the seed time and the administrations) is kept.
+    """
+    settings = Settings(
+        database_url=url, data_dir=data_dir, secret_key=SecretStr(SECRET), mode="dev"
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    migrate(engine)
+    now = dt.datetime.now(dt.UTC)
+    simulated = simulate_clinic(  # the demo's simulator, its patients all with one clinician
+        seed=7, n_patients=patients, start=now.date() - dt.timedelta(days=150)
+    )
+    clinic = SyntheticClinic(
+        seed=simulated.seed,
+        clinicians=(CLINICIAN,),
+        patients=tuple(p.model_copy(update={"clinician": "bench"}) for p in simulated.patients),
+    )
+    record = data_dir / "seeded.json"
+    seeded = json.loads(record.read_text()) if reuse and record.exists() else {}
+    if seeded.get("patients") != patients:
+        started = time.perf_counter()
+        summary = seed_demo_clinic(make_sessionmaker(engine), clinic, now=now)
+        seeded = {
+            "patients": patients,
+            "seconds": time.perf_counter() - started,
+            "administrations": summary.administrations,
+        }
+        record.write_text(json.dumps(seeded))
+    context = create_app(settings, engine=engine, secure_cookies=False).state.context
+    with context.sessions.begin() as session:  # the bench's own sign-in for the clinician
+        session.execute(
+            update(User)
+            .where(User.username == "bench")
+            .values(password_hash=context.passwords.hash(PASSWORD), active=True)
+        )
+        open_episodes = session.execute(
+            select(Episode.id, Episode.patient_id)
+            .where(Episode.ended_on.is_(None))
+            .order_by(Episode.id)
+        ).all()
+    token = login_for_token(context, username="bench", password=PASSWORD).access_token
+    cookie = login_for_session(context, username="bench", password=PASSWORD).token
+    engine.dispose()
+    return Clinic(
+        url=url,
+        settings=settings,
+        episodes=[e for e, _ in open_episodes],
+        patients=[p for _, p in open_episodes],
+        seed_seconds=seeded["seconds"],
+        administrations=seeded["administrations"],
+        token=token,
+        cookie=cookie,
+    )
+
+
+def app_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
+    command = [sys.executable, "-m", "attunement", "serve", "--port", str(port)]
+    return serving(
+        [*command, "--insecure-cookies"],
+        clinic.env(),
+        f"http://127.0.0.1:{port}/api/v1/health",
+        log,
+    )
+
+
+def bare_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
+    command = [sys.executable, "-m", "uvicorn", "_bare_app:create", "--factory"]
+    path = [str(BENCH), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**clinic.env(), "PYTHONPATH": os.pathsep.join(path)}
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    return serving(command, env, f"http://127.0.0.1:{port}/patients/1", log)
+
+
+def caseload_time(base_url: str, token: str, repeat: int) -> float:
+    """Median milliseconds of the caseload's first page, one request at a time."""
+    times = []
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+        for _ in range(repeat + 3):
+            started = time.perf_counter()
+            response = client.get("/api/v1/caseload")
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"caseload: {response.status_code}")
+    return statistics.median(times[3:])
+
+
+def run_load(clinic: Clinic, folder: Path, args: argparse.Namespace) -> dict[str, Load]:
+    """Drive the bare read and the four app endpoints, each for ``args.seconds``."""
+    app_port, bare_port = _free_port(), _free_port()
+    episodes, patients = clinic.episodes, clinic.patients
+    bearer = {"Authorization": f"Bearer {clinic.token}"}
+
+    def pick(items: list[int], n: int) -> int:
+        return items[(n * 7919) % len(items)]
+
+    def bare(client: httpx.AsyncClient, n: int) -> object:
+        return client.get(f"/patients/{pick(patients, n)}")
+
+    def status(client: httpx.AsyncClient, n: int) -> object:
+        return client.get(f"/api/v1/episodes/{pick(episodes, n)}/status")
+
+    def caseload(client: httpx.AsyncClient, _n: int) -> object:
+        return client.get("/api/v1/caseload")
+
+    def page(client: httpx.AsyncClient, n: int) -> object:
+        return client.get(f"/patients/{pick(patients, n)}")
+
+    def record(client: httpx.AsyncClient, n: int) -> object:
+        body = {"instrument": "phq9", "answers": PHQ9}
+        return client.post(f"/api/v1/episodes/{pick(episodes, n)}/administrations", json=body)
+
+    def go(port: int, request: Callable[[httpx.AsyncClient, int], object], **kw: object) -> Load:
+        return asyncio.run(
+            drive(
+                f"http://127.0.0.1:{port}",
+                request,
+                seconds=args.seconds,
+                connections=args.connections,
+                **kw,  # type: ignore[arg-type]
+            )
+        )
+
+    results: dict[str, Load] = {}
+    with bare_server(clinic, bare_port, folder / "bare.log"):
+        results["bare FastAPI: one primary-key read"] = go(
+            bare_port, bare, expected=200, headers={}
+        )
+    with app_server(clinic, app_port, folder / "app.log"):
+        results["GET /api/v1/episodes/{id}/status"] = go(
+            app_port, status, expected=200, headers=bearer
+        )
+        results["GET /api/v1/caseload (first page)"] = go(
+            app_port, caseload, expected=200, headers=bearer
+        )
+        results["GET /patients/{id} (web page)"] = go(
+            app_port, page, expected=200, headers={}, cookies={SESSION_COOKIE: clinic.cookie}
+        )
+        results["POST /api/v1/episodes/{id}/administrations"] = go(
+            app_port, record, expected=201, headers=bearer
+        )
+        results[f"caseload, one at a time, {len(patients):,} listed"] = Load(
+            latencies=[caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)]
+        )
+    return results
+
+
+TARGETS = {
+    "GET /api/v1/episodes/{id}/status": "≥ 50% of bare req/s",
+    "GET /api/v1/caseload (first page)": "≥ 30% of bare req/s",
+    "GET /patients/{id} (web page)": "p99 < 300 ms",
+    "POST /api/v1/episodes/{id}/administrations": "p99 < 150 ms",
+}
+
+
+def report(name: str, clinic: Clinic, results: dict[str, Load], small: dict[int, float]) -> None:
+    rate = len(clinic.patients) and clinic.seed_seconds
+    print(
+        f"\n{name}: {SYNTHETIC_LABEL}; {clinic.administrations:,} administrations seeded in "
+        f"{clinic.seed_seconds:.1f} s ({clinic.administrations / rate:,.0f} administrations/s)"
+    )
+    bare = results["bare FastAPI: one primary-key read"].rate
+    print(f"{'endpoint':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}")
+    for label, load in results.items():
+        if label.startswith("caseload, one"):
+            continue
+        print(
+            f"{label:<46}{load.rate:>9.0f}{load.percentile(0.5):>9.1f}"
+            f"{load.percentile(0.99):>9.1f}{load.errors:>8}{load.rate / bare:>8.0%}"
+            f"   {TARGETS.get(label, '')}"
+        )
+        if load.kinds:
+            print(f"{'':<46}errors: {dict(load.kinds)}")
+    print("caseload first page, one request at a time (median ms), target: flat")
+    for size, ms in small.items():
+        print(f"  {size:>7,} patients: {ms:8.1f} ms   ({ms / min(small.values()):.2f}x)")
+
+
+def _postgres(args: argparse.Namespace) -> tuple[Callable[[str], str], Callable[[], None]]:
+    """A function naming a fresh database URL, and the clean-up."""
+    from tests.support.postgres import PostgresServer, start_throwaway_cluster
+
+    if args.postgres:
+        server = PostgresServer(args.postgres, None)
+    else:
+        started, reason = start_throwaway_cluster()
+        if started is None:
+            raise SystemExit(f"no PostgreSQL: {reason}; give --postgres URL")
+        server = started
+    made: list[str] = []
+
+    def fresh(name: str) -> str:
+        database = f"attune_http_load_{name}"
+        if not args.reuse:
+            server.drop_database(database)
+            made.append(database)
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # --reuse: kept
+            server.create_database(database)
+        return server.url_for(database)
+
+    def cleanup() -> None:
+        for database in made:
+            server.drop_database(database)
+        server.shutdown()
+
+    return fresh, cleanup
+
+
+def run_backend(
+    name: str, url_for: Callable[[str], str], folder: Path, args: argparse.Namespace
+) -> None:
+    sizes = sorted({s for s in (100, 1000) if s < args.patients} | {args.patients})
+    small: dict[int, float] = {}
+    for size in sizes[:-1]:
+        clinic = seed_clinic(url_for(str(size)), size, folder / f"{name}-{size}", reuse=args.reuse)
+        if args.seed_only:
+            continue
+        port = _free_port()
+        with app_server(clinic, port, folder / f"app-{name}-{size}.log"):
+            small[size] = caseload_time(f"http://127.0.0.1:{port}", clinic.token, args.repeat)
+    clinic = seed_clinic(
+        url_for(str(args.patients)),
+        args.patients,
+        folder / f"{name}-{args.patients}",
+        reuse=args.reuse,
+    )
+    print(f"{name}: seeded {args.patients:,} patients in {clinic.seed_seconds:.1f} s", flush=True)
+    if args.seed_only:
+        return
+    results = run_load(clinic, folder, args)
+    small[args.patients] = results[
+        f"caseload, one at a time, {len(clinic.patients):,} listed"
+    ].latencies[0]
+    report(name, clinic, results, small)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0, help="load per endpoint")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=30, help="caseload requests per size")
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose user may create databases")
+    parser.add_argument("--sqlite", action="store_true", help="run on SQLite files too")
+    parser.add_argument("--workdir", type=Path, help="keep data folders here (default: temp)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --postgres and --workdir: keep the clinics an earlier run seeded there",
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed the clinics, then stop")
+    args = parser.parse_args(argv)
+    if args.reuse and not (args.postgres and args.workdir):
+        parser.error("--reuse needs --postgres URL and --workdir DIR (the clinics kept there)")
+    print(f"{SYNTHETIC_LABEL}: {args.patients:,} patients, {args.connections} connections, ")
+    print(f"{args.seconds:g} s per endpoint, loopback; nproc={os.cpu_count()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="attune-http-load-") as tmp:
+        folder = args.workdir or Path(tmp)
+        fresh, cleanup = _postgres(args)
+        try:
+            run_backend("PostgreSQL", fresh, folder, args)
+        finally:
+            cleanup()
+        if args.sqlite:
+            run_backend(
+                "SQLite", lambda n: f"sqlite:///{folder / f'clinic-{n}.sqlite3'}", folder, args
+            )
+
+
+if __name__ == "__main__":
+    main()
