@@ -222,6 +222,7 @@ def _administrations(
             language=imported.score.language,
             answers=tuple(imported.answers),
             source=source,
+            scored=imported.score,
         )
         for imported, source, episode, day, number in pending
     ]

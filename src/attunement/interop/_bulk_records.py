@@ -10,9 +10,13 @@ Nothing here is scored or stored: scoring is the batch engine's, storing the ser
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from attunement.errors import InputError
+
+if TYPE_CHECKING:
+    from attunement.instruments import Score
 
 __all__ = [
     "AdministrationRow",
@@ -92,6 +96,10 @@ class AdministrationRow:
     language: str | None
     answers: tuple[int | None, ...]
     source: RowSource
+    #: The translator's score of the answers (the FHIR path scores each response while
+    #: checking it); the services layer stores it instead of scoring the row again when
+    #: it is of the current definition and the row's scoring language.
+    scored: Score | None = field(default=None, compare=False, repr=False)
 
 
 ImportRow = PatientRow | EpisodeRow | AdministrationRow

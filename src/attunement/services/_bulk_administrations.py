@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from attunement.errors import AttunementError, InputError, InvalidAnswer
 from attunement.interop.bulk import AdministrationRow, ImportRowError
 from attunement.risk import endorsements_from_flags
-from attunement.services._bulk_store import in_chunks, insert_returning_ids, write_ledger
+from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
-from attunement.services._risk import record_risk
+from attunement.services._risk import record_risks
 from attunement.services._sessions import administration_language
 from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
 
@@ -113,14 +113,25 @@ def _checked(
 def _scored(
     rows: Sequence[AdministrationRow], checked: Sequence[tuple[InstrumentDefinition, str]]
 ) -> list[Score]:
-    """Every row scored by the batch engine, one call per instrument and language."""
+    """Every row scored by the batch engine, one call per instrument and language (a row
+    the translator scored already, with the current definition in the same language, keeps
+    that score: the FHIR path scores each response while checking it)."""
     from attunement.instruments import score_batch
     from attunement.instruments._batch import batch_row
 
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, (definition, language) in enumerate(checked):
-        groups[(definition.id, language)].append(index)
     scores: list[Score | None] = [None] * len(rows)
+    for index, (definition, language) in enumerate(checked):
+        given = rows[index].scored
+        if (
+            given is not None
+            and given.instrument == definition.id
+            and given.version == definition.version
+            and given.language == language
+        ):
+            scores[index] = given
+        else:
+            groups[(definition.id, language)].append(index)
     for (_, language), indices in groups.items():
         definition = checked[indices[0]][0]
         answers = np.array(
@@ -222,7 +233,7 @@ def store_administrations(
         ],
     )
     session.execute(
-        insert(ScoreRecord),
+        insert(table_of(ScoreRecord)),
         [
             {
                 "administration_id": aid,
@@ -252,9 +263,9 @@ def _record_risks(
     moments: Sequence[dt.datetime],
     now: dt.datetime,
 ) -> None:
-    """Every risk flag opens or joins a risk event (``record_risk``, the one place), the
+    """Every risk flag opens or joins a risk event (``record_risks``, the one place), the
     endorsements of one patient's episode passed together in row order."""
-    pending: dict[tuple[int, int], list[Any]] = {}
+    pending: dict[tuple[int, int | None], list[Any]] = {}
     for row, result, aid, at in zip(rows, scores, ids, moments, strict=True):
         if not result.flags:
             continue
@@ -270,11 +281,4 @@ def _record_risks(
                 language=result.language,
             )
         )
-    for (patient_id, episode_id), endorsements in pending.items():
-        record_risk(
-            session,
-            patient_id=patient_id,
-            episode_id=episode_id,
-            endorsements=endorsements,
-            now=now,
-        )
+    record_risks(session, pending, now=now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -47,8 +47,10 @@ __all__ = [
     "patient_risk_events",
     "record_risk",
     "record_risk_response",
+    "record_risks",
     "respond_to_risk",
     "risk_event_public",
+    "risk_events_of_patients",
 ]
 
 
@@ -78,6 +80,21 @@ def patient_risk_events(session: Session, patient_id: int) -> tuple[RiskEvent, .
     return open_first(_event(r) for r in _records(session, patient_id, lock=False))
 
 
+def risk_events_of_patients(
+    session: Session, patient_ids: Collection[int]
+) -> dict[int, tuple[RiskEvent, ...]]:
+    """:func:`patient_risk_events` of many patients in one query (each patient present)."""
+    records: dict[int, list[RiskEventRecord]] = {p: [] for p in patient_ids}
+    if records:
+        for record in session.scalars(
+            select(RiskEventRecord)
+            .where(RiskEventRecord.patient_id.in_(list(records)))
+            .order_by(RiskEventRecord.patient_id, RiskEventRecord.id)
+        ):
+            records[record.patient_id].append(record)
+    return {p: open_first(_event(r) for r in found) for p, found in records.items()}
+
+
 def record_risk(
     session: Session,
     *,
@@ -87,31 +104,61 @@ def record_risk(
     now: dt.datetime,
 ) -> tuple[int, ...]:
     """Add the endorsements to the patient's events; the ids of the events opened or joined."""
-    new = tuple(endorsements)
-    if not new:
-        return ()
-    records = _records(session, patient_id, lock=True)
-    update = record_endorsements([_event(r) for r in records], new)
-    touched: list[RiskEventRecord] = []
-    for index in update.extended:
-        record = records[index]
-        record.endorsements = [e.model_dump(mode="json") for e in update.events[index].endorsements]
-        if episode_id is not None:
-            record.episode_id = episode_id
-        touched.append(record)
-    for index in update.opened:
-        event = update.events[index]
-        record = RiskEventRecord(
-            patient_id=patient_id,
-            episode_id=episode_id,
-            kind=event.kind,
-            opened_at=now,
-            endorsements=[e.model_dump(mode="json") for e in event.endorsements],
-        )
-        session.add(record)
-        touched.append(record)
+    key = (patient_id, episode_id)
+    return record_risks(session, {key: tuple(endorsements)}, now=now).get(key, ())
+
+
+def record_risks(
+    session: Session,
+    endorsements: Mapping[tuple[int, int | None], Sequence[RiskEndorsement]],
+    *,
+    now: dt.datetime,
+) -> dict[tuple[int, int | None], tuple[int, ...]]:
+    """:func:`record_risk` for many (patient, episode) keys in key order, with one lock
+    statement (patients in id order), one read of their events and one flush (a bulk
+    import's batch); the ids of the events each key opened or joined."""
+    wanted = {key: tuple(found) for key, found in endorsements.items() if found}
+    if not wanted:
+        return {}
+    patients = sorted({patient_id for patient_id, _ in wanted})
+    # one writer at a time per patient (PostgreSQL; SQLite writes are serial)
+    session.execute(
+        select(Patient.id).where(Patient.id.in_(patients)).order_by(Patient.id).with_for_update()
+    )
+    records: dict[int, list[RiskEventRecord]] = {p: [] for p in patients}
+    for record in session.scalars(
+        select(RiskEventRecord)
+        .where(RiskEventRecord.patient_id.in_(patients))
+        .order_by(RiskEventRecord.patient_id, RiskEventRecord.id)
+    ):
+        records[record.patient_id].append(record)
+    touched_of: dict[tuple[int, int | None], list[RiskEventRecord]] = {}
+    for (patient_id, episode_id), new in wanted.items():
+        held = records[patient_id]
+        update = record_endorsements([_event(r) for r in held], new)
+        touched: list[RiskEventRecord] = touched_of.setdefault((patient_id, episode_id), [])
+        for index in update.extended:
+            record = held[index]
+            record.endorsements = [
+                e.model_dump(mode="json") for e in update.events[index].endorsements
+            ]
+            if episode_id is not None:
+                record.episode_id = episode_id
+            touched.append(record)
+        for index in update.opened:
+            event = update.events[index]
+            record = RiskEventRecord(
+                patient_id=patient_id,
+                episode_id=episode_id,
+                kind=event.kind,
+                opened_at=now,
+                endorsements=[e.model_dump(mode="json") for e in event.endorsements],
+            )
+            session.add(record)
+            held.append(record)
+            touched.append(record)
     session.flush()
-    return tuple(r.id for r in touched)
+    return {key: tuple(r.id for r in touched) for key, touched in touched_of.items()}
 
 
 def _raw_at(profile: Mapping[str, Any], where: str) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
@@ -41,15 +41,20 @@ if TYPE_CHECKING:
     from attunement.instruments import Flag, InstrumentDefinition
     from attunement.monitoring import Series, Status
     from attunement.profile import Profile
+    from attunement.risk import RiskEvent
     from attunement.tailoring import Plan
 
 __all__ = [
     "RUPTURE_MARKERS_NOTE",
+    "SERIES_COLUMNS",
     "StoredAssessment",
+    "assess_loaded",
     "assess_stored_episode",
     "episode_status",
     "monitored_scale",
     "patient_profile",
+    "series_from_rows",
+    "series_select",
     "tailored_plan",
 ]
 
@@ -121,38 +126,54 @@ def _point_values(
     return result.scales[scale].value, result.flags
 
 
+#: The columns of an administration row of a series (:func:`series_from_rows`).
+SERIES_COLUMNS = (
+    Administration.id,
+    Administration.session_id,
+    Administration.entered_at,
+    Administration.administered_at,
+    Administration.answers,
+    Administration.language,
+    ScoreRecord.definition_version,
+    ScoreRecord.scales,
+    ScoreRecord.flags,
+    CURVE_SESSION.label("number"),
+    TherapySession.held_on,
+)
+
+
+def series_select(*extra: Any) -> Select[Any]:
+    """The administrations with their scores and sessions, as :func:`series_from_rows` reads
+    them (``extra``: more columns, e.g. to group the rows of many episodes)."""
+    return (
+        select(*SERIES_COLUMNS, *extra)
+        .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+        .outerjoin(ScoreRecord, ScoreRecord.administration_id == Administration.id)
+        .where(LIVE_ADMINISTRATION)
+    )
+
+
 def _series(
     session: Session, episode: Episode, instrument: str, missed: Sequence[int] = ()
 ) -> Series | None:
     """The instrument's series; ``missed`` session numbers become non-attended points.
 
     Reads columns in one query, not ORM objects: a status refresh runs it for every
-    episode a write touches (a bulk import for hundreds per batch)."""
+    episode a write touches."""
+    return series_from_rows(instrument, _series_rows(session, episode, instrument), missed)
+
+
+def series_from_rows(
+    instrument: str, rows: Sequence[Row[Any]], missed: Sequence[int] = ()
+) -> Series | None:
+    """The series of the instrument's administration rows of one episode (``SERIES_COLUMNS``,
+    ordered by ``administered_at`` then id); ``missed`` session numbers become non-attended
+    points."""
     from attunement.instruments import load_instrument
     from attunement.monitoring import Series, SessionPoint
 
     definition = load_instrument(instrument)
     scale = monitored_scale(definition)
-    rows = session.execute(
-        select(
-            Administration.id,
-            Administration.session_id,
-            Administration.entered_at,
-            Administration.administered_at,
-            Administration.answers,
-            Administration.language,
-            ScoreRecord.definition_version,
-            ScoreRecord.scales,
-            ScoreRecord.flags,
-            CURVE_SESSION.label("number"),
-            TherapySession.held_on,
-        )
-        .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
-        .outerjoin(ScoreRecord, ScoreRecord.administration_id == Administration.id)
-        .where(Administration.episode_id == episode.id, LIVE_ADMINISTRATION)
-        .where(Administration.instrument_id == instrument)
-        .order_by(Administration.administered_at, Administration.id)
-    ).all()
     latest: dict[
         int, tuple[tuple[bool, dt.datetime, int], float | None, tuple[Flag, ...], dt.date]
     ] = {}
@@ -224,20 +245,65 @@ def assess_stored_episode(
     ``inputs`` carries what the statuses of one use case share (stored growth models,
     clinic-derived norms, the clinic's caseness convention).
     """
-    from attunement.monitoring import assess_episode
-
     visits = session.execute(
         select(TherapySession.number, TherapySession.attended, TherapySession.notes).where(
             TherapySession.episode_id == episode.id, LIVE_SESSION
         )
     ).all()
     missed = [number for number, attended, _ in visits if not attended]
+    outcome_rows = _series_rows(session, episode, episode.outcome_instrument)
+    if not outcome_rows:
+        series_from_rows(episode.outcome_instrument, outcome_rows, missed)  # unknown: raises
+        return None
+    return assess_loaded(
+        episode,
+        patient,
+        visits=[(number, attended, notes) for number, attended, notes in visits],
+        outcome_rows=outcome_rows,
+        alliance_rows=(
+            _series_rows(session, episode, episode.alliance_instrument)
+            if episode.alliance_instrument
+            else []
+        ),
+        risk_events=patient_risk_events(session, patient.id),
+        inputs=inputs,
+    )
+
+
+def _series_rows(session: Session, episode: Episode, instrument: str) -> list[Row[Any]]:
+    return list(
+        session.execute(
+            series_select()
+            .where(Administration.episode_id == episode.id)
+            .where(Administration.instrument_id == instrument)
+            .order_by(Administration.administered_at, Administration.id)
+        ).all()
+    )
+
+
+def assess_loaded(
+    episode: Episode,
+    patient: Patient,
+    *,
+    visits: Sequence[tuple[int, bool, dict[str, Any] | None]],
+    outcome_rows: Sequence[Row[Any]],
+    alliance_rows: Sequence[Row[Any]],
+    risk_events: tuple[RiskEvent, ...],
+    inputs: StatusInputs,
+) -> StoredAssessment | None:
+    """:func:`assess_stored_episode` over rows already read (the live sessions of the
+    episode as (number, attended, notes), the administration rows of its outcome and
+    alliance instruments, the patient's risk events): a batched refresh reads them for many
+    episodes at once."""
+    from attunement.monitoring import assess_episode
+
+    missed = [number for number, attended, _ in visits if not attended]
     markers = {number: _markers(number, notes) for number, _, notes in visits}
-    outcome = _series(session, episode, episode.outcome_instrument, missed)
+    outcome = series_from_rows(episode.outcome_instrument, outcome_rows, missed)
     if outcome is None:
         return None
     alliance = (
-        _series(session, episode, episode.alliance_instrument)
+        series_from_rows(episode.alliance_instrument, alliance_rows)
         if episode.alliance_instrument
         else None
     )
@@ -251,7 +317,7 @@ def assess_stored_episode(
         profile=profile,
         growth_model=inputs.get(episode.outcome_instrument),
         rupture_markers={number: found for number, found in markers.items() if found},
-        risk_events=patient_risk_events(session, patient.id),
+        risk_events=risk_events,
         clinic_norms=inputs.clinic_norms(outcome.instrument, outcome.scale),
         caseness=inputs.caseness,
     )

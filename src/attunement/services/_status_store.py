@@ -8,6 +8,11 @@ them) and :func:`refresh_touched` rewrites the rows in the same transaction. A w
 that bypasses the ORM calls :func:`refresh_episode_status` or
 :func:`refresh_patient_statuses` itself.
 
+A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
+--refresh``) reads its inputs with one query per kind for up to 500 patients
+(:func:`refresh_patients_batched`) and computes each status with the same functions as the
+one-patient refresh (``assess_loaded``), storing the same rows (a test compares the two).
+
 A row also records the inputs it was computed with (``inputs_version``: the outcome
 definition's version, the newest fitted ETR model, the clinic-derived norms and the
 caseness convention). After every refresh the rows of the same outcome instrument whose
@@ -23,16 +28,24 @@ import hashlib
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, event, func, or_, select, text
+from sqlalchemy import Row, Table, and_, event, func, insert, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
 from attunement.services._actors import Actor
 from attunement.services._context import ServiceContext, aware_utc
 from attunement.services._growth_models import StatusInputs
-from attunement.services._status import StoredAssessment, assess_stored_episode, monitored_scale
+from attunement.services._risk import risk_events_of_patients
+from attunement.services._status import (
+    StoredAssessment,
+    assess_loaded,
+    assess_stored_episode,
+    monitored_scale,
+    series_from_rows,
+    series_select,
+)
 from attunement.services._transaction import transaction
 from attunement.store import (
     LIVE_ADMINISTRATION,
@@ -49,6 +62,7 @@ from attunement.store import (
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
+    from attunement.risk import RiskEvent
 
 __all__ = [
     "StatusChanges",
@@ -56,6 +70,7 @@ __all__ = [
     "refresh_all_statuses",
     "refresh_episode_status",
     "refresh_patient_statuses",
+    "refresh_patients_batched",
     "refresh_stale_statuses",
     "refresh_touched",
     "stored_status",
@@ -219,13 +234,13 @@ def _last_seen(session: Session, episode: Episode) -> dt.date:
 
 
 def _row_values(
-    session: Session,
     episode: Episode,
     *,
     assessed: StoredAssessment | None,
     problem: str | None,
     open_risk: int,
-    inputs: StatusInputs,
+    last_seen_on: dt.date,
+    inputs_version: str,
 ) -> dict[str, Any]:
     from attunement.monitoring import alert_rank, deterioration_size
 
@@ -236,7 +251,7 @@ def _row_values(
         "listed": episode.ended_on is None,
         "rank": 0 if open_risk else alert_rank(status),
         "deterioration": deterioration_size(status),
-        "last_seen_on": _last_seen(session, episode),
+        "last_seen_on": last_seen_on,
         "measure_due_from": latest_on or episode.started_on,
         "alert": status.alert if status is not None else None,
         "alert_rule": status.alert_rule if status is not None else None,
@@ -250,7 +265,7 @@ def _row_values(
         "category": status.category if status is not None else None,
         "status": status.model_dump(mode="json") if status is not None else None,
         "problem": problem,
-        "inputs_version": inputs_version(inputs, episode.outcome_instrument),
+        "inputs_version": inputs_version,
     }
 
 
@@ -281,7 +296,7 @@ def _patient_only_values(patient: Patient) -> dict[str, Any]:
     }
 
 
-def refresh_patient_statuses(
+def _refresh_one_by_one(
     session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
 ) -> set[str]:
     """Rewrite the rows of these patients (each episode, and the open-risk row of a patient
@@ -314,32 +329,235 @@ def refresh_patient_statuses(
             except AttunementError as error:  # shown on the row, never a missing status
                 assessed, problem = None, f"the status could not be computed: {error.message}"
             wanted[episode.id] = _row_values(
-                session,
                 episode,
                 assessed=assessed,
                 problem=problem,
                 open_risk=open_risk,
-                inputs=inputs,
+                last_seen_on=_last_seen(session, episode),
+                inputs_version=inputs_version(inputs, episode.outcome_instrument),
             )
             instruments.add(episode.outcome_instrument)
         if open_risk and not any(e.ended_on is None for e in episodes):
             wanted[None] = _patient_only_values(patient)
-        for key, values in wanted.items():
-            row = existing.pop(key, None)
-            if row is None:
-                row = EpisodeStatusRecord(version=0)
-                session.add(row)
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.patient_id = patient_id
-            row.clinician_id = patient.clinician_id
-            row.open_risk_events = open_risk
-            row.version = (row.version or 0) + 1
-            row.computed_at = now
-        for row in existing.values():
-            session.delete(row)
+        _write_rows(session, patient, wanted, existing, open_risk=open_risk, now=now)
     session.flush()
     return instruments
+
+
+def _write_rows(
+    session: Session,
+    patient: Patient,
+    wanted: dict[int | None, dict[str, Any]],
+    existing: dict[int | None, EpisodeStatusRecord],
+    *,
+    open_risk: int,
+    now: dt.datetime,
+    inserts: list[dict[str, Any]] | None = None,
+) -> None:
+    """Store the patient's ``wanted`` rows over its ``existing`` ones (deleting the rest);
+    with ``inserts``, the values of new rows are appended there for one multi-row INSERT
+    instead of being added to the session one object at a time."""
+    for key, values in wanted.items():
+        row = existing.pop(key, None)
+        if row is None and inserts is not None:
+            inserts.append(
+                {
+                    **values,
+                    "patient_id": patient.id,
+                    "clinician_id": patient.clinician_id,
+                    "open_risk_events": open_risk,
+                    "version": 1,
+                    "computed_at": now,
+                }
+            )
+            continue
+        if row is None:
+            row = EpisodeStatusRecord(version=0)
+            session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.patient_id = patient.id
+        row.clinician_id = patient.clinician_id
+        row.open_risk_events = open_risk
+        row.version = (row.version or 0) + 1
+        row.computed_at = now
+    for row in existing.values():
+        session.delete(row)
+
+
+#: Patients per batch of the batched refresh (their ids in one ``IN (…)`` list).
+_BATCH = 500
+
+
+def refresh_patient_statuses(
+    session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
+) -> set[str]:
+    """Rewrite the rows of these patients (each episode, and the open-risk row of a patient
+    without an open episode); the outcome instruments of the episodes rewritten.
+
+    One patient is refreshed with its own queries; many (a bulk import's batch, a refresh
+    of stale rows) with one query per kind of input for up to ``_BATCH`` patients at a time,
+    through the same status computation, storing the same rows."""
+    ids = sorted(set(patient_ids))
+    if len(ids) <= 1:
+        return _refresh_one_by_one(session, ids, inputs=inputs, now=now)
+    instruments: set[str] = set()
+    for start in range(0, len(ids), _BATCH):
+        instruments |= refresh_patients_batched(
+            session, ids[start : start + _BATCH], inputs=inputs, now=now
+        )
+    return instruments
+
+
+def refresh_patients_batched(
+    session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
+) -> set[str]:
+    """:func:`refresh_patient_statuses` of these patients with one query per kind of input
+    (patients, risk events, stored rows, episodes, sessions, administrations, last visits)."""
+    ids = sorted(set(patient_ids))
+    instruments: set[str] = set()
+    if not ids:
+        return instruments
+    patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(ids)))}
+    risks = risk_events_of_patients(session, list(patients))
+    existing: dict[int, dict[int | None, EpisodeStatusRecord]] = {p: {} for p in patients}
+    for stored in session.scalars(
+        select(EpisodeStatusRecord).where(EpisodeStatusRecord.patient_id.in_(ids))
+    ):
+        existing[stored.patient_id][stored.episode_id] = stored
+    episodes: dict[int, list[Episode]] = {p: [] for p in patients}
+    for episode in session.scalars(
+        select(Episode).where(Episode.patient_id.in_(ids)).order_by(Episode.id)
+    ):
+        episodes[episode.patient_id].append(episode)
+    of_patients = Episode.patient_id.in_(ids)
+    visits: dict[int, list[tuple[int, bool, dict[str, Any] | None]]] = {}
+    for episode_id, number, attended, notes in session.execute(
+        select(
+            TherapySession.episode_id,
+            TherapySession.number,
+            TherapySession.attended,
+            TherapySession.notes,
+        )
+        .join(Episode, Episode.id == TherapySession.episode_id)
+        .where(of_patients, LIVE_SESSION)
+        .order_by(TherapySession.episode_id, TherapySession.id)
+    ):
+        visits.setdefault(episode_id, []).append((number, attended, notes))
+    series: dict[tuple[int, str], list[Row[Any]]] = {}
+    for row in session.execute(
+        series_select(
+            Administration.episode_id.label("series_episode"),
+            Administration.instrument_id.label("series_instrument"),
+        )
+        .join(Episode, Episode.id == Administration.episode_id)
+        .where(of_patients)
+        .order_by(
+            Administration.episode_id,
+            Administration.instrument_id,
+            Administration.administered_at,
+            Administration.id,
+        )
+    ):
+        series.setdefault((row.series_episode, row.series_instrument), []).append(row)
+    held: dict[int, dt.date] = {
+        int(episode_id): day
+        for episode_id, day in session.execute(
+            select(TherapySession.episode_id, func.max(TherapySession.held_on))
+            .join(Episode, Episode.id == TherapySession.episode_id)
+            .where(of_patients, TherapySession.attended.is_(True), LIVE_SESSION)
+            .group_by(TherapySession.episode_id)
+        )
+        if day is not None
+    }
+    measured: dict[int, dt.datetime] = {
+        int(episode_id): when
+        for episode_id, when in session.execute(
+            select(Administration.episode_id, func.max(Administration.administered_at))
+            .join(Episode, Episode.id == Administration.episode_id)
+            .where(of_patients, LIVE_ADMINISTRATION)
+            .group_by(Administration.episode_id)
+        )
+        if when is not None
+    }
+    versions: dict[str, str] = {}
+    inserts: list[dict[str, Any]] = []
+    for patient_id in ids:
+        patient = patients.get(patient_id)
+        if patient is None:
+            continue
+        events = risks[patient_id]
+        open_risk = sum(1 for event in events if event.open)
+        wanted: dict[int | None, dict[str, Any]] = {}
+        for episode in episodes[patient_id]:
+            problem = None
+            try:
+                assessed = _assess_loaded(
+                    episode,
+                    patient,
+                    visits=visits,
+                    series=series,
+                    risk_events=events,
+                    inputs=inputs,
+                )
+            except AttunementError as error:  # shown on the row, never a missing status
+                assessed, problem = None, f"the status could not be computed: {error.message}"
+            last = held.get(episode.id)
+            if last is None:
+                first = measured.get(episode.id)
+                last = aware_utc(first).date() if first is not None else episode.started_on
+            instrument = episode.outcome_instrument
+            if instrument not in versions:
+                versions[instrument] = inputs_version(inputs, instrument)
+            wanted[episode.id] = _row_values(
+                episode,
+                assessed=assessed,
+                problem=problem,
+                open_risk=open_risk,
+                last_seen_on=last,
+                inputs_version=versions[instrument],
+            )
+            instruments.add(instrument)
+        if open_risk and not any(e.ended_on is None for e in episodes[patient_id]):
+            wanted[None] = _patient_only_values(patient)
+        _write_rows(
+            session,
+            patient,
+            wanted,
+            existing[patient_id],
+            open_risk=open_risk,
+            now=now,
+            inserts=inserts,
+        )
+    session.flush()  # the updates and deletes first: a new row may take a deleted row's key
+    if inserts:
+        session.execute(insert(cast("Table", EpisodeStatusRecord.__table__)), inserts)
+    return instruments
+
+
+def _assess_loaded(
+    episode: Episode,
+    patient: Patient,
+    *,
+    visits: dict[int, list[tuple[int, bool, dict[str, Any] | None]]],
+    series: dict[tuple[int, str], list[Row[Any]]],
+    risk_events: tuple[RiskEvent, ...],
+    inputs: StatusInputs,
+) -> StoredAssessment | None:
+    outcome_rows = series.get((episode.id, episode.outcome_instrument), [])
+    if not outcome_rows:  # as the one-patient path: an unknown instrument still raises
+        series_from_rows(episode.outcome_instrument, outcome_rows)
+        return None
+    alliance = episode.alliance_instrument
+    return assess_loaded(
+        episode,
+        patient,
+        visits=visits.get(episode.id, []),
+        outcome_rows=outcome_rows,
+        alliance_rows=series.get((episode.id, alliance), []) if alliance else [],
+        risk_events=risk_events,
+        inputs=inputs,
+    )
 
 
 def refresh_episode_status(
