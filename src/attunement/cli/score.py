@@ -8,12 +8,12 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
+from attunement._batched import batched
 from attunement.cli._app import app, fail
 from attunement.cli.instruments import resolve_definition
 from attunement.errors import InvalidAnswer, InvalidFile
@@ -131,17 +131,6 @@ def score_command(  # noqa: PLR0917  (Typer options)
     else:
         flagged = ", ".join(f"{k}: {v}" for k, v in summary["flags"].items() if v) or "none"
         typer.echo(f"scored {summary['rows']} administrations into {output_file}; flags: {flagged}")
-
-
-def _chunks(reader: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
-    chunk: list[list[str]] = []
-    for row in reader:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _to_array(
@@ -262,7 +251,7 @@ def _score_stream(
         console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True
     ) as progress:
         task = progress.add_task(f"scoring {name}", total=total_rows)
-        for chunk in _chunks(reader, CHUNK_ROWS):
+        for chunk in batched(reader, CHUNK_ROWS):
             x = _to_array(
                 chunk,
                 columns=columns,

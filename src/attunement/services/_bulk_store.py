@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from attunement._batched import batched
 from attunement.errors import AttunementError, InputError
 from attunement.interop.bulk import EpisodeRow, ImportRow, ImportRowError, PatientRow, RowSource
 from attunement.services._context import ServiceContext
@@ -40,19 +41,8 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _T = TypeVar("_T")
 
 
-def _chunks(rows: Iterable[_T], size: int) -> Iterator[list[_T]]:  # for IN (…) lists
-    chunk: list[_T] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def in_chunks(values: Iterable[_T]) -> Iterator[list[_T]]:
-    return _chunks(sorted(set(values), key=str), _CHUNK)
+    return batched(sorted(set(values), key=str), _CHUNK)  # for IN (…) lists
 
 
 def refuse_repeated_keys(rows: Sequence[ImportRow]) -> None:
