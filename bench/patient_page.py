@@ -13,7 +13,11 @@ signed in with a web session cookie), the requests per second of:
 * a chart, **warm**: the same request again (served from the table, no drawing);
 * a chart, **revalidated**: the same request with ``If-None-Match`` (304, no body);
 * for comparison, what the page used to pay on every view before issue 13: drawing both
-  charts (``reports.render_chart``, outside any request).
+  charts (``reports.render_chart``, outside any request);
+* the page's reads alone, outside HTTP, in the same run: **before** the one-read page, the
+  seven audited read use cases it ran per view (patient, episodes, risk events, plan,
+  administrations, status, chart data: seven read snapshots and seven audit appends);
+  **after**, the one use case ``patient_page`` (one snapshot, one audit append).
 
 Every page and chart request is an audited read (its audit entry is committed), so on SQLite
 with ``synchronous=FULL`` each includes a disk sync; ``--synchronous NORMAL`` shows the
@@ -30,6 +34,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -51,7 +56,14 @@ from attunement.services import (
     UserCreate,
     create_user,
     episode_chart_data,
+    get_patient,
+    get_plan,
+    get_status,
+    list_administrations,
+    list_episodes,
+    list_risk_events,
     login_for_session,
+    patient_page,
     record_administration,
     register_patient,
     start_episode,
@@ -126,6 +138,18 @@ def _get(client: TestClient, path: str, status: int, **headers: str) -> Callable
     return call
 
 
+def seven_reads(ctx: ServiceContext, actor: UserActor, patient_id: int) -> object:
+    """What the page read per view before ``patient_page``: seven audited use cases."""
+    patient = get_patient(ctx, actor, patient_id)
+    episode = list_episodes(ctx, actor, patient_id)[0]
+    events = list_risk_events(ctx, actor, patient_id)
+    plan = get_plan(ctx, actor, patient_id)
+    history = list_administrations(ctx, actor, episode.id, include_voided=True)
+    status = get_status(ctx, actor, episode.id)
+    charts = episode_chart_data(ctx, actor, patient_id, episode.id)
+    return patient, events, plan, history, status, charts
+
+
 def run(patients: int, sessions: int, synchronous: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -177,6 +201,12 @@ def run(patients: int, sessions: int, synchronous: str) -> dict[str, float]:
             results["patient page, second view"] = median_ms(
                 [_get(client, f"/patients/{pid}", 200) for pid in ids]
             )
+        results["page reads before: seven use cases"] = median_ms(
+            [partial(seven_reads, ctx, actor, pid) for pid in ids]
+        )
+        results["page reads after: patient_page, one use case"] = median_ms(
+            [partial(patient_page, ctx, actor, pid) for pid in ids]
+        )
         drawings = [
             (data.outcome, data.alliance) for data in episodes.values() if data.outcome is not None
         ]
@@ -223,6 +253,12 @@ def main(argv: list[str] | None = None) -> None:
         f" {warm:.1f} ms against {cold:.1f} ms cold ({cold / warm:.1f}x)."
         f"\npage + its two charts warm ≈ {page + 2 * warm:.0f} ms"
         f" vs page + drawing ≈ {page + drawn:.0f} ms before."
+    )
+    before = results["page reads before: seven use cases"]
+    after = results["page reads after: patient_page, one use case"]
+    print(
+        f"the page's reads: {before:.1f} ms as seven use cases, {after:.1f} ms as one"
+        f" ({before / after:.1f}x)."
     )
 
 

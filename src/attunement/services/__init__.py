@@ -90,6 +90,7 @@ if TYPE_CHECKING:
     )
     from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
     from attunement.services._limits import InputLimits
+    from attunement.services._patient_page import PatientPageView, patient_page
     from attunement.services._patients import (
         get_patient,
         get_plan,
@@ -198,6 +199,7 @@ __all__ = [
     "OperatorActor",
     "PatientCreate",
     "PatientOverview",
+    "PatientPageView",
     "PatientPublic",
     "PendingRequest",
     "RepeatedRequest",
@@ -264,6 +266,7 @@ __all__ = [
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
+    "patient_page",
     "pending_request",
     "readable_clinician_ids",
     "record_administration",
@@ -363,6 +366,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_lifecycle_schemas": ("EndReasonPublic", "EpisodeClose", "EpisodeReopen"),
     "_limits": ("InputLimits",),
+    "_patient_page": ("PatientPageView", "patient_page"),
     "_patients": (
         "get_patient",
         "get_plan",

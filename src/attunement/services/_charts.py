@@ -50,6 +50,7 @@ __all__ = [
     "ChartKind",
     "EpisodeChartData",
     "StoredChart",
+    "chart_data_of",
     "episode_chart_data",
     "episode_chart_svg",
 ]
@@ -124,14 +125,20 @@ def episode_chart_data(
     with use_case(ctx, actor, "chart.data", target=f"episode:{episode_id}", read=True) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
-        status = _status(_status_row(uc.session, episode.id))
-        outcome = _data(uc.session, episode, "outcome", status)
-        alliance = _data(uc.session, episode, "alliance", status)
-        return EpisodeChartData(
-            episode_id=episode.id,
-            outcome=outcome if isinstance(outcome, OutcomeChartData) else None,
-            alliance=alliance if isinstance(alliance, AllianceChartData) else None,
-        )
+        return chart_data_of(uc.session, episode, _status_row(uc.session, episode.id))
+
+
+def chart_data_of(session: Session, episode: Episode, row: EpisodeStatusRecord) -> EpisodeChartData:
+    """The chart data of ``episode`` with its stored status ``row`` already read (inside a
+    use case that checked access: :func:`episode_chart_data`, the patient page)."""
+    status = _status(row)
+    outcome = _data(session, episode, "outcome", status)
+    alliance = _data(session, episode, "alliance", status)
+    return EpisodeChartData(
+        episode_id=episode.id,
+        outcome=outcome if isinstance(outcome, OutcomeChartData) else None,
+        alliance=alliance if isinstance(alliance, AllianceChartData) else None,
+    )
 
 
 def _chart_kind(kind: str) -> ChartKind:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from attunement.errors import NotFound
 from attunement.services._access import (
@@ -156,6 +157,7 @@ def list_administrations(
         uc.patient_id = episode.patient_id
         query = (
             select(Administration, TherapySession.number)
+            .options(selectinload(Administration.score))  # one query, not one each
             .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
             .where(Administration.episode_id == episode.id)
             .order_by(Administration.administered_at, Administration.id)

@@ -45,6 +45,7 @@ __all__ = [
     "intake_endorsements",
     "list_risk_events",
     "patient_risk_events",
+    "patient_risk_read",
     "record_risk",
     "record_risk_response",
     "record_risks",
@@ -225,9 +226,17 @@ def list_risk_events(ctx: ServiceContext, actor: Actor, patient_id: int) -> list
     """The patient's risk events, open first, then the history (newest first)."""
     with use_case(ctx, actor, "risk.list", patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
-        records = {r.id: r for r in _records(uc.session, patient.id, lock=False)}
-        ordered = open_first(_event(r) for r in records.values())
-        return [risk_event_public(records[e.id]) for e in ordered if e.id is not None]
+        return list(patient_risk_read(uc.session, patient.id)[1])
+
+
+def patient_risk_read(
+    session: Session, patient_id: int
+) -> tuple[tuple[RiskEvent, ...], tuple[RiskEventPublic, ...]]:
+    """The patient's risk events, open first, as the core's events and as shown (one
+    query; the caller has checked access)."""
+    records = {r.id: r for r in _records(session, patient_id, lock=False)}
+    ordered = open_first(_event(r) for r in records.values())
+    return ordered, tuple(risk_event_public(records[e.id]) for e in ordered if e.id is not None)
 
 
 def _check_dates(data: RiskResponseCreate, chosen: Sequence[RiskEvent], today: dt.date) -> None:

@@ -77,12 +77,20 @@ def patient_profile(patient: Patient) -> Profile | None:
     return parse_profile(patient.profile, assessed_on=assessed)
 
 
-def tailored_plan(session: Session, patient: Patient, *, clinic_language: str = "en") -> Plan:
+def tailored_plan(
+    session: Session,
+    patient: Patient,
+    *,
+    clinic_language: str = "en",
+    risk_events: Sequence[RiskEvent] | None = None,
+) -> Plan:
     """The patient's tailored plan: the stored profile and the patient's open risk events.
 
     Every adapter that shows a plan (web, API, reports, FHIR CarePlan, CDS cards) reads it
     here, so a plan is never shown without knowing an open risk event. A stored profile
     that no longer parses gives the plan of an empty profile (it still leads with safety).
+    ``risk_events``: the patient's risk events when the caller has read them already (the
+    patient page), else they are read here.
     """
     from attunement.profile import Profile
     from attunement.tailoring import plan
@@ -91,9 +99,10 @@ def tailored_plan(session: Session, patient: Patient, *, clinic_language: str = 
         profile = patient_profile(patient)
     except AttunementError:
         profile = None
+    events = patient_risk_events(session, patient.id) if risk_events is None else risk_events
     return plan(
         profile or Profile(),
-        open_risk_events=[e for e in patient_risk_events(session, patient.id) if e.open],
+        open_risk_events=[e for e in events if e.open],
         clinic_language=clinic_language,
     )
 

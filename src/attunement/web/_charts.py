@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from attunement.reports import AllianceChartData, OutcomeChartData, describe_chart
-from attunement.services import EpisodePublic, ServiceContext, UserActor, episode_chart_data
+from attunement.services import EpisodeChartData, EpisodePublic
 from attunement.web._questionnaires import definition_or_none
 from attunement.web._rendering import url
 
@@ -48,10 +48,9 @@ def _view(
     return ChartView(src=src, title=title, caption=caption)
 
 
-def episode_charts(
-    context: ServiceContext, actor: UserActor, episode: EpisodePublic | None
-) -> EpisodeCharts:
-    """Both charts of the episode, or the reason each one is missing."""
+def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None) -> EpisodeCharts:
+    """Both charts of the episode (``data``: their data, read with the page), or the reason
+    each one is missing."""
     outcome_def = definition_or_none(episode.outcome_instrument) if episode else None
     alliance_def = (
         definition_or_none(episode.alliance_instrument)
@@ -59,8 +58,7 @@ def episode_charts(
         else None
     )
     outcome = alliance = None
-    if episode is not None:
-        data = episode_chart_data(context, actor, episode.patient_id, episode.id)
+    if episode is not None and data is not None:
         outcome = _view(episode, "outcome", data.outcome)
         alliance = _view(episode, "alliance", data.alliance)
     return EpisodeCharts(

@@ -13,17 +13,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from attunement.api.deps import ContextDep, WebActor
-from attunement.errors import AttunementError, NotFound
 from attunement.services import (
     AdministrationPublic,
     EpisodePublic,
     ServiceContext,
     UserActor,
-    get_patient,
-    get_plan,
-    get_status,
-    list_administrations,
-    list_risk_events,
+)
+from attunement.services import (
+    patient_page as read_patient_page,
 )
 from attunement.web._charts import episode_charts
 from attunement.web._display import short_date
@@ -91,28 +88,18 @@ def patient_page_response(
 ) -> Response:
     """The patient page; ``risk_input`` is a refused risk response, ``episode_input`` a
     refused close or reopen form, each kept as typed."""
-    patient = get_patient(context, actor, patient_id)
-    episode = current_episode(context, actor, patient_id)
+    page = read_patient_page(context, actor, patient_id)  # one audited read of everything shown
+    patient, episode = page.patient, page.episode
     profile, profile_problem = stored_profile(patient)
-    events = event_views(list_risk_events(context, actor, patient_id))
+    events = event_views(list(page.risk_events))
     open_events = [e for e in events if e.open]
     can_write = patient.clinician_id == actor.user_id
-    try:
-        plan = plan_view(get_plan(context, actor, patient_id))
-        plan_missing = None
-    except AttunementError as error:
-        plan, plan_missing = None, f"No plan: {error.message}"
-    status = None
-    history: list[AdministrationPublic] = []
-    if episode is not None:
-        # one read of the history, voided ones too: the live ones are a part of it
-        history = list_administrations(context, actor, episode.id, include_voided=True)
-        try:
-            status = get_status(context, actor, episode.id)
-        except NotFound:
-            status = None
+    plan = plan_view(page.plan) if page.plan is not None else None
+    plan_missing = f"No plan: {page.plan_problem}" if page.plan is None else None
+    history = list(page.administrations)  # voided ones too: the live ones are a part of it
     administrations = [a for a in history if a.live]
-    charts = episode_charts(context, actor, episode)
+    status = page.status
+    charts = episode_charts(episode, page.charts)
     return render_patient_page(
         request,
         "pages/patient.html",

@@ -1,0 +1,134 @@
+"""The patient page in one read (issue 13).
+
+The web page about one patient shows the patient, their risk events, their plan, the
+current episode with its stored status, the data of its charts and every questionnaire of
+it (voided ones too, for the history). :func:`patient_page` reads all of it in one read
+snapshot with a number of queries that does not grow with the record, and audits it as
+one read (``patient.page``) whose detail names the kinds and ids of the records read,
+never their content. The per-item use cases (``get_patient``, ``list_risk_events``, …)
+stay for the API.
+
+Nothing is re-derived: the status is the stored row (``episode_statuses``), the plan is
+the one every adapter reads (``tailored_plan``), the chart data are the charts' own
+(``chart_data_of``; the SVGs are separate, cached routes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from attunement.errors import AttunementError, NotFound
+from attunement.services._access import load_patient
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._charts import EpisodeChartData, chart_data_of
+from attunement.services._context import ServiceContext
+from attunement.services._records import (
+    administration_public,
+    episode_public,
+    patient_public,
+)
+from attunement.services._risk import patient_risk_read
+from attunement.services._risk_schemas import RiskEventPublic
+from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
+from attunement.services._status import tailored_plan
+from attunement.services._status_store import stored_status
+from attunement.store import Administration, Episode, TherapySession
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Status
+    from attunement.tailoring import Plan
+
+__all__ = ["PatientPageView", "patient_page"]
+
+
+@dataclass(frozen=True)
+class PatientPageView:
+    """Everything the patient page shows, as read in one snapshot.
+
+    ``episode`` is the open episode, else the newest (None before the first one);
+    ``administrations`` are its administrations oldest first, voided and corrected ones
+    included (``live`` tells them apart); ``status`` is its stored status (None before a
+    scored outcome questionnaire); ``charts`` the data of its charts. ``plan`` is None when
+    it cannot be made, with the reason in ``plan_problem``.
+    """
+
+    patient: PatientPublic
+    episode: EpisodePublic | None
+    risk_events: tuple[RiskEventPublic, ...]
+    plan: Plan | None
+    plan_problem: str | None
+    administrations: tuple[AdministrationPublic, ...]
+    status: Status | None
+    charts: EpisodeChartData | None
+
+
+def _current(episodes: list[Episode]) -> Episode | None:
+    """The open episode (else the newest) of episodes ordered newest first."""
+    open_ones = [e for e in episodes if e.ended_on is None]
+    found = open_ones or episodes
+    return found[0] if found else None
+
+
+def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientPageView:
+    """The patient page's record of ``patient_id``, one audited read (NotFound for a
+    patient the caller may not see)."""
+    from attunement.monitoring import Status
+
+    with use_case(ctx, actor, "patient.page", patient_id=patient_id, read=True) as uc:
+        session = uc.session
+        patient = load_patient(session, actor, patient_id, write=False)
+        shown = patient_public(patient)
+        events, risk_events = patient_risk_read(session, patient.id)
+        try:
+            plan: Plan | None = tailored_plan(session, patient, risk_events=events)
+            plan_problem = None
+        except AttunementError as error:
+            plan, plan_problem = None, error.message
+        episodes = list(
+            session.scalars(
+                select(Episode)
+                .where(Episode.patient_id == patient.id)
+                .order_by(Episode.started_on.desc(), Episode.id.desc())
+            )
+        )
+        episode = _current(episodes)
+        administrations: tuple[AdministrationPublic, ...] = ()
+        status = None
+        charts = None
+        if episode is not None:
+            rows = session.execute(
+                select(Administration, TherapySession.number)
+                .options(selectinload(Administration.score))  # one query, not one each
+                .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+                .where(Administration.episode_id == episode.id)
+                .order_by(Administration.administered_at, Administration.id)
+            ).all()
+            administrations = tuple(administration_public(a, n) for a, n in rows)
+            row = stored_status(session, episode.id)
+            if row is None:  # only before the start-up refresh after a migration
+                raise NotFound("stored status of episode", episode.id)
+            status = Status.model_validate(row.status) if row.status is not None else None
+            charts = chart_data_of(session, episode, row)
+        uc.detail = {
+            "read": ["patient", "profile", "plan", "risk_events", "episodes"]
+            + (["administrations", "status", "charts"] if episode is not None else []),
+            "episodes": [e.id for e in episodes],
+            "episode": episode.id if episode is not None else None,
+            "risk_events": [e.id for e in risk_events],
+            "administrations": [a.id for a in administrations],
+        }
+        return PatientPageView(
+            patient=shown,
+            episode=episode_public(episode) if episode is not None else None,
+            risk_events=risk_events,
+            plan=plan,
+            plan_problem=plan_problem,
+            administrations=administrations,
+            status=status,
+            charts=charts,
+        )
