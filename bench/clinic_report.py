@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, func, insert, select
 
 from attunement.instruments import load_instrument
-from attunement.reports import ClinicReport, build_clinic_report, render_clinic_html, render_pdf
+from attunement.reports import ClinicReport, ClinicTally, render_clinic_html, render_pdf
 from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import episode_outcome, synthetic_label
 from attunement.reports._export import write_export
@@ -123,18 +123,21 @@ def direct_clinic_report(ctx: Any) -> ClinicReport:
         definition = load_instrument(instrument)
         scale = definition.scale(monitored_scale(definition))
         synthetic, label = synthetic_label([p.synthetic for p in patients])
-        return build_clinic_report(
-            [episode_outcome(d) for d in data],
-            instrument=definition.short_name,
-            band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
-            generated_on=NOW.date(),
-            synthetic=synthetic,
-            synthetic_label=label,
-            notices=[instrument_notice(definition)],
-            higher_is_worse=scale.direction != "higher_is_better",
-            excluded_other_instrument=len(episodes) - len(included),
-            open_risk_events=sum(open_events),
-            open_risk_patients=sum(count > 0 for count in open_events),
+        return (
+            ClinicTally()
+            .add_all([episode_outcome(d) for d in data])
+            .report(
+                instrument=definition.short_name,
+                band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
+                generated_on=NOW.date(),
+                synthetic=synthetic,
+                synthetic_label=label,
+                notices=[instrument_notice(definition)],
+                higher_is_worse=scale.direction != "higher_is_better",
+                excluded_other_instrument=len(episodes) - len(included),
+                open_risk_events=sum(open_events),
+                open_risk_patients=sum(count > 0 for count in open_events),
+            )
         )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from attunement.reports import build_clinic_report, render_clinic_html
+from attunement.reports import ClinicTally, render_clinic_html
 from attunement.reports._clinic import EpisodeOutcome
 from attunement.stats import pre_post_effect_size
 
@@ -32,12 +32,15 @@ def _outcome(key: str, intake: float, latest: float, end_reason: str | None) -> 
 def test_benchmarks_use_ended_episodes_and_show_them_by_end_reason() -> None:
     outcomes = [_outcome(f"e{i}", a, b, r) for i, (a, b, r) in enumerate(ENDED)]
     outcomes += [_outcome(f"o{i}", a, b, None) for i, (a, b) in enumerate(OPEN)]
-    report = build_clinic_report(
-        outcomes,
-        instrument="PHQ-9",
-        band_order=[],
-        generated_on=dt.date(2026, 6, 1),
-        synthetic=True,
+    report = (
+        ClinicTally()
+        .add_all(outcomes)
+        .report(
+            instrument="PHQ-9",
+            band_order=[],
+            generated_on=dt.date(2026, 6, 1),
+            synthetic=True,
+        )
     )
     ended_d = pre_post_effect_size([a for a, _, _ in ENDED], [b for _, b, _ in ENDED])
     everyone = pre_post_effect_size(

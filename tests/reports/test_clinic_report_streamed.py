@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from attunement.instruments import load_instrument
-from attunement.reports import ClinicReport, build_clinic_report
+from attunement.reports import ClinicReport, ClinicTally
 from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import episode_outcome, synthetic_label
 from attunement.services import ServiceContext
@@ -43,18 +43,21 @@ def _direct(ctx: ServiceContext) -> ClinicReport:
         definition = load_instrument(instrument)
         scale = definition.scale(monitored_scale(definition))
         synthetic, label = synthetic_label([p.synthetic for p in patients])
-        return build_clinic_report(
-            outcomes,
-            instrument=definition.short_name,
-            band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
-            generated_on=NOW.date(),
-            synthetic=synthetic,
-            synthetic_label=label,
-            notices=[instrument_notice(definition)],
-            higher_is_worse=scale.direction != "higher_is_better",
-            excluded_other_instrument=len(episodes) - len(included),
-            open_risk_events=sum(open_events),
-            open_risk_patients=sum(count > 0 for count in open_events),
+        return (
+            ClinicTally()
+            .add_all(outcomes)
+            .report(
+                instrument=definition.short_name,
+                band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
+                generated_on=NOW.date(),
+                synthetic=synthetic,
+                synthetic_label=label,
+                notices=[instrument_notice(definition)],
+                higher_is_worse=scale.direction != "higher_is_better",
+                excluded_other_instrument=len(episodes) - len(included),
+                open_risk_events=sum(open_events),
+                open_risk_patients=sum(count > 0 for count in open_events),
+            )
         )
 
 

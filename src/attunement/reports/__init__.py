@@ -29,7 +29,7 @@ from attunement.reports._charts import (
     render_png,
     render_svg,
 )
-from attunement.reports._clinic import EpisodeOutcome, build_clinic_report
+from attunement.reports._clinic import ClinicTally, EpisodeOutcome
 from attunement.reports._i18n import LANGUAGES, Language, supported_language
 from attunement.reports._models import (
     ClinicianRow,
@@ -61,6 +61,7 @@ __all__ = [
     "Chart",
     "ChartData",
     "ClinicReport",
+    "ClinicTally",
     "ClinicianRow",
     "EpisodeOutcome",
     "ExpectedPoint",
@@ -82,7 +83,6 @@ __all__ = [
     "StatusView",
     "SupportPromptView",
     "alliance_chart_data",
-    "build_clinic_report",
     "describe_chart",
     "expected_points",
     "load_benchmarks",

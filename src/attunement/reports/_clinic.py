@@ -38,7 +38,7 @@ from attunement.reports._stats import (
 )
 from attunement.stats import InsufficientData, Proportion, StandardizedMeanChange, proportion
 
-__all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome", "build_clinic_report"]
+__all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
 CATEGORY_RULE = (
     "Jacobson & Truax (1991) categories from each episode's monitoring Status at its latest "
@@ -243,7 +243,12 @@ class ClinicTally:
         open_risk_events: int = 0,
         open_risk_patients: int = 0,
     ) -> ClinicReport:
-        """The clinic report over the episodes added (see :func:`build_clinic_report`)."""
+        """The clinic report over the episodes added.
+
+        ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
+        patient reported on (a patient without an episode of this instrument included): an
+        open risk event is never left out of a count.
+        """
         effect, problem = self.change.effect(higher_is_worse=higher_is_worse)
         planned = self.planned
         return ClinicReport(
@@ -278,46 +283,3 @@ class ClinicTally:
             benchmark_episodes=sum(self.end_reasons.values()),
             ended_by_reason=self._ended_by_reason(),
         )
-
-
-def build_clinic_report(
-    outcomes: Iterable[EpisodeOutcome],
-    *,
-    instrument: str,
-    band_order: Sequence[str],
-    generated_on: dt.date,
-    synthetic: bool,
-    notices: Sequence[InstrumentNotice] = (),
-    higher_is_worse: bool = True,
-    title: str = "Clinic outcomes report",
-    synthetic_label: str | None = None,
-    benchmarks: Sequence[Benchmark] | None = None,
-    excluded_other_instrument: int = 0,
-    open_risk_events: int = 0,
-    open_risk_patients: int = 0,
-) -> ClinicReport:
-    """The clinic report for ``outcomes`` (one per episode) of the outcome ``instrument``.
-
-    ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
-    patient reported on (a patient without an episode of this instrument included): an open
-    risk event is never left out of a count. ``outcomes`` may be any iterable (a generator
-    reading the store page by page): each is counted and dropped.
-    """
-    return (
-        ClinicTally()
-        .add_all(outcomes)
-        .report(
-            instrument=instrument,
-            band_order=band_order,
-            generated_on=generated_on,
-            synthetic=synthetic,
-            notices=notices,
-            higher_is_worse=higher_is_worse,
-            title=title,
-            synthetic_label=synthetic_label,
-            benchmarks=benchmarks,
-            excluded_other_instrument=excluded_other_instrument,
-            open_risk_events=open_risk_events,
-            open_risk_patients=open_risk_patients,
-        )
-    )
