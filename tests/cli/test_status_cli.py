@@ -326,3 +326,58 @@ def test_text_names_the_level_of_the_outer_limit_and_the_red_threshold(tmp_path:
     assert "red at 6.93" in result.output
     assert "yellow at once beyond" in result.output
     assert "red beyond" not in result.output
+
+
+def _many_episodes(count: int) -> list[str]:
+    """Episodes that differ (intake, length, item 9 endorsed in every third)."""
+    lines = []
+    for n in range(count):
+        risk = 1 if n % 3 == 0 else 0
+        sessions = [
+            {"session": s, "answers": [(n + s + i) % 4 for i in range(8)] + [risk]}
+            for s in range(1, 2 + n % 7)
+        ]
+        lines.append(json.dumps({"id": n, "outcome": {"instrument": "phq9", "sessions": sessions}}))
+    return lines
+
+
+def test_batch_with_worker_processes_prints_exactly_what_one_process_prints(
+    tmp_path: Path,
+) -> None:
+    path = jsonl(tmp_path, _many_episodes(600))  # more lines than one worker's chunk
+    for extra in ([], ["--each-session"]):
+        one = runner.invoke(app, ["status", "--batch", str(path), *extra])
+        two = runner.invoke(app, ["status", "--batch", str(path), "--jobs", "3", *extra])
+        assert one.exit_code == two.exit_code == 0, two.output
+        assert two.output == one.output
+        assert len(two.output.splitlines()) == 600
+
+
+def test_batch_with_worker_processes_names_the_first_bad_line_of_the_file(
+    tmp_path: Path,
+) -> None:
+    lines = _many_episodes(700)
+    lines[650] = "{not json"  # in a later chunk
+    lines[420] = "[1, 2]"  # the first bad line, in an earlier chunk
+    path = jsonl(tmp_path, lines)
+    result = runner.invoke(app, ["status", "--batch", str(path), "--jobs", "2"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: episodes.jsonl line 421: not a JSON object " + (
+        "(an episode with its id)"
+    )
+
+
+@pytest.mark.parametrize("jobs", ["0", "65", "-1"])
+def test_jobs_outside_1_to_64_is_refused_naming_the_option(tmp_path: Path, jobs: str) -> None:
+    path = jsonl(tmp_path, [json.dumps({"id": "a", **FLAT})])
+    result = runner.invoke(app, ["status", "--batch", str(path), "--jobs", jobs])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output
+    assert "1 to 64" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_jobs_needs_batch(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--jobs", "2"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.output

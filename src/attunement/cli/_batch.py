@@ -8,14 +8,21 @@ session — where a status is the JSON of ``Status.model_dump(mode="json")``, th
 ``attune status --json`` prints (compact, one line). Blank lines are skipped.
 
 Every line is parsed and assessed before anything is printed: a bad line (not UTF-8, not
-JSON, not an episode) stops the batch with a :class:`BatchError` naming its line number,
-and nothing half-written reaches the output.
+JSON, not an episode) stops the batch with a :class:`BatchError` naming its line number
+(the first bad line of the file), and nothing half-written reaches the output.
+
+``jobs`` > 1 assesses chunks of lines in that many worker processes (forked, so they share
+the loaded definitions and the growth-model lookup); the output is the same, in the same
+order. Where processes cannot be forked (not Linux/BSD), the batch runs in this process.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +40,7 @@ class BatchError(AttunementError):
     def __init__(self, line: int, problem: str) -> None:
         super().__init__(f"line {line}: {problem}")
         self.line = line
+        self.problem = problem
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -70,18 +78,74 @@ def _episode(number: int, raw: bytes) -> tuple[str | int, Any] | None:
     return ident, data
 
 
+_CHUNK = 250  # lines a worker process takes at a time
+
+
 def batch_statuses(
     lines: Iterable[tuple[int, bytes]],
     *,
     each_session: bool = False,
     model: Callable[[str], GrowthModel | None] = lambda instrument: None,
     caseness: str = "published",
+    jobs: int = 1,
 ) -> list[str]:
     """The output lines (each ending in a newline) for the numbered input lines.
 
     ``model(instrument)`` gives the growth model to use for an instrument (None: rational).
-    Raises BatchError for the first bad line.
+    ``jobs``: worker processes (1: this process). Raises BatchError for the first bad line.
     """
+    settings = _Settings(each_session=each_session, model=model, caseness=caseness)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return settings.statuses(lines)
+    numbered = list(lines)
+    chunks = [numbered[i : i + _CHUNK] for i in range(0, len(numbered), _CHUNK)]
+    context = multiprocessing.get_context("fork")  # the workers inherit ``settings`` as is
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(settings,)
+    ) as pool:
+        results = list(pool.map(_worker_chunk, chunks))
+    out: list[str] = []
+    for result in results:
+        if isinstance(result, tuple):  # the chunk's first bad line; earlier chunks were good
+            raise BatchError(*result)
+        out.extend(result)
+    return out
+
+
+@dataclass(frozen=True)
+class _Settings:
+    each_session: bool
+    model: Callable[[str], GrowthModel | None]
+    caseness: str
+
+    def statuses(self, lines: Iterable[tuple[int, bytes]]) -> list[str]:
+        return _statuses(
+            lines, each_session=self.each_session, model=self.model, caseness=self.caseness
+        )
+
+
+_worker: dict[str, _Settings] = {}  # a worker process's settings, set as it starts
+
+
+def _start_worker(settings: _Settings) -> None:
+    _worker["settings"] = settings
+
+
+def _worker_chunk(chunk: Sequence[tuple[int, bytes]]) -> list[str] | tuple[int, str]:
+    """A worker's part: its output lines, or (line, problem) of its first bad line."""
+    try:
+        return _worker["settings"].statuses(chunk)
+    except BatchError as error:
+        return error.line, error.problem
+
+
+def _statuses(
+    lines: Iterable[tuple[int, bytes]],
+    *,
+    each_session: bool,
+    model: Callable[[str], GrowthModel | None],
+    caseness: str,
+) -> list[str]:
     from attunement.monitoring import assess_each_session, assess_episode, parse_episode
 
     out: list[str] = []

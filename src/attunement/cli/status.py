@@ -67,6 +67,9 @@ def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
         engine.dispose()
 
 
+_MAX_JOBS = 64
+
+
 @app.command("status")
 def status(
     episode: Path | None = typer.Argument(
@@ -88,6 +91,12 @@ def status(
         False,
         "--each-session",
         help='With --batch: {"id", "statuses": [...]}, the status after each attended session.',
+    ),
+    jobs: int = typer.Option(
+        1,
+        "--jobs",
+        help="With --batch: worker processes that assess the lines (1 to 64; at most one per "
+        "CPU core helps). The output is the same, in the same order.",
     ),
     etr: EtrChoice = typer.Option(
         EtrChoice.auto,
@@ -125,6 +134,10 @@ def status(
         raise InputError("episode", None, "an episode file, or --batch FILE (not both)")
     if each_session and batch is None:
         raise InputError("--each-session", True, "only with --batch")
+    if not 1 <= jobs <= _MAX_JOBS:
+        raise InputError("--jobs", jobs, f"a whole number from 1 to {_MAX_JOBS}")
+    if jobs != 1 and batch is None:
+        raise InputError("--jobs", jobs, "only with --batch")
     fixed: GrowthModel | None = None
     if model is not None:
         from attunement.services.etr import read_growth_model
@@ -151,6 +164,7 @@ def status(
                     each_session=each_session,
                     model=growth_for,
                     caseness=caseness,
+                    jobs=jobs,
                 )
             )
         except BatchError as error:
