@@ -18,10 +18,11 @@ from attunement.i18n import (
     default_catalogue,
     falls_back,
     languages,
+    localised,
     resolve_language,
-    template_functions,
     translate,
 )
+from attunement.i18n.jinja import template_functions
 from attunement.web._templates import environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,3 +185,16 @@ def test_a_fuzzy_translation_is_not_shown(tmp_path: Path) -> None:
 def test_template_values_are_escaped_and_the_translation_is_not() -> None:
     page = environment().from_string("{% trans n=name %}Question {{ n }}{% endtrans %}")
     assert page.render(name="<b>", **template_functions("es")) == "Question &lt;b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("tag", "text"),
+    [("es_MX", "Nunca"), ("es-MX", "Nunca"), ("pt-BR", "Never"), (None, "Never")],
+)
+def test_a_definitions_text_is_chosen_by_the_same_resolver(tag: str | None, text: str) -> None:
+    assert localised({"en": "Never", "es": "Nunca"}, tag) == text
+
+
+def test_a_definition_without_the_language_or_english_has_no_text() -> None:
+    assert localised({"fr": "Jamais"}, "es") is None
+    assert localised(None, "es") is None

@@ -3,7 +3,8 @@
 The English text is the message id; translations are gettext ``.po`` files under
 ``attunement/locales/<lang>/LC_MESSAGES/attunement.po`` managed with Babel (README,
 "Translations"). A language is available when its file exists: adding one is adding files,
-not code. Templates use the Jinja2 i18n extension (``{% trans %}`` and ``_()``); Python
+not code. Templates use the Jinja2 i18n extension (``{% trans %}`` and ``_()``, wired by
+:mod:`attunement.i18n.jinja`, kept apart so the light CLI commands never import Jinja2); Python
 code calls :func:`translate`, and :func:`N_` marks a message kept for later translation.
 
 Band labels are message ids too: the English label stays beside its band in the instrument
@@ -18,24 +19,25 @@ from attunement.i18n._catalogue import (
     N_,
     SOURCE_LANGUAGE,
     Catalogue,
+    best_language,
     default_catalogue,
     falls_back,
     languages,
+    localised,
     resolve_language,
     translate,
 )
-from attunement.i18n._jinja import install_i18n, template_functions
 
 __all__ = [
     "DOMAIN",
     "N_",
     "SOURCE_LANGUAGE",
     "Catalogue",
+    "best_language",
     "default_catalogue",
     "falls_back",
-    "install_i18n",
     "languages",
+    "localised",
     "resolve_language",
-    "template_functions",
     "translate",
 ]

@@ -10,6 +10,7 @@ in step (README, "Translations"). Entries marked fuzzy are not used: the English
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -26,9 +27,11 @@ __all__ = [
     "N_",
     "SOURCE_LANGUAGE",
     "Catalogue",
+    "best_language",
     "default_catalogue",
     "falls_back",
     "languages",
+    "localised",
     "resolve_language",
     "translate",
 ]
@@ -47,6 +50,35 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extrac
 def _tag(value: str) -> str | None:
     """A BCP 47 tag from a profile tag or a POSIX locale name (``es_MX`` → ``es-MX``)."""
     return canonical_language_tag(value.strip().replace("_", "-"))
+
+
+def best_language(tag: str | None, available: Iterable[str]) -> str | None:
+    """The one of ``available`` (tags or POSIX names) that serves a person's ``tag``.
+
+    ``tag`` is a BCP 47 tag as the profile stores it (``es-MX``), or a POSIX locale name
+    (``es_MX``). An exact match wins; otherwise the same language by
+    :func:`attunement.profile.same_language` (region ignored, scripts must agree),
+    preferring one without a region (``es`` over ``es-419``). ``None`` when none does.
+    """
+    wanted = _tag(tag) if tag else None
+    if wanted is None:
+        return None
+    named = [(language, _tag(language) or language) for language in available]
+    for language, canonical in named:
+        if canonical == wanted:
+            return language
+    matches = [(language, c) for language, c in named if same_language(c, wanted)]
+    matches.sort(key=lambda pair: pair[1].count("-"))
+    return matches[0][0] if matches else None
+
+
+def localised(texts: Mapping[str, str] | None, tag: str | None) -> str | None:
+    """From a definition's text per language (item text, option labels, notices), the one
+    for ``tag`` by :func:`best_language`, else the English one, else ``None``."""
+    if not texts:
+        return None
+    chosen = best_language(tag, texts) or SOURCE_LANGUAGE
+    return texts.get(chosen) or texts.get(SOURCE_LANGUAGE)
 
 
 class Catalogue:
@@ -77,23 +109,9 @@ class Catalogue:
         return self._languages
 
     def resolve(self, tag: str | None) -> str:
-        """The available language for a person's language tag; English when none fits.
-
-        ``tag`` is a BCP 47 tag as the profile stores it (``es-MX``), or a POSIX locale
-        name (``es_MX``). An exact match wins; otherwise the same language by
-        :func:`attunement.profile.same_language` (region ignored, scripts must agree),
-        preferring a catalogue without a region (``es`` over ``es-419``).
-        """
-        wanted = _tag(tag) if tag else None
-        if wanted is None:
-            return SOURCE_LANGUAGE
-        named = [(language, _tag(language) or language) for language in self.languages]
-        for language, canonical in named:
-            if canonical == wanted:
-                return language
-        matches = [(language, c) for language, c in named if same_language(c, wanted)]
-        matches.sort(key=lambda pair: pair[1].count("-"))
-        return matches[0][0] if matches else SOURCE_LANGUAGE
+        """The available language for a person's language tag (:func:`best_language`);
+        English when none fits."""
+        return best_language(tag, self.languages) or SOURCE_LANGUAGE
 
     def falls_back(self, tag: str | None) -> bool:
         """True when ``tag`` names a language the catalogue lacks (English is shown)."""

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from attunement.i18n import install_i18n, template_functions
+from attunement.i18n.jinja import install_i18n, template_functions
 from attunement.reports._chart_data import OutcomeDistributionData, RecoveryBySeverityData
 from attunement.reports._chart_style import CATEGORY_LABELS
 from attunement.reports._charts import Chart, render_chart

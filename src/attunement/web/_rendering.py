@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from attunement.api._idempotency import FORM_TOKEN_FIELD
 from attunement.api.deps import CSRF_FIELD, csrf_token_for, get_context
-from attunement.i18n import N_, languages, template_functions, translate
+from attunement.i18n import N_, languages, translate
+from attunement.i18n.jinja import template_functions
 from attunement.security import csrf_token
 from attunement.services import UserActor
 from attunement.web._display import status_words

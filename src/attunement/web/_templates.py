@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from attunement.i18n import install_i18n
+from attunement.i18n.jinja import install_i18n
 from attunement.web._display import status_words
 
 __all__ = ["StaticFile", "environment", "static_file", "static_files", "static_url"]
