@@ -12,22 +12,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from attunement.i18n import (
-    SOURCE_LANGUAGE,
-    Catalogue,
-    default_catalogue,
-    falls_back,
-    languages,
-    localised,
-    resolve_language,
-    translate,
-)
+from attunement import i18n
+from attunement.i18n import SOURCE_LANGUAGE, Catalogue
 from attunement.i18n.jinja import template_functions
 from attunement.web._templates import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = Path(str(resources.files("attunement") / "locales"))
-TRANSLATED = [language for language in languages() if language != SOURCE_LANGUAGE]
+TRANSLATED = [language for language in i18n.languages() if language != SOURCE_LANGUAGE]
 
 #: Band labels whose wording in a language needs a clinician translator: a clinical term
 #: (coping style, CORE-10's "healthy") or an adjective whose form depends on the scale's noun
@@ -76,7 +68,7 @@ def test_the_template_holds_every_string_the_code_templates_and_definitions_mark
 
 
 def test_spanish_is_an_available_language() -> None:
-    assert languages() == ("en", "es")
+    assert i18n.languages() == ("en", "es")
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -84,7 +76,7 @@ def test_every_message_is_translated_without_fuzzy_and_with_the_same_placeholder
     language: str,
 ) -> None:
     template = _ids(_read(LOCALES / "attunement.pot"))
-    catalog = _read(Path(str(default_catalogue().po_file(language))))
+    catalog = _read(Path(str(i18n.default_catalogue().po_file(language))))
     assert _ids(catalog) == template, "run pybabel update (README, Translations)"
     untranslated = set()
     for message in catalog:
@@ -119,23 +111,23 @@ def test_every_message_is_translated_without_fuzzy_and_with_the_same_placeholder
 def test_a_language_tag_resolves_to_an_available_language_or_english(
     tag: str | None, language: str
 ) -> None:
-    assert resolve_language(tag) == language
+    assert i18n.resolve_language(tag) == language
 
 
 @pytest.mark.parametrize(
     ("tag", "fallback"), [("fr-CA", True), ("es_MX", False), ("en-US", False), (None, False)]
 )
 def test_only_a_language_without_a_catalogue_falls_back(tag: str | None, fallback: bool) -> None:
-    assert falls_back(tag) is fallback
+    assert i18n.falls_back(tag) is fallback
 
 
 def test_placeholders_are_filled_and_band_labels_are_translated() -> None:
-    assert translate("%(instrument)s over sessions", "es", instrument="PHQ-9") == (
+    assert i18n.translate("%(instrument)s over sessions", "es", instrument="PHQ-9") == (
         "PHQ-9 por sesión"
     )
-    assert translate("moderately severe", "es") == "moderadamente grave"
-    assert translate("an unheard-of band", "es") == "an unheard-of band"
-    assert translate("Thank you", "en") == "Thank you"
+    assert i18n.translate("moderately severe", "es") == "moderadamente grave"
+    assert i18n.translate("an unheard-of band", "es") == "an unheard-of band"
+    assert i18n.translate("Thank you", "en") == "Thank you"
 
 
 def _write_po(folder: Path, language: str, entries: str) -> None:
@@ -192,9 +184,9 @@ def test_template_values_are_escaped_and_the_translation_is_not() -> None:
     [("es_MX", "Nunca"), ("es-MX", "Nunca"), ("pt-BR", "Never"), (None, "Never")],
 )
 def test_a_definitions_text_is_chosen_by_the_same_resolver(tag: str | None, text: str) -> None:
-    assert localised({"en": "Never", "es": "Nunca"}, tag) == text
+    assert i18n.localised({"en": "Never", "es": "Nunca"}, tag) == text
 
 
 def test_a_definition_without_the_language_or_english_has_no_text() -> None:
-    assert localised({"fr": "Jamais"}, "es") is None
-    assert localised(None, "es") is None
+    assert i18n.localised({"fr": "Jamais"}, "es") is None
+    assert i18n.localised(None, "es") is None

@@ -22,20 +22,6 @@ from babel.messages.pofile import read_po
 
 from attunement.profile import canonical_language_tag, same_language
 
-__all__ = [
-    "DOMAIN",
-    "N_",
-    "SOURCE_LANGUAGE",
-    "Catalogue",
-    "best_language",
-    "default_catalogue",
-    "falls_back",
-    "languages",
-    "localised",
-    "resolve_language",
-    "translate",
-]
-
 #: The gettext domain: ``<lang>/LC_MESSAGES/attunement.po``.
 DOMAIN = "attunement"
 #: The language of the message ids.
