@@ -12,6 +12,7 @@ from attunement.cli._app import sub_app
 from attunement.cli._context import settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
+from attunement.i18n import localised
 
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition
@@ -94,9 +95,9 @@ def list_command(
 
 
 def _text(mapping: dict[str, str] | None, language: str) -> str | None:
-    if not mapping:
-        return None
-    return mapping.get(language) or mapping.get("en") or next(iter(mapping.values()))
+    """The text for ``language`` (one resolver: :func:`attunement.i18n.localised`), else
+    whatever language the definition has (a licensed text may lack English)."""
+    return localised(mapping, language) or next(iter((mapping or {}).values()), None)
 
 
 @instruments_app.command("show")

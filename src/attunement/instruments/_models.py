@@ -102,7 +102,12 @@ class MissingRule(BaseModel):
 
 
 class Band(BaseModel):
-    """A published band: applies from ``from_`` (inclusive) up to the next band."""
+    """A published band: applies from ``from_`` (inclusive) up to the next band.
+
+    ``label`` is the published English label: the band's id in scores and exports, and the
+    gettext message id of its translations (Babel extracts it from the YAML; README,
+    "Translations").
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -30,7 +30,6 @@ from attunement.reports._charts import (
     render_svg,
 )
 from attunement.reports._clinic import ClinicTally, EpisodeOutcome
-from attunement.reports._i18n import LANGUAGES, Language, supported_language
 from attunement.reports._models import (
     ClinicianRow,
     ClinicReport,
@@ -50,7 +49,6 @@ from attunement.reports._render import render_clinic_html, render_patient_html, 
 from attunement.reports._stats import AlertCounts
 
 __all__ = [
-    "LANGUAGES",
     "RENDERER",
     "AlertCounts",
     "AllianceChartData",
@@ -67,7 +65,6 @@ __all__ = [
     "ExpectedPoint",
     "InstrumentNotice",
     "ItemHeatStripData",
-    "Language",
     "OutcomeChartData",
     "OutcomeDistributionData",
     "OutcomePoint",
@@ -93,5 +90,4 @@ __all__ = [
     "render_pdf",
     "render_png",
     "render_svg",
-    "supported_language",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from attunement.i18n import localised
 from attunement.instruments import InstrumentDefinition
 from attunement.profile import PROFILE_FIELDS, Profile, Provenance
 from attunement.reports._format import fmt_number
@@ -55,7 +56,7 @@ def instrument_notice(definition: InstrumentDefinition, language: str = "en") ->
         name=definition.name,
         version=definition.version,
         licence=definition.licence.name,
-        notice=notices.get(language) or notices.get("en"),
+        notice=localised(notices, language),
         citation=definition.citation,
     )
 

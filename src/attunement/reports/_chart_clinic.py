@@ -5,29 +5,29 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from attunement.i18n import translate
 from attunement.reports._chart_data import (
     CATEGORIES,
     CategoryCounts,
     OutcomeDistributionData,
     RecoveryBySeverityData,
 )
-from attunement.reports._chart_style import CATEGORY_STYLE, Drawn, legend
-from attunement.reports._i18n import Language, band_label, text
+from attunement.reports._chart_style import CATEGORY_LABELS, CATEGORY_STYLE, Drawn, legend
 
 __all__ = ["draw_distribution", "draw_severity"]
 
 
-def _category_text(counts: CategoryCounts, category: str, language: Language) -> str:
+def _category_text(counts: CategoryCounts, category: str, language: str) -> str:
     share = counts.share(category) if category != "insufficient" else None
     percent = f" ({share:.0%})" if share is not None else ""
-    return f"{text(category, language)}: {counts.count(category)}{percent}"
+    return f"{translate(CATEGORY_LABELS[category], language)}: {counts.count(category)}{percent}"
 
 
-def draw_distribution(fig: Figure, data: OutcomeDistributionData, language: Language) -> Drawn:
+def draw_distribution(fig: Figure, data: OutcomeDistributionData, language: str) -> Drawn:
     ax = fig.add_subplot()
     counts = data.counts
     names = [*CATEGORIES, "insufficient"] if counts.insufficient else list(CATEGORIES)
-    drawn = Drawn(text("distribution_title", language), "")
+    drawn = Drawn(translate("Outcomes by Jacobson–Truax category", language), "")
     positions = np.arange(len(names))[::-1]
     for y, name in zip(positions, names, strict=True):
         colour, hatch = CATEGORY_STYLE[name]
@@ -42,8 +42,8 @@ def draw_distribution(fig: Figure, data: OutcomeDistributionData, language: Lang
         )
         drawn.tooltips[gid] = _category_text(counts, name, language)
     ax.set_yticks(positions)
-    ax.set_yticklabels([text(n, language) for n in names])
-    ax.set_xlabel(text("patients", language))
+    ax.set_yticklabels([translate(CATEGORY_LABELS[n], language) for n in names])
+    ax.set_xlabel(translate("Patients", language))
     ax.set_xlim(0, max(1, *(counts.count(n) for n in names)) * 1.18)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -52,9 +52,9 @@ def draw_distribution(fig: Figure, data: OutcomeDistributionData, language: Lang
     return drawn
 
 
-def draw_severity(fig: Figure, data: RecoveryBySeverityData, language: Language) -> Drawn:
+def draw_severity(fig: Figure, data: RecoveryBySeverityData, language: str) -> Drawn:
     ax = fig.add_subplot()
-    drawn = Drawn(text("severity_title", language), "")
+    drawn = Drawn(translate("Outcome by intake severity", language), "")
     positions = np.arange(len(data.groups))[::-1]
     for y, group in zip(positions, data.groups, strict=True):
         left = 0.0
@@ -70,20 +70,20 @@ def draw_severity(fig: Figure, data: RecoveryBySeverityData, language: Language)
                 hatch=hatch,
                 edgecolor="#333333",
                 gid=gid,
-                label=text(name, language) if y == positions[0] else None,
+                label=translate(CATEGORY_LABELS[name], language) if y == positions[0] else None,
             )
             left += share * 100
             drawn.tooltips[gid] = (
-                f"{band_label(group.band, language)}: "
-                f"{_category_text(group.counts, name, language)}"
+                f"{translate(group.band, language)}: {_category_text(group.counts, name, language)}"
             )
         ax.text(101, y, f"n = {group.counts.assessed}", va="center")
     ax.set_yticks(positions)
-    ax.set_yticklabels([band_label(g.band, language) for g in data.groups])
+    ax.set_yticklabels([translate(g.band, language) for g in data.groups])
     ax.set_xlim(0, 115)
     ax.set_xticks([0, 25, 50, 75, 100])
-    ax.set_xlabel(text("share_patients", language))
-    ax.set_ylabel(f"{text('intake_severity', language)} ({data.instrument})")
+    ax.set_xlabel(translate("Share of patients (%)", language))
+    severity = translate("Intake severity", language)
+    ax.set_ylabel(f"{severity} ({data.instrument})")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(drawn.title)

@@ -9,9 +9,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from attunement.i18n import translate
 from attunement.reports._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
 from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
-from attunement.reports._i18n import Language, text
 
 __all__ = [
     "describe_alliance",
@@ -22,42 +22,58 @@ __all__ = [
 ]
 
 
-def describe_outcome(data: OutcomeChartData, language: Language) -> Drawn:
+def _words(language: str) -> dict[str, str]:
+    """The charts' recurring words in ``language`` (outside f-strings, where Babel finds them)."""
+    return {
+        "session": translate("Session", language),
+        "expected": translate("Expected", language),
+        "item": translate("Item", language),
+        "not_scorable": translate("not scorable", language),
+        "reliable": translate("No reliable change from intake", language),
+        "cutoff": translate("Clinical cut-off", language),
+        "risk": translate("Risk item endorsed", language),
+        "threshold": translate("Alliance threshold", language),
+        "higher_better": translate("higher is better", language),
+    }
+
+
+def describe_outcome(data: OutcomeChartData, language: str) -> Drawn:
     """The outcome chart in words (title, each point's tooltip, description), without
     drawing: what the page prints beside the chart and the SVG carries as ``<title>``."""
-    drawn = Drawn(text("outcome_title", language, instrument=data.instrument), "")
+    w = _words(language)
+    drawn = Drawn(
+        translate("%(instrument)s over sessions", language, instrument=data.instrument), ""
+    )
     words: list[str] = []
     if data.intake is not None and data.reliable_change is not None:
-        words.append(f"{text('reliable_band', language)}: ±{fmt(data.reliable_change)}")
+        words.append(f"{w['reliable']}: ±{fmt(data.reliable_change)}")
     if data.expected:
         last = data.expected[-1]
         words.append(
-            f"{text('expected', language)} ({text('session', language).lower()} {last.session}):"
+            f"{w['expected']} ({w['session'].lower()} {last.session}):"
             f" {fmt(last.value)} ({fmt(last.low)}–{fmt(last.high)})"
         )
     if data.cutoff is not None:
-        words.append(f"{text('cutoff', language)}: {fmt(data.cutoff)}")
+        words.append(f"{w['cutoff']}: {fmt(data.cutoff)}")
     expected_at = {e.session: e for e in data.expected}
     for point in data.points:
         if point.value is None:
-            tip = f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
+            tip = f"{w['session']} {point.session}: {w['not_scorable']}"
         else:
-            tip = f"{text('session', language)} {point.session}: {fmt(point.value)}"
+            tip = f"{w['session']} {point.session}: {fmt(point.value)}"
             if point.session in expected_at:
                 e = expected_at[point.session]
-                tip += (
-                    f" ({text('expected', language).lower()} {fmt(e.value)},"
-                    f" {fmt(e.low)}–{fmt(e.high)})"
-                )
+                tip += f" ({w['expected'].lower()} {fmt(e.value)}, {fmt(e.low)}–{fmt(e.high)})"
             if point.risk:
-                tip += f" — {text('risk_point', language)}"
+                tip += f" — {w['risk']}"
         drawn.tooltips[f"pt-{point.session}"] = tip
     observed = "; ".join(drawn.tooltips[f"pt-{p.session}"] for p in data.points)
     drawn.description = ". ".join([observed, *words])
     return drawn
 
 
-def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Drawn:
+def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
+    w = _words(language)
     ax = fig.add_subplot()
     sessions = [p.session for p in data.points] + [e.session for e in data.expected]
     session_axis(ax, sessions, language)
@@ -71,7 +87,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             edgecolor="#BDBDBD",
             hatch="//",
             linewidth=0,
-            label=f"{text('reliable_band', language)} (±{fmt(data.reliable_change)})",
+            label=f"{w['reliable']} (±{fmt(data.reliable_change)})",
         )
     if data.expected:
         xs = [e.session for e in data.expected]
@@ -82,7 +98,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=OKABE_ITO["sky_blue"],
             alpha=0.35,
             linewidth=0,
-            label=text("expected_band", language),
+            label=translate("Expected range", language),
         )
         ax.plot(
             xs,
@@ -90,7 +106,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=OKABE_ITO["blue"],
             linestyle="--",
             linewidth=2,
-            label=text("expected", language),
+            label=translate("Expected", language),
         )
     if data.cutoff is not None:
         ax.axhline(
@@ -98,7 +114,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=OKABE_ITO["orange"],
             linestyle="-.",
             linewidth=2.2,
-            label=f"{text('cutoff', language)} ({fmt(data.cutoff)})",
+            label=f"{w['cutoff']} ({fmt(data.cutoff)})",
         )
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
@@ -106,7 +122,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
         values,
         color=OKABE_ITO["black"],
         linewidth=2.2,
-        label=text("observed", language),
+        label=translate("Observed", language),
     )
     risk_labelled = False
     for point in data.points:
@@ -119,7 +135,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
         )
         label = None
         if point.risk and not risk_labelled:
-            label, risk_labelled = text("risk_point", language), True
+            label, risk_labelled = translate("Risk item endorsed", language), True
         ax.plot(
             [point.session],
             [point.value],
@@ -130,35 +146,40 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=colour,
             markersize=size,
         )
-    better = "lower_better" if data.higher_is_worse else "higher_better"
+    better = (
+        translate("lower is better", language)
+        if data.higher_is_worse
+        else translate("higher is better", language)
+    )
     ax.set_ylim(data.scale_min, data.scale_max)
-    ax.set_ylabel(f"{data.instrument} ({text(better, language)})")
+    ax.set_ylabel(f"{data.instrument} ({better})")
     ax.set_title(drawn.title)
     legend(fig, ncols=2)
     return drawn
 
 
-def _alliance_threshold_label(data: AllianceChartData, language: Language) -> str:
-    return f"{text('alliance_threshold', language)} ({fmt(data.threshold)})"
+def _alliance_threshold_label(data: AllianceChartData, language: str) -> str:
+    w = _words(language)
+    return f"{w['threshold']} ({fmt(data.threshold)})"
 
 
-def describe_alliance(data: AllianceChartData, language: Language) -> Drawn:
+def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
     """The alliance chart in words, without drawing (see :func:`describe_outcome`)."""
-    drawn = Drawn(text("alliance_title", language, instrument=data.instrument), "")
+    w = _words(language)
+    drawn = Drawn(translate("Alliance (%(instrument)s)", language, instrument=data.instrument), "")
     words: list[str] = []
     if data.threshold is not None:
         note = f" — {data.threshold_note}" if data.threshold_note else ""
         words.append(_alliance_threshold_label(data, language) + note)
     for point in data.points:
-        shown = text("not_scorable", language) if point.value is None else fmt(point.value)
-        drawn.tooltips[f"pt-{point.session}"] = (
-            f"{text('session', language)} {point.session}: {shown}"
-        )
+        shown = translate("not scorable", language) if point.value is None else fmt(point.value)
+        drawn.tooltips[f"pt-{point.session}"] = f"{w['session']} {point.session}: {shown}"
     drawn.description = ". ".join(["; ".join(drawn.tooltips.values()), *words])
     return drawn
 
 
-def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> Drawn:
+def draw_alliance(fig: Figure, data: AllianceChartData, language: str) -> Drawn:
+    w = _words(language)
     ax = fig.add_subplot()
     session_axis(ax, [p.session for p in data.points], language)
     drawn = describe_alliance(data, language)
@@ -171,7 +192,7 @@ def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> D
         values,
         color=OKABE_ITO["blue"],
         linewidth=2.2,
-        label=text("observed", language),
+        label=translate("Observed", language),
     )
     for point in data.points:
         gid = f"pt-{point.session}"
@@ -189,18 +210,25 @@ def draw_alliance(fig: Figure, data: AllianceChartData, language: Language) -> D
             gid=gid,
         )
     ax.set_ylim(data.scale_min, data.scale_max)
-    ax.set_ylabel(f"{data.instrument} ({text('higher_better', language)})")
+    ax.set_ylabel(f"{data.instrument} ({w['higher_better']})")
     ax.set_title(drawn.title)
     legend(fig)
     return drawn
 
 
-def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: Language) -> Drawn:
+def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: str) -> Drawn:
+    w = _words(language)
     ax = fig.add_subplot()
     cmap = colormaps["cividis"]
     norm = Normalize(vmin=data.answer_min, vmax=data.answer_max)
     drawn = Drawn(
-        text("heat_title", language, instrument=data.instrument, n=len(data.sessions)), ""
+        translate(
+            "%(instrument)s item answers, last %(n)s sessions",
+            language,
+            instrument=data.instrument,
+            n=len(data.sessions),
+        ),
+        "",
     )
     for row, (session, answers) in enumerate(zip(data.sessions, data.values, strict=True)):
         for col, (item, value) in enumerate(zip(data.items, answers, strict=True)):
@@ -217,11 +245,8 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: Language) ->
                 Rectangle((col, row), 1, 1, facecolor=face, edgecolor="#FFFFFF", lw=2, gid=gid)
             )
             ax.text(col + 0.5, row + 0.5, label, ha="center", va="center", color=colour)
-            shown = text("not_scorable", language) if value is None else fmt(value)
-            drawn.tooltips[gid] = (
-                f"{text('session', language)} {session}, {text('item', language).lower()} "
-                f"{item}: {shown}"
-            )
+            shown = translate("not scorable", language) if value is None else fmt(value)
+            drawn.tooltips[gid] = f"{w['session']} {session}, {w['item'].lower()} {item}: {shown}"
     ax.set_xlim(0, len(data.items))
     ax.set_ylim(len(data.sessions), 0)
     ax.set_xticks([i + 0.5 for i in range(len(data.items))])
@@ -231,8 +256,8 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: Language) ->
             tick.set_color(OKABE_ITO["vermillion"])
             tick.set_fontweight("bold")
     ax.set_yticks([r + 0.5 for r in range(len(data.sessions))])
-    ax.set_yticklabels([f"{text('session', language)} {s}" for s in data.sessions])
-    ax.set_xlabel(text("item", language))
+    ax.set_yticklabels([f"{w['session']} {s}" for s in data.sessions])
+    ax.set_xlabel(translate("Item", language))
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -241,7 +266,7 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: Language) ->
         ax=ax,
         fraction=0.04,
         pad=0.02,
-        label=text("answer", language),
+        label=translate("Answer", language),
     )
     colorbar.outline.set_visible(False)
     ax.set_title(drawn.title)

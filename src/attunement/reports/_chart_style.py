@@ -20,9 +20,18 @@ from dataclasses import dataclass, field
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from attunement.reports._i18n import Language, text
+from attunement.i18n import N_, translate
 
-__all__ = ["CATEGORY_STYLE", "GREY", "OKABE_ITO", "Drawn", "fmt", "legend", "session_axis"]
+__all__ = [
+    "CATEGORY_LABELS",
+    "CATEGORY_STYLE",
+    "GREY",
+    "OKABE_ITO",
+    "Drawn",
+    "fmt",
+    "legend",
+    "session_axis",
+]
 
 #: Okabe & Ito (2008) colour-universal-design palette.
 OKABE_ITO = {
@@ -46,6 +55,15 @@ CATEGORY_STYLE: dict[str, tuple[str, str]] = {
     "insufficient": ("#FFFFFF", "--"),
 }
 
+#: the words for each Jacobson–Truax category (translated where shown).
+CATEGORY_LABELS: dict[str, str] = {
+    "recovered": N_("Recovered"),
+    "improved": N_("Improved"),
+    "unchanged": N_("Unchanged"),
+    "deteriorated": N_("Deteriorated"),
+    "insufficient": N_("Not enough data"),
+}
+
 
 @dataclass
 class Drawn:
@@ -67,12 +85,12 @@ def fmt(value: float | None) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def session_axis(ax: Axes, sessions: list[int], language: Language) -> None:
+def session_axis(ax: Axes, sessions: list[int], language: str) -> None:
     first, last = min(sessions), max(sessions)
     ax.set_xlim(first - 0.5, last + 0.5)
     step = 1 if last - first <= 16 else 2
     ax.set_xticks(list(range(first, last + 1, step)))
-    ax.set_xlabel(text("session", language))
+    ax.set_xlabel(translate("Session", language))
     ax.grid(axis="y", color="#E0E0E0", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):

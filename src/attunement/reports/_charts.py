@@ -51,7 +51,6 @@ from attunement.reports._chart_patient import (
     draw_outcome,
 )
 from attunement.reports._chart_style import Drawn
-from attunement.reports._i18n import Language
 
 __all__ = ["RENDERER", "Chart", "describe_chart", "render_chart", "render_png", "render_svg"]
 
@@ -127,7 +126,7 @@ class Chart:
         return self.svg
 
 
-def _draw(figure: Figure, data: ChartData, language: Language) -> Drawn:
+def _draw(figure: Figure, data: ChartData, language: str) -> Drawn:
     if isinstance(data, OutcomeChartData):
         return draw_outcome(figure, data, language)
     if isinstance(data, AllianceChartData):
@@ -139,13 +138,13 @@ def _draw(figure: Figure, data: ChartData, language: Language) -> Drawn:
     return draw_severity(figure, data, language)
 
 
-def _figure(data: ChartData, language: Language) -> tuple[Figure, Drawn]:
+def _figure(data: ChartData, language: str) -> tuple[Figure, Drawn]:
     figure = Figure(figsize=_SIZES[type(data)], layout="constrained")
     FigureCanvasAgg(figure)  # the Agg canvas, explicitly: no GUI backend, no pyplot state
     return figure, _draw(figure, data, language)
 
 
-def render_chart(data: ChartData, *, language: Language = "en", chart_id: str = "chart") -> Chart:
+def render_chart(data: ChartData, *, language: str = "en", chart_id: str = "chart") -> Chart:
     """Render ``data`` to an accessible, deterministic SVG :class:`Chart`.
 
     ``chart_id`` must be unique on the page the chart goes into (it prefixes every SVG id).
@@ -159,7 +158,7 @@ def render_chart(data: ChartData, *, language: Language = "en", chart_id: str = 
 
 
 def describe_chart(
-    data: OutcomeChartData | AllianceChartData, *, language: Language = "en"
+    data: OutcomeChartData | AllianceChartData, *, language: str = "en"
 ) -> tuple[str, str]:
     """The title and the description in words of the chart of ``data``, as its SVG carries
     them, without drawing it (cheap: no matplotlib)."""
@@ -170,12 +169,12 @@ def describe_chart(
     return drawn.title, drawn.description
 
 
-def render_svg(data: ChartData, *, language: Language = "en", chart_id: str = "chart") -> str:
+def render_svg(data: ChartData, *, language: str = "en", chart_id: str = "chart") -> str:
     """The SVG text of :func:`render_chart`."""
     return render_chart(data, language=language, chart_id=chart_id).svg
 
 
-def render_png(data: ChartData, *, language: Language = "en", dpi: int = 150) -> bytes:
+def render_png(data: ChartData, *, language: str = "en", dpi: int = 150) -> bytes:
     """The same chart as a PNG (for e-mail or slides); no timestamp in the file."""
     with _LOCK, matplotlib.rc_context(_RC):
         figure, _ = _figure(data, language)

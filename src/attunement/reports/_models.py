@@ -21,7 +21,6 @@ from attunement.reports._chart_data import (
     OutcomeChartData,
     SeverityGroup,
 )
-from attunement.reports._i18n import Language
 from attunement.reports._stats import AlertCounts
 from attunement.stats import Proportion, StandardizedMeanChange
 
@@ -151,7 +150,7 @@ class StatusView(_Frozen):
 class PatientPage(_Frozen):
     """The plain-language page for the patient, in their language."""
 
-    language: Language
+    language: str
     fallback: bool
     instrument: str
     intake: float | None

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+from attunement.i18n import falls_back, resolve_language
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import Series, Status
 from attunement.profile import Profile
@@ -35,7 +36,6 @@ from attunement.reports._chart_data import (
     OutcomeChartData,
     OutcomePoint,
 )
-from attunement.reports._i18n import supported_language
 from attunement.reports._models import (
     PatientPage,
     PatientReport,
@@ -203,12 +203,12 @@ def build_patient_report(
     outcome_chart = (
         outcome_chart_data(outcome_series, status, outcome_definition) if outcome_series else None
     )
-    language = supported_language(preferred_language)
+    language = resolve_language(preferred_language)
     page = None
     if patient_page:
         page = PatientPage(
             language=language,
-            fallback=language == "en" and not preferred_language.lower().startswith("en"),
+            fallback=falls_back(preferred_language),
             instrument=outcome_definition.short_name,
             intake=status.intake if status else None,
             latest=status.latest if status else None,

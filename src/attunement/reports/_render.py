@@ -18,10 +18,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from attunement.i18n.jinja import install_i18n, template_functions
 from attunement.reports._chart_data import OutcomeDistributionData, RecoveryBySeverityData
+from attunement.reports._chart_style import CATEGORY_LABELS
 from attunement.reports._charts import Chart, render_chart
 from attunement.reports._format import fmt_ci, fmt_number, fmt_share, fmt_signed
-from attunement.reports._i18n import band_label, text
 from attunement.reports._models import ClinicReport, PatientReport
 
 __all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
@@ -50,9 +51,9 @@ def _environment() -> Environment:
         pct=fmt_share,
         ci=fmt_ci,
         css_string=_css_string,
-        band=band_label,
     )
-    env.globals["t"] = text
+    install_i18n(env)
+    env.globals["category_labels"] = CATEGORY_LABELS
     return env
 
 
@@ -74,7 +75,25 @@ def render_patient_html(report: PatientReport, *, patient_page: bool = True) -> 
         charts["patient_outcome"] = render_chart(
             page.outcome_chart, language=page.language, chart_id="patient-outcome"
         )
-    return _render("patient.html.j2", report=report, header=report.header, page=page, charts=charts)
+    page_html = None
+    if page is not None:  # the patient's page, in the patient's language
+        page_html = Markup(  # noqa: S704 - rendered by the autoescaping environment
+            _render(
+                "_patient_page.html.j2",
+                page=page,
+                header=report.header,
+                charts=charts,
+                **template_functions(page.language),
+            )
+        )
+    return _render(
+        "patient.html.j2",
+        report=report,
+        header=report.header,
+        page=page,
+        page_html=page_html,
+        charts=charts,
+    )
 
 
 def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:

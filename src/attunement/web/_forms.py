@@ -105,7 +105,7 @@ def read_answers(
 ) -> AnswerEntry:
     """Read the fields ``<instrument>.<item>``; blank is a missing answer.
 
-    ``unanswered``/``invalid`` are message templates (with ``{n}``) for the patient's form;
+    ``unanswered``/``invalid`` are message templates (with ``%(n)s``) for the patient's form;
     without them the clinician's message names the item, the value and what is allowed.
     """
     raw: dict[str, str] = {}
@@ -117,7 +117,7 @@ def read_answers(
         if not text:
             answers.append(None)
             if unanswered is not None:
-                errors[item.id] = unanswered.format(n=index + 1)
+                errors[item.id] = unanswered % {"n": index + 1}
             continue
         allowed = definition.allowed_values(item.id)
         try:
@@ -127,7 +127,7 @@ def read_answers(
         if number is None or number not in allowed:
             answers.append(None)
             errors[item.id] = (
-                invalid.format(n=index + 1)
+                invalid % {"n": index + 1}
                 if invalid is not None
                 else f"{item_label(definition, index)}: {shown(text)} is not an allowed answer; "
                 f"allowed: {allowed_text(definition, index)}"

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from attunement.i18n import localised
 from attunement.instruments import Flag, InstrumentDefinition
 from attunement.services import AdministrationPublic
 from attunement.web._display import number, short_date
-from attunement.web._questionnaires import definition_or_none, localised
+from attunement.web._questionnaires import definition_or_none
 
 __all__ = ["AdministrationView", "AnswerView", "history_views"]
 

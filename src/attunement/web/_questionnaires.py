@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from attunement.i18n import localised
 from attunement.instruments import InstrumentDefinition, list_instruments, load_instrument
 
 __all__ = [
@@ -22,7 +23,6 @@ __all__ = [
     "definition_or_none",
     "instrument_choices",
     "item_label",
-    "localised",
     "questionnaire_view",
 ]
 
@@ -63,14 +63,6 @@ class QuestionnaireView:
     show_values: bool
     required: bool
     language: str
-
-
-def localised(text: Mapping[str, str] | None, language: str) -> str | None:
-    """The text in ``language`` (or its primary subtag), else English, else None."""
-    if not text:
-        return None
-    primary = language.split("-", maxsplit=1)[0]
-    return text.get(language) or text.get(primary) or text.get("en")
 
 
 def item_label(definition: InstrumentDefinition, index: int) -> str:

@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 from attunement.api._idempotency import FORM_TOKEN_FIELD
 from attunement.api.deps import CSRF_FIELD, csrf_token_for, get_context
+from attunement.i18n import N_, languages, translate
+from attunement.i18n.jinja import template_functions
 from attunement.security import csrf_token
 from attunement.services import UserActor
 from attunement.web._display import status_words
 from attunement.web._drafts import keep_posted_form
-from attunement.web._i18n import translate
 from attunement.web._templates import render as render_template
 
 __all__ = [
@@ -156,7 +157,7 @@ def render(
         "csrf_input": _csrf_input(token),
         "idle_seconds": int(get_context(request).policy.session_idle.total_seconds()),
         "url": url,
-        "t": lambda key, **kw: translate(key, lang, **kw),
+        **template_functions(lang),
         "status_words": status_words,
         "title": "",
         "nav": None,
@@ -226,16 +227,22 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
     )
 
 
+_GONE_HEADING = N_("This link cannot be used")
+_GONE = N_(
+    "The link has already been used, has expired or is not valid. "
+    "Please ask your clinician for a new one."
+)
+
+
 def gone_page(request: Request) -> HTMLResponse:
-    """A spent, expired or unknown invitation link (both page languages: unknown which)."""
+    """A spent, expired or unknown invitation link (every page language: unknown which)."""
     return render(
         request,
         "selfreport/gone.html",
         status_code=410,
         with_csrf=False,
-        title=translate("selfreport_gone_heading", "en"),
+        title=_GONE_HEADING,
         texts=[
-            (lang, translate("selfreport_gone_heading", lang), translate("selfreport_gone", lang))
-            for lang in ("en", "es")
+            (lang, translate(_GONE_HEADING, lang), translate(_GONE, lang)) for lang in languages()
         ],
     )

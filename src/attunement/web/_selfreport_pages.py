@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from attunement.api.deps import CSRF_FIELD, ContextDep, verify_csrf
 from attunement.errors import AuthenticationError, Forbidden, InputError
+from attunement.i18n import resolve_language, translate
 from attunement.instruments import load_instrument
 from attunement.services import (
     InvitationActor,
@@ -24,7 +25,6 @@ from attunement.services import (
     submit_self_report,
 )
 from attunement.web._forms import AnswerEntry, FormError, form_strings, read_answers
-from attunement.web._i18n import page_language, translate
 from attunement.web._questionnaires import questionnaire_view
 from attunement.web._rendering import ROUTES, gone_page, redirect, render, url
 
@@ -51,7 +51,7 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:
     language = actor.language
-    lang = page_language(language)
+    lang = resolve_language(language)
     entries = entries or {}
     forms = []
     errors: list[FormError] = []
@@ -74,7 +74,7 @@ def _form_page(
         "selfreport/form.html",
         status_code=status_code,
         lang=lang,
-        title=translate("selfreport_title", lang),
+        title=translate("Your questionnaires", lang),
         csrf_binding=token,
         action=url("self_report", token=token),
         forms=forms,
@@ -99,7 +99,7 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     actor = _open(context, token)
     if actor is None:
         return gone_page(request)
-    lang = page_language(actor.language)
+    lang = resolve_language(actor.language)
 
     def again(
         entries: dict[str, AnswerEntry] | None, extra: list[str] | None, status_code: int
@@ -118,13 +118,17 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     try:
         verify_csrf(request, values.get(CSRF_FIELD), binding=token)
     except Forbidden:
-        return again(None, [translate("selfreport_expired_form", lang)], 403)
+        return again(
+            None,
+            [translate("The page was open too long. Please answer again and send.", lang)],
+            403,
+        )
     entries = {
         instrument: read_answers(
             values,
             load_instrument(instrument),
-            unanswered=translate("selfreport_unanswered", lang),
-            invalid=translate("selfreport_invalid", lang),
+            unanswered=translate("Please choose an answer for question %(n)s.", lang),
+            invalid=translate("Question %(n)s: please choose one of the answers shown.", lang),
         )
         for instrument in actor.instruments
     }
@@ -138,22 +142,28 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     except AuthenticationError:
         return gone_page(request)
     except InputError:
-        return again(entries, [translate("selfreport_errors", lang)], 422)
+        return again(entries, [translate("Some answers are missing or not valid", lang)], 422)
     return redirect(request, url("self_report_done"), lang=lang)
 
 
 @router.get(ROUTES["self_report_done"], response_class=HTMLResponse)
 def self_report_done(request: Request, lang: str = "en") -> Response:
     """Thanks, in the patient's language; no record is named or shown here."""
-    language = page_language(lang)
+    language = resolve_language(lang)
+    heading = translate("Thank you", language)
     return render(
         request,
         "selfreport/done.html",
         lang=language,
-        title=translate("selfreport_thanks_heading", language),
-        heading=translate("selfreport_thanks_heading", language),
-        message=translate("selfreport_thanks", language),
-        crisis=translate("selfreport_crisis", language),
+        title=heading,
+        heading=heading,
+        message=translate("Your answers have been sent to your clinician.", language),
+        crisis=translate(
+            "If you are thinking about harming yourself or feel unsafe, do not wait for your "
+            "next appointment: contact your clinician, your local emergency number or a crisis "
+            "line now.",
+            language,
+        ),
         ok=True,
         with_csrf=False,
     )

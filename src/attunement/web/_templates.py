@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from attunement.i18n.jinja import install_i18n
 from attunement.web._display import status_words
 
 __all__ = ["StaticFile", "environment", "static_file", "static_files", "static_url"]
@@ -72,6 +73,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    install_i18n(env)
     env.globals["static"] = static_url
     env.globals["status_words"] = status_words
     return env

@@ -1,0 +1,43 @@
+"""Every string a person reads, in their language: one gettext catalogue, one resolver.
+
+The English text is the message id; translations are gettext ``.po`` files under
+``attunement/locales/<lang>/LC_MESSAGES/attunement.po`` managed with Babel (README,
+"Translations"). A language is available when its file exists: adding one is adding files,
+not code. Templates use the Jinja2 i18n extension (``{% trans %}`` and ``_()``, wired by
+:mod:`attunement.i18n.jinja`, kept apart so the light CLI commands never import Jinja2); Python
+code calls :func:`translate`, and :func:`N_` marks a message kept for later translation.
+
+Band labels are message ids too: the English label stays beside its band in the instrument
+YAML (``bands.levels[].label``, also the band's id in scores) and Babel extracts it from
+there (:func:`attunement.i18n.extract.extract_band_labels`).
+"""
+
+from __future__ import annotations
+
+from attunement.i18n._catalogue import (
+    DOMAIN,
+    N_,
+    SOURCE_LANGUAGE,
+    Catalogue,
+    best_language,
+    default_catalogue,
+    falls_back,
+    languages,
+    localised,
+    resolve_language,
+    translate,
+)
+
+__all__ = [
+    "DOMAIN",
+    "N_",
+    "SOURCE_LANGUAGE",
+    "Catalogue",
+    "best_language",
+    "default_catalogue",
+    "falls_back",
+    "languages",
+    "localised",
+    "resolve_language",
+    "translate",
+]
