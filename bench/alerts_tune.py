@@ -1,7 +1,8 @@
 """Choose the alert parameters on a TUNING clinic (SYNTHETIC, seed 101), never the reported one.
 
 The assumptions of the outcome alert that no source gives — the expected band's half-width k
-(``expected_response.yaml: band_half_width_in_sdiff``), the number of scored sessions the
+(``expected_response.yaml: band_half_width_in_sdiff`` for the rational method,
+``empirical_band_half_width_in_sdiff`` for the empirical one), the number of scored sessions the
 trend of less-than-expected progress needs n (``less_than_expected_trend.minimum_scores``),
 the rational outer limit m (beyond it a worsening is yellow at once) and the outer limit's
 margin over the intake c (``outcome_alerts.yaml``) — are varied over a small
@@ -41,7 +42,12 @@ def parameters(k: float, n: int, m: float, c: float) -> Iterator[None]:
     """The rule data with k, n, m and c replaced, for the duration of the block."""
     expected = _expected_data.load_expected_response()
     limits = load_alert_limits()
-    new_expected = expected.model_copy(update={"band_half_width_in_sdiff": _figure(k)})
+    new_expected = expected.model_copy(  # k for both methods; each method's rows are its own
+        update={
+            "band_half_width_in_sdiff": _figure(k),
+            "empirical_band_half_width_in_sdiff": _figure(k),
+        }
+    )
     new_limits = limits.model_copy(
         update={
             "rational": limits.rational.model_copy(update={"outer_in_sdiff": _figure(m)}),

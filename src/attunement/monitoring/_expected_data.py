@@ -76,6 +76,7 @@ class ExpectedResponseRules(BaseModel):
     severity: RuleStatement
     default_share_at_anchor: Figure
     band_half_width_in_sdiff: Figure
+    empirical_band_half_width_in_sdiff: Figure
     instruments: dict[str, InstrumentReference]
     default_healthy_reference: Figure
     clinic_norms: ClinicNormsRules
@@ -113,7 +114,11 @@ def load_expected_response() -> ExpectedResponseRules:
     rules = model_from_file(ExpectedResponseRules, read_rules("feedback_rules", _FILE), _FILE)
     for name in ("anchor_improvement_in_bounds", "dose_curve"):
         _positive(rules, name)
-    for name in ("band_half_width_in_sdiff", "default_share_at_anchor"):
+    for name in (
+        "band_half_width_in_sdiff",
+        "empirical_band_half_width_in_sdiff",
+        "default_share_at_anchor",
+    ):
         _positive(rules, name)
     if rules.anchor_session.value <= 1:
         raise DefinitionError(_FILE, "anchor_session.value", "a session number > 1")

@@ -304,7 +304,8 @@ def band_maker(
 
 
 def load_expected_band_width() -> float:
-    """k: the band's half-width in standard errors of a difference (the data file's)."""
+    """k of the empirical method: its band's half-width in standard errors of a difference
+    (the data file's ``empirical_band_half_width_in_sdiff``)."""
     from attunement.monitoring._expected_data import load_expected_response
 
-    return load_expected_response().band_half_width_in_sdiff.value
+    return load_expected_response().empirical_band_half_width_in_sdiff.value
