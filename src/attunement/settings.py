@@ -49,10 +49,10 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from attunement._data_dir import ENV_PREFIX, default_data_dir
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
 from attunement.store import SqliteSynchronous
@@ -82,10 +82,6 @@ KNOWN_DEFAULT_SECRETS = frozenset(
 _SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
 
 
-def _default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("attunement", appauthor=False))
-
-
 #: The caseload's default measurement interval (``ATTUNE_OVERDUE_DAYS``): an episode with no
 #: outcome measure for longer is overdue. Routine outcome monitoring measures at every
 #: session; 14 days allows for fortnightly sessions (a clinic setting, not a clinical cut-off).
@@ -95,10 +91,10 @@ DEFAULT_OVERDUE_DAYS = 14
 class Settings(BaseSettings):
     """Validated configuration. Build it with :func:`load_settings` to get clean errors."""
 
-    model_config = SettingsConfigDict(env_prefix="ATTUNE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     database_url: str | None = None
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
     secret_key: SecretStr | None = None
     mode: Mode = "production"
     public_url: str = "http://127.0.0.1:8000"
