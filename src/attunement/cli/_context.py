@@ -47,13 +47,11 @@ def install_clinic_definitions_from_cli() -> None:
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
-    from attunement.store import make_engine, migrate
+    from attunement.store import migrate
 
     if settings.database_url is None:
         settings.ensure_data_dir()
-    engine = make_engine(
-        settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
-    )
+    engine = settings.database_engine()
     if upgrade:
         migrate(engine)
     return engine
