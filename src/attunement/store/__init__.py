@@ -24,7 +24,11 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.store._request_tables import FormDraft, IdempotencyKey
     from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
-    from attunement.store._status_table import EpisodeStatusRecord
+    from attunement.store._status_table import (
+        NO_MEASURE_DATE,
+        CaseloadCount,
+        EpisodeStatusRecord,
+    )
     from attunement.store._tables import (
         AUDIT_CHAINS,
         AccessGrant,
@@ -51,6 +55,7 @@ __all__ = [
     "CURVE_SESSION",
     "LIVE_ADMINISTRATION",
     "LIVE_SESSION",
+    "NO_MEASURE_DATE",
     "SQLITE_SYNCHRONOUS",
     "AccessGrant",
     "Administration",
@@ -58,6 +63,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "Base",
+    "CaseloadCount",
     "CdsTokenUse",
     "Episode",
     "EpisodeChartRecord",
@@ -101,7 +107,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_import_table": ("ImportLedgerEntry",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
-    "_status_table": ("EpisodeStatusRecord",),
+    "_status_table": ("NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"),
     "_tables": (
         "AccessGrant",
         "Administration",
