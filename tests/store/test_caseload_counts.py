@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 
 from attunement.store import (
     NO_MEASURE_DATE,
@@ -60,18 +60,14 @@ def _seed(engine: Engine, n: int) -> None:
                 for uid in (1, 2)
             ],
         )
-        connection.execute(
-            insert(Patient),
+        connection.execute(  # SQL: the schema before migration 0021 has no search_name
+            text(
+                "INSERT INTO patients (id, display_name, preferred_language, clinician_id, "
+                "profile, synthetic, created_at) "
+                "VALUES (:id, :name, 'en', :clinician, '{}', true, :now)"
+            ),
             [
-                {
-                    "id": i,
-                    "display_name": f"Synthetic Patient {i}",
-                    "preferred_language": "en",
-                    "clinician_id": 1 + i % 2,
-                    "profile": {},
-                    "synthetic": True,
-                    "created_at": NOW,
-                }
+                {"id": i, "name": f"Synthetic Patient {i}", "clinician": 1 + i % 2, "now": NOW}
                 for i in range(1, n + 1)
             ],
         )
@@ -163,5 +159,24 @@ def test_the_migration_counts_the_rows_already_stored(empty_database_url: str) -
         _seed(engine, 30)
         migrate(engine)
         assert _counted(engine) == _recounted(engine)
+    finally:
+        engine.dispose()
+
+
+def test_migration_0021_downgrades_and_upgrades_again(empty_database_url: str) -> None:
+    from alembic import command
+
+    from attunement.store import alembic_config, make_engine, migrate
+
+    engine = make_engine(empty_database_url)
+    try:
+        migrate(engine)
+        _seed(engine, 10)
+        command.downgrade(alembic_config(engine), "0018")
+        migrate(engine)
+        assert _counted(engine) == _recounted(engine)
+        with engine.connect() as connection:
+            names = connection.execute(select(Patient.search_name).order_by(Patient.id)).all()
+        assert names[0] == ("synthetic patient 1",)
     finally:
         engine.dispose()

@@ -31,7 +31,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._schemas import CaseloadEntry
-from attunement.store import CaseloadCount, EpisodeStatusRecord, Patient, User
+from attunement.store import CaseloadCount, EpisodeStatusRecord, Patient, User, name_search_key
 
 __all__ = [
     "CaseloadFilter",
@@ -142,9 +142,8 @@ def _filters(
     elif request.due == "due":
         found.append(rows.measure_due_from <= overdue_before)
     if request.name:
-        found.append(
-            func.lower(Patient.display_name).contains(request.name.casefold(), autoescape=True)
-        )
+        # the normalised, indexed column (a trigram index on PostgreSQL)
+        found.append(Patient.search_name.contains(name_search_key(request.name), autoescape=True))
     return found
 
 

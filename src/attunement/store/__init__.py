@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         TherapySession,
         User,
         WebSession,
+        name_search_key,
     )
 
 __all__ = [
@@ -87,6 +88,7 @@ __all__ = [
     "make_engine",
     "make_sessionmaker",
     "migrate",
+    "name_search_key",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them, so the
@@ -127,6 +129,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "TherapySession",
         "User",
         "WebSession",
+        "name_search_key",
     ),
 }
 __getattr__, __dir__ = lazy_exports(

@@ -1,4 +1,4 @@
-"""caseload counts kept by triggers
+"""caseload counts kept by triggers; a normalised, indexed patient search name
 
 The caseload's totals (episodes per alert, open risks, overdue episodes) counted every
 ``episode_statuses`` row of the caller's clinicians on each request: the one query of the
@@ -9,6 +9,11 @@ triggers on SQLite, a PL/pgSQL trigger function on PostgreSQL), so every writer 
 cases, the bulk import, status refreshes, cascaded deletes) keeps it right without knowing
 of it. Existing rows are counted once here.
 
+``patients.search_name`` is the display name as the name search compares it
+(``store.name_search_key``: accents dropped, casefolded), filled here for existing patients
+and indexed: on PostgreSQL a trigram GIN index (extension ``pg_trgm``, which the database
+owner may create), so that "part of the name" is found without reading every patient.
+
 Revision ID: 0021
 Revises: 0018
 Create Date: 2026-12-06 07:20:00
@@ -18,6 +23,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from attunement.store import name_search_key
 
 revision = "0021"
 down_revision = "0018"
@@ -94,7 +101,35 @@ CASELOAD_COUNT_TRIGGERS = {
 }
 
 
+def _add_search_name() -> None:
+    column = sa.Column("search_name", sa.Text(), server_default="", nullable=False)
+    op.add_column("patients", column)
+    bind = op.get_bind()
+    patients = sa.table(
+        "patients", sa.column("id", sa.Integer), sa.column("display_name", sa.String)
+    )
+    found = bind.execute(sa.select(patients.c.id, patients.c.display_name)).all()
+    keys = [{"key": name_search_key(name or ""), "pid": pid} for pid, name in found]
+    for start in range(0, len(keys), 1000):
+        bind.execute(
+            sa.text("UPDATE patients SET search_name = :key WHERE id = :pid"),
+            keys[start : start + 1000],
+        )
+    if bind.dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.create_index(
+            "ix_patients_search_name",
+            "patients",
+            ["search_name"],
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        )
+    else:
+        op.create_index("ix_patients_search_name", "patients", ["search_name"])
+
+
 def upgrade() -> None:
+    _add_search_name()
     op.create_table(
         "caseload_counts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -134,6 +169,9 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS caseload_counts_track()")
     op.drop_table("caseload_counts")
+    op.drop_index("ix_patients_search_name", table_name="patients")
+    with op.batch_alter_table("patients") as batch:
+        batch.drop_column("search_name")
 
 
 def _on_table() -> str:
