@@ -69,6 +69,9 @@ _SQLITE_REMOVE = (
 )
 
 #: The triggers, by dialect (a SQLite batch migration of episode_statuses must recreate them).
+#: On PostgreSQL they are deferred to the commit: concurrent writers of one clinician meet
+#: on the same counted row (today's date, their alert), whose lock is then held only while
+#: the transaction commits, not from the status refresh through the audit append.
 CASELOAD_COUNT_TRIGGERS = {
     "sqlite": [
         "CREATE TRIGGER caseload_counts_insert AFTER INSERT ON episode_statuses "
@@ -92,9 +95,11 @@ CASELOAD_COUNT_TRIGGERS = {
         "END IF; "
         "RETURN NULL; "
         "END $$",
-        "CREATE TRIGGER caseload_counts_insert_delete AFTER INSERT OR DELETE ON episode_statuses "
+        "CREATE CONSTRAINT TRIGGER caseload_counts_insert_delete "
+        "AFTER INSERT OR DELETE ON episode_statuses DEFERRABLE INITIALLY DEFERRED "
         "FOR EACH ROW EXECUTE FUNCTION caseload_counts_track()",
-        "CREATE TRIGGER caseload_counts_update AFTER UPDATE ON episode_statuses "
+        "CREATE CONSTRAINT TRIGGER caseload_counts_update AFTER UPDATE ON episode_statuses "
+        "DEFERRABLE INITIALLY DEFERRED "
         f"FOR EACH ROW WHEN ({_changed().replace(' IS NOT ', ' IS DISTINCT FROM ')}) "
         "EXECUTE FUNCTION caseload_counts_track()",
     ],
