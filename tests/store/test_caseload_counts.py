@@ -180,3 +180,26 @@ def test_migration_0021_downgrades_and_upgrades_again(empty_database_url: str) -
         assert names[0] == ("synthetic patient 1",)
     finally:
         engine.dispose()
+
+
+def test_concurrent_writers_moving_rows_both_ways_keep_the_counts(engine: Engine) -> None:
+    """Writers flip rows between two counted rows at once: no error, no lost count."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _seed(engine, 16)
+    row = EpisodeStatusRecord
+    same_day = {"measure_due_from": NOW.date(), "clinician_id": 1, "listed": True}
+    with engine.begin() as connection:
+        connection.execute(update(row).values(**same_day, episode_id=row.patient_id))
+
+    def flip(patient: int) -> None:
+        for turn in range(10):
+            alert, rank = (("red", 1), ("green", 4))[(patient + turn) % 2]
+            with engine.begin() as connection:
+                connection.execute(
+                    update(row).where(row.patient_id == patient).values(alert=alert, rank=rank)
+                )
+
+    with ThreadPoolExecutor(8) as threads:
+        list(threads.map(flip, range(1, 17)))
+    assert _counted(engine) == _recounted(engine)

@@ -84,6 +84,15 @@ CASELOAD_COUNT_TRIGGERS = {
     "postgresql": [
         "CREATE FUNCTION caseload_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$ "  # noqa: S608
         "BEGIN "
+        # a row moving between two counted rows locks both in one order (by id), so two
+        # writers moving rows the opposite ways wait for each other instead of deadlocking
+        "IF TG_OP = 'UPDATE' THEN "
+        f"INSERT INTO caseload_counts ({_KEY}, tally) "
+        f"VALUES ({_values('NEW', _POSTGRES_NEVER)}, 0) ON CONFLICT ({_KEY}) DO NOTHING; "
+        "PERFORM 1 FROM caseload_counts "
+        f"WHERE ({_matches('OLD', _POSTGRES_NEVER)}) OR ({_matches('NEW', _POSTGRES_NEVER)}) "
+        "ORDER BY id FOR UPDATE; "
+        "END IF; "
         "IF TG_OP <> 'INSERT' THEN "
         "UPDATE caseload_counts SET tally = tally - 1 "
         f"WHERE {_matches('OLD', _POSTGRES_NEVER)}; "
