@@ -35,6 +35,11 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_MAX_FHIR_ENTRIES``  most entries of one imported FHIR Bundle (500).
 ``ATTUNE_CLOCK_SKEW_SECONDS``  how far in the future a given time may lie (300): a
                           caller's clock may run ahead a little, a wrong year may not.
+``ATTUNE_DB_POOL_SIZE``   database connections one app process keeps open (30).
+``ATTUNE_DB_MAX_OVERFLOW``  more it may open under load (10). Together (40) they match the
+                          40 threads Starlette runs request handlers on, so no request
+                          thread waits for a connection; N processes need N x 40
+                          connections below PostgreSQL's ``max_connections`` (100).
 ``ATTUNE_INSECURE_COOKIES``  ``true``: cookies without the Secure flag (plain http), demo
                           and dev mode only; ``attune serve --insecure-cookies`` sets it.
 ========================  ==================================================================
@@ -47,15 +52,18 @@ import ipaddress
 import re
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from attunement._data_dir import ENV_PREFIX, default_data_dir
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
 from attunement.store import SqliteSynchronous
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["KNOWN_DEFAULT_SECRETS", "Settings", "load_settings"]
 
@@ -82,23 +90,25 @@ KNOWN_DEFAULT_SECRETS = frozenset(
 _SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
 
 
-def _default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("attunement", appauthor=False))
-
-
 #: The caseload's default measurement interval (``ATTUNE_OVERDUE_DAYS``): an episode with no
 #: outcome measure for longer is overdue. Routine outcome monitoring measures at every
 #: session; 14 days allows for fortnightly sessions (a clinic setting, not a clinical cut-off).
 DEFAULT_OVERDUE_DAYS = 14
 
+#: Database connections per app process: 30 kept open plus 10 under load = the 40 threads
+#: Starlette (anyio) runs synchronous request handlers on, so a request never queues for a
+#: connection behind the pool (SQLAlchemy's own default, 5 + 10, made 25 of 40 wait).
+DEFAULT_DB_POOL_SIZE = 30
+DEFAULT_DB_MAX_OVERFLOW = 10
+
 
 class Settings(BaseSettings):
     """Validated configuration. Build it with :func:`load_settings` to get clean errors."""
 
-    model_config = SettingsConfigDict(env_prefix="ATTUNE_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     database_url: str | None = None
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
     secret_key: SecretStr | None = None
     mode: Mode = "production"
     public_url: str = "http://127.0.0.1:8000"
@@ -115,6 +125,10 @@ class Settings(BaseSettings):
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)
     clock_skew_seconds: int = Field(300, ge=0, le=86_400)
+    #: Connections per process: kept open, and opened beyond those under load. The sum is
+    #: the request threads (anyio's default limiter: 40), one connection per thread.
+    db_pool_size: int = Field(DEFAULT_DB_POOL_SIZE, ge=1, le=1000)
+    db_max_overflow: int = Field(DEFAULT_DB_MAX_OVERFLOW, ge=0, le=1000)
     #: Cookies without the Secure flag (plain http): demo and dev mode only, refused in
     #: production (``attune serve --insecure-cookies`` sets it for its worker processes).
     insecure_cookies: bool = False
@@ -182,6 +196,17 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'attunement.sqlite3'}"
+
+    def database_engine(self) -> Engine:
+        """An engine on the configured database, pooled for this process (not migrated)."""
+        from attunement.store import make_engine
+
+        return make_engine(
+            self.effective_database_url,
+            sqlite_synchronous=self.sqlite_synchronous,
+            pool_size=self.db_pool_size,
+            max_overflow=self.db_max_overflow,
+        )
 
     @property
     def trusted_proxy_list(self) -> list[str]:

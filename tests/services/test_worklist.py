@@ -119,6 +119,27 @@ def test_filters_by_alert_and_name_without_wildcards(
     assert _names(ctx, world.ana, name="nobody") == []
 
 
+def test_name_search_ignores_accents_case_and_extra_spaces(
+    ctx: ServiceContext, world: World, clock: FakeClock
+) -> None:
+    _episode_with(ctx, clock, world.ana, "Synthetic José  Müller-Straße", [12, 11], risk=False)
+    for query in ("jose", "JOSÉ MULLER", "müller-strasse", "  jose   muller "):
+        assert _names(ctx, world.ana, name=query) == ["Synthetic José  Müller-Straße"], query
+    page = caseload(ctx, world.ana, CaseloadFilter(name="MULLER"))
+    assert page.total == 1
+
+
+def test_the_totals_count_every_row_of_the_filters_not_only_the_page(
+    ctx: ServiceContext, world: World, clock: FakeClock
+) -> None:
+    for name, scores in [("Synthetic Kai", [10, 14, 18, 23]), ("Synthetic Lou", [9, 13, 17, 22])]:
+        _episode_with(ctx, clock, world.ana, name, scores, risk=False)
+    everyone = caseload(ctx, world.ana, CaseloadFilter(per_page=1))
+    assert everyone.total == sum(everyone.counts[a] for a in everyone.counts if a != "risk")
+    red = caseload(ctx, world.ana, CaseloadFilter(alert="red", per_page=1))
+    assert (red.total, red.pages, len(red.entries)) == (everyone.counts["red"], 2, 1)
+
+
 def test_a_supervisor_filters_by_clinician_and_an_unseen_one_is_not_found(
     ctx: ServiceContext, world: World
 ) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from attunement._data_dir import data_dir_from_environment
 from attunement.errors import ConfigurationError
 from attunement.settings import load_settings
 
@@ -64,3 +65,16 @@ def test_each_database_has_its_own_default_anchor_directory(tmp_path: Path) -> N
     assert one.effective_audit_anchor_dir.parent == tmp_path / "audit-anchors"
     chosen = load_settings(audit_anchor_dir=tmp_path / "ship-me")
     assert chosen.effective_audit_anchor_dir == tmp_path / "ship-me"
+
+
+@pytest.mark.parametrize("name", ["ATTUNE_DATA_DIR", "attune_data_dir"])
+def test_light_commands_read_the_same_data_dir_as_settings(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    for variable in [v for v in os.environ if v.upper() == "ATTUNE_DATA_DIR"]:
+        monkeypatch.delenv(variable)
+    assert data_dir_from_environment(os.environ) == load_settings().data_dir
+    monkeypatch.setenv(name, str(tmp_path / "clinic"))
+    assert data_dir_from_environment(os.environ) == load_settings().data_dir == tmp_path / "clinic"

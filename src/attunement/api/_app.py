@@ -28,7 +28,6 @@ from attunement.instruments import clinic_definitions, install_clinic_definition
 from attunement.security import Passwords, SecurityPolicy, security_headers
 from attunement.services import Clock, InputLimits, service_context
 from attunement.settings import Settings
-from attunement.store import make_engine
 
 if TYPE_CHECKING:
     from attunement.interop.cds_hooks import CdsClientTrust
@@ -100,9 +99,7 @@ def create_app(
     # one definition per instrument for every route: the clinic's imported text and keys
     install_clinic_definitions(clinic_definitions(settings.data_dir))
     audit_keys = settings.audit_keyring()  # refuses a missing or weak audit key in production
-    database = engine or make_engine(
-        settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
-    )
+    database = engine or settings.database_engine()
     app = FastAPI(
         title="Attunement",
         summary="Evidence-based responsiveness in psychotherapy: assess, tailor, monitor.",

@@ -65,6 +65,7 @@ app = _typer(
     "ATTUNE_OVERDUE_DAYS (the caseload's measurement interval); request "
     "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
     "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie); "
+    "ATTUNE_DB_POOL_SIZE and ATTUNE_DB_MAX_OVERFLOW (database connections per process); "
     "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only)."
 )
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from attunement.settings import Settings
 
-__all__ = ["open_database", "settings_from_cli"]
+__all__ = ["install_clinic_definitions_from_cli", "open_database", "settings_from_cli"]
 
 
 def settings_from_cli(**overrides: object) -> Settings:
@@ -30,15 +30,28 @@ def settings_from_cli(**overrides: object) -> Settings:
     return settings
 
 
+def install_clinic_definitions_from_cli() -> None:
+    """Install the clinic's instrument definitions without building the whole Settings.
+
+    For the light commands that need only the data directory (``instruments list``/``show``,
+    ``score``): the same folder Settings would give (:mod:`attunement._data_dir`), without
+    the 0.1 s that importing pydantic-settings costs at start-up.
+    """
+    import os
+
+    from attunement._data_dir import data_dir_from_environment
+    from attunement.instruments import clinic_definitions, install_clinic_definitions
+
+    install_clinic_definitions(clinic_definitions(data_dir_from_environment(os.environ)))
+
+
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
-    from attunement.store import make_engine, migrate
+    from attunement.store import migrate
 
     if settings.database_url is None:
         settings.ensure_data_dir()
-    engine = make_engine(
-        settings.effective_database_url, sqlite_synchronous=settings.sqlite_synchronous
-    )
+    engine = settings.database_engine()
     if upgrade:
         migrate(engine)
     return engine

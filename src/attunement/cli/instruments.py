@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from attunement.cli._app import sub_app
-from attunement.cli._context import settings_from_cli
+from attunement.cli._context import install_clinic_definitions_from_cli, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
 from attunement.i18n import localised
@@ -27,12 +27,12 @@ instruments_app = sub_app(
 def resolve_definition(instrument_id: str) -> InstrumentDefinition:
     """The definition in force in this clinic (packaged, plus any text and key it imported).
 
-    ``settings_from_cli`` installs the clinic's definitions, so this is ``load_instrument``
-    after the settings are read: every command and the app score with the same definition.
+    The clinic's definitions are installed first, so this is ``load_instrument`` as the
+    app sees it: every command and the app score with the same definition.
     """
     from attunement.instruments import load_instrument
 
-    settings_from_cli()
+    install_clinic_definitions_from_cli()
     return load_instrument(instrument_id)
 
 
@@ -72,7 +72,7 @@ def list_command(
 
     from attunement.instruments import list_instruments
 
-    settings_from_cli()  # installs the clinic's imported text and keys
+    install_clinic_definitions_from_cli()  # the clinic's imported text and keys
     rows = [_summary(d) for d in list_instruments()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))

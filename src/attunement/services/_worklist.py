@@ -4,8 +4,9 @@ Order (``monitoring.alert_rank`` then ``monitoring.deterioration_size``, both st
 the status): open risk events first, then red, yellow, not assessable, green, white; within
 each, the larger deterioration first, then the longest since the patient was last seen.
 Ordering, filtering and paging run in SQL on the ``episode_statuses`` worklist indexes,
-with a constant number of queries whatever the size of the clinic, and the request is
-audited once, listing the patients shown.
+with a constant number of queries whatever the size of the clinic; the totals are read
+from ``caseload_counts`` (the status rows counted by the caseload's columns, kept by
+triggers), and the request is audited once, listing the patients shown.
 
 Overdue: no outcome measure (or, before the first, since the episode's start) for longer
 than the clinic's interval (``ATTUNE_OVERDUE_DAYS``, default 14 days); due: the interval
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, defer
 
 from attunement.errors import NotFound
@@ -29,7 +31,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._context import ServiceContext
 from attunement.services._schemas import CaseloadEntry
-from attunement.store import EpisodeStatusRecord, Patient, User
+from attunement.store import CaseloadCount, EpisodeStatusRecord, Patient, User, name_search_key
 
 __all__ = [
     "CaseloadFilter",
@@ -82,30 +84,66 @@ class CaseloadPage(BaseModel):
     clinicians: dict[int, str]  # whose patients the caller may see, for the filter
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The caseload's columns, on the status rows or on their stored counts.
+
+    One definition of what each filter and total means serves both: a page reads
+    ``episode_statuses``; the totals read ``caseload_counts`` (the same rows counted by
+    these columns, kept by triggers), so they cost the same at 100 and 10,000 patients.
+    """
+
+    listed: ColumnElement[bool]
+    clinician_id: ColumnElement[int]
+    rank: ColumnElement[int]
+    alert: ColumnElement[Any]  # a str; None or "" for no alert
+    has_episode: ColumnElement[bool]
+    measure_due_from: ColumnElement[Any]  # a date, never before one when there is none
+    tally: ColumnElement[int]  # how many rows one row stands for
+
+
+_STATUSES = _Rows(
+    listed=EpisodeStatusRecord.listed.expression,
+    clinician_id=EpisodeStatusRecord.clinician_id.expression,
+    rank=EpisodeStatusRecord.rank.expression,
+    alert=EpisodeStatusRecord.alert.expression,
+    has_episode=EpisodeStatusRecord.episode_id.is_not(None),
+    measure_due_from=EpisodeStatusRecord.measure_due_from.expression,
+    tally=literal(1),
+)
+_COUNTS = _Rows(
+    listed=CaseloadCount.listed.expression,
+    clinician_id=CaseloadCount.clinician_id.expression,
+    rank=CaseloadCount.rank.expression,
+    alert=CaseloadCount.alert.expression,
+    has_episode=CaseloadCount.has_episode.is_(True),
+    measure_due_from=CaseloadCount.measure_due_from.expression,  # NO_MEASURE_DATE: never overdue
+    tally=CaseloadCount.tally.expression,
+)
+
+
 def _filters(
-    request: CaseloadFilter, clinicians: set[int], *, overdue_before: dt.date
+    request: CaseloadFilter, clinicians: set[int], *, overdue_before: dt.date, rows: _Rows
 ) -> list[ColumnElement[bool]]:
-    row = EpisodeStatusRecord
-    found: list[ColumnElement[bool]] = [row.listed.is_(True), row.clinician_id.in_(clinicians)]
+    found: list[ColumnElement[bool]] = [rows.listed.is_(True), rows.clinician_id.in_(clinicians)]
     if request.alert == "risk":
-        found.append(row.rank == RISK_FLAG_RANK)  # stored iff an open risk event: indexed
+        found.append(rows.rank == RISK_FLAG_RANK)  # stored iff an open risk event: indexed
     elif request.alert == "not_assessable":
         found.append(
             and_(
-                row.episode_id.is_not(None),
-                or_(row.alert == "not_assessable", row.alert.is_(None)),
+                rows.has_episode,
+                or_(rows.alert == "not_assessable", rows.alert.is_(None), rows.alert == ""),
             )
         )
     elif request.alert is not None:
-        found.append(row.alert == request.alert)
+        found.append(rows.alert == request.alert)
     if request.due == "overdue":
-        found.append(row.measure_due_from < overdue_before)
+        found.append(rows.measure_due_from < overdue_before)
     elif request.due == "due":
-        found.append(row.measure_due_from <= overdue_before)
+        found.append(rows.measure_due_from <= overdue_before)
     if request.name:
-        found.append(
-            func.lower(Patient.display_name).contains(request.name.casefold(), autoescape=True)
-        )
+        # the normalised, indexed column (a trigram index on PostgreSQL)
+        found.append(Patient.search_name.contains(name_search_key(request.name), autoescape=True))
     return found
 
 
@@ -163,29 +201,52 @@ def _entry(
 def _counts(
     session: Session, clinicians: set[int], overdue_before: dt.date
 ) -> tuple[dict[str, int], int]:
-    """Open-risk patients, episodes by alert, overdue episodes: one grouped query."""
+    """Open-risk patients, episodes by alert, overdue episodes: one grouped query.
+
+    Read from ``caseload_counts``: a few rows per clinician, alert and measure date.
+    """
     from attunement.monitoring import ALERT_LEVELS
 
-    row = EpisodeStatusRecord
-    has_episode = row.episode_id.is_not(None)
-    rows = session.execute(
+    rows = _COUNTS
+    has_episode = rows.has_episode
+    grouped = session.execute(
         select(
-            row.alert,
-            func.count(row.id).filter(has_episode),
-            func.count(row.id).filter(has_episode, row.measure_due_from < overdue_before),
+            rows.alert,
+            func.sum(rows.tally).filter(has_episode),
+            func.sum(rows.tally).filter(has_episode, rows.measure_due_from < overdue_before),
             # one listed row per patient (one open episode at a time), so rows are patients
-            func.count(row.id).filter(row.rank == RISK_FLAG_RANK),
+            func.sum(rows.tally).filter(rows.rank == RISK_FLAG_RANK),
         )
-        .where(row.listed.is_(True), row.clinician_id.in_(clinicians))
-        .group_by(row.alert)
+        .where(rows.listed.is_(True), rows.clinician_id.in_(clinicians))
+        .group_by(rows.alert)
     ).all()
     counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
     overdue = 0
-    for alert, episodes, late, risk in rows:
-        counts[alert or "not_assessable"] += int(episodes)
-        overdue += int(late)
-        counts["risk"] += int(risk)
+    for alert, episodes, late, risk in grouped:
+        counts[alert or "not_assessable"] += int(episodes or 0)
+        overdue += int(late or 0)
+        counts["risk"] += int(risk or 0)
     return counts, overdue
+
+
+def _total(
+    session: Session,
+    request: CaseloadFilter,
+    clinicians: set[int],
+    overdue_before: dt.date,
+) -> int:
+    """Rows matching the filters: from the counts, or (a name search) from the rows."""
+    if request.name:
+        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_STATUSES)
+        query = (
+            select(func.count(EpisodeStatusRecord.id))
+            .join(Patient, Patient.id == EpisodeStatusRecord.patient_id)
+            .where(*filters)
+        )
+    else:
+        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_COUNTS)
+        query = select(func.sum(CaseloadCount.tally)).where(*filters)
+    return int(session.scalar(query) or 0)
 
 
 def caseload(
@@ -212,12 +273,9 @@ def caseload(
             clinicians = {request.clinician_id}
         today = ctx.now().date()
         overdue_before = today - dt.timedelta(days=ctx.overdue_days)
-        filters = _filters(request, clinicians, overdue_before=overdue_before)
+        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_STATUSES)
         found = uc.session.execute(_page_query(filters, request)).all()
-        total_query = select(func.count(EpisodeStatusRecord.id)).where(*filters)
-        if request.name:
-            total_query = total_query.join(Patient, Patient.id == EpisodeStatusRecord.patient_id)
-        total = int(uc.session.scalar(total_query) or 0)
+        total = _total(uc.session, request, clinicians, overdue_before)
         counts, overdue = _counts(uc.session, clinicians, overdue_before)
         entries = [
             _entry(

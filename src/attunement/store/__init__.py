@@ -24,7 +24,11 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.store._request_tables import FormDraft, IdempotencyKey
     from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
-    from attunement.store._status_table import EpisodeStatusRecord
+    from attunement.store._status_table import (
+        NO_MEASURE_DATE,
+        CaseloadCount,
+        EpisodeStatusRecord,
+    )
     from attunement.store._tables import (
         AUDIT_CHAINS,
         AccessGrant,
@@ -44,6 +48,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         TherapySession,
         User,
         WebSession,
+        name_search_key,
     )
 
 __all__ = [
@@ -51,6 +56,7 @@ __all__ = [
     "CURVE_SESSION",
     "LIVE_ADMINISTRATION",
     "LIVE_SESSION",
+    "NO_MEASURE_DATE",
     "SQLITE_SYNCHRONOUS",
     "AccessGrant",
     "Administration",
@@ -58,6 +64,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "Base",
+    "CaseloadCount",
     "CdsTokenUse",
     "Episode",
     "EpisodeChartRecord",
@@ -81,6 +88,7 @@ __all__ = [
     "make_engine",
     "make_sessionmaker",
     "migrate",
+    "name_search_key",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them, so the
@@ -101,7 +109,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_import_table": ("ImportLedgerEntry",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
-    "_status_table": ("EpisodeStatusRecord",),
+    "_status_table": ("NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"),
     "_tables": (
         "AccessGrant",
         "Administration",
@@ -121,6 +129,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "TherapySession",
         "User",
         "WebSession",
+        "name_search_key",
     ),
 }
 __getattr__, __dir__ = lazy_exports(

@@ -64,12 +64,21 @@ def make_engine(
     *,
     setting: str = "ATTUNE_DATABASE_URL",
     sqlite_synchronous: SqliteSynchronous = "FULL",
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
 ) -> Engine:
     """Create an engine for ``url``; SQLite files get their directory created.
 
     ``sqlite_synchronous`` is SQLite's durability level (see the module docstring).
+    ``pool_size`` connections are kept open, ``max_overflow`` more opened under load
+    (``ATTUNE_DB_POOL_SIZE``, ``ATTUNE_DB_MAX_OVERFLOW``; None: SQLAlchemy's 5 and 10).
     Raises ConfigurationError (naming ``setting``) when the URL is malformed.
     """
+    pool: dict[str, int] = {}
+    if pool_size is not None:
+        pool["pool_size"] = pool_size
+    if max_overflow is not None:
+        pool["max_overflow"] = max_overflow
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -83,12 +92,22 @@ def make_engine(
                 raise ConfigurationError(
                     setting, f"cannot create {str(folder)!r} ({exc.strerror})"
                 ) from None
-        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
+        in_memory = parsed.database in (None, "", ":memory:")  # one shared connection, no pool
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            hide_parameters=True,
+            **({} if in_memory else pool),
+        )
         event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
     try:
         return create_engine(
-            url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
+            url,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+            hide_parameters=True,
+            **pool,
         )
     except (ArgumentError, ImportError) as exc:
         raise ConfigurationError(setting, f"cannot use {parsed.drivername!r} ({exc})") from None

@@ -8,6 +8,14 @@ model change (``inputs_version``). Reads (status, caseload) read them by key; th
 caseload orders, filters and pages them in SQL on the ``ix_episode_statuses_worklist*``
 indexes, which hold the rows in the worklist's own order (``deterioration`` descending), so
 that a page is read from the index in order and stops after its rows (issue 13).
+
+The caseload's totals (rows per alert, open risks, overdue episodes) are read from
+``caseload_counts`` (:class:`CaseloadCount`), the ``episode_statuses`` rows counted by the
+columns the caseload filters on: database triggers (migration 0021, on SQLite and
+PostgreSQL) keep it exact on every insert, update and delete, whoever writes, so the totals
+cost a read of a few rows per clinician, alert and date, whatever the clinic's size. A
+future SQLite migration that copies ``episode_statuses`` (Alembic batch mode) drops its
+triggers and must create them again (``CASELOAD_COUNT_TRIGGERS`` in migration 0021).
 """
 
 from __future__ import annotations
@@ -26,12 +34,16 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attunement.store._tables import Base
 
-__all__ = ["EpisodeStatusRecord"]
+__all__ = ["NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"]
+
+#: ``caseload_counts.measure_due_from`` of rows without one (never overdue, never due).
+NO_MEASURE_DATE = dt.date(9999, 12, 31)
 
 
 class EpisodeStatusRecord(Base):
@@ -96,3 +108,35 @@ Index(
     EpisodeStatusRecord.listed,
     *_WORKLIST_ORDER,
 )
+
+
+class CaseloadCount(Base):
+    """How many ``episode_statuses`` rows share the columns the caseload counts by.
+
+    Maintained by triggers only (never written by the app). A status row without an
+    episode counts with ``has_episode`` false, without an alert with ``alert`` ``""``,
+    without a measure date with ``measure_due_from`` :data:`NO_MEASURE_DATE`. ``tally``
+    may be 0 (a key whose rows all moved on).
+    """
+
+    __tablename__ = "caseload_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "clinician_id",
+            "listed",
+            "has_episode",
+            "alert",
+            "rank",
+            "measure_due_from",
+            name="uq_caseload_counts_key",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(Integer)
+    listed: Mapped[bool] = mapped_column(Boolean)
+    has_episode: Mapped[bool] = mapped_column(Boolean)
+    alert: Mapped[str] = mapped_column(String(20))
+    rank: Mapped[int] = mapped_column(Integer)
+    measure_due_from: Mapped[dt.date] = mapped_column(Date)
+    tally: Mapped[int] = mapped_column(Integer)

@@ -9,6 +9,7 @@ test proves the two agree.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -17,13 +18,16 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "TherapySession",
     "User",
     "WebSession",
+    "name_search_key",
 ]
 
 NAMING = {
@@ -78,14 +83,38 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+def name_search_key(name: str) -> str:
+    """A name as the patient search compares it: accents dropped, casefolded, spaces single.
+
+    NFKD splits an accented letter into the letter and its combining mark, which is
+    dropped; ``casefold`` is Unicode's caseless matching (``Straße`` → ``strasse``). So
+    ``jose`` finds José and ``MULLER`` finds Müller, on SQLite (whose ``lower`` folds ASCII
+    only) and PostgreSQL alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def _search_name_default(context: DefaultExecutionContext) -> str:
+    parameters = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return name_search_key(str(parameters.get("display_name") or ""))
+
+
 class Patient(Base):
-    """A patient of the clinic. ``profile`` holds the assessed characteristics (JSON)."""
+    """A patient of the clinic. ``profile`` holds the assessed characteristics (JSON).
+
+    ``search_name`` is :func:`name_search_key` of ``display_name``, written with it (on
+    every insert, ORM or Core, and when an ORM object is renamed) and indexed for the
+    caseload's name search (a trigram index on PostgreSQL: ``pg_trgm``).
+    """
 
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    search_name: Mapped[str] = mapped_column(Text, default=_search_name_default, server_default="")
     preferred_language: Mapped[str] = mapped_column(String(35), default="en")
     clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -95,6 +124,19 @@ class Patient(Base):
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="patient")
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+
+
+Index(
+    "ix_patients_search_name",
+    Patient.search_name,
+    postgresql_using="gin",
+    postgresql_ops={"search_name": "gin_trgm_ops"},
+)
+
+
+@event.listens_for(Patient.display_name, "set")
+def _rename(target: Patient, value: str, _old: object, _initiator: object) -> None:
+    target.search_name = name_search_key(value or "")
 
 
 class Episode(Base):

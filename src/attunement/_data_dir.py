@@ -1,0 +1,35 @@
+"""Where the clinic's files live: ``ATTUNE_DATA_DIR``, else the platform's user data folder.
+
+:class:`attunement.settings.Settings` takes its default from :func:`default_data_dir`. The
+light CLI commands (``attune instruments list``/``show``, ``attune score``) need nothing of
+the configuration but this folder (the clinic's imported item text and scoring keys), and
+building Settings costs them about 0.1 s of start-up for importing pydantic-settings alone
+(issue 13: light commands start in < 0.3 s), so they read it with
+:func:`data_dir_from_environment`, the way Settings reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["DATA_DIR_VARIABLE", "ENV_PREFIX", "data_dir_from_environment", "default_data_dir"]
+
+#: Every setting is the environment variable ``ATTUNE_<FIELD>`` (case-insensitive).
+ENV_PREFIX = "ATTUNE_"
+DATA_DIR_VARIABLE = f"{ENV_PREFIX}DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The platform's user data directory for Attunement (platformdirs)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("attunement", appauthor=False))
+
+
+def data_dir_from_environment(environ: Mapping[str, str]) -> Path:
+    """``ATTUNE_DATA_DIR`` from ``environ`` (any case, as Settings reads it), else the default."""
+    for name, value in environ.items():
+        if name.upper() == DATA_DIR_VARIABLE:
+            return Path(value)
+    return default_data_dir()
