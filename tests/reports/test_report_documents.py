@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_ci, fmt_number
 from attunement.services import ServiceContext
 from attunement.services.reports import (
     clinic_report,
@@ -18,6 +17,8 @@ from attunement.services.reports import (
     write_patient_report,
 )
 from attunement.simulate import SYNTHETIC_LABEL
+from attunement.wording import format_interval as fmt_ci
+from attunement.wording import format_number as fmt_number
 from tests.reports.conftest import (
     OPERATOR,
     assert_not_blank,

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from attunement.errors import Forbidden, NotFound
 from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_number, fmt_share, fmt_signed
 from attunement.reports._stats import count_categories
 from attunement.services import (
     ServiceContext,
@@ -19,6 +18,9 @@ from attunement.services import (
 from attunement.services.reports import clinic_report, patient_report, research_export_rows
 from attunement.stats import pre_post_effect_size
 from attunement.store import Administration, AuditEntry
+from attunement.wording import format_number as fmt_number
+from attunement.wording import format_share as fmt_share
+from attunement.wording import format_signed as fmt_signed
 from tests.reports.conftest import OPERATOR, clinician_of, html_stats, patient_ids
 
 

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from attunement.reports._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
-from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
+from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, legend, session_axis
 from attunement.reports._i18n import Language, text
+from attunement.wording import format_number
 
 __all__ = [
     "describe_alliance",
@@ -28,26 +29,26 @@ def describe_outcome(data: OutcomeChartData, language: Language) -> Drawn:
     drawn = Drawn(text("outcome_title", language, instrument=data.instrument), "")
     words: list[str] = []
     if data.intake is not None and data.reliable_change is not None:
-        words.append(f"{text('reliable_band', language)}: ±{fmt(data.reliable_change)}")
+        words.append(f"{text('reliable_band', language)}: ±{format_number(data.reliable_change)}")
     if data.expected:
         last = data.expected[-1]
         words.append(
             f"{text('expected', language)} ({text('session', language).lower()} {last.session}):"
-            f" {fmt(last.value)} ({fmt(last.low)}–{fmt(last.high)})"
+            f" {format_number(last.value)} ({format_number(last.low)}–{format_number(last.high)})"
         )
     if data.cutoff is not None:
-        words.append(f"{text('cutoff', language)}: {fmt(data.cutoff)}")
+        words.append(f"{text('cutoff', language)}: {format_number(data.cutoff)}")
     expected_at = {e.session: e for e in data.expected}
     for point in data.points:
         if point.value is None:
             tip = f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
         else:
-            tip = f"{text('session', language)} {point.session}: {fmt(point.value)}"
+            tip = f"{text('session', language)} {point.session}: {format_number(point.value)}"
             if point.session in expected_at:
                 e = expected_at[point.session]
                 tip += (
-                    f" ({text('expected', language).lower()} {fmt(e.value)},"
-                    f" {fmt(e.low)}–{fmt(e.high)})"
+                    f" ({text('expected', language).lower()} {format_number(e.value)},"
+                    f" {format_number(e.low)}–{format_number(e.high)})"
                 )
             if point.risk:
                 tip += f" — {text('risk_point', language)}"
@@ -71,7 +72,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             edgecolor="#BDBDBD",
             hatch="//",
             linewidth=0,
-            label=f"{text('reliable_band', language)} (±{fmt(data.reliable_change)})",
+            label=f"{text('reliable_band', language)} (±{format_number(data.reliable_change)})",
         )
     if data.expected:
         xs = [e.session for e in data.expected]
@@ -98,7 +99,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=OKABE_ITO["orange"],
             linestyle="-.",
             linewidth=2.2,
-            label=f"{text('cutoff', language)} ({fmt(data.cutoff)})",
+            label=f"{text('cutoff', language)} ({format_number(data.cutoff)})",
         )
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
@@ -139,7 +140,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
 
 
 def _alliance_threshold_label(data: AllianceChartData, language: Language) -> str:
-    return f"{text('alliance_threshold', language)} ({fmt(data.threshold)})"
+    return f"{text('alliance_threshold', language)} ({format_number(data.threshold)})"
 
 
 def describe_alliance(data: AllianceChartData, language: Language) -> Drawn:
@@ -150,7 +151,9 @@ def describe_alliance(data: AllianceChartData, language: Language) -> Drawn:
         note = f" — {data.threshold_note}" if data.threshold_note else ""
         words.append(_alliance_threshold_label(data, language) + note)
     for point in data.points:
-        shown = text("not_scorable", language) if point.value is None else fmt(point.value)
+        shown = (
+            text("not_scorable", language) if point.value is None else format_number(point.value)
+        )
         drawn.tooltips[f"pt-{point.session}"] = (
             f"{text('session', language)} {point.session}: {shown}"
         )
@@ -211,13 +214,13 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: Language) ->
             else:
                 rgba = cmap(norm(value))
                 luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
-                face, label = rgba, fmt(value)
+                face, label = rgba, format_number(value)
                 colour = "#000000" if luminance > 0.5 else "#FFFFFF"
             ax.add_patch(
                 Rectangle((col, row), 1, 1, facecolor=face, edgecolor="#FFFFFF", lw=2, gid=gid)
             )
             ax.text(col + 0.5, row + 0.5, label, ha="center", va="center", color=colour)
-            shown = text("not_scorable", language) if value is None else fmt(value)
+            shown = text("not_scorable", language) if value is None else format_number(value)
             drawn.tooltips[gid] = (
                 f"{text('session', language)} {session}, {text('item', language).lower()} "
                 f"{item}: {shown}"

@@ -15,6 +15,7 @@ from typing import Final, Protocol
 from attunement.wording._numbers import MINUS
 
 __all__ = [
+    "Authored",
     "Citable",
     "format_citation",
     "format_effect",
@@ -29,15 +30,19 @@ _BOUNDED: Final = frozenset({"r", "rho", "R2", "p"})
 _ORDINAL: Final = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
-class Citable(Protocol):
-    """What a finding needs to be cited (evidence ``Finding``, tailoring
-    ``EvidenceCitation`` and the CDS ``EvidenceLine`` all have it)."""
+class Authored(Protocol):
+    """Who published a finding, and when."""
 
     @property
     def authors(self) -> str | None: ...
 
     @property
     def year(self) -> int | None: ...
+
+
+class Citable(Authored, Protocol):
+    """What a finding needs to be cited (evidence ``Finding``, tailoring
+    ``EvidenceCitation`` and the CDS ``EvidenceLine`` all have it)."""
 
     @property
     def k(self) -> int | None: ...
@@ -81,7 +86,7 @@ def format_sample(
     return ", ".join(parts)
 
 
-def format_source_of(citation: Citable) -> str:
+def format_source_of(citation: Authored) -> str:
     """``Elliott et al. (2018, 2nd ed.)``; empty when no authors are recorded."""
     if not citation.authors:
         return ""

@@ -46,6 +46,11 @@ class AlertWords:
         return f"{self.name} · {self.short}" if self.short else self.name
 
     @property
+    def plain_label(self) -> str:
+        """``Red - not on track``: the label in ASCII, for text pasted into a record."""
+        return f"{self.name} - {self.short}" if self.short else self.name
+
+    @property
     def headline(self) -> str:
         """``Not on track``: the short meaning as a heading (the name when there is none)."""
         return self.short[:1].upper() + self.short[1:] if self.short else self.name

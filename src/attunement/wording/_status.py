@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from attunement.errors import AttunementError
+from attunement.instruments import load_instrument
 from attunement.wording._labels import AlertWords, alert_words, value_words
 from attunement.wording._numbers import format_interval, format_number, format_signed, scale_digits
 
@@ -66,13 +67,13 @@ class StatusLike(Protocol):
 #: An alliance state in words (the state itself is monitoring's decision).
 ALLIANCE_WORDS: Final[dict[str, str]] = {
     "ok": "no alliance alert",
-    "at_risk": "at risk — check in about the relationship",
-    "rupture": "possible rupture — consider a repair",
+    "at_risk": "at risk: check in about the relationship",
+    "rupture": "possible rupture: consider a repair",
 }
 
 
 def alliance_words(state: str | None) -> str:
-    """``rupture`` → "possible rupture — consider a repair"; None → "not measured"."""
+    """``rupture`` → "possible rupture: consider a repair"; None → "not measured"."""
     if state is None:
         return "not measured"
     return ALLIANCE_WORDS.get(state, value_words(state))
@@ -93,10 +94,15 @@ class StatusFigures:
     expected: str | None
     band: str | None
     method: str | None
+    intake_session: int | None = None
+    latest_session: int | None = None
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The headline figures as (label, value, note), in reading order."""
-        rows = [("Intake", self.intake, ""), ("Latest", self.latest, "")]
+        rows = [
+            ("Intake", self.intake, _at(self.intake_session)),
+            ("Latest", self.latest, _at(self.latest_session)),
+        ]
         rows.append(("Change since intake", self.change, self.category))
         if self.rci != format_number(None):
             rows.append(("Reliable change index", self.rci, ""))
@@ -105,18 +111,22 @@ class StatusFigures:
         return rows
 
 
+def _at(session: int | None) -> str:
+    return f"session {session}" if session is not None else ""
+
+
 def _scale(instrument: str, scale: str) -> tuple[str, int]:
     """The scale's display name and decimals from its definition (an instrument the
     knowledge base does not hold — e.g. an EHR's — keeps its id and one decimal)."""
-    from attunement.instruments import load_instrument
-
     try:
         definition = load_instrument(instrument)
         found = definition.scale(scale)
     except AttunementError:
         return f"{instrument} {scale}", 1
-    name = found.name if found.name.startswith(definition.short_name) else (
-        f"{definition.short_name} {found.name}"
+    name = (
+        found.name
+        if found.name.startswith(definition.short_name)
+        else (f"{definition.short_name} {found.name}")
     )
     return name, scale_digits(found)
 
@@ -137,4 +147,6 @@ def status_figures(status: StatusLike, *, plain: bool = False) -> StatusFigures:
         expected=format_number(band.value, digits, plain=plain) if band else None,
         band=format_interval(band.low, band.high, digits) if band else None,
         method=band.method if band else None,
+        intake_session=getattr(status, "intake_session", None),
+        latest_session=getattr(status, "latest_session", getattr(status, "session", None)),
     )
