@@ -24,7 +24,13 @@ from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
-from attunement.wording import alliance_words, field_label, format_number, status_figures
+from attunement.wording import (
+    alliance_words,
+    element_name,
+    field_label,
+    format_number,
+    status_figures,
+)
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -353,6 +359,6 @@ def render_status(result: Status) -> str:
             f"(now: {u.current})"
             for u in prompt.profile_updates
         ]
-        lines.append(f"  evidence: {', '.join(prompt.evidence)}")
+        lines.append(f"  evidence: {', '.join(element_name(e) for e in prompt.evidence)}")
     lines += [f"Note: {note}" for note in result.notes]
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
@@ -26,29 +28,30 @@ __all__ = [
 def describe_outcome(data: OutcomeChartData, language: Language) -> Drawn:
     """The outcome chart in words (title, each point's tooltip, description), without
     drawing: what the page prints beside the chart and the SVG carries as ``<title>``."""
+    num = partial(format_number, digits=data.digits)
     drawn = Drawn(text("outcome_title", language, instrument=data.instrument), "")
     words: list[str] = []
     if data.intake is not None and data.reliable_change is not None:
-        words.append(f"{text('reliable_band', language)}: ±{format_number(data.reliable_change)}")
+        words.append(f"{text('reliable_band', language)}: ±{num(data.reliable_change)}")
     if data.expected:
         last = data.expected[-1]
         words.append(
             f"{text('expected', language)} ({text('session', language).lower()} {last.session}):"
-            f" {format_number(last.value)} ({format_number(last.low)}–{format_number(last.high)})"
+            f" {num(last.value)} ({num(last.low)}–{num(last.high)})"
         )
     if data.cutoff is not None:
-        words.append(f"{text('cutoff', language)}: {format_number(data.cutoff)}")
+        words.append(f"{text('cutoff', language)}: {num(data.cutoff)}")
     expected_at = {e.session: e for e in data.expected}
     for point in data.points:
         if point.value is None:
             tip = f"{text('session', language)} {point.session}: {text('not_scorable', language)}"
         else:
-            tip = f"{text('session', language)} {point.session}: {format_number(point.value)}"
+            tip = f"{text('session', language)} {point.session}: {num(point.value)}"
             if point.session in expected_at:
                 e = expected_at[point.session]
                 tip += (
-                    f" ({text('expected', language).lower()} {format_number(e.value)},"
-                    f" {format_number(e.low)}–{format_number(e.high)})"
+                    f" ({text('expected', language).lower()} {num(e.value)},"
+                    f" {num(e.low)}–{num(e.high)})"
                 )
             if point.risk:
                 tip += f" — {text('risk_point', language)}"
@@ -59,6 +62,7 @@ def describe_outcome(data: OutcomeChartData, language: Language) -> Drawn:
 
 
 def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Drawn:
+    num = partial(format_number, digits=data.digits)
     ax = fig.add_subplot()
     sessions = [p.session for p in data.points] + [e.session for e in data.expected]
     session_axis(ax, sessions, language)
@@ -72,7 +76,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             edgecolor="#BDBDBD",
             hatch="//",
             linewidth=0,
-            label=f"{text('reliable_band', language)} (±{format_number(data.reliable_change)})",
+            label=f"{text('reliable_band', language)} (±{num(data.reliable_change)})",
         )
     if data.expected:
         xs = [e.session for e in data.expected]
@@ -99,7 +103,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=OKABE_ITO["orange"],
             linestyle="-.",
             linewidth=2.2,
-            label=f"{text('cutoff', language)} ({format_number(data.cutoff)})",
+            label=f"{text('cutoff', language)} ({num(data.cutoff)})",
         )
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
@@ -131,9 +135,12 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: Language) -> Dra
             color=colour,
             markersize=size,
         )
-    better = "lower_better" if data.higher_is_worse else "higher_better"
     ax.set_ylim(data.scale_min, data.scale_max)
-    ax.set_ylabel(f"{data.instrument} ({text(better, language)})")
+    if data.higher_is_worse is None:  # a neutral scale has no better end
+        ax.set_ylabel(data.instrument)
+    else:
+        better = "lower_better" if data.higher_is_worse else "higher_better"
+        ax.set_ylabel(f"{data.instrument} ({text(better, language)})")
     ax.set_title(drawn.title)
     legend(fig, ncols=2)
     return drawn

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from attunement.wording import alliance_words, format_number, status_figures, value_words
+from attunement.wording import (
+    alliance_words,
+    element_name,
+    format_number,
+    repair_words,
+    status_figures,
+    value_words,
+)
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -59,16 +66,6 @@ def _sentence(text: str | None) -> str | None:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else text
 
 
-def _element_name(element_id: str) -> str:
-    from attunement.errors import UnknownElement
-    from attunement.evidence import load_evidence
-
-    try:
-        return load_evidence().element(element_id).name
-    except UnknownElement:
-        return element_id
-
-
 def status_view(status: Status) -> StatusView:
     """The Status as label/value pairs, alerts, prompts and notes, in plain words."""
     alliance = status.alliance
@@ -82,7 +79,7 @@ def status_view(status: Status) -> StatusView:
             prompt=p.prompt,
             questions=list(p.questions),
             because=list(p.because),
-            evidence=[_element_name(e) for e in p.evidence],
+            evidence=[element_name(e) for e in p.evidence],
             updates=[f"{value_words(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
         )
         for p in status.support_prompts
@@ -99,9 +96,7 @@ def status_view(status: Status) -> StatusView:
         ),
         alerts=[a.message for a in alliance.alerts] if alliance else [],
         prompts=prompts,
-        repair_options=[
-            f"{value_words(r.kind).capitalize()}: {r.text}" for r in alliance.repair_options
-        ]
+        repair_options=[repair_words(r.kind, r.text) for r in alliance.repair_options]
         if alliance
         else [],
         dropout_risks=[f"{d.title}: {d.message}" for d in status.dropout_risks],

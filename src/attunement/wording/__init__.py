@@ -21,6 +21,7 @@ from attunement.wording._labels import (
     AlertWords,
     alert_words,
     direction_words,
+    element_name,
     field_label,
     higher_is_worse,
     value_words,
@@ -39,6 +40,7 @@ from attunement.wording._status import (
     StatusFigures,
     StatusLike,
     alliance_words,
+    repair_words,
     status_figures,
 )
 
@@ -54,6 +56,7 @@ __all__ = [
     "alert_words",
     "alliance_words",
     "direction_words",
+    "element_name",
     "field_label",
     "format_citation",
     "format_effect",
@@ -65,6 +68,7 @@ __all__ = [
     "format_signed",
     "format_source_of",
     "higher_is_worse",
+    "repair_words",
     "scale_digits",
     "status_figures",
     "value_words",

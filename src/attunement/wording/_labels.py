@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from attunement.errors import UnknownElement
+from attunement.evidence import load_evidence
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
 from attunement.profile import PREFERENCE_ASPECTS
 from attunement.wording._numbers import DASH, format_number
@@ -21,6 +23,7 @@ __all__ = [
     "AlertWords",
     "alert_words",
     "direction_words",
+    "element_name",
     "field_label",
     "higher_is_worse",
     "value_words",
@@ -114,6 +117,15 @@ def field_label(path: str) -> str:
         return f"Preference: {aspect.label if aspect else value_words(tail)}"
     label = _FIELD_LABELS.get(head, value_words(head).capitalize())
     return f"{label}: {value_words(tail)}" if tail else label
+
+
+def element_name(element_id: str) -> str:
+    """An evidence element by its name: ``coping_style`` → "Coping style" (the evidence
+    base's own name; an unknown id in words)."""
+    try:
+        return load_evidence().element(element_id).name
+    except UnknownElement:
+        return value_words(element_id).capitalize()
 
 
 def value_words(value: object, digits: int = 2) -> str:

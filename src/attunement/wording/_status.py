@@ -16,7 +16,14 @@ from attunement.instruments import load_instrument
 from attunement.wording._labels import AlertWords, alert_words, value_words
 from attunement.wording._numbers import format_interval, format_number, format_signed, scale_digits
 
-__all__ = ["ALLIANCE_WORDS", "StatusFigures", "StatusLike", "alliance_words", "status_figures"]
+__all__ = [
+    "ALLIANCE_WORDS",
+    "StatusFigures",
+    "StatusLike",
+    "alliance_words",
+    "repair_words",
+    "status_figures",
+]
 
 
 class _BandLike(Protocol):
@@ -77,6 +84,11 @@ def alliance_words(state: str | None) -> str:
     if state is None:
         return "not measured"
     return ALLIANCE_WORDS.get(state, value_words(state))
+
+
+def repair_words(kind: str, text: str) -> str:
+    """A repair option: ``Immediate: <text>`` (its kind in words, then what to do)."""
+    return f"{value_words(kind).capitalize()}: {text}"
 
 
 @dataclass(frozen=True)
