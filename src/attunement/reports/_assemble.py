@@ -100,9 +100,9 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
 def citation_text(citation: EvidenceCitation) -> str:
     """``Beutler, Edwards & Someah (2018): d = 0.79, k = 13, N = 1,208`` (or the statement)."""
     if citation.metric and citation.value is not None:
-        text = format_citation(citation)
+        text = format_citation(citation, edition=False)
     else:
-        who = format_source_of(citation) or citation.element_name
+        who = format_source_of(citation, edition=False) or citation.element_name
         text = f"{who}: {citation.statement or 'narrative finding'}"
     if citation.status != "verified":
         text += f" [{citation.status}]"

@@ -45,7 +45,13 @@ from attunement.reports._models import (
 )
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
-from attunement.wording import element_name, higher_is_worse, repair_words, scale_digits
+from attunement.wording import (
+    element_name,
+    higher_is_worse,
+    repair_words,
+    scale_digits,
+    status_figures,
+)
 
 __all__ = [
     "ITEM_STRIP_SESSIONS",
@@ -65,7 +71,7 @@ def status_view(status: Status) -> StatusView:
     alliance = status.alliance
     return StatusView(
         session=status.session,
-        instrument=status.instrument,
+        instrument=status_figures(status).measure,
         intake=status.intake,
         latest=status.latest,
         change=status.change,

@@ -86,24 +86,28 @@ def format_sample(
     return ", ".join(parts)
 
 
-def format_source_of(citation: Authored) -> str:
-    """``Elliott et al. (2018, 2nd ed.)``; empty when no authors are recorded."""
+def format_source_of(citation: Authored, *, edition: bool = True) -> str:
+    """``Elliott et al. (2018, 3rd ed.)`` (``edition``: which edition of the task force's
+    book the meta-analysis appeared in, when recorded); empty when no authors are."""
     if not citation.authors:
         return ""
-    edition: int | None = getattr(citation, "edition", None)
+    book: int | None = getattr(citation, "edition", None) if edition else None
     inside = [str(citation.year)] if citation.year else []
-    if edition:
-        inside.append(f"{_ORDINAL.get(edition, f'{edition}th')} ed.")
+    if book:
+        inside.append(f"{_ORDINAL.get(book, f'{book}th')} ed.")
     return f"{citation.authors} ({', '.join(inside)})" if inside else citation.authors
 
 
-def format_citation(citation: Citable, *, element: bool = False, qualifiers: bool = True) -> str:
+def format_citation(
+    citation: Citable, *, element: bool = False, qualifiers: bool = True, edition: bool = True
+) -> str:
     """One finding in the one layout: who, effect with its CI, k and N, what about.
 
     ``element`` puts the element's name first (``Empathy — Elliott et al. (2018): …``) where
-    the reader does not see it already; ``qualifiers`` adds the outcome and scope.
+    the reader does not see it already; ``qualifiers`` adds the outcome and scope;
+    ``edition`` the book edition (left out where space is short: a one-page report).
     """
-    who = format_source_of(citation)
+    who = format_source_of(citation, edition=edition)
     name: str | None = getattr(citation, "element_name", None) if element else None
     head = " — ".join(part for part in (name, who) if part)
     numbers = []
