@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -299,9 +300,7 @@ def _outcome_lines(result: Status) -> list[str]:
     lines = [f"Alert: {shown.alert.label} — {result.alert_reason}"]
     if result.intake is None:
         return lines
-
-    def _num(value: float | None) -> str:
-        return format_number(value, shown.digits)
+    num = partial(format_number, digits=shown.digits)
 
     lines.append(
         f"Score: {shown.intake} (session {result.intake_session}) → {shown.latest} "
@@ -320,12 +319,12 @@ def _outcome_lines(result: Status) -> list[str]:
         e = result.expected
         lines.append(
             f"Expected ({e.method}): {shown.expected}, band {shown.band}, "
-            f"{OUTER_LIMIT_ALERT} at once beyond {_num(e.outer_limit)}"
+            f"{OUTER_LIMIT_ALERT} at once beyond {num(e.outer_limit)}"
         )
         lines.append(f"  basis: {e.basis}")
     n = result.norms
     lines.append(
-        f"Norms: reliable change {_num(n.reliable_change)}, cut-off {_num(n.cutoff)} — {n.source}"
+        f"Norms: reliable change {num(n.reliable_change)}, cut-off {num(n.cutoff)} — {n.source}"
     )
     if n.reliable_change_basis:
         lines.append(f"  reliable change: {n.reliable_change_basis}")
