@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from attunement.services import ServiceContext
+from attunement.wording import alert_words, format_number
 from tests.api.conftest import bearer
 from tests.services.world import FakeClock, World
 
@@ -104,8 +105,8 @@ def test_the_session_summary_is_plain_text_for_the_record(
     text = answer.text
     status = client.get(f"/api/v1/episodes/{world.episode_a}/status", headers=auth).json()
     assert "Attunement summary - session 2" in text
-    assert f"Outcome (phq9 total): {status['latest']:g} at session 2" in text
-    assert f"Alert: {status['alert'].replace('_', ' ')}" in text
+    assert f"Outcome (PHQ-9 total): {format_number(status['latest'])} at session 2" in text
+    assert f"Alert: {alert_words(status['alert']).plain_label}: " in text
     assert "OPEN RISK: 1 open risk event(s)" in text
     assert "Current plan:" in text
     other = client.get(f"/api/v1/episodes/{world.episode_a}/summary", headers=bearer(ctx, "ben"))

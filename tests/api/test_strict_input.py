@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from attunement.errors import InputError, InvalidFile, NotFound, quote
-from attunement.reports._chart_style import fmt
 from attunement.services import ServiceContext
 from attunement.services._clean_input import check_json_data
 from attunement.store import Administration, Patient
+from attunement.wording import format_number
 from tests.api.conftest import bearer
 from tests.services.world import START, FakeClock, World
 
@@ -208,7 +208,7 @@ def test_quote_keeps_errors_short_whatever_the_value() -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(12.0, "12"), (12.5, "12.5"), (math.nan, "–"), (math.inf, "–"), (None, "–")],
+    [(12.0, "12"), (12.5, "12.5"), (math.nan, "—"), (math.inf, "—"), (None, "—")],
 )
 def test_the_chart_formatter_is_total(value: float | None, shown: str) -> None:
-    assert fmt(value) == shown
+    assert format_number(value) == shown

@@ -68,7 +68,7 @@ def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[1].startswith("RISK — Open risk event")
     assert any(line.startswith("Alert: ") for line in lines)
-    assert "Alliance (wai_sr): rupture" in result.output
+    assert "Alliance (wai_sr): possible rupture" in result.output
     assert "repair (immediate)" in result.output
     assert "{" not in lines[0]
 
@@ -311,7 +311,9 @@ def test_batch_and_episode_file_are_exclusive_and_each_session_needs_batch(tmp_p
 def test_k10_status_names_its_conservative_norms_in_text(tmp_path: Path) -> None:
     result = runner.invoke(app, ["status", str(write(tmp_path, K10))])
     assert result.exit_code == 0, result.output
-    assert "Alert: YELLOW" in result.output  # +20, reliable at one session: red if again
+    assert (
+        "Alert: Yellow · less progress than expected" in result.output
+    )  # +20, reliable at one session: red if again
     assert "Popoviciu" in result.output
 
 
@@ -322,7 +324,7 @@ def test_text_names_the_level_of_the_outer_limit_and_the_red_threshold(tmp_path:
         {"session": 1, "score": 12}, {"session": 2, "score": 18}]}}  # fmt: skip
     result = runner.invoke(app, ["status", str(write(tmp_path, six_worse))])
     assert result.exit_code == 0, result.output
-    assert "Alert: YELLOW" in result.output
+    assert "Alert: Yellow · less progress than expected" in result.output
     assert "red at 6.93" in result.output
     assert "yellow at once beyond" in result.output
     assert "red beyond" not in result.output

@@ -17,11 +17,11 @@ def test_table_lists_every_element_with_verdict_headline_and_source() -> None:
     assert result.exit_code == 0, result.output
     for element_id in load_evidence().ids:
         assert element_id in result.stdout
-    assert "r = .278 (d = .579)" in result.stdout
+    assert "r = .278 (d = 0.579)" in result.stdout  # APA: no leading zero for r only
     assert "295" in result.stdout
     assert "demonstrably effective" in result.stdout
     assert "Flückiger" in result.stdout
-    assert "d = .80" in result.stdout  # the no-treatment benchmark
+    assert "d = 0.80" in result.stdout  # the no-treatment benchmark
 
 
 def test_full_view_shows_definition_findings_sources_and_recommendations() -> None:
@@ -29,10 +29,10 @@ def test_full_view_shows_definition_findings_sources_and_recommendations() -> No
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Reactance / resistance level" in out
-    assert "d = .79 · k = 13 · N = 1,208" in out
-    assert "d = .82 · k = 12 · N = 1,102" in out
+    assert "d = 0.79, k = 13, N = 1,208" in out
+    assert "d = 0.82, k = 12, N = 1,102" in out
     assert "[verified]" in out
-    assert "Beutler, Edwards & Someah 2018" in out
+    assert "Beutler, Edwards & Someah (2018, 3rd ed.)" in out
     assert "Practice recommendations" in out
     assert "Low reactance" in out
 

@@ -262,7 +262,7 @@ def test_only_red_and_yellow_outcome_alerts_give_a_warning(alert: str, cards: in
 
 def test_the_outcome_card_shows_the_numbers_and_the_evidence() -> None:
     (card,) = build_cards(PatientSignals(outcome=RED), CONTEXT)
-    assert card.summary == "Not on track: phq9 19 at session 4 (expected 11)"
+    assert card.summary == "Not on track: PHQ-9 total 19 at session 4 (expected 11)"
     detail = card.detail or ""
     for text in (
         "Intake: 14",
@@ -271,7 +271,7 @@ def test_the_outcome_card_shows_the_numbers_and_the_evidence() -> None:
         "deteriorated",
         "band 7–15, rational method",
         "Kroenke 2001",
-        "k = 24, N = 10,921, d = 0.14",
+        "d = 0.14, k = 24, N = 10,921",
         "Review the alliance",
     ):
         assert text in detail

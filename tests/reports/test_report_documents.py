@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_ci, fmt_number
 from attunement.services import ServiceContext
 from attunement.services.reports import (
     clinic_report,
@@ -18,6 +17,7 @@ from attunement.services.reports import (
     write_patient_report,
 )
 from attunement.simulate import SYNTHETIC_LABEL
+from attunement.wording import format_interval, format_number
 from tests.reports.conftest import (
     OPERATOR,
     assert_not_blank,
@@ -47,8 +47,8 @@ def test_patient_report_pdf_rasterises_to_non_blank_pages_carrying_its_numbers(
         assert_not_blank(page)
     text = _one_line(" ".join(pdf_pages_text(pdf)))
     assert report.status is not None
-    assert re.search(rf"Intake\s+{re.escape(fmt_number(report.status.intake))}\b", text)
-    assert re.search(rf"Latest\s+{re.escape(fmt_number(report.status.latest))}\b", text)
+    assert re.search(rf"Intake\s+{re.escape(format_number(report.status.intake))}\b", text)
+    assert re.search(rf"Latest\s+{re.escape(format_number(report.status.latest))}\b", text)
     assert (report.status.category or "not enough data") in text
     assert report.patient_name in text
 
@@ -63,7 +63,8 @@ def test_clinic_report_pdf_rasterises_and_prints_the_models_figures(
     text = _one_line(" ".join(pdf_pages_text(pdf)))
     effect = report.effect_size
     assert effect is not None
-    assert f"d = {fmt_number(effect.d, 2)} (95% CI {fmt_ci(effect.ci_low, effect.ci_high)})" in text
+    interval = format_interval(effect.ci_low, effect.ci_high)
+    assert f"d = {format_number(effect.d, 2)} (95% CI {interval})" in text
     assert f"Recovered {report.categories.recovered}" in text
     assert "d = 0.87 (0.78–0.96)" in text
     assert "10.1111/bjc.12259" in text
@@ -116,8 +117,8 @@ def test_a_spanish_speaking_patient_gets_the_plain_language_page_in_spanish(
     assert "Sesión" in page
     assert report.status is not None
     assert html_stats(html)["patient_scores"] == (
-        f"En su primera sesión su puntuación fue {fmt_number(report.status.intake)}; "
-        f"en la sesión {report.status.session} fue {fmt_number(report.status.latest)}."
+        f"En su primera sesión su puntuación fue {format_number(report.status.intake)}; "
+        f"en la sesión {report.status.session} fue {format_number(report.status.latest)}."
     )
 
 

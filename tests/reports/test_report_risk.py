@@ -84,7 +84,7 @@ def test_the_report_leads_with_the_open_event_in_the_one_wording_and_then_safety
 def test_a_level_on_an_assumed_cut_off_says_so_in_the_profile_and_the_plans_reasons() -> None:
     html = _pure_report()
     profile = html[html.index('data-section="profile"') : html.index('data-section="plan"')]
-    assert "distress <strong>low</strong>" in profile
+    assert "Distress <strong>low</strong>" in profile  # the one label of the field
     assert "by an assumed cut-off" in profile
     plan_part = html[html.index('data-section="plan"') :]
     assert "distress = low (from PHQ-9 total 5, by an assumed cut-off" in plan_part

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from attunement.errors import Forbidden, NotFound
 from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_number, fmt_share, fmt_signed
 from attunement.reports._stats import count_categories
 from attunement.services import (
     ServiceContext,
@@ -19,6 +18,7 @@ from attunement.services import (
 from attunement.services.reports import clinic_report, patient_report, research_export_rows
 from attunement.stats import pre_post_effect_size
 from attunement.store import Administration, AuditEntry
+from attunement.wording import alert_words, format_number, format_share, format_signed
 from tests.reports.conftest import OPERATOR, clinician_of, html_stats, patient_ids
 
 
@@ -29,11 +29,11 @@ def test_patient_report_prints_the_status_the_service_gives(clinic: ServiceConte
     status = get_status(clinic, clinician, episode.id)
     report = patient_report(clinic, clinician, patient)
     stats = html_stats(render_patient_html(report))
-    assert stats["intake"] == fmt_number(status.intake)
-    assert stats["latest"] == fmt_number(status.latest)
-    assert stats["change"] == fmt_signed(status.change)
+    assert stats["intake"] == format_number(status.intake)
+    assert stats["latest"] == format_number(status.latest)
+    assert stats["change"] == format_signed(status.change)
     assert stats["category"] == (status.category or "not enough data")
-    assert stats["alert"] == (status.alert or "white")
+    assert stats["alert"] == alert_words(status.alert or "white").label
     assert report.status is not None
     assert report.status.session == status.session
 
@@ -57,9 +57,9 @@ def test_clinic_report_counts_and_effect_size_equal_those_of_the_caseload(
     stats = html_stats(render_clinic_html(report, charts=False))
     assert stats["recovered"] == str(report.categories.recovered)
     assert stats["deteriorated"] == str(report.categories.deteriorated)
-    assert stats["d"] == fmt_number(report.effect_size.d, 2)
+    assert stats["d"] == format_number(report.effect_size.d, 2)
     assert stats["alerts_red"] == str(report.alerts.red)
-    assert stats["response_share"] == fmt_share(report.response.share)
+    assert stats["response_share"] == format_share(report.response.share)
 
 
 def test_a_clinicians_clinic_report_covers_their_caseload_only(clinic: ServiceContext) -> None:

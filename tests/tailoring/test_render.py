@@ -41,8 +41,8 @@ def test_every_recommendation_appears_with_its_evidence_line(brief: str) -> None
 
 
 def test_evidence_lines_give_effect_k_n_and_authors(brief: str) -> None:
-    assert "d = 0.79, k = 13, N = 1,208 - Beutler, Edwards & Someah 2018" in brief
-    assert "Empathy: r = .28" in brief
+    assert "Beutler, Edwards & Someah (2018, 3rd ed.): d = 0.79, k = 13, N = 1,208" in brief
+    assert "Empathy — Elliott et al. (2018, 3rd ed.): r = .28, 95% CI [.23, .33]" in brief
 
 
 def test_the_patient_facts_and_their_provenance_are_shown(brief: str) -> None:

@@ -10,6 +10,7 @@ import typer
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
+from attunement.wording import format_number
 
 if TYPE_CHECKING:
     from attunement.services import ServiceContext
@@ -106,7 +107,7 @@ def _print_walk(walk: DemoWalk) -> None:
     typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
     for entry in walk.caseload[:5]:
         alert = "OPEN RISK" if entry.risk_flag else (entry.alert or "not_assessable")
-        latest = "—" if entry.latest is None else f"{entry.latest:g}"
+        latest = format_number(entry.latest)
         overdue = " OVERDUE" if entry.overdue else ""
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "

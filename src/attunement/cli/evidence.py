@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from attunement.cli._app import app
+from attunement.wording import format_citation, format_effect, format_sample, format_source_of
 
 if TYPE_CHECKING:
     from attunement.evidence import Element, EvidenceBase, Finding, NarrativeFinding
@@ -22,31 +23,16 @@ _EDITIONS = {1: "1st ed.", 2: "2nd ed.", 3: "3rd ed."}
 _WIDTH = 88
 
 
-def _number(value: float) -> str:
-    """A published effect size as printed in papers: ``.278``, ``.50``, ``-.46``, ``1.79``."""
-    text = f"{value:.2f}" if round(value, 2) == value else f"{value:.3f}"
-    return text.replace("0.", ".", 1) if abs(value) < 1 else text
-
-
 def _effect(finding: Finding) -> str:
-    main = f"{finding.metric} = {_number(finding.value)}"
+    main = format_effect(finding.metric, finding.value)
     if finding.also:
-        others = ", ".join(f"{a.metric} = {_number(a.value)}" for a in finding.also)
+        others = ", ".join(format_effect(a.metric, a.value) for a in finding.also)
         main += f" ({others})"
     return main
 
 
-def _k(study: Finding | NarrativeFinding) -> str:
-    return study.k_text or ("—" if study.k is None else str(study.k))
-
-
 def _n(study: Finding | NarrativeFinding) -> str:
     return study.n_text or ("—" if study.n is None else f"{study.n:,}")
-
-
-def _who(study: Finding | NarrativeFinding) -> str:
-    edition = f" ({_EDITIONS[study.edition]})" if study.edition else ""
-    return f"{study.authors} {study.year}{edition}"
 
 
 def _table(base: EvidenceBase) -> str:
@@ -74,7 +60,13 @@ def _table(base: EvidenceBase) -> str:
         if len(n) > 10:  # long published wording ("2,568 families and ..."): see the entry
             n = "see entry"
         table.add_row(
-            element.id, element.kind, element.verdict, _effect(headline), k, n, _who(headline)
+            element.id,
+            element.kind,
+            element.verdict,
+            _effect(headline),
+            k,
+            n,
+            format_source_of(headline),
         )
     buffer = io.StringIO()
     Console(file=buffer, width=width, color_system=None, force_terminal=False).print(table)
@@ -85,7 +77,7 @@ def _table(base: EvidenceBase) -> str:
     )
     for benchmark in base.benchmarks:
         first = benchmark.findings[0]
-        lines.append(f"benchmark: {benchmark.name}: {_effect(first)} ({_who(first)}).")
+        lines.append(f"benchmark: {benchmark.name}: {_effect(first)} ({format_source_of(first)}).")
     if base.not_for_routine_matching:
         names = ", ".join(c.characteristic for c in base.not_for_routine_matching)
         lines.append(
@@ -96,15 +88,15 @@ def _table(base: EvidenceBase) -> str:
 
 
 def _wrap(text: str, indent: str = "  ", hang: str = "  ") -> list[str]:
-    return textwrap.wrap(text, _WIDTH, initial_indent=indent, subsequent_indent=indent + hang)
+    """Wrapped lines; a statistic (``N = 6,138``) is never split across two."""
+    kept = text.replace(" = ", "\u00a0=\u00a0")
+    lines = textwrap.wrap(kept, _WIDTH, initial_indent=indent, subsequent_indent=indent + hang)
+    return [line.replace("\u00a0=\u00a0", " = ") for line in lines]
 
 
 def _finding_lines(index: int, finding: Finding) -> list[str]:
-    lines = _wrap(f"{index}. [{finding.status}] {_who(finding)}")
-    facts = [_effect(finding), f"k = {_k(finding)}", f"N = {_n(finding)}"]
-    if finding.ci_low is not None and finding.ci_high is not None:
-        facts.append(f"95% CI {_number(finding.ci_low)} to {_number(finding.ci_high)}")
-    lines += _wrap(" · ".join(facts), "     ")
+    lines = _wrap(f"{index}. [{finding.status}] {format_source_of(finding)}")
+    lines += _wrap(format_citation(finding, qualifiers=False).partition(": ")[2], "     ")
     if finding.outcome:
         lines += _wrap(f"outcome: {finding.outcome}", "     ")
     if finding.scope:
@@ -129,8 +121,7 @@ def _element_text(element: Element) -> str:
         lines.append(f"Headline: none - {element.verdict}")
     else:
         lines += _wrap(
-            f"Headline: {_effect(headline)}, k = {_k(headline)}, N = {_n(headline)} "
-            f"- {_who(headline)}",
+            f"Headline: {format_citation(headline, qualifiers=False)}",
             "",
         )
     if element.findings:
@@ -140,7 +131,10 @@ def _element_text(element: Element) -> str:
     if element.narrative:
         lines += ["", "Other published results (no single effect size)"]
         for study in element.narrative:
-            lines += _wrap(f"- [{study.status}] {_who(study)}, k = {_k(study)}: {study.summary}")
+            sample = format_sample(study.k, None, study.k_text) or "k not reported"
+            lines += _wrap(
+                f"- [{study.status}] {format_source_of(study)}, {sample}: {study.summary}"
+            )
             lines += _wrap(f"source: {study.source}", "    ")
             if study.note:
                 lines += _wrap(f"note: {study.note}", "    ")

@@ -17,6 +17,7 @@ from attunement._batched import batched
 from attunement.cli._app import app, fail
 from attunement.cli.instruments import resolve_definition
 from attunement.errors import InvalidAnswer, InvalidFile
+from attunement.wording import format_number, scale_digits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +29,8 @@ __all__ = ["score_command"]
 CHUNK_ROWS = 50_000
 
 
-def _number(value: float | None) -> str:
+def _csv_number(value: float | None) -> str:
+    """A score as data (CSV): full precision, empty when missing (display: ``wording``)."""
     if value is None or math.isnan(value):
         return ""
     return str(int(value)) if value.is_integer() else repr(value)
@@ -78,7 +80,8 @@ def _print_score(result: Score, definition: InstrumentDefinition) -> None:
             continue
         band = f" ({scale.band})" if scale.band else ""
         extra = f"; prorated, missing {', '.join(scale.missing_items)}" if scale.prorated else ""
-        out.print(f"{name}: {_number(scale.value)}{band}{extra}")
+        shown = format_number(scale.value, scale_digits(definition.scale(name)))
+        out.print(f"{name}: {shown}{band}{extra}")
     for caveat in definition.caveats:
         out.print(f"[dim]Note: {caveat}[/dim]")
 
@@ -294,7 +297,7 @@ def _write_chunk(
     for s in scale_ids:
         col = batch.scales[s]
         labels = col.band_labels
-        columns.append([_number(float(v)) for v in col.value])
+        columns.append([_csv_number(float(v)) for v in col.value])
         columns.append([labels[c] if c >= 0 else "" for c in col.band_code.tolist()])
         columns.append(["1" if p else "0" for p in col.prorated.tolist()])
         columns.append(["1" if p else "0" for p in col.scorable.tolist()])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,13 @@ from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
+from attunement.wording import (
+    alliance_words,
+    element_name,
+    field_label,
+    format_number,
+    status_figures,
+)
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -299,20 +307,18 @@ def list_models(
         )
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
-
-
 def _outcome_lines(result: Status) -> list[str]:
     from attunement.monitoring import OUTER_LIMIT_ALERT
 
-    lines = [f"Alert: {result.alert.upper().replace('_', ' ')} — {result.alert_reason}"]
+    shown = status_figures(result)
+    lines = [f"Alert: {shown.alert.label} — {result.alert_reason}"]
     if result.intake is None:
         return lines
-    change = f"{result.change:+g}" if result.change is not None else "—"
+    num = partial(format_number, digits=shown.digits)
+
     lines.append(
-        f"Score: {_num(result.intake)} (session {result.intake_session}) → {_num(result.latest)} "
-        f"(session {result.latest_session}); change {change}, RCI {_num(result.rci, 2)}"
+        f"Score: {shown.intake} (session {result.intake_session}) → {shown.latest} "
+        f"(session {result.latest_session}); change {shown.change}, RCI {shown.rci}"
         f"{f' ({result.reliable_rule})' if result.reliable_rule else ''}, "
         f"{result.category or 'category not computable'}"
     )
@@ -326,13 +332,13 @@ def _outcome_lines(result: Status) -> list[str]:
     if result.expected is not None:
         e = result.expected
         lines.append(
-            f"Expected ({e.method}): {_num(e.value)}, band {_num(e.low)}–{_num(e.high)}, "
-            f"{OUTER_LIMIT_ALERT} at once beyond {_num(e.outer_limit)}"
+            f"Expected ({e.method}): {shown.expected}, band {shown.band}, "
+            f"{OUTER_LIMIT_ALERT} at once beyond {num(e.outer_limit)}"
         )
         lines.append(f"  basis: {e.basis}")
     n = result.norms
     lines.append(
-        f"Norms: reliable change {_num(n.reliable_change)}, cut-off {_num(n.cutoff)} — {n.source}"
+        f"Norms: reliable change {num(n.reliable_change)}, cut-off {num(n.cutoff)} — {n.source}"
     )
     if n.reliable_change_basis:
         lines.append(f"  reliable change: {n.reliable_change_basis}")
@@ -351,7 +357,7 @@ def render_status(result: Status) -> str:
     lines += _outcome_lines(result)
     if result.alliance is not None:
         a = result.alliance
-        lines.append(f"Alliance ({a.instrument or 'markers only'}): {a.state}")
+        lines.append(f"Alliance ({a.instrument or 'markers only'}): {alliance_words(a.state)}")
         lines += [f"  - {alert.message} [{alert.basis}]" for alert in a.alerts]
         for option in a.repair_options:
             tag = f"{option.kind}{', ' + option.marker if option.marker else ''}"
@@ -362,9 +368,10 @@ def render_status(result: Status) -> str:
         because = f" (because: {'; '.join(prompt.because)})" if prompt.because else ""
         lines.append(f"Support — {prompt.title}{because}: {prompt.prompt}")
         lines += [
-            f"  suggested: re-assess {u.field} with {', '.join(u.instruments)} (now: {u.current})"
+            f"  suggested: re-assess {field_label(u.field)} with {', '.join(u.instruments)} "
+            f"(now: {u.current})"
             for u in prompt.profile_updates
         ]
-        lines.append(f"  evidence: {', '.join(prompt.evidence)}")
+        lines.append(f"  evidence: {', '.join(element_name(e) for e in prompt.evidence)}")
     lines += [f"Note: {note}" for note in result.notes]
     return "\n".join(lines)

@@ -212,6 +212,8 @@ class ScaleDefinition(BaseModel):
     bands: Bands | None = None
     cutoff: Cutoff | None = None
     direction: ScaleDirection = "higher_is_worse"
+    #: decimals its scores are shown with (default by method: ``wording.scale_digits``)
+    decimals: int | None = Field(default=None, ge=0, le=3)
     norms: ChangeNorms | None = None
     response: ChangeRule | None = None
     remission: ChangeRule | None = None

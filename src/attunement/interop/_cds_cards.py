@@ -34,6 +34,7 @@ from attunement.interop._cds_signals import (
     PlanSignal,
     RiskSignal,
 )
+from attunement.wording import DASH, format_citation, status_figures, value_words
 
 __all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
 
@@ -143,37 +144,26 @@ def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
 
 
 def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
-    headline = {
-        "red": "Not on track",
-        "yellow": "Less progress than expected",
-    }[outcome.alert]
-    score = _num(outcome.latest) if outcome.latest is not None else "not scorable"
-    summary = f"{headline}: {outcome.instrument} {score} at session {outcome.session}"
-    if outcome.expected is not None:
-        summary += f" (expected {_num(outcome.expected.value)})"
-    lines = [f"**{headline}** ({outcome.alert} alert) on {_md(outcome.instrument)}.", ""]
-    facts = [
-        ("Intake", outcome.intake),
-        ("Latest", outcome.latest),
-        ("Change since intake", outcome.change),
-        ("Reliable change index", outcome.rci),
+    shown = status_figures(outcome)
+    score = shown.latest if outcome.latest is not None else "not scorable"
+    summary = f"{shown.alert.headline}: {shown.measure} {score} at session {outcome.session}"
+    if shown.expected is not None:
+        summary += f" (expected {shown.expected})"
+    lines = [f"**{shown.alert.headline}** ({shown.alert.label}) on {_md(shown.measure)}.", ""]
+    lines += [
+        f"- {label}: {_md(value)}" + (f" ({_md(note)})" if note else "")
+        for label, value, note in shown.rows()
+        if value != DASH
     ]
-    lines += [f"- {label}: {_num(value)}" for label, value in facts if value is not None]
-    if outcome.category:
-        lines.append(f"- Jacobson–Truax category: {_md(outcome.category)}")
-    if outcome.expected is not None:
-        band = outcome.expected
-        lines.append(
-            f"- Expected at this session: {_num(band.value)} "
-            f"(band {_num(band.low)}–{_num(band.high)}, {_md(band.method)} method)"
-        )
     if outcome.norms_source:
         lines.append(f"- Change norms: {_md(outcome.norms_source)}")
     lines.append(f"- From: {_origin(outcome.source)}")
     if outcome.support_prompts:
         lines += ["", "**Clinical support — consider:**"]
         for prompt in outcome.support_prompts:
-            lines.append(f"- *{_md(prompt.domain)}*: {_md(prompt.prompt)}")
+            lines.append(
+                f"- *{_md(value_words(prompt.domain).capitalize())}*: {_md(prompt.prompt)}"
+            )
             lines += [f"  - {_evidence(line)}" for line in prompt.evidence]
     if outcome.evidence:
         lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in outcome.evidence]
@@ -207,7 +197,7 @@ def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
 
 def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
     settings = [
-        f"{label} {_words(value)}"
+        f"{label} {value_words(value)}"
         for label, value in (
             ("directiveness", plan.directiveness),
             ("stance", plan.stance),
@@ -258,25 +248,10 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
 
 
 def _evidence(line: EvidenceLine) -> str:
-    """``Feedback — Lambert et al. (2018): k = 24, N = 10,921, d = 0.14 (dropout). Source``."""
-    name = line.element_name or line.element
-    who = ""
-    if line.authors:
-        who = f" — {line.authors}" + (f" ({line.year})" if line.year else "")
-    numbers = []
-    if line.k is not None:
-        numbers.append(f"k = {line.k:,}")
-    if line.n is not None:
-        numbers.append(f"N = {line.n:,}")
-    if line.metric and line.value is not None:
-        numbers.append(f"{line.metric} = {line.value:g}")
-    text = _md(name + who)
-    if numbers:
-        text += ": " + ", ".join(numbers)
-    qualifiers = [q for q in (line.outcome, line.scope) if q]
-    if qualifiers:
-        text += f" ({_md('; '.join(qualifiers))})"
-    return f"{text}. *{_md(line.source)}*"
+    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``."""
+    if line.element_name is None:
+        line = line.model_copy(update={"element_name": line.element})
+    return f"{_md(format_citation(line, element=True))}. *{_md(line.source)}*"
 
 
 def _when(session: int | None, observed_on: date | None) -> str:
@@ -290,16 +265,6 @@ def _when(session: int | None, observed_on: date | None) -> str:
 
 def _origin(source: str) -> str:
     return "the EHR's prefetched data" if source == "ehr" else "Attunement's record"
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 def _md(text: str) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attunement.interop._fhir_common import HTEST, FhirBase, fhir_id, validated
 from attunement.interop._fhir_records import PatientRecord
+from attunement.wording import format_citation
 
 if TYPE_CHECKING:
     from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst
@@ -53,23 +54,8 @@ def patient(record: PatientRecord, *, base: FhirBase | None = None) -> dict[str,
 
 
 def evidence_text(citation: EvidenceCitation) -> str:
-    """``Empathy — Elliott et al. (2018): k = 82, N = 6,138, r = 0.28. <source>``."""
-    parts = [citation.element_name]
-    if citation.authors:
-        parts.append(f" — {citation.authors}" + (f" ({citation.year})" if citation.year else ""))
-    numbers = []
-    if citation.k is not None or citation.k_text:
-        numbers.append(f"k = {citation.k_text or f'{citation.k:,}'}")
-    if citation.n is not None or citation.n_text:
-        numbers.append(f"N = {citation.n_text or f'{citation.n:,}'}")
-    if citation.metric and citation.value is not None:
-        numbers.append(f"{citation.metric} = {citation.value:g}")
-    text = "".join(parts)
-    if numbers:
-        text += ": " + ", ".join(numbers)
-    qualifiers = [q for q in (citation.outcome, citation.scope) if q]
-    if qualifiers:
-        text += f" ({'; '.join(qualifiers)})"
+    """``Empathy — Elliott et al. (2018): r = .28, k = 82, N = 6,138. <source>``."""
+    text = format_citation(citation, element=True)
     if citation.statement:
         text += f". {citation.statement}"
     return f"{text}. {citation.source}"

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from attunement.i18n import localised
 from attunement.instruments import InstrumentDefinition
 from attunement.profile import PROFILE_FIELDS, Profile, Provenance
-from attunement.reports._format import fmt_number
 from attunement.reports._models import (
     InstrumentNotice,
     PlanItem,
@@ -28,6 +27,7 @@ from attunement.tailoring import (
     describe_fact,
     describe_risk,
 )
+from attunement.wording import field_label, format_citation, format_source_of, value_words
 
 __all__ = [
     "accommodates_culture",
@@ -61,14 +61,6 @@ def instrument_notice(definition: InstrumentDefinition, language: str = "en") ->
     )
 
 
-def _word(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return fmt_number(value)
-    return str(value).replace("_", " ")
-
-
 def derived_fact(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
     """The value as the plan words it when it was derived from a score (else None)."""
     derivation = provenance.derivation(path)
@@ -89,8 +81,8 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
         value, provenance = found
         rows.append(
             ProfileRow(
-                dimension=path.replace("_", " ").replace(".", ": "),
-                value=_word(value),
+                dimension=field_label(path),
+                value=value_words(value),
                 provenance=provenance.describe(),
                 derived=derived_fact(path, value, provenance),
             )
@@ -98,8 +90,8 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
     for preference in profile.preferences:
         rows.append(
             ProfileRow(
-                dimension=f"preference: {_word(preference.aspect)}",
-                value=f"{_word(preference.value)} ({preference.strength})",
+                dimension=field_label(f"preferences.{preference.aspect}"),
+                value=f"{value_words(preference.value)} ({preference.strength})",
                 provenance=preference.provenance.describe(),
             )
         )
@@ -107,19 +99,11 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
 
 
 def citation_text(citation: EvidenceCitation) -> str:
-    """``Beutler, Edwards & Someah 2018: d = 0.79, k = 13, N = 1208`` (or the statement)."""
-    who = f"{citation.authors} {citation.year}" if citation.authors else citation.element_name
+    """``Beutler, Edwards & Someah (2018): d = 0.79, k = 13, N = 1,208`` (or the statement)."""
     if citation.metric and citation.value is not None:
-        effect = f"{citation.metric} = {fmt_number(citation.value, 2)}"
-        if citation.ci_low is not None and citation.ci_high is not None:
-            effect += f" [{fmt_number(citation.ci_low, 2)}, {fmt_number(citation.ci_high, 2)}]"
-        k = citation.k_text or (str(citation.k) if citation.k is not None else None)
-        n = citation.n_text or (str(citation.n) if citation.n is not None else None)
-        sizes = ", ".join(part for part in (k and f"k = {k}", n and f"N = {n}") if part)
-        text = f"{who}: {effect}" + (f", {sizes}" if sizes else "")
-        if citation.outcome:
-            text += f" ({citation.outcome})"
+        text = format_citation(citation, edition=False)
     else:
+        who = format_source_of(citation, edition=False) or citation.element_name
         text = f"{who}: {citation.statement or 'narrative finding'}"
     if citation.status != "verified":
         text += f" [{citation.status}]"
@@ -154,21 +138,23 @@ def plan_notes(plan: Plan) -> tuple[str, ...]:
     not assessed, the assumptions the plan relies on, and the disclaimer."""
     notes = [
         f"Settings: directiveness {plan.directiveness}, stance "
-        f"{_word(plan.stance) if plan.stance else 'not set'}, focus {_word(plan.focus)}, "
+        f"{value_words(plan.stance) if plan.stance else 'not set'}, "
+        f"focus {value_words(plan.focus)}, "
         f"intensity {plan.intensity}, arousal {plan.arousal}."
     ]
     notes += [
-        f"{d.setting.capitalize()} {_word(d.value)}: {_first_sentence(d.note)}"
+        f"{d.setting.capitalize()} {value_words(d.value)}: {_first_sentence(d.note)}"
         for d in plan.settings
         if d.basis == "risk" and d.value is not None
     ]
     notes += [
-        f"Conflict ({' vs '.join(_word(b) for b in c.between)}): {_first_sentence(c.resolution)}"
+        f"Conflict ({' vs '.join(field_label(b) for b in c.between)}): "
+        f"{_first_sentence(c.resolution)}"
         for c in plan.conflicts
         if c.kind != "risk"
     ]
     if plan.not_assessed:
-        missing = ", ".join(_word(n.field) for n in plan.not_assessed)
+        missing = ", ".join(field_label(n.field) for n in plan.not_assessed)
         notes.append(f"Not assessed: {missing}.")
     notes += [f"Assumption: {a.statement}" for a in plan.assumptions]
     notes.append(plan.disclaimer)

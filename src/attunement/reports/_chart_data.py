@@ -89,7 +89,10 @@ class OutcomeChartData(_Frozen):
     ] = None
     scale_min: float
     scale_max: float
-    higher_is_worse: bool = True
+    #: the scale's direction (``wording.higher_is_worse``): None for a neutral scale
+    higher_is_worse: bool | None = True
+    #: decimals of the scale's scores in labels and tooltips (``wording.scale_digits``)
+    digits: int = Field(default=1, ge=0, le=3)
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> OutcomeChartData:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
@@ -11,7 +13,8 @@ from matplotlib.patches import Rectangle
 
 from attunement.i18n import translate
 from attunement.reports._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
-from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
+from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, legend, session_axis
+from attunement.wording import format_number
 
 __all__ = [
     "describe_alliance",
@@ -41,29 +44,30 @@ def describe_outcome(data: OutcomeChartData, language: str) -> Drawn:
     """The outcome chart in words (title, each point's tooltip, description), without
     drawing: what the page prints beside the chart and the SVG carries as ``<title>``."""
     w = _words(language)
+    num = partial(format_number, digits=data.digits)
     drawn = Drawn(
         translate("%(instrument)s over sessions", language, instrument=data.instrument), ""
     )
     words: list[str] = []
     if data.intake is not None and data.reliable_change is not None:
-        words.append(f"{w['reliable']}: ±{fmt(data.reliable_change)}")
+        words.append(f"{w['reliable']}: ±{num(data.reliable_change)}")
     if data.expected:
         last = data.expected[-1]
         words.append(
             f"{w['expected']} ({w['session'].lower()} {last.session}):"
-            f" {fmt(last.value)} ({fmt(last.low)}–{fmt(last.high)})"
+            f" {num(last.value)} ({num(last.low)}–{num(last.high)})"
         )
     if data.cutoff is not None:
-        words.append(f"{w['cutoff']}: {fmt(data.cutoff)}")
+        words.append(f"{w['cutoff']}: {num(data.cutoff)}")
     expected_at = {e.session: e for e in data.expected}
     for point in data.points:
         if point.value is None:
             tip = f"{w['session']} {point.session}: {w['not_scorable']}"
         else:
-            tip = f"{w['session']} {point.session}: {fmt(point.value)}"
+            tip = f"{w['session']} {point.session}: {num(point.value)}"
             if point.session in expected_at:
                 e = expected_at[point.session]
-                tip += f" ({w['expected'].lower()} {fmt(e.value)}, {fmt(e.low)}–{fmt(e.high)})"
+                tip += f" ({w['expected'].lower()} {num(e.value)}, {num(e.low)}–{num(e.high)})"
             if point.risk:
                 tip += f" — {w['risk']}"
         drawn.tooltips[f"pt-{point.session}"] = tip
@@ -74,6 +78,7 @@ def describe_outcome(data: OutcomeChartData, language: str) -> Drawn:
 
 def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
     w = _words(language)
+    num = partial(format_number, digits=data.digits)
     ax = fig.add_subplot()
     sessions = [p.session for p in data.points] + [e.session for e in data.expected]
     session_axis(ax, sessions, language)
@@ -87,7 +92,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
             edgecolor="#BDBDBD",
             hatch="//",
             linewidth=0,
-            label=f"{w['reliable']} (±{fmt(data.reliable_change)})",
+            label=f"{w['reliable']} (±{num(data.reliable_change)})",
         )
     if data.expected:
         xs = [e.session for e in data.expected]
@@ -114,7 +119,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
             color=OKABE_ITO["orange"],
             linestyle="-.",
             linewidth=2.2,
-            label=f"{w['cutoff']} ({fmt(data.cutoff)})",
+            label=f"{w['cutoff']} ({num(data.cutoff)})",
         )
     values = [np.nan if p.value is None else p.value for p in data.points]
     ax.plot(
@@ -146,13 +151,16 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
             color=colour,
             markersize=size,
         )
-    better = (
-        translate("lower is better", language)
-        if data.higher_is_worse
-        else translate("higher is better", language)
-    )
     ax.set_ylim(data.scale_min, data.scale_max)
-    ax.set_ylabel(f"{data.instrument} ({better})")
+    if data.higher_is_worse is None:  # a neutral scale has no better end
+        ax.set_ylabel(data.instrument)
+    else:
+        better = (
+            translate("lower is better", language)
+            if data.higher_is_worse
+            else translate("higher is better", language)
+        )
+        ax.set_ylabel(f"{data.instrument} ({better})")
     ax.set_title(drawn.title)
     legend(fig, ncols=2)
     return drawn
@@ -160,7 +168,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
 
 def _alliance_threshold_label(data: AllianceChartData, language: str) -> str:
     w = _words(language)
-    return f"{w['threshold']} ({fmt(data.threshold)})"
+    return f"{w['threshold']} ({format_number(data.threshold)})"
 
 
 def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
@@ -172,7 +180,11 @@ def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
         note = f" — {data.threshold_note}" if data.threshold_note else ""
         words.append(_alliance_threshold_label(data, language) + note)
     for point in data.points:
-        shown = translate("not scorable", language) if point.value is None else fmt(point.value)
+        shown = (
+            translate("not scorable", language)
+            if point.value is None
+            else format_number(point.value)
+        )
         drawn.tooltips[f"pt-{point.session}"] = f"{w['session']} {point.session}: {shown}"
     drawn.description = ". ".join(["; ".join(drawn.tooltips.values()), *words])
     return drawn
@@ -239,13 +251,13 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: str) -> Draw
             else:
                 rgba = cmap(norm(value))
                 luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
-                face, label = rgba, fmt(value)
+                face, label = rgba, format_number(value)
                 colour = "#000000" if luminance > 0.5 else "#FFFFFF"
             ax.add_patch(
                 Rectangle((col, row), 1, 1, facecolor=face, edgecolor="#FFFFFF", lw=2, gid=gid)
             )
             ax.text(col + 0.5, row + 0.5, label, ha="center", va="center", color=colour)
-            shown = translate("not scorable", language) if value is None else fmt(value)
+            shown = translate("not scorable", language) if value is None else format_number(value)
             drawn.tooltips[gid] = f"{w['session']} {session}, {w['item'].lower()} {item}: {shown}"
     ax.set_xlim(0, len(data.items))
     ax.set_ylim(len(data.sessions), 0)

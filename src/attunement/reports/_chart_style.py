@@ -14,7 +14,6 @@ Renslow 2018, PLoS ONE 13:e0199239), designed to read the same with deuteranopia
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from matplotlib.axes import Axes
@@ -28,7 +27,6 @@ __all__ = [
     "GREY",
     "OKABE_ITO",
     "Drawn",
-    "fmt",
     "legend",
     "session_axis",
 ]
@@ -72,17 +70,6 @@ class Drawn:
     title: str
     description: str
     tooltips: dict[str, str] = field(default_factory=dict)
-
-
-def fmt(value: float | None) -> str:
-    """A number for a label or tooltip: ``12``, ``12.5``; total, so a missing (None/NaN) or
-    infinite value — which strict input no longer lets in, but an older record may hold —
-    is written as a dash instead of failing the whole report."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def session_axis(ax: Axes, sessions: list[int], language: str) -> None:

@@ -45,6 +45,13 @@ from attunement.reports._models import (
 )
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
+from attunement.wording import (
+    element_name,
+    higher_is_worse,
+    repair_words,
+    scale_digits,
+    status_figures,
+)
 
 __all__ = [
     "ITEM_STRIP_SESSIONS",
@@ -64,7 +71,7 @@ def status_view(status: Status) -> StatusView:
     alliance = status.alliance
     return StatusView(
         session=status.session,
-        instrument=status.instrument,
+        instrument=status_figures(status).measure,
         intake=status.intake,
         latest=status.latest,
         change=status.change,
@@ -80,7 +87,7 @@ def status_view(status: Status) -> StatusView:
         expected_method=expected.method if expected else None,
         alliance_state=alliance.state if alliance else None,
         alliance_alerts=tuple(a.message for a in alliance.alerts) if alliance else (),
-        repair_options=tuple(f"{o.kind}: {o.text}" for o in alliance.repair_options)
+        repair_options=tuple(repair_words(o.kind, o.text) for o in alliance.repair_options)
         if alliance
         else (),
         dropout_risks=tuple(f"{r.title}: {r.message}" for r in status.dropout_risks),
@@ -129,7 +136,8 @@ def outcome_chart_data(
         reliable_change=status.reliable_change if status else None,
         scale_min=scale.range[0],
         scale_max=scale.range[1],
-        higher_is_worse=scale.direction != "higher_is_better",
+        higher_is_worse=higher_is_worse(scale.direction),
+        digits=scale_digits(scale),
     )
 
 
@@ -235,7 +243,11 @@ def build_patient_report(
         risk_events=tuple(e for e in events if e.open),
         risk_history=tuple(e for e in events if not e.open),
         support_prompts=tuple(
-            SupportPromptView(domain=p.domain, prompt=p.prompt, evidence=p.evidence)
+            SupportPromptView(
+                domain=p.domain,
+                prompt=p.prompt,
+                evidence=tuple(element_name(e) for e in p.evidence),
+            )
             for p in (status.support_prompts if status else ())
         ),
         profile=profile_rows(profile) if profile else (),

@@ -22,8 +22,16 @@ from attunement.i18n.jinja import install_i18n, template_functions
 from attunement.reports._chart_data import OutcomeDistributionData, RecoveryBySeverityData
 from attunement.reports._chart_style import CATEGORY_LABELS
 from attunement.reports._charts import Chart, render_chart
-from attunement.reports._format import fmt_ci, fmt_number, fmt_share, fmt_signed
 from attunement.reports._models import ClinicReport, PatientReport
+from attunement.wording import (
+    alert_words,
+    alliance_words,
+    format_interval,
+    format_number,
+    format_share,
+    format_signed,
+    value_words,
+)
 
 __all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
 
@@ -46,10 +54,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        num=fmt_number,
-        signed=fmt_signed,
-        pct=fmt_share,
-        ci=fmt_ci,
+        num=format_number,
+        signed=format_signed,
+        pct=format_share,
+        ci=format_interval,
+        words=value_words,
+        alert_label=lambda level: alert_words(level).label,
+        alliance=alliance_words,
         css_string=_css_string,
     )
     install_i18n(env)

@@ -12,6 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from attunement.wording import (
+    alert_words,
+    alliance_words,
+    field_label,
+    format_number,
+    status_figures,
+)
+
 if TYPE_CHECKING:
     from attunement.monitoring import Status
     from attunement.tailoring import Plan
@@ -21,36 +29,33 @@ __all__ = ["session_summary_text"]
 _SYNTHETIC = "SYNTHETIC DATA - not a real patient"
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{round(value, 2):g}"
-
-
-def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{round(value, 2):+g}"
-
-
 def _scores(status: Status, measured_on: dt.date | None) -> list[str]:
+    shown = status_figures(status, plain=True)
     when = f" on {measured_on.isoformat()}" if measured_on else ""
     lines = [
-        f"Outcome ({status.instrument} {status.scale}): {_num(status.latest)} at session "
+        f"Outcome ({shown.measure}): {shown.latest} at session "
         f"{status.latest_session if status.latest_session is not None else '-'}{when}; "
-        f"intake {_num(status.intake)}."
+        f"intake {shown.intake}."
     ]
-    change = f"Change since intake: {_signed(status.change)}"
+    change = f"Change since intake: {shown.change}"
     if status.category is not None:
-        change += f" ({status.category}"
+        change += f" ({shown.category}"
         change += ", reliable)" if status.reliable else ")"
     lines.append(change + ".")
     if status.expected is not None:
-        band = status.expected
+        low, high = (
+            format_number(x, shown.digits, plain=True)
+            for x in (status.expected.low, status.expected.high)
+        )
         lines.append(
-            f"Expected at this session: {_num(band.value)} (band {_num(band.low)} to "
-            f"{_num(band.high)}, {band.method} method)."
+            f"Expected at this session: {shown.expected} (band {low} to {high}, "
+            f"{shown.method} method)."
         )
     if status.alliance is not None and status.alliance.value is not None:
         lines.append(
-            f"Alliance ({status.alliance.instrument}): {_num(status.alliance.value)}, "
-            f"{status.alliance.state.replace('_', ' ')}."
+            f"Alliance ({status.alliance.instrument}): "
+            f"{format_number(status.alliance.value, 2, plain=True)}, "
+            f"{alliance_words(status.alliance.state)}."
         )
     return lines
 
@@ -67,7 +72,8 @@ def session_summary_text(
     lines.append(f"Attunement summary - session {status.session}")
     lines += _scores(status, measured_on)
     lines.append(
-        f"Alert: {status.alert.replace('_', ' ')} - {status.alert_reason} ({status.alert_rule})."
+        f"Alert: {alert_words(status.alert).plain_label}: {status.alert_reason} "
+        f"({status.alert_rule})."
     )
     open_events = [e for e in status.risk_events if e.open]
     if open_events:
@@ -85,7 +91,7 @@ def session_summary_text(
             lines.append(f"  - {prompt.title}: {prompt.prompt}")
             for update in prompt.profile_updates:
                 lines.append(
-                    f"    re-assess {update.field.replace('_', ' ')} "
+                    f"    re-assess {field_label(update.field).lower()} "
                     f"({', '.join(update.instruments)}): {update.reason}"
                 )
     else:

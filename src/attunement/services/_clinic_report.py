@@ -66,6 +66,7 @@ from attunement.store import (
     TherapySession,
     User,
 )
+from attunement.wording import higher_is_worse
 
 __all__ = ["PAGE_SIZE", "clinic_report", "readable_patients"]
 
@@ -310,7 +311,8 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
             synthetic=synthetic,
             synthetic_label=label,
             notices=[instrument_notice(definition)],
-            higher_is_worse=scale.direction != "higher_is_better",
+            # outcome measures have a better end; a neutral one is read as monitoring reads it
+            higher_is_worse=higher_is_worse(scale.direction) is not False,
             excluded_other_instrument=all_episodes - tally.episodes,
             open_risk_events=open_events,
             open_risk_patients=open_patients,

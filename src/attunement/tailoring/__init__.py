@@ -7,7 +7,7 @@ them, orders them by evidence strength, resolves conflicts explicitly and return
 :class:`Plan`; while a risk event is open (or the profile carries a risk flag) the plan
 leads with safety and records what ``rules/risk.yaml`` held back. ``render_markdown`` and
 ``render_text`` turn it into a one-page brief, and ``cite_short``, ``describe_fact``,
-``describe_risk`` and ``dimension_label`` word its parts for other views (the web pages and
+``describe_risk`` (with ``attunement.wording``) word its parts for other views (the web pages and
 reports) the same way.
 """
 
@@ -40,7 +40,6 @@ from attunement.tailoring._wording import (
     cite_short,
     describe_fact,
     describe_risk,
-    dimension_label,
 )
 
 __all__ = [
@@ -67,7 +66,6 @@ __all__ = [
     "cite_short",
     "describe_fact",
     "describe_risk",
-    "dimension_label",
     "load_rulebook",
     "plan",
     "render_markdown",

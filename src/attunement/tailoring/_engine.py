@@ -42,7 +42,7 @@ from attunement.tailoring._risk import (
 from attunement.tailoring._rulebook import RuleBook
 from attunement.tailoring._settings import decide_settings, find_tensions, tension_conflict
 from attunement.tailoring._template import fill, slot_values
-from attunement.tailoring._wording import dimension_label
+from attunement.wording import field_label
 
 __all__ = ["plan"]
 
@@ -212,7 +212,7 @@ def _assumed_cutoffs(facts: Iterable[PatientFact]) -> tuple[Assumption, ...]:
         if derivation.source:
             source += f"; bands: {derivation.source}"
         statement = (
-            f"{derivation.scale_name} to {dimension_label(fact.field).lower()}: "
+            f"{derivation.scale_name} to {field_label(fact.field).lower()}: "
             "the cut-offs are an assumption, not a published equivalence."
         )
         key = f"{instrument}.{derivation.field}"

@@ -29,8 +29,8 @@ from attunement.tailoring._wording import (
     cite_short,
     describe_fact,
     describe_risk,
-    dimension_label,
 )
+from attunement.wording import field_label, value_words
 
 __all__ = ["render_markdown", "render_text"]
 
@@ -118,7 +118,7 @@ def _brief(plan: Plan, *, markdown: bool) -> list[str]:
         for item in plan.not_assessed:
             tools = f" Instruments: {', '.join(item.instruments)}." if item.instruments else ""
             out.append(
-                f"- {b(dimension_label(item.field))}: ask {item.question}{tools} Why: {item.why}"
+                f"- {b(field_label(item.field))}: ask {item.question}{tools} Why: {item.why}"
             )
         out.append("")
     if plan.assumptions:
@@ -169,13 +169,12 @@ def _held_back(conflict: Conflict) -> str:
     why = conflict.reason.split(". ", 1)[0] + "." if conflict.setting is None else ""
     if conflict.setting is not None:
         options = ", ".join(
-            f"{dimension_label(o.dimension)} -> {o.value.replace('_', ' ')}"
-            for o in conflict.options
+            f"{field_label(o.dimension)} -> {value_words(o.value)}" for o in conflict.options
         )
         chosen = str(conflict.chosen).replace("_", " ")
         head = f"{conflict.setting.capitalize()}: {options or 'not set'}; chosen: {chosen}."
         return f"- {head} {conflict.resolution}"
-    sides = ", ".join(dimension_label(d) for d in conflict.between if d != "risk")
+    sides = ", ".join(field_label(d) for d in conflict.between if d != "risk")
     return f"- {conflict.resolution.rstrip('.')} ({sides}). {why}".rstrip()
 
 
@@ -220,11 +219,10 @@ def _citations(citations: tuple[EvidenceCitation, ...]) -> str:
 
 
 def _conflict(conflict: Conflict, bold: Callable[[str], str]) -> list[str]:
-    sides = " vs ".join(dimension_label(d) for d in conflict.between)
+    sides = " vs ".join(field_label(d) for d in conflict.between)
     if conflict.kind == "setting" and conflict.setting is not None:
         options = ", ".join(
-            f"{dimension_label(o.dimension)} -> {o.value.replace('_', ' ')}"
-            for o in conflict.options
+            f"{field_label(o.dimension)} -> {value_words(o.value)}" for o in conflict.options
         )
         chosen = str(conflict.chosen).replace("_", " ")
         title = f"{conflict.setting.capitalize()}: {options}; chosen: {chosen}."

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, Preference, Profile
+from attunement.wording import value_words
 
 __all__ = ["CONTEXT_SLOTS", "PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
 
@@ -38,21 +39,13 @@ def slot_values(
     values: dict[str, str] = {"clinic_language": clinic_language}
     for path in PROFILE_FIELDS:
         found = profile.value_at(path)
-        values[path] = "not stated" if found is None else _label(found[0])
+        values[path] = "not stated" if found is None else value_words(found[0])
     if preference is not None:
         values.update(
             aspect=preference.aspect,
             aspect_label=PREFERENCE_ASPECTS[preference.aspect].label,
             value=preference.value,
-            value_label=_label(preference.value),
+            value_label=value_words(preference.value),
             strength=preference.strength,
         )
     return values
-
-
-def _label(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{round(value, 2):g}"
-    return str(value).replace("_", " ")

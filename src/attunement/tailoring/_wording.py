@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from attunement.profile import PREFERENCE_ASPECTS
 from attunement.tailoring._models import EvidenceCitation, PatientFact, RiskBasis
+from attunement.wording import field_label, format_citation, format_number, value_words
 
 __all__ = [
     "EVIDENCE_LEGEND",
     "cite_short",
     "describe_fact",
     "describe_risk",
-    "dimension_label",
-    "effect_text",
 ]
 
 #: How to read the numbers (Cohen 1988, Statistical Power Analysis for the Behavioral
@@ -24,28 +23,6 @@ EVIDENCE_LEGEND = (
     "marks a figure not found in a primary source."
 )
 
-_DIMENSION_LABELS = {
-    "relationship": "Relationship",
-    "reactance": "Reactance",
-    "stage_of_change": "Stage of change",
-    "coping_style": "Coping style",
-    "preferences": "Preferences",
-    "culture": "Culture",
-    "religion_spirituality": "Religion and spirituality",
-    "attachment": "Attachment",
-    "expectations": "Expectations",
-    "functional_impairment": "Functional impairment",
-    "distress": "Distress",
-    "risk": "Open risk event",
-}
-
-
-def dimension_label(dimension: str) -> str:
-    """``"stage_of_change"`` → ``"Stage of change"``."""
-    head, _, tail = dimension.partition(".")
-    label = _DIMENSION_LABELS.get(head, head.replace("_", " ").capitalize())
-    return f"{label}: {tail.replace('_', ' ')}" if tail else label
-
 
 def describe_fact(fact: PatientFact) -> str:
     """``reactance = high (clinician rating, 2024-05-02)``; preferences read naturally.
@@ -57,16 +34,9 @@ def describe_fact(fact: PatientFact) -> str:
     if fact.field.startswith("preferences."):
         aspect = fact.field.removeprefix("preferences.")
         label = PREFERENCE_ASPECTS[aspect].label if aspect in PREFERENCE_ASPECTS else aspect
-        what = f"{fact.strength} preference - {label}: {str(fact.value).replace('_', ' ')}"
+        what = f"{fact.strength} preference - {label}: {value_words(fact.value)}"
     else:
-        value = fact.value
-        if isinstance(value, bool):
-            shown = "yes" if value else "no"
-        elif isinstance(value, float):
-            shown = f"{round(value, 2):g}"
-        else:
-            shown = str(value).replace("_", " ")
-        what = f"{dimension_label(fact.field).lower()} = {shown}"
+        what = f"{field_label(fact.field).lower()} = {value_words(fact.value)}"
     return f"{what} ({_derived(fact)}{fact.provenance.describe()})"
 
 
@@ -74,7 +44,7 @@ def _derived(fact: PatientFact) -> str:
     derivation = fact.derivation
     if derivation is None:
         return ""
-    score = f"{round(derivation.score, 2):g}"
+    score = format_number(derivation.score, 2)
     if derivation.assumption is not None:
         first = derivation.assumption.split(". ", 1)[0].rstrip(".")
         return f"from {derivation.scale_name} {score}, by an assumed cut-off: {first}; "
@@ -88,7 +58,7 @@ def describe_risk(basis: RiskBasis) -> str:
     what = "endorsed" if basis.kind == "endorsed" else "left unanswered"
     text = f"{basis.instrument} item {basis.item} {what}"
     if basis.answer is not None:
-        text += f" (answer {round(basis.answer, 2):g})"
+        text += f" (answer {format_number(basis.answer, 2)})"
     if basis.sessions:
         text += f" at session{'s' if len(basis.sessions) > 1 else ''} "
         text += ", ".join(str(s) for s in basis.sessions)
@@ -100,45 +70,14 @@ def describe_risk(basis: RiskBasis) -> str:
     return f"{text} ({origin}): {basis.message}"
 
 
-def effect_text(citation: EvidenceCitation) -> str:
-    """``d = 0.79``, ``r = .278``, ``OR = 1.79``; empty when the citation has no number."""
-    if citation.value is None or citation.metric is None:
-        return ""
-    value = citation.value
-    if citation.metric == "r":
-        number = f"{value:.3f}".rstrip("0").rstrip(".")
-        number = number.replace("0.", ".", 1) if abs(value) < 1 else number
-    else:
-        number = f"{value:.2f}"
-    return f"{citation.metric} = {number.replace('-', '−')}"
-
-
 def cite_short(citation: EvidenceCitation) -> str:
-    """One line: effect, k, N, what it is about, authors and year, status."""
-    parts: list[str] = []
-    effect = effect_text(citation)
-    if effect:
-        parts.append(effect)
-    if citation.k_text or citation.k:
-        parts.append(f"k = {citation.k_text or citation.k}")
-    if citation.n_text or citation.n:
-        parts.append(f"N = {citation.n_text or f'{citation.n:,}'}")
-    qualifier = ", ".join(x for x in (citation.outcome, citation.scope) if x)
-    head = citation.element_name + (f" ({qualifier})" if qualifier else "")
-    text = f"{head}: " + (", ".join(parts) if parts else "")
+    """One line: what it is about, who, effect, k, N (``wording.format_citation``), then the
+    quoted statement and whether the figure was found in a primary source."""
+    text = format_citation(citation, element=True)
+    if not citation.authors:  # a matching caution: its source up to the quoted claim
+        text += f" - {citation.source.split(': ', 1)[0]}"
     if citation.statement:
-        text += ("; " if parts else "") + f"\u201c{citation.statement.strip()}\u201d"
-    if citation.authors:
-        who = f"{citation.authors} {citation.year}"
-    else:  # a matching caution: its source up to the quoted claim
-        who = citation.source.split(": ", 1)[0]
-    if citation.edition:
-        who += f", {_ordinal(citation.edition)} ed."
-    text += f" - {who}"
+        text += f"; \u201c{citation.statement.strip()}\u201d"
     if citation.status == "summary-only":
         text += " [talk summary only, not found in a primary source]"
     return text
-
-
-def _ordinal(number: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(number, f"{number}th")

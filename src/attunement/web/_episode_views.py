@@ -16,6 +16,7 @@ from attunement.monitoring import load_end_reasons
 from attunement.services import AdministrationPublic, EpisodePublic
 from attunement.web._display import short_date
 from attunement.web._forms import FormError
+from attunement.wording import format_number
 
 __all__ = ["EpisodeFormInput", "LifecycleView", "lifecycle_view"]
 
@@ -91,7 +92,7 @@ def _final_text(
         scales = found.score.scales if found.score else {}
         first = scales.get("total") or next(iter(scales.values()), None)
         value = first.get("value") if isinstance(first, dict) else None
-        shown = f" — {value:g}" if isinstance(value, int | float) else ""
+        shown = f" — {format_number(value, 2)}" if isinstance(value, int | float) else ""
         return f"{instrument} of {short_date(found.administered_at)}{shown}"
 
     parts = [

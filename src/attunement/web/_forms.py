@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 from attunement.errors import QUOTE_LIMIT, InputError, quote
 from attunement.instruments import InstrumentDefinition
 from attunement.web._questionnaires import allowed_text, item_label
+from attunement.wording import format_number
 
 __all__ = [
     "AnswerEntry",
@@ -195,7 +196,7 @@ def endorsed_risk(entry: AnswerEntry, language: str = "en") -> tuple[str, ...]:
     result = score(definition, entry.answers, clinician_language=language)
     return tuple(
         f"{definition.flag_message(flag.id, language) or flag.message} "
-        f"(answer given: {flag.answer:g})"
+        f"(answer given: {format_number(flag.answer, 2)})"
         for flag in result.flags
         if flag.endorsed and flag.answer is not None
     )

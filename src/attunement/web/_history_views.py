@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from attunement.i18n import localised
 from attunement.instruments import Flag, InstrumentDefinition
 from attunement.services import AdministrationPublic
-from attunement.web._display import number, short_date
+from attunement.web._display import short_date
 from attunement.web._questionnaires import definition_or_none
+from attunement.wording import format_number
 
 __all__ = ["AdministrationView", "AnswerView", "history_views"]
 
@@ -46,7 +47,7 @@ def _label(
 ) -> str:
     if value is None:
         return "not answered"
-    shown = number(value) if isinstance(value, int | float) else str(value)
+    shown = format_number(value) if isinstance(value, int | float) else str(value)
     if definition is None or index >= len(definition.items):
         return shown
     options = definition.response_sets[definition.items[index].responses]
@@ -68,7 +69,7 @@ def _summary(administration: AdministrationPublic, definition: InstrumentDefinit
             name = next((s.name for s in definition.scales if s.id == scale_id), scale_id)
             name = name.removeprefix(f"{definition.short_name} ")
         value = scale.get("value")
-        shown = number(value) if value is not None else "not scorable"
+        shown = format_number(value) if value is not None else "not scorable"
         band = f" ({scale['band']})" if scale.get("band") else ""
         parts.append(f"{name} {shown}{band}")
     return "; ".join(parts[:2])

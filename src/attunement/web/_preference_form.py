@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attunement.profile import PREFERENCE_ASPECTS, STRENGTHS
-from attunement.web._display import humanise, number
+from attunement.wording import format_number, value_words
 
 __all__ = [
     "PreferenceRow",
@@ -33,7 +33,7 @@ def as_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return number(value, digits=2)
+        return format_number(value, digits=2)
     return str(value)
 
 
@@ -64,7 +64,7 @@ class PreferenceRow:
         spec = PREFERENCE_ASPECTS.get(self.aspect)
         if spec is None or not isinstance(spec.values, tuple):
             return []
-        return [(v, humanise(v)) for v in spec.values]
+        return [(v, value_words(v)) for v in spec.values]
 
     @property
     def value_hint(self) -> str:

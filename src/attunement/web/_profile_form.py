@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attunement.profile import PROFILE_FIELDS, Profile
-from attunement.web._display import humanise
 from attunement.web._preference_form import PreferenceRow, as_text, is_administration
+from attunement.wording import value_words
 
 __all__ = ["GROUPS", "FieldView", "GroupView", "merge_profile", "profile_groups"]
 
@@ -93,7 +93,7 @@ def _current(profile: Profile | None, path: str) -> tuple[str, str | None]:
     if found is None:
         return "", None
     value, provenance = found
-    return as_text(value), f"Now: {humanise(value)} — {provenance.describe()}"
+    return as_text(value), f"Now: {value_words(value)} — {provenance.describe()}"
 
 
 def _field_view(
@@ -109,7 +109,7 @@ def _field_view(
             "select",
             value,
             hint,
-            [(v, humanise(v)) for v in spec.values],
+            [(v, value_words(v)) for v in spec.values],
             blank="Not assessed",
         )
     if spec.kind == "bool":

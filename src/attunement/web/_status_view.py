@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from attunement.web._display import humanise, number
+from attunement.wording import (
+    alliance_words,
+    element_name,
+    format_number,
+    repair_words,
+    status_figures,
+    value_words,
+)
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -43,106 +50,53 @@ class StatusView:
     notes: list[str] = field(default_factory=list)
 
 
-_ALLIANCE_WORDS = {
-    "ok": "no alliance alert",
-    "at_risk": "at risk — check in about the relationship",
-    "rupture": "possible rupture — consider a repair",
-}
-
-
-def _signed(value: float) -> str:
-    text = number(abs(value))
-    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else "0"
-
-
-def _yes_no(value: bool | None) -> str:
-    return "—" if value is None else "yes" if value else "no"
-
-
-def _figures(status: Status) -> list[tuple[str, str, str]]:
-    """The headline numbers: (label, value, note)."""
-    figures: list[tuple[str, str, str]] = []
-    if status.intake is not None:
-        figures.append(("Intake", number(status.intake), f"session {status.intake_session}"))
-    if status.latest is not None:
-        figures.append(("Latest", number(status.latest), f"session {status.latest_session}"))
-    if status.change is not None:
-        note = humanise(status.category) if status.category else ""
-        figures.append(("Change", _signed(status.change), note))
-    expected = status.expected
-    if expected is not None:
-        band = f"band {number(expected.low)}–{number(expected.high)}"
-        figures.append(("Expected now", number(expected.value), band))
-    return figures
-
-
-def _facts(status: Status) -> list[tuple[str, str]]:
-    facts: list[tuple[str, str]] = [("Measure", _measure(status.instrument, status.scale))]
+def _facts(status: Status, measure: str, digits: int) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = [("Measure", measure)]
     if status.reliable_change:
-        facts.append(("Reliable change", f"{number(status.reliable_change)} points or more"))
+        points = format_number(status.reliable_change, digits)
+        facts.append(("Reliable change", f"{points} points or more"))
     if status.expected is not None:
         facts.append(("Expected course", f"{status.expected.method} method"))
-    facts.append(("Response", _yes_no(status.response)))
-    facts.append(("Remission", _yes_no(status.remission)))
+    facts.append(("Response", value_words(status.response)))
+    facts.append(("Remission", value_words(status.remission)))
     return facts
-
-
-def _measure(instrument: str, scale: str) -> str:
-    from attunement.web._questionnaires import definition_or_none
-
-    definition = definition_or_none(instrument)
-    if definition is None:
-        return f"{instrument} {scale}"
-    names = {s.id: s.name for s in definition.scales}
-    return names.get(scale, f"{definition.short_name} {scale}")
 
 
 def _sentence(text: str | None) -> str | None:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else text
 
 
-def _element_name(element_id: str) -> str:
-    from attunement.errors import UnknownElement
-    from attunement.evidence import load_evidence
-
-    try:
-        return load_evidence().element(element_id).name
-    except UnknownElement:
-        return element_id
-
-
 def status_view(status: Status) -> StatusView:
     """The Status as label/value pairs, alerts, prompts and notes, in plain words."""
     alliance = status.alliance
+    figures = status_figures(status)
     prompts = [
         PromptView(
             domain=None
-            if humanise(p.domain).casefold() == p.title.casefold()
-            else humanise(p.domain).capitalize(),
+            if value_words(p.domain).casefold() == p.title.casefold()
+            else value_words(p.domain).capitalize(),
             title=p.title,
             prompt=p.prompt,
             questions=list(p.questions),
             because=list(p.because),
-            evidence=[_element_name(e) for e in p.evidence],
-            updates=[f"{humanise(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
+            evidence=[element_name(e) for e in p.evidence],
+            updates=[f"{value_words(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
         )
         for p in status.support_prompts
     ]
     return StatusView(
         alert=status.alert,
         reason=_sentence(status.alert_reason),
-        figures=_figures(status),
-        facts=_facts(status),
+        figures=figures.rows(),
+        facts=_facts(status, figures.measure, figures.digits),
         alliance_state=(
-            _ALLIANCE_WORDS.get(alliance.state, humanise(alliance.state))
+            alliance_words(alliance.state)
             if alliance is not None and alliance.value is not None
             else None
         ),
         alerts=[a.message for a in alliance.alerts] if alliance else [],
         prompts=prompts,
-        repair_options=[
-            f"{humanise(r.kind).capitalize()}: {r.text}" for r in alliance.repair_options
-        ]
+        repair_options=[repair_words(r.kind, r.text) for r in alliance.repair_options]
         if alliance
         else [],
         dropout_risks=[f"{d.title}: {d.message}" for d in status.dropout_risks],

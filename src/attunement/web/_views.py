@@ -23,10 +23,10 @@ from attunement.tailoring import (
     Recommendation,
     cite_short,
     describe_fact,
-    dimension_label,
 )
-from attunement.web._display import humanise, number, short_date
+from attunement.web._display import short_date
 from attunement.web._questionnaires import definition_or_none
+from attunement.wording import field_label, format_number, value_words
 
 __all__ = [
     "AssessView",
@@ -72,8 +72,8 @@ def caseload_rows(entries: Sequence[CaseloadEntry]) -> list[CaseloadRow]:
             risk=entry.risk_flag,
             open_risk=entry.open_risk_events,
             no_episode=entry.episode_id is None,
-            latest=number(entry.latest),
-            change=humanise(entry.category) if entry.category else "—",
+            latest=format_number(entry.latest),
+            change=value_words(entry.category) if entry.category else "—",
             session=str(entry.session) if entry.session is not None else "—",
             last_seen=short_date(entry.last_seen_on) if entry.last_seen_on else "—",
             last_measure=_last_measure(entry),
@@ -105,7 +105,7 @@ class DimensionView:
 
 
 def _sub(label: str, value: object) -> str:
-    shown = number(value, digits=2) if isinstance(value, float) else humanise(value)
+    shown = format_number(value, digits=2) if isinstance(value, float) else value_words(value)
     return f"{label}: {shown}"
 
 
@@ -119,7 +119,7 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
     (a level derived from a score on an assumed cut-off says so)."""
     views = []
     for dimension in DIMENSIONS:
-        label = dimension_label(dimension)
+        label = field_label(dimension)
         value = getattr(profile, dimension, None) if profile is not None else None
         if not value:
             views.append(DimensionView(label, "not assessed", None, assessed=False))
@@ -127,18 +127,18 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
         if dimension == "preferences":
             for preference in value:
                 aspect = PREFERENCE_ASPECTS.get(preference.aspect)
-                name = aspect.label if aspect else humanise(preference.aspect)
+                name = aspect.label if aspect else value_words(preference.aspect)
                 views.append(
                     DimensionView(
                         f"Preference: {name}",
-                        f"{humanise(preference.value)} ({preference.strength})",
+                        f"{value_words(preference.value)} ({preference.strength})",
                         preference.provenance.describe(),
                         assessed=True,
                     )
                 )
             continue
         if hasattr(value, "value"):
-            text = humanise(value.value)
+            text = value_words(value.value)
             source = _source(dimension, value.value, value.provenance)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
@@ -216,11 +216,11 @@ def plan_view(plan: Plan) -> PlanView:
     back, then the settings, the recommendations, conflicts, what to assess, assumptions."""
     held, reason = held_back(plan)
     settings = [
-        ("Directiveness", humanise(plan.directiveness)),
-        ("Stance", humanise(plan.stance) if plan.stance else "not set"),
-        ("Focus", humanise(plan.focus)),
-        ("Intensity", humanise(plan.intensity)),
-        ("Arousal", humanise(plan.arousal)),
+        ("Directiveness", value_words(plan.directiveness)),
+        ("Stance", value_words(plan.stance) if plan.stance else "not set"),
+        ("Focus", value_words(plan.focus)),
+        ("Intensity", value_words(plan.intensity)),
+        ("Arousal", value_words(plan.arousal)),
     ]
     return PlanView(
         safety=list(safety_views(plan)),
@@ -228,7 +228,7 @@ def plan_view(plan: Plan) -> PlanView:
         held_back_reason=reason,
         settings=settings,
         setting_notes=[
-            f"{humanise(d.setting).capitalize()}: {d.note}"
+            f"{value_words(d.setting).capitalize()}: {d.note}"
             for d in plan.settings
             if d.basis == "risk"
         ],
@@ -236,12 +236,12 @@ def plan_view(plan: Plan) -> PlanView:
         foundations=[_recommendation(r) for r in plan.foundations],
         recommendations=[_recommendation(r) for r in plan.recommendations],
         conflicts=[
-            f"{' vs '.join(dimension_label(d) for d in c.between)}: {c.resolution}"
+            f"{' vs '.join(field_label(d) for d in c.between)}: {c.resolution}"
             for c in plan.conflicts
             if c.kind != "risk"
         ],
         assess=[
-            AssessView(dimension_label(n.field), n.question, _short_names(n.instruments), n.why)
+            AssessView(field_label(n.field), n.question, _short_names(n.instruments), n.why)
             for n in plan.not_assessed
         ],
         assumptions=[f"{a.statement} {a.reasoning} ({a.source})" for a in plan.assumptions],

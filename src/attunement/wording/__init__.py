@@ -1,0 +1,75 @@
+"""One way to word what a person reads: numbers, effect sizes, citations, alert levels,
+profile fields and a Status's figures (issue 17, "one presentation vocabulary").
+
+Pure and display-only: every decision (alert level and order, direction of a scale, the
+figures of a Status) is made in the core module that owns it; this package names it, once,
+for the CLI, the web pages, the PDFs, the FHIR narrative and the CDS cards.
+"""
+
+from __future__ import annotations
+
+from attunement.wording._citations import (
+    Citable,
+    format_citation,
+    format_effect,
+    format_effect_value,
+    format_sample,
+    format_source_of,
+)
+from attunement.wording._labels import (
+    ALERT_ORDER,
+    AlertWords,
+    alert_words,
+    direction_words,
+    element_name,
+    field_label,
+    higher_is_worse,
+    value_words,
+)
+from attunement.wording._numbers import (
+    DASH,
+    MINUS,
+    format_interval,
+    format_number,
+    format_share,
+    format_signed,
+    scale_digits,
+)
+from attunement.wording._status import (
+    ALLIANCE_WORDS,
+    StatusFigures,
+    StatusLike,
+    alliance_words,
+    repair_words,
+    status_figures,
+)
+
+__all__ = [
+    "ALERT_ORDER",
+    "ALLIANCE_WORDS",
+    "DASH",
+    "MINUS",
+    "AlertWords",
+    "Citable",
+    "StatusFigures",
+    "StatusLike",
+    "alert_words",
+    "alliance_words",
+    "direction_words",
+    "element_name",
+    "field_label",
+    "format_citation",
+    "format_effect",
+    "format_effect_value",
+    "format_interval",
+    "format_number",
+    "format_sample",
+    "format_share",
+    "format_signed",
+    "format_source_of",
+    "higher_is_worse",
+    "repair_words",
+    "scale_digits",
+    "status_figures",
+    "value_words",
+]

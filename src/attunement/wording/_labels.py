@@ -1,0 +1,152 @@
+"""The words for alert levels, profile fields, stored values and scale directions.
+
+Display only: which levels exist and their order are decided in ``attunement.monitoring``
+(``ALERT_LEVELS``, ``ALERT_MEANINGS``); which profile fields exist in
+``attunement.profile``; a scale's direction in its instrument definition. This module only
+names them, once, for every adapter — so no internal id (``stage_of_change``,
+``not_assessable``) reaches clinical text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from attunement.errors import UnknownElement
+from attunement.evidence import load_evidence
+from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
+from attunement.profile import PREFERENCE_ASPECTS
+from attunement.wording._numbers import DASH, format_number
+
+__all__ = [
+    "ALERT_ORDER",
+    "AlertWords",
+    "alert_words",
+    "direction_words",
+    "element_name",
+    "field_label",
+    "higher_is_worse",
+    "value_words",
+]
+
+#: The alert levels most urgent first: monitoring's order, named here, never re-decided.
+ALERT_ORDER: Final = ALERT_LEVELS
+
+
+@dataclass(frozen=True)
+class AlertWords:
+    """One alert level in words: its name, a short meaning, the full meaning, its rank."""
+
+    level: str
+    name: str
+    short: str
+    meaning: str
+    rank: int
+
+    @property
+    def label(self) -> str:
+        """``Red · not on track`` (a level without a short meaning: its name alone)."""
+        return f"{self.name} · {self.short}" if self.short else self.name
+
+    @property
+    def plain_label(self) -> str:
+        """``Red - not on track``: the label in ASCII, for text pasted into a record."""
+        return f"{self.name} - {self.short}" if self.short else self.name
+
+    @property
+    def headline(self) -> str:
+        """``Not on track``: the short meaning as a heading (the name when there is none)."""
+        return self.short[:1].upper() + self.short[1:] if self.short else self.name
+
+
+_ALERT_NAMES: Final[dict[str, tuple[str, str]]] = {
+    "red": ("Red", "not on track"),
+    "yellow": ("Yellow", "less progress than expected"),
+    "not_assessable": ("Not assessable", ""),
+    "green": ("Green", "on track"),
+    "white": ("White", "healthy range"),
+}
+_ALERTS: Final[dict[str, AlertWords]] = {
+    level: AlertWords(level, *_ALERT_NAMES[level], ALERT_MEANINGS[level], rank)
+    for rank, level in enumerate(ALERT_ORDER)
+}
+_NO_STATUS: Final = AlertWords(
+    "", "No status yet", "", "No outcome questionnaire is recorded yet.", len(ALERT_ORDER)
+)
+
+
+def alert_words(level: str | None) -> AlertWords:
+    """The words of an alert level (none or unknown: "No status yet", ranked last)."""
+    return _ALERTS.get(level or "", _NO_STATUS)
+
+
+_FIELD_LABELS: Final[dict[str, str]] = {
+    "relationship": "Relationship",
+    "reactance": "Reactance",
+    "stage_of_change": "Stage of change",
+    "coping_style": "Coping style",
+    "preferences": "Preferences",
+    "culture": "Culture",
+    "culture.preferred_language": "Preferred language",
+    "culture.identity": "Cultural identity",
+    "culture.wants_adaptation": "Wants a culturally adapted therapy",
+    "religion_spirituality": "Religion and spirituality",
+    "religion_spirituality.importance": "Importance of religion or spirituality",
+    "religion_spirituality.wants_integration": "Wants religion or spirituality included",
+    "attachment": "Attachment",
+    "attachment.anxiety": "Attachment anxiety",
+    "attachment.avoidance": "Attachment avoidance",
+    "expectations": "Expectations",
+    "expectations.outcome": "Outcome expectation",
+    "expectations.credibility": "Treatment credibility",
+    "functional_impairment": "Functional impairment",
+    "distress": "Distress",
+    "risk": "Open risk event",
+}
+
+
+def field_label(path: str) -> str:
+    """The one label of a profile field: ``stage_of_change`` → "Stage of change",
+    ``preferences.format`` → "Preference: format", ``expectations.outcome`` → "Outcome
+    expectation". An unlisted path is still shown in words, never as an id."""
+    if path in _FIELD_LABELS:
+        return _FIELD_LABELS[path]
+    head, _, tail = path.partition(".")
+    if head == "preferences" and tail:
+        aspect = PREFERENCE_ASPECTS.get(tail)
+        return f"Preference: {aspect.label if aspect else value_words(tail)}"
+    label = _FIELD_LABELS.get(head, value_words(head).capitalize())
+    return f"{label}: {value_words(tail)}" if tail else label
+
+
+def element_name(element_id: str) -> str:
+    """An evidence element by its name: ``coping_style`` → "Coping style" (the evidence
+    base's own name; an unknown id in words)."""
+    try:
+        return load_evidence().element(element_id).name
+    except UnknownElement:
+        return value_words(element_id).capitalize()
+
+
+def value_words(value: object, digits: int = 2) -> str:
+    """A stored value in words: ``client_directed`` → "client directed", True → "yes",
+    ``3.5`` → "3.5", None → "—"."""
+    if value is None:
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return format_number(value, digits)
+    return str(value).replace("_", " ")
+
+
+def higher_is_worse(direction: str) -> bool | None:
+    """Whether a higher score is worse on a scale of this direction (the instrument's own
+    ``direction``): True, False, or None for a ``neutral`` scale, which has no better end."""
+    return {"higher_is_worse": True, "higher_is_better": False}.get(direction)
+
+
+def direction_words(direction: str) -> str | None:
+    """``higher_is_worse`` → "lower is better"; a neutral scale → None (nothing to say)."""
+    worse = higher_is_worse(direction)
+    return None if worse is None else "lower is better" if worse else "higher is better"

@@ -1,0 +1,91 @@
+"""How every number a person reads is written: one formatter, one signed formatter.
+
+Display only. The rules: a value is rounded to the scale's decimals and written without
+trailing zeros (``12.0`` → ``12``, ``12.25`` → ``12.2``); a negative number uses the minus
+sign U+2212 (``plain=True``: the ASCII hyphen, for text pasted into a record system); a
+value that rounds to zero is ``0``, never ``-0``; a missing, NaN or infinite value is a
+dash, never an error (an older stored record may hold one).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final, Protocol
+
+__all__ = [
+    "DASH",
+    "MINUS",
+    "format_interval",
+    "format_number",
+    "format_share",
+    "format_signed",
+    "scale_digits",
+]
+
+DASH: Final = "—"
+MINUS: Final = "−"
+
+
+class _ScaleLike(Protocol):
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def decimals(self) -> int | None: ...
+
+
+#: Decimals by scoring method when a scale does not state its own: sums (possibly
+#: prorated, so a half point can occur) to one decimal, means of 1-7 or 0-6 answers to two.
+_DIGITS_BY_METHOD: Final[dict[str, int]] = {"sum": 1, "scaled": 1, "mean": 2, "composite": 1}
+
+
+def scale_digits(scale: _ScaleLike | None) -> int:
+    """The decimals a scale's scores are written with: the instrument's own ``decimals``
+    where the definition states it, else by scoring method (one for sums, two for means)."""
+    if scale is None:
+        return 1
+    if scale.decimals is not None:
+        return scale.decimals
+    return _DIGITS_BY_METHOD.get(scale.method, 1)
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def format_number(value: float | None, digits: int = 1, *, plain: bool = False) -> str:
+    """``12.0`` → ``"12"``, ``12.25`` → ``"12.2"``, ``-3.5`` → ``"−3.5"``, None → ``"—"``."""
+    if value is None or not math.isfinite(value):
+        return "-" if plain else DASH
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in {"-0", ""}:
+        text = "0"
+    return text if plain else text.replace("-", MINUS)
+
+
+def format_signed(value: float | None, digits: int = 1, *, plain: bool = False) -> str:
+    """A change with its sign: ``+2``, ``−6.5``, ``0`` (a value that rounds to 0 has none)."""
+    text = format_number(value, digits, plain=plain)
+    if _finite(value) and text != "0" and value is not None and value > 0:
+        return f"+{text}"
+    return text
+
+
+def format_share(share: float | None, digits: int = 1) -> str:
+    """A proportion as a percentage: ``0.4583`` → ``"45.8%"``."""
+    if share is None or not math.isfinite(share):
+        return DASH
+    return f"{format_number(share * 100, digits)}%"
+
+
+def format_interval(
+    low: float | None, high: float | None, digits: int = 2, *, percent: bool = False
+) -> str:
+    """An interval ``low–high`` (as percentages when ``percent``)."""
+    if not (_finite(low) and _finite(high)):
+        return DASH
+    if percent:
+        return f"{format_share(low, digits)}–{format_share(high, digits)}"
+    return f"{format_number(low, digits)}–{format_number(high, digits)}"

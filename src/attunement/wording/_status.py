@@ -1,0 +1,164 @@
+"""A Status in words: the one set of figures every adapter prints.
+
+The web page, the CLI, the session summary, the PDF and the CDS outcome card all read a
+Status's figures from :func:`status_figures`, so a change is ``+2`` or ``−6.5`` everywhere,
+with the scale's decimals, and the alert carries the same name and meaning. Nothing is
+computed here: each figure is the Status's own (``attunement.monitoring``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from attunement.errors import AttunementError
+from attunement.instruments import load_instrument
+from attunement.wording._labels import AlertWords, alert_words, value_words
+from attunement.wording._numbers import format_interval, format_number, format_signed, scale_digits
+
+__all__ = [
+    "ALLIANCE_WORDS",
+    "StatusFigures",
+    "StatusLike",
+    "alliance_words",
+    "repair_words",
+    "status_figures",
+]
+
+
+class _BandLike(Protocol):
+    @property
+    def value(self) -> float: ...
+
+    @property
+    def low(self) -> float: ...
+
+    @property
+    def high(self) -> float: ...
+
+    @property
+    def method(self) -> str: ...
+
+
+class StatusLike(Protocol):
+    """A Status, or what a CDS outcome signal keeps of one."""
+
+    @property
+    def alert(self) -> str: ...
+
+    @property
+    def instrument(self) -> str: ...
+
+    @property
+    def scale(self) -> str: ...
+
+    @property
+    def intake(self) -> float | None: ...
+
+    @property
+    def latest(self) -> float | None: ...
+
+    @property
+    def change(self) -> float | None: ...
+
+    @property
+    def rci(self) -> float | None: ...
+
+    @property
+    def category(self) -> str | None: ...
+
+    @property
+    def expected(self) -> _BandLike | None: ...
+
+
+#: An alliance state in words (the state itself is monitoring's decision).
+ALLIANCE_WORDS: Final[dict[str, str]] = {
+    "ok": "no alliance alert",
+    "at_risk": "at risk: check in about the relationship",
+    "rupture": "possible rupture: consider a repair",
+}
+
+
+def alliance_words(state: str | None) -> str:
+    """``rupture`` → "possible rupture: consider a repair"; None → "not measured"."""
+    if state is None:
+        return "not measured"
+    return ALLIANCE_WORDS.get(state, value_words(state))
+
+
+def repair_words(kind: str, text: str) -> str:
+    """A repair option: ``Immediate: <text>`` (its kind in words, then what to do)."""
+    return f"{value_words(kind).capitalize()}: {text}"
+
+
+@dataclass(frozen=True)
+class StatusFigures:
+    """A Status's figures as text, at the scale's decimals (``plain``: ASCII minus/dash)."""
+
+    alert: AlertWords
+    measure: str
+    digits: int
+    intake: str
+    latest: str
+    change: str
+    rci: str
+    category: str
+    expected: str | None
+    band: str | None
+    method: str | None
+    intake_session: int | None = None
+    latest_session: int | None = None
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The headline figures as (label, value, note), in reading order."""
+        rows = [
+            ("Intake", self.intake, _at(self.intake_session)),
+            ("Latest", self.latest, _at(self.latest_session)),
+        ]
+        rows.append(("Change since intake", self.change, self.category))
+        if self.rci != format_number(None):
+            rows.append(("Reliable change index", self.rci, ""))
+        if self.expected is not None:
+            rows.append(("Expected now", self.expected, f"band {self.band}, {self.method} method"))
+        return rows
+
+
+def _at(session: int | None) -> str:
+    return f"session {session}" if session is not None else ""
+
+
+def _scale(instrument: str, scale: str) -> tuple[str, int]:
+    """The scale's display name and decimals from its definition (an instrument the
+    knowledge base does not hold — e.g. an EHR's — keeps its id and one decimal)."""
+    try:
+        definition = load_instrument(instrument)
+        found = definition.scale(scale)
+    except AttunementError:
+        return f"{instrument} {scale}", 1
+    name = (
+        found.name
+        if found.name.startswith(definition.short_name)
+        else (f"{definition.short_name} {found.name}")
+    )
+    return name, scale_digits(found)
+
+
+def status_figures(status: StatusLike, *, plain: bool = False) -> StatusFigures:
+    """The figures of ``status`` in words (see the module docstring)."""
+    measure, digits = _scale(status.instrument, status.scale)
+    band = status.expected
+    return StatusFigures(
+        alert=alert_words(status.alert),
+        measure=measure,
+        digits=digits,
+        intake=format_number(status.intake, digits, plain=plain),
+        latest=format_number(status.latest, digits, plain=plain),
+        change=format_signed(status.change, digits, plain=plain),
+        rci=format_number(status.rci, 2, plain=plain),
+        category=value_words(status.category) if status.category else "not enough data",
+        expected=format_number(band.value, digits, plain=plain) if band else None,
+        band=format_interval(band.low, band.high, digits) if band else None,
+        method=band.method if band else None,
+        intake_session=getattr(status, "intake_session", None),
+        latest_session=getattr(status, "latest_session", getattr(status, "session", None)),
+    )

@@ -1,0 +1,67 @@
+"""One label per profile field and per alert level; no internal id in the words (issue 17)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
+from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, PROFILE_FIELDS
+from attunement.wording import (
+    ALERT_ORDER,
+    alert_words,
+    alliance_words,
+    direction_words,
+    field_label,
+    higher_is_worse,
+)
+
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+FIELDS = [*DIMENSIONS, *PROFILE_FIELDS, *(f"preferences.{a}" for a in PREFERENCE_ASPECTS)]
+
+
+@pytest.mark.parametrize("path", FIELDS)
+def test_every_profile_field_has_a_label_without_an_id(path: str) -> None:
+    label = field_label(path)
+    assert not SNAKE.search(label), label
+    assert "." not in label
+    assert label[:1].isupper()
+
+
+def test_labels_are_one_per_field() -> None:
+    labels = [field_label(p) for p in dict.fromkeys(FIELDS)]
+    assert len(labels) == len(set(labels))
+
+
+def test_the_worked_examples_of_issue_16() -> None:
+    assert field_label("stage_of_change") == "Stage of change"
+    assert field_label("expectations.outcome") == "Outcome expectation"
+
+
+@pytest.mark.parametrize("level", ALERT_LEVELS)
+def test_alert_words_name_monitorings_levels_in_its_order(level: str) -> None:
+    words = alert_words(level)
+    assert words.meaning == ALERT_MEANINGS[level]  # type: ignore[index]
+    assert words.rank == ALERT_LEVELS.index(level)  # type: ignore[arg-type]
+    assert not SNAKE.search(words.label)
+    assert not SNAKE.search(words.plain_label)
+
+
+def test_the_order_is_monitorings() -> None:
+    assert ALERT_ORDER == ALERT_LEVELS
+    assert alert_words(None).label == "No status yet"
+    assert alert_words(None).rank == len(ALERT_LEVELS)
+
+
+@pytest.mark.parametrize("state", ["ok", "at_risk", "rupture", None])
+def test_alliance_states_are_words(state: str | None) -> None:
+    assert not SNAKE.search(alliance_words(state))
+
+
+def test_a_neutral_scale_has_no_better_end() -> None:
+    assert higher_is_worse("higher_is_worse") is True
+    assert higher_is_worse("higher_is_better") is False
+    assert higher_is_worse("neutral") is None
+    assert direction_words("higher_is_worse") == "lower is better"
+    assert direction_words("neutral") is None
