@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from attunement.services._access import readable_clinician_ids
+    from attunement.services._access import may_change, readable_clinician_ids
     from attunement.services._account_schemas import (
         AccessGrantCreate,
         AccessGrantPublic,
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     )
     from attunement.services._actors import Actor, InvitationActor, OperatorActor, UserActor
     from attunement.services._audit import append_audit, use_case
+    from attunement.services._audit_actions import AuditAction
     from attunement.services._audit_anchoring import anchor_audit_chain
     from attunement.services._audit_log import list_audit, verify_audit_chain
     from attunement.services._auth import (
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from attunement.services._context import (
         Clock,
         ServiceContext,
-        aware_utc,
         service_context,
         system_clock,
     )
@@ -135,6 +135,7 @@ if TYPE_CHECKING:
     )
     from attunement.services._session_edits import edit_session, get_session, void_session
     from attunement.services._sessions import SessionAnswerInvalid, list_sessions, record_session
+    from attunement.services._status import patient_profile
     from attunement.services._status_store import (
         refresh_all_statuses,
         refresh_episode_status,
@@ -171,6 +172,7 @@ __all__ = [
     "AdministrationCreate",
     "AdministrationPublic",
     "ApprovalRequired",
+    "AuditAction",
     "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
@@ -230,7 +232,6 @@ __all__ = [
     "anchor_audit_chain",
     "append_audit",
     "approve_access",
-    "aware_utc",
     "caseload",
     "check_episode_start",
     "claim_token_use",
@@ -263,10 +264,12 @@ __all__ = [
     "list_users",
     "login_for_session",
     "login_for_token",
+    "may_change",
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
     "patient_page",
+    "patient_profile",
     "pending_request",
     "readable_clinician_ids",
     "record_administration",
@@ -303,6 +306,8 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_status": ("patient_profile",),
+    "_audit_actions": ("AuditAction",),
     "_charts": (
         "CHART_KINDS",
         "ChartKind",
@@ -311,7 +316,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "episode_chart_data",
         "episode_chart_svg",
     ),
-    "_access": ("readable_clinician_ids",),
+    "_access": ("may_change", "readable_clinician_ids"),
     "_account_schemas": ("AccessGrantCreate", "AccessGrantPublic", "AuditAnchorWritten"),
     "_actors": ("Actor", "InvitationActor", "OperatorActor", "UserActor"),
     "_audit": ("append_audit", "use_case"),
@@ -327,7 +332,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "revoke_token",
     ),
     "_cds_replay": ("claim_token_use",),
-    "_context": ("Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"),
+    "_context": ("Clock", "ServiceContext", "service_context", "system_clock"),
     "_corrections": ("correct_administration", "void_administration"),
     "_drafts": ("DRAFT_LIFETIME", "FormDraftPublic", "keep_form_draft", "open_form_draft"),
     "_episodes": (

@@ -32,7 +32,8 @@ from attunement.services._access import require_admin
 from attunement.services._account_schemas import AccessGrantCreate, AccessGrantPublic
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit, use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.store import AccessGrant, User
 
 __all__ = [
@@ -118,12 +119,12 @@ def _public(row: AccessGrant) -> AccessGrantPublic:
         also_clinician=row.also_clinician,
         supervisor=row.supervisor,
         approved_by=row.approved_by,
-        approved_at=aware_utc(row.approved_at),
-        expires_at=aware_utc(row.expires_at),
+        approved_at=row.approved_at,
+        expires_at=row.expires_at,
         break_glass=row.break_glass_reason is not None,
         break_glass_reason=row.break_glass_reason,
         used_by=row.used_by,
-        used_at=aware_utc(row.used_at) if row.used_at else None,
+        used_at=row.used_at,
     )
 
 
@@ -144,7 +145,7 @@ def _matching_approval(
             grant.also_clinician,
             grant.supervisor,
         )
-        if same and aware_utc(row.expires_at) > now:
+        if same and row.expires_at > now:
             return row
     return None
 
@@ -181,7 +182,7 @@ def authorise_grant(
             ctx,
             actor=actor.audit_name,
             role=actor.audit_role,
-            action="access.break_glass",
+            action=AuditAction.ACCESS_BREAK_GLASS,
             target=f"grant:{row.id}",
             detail={"kind": grant.kind},
         )
@@ -204,7 +205,7 @@ def alert_break_glass(actor: Actor, row: AccessGrant, target: str) -> None:
 def approve_access(ctx: ServiceContext, actor: Actor, data: AccessGrantCreate) -> AccessGrantPublic:
     """Record a second admin's approval of one grant (admins and the operator)."""
     grant = GrantRequest(data.kind, data.username, data.role, data.also_clinician, data.supervisor)
-    with use_case(ctx, actor, "access.approve", target=f"account:{data.username}") as uc:
+    with use_case(ctx, actor, AuditAction.ACCESS_APPROVE, target=f"account:{data.username}") as uc:
         require_admin(actor)
         session = uc.session
         if isinstance(actor, UserActor) and actor.username == data.username:
@@ -236,7 +237,7 @@ def list_access_grants(
     ctx: ServiceContext, actor: Actor, *, break_glass_only: bool = False, limit: int = 100
 ) -> list[AccessGrantPublic]:
     """The grant register, newest first (admins and the operator); reading it is audited."""
-    with use_case(ctx, actor, "access.list", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.ACCESS_LIST, read=True) as uc:
         require_admin(actor)
         query = select(AccessGrant)
         if break_glass_only:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    AliasChoices,
+    AliasPath,
+    BaseModel,
+    Field,
+    Strict,
+    StringConstraints,
+    field_validator,
+)
 
 from attunement.instruments import DEFAULT_ALLIANCE_INSTRUMENT
 from attunement.services._account_schemas import (
@@ -24,6 +32,7 @@ from attunement.services._account_schemas import (
     UserPublic,
 )
 from attunement.services._clean_input import PlainText
+from attunement.services._schema_config import INPUT, PUBLIC
 
 MAX_SESSION_NUMBER = 1000  # the highest session number an episode may record
 
@@ -59,8 +68,6 @@ __all__ = [
     "VoidRequest",
 ]
 
-_IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-_OUT = ConfigDict(frozen=True)
 
 #: BCP 47-shaped language tag, e.g. ``en``, ``es``, ``pt-BR``; at most 35 characters (the
 #: length RFC 5646 §4.4.1 asks every implementation to hold, and the stored column's).
@@ -79,7 +86,7 @@ StoredAnswer = int | float | None
 
 
 class PatientBase(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     display_name: PlainText = Field(min_length=1, max_length=200)
     preferred_language: Language = "en"
@@ -91,7 +98,7 @@ class PatientCreate(PatientBase):
 
 
 class PatientPublic(PatientBase):
-    model_config = _OUT
+    model_config = PUBLIC
 
     # as stored: the input checks of PatientBase must not make an old record unreadable
     display_name: str
@@ -99,17 +106,24 @@ class PatientPublic(PatientBase):
     external_id: str | None
     id: int
     clinician_id: int
-    clinician_name: str
+    clinician_name: str = Field(
+        validation_alias=AliasChoices("clinician_name", AliasPath("clinician", "display_name"))
+    )
     profile: dict[str, Any]
     profile_updated_at: dt.datetime | None
     synthetic: bool
     created_at: dt.datetime
 
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _no_profile(cls, value: object) -> object:
+        return {} if value is None else value  # a row stored before profiles were required
+
 
 class PatientOverview(BaseModel):
     """The operator's list row: id, display name, clinician, latest alert."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     display_name: str
@@ -125,7 +139,7 @@ class EpisodeCreate(BaseModel):
     (``instruments.DEFAULT_ALLIANCE_INSTRUMENT``), ``null`` for none; the start date
     defaults to today and may not lie in the future."""
 
-    model_config = _IN
+    model_config = INPUT
 
     started_on: dt.date | None = None
     outcome_instrument: InstrumentId = "phq9"
@@ -135,7 +149,7 @@ class EpisodeCreate(BaseModel):
 class EpisodeEvent(BaseModel):
     """One close or reopen of an episode, as kept in its lifecycle."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     event: str  # closed | reopened
     on: dt.date
@@ -146,7 +160,7 @@ class EpisodeEvent(BaseModel):
 
 
 class EpisodePublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     patient_id: int
@@ -161,11 +175,16 @@ class EpisodePublic(BaseModel):
     final_alliance_administration_id: int | None = None
     lifecycle: list[EpisodeEvent] = []
 
+    @field_validator("lifecycle", mode="before")
+    @classmethod
+    def _no_events(cls, value: object) -> object:
+        return [] if value is None else value  # never closed nor reopened
+
 
 class AdministrationCreate(BaseModel):
     """One completed instrument: answers in item order (``null`` = missing)."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
@@ -175,7 +194,7 @@ class AdministrationCreate(BaseModel):
 
 
 class ScorePublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     definition_version: str
     scales: dict[str, Any]
@@ -184,7 +203,7 @@ class ScorePublic(BaseModel):
 
 
 class AdministrationPublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     episode_id: int
@@ -217,7 +236,7 @@ class AdministrationPublic(BaseModel):
 class SessionAdministration(BaseModel):
     """One questionnaire completed at the session: answers in item order (``null`` = missing)."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
@@ -237,7 +256,7 @@ class SessionCreate(BaseModel):
     action (:class:`SessionUpdate`), nothing is merged (issue 12).
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     number: int | None = Field(None, ge=1, le=MAX_SESSION_NUMBER)
     held_on: dt.date | None = None
@@ -249,7 +268,7 @@ class SessionCreate(BaseModel):
 class SessionPublic(BaseModel):
     """The session as stored, with every questionnaire recorded at it."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     episode_id: int
     number: int
@@ -271,7 +290,7 @@ class SessionUpdate(BaseModel):
     void an administration instead, so the original stays in the history.
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     held_on: dt.date | None = None
     attended: bool | None = None
@@ -282,7 +301,7 @@ class SessionUpdate(BaseModel):
 class VoidRequest(BaseModel):
     """Void a record entered in error; the reason is required and kept with it."""
 
-    model_config = _IN
+    model_config = INPUT
 
     reason: str = Field(min_length=3, max_length=500)
 
@@ -291,7 +310,7 @@ class AdministrationCorrection(BaseModel):
     """The corrected answers of an administration, replacing it (the original is kept,
     marked corrected, with the reason). Language and time default to the original's."""
 
-    model_config = _IN
+    model_config = INPUT
 
     answers: list[Answer] = Field(max_length=500)
     reason: str = Field(min_length=3, max_length=500)
@@ -302,7 +321,7 @@ class AdministrationCorrection(BaseModel):
 class InvitationCreate(BaseModel):
     """Which questionnaires are due (default: the episode's), language, lifetime."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instruments: list[InstrumentId] | None = Field(None, min_length=1, max_length=10)
     language: Language | None = None
@@ -312,7 +331,7 @@ class InvitationCreate(BaseModel):
 class InvitationIssued(BaseModel):
     """The invitation as created; ``token`` is shown this once and never stored."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     episode_id: int
@@ -326,7 +345,7 @@ class InvitationIssued(BaseModel):
 class InvitationView(BaseModel):
     """What the patient's link shows: the due questionnaires and language (no names)."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     instruments: list[str]
     language: str
@@ -335,14 +354,14 @@ class InvitationView(BaseModel):
 
 
 class SelfReportResponse(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
 
 
 class SelfReportSubmission(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     responses: list[SelfReportResponse] = Field(min_length=1, max_length=10)
 
@@ -355,7 +374,7 @@ class CaseloadEntry(BaseModel):
     the caseload.
     """
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     episode_id: int | None
     patient_id: int

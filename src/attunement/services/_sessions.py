@@ -21,7 +21,8 @@ from attunement.errors import InputError, InvalidAnswer, SessionExists
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
@@ -155,7 +156,7 @@ def record_session(
     InputError (a language the instrument lacks, an unknown marker, the same instrument
     twice, questionnaires at a missed session) before anything is written.
     """
-    with use_case(ctx, actor, "session.record", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, AuditAction.SESSION_RECORD, target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
         uc.patient_id = episode.patient_id
         ensure_episode_open(episode)  # a closed episode is read-only (issue 12)
@@ -205,7 +206,7 @@ def session_public(
         attended=visit.attended,
         rupture_markers=list((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
         administrations=[administration_public(a, visit.number) for a in stored],
-        voided_at=aware_utc(visit.voided_at) if visit.voided_at else None,
+        voided_at=visit.voided_at,
         voided_by=visit.voided_by,
         void_reason=visit.void_reason,
     )
@@ -218,7 +219,9 @@ def list_sessions(
 
     Voided sessions and administrations are left out unless ``include_voided`` (the
     history, where they are shown struck through with their reason)."""
-    with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}", read=True) as uc:
+    with use_case(
+        ctx, actor, AuditAction.SESSION_LIST, target=f"episode:{episode_id}", read=True
+    ) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
         query = select(TherapySession).where(TherapySession.episode_id == episode.id)
