@@ -56,12 +56,12 @@ __all__ = [
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
-    "SessionAdministration",
-    "SessionCreate",
     "SessionIssued",
-    "SessionPublic",
-    "SessionUpdate",
     "SupervisorUpdate",
+    "TherapySessionAdministration",
+    "TherapySessionCreate",
+    "TherapySessionPublic",
+    "TherapySessionUpdate",
     "TokenIssued",
     "UserCreate",
     "UserPublic",
@@ -233,7 +233,7 @@ class AdministrationPublic(BaseModel):
         return self.voided_at is None
 
 
-class SessionAdministration(BaseModel):
+class TherapySessionAdministration(BaseModel):
     """One questionnaire completed at the session: answers in item order (``null`` = missing)."""
 
     model_config = INPUT
@@ -248,12 +248,12 @@ class SessionAdministration(BaseModel):
 MarkerId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
-class SessionCreate(BaseModel):
+class TherapySessionCreate(BaseModel):
     """A session as the clinician records it: held or missed, questionnaires, rupture markers.
 
     ``number`` defaults to the episode's next session and ``held_on`` to today. A number the
-    episode already has is refused (``SessionExists``, 409): editing a session is its own
-    action (:class:`SessionUpdate`), nothing is merged (issue 12).
+    episode already has is refused (``TherapySessionExists``, 409): editing a session is its own
+    action (:class:`TherapySessionUpdate`), nothing is merged (issue 12).
     """
 
     model_config = INPUT
@@ -261,11 +261,11 @@ class SessionCreate(BaseModel):
     number: int | None = Field(None, ge=1, le=MAX_SESSION_NUMBER)
     held_on: dt.date | None = None
     attended: bool = True
-    administrations: list[SessionAdministration] = Field(default_factory=list, max_length=20)
+    administrations: list[TherapySessionAdministration] = Field(default_factory=list, max_length=20)
     rupture_markers: list[MarkerId] | None = Field(None, max_length=20)
 
 
-class SessionPublic(BaseModel):
+class TherapySessionPublic(BaseModel):
     """The session as stored, with every questionnaire recorded at it."""
 
     model_config = PUBLIC
@@ -283,7 +283,7 @@ class SessionPublic(BaseModel):
     void_reason: str | None = None
 
 
-class SessionUpdate(BaseModel):
+class TherapySessionUpdate(BaseModel):
     """An edit of a recorded session: only the fields given change (issue 12).
 
     ``reason`` is kept in the audit trail. Questionnaires are not edited here: correct or

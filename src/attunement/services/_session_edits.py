@@ -25,8 +25,8 @@ from attunement.services._corrections import open_events_of, void_row
 from attunement.services._limits import check_day
 from attunement.services._schemas import (
     MAX_SESSION_NUMBER,
-    SessionPublic,
-    SessionUpdate,
+    TherapySessionPublic,
+    TherapySessionUpdate,
     VoidRequest,
 )
 from attunement.services._sessions import session_public
@@ -52,7 +52,9 @@ def _load(session: Session, episode: Episode, number: int) -> TherapySession:
     return visit
 
 
-def get_session(ctx: ServiceContext, actor: Actor, episode_id: int, number: int) -> SessionPublic:
+def get_session(
+    ctx: ServiceContext, actor: Actor, episode_id: int, number: int
+) -> TherapySessionPublic:
     """One session with every questionnaire recorded at it, voided ones included."""
     with use_case(
         ctx, actor, AuditAction.SESSION_READ, target=f"episode:{episode_id}", read=True
@@ -63,8 +65,8 @@ def get_session(ctx: ServiceContext, actor: Actor, episode_id: int, number: int)
 
 
 def edit_session(
-    ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: SessionUpdate
-) -> SessionPublic:
+    ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: TherapySessionUpdate
+) -> TherapySessionPublic:
     """Change the date, attendance or rupture markers of a recorded, live session.
 
     Raises NotFound, InputError (a voided session; a date outside the allowed range;
@@ -134,7 +136,7 @@ def _has_live_answers(session: Session, visit: TherapySession) -> bool:
 
 def void_session(
     ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: VoidRequest
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """Void a session entered in error, with its questionnaires; the reason is kept.
 
     Risk events opened by its questionnaires stay as they are (open ones stay open until a

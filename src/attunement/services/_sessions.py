@@ -5,7 +5,7 @@ updated, each questionnaire is scored and stored with its score, and the allianc
 markers the clinician observed (Safran & Muran's withdrawal and confrontation markers,
 ``monitoring/feedback_rules/alliance.yaml``) are kept in the session's notes, where the
 status service reads them for ``assess_episode``. Every answer is scored before anything is
-written; one invalid answer raises :class:`SessionAnswerInvalid` (an ``InvalidAnswer``
+written; one invalid answer raises :class:`TherapySessionAnswerInvalid` (an ``InvalidAnswer``
 naming the instrument and the item) and nothing is stored.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import InputError, InvalidAnswer, SessionExists
+from attunement.errors import InputError, InvalidAnswer, TherapySessionExists
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -26,7 +26,11 @@ from attunement.services._context import ServiceContext
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
-from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
+from attunement.services._schemas import (
+    TherapySessionAdministration,
+    TherapySessionCreate,
+    TherapySessionPublic,
+)
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._timeline import lock_episode_sessions, next_session_number
 from attunement.store import (
@@ -41,7 +45,7 @@ if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition, Score
 
 __all__ = [
-    "SessionAnswerInvalid",
+    "TherapySessionAnswerInvalid",
     "administration_language",
     "list_sessions",
     "record_session",
@@ -49,7 +53,7 @@ __all__ = [
 ]
 
 
-class SessionAnswerInvalid(InvalidAnswer):
+class TherapySessionAnswerInvalid(InvalidAnswer):
     """An answer of one questionnaire of a session is not allowed.
 
     ``field`` is ``<instrument>.<item>`` (``phq9.phq9_5``), or ``<instrument>.answers`` when
@@ -75,8 +79,8 @@ def administration_language(
 
 
 def _score_all(
-    given: list[SessionAdministration], preferred: str
-) -> list[tuple[SessionAdministration, Score]]:
+    given: list[TherapySessionAdministration], preferred: str
+) -> list[tuple[TherapySessionAdministration, Score]]:
     from attunement.instruments import load_instrument, score
 
     instruments = [a.instrument for a in given]
@@ -89,7 +93,7 @@ def _score_all(
         try:
             result = score(definition, administration.answers, language=language)
         except InvalidAnswer as error:
-            raise SessionAnswerInvalid(definition.id, error) from None
+            raise TherapySessionAnswerInvalid(definition.id, error) from None
         scored.append((administration, result))
     return scored
 
@@ -105,7 +109,11 @@ def _check_markers(markers: list[str] | None, number: int | None) -> None:
 
 
 def _visit(
-    session: Session, episode: Episode, data: SessionCreate, ctx: ServiceContext, now: dt.datetime
+    session: Session,
+    episode: Episode,
+    data: TherapySessionCreate,
+    ctx: ServiceContext,
+    now: dt.datetime,
 ) -> TherapySession:
     """The new session row: a number the episode already has is refused, never merged."""
     lock_episode_sessions(session, episode.id)  # one new session at a time per episode
@@ -116,7 +124,7 @@ def _visit(
         )
     ).first()
     if stored is not None:
-        raise SessionExists(episode.id, number, voided=stored.voided_at is not None)
+        raise TherapySessionExists(episode.id, number, voided=stored.voided_at is not None)
     visit = TherapySession(episode_id=episode.id, number=number, notes={})
     session.add(visit)
     held_on = check_day(
@@ -137,7 +145,7 @@ def _visit(
     return visit
 
 
-def _refuse_missed_with_answers(data: SessionCreate) -> None:
+def _refuse_missed_with_answers(data: TherapySessionCreate) -> None:
     if data.attended:
         return
     if data.administrations:
@@ -147,12 +155,12 @@ def _refuse_missed_with_answers(data: SessionCreate) -> None:
 
 
 def record_session(
-    ctx: ServiceContext, actor: Actor, episode_id: int, data: SessionCreate
-) -> SessionPublic:
+    ctx: ServiceContext, actor: Actor, episode_id: int, data: TherapySessionCreate
+) -> TherapySessionPublic:
     """Create the session and record its questionnaires and rupture markers.
 
-    Raises SessionExists when the number is already recorded (edit it with
-    ``edit_session``), SessionAnswerInvalid (instrument and item), UnknownInstrument, or
+    Raises TherapySessionExists when the number is already recorded (edit it with
+    ``edit_session``), TherapySessionAnswerInvalid (instrument and item), UnknownInstrument, or
     InputError (a language the instrument lacks, an unknown marker, the same instrument
     twice, questionnaires at a missed session) before anything is written.
     """
@@ -193,13 +201,13 @@ def record_session(
 
 def session_public(
     session: Session, visit: TherapySession, *, include_voided: bool = False
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """The session with its questionnaires (live ones, or all with ``include_voided``)."""
     query = select(Administration).where(Administration.session_id == visit.id)
     if not include_voided:
         query = query.where(LIVE_ADMINISTRATION)
     stored = session.scalars(query.order_by(Administration.id))  # in the order entered
-    return SessionPublic(
+    return TherapySessionPublic(
         episode_id=visit.episode_id,
         number=visit.number,
         held_on=visit.held_on,
@@ -214,7 +222,7 @@ def session_public(
 
 def list_sessions(
     ctx: ServiceContext, actor: Actor, episode_id: int, *, include_voided: bool = False
-) -> list[SessionPublic]:
+) -> list[TherapySessionPublic]:
     """The episode's sessions in order, held and missed, with their questionnaires.
 
     Voided sessions and administrations are left out unless ``include_voided`` (the
