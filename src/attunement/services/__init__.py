@@ -122,7 +122,6 @@ if TYPE_CHECKING:
         ScorePublic,
         SelfReportResponse,
         SelfReportSubmission,
-        SessionIssued,
         SupervisorUpdate,
         TherapySessionAdministration,
         TherapySessionCreate,
@@ -132,6 +131,7 @@ if TYPE_CHECKING:
         UserCreate,
         UserPublic,
         VoidRequest,
+        WebSessionIssued,
     )
     from attunement.services._session_edits import edit_session, get_session, void_session
     from attunement.services._sessions import (
@@ -216,7 +216,6 @@ __all__ = [
     "SelfReportResponse",
     "SelfReportSubmission",
     "ServiceContext",
-    "SessionIssued",
     "StoredChart",
     "StoredResult",
     "SupervisorUpdate",
@@ -231,6 +230,7 @@ __all__ = [
     "UserCreate",
     "UserPublic",
     "VoidRequest",
+    "WebSessionIssued",
     "actor_for_session",
     "actor_for_token",
     "anchor_audit_chain",
@@ -409,7 +409,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "SelfReportSubmission",
         "TherapySessionAdministration",
         "TherapySessionCreate",
-        "SessionIssued",
+        "WebSessionIssued",
         "TherapySessionPublic",
         "TherapySessionUpdate",
         "SupervisorUpdate",

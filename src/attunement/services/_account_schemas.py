@@ -23,11 +23,11 @@ __all__ = [
     "AuditEntryPublic",
     "AuditVerification",
     "DemoAccount",
-    "SessionIssued",
     "SupervisorUpdate",
     "TokenIssued",
     "UserCreate",
     "UserPublic",
+    "WebSessionIssued",
 ]
 
 
@@ -133,7 +133,7 @@ class TokenIssued(BaseModel):
     expires_in: int
 
 
-class SessionIssued(BaseModel):
+class WebSessionIssued(BaseModel):
     """A new web session: the cookie value, its CSRF token and the signed-in user."""
 
     model_config = PUBLIC

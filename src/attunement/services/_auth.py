@@ -29,7 +29,7 @@ from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
-from attunement.services._schemas import SessionIssued, TokenIssued, UserPublic
+from attunement.services._schemas import TokenIssued, UserPublic, WebSessionIssued
 from attunement.services._throttle import SignInThrottle
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import ApiToken, User, WebSession
@@ -177,7 +177,7 @@ def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
 
 def login_for_session(
     ctx: ServiceContext, *, username: str, password: str, client: str | None = None
-) -> SessionIssued:
+) -> WebSessionIssued:
     """Check the password and open a server-side web session (token for the cookie)."""
     with transaction(ctx.sessions) as session:
         attempt = _authenticate(
@@ -196,7 +196,7 @@ def login_for_session(
                     expires_at=expires,
                 )
             )
-            issued = SessionIssued(
+            issued = WebSessionIssued(
                 token=token,
                 csrf_token=csrf_token(ctx.signing_key, token),
                 expires_at=expires,

@@ -25,11 +25,11 @@ from attunement.services._account_schemas import (
     AuditEntryPublic,
     AuditVerification,
     DemoAccount,
-    SessionIssued,
     SupervisorUpdate,
     TokenIssued,
     UserCreate,
     UserPublic,
+    WebSessionIssued,
 )
 from attunement.services._clean_input import PlainText
 from attunement.services._schema_config import INPUT, PUBLIC
@@ -56,7 +56,6 @@ __all__ = [
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
-    "SessionIssued",
     "SupervisorUpdate",
     "TherapySessionAdministration",
     "TherapySessionCreate",
@@ -66,6 +65,7 @@ __all__ = [
     "UserCreate",
     "UserPublic",
     "VoidRequest",
+    "WebSessionIssued",
 ]
 
 
