@@ -39,7 +39,7 @@ from attunement.interop.cds_hooks import (
     wire,
 )
 from attunement.interop.fhir import (
-    AdministrationRecord,
+    FhirAdministrationRecord,
     FhirBase,
     ImportedResponse,
     PatientRecord,
@@ -124,7 +124,7 @@ def questionnaire_fhir(
     return questionnaire(definition, base=base, language=language)
 
 
-def _administrations(session: Session, patient: Patient) -> list[AdministrationRecord]:
+def _administrations(session: Session, patient: Patient) -> list[FhirAdministrationRecord]:
     rows = session.scalars(
         select(Administration)
         .join(Episode, Administration.episode_id == Episode.id)
@@ -135,7 +135,7 @@ def _administrations(session: Session, patient: Patient) -> list[AdministrationR
     for row in rows:
         visit = session.get(TherapySession, row.session_id) if row.session_id else None
         records.append(
-            AdministrationRecord(
+            FhirAdministrationRecord(
                 id=str(row.id),
                 patient_id=str(patient.id),
                 instrument=row.instrument_id,
