@@ -7,7 +7,7 @@ a data dictionary, optionally de-identified. Report models hold numbers computed
 and by :mod:`attunement.reports._stats`; templates only render them.
 """
 
-from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
+from attunement.reports._benchmarks import BenchmarkComparison, OutcomeBenchmark, load_benchmarks
 from attunement.reports._chart_data import (
     AllianceChartData,
     AlliancePoint,
@@ -55,7 +55,6 @@ __all__ = [
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
-    "Benchmark",
     "BenchmarkComparison",
     "CategoryCounts",
     "Chart",
@@ -68,6 +67,7 @@ __all__ = [
     "InstrumentNotice",
     "ItemHeatStripData",
     "Language",
+    "OutcomeBenchmark",
     "OutcomeChartData",
     "OutcomeDistributionData",
     "OutcomePoint",
