@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "Band",
     "Bands",
-    "ChangeNorms",
     "ChangeRule",
     "Cutoff",
     "Direction",
     "FlagRule",
+    "InstrumentChangeNorms",
     "InstrumentDefinition",
     "Item",
     "KeyStatus",
@@ -150,7 +150,7 @@ class Cutoff(BaseModel):
         return self
 
 
-class ChangeNorms(BaseModel):
+class InstrumentChangeNorms(BaseModel):
     """The figures monitoring needs for reliable and clinically significant change.
 
     Jacobson & Truax (1991): SE = SD·√(1 − r_xx); S_diff = √2·SE. Any figure not found in a
@@ -207,7 +207,7 @@ class ScaleDefinition(BaseModel):
     bands: Bands | None = None
     cutoff: Cutoff | None = None
     direction: ScaleDirection = "higher_is_worse"
-    norms: ChangeNorms | None = None
+    norms: InstrumentChangeNorms | None = None
     response: ChangeRule | None = None
     remission: ChangeRule | None = None
     note: str | None = None
