@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from attunement.interop._cds_signals import (
     AllianceSignal,
+    CdsExpectedBand,
     EvidenceLine,
-    ExpectedBand,
     OutcomeSignal,
     PlanItem,
     PlanSignal,
@@ -104,7 +104,7 @@ def outcome_and_alliance(
     expected = _get(status, "expected")
     band = None
     if expected is not None and _get(expected, "value") is not None:
-        band = ExpectedBand(
+        band = CdsExpectedBand(
             value=float(_get(expected, "value")),
             low=float(_get(expected, "low")),
             high=float(_get(expected, "high")),

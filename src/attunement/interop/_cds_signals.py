@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "AllianceSignal",
+    "CdsExpectedBand",
     "EvidenceLine",
-    "ExpectedBand",
     "OutcomeSignal",
     "PatientSignals",
     "PlanItem",
@@ -83,7 +83,7 @@ class RiskSignal(_Frozen):
         )
 
 
-class ExpectedBand(_Frozen):
+class CdsExpectedBand(_Frozen):
     value: float
     low: float
     high: float
@@ -108,7 +108,7 @@ class OutcomeSignal(_Frozen):
     change: float | None = None
     rci: float | None = None
     category: str | None = None
-    expected: ExpectedBand | None = None
+    expected: CdsExpectedBand | None = None
     norms_source: str | None = None
     support_prompts: tuple[SupportPrompt, ...] = ()
     evidence: tuple[EvidenceLine, ...] = ()
