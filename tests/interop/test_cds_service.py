@@ -19,12 +19,12 @@ from attunement.interop.cds_hooks import (
     CardContext,
     CardSource,
     CdsExpectedBand,
+    CdsPlanItem,
     CdsRequest,
     EvidenceLine,
     FeedbackRequest,
     OutcomeSignal,
     PatientSignals,
-    PlanItem,
     PlanSignal,
     PrefetchMissing,
     RiskSignal,
@@ -93,7 +93,7 @@ PLAN = PlanSignal(
     stance="experienced_coach",
     focus="balanced",
     recommendations=tuple(
-        PlanItem(summary=f"Option {i}", because=("high reactance",), evidence=(FEEDBACK,))
+        CdsPlanItem(summary=f"Option {i}", because=("high reactance",), evidence=(FEEDBACK,))
         for i in range(7)
     ),
     not_assessed=("attachment",),

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from attunement.interop._cds_signals import (
     AllianceSignal,
     CdsExpectedBand,
+    CdsPlanItem,
     EvidenceLine,
     OutcomeSignal,
-    PlanItem,
     PlanSignal,
     SafetySignal,
     SupportPrompt,
@@ -195,7 +195,7 @@ def plan_signal(plan: Plan) -> PlanSignal:
         stance=plan.stance,
         focus=plan.focus,
         recommendations=tuple(
-            PlanItem(
+            CdsPlanItem(
                 summary=rec.summary,
                 detail=rec.detail,
                 because=tuple(describe_fact(fact) for fact in rec.because),

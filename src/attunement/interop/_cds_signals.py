@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "AllianceSignal",
     "CdsExpectedBand",
+    "CdsPlanItem",
     "EvidenceLine",
     "OutcomeSignal",
     "PatientSignals",
-    "PlanItem",
     "PlanSignal",
     "RiskSignal",
     "SafetySignal",
@@ -123,7 +123,7 @@ class AllianceSignal(_Frozen):
     evidence: tuple[EvidenceLine, ...] = ()
 
 
-class PlanItem(_Frozen):
+class CdsPlanItem(_Frozen):
     summary: str
     detail: str | None = None
     because: tuple[str, ...] = ()
@@ -148,7 +148,7 @@ class PlanSignal(_Frozen):
     directiveness: str | None = None
     stance: str | None = None
     focus: str | None = None
-    recommendations: tuple[PlanItem, ...] = ()
+    recommendations: tuple[CdsPlanItem, ...] = ()
     not_assessed: tuple[str, ...] = ()
 
 
