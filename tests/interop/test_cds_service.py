@@ -21,6 +21,7 @@ from attunement.interop.cds_hooks import (
     CdsExpectedBand,
     CdsPlanItem,
     CdsRequest,
+    CdsSupportPrompt,
     EvidenceLine,
     FeedbackRequest,
     OutcomeSignal,
@@ -29,7 +30,6 @@ from attunement.interop.cds_hooks import (
     PrefetchMissing,
     RiskSignal,
     SafetySignal,
-    SupportPrompt,
     VerifiedClient,
     build_cards,
     discovery_document,
@@ -78,7 +78,7 @@ RED = OutcomeSignal(
     expected=CdsExpectedBand(value=11, low=7, high=15, method="rational"),
     norms_source="Kroenke 2001",
     support_prompts=(
-        SupportPrompt(domain="alliance", prompt="Review the alliance", evidence=(FEEDBACK,)),
+        CdsSupportPrompt(domain="alliance", prompt="Review the alliance", evidence=(FEEDBACK,)),
     ),
     evidence=(FEEDBACK,),
 )

@@ -22,11 +22,11 @@ from attunement.interop._cds_signals import (
     AllianceSignal,
     CdsExpectedBand,
     CdsPlanItem,
+    CdsSupportPrompt,
     EvidenceLine,
     OutcomeSignal,
     PlanSignal,
     SafetySignal,
-    SupportPrompt,
 )
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def outcome_and_alliance(
             method=str(_get(expected, "method")),
         )
     prompts = tuple(
-        SupportPrompt(
+        CdsSupportPrompt(
             domain=str(_get(p, "domain")),
             prompt=str(_get(p, "prompt")),
             evidence=evidence_lines(evidence, _get(p, "evidence") or ()),

@@ -18,13 +18,13 @@ __all__ = [
     "AllianceSignal",
     "CdsExpectedBand",
     "CdsPlanItem",
+    "CdsSupportPrompt",
     "EvidenceLine",
     "OutcomeSignal",
     "PatientSignals",
     "PlanSignal",
     "RiskSignal",
     "SafetySignal",
-    "SupportPrompt",
 ]
 
 DataSource = Literal["attunement", "ehr"]
@@ -90,7 +90,7 @@ class CdsExpectedBand(_Frozen):
     method: str
 
 
-class SupportPrompt(_Frozen):
+class CdsSupportPrompt(_Frozen):
     domain: str
     prompt: str
     evidence: tuple[EvidenceLine, ...] = ()
@@ -110,7 +110,7 @@ class OutcomeSignal(_Frozen):
     category: str | None = None
     expected: CdsExpectedBand | None = None
     norms_source: str | None = None
-    support_prompts: tuple[SupportPrompt, ...] = ()
+    support_prompts: tuple[CdsSupportPrompt, ...] = ()
     evidence: tuple[EvidenceLine, ...] = ()
     source: DataSource = "attunement"
 

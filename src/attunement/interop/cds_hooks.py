@@ -61,13 +61,13 @@ from attunement.interop._cds_signals import (
     AllianceSignal,
     CdsExpectedBand,
     CdsPlanItem,
+    CdsSupportPrompt,
     EvidenceLine,
     OutcomeSignal,
     PatientSignals,
     PlanSignal,
     RiskSignal,
     SafetySignal,
-    SupportPrompt,
 )
 from attunement.interop._cds_trust_file import load_client_trust
 
@@ -92,6 +92,7 @@ __all__ = [
     "CdsRequest",
     "CdsResponse",
     "CdsService",
+    "CdsSupportPrompt",
     "Clock",
     "DiscoveryResponse",
     "EvidenceLine",
@@ -109,7 +110,6 @@ __all__ = [
     "RiskSignal",
     "SafetySignal",
     "SchemaName",
-    "SupportPrompt",
     "TrustedIssuer",
     "VerifiedClient",
     "build_cards",
