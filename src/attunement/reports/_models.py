@@ -35,7 +35,7 @@ __all__ = [
     "PlanItem",
     "ProfileRow",
     "ReportHeader",
-    "RiskEventView",
+    "ReportRiskEventView",
     "SafetyView",
     "StatusView",
     "SupportPromptView",
@@ -97,7 +97,7 @@ class PlanItem(_Frozen):
     accommodation: bool = False
 
 
-class RiskEventView(_Frozen):
+class ReportRiskEventView(_Frozen):
     """One risk event in the one wording (``attunement.risk.describe_event``): an open event
     leads with what was endorsed and the instruction; an answered one reads as history."""
 
@@ -173,8 +173,8 @@ class PatientReport(_Frozen):
     episode_started: dt.date
     sessions_held: int
     status: StatusView | None
-    risk_events: tuple[RiskEventView, ...] = ()
-    risk_history: tuple[RiskEventView, ...] = ()
+    risk_events: tuple[ReportRiskEventView, ...] = ()
+    risk_history: tuple[ReportRiskEventView, ...] = ()
     support_prompts: tuple[SupportPromptView, ...]
     profile: tuple[ProfileRow, ...]
     safety: tuple[SafetyView, ...] = ()
