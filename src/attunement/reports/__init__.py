@@ -41,8 +41,8 @@ from attunement.reports._models import (
     ProfileRow,
     ReportHeader,
     ReportRiskEventView,
+    ReportStatusView,
     SafetyView,
-    StatusView,
     SupportPromptView,
 )
 from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
@@ -78,9 +78,9 @@ __all__ = [
     "RecoveryBySeverityData",
     "ReportHeader",
     "ReportRiskEventView",
+    "ReportStatusView",
     "SafetyView",
     "SeverityGroup",
-    "StatusView",
     "SupportPromptView",
     "alliance_chart_data",
     "describe_chart",

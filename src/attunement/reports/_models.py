@@ -36,8 +36,8 @@ __all__ = [
     "ProfileRow",
     "ReportHeader",
     "ReportRiskEventView",
+    "ReportStatusView",
     "SafetyView",
-    "StatusView",
     "SupportPromptView",
 ]
 
@@ -123,7 +123,7 @@ class SupportPromptView(_Frozen):
     evidence: tuple[str, ...] = ()
 
 
-class StatusView(_Frozen):
+class ReportStatusView(_Frozen):
     """The monitoring Status of the episode at its latest session, flattened for print."""
 
     session: int
@@ -172,7 +172,7 @@ class PatientReport(_Frozen):
     preferred_language: str
     episode_started: dt.date
     sessions_held: int
-    status: StatusView | None
+    status: ReportStatusView | None
     risk_events: tuple[ReportRiskEventView, ...] = ()
     risk_history: tuple[ReportRiskEventView, ...] = ()
     support_prompts: tuple[SupportPromptView, ...]
