@@ -10,13 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from attunement.errors import NotFound
 from attunement.services._access import (
-    load_episode,
     load_patient,
 )
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import check_new_episode, ensure_episode_open
 from attunement.services._limits import check_day, check_moment
 from attunement.services._records import administration_public, store_administration
@@ -105,11 +105,10 @@ def record_administration(
     """
     from attunement.instruments import load_instrument, score
 
-    with use_case(
-        ctx, actor, AuditAction.ADMINISTRATION_CREATE, target=f"episode:{episode_id}"
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.ADMINISTRATION_CREATE, episode_id) as (
+        uc,
+        episode,
+    ):
         ensure_episode_open(episode)
         definition = load_instrument(data.instrument)
         language = administration_language(
@@ -146,11 +145,10 @@ def list_administrations(
     """Every administration of the episode with its item-level answers, oldest first.
 
     Voided and corrected ones (issue 12) only with ``include_voided`` — the history."""
-    with use_case(
-        ctx, actor, AuditAction.ADMINISTRATION_LIST, target=f"episode:{episode_id}", read=True
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.ADMINISTRATION_LIST, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         query = (
             select(Administration, TherapySession.number)
             .options(selectinload(Administration.score))  # one query, not one each
@@ -173,11 +171,10 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     """
     from attunement.monitoring import Status
 
-    with use_case(
-        ctx, actor, AuditAction.STATUS_READ, target=f"episode:{episode_id}", read=True
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         row = stored_status(uc.session, episode.id)
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)

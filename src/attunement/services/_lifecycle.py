@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError
 from attunement.monitoring import check_end_reason, load_end_reasons
-from attunement.services._access import load_episode, require_caseload
+from attunement.services._access import require_caseload
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._ids import get_row
 from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
 from attunement.services._limits import check_day
@@ -240,9 +240,7 @@ def close_episode(
     reason, an end date in the future or before the start or last session, a final measure
     that is not an administration of the episode's measure), before anything is written.
     """
-    with use_case(ctx, actor, AuditAction.EPISODE_CLOSE, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.EPISODE_CLOSE, episode_id) as (uc, episode):
         ensure_episode_open(episode)
         check_end_reason(data.end_reason, data.note)
         now = ctx.now()
@@ -300,9 +298,7 @@ def reopen_episode(
     Raises Conflict when the episode is open, or when the patient has another open episode
     (one open episode at a time).
     """
-    with use_case(ctx, actor, AuditAction.EPISODE_REOPEN, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.EPISODE_REOPEN, episode_id) as (uc, episode):
         if episode.ended_on is None:
             raise Conflict(f"episode {episode.id} is open: only a closed episode can be reopened")
         other = uc.session.scalars(

@@ -16,12 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
-from attunement.services._access import load_episode
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._corrections import open_events_of, void_row
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._limits import check_day
 from attunement.services._schemas import (
     MAX_SESSION_NUMBER,
@@ -56,11 +55,10 @@ def get_session(
     ctx: ServiceContext, actor: Actor, episode_id: int, number: int
 ) -> TherapySessionPublic:
     """One session with every questionnaire recorded at it, voided ones included."""
-    with use_case(
-        ctx, actor, AuditAction.SESSION_READ, target=f"episode:{episode_id}", read=True
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         return session_public(uc.session, _load(uc.session, episode, number), include_voided=True)
 
 
@@ -74,9 +72,7 @@ def edit_session(
     """
     from attunement.monitoring import check_rupture_markers
 
-    with use_case(ctx, actor, AuditAction.SESSION_EDIT, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_EDIT, episode_id) as (uc, episode):
         visit = _load(uc.session, episode, number)
         if visit.voided_at is not None:
             raise InputError("number", number, "a session that is not voided")
@@ -142,9 +138,7 @@ def void_session(
     Risk events opened by its questionnaires stay as they are (open ones stay open until a
     clinician records a risk response); the audit entry names them.
     """
-    with use_case(ctx, actor, AuditAction.SESSION_VOID, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_VOID, episode_id) as (uc, episode):
         visit = _load(uc.session, episode, number)
         if visit.voided_at is not None:
             raise InputError("number", number, "a session that is not already voided")

@@ -18,11 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, InvalidAnswer, TherapySessionExists
-from attunement.services._access import load_episode
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
@@ -164,9 +163,7 @@ def record_session(
     InputError (a language the instrument lacks, an unknown marker, the same instrument
     twice, questionnaires at a missed session) before anything is written.
     """
-    with use_case(ctx, actor, AuditAction.SESSION_RECORD, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_RECORD, episode_id) as (uc, episode):
         ensure_episode_open(episode)  # a closed episode is read-only (issue 12)
         _refuse_missed_with_answers(data)
         _check_markers(data.rupture_markers, data.number)
@@ -227,11 +224,10 @@ def list_sessions(
 
     Voided sessions and administrations are left out unless ``include_voided`` (the
     history, where they are shown struck through with their reason)."""
-    with use_case(
-        ctx, actor, AuditAction.SESSION_LIST, target=f"episode:{episode_id}", read=True
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_LIST, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         query = select(TherapySession).where(TherapySession.episode_id == episode.id)
         if not include_voided:
             query = query.where(LIVE_SESSION)
