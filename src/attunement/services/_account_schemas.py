@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, computed_field, field_validator
 
 from attunement.services._actors import Role
 from attunement.services._clean_input import PlainText
@@ -117,10 +117,15 @@ class AccessGrantPublic(BaseModel):
     approved_by: str
     approved_at: dt.datetime
     expires_at: dt.datetime
-    break_glass: bool
     break_glass_reason: str | None
     used_by: str | None
     used_at: dt.datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def break_glass(self) -> bool:
+        """Linked without a second admin's approval (a reason was given instead)."""
+        return self.break_glass_reason is not None
 
 
 class TokenIssued(BaseModel):

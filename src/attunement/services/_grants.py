@@ -110,24 +110,6 @@ def _account_fields(grant: GrantRequest) -> tuple[str, str, bool, str | None]:
     return grant.username, grant.role or "", grant.also_clinician, grant.supervisor
 
 
-def _public(row: AccessGrant) -> AccessGrantPublic:
-    return AccessGrantPublic(
-        id=row.id,
-        kind=row.kind,  # written from GrantKind only
-        username=row.username,
-        role=row.role,
-        also_clinician=row.also_clinician,
-        supervisor=row.supervisor,
-        approved_by=row.approved_by,
-        approved_at=row.approved_at,
-        expires_at=row.expires_at,
-        break_glass=row.break_glass_reason is not None,
-        break_glass_reason=row.break_glass_reason,
-        used_by=row.used_by,
-        used_at=row.used_at,
-    )
-
-
 def _matching_approval(
     session: Session, ctx: ServiceContext, actor: Actor, grant: GrantRequest
 ) -> AccessGrant | None:
@@ -230,7 +212,7 @@ def approve_access(ctx: ServiceContext, actor: Actor, data: AccessGrantCreate) -
         session.add(row)
         session.flush()
         uc.detail = {"grant": row.id, "kind": data.kind}
-        return _public(row)
+        return AccessGrantPublic.model_validate(row)
 
 
 def list_access_grants(
@@ -245,4 +227,4 @@ def list_access_grants(
         rows = uc.session.scalars(
             query.order_by(AccessGrant.id.desc()).limit(min(max(limit, 1), 1000))
         )
-        return [_public(r) for r in rows]
+        return [AccessGrantPublic.model_validate(r) for r in rows]
