@@ -34,8 +34,8 @@ from attunement.services import (
     OperatorActor,
     PatientCreate,
     ServiceContext,
-    SessionAdministration,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionCreate,
     UserActor,
     UserCreate,
     create_user,
@@ -50,7 +50,7 @@ from attunement.services._audit import use_case
 from attunement.store import EpisodeStatusRecord, make_engine, migrate
 
 OPERATOR = OperatorActor(name="bench")
-PHQ9 = SessionAdministration(instrument="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 0])
+PHQ9 = TherapySessionAdministration(instrument="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 0])
 
 
 def _clinic(url: str) -> tuple[Engine, ServiceContext, UserActor, int, int]:
@@ -76,7 +76,7 @@ def _clinic(url: str) -> tuple[Engine, ServiceContext, UserActor, int, int]:
     for name in ("Synthetic Read", "Synthetic Write"):
         patient = register_patient(ctx, ana, PatientCreate(display_name=name)).id
         episodes.append(start_episode(ctx, ana, patient, EpisodeCreate()).id)
-    record_session(ctx, ana, episodes[0], SessionCreate(administrations=[PHQ9]))
+    record_session(ctx, ana, episodes[0], TherapySessionCreate(administrations=[PHQ9]))
     return engine, ctx, ana, episodes[0], episodes[1]
 
 
@@ -144,7 +144,7 @@ def main() -> None:
             return get_status(ctx, ana, read_episode)
 
         def write(_: threading.Event) -> object:
-            return record_session(ctx, ana, write_episode, SessionCreate())
+            return record_session(ctx, ana, write_episode, TherapySessionCreate())
 
         def long_read(stop: threading.Event) -> None:
             with use_case(ctx, ana, "caseload.read", read=True) as uc:

@@ -66,8 +66,8 @@ def _seed(url: str) -> tuple[int, str]:
         EpisodeCreate,
         OperatorActor,
         PatientCreate,
-        SessionAdministration,
-        SessionCreate,
+        TherapySessionAdministration,
+        TherapySessionCreate,
         UserActor,
         UserCreate,
         create_user,
@@ -96,9 +96,9 @@ def _seed(url: str) -> tuple[int, str]:
     actor = UserActor(user_id=made.id, username=name, role="clinician")
     patient = register_patient(ctx, actor, PatientCreate(display_name="Synthetic Bench")).id
     episode = start_episode(ctx, actor, patient, EpisodeCreate()).id
-    phq9 = SessionAdministration(instrument="phq9", answers=PHQ9)
+    phq9 = TherapySessionAdministration(instrument="phq9", answers=PHQ9)
     for _ in range(3):
-        record_session(ctx, actor, episode, SessionCreate(administrations=[phq9]))
+        record_session(ctx, actor, episode, TherapySessionCreate(administrations=[phq9]))
     engine.dispose()
     return episode, name
 

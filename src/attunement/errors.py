@@ -23,7 +23,7 @@ message — and never show a traceback.
     ├── Forbidden                        the caller may see the record but not do this
     ├── AuthenticationError              bad credentials, expired or revoked token
     ├── Conflict                         the request clashes with stored state
-    │   └── SessionExists                a session with that number is already recorded
+    │   └── TherapySessionExists                a session with that number is already recorded
     └── StorageError                     the database refused or failed; nothing was written
 
 A message never repeats a whole bad value: :func:`quote` shows at most
@@ -50,8 +50,8 @@ __all__ = [
     "InvalidFile",
     "InvalidProfile",
     "NotFound",
-    "SessionExists",
     "StorageError",
+    "TherapySessionExists",
     "UnknownElement",
     "UnknownInstrument",
     "quote",
@@ -225,7 +225,7 @@ class Conflict(AttunementError):
     """The request clashes with what is stored (e.g. a duplicate external id)."""
 
 
-class SessionExists(Conflict):
+class TherapySessionExists(Conflict):
     """Creating a session whose number the episode already has (issue 12).
 
     Creating and editing are different actions: nothing is merged. Adapters point to the

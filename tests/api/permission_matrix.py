@@ -27,8 +27,8 @@ from attunement.services import (
     EpisodeCreate,
     InvitationCreate,
     ServiceContext,
-    SessionAdministration,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionCreate,
     UserCreate,
     close_episode,
     create_user,
@@ -163,7 +163,9 @@ def _recorded_session(cell: Cell) -> dict[str, Any]:
         cell.ctx,
         cell.world.ana,
         cell.world.episode_a,
-        SessionCreate(administrations=[SessionAdministration(instrument="phq9", answers=PHQ9)]),
+        TherapySessionCreate(
+            administrations=[TherapySessionAdministration(instrument="phq9", answers=PHQ9)]
+        ),
     )
     return {**default_params(cell), "number": stored.number}
 

@@ -46,8 +46,8 @@ from attunement.api._idempotency import IDEMPOTENCY_HEADER
 from attunement.instruments import list_instruments
 from attunement.services import (
     ServiceContext,
-    SessionAdministration,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionCreate,
     list_end_reasons,
     login_for_token,
     record_session,
@@ -195,9 +195,9 @@ def _existing_records(operation: Any, ctx: ServiceContext, world: World) -> dict
         ctx,
         world.ana,
         world.episode_a,
-        SessionCreate(
+        TherapySessionCreate(
             number=1,
-            administrations=[SessionAdministration(instrument="phq9", answers=[1] * 9)],
+            administrations=[TherapySessionAdministration(instrument="phq9", answers=[1] * 9)],
         ),
     )
     ids = {

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from attunement.cli import app
 from attunement.instruments import (
-    ChangeNorms,
+    InstrumentChangeNorms,
     InstrumentDefinition,
     load_instrument,
     score,
@@ -38,7 +38,7 @@ from attunement.profile import parse_profile
 INSTRUMENTS = {"phq9": "total", "gad7": "total", "k10": "total", "core10": "clinical"}
 
 
-def _norms(instrument: str) -> ChangeNorms:
+def _norms(instrument: str) -> InstrumentChangeNorms:
     norms = load_instrument(instrument).scale(INSTRUMENTS[instrument]).norms
     assert norms is not None
     return norms

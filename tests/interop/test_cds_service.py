@@ -18,18 +18,18 @@ from attunement.interop.cds_hooks import (
     Card,
     CardContext,
     CardSource,
+    CdsExpectedBand,
+    CdsPlanItem,
     CdsRequest,
+    CdsSupportPrompt,
     EvidenceLine,
-    ExpectedBand,
     FeedbackRequest,
     OutcomeSignal,
     PatientSignals,
-    PlanItem,
     PlanSignal,
     PrefetchMissing,
     RiskSignal,
     SafetySignal,
-    SupportPrompt,
     VerifiedClient,
     build_cards,
     discovery_document,
@@ -75,10 +75,10 @@ RED = OutcomeSignal(
     change=5,
     rci=2.1,
     category="deteriorated",
-    expected=ExpectedBand(value=11, low=7, high=15, method="rational"),
+    expected=CdsExpectedBand(value=11, low=7, high=15, method="rational"),
     norms_source="Kroenke 2001",
     support_prompts=(
-        SupportPrompt(domain="alliance", prompt="Review the alliance", evidence=(FEEDBACK,)),
+        CdsSupportPrompt(domain="alliance", prompt="Review the alliance", evidence=(FEEDBACK,)),
     ),
     evidence=(FEEDBACK,),
 )
@@ -93,7 +93,7 @@ PLAN = PlanSignal(
     stance="experienced_coach",
     focus="balanced",
     recommendations=tuple(
-        PlanItem(summary=f"Option {i}", because=("high reactance",), evidence=(FEEDBACK,))
+        CdsPlanItem(summary=f"Option {i}", because=("high reactance",), evidence=(FEEDBACK,))
         for i in range(7)
     ),
     not_assessed=("attachment",),

@@ -10,7 +10,7 @@ from attunement.instruments import list_instruments, load_instrument, score
 from attunement.interop.fhir import (
     LOINC,
     ORDINAL_VALUE,
-    AdministrationRecord,
+    FhirAdministrationRecord,
     FhirBase,
     PatientRecord,
     bundle,
@@ -30,8 +30,8 @@ PHQ9 = load_instrument("phq9")
 
 def administration(
     answers: tuple[int | None, ...], instrument: str = "phq9", id_: str = "1"
-) -> AdministrationRecord:
-    return AdministrationRecord(
+) -> FhirAdministrationRecord:
+    return FhirAdministrationRecord(
         id=id_,
         patient_id="7",
         instrument=instrument,

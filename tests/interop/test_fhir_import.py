@@ -13,7 +13,7 @@ from tests.interop.support import load_fixture
 from attunement.errors import InputError
 from attunement.instruments import load_instrument, score
 from attunement.interop.fhir import (
-    AdministrationRecord,
+    FhirAdministrationRecord,
     FhirBase,
     PatientRecord,
     bundle,
@@ -30,7 +30,7 @@ US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json
 
 def exported(answers: tuple[int | None, ...], instrument: str = "phq9", id_: str = "1") -> dict:
     definition = load_instrument(instrument)
-    record = AdministrationRecord(
+    record = FhirAdministrationRecord(
         id=id_,
         patient_id="7",
         instrument=instrument,
@@ -95,7 +95,7 @@ def test_export_then_import_gives_the_same_answers_and_score(
 def test_a_whole_exported_record_round_trips_to_the_same_scores() -> None:
     definition = load_instrument("gad7")
     admins = [
-        AdministrationRecord(
+        FhirAdministrationRecord(
             id=str(i),
             patient_id="7",
             instrument="gad7",

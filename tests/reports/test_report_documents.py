@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from attunement.reports import render_clinic_html, render_patient_html
 from attunement.services import ServiceContext
 from attunement.services.reports import (
     clinic_report,
     patient_report,
     write_clinic_report,
-    write_demo_reports,
     write_patient_report,
 )
 from attunement.simulate import SYNTHETIC_LABEL
@@ -137,15 +134,3 @@ def test_reports_carry_the_instruments_notices_and_citations(
     assert "No permission required to reproduce, translate, display or distribute" in html
     assert "Kroenke K, Spitzer RL, Williams JBW" in html
     assert "Hatcher RL, Gillaspy JA" in html
-
-
-@pytest.mark.parametrize("fmt", ["html", "pdf"])
-def test_demo_writes_a_patient_report_and_the_clinic_report(
-    sqlite_clinic: ServiceContext, tmp_path: Path, fmt: str
-) -> None:
-    written = write_demo_reports(sqlite_clinic, tmp_path)
-    names = sorted(p.name for p in written if p.suffix == f".{fmt}")
-    assert len(names) == 2
-    assert "clinic-report." + fmt in names
-    assert all(p.stat().st_size > 1000 for p in written)
-    assert not list(tmp_path.glob(".*.tmp"))

@@ -13,7 +13,7 @@ from attunement.instruments import load_instrument, score
 from attunement.risk import (
     RiskEndorsement,
     RiskResponse,
-    SessionResponse,
+    RiskResponseAfterSession,
     answer_events,
     describe_event,
     endorsements_from_flags,
@@ -78,7 +78,7 @@ def test_the_same_administration_is_never_counted_twice_even_after_an_answer() -
 
 def test_a_new_endorsement_after_an_answer_opens_a_new_event() -> None:
     events = replay_risk(
-        [endorsement(2), endorsement(5)], [SessionResponse(session=3, response=response())]
+        [endorsement(2), endorsement(5)], [RiskResponseAfterSession(session=3, response=response())]
     )
     assert [(e.id, e.open, e.sessions) for e in events] == [(1, False, (2,)), (2, True, (5,))]
 
@@ -89,7 +89,9 @@ def test_endorsed_and_unanswered_are_separate_events() -> None:
 
 
 def test_a_response_before_any_endorsement_answers_nothing() -> None:
-    events = replay_risk([endorsement(4)], [SessionResponse(session=2, response=response())])
+    events = replay_risk(
+        [endorsement(4)], [RiskResponseAfterSession(session=2, response=response())]
+    )
     assert [e.open for e in events] == [True]
 
 
@@ -132,8 +134,8 @@ def test_open_events_come_first_then_the_history_newest_first() -> None:
     events = replay_risk(
         [endorsement(1), endorsement(3), endorsement(6, "unanswered"), endorsement(8)],
         [
-            SessionResponse(session=1, response=response()),
-            SessionResponse(session=3, response=response()),
+            RiskResponseAfterSession(session=1, response=response()),
+            RiskResponseAfterSession(session=3, response=response()),
         ],
     )
     ordered = open_first(events)
@@ -208,12 +210,12 @@ def test_no_endorsement_is_ever_lost_and_at_most_one_event_per_kind_is_open(
     steps: list[tuple[str, str]],
 ) -> None:
     endorsements: list[RiskEndorsement] = []
-    responses: list[SessionResponse] = []
+    responses: list[RiskResponseAfterSession] = []
     for session, (step, kind) in enumerate(steps, start=1):
         if step == "endorse":
             endorsements.append(endorsement(session, kind))
         else:
-            responses.append(SessionResponse(session=session, response=response()))
+            responses.append(RiskResponseAfterSession(session=session, response=response()))
     events = replay_risk(endorsements, responses)
     kept = [e for event in events for e in event.endorsements]
     assert sorted(e.session or 0 for e in kept) == sorted(e.session or 0 for e in endorsements)

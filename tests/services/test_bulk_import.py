@@ -19,8 +19,8 @@ from attunement.services import (
     EpisodeCreate,
     PatientCreate,
     ServiceContext,
-    SessionAdministration,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionCreate,
     UserActor,
     UserCreate,
     create_user,
@@ -188,12 +188,14 @@ def test_csv_import_equals_the_single_path(
                 ctx,
                 clinician,
                 episode.id,
-                SessionCreate(
+                TherapySessionCreate(
                     number=visit.number,
                     held_on=visit.held_on,
                     administrations=[
-                        SessionAdministration(instrument="phq9", answers=list(visit.phq9_answers)),
-                        SessionAdministration(
+                        TherapySessionAdministration(
+                            instrument="phq9", answers=list(visit.phq9_answers)
+                        ),
+                        TherapySessionAdministration(
                             instrument="wai_sr", answers=list(visit.wai_sr_answers)
                         ),
                     ],

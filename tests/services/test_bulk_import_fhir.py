@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from attunement.instruments import load_instrument
 from attunement.interop.bulk import ImportRowError, RowSource, patient_units, read_fhir_rows
-from attunement.interop.fhir import AdministrationRecord, FhirBase, questionnaire_response
+from attunement.interop.fhir import FhirAdministrationRecord, FhirBase, questionnaire_response
 from attunement.services import ServiceContext
 from attunement.services.bulk_import import run_import
 from attunement.simulate import SyntheticClinic
@@ -64,7 +64,7 @@ def _resources(clinic: SyntheticClinic) -> list[tuple[Any, RowSource]]:
                     else definition.languages[0]
                 )
                 response = questionnaire_response(
-                    AdministrationRecord(
+                    FhirAdministrationRecord(
                         id=f"{key}-S{visit.number}-{instrument}",
                         patient_id=key,
                         instrument=instrument,

@@ -20,7 +20,7 @@ from attunement.services import (
     InvitationCreate,
     SelfReportSubmission,
     ServiceContext,
-    SessionCreate,
+    TherapySessionCreate,
     invite_patient,
     open_invitation,
     record_session,
@@ -96,7 +96,7 @@ def test_a_session_recorded_while_the_episode_closes_is_refused(
     error = _race(
         engine,
         world.episode_a,
-        lambda: record_session(ctx, world.ana, world.episode_a, SessionCreate()),
+        lambda: record_session(ctx, world.ana, world.episode_a, TherapySessionCreate()),
     )
     assert isinstance(error, EpisodeClosed)
     with engine.connect() as connection:

@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from attunement.errors import AttunementError, StorageError
 from attunement.services import (
     ServiceContext,
-    SessionAdministration,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionCreate,
     get_patient,
     get_status,
     list_audit,
@@ -47,8 +47,8 @@ def _patient(name: str, world: World) -> Patient:
     )
 
 
-def _phq9() -> SessionAdministration:
-    return SessionAdministration(instrument="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 0])
+def _phq9() -> TherapySessionAdministration:
+    return TherapySessionAdministration(instrument="phq9", answers=[2, 2, 2, 2, 2, 2, 1, 1, 0])
 
 
 def _run_both(first: Callable[[], object], second: Callable[[], object]) -> None:
@@ -123,7 +123,7 @@ def test_a_read_use_case_in_progress_does_not_hold_up_a_write_use_case(
 
     def writer() -> None:
         reading.wait()
-        record_session(ctx, world.ana, world.episode_a, SessionCreate())
+        record_session(ctx, world.ana, world.episode_a, TherapySessionCreate())
         recorded.set()
 
     _run_both(reader, writer)
@@ -156,7 +156,7 @@ def test_concurrent_reads_and_writes_keep_one_unbroken_chain(
 
     def work(index: int) -> object:
         if index % 4 == 0:
-            return record_session(ctx, world.ana, world.episode_a, SessionCreate())
+            return record_session(ctx, world.ana, world.episode_a, TherapySessionCreate())
         return get_patient(ctx, world.ana, world.patient_a)
 
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -226,12 +226,12 @@ def test_sessions_posted_at_once_to_one_episode_get_distinct_consecutive_numbers
     ctx: ServiceContext, world: World
 ) -> None:
     threads = 8
-    record_session(ctx, world.ana, world.episode_a, SessionCreate())  # number 1
+    record_session(ctx, world.ana, world.episode_a, TherapySessionCreate())  # number 1
     start = threading.Barrier(threads, timeout=WAIT)
 
     def post(_: int) -> int:
         start.wait()
-        return record_session(ctx, world.ana, world.episode_a, SessionCreate()).number
+        return record_session(ctx, world.ana, world.episode_a, TherapySessionCreate()).number
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         numbers = list(pool.map(post, range(threads)))
@@ -246,14 +246,14 @@ def test_sessions_posted_at_once_to_one_episode_get_distinct_consecutive_numbers
 def test_status_reads_beside_a_writer_that_never_pauses_all_succeed(
     ctx: ServiceContext, world: World
 ) -> None:
-    record_session(ctx, world.ana, world.episode_a, SessionCreate(administrations=[_phq9()]))
+    record_session(ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[_phq9()]))
     stop = threading.Event()
     started = threading.Event()
 
     def writer() -> int:
         recorded = 0
         while not stop.is_set():
-            record_session(ctx, world.ben, world.episode_b, SessionCreate())
+            record_session(ctx, world.ben, world.episode_b, TherapySessionCreate())
             recorded += 1
             started.set()
         return recorded

@@ -20,9 +20,9 @@ from attunement.services import (
     SelfReportResponse,
     SelfReportSubmission,
     ServiceContext,
-    SessionAdministration,
-    SessionAnswerInvalid,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionAnswerInvalid,
+    TherapySessionCreate,
     caseload,
     get_status,
     invite_patient,
@@ -48,9 +48,9 @@ def _session(ctx: ServiceContext, world: World, number: int, answers: list[int |
         ctx,
         world.ana,
         world.episode_a,
-        SessionCreate(
+        TherapySessionCreate(
             number=number,
-            administrations=[SessionAdministration(instrument="phq9", answers=answers)],
+            administrations=[TherapySessionAdministration(instrument="phq9", answers=answers)],
         ),
     )
 
@@ -244,7 +244,7 @@ def test_the_supervisor_may_read_but_not_answer(ctx: ServiceContext, world: Worl
 def test_a_refused_session_still_names_the_endorsed_risk_item(
     ctx: ServiceContext, world: World
 ) -> None:
-    with pytest.raises(SessionAnswerInvalid) as caught:
+    with pytest.raises(TherapySessionAnswerInvalid) as caught:
         _session(ctx, world, 1, [4, 0, 1, 0, 0, 0, 0, 0, 3])
     assert caught.value.item == "phq9_1"
     assert "RISK" in caught.value.message

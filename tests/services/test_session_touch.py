@@ -20,8 +20,7 @@ from tests.services.world import PASSWORD, FakeClock, World
 
 def _last_seen(ctx: ServiceContext) -> dt.datetime:
     with ctx.sessions() as session:
-        seen = session.scalars(select(WebSession.last_seen_at)).one()
-    return seen if seen.tzinfo else seen.replace(tzinfo=dt.UTC)
+        return session.scalars(select(WebSession.last_seen_at)).one()  # aware UTC
 
 
 def test_requests_within_a_minute_leave_the_idle_timer_unwritten(

@@ -12,16 +12,16 @@ from attunement.errors import (
     InputError,
     InvalidAnswer,
     NotFound,
-    SessionExists,
+    TherapySessionExists,
     UnknownInstrument,
 )
 from attunement.services import (
     AdministrationCorrection,
     ServiceContext,
-    SessionAdministration,
-    SessionAnswerInvalid,
-    SessionCreate,
-    SessionUpdate,
+    TherapySessionAdministration,
+    TherapySessionAnswerInvalid,
+    TherapySessionCreate,
+    TherapySessionUpdate,
     correct_administration,
     edit_session,
     get_status,
@@ -37,12 +37,12 @@ WAI_SR_GOOD = [4] * 12
 WAI_SR_LOW = [2] * 12
 
 
-def phq9(answers: list[int | float | None] | None = None) -> SessionAdministration:
-    return SessionAdministration(instrument="phq9", answers=list(answers or PHQ9))
+def phq9(answers: list[int | float | None] | None = None) -> TherapySessionAdministration:
+    return TherapySessionAdministration(instrument="phq9", answers=list(answers or PHQ9))
 
 
-def wai(answers: list[int]) -> SessionAdministration:
-    return SessionAdministration(instrument="wai_sr", answers=list(answers))
+def wai(answers: list[int]) -> TherapySessionAdministration:
+    return TherapySessionAdministration(instrument="wai_sr", answers=list(answers))
 
 
 def test_a_session_stores_attendance_every_questionnaire_and_the_markers_at_once(
@@ -52,7 +52,7 @@ def test_a_session_stores_attendance_every_questionnaire_and_the_markers_at_once
         ctx,
         world.ana,
         world.episode_a,
-        SessionCreate(
+        TherapySessionCreate(
             number=1,
             held_on=START.date(),
             administrations=[phq9(), wai(WAI_SR_GOOD)],
@@ -79,13 +79,13 @@ def test_recorded_markers_reach_the_alliance_status_with_their_repair_options(
         ctx,
         world.ana,
         world.episode_a,
-        SessionCreate(number=1, administrations=[phq9(), wai(WAI_SR_GOOD)]),
+        TherapySessionCreate(number=1, administrations=[phq9(), wai(WAI_SR_GOOD)]),
     )
     before = get_status(ctx, world.ana, world.episode_a)
     assert before.alliance is not None
     assert before.alliance.markers == ()
     edit_session(
-        ctx, world.ana, world.episode_a, 1, SessionUpdate(rupture_markers=["confrontation"])
+        ctx, world.ana, world.episode_a, 1, TherapySessionUpdate(rupture_markers=["confrontation"])
     )
     after = get_status(ctx, world.ana, world.episode_a)
     assert after.alliance is not None
@@ -97,12 +97,12 @@ def test_recorded_markers_reach_the_alliance_status_with_their_repair_options(
 def test_an_invalid_answer_names_instrument_and_item_and_stores_nothing(
     ctx: ServiceContext, world: World
 ) -> None:
-    with pytest.raises(SessionAnswerInvalid) as raised:
+    with pytest.raises(TherapySessionAnswerInvalid) as raised:
         record_session(
             ctx,
             world.ana,
             world.episode_a,
-            SessionCreate(
+            TherapySessionCreate(
                 number=1,
                 administrations=[phq9(), wai([4] * 11 + [9])],
                 rupture_markers=["withdrawal"],
@@ -127,8 +127,10 @@ def test_an_invalid_answer_names_instrument_and_item_and_stores_nothing(
 
 
 def test_a_wrong_number_of_answers_names_the_instrument(ctx: ServiceContext, world: World) -> None:
-    with pytest.raises(SessionAnswerInvalid) as raised:
-        record_session(ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9([1])]))
+    with pytest.raises(TherapySessionAnswerInvalid) as raised:
+        record_session(
+            ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[phq9([1])])
+        )
     assert raised.value.field == "phq9.answers"
     assert raised.value.item is None
     assert _count(ctx, TherapySession) == 0
@@ -137,16 +139,16 @@ def test_a_wrong_number_of_answers_names_the_instrument(ctx: ServiceContext, wor
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        (SessionCreate(rupture_markers=["sulking"]), "rupture_markers"),
-        (SessionCreate(administrations=[phq9(), phq9()]), "administrations"),
-        (SessionCreate(attended=False, administrations=[phq9()]), "attended"),
-        (SessionCreate(attended=False, rupture_markers=["withdrawal"]), "rupture_markers"),
-        (SessionCreate(held_on=START.date() + dt.timedelta(days=1)), "held_on"),
-        (SessionCreate(held_on=START.date() - dt.timedelta(days=1)), "held_on"),
+        (TherapySessionCreate(rupture_markers=["sulking"]), "rupture_markers"),
+        (TherapySessionCreate(administrations=[phq9(), phq9()]), "administrations"),
+        (TherapySessionCreate(attended=False, administrations=[phq9()]), "attended"),
+        (TherapySessionCreate(attended=False, rupture_markers=["withdrawal"]), "rupture_markers"),
+        (TherapySessionCreate(held_on=START.date() + dt.timedelta(days=1)), "held_on"),
+        (TherapySessionCreate(held_on=START.date() - dt.timedelta(days=1)), "held_on"),
         (
-            SessionCreate(
+            TherapySessionCreate(
                 administrations=[
-                    SessionAdministration(instrument="phq9", answers=PHQ9, language="xx")
+                    TherapySessionAdministration(instrument="phq9", answers=PHQ9, language="xx")
                 ]
             ),
             "language",
@@ -154,7 +156,7 @@ def test_a_wrong_number_of_answers_names_the_instrument(ctx: ServiceContext, wor
     ],
 )
 def test_inputs_that_do_not_fit_are_refused_before_anything_is_stored(
-    ctx: ServiceContext, world: World, data: SessionCreate, field: str
+    ctx: ServiceContext, world: World, data: TherapySessionCreate, field: str
 ) -> None:
     with pytest.raises(InputError) as raised:
         record_session(ctx, world.ana, world.episode_a, data)
@@ -164,7 +166,9 @@ def test_inputs_that_do_not_fit_are_refused_before_anything_is_stored(
 
 
 def test_an_unknown_instrument_is_refused(ctx: ServiceContext, world: World) -> None:
-    data = SessionCreate(administrations=[SessionAdministration(instrument="nope", answers=[1])])
+    data = TherapySessionCreate(
+        administrations=[TherapySessionAdministration(instrument="nope", answers=[1])]
+    )
     with pytest.raises(UnknownInstrument):
         record_session(ctx, world.ana, world.episode_a, data)
     assert _count(ctx, TherapySession) == 0
@@ -178,26 +182,28 @@ def test_recording_a_number_again_is_refused_and_an_edit_changes_only_what_is_gi
         ctx,
         world.ana,
         world.episode_a,
-        SessionCreate(administrations=[phq9()], rupture_markers=["withdrawal"]),
+        TherapySessionCreate(administrations=[phq9()], rupture_markers=["withdrawal"]),
     )
     assert first.number == 1  # the first session when none is given
     assert first.held_on == clock.now.date()
     later = START.date() + dt.timedelta(days=3)
-    with pytest.raises(SessionExists):
+    with pytest.raises(TherapySessionExists):
         record_session(
             ctx,
             world.ana,
             world.episode_a,
-            SessionCreate(number=1, held_on=later, administrations=[wai(WAI_SR_GOOD)]),
+            TherapySessionCreate(number=1, held_on=later, administrations=[wai(WAI_SR_GOOD)]),
         )
-    updated = edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(held_on=later))
+    updated = edit_session(ctx, world.ana, world.episode_a, 1, TherapySessionUpdate(held_on=later))
     assert updated.held_on == later
     assert updated.rupture_markers == ["withdrawal"]  # null keeps them
     assert [a.instrument for a in updated.administrations] == ["phq9"]
-    cleared = edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(rupture_markers=[]))
+    cleared = edit_session(
+        ctx, world.ana, world.episode_a, 1, TherapySessionUpdate(rupture_markers=[])
+    )
     assert cleared.rupture_markers == []
     second = record_session(
-        ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()])
+        ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[phq9()])
     )
     assert second.number == 2  # then the next one
 
@@ -205,21 +211,23 @@ def test_recording_a_number_again_is_refused_and_an_edit_changes_only_what_is_gi
 def test_a_missed_session_is_kept_and_raises_the_missed_sessions_indicator(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
-    record_session(ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()]))
+    record_session(ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[phq9()]))
     clock.advance(days=7)
-    missed = record_session(ctx, world.ana, world.episode_a, SessionCreate(attended=False))
+    missed = record_session(ctx, world.ana, world.episode_a, TherapySessionCreate(attended=False))
     assert (missed.number, missed.attended, missed.administrations) == (2, False, [])
     status = get_status(ctx, world.ana, world.episode_a)
     assert status.session == 1  # the latest attended session
     assert "missed_sessions" in {risk.indicator for risk in status.dropout_risks}
-    with pytest.raises(SessionExists, match="already recorded"):
-        record_session(ctx, world.ana, world.episode_a, SessionCreate(number=1, attended=False))
+    with pytest.raises(TherapySessionExists, match="already recorded"):
+        record_session(
+            ctx, world.ana, world.episode_a, TherapySessionCreate(number=1, attended=False)
+        )
     with pytest.raises(InputError, match="questionnaires are recorded"):
-        edit_session(ctx, world.ana, world.episode_a, 1, SessionUpdate(attended=False))
+        edit_session(ctx, world.ana, world.episode_a, 1, TherapySessionUpdate(attended=False))
 
 
 def test_only_the_treating_clinician_records_a_session(ctx: ServiceContext, world: World) -> None:
-    data = SessionCreate(administrations=[phq9()])
+    data = TherapySessionCreate(administrations=[phq9()])
     with pytest.raises(Forbidden):
         record_session(ctx, world.supervisor, world.episode_a, data)
     for outsider in (world.ben, world.admin):
@@ -234,7 +242,7 @@ def test_a_questionnaire_corrected_for_a_session_replaces_it(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
     recorded = record_session(
-        ctx, world.ana, world.episode_a, SessionCreate(administrations=[phq9()])
+        ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[phq9()])
     )
     clock.advance(days=2)
     correct_administration(

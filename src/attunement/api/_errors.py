@@ -18,7 +18,7 @@ TooManyAttempts              429     ``Retry-After`` seconds
 Forbidden                    403
 NotFound, UnknownElement     404     also for records the caller may not see
 Conflict                     409
-SessionExists                409     ``Location``: the existing session's resource
+TherapySessionExists                409     ``Location``: the existing session's resource
 StorageError                 503     nothing was written
 ConfigurationError, other    500     no detail (it may name internals)
 ==========================  ======  ==============================================
@@ -47,8 +47,8 @@ from attunement.errors import (
     Forbidden,
     InputError,
     NotFound,
-    SessionExists,
     StorageError,
+    TherapySessionExists,
     UnknownElement,
     UnknownInstrument,
 )
@@ -167,7 +167,7 @@ def _attunement_error(request: Request, exc: Exception) -> Response:
         headers["Retry-After"] = str(error.retry_after)
     elif status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    elif isinstance(error, SessionExists):
+    elif isinstance(error, TherapySessionExists):
         headers["Location"] = SESSION_RESOURCE.format(
             episode_id=error.episode_id, number=error.number
         )

@@ -44,14 +44,14 @@ def _vocabularies() -> dict[str, list[str]]:
 #: (component schema, property, vocabulary): the string, or each item of the list, is one id.
 _FIELDS: tuple[tuple[str, str, str], ...] = (
     ("AdministrationCreate", "instrument", "instrument"),
-    ("SessionAdministration", "instrument", "instrument"),
+    ("TherapySessionAdministration", "instrument", "instrument"),
     ("SelfReportResponse", "instrument", "instrument"),
     ("EpisodeCreate", "outcome_instrument", "outcome_measure"),
     ("EpisodeCreate", "alliance_instrument", "alliance_measure"),
     ("InvitationCreate", "instruments", "instrument"),
     ("EpisodeClose", "end_reason", "end_reason"),
-    ("SessionCreate", "rupture_markers", "rupture_marker"),
-    ("SessionUpdate", "rupture_markers", "rupture_marker"),
+    ("TherapySessionCreate", "rupture_markers", "rupture_marker"),
+    ("TherapySessionUpdate", "rupture_markers", "rupture_marker"),
     ("RiskResponseCreate", "level", "risk_level"),
     ("RiskResponseCreate", "actions", "risk_action"),
 )

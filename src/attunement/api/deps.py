@@ -31,8 +31,8 @@ from attunement.services import (
     Actor,
     InvitationActor,
     ServiceContext,
-    SessionIssued,
     UserActor,
+    WebSessionIssued,
     actor_for_session,
     actor_for_token,
 )
@@ -174,7 +174,7 @@ def csrf_token_for(request: Request, response: Response) -> str:
     return csrf_token(context.signing_key, binding)
 
 
-def set_session_cookie(request: Request, response: Response, issued: SessionIssued) -> None:
+def set_session_cookie(request: Request, response: Response, issued: WebSessionIssued) -> None:
     """Secure (unless disabled in dev/demo), HttpOnly, SameSite=Lax session cookie."""
     lifetime = get_context(request).policy.session_lifetime
     response.set_cookie(

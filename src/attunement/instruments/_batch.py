@@ -17,7 +17,7 @@ import numpy.typing as npt
 from attunement.errors import InvalidAnswer
 from attunement.instruments._compiled import (
     CompiledScale,
-    Plan,
+    ScoringPlan,
     band_index,
     compiled,
     message,
@@ -123,7 +123,9 @@ def score_batch(
     )
 
 
-def _validate(plan: Plan, x: FloatArray, partial: npt.NDArray[np.intp], language: str) -> None:
+def _validate(
+    plan: ScoringPlan, x: FloatArray, partial: npt.NDArray[np.intp], language: str
+) -> None:
     """All answers must be allowed values or NaN; cheap whole-array checks first."""
     groups: dict[tuple[int, ...], list[int]] = {}
     for position, allowed in enumerate(plan.allowed):
@@ -155,7 +157,7 @@ def _validate(plan: Plan, x: FloatArray, partial: npt.NDArray[np.intp], language
         _raise_first_bad(plan, x, language)
 
 
-def _raise_first_bad(plan: Plan, x: FloatArray, language: str) -> None:
+def _raise_first_bad(plan: ScoringPlan, x: FloatArray, language: str) -> None:
     bad = np.zeros(x.shape, dtype=np.bool_)
     for position, allowed in enumerate(plan.allowed):
         column = x[:, position]
@@ -275,7 +277,7 @@ def batch_row(batch: BatchScores, index: int) -> Score:
     return _row(compiled(batch.definition), batch, index)
 
 
-def _row(plan: Plan, batch: BatchScores, index: int) -> Score:
+def _row(plan: ScoringPlan, batch: BatchScores, index: int) -> Score:
     answers = batch.answers[index]
     scales: dict[str, ScaleScore] = {}
     for cs in plan.scales:

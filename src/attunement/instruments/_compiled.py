@@ -14,7 +14,7 @@ from numbers import Real
 from attunement.errors import InputError, InvalidAnswer
 from attunement.instruments._models import InstrumentDefinition, ScaleDefinition, Severity
 
-__all__ = ["CompiledFlag", "CompiledScale", "Plan", "compiled"]
+__all__ = ["CompiledFlag", "CompiledScale", "ScoringPlan", "compiled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class CompiledFlag:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class ScoringPlan:
     """Everything the scoring paths need, precomputed."""
 
     instrument: str
@@ -229,7 +229,7 @@ def _compile_scale(
     )
 
 
-def _build(definition: InstrumentDefinition) -> Plan:
+def _build(definition: InstrumentDefinition) -> ScoringPlan:
     order = {scale.id: i for i, scale in enumerate(definition.scales)}
     tables: list[Mapping[float, float]] = []
     allowed: list[tuple[int, ...]] = []
@@ -251,7 +251,7 @@ def _build(definition: InstrumentDefinition) -> Plan:
         )
         for rule in definition.flags
     )
-    return Plan(
+    return ScoringPlan(
         instrument=definition.id,
         version=definition.version,
         languages=definition.languages,
@@ -266,10 +266,10 @@ def _build(definition: InstrumentDefinition) -> Plan:
 
 #: Plans by definition object. The definition is kept alive beside its plan, so an id is
 #: never reused while its entry exists (definitions are few: packaged ones plus imports).
-_PLANS: dict[int, tuple[InstrumentDefinition, Plan]] = {}
+_PLANS: dict[int, tuple[InstrumentDefinition, ScoringPlan]] = {}
 
 
-def compiled(definition: InstrumentDefinition) -> Plan:
+def compiled(definition: InstrumentDefinition) -> ScoringPlan:
     """The plan of a definition, built on first use and kept for the process."""
     entry = _PLANS.get(id(definition))
     if entry is None:

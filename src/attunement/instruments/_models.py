@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "Band",
     "Bands",
-    "ChangeNorms",
     "ChangeRule",
     "Cutoff",
     "Direction",
     "FlagRule",
+    "InstrumentChangeNorms",
     "InstrumentDefinition",
     "Item",
     "KeyStatus",
@@ -155,7 +155,7 @@ class Cutoff(BaseModel):
         return self
 
 
-class ChangeNorms(BaseModel):
+class InstrumentChangeNorms(BaseModel):
     """The figures monitoring needs for reliable and clinically significant change.
 
     Jacobson & Truax (1991): SE = SD·√(1 − r_xx); S_diff = √2·SE. Any figure not found in a
@@ -214,7 +214,7 @@ class ScaleDefinition(BaseModel):
     direction: ScaleDirection = "higher_is_worse"
     #: decimals its scores are shown with (default by method: ``wording.scale_digits``)
     decimals: int | None = Field(default=None, ge=0, le=3)
-    norms: ChangeNorms | None = None
+    norms: InstrumentChangeNorms | None = None
     response: ChangeRule | None = None
     remission: ChangeRule | None = None
     note: str | None = None

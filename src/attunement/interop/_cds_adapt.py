@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from attunement.interop._cds_signals import (
     AllianceSignal,
+    CdsExpectedBand,
+    CdsPlanItem,
+    CdsSupportPrompt,
     EvidenceLine,
-    ExpectedBand,
     OutcomeSignal,
-    PlanItem,
     PlanSignal,
     SafetySignal,
-    SupportPrompt,
 )
 
 if TYPE_CHECKING:
@@ -104,14 +104,14 @@ def outcome_and_alliance(
     expected = _get(status, "expected")
     band = None
     if expected is not None and _get(expected, "value") is not None:
-        band = ExpectedBand(
+        band = CdsExpectedBand(
             value=float(_get(expected, "value")),
             low=float(_get(expected, "low")),
             high=float(_get(expected, "high")),
             method=str(_get(expected, "method")),
         )
     prompts = tuple(
-        SupportPrompt(
+        CdsSupportPrompt(
             domain=str(_get(p, "domain")),
             prompt=str(_get(p, "prompt")),
             evidence=evidence_lines(evidence, _get(p, "evidence") or ()),
@@ -195,7 +195,7 @@ def plan_signal(plan: Plan) -> PlanSignal:
         stance=plan.stance,
         focus=plan.focus,
         recommendations=tuple(
-            PlanItem(
+            CdsPlanItem(
                 summary=rec.summary,
                 detail=rec.detail,
                 because=tuple(describe_fact(fact) for fact in rec.because),

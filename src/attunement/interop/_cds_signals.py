@@ -16,15 +16,15 @@ from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "AllianceSignal",
+    "CdsExpectedBand",
+    "CdsPlanItem",
+    "CdsSupportPrompt",
     "EvidenceLine",
-    "ExpectedBand",
     "OutcomeSignal",
     "PatientSignals",
-    "PlanItem",
     "PlanSignal",
     "RiskSignal",
     "SafetySignal",
-    "SupportPrompt",
 ]
 
 DataSource = Literal["attunement", "ehr"]
@@ -83,14 +83,14 @@ class RiskSignal(_Frozen):
         )
 
 
-class ExpectedBand(_Frozen):
+class CdsExpectedBand(_Frozen):
     value: float
     low: float
     high: float
     method: str
 
 
-class SupportPrompt(_Frozen):
+class CdsSupportPrompt(_Frozen):
     domain: str
     prompt: str
     evidence: tuple[EvidenceLine, ...] = ()
@@ -108,9 +108,9 @@ class OutcomeSignal(_Frozen):
     change: float | None = None
     rci: float | None = None
     category: str | None = None
-    expected: ExpectedBand | None = None
+    expected: CdsExpectedBand | None = None
     norms_source: str | None = None
-    support_prompts: tuple[SupportPrompt, ...] = ()
+    support_prompts: tuple[CdsSupportPrompt, ...] = ()
     evidence: tuple[EvidenceLine, ...] = ()
     source: DataSource = "attunement"
 
@@ -123,7 +123,7 @@ class AllianceSignal(_Frozen):
     evidence: tuple[EvidenceLine, ...] = ()
 
 
-class PlanItem(_Frozen):
+class CdsPlanItem(_Frozen):
     summary: str
     detail: str | None = None
     because: tuple[str, ...] = ()
@@ -148,7 +148,7 @@ class PlanSignal(_Frozen):
     directiveness: str | None = None
     stance: str | None = None
     focus: str | None = None
-    recommendations: tuple[PlanItem, ...] = ()
+    recommendations: tuple[CdsPlanItem, ...] = ()
     not_assessed: tuple[str, ...] = ()
 
 

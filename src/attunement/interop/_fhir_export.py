@@ -12,7 +12,7 @@ from attunement.interop._fhir_bundle import bundle, care_plan, patient
 from attunement.interop._fhir_common import FhirBase
 from attunement.interop._fhir_flag import risk_flag
 from attunement.interop._fhir_questionnaire import questionnaire
-from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
+from attunement.interop._fhir_records import FhirAdministrationRecord, PatientRecord
 from attunement.interop._fhir_response import observations, questionnaire_response
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ __all__ = ["export_record"]
 
 def export_record(
     record: PatientRecord,
-    administrations: Sequence[AdministrationRecord],
+    administrations: Sequence[FhirAdministrationRecord],
     *,
     plan: Plan | None = None,
     risk_events: Sequence[RiskEvent] = (),

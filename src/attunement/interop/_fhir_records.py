@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-__all__ = ["AdministrationRecord", "PatientRecord"]
+__all__ = ["FhirAdministrationRecord", "PatientRecord"]
 
 
 class _Frozen(BaseModel):
@@ -26,7 +26,7 @@ class PatientRecord(_Frozen):
     synthetic: bool = False
 
 
-class AdministrationRecord(_Frozen):
+class FhirAdministrationRecord(_Frozen):
     """One completion of an instrument: the raw answers as given, in item order."""
 
     id: str

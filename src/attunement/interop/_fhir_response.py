@@ -28,7 +28,7 @@ from attunement.interop._fhir_common import (
     validated,
 )
 from attunement.interop._fhir_questionnaire import answer_coding
-from attunement.interop._fhir_records import AdministrationRecord
+from attunement.interop._fhir_records import FhirAdministrationRecord
 
 __all__ = [
     "flag_observation_id",
@@ -41,7 +41,7 @@ __all__ = [
 _SURVEY = {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
 
 
-def response_id(administration: AdministrationRecord) -> str:
+def response_id(administration: FhirAdministrationRecord) -> str:
     return response_id_of(administration.id)
 
 
@@ -56,7 +56,7 @@ def flag_observation_id(administration_id: str, flag_id: str) -> str:
 
 
 def questionnaire_response(
-    administration: AdministrationRecord,
+    administration: FhirAdministrationRecord,
     definition: InstrumentDefinition,
     *,
     base: FhirBase | None = None,
@@ -104,7 +104,7 @@ def questionnaire_response(
 
 
 def observations(
-    administration: AdministrationRecord,
+    administration: FhirAdministrationRecord,
     definition: InstrumentDefinition,
     score: Score,
     *,

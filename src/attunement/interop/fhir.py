@@ -2,7 +2,7 @@
 
 The public face of the FHIR translation. Export is pure: core models (instrument
 definitions, scores, the tailored plan) plus small input records (:class:`PatientRecord`,
-:class:`AdministrationRecord`) in, plain FHIR JSON out, every resource checked by building
+:class:`FhirAdministrationRecord`) in, plain FHIR JSON out, every resource checked by building
 its R4B model. Import takes a Bundle or a QuestionnaireResponse and returns an
 :class:`ImportResult` listing what was imported (answers and score per response), refused
 (with reasons naming the resource and linkId) and ignored.
@@ -40,7 +40,7 @@ from attunement.interop._fhir_import import (
     import_fhir,
 )
 from attunement.interop._fhir_questionnaire import answer_coding, computable_name, questionnaire
-from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
+from attunement.interop._fhir_records import FhirAdministrationRecord, PatientRecord
 from attunement.interop._fhir_response import observations, questionnaire_response, response_id
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
     "LOINC",
     "ORDINAL_VALUE",
     "UCUM",
-    "AdministrationRecord",
+    "FhirAdministrationRecord",
     "FhirBase",
     "IgnoredResource",
     "ImportResult",

@@ -37,7 +37,7 @@ from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
 from attunement.instruments import load_instrument, score
 from attunement.monitoring._series import Series, SessionPoint
 from attunement.profile import Profile, parse_profile
-from attunement.risk import RiskResponse, SessionResponse
+from attunement.risk import RiskResponse, RiskResponseAfterSession
 
 __all__ = ["EpisodeInput", "monitored_scale_id", "parse_episode"]
 
@@ -57,7 +57,7 @@ class EpisodeInput(BaseModel):
     profile: Profile | None = None
     rupture_markers: dict[int, tuple[str, ...]] = {}
     accommodated_preferences: tuple[str, ...] = ()
-    risk_responses: tuple[SessionResponse, ...] = ()
+    risk_responses: tuple[RiskResponseAfterSession, ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -187,12 +187,12 @@ def _series(
     return Series(instrument=instrument, scale=scale, points=tuple(points))
 
 
-def _risk_responses(raw: Any) -> tuple[SessionResponse, ...]:
+def _risk_responses(raw: Any) -> tuple[RiskResponseAfterSession, ...]:
     if raw is None:
         return ()
     if isinstance(raw, str) or not isinstance(raw, Sequence):
         raise InvalidEpisode("risk_responses", raw, "a list of risk responses")
-    found: list[SessionResponse] = []
+    found: list[RiskResponseAfterSession] = []
     for index, entry in enumerate(raw):
         where = f"risk_responses[{index}]"
         if not isinstance(entry, Mapping):
@@ -223,7 +223,7 @@ def _risk_responses(raw: Any) -> tuple[SessionResponse, ...]:
             )
         except InputError as error:
             raise InvalidEpisode(f"{where}.{error.field}", error.value, error.allowed) from None
-        found.append(SessionResponse(session=session, response=response))
+        found.append(RiskResponseAfterSession(session=session, response=response))
     return tuple(found)
 
 

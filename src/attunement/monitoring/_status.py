@@ -31,7 +31,7 @@ from attunement.profile import Profile
 from attunement.risk import (
     RiskEndorsement,
     RiskEvent,
-    SessionResponse,
+    RiskResponseAfterSession,
     endorsements_from_flags,
     open_first,
     replay_risk,
@@ -157,7 +157,7 @@ def _risk_events(
     series: Sequence[Series | None],
     profile: Profile | None,
     stored: Sequence[RiskEvent] | None,
-    responses: Sequence[SessionResponse],
+    responses: Sequence[RiskResponseAfterSession],
 ) -> tuple[RiskEvent, ...]:
     if stored is not None:
         return open_first(stored)
@@ -184,7 +184,7 @@ def assess_episode(
     caseness: str = PUBLISHED,
     minimum_episodes: int = MINIMUM_EPISODES,
     risk_events: Sequence[RiskEvent] | None = None,
-    risk_responses: Sequence[SessionResponse] = (),
+    risk_responses: Sequence[RiskResponseAfterSession] = (),
 ) -> Status:
     """The Status at the outcome series' latest attended session (pure).
 
@@ -346,7 +346,7 @@ def assess_each_session(
     clinic_norms: ClinicNorms | None = None,
     caseness: str = PUBLISHED,
     minimum_episodes: int = MINIMUM_EPISODES,
-    risk_responses: Sequence[SessionResponse] = (),
+    risk_responses: Sequence[RiskResponseAfterSession] = (),
 ) -> tuple[Status, ...]:
     """The Status as it was after each attended session (for history views and evaluation).
 

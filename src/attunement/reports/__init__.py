@@ -7,7 +7,7 @@ a data dictionary, optionally de-identified. Report models hold numbers computed
 and by :mod:`attunement.reports._stats`; templates only render them.
 """
 
-from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
+from attunement.reports._benchmarks import BenchmarkComparison, OutcomeBenchmark, load_benchmarks
 from attunement.reports._chart_data import (
     AllianceChartData,
     AlliancePoint,
@@ -39,9 +39,9 @@ from attunement.reports._models import (
     PlanItem,
     ProfileRow,
     ReportHeader,
-    RiskEventView,
+    ReportRiskEventView,
+    ReportStatusView,
     SafetyView,
-    StatusView,
     SupportPromptView,
 )
 from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
@@ -53,7 +53,6 @@ __all__ = [
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
-    "Benchmark",
     "BenchmarkComparison",
     "CategoryCounts",
     "Chart",
@@ -65,6 +64,7 @@ __all__ = [
     "ExpectedPoint",
     "InstrumentNotice",
     "ItemHeatStripData",
+    "OutcomeBenchmark",
     "OutcomeChartData",
     "OutcomeDistributionData",
     "OutcomePoint",
@@ -74,10 +74,10 @@ __all__ = [
     "ProfileRow",
     "RecoveryBySeverityData",
     "ReportHeader",
-    "RiskEventView",
+    "ReportRiskEventView",
+    "ReportStatusView",
     "SafetyView",
     "SeverityGroup",
-    "StatusView",
     "SupportPromptView",
     "alliance_chart_data",
     "describe_chart",

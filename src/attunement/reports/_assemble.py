@@ -15,7 +15,7 @@ from attunement.reports._models import (
     InstrumentNotice,
     PlanItem,
     ProfileRow,
-    RiskEventView,
+    ReportRiskEventView,
     SafetyView,
 )
 from attunement.risk import RiskEvent, describe_event, open_first
@@ -212,10 +212,10 @@ def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
     )
 
 
-def risk_event_views(events: Iterable[RiskEvent]) -> tuple[RiskEventView, ...]:
+def risk_event_views(events: Iterable[RiskEvent]) -> tuple[ReportRiskEventView, ...]:
     """The events open first, each in the one wording of a risk event."""
     return tuple(
-        RiskEventView(
+        ReportRiskEventView(
             open=event.open,
             lines=describe_event(event, REPORT_LANGUAGE),
             sessions=event.sessions,

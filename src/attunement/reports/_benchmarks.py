@@ -16,13 +16,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.knowledge import validate_knowledge
 
-__all__ = ["Benchmark", "BenchmarkComparison", "compare", "load_benchmarks", "parse_benchmarks"]
+__all__ = [
+    "BenchmarkComparison",
+    "OutcomeBenchmark",
+    "compare",
+    "load_benchmarks",
+    "parse_benchmarks",
+]
 
 _FILE = "benchmarks.yaml"
 CompareWith = Literal["pre_post_d", "reliable_improvement_by_session_8"]
 
 
-class Benchmark(BaseModel):
+class OutcomeBenchmark(BaseModel):
     """One published figure and where it was read."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,7 +52,7 @@ class BenchmarkComparison(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    benchmark: Benchmark
+    benchmark: OutcomeBenchmark
     clinic_value: float | None
     clinic_ci_low: float | None
     clinic_ci_high: float | None
@@ -55,23 +61,23 @@ class BenchmarkComparison(BaseModel):
 
 class _BenchmarksFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    benchmarks: tuple[Benchmark, ...]
+    benchmarks: tuple[OutcomeBenchmark, ...]
 
 
-def parse_benchmarks(text: str, source: str = _FILE) -> tuple[Benchmark, ...]:
+def parse_benchmarks(text: str, source: str = _FILE) -> tuple[OutcomeBenchmark, ...]:
     """Validate a benchmarks YAML text; DefinitionError names ``source``, line and field."""
     return validate_knowledge(_BenchmarksFile, text, source).benchmarks
 
 
 @cache
-def load_benchmarks() -> tuple[Benchmark, ...]:
+def load_benchmarks() -> tuple[OutcomeBenchmark, ...]:
     """The packaged benchmarks, validated (cached)."""
     text = resources.files("attunement.reports").joinpath("data", _FILE).read_text("utf-8")
     return parse_benchmarks(text)
 
 
 def compare(
-    benchmark: Benchmark,
+    benchmark: OutcomeBenchmark,
     value: float | None,
     ci_low: float | None = None,
     ci_high: float | None = None,

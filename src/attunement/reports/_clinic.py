@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.monitoring import load_end_reasons
 from attunement.reports._benchmarks import (
-    Benchmark,
     BenchmarkComparison,
+    OutcomeBenchmark,
     compare,
     load_benchmarks,
 )
@@ -192,7 +192,7 @@ class ClinicTally:
         )
 
     def _compare(
-        self, benchmarks: Sequence[Benchmark] | None, *, higher_is_worse: bool
+        self, benchmarks: Sequence[OutcomeBenchmark] | None, *, higher_is_worse: bool
     ) -> list[BenchmarkComparison]:
         """Each benchmark beside the clinic's figure over its ended episodes only."""
         effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
@@ -238,7 +238,7 @@ class ClinicTally:
         higher_is_worse: bool = True,
         title: str = "Clinic outcomes report",
         synthetic_label: str | None = None,
-        benchmarks: Sequence[Benchmark] | None = None,
+        benchmarks: Sequence[OutcomeBenchmark] | None = None,
         excluded_other_instrument: int = 0,
         open_risk_events: int = 0,
         open_risk_patients: int = 0,

@@ -34,9 +34,9 @@ __all__ = [
     "PlanItem",
     "ProfileRow",
     "ReportHeader",
-    "RiskEventView",
+    "ReportRiskEventView",
+    "ReportStatusView",
     "SafetyView",
-    "StatusView",
     "SupportPromptView",
 ]
 
@@ -96,7 +96,7 @@ class PlanItem(_Frozen):
     accommodation: bool = False
 
 
-class RiskEventView(_Frozen):
+class ReportRiskEventView(_Frozen):
     """One risk event in the one wording (``attunement.risk.describe_event``): an open event
     leads with what was endorsed and the instruction; an answered one reads as history."""
 
@@ -122,7 +122,7 @@ class SupportPromptView(_Frozen):
     evidence: tuple[str, ...] = ()
 
 
-class StatusView(_Frozen):
+class ReportStatusView(_Frozen):
     """The monitoring Status of the episode at its latest session, flattened for print."""
 
     session: int
@@ -171,9 +171,9 @@ class PatientReport(_Frozen):
     preferred_language: str
     episode_started: dt.date
     sessions_held: int
-    status: StatusView | None
-    risk_events: tuple[RiskEventView, ...] = ()
-    risk_history: tuple[RiskEventView, ...] = ()
+    status: ReportStatusView | None
+    risk_events: tuple[ReportRiskEventView, ...] = ()
+    risk_history: tuple[ReportRiskEventView, ...] = ()
     support_prompts: tuple[SupportPromptView, ...]
     profile: tuple[ProfileRow, ...]
     safety: tuple[SafetyView, ...] = ()

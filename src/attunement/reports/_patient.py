@@ -40,7 +40,7 @@ from attunement.reports._models import (
     PatientPage,
     PatientReport,
     ReportHeader,
-    StatusView,
+    ReportStatusView,
     SupportPromptView,
 )
 from attunement.risk import RiskEvent
@@ -65,11 +65,11 @@ __all__ = [
 ITEM_STRIP_SESSIONS = 5
 
 
-def status_view(status: Status) -> StatusView:
+def status_view(status: Status) -> ReportStatusView:
     """The Status flattened for print (nothing recomputed)."""
     expected = status.expected
     alliance = status.alliance
-    return StatusView(
+    return ReportStatusView(
         session=status.session,
         instrument=status_figures(status).measure,
         intake=status.intake,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from attunement.risk._events import (
     FlagLike,
+    RiskResponseAfterSession,
     RiskUpdate,
-    SessionResponse,
     answer_events,
     endorsements_from_flags,
     open_first,
@@ -36,9 +36,9 @@ __all__ = [
     "RiskEndorsement",
     "RiskEvent",
     "RiskResponse",
+    "RiskResponseAfterSession",
     "RiskUpdate",
     "Route",
-    "SessionResponse",
     "answer_events",
     "describe_endorsement",
     "describe_event",

@@ -27,8 +27,8 @@ from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Ro
 
 __all__ = [
     "FlagLike",
+    "RiskResponseAfterSession",
     "RiskUpdate",
-    "SessionResponse",
     "answer_events",
     "endorsements_from_flags",
     "open_first",
@@ -143,7 +143,7 @@ def answer_events(
     )
 
 
-class SessionResponse(BaseModel):
+class RiskResponseAfterSession(BaseModel):
     """A response recorded after ``session`` (episode files): answers what is open by then."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -153,20 +153,20 @@ class SessionResponse(BaseModel):
 
 
 def replay_risk(
-    endorsements: Iterable[RiskEndorsement], responses: Iterable[SessionResponse] = ()
+    endorsements: Iterable[RiskEndorsement], responses: Iterable[RiskResponseAfterSession] = ()
 ) -> tuple[RiskEvent, ...]:
     """The risk events of an episode history, from its endorsements and recorded responses.
 
     Endorsements are taken in session order; a response recorded after session s answers
     every event open after session s's endorsements. Events are numbered from 1.
     """
-    steps: list[tuple[int, int, RiskEndorsement | SessionResponse]] = [
+    steps: list[tuple[int, int, RiskEndorsement | RiskResponseAfterSession]] = [
         (e.session or 0, 0, e) for e in endorsements
     ]
     steps += [(r.session, 1, r) for r in responses]
     events: tuple[RiskEvent, ...] = ()
     for _, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
-        if isinstance(step, SessionResponse):
+        if isinstance(step, RiskResponseAfterSession):
             if any(e.open for e in events):
                 events = answer_events(events, step.response)
             continue

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from attunement.services._access import readable_clinician_ids
+    from attunement.services._access import may_change, readable_clinician_ids
     from attunement.services._account_schemas import (
         AccessGrantCreate,
         AccessGrantPublic,
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     )
     from attunement.services._actors import Actor, InvitationActor, OperatorActor, UserActor
     from attunement.services._audit import append_audit, use_case
+    from attunement.services._audit_actions import AuditAction
     from attunement.services._audit_anchoring import anchor_audit_chain
     from attunement.services._audit_log import list_audit, verify_audit_chain
     from attunement.services._auth import (
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from attunement.services._context import (
         Clock,
         ServiceContext,
-        aware_utc,
         service_context,
         system_clock,
     )
@@ -122,19 +122,24 @@ if TYPE_CHECKING:
         ScorePublic,
         SelfReportResponse,
         SelfReportSubmission,
-        SessionAdministration,
-        SessionCreate,
-        SessionIssued,
-        SessionPublic,
-        SessionUpdate,
         SupervisorUpdate,
+        TherapySessionAdministration,
+        TherapySessionCreate,
+        TherapySessionPublic,
+        TherapySessionUpdate,
         TokenIssued,
         UserCreate,
         UserPublic,
         VoidRequest,
+        WebSessionIssued,
     )
     from attunement.services._session_edits import edit_session, get_session, void_session
-    from attunement.services._sessions import SessionAnswerInvalid, list_sessions, record_session
+    from attunement.services._sessions import (
+        TherapySessionAnswerInvalid,
+        list_sessions,
+        record_session,
+    )
+    from attunement.services._status import patient_profile
     from attunement.services._status_store import (
         refresh_all_statuses,
         refresh_episode_status,
@@ -171,6 +176,7 @@ __all__ = [
     "AdministrationCreate",
     "AdministrationPublic",
     "ApprovalRequired",
+    "AuditAction",
     "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
@@ -210,27 +216,26 @@ __all__ = [
     "SelfReportResponse",
     "SelfReportSubmission",
     "ServiceContext",
-    "SessionAdministration",
-    "SessionAnswerInvalid",
-    "SessionCreate",
-    "SessionIssued",
-    "SessionPublic",
-    "SessionUpdate",
     "StoredChart",
     "StoredResult",
     "SupervisorUpdate",
+    "TherapySessionAdministration",
+    "TherapySessionAnswerInvalid",
+    "TherapySessionCreate",
+    "TherapySessionPublic",
+    "TherapySessionUpdate",
     "TokenIssued",
     "TooManyAttempts",
     "UserActor",
     "UserCreate",
     "UserPublic",
     "VoidRequest",
+    "WebSessionIssued",
     "actor_for_session",
     "actor_for_token",
     "anchor_audit_chain",
     "append_audit",
     "approve_access",
-    "aware_utc",
     "caseload",
     "check_episode_start",
     "claim_token_use",
@@ -263,10 +268,12 @@ __all__ = [
     "list_users",
     "login_for_session",
     "login_for_token",
+    "may_change",
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
     "patient_page",
+    "patient_profile",
     "pending_request",
     "readable_clinician_ids",
     "record_administration",
@@ -303,6 +310,8 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_status": ("patient_profile",),
+    "_audit_actions": ("AuditAction",),
     "_charts": (
         "CHART_KINDS",
         "ChartKind",
@@ -311,7 +320,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "episode_chart_data",
         "episode_chart_svg",
     ),
-    "_access": ("readable_clinician_ids",),
+    "_access": ("may_change", "readable_clinician_ids"),
     "_account_schemas": ("AccessGrantCreate", "AccessGrantPublic", "AuditAnchorWritten"),
     "_actors": ("Actor", "InvitationActor", "OperatorActor", "UserActor"),
     "_audit": ("append_audit", "use_case"),
@@ -327,7 +336,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "revoke_token",
     ),
     "_cds_replay": ("claim_token_use",),
-    "_context": ("Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"),
+    "_context": ("Clock", "ServiceContext", "service_context", "system_clock"),
     "_corrections": ("correct_administration", "void_administration"),
     "_drafts": ("DRAFT_LIFETIME", "FormDraftPublic", "keep_form_draft", "open_form_draft"),
     "_episodes": (
@@ -398,11 +407,11 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "ScorePublic",
         "SelfReportResponse",
         "SelfReportSubmission",
-        "SessionAdministration",
-        "SessionCreate",
-        "SessionIssued",
-        "SessionPublic",
-        "SessionUpdate",
+        "TherapySessionAdministration",
+        "TherapySessionCreate",
+        "WebSessionIssued",
+        "TherapySessionPublic",
+        "TherapySessionUpdate",
         "SupervisorUpdate",
         "TokenIssued",
         "UserCreate",
@@ -410,7 +419,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "VoidRequest",
     ),
     "_session_edits": ("edit_session", "get_session", "void_session"),
-    "_sessions": ("SessionAnswerInvalid", "list_sessions", "record_session"),
+    "_sessions": ("TherapySessionAnswerInvalid", "list_sessions", "record_session"),
     "_status_store": ("refresh_all_statuses", "refresh_episode_status", "refresh_stale_statuses"),
     "_summary": ("episode_summary",),
     "_transaction": ("transaction",),

@@ -5,7 +5,13 @@
   supervise (read only: a write answers Forbidden, since the record is visible to them);
 * admin — users and the audit trail; no clinical content unless also a clinician;
 * patient invitation — only the self-report of that invitation;
-* operator (CLI) — the operator use cases only.
+* operator (CLI) — the operator use cases only; those that read or write clinical records
+  (reports, FHIR export and import) see every patient (``operator=True``).
+
+:func:`load_patient` is the one patient-access check: every use case that reads or writes
+a patient's record passes through it (an episode through :func:`load_episode`, a list
+through :func:`readable_patients`), and :func:`may_change` is the one write rule, which the
+web pages use to offer only the forms the services will accept.
 
 A patient the caller may not see answers NotFound, exactly like one that does not exist, so
 ids are never confirmed; so does an id outside the storage range (:mod:`._ids`).
@@ -13,7 +19,7 @@ ids are never confirmed; so does an id outside the storage range (:mod:`._ids`).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from attunement.errors import Forbidden, NotFound
@@ -24,7 +30,9 @@ from attunement.store import Episode, Patient, User
 __all__ = [
     "load_episode",
     "load_patient",
+    "may_change",
     "readable_clinician_ids",
+    "readable_patients",
     "require_admin",
     "require_caseload",
 ]
@@ -54,12 +62,33 @@ def require_admin(actor: Actor) -> Actor:
     raise Forbidden("only an admin may do this")
 
 
-def load_patient(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
-    """The patient, if ``actor`` may see it; Forbidden for a supervisor's write."""
+def may_change(actor: Actor, clinician_id: int) -> bool:
+    """Whether ``actor`` may change a record of a patient of ``clinician_id`` (they treat
+    them; a supervisor only reads their supervisees' patients)."""
+    return isinstance(actor, UserActor) and actor.treats_patients and clinician_id == actor.user_id
+
+
+def readable_patients(
+    session: Session, actor: Actor, *, operator: bool = False
+) -> ColumnElement[bool]:
+    """The condition on ``Patient`` for the patients ``actor`` may read (with ``operator``:
+    the CLI operator reads all of them); Forbidden for an account without a caseload."""
+    if operator and isinstance(actor, OperatorActor):
+        return true()
+    return Patient.clinician_id.in_(readable_clinician_ids(session, require_caseload(actor)))
+
+
+def load_patient(
+    session: Session, actor: Actor, patient_id: int, *, write: bool, operator: bool = False
+) -> Patient:
+    """The patient, if ``actor`` may see it; Forbidden for a supervisor's write. With
+    ``operator``, the use case is one the CLI operator may run on any patient."""
     patient = get_row(session, Patient, patient_id)
+    if patient is not None and operator and isinstance(actor, OperatorActor):
+        return patient
     if patient is None or patient.clinician_id not in readable_clinician_ids(session, actor):
         raise NotFound("patient", patient_id)
-    if write and isinstance(actor, UserActor) and patient.clinician_id != actor.user_id:
+    if write and not may_change(actor, patient.clinician_id):
         raise Forbidden("supervisors may view their supervisees' patients but not change them")
     return patient
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, computed_field, field_validator
 
 from attunement.services._actors import Role
 from attunement.services._clean_input import PlainText
+from attunement.services._schema_config import INPUT, PUBLIC
 
 __all__ = [
     "AccessGrantCreate",
@@ -22,19 +23,16 @@ __all__ = [
     "AuditEntryPublic",
     "AuditVerification",
     "DemoAccount",
-    "SessionIssued",
     "SupervisorUpdate",
     "TokenIssued",
     "UserCreate",
     "UserPublic",
+    "WebSessionIssued",
 ]
-
-_IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-_OUT = ConfigDict(frozen=True)
 
 
 class UserCreate(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
     display_name: PlainText = Field(min_length=1, max_length=200)
@@ -62,7 +60,7 @@ class UserCreate(BaseModel):
 
 
 class UserPublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     username: str
@@ -76,7 +74,7 @@ class UserPublic(BaseModel):
 
 
 class SupervisorUpdate(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     supervisor_id: int | None
     break_glass_reason: PlainText | None = Field(
@@ -98,7 +96,7 @@ class AccessGrantCreate(BaseModel):
     ``supervisor_link``: linking clinician ``username`` to ``supervisor``.
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     kind: GrantKind
     username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -108,7 +106,7 @@ class AccessGrantCreate(BaseModel):
 
 
 class AccessGrantPublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     kind: GrantKind
@@ -119,26 +117,31 @@ class AccessGrantPublic(BaseModel):
     approved_by: str
     approved_at: dt.datetime
     expires_at: dt.datetime
-    break_glass: bool
     break_glass_reason: str | None
     used_by: str | None
     used_at: dt.datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def break_glass(self) -> bool:
+        """Linked without a second admin's approval (a reason was given instead)."""
+        return self.break_glass_reason is not None
 
 
 class TokenIssued(BaseModel):
     """OAuth2 bearer token response (RFC 6749 §5.1)."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     access_token: str
     token_type: str = "bearer"  # noqa: S105  (the OAuth2 token type)
     expires_in: int
 
 
-class SessionIssued(BaseModel):
+class WebSessionIssued(BaseModel):
     """A new web session: the cookie value, its CSRF token and the signed-in user."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     token: str
     csrf_token: str
@@ -147,7 +150,7 @@ class SessionIssued(BaseModel):
 
 
 class AuditEntryPublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     seq: int
     at: dt.datetime
@@ -167,7 +170,7 @@ class AuditEntryPublic(BaseModel):
 class AuditChainState(BaseModel):
     """One audit chain as verified: how many entries, and its newest (place, seq, MAC)."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     chain: int
     entries: int
@@ -189,7 +192,7 @@ class AuditVerification(BaseModel):
     ``legacy_entries`` how many entries predate the audit key (unkeyed SHA-256).
     """
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     intact: bool
     entries: int
@@ -211,7 +214,7 @@ class AuditVerification(BaseModel):
 class AuditAnchorWritten(BaseModel):
     """A new anchor: where it was written and the line to ship to an append-only sink."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     seq: int
     mac: str
@@ -224,7 +227,7 @@ class AuditAnchorWritten(BaseModel):
 class DemoAccount(BaseModel):
     """A demo sign-in (demo mode only; printed by ``attune demo``)."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     username: str
     password: str

@@ -34,6 +34,7 @@ from attunement.errors import (
 )
 from attunement.security import chained_entry_mac
 from attunement.services._actors import Actor
+from attunement.services._audit_actions import AuditAction
 from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
 from attunement.services._idempotency import claim_pending, unclaim_pending
@@ -50,7 +51,7 @@ def append_audit(
     *,
     actor: str,
     role: str | None,
-    action: str,
+    action: AuditAction,
     patient_id: int | None = None,
     target: str | None = None,
     outcome: str = "success",
@@ -108,7 +109,7 @@ class UseCase:
 
 
 def _append_entries(
-    session: Session, ctx: ServiceContext, actor: Actor, action: str, note: UseCase
+    session: Session, ctx: ServiceContext, actor: Actor, action: AuditAction, note: UseCase
 ) -> None:
     """One success entry per patient the use case touched (or one without a patient)."""
     targets: list[int | None] = list(note.patients) or [note.patient_id]
@@ -129,7 +130,7 @@ def _append_entries(
 def use_case(
     ctx: ServiceContext,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     *,
     patient_id: int | None = None,
     target: str | None = None,

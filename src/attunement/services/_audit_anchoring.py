@@ -23,6 +23,7 @@ from attunement.services._access import require_admin
 from attunement.services._account_schemas import AuditAnchorWritten
 from attunement.services._actors import Actor
 from attunement.services._audit import append_audit
+from attunement.services._audit_actions import AuditAction
 from attunement.services._audit_log import verify_audit_chain
 from attunement.services._context import ServiceContext
 from attunement.services._transaction import transaction
@@ -51,7 +52,7 @@ def anchor_audit_chain(
             ctx,
             actor=actor.audit_name,
             role=actor.audit_role,
-            action="audit.anchor",
+            action=AuditAction.AUDIT_ANCHOR,
             detail={"previous_anchor": check.anchored_seq},
         )
         seq, mac = entry.seq, entry.entry_hash

@@ -46,8 +46,9 @@ from attunement.services._account_schemas import (
 )
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._audit_walk import AnchoredMac, ChainWalk, chain_rows
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._context import ServiceContext
 from attunement.services._ids import MAX_ROW_ID, in_storage_range
 from attunement.services._transaction import read_transaction
 from attunement.store import AUDIT_CHAINS, AuditChainHead, AuditEntry
@@ -72,7 +73,7 @@ def list_audit(
 
     Reading the trail is itself audited (``audit.read``).
     """
-    with use_case(ctx, actor, "audit.read", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.AUDIT_READ, read=True) as uc:
         require_admin(actor)
         after = min(max(after, 0), MAX_ROW_ID)  # no sequence number lies beyond the range
         query = select(AuditEntry).where(AuditEntry.seq > after)
@@ -84,24 +85,7 @@ def list_audit(
             query = query.where(AuditEntry.action == action[:60])
         rows = uc.session.scalars(query.order_by(AuditEntry.seq).limit(min(max(limit, 1), 1000)))
         uc.detail = {"after": after, "patient_id": patient_id}
-        return [
-            AuditEntryPublic(
-                seq=r.seq,
-                at=aware_utc(r.at),
-                actor=r.actor,
-                role=r.role,
-                action=r.action,
-                patient_id=r.patient_id,
-                target=r.target,
-                outcome=r.outcome,
-                detail=dict(r.detail),
-                prev_hash=r.prev_hash,
-                entry_hash=r.entry_hash,
-                chain=r.chain,
-                chain_seq=r.chain_seq,
-            )
-            for r in rows
-        ]
+        return [AuditEntryPublic.model_validate(r) for r in rows]
 
 
 @dataclass

@@ -27,9 +27,9 @@ from attunement.security import (
 )
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit
-from attunement.services._context import ServiceContext, aware_utc
-from attunement.services._records import user_public
-from attunement.services._schemas import SessionIssued, TokenIssued
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._schemas import TokenIssued, UserPublic, WebSessionIssued
 from attunement.services._throttle import SignInThrottle
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import ApiToken, User, WebSession
@@ -105,7 +105,7 @@ def _authenticate(
         ctx,
         actor=f"user:{user.id}" if user else "anonymous",
         role=user.role if user else None,
-        action="login",
+        action=AuditAction.LOGIN,
         outcome=outcome,
         detail={"channel": channel, "username": name},
     )
@@ -148,7 +148,9 @@ def revoke_token(ctx: ServiceContext, token: str) -> None:
             raise AuthenticationError(_BAD_TOKEN)
         if row.revoked_at is None:
             row.revoked_at = ctx.now()
-        append_audit(session, ctx, actor=f"user:{row.user_id}", role=None, action="token.revoke")
+        append_audit(
+            session, ctx, actor=f"user:{row.user_id}", role=None, action=AuditAction.TOKEN_REVOKE
+        )
 
 
 def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
@@ -168,14 +170,14 @@ def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
         if found is None:
             raise AuthenticationError(_BAD_TOKEN)
         row, user = found
-        if row.revoked_at is not None or aware_utc(row.expires_at) <= ctx.now() or not user.active:
+        if row.revoked_at is not None or row.expires_at <= ctx.now() or not user.active:
             raise AuthenticationError(_BAD_TOKEN)
         return user_actor(user)
 
 
 def login_for_session(
     ctx: ServiceContext, *, username: str, password: str, client: str | None = None
-) -> SessionIssued:
+) -> WebSessionIssued:
     """Check the password and open a server-side web session (token for the cookie)."""
     with transaction(ctx.sessions) as session:
         attempt = _authenticate(
@@ -194,11 +196,11 @@ def login_for_session(
                     expires_at=expires,
                 )
             )
-            issued = SessionIssued(
+            issued = WebSessionIssued(
                 token=token,
                 csrf_token=csrf_token(ctx.signing_key, token),
                 expires_at=expires,
-                user=user_public(attempt.user),
+                user=UserPublic.model_validate(attempt.user),
             )
     if attempt.error is not None:
         raise attempt.error
@@ -231,11 +233,11 @@ def actor_for_session(ctx: ServiceContext, token: str) -> UserActor:
         if found is None:
             raise AuthenticationError("the session has expired; sign in again")
         row, user = found
-        last_seen = aware_utc(row.last_seen_at)
+        last_seen = row.last_seen_at
         if (
             row.revoked_at is not None
             or now - last_seen > ctx.policy.session_idle
-            or aware_utc(row.expires_at) <= now
+            or row.expires_at <= now
             or not user.active
         ):
             raise AuthenticationError("the session has expired; sign in again")
@@ -260,7 +262,9 @@ def end_session(ctx: ServiceContext, token: str) -> None:
             return
         if row.revoked_at is None:
             row.revoked_at = ctx.now()
-            append_audit(session, ctx, actor=f"user:{row.user_id}", role=None, action="logout")
+            append_audit(
+                session, ctx, actor=f"user:{row.user_id}", role=None, action=AuditAction.LOGOUT
+            )
 
 
 def revoke_credentials(session: Session, user_id: int, now: dt.datetime) -> None:

@@ -35,6 +35,7 @@ from attunement.reports import (
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._status import _series  # the app's one way to read a series
 from attunement.services._transaction import transaction
@@ -122,7 +123,9 @@ def episode_chart_data(
     ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int
 ) -> EpisodeChartData:
     """The data of the episode's charts, from its stored status (nothing drawn)."""
-    with use_case(ctx, actor, "chart.data", target=f"episode:{episode_id}", read=True) as uc:
+    with use_case(
+        ctx, actor, AuditAction.CHART_DATA, target=f"episode:{episode_id}", read=True
+    ) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
         return chart_data_of(uc.session, episode, _status_row(uc.session, episode.id))
@@ -188,7 +191,9 @@ def episode_chart_svg(
     The lookup is a read (a snapshot that holds up no writer); a drawing is made outside
     any transaction and stored in a short write of its own, so a cold chart never holds
     the database's write lock while matplotlib draws."""
-    with use_case(ctx, actor, "chart.read", target=f"episode:{episode_id}", read=True) as uc:
+    with use_case(
+        ctx, actor, AuditAction.CHART_READ, target=f"episode:{episode_id}", read=True
+    ) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
         chart_kind = _chart_kind(kind)

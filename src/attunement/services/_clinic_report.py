@@ -27,10 +27,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError, Forbidden
+from attunement.errors import AttunementError
 from attunement.instruments import InstrumentDefinition, load_instrument
 from attunement.reports import ClinicReport
 from attunement.reports._assemble import instrument_notice, plan_accommodations
@@ -42,9 +42,10 @@ from attunement.reports._episode import (
     intake_band,
     synthetic_label_of,
 )
-from attunement.services._access import readable_clinician_ids
-from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.services._access import readable_patients
+from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._status import (
@@ -68,20 +69,10 @@ from attunement.store import (
 )
 from attunement.wording import higher_is_worse
 
-__all__ = ["PAGE_SIZE", "clinic_report", "readable_patients"]
+__all__ = ["PAGE_SIZE", "clinic_report"]
 
 #: Episodes read per page: the report's memory is a function of this, not of the clinic.
 PAGE_SIZE = 200
-
-
-def readable_patients(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """The condition on ``Patient`` for the patients ``actor`` may report on (the operator:
-    all of them)."""
-    if isinstance(actor, OperatorActor):
-        return true()
-    if isinstance(actor, UserActor) and actor.treats_patients:
-        return Patient.clinician_id.in_(readable_clinician_ids(session, actor))
-    raise Forbidden("this account has no access to clinical records")
 
 
 def _main_instrument(session: Session, readable: ColumnElement[bool]) -> tuple[str, int]:
@@ -287,9 +278,9 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
     the report counts the episodes left out for using another. One audit entry lists every
     patient the report read (``detail.patients``), as the caseload's does.
     """
-    with use_case(ctx, actor, "report.clinic", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.REPORT_CLINIC, read=True) as uc:
         session = uc.session
-        readable = readable_patients(session, actor)
+        readable = readable_patients(session, actor, operator=True)
         instrument, all_episodes = _main_instrument(session, readable)
         definition = load_instrument(instrument)
         scale = definition.scale(monitored_scale(definition))

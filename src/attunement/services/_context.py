@@ -24,7 +24,7 @@ from attunement.services._limits import InputLimits
 from attunement.settings import DEFAULT_OVERDUE_DAYS
 from attunement.store import make_sessionmaker
 
-__all__ = ["Clock", "ServiceContext", "aware_utc", "service_context", "system_clock"]
+__all__ = ["Clock", "ServiceContext", "service_context", "system_clock"]
 
 #: Returns the current moment as a timezone-aware datetime.
 Clock = Callable[[], dt.datetime]
@@ -33,11 +33,6 @@ Clock = Callable[[], dt.datetime]
 def system_clock() -> dt.datetime:
     """The wall clock, in UTC (the default Clock)."""
     return dt.datetime.now(dt.UTC)
-
-
-def aware_utc(moment: dt.datetime) -> dt.datetime:
-    """A stored time as aware UTC (SQLite hands back naive datetimes; all are UTC)."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from attunement.errors import InputError, NotFound
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import UseCase, use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._ids import get_row
 from attunement.services._limits import check_moment
@@ -102,7 +103,7 @@ def correct_administration(
     from attunement.instruments import load_instrument, score
 
     with use_case(
-        ctx, actor, "administration.correct", target=f"administration:{administration_id}"
+        ctx, actor, AuditAction.ADMINISTRATION_CORRECT, target=f"administration:{administration_id}"
     ) as uc:
         original = _load_live(uc, actor, administration_id)
         episode = load_episode(uc.session, actor, original.episode_id, write=True)
@@ -156,7 +157,7 @@ def void_administration(
     Raises NotFound, InputError (already voided or corrected).
     """
     with use_case(
-        ctx, actor, "administration.void", target=f"administration:{administration_id}"
+        ctx, actor, AuditAction.ADMINISTRATION_VOID, target=f"administration:{administration_id}"
     ) as uc:
         administration = _load_live(uc, actor, administration_id)
         episode = load_episode(uc.session, actor, administration.episode_id, write=False)

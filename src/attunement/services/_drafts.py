@@ -25,7 +25,8 @@ from attunement.errors import NotFound
 from attunement.security import token_digest
 from attunement.services._actors import UserActor
 from attunement.services._audit import append_audit, use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._transaction import transaction
 from attunement.store import FormDraft, User, WebSession
 
@@ -88,7 +89,7 @@ def keep_form_draft(
             ctx,
             actor=f"user:{found.user_id}",
             role=None,
-            action="form_draft_kept",
+            action=AuditAction.FORM_DRAFT_KEPT,
             patient_id=_patient_of(path),
             target="form_draft",
         )
@@ -97,10 +98,10 @@ def keep_form_draft(
 
 def open_form_draft(ctx: ServiceContext, actor: UserActor, draft_id: str) -> FormDraftPublic:
     """The user's own live draft (NotFound for anyone else's, or once it has expired)."""
-    with use_case(ctx, actor, "form_draft_opened", target="form_draft", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.FORM_DRAFT_OPENED, target="form_draft", read=True) as uc:
         # an id this module never issues (e.g. a NUL byte, which PostgreSQL refuses) is unknown
         row = uc.session.get(FormDraft, draft_id) if _DRAFT_ID.fullmatch(draft_id) else None
-        if row is None or row.user_id != actor.user_id or aware_utc(row.expires_at) < ctx.now():
+        if row is None or row.user_id != actor.user_id or row.expires_at < ctx.now():
             raise NotFound("form draft", draft_id[:64])
         uc.patient_id = _patient_of(row.path)
         nonce, sealed = row.sealed[:12], row.sealed[12:]

@@ -10,19 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from attunement.errors import NotFound
 from attunement.services._access import (
-    load_episode,
     load_patient,
 )
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import check_new_episode, ensure_episode_open
 from attunement.services._limits import check_day, check_moment
-from attunement.services._records import (
-    administration_public,
-    episode_public,
-    store_administration,
-)
+from attunement.services._records import administration_public, store_administration
 from attunement.services._schemas import (
     AdministrationCreate,
     AdministrationPublic,
@@ -36,6 +33,7 @@ from attunement.store import (
     Administration,
     Episode,
     TherapySession,
+    patient_episodes,
 )
 
 if TYPE_CHECKING:
@@ -72,7 +70,7 @@ def start_episode(
 ) -> EpisodePublic:
     """Open a course of treatment: one open episode per patient at a time (Conflict
     otherwise), starting on or after the end of the patient's previous episode."""
-    with use_case(ctx, actor, "episode.create", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, AuditAction.EPISODE_CREATE, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         started_on = check_episode_start(ctx, data)
         check_new_episode(uc.session, patient.id, started_on)  # one open episode at a time
@@ -86,19 +84,15 @@ def start_episode(
         uc.session.add(episode)
         uc.session.flush()
         uc.target = f"episode:{episode.id}"
-        return episode_public(episode)
+        return EpisodePublic.model_validate(episode)
 
 
 def list_episodes(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[EpisodePublic]:
     """The patient's episodes, newest first."""
-    with use_case(ctx, actor, "episode.list", patient_id=patient_id, read=True) as uc:
+    with use_case(ctx, actor, AuditAction.EPISODE_LIST, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
-        episodes = uc.session.scalars(
-            select(Episode)
-            .where(Episode.patient_id == patient.id)
-            .order_by(Episode.started_on.desc(), Episode.id.desc())
-        )
-        return [episode_public(e) for e in episodes]
+        episodes = uc.session.scalars(patient_episodes(patient.id))
+        return [EpisodePublic.model_validate(e) for e in episodes]
 
 
 def record_administration(
@@ -111,9 +105,10 @@ def record_administration(
     """
     from attunement.instruments import load_instrument, score
 
-    with use_case(ctx, actor, "administration.create", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.ADMINISTRATION_CREATE, episode_id) as (
+        uc,
+        episode,
+    ):
         ensure_episode_open(episode)
         definition = load_instrument(data.instrument)
         language = administration_language(
@@ -150,11 +145,10 @@ def list_administrations(
     """Every administration of the episode with its item-level answers, oldest first.
 
     Voided and corrected ones (issue 12) only with ``include_voided`` — the history."""
-    with use_case(
-        ctx, actor, "administration.list", target=f"episode:{episode_id}", read=True
-    ) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.ADMINISTRATION_LIST, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         query = (
             select(Administration, TherapySession.number)
             .options(selectinload(Administration.score))  # one query, not one each
@@ -177,9 +171,10 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     """
     from attunement.monitoring import Status
 
-    with use_case(ctx, actor, "status.read", target=f"episode:{episode_id}", read=True) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         row = stored_status(uc.session, episode.id)
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)

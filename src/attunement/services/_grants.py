@@ -32,7 +32,8 @@ from attunement.services._access import require_admin
 from attunement.services._account_schemas import AccessGrantCreate, AccessGrantPublic
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit, use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.store import AccessGrant, User
 
 __all__ = [
@@ -109,24 +110,6 @@ def _account_fields(grant: GrantRequest) -> tuple[str, str, bool, str | None]:
     return grant.username, grant.role or "", grant.also_clinician, grant.supervisor
 
 
-def _public(row: AccessGrant) -> AccessGrantPublic:
-    return AccessGrantPublic(
-        id=row.id,
-        kind=row.kind,  # written from GrantKind only
-        username=row.username,
-        role=row.role,
-        also_clinician=row.also_clinician,
-        supervisor=row.supervisor,
-        approved_by=row.approved_by,
-        approved_at=aware_utc(row.approved_at),
-        expires_at=aware_utc(row.expires_at),
-        break_glass=row.break_glass_reason is not None,
-        break_glass_reason=row.break_glass_reason,
-        used_by=row.used_by,
-        used_at=aware_utc(row.used_at) if row.used_at else None,
-    )
-
-
 def _matching_approval(
     session: Session, ctx: ServiceContext, actor: Actor, grant: GrantRequest
 ) -> AccessGrant | None:
@@ -144,7 +127,7 @@ def _matching_approval(
             grant.also_clinician,
             grant.supervisor,
         )
-        if same and aware_utc(row.expires_at) > now:
+        if same and row.expires_at > now:
             return row
     return None
 
@@ -181,7 +164,7 @@ def authorise_grant(
             ctx,
             actor=actor.audit_name,
             role=actor.audit_role,
-            action="access.break_glass",
+            action=AuditAction.ACCESS_BREAK_GLASS,
             target=f"grant:{row.id}",
             detail={"kind": grant.kind},
         )
@@ -204,7 +187,7 @@ def alert_break_glass(actor: Actor, row: AccessGrant, target: str) -> None:
 def approve_access(ctx: ServiceContext, actor: Actor, data: AccessGrantCreate) -> AccessGrantPublic:
     """Record a second admin's approval of one grant (admins and the operator)."""
     grant = GrantRequest(data.kind, data.username, data.role, data.also_clinician, data.supervisor)
-    with use_case(ctx, actor, "access.approve", target=f"account:{data.username}") as uc:
+    with use_case(ctx, actor, AuditAction.ACCESS_APPROVE, target=f"account:{data.username}") as uc:
         require_admin(actor)
         session = uc.session
         if isinstance(actor, UserActor) and actor.username == data.username:
@@ -229,14 +212,14 @@ def approve_access(ctx: ServiceContext, actor: Actor, data: AccessGrantCreate) -
         session.add(row)
         session.flush()
         uc.detail = {"grant": row.id, "kind": data.kind}
-        return _public(row)
+        return AccessGrantPublic.model_validate(row)
 
 
 def list_access_grants(
     ctx: ServiceContext, actor: Actor, *, break_glass_only: bool = False, limit: int = 100
 ) -> list[AccessGrantPublic]:
     """The grant register, newest first (admins and the operator); reading it is audited."""
-    with use_case(ctx, actor, "access.list", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.ACCESS_LIST, read=True) as uc:
         require_admin(actor)
         query = select(AccessGrant)
         if break_glass_only:
@@ -244,4 +227,4 @@ def list_access_grants(
         rows = uc.session.scalars(
             query.order_by(AccessGrant.id.desc()).limit(min(max(limit, 1), 1000))
         )
-        return [_public(r) for r in rows]
+        return [AccessGrantPublic.model_validate(r) for r in rows]

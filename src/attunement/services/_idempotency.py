@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._context import ServiceContext
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import IdempotencyKey
 
@@ -162,7 +162,7 @@ def stored_result(ctx: ServiceContext, *, scope: str, key: str) -> StoredResult 
     """The live row of (``scope``, ``key``), or None (never used, or expired)."""
     with read_transaction(ctx.sessions) as session:
         row = session.get(IdempotencyKey, (scope, key))
-        if row is None or aware_utc(row.expires_at) < ctx.now():
+        if row is None or row.expires_at < ctx.now():
             return None
         return StoredResult(
             fingerprint=row.fingerprint,

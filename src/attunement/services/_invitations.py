@@ -17,7 +17,8 @@ from attunement.security import INVITATION_PREFIX, new_token, token_digest
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor, InvitationActor, UserActor
 from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._records import store_administration
 from attunement.services._schemas import (
@@ -55,7 +56,7 @@ def invite_patient(
     """
     from attunement.instruments import load_instrument
 
-    with use_case(ctx, actor, "invitation.create", target=f"episode:{episode_id}") as uc:
+    with use_case(ctx, actor, AuditAction.INVITATION_CREATE, target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
         if not isinstance(actor, UserActor):  # only users pass load_episode; for the type
             raise NotFound("episode", episode_id)
@@ -123,7 +124,7 @@ def open_invitation(ctx: ServiceContext, token: str) -> InvitationActor:
         if (
             invitation.used_at is not None
             or invitation.revoked_at is not None
-            or aware_utc(invitation.expires_at) <= ctx.now()
+            or invitation.expires_at <= ctx.now()
         ):
             raise AuthenticationError(_INVALID_LINK)
         return InvitationActor(
@@ -140,7 +141,9 @@ def describe_invitation(ctx: ServiceContext, actor: Actor) -> InvitationView:
     the record is synthetic (the form then carries the SYNTHETIC banner)."""
     if not isinstance(actor, InvitationActor):
         raise AuthenticationError(_INVALID_LINK)
-    with use_case(ctx, actor, "invitation.open", patient_id=actor.patient_id, read=True) as uc:
+    with use_case(
+        ctx, actor, AuditAction.INVITATION_OPEN, patient_id=actor.patient_id, read=True
+    ) as uc:
         found = uc.session.execute(
             select(Invitation, Patient.synthetic)
             .join(Episode, Invitation.episode_id == Episode.id)
@@ -172,7 +175,7 @@ def submit_self_report(
     given = [r.instrument for r in submission.responses]
     if sorted(given) != sorted(actor.instruments):
         raise InputError("responses", given, f"exactly once each: {', '.join(actor.instruments)}")
-    with use_case(ctx, actor, "self_report.submit", patient_id=actor.patient_id) as uc:
+    with use_case(ctx, actor, AuditAction.SELF_REPORT_SUBMIT, patient_id=actor.patient_id) as uc:
         now = ctx.now()
         spent = uc.session.execute(
             update(Invitation)

@@ -27,14 +27,14 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import Conflict, InputError
 from attunement.monitoring import check_end_reason, load_end_reasons
-from attunement.services._access import load_episode, require_caseload
+from attunement.services._access import require_caseload
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._ids import get_row
 from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
 from attunement.services._limits import check_day
-from attunement.services._records import episode_public
 from attunement.services._schemas import EpisodePublic
 from attunement.store import (
     LIVE_ADMINISTRATION,
@@ -43,6 +43,7 @@ from attunement.store import (
     Episode,
     Invitation,
     TherapySession,
+    patient_episodes,
 )
 
 __all__ = [
@@ -86,24 +87,14 @@ def ensure_patient_record_open(session: Session, patient_id: int) -> None:
     """Refuse a change to the patient's profile (and so plan) when every episode of the
     patient is closed: the record is read-only until a new episode starts. A patient
     without any episode yet is not refused (registration comes first)."""
-    episodes = list(
-        session.scalars(
-            select(Episode)
-            .where(Episode.patient_id == patient_id)
-            .order_by(Episode.started_on.desc(), Episode.id.desc())
-        )
-    )
+    episodes = list(session.scalars(patient_episodes(patient_id)))
     if episodes and all(e.ended_on is not None for e in episodes):
         raise EpisodeClosed(episodes[0])
 
 
 def check_new_episode(session: Session, patient_id: int, started_on: dt.date) -> None:
     """One open episode per patient, and a new one starts on or after the last one's end."""
-    episodes = session.scalars(
-        select(Episode)
-        .where(Episode.patient_id == patient_id)
-        .order_by(Episode.started_on.desc(), Episode.id.desc())
-    )
+    episodes = session.scalars(patient_episodes(patient_id))
     for episode in episodes:
         if episode.ended_on is None:
             raise Conflict(
@@ -147,7 +138,7 @@ def _last_recorded_day(session: Session, episode: Episode) -> dt.date | None:
             Administration.episode_id == episode.id, LIVE_ADMINISTRATION
         )
     )
-    days = [d for d in (held, aware_utc(given).date() if given else None) if d is not None]
+    days = [d for d in (held, given.date() if given else None) if d is not None]
     return max(days) if days else None
 
 
@@ -173,7 +164,7 @@ def _final_measure(
             or found.episode_id != episode.id
             or found.voided_at is not None
             or found.instrument_id != instrument
-            or aware_utc(found.administered_at).date() > ended_on
+            or found.administered_at.date() > ended_on
         ):
             raise InputError(
                 field,
@@ -249,9 +240,7 @@ def close_episode(
     reason, an end date in the future or before the start or last session, a final measure
     that is not an administration of the episode's measure), before anything is written.
     """
-    with use_case(ctx, actor, "episode.close", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.EPISODE_CLOSE, episode_id) as (uc, episode):
         ensure_episode_open(episode)
         check_end_reason(data.end_reason, data.note)
         now = ctx.now()
@@ -298,7 +287,7 @@ def close_episode(
             "final_outcome_administration": final_outcome,
             "final_alliance_administration": final_alliance,
         }
-        return episode_public(episode)
+        return EpisodePublic.model_validate(episode)
 
 
 def reopen_episode(
@@ -309,9 +298,7 @@ def reopen_episode(
     Raises Conflict when the episode is open, or when the patient has another open episode
     (one open episode at a time).
     """
-    with use_case(ctx, actor, "episode.reopen", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.EPISODE_REOPEN, episode_id) as (uc, episode):
         if episode.ended_on is None:
             raise Conflict(f"episode {episode.id} is open: only a closed episode can be reopened")
         other = uc.session.scalars(
@@ -343,4 +330,4 @@ def reopen_episode(
         uc.session.flush()
         # the reason is patient data: kept in the episode's lifecycle, not in the audit detail
         uc.detail = {"previous": previous, "reason_recorded": True}
-        return episode_public(episode)
+        return EpisodePublic.model_validate(episode)

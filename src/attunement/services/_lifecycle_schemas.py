@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from attunement.services._clean_input import NO_CONTROL_PATTERN_EXCEPT_LINES, PlainText
+from attunement.services._schema_config import INPUT, PUBLIC
 
 __all__ = ["EndReasonPublic", "EpisodeClose", "EpisodeReopen"]
 
-_IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -39,7 +39,7 @@ class EpisodeClose(BaseModel):
     default to the episode's last outcome (and alliance) administration.
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     end_reason: PlainText = Field(max_length=40)  # checked against the vocabulary
     ended_on: dt.date | None = None
@@ -51,7 +51,7 @@ class EpisodeClose(BaseModel):
 class EpisodeReopen(BaseModel):
     """Reopen a closed episode: why (kept in the episode's lifecycle, audited)."""
 
-    model_config = _IN
+    model_config = INPUT
 
     reason: NoteText = Field(min_length=1, max_length=2000)
 
@@ -59,7 +59,7 @@ class EpisodeReopen(BaseModel):
 class EndReasonPublic(BaseModel):
     """One reason an episode may end for."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = PUBLIC
 
     id: str
     label: str

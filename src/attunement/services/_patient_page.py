@@ -25,19 +25,16 @@ from attunement.errors import AttunementError, NotFound
 from attunement.services._access import load_patient
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
-from attunement.services._records import (
-    administration_public,
-    episode_public,
-    patient_public,
-)
+from attunement.services._records import administration_public
 from attunement.services._risk import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
 from attunement.services._status import tailored_plan
 from attunement.services._status_store import stored_status
-from attunement.store import Administration, Episode, TherapySession
+from attunement.store import Administration, Episode, TherapySession, patient_episodes
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -79,23 +76,17 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
     patient the caller may not see)."""
     from attunement.monitoring import Status
 
-    with use_case(ctx, actor, "patient.page", patient_id=patient_id, read=True) as uc:
+    with use_case(ctx, actor, AuditAction.PATIENT_PAGE, patient_id=patient_id, read=True) as uc:
         session = uc.session
         patient = load_patient(session, actor, patient_id, write=False)
-        shown = patient_public(patient)
+        shown = PatientPublic.model_validate(patient)
         events, risk_events = patient_risk_read(session, patient.id)
         try:
             plan: Plan | None = tailored_plan(session, patient, risk_events=events)
             plan_problem = None
         except AttunementError as error:
             plan, plan_problem = None, error.message
-        episodes = list(
-            session.scalars(
-                select(Episode)
-                .where(Episode.patient_id == patient.id)
-                .order_by(Episode.started_on.desc(), Episode.id.desc())
-            )
-        )
+        episodes = list(session.scalars(patient_episodes(patient.id)))
         episode = _current(episodes)
         administrations: tuple[AdministrationPublic, ...] = ()
         status = None
@@ -124,7 +115,7 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         }
         return PatientPageView(
             patient=shown,
-            episode=episode_public(episode) if episode is not None else None,
+            episode=EpisodePublic.model_validate(episode) if episode is not None else None,
             risk_events=risk_events,
             plan=plan,
             plan_problem=plan_problem,

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from attunement.errors import Conflict
-from attunement.services._access import load_patient, readable_clinician_ids, require_caseload
+from attunement.services._access import load_patient, readable_patients, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._clean_input import check_json_data
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._lifecycle import ensure_patient_record_open
-from attunement.services._records import patient_public
 from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
 from attunement.services._status import episode_status, tailored_plan
@@ -37,7 +37,7 @@ __all__ = [
 
 def register_patient(ctx: ServiceContext, actor: Actor, data: PatientCreate) -> PatientPublic:
     """Register a patient on the caller's own caseload."""
-    with use_case(ctx, actor, "patient.create") as uc:
+    with use_case(ctx, actor, AuditAction.PATIENT_CREATE) as uc:
         user = require_caseload(actor)
         if (
             data.external_id is not None
@@ -58,30 +58,30 @@ def register_patient(ctx: ServiceContext, actor: Actor, data: PatientCreate) -> 
         uc.session.add(patient)
         uc.session.flush()
         uc.patient_id = patient.id
-        return patient_public(patient)
+        return PatientPublic.model_validate(patient)
 
 
 def get_patient(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientPublic:
     """One patient the caller may see (NotFound otherwise)."""
-    with use_case(ctx, actor, "patient.read", patient_id=patient_id, read=True) as uc:
-        return patient_public(load_patient(uc.session, actor, patient_id, write=False))
+    with use_case(ctx, actor, AuditAction.PATIENT_READ, patient_id=patient_id, read=True) as uc:
+        return PatientPublic.model_validate(
+            load_patient(uc.session, actor, patient_id, write=False)
+        )
 
 
 def list_patients(ctx: ServiceContext, actor: Actor) -> list[PatientPublic]:
     """The patients the caller may see, by name (each one audited as read)."""
-    with use_case(ctx, actor, "patient.list", read=True) as uc:
-        require_caseload(actor)
-        ids = readable_clinician_ids(uc.session, actor)
+    with use_case(ctx, actor, AuditAction.PATIENT_LIST, read=True) as uc:
         patients = list(
             uc.session.scalars(
                 select(Patient)
                 .options(selectinload(Patient.clinician))
-                .where(Patient.clinician_id.in_(ids))
+                .where(readable_patients(uc.session, actor))
                 .order_by(Patient.display_name, Patient.id)
             )
         )
         uc.patients = [p.id for p in patients]
-        return [patient_public(p) for p in patients]
+        return [PatientPublic.model_validate(p) for p in patients]
 
 
 def update_profile(
@@ -94,7 +94,7 @@ def update_profile(
     """
     from attunement.profile import parse_profile
 
-    with use_case(ctx, actor, "profile.update", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, AuditAction.PROFILE_UPDATE, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         ensure_patient_record_open(uc.session, patient.id)  # all episodes closed: read-only
         now = ctx.now()
@@ -110,12 +110,12 @@ def update_profile(
             endorsements=intake_endorsements(parsed, profile, today=now.date()),
             now=now,
         )
-        return patient_public(patient)
+        return PatientPublic.model_validate(patient)
 
 
 def get_plan(ctx: ServiceContext, actor: Actor, patient_id: int) -> Plan:
     """The tailored plan for the patient's stored profile (``attunement.tailoring.plan``)."""
-    with use_case(ctx, actor, "plan.read", patient_id=patient_id, read=True) as uc:
+    with use_case(ctx, actor, AuditAction.PLAN_READ, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         return tailored_plan(uc.session, patient)
 
@@ -125,7 +125,7 @@ def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[Pat
 
     Audited as a read of each patient listed, under ``operator:<name>``.
     """
-    with use_case(ctx, actor, "patient.list", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.PATIENT_LIST, read=True) as uc:
         rows = uc.session.execute(
             select(Patient, User.username)
             .join(User, Patient.clinician_id == User.id)

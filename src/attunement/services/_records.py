@@ -11,15 +11,10 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import InputError
 from attunement.risk import Route, endorsements_from_flags
-from attunement.services._context import aware_utc
 from attunement.services._risk import record_risk
 from attunement.services._schemas import (
     AdministrationPublic,
-    EpisodeEvent,
-    EpisodePublic,
-    PatientPublic,
     ScorePublic,
-    UserPublic,
 )
 from attunement.services._timeline import (
     lock_episode_sessions,
@@ -30,10 +25,8 @@ from attunement.store import (
     LIVE_SESSION,
     Administration,
     Episode,
-    Patient,
     ScoreRecord,
     TherapySession,
-    User,
 )
 
 if TYPE_CHECKING:
@@ -41,59 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "administration_public",
-    "episode_public",
-    "patient_public",
     "store_administration",
-    "user_public",
 ]
-
-
-def patient_public(patient: Patient) -> PatientPublic:
-    return PatientPublic(
-        id=patient.id,
-        display_name=patient.display_name,
-        preferred_language=patient.preferred_language,
-        external_id=patient.external_id,
-        clinician_id=patient.clinician_id,
-        clinician_name=patient.clinician.display_name,
-        profile=dict(patient.profile or {}),
-        profile_updated_at=aware_utc(patient.profile_updated_at)
-        if patient.profile_updated_at
-        else None,
-        synthetic=patient.synthetic,
-        created_at=aware_utc(patient.created_at),
-    )
-
-
-def episode_public(episode: Episode) -> EpisodePublic:
-    return EpisodePublic(
-        id=episode.id,
-        patient_id=episode.patient_id,
-        clinician_id=episode.clinician_id,
-        started_on=episode.started_on,
-        ended_on=episode.ended_on,
-        outcome_instrument=episode.outcome_instrument,
-        alliance_instrument=episode.alliance_instrument,
-        end_reason=episode.end_reason,
-        end_note=episode.end_note,
-        final_outcome_administration_id=episode.final_outcome_administration_id,
-        final_alliance_administration_id=episode.final_alliance_administration_id,
-        lifecycle=[EpisodeEvent.model_validate(e) for e in episode.lifecycle or []],
-    )
-
-
-def user_public(user: User) -> UserPublic:
-    return UserPublic(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        also_clinician=user.also_clinician,
-        supervisor_id=user.supervisor_id,
-        active=user.active,
-        synthetic=user.synthetic,
-        created_at=aware_utc(user.created_at),
-    )
 
 
 def administration_public(
@@ -108,22 +50,15 @@ def administration_public(
         definition_version=administration.definition_version,
         language=administration.language,
         answers=list(administration.answers),
-        administered_at=aware_utc(administration.administered_at),
+        administered_at=administration.administered_at,
         entered_by=administration.entered_by,
         self_report=administration.session_id is None and administration.toward_session is not None,
         counts_toward_session=administration.toward_session,
-        voided_at=aware_utc(administration.voided_at) if administration.voided_at else None,
+        voided_at=administration.voided_at,
         voided_by=administration.voided_by,
         void_reason=administration.void_reason,
         corrected_by_id=administration.corrected_by_id,
-        score=None
-        if record is None
-        else ScorePublic(
-            definition_version=record.definition_version,
-            scales=dict(record.scales),
-            flags=list(record.flags),
-            has_risk_flag=record.has_risk_flag,
-        ),
+        score=None if record is None else ScorePublic.model_validate(record),
     )
 
 

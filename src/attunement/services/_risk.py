@@ -37,7 +37,8 @@ from attunement.risk import (
 from attunement.services._access import load_patient
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
 from attunement.store import Patient, RiskEventRecord
 
@@ -215,8 +216,8 @@ def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
         kind=event.kind,
         open=event.open,
         headline=event_headline(event),
-        opened_at=aware_utc(record.opened_at),
-        responded_at=aware_utc(record.responded_at) if record.responded_at else None,
+        opened_at=record.opened_at,
+        responded_at=record.responded_at,
         endorsements=list(event.endorsements),
         response=event.response,
     )
@@ -224,7 +225,7 @@ def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
 
 def list_risk_events(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[RiskEventPublic]:
     """The patient's risk events, open first, then the history (newest first)."""
-    with use_case(ctx, actor, "risk.list", patient_id=patient_id, read=True) as uc:
+    with use_case(ctx, actor, AuditAction.RISK_LIST, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         return list(patient_risk_read(uc.session, patient.id)[1])
 
@@ -297,7 +298,7 @@ def respond_to_risk(
     future or before the endorsement, no open event, an id that is not an open event of
     this patient) before anything is written.
     """
-    with use_case(ctx, actor, "risk.respond", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, AuditAction.RISK_RESPOND, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         records = _records(uc.session, patient.id, lock=True)
         events = [_event(r) for r in records]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from attunement.risk import RiskEndorsement, RiskResponse
+from attunement.services._schema_config import INPUT, PUBLIC
 
 __all__ = ["RiskEventPublic", "RiskResponseCreate"]
 
@@ -19,7 +20,7 @@ class RiskResponseCreate(BaseModel):
     responses.yaml``; ``reason`` is required when the action is ``no_action``.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     event_ids: list[int] | None = Field(default=None, min_length=1)
     assessed_on: dt.date
@@ -32,7 +33,7 @@ class RiskResponseCreate(BaseModel):
 class RiskEventPublic(BaseModel):
     """A risk event of a patient: open until a response is recorded, then history."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = PUBLIC
 
     id: int
     patient_id: int

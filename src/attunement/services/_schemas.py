@@ -10,20 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (
+    AliasChoices,
+    AliasPath,
+    BaseModel,
+    Field,
+    Strict,
+    StringConstraints,
+    field_validator,
+)
 
 from attunement.instruments import DEFAULT_ALLIANCE_INSTRUMENT
 from attunement.services._account_schemas import (
     AuditEntryPublic,
     AuditVerification,
     DemoAccount,
-    SessionIssued,
     SupervisorUpdate,
     TokenIssued,
     UserCreate,
     UserPublic,
+    WebSessionIssued,
 )
 from attunement.services._clean_input import PlainText
+from attunement.services._schema_config import INPUT, PUBLIC
 
 MAX_SESSION_NUMBER = 1000  # the highest session number an episode may record
 
@@ -47,20 +56,18 @@ __all__ = [
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
-    "SessionAdministration",
-    "SessionCreate",
-    "SessionIssued",
-    "SessionPublic",
-    "SessionUpdate",
     "SupervisorUpdate",
+    "TherapySessionAdministration",
+    "TherapySessionCreate",
+    "TherapySessionPublic",
+    "TherapySessionUpdate",
     "TokenIssued",
     "UserCreate",
     "UserPublic",
     "VoidRequest",
+    "WebSessionIssued",
 ]
 
-_IN = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-_OUT = ConfigDict(frozen=True)
 
 #: BCP 47-shaped language tag, e.g. ``en``, ``es``, ``pt-BR``; at most 35 characters (the
 #: length RFC 5646 §4.4.1 asks every implementation to hold, and the stored column's).
@@ -79,7 +86,7 @@ StoredAnswer = int | float | None
 
 
 class PatientBase(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     display_name: PlainText = Field(min_length=1, max_length=200)
     preferred_language: Language = "en"
@@ -91,7 +98,7 @@ class PatientCreate(PatientBase):
 
 
 class PatientPublic(PatientBase):
-    model_config = _OUT
+    model_config = PUBLIC
 
     # as stored: the input checks of PatientBase must not make an old record unreadable
     display_name: str
@@ -99,17 +106,24 @@ class PatientPublic(PatientBase):
     external_id: str | None
     id: int
     clinician_id: int
-    clinician_name: str
+    clinician_name: str = Field(
+        validation_alias=AliasChoices("clinician_name", AliasPath("clinician", "display_name"))
+    )
     profile: dict[str, Any]
     profile_updated_at: dt.datetime | None
     synthetic: bool
     created_at: dt.datetime
 
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _no_profile(cls, value: object) -> object:
+        return {} if value is None else value  # a row stored before profiles were required
+
 
 class PatientOverview(BaseModel):
     """The operator's list row: id, display name, clinician, latest alert."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     display_name: str
@@ -125,7 +139,7 @@ class EpisodeCreate(BaseModel):
     (``instruments.DEFAULT_ALLIANCE_INSTRUMENT``), ``null`` for none; the start date
     defaults to today and may not lie in the future."""
 
-    model_config = _IN
+    model_config = INPUT
 
     started_on: dt.date | None = None
     outcome_instrument: InstrumentId = "phq9"
@@ -135,7 +149,7 @@ class EpisodeCreate(BaseModel):
 class EpisodeEvent(BaseModel):
     """One close or reopen of an episode, as kept in its lifecycle."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     event: str  # closed | reopened
     on: dt.date
@@ -146,7 +160,7 @@ class EpisodeEvent(BaseModel):
 
 
 class EpisodePublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     patient_id: int
@@ -161,11 +175,16 @@ class EpisodePublic(BaseModel):
     final_alliance_administration_id: int | None = None
     lifecycle: list[EpisodeEvent] = []
 
+    @field_validator("lifecycle", mode="before")
+    @classmethod
+    def _no_events(cls, value: object) -> object:
+        return [] if value is None else value  # never closed nor reopened
+
 
 class AdministrationCreate(BaseModel):
     """One completed instrument: answers in item order (``null`` = missing)."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
@@ -175,7 +194,7 @@ class AdministrationCreate(BaseModel):
 
 
 class ScorePublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     definition_version: str
     scales: dict[str, Any]
@@ -184,7 +203,7 @@ class ScorePublic(BaseModel):
 
 
 class AdministrationPublic(BaseModel):
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     episode_id: int
@@ -214,10 +233,10 @@ class AdministrationPublic(BaseModel):
         return self.voided_at is None
 
 
-class SessionAdministration(BaseModel):
+class TherapySessionAdministration(BaseModel):
     """One questionnaire completed at the session: answers in item order (``null`` = missing)."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
@@ -229,27 +248,27 @@ class SessionAdministration(BaseModel):
 MarkerId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
-class SessionCreate(BaseModel):
+class TherapySessionCreate(BaseModel):
     """A session as the clinician records it: held or missed, questionnaires, rupture markers.
 
     ``number`` defaults to the episode's next session and ``held_on`` to today. A number the
-    episode already has is refused (``SessionExists``, 409): editing a session is its own
-    action (:class:`SessionUpdate`), nothing is merged (issue 12).
+    episode already has is refused (``TherapySessionExists``, 409): editing a session is its own
+    action (:class:`TherapySessionUpdate`), nothing is merged (issue 12).
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     number: int | None = Field(None, ge=1, le=MAX_SESSION_NUMBER)
     held_on: dt.date | None = None
     attended: bool = True
-    administrations: list[SessionAdministration] = Field(default_factory=list, max_length=20)
+    administrations: list[TherapySessionAdministration] = Field(default_factory=list, max_length=20)
     rupture_markers: list[MarkerId] | None = Field(None, max_length=20)
 
 
-class SessionPublic(BaseModel):
+class TherapySessionPublic(BaseModel):
     """The session as stored, with every questionnaire recorded at it."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     episode_id: int
     number: int
@@ -264,14 +283,14 @@ class SessionPublic(BaseModel):
     void_reason: str | None = None
 
 
-class SessionUpdate(BaseModel):
+class TherapySessionUpdate(BaseModel):
     """An edit of a recorded session: only the fields given change (issue 12).
 
     ``reason`` is kept in the audit trail. Questionnaires are not edited here: correct or
     void an administration instead, so the original stays in the history.
     """
 
-    model_config = _IN
+    model_config = INPUT
 
     held_on: dt.date | None = None
     attended: bool | None = None
@@ -282,7 +301,7 @@ class SessionUpdate(BaseModel):
 class VoidRequest(BaseModel):
     """Void a record entered in error; the reason is required and kept with it."""
 
-    model_config = _IN
+    model_config = INPUT
 
     reason: str = Field(min_length=3, max_length=500)
 
@@ -291,7 +310,7 @@ class AdministrationCorrection(BaseModel):
     """The corrected answers of an administration, replacing it (the original is kept,
     marked corrected, with the reason). Language and time default to the original's."""
 
-    model_config = _IN
+    model_config = INPUT
 
     answers: list[Answer] = Field(max_length=500)
     reason: str = Field(min_length=3, max_length=500)
@@ -302,7 +321,7 @@ class AdministrationCorrection(BaseModel):
 class InvitationCreate(BaseModel):
     """Which questionnaires are due (default: the episode's), language, lifetime."""
 
-    model_config = _IN
+    model_config = INPUT
 
     instruments: list[InstrumentId] | None = Field(None, min_length=1, max_length=10)
     language: Language | None = None
@@ -312,7 +331,7 @@ class InvitationCreate(BaseModel):
 class InvitationIssued(BaseModel):
     """The invitation as created; ``token`` is shown this once and never stored."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     id: int
     episode_id: int
@@ -326,7 +345,7 @@ class InvitationIssued(BaseModel):
 class InvitationView(BaseModel):
     """What the patient's link shows: the due questionnaires and language (no names)."""
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     instruments: list[str]
     language: str
@@ -335,14 +354,14 @@ class InvitationView(BaseModel):
 
 
 class SelfReportResponse(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     instrument: InstrumentId
     answers: list[Answer] = Field(max_length=500)
 
 
 class SelfReportSubmission(BaseModel):
-    model_config = _IN
+    model_config = INPUT
 
     responses: list[SelfReportResponse] = Field(min_length=1, max_length=10)
 
@@ -355,7 +374,7 @@ class CaseloadEntry(BaseModel):
     the caseload.
     """
 
-    model_config = _OUT
+    model_config = PUBLIC
 
     episode_id: int | None
     patient_id: int

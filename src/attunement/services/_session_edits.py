@@ -16,16 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
-from attunement.services._access import load_episode
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._corrections import open_events_of, void_row
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._limits import check_day
 from attunement.services._schemas import (
     MAX_SESSION_NUMBER,
-    SessionPublic,
-    SessionUpdate,
+    TherapySessionPublic,
+    TherapySessionUpdate,
     VoidRequest,
 )
 from attunement.services._sessions import session_public
@@ -51,17 +51,20 @@ def _load(session: Session, episode: Episode, number: int) -> TherapySession:
     return visit
 
 
-def get_session(ctx: ServiceContext, actor: Actor, episode_id: int, number: int) -> SessionPublic:
+def get_session(
+    ctx: ServiceContext, actor: Actor, episode_id: int, number: int
+) -> TherapySessionPublic:
     """One session with every questionnaire recorded at it, voided ones included."""
-    with use_case(ctx, actor, "session.read", target=f"episode:{episode_id}", read=True) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         return session_public(uc.session, _load(uc.session, episode, number), include_voided=True)
 
 
 def edit_session(
-    ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: SessionUpdate
-) -> SessionPublic:
+    ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: TherapySessionUpdate
+) -> TherapySessionPublic:
     """Change the date, attendance or rupture markers of a recorded, live session.
 
     Raises NotFound, InputError (a voided session; a date outside the allowed range;
@@ -69,9 +72,7 @@ def edit_session(
     """
     from attunement.monitoring import check_rupture_markers
 
-    with use_case(ctx, actor, "session.edit", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_EDIT, episode_id) as (uc, episode):
         visit = _load(uc.session, episode, number)
         if visit.voided_at is not None:
             raise InputError("number", number, "a session that is not voided")
@@ -131,15 +132,13 @@ def _has_live_answers(session: Session, visit: TherapySession) -> bool:
 
 def void_session(
     ctx: ServiceContext, actor: Actor, episode_id: int, number: int, data: VoidRequest
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """Void a session entered in error, with its questionnaires; the reason is kept.
 
     Risk events opened by its questionnaires stay as they are (open ones stay open until a
     clinician records a risk response); the audit entry names them.
     """
-    with use_case(ctx, actor, "session.void", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_VOID, episode_id) as (uc, episode):
         visit = _load(uc.session, episode, number)
         if visit.voided_at is not None:
             raise InputError("number", number, "a session that is not already voided")

@@ -5,7 +5,7 @@ updated, each questionnaire is scored and stored with its score, and the allianc
 markers the clinician observed (Safran & Muran's withdrawal and confrontation markers,
 ``monitoring/feedback_rules/alliance.yaml``) are kept in the session's notes, where the
 status service reads them for ``assess_episode``. Every answer is scored before anything is
-written; one invalid answer raises :class:`SessionAnswerInvalid` (an ``InvalidAnswer``
+written; one invalid answer raises :class:`TherapySessionAnswerInvalid` (an ``InvalidAnswer``
 naming the instrument and the item) and nothing is stored.
 """
 
@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import InputError, InvalidAnswer, SessionExists
-from attunement.services._access import load_episode
+from attunement.errors import InputError, InvalidAnswer, TherapySessionExists
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
 from attunement.services._records import administration_public, store_administration
-from attunement.services._schemas import SessionAdministration, SessionCreate, SessionPublic
+from attunement.services._schemas import (
+    TherapySessionAdministration,
+    TherapySessionCreate,
+    TherapySessionPublic,
+)
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._timeline import lock_episode_sessions, next_session_number
 from attunement.store import (
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition, Score
 
 __all__ = [
-    "SessionAnswerInvalid",
+    "TherapySessionAnswerInvalid",
     "administration_language",
     "list_sessions",
     "record_session",
@@ -48,7 +52,7 @@ __all__ = [
 ]
 
 
-class SessionAnswerInvalid(InvalidAnswer):
+class TherapySessionAnswerInvalid(InvalidAnswer):
     """An answer of one questionnaire of a session is not allowed.
 
     ``field`` is ``<instrument>.<item>`` (``phq9.phq9_5``), or ``<instrument>.answers`` when
@@ -74,8 +78,8 @@ def administration_language(
 
 
 def _score_all(
-    given: list[SessionAdministration], preferred: str
-) -> list[tuple[SessionAdministration, Score]]:
+    given: list[TherapySessionAdministration], preferred: str
+) -> list[tuple[TherapySessionAdministration, Score]]:
     from attunement.instruments import load_instrument, score
 
     instruments = [a.instrument for a in given]
@@ -88,7 +92,7 @@ def _score_all(
         try:
             result = score(definition, administration.answers, language=language)
         except InvalidAnswer as error:
-            raise SessionAnswerInvalid(definition.id, error) from None
+            raise TherapySessionAnswerInvalid(definition.id, error) from None
         scored.append((administration, result))
     return scored
 
@@ -104,7 +108,11 @@ def _check_markers(markers: list[str] | None, number: int | None) -> None:
 
 
 def _visit(
-    session: Session, episode: Episode, data: SessionCreate, ctx: ServiceContext, now: dt.datetime
+    session: Session,
+    episode: Episode,
+    data: TherapySessionCreate,
+    ctx: ServiceContext,
+    now: dt.datetime,
 ) -> TherapySession:
     """The new session row: a number the episode already has is refused, never merged."""
     lock_episode_sessions(session, episode.id)  # one new session at a time per episode
@@ -115,7 +123,7 @@ def _visit(
         )
     ).first()
     if stored is not None:
-        raise SessionExists(episode.id, number, voided=stored.voided_at is not None)
+        raise TherapySessionExists(episode.id, number, voided=stored.voided_at is not None)
     visit = TherapySession(episode_id=episode.id, number=number, notes={})
     session.add(visit)
     held_on = check_day(
@@ -136,7 +144,7 @@ def _visit(
     return visit
 
 
-def _refuse_missed_with_answers(data: SessionCreate) -> None:
+def _refuse_missed_with_answers(data: TherapySessionCreate) -> None:
     if data.attended:
         return
     if data.administrations:
@@ -146,18 +154,16 @@ def _refuse_missed_with_answers(data: SessionCreate) -> None:
 
 
 def record_session(
-    ctx: ServiceContext, actor: Actor, episode_id: int, data: SessionCreate
-) -> SessionPublic:
+    ctx: ServiceContext, actor: Actor, episode_id: int, data: TherapySessionCreate
+) -> TherapySessionPublic:
     """Create the session and record its questionnaires and rupture markers.
 
-    Raises SessionExists when the number is already recorded (edit it with
-    ``edit_session``), SessionAnswerInvalid (instrument and item), UnknownInstrument, or
+    Raises TherapySessionExists when the number is already recorded (edit it with
+    ``edit_session``), TherapySessionAnswerInvalid (instrument and item), UnknownInstrument, or
     InputError (a language the instrument lacks, an unknown marker, the same instrument
     twice, questionnaires at a missed session) before anything is written.
     """
-    with use_case(ctx, actor, "session.record", target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_RECORD, episode_id) as (uc, episode):
         ensure_episode_open(episode)  # a closed episode is read-only (issue 12)
         _refuse_missed_with_answers(data)
         _check_markers(data.rupture_markers, data.number)
@@ -192,20 +198,20 @@ def record_session(
 
 def session_public(
     session: Session, visit: TherapySession, *, include_voided: bool = False
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """The session with its questionnaires (live ones, or all with ``include_voided``)."""
     query = select(Administration).where(Administration.session_id == visit.id)
     if not include_voided:
         query = query.where(LIVE_ADMINISTRATION)
     stored = session.scalars(query.order_by(Administration.id))  # in the order entered
-    return SessionPublic(
+    return TherapySessionPublic(
         episode_id=visit.episode_id,
         number=visit.number,
         held_on=visit.held_on,
         attended=visit.attended,
         rupture_markers=list((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
         administrations=[administration_public(a, visit.number) for a in stored],
-        voided_at=aware_utc(visit.voided_at) if visit.voided_at else None,
+        voided_at=visit.voided_at,
         voided_by=visit.voided_by,
         void_reason=visit.void_reason,
     )
@@ -213,14 +219,15 @@ def session_public(
 
 def list_sessions(
     ctx: ServiceContext, actor: Actor, episode_id: int, *, include_voided: bool = False
-) -> list[SessionPublic]:
+) -> list[TherapySessionPublic]:
     """The episode's sessions in order, held and missed, with their questionnaires.
 
     Voided sessions and administrations are left out unless ``include_voided`` (the
     history, where they are shown struck through with their reason)."""
-    with use_case(ctx, actor, "session.list", target=f"episode:{episode_id}", read=True) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SESSION_LIST, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         query = select(TherapySession).where(TherapySession.episode_id == episode.id)
         if not include_voided:
             query = query.where(LIVE_SESSION)

@@ -15,15 +15,14 @@ sessions are a dropout-risk indicator).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
-from attunement.services._context import aware_utc
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.store import (
@@ -67,8 +66,18 @@ def monitored_scale(definition: InstrumentDefinition) -> str:
     return definition.monitored_scale.id
 
 
-def patient_profile(patient: Patient) -> Profile | None:
-    """The stored profile parsed (None when empty)."""
+class StoredProfile(Protocol):
+    """A patient with a stored profile: the row (``Patient``) or its ``PatientPublic``."""
+
+    @property
+    def profile(self) -> Mapping[str, Any] | None: ...
+    @property
+    def profile_updated_at(self) -> dt.datetime | None: ...
+
+
+def patient_profile(patient: StoredProfile) -> Profile | None:
+    """The stored profile parsed, assessed when it was stored (None when empty); the one
+    reading of a stored profile (InvalidProfile when it no longer validates)."""
     from attunement.profile import parse_profile
 
     if not patient.profile:
@@ -190,7 +199,7 @@ def series_from_rows(
         key = row.number or ordinal
         # a session's own administration outranks a self-report counted toward it; among
         # equals the last one entered counts
-        entered = (row.session_id is not None, aware_utc(row.entered_at), row.id)
+        entered = (row.session_id is not None, row.entered_at, row.id)
         if key in latest and latest[key][0] > entered:
             continue
         value, flags = _point_values(row, definition, scale)

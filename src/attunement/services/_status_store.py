@@ -35,7 +35,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
 from attunement.services._actors import Actor
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import risk_events_of_patients
 from attunement.services._status import (
@@ -230,7 +231,7 @@ def _last_seen(session: Session, episode: Episode) -> dt.date:
             Administration.episode_id == episode.id, LIVE_ADMINISTRATION
         )
     )
-    return aware_utc(first).date() if first is not None else episode.started_on
+    return first.date() if first is not None else episode.started_on
 
 
 def _row_values(
@@ -278,7 +279,7 @@ def _patient_only_values(patient: Patient) -> dict[str, Any]:
         "listed": True,
         "rank": RISK_FLAG_RANK,
         "deterioration": 0.0,
-        "last_seen_on": aware_utc(patient.created_at).date(),
+        "last_seen_on": patient.created_at.date(),
         "measure_due_from": None,
         "alert": None,
         "alert_rule": None,
@@ -505,7 +506,7 @@ def refresh_patients_batched(
             last = held.get(episode.id)
             if last is None:
                 first = measured.get(episode.id)
-                last = aware_utc(first).date() if first is not None else episode.started_on
+                last = first.date() if first is not None else episode.started_on
             instrument = episode.outcome_instrument
             if instrument not in versions:
                 versions[instrument] = inputs_version(inputs, instrument)
@@ -653,6 +654,6 @@ def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500)
             )
     from attunement.services._audit import use_case
 
-    with use_case(ctx, actor, "status.refresh") as uc:
+    with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
         uc.detail = {"patients": len(patient_ids)}
     return len(patient_ids)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from attunement.errors import AttunementError, NotFound
-from attunement.services._access import load_episode
 from attunement.services._actors import Actor
-from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_use_case import episode_use_case
 from attunement.services._status import tailored_plan
 from attunement.services._status_store import stored_status
 
@@ -22,9 +22,10 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
     from attunement.monitoring import Status
     from attunement.reports._summary import session_summary_text
 
-    with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}", read=True) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
-        uc.patient_id = episode.patient_id
+    with episode_use_case(ctx, actor, AuditAction.SUMMARY_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
         row = stored_status(uc.session, episode.id)
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)

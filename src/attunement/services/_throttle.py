@@ -27,7 +27,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from attunement.security import SecurityPolicy
-from attunement.services._context import aware_utc
 from attunement.store import LoginThrottle
 
 __all__ = ["SignInThrottle"]
@@ -80,7 +79,7 @@ class SignInThrottle:
         rows = {row.key: row for row in session.scalars(query)}
         known_row = session.get(LoginThrottle, f"known:{username}|{address}") if client else None
         known = known_row is not None and (
-            now - aware_utc(known_row.window_started_at) <= policy.known_address_for
+            now - known_row.window_started_at <= policy.known_address_for
         )
         return cls(
             policy=policy,
@@ -99,14 +98,14 @@ class SignInThrottle:
 
     def locked_for(self) -> int:
         """Seconds until every lock that applies has ended (0: not locked)."""
-        ends = [aware_utc(r.locked_until) for r in self._binding() if r.locked_until is not None]
+        ends = [r.locked_until for r in self._binding() if r.locked_until is not None]
         remaining = max((end - self.now for end in ends), default=dt.timedelta(0))
         return max(0, int(remaining.total_seconds()))
 
     def _count(
         self, row: LoginThrottle, threshold: int, window: dt.timedelta, lock: dt.timedelta
     ) -> None:
-        if self.now - aware_utc(row.window_started_at) > window:
+        if self.now - row.window_started_at > window:
             row.failures, row.window_started_at = 0, self.now
         row.failures += 1
         if row.failures >= threshold:

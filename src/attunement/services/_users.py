@@ -15,6 +15,7 @@ from attunement.security import password_problem
 from attunement.services._access import require_admin
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._auth import revoke_credentials
 from attunement.services._context import ServiceContext
 from attunement.services._grants import (
@@ -24,7 +25,6 @@ from attunement.services._grants import (
     authorise_grant,
 )
 from attunement.services._ids import get_row
-from attunement.services._records import user_public
 from attunement.services._schemas import UserCreate, UserPublic
 from attunement.store import User
 
@@ -47,7 +47,7 @@ def _supervisor(session: Session, username: str) -> User:
 
 def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPublic:
     """Create an account (admin or operator). The password is hashed with Argon2id."""
-    with use_case(ctx, actor, "user.create") as uc:
+    with use_case(ctx, actor, AuditAction.USER_CREATE) as uc:
         require_admin(actor)
         password = data.password.get_secret_value()
         _check_password(ctx, password)
@@ -80,7 +80,7 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
         session.flush()
         uc.target = f"user:{user.id}"
         uc.detail = {"role": data.role} | ({"grant": grant.id} if grant else {})
-        created = user_public(user)
+        created = UserPublic.model_validate(user)
     if grant is not None:
         alert_break_glass(actor, grant, f"user:{created.id}")
     return created
@@ -88,23 +88,26 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
 
 def list_users(ctx: ServiceContext, actor: Actor) -> list[UserPublic]:
     """Every account, by username (admin or operator)."""
-    with use_case(ctx, actor, "user.list", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.USER_LIST, read=True) as uc:
         require_admin(actor)
-        return [user_public(u) for u in uc.session.scalars(select(User).order_by(User.username))]
+        return [
+            UserPublic.model_validate(u)
+            for u in uc.session.scalars(select(User).order_by(User.username))
+        ]
 
 
 def current_user(ctx: ServiceContext, actor: UserActor) -> UserPublic:
     """The signed-in user's own account."""
-    with use_case(ctx, actor, "user.me", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.USER_ME, read=True) as uc:
         user = uc.session.get(User, actor.user_id)
         if user is None:
             raise NotFound("user", actor.user_id)
-        return user_public(user)
+        return UserPublic.model_validate(user)
 
 
 def deactivate_user(ctx: ServiceContext, actor: Actor, user_id: int) -> UserPublic:
     """Deactivate an account and revoke its tokens and sessions at once."""
-    with use_case(ctx, actor, "user.deactivate", target=f"user:{user_id}") as uc:
+    with use_case(ctx, actor, AuditAction.USER_DEACTIVATE, target=f"user:{user_id}") as uc:
         require_admin(actor)
         if isinstance(actor, UserActor) and actor.user_id == user_id:
             raise Forbidden("an admin cannot deactivate their own account")
@@ -113,7 +116,7 @@ def deactivate_user(ctx: ServiceContext, actor: Actor, user_id: int) -> UserPubl
             raise NotFound("user", user_id)
         user.active = False
         revoke_credentials(uc.session, user.id, ctx.now())
-        return user_public(user)
+        return UserPublic.model_validate(user)
 
 
 def set_supervisor(
@@ -130,7 +133,7 @@ def set_supervisor(
     reason (see :mod:`attunement.services._grants`); unlinking is not.
     """
     grant = None
-    with use_case(ctx, actor, "user.supervisor", target=f"user:{user_id}") as uc:
+    with use_case(ctx, actor, AuditAction.USER_SUPERVISOR, target=f"user:{user_id}") as uc:
         require_admin(actor)
         user = get_row(uc.session, User, user_id)
         if user is None:
@@ -150,7 +153,7 @@ def set_supervisor(
                 )
         user.supervisor_id = supervisor_id
         uc.detail = {"supervisor_id": supervisor_id} | ({"grant": grant.id} if grant else {})
-        updated = user_public(user)
+        updated = UserPublic.model_validate(user)
     if grant is not None:
         alert_break_glass(actor, grant, f"user:{user_id}")
     return updated

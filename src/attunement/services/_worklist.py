@@ -29,6 +29,7 @@ from attunement.monitoring._status import RISK_FLAG_RANK
 from attunement.services._access import readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._schemas import CaseloadEntry
 from attunement.store import CaseloadCount, EpisodeStatusRecord, Patient, User, name_search_key
@@ -258,7 +259,7 @@ def caseload(
     confirmed). The audit entry lists the patients shown and the filters, never names.
     """
     request = request or CaseloadFilter()
-    with use_case(ctx, actor, "caseload.read", read=True) as uc:
+    with use_case(ctx, actor, AuditAction.CASELOAD_READ, read=True) as uc:
         require_caseload(actor)
         clinicians = readable_clinician_ids(uc.session, actor)
         names = {

@@ -31,6 +31,7 @@ from attunement.errors import Forbidden, InputError, NotFound
 from attunement.interop.bulk import AdministrationRow, EpisodeRow, ImportRow, PatientRow
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
 from attunement.services._bulk_administrations import store_administrations
 from attunement.services._bulk_store import (
     ledger,
@@ -145,7 +146,7 @@ def importer_actor(ctx: ServiceContext, username: str) -> UserActor:
 
 def import_batch(ctx: ServiceContext, actor: Actor, rows: Sequence[ImportRow]) -> BatchReport:
     """Store one batch in one transaction with one audit entry (see the module docstring)."""
-    with use_case(ctx, actor, "import.batch") as uc:
+    with use_case(ctx, actor, AuditAction.IMPORT_BATCH) as uc:
         require_importer(actor)
         session = uc.session
         now = ctx.now()

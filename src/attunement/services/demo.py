@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attunement.errors import ConfigurationError
 from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
+from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._lifecycle import apply_episode_close
 from attunement.services._records import store_administration
@@ -376,7 +377,7 @@ def seed_demo_accounts(ctx: ServiceContext, *, mode: str) -> tuple[DemoAccount, 
             ctx,
             actor="operator:demo",
             role="operator",
-            action="demo.accounts",
+            action=AuditAction.DEMO_ACCOUNTS,
             detail={"accounts": len(accounts)},
         )
     return tuple(accounts)

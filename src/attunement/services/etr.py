@@ -36,7 +36,8 @@ from attunement.monitoring import (
 )
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._growth_models import add_growth_model, newest_growth_model
 from attunement.services._transaction import read_transaction
 from attunement.store import (
@@ -169,7 +170,7 @@ def list_growth_models(ctx: ServiceContext, instrument: str | None = None) -> li
             instrument=row.instrument,
             sequence=row.sequence,
             model_version=row.model_version,
-            fitted_at=aware_utc(row.fitted_at),
+            fitted_at=row.fitted_at,
             n_patients=row.n_patients,
             n_obs=row.n_obs,
             data_label=row.data_label,
@@ -275,7 +276,7 @@ def fit_clinic_growth_model(
     fewer than 3 episodes remain (the model cannot be fitted at all); nothing is stored then.
     """
     scale = monitored_scale_id(instrument)
-    with use_case(ctx, actor, "etr.fit", target=f"etr:{instrument}") as uc:
+    with use_case(ctx, actor, AuditAction.ETR_FIT, target=f"etr:{instrument}") as uc:
         series, synthetic = _episode_scores(uc.session, instrument, scale, include_ongoing)
         uc.detail = {"instrument": instrument, "episodes": len(series)}
         if len(series) < 3:

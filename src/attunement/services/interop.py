@@ -39,7 +39,7 @@ from attunement.interop.cds_hooks import (
     wire,
 )
 from attunement.interop.fhir import (
-    AdministrationRecord,
+    FhirAdministrationRecord,
     FhirBase,
     ImportedResponse,
     PatientRecord,
@@ -51,7 +51,8 @@ from attunement.interop.fhir import (
 from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
-from attunement.services._context import ServiceContext, aware_utc
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import MAX_ROW_ID, get_row
 from attunement.services._limits import check_moment
@@ -63,6 +64,8 @@ from attunement.store import (
     Episode,
     Patient,
     TherapySession,
+    latest_episode,
+    open_episode,
 )
 
 __all__ = [
@@ -121,16 +124,7 @@ def questionnaire_fhir(
     return questionnaire(definition, base=base, language=language)
 
 
-def _patient_for(session: Session, actor: Actor, patient_id: int, *, write: bool) -> Patient:
-    if isinstance(actor, OperatorActor):
-        patient = get_row(session, Patient, patient_id)
-        if patient is None:
-            raise NotFound("patient", patient_id)
-        return patient
-    return load_patient(session, actor, patient_id, write=write)
-
-
-def _administrations(session: Session, patient: Patient) -> list[AdministrationRecord]:
+def _administrations(session: Session, patient: Patient) -> list[FhirAdministrationRecord]:
     rows = session.scalars(
         select(Administration)
         .join(Episode, Administration.episode_id == Episode.id)
@@ -141,14 +135,14 @@ def _administrations(session: Session, patient: Patient) -> list[AdministrationR
     for row in rows:
         visit = session.get(TherapySession, row.session_id) if row.session_id else None
         records.append(
-            AdministrationRecord(
+            FhirAdministrationRecord(
                 id=str(row.id),
                 patient_id=str(patient.id),
                 instrument=row.instrument_id,
                 version=row.definition_version,
                 answers=tuple(row.answers),
                 language=row.language,
-                administered_at=aware_utc(row.administered_at),
+                administered_at=row.administered_at,
                 session=visit.number if visit else row.toward_session,
                 episode_id=str(row.episode_id),
             )
@@ -169,8 +163,8 @@ def export_patient_fhir(
     from attunement.services._risk import patient_risk_events
     from attunement.services._status import tailored_plan
 
-    with use_case(ctx, actor, "fhir.export", patient_id=patient_id, read=True) as uc:
-        patient = _patient_for(uc.session, actor, patient_id, write=False)
+    with use_case(ctx, actor, AuditAction.FHIR_EXPORT, patient_id=patient_id, read=True) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False, operator=True)
         record = PatientRecord(
             id=str(patient.id),
             external_id=patient.external_id,
@@ -223,7 +217,7 @@ def _subject_patient(session: Session, actor: Actor, subject: str | None) -> Pat
     try:
         if patient is None:
             raise NotFound("patient", ref)
-        return _patient_for(session, actor, patient.id, write=True)
+        return load_patient(session, actor, patient.id, write=True, operator=True)
     except NotFound:
         raise NotFound("patient", ref) from None
 
@@ -246,11 +240,7 @@ def _destination(
         patient = forced or _subject_patient(session, actor, response.subject)
     except AttunementError as error:
         raise _Refused(f"patient: {error.message}") from None
-    episode = session.scalars(
-        select(Episode)
-        .where(Episode.patient_id == patient.id, Episode.ended_on.is_(None))
-        .order_by(Episode.started_on.desc())
-    ).first()
+    episode = open_episode(session, patient.id)
     if episode is None:
         raise _Refused(f"patient {patient.id} has no open episode; start one first")
     if response.authored is not None:
@@ -285,12 +275,12 @@ def import_fhir_document(
     with a caseload (and the operator) import: others get Forbidden for the whole document.
     """
     rows: list[ImportedRow] = []
-    with use_case(ctx, actor, "fhir.import", patient_id=patient_id) as uc:
+    with use_case(ctx, actor, AuditAction.FHIR_IMPORT, patient_id=patient_id) as uc:
         if not isinstance(actor, OperatorActor):
             require_caseload(actor)  # admins and invitation holders import nothing
         # a named patient the caller may not write to refuses the whole document (404)
         forced = (
-            _patient_for(uc.session, actor, patient_id, write=True)
+            load_patient(uc.session, actor, patient_id, write=True, operator=True)
             if patient_id is not None
             else None
         )
@@ -379,11 +369,7 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     from attunement.services._status import episode_status, tailored_plan
 
     evidence = load_evidence()
-    episode = session.scalars(
-        select(Episode)
-        .where(Episode.patient_id == patient.id)
-        .order_by(Episode.started_on.desc(), Episode.id.desc())
-    ).first()
+    episode = latest_episode(session, patient.id)
     outcome = alliance = None
     if episode is not None:
         status = episode_status(session, episode, patient, inputs=inputs)
@@ -453,7 +439,7 @@ def cds_patient_view(
             ctx,
             actor=f"ehr:{client.iss}",
             role="cds_client",
-            action="cds.patient_view",
+            action=AuditAction.CDS_PATIENT_VIEW,
             patient_id=patient.id if patient is not None else None,
             target=f"hook:{data.hook_instance}",
             detail={"prefetch": sorted(data.satisfied), "known": patient is not None},
@@ -498,7 +484,7 @@ def record_cds_feedback(
                 ctx,
                 actor=f"ehr:{client.iss}",
                 role="cds_client",
-                action="cds.feedback",
+                action=AuditAction.CDS_FEEDBACK,
                 target=f"card:{record.card}",
                 outcome=record.outcome,
                 detail=record.model_dump(mode="json"),

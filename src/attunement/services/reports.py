@@ -13,14 +13,13 @@ markers, missed sessions); everything after the read is ``attunement.reports`` (
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from attunement.errors import AttunementError, NotFound
@@ -52,13 +51,13 @@ from attunement.reports._export_risk import (
 )
 from attunement.reports._export_rows import AdministrationRecord
 from attunement.risk import RiskEvent
-from attunement.services._access import load_patient
-from attunement.services._actors import Actor, OperatorActor
+from attunement.services._access import load_patient, readable_patients
+from attunement.services._actors import Actor
 from attunement.services._audit import use_case
-from attunement.services._clinic_report import PAGE_SIZE, clinic_report, readable_patients
-from attunement.services._context import ServiceContext, service_context
+from attunement.services._audit_actions import AuditAction
+from attunement.services._clinic_report import PAGE_SIZE, clinic_report
+from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
-from attunement.services._ids import get_row
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
@@ -69,13 +68,13 @@ from attunement.services._status import (
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
-    LIVE_SESSION,
     Administration,
     Episode,
     Patient,
     RiskEventRecord,
     TherapySession,
     User,
+    latest_episode,
 )
 
 __all__ = [
@@ -86,27 +85,12 @@ __all__ = [
     "research_export_rows",
     "research_risk_event_rows",
     "write_clinic_report",
-    "write_demo_reports",
     "write_patient_report",
     "write_research_export",
 ]
 
 ReportFormat = Literal["pdf", "html"]
 _Row = TypeVar("_Row")
-
-
-def _patients(session: Session, actor: Actor) -> Select[Patient]:
-    """The patients ``actor`` may report on (the operator: all of them)."""
-    return select(Patient).where(readable_patients(session, actor)).order_by(Patient.id)
-
-
-def _patient(session: Session, actor: Actor, patient_id: int) -> Patient:
-    if not isinstance(actor, OperatorActor):
-        return load_patient(session, actor, patient_id, write=False)
-    found = get_row(session, Patient, patient_id)
-    if found is None:
-        raise NotFound("patient", patient_id)
-    return found
 
 
 def _records(session: Session, episode_ids: list[int]) -> dict[int, list[AdministrationRecord]]:
@@ -192,26 +176,13 @@ def _episode(
     )
 
 
-def _episodes(session: Session, patients: list[Patient]) -> list[tuple[Episode, Patient]]:
-    by_id = {p.id: p for p in patients}
-    episodes = session.scalars(
-        select(Episode).where(Episode.patient_id.in_(by_id)).order_by(Episode.id)
-    )
-    return [(e, by_id[e.patient_id]) for e in episodes]
-
-
 def patient_report(
     ctx: ServiceContext, actor: Actor, patient_id: int, *, patient_page: bool = True
 ) -> PatientReport:
     """The progress report of the patient's latest episode."""
-    with use_case(ctx, actor, "report.patient", patient_id=patient_id, read=True) as uc:
-        patient = _patient(uc.session, actor, patient_id)
-        episode = uc.session.scalars(
-            select(Episode)
-            .where(Episode.patient_id == patient.id)
-            .order_by(Episode.started_on.desc(), Episode.id.desc())
-            .limit(1)
-        ).first()
+    with use_case(ctx, actor, AuditAction.REPORT_PATIENT, patient_id=patient_id, read=True) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False, operator=True)
+        episode = latest_episode(uc.session, patient.id)
         if episode is None:
             raise NotFound("episode of patient (a progress report needs one)", patient.id)
         uc.target = f"episode:{episode.id}"
@@ -334,8 +305,8 @@ def _research_export(
 ) -> Iterator[_Export]:
     """The export's rows, streamed page by page inside the use case; one audit entry lists
     the patients read (``detail.patients``) with the number of rows of each table."""
-    with use_case(ctx, actor, "export.research", read=True) as uc:
-        readable = readable_patients(uc.session, actor)
+    with use_case(ctx, actor, AuditAction.EXPORT_RESEARCH, read=True) as uc:
+        readable = readable_patients(uc.session, actor, operator=True)
         models = StatusInputs(uc.session, caseness=ctx.caseness)
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
@@ -424,41 +395,3 @@ def write_research_export(
             synthetic=export.synthetic,
             tables=[risk_table(export.risk)],
         )
-
-
-def _demo_patient(ctx: ServiceContext) -> int:
-    """The synthetic patient with the most sessions (ties: the lowest id)."""
-    with ctx.sessions() as session:
-        rows = session.execute(
-            select(Patient.id)
-            .join(Episode, Episode.patient_id == Patient.id)
-            .join(TherapySession, TherapySession.episode_id == Episode.id)
-            .where(Patient.synthetic.is_(True), LIVE_SESSION)
-        ).all()
-    if not rows:
-        raise NotFound("synthetic patient with sessions (seed the demo clinic first)", "demo")
-    sessions = Counter(patient for (patient,) in rows)
-    return min(sessions, key=lambda p: (-sessions[p], p))
-
-
-def write_demo_reports(
-    target: ServiceContext | Engine, out_dir: Path, *, actor: Actor | None = None
-) -> list[Path]:
-    """``attune demo``: one patient report and the clinic report, HTML and PDF, in ``out_dir``.
-
-    Runs as the operator ``demo`` unless ``actor`` is given; returns the paths written.
-    """
-    ctx = (
-        target
-        if isinstance(target, ServiceContext)
-        else service_context(target, signing_key="demo-reports-sign-nothing")
-    )
-    who = actor or OperatorActor(name="demo")
-    patient = _demo_patient(ctx)
-    written: list[Path] = []
-    for fmt in ("html", "pdf"):
-        output = out_dir / f"patient-report-{patient}.{fmt}"
-        written.append(write_patient_report(ctx, who, patient, fmt=fmt, output=output))
-        output = out_dir / f"clinic-report.{fmt}"
-        written.append(write_clinic_report(ctx, who, fmt=fmt, output=output))
-    return written

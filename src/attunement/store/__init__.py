@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         LIVE_ADMINISTRATION,
         LIVE_SESSION,
         latest_episode,
+        open_episode,
+        patient_episodes,
     )
     from attunement.store._request_tables import FormDraft, IdempotencyKey
     from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
@@ -89,6 +91,8 @@ __all__ = [
     "make_sessionmaker",
     "migrate",
     "name_search_key",
+    "open_episode",
+    "patient_episodes",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them, so the
@@ -105,7 +109,14 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "make_sessionmaker",
         "migrate",
     ),
-    "_queries": ("CURVE_SESSION", "LIVE_ADMINISTRATION", "LIVE_SESSION", "latest_episode"),
+    "_queries": (
+        "CURVE_SESSION",
+        "LIVE_ADMINISTRATION",
+        "LIVE_SESSION",
+        "latest_episode",
+        "open_episode",
+        "patient_episodes",
+    ),
     "_import_table": ("ImportLedgerEntry",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attunement.store._tables import Base
+from attunement.store._types import UtcDateTime
 
 __all__ = ["EpisodeChartRecord"]
 
@@ -34,4 +35,4 @@ class EpisodeChartRecord(Base):
     renderer: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
     svg: Mapped[str] = mapped_column(Text)
-    rendered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    rendered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

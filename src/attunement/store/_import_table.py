@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attunement.store._tables import Base
+from attunement.store._types import UtcDateTime
 
 __all__ = ["ImportLedgerEntry"]
 
@@ -28,4 +29,4 @@ class ImportLedgerEntry(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # patient | episode | administration
     record_id: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -7,16 +7,26 @@ trail but counts nowhere else (issue 12). ``CURVE_SESSION`` is the session numbe
 administration counts at on the expected curve: its session's, or for a between-session
 self-report the next session after it (``Administration.toward_session``); queries that
 select it outer-join ``TherapySession`` on ``Administration.session_id``.
+
+``patient_episodes`` is the one order of a patient's episodes (newest first: latest start,
+then highest id); ``latest_episode`` and ``open_episode`` read its first row.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from attunement.store._tables import Administration, Episode, TherapySession
 
-__all__ = ["CURVE_SESSION", "LIVE_ADMINISTRATION", "LIVE_SESSION", "latest_episode"]
+__all__ = [
+    "CURVE_SESSION",
+    "LIVE_ADMINISTRATION",
+    "LIVE_SESSION",
+    "latest_episode",
+    "open_episode",
+    "patient_episodes",
+]
 
 LIVE_ADMINISTRATION: ColumnElement[bool] = Administration.voided_at.is_(None)
 LIVE_SESSION: ColumnElement[bool] = TherapySession.voided_at.is_(None)
@@ -25,11 +35,22 @@ CURVE_SESSION: ColumnElement[int | None] = func.coalesce(
 )
 
 
-def latest_episode(session: Session, patient_id: int) -> Episode | None:
-    """The patient's newest episode (latest start, then highest id), open or ended."""
-    return session.scalars(
+def patient_episodes(patient_id: int) -> Select[Episode]:
+    """The patient's episodes, newest first (latest start, then highest id)."""
+    return (
         select(Episode)
         .where(Episode.patient_id == patient_id)
         .order_by(Episode.started_on.desc(), Episode.id.desc())
-        .limit(1)
+    )
+
+
+def latest_episode(session: Session, patient_id: int) -> Episode | None:
+    """The patient's newest episode, open or ended."""
+    return session.scalars(patient_episodes(patient_id).limit(1)).first()
+
+
+def open_episode(session: Session, patient_id: int) -> Episode | None:
+    """The patient's open episode (a patient has at most one)."""
+    return session.scalars(
+        patient_episodes(patient_id).where(Episode.ended_on.is_(None)).limit(1)
     ).first()

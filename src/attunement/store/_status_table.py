@@ -27,7 +27,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -39,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attunement.store._tables import Base
+from attunement.store._types import UtcDateTime
 
 __all__ = ["NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"]
 
@@ -85,7 +85,7 @@ class EpisodeStatusRecord(Base):
     problem: Mapped[str | None] = mapped_column(Text)
     inputs_version: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 # The worklist order: rank, the largest deterioration first, the longest unseen, then id.

@@ -16,7 +16,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -29,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from attunement.store._types import UtcDateTime
 
 __all__ = [
     "AUDIT_CHAINS",
@@ -80,7 +81,7 @@ class User(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 def name_search_key(name: str) -> str:
@@ -118,9 +119,9 @@ class Patient(Base):
     preferred_language: Mapped[str] = mapped_column(String(35), default="en")
     clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    profile_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    profile_updated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="patient")
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
@@ -182,7 +183,7 @@ class TherapySession(Base):
     attended: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # voided in error (issue 12): kept, with who, when and why; readers filter LIVE_SESSION
-    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -206,12 +207,12 @@ class Administration(Base):
     answers: Mapped[list[Any]] = mapped_column(JSON)
     language: Mapped[str] = mapped_column(String(35), default="en")
     entered_by: Mapped[str] = mapped_column(String(100))  # "user:<id>" | "patient:<invite>"
-    administered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    administered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    entered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     # a between-session self-report has no session; it counts toward this session number
     toward_session: Mapped[int | None] = mapped_column(Integer)
     # voided or replaced by a correction (issue 12): kept; readers filter LIVE_ADMINISTRATION
-    voided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_reason: Mapped[str | None] = mapped_column(Text)
     corrected_by_id: Mapped[int | None] = mapped_column(Integer)  # the replacing row's id
@@ -234,7 +235,7 @@ class ScoreRecord(Base):
     scales: Mapped[dict[str, Any]] = mapped_column(JSON)
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     has_risk_flag: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    computed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     detail: Mapped[str | None] = mapped_column(Text)
 
     administration: Mapped[Administration] = relationship(back_populates="score")
@@ -258,9 +259,9 @@ class RiskEventRecord(Base):
         ForeignKey("episodes.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))  # endorsed | unanswered
-    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     endorsements: Mapped[list[Any]] = mapped_column(JSON)
-    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    responded_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), index=True)
     responded_by: Mapped[str | None] = mapped_column(String(100))
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -281,10 +282,10 @@ class Invitation(Base):
     instruments: Mapped[list[Any]] = mapped_column(JSON)
     language: Mapped[str] = mapped_column(String(35))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApiToken(Base):
@@ -295,9 +296,9 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class WebSession(Base):
@@ -308,10 +309,10 @@ class WebSession(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class CdsTokenUse(Base):
@@ -326,7 +327,7 @@ class CdsTokenUse(Base):
 
     iss: Mapped[str] = mapped_column(String(1000), primary_key=True)
     jti: Mapped[str] = mapped_column(String(255), primary_key=True)
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class LoginThrottle(Base):
@@ -336,8 +337,8 @@ class LoginThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    window_started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 #: How many audit chains appends spread over on PostgreSQL (issue 13); SQLite, with its
@@ -364,7 +365,7 @@ class AuditEntry(Base):
     __table_args__ = (UniqueConstraint("chain", "chain_seq", name="uq_audit_log_chain_chain_seq"),)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(100))
     role: Mapped[str | None] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(60), index=True)
@@ -418,11 +419,11 @@ class AccessGrant(Base):
     also_clinician: Mapped[bool] = mapped_column(Boolean, default=False)
     supervisor: Mapped[str | None] = mapped_column(String(64))
     approved_by: Mapped[str] = mapped_column(String(100))
-    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     break_glass_reason: Mapped[str | None] = mapped_column(Text)
     used_by: Mapped[str | None] = mapped_column(String(100))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class EtrModel(Base):
@@ -443,7 +444,7 @@ class EtrModel(Base):
     instrument: Mapped[str] = mapped_column(String(40))
     sequence: Mapped[int] = mapped_column(Integer)
     model_version: Mapped[str] = mapped_column(String(16))
-    fitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    fitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     n_patients: Mapped[int] = mapped_column(Integer)
     n_obs: Mapped[int] = mapped_column(Integer)
     data_label: Mapped[str] = mapped_column(Text)

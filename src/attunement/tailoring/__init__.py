@@ -18,7 +18,6 @@ from attunement.tailoring._loader import build_rulebook, load_rulebook
 from attunement.tailoring._models import (
     Arousal,
     Assumption,
-    Conflict,
     Directiveness,
     EvidenceCitation,
     Focus,
@@ -26,6 +25,7 @@ from attunement.tailoring._models import (
     NotAssessed,
     PatientFact,
     Plan,
+    PlanConflict,
     PlanFlag,
     Recommendation,
     RiskBasis,
@@ -45,7 +45,6 @@ from attunement.tailoring._wording import (
 __all__ = [
     "Arousal",
     "Assumption",
-    "Conflict",
     "Directiveness",
     "EvidenceCitation",
     "Focus",
@@ -53,6 +52,7 @@ __all__ = [
     "NotAssessed",
     "PatientFact",
     "Plan",
+    "PlanConflict",
     "PlanFlag",
     "Recommendation",
     "RiskBasis",

@@ -24,10 +24,10 @@ from attunement.tailoring._firing import Firing, fire_rules
 from attunement.tailoring._loader import load_rulebook
 from attunement.tailoring._models import (
     Assumption,
-    Conflict,
     NotAssessed,
     PatientFact,
     Plan,
+    PlanConflict,
     PlanFlag,
     Recommendation,
 )
@@ -93,7 +93,7 @@ def plan(
     firings = fire_rules(book, profile, evidence, context)
     kept, suppressed = split_firings(firings, book.risk) if risk else (firings, ())
     outcome = decide_settings(kept, book, evidence)
-    held: list[Conflict] = []
+    held: list[PlanConflict] = []
     if risk:
         outcome, held_settings = guard_settings(outcome, kept, suppressed, book.risk)
         held += [
@@ -110,7 +110,7 @@ def plan(
     )
     conflicts = (*held, *held_tensions, *outcome.conflicts, *tensions)
     assumptions = [*_assumptions(book, kept), *([book.risk.assumption] if risk else [])]
-    shown: list[Recommendation | Conflict] = [*recommendations, *conflicts]
+    shown: list[Recommendation | PlanConflict] = [*recommendations, *conflicts]
     values = outcome.values
     return Plan(
         safety=safety_items(risk, book.risk),
@@ -138,10 +138,10 @@ def _tensions(
     evidence: EvidenceBase,
     *,
     risk_open: bool,
-) -> tuple[list[Conflict], list[Conflict]]:
+) -> tuple[list[PlanConflict], list[PlanConflict]]:
     """(held back, recorded): the tensions that hold; tagged ones are held while risk is open."""
-    held: list[Conflict] = []
-    recorded: list[Conflict] = []
+    held: list[PlanConflict] = []
+    recorded: list[PlanConflict] = []
     for tension, facts in find_tensions(book, profile, context):
         if risk_open and tension.methods:
             held.append(held_back_tension(tension, facts, book.risk))

@@ -20,7 +20,6 @@ from attunement.profile import Derivation, Provenance
 __all__ = [
     "Arousal",
     "Assumption",
-    "Conflict",
     "Directiveness",
     "EvidenceCitation",
     "Focus",
@@ -28,6 +27,7 @@ __all__ = [
     "NotAssessed",
     "PatientFact",
     "Plan",
+    "PlanConflict",
     "PlanFlag",
     "Recommendation",
     "RiskBasis",
@@ -119,7 +119,7 @@ class SettingOption(_Frozen):
     dimension: str
 
 
-class Conflict(_Frozen):
+class PlanConflict(_Frozen):
     """Two parts of the profile pulling in different directions, and how it was resolved.
 
     ``kind`` ``risk``: a recommendation, tension, setting value or process of change that was
@@ -237,7 +237,7 @@ class Plan(_Frozen):
     flags: tuple[PlanFlag, ...] = ()
     foundations: tuple[Recommendation, ...]
     recommendations: tuple[Recommendation, ...]
-    conflicts: tuple[Conflict, ...] = ()
+    conflicts: tuple[PlanConflict, ...] = ()
     not_assessed: tuple[NotAssessed, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
     disclaimer: str

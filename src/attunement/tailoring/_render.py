@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from attunement.tailoring._loader import load_rulebook
 from attunement.tailoring._models import (
-    Conflict,
     EvidenceCitation,
     Plan,
+    PlanConflict,
     Recommendation,
     SafetyFirst,
     SettingDecision,
@@ -164,7 +164,7 @@ def _safety(item: SafetyFirst, bold: Callable[[str], str]) -> list[str]:
     return lines
 
 
-def _held_back(conflict: Conflict) -> str:
+def _held_back(conflict: PlanConflict) -> str:
     """One line: what was suppressed, from which part of the profile, and the methods."""
     why = conflict.reason.split(". ", 1)[0] + "." if conflict.setting is None else ""
     if conflict.setting is not None:
@@ -218,7 +218,7 @@ def _citations(citations: tuple[EvidenceCitation, ...]) -> str:
     return "; ".join(parts)
 
 
-def _conflict(conflict: Conflict, bold: Callable[[str], str]) -> list[str]:
+def _conflict(conflict: PlanConflict, bold: Callable[[str], str]) -> list[str]:
     sides = " vs ".join(field_label(d) for d in conflict.between)
     if conflict.kind == "setting" and conflict.setting is not None:
         options = ", ".join(

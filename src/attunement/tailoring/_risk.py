@@ -20,8 +20,8 @@ from attunement.profile import Profile
 from attunement.risk import RiskEvent, open_first
 from attunement.tailoring._firing import Firing
 from attunement.tailoring._models import (
-    Conflict,
     PatientFact,
+    PlanConflict,
     Recommendation,
     RiskBasis,
     SafetyFirst,
@@ -124,9 +124,9 @@ def split_firings(
     return kept, suppressed
 
 
-def held_back_recommendation(recommendation: Recommendation, policy: RiskPolicy) -> Conflict:
+def held_back_recommendation(recommendation: Recommendation, policy: RiskPolicy) -> PlanConflict:
     """The record of a recommendation suppressed while a risk event is open."""
-    return Conflict(
+    return PlanConflict(
         id=f"risk:{recommendation.id}",
         kind="risk",
         between=("risk", recommendation.dimension),
@@ -138,9 +138,9 @@ def held_back_recommendation(recommendation: Recommendation, policy: RiskPolicy)
 
 def held_back_tension(
     tension: Tension, facts: tuple[PatientFact, ...], policy: RiskPolicy
-) -> Conflict:
+) -> PlanConflict:
     """The record of a tension whose resolution is suppressed while a risk event is open."""
-    return Conflict(
+    return PlanConflict(
         id=f"risk:{tension.id}",
         kind="risk",
         between=("risk", *tension.between),
@@ -155,7 +155,7 @@ def guard_settings(
     kept: Sequence[Firing],
     suppressed: Sequence[Firing],
     policy: RiskPolicy,
-) -> tuple[SettingsOutcome, tuple[Conflict, ...]]:
+) -> tuple[SettingsOutcome, tuple[PlanConflict, ...]]:
     """The settings with the risk policy applied, and a conflict for each change.
 
     A setting loses the proposals of the suppressed firings; a value the policy excludes
@@ -164,7 +164,7 @@ def guard_settings(
     """
     values = dict(outcome.values)
     decisions = {d.setting: d for d in outcome.decisions}
-    conflicts: list[Conflict] = []
+    conflicts: list[PlanConflict] = []
     for setting in SETTINGS:
         rule = policy.settings.get(setting)
         dropped = [
@@ -192,7 +192,7 @@ def guard_settings(
             else f"Held back the {setting} proposed by {', '.join(o.rule for o in options)}."
         )
         conflicts.append(
-            Conflict(
+            PlanConflict(
                 id=f"risk:{setting}",
                 kind="risk",
                 setting=setting,
@@ -208,7 +208,7 @@ def guard_settings(
     if held:
         proposers = [f for f in kept if set(f.rule.spec.sets.processes_of_change) & set(held)]
         conflicts.append(
-            Conflict(
+            PlanConflict(
                 id="risk:processes_of_change",
                 kind="risk",
                 between=("risk", *dict.fromkeys(f.dimension for f in proposers)),

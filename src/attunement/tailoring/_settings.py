@@ -19,7 +19,7 @@ from attunement.tailoring._citations import cite
 from attunement.tailoring._conditions import Context
 from attunement.tailoring._evaluation import evaluate
 from attunement.tailoring._firing import Firing
-from attunement.tailoring._models import Conflict, PatientFact, SettingDecision, SettingOption
+from attunement.tailoring._models import PatientFact, PlanConflict, SettingDecision, SettingOption
 from attunement.tailoring._rulebook import SETTINGS, RuleBook, SettingResolution, Tension
 
 __all__ = ["SettingsOutcome", "decide_settings", "find_tensions", "tension_conflict"]
@@ -31,7 +31,7 @@ class SettingsOutcome(NamedTuple):
     values: dict[str, str | None]
     processes: tuple[str, ...]
     decisions: tuple[SettingDecision, ...]
-    conflicts: tuple[Conflict, ...]
+    conflicts: tuple[PlanConflict, ...]
 
 
 @dataclass
@@ -51,7 +51,7 @@ def decide_settings(
     """Fold the firings' proposals into one value per setting (firings: strongest first)."""
     values: dict[str, str | None] = {}
     decisions: list[SettingDecision] = []
-    conflicts: list[Conflict] = []
+    conflicts: list[PlanConflict] = []
     for setting in SETTINGS:
         proposals = [
             (f, f.rule.spec.sets.single()[setting])
@@ -101,9 +101,9 @@ def find_tensions(
 
 def tension_conflict(
     tension: Tension, facts: tuple[PatientFact, ...], evidence: EvidenceBase
-) -> Conflict:
+) -> PlanConflict:
     """A tension that holds, as a recorded conflict with its resolution and evidence."""
-    return Conflict(
+    return PlanConflict(
         id=tension.id,
         kind="tension",
         between=tension.between,
@@ -122,7 +122,7 @@ def _resolve(
     *,
     book: RuleBook,
     evidence: EvidenceBase,
-) -> tuple[_Held, Conflict]:
+) -> tuple[_Held, PlanConflict]:
     options = [
         *(SettingOption(value=v, rule=f.id, dimension=f.dimension) for f, v in held.backing),
         SettingOption(value=value, rule=firing.id, dimension=firing.dimension),
@@ -132,7 +132,7 @@ def _resolve(
     if resolution is None:
         strongest = held.backing[0][0]
         citation = strongest.citations[0]
-        conflict = Conflict(
+        conflict = PlanConflict(
             id=f"{setting}:{strongest.dimension}-vs-{firing.dimension}",
             kind="setting",
             setting=setting,
@@ -157,7 +157,7 @@ def _resolve(
         chosen = str(resolution.value)
         new = _Held(chosen, [*held.backing, (firing, value)], [*held.resolved_by, resolution.id])
     text = resolution.resolution
-    conflict = Conflict(
+    conflict = PlanConflict(
         id=resolution.id,
         kind="setting",
         setting=setting,

@@ -18,6 +18,7 @@ from attunement.services import (
     EpisodePublic,
     ServiceContext,
     UserActor,
+    may_change,
 )
 from attunement.services import (
     patient_page as read_patient_page,
@@ -93,7 +94,7 @@ def patient_page_response(
     profile, profile_problem = stored_profile(patient)
     events = event_views(list(page.risk_events))
     open_events = [e for e in events if e.open]
-    can_write = patient.clinician_id == actor.user_id
+    can_write = may_change(actor, patient.clinician_id)
     plan = plan_view(page.plan) if page.plan is not None else None
     plan_missing = f"No plan: {page.plan_problem}" if page.plan is None else None
     history = list(page.administrations)  # voided ones too: the live ones are a part of it

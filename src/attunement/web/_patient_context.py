@@ -8,13 +8,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from attunement.errors import AttunementError, Forbidden
-from attunement.profile import Profile, parse_profile
+from attunement.profile import Profile
 from attunement.services import (
     EpisodePublic,
     PatientPublic,
     ServiceContext,
     UserActor,
     list_episodes,
+    may_change,
+    patient_profile,
 )
 from attunement.web._display import language_label
 from attunement.web._rendering import Viewer, render
@@ -47,7 +49,7 @@ class PatientHeader:
 
 def require_own(patient: PatientPublic, actor: UserActor) -> None:
     """Forms that change a record are for the treating clinician (the services agree)."""
-    if patient.clinician_id != actor.user_id:
+    if not may_change(actor, patient.clinician_id):
         raise Forbidden("supervisors may view their supervisees' patients but not change them")
 
 
@@ -67,11 +69,8 @@ def current_episode(
 
 def stored_profile(patient: PatientPublic) -> tuple[Profile | None, str | None]:
     """The stored profile parsed for display, or the reason it cannot be."""
-    if not patient.profile:
-        return None, None
-    assessed = patient.profile_updated_at.date() if patient.profile_updated_at else None
     try:
-        return parse_profile(patient.profile, assessed_on=assessed), None
+        return patient_profile(patient), None
     except AttunementError as error:
         return None, f"The stored profile no longer validates: {error.message}"
 

@@ -19,8 +19,8 @@ from attunement.errors import InputError, InvalidAnswer, NotFound
 from attunement.services import (
     AdministrationCorrection,
     AdministrationPublic,
-    SessionPublic,
-    SessionUpdate,
+    TherapySessionPublic,
+    TherapySessionUpdate,
     VoidRequest,
     correct_administration,
     edit_session,
@@ -55,7 +55,7 @@ def _page(
     request: Request,
     actor: WebActor,
     patient_id: int,
-    visit: SessionPublic,
+    visit: TherapySessionPublic,
     *,
     form: dict[str, str],
     error: str | None = None,
@@ -109,7 +109,7 @@ async def save_session_edit(
     episode_id = _episode_id(context, actor, patient_id)
     markers = [m for m in form_list(submitted, "marker") if m in dict(MARKERS)]
     try:
-        data = SessionUpdate(
+        data = TherapySessionUpdate(
             held_on=parse_date(values.get("held_on", ""), "held_on"),
             attended=values.get("attended", "yes") != "no",
             rupture_markers=markers,

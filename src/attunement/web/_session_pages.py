@@ -16,13 +16,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import InputError, NotFound, SessionExists
+from attunement.errors import InputError, NotFound, TherapySessionExists
 from attunement.instruments import InstrumentDefinition
 from attunement.services import (
     PatientPublic,
-    SessionAdministration,
-    SessionAnswerInvalid,
-    SessionCreate,
+    TherapySessionAdministration,
+    TherapySessionAnswerInvalid,
+    TherapySessionCreate,
     get_patient,
     list_sessions,
     record_session,
@@ -203,26 +203,28 @@ async def save_session(
     incomplete = refuse_incomplete(entries.values(), attended=attended)  # issue 12, seen #4
     if field_errors or incomplete or any(e.errors for e in entries.values()):
         return again()
-    data = SessionCreate(
+    data = TherapySessionCreate(
         number=number,
         held_on=held_on,
         attended=attended,
         administrations=[
-            SessionAdministration(instrument=e.definition.id, answers=e.answers, language="en")
+            TherapySessionAdministration(
+                instrument=e.definition.id, answers=e.answers, language="en"
+            )
             for e in given
         ],
         rupture_markers=markers or None,  # none ticked: keep what is stored
     )
     try:
         record_session(context, actor, episode.id, data)
-    except SessionAnswerInvalid as error:
+    except TherapySessionAnswerInvalid as error:
         entry = entries.get(error.instrument)
         if entry is None:
             field_errors["session"] = error.message
         else:
             answer_error(entry, error, item=error.item or "")
         return again(error.risk)
-    except SessionExists as error:  # never merged: the edit page is one link away
+    except TherapySessionExists as error:  # never merged: the edit page is one link away
         field_errors["session"] = error.message
         return _session_page(
             request,

@@ -13,8 +13,8 @@ from attunement.services import (
     AdministrationPublic,
     InvitationCreate,
     InvitationIssued,
-    SessionCreate,
-    SessionPublic,
+    TherapySessionCreate,
+    TherapySessionPublic,
     get_status,
     invite_patient,
     list_administrations,
@@ -44,11 +44,13 @@ def create_administration(
 
 
 @router.post(
-    "/{episode_id}/sessions", response_model=SessionPublic, status_code=status.HTTP_201_CREATED
+    "/{episode_id}/sessions",
+    response_model=TherapySessionPublic,
+    status_code=status.HTTP_201_CREATED,
 )
 def create_session(
-    context: ContextDep, actor: CurrentActor, episode_id: int, body: SessionCreate
-) -> SessionPublic:
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: TherapySessionCreate
+) -> TherapySessionPublic:
     """Record a session at once: held or missed, every questionnaire given (each scored),
     and the rupture markers observed. A number already recorded → 409 with a ``Location``
     header naming that session (edit it with ``PATCH``); nothing is merged. Any invalid
@@ -57,10 +59,10 @@ def create_session(
     return record_session(context, actor, episode_id, body)
 
 
-@router.get("/{episode_id}/sessions", response_model=list[SessionPublic])
+@router.get("/{episode_id}/sessions", response_model=list[TherapySessionPublic])
 def sessions(
     context: ContextDep, actor: CurrentActor, episode_id: int, include_voided: bool = False
-) -> list[SessionPublic]:
+) -> list[TherapySessionPublic]:
     """The sessions in order, held and missed, with rupture markers and questionnaires;
     voided ones (marked, with the reason) only with ``include_voided=true``."""
     return list_sessions(context, actor, episode_id, include_voided=include_voided)

@@ -15,8 +15,8 @@ from attunement.api.deps import ContextDep, CurrentActor
 from attunement.services import (
     AdministrationCorrection,
     AdministrationPublic,
-    SessionPublic,
-    SessionUpdate,
+    TherapySessionPublic,
+    TherapySessionUpdate,
     VoidRequest,
     correct_administration,
     edit_session,
@@ -32,27 +32,31 @@ router = APIRouter(
 )
 
 
-@router.get("/episodes/{episode_id}/sessions/{number}", response_model=SessionPublic)
+@router.get("/episodes/{episode_id}/sessions/{number}", response_model=TherapySessionPublic)
 def read_session(
     context: ContextDep, actor: CurrentActor, episode_id: int, number: int
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """One session with every questionnaire recorded at it, voided ones included."""
     return get_session(context, actor, episode_id, number)
 
 
-@router.patch("/episodes/{episode_id}/sessions/{number}", response_model=SessionPublic)
+@router.patch("/episodes/{episode_id}/sessions/{number}", response_model=TherapySessionPublic)
 def update_session(
-    context: ContextDep, actor: CurrentActor, episode_id: int, number: int, body: SessionUpdate
-) -> SessionPublic:
+    context: ContextDep,
+    actor: CurrentActor,
+    episode_id: int,
+    number: int,
+    body: TherapySessionUpdate,
+) -> TherapySessionPublic:
     """Edit the date, attendance or rupture markers of a session; only given fields change.
     Questionnaires are corrected or voided on their own resource."""
     return edit_session(context, actor, episode_id, number, body)
 
 
-@router.post("/episodes/{episode_id}/sessions/{number}/void", response_model=SessionPublic)
+@router.post("/episodes/{episode_id}/sessions/{number}/void", response_model=TherapySessionPublic)
 def void_a_session(
     context: ContextDep, actor: CurrentActor, episode_id: int, number: int, body: VoidRequest
-) -> SessionPublic:
+) -> TherapySessionPublic:
     """Void a session entered in error, with its questionnaires (kept, with the reason)."""
     return void_session(context, actor, episode_id, number, body)
 
