@@ -60,10 +60,13 @@ INSTRUMENT_IDS: tuple[str, ...] = _shipped_ids()
 
 
 def parse_definition(data: object, source: str) -> InstrumentDefinition:
-    """Validate parsed YAML/JSON data as an instrument definition.
+    """Validate an instrument definition: YAML text (errors then name the line too) or data
+    already parsed from YAML/JSON.
 
     ``source`` names the file in error messages. Raises DefinitionError.
     """
+    if isinstance(data, str):
+        return _definition(parse_knowledge(data, source))
     if not isinstance(data, dict):
         raise DefinitionError(source, "(file)", "expected a mapping of fields")
     return _definition(KnowledgeDocument(source, data, {}))
