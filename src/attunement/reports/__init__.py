@@ -4,11 +4,12 @@ One chart builder (matplotlib → accessible, deterministic SVG; PNG on request)
 web pages and the documents; the patient progress report and the clinic report are Jinja2
 HTML rendered to PDF by WeasyPrint; the research export writes long-format CSV/Parquet with
 a data dictionary, optionally de-identified. Report models hold numbers computed by the core
-and by :mod:`attunement.reports._stats`; templates only render them.
+and by :mod:`attunement.stats`; templates only render them.
 """
 
 from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
 from attunement.reports._chart_data import (
+    AlertCounts,
     AllianceChartData,
     AlliancePoint,
     CategoryCounts,
@@ -47,7 +48,6 @@ from attunement.reports._models import (
 )
 from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
 from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
-from attunement.reports._stats import AlertCounts
 
 __all__ = [
     "LANGUAGES",

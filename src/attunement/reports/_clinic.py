@@ -2,10 +2,10 @@
 
 The service layer turns each episode's stored Status and its Plan into an
 :class:`EpisodeOutcome`; everything the clinic report prints is computed here from those
-records with the functions of ``reports._stats`` — the templates only render it. A
-:class:`ClinicTally` takes the records one at a time and keeps only running counts and
-sums (never the records), so a report over any number of episodes needs the same memory
-(issue 13); :func:`build_clinic_report` is the same tally over a sequence.
+records with the tallies of ``reports._chart_data`` and :mod:`attunement.stats` — the
+templates only render it. A :class:`ClinicTally` takes the records one at a time and keeps
+only running counts and sums (never the records), so a report over any number of episodes
+needs the same memory (issue 13); :func:`build_clinic_report` is the same tally over a sequence.
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ from attunement.reports._benchmarks import (
     compare,
     load_benchmarks,
 )
+from attunement.reports._chart_data import (
+    alerts_from_counts,
+    categories_from_counts,
+    groups_from_counts,
+)
 from attunement.reports._models import (
     ClinicianRow,
     ClinicReport,
@@ -30,13 +35,13 @@ from attunement.reports._models import (
     InstrumentNotice,
     ReportHeader,
 )
-from attunement.reports._stats import (
+from attunement.stats import (
+    InsufficientData,
     PairedMoments,
-    alerts_from_counts,
-    categories_from_counts,
-    groups_from_counts,
+    Proportion,
+    StandardizedMeanChange,
+    proportion,
 )
-from attunement.stats import InsufficientData, Proportion, StandardizedMeanChange, proportion
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 

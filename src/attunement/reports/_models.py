@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from attunement.reports._benchmarks import BenchmarkComparison
 from attunement.reports._chart_data import (
+    AlertCounts,
     AllianceChartData,
     CategoryCounts,
     ItemHeatStripData,
@@ -22,7 +23,6 @@ from attunement.reports._chart_data import (
     SeverityGroup,
 )
 from attunement.reports._i18n import Language
-from attunement.reports._stats import AlertCounts
 from attunement.stats import Proportion, StandardizedMeanChange
 
 __all__ = [

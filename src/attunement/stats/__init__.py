@@ -12,6 +12,9 @@ Conversions (:mod:`._conversions`)
     meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000).
 Intervals (:mod:`._intervals`)
     :func:`proportion` — a share with the Wilson (1927) score interval.
+Running moments (:mod:`._moments`)
+    :class:`PairedMoments` — the pre–post effect size of pairs read one at a time, in
+    constant memory (Welford 1962; Chan, Golub & LeVeque 1983).
 
 Reliable and clinically significant change live with monitoring (``attunement.monitoring``),
 whose rules they serve.
@@ -29,10 +32,12 @@ from attunement.stats._effect_sizes import (
     standardized_mean_change,
 )
 from attunement.stats._intervals import Proportion, proportion
+from attunement.stats._moments import PairedMoments
 
 __all__ = [
     "EFFECT_SIZE_FORMULA",
     "InsufficientData",
+    "PairedMoments",
     "Proportion",
     "StandardizedMeanChange",
     "d_to_r",
