@@ -1,10 +1,12 @@
 """Load and validate the evidence data files.
 
-One YAML file per element (``<id>.yaml``), plus two reserved files:
-``not_for_routine_matching.yaml`` and ``benchmarks.yaml``. Every file is validated against
-the models in :mod:`._models` by the one knowledge loader (:mod:`attunement.knowledge`);
-the first problem is a ``DefinitionError`` naming the file, the line and the dotted field
-(``findings[2].source``), so a wrong or missing citation can be fixed without reading code.
+One YAML file per element (``<id>.yaml``), plus three reserved files:
+``not_for_routine_matching.yaml``, ``benchmarks.yaml`` (figures that put the element effects
+in context) and ``outcome_benchmarks.yaml`` (routine-care outcomes a clinic is set beside).
+Every file is validated against its model by the one knowledge loader
+(:mod:`attunement.knowledge`); the first problem is a ``DefinitionError`` naming the file,
+the line and the dotted field (``findings[2].source``), so a wrong or missing citation can
+be fixed without reading code.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from attunement.evidence._models import (
     EvidenceBase,
     MatchingCaution,
 )
+from attunement.evidence._outcome_benchmarks import OutcomeBenchmark
 from attunement.knowledge import validate_knowledge
 
 __all__ = ["load_evidence", "load_evidence_from"]
 
 MATCHING_FILE = "not_for_routine_matching.yaml"
 BENCHMARKS_FILE = "benchmarks.yaml"
+OUTCOME_BENCHMARKS_FILE = "outcome_benchmarks.yaml"
 
 #: Display order of the packaged elements (ids as agreed in INTERFACES.md).
 CANONICAL_ORDER: tuple[str, ...] = (
@@ -71,6 +75,11 @@ class _BenchmarksFile(BaseModel):
     benchmarks: tuple[Benchmark, ...]
 
 
+class _OutcomeBenchmarksFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    benchmarks: tuple[OutcomeBenchmark, ...]
+
+
 def _sort_key(element: Element) -> tuple[int, int, str]:
     position = (
         CANONICAL_ORDER.index(element.id) if element.id in CANONICAL_ORDER else len(CANONICAL_ORDER)
@@ -95,12 +104,16 @@ def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> Evide
     elements: list[Element] = []
     cautions: tuple[MatchingCaution, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
+    outcome_benchmarks: tuple[OutcomeBenchmark, ...] = ()
     for file in files:
         text = file.read_text(encoding="utf-8")
         if file.name == MATCHING_FILE:
             cautions = validate_knowledge(_MatchingFile, text, file.name).characteristics
         elif file.name == BENCHMARKS_FILE:
             benchmarks = validate_knowledge(_BenchmarksFile, text, file.name).benchmarks
+        elif file.name == OUTCOME_BENCHMARKS_FILE:
+            outcome = validate_knowledge(_OutcomeBenchmarksFile, text, file.name)
+            outcome_benchmarks = outcome.benchmarks
         else:
             element: Element = validate_knowledge(Element, text, file.name)
             stem = file.name.removesuffix(".yaml")
@@ -115,6 +128,7 @@ def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> Evide
         elements=tuple(sorted(elements, key=_sort_key)),
         not_for_routine_matching=cautions,
         benchmarks=benchmarks,
+        outcome_benchmarks=outcome_benchmarks,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from attunement.errors import AttunementError, UnknownElement
+from attunement.evidence._outcome_benchmarks import OutcomeBenchmark
 
 __all__ = [
     "NO_VERDICT",
@@ -249,11 +250,13 @@ class Benchmark(_Frozen):
 
 
 class EvidenceBase(_Frozen):
-    """All elements, the matching cautions and the benchmarks, as loaded and validated."""
+    """All elements, the matching cautions, the reference benchmarks and the outcome
+    benchmarks of routine care, as loaded and validated."""
 
     elements: tuple[Element, ...]
     not_for_routine_matching: tuple[MatchingCaution, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
+    outcome_benchmarks: tuple[OutcomeBenchmark, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:

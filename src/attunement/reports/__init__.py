@@ -7,7 +7,6 @@ a data dictionary, optionally de-identified. Report models hold numbers computed
 and by :mod:`attunement.stats`; templates only render them.
 """
 
-from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
 from attunement.reports._chart_data import (
     AlertCounts,
     AllianceChartData,
@@ -55,8 +54,6 @@ __all__ = [
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
-    "Benchmark",
-    "BenchmarkComparison",
     "CategoryCounts",
     "Chart",
     "ChartData",
@@ -85,7 +82,6 @@ __all__ = [
     "alliance_chart_data",
     "describe_chart",
     "expected_points",
-    "load_benchmarks",
     "outcome_chart_data",
     "render_chart",
     "render_clinic_html",

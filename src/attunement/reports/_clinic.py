@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.monitoring import load_end_reasons
-from attunement.reports._benchmarks import (
-    Benchmark,
+from attunement.evidence import (
     BenchmarkComparison,
-    compare,
-    load_benchmarks,
+    OutcomeBenchmark,
+    compare_to_benchmark,
+    load_evidence,
 )
+from attunement.monitoring import load_end_reasons
 from attunement.reports._chart_data import (
     alerts_from_counts,
     categories_from_counts,
@@ -197,16 +197,18 @@ class ClinicTally:
         )
 
     def _compare(
-        self, benchmarks: Sequence[Benchmark] | None, *, higher_is_worse: bool
+        self, benchmarks: Sequence[OutcomeBenchmark] | None, *, higher_is_worse: bool
     ) -> list[BenchmarkComparison]:
         """Each benchmark beside the clinic's figure over its ended episodes only."""
         effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
         improved_at_8 = self.ended.improved_by_session_8()
         comparisons = []
-        for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
+        for benchmark in (
+            benchmarks if benchmarks is not None else load_evidence().outcome_benchmarks
+        ):
             if benchmark.compare_with == "pre_post_d":
                 comparisons.append(
-                    compare(
+                    compare_to_benchmark(
                         benchmark,
                         effect.d if effect else None,
                         effect.ci_low if effect else None,
@@ -215,7 +217,7 @@ class ClinicTally:
                 )
             else:
                 comparisons.append(
-                    compare(
+                    compare_to_benchmark(
                         benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high
                     )
                 )
@@ -243,7 +245,7 @@ class ClinicTally:
         higher_is_worse: bool = True,
         title: str = "Clinic outcomes report",
         synthetic_label: str | None = None,
-        benchmarks: Sequence[Benchmark] | None = None,
+        benchmarks: Sequence[OutcomeBenchmark] | None = None,
         excluded_other_instrument: int = 0,
         open_risk_events: int = 0,
         open_risk_patients: int = 0,

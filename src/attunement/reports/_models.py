@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from attunement.reports._benchmarks import BenchmarkComparison
+from attunement.evidence import BenchmarkComparison
 from attunement.reports._chart_data import (
     AlertCounts,
     AllianceChartData,

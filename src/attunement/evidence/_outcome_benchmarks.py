@@ -1,29 +1,26 @@
-"""Published outcome benchmarks (``data/benchmarks.yaml``) and the clinic's comparison.
+"""Published outcome benchmarks (``data/outcome_benchmarks.yaml``) and a clinic's comparison.
 
-Benchmarks are data with their sources; the loader refuses an unknown field or a missing
-source, naming the file and the field. The comparison is descriptive only — it says where
-the clinic's estimate lies relative to the benchmark's interval, and never claims that a
-clinic is "better" or "worse": case mix and measures differ (see each benchmark's note).
+Benchmarks are evidence: data with their sources, loaded with the elements by the evidence
+loader, which refuses an unknown field or a missing source naming the file, line and field.
+The comparison is descriptive only — it says where the clinic's estimate lies relative to
+the benchmark's interval, and never claims that a clinic is "better" or "worse": case mix
+and measures differ (see each benchmark's note).
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.knowledge import validate_knowledge
+__all__ = ["BenchmarkComparison", "OutcomeBenchmark", "compare_to_benchmark"]
 
-__all__ = ["Benchmark", "BenchmarkComparison", "compare", "load_benchmarks", "parse_benchmarks"]
-
-_FILE = "benchmarks.yaml"
 CompareWith = Literal["pre_post_d", "reliable_improvement_by_session_8"]
 
 
-class Benchmark(BaseModel):
-    """One published figure and where it was read."""
+class OutcomeBenchmark(BaseModel):
+    """One published outcome figure of routine care (a pre–post d or a share) and where it
+    was read; ``compare_with`` names the clinic statistic it is set against."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,32 +43,15 @@ class BenchmarkComparison(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    benchmark: Benchmark
+    benchmark: OutcomeBenchmark
     clinic_value: float | None
     clinic_ci_low: float | None
     clinic_ci_high: float | None
     relation: Literal["above", "within", "below", "overlapping", "not_available"]
 
 
-class _BenchmarksFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    benchmarks: tuple[Benchmark, ...]
-
-
-def parse_benchmarks(text: str, source: str = _FILE) -> tuple[Benchmark, ...]:
-    """Validate a benchmarks YAML text; DefinitionError names ``source``, line and field."""
-    return validate_knowledge(_BenchmarksFile, text, source).benchmarks
-
-
-@cache
-def load_benchmarks() -> tuple[Benchmark, ...]:
-    """The packaged benchmarks, validated (cached)."""
-    text = resources.files("attunement.reports").joinpath("data", _FILE).read_text("utf-8")
-    return parse_benchmarks(text)
-
-
-def compare(
-    benchmark: Benchmark,
+def compare_to_benchmark(
+    benchmark: OutcomeBenchmark,
     value: float | None,
     ci_low: float | None = None,
     ci_high: float | None = None,
