@@ -9,7 +9,9 @@ Effect sizes (:mod:`._effect_sizes`)
     :func:`hedges_correction` (Hedges 1981).
 Conversions (:mod:`._conversions`)
     :func:`r_to_d`, :func:`d_to_r`, :func:`odds_ratio_to_d` — between the metrics the
-    meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000).
+    meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000); :func:`as_d` puts
+    any published metric on the d scale (the evidence base checks its figures with it and
+    the rule engine ranks citations by it).
 Intervals (:mod:`._intervals`)
     :func:`proportion` — a share with the Wilson (1927) score interval.
 Running moments (:mod:`._moments`)
@@ -22,7 +24,7 @@ whose rules they serve.
 
 from __future__ import annotations
 
-from attunement.stats._conversions import d_to_r, odds_ratio_to_d, r_to_d
+from attunement.stats._conversions import as_d, d_to_r, odds_ratio_to_d, r_to_d
 from attunement.stats._effect_sizes import (
     EFFECT_SIZE_FORMULA,
     InsufficientData,
@@ -40,6 +42,7 @@ __all__ = [
     "PairedMoments",
     "Proportion",
     "StandardizedMeanChange",
+    "as_d",
     "d_to_r",
     "hedges_correction",
     "odds_ratio_to_d",
