@@ -63,8 +63,7 @@ def test_every_command_and_subcommand_is_documented() -> None:
 def test_every_option_of_every_command_is_documented() -> None:
     reference = CLI_REFERENCE.read_text(encoding="utf-8")
     sections = {
-        section.split("`", 1)[0]: section
-        for section in reference.split("\n## `attune ")[1:]
+        section.split("`", 1)[0]: section for section in reference.split("\n## `attune ")[1:]
     }
     missing = [
         f"attune {' '.join(path)} {option}"
