@@ -63,21 +63,17 @@ def compare_to_benchmark(
     excludes it, else ``within``.
     """
     relation: Literal["above", "within", "below", "overlapping", "not_available"]
+    interval = benchmark.ci_low is not None and benchmark.ci_high is not None
+    low = benchmark.ci_low if interval and benchmark.ci_low is not None else benchmark.value
+    high = benchmark.ci_high if interval and benchmark.ci_high is not None else benchmark.value
     if value is None or ci_low is None or ci_high is None:
         relation = "not_available"
-    elif benchmark.ci_low is not None and benchmark.ci_high is not None:
-        if ci_low > benchmark.ci_high:
-            relation = "above"
-        elif ci_high < benchmark.ci_low:
-            relation = "below"
-        else:
-            relation = "overlapping"
-    elif ci_low > benchmark.value:
+    elif ci_low > high:
         relation = "above"
-    elif ci_high < benchmark.value:
+    elif ci_high < low:
         relation = "below"
     else:
-        relation = "within"
+        relation = "overlapping" if interval else "within"
     return BenchmarkComparison(
         benchmark=benchmark,
         clinic_value=value,
