@@ -39,8 +39,8 @@ one-line error, not a 10 MB one (issue 18).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import ValidationError
 
@@ -281,9 +281,16 @@ class FieldProblem(NamedTuple):
     value: object
 
 
-def field_problems(error: ValidationError) -> tuple[FieldProblem, ...]:
-    """Every problem of a pydantic ``ValidationError``, in pydantic's order; the message has
-    pydantic's "Value error, " prefix removed (our validators' text is the message)."""
+class _Problems(Protocol):
+    """pydantic's ``ValidationError`` or FastAPI's ``RequestValidationError``."""
+
+    def errors(self) -> Sequence[Any]: ...
+
+
+def field_problems(error: ValidationError | _Problems) -> tuple[FieldProblem, ...]:
+    """Every problem of a pydantic ``ValidationError`` (or FastAPI's request validation
+    error, which carries the same records), in pydantic's order; the message has pydantic's
+    "Value error, " prefix removed (our validators' text is the message)."""
     return tuple(_problem(problem) for problem in error.errors())
 
 
