@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from attunement.errors import DefinitionError, InputError, field_problems, invalid_input
+from attunement.evidence import load_evidence_from
 from attunement.instruments import INSTRUMENT_IDS, parse_definition
 from attunement.knowledge import load_packaged, parse_knowledge, validate_part
 
@@ -74,3 +77,22 @@ def test_instrument_ids_and_their_order_come_from_the_data_file() -> None:
     assert order.instruments == INSTRUMENT_IDS
     folder = resources.files("attunement.instruments").joinpath("definitions")
     assert {f.name.removesuffix(".yaml") for f in folder.iterdir()} == set(INSTRUMENT_IDS)
+
+
+def test_element_order_comes_from_the_data_and_a_listed_element_needs_its_file(
+    tmp_path: Path,
+) -> None:
+    data = resources.files("attunement.evidence").joinpath("data")
+    for entry in data.iterdir():
+        if entry.name.endswith(".yaml"):
+            (tmp_path / entry.name).write_text(entry.read_text("utf-8"), encoding="utf-8")
+    order = yaml.safe_load((tmp_path / "display_order.yaml").read_text("utf-8"))["elements"]
+    assert load_evidence_from(tmp_path).ids == tuple(order)
+    (tmp_path / "display_order.yaml").write_text(
+        yaml.safe_dump({"elements": [*order, "telepathy"]}), encoding="utf-8"
+    )
+    with pytest.raises(DefinitionError) as caught:
+        load_evidence_from(tmp_path)
+    assert caught.value.field == f"elements[{len(order)}]"
+    assert caught.value.line == len(order) + 2
+    assert "no element file telepathy.yaml" in caught.value.message
