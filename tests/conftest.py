@@ -7,6 +7,12 @@ is unset, from a throw-away cluster this harness starts with the packaged ``init
 ``pg_ctl`` (as the ``postgres`` user when running as root, since PostgreSQL refuses root).
 Without either, PostgreSQL tests skip with the reason — and with ``ATTUNE_REQUIRE_ALL=1``
 every skip turns into a failure, so CI cannot pass while silently testing less.
+
+One fixture family serves every suite: ``clock`` (a :class:`FakeClock` the test moves),
+``ctx`` (the service context on ``engine``) and ``world`` (the small clinic of
+``tests.services.world`` seeded through ``ctx``). A suite whose context comes from an app
+overrides ``ctx`` once in its conftest (``tests/api``, ``tests/web``, ``tests/interop``);
+``world`` then seeds that app's database.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from attunement.instruments import install_clinic_definitions
+from attunement.services import ServiceContext
 from attunement.store import make_engine, migrate
+from tests.services.world import FakeClock, World, build_world, make_context
 from tests.support.postgres import PostgresServer, start_throwaway_cluster
 
 REQUIRE_ALL = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
@@ -144,3 +152,24 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield created
     finally:
         created.dispose()
+
+
+# --------------------------------------------------------------------------- the clinic
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the test moves by hand (``clock.advance(days=7)``)."""
+    return FakeClock()
+
+
+@pytest.fixture
+def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
+    """The service context over ``engine`` (SQLite, then PostgreSQL) with ``clock``."""
+    return make_context(engine, clock)
+
+
+@pytest.fixture
+def world(ctx: ServiceContext) -> World:
+    """The small synthetic clinic (users, patients, episodes) seeded through ``ctx``."""
+    return build_world(ctx)

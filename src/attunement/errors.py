@@ -26,6 +26,11 @@ message — and never show a traceback.
     │   └── TherapySessionExists                a session with that number is already recorded
     └── StorageError                     the database refused or failed; nothing was written
 
+Pydantic's ``ValidationError`` enters the tree in one place: :func:`field_problems` reads
+its problems (dotted field, message, value given) and :func:`invalid_input` turns the first
+into an :class:`InputError` (knowledge files, settings and forms word the same problems as a
+``DefinitionError``, a ``ConfigurationError`` or a form message).
+
 A message never repeats a whole bad value: :func:`quote` shows at most
 :data:`QUOTE_LIMIT` characters of its ``repr`` and an ellipsis, so a 10 MB value gives a
 one-line error, not a 10 MB one (issue 18).
@@ -34,7 +39,10 @@ one-line error, not a 10 MB one (issue 18).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
+
+from pydantic import ValidationError
 
 __all__ = [
     "QUOTE_LIMIT",
@@ -43,6 +51,7 @@ __all__ = [
     "ConfigurationError",
     "Conflict",
     "DefinitionError",
+    "FieldProblem",
     "Forbidden",
     "InputError",
     "InvalidAnswer",
@@ -54,6 +63,9 @@ __all__ = [
     "TherapySessionExists",
     "UnknownElement",
     "UnknownInstrument",
+    "dotted",
+    "field_problems",
+    "invalid_input",
     "quote",
 ]
 
@@ -246,3 +258,58 @@ class TherapySessionExists(Conflict):
 
 class StorageError(AttunementError):
     """The database refused or failed; the transaction was rolled back."""
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """``("findings", 2, "source")`` → ``findings[2].source``; the empty path is ``""``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class FieldProblem(NamedTuple):
+    """One problem pydantic found: where (``loc`` and its dotted form), what, and the value."""
+
+    loc: tuple[str | int, ...]
+    field: str
+    kind: str
+    message: str
+    value: object
+
+
+class _Problems(Protocol):
+    """pydantic's ``ValidationError`` or FastAPI's ``RequestValidationError``."""
+
+    def errors(self) -> Sequence[Any]: ...
+
+
+def field_problems(error: ValidationError | _Problems) -> tuple[FieldProblem, ...]:
+    """Every problem of a pydantic ``ValidationError`` (or FastAPI's request validation
+    error, which carries the same records), in pydantic's order; the message has pydantic's
+    "Value error, " prefix removed (our validators' text is the message)."""
+    return tuple(_problem(problem) for problem in error.errors())
+
+
+def _problem(problem: Mapping[str, Any]) -> FieldProblem:
+    loc = tuple(problem["loc"])
+    message = str(problem["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return FieldProblem(loc, dotted(loc), str(problem["type"]), message, problem.get("input"))
+
+
+def invalid_input(
+    error: ValidationError,
+    *,
+    where: str = "",
+    otherwise: str = "body",
+    names: Mapping[str, str] | None = None,
+) -> InputError:
+    """The first problem of ``error`` as an :class:`InputError`: the field (``where`` put
+    before it; ``otherwise`` when the whole input is at fault; renamed by ``names``), the
+    value given and pydantic's account of what is allowed. Raise it ``from None``."""
+    first = field_problems(error)[0]
+    field = (names or {}).get(first.field, first.field) or otherwise
+    return InputError(f"{where}{field}", first.value, first.message)

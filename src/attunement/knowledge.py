@@ -22,7 +22,8 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from attunement.errors import DefinitionError
+from attunement.errors import DefinitionError, FieldProblem, field_problems, quote
+from attunement.errors import dotted as _dotted
 
 __all__ = [
     "SAFE_LOADER",
@@ -46,10 +47,7 @@ def path_of(field: str) -> Path_:
 
 def dotted(path: Path_) -> str:
     """``("findings", 2, "source")`` → ``findings[2].source``; the empty path is ``(file)``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(file)"
+    return _dotted(path) or "(file)"
 
 
 class KnowledgeDocument:
@@ -140,10 +138,9 @@ def _model_at(model: type[BaseModel], path: Path_) -> type[BaseModel] | None:
     return current  # type: ignore[no-any-return]
 
 
-def _problem(model: type[BaseModel], error: Mapping[str, Any]) -> str:
+def _problem(model: type[BaseModel], error: FieldProblem) -> str:
     """The one wording of a validation error in a knowledge file."""
-    loc: Path_ = tuple(error["loc"])
-    kind = error["type"]
+    loc, kind = error.loc, error.kind
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         allowed = ", ".join(owner.model_fields) if owner else "see the file's schema"
@@ -152,10 +149,9 @@ def _problem(model: type[BaseModel], error: Mapping[str, Any]) -> str:
         if loc and loc[-1] == "source":
             return "missing citation: every verdict and figure needs its source"
         return "required field is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
     if kind in ("value_error", "assertion_error"):
-        return message
-    return f"{message}; got {error.get('input')!r}"
+        return error.message
+    return f"{error.message}; got {quote(error.value)}"
 
 
 def validate_part(
@@ -167,9 +163,8 @@ def validate_part(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        loc: Path_ = tuple(first["loc"])
-        raise document.error((*prefix, *loc), _problem(model, first)) from None
+        first = field_problems(error)[0]
+        raise document.error((*prefix, *first.loc), _problem(model, first)) from None
 
 
 def validate_knowledge(model: type[_M], text: str, name: str) -> _M:

@@ -58,7 +58,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from attunement._data_dir import ENV_PREFIX, default_data_dir
-from attunement.errors import ConfigurationError
+from attunement.errors import ConfigurationError, field_problems
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
 from attunement.store import SqliteSynchronous
 
@@ -295,7 +295,6 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**clean)  # type: ignore[arg-type]
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]) if error["loc"] else "settings"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ConfigurationError(f"ATTUNE_{field.upper()}", message) from None
+        first = field_problems(exc)[0]
+        field = str(first.loc[0]) if first.loc else "settings"
+        raise ConfigurationError(f"ATTUNE_{field.upper()}", first.message) from None

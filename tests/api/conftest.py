@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from attunement.api import create_app
 from attunement.services import ServiceContext, login_for_token
 from attunement.settings import Settings
-from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
+from tests.services.world import PASSWORD, FakeClock, fast_passwords
 
 #: Random-looking, so production mode accepts it (secret strength is checked there).
 SECRET = "nYc4Lk0sA7uQ2pXw9EbT5rVz3HmG8dJf1KqW6oNe"
@@ -23,24 +23,15 @@ def app_settings(mode: str = "dev") -> Settings:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def app(engine: Engine, clock: FakeClock) -> FastAPI:
     return create_app(app_settings(), engine=engine, clock=clock, passwords=fast_passwords())
 
 
 @pytest.fixture
 def ctx(app: FastAPI) -> ServiceContext:
+    """The app's own context (``world`` seeds the app's database through it)."""
     context: ServiceContext = app.state.context
     return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 @pytest.fixture

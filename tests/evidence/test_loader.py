@@ -120,7 +120,9 @@ def test_summary_only_figure_needs_a_note(tmp_path: Path) -> None:
 
 def test_correlation_outside_minus_one_to_one_is_rejected(tmp_path: Path) -> None:
     error = _error(_write(tmp_path, VALID.replace("value: 0.2", "value: 1.2")))
-    assert "outside (-1, 1)" in error.message
+    assert (
+        "r: 1.2 is not allowed; allowed: a correlation strictly between -1 and 1" in error.message
+    )
 
 
 def test_value_outside_its_confidence_interval_is_rejected(tmp_path: Path) -> None:

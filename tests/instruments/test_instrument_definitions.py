@@ -139,21 +139,21 @@ def test_an_unknown_field_is_refused_naming_file_and_field() -> None:
     with pytest.raises(DefinitionError) as error:
         parse_definition(data, "phq9.yaml")
     assert error.value.source == "phq9.yaml"
-    assert error.value.field == "scales.0.colour"
+    assert error.value.field == "scales[0].colour"
     assert "unknown field" in str(error.value)
 
 
 def test_a_wrong_type_is_refused_naming_the_field() -> None:
     data = _raw("k10")
     data["scales"][0]["missing"]["max_missing"] = "one"  # type: ignore[index]
-    with pytest.raises(DefinitionError, match=r"k10.yaml: scales.0.missing.max_missing"):
+    with pytest.raises(DefinitionError, match=r"k10.yaml: scales\[0\].missing.max_missing"):
         parse_definition(data, "k10.yaml")
 
 
 def test_a_scale_naming_an_unknown_item_is_refused() -> None:
     data = copy.deepcopy(_raw("gad7"))
     data["scales"][0]["items"].append("gad7_8")  # type: ignore[index]
-    with pytest.raises(DefinitionError, match=r"scales.0.items: no item 'gad7_8'"):
+    with pytest.raises(DefinitionError, match=r"scales\[0\].items: no item 'gad7_8'"):
         parse_definition(data, "gad7.yaml")
 
 

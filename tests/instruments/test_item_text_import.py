@@ -50,7 +50,7 @@ def test_csv_import_with_one_column_per_language(tmp_path: Path) -> None:
 def test_an_unknown_item_id_is_refused_naming_file_and_item(tmp_path: Path) -> None:
     source = tmp_path / "urica.yaml"
     source.write_text(_yaml_for("urica") + "  urica_33: {en: x, es: y}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match=r"urica.yaml: items.urica_33: no such item"):
+    with pytest.raises(DefinitionError, match=r"urica.yaml:\d+: items.urica_33: no such item"):
         import_item_text(load_instrument("urica"), source, tmp_path)
     assert load_imported_text("urica", tmp_path) is None
 
@@ -58,7 +58,7 @@ def test_an_unknown_item_id_is_refused_naming_file_and_item(tmp_path: Path) -> N
 def test_every_item_needs_text(tmp_path: Path) -> None:
     source = tmp_path / "ceq.yaml"
     source.write_text("items:\n  ceq_1: only one\n", encoding="utf-8")
-    with pytest.raises(DefinitionError, match=r"ceq.yaml: items: no text for ceq_2"):
+    with pytest.raises(DefinitionError, match=r"ceq.yaml:1: items: no text for ceq_2"):
         import_item_text(load_instrument("ceq"), source, tmp_path)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.interop.support import EhrKeys, FakeClock, a_clock, a_trust
+from fastapi import FastAPI
+from tests.interop.support import EhrKeys, a_trust
 
 from attunement.interop.cds_hooks import CdsClientTrust
+from attunement.services import ServiceContext
 
 
 @pytest.fixture(scope="session")
@@ -19,5 +21,7 @@ def trust(ehr_keys: EhrKeys) -> CdsClientTrust:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return a_clock()
+def ctx(app: FastAPI) -> ServiceContext:
+    """The context of the module's ``app`` (``world`` seeds its database through it)."""
+    context: ServiceContext = app.state.context
+    return context

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from tests.services.world import FakeClock
 
 from attunement.interop.cds_hooks import CdsClientTrust, TrustedIssuer, cds_schema
 
@@ -77,19 +78,6 @@ class EhrKeys:
         key = self.ec_private if alg.startswith("ES") else self.rsa_private
         kid = kid or ("ec-1" if alg.startswith("ES") else "rsa-1")
         return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid, **(headers or {})})
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now = self.now + timedelta(seconds=seconds)
 
 
 def a_clock() -> FakeClock:

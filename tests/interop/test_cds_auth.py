@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import jwt
 import pytest
-from tests.interop.support import EHR_ISS, SERVICE_BASE, EhrKeys, FakeClock, a_trust, load_fixture
+from tests.interop.support import EHR_ISS, SERVICE_BASE, EhrKeys, a_trust, load_fixture
+from tests.services.world import FakeClock
 
 from attunement.errors import AuthenticationError, ConfigurationError
 from attunement.interop.cds_hooks import (
@@ -141,7 +142,7 @@ def test_an_expired_token_is_refused(
     ehr_keys: EhrKeys, trust: CdsClientTrust, clock: FakeClock
 ) -> None:
     token = ehr_keys.sign(aud=SERVICE_URL, now=clock(), lifetime=60)
-    clock.advance(60 + trust.leeway_seconds + 1)
+    clock.advance(seconds=60 + trust.leeway_seconds + 1)
     with pytest.raises(AuthenticationError, match="expired"):
         verify(token, trust, clock)
 
@@ -150,7 +151,7 @@ def test_a_token_issued_in_the_future_is_refused(
     ehr_keys: EhrKeys, trust: CdsClientTrust, clock: FakeClock
 ) -> None:
     token = ehr_keys.sign(aud=SERVICE_URL, now=clock(), lifetime=60)
-    clock.advance(-(trust.leeway_seconds + 5))
+    clock.advance(seconds=-(trust.leeway_seconds + 5))
     with pytest.raises(AuthenticationError, match="future"):
         verify(token, trust, clock)
 
@@ -244,7 +245,7 @@ def test_the_trust_file_is_read_from_yaml_and_errors_name_the_field(
             {"service_base_url": SERVICE_BASE, "issuers": [{"iss": EHR_ISS, "jwks": {}}]}
         )
     )
-    with pytest.raises(ConfigurationError, match=r"issuers\.0\.jwks"):
+    with pytest.raises(ConfigurationError, match=r"issuers\[0\]\.jwks"):
         load_client_trust(path)
 
 

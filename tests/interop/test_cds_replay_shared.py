@@ -27,11 +27,6 @@ ISS = "https://ehr.example.org"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
     return service_context(engine, signing_key="replay-test-key-not-secret", clock=clock)
 

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.interop.support import EhrKeys, app_trusting_the_ehr, assert_valid, load_fixture
-from tests.services.world import PASSWORD, FakeClock, World, build_world
+from tests.services.world import PASSWORD, FakeClock, World
 
 from attunement.services import (
     AdministrationCreate,
@@ -33,24 +33,9 @@ US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
     app: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
     return app
-
-
-@pytest.fixture
-def ctx(app: FastAPI) -> ServiceContext:
-    return app.state.context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 @pytest.fixture

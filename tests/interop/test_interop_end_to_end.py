@@ -25,10 +25,9 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import Engine
 from tests.interop.support import assert_valid
-from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
+from tests.services.world import PASSWORD, FakeClock, World, fast_passwords
 
 from attunement.api import create_app
-from attunement.services import ServiceContext
 from attunement.settings import Settings
 
 BASE = "https://attunement.clinic.example"
@@ -65,11 +64,6 @@ class Ehr:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def ehr(clock: FakeClock) -> Ehr:
     return Ehr(clock)
 
@@ -89,12 +83,6 @@ def app(engine: Engine, clock: FakeClock, ehr: Ehr, tmp_path: Path) -> FastAPI:
         cds_trust_file=trust_file,
     )
     return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
-
-
-@pytest.fixture
-def world(app: FastAPI) -> World:
-    context: ServiceContext = app.state.context
-    return build_world(context)
 
 
 @pytest.fixture

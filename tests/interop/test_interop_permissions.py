@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from tests.api.permission_matrix import ALLOW, ROLES, Cell, Row, patient_invitation
 from tests.interop.matrix_rows import EHR_EXPECT, ROWS, import_bundle
 from tests.interop.support import EhrKeys, app_trusting_the_ehr
-from tests.services.world import PASSWORD, FakeClock, World, build_world
+from tests.services.world import PASSWORD, FakeClock, World
 
 from attunement.services import ServiceContext, login_for_token
 from attunement.store import make_engine
@@ -39,25 +39,9 @@ def engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
     app: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
     return app
-
-
-@pytest.fixture
-def ctx(app: FastAPI) -> ServiceContext:
-    context: ServiceContext = app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_an_invalid_trust_file_names_the_setting_and_the_field(
     path = tmp_path / "cds-trust.yaml"
     path.write_text(f"issuers:\n  - iss: {EHR_ISS}\n    jwks: {{}}\n")
     env.setenv("ATTUNE_CDS_TRUST_FILE", str(path))
-    with pytest.raises(ConfigurationError, match=r"^ATTUNE_CDS_TRUST_FILE: .*issuers\.0\.jwks"):
+    with pytest.raises(ConfigurationError, match=r"^ATTUNE_CDS_TRUST_FILE: .*issuers\[0\]\.jwks"):
         _app_from_environment()
 
 

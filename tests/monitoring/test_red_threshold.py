@@ -28,7 +28,7 @@ def test_instruments_without_a_published_sem_use_their_reliable_change_bound() -
 
 
 def _raw() -> Any:
-    return yaml.safe_load(yaml.safe_dump(read_rules("feedback_rules", "outcome_alerts.yaml")))
+    return yaml.safe_load(yaml.safe_dump(read_rules("feedback_rules", "outcome_alerts.yaml").data))
 
 
 def test_every_red_standard_error_has_a_source() -> None:

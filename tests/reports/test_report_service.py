@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from sqlalchemy import func, select
 
 from attunement.errors import Forbidden, NotFound
 from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._stats import count_categories
+from attunement.reports._chart_data import categories_from_counts
 from attunement.services import (
     ServiceContext,
     UserActor,
@@ -47,7 +49,7 @@ def test_clinic_report_counts_and_effect_size_equal_those_of_the_caseload(
         for episode in list_episodes(clinic, clinician, patient):
             statuses.append(get_status(clinic, clinician, episode.id))
     report = clinic_report(clinic, OPERATOR)
-    assert report.categories == count_categories(s.category for s in statuses)
+    assert report.categories == categories_from_counts(Counter(s.category for s in statuses))
     pairs = [(s.intake, s.latest) for s in statuses if s.latest_session != s.intake_session]
     expected = pre_post_effect_size([p for p, _ in pairs], [q for _, q in pairs])
     assert report.effect_size is not None

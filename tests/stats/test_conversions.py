@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attunement.errors import InputError
-from attunement.stats import d_to_r, odds_ratio_to_d, r_to_d
+from attunement.stats import as_d, d_to_r, odds_ratio_to_d, r_to_d
 
 correlations = st.floats(min_value=-0.99, max_value=0.99, allow_nan=False)
 mean_differences = st.floats(min_value=-50, max_value=50, allow_nan=False)
@@ -127,3 +127,16 @@ def test_every_conversion_documents_its_formula_and_reference(
     doc = function.__doc__ or ""
     assert formula in doc
     assert reference in doc
+
+
+def test_as_d_puts_every_published_metric_on_the_d_scale() -> None:
+    # Borenstein et al. (2009, ch. 7) worked examples: r = .50 -> d = 1.1547;
+    # log OR = .9069 (OR = 2.4766) -> d = .5000.
+    assert as_d("r", 0.5) == pytest.approx(1.1547, abs=1e-4)
+    assert as_d("OR", math.exp(0.9069)) == pytest.approx(0.5000, abs=1e-4)
+    assert (as_d("d", 0.57), as_d("g", -0.2)) == (0.57, -0.2)
+
+
+def test_as_d_refuses_an_unknown_metric_naming_the_known_ones() -> None:
+    with pytest.raises(InputError, match="metric: 'eta' is not allowed; allowed: r, d, g, OR"):
+        as_d("eta", 0.1)

@@ -67,6 +67,13 @@ def web_app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
+def ctx(web_app: FastAPI) -> ServiceContext:
+    """The app's own context (``world`` seeds the app's database through it)."""
+    context: ServiceContext = web_app.state.context
+    return context
+
+
+@pytest.fixture
 def client(web_app: FastAPI) -> Iterator[TestClient]:
     """An in-process HTTP client for page tests that need no browser."""
     with TestClient(web_app, base_url="http://127.0.0.1") as test_client:

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -21,21 +20,10 @@ from attunement.services import (
 )
 from attunement.services.reports import patient_report
 from attunement.store import Administration, AuditEntry, EpisodeChartRecord, EpisodeStatusRecord
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.clinic import phq9
 from tests.web.conftest import _app
 from tests.web.pages import count, sign_in
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _record(ctx: ServiceContext, world: World, *totals: int, alliance: int | None = 4) -> None:

@@ -4,8 +4,6 @@ new-patient form offers only instruments with the outcome or alliance role."""
 
 from __future__ import annotations
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from attunement.services import (
@@ -14,19 +12,8 @@ from attunement.services import (
     close_episode,
     list_episodes,
 )
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import form_token, sign_in
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def test_a_refused_close_names_the_field_and_keeps_the_note(

@@ -14,30 +14,17 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from attunement.services import InvitationCreate, ServiceContext, invite_patient
 from attunement.store import Administration, FormDraft, TherapySession, WebSession
-from tests.services.world import PASSWORD, World, build_world
+from tests.services.world import PASSWORD, World
 from tests.web.pages import count, csrf_from, sign_in
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
 WAI_FORM = {f"wai_sr.wai_sr_{n}": "4" for n in range(1, 13)}
 _TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _session_form(client: TestClient, world: World) -> dict[str, str]:

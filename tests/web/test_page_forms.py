@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from attunement.services import (
@@ -16,21 +14,10 @@ from attunement.services import (
     list_administrations,
 )
 from attunement.store import Administration
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import count, csrf_from, form_token, sign_in
 
 PHQ9_ANSWERS = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def test_a_form_without_its_csrf_token_is_refused(client: TestClient, world: World) -> None:

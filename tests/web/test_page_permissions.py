@@ -8,11 +8,10 @@ opens nothing but its own questionnaires, and a clinic session opens no patient 
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from attunement.services import InvitationCreate, ServiceContext, invite_patient
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.matrix_rows import ROWS
 from tests.web.pages import sign_in
 
@@ -23,17 +22,6 @@ CLINIC_PAGES = sorted(
         if row.method == "GET" and row.expect["anonymous"] == 303 and row.path != "/"
     }
 )
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _path(template: str, world: World) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 
@@ -29,20 +27,9 @@ from attunement.services import (
     void_administration,
 )
 from attunement.store import AuditEntry
-from tests.services.world import START, World, build_world
+from tests.services.world import START, World
 from tests.web.clinic import phq9
 from tests.web.pages import sign_in
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _page_reads(ctx: ServiceContext) -> int:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from attunement.services import ServiceContext
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import sign_in
-
-
-@pytest.fixture
-def world(web_app: FastAPI) -> World:
-    ctx: ServiceContext = web_app.state.context
-    return build_world(ctx)
 
 
 def _links(html: str) -> list[str]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -21,22 +20,11 @@ from attunement.services import (
     register_patient,
     update_profile,
 )
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import csrf_from, form_token, sign_in
 
 ITEM9 = [2, 2, 1, 1, 1, 1, 1, 1, 2]  # PHQ-9 12, item 9 endorsed ("more than half the days")
 MESSAGE = "assess suicide risk today, before the patient leaves"
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 @pytest.fixture

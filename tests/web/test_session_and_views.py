@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -20,22 +18,11 @@ from attunement.services import (
 )
 from attunement.simulate import simulate_clinic
 from attunement.store import Administration, Episode, Patient, TherapySession, User
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import count, form_token, sign_in
 
 PHQ9_ANSWERS = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
 WAI_SR_ANSWERS = {f"wai_sr.wai_sr_{n}": "4" for n in range(1, 13)}
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _post_session(client: TestClient, world: World, **fields: str | list[str]) -> int:

@@ -9,27 +9,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from attunement.services import ServiceContext
 from attunement.store import Administration, Episode, Patient
-from tests.services.world import World, build_world
+from tests.services.world import World
 from tests.web.pages import count, form_token, sign_in
 
 PHQ9_ANSWERS = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
-
-
-@pytest.fixture
-def ctx(web_app: FastAPI) -> ServiceContext:
-    context: ServiceContext = web_app.state.context
-    return context
-
-
-@pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    return build_world(ctx)
 
 
 def _record_session(client: TestClient, world: World, **fields: str) -> Response:

@@ -51,6 +51,7 @@ from attunement.errors import (
     TherapySessionExists,
     UnknownElement,
     UnknownInstrument,
+    field_problems,
 )
 from attunement.services import TooManyAttempts
 
@@ -192,17 +193,19 @@ def _is_tag(part: object) -> bool:
 
 def _validation_error(request: Request, exc: Exception) -> Response:
     error = cast(RequestValidationError, exc)
-    errors = list(error.errors())
-    first: dict[str, Any] = dict(errors[0]) if errors else {"loc": (), "msg": "invalid request"}
-    loc = [str(part) for part in first.get("loc", ()) if not _is_tag(part)]
+    problems = field_problems(error)
+    if not problems:
+        return _respond(request, 422, error_body("invalid request"))
+    first = problems[0]
+    loc = [str(part) for part in first.loc if not _is_tag(part)]
     field = ".".join(loc)[:_FIELD_LIMIT] or None  # a key of the caller's may be in the path
     allowed = None
-    context: dict[str, Any] = dict(first.get("ctx") or {})
+    context: dict[str, Any] = dict(error.errors()[0].get("ctx") or {})
     if "expected" in context:
         allowed = str(context["expected"])
     elif "pattern" in context:
         allowed = f"text matching {context['pattern']}"
-    message = str(first.get("msg", "invalid"))
+    message = first.message
     return _respond(
         request, 422, error_body(f"{field}: {message}" if field else message, field, allowed)
     )

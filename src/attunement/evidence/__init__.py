@@ -25,11 +25,17 @@ from attunement.evidence._models import (
     Status,
     Verdict,
 )
+from attunement.evidence._outcome_benchmarks import (
+    BenchmarkComparison,
+    OutcomeBenchmark,
+    compare_to_benchmark,
+)
 
 __all__ = [
     "NO_VERDICT",
     "VERDICTS",
     "Benchmark",
+    "BenchmarkComparison",
     "EffectSize",
     "Element",
     "EvidenceBase",
@@ -39,8 +45,10 @@ __all__ = [
     "Metric",
     "NarrativeFinding",
     "NoVerifiedFinding",
+    "OutcomeBenchmark",
     "Status",
     "Verdict",
+    "compare_to_benchmark",
     "load_evidence",
     "load_evidence_from",
 ]

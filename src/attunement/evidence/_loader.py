@@ -1,9 +1,11 @@
 """Load and validate the evidence data files.
 
-One YAML file per element (``<id>.yaml``), plus two reserved files:
-``not_for_routine_matching.yaml`` and ``benchmarks.yaml``. Every file is validated against
-the models in :mod:`._models` by the one knowledge loader (:mod:`attunement.knowledge`);
-the first problem is a ``DefinitionError`` naming the file, the line and the dotted field
+One YAML file per element (``<id>.yaml``), plus four reserved files: ``display_order.yaml``
+(the order lists show the elements in), ``not_for_routine_matching.yaml``,
+``benchmarks.yaml`` (figures that put the element effects in context) and
+``outcome_benchmarks.yaml`` (routine-care outcomes a clinic is set beside). Every file is
+validated against its model by the one knowledge loader (:mod:`attunement.knowledge`); the
+first problem is a ``DefinitionError`` naming the file, the line and the dotted field
 (``findings[2].source``), so a wrong or missing citation can be fixed without reading code.
 """
 
@@ -24,41 +26,20 @@ from attunement.evidence._models import (
     EvidenceBase,
     MatchingCaution,
 )
-from attunement.knowledge import validate_knowledge
+from attunement.evidence._outcome_benchmarks import OutcomeBenchmark
+from attunement.knowledge import (
+    KnowledgeDocument,
+    parse_knowledge,
+    validate_knowledge,
+    validate_part,
+)
 
 __all__ = ["load_evidence", "load_evidence_from"]
 
 MATCHING_FILE = "not_for_routine_matching.yaml"
 BENCHMARKS_FILE = "benchmarks.yaml"
-
-#: Display order of the packaged elements (ids as agreed in INTERFACES.md).
-CANONICAL_ORDER: tuple[str, ...] = (
-    "alliance_adult",
-    "alliance_youth",
-    "alliance_couple_family",
-    "goal_consensus",
-    "collaboration",
-    "cohesion",
-    "empathy",
-    "positive_regard",
-    "congruence",
-    "real_relationship",
-    "emotional_expression",
-    "outcome_expectations",
-    "credibility",
-    "countertransference",
-    "rupture_repair",
-    "feedback",
-    "reactance",
-    "culture",
-    "preferences",
-    "religion_spirituality",
-    "stages_of_change",
-    "coping_style",
-    "attachment",
-    "expectations",
-    "sexual_orientation_gender_identity",
-)
+OUTCOME_BENCHMARKS_FILE = "outcome_benchmarks.yaml"
+ORDER_FILE = "display_order.yaml"
 
 
 class _MatchingFile(BaseModel):
@@ -71,11 +52,31 @@ class _BenchmarksFile(BaseModel):
     benchmarks: tuple[Benchmark, ...]
 
 
-def _sort_key(element: Element) -> tuple[int, int, str]:
-    position = (
-        CANONICAL_ORDER.index(element.id) if element.id in CANONICAL_ORDER else len(CANONICAL_ORDER)
-    )
-    return (0 if element.kind == "relationship" else 1, position, element.id)
+class _OutcomeBenchmarksFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    benchmarks: tuple[OutcomeBenchmark, ...]
+
+
+class _DisplayOrder(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    elements: tuple[str, ...]
+
+
+def _in_display_order(
+    elements: list[Element], order: tuple[str, ...], source: KnowledgeDocument | None
+) -> tuple[Element, ...]:
+    """Relationship elements first, then adaptations, each in ``display_order.yaml``'s order
+    (elements it does not list after the listed ones, by id); a listed id must have a file."""
+    known = {element.id for element in elements}
+    for index, element_id in enumerate(order):
+        if element_id not in known and source is not None:
+            raise source.error(("elements", index), f"no element file {element_id}.yaml")
+
+    def key(element: Element) -> tuple[int, int, str]:
+        position = order.index(element.id) if element.id in order else len(order)
+        return (0 if element.kind == "relationship" else 1, position, element.id)
+
+    return tuple(sorted(elements, key=key))
 
 
 def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> EvidenceBase:
@@ -95,12 +96,21 @@ def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> Evide
     elements: list[Element] = []
     cautions: tuple[MatchingCaution, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
+    outcome_benchmarks: tuple[OutcomeBenchmark, ...] = ()
+    order_file: KnowledgeDocument | None = None
+    order: tuple[str, ...] = ()
     for file in files:
         text = file.read_text(encoding="utf-8")
         if file.name == MATCHING_FILE:
             cautions = validate_knowledge(_MatchingFile, text, file.name).characteristics
         elif file.name == BENCHMARKS_FILE:
             benchmarks = validate_knowledge(_BenchmarksFile, text, file.name).benchmarks
+        elif file.name == ORDER_FILE:
+            order_file = parse_knowledge(text, file.name)
+            order = validate_part(_DisplayOrder, order_file.data, order_file).elements
+        elif file.name == OUTCOME_BENCHMARKS_FILE:
+            outcome = validate_knowledge(_OutcomeBenchmarksFile, text, file.name)
+            outcome_benchmarks = outcome.benchmarks
         else:
             element: Element = validate_knowledge(Element, text, file.name)
             stem = file.name.removesuffix(".yaml")
@@ -112,9 +122,10 @@ def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> Evide
     if not elements:
         raise DefinitionError(str(folder), "(directory)", "no element files (*.yaml) found")
     return EvidenceBase(
-        elements=tuple(sorted(elements, key=_sort_key)),
+        elements=_in_display_order(elements, order, order_file),
         not_for_routine_matching=cautions,
         benchmarks=benchmarks,
+        outcome_benchmarks=outcome_benchmarks,
     )
 
 

@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from attunement.errors import AttunementError, UnknownElement
+from attunement.errors import AttunementError, InputError, UnknownElement
+from attunement.evidence._outcome_benchmarks import OutcomeBenchmark
+from attunement.stats import as_d
 
 __all__ = [
     "NO_VERDICT",
@@ -136,10 +138,10 @@ class Finding(_Study):
                 f"value {self.value} lies outside its CI [{self.ci_low}, {self.ci_high}]"
             )
         for size in (EffectSize(metric=self.metric, value=self.value), *self.also):
-            if size.metric == "r" and not -1.0 < size.value < 1.0:
-                raise ValueError(f"r = {size.value} is outside (-1, 1)")
-            if size.metric == "OR" and size.value <= 0.0:
-                raise ValueError(f"OR = {size.value} must be greater than 0")
+            try:
+                as_d(size.metric, size.value)  # every figure has a place on the d scale
+            except InputError as error:
+                raise ValueError(error.message) from None
         return self
 
     @property
@@ -249,11 +251,13 @@ class Benchmark(_Frozen):
 
 
 class EvidenceBase(_Frozen):
-    """All elements, the matching cautions and the benchmarks, as loaded and validated."""
+    """All elements, the matching cautions, the reference benchmarks and the outcome
+    benchmarks of routine care, as loaded and validated."""
 
     elements: tuple[Element, ...]
     not_for_routine_matching: tuple[MatchingCaution, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
+    outcome_benchmarks: tuple[OutcomeBenchmark, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:

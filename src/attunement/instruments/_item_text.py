@@ -36,11 +36,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import DefinitionError
 from attunement.instruments._models import InstrumentDefinition
+from attunement.knowledge import KnowledgeDocument, parse_knowledge, path_of
 
 __all__ = [
     "ImportedText",
@@ -69,21 +69,26 @@ class ImportedText(BaseModel):
     key: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> KnowledgeDocument:
+    """The clinic's file as a knowledge document: YAML through the knowledge loader (so a
+    problem names its line), JSON and CSV as data."""
     name = path.name
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DefinitionError(name, "(file)", f"cannot be read ({exc.strerror})") from None
-    if path.suffix.lower() == ".csv":
-        return _read_csv(raw, name)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return KnowledgeDocument(name, _read_csv(raw, name), {})
+    if suffix != ".json":
+        return parse_knowledge(raw, name)
     try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DefinitionError(name, "(syntax)", str(exc).splitlines()[0]) from None
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(name, "(file)", f"not valid JSON: {exc.msg}", exc.lineno) from None
     if not isinstance(data, dict):
-        raise DefinitionError(name, "(top level)", "must be a mapping with an 'items' field")
-    return data
+        raise DefinitionError(name, "(file)", "expected a mapping of fields", 1)
+    return KnowledgeDocument(name, data, {})
 
 
 def _read_csv(raw: str, name: str) -> dict[str, Any]:
@@ -101,9 +106,11 @@ def _read_csv(raw: str, name: str) -> dict[str, Any]:
     return {"items": items}
 
 
-def _parse(definition: InstrumentDefinition, data: Mapping[str, Any], name: str) -> ImportedText:
+def _parse(definition: InstrumentDefinition, document: KnowledgeDocument) -> ImportedText:
+    data = document.data
+
     def fail(field: str, problem: str) -> DefinitionError:
-        return DefinitionError(name, field, problem)
+        return document.error(path_of(field), problem)
 
     unknown = set(data) - {"instrument", "source", "instructions", "items", "options", "key"}
     if unknown:
@@ -198,7 +205,7 @@ def import_item_text(definition: InstrumentDefinition, source: Path, store_dir: 
         raise DefinitionError(
             source.name, "instrument", f"{definition.id} ships its own item text; nothing to import"
         )
-    imported = _parse(definition, _read(source), source.name)
+    imported = _parse(definition, _read(source))
     target = _store_path(store_dir, definition.id)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = imported.model_dump_json(indent=2)

@@ -13,65 +13,76 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import DefinitionError, UnknownInstrument
 from attunement.instruments._models import InstrumentDefinition, ProfileOutput, ScaleDefinition
-from attunement.knowledge import SAFE_LOADER
+from attunement.knowledge import (
+    KnowledgeDocument,
+    load_packaged,
+    parse_knowledge,
+    path_of,
+    validate_part,
+)
 
 __all__ = ["INSTRUMENT_IDS", "list_instruments", "load_instrument", "parse_definition"]
 
-#: The shipped instruments, in the order they are listed.
-INSTRUMENT_IDS = (
-    "phq9",
-    "gad7",
-    "phq4",
-    "k10",
-    "core10",
-    "cnip",
-    "readiness_ruler",
-    "durel",
-    "brief_rcope",
-    "urica",
-    "wai_sr",
-    "ecr_r",
-    "ceq",
-    "trs",
-    "hprs",
-    "reactance_rating",
-    "coping_style_rating",
-)
+_PACKAGE = "attunement.instruments"
 
 
-def _problem(error: Mapping[str, Any]) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] == "missing":
-        return "required field is missing"
-    return f"{error['msg']} (got {error.get('input')!r})"
+class _DisplayOrder(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    instruments: tuple[str, ...] = Field(min_length=1)
+
+
+def _shipped_ids() -> tuple[str, ...]:
+    """The ids of ``display_order.yaml``, each checked against ``definitions/<id>.yaml``."""
+    order = load_packaged(_DisplayOrder, _PACKAGE, "display_order.yaml").instruments
+    folder = resources.files(_PACKAGE).joinpath("definitions")
+    files = {f.name.removesuffix(".yaml") for f in folder.iterdir() if f.name.endswith(".yaml")}
+    for index, instrument_id in enumerate(order):
+        if instrument_id not in files or order.index(instrument_id) != index:
+            problem = "listed twice" if instrument_id in files else "no definitions/<id>.yaml"
+            raise DefinitionError(
+                "instruments/display_order.yaml", f"instruments[{index}]", problem
+            )
+    unlisted = sorted(files - set(order))
+    if unlisted:
+        raise DefinitionError(
+            "instruments/display_order.yaml", "instruments", f"does not list {unlisted}"
+        )
+    return order
+
+
+#: The shipped instruments, in the order they are listed (``display_order.yaml``).
+INSTRUMENT_IDS: tuple[str, ...] = _shipped_ids()
 
 
 def parse_definition(data: object, source: str) -> InstrumentDefinition:
-    """Validate parsed YAML/JSON data as an instrument definition.
+    """Validate an instrument definition: YAML text (errors then name the line too) or data
+    already parsed from YAML/JSON.
 
     ``source`` names the file in error messages. Raises DefinitionError.
     """
-    if not isinstance(data, Mapping):
-        raise DefinitionError(source, "(top level)", "must be a mapping of fields")
-    try:
-        definition = InstrumentDefinition.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        raise DefinitionError(source, field, _problem(error)) from None
-    _check(definition, source)
+    if isinstance(data, str):
+        return _definition(parse_knowledge(data, source))
+    if not isinstance(data, dict):
+        raise DefinitionError(source, "(file)", "expected a mapping of fields")
+    return _definition(KnowledgeDocument(source, data, {}))
+
+
+def _definition(document: KnowledgeDocument) -> InstrumentDefinition:
+    definition = validate_part(InstrumentDefinition, document.data, document)
+    _check(definition, document)
     return definition
 
 
-def _check(d: InstrumentDefinition, source: str) -> None:
+def _check(d: InstrumentDefinition, document: KnowledgeDocument) -> None:
+    source = document.name
+
     def fail(field: str, problem: str) -> None:
-        raise DefinitionError(source, field, problem)
+        raise document.error(path_of(field), problem)
 
     if source.endswith(".yaml") and source.removesuffix(".yaml") != d.id:
         fail("id", f"{d.id!r} does not match the file name")
@@ -90,26 +101,26 @@ def _check(d: InstrumentDefinition, source: str) -> None:
                 fail(f"response_sets.{name}", f"label language not in languages: {o.label}")
     for i, item in enumerate(d.items):
         if item.responses not in d.response_sets:
-            fail(f"items.{i}.responses", f"no response set {item.responses!r}")
+            fail(f"items[{i}].responses", f"no response set {item.responses!r}")
         if item.text is not None:
             if not d.licence.item_text_ships:
-                fail(f"items.{i}.text", "the licence does not let item text ship")
+                fail(f"items[{i}].text", "the licence does not let item text ship")
             if set(item.text) != languages:
-                fail(f"items.{i}.text", f"needs text in exactly {sorted(languages)}")
+                fail(f"items[{i}].text", f"needs text in exactly {sorted(languages)}")
     seen: set[str] = set()
     for i, scale in enumerate(d.scales):
-        _check_scale(d, scale, f"scales.{i}", seen, fail)
+        _check_scale(d, scale, f"scales[{i}]", seen, fail)
         seen.add(scale.id)
     for i, flag in enumerate(d.flags):
         if flag.item not in items:
-            fail(f"flags.{i}.item", f"no item {flag.item!r}")
+            fail(f"flags[{i}].item", f"no item {flag.item!r}")
     if d.loinc is not None:
         for coded in d.loinc.items:
             if coded not in items:
                 fail("loinc.items", f"no item {coded!r}")
     if d.profile is not None:
         for i, output in enumerate(d.profile.outputs):
-            _check_output(output, seen, f"profile.outputs.{i}", fail)
+            _check_output(output, seen, f"profile.outputs[{i}]", fail)
 
 
 def _check_scale(
@@ -190,16 +201,8 @@ def load_packaged_instrument(instrument_id: str) -> InstrumentDefinition:
     if instrument_id not in INSTRUMENT_IDS:
         raise UnknownInstrument(instrument_id, INSTRUMENT_IDS)
     name = f"{instrument_id}.yaml"
-    path = resources.files("attunement.instruments") / "definitions" / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DefinitionError(name, "(file)", "the packaged definition is missing") from None
-    try:
-        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        raise DefinitionError(name, "(yaml)", str(exc)) from None
-    return parse_definition(data, name)
+    text = resources.files(_PACKAGE).joinpath("definitions", name).read_text("utf-8")
+    return _definition(parse_knowledge(text, name))
 
 
 def list_instruments() -> tuple[InstrumentDefinition, ...]:

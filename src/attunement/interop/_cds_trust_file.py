@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from attunement.errors import ConfigurationError
+from attunement.errors import ConfigurationError, field_problems
 from attunement.interop._cds_auth import CdsClientTrust
 
 __all__ = ["load_client_trust"]
@@ -48,9 +48,8 @@ def load_client_trust(path: Path, *, service_base_url: str | None = None) -> Cds
     try:
         trust = CdsClientTrust.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "file"
-        raise ConfigurationError(setting, f"{where}: {error['msg']}") from None
+        first = field_problems(exc)[0]
+        raise ConfigurationError(setting, f"{first.field or 'file'}: {first.message}") from None
     if service_base_url is not None and trust.service_base_url != service_base_url.rstrip("/"):
         raise ConfigurationError(
             setting,

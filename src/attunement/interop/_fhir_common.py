@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from attunement.errors import InputError
+from attunement.errors import InputError, invalid_input
 
 __all__ = [
     "DATA_ABSENT",
@@ -135,9 +135,7 @@ def validated(data: dict[str, Any]) -> dict[str, Any]:
     except (ValidationError, KeyError, ValueError) as exc:
         where = f"{kind}/{data.get('id', '?')}"
         if isinstance(exc, ValidationError):
-            error = exc.errors()[0]
-            path = ".".join(str(p) for p in error["loc"])
-            raise InputError(f"{where} {path}", error.get("input"), error["msg"]) from None
+            raise invalid_input(exc, where=f"{where} ", otherwise="") from None
         raise InputError(where, kind, "a FHIR R4 resource type") from None
     result: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
     return result

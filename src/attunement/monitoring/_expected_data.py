@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from attunement.errors import DefinitionError
+from attunement.knowledge import KnowledgeDocument, path_of
 from attunement.monitoring._feedback_data import Figure, model_from_file, read_rules
 
 __all__ = [
@@ -100,10 +101,10 @@ class RationalParameters(BaseModel):
     sources: tuple[str, ...] = ()
 
 
-def _positive(rules: ExpectedResponseRules, name: str) -> None:
+def _positive(rules: ExpectedResponseRules, name: str, document: KnowledgeDocument) -> None:
     value = getattr(rules, name).value
     if not (math.isfinite(value) and value > 0):
-        raise DefinitionError(_FILE, f"{name}.value", "a number > 0")
+        raise document.error((name, "value"), "a number > 0")
 
 
 @cache
@@ -111,27 +112,28 @@ def load_expected_response() -> ExpectedResponseRules:
     """The file, validated and cached."""
     from attunement.instruments import INSTRUMENT_IDS, load_instrument
 
-    rules = model_from_file(ExpectedResponseRules, read_rules("feedback_rules", _FILE), _FILE)
-    for name in ("anchor_improvement_in_bounds", "dose_curve"):
-        _positive(rules, name)
+    document = read_rules("feedback_rules", _FILE)
+    rules = model_from_file(ExpectedResponseRules, document)
     for name in (
+        "anchor_improvement_in_bounds",
+        "dose_curve",
         "band_half_width_in_sdiff",
         "empirical_band_half_width_in_sdiff",
         "default_share_at_anchor",
     ):
-        _positive(rules, name)
+        _positive(rules, name, document)
     if rules.anchor_session.value <= 1:
-        raise DefinitionError(_FILE, "anchor_session.value", "a session number > 1")
+        raise document.error(path_of("anchor_session.value"), "a session number > 1")
     if not rules.default_share_at_anchor.value <= 1:
-        raise DefinitionError(_FILE, "default_share_at_anchor.value", "a share in (0, 1]")
+        raise document.error(path_of("default_share_at_anchor.value"), "a share in (0, 1]")
     if rules.clinic_norms.minimum_episodes.value < 2:
-        raise DefinitionError(_FILE, "clinic_norms.minimum_episodes.value", "at least 2")
+        raise document.error(path_of("clinic_norms.minimum_episodes.value"), "at least 2")
     for instrument, reference in rules.instruments.items():
         if instrument not in INSTRUMENT_IDS:
-            raise DefinitionError(_FILE, f"instruments.{instrument}", f"one of {INSTRUMENT_IDS}")
+            raise document.error(path_of(f"instruments.{instrument}"), f"one of {INSTRUMENT_IDS}")
         scales = [s.id for s in load_instrument(instrument).scales]
         if reference.scale not in scales:
-            raise DefinitionError(_FILE, f"instruments.{instrument}.scale", f"one of {scales}")
+            raise document.error(path_of(f"instruments.{instrument}.scale"), f"one of {scales}")
     return rules
 
 

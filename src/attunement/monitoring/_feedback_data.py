@@ -13,11 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from attunement.errors import AttunementError, DefinitionError
-from attunement.knowledge import SAFE_LOADER
+from attunement.knowledge import KnowledgeDocument, parse_knowledge, path_of, validate_part
 
 __all__ = [
     "AlertLimits",
@@ -216,28 +215,18 @@ class AlertLimits(BaseModel):
     red_deterioration: dict[str, RedDeterioration] = {}
 
 
-def read_rules(folder: str, name: str) -> Any:
-    """The YAML of a packaged knowledge file (DefinitionError names the file if invalid)."""
-    text = (
-        resources.files("attunement.monitoring").joinpath(folder).joinpath(name).read_text("utf-8")
-    )
-    try:
-        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as error:
-        raise DefinitionError(name, "(file)", f"not valid YAML: {error}") from None
+def read_rules(folder: str, name: str) -> KnowledgeDocument:
+    """A packaged feedback file, parsed by the knowledge loader (file, line and field)."""
+    text = resources.files("attunement.monitoring").joinpath(folder, name).read_text("utf-8")
+    return parse_knowledge(text, name)
 
 
-def model_from_file(model: type[_M], raw: Any, name: str) -> _M:
-    """Validate ``raw`` as ``model``; DefinitionError names the file and the dotted field."""
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(file)"
-        raise DefinitionError(name, field, str(first["msg"])) from None
+def model_from_file(model: type[_M], document: KnowledgeDocument) -> _M:
+    """Validate ``document`` as ``model``; DefinitionError names file, line and field."""
+    return validate_part(model, document.data, document)
 
 
-def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
+def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: str) -> None:
     from attunement.evidence import load_evidence
 
     base = load_evidence()
@@ -245,64 +234,68 @@ def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
         try:
             base.element(element_id)
         except AttunementError as error:
-            raise DefinitionError(name, f"{field}[{index}]", error.message) from None
+            raise document.error(path_of(f"{field}[{index}]"), error.message) from None
 
 
 @cache
 def load_alert_limits() -> AlertLimits:
     """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
-    name = "outcome_alerts.yaml"
-    return alert_limits_from(read_rules("feedback_rules", name), name)
+    return alert_limits_from(read_rules("feedback_rules", "outcome_alerts.yaml"))
 
 
-def alert_limits_from(raw: Any, name: str) -> AlertLimits:
-    """Validate the alert limits of ``raw`` (DefinitionError names ``name`` and the field)."""
+def alert_limits_from(
+    raw: KnowledgeDocument | dict[str, Any], name: str = "outcome_alerts.yaml"
+) -> AlertLimits:
+    """Validate the alert limits of ``raw`` (DefinitionError names the file and the field)."""
     from attunement.instruments import INSTRUMENT_IDS
 
-    limits = model_from_file(AlertLimits, raw, name)
+    document = raw if isinstance(raw, KnowledgeDocument) else KnowledgeDocument(name, raw, {})
+
+    def fail(field: str, problem: str) -> DefinitionError:
+        return document.error(path_of(field), problem)
+
+    limits = model_from_file(AlertLimits, document)
     if not 0.8 < limits.empirical.outer_level.value < 1:
-        raise DefinitionError(name, "empirical.outer_level.value", "a level in (0.8, 1)")
+        raise fail("empirical.outer_level.value", "a level in (0.8, 1)")
     if not limits.rational.outer_in_sdiff.value > 0:
-        raise DefinitionError(name, "rational.outer_in_sdiff.value", "a number > 0")
+        raise fail("rational.outer_in_sdiff.value", "a number > 0")
     runs = limits.red_confirmation.consecutive_scored_sessions.value
     if runs < 1 or runs != int(runs):
         field = "red_confirmation.consecutive_scored_sessions.value"
-        raise DefinitionError(name, field, "a whole number >= 1")
+        raise fail(field, "a whole number >= 1")
     if not limits.red_confirmation.at_once_z.value >= 1.96:
-        raise DefinitionError(
-            name, "red_confirmation.at_once_z.value", "a z value >= 1.96 (the red threshold's)"
-        )
+        raise fail("red_confirmation.at_once_z.value", "a z value >= 1.96 (the red threshold's)")
     scores = limits.less_than_expected_trend.minimum_scores.value
     if scores < 2 or scores != int(scores):
         field = "less_than_expected_trend.minimum_scores.value"
-        raise DefinitionError(name, field, "a whole number >= 2 (a line needs two scores)")
+        raise fail(field, "a whole number >= 2 (a line needs two scores)")
     if limits.worse_than_intake_in_sdiff.value < 0:
-        raise DefinitionError(name, "worse_than_intake_in_sdiff.value", "a number >= 0")
+        raise fail("worse_than_intake_in_sdiff.value", "a number >= 0")
     for instrument, red in limits.red_deterioration.items():
         if instrument not in INSTRUMENT_IDS:
-            raise DefinitionError(name, f"red_deterioration.{instrument}", "not an instrument")
+            raise fail(f"red_deterioration.{instrument}", "not an instrument")
         if not red.standard_error_of_measurement.value > 0:
             field = f"red_deterioration.{instrument}.standard_error_of_measurement.value"
-            raise DefinitionError(name, field, "a number > 0")
+            raise fail(field, "a number > 0")
     return limits
 
 
 @cache
 def load_alliance_rules() -> AllianceRules:
     """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached."""
-    name = "alliance.yaml"
-    rules = model_from_file(AllianceRules, read_rules("feedback_rules", name), name)
-    _check_elements(rules.evidence, name, "evidence")
+    document = read_rules("feedback_rules", "alliance.yaml")
+    rules = model_from_file(AllianceRules, document)
+    _check_elements(rules.evidence, document, "evidence")
     return rules
 
 
 @cache
 def load_dropout_rules() -> DropoutRules:
     """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached."""
-    name = "dropout.yaml"
-    rules = model_from_file(DropoutRules, read_rules("feedback_rules", name), name)
+    document = read_rules("feedback_rules", "dropout.yaml")
+    rules = model_from_file(DropoutRules, document)
     for key, indicator in rules.indicators.items():
-        _check_elements(indicator.evidence, name, f"indicators.{key}.evidence")
+        _check_elements(indicator.evidence, document, f"indicators.{key}.evidence")
     return rules
 
 
@@ -317,20 +310,17 @@ def load_support_prompts() -> tuple[PromptDefinition, ...]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        prompt = model_from_file(
-            PromptDefinition, read_rules("support_prompts", entry.name), entry.name
-        )
+        document = read_rules("support_prompts", entry.name)
+        prompt = model_from_file(PromptDefinition, document)
         if prompt.domain != entry.name.removesuffix(".yaml"):
-            raise DefinitionError(entry.name, "domain", "must equal the file name")
-        _check_elements(prompt.evidence, entry.name, "evidence")
+            raise document.error(("domain",), "must equal the file name")
+        _check_elements(prompt.evidence, document, "evidence")
         for index, update in enumerate(prompt.profile_updates):
-            where = f"profile_updates[{index}]"
+            where = ("profile_updates", index)
             if update.field not in DIMENSIONS:
-                raise DefinitionError(
-                    entry.name, f"{where}.field", f"not a profile dimension: {update.field}"
-                )
+                raise document.error((*where, "field"), f"not a profile dimension: {update.field}")
             unknown = [i for i in update.instruments if i not in INSTRUMENT_IDS]
             if unknown:
-                raise DefinitionError(entry.name, f"{where}.instruments", f"unknown: {unknown}")
+                raise document.error((*where, "instruments"), f"unknown: {unknown}")
         prompts.append(prompt)
     return tuple(sorted(prompts, key=lambda p: (p.priority, p.domain)))

@@ -4,11 +4,11 @@ One chart builder (matplotlib → accessible, deterministic SVG; PNG on request)
 web pages and the documents; the patient progress report and the clinic report are Jinja2
 HTML rendered to PDF by WeasyPrint; the research export writes long-format CSV/Parquet with
 a data dictionary, optionally de-identified. Report models hold numbers computed by the core
-and by :mod:`attunement.reports._stats`; templates only render them.
+and by :mod:`attunement.stats`; templates only render them.
 """
 
-from attunement.reports._benchmarks import BenchmarkComparison, OutcomeBenchmark, load_benchmarks
 from attunement.reports._chart_data import (
+    AlertCounts,
     AllianceChartData,
     AlliancePoint,
     CategoryCounts,
@@ -46,14 +46,12 @@ from attunement.reports._models import (
 )
 from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
 from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
-from attunement.reports._stats import AlertCounts
 
 __all__ = [
     "RENDERER",
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
-    "BenchmarkComparison",
     "CategoryCounts",
     "Chart",
     "ChartData",
@@ -82,7 +80,6 @@ __all__ = [
     "alliance_chart_data",
     "describe_chart",
     "expected_points",
-    "load_benchmarks",
     "outcome_chart_data",
     "render_chart",
     "render_clinic_html",

@@ -1,20 +1,26 @@
 """The small typed inputs of the chart builder.
 
 Each chart takes one of these frozen models and nothing else: the numbers are computed
-upstream (``attunement.monitoring`` for a Status, ``reports._stats`` for the clinic), so
-the builder only draws and can be tested on hand-made values. ``build`` helpers that turn a
-Status or a series into these models live in ``reports._assemble``.
+upstream (``attunement.monitoring`` for a Status; the tallies at the end of this module
+and :mod:`attunement.stats` for the clinic), so the builder only draws and can be tested
+on hand-made values. ``build`` helpers that turn a Status or a series into these models
+live in ``reports._assemble``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from attunement.errors import InputError
+from attunement.monitoring import ALERT_LEVELS
+
 __all__ = [
     "CATEGORIES",
+    "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
     "CategoryCounts",
@@ -26,6 +32,9 @@ __all__ = [
     "OutcomePoint",
     "RecoveryBySeverityData",
     "SeverityGroup",
+    "alerts_from_counts",
+    "categories_from_counts",
+    "groups_from_counts",
 ]
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
@@ -192,3 +201,58 @@ ChartData = (
     | OutcomeDistributionData
     | RecoveryBySeverityData
 )
+
+
+# --------------------------------------------------------------------------- tallies
+
+
+class AlertCounts(_Frozen):
+    """Episodes by alert level at their latest session, and those with a risk flag."""
+
+    red: int = 0
+    yellow: int = 0
+    not_assessable: int = 0
+    green: int = 0
+    white: int = 0
+    risk: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, level) for level in ALERT_LEVELS)
+
+
+def categories_from_counts(counts: Mapping[str | None, int]) -> CategoryCounts:
+    """Jacobson–Truax categories from ``{category: episodes}``; ``None`` (too few scores)
+    counts as insufficient."""
+    tally = dict.fromkeys((*CATEGORIES, "insufficient"), 0)
+    for category, count in counts.items():
+        key = "insufficient" if category is None else category
+        if key not in tally:
+            raise InputError("category", category, [*tally, None])
+        tally[key] += count
+    return CategoryCounts(**tally)
+
+
+def alerts_from_counts(levels: Mapping[str, int], *, risk: int) -> AlertCounts:
+    """Alert counts from ``{alert level: episodes}`` and the episodes with a risk flag."""
+    tally = dict.fromkeys(ALERT_LEVELS, 0)
+    for level, count in levels.items():
+        if level not in tally:
+            raise InputError("alert", level, ALERT_LEVELS)
+        tally[level] += count
+    return AlertCounts(risk=risk, **tally)
+
+
+def groups_from_counts(
+    by_band: Mapping[str, Mapping[str | None, int]], band_order: Sequence[str]
+) -> tuple[SeverityGroup, ...]:
+    """Categories per intake band (``{band: {category: episodes}}``) in ``band_order``
+    (bands never seen are left out)."""
+    for band in by_band:
+        if band not in band_order:
+            raise InputError("intake band", band, band_order)
+    return tuple(
+        SeverityGroup(band=band, counts=categories_from_counts(by_band[band]))
+        for band in band_order
+        if sum(by_band.get(band, {}).values())
+    )

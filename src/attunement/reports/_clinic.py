@@ -2,10 +2,10 @@
 
 The service layer turns each episode's stored Status and its Plan into an
 :class:`EpisodeOutcome`; everything the clinic report prints is computed here from those
-records with the functions of ``reports._stats`` — the templates only render it. A
-:class:`ClinicTally` takes the records one at a time and keeps only running counts and
-sums (never the records), so a report over any number of episodes needs the same memory
-(issue 13); :func:`build_clinic_report` is the same tally over a sequence.
+records with the tallies of ``reports._chart_data`` and :mod:`attunement.stats` — the
+templates only render it. A :class:`ClinicTally` takes the records one at a time and keeps
+only running counts and sums (never the records), so a report over any number of episodes
+needs the same memory (issue 13); :func:`build_clinic_report` is the same tally over a sequence.
 """
 
 from __future__ import annotations
@@ -16,12 +16,17 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.monitoring import load_end_reasons
-from attunement.reports._benchmarks import (
+from attunement.evidence import (
     BenchmarkComparison,
     OutcomeBenchmark,
-    compare,
-    load_benchmarks,
+    compare_to_benchmark,
+    load_evidence,
+)
+from attunement.monitoring import load_end_reasons
+from attunement.reports._chart_data import (
+    alerts_from_counts,
+    categories_from_counts,
+    groups_from_counts,
 )
 from attunement.reports._models import (
     ClinicianRow,
@@ -30,13 +35,13 @@ from attunement.reports._models import (
     InstrumentNotice,
     ReportHeader,
 )
-from attunement.reports._stats import (
+from attunement.stats import (
+    InsufficientData,
     PairedMoments,
-    alerts_from_counts,
-    categories_from_counts,
-    groups_from_counts,
+    Proportion,
+    StandardizedMeanChange,
+    proportion,
 )
-from attunement.stats import InsufficientData, Proportion, StandardizedMeanChange, proportion
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
@@ -198,10 +203,12 @@ class ClinicTally:
         effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
         improved_at_8 = self.ended.improved_by_session_8()
         comparisons = []
-        for benchmark in benchmarks if benchmarks is not None else load_benchmarks():
+        for benchmark in (
+            benchmarks if benchmarks is not None else load_evidence().outcome_benchmarks
+        ):
             if benchmark.compare_with == "pre_post_d":
                 comparisons.append(
-                    compare(
+                    compare_to_benchmark(
                         benchmark,
                         effect.d if effect else None,
                         effect.ci_low if effect else None,
@@ -210,7 +217,7 @@ class ClinicTally:
                 )
             else:
                 comparisons.append(
-                    compare(
+                    compare_to_benchmark(
                         benchmark, improved_at_8.share, improved_at_8.ci_low, improved_at_8.ci_high
                     )
                 )

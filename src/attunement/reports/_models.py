@@ -13,15 +13,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from attunement.reports._benchmarks import BenchmarkComparison
+from attunement.evidence import BenchmarkComparison
 from attunement.reports._chart_data import (
+    AlertCounts,
     AllianceChartData,
     CategoryCounts,
     ItemHeatStripData,
     OutcomeChartData,
     SeverityGroup,
 )
-from attunement.reports._stats import AlertCounts
 from attunement.stats import Proportion, StandardizedMeanChange
 
 __all__ = [

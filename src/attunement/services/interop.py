@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError, InputError, NotFound
+from attunement.errors import AttunementError, InputError, NotFound, invalid_input
 from attunement.interop.cds_hooks import (
     CardContext,
     CdsClientTrust,
@@ -424,9 +424,7 @@ def cds_patient_view(
     try:
         request = CdsRequest.model_validate(body)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"]) or "body"
-        raise InputError(field, error.get("input"), error["msg"]) from None
+        raise invalid_input(exc) from None
     data = read_patient_view(request)
     with transaction(ctx.sessions) as session:
         patient = session.scalars(
@@ -471,9 +469,7 @@ def record_cds_feedback(
     try:
         request = FeedbackRequest.model_validate(body)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"]) or "body"
-        raise InputError(field, error.get("input"), error["msg"]) from None
+        raise invalid_input(exc) from None
     records = feedback_records(
         request, service_id=service_id, client=client, received_at=received_at or ctx.now()
     )

@@ -9,9 +9,14 @@ Effect sizes (:mod:`._effect_sizes`)
     :func:`hedges_correction` (Hedges 1981).
 Conversions (:mod:`._conversions`)
     :func:`r_to_d`, :func:`d_to_r`, :func:`odds_ratio_to_d` — between the metrics the
-    meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000).
+    meta-analyses publish (Borenstein et al. 2009, ch. 7; Chinn 2000); :func:`as_d` puts
+    any published metric on the d scale (the evidence base checks its figures with it and
+    the rule engine ranks citations by it).
 Intervals (:mod:`._intervals`)
     :func:`proportion` — a share with the Wilson (1927) score interval.
+Running moments (:mod:`._moments`)
+    :class:`PairedMoments` — the pre–post effect size of pairs read one at a time, in
+    constant memory (Welford 1962; Chan, Golub & LeVeque 1983).
 
 Reliable and clinically significant change live with monitoring (``attunement.monitoring``),
 whose rules they serve.
@@ -19,7 +24,7 @@ whose rules they serve.
 
 from __future__ import annotations
 
-from attunement.stats._conversions import d_to_r, odds_ratio_to_d, r_to_d
+from attunement.stats._conversions import as_d, d_to_r, odds_ratio_to_d, r_to_d
 from attunement.stats._effect_sizes import (
     EFFECT_SIZE_FORMULA,
     InsufficientData,
@@ -29,12 +34,15 @@ from attunement.stats._effect_sizes import (
     standardized_mean_change,
 )
 from attunement.stats._intervals import Proportion, proportion
+from attunement.stats._moments import PairedMoments
 
 __all__ = [
     "EFFECT_SIZE_FORMULA",
     "InsufficientData",
+    "PairedMoments",
     "Proportion",
     "StandardizedMeanChange",
+    "as_d",
     "d_to_r",
     "hedges_correction",
     "odds_ratio_to_d",

@@ -22,7 +22,7 @@ import math
 
 from attunement.errors import InputError
 
-__all__ = ["d_to_r", "odds_ratio_to_d", "r_to_d"]
+__all__ = ["as_d", "d_to_r", "odds_ratio_to_d", "r_to_d"]
 
 
 def _finite_number(name: str, value: object, allowed: str) -> float:
@@ -134,3 +134,42 @@ def odds_ratio_to_d(or_: float) -> float:
     if value <= 0.0:
         raise InputError("odds ratio", or_, allowed)
     return math.log(value) * math.sqrt(3.0) / math.pi
+
+
+def as_d(metric: str, value: float) -> float:
+    """An effect size in any metric the evidence base publishes, on the d scale.
+
+    ``r`` by :func:`r_to_d`, ``OR`` by :func:`odds_ratio_to_d` (logit method); ``d`` and
+    Hedges' ``g`` are already standardised mean differences and are returned as given
+    (Borenstein et al. 2009, ch. 4 and 7).
+
+    Parameters
+    ----------
+    metric : {"r", "d", "g", "OR"}
+        The published metric.
+    value : float
+        The published value.
+
+    Returns
+    -------
+    float
+        The effect as a standardised mean difference.
+
+    Raises
+    ------
+    InputError
+        If ``metric`` is not one of these, or ``value`` is not a valid value of it (an r
+        outside (-1, 1), an odds ratio not above 0, a value that is not finite).
+
+    Examples
+    --------
+    >>> round(as_d("r", 0.278), 3), as_d("g", 0.42)
+    (0.579, 0.42)
+    """
+    if metric == "r":
+        return r_to_d(value)
+    if metric == "OR":
+        return odds_ratio_to_d(value)
+    if metric in ("d", "g"):
+        return _finite_number(metric, value, "a finite standardised mean difference")
+    raise InputError("metric", metric, "r, d, g, OR")

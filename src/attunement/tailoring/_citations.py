@@ -3,7 +3,7 @@
 Rules name *which* finding they rest on (element, outcome, scope, edition); the numbers
 (k, N, metric, value, CI, source) always come from the evidence base, so a corrected figure
 there corrects every plan. The strength of a citation — the element's verdict, then the
-size of its effect on a common d scale (d = 2r/√(1−r²) for r; logit method for odds ratios)
+size of its effect on a common d scale (:func:`attunement.stats.as_d`)
 — orders the recommendations.
 """
 
@@ -17,7 +17,7 @@ from attunement.evidence import (
     Finding,
     NarrativeFinding,
 )
-from attunement.stats import odds_ratio_to_d, r_to_d
+from attunement.stats import as_d
 from attunement.tailoring._models import EvidenceCitation
 from attunement.tailoring._rulebook import EvidenceRef
 
@@ -80,11 +80,7 @@ def effect_as_d(citation: EvidenceCitation) -> float:
     """The citation's effect on the d scale (0 when it has no number)."""
     if citation.value is None or citation.metric is None:
         return 0.0
-    if citation.metric == "r":
-        return r_to_d(citation.value)
-    if citation.metric == "OR":
-        return odds_ratio_to_d(citation.value)
-    return citation.value
+    return as_d(citation.metric, citation.value)
 
 
 def _from_finding(ref: EvidenceRef, element: Element, finding: Finding) -> EvidenceCitation:

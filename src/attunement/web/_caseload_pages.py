@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from attunement.api.deps import ContextDep, CsrfProtected, WebActor
-from attunement.errors import InputError
+from attunement.errors import InputError, invalid_input
 from attunement.services import CaseloadFilter, caseload
 from attunement.services._worklist import AlertFilter
 from attunement.web._forms import form_strings
@@ -50,10 +50,8 @@ def _filter_from(values: dict[str, str]) -> CaseloadFilter:
             }
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "filter"
-        raise InputError(
-            "clinician" if field == "clinician_id" else field, first.get("input"), first["msg"]
+        raise invalid_input(
+            error, otherwise="filter", names={"clinician_id": "clinician"}
         ) from None
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from attunement.errors import QUOTE_LIMIT, InputError, quote
+from attunement.errors import QUOTE_LIMIT, InputError, field_problems, quote
 from attunement.instruments import InstrumentDefinition
 from attunement.web._questionnaires import allowed_text, item_label
 from attunement.wording import format_number
@@ -175,10 +175,10 @@ def parse_int(text: str, field_name: str, *, minimum: int, maximum: int) -> int:
 def validation_messages(error: ValidationError, labels: Mapping[str, str]) -> dict[str, str]:
     """Pydantic errors of a service input as ``{field: message}`` for the form."""
     messages: dict[str, str] = {}
-    for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else ""
+    for problem in field_problems(error):
+        name = str(problem.loc[0]) if problem.loc else ""
         label = labels.get(name, name.replace("_", " "))
-        messages.setdefault(name, f"{label}: {problem['msg']}")
+        messages.setdefault(name, f"{label}: {problem.message}")
     return messages
 
 

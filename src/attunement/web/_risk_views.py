@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from attunement.errors import InputError
+from attunement.errors import InputError, field_problems
 from attunement.risk import RiskEvent, describe_event, load_response_vocabulary
 from attunement.services import RiskEventPublic, RiskResponseCreate
 from attunement.web._forms import FormError
@@ -218,10 +218,10 @@ def risk_form_errors(error: ValidationError | InputError) -> dict[str, str]:
             name: f"{LABELS[name]}: {shown} is not allowed; allowed: {_labelled(error.allowed)}."
         }
     messages: dict[str, str] = {}
-    for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "level"
+    for problem in field_problems(error):
+        name = str(problem.loc[0]) if problem.loc else "level"
         label = LABELS.get(name, name.replace("_", " "))
-        empty = problem.get("input") in (None, "", [])
+        empty = problem.value in (None, "", [])
         text = _EMPTY.get(name) if empty else None
-        messages.setdefault(name, f"{label}: {text or problem['msg']}.")
+        messages.setdefault(name, f"{label}: {text or problem.message}.")
     return messages

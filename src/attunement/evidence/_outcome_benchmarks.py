@@ -1,35 +1,26 @@
-"""Published outcome benchmarks (``data/benchmarks.yaml``) and the clinic's comparison.
+"""Published outcome benchmarks (``data/outcome_benchmarks.yaml``) and a clinic's comparison.
 
-Benchmarks are data with their sources; the loader refuses an unknown field or a missing
-source, naming the file and the field. The comparison is descriptive only — it says where
-the clinic's estimate lies relative to the benchmark's interval, and never claims that a
-clinic is "better" or "worse": case mix and measures differ (see each benchmark's note).
+Benchmarks are evidence: data with their sources, loaded with the elements by the evidence
+loader, which refuses an unknown field or a missing source naming the file, line and field.
+The comparison is descriptive only — it says where the clinic's estimate lies relative to
+the benchmark's interval, and never claims that a clinic is "better" or "worse": case mix
+and measures differ (see each benchmark's note).
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.knowledge import validate_knowledge
+__all__ = ["BenchmarkComparison", "OutcomeBenchmark", "compare_to_benchmark"]
 
-__all__ = [
-    "BenchmarkComparison",
-    "OutcomeBenchmark",
-    "compare",
-    "load_benchmarks",
-    "parse_benchmarks",
-]
-
-_FILE = "benchmarks.yaml"
 CompareWith = Literal["pre_post_d", "reliable_improvement_by_session_8"]
 
 
 class OutcomeBenchmark(BaseModel):
-    """One published figure and where it was read."""
+    """One published outcome figure of routine care (a pre–post d or a share) and where it
+    was read; ``compare_with`` names the clinic statistic it is set against."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -59,24 +50,7 @@ class BenchmarkComparison(BaseModel):
     relation: Literal["above", "within", "below", "overlapping", "not_available"]
 
 
-class _BenchmarksFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    benchmarks: tuple[OutcomeBenchmark, ...]
-
-
-def parse_benchmarks(text: str, source: str = _FILE) -> tuple[OutcomeBenchmark, ...]:
-    """Validate a benchmarks YAML text; DefinitionError names ``source``, line and field."""
-    return validate_knowledge(_BenchmarksFile, text, source).benchmarks
-
-
-@cache
-def load_benchmarks() -> tuple[OutcomeBenchmark, ...]:
-    """The packaged benchmarks, validated (cached)."""
-    text = resources.files("attunement.reports").joinpath("data", _FILE).read_text("utf-8")
-    return parse_benchmarks(text)
-
-
-def compare(
+def compare_to_benchmark(
     benchmark: OutcomeBenchmark,
     value: float | None,
     ci_low: float | None = None,
@@ -89,21 +63,17 @@ def compare(
     excludes it, else ``within``.
     """
     relation: Literal["above", "within", "below", "overlapping", "not_available"]
+    interval = benchmark.ci_low is not None and benchmark.ci_high is not None
+    low = benchmark.ci_low if interval and benchmark.ci_low is not None else benchmark.value
+    high = benchmark.ci_high if interval and benchmark.ci_high is not None else benchmark.value
     if value is None or ci_low is None or ci_high is None:
         relation = "not_available"
-    elif benchmark.ci_low is not None and benchmark.ci_high is not None:
-        if ci_low > benchmark.ci_high:
-            relation = "above"
-        elif ci_high < benchmark.ci_low:
-            relation = "below"
-        else:
-            relation = "overlapping"
-    elif ci_low > benchmark.value:
+    elif ci_low > high:
         relation = "above"
-    elif ci_high < benchmark.value:
+    elif ci_high < low:
         relation = "below"
     else:
-        relation = "within"
+        relation = "overlapping" if interval else "within"
     return BenchmarkComparison(
         benchmark=benchmark,
         clinic_value=value,

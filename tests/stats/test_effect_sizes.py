@@ -1,4 +1,5 @@
-"""The clinic statistics against reference implementations and their defining properties."""
+"""Effect sizes, intervals and running moments against reference implementations (metafor,
+statsmodels) and their defining properties."""
 
 from __future__ import annotations
 
@@ -11,14 +12,9 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from attunement.errors import InputError
-from attunement.reports._stats import (
-    PairedMoments,
-    count_alerts,
-    count_categories,
-    group_by_band,
-)
 from attunement.stats import (
     InsufficientData,
+    PairedMoments,
     hedges_correction,
     pre_post_effect_size,
     proportion,
@@ -139,31 +135,6 @@ def test_a_proportion_of_nobody_has_no_share_and_no_interval() -> None:
     assert empty.ci_high is None
     with pytest.raises(InputError):
         proportion(5, 3)
-
-
-def test_categories_are_counted_and_missing_ones_are_insufficient() -> None:
-    counts = count_categories(["recovered", "improved", None, "recovered", "deteriorated"])
-    assert (counts.recovered, counts.improved, counts.insufficient) == (2, 1, 1)
-    assert counts.assessed == 4
-    assert counts.total == 5
-    assert counts.share("recovered") == 0.5
-    with pytest.raises(InputError, match="category"):
-        count_categories(["better"])
-
-
-def test_alerts_are_counted_with_risk_flags_separately() -> None:
-    alerts = count_alerts([("red", True), ("red", False), ("white", True), ("green", False)])
-    assert (alerts.red, alerts.green, alerts.white, alerts.risk, alerts.total) == (2, 1, 1, 2, 4)
-
-
-def test_groups_follow_the_band_order_and_leave_out_empty_bands() -> None:
-    groups = group_by_band(
-        [("severe", "recovered"), ("mild", None), ("severe", "unchanged")],
-        ["minimal", "mild", "moderate", "severe"],
-    )
-    assert [g.band for g in groups] == ["mild", "severe"]
-    assert groups[1].counts.recovered == 1
-    assert groups[1].counts.unchanged == 1
 
 
 @given(
