@@ -14,11 +14,12 @@ from attunement.reports import ClinicReport, ClinicTally
 from attunement.reports._assemble import instrument_notice
 from attunement.reports._episode import episode_outcome, synthetic_label
 from attunement.services import ServiceContext
+from attunement.services._access import readable_patients
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import monitored_scale
-from attunement.services.reports import _episode, _episodes, _patients, _records, clinic_report
-from attunement.store import EpisodeStatusRecord
+from attunement.services.reports import _episode, _records, clinic_report
+from attunement.store import Episode, EpisodeStatusRecord, Patient
 
 from .conftest import NOW, OPERATOR, patient_ids
 
@@ -27,8 +28,15 @@ def _direct(ctx: ServiceContext) -> ClinicReport:
     """The reference: every patient, episode, series and Status in memory, each Status
     assessed from the series (what the clinic report did before issue 13)."""
     with ctx.sessions() as session:
-        patients = list(session.scalars(_patients(session, OPERATOR)))
-        episodes = _episodes(session, patients)
+        readable = readable_patients(session, OPERATOR, operator=True)
+        patients = list(session.scalars(select(Patient).where(readable).order_by(Patient.id)))
+        by_id = {p.id: p for p in patients}
+        episodes = [
+            (e, by_id[e.patient_id])
+            for e in session.scalars(
+                select(Episode).where(Episode.patient_id.in_(by_id)).order_by(Episode.id)
+            )
+        ]
         counts = Counter(e.outcome_instrument for e, _ in episodes)
         instrument = counts.most_common(1)[0][0]
         included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
