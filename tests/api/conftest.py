@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.services import ServiceContext, login_for_token
 from attunement.settings import Settings
 from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords

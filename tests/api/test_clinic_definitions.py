@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from attunement.api import create_app
 from attunement.cli import app as cli
+from attunement.http import create_app
 from attunement.instruments import import_item_text, load_packaged_instrument, score
 from attunement.settings import Settings
 from tests.api.conftest import SECRET, bearer

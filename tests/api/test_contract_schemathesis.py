@@ -41,8 +41,8 @@ from schemathesis.checks import (
 )
 from sqlalchemy import Engine
 
-from attunement.api import create_app
-from attunement.api._idempotency import IDEMPOTENCY_HEADER
+from attunement.http import create_app
+from attunement.http._idempotency import IDEMPOTENCY_HEADER
 from attunement.instruments import list_instruments
 from attunement.services import (
     ServiceContext,

@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from attunement.api.deps import CSRF_HEADER, SESSION_COOKIE
+from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
 from attunement.services import ServiceContext, login_for_session, login_for_token
 from attunement.store import (
     Administration,

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from attunement.api.deps import CSRF_HEADER, SESSION_COOKIE
+from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
 from attunement.services import ServiceContext, login_for_session
 from attunement.store import AuditEntry
 from tests.api.conftest import bearer

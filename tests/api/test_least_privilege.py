@@ -190,7 +190,7 @@ def test_a_short_break_glass_reason_is_refused(
 def test_the_admin_page_shows_break_glass_grants(
     client: TestClient, ctx: ServiceContext, world: World
 ) -> None:
-    from attunement.api.deps import SESSION_COOKIE
+    from attunement.http.deps import SESSION_COOKIE
     from attunement.services import login_for_session
 
     client.post(

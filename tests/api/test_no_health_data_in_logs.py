@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from attunement.api.deps import CSRF_HEADER, SESSION_COOKIE
+from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
 from attunement.services import ServiceContext, login_for_session
 from attunement.store import Patient
 from tests.api.conftest import bearer

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from attunement.api import create_app
-from attunement.api.deps import CSRF_HEADER, SESSION_COOKIE
+from attunement.http import create_app
+from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
 from attunement.services import ServiceContext, login_for_session
 from attunement.store import make_engine
 from tests.api.conftest import app_settings, bearer

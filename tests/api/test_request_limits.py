@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.services import ServiceContext, login_for_session, login_for_token
 from attunement.settings import Settings
 from attunement.store import Administration

@@ -7,8 +7,9 @@ from fastapi import APIRouter, FastAPI, Form, Request, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from attunement.api import create_app
-from attunement.api.deps import (
+from attunement.errors import ConfigurationError
+from attunement.http import create_app
+from attunement.http.deps import (
     CSRF_HEADER,
     PRESESSION_COOKIE,
     SESSION_COOKIE,
@@ -18,7 +19,6 @@ from attunement.api.deps import (
     csrf_token_for,
     set_session_cookie,
 )
-from attunement.errors import ConfigurationError
 from attunement.services import login_for_session
 from tests.api.conftest import SECRET, app_settings
 from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords

@@ -32,7 +32,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.settings import Settings
 from attunement.store import AuditEntry, Invitation, make_engine
 from tests.interop.support import EhrKeys

@@ -18,9 +18,9 @@ from sqlalchemy import text
 from tests.support.postgres import PostgresServer
 from typer.testing import CliRunner
 
-from attunement.api import create_app_from_env
 from attunement.cli import app
 from attunement.errors import ConfigurationError
+from attunement.http import create_app_from_env
 from attunement.store import make_engine
 
 runner = CliRunner()

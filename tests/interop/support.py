@@ -110,7 +110,7 @@ def app_trusting_the_ehr(
     """The real app with a CDS trust file that lists the test EHR (and fast test passwords)."""
     from tests.services.world import fast_passwords
 
-    from attunement.api import create_app
+    from attunement.http import create_app
     from attunement.settings import Settings
 
     trust_file = folder / "cds-trust.json"

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from tests.interop.support import assert_valid
 from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.services import ServiceContext
 from attunement.settings import Settings
 

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from tests.interop.support import EHR_ISS, EhrKeys, a_clock
 from typer.testing import CliRunner
 
-from attunement.api import create_app
 from attunement.cli import app as cli_app
 from attunement.errors import ConfigurationError
+from attunement.http import create_app
 from attunement.settings import load_settings
 from attunement.store import make_engine
 

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.reports._routes import router
 from attunement.services import (
     ServiceContext,

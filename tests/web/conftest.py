@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from attunement.api import create_app
+from attunement.http import create_app
 from attunement.services import ServiceContext
 from attunement.settings import Settings
 from attunement.store import make_engine

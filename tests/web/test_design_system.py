@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from attunement.http.web._display import status_words
+from attunement.http.web._templates import static_files
 from attunement.monitoring import ALERT_MEANINGS
 from attunement.reports import OutcomeChartData, OutcomePoint, render_chart
-from attunement.web._display import status_words
-from attunement.web._templates import static_files
 
-WEB = Path(str(resources.files("attunement.web")))
+WEB = Path(str(resources.files("attunement.http.web")))
 TEMPLATES = sorted((WEB / "templates").rglob("*.html"))
 CSS = (WEB / "static" / "app.css").read_text(encoding="utf-8")
 

@@ -9,7 +9,7 @@ templates, never paths or query strings) instead of uvicorn's. ``X-Forwarded-For
 ``--workers N`` runs N uvicorn worker processes on one socket. The parent migrates the
 database, checks the settings by building the app once and recomputes stale statuses, then
 spawns the workers, each building its app from the environment
-(:func:`attunement.api.create_app_from_env`). Every piece of state the workers share —
+(:func:`attunement.http.create_app_from_env`). Every piece of state the workers share —
 sessions, tokens, sign-in lockout, invitation use, CDS Hooks ``jti`` replay, idempotency keys,
 the audit chain — lives in the database; several processes need PostgreSQL.
 """
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 _LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error", "attunement", "sqlalchemy")
 
 #: The app factory every worker process calls (``--workers`` > 1).
-APP_FACTORY = "attunement.api:create_app_from_env"
+APP_FACTORY = "attunement.http.app:create_app_from_env"
 
 #: The most worker processes ``--workers`` accepts (each holds its own connection pool).
 MAX_WORKERS = 64
@@ -97,7 +97,7 @@ def check_workers(settings: Settings, workers: int) -> None:
 
 def prepare_app(settings: Settings, engine: Engine, *, secure_cookies: bool) -> FastAPI:
     """Build the app (refusing unsafe settings before listening); refresh stale statuses."""
-    from attunement.api import create_app
+    from attunement.http import create_app
     from attunement.services import refresh_stale_statuses
 
     application = create_app(settings, engine=engine, secure_cookies=secure_cookies)

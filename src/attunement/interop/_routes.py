@@ -15,7 +15,7 @@ FHIR routes use the API's authentication and access rules (:data:`CurrentActor`:
 token or session cookie with CSRF). CDS Hooks routes authenticate the calling EHR by its
 signed JWT (:func:`attunement.interop.cds_hooks.verify_client_jwt`) with ``aud`` = the
 configured base URL + the path called (the Host header is never trusted for this).
-``create_app`` mounts them with :func:`include_interop` (``attunement.api._app``).
+``create_app`` mounts them with :func:`include_interop` (``attunement.http.app``).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from attunement.api._errors import error_responses
-from attunement.api.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.errors import AuthenticationError, NotFound, UnknownInstrument
+from attunement.http._errors import error_responses
+from attunement.http.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.interop._cds_auth import (
     CdsClientTrust,
     VerifiedClient,

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from attunement.api._errors import page_error_responses
-from attunement.api.deps import ContextDep, CurrentActor
+from attunement.http._errors import page_error_responses
+from attunement.http.deps import ContextDep, CurrentActor
 from attunement.services.reports import clinic_report_document, patient_report_document
 
 __all__ = ["router"]
