@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.interop.support import EhrKeys, FakeClock, a_clock, a_trust
 
-from attunement.interop.cds_hooks import CdsClientTrust
+from attunement.cds_hooks import CdsClientTrust
 
 
 @pytest.fixture(scope="session")

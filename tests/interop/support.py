@@ -12,7 +12,7 @@ import jsonschema
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from attunement.interop.cds_hooks import CdsClientTrust, TrustedIssuer, cds_schema
+from attunement.cds_hooks import CdsClientTrust, TrustedIssuer, cds_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SERVICE_BASE = "https://attunement.example"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from attunement.cds_hooks._adapt import evidence_lines, outcome_and_alliance, plan_signal
+from attunement.cds_hooks._risk import event_signals, risk_signals
 from attunement.evidence import load_evidence
 from attunement.instruments import load_instrument, score
-from attunement.interop._cds_adapt import evidence_lines, outcome_and_alliance, plan_signal
-from attunement.interop._cds_risk import event_signals, risk_signals
 from attunement.profile import parse_profile
 from attunement.risk import RiskEvent, RiskResponse, endorsements_from_flags
 from attunement.tailoring import plan

@@ -8,14 +8,14 @@ import jwt
 import pytest
 from tests.interop.support import EHR_ISS, SERVICE_BASE, EhrKeys, FakeClock, a_trust, load_fixture
 
-from attunement.errors import AuthenticationError, ConfigurationError
-from attunement.interop.cds_hooks import (
+from attunement.cds_hooks import (
     MAX_JTI_LENGTH,
     CdsClientTrust,
     TrustedIssuer,
     load_client_trust,
     verify_client_jwt,
 )
+from attunement.errors import AuthenticationError, ConfigurationError
 
 SERVICE_URL = f"{SERVICE_BASE}/cds-services/attunement-patient-view"
 

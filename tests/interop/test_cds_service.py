@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from tests.interop.support import assert_valid, load_fixture
 
-from attunement.errors import InputError, NotFound
-from attunement.interop.cds_hooks import (
+from attunement.cds_hooks import (
     SERVICE_ID,
     AllianceSignal,
     Card,
@@ -40,6 +39,7 @@ from attunement.interop.cds_hooks import (
     read_patient_view,
     wire,
 )
+from attunement.errors import InputError, NotFound
 
 PAGE = "https://attunement.example/patients/7"
 CONTEXT = CardContext(

@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from attunement.instruments import list_instruments, load_instrument, score
-from attunement.interop.fhir import (
+from attunement.fhir import (
     LOINC,
     ORDINAL_VALUE,
     AdministrationRecord,
@@ -21,6 +20,7 @@ from attunement.interop.fhir import (
     questionnaire_response,
     risk_flag,
 )
+from attunement.instruments import list_instruments, load_instrument, score
 from attunement.risk import RiskEvent, RiskResponse, endorsements_from_flags
 
 BASE = FhirBase(base_url="https://clinic.example/")
@@ -240,7 +240,7 @@ def test_an_answered_intake_risk_event_is_an_inactive_flag_with_its_response_in_
 
 
 def test_the_care_plan_leads_with_the_safety_item_while_a_risk_event_is_open() -> None:
-    from attunement.interop.fhir import care_plan
+    from attunement.fhir import care_plan
     from attunement.profile import parse_profile
     from attunement.tailoring import plan
 

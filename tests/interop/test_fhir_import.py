@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from tests.interop.support import load_fixture
 
 from attunement.errors import InputError
-from attunement.instruments import load_instrument, score
-from attunement.interop.fhir import (
+from attunement.fhir import (
     AdministrationRecord,
     FhirBase,
     PatientRecord,
@@ -21,6 +20,7 @@ from attunement.interop.fhir import (
     import_fhir,
     questionnaire_response,
 )
+from attunement.instruments import load_instrument, score
 
 BASE = FhirBase(base_url="https://clinic.example")
 WHEN = datetime(2025, 2, 3, 10, 30, tzinfo=UTC)

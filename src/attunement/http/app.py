@@ -4,18 +4,18 @@
 clock, policy), the security headers, the error mapping and the routers. Every router of
 the HTTP layer is mounted in :func:`include_routers`; they share the context
 (``request.app.state.context``), the cookies and the CSRF helpers of
-:mod:`attunement.http.deps`. FHIR and CDS Hooks (:mod:`attunement.interop`) are mounted there
+:mod:`attunement.http.deps`. FHIR and CDS Hooks (:mod:`attunement.http.interop`) are mounted there
 too, configured from ``ATTUNE_PUBLIC_URL`` and ``ATTUNE_CDS_TRUST_FILE``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from attunement.cds_hooks import CdsClientTrust, load_client_trust
 from attunement.errors import ConfigurationError
+from attunement.fhir import FhirBase
 from attunement.http._errors import install_error_handlers
 from attunement.http._idempotency import IdempotencyMiddleware, document_idempotency
 from attunement.http._limits import BodyLimitMiddleware, credentials_check
@@ -24,15 +24,13 @@ from attunement.http._request_log import RequestLogMiddleware
 from attunement.http._vocabularies import document_vocabularies
 from attunement.http.api import API_ROUTERS
 from attunement.http.deps import SESSION_COOKIE
+from attunement.http.interop import include_interop
 from attunement.http.web import include_web
 from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import Passwords, SecurityPolicy, security_headers
 from attunement.services import Clock, InputLimits, service_context
 from attunement.settings import Settings
 from attunement.store import make_engine
-
-if TYPE_CHECKING:
-    from attunement.interop.cds_hooks import CdsClientTrust
 
 __all__ = ["API_PREFIX", "create_app", "create_app_from_env", "include_routers"]
 
@@ -53,10 +51,7 @@ def include_routers(app: FastAPI) -> None:
     from attunement.reports._routes import router as reports_router
 
     app.include_router(reports_router)
-    # -- interoperability (attunement.interop): FHIR R4 at /fhir, CDS Hooks at /cds-services
-    from attunement.interop.fhir import FhirBase
-    from attunement.interop.http import include_interop
-
+    # -- FHIR R4 at /fhir, CDS Hooks at /cds-services (attunement.http.interop)
     settings: Settings = app.state.settings
     include_interop(
         app, cds_trust=_cds_trust(settings), fhir_base=FhirBase(base_url=settings.public_url)
@@ -67,8 +62,6 @@ def _cds_trust(settings: Settings) -> CdsClientTrust | None:
     """The EHRs trusted to call CDS Hooks (``ATTUNE_CDS_TRUST_FILE``); None: every call 401."""
     if settings.cds_trust_file is None:
         return None
-    from attunement.interop.cds_hooks import load_client_trust
-
     try:
         return load_client_trust(settings.cds_trust_file, service_base_url=settings.public_url)
     except ConfigurationError as error:

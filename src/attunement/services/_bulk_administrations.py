@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InputError, InvalidAnswer
-from attunement.interop.bulk import AdministrationRow, ImportRowError
+from attunement.exports import AdministrationRow, ImportRowError
 from attunement.risk import endorsements_from_flags
 from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext

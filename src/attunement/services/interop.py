@@ -1,11 +1,11 @@
 """Use cases of interoperability: FHIR export and import, the CDS Hooks service, feedback.
 
 Each touches the database in one audited transaction (:func:`use_case`), and leaves the
-translation to :mod:`attunement.interop`. Access follows the rest of the services: a user
-sees only the patients they may read (:func:`load_patient`); the command-line operator may
-export and import any patient; an EHR authenticated by its signed JWT (a trusted CDS
-client) may read the cards of any patient of the clinic, found by the EHR's patient id
-(``context.patientId``) = the patient's ``external_id``.
+translation to :mod:`attunement.fhir` and :mod:`attunement.cds_hooks`. Access follows the
+rest of the services: a user sees only the patients they may read (:func:`load_patient`);
+the command-line operator may export and import any patient; an EHR authenticated by its
+signed JWT (a trusted CDS client) may read the cards of any patient of the clinic, found by
+the EHR's patient id (``context.patientId``) = the patient's ``external_id``.
 
 Imported responses are stored as administrations with ``entered_by`` = ``fhir:<source
 key>`` (the resource's ``QuestionnaireResponse/<id>``), which is how a re-import of the same
@@ -24,8 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError, InputError, NotFound
-from attunement.interop.cds_hooks import (
+from attunement.cds_hooks import (
     CardContext,
     CdsClientTrust,
     CdsRequest,
@@ -38,7 +37,8 @@ from attunement.interop.cds_hooks import (
     read_patient_view,
     wire,
 )
-from attunement.interop.fhir import (
+from attunement.errors import AttunementError, InputError, NotFound
+from attunement.fhir import (
     AdministrationRecord,
     FhirBase,
     ImportedResponse,
@@ -372,9 +372,8 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     Risk signals are the patient's stored risk events (open ones give critical cards,
     answered ones are history), whatever the latest session held.
     """
+    from attunement.cds_hooks import event_signals, outcome_and_alliance, plan_signal
     from attunement.evidence import load_evidence
-    from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal
-    from attunement.interop._cds_risk import event_signals
     from attunement.services._risk import patient_risk_events
     from attunement.services._status import episode_status, tailored_plan
 
@@ -403,7 +402,7 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
     """Risk signals from the prefetched responses, scored by the one engine; responses that
     cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
     says they were not checked."""
-    from attunement.interop._cds_risk import risk_signals
+    from attunement.cds_hooks import risk_signals
 
     unread = list(data.prefetch_problems)
     if not data.questionnaire_responses:

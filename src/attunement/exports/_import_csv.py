@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from attunement.errors import InvalidFile
-from attunement.interop._bulk_records import (
+from attunement.exports._import_rows import (
     AdministrationRow,
     EpisodeRow,
     ImportRow,

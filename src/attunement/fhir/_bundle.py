@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from attunement.interop._fhir_common import HTEST, FhirBase, fhir_id, validated
-from attunement.interop._fhir_records import PatientRecord
+from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
+from attunement.fhir._records import PatientRecord
 
 if TYPE_CHECKING:
     from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst

@@ -17,8 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from attunement.instruments import InstrumentDefinition, Score
-from attunement.interop._fhir_common import (
+from attunement.fhir._common import (
     DATA_ABSENT,
     LOINC,
     OBSERVATION_CATEGORY,
@@ -27,8 +26,9 @@ from attunement.interop._fhir_common import (
     fhir_id,
     validated,
 )
-from attunement.interop._fhir_questionnaire import answer_coding
-from attunement.interop._fhir_records import AdministrationRecord
+from attunement.fhir._questionnaire import answer_coding
+from attunement.fhir._records import AdministrationRecord
+from attunement.instruments import InstrumentDefinition, Score
 
 __all__ = [
     "flag_observation_id",

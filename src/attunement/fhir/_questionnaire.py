@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from attunement.fhir._common import LOINC, ORDINAL_VALUE, FhirBase, fhir_id, validated
 from attunement.instruments import InstrumentDefinition, ResponseOption
-from attunement.interop._fhir_common import LOINC, ORDINAL_VALUE, FhirBase, fhir_id, validated
 
 __all__ = ["answer_coding", "computable_name", "questionnaire"]
 

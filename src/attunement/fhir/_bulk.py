@@ -13,7 +13,7 @@ each arrives with its :class:`RowSource` (file and entry or line). The profile:
   ``…/alliance-instrument`` (``valueCode``; default phq9 and none).
 * **QuestionnaireResponse** — as ``attune import fhir`` reads them (checked against their
   Questionnaire, answers mapped to the instrument's items by the one translator,
-  :func:`attunement.interop.fhir.import_fhir`); ``subject`` ``Patient/<id>`` of a patient
+  :func:`attunement.fhir.import_fhir`); ``subject`` ``Patient/<id>`` of a patient
   whose EpisodeOfCare is in the same files; ``authored`` gives the day; the session number
   is the extension ``…/session-number`` (``valueInteger``), else the response's place
   among the episode's distinct days.
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from attunement.errors import InputError
-from attunement.interop._bulk_records import (
+from attunement.exports import (
     AdministrationRow,
     EpisodeRow,
     ImportRow,
@@ -40,8 +40,8 @@ from attunement.interop._bulk_records import (
     PatientRow,
     RowSource,
 )
-from attunement.interop._fhir_common import FhirBase, validated
-from attunement.interop._fhir_import import import_fhir
+from attunement.fhir._common import FhirBase, validated
+from attunement.fhir._import import import_fhir
 
 __all__ = ["OPEN_EPISODE_STATUSES", "FhirRows", "read_fhir_rows"]
 

@@ -25,8 +25,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.interop._cds_models import SUMMARY_LIMIT, Card, CardSource, Link
-from attunement.interop._cds_signals import (
+from attunement.cds_hooks._models import SUMMARY_LIMIT, Card, CardSource, Link
+from attunement.cds_hooks._signals import (
     AllianceSignal,
     EvidenceLine,
     OutcomeSignal,

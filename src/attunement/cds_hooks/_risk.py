@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from attunement.interop._cds_signals import RiskSignal
+from attunement.cds_hooks._signals import RiskSignal
 
 if TYPE_CHECKING:
     from attunement.instruments import Flag

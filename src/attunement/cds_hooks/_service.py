@@ -28,10 +28,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.cds_hooks._cards import CardContext, build_cards
+from attunement.cds_hooks._models import CdsRequest, CdsResponse, CdsService, DiscoveryResponse
+from attunement.cds_hooks._signals import PatientSignals
 from attunement.errors import AttunementError, InputError, quote
-from attunement.interop._cds_cards import CardContext, build_cards
-from attunement.interop._cds_models import CdsRequest, CdsResponse, CdsService, DiscoveryResponse
-from attunement.interop._cds_signals import PatientSignals
 
 __all__ = [
     "HOOK",

@@ -24,16 +24,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import AttunementError, InputError, quote
-from attunement.instruments import InstrumentDefinition, Score, list_instruments, score
-from attunement.interop._fhir_check import (
+from attunement.fhir._check import (
     FINAL_STATUSES,
     answer_value,
     check_against_questionnaire,
     questionnaire_items,
     response_answers,
 )
-from attunement.interop._fhir_common import LOINC, FhirBase, fhir_id, validated
-from attunement.interop._fhir_questionnaire import questionnaire as export_questionnaire
+from attunement.fhir._common import LOINC, FhirBase, fhir_id, validated
+from attunement.fhir._questionnaire import questionnaire as export_questionnaire
+from attunement.instruments import InstrumentDefinition, Score, list_instruments, score
 
 __all__ = [
     "IgnoredResource",

@@ -13,7 +13,7 @@ Routes only translate HTTP; the use cases live in :mod:`attunement.services.inte
 
 FHIR routes use the API's authentication and access rules (:data:`CurrentActor`: bearer
 token or session cookie with CSRF). CDS Hooks routes authenticate the calling EHR by its
-signed JWT (:func:`attunement.interop.cds_hooks.verify_client_jwt`) with ``aud`` = the
+signed JWT (:func:`attunement.cds_hooks.verify_client_jwt`) with ``aud`` = the
 configured base URL + the path called (the Host header is never trusted for this).
 ``create_app`` mounts them with :func:`include_interop` (``attunement.http.app``).
 """
@@ -25,16 +25,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from attunement.errors import AuthenticationError, NotFound, UnknownInstrument
-from attunement.http._errors import error_responses
-from attunement.http.deps import ContextDep, CurrentActor, UserActorDep
-from attunement.interop._cds_auth import (
+from attunement.cds_hooks import (
+    SERVICE_ID,
     CdsClientTrust,
+    PrefetchMissing,
     VerifiedClient,
     verify_client_jwt,
 )
-from attunement.interop._cds_service import SERVICE_ID, PrefetchMissing
-from attunement.interop._fhir_common import FhirBase
+from attunement.errors import AuthenticationError, NotFound, UnknownInstrument
+from attunement.fhir import FhirBase
+from attunement.http._errors import error_responses
+from attunement.http.deps import ContextDep, CurrentActor, UserActorDep
 from attunement.services import ServiceContext, claim_token_use
 from attunement.services.interop import (
     FhirImportReport,

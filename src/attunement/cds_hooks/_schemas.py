@@ -20,7 +20,7 @@ SchemaName = Literal["cds-discovery", "cds-request", "cds-response", "cds-feedba
 
 @cache
 def _load(name: str) -> str:
-    path = resources.files("attunement.interop").joinpath(f"schemas/{name}.schema.json")
+    path = resources.files("attunement.cds_hooks").joinpath(f"schemas/{name}.schema.json")
     return path.read_text(encoding="utf-8")
 
 

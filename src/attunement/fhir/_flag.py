@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from attunement.interop._fhir_common import FhirBase, fhir_id, validated
-from attunement.interop._fhir_response import flag_observation_id, response_id_of
+from attunement.fhir._common import FhirBase, fhir_id, validated
+from attunement.fhir._response import flag_observation_id, response_id_of
 
 if TYPE_CHECKING:
     import datetime as dt

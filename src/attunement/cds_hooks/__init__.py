@@ -16,7 +16,8 @@ https://cds-hooks.hl7.org/2.0/). The pieces live in private modules:
 =====================  ==========================================================
 """
 
-from attunement.interop._cds_auth import (
+from attunement.cds_hooks._adapt import outcome_and_alliance, plan_signal
+from attunement.cds_hooks._auth import (
     ALLOWED_ALGORITHMS,
     MAX_JTI_LENGTH,
     CdsClientTrust,
@@ -25,9 +26,9 @@ from attunement.interop._cds_auth import (
     VerifiedClient,
     verify_client_jwt,
 )
-from attunement.interop._cds_cards import CARD_NAMESPACE, CardContext, build_cards, fit_summary
-from attunement.interop._cds_feedback import FeedbackRecord, feedback_records
-from attunement.interop._cds_models import (
+from attunement.cds_hooks._cards import CARD_NAMESPACE, CardContext, build_cards, fit_summary
+from attunement.cds_hooks._feedback import FeedbackRecord, feedback_records
+from attunement.cds_hooks._models import (
     SUMMARY_LIMIT,
     Card,
     CardSource,
@@ -43,8 +44,9 @@ from attunement.interop._cds_models import (
     OverrideReason,
     wire,
 )
-from attunement.interop._cds_schemas import SchemaName, cds_schema
-from attunement.interop._cds_service import (
+from attunement.cds_hooks._risk import event_signals, risk_signals
+from attunement.cds_hooks._schemas import SchemaName, cds_schema
+from attunement.cds_hooks._service import (
     HOOK,
     OPTIONAL_PREFETCH,
     PREFETCH,
@@ -57,7 +59,7 @@ from attunement.interop._cds_service import (
     patient_view_response,
     read_patient_view,
 )
-from attunement.interop._cds_signals import (
+from attunement.cds_hooks._signals import (
     AllianceSignal,
     EvidenceLine,
     ExpectedBand,
@@ -69,7 +71,7 @@ from attunement.interop._cds_signals import (
     SafetySignal,
     SupportPrompt,
 )
-from attunement.interop._cds_trust_file import load_client_trust
+from attunement.cds_hooks._trust_file import load_client_trust
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
@@ -115,12 +117,16 @@ __all__ = [
     "build_cards",
     "cds_schema",
     "discovery_document",
+    "event_signals",
     "feedback_records",
     "fit_summary",
     "load_client_trust",
     "merge_signals",
+    "outcome_and_alliance",
     "patient_view_response",
+    "plan_signal",
     "read_patient_view",
+    "risk_signals",
     "verify_client_jwt",
     "wire",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from attunement.interop._bulk_records import AdministrationRow, EpisodeRow, ImportRow, PatientRow
+from attunement.exports._import_rows import AdministrationRow, EpisodeRow, ImportRow, PatientRow
 
 __all__ = ["patient_units"]
 

@@ -20,10 +20,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.cds_hooks._auth import VerifiedClient
+from attunement.cds_hooks._models import FeedbackRequest
+from attunement.cds_hooks._service import SERVICE_ID
 from attunement.errors import NotFound
-from attunement.interop._cds_auth import VerifiedClient
-from attunement.interop._cds_models import FeedbackRequest
-from attunement.interop._cds_service import SERVICE_ID
 
 __all__ = ["FeedbackRecord", "feedback_records"]
 

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from attunement.fhir._bundle import bundle, care_plan, patient
+from attunement.fhir._common import FhirBase
+from attunement.fhir._flag import risk_flag
+from attunement.fhir._questionnaire import questionnaire
+from attunement.fhir._records import AdministrationRecord, PatientRecord
+from attunement.fhir._response import observations, questionnaire_response
 from attunement.instruments import load_instrument, score
-from attunement.interop._fhir_bundle import bundle, care_plan, patient
-from attunement.interop._fhir_common import FhirBase
-from attunement.interop._fhir_flag import risk_flag
-from attunement.interop._fhir_questionnaire import questionnaire
-from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
-from attunement.interop._fhir_response import observations, questionnaire_response
 
 if TYPE_CHECKING:
     from attunement.risk import RiskEvent

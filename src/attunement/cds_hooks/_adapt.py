@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from attunement.interop._cds_signals import (
+from attunement.cds_hooks._signals import (
     AllianceSignal,
     EvidenceLine,
     ExpectedBand,

@@ -1,6 +1,6 @@
 """The CDS trust file (``ATTUNE_CDS_TRUST_FILE``): which EHRs may call, with their keys.
 
-JSON or YAML, validated into :class:`~attunement.interop._cds_auth.CdsClientTrust`
+JSON or YAML, validated into :class:`~attunement.cds_hooks._auth.CdsClientTrust`
 (unknown fields refused). Example::
 
     issuers:
@@ -21,8 +21,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from attunement.cds_hooks._auth import CdsClientTrust
 from attunement.errors import ConfigurationError
-from attunement.interop._cds_auth import CdsClientTrust
 
 __all__ = ["load_client_trust"]
 

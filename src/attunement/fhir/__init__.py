@@ -16,12 +16,14 @@ its R4B model. Import takes a Bundle or a QuestionnaireResponse and returns an
 ``_fhir_export``         a patient's whole record as one Bundle
 ``_fhir_check``          a response checked against its Questionnaire
 ``_fhir_import``         Bundle / QuestionnaireResponse → ImportResult
+``_bulk``                Patient, EpisodeOfCare, QuestionnaireResponse → import rows
 =======================  ==========================================================
 """
 
-from attunement.interop._fhir_bundle import bundle, care_plan, evidence_text, patient
-from attunement.interop._fhir_check import check_against_questionnaire
-from attunement.interop._fhir_common import (
+from attunement.fhir._bulk import FhirRows, read_fhir_rows
+from attunement.fhir._bundle import bundle, care_plan, evidence_text, patient
+from attunement.fhir._check import check_against_questionnaire
+from attunement.fhir._common import (
     HTEST,
     LOINC,
     ORDINAL_VALUE,
@@ -30,18 +32,18 @@ from attunement.interop._fhir_common import (
     fhir_id,
     validated,
 )
-from attunement.interop._fhir_export import export_record
-from attunement.interop._fhir_flag import risk_flag
-from attunement.interop._fhir_import import (
+from attunement.fhir._export import export_record
+from attunement.fhir._flag import risk_flag
+from attunement.fhir._import import (
     IgnoredResource,
     ImportedResponse,
     ImportResult,
     RefusedResource,
     import_fhir,
 )
-from attunement.interop._fhir_questionnaire import answer_coding, computable_name, questionnaire
-from attunement.interop._fhir_records import AdministrationRecord, PatientRecord
-from attunement.interop._fhir_response import observations, questionnaire_response, response_id
+from attunement.fhir._questionnaire import answer_coding, computable_name, questionnaire
+from attunement.fhir._records import AdministrationRecord, PatientRecord
+from attunement.fhir._response import observations, questionnaire_response, response_id
 
 __all__ = [
     "HTEST",
@@ -50,6 +52,7 @@ __all__ = [
     "UCUM",
     "AdministrationRecord",
     "FhirBase",
+    "FhirRows",
     "IgnoredResource",
     "ImportResult",
     "ImportedResponse",
@@ -68,6 +71,7 @@ __all__ = [
     "patient",
     "questionnaire",
     "questionnaire_response",
+    "read_fhir_rows",
     "response_id",
     "risk_flag",
     "validated",
