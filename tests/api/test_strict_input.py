@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from attunement.documents._chart_style import fmt
 from attunement.errors import InputError, InvalidFile, NotFound, quote
-from attunement.reports._chart_style import fmt
 from attunement.services import ServiceContext
 from attunement.services._clean_input import check_json_data
 from attunement.store import Administration, Patient

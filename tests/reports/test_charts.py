@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from attunement.reports import (
+from attunement.documents import (
     AllianceChartData,
     AlliancePoint,
     CategoryCounts,
@@ -248,8 +248,8 @@ def test_a_nan_in_the_alliance_chart_and_heat_strip_is_written_as_missing() -> N
 
 
 def test_an_expected_band_with_a_nan_is_left_out_of_the_chart_not_a_failure() -> None:
+    from attunement.documents import expected_points
     from attunement.monitoring import Series, SessionPoint, assess_episode
-    from attunement.reports import expected_points
 
     points = tuple(SessionPoint(session=i + 1, value=v) for i, v in enumerate((20, 17, 15)))
     status = assess_episode(Series(instrument="phq9", scale="total", points=points))

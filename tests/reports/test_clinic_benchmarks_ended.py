@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from attunement.reports import ClinicTally, render_clinic_html
-from attunement.reports._clinic import EpisodeOutcome
+from attunement.documents import ClinicTally, render_clinic_html
+from attunement.documents._clinic import EpisodeOutcome
 from attunement.stats import pre_post_effect_size
 
 ENDED = [(20.0, 8.0, "planned_end"), (18.0, 9.0, "planned_end"), (22.0, 12.0, "planned_end")]

@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import delete, func, select
 
+from attunement.documents import ClinicReport, ClinicTally
+from attunement.documents._assemble import instrument_notice
+from attunement.documents._episode import episode_outcome, synthetic_label
 from attunement.instruments import load_instrument
-from attunement.reports import ClinicReport, ClinicTally
-from attunement.reports._assemble import instrument_notice
-from attunement.reports._episode import episode_outcome, synthetic_label
 from attunement.services import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attunement.reports._export import (
+from attunement.exports._export import (
     COLUMNS,
     MAX_SHIFT_DAYS,
     PARQUET_BATCH,

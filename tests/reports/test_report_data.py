@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from attunement.documents import LANGUAGES, load_benchmarks, supported_language
+from attunement.documents._benchmarks import compare, parse_benchmarks
+from attunement.documents._i18n import all_keys, band_label, entry, text
 from attunement.errors import DefinitionError
-from attunement.reports import LANGUAGES, load_benchmarks, supported_language
-from attunement.reports._benchmarks import compare, parse_benchmarks
-from attunement.reports._i18n import all_keys, band_label, entry, text
 
 
 def test_every_string_exists_in_every_language() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_ci, fmt_number
+from attunement.documents import render_clinic_html, render_patient_html
+from attunement.documents._format import fmt_ci, fmt_number
 from attunement.services import ServiceContext
 from attunement.services.reports import (
     clinic_report,

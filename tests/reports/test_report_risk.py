@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from attunement.documents import render_clinic_html, render_patient_html
+from attunement.documents._patient import build_patient_report
+from attunement.exports._export import Pseudonymizer
 from attunement.instruments import load_instrument, score
 from attunement.profile import parse_profile
-from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._export import Pseudonymizer
-from attunement.reports._patient import build_patient_report
 from attunement.risk import RiskEvent, describe_event, endorsements_from_flags
 from attunement.services import RiskResponseCreate, ServiceContext, respond_to_risk
 from attunement.services.reports import (

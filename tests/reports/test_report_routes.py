@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from attunement.http import create_app
-from attunement.reports._routes import router
+from attunement.http.reports import router
 from attunement.services import (
     ServiceContext,
     UserCreate,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from attunement.documents import render_clinic_html, render_patient_html
+from attunement.documents._format import fmt_number, fmt_share, fmt_signed
+from attunement.documents._stats import count_categories
 from attunement.errors import Forbidden, NotFound
-from attunement.reports import render_clinic_html, render_patient_html
-from attunement.reports._format import fmt_number, fmt_share, fmt_signed
-from attunement.reports._stats import count_categories
 from attunement.services import (
     ServiceContext,
     UserActor,

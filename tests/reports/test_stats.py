@@ -10,13 +10,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from attunement.errors import InputError
-from attunement.reports._stats import (
+from attunement.documents._stats import (
     PairedMoments,
     count_alerts,
     count_categories,
     group_by_band,
 )
+from attunement.errors import InputError
 from attunement.stats import (
     InsufficientData,
     hedges_correction,

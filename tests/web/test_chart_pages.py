@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from attunement.reports import render_chart
+from attunement.documents import render_chart
 from attunement.services import (
     AdministrationCreate,
     ServiceContext,

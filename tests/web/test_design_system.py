@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from attunement.documents import OutcomeChartData, OutcomePoint, render_chart
 from attunement.http.web._display import status_words
 from attunement.http.web._templates import static_files
 from attunement.monitoring import ALERT_MEANINGS
-from attunement.reports import OutcomeChartData, OutcomePoint, render_chart
 
 WEB = Path(str(resources.files("attunement.http.web")))
 TEMPLATES = sorted((WEB / "templates").rglob("*.html"))

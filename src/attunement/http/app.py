@@ -25,6 +25,7 @@ from attunement.http._vocabularies import document_vocabularies
 from attunement.http.api import API_ROUTERS
 from attunement.http.deps import SESSION_COOKIE
 from attunement.http.interop import include_interop
+from attunement.http.reports import router as reports_router
 from attunement.http.web import include_web
 from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import Passwords, SecurityPolicy, security_headers
@@ -47,10 +48,7 @@ def include_routers(app: FastAPI) -> None:
     for router in API_ROUTERS:
         app.include_router(router)
     include_web(app)  # -- web pages (attunement.http.web)
-    # -- report downloads (attunement.reports): patient and clinic reports, PDF and HTML
-    from attunement.reports._routes import router as reports_router
-
-    app.include_router(reports_router)
+    app.include_router(reports_router)  # -- report downloads: patient and clinic, PDF and HTML
     # -- FHIR R4 at /fhir, CDS Hooks at /cds-services (attunement.http.interop)
     settings: Settings = app.state.settings
     include_interop(

@@ -23,8 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from attunement.errors import NotFound
-from attunement.reports import (
+from attunement.documents import (
     RENDERER,
     AllianceChartData,
     OutcomeChartData,
@@ -32,6 +31,7 @@ from attunement.reports import (
     outcome_chart_data,
     render_chart,
 )
+from attunement.errors import NotFound
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case

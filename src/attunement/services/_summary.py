@@ -19,8 +19,8 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
 
     The status is the stored one (read by key); NotFound while no outcome is stored.
     """
+    from attunement.documents import session_summary_text
     from attunement.monitoring import Status
-    from attunement.reports._summary import session_summary_text
 
     with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)

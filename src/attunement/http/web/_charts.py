@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from attunement.documents import AllianceChartData, OutcomeChartData, describe_chart
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.http.web._rendering import url
-from attunement.reports import AllianceChartData, OutcomeChartData, describe_chart
 from attunement.services import EpisodeChartData, EpisodePublic
 
 __all__ = ["ChartView", "EpisodeCharts", "episode_charts"]

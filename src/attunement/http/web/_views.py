@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from attunement.documents import SafetyView, derived_fact, held_back, safety_views
 from attunement.http.web._display import humanise, number, short_date
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
-from attunement.reports import SafetyView
-from attunement.reports._assemble import derived_fact, held_back, safety_views
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
     Plan,

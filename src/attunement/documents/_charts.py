@@ -34,8 +34,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from attunement.reports._chart_clinic import draw_distribution, draw_severity
-from attunement.reports._chart_data import (
+from attunement.documents._chart_clinic import draw_distribution, draw_severity
+from attunement.documents._chart_data import (
     AllianceChartData,
     ChartData,
     ItemHeatStripData,
@@ -43,15 +43,15 @@ from attunement.reports._chart_data import (
     OutcomeDistributionData,
     RecoveryBySeverityData,
 )
-from attunement.reports._chart_patient import (
+from attunement.documents._chart_patient import (
     describe_alliance,
     describe_outcome,
     draw_alliance,
     draw_heat_strip,
     draw_outcome,
 )
-from attunement.reports._chart_style import Drawn
-from attunement.reports._i18n import Language
+from attunement.documents._chart_style import Drawn
+from attunement.documents._i18n import Language
 
 __all__ = ["RENDERER", "Chart", "describe_chart", "render_chart", "render_png", "render_svg"]
 

@@ -16,26 +16,26 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from attunement.monitoring import load_end_reasons
-from attunement.reports._benchmarks import (
+from attunement.documents._benchmarks import (
     Benchmark,
     BenchmarkComparison,
     compare,
     load_benchmarks,
 )
-from attunement.reports._models import (
+from attunement.documents._models import (
     ClinicianRow,
     ClinicReport,
     EndedCount,
     InstrumentNotice,
     ReportHeader,
 )
-from attunement.reports._stats import (
+from attunement.documents._stats import (
     PairedMoments,
     alerts_from_counts,
     categories_from_counts,
     groups_from_counts,
 )
+from attunement.monitoring import load_end_reasons
 from attunement.stats import InsufficientData, Proportion, StandardizedMeanChange, proportion
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]

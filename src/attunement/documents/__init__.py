@@ -1,14 +1,22 @@
-"""Reports, charts and research exports: the adapters that show the core's results.
+"""Documents and charts: the pure formats that show the core's results to a person.
 
 One chart builder (matplotlib → accessible, deterministic SVG; PNG on request) serves the
 web pages and the documents; the patient progress report and the clinic report are Jinja2
-HTML rendered to PDF by WeasyPrint; the research export writes long-format CSV/Parquet with
-a data dictionary, optionally de-identified. Report models hold numbers computed by the core
-and by :mod:`attunement.reports._stats`; templates only render them.
+HTML rendered to PDF by WeasyPrint. Report models hold numbers computed by the core and by
+:mod:`attunement.documents._stats`; templates only render them. No HTTP, no database: the
+services read the store and call these; the research export's rows are in
+:mod:`attunement.exports`.
 """
 
-from attunement.reports._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
-from attunement.reports._chart_data import (
+from attunement.documents._assemble import (
+    derived_fact,
+    held_back,
+    instrument_notice,
+    plan_accommodations,
+    safety_views,
+)
+from attunement.documents._benchmarks import Benchmark, BenchmarkComparison, load_benchmarks
+from attunement.documents._chart_data import (
     AllianceChartData,
     AlliancePoint,
     CategoryCounts,
@@ -21,7 +29,7 @@ from attunement.reports._chart_data import (
     RecoveryBySeverityData,
     SeverityGroup,
 )
-from attunement.reports._charts import (
+from attunement.documents._charts import (
     RENDERER,
     Chart,
     describe_chart,
@@ -29,9 +37,18 @@ from attunement.reports._charts import (
     render_png,
     render_svg,
 )
-from attunement.reports._clinic import ClinicTally, EpisodeOutcome
-from attunement.reports._i18n import LANGUAGES, Language, supported_language
-from attunement.reports._models import (
+from attunement.documents._clinic import ClinicTally, EpisodeOutcome
+from attunement.documents._episode import (
+    REPORT_SESSION,
+    EpisodeData,
+    category_at_report_session,
+    export_rows,
+    intake_band,
+    patient_report_of,
+    synthetic_label_of,
+)
+from attunement.documents._i18n import LANGUAGES, Language, supported_language
+from attunement.documents._models import (
     ClinicianRow,
     ClinicReport,
     InstrumentNotice,
@@ -45,13 +62,15 @@ from attunement.reports._models import (
     StatusView,
     SupportPromptView,
 )
-from attunement.reports._patient import alliance_chart_data, expected_points, outcome_chart_data
-from attunement.reports._render import render_clinic_html, render_patient_html, render_pdf
-from attunement.reports._stats import AlertCounts
+from attunement.documents._patient import alliance_chart_data, expected_points, outcome_chart_data
+from attunement.documents._render import render_clinic_html, render_patient_html, render_pdf
+from attunement.documents._stats import AlertCounts
+from attunement.documents._summary import session_summary_text
 
 __all__ = [
     "LANGUAGES",
     "RENDERER",
+    "REPORT_SESSION",
     "AlertCounts",
     "AllianceChartData",
     "AlliancePoint",
@@ -63,6 +82,7 @@ __all__ = [
     "ClinicReport",
     "ClinicTally",
     "ClinicianRow",
+    "EpisodeData",
     "EpisodeOutcome",
     "ExpectedPoint",
     "InstrumentNotice",
@@ -83,15 +103,26 @@ __all__ = [
     "StatusView",
     "SupportPromptView",
     "alliance_chart_data",
+    "category_at_report_session",
+    "derived_fact",
     "describe_chart",
     "expected_points",
+    "export_rows",
+    "held_back",
+    "instrument_notice",
+    "intake_band",
     "load_benchmarks",
     "outcome_chart_data",
+    "patient_report_of",
+    "plan_accommodations",
     "render_chart",
     "render_clinic_html",
     "render_patient_html",
     "render_pdf",
     "render_png",
     "render_svg",
+    "safety_views",
+    "session_summary_text",
     "supported_language",
+    "synthetic_label_of",
 ]

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.exports._export import ExportRow
 from attunement.instruments import Flag
 from attunement.monitoring import Status
-from attunement.reports._export import ExportRow
 
 __all__ = ["AdministrationRecord", "episode_rows"]
 

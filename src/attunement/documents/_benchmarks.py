@@ -66,7 +66,7 @@ def parse_benchmarks(text: str, source: str = _FILE) -> tuple[Benchmark, ...]:
 @cache
 def load_benchmarks() -> tuple[Benchmark, ...]:
     """The packaged benchmarks, validated (cached)."""
-    text = resources.files("attunement.reports").joinpath("data", _FILE).read_text("utf-8")
+    text = resources.files("attunement.documents").joinpath("data", _FILE).read_text("utf-8")
     return parse_benchmarks(text)
 
 

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.documents._chart_data import CategoryCounts, SeverityGroup
 from attunement.errors import InputError
 from attunement.monitoring import ALERT_LEVELS
-from attunement.reports._chart_data import CategoryCounts, SeverityGroup
 from attunement.stats import InsufficientData, StandardizedMeanChange, standardized_mean_change
 
 __all__ = [

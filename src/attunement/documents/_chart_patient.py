@@ -9,9 +9,9 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from attunement.reports._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
-from attunement.reports._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
-from attunement.reports._i18n import Language, text
+from attunement.documents._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
+from attunement.documents._chart_style import GREY, OKABE_ITO, Drawn, fmt, legend, session_axis
+from attunement.documents._i18n import Language, text
 
 __all__ = [
     "describe_alliance",

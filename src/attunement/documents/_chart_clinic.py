@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from attunement.reports._chart_data import (
+from attunement.documents._chart_data import (
     CATEGORIES,
     CategoryCounts,
     OutcomeDistributionData,
     RecoveryBySeverityData,
 )
-from attunement.reports._chart_style import CATEGORY_STYLE, Drawn, legend
-from attunement.reports._i18n import Language, band_label, text
+from attunement.documents._chart_style import CATEGORY_STYLE, Drawn, legend
+from attunement.documents._i18n import Language, band_label, text
 
 __all__ = ["draw_distribution", "draw_severity"]
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from attunement.instruments import InstrumentDefinition
-from attunement.profile import PROFILE_FIELDS, Profile, Provenance
-from attunement.reports._format import fmt_number
-from attunement.reports._models import (
+from attunement.documents._format import fmt_number
+from attunement.documents._models import (
     InstrumentNotice,
     PlanItem,
     ProfileRow,
     RiskEventView,
     SafetyView,
 )
+from attunement.instruments import InstrumentDefinition
+from attunement.profile import PROFILE_FIELDS, Profile, Provenance
 from attunement.risk import RiskEvent, describe_event, open_first
 from attunement.tailoring import (
     EvidenceCitation,

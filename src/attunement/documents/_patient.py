@@ -15,10 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from attunement.instruments import InstrumentDefinition
-from attunement.monitoring import Series, Status
-from attunement.profile import Profile
-from attunement.reports._assemble import (
+from attunement.documents._assemble import (
     held_back,
     instrument_notice,
     plan_items,
@@ -27,7 +24,7 @@ from attunement.reports._assemble import (
     risk_event_views,
     safety_views,
 )
-from attunement.reports._chart_data import (
+from attunement.documents._chart_data import (
     AllianceChartData,
     AlliancePoint,
     ExpectedPoint,
@@ -35,14 +32,17 @@ from attunement.reports._chart_data import (
     OutcomeChartData,
     OutcomePoint,
 )
-from attunement.reports._i18n import supported_language
-from attunement.reports._models import (
+from attunement.documents._i18n import supported_language
+from attunement.documents._models import (
     PatientPage,
     PatientReport,
     ReportHeader,
     StatusView,
     SupportPromptView,
 )
+from attunement.instruments import InstrumentDefinition
+from attunement.monitoring import Series, Status
+from attunement.profile import Profile
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from attunement.reports._i18n import Language, text
+from attunement.documents._i18n import Language, text
 
 __all__ = ["CATEGORY_STYLE", "GREY", "OKABE_ITO", "Drawn", "fmt", "legend", "session_axis"]
 

@@ -12,6 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from attunement.documents._assemble import plan_accommodations
+from attunement.documents._clinic import EpisodeOutcome
+from attunement.documents._models import PatientReport
+from attunement.documents._patient import build_patient_report
+from attunement.exports import AdministrationRecord, ExportRow, episode_rows
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import (
     ClinicNorms,
@@ -22,12 +27,6 @@ from attunement.monitoring import (
     assess_episode,
 )
 from attunement.profile import Profile
-from attunement.reports._assemble import plan_accommodations
-from attunement.reports._clinic import EpisodeOutcome
-from attunement.reports._export import ExportRow
-from attunement.reports._export_rows import AdministrationRecord, episode_rows
-from attunement.reports._models import PatientReport
-from attunement.reports._patient import build_patient_report
 from attunement.risk import RiskEvent
 from attunement.simulate import SYNTHETIC_LABEL
 from attunement.tailoring import Plan

@@ -13,16 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from attunement.reports._benchmarks import BenchmarkComparison
-from attunement.reports._chart_data import (
+from attunement.documents._benchmarks import BenchmarkComparison
+from attunement.documents._chart_data import (
     AllianceChartData,
     CategoryCounts,
     ItemHeatStripData,
     OutcomeChartData,
     SeverityGroup,
 )
-from attunement.reports._i18n import Language
-from attunement.reports._stats import AlertCounts
+from attunement.documents._i18n import Language
+from attunement.documents._stats import AlertCounts
 from attunement.stats import Proportion, StandardizedMeanChange
 
 __all__ = [

@@ -32,7 +32,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
-from attunement.reports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
+from attunement.exports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
 
 __all__ = [
     "COLUMNS",

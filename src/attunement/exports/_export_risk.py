@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.reports._export import Column, ExportTable, Pseudonymizer
+from attunement.exports._export import Column, ExportTable, Pseudonymizer
 from attunement.risk import RiskEndorsement, RiskEvent
 
 __all__ = [

@@ -18,11 +18,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from attunement.reports._chart_data import OutcomeDistributionData, RecoveryBySeverityData
-from attunement.reports._charts import Chart, render_chart
-from attunement.reports._format import fmt_ci, fmt_number, fmt_share, fmt_signed
-from attunement.reports._i18n import band_label, text
-from attunement.reports._models import ClinicReport, PatientReport
+from attunement.documents._chart_data import OutcomeDistributionData, RecoveryBySeverityData
+from attunement.documents._charts import Chart, render_chart
+from attunement.documents._format import fmt_ci, fmt_number, fmt_share, fmt_signed
+from attunement.documents._i18n import band_label, text
+from attunement.documents._models import ClinicReport, PatientReport
 
 __all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
 
@@ -38,7 +38,7 @@ def _css_string(value: str) -> Markup:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("attunement.reports", "templates"),
+        loader=PackageLoader("attunement.documents", "templates"),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
