@@ -153,6 +153,7 @@ class Settings(BaseSettings):
     def _check_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
+        # start-up: sqlalchemy is loaded only when this runs (tests/cli/test_light_startup.py)
         from sqlalchemy.engine import make_url  # only a given URL needs SQLAlchemy
         from sqlalchemy.exc import ArgumentError
 
@@ -198,6 +199,7 @@ class Settings(BaseSettings):
         """
         if self.audit_anchor_dir is not None:
             return self.audit_anchor_dir
+        # start-up: sqlalchemy is loaded only when this runs (tests/cli/test_light_startup.py)
         from sqlalchemy.engine import make_url
 
         url = make_url(self.effective_database_url)

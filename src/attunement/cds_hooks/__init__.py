@@ -4,15 +4,15 @@ The public face of the CDS Hooks implementation (HL7 CDS Hooks 2.0,
 https://cds-hooks.hl7.org/2.0/). The pieces live in private modules:
 
 =====================  ==========================================================
-``_cds_models``        the wire format: discovery, request, card, response, feedback
-``_cds_service``       discovery document, prefetch handling, 412, merging sources
-``_cds_cards``         cards from a patient's signals (critical / warning / info)
-``_cds_signals``       the facts a card can state (risk, outcome, alliance, plan)
-``_cds_adapt``         signals from Attunement's core models and from prefetched FHIR
-``_cds_auth``          the EHR's signed JWT: issuers, keys, aud, exp/iat, jti replay
-``_cds_trust_file``    the trust file (ATTUNE_CDS_TRUST_FILE): issuers and their keys
-``_cds_feedback``      accepted / overridden cards as records to store
-``_cds_schemas``       JSON schemas of the messages, written from the specification
+``_models``            the wire format: discovery, request, card, response, feedback
+``_service``           discovery document, prefetch handling, 412, merging sources
+``_cards``             cards from a patient's signals (critical / warning / info)
+``_signals``           the facts a card can state (risk, outcome, alliance, plan)
+``_adapt``             signals from Attunement's core models and from prefetched FHIR
+``_auth``              the EHR's signed JWT: issuers, keys, aud, exp/iat, jti replay
+``_trust_file``        the trust file (ATTUNE_CDS_TRUST_FILE): issuers and their keys
+``_feedback``          accepted / overridden cards as records to store
+``_schemas``           JSON schemas of the messages, written from the specification
 =====================  ==========================================================
 """
 

@@ -82,6 +82,7 @@ def batch_statuses(
     ``model(instrument)`` gives the growth model to use for an instrument (None: rational).
     Raises BatchError for the first bad line.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.monitoring import assess_each_session, assess_episode, parse_episode
 
     out: list[str] = []

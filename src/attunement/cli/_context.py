@@ -22,6 +22,7 @@ def settings_from_cli(**overrides: object) -> Settings:
     Also installs the clinic's instrument definitions (imported item text and scoring keys
     in the data directory), so every command scores as the app does.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.instruments import clinic_definitions, install_clinic_definitions
     from attunement.settings import load_settings
 
@@ -32,6 +33,7 @@ def settings_from_cli(**overrides: object) -> Settings:
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.store import make_engine, migrate
 
     if settings.database_url is None:

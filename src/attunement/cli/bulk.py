@@ -67,6 +67,7 @@ def import_csv(
     Re-running the same files imports nothing twice; a run stopped part-way resumes after
     its last committed batch.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.exports import read_csv_rows
 
     files = _files(paths)
@@ -107,6 +108,7 @@ def import_fhir_bulk(
     The profile is in the README (Bulk import). Re-running the same files imports nothing
     twice; a run stopped part-way resumes after its last committed batch.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.fhir import FhirBase, read_fhir_rows
 
     resources: list[tuple[Any, RowSource]] = []
@@ -121,6 +123,7 @@ def import_fhir_bulk(
 
 def _fhir_resources(file: Path) -> Iterator[tuple[Any, RowSource]]:
     """(resource, where) of a Bundle, a single resource, or an NDJSON file."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.exports import RowSource
 
     try:
@@ -152,6 +155,7 @@ def _json(text: str, where: str) -> Any:
 
 
 def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: Settings) -> None:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.exports import patient_units
     from attunement.services.bulk_import import importer_actor
 
@@ -183,10 +187,12 @@ def _run(
     total: int,
 ) -> RunReport:
     """Run the import with a progress bar on a terminal (stderr), silently otherwise."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services.bulk_import import run_import
 
     if not sys.stderr.isatty():
         return run_import(ctx, actor, units, batch_size=batch_size)
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

@@ -36,6 +36,7 @@ def demo(
     ),
 ) -> None:
     """Build a synthetic demo clinic and walk the loop: assess, tailor, monitor, report."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import remove_demo_clinic, seed_demo_clinic, service_context
     from attunement.services.demo_walk import walk_the_loop
     from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
@@ -80,6 +81,7 @@ def demo(
     walk = walk_the_loop(context, out_dir)
     _print_walk(walk)
     if serve:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.cli.serve import run_server
 
         run_server(demo_settings, engine, host="127.0.0.1", port=8000, secure_cookies=False)
@@ -88,6 +90,7 @@ def demo(
 
 def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
     """Demo sign-ins with fresh passwords (demo mode only; synthetic accounts)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import seed_demo_accounts
 
     accounts = seed_demo_accounts(context, mode=settings.mode)

@@ -43,6 +43,7 @@ def export_fhir(
 ) -> None:
     """Write the patient's record as a FHIR R4 collection Bundle: Patient, Questionnaires,
     QuestionnaireResponses, score Observations (LOINC where it exists) and the CarePlan."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.fhir import FhirBase
     from attunement.services.interop import export_patient_fhir
 
@@ -81,6 +82,7 @@ def import_fhir(
     imported is skipped. Exit code 1 when any resource was refused (each is listed with
     its reasons), 0 otherwise.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.fhir import FhirBase
     from attunement.services.interop import import_fhir_document
 

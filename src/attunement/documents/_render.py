@@ -94,6 +94,7 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
 
 def render_pdf(html: str) -> bytes:
     """The PDF of a report's HTML (WeasyPrint, print stylesheet)."""
+    # start-up: weasyprint is loaded only when this runs (tests/cli/test_light_startup.py)
     from weasyprint import HTML  # type: ignore[import-untyped]  # late: Pango loads slowly
 
     pdf: bytes = HTML(string=html).write_pdf()

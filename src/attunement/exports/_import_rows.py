@@ -1,7 +1,7 @@
 """The rows of a bulk import, as the translators give them to the services layer.
 
 A clinic moving from another system brings patients, their episodes of care and the
-questionnaires given in them. Each translator (CSV, :mod:`._bulk_csv`) turns its input into
+questionnaires given in them. Each translator (CSV, :mod:`._import_csv`) turns its input into
 these plain records, each with the source system's own key and the place it came from
 (:class:`RowSource`: file and line or entry), so that every error names that place.
 Nothing here is scored or stored: scoring is the batch engine's, storing the services'.

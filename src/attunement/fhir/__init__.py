@@ -8,14 +8,14 @@ its R4B model. Import takes a Bundle or a QuestionnaireResponse and returns an
 (with reasons naming the resource and linkId) and ignored.
 
 =======================  ==========================================================
-``_fhir_common``         code systems, ids, the base URL, R4B validation
-``_fhir_questionnaire``  InstrumentDefinition → Questionnaire
-``_fhir_response``       administration → QuestionnaireResponse; Score → Observations
-``_fhir_bundle``         Patient, CarePlan, Bundle
-``_fhir_flag``           a stored risk event → Flag (active while open)
-``_fhir_export``         a patient's whole record as one Bundle
-``_fhir_check``          a response checked against its Questionnaire
-``_fhir_import``         Bundle / QuestionnaireResponse → ImportResult
+``_common``              code systems, ids, the base URL, R4B validation
+``_questionnaire``       InstrumentDefinition → Questionnaire
+``_response``            administration → QuestionnaireResponse; Score → Observations
+``_bundle``              Patient, CarePlan, Bundle
+``_flag``                a stored risk event → Flag (active while open)
+``_export``              a patient's whole record as one Bundle
+``_check``               a response checked against its Questionnaire
+``_import``              Bundle / QuestionnaireResponse → ImportResult
 ``_bulk``                Patient, EpisodeOfCare, QuestionnaireResponse → import rows
 =======================  ==========================================================
 """

@@ -119,6 +119,7 @@ class FhirBase(BaseModel):
 
 def resource_model(resource_type: str) -> type[Any]:
     """The fhir.resources R4B model class for a resource type we read or write."""
+    # start-up: fhir is loaded only when this runs (tests/cli/test_light_startup.py)
     from fhir.resources.R4B import get_fhir_model_class
 
     return get_fhir_model_class(resource_type)

@@ -20,7 +20,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from attunement.security._logging import exception_summary
+from attunement.security import exception_summary
 
 __all__ = ["RequestLogMiddleware"]
 

@@ -16,8 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from attunement.instruments import INSTRUMENT_IDS, instruments_with_role
-from attunement.monitoring import load_end_reasons
-from attunement.monitoring._feedback_data import load_alliance_rules
+from attunement.monitoring import load_alliance_rules, load_end_reasons
 from attunement.risk import load_response_vocabulary
 from attunement.security import SecurityPolicy
 

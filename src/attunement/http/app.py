@@ -28,9 +28,15 @@ from attunement.http.interop import include_interop
 from attunement.http.reports import router as reports_router
 from attunement.http.web import include_web
 from attunement.instruments import clinic_definitions, install_clinic_definitions
-from attunement.security import Passwords, SecurityPolicy, security_headers
+from attunement.security import (
+    Passwords,
+    SecurityPolicy,
+    install_log_redaction,
+    security_headers,
+    serve_log_config,
+)
 from attunement.services import Clock, InputLimits, service_context
-from attunement.settings import Settings
+from attunement.settings import Settings, load_settings
 from attunement.store import make_engine
 
 __all__ = ["API_PREFIX", "create_app", "create_app_from_env", "include_routers"]
@@ -143,9 +149,6 @@ def create_app_from_env() -> FastAPI:
     ``ATTUNE_INSECURE_COOKIES``). The log redaction of ``attune serve`` is installed here too,
     as each worker configures its own logging.
     """
-    from attunement.security import install_log_redaction, serve_log_config
-    from attunement.settings import load_settings
-
     install_log_redaction(*serve_log_config()["loggers"])
     settings = load_settings()
     return create_app(settings, secure_cookies=not settings.insecure_cookies)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from attunement._batched import batched
 from attunement.errors import AttunementError, InputError
 from attunement.exports import EpisodeRow, ImportRow, ImportRowError, PatientRow, RowSource
+from attunement.instruments import require_role
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
 from attunement.store import Episode, ImportLedgerEntry, Patient, User
@@ -181,7 +182,6 @@ def store_episodes(
     *,
     now: dt.datetime,
 ) -> None:
-    from attunement.instruments import require_role
 
     if not rows:
         return

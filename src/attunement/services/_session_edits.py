@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
+from attunement.monitoring import check_rupture_markers
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -67,7 +68,6 @@ def edit_session(
     Raises NotFound, InputError (a voided session; a date outside the allowed range;
     missed while questionnaires are recorded at it; an unknown marker).
     """
-    from attunement.monitoring import check_rupture_markers
 
     with use_case(ctx, actor, "session.edit", target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)

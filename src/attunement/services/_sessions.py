@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, InvalidAnswer, SessionExists
+from attunement.instruments import load_instrument, score
+from attunement.monitoring import check_rupture_markers
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -76,7 +78,6 @@ def administration_language(
 def _score_all(
     given: list[SessionAdministration], preferred: str
 ) -> list[tuple[SessionAdministration, Score]]:
-    from attunement.instruments import load_instrument, score
 
     instruments = [a.instrument for a in given]
     if len(set(instruments)) != len(instruments):
@@ -94,7 +95,6 @@ def _score_all(
 
 
 def _check_markers(markers: list[str] | None, number: int | None) -> None:
-    from attunement.monitoring import check_rupture_markers
 
     if markers:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from attunement.documents import session_summary_text
 from attunement.errors import AttunementError, NotFound
+from attunement.monitoring import Status
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -19,8 +21,6 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
 
     The status is the stored one (read by key); NotFound while no outcome is stored.
     """
-    from attunement.documents import session_summary_text
-    from attunement.monitoring import Status
 
     with use_case(ctx, actor, "summary.read", target=f"episode:{episode_id}", read=True) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer
 
 from attunement.errors import NotFound
-from attunement.monitoring._status import RISK_FLAG_RANK
+from attunement.monitoring import ALERT_LEVELS, RISK_FLAG_RANK
 from attunement.services._access import readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -164,7 +164,6 @@ def _counts(
     session: Session, clinicians: set[int], overdue_before: dt.date
 ) -> tuple[dict[str, int], int]:
     """Open-risk patients, episodes by alert, overdue episodes: one grouped query."""
-    from attunement.monitoring import ALERT_LEVELS
 
     row = EpisodeStatusRecord
     has_episode = row.episode_id.is_not(None)

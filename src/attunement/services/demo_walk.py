@@ -25,6 +25,7 @@ from attunement.services._users import list_users
 from attunement.services._worklist import CaseloadFilter, caseload
 from attunement.services.demo import DEMO_SUPERVISOR
 from attunement.simulate import SYNTHETIC_LABEL
+from attunement.tailoring import render_markdown
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
 
@@ -89,7 +90,6 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
             status_category=None,
             files=(),
         )
-    from attunement.tailoring import render_markdown
 
     plan = get_plan(ctx, actor, featured.patient_id)
     events = list_risk_events(ctx, actor, featured.patient_id)

@@ -32,12 +32,17 @@ from attunement.cds_hooks import (
     PatientSignals,
     VerifiedClient,
     discovery_document,
+    event_signals,
     feedback_records,
+    outcome_and_alliance,
     patient_view_response,
+    plan_signal,
     read_patient_view,
+    risk_signals,
     wire,
 )
 from attunement.errors import AttunementError, InputError, NotFound
+from attunement.evidence import load_evidence
 from attunement.fhir import (
     AdministrationRecord,
     FhirBase,
@@ -48,6 +53,7 @@ from attunement.fhir import (
     import_fhir,
     questionnaire,
 )
+from attunement.instruments import INSTRUMENT_IDS, load_instrument
 from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
@@ -112,7 +118,6 @@ def questionnaire_fhir(
     instrument_id: str, *, base: FhirBase, language: str = "en"
 ) -> dict[str, Any]:
     """The Questionnaire of an instrument; ``instrument_id`` may be its FHIR id (``wai-sr``)."""
-    from attunement.instruments import INSTRUMENT_IDS, load_instrument
 
     by_fhir_id = {fhir_id(i): i for i in INSTRUMENT_IDS}
     definition = load_instrument(by_fhir_id.get(instrument_id, instrument_id))
@@ -372,8 +377,6 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     Risk signals are the patient's stored risk events (open ones give critical cards,
     answered ones are history), whatever the latest session held.
     """
-    from attunement.cds_hooks import event_signals, outcome_and_alliance, plan_signal
-    from attunement.evidence import load_evidence
     from attunement.services._risk import patient_risk_events
     from attunement.services._status import episode_status, tailored_plan
 
@@ -402,7 +405,6 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
     """Risk signals from the prefetched responses, scored by the one engine; responses that
     cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
     says they were not checked."""
-    from attunement.cds_hooks import risk_signals
 
     unread = list(data.prefetch_problems)
     if not data.questionnaire_responses:

@@ -18,8 +18,7 @@ from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._forms import form_strings
 from attunement.http.web._rendering import ROUTES, Viewer, render
 from attunement.http.web._views import caseload_rows
-from attunement.services import CaseloadFilter, caseload
-from attunement.services._worklist import AlertFilter
+from attunement.services import AlertFilter, CaseloadFilter, caseload
 
 __all__ = ["router"]
 
