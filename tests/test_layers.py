@@ -58,8 +58,9 @@ SAME_EDGE = {"__main__": "cli"}
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
 START_UP = "start-up:"
 
-#: Modules still holding function-local imports that dodge an import cycle inside their
-#: own layer; the debt issue 17 leaves to pay. A module may leave this list, never join it.
+#: Modules whose function-local imports are not classified yet: each is either a cycle
+#: dodge to remove (import at the top) or a start-up import to mark. The debt issue 17
+#: leaves to pay; a module may leave this list, never join it.
 CYCLE_DEBT = frozenset(
     {
         "attunement/cds_hooks/_adapt.py",

@@ -1,7 +1,7 @@
 """``attune serve --workers``: refused on SQLite before anything starts; the worker factory.
 
 The two-process behaviour itself is proved with real servers in
-tests/api/test_two_processes.py; here are the refusals and the factory each worker calls.
+tests/http/api/test_two_processes.py; here are the refusals and the factory each worker calls.
 """
 
 from __future__ import annotations
