@@ -63,13 +63,6 @@ START_UP = "start-up:"
 #: leaves to pay; a module may leave this list, never join it.
 CYCLE_DEBT = frozenset(
     {
-        "attunement/cds_hooks/_adapt.py",
-        "attunement/cds_hooks/_risk.py",
-        "attunement/fhir/_bundle.py",
-        "attunement/fhir/_flag.py",
-        "attunement/http/web/_forms.py",
-        "attunement/http/web/_questionnaires.py",
-        "attunement/http/web/_status_view.py",
         "attunement/instruments/_item_text.py",
         "attunement/instruments/_results.py",
         "attunement/monitoring/_alliance.py",

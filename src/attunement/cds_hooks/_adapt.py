@@ -28,6 +28,7 @@ from attunement.cds_hooks._signals import (
     SafetySignal,
     SupportPrompt,
 )
+from attunement.tailoring import describe_fact, describe_risk
 
 if TYPE_CHECKING:
     from attunement.evidence import EvidenceBase, Finding
@@ -167,7 +168,6 @@ def _citation_line(citation: EvidenceCitation) -> EvidenceLine:
 
 def _safety(plan: Plan) -> tuple[SafetySignal, ...]:
     """The safety items, each with the open risk items behind it and what was held back."""
-    from attunement.tailoring import describe_risk
 
     held = tuple(c.resolution for c in plan.conflicts if c.kind == "risk")
     return tuple(
@@ -186,7 +186,6 @@ def plan_signal(plan: Plan) -> PlanSignal:
     """The plan in brief: safety first, settings, recommendations (in the plan's order) with
     evidence; patient facts worded by :func:`attunement.tailoring.describe_fact` (a level on
     an assumed cut-off says so)."""
-    from attunement.tailoring import describe_fact
 
     ordered = plan.recommendations
     return PlanSignal(

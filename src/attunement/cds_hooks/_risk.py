@@ -16,6 +16,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from attunement.cds_hooks._signals import RiskSignal
+from attunement.risk import (
+    describe_endorsement,
+    describe_event,
+    endorsements_from_flags,
+    open_first,
+    risk_message,
+)
 
 if TYPE_CHECKING:
     from attunement.instruments import Flag
@@ -38,7 +45,6 @@ def event_signal(event: RiskEvent, *, language: str = CARD_LANGUAGE) -> RiskSign
     An open event reads as an instruction (what was endorsed, the instrument's risk message,
     that it stays open); an answered one as history (the response recorded).
     """
-    from attunement.risk import describe_event, risk_message
 
     headline, *lines = describe_event(event, language)
     latest = event.latest
@@ -61,7 +67,6 @@ def event_signals(
     events: Iterable[RiskEvent], *, language: str = CARD_LANGUAGE
 ) -> tuple[tuple[RiskSignal, ...], tuple[RiskSignal, ...]]:
     """(open events, answered events) as signals, in :func:`attunement.risk.open_first` order."""
-    from attunement.risk import open_first
 
     ordered = open_first(events)
     return (
@@ -84,7 +89,6 @@ def risk_signals(
     each is worded by :func:`attunement.risk.describe_endorsement`, its message given in
     :data:`CARD_LANGUAGE` by :func:`attunement.risk.risk_message`.
     """
-    from attunement.risk import describe_endorsement, endorsements_from_flags, risk_message
 
     origin = "ehr" if source == "ehr" else "attunement"
     where = "In the EHR's questionnaire data: " if origin == "ehr" else ""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
 from attunement.fhir._records import PatientRecord
+from attunement.tailoring import describe_risk
 
 if TYPE_CHECKING:
     from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst
@@ -140,7 +141,6 @@ def care_plan(
 
 
 def _safety_text(item: SafetyFirst) -> str:
-    from attunement.tailoring import describe_risk
 
     lines = [item.summary, item.detail]
     lines += [f"Because: {describe_risk(basis)}" for basis in item.because]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from attunement.fhir._common import FhirBase, fhir_id, validated
 from attunement.fhir._response import flag_observation_id, response_id_of
+from attunement.risk import describe_event, load_response_vocabulary
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,7 +80,6 @@ def risk_flag(
     ``exported`` are the ids of the administrations whose QuestionnaireResponses are in the
     same Bundle: only those are referenced.
     """
-    from attunement.risk import describe_event, load_response_vocabulary
 
     base = base or FhirBase()
     first = event.first

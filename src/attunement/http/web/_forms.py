@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 
 from attunement.errors import QUOTE_LIMIT, InputError, quote
 from attunement.http.web._questionnaires import allowed_text, item_label
-from attunement.instruments import InstrumentDefinition
+from attunement.instruments import InstrumentDefinition, score
 
 __all__ = [
     "AnswerEntry",
@@ -189,7 +189,6 @@ def endorsed_risk(entry: AnswerEntry, language: str = "en") -> tuple[str, ...]:
     instrument's own (``flag_message``, in ``language``, the clinician's), with the answer
     given — as ``InvalidAnswer.risk`` words it.
     """
-    from attunement.instruments import score
 
     definition = entry.definition
     result = score(definition, entry.answers, clinician_language=language)

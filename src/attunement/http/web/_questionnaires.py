@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from attunement.errors import UnknownInstrument
 from attunement.instruments import InstrumentDefinition, list_instruments, load_instrument
 
 __all__ = [
@@ -168,7 +169,6 @@ def instrument_choices(
 
 
 def definition_or_none(instrument_id: str) -> InstrumentDefinition | None:
-    from attunement.errors import UnknownInstrument
 
     try:
         return load_instrument(instrument_id)

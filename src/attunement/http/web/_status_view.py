@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from attunement.errors import UnknownElement
+from attunement.evidence import load_evidence
 from attunement.http.web._display import humanise, number
+from attunement.http.web._questionnaires import definition_or_none
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -88,7 +91,6 @@ def _facts(status: Status) -> list[tuple[str, str]]:
 
 
 def _measure(instrument: str, scale: str) -> str:
-    from attunement.http.web._questionnaires import definition_or_none
 
     definition = definition_or_none(instrument)
     if definition is None:
@@ -102,8 +104,6 @@ def _sentence(text: str | None) -> str | None:
 
 
 def _element_name(element_id: str) -> str:
-    from attunement.errors import UnknownElement
-    from attunement.evidence import load_evidence
 
     try:
         return load_evidence().element(element_id).name
