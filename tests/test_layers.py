@@ -77,8 +77,6 @@ CYCLE_DEBT = frozenset(
         "attunement/services/_audit.py",
         "attunement/services/_auth.py",
         "attunement/services/_status_store.py",
-        "attunement/services/demo_walk.py",
-        "attunement/services/interop.py",
         "attunement/settings.py",
         "attunement/simulate/__init__.py",
     }

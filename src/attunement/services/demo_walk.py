@@ -24,6 +24,7 @@ from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
 from attunement.services._worklist import CaseloadFilter, caseload
 from attunement.services.demo import DEMO_SUPERVISOR
+from attunement.services.reports import write_clinic_report, write_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
 from attunement.tailoring import render_markdown
 
@@ -108,7 +109,6 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         ),
         encoding="utf-8",
     )
-    from attunement.services.reports import write_clinic_report, write_patient_report
 
     reports: list[Path] = []
     for fmt in ("html", "pdf"):

@@ -62,6 +62,8 @@ from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import MAX_ROW_ID, get_row
 from attunement.services._limits import check_moment
 from attunement.services._records import store_administration
+from attunement.services._risk import patient_risk_events
+from attunement.services._status import episode_status, tailored_plan
 from attunement.services._transaction import transaction
 from attunement.store import (
     LIVE_ADMINISTRATION,
@@ -171,8 +173,6 @@ def export_patient_fhir(
 ) -> dict[str, Any]:
     """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``), with
     each of the patient's risk events as a Flag."""
-    from attunement.services._risk import patient_risk_events
-    from attunement.services._status import tailored_plan
 
     with use_case(ctx, actor, "fhir.export", patient_id=patient_id, read=True) as uc:
         patient = _patient_for(uc.session, actor, patient_id, write=False)
@@ -377,8 +377,6 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     Risk signals are the patient's stored risk events (open ones give critical cards,
     answered ones are history), whatever the latest session held.
     """
-    from attunement.services._risk import patient_risk_events
-    from attunement.services._status import episode_status, tailored_plan
 
     evidence = load_evidence()
     episode = session.scalars(
