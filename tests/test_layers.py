@@ -75,9 +75,7 @@ CYCLE_DEBT = frozenset(
         "attunement/monitoring/_support.py",
         "attunement/profile/_scoring.py",
         "attunement/services/_audit.py",
-        "attunement/services/_auth.py",
         "attunement/services/_status_store.py",
-        "attunement/settings.py",
         "attunement/simulate/__init__.py",
     }
 )

@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     @field_validator("caseness_convention")
     @classmethod
     def _known_convention(cls, value: str) -> str:
-        # imported here: the monitoring maths is not needed by the light commands
+        # start-up: the monitoring maths is not needed by the light commands
         from attunement.monitoring import caseness_conventions
 
         known = caseness_conventions()
