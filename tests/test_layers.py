@@ -63,20 +63,10 @@ START_UP = "start-up:"
 #: leaves to pay; a module may leave this list, never join it.
 CYCLE_DEBT = frozenset(
     {
-        "attunement/instruments/_item_text.py",
         "attunement/instruments/_results.py",
-        "attunement/monitoring/_alliance.py",
-        "attunement/monitoring/_alliance_limits.py",
-        "attunement/monitoring/_episode_file.py",
-        "attunement/monitoring/_expected_data.py",
-        "attunement/monitoring/_feedback_data.py",
-        "attunement/monitoring/_norms.py",
-        "attunement/monitoring/_status_maths.py",
-        "attunement/monitoring/_support.py",
         "attunement/profile/_scoring.py",
         "attunement/services/_audit.py",
         "attunement/services/_status_store.py",
-        "attunement/simulate/__init__.py",
     }
 )
 

@@ -40,6 +40,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import DefinitionError
+from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
 from attunement.instruments._models import InstrumentDefinition
 
 __all__ = [
@@ -272,7 +273,6 @@ def clinic_definitions(store_dir: Path) -> dict[str, InstrumentDefinition]:
     The edge installs the result (``install_clinic_definitions``) so that every route
     scores an instrument with the same definition.
     """
-    from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
 
     found: dict[str, InstrumentDefinition] = {}
     for instrument_id in INSTRUMENT_IDS:

@@ -17,7 +17,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from attunement.errors import AttunementError, DefinitionError
+from attunement.evidence import load_evidence
+from attunement.instruments import INSTRUMENT_IDS
 from attunement.knowledge import SAFE_LOADER
+from attunement.profile import DIMENSIONS
 
 __all__ = [
     "AlertLimits",
@@ -238,7 +241,6 @@ def model_from_file(model: type[_M], raw: Any, name: str) -> _M:
 
 
 def _check_elements(ids: tuple[str, ...], name: str, field: str) -> None:
-    from attunement.evidence import load_evidence
 
     base = load_evidence()
     for index, element_id in enumerate(ids):
@@ -257,7 +259,6 @@ def load_alert_limits() -> AlertLimits:
 
 def alert_limits_from(raw: Any, name: str) -> AlertLimits:
     """Validate the alert limits of ``raw`` (DefinitionError names ``name`` and the field)."""
-    from attunement.instruments import INSTRUMENT_IDS
 
     limits = model_from_file(AlertLimits, raw, name)
     if not 0.8 < limits.empirical.outer_level.value < 1:
@@ -309,8 +310,6 @@ def load_dropout_rules() -> DropoutRules:
 @cache
 def load_support_prompts() -> tuple[PromptDefinition, ...]:
     """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority."""
-    from attunement.instruments import INSTRUMENT_IDS
-    from attunement.profile import DIMENSIONS
 
     folder = resources.files("attunement.monitoring").joinpath("support_prompts")
     prompts: list[PromptDefinition] = []

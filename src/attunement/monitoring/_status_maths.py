@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.instruments import load_instrument
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
-from attunement.monitoring._expected_data import rational_parameters
+from attunement.monitoring._expected_data import load_expected_response, rational_parameters
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth import GrowthModel
 from attunement.monitoring._norms import NormsUsed, ResolvedNorms
@@ -84,7 +85,6 @@ def change_figures(
 ) -> ChangeFigures:
     """Change, RC, Jacobson–Truax category, response and remission from intake to latest
     (cached: the same scores and norms always give the same, immutable figures)."""
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
     direction = norms.used.direction
@@ -305,6 +305,5 @@ def band_maker(
 
 def load_expected_band_width() -> float:
     """k: the band's half-width in standard errors of a difference (the data file's)."""
-    from attunement.monitoring._expected_data import load_expected_response
 
     return load_expected_response().band_half_width_in_sdiff.value
