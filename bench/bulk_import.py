@@ -35,7 +35,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, delete, insert, select, text
 
-from attunement.interop.bulk import AdministrationRow, patient_units, read_csv_rows
+from attunement.exports import AdministrationRow, patient_units, read_csv_rows
 from attunement.security import Passwords
 from attunement.services import OperatorActor, UserActor, UserCreate, create_user, service_context
 from attunement.services.bulk_import import run_import

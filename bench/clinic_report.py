@@ -49,11 +49,11 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, func, insert, select
 
+from attunement.documents import ClinicReport, ClinicTally, render_clinic_html, render_pdf
+from attunement.documents._assemble import instrument_notice
+from attunement.documents._episode import episode_outcome, synthetic_label
+from attunement.exports._export import write_export
 from attunement.instruments import load_instrument
-from attunement.reports import ClinicReport, ClinicTally, render_clinic_html, render_pdf
-from attunement.reports._assemble import instrument_notice
-from attunement.reports._episode import episode_outcome, synthetic_label
-from attunement.reports._export import write_export
 from attunement.services import OperatorActor, seed_demo_clinic, service_context
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events

@@ -57,8 +57,8 @@ from sqlalchemy import select, update
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))  # the test suite's throw-away PostgreSQL cluster
 
-from attunement.api import create_app  # noqa: E402
-from attunement.api.deps import SESSION_COOKIE  # noqa: E402
+from attunement.http import create_app  # noqa: E402
+from attunement.http.deps import SESSION_COOKIE  # noqa: E402
 from attunement.services import login_for_session, login_for_token, seed_demo_clinic  # noqa: E402
 from attunement.settings import Settings  # noqa: E402
 from attunement.simulate import (  # noqa: E402

@@ -42,9 +42,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
-from attunement.api import create_app
-from attunement.api.deps import SESSION_COOKIE
-from attunement.reports import render_chart
+from attunement.documents import render_chart
+from attunement.http import create_app
+from attunement.http.deps import SESSION_COOKIE
 from attunement.security import Passwords
 from attunement.services import (
     AdministrationCreate,

@@ -22,7 +22,7 @@ DATA_DIR_VARIABLE = f"{ENV_PREFIX}DATA_DIR"
 
 def default_data_dir() -> Path:
     """The platform's user data directory for Attunement (platformdirs)."""
-    import platformdirs
+    import platformdirs  # start-up: only when no data directory is set
 
     return Path(platformdirs.user_data_dir("attunement", appauthor=False))
 

@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     @field_validator("caseness_convention")
     @classmethod
     def _known_convention(cls, value: str) -> str:
-        # imported here: the monitoring maths is not needed by the light commands
+        # start-up: the monitoring maths is not needed by the light commands
         from attunement.monitoring import caseness_conventions
 
         known = caseness_conventions()
@@ -167,6 +167,7 @@ class Settings(BaseSettings):
     def _check_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
+        # start-up: sqlalchemy is loaded only when this runs (tests/cli/test_light_startup.py)
         from sqlalchemy.engine import make_url  # only a given URL needs SQLAlchemy
         from sqlalchemy.exc import ArgumentError
 
@@ -199,7 +200,7 @@ class Settings(BaseSettings):
 
     def database_engine(self) -> Engine:
         """An engine on the configured database, pooled for this process (not migrated)."""
-        from attunement.store import make_engine
+        from attunement.store import make_engine  # start-up: SQLAlchemy only when used
 
         return make_engine(
             self.effective_database_url,
@@ -223,6 +224,7 @@ class Settings(BaseSettings):
         """
         if self.audit_anchor_dir is not None:
             return self.audit_anchor_dir
+        # start-up: sqlalchemy is loaded only when this runs (tests/cli/test_light_startup.py)
         from sqlalchemy.engine import make_url
 
         url = make_url(self.effective_database_url)

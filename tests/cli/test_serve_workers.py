@@ -1,7 +1,7 @@
 """``attune serve --workers``: refused on SQLite before anything starts; the worker factory.
 
 The two-process behaviour itself is proved with real servers in
-tests/api/test_two_processes.py; here are the refusals and the factory each worker calls.
+tests/http/api/test_two_processes.py; here are the refusals and the factory each worker calls.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from sqlalchemy import text
 from tests.support.postgres import PostgresServer
 from typer.testing import CliRunner
 
-from attunement.api import create_app_from_env
 from attunement.cli import app
 from attunement.errors import ConfigurationError
+from attunement.http import create_app_from_env
 from attunement.store import make_engine
 
 runner = CliRunner()

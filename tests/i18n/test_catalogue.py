@@ -13,9 +13,9 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from attunement import i18n
+from attunement.http.web._templates import environment
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue
 from attunement.i18n.jinja import template_functions
-from attunement.web._templates import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = Path(str(resources.files("attunement") / "locales"))

@@ -77,7 +77,7 @@ def test_the_serve_log_config_filters_every_logger_that_reaches_stderr() -> None
         token = new_token("inv")
         logging.getLogger("uvicorn.error").error("bad request for /self-report/%s", token)
         logging.getLogger("sqlalchemy.pool").handle(_record_with_exception())
-        logging.getLogger("attunement.api").info("no tokens here: %s", token)
+        logging.getLogger("attunement.http").info("no tokens here: %s", token)
         logging.getLogger("uvicorn.access").warning("GET /caseload?q=%s", NAME)
     written = stream.getvalue()
     assert token not in written

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from attunement.errors import Forbidden
-from attunement.interop.bulk import ImportRowError, patient_units, read_csv_rows
+from attunement.exports import ImportRowError, patient_units, read_csv_rows
 from attunement.services import (
     EpisodeCreate,
     PatientCreate,

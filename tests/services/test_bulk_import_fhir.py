@@ -11,9 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from attunement.exports import ImportRowError, RowSource, patient_units
+from attunement.fhir import (
+    FhirAdministrationRecord,
+    FhirBase,
+    questionnaire_response,
+    read_fhir_rows,
+)
 from attunement.instruments import load_instrument
-from attunement.interop.bulk import ImportRowError, RowSource, patient_units, read_fhir_rows
-from attunement.interop.fhir import FhirAdministrationRecord, FhirBase, questionnaire_response
 from attunement.services import ServiceContext
 from attunement.services.bulk_import import run_import
 from attunement.simulate import SyntheticClinic

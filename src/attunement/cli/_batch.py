@@ -146,6 +146,7 @@ def _statuses(
     model: Callable[[str], GrowthModel | None],
     caseness: str,
 ) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.monitoring import assess_each_session, assess_episode, parse_episode
 
     out: list[str] = []

@@ -6,6 +6,7 @@ functions: ``attune --help`` and the commands that need no database start withou
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def settings_from_cli(**overrides: object) -> Settings:
     Also installs the clinic's instrument definitions (imported item text and scoring keys
     in the data directory), so every command scores as the app does.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.instruments import clinic_definitions, install_clinic_definitions
     from attunement.settings import load_settings
 
@@ -37,8 +39,7 @@ def install_clinic_definitions_from_cli() -> None:
     ``score``): the same folder Settings would give (:mod:`attunement._data_dir`), without
     the 0.1 s that importing pydantic-settings costs at start-up.
     """
-    import os
-
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement._data_dir import data_dir_from_environment
     from attunement.instruments import clinic_definitions, install_clinic_definitions
 
@@ -47,6 +48,7 @@ def install_clinic_definitions_from_cli() -> None:
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Engine:
     """An engine on the configured database, migrated to the newest schema."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.store import migrate
 
     if settings.database_url is None:

@@ -43,6 +43,7 @@ def verify(
     current one). Truncation is detected by the chains' head rows and, should those be
     moved back too, up to the latest anchor.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import verify_audit_chain
 
     settings = settings_from_cli(database_url=db)
@@ -102,6 +103,7 @@ def anchor(
     one JSON line on stdout: ship that line to an append-only sink (e.g. `| logger -t
     attune-audit` to a remote syslog, or an object store with retention lock).
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import anchor_audit_chain
 
     settings = settings_from_cli(database_url=db)
@@ -127,6 +129,7 @@ def list_(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """List audit entries, oldest first (who, action, patient id, outcome); audited."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import list_audit
 
     settings = settings_from_cli(database_url=db)
@@ -155,6 +158,7 @@ def new_key() -> None:
     To rotate: put the new key first and keep the old ones after it
     (ATTUNE_AUDIT_KEY=new,old); old entries keep verifying under their key.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.security import new_audit_key
 
     typer.echo(new_audit_key())

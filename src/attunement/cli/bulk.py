@@ -27,7 +27,7 @@ from attunement.cli.users import operator_context
 from attunement.errors import InputError, InvalidFile
 
 if TYPE_CHECKING:
-    from attunement.interop.bulk import ImportRow, RowSource
+    from attunement.exports import ImportRow, RowSource
     from attunement.services import Actor, ServiceContext
     from attunement.services.bulk_import import RunReport
     from attunement.settings import Settings
@@ -67,7 +67,8 @@ def import_csv(
     Re-running the same files imports nothing twice; a run stopped part-way resumes after
     its last committed batch.
     """
-    from attunement.interop.bulk import read_csv_rows
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.exports import read_csv_rows
 
     files = _files(paths)
     rows: list[ImportRow] = []
@@ -107,8 +108,8 @@ def import_fhir_bulk(
     The profile is in the README (Bulk import). Re-running the same files imports nothing
     twice; a run stopped part-way resumes after its last committed batch.
     """
-    from attunement.interop.bulk import read_fhir_rows
-    from attunement.interop.fhir import FhirBase
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.fhir import FhirBase, read_fhir_rows
 
     resources: list[tuple[Any, RowSource]] = []
     for file in paths:
@@ -122,7 +123,8 @@ def import_fhir_bulk(
 
 def _fhir_resources(file: Path) -> Iterator[tuple[Any, RowSource]]:
     """(resource, where) of a Bundle, a single resource, or an NDJSON file."""
-    from attunement.interop.bulk import RowSource
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.exports import RowSource
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -153,7 +155,8 @@ def _json(text: str, where: str) -> Any:
 
 
 def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: Settings) -> None:
-    from attunement.interop.bulk import patient_units
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.exports import patient_units
     from attunement.services.bulk_import import importer_actor
 
     engine = open_database(settings)
@@ -184,10 +187,12 @@ def _run(
     total: int,
 ) -> RunReport:
     """Run the import with a progress bar on a terminal (stderr), silently otherwise."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services.bulk_import import run_import
 
     if not sys.stderr.isatty():
         return run_import(ctx, actor, units, batch_size=batch_size)
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 

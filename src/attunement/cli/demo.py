@@ -10,7 +10,6 @@ import typer
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.wording import format_number
 
 if TYPE_CHECKING:
     from attunement.services import ServiceContext
@@ -37,6 +36,7 @@ def demo(
     ),
 ) -> None:
     """Build a synthetic demo clinic and walk the loop: assess, tailor, monitor, report."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import remove_demo_clinic, seed_demo_clinic, service_context
     from attunement.services.demo_walk import walk_the_loop
     from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
@@ -81,6 +81,7 @@ def demo(
     walk = walk_the_loop(context, out_dir)
     _print_walk(walk)
     if serve:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.cli.serve import run_server
 
         run_server(demo_settings, engine, host="127.0.0.1", port=8000, secure_cookies=False)
@@ -89,6 +90,7 @@ def demo(
 
 def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
     """Demo sign-ins with fresh passwords (demo mode only; synthetic accounts)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import seed_demo_accounts
 
     accounts = seed_demo_accounts(context, mode=settings.mode)
@@ -99,6 +101,8 @@ def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
 
 def _print_walk(walk: DemoWalk) -> None:
     """Monitor, tailor, report: what the loop found on the synthetic caseload."""
+    from attunement.wording import format_number  # start-up: not for `attune --help`
+
     typer.secho(
         "monitor — caseload, most urgent first (open risk events, then red, yellow … white; "
         "each by deterioration, then days since last seen):",

@@ -36,6 +36,7 @@ def _n(study: Finding | NarrativeFinding) -> str:
 
 
 def _table(base: EvidenceBase) -> str:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -168,6 +169,7 @@ def evidence(
     reactance): the full entry with every finding, its source and the practice
     recommendations.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.evidence import load_evidence
 
     base = load_evidence()

@@ -43,7 +43,8 @@ def export_fhir(
 ) -> None:
     """Write the patient's record as a FHIR R4 collection Bundle: Patient, Questionnaires,
     QuestionnaireResponses, score Observations (LOINC where it exists) and the CarePlan."""
-    from attunement.interop.fhir import FhirBase
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.fhir import FhirBase
     from attunement.services.interop import export_patient_fhir
 
     settings = settings_from_cli(database_url=db, public_url=base_url)
@@ -81,7 +82,8 @@ def import_fhir(
     imported is skipped. Exit code 1 when any resource was refused (each is listed with
     its reasons), 0 otherwise.
     """
-    from attunement.interop.fhir import FhirBase
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.fhir import FhirBase
     from attunement.services.interop import import_fhir_document
 
     document = load_data_file(file, json_only=True)  # the CLI's one loader

@@ -30,6 +30,7 @@ def resolve_definition(instrument_id: str) -> InstrumentDefinition:
     The clinic's definitions are installed first, so this is ``load_instrument`` as the
     app sees it: every command and the app score with the same definition.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.instruments import load_instrument
 
     install_clinic_definitions_from_cli()
@@ -67,6 +68,7 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List every instrument with its items, scales, uses, languages and licence."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.table import Table
 
@@ -109,6 +111,7 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print the whole definition as JSON."),
 ) -> None:
     """Show one instrument: items and answers, scales, bands, norms, flags, licence."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.markup import escape
 
@@ -174,6 +177,7 @@ def import_text_command(
     ),
 ) -> None:
     """Import the clinic's licensed item text (and, where unverified, the scoring key)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.instruments import import_item_text, load_imported_text, load_instrument
 
     definition = load_instrument(instrument)

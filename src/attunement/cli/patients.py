@@ -25,6 +25,7 @@ def list_(
     Runs as the operator (your login name); every patient listed is recorded in the audit
     trail as read by ``operator:<name>``.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.table import Table
 

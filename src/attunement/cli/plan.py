@@ -66,6 +66,7 @@ def plan_command(
     A profile whose questionnaires raise a risk flag (PHQ-9 item 9) gets a plan that leads
     with safety and holds back arousal-raising, confrontive and evocative methods.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.profile import parse_profile
     from attunement.tailoring import plan, render_markdown, render_text
 

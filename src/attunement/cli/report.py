@@ -54,6 +54,7 @@ def patient(
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.services.reports import write_patient_report  # heavy: on use only
 
         path = write_patient_report(
@@ -79,6 +80,7 @@ def clinic(
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.services.reports import write_clinic_report  # heavy: on use only
 
         path = write_clinic_report(
@@ -115,6 +117,7 @@ def export(
     secret = settings.signing_key() if deidentify else None
     engine = open_database(settings)
     try:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.services.reports import write_research_export  # heavy: on use only
 
         files = write_research_export(

@@ -61,6 +61,7 @@ def parse_answers(text: str, definition: InstrumentDefinition) -> list[int | flo
 
 
 def _print_score(result: Score, definition: InstrumentDefinition) -> None:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
 
     out = Console()
@@ -112,6 +113,7 @@ def score_command(  # noqa: PLR0917  (Typer options)
     if (answers is None) == (input_file is None):
         raise fail("give either --answers or --input (with --output)")
     if answers is not None:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.instruments import score
 
         result = score(definition, parse_answers(answers, definition), language=language)
@@ -145,6 +147,7 @@ def _to_array(
     definition: InstrumentDefinition,
     width: int,
 ) -> np.ndarray[Any, Any]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     import numpy as np
 
     x = np.empty((len(rows), len(columns)))
@@ -220,6 +223,7 @@ def _score_stream(
     language: str,
     total_rows: int,
 ) -> tuple[int, dict[str, int]]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     import numpy as np
     from rich.console import Console
     from rich.progress import Progress

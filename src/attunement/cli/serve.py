@@ -9,7 +9,7 @@ templates, never paths or query strings) instead of uvicorn's. ``X-Forwarded-For
 ``--workers N`` runs N uvicorn worker processes on one socket. The parent migrates the
 database, checks the settings by building the app once and recomputes stale statuses, then
 spawns the workers, each building its app from the environment
-(:func:`attunement.api.create_app_from_env`). Every piece of state the workers share —
+(:func:`attunement.http.create_app_from_env`). Every piece of state the workers share —
 sessions, tokens, sign-in lockout, invitation use, CDS Hooks ``jti`` replay, idempotency keys,
 the audit chain — lives in the database; several processes need PostgreSQL.
 """
@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 _LOGGERS = ("uvicorn", "uvicorn.access", "uvicorn.error", "attunement", "sqlalchemy")
 
 #: The app factory every worker process calls (``--workers`` > 1).
-APP_FACTORY = "attunement.api:create_app_from_env"
+APP_FACTORY = "attunement.http.app:create_app_from_env"
+#: The app builder of a one-process server, named as a string like the factory: the CLI
+#: and the HTTP layer are both edges and never import each other.
+APP_BUILDER = "attunement.http.app:create_app"
 
 #: The most worker processes ``--workers`` accepts (each holds its own connection pool).
 MAX_WORKERS = 64
@@ -84,6 +87,7 @@ def serve(
 
 def check_workers(settings: Settings, workers: int) -> None:
     """Refuse several worker processes on SQLite (InputError naming the flag and the fix)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.errors import InputError
 
     if not settings.effective_database_url.startswith("postgresql"):
@@ -97,10 +101,13 @@ def check_workers(settings: Settings, workers: int) -> None:
 
 def prepare_app(settings: Settings, engine: Engine, *, secure_cookies: bool) -> FastAPI:
     """Build the app (refusing unsafe settings before listening); refresh stale statuses."""
-    from attunement.api import create_app
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from uvicorn.importer import import_from_string
+
     from attunement.services import refresh_stale_statuses
 
-    application = create_app(settings, engine=engine, secure_cookies=secure_cookies)
+    create_app = import_from_string(APP_BUILDER)
+    application: FastAPI = create_app(settings, engine=engine, secure_cookies=secure_cookies)
     stale = refresh_stale_statuses(application.state.context)  # after a migration or upgrade
     if stale:
         typer.echo(f"stored statuses recomputed for {stale} patient(s)")
@@ -111,6 +118,7 @@ def run_server(
     settings: Settings, engine: Engine, *, host: str, port: int, secure_cookies: bool
 ) -> None:
     """Build the app (refusing unsafe settings before listening) and run uvicorn on it."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     import uvicorn
 
     from attunement.security import install_log_redaction
@@ -132,6 +140,7 @@ def run_workers(
     ``ATTUNE_SECRET_KEY``, the secret this process drew is passed on, so a session signed in
     one worker is valid in the others. SIGTERM or Ctrl-C stops every worker.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from uvicorn.supervisors import Multiprocess
 
     from attunement.security import install_log_redaction
@@ -158,6 +167,7 @@ def server_config(
     ``application`` is the app itself, or with ``workers`` > 1 the import string of the app
     factory each worker calls.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     import uvicorn
 
     from attunement.security import serve_log_config

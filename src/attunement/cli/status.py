@@ -65,6 +65,7 @@ def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
     default_file = settings.data_dir / "attunement.sqlite3"
     if settings.database_url is None and not default_file.exists():
         return None
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator_context
     from attunement.services.etr import latest_growth_model
 
@@ -136,6 +137,7 @@ def status(
             raise InputError("--refresh", True, "alone (no episode file, no --batch)")
         _refresh_stored(db)
         return
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.monitoring import assess_episode, parse_episode
 
     if (episode is None) == (batch is None):
@@ -148,6 +150,7 @@ def status(
         raise InputError("--jobs", jobs, "only with --batch")
     fixed: GrowthModel | None = None
     if model is not None:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.services.etr import read_growth_model
 
         read_text_file(model)  # bounded and text before the model is parsed
@@ -163,6 +166,7 @@ def status(
         return models[instrument]
 
     if batch is not None:
+        # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.cli._batch import BatchError, batch_statuses, read_lines
 
         try:
@@ -202,6 +206,7 @@ def status(
 
 def _refresh_stored(db: str | None) -> None:
     """``attune status --refresh``: rewrite every stored status, audited as the operator."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator, operator_context
     from attunement.services import refresh_all_statuses
 
@@ -248,6 +253,7 @@ def fit(
     one); the status uses the newest once it rests on enough episodes, the rational method
     until then.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator, operator_context
     from attunement.services.etr import fit_clinic_growth_model
 
@@ -283,6 +289,7 @@ def list_models(
     as_json: bool = typer.Option(False, "--json", help="Print the versions as JSON."),
 ) -> None:
     """The stored ETR model versions, oldest first, and whether the status uses them."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator_context
     from attunement.services.etr import list_growth_models
 
@@ -308,6 +315,7 @@ def list_models(
 
 
 def _outcome_lines(result: Status) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.monitoring import OUTER_LIMIT_ALERT
 
     shown = status_figures(result)
@@ -347,6 +355,7 @@ def _outcome_lines(result: Status) -> list[str]:
 
 def render_status(result: Status) -> str:
     """The Status as readable text (risk flags first, always)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.risk import describe_event
 
     lines = [f"{result.instrument} {result.scale} — session {result.session}"]

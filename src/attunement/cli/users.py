@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 def operator() -> OperatorActor:
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import OperatorActor
 
     try:
@@ -42,6 +43,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
     The audit keys are needed (every use case appends to the keyed audit chain): in
     production ``ATTUNE_AUDIT_KEY`` or ``ATTUNE_AUDIT_KEY_FILE`` must be set.
     """
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import InputLimits, service_context
 
     key = settings.secret_key.get_secret_value() if settings.secret_key else "cli-no-signing"
@@ -85,6 +87,7 @@ def create(
         raise fail("give the password on standard input with --password-stdin")
     if role not in ROLES:
         raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import UserCreate, create_user
 
     password = sys.stdin.readline().rstrip("\r\n")
@@ -114,6 +117,7 @@ def list_(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """List every account with role, supervisor and whether it is active."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.table import Table
 
@@ -144,6 +148,7 @@ def deactivate(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Deactivate an account; its tokens and sessions stop working at once."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import deactivate_user, list_users
 
     settings = settings_from_cli(database_url=db)
@@ -188,6 +193,7 @@ def approve(
         raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
     if role is None and supervisor is None:
         raise fail("give --role (an account to create) or --supervisor (a link to approve)")
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services import AccessGrantCreate, approve_access
 
     settings = settings_from_cli(database_url=db)
@@ -218,6 +224,7 @@ def grants(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """The register of clinical-access grants: approvals, their use, and break-glass grants."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.table import Table
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
-    from attunement.instruments._batch import InvalidAdministration, score_batch
+    from attunement.instruments._batch import InvalidAdministration, batch_row, score_batch
     from attunement.instruments._engine import score
     from attunement.instruments._item_text import (
         ImportedText,
@@ -96,6 +96,7 @@ __all__ = [
     "ScaleDefinition",
     "ScaleScore",
     "Score",
+    "batch_row",
     "clinic_definitions",
     "derive_profile_values",
     "import_item_text",
@@ -118,7 +119,7 @@ __all__ = [
 #: the scoring engine does). A new name goes in three places: the import above, ``__all__``
 #: and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
-    "_batch": ("InvalidAdministration", "score_batch"),
+    "_batch": ("InvalidAdministration", "batch_row", "score_batch"),
     "_engine": ("score",),
     "_item_text": (
         "ImportedText",

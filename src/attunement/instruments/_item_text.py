@@ -39,6 +39,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import DefinitionError
+from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
 from attunement.instruments._models import InstrumentDefinition
 from attunement.knowledge import KnowledgeDocument, parse_knowledge, path_of
 
@@ -279,7 +280,6 @@ def clinic_definitions(store_dir: Path) -> dict[str, InstrumentDefinition]:
     The edge installs the result (``install_clinic_definitions``) so that every route
     scores an instrument with the same definition.
     """
-    from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
 
     found: dict[str, InstrumentDefinition] = {}
     for instrument_id in INSTRUMENT_IDS:

@@ -22,7 +22,7 @@ from attunement.instruments._compiled import band_index
 from attunement.instruments._loader import load_instrument
 from attunement.instruments._models import InstrumentDefinition, ProfileOutput
 from attunement.instruments._results import Score
-from attunement.profile._models import Derivation
+from attunement.profile import Derivation
 
 __all__ = ["DerivedValues", "derive_profile_values", "to_profile_values"]
 

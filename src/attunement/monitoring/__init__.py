@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
     from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
     from attunement.monitoring._expected_data import RationalParameters, rational_parameters
+    from attunement.monitoring._feedback_data import load_alliance_rules
     from attunement.monitoring._growth import (
         FIXED_EFFECTS,
         EpisodeTable,
@@ -94,6 +95,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.monitoring._series import Series, SessionPoint
     from attunement.monitoring._status import (
+        RISK_FLAG_RANK,
         RiskFlag,
         Status,
         alert_rank,
@@ -118,6 +120,7 @@ __all__ = [
     "OUTER_LIMIT_ALERT",
     "RATIONAL_PARAMETERS",
     "RELIABLE_CHANGE_Z",
+    "RISK_FLAG_RANK",
     "Alert",
     "AlertDecision",
     "AllianceAlert",
@@ -172,6 +175,7 @@ __all__ = [
     "expected_treatment_response",
     "fit_growth_model",
     "jacobson_truax_category",
+    "load_alliance_rules",
     "load_end_reasons",
     "monitored_scale_id",
     "needs_clinic_norms",
@@ -193,6 +197,7 @@ __all__ = [
 #: none of the trajectory maths or NumPy. A new name goes in three places: the import above,
 #: ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_feedback_data": ("load_alliance_rules",),
     "_alerts": ("OUTER_LIMIT_ALERT", "AlertDecision", "RedRule", "Trend", "decide_alert"),
     "_alliance": (
         "AllianceAlert",
@@ -245,7 +250,14 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "ResponseStatus",
     ),
     "_series": ("Series", "SessionPoint"),
-    "_status": ("RiskFlag", "Status", "alert_rank", "assess_each_session", "assess_episode"),
+    "_status": (
+        "RISK_FLAG_RANK",
+        "RiskFlag",
+        "Status",
+        "alert_rank",
+        "assess_each_session",
+        "assess_episode",
+    ),
     "_status_maths": ("ExpectedBand",),
     "_support": (
         "ProfileUpdate",

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
+from attunement.instruments import load_instrument
 from attunement.monitoring._alliance_limits import alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
 from attunement.monitoring._series import Series
@@ -158,7 +159,6 @@ def _measure_alerts(
     bound: tuple[float, str],
     noise: tuple[float, str],
 ) -> _Measured:
-    from attunement.instruments import load_instrument
 
     scored = [p for p in alliance.scored if p.session <= session]
     if not scored:

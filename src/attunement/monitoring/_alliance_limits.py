@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from attunement.instruments import load_instrument
+from attunement.monitoring._change import RELIABLE_CHANGE_Z
 from attunement.monitoring._feedback_data import Figure, load_alliance_rules
+from attunement.monitoring._norms import norms_bound
 
 __all__ = ["alliance_limits"]
 
@@ -24,8 +27,6 @@ def alliance_limits(
 
 
 def _drop_bound(instrument: str, scale_id: str) -> tuple[float, str]:
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._norms import norms_bound
 
     rules = load_alliance_rules()
     scale = load_instrument(instrument).scale(scale_id)
@@ -41,9 +42,6 @@ def _drop_bound(instrument: str, scale_id: str) -> tuple[float, str]:
 
 
 def _noise_floor(instrument: str, scale_id: str, bound: tuple[float, str]) -> tuple[float, str]:
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._change import RELIABLE_CHANGE_Z
-    from attunement.monitoring._norms import norms_bound
 
     rules = load_alliance_rules()
     scale = load_instrument(instrument).scale(scale_id)
@@ -58,7 +56,6 @@ def _noise_floor(instrument: str, scale_id: str, bound: tuple[float, str]) -> tu
 
 
 def _threshold(instrument: str, scale: str) -> Figure | None:
-    from attunement.instruments import load_instrument
 
     rule = load_alliance_rules().instruments.get(instrument)
     if rule is not None and rule.scale == scale and rule.threshold is not None:

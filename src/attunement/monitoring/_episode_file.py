@@ -34,7 +34,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
-from attunement.instruments import load_instrument, score
+from attunement.instruments import INSTRUMENT_IDS, load_instrument, require_role, score
+from attunement.monitoring._alliance import check_rupture_markers
 from attunement.monitoring._series import Series, SessionPoint
 from attunement.profile import Profile, parse_profile
 from attunement.risk import RiskResponse, RiskResponseAfterSession
@@ -63,7 +64,6 @@ class EpisodeInput(BaseModel):
 
 def monitored_scale_id(instrument: str) -> str:
     """The scale monitored by default: the first with change norms, else the first."""
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument)
     for scale in definition.scales:
@@ -156,7 +156,6 @@ def _series(
     notes: list[str],
     markers: dict[int, tuple[str, ...]],
 ) -> Series:
-    from attunement.instruments import INSTRUMENT_IDS, require_role
 
     if not isinstance(raw, Mapping):
         raise InvalidEpisode(name, raw, "a mapping with instrument and sessions")
@@ -246,7 +245,6 @@ def parse_episode(data: Any) -> EpisodeInput:
         raise InvalidEpisode(
             "accommodated_preferences", accommodated, "a list of preference aspects"
         )
-    from attunement.monitoring._alliance import check_rupture_markers
 
     check_rupture_markers(markers)
     return EpisodeInput(

@@ -15,7 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from attunement.errors import DefinitionError
+from attunement.instruments import INSTRUMENT_IDS, load_instrument
 from attunement.knowledge import KnowledgeDocument, path_of
+from attunement.monitoring._change import reliable_change_bound
 from attunement.monitoring._feedback_data import Figure, model_from_file, read_rules
 
 __all__ = [
@@ -110,7 +112,6 @@ def _positive(rules: ExpectedResponseRules, name: str, document: KnowledgeDocume
 @cache
 def load_expected_response() -> ExpectedResponseRules:
     """The file, validated and cached."""
-    from attunement.instruments import INSTRUMENT_IDS, load_instrument
 
     document = read_rules("feedback_rules", _FILE)
     rules = model_from_file(ExpectedResponseRules, document)
@@ -168,8 +169,6 @@ def default_rational_parameters() -> RationalParameters:
 @cache
 def rational_parameters(instrument: str, scale: str) -> RationalParameters:
     """The rational parameters of one instrument scale (default ones if the file lacks it)."""
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._change import reliable_change_bound
 
     rules = load_expected_response()
     reference = rules.instruments.get(instrument)

@@ -16,7 +16,15 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from attunement.errors import AttunementError, DefinitionError
-from attunement.knowledge import KnowledgeDocument, parse_knowledge, path_of, validate_part
+from attunement.evidence import load_evidence
+from attunement.instruments import INSTRUMENT_IDS
+from attunement.knowledge import (
+    KnowledgeDocument,
+    parse_knowledge,
+    path_of,
+    validate_part,
+)
+from attunement.profile import DIMENSIONS
 
 __all__ = [
     "AlertLimits",
@@ -227,7 +235,6 @@ def model_from_file(model: type[_M], document: KnowledgeDocument) -> _M:
 
 
 def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: str) -> None:
-    from attunement.evidence import load_evidence
 
     base = load_evidence()
     for index, element_id in enumerate(ids):
@@ -247,7 +254,6 @@ def alert_limits_from(
     raw: KnowledgeDocument | dict[str, Any], name: str = "outcome_alerts.yaml"
 ) -> AlertLimits:
     """Validate the alert limits of ``raw`` (DefinitionError names the file and the field)."""
-    from attunement.instruments import INSTRUMENT_IDS
 
     document = raw if isinstance(raw, KnowledgeDocument) else KnowledgeDocument(name, raw, {})
 
@@ -302,8 +308,6 @@ def load_dropout_rules() -> DropoutRules:
 @cache
 def load_support_prompts() -> tuple[PromptDefinition, ...]:
     """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority."""
-    from attunement.instruments import INSTRUMENT_IDS
-    from attunement.profile import DIMENSIONS
 
     folder = resources.files("attunement.monitoring").joinpath("support_prompts")
     prompts: list[PromptDefinition] = []

@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from attunement.errors import InputError
+from attunement.instruments import list_instruments, load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z, reliable_change_bound
+from attunement.monitoring._expected_data import load_expected_response
 from attunement.monitoring._models import ChangeNorms, Direction
 
 if TYPE_CHECKING:
@@ -99,8 +101,6 @@ def clinic_norms(
     in ``feedback_rules/expected_response.yaml`` (``clinic_norms.minimum_episodes``).
     Raises InputError for a non-finite score or a scale the instrument does not have.
     """
-    from attunement.instruments import load_instrument
-    from attunement.monitoring._expected_data import load_expected_response
 
     if scale not in {s.id for s in load_instrument(instrument).scales}:
         raise InputError("scale", scale, [s.id for s in load_instrument(instrument).scales])
@@ -125,7 +125,6 @@ def needs_clinic_norms(instrument: str, scale: str) -> bool:
     """Whether clinic-derived norms would be used for this scale: it publishes a reliability
     but neither an SD nor a reliable-change threshold (K10 today). The services compute
     :func:`clinic_norms` only for such scales."""
-    from attunement.instruments import load_instrument
 
     norms = load_instrument(instrument).scale(scale).norms
     return (
@@ -183,7 +182,6 @@ def norms_bound(definition: ScaleDefinition) -> tuple[float, str] | None:
 @cache
 def caseness_conventions() -> tuple[str, ...]:
     """``"published"`` and every convention named in any instrument definition."""
-    from attunement.instruments import list_instruments
 
     names = {
         name
@@ -196,7 +194,6 @@ def caseness_conventions() -> tuple[str, ...]:
 
 
 def _direction(instrument: str, scale: str) -> Direction:
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
     if definition.norms is not None:
@@ -207,7 +204,6 @@ def _direction(instrument: str, scale: str) -> Direction:
 def _cutoff(
     instrument: str, scale: str, caseness: str
 ) -> tuple[float | None, str | None, str, list[str]]:
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
     norms, cut = definition.norms, definition.cutoff
@@ -235,7 +231,6 @@ def _bound_norms(
     instrument: str, scale: str, clinic: ClinicNorms | None
 ) -> tuple[ChangeNorms | None, SdOrigin | None, str | None]:
     """The ChangeNorms to compute reliable change with, their SD origin and basis."""
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
     published = definition.norms
@@ -272,7 +267,6 @@ def resolve_norms(
     caseness: str = PUBLISHED,
 ) -> ResolvedNorms:
     """The norms a status of this scale uses (cached: definitions are immutable)."""
-    from attunement.instruments import load_instrument
 
     if caseness not in caseness_conventions():
         raise InputError("caseness", caseness, caseness_conventions())

@@ -212,6 +212,7 @@ def fit_reml(s: BlockStatistics, *, max_iterations: int = 500) -> RemlFit:
     reduction of the deviance falls to machine precision.
     """
 
+    # start-up: scipy is loaded only when this runs (tests/cli/test_light_startup.py)
     from scipy import optimize  # imported here: only a fit needs it, not every CLI start
 
     def objective(th: Array) -> tuple[float, Array]:

@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.instruments import load_instrument
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
-from attunement.monitoring._expected_data import rational_parameters
+from attunement.monitoring._expected_data import load_expected_response, rational_parameters
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth import GrowthModel
 from attunement.monitoring._norms import NormsUsed, ResolvedNorms
@@ -84,7 +85,6 @@ def change_figures(
 ) -> ChangeFigures:
     """Change, RC, Jacobson–Truax category, response and remission from intake to latest
     (cached: the same scores and norms always give the same, immutable figures)."""
-    from attunement.instruments import load_instrument
 
     definition = load_instrument(instrument).scale(scale)
     direction = norms.used.direction
@@ -306,6 +306,5 @@ def band_maker(
 def load_expected_band_width() -> float:
     """k of the empirical method: its band's half-width in standard errors of a difference
     (the data file's ``empirical_band_half_width_in_sdiff``)."""
-    from attunement.monitoring._expected_data import load_expected_response
 
     return load_expected_response().empirical_band_half_width_in_sdiff.value

@@ -25,6 +25,7 @@ from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import PromptDefinition, load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, parse_profile
 from attunement.risk import RiskEvent
+from attunement.tailoring import plan
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -189,7 +190,6 @@ def replan(
 ) -> tuple[Profile, Plan]:
     """Apply accepted updates and regenerate the tailored plan (``tailoring.plan``), which
     stays risk-aware while ``open_risk_events`` are open."""
-    from attunement.tailoring import plan
 
     updated = apply_profile_updates(profile, updates, assessed_on=assessed_on)
     return updated, plan(updated, open_risk_events=open_risk_events)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.security._logging import (
         RedactExceptions,
         RedactTokens,
+        exception_summary,
         install_log_redaction,
         serve_log_config,
     )
@@ -91,6 +92,7 @@ __all__ = [
     "entry_hash",
     "entry_mac",
     "estimated_entropy_bits",
+    "exception_summary",
     "install_log_redaction",
     "load_audit_keys",
     "new_audit_key",
@@ -132,7 +134,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_audit_keys": ("AuditKey", "AuditKeyring", "load_audit_keys", "new_audit_key"),
     "_headers": ("CONTENT_SECURITY_POLICY", "security_headers"),
-    "_logging": ("RedactExceptions", "RedactTokens", "install_log_redaction", "serve_log_config"),
+    "_logging": (
+        "RedactExceptions",
+        "RedactTokens",
+        "exception_summary",
+        "install_log_redaction",
+        "serve_log_config",
+    ),
     "_passwords": ("PasswordCheck", "Passwords"),
     "_policy": ("SecurityPolicy",),
     "_strength": ("estimated_entropy_bits", "password_problem", "secret_problem"),

@@ -4,7 +4,7 @@ Three layers, so that no single mistake leaks a patient's name, answers or free 
 
 * the app logs only route templates (``/api/v1/patients/{patient_id}``), never a request's
   path or query string, and only exception types and code locations, never an exception's
-  message (:mod:`attunement.api._request_log`);
+  message (:mod:`attunement.http._request_log`);
 * every engine hides SQL parameters (``hide_parameters=True``), so a database error's text
   carries no values (:mod:`attunement.store._engine`);
 * ``attune serve`` configures logging (:func:`serve_log_config`) with two filters on every

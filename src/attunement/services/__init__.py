@@ -154,7 +154,7 @@ if TYPE_CHECKING:
         list_users,
         set_supervisor,
     )
-    from attunement.services._worklist import CaseloadFilter, CaseloadPage, caseload
+    from attunement.services._worklist import AlertFilter, CaseloadFilter, CaseloadPage, caseload
     from attunement.services.demo import (
         DemoSummary,
         remove_demo_clinic,
@@ -175,6 +175,7 @@ __all__ = [
     "AdministrationCorrection",
     "AdministrationCreate",
     "AdministrationPublic",
+    "AlertFilter",
     "ApprovalRequired",
     "AuditAction",
     "AuditAnchorWritten",
@@ -424,7 +425,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_summary": ("episode_summary",),
     "_transaction": ("transaction",),
     "_users": ("create_user", "current_user", "deactivate_user", "list_users", "set_supervisor"),
-    "_worklist": ("CaseloadFilter", "CaseloadPage", "caseload"),
+    "_worklist": ("AlertFilter", "CaseloadFilter", "CaseloadPage", "caseload"),
     "demo": (
         "DemoSummary",
         "remove_demo_clinic",

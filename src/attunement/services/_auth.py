@@ -29,6 +29,7 @@ from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._invitations import open_invitation
 from attunement.services._schemas import TokenIssued, UserPublic, WebSessionIssued
 from attunement.services._throttle import SignInThrottle
 from attunement.services._transaction import read_transaction, transaction
@@ -156,8 +157,6 @@ def revoke_token(ctx: ServiceContext, token: str) -> None:
 def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
     """The actor behind a bearer token: an API token or a patient invitation token."""
     if token.startswith(f"{INVITATION_PREFIX}_"):
-        from attunement.services._invitations import open_invitation
-
         return open_invitation(ctx, token)
     if not token.startswith(f"{API_TOKEN_PREFIX}_"):
         raise AuthenticationError(_BAD_TOKEN)

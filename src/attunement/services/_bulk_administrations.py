@@ -14,7 +14,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InputError, InvalidAnswer
-from attunement.interop.bulk import AdministrationRow, ImportRowError
+from attunement.exports import AdministrationRow, ImportRowError
+from attunement.instruments import batch_row, load_instrument, score_batch
 from attunement.risk import endorsements_from_flags
 from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext
@@ -74,7 +75,6 @@ def _checked(
     now: dt.datetime,
 ) -> list[tuple[InstrumentDefinition, str]]:
     """Each row's definition and scoring language, or the first row's error."""
-    from attunement.instruments import load_instrument
 
     definitions: dict[str, InstrumentDefinition] = {}
     checked = []
@@ -116,9 +116,6 @@ def _scored(
     """Every row scored by the batch engine, one call per instrument and language (a row
     the translator scored already, with the current definition in the same language, keeps
     that score: the FHIR path scores each response while checking it)."""
-    from attunement.instruments import score_batch
-    from attunement.instruments._batch import batch_row
-
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     scores: list[Score | None] = [None] * len(rows)
     for index, (definition, language) in enumerate(checked):

@@ -3,7 +3,7 @@
 Multi-row Core INSERTs (one statement per driver page on PostgreSQL, ids returned in input
 order; SQLAlchemy sends one statement per row to SQLite when it must return ordered ids),
 never per-row ORM objects; every row is checked before its kind is written, and the first bad
-row raises an :class:`~attunement.interop.bulk.ImportRowError` (the use case rolls the
+row raises an :class:`~attunement.exports.ImportRowError` (the use case rolls the
 whole batch back).
 """
 
@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from attunement._batched import batched
 from attunement.errors import AttunementError, InputError
-from attunement.interop.bulk import EpisodeRow, ImportRow, ImportRowError, PatientRow, RowSource
+from attunement.exports import EpisodeRow, ImportRow, ImportRowError, PatientRow, RowSource
+from attunement.instruments import require_role
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
 from attunement.store import Episode, ImportLedgerEntry, Patient, User
@@ -181,7 +182,6 @@ def store_episodes(
     *,
     now: dt.datetime,
 ) -> None:
-    from attunement.instruments import require_role
 
     if not rows:
         return

@@ -23,8 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from attunement.errors import NotFound
-from attunement.reports import (
+from attunement.documents import (
     RENDERER,
     AllianceChartData,
     OutcomeChartData,
@@ -32,6 +31,9 @@ from attunement.reports import (
     outcome_chart_data,
     render_chart,
 )
+from attunement.errors import NotFound
+from attunement.instruments import load_instrument
+from attunement.monitoring import Status
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -80,7 +82,6 @@ class StoredChart:
 
 
 def _status(row: EpisodeStatusRecord) -> Status | None:
-    from attunement.monitoring import Status
 
     return Status.model_validate(row.status) if row.status is not None else None
 
@@ -89,7 +90,6 @@ def _data(
     session: Session, episode: Episode, kind: ChartKind, status: Status | None
 ) -> OutcomeChartData | AllianceChartData | None:
     """The report's chart data of ``kind`` (the same functions the PDF uses)."""
-    from attunement.instruments import load_instrument
 
     instrument = episode.outcome_instrument if kind == "outcome" else episode.alliance_instrument
     if instrument is None:

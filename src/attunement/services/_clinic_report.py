@@ -30,18 +30,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError
-from attunement.instruments import InstrumentDefinition, load_instrument
-from attunement.reports import ClinicReport
-from attunement.reports._assemble import instrument_notice, plan_accommodations
-from attunement.reports._clinic import ClinicTally, EpisodeOutcome
-from attunement.reports._episode import (
+from attunement.documents import (
     REPORT_SESSION,
+    ClinicReport,
+    ClinicTally,
     EpisodeData,
+    EpisodeOutcome,
     category_at_report_session,
+    instrument_notice,
     intake_band,
+    plan_accommodations,
     synthetic_label_of,
 )
+from attunement.errors import AttunementError
+from attunement.instruments import InstrumentDefinition, load_instrument
 from attunement.services._access import readable_patients
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case

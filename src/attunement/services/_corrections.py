@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
+from attunement.instruments import load_instrument, score
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor
 from attunement.services._audit import UseCase, use_case
@@ -100,7 +101,6 @@ def correct_administration(
     Raises NotFound, InputError (already voided or corrected; a language the instrument
     lacks; a time outside the allowed range), InvalidAnswer naming the item.
     """
-    from attunement.instruments import load_instrument, score
 
     with use_case(
         ctx, actor, AuditAction.ADMINISTRATION_CORRECT, target=f"administration:{administration_id}"

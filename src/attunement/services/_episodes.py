@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from attunement.errors import NotFound
+from attunement.instruments import load_instrument, require_role, score
+from attunement.monitoring import Status
 from attunement.services._access import (
     load_patient,
 )
@@ -55,7 +57,6 @@ def check_episode_start(ctx: ServiceContext, data: EpisodeCreate) -> dt.date:
     alliance measure whose definition does not declare that role); pages that register a
     patient and start the episode at once check first, so a refused episode leaves no
     patient behind."""
-    from attunement.instruments import require_role
 
     # UnknownInstrument names the known ones; InputError the instruments with the role
     require_role("outcome_instrument", data.outcome_instrument, "outcome")
@@ -103,7 +104,6 @@ def record_administration(
     Raises InvalidAnswer (naming the item and the allowed values) before anything is
     written; the language defaults to the patient's preferred language.
     """
-    from attunement.instruments import load_instrument, score
 
     with episode_use_case(ctx, actor, AuditAction.ADMINISTRATION_CREATE, episode_id) as (
         uc,
@@ -169,7 +169,6 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     episode whose row a migration left stale or missing answers from the stored row all
     the same once ``attune status --refresh`` (or the start-up refresh) has run.
     """
-    from attunement.monitoring import Status
 
     with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
         uc,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attunement.monitoring import GrowthModel, clinic_norms, needs_clinic_norms
 from attunement.store import LIVE_ADMINISTRATION, Administration, Episode, EtrModel, ScoreRecord
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ def newest_growth_model(session: Session, instrument: str) -> GrowthModel | None
     A stored model that no longer validates (a future model schema) is passed over for the
     newest one that does, so the status never rests on a half-read model.
     """
-    from attunement.monitoring import GrowthModel
 
     rows = session.scalars(
         select(EtrModel.model)
@@ -88,7 +88,6 @@ class StatusInputs:
     def clinic_norms(self, instrument: str, scale: str) -> ClinicNorms | None:
         """The clinic's own intake SD of the scale, where the instrument publishes neither an
         SD nor a reliable-change threshold (``monitoring.needs_clinic_norms``)."""
-        from attunement.monitoring import clinic_norms, needs_clinic_norms
 
         key = (instrument, scale)
         if key not in self._norms:

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from attunement.errors import AuthenticationError, InputError, NotFound
+from attunement.instruments import load_instrument, score
 from attunement.security import INVITATION_PREFIX, new_token, token_digest
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor, InvitationActor, UserActor
@@ -54,7 +55,6 @@ def invite_patient(
     instruments available in that language; ``policy.invitation_lifetime``. Instruments
     named explicitly must all exist in the language (InputError otherwise).
     """
-    from attunement.instruments import load_instrument
 
     with use_case(ctx, actor, AuditAction.INVITATION_CREATE, target=f"episode:{episode_id}") as uc:
         episode = load_episode(uc.session, actor, episode_id, write=True)
@@ -168,7 +168,6 @@ def submit_self_report(
 
     All due instruments, each once; any invalid answer stores nothing and keeps the link.
     """
-    from attunement.instruments import load_instrument, score
 
     if not isinstance(actor, InvitationActor):
         raise AuthenticationError(_INVALID_LINK)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from attunement.errors import AttunementError, NotFound
+from attunement.monitoring import Status
 from attunement.services._access import load_patient
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -74,7 +75,6 @@ def _current(episodes: list[Episode]) -> Episode | None:
 def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientPageView:
     """The patient page's record of ``patient_id``, one audited read (NotFound for a
     patient the caller may not see)."""
-    from attunement.monitoring import Status
 
     with use_case(ctx, actor, AuditAction.PATIENT_PAGE, patient_id=patient_id, read=True) as uc:
         session = uc.session

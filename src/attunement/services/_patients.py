@@ -9,7 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from attunement.errors import Conflict
-from attunement.services._access import load_patient, readable_patients, require_caseload
+from attunement.profile import parse_profile
+from attunement.services._access import (
+    load_patient,
+    readable_patients,
+    require_caseload,
+)
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
@@ -92,7 +97,6 @@ def update_profile(
     The profile-file-shaped input is stored as given (instrument answers included, so the
     dimensions they give can be re-derived) with the time it was assessed.
     """
-    from attunement.profile import parse_profile
 
     with use_case(ctx, actor, AuditAction.PROFILE_UPDATE, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
+from attunement.monitoring import check_rupture_markers
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -70,7 +71,6 @@ def edit_session(
     Raises NotFound, InputError (a voided session; a date outside the allowed range;
     missed while questionnaires are recorded at it; an unknown marker).
     """
-    from attunement.monitoring import check_rupture_markers
 
     with episode_use_case(ctx, actor, AuditAction.SESSION_EDIT, episode_id) as (uc, episode):
         visit = _load(uc.session, episode, number)

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, InvalidAnswer, TherapySessionExists
+from attunement.instruments import load_instrument, score
+from attunement.monitoring import check_rupture_markers
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -80,7 +82,6 @@ def administration_language(
 def _score_all(
     given: list[TherapySessionAdministration], preferred: str
 ) -> list[tuple[TherapySessionAdministration, Score]]:
-    from attunement.instruments import load_instrument, score
 
     instruments = [a.instrument for a in given]
     if len(set(instruments)) != len(instruments):
@@ -98,7 +99,6 @@ def _score_all(
 
 
 def _check_markers(markers: list[str] | None, number: int | None) -> None:
-    from attunement.monitoring import check_rupture_markers
 
     if markers:
         try:

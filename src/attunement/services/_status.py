@@ -23,6 +23,9 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
+from attunement.instruments import Flag, load_instrument, score
+from attunement.monitoring import Series, SessionPoint, assess_episode, check_rupture_markers
+from attunement.profile import Profile, parse_profile
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.store import (
@@ -35,6 +38,7 @@ from attunement.store import (
     ScoreRecord,
     TherapySession,
 )
+from attunement.tailoring import plan
 
 if TYPE_CHECKING:
     from attunement.instruments import Flag, InstrumentDefinition
@@ -78,7 +82,6 @@ class StoredProfile(Protocol):
 def patient_profile(patient: StoredProfile) -> Profile | None:
     """The stored profile parsed, assessed when it was stored (None when empty); the one
     reading of a stored profile (InvalidProfile when it no longer validates)."""
-    from attunement.profile import parse_profile
 
     if not patient.profile:
         return None
@@ -101,8 +104,6 @@ def tailored_plan(
     ``risk_events``: the patient's risk events when the caller has read them already (the
     patient page), else they are read here.
     """
-    from attunement.profile import Profile
-    from attunement.tailoring import plan
 
     try:
         profile = patient_profile(patient)
@@ -119,7 +120,6 @@ def tailored_plan(
 def _stored_values(
     scales: dict[str, Any], stored_flags: list[Any], scale: str
 ) -> tuple[float | None, tuple[Flag, ...]]:
-    from attunement.instruments import Flag
 
     value: Any = (scales.get(scale) or {}).get("value")
     flags = tuple(Flag.model_validate(f) for f in stored_flags)
@@ -131,7 +131,6 @@ def _point_values(
 ) -> tuple[float | None, tuple[Flag, ...]]:
     """The value and flags of one administration row of :func:`_series`: as stored when
     scored under the current definition version, else rescored from its raw answers."""
-    from attunement.instruments import score
 
     stored = row.definition_version is not None
     if stored and row.definition_version == definition.version:
@@ -187,8 +186,6 @@ def series_from_rows(
     """The series of the instrument's administration rows of one episode (``SERIES_COLUMNS``,
     ordered by ``administered_at`` then id); ``missed`` session numbers become non-attended
     points."""
-    from attunement.instruments import load_instrument
-    from attunement.monitoring import Series, SessionPoint
 
     definition = load_instrument(instrument)
     scale = monitored_scale(definition)
@@ -223,7 +220,6 @@ def _markers(number: int, notes: dict[str, Any] | None) -> list[str]:
     Markers were checked when recorded; one no longer defined is left out rather than
     hiding the whole status.
     """
-    from attunement.monitoring import check_rupture_markers
 
     known = []
     for marker in (notes or {}).get(RUPTURE_MARKERS_NOTE) or []:
@@ -313,7 +309,6 @@ def assess_loaded(
     episode as (number, attended, notes), the administration rows of its outcome and
     alliance instruments, the patient's risk events): a batched refresh reads them for many
     episodes at once."""
-    from attunement.monitoring import assess_episode
 
     missed = [number for number, attended, _ in visits if not attended]
     markers = {number: _markers(number, notes) for number, _, notes in visits}

@@ -34,6 +34,8 @@ from sqlalchemy import Row, Table, and_, event, func, insert, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
+from attunement.instruments import load_instrument
+from attunement.monitoring import RISK_FLAG_RANK, alert_rank, deterioration_size
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -175,7 +177,6 @@ def refresh_touched(
 
 def inputs_version(inputs: StatusInputs, instrument: str) -> str:
     """What a status of this outcome instrument was computed with, as a short hash."""
-    from attunement.instruments import load_instrument
 
     try:
         definition = load_instrument(instrument)
@@ -243,7 +244,6 @@ def _row_values(
     last_seen_on: dt.date,
     inputs_version: str,
 ) -> dict[str, Any]:
-    from attunement.monitoring import alert_rank, deterioration_size
 
     status: Status | None = assessed.status if assessed is not None else None
     latest_on = assessed.latest_on if assessed is not None else None
@@ -272,8 +272,6 @@ def _row_values(
 
 def _patient_only_values(patient: Patient) -> dict[str, Any]:
     """The row of a patient with an open risk event and no open episode."""
-    from attunement.monitoring._status import RISK_FLAG_RANK
-
     return {
         "episode_id": None,
         "listed": True,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from attunement.documents import session_summary_text
 from attunement.errors import AttunementError, NotFound
+from attunement.monitoring import Status
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -19,8 +21,6 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
 
     The status is the stored one (read by key); NotFound while no outcome is stored.
     """
-    from attunement.monitoring import Status
-    from attunement.reports._summary import session_summary_text
 
     with episode_use_case(ctx, actor, AuditAction.SUMMARY_READ, episode_id, read=True) as (
         uc,

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, defer
 
 from attunement.errors import NotFound
-from attunement.monitoring._status import RISK_FLAG_RANK
+from attunement.monitoring import ALERT_LEVELS, RISK_FLAG_RANK
 from attunement.services._access import readable_clinician_ids, require_caseload
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -206,7 +206,6 @@ def _counts(
 
     Read from ``caseload_counts``: a few rows per clinician, alert and measure date.
     """
-    from attunement.monitoring import ALERT_LEVELS
 
     rows = _COUNTS
     has_episode = rows.has_episode

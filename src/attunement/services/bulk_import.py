@@ -1,6 +1,6 @@
 """Bulk import: a clinic's patients, episodes and administrations, one use case per batch.
 
-:func:`import_batch` stores one batch of import rows (:mod:`attunement.interop.bulk`) in
+:func:`import_batch` stores one batch of import rows (:mod:`attunement.exports`) in
 one transaction with one audit entry (``import.batch``, listing the ids of the patients it
 wrote and the counts, never names or answers). Only a clinic admin imports. Within a batch:
 
@@ -10,7 +10,7 @@ wrote and the counts, never names or answers). Only a clinic admin imports. With
 * every row is checked before anything is written, and the administrations of each
   instrument are scored together by the batch engine (``score_batch``, the same numbers as
   the single path); the first bad row refuses the whole batch with an
-  :class:`~attunement.interop.bulk.ImportRowError` naming file, line, field, value and
+  :class:`~attunement.exports.ImportRowError` naming file, line, field, value and
   what is allowed, and nothing of the batch is written;
 * records go in with multi-row INSERTs (no per-row ORM objects); every risk flag (an
   endorsed or unanswered risk item) opens or joins a risk event through
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from attunement.errors import Forbidden, InputError, NotFound
-from attunement.interop.bulk import AdministrationRow, EpisodeRow, ImportRow, PatientRow
+from attunement.exports import AdministrationRow, EpisodeRow, ImportRow, PatientRow
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
@@ -99,7 +99,7 @@ def run_import(
     on_batch: Callable[[BatchReport], None] | None = None,
 ) -> RunReport:
     """Import ``units`` (rows that belong together: one patient with their episodes and
-    administrations, :func:`~attunement.interop.bulk.patient_units`) in batches of at least
+    administrations, :func:`~attunement.exports.patient_units`) in batches of at least
     ``batch_size`` rows, cut between units. Stops at the first refused batch with its
     error; the batches before it stay committed."""
     if batch_size < 1:

@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import ConfigurationError
+from attunement.instruments import load_instrument, score
 from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
@@ -163,7 +164,6 @@ def seed_demo_clinic(
     with its score, exactly as the clinic application records one; the simulated rupture
     markers are kept in the session notes, as ``record_session`` keeps them.
     """
-    from attunement.instruments import load_instrument, score
 
     existing = summarise_demo_clinic(sessions)
     if existing.patients:

@@ -24,7 +24,9 @@ from attunement.services._schemas import CaseloadEntry
 from attunement.services._users import list_users
 from attunement.services._worklist import CaseloadFilter, caseload
 from attunement.services.demo import DEMO_SUPERVISOR
+from attunement.services.reports import write_clinic_report, write_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
+from attunement.tailoring import render_markdown
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
 
@@ -89,7 +91,6 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
             status_category=None,
             files=(),
         )
-    from attunement.tailoring import render_markdown
 
     plan = get_plan(ctx, actor, featured.patient_id)
     events = list_risk_events(ctx, actor, featured.patient_id)
@@ -108,7 +109,6 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
         ),
         encoding="utf-8",
     )
-    from attunement.services.reports import write_clinic_report, write_patient_report
 
     reports: list[Path] = []
     for fmt in ("html", "pdf"):

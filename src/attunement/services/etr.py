@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, InvalidAnswer
+from attunement.instruments import load_instrument, score
 from attunement.monitoring import (
     MINIMUM_EPISODES,
     EpisodeTable,
@@ -198,7 +199,6 @@ def _end_reasons(session: Session, episodes: Collection[int]) -> dict[str, int]:
 def _episode_scores(
     session: Session, instrument: str, scale: str, include_ongoing: bool
 ) -> tuple[dict[int, list[tuple[float, float]]], set[int]]:
-    from attunement.instruments import load_instrument, score
 
     definition = load_instrument(instrument)
     by_episode: dict[int, dict[float, float]] = defaultdict(dict)

@@ -1,11 +1,11 @@
 """Use cases of interoperability: FHIR export and import, the CDS Hooks service, feedback.
 
 Each touches the database in one audited transaction (:func:`use_case`), and leaves the
-translation to :mod:`attunement.interop`. Access follows the rest of the services: a user
-sees only the patients they may read (:func:`load_patient`); the command-line operator may
-export and import any patient; an EHR authenticated by its signed JWT (a trusted CDS
-client) may read the cards of any patient of the clinic, found by the EHR's patient id
-(``context.patientId``) = the patient's ``external_id``.
+translation to :mod:`attunement.fhir` and :mod:`attunement.cds_hooks`. Access follows the
+rest of the services: a user sees only the patients they may read (:func:`load_patient`);
+the command-line operator may export and import any patient; an EHR authenticated by its
+signed JWT (a trusted CDS client) may read the cards of any patient of the clinic, found by
+the EHR's patient id (``context.patientId``) = the patient's ``external_id``.
 
 Imported responses are stored as administrations with ``entered_by`` = ``fhir:<source
 key>`` (the resource's ``QuestionnaireResponse/<id>``), which is how a re-import of the same
@@ -24,8 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import AttunementError, InputError, NotFound, invalid_input
-from attunement.interop.cds_hooks import (
+from attunement.cds_hooks import (
     CardContext,
     CdsClientTrust,
     CdsRequest,
@@ -33,12 +32,18 @@ from attunement.interop.cds_hooks import (
     PatientSignals,
     VerifiedClient,
     discovery_document,
+    event_signals,
     feedback_records,
+    outcome_and_alliance,
     patient_view_response,
+    plan_signal,
     read_patient_view,
+    risk_signals,
     wire,
 )
-from attunement.interop.fhir import (
+from attunement.errors import AttunementError, InputError, NotFound, invalid_input
+from attunement.evidence import load_evidence
+from attunement.fhir import (
     FhirAdministrationRecord,
     FhirBase,
     ImportedResponse,
@@ -48,6 +53,7 @@ from attunement.interop.fhir import (
     import_fhir,
     questionnaire,
 )
+from attunement.instruments import INSTRUMENT_IDS, load_instrument
 from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
@@ -57,6 +63,8 @@ from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import MAX_ROW_ID, get_row
 from attunement.services._limits import check_moment
 from attunement.services._records import store_administration
+from attunement.services._risk import patient_risk_events
+from attunement.services._status import episode_status, tailored_plan
 from attunement.services._transaction import transaction
 from attunement.store import (
     LIVE_ADMINISTRATION,
@@ -115,7 +123,6 @@ def questionnaire_fhir(
     instrument_id: str, *, base: FhirBase, language: str = "en"
 ) -> dict[str, Any]:
     """The Questionnaire of an instrument; ``instrument_id`` may be its FHIR id (``wai-sr``)."""
-    from attunement.instruments import INSTRUMENT_IDS, load_instrument
 
     by_fhir_id = {fhir_id(i): i for i in INSTRUMENT_IDS}
     definition = load_instrument(by_fhir_id.get(instrument_id, instrument_id))
@@ -160,8 +167,6 @@ def export_patient_fhir(
 ) -> dict[str, Any]:
     """The patient's whole record as a FHIR Bundle (``searchset`` for ``$everything``), with
     each of the patient's risk events as a Flag."""
-    from attunement.services._risk import patient_risk_events
-    from attunement.services._status import tailored_plan
 
     with use_case(ctx, actor, AuditAction.FHIR_EXPORT, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False, operator=True)
@@ -362,11 +367,6 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     Risk signals are the patient's stored risk events (open ones give critical cards,
     answered ones are history), whatever the latest session held.
     """
-    from attunement.evidence import load_evidence
-    from attunement.interop._cds_adapt import outcome_and_alliance, plan_signal
-    from attunement.interop._cds_risk import event_signals
-    from attunement.services._risk import patient_risk_events
-    from attunement.services._status import episode_status, tailored_plan
 
     evidence = load_evidence()
     episode = latest_episode(session, patient.id)
@@ -389,7 +389,6 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
     """Risk signals from the prefetched responses, scored by the one engine; responses that
     cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
     says they were not checked."""
-    from attunement.interop._cds_risk import risk_signals
 
     unread = list(data.prefetch_problems)
     if not data.questionnaire_responses:

@@ -8,7 +8,7 @@ trail, in the same transaction: ``report.patient`` names its patient, ``report.c
 clinic report and the export stream page by page (issue 13): memory does not grow with the
 clinic.
 The Status is the app's own (``assess_stored_episode``: the stored growth model, rupture
-markers, missed sessions); everything after the read is ``attunement.reports`` (pure).
+markers, missed sessions); everything after the read is ``attunement.documents`` (pure).
 """
 
 from __future__ import annotations
@@ -22,34 +22,30 @@ from typing import Literal, TypeVar
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from attunement.errors import AttunementError, NotFound
-from attunement.instruments import load_instrument
-from attunement.reports import (
+from attunement.documents import (
+    EpisodeData,
     PatientReport,
+    export_rows,
+    patient_report_of,
     render_clinic_html,
     render_patient_html,
     render_pdf,
 )
-from attunement.reports._episode import (
-    EpisodeData,
-    export_rows,
-    patient_report_of,
-)
-from attunement.reports._export import (
+from attunement.errors import AttunementError, NotFound
+from attunement.exports import (
+    AdministrationRecord,
     ExportFiles,
     ExportRow,
     Pseudonymizer,
-    atomic_write,
-    deidentify_row,
-    write_export,
-)
-from attunement.reports._export_risk import (
     RiskEventRow,
+    atomic_write,
     deidentify_risk_row,
+    deidentify_row,
     risk_event_rows,
     risk_table,
+    write_export,
 )
-from attunement.reports._export_rows import AdministrationRecord
+from attunement.instruments import load_instrument
 from attunement.risk import RiskEvent
 from attunement.services._access import load_patient, readable_patients
 from attunement.services._actors import Actor

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from attunement.instruments import load_instrument, score
+from attunement.monitoring import Series, SessionPoint
 from attunement.simulate._assumptions import ASSUMPTIONS, value
 from attunement.simulate._courses import Course, TrueOutcome, draw_course, true_outcome
 
@@ -297,8 +299,6 @@ def episode_series(episode: SyntheticEpisode) -> tuple[Series, Series]:
     Answers are scored with the instrument definitions (so item 9 raises its flag); missed
     appointments appear as points with ``attended=False`` and no value.
     """
-    from attunement.instruments import load_instrument, score
-    from attunement.monitoring import Series, SessionPoint
 
     phq9, wai = load_instrument("phq9"), load_instrument("wai_sr")
     outcome: list[SessionPoint] = []

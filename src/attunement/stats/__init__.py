@@ -24,17 +24,22 @@ whose rules they serve.
 
 from __future__ import annotations
 
-from attunement.stats._conversions import as_d, d_to_r, odds_ratio_to_d, r_to_d
-from attunement.stats._effect_sizes import (
-    EFFECT_SIZE_FORMULA,
-    InsufficientData,
-    StandardizedMeanChange,
-    hedges_correction,
-    pre_post_effect_size,
-    standardized_mean_change,
-)
-from attunement.stats._intervals import Proportion, proportion
-from attunement.stats._moments import PairedMoments
+from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.stats._conversions import as_d, d_to_r, odds_ratio_to_d, r_to_d
+    from attunement.stats._effect_sizes import (
+        EFFECT_SIZE_FORMULA,
+        InsufficientData,
+        StandardizedMeanChange,
+        hedges_correction,
+        pre_post_effect_size,
+        standardized_mean_change,
+    )
+    from attunement.stats._intervals import Proportion, proportion
+    from attunement.stats._moments import PairedMoments
 
 __all__ = [
     "EFFECT_SIZE_FORMULA",
@@ -51,3 +56,20 @@ __all__ = [
     "r_to_d",
     "standardized_mean_change",
 ]
+
+#: The submodule that defines each name: the evidence base needs only the conversions at
+#: start-up (no NumPy); the effect sizes load when a report computes one.
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_conversions": ("as_d", "d_to_r", "odds_ratio_to_d", "r_to_d"),
+    "_effect_sizes": (
+        "EFFECT_SIZE_FORMULA",
+        "InsufficientData",
+        "StandardizedMeanChange",
+        "hedges_correction",
+        "pre_post_effect_size",
+        "standardized_mean_change",
+    ),
+    "_intervals": ("Proportion", "proportion"),
+    "_moments": ("PairedMoments",),
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -1,0 +1,274 @@
+"""Cards for the ``patient-view`` hook, from a patient's signals.
+
+One card per thing a clinician must see, in order of urgency (CDS Hooks 2.0, § Card
+Attributes: ``indicator`` is ``info`` < ``warning`` < ``critical``):
+
+- **critical** — every OPEN risk event, one card each, worded by ``attunement.risk`` in the
+  clinic's language (and every risk item of the EHR's prefetched responses that Attunement
+  does not already hold); an answered event is history and gives no card — the clinician
+  recorded a risk response, and the patient's page keeps the history;
+- **warning** — prefetched questionnaire data Attunement could not read (so could not
+  check for risk items); a red or yellow outcome alert (not on track / less progress than expected),
+  and an alliance rupture, each with the numbers behind it and the evidence;
+- **info** — the tailored plan in brief: safety first while a risk event is open (and what
+  the plan held back meanwhile), its recommendations with their evidence.
+
+Card ``uuid`` values are UUIDv5 of (hookInstance, card kind, key): unique per call, and
+reproducible, so a test or an audit can recompute them. Summaries are cut to fit the spec's
+"<140-character" rule at a word boundary; details are GitHub-flavoured markdown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from attunement.cds_hooks._models import SUMMARY_LIMIT, Card, CardSource, Link
+from attunement.cds_hooks._signals import (
+    AllianceSignal,
+    EvidenceLine,
+    OutcomeSignal,
+    PatientSignals,
+    PlanSignal,
+    RiskSignal,
+)
+from attunement.wording import DASH, format_citation, status_figures, value_words
+
+__all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
+
+#: Namespace of card UUIDs (uuid5 of the DNS name below); fixed so uuids are reproducible.
+CARD_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cards.attunement.example")
+
+_PLAN_ITEMS_SHOWN = 5
+
+
+class CardContext(BaseModel):
+    """Where the cards point: the hook call, the patient's page, and who says so."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hook_instance: str
+    patient_page_url: str | None = None
+    source_label: str = "Attunement"
+    source_url: str | None = None
+
+
+def fit_summary(text: str) -> str:
+    """``text`` shortened to fewer than 140 characters, at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) < SUMMARY_LIMIT:
+        return text
+    cut = text[: SUMMARY_LIMIT - 2].rsplit(" ", 1)[0].rstrip(" ,;:-—")
+    return cut + "…"
+
+
+def build_cards(signals: PatientSignals, context: CardContext) -> tuple[Card, ...]:
+    """All cards for one patient, most urgent first (critical, warning, info)."""
+    cards = [_risk_card(risk, index, context) for index, risk in enumerate(signals.risks)]
+    if signals.unread:
+        cards.append(_unread_card(signals.unread, context))
+    if signals.outcome is not None and signals.outcome.alert in ("red", "yellow"):
+        cards.append(_outcome_card(signals.outcome, context))
+    if signals.alliance is not None and signals.alliance.state == "rupture":
+        cards.append(_alliance_card(signals.alliance, context))
+    if signals.plan is not None:
+        cards.append(_plan_card(signals.plan, context))
+    return tuple(cards)
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
+    card_uuid = uuid.uuid5(CARD_NAMESPACE, f"{context.hook_instance}|{kind}|{key}")
+    links = None
+    if context.patient_page_url:
+        links = (Link(label="Open the patient in Attunement", url=context.patient_page_url),)
+    return Card.model_validate(
+        {
+            "uuid": str(card_uuid),
+            "source": CardSource(label=context.source_label, url=context.source_url),
+            "links": links,
+            **fields,
+        }
+    )
+
+
+def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
+    key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
+    if risk.headline is None:  # a bare signal: what and when from its fields
+        what = "endorsed" if risk.kind == "endorsed" else "left unanswered"
+        headline = f"Risk item {what} ({risk.instrument} {risk.item}): {risk.message}"
+        where = _when(risk.session, risk.observed_on)
+        lines = [f"**{_md(risk.message)}**", "", f"- Instrument: {_md(risk.instrument)}, item "]
+        lines[-1] += _md(risk.item)
+        lines += [f"- When: {where}"] if where else []
+    else:
+        headline = risk.headline
+        lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
+    lines += [
+        f"- From: {_origin(risk.source)}",
+        "",
+        "Assess safety following your clinic's risk protocol, and record the risk response in "
+        "Attunement. Attunement surfaces every risk item; it does not assess risk itself.",
+    ]
+    return _card(
+        context,
+        "risk",
+        f"{key}|{risk.item}",
+        summary=fit_summary(headline),
+        detail="\n".join(lines),
+        indicator="critical",
+    )
+
+
+def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
+    count = len(unread)
+    noun = "item" if count == 1 else "items"
+    lines = [
+        f"**{count} prefetched {noun} could not be read**, so Attunement could not check "
+        "them for endorsed risk items. Review them in the EHR.",
+        "",
+        *[f"- {_md(reason)}" for reason in unread],
+    ]
+    return _card(
+        context,
+        "unread",
+        str(count),
+        summary=fit_summary(f"{count} EHR questionnaire {noun} not checked for risk items"),
+        detail="\n".join(lines),
+        indicator="warning",
+    )
+
+
+def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
+    shown = status_figures(outcome)
+    score = shown.latest if outcome.latest is not None else "not scorable"
+    summary = f"{shown.alert.headline}: {shown.measure} {score} at session {outcome.session}"
+    if shown.expected is not None:
+        summary += f" (expected {shown.expected})"
+    lines = [f"**{shown.alert.headline}** ({shown.alert.label}) on {_md(shown.measure)}.", ""]
+    lines += [
+        f"- {label}: {_md(value)}" + (f" ({_md(note)})" if note else "")
+        for label, value, note in shown.rows()
+        if value != DASH
+    ]
+    if outcome.norms_source:
+        lines.append(f"- Change norms: {_md(outcome.norms_source)}")
+    lines.append(f"- From: {_origin(outcome.source)}")
+    if outcome.support_prompts:
+        lines += ["", "**Clinical support — consider:**"]
+        for prompt in outcome.support_prompts:
+            lines.append(
+                f"- *{_md(value_words(prompt.domain).capitalize())}*: {_md(prompt.prompt)}"
+            )
+            lines += [f"  - {_evidence(line)}" for line in prompt.evidence]
+    if outcome.evidence:
+        lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in outcome.evidence]
+    return _card(
+        context,
+        "outcome",
+        f"{outcome.instrument}|{outcome.session}",
+        summary=fit_summary(summary),
+        detail="\n".join(lines),
+        indicator="warning",
+    )
+
+
+def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
+    on = f" ({alliance.instrument})" if alliance.instrument else ""
+    lines = [f"**Alliance rupture signalled**{_md(on)}.", ""]
+    lines += [f"- {_md(alert)}" for alert in alliance.alerts]
+    if alliance.repair_options:
+        lines += ["", "**Repair options:**"] + [f"- {_md(o)}" for o in alliance.repair_options]
+    if alliance.evidence:
+        lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in alliance.evidence]
+    return _card(
+        context,
+        "alliance",
+        alliance.instrument or "alliance",
+        summary=fit_summary(f"Alliance rupture signalled{on}: consider a repair conversation"),
+        detail="\n".join(lines),
+        indicator="warning",
+    )
+
+
+def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
+    settings = [
+        f"{label} {value_words(value)}"
+        for label, value in (
+            ("directiveness", plan.directiveness),
+            ("stance", plan.stance),
+            ("focus", plan.focus),
+        )
+        if value
+    ]
+    count = len(plan.recommendations)
+    summary = "Tailored plan"
+    if plan.safety:
+        summary += " (safety first: a risk event is open)"
+    if settings:
+        summary += ": " + ", ".join(settings)
+    summary += f" ({count} recommendation{'s' if count != 1 else ''})"
+    lines = ["**Tailored plan** — options with their evidence, for the clinician to weigh."]
+    for safety in plan.safety:
+        lines += ["", f"**{_md(safety.summary)}** {_md(safety.detail)}"]
+        lines += [f"- Because: {_md(b)}" for b in safety.because]
+        lines += [f"- Do: {_md(d)}" for d in safety.do]
+        if safety.held_back:
+            lines += ["", "**Held back while a risk event is open:**"]
+            lines += [f"- {_md(h)}" for h in safety.held_back]
+    if settings:
+        lines += ["", *[f"- {_md(s.capitalize())}" for s in settings]]
+    shown = plan.recommendations[:_PLAN_ITEMS_SHOWN]
+    if shown:
+        lines += ["", "**Recommendations:**"]
+        for number, item in enumerate(shown, start=1):
+            lines.append(f"{number}. {_md(item.summary)}")
+            if item.because:
+                lines.append(f"   - Because: {_md('; '.join(item.because))}")
+            lines += [f"   - {_evidence(line)}" for line in item.evidence]
+        if count > len(shown):
+            lines.append(f"\n{count - len(shown)} more on the patient's page.")
+    if plan.not_assessed:
+        lines += ["", "Not yet assessed: " + _md(", ".join(plan.not_assessed)) + "."]
+    return _card(
+        context,
+        "plan",
+        "plan",
+        summary=fit_summary(summary),
+        detail="\n".join(lines),
+        indicator="info",
+    )
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _evidence(line: EvidenceLine) -> str:
+    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``."""
+    if line.element_name is None:
+        line = line.model_copy(update={"element_name": line.element})
+    return f"{_md(format_citation(line, element=True))}. *{_md(line.source)}*"
+
+
+def _when(session: int | None, observed_on: date | None) -> str:
+    parts = []
+    if session is not None:
+        parts.append(f"session {session}")
+    if observed_on is not None:
+        parts.append(str(observed_on))
+    return ", ".join(parts)
+
+
+def _origin(source: str) -> str:
+    return "the EHR's prefetched data" if source == "ehr" else "Attunement's record"
+
+
+def _md(text: str) -> str:
+    """Escape the markdown characters that could turn data into markup or links."""
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|"):
+        text = text.replace(char, "\\" + char)
+    return text

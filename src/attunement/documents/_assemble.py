@@ -1,0 +1,224 @@
+"""From the core's results (Plan, Profile, instrument definitions) to report rows (pure).
+
+Nothing here decides anything clinical: it picks, orders and words what the tailoring
+engine and the instrument library already say, for print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attunement.documents._models import (
+    InstrumentNotice,
+    PlanItem,
+    ProfileRow,
+    ReportRiskEventView,
+    SafetyView,
+)
+from attunement.i18n import localised
+from attunement.instruments import InstrumentDefinition
+from attunement.profile import PROFILE_FIELDS, Profile, Provenance
+from attunement.risk import RiskEvent, describe_event, open_first
+from attunement.tailoring import (
+    EvidenceCitation,
+    PatientFact,
+    Plan,
+    Recommendation,
+    describe_fact,
+    describe_risk,
+)
+from attunement.wording import field_label, format_citation, format_source_of, value_words
+
+__all__ = [
+    "accommodates_culture",
+    "accommodates_strong_preference",
+    "citation_text",
+    "derived_fact",
+    "held_back",
+    "instrument_notice",
+    "plan_accommodations",
+    "plan_items",
+    "plan_notes",
+    "profile_rows",
+    "risk_event_views",
+    "safety_views",
+]
+
+#: Reports are read by clinicians: risk events are worded in the clinic's language.
+REPORT_LANGUAGE = "en"
+
+
+def instrument_notice(definition: InstrumentDefinition, language: str = "en") -> InstrumentNotice:
+    """The instrument's licence notice (in ``language`` when available) and citation."""
+    notices = definition.licence.notice
+    return InstrumentNotice(
+        short_name=definition.short_name,
+        name=definition.name,
+        version=definition.version,
+        licence=definition.licence.name,
+        notice=localised(notices, language),
+        citation=definition.citation,
+    )
+
+
+def derived_fact(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
+    """The value as the plan words it when it was derived from a score (else None)."""
+    derivation = provenance.derivation(path)
+    if derivation is None:
+        return None
+    fact = PatientFact(field=path, value=value, provenance=provenance, derivation=derivation)
+    return describe_fact(fact)
+
+
+def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
+    """One row per assessed profile field, then one per preference, each with provenance;
+    a value derived from a score carries the fact's wording (an assumed cut-off says so)."""
+    rows: list[ProfileRow] = []
+    for path in PROFILE_FIELDS:
+        found = profile.value_at(path)
+        if found is None:
+            continue
+        value, provenance = found
+        rows.append(
+            ProfileRow(
+                dimension=field_label(path),
+                value=value_words(value),
+                provenance=provenance.describe(),
+                derived=derived_fact(path, value, provenance),
+            )
+        )
+    for preference in profile.preferences:
+        rows.append(
+            ProfileRow(
+                dimension=field_label(f"preferences.{preference.aspect}"),
+                value=f"{value_words(preference.value)} ({preference.strength})",
+                provenance=preference.provenance.describe(),
+            )
+        )
+    return tuple(rows)
+
+
+def citation_text(citation: EvidenceCitation) -> str:
+    """``Beutler, Edwards & Someah (2018): d = 0.79, k = 13, N = 1,208`` (or the statement)."""
+    if citation.metric and citation.value is not None:
+        text = format_citation(citation, edition=False)
+    else:
+        who = format_source_of(citation, edition=False) or citation.element_name
+        text = f"{who}: {citation.statement or 'narrative finding'}"
+    if citation.status != "verified":
+        text += f" [{citation.status}]"
+    return text
+
+
+def _item(recommendation: Recommendation) -> PlanItem:
+    headline = recommendation.evidence[0] if recommendation.evidence else None
+    return PlanItem(
+        element=recommendation.dimension,
+        recommendation=recommendation.summary,
+        because=tuple(describe_fact(f) for f in recommendation.because),
+        evidence=(citation_text(headline),) if headline else (),
+        verdict=headline.verdict if headline else None,
+        accommodation=accommodates_strong_preference(recommendation)
+        or accommodates_culture(recommendation),
+    )
+
+
+def plan_items(plan: Plan) -> tuple[PlanItem, ...]:
+    """The plan's recommendations in its own order, each with its headline evidence."""
+    return tuple(_item(r) for r in plan.recommendations)
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def plan_notes(plan: Plan) -> tuple[str, ...]:
+    """Settings (with any held while a risk event is open), conflict resolutions, dimensions
+    not assessed, the assumptions the plan relies on, and the disclaimer."""
+    notes = [
+        f"Settings: directiveness {plan.directiveness}, stance "
+        f"{value_words(plan.stance) if plan.stance else 'not set'}, "
+        f"focus {value_words(plan.focus)}, "
+        f"intensity {plan.intensity}, arousal {plan.arousal}."
+    ]
+    notes += [
+        f"{d.setting.capitalize()} {value_words(d.value)}: {_first_sentence(d.note)}"
+        for d in plan.settings
+        if d.basis == "risk" and d.value is not None
+    ]
+    notes += [
+        f"Conflict ({' vs '.join(field_label(b) for b in c.between)}): "
+        f"{_first_sentence(c.resolution)}"
+        for c in plan.conflicts
+        if c.kind != "risk"
+    ]
+    if plan.not_assessed:
+        missing = ", ".join(field_label(n.field) for n in plan.not_assessed)
+        notes.append(f"Not assessed: {missing}.")
+    notes += [f"Assumption: {a.statement}" for a in plan.assumptions]
+    notes.append(plan.disclaimer)
+    return tuple(notes)
+
+
+def safety_views(plan: Plan) -> tuple[SafetyView, ...]:
+    """The plan's safety items (first while a risk event is open), each with its reasons."""
+    return tuple(
+        SafetyView(
+            summary=item.summary,
+            detail=item.detail,
+            because=tuple(describe_risk(b) for b in item.because),
+            do=item.do,
+            avoid=item.avoid,
+            source=item.source,
+        )
+        for item in plan.safety
+    )
+
+
+def held_back(plan: Plan) -> tuple[tuple[str, ...], str | None]:
+    """What the plan suppressed while a risk event is open, and why (the risk rules' reason)."""
+    held = [c for c in plan.conflicts if c.kind == "risk"]
+    reasons = list(dict.fromkeys(c.reason for c in held))
+    items = []
+    for conflict in held:
+        because = "; ".join(describe_fact(f) for f in conflict.because)
+        items.append(
+            f"{conflict.resolution} (because: {because})" if because else conflict.resolution
+        )
+    return tuple(dict.fromkeys(items)), " ".join(reasons) or None
+
+
+def accommodates_strong_preference(recommendation: Recommendation) -> bool:
+    """A preferences recommendation triggered by a preference the patient holds strongly."""
+    return recommendation.dimension == "preferences" and any(
+        fact.strength == "strong" for fact in recommendation.because
+    )
+
+
+def accommodates_culture(recommendation: Recommendation) -> bool:
+    """A culture recommendation for a patient who wants a culturally adapted treatment."""
+    return recommendation.dimension == "culture" and any(
+        fact.field == "culture.wants_adaptation" and fact.value is True
+        for fact in recommendation.because
+    )
+
+
+def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
+    """(strong preference accommodated, cultural adaptation) for the clinic report."""
+    return (
+        any(accommodates_strong_preference(r) for r in plan.recommendations),
+        any(accommodates_culture(r) for r in plan.recommendations),
+    )
+
+
+def risk_event_views(events: Iterable[RiskEvent]) -> tuple[ReportRiskEventView, ...]:
+    """The events open first, each in the one wording of a risk event."""
+    return tuple(
+        ReportRiskEventView(
+            open=event.open,
+            lines=describe_event(event, REPORT_LANGUAGE),
+            sessions=event.sessions,
+        )
+        for event in open_first(events)
+    )

@@ -1,0 +1,131 @@
+"""Render a report model to HTML (Jinja2) and the same HTML to PDF (WeasyPrint).
+
+The HTML is self-contained (CSS inline, charts as inline SVG), so the downloaded file
+opens anywhere and the PDF is exactly that page under the print stylesheet. Every
+synthetic report carries the SYNTHETIC label in its header, its footer and, in print, the
+top and bottom margin of every page.
+
+WeasyPrint needs Pango (Debian: ``libpango-1.0-0``, ``libpangoft2-1.0-0``) and a font
+(``fonts-dejavu-core``); ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from attunement.documents._chart_data import OutcomeDistributionData, RecoveryBySeverityData
+from attunement.documents._chart_style import CATEGORY_LABELS
+from attunement.documents._charts import Chart, render_chart
+from attunement.documents._models import ClinicReport, PatientReport
+from attunement.i18n.jinja import install_i18n, template_functions
+from attunement.wording import (
+    alert_words,
+    alliance_words,
+    format_interval,
+    format_number,
+    format_share,
+    format_signed,
+    value_words,
+)
+
+__all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
+
+
+def _css_string(value: str) -> Markup:
+    """A CSS string literal for a ``<style>`` block (JSON's escaping is valid CSS here).
+
+    ``<`` is escaped so the value can never close the ``<style>`` element.
+    """
+    return Markup(json.dumps(value, ensure_ascii=False).replace("<", "\\3C "))  # noqa: S704
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("attunement.documents", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        num=format_number,
+        signed=format_signed,
+        pct=format_share,
+        ci=format_interval,
+        words=value_words,
+        alert_label=lambda level: alert_words(level).label,
+        alliance=alliance_words,
+        css_string=_css_string,
+    )
+    install_i18n(env)
+    env.globals["category_labels"] = CATEGORY_LABELS
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def render_patient_html(report: PatientReport, *, patient_page: bool = True) -> str:
+    """The patient progress report; ``patient_page`` adds the plain-language page."""
+    charts: dict[str, Chart] = {}
+    if report.outcome_chart is not None:
+        charts["outcome"] = render_chart(report.outcome_chart, chart_id="outcome")
+    if report.alliance_chart is not None:
+        charts["alliance"] = render_chart(report.alliance_chart, chart_id="alliance")
+    if report.item_chart is not None:
+        charts["items"] = render_chart(report.item_chart, chart_id="items")
+    page = report.patient_page if patient_page else None
+    if page is not None and page.outcome_chart is not None:
+        charts["patient_outcome"] = render_chart(
+            page.outcome_chart, language=page.language, chart_id="patient-outcome"
+        )
+    page_html = None
+    if page is not None:  # the patient's page, in the patient's language
+        page_html = Markup(  # noqa: S704 - rendered by the autoescaping environment
+            _render(
+                "_patient_page.html.j2",
+                page=page,
+                header=report.header,
+                charts=charts,
+                **template_functions(page.language),
+            )
+        )
+    return _render(
+        "patient.html.j2",
+        report=report,
+        header=report.header,
+        page=page,
+        page_html=page_html,
+        charts=charts,
+    )
+
+
+def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
+    """The clinic report; ``charts=False`` leaves them out (the benchmark's baseline)."""
+    rendered: dict[str, Chart] = {}
+    if charts:
+        rendered["distribution"] = render_chart(
+            OutcomeDistributionData(counts=report.categories), chart_id="distribution"
+        )
+        if report.severity:
+            rendered["severity"] = render_chart(
+                RecoveryBySeverityData(instrument=report.instrument, groups=report.severity),
+                chart_id="severity",
+            )
+    return _render("clinic.html.j2", report=report, header=report.header, charts=rendered)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a report's HTML (WeasyPrint, print stylesheet)."""
+    # start-up: weasyprint is loaded only when this runs (tests/cli/test_light_startup.py)
+    from weasyprint import HTML  # type: ignore[import-untyped]  # late: Pango loads slowly
+
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

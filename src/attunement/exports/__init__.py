@@ -1,0 +1,64 @@
+"""Row formats: a clinic's records as rows, in (bulk import) and out (research export).
+
+Research export: long-format CSV/Parquet with a data dictionary, optionally de-identified
+(``write_export``, ``Pseudonymizer``; risk events as their own table, ``risk_table``).
+
+Bulk import: ``read_csv_rows`` reads the CSV files
+(patients, episodes, administrations; columns in :data:`CSV_COLUMNS` and the README).
+Every problem is an :class:`ImportRowError` naming the file, line or entry, field, value
+and what is allowed (FHIR R4 input becomes the same rows through
+:func:`attunement.fhir.read_fhir_rows`). The services layer
+(:mod:`attunement.services.bulk_import`) scores and stores the rows in batches.
+"""
+
+from attunement.exports._export import (
+    ExportFiles,
+    ExportRow,
+    Pseudonymizer,
+    atomic_write,
+    deidentify_row,
+    write_export,
+)
+from attunement.exports._export_risk import (
+    RiskEventRow,
+    deidentify_risk_row,
+    risk_event_rows,
+    risk_table,
+)
+from attunement.exports._export_rows import AdministrationRecord, episode_rows
+from attunement.exports._import_csv import CSV_COLUMNS, CsvKind, csv_kind, read_csv_rows
+from attunement.exports._import_order import patient_units
+from attunement.exports._import_rows import (
+    AdministrationRow,
+    EpisodeRow,
+    ImportRow,
+    ImportRowError,
+    PatientRow,
+    RowSource,
+)
+
+__all__ = [
+    "CSV_COLUMNS",
+    "AdministrationRecord",
+    "AdministrationRow",
+    "CsvKind",
+    "EpisodeRow",
+    "ExportFiles",
+    "ExportRow",
+    "ImportRow",
+    "ImportRowError",
+    "PatientRow",
+    "Pseudonymizer",
+    "RiskEventRow",
+    "RowSource",
+    "atomic_write",
+    "csv_kind",
+    "deidentify_risk_row",
+    "deidentify_row",
+    "episode_rows",
+    "patient_units",
+    "read_csv_rows",
+    "risk_event_rows",
+    "risk_table",
+    "write_export",
+]

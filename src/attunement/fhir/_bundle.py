@@ -1,0 +1,174 @@
+"""The patient as ``Patient``, the tailored plan as ``CarePlan``, the record as a ``Bundle``.
+
+- Patient: our id and the clinic's external id as identifiers, the display name as
+  ``name.text``, the preferred language as ``communication``; synthetic (demo) patients
+  carry the security label HTEST "test health data".
+- CarePlan (``intent`` plan, ``status`` active): while a risk event is open, the safety item
+  first (an activity: what to do, and the open risk items behind it), with what the plan
+  held back meanwhile as notes; then one activity per recommendation (the relationship
+  foundations first), its ``detail.description`` the recommendation; the evidence behind
+  each recommendation as a ``note``; the plan's disclaimer in ``description``.
+- Bundle: ``collection`` for a file export, ``searchset`` for ``Patient/$everything``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
+from attunement.fhir._records import PatientRecord
+from attunement.tailoring import describe_risk
+from attunement.wording import format_citation
+
+if TYPE_CHECKING:
+    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst
+
+__all__ = ["bundle", "care_plan", "evidence_text", "patient"]
+
+
+def patient(record: PatientRecord, *, base: FhirBase | None = None) -> dict[str, Any]:
+    """The Patient resource, validated as R4B (plain JSON)."""
+    base = base or FhirBase()
+    identifiers = [{"system": base.patient_system, "value": record.id}]
+    if record.external_id:
+        identifiers.append({"system": base.external_id_system, "value": record.external_id})
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": fhir_id(record.id),
+        "identifier": identifiers,
+        "communication": [
+            {
+                "language": {
+                    "coding": [{"system": "urn:ietf:bcp:47", "code": record.preferred_language}]
+                },
+                "preferred": True,
+            }
+        ],
+    }
+    if record.display_name:
+        resource["name"] = [{"text": record.display_name}]
+    if record.synthetic:
+        resource["meta"] = {"security": [HTEST]}
+    return validated(resource)
+
+
+def evidence_text(citation: EvidenceCitation) -> str:
+    """``Empathy — Elliott et al. (2018): r = .28, k = 82, N = 6,138. <source>``."""
+    text = format_citation(citation, element=True)
+    if citation.statement:
+        text += f". {citation.statement}"
+    return f"{text}. {citation.source}"
+
+
+def care_plan(
+    plan: Plan,
+    *,
+    patient_id: str,
+    created: datetime,
+    plan_id: str | None = None,
+    base: FhirBase | None = None,
+) -> dict[str, Any]:
+    """The CarePlan for a tailored plan; ``created`` is when it was generated (an argument)."""
+    base = base or FhirBase()
+    recommendations: Sequence[Recommendation] = (*plan.foundations, *plan.recommendations)
+    activities = [
+        {"detail": {"status": "not-started", "description": _safety_text(item)}}
+        for item in plan.safety
+    ]
+    activities += [
+        {
+            "detail": {
+                "status": "not-started",
+                "description": _activity_text(rec),
+            }
+        }
+        for rec in recommendations
+    ]
+    notes = [
+        {"text": f"Held back while a risk event is open: {c.resolution} {c.reason}"}
+        for c in plan.conflicts
+        if c.kind == "risk"
+    ]
+    notes += [
+        {
+            "text": f"Evidence for “{rec.summary}”: "
+            + " | ".join(evidence_text(e) for e in rec.evidence)
+        }
+        for rec in recommendations
+        if rec.evidence
+    ]
+    notes += [{"text": f"Flag ({flag.severity}): {flag.message}"} for flag in plan.flags]
+    settings = ", ".join(
+        f"{label} {value.replace('_', ' ')}"
+        for label, value in (
+            ("directiveness", plan.directiveness),
+            ("stance", plan.stance),
+            ("focus", plan.focus),
+        )
+        if value
+    )
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": fhir_id(plan_id or f"plan-{patient_id}"),
+        "status": "active",
+        "intent": "plan",
+        "title": "Tailored psychotherapy plan (Attunement)",
+        "description": f"{settings}. {plan.disclaimer}",
+        "subject": {"reference": f"Patient/{fhir_id(patient_id)}"},
+        "created": created.isoformat(),
+    }
+    if activities:
+        resource["activity"] = activities
+    if notes:
+        resource["note"] = notes
+    return validated(resource)
+
+
+def _safety_text(item: SafetyFirst) -> str:
+
+    lines = [item.summary, item.detail]
+    lines += [f"Because: {describe_risk(basis)}" for basis in item.because]
+    lines += [f"Do: {text}" for text in item.do]
+    lines += [f"Avoid: {text}" for text in item.avoid]
+    lines.append(f"Basis: {item.source}")
+    return "\n".join(lines)
+
+
+def _activity_text(rec: Recommendation) -> str:
+    lines = [rec.summary, rec.detail]
+    lines += [f"Do: {item}" for item in rec.do]
+    lines += [f"Avoid: {item}" for item in rec.avoid]
+    return "\n".join(line for line in lines if line)
+
+
+def bundle(
+    resources: Iterable[dict[str, Any]],
+    *,
+    kind: Literal["collection", "searchset"] = "collection",
+    bundle_id: str | None = None,
+    timestamp: datetime | None = None,
+    base: FhirBase | None = None,
+) -> dict[str, Any]:
+    """A Bundle of ``resources`` (each with ``fullUrl``), validated as R4B.
+
+    A searchset marks the Patient as the ``match`` and everything else ``include``, and
+    gives the ``total`` of matches, as ``$everything`` does.
+    """
+    base = base or FhirBase()
+    entries = []
+    for resource in resources:
+        entry: dict[str, Any] = {"fullUrl": base.full_url(resource), "resource": resource}
+        if kind == "searchset":
+            mode = "match" if resource["resourceType"] == "Patient" else "include"
+            entry["search"] = {"mode": mode}
+        entries.append(entry)
+    data: dict[str, Any] = {"resourceType": "Bundle", "type": kind, "entry": entries}
+    if bundle_id:
+        data["id"] = fhir_id(bundle_id)
+    if timestamp:
+        data["timestamp"] = timestamp.isoformat()
+    if kind == "searchset":
+        data["total"] = sum(1 for e in entries if e["search"]["mode"] == "match")
+    return validated(data)

@@ -1,0 +1,99 @@
+"""Episodes: record sessions and administrations, read them, the status, invite the patient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from attunement.http._errors import error_responses
+from attunement.http.deps import ContextDep, CurrentActor
+from attunement.services import (
+    AdministrationCreate,
+    AdministrationPublic,
+    InvitationCreate,
+    InvitationIssued,
+    TherapySessionCreate,
+    TherapySessionPublic,
+    get_status,
+    invite_patient,
+    list_administrations,
+    list_sessions,
+    record_administration,
+    record_session,
+)
+
+router = APIRouter(
+    prefix="/api/v1/episodes",
+    tags=["episodes"],
+    responses=error_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+
+
+@router.post(
+    "/{episode_id}/administrations",
+    response_model=AdministrationPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_administration(
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: AdministrationCreate
+) -> AdministrationPublic:
+    """Score and store one administration; invalid answers → 422 naming the item and the
+    allowed values, and nothing is stored."""
+    return record_administration(context, actor, episode_id, body)
+
+
+@router.post(
+    "/{episode_id}/sessions",
+    response_model=TherapySessionPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_session(
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: TherapySessionCreate
+) -> TherapySessionPublic:
+    """Record a session at once: held or missed, every questionnaire given (each scored),
+    and the rupture markers observed. A number already recorded → 409 with a ``Location``
+    header naming that session (edit it with ``PATCH``); nothing is merged. Any invalid
+    answer → 422 naming the instrument and item (``phq9.phq9_5``) and the allowed
+    values, and nothing is stored."""
+    return record_session(context, actor, episode_id, body)
+
+
+@router.get("/{episode_id}/sessions", response_model=list[TherapySessionPublic])
+def sessions(
+    context: ContextDep, actor: CurrentActor, episode_id: int, include_voided: bool = False
+) -> list[TherapySessionPublic]:
+    """The sessions in order, held and missed, with rupture markers and questionnaires;
+    voided ones (marked, with the reason) only with ``include_voided=true``."""
+    return list_sessions(context, actor, episode_id, include_voided=include_voided)
+
+
+@router.get("/{episode_id}/administrations", response_model=list[AdministrationPublic])
+def administrations(
+    context: ContextDep, actor: CurrentActor, episode_id: int, include_voided: bool = False
+) -> list[AdministrationPublic]:
+    """Every administration with item-level answers and score, oldest first; voided and
+    corrected ones (marked, with the reason) only with ``include_voided=true``."""
+    return list_administrations(context, actor, episode_id, include_voided=include_voided)
+
+
+@router.get("/{episode_id}/status", response_model=dict[str, Any])
+def episode_status(context: ContextDep, actor: CurrentActor, episode_id: int) -> dict[str, Any]:
+    """Change, reliable-change category, expected band, alert, alliance, flags, prompts."""
+    result: dict[str, Any] = get_status(context, actor, episode_id).model_dump(mode="json")
+    return result
+
+
+@router.post(
+    "/{episode_id}/invitations",
+    response_model=InvitationIssued,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_invitation(
+    context: ContextDep,
+    actor: CurrentActor,
+    episode_id: int,
+    body: InvitationCreate | None = None,
+) -> InvitationIssued:
+    """A single-use, expiring self-report link; the token is shown only in this response."""
+    return invite_patient(context, actor, episode_id, body or InvitationCreate())

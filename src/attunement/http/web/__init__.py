@@ -1,0 +1,12 @@
+"""The server-rendered web pages (Jinja2 + htmx): clinic pages and patient self-report.
+
+Routes only do HTTP: they read forms, call :mod:`attunement.services` and render
+templates. Accessible by design (labels, one ``h1``, keyboard, contrast, status never by
+colour alone), usable on a phone, and within a ``default-src 'self'`` Content-Security-Policy
+(no inline script, style or event handler; htmx is served from ``static/``).
+"""
+
+from attunement.http.web._rendering import ROUTES, url
+from attunement.http.web._routes import include_web, router
+
+__all__ = ["ROUTES", "include_web", "router", "url"]

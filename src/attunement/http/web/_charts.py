@@ -1,0 +1,73 @@
+"""The outcome and alliance charts of the patient page: links to their SVG, and their words.
+
+The page draws nothing: each chart is an ``<img>`` of its own route (``_chart_pages``),
+whose SVG the services keep per version of the episode. The page prints what the chart
+shows in words (the SVG's own title and description, ``reports.describe_chart``, computed
+without drawing) from the same chart data as the SVG and the PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from attunement.documents import AllianceChartData, OutcomeChartData, describe_chart
+from attunement.http.web._questionnaires import definition_or_none
+from attunement.http.web._rendering import url
+from attunement.services import EpisodeChartData, EpisodePublic
+
+__all__ = ["ChartView", "EpisodeCharts", "episode_charts"]
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """One chart on the page: where its SVG is, its title (the image's alt text) and the
+    numbers it shows in words."""
+
+    src: str
+    title: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class EpisodeCharts:
+    outcome: ChartView | None
+    outcome_name: str | None
+    outcome_missing: str
+    alliance: ChartView | None
+    alliance_name: str | None
+    alliance_missing: str
+
+
+def _view(
+    episode: EpisodePublic, kind: str, data: OutcomeChartData | AllianceChartData | None
+) -> ChartView | None:
+    if data is None:
+        return None
+    title, caption = describe_chart(data)
+    src = url("episode_chart", patient_id=episode.patient_id, episode_id=episode.id, kind=kind)
+    return ChartView(src=src, title=title, caption=caption)
+
+
+def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None) -> EpisodeCharts:
+    """Both charts of the episode (``data``: their data, read with the page), or the reason
+    each one is missing."""
+    outcome_def = definition_or_none(episode.outcome_instrument) if episode else None
+    alliance_def = (
+        definition_or_none(episode.alliance_instrument)
+        if episode and episode.alliance_instrument
+        else None
+    )
+    outcome = alliance = None
+    if episode is not None and data is not None:
+        outcome = _view(episode, "outcome", data.outcome)
+        alliance = _view(episode, "alliance", data.alliance)
+    return EpisodeCharts(
+        outcome=outcome,
+        outcome_name=outcome_def.short_name if outcome_def else None,
+        outcome_missing="No outcome questionnaire recorded yet.",
+        alliance=alliance,
+        alliance_name=alliance_def.short_name if alliance_def else None,
+        alliance_missing="No alliance questionnaire recorded yet."
+        if alliance_def
+        else "No alliance questionnaire is set for this episode.",
+    )
