@@ -1,12 +1,14 @@
-"""Fixtures for the FHIR and CDS Hooks route tests (defined in ``tests.support.interop``)."""
+"""Fixtures for the FHIR and CDS Hooks route tests: EHR keys and trust
+(``tests.support.interop``); the clock and ``world`` are the top conftest's, seeded through
+the module's app."""
 
 import pytest
 from fastapi import FastAPI
-from tests.support.interop import clock, ehr_keys, trust
+from tests.support.interop import ehr_keys, trust
 
 from attunement.services import ServiceContext
 
-__all__ = ["clock", "ctx", "ehr_keys", "trust"]
+__all__ = ["ctx", "ehr_keys", "trust"]
 
 
 @pytest.fixture
