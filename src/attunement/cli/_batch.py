@@ -119,9 +119,40 @@ class _Settings:
     caseness: str
 
     def statuses(self, lines: Iterable[tuple[int, bytes]]) -> list[str]:
-        return _statuses(
-            lines, each_session=self.each_session, model=self.model, caseness=self.caseness
-        )
+        """The output lines for ``lines``, in this process."""
+        # start-up: loaded when the command runs, so `attune --help` stays light
+        from attunement.monitoring import assess_each_session, assess_episode, parse_episode
+
+        out: list[str] = []
+        for number, raw in lines:
+            found = _episode(number, raw)
+            if found is None:
+                continue
+            ident, data = found
+            try:
+                parsed = parse_episode(data)
+                arguments: dict[str, Any] = {
+                    "alliance": parsed.alliance,
+                    "profile": parsed.profile,
+                    "growth_model": self.model(parsed.outcome.instrument),
+                    "rupture_markers": parsed.rupture_markers,
+                    "accommodated_preferences": parsed.accommodated_preferences,
+                    "risk_responses": parsed.risk_responses,
+                    "caseness": self.caseness,
+                }
+                if self.each_session:
+                    statuses = assess_each_session(parsed.outcome, **arguments)
+                    body = ",".join(_dump(s, parsed.notes) for s in statuses)
+                    record = f'{{"id":{json.dumps(ident)},"statuses":[{body}]}}\n'
+                else:
+                    status = assess_episode(parsed.outcome, **arguments)
+                    record = (
+                        f'{{"id":{json.dumps(ident)},"status":{_dump(status, parsed.notes)}}}\n'
+                    )
+            except AttunementError as error:
+                raise BatchError(number, error.message) from None
+            out.append(record)
+        return out
 
 
 _worker: dict[str, _Settings] = {}  # a worker process's settings, set as it starts
@@ -137,46 +168,6 @@ def _worker_chunk(chunk: Sequence[tuple[int, bytes]]) -> list[str] | tuple[int, 
         return _worker["settings"].statuses(chunk)
     except BatchError as error:
         return error.line, error.problem
-
-
-def _statuses(
-    lines: Iterable[tuple[int, bytes]],
-    *,
-    each_session: bool,
-    model: Callable[[str], GrowthModel | None],
-    caseness: str,
-) -> list[str]:
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.monitoring import assess_each_session, assess_episode, parse_episode
-
-    out: list[str] = []
-    for number, raw in lines:
-        found = _episode(number, raw)
-        if found is None:
-            continue
-        ident, data = found
-        try:
-            parsed = parse_episode(data)
-            arguments: dict[str, Any] = {
-                "alliance": parsed.alliance,
-                "profile": parsed.profile,
-                "growth_model": model(parsed.outcome.instrument),
-                "rupture_markers": parsed.rupture_markers,
-                "accommodated_preferences": parsed.accommodated_preferences,
-                "risk_responses": parsed.risk_responses,
-                "caseness": caseness,
-            }
-            if each_session:
-                statuses = assess_each_session(parsed.outcome, **arguments)
-                body = ",".join(_dump(s, parsed.notes) for s in statuses)
-                record = f'{{"id":{json.dumps(ident)},"statuses":[{body}]}}\n'
-            else:
-                status = assess_episode(parsed.outcome, **arguments)
-                record = f'{{"id":{json.dumps(ident)},"status":{_dump(status, parsed.notes)}}}\n'
-        except AttunementError as error:
-            raise BatchError(number, error.message) from None
-        out.append(record)
-    return out
 
 
 def _dump(status: Status, notes: tuple[str, ...]) -> str:

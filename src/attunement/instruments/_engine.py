@@ -25,11 +25,8 @@ from attunement.instruments._results import Flag, ScaleScore, Score
 
 __all__ = ["score"]
 
-# Plain construction: in pydantic 2.13 validating these small frozen models costs less than
-# ``model_construct`` (which runs in Python); measured in bench/status_batch.py.
-_construct_scale = ScaleScore
-_construct_flag = Flag
-_construct_score = Score
+# Results are built by plain construction: in pydantic 2.13 validating these small frozen
+# models costs less than ``model_construct`` (which runs in Python; bench/status_batch.py).
 
 
 def score(
@@ -91,7 +88,7 @@ def score(
         if value is None:
             if rule.unanswered_id is not None and rule.unanswered_messages is not None:
                 flags.append(
-                    _construct_flag(
+                    Flag(
                         id=rule.unanswered_id,
                         severity="warning",
                         item=rule.item,
@@ -102,7 +99,7 @@ def score(
                 )
         elif value > rule.above:
             flags.append(
-                _construct_flag(
+                Flag(
                     id=rule.id,
                     severity=rule.severity,
                     item=rule.item,
@@ -111,7 +108,7 @@ def score(
                     answer=value,
                 )
             )
-    return _construct_score(
+    return Score(
         instrument=plan.instrument,
         version=plan.version,
         language=language,
@@ -152,7 +149,7 @@ def _scale(cs: CompiledScale, values: list[float | None]) -> ScaleScore:
     if cs.band_from:
         index = band_index(cs.band_from, value)
         band = cs.band_labels[index] if index >= 0 else None
-    return _construct_scale(
+    return ScaleScore(
         value=float(value),
         band=band,
         prorated=prorated,
@@ -177,7 +174,7 @@ def _composite(cs: CompiledScale, done: list[ScaleScore]) -> ScaleScore:
     if cs.band_from:
         index = band_index(cs.band_from, value)
         band = cs.band_labels[index] if index >= 0 else None
-    return _construct_scale(
+    return ScaleScore(
         value=value,
         band=band,
         prorated=any(part.prorated for part in parts),
@@ -188,7 +185,7 @@ def _composite(cs: CompiledScale, done: list[ScaleScore]) -> ScaleScore:
 
 
 def _unscorable(missing: tuple[str, ...], reason: str) -> ScaleScore:
-    return _construct_scale(
+    return ScaleScore(
         value=None,
         band=None,
         prorated=False,
