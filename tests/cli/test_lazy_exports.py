@@ -1,6 +1,7 @@
 """Packages that load their names on first use still export every name (issue 13).
 
-``attunement.services``, ``instruments``, ``monitoring``, ``security`` and ``store`` import
+``attunement.services``, ``instruments``, ``monitoring``, ``security``, ``stats``, ``store``
+and ``wording`` import
 no submodule with the package, so the CLI starts without the stack; each name is imported
 from its submodule when first used (``store`` then loads all its table modules together). A
 name added in one place only (the typed import, ``__all__``, the table of submodules) fails
@@ -23,6 +24,8 @@ LAZY_PACKAGES = (
     "attunement.monitoring",
     "attunement.security",
     "attunement.store",
+    "attunement.stats",
+    "attunement.wording",
 )
 
 

@@ -8,41 +8,46 @@ for the CLI, the web pages, the PDFs, the FHIR narrative and the CDS cards.
 
 from __future__ import annotations
 
-from attunement.wording._citations import (
-    Citable,
-    format_citation,
-    format_effect,
-    format_effect_value,
-    format_sample,
-    format_source_of,
-)
-from attunement.wording._labels import (
-    ALERT_ORDER,
-    AlertWords,
-    alert_words,
-    direction_words,
-    element_name,
-    field_label,
-    higher_is_worse,
-    value_words,
-)
-from attunement.wording._numbers import (
-    DASH,
-    MINUS,
-    format_interval,
-    format_number,
-    format_share,
-    format_signed,
-    scale_digits,
-)
-from attunement.wording._status import (
-    ALLIANCE_WORDS,
-    StatusFigures,
-    StatusLike,
-    alliance_words,
-    repair_words,
-    status_figures,
-)
+from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.wording._citations import (
+        Citable,
+        format_citation,
+        format_effect,
+        format_effect_value,
+        format_sample,
+        format_source_of,
+    )
+    from attunement.wording._labels import (
+        ALERT_ORDER,
+        AlertWords,
+        alert_words,
+        direction_words,
+        element_name,
+        field_label,
+        higher_is_worse,
+        value_words,
+    )
+    from attunement.wording._numbers import (
+        DASH,
+        MINUS,
+        format_interval,
+        format_number,
+        format_share,
+        format_signed,
+        scale_digits,
+    )
+    from attunement.wording._status import (
+        ALLIANCE_WORDS,
+        StatusFigures,
+        StatusLike,
+        alliance_words,
+        repair_words,
+        status_figures,
+    )
 
 __all__ = [
     "ALERT_ORDER",
@@ -73,3 +78,45 @@ __all__ = [
     "status_figures",
     "value_words",
 ]
+
+#: The submodule that defines each name: numbers and citations need nothing else; the
+#: labels load the evidence base and the profile models, the status figures the instrument
+#: models (so ``attune --help`` and the light commands import only what they use).
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_citations": (
+        "Citable",
+        "format_citation",
+        "format_effect",
+        "format_effect_value",
+        "format_sample",
+        "format_source_of",
+    ),
+    "_labels": (
+        "ALERT_ORDER",
+        "AlertWords",
+        "alert_words",
+        "direction_words",
+        "element_name",
+        "field_label",
+        "higher_is_worse",
+        "value_words",
+    ),
+    "_numbers": (
+        "DASH",
+        "MINUS",
+        "format_interval",
+        "format_number",
+        "format_share",
+        "format_signed",
+        "scale_digits",
+    ),
+    "_status": (
+        "ALLIANCE_WORDS",
+        "StatusFigures",
+        "StatusLike",
+        "alliance_words",
+        "repair_words",
+        "status_figures",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)
