@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InputError, InvalidAnswer
@@ -22,7 +22,14 @@ from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
 from attunement.services._risk import record_risks
 from attunement.services._sessions import administration_language
-from attunement.store import Administration, Episode, Patient, ScoreRecord, TherapySession
+from attunement.store import (
+    Administration,
+    Episode,
+    Patient,
+    ScoreRecord,
+    TherapySession,
+    insert_rows,
+)
 
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition, Score
@@ -229,8 +236,9 @@ def store_administrations(
             for r, s, at in zip(rows, scores, moments, strict=True)
         ],
     )
-    session.execute(
-        insert(table_of(ScoreRecord)),
+    insert_rows(
+        session.connection(),
+        table_of(ScoreRecord),
         [
             {
                 "administration_id": aid,

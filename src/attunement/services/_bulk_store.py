@@ -1,10 +1,9 @@
 """Storing bulk-import rows: the ledger, patients and episodes (:mod:`.bulk_import`).
 
-Multi-row Core INSERTs (one statement per driver page on PostgreSQL, ids returned in input
-order; SQLAlchemy sends one statement per row to SQLite when it must return ordered ids),
-never per-row ORM objects; every row is checked before its kind is written, and the first bad
-row raises an :class:`~attunement.exports.ImportRowError` (the use case rolls the
-whole batch back).
+Rows go in many at a time (``store.insert_rows``: ``COPY`` on PostgreSQL, multi-row Core
+INSERTs on SQLite; ids in input order), never as per-row ORM objects; every row is checked
+before its kind is written, and the first bad row raises an
+:class:`~attunement.exports.ImportRowError` (the use case rolls the whole batch back).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from attunement._batched import batched
@@ -23,7 +22,7 @@ from attunement.exports import EpisodeRow, ImportRow, ImportRowError, PatientRow
 from attunement.instruments import require_role
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
-from attunement.store import Episode, ImportLedgerEntry, Patient, User
+from attunement.store import Episode, ImportLedgerEntry, Patient, User, insert_rows
 
 __all__ = [
     "in_chunks",
@@ -86,17 +85,11 @@ def table_of(model: Any) -> Table:
 
 
 def insert_returning_ids(session: Session, table: Any, values: list[dict[str, Any]]) -> list[int]:
-    """Insert many rows in one statement per driver page; their ids in input order.
+    """Insert many rows at once (``COPY`` on PostgreSQL); their ids in input order.
 
-    A Core INSERT of the mapped table (not the ORM's bulk path, which costs about as much
-    CPU again per row in Python); the keys are the table's column names."""
-    if not values:
-        return []
-    core = table_of(table)
-    result = session.execute(
-        insert(core).returning(core.c.id, sort_by_parameter_order=True), values
-    )
-    return [int(row_id) for row_id in result.scalars()]
+    Core rows of the mapped table, never per-row ORM objects (which cost about as much CPU
+    again per row in Python); the keys are the table's column names."""
+    return insert_rows(session.connection(), table_of(table), values, return_ids=True)
 
 
 def write_ledger(
@@ -104,8 +97,9 @@ def write_ledger(
 ) -> dict[str, int]:
     entries = {f"{kind}:{key}": record_id for key, record_id in zip(keys, ids, strict=True)}
     if entries:
-        session.execute(
-            insert(table_of(ImportLedgerEntry)),
+        insert_rows(
+            session.connection(),
+            table_of(ImportLedgerEntry),
             [
                 {"key": key, "kind": kind, "record_id": record_id, "imported_at": now}
                 for key, record_id in entries.items()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.store._bulk import insert_rows
     from attunement.store._chart_table import EpisodeChartRecord
     from attunement.store._engine import (
         alembic_config,
@@ -86,6 +87,7 @@ __all__ = [
     "WebSession",
     "alembic_config",
     "check_connection",
+    "insert_rows",
     "latest_episode",
     "make_engine",
     "make_sessionmaker",
@@ -101,6 +103,7 @@ __all__ = [
 #: mappers every class, whichever name is used first. A new name goes in three places: the
 #: import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_bulk": ("insert_rows",),
     "_chart_table": ("EpisodeChartRecord",),
     "_engine": (
         "alembic_config",
