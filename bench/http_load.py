@@ -5,12 +5,15 @@ Bounded and loopback only. In one run:
 1. a PostgreSQL server: a throw-away cluster started as the test suite starts one
    (``initdb``/``pg_ctl``, ``fsync=off``, removed at the end), or ``--postgres URL`` of a
    server whose user may create databases (the bench creates and drops its own);
-2. a SYNTHETIC clinic of ``--patients N`` (default 10,000) seeded as ``attune demo`` seeds
-   one (``simulate_clinic`` + ``seed_demo_clinic``: every administration scored by the
-   scoring engine, every stored status computed by the app's own status refresh), all
-   patients with one clinician so that the caseload holds all of them; the seed time is
-   printed. Two more clinics of 100 and 1,000 patients are seeded the same way for the
-   caseload's growth;
+2. a SYNTHETIC clinic of ``--patients N`` (default 10,000) from the demo's simulator
+   (``simulate_clinic``), all patients with one clinician so that the caseload holds all of
+   them, seeded the way a clinic moving from another system would: written as the import CSV
+   files and imported by ``attune import csv``'s use case (``services.bulk_import``: every
+   administration scored by the batch engine, risk events recorded, every stored status
+   computed by the app's own refresh, one transaction and audit entry per batch); or, with
+   ``--seed-with demo``, as ``attune demo`` seeds one (``seed_demo_clinic``, one patient at a
+   time: about 5 patients/s on a loaded 2-core machine). The seed time is printed. Two more
+   clinics of 100 and 1,000 patients are seeded the same way for the caseload's growth;
 3. ``attune serve`` (a real uvicorn process on 127.0.0.1, ``ATTUNE_MODE=dev``) and, in
    the same run, a bare FastAPI app under uvicorn (``bench/_bare_app.py``) that does one
    primary-key read on the same database;
@@ -57,9 +60,19 @@ from sqlalchemy import select, update
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))  # the test suite's throw-away PostgreSQL cluster
 
+from attunement.exports import patient_units, read_csv_rows  # noqa: E402
 from attunement.http import create_app  # noqa: E402
 from attunement.http.deps import SESSION_COOKIE  # noqa: E402
-from attunement.services import login_for_session, login_for_token, seed_demo_clinic  # noqa: E402
+from attunement.services import (  # noqa: E402
+    OperatorActor,
+    UserActor,
+    UserCreate,
+    create_user,
+    login_for_session,
+    login_for_token,
+    seed_demo_clinic,
+)
+from attunement.services.bulk_import import run_import  # noqa: E402
 from attunement.settings import Settings  # noqa: E402
 from attunement.simulate import (  # noqa: E402
     SYNTHETIC_LABEL,
@@ -67,6 +80,7 @@ from attunement.simulate import (  # noqa: E402
     SyntheticClinician,
     simulate_clinic,
 )
+from attunement.simulate._csv import clinic_csv  # noqa: E402
 from attunement.store import Episode, User, make_engine, make_sessionmaker, migrate  # noqa: E402
 
 SECRET = "bench-http-load-secret-0123456789abcdef"  # a throwaway dev-mode app in a temp folder
@@ -192,7 +206,38 @@ class Clinic:
         }
 
 
-def seed_clinic(url: str, patients: int, data_dir: Path, *, reuse: bool = False) -> Clinic:
+def _seed_by_import(url: str, clinic: SyntheticClinic, now: dt.datetime, folder: Path) -> int:
+    """The clinic as the import CSV files, imported as a clinic admin; its administrations."""
+    settings = Settings(database_url=url, data_dir=folder, secret_key=SecretStr(SECRET), mode="dev")
+    engine = make_engine(url)
+    context = create_app(settings, engine=engine, secure_cookies=False).state.context
+    operator = OperatorActor(name="bench")
+    for username, role in (("bench", "clinician"), ("bench_admin", "admin")):
+        created = create_user(
+            context,
+            operator,
+            UserCreate(
+                username=username,
+                display_name=f"Synthetic Bench {role.title()}",
+                role=role,
+                password=PASSWORD,  # type: ignore[arg-type]
+            ),
+        )
+    admin = UserActor(user_id=created.id, username="bench_admin", role="admin")
+    rows = []
+    for name, chunks in clinic_csv(clinic, today=now.date()).items():
+        path = folder / name
+        path.write_text("".join(chunks), encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows.extend(read_csv_rows(handle, file=name))
+    report = run_import(context, admin, list(patient_units(rows)), batch_size=1000)
+    engine.dispose()
+    return report.imported["administration"]
+
+
+def seed_clinic(
+    url: str, patients: int, data_dir: Path, *, reuse: bool = False, seed_with: str = "import"
+) -> Clinic:
     """Migrate, seed ``patients`` synthetic patients with one clinician, sign in.
 
     With ``reuse``, a clinic this function seeded before with the same ``data_dir`` (its
@@ -217,11 +262,17 @@ def seed_clinic(url: str, patients: int, data_dir: Path, *, reuse: bool = False)
     seeded = json.loads(record.read_text()) if reuse and record.exists() else {}
     if seeded.get("patients") != patients:
         started = time.perf_counter()
-        summary = seed_demo_clinic(make_sessionmaker(engine), clinic, now=now)
+        if seed_with == "demo":
+            administrations = seed_demo_clinic(
+                make_sessionmaker(engine), clinic, now=now
+            ).administrations
+        else:
+            administrations = _seed_by_import(url, clinic, now, data_dir)
         seeded = {
             "patients": patients,
             "seconds": time.perf_counter() - started,
-            "administrations": summary.administrations,
+            "administrations": administrations,
+            "seeded_with": seed_with,
         }
         record.write_text(json.dumps(seeded))
     context = create_app(settings, engine=engine, secure_cookies=False).state.context
@@ -409,7 +460,13 @@ def run_backend(
     sizes = sorted({s for s in (100, 1000) if s < args.patients} | {args.patients})
     small: dict[int, float] = {}
     for size in sizes[:-1]:
-        clinic = seed_clinic(url_for(str(size)), size, folder / f"{name}-{size}", reuse=args.reuse)
+        clinic = seed_clinic(
+            url_for(str(size)),
+            size,
+            folder / f"{name}-{size}",
+            reuse=args.reuse,
+            seed_with=args.seed_with,
+        )
         if args.seed_only:
             continue
         port = _free_port()
@@ -420,6 +477,7 @@ def run_backend(
         args.patients,
         folder / f"{name}-{args.patients}",
         reuse=args.reuse,
+        seed_with=args.seed_with,
     )
     print(f"{name}: seeded {args.patients:,} patients in {clinic.seed_seconds:.1f} s", flush=True)
     if args.seed_only:
@@ -446,6 +504,12 @@ def main(argv: list[str] | None = None) -> None:
         help="with --postgres and --workdir: keep the clinics an earlier run seeded there",
     )
     parser.add_argument("--seed-only", action="store_true", help="seed the clinics, then stop")
+    parser.add_argument(
+        "--seed-with",
+        choices=("import", "demo"),
+        default="import",
+        help="seed by the bulk import (default) or one patient at a time as `attune demo` does",
+    )
     args = parser.parse_args(argv)
     if args.reuse and not (args.postgres and args.workdir):
         parser.error("--reuse needs --postgres URL and --workdir DIR (the clinics kept there)")
