@@ -1,6 +1,6 @@
 """Packages that load their names on first use still export every name (issue 13).
 
-``attunement.services``, ``instruments``, ``monitoring``, ``security``, ``stats``, ``store``
+``attunement.services``, ``instruments``, ``monitoring``, ``profile``, ``security``, ``stats``, ``store``
 and ``wording`` import
 no submodule with the package, so the CLI starts without the stack; each name is imported
 from its submodule when first used (``store`` then loads all its table modules together). A
@@ -24,6 +24,7 @@ LAZY_PACKAGES = (
     "attunement.monitoring",
     "attunement.security",
     "attunement.store",
+    "attunement.profile",
     "attunement.stats",
     "attunement.wording",
 )

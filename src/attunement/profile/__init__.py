@@ -6,42 +6,47 @@ immutable result. See :mod:`attunement.tailoring` for the plan built from it.
 
 from __future__ import annotations
 
-from attunement.profile._models import (
-    Assessed,
-    Attachment,
-    Basis,
-    CopingStyle,
-    Culture,
-    Derivation,
-    Expectations,
-    Importance,
-    Level,
-    Preference,
-    Profile,
-    ProfileFlag,
-    Provenance,
-    ReligionSpirituality,
-    Source,
-    Stage,
-    Strength,
-)
-from attunement.profile._parse import parse_profile
-from attunement.profile._vocabulary import (
-    ATTACHMENT_RANGE,
-    COPING_STYLES,
-    DIMENSIONS,
-    IMPORTANCE,
-    LEVELS,
-    PREFERENCE_ASPECTS,
-    PROFILE_FIELDS,
-    SOURCES,
-    STAGES,
-    STRENGTHS,
-    AspectSpec,
-    FieldSpec,
-    canonical_language_tag,
-    same_language,
-)
+from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.profile._models import (
+        Assessed,
+        Attachment,
+        Basis,
+        CopingStyle,
+        Culture,
+        Derivation,
+        Expectations,
+        Importance,
+        Level,
+        Preference,
+        Profile,
+        ProfileFlag,
+        Provenance,
+        ReligionSpirituality,
+        Source,
+        Stage,
+        Strength,
+    )
+    from attunement.profile._parse import parse_profile
+    from attunement.profile._vocabulary import (
+        ATTACHMENT_RANGE,
+        COPING_STYLES,
+        DIMENSIONS,
+        IMPORTANCE,
+        LEVELS,
+        PREFERENCE_ASPECTS,
+        PROFILE_FIELDS,
+        SOURCES,
+        STAGES,
+        STRENGTHS,
+        AspectSpec,
+        FieldSpec,
+        canonical_language_tag,
+        same_language,
+    )
 
 __all__ = [
     "ATTACHMENT_RANGE",
@@ -77,3 +82,45 @@ __all__ = [
     "parse_profile",
     "same_language",
 ]
+
+#: The submodule that defines each name: the vocabulary (language tags, field specs) needs
+#: no models, so the gettext catalogue and the light commands load without them.
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_models": (
+        "Assessed",
+        "Attachment",
+        "Basis",
+        "CopingStyle",
+        "Culture",
+        "Derivation",
+        "Expectations",
+        "Importance",
+        "Level",
+        "Preference",
+        "Profile",
+        "ProfileFlag",
+        "Provenance",
+        "ReligionSpirituality",
+        "Source",
+        "Stage",
+        "Strength",
+    ),
+    "_parse": ("parse_profile",),
+    "_vocabulary": (
+        "ATTACHMENT_RANGE",
+        "COPING_STYLES",
+        "DIMENSIONS",
+        "IMPORTANCE",
+        "LEVELS",
+        "PREFERENCE_ASPECTS",
+        "PROFILE_FIELDS",
+        "SOURCES",
+        "STAGES",
+        "STRENGTHS",
+        "AspectSpec",
+        "FieldSpec",
+        "canonical_language_tag",
+        "same_language",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)
