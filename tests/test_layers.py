@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "profile",
                 "tailoring",
                 "monitoring",
+                "notifications",
                 "risk",
                 "stats",
                 "wording",

@@ -29,6 +29,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           instrument's own) or ``nhs_talking_therapies`` (GAD-7 8 …).
 ``ATTUNE_OVERDUE_DAYS``   the caseload's measurement interval: no outcome measure for longer
                           than this many days marks an episode overdue (14).
+``ATTUNE_RISK_ESCALATION_HOURS``  a risk notification its clinician has not acknowledged
+                          after this many hours goes to their supervisor too (24).
 ``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
 ``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
                           is verified (256 KiB): sign-in, patient links, CDS Hooks.
@@ -95,6 +97,11 @@ _SUPPORTED_DRIVERS = ("sqlite", "postgresql", "postgresql+psycopg")
 #: session; 14 days allows for fortnightly sessions (a clinic setting, not a clinical cut-off).
 DEFAULT_OVERDUE_DAYS = 14
 
+#: Hours after which an unacknowledged risk notification also goes to the clinician's
+#: supervisor (``ATTUNE_RISK_ESCALATION_HOURS``): one working day. A clinic setting, not a
+#: clinical cut-off: the risk event itself is pinned on the caseload from the first minute.
+DEFAULT_RISK_ESCALATION_HOURS = 24
+
 #: Database connections per app process: 30 kept open plus 10 under load = the 40 threads
 #: Starlette (anyio) runs synchronous request handlers on, so a request never queues for a
 #: connection behind the pool (SQLAlchemy's own default, 5 + 10, made 25 of 40 wait).
@@ -121,6 +128,8 @@ class Settings(BaseSettings):
     caseness_convention: str = "published"
     #: Days without an outcome measure after which the caseload marks an episode overdue.
     overdue_days: int = Field(DEFAULT_OVERDUE_DAYS, ge=1, le=365)
+    #: Hours before an unacknowledged risk notification goes to the supervisor too.
+    risk_escalation_hours: int = Field(DEFAULT_RISK_ESCALATION_HOURS, ge=1, le=24 * 30)
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)

@@ -76,6 +76,7 @@ def demo(
         audit_anchor_dir=demo_settings.effective_audit_anchor_dir,
         caseness=demo_settings.caseness_convention,
         overdue_days=demo_settings.overdue_days,
+        risk_escalation_hours=demo_settings.risk_escalation_hours,
     )
     _print_demo_accounts(context, demo_settings)
     walk = walk_the_loop(context, out_dir)

@@ -54,6 +54,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
+        risk_escalation_hours=settings.risk_escalation_hours,
         limits=InputLimits.from_settings(settings),
     )
 

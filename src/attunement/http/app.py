@@ -115,6 +115,7 @@ def create_app(
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
+        risk_escalation_hours=settings.risk_escalation_hours,
         limits=InputLimits.from_settings(settings),
     )
     # innermost: reads bodies the limits let through; repeats answer the first result

@@ -10,6 +10,7 @@ the NICE NG225 caveat) is data: ``responses.yaml``.
 
 from __future__ import annotations
 
+from attunement.risk._alerting import UNWITNESSED_ROUTES, notifies_clinician
 from attunement.risk._events import (
     FlagLike,
     RiskResponseAfterSession,
@@ -31,6 +32,7 @@ from attunement.risk._wording import (
 )
 
 __all__ = [
+    "UNWITNESSED_ROUTES",
     "FlagLike",
     "ResponseVocabulary",
     "RiskEndorsement",
@@ -46,6 +48,7 @@ __all__ = [
     "endorsements_from_flags",
     "event_headline",
     "load_response_vocabulary",
+    "notifies_clinician",
     "open_first",
     "record_endorsements",
     "replay_risk",

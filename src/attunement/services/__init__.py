@@ -90,6 +90,16 @@ if TYPE_CHECKING:
     )
     from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
     from attunement.services._limits import InputLimits
+    from attunement.services._notifications import (
+        NotificationPreferences,
+        NotificationPublic,
+        acknowledge_notification,
+        escalate_risk_notifications,
+        list_notifications,
+        notification_preferences,
+        set_notification_preferences,
+        waiting_notifications,
+    )
     from attunement.services._patient_page import PatientPageView, patient_page
     from attunement.services._patients import (
         get_patient,
@@ -203,6 +213,8 @@ __all__ = [
     "InvitationCreate",
     "InvitationIssued",
     "InvitationView",
+    "NotificationPreferences",
+    "NotificationPublic",
     "OperatorActor",
     "PatientCreate",
     "PatientOverview",
@@ -232,6 +244,7 @@ __all__ = [
     "UserPublic",
     "VoidRequest",
     "WebSessionIssued",
+    "acknowledge_notification",
     "actor_for_session",
     "actor_for_token",
     "anchor_audit_chain",
@@ -252,6 +265,7 @@ __all__ = [
     "episode_chart_data",
     "episode_chart_svg",
     "episode_summary",
+    "escalate_risk_notifications",
     "get_patient",
     "get_plan",
     "get_session",
@@ -263,6 +277,7 @@ __all__ = [
     "list_audit",
     "list_end_reasons",
     "list_episodes",
+    "list_notifications",
     "list_patients",
     "list_risk_events",
     "list_sessions",
@@ -270,6 +285,7 @@ __all__ = [
     "login_for_session",
     "login_for_token",
     "may_change",
+    "notification_preferences",
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
@@ -292,6 +308,7 @@ __all__ = [
     "seed_demo_accounts",
     "seed_demo_clinic",
     "service_context",
+    "set_notification_preferences",
     "set_supervisor",
     "start_episode",
     "stored_result",
@@ -304,6 +321,7 @@ __all__ = [
     "verify_audit_chain",
     "void_administration",
     "void_session",
+    "waiting_notifications",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them: a name
@@ -384,6 +402,16 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "operator_patient_list",
         "register_patient",
         "update_profile",
+    ),
+    "_notifications": (
+        "NotificationPreferences",
+        "NotificationPublic",
+        "acknowledge_notification",
+        "escalate_risk_notifications",
+        "list_notifications",
+        "notification_preferences",
+        "set_notification_preferences",
+        "waiting_notifications",
     ),
     "_risk": ("list_risk_events", "respond_to_risk"),
     "_risk_schemas": ("RiskEventPublic", "RiskResponseCreate"),

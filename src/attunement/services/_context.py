@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from attunement.errors import ConfigurationError
 from attunement.security import AuditKeyring, Passwords, SecurityPolicy
 from attunement.services._limits import InputLimits
-from attunement.settings import DEFAULT_OVERDUE_DAYS
+from attunement.settings import DEFAULT_OVERDUE_DAYS, DEFAULT_RISK_ESCALATION_HOURS
 from attunement.store import make_sessionmaker
 
 __all__ = ["Clock", "ServiceContext", "service_context", "system_clock"]
@@ -54,6 +54,9 @@ class ServiceContext:
     #: Days without an outcome measure before the caseload marks an episode overdue
     #: (``ATTUNE_OVERDUE_DAYS``).
     overdue_days: int = DEFAULT_OVERDUE_DAYS
+    #: How long a risk notification may wait unacknowledged before the supervisor is
+    #: notified too (``ATTUNE_RISK_ESCALATION_HOURS``).
+    risk_escalation_after: dt.timedelta = dt.timedelta(hours=DEFAULT_RISK_ESCALATION_HOURS)
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -80,6 +83,7 @@ def service_context(
     caseness: str = "published",
     limits: InputLimits | None = None,
     overdue_days: int = DEFAULT_OVERDUE_DAYS,
+    risk_escalation_hours: int = DEFAULT_RISK_ESCALATION_HOURS,
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -93,4 +97,5 @@ def service_context(
         caseness=caseness,
         limits=limits or InputLimits(),
         overdue_days=overdue_days,
+        risk_escalation_after=dt.timedelta(hours=risk_escalation_hours),
     )

@@ -39,6 +39,10 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._notifications import (
+    acknowledge_risk_notifications,
+    notify_unwitnessed_risk,
+)
 from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
 from attunement.store import Patient, RiskEventRecord
 
@@ -160,7 +164,9 @@ def record_risks(
             held.append(record)
             touched.append(record)
     session.flush()
-    return {key: tuple(r.id for r in touched) for key, touched in touched_of.items()}
+    recorded = {key: tuple(r.id for r in touched) for key, touched in touched_of.items()}
+    notify_unwitnessed_risk(session, recorded, wanted, now=now)
+    return recorded
 
 
 def _raw_at(profile: Mapping[str, Any], where: str) -> Any:
@@ -286,6 +292,7 @@ def record_risk_response(
     for record, _ in newly:
         _store_response(record, response, now=now, by=by)
     session.flush()
+    acknowledge_risk_notifications(session, [record.id for record, _ in newly], now=now)
     return tuple(record.id for record, _ in newly)
 
 
@@ -317,6 +324,7 @@ def respond_to_risk(
         for record, _ in newly:
             _store_response(record, response, now=now, by=actor.audit_name)
         uc.session.flush()
+        acknowledge_risk_notifications(uc.session, [record.id for record, _ in newly], now=now)
         uc.target = f"patient:{patient.id}"
         uc.detail = {
             "events": [record.id for record, _ in newly],

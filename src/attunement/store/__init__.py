@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         migrate,
     )
     from attunement.store._import_table import ImportLedgerEntry
+    from attunement.store._notification_tables import NotificationPreference, NotificationRecord
     from attunement.store._queries import (
         CURVE_SESSION,
         LIVE_ADMINISTRATION,
@@ -78,6 +79,8 @@ __all__ = [
     "ImportLedgerEntry",
     "Invitation",
     "LoginThrottle",
+    "NotificationPreference",
+    "NotificationRecord",
     "Patient",
     "RiskEventRecord",
     "ScoreRecord",
@@ -121,6 +124,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "patient_episodes",
     ),
     "_import_table": ("ImportLedgerEntry",),
+    "_notification_tables": ("NotificationPreference", "NotificationRecord"),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
     "_status_table": ("NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"),

@@ -1,0 +1,389 @@
+"""Notifications to clinic staff: opened with the risk event, listed, acknowledged, escalated.
+
+A risk answer that reaches the clinic without the treating clinician present (a patient's
+self-report, an EHR's questionnaire: :func:`attunement.risk.notifies_clinician`) notifies that
+clinician in the same transaction that opens or joins the risk event — one waiting
+notification per clinician and event, however many answers join it. The in-app list and its
+badge always show it; the e-mail (which says only that something is waiting) follows the
+user's choice. A risk notification nobody acknowledged within the clinic's time
+(``ATTUNE_RISK_ESCALATION_HOURS``) goes to the clinician's supervisor too
+(:func:`escalate_risk_notifications`, run by the operator or the worker). Answering the risk
+event acknowledges its notifications: the event itself stays on the caseload and the
+patient page until then, whatever happens to the notification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from attunement.errors import InputError, NotFound
+from attunement.notifications import (
+    Channels,
+    NotificationKind,
+    channels_for,
+    escalation_due,
+    notification_title,
+)
+from attunement.risk import RiskEndorsement, notifies_clinician
+from attunement.services._access import readable_clinician_ids, require_admin
+from attunement.services._actors import Actor, UserActor
+from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.store import NotificationPreference, NotificationRecord, Patient, User
+
+__all__ = [
+    "NotificationPreferences",
+    "NotificationPublic",
+    "acknowledge_notification",
+    "acknowledge_risk_notifications",
+    "escalate_risk_notifications",
+    "list_notifications",
+    "notification_preferences",
+    "notify_unwitnessed_risk",
+    "set_notification_preferences",
+    "waiting_notifications",
+]
+
+_RISK_KINDS = (NotificationKind.RISK.value, NotificationKind.RISK_ESCALATED.value)
+
+
+class NotificationPublic(BaseModel):
+    """One notification as its recipient sees it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    kind: NotificationKind
+    title: str
+    patient_id: int | None
+    #: The patient's name while the recipient may read their record, else ``None``.
+    patient_name: str | None
+    risk_event_id: int | None
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+    #: ``off`` (not wanted), ``pending``, ``sent`` or ``failed``.
+    email_state: str
+
+
+class NotificationPreferences(BaseModel):
+    """A user's channels for every kind of notification (risk kinds always in the app)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    channels: dict[NotificationKind, Channels]
+
+
+def _choices(session: Session, user_ids: Collection[int], kind: str) -> dict[int, Channels]:
+    return {
+        int(user_id): Channels(in_app=bool(in_app), email=bool(email))
+        for user_id, in_app, email in session.execute(
+            select(
+                NotificationPreference.user_id,
+                NotificationPreference.in_app,
+                NotificationPreference.email,
+            ).where(
+                NotificationPreference.user_id.in_(list(user_ids)),
+                NotificationPreference.kind == kind,
+            )
+        )
+    }
+
+
+def _add(
+    session: Session,
+    *,
+    recipient: int,
+    kind: NotificationKind,
+    channels: Channels,
+    now: dt.datetime,
+    patient_id: int | None = None,
+    risk_event_id: int | None = None,
+) -> None:
+    if not channels.in_app and not channels.email:
+        return
+    session.add(
+        NotificationRecord(
+            recipient_id=recipient,
+            kind=kind.value,
+            patient_id=patient_id,
+            risk_event_id=risk_event_id,
+            created_at=now,
+            # a risk notification always waits in the app (channels_for keeps in_app on)
+            acknowledged_at=None if channels.in_app else now,
+            email_state="pending" if channels.email else "off",
+        )
+    )
+
+
+def notify_unwitnessed_risk(
+    session: Session,
+    events: Mapping[tuple[int, int | None], Sequence[int]],
+    endorsements: Mapping[tuple[int, int | None], Sequence[RiskEndorsement]],
+    *,
+    now: dt.datetime,
+) -> None:
+    """Notify each treating clinician of the risk events opened or joined by answers that
+    arrived without them (``events``: (patient, episode) → event ids, from ``record_risks``),
+    unless that clinician already has a waiting notification of the event."""
+    wanted = {
+        key: ids for key, ids in events.items() if ids and notifies_clinician(endorsements[key])
+    }
+    if not wanted:
+        return
+    clinicians = {
+        int(pid): int(cid)
+        for pid, cid in session.execute(
+            select(Patient.id, Patient.clinician_id).where(
+                Patient.id.in_(sorted({patient_id for patient_id, _ in wanted}))
+            )
+        )
+    }
+    event_ids = sorted({event_id for ids in wanted.values() for event_id in ids})
+    waiting = {
+        (int(recipient), int(event_id))
+        for recipient, event_id in session.execute(
+            select(NotificationRecord.recipient_id, NotificationRecord.risk_event_id).where(
+                NotificationRecord.kind == NotificationKind.RISK.value,
+                NotificationRecord.risk_event_id.in_(event_ids),
+                NotificationRecord.acknowledged_at.is_(None),
+            )
+        )
+        if event_id is not None
+    }
+    chosen = _choices(session, set(clinicians.values()), NotificationKind.RISK.value)
+    for (patient_id, _episode), ids in wanted.items():
+        recipient = clinicians[patient_id]
+        for event_id in ids:
+            if (recipient, event_id) in waiting:
+                continue
+            waiting.add((recipient, event_id))
+            _add(
+                session,
+                recipient=recipient,
+                kind=NotificationKind.RISK,
+                channels=channels_for(NotificationKind.RISK, chosen.get(recipient)),
+                now=now,
+                patient_id=patient_id,
+                risk_event_id=event_id,
+            )
+
+
+def acknowledge_risk_notifications(
+    session: Session, event_ids: Collection[int], *, now: dt.datetime
+) -> None:
+    """A risk response was recorded: the events' waiting notifications are acknowledged."""
+    if event_ids:
+        session.execute(
+            update(NotificationRecord)
+            .where(
+                NotificationRecord.risk_event_id.in_(sorted(event_ids)),
+                NotificationRecord.acknowledged_at.is_(None),
+            )
+            .values(acknowledged_at=now)
+        )
+
+
+def _user(actor: Actor) -> UserActor:
+    if not isinstance(actor, UserActor):
+        raise NotFound("notification", None)
+    return actor
+
+
+def waiting_notifications(ctx: ServiceContext, user_id: int) -> tuple[int, int]:
+    """(waiting notifications, of which about risk) of a user: the badge of every page.
+
+    A count says nothing about any patient, so it is not an audited read."""
+    with ctx.sessions() as session:
+        rows = session.execute(
+            select(NotificationRecord.kind, func.count())
+            .where(
+                NotificationRecord.recipient_id == user_id,
+                NotificationRecord.acknowledged_at.is_(None),
+            )
+            .group_by(NotificationRecord.kind)
+        )
+        counts = {str(kind): int(n) for kind, n in rows}
+    return sum(counts.values()), sum(counts.get(kind, 0) for kind in _RISK_KINDS)
+
+
+def list_notifications(
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    include_acknowledged: bool = False,
+    language: str = "en",
+    limit: int = 100,
+) -> list[NotificationPublic]:
+    """The actor's notifications, newest first (waiting ones only, unless asked)."""
+    if not 1 <= limit <= 500:
+        raise InputError("limit", limit, "a whole number from 1 to 500")
+    with use_case(ctx, actor, AuditAction.NOTIFICATION_LIST, read=True) as uc:
+        user = _user(actor)
+        query = select(NotificationRecord).where(NotificationRecord.recipient_id == user.user_id)
+        if not include_acknowledged:
+            query = query.where(NotificationRecord.acknowledged_at.is_(None))
+        records = list(
+            uc.session.scalars(query.order_by(NotificationRecord.id.desc()).limit(limit))
+        )
+        readable = readable_clinician_ids(uc.session, user) if user.treats_patients else set()
+        patient_ids = sorted({r.patient_id for r in records if r.patient_id is not None})
+        names = {
+            int(pid): str(name)
+            for pid, name in uc.session.execute(
+                select(Patient.id, Patient.display_name).where(
+                    Patient.id.in_(patient_ids), Patient.clinician_id.in_(sorted(readable))
+                )
+            )
+        }
+        uc.detail = {"shown": [r.id for r in records], "patients": sorted(names)}
+        return [
+            NotificationPublic(
+                id=r.id,
+                kind=NotificationKind(r.kind),
+                title=notification_title(NotificationKind(r.kind), language),
+                patient_id=r.patient_id if r.patient_id in names else None,
+                patient_name=names.get(r.patient_id) if r.patient_id is not None else None,
+                risk_event_id=r.risk_event_id if r.patient_id in names else None,
+                created_at=r.created_at,
+                acknowledged_at=r.acknowledged_at,
+                escalated_at=r.escalated_at,
+                email_state=r.email_state,
+            )
+            for r in records
+        ]
+
+
+def acknowledge_notification(ctx: ServiceContext, actor: Actor, notification_id: int) -> None:
+    """The recipient has seen it (a second acknowledgement changes nothing). Another
+    user's notification answers NotFound, like one that does not exist."""
+    with use_case(
+        ctx, actor, AuditAction.NOTIFICATION_ACKNOWLEDGE, target=str(notification_id)
+    ) as uc:
+        user = _user(actor)
+        record = uc.session.get(NotificationRecord, notification_id)
+        if record is None or record.recipient_id != user.user_id:
+            raise NotFound("notification", notification_id)
+        if record.acknowledged_at is None:
+            record.acknowledged_at = ctx.now()
+
+
+def notification_preferences(ctx: ServiceContext, actor: Actor) -> NotificationPreferences:
+    """The channels in force for the actor, per kind (defaults where none was chosen)."""
+    with use_case(ctx, actor, AuditAction.NOTIFICATION_PREFERENCES_READ, read=True) as uc:
+        return _preferences(uc.session, _user(actor).user_id)
+
+
+def _preferences(session: Session, user_id: int) -> NotificationPreferences:
+    stored = {
+        str(kind): Channels(in_app=bool(in_app), email=bool(email))
+        for kind, in_app, email in session.execute(
+            select(
+                NotificationPreference.kind,
+                NotificationPreference.in_app,
+                NotificationPreference.email,
+            ).where(NotificationPreference.user_id == user_id)
+        )
+    }
+    return NotificationPreferences(
+        channels={kind: channels_for(kind, stored.get(kind.value)) for kind in NotificationKind}
+    )
+
+
+def set_notification_preferences(
+    ctx: ServiceContext, actor: Actor, chosen: Mapping[NotificationKind, Channels]
+) -> NotificationPreferences:
+    """Store the actor's choice for the kinds given (others keep theirs). Switching a risk
+    kind off in the app is refused, naming the kind: a risk answer always shows."""
+    with use_case(ctx, actor, AuditAction.NOTIFICATION_PREFERENCES_UPDATE) as uc:
+        user = _user(actor)
+        for kind, channels in chosen.items():
+            if channels_for(kind, channels) != channels:
+                raise InputError(
+                    f"{kind.value}.in_app", False, "on: risk notifications always show in the app"
+                )
+            record = uc.session.get(NotificationPreference, (user.user_id, kind.value))
+            if record is None:
+                uc.session.add(
+                    NotificationPreference(
+                        user_id=user.user_id,
+                        kind=kind.value,
+                        in_app=channels.in_app,
+                        email=channels.email,
+                    )
+                )
+            else:
+                record.in_app, record.email = channels.in_app, channels.email
+        uc.detail = {
+            kind.value: {"in_app": c.in_app, "email": c.email} for kind, c in chosen.items()
+        }
+        uc.session.flush()
+        return _preferences(uc.session, user.user_id)
+
+
+def escalate_risk_notifications(ctx: ServiceContext, actor: Actor) -> int:
+    """Send each risk notification left unacknowledged for ``ctx.risk_escalation_after`` to
+    the recipient's supervisor too (once); the number escalated. Recipients without a
+    supervisor keep theirs (the risk event stays pinned on their caseload)."""
+    with use_case(ctx, actor, AuditAction.NOTIFICATION_ESCALATE) as uc:
+        require_admin(actor)
+        now = ctx.now()
+        after = ctx.risk_escalation_after
+        candidates = [
+            record
+            for record in uc.session.scalars(
+                select(NotificationRecord)
+                .where(
+                    NotificationRecord.kind == NotificationKind.RISK.value,
+                    NotificationRecord.acknowledged_at.is_(None),
+                    NotificationRecord.escalated_at.is_(None),
+                    NotificationRecord.created_at <= now - after,
+                )
+                .order_by(NotificationRecord.id)
+                .with_for_update(skip_locked=True)
+            )
+            if escalation_due(
+                created_at=record.created_at,
+                acknowledged_at=record.acknowledged_at,
+                escalated_at=record.escalated_at,
+                now=now,
+                after=after,
+            )
+        ]
+        supervisors = {
+            int(uid): int(sid)
+            for uid, sid in uc.session.execute(
+                select(User.id, User.supervisor_id).where(
+                    User.id.in_(sorted({r.recipient_id for r in candidates})),
+                    User.supervisor_id.is_not(None),
+                )
+            )
+            if sid is not None
+        }
+        chosen = _choices(
+            uc.session, set(supervisors.values()), NotificationKind.RISK_ESCALATED.value
+        )
+        escalated = 0
+        for record in candidates:
+            supervisor = supervisors.get(record.recipient_id)
+            if supervisor is None:
+                continue
+            record.escalated_at = now
+            _add(
+                uc.session,
+                recipient=supervisor,
+                kind=NotificationKind.RISK_ESCALATED,
+                channels=channels_for(NotificationKind.RISK_ESCALATED, chosen.get(supervisor)),
+                now=now,
+                patient_id=record.patient_id,
+                risk_event_id=record.risk_event_id,
+            )
+            escalated += 1
+        uc.detail = {"escalated": escalated}
+        return escalated
