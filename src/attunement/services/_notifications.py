@@ -35,6 +35,7 @@ from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._ids import get_row
 from attunement.store import NotificationPreference, NotificationRecord, Patient, User
 
 __all__ = [
@@ -267,7 +268,7 @@ def acknowledge_notification(ctx: ServiceContext, actor: Actor, notification_id:
         ctx, actor, AuditAction.NOTIFICATION_ACKNOWLEDGE, target=str(notification_id)
     ) as uc:
         user = _user(actor)
-        record = uc.session.get(NotificationRecord, notification_id)
+        record = get_row(uc.session, NotificationRecord, notification_id, lock=True)
         if record is None or record.recipient_id != user.user_id:
             raise NotFound("notification", notification_id)
         if record.acknowledged_at is None:

@@ -26,6 +26,8 @@ from attunement.services import (
     EpisodeClose,
     EpisodeCreate,
     InvitationCreate,
+    SelfReportResponse,
+    SelfReportSubmission,
     ServiceContext,
     TherapySessionAdministration,
     TherapySessionCreate,
@@ -33,10 +35,13 @@ from attunement.services import (
     close_episode,
     create_user,
     invite_patient,
+    list_notifications,
+    open_invitation,
     record_administration,
     record_session,
     register_patient,
     start_episode,
+    submit_self_report,
 )
 from attunement.services import PatientCreate as _PatientCreate
 from tests.services.world import OPERATOR, PASSWORD, World
@@ -154,6 +159,22 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
+def _risk_notification(cell: Cell) -> dict[str, Any]:
+    """Patient A's self-report with item 9 endorsed: a notification waiting for ana."""
+    issued = invite_patient(
+        cell.ctx, cell.world.ana, cell.world.episode_a, InvitationCreate(instruments=["phq9"])
+    )
+    submit_self_report(
+        cell.ctx,
+        open_invitation(cell.ctx, issued.token),
+        SelfReportSubmission(
+            responses=[SelfReportResponse(instrument="phq9", answers=[*PHQ9[:8], 2])]
+        ),
+    )
+    (notice,) = list_notifications(cell.ctx, cell.world.ana)
+    return {"notification_id": notice.id}
+
+
 def _recorded_session(cell: Cell) -> dict[str, Any]:
     """Episode A with a new session recorded (PHQ-9): a session to read, edit or void.
 
@@ -269,6 +290,29 @@ API_ROWS: list[Row] = [
         params=_open_risk_event,
     ),
     Row("GET", "/api/v1/risk/vocabulary", ANY_USER),
+    Row("GET", "/api/v1/notifications", ANY_USER),
+    Row("GET", "/api/v1/notifications/waiting", ANY_USER),
+    Row("GET", "/api/v1/notifications/preferences", ANY_USER),
+    Row(
+        "PUT",
+        "/api/v1/notifications/preferences",
+        ANY_USER,
+        json=lambda cell: {"channels": {"weekly_digest": {"in_app": True, "email": False}}},
+    ),
+    Row(
+        "POST",
+        "/api/v1/notifications/{notification_id}/acknowledge",
+        _expect(
+            admin=404,
+            supervisor=404,
+            clinician_own=ALLOW,
+            clinician_other=404,
+            anonymous=401,
+            patient=403,
+        ),
+        params=_risk_notification,
+        notes="only the recipient (ana, who treats patient A)",
+    ),
     Row(
         "POST",
         "/api/v1/patients/{patient_id}/episodes",

@@ -26,7 +26,7 @@ from attunement.http.web._templates import render as render_template
 from attunement.i18n import N_, languages, translate
 from attunement.i18n.jinja import template_functions
 from attunement.security import csrf_token
-from attunement.services import UserActor
+from attunement.services import UserActor, waiting_notifications
 
 __all__ = [
     "ROUTES",
@@ -61,6 +61,9 @@ ROUTES: Final[dict[str, str]] = {
     "episode_new": "/patients/{patient_id}/episodes/new",
     "episode_chart": "/patients/{patient_id}/episodes/{episode_id}/charts/{kind}.svg",
     "risk_response": "/patients/{patient_id}/risk-response",
+    "notifications": "/notifications",
+    "notification_acknowledge": "/notifications/{notification_id}/acknowledge",
+    "notification_preferences": "/notifications/preferences",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
     "static": "/static/{name}",
@@ -165,6 +168,8 @@ def render(
         "errors": [],
         "field_errors": {},
     }
+    if viewer is not None:  # the frame's badge: what waits for the user, and of it risk
+        values["waiting"] = waiting_notifications(get_context(request), viewer.user_id)
     values.update(context)
     response = HTMLResponse(render_template(template, values), status_code=status_code)
     for header in cookies.headers.getlist("set-cookie"):
