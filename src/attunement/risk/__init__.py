@@ -5,11 +5,21 @@ endorsements; ``record_endorsements`` adds them to the open event of their kind 
 new one; ``answer_events`` records a structured :class:`RiskResponse`; ``replay_risk``
 rebuilds the events of an episode history (episode files); ``open_first`` is the order in
 which every adapter lists them. The response vocabulary (levels, actions, their labels and
-the NICE NG225 caveat) is data: ``responses.yaml``.
+the NICE NG225 caveat) is data: ``responses.yaml``. What a patient who endorsed a risk item
+reads next, the clinic's crisis resources, is data too (``crisis_resources.yaml``: the
+packaged neutral default, or the clinic's own file validated by ``parse_crisis_resources``).
 """
 
 from __future__ import annotations
 
+from attunement.risk._crisis import (
+    CRISIS_RESOURCES_FILE,
+    CrisisContact,
+    CrisisResources,
+    CrisisText,
+    default_crisis_resources,
+    parse_crisis_resources,
+)
 from attunement.risk._events import (
     FlagLike,
     RiskResponseAfterSession,
@@ -31,6 +41,10 @@ from attunement.risk._wording import (
 )
 
 __all__ = [
+    "CRISIS_RESOURCES_FILE",
+    "CrisisContact",
+    "CrisisResources",
+    "CrisisText",
     "FlagLike",
     "ResponseVocabulary",
     "RiskEndorsement",
@@ -40,6 +54,7 @@ __all__ = [
     "RiskUpdate",
     "Route",
     "answer_events",
+    "default_crisis_resources",
     "describe_endorsement",
     "describe_event",
     "describe_response",
@@ -47,6 +62,7 @@ __all__ = [
     "event_headline",
     "load_response_vocabulary",
     "open_first",
+    "parse_crisis_resources",
     "record_endorsements",
     "replay_risk",
     "risk_message",

@@ -91,6 +91,14 @@ if TYPE_CHECKING:
     from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
     from attunement.services._limits import InputLimits
     from attunement.services._patient_page import PatientPageView, patient_page
+    from attunement.services._patient_side import (
+        OUTCOME_PAGE_WINDOW,
+        KioskReturn,
+        SelfReportOutcome,
+        end_kiosk,
+        self_report_outcome,
+        start_kiosk,
+    )
     from attunement.services._patients import (
         get_patient,
         get_plan,
@@ -167,6 +175,7 @@ __all__ = [
     "CHART_KINDS",
     "DRAFT_LIFETIME",
     "KEY_LIFETIME",
+    "OUTCOME_PAGE_WINDOW",
     "ROLES",
     "SELF_REPORT_PATH",
     "AccessGrantCreate",
@@ -203,6 +212,7 @@ __all__ = [
     "InvitationCreate",
     "InvitationIssued",
     "InvitationView",
+    "KioskReturn",
     "OperatorActor",
     "PatientCreate",
     "PatientOverview",
@@ -214,6 +224,7 @@ __all__ = [
     "RiskResponseCreate",
     "Role",
     "ScorePublic",
+    "SelfReportOutcome",
     "SelfReportResponse",
     "SelfReportSubmission",
     "ServiceContext",
@@ -247,6 +258,7 @@ __all__ = [
     "deactivate_user",
     "describe_invitation",
     "edit_session",
+    "end_kiosk",
     "end_session",
     "ensure_episode_open",
     "episode_chart_data",
@@ -291,9 +303,11 @@ __all__ = [
     "revoke_token",
     "seed_demo_accounts",
     "seed_demo_clinic",
+    "self_report_outcome",
     "service_context",
     "set_supervisor",
     "start_episode",
+    "start_kiosk",
     "stored_result",
     "submit_self_report",
     "summarise_demo_clinic",
@@ -377,6 +391,14 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_lifecycle_schemas": ("EndReasonPublic", "EpisodeClose", "EpisodeReopen"),
     "_limits": ("InputLimits",),
     "_patient_page": ("PatientPageView", "patient_page"),
+    "_patient_side": (
+        "OUTCOME_PAGE_WINDOW",
+        "KioskReturn",
+        "SelfReportOutcome",
+        "end_kiosk",
+        "self_report_outcome",
+        "start_kiosk",
+    ),
     "_patients": (
         "get_patient",
         "get_plan",

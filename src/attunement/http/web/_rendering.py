@@ -62,7 +62,11 @@ ROUTES: Final[dict[str, str]] = {
     "episode_chart": "/patients/{patient_id}/episodes/{episode_id}/charts/{kind}.svg",
     "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
-    "self_report_done": "/self-report-done",
+    "self_report_done": "/self-report/{token}/done",
+    "kiosk_start": "/patients/{patient_id}/kiosk",
+    "kiosk": "/kiosk",
+    "kiosk_done": "/kiosk/done",
+    "kiosk_exit": "/kiosk/exit",
     "static": "/static/{name}",
 }
 
