@@ -34,7 +34,7 @@ from attunement.http.deps import (
 from attunement.http.kiosk import KIOSK_COOKIE, KIOSK_PATHS
 from attunement.http.web._outcome import outcome_page
 from attunement.http.web._patient_context import current_episode
-from attunement.http.web._rendering import ROUTES, redirect, render, url
+from attunement.http.web._rendering import ROUTES, gone_page, redirect, render, url
 from attunement.http.web._selfreport_pages import form_page, submit_answers
 from attunement.i18n import resolve_language, translate
 from attunement.services import (
@@ -102,7 +102,7 @@ def kiosk_form(request: Request, context: ContextDep) -> Response:
     """The patient's due questionnaires (after sending: the page that follows)."""
     token = _token(request)
     if token is None:
-        return redirect(request, url("login"))
+        return gone_page(request)  # no device handed over (or handed back already)
     try:
         actor = open_invitation(context, token)
     except AuthenticationError:
@@ -119,7 +119,7 @@ def kiosk_form(request: Request, context: ContextDep) -> Response:
 async def kiosk_submit(request: Request, context: ContextDep) -> Response:
     token = _token(request)
     if token is None:
-        return redirect(request, url("login"))
+        return gone_page(request)  # no device handed over (or handed back already)
     return await submit_answers(
         request, context, token, action=url("kiosk"), done=url("kiosk_done")
     )
@@ -129,7 +129,7 @@ async def kiosk_submit(request: Request, context: ContextDep) -> Response:
 def kiosk_done(request: Request, context: ContextDep) -> Response:
     token = _token(request)
     if token is None:
-        return redirect(request, url("login"))
+        return gone_page(request)  # no device handed over (or handed back already)
     try:
         outcome = self_report_outcome(context, token)
     except AuthenticationError:
@@ -147,7 +147,7 @@ def kiosk_exit(
     """The clinician's password gives the device back: a new session, the patient page."""
     token = _token(request)
     if token is None:
-        return redirect(request, url("login"))
+        return gone_page(request)  # no device handed over (or handed back already)
     try:
         verify_csrf(request, csrf_token, binding=token)
         back = end_kiosk(
