@@ -21,8 +21,9 @@ __all__ = ["KIOSK_COOKIE", "KIOSK_HOME", "KIOSK_PATHS", "KioskLock"]
 KIOSK_COOKIE = "attune_kiosk"
 #: Where a locked device is sent back to.
 KIOSK_HOME = "/kiosk"
-#: What a locked device may reach: the questionnaires, the page after them, the hand-back.
-KIOSK_PATHS = frozenset({KIOSK_HOME, "/kiosk/done", "/kiosk/exit"})
+#: What a locked device may reach: the questionnaires, the page after them (and its chart,
+#: where the clinic shows it), the hand-back.
+KIOSK_PATHS = frozenset({KIOSK_HOME, "/kiosk/done", "/kiosk/chart.svg", "/kiosk/exit"})
 _STATIC = "/static/"
 
 

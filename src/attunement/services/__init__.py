@@ -96,6 +96,7 @@ if TYPE_CHECKING:
         KioskReturn,
         SelfReportOutcome,
         end_kiosk,
+        own_outcome_chart,
         self_report_outcome,
         start_kiosk,
     )
@@ -285,6 +286,7 @@ __all__ = [
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
+    "own_outcome_chart",
     "patient_page",
     "patient_profile",
     "pending_request",
@@ -396,6 +398,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "KioskReturn",
         "SelfReportOutcome",
         "end_kiosk",
+        "own_outcome_chart",
         "self_report_outcome",
         "start_kiosk",
     ),

@@ -24,17 +24,20 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from attunement.errors import AuthenticationError
+from attunement.documents import OutcomeChartData, render_chart
+from attunement.errors import AuthenticationError, NotFound
 from attunement.security import INVITATION_PREFIX, token_digest
 from attunement.services._actors import InvitationActor, UserActor
 from attunement.services._audit import append_audit, use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._auth import _authenticate, open_web_session
+from attunement.services._charts import _data, _status, _status_row
 from attunement.services._context import ServiceContext
 from attunement.services._invitations import issue_invitation
 from attunement.services._schemas import InvitationCreate, InvitationIssued, WebSessionIssued
-from attunement.services._transaction import transaction
+from attunement.services._transaction import read_transaction, transaction
 from attunement.store import (
     Administration,
     Episode,
@@ -50,6 +53,7 @@ __all__ = [
     "KioskReturn",
     "SelfReportOutcome",
     "end_kiosk",
+    "own_outcome_chart",
     "self_report_outcome",
     "start_kiosk",
 ]
@@ -72,9 +76,9 @@ class SelfReportOutcome(BaseModel):
     synthetic: bool
     #: a risk item was endorsed in what was just sent (the stored scores' risk flag)
     risk_endorsed: bool
-    #: the episode (for the optional own-outcome chart; never shown as such)
-    episode_id: int
-    patient_id: int
+    #: the episode's outcome chart can be drawn (asked for with ``with_chart``: the clinic
+    #: lets patients see their own outcome chart; the alliance is never shown back)
+    has_outcome_chart: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,12 @@ class KioskReturn:
     patient_id: int
 
 
-def self_report_outcome(ctx: ServiceContext, token: str) -> SelfReportOutcome:
-    """The outcome of the self-report sent through ``token``: AuthenticationError unless it
-    was sent within :data:`OUTCOME_PAGE_WINDOW` (and the link not revoked since)."""
+def _sent_invitation(ctx: ServiceContext, token: str) -> tuple[InvitationActor, bool]:
+    """The patient actor of a link sent within the window, and whether it is synthetic."""
     if not token.startswith(f"{INVITATION_PREFIX}_"):
         raise AuthenticationError(_NO_OUTCOME)
     now = ctx.now()
-    with transaction(ctx.sessions) as session:
+    with read_transaction(ctx.sessions) as session:
         found = session.execute(
             select(Invitation, Episode.patient_id, Patient.synthetic)
             .join(Episode, Invitation.episode_id == Episode.id)
@@ -114,26 +117,59 @@ def self_report_outcome(ctx: ServiceContext, token: str) -> SelfReportOutcome:
         instruments=tuple(invitation.instruments),
         language=invitation.language,
     )
+    return actor, bool(synthetic)
+
+
+def _outcome_chart(session: Session, episode_id: int) -> OutcomeChartData | None:
+    """The episode's outcome chart data (the clinician's and the report's), or None."""
+    episode = session.get(Episode, episode_id)
+    if episode is None:
+        return None
+    data = _data(session, episode, "outcome", _status(_status_row(session, episode_id)))
+    return data if isinstance(data, OutcomeChartData) else None
+
+
+def self_report_outcome(
+    ctx: ServiceContext, token: str, *, with_chart: bool = False
+) -> SelfReportOutcome:
+    """The outcome of the self-report sent through ``token``: AuthenticationError unless it
+    was sent within :data:`OUTCOME_PAGE_WINDOW` (and the link not revoked since)."""
+    actor, synthetic = _sent_invitation(ctx, token)
     with use_case(
-        ctx, actor, AuditAction.SELF_REPORT_OUTCOME, patient_id=patient_id, read=True
+        ctx, actor, AuditAction.SELF_REPORT_OUTCOME, patient_id=actor.patient_id, read=True
     ) as uc:
-        uc.target = f"episode:{invitation.episode_id}"
+        uc.target = f"episode:{actor.episode_id}"
         flagged = uc.session.scalars(
             select(ScoreRecord.has_risk_flag)
             .join(Administration, ScoreRecord.administration_id == Administration.id)
             .where(
-                Administration.episode_id == invitation.episode_id,
+                Administration.episode_id == actor.episode_id,
                 Administration.entered_by == actor.audit_name,
             )
         ).all()
-        uc.detail = {"invitation": invitation.id}
+        uc.detail = {"invitation": actor.invitation_id}
         return SelfReportOutcome(
-            language=invitation.language,
+            language=actor.language,
             synthetic=synthetic,
             risk_endorsed=any(flagged),
-            episode_id=invitation.episode_id,
-            patient_id=patient_id,
+            has_outcome_chart=with_chart
+            and _outcome_chart(uc.session, actor.episode_id) is not None,
         )
+
+
+def own_outcome_chart(ctx: ServiceContext, token: str) -> str:
+    """The patient's own outcome chart (SVG, in their language) after sending through
+    ``token``, within the same window; NotFound when there is none. Only the outcome
+    measure: alliance answers are never shown back. Whether the clinic shows it at all
+    (``ATTUNE_PATIENT_SEES_OWN_CHART``) is the edge's setting."""
+    actor, _ = _sent_invitation(ctx, token)
+    with use_case(ctx, actor, AuditAction.CHART_READ, patient_id=actor.patient_id, read=True) as uc:
+        uc.target = f"episode:{actor.episode_id}"
+        uc.detail = {"chart": "outcome", "invitation": actor.invitation_id}
+        data = _outcome_chart(uc.session, actor.episode_id)
+        if data is None:
+            raise NotFound("outcome chart (nothing recorded yet) of episode", actor.episode_id)
+    return render_chart(data, language=actor.language, chart_id="own-outcome").svg
 
 
 def start_kiosk(

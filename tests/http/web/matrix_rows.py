@@ -309,6 +309,9 @@ ROWS: list[Row] = [
     Row("POST", "/kiosk", _same(410), auth="cookie"),
     Row("GET", "/kiosk/done", _same(410), auth="cookie"),
     Row("POST", "/kiosk/exit", _same(410), auth="cookie"),
+    # the patient's own outcome chart: only where the clinic shows it (off by default)
+    Row("GET", "/self-report/{token}/chart.svg", _same(404), params=_token, auth="cookie"),
+    Row("GET", "/kiosk/chart.svg", _same(404), auth="cookie"),
     Row(
         "GET", "/static/{name}", _same(200), params=lambda cell: {"name": "app.css"}, auth="cookie"
     ),

@@ -62,7 +62,13 @@ _FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def web_app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+def own_chart() -> bool:
+    """``ATTUNE_PATIENT_SEES_OWN_CHART`` of the app (a test may override it)."""
+    return False
+
+
+@pytest.fixture
+def web_app(database_url: str, tmp_path: Path, own_chart: bool) -> Iterator[FastAPI]:
     """The whole app, with the clinic's crisis file in its data directory."""
     (tmp_path / "crisis_resources.yaml").write_text(CLINIC_FILE, encoding="utf-8")
     settings = Settings(
@@ -70,6 +76,7 @@ def web_app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
         data_dir=tmp_path,
         secret_key=SecretStr("web-test-secret-0123456789abcdef"),
         mode="dev",
+        patient_sees_own_chart=own_chart,
     )
     app = create_app(
         settings,
@@ -152,6 +159,36 @@ def test_sending_twice_stores_once_and_answers_the_same_page(
     assert (other.status_code, other.headers["location"]) == (303, location)
     assert count(ctx, Administration) == 1
     assert "Hay ayuda disponible ahora" in client.get(location).text
+
+
+def test_by_default_the_patient_sees_no_chart(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    token = _link(ctx, world)
+    location, _ = _send(client, token, PHQ9_CALM)
+    assert "<img" not in client.get(location).text
+    assert client.get(f"/self-report/{token}/chart.svg").status_code == 404
+
+
+@pytest.mark.parametrize("own_chart", [True])
+def test_where_the_clinic_allows_it_the_patient_sees_their_own_outcome_chart(
+    client: TestClient, ctx: ServiceContext, world: World, own_chart: bool
+) -> None:
+    issued = invite_patient(ctx, world.ana, world.episode_a, InvitationCreate(language="en"))
+    assert issued.instruments == ["phq9", "wai_sr"]  # the alliance measure is answered too
+    answers = {**PHQ9_CALM, **{f"wai_sr.wai_sr_{n}": "2" for n in range(1, 13)}}
+    location, _ = _send(client, issued.token, answers)
+    done = client.get(location)
+    chart_path = f"/self-report/{issued.token}/chart.svg"
+    assert f'src="{chart_path}"' in done.text
+    assert "Your progress" in done.text
+    chart = client.get(chart_path)
+    assert chart.status_code == 200
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "Session" in chart.text  # in the link's language
+    assert "PHQ-9" in chart.text
+    assert "WAI" not in chart.text  # alliance answers are never shown back
+    assert ("chart.read", "success") in _actions(ctx)
 
 
 def test_the_page_after_sending_is_gone_once_its_window_has_passed(

@@ -32,7 +32,7 @@ from attunement.http.deps import (
     verify_csrf,
 )
 from attunement.http.kiosk import KIOSK_COOKIE, KIOSK_PATHS
-from attunement.http.web._outcome import outcome_page
+from attunement.http.web._outcome import outcome_page, own_chart_response, shows_own_chart
 from attunement.http.web._patient_context import current_episode
 from attunement.http.web._rendering import ROUTES, gone_page, redirect, render, url
 from attunement.http.web._selfreport_pages import form_page, submit_answers
@@ -50,7 +50,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-if {ROUTES["kiosk"], ROUTES["kiosk_done"], ROUTES["kiosk_exit"]} != KIOSK_PATHS:
+if {ROUTES[name] for name in ("kiosk", "kiosk_done", "kiosk_chart", "kiosk_exit")} != KIOSK_PATHS:
     raise RuntimeError("the kiosk's pages and the kiosk lock's paths differ")
 
 
@@ -131,10 +131,16 @@ def kiosk_done(request: Request, context: ContextDep) -> Response:
     if token is None:
         return gone_page(request)  # no device handed over (or handed back already)
     try:
-        outcome = self_report_outcome(context, token)
+        outcome = self_report_outcome(context, token, with_chart=shows_own_chart(request))
     except AuthenticationError:
         return _ended_page(request, token)
     return outcome_page(request, context, outcome, kiosk_token=token)
+
+
+@router.get(ROUTES["kiosk_chart"])
+def kiosk_chart(request: Request, context: ContextDep) -> Response:
+    """The patient's own outcome chart after sending (where the clinic shows it)."""
+    return own_chart_response(request, context, _token(request))
 
 
 @router.post(ROUTES["kiosk_exit"], response_class=HTMLResponse)

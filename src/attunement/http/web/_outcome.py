@@ -14,9 +14,9 @@ from pathlib import Path
 
 from fastapi import Request, Response
 
-from attunement.errors import ConfigurationError, DefinitionError
+from attunement.errors import AuthenticationError, ConfigurationError, DefinitionError, NotFound
 from attunement.http.deps import ContextDep
-from attunement.http.web._rendering import render, url
+from attunement.http.web._rendering import gone_page, render, url
 from attunement.i18n import resolve_language, translate
 from attunement.risk import (
     CRISIS_RESOURCES_FILE,
@@ -24,9 +24,25 @@ from attunement.risk import (
     default_crisis_resources,
     parse_crisis_resources,
 )
-from attunement.services import SelfReportOutcome
+from attunement.services import SelfReportOutcome, own_outcome_chart
 
-__all__ = ["load_crisis_resources", "outcome_page"]
+__all__ = ["load_crisis_resources", "outcome_page", "own_chart_response", "shows_own_chart"]
+
+
+def shows_own_chart(request: Request) -> bool:
+    """The clinic shows patients their own outcome chart (``ATTUNE_PATIENT_SEES_OWN_CHART``)."""
+    return bool(request.app.state.patient_sees_own_chart)
+
+
+def own_chart_response(request: Request, context: ContextDep, token: str | None) -> Response:
+    """The patient's own outcome chart (SVG), where the clinic shows it; else not found."""
+    if not shows_own_chart(request) or not token:
+        raise NotFound("page", request.url.path)
+    try:
+        svg = own_outcome_chart(context, token)
+    except AuthenticationError:
+        return gone_page(request)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 def load_crisis_resources(data_dir: Path) -> CrisisResources:
@@ -48,6 +64,7 @@ def outcome_page(
     outcome: SelfReportOutcome,
     *,
     kiosk_token: str | None = None,
+    chart: str | None = None,
     exit_error: str | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -86,6 +103,9 @@ def outcome_page(
             lang,
         ),
         kiosk_exit=url("kiosk_exit") if kiosk_token else None,
+        chart=(chart or url("kiosk_chart")) if outcome.has_outcome_chart else None,
+        chart_alt=translate("Your answers to this questionnaire over your sessions", lang),
+        chart_heading=translate("Your progress", lang),
         exit_error=exit_error,
         csrf_binding=kiosk_token,
         with_csrf=kiosk_token is not None,

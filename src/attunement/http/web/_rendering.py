@@ -67,6 +67,8 @@ ROUTES: Final[dict[str, str]] = {
     "kiosk": "/kiosk",
     "kiosk_done": "/kiosk/done",
     "kiosk_exit": "/kiosk/exit",
+    "self_report_chart": "/self-report/{token}/chart.svg",
+    "kiosk_chart": "/kiosk/chart.svg",
     "static": "/static/{name}",
 }
 

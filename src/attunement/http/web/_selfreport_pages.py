@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from attunement.errors import AuthenticationError, Forbidden, InputError
 from attunement.http.deps import CSRF_FIELD, ContextDep, verify_csrf
 from attunement.http.web._forms import AnswerEntry, FormError, form_strings, read_answers
-from attunement.http.web._outcome import outcome_page
+from attunement.http.web._outcome import outcome_page, own_chart_response, shows_own_chart
 from attunement.http.web._questionnaires import questionnaire_view
 from attunement.http.web._rendering import ROUTES, gone_page, redirect, render, url
 from attunement.i18n import resolve_language, translate
@@ -182,7 +182,13 @@ def self_report_done(request: Request, context: ContextDep, token: str) -> Respo
     """After sending: the clinic's crisis resources if a risk item was endorsed, else thanks
     (:func:`outcome_page`); a link not sent a moment ago gets the gone page."""
     try:
-        outcome = self_report_outcome(context, token[:200])
+        outcome = self_report_outcome(context, token[:200], with_chart=shows_own_chart(request))
     except AuthenticationError:
         return gone_page(request)
-    return outcome_page(request, context, outcome)
+    return outcome_page(request, context, outcome, chart=url("self_report_chart", token=token))
+
+
+@router.get(ROUTES["self_report_chart"])
+def self_report_chart(request: Request, context: ContextDep, token: str) -> Response:
+    """The patient's own outcome chart after sending (where the clinic shows it)."""
+    return own_chart_response(request, context, token[:200])
