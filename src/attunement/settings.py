@@ -44,6 +44,14 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           connections below PostgreSQL's ``max_connections`` (100).
 ``ATTUNE_INSECURE_COOKIES``  ``true``: cookies without the Secure flag (plain http), demo
                           and dev mode only; ``attune serve --insecure-cookies`` sets it.
+``ATTUNE_PATIENT_SEES_OWN_CHART``  ``true``: after a self-report the patient's page shows
+                          their own outcome chart (never alliance answers); default ``false``.
+``ATTUNE_SMS_ACCOUNT_SID``  the SMS provider's account (Twilio: ``AC`` + 32 hex digits).
+``ATTUNE_SMS_AUTH_TOKEN``  its secret token: from the environment only, never a file of
+                          the repository.
+``ATTUNE_SMS_FROM``       the sending number (E.164) or a Messaging Service SID (``MG…``).
+``ATTUNE_SMS_BASE_URL``   the provider's API (``https://api.twilio.com``; a regional edge).
+``ATTUNE_SMS_TIMEOUT_SECONDS``  how long one send waits for the provider (10).
 ========================  ==================================================================
 """
 
@@ -141,6 +149,15 @@ class Settings(BaseSettings):
     #: Cookies without the Secure flag (plain http): demo and dev mode only, refused in
     #: production (``attune serve --insecure-cookies`` sets it for its worker processes).
     insecure_cookies: bool = False
+    #: After a self-report, show the patient their own outcome chart (a clinic's choice).
+    patient_sees_own_chart: bool = False
+    #: Text messages through the provider adapter (attunement.delivery.sms): the account,
+    #: the secret token (environment only), the sender and the API's base URL.
+    sms_account_sid: str | None = None
+    sms_auth_token: SecretStr | None = None
+    sms_from: str | None = None
+    sms_base_url: str = "https://api.twilio.com"
+    sms_timeout_seconds: float = Field(10.0, gt=0, le=120)
 
     @field_validator("caseness_convention")
     @classmethod

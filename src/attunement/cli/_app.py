@@ -68,7 +68,10 @@ app = _typer(
     "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
     "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie); "
     "ATTUNE_DB_POOL_SIZE and ATTUNE_DB_MAX_OVERFLOW (database connections per process); "
-    "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only)."
+    "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only); "
+    "ATTUNE_PATIENT_SEES_OWN_CHART (the patient's own outcome chart after a self-report); "
+    "text messages: ATTUNE_SMS_ACCOUNT_SID, ATTUNE_SMS_AUTH_TOKEN, ATTUNE_SMS_FROM, "
+    "ATTUNE_SMS_BASE_URL, ATTUNE_SMS_TIMEOUT_SECONDS."
 )
 
 

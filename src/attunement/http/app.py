@@ -25,8 +25,9 @@ from attunement.http._vocabularies import document_vocabularies
 from attunement.http.api import API_ROUTERS
 from attunement.http.deps import SESSION_COOKIE
 from attunement.http.interop import include_interop
+from attunement.http.kiosk import KioskLock
 from attunement.http.reports import router as reports_router
-from attunement.http.web import include_web
+from attunement.http.web import include_web, load_crisis_resources
 from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import (
     Passwords,
@@ -104,6 +105,9 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    # the page after a self-report: the clinic's crisis resources (a wrong file stops here)
+    app.state.crisis_resources = load_crisis_resources(settings.data_dir)
+    app.state.patient_sees_own_chart = settings.patient_sees_own_chart
     app.state.secure_cookies = secure_cookies
     app.state.context = service_context(
         database,
@@ -120,6 +124,7 @@ def create_app(
     )
     # innermost: reads bodies the limits let through; repeats answer the first result
     app.add_middleware(IdempotencyMiddleware, context=lambda: app.state.context)
+    app.add_middleware(KioskLock)  # a device handed to a patient reaches only the kiosk
     app.add_middleware(  # inside the security headers, so its refusals carry them too
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,

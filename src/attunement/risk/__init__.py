@@ -5,12 +5,22 @@ endorsements; ``record_endorsements`` adds them to the open event of their kind 
 new one; ``answer_events`` records a structured :class:`RiskResponse`; ``replay_risk``
 rebuilds the events of an episode history (episode files); ``open_first`` is the order in
 which every adapter lists them. The response vocabulary (levels, actions, their labels and
-the NICE NG225 caveat) is data: ``responses.yaml``.
+the NICE NG225 caveat) is data: ``responses.yaml``. What a patient who endorsed a risk item
+reads next, the clinic's crisis resources, is data too (``crisis_resources.yaml``: the
+packaged neutral default, or the clinic's own file validated by ``parse_crisis_resources``).
 """
 
 from __future__ import annotations
 
 from attunement.risk._alerting import UNWITNESSED_ROUTES, notifies_clinician
+from attunement.risk._crisis import (
+    CRISIS_RESOURCES_FILE,
+    CrisisContact,
+    CrisisResources,
+    CrisisText,
+    default_crisis_resources,
+    parse_crisis_resources,
+)
 from attunement.risk._events import (
     FlagLike,
     RiskResponseAfterSession,
@@ -32,7 +42,11 @@ from attunement.risk._wording import (
 )
 
 __all__ = [
+    "CRISIS_RESOURCES_FILE",
     "UNWITNESSED_ROUTES",
+    "CrisisContact",
+    "CrisisResources",
+    "CrisisText",
     "FlagLike",
     "ResponseVocabulary",
     "RiskEndorsement",
@@ -42,6 +56,7 @@ __all__ = [
     "RiskUpdate",
     "Route",
     "answer_events",
+    "default_crisis_resources",
     "describe_endorsement",
     "describe_event",
     "describe_response",
@@ -50,6 +65,7 @@ __all__ = [
     "load_response_vocabulary",
     "notifies_clinician",
     "open_first",
+    "parse_crisis_resources",
     "record_endorsements",
     "replay_risk",
     "risk_message",

@@ -183,27 +183,32 @@ def login_for_session(
             session, ctx, username=username, password=password, client=client, channel="web"
         )
         if attempt.user is not None:
-            token = new_token(SESSION_PREFIX)
-            now = ctx.now()
-            expires = now + ctx.policy.session_lifetime
-            session.add(
-                WebSession(
-                    user_id=attempt.user.id,
-                    digest=token_digest(ctx.signing_key, token),
-                    created_at=now,
-                    last_seen_at=now,
-                    expires_at=expires,
-                )
-            )
-            issued = WebSessionIssued(
-                token=token,
-                csrf_token=csrf_token(ctx.signing_key, token),
-                expires_at=expires,
-                user=UserPublic.model_validate(attempt.user),
-            )
+            issued = open_web_session(session, ctx, attempt.user)
     if attempt.error is not None:
         raise attempt.error
     return issued
+
+
+def open_web_session(session: Session, ctx: ServiceContext, user: User) -> WebSessionIssued:
+    """A new server-side web session of ``user`` (after a checked password), in ``session``."""
+    token = new_token(SESSION_PREFIX)
+    now = ctx.now()
+    expires = now + ctx.policy.session_lifetime
+    session.add(
+        WebSession(
+            user_id=user.id,
+            digest=token_digest(ctx.signing_key, token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=expires,
+        )
+    )
+    return WebSessionIssued(
+        token=token,
+        csrf_token=csrf_token(ctx.signing_key, token),
+        expires_at=expires,
+        user=UserPublic.model_validate(user),
+    )
 
 
 #: How stale a web session's idle timer may get before a request rewrites it. Reads by a

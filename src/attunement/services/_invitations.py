@@ -17,7 +17,7 @@ from attunement.instruments import load_instrument, score
 from attunement.security import INVITATION_PREFIX, new_token, token_digest
 from attunement.services._access import load_episode
 from attunement.services._actors import Actor, InvitationActor, UserActor
-from attunement.services._audit import use_case
+from attunement.services._audit import UseCase, use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._lifecycle import ensure_episode_open
@@ -57,55 +57,62 @@ def invite_patient(
     """
 
     with use_case(ctx, actor, AuditAction.INVITATION_CREATE, target=f"episode:{episode_id}") as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=True)
-        if not isinstance(actor, UserActor):  # only users pass load_episode; for the type
-            raise NotFound("episode", episode_id)
-        uc.patient_id = episode.patient_id
-        ensure_episode_open(episode)
-        language = data.language or episode.patient.preferred_language
-        if data.instruments:
-            instruments = list(data.instruments)
-            if len(set(instruments)) != len(instruments):
-                raise InputError("instruments", instruments, "each instrument once")
-            for instrument in instruments:
-                known = load_instrument(instrument).languages
-                if language not in known:
-                    raise InputError(f"language ({instrument})", language, ", ".join(known))
-        else:
-            # the episode's instruments that exist in the patient's language
-            due = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]
-            instruments = [i for i in due if language in load_instrument(i).languages]
-            if not instruments:
-                raise InputError("language", language, "a language of " + ", ".join(due))
-        lifetime = (
-            dt.timedelta(hours=data.expires_in_hours)
-            if data.expires_in_hours
-            else ctx.policy.invitation_lifetime
-        )
-        lifetime = min(lifetime, ctx.policy.invitation_max_lifetime)
-        now = ctx.now()
-        token = new_token(INVITATION_PREFIX)
-        invitation = Invitation(
-            episode_id=episode.id,
-            digest=token_digest(ctx.signing_key, token),
-            instruments=list(instruments),
-            language=language,
-            created_by=actor.user_id,
-            created_at=now,
-            expires_at=now + lifetime,
-        )
-        uc.session.add(invitation)
-        uc.session.flush()
-        uc.detail = {"invitation": invitation.id, "instruments": list(instruments)}
-        return InvitationIssued(
-            id=invitation.id,
-            episode_id=episode.id,
-            token=token,
-            url_path=SELF_REPORT_PATH.format(token=token),
-            instruments=list(instruments),
-            language=language,
-            expires_at=invitation.expires_at,
-        )
+        return issue_invitation(uc, ctx, actor, episode_id, data)
+
+
+def issue_invitation(
+    uc: UseCase, ctx: ServiceContext, actor: Actor, episode_id: int, data: InvitationCreate
+) -> InvitationIssued:
+    """:func:`invite_patient` inside the caller's use case (a kiosk hand-over too)."""
+    episode = load_episode(uc.session, actor, episode_id, write=True)
+    if not isinstance(actor, UserActor):  # only users pass load_episode; for the type
+        raise NotFound("episode", episode_id)
+    uc.patient_id = episode.patient_id
+    ensure_episode_open(episode)
+    language = data.language or episode.patient.preferred_language
+    if data.instruments:
+        instruments = list(data.instruments)
+        if len(set(instruments)) != len(instruments):
+            raise InputError("instruments", instruments, "each instrument once")
+        for instrument in instruments:
+            known = load_instrument(instrument).languages
+            if language not in known:
+                raise InputError(f"language ({instrument})", language, ", ".join(known))
+    else:
+        # the episode's instruments that exist in the patient's language
+        due = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]
+        instruments = [i for i in due if language in load_instrument(i).languages]
+        if not instruments:
+            raise InputError("language", language, "a language of " + ", ".join(due))
+    lifetime = (
+        dt.timedelta(hours=data.expires_in_hours)
+        if data.expires_in_hours
+        else ctx.policy.invitation_lifetime
+    )
+    lifetime = min(lifetime, ctx.policy.invitation_max_lifetime)
+    now = ctx.now()
+    token = new_token(INVITATION_PREFIX)
+    invitation = Invitation(
+        episode_id=episode.id,
+        digest=token_digest(ctx.signing_key, token),
+        instruments=list(instruments),
+        language=language,
+        created_by=actor.user_id,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    uc.session.add(invitation)
+    uc.session.flush()
+    uc.detail = {"invitation": invitation.id, "instruments": list(instruments)}
+    return InvitationIssued(
+        id=invitation.id,
+        episode_id=episode.id,
+        token=token,
+        url_path=SELF_REPORT_PATH.format(token=token),
+        instruments=list(instruments),
+        language=language,
+        expires_at=invitation.expires_at,
+    )
 
 
 def open_invitation(ctx: ServiceContext, token: str) -> InvitationActor:

@@ -325,7 +325,18 @@ ROWS: list[Row] = [
         params=_token,
         auth="cookie",
     ),
-    Row("GET", "/self-report-done", _same(200), auth="cookie"),
+    # the page after sending: only for a link sent a moment ago (this one is unused)
+    Row("GET", "/self-report/{token}/done", _same(410), params=_token, auth="cookie"),
+    # Kiosk (issue 14): the treating clinician hands the device over (and is signed out);
+    # the kiosk pages need the kiosk cookie, which no role of the matrix holds
+    Row("POST", "/patients/{patient_id}/kiosk", _write(303), auth="cookie"),
+    Row("GET", "/kiosk", _same(410), auth="cookie"),
+    Row("POST", "/kiosk", _same(410), auth="cookie"),
+    Row("GET", "/kiosk/done", _same(410), auth="cookie"),
+    Row("POST", "/kiosk/exit", _same(410), auth="cookie"),
+    # the patient's own outcome chart: only where the clinic shows it (off by default)
+    Row("GET", "/self-report/{token}/chart.svg", _same(404), params=_token, auth="cookie"),
+    Row("GET", "/kiosk/chart.svg", _same(404), auth="cookie"),
     Row(
         "GET", "/static/{name}", _same(200), params=lambda cell: {"name": "app.css"}, auth="cookie"
     ),

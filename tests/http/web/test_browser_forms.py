@@ -169,7 +169,7 @@ def test_the_patients_double_tap_on_send_shows_the_thank_you_page(
     posts = _posts(phone_page)
     _slow_answers(phone_page, "**/self-report/**")
     phone_page.evaluate(TWO_CLICKS, "Enviar mis respuestas")
-    _wait_for_path(phone_page, "/self-report-done")
+    _wait_for_path(phone_page, "/done")
     assert len(posts) == 2, posts
     assert phone_page.get_by_role("heading", name="Gracias").is_visible()
     assert count(live_server.context, Administration) == 1

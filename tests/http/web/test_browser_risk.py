@@ -147,8 +147,10 @@ def test_a_self_report_with_item_9_pins_the_patient_for_the_clinician(
     for extra in phone_page.locator("fieldset.question").all()[9:]:
         extra.locator("input[type=radio]").first.check()  # the WAI-SR, if it was invited too
     phone_page.get_by_role("button", name="Enviar mis respuestas").tap()
-    phone_page.wait_for_url("**/self-report-done?lang=es")
-    assert "riesgo" not in phone_page.inner_text("body")  # the patient sees no risk wording
+    phone_page.wait_for_url("**/self-report/*/done")
+    # the patient reads the clinic's crisis resources, in Spanish, and no clinical wording
+    assert phone_page.get_by_role("heading", level=1).inner_text() == "Si necesita ayuda ahora"
+    assert "riesgo" not in phone_page.inner_text("body")
     sign_in(page, live_server, "ana")
     row = _first_row(page, live_server)
     assert (row["name"], row["risk"]) == ("Synthetic Alma", "yes")

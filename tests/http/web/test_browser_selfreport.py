@@ -75,9 +75,12 @@ def test_patient_answers_the_spanish_phq9_on_a_phone_and_the_clinician_sees_it(
     _answer(phone_page, TAPS)
     assert phone_page.locator("#a-phq9-phq9_4-3").is_checked()
     phone_page.get_by_role("button", name="Enviar mis respuestas").tap()
-    phone_page.wait_for_url("**/self-report-done?lang=es")
-    assert phone_page.get_by_role("heading", level=1).inner_text() == "Gracias"
-    screenshot(phone_page, "selfreport-done-phone")
+    phone_page.wait_for_url("**/self-report/*/done")
+    # item 9 was endorsed: the clinic's crisis resources and who will see the answers
+    assert phone_page.get_by_role("heading", level=1).inner_text() == "Si necesita ayuda ahora"
+    assert "Su terapeuta verá sus respuestas" in phone_page.inner_text("body")
+    assert accessibility_problems(phone_page) == []
+    screenshot(phone_page, "selfreport-crisis-phone")
 
     page.reload()
     history = page.locator("section[aria-labelledby='history-heading']")
@@ -113,7 +116,7 @@ def test_a_used_link_cannot_be_opened_again(
     phone_page.goto(link)
     _answer(phone_page, TAPS)
     phone_page.get_by_role("button", name="Enviar mis respuestas").tap()
-    phone_page.wait_for_url("**/self-report-done?lang=es")
+    phone_page.wait_for_url("**/self-report/*/done")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         again = context.new_page()

@@ -237,9 +237,9 @@ def test_self_report_is_scored_once_and_the_link_is_spent(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/self-report-done?lang=es"
+    assert response.headers["location"] == f"/self-report/{token}/done"
     done = client.get(response.headers["location"])
-    assert "Gracias" in done.text
+    assert "Si necesita ayuda ahora" in done.text  # item 9 endorsed: the crisis resources
     stored = list_administrations(ctx, world.ana, world.episode_a)
     assert len(stored) == 1
     assert stored[0].language == "es"

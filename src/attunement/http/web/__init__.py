@@ -6,7 +6,8 @@ colour alone), usable on a phone, and within a ``default-src 'self'`` Content-Se
 (no inline script, style or event handler; htmx is served from ``static/``).
 """
 
+from attunement.http.web._outcome import load_crisis_resources
 from attunement.http.web._rendering import ROUTES, url
 from attunement.http.web._routes import include_web, router
 
-__all__ = ["ROUTES", "include_web", "router", "url"]
+__all__ = ["ROUTES", "include_web", "load_crisis_resources", "router", "url"]

@@ -11,6 +11,7 @@ from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._display import language_label, short_date
 from attunement.http.web._forms import form_list
 from attunement.http.web._patient_context import current_episode, patient_header
+from attunement.http.web._qr import link_qr
 from attunement.http.web._questionnaires import definition_or_none, instrument_choices
 from attunement.http.web._rendering import ROUTES, Viewer, is_htmx, render
 from attunement.services import (
@@ -100,6 +101,7 @@ async def invite(
 class _Issued:
     def __init__(self, link: str, expires: str, instruments: list[str], language: str) -> None:
         self.url = link
+        self.qr = link_qr(link, title="QR code of the single-use link")
         self.expires = f"on {expires}"
         found = [definition_or_none(i) for i in instruments]
         self.instruments = ", ".join(

@@ -65,7 +65,13 @@ ROUTES: Final[dict[str, str]] = {
     "notification_acknowledge": "/notifications/{notification_id}/acknowledge",
     "notification_preferences": "/notifications/preferences",
     "self_report": "/self-report/{token}",
-    "self_report_done": "/self-report-done",
+    "self_report_done": "/self-report/{token}/done",
+    "kiosk_start": "/patients/{patient_id}/kiosk",
+    "kiosk": "/kiosk",
+    "kiosk_done": "/kiosk/done",
+    "kiosk_exit": "/kiosk/exit",
+    "self_report_chart": "/self-report/{token}/chart.svg",
+    "kiosk_chart": "/kiosk/chart.svg",
     "static": "/static/{name}",
 }
 

@@ -14,6 +14,7 @@ from attunement.http.web import (
     _intake_pages,
     _intake_questionnaire_pages,
     _invite_pages,
+    _kiosk_pages,
     _notification_pages,
     _record_pages,
     _risk_pages,
@@ -39,6 +40,7 @@ _PARTS = (
     _session_pages,
     _record_pages,
     _selfreport_pages,
+    _kiosk_pages,  # the kiosk / tablet mode (issue 14)
     _drafts,  # kept forms and the keep-alive (issue 12)
 )
 for _part in _PARTS:

@@ -4,7 +4,10 @@ The token in the path is the only credential: it opens the due questionnaires of
 invitation, in the invitation's language, and nothing else (no clinic cookie is read or
 set here). The form's CSRF token is bound to the invitation token. Submitting scores and
 stores every questionnaire at once and spends the link (``services.submit_self_report``),
-so the answers are on the clinician's page immediately.
+so the answers are on the clinician's page immediately; the page that follows
+(``/self-report/{token}/done``) shows the clinic's crisis resources when a risk item was
+endorsed, else a thank-you (:mod:`._outcome`). The kiosk (:mod:`._kiosk_pages`) serves the
+same form and pages from its cookie instead of the path.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from attunement.errors import AuthenticationError, Forbidden, InputError
 from attunement.http.deps import CSRF_FIELD, ContextDep, verify_csrf
 from attunement.http.web._forms import AnswerEntry, FormError, form_strings, read_answers
+from attunement.http.web._outcome import outcome_page, own_chart_response, shows_own_chart
 from attunement.http.web._questionnaires import questionnaire_view
 from attunement.http.web._rendering import ROUTES, gone_page, redirect, render, url
 from attunement.i18n import resolve_language, translate
@@ -25,10 +29,11 @@ from attunement.services import (
     SelfReportSubmission,
     describe_invitation,
     open_invitation,
+    self_report_outcome,
     submit_self_report,
 )
 
-__all__ = ["router"]
+__all__ = ["form_page", "router", "submit_answers"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,7 +45,7 @@ def _open(context: ContextDep, token: str) -> InvitationActor | None:
         return None
 
 
-def _form_page(
+def form_page(
     request: Request,
     token: str,
     actor: InvitationActor,
@@ -49,6 +54,7 @@ def _form_page(
     synthetic: bool,
     extra: list[str] | None = None,
     status_code: int = 200,
+    action: str | None = None,
 ) -> Response:
     language = actor.language
     lang = resolve_language(language)
@@ -76,7 +82,7 @@ def _form_page(
         lang=lang,
         title=translate("Your questionnaires", lang),
         csrf_binding=token,
-        action=url("self_report", token=token),
+        action=action or url("self_report", token=token),
         forms=forms,
         errors=errors,
         first_name=None,
@@ -90,22 +96,46 @@ def self_report_page(request: Request, context: ContextDep, token: str) -> Respo
     if actor is None:
         return gone_page(request)
     view = describe_invitation(context, actor)  # audited as the patient opening the link
-    return _form_page(request, token, actor, synthetic=view.synthetic)
+    return form_page(request, token, actor, synthetic=view.synthetic)
 
 
 @router.post(ROUTES["self_report"], response_class=HTMLResponse)
 async def submit(request: Request, context: ContextDep, token: str) -> Response:
+    return await submit_answers(
+        request,
+        context,
+        token,
+        action=url("self_report", token=token),
+        done=url("self_report_done", token=token),
+    )
+
+
+def _sent(context: ContextDep, token: str) -> bool:
+    """The link's answers were sent a moment ago (a second tap, or two taps at once)."""
+    try:
+        self_report_outcome(context, token)
+    except AuthenticationError:
+        return False
+    return True
+
+
+async def submit_answers(
+    request: Request, context: ContextDep, token: str, *, action: str, done: str
+) -> Response:
+    """Score and store the answers sent through ``token`` and go to ``done``; the form
+    again with its errors when an answer is missing. A repeat of a form already sent (a
+    double tap, whatever its timing) goes to the same ``done`` page: one administration."""
     values = form_strings(await request.form())
     actor = _open(context, token)
     if actor is None:
-        return gone_page(request)
+        return redirect(request, done) if _sent(context, token) else gone_page(request)
     lang = resolve_language(actor.language)
 
     def again(
         entries: dict[str, AnswerEntry] | None, extra: list[str] | None, status_code: int
     ) -> Response:
         synthetic = describe_invitation(context, actor).synthetic  # shown again: audited
-        return _form_page(
+        return form_page(
             request,
             token,
             actor,
@@ -113,6 +143,7 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
             synthetic=synthetic,
             extra=extra,
             status_code=status_code,
+            action=action,
         )
 
     try:
@@ -139,31 +170,25 @@ async def submit(request: Request, context: ContextDep, token: str) -> Response:
     )
     try:
         submit_self_report(context, actor, submission)
-    except AuthenticationError:
-        return gone_page(request)
+    except AuthenticationError:  # spent by the other of two taps meanwhile
+        return redirect(request, done) if _sent(context, token) else gone_page(request)
     except InputError:
         return again(entries, [translate("Some answers are missing or not valid", lang)], 422)
-    return redirect(request, url("self_report_done"), lang=lang)
+    return redirect(request, done)
 
 
 @router.get(ROUTES["self_report_done"], response_class=HTMLResponse)
-def self_report_done(request: Request, lang: str = "en") -> Response:
-    """Thanks, in the patient's language; no record is named or shown here."""
-    language = resolve_language(lang)
-    heading = translate("Thank you", language)
-    return render(
-        request,
-        "selfreport/done.html",
-        lang=language,
-        title=heading,
-        heading=heading,
-        message=translate("Your answers have been sent to your clinician.", language),
-        crisis=translate(
-            "If you are thinking about harming yourself or feel unsafe, do not wait for your "
-            "next appointment: contact your clinician, your local emergency number or a crisis "
-            "line now.",
-            language,
-        ),
-        ok=True,
-        with_csrf=False,
-    )
+def self_report_done(request: Request, context: ContextDep, token: str) -> Response:
+    """After sending: the clinic's crisis resources if a risk item was endorsed, else thanks
+    (:func:`outcome_page`); a link not sent a moment ago gets the gone page."""
+    try:
+        outcome = self_report_outcome(context, token[:200], with_chart=shows_own_chart(request))
+    except AuthenticationError:
+        return gone_page(request)
+    return outcome_page(request, context, outcome, chart=url("self_report_chart", token=token))
+
+
+@router.get(ROUTES["self_report_chart"])
+def self_report_chart(request: Request, context: ContextDep, token: str) -> Response:
+    """The patient's own outcome chart after sending (where the clinic shows it)."""
+    return own_chart_response(request, context, token[:200])
