@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from attunement.errors import InputError, NotFound
-from attunement.notifications import Channels, NotificationKind
+from attunement.notifications import NotificationChannels, NotificationKind
 from attunement.services import (
     InvitationCreate,
     RiskResponseCreate,
@@ -192,15 +192,17 @@ def test_the_email_can_be_switched_off_but_the_app_notification_cannot(
     ctx: ServiceContext, world: World
 ) -> None:
     defaults = notification_preferences(ctx, world.ana).channels
-    assert defaults[NotificationKind.RISK] == Channels(in_app=True, email=True)
-    assert defaults[NotificationKind.WEEKLY_DIGEST] == Channels(in_app=False, email=False)
+    assert defaults[NotificationKind.RISK] == NotificationChannels(in_app=True, email=True)
+    assert defaults[NotificationKind.WEEKLY_DIGEST] == NotificationChannels(
+        in_app=False, email=False
+    )
     with pytest.raises(InputError) as refused:
         set_notification_preferences(
-            ctx, world.ana, {NotificationKind.RISK: Channels(in_app=False, email=False)}
+            ctx, world.ana, {NotificationKind.RISK: NotificationChannels(in_app=False, email=False)}
         )
     assert refused.value.field == "risk.in_app"
     chosen = set_notification_preferences(
-        ctx, world.ana, {NotificationKind.RISK: Channels(in_app=True, email=False)}
+        ctx, world.ana, {NotificationKind.RISK: NotificationChannels(in_app=True, email=False)}
     )
     assert chosen.channels[NotificationKind.RISK].email is False
     _self_report(ctx, world, ITEM9)

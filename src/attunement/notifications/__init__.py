@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from attunement.notifications._rules import (
     ALWAYS_IN_APP,
-    DEFAULT_CHANNELS,
-    Channels,
+    DEFAULT_NOTIFICATION_CHANNELS,
+    NotificationChannels,
     NotificationKind,
     channels_for,
     escalation_due,
@@ -21,8 +21,8 @@ from attunement.notifications._rules import (
 
 __all__ = [
     "ALWAYS_IN_APP",
-    "DEFAULT_CHANNELS",
-    "Channels",
+    "DEFAULT_NOTIFICATION_CHANNELS",
+    "NotificationChannels",
     "NotificationKind",
     "channels_for",
     "escalation_due",

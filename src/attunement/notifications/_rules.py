@@ -13,8 +13,8 @@ from attunement.i18n import N_, translate
 
 __all__ = [
     "ALWAYS_IN_APP",
-    "DEFAULT_CHANNELS",
-    "Channels",
+    "DEFAULT_NOTIFICATION_CHANNELS",
+    "NotificationChannels",
     "NotificationKind",
     "channels_for",
     "escalation_due",
@@ -35,7 +35,7 @@ class NotificationKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"
 
 
-class Channels(BaseModel):
+class NotificationChannels(BaseModel):
     """Where one kind of notification reaches a user."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,11 +46,11 @@ class Channels(BaseModel):
 
 #: Unless the user chose otherwise: risk notifications in the app and by e-mail; missed
 #: measures and the weekly digest are opt-in (issue 14).
-DEFAULT_CHANNELS: Final[Mapping[NotificationKind, Channels]] = {
-    NotificationKind.RISK: Channels(in_app=True, email=True),
-    NotificationKind.RISK_ESCALATED: Channels(in_app=True, email=True),
-    NotificationKind.MEASURES_MISSED: Channels(in_app=False, email=False),
-    NotificationKind.WEEKLY_DIGEST: Channels(in_app=False, email=False),
+DEFAULT_NOTIFICATION_CHANNELS: Final[Mapping[NotificationKind, NotificationChannels]] = {
+    NotificationKind.RISK: NotificationChannels(in_app=True, email=True),
+    NotificationKind.RISK_ESCALATED: NotificationChannels(in_app=True, email=True),
+    NotificationKind.MEASURES_MISSED: NotificationChannels(in_app=False, email=False),
+    NotificationKind.WEEKLY_DIGEST: NotificationChannels(in_app=False, email=False),
 }
 
 #: Kinds that always show in the app, whatever the user chose: a risk answer cannot be
@@ -60,12 +60,14 @@ ALWAYS_IN_APP: Final[frozenset[NotificationKind]] = frozenset(
 )
 
 
-def channels_for(kind: NotificationKind, chosen: Channels | None) -> Channels:
+def channels_for(
+    kind: NotificationKind, chosen: NotificationChannels | None
+) -> NotificationChannels:
     """The channels in force for ``kind``: the user's choice (or the default), with the
     in-app channel kept on for the kinds in :data:`ALWAYS_IN_APP`."""
-    channels = chosen if chosen is not None else DEFAULT_CHANNELS[kind]
+    channels = chosen if chosen is not None else DEFAULT_NOTIFICATION_CHANNELS[kind]
     if kind in ALWAYS_IN_APP and not channels.in_app:
-        return Channels(in_app=True, email=channels.email)
+        return NotificationChannels(in_app=True, email=channels.email)
     return channels
 
 

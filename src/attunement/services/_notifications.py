@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
 from attunement.notifications import (
-    Channels,
+    NotificationChannels,
     NotificationKind,
     channels_for,
     escalation_due,
@@ -78,12 +78,14 @@ class NotificationPreferences(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    channels: dict[NotificationKind, Channels]
+    channels: dict[NotificationKind, NotificationChannels]
 
 
-def _choices(session: Session, user_ids: Collection[int], kind: str) -> dict[int, Channels]:
+def _choices(
+    session: Session, user_ids: Collection[int], kind: str
+) -> dict[int, NotificationChannels]:
     return {
-        int(user_id): Channels(in_app=bool(in_app), email=bool(email))
+        int(user_id): NotificationChannels(in_app=bool(in_app), email=bool(email))
         for user_id, in_app, email in session.execute(
             select(
                 NotificationPreference.user_id,
@@ -102,7 +104,7 @@ def _add(
     *,
     recipient: int,
     kind: NotificationKind,
-    channels: Channels,
+    channels: NotificationChannels,
     now: dt.datetime,
     patient_id: int | None = None,
     risk_event_id: int | None = None,
@@ -283,7 +285,7 @@ def notification_preferences(ctx: ServiceContext, actor: Actor) -> NotificationP
 
 def _preferences(session: Session, user_id: int) -> NotificationPreferences:
     stored = {
-        str(kind): Channels(in_app=bool(in_app), email=bool(email))
+        str(kind): NotificationChannels(in_app=bool(in_app), email=bool(email))
         for kind, in_app, email in session.execute(
             select(
                 NotificationPreference.kind,
@@ -298,7 +300,7 @@ def _preferences(session: Session, user_id: int) -> NotificationPreferences:
 
 
 def set_notification_preferences(
-    ctx: ServiceContext, actor: Actor, chosen: Mapping[NotificationKind, Channels]
+    ctx: ServiceContext, actor: Actor, chosen: Mapping[NotificationKind, NotificationChannels]
 ) -> NotificationPreferences:
     """Store the actor's choice for the kinds given (others keep theirs). Switching a risk
     kind off in the app is refused, naming the kind: a risk answer always shows."""

@@ -12,7 +12,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from attunement.notifications import Channels, NotificationKind
+from attunement.notifications import NotificationChannels, NotificationKind
 from attunement.services import (
     InvitationCreate,
     SelfReportResponse,
@@ -87,5 +87,5 @@ def test_choices_keep_risk_in_the_app(
     )
     assert saved.status_code == 303
     chosen = notification_preferences(ctx, world.ana).channels
-    assert chosen[NotificationKind.RISK] == Channels(in_app=True, email=False)
-    assert chosen[NotificationKind.WEEKLY_DIGEST] == Channels(in_app=False, email=True)
+    assert chosen[NotificationKind.RISK] == NotificationChannels(in_app=True, email=False)
+    assert chosen[NotificationKind.WEEKLY_DIGEST] == NotificationChannels(in_app=False, email=True)

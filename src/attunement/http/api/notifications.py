@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from attunement.http._errors import error_responses
 from attunement.http.deps import ContextDep, UserActorDep
-from attunement.notifications import Channels, NotificationKind
+from attunement.notifications import NotificationChannels, NotificationKind
 from attunement.services import (
     NotificationPreferences,
     NotificationPublic,
@@ -33,9 +33,9 @@ class WaitingNotifications(BaseModel):
 
 
 class NotificationPreferencesUpdate(BaseModel):
-    """Channels for the kinds given; kinds left out keep theirs."""
+    """NotificationChannels for the kinds given; kinds left out keep theirs."""
 
-    channels: dict[NotificationKind, Channels]
+    channels: dict[NotificationKind, NotificationChannels]
 
 
 @router.get("", response_model=list[NotificationPublic])

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.i18n import N_, translate
-from attunement.notifications import ALWAYS_IN_APP, Channels, NotificationKind
+from attunement.notifications import ALWAYS_IN_APP, NotificationChannels, NotificationKind
 from attunement.services import (
     acknowledge_notification,
     list_notifications,
@@ -99,7 +99,7 @@ async def save_preferences(
     of a risk kind is fixed on, as the services require)."""
     form = await request.form()
     chosen = {
-        kind: Channels(
+        kind: NotificationChannels(
             in_app=kind in ALWAYS_IN_APP or form.get(f"{kind.value}.in_app") == "on",
             email=form.get(f"{kind.value}.email") == "on",
         )
