@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from attunement.store._tables import Base
@@ -42,6 +43,8 @@ class NotificationRecord(Base):
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     escalated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     email_state: Mapped[str] = mapped_column(String(10))
+    #: Counts a digest or a missed-measures notice shows in the app (no names, no answers).
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class NotificationPreference(Base):
