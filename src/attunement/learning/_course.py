@@ -31,6 +31,7 @@ from attunement.errors import InputError
 from attunement.learning._records import LearningEpisode
 from attunement.learning._settings import LearningSettings, learning_settings
 from attunement.monitoring import (
+    MINIMUM_EPISODES,
     GrowthModel,
     NormsLike,
     RationalParameters,
@@ -101,9 +102,11 @@ class CourseIndex:
         score_range: tuple[float, float],
         parameters: RationalParameters | None = None,
         model: GrowthModel | None = None,
+        minimum_episodes: int = MINIMUM_EPISODES,
         settings: LearningSettings | None = None,
     ) -> None:
         self.settings = settings or learning_settings()
+        self.minimum_episodes = minimum_episodes
         self.norms, self.score_range, self.parameters = norms, score_range, parameters
         self.model = model
         self.episodes = tuple(episodes)
@@ -128,7 +131,9 @@ class CourseIndex:
                 [self._features(e.intake, e.dimensions, e.language) for e in self.episodes]
             )
             k = min(self.settings.count("neighbours"), n)
-            self._finder = NearestNeighbors(n_neighbors=k).fit(matrix)
+            # a ball tree: a single query costs about 2 ms on 10,000 episodes where the
+            # brute-force search costs 15-35 ms (bench/learning_course.py)
+            self._finder = NearestNeighbors(n_neighbors=k, algorithm="ball_tree").fit(matrix)
 
     def _features(
         self, intake: float, dimensions: Mapping[str, str], language: str | None
@@ -150,6 +155,17 @@ class CourseIndex:
         inside = distance[0] <= self.settings.similarity_radius.value
         return np.asarray(rows[0][inside], dtype=np.intp)
 
+    def similar_many(self, episodes: Sequence[LearningEpisode]) -> list[npt.NDArray[np.intp]]:
+        """:meth:`similar` for many episodes at once (one search: cross-validation)."""
+        if self._finder is None or not episodes:
+            return [np.empty(0, dtype=np.intp) for _ in episodes]
+        query = np.vstack([self._features(e.intake, e.dimensions, e.language) for e in episodes])
+        distance, rows = self._finder.kneighbors(query)
+        radius = self.settings.similarity_radius.value
+        return [
+            np.asarray(r[d <= radius], dtype=np.intp) for d, r in zip(distance, rows, strict=True)
+        ]
+
     def course(
         self,
         intake: float,
@@ -157,8 +173,10 @@ class CourseIndex:
         dimensions: Mapping[str, str] | None = None,
         language: str | None = None,
         horizon: int = 12,
+        similar: npt.NDArray[np.intp] | None = None,
     ) -> PersonalisedCourse:
-        """The expected course over sessions 1..``horizon`` for a new episode at intake."""
+        """The expected course over sessions 1..``horizon`` for a new episode at intake
+        (``similar``: its rows from :meth:`similar_many`, when searched already)."""
         if not math.isfinite(intake):
             raise InputError("intake", intake, "a finite score")
         lo, hi = self.score_range
@@ -166,7 +184,7 @@ class CourseIndex:
             raise InputError("intake", intake, f"a score from {lo:g} to {hi:g}")
         if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 2:
             raise InputError("horizon", horizon, "a whole number of sessions >= 2")
-        rows = self.similar(intake, dimensions or {}, language)
+        rows = self.similar(intake, dimensions or {}, language) if similar is None else similar
         minimum = self.settings.count("minimum_neighbours")
         enough = len(rows) >= minimum
         points = [self._point(intake, s, rows if enough else None) for s in range(1, horizon + 1)]
@@ -233,6 +251,7 @@ class CourseIndex:
             session,
             self.norms,
             model=self.model,
+            minimum_episodes=self.minimum_episodes,
             level=_LEVEL,
             score_range=self.score_range,
             parameters=self.parameters,

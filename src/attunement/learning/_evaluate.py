@@ -14,7 +14,8 @@ out-of-fold predictions:
   without penalty; Cox 1958, *Biometrika* 45:562).
 
 The same folds give the same figures for the generic model — the growth model fitted to
-the training folds (falling back to the rational method when it cannot be fitted), with
+the training folds, used whatever number of episodes it rests on (the rational method when
+it cannot be fitted; the personalised course's own fall-back keeps the status's minimum), with
 the training folds' dropout share as everyone's dropout probability. The figures are
 reported for everyone, per language group and per sex (where recorded), with a warning
 when a group is smaller than ``minimum_group`` or miscalibrated (slope outside 1 ±
@@ -89,7 +90,8 @@ class PredictionEvaluation(BaseModel):
 class _Out:
     """Out-of-fold predictions of one model: per follow-up point and per episode."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, constant_dropout: bool = False) -> None:
+        self.constant_dropout = constant_dropout
         self.point_episode: list[int] = []
         self.predicted: list[float] = []
         self.observed: list[float] = []
@@ -116,7 +118,8 @@ class _Out:
             brier = float(brier_score_loss(y, p))
             logit = np.log(p / (1 - p)).reshape(-1, 1)
             # a (nearly) constant prediction, as the generic share is, has no slope to read
-            if 0 < y.sum() < len(y) and float(np.std(logit)) > _FLAT:
+            varies = not self.constant_dropout and float(np.std(logit)) > _FLAT
+            if 0 < y.sum() < len(y) and varies:
                 fit2 = LogisticRegression(C=np.inf).fit(logit, y)
                 d_slope, d_intercept = float(fit2.coef_[0][0]), float(fit2.intercept_[0])
         return Calibration(
@@ -179,7 +182,7 @@ def evaluate_predictions(
         raise InputError(
             "ended episodes", len(data), f"at least {2 * folds} for {folds}-fold cross-validation"
         )
-    personal, generic = _Out(), _Out()
+    personal, generic = _Out(), _Out(constant_dropout=True)
     neighbour_points = 0
     for train_rows, test_rows in KFold(folds, shuffle=True, random_state=seed).split(data):
         train = [data[i] for i in train_rows]
@@ -192,21 +195,23 @@ def evaluate_predictions(
             model=model,
             settings=settings,
         )
-        generic_index = CourseIndex(
+        generic_index = CourseIndex(  # the generic fitted model, whatever it rests on
             [],
             norms=norms,
             score_range=score_range,
             parameters=parameters,
             model=model,
+            minimum_episodes=1,
             settings=settings,
         )
         base_rate = float(np.mean([e.dropped_out for e in train]))
-        for r in test_rows:
+        similar = index.similar_many([data[r] for r in test_rows])
+        for r, rows in zip(test_rows, similar, strict=True):
             e = data[r]
             horizon = max(e.sessions, 2)
             for out, idx in ((personal, index), (generic, generic_index)):
                 course = idx.course(
-                    e.intake, dimensions=e.dimensions, language=e.language, horizon=horizon
+                    e.intake, horizon=horizon, similar=rows if out is personal else None
                 )
                 for point, observed in zip(course.points[1:], e.scores[1:], strict=False):
                     out.point_episode.append(int(r))

@@ -33,6 +33,8 @@ from attunement.simulate._assumptions import value
 
 __all__ = [
     "HIDDEN_TRUTH_ASSUMPTIONS",
+    "PREFERENCES",
+    "STAGES",
     "HiddenTruth",
     "HiddenTruthClinic",
     "TrueEffect",
