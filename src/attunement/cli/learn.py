@@ -66,6 +66,7 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None) -> list[str]:
             if truth is not None:
                 line += f"; TRUE {format_signed(truth.therapist_shift[t.therapist])}"
             lines.append(line)
+    lines.extend(f"  note: {n}" for n in f.notes)
     lines.append(f"  {f.caveat}")
     return lines
 

@@ -78,6 +78,7 @@ class TherapistFeedback(BaseModel):
     benchmarks: tuple[BenchmarkComparison, ...]
     model: str
     caveat: str
+    notes: tuple[str, ...] = ()
 
 
 def _flags(episode: LearningEpisode, norms: NormsLike) -> dict[str, bool]:
@@ -114,10 +115,19 @@ def therapist_feedback(
     centred = {"intake_centred": intake - mean_intake}
     flags = [_flags(e, norms) for e in ended]
     change = fit_random_intercept(final - intake, centred, groups)
-    logistic = {
-        name: fit_logistic_random_intercept([f[name] for f in flags], centred, groups)
-        for name in OUTCOMES
-    }
+    logistic = {}
+    notes = []
+    for name in OUTCOMES:
+        events = sum(f[name] for f in flags)
+        if 0 < events < len(flags):
+            logistic[name] = fit_logistic_random_intercept(
+                [f[name] for f in flags], centred, groups
+            )
+        else:
+            notes.append(
+                f"{name.replace('_', ' ')}: {events} of {len(flags)} episodes, so there is no "
+                "variation to model and it is not shown per therapist"
+            )
     minimum = settings.count("minimum_therapist_episodes")
     rows: list[TherapistOutcomes] = []
     for therapist in sorted(set(groups)):
@@ -185,6 +195,7 @@ def therapist_feedback(
             "(statsmodels BinomialBayesMixedGLM); therapist values are empirical-Bayes "
             "(shrunken) estimates at the clinic's mean intake, 95% intervals"
         ),
+        notes=tuple(notes),
         caveat=(
             "for supervision, not comparison: adjusted for intake severity only; other case-mix "
             "differences (diagnoses, social circumstances, referral route) are not captured. "
