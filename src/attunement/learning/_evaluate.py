@@ -11,7 +11,8 @@ out-of-fold predictions:
   ideal);
 * **dropout**: Brier score (``brier_score_loss``), and the calibration slope and intercept
   of the logistic recalibration of the outcome on the predicted log-odds (``LogisticRegression``
-  without penalty; Cox 1958, *Biometrika* 45:562).
+  without penalty; Cox 1958, *Biometrika* 45:562) — read only when at least half of the
+  group's dropout probabilities are personalised (a fall-back share has no slope).
 
 The same folds give the same figures for the generic model — the growth model fitted to
 the training folds, used whatever number of episodes it rests on (the rational method when
@@ -51,6 +52,7 @@ __all__ = ["Calibration", "EvaluationRow", "PredictionEvaluation", "evaluate_pre
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _EPS = 1e-3
 _FLAT = 0.05  # SD of the predicted log-odds below which they count as constant
+_PERSONALISED = 0.5  # share of personalised dropout predictions needed to read a slope
 
 
 class Calibration(BaseModel):
@@ -97,6 +99,7 @@ class _Out:
         self.observed: list[float] = []
         self.inside: list[bool] = []
         self.dropout: dict[int, float] = {}
+        self.personal_dropout: set[int] = set()  # episodes given a personalised probability
 
     def calibration(
         self, members: npt.NDArray[np.bool_], dropped: npt.NDArray[np.bool_]
@@ -117,8 +120,13 @@ class _Out:
             p, y = np.clip(probability[known], _EPS, 1 - _EPS), outcome[known]
             brier = float(brier_score_loss(y, p))
             logit = np.log(p / (1 - p)).reshape(-1, 1)
-            # a (nearly) constant prediction, as the generic share is, has no slope to read
-            varies = not self.constant_dropout and float(np.std(logit)) > _FLAT
+            personalised = np.mean([int(r) in self.personal_dropout for r in rows])
+            # a (nearly) constant prediction, as a fall-back share is, has no slope to read
+            varies = (
+                not self.constant_dropout
+                and personalised >= _PERSONALISED
+                and float(np.std(logit)) > _FLAT
+            )
             if 0 < y.sum() < len(y) and varies:
                 fit2 = LogisticRegression(C=np.inf).fit(logit, y)
                 d_slope, d_intercept = float(fit2.coef_[0][0]), float(fit2.intercept_[0])
@@ -219,6 +227,8 @@ def evaluate_predictions(
                     out.observed.append(observed)
                     out.inside.append(point.low <= observed <= point.high)
                     neighbour_points += out is personal and point.method == "neighbours"
+                if out is personal and course.method == "neighbours":
+                    out.personal_dropout.add(int(r))
                 out.dropout[int(r)] = (
                     course.dropout_probability
                     if out is personal and course.dropout_probability is not None
@@ -232,10 +242,10 @@ def evaluate_predictions(
             (f"{attribute}={v}", np.array([getattr(e, attribute) == v for e in data]))
             for v in values
         )
-    rows = []
+    table: list[EvaluationRow] = []
     for name, members in groups:
         mine = personal.calibration(members, dropped)
-        rows.append(
+        table.append(
             EvaluationRow(
                 group=name,
                 personalised=mine,
@@ -252,6 +262,6 @@ def evaluate_predictions(
         episodes=len(data),
         folds=folds,
         neighbour_share=neighbour_points / max(len(personal.predicted), 1),
-        rows=tuple(rows),
+        rows=tuple(table),
         notes=tuple(notes),
     )
