@@ -11,7 +11,12 @@ import numpy as np
 import pytest
 
 from attunement.instruments import load_instrument
-from attunement.learning import ResponsivenessReport, responsiveness_report, therapist_feedback
+from attunement.learning import (
+    LearningEpisode,
+    ResponsivenessReport,
+    responsiveness_report,
+    therapist_feedback,
+)
 from attunement.simulate.hidden_truth import (
     HIDDEN_TRUTH_ASSUMPTIONS,
     PREFERENCES,
@@ -96,3 +101,25 @@ def test_therapist_deviations_follow_the_true_shifts(clinic: HiddenTruthClinic) 
         if t.change_vs_clinic
     ]
     assert sum(inside) >= 6  # 95% intervals: at most a couple of 8 may miss by chance
+
+
+def test_with_no_therapist_differences_every_therapist_is_the_clinic() -> None:
+    """Therapists with identical caseloads: a therapist variance of 0 (a boundary fit, where
+    statsmodels' default optimiser fails) still gives each the clinic's finite change."""
+    rng = np.random.default_rng(8)
+    pairs = []
+    for _ in range(30):
+        intake = float(rng.integers(10, 25))
+        pairs.append((intake, float(np.clip(round(intake * 0.6 + rng.normal(0, 4)), 0, 27))))
+    episodes = [
+        LearningEpisode(key=f"{t}-{i}", therapist=t, scores=pair, dropped_out=i % 5 == 0)
+        for t in ("t1", "t2", "t3")
+        for i, pair in enumerate(pairs)
+    ]
+    feedback = therapist_feedback(episodes, NORMS)
+    changes = [t.change for t in feedback.therapists if t.change is not None]
+    assert len(changes) == 3
+    for change in changes:
+        assert -10 < change.low < change.value < change.high < 0
+        assert change.value == pytest.approx(changes[0].value)
+    assert any("estimated at about zero" in note for note in feedback.notes)

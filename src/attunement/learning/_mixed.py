@@ -11,6 +11,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +52,31 @@ class RandomInterceptFit:
         return b, b - Z95 * se, b + Z95 * se
 
 
+#: Optimisers tried in turn. statsmodels' default (BFGS) can stop at a degenerate point
+#: when the therapist variance is on the boundary (zero): an infinite log-likelihood and an
+#: intercept of 0 with a standard error of 10^7. Powell's method, then Nelder-Mead, reach
+#: the boundary fit, which then equals ordinary least squares, as it should.
+_OPTIMISERS: tuple[list[str], ...] = (["powell", "lbfgs"], ["nm"])
+
+
+def _fit_mixed(
+    y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groups: list[str]
+) -> tuple[Any, npt.NDArray[np.float64]]:
+    """The first REML fit with a finite likelihood and finite standard errors."""
+    for methods in _OPTIMISERS:
+        with warnings.catch_warnings():
+            # boundary fits (a therapist variance of 0) are legitimate answers, not errors
+            warnings.simplefilter("ignore")
+            result = MixedLM(y, x, groups=np.asarray(groups)).fit(reml=True, method=methods)
+            standard_errors = np.asarray(result.bse_fe, dtype=np.float64)
+        sane = np.all(standard_errors < 1e6 * (1 + np.abs(np.asarray(result.fe_params))))
+        if np.isfinite(result.llf) and np.all(np.isfinite(standard_errors)) and sane:
+            return result, standard_errors
+    raise InsufficientData(
+        "episodes", len(y), "data the multilevel model can be fitted to (it did not converge)"
+    )
+
+
 def fit_random_intercept(
     outcome: npt.ArrayLike,
     covariates: Mapping[str, npt.ArrayLike],
@@ -66,11 +92,7 @@ def fit_random_intercept(
         raise InsufficientData(
             "episodes", len(y), f"at least {len(names) + 3} episodes of 2 or more therapists"
         )
-    with warnings.catch_warnings():
-        # boundary fits (a therapist variance of 0) are legitimate answers, not errors
-        warnings.simplefilter("ignore")
-        result = MixedLM(y, x, groups=np.asarray(groups)).fit(reml=True)
-        standard_errors = np.asarray(result.bse_fe, dtype=np.float64)
+    result, standard_errors = _fit_mixed(y, x, groups)
     group_variance = float(np.asarray(result.cov_re)[0, 0])
     labels = sorted({str(g) for g in groups})
     if group_variance <= 1e-12:  # on the boundary: every group shrinks to the clinic exactly

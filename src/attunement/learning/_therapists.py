@@ -128,6 +128,11 @@ def therapist_feedback(
                 f"{name.replace('_', ' ')}: {events} of {len(flags)} episodes, so there is no "
                 "variation to model and it is not shown per therapist"
             )
+    if change.group_variance <= 1e-6 * change.residual_variance:
+        notes.append(
+            "the therapists' variance in change is estimated at about zero: each therapist's "
+            "change is shrunk to the clinic's (no therapist differs detectably)"
+        )
     minimum = settings.count("minimum_therapist_episodes")
     rows: list[TherapistOutcomes] = []
     for therapist in sorted(set(groups)):

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import Forbidden, InputError
+from attunement.errors import Forbidden, InputError, InvalidProfile
 from attunement.instruments import load_instrument
 from attunement.learning import (
     CourseIndex,
@@ -146,10 +146,19 @@ def _read_clinic(session: Session, instrument: str) -> _Clinic:
                     scores=tuple(value for _, value in series[episode_id]),
                     dropped_out=end_reason == "dropout",
                     language=patient.preferred_language or None,
-                    dimensions=intake_dimensions(patient_profile(patient)),
+                    dimensions=_dimensions(patient),
                 )
             )
     return _Clinic(found, sorted(set(patients)), len(synthetic))
+
+
+def _dimensions(patient: Patient) -> dict[str, str]:
+    """The patient's assessed intake categories; a stored profile that no longer validates
+    counts as not assessed (the episode still counts, without those features)."""
+    try:
+        return intake_dimensions(patient_profile(patient))
+    except InvalidProfile:
+        return {}
 
 
 def _label(clinic: _Clinic) -> str:
@@ -209,7 +218,7 @@ def episode_course(
         uc.detail = {"episodes_compared": len(others)}
         return index.course(
             own[0][1],
-            dimensions=intake_dimensions(patient_profile(patient)) if patient else {},
+            dimensions=_dimensions(patient) if patient else {},
             language=patient.preferred_language if patient else None,
             horizon=horizon,
         )
