@@ -45,6 +45,26 @@ def _clinician(ctx: ServiceContext, username: str) -> UserActor:
         return UserActor(user_id=user.id, username=user.username, role="clinician")
 
 
+def _supervisor_of(ctx: ServiceContext, username: str) -> UserActor:
+    with ctx.sessions() as session:
+        boss = User(
+            username="sup", display_name="Sup (synthetic)", role="supervisor", created_at=NOW
+        )
+        session.add(boss)
+        session.flush()
+        session.scalars(select(User).where(User.username == username)).one().supervisor_id = boss.id
+        session.commit()
+        return UserActor(user_id=boss.id, username="sup", role="supervisor")
+
+
+def _admin(ctx: ServiceContext) -> UserActor:
+    with ctx.sessions() as session:
+        admin = User(username="adm", display_name="Adm (synthetic)", role="admin", created_at=NOW)
+        session.add(admin)
+        session.commit()
+        return UserActor(user_id=admin.id, username="adm", role="admin")
+
+
 def _actions(ctx: ServiceContext) -> list[tuple[str, str, dict[str, object]]]:
     with ctx.sessions() as session:
         rows = session.execute(
@@ -62,7 +82,7 @@ def test_the_report_is_audited_says_what_is_not_recorded_and_filters_therapists(
     assert report.episodes > 5
     assert report.responsiveness.dimensions == ()  # the store records no plan followed yet
     assert any("not recorded" in note for note in report.notes)
-    ((action, actor, detail),) = _actions(clinic)
+    ((action, actor, detail), *_) = _actions(clinic)
     assert (action, actor) == ("learning.report", "operator:tester")
     assert detail["episodes"] == report.episodes
     assert isinstance(detail["patients"], list)
@@ -82,6 +102,14 @@ def test_the_report_is_audited_says_what_is_not_recorded_and_filters_therapists(
     assert mine is not None
     assert [t.therapist for t in mine.therapists] == ["dr_okafor"]
     assert mine.clinic_pre_post_d == everyone.clinic_pre_post_d  # the clinic's own figure
+
+    supervisor, admin = _supervisor_of(clinic, "dr_okafor"), _admin(clinic)
+    supervised = learning_report(clinic, supervisor).therapists
+    assert supervised is not None
+    assert [t.therapist for t in supervised.therapists] == ["dr_okafor"]
+    everything = learning_report(clinic, admin).therapists
+    assert everything is not None
+    assert [t.therapist for t in everything.therapists] == names
 
     patient = InvitationActor(
         invitation_id=1, episode_id=1, patient_id=1, instruments=("phq9",), language="en"
