@@ -123,3 +123,13 @@ def test_with_no_therapist_differences_every_therapist_is_the_clinic() -> None:
         assert -10 < change.low < change.value < change.high < 0
         assert change.value == pytest.approx(changes[0].value)
     assert any("estimated at about zero" in note for note in feedback.notes)
+
+
+def test_the_clinic_is_set_beside_every_routine_care_benchmark(clinic: HiddenTruthClinic) -> None:
+    feedback = therapist_feedback(clinic.episodes, NORMS, report_session=8)
+    kinds = {b.benchmark.compare_with for b in feedback.benchmarks}
+    assert kinds == {"pre_post_d", "reliable_improvement_by_session_8"}
+    assert all(b.relation != "not_available" for b in feedback.benchmarks)
+    by_8 = feedback.clinic_improved_by_session_8
+    assert by_8 is not None
+    assert by_8.low <= by_8.value <= by_8.high

@@ -40,9 +40,17 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None) -> list[str]:
         f"  clinic pre-post d {format_number(f.clinic_pre_post_d.value, 2)} "
         f"[{format_interval(f.clinic_pre_post_d.low, f.clinic_pre_post_d.high)}]",
     ]
+    by_8 = f.clinic_improved_by_session_8
+    if by_8 is not None:
+        lines.append(f"  clinic reliably improved by session 8: {_share(by_8)}")
     for b in f.benchmarks:
+        value = (
+            format_share(b.benchmark.value)
+            if b.benchmark.metric == "share"
+            else f"d {format_number(b.benchmark.value, 2)}"
+        )
         lines.append(
-            f"    benchmark {b.benchmark.label}: d {format_number(b.benchmark.value, 2)}"
+            f"    benchmark {b.benchmark.label}: {value}"
             f" -> clinic {b.relation.replace('_', ' ')} ({b.benchmark.source.split('.')[0]})"
         )
     for t in f.therapists:

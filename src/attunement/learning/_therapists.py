@@ -30,7 +30,7 @@ from attunement.learning._mixed import (
 from attunement.learning._records import LearningEpisode
 from attunement.learning._settings import LearningSettings, learning_settings
 from attunement.monitoring import NormsLike, jacobson_truax_category
-from attunement.stats import InsufficientData, pre_post_effect_size
+from attunement.stats import InsufficientData, pre_post_effect_size, proportion
 
 __all__ = ["OUTCOMES", "Estimate", "TherapistFeedback", "TherapistOutcomes", "therapist_feedback"]
 
@@ -75,6 +75,8 @@ class TherapistFeedback(BaseModel):
     minimum_reason: str
     therapists: tuple[TherapistOutcomes, ...]  # by key, never ranked
     clinic_pre_post_d: Estimate
+    #: share of the episodes that reached the report session reliably improved there
+    clinic_improved_by_session_8: Estimate | None = None
     benchmarks: tuple[BenchmarkComparison, ...]
     model: str
     caveat: str
@@ -91,6 +93,27 @@ def _flags(episode: LearningEpisode, norms: NormsLike) -> dict[str, bool]:
     }
 
 
+def _improved_by_session(
+    episodes: Sequence[LearningEpisode], norms: NormsLike, session: int | None
+) -> Estimate | None:
+    """Reliable improvement (recovered or improved) at the ``session``-th scored session,
+    among the episodes that reached it, with the Wilson interval; None when none did."""
+    if session is None:
+        return None
+    reached = [e for e in episodes if e.sessions >= session]
+    improved = sum(
+        jacobson_truax_category(e.intake, e.scores[session - 1], norms).category
+        in ("recovered", "improved")
+        for e in reached
+    )
+    share = proportion(improved, len(reached))
+    if share.share is None or share.ci_low is None or share.ci_high is None:
+        return None
+    return Estimate(
+        value=share.share, low=share.ci_low, high=share.ci_high, raw=share.share, events=improved
+    )
+
+
 def _expit(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -99,9 +122,14 @@ def therapist_feedback(
     episodes: Sequence[LearningEpisode],
     norms: NormsLike,
     *,
+    report_session: int | None = None,
     settings: LearningSettings | None = None,
 ) -> TherapistFeedback:
-    """Per-therapist outcomes adjusted for intake severity, with EB shrinkage and intervals."""
+    """Per-therapist outcomes adjusted for intake severity, with EB shrinkage and intervals.
+
+    ``report_session``: the session the clinic's reliable-improvement share is read at for
+    the routine-care benchmark (the clinic report's, 8; None leaves that comparison out).
+    """
     settings = settings or learning_settings()
     ended = [e for e in episodes if e.sessions >= 2]
     if len(ended) < 5:
@@ -180,10 +208,16 @@ def therapist_feedback(
         )
     effect = pre_post_effect_size(intake.tolist(), final.tolist())
     clinic = Estimate(value=effect.d, low=effect.ci_low, high=effect.ci_high, raw=effect.d)
+    by_8 = _improved_by_session(ended, norms, report_session)
+    figures = {
+        "pre_post_d": clinic,
+        "reliable_improvement_by_session_8": by_8,
+    }
     benchmarks = tuple(
-        compare_to_benchmark(b, effect.d, effect.ci_low, effect.ci_high)
+        compare_to_benchmark(b, figure.value, figure.low, figure.high)
+        if (figure := figures.get(b.compare_with)) is not None
+        else compare_to_benchmark(b, None)
         for b in load_evidence().outcome_benchmarks
-        if b.compare_with == "pre_post_d"
     )
     return TherapistFeedback(
         episodes=len(ended),
@@ -193,6 +227,7 @@ def therapist_feedback(
         minimum_reason=settings.minimum_therapist_episodes.reason,
         therapists=tuple(rows),
         clinic_pre_post_d=clinic,
+        clinic_improved_by_session_8=by_8,
         benchmarks=benchmarks,
         model=(
             "change ~ intake (centred) + (1 | therapist), REML (statsmodels MixedLM); each "

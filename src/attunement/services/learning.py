@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attunement.documents import REPORT_SESSION
 from attunement.errors import Forbidden, InputError, InvalidProfile
 from attunement.instruments import load_instrument
 from attunement.learning import (
@@ -254,7 +255,9 @@ def _report(
     feedback: TherapistFeedback | None = None
     note = None
     try:
-        feedback = therapist_feedback(episodes, _scale(instrument).norms)
+        feedback = therapist_feedback(
+            episodes, _scale(instrument).norms, report_session=REPORT_SESSION
+        )
     except InputError as error:
         note = f"therapist feedback not available: {error.message}"
     if feedback is not None and visible is not None:
