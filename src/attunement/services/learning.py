@@ -14,6 +14,11 @@ entry, as the clinic report does; the detail holds counts, never patient data.
   supervisor and admins (and the CLI operator); every other row is left out, and rows are
   listed by username, never ranked.
 
+The figures are aggregates over the whole clinic's ended episodes, whoever asks (a model
+of patients within therapists needs them all); only those aggregates, the neighbours'
+summary and the therapist rows the actor may see leave a use case, and the one audit entry
+lists every patient whose episode was read.
+
 What the store does not record yet is said, not guessed: sex and age band are not stored,
 and neither is whether a plan was followed (accommodations made, stance matched, rupture
 repaired), so the responsiveness section lists no dimension for stored data until that
