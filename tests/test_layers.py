@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "evidence",
                 "i18n",
                 "instruments",
+                "learning",
                 "profile",
                 "tailoring",
                 "monitoring",

@@ -1,0 +1,127 @@
+"""Does responsiveness work here? Following the plan and outcome, dimension by dimension.
+
+For each tailoring dimension that applied to enough ended episodes (``followed`` recorded:
+an accommodated strong preference, a stage-matched stance, a rupture repaired after an
+alliance alert), two multilevel models with patients within therapists (statsmodels
+``MixedLM``, REML, random intercept per therapist)::
+
+    final score ~ 1 + followed + intake (centred) + (1 | therapist)
+    dropout     ~ 1 + followed + intake (centred) + (1 | therapist)   (linear probability)
+
+The coefficient of ``followed`` is the association, in score points and as a difference in
+the probability of dropout, with its 95% interval. It is observational: patients for whom
+the plan was followed may differ in ways the covariates do not capture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from attunement.learning._mixed import fit_random_intercept
+from attunement.learning._records import LearningEpisode
+from attunement.learning._settings import LearningSettings, learning_settings
+
+__all__ = [
+    "CAVEAT",
+    "COVARIATES",
+    "Association",
+    "DimensionResult",
+    "ResponsivenessReport",
+    "responsiveness_report",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_MIN_EACH = 5
+
+COVARIATES = ("intake severity (centred)", "therapist (random intercept)")
+CAVEAT = (
+    "Observational: these are associations in this clinic's own records, not effects of a "
+    "trial. Patients for whom the plan was followed may differ from the others in ways the "
+    "covariates named do not capture (and following the plan may follow how therapy goes)."
+)
+
+
+class Association(BaseModel):
+    model_config = _FROZEN
+
+    estimate: float
+    low: float
+    high: float
+
+
+class DimensionResult(BaseModel):
+    """One tailoring dimension: episodes, how many followed, and the two associations."""
+
+    model_config = _FROZEN
+
+    dimension: str
+    episodes: int
+    followed: int
+    estimated: bool
+    reason: str | None = None  # why not estimated
+    final_score: Association | None = None  # points; negative = lower (better on PHQ-9)
+    dropout: Association | None = None  # difference in probability
+
+
+class ResponsivenessReport(BaseModel):
+    model_config = _FROZEN
+
+    episodes: int
+    covariates: tuple[str, ...] = COVARIATES
+    dimensions: tuple[DimensionResult, ...]
+    caveat: str = CAVEAT
+
+
+def _dimension(
+    name: str, episodes: list[LearningEpisode], mean_intake: float, minimum: int
+) -> DimensionResult:
+    applied = [e for e in episodes if name in e.followed]
+    followed = sum(bool(e.followed[name]) for e in applied)
+    if len(applied) < minimum or min(followed, len(applied) - followed) < _MIN_EACH:
+        return DimensionResult(
+            dimension=name,
+            episodes=len(applied),
+            followed=followed,
+            estimated=False,
+            reason=(
+                f"needs {minimum} episodes where it applied, with {_MIN_EACH} followed and "
+                f"{_MIN_EACH} not followed"
+            ),
+        )
+    covariates = {
+        "followed": np.array([float(e.followed[name]) for e in applied]),
+        "intake_centred": np.array([e.intake - mean_intake for e in applied]),
+    }
+    groups = [e.therapist for e in applied]
+    final = fit_random_intercept([e.final for e in applied], covariates, groups)
+    dropout = fit_random_intercept([float(e.dropped_out) for e in applied], covariates, groups)
+    return DimensionResult(
+        dimension=name,
+        episodes=len(applied),
+        followed=followed,
+        estimated=True,
+        final_score=Association(
+            **dict(zip(("estimate", "low", "high"), final.effect("followed"), strict=True))
+        ),
+        dropout=Association(
+            **dict(zip(("estimate", "low", "high"), dropout.effect("followed"), strict=True))
+        ),
+    )
+
+
+def responsiveness_report(
+    episodes: Sequence[LearningEpisode], *, settings: LearningSettings | None = None
+) -> ResponsivenessReport:
+    """The association of following the plan with outcome and dropout, per dimension."""
+    settings = settings or learning_settings()
+    ended = [e for e in episodes if e.sessions >= 2]
+    mean_intake = float(np.mean([e.intake for e in ended])) if ended else 0.0
+    names = sorted({k for e in ended for k in e.followed})
+    minimum = settings.count("minimum_dimension_episodes")
+    return ResponsivenessReport(
+        episodes=len(ended),
+        dimensions=tuple(_dimension(n, ended, mean_intake, minimum) for n in names),
+    )

@@ -1,0 +1,348 @@
+"""Practice-based learning from the clinic's ended episodes (issue 15): use cases.
+
+Each use case reads the clinic's ended episodes (their monitored outcome scores by dose,
+numbered as the growth-model fit numbers them: :mod:`attunement.services.etr`; the end
+reason; the therapist; the patient's language and assessed profile), hands them to the pure
+core (:mod:`attunement.learning`) and audits the read with the list of patients read — one
+entry, as the clinic report does; the detail holds counts, never patient data.
+
+* :func:`evaluate_clinic_predictions` — cross-validation of the personalised course
+  (``attune predict evaluate``).
+* :func:`episode_course` — the personalised course of one episode the actor may read.
+* :func:`learning_report` — therapist feedback and "does responsiveness work here?"
+  (``attune learn report``). Therapist rows are visible only to the therapist, their
+  supervisor and admins (and the CLI operator); every other row is left out, and rows are
+  listed by username, never ranked.
+
+The figures are aggregates over the whole clinic's ended episodes, whoever asks (a model
+of patients within therapists needs them all); only those aggregates, the neighbours'
+summary and the therapist rows the actor may see leave a use case, and the one audit entry
+lists every patient whose episode was read.
+
+What the store does not record yet is said, not guessed: sex and age band are not stored,
+and neither is whether a plan was followed (accommodations made, stance matched, rupture
+repaired), so the responsiveness section lists no dimension for stored data until that
+is recorded. :func:`simulated_learning` runs the same maths on the hidden-truth synthetic
+clinic (:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.documents import REPORT_SESSION
+from attunement.errors import Forbidden, InputError, InvalidProfile
+from attunement.instruments import load_instrument
+from attunement.learning import (
+    CourseIndex,
+    LearningEpisode,
+    PersonalisedCourse,
+    PredictionEvaluation,
+    ResponsivenessReport,
+    TherapistFeedback,
+    evaluate_predictions,
+    intake_dimensions,
+    responsiveness_report,
+    therapist_feedback,
+)
+from attunement.monitoring import (
+    NormsLike,
+    RationalParameters,
+    monitored_scale_id,
+    rational_parameters,
+)
+from attunement.services._access import load_episode, readable_clinician_ids
+from attunement.services._actors import Actor, OperatorActor, UserActor
+from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._growth_models import newest_growth_model
+from attunement.services._status import patient_profile
+from attunement.services.etr import _episode_scores
+from attunement.simulate.hidden_truth import HiddenTruth, simulate_hidden_truth
+from attunement.store import Episode, Patient, User
+
+__all__ = [
+    "LearningReport",
+    "SimulatedLearning",
+    "episode_course",
+    "evaluate_clinic_predictions",
+    "learning_report",
+    "simulated_learning",
+    "simulated_prediction_evaluation",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_CHUNK = 500
+NOT_RECORDED = (
+    "sex and age band are not recorded in the store; whether the plan was followed "
+    "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
+    "no responsiveness dimension can be estimated from stored episodes yet"
+)
+
+
+class LearningReport(BaseModel):
+    """Therapist feedback and the responsiveness associations, with what they rest on."""
+
+    model_config = _FROZEN
+
+    instrument: str
+    episodes: int
+    synthetic: bool
+    label: str
+    therapists: TherapistFeedback | None
+    therapists_note: str | None = None
+    responsiveness: ResponsivenessReport
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Clinic:
+    episodes: list[LearningEpisode]
+    patients: list[int]
+    synthetic: int
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """The monitored scale of an instrument: id, range, change norms, rational parameters."""
+
+    id: str
+    range: tuple[float, float]
+    norms: NormsLike
+    parameters: RationalParameters
+
+
+def _scale(instrument: str) -> _Scale:
+    definition = load_instrument(instrument)
+    scale = definition.scale(monitored_scale_id(instrument))
+    if scale.norms is None:
+        raise InputError("instrument", instrument, "an outcome measure with change norms")
+    lo, hi = scale.range
+    return _Scale(
+        scale.id, (float(lo), float(hi)), scale.norms, rational_parameters(instrument, scale.id)
+    )
+
+
+def _read_clinic(session: Session, instrument: str) -> _Clinic:
+    """The clinic's ended episodes of ``instrument`` with two or more scored sessions."""
+    series, synthetic = _episode_scores(session, instrument, _scale(instrument).id, False)
+    found: list[LearningEpisode] = []
+    patients: list[int] = []
+    ids = sorted(series)
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Episode.id, Episode.end_reason, User.username, Patient)
+            .join(Patient, Episode.patient_id == Patient.id)
+            .join(User, Episode.clinician_id == User.id)
+            .where(Episode.id.in_(ids[start : start + _CHUNK]))
+            .order_by(Episode.id)
+        )
+        for episode_id, end_reason, username, patient in rows:
+            patients.append(patient.id)
+            found.append(
+                LearningEpisode(
+                    key=str(episode_id),
+                    therapist=username,
+                    scores=tuple(value for _, value in series[episode_id]),
+                    dropped_out=end_reason == "dropout",
+                    language=patient.preferred_language or None,
+                    dimensions=_dimensions(patient),
+                )
+            )
+    return _Clinic(found, sorted(set(patients)), len(synthetic))
+
+
+def _dimensions(patient: Patient) -> dict[str, str]:
+    """The patient's assessed intake categories; a stored profile that no longer validates
+    counts as not assessed (the episode still counts, without those features)."""
+    try:
+        return intake_dimensions(patient_profile(patient))
+    except InvalidProfile:
+        return {}
+
+
+def _label(clinic: _Clinic) -> str:
+    if not clinic.synthetic:
+        return f"{len(clinic.episodes)} ended episodes of this clinic"
+    return (
+        f"{len(clinic.episodes)} ended episodes of this clinic, {clinic.synthetic} of them "
+        "SYNTHETIC"
+    )
+
+
+def evaluate_clinic_predictions(
+    ctx: ServiceContext, actor: Actor, *, instrument: str = "phq9", seed: int = 0
+) -> tuple[PredictionEvaluation, str]:
+    """Cross-validate the personalised course on the clinic's ended episodes (audited read
+    of every patient whose episode is used); returns the evaluation and the data's label."""
+    _require_clinic_view(actor)
+    with use_case(ctx, actor, AuditAction.LEARNING_EVALUATE, read=True) as uc:
+        clinic = _read_clinic(uc.session, instrument)
+        uc.detail = {"patients": clinic.patients, "episodes": len(clinic.episodes)}
+        scale = _scale(instrument)
+        evaluation = evaluate_predictions(
+            clinic.episodes,
+            norms=scale.norms,
+            score_range=scale.range,
+            parameters=scale.parameters,
+            seed=seed,
+        )
+        return evaluation, _label(clinic)
+
+
+def episode_course(
+    ctx: ServiceContext, actor: Actor, episode_id: int, *, horizon: int = 12
+) -> PersonalisedCourse:
+    """The personalised expected course of one episode the actor may read (from its intake
+    score and the patient's assessed profile), over sessions 1..``horizon``."""
+    with use_case(ctx, actor, AuditAction.LEARNING_COURSE, read=True) as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        instrument = episode.outcome_instrument
+        scale = _scale(instrument)
+        own = _episode_scores(uc.session, instrument, scale.id, True)[0].get(episode.id)
+        if not own:
+            raise InputError(
+                "episode", episode_id, "an episode with an intake and one more scored session"
+            )
+        clinic = _read_clinic(uc.session, instrument)
+        others = [e for e in clinic.episodes if e.key != str(episode.id)]
+        index = CourseIndex(
+            others,
+            norms=scale.norms,
+            score_range=scale.range,
+            parameters=scale.parameters,
+            model=newest_growth_model(uc.session, instrument),
+        )
+        patient = uc.session.get(Patient, episode.patient_id)
+        uc.detail = {"episodes_compared": len(others)}
+        return index.course(
+            own[0][1],
+            dimensions=_dimensions(patient) if patient else {},
+            language=patient.preferred_language if patient else None,
+            horizon=horizon,
+        )
+
+
+def _require_clinic_view(actor: Actor) -> None:
+    if isinstance(actor, OperatorActor | UserActor):
+        return
+    raise Forbidden("only clinic staff may read practice-based learning")
+
+
+def _visible_therapists(session: Session, actor: Actor) -> set[str] | None:
+    """Usernames whose feedback the actor may see (None: all — admins and the operator)."""
+    if isinstance(actor, OperatorActor):
+        return None
+    if isinstance(actor, UserActor) and actor.role == "admin":
+        return None
+    if isinstance(actor, UserActor):
+        ids = readable_clinician_ids(session, actor) or {actor.user_id}
+        return set(session.scalars(select(User.username).where(User.id.in_(ids))))
+    raise Forbidden("only the therapist, their supervisor and admins see therapist feedback")
+
+
+def _report(
+    episodes: Sequence[LearningEpisode],
+    instrument: str,
+    *,
+    visible: set[str] | None,
+    synthetic: bool,
+    label: str,
+    notes: tuple[str, ...],
+) -> LearningReport:
+    feedback: TherapistFeedback | None = None
+    note = None
+    try:
+        feedback = therapist_feedback(
+            episodes, _scale(instrument).norms, report_session=REPORT_SESSION
+        )
+    except InputError as error:
+        note = f"therapist feedback not available: {error.message}"
+    if feedback is not None and visible is not None:
+        rows = tuple(t for t in feedback.therapists if t.therapist in visible)
+        feedback = feedback.model_copy(update={"therapists": rows})
+    return LearningReport(
+        instrument=instrument,
+        episodes=len(episodes),
+        synthetic=synthetic,
+        label=label,
+        therapists=feedback,
+        therapists_note=note,
+        responsiveness=responsiveness_report(episodes),
+        notes=notes,
+    )
+
+
+def learning_report(
+    ctx: ServiceContext, actor: Actor, *, instrument: str = "phq9"
+) -> LearningReport:
+    """Therapist feedback (rows the actor may see) and the responsiveness associations."""
+    _require_clinic_view(actor)
+    with use_case(ctx, actor, AuditAction.LEARNING_REPORT, read=True) as uc:
+        visible = _visible_therapists(uc.session, actor)
+        clinic = _read_clinic(uc.session, instrument)
+        uc.detail = {"patients": clinic.patients, "episodes": len(clinic.episodes)}
+        return _report(
+            clinic.episodes,
+            instrument,
+            visible=visible,
+            synthetic=bool(clinic.synthetic),
+            label=_label(clinic),
+            notes=(NOT_RECORDED,),
+        )
+
+
+class SimulatedLearning(BaseModel):
+    """The learning report and the prediction evaluation on the hidden-truth clinic, with
+    the truth it hides (SYNTHETIC)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    report: LearningReport
+    truth: HiddenTruth
+    episodes: tuple[LearningEpisode, ...]
+
+
+def simulated_learning(*, seed: int, n_episodes: int, n_therapists: int = 12) -> SimulatedLearning:
+    """The learning report on the hidden-truth synthetic clinic (no database, no patients)."""
+    if n_episodes < 10 or n_therapists < 2:
+        raise InputError(
+            "--episodes", n_episodes, "at least 10 episodes (and 2 therapists) to simulate"
+        )
+    clinic = simulate_hidden_truth(seed=seed, n_episodes=n_episodes, n_therapists=n_therapists)
+    report = _report(
+        clinic.episodes,
+        "phq9",
+        visible=None,
+        synthetic=True,
+        label=clinic.label,
+        notes=(f"hidden-truth simulation, seed {seed}",),
+    )
+    return SimulatedLearning(report=report, truth=clinic.truth, episodes=clinic.episodes)
+
+
+def simulated_prediction_evaluation(
+    *, seed: int, n_episodes: int, n_therapists: int = 12
+) -> tuple[PredictionEvaluation, str]:
+    """Cross-validation of the personalised course on the hidden-truth synthetic clinic."""
+    if n_episodes < 10 or n_therapists < 2:
+        raise InputError(
+            "--episodes", n_episodes, "at least 10 episodes (and 2 therapists) to simulate"
+        )
+    clinic = simulate_hidden_truth(seed=seed, n_episodes=n_episodes, n_therapists=n_therapists)
+    scale = _scale("phq9")
+    evaluation = evaluate_predictions(
+        clinic.episodes,
+        norms=scale.norms,
+        score_range=scale.range,
+        parameters=scale.parameters,
+        seed=seed,
+    )
+    return evaluation, clinic.label

@@ -1,0 +1,133 @@
+"""Practice-based learning from stored episodes: audited reads and who sees feedback.
+
+The clinic is the synthetic demo clinic (every record labelled synthetic), whose demo
+closes the episodes that ended (dropouts as ``dropout``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine, select
+
+from attunement.errors import Forbidden
+from attunement.services import (
+    InvitationActor,
+    OperatorActor,
+    ServiceContext,
+    UserActor,
+    seed_demo_clinic,
+    service_context,
+)
+from attunement.services.learning import (
+    episode_course,
+    evaluate_clinic_predictions,
+    learning_report,
+)
+from attunement.simulate import simulate_clinic
+from attunement.store import AuditEntry, Episode, User, make_sessionmaker
+
+NOW = dt.datetime(2024, 9, 1, 12, tzinfo=dt.UTC)
+OPERATOR = OperatorActor(name="tester")
+
+
+@pytest.fixture
+def clinic(engine: Engine) -> ServiceContext:
+    synthetic = simulate_clinic(seed=5, n_patients=36, start=dt.date(2024, 1, 1))
+    seed_demo_clinic(make_sessionmaker(engine), synthetic, now=NOW)
+    return service_context(engine, signing_key="test-key-not-secret", clock=lambda: NOW)
+
+
+def _clinician(ctx: ServiceContext, username: str) -> UserActor:
+    with ctx.sessions() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        return UserActor(user_id=user.id, username=user.username, role="clinician")
+
+
+def _supervisor_of(ctx: ServiceContext, username: str) -> UserActor:
+    with ctx.sessions() as session:
+        boss = User(
+            username="sup", display_name="Sup (synthetic)", role="supervisor", created_at=NOW
+        )
+        session.add(boss)
+        session.flush()
+        session.scalars(select(User).where(User.username == username)).one().supervisor_id = boss.id
+        session.commit()
+        return UserActor(user_id=boss.id, username="sup", role="supervisor")
+
+
+def _admin(ctx: ServiceContext) -> UserActor:
+    with ctx.sessions() as session:
+        admin = User(username="adm", display_name="Adm (synthetic)", role="admin", created_at=NOW)
+        session.add(admin)
+        session.commit()
+        return UserActor(user_id=admin.id, username="adm", role="admin")
+
+
+def _actions(ctx: ServiceContext) -> list[tuple[str, str, dict[str, object]]]:
+    with ctx.sessions() as session:
+        rows = session.execute(
+            select(AuditEntry.action, AuditEntry.actor, AuditEntry.detail).order_by(AuditEntry.seq)
+        )
+        return [(a, b, c) for a, b, c in rows if a.startswith("learning.")]
+
+
+def test_the_report_is_audited_says_what_is_not_recorded_and_filters_therapists(
+    clinic: ServiceContext,
+) -> None:
+    report = learning_report(clinic, OPERATOR)
+    assert report.synthetic
+    assert "SYNTHETIC" in report.label
+    assert report.episodes > 5
+    assert report.responsiveness.dimensions == ()  # the store records no plan followed yet
+    assert any("not recorded" in note for note in report.notes)
+    ((action, actor, detail), *_) = _actions(clinic)
+    assert (action, actor) == ("learning.report", "operator:tester")
+    assert detail["episodes"] == report.episodes
+    assert isinstance(detail["patients"], list)
+    assert len(detail["patients"]) == report.episodes
+
+    everyone = report.therapists
+    assert everyone is not None
+    names = [t.therapist for t in everyone.therapists]
+    assert names == sorted(names)  # listed by name, never ranked
+    assert len(names) == 3
+    for row in everyone.therapists:  # nothing below the minimum of ended episodes
+        assert row.shown == (row.episodes >= everyone.minimum_episodes)
+        if not row.shown:
+            assert row.outcomes == {}
+            assert row.change is None
+    mine = learning_report(clinic, _clinician(clinic, "dr_okafor")).therapists
+    assert mine is not None
+    assert [t.therapist for t in mine.therapists] == ["dr_okafor"]
+    assert mine.clinic_pre_post_d == everyone.clinic_pre_post_d  # the clinic's own figure
+
+    supervisor, admin = _supervisor_of(clinic, "dr_okafor"), _admin(clinic)
+    supervised = learning_report(clinic, supervisor).therapists
+    assert supervised is not None
+    assert [t.therapist for t in supervised.therapists] == ["dr_okafor"]
+    everything = learning_report(clinic, admin).therapists
+    assert everything is not None
+    assert [t.therapist for t in everything.therapists] == names
+
+    patient = InvitationActor(
+        invitation_id=1, episode_id=1, patient_id=1, instruments=("phq9",), language="en"
+    )
+    with pytest.raises(Forbidden):
+        learning_report(clinic, patient)
+
+
+def test_the_evaluation_and_an_episode_course_are_audited(clinic: ServiceContext) -> None:
+    evaluation, label = evaluate_clinic_predictions(clinic, OPERATOR)
+    assert "SYNTHETIC" in label
+    assert evaluation.rows[0].group == "all"
+    clinician = _clinician(clinic, "dr_rivera")
+    with clinic.sessions() as session:
+        episode = session.scalars(
+            select(Episode.id).where(Episode.clinician_id == clinician.user_id).limit(1)
+        ).one()
+    course = episode_course(clinic, clinician, episode, horizon=6)
+    assert len(course.points) == 6
+    assert course.method in ("neighbours", "empirical", "rational")
+    assert [a for a, _, _ in _actions(clinic)] == ["learning.evaluate", "learning.course"]
