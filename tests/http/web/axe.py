@@ -34,7 +34,6 @@ def axe_violations(page: Any, where: str = "") -> list[str]:
     """The WCAG 2.1 AA violations axe-core finds on the page as it is now (empty: none)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(f"() => {{ {_source()}\n}}")
-        page.evaluate("() => typeof window.axe === 'object'")
     found: list[str] = page.evaluate(_RUN, list(WCAG_21_AA))
     return [f"{where or page.url}: {v}" for v in found]
 

@@ -44,7 +44,8 @@ def _walk(page: Any, server: LiveServer, start: list[str]) -> list[str]:
         seen.add(_shape(path))
         visited.add(path)
         response = page.goto(server.url(path))
-        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        assert response is not None, path
+        assert response.ok, f"{path}: {response.status}"
         problems += axe_violations(page, path)
         for href in page.evaluate(_LINKS):
             url = urlsplit(href)
