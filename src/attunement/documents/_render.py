@@ -123,9 +123,14 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF of a report's HTML (WeasyPrint, print stylesheet)."""
+    """The PDF of a report's HTML (WeasyPrint, print stylesheet), tagged as PDF/UA-1.
+
+    PDF/UA-1 (ISO 14289-1) gives the PDF a structure tree (headings, paragraphs, tables, in
+    reading order) and the document language from ``<html lang>``, so a screen reader can
+    read it; the title comes from ``<title>``.
+    """
     # start-up: weasyprint is loaded only when this runs (tests/cli/test_light_startup.py)
     from weasyprint import HTML  # type: ignore[import-untyped]  # late: Pango loads slowly
 
-    pdf: bytes = HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
