@@ -8,6 +8,7 @@ for the CLI, the web pages, the PDFs, the FHIR narrative and the CDS cards.
 
 from __future__ import annotations
 
+from attunement.knowledge import PrimarySource, format_reference, format_references
 from attunement.wording._citations import (
     Citable,
     format_citation,
@@ -51,6 +52,7 @@ __all__ = [
     "MINUS",
     "AlertWords",
     "Citable",
+    "PrimarySource",
     "StatusFigures",
     "StatusLike",
     "alert_words",
@@ -63,6 +65,8 @@ __all__ = [
     "format_effect_value",
     "format_interval",
     "format_number",
+    "format_reference",
+    "format_references",
     "format_sample",
     "format_share",
     "format_signed",
