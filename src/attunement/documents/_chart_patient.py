@@ -179,6 +179,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
     ax.plot(
         xs_line,
         ys_line,
+        gid="observed-line",
         color=OKABE_ITO["black"],
         linewidth=2.2,
         label=translate("Observed", language),
@@ -257,6 +258,7 @@ def draw_alliance(fig: Figure, data: AllianceChartData, language: str) -> Drawn:
     ax.plot(
         xs_line,
         ys_line,
+        gid="observed-line",
         color=OKABE_ITO["blue"],
         linewidth=2.2,
         label=translate("Observed", language),

@@ -78,9 +78,9 @@ _LOCK = threading.Lock()
 #: (bump the suffix when a drawing function's output changes).
 RENDERER = f"matplotlib {matplotlib.__version__}; attunement charts 2"
 _SIZES: dict[type[Any], tuple[float, float]] = {
-    OutcomeChartData: (6.6, 4.4),
-    AllianceChartData: (6.6, 3.3),
-    ItemHeatStripData: (6.6, 3.0),
+    OutcomeChartData: (6.5, 4.4),
+    AllianceChartData: (6.5, 3.3),
+    ItemHeatStripData: (6.5, 3.0),
     OutcomeDistributionData: (8.0, 3.4),
     RecoveryBySeverityData: (8.0, 4.2),
 }
