@@ -47,7 +47,7 @@ DATA = OutcomeChartData(
 @pytest.fixture(scope="module")
 def charts() -> dict[str, ET.Element]:
     return {
-        layout: ET.fromstring(render_chart(DATA, chart_id="c", layout=layout).svg)  # noqa: S314
+        layout: ET.fromstring(render_chart(DATA, chart_id="c", layout=layout).svg)
         for layout in ("wide", "narrow")
     }
 
