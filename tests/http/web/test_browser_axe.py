@@ -55,7 +55,10 @@ def _walk(page: Any, server: LiveServer, start: list[str]) -> list[str]:
     return problems
 
 
-def test_no_wcag_violations_on_the_clinicians_pages(page: Any, live_server: LiveServer) -> None:
+def test_no_wcag_violations_on_the_clinicians_pages(
+    page: Any, page_watch: PageWatch, live_server: LiveServer
+) -> None:
+    page_watch.allow("status of 422")  # the form sent empty, below
     clinic = seed_caseload(live_server.context, live_server.world)
     page.goto(live_server.url("/login"))
     problems = axe_violations(page, "/login")
@@ -63,6 +66,15 @@ def test_no_wcag_violations_on_the_clinicians_pages(page: Any, live_server: Live
     patients = [f"/patients/{clinic[name]}" for name in ("Synthetic Carmen", "Synthetic Gael")]
     start = ["/", "/caseload", *patients, f"/patients/{live_server.world.patient_a}"]
     problems += _walk(page, live_server, start)
+    # states a walk does not reach: a form sent with errors, an invitation just created
+    page.goto(live_server.url("/patients/new"))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state("networkidle")
+    problems += axe_violations(page, "/patients/new with errors")
+    page.goto(live_server.url(f"/patients/{live_server.world.patient_a}"))
+    page.locator("#invite").get_by_role("button", name="Create invitation link").click()
+    page.locator("#invite").get_by_label("Single-use link").wait_for()
+    problems += axe_violations(page, "invitation created")
     assert not problems, "\n".join(problems)
 
 
