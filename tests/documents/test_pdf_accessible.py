@@ -52,6 +52,16 @@ def test_report_pdfs_are_tagged_with_a_structure_tree_and_a_title(pdfs: list[Pat
         ).stdout
         assert re.search(r"^\s+H1\b", structure, re.MULTILINE), pdf.name
         assert "Table" in structure
+        assert "Figure" in structure
+
+
+def test_every_chart_in_the_pdfs_is_a_figure_with_its_words_as_alt_text(pdfs: list[Path]) -> None:
+    for pdf in pdfs:
+        objects = _objects(pdf.read_bytes())
+        figures = len(re.findall(rb"/S /Figure", objects))
+        alts = re.findall(rb"/Alt\s*[(<]", objects)  # a literal or (non-ASCII) a hex string
+        assert figures >= 1, pdf.name
+        assert len(alts) >= figures, (pdf.name, figures, len(alts))
 
 
 def test_report_pdfs_declare_their_document_language(pdfs: list[Path]) -> None:
