@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from attunement.errors import DefinitionError, FieldProblem, field_problems, quote
 from attunement.errors import dotted as _dotted
@@ -28,7 +28,10 @@ from attunement.errors import dotted as _dotted
 __all__ = [
     "SAFE_LOADER",
     "KnowledgeDocument",
+    "PrimarySource",
     "dotted",
+    "format_reference",
+    "format_references",
     "load_packaged",
     "parse_knowledge",
     "path_of",
@@ -178,3 +181,66 @@ def load_packaged(model: type[_M], package: str, *parts: str) -> _M:
     name = "/".join((package.rsplit(".", 1)[-1], *parts))
     resource = resources.files(package).joinpath(*parts)
     return validate_knowledge(model, resource.read_text("utf-8"), name)
+
+
+# ----------------------------------------------------- primary sources (printed citations)
+class PrimarySource(BaseModel):
+    """A primary source as a clinical document cites it: who, when, where published.
+
+    Knowledge files give a figure's primary sources with these fields; how a maintainer
+    checked them (a second-hand page, a notes file) goes in the file's own
+    ``verified_from`` note, never here, so it is never printed. ``supports`` says which
+    figure the source is for (``"reliability (alpha .89)"``); ``authors`` is None only where
+    the published record names none legibly (then ``title`` identifies the work).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    supports: str | None = None
+    authors: str | None = Field(default=None, min_length=1)
+    year: int = Field(ge=1900, le=2100)
+    title: str | None = Field(default=None, min_length=1)
+    journal: str | None = Field(default=None, min_length=1)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = Field(default=None, pattern=r"^10\.\S+/\S+$")
+
+    @model_validator(mode="after")
+    def _identified(self) -> PrimarySource:
+        if self.authors is None and self.title is None:
+            raise ValueError("a primary source needs its authors or its title")
+        return self
+
+
+def format_reference(source: PrimarySource) -> str:
+    """One primary source in the one layout (Vancouver-like, as clinical journals print):
+
+    ``Reliability (alpha .89): Kroenke K, Spitzer RL, Williams JBW (2001). J Gen Intern Med
+    16(9):606–613.`` — who (or the title when no authors are recorded), year, journal,
+    volume(issue):pages, doi.
+    """
+    head = f"{source.authors} ({source.year})." if source.authors else f"({source.year})."
+    parts = [head]
+    if source.title and source.authors:
+        parts.append(source.title.rstrip(".") + ".")
+    elif source.title:
+        parts = [f"{source.title.rstrip('.')} ({source.year})."]
+    if source.journal:
+        where = source.journal + (f" {source.volume}" if source.volume else "")
+        if source.issue:
+            where += f"({source.issue})" if source.volume else f" ({source.issue})"
+        if source.pages:
+            where += f":{source.pages.replace('-', '–')}"
+        parts.append(where + ".")
+    if source.doi:
+        parts.append(f"doi:{source.doi}")
+    text = " ".join(parts)
+    if not source.supports:
+        return text
+    return f"{source.supports[:1].upper()}{source.supports[1:]}: {text}"
+
+
+def format_references(sources: Sequence[PrimarySource]) -> str:
+    """Several primary sources, each in :func:`format_reference`'s layout, one after another."""
+    return " ".join(format_reference(s) for s in sources)

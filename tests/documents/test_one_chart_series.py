@@ -34,5 +34,6 @@ def test_the_web_chart_and_the_pdf_chart_show_the_same_series(clinic: ServiceCon
         web = episode_chart_data(clinic, actor, patient_id, _latest_episode(clinic, patient_id))
         assert web.outcome == report.outcome_chart
         assert web.alliance == report.alliance_chart
+        assert web.items == report.item_chart  # the item heat map (issue 16)
         compared += web.outcome is not None
     assert compared >= 10  # most synthetic patients have an outcome series to chart

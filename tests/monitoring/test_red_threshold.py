@@ -11,7 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attunement.errors import DefinitionError
-from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS, RedRule, decide_alert
+from attunement.monitoring import (
+    ALERT_LEVELS,
+    ALERT_MEANINGS,
+    RedRule,
+    Series,
+    SessionPoint,
+    assess_episode,
+    decide_alert,
+    red_limit,
+)
 from attunement.monitoring._feedback_data import alert_limits_from, read_rules
 from attunement.monitoring._status_rules import red_rule, red_threshold
 
@@ -123,3 +132,15 @@ def test_every_level_has_one_meaning_and_red_says_reliable_deterioration_only() 
     assert set(ALERT_MEANINGS) == set(ALERT_LEVELS)
     assert "Reliably worse" in ALERT_MEANINGS["red"]
     assert "outer limit" not in ALERT_MEANINGS["red"]
+
+
+def test_the_red_limit_charts_draw_is_the_intake_plus_the_red_threshold_the_reason_names() -> None:
+    points = tuple(SessionPoint(session=i + 1, value=v) for i, v in enumerate((12, 19, 19)))
+    status = assess_episode(Series(instrument="phq9", scale="total", points=points))
+    assert status.alert == "red"
+    assert "red threshold 6.93" in (status.alert_reason or "")
+    assert red_limit(status) == pytest.approx(12 + 6.93, abs=0.005)
+    flat = assess_episode(
+        Series(instrument="gad7", scale="total", points=(SessionPoint(session=1, value=9),))
+    )
+    assert red_limit(flat) == pytest.approx(9 + 4)  # the GAD-7's reliable-change bound

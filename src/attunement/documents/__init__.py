@@ -61,7 +61,12 @@ from attunement.documents._models import (
     SafetyView,
     SupportPromptView,
 )
-from attunement.documents._patient import alliance_chart_data, expected_points, outcome_chart_data
+from attunement.documents._patient import (
+    alliance_chart_data,
+    expected_points,
+    item_chart_data,
+    outcome_chart_data,
+)
 from attunement.documents._render import render_clinic_html, render_patient_html, render_pdf
 from attunement.documents._summary import session_summary_text
 
@@ -105,6 +110,7 @@ __all__ = [
     "held_back",
     "instrument_notice",
     "intake_band",
+    "item_chart_data",
     "outcome_chart_data",
     "patient_report_of",
     "plan_accommodations",

@@ -96,6 +96,8 @@ class OutcomeChartData(_Frozen):
     reliable_change: Annotated[
         Annotated[float, Field(gt=0)] | None, BeforeValidator(_finite_or_none)
     ] = None
+    #: the score the alert reason's red threshold is reached at (``monitoring.red_limit``)
+    red_limit: MaybeNumber = None
     scale_min: float
     scale_max: float
     #: the scale's direction (``wording.higher_is_worse``): None for a neutral scale

@@ -28,7 +28,7 @@ import io
 import re
 import threading
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -45,6 +45,7 @@ from attunement.documents._chart_data import (
 )
 from attunement.documents._chart_patient import (
     describe_alliance,
+    describe_heat_strip,
     describe_outcome,
     draw_alliance,
     draw_heat_strip,
@@ -75,14 +76,25 @@ _RC: dict[Any, Any] = {
 _LOCK = threading.Lock()
 #: What draws the charts; a stored drawing made by another renderer is drawn again
 #: (bump the suffix when a drawing function's output changes).
-RENDERER = f"matplotlib {matplotlib.__version__}; attunement charts 1"
+RENDERER = f"matplotlib {matplotlib.__version__}; attunement charts 2"
 _SIZES: dict[type[Any], tuple[float, float]] = {
-    OutcomeChartData: (8.0, 4.1),
-    AllianceChartData: (8.0, 2.8),
-    ItemHeatStripData: (8.0, 2.8),
+    OutcomeChartData: (6.5, 4.4),
+    AllianceChartData: (6.5, 3.3),
+    ItemHeatStripData: (6.5, 3.0),
     OutcomeDistributionData: (8.0, 3.4),
     RecoveryBySeverityData: (8.0, 4.2),
 }
+#: The phone layout: a narrow figure with the same type sizes, so a chart shown about
+#: 310 px wide on a 375 px screen keeps its text at 12 px or more (12 pt x 310 / 288).
+_NARROW_SIZES: dict[type[Any], tuple[float, float]] = {
+    OutcomeChartData: (4.0, 5.6),
+    AllianceChartData: (4.0, 4.0),
+    ItemHeatStripData: (4.0, 4.2),
+    OutcomeDistributionData: (4.0, 3.8),
+    RecoveryBySeverityData: (4.0, 4.8),
+}
+#: ``wide`` (pages on a desktop, documents) or ``narrow`` (phones).
+Layout = Literal["wide", "narrow"]
 _URL = re.compile(r"url\(#([^)]+)\)")
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 #: SVG presentation attributes matplotlib's output uses (SVG 2 §6.6).
@@ -138,19 +150,28 @@ def _draw(figure: Figure, data: ChartData, language: str) -> Drawn:
     return draw_severity(figure, data, language)
 
 
-def _figure(data: ChartData, language: str) -> tuple[Figure, Drawn]:
-    figure = Figure(figsize=_SIZES[type(data)], layout="constrained")
+def _figure(data: ChartData, language: str, layout: Layout = "wide") -> tuple[Figure, Drawn]:
+    sizes = _NARROW_SIZES if layout == "narrow" else _SIZES
+    figure = Figure(figsize=sizes[type(data)], layout="constrained")
     FigureCanvasAgg(figure)  # the Agg canvas, explicitly: no GUI backend, no pyplot state
-    return figure, _draw(figure, data, language)
+    drawn = _draw(figure, data, language)
+    if layout == "narrow" and figure.legends:  # one legend entry per line
+        for old in list(figure.legends):
+            old.remove()
+        figure.legend(loc="outside lower center", ncols=1, frameon=False)
+    return figure, drawn
 
 
-def render_chart(data: ChartData, *, language: str = "en", chart_id: str = "chart") -> Chart:
+def render_chart(
+    data: ChartData, *, language: str = "en", chart_id: str = "chart", layout: Layout = "wide"
+) -> Chart:
     """Render ``data`` to an accessible, deterministic SVG :class:`Chart`.
 
-    ``chart_id`` must be unique on the page the chart goes into (it prefixes every SVG id).
+    ``chart_id`` must be unique on the page the chart goes into (it prefixes every SVG id);
+    ``layout="narrow"`` draws the same chart for a phone (same series, same type sizes).
     """
     with _LOCK, matplotlib.rc_context(_RC):
-        figure, drawn = _figure(data, language)
+        figure, drawn = _figure(data, language, layout)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _accessible(buffer.getvalue(), chart_id, drawn)
@@ -158,12 +179,14 @@ def render_chart(data: ChartData, *, language: str = "en", chart_id: str = "char
 
 
 def describe_chart(
-    data: OutcomeChartData | AllianceChartData, *, language: str = "en"
+    data: OutcomeChartData | AllianceChartData | ItemHeatStripData, *, language: str = "en"
 ) -> tuple[str, str]:
     """The title and the description in words of the chart of ``data``, as its SVG carries
     them, without drawing it (cheap: no matplotlib)."""
     if isinstance(data, OutcomeChartData):
         drawn = describe_outcome(data, language)
+    elif isinstance(data, ItemHeatStripData):
+        drawn = describe_heat_strip(data, language)
     else:
         drawn = describe_alliance(data, language)
     return drawn.title, drawn.description
@@ -174,10 +197,12 @@ def render_svg(data: ChartData, *, language: str = "en", chart_id: str = "chart"
     return render_chart(data, language=language, chart_id=chart_id).svg
 
 
-def render_png(data: ChartData, *, language: str = "en", dpi: int = 150) -> bytes:
+def render_png(
+    data: ChartData, *, language: str = "en", dpi: int = 150, layout: Layout = "wide"
+) -> bytes:
     """The same chart as a PNG (for e-mail or slides); no timestamp in the file."""
     with _LOCK, matplotlib.rc_context(_RC):
-        figure, _ = _figure(data, language)
+        figure, _ = _figure(data, language, layout)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()

@@ -41,7 +41,7 @@ from attunement.documents._models import (
 )
 from attunement.i18n import falls_back, resolve_language
 from attunement.instruments import InstrumentDefinition
-from attunement.monitoring import Series, Status
+from attunement.monitoring import Series, Status, red_limit
 from attunement.profile import Profile
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
@@ -134,6 +134,7 @@ def outcome_chart_data(
         expected_method=status.expected.method if status and status.expected else None,
         cutoff=status.norms.cutoff if status else (scale.cutoff.value if scale.cutoff else None),
         reliable_change=status.reliable_change if status else None,
+        red_limit=red_limit(status) if status else None,
         scale_min=scale.range[0],
         scale_max=scale.range[1],
         higher_is_worse=higher_is_worse(scale.direction),
@@ -158,7 +159,7 @@ def alliance_chart_data(
     )
 
 
-def _item_strip(
+def item_chart_data(
     answers: Sequence[tuple[int, Sequence[float | None]]], definition: InstrumentDefinition
 ) -> ItemHeatStripData | None:
     latest = sorted(answers)[-ITEM_STRIP_SESSIONS:]
@@ -260,7 +261,7 @@ def build_patient_report(
         alliance_chart=alliance_chart_data(alliance_series, status, alliance_definition)
         if alliance_series and alliance_definition
         else None,
-        item_chart=_item_strip(item_answers, outcome_definition),
+        item_chart=item_chart_data(item_answers, outcome_definition),
         notices=tuple(instrument_notice(d) for d in definitions),
         patient_page=page,
     )

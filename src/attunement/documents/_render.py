@@ -11,7 +11,11 @@ WeasyPrint needs Pango (Debian: ``libpango-1.0-0``, ``libpangoft2-1.0-0``) and a
 
 from __future__ import annotations
 
+import base64
+import html as html_text
 import json
+import re
+import xml.etree.ElementTree as ET
 from functools import cache
 from typing import Any
 
@@ -122,10 +126,34 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
     return _render("clinic.html.j2", report=report, header=report.header, charts=rendered)
 
 
+#: A chart as the builder writes it inline (``Chart.__html__``: one root ``<svg>``, no nesting).
+_INLINE_CHART = re.compile(r'<svg\b[^>]*\bclass="chart"[^>]*>.*?</svg>', re.DOTALL)
+
+
+def _chart_as_figure(match: re.Match[str]) -> str:
+    """The same SVG as an image with its title and description as ``alt``: WeasyPrint
+    tags an ``<img>`` as a Figure with that /Alt text (PDF/UA needs it); an inline SVG
+    would be left untagged."""
+    svg = match.group(0)
+    root = ET.fromstring(svg)  # noqa: S314  (our own chart, built by the chart builder)
+    ns = "{http://www.w3.org/2000/svg}"
+    words = ["".join(root.findtext(f"{ns}{tag}") or "").strip() for tag in ("title", "desc")]
+    alt = html_text.escape(": ".join(w for w in words if w), quote=True)
+    data = base64.b64encode(svg.encode()).decode("ascii")
+    return f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="{alt}">'
+
+
 def render_pdf(html: str) -> bytes:
-    """The PDF of a report's HTML (WeasyPrint, print stylesheet)."""
+    """The PDF of a report's HTML (WeasyPrint, print stylesheet), tagged as PDF/UA-1.
+
+    PDF/UA-1 (ISO 14289-1) gives the PDF a structure tree (headings, paragraphs, tables, in
+    reading order) and the document language from ``<html lang>``, so a screen reader can
+    read it; the title comes from ``<title>``; each chart is a Figure whose /Alt is the
+    chart's title and its numbers in words.
+    """
     # start-up: weasyprint is loaded only when this runs (tests/cli/test_light_startup.py)
     from weasyprint import HTML  # type: ignore[import-untyped]  # late: Pango loads slowly
 
-    pdf: bytes = HTML(string=html).write_pdf()
+    tagged = _INLINE_CHART.sub(_chart_as_figure, html)
+    pdf: bytes = HTML(string=tagged).write_pdf(pdf_variant="pdf/ua-1")
     return pdf

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from attunement.knowledge import PrimarySource, format_references
+
 __all__ = ["BenchmarkComparison", "OutcomeBenchmark", "compare_to_benchmark"]
 
 CompareWith = Literal["pre_post_d", "reliable_improvement_by_session_8"]
@@ -20,7 +22,11 @@ CompareWith = Literal["pre_post_d", "reliable_improvement_by_session_8"]
 
 class OutcomeBenchmark(BaseModel):
     """One published outcome figure of routine care (a pre–post d or a share) and where it
-    was read; ``compare_with`` names the clinic statistic it is set against."""
+    was read; ``compare_with`` names the clinic statistic it is set against.
+
+    ``sources`` are the primary sources a clinical document prints (:attr:`source`);
+    ``verified_from`` is the maintainers' note of how the figure was read, never printed.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -34,8 +40,14 @@ class OutcomeBenchmark(BaseModel):
     k: int | None = None
     k_note: str | None = None
     approximate: bool = False
-    source: str = Field(min_length=10)
+    sources: tuple[PrimarySource, ...] = Field(min_length=1)
+    verified_from: str | None = None
     note: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The primary sources in the one citation layout (``wording.format_reference``)."""
+        return format_references(self.sources)
 
 
 class BenchmarkComparison(BaseModel):

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from attunement.knowledge import PrimarySource, format_references
+
 __all__ = [
     "Band",
     "Bands",
@@ -159,7 +161,9 @@ class InstrumentChangeNorms(BaseModel):
     """The figures monitoring needs for reliable and clinically significant change.
 
     Jacobson & Truax (1991): SE = SD·√(1 − r_xx); S_diff = √2·SE. Any figure not found in a
-    source is None; ``source`` says where the others were read.
+    source is None. ``sources`` are the figures' primary sources (what a clinical document
+    prints, as :attr:`source`); ``verified_from`` is the maintainers' note of how they were
+    checked (second-hand pages, notes files), kept in the data and never printed.
     """
 
     model_config = _FROZEN
@@ -173,8 +177,14 @@ class InstrumentChangeNorms(BaseModel):
     normal_sd: float | None = None
     cutoff: float | None = None
     direction: Direction = "higher_is_worse"
-    source: str = Field(min_length=1)
+    sources: tuple[PrimarySource, ...] = Field(min_length=1)
+    verified_from: str | None = None
     note: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The primary sources in the one citation layout (``wording.format_reference``)."""
+        return format_references(self.sources)
 
 
 class ChangeRule(BaseModel):

@@ -101,6 +101,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         alert_rank,
         assess_each_session,
         assess_episode,
+        red_limit,
     )
     from attunement.monitoring._status_maths import ExpectedBand
     from attunement.monitoring._support import (
@@ -182,6 +183,7 @@ __all__ = [
     "parse_episode",
     "rational_expectation",
     "rational_parameters",
+    "red_limit",
     "reliable_change_bound",
     "reliable_change_index",
     "remission_status",
@@ -257,6 +259,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "alert_rank",
         "assess_each_session",
         "assess_episode",
+        "red_limit",
     ),
     "_status_maths": ("ExpectedBand",),
     "_support": (

@@ -25,7 +25,7 @@ from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
 from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
-from attunement.monitoring._status_rules import attended_doses, decide, trend
+from attunement.monitoring._status_rules import attended_doses, decide, red_rule, trend
 from attunement.monitoring._support import SupportPrompt, support_prompts
 from attunement.profile import Profile
 from attunement.risk import (
@@ -37,7 +37,14 @@ from attunement.risk import (
     replay_risk,
 )
 
-__all__ = ["RiskFlag", "Status", "alert_rank", "assess_each_session", "assess_episode"]
+__all__ = [
+    "RiskFlag",
+    "Status",
+    "alert_rank",
+    "assess_each_session",
+    "assess_episode",
+    "red_limit",
+]
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -392,3 +399,15 @@ def alert_rank(status: Status | None) -> int:
     if status.open_risk:
         return RISK_FLAG_RANK
     return alert_urgency(status.alert) + 1
+
+
+def red_limit(status: Status) -> float | None:
+    """The score at which the worsening since intake reaches the red threshold that the
+    alert reason names (``red_rule``: the wider of the reliable-change bound and the
+    Jacobson–Truax bound from a published SEM), for charts to draw; None without an intake
+    or reliable-change norms."""
+    if status.intake is None or status.reliable_change is None:
+        return None
+    threshold = red_rule(status.instrument, status.scale, status.reliable_change, None).threshold
+    worse = -1.0 if status.norms.direction == "higher_is_better" else 1.0
+    return status.intake + worse * threshold

@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 from attunement.documents import (
     RENDERER,
     AllianceChartData,
+    ItemHeatStripData,
     OutcomeChartData,
     alliance_chart_data,
+    item_chart_data,
     outcome_chart_data,
     render_chart,
 )
@@ -39,7 +41,10 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
-from attunement.services._status import _series  # the app's one way to read a series
+from attunement.services._status import (  # the app's one way to read a series
+    _series,
+    _series_rows,
+)
 from attunement.services._transaction import transaction
 from attunement.store import Episode, EpisodeChartRecord, EpisodeStatusRecord
 
@@ -58,9 +63,12 @@ __all__ = [
     "episode_chart_svg",
 ]
 
-ChartKind = Literal["outcome", "alliance"]
-#: The charts of an episode, in page order.
-CHART_KINDS: Final[tuple[ChartKind, ...]] = ("outcome", "alliance")
+ChartKind = Literal["outcome", "alliance", "items"]
+#: The charts of an episode, in page order (``items``: the outcome measure's item answers).
+CHART_KINDS: Final[tuple[ChartKind, ...]] = ("outcome", "alliance", "items")
+#: The suffix of a chart's phone drawing (``outcome-narrow``): same data, narrow layout.
+NARROW: Final = "-narrow"
+ChartData = OutcomeChartData | AllianceChartData | ItemHeatStripData
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class EpisodeChartData:
     episode_id: int
     outcome: OutcomeChartData | None
     alliance: AllianceChartData | None
+    items: ItemHeatStripData | None = None
 
 
 @dataclass(frozen=True)
@@ -86,15 +95,29 @@ def _status(row: EpisodeStatusRecord) -> Status | None:
     return Status.model_validate(row.status) if row.status is not None else None
 
 
+def _item_answers(session: Session, episode: Episode, instrument: str) -> list[Any]:
+    """The stored answers of each session (the session's own administration, else the last
+    one entered toward it), as the report's item chart reads them."""
+    latest: dict[int, tuple[tuple[bool, Any, int], Any]] = {}
+    for ordinal, row in enumerate(_series_rows(session, episode, instrument), start=1):
+        key = row.number or ordinal
+        entered = (row.session_id is not None, row.entered_at, row.id)
+        if key not in latest or latest[key][0] <= entered:
+            latest[key] = (entered, row.answers)
+    return [(number, answers) for number, (_, answers) in sorted(latest.items())]
+
+
 def _data(
     session: Session, episode: Episode, kind: ChartKind, status: Status | None
-) -> OutcomeChartData | AllianceChartData | None:
+) -> ChartData | None:
     """The report's chart data of ``kind`` (the same functions the PDF uses)."""
 
-    instrument = episode.outcome_instrument if kind == "outcome" else episode.alliance_instrument
+    instrument = episode.alliance_instrument if kind == "alliance" else episode.outcome_instrument
     if instrument is None:
         return None
     definition = load_instrument(instrument)
+    if kind == "items":
+        return item_chart_data(_item_answers(session, episode, definition.id), definition)
     series = _series(session, episode, definition.id)
     if series is None or not any(p.attended for p in series.points):
         return None
@@ -137,22 +160,27 @@ def chart_data_of(session: Session, episode: Episode, row: EpisodeStatusRecord) 
     status = _status(row)
     outcome = _data(session, episode, "outcome", status)
     alliance = _data(session, episode, "alliance", status)
+    items = _data(session, episode, "items", status)
     return EpisodeChartData(
         episode_id=episode.id,
         outcome=outcome if isinstance(outcome, OutcomeChartData) else None,
         alliance=alliance if isinstance(alliance, AllianceChartData) else None,
+        items=items if isinstance(items, ItemHeatStripData) else None,
     )
 
 
-def _chart_kind(kind: str) -> ChartKind:
+def _chart_kind(kind: str) -> tuple[ChartKind, bool]:
+    """The chart and whether its phone drawing is asked for (``outcome-narrow``)."""
+    base = kind.removesuffix(NARROW)
     for known in CHART_KINDS:
-        if kind == known:
-            return known
-    raise NotFound(f"chart (the charts are {', '.join(CHART_KINDS)})", kind)
+        if base == known:
+            return known, kind != base
+    names = ", ".join(f"{k}, {k}{NARROW}" for k in CHART_KINDS)
+    raise NotFound(f"chart (the charts are {names})", kind)
 
 
 def _store(
-    session: Session, episode_id: int, kind: ChartKind, *, version: int, svg: str, now: dt.datetime
+    session: Session, episode_id: int, kind: str, *, version: int, svg: str, now: dt.datetime
 ) -> str:
     """Upsert the drawing of ``version``; a row of a newer version is left as it is."""
     digest = hashlib.sha256(svg.encode()).hexdigest()
@@ -196,8 +224,8 @@ def episode_chart_svg(
     ) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
-        chart_kind = _chart_kind(kind)
-        uc.detail = {"chart": chart_kind}
+        chart_kind, narrow = _chart_kind(kind)
+        uc.detail = {"chart": kind}
         version = uc.session.scalar(
             select(EpisodeStatusRecord.version).where(EpisodeStatusRecord.episode_id == episode.id)
         )
@@ -216,9 +244,7 @@ def episode_chart_svg(
         if data is None:
             raise NotFound(f"{chart_kind} chart (nothing recorded yet) of episode", episode_id)
         drawn_version = row.version
-    svg = render_chart(data, chart_id=chart_kind).svg
+    svg = render_chart(data, chart_id=chart_kind, layout="narrow" if narrow else "wide").svg
     with transaction(ctx.sessions) as session:
-        digest = _store(
-            session, episode_id, chart_kind, version=drawn_version, svg=svg, now=ctx.now()
-        )
+        digest = _store(session, episode_id, kind, version=drawn_version, svg=svg, now=ctx.now())
     return StoredChart(kind=chart_kind, svg=svg, etag=f'"{digest}"')

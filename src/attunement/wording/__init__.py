@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_signed,
         scale_digits,
     )
+    from attunement.wording._references import PrimarySource, format_reference, format_references
     from attunement.wording._status import (
         ALLIANCE_WORDS,
         StatusFigures,
@@ -56,6 +57,7 @@ __all__ = [
     "MINUS",
     "AlertWords",
     "Citable",
+    "PrimarySource",
     "StatusFigures",
     "StatusLike",
     "alert_words",
@@ -68,6 +70,8 @@ __all__ = [
     "format_effect_value",
     "format_interval",
     "format_number",
+    "format_reference",
+    "format_references",
     "format_sample",
     "format_share",
     "format_signed",
@@ -110,6 +114,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "format_signed",
         "scale_digits",
     ),
+    "_references": ("PrimarySource", "format_reference", "format_references"),
     "_status": (
         "ALLIANCE_WORDS",
         "StatusFigures",

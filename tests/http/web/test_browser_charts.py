@@ -38,7 +38,7 @@ def test_the_patient_page_shows_the_outcome_chart_as_an_image_with_its_numbers(
         "response",
         lambda r: (
             charts.append(f"{r.status} {r.headers.get('content-type')}")
-            if "/charts/" in r.url
+            if "/charts/outcome" in r.url
             else None
         ),
     )

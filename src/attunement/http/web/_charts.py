@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from attunement.documents import AllianceChartData, OutcomeChartData, describe_chart
+from attunement.documents import (
+    AllianceChartData,
+    ItemHeatStripData,
+    OutcomeChartData,
+    describe_chart,
+)
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.http.web._rendering import url
 from attunement.services import EpisodeChartData, EpisodePublic
@@ -20,10 +25,11 @@ __all__ = ["ChartView", "EpisodeCharts", "episode_charts"]
 
 @dataclass(frozen=True)
 class ChartView:
-    """One chart on the page: where its SVG is, its title (the image's alt text) and the
-    numbers it shows in words."""
+    """One chart on the page: where its SVG is (``narrow_src``: its phone drawing), its
+    title (the image's alt text) and the numbers it shows in words."""
 
     src: str
+    narrow_src: str
     title: str
     caption: str
 
@@ -36,16 +42,24 @@ class EpisodeCharts:
     alliance: ChartView | None
     alliance_name: str | None
     alliance_missing: str
+    items: ChartView | None = None
 
 
 def _view(
-    episode: EpisodePublic, kind: str, data: OutcomeChartData | AllianceChartData | None
+    episode: EpisodePublic,
+    kind: str,
+    data: OutcomeChartData | AllianceChartData | ItemHeatStripData | None,
 ) -> ChartView | None:
     if data is None:
         return None
     title, caption = describe_chart(data)
-    src = url("episode_chart", patient_id=episode.patient_id, episode_id=episode.id, kind=kind)
-    return ChartView(src=src, title=title, caption=caption)
+    ids = {"patient_id": episode.patient_id, "episode_id": episode.id}
+    return ChartView(
+        src=url("episode_chart", kind=kind, **ids),
+        narrow_src=url("episode_chart", kind=f"{kind}-narrow", **ids),
+        title=title,
+        caption=caption,
+    )
 
 
 def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None) -> EpisodeCharts:
@@ -57,10 +71,11 @@ def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None)
         if episode and episode.alliance_instrument
         else None
     )
-    outcome = alliance = None
+    outcome = alliance = items = None
     if episode is not None and data is not None:
         outcome = _view(episode, "outcome", data.outcome)
         alliance = _view(episode, "alliance", data.alliance)
+        items = _view(episode, "items", data.items)
     return EpisodeCharts(
         outcome=outcome,
         outcome_name=outcome_def.short_name if outcome_def else None,
@@ -70,4 +85,5 @@ def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None)
         alliance_missing="No alliance questionnaire recorded yet."
         if alliance_def
         else "No alliance questionnaire is set for this episode.",
+        items=items,
     )
