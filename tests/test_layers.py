@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     ("formats", frozenset({"fhir", "cds_hooks", "documents", "exports", "simulate"})),
-    ("store", frozenset({"store", "security"})),
+    ("store", frozenset({"store", "security", "delivery"})),
     ("settings", frozenset({"settings"})),
     ("services", frozenset({"services"})),
     ("edges", frozenset({"http", "cli", "worker", "__main__"})),

@@ -42,6 +42,14 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           connections below PostgreSQL's ``max_connections`` (100).
 ``ATTUNE_INSECURE_COOKIES``  ``true``: cookies without the Secure flag (plain http), demo
                           and dev mode only; ``attune serve --insecure-cookies`` sets it.
+``ATTUNE_SMTP_HOST``      the SMTP server ``attune worker`` sends patients' invitations and
+                          reminders through; unset: no e-mail is sent (messages are skipped,
+                          and the clinician sees why).
+``ATTUNE_SMTP_PORT``      its port (25; 587 with STARTTLS at most providers).
+``ATTUNE_SMTP_USER``      the SMTP login, if the server wants one.
+``ATTUNE_SMTP_PASSWORD``  its password: from the environment only, never in a file of the repo.
+``ATTUNE_SMTP_STARTTLS``  ``true``: upgrade the connection with STARTTLS before logging in.
+``ATTUNE_SMTP_FROM``      the sender address of the messages (``attunement@localhost``).
 ========================  ==================================================================
 """
 
@@ -132,6 +140,13 @@ class Settings(BaseSettings):
     #: Cookies without the Secure flag (plain http): demo and dev mode only, refused in
     #: production (``attune serve --insecure-cookies`` sets it for its worker processes).
     insecure_cookies: bool = False
+    #: Outbound e-mail (``attune worker``): the SMTP server; the password from env only.
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = Field("attunement@localhost", pattern=r"^[^@\s]+@[^@\s]+$")
 
     @field_validator("caseness_convention")
     @classmethod

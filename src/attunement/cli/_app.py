@@ -66,7 +66,9 @@ app = _typer(
     "limits ATTUNE_MAX_BODY_BYTES, ATTUNE_MAX_UNVERIFIED_BODY_BYTES and "
     "ATTUNE_MAX_FHIR_ENTRIES; ATTUNE_CLOCK_SKEW_SECONDS (how far ahead a given time may lie); "
     "ATTUNE_DB_POOL_SIZE and ATTUNE_DB_MAX_OVERFLOW (database connections per process); "
-    "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only)."
+    "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only); the e-mail server of "
+    "attune worker: ATTUNE_SMTP_HOST, ATTUNE_SMTP_PORT, ATTUNE_SMTP_USER, ATTUNE_SMTP_PASSWORD, "
+    "ATTUNE_SMTP_STARTTLS, ATTUNE_SMTP_FROM."
 )
 
 

@@ -41,6 +41,13 @@ if TYPE_CHECKING:
         episode_chart_data,
         episode_chart_svg,
     )  # for type checkers; at run time each name loads on first use
+    from attunement.services._clinic_settings import (
+        ClinicSettings,
+        ClinicSettingsUpdate,
+        ScheduleMode,
+        get_clinic_settings,
+        update_clinic_settings,
+    )
     from attunement.services._context import (
         Clock,
         ServiceContext,
@@ -53,6 +60,18 @@ if TYPE_CHECKING:
         FormDraftPublic,
         keep_form_draft,
         open_form_draft,
+    )
+    from attunement.services._due_list import (
+        DueEntry,
+        DueFilter,
+        DuePage,
+        LinkView,
+        MessageView,
+        OccasionState,
+        due_list,
+        list_links,
+        opt_out,
+        revoke_link,
     )
     from attunement.services._episodes import (
         check_episode_start,
@@ -90,6 +109,16 @@ if TYPE_CHECKING:
     )
     from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
     from attunement.services._limits import InputLimits
+    from attunement.services._messages import (
+        OPT_OUT_PATH,
+        Channels,
+    )
+    from attunement.services._outreach import (
+        JobHandler,
+        plan_due_measurements,
+        register_job_kind,
+        run_next_job,
+    )
     from attunement.services._patient_page import PatientPageView, patient_page
     from attunement.services._patients import (
         get_patient,
@@ -102,6 +131,15 @@ if TYPE_CHECKING:
     from attunement.services._risk import list_risk_events, respond_to_risk
     from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
     from attunement.services._roles import ROLES, Role
+    from attunement.services._schedules import (
+        EpisodeScheduleSet,
+        EpisodeScheduleView,
+        PatientContactSet,
+        PatientContactView,
+        get_episode_schedule,
+        set_episode_schedule,
+        set_patient_contact,
+    )
     from attunement.services._schemas import (
         AdministrationCorrection,
         AdministrationCreate,
@@ -167,6 +205,7 @@ __all__ = [
     "CHART_KINDS",
     "DRAFT_LIFETIME",
     "KEY_LIFETIME",
+    "OPT_OUT_PATH",
     "ROLES",
     "SELF_REPORT_PATH",
     "AccessGrantCreate",
@@ -184,10 +223,16 @@ __all__ = [
     "CaseloadEntry",
     "CaseloadFilter",
     "CaseloadPage",
+    "Channels",
     "ChartKind",
+    "ClinicSettings",
+    "ClinicSettingsUpdate",
     "Clock",
     "DemoAccount",
     "DemoSummary",
+    "DueEntry",
+    "DueFilter",
+    "DuePage",
     "EndReasonPublic",
     "EpisodeChartData",
     "EpisodeClose",
@@ -196,6 +241,8 @@ __all__ = [
     "EpisodeEvent",
     "EpisodePublic",
     "EpisodeReopen",
+    "EpisodeScheduleSet",
+    "EpisodeScheduleView",
     "FormDraftPublic",
     "IdempotencyKeyReused",
     "InputLimits",
@@ -203,7 +250,13 @@ __all__ = [
     "InvitationCreate",
     "InvitationIssued",
     "InvitationView",
+    "JobHandler",
+    "LinkView",
+    "MessageView",
+    "OccasionState",
     "OperatorActor",
+    "PatientContactSet",
+    "PatientContactView",
     "PatientCreate",
     "PatientOverview",
     "PatientPageView",
@@ -213,6 +266,7 @@ __all__ = [
     "RiskEventPublic",
     "RiskResponseCreate",
     "Role",
+    "ScheduleMode",
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
@@ -246,12 +300,15 @@ __all__ = [
     "current_user",
     "deactivate_user",
     "describe_invitation",
+    "due_list",
     "edit_session",
     "end_session",
     "ensure_episode_open",
     "episode_chart_data",
     "episode_chart_svg",
     "episode_summary",
+    "get_clinic_settings",
+    "get_episode_schedule",
     "get_patient",
     "get_plan",
     "get_session",
@@ -263,6 +320,7 @@ __all__ = [
     "list_audit",
     "list_end_reasons",
     "list_episodes",
+    "list_links",
     "list_patients",
     "list_risk_events",
     "list_sessions",
@@ -273,9 +331,11 @@ __all__ = [
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
+    "opt_out",
     "patient_page",
     "patient_profile",
     "pending_request",
+    "plan_due_measurements",
     "readable_clinician_ids",
     "record_administration",
     "record_result",
@@ -283,15 +343,20 @@ __all__ = [
     "refresh_all_statuses",
     "refresh_episode_status",
     "refresh_stale_statuses",
+    "register_job_kind",
     "register_patient",
     "release_claim",
     "remove_demo_clinic",
     "reopen_episode",
     "respond_to_risk",
+    "revoke_link",
     "revoke_token",
+    "run_next_job",
     "seed_demo_accounts",
     "seed_demo_clinic",
     "service_context",
+    "set_episode_schedule",
+    "set_patient_contact",
     "set_supervisor",
     "start_episode",
     "stored_result",
@@ -299,6 +364,7 @@ __all__ = [
     "summarise_demo_clinic",
     "system_clock",
     "transaction",
+    "update_clinic_settings",
     "update_profile",
     "use_case",
     "verify_audit_chain",
@@ -311,6 +377,44 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_clinic_settings": (
+        "ClinicSettings",
+        "ClinicSettingsUpdate",
+        "ScheduleMode",
+        "get_clinic_settings",
+        "update_clinic_settings",
+    ),
+    "_schedules": (
+        "EpisodeScheduleSet",
+        "EpisodeScheduleView",
+        "PatientContactSet",
+        "PatientContactView",
+        "get_episode_schedule",
+        "set_episode_schedule",
+        "set_patient_contact",
+    ),
+    "_due_list": (
+        "DueEntry",
+        "DueFilter",
+        "DuePage",
+        "LinkView",
+        "MessageView",
+        "OccasionState",
+        "due_list",
+        "list_links",
+        "opt_out",
+        "revoke_link",
+    ),
+    "_messages": (
+        "OPT_OUT_PATH",
+        "Channels",
+    ),
+    "_outreach": (
+        "JobHandler",
+        "plan_due_measurements",
+        "register_job_kind",
+        "run_next_job",
+    ),
     "_status": ("patient_profile",),
     "_audit_actions": ("AuditAction",),
     "_charts": (
