@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import InputError, invalid_input
+from attunement.errors import Forbidden, InputError, invalid_input
 from attunement.services._access import require_admin
-from attunement.services._actors import Actor
+from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -104,7 +104,9 @@ def read_clinic_settings(session: Session) -> ClinicSettings:
 
 
 def get_clinic_settings(ctx: ServiceContext, actor: Actor) -> ClinicSettings:
-    """The clinic's settings (any signed-in user of the clinic may read them)."""
+    """The clinic's settings (any user of the clinic may read them; not a patient's link)."""
+    if not isinstance(actor, UserActor | OperatorActor):
+        raise Forbidden("only the clinic's users read its settings")
     with use_case(ctx, actor, AuditAction.CLINIC_SETTINGS_READ, read=True) as uc:
         return read_clinic_settings(uc.session)
 
