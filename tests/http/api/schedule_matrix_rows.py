@@ -10,6 +10,7 @@ from tests.http.api.permission_matrix import (
     ANY_USER,
     CASELOAD,
     READ,
+    ROLES,
     WRITE,
     Cell,
     Row,
@@ -22,6 +23,29 @@ def _link(cell: Cell) -> dict[str, Any]:
     )
     return {"link_id": issued.id}
 
+
+def _junk_token(cell: Cell) -> dict[str, Any]:
+    return {"token": "opt_not-a-token-of-this-clinic-0000000000"}
+
+
+def _pages(
+    *, caseload: int = 0, write: int = 0, user: int = 0, admin: int = 0
+) -> dict[str, int | str]:
+    """Page statuses: anonymous and link holders are sent to sign in (303)."""
+    if caseload:
+        cells = {"admin": 403, "supervisor": caseload, "clinician-own": caseload}
+        cells["clinician-other"] = caseload
+    elif write:
+        cells = {"admin": 404, "supervisor": 403, "clinician-own": write, "clinician-other": 404}
+    elif user:
+        cells = dict.fromkeys(("admin", "supervisor", "clinician-own", "clinician-other"), user)
+    else:
+        cells = {"admin": admin, "supervisor": 403, "clinician-own": 403, "clinician-other": 403}
+    return {**cells, "anonymous": 303, "patient": 303}
+
+
+_SAME_200 = dict.fromkeys(ROLES, 200)
+_SAME_410 = dict.fromkeys(ROLES, 410)
 
 ROWS = [
     Row("GET", "/api/v1/due-list", CASELOAD),
@@ -42,4 +66,24 @@ ROWS = [
     ),
     Row("GET", "/api/v1/episodes/{episode_id}/links", READ),
     Row("POST", "/api/v1/links/{link_id}/revoke", WRITE, params=_link),
+    # the web pages (session cookie; anonymous callers and links are sent to sign in)
+    Row("GET", "/due", _pages(caseload=200), auth="cookie"),
+    Row("POST", "/links/{link_id}/revoke", _pages(write=303), params=_link, auth="cookie"),
+    Row("GET", "/admin/clinic-settings", _pages(user=200), auth="cookie"),
+    Row(
+        "POST",
+        "/admin/clinic-settings",
+        _pages(admin=200),
+        data=lambda cell: {
+            "link_expiry_days": "5",
+            "reminder_after_days": "2",
+            "schedule_mode": "every_session",
+            "schedule_interval_days": "7",
+            "send_lead_days": "1",
+        },
+        auth="cookie",
+    ),
+    # the opt-out link's token is its credential, whoever holds it; an unknown one is gone
+    Row("GET", "/opt-out/{token}", _SAME_200, params=_junk_token, auth="cookie"),
+    Row("POST", "/opt-out/{token}", _SAME_410, params=_junk_token, auth="cookie"),
 ]

@@ -63,6 +63,10 @@ ROUTES: Final[dict[str, str]] = {
     "risk_response": "/patients/{patient_id}/risk-response",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
+    "due_list": "/due",
+    "link_revoke": "/links/{link_id}/revoke",
+    "clinic_settings": "/admin/clinic-settings",
+    "opt_out": "/opt-out/{token}",
     "static": "/static/{name}",
 }
 

@@ -16,6 +16,7 @@ from attunement.http.web import (
     _invite_pages,
     _record_pages,
     _risk_pages,
+    _schedule_pages,
     _selfreport_pages,
     _session_pages,
 )
@@ -37,6 +38,7 @@ _PARTS = (
     _session_pages,
     _record_pages,
     _selfreport_pages,
+    _schedule_pages,  # due list, clinic settings, opt-out (issue 14)
     _drafts,  # kept forms and the keep-alive (issue 12)
 )
 for _part in _PARTS:
