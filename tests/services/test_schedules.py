@@ -36,8 +36,9 @@ from attunement.services import (
     submit_self_report,
     update_clinic_settings,
 )
+from attunement.services.demo_schedule import walk_the_schedule
 from attunement.store import OutboundMessage
-from tests.services.world import FakeClock, World
+from tests.services.world import START, FakeClock, World
 from tests.support.smtp import SmtpSink, free_port, smtp_server
 
 PUBLIC = "https://clinic.example.org"
@@ -261,3 +262,11 @@ def test_an_episode_follows_the_clinic_default_until_it_has_its_own_schedule(
     assert (view.clinic_default, view.next_due_on) == (False, booked)
     with pytest.raises(ValidationError, match="email"):
         PatientContactSet(email="not an address")
+
+
+def test_the_demo_fast_forwards_two_weeks_of_a_weekly_schedule() -> None:
+    shown = walk_the_schedule(START)
+    lines = "\n".join(shown.days)
+    assert "day  6: e-mail" in lines  # sent the day before the first due date
+    assert "Recordatorio" in lines  # the reminder two days later, in Spanish
+    assert shown.states == {"overdue": 1, "due": 0, "completed": 1, "revoked": 0}
