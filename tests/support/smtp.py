@@ -46,7 +46,7 @@ class SmtpSink:
             await asyncio.sleep(self.delay)
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
-            self.messages.append(parsed)  # type: ignore[arg-type]
+            self.messages.append(parsed)
         return "250 Message accepted for delivery"
 
     def bodies(self) -> list[str]:

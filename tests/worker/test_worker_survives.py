@@ -68,7 +68,7 @@ def _seed(engine: Engine, patients: int) -> None:
             username="cleo",
             display_name="Synthetic Cleo",
             role="clinician",
-            password="correct horse battery staple",  # type: ignore[arg-type]
+            password="correct horse battery staple",
         ),
     )
     cleo = UserActor(user_id=made.id, username="cleo", role="clinician")

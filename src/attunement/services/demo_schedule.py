@@ -87,7 +87,7 @@ def walk_the_schedule(start: dt.datetime, days: int = 14) -> ScheduleDemo:
                 username="demo.clinician",
                 display_name="Synthetic Clinician",
                 role="clinician",
-                password=_DEMO_PASSWORD,  # type: ignore[arg-type]
+                password=_DEMO_PASSWORD,
             ),
         )
         clinician = UserActor(user_id=made.id, username="demo.clinician", role="clinician")
