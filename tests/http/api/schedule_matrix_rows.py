@@ -29,10 +29,12 @@ def _junk_token(cell: Cell) -> dict[str, Any]:
 
 
 def _pages(
-    *, caseload: int = 0, write: int = 0, user: int = 0, admin: int = 0
+    *, caseload: int = 0, read: int = 0, write: int = 0, user: int = 0, admin: int = 0
 ) -> dict[str, int | str]:
     """Page statuses: anonymous and link holders are sent to sign in (303)."""
-    if caseload:
+    if read:
+        cells = {"admin": 404, "supervisor": read, "clinician-own": read, "clinician-other": 404}
+    elif caseload:
         cells = {"admin": 403, "supervisor": caseload, "clinician-own": caseload}
         cells["clinician-other"] = caseload
     elif write:
@@ -68,6 +70,7 @@ ROWS = [
     Row("POST", "/api/v1/links/{link_id}/revoke", WRITE, params=_link),
     # the web pages (session cookie; anonymous callers and links are sent to sign in)
     Row("GET", "/due", _pages(caseload=200), auth="cookie"),
+    Row("GET", "/episodes/{episode_id}/links", _pages(read=200), auth="cookie"),
     Row("POST", "/links/{link_id}/revoke", _pages(write=303), params=_link, auth="cookie"),
     Row("GET", "/admin/clinic-settings", _pages(user=200), auth="cookie"),
     Row(

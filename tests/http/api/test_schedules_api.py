@@ -175,3 +175,23 @@ def test_the_clinic_settings_form_names_a_bad_value_and_keeps_the_old_one(
     assert "Saved." in saved.text
     settings = client.get("/api/v1/clinic/settings", headers=bearer(ctx, "ana")).json()
     assert (settings["link_expiry_days"], settings["reminder_after_days"]) == (3, None)
+
+
+def test_the_links_page_lists_and_revokes(
+    client: TestClient,
+    ctx: ServiceContext,
+    world: World,
+    clock: FakeClock,
+    outbox: OutboxEmailSender,
+) -> None:
+    _scheduled(client, ctx, world, clock, outbox)
+    sign_in(client, "ana")
+    page = client.get(f"/episodes/{world.episode_a}/links")
+    assert "2026-03-09" in page.text
+    assert ">open<" in page.text
+    link = re.search(r'action="/links/(\d+)/revoke"', page.text).group(1)  # type: ignore[union-attr]
+    done = client.post(
+        f"/links/{link}/revoke", data={"csrf_token": csrf_from(page.text)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert ">revoked<" in client.get(done.headers["location"]).text

@@ -65,6 +65,7 @@ ROUTES: Final[dict[str, str]] = {
     "self_report_done": "/self-report-done",
     "due_list": "/due",
     "link_revoke": "/links/{link_id}/revoke",
+    "episode_links": "/episodes/{episode_id}/links",
     "clinic_settings": "/admin/clinic-settings",
     "opt_out": "/opt-out/{token}",
     "static": "/static/{name}",

@@ -22,6 +22,7 @@ from attunement.services import (
     DueFilter,
     due_list,
     get_clinic_settings,
+    list_links,
     opt_out,
     revoke_link,
     update_clinic_settings,
@@ -70,13 +71,28 @@ def due_page(request: Request, context: ContextDep, actor: WebActor) -> Response
     )
 
 
+@router.get(ROUTES["episode_links"], response_class=HTMLResponse)
+def links_page(request: Request, context: ContextDep, actor: WebActor, episode_id: int) -> Response:
+    """Every self-report link of the episode (scheduled or by hand), open ones revocable."""
+    links = list_links(context, actor, episode_id)
+    return render(
+        request,
+        "pages/links.html",
+        title="Questionnaire links",
+        viewer=Viewer.of(actor),
+        nav="due",
+        links=links,
+        episode_id=episode_id,
+    )
+
+
 @router.post(ROUTES["link_revoke"], response_class=HTMLResponse)
 def revoke_page(
     request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, link_id: int
 ) -> Response:
-    """Revoke a link from the due list, then show the list again."""
-    revoke_link(context, actor, link_id)
-    return redirect(request, url("due_list"))
+    """Revoke a link, then show the episode's links again."""
+    revoked = revoke_link(context, actor, link_id)
+    return redirect(request, url("episode_links", episode_id=revoked.episode_id))
 
 
 def _settings_page(
