@@ -270,3 +270,15 @@ def test_the_demo_fast_forwards_two_weeks_of_a_weekly_schedule() -> None:
     assert "day  6: e-mail" in lines  # sent the day before the first due date
     assert "Recordatorio" in lines  # the reminder two days later, in Spanish
     assert shown.states == {"overdue": 1, "due": 0, "completed": 1, "revoked": 0}
+
+
+def test_after_weeks_without_a_worker_the_patient_gets_one_link_not_a_burst(
+    ctx: ServiceContext, world: World, clock: FakeClock, channels: Channels, sink: SmtpSink
+) -> None:
+    _weekly(ctx, world)
+    clock.advance(days=30)  # due dates 7, 14, 21 and 28 all passed unplanned
+    assert len(plan_due_measurements(ctx)) == 1
+    assert plan_due_measurements(ctx) == []
+    _drain(ctx, channels)
+    assert len(sink.messages) == 1
+    assert due_list(ctx, world.ana, DueFilter()).entries[0].due_on == START.date().replace(day=30)

@@ -88,8 +88,9 @@ def _due_now(ctx: ServiceContext, episode_id: int) -> dt.date | None:
         if episode is None:
             return None
         clinic = read_clinic_settings(session)
-        due = next_due_on(session, episode, clinic)
-        if due is None or ctx.now().date() < due - dt.timedelta(days=clinic.send_lead_days):
+        today = ctx.now().date()
+        due = next_due_on(session, episode, clinic, today)
+        if due is None or today < due - dt.timedelta(days=clinic.send_lead_days):
             return None
         return due
 
@@ -118,7 +119,7 @@ def _plan_occasion(ctx: ServiceContext, episode_id: int, due: dt.date) -> int | 
             return None
         uc.patient_id = episode.patient_id
         clinic = read_clinic_settings(session)
-        if next_due_on(session, episode, clinic) != due:
+        if next_due_on(session, episode, clinic, ctx.now().date()) != due:
             return None
         language = episode.patient.preferred_language
         wanted = [i for i in (episode.outcome_instrument, episode.alliance_instrument) if i]

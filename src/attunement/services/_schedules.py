@@ -101,12 +101,16 @@ def _effective(
     )
 
 
-def next_due_on(session: Session, episode: Episode, clinic: ClinicSettings) -> dt.date | None:
+def next_due_on(
+    session: Session, episode: Episode, clinic: ClinicSettings, today: dt.date | None = None
+) -> dt.date | None:
     """The next date a measurement of ``episode`` is due, or None (closed, paused, no
     session booked).
 
     * ``every_n_days``: N days after the later of the episode's start and the last
-      scheduled measurement.
+      scheduled measurement; with ``today``, due dates missed entirely (a worker that was
+      down for weeks) are skipped to the latest one, so the patient gets one link, not a
+      burst of them.
     * ``every_session``: the next booked session, unless it already has its measurement.
     """
     if episode.ended_on is not None:
@@ -118,7 +122,11 @@ def next_due_on(session: Session, episode: Episode, clinic: ClinicSettings) -> d
         )
     )
     if mode == "every_n_days":
-        return max(episode.started_on, last or episode.started_on) + dt.timedelta(days=interval)
+        step = dt.timedelta(days=interval)
+        due = max(episode.started_on, last or episode.started_on) + step
+        while today is not None and due + step <= today:
+            due += step
+        return due
     if mode == "every_session" and next_session is not None:
         if last is not None and last >= next_session:
             return None
@@ -126,7 +134,9 @@ def next_due_on(session: Session, episode: Episode, clinic: ClinicSettings) -> d
     return None
 
 
-def _view(session: Session, episode: Episode, clinic: ClinicSettings) -> EpisodeScheduleView:
+def _view(
+    session: Session, episode: Episode, clinic: ClinicSettings, today: dt.date
+) -> EpisodeScheduleView:
     row = session.get(EpisodeSchedule, episode.id)
     mode, interval, next_session = _effective(row, clinic)
     return EpisodeScheduleView(
@@ -135,7 +145,7 @@ def _view(session: Session, episode: Episode, clinic: ClinicSettings) -> Episode
         interval_days=interval,
         next_session_on=next_session,
         clinic_default=row is None,
-        next_due_on=next_due_on(session, episode, clinic),
+        next_due_on=next_due_on(session, episode, clinic, today),
     )
 
 
@@ -146,7 +156,7 @@ def get_episode_schedule(ctx: ServiceContext, actor: Actor, episode_id: int) -> 
     ) as uc:
         episode = load_episode(uc.session, actor, episode_id, write=False)
         uc.patient_id = episode.patient_id
-        return _view(uc.session, episode, read_clinic_settings(uc.session))
+        return _view(uc.session, episode, read_clinic_settings(uc.session), ctx.now().date())
 
 
 def set_episode_schedule(
@@ -171,7 +181,7 @@ def set_episode_schedule(
             row.updated_by = actor.audit_name
         uc.session.flush()
         uc.detail = {"mode": change.mode or "clinic_default"}
-        return _view(uc.session, episode, read_clinic_settings(uc.session))
+        return _view(uc.session, episode, read_clinic_settings(uc.session), ctx.now().date())
 
 
 def set_patient_contact(
