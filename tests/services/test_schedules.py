@@ -175,6 +175,17 @@ def test_the_patient_opts_out_and_nothing_more_is_sent(
     assert plan_due_measurements(ctx) == []
     assert len(sink.messages) == 1
     assert due_list(ctx, world.ana, DueFilter()).entries[0].opted_out
+    kept = set_patient_contact(
+        ctx, world.ana, world.patient_a, PatientContactSet(email="alma@example.org")
+    )
+    assert kept.opted_out  # a new address does not lift the opt-out
+    resumed = set_patient_contact(
+        ctx,
+        world.ana,
+        world.patient_a,
+        PatientContactSet(email="alma@example.org", resume_messages=True),
+    )
+    assert not resumed.opted_out
     with pytest.raises(AuthenticationError):
         opt_out(ctx, "opt_not-a-real-token-at-all-000000000")
 

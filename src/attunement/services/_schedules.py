@@ -72,6 +72,10 @@ class PatientContactSet(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     email: str | None = Field(None, max_length=320)
+    resume_messages: bool = Field(
+        False,
+        description="Lift the patient's opt-out (only when the patient asked the clinic to).",
+    )
 
     @field_validator("email")
     @classmethod
@@ -187,7 +191,8 @@ def set_episode_schedule(
 def set_patient_contact(
     ctx: ServiceContext, actor: Actor, patient_id: int, change: PatientContactSet
 ) -> PatientContactView:
-    """Store the patient's e-mail address (an opt-out stays: only the patient lifts it)."""
+    """Store the patient's e-mail address; an opt-out stays unless ``resume_messages``
+    (the patient asked the clinic to send again)."""
     with use_case(ctx, actor, AuditAction.CONTACT_UPDATE, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         row = uc.session.get(PatientContact, patient.id)
@@ -196,6 +201,9 @@ def set_patient_contact(
             uc.session.add(row)
         row.email = change.email
         row.updated_at = ctx.now()
+        if change.resume_messages and row.opted_out_at is not None:
+            row.opted_out_at = None
+            uc.detail = {"resumed_messages": True}
         return PatientContactView(
             patient_id=patient.id, email=row.email, opted_out=row.opted_out_at is not None
         )
