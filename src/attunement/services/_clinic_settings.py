@@ -81,8 +81,8 @@ class ClinicSettings(BaseModel):
 
 
 class ClinicSettingsUpdate(BaseModel):
-    """The settings to change (only those given; ``reminder_after_days: null`` turns the
-    reminder off)."""
+    """The settings to change (only those given; ``null`` changes nothing, except that
+    ``reminder_after_days: null`` turns the reminder off)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -115,9 +115,14 @@ def update_clinic_settings(
     ctx: ServiceContext, actor: Actor, change: ClinicSettingsUpdate
 ) -> ClinicSettings:
     """Change the given settings (admins only); the result is checked as a whole, so a
-    reminder at or after the expiry is refused naming both fields."""
+    reminder at or after the expiry is refused naming both fields. ``null`` leaves a
+    setting as it is, except ``reminder_after_days``, where it means no reminder."""
     require_admin(actor)
-    given = change.model_dump(exclude_unset=True)
+    given = {
+        name: value
+        for name, value in change.model_dump(exclude_unset=True).items()
+        if value is not None or name == "reminder_after_days"
+    }
     with use_case(ctx, actor, AuditAction.CLINIC_SETTINGS_UPDATE, target="clinic") as uc:
         current = read_clinic_settings(uc.session)
         merged = current.model_dump() | given

@@ -71,7 +71,7 @@ class PatientContactSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    email: str | None = Field(None, max_length=320)
+    email: str | None = Field(None, max_length=320, json_schema_extra={"pattern": _EMAIL.pattern})
     resume_messages: bool = Field(
         False,
         description="Lift the patient's opt-out (only when the patient asked the clinic to).",
