@@ -137,6 +137,7 @@ if TYPE_CHECKING:
         PatientContactSet,
         PatientContactView,
         get_episode_schedule,
+        get_patient_contact,
         set_episode_schedule,
         set_patient_contact,
     )
@@ -310,6 +311,7 @@ __all__ = [
     "get_clinic_settings",
     "get_episode_schedule",
     "get_patient",
+    "get_patient_contact",
     "get_plan",
     "get_session",
     "get_status",
@@ -390,6 +392,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "PatientContactSet",
         "PatientContactView",
         "get_episode_schedule",
+        "get_patient_contact",
         "set_episode_schedule",
         "set_patient_contact",
     ),

@@ -32,6 +32,7 @@ __all__ = [
     "PatientContactSet",
     "PatientContactView",
     "get_episode_schedule",
+    "get_patient_contact",
     "next_due_on",
     "set_episode_schedule",
     "set_patient_contact",
@@ -59,6 +60,7 @@ class EpisodeScheduleView(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     episode_id: int
+    patient_id: int
     mode: ScheduleMode
     interval_days: int
     next_session_on: dt.date | None
@@ -145,6 +147,7 @@ def _view(
     mode, interval, next_session = _effective(row, clinic)
     return EpisodeScheduleView(
         episode_id=episode.id,
+        patient_id=episode.patient_id,
         mode=mode,
         interval_days=interval,
         next_session_on=next_session,
@@ -186,6 +189,18 @@ def set_episode_schedule(
         uc.session.flush()
         uc.detail = {"mode": change.mode or "clinic_default"}
         return _view(uc.session, episode, read_clinic_settings(uc.session), ctx.now().date())
+
+
+def get_patient_contact(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientContactView:
+    """The patient's e-mail address and whether they opted out."""
+    with use_case(ctx, actor, AuditAction.PATIENT_READ, patient_id=patient_id, read=True) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=False)
+        row = uc.session.get(PatientContact, patient.id)
+        return PatientContactView(
+            patient_id=patient.id,
+            email=row.email if row else None,
+            opted_out=row is not None and row.opted_out_at is not None,
+        )
 
 
 def set_patient_contact(

@@ -71,6 +71,17 @@ ROWS = [
     # the web pages (session cookie; anonymous callers and links are sent to sign in)
     Row("GET", "/due", _pages(caseload=200), auth="cookie"),
     Row("GET", "/episodes/{episode_id}/links", _pages(read=200), auth="cookie"),
+    Row(
+        "POST",
+        "/episodes/{episode_id}/schedule",
+        _pages(write=303),
+        data=lambda cell: {
+            "email": "alma@example.org",
+            "mode": "every_n_days",
+            "interval_days": "7",
+        },
+        auth="cookie",
+    ),
     Row("POST", "/links/{link_id}/revoke", _pages(write=303), params=_link, auth="cookie"),
     Row("GET", "/admin/clinic-settings", _pages(user=200), auth="cookie"),
     Row(

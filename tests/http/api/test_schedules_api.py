@@ -195,3 +195,27 @@ def test_the_links_page_lists_and_revokes(
     )
     assert done.status_code == 303
     assert ">revoked<" in client.get(done.headers["location"]).text
+
+
+def test_the_clinician_sets_the_schedule_and_address_on_the_links_page(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    sign_in(client, "ana")
+    page = client.get(f"/episodes/{world.episode_a}/links")
+    assert "nothing scheduled" in page.text
+    form = {"csrf_token": csrf_from(page.text), "email": "alma@example.org"}
+    refused = client.post(
+        f"/episodes/{world.episode_a}/schedule",
+        data=form | {"mode": "every_n_days", "interval_days": "0"},
+    )
+    assert refused.status_code == 422
+    assert "interval_days" in refused.text
+    saved = client.post(
+        f"/episodes/{world.episode_a}/schedule",
+        data=form | {"mode": "every_n_days", "interval_days": "14"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["location"]).text
+    assert "2026-03-16" in shown  # 14 days after the start
+    assert "alma@example.org" in shown

@@ -66,6 +66,7 @@ ROUTES: Final[dict[str, str]] = {
     "due_list": "/due",
     "link_revoke": "/links/{link_id}/revoke",
     "episode_links": "/episodes/{episode_id}/links",
+    "episode_schedule": "/episodes/{episode_id}/schedule",
     "clinic_settings": "/admin/clinic-settings",
     "opt_out": "/opt-out/{token}",
     "static": "/static/{name}",

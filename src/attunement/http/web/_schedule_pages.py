@@ -20,11 +20,17 @@ from attunement.i18n import N_, languages, resolve_language, translate
 from attunement.services import (
     ClinicSettingsUpdate,
     DueFilter,
+    EpisodeScheduleSet,
+    PatientContactSet,
     due_list,
     get_clinic_settings,
+    get_episode_schedule,
+    get_patient_contact,
     list_links,
     opt_out,
     revoke_link,
+    set_episode_schedule,
+    set_patient_contact,
     update_clinic_settings,
 )
 
@@ -71,19 +77,67 @@ def due_page(request: Request, context: ContextDep, actor: WebActor) -> Response
     )
 
 
-@router.get(ROUTES["episode_links"], response_class=HTMLResponse)
-def links_page(request: Request, context: ContextDep, actor: WebActor, episode_id: int) -> Response:
-    """Every self-report link of the episode (scheduled or by hand), open ones revocable."""
+def _links_page(
+    request: Request,
+    context: ContextDep,
+    actor: WebActor,
+    episode_id: int,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     links = list_links(context, actor, episode_id)
+    schedule = get_episode_schedule(context, actor, episode_id)
     return render(
         request,
         "pages/links.html",
+        status_code=status_code,
         title="Questionnaire links",
         viewer=Viewer.of(actor),
         nav="due",
         links=links,
         episode_id=episode_id,
+        schedule=schedule,
+        contact=get_patient_contact(context, actor, schedule.patient_id),
+        error=error,
     )
+
+
+@router.get(ROUTES["episode_links"], response_class=HTMLResponse)
+def links_page(request: Request, context: ContextDep, actor: WebActor, episode_id: int) -> Response:
+    """The episode's schedule and e-mail address (a form), and every self-report link of
+    the episode (scheduled or by hand), open ones revocable."""
+    return _links_page(request, context, actor, episode_id)
+
+
+@router.post(ROUTES["episode_schedule"], response_class=HTMLResponse)
+async def schedule_save(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, episode_id: int
+) -> Response:
+    """Save the patient's e-mail address and the episode's schedule; a bad value re-shows
+    the form naming the field and the value."""
+    values = form_strings(await request.form())
+    mode = values.get("mode", "").strip()
+    try:
+        contact = PatientContactSet.model_validate(
+            {"email": values.get("email", "").strip() or None}
+        )
+        schedule = EpisodeScheduleSet.model_validate(
+            {
+                "mode": None if mode in ("", "clinic_default") else mode,
+                "interval_days": values.get("interval_days", "").strip() or None,
+                "next_session_on": values.get("next_session_on", "").strip() or None,
+            }
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        shown = values.get(field, "")
+        message = f"{field}: {shown!r} — {first['msg']}"
+        return _links_page(request, context, actor, episode_id, error=message, status_code=422)
+    view = set_episode_schedule(context, actor, episode_id, schedule)
+    set_patient_contact(context, actor, view.patient_id, contact)
+    return redirect(request, url("episode_links", episode_id=episode_id))
 
 
 @router.post(ROUTES["link_revoke"], response_class=HTMLResponse)
