@@ -24,6 +24,8 @@ message — and never show a traceback.
     ├── AuthenticationError              bad credentials, expired or revoked token
     ├── Conflict                         the request clashes with stored state
     │   └── TherapySessionExists                a session with that number is already recorded
+    ├── DeliveryError                    a message could not be handed to its channel
+    │                                    (SMTP, SMS); ``permanent`` says whether to retry
     └── StorageError                     the database refused or failed; nothing was written
 
 Pydantic's ``ValidationError`` enters the tree in one place: :func:`field_problems` reads
@@ -51,6 +53,7 @@ __all__ = [
     "ConfigurationError",
     "Conflict",
     "DefinitionError",
+    "DeliveryError",
     "FieldProblem",
     "Forbidden",
     "InputError",
@@ -254,6 +257,18 @@ class TherapySessionExists(Conflict):
         self.number = number
         self.voided = voided
         self.field = "number"
+
+
+class DeliveryError(AttunementError):
+    """A message could not be handed to its channel (an SMTP server, an SMS provider).
+
+    ``permanent`` is true when trying again cannot help (the server rejected the recipient
+    or the message: a 5xx reply); false for a refused connection or a 4xx reply.
+    """
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class StorageError(AttunementError):

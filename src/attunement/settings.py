@@ -52,6 +52,14 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
 ``ATTUNE_SMS_FROM``       the sending number (E.164) or a Messaging Service SID (``MG…``).
 ``ATTUNE_SMS_BASE_URL``   the provider's API (``https://api.twilio.com``; a regional edge).
 ``ATTUNE_SMS_TIMEOUT_SECONDS``  how long one send waits for the provider (10).
+``ATTUNE_SMTP_HOST``      the SMTP server ``attune worker`` sends patients' invitations and
+                          reminders through; unset: no e-mail is sent (messages are skipped,
+                          and the clinician sees why).
+``ATTUNE_SMTP_PORT``      its port (25; 587 with STARTTLS at most providers).
+``ATTUNE_SMTP_USER``      the SMTP login, if the server wants one.
+``ATTUNE_SMTP_PASSWORD``  its password: from the environment only, never in a file of the repo.
+``ATTUNE_SMTP_STARTTLS``  ``true``: upgrade the connection with STARTTLS before logging in.
+``ATTUNE_SMTP_FROM``      the sender address of the messages (``attunement@localhost``).
 ========================  ==================================================================
 """
 
@@ -158,6 +166,13 @@ class Settings(BaseSettings):
     sms_from: str | None = None
     sms_base_url: str = "https://api.twilio.com"
     sms_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    #: Outbound e-mail (``attune worker``): the SMTP server; the password from env only.
+    smtp_host: str | None = None
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = Field("attunement@localhost", pattern=r"^[^@\s]+@[^@\s]+$")
 
     @field_validator("caseness_convention")
     @classmethod

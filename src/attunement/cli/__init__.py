@@ -19,6 +19,7 @@ from attunement.cli import (  # noqa: F401  (registers commands)
     serve,
     status,
     users,
+    worker,
 )
 from attunement.cli._app import app
 

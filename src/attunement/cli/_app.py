@@ -71,7 +71,9 @@ app = _typer(
     "ATTUNE_INSECURE_COOKIES (plain-http cookies, demo and dev only); "
     "ATTUNE_PATIENT_SEES_OWN_CHART (the patient's own outcome chart after a self-report); "
     "text messages: ATTUNE_SMS_ACCOUNT_SID, ATTUNE_SMS_AUTH_TOKEN, ATTUNE_SMS_FROM, "
-    "ATTUNE_SMS_BASE_URL, ATTUNE_SMS_TIMEOUT_SECONDS."
+    "ATTUNE_SMS_BASE_URL, ATTUNE_SMS_TIMEOUT_SECONDS; the e-mail server of attune worker: "
+    "ATTUNE_SMTP_HOST, ATTUNE_SMTP_PORT, ATTUNE_SMTP_USER, ATTUNE_SMTP_PASSWORD, "
+    "ATTUNE_SMTP_STARTTLS, ATTUNE_SMTP_FROM."
 )
 
 

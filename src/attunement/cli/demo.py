@@ -81,6 +81,7 @@ def demo(
     _print_demo_accounts(context, demo_settings)
     walk = walk_the_loop(context, out_dir)
     _print_walk(walk)
+    _print_schedule(now)
     if serve:
         # start-up: loaded when the command runs, so `attune --help` stays light
         from attunement.cli.serve import run_server
@@ -98,6 +99,22 @@ def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
     typer.secho("demo accounts — DEMO ONLY, synthetic, new passwords on every run:", bold=True)
     for account in accounts:
         typer.echo(f"  {account.username:<16} {account.password:<18} {account.role}")
+
+
+def _print_schedule(now: dt.datetime) -> None:
+    """The schedule at work: two weeks fast-forwarded on a throw-away database (SYNTHETIC)."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.services.demo_schedule import walk_the_schedule
+
+    typer.secho(
+        "schedule — SYNTHETIC: one patient on a weekly schedule, two weeks fast-forwarded "
+        "(links expire after 4 days, one reminder after 2; e-mails to an in-memory outbox):",
+        bold=True,
+    )
+    shown = walk_the_schedule(now)
+    for line in shown.days:
+        typer.echo(f"  {line}")
+    typer.echo("  due list: " + ", ".join(f"{k}: {n}" for k, n in shown.states.items()))
 
 
 def _print_walk(walk: DemoWalk) -> None:

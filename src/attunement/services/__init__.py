@@ -41,6 +41,13 @@ if TYPE_CHECKING:
         episode_chart_data,
         episode_chart_svg,
     )  # for type checkers; at run time each name loads on first use
+    from attunement.services._clinic_settings import (
+        ClinicSettings,
+        ClinicSettingsUpdate,
+        ScheduleMode,
+        get_clinic_settings,
+        update_clinic_settings,
+    )
     from attunement.services._context import (
         Clock,
         ServiceContext,
@@ -53,6 +60,18 @@ if TYPE_CHECKING:
         FormDraftPublic,
         keep_form_draft,
         open_form_draft,
+    )
+    from attunement.services._due_list import (
+        DueEntry,
+        DueFilter,
+        DuePage,
+        LinkView,
+        MessageView,
+        OccasionState,
+        due_list,
+        list_links,
+        opt_out,
+        revoke_link,
     )
     from attunement.services._episodes import (
         check_episode_start,
@@ -90,6 +109,10 @@ if TYPE_CHECKING:
     )
     from attunement.services._lifecycle_schemas import EndReasonPublic, EpisodeClose, EpisodeReopen
     from attunement.services._limits import InputLimits
+    from attunement.services._messages import (
+        OPT_OUT_PATH,
+        Channels,
+    )
     from attunement.services._notifications import (
         NotificationPreferences,
         NotificationPublic,
@@ -99,6 +122,12 @@ if TYPE_CHECKING:
         notification_preferences,
         set_notification_preferences,
         waiting_notifications,
+    )
+    from attunement.services._outreach import (
+        JobHandler,
+        plan_due_measurements,
+        register_job_kind,
+        run_next_job,
     )
     from attunement.services._patient_page import PatientPageView, patient_page
     from attunement.services._patient_side import (
@@ -121,6 +150,16 @@ if TYPE_CHECKING:
     from attunement.services._risk import list_risk_events, respond_to_risk
     from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
     from attunement.services._roles import ROLES, Role
+    from attunement.services._schedules import (
+        EpisodeScheduleSet,
+        EpisodeScheduleView,
+        PatientContactSet,
+        PatientContactView,
+        get_episode_schedule,
+        get_patient_contact,
+        set_episode_schedule,
+        set_patient_contact,
+    )
     from attunement.services._schemas import (
         AdministrationCorrection,
         AdministrationCreate,
@@ -186,6 +225,7 @@ __all__ = [
     "CHART_KINDS",
     "DRAFT_LIFETIME",
     "KEY_LIFETIME",
+    "OPT_OUT_PATH",
     "OUTCOME_PAGE_WINDOW",
     "ROLES",
     "SELF_REPORT_PATH",
@@ -204,10 +244,16 @@ __all__ = [
     "CaseloadEntry",
     "CaseloadFilter",
     "CaseloadPage",
+    "Channels",
     "ChartKind",
+    "ClinicSettings",
+    "ClinicSettingsUpdate",
     "Clock",
     "DemoAccount",
     "DemoSummary",
+    "DueEntry",
+    "DueFilter",
+    "DuePage",
     "EndReasonPublic",
     "EpisodeChartData",
     "EpisodeClose",
@@ -216,6 +262,8 @@ __all__ = [
     "EpisodeEvent",
     "EpisodePublic",
     "EpisodeReopen",
+    "EpisodeScheduleSet",
+    "EpisodeScheduleView",
     "FormDraftPublic",
     "IdempotencyKeyReused",
     "InputLimits",
@@ -223,10 +271,16 @@ __all__ = [
     "InvitationCreate",
     "InvitationIssued",
     "InvitationView",
+    "JobHandler",
     "KioskReturn",
+    "LinkView",
+    "MessageView",
     "NotificationPreferences",
     "NotificationPublic",
+    "OccasionState",
     "OperatorActor",
+    "PatientContactSet",
+    "PatientContactView",
     "PatientCreate",
     "PatientOverview",
     "PatientPageView",
@@ -236,6 +290,7 @@ __all__ = [
     "RiskEventPublic",
     "RiskResponseCreate",
     "Role",
+    "ScheduleMode",
     "ScorePublic",
     "SelfReportOutcome",
     "SelfReportResponse",
@@ -271,6 +326,7 @@ __all__ = [
     "current_user",
     "deactivate_user",
     "describe_invitation",
+    "due_list",
     "edit_session",
     "end_kiosk",
     "end_session",
@@ -279,7 +335,10 @@ __all__ = [
     "episode_chart_svg",
     "episode_summary",
     "escalate_risk_notifications",
+    "get_clinic_settings",
+    "get_episode_schedule",
     "get_patient",
+    "get_patient_contact",
     "get_plan",
     "get_session",
     "get_status",
@@ -290,6 +349,7 @@ __all__ = [
     "list_audit",
     "list_end_reasons",
     "list_episodes",
+    "list_links",
     "list_notifications",
     "list_patients",
     "list_risk_events",
@@ -302,10 +362,12 @@ __all__ = [
     "open_form_draft",
     "open_invitation",
     "operator_patient_list",
+    "opt_out",
     "own_outcome_chart",
     "patient_page",
     "patient_profile",
     "pending_request",
+    "plan_due_measurements",
     "readable_clinician_ids",
     "record_administration",
     "record_result",
@@ -313,17 +375,22 @@ __all__ = [
     "refresh_all_statuses",
     "refresh_episode_status",
     "refresh_stale_statuses",
+    "register_job_kind",
     "register_patient",
     "release_claim",
     "remove_demo_clinic",
     "reopen_episode",
     "respond_to_risk",
+    "revoke_link",
     "revoke_token",
+    "run_next_job",
     "seed_demo_accounts",
     "seed_demo_clinic",
     "self_report_outcome",
     "service_context",
+    "set_episode_schedule",
     "set_notification_preferences",
+    "set_patient_contact",
     "set_supervisor",
     "start_episode",
     "start_kiosk",
@@ -332,6 +399,7 @@ __all__ = [
     "summarise_demo_clinic",
     "system_clock",
     "transaction",
+    "update_clinic_settings",
     "update_profile",
     "use_case",
     "verify_audit_chain",
@@ -345,6 +413,45 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_clinic_settings": (
+        "ClinicSettings",
+        "ClinicSettingsUpdate",
+        "ScheduleMode",
+        "get_clinic_settings",
+        "update_clinic_settings",
+    ),
+    "_schedules": (
+        "EpisodeScheduleSet",
+        "EpisodeScheduleView",
+        "PatientContactSet",
+        "PatientContactView",
+        "get_episode_schedule",
+        "get_patient_contact",
+        "set_episode_schedule",
+        "set_patient_contact",
+    ),
+    "_due_list": (
+        "DueEntry",
+        "DueFilter",
+        "DuePage",
+        "LinkView",
+        "MessageView",
+        "OccasionState",
+        "due_list",
+        "list_links",
+        "opt_out",
+        "revoke_link",
+    ),
+    "_messages": (
+        "OPT_OUT_PATH",
+        "Channels",
+    ),
+    "_outreach": (
+        "JobHandler",
+        "plan_due_measurements",
+        "register_job_kind",
+        "run_next_job",
+    ),
     "_status": ("patient_profile",),
     "_audit_actions": ("AuditAction",),
     "_charts": (

@@ -27,6 +27,14 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         patient_episodes,
     )
     from attunement.store._request_tables import FormDraft, IdempotencyKey
+    from attunement.store._schedule_tables import (
+        ClinicSettingRecord,
+        EpisodeSchedule,
+        Job,
+        MeasurementOccasion,
+        OutboundMessage,
+        PatientContact,
+    )
     from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
     from attunement.store._status_table import (
         NO_MEASURE_DATE,
@@ -70,18 +78,24 @@ __all__ = [
     "Base",
     "CaseloadCount",
     "CdsTokenUse",
+    "ClinicSettingRecord",
     "Episode",
     "EpisodeChartRecord",
+    "EpisodeSchedule",
     "EpisodeStatusRecord",
     "EtrModel",
     "FormDraft",
     "IdempotencyKey",
     "ImportLedgerEntry",
     "Invitation",
+    "Job",
     "LoginThrottle",
+    "MeasurementOccasion",
     "NotificationPreference",
     "NotificationRecord",
+    "OutboundMessage",
     "Patient",
+    "PatientContact",
     "RiskEventRecord",
     "ScoreRecord",
     "SqliteSynchronous",
@@ -126,6 +140,14 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_import_table": ("ImportLedgerEntry",),
     "_notification_tables": ("NotificationPreference", "NotificationRecord"),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
+    "_schedule_tables": (
+        "ClinicSettingRecord",
+        "EpisodeSchedule",
+        "Job",
+        "MeasurementOccasion",
+        "OutboundMessage",
+        "PatientContact",
+    ),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
     "_status_table": ("NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"),
     "_tables": (

@@ -111,6 +111,8 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "PUT /api/v1/patients/{patient_id}/profile": frozenset({ANY_FIELD}),
     # the languages of the questionnaire asked for
     "GET /fhir/Questionnaire/{questionnaire_id}": frozenset({"language"}),
+    # the reminder must come before the link expires (two fields, stored and given)
+    "PATCH /api/v1/clinic/settings": frozenset({"reminder_after_days"}),
 }
 
 

@@ -49,6 +49,7 @@ def _all_rows() -> list[Row]:
         rows.extend(ROWS)
     rows.extend(importlib.import_module("tests.http.interop.matrix_rows").ROWS)
     rows.extend(importlib.import_module("tests.documents.matrix_rows").ROWS)
+    rows.extend(importlib.import_module("tests.http.api.schedule_matrix_rows").ROWS)
     return rows
 
 

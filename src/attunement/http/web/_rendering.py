@@ -72,6 +72,12 @@ ROUTES: Final[dict[str, str]] = {
     "kiosk_exit": "/kiosk/exit",
     "self_report_chart": "/self-report/{token}/chart.svg",
     "kiosk_chart": "/kiosk/chart.svg",
+    "due_list": "/due",
+    "link_revoke": "/links/{link_id}/revoke",
+    "episode_links": "/episodes/{episode_id}/links",
+    "episode_schedule": "/episodes/{episode_id}/schedule",
+    "clinic_settings": "/admin/clinic-settings",
+    "opt_out": "/opt-out/{token}",
     "static": "/static/{name}",
 }
 

@@ -18,6 +18,7 @@ from attunement.http.web import (
     _notification_pages,
     _record_pages,
     _risk_pages,
+    _schedule_pages,
     _selfreport_pages,
     _session_pages,
 )
@@ -41,6 +42,7 @@ _PARTS = (
     _record_pages,
     _selfreport_pages,
     _kiosk_pages,  # the kiosk / tablet mode (issue 14)
+    _schedule_pages,  # due list, clinic settings, opt-out (issue 14)
     _drafts,  # kept forms and the keep-alive (issue 12)
 )
 for _part in _PARTS:

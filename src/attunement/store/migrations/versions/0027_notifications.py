@@ -7,7 +7,7 @@ waiting; the state of the e-mail that says something is waiting) and
 with the next risk answer (issue 14).
 
 Revision ID: 0027
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-06 18:45:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
