@@ -30,7 +30,7 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
 from attunement.services._records import administration_public
-from attunement.services._risk import patient_risk_read
+from attunement.services._risk_records import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
 from attunement.services._status import tailored_plan

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import InputError
 from attunement.risk import Route, endorsements_from_flags
-from attunement.services._risk import record_risk
+from attunement.services._risk_records import record_risk
 from attunement.services._schemas import (
     AdministrationPublic,
     ScorePublic,

@@ -27,7 +27,7 @@ from attunement.instruments import Flag, load_instrument, score
 from attunement.monitoring import Series, SessionPoint, assess_episode, check_rupture_markers
 from attunement.profile import Profile, parse_profile
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
