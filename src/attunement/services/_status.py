@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Key of the session notes that holds the rupture markers recorded at the session.
-RUPTURE_MARKERS_NOTE = "rupture_markers"
+RUPTURE_MARKERS_NOTE = TherapySession.RUPTURE_MARKERS_NOTE
 
 
 def monitored_scale(definition: InstrumentDefinition) -> str:
