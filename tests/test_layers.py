@@ -64,14 +64,7 @@ START_UP = "start-up:"
 #: Modules whose function-local imports are not classified yet: each is either a cycle
 #: dodge to remove (import at the top) or a start-up import to mark. The debt issue 17
 #: leaves to pay; a module may leave this list, never join it.
-CYCLE_DEBT = frozenset(
-    {
-        "attunement/instruments/_results.py",
-        "attunement/profile/_scoring.py",
-        "attunement/services/_audit.py",
-        "attunement/services/_status_store.py",
-    }
-)
+CYCLE_DEBT: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from attunement.instruments import load_instrument
 from attunement.services import ServiceContext
 from attunement.services._access import readable_patients
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import monitored_scale
 from attunement.services.reports import _episode, _records, clinic_report
 from attunement.store import Episode, EpisodeStatusRecord, Patient

@@ -22,7 +22,7 @@ from attunement.exports._export import (
     ExportRow,
     Pseudonymizer,
     atomic_write,
-    deidentify_rows,
+    deidentify_row,
     write_export,
 )
 
@@ -61,19 +61,19 @@ def rows() -> list[ExportRow]:
 
 
 def test_deidentified_rows_have_no_names_and_keyed_pseudonyms_not_plain_hashes() -> None:
-    clean = deidentify_rows(rows(), Pseudonymizer(SECRET))
+    clean = [deidentify_row(row, Pseudonymizer(SECRET)) for row in rows()]
     assert all(row.patient_name is None for row in clean)
     plain = {hashlib.sha256(b"1").hexdigest()[:24], hashlib.sha256(b"patient:1").hexdigest()[:24]}
     assert clean[0].patient_id not in plain
     assert clean[0].patient_id != "1"
     assert clean[0].episode_id != "e1"
-    other = deidentify_rows(rows(), Pseudonymizer(SECRET + "-other"))
+    other = [deidentify_row(row, Pseudonymizer(SECRET + "-other")) for row in rows()]
     assert other[0].patient_id != clean[0].patient_id
 
 
 def test_the_same_patient_keeps_one_pseudonym_and_one_date_shift() -> None:
     original = rows()
-    clean = deidentify_rows(original, Pseudonymizer(SECRET))
+    clean = [deidentify_row(row, Pseudonymizer(SECRET)) for row in original]
     first = [r for r in clean if r.patient_id == clean[0].patient_id]
     assert len(first) == 3
     shifts = {
@@ -109,7 +109,7 @@ def test_csv_export_has_every_column_in_dictionary_order(tmp_path: Path) -> None
 
 
 def test_parquet_export_keeps_types_meanings_and_the_deidentified_flag(tmp_path: Path) -> None:
-    clean = deidentify_rows(rows(), Pseudonymizer(SECRET))
+    clean = [deidentify_row(row, Pseudonymizer(SECRET)) for row in rows()]
     files = write_export(clean, tmp_path, fmt="parquet", deidentified=True, synthetic=True)
     table = pq.read_table(files.data)
     assert table.num_rows == 6

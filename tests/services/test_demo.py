@@ -97,7 +97,7 @@ def test_the_demo_clinic_shows_open_risk_events_and_synthetic_risk_history(
     ctx: ServiceContext,
 ) -> None:
     from attunement.risk import RiskEvent
-    from attunement.services._risk import patient_risk_events
+    from attunement.services._risk_records import patient_risk_events
     from attunement.services.demo import DEMO_RESPONSE_NOTE
 
     clinic = simulate_clinic(seed=7, n_patients=24, start=NOW.date() - dt.timedelta(days=90))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from attunement._data_dir import data_dir_from_environment
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -40,7 +42,6 @@ def install_clinic_definitions_from_cli() -> None:
     the 0.1 s that importing pydantic-settings costs at start-up.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement._data_dir import data_dir_from_environment
     from attunement.instruments import clinic_definitions, install_clinic_definitions
 
     install_clinic_definitions(clinic_definitions(data_dir_from_environment(os.environ)))

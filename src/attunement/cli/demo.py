@@ -10,6 +10,8 @@ import typer
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli.serve import run_server
+from attunement.wording import format_number
 
 if TYPE_CHECKING:
     from attunement.services import ServiceContext
@@ -83,9 +85,6 @@ def demo(
     _print_walk(walk)
     _print_schedule(now)
     if serve:
-        # start-up: loaded when the command runs, so `attune --help` stays light
-        from attunement.cli.serve import run_server
-
         run_server(demo_settings, engine, host="127.0.0.1", port=8000, secure_cookies=False)
     engine.dispose()
 
@@ -119,8 +118,6 @@ def _print_schedule(now: dt.datetime) -> None:
 
 def _print_walk(walk: DemoWalk) -> None:
     """Monitor, tailor, report: what the loop found on the synthetic caseload."""
-    from attunement.wording import format_number  # start-up: not for `attune --help`
-
     typer.secho(
         "monitor — caseload, most urgent first (open risk events, then red, yellow … white; "
         "each by deterioration, then days since last seen):",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from attunement.cli._app import app
+from attunement.evidence import load_evidence
 from attunement.wording import format_citation, format_effect, format_sample, format_source_of
 
 if TYPE_CHECKING:
@@ -169,9 +170,6 @@ def evidence(
     reactance): the full entry with every finding, its source and the practice
     recommendations.
     """
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.evidence import load_evidence
-
     base = load_evidence()
     if element is None:
         if as_json:

@@ -13,6 +13,7 @@ from attunement.cli._context import install_clinic_definitions_from_cli, setting
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
 from attunement.i18n import localised
+from attunement.instruments import list_instruments, load_instrument
 
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition
@@ -30,9 +31,6 @@ def resolve_definition(instrument_id: str) -> InstrumentDefinition:
     The clinic's definitions are installed first, so this is ``load_instrument`` as the
     app sees it: every command and the app score with the same definition.
     """
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.instruments import load_instrument
-
     install_clinic_definitions_from_cli()
     return load_instrument(instrument_id)
 
@@ -71,8 +69,6 @@ def list_command(
     # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.table import Table
-
-    from attunement.instruments import list_instruments
 
     install_clinic_definitions_from_cli()  # the clinic's imported text and keys
     rows = [_summary(d) for d in list_instruments()]

@@ -13,6 +13,7 @@ import typer
 from attunement.cli._app import app, fail
 from attunement.cli._files import load_data_file
 from attunement.errors import InputError
+from attunement.profile import parse_profile
 
 __all__ = ["plan_command"]
 
@@ -67,7 +68,6 @@ def plan_command(
     with safety and holds back arousal-raising, confrontive and evocative methods.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.profile import parse_profile
     from attunement.tailoring import plan, render_markdown, render_text
 
     if as_json and output_format not in (OutputFormat.text, OutputFormat.json):

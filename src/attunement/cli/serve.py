@@ -23,6 +23,7 @@ import typer
 
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
+from attunement.errors import InputError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -87,9 +88,6 @@ def serve(
 
 def check_workers(settings: Settings, workers: int) -> None:
     """Refuse several worker processes on SQLite (InputError naming the flag and the fix)."""
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.errors import InputError
-
     if not settings.effective_database_url.startswith("postgresql"):
         raise InputError(
             "--workers",

@@ -24,7 +24,9 @@ import typer
 from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
+from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
+from attunement.monitoring import OUTER_LIMIT_ALERT
 from attunement.wording import (
     alliance_words,
     element_name,
@@ -66,7 +68,6 @@ def _clinic_model(settings: Settings, instrument: str) -> GrowthModel | None:
     if settings.database_url is None and not default_file.exists():
         return None
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.cli.users import operator_context
     from attunement.services.etr import latest_growth_model
 
     engine = open_database(settings)
@@ -207,7 +208,6 @@ def status(
 def _refresh_stored(db: str | None) -> None:
     """``attune status --refresh``: rewrite every stored status, audited as the operator."""
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.cli.users import operator, operator_context
     from attunement.services import refresh_all_statuses
 
     settings = settings_from_cli(database_url=db)
@@ -254,7 +254,6 @@ def fit(
     until then.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.cli.users import operator, operator_context
     from attunement.services.etr import fit_clinic_growth_model
 
     if export is not None and export.exists():  # checked first: a refused export fits nothing
@@ -290,7 +289,6 @@ def list_models(
 ) -> None:
     """The stored ETR model versions, oldest first, and whether the status uses them."""
     # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.cli.users import operator_context
     from attunement.services.etr import list_growth_models
 
     settings = settings_from_cli(database_url=db)
@@ -315,9 +313,6 @@ def list_models(
 
 
 def _outcome_lines(result: Status) -> list[str]:
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.monitoring import OUTER_LIMIT_ALERT
-
     shown = status_figures(result)
     lines = [f"Alert: {shown.alert.label} — {result.alert_reason}"]
     if result.intake is None:

@@ -17,19 +17,16 @@ import typer
 
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.services import ROLES  # the roles alone: the services load on use
+from attunement.services import ROLES, OperatorActor  # these alone: the services load on use
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from attunement.services import OperatorActor, ServiceContext
+    from attunement.services import ServiceContext
     from attunement.settings import Settings
 
 
 def operator() -> OperatorActor:
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from attunement.services import OperatorActor
-
     try:
         name = getpass.getuser()
     except (KeyError, OSError):

@@ -45,7 +45,6 @@ __all__ = [
     "Pseudonymizer",
     "atomic_write",
     "deidentify_row",
-    "deidentify_rows",
     "write_export",
 ]
 
@@ -159,11 +158,6 @@ def deidentify_row(row: ExportRow, pseudonymizer: Pseudonymizer) -> ExportRow:
             "session_date": row.session_date + shift if row.session_date else None,
         }
     )
-
-
-def deidentify_rows(rows: Iterable[ExportRow], pseudonymizer: Pseudonymizer) -> list[ExportRow]:
-    """Rows with names dropped, ids pseudonymised and dates shifted per patient."""
-    return [deidentify_row(row, pseudonymizer) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
-    from attunement.instruments._batch import InvalidAdministration, batch_row, score_batch
+    from attunement.instruments._batch import (
+        BatchScores,
+        InvalidAdministration,
+        ScaleColumns,
+        batch_row,
+        score_batch,
+    )
     from attunement.instruments._engine import score
     from attunement.instruments._item_text import (
         ImportedText,
@@ -54,14 +60,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         derive_profile_values,
         to_profile_values,
     )
-    from attunement.instruments._results import (
-        BatchScores,
-        Flag,
-        FlagKind,
-        ScaleColumns,
-        ScaleScore,
-        Score,
-    )
+    from attunement.instruments._results import Flag, FlagKind, ScaleScore, Score
     from attunement.instruments._roles import (
         DEFAULT_ALLIANCE_INSTRUMENT,
         instruments_with_role,
@@ -119,7 +118,7 @@ __all__ = [
 #: the scoring engine does). A new name goes in three places: the import above, ``__all__``
 #: and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
-    "_batch": ("InvalidAdministration", "batch_row", "score_batch"),
+    "_batch": ("BatchScores", "InvalidAdministration", "ScaleColumns", "batch_row", "score_batch"),
     "_engine": ("score",),
     "_item_text": (
         "ImportedText",
@@ -155,7 +154,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "ScaleDefinition",
     ),
     "_profile_values": ("DerivedValues", "derive_profile_values", "to_profile_values"),
-    "_results": ("BatchScores", "Flag", "FlagKind", "ScaleColumns", "ScaleScore", "Score"),
+    "_results": ("Flag", "FlagKind", "ScaleScore", "Score"),
     "_roles": ("DEFAULT_ALLIANCE_INSTRUMENT", "instruments_with_role", "require_role"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

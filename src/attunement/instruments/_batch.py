@@ -9,7 +9,8 @@ missing answer are rescored with the missing-item rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -25,12 +26,49 @@ from attunement.instruments._compiled import (
     reason_too_many_missing,
 )
 from attunement.instruments._models import InstrumentDefinition
-from attunement.instruments._results import BatchScores, Flag, ScaleColumns, ScaleScore, Score
+from attunement.instruments._results import Flag, ScaleScore, Score
 
-__all__ = ["InvalidAdministration", "batch_row", "score_batch"]
+__all__ = ["BatchScores", "InvalidAdministration", "ScaleColumns", "batch_row", "score_batch"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ScaleColumns:
+    """One scale over n administrations, column by column.
+
+    ``value`` is NaN where not scorable; ``band_code`` indexes ``band_labels`` (−1: no band).
+    """
+
+    value: npt.NDArray[np.float64]
+    band_code: npt.NDArray[np.int16]
+    prorated: npt.NDArray[np.bool_]
+    scorable: npt.NDArray[np.bool_]
+    n_missing: npt.NDArray[np.int16]
+    band_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchScores:
+    """Many administrations of one instrument, scored column-wise.
+
+    ``flags`` maps each flag id to a boolean mask over administrations. ``row(i)`` gives the
+    same ``Score`` the single path gives for administration i.
+    """
+
+    instrument: str
+    version: str
+    language: str
+    n: int
+    scales: Mapping[str, ScaleColumns]
+    flags: Mapping[str, npt.NDArray[np.bool_]]
+    answers: npt.NDArray[np.float64] = field(repr=False)
+    definition: InstrumentDefinition = field(repr=False, compare=False)
+
+    def row(self, index: int) -> Score:
+        """The single-path ``Score`` of administration ``index`` (0-based)."""
+        return batch_row(self, index)
 
 
 class InvalidAdministration(InvalidAnswer):

@@ -1,18 +1,18 @@
-"""What scoring returns: one administration (``Score``) or many (``BatchScores``)."""
+"""What scoring returns for one administration: ``Score`` (its scales and risk flags).
+
+Many administrations scored column-wise are ``BatchScores`` (:mod:`._batch`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from attunement.instruments._models import InstrumentDefinition, Severity
+from attunement.instruments._models import Severity
 
-__all__ = ["BatchScores", "Flag", "FlagKind", "ScaleColumns", "ScaleScore", "Score"]
+__all__ = ["Flag", "FlagKind", "ScaleScore", "Score"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -103,42 +103,3 @@ class Score(BaseModel):
             },
             "flags": [f.model_dump(mode="json") for f in self.flags],
         }
-
-
-@dataclass(frozen=True)
-class ScaleColumns:
-    """One scale over n administrations, column by column.
-
-    ``value`` is NaN where not scorable; ``band_code`` indexes ``band_labels`` (−1: no band).
-    """
-
-    value: npt.NDArray[np.float64]
-    band_code: npt.NDArray[np.int16]
-    prorated: npt.NDArray[np.bool_]
-    scorable: npt.NDArray[np.bool_]
-    n_missing: npt.NDArray[np.int16]
-    band_labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BatchScores:
-    """Many administrations of one instrument, scored column-wise.
-
-    ``flags`` maps each flag id to a boolean mask over administrations. ``row(i)`` gives the
-    same ``Score`` the single path gives for administration i.
-    """
-
-    instrument: str
-    version: str
-    language: str
-    n: int
-    scales: Mapping[str, ScaleColumns]
-    flags: Mapping[str, npt.NDArray[np.bool_]]
-    answers: npt.NDArray[np.float64] = field(repr=False)
-    definition: InstrumentDefinition = field(repr=False, compare=False)
-
-    def row(self, index: int) -> Score:
-        """The single-path ``Score`` of administration ``index`` (0-based)."""
-        from attunement.instruments._batch import batch_row
-
-        return batch_row(self, index)

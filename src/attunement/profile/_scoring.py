@@ -7,6 +7,10 @@ A dimension written as ``{instrument: ID, answers: [...]}`` is scored with
 stated assumption, carried on in ``Provenance.derivations``), not here. Scoring errors
 come back as :class:`~attunement.errors.InvalidProfile` naming the profile field, so a
 clinician sees where in *their* file the problem is.
+
+The instruments package is imported whole: its names load on first use, and the one that
+builds profile values imports :mod:`attunement.profile`, complete by the time a profile
+file is scored.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from attunement import instruments
 from attunement.errors import InvalidAnswer, InvalidProfile, UnknownInstrument
 from attunement.profile._models import ProfileFlag, Provenance
 
@@ -55,34 +60,19 @@ def score_administration(
         raise InvalidProfile(f"{where}.language", language, "a BCP 47 language tag, e.g. es")
     when = _when(raw.get("assessed_on"), f"{where}.assessed_on", assessed_on)
 
-    # Imported here: profiles given as plain values do not need the instrument library.
     try:
-        from attunement.instruments import (
-            derive_profile_values,
-            list_instruments,
-            load_instrument,
-            score,
-        )
-    except ImportError as error:
-        raise InvalidProfile(
-            f"{where}.instrument",
-            instrument_id,
-            "instrument scoring is not available here; give the value itself",
-        ) from error
-
-    try:
-        definition = load_instrument(instrument_id)
+        definition = instruments.load_instrument(instrument_id)
     except UnknownInstrument as error:
-        known = ", ".join(sorted(i.id for i in list_instruments()))
+        known = ", ".join(sorted(i.id for i in instruments.list_instruments()))
         raise InvalidProfile(f"{where}.instrument", instrument_id, known) from error
     try:
-        result = score(definition, answers, language=language)
+        result = instruments.score(definition, answers, language=language)
     except InvalidAnswer as error:
         field = f"{where}.answers"
         if error.field != "answers":
             field += f" ({error.field})"
         raise InvalidProfile(field, error.value, error.allowed, risk=error.risk) from error
-    values, derivations = derive_profile_values(result)
+    values, derivations = instruments.derive_profile_values(result)
     if dimension not in values:
         unscorable = [
             f"{name}: {scale.reason}" for name, scale in result.scales.items() if not scale.scorable

@@ -2,7 +2,9 @@
 
 An open event leads with what was endorsed and the instrument's instruction ("assess suicide
 risk today …"); an answered event reads as history ("endorsed at session 4; response
-recorded …") and never repeats the instruction for a session long past.
+recorded …") and never repeats the instruction for a session long past. Numbers are
+worded by :mod:`attunement.wording`, like everywhere else (the wording modules import no
+risk module: monitoring's alert words, which they read, load without the risk events).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from attunement.errors import UnknownInstrument
 from attunement.instruments import load_instrument
 from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse
 from attunement.risk._vocabulary import load_response_vocabulary
+from attunement.wording import format_number
 
 __all__ = [
     "describe_endorsement",
@@ -53,7 +56,7 @@ def describe_endorsement(endorsement: RiskEndorsement) -> str:
     name, item = _item_label(endorsement.instrument, endorsement.item)
     if endorsement.kind == "unanswered":
         return f"{name} {item} left unanswered at {_when(endorsement)}"
-    answer = f" (answer {endorsement.answer:g})" if endorsement.answer is not None else ""
+    answer = "" if endorsement.answer is None else f" (answer {format_number(endorsement.answer)})"
     return f"{name} {item} endorsed{answer} at {_when(endorsement)}"
 
 

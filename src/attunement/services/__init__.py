@@ -198,11 +198,8 @@ if TYPE_CHECKING:
         record_session,
     )
     from attunement.services._status import patient_profile
-    from attunement.services._status_store import (
-        refresh_all_statuses,
-        refresh_episode_status,
-        refresh_stale_statuses,
-    )
+    from attunement.services._status_refresh import refresh_all_statuses
+    from attunement.services._status_store import refresh_episode_status, refresh_stale_statuses
     from attunement.services._summary import episode_summary
     from attunement.services._transaction import transaction
     from attunement.services._users import (
@@ -581,7 +578,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_session_edits": ("edit_session", "get_session", "void_session"),
     "_sessions": ("TherapySessionAnswerInvalid", "list_sessions", "record_session"),
-    "_status_store": ("refresh_all_statuses", "refresh_episode_status", "refresh_stale_statuses"),
+    "_status_refresh": ("refresh_all_statuses",),
+    "_status_store": ("refresh_episode_status", "refresh_stale_statuses"),
     "_summary": ("episode_summary",),
     "_transaction": ("transaction",),
     "_users": ("create_user", "current_user", "deactivate_user", "list_users", "set_supervisor"),

@@ -39,6 +39,7 @@ from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
+from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import AuditEntry
 
@@ -160,9 +161,6 @@ def use_case(
             with transaction(ctx.sessions) as session:
                 _append_entries(session, ctx, actor, action, note)
         else:
-            # imported here: the status store reads risk events, whose use cases import this
-            from attunement.services._status_store import refresh_touched, track_status_changes
-
             with transaction(ctx.sessions) as session:
                 # the request's idempotency key, claimed before anything is written (issue 12)
                 claimed = claim_pending(session, ctx, actor.audit_name)

@@ -20,7 +20,7 @@ from attunement.risk import endorsements_from_flags
 from attunement.services._bulk_store import in_chunks, insert_returning_ids, table_of, write_ledger
 from attunement.services._context import ServiceContext
 from attunement.services._limits import check_day
-from attunement.services._risk import record_risks
+from attunement.services._risk_records import record_risks
 from attunement.services._sessions import administration_language
 from attunement.store import (
     Administration,

@@ -171,9 +171,4 @@ def void_administration(
                 uc.session, episode.patient_id, {administration.id}
             ),
         }
-        visit = (
-            uc.session.get(TherapySession, administration.session_id)
-            if administration.session_id
-            else None
-        )
-        return administration_public(administration, visit.number if visit else None)
+        return administration_public(administration)

@@ -34,7 +34,6 @@ from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
     Episode,
-    TherapySession,
     patient_episodes,
 )
 
@@ -150,16 +149,16 @@ def list_administrations(
         episode,
     ):
         query = (
-            select(Administration, TherapySession.number)
-            .options(selectinload(Administration.score))  # one query, not one each
-            .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+            select(Administration)
+            .options(  # one query each, not one per administration
+                selectinload(Administration.score), selectinload(Administration.therapy_session)
+            )
             .where(Administration.episode_id == episode.id)
             .order_by(Administration.administered_at, Administration.id)
         )
         if not include_voided:
             query = query.where(LIVE_ADMINISTRATION)
-        rows = uc.session.execute(query).all()
-        return [administration_public(a, number) for a, number in rows]
+        return [administration_public(a) for a in uc.session.scalars(query)]
 
 
 def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:

@@ -15,10 +15,10 @@ patient page until then, whatever happens to the notification.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
@@ -29,24 +29,22 @@ from attunement.notifications import (
     escalation_due,
     notification_title,
 )
-from attunement.risk import RiskEndorsement, notifies_clinician
 from attunement.services._access import readable_clinician_ids, require_admin
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._ids import get_row
+from attunement.services._notification_records import add_notification, chosen_channels
 from attunement.store import NotificationPreference, NotificationRecord, Patient, User
 
 __all__ = [
     "NotificationPreferences",
     "NotificationPublic",
     "acknowledge_notification",
-    "acknowledge_risk_notifications",
     "escalate_risk_notifications",
     "list_notifications",
     "notification_preferences",
-    "notify_unwitnessed_risk",
     "set_notification_preferences",
     "waiting_notifications",
 ]
@@ -79,118 +77,6 @@ class NotificationPreferences(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     channels: dict[NotificationKind, NotificationChannels]
-
-
-def _choices(
-    session: Session, user_ids: Collection[int], kind: str
-) -> dict[int, NotificationChannels]:
-    return {
-        int(user_id): NotificationChannels(in_app=bool(in_app), email=bool(email))
-        for user_id, in_app, email in session.execute(
-            select(
-                NotificationPreference.user_id,
-                NotificationPreference.in_app,
-                NotificationPreference.email,
-            ).where(
-                NotificationPreference.user_id.in_(list(user_ids)),
-                NotificationPreference.kind == kind,
-            )
-        )
-    }
-
-
-def _add(
-    session: Session,
-    *,
-    recipient: int,
-    kind: NotificationKind,
-    channels: NotificationChannels,
-    now: dt.datetime,
-    patient_id: int | None = None,
-    risk_event_id: int | None = None,
-) -> None:
-    if not channels.in_app and not channels.email:
-        return
-    session.add(
-        NotificationRecord(
-            recipient_id=recipient,
-            kind=kind.value,
-            patient_id=patient_id,
-            risk_event_id=risk_event_id,
-            created_at=now,
-            # a risk notification always waits in the app (channels_for keeps in_app on)
-            acknowledged_at=None if channels.in_app else now,
-            email_state="pending" if channels.email else "off",
-        )
-    )
-
-
-def notify_unwitnessed_risk(
-    session: Session,
-    events: Mapping[tuple[int, int | None], Sequence[int]],
-    endorsements: Mapping[tuple[int, int | None], Sequence[RiskEndorsement]],
-    *,
-    now: dt.datetime,
-) -> None:
-    """Notify each treating clinician of the risk events opened or joined by answers that
-    arrived without them (``events``: (patient, episode) → event ids, from ``record_risks``),
-    unless that clinician already has a waiting notification of the event."""
-    wanted = {
-        key: ids for key, ids in events.items() if ids and notifies_clinician(endorsements[key])
-    }
-    if not wanted:
-        return
-    clinicians = {
-        int(pid): int(cid)
-        for pid, cid in session.execute(
-            select(Patient.id, Patient.clinician_id).where(
-                Patient.id.in_(sorted({patient_id for patient_id, _ in wanted}))
-            )
-        )
-    }
-    event_ids = sorted({event_id for ids in wanted.values() for event_id in ids})
-    waiting = {
-        (int(recipient), int(event_id))
-        for recipient, event_id in session.execute(
-            select(NotificationRecord.recipient_id, NotificationRecord.risk_event_id).where(
-                NotificationRecord.kind == NotificationKind.RISK.value,
-                NotificationRecord.risk_event_id.in_(event_ids),
-                NotificationRecord.acknowledged_at.is_(None),
-            )
-        )
-        if event_id is not None
-    }
-    chosen = _choices(session, set(clinicians.values()), NotificationKind.RISK.value)
-    for (patient_id, _episode), ids in wanted.items():
-        recipient = clinicians[patient_id]
-        for event_id in ids:
-            if (recipient, event_id) in waiting:
-                continue
-            waiting.add((recipient, event_id))
-            _add(
-                session,
-                recipient=recipient,
-                kind=NotificationKind.RISK,
-                channels=channels_for(NotificationKind.RISK, chosen.get(recipient)),
-                now=now,
-                patient_id=patient_id,
-                risk_event_id=event_id,
-            )
-
-
-def acknowledge_risk_notifications(
-    session: Session, event_ids: Collection[int], *, now: dt.datetime
-) -> None:
-    """A risk response was recorded: the events' waiting notifications are acknowledged."""
-    if event_ids:
-        session.execute(
-            update(NotificationRecord)
-            .where(
-                NotificationRecord.risk_event_id.in_(sorted(event_ids)),
-                NotificationRecord.acknowledged_at.is_(None),
-            )
-            .values(acknowledged_at=now)
-        )
 
 
 def _user(actor: Actor) -> UserActor:
@@ -369,7 +255,7 @@ def escalate_risk_notifications(ctx: ServiceContext, actor: Actor) -> int:
             )
             if sid is not None
         }
-        chosen = _choices(
+        chosen = chosen_channels(
             uc.session, set(supervisors.values()), NotificationKind.RISK_ESCALATED.value
         )
         escalated = 0
@@ -378,7 +264,7 @@ def escalate_risk_notifications(ctx: ServiceContext, actor: Actor) -> int:
             if supervisor is None:
                 continue
             record.escalated_at = now
-            _add(
+            add_notification(
                 uc.session,
                 recipient=supervisor,
                 kind=NotificationKind.RISK_ESCALATED,

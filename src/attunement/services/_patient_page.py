@@ -30,12 +30,12 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
 from attunement.services._records import administration_public
-from attunement.services._risk import patient_risk_read
+from attunement.services._risk_records import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
 from attunement.services._status import tailored_plan
 from attunement.services._status_store import stored_status
-from attunement.store import Administration, Episode, TherapySession, patient_episodes
+from attunement.store import Administration, Episode, patient_episodes
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -92,14 +92,16 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         status = None
         charts = None
         if episode is not None:
-            rows = session.execute(
-                select(Administration, TherapySession.number)
-                .options(selectinload(Administration.score))  # one query, not one each
-                .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
+            rows = session.scalars(
+                select(Administration)
+                .options(  # one query each, not one per administration
+                    selectinload(Administration.score),
+                    selectinload(Administration.therapy_session),
+                )
                 .where(Administration.episode_id == episode.id)
                 .order_by(Administration.administered_at, Administration.id)
             ).all()
-            administrations = tuple(administration_public(a, n) for a, n in rows)
+            administrations = tuple(administration_public(a) for a in rows)
             row = stored_status(session, episode.id)
             if row is None:  # only before the start-up refresh after a migration
                 raise NotFound("stored status of episode", episode.id)

@@ -22,7 +22,7 @@ from attunement.services._clean_input import check_json_data
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._lifecycle import ensure_patient_record_open
-from attunement.services._risk import intake_endorsements, patient_risk_events, record_risk
+from attunement.services._risk_records import intake_endorsements, patient_risk_events, record_risk
 from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
 from attunement.services._status import episode_status, tailored_plan
 from attunement.store import Patient, User, latest_episode

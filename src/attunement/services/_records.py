@@ -11,11 +11,8 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import InputError
 from attunement.risk import Route, endorsements_from_flags
-from attunement.services._risk import record_risk
-from attunement.services._schemas import (
-    AdministrationPublic,
-    ScorePublic,
-)
+from attunement.services._risk_records import record_risk
+from attunement.services._schemas import AdministrationPublic
 from attunement.services._timeline import (
     lock_episode_sessions,
     next_session_after,
@@ -38,28 +35,9 @@ __all__ = [
 ]
 
 
-def administration_public(
-    administration: Administration, session_number: int | None
-) -> AdministrationPublic:
-    record = administration.score
-    return AdministrationPublic(
-        id=administration.id,
-        episode_id=administration.episode_id,
-        session_number=session_number,
-        instrument=administration.instrument_id,
-        definition_version=administration.definition_version,
-        language=administration.language,
-        answers=list(administration.answers),
-        administered_at=administration.administered_at,
-        entered_by=administration.entered_by,
-        self_report=administration.session_id is None and administration.toward_session is not None,
-        counts_toward_session=administration.toward_session,
-        voided_at=administration.voided_at,
-        voided_by=administration.voided_by,
-        void_reason=administration.void_reason,
-        corrected_by_id=administration.corrected_by_id,
-        score=None if record is None else ScorePublic.model_validate(record),
-    )
+def administration_public(administration: Administration) -> AdministrationPublic:
+    """The administration as stored, with its session's number and its score."""
+    return AdministrationPublic.model_validate(administration)
 
 
 def _session_for(
@@ -158,4 +136,4 @@ def store_administration(
         ),
         now=entered_at,
     )
-    return administration_public(administration, visit.number if visit else None)
+    return administration_public(administration)

@@ -202,13 +202,15 @@ class ScorePublic(BaseModel):
     has_risk_flag: bool
 
 
+# read from an Administration row (``model_validate(row)``); load its ``therapy_session``
+# and ``score`` with the rows of a listing (no docstring: it would change the OpenAPI)
 class AdministrationPublic(BaseModel):
     model_config = PUBLIC
 
     id: int
     episode_id: int
     session_number: int | None
-    instrument: str
+    instrument: str = Field(validation_alias=AliasChoices("instrument", "instrument_id"))
     definition_version: str
     language: str
     answers: list[StoredAnswer]
@@ -216,7 +218,9 @@ class AdministrationPublic(BaseModel):
     entered_by: str
     #: a between-session self-report: no session; counts toward ``counts_toward_session``
     self_report: bool = False
-    counts_toward_session: int | None = None
+    counts_toward_session: int | None = Field(
+        None, validation_alias=AliasChoices("counts_toward_session", "toward_session")
+    )
     #: set when voided in error or replaced by a correction (``corrected_by_id``); a voided
     #: administration counts nowhere (status, charts, reports, FHIR, CDS) but stays listed
     voided_at: dt.datetime | None = None

@@ -60,7 +60,7 @@ def get_session(
         uc,
         episode,
     ):
-        return session_public(uc.session, _load(uc.session, episode, number), include_voided=True)
+        return session_public(_load(uc.session, episode, number), include_voided=True)
 
 
 def edit_session(
@@ -116,7 +116,7 @@ def edit_session(
             notes[EDITS_NOTE] = [*(notes.get(EDITS_NOTE) or []), {**edit, "changed": changed}]
             visit.notes = notes
         uc.detail = {"session": number, "changed": sorted(changed)}  # names, not values
-        return session_public(uc.session, visit, include_voided=True)
+        return session_public(visit, include_voided=True)
 
 
 def _has_live_answers(session: Session, visit: TherapySession) -> bool:
@@ -161,4 +161,4 @@ def void_session(
                 uc.session, episode.patient_id, {a.id for a in voided}
             ),
         }
-        return session_public(uc.session, visit, include_voided=True)
+        return session_public(visit, include_voided=True)

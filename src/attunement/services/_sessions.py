@@ -26,7 +26,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import ensure_episode_open
 from attunement.services._limits import check_day
-from attunement.services._records import administration_public, store_administration
+from attunement.services._records import store_administration
 from attunement.services._schemas import (
     TherapySessionAdministration,
     TherapySessionCreate,
@@ -35,9 +35,7 @@ from attunement.services._schemas import (
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._timeline import lock_episode_sessions, next_session_number
 from attunement.store import (
-    LIVE_ADMINISTRATION,
     LIVE_SESSION,
-    Administration,
     Episode,
     TherapySession,
 )
@@ -193,28 +191,16 @@ def record_session(
             "instruments": [a.instrument for a, _ in scored],
             "rupture_markers": len((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
         }
-        return session_public(uc.session, visit)
+        return session_public(visit)
 
 
-def session_public(
-    session: Session, visit: TherapySession, *, include_voided: bool = False
-) -> TherapySessionPublic:
+def session_public(visit: TherapySession, *, include_voided: bool = False) -> TherapySessionPublic:
     """The session with its questionnaires (live ones, or all with ``include_voided``)."""
-    query = select(Administration).where(Administration.session_id == visit.id)
-    if not include_voided:
-        query = query.where(LIVE_ADMINISTRATION)
-    stored = session.scalars(query.order_by(Administration.id))  # in the order entered
-    return TherapySessionPublic(
-        episode_id=visit.episode_id,
-        number=visit.number,
-        held_on=visit.held_on,
-        attended=visit.attended,
-        rupture_markers=list((visit.notes or {}).get(RUPTURE_MARKERS_NOTE) or []),
-        administrations=[administration_public(a, visit.number) for a in stored],
-        voided_at=visit.voided_at,
-        voided_by=visit.voided_by,
-        void_reason=visit.void_reason,
-    )
+    public = TherapySessionPublic.model_validate(visit)
+    if include_voided:
+        return public
+    live = [administration for administration in public.administrations if administration.live]
+    return public.model_copy(update={"administrations": live})
 
 
 def list_sessions(
@@ -232,6 +218,4 @@ def list_sessions(
         if not include_voided:
             query = query.where(LIVE_SESSION)
         visits = uc.session.scalars(query.order_by(TherapySession.number))
-        return [
-            session_public(uc.session, visit, include_voided=include_voided) for visit in visits
-        ]
+        return [session_public(visit, include_voided=include_voided) for visit in visits]

@@ -27,7 +27,7 @@ from attunement.instruments import Flag, load_instrument, score
 from attunement.monitoring import Series, SessionPoint, assess_episode, check_rupture_markers
 from attunement.profile import Profile, parse_profile
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 #: Key of the session notes that holds the rupture markers recorded at the session.
-RUPTURE_MARKERS_NOTE = "rupture_markers"
+RUPTURE_MARKERS_NOTE = TherapySession.RUPTURE_MARKERS_NOTE
 
 
 def monitored_scale(definition: InstrumentDefinition) -> str:

@@ -17,8 +17,10 @@ A row also records the inputs it was computed with (``inputs_version``: the outc
 definition's version, the newest fitted ETR model, the clinic-derived norms and the
 caseness convention). After every refresh the rows of the same outcome instrument whose
 inputs differ are recomputed too (a new intake moves clinic norms, a fit adds a model), and
-:func:`refresh_stale_statuses` (at start-up) and :func:`refresh_all_statuses`
-(``attunement status --refresh``) recompute what a new definition or setting made stale.
+:func:`refresh_stale_statuses` (at start-up) and ``refresh_all_statuses`` (``attunement
+status --refresh``, :mod:`attunement.services._status_refresh`) recompute what a new
+definition or setting made stale. This module imports no use case (every use case's
+:func:`~attunement.services._audit.use_case` calls it).
 """
 
 from __future__ import annotations
@@ -36,11 +38,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from attunement.errors import AttunementError
 from attunement.instruments import load_instrument
 from attunement.monitoring import RISK_FLAG_RANK, alert_rank, deterioration_size
-from attunement.services._actors import Actor
-from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import risk_events_of_patients
+from attunement.services._risk_records import risk_events_of_patients
 from attunement.services._status import (
     StoredAssessment,
     assess_loaded,
@@ -70,7 +70,6 @@ if TYPE_CHECKING:
 __all__ = [
     "StatusChanges",
     "inputs_version",
-    "refresh_all_statuses",
     "refresh_episode_status",
     "refresh_patient_statuses",
     "refresh_patients_batched",
@@ -637,21 +636,3 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
         stale = _stale_patients(session, inputs)
         refresh_patient_statuses(session, stale, inputs=inputs, now=ctx.now())
         return len(stale)
-
-
-def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500) -> int:
-    """Recompute every stored status (``attune status --refresh``), ``batch`` patients per
-    transaction. The number of patients."""
-    with transaction(ctx.sessions) as session:
-        patient_ids = list(session.scalars(select(Patient.id).order_by(Patient.id)))
-    for start in range(0, len(patient_ids), batch):
-        with transaction(ctx.sessions) as session:
-            inputs = StatusInputs(session, caseness=ctx.caseness)
-            refresh_patient_statuses(
-                session, patient_ids[start : start + batch], inputs=inputs, now=ctx.now()
-            )
-    from attunement.services._audit import use_case
-
-    with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
-        uc.detail = {"patients": len(patient_ids)}
-    return len(patient_ids)

@@ -63,7 +63,7 @@ from attunement.services._growth_models import StatusInputs
 from attunement.services._ids import MAX_ROW_ID, get_row
 from attunement.services._limits import check_moment
 from attunement.services._records import store_administration
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import episode_status, tailored_plan
 from attunement.services._transaction import transaction
 from attunement.store import (

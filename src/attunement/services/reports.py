@@ -54,7 +54,7 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
     assess_stored_episode,

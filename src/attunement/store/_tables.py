@@ -188,6 +188,18 @@ class TherapySession(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
 
     episode: Mapped[Episode] = relationship(back_populates="sessions")
+    #: every questionnaire given at the session, in the order entered (voided ones too)
+    administrations: Mapped[list[Administration]] = relationship(
+        order_by="Administration.id", viewonly=True
+    )
+
+    #: the key of ``notes`` that holds the rupture markers recorded at the session
+    RUPTURE_MARKERS_NOTE: ClassVar[str] = "rupture_markers"
+
+    @property
+    def rupture_markers(self) -> list[str]:
+        """The rupture markers recorded at the session (none when none were)."""
+        return list((self.notes or {}).get(self.RUPTURE_MARKERS_NOTE) or [])
 
 
 class Administration(Base):
@@ -220,6 +232,18 @@ class Administration(Base):
     score: Mapped[ScoreRecord | None] = relationship(
         back_populates="administration", cascade="all, delete-orphan"
     )
+    #: the therapy session it was given at (None: a between-session self-report)
+    therapy_session: Mapped[TherapySession | None] = relationship(viewonly=True)
+
+    @property
+    def session_number(self) -> int | None:
+        """The number of the therapy session it was given at (None for a self-report)."""
+        return None if self.therapy_session is None else self.therapy_session.number
+
+    @property
+    def self_report(self) -> bool:
+        """A between-session self-report: given at no session, counting toward one."""
+        return self.session_id is None and self.toward_session is not None
 
 
 class ScoreRecord(Base):

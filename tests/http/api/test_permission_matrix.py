@@ -3,17 +3,31 @@
 The route list comes from ``app.routes`` itself, so a new endpoint without a row in the
 matrix fails ``test_every_route_has_a_row_and_every_row_a_route``. HEAD is answered like
 GET and is not listed separately.
+
+A read (GET) changes nothing a permission depends on, so every read cell of one database
+backend shares one app over one seeded clinic (``shared``: built once per module and
+backend, and so once per xdist worker); the client's cookies are cleared before each cell,
+and a row's ``params`` still set up what it reads (a recorded session, an open risk event)
+in that clinic. Every other method may change what the next cell sees (a revoked token, a
+voided session, a deactivated user), so each write cell keeps a freshly migrated and seeded
+database of its own.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import fastapi.routing
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from starlette.routing import Mount
 
 from attunement.http import create_app
@@ -29,7 +43,8 @@ from tests.http.api.permission_matrix import (
     Row,
     patient_invitation,
 )
-from tests.services.world import PASSWORD, World
+from tests.services.world import PASSWORD, FakeClock, World, build_world, fast_passwords
+from tests.support.postgres import PostgresServer
 
 USERNAMES = {
     "admin": "admin",
@@ -54,6 +69,9 @@ def _all_rows() -> list[Row]:
 
 
 ROWS = _all_rows()
+#: Rows whose request changes nothing: their cells share one clinic per backend.
+READ_ROWS = [row for row in ROWS if row.method == "GET"]
+WRITE_ROWS = [row for row in ROWS if row.method != "GET"]
 
 
 def _flat_routes(app: FastAPI) -> list[Any]:
@@ -104,14 +122,10 @@ def _credentials(cell: Cell, row: Row) -> dict[str, str]:
     return {CSRF_HEADER: issued.csrf_token}
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.path}")
-def test_permission(
-    row: Row, role: str, ctx: ServiceContext, world: World, client: TestClient
-) -> None:
-    cell = Cell(ctx, world, client, role, patient_invitation(ctx, world))
+def _check(cell: Cell, row: Row) -> None:
+    """Send the row's request as the cell's role; the status the row expects for it."""
     path = row.path.format(**row.params(cell))
-    response = client.request(
+    response = cell.client.request(
         row.method,
         path,
         headers=_credentials(cell, row),
@@ -119,8 +133,121 @@ def test_permission(
         data=row.data(cell) if row.data else None,
         follow_redirects=False,
     )
-    expected = row.expect[role]
+    expected = row.expect[cell.role]
     if expected == ALLOW:
-        assert 200 <= response.status_code < 400, (role, path, response.text)
+        assert 200 <= response.status_code < 400, (cell.role, path, response.text)
     else:
-        assert response.status_code == expected, (role, path, response.text)
+        assert response.status_code == expected, (cell.role, path, response.text)
+
+
+@dataclass(frozen=True)
+class SeededClinic:
+    """A migrated database with the small clinic and a live invitation in it, kept as a
+    template: a SQLite file to copy, or a PostgreSQL database to create others from."""
+
+    backend: str
+    source: str  # the SQLite file, or the PostgreSQL database's name
+    world: World
+    invitation_token: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """An app over one copy of the seeded clinic, with its client."""
+
+    ctx: ServiceContext
+    world: World
+    client: TestClient
+    invitation_token: str
+
+    def cell(self, role: str) -> Cell:
+        return Cell(self.ctx, self.world, self.client, role, self.invitation_token)
+
+
+def _copy(seeded: SeededClinic, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """The URL of a new copy of the seeded clinic (dropped afterwards on PostgreSQL)."""
+    if seeded.backend == "sqlite":
+        path = folder / f"clinic-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(seeded.source, path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"attune_matrix_{uuid.uuid4().hex[:12]}"
+    server.create_database(name, template=seeded.source)
+    try:
+        yield server.url_for(name)
+    finally:
+        server.drop_database(name)
+
+
+def _clinic(url: str, seeded: SeededClinic) -> Iterator[Clinic]:
+    engine = make_engine(url)
+    app = create_app(app_settings(), engine=engine, clock=FakeClock(), passwords=fast_passwords())
+    try:
+        with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
+            yield Clinic(app.state.context, seeded.world, c, seeded.invitation_token)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SeededClinic]:
+    """The clinic every cell starts from, seeded once per module and backend (so once per
+    xdist worker), through the app's own services."""
+    folder = tmp_path_factory.mktemp("matrix")
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        source = folder / "seeded.sqlite3"
+        shutil.copyfile(template, source)
+        url = f"sqlite:///{source}"
+        name = str(source)
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name = f"attune_seeded_{uuid.uuid4().hex[:12]}"
+        server.create_database(name, template=request.getfixturevalue("postgres_template"))
+        url = server.url_for(name)
+    engine = make_engine(url)
+    app = create_app(app_settings(), engine=engine, clock=FakeClock(), passwords=fast_passwords())
+    ctx: ServiceContext = app.state.context
+    world = build_world(ctx)
+    token = patient_invitation(ctx, world)
+    if request.param == "sqlite":
+        with engine.connect() as connection:  # everything in the file itself, to copy it
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()  # a PostgreSQL template takes no connection
+    try:
+        yield SeededClinic(request.param, name, world, token)
+    finally:
+        if request.param == "postgresql":
+            request.getfixturevalue("postgres_server").drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def shared(
+    seeded: SeededClinic, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Clinic]:
+    """One copy of the seeded clinic for every read cell of the backend."""
+    for url in _copy(seeded, request, tmp_path_factory.mktemp("matrix-reads")):
+        yield from _clinic(url, seeded)
+
+
+@pytest.fixture
+def fresh(seeded: SeededClinic, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
+    """A copy of the seeded clinic of the write cell's own."""
+    for url in _copy(seeded, request, tmp_path):
+        yield from _clinic(url, seeded)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", READ_ROWS, ids=lambda row: f"{row.method} {row.path}")
+def test_read_permission(row: Row, role: str, shared: Clinic) -> None:
+    shared.client.cookies.clear()  # the cell before may have signed in with a cookie
+    _check(shared.cell(role), row)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", WRITE_ROWS, ids=lambda row: f"{row.method} {row.path}")
+def test_write_permission(row: Row, role: str, fresh: Clinic) -> None:
+    _check(fresh.cell(role), row)

@@ -1,0 +1,37 @@
+"""Recompute every stored status: the operator's ``attune status --refresh`` (audited).
+
+A use case of its own, beside :mod:`attunement.services._status_store`: every use case
+refreshes the statuses it touched through the status store, so the store imports no use
+case.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._growth_models import StatusInputs
+from attunement.services._status_store import refresh_patient_statuses
+from attunement.services._transaction import transaction
+from attunement.store import Patient
+
+__all__ = ["refresh_all_statuses"]
+
+
+def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500) -> int:
+    """Recompute every stored status (``attune status --refresh``), ``batch`` patients per
+    transaction. The number of patients."""
+    with transaction(ctx.sessions) as session:
+        patient_ids = list(session.scalars(select(Patient.id).order_by(Patient.id)))
+    for start in range(0, len(patient_ids), batch):
+        with transaction(ctx.sessions) as session:
+            inputs = StatusInputs(session, caseness=ctx.caseness)
+            refresh_patient_statuses(
+                session, patient_ids[start : start + batch], inputs=inputs, now=ctx.now()
+            )
+    with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
+        uc.detail = {"patients": len(patient_ids)}
+    return len(patient_ids)
