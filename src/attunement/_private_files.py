@@ -27,7 +27,7 @@ __all__ = [
 PRIVATE_MODE = 0o600
 
 
-def write_private(path: Path, write: Callable[[Path], None]) -> Path:
+def write_private(path: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(temporary path)`` in ``path``'s folder, make it 0600, rename it onto
     ``path``; on any failure the temporary file is removed and ``path`` is untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
