@@ -109,6 +109,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         apply_profile_updates,
         replan,
         support_prompts,
+        support_prompts_version,
     )
     from attunement.monitoring._worklist import deterioration_size
 
@@ -190,6 +191,7 @@ __all__ = [
     "standard_error_of_difference",
     "standard_error_of_measurement",
     "support_prompts",
+    "support_prompts_version",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them: a name
@@ -265,6 +267,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "apply_profile_updates",
         "replan",
         "support_prompts",
+    "support_prompts_version",
+        "support_prompts_version",
     ),
     "_worklist": ("deterioration_size",),
 }

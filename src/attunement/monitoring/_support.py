@@ -15,8 +15,11 @@ tailored plan from the updated profile — the loop closes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -38,6 +41,7 @@ __all__ = [
     "apply_profile_updates",
     "replan",
     "support_prompts",
+    "support_prompts_version",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -174,6 +178,14 @@ def support_prompts(
         )
         chosen.append((definition.general, definition.priority, prompt))
     return tuple(p for _, _, p in sorted(chosen, key=lambda c: (c[0], c[1])))
+
+
+@cache
+def support_prompts_version() -> str:
+    """A short hash of the prompt definitions: a stored status computed with other prompt
+    rules is recomputed (the status store compares it with the row's inputs)."""
+    payload = json.dumps([p.model_dump(mode="json") for p in load_support_prompts()])
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 def apply_profile_updates(
