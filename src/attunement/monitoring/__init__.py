@@ -108,6 +108,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         SupportPrompt,
         apply_profile_updates,
         replan,
+        support_prompt_titles,
         support_prompts,
         support_prompts_version,
     )
@@ -190,6 +191,7 @@ __all__ = [
     "response_status",
     "standard_error_of_difference",
     "standard_error_of_measurement",
+    "support_prompt_titles",
     "support_prompts",
     "support_prompts_version",
 ]
@@ -266,8 +268,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "SupportPrompt",
         "apply_profile_updates",
         "replan",
+        "support_prompt_titles",
         "support_prompts",
-    "support_prompts_version",
         "support_prompts_version",
     ),
     "_worklist": ("deterioration_size",),

@@ -40,6 +40,7 @@ __all__ = [
     "SupportPrompt",
     "apply_profile_updates",
     "replan",
+    "support_prompt_titles",
     "support_prompts",
     "support_prompts_version",
 ]
@@ -178,6 +179,12 @@ def support_prompts(
         )
         chosen.append((definition.general, definition.priority, prompt))
     return tuple(p for _, _, p in sorted(chosen, key=lambda c: (c[0], c[1])))
+
+
+@cache
+def support_prompt_titles() -> dict[str, str]:
+    """Every prompt's title by its domain, in rank order (for a history of marks)."""
+    return {p.domain: p.title for p in load_support_prompts()}
 
 
 @cache

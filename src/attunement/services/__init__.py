@@ -99,6 +99,13 @@ if TYPE_CHECKING:
         register_patient,
         update_profile,
     )
+    from attunement.services._prompt_discussions import (
+        PromptDiscussionCreate,
+        PromptDiscussionPublic,
+        PromptDiscussionState,
+        list_prompt_discussions,
+        mark_prompt_discussed,
+    )
     from attunement.services._risk import list_risk_events, respond_to_risk
     from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
     from attunement.services._roles import ROLES, Role
@@ -209,6 +216,9 @@ __all__ = [
     "PatientPageView",
     "PatientPublic",
     "PendingRequest",
+    "PromptDiscussionCreate",
+    "PromptDiscussionPublic",
+    "PromptDiscussionState",
     "RepeatedRequest",
     "RiskEventPublic",
     "RiskResponseCreate",
@@ -264,11 +274,13 @@ __all__ = [
     "list_end_reasons",
     "list_episodes",
     "list_patients",
+    "list_prompt_discussions",
     "list_risk_events",
     "list_sessions",
     "list_users",
     "login_for_session",
     "login_for_token",
+    "mark_prompt_discussed",
     "may_change",
     "open_form_draft",
     "open_invitation",
@@ -384,6 +396,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "operator_patient_list",
         "register_patient",
         "update_profile",
+    ),
+    "_prompt_discussions": (
+        "PromptDiscussionCreate",
+        "PromptDiscussionPublic",
+        "PromptDiscussionState",
+        "list_prompt_discussions",
+        "mark_prompt_discussed",
     ),
     "_risk": ("list_risk_events", "respond_to_risk"),
     "_risk_schemas": ("RiskEventPublic", "RiskResponseCreate"),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         migrate,
     )
     from attunement.store._import_table import ImportLedgerEntry
+    from attunement.store._prompt_table import PromptDiscussionRecord
     from attunement.store._queries import (
         CURVE_SESSION,
         LIVE_ADMINISTRATION,
@@ -78,6 +79,7 @@ __all__ = [
     "Invitation",
     "LoginThrottle",
     "Patient",
+    "PromptDiscussionRecord",
     "RiskEventRecord",
     "ScoreRecord",
     "SqliteSynchronous",
@@ -118,6 +120,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "patient_episodes",
     ),
     "_import_table": ("ImportLedgerEntry",),
+    "_prompt_table": ("PromptDiscussionRecord",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_sqlite_levels": ("SQLITE_SYNCHRONOUS", "SqliteSynchronous"),
     "_status_table": ("NO_MEASURE_DATE", "CaseloadCount", "EpisodeStatusRecord"),

@@ -154,6 +154,11 @@ def _open_risk_event(cell: Cell) -> dict[str, Any]:
     return default_params(cell)
 
 
+def risk_prompt(cell: Cell) -> dict[str, Any]:
+    """Episode A with an open risk event: its status shows the risk support prompt."""
+    return {**_open_risk_event(cell), "domain": "risk"}
+
+
 def _recorded_session(cell: Cell) -> dict[str, Any]:
     """Episode A with a new session recorded (PHQ-9): a session to read, edit or void.
 
@@ -331,6 +336,14 @@ API_ROWS: list[Row] = [
         json=lambda cell: {"instruments": ["phq9"]},
     ),
     Row("GET", "/api/v1/episodes/end-reasons", CASELOAD),
+    Row(
+        "PUT",
+        "/api/v1/episodes/{episode_id}/prompts/{domain}/discussion",
+        WRITE,
+        json=lambda cell: {"discussed": True},
+        params=risk_prompt,
+    ),
+    Row("GET", "/api/v1/episodes/{episode_id}/prompt-discussions", READ),
     Row(
         "POST",
         "/api/v1/episodes/{episode_id}/close",

@@ -61,6 +61,7 @@ ROUTES: Final[dict[str, str]] = {
     "episode_new": "/patients/{patient_id}/episodes/new",
     "episode_chart": "/patients/{patient_id}/episodes/{episode_id}/charts/{kind}.svg",
     "risk_response": "/patients/{patient_id}/risk-response",
+    "prompt_discussed": "/patients/{patient_id}/prompts/{domain}/discussed",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report-done",
     "static": "/static/{name}",

@@ -14,6 +14,7 @@ from attunement.http.web import (
     _intake_pages,
     _intake_questionnaire_pages,
     _invite_pages,
+    _prompt_pages,
     _record_pages,
     _risk_pages,
     _selfreport_pages,
@@ -31,6 +32,7 @@ _PARTS = (
     _clinic_pages,
     _chart_pages,  # the patient page's charts (issue 13)
     _risk_pages,
+    _prompt_pages,  # marking support prompts discussed (issue 16)
     _episode_pages,
     _invite_pages,
     _intake_questionnaire_pages,
