@@ -25,6 +25,7 @@ from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabu
 from attunement.risk._wording import (
     describe_endorsement,
     describe_event,
+    describe_profile_flag,
     describe_response,
     event_headline,
     risk_message,
@@ -42,6 +43,7 @@ __all__ = [
     "answer_events",
     "describe_endorsement",
     "describe_event",
+    "describe_profile_flag",
     "describe_response",
     "endorsements_from_flags",
     "event_headline",

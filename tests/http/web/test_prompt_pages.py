@@ -136,8 +136,11 @@ def test_discussing_the_risk_prompt_never_hides_the_open_risk_event(
     sign_in(client, "ana")
     assert _mark(client, world, "risk", "1") == 303
     html = client.get(f"/patients/{world.patient_a}").text
-    assert 'id="risk-panel"' in html
-    assert "assess suicide risk today" in html
+    panel = html[html.index('id="risk-panel"') :]
+    assert "Open risk event: PHQ-9 item 9 endorsed" in panel
+    # endorsed at session 2, the status is at session 3: history awaiting its response
+    assert "Endorsed at session 2; no response recorded yet" in panel
+    assert "before the patient leaves" not in html
     assert _cards(html)[0] == "risk"  # still first, marked discussed
     assert "discussed</span>" in _card(html, "risk")
 

@@ -98,7 +98,8 @@ def patient_page_response(
     page = read_patient_page(context, actor, patient_id)  # one audited read of everything shown
     patient, episode = page.patient, page.episode
     profile, profile_problem = stored_profile(patient)
-    events = event_views(list(page.risk_events))
+    current = page.status.session if page.status is not None else None
+    events = event_views(list(page.risk_events), current_session=current)
     open_events = [e for e in events if e.open]
     can_write = may_change(actor, patient.clinician_id)
     plan = plan_view(page.plan) if page.plan is not None else None
