@@ -25,7 +25,10 @@ PACKAGE = Path(attunement.__file__).resolve().parent
 
 #: Layers, bottom up; a layer imports its own layer and the ones below it, never above.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("base", frozenset({"errors", "knowledge", "_lazy", "_batched", "_data_dir"})),
+    (
+        "base",
+        frozenset({"errors", "knowledge", "_lazy", "_batched", "_data_dir", "_private_files"}),
+    ),
     (
         "core",
         frozenset(

@@ -38,6 +38,7 @@ def test_patient_report_pdf_rasterises_to_non_blank_pages_carrying_its_numbers(
         sqlite_clinic, OPERATOR, patient, fmt="pdf", output=tmp_path / "patient.pdf"
     )
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.stat().st_mode & 0o777 == 0o600  # health data: private to the user
     pages = rasterise(pdf, tmp_path)
     assert len(pages) >= 2  # the clinician's page(s) and the patient's page
     for page in pages:
@@ -55,6 +56,7 @@ def test_clinic_report_pdf_rasterises_and_prints_the_models_figures(
 ) -> None:
     report = clinic_report(sqlite_clinic, OPERATOR)
     pdf = write_clinic_report(sqlite_clinic, OPERATOR, fmt="pdf", output=tmp_path / "clinic.pdf")
+    assert pdf.stat().st_mode & 0o777 == 0o600
     for page in rasterise(pdf, tmp_path):
         assert_not_blank(page)
     text = _one_line(" ".join(pdf_pages_text(pdf)))

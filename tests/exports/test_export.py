@@ -95,6 +95,9 @@ def test_date_shift_is_never_zero_and_never_beyond_half_a_year(patient_id: str) 
 
 def test_csv_export_has_every_column_in_dictionary_order(tmp_path: Path) -> None:
     files = write_export(rows(), tmp_path, fmt="csv", deidentified=False, synthetic=True)
+    written = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert written
+    assert written == dict.fromkeys(written, 0o600)  # health data: private to the user
     with files.data.open(encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert list(table[0]) == [c.name for c in COLUMNS]

@@ -40,6 +40,7 @@ def test_export_fhir_writes_a_bundle_and_import_fhir_reads_it_back_once(tmp_path
         ["export", "fhir", "--patient", str(world.patient_a), "--output", str(out), "--db", url],
     )
     assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o600  # a patient's record: private to the user
     bundle = json.loads(out.read_text())
     assert bundle["resourceType"] == "Bundle"
     qr = next(

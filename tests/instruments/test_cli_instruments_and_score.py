@@ -115,6 +115,7 @@ def test_score_csv_batch_writes_one_row_per_administration(
     )
     result = runner.invoke(app, ["score", "phq9", "--input", str(source), "--output", str(target)])
     assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600  # scored answers: private to the user
     with target.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["patient"] for r in rows] == ["a", "b", "c"]

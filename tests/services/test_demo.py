@@ -128,6 +128,10 @@ def test_the_demo_walk_features_the_most_urgent_patient_in_the_caseloads_order(
     seed_demo_clinic(ctx.sessions, clinic, now=NOW)
     seed_demo_accounts(ctx, mode="demo")
     walk = walk_the_loop(ctx, tmp_path)
+    assert walk.files  # plan, status, reports: every one private to the user (issue 16)
+    assert {p.name: p.stat().st_mode & 0o777 for p in walk.files} == {
+        p.name: 0o600 for p in walk.files
+    }
     assert ALERT_ORDER[0] == "open risk event"
     assert list(walk.by_alert) == [k for k in ALERT_ORDER if k in walk.by_alert]
     assert walk.featured == next(e for e in walk.caseload if e.episode_id is not None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from attunement._private_files import write_private_text
 from attunement.cli._app import sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli._files import load_data_file
@@ -58,7 +59,7 @@ def export_fhir(
         )
     finally:
         engine.dispose()
-    output.write_text(json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_private_text(output, json.dumps(record, indent=2, ensure_ascii=False))
     typer.echo(f"{len(record.get('entry', []))} resources")
     typer.echo(str(output))
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import typer
 
 from attunement._batched import batched
+from attunement._private_files import write_private
 from attunement.cli._app import app, fail
 from attunement.cli.instruments import resolve_definition
 from attunement.errors import InvalidAnswer, InvalidFile
@@ -184,14 +183,14 @@ def score_csv(
     """Score every row of ``source`` into ``target`` (written whole, or not at all)."""
     with source.open(encoding="utf-8-sig", newline="") as handle:
         total_rows = max(sum(1 for _ in handle) - 1, 0)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".tmp")
     counts: dict[str, int] = {}
     rows_done = 0
-    try:
+
+    def write(temporary: Path) -> None:
+        nonlocal rows_done, counts
         with (
             source.open(encoding="utf-8-sig", newline="") as handle,
-            os.fdopen(fd, "w", encoding="utf-8", newline="") as out,
+            temporary.open("w", encoding="utf-8", newline="") as out,
         ):
             rows_done, counts = _score_stream(
                 definition,
@@ -201,10 +200,8 @@ def score_csv(
                 language=language,
                 total_rows=total_rows,
             )
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+
+    write_private(target, write)  # scored answers are health data: 0600, whole or not at all
     return {
         "instrument": definition.id,
         "version": definition.version,

@@ -212,12 +212,15 @@ def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
     )
 
 
-def risk_event_views(events: Iterable[RiskEvent]) -> tuple[ReportRiskEventView, ...]:
-    """The events open first, each in the one wording of a risk event."""
+def risk_event_views(
+    events: Iterable[RiskEvent], *, current_session: int | None = None
+) -> tuple[ReportRiskEventView, ...]:
+    """The events open first, each in the one wording of a risk event (an open event from
+    before ``current_session`` reads as history awaiting its response)."""
     return tuple(
         ReportRiskEventView(
             open=event.open,
-            lines=describe_event(event, REPORT_LANGUAGE),
+            lines=describe_event(event, REPORT_LANGUAGE, current_session=current_session),
             sessions=event.sessions,
         )
         for event in open_first(events)

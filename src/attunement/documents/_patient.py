@@ -207,7 +207,9 @@ def build_patient_report(
 ) -> PatientReport:
     """The patient progress report; every risk event of the patient is always included
     (open ones first, answered ones as history)."""
-    events = risk_event_views(risk_events)
+    events = risk_event_views(
+        risk_events, current_session=status.session if status is not None else None
+    )
     held, held_reason = held_back(plan) if plan else ((), None)
     outcome_chart = (
         outcome_chart_data(outcome_series, status, outcome_definition) if outcome_series else None

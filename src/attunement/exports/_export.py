@@ -21,8 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
+from attunement._private_files import write_private
 from attunement.exports._pseudonyms import MAX_SHIFT_DAYS, Pseudonymizer
 
 __all__ = [
@@ -186,17 +185,9 @@ PARQUET_BATCH = 10_000
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temporary path)`` in ``path``'s folder, then rename it onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Call ``write(temporary path)`` in ``path``'s folder, then rename it onto ``path``:
+    a private file (0600), whole or not at all (``attunement._private_files``)."""
+    return write_private(path, write)
 
 
 def _csv_cell(value: Any) -> str:

@@ -109,7 +109,9 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         SupportPrompt,
         apply_profile_updates,
         replan,
+        support_prompt_titles,
         support_prompts,
+        support_prompts_version,
     )
     from attunement.monitoring._worklist import deterioration_size
 
@@ -191,7 +193,9 @@ __all__ = [
     "response_status",
     "standard_error_of_difference",
     "standard_error_of_measurement",
+    "support_prompt_titles",
     "support_prompts",
+    "support_prompts_version",
 ]
 
 #: The submodule that defines each name. Importing the package imports none of them: a name
@@ -267,7 +271,9 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "SupportPrompt",
         "apply_profile_updates",
         "replan",
+        "support_prompt_titles",
         "support_prompts",
+        "support_prompts_version",
     ),
     "_worklist": ("deterioration_size",),
 }

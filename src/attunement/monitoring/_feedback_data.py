@@ -27,10 +27,14 @@ from attunement.knowledge import (
 from attunement.profile import DIMENSIONS
 
 __all__ = [
+    "PROMPT_ACTIONS",
+    "PROMPT_SIGNALS",
     "AlertLimits",
     "AllianceRules",
     "DropoutRules",
+    "PromptAction",
     "PromptDefinition",
+    "PromptSignal",
     "RedDeterioration",
     "alert_limits_from",
     "load_alert_limits",
@@ -48,6 +52,23 @@ DropoutIndicatorId = Literal[
     "unaccommodated_strong_preference",
     "missed_sessions",
 ]
+#: What in a patient's stored status and profile can make a support prompt apply (the
+#: facts behind each are found by :func:`attunement.monitoring.support_prompts`).
+PromptSignal = Literal[
+    "open_risk",
+    "deterioration",
+    "alliance_rupture",
+    "alliance_at_risk",
+    "precontemplation",
+    "low_expectancy",
+    "stage_mismatch",
+    "unaccommodated_strong_preference",
+]
+PROMPT_SIGNALS: tuple[str, ...] = PromptSignal.__args__  # type: ignore[attr-defined]
+#: Where a prompt can send the clinician to act (besides re-assessing a profile dimension).
+PromptAction = Literal["record_risk_response", "edit_plan"]
+PROMPT_ACTIONS: tuple[str, ...] = PromptAction.__args__  # type: ignore[attr-defined]
+AlertColour = Literal["white", "green", "yellow", "red", "not_assessable"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -155,19 +176,34 @@ class ProfileUpdateDefinition(BaseModel):
 
 
 class PromptDefinition(BaseModel):
-    """One clinical-support prompt (a Lambert domain or an Attunement addition)."""
+    """One clinical-support prompt (a Lambert domain or an Attunement addition).
+
+    A **targeted** prompt lists the ``signals`` that make it apply: a patient with none of
+    them does not get it. A ``general`` prompt has no signal in the stored data (social
+    support, life events) and is offered after the targeted ones. ``priority`` ranks the
+    prompts (risk first, then deterioration, alliance, motivation, preferences).
+    """
 
     model_config = _FROZEN
 
     domain: str = Field(pattern=r"^[a-z_]+$")
     title: str = Field(min_length=1)
     priority: int
-    alerts: tuple[Literal["yellow", "red"], ...] = Field(min_length=1)
+    alerts: tuple[AlertColour, ...] = Field(min_length=1)
+    signals: tuple[PromptSignal, ...] = ()
+    general: bool = False
+    actions: tuple[PromptAction, ...] = ()
     prompt: str = Field(min_length=1)
     questions: tuple[str, ...] = ()
     evidence: tuple[str, ...] = Field(min_length=1)
     source: str = Field(min_length=1)
     profile_updates: tuple[ProfileUpdateDefinition, ...] = ()
+
+    @model_validator(mode="after")
+    def _targeted_or_general(self) -> PromptDefinition:
+        if self.general == bool(self.signals):
+            raise ValueError("a prompt lists the signals it applies on, or is general: not both")
+        return self
 
 
 class EmpiricalLimits(BaseModel):
@@ -327,4 +363,7 @@ def load_support_prompts() -> tuple[PromptDefinition, ...]:
             if unknown:
                 raise document.error((*where, "instruments"), f"unknown: {unknown}")
         prompts.append(prompt)
+    ranks = [p.priority for p in prompts]
+    if len(set(ranks)) != len(ranks):
+        raise DefinitionError("support_prompts", "priority", "each prompt needs its own rank")
     return tuple(sorted(prompts, key=lambda p: (p.priority, p.domain)))

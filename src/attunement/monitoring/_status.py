@@ -269,7 +269,13 @@ def assess_episode(
             trajectory=(),
             alliance=alliance_status,
             flags=flags,
-            support_prompts=(),
+            support_prompts=support_prompts(
+                "not_assessable",
+                alliance=alliance_status,
+                profile=profile,
+                dropout=risks,
+                risk_events=events,
+            ),
             dropout_risks=risks,
             norms=norms.used,
             notes=tuple(notes),
@@ -307,8 +313,14 @@ def assess_episode(
     )
     if decision.alert == "not_assessable":
         notes.append(decision.reason)
+    worse = decision.alert == "red" or figures.category == "deteriorated"
     prompts = support_prompts(
-        decision.alert, alliance=alliance_status, profile=profile, dropout=risks
+        decision.alert,
+        alliance=alliance_status,
+        profile=profile,
+        dropout=risks,
+        risk_events=events,
+        deterioration=decision.reason if worse else None,
     )
     return Status(
         session=session,

@@ -1,20 +1,25 @@
-"""Clinical-support prompts for patients not on track, and closing the loop to the plan.
+"""Clinical-support prompts targeted at what is off for this patient, and closing the loop.
 
-When the outcome alert is yellow or red, the prompts of ``support_prompts/*.yaml`` apply:
-Lambert's Clinical Support Tools domains — social support, motivation/readiness, alliance,
-life events, in the order of how often they were the problem among off-track clients
-(White et al. 2015, PubMed 25751744) — then treatment fit and, on red only, referral for
-medication or a higher level of care. A prompt with a signal in this patient's data (a
-ruptured alliance, precontemplation, an unassessed dimension …) moves to the front and says
-why. Prompts can suggest profile updates (re-assess the stage of change with the URICA or a
-readiness ruler …); :func:`apply_profile_updates` applies the accepted ones and
-:func:`replan` regenerates the tailored plan from the updated profile — the loop closes.
+The prompts of ``support_prompts/*.yaml`` are ranked and chosen by data, not by the page: a
+**targeted** prompt applies only when one of its ``signals`` is in the patient's stored
+status and profile — an open risk event (record a risk response), deterioration (referral or
+a higher level of care), a ruptured or at-risk alliance (repair), precontemplation, low
+expectations or an early stage of change (stance), an unaccommodated strong preference
+(accommodation) — in that order (``priority``), each saying ``because`` with the facts. The
+**general** Lambert domains no stored datum can show (social support, life events; White et
+al. 2015, PubMed 25751744) follow on yellow and red. Prompts can suggest profile updates
+(re-assess the stage of change with the URICA or a readiness ruler …);
+:func:`apply_profile_updates` applies the accepted ones and :func:`replan` regenerates the
+tailored plan from the updated profile — the loop closes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -22,9 +27,9 @@ from pydantic import BaseModel, ConfigDict
 from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
-from attunement.monitoring._feedback_data import PromptDefinition, load_support_prompts
+from attunement.monitoring._feedback_data import load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, parse_profile
-from attunement.risk import RiskEvent
+from attunement.risk import RiskEvent, describe_endorsement
 from attunement.tailoring import plan
 
 if TYPE_CHECKING:
@@ -35,10 +40,15 @@ __all__ = [
     "SupportPrompt",
     "apply_profile_updates",
     "replan",
+    "support_prompt_titles",
     "support_prompts",
+    "support_prompts_version",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+#: A stage before action that the work may not match (precontemplation is its own dropout
+#: indicator): the stance should match the stage (evidence element stages_of_change).
+_BEFORE_ACTION = frozenset({"contemplation"})
 
 
 class ProfileUpdate(BaseModel):
@@ -66,6 +76,12 @@ class SupportPrompt(BaseModel):
     source: str
     because: tuple[str, ...] = ()
     profile_updates: tuple[ProfileUpdate, ...] = ()
+    #: False for a general prompt (no signal in the data can show it: offered after the rest)
+    targeted: bool = True
+    #: the signals of this patient's data that made it apply (``PromptSignal``)
+    signals: tuple[str, ...] = ()
+    #: where to act besides re-assessing (``record_risk_response``, ``edit_plan``)
+    actions: tuple[str, ...] = ()
 
 
 def _current(profile: Profile | None, field: str) -> str:
@@ -80,44 +96,35 @@ def _current(profile: Profile | None, field: str) -> str:
     return f"{shown} ({value.provenance.describe()})"
 
 
-def _signals(
-    definition: PromptDefinition,
+def _signal_facts(
     alliance: AllianceStatus | None,
     profile: Profile | None,
     dropout: tuple[DropoutRisk, ...],
-) -> list[str]:
-    indicators = {risk.indicator: risk for risk in dropout}
-    if definition.domain == "alliance":
-        if alliance is not None and alliance.state != "ok":
-            return [
-                f"alliance {alliance.state.replace('_', ' ')}: {a.message}" for a in alliance.alerts
-            ]
-        return []
-    if definition.domain == "motivation":
-        facts = [
-            f
-            for key in ("precontemplation", "low_expectancy")
-            if key in indicators
-            for f in indicators[key].facts
+    risk_events: Sequence[RiskEvent],
+    deterioration: str | None,
+) -> dict[str, list[str]]:
+    """Each signal present in this patient's data, with the facts that show it."""
+    facts: dict[str, list[str]] = {}
+    open_events = [e for e in risk_events if e.open]
+    if open_events:
+        facts["open_risk"] = [
+            f"{describe_endorsement(e.latest)}; no risk response recorded yet" for e in open_events
         ]
-        stage = profile.stage_of_change if profile else None
-        if stage is not None and stage.value == "contemplation":
-            facts.append("stage_of_change = contemplation")
-        return facts
-    if definition.domain == "treatment_fit":
-        facts = (
-            list(indicators["unaccommodated_strong_preference"].facts)
-            if "unaccommodated_strong_preference" in indicators
-            else []
-        )
-        if profile is not None:  # without any profile, "not assessed" says nothing new
-            facts += [
-                f"{u.field} not assessed"
-                for u in definition.profile_updates
-                if not profile.is_assessed(u.field)
-            ]
-        return facts
-    return []
+    if deterioration:
+        facts["deterioration"] = [deterioration]
+    if alliance is not None and alliance.state in ("rupture", "at_risk"):
+        key = "alliance_rupture" if alliance.state == "rupture" else "alliance_at_risk"
+        state = alliance.state.replace("_", " ")
+        facts[key] = [f"alliance {state}: {a.message}" for a in alliance.alerts]
+    for risk in dropout:
+        if risk.indicator in ("precontemplation", "low_expectancy"):
+            facts[risk.indicator] = list(risk.facts)
+        if risk.indicator == "unaccommodated_strong_preference":
+            facts[risk.indicator] = list(risk.facts)
+    stage = profile.stage_of_change if profile else None
+    if stage is not None and stage.value in _BEFORE_ACTION:
+        facts["stage_mismatch"] = [f"stage of change: {stage.value.replace('_', ' ')}"]
+    return facts
 
 
 def support_prompts(
@@ -126,15 +133,28 @@ def support_prompts(
     alliance: AllianceStatus | None = None,
     profile: Profile | None = None,
     dropout: tuple[DropoutRisk, ...] = (),
+    risk_events: Sequence[RiskEvent] = (),
+    deterioration: str | None = None,
 ) -> tuple[SupportPrompt, ...]:
-    """The prompts for this alert colour: none for white or green, by design."""
-    if alert not in ("yellow", "red"):
-        return ()
-    chosen: list[tuple[int, int, SupportPrompt]] = []
+    """The prompts that apply to this patient now, ranked (``support_prompts/*.yaml``).
+
+    A targeted prompt applies when the alert level is one of its ``alerts`` and at least
+    one of its ``signals`` is in the patient's data (``because`` says which facts); the
+    ranking is the data's ``priority``: an open risk event first, then deterioration
+    (referral or a higher level of care), a ruptured or at-risk alliance (repair), low
+    motivation or an early stage of change (stance), an unaccommodated strong preference
+    (accommodation). General prompts (no signal in the data can show them) follow on
+    yellow and red. ``deterioration`` is the reason the outcome worsened, when it did.
+    """
+    facts = _signal_facts(alliance, profile, dropout, risk_events, deterioration)
+    chosen: list[tuple[bool, int, SupportPrompt]] = []
     for definition in load_support_prompts():
         if alert not in definition.alerts:
             continue
-        because = _signals(definition, alliance, profile, dropout)
+        fired = tuple(s for s in definition.signals if s in facts)
+        if not definition.general and not fired:
+            continue
+        because = tuple(dict.fromkeys(f for s in fired for f in facts[s]))
         updates = tuple(
             ProfileUpdate(
                 field=u.field,
@@ -151,11 +171,28 @@ def support_prompts(
             questions=definition.questions,
             evidence=definition.evidence,
             source=definition.source,
-            because=tuple(because),
+            because=because,
             profile_updates=updates,
+            targeted=not definition.general,
+            signals=fired,
+            actions=definition.actions,
         )
-        chosen.append((0 if because else 1, definition.priority, prompt))
+        chosen.append((definition.general, definition.priority, prompt))
     return tuple(p for _, _, p in sorted(chosen, key=lambda c: (c[0], c[1])))
+
+
+@cache
+def support_prompt_titles() -> dict[str, str]:
+    """Every prompt's title by its domain, in rank order (for a history of marks)."""
+    return {p.domain: p.title for p in load_support_prompts()}
+
+
+@cache
+def support_prompts_version() -> str:
+    """A short hash of the prompt definitions: a stored status computed with other prompt
+    rules is recomputed (the status store compares it with the row's inputs)."""
+    payload = json.dumps([p.model_dump(mode="json") for p in load_support_prompts()])
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
 def apply_profile_updates(

@@ -36,6 +36,7 @@ from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabu
 from attunement.risk._wording import (
     describe_endorsement,
     describe_event,
+    describe_profile_flag,
     describe_response,
     event_headline,
     risk_message,
@@ -59,6 +60,7 @@ __all__ = [
     "default_crisis_resources",
     "describe_endorsement",
     "describe_event",
+    "describe_profile_flag",
     "describe_response",
     "endorsements_from_flags",
     "event_headline",

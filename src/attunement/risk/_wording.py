@@ -20,6 +20,7 @@ from attunement.wording import format_number
 __all__ = [
     "describe_endorsement",
     "describe_event",
+    "describe_profile_flag",
     "describe_response",
     "event_headline",
     "risk_message",
@@ -92,15 +93,48 @@ def risk_message(endorsement: RiskEndorsement, language: str = "en") -> str:
     return definition.flag_message(endorsement.flag, language) or endorsement.message
 
 
-def describe_event(event: RiskEvent, language: str = "en") -> tuple[str, ...]:
+def _from_an_earlier_session(event: RiskEvent, current_session: int | None) -> bool:
+    """True when the event's latest endorsement is from a session before ``current_session``
+    (an intake or self-report endorsement without a session is never "earlier")."""
+    latest = event.latest.session
+    return current_session is not None and latest is not None and latest < current_session
+
+
+def describe_event(
+    event: RiskEvent, language: str = "en", *, current_session: int | None = None
+) -> tuple[str, ...]:
     """The headline, then for an open event the instruction, else the response recorded.
 
-    Instructions are given in ``language`` (the clinic's), not the patient's.
+    Instructions are given in ``language`` (the clinic's), not the patient's. The
+    instrument's instruction for the day ("assess suicide risk today, before the patient
+    leaves") is for the current event only: an open event whose latest endorsement is from a
+    session before ``current_session`` reads as history still awaiting its response
+    ("endorsed at session 4; no response recorded yet"), and stays as prominent.
     """
     lines = [event_headline(event)]
-    if event.open:
+    if event.open and _from_an_earlier_session(event, current_session):
+        sessions = ", ".join(str(s) for s in event.sessions)
+        lines.append(
+            f"Endorsed at session {sessions}; no response recorded yet: assess the risk with "
+            "the patient now and record a risk response."
+        )
+        lines.append("It stays open until a clinician records a risk response.")
+    elif event.open:
         lines.extend(dict.fromkeys(risk_message(e, language) for e in event.endorsements))
         lines.append("It stays open until a clinician records a risk response.")
     elif event.response is not None:
         lines.append(f"Response recorded — {describe_response(event.response)}")
     return tuple(lines)
+
+
+def describe_profile_flag(instrument: str, item: str, answer: float | None, kind: str) -> str:
+    """A risk flag of a questionnaire given in the profile, as history: its risk event (open
+    or answered) carries the instruction or the response, so the flag never repeats "assess
+    today" ("PHQ-9 item 9 endorsed (answer 2) in the profile questionnaire; see its risk
+    event")."""
+    name, label = _item_label(instrument, item)
+    if kind == "unanswered":
+        what = f"{name} {label} left unanswered"
+    else:
+        what = f"{name} {label} endorsed" + (f" (answer {answer:g})" if answer is not None else "")
+    return f"{what} in the profile questionnaire; see its risk event (open risk events first)"

@@ -147,6 +147,13 @@ if TYPE_CHECKING:
         register_patient,
         update_profile,
     )
+    from attunement.services._prompt_discussions import (
+        PromptDiscussionCreate,
+        PromptDiscussionPublic,
+        PromptDiscussionState,
+        list_prompt_discussions,
+        mark_prompt_discussed,
+    )
     from attunement.services._risk import list_risk_events, respond_to_risk
     from attunement.services._risk_schemas import RiskEventPublic, RiskResponseCreate
     from attunement.services._roles import ROLES, Role
@@ -283,6 +290,9 @@ __all__ = [
     "PatientPageView",
     "PatientPublic",
     "PendingRequest",
+    "PromptDiscussionCreate",
+    "PromptDiscussionPublic",
+    "PromptDiscussionState",
     "RepeatedRequest",
     "RiskEventPublic",
     "RiskResponseCreate",
@@ -349,11 +359,13 @@ __all__ = [
     "list_links",
     "list_notifications",
     "list_patients",
+    "list_prompt_discussions",
     "list_risk_events",
     "list_sessions",
     "list_users",
     "login_for_session",
     "login_for_token",
+    "mark_prompt_discussed",
     "may_change",
     "notification_preferences",
     "open_form_draft",
@@ -541,6 +553,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "notification_preferences",
         "set_notification_preferences",
         "waiting_notifications",
+    ),
+    "_prompt_discussions": (
+        "PromptDiscussionCreate",
+        "PromptDiscussionPublic",
+        "PromptDiscussionState",
+        "list_prompt_discussions",
+        "mark_prompt_discussed",
     ),
     "_risk": ("list_risk_events", "respond_to_risk"),
     "_risk_schemas": ("RiskEventPublic", "RiskResponseCreate"),

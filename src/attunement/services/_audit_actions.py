@@ -72,6 +72,8 @@ class AuditAction(StrEnum):
     PATIENT_READ = "patient.read"
     PLAN_READ = "plan.read"
     PROFILE_UPDATE = "profile.update"
+    PROMPT_DISCUSS = "prompt.discuss"
+    PROMPT_LIST = "prompt.list"
     REPORT_CLINIC = "report.clinic"
     REPORT_PATIENT = "report.patient"
     RISK_LIST = "risk.list"

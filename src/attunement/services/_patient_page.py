@@ -29,6 +29,10 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
+from attunement.services._prompt_discussions import (
+    PromptDiscussionPublic,
+    prompt_discussions_of,
+)
 from attunement.services._records import administration_public
 from attunement.services._risk_records import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
@@ -63,6 +67,8 @@ class PatientPageView:
     administrations: tuple[AdministrationPublic, ...]
     status: Status | None
     charts: EpisodeChartData | None
+    #: every mark of the episode's support prompts as discussed (and undo), oldest first
+    prompt_discussions: tuple[PromptDiscussionPublic, ...] = ()
 
 
 def _current(episodes: list[Episode]) -> Episode | None:
@@ -91,7 +97,9 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         administrations: tuple[AdministrationPublic, ...] = ()
         status = None
         charts = None
+        discussions: tuple[PromptDiscussionPublic, ...] = ()
         if episode is not None:
+            discussions = tuple(prompt_discussions_of(session, episode.id))
             rows = session.scalars(
                 select(Administration)
                 .options(  # one query each, not one per administration
@@ -109,7 +117,11 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             charts = chart_data_of(session, episode, row)
         uc.detail = {
             "read": ["patient", "profile", "plan", "risk_events", "episodes"]
-            + (["administrations", "status", "charts"] if episode is not None else []),
+            + (
+                ["administrations", "status", "charts", "prompt_discussions"]
+                if episode is not None
+                else []
+            ),
             "episodes": [e.id for e in episodes],
             "episode": episode.id if episode is not None else None,
             "risk_events": [e.id for e in risk_events],
@@ -124,4 +136,5 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             administrations=administrations,
             status=status,
             charts=charts,
+            prompt_discussions=discussions,
         )

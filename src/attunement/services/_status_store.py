@@ -37,7 +37,12 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
 from attunement.instruments import load_instrument
-from attunement.monitoring import RISK_FLAG_RANK, alert_rank, deterioration_size
+from attunement.monitoring import (
+    RISK_FLAG_RANK,
+    alert_rank,
+    deterioration_size,
+    support_prompts_version,
+)
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk_records import risk_events_of_patients
@@ -189,6 +194,7 @@ def inputs_version(inputs: StatusInputs, instrument: str) -> str:
             model.version if model is not None else None,
             norms.model_dump(mode="json") if norms is not None else None,
             inputs.caseness,
+            support_prompts_version(),
         ],
         sort_keys=True,
         default=str,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement._private_files import write_private_text
 from attunement.errors import NotFound
 from attunement.monitoring import ALERT_LEVELS
 from attunement.services._actors import OperatorActor, UserActor
@@ -99,15 +100,15 @@ def walk_the_loop(ctx: ServiceContext, out_dir: Path) -> DemoWalk:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"patient-{featured.patient_id}"
     plan_file = out_dir / f"{stem}-plan.md"
-    plan_file.write_text(f"> **{SYNTHETIC_LABEL}**\n\n{render_markdown(plan)}", encoding="utf-8")
+    write_private_text(plan_file, f"> **{SYNTHETIC_LABEL}**\n\n{render_markdown(plan)}")
     status_file = out_dir / f"{stem}-status.json"
-    status_file.write_text(
+    write_private_text(
+        status_file,
         json.dumps(
             {"synthetic": True, "label": SYNTHETIC_LABEL, "status": status.model_dump(mode="json")},
             indent=2,
             ensure_ascii=False,
         ),
-        encoding="utf-8",
     )
 
     reports: list[Path] = []

@@ -22,6 +22,7 @@ from typing import Literal, TypeVar
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from attunement._private_files import write_private_bytes
 from attunement.documents import (
     EpisodeData,
     PatientReport,
@@ -38,7 +39,6 @@ from attunement.exports import (
     ExportRow,
     Pseudonymizer,
     RiskEventRow,
-    atomic_write,
     deidentify_risk_row,
     deidentify_row,
     risk_event_rows,
@@ -212,10 +212,7 @@ def clinic_report_document(ctx: ServiceContext, actor: Actor, *, fmt: ReportForm
 
 
 def _write(path: Path, content: bytes) -> Path:
-    def write(target: Path) -> None:
-        target.write_bytes(content)
-
-    return atomic_write(path, write)
+    return write_private_bytes(path, content)
 
 
 def write_patient_report(

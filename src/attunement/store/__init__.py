@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.store._import_table import ImportLedgerEntry
     from attunement.store._notification_tables import NotificationPreference, NotificationRecord
+    from attunement.store._prompt_table import PromptDiscussionRecord
     from attunement.store._queries import (
         CURVE_SESSION,
         LIVE_ADMINISTRATION,
@@ -96,6 +97,7 @@ __all__ = [
     "OutboundMessage",
     "Patient",
     "PatientContact",
+    "PromptDiscussionRecord",
     "RiskEventRecord",
     "ScoreRecord",
     "SqliteSynchronous",
@@ -139,6 +141,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_import_table": ("ImportLedgerEntry",),
     "_notification_tables": ("NotificationPreference", "NotificationRecord"),
+    "_prompt_table": ("PromptDiscussionRecord",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
     "_schedule_tables": (
         "ClinicSettingRecord",

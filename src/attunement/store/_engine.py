@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from attunement._private_files import create_private
 from attunement.errors import ConfigurationError
 from attunement.store._sqlite_levels import SQLITE_SYNCHRONOUS, SqliteSynchronous
 
@@ -88,6 +89,7 @@ def make_engine(
             folder = Path(parsed.database).expanduser().parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
+                create_private(Path(parsed.database).expanduser())  # health data: 0600
             except OSError as exc:
                 raise ConfigurationError(
                     setting, f"cannot create {str(folder)!r} ({exc.strerror})"

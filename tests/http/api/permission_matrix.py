@@ -173,6 +173,9 @@ def _risk_notification(cell: Cell) -> dict[str, Any]:
     )
     (notice,) = list_notifications(cell.ctx, cell.world.ana)
     return {"notification_id": notice.id}
+def risk_prompt(cell: Cell) -> dict[str, Any]:
+    """Episode A with an open risk event: its status shows the risk support prompt."""
+    return {**_open_risk_event(cell), "domain": "risk"}
 
 
 def _recorded_session(cell: Cell) -> dict[str, Any]:
@@ -375,6 +378,14 @@ API_ROWS: list[Row] = [
         json=lambda cell: {"instruments": ["phq9"]},
     ),
     Row("GET", "/api/v1/episodes/end-reasons", CASELOAD),
+    Row(
+        "PUT",
+        "/api/v1/episodes/{episode_id}/prompts/{domain}/discussion",
+        WRITE,
+        json=lambda cell: {"discussed": True},
+        params=risk_prompt,
+    ),
+    Row("GET", "/api/v1/episodes/{episode_id}/prompt-discussions", READ),
     Row(
         "POST",
         "/api/v1/episodes/{episode_id}/close",

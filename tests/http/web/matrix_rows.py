@@ -27,6 +27,7 @@ from tests.http.api.permission_matrix import (
     closed_episode,
     default_params,
     open_episode,
+    risk_prompt,
 )
 
 PHQ9_FORM = {f"phq9.phq9_{n}": "1" for n in range(1, 10)}
@@ -307,6 +308,15 @@ ROWS: list[Row] = [
         params=_open_risk_event,
         auth="cookie",
         notes="the treating clinician answers the open risk event; a supervisor only reads it",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/prompts/{domain}/discussed",
+        _write(303),
+        data=lambda cell: {"episode_id": str(cell.world.episode_a), "discussed": "1"},
+        params=risk_prompt,
+        auth="cookie",
+        notes="the treating clinician marks a support prompt discussed; a supervisor only reads",
     ),
     Row(
         "POST",

@@ -13,12 +13,17 @@ from attunement.services import (
     AdministrationPublic,
     InvitationCreate,
     InvitationIssued,
+    PromptDiscussionCreate,
+    PromptDiscussionPublic,
+    PromptDiscussionState,
     TherapySessionCreate,
     TherapySessionPublic,
     get_status,
     invite_patient,
     list_administrations,
+    list_prompt_discussions,
     list_sessions,
+    mark_prompt_discussed,
     record_administration,
     record_session,
 )
@@ -97,3 +102,28 @@ def create_invitation(
 ) -> InvitationIssued:
     """A single-use, expiring self-report link; the token is shown only in this response."""
     return invite_patient(context, actor, episode_id, body or InvitationCreate())
+
+
+@router.put("/{episode_id}/prompts/{domain}/discussion", response_model=PromptDiscussionState)
+def mark_prompt(
+    context: ContextDep,
+    actor: CurrentActor,
+    episode_id: int,
+    domain: str,
+    body: PromptDiscussionCreate,
+) -> PromptDiscussionState:
+    """Mark a clinical-support prompt of the episode's current status as discussed with the
+    patient (``{"discussed": true}``) or undo the mark (``false``). Idempotent: a prompt
+    already in that state adds nothing. Every mark is kept (an undo is a new entry) and
+    audited. A prompt the status does not show → 422 naming ``domain`` and the prompts
+    shown; a closed episode → 409. Marking the risk prompt never closes the risk event:
+    only a recorded risk response does."""
+    return mark_prompt_discussed(context, actor, episode_id, domain, body)
+
+
+@router.get("/{episode_id}/prompt-discussions", response_model=list[PromptDiscussionPublic])
+def prompt_discussions(
+    context: ContextDep, actor: CurrentActor, episode_id: int
+) -> list[PromptDiscussionPublic]:
+    """Every mark and undo of the episode's support prompts, oldest first (audited)."""
+    return list_prompt_discussions(context, actor, episode_id)

@@ -26,6 +26,7 @@ from attunement.http.web._patient_context import (
     require_own,
     stored_profile,
 )
+from attunement.http.web._prompt_views import prompt_cards, prompt_marks
 from attunement.http.web._rendering import ROUTES
 from attunement.http.web._risk_views import RiskFormInput, event_views, risk_form
 from attunement.http.web._status_view import status_view
@@ -74,6 +75,10 @@ def _notice(saved: str | None) -> str | None:
         return "Episode reopened."
     if saved == "new_episode":
         return "New episode started."
+    if saved == "discussed":
+        return "Marked discussed. The mark is kept in the history of support prompts below."
+    if saved == "undiscussed":
+        return "Mark undone. Both entries stay in the history of support prompts below."
     return "Saved."
 
 
@@ -85,6 +90,7 @@ def patient_page_response(
     *,
     risk_input: RiskFormInput | None = None,
     episode_input: EpisodeFormInput | None = None,
+    prompt_problem: str | None = None,
     status_code: int = 200,
 ) -> Response:
     """The patient page; ``risk_input`` is a refused risk response, ``episode_input`` a
@@ -92,7 +98,8 @@ def patient_page_response(
     page = read_patient_page(context, actor, patient_id)  # one audited read of everything shown
     patient, episode = page.patient, page.episode
     profile, profile_problem = stored_profile(patient)
-    events = event_views(list(page.risk_events))
+    current = page.status.session if page.status is not None else None
+    events = event_views(list(page.risk_events), current_session=current)
     open_events = [e for e in events if e.open]
     can_write = may_change(actor, patient.clinician_id)
     plan = plan_view(page.plan) if page.plan is not None else None
@@ -128,6 +135,13 @@ def patient_page_response(
             episode, administrations, today=context.now().date(), submitted=episode_input
         ),
         notice=_notice(request.query_params.get("saved")),
+        prompt_cards=prompt_cards(
+            status, page.prompt_discussions, patient_id=patient.id, episode_id=episode.id
+        )
+        if status is not None and episode is not None
+        else [],
+        prompt_marks=prompt_marks(page.prompt_discussions),
+        prompt_problem=prompt_problem,
     )
 
 

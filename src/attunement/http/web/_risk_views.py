@@ -58,8 +58,11 @@ class RiskEventView:
     lines: tuple[str, ...]
 
 
-def event_views(events: Sequence[RiskEventPublic]) -> list[RiskEventView]:
-    """The events in the services' order (open first, then history), in the one wording."""
+def event_views(
+    events: Sequence[RiskEventPublic], *, current_session: int | None = None
+) -> list[RiskEventView]:
+    """The events in the services' order (open first, then history), in the one wording;
+    an open event from before ``current_session`` reads as history awaiting its response."""
     views = []
     for public in events:
         event = RiskEvent(
@@ -68,7 +71,7 @@ def event_views(events: Sequence[RiskEventPublic]) -> list[RiskEventView]:
             endorsements=tuple(public.endorsements),
             response=public.response,
         )
-        headline, *lines = describe_event(event, CLINIC_LANGUAGE)
+        headline, *lines = describe_event(event, CLINIC_LANGUAGE, current_session=current_session)
         views.append(RiskEventView(public.id, event.open, headline, tuple(lines)))
     return views
 

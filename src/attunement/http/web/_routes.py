@@ -16,6 +16,7 @@ from attunement.http.web import (
     _invite_pages,
     _kiosk_pages,
     _notification_pages,
+    _prompt_pages,
     _record_pages,
     _risk_pages,
     _schedule_pages,
@@ -35,6 +36,7 @@ _PARTS = (
     _chart_pages,  # the patient page's charts (issue 13)
     _risk_pages,
     _notification_pages,
+    _prompt_pages,  # marking support prompts discussed (issue 16)
     _episode_pages,
     _invite_pages,
     _intake_questionnaire_pages,

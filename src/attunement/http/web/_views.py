@@ -18,6 +18,7 @@ from attunement.documents import SafetyView, derived_fact, held_back, safety_vie
 from attunement.http.web._display import short_date
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
+from attunement.risk import describe_profile_flag
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
     Plan,
@@ -231,7 +232,7 @@ def plan_view(plan: Plan) -> PlanView:
             for d in plan.settings
             if d.basis == "risk"
         ],
-        flags=[f"{f.message} ({f.instrument} item {f.item})" for f in plan.flags],
+        flags=[describe_profile_flag(f.instrument, f.item, f.answer, f.kind) for f in plan.flags],
         foundations=[_recommendation(r) for r in plan.foundations],
         recommendations=[_recommendation(r) for r in plan.recommendations],
         conflicts=[

@@ -6,7 +6,7 @@ waiting; the state of the e-mail that says something is waiting) and
 ``notification_preferences`` (a user's channels per kind). No data: notifications start
 with the next risk answer (issue 14).
 
-Revision ID: 0027
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-06 18:45:00
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027"
+revision = "0023"
 down_revision = "0022"
 branch_labels = None
 depends_on = None
