@@ -173,6 +173,8 @@ def _risk_notification(cell: Cell) -> dict[str, Any]:
     )
     (notice,) = list_notifications(cell.ctx, cell.world.ana)
     return {"notification_id": notice.id}
+
+
 def risk_prompt(cell: Cell) -> dict[str, Any]:
     """Episode A with an open risk event: its status shows the risk support prompt."""
     return {**_open_risk_event(cell), "domain": "risk"}
