@@ -111,6 +111,7 @@ if TYPE_CHECKING:
     from attunement.services._limits import InputLimits
     from attunement.services._messages import (
         OPT_OUT_PATH,
+        WORKER,
         Channels,
     )
     from attunement.services._notifications import (
@@ -233,6 +234,7 @@ __all__ = [
     "OUTCOME_PAGE_WINDOW",
     "ROLES",
     "SELF_REPORT_PATH",
+    "WORKER",
     "AccessGrantCreate",
     "AccessGrantPublic",
     "Actor",
@@ -453,6 +455,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_messages": (
         "OPT_OUT_PATH",
+        "WORKER",
         "Channels",
     ),
     "_outreach": (

@@ -62,6 +62,8 @@ class AuditAction(StrEnum):
     MESSAGE_OPT_OUT = "message.opt_out"
     MESSAGE_SEND = "message.send"
     NOTIFICATION_ACKNOWLEDGE = "notification.acknowledge"
+    NOTIFICATION_EMAIL = "notification.email"
+    NOTIFICATION_EMAIL_ADDRESS = "notification.email_address"
     NOTIFICATION_ESCALATE = "notification.escalate"
     NOTIFICATION_LIST = "notification.list"
     NOTIFICATION_PREFERENCES_READ = "notification.preferences_read"

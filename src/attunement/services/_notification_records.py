@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from attunement.notifications import NotificationChannels, NotificationKind, channels_for
 from attunement.risk import RiskEndorsement, notifies_clinician
+from attunement.services._job_queue import enqueue_job
 from attunement.store import NotificationPreference, NotificationRecord, Patient
 
 __all__ = [
@@ -56,18 +57,27 @@ def add_notification(
 ) -> None:
     if not channels.in_app and not channels.email:
         return
-    session.add(
-        NotificationRecord(
-            recipient_id=recipient,
-            kind=kind.value,
-            patient_id=patient_id,
-            risk_event_id=risk_event_id,
-            created_at=now,
-            # a risk notification always waits in the app (channels_for keeps in_app on)
-            acknowledged_at=None if channels.in_app else now,
-            email_state="pending" if channels.email else "off",
-        )
+    record = NotificationRecord(
+        recipient_id=recipient,
+        kind=kind.value,
+        patient_id=patient_id,
+        risk_event_id=risk_event_id,
+        created_at=now,
+        # a risk notification always waits in the app (channels_for keeps in_app on)
+        acknowledged_at=None if channels.in_app else now,
+        email_state="pending" if channels.email else "off",
     )
+    session.add(record)
+    if channels.email:  # the worker sends it (attunement.services._notification_mail)
+        session.flush()
+        enqueue_job(
+            session,
+            kind="notification_email",
+            dedupe_key=f"notification:{record.id}",
+            run_at=now,
+            now=now,
+            payload={"notification_id": record.id},
+        )
 
 
 def notify_unwitnessed_risk(

@@ -39,6 +39,7 @@ from attunement.services._messages import (
     opt_out_digest,
     send_message,
 )
+from attunement.services._notification_mail import NOTIFICATION_EMAIL_JOB, send_notification_email
 from attunement.services._schedules import next_due_on
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import (
@@ -237,7 +238,12 @@ def _send(ctx: ServiceContext, channels: Channels, payload: dict[str, object]) -
     send_message(ctx, channels, int(str(payload["message_id"])))
 
 
-_HANDLERS: dict[str, JobHandler] = {"send": _send, "remind": _remind, "expire": _expire}
+_HANDLERS: dict[str, JobHandler] = {
+    "send": _send,
+    "remind": _remind,
+    "expire": _expire,
+    NOTIFICATION_EMAIL_JOB: send_notification_email,
+}
 
 
 def register_job_kind(kind: str, handler: JobHandler) -> None:

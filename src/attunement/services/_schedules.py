@@ -8,7 +8,6 @@ next date a measurement is due; the planner and the pages both ask it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select
@@ -24,6 +23,7 @@ from attunement.services._clinic_settings import (
     read_clinic_settings,
 )
 from attunement.services._context import ServiceContext
+from attunement.services._email_address import EMAIL_ADDRESS, plausible_email
 from attunement.store import Episode, EpisodeSchedule, MeasurementOccasion, PatientContact
 
 __all__ = [
@@ -37,9 +37,6 @@ __all__ = [
     "set_episode_schedule",
     "set_patient_contact",
 ]
-
-#: A plausible address (one @, no spaces, a dot in the domain); the SMTP server decides.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 class EpisodeScheduleSet(BaseModel):
@@ -73,7 +70,9 @@ class PatientContactSet(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    email: str | None = Field(None, max_length=320, json_schema_extra={"pattern": _EMAIL.pattern})
+    email: str | None = Field(
+        None, max_length=320, json_schema_extra={"pattern": EMAIL_ADDRESS.pattern}
+    )
     resume_messages: bool = Field(
         False,
         description="Lift the patient's opt-out (only when the patient asked the clinic to).",
@@ -82,9 +81,7 @@ class PatientContactSet(BaseModel):
     @field_validator("email")
     @classmethod
     def _plausible(cls, value: str | None) -> str | None:
-        if value is not None and not _EMAIL.match(value):
-            raise ValueError("an e-mail address like name@example.org")
-        return value
+        return plausible_email(value)
 
 
 class PatientContactView(BaseModel):

@@ -79,6 +79,8 @@ class User(Base):
     also_clinician: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Where notifications are e-mailed (they say only that something is waiting).
+    email: Mapped[str | None] = mapped_column(String(320))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

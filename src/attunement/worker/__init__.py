@@ -1,4 +1,5 @@
-"""``attune worker``: runs the durable job queue — invitations, reminders, expiries.
+"""``attune worker``: runs the durable job queue — invitations, reminders, expiries,
+notification e-mails — and escalates risk notifications left unacknowledged.
 
 **Which library, and why none.** The issue prefers a well-kept scheduler or queue library
 that works on SQLite and PostgreSQL through SQLAlchemy. APScheduler 3.x has a
@@ -36,8 +37,10 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 from attunement.services import (
+    WORKER,
     Channels,
     ServiceContext,
+    escalate_risk_notifications,
     plan_due_measurements,
     run_next_job,
 )
@@ -55,6 +58,7 @@ class WorkerRun:
     """What one run of the worker did."""
 
     planned: int = 0
+    escalated: int = 0
     jobs: int = 0
     name: str = field(default_factory=worker_name)
 
@@ -95,6 +99,8 @@ class Worker:
         while not self.stopping.is_set():
             if time.monotonic() - planned_at >= self.plan_every_seconds:
                 done.planned += len(plan_due_measurements(self.ctx))
+                # risk notifications nobody acknowledged in time go to the supervisor too
+                done.escalated += escalate_risk_notifications(self.ctx, WORKER)
                 planned_at = time.monotonic()
             while not self.stopping.is_set() and run_next_job(
                 self.ctx, self.channels, worker=done.name, lease=self.lease
