@@ -23,7 +23,7 @@ from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import PromptDefinition, load_support_prompts
-from attunement.profile import DIMENSIONS, Profile, parse_profile
+from attunement.profile import DIMENSIONS, Profile, fact_words, field_label, parse_profile
 from attunement.risk import RiskEvent
 from attunement.tailoring import plan
 
@@ -73,10 +73,16 @@ def _current(profile: Profile | None, field: str) -> str:
         return "not assessed"
     value = getattr(profile, field)
     if field == "preferences":
-        return "; ".join(f"{p.aspect} = {p.value} ({p.strength})" for p in value)
+        return "; ".join(
+            f"{fact_words(f'preferences.{p.aspect}', p.value)} ({p.strength})" for p in value
+        )
     if hasattr(value, "value"):
-        return f"{value.value} ({value.provenance.describe()})"
-    shown = {k: v for k, v in value.model_dump(exclude={"provenance"}).items() if v is not None}
+        return f"{fact_words(field, value.value)} ({value.provenance.describe()})"
+    shown = "; ".join(
+        fact_words(f"{field}.{k}", v)
+        for k, v in value.model_dump(exclude={"provenance"}).items()
+        if v is not None
+    )
     return f"{shown} ({value.provenance.describe()})"
 
 
@@ -102,7 +108,7 @@ def _signals(
         ]
         stage = profile.stage_of_change if profile else None
         if stage is not None and stage.value == "contemplation":
-            facts.append("stage_of_change = contemplation")
+            facts.append(fact_words("stage_of_change", "contemplation"))
         return facts
     if definition.domain == "treatment_fit":
         facts = (
@@ -112,7 +118,7 @@ def _signals(
         )
         if profile is not None:  # without any profile, "not assessed" says nothing new
             facts += [
-                f"{u.field} not assessed"
+                f"{field_label(u.field)} not assessed"
                 for u in definition.profile_updates
                 if not profile.is_assessed(u.field)
             ]

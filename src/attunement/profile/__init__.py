@@ -6,6 +6,7 @@ immutable result. See :mod:`attunement.tailoring` for the plan built from it.
 
 from __future__ import annotations
 
+from attunement.profile._labels import fact_words, field_label, language_name
 from attunement.profile._models import (
     Assessed,
     Attachment,
@@ -74,6 +75,9 @@ __all__ = [
     "Stage",
     "Strength",
     "canonical_language_tag",
+    "fact_words",
+    "field_label",
+    "language_name",
     "parse_profile",
     "same_language",
 ]

@@ -24,8 +24,10 @@ from attunement.wording._labels import (
     element_name,
     field_label,
     higher_is_worse,
+    language_name,
     value_words,
 )
+from attunement.wording._names import instrument_name, item_label
 from attunement.wording._numbers import (
     DASH,
     MINUS,
@@ -68,6 +70,9 @@ __all__ = [
     "format_signed",
     "format_source_of",
     "higher_is_worse",
+    "instrument_name",
+    "item_label",
+    "language_name",
     "repair_words",
     "scale_digits",
     "status_figures",

@@ -15,7 +15,7 @@ from typing import Final
 from attunement.errors import UnknownElement
 from attunement.evidence import load_evidence
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
-from attunement.profile import PREFERENCE_ASPECTS
+from attunement.profile import field_label, language_name
 from attunement.wording._numbers import DASH, format_number
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "element_name",
     "field_label",
     "higher_is_worse",
+    "language_name",
     "value_words",
 ]
 
@@ -78,45 +79,6 @@ _NO_STATUS: Final = AlertWords(
 def alert_words(level: str | None) -> AlertWords:
     """The words of an alert level (none or unknown: "No status yet", ranked last)."""
     return _ALERTS.get(level or "", _NO_STATUS)
-
-
-_FIELD_LABELS: Final[dict[str, str]] = {
-    "relationship": "Relationship",
-    "reactance": "Reactance",
-    "stage_of_change": "Stage of change",
-    "coping_style": "Coping style",
-    "preferences": "Preferences",
-    "culture": "Culture",
-    "culture.preferred_language": "Preferred language",
-    "culture.identity": "Cultural identity",
-    "culture.wants_adaptation": "Wants a culturally adapted therapy",
-    "religion_spirituality": "Religion and spirituality",
-    "religion_spirituality.importance": "Importance of religion or spirituality",
-    "religion_spirituality.wants_integration": "Wants religion or spirituality included",
-    "attachment": "Attachment",
-    "attachment.anxiety": "Attachment anxiety",
-    "attachment.avoidance": "Attachment avoidance",
-    "expectations": "Expectations",
-    "expectations.outcome": "Outcome expectation",
-    "expectations.credibility": "Treatment credibility",
-    "functional_impairment": "Functional impairment",
-    "distress": "Distress",
-    "risk": "Open risk event",
-}
-
-
-def field_label(path: str) -> str:
-    """The one label of a profile field: ``stage_of_change`` → "Stage of change",
-    ``preferences.format`` → "Preference: format", ``expectations.outcome`` → "Outcome
-    expectation". An unlisted path is still shown in words, never as an id."""
-    if path in _FIELD_LABELS:
-        return _FIELD_LABELS[path]
-    head, _, tail = path.partition(".")
-    if head == "preferences" and tail:
-        aspect = PREFERENCE_ASPECTS.get(tail)
-        return f"Preference: {aspect.label if aspect else value_words(tail)}"
-    label = _FIELD_LABELS.get(head, value_words(head).capitalize())
-    return f"{label}: {value_words(tail)}" if tail else label
 
 
 def element_name(element_id: str) -> str:
