@@ -77,7 +77,7 @@ def _current(profile: Profile | None, field: str) -> str:
             f"{fact_words(f'preferences.{p.aspect}', p.value)} ({p.strength})" for p in value
         )
     if hasattr(value, "value"):
-        return f"{fact_words(field, value.value)} ({value.provenance.describe()})"
+        return f"{str(value.value).replace('_', ' ')} ({value.provenance.describe()})"
     shown = "; ".join(
         fact_words(f"{field}.{k}", v)
         for k, v in value.model_dump(exclude={"provenance"}).items()
