@@ -54,6 +54,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
+        clinic_language=settings.clinic_language,
         limits=InputLimits.from_settings(settings),
     )
 

@@ -115,6 +115,7 @@ def create_app(
         audit_anchor_dir=settings.effective_audit_anchor_dir,
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
+        clinic_language=settings.clinic_language,
         limits=InputLimits.from_settings(settings),
     )
     # innermost: reads bodies the limits let through; repeats answer the first result

@@ -54,6 +54,10 @@ class ServiceContext:
     #: Days without an outcome measure before the caseload marks an episode overdue
     #: (``ATTUNE_OVERDUE_DAYS``).
     overdue_days: int = DEFAULT_OVERDUE_DAYS
+    #: The language the clinic works in (``ATTUNE_CLINIC_LANGUAGE``, BCP 47): clinician
+    #: pages and reports are in it, and a plan offers a patient's language only when it
+    #: differs.
+    clinic_language: str = "en"
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -80,6 +84,7 @@ def service_context(
     caseness: str = "published",
     limits: InputLimits | None = None,
     overdue_days: int = DEFAULT_OVERDUE_DAYS,
+    clinic_language: str = "en",
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -93,4 +98,5 @@ def service_context(
         caseness=caseness,
         limits=limits or InputLimits(),
         overdue_days=overdue_days,
+        clinic_language=clinic_language,
     )

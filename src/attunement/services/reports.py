@@ -166,7 +166,11 @@ def _episode(
             else None
         ),
         caseness=models.caseness,
-        plan=tailored_plan(session, patient) if profile is not None else None,
+        plan=(
+            tailored_plan(session, patient, clinic_language=models.clinic_language)
+            if profile is not None
+            else None
+        ),
         risk_events=events if events is not None else patient_risk_events(session, patient.id),
         end_reason=(episode.end_reason or "unknown") if episode.ended_on else None,
     )
@@ -184,7 +188,11 @@ def patient_report(
         uc.target = f"episode:{episode.id}"
         records = _records(uc.session, [episode.id])[episode.id]
         data = _episode(
-            uc.session, episode, patient, records, StatusInputs(uc.session, caseness=ctx.caseness)
+            uc.session,
+            episode,
+            patient,
+            records,
+            StatusInputs(uc.session, caseness=ctx.caseness, clinic_language=ctx.clinic_language),
         )
         return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
 
@@ -303,7 +311,9 @@ def _research_export(
     the patients read (``detail.patients``) with the number of rows of each table."""
     with use_case(ctx, actor, AuditAction.EXPORT_RESEARCH, read=True) as uc:
         readable = readable_patients(uc.session, actor, operator=True)
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
+        models = StatusInputs(
+            uc.session, caseness=ctx.caseness, clinic_language=ctx.clinic_language
+        )
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
         if deidentify_with:

@@ -23,7 +23,7 @@ from attunement.http.deps import CSRF_FIELD, csrf_token_for, get_context
 from attunement.http.web._display import status_words
 from attunement.http.web._drafts import keep_posted_form
 from attunement.http.web._templates import render as render_template
-from attunement.i18n import N_, languages, translate
+from attunement.i18n import N_, languages, resolve_language, translate
 from attunement.i18n.jinja import template_functions
 from attunement.security import csrf_token
 from attunement.services import UserActor
@@ -131,7 +131,7 @@ def render(
     *,
     status_code: int = 200,
     viewer: Viewer | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     synthetic: bool = False,
     csrf_binding: str | None = None,
     with_csrf: bool = True,
@@ -139,9 +139,13 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` as a full page (or partial) with the common context.
 
-    The CSRF token is the app's: bound to the session (or a pre-session cookie set here),
-    or to ``csrf_binding`` for forms bound to something else (a patient's invitation).
+    ``lang``: the page's language; a patient's page passes the patient's, every other page
+    is in the clinic's. The CSRF token is the app's: bound to the session (or a pre-session
+    cookie set here), or to ``csrf_binding`` for forms bound to something else (a patient's
+    invitation).
     """
+    if lang is None:  # a clinician's page: in the clinic's language (ATTUNE_CLINIC_LANGUAGE)
+        lang = resolve_language(get_context(request).clinic_language)
     cookies = Response()
     if not with_csrf:
         token = ""
