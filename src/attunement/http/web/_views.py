@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from attunement.documents import SafetyView, derived_fact, held_back, safety_views
 from attunement.http.web._display import short_date
 from attunement.http.web._questionnaires import definition_or_none
-from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
+from attunement.profile import (
+    DIMENSIONS,
+    PREFERENCE_ASPECTS,
+    Profile,
+    Provenance,
+    fact_words,
+    language_name,
+)
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
     Plan,
@@ -103,9 +110,15 @@ class DimensionView:
     assessed: bool
 
 
-def _sub(label: str, value: object) -> str:
-    shown = format_number(value, digits=2) if isinstance(value, float) else value_words(value)
-    return f"{label}: {shown}"
+def _sub(path: str, value: object) -> str:
+    if isinstance(value, float):
+        return f"{field_label(path)[:1].lower()}{field_label(path)[1:]}: {format_number(value, 2)}"
+    return fact_words(path, value)  # a language by its name, never its tag
+
+
+def _preference_value(aspect: str, value: str) -> str:
+    spec = PREFERENCE_ASPECTS.get(aspect)
+    return language_name(value) if spec and spec.values == "bcp47" else value_words(value)
 
 
 def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
@@ -130,7 +143,8 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
                 views.append(
                     DimensionView(
                         f"Preference: {name}",
-                        f"{value_words(preference.value)} ({preference.strength})",
+                        f"{_preference_value(preference.aspect, preference.value)} "
+                        f"({preference.strength})",
                         preference.provenance.describe(),
                         assessed=True,
                     )
@@ -141,7 +155,7 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
             source = _source(dimension, value.value, value.provenance)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
-            text = " · ".join(_sub(k.replace("_", " "), v) for k, v in parts.items())
+            text = " · ".join(_sub(f"{dimension}.{k}", v) for k, v in parts.items())
             derived = [
                 _source(f"{dimension}.{k}", v, value.provenance)
                 for k, v in parts.items()
