@@ -58,7 +58,7 @@ SAMPLED = 4
 IDENTIFIER = re.compile(
     r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
     r"|\((?:en|es|[a-z]{2}-[A-Z]{2})\)"
-    r"|\bin (?:en|es)\b"
+    r"|\b(?:in|language) (?:en|es)\b"
 )
 #: What may look like an identifier and is not one (each with its reason).
 ALLOWED: frozenset[str] = frozenset()

@@ -45,6 +45,7 @@ from attunement.exports import (
     risk_table,
     write_export,
 )
+from attunement.i18n import resolve_language
 from attunement.instruments import load_instrument
 from attunement.risk import RiskEvent
 from attunement.services._access import load_patient, readable_patients
@@ -211,12 +212,14 @@ def patient_report_document(
 ) -> bytes:
     """The patient report as PDF or HTML bytes."""
     report = patient_report(ctx, actor, patient_id, patient_page=patient_page)
-    return _document(render_patient_html(report, patient_page=patient_page), fmt)
+    language = resolve_language(ctx.clinic_language)
+    return _document(render_patient_html(report, patient_page=patient_page, language=language), fmt)
 
 
 def clinic_report_document(ctx: ServiceContext, actor: Actor, *, fmt: ReportFormat) -> bytes:
     """The clinic report as PDF or HTML bytes."""
-    return _document(render_clinic_html(clinic_report(ctx, actor)), fmt)
+    language = resolve_language(ctx.clinic_language)
+    return _document(render_clinic_html(clinic_report(ctx, actor), language=language), fmt)
 
 
 def _write(path: Path, content: bytes) -> Path:
