@@ -6,7 +6,12 @@ immutable result. See :mod:`attunement.tailoring` for the plan built from it.
 
 from __future__ import annotations
 
-from attunement.profile._labels import fact_words, field_label, language_name
+from attunement.profile._labels import (
+    fact_words,
+    field_label,
+    field_value_words,
+    language_name,
+)
 from attunement.profile._models import (
     Assessed,
     Attachment,
@@ -77,6 +82,7 @@ __all__ = [
     "canonical_language_tag",
     "fact_words",
     "field_label",
+    "field_value_words",
     "language_name",
     "parse_profile",
     "same_language",

@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 
 from attunement.profile._vocabulary import PREFERENCE_ASPECTS
 
-__all__ = ["fact_words", "field_label", "language_name"]
+__all__ = ["fact_words", "field_label", "field_value_words", "language_name"]
 
 
 def _words(value: str) -> str:
@@ -76,21 +76,25 @@ def language_name(tag: str | None, in_language: str = "en") -> str:
     return name if name else f"“{tag}”"
 
 
-def fact_words(path: str, value: object) -> str:
-    """One patient fact in words: ``stage_of_change``, ``contemplation`` → "stage of change:
-    contemplation"; a preference by its aspect's label; a language by its name."""
+def field_value_words(path: str, value: object) -> str:
+    """A stored value of a profile field in words: a language by its name (``es`` →
+    "Spanish"), True → "yes", ``client_directed`` → "client directed"."""
     head, _, tail = path.partition(".")
-    if head == "preferences" and tail in PREFERENCE_ASPECTS:
-        spec = PREFERENCE_ASPECTS[tail]
-        shown = language_name(str(value)) if spec.values == "bcp47" else _value(value)
-        return f"{spec.label}: {shown}"
-    shown = language_name(str(value)) if path == "culture.preferred_language" else _value(value)
-    return f"{field_label(path)[:1].lower()}{field_label(path)[1:]}: {shown}"
-
-
-def _value(value: object) -> str:
+    spec = PREFERENCE_ASPECTS.get(tail) if head == "preferences" else None
+    if path == "culture.preferred_language" or (spec is not None and spec.values == "bcp47"):
+        return language_name(str(value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
     return _words(str(value))
+
+
+def fact_words(path: str, value: object) -> str:
+    """One patient fact in words: ``stage_of_change``, ``contemplation`` → "stage of change:
+    contemplation"; a preference by its aspect's label; a language by its name."""
+    head, _, tail = path.partition(".")
+    if head == "preferences" and tail in PREFERENCE_ASPECTS:
+        return f"{PREFERENCE_ASPECTS[tail].label}: {field_value_words(path, value)}"
+    label = field_label(path)
+    return f"{label[:1].lower()}{label[1:]}: {field_value_words(path, value)}"

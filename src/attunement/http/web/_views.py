@@ -23,7 +23,7 @@ from attunement.profile import (
     Profile,
     Provenance,
     fact_words,
-    language_name,
+    field_value_words,
 )
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
@@ -116,11 +116,6 @@ def _sub(path: str, value: object) -> str:
     return fact_words(path, value)  # a language by its name, never its tag
 
 
-def _preference_value(aspect: str, value: str) -> str:
-    spec = PREFERENCE_ASPECTS.get(aspect)
-    return language_name(value) if spec and spec.values == "bcp47" else value_words(value)
-
-
 def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
     """Where a value came from; a value derived from a score as the plan words it."""
     return derived_fact(field, value, provenance) or provenance.describe()
@@ -140,18 +135,18 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
             for preference in value:
                 aspect = PREFERENCE_ASPECTS.get(preference.aspect)
                 name = aspect.label if aspect else value_words(preference.aspect)
+                path = f"preferences.{preference.aspect}"
                 views.append(
                     DimensionView(
                         f"Preference: {name}",
-                        f"{_preference_value(preference.aspect, preference.value)} "
-                        f"({preference.strength})",
+                        f"{field_value_words(path, preference.value)} ({preference.strength})",
                         preference.provenance.describe(),
                         assessed=True,
                     )
                 )
             continue
         if hasattr(value, "value"):
-            text = value_words(value.value)
+            text = field_value_words(dimension, value.value)
             source = _source(dimension, value.value, value.provenance)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
