@@ -14,6 +14,7 @@ from typing import Final
 
 from attunement.errors import UnknownElement
 from attunement.evidence import load_evidence
+from attunement.i18n import N_
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
 from attunement.profile import field_label, language_name
 from attunement.wording._numbers import DASH, format_number
@@ -60,19 +61,19 @@ class AlertWords:
         return self.short[:1].upper() + self.short[1:] if self.short else self.name
 
 
-_ALERT_NAMES: Final[dict[str, tuple[str, str]]] = {
-    "red": ("Red", "not on track"),
-    "yellow": ("Yellow", "less progress than expected"),
-    "not_assessable": ("Not assessable", ""),
-    "green": ("Green", "on track"),
-    "white": ("White", "healthy range"),
+_ALERT_NAMES: Final[dict[str, tuple[str, str]]] = {  # message ids: shown translated
+    "red": (N_("Red"), N_("not on track")),
+    "yellow": (N_("Yellow"), N_("less progress than expected")),
+    "not_assessable": (N_("Not assessable"), ""),
+    "green": (N_("Green"), N_("on track")),
+    "white": (N_("White"), N_("healthy range")),
 }
 _ALERTS: Final[dict[str, AlertWords]] = {
     level: AlertWords(level, *_ALERT_NAMES[level], ALERT_MEANINGS[level], rank)
     for rank, level in enumerate(ALERT_ORDER)
 }
 _NO_STATUS: Final = AlertWords(
-    "", "No status yet", "", "No outcome questionnaire is recorded yet.", len(ALERT_ORDER)
+    "", N_("No status yet"), "", "No outcome questionnaire is recorded yet.", len(ALERT_ORDER)
 )
 
 

@@ -78,7 +78,8 @@ def test_an_english_patient_in_an_english_clinic_is_not_offered_english(
     html = client.get(f"/patients/{world.patient_a}").text
     assert "Offer the patient's preferred language" not in html.replace("&#39;", "'")
     assert "preferred language: English" in html  # the profile names the language
-    assert "(en)" not in html and ": en<" not in html
+    assert "(en)" not in html
+    assert ": en<" not in html
 
 
 def test_a_refused_session_date_names_the_field_as_the_form_labels_it(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
@@ -162,7 +163,7 @@ def render(
         "idle_seconds": int(get_context(request).policy.session_idle.total_seconds()),
         "url": url,
         **template_functions(lang),
-        "status_words": status_words,
+        "status_words": partial(status_words, language=lang),
         "title": "",
         "nav": None,
         "notice": None,
