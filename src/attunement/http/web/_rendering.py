@@ -73,7 +73,7 @@ def url(name: str, /, **params: object) -> str:
     return ROUTES[name].format(**{key: quote(str(value), safe="") for key, value in params.items()})
 
 
-_ROLE_LABELS = {"admin": "admin", "supervisor": "supervisor", "clinician": "clinician"}
+_ROLE_LABELS = {"admin": N_("admin"), "supervisor": N_("supervisor"), "clinician": N_("clinician")}
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,10 @@ class Viewer:
 
     @property
     def role_label(self) -> str:
-        label = _ROLE_LABELS.get(self.role, self.role)
+        """The role as the page frame names it (a message id: the template translates it)."""
         if self.role == "admin" and self.treats_patients:
-            label += " and clinician"
-        return label
+            return N_("admin and clinician")
+        return _ROLE_LABELS.get(self.role, self.role)
 
     @property
     def sees_caseload(self) -> bool:
@@ -185,14 +185,14 @@ def redirect(request: Request, path: str, **query: str) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-_HEADINGS = {
-    400: "The request was not understood",
-    403: "Not allowed",
-    404: "Not found",
-    409: "This clashes with what is stored",
-    422: "Please check the input",
-    429: "Too many attempts",
-    503: "The database is not available",
+_HEADINGS = {  # message ids: the error page translates them
+    400: N_("The request was not understood"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("This clashes with what is stored"),
+    422: N_("Please check the input"),
+    429: N_("Too many attempts"),
+    503: N_("The database is not available"),
 }
 
 
@@ -214,11 +214,11 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
         if request.cookies.get("attune_session"):
             query["expired"] = "1"
         return redirect(request, url("login"), **query)
-    heading = _HEADINGS.get(status, "Something went wrong")
+    heading = _HEADINGS.get(status, N_("Something went wrong"))
     if status == 404:
-        message = "There is no such page, or the record is not on your caseload."
+        message = N_("There is no such page, or the record is not on your caseload.")
     elif status >= 500 and status != 503:
-        message = "The error was recorded without any patient data. Please try again."
+        message = N_("The error was recorded without any patient data. Please try again.")
     else:
         message = str(body.get("detail") or heading)
     return render(
