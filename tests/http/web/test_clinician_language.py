@@ -144,3 +144,17 @@ def test_a_spanish_clinic_reads_its_pages_in_spanish(spanish_clinic: TestClient)
     assert '<html lang="es">' in html
     assert "Cerrar sesión" in html
     assert '<h2 id="caseload-heading">Episodios</h2>' in html
+
+
+def test_a_preference_in_the_patients_own_words_is_quoted_in_their_language(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    patient = register_patient(
+        ctx, world.ana, PatientCreate(display_name="Synthetic Inés", preferred_language="es")
+    )
+    words = "alguien que comparta mi fe"
+    preference = {"aspect": "therapist_religion", "value": words, "strength": "strong"}
+    update_profile(ctx, world.ana, patient.id, {"preferences": [preference]})
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{patient.id}").text
+    assert f'“<span lang="es">{words}</span>” (strong)' in html

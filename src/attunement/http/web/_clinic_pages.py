@@ -120,7 +120,7 @@ def patient_page_response(
         charts=charts,
         plan=plan,
         plan_missing=plan_missing,
-        dimensions=dimension_views(profile),
+        dimensions=dimension_views(profile, patient.preferred_language),
         profile_problem=profile_problem,
         history=history_views(history),
         invite=invite_form(patient, episode),

@@ -104,10 +104,15 @@ def _last_measure(entry: CaseloadEntry) -> str:
 
 @dataclass(frozen=True)
 class DimensionView:
+    """One profile entry; ``lang`` is set when ``value`` is the patient's own words (a
+    free-text preference), quoted on the page in the patient's language."""
+
     label: str
     value: str
     provenance: str | None
     assessed: bool
+    lang: str | None = None
+    note: str = ""
 
 
 def _sub(path: str, value: object) -> str:
@@ -121,9 +126,10 @@ def _source(field: str, value: str | float | bool, provenance: Provenance) -> st
     return derived_fact(field, value, provenance) or provenance.describe()
 
 
-def dimension_views(profile: Profile | None) -> list[DimensionView]:
+def dimension_views(profile: Profile | None, patient_language: str = "en") -> list[DimensionView]:
     """One entry per profile dimension, assessed or not, with where each value came from
-    (a level derived from a score on an assumed cut-off says so)."""
+    (a level derived from a score on an assumed cut-off says so). A preference in the
+    patient's own words (a free-text aspect) keeps them, marked ``patient_language``."""
     views = []
     for dimension in DIMENSIONS:
         label = field_label(dimension)
@@ -136,6 +142,18 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
                 aspect = PREFERENCE_ASPECTS.get(preference.aspect)
                 name = aspect.label if aspect else value_words(preference.aspect)
                 path = f"preferences.{preference.aspect}"
+                if aspect is not None and aspect.values is None:  # the patient's own words
+                    views.append(
+                        DimensionView(
+                            f"Preference: {name}",
+                            preference.value,
+                            preference.provenance.describe(),
+                            assessed=True,
+                            lang=patient_language,
+                            note=f"({preference.strength})",
+                        )
+                    )
+                    continue
                 views.append(
                     DimensionView(
                         f"Preference: {name}",
