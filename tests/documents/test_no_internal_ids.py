@@ -133,10 +133,20 @@ def _pages(client: TestClient, patient_id: int) -> dict[str, str]:
     """Each page of one patient's record that a clinician opens."""
     found: dict[str, str] = {}
     base = f"/patients/{patient_id}"
-    for path in (base, f"{base}/intake", f"{base}/session", f"{base}/sessions/1/edit"):
+    paths = (
+        base,
+        f"{base}/intake",
+        f"{base}/intake/questionnaires/urica",
+        f"{base}/session",
+        f"{base}/sessions/1/edit",
+    )
+    for path in paths:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         found[path] = visible(response.text)
+        correct = re.search(r'href="(/patients/\d+/administrations/\d+/correct)"', response.text)
+        if correct and path == base:  # the correction form of the newest questionnaire
+            found[correct.group(1)] = visible(client.get(correct.group(1)).text)
     return found
 
 
@@ -219,6 +229,7 @@ def test_no_identifier_reaches_any_page_brief_pdf_or_card(
     rendered: tuple[dict[str, str], frozenset[str]],
 ) -> None:
     texts, people = rendered
+    assert any(where.endswith("/correct") for where in texts)  # a correction form was read
     found = {where: identifiers(text, people) for where, text in texts.items()}
     assert {where: ids for where, ids in found.items() if ids} == {}
 
