@@ -214,12 +214,17 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
         if request.cookies.get("attune_session"):
             query["expired"] = "1"
         return redirect(request, url("login"), **query)
-    heading = _HEADINGS.get(status, N_("Something went wrong"))
+    lang = resolve_language(get_context(request).clinic_language)
+    heading = translate(_HEADINGS.get(status, N_("Something went wrong")), lang)
     if status == 404:
-        message = N_("There is no such page, or the record is not on your caseload.")
+        message = translate(
+            N_("There is no such page, or the record is not on your caseload."), lang
+        )
     elif status >= 500 and status != 503:
-        message = N_("The error was recorded without any patient data. Please try again.")
-    else:
+        message = translate(
+            N_("The error was recorded without any patient data. Please try again."), lang
+        )
+    else:  # the refusal's own words (they may quote a value, so never a message id)
         message = str(body.get("detail") or heading)
     return render(
         request,
