@@ -101,21 +101,29 @@ def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:
 
 def _print_walk(walk: DemoWalk) -> None:
     """Monitor, tailor, report: what the loop found on the synthetic caseload."""
-    from attunement.wording import format_number  # start-up: not for `attune --help`
+    # start-up: not for `attune --help`
+    from attunement.wording import alert_words, format_number, value_words
 
     typer.secho(
         "monitor — caseload, most urgent first (open risk events, then red, yellow … white; "
         "each by deterioration, then days since last seen):",
         bold=True,
     )
-    typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
+    typer.echo(
+        "  "
+        + ", ".join(
+            f"{key if key == 'open risk event' else alert_words(key).name}: {count}"
+            for key, count in walk.by_alert.items()
+        )
+    )
     for entry in walk.caseload[:5]:
-        alert = "OPEN RISK" if entry.risk_flag else (entry.alert or "not_assessable")
+        alert = "OPEN RISK" if entry.risk_flag else alert_words(entry.alert).name
         latest = format_number(entry.latest)
         overdue = " OVERDUE" if entry.overdue else ""
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
-            f"({entry.category or 'no category yet'}; {entry.clinician}){overdue}"
+            f"({value_words(entry.category) if entry.category else 'no category yet'}; "
+            f"{entry.clinician}){overdue}"
         )
     if walk.featured is not None:
         typer.secho(
@@ -126,9 +134,9 @@ def _print_walk(walk: DemoWalk) -> None:
         if walk.risk_history:
             typer.echo(f"  risk history: {walk.risk_history} answered risk event(s) (synthetic)")
         typer.echo(
-            f"  directiveness {walk.plan_directiveness}, stance {walk.plan_stance}, "
-            f"focus {walk.plan_focus}; status {walk.status_alert} "
-            f"({walk.status_category})"
+            f"  directiveness {value_words(walk.plan_directiveness)}, "
+            f"stance {value_words(walk.plan_stance)}, focus {value_words(walk.plan_focus)}; "
+            f"status {alert_words(walk.status_alert).name} ({value_words(walk.status_category)})"
         )
     typer.secho("files (synthetic):", bold=True)
     for path in walk.files:
