@@ -28,6 +28,7 @@ from sqlalchemy import select
 from attunement.cds_hooks import CardContext, build_cards
 from attunement.documents import render_clinic_html, render_patient_html, render_pdf
 from attunement.documents._summary import session_summary_text
+from attunement.fhir import FhirBase
 from attunement.http import create_app
 from attunement.services import (
     DemoAccount,
@@ -39,7 +40,7 @@ from attunement.services import (
 )
 from attunement.services._growth_models import StatusInputs
 from attunement.services._status import tailored_plan
-from attunement.services.interop import _attunement_signals
+from attunement.services.interop import _attunement_signals, export_patient_fhir
 from attunement.services.reports import clinic_report, patient_report
 from attunement.settings import Settings
 from attunement.simulate import simulate_clinic
@@ -194,6 +195,17 @@ def _render(
             CardContext(hook_instance="h", patient_page_url=page, source_url="http://127.0.0.1"),
         )
         texts[f"cds {patient_id}"] = "\n".join(f"{c.summary}\n{c.detail or ''}" for c in cards)
+    for patient_id in sampled[:1]:  # FHIR narratives (the texts an EHR shows a person)
+        bundle = export_patient_fhir(
+            ctx, clinician_of(ctx, patient_id), patient_id, base=FhirBase()
+        )
+        texts[f"fhir {patient_id}"] = "\n".join(
+            visible(str(entry["resource"]["text"]["div"]))
+            for entry in bundle.get("entry", [])
+            if "text" in entry["resource"]
+        ) + "\n".join(
+            str(entry["resource"].get("description", "")) for entry in bundle.get("entry", [])
+        )
     clinic = clinic_report(ctx, OperatorActor(name="identifier-test"))
     texts["clinic report"] = _pdf_text(render_clinic_html(clinic), folder, "clinic")
     return texts
@@ -230,6 +242,7 @@ def test_no_identifier_reaches_any_page_brief_pdf_or_card(
 ) -> None:
     texts, people = rendered
     assert any(where.endswith("/correct") for where in texts)  # a correction form was read
+    assert any(where.startswith("fhir") and text.strip() for where, text in texts.items())
     found = {where: identifiers(text, people) for where, text in texts.items()}
     assert {where: ids for where, ids in found.items() if ids} == {}
 
