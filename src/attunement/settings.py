@@ -42,6 +42,10 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           40 threads Starlette runs request handlers on, so no request
                           thread waits for a connection; N processes need N x 40
                           connections below PostgreSQL's ``max_connections`` (100).
+``ATTUNE_CLINIC_LANGUAGE``  the language the clinic works in (BCP 47, ``en``): clinician
+                          pages and reports are in it (a catalogue in ``locales/``, else
+                          English), and a plan offers a patient's preferred language only
+                          when it differs. Patient pages follow the patient's language.
 ``ATTUNE_INSECURE_COOKIES``  ``true``: cookies without the Secure flag (plain http), demo
                           and dev mode only; ``attune serve --insecure-cookies`` sets it.
 ``ATTUNE_PATIENT_SEES_OWN_CHART``  ``true``: after a self-report the patient's page shows
@@ -77,6 +81,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from attunement._data_dir import ENV_PREFIX, default_data_dir
 from attunement.errors import ConfigurationError, field_problems
+from attunement.profile import canonical_language_tag
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
 from attunement.store import SqliteSynchronous
 
@@ -173,6 +178,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_from: str = Field("attunement@localhost", pattern=r"^[^@\s]+@[^@\s]+$")
+    #: The clinic's language (BCP 47): what clinician-facing text is in.
+    clinic_language: str = "en"
 
     @field_validator("caseness_convention")
     @classmethod
@@ -189,6 +196,14 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_synchronous(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("clinic_language")
+    @classmethod
+    def _check_clinic_language(cls, value: str) -> str:
+        tag = canonical_language_tag(value.strip())
+        if tag is None:
+            raise ValueError(f"{value!r} is not a BCP 47 language tag; e.g. en, es, pt-BR")
+        return tag
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -68,7 +68,7 @@ def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[1].startswith("RISK — Open risk event")
     assert any(line.startswith("Alert: ") for line in lines)
-    assert "Alliance (wai_sr): possible rupture" in result.output
+    assert "Alliance (WAI-SR): possible rupture" in result.output
     assert "repair (immediate)" in result.output
     assert "{" not in lines[0]
 

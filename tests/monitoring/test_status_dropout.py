@@ -58,4 +58,4 @@ def test_indicators_link_evidence_and_state_their_basis() -> None:
     risk = assess_episode(phq9(20, 18), profile=profile).dropout_risks[0]
     assert risk.evidence == ("preferences",)
     assert "1.79" in risk.basis
-    assert risk.facts == ("format = video (strong)",)
+    assert risk.facts == ("format: video (strong)",)

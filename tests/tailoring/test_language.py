@@ -27,7 +27,7 @@ def test_a_spanish_speaker_is_offered_spanish_whatever_they_say_about_adaptation
         culture["wants_adaptation"] = wants_adaptation  # type: ignore[assignment]
     offers = _language_offers(plan_for({"culture": culture}))
     assert len(offers) == 1
-    assert "(es)" in offers[0]
+    assert "(Spanish)" in offers[0]  # the language by its name, never its tag
 
 
 def test_declining_adaptation_gets_the_language_as_an_accommodation_not_as_adaptation() -> None:
@@ -36,7 +36,7 @@ def test_declining_adaptation_gets_the_language_as_an_accommodation_not_as_adapt
     assert offer.rule == "culture_preferred_language_adaptation_declined"
     assert any("questionnaires" in d for d in offer.do)
     assert "culture_adaptation_wanted" not in rules_of(result)
-    assert "(en)" in offer.detail  # the clinic's language, said plainly
+    assert "(English)" in offer.detail  # the clinic's language, said plainly
 
 
 @pytest.mark.parametrize("language", ["en", "en-GB", "EN-us"])

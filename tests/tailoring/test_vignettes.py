@@ -158,7 +158,7 @@ def test_a_strong_language_preference_gives_sessions_and_questionnaires_in_it() 
     result = plan_for({"preferences": [pref("language", "pt-BR", "strong")]})
     recommendation = result.recommendations[0]
     assert recommendation.rule == "preference_language_strong"
-    assert "pt-BR" in recommendation.summary
+    assert "Portuguese (Brazil)" in recommendation.summary
     assert any("questionnaires" in d for d in recommendation.do)
 
 
@@ -199,7 +199,7 @@ def test_wanted_cultural_adaptation_covers_content_values_and_language() -> None
     adaptation, language = result.recommendations
     assert "values" in adaptation.summary
     assert "questionnaires" in language.summary
-    assert "(es)" in language.summary
+    assert "(Spanish)" in language.summary
     assert any(
         e.scope == "therapist multicultural competence as rated by the client"
         for e in adaptation.evidence
@@ -213,7 +213,7 @@ def test_declined_cultural_adaptation_is_not_imposed_but_the_language_is_still_o
         "culture_preferred_language_adaptation_declined",
     ]
     language = result.recommendations[1]
-    assert "(es)" in language.summary
+    assert "(Spanish)" in language.summary
     assert "not a cultural adaptation" in language.summary
     assert not any("culture_adaptation_wanted" == r.rule for r in result.recommendations)
 

@@ -34,7 +34,14 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     RiskSignal,
 )
-from attunement.wording import DASH, format_citation, status_figures, value_words
+from attunement.wording import (
+    DASH,
+    format_citation,
+    instrument_name,
+    item_label,
+    status_figures,
+    value_words,
+)
 
 __all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
 
@@ -100,10 +107,9 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
     key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
     if risk.headline is None:  # a bare signal: what and when from its fields
         what = "endorsed" if risk.kind == "endorsed" else "left unanswered"
-        headline = f"Risk item {what} ({risk.instrument} {risk.item}): {risk.message}"
+        headline = f"Risk item {what} ({item_label(risk.instrument, risk.item)}): {risk.message}"
         where = _when(risk.session, risk.observed_on)
-        lines = [f"**{_md(risk.message)}**", "", f"- Instrument: {_md(risk.instrument)}, item "]
-        lines[-1] += _md(risk.item)
+        lines = [f"**{_md(risk.message)}**", "", f"- {_md(item_label(risk.instrument, risk.item))}"]
         lines += [f"- When: {where}"] if where else []
     else:
         headline = risk.headline
@@ -178,7 +184,7 @@ def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
 
 
 def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
-    on = f" ({alliance.instrument})" if alliance.instrument else ""
+    on = f" ({instrument_name(alliance.instrument)})" if alliance.instrument else ""
     lines = [f"**Alliance rupture signalled**{_md(on)}.", ""]
     lines += [f"- {_md(alert)}" for alert in alliance.alerts]
     if alliance.repair_options:

@@ -11,7 +11,7 @@ import typer
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.serve import run_server
-from attunement.wording import format_number
+from attunement.wording import alert_words, format_number, value_words
 
 if TYPE_CHECKING:
     from attunement.services import ServiceContext
@@ -123,14 +123,21 @@ def _print_walk(walk: DemoWalk) -> None:
         "each by deterioration, then days since last seen):",
         bold=True,
     )
-    typer.echo("  " + ", ".join(f"{key}: {count}" for key, count in walk.by_alert.items()))
+    typer.echo(
+        "  "
+        + ", ".join(
+            f"{key if key == 'open risk event' else alert_words(key).name}: {count}"
+            for key, count in walk.by_alert.items()
+        )
+    )
     for entry in walk.caseload[:5]:
-        alert = "OPEN RISK" if entry.risk_flag else (entry.alert or "not_assessable")
+        alert = "OPEN RISK" if entry.risk_flag else alert_words(entry.alert).name
         latest = format_number(entry.latest)
         overdue = " OVERDUE" if entry.overdue else ""
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
-            f"({entry.category or 'no category yet'}; {entry.clinician}){overdue}"
+            f"({value_words(entry.category) if entry.category else 'no category yet'}; "
+            f"{entry.clinician}){overdue}"
         )
     if walk.featured is not None:
         typer.secho(
@@ -141,9 +148,9 @@ def _print_walk(walk: DemoWalk) -> None:
         if walk.risk_history:
             typer.echo(f"  risk history: {walk.risk_history} answered risk event(s) (synthetic)")
         typer.echo(
-            f"  directiveness {walk.plan_directiveness}, stance {walk.plan_stance}, "
-            f"focus {walk.plan_focus}; status {walk.status_alert} "
-            f"({walk.status_category})"
+            f"  directiveness {value_words(walk.plan_directiveness)}, "
+            f"stance {value_words(walk.plan_stance)}, focus {value_words(walk.plan_focus)}; "
+            f"status {alert_words(walk.status_alert).name} ({value_words(walk.status_category)})"
         )
     typer.secho("files (synthetic):", bold=True)
     for path in walk.files:

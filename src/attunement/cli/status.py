@@ -32,6 +32,7 @@ from attunement.wording import (
     element_name,
     field_label,
     format_number,
+    instrument_name,
     status_figures,
 )
 
@@ -353,7 +354,7 @@ def render_status(result: Status) -> str:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.risk import describe_event
 
-    lines = [f"{result.instrument} {result.scale} — session {result.session}"]
+    lines = [f"{instrument_name(result.instrument)} {result.scale} — session {result.session}"]
     for event in result.risk_events:
         first, *rest = describe_event(event)
         lines.append(f"RISK — {first}" if event.open else first)
@@ -361,7 +362,8 @@ def render_status(result: Status) -> str:
     lines += _outcome_lines(result)
     if result.alliance is not None:
         a = result.alliance
-        lines.append(f"Alliance ({a.instrument or 'markers only'}): {alliance_words(a.state)}")
+        shown = instrument_name(a.instrument) if a.instrument else "markers only"
+        lines.append(f"Alliance ({shown}): {alliance_words(a.state)}")
         lines += [f"  - {alert.message} [{alert.basis}]" for alert in a.alerts]
         for option in a.repair_options:
             tag = f"{option.kind}{', ' + option.marker if option.marker else ''}"
@@ -372,7 +374,8 @@ def render_status(result: Status) -> str:
         because = f" (because: {'; '.join(prompt.because)})" if prompt.because else ""
         lines.append(f"Support — {prompt.title}{because}: {prompt.prompt}")
         lines += [
-            f"  suggested: re-assess {field_label(u.field)} with {', '.join(u.instruments)} "
+            f"  suggested: re-assess {field_label(u.field)} with "
+            f"{', '.join(map(instrument_name, u.instruments))} "
             f"(now: {u.current})"
             for u in prompt.profile_updates
         ]

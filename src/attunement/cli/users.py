@@ -52,6 +52,7 @@ def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
         risk_escalation_hours=settings.risk_escalation_hours,
+        clinic_language=settings.clinic_language,
         limits=InputLimits.from_settings(settings),
     )
 

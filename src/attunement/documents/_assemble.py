@@ -17,7 +17,7 @@ from attunement.documents._models import (
 )
 from attunement.i18n import localised
 from attunement.instruments import InstrumentDefinition
-from attunement.profile import PROFILE_FIELDS, Profile, Provenance
+from attunement.profile import PROFILE_FIELDS, Profile, Provenance, field_value_words
 from attunement.risk import RiskEvent, describe_event, open_first
 from attunement.tailoring import (
     EvidenceCitation,
@@ -82,7 +82,7 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
         rows.append(
             ProfileRow(
                 dimension=field_label(path),
-                value=value_words(value),
+                value=field_value_words(path, value),
                 provenance=provenance.describe(),
                 derived=derived_fact(path, value, provenance),
             )
@@ -91,7 +91,10 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
         rows.append(
             ProfileRow(
                 dimension=field_label(f"preferences.{preference.aspect}"),
-                value=f"{value_words(preference.value)} ({preference.strength})",
+                value=(
+                    f"{field_value_words(f'preferences.{preference.aspect}', preference.value)}"
+                    f" ({preference.strength})"
+                ),
                 provenance=preference.provenance.describe(),
             )
         )

@@ -34,6 +34,7 @@ from attunement.wording import (
     format_number,
     format_share,
     format_signed,
+    language_name,
     value_words,
 )
 
@@ -66,6 +67,7 @@ def _environment() -> Environment:
         alert_label=lambda level: alert_words(level).label,
         alliance=alliance_words,
         css_string=_css_string,
+        language=language_name,
     )
     install_i18n(env)
     env.globals["category_labels"] = CATEGORY_LABELS
@@ -76,8 +78,11 @@ def _render(template: str, **context: Any) -> str:
     return _environment().get_template(template).render(**context)
 
 
-def render_patient_html(report: PatientReport, *, patient_page: bool = True) -> str:
-    """The patient progress report; ``patient_page`` adds the plain-language page."""
+def render_patient_html(
+    report: PatientReport, *, patient_page: bool = True, language: str = "en"
+) -> str:
+    """The patient progress report; ``patient_page`` adds the plain-language page (in the
+    patient's language); the clinician's pages are in ``language`` (the clinic's)."""
     charts: dict[str, Chart] = {}
     if report.outcome_chart is not None:
         charts["outcome"] = render_chart(report.outcome_chart, chart_id="outcome")
@@ -108,11 +113,13 @@ def render_patient_html(report: PatientReport, *, patient_page: bool = True) -> 
         page=page,
         page_html=page_html,
         charts=charts,
+        **template_functions(language),
     )
 
 
-def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
-    """The clinic report; ``charts=False`` leaves them out (the benchmark's baseline)."""
+def render_clinic_html(report: ClinicReport, *, charts: bool = True, language: str = "en") -> str:
+    """The clinic report in ``language`` (the clinic's); ``charts=False`` leaves them out
+    (the benchmark's baseline)."""
     rendered: dict[str, Chart] = {}
     if charts:
         rendered["distribution"] = render_chart(
@@ -123,7 +130,13 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True) -> str:
                 RecoveryBySeverityData(instrument=report.instrument, groups=report.severity),
                 chart_id="severity",
             )
-    return _render("clinic.html.j2", report=report, header=report.header, charts=rendered)
+    return _render(
+        "clinic.html.j2",
+        report=report,
+        header=report.header,
+        charts=rendered,
+        **template_functions(language),
+    )
 
 
 #: A chart as the builder writes it inline (``Chart.__html__``: one root ``<svg>``, no nesting).

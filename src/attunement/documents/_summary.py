@@ -17,6 +17,8 @@ from attunement.wording import (
     alliance_words,
     field_label,
     format_number,
+    instrument_name,
+    item_label,
     status_figures,
 )
 
@@ -53,7 +55,7 @@ def _scores(status: Status, measured_on: dt.date | None) -> list[str]:
         )
     if status.alliance is not None and status.alliance.value is not None:
         lines.append(
-            f"Alliance ({status.alliance.instrument}): "
+            f"Alliance ({instrument_name(status.alliance.instrument)}): "
             f"{format_number(status.alliance.value, 2, plain=True)}, "
             f"{alliance_words(status.alliance.state)}."
         )
@@ -71,10 +73,7 @@ def session_summary_text(
     lines = [_SYNTHETIC] if synthetic else []
     lines.append(f"Attunement summary - session {status.session}")
     lines += _scores(status, measured_on)
-    lines.append(
-        f"Alert: {alert_words(status.alert).plain_label}: {status.alert_reason} "
-        f"({status.alert_rule})."
-    )
+    lines.append(f"Alert: {alert_words(status.alert).plain_label}: {status.alert_reason}.")
     open_events = [e for e in status.risk_events if e.open]
     if open_events:
         lines.append(f"OPEN RISK: {len(open_events)} open risk event(s), not yet answered.")
@@ -83,7 +82,9 @@ def session_summary_text(
     else:
         lines.append("Open risk: none.")
     if status.flags:
-        flagged = ", ".join(f"{f.instrument} {f.item} ({f.severity})" for f in status.flags)
+        flagged = ", ".join(
+            f"{item_label(f.instrument, f.item)} ({f.severity})" for f in status.flags
+        )
         lines.append(f"Risk items flagged at this session: {flagged}.")
     if status.support_prompts:
         lines.append("Plan changes to consider (clinical-support prompts):")
@@ -92,7 +93,7 @@ def session_summary_text(
             for update in prompt.profile_updates:
                 lines.append(
                     f"    re-assess {field_label(update.field).lower()} "
-                    f"({', '.join(update.instruments)}): {update.reason}"
+                    f"({', '.join(map(instrument_name, update.instruments))}): {update.reason}"
                 )
     else:
         lines.append("Plan changes to consider: none prompted at this alert level.")

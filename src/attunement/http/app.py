@@ -120,6 +120,7 @@ def create_app(
         caseness=settings.caseness_convention,
         overdue_days=settings.overdue_days,
         risk_escalation_hours=settings.risk_escalation_hours,
+        clinic_language=settings.clinic_language,
         limits=InputLimits.from_settings(settings),
     )
     # innermost: reads bodies the limits let through; repeats answer the first result

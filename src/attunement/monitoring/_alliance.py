@@ -171,7 +171,7 @@ def _measure_alerts(
     previous = earlier[-1] if earlier else None
     best = max(earlier, key=lambda v: sign * v) if earlier else None
     alerts: list[AllianceAlert] = []
-    name = alliance.instrument
+    name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
     if value is not None and threshold is not None and sign * (value - threshold.value) < 0:
         alerts.append(
             AllianceAlert(
@@ -233,10 +233,11 @@ def assess_alliance(
     notes: list[str] = []
     if alliance is not None:
         threshold, bound, noise = alliance_limits(alliance.instrument, alliance.scale)
+        shown = load_instrument(alliance.instrument).short_name
         threshold_value = threshold.value if threshold else None
         threshold_basis = threshold.basis if threshold else None
         if threshold is None:
-            notes.append(f"{alliance.instrument} has no threshold: only falls are judged")
+            notes.append(f"{shown} has no threshold: only falls are judged")
         bound_value, bound_basis = bound
         noise_value, noise_basis = noise
         measured = _measure_alerts(alliance, session, threshold, bound, noise)
@@ -249,9 +250,7 @@ def assess_alliance(
         )
         fall_from_best = measured.fall_from_best
         if used is None:
-            notes.append(
-                f"no scorable {alliance.instrument} measure at or before session {session}"
-            )
+            notes.append(f"no scorable {shown} measure at or before session {session}")
         elif used != session:
             notes.append(f"latest alliance measure is from session {used}")
     for marker in markers:

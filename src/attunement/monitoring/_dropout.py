@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
 from attunement.monitoring._series import Series
-from attunement.profile import Profile
+from attunement.profile import Profile, fact_words
 
 __all__ = ["DropoutRisk", "dropout_risks"]
 
@@ -61,7 +61,7 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
     expectations = profile.expectations
     if expectations is not None:
         low = [
-            f"expectations.{name} = low ({expectations.provenance.describe()})"
+            f"{fact_words(f'expectations.{name}', 'low')} ({expectations.provenance.describe()})"
             for name in ("outcome", "credibility")
             if getattr(expectations, name) == "low"
         ]
@@ -69,10 +69,12 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
             risks.append(_risk("low_expectancy", low))
     stage = profile.stage_of_change
     if stage is not None and stage.value == "precontemplation":
-        facts = [f"stage_of_change = precontemplation ({stage.provenance.describe()})"]
+        facts = [
+            f"{fact_words('stage_of_change', 'precontemplation')} ({stage.provenance.describe()})"
+        ]
         risks.append(_risk("precontemplation", facts))
     strong = [
-        f"{p.aspect} = {p.value} (strong)"
+        f"{fact_words(f'preferences.{p.aspect}', p.value)} (strong)"
         for p in profile.preferences
         if p.strength == "strong" and p.aspect not in accommodated
     ]

@@ -28,7 +28,7 @@ from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
-from attunement.profile import DIMENSIONS, Profile, parse_profile
+from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
 from attunement.risk import RiskEvent, describe_endorsement
 from attunement.tailoring import plan
 
@@ -89,10 +89,16 @@ def _current(profile: Profile | None, field: str) -> str:
         return "not assessed"
     value = getattr(profile, field)
     if field == "preferences":
-        return "; ".join(f"{p.aspect} = {p.value} ({p.strength})" for p in value)
+        return "; ".join(
+            f"{fact_words(f'preferences.{p.aspect}', p.value)} ({p.strength})" for p in value
+        )
     if hasattr(value, "value"):
-        return f"{value.value} ({value.provenance.describe()})"
-    shown = {k: v for k, v in value.model_dump(exclude={"provenance"}).items() if v is not None}
+        return f"{str(value.value).replace('_', ' ')} ({value.provenance.describe()})"
+    shown = "; ".join(
+        fact_words(f"{field}.{k}", v)
+        for k, v in value.model_dump(exclude={"provenance"}).items()
+        if v is not None
+    )
     return f"{shown} ({value.provenance.describe()})"
 
 
@@ -123,7 +129,7 @@ def _signal_facts(
             facts[risk.indicator] = list(risk.facts)
     stage = profile.stage_of_change if profile else None
     if stage is not None and stage.value in _BEFORE_ACTION:
-        facts["stage_mismatch"] = [f"stage of change: {stage.value.replace('_', ' ')}"]
+        facts["stage_mismatch"] = [fact_words("stage_of_change", stage.value)]
     return facts
 
 

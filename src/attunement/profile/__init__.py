@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.profile._labels import (
+        fact_words,
+        field_label,
+        field_value_words,
+        language_name,
+    )
     from attunement.profile._models import (
         Assessed,
         Attachment,
@@ -79,6 +85,10 @@ __all__ = [
     "Stage",
     "Strength",
     "canonical_language_tag",
+    "fact_words",
+    "field_label",
+    "field_value_words",
+    "language_name",
     "parse_profile",
     "same_language",
 ]
@@ -86,6 +96,7 @@ __all__ = [
 #: The submodule that defines each name: the vocabulary (language tags, field specs) needs
 #: no models, so the gettext catalogue and the light commands load without them.
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_labels": ("fact_words", "field_label", "field_value_words", "language_name"),
     "_models": (
         "Assessed",
         "Attachment",

@@ -188,7 +188,11 @@ class _Page:
             ),
             caseness=self.models.caseness,
         )
-        plan = tailored_plan(session, patient) if profile is not None else None
+        plan = (
+            tailored_plan(session, patient, clinic_language=self.models.clinic_language)
+            if profile is not None
+            else None
+        )
         preference, culture = plan_accommodations(plan) if plan else (False, False)
         dates = [r[3] for r in records if r[3] is not None]
         return EpisodeOutcome(
@@ -286,7 +290,7 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         instrument, all_episodes = _main_instrument(session, readable)
         definition = load_instrument(instrument)
         scale = definition.scale(monitored_scale(definition))
-        models = StatusInputs(session, caseness=ctx.caseness)
+        models = StatusInputs(session, caseness=ctx.caseness, clinic_language=ctx.clinic_language)
         tally = ClinicTally().add_all(_outcomes(session, readable, definition, models, page_size))
         patients, synthetic_count, open_events, open_patients = _patient_counts(session, readable)
         synthetic, label = synthetic_label_of(synthetic_count, patients)

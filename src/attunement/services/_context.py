@@ -57,6 +57,10 @@ class ServiceContext:
     #: How long a risk notification may wait unacknowledged before the supervisor is
     #: notified too (``ATTUNE_RISK_ESCALATION_HOURS``).
     risk_escalation_after: dt.timedelta = dt.timedelta(hours=DEFAULT_RISK_ESCALATION_HOURS)
+    #: The language the clinic works in (``ATTUNE_CLINIC_LANGUAGE``, BCP 47): clinician
+    #: pages and reports are in it, and a plan offers a patient's language only when it
+    #: differs.
+    clinic_language: str = "en"
 
     @functools.cached_property
     def audit_keys(self) -> AuditKeyring:
@@ -84,6 +88,7 @@ def service_context(
     limits: InputLimits | None = None,
     overdue_days: int = DEFAULT_OVERDUE_DAYS,
     risk_escalation_hours: int = DEFAULT_RISK_ESCALATION_HOURS,
+    clinic_language: str = "en",
 ) -> ServiceContext:
     """A ServiceContext on ``engine`` (``signing_key`` from ``Settings.signing_key()``)."""
     return ServiceContext(
@@ -98,4 +103,5 @@ def service_context(
         limits=limits or InputLimits(),
         overdue_days=overdue_days,
         risk_escalation_after=dt.timedelta(hours=risk_escalation_hours),
+        clinic_language=clinic_language,
     )

@@ -71,11 +71,15 @@ def add_growth_model(
 class StatusInputs:
     """What every status of one use case shares, read once: the newest stored growth model
     per instrument, the clinic-derived norms of scales that need them, and the clinic's
-    caseness convention (the caseload asks for each of them often)."""
+    caseness convention (the caseload asks for each of them often), and the clinic's language
+    (``ATTUNE_CLINIC_LANGUAGE``: a plan offers a patient's language only when it differs)."""
 
-    def __init__(self, session: Session, *, caseness: str = "published") -> None:
+    def __init__(
+        self, session: Session, *, caseness: str = "published", clinic_language: str = "en"
+    ) -> None:
         self._session = session
         self.caseness = caseness
+        self.clinic_language = clinic_language
         self._models: dict[str, GrowthModel | None] = {}
         self._norms: dict[tuple[str, str], ClinicNorms | None] = {}
 

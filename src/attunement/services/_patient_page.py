@@ -88,7 +88,9 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         shown = PatientPublic.model_validate(patient)
         events, risk_events = patient_risk_read(session, patient.id)
         try:
-            plan: Plan | None = tailored_plan(session, patient, risk_events=events)
+            plan: Plan | None = tailored_plan(
+                session, patient, risk_events=events, clinic_language=ctx.clinic_language
+            )
             plan_problem = None
         except AttunementError as error:
             plan, plan_problem = None, error.message

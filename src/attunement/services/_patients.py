@@ -121,7 +121,7 @@ def get_plan(ctx: ServiceContext, actor: Actor, patient_id: int) -> Plan:
     """The tailored plan for the patient's stored profile (``attunement.tailoring.plan``)."""
     with use_case(ctx, actor, AuditAction.PLAN_READ, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
-        return tailored_plan(uc.session, patient)
+        return tailored_plan(uc.session, patient, clinic_language=ctx.clinic_language)
 
 
 def operator_patient_list(ctx: ServiceContext, actor: OperatorActor) -> list[PatientOverview]:

@@ -30,7 +30,7 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
         try:
-            plan = tailored_plan(uc.session, episode.patient)
+            plan = tailored_plan(uc.session, episode.patient, clinic_language=ctx.clinic_language)
         except AttunementError:
             plan = None  # the summary still carries the status and the open risk count
         return session_summary_text(

@@ -177,7 +177,11 @@ def export_patient_fhir(
             preferred_language=patient.preferred_language,
             synthetic=patient.synthetic,
         )
-        plan = tailored_plan(uc.session, patient) if patient.profile else None
+        plan = (
+            tailored_plan(uc.session, patient, clinic_language=ctx.clinic_language)
+            if patient.profile
+            else None
+        )
         administrations = _administrations(uc.session, patient)
         events = patient_risk_events(uc.session, patient.id)
         uc.detail = {
@@ -379,7 +383,11 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
             )
     events = patient_risk_events(session, patient.id)
     risks, history = event_signals(events)
-    plan = plan_signal(tailored_plan(session, patient)) if patient.profile else None
+    plan = (
+        plan_signal(tailored_plan(session, patient, clinic_language=inputs.clinic_language))
+        if patient.profile
+        else None
+    )
     return PatientSignals(
         risks=risks, risk_history=history, outcome=outcome, alliance=alliance, plan=plan
     )
@@ -429,7 +437,7 @@ def cds_patient_view(
         patient = session.scalars(
             select(Patient).where(Patient.external_id == data.patient_id)
         ).first()
-        inputs = StatusInputs(session, caseness=ctx.caseness)
+        inputs = StatusInputs(session, caseness=ctx.caseness, clinic_language=ctx.clinic_language)
         own = _attunement_signals(session, patient, inputs) if patient is not None else None
         append_audit(
             session,

@@ -45,6 +45,7 @@ from attunement.exports import (
     risk_table,
     write_export,
 )
+from attunement.i18n import resolve_language
 from attunement.instruments import load_instrument
 from attunement.risk import RiskEvent
 from attunement.services._access import load_patient, readable_patients
@@ -166,7 +167,11 @@ def _episode(
             else None
         ),
         caseness=models.caseness,
-        plan=tailored_plan(session, patient) if profile is not None else None,
+        plan=(
+            tailored_plan(session, patient, clinic_language=models.clinic_language)
+            if profile is not None
+            else None
+        ),
         risk_events=events if events is not None else patient_risk_events(session, patient.id),
         end_reason=(episode.end_reason or "unknown") if episode.ended_on else None,
     )
@@ -184,7 +189,11 @@ def patient_report(
         uc.target = f"episode:{episode.id}"
         records = _records(uc.session, [episode.id])[episode.id]
         data = _episode(
-            uc.session, episode, patient, records, StatusInputs(uc.session, caseness=ctx.caseness)
+            uc.session,
+            episode,
+            patient,
+            records,
+            StatusInputs(uc.session, caseness=ctx.caseness, clinic_language=ctx.clinic_language),
         )
         return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
 
@@ -203,12 +212,14 @@ def patient_report_document(
 ) -> bytes:
     """The patient report as PDF or HTML bytes."""
     report = patient_report(ctx, actor, patient_id, patient_page=patient_page)
-    return _document(render_patient_html(report, patient_page=patient_page), fmt)
+    language = resolve_language(ctx.clinic_language)
+    return _document(render_patient_html(report, patient_page=patient_page, language=language), fmt)
 
 
 def clinic_report_document(ctx: ServiceContext, actor: Actor, *, fmt: ReportFormat) -> bytes:
     """The clinic report as PDF or HTML bytes."""
-    return _document(render_clinic_html(clinic_report(ctx, actor)), fmt)
+    language = resolve_language(ctx.clinic_language)
+    return _document(render_clinic_html(clinic_report(ctx, actor), language=language), fmt)
 
 
 def _write(path: Path, content: bytes) -> Path:
@@ -300,7 +311,9 @@ def _research_export(
     the patients read (``detail.patients``) with the number of rows of each table."""
     with use_case(ctx, actor, AuditAction.EXPORT_RESEARCH, read=True) as uc:
         readable = readable_patients(uc.session, actor, operator=True)
-        models = StatusInputs(uc.session, caseness=ctx.caseness)
+        models = StatusInputs(
+            uc.session, caseness=ctx.caseness, clinic_language=ctx.clinic_language
+        )
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
         if deidentify_with:

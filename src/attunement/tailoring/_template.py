@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, Preference, Profile
+from attunement.profile import (
+    PREFERENCE_ASPECTS,
+    PROFILE_FIELDS,
+    Preference,
+    Profile,
+    language_name,
+)
 from attunement.wording import value_words
 
 __all__ = ["CONTEXT_SLOTS", "PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
@@ -36,16 +42,25 @@ def slot_values(
     profile: Profile, preference: Preference | None, clinic_language: str = "en"
 ) -> dict[str, str]:
     """The values available to templates for this profile (and preference, if any)."""
-    values: dict[str, str] = {"clinic_language": clinic_language}
-    for path in PROFILE_FIELDS:
+    values: dict[str, str] = {"clinic_language": language_name(clinic_language)}
+    for path, spec in PROFILE_FIELDS.items():
         found = profile.value_at(path)
-        values[path] = "not stated" if found is None else value_words(found[0])
+        if found is None:
+            values[path] = "not stated"
+        elif spec.kind == "language":  # a language by its name, never its tag
+            values[path] = language_name(str(found[0]))
+        else:
+            values[path] = value_words(found[0])
     if preference is not None:
         values.update(
             aspect=preference.aspect,
             aspect_label=PREFERENCE_ASPECTS[preference.aspect].label,
             value=preference.value,
-            value_label=value_words(preference.value),
+            value_label=(
+                language_name(preference.value)
+                if PREFERENCE_ASPECTS[preference.aspect].values == "bcp47"
+                else value_words(preference.value)
+            ),
             strength=preference.strength,
         )
     return values

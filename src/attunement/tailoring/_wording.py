@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from attunement.profile import PREFERENCE_ASPECTS
+from attunement.profile import PREFERENCE_ASPECTS, PROFILE_FIELDS, language_name
 from attunement.tailoring._models import EvidenceCitation, PatientFact, RiskBasis
-from attunement.wording import field_label, format_citation, format_number, value_words
+from attunement.wording import (
+    field_label,
+    format_citation,
+    format_number,
+    item_label,
+    value_words,
+)
 
 __all__ = [
     "EVIDENCE_LEGEND",
@@ -34,9 +40,19 @@ def describe_fact(fact: PatientFact) -> str:
     if fact.field.startswith("preferences."):
         aspect = fact.field.removeprefix("preferences.")
         label = PREFERENCE_ASPECTS[aspect].label if aspect in PREFERENCE_ASPECTS else aspect
-        what = f"{fact.strength} preference - {label}: {value_words(fact.value)}"
+        spec = PREFERENCE_ASPECTS.get(aspect)
+        shown = (
+            language_name(str(fact.value))
+            if spec is not None and spec.values == "bcp47"
+            else value_words(fact.value)
+        )
+        what = f"{fact.strength} preference - {label}: {shown}"
     else:
-        what = f"{field_label(fact.field).lower()} = {value_words(fact.value)}"
+        spec_kind = PROFILE_FIELDS[fact.field].kind if fact.field in PROFILE_FIELDS else None
+        shown = (
+            language_name(str(fact.value)) if spec_kind == "language" else value_words(fact.value)
+        )
+        what = f"{field_label(fact.field).lower()} = {shown}"
     return f"{what} ({_derived(fact)}{fact.provenance.describe()})"
 
 
@@ -54,9 +70,9 @@ def _derived(fact: PatientFact) -> str:
 
 
 def describe_risk(basis: RiskBasis) -> str:
-    """``PHQ-9 item phq9_9 endorsed (answer 2) at session 3, first 2024-05-02: <message>``."""
+    """``PHQ-9 item 9 endorsed (answer 2) at session 3, first 2024-05-02: <message>``."""
     what = "endorsed" if basis.kind == "endorsed" else "left unanswered"
-    text = f"{basis.instrument} item {basis.item} {what}"
+    text = f"{item_label(basis.instrument, basis.item)} {what}"
     if basis.answer is not None:
         text += f" (answer {format_number(basis.answer, 2)})"
     if basis.sessions:

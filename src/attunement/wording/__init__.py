@@ -29,8 +29,10 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         element_name,
         field_label,
         higher_is_worse,
+        language_name,
         value_words,
     )
+    from attunement.wording._names import instrument_name, item_label
     from attunement.wording._numbers import (
         DASH,
         MINUS,
@@ -77,6 +79,9 @@ __all__ = [
     "format_signed",
     "format_source_of",
     "higher_is_worse",
+    "instrument_name",
+    "item_label",
+    "language_name",
     "repair_words",
     "scale_digits",
     "status_figures",
@@ -103,8 +108,10 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "element_name",
         "field_label",
         "higher_is_worse",
+        "language_name",
         "value_words",
     ),
+    "_names": ("instrument_name", "item_label"),
     "_numbers": (
         "DASH",
         "MINUS",
@@ -114,7 +121,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "format_signed",
         "scale_digits",
     ),
-    "_references": ("PrimarySource", "format_reference", "format_references"),
     "_status": (
         "ALLIANCE_WORDS",
         "StatusFigures",
@@ -123,5 +129,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "repair_words",
         "status_figures",
     ),
+    "_references": ("PrimarySource", "format_reference", "format_references"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -14,8 +14,9 @@ from typing import Final
 
 from attunement.errors import UnknownElement
 from attunement.evidence import load_evidence
+from attunement.i18n import N_
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
-from attunement.profile import PREFERENCE_ASPECTS
+from attunement.profile import field_label, language_name
 from attunement.wording._numbers import DASH, format_number
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "element_name",
     "field_label",
     "higher_is_worse",
+    "language_name",
     "value_words",
 ]
 
@@ -59,64 +61,25 @@ class AlertWords:
         return self.short[:1].upper() + self.short[1:] if self.short else self.name
 
 
-_ALERT_NAMES: Final[dict[str, tuple[str, str]]] = {
-    "red": ("Red", "not on track"),
-    "yellow": ("Yellow", "less progress than expected"),
-    "not_assessable": ("Not assessable", ""),
-    "green": ("Green", "on track"),
-    "white": ("White", "healthy range"),
+_ALERT_NAMES: Final[dict[str, tuple[str, str]]] = {  # message ids: shown translated
+    "red": (N_("Red"), N_("not on track")),
+    "yellow": (N_("Yellow"), N_("less progress than expected")),
+    "not_assessable": (N_("Not assessable"), ""),
+    "green": (N_("Green"), N_("on track")),
+    "white": (N_("White"), N_("healthy range")),
 }
 _ALERTS: Final[dict[str, AlertWords]] = {
     level: AlertWords(level, *_ALERT_NAMES[level], ALERT_MEANINGS[level], rank)
     for rank, level in enumerate(ALERT_ORDER)
 }
 _NO_STATUS: Final = AlertWords(
-    "", "No status yet", "", "No outcome questionnaire is recorded yet.", len(ALERT_ORDER)
+    "", N_("No status yet"), "", "No outcome questionnaire is recorded yet.", len(ALERT_ORDER)
 )
 
 
 def alert_words(level: str | None) -> AlertWords:
     """The words of an alert level (none or unknown: "No status yet", ranked last)."""
     return _ALERTS.get(level or "", _NO_STATUS)
-
-
-_FIELD_LABELS: Final[dict[str, str]] = {
-    "relationship": "Relationship",
-    "reactance": "Reactance",
-    "stage_of_change": "Stage of change",
-    "coping_style": "Coping style",
-    "preferences": "Preferences",
-    "culture": "Culture",
-    "culture.preferred_language": "Preferred language",
-    "culture.identity": "Cultural identity",
-    "culture.wants_adaptation": "Wants a culturally adapted therapy",
-    "religion_spirituality": "Religion and spirituality",
-    "religion_spirituality.importance": "Importance of religion or spirituality",
-    "religion_spirituality.wants_integration": "Wants religion or spirituality included",
-    "attachment": "Attachment",
-    "attachment.anxiety": "Attachment anxiety",
-    "attachment.avoidance": "Attachment avoidance",
-    "expectations": "Expectations",
-    "expectations.outcome": "Outcome expectation",
-    "expectations.credibility": "Treatment credibility",
-    "functional_impairment": "Functional impairment",
-    "distress": "Distress",
-    "risk": "Open risk event",
-}
-
-
-def field_label(path: str) -> str:
-    """The one label of a profile field: ``stage_of_change`` → "Stage of change",
-    ``preferences.format`` → "Preference: format", ``expectations.outcome`` → "Outcome
-    expectation". An unlisted path is still shown in words, never as an id."""
-    if path in _FIELD_LABELS:
-        return _FIELD_LABELS[path]
-    head, _, tail = path.partition(".")
-    if head == "preferences" and tail:
-        aspect = PREFERENCE_ASPECTS.get(tail)
-        return f"Preference: {aspect.label if aspect else value_words(tail)}"
-    label = _FIELD_LABELS.get(head, value_words(head).capitalize())
-    return f"{label}: {value_words(tail)}" if tail else label
 
 
 def element_name(element_id: str) -> str:

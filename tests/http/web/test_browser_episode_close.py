@@ -51,7 +51,7 @@ def test_the_clinician_closes_the_episode_from_the_patient_page_and_it_becomes_r
     expect(closed).to_have_attribute("data-episode-state", "closed")
     expect(closed.get_by_role("heading")).to_have_text(f"Episode closed on {today} — Dropout")
     expect(closed).to_contain_text("read-only")
-    expect(closed).to_contain_text("Final measures: phq9 of")
+    expect(closed).to_contain_text("Final measures: PHQ-9 of")
     expect(closed).to_contain_text("Stopped attending after session 1.")
     expect(page.get_by_role("link", name="Enter session")).to_have_count(0)
     expect(page.locator("#invite")).to_have_count(0)

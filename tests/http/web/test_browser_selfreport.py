@@ -87,7 +87,7 @@ def test_patient_answers_the_spanish_phq9_on_a_phone_and_the_clinician_sees_it(
     assert "PHQ-9" in history.inner_text()
     history.locator("summary").first.click()
     assert "the patient (self-report link)" in history.inner_text()
-    assert "answered in es" in history.inner_text()
+    assert "answered in Spanish" in history.inner_text()  # the language by name
     assert page.locator("#risk-panel").is_visible()
     assert "Green · on track" in page.locator("#status-heading + *").inner_text()
     screenshot(page, "patient-after-selfreport")

@@ -18,6 +18,7 @@ from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._forms import form_strings
 from attunement.http.web._rendering import ROUTES, Viewer, render
 from attunement.http.web._views import caseload_rows
+from attunement.i18n import N_
 from attunement.services import AlertFilter, CaseloadFilter, caseload
 
 __all__ = ["router"]
@@ -72,9 +73,9 @@ def _page(
         wanted=wanted,
         alert_choices=_ALERT_CHOICES,
         show_clinician=len(result.clinicians) > 1 or actor.role == "supervisor",
-        scope_text="Your patients and those of the clinicians you supervise."
+        scope_text=N_("Your patients and those of the clinicians you supervise.")
         if actor.role == "supervisor"
-        else "Your patients.",
+        else N_("Your patients."),
         synthetic=any(e.synthetic for e in result.entries),
     )
 

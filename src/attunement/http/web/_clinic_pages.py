@@ -34,6 +34,7 @@ from attunement.http.web._views import (
     dimension_views,
     plan_view,
 )
+from attunement.i18n import N_
 from attunement.services import (
     AdministrationPublic,
     EpisodePublic,
@@ -58,28 +59,25 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 
 
+#: What the page says after a save, by ``?saved=`` (message ids: the template translates).
+_NOTICES = {
+    "risk": N_("Risk response recorded. The event is now in the risk history below."),
+    "corrected": N_(
+        "Corrected. The original stays in the history below, struck through, with the reason."
+    ),
+    "voided": N_("Voided. The record stays in the history below, struck through, with the reason."),
+    "closed": N_("Episode closed. It is now read-only; corrections of its entries stay possible."),
+    "reopened": N_("Episode reopened."),
+    "new_episode": N_("New episode started."),
+    "discussed": N_("Marked discussed. The mark is kept in the history of support prompts below."),
+    "undiscussed": N_("Mark undone. Both entries stay in the history of support prompts below."),
+}
+
+
 def _notice(saved: str | None) -> str | None:
     if not saved:
         return None
-    if saved == "risk":
-        return "Risk response recorded. The event is now in the risk history below."
-    if saved == "corrected":
-        return (
-            "Corrected. The original stays in the history below, struck through, with the reason."
-        )
-    if saved == "voided":
-        return "Voided. The record stays in the history below, struck through, with the reason."
-    if saved == "closed":
-        return "Episode closed. It is now read-only; corrections of its entries stay possible."
-    if saved == "reopened":
-        return "Episode reopened."
-    if saved == "new_episode":
-        return "New episode started."
-    if saved == "discussed":
-        return "Marked discussed. The mark is kept in the history of support prompts below."
-    if saved == "undiscussed":
-        return "Mark undone. Both entries stay in the history of support prompts below."
-    return "Saved."
+    return _NOTICES.get(saved, N_("Saved."))
 
 
 def patient_page_response(
@@ -123,11 +121,11 @@ def patient_page_response(
         if open_events and can_write
         else None,
         status=status_view(status) if status is not None else None,
-        status_missing="No outcome questionnaire has been recorded in this episode yet.",
+        status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
         plan=plan,
         plan_missing=plan_missing,
-        dimensions=dimension_views(profile),
+        dimensions=dimension_views(profile, patient.preferred_language),
         profile_problem=profile_problem,
         history=history_views(history),
         invite=invite_form(patient, episode),

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from attunement.wording import alert_words
+from attunement.i18n import translate
+from attunement.wording import alert_words, language_name
 
 __all__ = [
     "LANGUAGE_NAMES",
@@ -44,11 +45,13 @@ _LOOK: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def status_words(alert: str | None) -> StatusWords:
-    """The on-screen words for an alert level (unknown or missing: "No status yet")."""
+def status_words(alert: str | None, language: str = "en") -> StatusWords:
+    """The on-screen words for an alert level (unknown or missing: "No status yet"), its
+    name and short meaning in ``language`` (the page's) from the catalogue."""
     css, icon = _LOOK.get(alert or "", ("none", "info"))
     words = alert_words(alert)
-    return StatusWords(css, icon, words.label, words.meaning)
+    name, short = translate(words.name, language), translate(words.short, language)
+    return StatusWords(css, icon, f"{name} · {short}" if words.short else name, words.meaning)
 
 
 #: Names of the languages offered in forms (BCP 47 tag → name in English and in itself).
@@ -66,11 +69,13 @@ LANGUAGE_NAMES: Final[dict[str, str]] = {
 }
 
 
-def language_label(tag: str | None) -> str:
-    """``es`` → "Spanish (español)"; an unlisted tag is shown as given."""
+def language_label(tag: str | None, language: str = "en") -> str:
+    """``es`` → "Spanish (español)": the language's name in ``language`` (the reader's) and
+    in itself, from Babel's locale data; never the bare tag."""
     if not tag:
         return "not stated"
-    return LANGUAGE_NAMES.get(tag, LANGUAGE_NAMES.get(tag.split("-")[0], tag))
+    name, own = language_name(tag, language), language_name(tag, tag)
+    return name if own in (name, f"“{tag}”") else f"{name} ({own})"
 
 
 def short_date(value: dt.date | dt.datetime | None) -> str:

@@ -16,7 +16,7 @@ from attunement.http.web._forms import FormError
 from attunement.instruments import MeasureRole, instruments_with_role
 from attunement.monitoring import load_end_reasons
 from attunement.services import AdministrationPublic, EpisodePublic
-from attunement.wording import format_number
+from attunement.wording import format_number, instrument_name
 
 __all__ = ["EpisodeFormInput", "LifecycleView", "lifecycle_view"]
 
@@ -88,12 +88,12 @@ def _final_text(
             else next((a for a in reversed(administrations) if a.instrument == instrument), None)
         )
         if found is None:
-            return f"{instrument}: none recorded"
+            return f"{instrument_name(instrument)}: none recorded"
         scales = found.score.scales if found.score else {}
         first = scales.get("total") or next(iter(scales.values()), None)
         value = first.get("value") if isinstance(first, dict) else None
         shown = f" — {format_number(value, 2)}" if isinstance(value, int | float) else ""
-        return f"{instrument} of {short_date(found.administered_at)}{shown}"
+        return f"{instrument_name(instrument)} of {short_date(found.administered_at)}{shown}"
 
     parts = [
         p

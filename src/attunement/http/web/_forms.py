@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -23,12 +24,14 @@ from attunement.instruments import InstrumentDefinition, score
 from attunement.wording import format_number
 
 __all__ = [
+    "SESSION_LABELS",
     "AnswerEntry",
     "FormError",
     "answer_error",
     "endorsed_risk",
     "form_list",
     "form_strings",
+    "labelled",
     "parse_date",
     "parse_int",
     "read_answers",
@@ -172,13 +175,47 @@ def parse_int(text: str, field_name: str, *, minimum: int, maximum: int) -> int:
     return number
 
 
+#: The session forms' fields as their labels read (entry and edit pages).
+SESSION_LABELS: Final = {
+    "held_on": "Held on",
+    "attended": "Attended",
+    "session": "Session number",
+    "number": "Session number",
+    "reason": "Reason",
+}
+
+
+def labelled(error: InputError, labels: Mapping[str, str]) -> str:
+    """An input error worded for a form: the field as the form labels it (never its id),
+    the value given, what is allowed, and any endorsed risk item it must not hide."""
+    label = labels.get(error.field, error.field.replace("_", " ").capitalize())
+    text = f"{label}: {quote(error.value)} is not allowed; allowed: {error.allowed}"
+    return text + "".join(f" RISK: {risk}" for risk in error.risk)
+
+
+def _plain(kind: str, message: str, context: Mapping[str, object], value: object) -> str:
+    """pydantic's account of a problem in a clinician's words (no type names, no regex)."""
+    limit = context.get("min_length") or context.get("max_length")
+    if kind in ("missing", "string_too_short") and limit in (None, 1):
+        return "please fill this in"
+    if kind == "string_too_short":
+        return f"at least {limit} characters, please"
+    if kind == "string_too_long":
+        return f"{quote(value)} is too long; at most {limit} characters"
+    if kind == "string_pattern_mismatch":
+        return f"{quote(value)} is not in the form this field takes (see its hint)"
+    return message
+
+
 def validation_messages(error: ValidationError, labels: Mapping[str, str]) -> dict[str, str]:
-    """Pydantic errors of a service input as ``{field: message}`` for the form."""
+    """Pydantic errors of a service input as ``{field: message}`` for the form, each naming
+    the field as the form labels it."""
     messages: dict[str, str] = {}
-    for problem in field_problems(error):
+    for problem, record in zip(field_problems(error), error.errors(), strict=True):
         name = str(problem.loc[0]) if problem.loc else ""
-        label = labels.get(name, name.replace("_", " "))
-        messages.setdefault(name, f"{label}: {problem.message}")
+        label = labels.get(name, name.replace("_", " ").capitalize())
+        text = _plain(problem.kind, problem.message, record.get("ctx") or {}, problem.value)
+        messages.setdefault(name, f"{label}: {text}")
     return messages
 
 

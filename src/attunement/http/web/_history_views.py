@@ -16,7 +16,7 @@ from attunement.http.web._questionnaires import definition_or_none
 from attunement.i18n import localised
 from attunement.instruments import Flag, InstrumentDefinition
 from attunement.services import AdministrationPublic
-from attunement.wording import format_number
+from attunement.wording import format_number, language_name
 
 __all__ = ["AdministrationView", "AnswerView", "history_views"]
 
@@ -121,7 +121,7 @@ def history_views(administrations: Sequence[AdministrationPublic]) -> list[Admin
                 title=(definition.short_name if definition else administration.instrument),
                 when=f"{session.capitalize()}, {short_date(administration.administered_at)}",
                 total=_summary(administration, definition),
-                meta=f"Entered by {who}; answered in {administration.language}; "
+                meta=f"Entered by {who}; answered in {language_name(administration.language)}; "
                 f"definition v{administration.definition_version}.",
                 flagged=any(flag.endorsed for flag in flags),
                 answers=answers,

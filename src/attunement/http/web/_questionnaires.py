@@ -123,7 +123,7 @@ def questionnaire_view(
             QuestionView(
                 id=item.id,
                 number=index + 1,
-                text=localised(item.text, language) or f"Item {index + 1} ({item.id})",
+                text=localised(item.text, language) or f"Item {index + 1}",
                 options=options,
                 raw=entered,
                 allowed=allowed_text(definition, index, language),

@@ -18,9 +18,11 @@ from attunement.errors import InputError, InvalidAnswer, NotFound
 from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._clinic_pages import current_episode, require_own
 from attunement.http.web._forms import (
+    SESSION_LABELS,
     AnswerEntry,
     form_list,
     form_strings,
+    labelled,
     parse_date,
     read_answers,
 )
@@ -130,7 +132,7 @@ async def save_session_edit(
             patient_id,
             visit,
             form=values,
-            error=error.message,
+            error=labelled(error, SESSION_LABELS),
             status_code=422,
             context=context,
         )

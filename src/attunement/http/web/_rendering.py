@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
@@ -23,7 +24,7 @@ from attunement.http.deps import CSRF_FIELD, csrf_token_for, get_context
 from attunement.http.web._display import status_words
 from attunement.http.web._drafts import keep_posted_form
 from attunement.http.web._templates import render as render_template
-from attunement.i18n import N_, languages, translate
+from attunement.i18n import N_, languages, resolve_language, translate
 from attunement.i18n.jinja import template_functions
 from attunement.security import csrf_token
 from attunement.services import UserActor, waiting_notifications
@@ -88,7 +89,7 @@ def url(name: str, /, **params: object) -> str:
     return ROUTES[name].format(**{key: quote(str(value), safe="") for key, value in params.items()})
 
 
-_ROLE_LABELS = {"admin": "admin", "supervisor": "supervisor", "clinician": "clinician"}
+_ROLE_LABELS = {"admin": N_("admin"), "supervisor": N_("supervisor"), "clinician": N_("clinician")}
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,10 @@ class Viewer:
 
     @property
     def role_label(self) -> str:
-        label = _ROLE_LABELS.get(self.role, self.role)
+        """The role as the page frame names it (a message id: the template translates it)."""
         if self.role == "admin" and self.treats_patients:
-            label += " and clinician"
-        return label
+            return N_("admin and clinician")
+        return _ROLE_LABELS.get(self.role, self.role)
 
     @property
     def sees_caseload(self) -> bool:
@@ -147,7 +148,7 @@ def render(
     *,
     status_code: int = 200,
     viewer: Viewer | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     synthetic: bool = False,
     csrf_binding: str | None = None,
     with_csrf: bool = True,
@@ -155,9 +156,13 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` as a full page (or partial) with the common context.
 
-    The CSRF token is the app's: bound to the session (or a pre-session cookie set here),
-    or to ``csrf_binding`` for forms bound to something else (a patient's invitation).
+    ``lang``: the page's language; a patient's page passes the patient's, every other page
+    is in the clinic's. The CSRF token is the app's: bound to the session (or a pre-session
+    cookie set here), or to ``csrf_binding`` for forms bound to something else (a patient's
+    invitation).
     """
+    if lang is None:  # a clinician's page: in the clinic's language (ATTUNE_CLINIC_LANGUAGE)
+        lang = resolve_language(get_context(request).clinic_language)
     cookies = Response()
     if not with_csrf:
         token = ""
@@ -174,7 +179,7 @@ def render(
         "idle_seconds": int(get_context(request).policy.session_idle.total_seconds()),
         "url": url,
         **template_functions(lang),
-        "status_words": status_words,
+        "status_words": partial(status_words, language=lang),
         "title": "",
         "nav": None,
         "notice": None,
@@ -198,14 +203,14 @@ def redirect(request: Request, path: str, **query: str) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-_HEADINGS = {
-    400: "The request was not understood",
-    403: "Not allowed",
-    404: "Not found",
-    409: "This clashes with what is stored",
-    422: "Please check the input",
-    429: "Too many attempts",
-    503: "The database is not available",
+_HEADINGS = {  # message ids: the error page translates them
+    400: N_("The request was not understood"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("This clashes with what is stored"),
+    422: N_("Please check the input"),
+    429: N_("Too many attempts"),
+    503: N_("The database is not available"),
 }
 
 
@@ -227,12 +232,17 @@ def error_page(request: Request, status: int, body: dict[str, Any]) -> Response:
         if request.cookies.get("attune_session"):
             query["expired"] = "1"
         return redirect(request, url("login"), **query)
-    heading = _HEADINGS.get(status, "Something went wrong")
+    lang = resolve_language(get_context(request).clinic_language)
+    heading = translate(_HEADINGS.get(status, N_("Something went wrong")), lang)
     if status == 404:
-        message = "There is no such page, or the record is not on your caseload."
+        message = translate(
+            N_("There is no such page, or the record is not on your caseload."), lang
+        )
     elif status >= 500 and status != 503:
-        message = "The error was recorded without any patient data. Please try again."
-    else:
+        message = translate(
+            N_("The error was recorded without any patient data. Please try again."), lang
+        )
+    else:  # the refusal's own words (they may quote a value, so never a message id)
         message = str(body.get("detail") or heading)
     return render(
         request,

@@ -19,12 +19,16 @@ from pydantic import ValidationError
 
 from attunement.errors import InputError, field_problems
 from attunement.http.web._forms import FormError
+from attunement.http.web._questionnaires import definition_or_none
+from attunement.i18n import localised
 from attunement.risk import RiskEvent, describe_event, load_response_vocabulary
 from attunement.services import RiskEventPublic, RiskResponseCreate
+from attunement.wording import item_label
 
 __all__ = [
     "CLINIC_LANGUAGE",
     "LABELS",
+    "QuotedAnswer",
     "RiskEventView",
     "RiskForm",
     "RiskFormInput",
@@ -51,11 +55,39 @@ LABELS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
+class QuotedAnswer:
+    """The patient's own answer to a risk item, in the language they answered in: the
+    clinician's text (``lead``) and the quoted option label, marked ``lang`` on the page."""
+
+    lead: str
+    text: str
+    lang: str
+
+
+def _quoted_answers(event: RiskEvent) -> tuple[QuotedAnswer, ...]:
+    quoted = []
+    for endorsement in event.endorsements:
+        if endorsement.answer is None:
+            continue
+        definition = definition_or_none(endorsement.instrument)
+        if definition is None or endorsement.item not in definition.item_ids:
+            continue
+        item = definition.items[definition.item_ids.index(endorsement.item)]
+        for option in definition.response_sets[item.responses]:
+            label = localised(option.label, endorsement.language)
+            if option.value == endorsement.answer and label:
+                lead = f"{item_label(endorsement.instrument, endorsement.item)}, answered"
+                quoted.append(QuotedAnswer(lead, label, endorsement.language))
+    return tuple(dict.fromkeys(quoted))
+
+
+@dataclass(frozen=True)
 class RiskEventView:
     id: int
     open: bool
     headline: str
     lines: tuple[str, ...]
+    answers: tuple[QuotedAnswer, ...] = ()
 
 
 def event_views(
@@ -72,7 +104,9 @@ def event_views(
             response=public.response,
         )
         headline, *lines = describe_event(event, CLINIC_LANGUAGE, current_session=current_session)
-        views.append(RiskEventView(public.id, event.open, headline, tuple(lines)))
+        views.append(
+            RiskEventView(public.id, event.open, headline, tuple(lines), _quoted_answers(event))
+        )
     return views
 
 

@@ -20,12 +20,14 @@ from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._clinic_pages import current_episode, require_own
 from attunement.http.web._form_completeness import refuse_incomplete
 from attunement.http.web._forms import (
+    SESSION_LABELS,
     AnswerEntry,
     FormError,
     answer_error,
     endorsed_risk,
     form_list,
     form_strings,
+    labelled,
     parse_date,
     parse_int,
     read_answers,
@@ -242,6 +244,6 @@ async def save_session(
         )
     except InputError as error:  # its message names any endorsed risk item (error.risk)
         name = error.field if error.field in ("held_on", "attended") else "session"
-        field_errors[name] = error.message
+        field_errors[name] = labelled(error, SESSION_LABELS)
         return again(risk=())
     return redirect(request, url("patient", patient_id=patient_id), saved="session")

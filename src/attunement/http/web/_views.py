@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from attunement.documents import SafetyView, derived_fact, held_back, safety_views
 from attunement.http.web._display import short_date
 from attunement.http.web._questionnaires import definition_or_none
-from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, Profile, Provenance
+from attunement.profile import (
+    DIMENSIONS,
+    PREFERENCE_ASPECTS,
+    Profile,
+    Provenance,
+    fact_words,
+    field_value_words,
+)
 from attunement.risk import describe_profile_flag
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
@@ -98,15 +105,21 @@ def _last_measure(entry: CaseloadEntry) -> str:
 
 @dataclass(frozen=True)
 class DimensionView:
+    """One profile entry; ``lang`` is set when ``value`` is the patient's own words (a
+    free-text preference), quoted on the page in the patient's language."""
+
     label: str
     value: str
     provenance: str | None
     assessed: bool
+    lang: str | None = None
+    note: str = ""
 
 
-def _sub(label: str, value: object) -> str:
-    shown = format_number(value, digits=2) if isinstance(value, float) else value_words(value)
-    return f"{label}: {shown}"
+def _sub(path: str, value: object) -> str:
+    if isinstance(value, float):
+        return f"{field_label(path)[:1].lower()}{field_label(path)[1:]}: {format_number(value, 2)}"
+    return fact_words(path, value)  # a language by its name, never its tag
 
 
 def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
@@ -114,9 +127,10 @@ def _source(field: str, value: str | float | bool, provenance: Provenance) -> st
     return derived_fact(field, value, provenance) or provenance.describe()
 
 
-def dimension_views(profile: Profile | None) -> list[DimensionView]:
+def dimension_views(profile: Profile | None, patient_language: str = "en") -> list[DimensionView]:
     """One entry per profile dimension, assessed or not, with where each value came from
-    (a level derived from a score on an assumed cut-off says so)."""
+    (a level derived from a score on an assumed cut-off says so). A preference in the
+    patient's own words (a free-text aspect) keeps them, marked ``patient_language``."""
     views = []
     for dimension in DIMENSIONS:
         label = field_label(dimension)
@@ -128,21 +142,34 @@ def dimension_views(profile: Profile | None) -> list[DimensionView]:
             for preference in value:
                 aspect = PREFERENCE_ASPECTS.get(preference.aspect)
                 name = aspect.label if aspect else value_words(preference.aspect)
+                path = f"preferences.{preference.aspect}"
+                if aspect is not None and aspect.values is None:  # the patient's own words
+                    views.append(
+                        DimensionView(
+                            f"Preference: {name}",
+                            preference.value,
+                            preference.provenance.describe(),
+                            assessed=True,
+                            lang=patient_language,
+                            note=f"({preference.strength})",
+                        )
+                    )
+                    continue
                 views.append(
                     DimensionView(
                         f"Preference: {name}",
-                        f"{value_words(preference.value)} ({preference.strength})",
+                        f"{field_value_words(path, preference.value)} ({preference.strength})",
                         preference.provenance.describe(),
                         assessed=True,
                     )
                 )
             continue
         if hasattr(value, "value"):
-            text = value_words(value.value)
+            text = field_value_words(dimension, value.value)
             source = _source(dimension, value.value, value.provenance)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
-            text = " · ".join(_sub(k.replace("_", " "), v) for k, v in parts.items())
+            text = " · ".join(_sub(f"{dimension}.{k}", v) for k, v in parts.items())
             derived = [
                 _source(f"{dimension}.{k}", v, value.provenance)
                 for k, v in parts.items()

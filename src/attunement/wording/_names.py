@@ -1,0 +1,36 @@
+"""The names a person reads for instruments and their items (issue 16).
+
+Display only: an instrument's short name and its items' order come from its definition, so
+no id (``wai_sr``, ``phq9_9``) reaches clinical text. Languages are named by
+:func:`attunement.profile.language_name`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from attunement.errors import UnknownInstrument
+from attunement.instruments import load_instrument
+
+__all__ = ["instrument_name", "item_label"]
+
+
+@cache
+def instrument_name(instrument: str) -> str:
+    """``wai_sr`` → "WAI-SR": the definition's short name (an unknown id in words)."""
+    try:
+        return load_instrument(instrument).short_name
+    except UnknownInstrument:
+        return instrument.replace("_", " ").upper()
+
+
+@cache
+def item_label(instrument: str, item: str) -> str:
+    """``phq9``, ``phq9_9`` → "PHQ-9 item 9": the item's position in its definition."""
+    try:
+        ids = load_instrument(instrument).item_ids
+    except UnknownInstrument:
+        ids = ()
+    position = ids.index(item) + 1 if item in ids else None
+    what = f"item {position}" if position else f"item {item.replace('_', ' ')}"
+    return f"{instrument_name(instrument)} {what}"

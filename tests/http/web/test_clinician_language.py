@@ -1,0 +1,160 @@
+"""Clinician pages speak the clinic's language; a patient's own words stay in theirs (issue 16).
+
+A Spanish-speaking patient's risk flag reads in the clinic's language (English here), with the
+patient's answer quoted in Spanish and marked ``lang="es"``; an English patient in an English
+clinic is not offered "their preferred language"; a refused form names its field as the form
+labels it; a clinic whose language is Spanish (``ATTUNE_CLINIC_LANGUAGE=es``) reads its pages
+in Spanish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from attunement.http import create_app
+from attunement.services import (
+    AdministrationCreate,
+    EpisodeCreate,
+    PatientCreate,
+    ServiceContext,
+    record_administration,
+    register_patient,
+    start_episode,
+    update_profile,
+)
+from attunement.settings import Settings
+from attunement.store import make_engine
+from tests.http.web.pages import form_token, sign_in
+from tests.services.world import START, World, build_world, fast_passwords
+
+MESSAGE = "assess suicide risk today, before the patient leaves"
+
+
+def _spanish_patient_with_item_9(ctx: ServiceContext, world: World) -> int:
+    patient = register_patient(
+        ctx, world.ana, PatientCreate(display_name="Synthetic Lucía", preferred_language="es")
+    )
+    episode = start_episode(ctx, world.ana, patient.id, EpisodeCreate(started_on=START.date()))
+    record_administration(
+        ctx,
+        world.ana,
+        episode.id,
+        AdministrationCreate(
+            instrument="phq9",
+            answers=[2, 2, 1, 1, 1, 1, 1, 1, 2],
+            language="es",
+            administered_at=START + dt.timedelta(days=1),
+            session_number=1,
+        ),
+    )
+    return patient.id
+
+
+def test_a_spanish_patients_risk_flag_is_in_english_with_their_answer_quoted_in_spanish(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    patient_id = _spanish_patient_with_item_9(ctx, world)
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{patient_id}").text
+    panel = html[html.index('id="risk-panel"') : html.index("</section>", html.index("risk-panel"))]
+    assert MESSAGE in panel  # the instruction in the clinic's language
+    assert 'PHQ-9 item 9, answered “<span lang="es">Más de la mitad de los días</span>”' in panel
+    assert "answered in Spanish" in html  # the questionnaire history names the language
+    assert "answered in es" not in html
+
+
+def test_an_english_patient_in_an_english_clinic_is_not_offered_english(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    update_profile(ctx, world.ana, world.patient_a, {"culture": {"preferred_language": "en"}})
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{world.patient_a}").text
+    assert "Offer the patient's preferred language" not in html.replace("&#39;", "'")
+    assert "preferred language: English" in html  # the profile names the language
+    assert "(en)" not in html
+    assert ": en<" not in html
+
+
+def test_a_refused_session_date_names_the_field_as_the_form_labels_it(
+    client: TestClient, world: World
+) -> None:
+    sign_in(client, "ana")
+    path = f"/patients/{world.patient_a}/session"
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    response = client.post(
+        path,
+        data={
+            "csrf_token": form_token(client, path),
+            "session": "1",
+            "held_on": future,
+            "attended": "no",
+        },
+    )
+    assert response.status_code == 422
+    assert "Held on:" in response.text
+    assert "held_on:" not in response.text
+
+
+def test_a_refused_registration_speaks_plainly(client: TestClient, world: World) -> None:
+    sign_in(client, "ana")
+    response = client.post(
+        "/patients/new",
+        data={
+            "csrf_token": form_token(client, "/patients/new"),
+            "display_name": "",
+            "preferred_language": "xx-",
+            "started_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 422
+    assert "Name: please fill this in" in response.text
+    assert "String should" not in response.text
+    assert not re.search(r"\^\[a-z\]", response.text)  # no pattern shown to a person
+
+
+@pytest.fixture
+def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key=SecretStr("web-test-secret-0123456789abcdef"),
+        mode="dev",
+        clinic_language="es",
+    )
+    engine = make_engine(database_url)
+    app = create_app(settings, engine=engine, passwords=fast_passwords(), secure_cookies=False)
+    build_world(app.state.context)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            yield client
+    finally:
+        engine.dispose()
+
+
+def test_a_spanish_clinic_reads_its_pages_in_spanish(spanish_clinic: TestClient) -> None:
+    sign_in(spanish_clinic, "ana")
+    html = spanish_clinic.get("/caseload").text
+    assert '<html lang="es">' in html
+    assert "Cerrar sesión" in html
+    assert '<h2 id="caseload-heading">Episodios</h2>' in html
+
+
+def test_a_preference_in_the_patients_own_words_is_quoted_in_their_language(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    patient = register_patient(
+        ctx, world.ana, PatientCreate(display_name="Synthetic Inés", preferred_language="es")
+    )
+    words = "alguien que comparta mi fe"
+    preference = {"aspect": "therapist_religion", "value": words, "strength": "strong"}
+    update_profile(ctx, world.ana, patient.id, {"preferences": [preference]})
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{patient.id}").text
+    assert f'“<span lang="es">{words}</span>” (strong)' in html
