@@ -170,3 +170,14 @@ def test_demo_prints_demo_accounts_that_sign_in(
     token = login_for_token(make_context(engine), username="dr_rivera", password=password)
     assert token.access_token
     engine.dispose()
+
+
+def test_users_create_takes_an_address_for_notification_emails(database_url: str) -> None:
+    created = _create(database_url, "ana", "--email", "ana@example.org")
+    assert created.exit_code == 0, created.output  # type: ignore[attr-defined]
+    listed = runner.invoke(app, ["users", "list", "--json", "--db", database_url])
+    assert [u["email"] for u in json.loads(listed.output)] == ["ana@example.org"]
+    refused = _create(database_url, "ben", "--email", "ben at clinic")
+    assert refused.exit_code == 2  # type: ignore[attr-defined]
+    assert "email" in refused.output  # type: ignore[attr-defined]
+    assert "ben at clinic" in refused.output  # type: ignore[attr-defined]

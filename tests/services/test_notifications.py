@@ -10,14 +10,19 @@ entered in a session (the clinician was there) notify nobody. Both backends.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
+from attunement.delivery import SmtpConfig, SmtpEmailSender
 from attunement.errors import InputError, NotFound
 from attunement.notifications import NotificationChannels, NotificationKind
 from attunement.services import (
+    Channels,
     InvitationCreate,
+    NotificationEmailSet,
     RiskResponseCreate,
     SelfReportResponse,
     SelfReportSubmission,
@@ -26,6 +31,7 @@ from attunement.services import (
     TherapySessionCreate,
     acknowledge_notification,
     escalate_risk_notifications,
+    get_patient,
     invite_patient,
     list_audit,
     list_notifications,
@@ -33,12 +39,15 @@ from attunement.services import (
     open_invitation,
     record_session,
     respond_to_risk,
+    run_next_job,
+    set_notification_email,
     set_notification_preferences,
     submit_self_report,
     waiting_notifications,
 )
 from attunement.store import NotificationRecord
 from tests.services.world import OPERATOR, FakeClock, World
+from tests.support.smtp import SmtpSink, smtp_server
 
 CALM = [1, 1, 1, 1, 1, 1, 1, 1, 0]
 ITEM9 = [2, 2, 2, 2, 2, 2, 2, 2, 3]  # item 9 endorsed "nearly every day"
@@ -228,3 +237,75 @@ def test_notifications_are_stored_with_the_risk_event(ctx: ServiceContext, world
         (record,) = session.scalars(select(NotificationRecord)).all()
     assert record.created_at == ctx.now()
     assert record.created_at.tzinfo == dt.UTC
+
+
+# ----------------------------------------------------------------- the e-mail, by the worker
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[tuple[SmtpSink, int]]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def channels(smtp: tuple[SmtpSink, int]) -> Channels:
+    smtp[0].messages.clear()
+    config = SmtpConfig(host="127.0.0.1", port=smtp[1], sender="clinic@example.org", timeout=5)
+    return Channels(public_url="https://clinic.example.org", email=SmtpEmailSender(config))
+
+
+def _drain(ctx: ServiceContext, channels: Channels) -> int:
+    ran = 0
+    while run_next_job(ctx, channels, worker="test-worker"):
+        ran += 1
+    return ran
+
+
+def test_the_email_says_only_that_something_waits_and_goes_once(
+    ctx: ServiceContext, world: World, smtp: tuple[SmtpSink, int], channels: Channels
+) -> None:
+    set_notification_email(ctx, world.ana, NotificationEmailSet(email="ana@example.org"))
+    _self_report(ctx, world, ITEM9)
+    assert _drain(ctx, channels) == 1
+    assert _drain(ctx, channels) == 0  # nothing twice
+    (message,) = smtp[0].messages
+    assert message["To"] == "ana@example.org"
+    assert "urgent" in str(message["Subject"])
+    body = smtp[0].bodies()[0]
+    assert "https://clinic.example.org/notifications" in body
+    name = get_patient(ctx, world.ana, world.patient_a).display_name
+    for secret in (name, *name.split(), "PHQ", "item", "suicid", "risk answer"):
+        assert secret.lower() not in (body + str(message["Subject"])).lower(), secret
+    (notice,) = list_notifications(ctx, world.ana)
+    assert notice.email_state == "sent"
+
+
+def test_without_an_address_the_email_is_skipped_and_the_app_still_shows_it(
+    ctx: ServiceContext, world: World, smtp: tuple[SmtpSink, int], channels: Channels
+) -> None:
+    _self_report(ctx, world, ITEM9)
+    _drain(ctx, channels)
+    assert smtp[0].messages == []
+    (notice,) = list_notifications(ctx, world.ana)
+    assert notice.email_state == "skipped"
+
+
+def test_a_send_interrupted_by_a_crash_is_not_repeated(
+    ctx: ServiceContext, world: World, smtp: tuple[SmtpSink, int], channels: Channels
+) -> None:
+    set_notification_email(ctx, world.ana, NotificationEmailSet(email="ana@example.org"))
+    _self_report(ctx, world, ITEM9)
+    with ctx.sessions.begin() as session:  # the worker died after claiming the send
+        record = session.scalars(select(NotificationRecord)).one()
+        record.email_state = "sending"
+    assert _drain(ctx, channels) == 1
+    assert smtp[0].messages == []
+    assert list_notifications(ctx, world.ana)[0].email_state == "unconfirmed"
+
+
+def test_a_bad_address_is_refused_naming_the_field(ctx: ServiceContext, world: World) -> None:
+    with pytest.raises(ValidationError) as refused:
+        NotificationEmailSet(email="not an address")
+    assert refused.value.errors()[0]["loc"] == ("email",)
+    assert notification_preferences(ctx, world.ana).email is None

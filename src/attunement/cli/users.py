@@ -79,6 +79,9 @@ def create(
     also_clinician: bool = typer.Option(
         False, "--also-clinician", help="An admin who also treats patients (own caseload)."
     ),
+    email: str | None = typer.Option(
+        None, "--email", help="Where notifications are e-mailed (they never name a patient)."
+    ),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Create an account; the password is read from stdin, never from the command line."""
@@ -87,24 +90,28 @@ def create(
     if role not in ROLES:
         raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
     # start-up: loaded when the command runs, so `attune --help` stays light
+    from pydantic import ValidationError
+
+    from attunement.errors import invalid_input
     from attunement.services import UserCreate, create_user
 
     password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        data = UserCreate(
+            username=username,
+            display_name=display_name or username,
+            role=role,  # checked against ROLES above
+            password=password,  # pydantic wraps it in SecretStr
+            supervisor=supervisor,
+            also_clinician=also_clinician,
+            email=email,
+        )
+    except ValidationError as error:  # the field, the value and what is allowed
+        raise invalid_input(error, names={"email": "--email"}) from None
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
-        user = create_user(
-            operator_context(settings, engine),
-            operator(),
-            UserCreate(
-                username=username,
-                display_name=display_name or username,
-                role=role,  # checked against ROLES above
-                password=password,  # pydantic wraps it in SecretStr
-                supervisor=supervisor,
-                also_clinician=also_clinician,
-            ),
-        )
+        user = create_user(operator_context(settings, engine), operator(), data)
     finally:
         engine.dispose()
     typer.echo(f"created {user.role} {user.username!r} (id {user.id})")

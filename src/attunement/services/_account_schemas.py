@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, SecretStr, computed_field, field_validato
 
 from attunement.services._actors import Role
 from attunement.services._clean_input import PlainText
+from attunement.services._email_address import EMAIL_ADDRESS, plausible_email
 from attunement.services._schema_config import INPUT, PUBLIC
 
 __all__ = [
@@ -40,6 +41,12 @@ class UserCreate(BaseModel):
     password: SecretStr
     supervisor: str | None = Field(None, description="username of the supervising supervisor")
     also_clinician: bool = False
+    email: str | None = Field(
+        None,
+        max_length=320,
+        json_schema_extra={"pattern": EMAIL_ADDRESS.pattern},
+        description="Where notifications are e-mailed (they never name a patient).",
+    )
     break_glass_reason: PlainText | None = Field(
         None,
         min_length=20,
@@ -48,6 +55,11 @@ class UserCreate(BaseModel):
         "supervisor) without a second admin's approval: why it cannot wait. Applied at "
         "once, recorded and raised as an alert. No patient details.",
     )
+
+    @field_validator("email")
+    @classmethod
+    def _plausible_email(cls, value: str | None) -> str | None:
+        return plausible_email(value)
 
     @field_validator("password", mode="before")
     @classmethod
@@ -68,6 +80,7 @@ class UserPublic(BaseModel):
     role: Role
     also_clinician: bool
     supervisor_id: int | None
+    email: str | None
     active: bool
     synthetic: bool
     created_at: dt.datetime

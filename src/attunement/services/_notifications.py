@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,17 +34,20 @@ from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._email_address import EMAIL_ADDRESS, plausible_email
 from attunement.services._ids import get_row
 from attunement.services._notification_records import add_notification, chosen_channels
 from attunement.store import NotificationPreference, NotificationRecord, Patient, User
 
 __all__ = [
+    "NotificationEmailSet",
     "NotificationPreferences",
     "NotificationPublic",
     "acknowledge_notification",
     "escalate_risk_notifications",
     "list_notifications",
     "notification_preferences",
+    "set_notification_email",
     "set_notification_preferences",
     "waiting_notifications",
 ]
@@ -67,16 +70,32 @@ class NotificationPublic(BaseModel):
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
     escalated_at: dt.datetime | None
-    #: ``off`` (not wanted), ``pending``, ``sent`` or ``failed``.
+    #: ``off`` (not wanted), ``pending``, ``sending``, ``sent``, ``failed``, ``skipped`` (no
+    #: address or no e-mail server) or ``unconfirmed`` (a worker stopped mid-send).
     email_state: str
 
 
 class NotificationPreferences(BaseModel):
-    """A user's channels for every kind of notification (risk kinds always in the app)."""
+    """A user's channels for every kind of notification (risk kinds always in the app), and
+    the address their e-mails go to (none: e-mails are skipped, the app still shows all)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     channels: dict[NotificationKind, NotificationChannels]
+    email: str | None = None
+
+
+class NotificationEmailSet(BaseModel):
+    """The user's own address for notification e-mails (``null`` removes it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    email: str | None = Field(max_length=320, json_schema_extra={"pattern": EMAIL_ADDRESS.pattern})
+
+    @field_validator("email")
+    @classmethod
+    def _plausible(cls, value: str | None) -> str | None:
+        return plausible_email(value)
 
 
 def _user(actor: Actor) -> UserActor:
@@ -180,9 +199,27 @@ def _preferences(session: Session, user_id: int) -> NotificationPreferences:
             ).where(NotificationPreference.user_id == user_id)
         )
     }
+    user = session.get(User, user_id)
     return NotificationPreferences(
-        channels={kind: channels_for(kind, stored.get(kind.value)) for kind in NotificationKind}
+        channels={kind: channels_for(kind, stored.get(kind.value)) for kind in NotificationKind},
+        email=user.email if user is not None else None,
     )
+
+
+def set_notification_email(
+    ctx: ServiceContext, actor: Actor, data: NotificationEmailSet
+) -> NotificationPreferences:
+    """Set (or remove) the actor's own address for notification e-mails (audited; the
+    address itself is not written to the audit trail)."""
+    with use_case(ctx, actor, AuditAction.NOTIFICATION_EMAIL_ADDRESS) as uc:
+        user = _user(actor)
+        record = uc.session.get(User, user.user_id)
+        if record is None:  # pragma: no cover - a signed-in user exists
+            raise NotFound("user", user.user_id)
+        record.email = data.email
+        uc.detail = {"email": "set" if data.email else "removed"}
+        uc.session.flush()
+        return _preferences(uc.session, user.user_id)
 
 
 def set_notification_preferences(

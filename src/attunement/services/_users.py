@@ -72,6 +72,7 @@ def create_user(ctx: ServiceContext, actor: Actor, data: UserCreate) -> UserPubl
             also_clinician=data.also_clinician,
             password_hash=ctx.passwords.hash(password),
             supervisor_id=supervisor.id if supervisor else None,
+            email=data.email,
             active=True,
             synthetic=False,
             created_at=ctx.now(),

@@ -5,7 +5,8 @@
   (``risk_escalated``), and the opt-in kinds. It stays in the recipient's list until they
   acknowledge it (or answer the risk event); ``email_state`` tracks the e-mail that says,
   without any health information, that something is waiting: ``off`` (not wanted),
-  ``pending``, ``sent``, ``failed``.
+  ``pending``, ``sending``, ``sent``, ``failed``, ``skipped`` (no address or no server),
+  ``unconfirmed`` (a worker stopped mid-send: never sent again blindly).
 * ``notification_preferences`` — a user's channels for one kind (none stored: the defaults
   of :mod:`attunement.notifications`).
 """
@@ -42,7 +43,7 @@ class NotificationRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     escalated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
-    email_state: Mapped[str] = mapped_column(String(10))
+    email_state: Mapped[str] = mapped_column(String(20))
     #: Counts a digest or a missed-measures notice shows in the app (no names, no answers).
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

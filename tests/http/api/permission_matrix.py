@@ -300,6 +300,12 @@ API_ROWS: list[Row] = [
     Row("GET", "/api/v1/notifications/preferences", ANY_USER),
     Row(
         "PUT",
+        "/api/v1/notifications/email",
+        ANY_USER,
+        json=lambda cell: {"email": "synthetic.clinician@example.org"},
+    ),
+    Row(
+        "PUT",
         "/api/v1/notifications/preferences",
         ANY_USER,
         json=lambda cell: {"channels": {"weekly_digest": {"in_app": True, "email": False}}},

@@ -139,6 +139,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "POST",
+        "/notifications/email",
+        _same(303),
+        data=lambda cell: {"email": "synthetic.clinician@example.org"},
+        auth="cookie",
+        notes="anyone signed in sets their own address",
+    ),
+    Row(
+        "POST",
         "/notifications/preferences",
         _same(303),
         data=lambda cell: {"weekly_digest.email": "on"},

@@ -89,3 +89,26 @@ def test_choices_keep_risk_in_the_app(
     chosen = notification_preferences(ctx, world.ana).channels
     assert chosen[NotificationKind.RISK] == NotificationChannels(in_app=True, email=False)
     assert chosen[NotificationKind.WEEKLY_DIGEST] == NotificationChannels(in_app=False, email=True)
+
+
+def test_the_address_for_notification_emails_is_set_on_the_page(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    sign_in(client, "ana")
+    page = client.get("/notifications")
+    refused = client.post(
+        "/notifications/email",
+        data={"csrf_token": csrf_from(page.text), "email": "ana at clinic"},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "E-mail address: “ana at clinic” is not an address" in refused.text
+    assert 'value="ana at clinic"' in refused.text  # what was typed is kept
+    saved = client.post(
+        "/notifications/email",
+        data={"csrf_token": csrf_from(page.text), "email": "ana@example.org"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert notification_preferences(ctx, world.ana).email == "ana@example.org"
+    assert 'value="ana@example.org"' in client.get("/notifications").text

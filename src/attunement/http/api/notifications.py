@@ -9,11 +9,13 @@ from attunement.http._errors import error_responses
 from attunement.http.deps import ContextDep, UserActorDep
 from attunement.notifications import NotificationChannels, NotificationKind
 from attunement.services import (
+    NotificationEmailSet,
     NotificationPreferences,
     NotificationPublic,
     acknowledge_notification,
     list_notifications,
     notification_preferences,
+    set_notification_email,
     set_notification_preferences,
     waiting_notifications,
 )
@@ -76,6 +78,15 @@ def acknowledge(context: ContextDep, actor: UserActorDep, notification_id: int) 
 def preferences(context: ContextDep, actor: UserActorDep) -> NotificationPreferences:
     """The channels in force per kind (defaults where the user chose nothing)."""
     return notification_preferences(context, actor)
+
+
+@router.put("/email", response_model=NotificationPreferences)
+def update_email(
+    context: ContextDep, actor: UserActorDep, body: NotificationEmailSet
+) -> NotificationPreferences:
+    """Set (``null``: remove) the user's own address for notification e-mails; an e-mail
+    says only that something is waiting, never which patient or what was answered."""
+    return set_notification_email(context, actor, body)
 
 
 @router.put("/preferences", response_model=NotificationPreferences)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 
 from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.i18n import N_, translate
 from attunement.notifications import ALWAYS_IN_APP, NotificationChannels, NotificationKind
 from attunement.services import (
+    NotificationEmailSet,
     acknowledge_notification,
     list_notifications,
     notification_preferences,
+    set_notification_email,
     set_notification_preferences,
 )
 
@@ -35,6 +38,7 @@ KIND_LABELS = {
 }
 _SAVED = {
     "preferences": N_("Your notification choices are saved."),
+    "email": N_("Your address for notification e-mails is saved."),
     "acknowledged": N_(
         "Marked as seen. An open risk event stays on the caseload until a risk "
         "response is recorded."
@@ -48,14 +52,18 @@ def _page(
     actor: WebActor,
     *,
     show_all: bool,
+    email_input: str | None = None,
+    email_error: str | None = None,
 ) -> HTMLResponse:
-    lang = "en"
+    lang = context.clinic_language
     notices = list_notifications(context, actor, include_acknowledged=show_all, language=lang)
-    preferences = notification_preferences(context, actor).channels
+    chosen = notification_preferences(context, actor)
+    preferences = chosen.channels
     saved = _SAVED.get(request.query_params.get("saved", ""))
     return render(
         request,
         "pages/notifications.html",
+        status_code=422 if email_error else 200,
         title=translate(N_("Notifications"), lang),
         viewer=Viewer.of(actor),
         nav="notifications",
@@ -67,6 +75,8 @@ def _page(
             for kind in NotificationKind
         ],
         notice=translate(saved, lang) if saved else None,
+        email=chosen.email if email_input is None else email_input,
+        email_error=email_error,
     )
 
 
@@ -107,3 +117,26 @@ async def save_preferences(
     }
     set_notification_preferences(context, actor, chosen)
     return redirect(request, url("notifications"), saved="preferences")
+
+
+@router.post(ROUTES["notification_email"], response_class=HTMLResponse)
+async def save_email(
+    request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected
+) -> Response:
+    """Store the user's own address for notification e-mails (empty: remove it)."""
+    form = await request.form()
+    typed = str(form.get("email") or "").strip()
+    try:
+        data = NotificationEmailSet(email=typed or None)
+    except ValidationError:
+        lang = context.clinic_language
+        message = translate(
+            N_("E-mail address: “%(value)s” is not an address; give one like name@example.org."),
+            lang,
+            value=typed[:80],
+        )
+        return _page(
+            request, context, actor, show_all=False, email_input=typed, email_error=message
+        )
+    set_notification_email(context, actor, data)
+    return redirect(request, url("notifications"), saved="email")

@@ -65,6 +65,7 @@ ROUTES: Final[dict[str, str]] = {
     "notifications": "/notifications",
     "notification_acknowledge": "/notifications/{notification_id}/acknowledge",
     "notification_preferences": "/notifications/preferences",
+    "notification_email": "/notifications/email",
     "prompt_discussed": "/patients/{patient_id}/prompts/{domain}/discussed",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report/{token}/done",

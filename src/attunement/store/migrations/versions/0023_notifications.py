@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("email_state", sa.String(length=10), nullable=False),
+        sa.Column("email_state", sa.String(length=20), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["recipient_id"],
