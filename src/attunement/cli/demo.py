@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from attunement import wording  # loads its names on first use
 from attunement.cli._app import app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.serve import run_server
-from attunement.wording import alert_words, format_number, value_words
 
 if TYPE_CHECKING:
     from attunement.services import ServiceContext
@@ -126,17 +126,17 @@ def _print_walk(walk: DemoWalk) -> None:
     typer.echo(
         "  "
         + ", ".join(
-            f"{key if key == 'open risk event' else alert_words(key).name}: {count}"
+            f"{key if key == 'open risk event' else wording.alert_words(key).name}: {count}"
             for key, count in walk.by_alert.items()
         )
     )
     for entry in walk.caseload[:5]:
-        alert = "OPEN RISK" if entry.risk_flag else alert_words(entry.alert).name
-        latest = format_number(entry.latest)
+        alert = "OPEN RISK" if entry.risk_flag else wording.alert_words(entry.alert).name
+        latest = wording.format_number(entry.latest)
         overdue = " OVERDUE" if entry.overdue else ""
         typer.echo(
             f"  {alert:<10} {entry.display_name:<28} latest {latest:<5} "
-            f"({value_words(entry.category) if entry.category else 'no category yet'}; "
+            f"({wording.value_words(entry.category) if entry.category else 'no category yet'}; "
             f"{entry.clinician}){overdue}"
         )
     if walk.featured is not None:
@@ -148,9 +148,11 @@ def _print_walk(walk: DemoWalk) -> None:
         if walk.risk_history:
             typer.echo(f"  risk history: {walk.risk_history} answered risk event(s) (synthetic)")
         typer.echo(
-            f"  directiveness {value_words(walk.plan_directiveness)}, "
-            f"stance {value_words(walk.plan_stance)}, focus {value_words(walk.plan_focus)}; "
-            f"status {alert_words(walk.status_alert).name} ({value_words(walk.status_category)})"
+            f"  directiveness {wording.value_words(walk.plan_directiveness)}, "
+            f"stance {wording.value_words(walk.plan_stance)}, "
+            f"focus {wording.value_words(walk.plan_focus)}; "
+            f"status {wording.alert_words(walk.status_alert).name} "
+            f"({wording.value_words(walk.status_category)})"
         )
     typer.secho("files (synthetic):", bold=True)
     for path in walk.files:

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from attunement import wording  # loads its names on first use
 from attunement.cli._app import app
-from attunement.evidence import load_evidence
-from attunement.wording import format_citation, format_effect, format_sample, format_source_of
 
 if TYPE_CHECKING:
     from attunement.evidence import Element, EvidenceBase, Finding, NarrativeFinding
@@ -25,9 +24,9 @@ _WIDTH = 88
 
 
 def _effect(finding: Finding) -> str:
-    main = format_effect(finding.metric, finding.value)
+    main = wording.format_effect(finding.metric, finding.value)
     if finding.also:
-        others = ", ".join(format_effect(a.metric, a.value) for a in finding.also)
+        others = ", ".join(wording.format_effect(a.metric, a.value) for a in finding.also)
         main += f" ({others})"
     return main
 
@@ -68,7 +67,7 @@ def _table(base: EvidenceBase) -> str:
             _effect(headline),
             k,
             n,
-            format_source_of(headline),
+            wording.format_source_of(headline),
         )
     buffer = io.StringIO()
     Console(file=buffer, width=width, color_system=None, force_terminal=False).print(table)
@@ -79,7 +78,9 @@ def _table(base: EvidenceBase) -> str:
     )
     for benchmark in base.benchmarks:
         first = benchmark.findings[0]
-        lines.append(f"benchmark: {benchmark.name}: {_effect(first)} ({format_source_of(first)}).")
+        lines.append(
+            f"benchmark: {benchmark.name}: {_effect(first)} ({wording.format_source_of(first)})."
+        )
     if base.not_for_routine_matching:
         names = ", ".join(c.characteristic for c in base.not_for_routine_matching)
         lines.append(
@@ -97,8 +98,8 @@ def _wrap(text: str, indent: str = "  ", hang: str = "  ") -> list[str]:
 
 
 def _finding_lines(index: int, finding: Finding) -> list[str]:
-    lines = _wrap(f"{index}. [{finding.status}] {format_source_of(finding)}")
-    lines += _wrap(format_citation(finding, qualifiers=False).partition(": ")[2], "     ")
+    lines = _wrap(f"{index}. [{finding.status}] {wording.format_source_of(finding)}")
+    lines += _wrap(wording.format_citation(finding, qualifiers=False).partition(": ")[2], "     ")
     if finding.outcome:
         lines += _wrap(f"outcome: {finding.outcome}", "     ")
     if finding.scope:
@@ -123,7 +124,7 @@ def _element_text(element: Element) -> str:
         lines.append(f"Headline: none - {element.verdict}")
     else:
         lines += _wrap(
-            f"Headline: {format_citation(headline, qualifiers=False)}",
+            f"Headline: {wording.format_citation(headline, qualifiers=False)}",
             "",
         )
     if element.findings:
@@ -133,9 +134,9 @@ def _element_text(element: Element) -> str:
     if element.narrative:
         lines += ["", "Other published results (no single effect size)"]
         for study in element.narrative:
-            sample = format_sample(study.k, None, study.k_text) or "k not reported"
+            sample = wording.format_sample(study.k, None, study.k_text) or "k not reported"
             lines += _wrap(
-                f"- [{study.status}] {format_source_of(study)}, {sample}: {study.summary}"
+                f"- [{study.status}] {wording.format_source_of(study)}, {sample}: {study.summary}"
             )
             lines += _wrap(f"source: {study.source}", "    ")
             if study.note:
@@ -170,6 +171,9 @@ def evidence(
     reactance): the full entry with every finding, its source and the practice
     recommendations.
     """
+    # start-up: the evidence base loads its models, so only when this command runs
+    from attunement.evidence import load_evidence
+
     base = load_evidence()
     if element is None:
         if as_json:

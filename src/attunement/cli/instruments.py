@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from attunement import instruments as definitions  # loads its names on first use
 from attunement.cli._app import sub_app
 from attunement.cli._context import install_clinic_definitions_from_cli, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.errors import InputError
-from attunement.i18n import localised
-from attunement.instruments import list_instruments, load_instrument
 
 if TYPE_CHECKING:
     from attunement.instruments import InstrumentDefinition
@@ -32,7 +31,7 @@ def resolve_definition(instrument_id: str) -> InstrumentDefinition:
     app sees it: every command and the app score with the same definition.
     """
     install_clinic_definitions_from_cli()
-    return load_instrument(instrument_id)
+    return definitions.load_instrument(instrument_id)
 
 
 def text_status(definition: InstrumentDefinition) -> str:
@@ -71,7 +70,7 @@ def list_command(
     from rich.table import Table
 
     install_clinic_definitions_from_cli()  # the clinic's imported text and keys
-    rows = [_summary(d) for d in list_instruments()]
+    rows = [_summary(d) for d in definitions.list_instruments()]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -95,6 +94,9 @@ def list_command(
 def _text(mapping: dict[str, str] | None, language: str) -> str | None:
     """The text for ``language`` (one resolver: :func:`attunement.i18n.localised`), else
     whatever language the definition has (a licensed text may lack English)."""
+    # start-up: the catalogue loads the profile vocabulary (pydantic), so only when shown
+    from attunement.i18n import localised
+
     return localised(mapping, language) or next(iter((mapping or {}).values()), None)
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import typer
 
+from attunement import profile as profiles  # loads its names on first use
 from attunement.cli._app import app, fail
 from attunement.cli._files import load_data_file
 from attunement.errors import InputError
-from attunement.profile import parse_profile
 
 __all__ = ["plan_command"]
 
@@ -74,7 +74,7 @@ def plan_command(
         raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")
     fmt = OutputFormat.json if as_json else output_format
     data = _read_profile(profile)
-    profile_value = parse_profile(data, assessed_on=_date(assessed_on))
+    profile_value = profiles.parse_profile(data, assessed_on=_date(assessed_on))
     try:
         result = plan(profile_value, clinic_language=clinic_language)
     except InputError as error:

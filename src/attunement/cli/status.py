@@ -21,20 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from attunement import monitoring, wording  # both load their names on first use
 from attunement.cli._app import app, fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
-from attunement.monitoring import OUTER_LIMIT_ALERT
-from attunement.wording import (
-    alliance_words,
-    element_name,
-    field_label,
-    format_number,
-    instrument_name,
-    status_figures,
-)
 
 if TYPE_CHECKING:
     from attunement.monitoring import GrowthModel, Status
@@ -314,11 +306,11 @@ def list_models(
 
 
 def _outcome_lines(result: Status) -> list[str]:
-    shown = status_figures(result)
+    shown = wording.status_figures(result)
     lines = [f"Alert: {shown.alert.label} — {result.alert_reason}"]
     if result.intake is None:
         return lines
-    num = partial(format_number, digits=shown.digits)
+    num = partial(wording.format_number, digits=shown.digits)
 
     lines.append(
         f"Score: {shown.intake} (session {result.intake_session}) → {shown.latest} "
@@ -337,7 +329,7 @@ def _outcome_lines(result: Status) -> list[str]:
         e = result.expected
         lines.append(
             f"Expected ({e.method}): {shown.expected}, band {shown.band}, "
-            f"{OUTER_LIMIT_ALERT} at once beyond {num(e.outer_limit)}"
+            f"{monitoring.OUTER_LIMIT_ALERT} at once beyond {num(e.outer_limit)}"
         )
         lines.append(f"  basis: {e.basis}")
     n = result.norms
@@ -354,7 +346,9 @@ def render_status(result: Status) -> str:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.risk import describe_event
 
-    lines = [f"{instrument_name(result.instrument)} {result.scale} — session {result.session}"]
+    lines = [
+        f"{wording.instrument_name(result.instrument)} {result.scale} — session {result.session}"
+    ]
     for event in result.risk_events:
         first, *rest = describe_event(event)
         lines.append(f"RISK — {first}" if event.open else first)
@@ -362,8 +356,8 @@ def render_status(result: Status) -> str:
     lines += _outcome_lines(result)
     if result.alliance is not None:
         a = result.alliance
-        shown = instrument_name(a.instrument) if a.instrument else "markers only"
-        lines.append(f"Alliance ({shown}): {alliance_words(a.state)}")
+        shown = wording.instrument_name(a.instrument) if a.instrument else "markers only"
+        lines.append(f"Alliance ({shown}): {wording.alliance_words(a.state)}")
         lines += [f"  - {alert.message} [{alert.basis}]" for alert in a.alerts]
         for option in a.repair_options:
             tag = f"{option.kind}{', ' + option.marker if option.marker else ''}"
@@ -374,11 +368,11 @@ def render_status(result: Status) -> str:
         because = f" (because: {'; '.join(prompt.because)})" if prompt.because else ""
         lines.append(f"Support — {prompt.title}{because}: {prompt.prompt}")
         lines += [
-            f"  suggested: re-assess {field_label(u.field)} with "
-            f"{', '.join(map(instrument_name, u.instruments))} "
+            f"  suggested: re-assess {wording.field_label(u.field)} with "
+            f"{', '.join(map(wording.instrument_name, u.instruments))} "
             f"(now: {u.current})"
             for u in prompt.profile_updates
         ]
-        lines.append(f"  evidence: {', '.join(element_name(e) for e in prompt.evidence)}")
+        lines.append(f"  evidence: {', '.join(wording.element_name(e) for e in prompt.evidence)}")
     lines += [f"Note: {note}" for note in result.notes]
     return "\n".join(lines)

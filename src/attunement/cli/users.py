@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from attunement import services  # loads its names on first use (ROLES needs no pydantic)
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.services import ROLES, OperatorActor  # these alone: the services load on use
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from attunement.settings import Settings
 
 
-def operator() -> OperatorActor:
+def operator() -> services.OperatorActor:
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "unknown"
-    return OperatorActor(name=name[:80] or "unknown")
+    return services.OperatorActor(name=name[:80] or "unknown")
 
 
 def operator_context(settings: Settings, engine: Engine) -> ServiceContext:
@@ -66,7 +66,7 @@ _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 def create(
     username: str = typer.Argument(..., help="Sign-in name (lowercase letters, digits, . _ -)."),
     *,
-    role: str = typer.Option(..., "--role", help=f"One of: {', '.join(ROLES)}."),
+    role: str = typer.Option(..., "--role", help=f"One of: {', '.join(services.ROLES)}."),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input (required)."
     ),
@@ -87,8 +87,8 @@ def create(
     """Create an account; the password is read from stdin, never from the command line."""
     if not password_stdin:
         raise fail("give the password on standard input with --password-stdin")
-    if role not in ROLES:
-        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    if role not in services.ROLES:
+        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(services.ROLES)}")
     # start-up: loaded when the command runs, so `attune --help` stays light
     from pydantic import ValidationError
 
@@ -195,8 +195,8 @@ def approve(
     approval recorded here or by another admin (valid 24 hours), or needs a break-glass
     reason.
     """
-    if role is not None and role not in ROLES:
-        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(ROLES)}")
+    if role is not None and role not in services.ROLES:
+        raise fail(f"role: {role!r} is not allowed; allowed: {', '.join(services.ROLES)}")
     if role is None and supervisor is None:
         raise fail("give --role (an account to create) or --supervisor (a link to approve)")
     # start-up: loaded when the command runs, so `attune --help` stays light
