@@ -113,6 +113,10 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "GET /fhir/Questionnaire/{questionnaire_id}": frozenset({"language"}),
     # the reminder must come before the link expires (two fields, stored and given)
     "PATCH /api/v1/clinic/settings": frozenset({"reminder_after_days"}),
+    # only a prompt the episode's stored status shows can be marked discussed
+    "PUT /api/v1/episodes/{episode_id}/prompts/{domain}/discussion": frozenset({"domain"}),
+    # a risk kind always shows in the app: a rule on one key of a map of kinds
+    "PUT /api/v1/notifications/preferences": frozenset({"risk", "risk_escalated"}),
 }
 
 

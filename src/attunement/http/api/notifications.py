@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from attunement.http._errors import error_responses
 from attunement.http.deps import ContextDep, UserActorDep
@@ -35,7 +35,9 @@ class WaitingNotifications(BaseModel):
 
 
 class NotificationPreferencesUpdate(BaseModel):
-    """NotificationChannels for the kinds given; kinds left out keep theirs."""
+    """Channels for the kinds given; kinds left out keep theirs."""
+
+    model_config = ConfigDict(extra="forbid")
 
     channels: dict[NotificationKind, NotificationChannels]
 
