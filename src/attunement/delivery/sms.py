@@ -39,7 +39,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from attunement.errors import AttunementError, ConfigurationError, InputError
+from attunement.errors import ConfigurationError, DeliveryError, InputError
 
 __all__ = [
     "E164",
@@ -91,8 +91,9 @@ class SmsReceipt:
     status: str
 
 
-class SmsError(AttunementError):
-    """The provider did not accept the message.
+class SmsError(DeliveryError):
+    """The provider did not accept the message (a :class:`DeliveryError`, so the worker
+    treats it as it treats an SMTP failure).
 
     ``permanent``: retrying cannot help (show it, do not retry); otherwise retry later.
     ``code`` is the provider's error code when it gave one, ``http_status`` the HTTP status
@@ -107,8 +108,7 @@ class SmsError(AttunementError):
         code: int | str | None = None,
         http_status: int | None = None,
     ) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+        super().__init__(message, permanent=permanent)
         self.code = code
         self.http_status = http_status
 
