@@ -44,6 +44,7 @@ from attunement.errors import ConfigurationError, DeliveryError, InputError
 __all__ = [
     "E164",
     "TWILIO_API_URL",
+    "OutboxSmsSender",
     "SmsError",
     "SmsMessage",
     "SmsReceipt",
@@ -122,6 +123,17 @@ class SmsSender(Protocol):
     """What sends a text message: a receipt when the provider accepted it, else SmsError."""
 
     def send(self, message: SmsMessage) -> SmsReceipt: ...
+
+
+class OutboxSmsSender:
+    """Keeps text messages in memory instead of sending them (``attune demo``, SYNTHETIC)."""
+
+    def __init__(self) -> None:
+        self.outbox: list[SmsMessage] = []
+
+    def send(self, message: SmsMessage) -> SmsReceipt:
+        self.outbox.append(message)
+        return SmsReceipt(provider_id=f"outbox-{len(self.outbox)}", status="queued")
 
 
 def _permanent(http_status: int) -> bool:
