@@ -1,6 +1,6 @@
 """Text messages: the interface every SMS provider adapter meets, and one for Twilio.
 
-The interface, for whoever sends (the worker, the lead wires it in):
+The interface, for whoever sends (the worker: ``services._messages.send_message``):
 
 * :class:`SmsMessage` — ``to`` (an E.164 number, ``+`` and 8 to 15 digits) and ``body``
   (plain text; it must carry no health information: "You have a questionnaire from your
