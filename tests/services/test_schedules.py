@@ -280,7 +280,10 @@ def test_the_demo_fast_forwards_two_weeks_of_a_weekly_schedule() -> None:
     lines = "\n".join(shown.days)
     assert "day  6: e-mail" in lines  # sent the day before the first due date
     assert "Recordatorio" in lines  # the reminder two days later, in Spanish
-    assert shown.states == {"overdue": 1, "due": 0, "completed": 1, "revoked": 0}
+    assert "day  6: text message to +447700900001" in lines  # the patient who prefers SMS
+    assert "day  8: text message to +447700900001: “A reminder" in lines
+    # each patient's first link expired unanswered; the e-mailed one answered the second
+    assert shown.states == {"overdue": 2, "due": 1, "completed": 1, "revoked": 0}
 
 
 def test_after_weeks_without_a_worker_the_patient_gets_one_link_not_a_burst(

@@ -106,8 +106,9 @@ def _print_schedule(now: dt.datetime) -> None:
     from attunement.services.demo_schedule import walk_the_schedule
 
     typer.secho(
-        "schedule — SYNTHETIC: one patient on a weekly schedule, two weeks fast-forwarded "
-        "(links expire after 4 days, one reminder after 2; e-mails to an in-memory outbox):",
+        "schedule — SYNTHETIC: two patients on a weekly schedule, two weeks fast-forwarded "
+        "(links expire after 4 days, one reminder after 2; e-mails and text messages to "
+        "in-memory outboxes):",
         bold=True,
     )
     shown = walk_the_schedule(now)

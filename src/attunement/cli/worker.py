@@ -40,14 +40,17 @@ def worker(
         60.0, "--plan-seconds", min=0.05, max=86_400, help="Wait between plannings of due links."
     ),
 ) -> None:
-    """Send scheduled questionnaire links and reminders by e-mail; expire old links.
+    """Send scheduled questionnaire links and reminders by e-mail or SMS; expire old links.
 
     Needs ATTUNE_SECRET_KEY (the same as `attune serve`: the links are signed with it) and
-    ATTUNE_SMTP_HOST (else messages are skipped, visibly). Several workers may run at once
-    on PostgreSQL; on SQLite run one. SIGTERM finishes the job in hand, then exits.
+    ATTUNE_SMTP_HOST and/or ATTUNE_SMS_ACCOUNT_SID (with ATTUNE_SMS_AUTH_TOKEN and
+    ATTUNE_SMS_FROM); each patient gets their preferred channel when it is configured, else
+    the other, else the message is skipped, visibly. Several workers may run at once on
+    PostgreSQL; on SQLite run one. SIGTERM finishes the job in hand, then exits.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.delivery import SmtpConfig, SmtpEmailSender
+    from attunement.delivery.sms import TwilioSmsSender
     from attunement.services import Channels
 
     settings = settings_from_cli()
@@ -70,7 +73,17 @@ def worker(
                 starttls=settings.smtp_starttls,
             )
         )
-    channels = Channels(public_url=settings.public_url, email=email)
+    sms = None
+    if settings.sms_account_sid or settings.sms_auth_token or settings.sms_from:
+        token = settings.sms_auth_token.get_secret_value() if settings.sms_auth_token else None
+        sms = TwilioSmsSender.from_settings(  # a missing one of the three: ConfigurationError
+            account_sid=settings.sms_account_sid,
+            auth_token=token,
+            sender=settings.sms_from,
+            base_url=settings.sms_base_url,
+            timeout_seconds=settings.sms_timeout_seconds,
+        )
+    channels = Channels(public_url=settings.public_url, email=email, sms=sms)
     module = importlib.import_module(WORKER_MODULE)
     runner = module.Worker(
         ctx,

@@ -1,6 +1,6 @@
 """Text messages: the interface every SMS provider adapter meets, and one for Twilio.
 
-The interface, for whoever sends (the worker, the lead wires it in):
+The interface, for whoever sends (the worker: ``services._messages.send_message``):
 
 * :class:`SmsMessage` — ``to`` (an E.164 number, ``+`` and 8 to 15 digits) and ``body``
   (plain text; it must carry no health information: "You have a questionnaire from your
@@ -39,11 +39,12 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from attunement.errors import AttunementError, ConfigurationError, InputError
+from attunement.errors import ConfigurationError, DeliveryError, InputError
 
 __all__ = [
     "E164",
     "TWILIO_API_URL",
+    "OutboxSmsSender",
     "SmsError",
     "SmsMessage",
     "SmsReceipt",
@@ -91,8 +92,9 @@ class SmsReceipt:
     status: str
 
 
-class SmsError(AttunementError):
-    """The provider did not accept the message.
+class SmsError(DeliveryError):
+    """The provider did not accept the message (a :class:`DeliveryError`, so the worker
+    treats it as it treats an SMTP failure).
 
     ``permanent``: retrying cannot help (show it, do not retry); otherwise retry later.
     ``code`` is the provider's error code when it gave one, ``http_status`` the HTTP status
@@ -107,8 +109,7 @@ class SmsError(AttunementError):
         code: int | str | None = None,
         http_status: int | None = None,
     ) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+        super().__init__(message, permanent=permanent)
         self.code = code
         self.http_status = http_status
 
@@ -122,6 +123,17 @@ class SmsSender(Protocol):
     """What sends a text message: a receipt when the provider accepted it, else SmsError."""
 
     def send(self, message: SmsMessage) -> SmsReceipt: ...
+
+
+class OutboxSmsSender:
+    """Keeps text messages in memory instead of sending them (``attune demo``, SYNTHETIC)."""
+
+    def __init__(self) -> None:
+        self.outbox: list[SmsMessage] = []
+
+    def send(self, message: SmsMessage) -> SmsReceipt:
+        self.outbox.append(message)
+        return SmsReceipt(provider_id=f"outbox-{len(self.outbox)}", status="queued")
 
 
 def _permanent(http_status: int) -> bool:

@@ -13,6 +13,13 @@ list; the reminder still goes out on time. A crash before the handover also ends
 ``unconfirmed`` (the database cannot tell the two apart). Every message also carries a
 ``Message-ID`` derived from its unique key, so a second handover by any path is
 recognisable downstream as the same message.
+
+**Which channel.** The patient's preferred channel (``email`` or ``sms``) when the worker
+has a sender for it and the patient an address or number for it, else the other one, else
+the message is skipped with the reason (shown on the due list). The channel used is
+recorded on the message. A text message says the same as the e-mail, shorter, and carries
+the opt-out link; a recipient who replies STOP is blocked by the provider, whose refusal of
+the next message is a permanent failure the clinician sees.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 
 from attunement.delivery import EmailMessageSpec, EmailSender
+from attunement.delivery.sms import SmsMessage, SmsSender
 from attunement.errors import DeliveryError
 from attunement.i18n import N_, translate
 from attunement.security import INVITATION_PREFIX, token_digest
@@ -48,6 +56,7 @@ __all__ = [
     "OPT_OUT_PREFIX",
     "WORKER",
     "Channels",
+    "compose_sms",
     "link_token",
     "mark_failed",
     "opt_out_digest",
@@ -79,10 +88,11 @@ _STOP = N_("If you no longer want these messages, open: %(link)s")
 @dataclass(frozen=True)
 class Channels:
     """How the worker reaches patients: the public URL links start with, and the senders
-    (e-mail now; an SMS sender is one more field and one more branch in ``_deliver``)."""
+    (either may be missing: not configured)."""
 
     public_url: str
     email: EmailSender | None = None
+    sms: SmsSender | None = None
 
 
 def _derived(key: str, prefix: str, purpose: str) -> str:
@@ -126,13 +136,45 @@ def compose_email(
     )
 
 
+def compose_sms(
+    *, kind: str, language: str, link: str, opt_out: str, until: dt.date, to: str
+) -> SmsMessage:
+    """The invitation or reminder as a text message: the e-mail's words without a subject,
+    in ``language``, free of health information."""
+    lines = [
+        translate(_OPENING[kind], language),
+        translate(_LINK, language, link=link),
+        translate(_UNTIL, language, date=until.isoformat()),
+        translate(_STOP, language, link=opt_out),
+    ]
+    return SmsMessage(to=to, body="\n".join(lines))
+
+
+def _choose_channel(channels: Channels, contact: PatientContact) -> tuple[str | None, str]:
+    """The channel to send by (preferred first), or None and why neither can be used."""
+    usable = {
+        "email": (channels.email is not None, bool(contact.email)),
+        "sms": (channels.sms is not None, bool(contact.phone)),
+    }
+    preferred = "sms" if contact.preferred_channel == "sms" else "email"
+    order = (preferred, "email" if preferred == "sms" else "sms")
+    for channel in order:
+        if all(usable[channel]):
+            return channel, ""
+    why = {
+        "email": "no e-mail server is configured"
+        if channels.email is None
+        else "no e-mail address",
+        "sms": "no SMS provider is configured" if channels.sms is None else "no mobile number",
+    }
+    return None, "; ".join(why[channel] for channel in order)
+
+
 def _skip_reason(
     invitation: Invitation, contact: PatientContact | None, now: dt.datetime
 ) -> str | None:
     if contact is None or contact.opted_out_at is not None:
         return "the patient opted out of messages"
-    if not contact.email:
-        return "no e-mail address"
     if invitation.used_at is not None:
         return "already completed"
     if invitation.revoked_at is not None:
@@ -142,7 +184,9 @@ def _skip_reason(
     return None
 
 
-def _prepare(ctx: ServiceContext, channels: Channels, message_id: int) -> EmailMessageSpec | None:
+def _prepare(
+    ctx: ServiceContext, channels: Channels, message_id: int
+) -> EmailMessageSpec | SmsMessage | None:
     """Claim the message for sending (committed), or settle it without sending."""
     with use_case(ctx, WORKER, AuditAction.MESSAGE_SEND, target=f"message:{message_id}") as uc:
         message = uc.session.get(OutboundMessage, message_id, with_for_update=True)
@@ -162,22 +206,37 @@ def _prepare(ctx: ServiceContext, channels: Channels, message_id: int) -> EmailM
             return None
         contact = uc.session.get(PatientContact, episode.patient_id)
         reason = _skip_reason(invitation, contact, ctx.now())
-        if reason is None and channels.email is None:
-            reason = "no e-mail server is configured"
-        if reason is not None or contact is None or patient is None:
+        channel: str | None = None
+        if reason is None and contact is not None:
+            channel, why = _choose_channel(channels, contact)
+            reason = why or None
+        if reason is not None or channel is None or contact is None or patient is None:
             message.state, message.last_error = "skipped", reason
             uc.detail = {"state": "skipped"}
             return None
         message.state, message.sending_at = "sending", ctx.now()
+        message.channel = channel
         message.attempts += 1
-        uc.detail = {"state": "sending", "kind": message.kind}
+        uc.detail = {"state": "sending", "kind": message.kind, "channel": channel}
         base = channels.public_url.rstrip("/")
+        link = f"{base}/self-report/{link_token(ctx.signing_key, invitation.id)}"
+        opt_out = base + OPT_OUT_PATH.format(
+            token=opt_out_token(ctx.signing_key, message.message_key)
+        )
+        if channel == "sms":
+            return compose_sms(
+                kind=message.kind,
+                language=invitation.language,
+                link=link,
+                opt_out=opt_out,
+                until=invitation.expires_at.date(),
+                to=contact.phone or "",
+            )
         return compose_email(
             kind=message.kind,
             language=invitation.language,
-            link=f"{base}/self-report/{link_token(ctx.signing_key, invitation.id)}",
-            opt_out=base
-            + OPT_OUT_PATH.format(token=opt_out_token(ctx.signing_key, message.message_key)),
+            link=link,
+            opt_out=opt_out,
             until=invitation.expires_at.date(),
             to=contact.email or "",
             key=message.message_key,
@@ -200,11 +259,14 @@ def send_message(ctx: ServiceContext, channels: Channels, message_id: int) -> No
     """Send one message at most once; a transient failure puts it back to ``pending`` and
     raises :class:`DeliveryError` (the job is retried), a permanent one marks it failed."""
     spec = _prepare(ctx, channels, message_id)
-    if spec is None or channels.email is None:
+    if spec is None:
         return
     try:
-        channels.email.send(spec)
-    except DeliveryError as exc:
+        if isinstance(spec, SmsMessage) and channels.sms is not None:
+            channels.sms.send(spec)
+        elif isinstance(spec, EmailMessageSpec) and channels.email is not None:
+            channels.email.send(spec)
+    except DeliveryError as exc:  # an SmsError is one
         state = "failed" if exc.permanent else "pending"
         _record(ctx, message_id, state=state, last_error=exc.message)
         if not exc.permanent:

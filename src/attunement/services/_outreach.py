@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, Conflict, DeliveryError
@@ -66,7 +66,8 @@ MAX_ATTEMPTS = 6
 
 
 def _candidates(ctx: ServiceContext) -> list[int]:
-    """Open episodes of patients with an e-mail address who did not opt out."""
+    """Open episodes of patients with an e-mail address or a mobile number who did not
+    opt out."""
     with read_transaction(ctx.sessions) as session:
         return list(
             session.scalars(
@@ -75,7 +76,7 @@ def _candidates(ctx: ServiceContext) -> list[int]:
                 .join(PatientContact, PatientContact.patient_id == Patient.id)
                 .where(
                     Episode.ended_on.is_(None),
-                    PatientContact.email.is_not(None),
+                    or_(PatientContact.email.is_not(None), PatientContact.phone.is_not(None)),
                     PatientContact.opted_out_at.is_(None),
                 )
                 .order_by(Episode.id)

@@ -8,11 +8,13 @@ next date a measurement is due; the planner and the pages both ask it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from attunement.delivery.sms import E164
 from attunement.services._access import load_episode, load_patient
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -65,13 +67,31 @@ class EpisodeScheduleView(BaseModel):
     next_due_on: dt.date | None
 
 
+#: How a patient can be sent questionnaire links.
+ContactChannel = Literal["email", "sms"]
+#: What the error says is allowed for a mobile number.
+PHONE_HINT = "a mobile number in E.164 form: + and 8 to 15 digits, like +447700900123"
+
+
 class PatientContactSet(BaseModel):
-    """The patient's e-mail address (``null`` removes it)."""
+    """The patient's e-mail address and mobile number (``null`` removes one) and the
+    channel tried first for questionnaire links."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     email: str | None = Field(
         None, max_length=320, json_schema_extra={"pattern": EMAIL_ADDRESS.pattern}
+    )
+    phone: str | None = Field(
+        None,
+        max_length=16,
+        json_schema_extra={"pattern": "^" + E164.pattern + "$"},
+        description="A mobile number in E.164 form (+447700900123), for text messages.",
+    )
+    preferred_channel: ContactChannel = Field(
+        "email",
+        description="Tried first; the other channel is used when this one cannot be "
+        "(not configured, or the patient has no address or number for it).",
     )
     resume_messages: bool = Field(
         False,
@@ -83,12 +103,28 @@ class PatientContactSet(BaseModel):
     def _plausible(cls, value: str | None) -> str | None:
         return plausible_email(value)
 
+    @field_validator("phone")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        if value is not None and not E164.fullmatch(value):
+            raise ValueError(PHONE_HINT)
+        return value
+
+    @field_validator("preferred_channel")
+    @classmethod
+    def _reachable(cls, value: ContactChannel, info: ValidationInfo) -> ContactChannel:
+        if value == "sms" and info.data.get("phone") is None:
+            raise ValueError("'sms' needs a phone (a mobile number); else prefer 'email'")
+        return value
+
 
 class PatientContactView(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     patient_id: int
     email: str | None
+    phone: str | None
+    preferred_channel: ContactChannel
     opted_out: bool
 
 
@@ -189,13 +225,15 @@ def set_episode_schedule(
 
 
 def get_patient_contact(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientContactView:
-    """The patient's e-mail address and whether they opted out."""
+    """The patient's e-mail address, mobile number, preferred channel and opt-out."""
     with use_case(ctx, actor, AuditAction.PATIENT_READ, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
         row = uc.session.get(PatientContact, patient.id)
         return PatientContactView(
             patient_id=patient.id,
             email=row.email if row else None,
+            phone=row.phone if row else None,
+            preferred_channel=_channel(row.preferred_channel) if row else "email",
             opted_out=row is not None and row.opted_out_at is not None,
         )
 
@@ -203,8 +241,8 @@ def get_patient_contact(ctx: ServiceContext, actor: Actor, patient_id: int) -> P
 def set_patient_contact(
     ctx: ServiceContext, actor: Actor, patient_id: int, change: PatientContactSet
 ) -> PatientContactView:
-    """Store the patient's e-mail address; an opt-out stays unless ``resume_messages``
-    (the patient asked the clinic to send again)."""
+    """Store the patient's e-mail address, mobile number and preferred channel; an opt-out
+    stays unless ``resume_messages`` (the patient asked the clinic to send again)."""
     with use_case(ctx, actor, AuditAction.CONTACT_UPDATE, patient_id=patient_id) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=True)
         row = uc.session.get(PatientContact, patient.id)
@@ -212,10 +250,20 @@ def set_patient_contact(
             row = PatientContact(patient_id=patient.id)
             uc.session.add(row)
         row.email = change.email
+        row.phone = change.phone
+        row.preferred_channel = change.preferred_channel
         row.updated_at = ctx.now()
         if change.resume_messages and row.opted_out_at is not None:
             row.opted_out_at = None
             uc.detail = {"resumed_messages": True}
         return PatientContactView(
-            patient_id=patient.id, email=row.email, opted_out=row.opted_out_at is not None
+            patient_id=patient.id,
+            email=row.email,
+            phone=row.phone,
+            preferred_channel=change.preferred_channel,
+            opted_out=row.opted_out_at is not None,
         )
+
+
+def _channel(stored: str) -> ContactChannel:
+    return "sms" if stored == "sms" else "email"

@@ -1,9 +1,10 @@
 """The schedule at work for ``attune demo``: two weeks fast-forwarded (SYNTHETIC).
 
-A throw-away SQLite database in a temporary folder, one synthetic clinician and patient on
-a weekly schedule, and a clock moved a day at a time: each day the worker's two steps run
-(plan due measurements, run the ready jobs) and e-mails land in an in-memory outbox
-instead of an SMTP server. The clinic's own database is not touched (its audit trail never
+A throw-away SQLite database in a temporary folder, one synthetic clinician and two
+synthetic patients on a weekly schedule (one reached by e-mail, one who prefers text
+messages), and a clock moved a day at a time: each day the worker's two steps run (plan due
+measurements, run the ready jobs) and the messages land in in-memory outboxes instead of an
+SMTP server or an SMS provider. The clinic's own database is not touched (its audit trail never
 sees a fast-forwarded clock).
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attunement.delivery import OutboxEmailSender
+from attunement.delivery.sms import OutboxSmsSender
 from attunement.instruments import load_instrument
 from attunement.services._account_schemas import UserCreate
 from attunement.services._actors import OperatorActor, UserActor
@@ -38,6 +40,8 @@ from attunement.store import make_engine, migrate
 __all__ = ["ScheduleDemo", "walk_the_schedule"]
 
 _DEMO_PASSWORD = "synthetic demo only horse battery"  # noqa: S105 - a throw-away account
+#: A number of the range Ofcom keeps for drama (07700 900000–900999): never a real phone.
+_DEMO_MOBILE = "+447700900001"
 
 
 @dataclass
@@ -71,7 +75,8 @@ class _SteppedClock:
 
 
 def walk_the_schedule(start: dt.datetime, days: int = 14) -> ScheduleDemo:
-    """Two weeks of a weekly schedule with the clinic defaults (link 4 days, reminder 2)."""
+    """Two weeks of a weekly schedule with the clinic defaults (link 4 days, reminder 2),
+    one patient by e-mail and one by text message."""
     result = ScheduleDemo()
     with tempfile.TemporaryDirectory(prefix="attune-schedule-demo-") as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'schedule-demo.sqlite3'}")
@@ -108,11 +113,32 @@ def walk_the_schedule(start: dt.datetime, days: int = 14) -> ScheduleDemo:
         set_episode_schedule(
             ctx, clinician, episode.id, EpisodeScheduleSet(mode="every_n_days", interval_days=7)
         )
+        texted = register_patient(
+            ctx,
+            clinician,
+            PatientCreate(display_name="Synthetic Patient by text", preferred_language="en"),
+        )
+        texted_episode = start_episode(
+            ctx, clinician, texted.id, EpisodeCreate(started_on=start.date())
+        )
+        set_patient_contact(
+            ctx,
+            clinician,
+            texted.id,
+            PatientContactSet(phone=_DEMO_MOBILE, preferred_channel="sms"),
+        )
+        set_episode_schedule(
+            ctx,
+            clinician,
+            texted_episode.id,
+            EpisodeScheduleSet(mode="every_n_days", interval_days=7),
+        )
         outbox = OutboxEmailSender()
-        channels = Channels(public_url="https://clinic.demo.invalid", email=outbox)
+        texts = OutboxSmsSender()
+        channels = Channels(public_url="https://clinic.demo.invalid", email=outbox, sms=texts)
         for day in range(days + 1):
             clock.now = start + dt.timedelta(days=day)
-            sent_before = len(outbox.outbox)
+            sent_before, texted_before = len(outbox.outbox), len(texts.outbox)
             planned = len(plan_due_measurements(ctx))
             while run_next_job(ctx, channels, worker="demo"):
                 pass
@@ -123,11 +149,14 @@ def walk_the_schedule(start: dt.datetime, days: int = 14) -> ScheduleDemo:
                     f"day {day:>2}: e-mail to {mail['To']} ({mail['Content-Language']}): "
                     f"“{mail['Subject']}”"
                 )
-            if day == days and outbox.outbox:  # the patient answers the latest link
+            for text in texts.outbox[texted_before:]:
+                first = text.body.splitlines()[0]
+                result.days.append(f"day {day:>2}: text message to {text.to}: “{first}”")
+            if day == days and outbox.outbox:  # the e-mailed patient answers the latest link
                 body = str(outbox.outbox[-1].get_content())
                 token = body.split("/self-report/", 1)[1].split(maxsplit=1)[0]
                 _answer(ctx, token)
-                result.days.append(f"day {day:>2}: the patient answered the latest link")
+                result.days.append(f"day {day:>2}: the e-mailed patient answered the latest link")
         result.states = due_list(ctx, clinician, DueFilter()).counts
         engine.dispose()
     return result

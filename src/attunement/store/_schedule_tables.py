@@ -71,6 +71,12 @@ class PatientContact(Base):
         ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True
     )
     email: Mapped[str | None] = mapped_column(String(320))
+    #: A mobile number in E.164 (``+447700900123``), for text messages.
+    phone: Mapped[str | None] = mapped_column(String(16))
+    #: ``email`` | ``sms``: tried first; the other one when it cannot be used.
+    preferred_channel: Mapped[str] = mapped_column(
+        String(10), default="email", server_default="email"
+    )
     opted_out_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
@@ -101,7 +107,7 @@ class OutboundMessage(Base):
         ForeignKey("measurement_occasions.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(20))  # invitation | reminder
-    channel: Mapped[str] = mapped_column(String(20))  # email (sms: the lead's adapter)
+    channel: Mapped[str] = mapped_column(String(20))  # email | sms: the one used last
     state: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

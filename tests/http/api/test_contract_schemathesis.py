@@ -115,6 +115,8 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "PATCH /api/v1/clinic/settings": frozenset({"reminder_after_days"}),
     # only a prompt the episode's stored status shows can be marked discussed
     "PUT /api/v1/episodes/{episode_id}/prompts/{domain}/discussion": frozenset({"domain"}),
+    # text messages as the preferred channel need a mobile number (another field)
+    "PUT /api/v1/patients/{patient_id}/contact": frozenset({"preferred_channel"}),
     # a risk kind always shows in the app: a rule on one key of a map of kinds
     "PUT /api/v1/notifications/preferences": frozenset({"risk", "risk_escalated"}),
 }

@@ -102,6 +102,19 @@ def test_links_are_listed_and_revoked(
         ("PATCH", "/api/v1/clinic/settings", {"schedule_mode": "hourly"}, "schedule_mode"),
         ("PATCH", "/api/v1/clinic/settings", {"colour": "blue"}, "colour"),
         ("PUT", "/api/v1/patients/{patient}/contact", {"email": "no address"}, "email"),
+        ("PUT", "/api/v1/patients/{patient}/contact", {"phone": "07700 900123"}, "phone"),
+        (
+            "PUT",
+            "/api/v1/patients/{patient}/contact",
+            {"email": "alma@example.org", "preferred_channel": "sms"},
+            "preferred_channel",
+        ),
+        (
+            "PUT",
+            "/api/v1/patients/{patient}/contact",
+            {"phone": "+447700900123", "preferred_channel": "fax"},
+            "preferred_channel",
+        ),
         ("PUT", "/api/v1/episodes/{episode}/schedule", {"interval_days": 0}, "interval_days"),
     ],
 )
@@ -219,3 +232,43 @@ def test_the_clinician_sets_the_schedule_and_address_on_the_links_page(
     shown = client.get(saved.headers["location"]).text
     assert "2026-03-16" in shown  # 14 days after the start
     assert "alma@example.org" in shown
+
+
+def test_the_contact_takes_a_mobile_number_and_a_preferred_channel(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    ana = bearer(ctx, "ana")
+    body = {"email": "alma@example.org", "phone": "+447700900123", "preferred_channel": "sms"}
+    stored = client.put(f"/api/v1/patients/{world.patient_a}/contact", json=body, headers=ana)
+    assert stored.status_code == 200, stored.text
+    assert stored.json() == {"patient_id": world.patient_a, **body, "opted_out": False}
+    refused = client.put(
+        f"/api/v1/patients/{world.patient_a}/contact", json={"phone": "0770"}, headers=ana
+    )
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "phone"
+    assert "E.164" in refused.text
+
+
+def test_the_links_page_sets_the_mobile_number_and_names_a_bad_one(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    sign_in(client, "ana")
+    page = client.get(f"/episodes/{world.episode_a}/links")
+    form = {"csrf_token": csrf_from(page.text), "mode": "clinic_default"}
+    refused = client.post(
+        f"/episodes/{world.episode_a}/schedule",
+        data=form | {"phone": "07700 900123", "preferred_channel": "sms"},
+    )
+    assert refused.status_code == 422
+    assert "phone" in refused.text
+    assert "E.164" in refused.text
+    saved = client.post(
+        f"/episodes/{world.episode_a}/schedule",
+        data=form | {"phone": "+447700900123", "preferred_channel": "sms"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["location"]).text
+    assert 'value="+447700900123"' in shown
+    assert '<option value="sms" selected>' in shown

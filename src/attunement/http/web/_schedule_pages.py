@@ -105,7 +105,7 @@ def _links_page(
 
 @router.get(ROUTES["episode_links"], response_class=HTMLResponse)
 def links_page(request: Request, context: ContextDep, actor: WebActor, episode_id: int) -> Response:
-    """The episode's schedule and e-mail address (a form), and every self-report link of
+    """The episode's schedule and the patient's contact (a form), and every self-report link of
     the episode (scheduled or by hand), open ones revocable."""
     return _links_page(request, context, actor, episode_id)
 
@@ -114,13 +114,18 @@ def links_page(request: Request, context: ContextDep, actor: WebActor, episode_i
 async def schedule_save(
     request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected, episode_id: int
 ) -> Response:
-    """Save the patient's e-mail address and the episode's schedule; a bad value re-shows
+    """Save the patient's e-mail address, mobile number, preferred channel and the
+    episode's schedule; a bad value re-shows
     the form naming the field and the value."""
     values = form_strings(await request.form())
     mode = values.get("mode", "").strip()
     try:
         contact = PatientContactSet.model_validate(
-            {"email": values.get("email", "").strip() or None}
+            {
+                "email": values.get("email", "").strip() or None,
+                "phone": values.get("phone", "").strip() or None,
+                "preferred_channel": values.get("preferred_channel", "").strip() or "email",
+            }
         )
         schedule = EpisodeScheduleSet.model_validate(
             {
