@@ -182,9 +182,7 @@ def _shown_detail(
         return None
     if record.patient_id is not None and record.patient_id not in readable:
         return None
-    return {
-        str(key): value for key, value in record.detail.items() if isinstance(value, int | str)
-    }
+    return {str(key): value for key, value in record.detail.items() if isinstance(value, int | str)}
 
 
 def acknowledge_notification(ctx: ServiceContext, actor: Actor, notification_id: int) -> None:
