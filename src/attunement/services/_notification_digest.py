@@ -41,6 +41,7 @@ from attunement.services._worklist import caseload_totals
 from attunement.store import (
     Episode,
     Invitation,
+    Job,
     MeasurementOccasion,
     NotificationPreference,
     NotificationRecord,
@@ -153,10 +154,14 @@ def plan_weekly_digests(ctx: ServiceContext) -> int:
         clinic = read_clinic_settings(session)
         if today.isoweekday() < WEEKDAYS.index(clinic.digest_weekday) + 1:
             return 0
-        users = _opted_in(session)
-    if not users:
+        week = digest_week(today)
+        keys = {f"digest:{user_id}:{week}": user_id for user_id in _opted_in(session)}
+        queued_before = set(
+            session.scalars(select(Job.dedupe_key).where(Job.dedupe_key.in_(list(keys))))
+        )
+    users = sorted(user_id for key, user_id in keys.items() if key not in queued_before)
+    if not users:  # every pass of the week but the first: nothing to write, nothing to audit
         return 0
-    week = digest_week(today)
     with use_case(ctx, WORKER, AuditAction.NOTIFICATION_DIGEST, target=f"week:{week}") as uc:
         queued = [
             user_id
