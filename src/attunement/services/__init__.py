@@ -114,6 +114,7 @@ if TYPE_CHECKING:
         WORKER,
         Channels,
     )
+    from attunement.services._notification_digest import plan_weekly_digests
     from attunement.services._notifications import (
         NotificationEmailSet,
         NotificationPreferences,
@@ -382,6 +383,7 @@ __all__ = [
     "patient_profile",
     "pending_request",
     "plan_due_measurements",
+    "plan_weekly_digests",
     "readable_clinician_ids",
     "record_administration",
     "record_result",
@@ -428,6 +430,7 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_notification_digest": ("plan_weekly_digests",),
     "_clinic_settings": (
         "ClinicSettings",
         "ClinicSettingsUpdate",

@@ -24,9 +24,11 @@ from attunement.services._context import ServiceContext
 from attunement.store import ClinicSettingRecord
 
 __all__ = [
+    "WEEKDAYS",
     "ClinicSettings",
     "ClinicSettingsUpdate",
     "ScheduleMode",
+    "Weekday",
     "get_clinic_settings",
     "read_clinic_settings",
     "update_clinic_settings",
@@ -35,6 +37,18 @@ __all__ = [
 #: ``every_session``: before each booked session (the episode's next session date);
 #: ``every_n_days``: every ``interval_days`` after the last measure; ``paused``: none.
 ScheduleMode = Literal["every_session", "every_n_days", "paused"]
+
+#: The day of the week the weekly caseload digest is planned (ISO order, Monday first).
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 
 
 class ClinicSettings(BaseModel):
@@ -67,6 +81,11 @@ class ClinicSettings(BaseModel):
     send_lead_days: int = Field(
         1, ge=0, le=7, description="Days before a due date that its link is sent."
     )
+    digest_weekday: Weekday = Field(
+        "monday",
+        description="The day of the week the opt-in weekly caseload digest is prepared "
+        "(UTC; a worker that was stopped that day prepares it later in the same week).",
+    )
 
     @model_validator(mode="after")
     def _reminder_before_expiry(self) -> Self:
@@ -91,6 +110,7 @@ class ClinicSettingsUpdate(BaseModel):
     schedule_mode: ScheduleMode | None = None
     schedule_interval_days: int | None = Field(None, ge=1, le=365)
     send_lead_days: int | None = Field(None, ge=0, le=7)
+    digest_weekday: Weekday | None = None
 
 
 def read_clinic_settings(session: Session) -> ClinicSettings:

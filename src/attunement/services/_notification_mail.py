@@ -32,6 +32,7 @@ NOTIFICATION_EMAIL_JOB = "notification_email"
 
 _URGENT = N_("Attunement: an urgent notification is waiting for you")
 _WAITING = N_("Attunement: a notification is waiting for you")
+_DIGEST = N_("Attunement: your weekly summary is ready")
 _BODY = N_(
     "Please sign in to Attunement to see it: %(link)s\n\n"
     "This e-mail does not say which patient or what was answered; the notification does."
@@ -43,7 +44,12 @@ def compose_notification_email(
     *, kind: NotificationKind, to: str, link: str, key: str, language: str
 ) -> EmailMessageSpec:
     """The e-mail for one notification: its kind's urgency and the link, nothing more."""
-    subject = _URGENT if kind in ALWAYS_IN_APP else _WAITING
+    if kind in ALWAYS_IN_APP:
+        subject = _URGENT
+    elif kind is NotificationKind.WEEKLY_DIGEST:
+        subject = _DIGEST
+    else:
+        subject = _WAITING
     return EmailMessageSpec(
         to=to,
         subject=translate(subject, language),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -54,6 +55,7 @@ def add_notification(
     now: dt.datetime,
     patient_id: int | None = None,
     risk_event_id: int | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     if not channels.in_app and not channels.email:
         return
@@ -66,6 +68,7 @@ def add_notification(
         # a risk notification always waits in the app (channels_for keeps in_app on)
         acknowledged_at=None if channels.in_app else now,
         email_state="pending" if channels.email else "off",
+        detail=detail,
     )
     session.add(record)
     if channels.email:  # the worker sends it (attunement.services._notification_mail)

@@ -70,6 +70,10 @@ class NotificationPublic(BaseModel):
     created_at: dt.datetime
     acknowledged_at: dt.datetime | None
     escalated_at: dt.datetime | None
+    #: What a weekly digest counts (``week``, ``red``, ``yellow``, ``overdue``, ``risk``)
+    #: or, for missed measures while the patient is readable, ``occasion_id``,
+    #: ``episode_id`` and ``due_on``; never an answer.
+    detail: dict[str, int | str] | None = None
     #: ``off`` (not wanted), ``pending``, ``sending``, ``sent``, ``failed``, ``skipped`` (no
     #: address or no e-mail server) or ``unconfirmed`` (a worker stopped mid-send).
     email_state: str
@@ -162,10 +166,23 @@ def list_notifications(
                 created_at=r.created_at,
                 acknowledged_at=r.acknowledged_at,
                 escalated_at=r.escalated_at,
+                detail=_shown_detail(r, names),
                 email_state=r.email_state,
             )
             for r in records
         ]
+
+
+def _shown_detail(
+    record: NotificationRecord, readable: Mapping[int, str]
+) -> dict[str, int | str] | None:
+    """A notification's detail as its recipient sees it: a patient's (missed measures)
+    only while the recipient may read the record."""
+    if not record.detail:
+        return None
+    if record.patient_id is not None and record.patient_id not in readable:
+        return None
+    return {str(key): value for key, value in record.detail.items() if isinstance(value, int | str)}
 
 
 def acknowledge_notification(ctx: ServiceContext, actor: Actor, notification_id: int) -> None:

@@ -39,9 +39,14 @@ from attunement.services._messages import (
     opt_out_digest,
     send_message,
 )
+from attunement.services._notification_digest import (
+    WEEKLY_DIGEST_JOB,
+    notify_measures_missed,
+    prepare_weekly_digest,
+)
 from attunement.services._notification_mail import NOTIFICATION_EMAIL_JOB, send_notification_email
 from attunement.services._schedules import next_due_on
-from attunement.services._transaction import read_transaction, transaction
+from attunement.services._transaction import read_transaction
 from attunement.store import (
     Episode,
     Invitation,
@@ -225,14 +230,22 @@ def _remind(ctx: ServiceContext, channels: Channels, payload: dict[str, object])
 
 
 def _expire(ctx: ServiceContext, channels: Channels, payload: dict[str, object]) -> None:
-    """The link expired: its messages not yet sent are skipped."""
+    """The link expired: its messages not yet sent are skipped, and the treating clinician
+    who opted in is told the questionnaires were not completed (once per occasion)."""
     occasion_id = int(str(payload["occasion_id"]))
-    with transaction(ctx.sessions) as session:
-        session.execute(
+    with use_case(
+        ctx, WORKER, AuditAction.NOTIFICATION_MEASURES_MISSED, target=f"occasion:{occasion_id}"
+    ) as uc:
+        uc.session.execute(
             update(OutboundMessage)
             .where(OutboundMessage.occasion_id == occasion_id, OutboundMessage.state == "pending")
             .values(state="skipped", last_error="the link expired")
         )
+        stored = notify_measures_missed(uc.session, occasion_id, now=ctx.now())
+        if stored is not None:
+            episode = uc.session.get(Episode, stored["episode_id"])
+            uc.patient_id = episode.patient_id if episode else None
+        uc.detail = {"notified": stored is not None}
 
 
 def _send(ctx: ServiceContext, channels: Channels, payload: dict[str, object]) -> None:
@@ -244,6 +257,7 @@ _HANDLERS: dict[str, JobHandler] = {
     "remind": _remind,
     "expire": _expire,
     NOTIFICATION_EMAIL_JOB: send_notification_email,
+    WEEKLY_DIGEST_JOB: prepare_weekly_digest,
 }
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "CaseloadFilter",
     "CaseloadPage",
     "caseload",
+    "caseload_totals",
 ]
 
 AlertFilter = Literal["risk", "red", "yellow", "not_assessable", "green", "white"]
@@ -227,6 +228,15 @@ def _counts(
         overdue += int(late or 0)
         counts["risk"] += int(risk or 0)
     return counts, overdue
+
+
+def caseload_totals(
+    session: Session, clinicians: set[int], *, today: dt.date, overdue_days: int
+) -> tuple[dict[str, int], int]:
+    """The whole caseload's totals of ``clinicians`` (as :func:`caseload` shows them): open
+    risk (patients) and episodes by alert, and overdue episodes — read from the stored
+    counts, in the caller's transaction (the weekly digest)."""
+    return _counts(session, clinicians, today - dt.timedelta(days=overdue_days))
 
 
 def _total(

@@ -1,5 +1,5 @@
 """``attune worker``: runs the durable job queue — invitations, reminders, expiries,
-notification e-mails — and escalates risk notifications left unacknowledged.
+weekly digests, notification e-mails — and escalates risk notifications left unacknowledged.
 
 **Which library, and why none.** The issue prefers a well-kept scheduler or queue library
 that works on SQLite and PostgreSQL through SQLAlchemy. APScheduler 3.x has a
@@ -42,6 +42,7 @@ from attunement.services import (
     ServiceContext,
     escalate_risk_notifications,
     plan_due_measurements,
+    plan_weekly_digests,
     run_next_job,
 )
 
@@ -59,6 +60,7 @@ class WorkerRun:
 
     planned: int = 0
     escalated: int = 0
+    digests: int = 0
     jobs: int = 0
     name: str = field(default_factory=worker_name)
 
@@ -101,6 +103,8 @@ class Worker:
                 done.planned += len(plan_due_measurements(self.ctx))
                 # risk notifications nobody acknowledged in time go to the supervisor too
                 done.escalated += escalate_risk_notifications(self.ctx, WORKER)
+                # the weekly caseload digest of those who opted in (once per ISO week)
+                done.digests += plan_weekly_digests(self.ctx)
                 planned_at = time.monotonic()
             while not self.stopping.is_set() and run_next_job(
                 self.ctx, self.channels, worker=done.name, lease=self.lease

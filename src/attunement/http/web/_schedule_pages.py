@@ -193,10 +193,13 @@ async def clinic_settings_save(
         "schedule_mode",
         "schedule_interval_days",
         "send_lead_days",
+        "digest_weekday",
     )
     given: dict[str, object] = {name: values.get(name, "").strip() for name in fields}
     if given["reminder_after_days"] in ("", "none"):
         given["reminder_after_days"] = None
+    if given["digest_weekday"] == "":  # a form without the field changes nothing
+        given["digest_weekday"] = None
     try:
         change = ClinicSettingsUpdate.model_validate(given)
         update_clinic_settings(context, actor, change)
