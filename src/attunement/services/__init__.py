@@ -100,6 +100,7 @@ if TYPE_CHECKING:
         open_invitation,
         submit_self_report,
     )
+    from attunement.services._bounces import BounceSummary, record_bounces
     from attunement.services._lifecycle import (
         EpisodeClosed,
         close_episode,
@@ -242,6 +243,7 @@ __all__ = [
     "AccessGrantPublic",
     "Actor",
     "AdministrationCorrection",
+    "BounceSummary",
     "AdministrationCreate",
     "AdministrationPublic",
     "AlertFilter",
@@ -386,6 +388,7 @@ __all__ = [
     "plan_weekly_digests",
     "readable_clinician_ids",
     "record_administration",
+    "record_bounces",
     "record_result",
     "record_session",
     "refresh_all_statuses",
@@ -430,6 +433,7 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_bounces": ("BounceSummary", "record_bounces"),
     "_notification_digest": ("plan_weekly_digests",),
     "_clinic_settings": (
         "ClinicSettings",

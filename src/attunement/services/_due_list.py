@@ -64,7 +64,7 @@ class MessageView(BaseModel):
 
     kind: str
     channel: str
-    state: str  # pending | sending | sent | failed | unconfirmed | skipped
+    state: str  # pending | sending | sent | failed | unconfirmed | skipped | bounced
     error: str | None
     sent_at: dt.datetime | None
 
