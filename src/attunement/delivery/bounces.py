@@ -93,7 +93,8 @@ def _original_message_id(report: Message) -> str | None:
             headers = HeaderParser(policy=policy.default).parsestr(text, headersonly=True)
         elif kind == "message/rfc822":
             inner = part.get_payload()
-            headers = inner[0] if isinstance(inner, list) and inner else None
+            first = inner[0] if isinstance(inner, list) and inner else None
+            headers = first if isinstance(first, Message) else None
         if headers is not None and headers.get("Message-ID"):
             return _clean(headers["Message-ID"])
     return None

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         login_for_token,
         revoke_token,
     )
+    from attunement.services._bounces import BounceSummary, record_bounces
     from attunement.services._cds_replay import claim_token_use
     from attunement.services._charts import (
         CHART_KINDS,
@@ -100,7 +101,6 @@ if TYPE_CHECKING:
         open_invitation,
         submit_self_report,
     )
-    from attunement.services._bounces import BounceSummary, record_bounces
     from attunement.services._lifecycle import (
         EpisodeClosed,
         close_episode,
@@ -243,7 +243,6 @@ __all__ = [
     "AccessGrantPublic",
     "Actor",
     "AdministrationCorrection",
-    "BounceSummary",
     "AdministrationCreate",
     "AdministrationPublic",
     "AlertFilter",
@@ -252,6 +251,7 @@ __all__ = [
     "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
+    "BounceSummary",
     "CaseloadEntry",
     "CaseloadFilter",
     "CaseloadPage",
