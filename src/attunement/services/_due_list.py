@@ -2,8 +2,8 @@
 
 An occasion's state follows from its link: **completed** when the link was used, **revoked**
 when a clinician revoked it, **overdue** when it expired unused, **due** otherwise. The
-delivery of its messages (sent, failed with the server's reply, unconfirmed, skipped) is
-shown beside it, so a bounce or a failure is visible to the clinician.
+delivery of its messages (sent, failed with the server's reply, bounced with the remote
+server's reason — :mod:`._bounces` — unconfirmed, skipped) is shown beside it, so a bounce or a failure is visible to the clinician.
 """
 
 from __future__ import annotations
