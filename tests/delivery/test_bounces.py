@@ -30,6 +30,8 @@ def test_a_failed_dsn_names_the_original_message_and_the_servers_reason(whole: b
     assert (failure.action, failure.status, failure.permanent) == ("failed", "5.1.1", True)
     assert failure.diagnostic is not None
     assert failure.diagnostic.startswith("550 5.1.1 ")  # the "smtp;" type is dropped
+    assert "nobody@example.net" not in failure.diagnostic  # the address is not repeated
+    assert "User unknown" in failure.diagnostic
 
 
 def test_a_delayed_dsn_is_transient_and_no_failure() -> None:

@@ -1,7 +1,8 @@
 """Bounces visible to the clinician (issue 14): an invitation the SMTP server accepted
 (the aiosmtpd sink) later comes back as a delivery status notification (RFC 3464); reading
 it marks the message bounced on the due list, by ``record_bounces`` and by
-``attune bounces import`` (an mbox, a Maildir). Both backends; patients are synthetic.
+``attune bounces import`` (an mbox, a Maildir, an .eml file). Both backends; patients and
+addresses are synthetic.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def test_a_bounce_of_an_accepted_invitation_shows_on_the_due_list(
     assert state == "bounced"
     assert error is not None
     assert error.startswith("550 5.1.1")
+    assert ADDRESS not in error  # the reason, not the patient's address
     entries = list_audit(ctx, world.admin, action="message.bounce")
     assert [e.patient_id for e in entries] == [world.patient_a]
     assert ADDRESS not in str(entries[0].detail)  # counts only
@@ -180,11 +182,13 @@ def test_the_cli_reads_an_mbox_and_a_maildir(
     assert _states(ctx, world)[0][0] == "bounced"
     maildir = mailbox.Maildir(tmp_path / "Maildir", create=True)
     maildir.add(delivery_report(sent, whole=True))
+    eml = tmp_path / "delayed.eml"
+    eml.write_bytes(delivery_report(sent, action="delayed", status="4.2.2"))
     again = runner.invoke(
-        app, ["bounces", "import", str(tmp_path / "Maildir"), "--db", database_url]
+        app, ["bounces", "import", str(tmp_path / "Maildir"), str(eml), "--db", database_url]
     )
     assert again.exit_code == 0, again.output
-    assert "0 bounces recorded, 1 already recorded" in again.output
+    assert "0 bounces recorded, 1 already recorded, 1 delayed" in again.output
     with ctx.sessions() as session:
         assert session.scalars(select(OutboundMessage.state)).all() == ["bounced"]
 

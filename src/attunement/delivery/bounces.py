@@ -24,6 +24,7 @@ Pure: bytes in, a typed report out; no database, no files.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email import policy
 from email.message import Message
@@ -33,6 +34,8 @@ __all__ = ["DeliveryReport", "RecipientStatus", "parse_delivery_report"]
 
 #: How much of a Diagnostic-Code is kept (servers sometimes quote whole paragraphs).
 MAX_DIAGNOSTIC = 300
+#: An e-mail address inside a server's reply ("<alma@example.net>: user unknown").
+_ADDRESS = re.compile(r"<?[^\s<>@;,]+@[^\s<>;,]+>?")
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,15 @@ def _clean(value: object) -> str:
 
 
 def _diagnostic(value: object | None) -> str | None:
-    """The Diagnostic-Code without its type prefix ("smtp; 550 …" → "550 …")."""
+    """The Diagnostic-Code without its type prefix ("smtp; 550 …" → "550 …") and without
+    the addresses it quotes (the reason is shown and stored; the address is not repeated)."""
     if value is None:
         return None
     text = _clean(value)
     kind, sep, rest = text.partition(";")
-    if sep and kind.strip().isalnum():
+    if sep and kind.strip().replace("-", "").isalnum():  # "smtp", "X-Postfix" (RFC 3464 §2.3.6)
         text = rest.strip()
+    text = _ADDRESS.sub("<address>", text)
     return text[:MAX_DIAGNOSTIC] or None
 
 
