@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attunement.cli import (  # noqa: F401  (registers commands)
     audit,
+    bounces,
     bulk,
     db,
     demo,

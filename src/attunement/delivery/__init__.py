@@ -16,6 +16,7 @@ from attunement.delivery.email import (
     OutboxEmailSender,
     SmtpConfig,
     SmtpEmailSender,
+    message_key_of,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "OutboxEmailSender",
     "SmtpConfig",
     "SmtpEmailSender",
+    "message_key_of",
 ]

@@ -28,6 +28,7 @@ __all__ = [
     "OutboxEmailSender",
     "SmtpConfig",
     "SmtpEmailSender",
+    "message_key_of",
 ]
 
 
@@ -73,6 +74,16 @@ class SmtpConfig:
 def _message_id(key: str, sender: str) -> str:
     domain = sender.rpartition("@")[2] or "localhost"
     return f"<{key.replace(':', '.')}@{domain}>"
+
+
+def message_key_of(message_id: str) -> str | None:
+    """The message key a ``Message-ID`` of ours was derived from (a bounce names it), or
+    ``None`` when it has no ``key@domain`` shape. The inverse of the derivation above for
+    every key the services make (``occasion:N:kind``, ``notification-N``: no dots)."""
+    local, at, domain = message_id.strip().strip("<>").rpartition("@")
+    if not at or not local or not domain:
+        return None
+    return local.replace(".", ":")
 
 
 def build_email(spec: EmailMessageSpec, sender: str) -> EmailMessage:

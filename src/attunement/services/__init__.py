@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         login_for_token,
         revoke_token,
     )
+    from attunement.services._bounces import BounceSummary, record_bounces
     from attunement.services._cds_replay import claim_token_use
     from attunement.services._charts import (
         CHART_KINDS,
@@ -250,6 +251,7 @@ __all__ = [
     "AuditAnchorWritten",
     "AuditEntryPublic",
     "AuditVerification",
+    "BounceSummary",
     "CaseloadEntry",
     "CaseloadFilter",
     "CaseloadPage",
@@ -386,6 +388,7 @@ __all__ = [
     "plan_weekly_digests",
     "readable_clinician_ids",
     "record_administration",
+    "record_bounces",
     "record_result",
     "record_session",
     "refresh_all_statuses",
@@ -430,6 +433,7 @@ __all__ = [
 #: database start without SQLAlchemy and the rest of the stack. A new name goes in three
 #: places: the import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_bounces": ("BounceSummary", "record_bounces"),
     "_notification_digest": ("plan_weekly_digests",),
     "_clinic_settings": (
         "ClinicSettings",

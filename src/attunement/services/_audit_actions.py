@@ -59,6 +59,7 @@ class AuditAction(StrEnum):
     LOGIN = "login"
     LOGOUT = "logout"
     MEASUREMENT_PLAN = "measurement.plan"
+    MESSAGE_BOUNCE = "message.bounce"
     MESSAGE_OPT_OUT = "message.opt_out"
     MESSAGE_SEND = "message.send"
     NOTIFICATION_ACKNOWLEDGE = "notification.acknowledge"

@@ -2,8 +2,9 @@
 
 An occasion's state follows from its link: **completed** when the link was used, **revoked**
 when a clinician revoked it, **overdue** when it expired unused, **due** otherwise. The
-delivery of its messages (sent, failed with the server's reply, unconfirmed, skipped) is
-shown beside it, so a bounce or a failure is visible to the clinician.
+delivery of its messages (sent, failed with the server's reply, bounced with the remote
+server's reason — :mod:`._bounces` — unconfirmed, skipped) is shown beside it, so a bounce
+or a failure is visible to the clinician.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class MessageView(BaseModel):
 
     kind: str
     channel: str
-    state: str  # pending | sending | sent | failed | unconfirmed | skipped
+    state: str  # pending | sending | sent | failed | unconfirmed | skipped | bounced
     error: str | None
     sent_at: dt.datetime | None
 

@@ -70,7 +70,7 @@ OPT_OUT_PREFIX = "opt"
 #: Where the web pages serve the opt-out; the token is the last path segment.
 OPT_OUT_PATH = "/opt-out/{token}"
 #: States a message never leaves.
-FINAL_STATES = frozenset({"sent", "failed", "skipped", "unconfirmed"})
+FINAL_STATES = frozenset({"sent", "failed", "skipped", "unconfirmed", "bounced"})
 
 _SUBJECT = {
     "invitation": N_("A short questionnaire from your clinic"),

@@ -9,7 +9,8 @@
   unique per (episode, due date), so two workers planning at once create it once.
 * ``outbound_messages`` — every invitation and reminder, keyed by a unique message key, with
   its delivery state (``pending`` → ``sending`` → ``sent``; ``failed``, ``unconfirmed``,
-  ``skipped``) and the last error, shown to the clinician.
+  ``skipped``; ``bounced`` when a delivery report came back later) and the last error,
+  shown to the clinician.
 * ``jobs`` — the durable work queue the worker runs (send, remind, expire, later kinds);
   ``dedupe_key`` makes enqueuing idempotent, the lease lets another worker take over a job
   whose worker died.

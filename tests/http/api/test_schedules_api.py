@@ -13,10 +13,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from attunement.delivery import OutboxEmailSender
-from attunement.services import Channels, ServiceContext, plan_due_measurements, run_next_job
+from attunement.services import (
+    WORKER,
+    Channels,
+    ServiceContext,
+    plan_due_measurements,
+    record_bounces,
+    run_next_job,
+)
 from tests.http.api.conftest import bearer
 from tests.http.web.pages import csrf_from, sign_in
 from tests.services.world import FakeClock, World
+from tests.support.dsn import delivery_report
 
 
 @pytest.fixture
@@ -165,6 +173,23 @@ def test_the_patient_opts_out_on_a_page_in_their_language(
     due = client.get("/due")
     assert "opted out" in due.text
     assert "Synthetic Alma" in due.text
+
+
+def test_a_bounce_shows_on_the_due_list_page_and_in_the_api(
+    client: TestClient,
+    ctx: ServiceContext,
+    world: World,
+    clock: FakeClock,
+    outbox: OutboxEmailSender,
+) -> None:
+    ana = _scheduled(client, ctx, world, clock, outbox)
+    record_bounces(ctx, WORKER, [delivery_report(outbox.outbox[0])])
+    entry = client.get("/api/v1/due-list", headers=ana).json()["entries"][0]
+    assert entry["messages"][0]["state"] == "bounced"
+    assert entry["messages"][0]["error"].startswith("550 5.1.1")
+    sign_in(client, "ana")
+    due = client.get("/due")
+    assert re.search(r"<strong>bounced</strong> — 550 5\.1\.1", due.text)
 
 
 def test_the_clinic_settings_form_names_a_bad_value_and_keeps_the_old_one(

@@ -58,8 +58,8 @@ def get_due_list(
 ) -> DuePage:
     """Scheduled measurements of the caller's caseload: overdue first, then due, completed,
     revoked; each with the delivery of its messages (sent, failed with the server's reply,
-    unconfirmed, skipped and why). Paginated like the caseload (``page``, ``per_page``);
-    ``counts`` cover the whole list."""
+    bounced with the remote server's reason, unconfirmed, skipped and why). Paginated like
+    the caseload (``page``, ``per_page``); ``counts`` cover the whole list."""
     return due_list(
         context,
         actor,
