@@ -124,7 +124,10 @@ STORED_RULES: dict[str, frozenset[str]] = {
 
 #: Text is trimmed before its length is checked: " \n" is too short for a required reason,
 #: which a schema's ``minLength`` cannot state.
-_TRIMMED_TOO_SHORT = re.compile(r"^[\w.]+: String should have at least \d+ characters?$")
+_TRIMMED_TOO_SHORT = re.compile(
+    r"^[\w.]+: (String should have at least \d+ characters?"
+    r"|Value should have at least \d+ items after validation, not \d+)$"
+)
 
 
 def _stored_rule(label: str, body: dict[str, Any]) -> bool:
