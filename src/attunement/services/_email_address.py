@@ -7,8 +7,12 @@ from typing import Final
 
 __all__ = ["EMAIL_ADDRESS", "EMAIL_HINT", "plausible_email"]
 
-#: A plausible address (one @, no spaces, a dot in the domain); the SMTP server decides.
-EMAIL_ADDRESS: Final = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+#: A plausible address (one @, no spaces or control characters, a dot in the domain); the
+#: SMTP server decides. Control characters (a NUL above all, which PostgreSQL text refuses)
+#: are never part of an address.
+EMAIL_ADDRESS: Final = re.compile(
+    r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+)
 #: What the error says is allowed.
 EMAIL_HINT: Final = "an e-mail address like name@example.org"
 

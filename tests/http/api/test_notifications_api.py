@@ -82,3 +82,16 @@ def test_preferences_keep_risk_in_the_app_and_name_the_field(
     assert unknown.status_code == 422
     assert "horoscope" in unknown.text
     assert client.get("/api/v1/notifications", params={"limit": 0}, headers=ben).status_code == 422
+
+
+def test_an_address_with_a_control_character_is_refused_not_a_server_error(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    """PostgreSQL text refuses a NUL: it must be refused at the door, naming the field."""
+    refused = client.put(
+        "/api/v1/notifications/email",
+        json={"email": "ana\u0000x@example.org"},
+        headers=bearer(ctx, "ana"),
+    )
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "email"
