@@ -8,7 +8,6 @@ addresses are synthetic.
 from __future__ import annotations
 
 import mailbox
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -46,16 +45,10 @@ from attunement.services import (
 from attunement.store import OutboundMessage
 from tests.services.world import FakeClock, World
 from tests.support.dsn import AUTO_REPLY, delivery_report
-from tests.support.smtp import SmtpSink, smtp_server
+from tests.support.smtp import SmtpSink
 
 runner = CliRunner()
 ADDRESS = "nobody@example.net"  # synthetic
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ Every test runs on SQLite and on PostgreSQL (the ``engine`` fixture).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import update
 
@@ -42,16 +40,10 @@ from attunement.services import (
 from attunement.store import Job
 from tests.services.test_status_and_caseload import _episode_with
 from tests.services.world import OPERATOR, FakeClock, World
-from tests.support.smtp import SmtpSink, smtp_server
+from tests.support.smtp import SmtpSink
 
 PUBLIC = "https://clinic.example.org"
 BOTH = NotificationChannels(in_app=True, email=True)
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ entered in a session (the clinician was there) notify nobody. Both backends.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from pydantic import ValidationError
@@ -47,7 +46,7 @@ from attunement.services import (
 )
 from attunement.store import NotificationRecord
 from tests.services.world import OPERATOR, FakeClock, World
-from tests.support.smtp import SmtpSink, smtp_server
+from tests.support.smtp import SmtpSink
 
 CALM = [1, 1, 1, 1, 1, 1, 1, 1, 0]
 ITEM9 = [2, 2, 2, 2, 2, 2, 2, 2, 3]  # item 9 endorsed "nearly every day"
@@ -240,12 +239,6 @@ def test_notifications_are_stored_with_the_risk_event(ctx: ServiceContext, world
 
 
 # ----------------------------------------------------------------- the e-mail, by the worker
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Every test runs on SQLite and on PostgreSQL (the ``engine`` fixture)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from pydantic import ValidationError
@@ -39,16 +38,10 @@ from attunement.services import (
 from attunement.services.demo_schedule import walk_the_schedule
 from attunement.store import OutboundMessage
 from tests.services.world import START, FakeClock, World
-from tests.support.smtp import SmtpSink, free_port, smtp_server
+from tests.support.smtp import SmtpSink, free_port
 
 PUBLIC = "https://clinic.example.org"
 WORDS_OF_HEALTH = re.compile(r"phq|wai|gad|depress|anxi|alliance|score|diagnos", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from attunement.services import (
 )
 from attunement.store import OutboundMessage
 from tests.services.world import FakeClock, World
-from tests.support.smtp import SmtpSink, smtp_server
+from tests.support.smtp import SmtpSink
 from tests.support.twilio import REFUSED, SENDER, SID, TOKEN, UNAVAILABLE, twilio_server
 
 PUBLIC = "https://clinic.example.org"
@@ -57,12 +57,6 @@ def twilio() -> Iterator[Provider]:
 def texts(twilio: Provider) -> list[dict[str, str]]:
     twilio[1].clear()
     return twilio[1]
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[SmtpSink, int]]:
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture
