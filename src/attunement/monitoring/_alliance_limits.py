@@ -22,7 +22,7 @@ published cut-off. Cached on (instrument, scale, clinic norms): all three are im
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -55,7 +55,7 @@ class AllianceLimits(BaseModel):
     reliability: float | None = None
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: a new first alliance measure can move the SD
 def alliance_limits(
     instrument: str, scale: str, clinic: ClinicNorms | None = None
 ) -> AllianceLimits:
