@@ -51,7 +51,8 @@ class AllianceLimits(BaseModel):
     origin: LimitsOrigin
     #: the clinic's SD the limits rest on (origin ``clinic-derived`` only)
     clinic_norms: ClinicNorms | None = None
-    #: the published reliability used with it
+    #: the published reliability: used with the clinic's SD, or (origin ``assumption``)
+    #: awaiting one until the clinic has enough episodes
     reliability: float | None = None
 
 
@@ -72,11 +73,13 @@ def alliance_limits(
         derived = _clinic_derived(instrument, scale, clinic)
         if derived is not None:
             return derived.model_copy(update={"threshold": threshold})
+    norms = load_instrument(instrument).scale(scale).norms
     return AllianceLimits(
         threshold=threshold,
         drop=_stated(instrument, scale, "drop"),
         noise=_stated(instrument, scale, "noise_floor"),
         origin="assumption",
+        reliability=norms.reliability if norms is not None else None,
     )
 
 
