@@ -1,6 +1,6 @@
-"""The printed report says which limits the alliance was judged by, and why, in the
-clinician's language (issue 16): the clinic's own SD with the published reliability once
-enough episodes exist, else the stated assumptions. Synthetic patient."""
+"""Beside an alliance alert, the printed report says which limits the alliance was judged
+by, and why, in the clinician's language (issue 16): the clinic's own SD with the published
+reliability once enough episodes exist, else the stated assumptions. Synthetic patient."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def test_the_report_names_the_clinic_derived_limits_and_what_they_rest_on() -> N
 
 
 def test_below_the_minimum_the_report_says_the_limits_are_stated_assumptions() -> None:
+    # WAI-SR 4.6 -> 4.0: a rupture by the assumed 0.5, at risk by the clinic-derived 0.74
     text = _report_text(None, "en")
     assert "Judged by stated assumptions until this clinic has 50 episodes" in text
     assert "a fall of 0.5 or more is a possible rupture" in text
