@@ -76,6 +76,8 @@ class EpisodeData:
     #: The clinic-derived norms and caseness convention the app's statuses use.
     clinic_norms: ClinicNorms | None = None
     caseness: str = "published"
+    #: The clinic-derived SD of first alliance measures the app's alliance limits use.
+    alliance_norms: ClinicNorms | None = None
     #: Every risk event of the patient (open ones are pinned, answered ones are history).
     risk_events: tuple[RiskEvent, ...] = ()
     #: Why the episode ended (``monitoring/end_reasons.yaml``); None while it is open.
@@ -90,7 +92,8 @@ def episode_status(
     data: EpisodeData, outcome: Series | None, alliance: Series | None
 ) -> Status | None:
     """``assess_episode`` with the inputs the app uses for an episode's Status (stored
-    growth model, clinic-derived norms, the clinic's caseness convention)."""
+    growth model, clinic-derived norms of the outcome and alliance scales, the clinic's
+    caseness convention)."""
     if outcome is None:
         return None
     return assess_episode(outcome, alliance=alliance, profile=data.profile, **_inputs(data))
@@ -101,6 +104,7 @@ def _inputs(data: EpisodeData) -> dict[str, Any]:
         "growth_model": data.growth_model,
         "clinic_norms": data.clinic_norms,
         "caseness": data.caseness,
+        "alliance_norms": data.alliance_norms,
     }
 
 

@@ -145,6 +145,11 @@ class ReportStatusView(_Frozen):
     repair_options: tuple[str, ...] = ()
     dropout_risks: tuple[str, ...] = ()
     norms_source: str | None = None
+    #: which limits the alliance was judged by, and why: a message id and its values
+    #: (``wording.alliance_limits_words``), translated in the template and printed beside
+    #: the alliance alerts they explain
+    alliance_limits: str | None = None
+    alliance_limits_values: dict[str, str] = {}
 
 
 class PatientPage(_Frozen):

@@ -46,6 +46,7 @@ from attunement.profile import Profile
 from attunement.risk import RiskEvent
 from attunement.tailoring import Plan
 from attunement.wording import (
+    alliance_limits_words,
     element_name,
     higher_is_worse,
     repair_words,
@@ -69,6 +70,7 @@ def status_view(status: Status) -> ReportStatusView:
     """The Status flattened for print (nothing recomputed)."""
     expected = status.expected
     alliance = status.alliance
+    limits = alliance_limits_words(alliance)
     return ReportStatusView(
         session=status.session,
         instrument=status_figures(status).measure,
@@ -92,6 +94,8 @@ def status_view(status: Status) -> ReportStatusView:
         else (),
         dropout_risks=tuple(f"{r.title}: {r.message}" for r in status.dropout_risks),
         norms_source=status.norms.source,
+        alliance_limits=limits.message if limits else None,
+        alliance_limits_values=dict(limits.values) if limits else {},
     )
 
 

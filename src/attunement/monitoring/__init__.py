@@ -58,7 +58,11 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.monitoring._episode_file import EpisodeInput, monitored_scale_id, parse_episode
     from attunement.monitoring._etr import MINIMUM_EPISODES, expected_treatment_response
-    from attunement.monitoring._expected_data import RationalParameters, rational_parameters
+    from attunement.monitoring._expected_data import (
+        RationalParameters,
+        clinic_norms_minimum,
+        rational_parameters,
+    )
     from attunement.monitoring._feedback_data import load_alliance_rules
     from attunement.monitoring._growth import (
         FIXED_EFFECTS,
@@ -171,6 +175,7 @@ __all__ = [
     "check_end_reason",
     "check_rupture_markers",
     "clinic_norms",
+    "clinic_norms_minimum",
     "clinical_cutoffs",
     "decide_alert",
     "deterioration_size",
@@ -226,7 +231,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_end_reasons": ("EndReason", "EndReasons", "check_end_reason", "load_end_reasons"),
     "_episode_file": ("EpisodeInput", "monitored_scale_id", "parse_episode"),
     "_etr": ("MINIMUM_EPISODES", "expected_treatment_response"),
-    "_expected_data": ("RationalParameters", "rational_parameters"),
+    "_expected_data": ("RationalParameters", "clinic_norms_minimum", "rational_parameters"),
     "_growth": ("FIXED_EFFECTS", "EpisodeTable", "GrowthModel", "fit_growth_model"),
     "_levels": ("ALERT_LEVELS", "ALERT_MEANINGS", "Alert", "alert_urgency"),
     "_models": (

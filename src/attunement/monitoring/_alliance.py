@@ -6,13 +6,18 @@ session (a rupture can come in small steps: WAI-SR 4.6 → 3.1 in steps of 0.3):
 
 * **rupture** — the value is below the instrument's threshold (WAI-SR: a stated assumption,
   no published cut-off exists); or it fell by at least the drop bound since the previous
-  measure *or* from the patient's best earlier measure (the reliable-change bound where the
-  instrument publishes change norms, else a stated assumption); or the clinician recorded a
-  rupture marker at this session.
+  measure *or* from the patient's best earlier measure; or the clinician recorded a rupture
+  marker at this session.
 * **at_risk** — a fall from the previous or the best earlier measure of at least the noise
-  floor (measurement error: one S_diff where change norms are published, else a stated
-  assumption — a WAI-SR move from 4.6 to 4.3 is noise) but less than the drop bound.
+  floor (measurement error) but less than the drop bound.
 * **ok** — otherwise.
+
+The drop bound and the noise floor respect the instrument's measurement error
+(:mod:`attunement.monitoring._alliance_limits`): the reliable-change bound and one S_diff
+from published change norms, or from the clinic's own SD of first alliance measures with
+the published reliability (WAI-SR, once enough episodes exist: SD 0.6 and r = .80 give a
+bound of 0.74 and an S_diff of 0.38), else stated assumptions (WAI-SR 0.5 and 0.33: a move
+from 4.6 to 4.3 is noise). The status says which (``limits_origin``) and why (the bases).
 
 A rupture or risk comes with Safran & Muran's repair options, immediate and exploratory,
 and — when the clinician recorded withdrawal or confrontation markers — the exploratory
@@ -28,8 +33,9 @@ from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
 from attunement.instruments import load_instrument
-from attunement.monitoring._alliance_limits import alliance_limits
+from attunement.monitoring._alliance_limits import LimitsOrigin, alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
+from attunement.monitoring._norms import ClinicNorms
 from attunement.monitoring._series import Series
 
 __all__ = [
@@ -103,6 +109,12 @@ class AllianceStatus(BaseModel):
     fall_from_best: float | None = None
     noise_floor: float | None = None
     noise_basis: str | None = None
+    #: where the drop bound and noise floor come from (None without an alliance measure)
+    limits_origin: LimitsOrigin | None = None
+    #: the clinic's SD of first alliance measures they rest on (``clinic-derived`` only)
+    clinic_norms: ClinicNorms | None = None
+    #: the published reliability used with that SD
+    reliability: float | None = None
 
 
 def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -> None:
@@ -147,7 +159,7 @@ def _fall_alert(
         kind="drop" if against == "previous" else "cumulative",
         severity="rupture",
         session=session,
-        message=f"{instrument} fell {fall:.2f} {what}; the drop bound is {bound[0]:g}",
+        message=f"{instrument} fell {fall:.2f} {what}; the drop bound is {bound[0]:.3g}",
         basis=bound[1],
     )
 
@@ -219,8 +231,16 @@ def assess_alliance(
     *,
     session: int,
     rupture_markers: Mapping[int, Sequence[str]] | None = None,
+    clinic_norms: ClinicNorms | None = None,
 ) -> AllianceStatus | None:
-    """The alliance state at ``session``; None when neither a measure nor a marker exists."""
+    """The alliance state at ``session``; None when neither a measure nor a marker exists.
+
+    ``clinic_norms``: the SD of the clinic's first alliance measures of this scale
+    (:func:`~attunement.monitoring.clinic_norms`, computed by the services); with the
+    published reliability it gives the drop bound and noise floor where no published
+    change norms exist. Without it (or below the minimum of episodes, when the services
+    pass None) the stated assumptions are used, and the status says so.
+    """
     rules = load_alliance_rules()
     markers = _markers(session, rupture_markers)
     if alliance is None and not markers:
@@ -231,8 +251,10 @@ def assess_alliance(
     used = None
     threshold_basis = bound_basis = noise_basis = None
     notes: list[str] = []
+    limits = None
     if alliance is not None:
-        threshold, bound, noise = alliance_limits(alliance.instrument, alliance.scale)
+        limits = alliance_limits(alliance.instrument, alliance.scale, clinic_norms)
+        threshold, bound, noise = limits.threshold, limits.drop, limits.noise
         shown = load_instrument(alliance.instrument).short_name
         threshold_value = threshold.value if threshold else None
         threshold_basis = threshold.basis if threshold else None
@@ -300,4 +322,7 @@ def assess_alliance(
         fall_from_best=fall_from_best,
         noise_floor=noise_value,
         noise_basis=noise_basis,
+        limits_origin=limits.origin if limits else None,
+        clinic_norms=limits.clinic_norms if limits else None,
+        reliability=limits.reliability if limits else None,
     )

@@ -62,7 +62,9 @@ class ClinicNorms(BaseModel):
     Used only where the instrument publishes neither an SD nor a reliable-change threshold
     (see the module docstring), and only when computed by :func:`clinic_norms` from at least
     the stated minimum of episodes. The services compute it from the database and pass it
-    to ``assess_episode(..., clinic_norms=...)``.
+    to ``assess_episode(..., clinic_norms=...)``; for an alliance scale (WAI-SR) from each
+    episode's first alliance measure, passed as ``assess_episode(..., alliance_norms=...)``
+    for the rupture limits (:mod:`attunement.monitoring._alliance_limits`).
     """
 
     model_config = _FROZEN

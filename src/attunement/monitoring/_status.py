@@ -191,6 +191,7 @@ def assess_episode(
     caseness: str = PUBLISHED,
     minimum_episodes: int = MINIMUM_EPISODES,
     risk_events: Sequence[RiskEvent] | None = None,
+    alliance_norms: ClinicNorms | None = None,
     risk_responses: Sequence[RiskResponseAfterSession] = (),
 ) -> Status:
     """The Status at the outcome series' latest attended session (pure).
@@ -215,6 +216,10 @@ def assess_episode(
     clinic_norms : ClinicNorms, optional
         The clinic's own intake SD of this scale (:func:`clinic_norms`), used only where the
         instrument publishes neither an SD nor a reliable-change threshold.
+    alliance_norms : ClinicNorms, optional
+        The clinic's SD of each episode's first alliance measure of the alliance scale: with
+        the published reliability it sets the rupture drop bound and noise floor where no
+        published change norms exist (:func:`assess_alliance`).
     caseness : str
         The clinic's caseness convention: ``"published"`` (the instrument's cut-off, the
         default) or one the instrument definitions name (``"nhs_talking_therapies"``).
@@ -236,7 +241,9 @@ def assess_episode(
         notes.append(
             f"session {session} could not be scored; figures use session {scored[-1].session}"
         )
-    alliance_status = assess_alliance(alliance, session=session, rupture_markers=rupture_markers)
+    alliance_status = assess_alliance(
+        alliance, session=session, rupture_markers=rupture_markers, clinic_norms=alliance_norms
+    )
     risks = dropout_risks(
         outcome,
         alliance=alliance_status,
@@ -366,6 +373,7 @@ def assess_each_session(
     caseness: str = PUBLISHED,
     minimum_episodes: int = MINIMUM_EPISODES,
     risk_responses: Sequence[RiskResponseAfterSession] = (),
+    alliance_norms: ClinicNorms | None = None,
 ) -> tuple[Status, ...]:
     """The Status as it was after each attended session (for history views and evaluation).
 
@@ -391,6 +399,7 @@ def assess_each_session(
                 caseness=caseness,
                 minimum_episodes=minimum_episodes,
                 risk_responses=risk_responses,
+                alliance_norms=alliance_norms,
             )
         )
     return tuple(statuses)

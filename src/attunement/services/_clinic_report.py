@@ -187,6 +187,11 @@ class _Page:
                 self.models.clinic_norms(series.instrument, series.scale) if series else None
             ),
             caseness=self.models.caseness,
+            alliance_norms=(
+                self.models.alliance_norms(alliance.instrument, alliance.scale)
+                if alliance
+                else None
+            ),
         )
         plan = (
             tailored_plan(session, patient, clinic_language=self.models.clinic_language)

@@ -11,7 +11,7 @@ rational method and says so.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -70,9 +70,10 @@ def add_growth_model(
 
 class StatusInputs:
     """What every status of one use case shares, read once: the newest stored growth model
-    per instrument, the clinic-derived norms of scales that need them, and the clinic's
-    caseness convention (the caseload asks for each of them often), and the clinic's language
-    (``ATTUNE_CLINIC_LANGUAGE``: a plan offers a patient's language only when it differs)."""
+    per instrument, the clinic-derived norms of outcome and alliance scales that need them,
+    and the clinic's caseness convention (the caseload asks for each of them often), and the
+    clinic's language (``ATTUNE_CLINIC_LANGUAGE``: a plan offers a patient's language only
+    when it differs)."""
 
     def __init__(
         self, session: Session, *, caseness: str = "published", clinic_language: str = "en"
@@ -81,7 +82,7 @@ class StatusInputs:
         self.caseness = caseness
         self.clinic_language = clinic_language
         self._models: dict[str, GrowthModel | None] = {}
-        self._norms: dict[tuple[str, str], ClinicNorms | None] = {}
+        self._norms: dict[tuple[str, str, Role], ClinicNorms | None] = {}
 
     def get(self, instrument: str) -> GrowthModel | None:
         """The instrument's newest stored growth model (None when none was fitted)."""
@@ -93,7 +94,18 @@ class StatusInputs:
         """The clinic's own intake SD of the scale, where the instrument publishes neither an
         SD nor a reliable-change threshold (``monitoring.needs_clinic_norms``)."""
 
-        key = (instrument, scale)
+        return self._clinic_norms(instrument, scale, "outcome")
+
+    def alliance_norms(self, instrument: str, scale: str) -> ClinicNorms | None:
+        """The clinic's SD of each episode's first alliance measure of the scale (the
+        alliance's intake), where the instrument publishes a reliability but no change norms
+        (WAI-SR): the alliance limits rest on it once enough episodes exist."""
+
+        return self._clinic_norms(instrument, scale, "alliance")
+
+    def _clinic_norms(self, instrument: str, scale: str, role: Role) -> ClinicNorms | None:
+
+        key = (instrument, scale, role)
         if key not in self._norms:
             found = None
             if needs_clinic_norms(instrument, scale):
@@ -102,13 +114,19 @@ class StatusInputs:
         return self._norms[key]
 
 
-def _intake_scores(session: Session, instrument: str, scale: str) -> list[float]:
-    """The first scored value of the scale in each episode that monitors the instrument."""
+#: Which of an episode's instruments: the outcome measure or the alliance measure.
+Role = Literal["outcome", "alliance"]
+
+
+def _intake_scores(session: Session, instrument: str, scale: str, role: Role) -> list[float]:
+    """The first scored value of the scale in each episode that monitors the instrument as
+    its outcome (or alliance) measure."""
+    monitored = Episode.outcome_instrument if role == "outcome" else Episode.alliance_instrument
     rows = session.execute(
         select(Administration.episode_id, ScoreRecord.scales)
         .join(ScoreRecord, ScoreRecord.administration_id == Administration.id)
         .join(Episode, Episode.id == Administration.episode_id)
-        .where(Episode.outcome_instrument == instrument)
+        .where(monitored == instrument)
         .where(Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
         .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
     )

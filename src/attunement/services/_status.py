@@ -257,7 +257,8 @@ def assess_stored_episode(
     """Assess the stored episode, or None while no outcome administration is stored.
 
     ``inputs`` carries what the statuses of one use case share (stored growth models,
-    clinic-derived norms, the clinic's caseness convention).
+    clinic-derived norms of the outcome and alliance scales, the clinic's caseness
+    convention).
     """
     visits = session.execute(
         select(TherapySession.number, TherapySession.attended, TherapySession.notes).where(
@@ -333,6 +334,9 @@ def assess_loaded(
         risk_events=risk_events,
         clinic_norms=inputs.clinic_norms(outcome.instrument, outcome.scale),
         caseness=inputs.caseness,
+        alliance_norms=(
+            inputs.alliance_norms(alliance.instrument, alliance.scale) if alliance else None
+        ),
     )
     return StoredAssessment(status=status, outcome=outcome)
 

@@ -14,9 +14,12 @@ A refresh of many patients (a bulk import's batch, the stale-row refresh, ``stat
 one-patient refresh (``assess_loaded``), storing the same rows (a test compares the two).
 
 A row also records the inputs it was computed with (``inputs_version``: the outcome
-definition's version, the newest fitted ETR model, the clinic-derived norms and the
-caseness convention). After every refresh the rows of the same outcome instrument whose
-inputs differ are recomputed too (a new intake moves clinic norms, a fit adds a model), and
+definition's version, the newest fitted ETR model, the clinic-derived norms, the caseness
+convention and, for an episode with an alliance measure, that definition's version and the
+clinic-derived SD of first alliance measures its rupture limits rest on). After every
+refresh the rows of the same outcome or alliance instrument whose inputs differ are
+recomputed too (a new intake moves clinic norms, a new first alliance measure the alliance
+limits, a fit adds a model), and
 :func:`refresh_stale_statuses` (at start-up) and ``refresh_all_statuses`` (``attunement
 status --refresh``, :mod:`attunement.services._status_refresh`) recompute what a new
 definition or setting made stale. This module imports no use case (every use case's
@@ -179,41 +182,71 @@ def refresh_touched(
     _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
 
 
-def inputs_version(inputs: StatusInputs, instrument: str) -> str:
-    """What a status of this outcome instrument was computed with, as a short hash."""
+def inputs_version(inputs: StatusInputs, instrument: str, alliance: str | None = None) -> str:
+    """What a status of this outcome instrument (and ``alliance`` instrument) was computed
+    with, as a short hash."""
 
     try:
         definition = load_instrument(instrument)
+        allied = load_instrument(alliance) if alliance else None
     except AttunementError:
         return "unknown-instrument"
     model = inputs.get(instrument)
     norms = inputs.clinic_norms(instrument, monitored_scale(definition))
-    payload = json.dumps(
-        [
-            definition.version,
-            model.version if model is not None else None,
-            norms.model_dump(mode="json") if norms is not None else None,
-            inputs.caseness,
-            support_prompts_version(),
-        ],
-        sort_keys=True,
-        default=str,
-    )
+    parts: list[Any] = [
+        definition.version,
+        model.version if model is not None else None,
+        norms.model_dump(mode="json") if norms is not None else None,
+        inputs.caseness,
+        support_prompts_version(),
+    ]
+    if allied is not None:  # rows without an alliance measure keep their hash
+        limits = inputs.alliance_norms(allied.id, monitored_scale(allied))
+        parts += [allied.version, limits.model_dump(mode="json") if limits else None]
+    payload = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _pairs_of(session: Session, instruments: Iterable[str]) -> set[tuple[str, str | None]]:
+    """The (outcome, alliance) instrument pairs of the episodes that use any of these."""
+    wanted = sorted(set(instruments))
+    if not wanted:
+        return set()
+    return {
+        (outcome, alliance)
+        for outcome, alliance in session.execute(
+            select(Episode.outcome_instrument, Episode.alliance_instrument)
+            .where(
+                or_(Episode.outcome_instrument.in_(wanted), Episode.alliance_instrument.in_(wanted))
+            )
+            .distinct()
+        )
+    }
+
+
+def _rows_of_pair(outcome: str, alliance: str | None) -> Any:
+    """The condition: a stored row of an episode with this outcome and alliance instrument."""
+    return and_(
+        Episode.outcome_instrument == outcome,
+        Episode.alliance_instrument == alliance
+        if alliance is not None
+        else Episode.alliance_instrument.is_(None),
+    )
 
 
 def _refresh_changed_inputs(
     session: Session, instruments: Iterable[str], *, inputs: StatusInputs, now: dt.datetime
 ) -> None:
-    """Recompute the rows of these outcome instruments computed with other inputs."""
-    for instrument in sorted(set(instruments)):
-        current = inputs_version(inputs, instrument)
+    """Recompute the rows of episodes monitored with these (outcome or alliance) instruments
+    that were computed with other inputs."""
+    for outcome, alliance in sorted(_pairs_of(session, instruments), key=str):
+        current = inputs_version(inputs, outcome, alliance)
         stale = set(
             session.scalars(
-                select(EpisodeStatusRecord.patient_id).where(
-                    EpisodeStatusRecord.outcome_instrument == instrument,
-                    EpisodeStatusRecord.inputs_version != current,
-                )
+                select(EpisodeStatusRecord.patient_id)
+                .join(Episode, Episode.id == EpisodeStatusRecord.episode_id)
+                .where(_rows_of_pair(outcome, alliance))
+                .where(EpisodeStatusRecord.inputs_version != current)
             )
         )
         if stale:
@@ -304,7 +337,8 @@ def _refresh_one_by_one(
     session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
 ) -> set[str]:
     """Rewrite the rows of these patients (each episode, and the open-risk row of a patient
-    without an open episode); the outcome instruments of the episodes rewritten."""
+    without an open episode); the outcome and alliance instruments of the episodes
+    rewritten."""
     instruments: set[str] = set()
     for patient_id in sorted(set(patient_ids)):
         patient = session.get(Patient, patient_id)
@@ -338,9 +372,13 @@ def _refresh_one_by_one(
                 problem=problem,
                 open_risk=open_risk,
                 last_seen_on=_last_seen(session, episode),
-                inputs_version=inputs_version(inputs, episode.outcome_instrument),
+                inputs_version=inputs_version(
+                    inputs, episode.outcome_instrument, episode.alliance_instrument
+                ),
             )
             instruments.add(episode.outcome_instrument)
+            if episode.alliance_instrument:
+                instruments.add(episode.alliance_instrument)
         if open_risk and not any(e.ended_on is None for e in episodes):
             wanted[None] = _patient_only_values(patient)
         _write_rows(session, patient, wanted, existing, open_risk=open_risk, now=now)
@@ -397,7 +435,8 @@ def refresh_patient_statuses(
     session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
 ) -> set[str]:
     """Rewrite the rows of these patients (each episode, and the open-risk row of a patient
-    without an open episode); the outcome instruments of the episodes rewritten.
+    without an open episode); the outcome and alliance instruments of the episodes
+    rewritten.
 
     One patient is refreshed with its own queries; many (a bulk import's batch, a refresh
     of stale rows) with one query per kind of input for up to ``_BATCH`` patients at a time,
@@ -484,7 +523,7 @@ def refresh_patients_batched(
         )
         if when is not None
     }
-    versions: dict[str, str] = {}
+    versions: dict[tuple[str, str | None], str] = {}
     inserts: list[dict[str, Any]] = []
     for patient_id in ids:
         patient = patients.get(patient_id)
@@ -510,18 +549,18 @@ def refresh_patients_batched(
             if last is None:
                 first = measured.get(episode.id)
                 last = first.date() if first is not None else episode.started_on
-            instrument = episode.outcome_instrument
-            if instrument not in versions:
-                versions[instrument] = inputs_version(inputs, instrument)
+            pair = (episode.outcome_instrument, episode.alliance_instrument)
+            if pair not in versions:
+                versions[pair] = inputs_version(inputs, *pair)
             wanted[episode.id] = _row_values(
                 episode,
                 assessed=assessed,
                 problem=problem,
                 open_risk=open_risk,
                 last_seen_on=last,
-                inputs_version=versions[instrument],
+                inputs_version=versions[pair],
             )
-            instruments.add(instrument)
+            instruments |= {i for i in pair if i}
         if open_risk and not any(e.ended_on is None for e in episodes[patient_id]):
             wanted[None] = _patient_only_values(patient)
         _write_rows(
@@ -606,14 +645,19 @@ def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:
         )
     )
     stale: set[int] = missing | unlisted_risk
-    instruments = set(session.scalars(select(Episode.outcome_instrument).distinct()))
-    for instrument in instruments:
+    pairs = session.execute(
+        select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
+    ).all()
+    for outcome, alliance in sorted(pairs, key=str):
         stale |= set(
             session.scalars(
-                select(EpisodeStatusRecord.patient_id).where(
-                    EpisodeStatusRecord.outcome_instrument == instrument,
+                select(EpisodeStatusRecord.patient_id)
+                .join(Episode, Episode.id == EpisodeStatusRecord.episode_id)
+                .where(_rows_of_pair(outcome, alliance))
+                .where(
                     or_(
-                        EpisodeStatusRecord.inputs_version != inputs_version(inputs, instrument),
+                        EpisodeStatusRecord.inputs_version
+                        != inputs_version(inputs, outcome, alliance),
                         EpisodeStatusRecord.inputs_version.is_(None),
                     ),
                 )

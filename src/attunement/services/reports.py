@@ -167,6 +167,11 @@ def _episode(
             else None
         ),
         caseness=models.caseness,
+        alliance_norms=(
+            models.alliance_norms(alliance_series.instrument, alliance_series.scale)
+            if alliance_series
+            else None
+        ),
         plan=(
             tailored_plan(session, patient, clinic_language=models.clinic_language)
             if profile is not None

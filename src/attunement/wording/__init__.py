@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.wording._alliance import AllianceLimitsLike, Phrase, alliance_limits_words
     from attunement.wording._citations import (
         Citable,
         format_citation,
@@ -58,11 +59,14 @@ __all__ = [
     "DASH",
     "MINUS",
     "AlertWords",
+    "AllianceLimitsLike",
     "Citable",
+    "Phrase",
     "PrimarySource",
     "StatusFigures",
     "StatusLike",
     "alert_words",
+    "alliance_limits_words",
     "alliance_words",
     "direction_words",
     "element_name",
@@ -92,6 +96,7 @@ __all__ = [
 #: labels load the evidence base and the profile models, the status figures the instrument
 #: models (so ``attune --help`` and the light commands import only what they use).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_alliance": ("AllianceLimitsLike", "Phrase", "alliance_limits_words"),
     "_citations": (
         "Citable",
         "format_citation",

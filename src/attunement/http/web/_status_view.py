@@ -2,7 +2,8 @@
 
 Every figure and decision is the Status's own (``attunement.monitoring.assess_episode``):
 the alert colour with the rule and reason that gave it, the change and its category, the
-expected band and how it was obtained, the alliance state, prompts and dropout indicators.
+expected band and how it was obtained, the alliance state and the limits it was judged by,
+prompts and dropout indicators.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from attunement.wording import (
+    Phrase,
+    alliance_limits_words,
     alliance_words,
     element_name,
     format_number,
@@ -48,6 +51,9 @@ class StatusView:
     repair_options: list[str] = field(default_factory=list)
     dropout_risks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: which drop bound and noise floor the alliance was judged by, and why (translated in
+    #: the template)
+    alliance_limits: Phrase | None = None
 
 
 def _facts(status: Status, measure: str, digits: int) -> list[tuple[str, str]]:
@@ -101,4 +107,5 @@ def status_view(status: Status) -> StatusView:
         else [],
         dropout_risks=[f"{d.title}: {d.message}" for d in status.dropout_risks],
         notes=list(status.notes),
+        alliance_limits=alliance_limits_words(alliance),
     )
