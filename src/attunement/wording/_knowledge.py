@@ -13,10 +13,14 @@ Nothing is decided here and nothing is stored: this is presentation (README, "Tr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
 from attunement.i18n import SOURCE_LANGUAGE, knowledge_text
+from attunement.tailoring import load_rulebook
+from attunement.tailoring._template import fill, placeholders
 
 if TYPE_CHECKING:
     from attunement.monitoring import EndReasons, Status
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from attunement.risk._vocabulary import Term
     from attunement.tailoring import Plan
     from attunement.tailoring._models import EvidenceCitation, Recommendation, SafetyFirst
+    from attunement.tailoring._rulebook import RuleSpec
 
 __all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
 
@@ -100,14 +105,45 @@ def _advice(item: Recommendation | SafetyFirst, language: str) -> dict[str, obje
     }
 
 
+@cache
+def _rule_specs() -> Mapping[str, RuleSpec]:
+    return {rule.id: rule.spec for rule in load_rulebook().rules}
+
+
+def _filled_in(template: str, shown: str, language: str) -> str:
+    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values
+    (``attunement.tailoring._template``) — in ``language``: the template's translation is
+    filled with the same values, read back from ``shown`` (the message id is the template)."""
+    if shown == template or not placeholders(template):
+        return knowledge_text(shown, language)
+    parts = re.split(r"\{([a-z_.]+)\}", template)  # text, slot, text, slot, …, text
+    pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
+    found = re.fullmatch(pattern, shown, flags=re.DOTALL)
+    if found is None:
+        return knowledge_text(shown, language)
+    values = dict(zip(parts[1::2], found.groups(), strict=True))
+    return fill(knowledge_text(template, language), values)
+
+
 def _recommendation(item: Recommendation, language: str) -> Recommendation:
-    return item.model_copy(
-        update={
-            **_advice(item, language),
-            "behaviours": _all(item.behaviours, language),
-            "evidence": _cited(item.evidence, language),
+    spec = _rule_specs().get(item.rule)
+    if spec is None:  # not a packaged rule: each text as it is
+        update = {**_advice(item, language), "behaviours": _all(item.behaviours, language)}
+    else:
+
+        def each(templates: tuple[str, ...], shown: tuple[str, ...]) -> tuple[str, ...]:
+            if len(templates) != len(shown):
+                return _all(shown, language)
+            return tuple(_filled_in(t, s, language) for t, s in zip(templates, shown, strict=True))
+
+        update = {
+            "summary": _filled_in(spec.summary, item.summary, language),
+            "detail": _filled_in(spec.detail, item.detail, language),
+            "do": each(spec.do, item.do),
+            "avoid": each(spec.avoid, item.avoid),
+            "behaviours": each(spec.behaviours, item.behaviours),
         }
-    )
+    return item.model_copy(update={**update, "evidence": _cited(item.evidence, language)})
 
 
 def plan_in(plan: Plan, language: str) -> Plan:
