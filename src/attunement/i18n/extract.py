@@ -84,6 +84,10 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
             "rules[].do[]",
             "rules[].avoid[]",
             "rules[].behaviours[]",
+            "safety.*.summary",
+            "safety.*.detail",
+            "safety.*.do[]",
+            "safety.*.avoid[]",
         ),
     ),
     KnowledgeTexts(

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
-from attunement.i18n import SOURCE_LANGUAGE, knowledge_text
+from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
 from attunement.tailoring import load_rulebook
 from attunement.tailoring._template import fill, placeholders
 
@@ -33,24 +33,34 @@ if TYPE_CHECKING:
 __all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
 
 
-def _all(texts: Iterable[str], language: str) -> tuple[str, ...]:
-    return tuple(knowledge_text(text, language) for text in texts)
+class _Words:
+    """The texts of one language from one catalogue (the package's unless a test's)."""
+
+    def __init__(self, language: str, catalogue: Catalogue | None) -> None:
+        self.language = language
+        self._catalogue = catalogue or default_catalogue()
+
+    def __call__(self, text: str) -> str:
+        return self._catalogue.knowledge_text(text, self.language)
+
+    def all(self, texts: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self(text) for text in texts)
 
 
-def status_in(status: Status, language: str) -> Status:
+def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
     """``status`` with its support prompts, rupture markers, repair options and dropout
     indicators in ``language``."""
     if language == SOURCE_LANGUAGE:
         return status
+    words = _Words(language, catalogue)
     prompts = tuple(
         p.model_copy(
             update={
-                "title": knowledge_text(p.title, language),
-                "prompt": knowledge_text(p.prompt, language),
-                "questions": _all(p.questions, language),
+                "title": words(p.title),
+                "prompt": words(p.prompt),
+                "questions": words.all(p.questions),
                 "profile_updates": tuple(
-                    u.model_copy(update={"reason": knowledge_text(u.reason, language)})
-                    for u in p.profile_updates
+                    u.model_copy(update={"reason": words(u.reason)}) for u in p.profile_updates
                 ),
             }
         )
@@ -59,8 +69,8 @@ def status_in(status: Status, language: str) -> Status:
     dropout = tuple(
         d.model_copy(
             update={
-                "title": knowledge_text(d.title, language),
-                "message": knowledge_text(d.message, language),
+                "title": words(d.title),
+                "message": words(d.message),
             }
         )
         for d in status.dropout_risks
@@ -70,12 +80,10 @@ def status_in(status: Status, language: str) -> Status:
         alliance = alliance.model_copy(
             update={
                 "markers": tuple(
-                    m.model_copy(update={"label": knowledge_text(m.label, language)})
-                    for m in alliance.markers
+                    m.model_copy(update={"label": words(m.label)}) for m in alliance.markers
                 ),
                 "repair_options": tuple(
-                    r.model_copy(update={"text": knowledge_text(r.text, language)})
-                    for r in alliance.repair_options
+                    r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
             }
         )
@@ -84,24 +92,24 @@ def status_in(status: Status, language: str) -> Status:
     )
 
 
-def _cited(evidence: Iterable[EvidenceCitation], language: str) -> tuple[EvidenceCitation, ...]:
+def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[EvidenceCitation, ...]:
     return tuple(
         e.model_copy(
             update={
-                "element_name": knowledge_text(e.element_name, language),
-                "verdict": knowledge_text(e.verdict, language),
+                "element_name": words(e.element_name),
+                "verdict": words(e.verdict),
             }
         )
         for e in evidence
     )
 
 
-def _advice(item: Recommendation | SafetyFirst, language: str) -> dict[str, object]:
+def _advice(item: Recommendation | SafetyFirst, words: _Words) -> dict[str, object]:
     return {
-        "summary": knowledge_text(item.summary, language),
-        "detail": knowledge_text(item.detail, language),
-        "do": _all(item.do, language),
-        "avoid": _all(item.avoid, language),
+        "summary": words(item.summary),
+        "detail": words(item.detail),
+        "do": words.all(item.do),
+        "avoid": words.all(item.avoid),
     }
 
 
@@ -110,71 +118,75 @@ def _rule_specs() -> Mapping[str, RuleSpec]:
     return {rule.id: rule.spec for rule in load_rulebook().rules}
 
 
-def _filled_in(template: str, shown: str, language: str) -> str:
+def _filled_in(template: str, shown: str, words: _Words) -> str:
     """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values
-    (``attunement.tailoring._template``) — in ``language``: the template's translation is
-    filled with the same values, read back from ``shown`` (the message id is the template)."""
+    (``attunement.tailoring._template``) — in the language of ``words``: the template's
+    translation filled with the same values, read back from ``shown`` (the message id is
+    the template)."""
     if shown == template or not placeholders(template):
-        return knowledge_text(shown, language)
+        return words(shown)
     parts = re.split(r"\{([a-z_.]+)\}", template)  # text, slot, text, slot, …, text
     pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
     found = re.fullmatch(pattern, shown, flags=re.DOTALL)
     if found is None:
-        return knowledge_text(shown, language)
+        return words(shown)
     values = dict(zip(parts[1::2], found.groups(), strict=True))
-    return fill(knowledge_text(template, language), values)
+    return fill(words(template), values)
 
 
-def _recommendation(item: Recommendation, language: str) -> Recommendation:
+def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
     spec = _rule_specs().get(item.rule)
     if spec is None:  # not a packaged rule: each text as it is
-        update = {**_advice(item, language), "behaviours": _all(item.behaviours, language)}
+        update = {**_advice(item, words), "behaviours": words.all(item.behaviours)}
     else:
 
         def each(templates: tuple[str, ...], shown: tuple[str, ...]) -> tuple[str, ...]:
             if len(templates) != len(shown):
-                return _all(shown, language)
-            return tuple(_filled_in(t, s, language) for t, s in zip(templates, shown, strict=True))
+                return words.all(shown)
+            return tuple(_filled_in(t, s, words) for t, s in zip(templates, shown, strict=True))
 
         update = {
-            "summary": _filled_in(spec.summary, item.summary, language),
-            "detail": _filled_in(spec.detail, item.detail, language),
+            "summary": _filled_in(spec.summary, item.summary, words),
+            "detail": _filled_in(spec.detail, item.detail, words),
             "do": each(spec.do, item.do),
             "avoid": each(spec.avoid, item.avoid),
             "behaviours": each(spec.behaviours, item.behaviours),
         }
-    return item.model_copy(update={**update, "evidence": _cited(item.evidence, language)})
+    return item.model_copy(update={**update, "evidence": _cited(item.evidence, words)})
 
 
-def plan_in(plan: Plan, language: str) -> Plan:
+def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Plan:
     """``plan`` with the rules' advice (summary, detail, do, avoid, behaviours) and the
     names and verdicts of the evidence it cites in ``language``."""
     if language == SOURCE_LANGUAGE:
         return plan
+    words = _Words(language, catalogue)
     return plan.model_copy(
         update={
-            "safety": tuple(s.model_copy(update=_advice(s, language)) for s in plan.safety),
-            "foundations": tuple(_recommendation(r, language) for r in plan.foundations),
-            "recommendations": tuple(_recommendation(r, language) for r in plan.recommendations),
+            "safety": tuple(s.model_copy(update=_advice(s, words)) for s in plan.safety),
+            "foundations": tuple(_recommendation(r, words) for r in plan.foundations),
+            "recommendations": tuple(_recommendation(r, words) for r in plan.recommendations),
             "conflicts": tuple(
-                c.model_copy(update={"evidence": _cited(c.evidence, language)})
-                for c in plan.conflicts
+                c.model_copy(update={"evidence": _cited(c.evidence, words)}) for c in plan.conflicts
             ),
         }
     )
 
 
-def end_reasons_in(reasons: EndReasons, language: str) -> EndReasons:
+def end_reasons_in(
+    reasons: EndReasons, language: str, catalogue: Catalogue | None = None
+) -> EndReasons:
     """The end reasons with their labels and definitions in ``language`` (keys unchanged)."""
     if language == SOURCE_LANGUAGE:
         return reasons
+    words = _Words(language, catalogue)
     return reasons.model_copy(
         update={
             "reasons": {
                 key: reason.model_copy(
                     update={
-                        "label": knowledge_text(reason.label, language),
-                        "definition": knowledge_text(reason.definition, language),
+                        "label": words(reason.label),
+                        "definition": words(reason.definition),
                     }
                 )
                 for key, reason in reasons.reasons.items()
@@ -183,23 +195,25 @@ def end_reasons_in(reasons: EndReasons, language: str) -> EndReasons:
     )
 
 
-def response_vocabulary_in(words: ResponseVocabulary, language: str) -> ResponseVocabulary:
+def response_vocabulary_in(
+    vocabulary: ResponseVocabulary, language: str, catalogue: Catalogue | None = None
+) -> ResponseVocabulary:
     """The risk response vocabulary with its caveat and labels in ``language`` (the caveat's
     source stays as cited)."""
     if language == SOURCE_LANGUAGE:
-        return words
+        return vocabulary
+    words = _Words(language, catalogue)
 
     def labelled(group: dict[str, Term]) -> dict[str, Term]:
         return {
-            key: term.model_copy(update={"label": knowledge_text(term.label, language)})
-            for key, term in group.items()
+            key: term.model_copy(update={"label": words(term.label)}) for key, term in group.items()
         }
 
-    return words.model_copy(
+    return vocabulary.model_copy(
         update={
-            "caveat": knowledge_text(words.caveat, language),
-            "levels": labelled(words.levels),
-            "actions": labelled(words.actions),
-            "kinds": labelled(words.kinds),
+            "caveat": words(vocabulary.caveat),
+            "levels": labelled(vocabulary.levels),
+            "actions": labelled(vocabulary.actions),
+            "kinds": labelled(vocabulary.kinds),
         }
     )
