@@ -197,6 +197,7 @@ def status(
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
     # the knowledge files' texts (prompts, repair options) in the clinic's language
+    # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import resolve_language
     from attunement.wording import status_in
 

@@ -13,22 +13,17 @@ Nothing is decided here and nothing is stored: this is presentation (README, "Tr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.tailoring import load_rulebook
-from attunement.tailoring._template import fill, placeholders
+from attunement.tailoring import load_rulebook, refill_translation
 
 if TYPE_CHECKING:
     from attunement.monitoring import EndReasons, Status
     from attunement.risk import ResponseVocabulary
-    from attunement.risk._vocabulary import Term
-    from attunement.tailoring import Plan
-    from attunement.tailoring._models import EvidenceCitation, Recommendation, SafetyFirst
-    from attunement.tailoring._rulebook import RuleSpec
+    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, Rule, SafetyFirst
 
 __all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
 
@@ -114,29 +109,23 @@ def _advice(item: Recommendation | SafetyFirst, words: _Words) -> dict[str, obje
 
 
 @cache
-def _rule_specs() -> Mapping[str, RuleSpec]:
-    return {rule.id: rule.spec for rule in load_rulebook().rules}
+def _rules() -> Mapping[str, Rule]:
+    return {rule.id: rule for rule in load_rulebook().rules}
 
 
 def _filled_in(template: str, shown: str, words: _Words) -> str:
-    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values
-    (``attunement.tailoring._template``) — in the language of ``words``: the template's
-    translation filled with the same values, read back from ``shown`` (the message id is
-    the template)."""
-    if shown == template or not placeholders(template):
+    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values —
+    in the language of ``words``: the template's translation (the message id is the
+    template) with the same values (:func:`attunement.tailoring.refill_translation`)."""
+    if shown == template:
         return words(shown)
-    parts = re.split(r"\{([a-z_.]+)\}", template)  # text, slot, text, slot, …, text
-    pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
-    found = re.fullmatch(pattern, shown, flags=re.DOTALL)
-    if found is None:
-        return words(shown)
-    values = dict(zip(parts[1::2], found.groups(), strict=True))
-    return fill(words(template), values)
+    refilled = refill_translation(template, shown, words(template))
+    return words(shown) if refilled is None else refilled
 
 
 def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
-    spec = _rule_specs().get(item.rule)
-    if spec is None:  # not a packaged rule: each text as it is
+    rule = _rules().get(item.rule)
+    if rule is None:  # not a packaged rule: each text as it is
         update = {**_advice(item, words), "behaviours": words.all(item.behaviours)}
     else:
 
@@ -146,11 +135,11 @@ def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
             return tuple(_filled_in(t, s, words) for t, s in zip(templates, shown, strict=True))
 
         update = {
-            "summary": _filled_in(spec.summary, item.summary, words),
-            "detail": _filled_in(spec.detail, item.detail, words),
-            "do": each(spec.do, item.do),
-            "avoid": each(spec.avoid, item.avoid),
-            "behaviours": each(spec.behaviours, item.behaviours),
+            "summary": _filled_in(rule.spec.summary, item.summary, words),
+            "detail": _filled_in(rule.spec.detail, item.detail, words),
+            "do": each(rule.spec.do, item.do),
+            "avoid": each(rule.spec.avoid, item.avoid),
+            "behaviours": each(rule.spec.behaviours, item.behaviours),
         }
     return item.model_copy(update={**update, "evidence": _cited(item.evidence, words)})
 
@@ -204,7 +193,7 @@ def response_vocabulary_in(
         return vocabulary
     words = _Words(language, catalogue)
 
-    def labelled(group: dict[str, Term]) -> dict[str, Term]:
+    def labelled(group: dict[str, Any]) -> dict[str, Any]:  # the vocabulary's terms
         return {
             key: term.model_copy(update={"label": words(term.label)}) for key, term in group.items()
         }
