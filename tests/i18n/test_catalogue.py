@@ -49,6 +49,7 @@ FAMILIES_AWAITING_THEIR_FRAGMENT: dict[str, set[str]] = {
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%%")
+_SLOT = re.compile(r"\{([a-z_.]+)\}")
 
 
 def _read(path: Path) -> Catalog:
@@ -113,6 +114,10 @@ def test_every_message_is_translated_without_fuzzy_and_with_the_same_placeholder
             assert sorted(_PLACEHOLDER.findall(str(message.string))) == sorted(
                 _PLACEHOLDER.findall(message.id)
             ), f"{language}: placeholders differ in {message.id!r}"
+            # a rule text's patient-value slots ({culture.preferred_language}) are refilled
+            assert sorted(_SLOT.findall(str(message.string))) == sorted(
+                _SLOT.findall(message.id)
+            ), f"{language}: rule text slots differ in {message.id!r}"
         else:  # a plural: every form fills some of the English plural's placeholders
             allowed = set(_PLACEHOLDER.findall(message.id[1]))
             for form in message.string:
