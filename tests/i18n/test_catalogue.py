@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from attunement import i18n
 from attunement.http.web._templates import environment
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue
+from attunement.i18n.extract import KNOWLEDGE_TEXTS, knowledge_texts
 from attunement.i18n.jinja import template_functions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,14 @@ AWAITING_CLINICAL_TRANSLATION: dict[str, set[str]] = {
     },
 }
 
+#: Families of knowledge texts (``attunement.i18n.extract.KNOWLEDGE_TEXTS``) whose translation
+#: comes in a separate catalogue fragment the lead merges (tailoring rules and the evidence
+#: base): until then their messages may be untranslated. After the merge, remove the family
+#: here and this test holds it to the same completeness as every other message.
+FAMILIES_AWAITING_THEIR_FRAGMENT: dict[str, set[str]] = {}
+
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%%")
+_SLOT = re.compile(r"\{([a-z_.]+)\}")
 
 
 def _read(path: Path) -> Catalog:
@@ -49,6 +57,17 @@ def _read(path: Path) -> Catalog:
 
 def _ids(catalog: Catalog) -> set[str]:
     return {message.id for message in catalog if message.id and isinstance(message.id, str)}
+
+
+def _family_texts(families: set[str]) -> set[str]:
+    """Every text the knowledge files of ``families`` hold for a person to read."""
+    found: set[str] = set()
+    for entry in KNOWLEDGE_TEXTS:
+        if entry.family in families:
+            for path in sorted((ROOT / "src").glob(entry.files)):
+                texts = knowledge_texts(path.read_text(encoding="utf-8"), entry)
+                found.update(text for _line, _field, text in texts)
+    return found
 
 
 def test_the_template_holds_every_string_the_code_templates_and_definitions_mark() -> None:
@@ -64,7 +83,10 @@ def test_the_template_holds_every_string_the_code_templates_and_definitions_mark
             keywords={"translate": None, "N_": None, "_": None, "gettext": None},
         )
     }
-    assert found == _ids(_read(LOCALES / "attunement.pot"))
+    template = _read(LOCALES / "attunement.pot")
+    # a knowledge text that is also a plural's singular ("Open risk event") shares its entry
+    plurals = {message.id[0] for message in template if isinstance(message.id, tuple)}
+    assert found - plurals == _ids(template)
 
 
 def test_spanish_is_an_available_language() -> None:
@@ -90,6 +112,10 @@ def test_every_message_is_translated_without_fuzzy_and_with_the_same_placeholder
             assert sorted(_PLACEHOLDER.findall(str(message.string))) == sorted(
                 _PLACEHOLDER.findall(message.id)
             ), f"{language}: placeholders differ in {message.id!r}"
+            # a rule text's patient-value slots ({culture.preferred_language}) are refilled
+            assert sorted(_SLOT.findall(str(message.string))) == sorted(
+                _SLOT.findall(message.id)
+            ), f"{language}: rule text slots differ in {message.id!r}"
         else:  # a plural: every form fills some of the English plural's placeholders
             allowed = set(_PLACEHOLDER.findall(message.id[1]))
             for form in message.string:
@@ -97,7 +123,8 @@ def test_every_message_is_translated_without_fuzzy_and_with_the_same_placeholder
                 assert set(_PLACEHOLDER.findall(form)) <= allowed, (
                     f"{language}: placeholders differ in {message.id!r}"
                 )
-    assert untranslated == AWAITING_CLINICAL_TRANSLATION.get(language, set())
+    awaiting_fragment = _family_texts(FAMILIES_AWAITING_THEIR_FRAGMENT.get(language, set()))
+    assert untranslated - awaiting_fragment == AWAITING_CLINICAL_TRANSLATION.get(language, set())
 
 
 @pytest.mark.parametrize(

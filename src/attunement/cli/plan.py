@@ -58,7 +58,8 @@ def plan_command(
         metavar="TAG",
         help=(
             "The language the clinic works in (BCP 47, e.g. en, es): a patient's preferred "
-            "language is offered only when it differs."
+            "language is offered only when it differs, and the rules' texts of the brief are "
+            "shown in it where translated."
         ),
     ),
 ) -> None:
@@ -68,7 +69,9 @@ def plan_command(
     with safety and holds back arousal-raising, confrontive and evocative methods.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import resolve_language
     from attunement.tailoring import plan, render_markdown, render_text
+    from attunement.wording import plan_in
 
     if as_json and output_format not in (OutputFormat.text, OutputFormat.json):
         raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")
@@ -83,10 +86,12 @@ def plan_command(
         ) from None
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
-    elif fmt is OutputFormat.markdown:
-        typer.echo(render_markdown(result), nl=False)
+        return
+    brief = plan_in(result, resolve_language(clinic_language))  # the rules' texts too
+    if fmt is OutputFormat.markdown:
+        typer.echo(render_markdown(brief), nl=False)
     else:
-        typer.echo(render_text(result), nl=False)
+        typer.echo(render_text(brief), nl=False)
 
 
 def _read_profile(path: Path) -> Any:

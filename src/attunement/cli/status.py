@@ -150,7 +150,8 @@ def status(
         read_text_file(model)  # bounded and text before the model is parsed
         fixed = read_growth_model(model)
     models: dict[str, GrowthModel | None] = {}
-    caseness = settings_from_cli(database_url=db).caseness_convention
+    settings = settings_from_cli(database_url=db)
+    caseness = settings.caseness_convention
 
     def growth_for(instrument: str) -> GrowthModel | None:
         if fixed is not None or etr is EtrChoice.rational:
@@ -195,7 +196,12 @@ def status(
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    typer.echo(render_status(result))
+    # the knowledge files' texts (prompts, repair options) in the clinic's language
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import resolve_language
+    from attunement.wording import status_in
+
+    typer.echo(render_status(status_in(result, resolve_language(settings.clinic_language))))
 
 
 def _refresh_stored(db: str | None) -> None:

@@ -34,6 +34,7 @@ from attunement.evidence import (
     compare_to_benchmark,
     load_evidence,
 )
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.monitoring import load_end_reasons
 from attunement.stats import (
     InsufficientData,
@@ -42,6 +43,7 @@ from attunement.stats import (
     StandardizedMeanChange,
     proportion,
 )
+from attunement.wording import end_reasons_in
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
@@ -223,9 +225,10 @@ class ClinicTally:
                 )
         return comparisons
 
-    def _ended_by_reason(self) -> tuple[EndedCount, ...]:
-        """Ended episodes per end reason, in the order of the vocabulary file."""
-        reasons = load_end_reasons()
+    def _ended_by_reason(self, language: str) -> tuple[EndedCount, ...]:
+        """Ended episodes per end reason, in the order of the vocabulary file, each named
+        in ``language``."""
+        reasons = end_reasons_in(load_end_reasons(), language)
         counts = Counter({key: n for key, n in self.end_reasons.items() if key})
         order = [*reasons.reasons, *sorted(set(counts) - set(reasons.reasons))]
         return tuple(
@@ -249,8 +252,10 @@ class ClinicTally:
         excluded_other_instrument: int = 0,
         open_risk_events: int = 0,
         open_risk_patients: int = 0,
+        clinic_language: str = SOURCE_LANGUAGE,
     ) -> ClinicReport:
-        """The clinic report over the episodes added.
+        """The clinic report over the episodes added (end reasons named in
+        ``clinic_language``, an available language).
 
         ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
         patient reported on (a patient without an episode of this instrument included): an
@@ -288,5 +293,5 @@ class ClinicTally:
             category_rule=CATEGORY_RULE,
             excluded_other_instrument=excluded_other_instrument,
             benchmark_episodes=sum(self.end_reasons.values()),
-            ended_by_reason=self._ended_by_reason(),
+            ended_by_reason=self._ended_by_reason(clinic_language),
         )

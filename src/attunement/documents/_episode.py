@@ -17,6 +17,7 @@ from attunement.documents._clinic import EpisodeOutcome
 from attunement.documents._models import PatientReport
 from attunement.documents._patient import build_patient_report
 from attunement.exports import AdministrationRecord, ExportRow, episode_rows
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import (
     ClinicNorms,
@@ -167,9 +168,14 @@ def episode_outcome(data: EpisodeData) -> EpisodeOutcome:
 
 
 def patient_report_of(
-    data: EpisodeData, *, generated_on: dt.date, patient_page: bool = True
+    data: EpisodeData,
+    *,
+    generated_on: dt.date,
+    patient_page: bool = True,
+    clinic_language: str = SOURCE_LANGUAGE,
 ) -> PatientReport:
-    """The patient progress report of this episode."""
+    """The patient progress report of this episode (clinician pages in ``clinic_language``,
+    an available language)."""
     return build_patient_report(
         patient_name=data.patient_name,
         patient_key=data.patient_key,
@@ -192,6 +198,7 @@ def patient_report_of(
         risk_events=data.risk_events,
         generated_on=generated_on,
         patient_page=patient_page,
+        clinic_language=clinic_language,
     )
 
 

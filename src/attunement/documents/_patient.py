@@ -39,7 +39,7 @@ from attunement.documents._models import (
     ReportStatusView,
     SupportPromptView,
 )
-from attunement.i18n import falls_back, resolve_language
+from attunement.i18n import SOURCE_LANGUAGE, falls_back, resolve_language
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import Series, Status, red_limit
 from attunement.profile import Profile
@@ -49,9 +49,11 @@ from attunement.wording import (
     alliance_limits_words,
     element_name,
     higher_is_worse,
+    plan_in,
     repair_words,
     scale_digits,
     status_figures,
+    status_in,
 )
 
 __all__ = [
@@ -208,9 +210,14 @@ def build_patient_report(
     generated_on: dt.date,
     patient_page: bool = True,
     synthetic_label: str | None = None,
+    clinic_language: str = SOURCE_LANGUAGE,
 ) -> PatientReport:
     """The patient progress report; every risk event of the patient is always included
-    (open ones first, answered ones as history)."""
+    (open ones first, answered ones as history). The clinician pages are in
+    ``clinic_language`` (an available language, :func:`attunement.i18n.resolve_language`):
+    the knowledge files' texts of the status and the plan too."""
+    status = status_in(status, clinic_language) if status is not None else None
+    plan = plan_in(plan, clinic_language) if plan is not None else None
     events = risk_event_views(
         risk_events, current_session=status.session if status is not None else None
     )

@@ -7,9 +7,12 @@ not code. Templates use the Jinja2 i18n extension (``{% trans %}`` and ``_()``, 
 :mod:`attunement.i18n.jinja`, kept apart so the light CLI commands never import Jinja2); Python
 code calls :func:`translate`, and :func:`N_` marks a message kept for later translation.
 
-Band labels are message ids too: the English label stays beside its band in the instrument
-YAML (``bands.levels[].label``, also the band's id in scores) and Babel extracts it from
-there (:func:`attunement.i18n.extract.extract_band_labels`).
+The texts a person reads in the knowledge files are message ids too: a band label, a support
+prompt, a repair option, an end reason, a rule's advice stay in English beside the rest of
+their definition (the core keeps and decides with them), Babel extracts them from there
+(:func:`attunement.i18n.extract.extract_knowledge_texts`), and the presentation edge shows
+them in the reader's language with :func:`knowledge_text` (``attunement.wording`` does it
+once per kind of text).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from attunement.i18n._catalogue import (
     best_language,
     default_catalogue,
     falls_back,
+    knowledge_text,
     languages,
     localised,
     resolve_language,
@@ -36,6 +40,7 @@ __all__ = [
     "best_language",
     "default_catalogue",
     "falls_back",
+    "knowledge_text",
     "languages",
     "localised",
     "resolve_language",

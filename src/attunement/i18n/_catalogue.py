@@ -132,6 +132,17 @@ class Catalogue:
         text = self.translations(language).gettext(message)
         return text % values if values else text
 
+    def knowledge_text(self, text: str, language: str) -> str:
+        """A knowledge file's text (a prompt, a rule's advice, an end reason) in ``language``.
+
+        Nothing is filled in: such a text is shown as written and may hold a literal ``%``.
+        One message id is one catalogue entry, so a text that is also the singular of a plural
+        message (the support prompt "Open risk event") is found through that entry.
+        """
+        translations = self.translations(language)
+        found = translations.gettext(text)
+        return found if found != text else translations.ngettext(text, text, 1)
+
 
 @cache
 def default_catalogue() -> Catalogue:
@@ -157,3 +168,8 @@ def falls_back(tag: str | None) -> bool:
 def translate(message: str, language: str, /, **values: object) -> str:
     """``message`` in ``language`` (see :meth:`Catalogue.translate`)."""
     return default_catalogue().translate(message, language, **values)
+
+
+def knowledge_text(text: str, language: str) -> str:
+    """A knowledge file's text in ``language`` (see :meth:`Catalogue.knowledge_text`)."""
+    return default_catalogue().knowledge_text(text, language)

@@ -43,6 +43,7 @@ from attunement.documents import (
     synthetic_label_of,
 )
 from attunement.errors import AttunementError
+from attunement.i18n import resolve_language
 from attunement.instruments import InstrumentDefinition, load_instrument
 from attunement.services._access import readable_patients
 from attunement.services._actors import Actor
@@ -318,4 +319,5 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
             excluded_other_instrument=all_episodes - tally.episodes,
             open_risk_events=open_events,
             open_risk_patients=open_patients,
+            clinic_language=resolve_language(ctx.clinic_language),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from attunement.documents import session_summary_text
 from attunement.errors import AttunementError, NotFound
+from attunement.i18n import resolve_language
 from attunement.monitoring import Status
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
@@ -11,6 +12,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._status import tailored_plan
 from attunement.services._status_store import stored_status
+from attunement.wording import plan_in, status_in
 
 __all__ = ["episode_summary"]
 
@@ -29,12 +31,16 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         row = stored_status(uc.session, episode.id)
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
+        language = resolve_language(ctx.clinic_language)  # the knowledge files' texts
         try:
-            plan = tailored_plan(uc.session, episode.patient, clinic_language=ctx.clinic_language)
+            plan = plan_in(
+                tailored_plan(uc.session, episode.patient, clinic_language=ctx.clinic_language),
+                language,
+            )
         except AttunementError:
             plan = None  # the summary still carries the status and the open risk count
         return session_summary_text(
-            Status.model_validate(row.status),
+            status_in(Status.model_validate(row.status), language),
             plan,
             measured_on=row.latest_on,
             synthetic=episode.patient.synthetic,

@@ -53,6 +53,7 @@ from attunement.fhir import (
     import_fhir,
     questionnaire,
 )
+from attunement.i18n import resolve_language
 from attunement.instruments import INSTRUMENT_IDS, load_instrument
 from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
@@ -75,6 +76,7 @@ from attunement.store import (
     latest_episode,
     open_episode,
 )
+from attunement.wording import plan_in, status_in
 
 __all__ = [
     "FHIR_SOURCE_PREFIX",
@@ -177,8 +179,11 @@ def export_patient_fhir(
             preferred_language=patient.preferred_language,
             synthetic=patient.synthetic,
         )
-        plan = (
-            tailored_plan(uc.session, patient, clinic_language=ctx.clinic_language)
+        plan = (  # its rules' texts in the clinic's language, as on the patient page
+            plan_in(
+                tailored_plan(uc.session, patient, clinic_language=ctx.clinic_language),
+                resolve_language(ctx.clinic_language),
+            )
             if patient.profile
             else None
         )
@@ -373,18 +378,25 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     """
 
     evidence = load_evidence()
+    language = resolve_language(inputs.clinic_language)  # the cards' knowledge texts
     episode = latest_episode(session, patient.id)
     outcome = alliance = None
     if episode is not None:
         status = episode_status(session, episode, patient, inputs=inputs)
         if status is not None:
             outcome, alliance = outcome_and_alliance(
-                status, evidence=evidence, alliance_instrument=episode.alliance_instrument
+                status_in(status, language),
+                evidence=evidence,
+                alliance_instrument=episode.alliance_instrument,
             )
     events = patient_risk_events(session, patient.id)
     risks, history = event_signals(events)
     plan = (
-        plan_signal(tailored_plan(session, patient, clinic_language=inputs.clinic_language))
+        plan_signal(
+            plan_in(
+                tailored_plan(session, patient, clinic_language=inputs.clinic_language), language
+            )
+        )
         if patient.profile
         else None
     )

@@ -200,7 +200,12 @@ def patient_report(
             records,
             StatusInputs(uc.session, caseness=ctx.caseness, clinic_language=ctx.clinic_language),
         )
-        return patient_report_of(data, generated_on=ctx.now().date(), patient_page=patient_page)
+        return patient_report_of(
+            data,
+            generated_on=ctx.now().date(),
+            patient_page=patient_page,
+            clinic_language=resolve_language(ctx.clinic_language),
+        )
 
 
 def _document(html: str, fmt: ReportFormat) -> bytes:

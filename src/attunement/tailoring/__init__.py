@@ -36,6 +36,7 @@ from attunement.tailoring._models import (
 )
 from attunement.tailoring._render import render_markdown, render_text
 from attunement.tailoring._rulebook import Rule, RuleBook
+from attunement.tailoring._template import refill_translation
 from attunement.tailoring._wording import (
     cite_short,
     describe_fact,
@@ -68,6 +69,7 @@ __all__ = [
     "describe_risk",
     "load_rulebook",
     "plan",
+    "refill_translation",
     "render_markdown",
     "render_text",
 ]

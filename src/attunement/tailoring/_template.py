@@ -21,7 +21,14 @@ from attunement.profile import (
 )
 from attunement.wording import value_words
 
-__all__ = ["CONTEXT_SLOTS", "PREFERENCE_SLOTS", "fill", "placeholders", "slot_values"]
+__all__ = [
+    "CONTEXT_SLOTS",
+    "PREFERENCE_SLOTS",
+    "fill",
+    "placeholders",
+    "refill_translation",
+    "slot_values",
+]
 
 _SLOT = re.compile(r"\{([a-z_.]+)\}")
 PREFERENCE_SLOTS = frozenset({"aspect", "aspect_label", "value", "value_label", "strength"})
@@ -36,6 +43,21 @@ def placeholders(text: str) -> set[str]:
 def fill(text: str, values: Mapping[str, str]) -> str:
     """Replace each known ``{slot}``; unknown slots are left as written."""
     return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def refill_translation(template: str, shown: str, translation: str) -> str | None:
+    """``translation`` (of ``template``) filled with the values that made ``shown`` from
+    ``template``, read back from ``shown``; None when ``shown`` was not made from it.
+
+    A rule text is translated by its template (the catalogue's message id), after the plan
+    was made: the same patient values go into the translated slots.
+    """
+    parts = _SLOT.split(template)  # text, slot, text, slot, …, text
+    pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
+    found = re.fullmatch(pattern, shown, flags=re.DOTALL)
+    if found is None:
+        return None
+    return fill(translation, dict(zip(parts[1::2], found.groups(), strict=True)))
 
 
 def slot_values(

@@ -22,6 +22,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_sample,
         format_source_of,
     )
+    from attunement.wording._knowledge import (
+        end_reasons_in,
+        plan_in,
+        response_vocabulary_in,
+        status_in,
+    )
     from attunement.wording._labels import (
         ALERT_ORDER,
         AlertWords,
@@ -70,6 +76,7 @@ __all__ = [
     "alliance_words",
     "direction_words",
     "element_name",
+    "end_reasons_in",
     "field_label",
     "format_citation",
     "format_effect",
@@ -86,9 +93,12 @@ __all__ = [
     "instrument_name",
     "item_label",
     "language_name",
+    "plan_in",
     "repair_words",
+    "response_vocabulary_in",
     "scale_digits",
     "status_figures",
+    "status_in",
     "value_words",
 ]
 
@@ -116,6 +126,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "language_name",
         "value_words",
     ),
+    "_knowledge": ("end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"),
     "_names": ("instrument_name", "item_label"),
     "_numbers": (
         "DASH",

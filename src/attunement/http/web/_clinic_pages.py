@@ -34,7 +34,7 @@ from attunement.http.web._views import (
     dimension_views,
     plan_view,
 )
-from attunement.i18n import N_
+from attunement.i18n import N_, resolve_language
 from attunement.services import (
     AdministrationPublic,
     EpisodePublic,
@@ -45,6 +45,7 @@ from attunement.services import (
 from attunement.services import (
     patient_page as read_patient_page,
 )
+from attunement.wording import plan_in, status_in
 
 __all__ = [
     "PatientHeader",
@@ -94,17 +95,18 @@ def patient_page_response(
     """The patient page; ``risk_input`` is a refused risk response, ``episode_input`` a
     refused close or reopen form, each kept as typed."""
     page = read_patient_page(context, actor, patient_id)  # one audited read of everything shown
+    language = resolve_language(context.clinic_language)
     patient, episode = page.patient, page.episode
     profile, profile_problem = stored_profile(patient)
     current = page.status.session if page.status is not None else None
     events = event_views(list(page.risk_events), current_session=current)
     open_events = [e for e in events if e.open]
     can_write = may_change(actor, patient.clinician_id)
-    plan = plan_view(page.plan) if page.plan is not None else None
+    plan = plan_view(plan_in(page.plan, language)) if page.plan is not None else None
     plan_missing = f"No plan: {page.plan_problem}" if page.plan is None else None
     history = list(page.administrations)  # voided ones too: the live ones are a part of it
     administrations = [a for a in history if a.live]
-    status = page.status
+    status = status_in(page.status, language) if page.status is not None else None
     charts = episode_charts(episode, page.charts)
     return render_patient_page(
         request,
@@ -117,7 +119,7 @@ def patient_page_response(
         can_write=can_write,
         open_risk=open_events,
         risk_history=[e for e in events if not e.open],
-        risk_form=risk_form(open_events, context.now().date(), risk_input)
+        risk_form=risk_form(open_events, context.now().date(), risk_input, language=language)
         if open_events and can_write
         else None,
         status=status_view(status) if status is not None else None,
@@ -130,7 +132,11 @@ def patient_page_response(
         history=history_views(history),
         invite=invite_form(patient, episode),
         lifecycle=lifecycle_view(
-            episode, administrations, today=context.now().date(), submitted=episode_input
+            episode,
+            administrations,
+            today=context.now().date(),
+            submitted=episode_input,
+            language=language,
         ),
         notice=_notice(request.query_params.get("saved")),
         prompt_cards=prompt_cards(

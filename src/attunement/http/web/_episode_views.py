@@ -13,10 +13,11 @@ from typing import Literal
 
 from attunement.http.web._display import short_date
 from attunement.http.web._forms import FormError
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.instruments import MeasureRole, instruments_with_role
 from attunement.monitoring import load_end_reasons
 from attunement.services import AdministrationPublic, EpisodePublic
-from attunement.wording import format_number, instrument_name
+from attunement.wording import end_reasons_in, format_number, instrument_name
 
 __all__ = ["EpisodeFormInput", "LifecycleView", "lifecycle_view"]
 
@@ -116,11 +117,13 @@ def lifecycle_view(
     *,
     today: dt.date,
     submitted: EpisodeFormInput | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> LifecycleView | None:
-    """The lifecycle panel of the episode (None before the first episode)."""
+    """The lifecycle panel of the episode (None before the first episode), the end reasons
+    in ``language`` (the page's)."""
     if episode is None:
         return None
-    reasons = load_end_reasons()
+    reasons = end_reasons_in(load_end_reasons(), language)
     closed = episode.ended_on is not None
     values = submitted.values if submitted else {"ended_on": today.isoformat()}
     view = LifecycleView(

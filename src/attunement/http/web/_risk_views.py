@@ -20,10 +20,10 @@ from pydantic import ValidationError
 from attunement.errors import InputError, field_problems
 from attunement.http.web._forms import FormError
 from attunement.http.web._questionnaires import definition_or_none
-from attunement.i18n import localised
+from attunement.i18n import SOURCE_LANGUAGE, localised
 from attunement.risk import RiskEvent, describe_event, load_response_vocabulary
 from attunement.services import RiskEventPublic, RiskResponseCreate
-from attunement.wording import item_label
+from attunement.wording import item_label, response_vocabulary_in
 
 __all__ = [
     "CLINIC_LANGUAGE",
@@ -161,10 +161,15 @@ def _anchor(name: str, form: RiskForm) -> str:
 
 
 def risk_form(
-    open_events: Sequence[RiskEventView], today: dt.date, submitted: RiskFormInput | None = None
+    open_events: Sequence[RiskEventView],
+    today: dt.date,
+    submitted: RiskFormInput | None = None,
+    *,
+    language: str = SOURCE_LANGUAGE,
 ) -> RiskForm:
-    """The response form for the open events: assessed today, every open event ticked."""
-    words = load_response_vocabulary()
+    """The response form for the open events: assessed today, every open event ticked;
+    its words in ``language`` (the page's)."""
+    words = response_vocabulary_in(load_response_vocabulary(), language)
     given = submitted or RiskFormInput()
     values = given.values
     ticked = given.event_ids if given.event_ids is not None else [str(e.id) for e in open_events]

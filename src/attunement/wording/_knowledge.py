@@ -1,0 +1,208 @@
+"""The knowledge files' texts in the reader's language: one function per kind of text.
+
+The core decides with, stores and returns the English texts of its knowledge files (a
+Status keeps the support prompts, repair options and dropout indicators it chose; a Plan the
+rules' advice and the evidence it cites); those texts are the message ids of the catalogue
+(``attunement.i18n.extract``). An adapter passes what it is about to show through one of
+these functions with the page's language — the Status, the Plan, the end reasons, the risk
+response vocabulary — and every field a person reads comes back in that language, the rest
+(ids, figures, sources) untouched. A text without a translation stays English.
+
+Nothing is decided here and nothing is stored: this is presentation (README, "Translations").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
+from attunement.tailoring import load_rulebook, refill_translation
+
+if TYPE_CHECKING:
+    from attunement.monitoring import EndReasons, Status
+    from attunement.risk import ResponseVocabulary
+    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, Rule, SafetyFirst
+
+__all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
+
+
+class _Words:
+    """The texts of one language from one catalogue (the package's unless a test's)."""
+
+    def __init__(self, language: str, catalogue: Catalogue | None) -> None:
+        self.language = language
+        self._catalogue = catalogue or default_catalogue()
+
+    def __call__(self, text: str) -> str:
+        return self._catalogue.knowledge_text(text, self.language)
+
+    def all(self, texts: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self(text) for text in texts)
+
+
+def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
+    """``status`` with its support prompts, rupture markers, repair options and dropout
+    indicators in ``language``."""
+    if language == SOURCE_LANGUAGE:
+        return status
+    words = _Words(language, catalogue)
+    prompts = tuple(
+        p.model_copy(
+            update={
+                "title": words(p.title),
+                "prompt": words(p.prompt),
+                "questions": words.all(p.questions),
+                "profile_updates": tuple(
+                    u.model_copy(update={"reason": words(u.reason)}) for u in p.profile_updates
+                ),
+            }
+        )
+        for p in status.support_prompts
+    )
+    dropout = tuple(
+        d.model_copy(
+            update={
+                "title": words(d.title),
+                "message": words(d.message),
+            }
+        )
+        for d in status.dropout_risks
+    )
+    alliance = status.alliance
+    if alliance is not None:
+        alliance = alliance.model_copy(
+            update={
+                "markers": tuple(
+                    m.model_copy(update={"label": words(m.label)}) for m in alliance.markers
+                ),
+                "repair_options": tuple(
+                    r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
+                ),
+            }
+        )
+    return status.model_copy(
+        update={"support_prompts": prompts, "dropout_risks": dropout, "alliance": alliance}
+    )
+
+
+def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[EvidenceCitation, ...]:
+    return tuple(
+        e.model_copy(
+            update={
+                "element_name": words(e.element_name),
+                "verdict": words(e.verdict),
+            }
+        )
+        for e in evidence
+    )
+
+
+def _advice(item: Recommendation | SafetyFirst, words: _Words) -> dict[str, object]:
+    return {
+        "summary": words(item.summary),
+        "detail": words(item.detail),
+        "do": words.all(item.do),
+        "avoid": words.all(item.avoid),
+    }
+
+
+@cache
+def _rules() -> Mapping[str, Rule]:
+    return {rule.id: rule for rule in load_rulebook().rules}
+
+
+def _filled_in(template: str, shown: str, words: _Words) -> str:
+    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values —
+    in the language of ``words``: the template's translation (the message id is the
+    template) with the same values (:func:`attunement.tailoring.refill_translation`)."""
+    if shown == template:
+        return words(shown)
+    refilled = refill_translation(template, shown, words(template))
+    return words(shown) if refilled is None else refilled
+
+
+def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
+    rule = _rules().get(item.rule)
+    if rule is None:  # not a packaged rule: each text as it is
+        update = {**_advice(item, words), "behaviours": words.all(item.behaviours)}
+    else:
+
+        def each(templates: tuple[str, ...], shown: tuple[str, ...]) -> tuple[str, ...]:
+            if len(templates) != len(shown):
+                return words.all(shown)
+            return tuple(_filled_in(t, s, words) for t, s in zip(templates, shown, strict=True))
+
+        update = {
+            "summary": _filled_in(rule.spec.summary, item.summary, words),
+            "detail": _filled_in(rule.spec.detail, item.detail, words),
+            "do": each(rule.spec.do, item.do),
+            "avoid": each(rule.spec.avoid, item.avoid),
+            "behaviours": each(rule.spec.behaviours, item.behaviours),
+        }
+    return item.model_copy(update={**update, "evidence": _cited(item.evidence, words)})
+
+
+def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Plan:
+    """``plan`` with the rules' advice (summary, detail, do, avoid, behaviours) and the
+    names and verdicts of the evidence it cites in ``language``."""
+    if language == SOURCE_LANGUAGE:
+        return plan
+    words = _Words(language, catalogue)
+    return plan.model_copy(
+        update={
+            "safety": tuple(s.model_copy(update=_advice(s, words)) for s in plan.safety),
+            "foundations": tuple(_recommendation(r, words) for r in plan.foundations),
+            "recommendations": tuple(_recommendation(r, words) for r in plan.recommendations),
+            "conflicts": tuple(
+                c.model_copy(update={"evidence": _cited(c.evidence, words)}) for c in plan.conflicts
+            ),
+        }
+    )
+
+
+def end_reasons_in(
+    reasons: EndReasons, language: str, catalogue: Catalogue | None = None
+) -> EndReasons:
+    """The end reasons with their labels and definitions in ``language`` (keys unchanged)."""
+    if language == SOURCE_LANGUAGE:
+        return reasons
+    words = _Words(language, catalogue)
+    return reasons.model_copy(
+        update={
+            "reasons": {
+                key: reason.model_copy(
+                    update={
+                        "label": words(reason.label),
+                        "definition": words(reason.definition),
+                    }
+                )
+                for key, reason in reasons.reasons.items()
+            }
+        }
+    )
+
+
+def response_vocabulary_in(
+    vocabulary: ResponseVocabulary, language: str, catalogue: Catalogue | None = None
+) -> ResponseVocabulary:
+    """The risk response vocabulary with its caveat and labels in ``language`` (the caveat's
+    source stays as cited)."""
+    if language == SOURCE_LANGUAGE:
+        return vocabulary
+    words = _Words(language, catalogue)
+
+    def labelled(group: dict[str, Any]) -> dict[str, Any]:  # the vocabulary's terms
+        return {
+            key: term.model_copy(update={"label": words(term.label)}) for key, term in group.items()
+        }
+
+    return vocabulary.model_copy(
+        update={
+            "caveat": words(vocabulary.caveat),
+            "levels": labelled(vocabulary.levels),
+            "actions": labelled(vocabulary.actions),
+            "kinds": labelled(vocabulary.kinds),
+        }
+    )

@@ -1,0 +1,146 @@
+"""A Spanish clinic reads the knowledge files' texts in Spanish; an English one as written.
+
+Issue 16 ("clinical text is in the clinic's language") and issue 17 (one catalogue): with
+``clinic_language="es"`` the patient page shows a support prompt, a repair option and the end
+reasons in Spanish, and so do the progress report and the clinic report as PDF (read back with
+``pdftotext``); with ``"en"`` nothing changes. Synthetic patients only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from attunement.http import create_app
+from attunement.services import (
+    EpisodeClose,
+    OperatorActor,
+    ServiceContext,
+    TherapySessionAdministration,
+    TherapySessionCreate,
+    close_episode,
+    record_session,
+)
+from attunement.services.reports import clinic_report_document, patient_report_document
+from attunement.settings import Settings
+from attunement.store import make_engine
+from tests.http.web.pages import sign_in
+from tests.services.world import START, World, build_world, fast_passwords
+
+#: (English, Spanish) of each kind of text: a support prompt, a repair option, an end reason.
+PROMPT = (
+    "Check the working alliance: do you and the patient still agree on the goals",
+    "Revise la alianza de trabajo: ¿siguen usted y el paciente de acuerdo en los objetivos",
+)
+REPAIR = (
+    "Restate the rationale for the task or goal you are working on.",
+    "Vuelva a explicar el fundamento de la tarea o del objetivo en el que están trabajando.",
+)
+END_REASON = ("Planned end", "Final planificado")
+
+
+@pytest.fixture(params=["es", "en"])
+def clinic(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key=SecretStr("web-test-secret-0123456789abcdef"),
+        mode="dev",
+        clinic_language=request.param,
+    )
+    engine = make_engine(database_url)
+    try:
+        yield create_app(settings, engine=engine, passwords=fast_passwords(), secure_cookies=False)
+    finally:
+        engine.dispose()
+
+
+def _phq9(answers: list[int]) -> TherapySessionAdministration:
+    return TherapySessionAdministration(instrument="phq9", answers=list(answers))
+
+
+def _ruptured_alliance_and_an_ended_episode(ctx: ServiceContext) -> World:
+    """Patient A: PHQ-9 reliably worse and the WAI-SR falling with a withdrawal marker (an
+    alert, a rupture, its repair options and the alliance prompt); patient B's episode ended
+    as planned."""
+    world = build_world(ctx)
+    alliance = ([5] * 12, [2] * 12)
+    for number, wai in enumerate(alliance, start=1):
+        record_session(
+            ctx,
+            world.ana,
+            world.episode_a,
+            TherapySessionCreate(
+                number=number,
+                held_on=START.date() + dt.timedelta(days=7 * number),
+                administrations=[
+                    _phq9([1] * 8 + [0] if number == 1 else [3, 3, 3, 3, 2, 2, 2, 2, 0]),
+                    TherapySessionAdministration(instrument="wai_sr", answers=wai),
+                ],
+                rupture_markers=["withdrawal"] if number == 2 else [],
+            ),
+        )
+    for number in (1, 2):
+        record_session(
+            ctx,
+            world.ben,
+            world.episode_b,
+            TherapySessionCreate(
+                number=number,
+                held_on=START.date() + dt.timedelta(days=7 * number),
+                administrations=[_phq9([1] * 9 if number == 1 else [0] * 9)],
+            ),
+        )
+    close_episode(
+        ctx,
+        world.ben,
+        world.episode_b,
+        EpisodeClose(end_reason="planned_end", ended_on=START.date() + dt.timedelta(days=20)),
+    )
+    return world
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("&#39;", "'").split())
+
+
+def _pdf_words(pdf: Path) -> str:
+    """The PDF's text in reading order (poppler's pdftotext; columns one after the other)."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return _words(text.stdout)
+
+
+def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_in_the_clinics_language(  # noqa: E501
+    clinic: FastAPI, tmp_path: Path
+) -> None:
+    ctx: ServiceContext = clinic.state.context
+    spanish = ctx.clinic_language == "es"
+    shown, hidden = (1, 0) if spanish else (0, 1)
+    world = _ruptured_alliance_and_an_ended_episode(ctx)
+    with TestClient(clinic, base_url="http://127.0.0.1") as client:
+        sign_in(client, "ana")
+        page = _words(client.get(f"/patients/{world.patient_a}").text)
+    for english_and_spanish in (PROMPT, REPAIR, END_REASON):
+        assert english_and_spanish[shown] in page
+        assert english_and_spanish[hidden] not in page
+
+    report = tmp_path / "progress.pdf"
+    report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
+    progress = _pdf_words(report)
+    for english_and_spanish in (PROMPT, REPAIR):
+        assert english_and_spanish[shown] in progress
+        assert english_and_spanish[hidden] not in progress
+
+    overview = tmp_path / "clinic.pdf"
+    operator = OperatorActor(name="knowledge-language-test")
+    overview.write_bytes(clinic_report_document(ctx, operator, fmt="pdf"))
+    ended = _pdf_words(overview)
+    assert f"{END_REASON[shown].lower()} 1" in ended
+    assert f"{END_REASON[hidden].lower()} 1" not in ended

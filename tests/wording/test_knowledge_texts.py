@@ -1,0 +1,115 @@
+"""The knowledge files' texts reach a person in the page's language (issues 16 and 17).
+
+The core keeps and decides with the English texts; ``attunement.wording`` gives a Status, a
+Plan, the end reasons and the risk response vocabulary in a language at the presentation
+edge. Spanish is shipped for the monitoring and risk texts; the tailoring and evidence texts
+get theirs from another catalogue fragment, so a catalogue written here stands in for it.
+Synthetic data only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from attunement.i18n import Catalogue
+from attunement.monitoring import Series, SessionPoint, Status, assess_episode, load_end_reasons
+from attunement.risk import load_response_vocabulary
+from attunement.wording import end_reasons_in, plan_in, response_vocabulary_in, status_in
+from tests.tailoring.vignettes import plan_for
+
+REPAIR = "Restate the rationale for the task or goal you are working on."
+REPAIR_ES = "Vuelva a explicar el fundamento de la tarea o del objetivo en el que están trabajando."
+
+
+def _series(instrument: str, *values: float) -> Series:
+    points = tuple(SessionPoint(session=i, value=v) for i, v in enumerate(values, start=1))
+    return Series(instrument=instrument, scale="total", points=points)
+
+
+def _ruptured() -> Status:
+    """A synthetic episode: PHQ-9 not improving, the WAI-SR falling (a rupture)."""
+    return assess_episode(
+        _series("phq9", 16, 17, 18),
+        alliance=_series("wai_sr", 4.5, 4.4, 3.2),
+        rupture_markers={3: ["withdrawal"]},
+    )
+
+
+def test_a_status_shows_its_prompts_repairs_and_markers_in_spanish_and_keeps_its_ids() -> None:
+    status = _ruptured()
+    assert status.alliance is not None
+    assert status.support_prompts
+    shown = status_in(status, "es")
+    assert shown.alliance is not None
+    titles = [p.title for p in shown.support_prompts]
+    assert "Alianza terapéutica" in titles
+    assert REPAIR_ES in [r.text for r in shown.alliance.repair_options]
+    assert [m.label for m in shown.alliance.markers] == [
+        "retirada (alejarse del terapeuta o del trabajo)"
+    ]
+    assert [p.domain for p in shown.support_prompts] == [p.domain for p in status.support_prompts]
+    assert shown.alert == status.alert  # nothing re-decided
+
+
+def test_an_english_page_gets_the_status_as_the_core_made_it() -> None:
+    status = _ruptured()
+    assert status_in(status, "en") is status
+    assert status.alliance is not None
+    assert REPAIR in [r.text for r in status.alliance.repair_options]
+
+
+def test_end_reasons_and_risk_words_are_in_spanish_with_their_keys() -> None:
+    reasons = end_reasons_in(load_end_reasons(), "es")
+    assert reasons.label("planned_end") == "Final planificado"
+    assert reasons.reasons["other"].note_required
+    words = response_vocabulary_in(load_response_vocabulary(), "es")
+    assert words.level_label("immediate") == "Peligro inmediato"
+    assert words.caveat_source == load_response_vocabulary().caveat_source  # a citation stays
+
+
+def _fragment(folder: Path, entries: dict[str, str]) -> Catalogue:
+    target = folder / "es" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    body = "".join(f'msgid "{msgid}"\nmsgstr "{msgstr}"\n\n' for msgid, msgstr in entries.items())
+    (target / "attunement.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' + body,
+        encoding="utf-8",
+    )
+    return Catalogue(folder)
+
+
+def test_a_rules_advice_and_its_evidence_show_once_their_translation_exists(
+    tmp_path: Path,
+) -> None:
+    plan = plan_for({"reactance": "high"})
+    advice = next(r for r in plan.recommendations if r.rule == "reactance_high")
+    name = advice.evidence[0].element_name
+    catalogue = _fragment(
+        tmp_path,
+        {
+            advice.summary: "Considere dirigir poco: ofrezca opciones, no instrucciones.",
+            name: "Nivel de reactancia",
+        },
+    )
+    shown = plan_in(plan, "es", catalogue)
+    translated = next(r for r in shown.recommendations if r.rule == "reactance_high")
+    assert translated.summary == "Considere dirigir poco: ofrezca opciones, no instrucciones."
+    assert translated.evidence[0].element_name == "Nivel de reactancia"
+    assert translated.detail == advice.detail  # no translation yet: English, never blank
+    assert translated.evidence[0].value == advice.evidence[0].value
+
+
+def test_a_rule_text_with_a_patient_value_is_translated_through_its_template(
+    tmp_path: Path,
+) -> None:
+    plan = plan_for({"culture": {"preferred_language": "es"}})
+    offer = next(r for r in plan.recommendations if "language" in r.rule)
+    template = "Offer the patient's preferred language ({culture.preferred_language})"
+    assert offer.summary.startswith("Offer the patient's preferred language (Spanish)")
+    rest = offer.summary.removeprefix("Offer the patient's preferred language (Spanish)")
+    catalogue = _fragment(
+        tmp_path,
+        {template + rest: "Ofrezca la lengua del paciente ({culture.preferred_language})"},
+    )
+    shown = next(r for r in plan_in(plan, "es", catalogue).recommendations if "language" in r.rule)
+    assert shown.summary == "Ofrezca la lengua del paciente (Spanish)"
