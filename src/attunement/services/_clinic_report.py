@@ -42,8 +42,9 @@ from attunement.documents import (
     plan_accommodations,
     synthetic_label_of,
 )
-from attunement.errors import AttunementError
+from attunement.errors import AttunementError, Forbidden, InputError
 from attunement.instruments import InstrumentDefinition, load_instrument
+from attunement.learning import LearningReport
 from attunement.services._access import readable_patients
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -57,6 +58,7 @@ from attunement.services._status import (
     patient_profile,
     tailored_plan,
 )
+from attunement.services.learning import read_learning_report
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -294,14 +296,15 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         tally = ClinicTally().add_all(_outcomes(session, readable, definition, models, page_size))
         patients, synthetic_count, open_events, open_patients = _patient_counts(session, readable)
         synthetic, label = synthetic_label_of(synthetic_count, patients)
+        learning, learning_problem, learned_from = _learning(session, actor, instrument)
+        read = set(session.scalars(select(Patient.id).where(readable)))
         uc.detail = {
-            "patients": list(
-                session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
-            ),
+            "patients": sorted(read | set(learned_from)),
             "episodes": tally.episodes,
             "instrument": instrument,
+            "learning_episodes": learning.episodes if learning else 0,
         }
-        return tally.report(
+        report = tally.report(
             instrument=definition.short_name,
             band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
             generated_on=ctx.now().date(),
@@ -314,3 +317,42 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
             open_risk_events=open_events,
             open_risk_patients=open_patients,
         )
+        return report.model_copy(
+            update={"learning": learning, "learning_problem": learning_problem}
+        )
+
+
+def _learning(
+    session: Session, actor: Actor, instrument: str
+) -> tuple[LearningReport | None, str | None, list[int]]:
+    """The learning report on the clinic's ended episodes of ``instrument`` (the one
+    computation of ``attune learn report``, inside this use case and its audit entry), or
+    why there is none: a reader who is not clinic staff, a measure without change norms."""
+    try:
+        report, patients = read_learning_report(session, actor, instrument=instrument)
+    except Forbidden:
+        return None, "only clinic staff read what the clinic's data say", []
+    except InputError as error:
+        return None, error.message, []
+    return _by_display_name(session, report), None, patients
+
+
+def _by_display_name(session: Session, report: LearningReport) -> LearningReport:
+    """The therapist rows named as the report names clinicians (their display names; the
+    learning core keys them by username), in the same order: listed, never ranked."""
+    feedback = report.therapists
+    if feedback is None or not feedback.therapists:
+        return report
+    names = dict(
+        session.execute(
+            select(User.username, User.display_name).where(
+                User.username.in_([t.therapist for t in feedback.therapists])
+            )
+        ).all()
+    )
+    rows = tuple(
+        t.model_copy(update={"therapist": names.get(t.therapist, t.therapist)})
+        for t in feedback.therapists
+    )
+    feedback = feedback.model_copy(update={"therapists": rows})
+    return report.model_copy(update={"therapists": feedback})
