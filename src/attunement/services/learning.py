@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from attunement.documents import REPORT_SESSION
 from attunement.errors import Forbidden, InputError, InvalidProfile
+from attunement.i18n import N_
 from attunement.instruments import load_instrument
 from attunement.learning import (
     CourseIndex,
@@ -80,7 +81,7 @@ __all__ = [
 ]
 
 _CHUNK = 500
-NOT_RECORDED = (
+NOT_RECORDED = N_(
     "sex and age band are not recorded in the store; whether the plan was followed "
     "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
     "no responsiveness dimension can be estimated from stored episodes yet"
