@@ -48,7 +48,8 @@ def test_the_section_is_the_learning_report_of_the_same_clinic(clinic: ServiceCo
     assert report.learning is not None
     assert report.learning.episodes == alone.episodes
     assert report.learning.responsiveness == alone.responsiveness
-    assert report.learning.therapists is not None and alone.therapists is not None
+    assert report.learning.therapists is not None
+    assert alone.therapists is not None
     assert report.learning.therapists.clinic_pre_post_d == alone.therapists.clinic_pre_post_d
     assert report.learning.therapists.benchmarks == alone.therapists.benchmarks
     stats = html_stats(render_clinic_html(report, charts=False))
@@ -83,7 +84,8 @@ def test_the_clinic_report_with_its_learning_is_one_audit_entry(clinic: ServiceC
 def test_a_clinician_sees_only_their_own_therapist_row(clinic: ServiceContext) -> None:
     clinician = clinician_of(clinic, patient_ids(clinic)[0])
     report = clinic_report(clinic, clinician)
-    assert report.learning is not None and report.learning.therapists is not None
+    assert report.learning is not None
+    assert report.learning.therapists is not None
     with clinic.sessions() as session:
         own = session.get_one(User, clinician.user_id).display_name
     assert {t.therapist for t in report.learning.therapists.therapists} <= {own}
@@ -93,7 +95,8 @@ def test_a_clinician_sees_only_their_own_therapist_row(clinic: ServiceContext) -
 def test_too_little_data_is_said_plainly_with_the_minimums(engine: Engine) -> None:
     ctx = service_context(engine, signing_key=SECRET, clock=lambda: NOW)
     report = clinic_report(ctx, OPERATOR)
-    assert report.learning is not None and report.learning.therapists is None
+    assert report.learning is not None
+    assert report.learning.therapists is None
     stats = html_stats(render_clinic_html(report, charts=False))
     settings = learning_settings()
     assert "Too little data to say yet." in stats["learning_too_little"]
@@ -113,7 +116,8 @@ def test_visible_therapist_rows_and_associations_are_rendered_unranked(
         assert t.change is not None
         assert format_signed(t.change.value) in html
     for d in simulated.responsiveness.dimensions:
-        assert d.estimated and d.final_score is not None
+        assert d.estimated
+        assert d.final_score is not None
         assert format_interval(d.final_score.low, d.final_score.high, 1) in html
     assert simulated.responsiveness.caveat.split(":")[0] in html
 

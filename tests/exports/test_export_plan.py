@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import BaseModel
 from sqlalchemy import Engine, select
+from tests.documents.conftest import OPERATOR, SECRET, seeded
 
 from attunement.documents import plan_lines
 from attunement.exports import AccommodationRow, PlanRow, RiskEventRow
@@ -26,7 +27,6 @@ from attunement.services import ServiceContext
 from attunement.services._status import patient_profile, tailored_plan
 from attunement.services.reports import clinic_report, write_research_export
 from attunement.store import AuditEntry, Episode, Patient
-from tests.documents.conftest import OPERATOR, SECRET, seeded
 
 
 @pytest.fixture
