@@ -4,7 +4,8 @@
     python examples/reproduce_clinic_report.py research/ [--json]
 
 Reads only the files of the export (``attunement_export.csv`` or ``.parquet``, and the
-``attunement_plan``/``attunement_accommodations`` tables beside it) with pandas and numpy —
+``attunement_episodes``, ``attunement_plan`` and ``attunement_accommodations`` tables beside
+it) with pandas and numpy —
 no Attunement code — and prints what the clinic report prints:
 
 * the outcome measure most episodes are monitored with, and its episodes;
@@ -25,6 +26,9 @@ no Attunement code — and prints what the clinic report prints:
       v = 2(1 − r)/n + d²/(2n),              95% CI = d ± 1.96·√v
 
   (``--higher-is-better`` turns the sign for a measure where a higher score is better);
+* from the episode table, over the ended episodes only: their number by end reason, the
+  pre–post effect size and reliable improvement by session 8 the report sets beside the
+  published benchmarks — the effect size is also the learning section's clinic figure;
 * the episodes whose plan accommodates a strong preference or makes a cultural adaptation,
   of the episodes with a plan.
 
@@ -119,6 +123,29 @@ def _judged(values: pd.Series) -> tuple[int, int]:
     return int(known.astype(bool).sum()), len(known)
 
 
+def ended_figures(
+    episodes: pd.DataFrame, table: pd.DataFrame, *, higher_is_worse: bool
+) -> dict[str, Any]:
+    """What the report compares with the published benchmarks, over the ended episodes
+    (``end_reason`` set) only; the learning section's clinic effect size is the same one
+    (ended episodes with two or more scores)."""
+    reasons = table.set_index("episode_id")["end_reason"].dropna()
+    mine = episodes[episodes["episode_id"].isin(reasons.index)]
+    pairs = mine.dropna(subset=["intake", "latest"])
+    at_8 = mine["category_at_8"].dropna()
+    by_reason = reasons[reasons.index.isin(mine["episode_id"])].value_counts()
+    return {
+        "episodes": len(mine),
+        "by_reason": {str(k): int(v) for k, v in sorted(by_reason.items())},
+        "effect_size": pre_post_effect(
+            pairs["intake"].to_numpy(float),
+            pairs["latest"].to_numpy(float),
+            higher_is_worse=higher_is_worse,
+        ),
+        "improved_by_session_8": _share(int(at_8.isin(["recovered", "improved"]).sum()), len(at_8)),
+    }
+
+
 def reproduce(folder: Path, *, higher_is_worse: bool = True) -> dict[str, Any]:
     """The clinic report's headline numbers, from the export in ``folder``."""
     rows = read_table(folder, "attunement_export")
@@ -154,6 +181,9 @@ def reproduce(folder: Path, *, higher_is_worse: bool = True) -> dict[str, Any]:
             higher_is_worse=higher_is_worse,
         ),
     }
+    ended = read_table(folder, "attunement_episodes")
+    if ended is not None:
+        result["ended"] = ended_figures(episodes, ended, higher_is_worse=higher_is_worse)
     plan = read_table(folder, "attunement_plan")
     accommodations = read_table(folder, "attunement_accommodations")
     if plan is not None and accommodations is not None:

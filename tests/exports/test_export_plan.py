@@ -9,6 +9,7 @@ row-model field without a column would be silently dropped: that fails here too)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,8 +20,15 @@ from sqlalchemy import Engine, select
 from tests.documents.conftest import OPERATOR, SECRET, seeded
 
 from attunement.documents import plan_lines
-from attunement.exports import AccommodationRow, PlanRow, RiskEventRow
+from attunement.exports import (
+    AccommodationRow,
+    PlanRow,
+    Pseudonymizer,
+    RiskEventRow,
+    deidentify_episode_row,
+)
 from attunement.exports._export import COLUMNS, Column, ExportRow
+from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRow
 from attunement.exports._export_plan import ACCOMMODATION_COLUMNS, PLAN_COLUMNS
 from attunement.exports._export_risk import RISK_COLUMNS
 from attunement.services import ServiceContext
@@ -62,6 +70,7 @@ def _dictionary(path: Path) -> dict[str, dict[str, str]]:
         (RiskEventRow, RISK_COLUMNS),
         (PlanRow, PLAN_COLUMNS),
         (AccommodationRow, ACCOMMODATION_COLUMNS),
+        (EpisodeExportRow, EPISODE_COLUMNS),
     ],
 )
 def test_every_field_of_a_row_is_a_declared_column_with_a_meaning(
@@ -79,7 +88,11 @@ def test_every_column_of_every_file_has_its_dictionary_entry(
     )
     dictionary = _dictionary(files.dictionary)
     written = [files.data, *files.tables]
-    assert {p.name for p in written} >= {"attunement_plan.csv", "attunement_accommodations.csv"}
+    assert {p.name for p in written} >= {
+        "attunement_episodes.csv",
+        "attunement_plan.csv",
+        "attunement_accommodations.csv",
+    }
     for path in written:
         with path.open(newline="", encoding="utf-8") as handle:
             header = next(csv.reader(handle))
@@ -149,3 +162,25 @@ def test_the_export_audit_entry_counts_plan_lines_and_accommodations(
     assert entry.detail["plan_lines"] == plan.num_rows == files.table_rows[-2] > 0
     assert entry.detail["accommodations"] == accommodations.num_rows
     assert plan.schema.field("accommodation").metadata[b"meaning"].startswith(b"What the line")
+
+
+def test_a_deidentified_episode_keeps_its_length_and_the_other_tables_pseudonyms() -> None:
+    pseudonyms = Pseudonymizer(SECRET)
+    row = EpisodeExportRow(
+        patient_id="3",
+        clinician_id="7",
+        episode_id="11",
+        outcome_instrument="phq9",
+        alliance_instrument=None,
+        started_on=dt.date(2025, 1, 6),
+        ended_on=dt.date(2025, 4, 14),
+        end_reason="planned_end",
+        synthetic=True,
+    )
+    moved = deidentify_episode_row(row, pseudonyms)
+    assert moved.started_on != row.started_on
+    assert moved.ended_on is not None
+    assert moved.ended_on - moved.started_on == dt.timedelta(days=98)
+    assert (moved.started_on - row.started_on).days == pseudonyms.shift_days("3")
+    assert moved.episode_id == pseudonyms.pseudonym("episode", "11")
+    assert moved.patient_id == pseudonyms.pseudonym("patient", "3")

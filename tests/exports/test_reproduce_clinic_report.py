@@ -77,6 +77,21 @@ def _check(found: dict[str, Any], report: ClinicReport) -> None:
     for key in ("d", "ci_low", "ci_high"):
         assert found["effect_size"][key] == pytest.approx(getattr(effect, key), abs=1e-9)
     assert "not recorded" in found["responsiveness"]  # said, not guessed
+    ended = found["ended"]
+    assert ended["episodes"] == report.benchmark_episodes
+    assert ended["by_reason"] == {r.reason: r.episodes for r in report.ended_by_reason}
+    for comparison in report.benchmarks:
+        figure = (
+            ended["effect_size"]["d"]
+            if comparison.benchmark.compare_with == "pre_post_d"
+            else ended["improved_by_session_8"]["share"]
+        )
+        assert figure == pytest.approx(comparison.clinic_value)
+    learning = report.learning
+    assert learning is not None
+    assert learning.therapists is not None
+    assert ended["effect_size"]["d"] == pytest.approx(learning.therapists.clinic_pre_post_d.value)
+    assert ended["effect_size"]["n"] == learning.therapists.episodes
 
 
 @pytest.mark.slow

@@ -2,7 +2,8 @@
 
 Research export: long-format CSV/Parquet with a data dictionary, optionally de-identified
 (``write_export``, ``Pseudonymizer``; risk events, plans and accommodations as their own
-tables: ``risk_table``, ``plan_table``, ``accommodation_table``).
+tables: ``risk_table``, ``plan_table``, ``accommodation_table``; the episodes with their
+end reasons, ``episode_table``).
 
 Bulk import: ``read_csv_rows`` reads the CSV files
 (patients, episodes, administrations; columns in :data:`CSV_COLUMNS` and the README).
@@ -20,6 +21,11 @@ from attunement.exports._export import (
     atomic_write,
     deidentify_row,
     write_export,
+)
+from attunement.exports._export_episodes import (
+    EpisodeExportRow,
+    deidentify_episode_row,
+    episode_table,
 )
 from attunement.exports._export_plan import (
     AccommodationRow,
@@ -55,6 +61,7 @@ __all__ = [
     "AdministrationRecord",
     "AdministrationRow",
     "CsvKind",
+    "EpisodeExportRow",
     "EpisodeRow",
     "ExportFiles",
     "ExportRow",
@@ -71,10 +78,12 @@ __all__ = [
     "accommodation_table",
     "atomic_write",
     "csv_kind",
+    "deidentify_episode_row",
     "deidentify_plan_row",
     "deidentify_risk_row",
     "deidentify_row",
     "episode_rows",
+    "episode_table",
     "patient_units",
     "plan_rows",
     "plan_table",

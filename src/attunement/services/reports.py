@@ -56,6 +56,7 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
+from attunement.services._research_episodes import research_episode_table
 from attunement.services._research_plan import research_plan_tables
 from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
@@ -303,7 +304,8 @@ class _Export:
     rows: Iterator[ExportRow]
     risk: Iterator[RiskEventRow]
     synthetic: bool
-    #: the plan and accommodation tables (``services._research_plan``)
+    #: the episode, plan and accommodation tables (``services._research_episodes``,
+    #: ``services._research_plan``)
     plans: list[ExportTable]
 
 
@@ -325,6 +327,9 @@ def _research_export(
             rows = (deidentify_row(row, pseudonyms) for row in rows)
             risk = (deidentify_risk_row(row, pseudonyms) for row in risk)
         plan_counts: dict[str, int] = {}
+        episodes = research_episode_table(
+            uc.session, readable, page_size=page_size, pseudonyms=pseudonyms, counts=plan_counts
+        )
         plans = research_plan_tables(
             uc.session,
             readable,
@@ -343,7 +348,7 @@ def _research_export(
             rows=_counting(rows, counted, 0),
             risk=_counting(risk, counted, 1),
             synthetic=synthetic,
-            plans=plans,
+            plans=[episodes, *plans],
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
         uc.detail = {
