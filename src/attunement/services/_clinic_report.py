@@ -15,6 +15,12 @@ Per page the report reads
   write stores,
 - the tailored plan of each patient with a profile (the accommodation shares).
 
+The section "What this clinic's data say" is the learning report
+(``services.learning.read_learning_report``: the clinic's ended episodes, therapist rows cut
+to those the reader may see), read inside this use case so the report stays one audit entry;
+the patients it read join ``detail.patients``. Unlike the tallies it holds the ended
+episodes' score series at once: the multilevel models need them all.
+
 Counts over patients (open risk events, synthetic patients, the audit's patient list) are
 SQL aggregates or plain id lists. An episode without a stored status row (none should
 exist: every write and the start-up refresh store them) is assessed on the app's one

@@ -12,7 +12,9 @@ entry, as the clinic report does; the detail holds counts, never patient data.
 * :func:`learning_report` — therapist feedback and "does responsiveness work here?"
   (``attune learn report``). Therapist rows are visible only to the therapist, their
   supervisor and admins (and the CLI operator); every other row is left out, and rows are
-  listed by username, never ranked.
+  listed by username, never ranked. :func:`read_learning_report` is the same computation
+  inside a use case another opened: the clinic report's section "What this clinic's data
+  say" (one audit entry for the report).
 
 The figures are aggregates over the whole clinic's ended episodes, whoever asks (a model
 of patients within therapists needs them all); only those aggregates, the neighbours'
