@@ -30,12 +30,23 @@ from tests.documents.conftest import (
     patient_ids,
     pdf_pages_text,
 )
+from tests.documents.test_no_internal_ids import identifiers, visible
 
 
 @pytest.fixture(scope="module")
 def simulated() -> LearningReport:
-    """The learning report on the hidden-truth SYNTHETIC clinic (every therapist shown)."""
-    return simulated_learning(seed=11, n_episodes=300, n_therapists=6).report
+    """The learning report on the hidden-truth SYNTHETIC clinic (every therapist shown),
+    its therapists named as the clinic report names them (display names, not usernames)."""
+    report = simulated_learning(seed=11, n_episodes=300, n_therapists=6).report
+    feedback = report.therapists
+    assert feedback is not None
+    rows = tuple(
+        t.model_copy(update={"therapist": f"Synthetic Therapist {n}"})
+        for n, t in enumerate(feedback.therapists, start=1)
+    )
+    return report.model_copy(
+        update={"therapists": feedback.model_copy(update={"therapists": rows})}
+    )
 
 
 def _with_learning(ctx: ServiceContext, learning: LearningReport) -> ClinicReport:
@@ -150,3 +161,14 @@ def test_the_printed_report_carries_the_section_in_spanish_too(
     texto = " ".join(" ".join(pdf_pages_text(spanish)).split())
     assert "Lo que dicen los datos de este centro" in texto
     assert "Observacional" in texto
+
+
+def test_the_filled_section_shows_no_internal_identifier(
+    sqlite_clinic: ServiceContext, simulated: LearningReport
+) -> None:
+    for language in ("en", "es"):
+        html = render_clinic_html(
+            _with_learning(sqlite_clinic, simulated), charts=False, language=language
+        )
+        section = html[html.index('data-section="learning"') : html.index('data-section="method"')]
+        assert identifiers(visible(f"<section {section}")) == [], language
