@@ -17,8 +17,7 @@ from attunement.cli._context import open_database, settings_from_cli
 from attunement.wording import format_interval, format_number, format_share, format_signed
 
 if TYPE_CHECKING:
-    from attunement.learning import Estimate, TherapistFeedback
-    from attunement.services.learning import LearningReport
+    from attunement.learning import Estimate, LearningReport, TherapistFeedback
     from attunement.simulate.hidden_truth import HiddenTruth
 
 __all__ = ["learn_app"]

@@ -9,10 +9,12 @@ services read the store and call these; the research export's rows are in
 """
 
 from attunement.documents._assemble import (
+    accommodation_kind,
     derived_fact,
     held_back,
     instrument_notice,
     plan_accommodations,
+    plan_lines,
     safety_views,
 )
 from attunement.documents._chart_data import (
@@ -101,6 +103,7 @@ __all__ = [
     "SafetyView",
     "SeverityGroup",
     "SupportPromptView",
+    "accommodation_kind",
     "alliance_chart_data",
     "category_at_report_session",
     "derived_fact",
@@ -114,6 +117,7 @@ __all__ = [
     "outcome_chart_data",
     "patient_report_of",
     "plan_accommodations",
+    "plan_lines",
     "render_chart",
     "render_clinic_html",
     "render_patient_html",

@@ -15,6 +15,7 @@ from attunement.documents._models import (
     ReportRiskEventView,
     SafetyView,
 )
+from attunement.exports import PlanLine
 from attunement.i18n import localised
 from attunement.instruments import InstrumentDefinition
 from attunement.profile import PROFILE_FIELDS, Profile, Provenance, field_value_words
@@ -31,13 +32,16 @@ from attunement.wording import field_label, format_citation, format_source_of, v
 
 __all__ = [
     "accommodates_culture",
+    "accommodates_faith",
     "accommodates_strong_preference",
+    "accommodation_kind",
     "citation_text",
     "derived_fact",
     "held_back",
     "instrument_notice",
     "plan_accommodations",
     "plan_items",
+    "plan_lines",
     "plan_notes",
     "profile_rows",
     "risk_event_views",
@@ -205,6 +209,36 @@ def accommodates_culture(recommendation: Recommendation) -> bool:
         fact.field == "culture.wants_adaptation" and fact.value is True
         for fact in recommendation.because
     )
+
+
+def accommodates_faith(recommendation: Recommendation) -> bool:
+    """A religion/spirituality recommendation for a patient who wants their faith brought
+    into therapy."""
+    return recommendation.dimension == "religion_spirituality" and any(
+        fact.field == "religion_spirituality.wants_integration" and fact.value is True
+        for fact in recommendation.because
+    )
+
+
+def accommodation_kind(recommendation: Recommendation) -> str | None:
+    """What a plan line accommodates — ``preferences``, ``culture`` or
+    ``religion_spirituality`` — or None (the research export's ``accommodation``)."""
+    if accommodates_strong_preference(recommendation):
+        return "preferences"
+    if accommodates_culture(recommendation):
+        return "culture"
+    if accommodates_faith(recommendation):
+        return "religion_spirituality"
+    return None
+
+
+def plan_lines(plan: Plan) -> list[PlanLine]:
+    """The plan's lines for the research export: the foundations, then the tailored
+    recommendations, each with what it accommodates."""
+    return [
+        *(PlanLine("foundation", r, accommodation_kind(r)) for r in plan.foundations),
+        *(PlanLine("recommendation", r, accommodation_kind(r)) for r in plan.recommendations),
+    ]
 
 
 def plan_accommodations(plan: Plan) -> tuple[bool, bool]:

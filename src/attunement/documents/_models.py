@@ -22,6 +22,7 @@ from attunement.documents._chart_data import (
     SeverityGroup,
 )
 from attunement.evidence import BenchmarkComparison
+from attunement.learning import LearningReport
 from attunement.stats import Proportion, StandardizedMeanChange
 
 __all__ = [
@@ -238,3 +239,7 @@ class ClinicReport(_Frozen):
     #: the ended episodes the benchmarks are compared with, and their count per end reason
     benchmark_episodes: int = 0
     ended_by_reason: tuple[EndedCount, ...] = ()
+    #: "What this clinic's data say": the learning report (therapist rows cut to those the
+    #: reader may see); None when it could not be read (``learning_problem`` says why)
+    learning: LearningReport | None = None
+    learning_problem: str | None = None

@@ -30,6 +30,7 @@ from attunement.i18n.jinja import install_i18n, template_functions
 from attunement.wording import (
     alert_words,
     alliance_words,
+    element_name,
     format_interval,
     format_number,
     format_share,
@@ -68,6 +69,7 @@ def _environment() -> Environment:
         alliance=alliance_words,
         css_string=_css_string,
         language=language_name,
+        element=element_name,
     )
     install_i18n(env)
     env.globals["category_labels"] = CATEGORY_LABELS

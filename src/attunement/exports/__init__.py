@@ -1,7 +1,9 @@
 """Row formats: a clinic's records as rows, in (bulk import) and out (research export).
 
 Research export: long-format CSV/Parquet with a data dictionary, optionally de-identified
-(``write_export``, ``Pseudonymizer``; risk events as their own table, ``risk_table``).
+(``write_export``, ``Pseudonymizer``; risk events, plans and accommodations as their own
+tables: ``risk_table``, ``plan_table``, ``accommodation_table``; the episodes with their
+end reasons, ``episode_table``).
 
 Bulk import: ``read_csv_rows`` reads the CSV files
 (patients, episodes, administrations; columns in :data:`CSV_COLUMNS` and the README).
@@ -14,10 +16,26 @@ and what is allowed (FHIR R4 input becomes the same rows through
 from attunement.exports._export import (
     ExportFiles,
     ExportRow,
+    ExportTable,
     Pseudonymizer,
     atomic_write,
     deidentify_row,
     write_export,
+)
+from attunement.exports._export_episodes import (
+    EpisodeExportRow,
+    deidentify_episode_row,
+    episode_table,
+)
+from attunement.exports._export_plan import (
+    AccommodationRow,
+    PlanLine,
+    PlanRow,
+    accommodation_rows,
+    accommodation_table,
+    deidentify_plan_row,
+    plan_rows,
+    plan_table,
 )
 from attunement.exports._export_risk import (
     RiskEventRow,
@@ -39,24 +57,36 @@ from attunement.exports._import_rows import (
 
 __all__ = [
     "CSV_COLUMNS",
+    "AccommodationRow",
     "AdministrationRecord",
     "AdministrationRow",
     "CsvKind",
+    "EpisodeExportRow",
     "EpisodeRow",
     "ExportFiles",
     "ExportRow",
+    "ExportTable",
     "ImportRow",
     "ImportRowError",
     "PatientRow",
+    "PlanLine",
+    "PlanRow",
     "Pseudonymizer",
     "RiskEventRow",
     "RowSource",
+    "accommodation_rows",
+    "accommodation_table",
     "atomic_write",
     "csv_kind",
+    "deidentify_episode_row",
+    "deidentify_plan_row",
     "deidentify_risk_row",
     "deidentify_row",
     "episode_rows",
+    "episode_table",
     "patient_units",
+    "plan_rows",
+    "plan_table",
     "read_csv_rows",
     "risk_event_rows",
     "risk_table",

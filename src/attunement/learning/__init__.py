@@ -29,6 +29,7 @@ from attunement.learning._evaluate import (
     evaluate_predictions,
 )
 from attunement.learning._records import LearningEpisode, intake_dimensions
+from attunement.learning._report import LearningReport
 from attunement.learning._responsiveness import (
     CAVEAT,
     COVARIATES,
@@ -58,6 +59,7 @@ __all__ = [
     "Estimate",
     "EvaluationRow",
     "LearningEpisode",
+    "LearningReport",
     "LearningSettings",
     "NeighbourSummary",
     "PersonalisedCourse",

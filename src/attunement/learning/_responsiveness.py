@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from attunement.i18n import N_
 from attunement.learning._mixed import fit_random_intercept
 from attunement.learning._records import LearningEpisode
 from attunement.learning._settings import LearningSettings, learning_settings
@@ -36,8 +37,8 @@ __all__ = [
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _MIN_EACH = 5
 
-COVARIATES = ("intake severity (centred)", "therapist (random intercept)")
-CAVEAT = (
+COVARIATES = (N_("intake severity (centred)"), N_("therapist (random intercept)"))
+CAVEAT = N_(
     "Observational: these are associations in this clinic's own records, not effects of a "
     "trial. Patients for whom the plan was followed may differ from the others in ways the "
     "covariates named do not capture (and following the plan may follow how therapy goes)."

@@ -22,6 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from attunement.evidence import BenchmarkComparison, compare_to_benchmark, load_evidence
+from attunement.i18n import N_
 from attunement.learning._mixed import (
     Z95,
     fit_logistic_random_intercept,
@@ -236,7 +237,7 @@ def therapist_feedback(
             "(shrunken) estimates at the clinic's mean intake, 95% intervals"
         ),
         notes=tuple(notes),
-        caveat=(
+        caveat=N_(
             "for supervision, not comparison: adjusted for intake severity only; other case-mix "
             "differences (diagnoses, social circumstances, referral route) are not captured. "
             "Benchmarks are pooled from other services and measures: descriptive only."

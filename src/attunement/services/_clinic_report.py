@@ -15,6 +15,12 @@ Per page the report reads
   write stores,
 - the tailored plan of each patient with a profile (the accommodation shares).
 
+The section "What this clinic's data say" is the learning report
+(``services.learning.read_learning_report``: the clinic's ended episodes, therapist rows cut
+to those the reader may see), read inside this use case so the report stays one audit entry;
+the patients it read join ``detail.patients``. Unlike the tallies it holds the ended
+episodes' score series at once: the multilevel models need them all.
+
 Counts over patients (open risk events, synthetic patients, the audit's patient list) are
 SQL aggregates or plain id lists. An episode without a stored status row (none should
 exist: every write and the start-up refresh store them) is assessed on the app's one
@@ -42,9 +48,10 @@ from attunement.documents import (
     plan_accommodations,
     synthetic_label_of,
 )
-from attunement.errors import AttunementError
+from attunement.errors import AttunementError, Forbidden, InputError
 from attunement.i18n import resolve_language
 from attunement.instruments import InstrumentDefinition, load_instrument
+from attunement.learning import LearningReport
 from attunement.services._access import readable_patients
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
@@ -58,6 +65,7 @@ from attunement.services._status import (
     patient_profile,
     tailored_plan,
 )
+from attunement.services.learning import read_learning_report
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -300,14 +308,15 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         tally = ClinicTally().add_all(_outcomes(session, readable, definition, models, page_size))
         patients, synthetic_count, open_events, open_patients = _patient_counts(session, readable)
         synthetic, label = synthetic_label_of(synthetic_count, patients)
+        learning, learning_problem, learned_from = _learning(session, actor, instrument)
+        read = set(session.scalars(select(Patient.id).where(readable)))
         uc.detail = {
-            "patients": list(
-                session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
-            ),
+            "patients": sorted(read | set(learned_from)),
             "episodes": tally.episodes,
             "instrument": instrument,
+            "learning_episodes": learning.episodes if learning else 0,
         }
-        return tally.report(
+        report = tally.report(
             instrument=definition.short_name,
             band_order=[b.label for b in scale.bands.levels] if scale.bands else [],
             generated_on=ctx.now().date(),
@@ -321,3 +330,42 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
             open_risk_patients=open_patients,
             clinic_language=resolve_language(ctx.clinic_language),
         )
+        return report.model_copy(
+            update={"learning": learning, "learning_problem": learning_problem}
+        )
+
+
+def _learning(
+    session: Session, actor: Actor, instrument: str
+) -> tuple[LearningReport | None, str | None, list[int]]:
+    """The learning report on the clinic's ended episodes of ``instrument`` (the one
+    computation of ``attune learn report``, inside this use case and its audit entry), or
+    why there is none: a reader who is not clinic staff, a measure without change norms."""
+    try:
+        report, patients = read_learning_report(session, actor, instrument=instrument)
+    except Forbidden:
+        return None, "only clinic staff read what the clinic's data say", []
+    except InputError as error:
+        return None, error.message, []
+    return _by_display_name(session, report), None, patients
+
+
+def _by_display_name(session: Session, report: LearningReport) -> LearningReport:
+    """The therapist rows named as the report names clinicians (their display names; the
+    learning core keys them by username), in the same order: listed, never ranked."""
+    feedback = report.therapists
+    if feedback is None or not feedback.therapists:
+        return report
+    names = dict(
+        session.execute(
+            select(User.username, User.display_name).where(
+                User.username.in_([t.therapist for t in feedback.therapists])
+            )
+        ).all()
+    )
+    rows = tuple(
+        t.model_copy(update={"therapist": names.get(t.therapist, t.therapist)})
+        for t in feedback.therapists
+    )
+    feedback = feedback.model_copy(update={"therapists": rows})
+    return report.model_copy(update={"therapists": feedback})

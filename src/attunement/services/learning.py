@@ -12,7 +12,9 @@ entry, as the clinic report does; the detail holds counts, never patient data.
 * :func:`learning_report` — therapist feedback and "does responsiveness work here?"
   (``attune learn report``). Therapist rows are visible only to the therapist, their
   supervisor and admins (and the CLI operator); every other row is left out, and rows are
-  listed by username, never ranked.
+  listed by username, never ranked. :func:`read_learning_report` is the same computation
+  inside a use case another opened: the clinic report's section "What this clinic's data
+  say" (one audit entry for the report).
 
 The figures are aggregates over the whole clinic's ended episodes, whoever asks (a model
 of patients within therapists needs them all); only those aggregates, the neighbours'
@@ -37,16 +39,18 @@ from sqlalchemy.orm import Session
 
 from attunement.documents import REPORT_SESSION
 from attunement.errors import Forbidden, InputError, InvalidProfile
+from attunement.i18n import N_
 from attunement.instruments import load_instrument
 from attunement.learning import (
     CourseIndex,
     LearningEpisode,
+    LearningReport,
     PersonalisedCourse,
     PredictionEvaluation,
-    ResponsivenessReport,
     TherapistFeedback,
     evaluate_predictions,
     intake_dimensions,
+    learning_settings,
     responsiveness_report,
     therapist_feedback,
 )
@@ -73,32 +77,17 @@ __all__ = [
     "episode_course",
     "evaluate_clinic_predictions",
     "learning_report",
+    "read_learning_report",
     "simulated_learning",
     "simulated_prediction_evaluation",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 _CHUNK = 500
-NOT_RECORDED = (
+NOT_RECORDED = N_(
     "sex and age band are not recorded in the store; whether the plan was followed "
     "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
     "no responsiveness dimension can be estimated from stored episodes yet"
 )
-
-
-class LearningReport(BaseModel):
-    """Therapist feedback and the responsiveness associations, with what they rest on."""
-
-    model_config = _FROZEN
-
-    instrument: str
-    episodes: int
-    synthetic: bool
-    label: str
-    therapists: TherapistFeedback | None
-    therapists_note: str | None = None
-    responsiveness: ResponsivenessReport
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +246,7 @@ def _report(
     label: str,
     notes: tuple[str, ...],
 ) -> LearningReport:
+    settings = learning_settings()
     feedback: TherapistFeedback | None = None
     note = None
     try:
@@ -265,6 +255,8 @@ def _report(
         )
     except InputError as error:
         note = f"therapist feedback not available: {error.message}"
+    counted = len(feedback.therapists) if feedback else 0
+    above = sum(t.shown for t in feedback.therapists) if feedback else 0
     if feedback is not None and visible is not None:
         rows = tuple(t for t in feedback.therapists if t.therapist in visible)
         feedback = feedback.model_copy(update={"therapists": rows})
@@ -275,9 +267,33 @@ def _report(
         label=label,
         therapists=feedback,
         therapists_note=note,
+        therapists_counted=counted,
+        therapists_above_minimum=above,
         responsiveness=responsiveness_report(episodes),
+        minimum_therapist_episodes=settings.count("minimum_therapist_episodes"),
+        minimum_dimension_episodes=settings.count("minimum_dimension_episodes"),
         notes=notes,
     )
+
+
+def read_learning_report(
+    session: Session, actor: Actor, *, instrument: str = "phq9"
+) -> tuple[LearningReport, list[int]]:
+    """The learning report inside a use case the caller opened and audits, with the ids of
+    the patients whose episodes it read (for that use case's one audit entry): the one
+    computation behind ``attune learn report`` and the clinic report's learning section."""
+    _require_clinic_view(actor)
+    visible = _visible_therapists(session, actor)
+    clinic = _read_clinic(session, instrument)
+    report = _report(
+        clinic.episodes,
+        instrument,
+        visible=visible,
+        synthetic=bool(clinic.synthetic),
+        label=_label(clinic),
+        notes=(NOT_RECORDED,),
+    )
+    return report, clinic.patients
 
 
 def learning_report(
@@ -286,17 +302,9 @@ def learning_report(
     """Therapist feedback (rows the actor may see) and the responsiveness associations."""
     _require_clinic_view(actor)
     with use_case(ctx, actor, AuditAction.LEARNING_REPORT, read=True) as uc:
-        visible = _visible_therapists(uc.session, actor)
-        clinic = _read_clinic(uc.session, instrument)
-        uc.detail = {"patients": clinic.patients, "episodes": len(clinic.episodes)}
-        return _report(
-            clinic.episodes,
-            instrument,
-            visible=visible,
-            synthetic=bool(clinic.synthetic),
-            label=_label(clinic),
-            notes=(NOT_RECORDED,),
-        )
+        report, patients = read_learning_report(uc.session, actor, instrument=instrument)
+        uc.detail = {"patients": patients, "episodes": report.episodes}
+        return report
 
 
 class SimulatedLearning(BaseModel):

@@ -37,6 +37,7 @@ from attunement.exports import (
     AdministrationRecord,
     ExportFiles,
     ExportRow,
+    ExportTable,
     Pseudonymizer,
     RiskEventRow,
     deidentify_risk_row,
@@ -55,6 +56,8 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
+from attunement.services._research_episodes import research_episode_table
+from attunement.services._research_plan import research_plan_tables
 from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
@@ -311,6 +314,9 @@ class _Export:
     rows: Iterator[ExportRow]
     risk: Iterator[RiskEventRow]
     synthetic: bool
+    #: the episode, plan and accommodation tables (``services._research_episodes``,
+    #: ``services._research_plan``)
+    plans: list[ExportTable]
 
 
 @contextmanager
@@ -326,10 +332,22 @@ def _research_export(
         )
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
-        if deidentify_with:
-            pseudonyms = Pseudonymizer(deidentify_with)
+        pseudonyms = Pseudonymizer(deidentify_with) if deidentify_with else None
+        if pseudonyms is not None:
             rows = (deidentify_row(row, pseudonyms) for row in rows)
             risk = (deidentify_risk_row(row, pseudonyms) for row in risk)
+        plan_counts: dict[str, int] = {}
+        episodes = research_episode_table(
+            uc.session, readable, page_size=page_size, pseudonyms=pseudonyms, counts=plan_counts
+        )
+        plans = research_plan_tables(
+            uc.session,
+            readable,
+            clinic_language=ctx.clinic_language,
+            page_size=page_size,
+            pseudonyms=pseudonyms,
+            counts=plan_counts,
+        )
         counted = [0, 0]
         synthetic = bool(
             uc.session.scalar(
@@ -337,13 +355,17 @@ def _research_export(
             )
         )
         yield _Export(
-            rows=_counting(rows, counted, 0), risk=_counting(risk, counted, 1), synthetic=synthetic
+            rows=_counting(rows, counted, 0),
+            risk=_counting(risk, counted, 1),
+            synthetic=synthetic,
+            plans=[episodes, *plans],
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
         uc.detail = {
             "patients": list(read),
             "rows": counted[0],
             "risk_events": counted[1],
+            **plan_counts,
             "deidentified": deidentify_with is not None,
         }
 
@@ -409,5 +431,5 @@ def write_research_export(
             fmt=fmt,
             deidentified=deidentify_with is not None,
             synthetic=export.synthetic,
-            tables=[risk_table(export.risk)],
+            tables=[risk_table(export.risk), *export.plans],
         )

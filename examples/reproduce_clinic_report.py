@@ -1,0 +1,221 @@
+"""Recompute the clinic report's headline numbers from the research export alone.
+
+    attune export --format csv --deidentify --output research/
+    python examples/reproduce_clinic_report.py research/ [--json]
+
+Reads only the files of the export (``attunement_export.csv`` or ``.parquet``, and the
+``attunement_episodes``, ``attunement_plan`` and ``attunement_accommodations`` tables beside
+it) with pandas and numpy —
+no Attunement code — and prints what the clinic report prints:
+
+* the outcome measure most episodes are monitored with, and its episodes;
+* the Jacobson & Truax (1991) category of each episode at its latest scored session (the
+  monitored row with the highest session that has a score): recovered, improved,
+  unchanged, deteriorated, "not enough data" (no category: fewer than two scored sessions),
+  and the shares of the episodes with a category;
+* response and remission at that session (episodes for which they are judged), with
+  Wilson 95% intervals (statsmodels ``proportion_confint(method="wilson")``);
+* reliable improvement by session 8: among the episodes scored at session 8 or later, the
+  category at their last scored session up to 8;
+* the pre–post effect size over the episodes with two or more scored sessions (first and
+  last score): the standardized mean change with raw-score standardization and Hedges'
+  small-sample correction J (Becker 1988, Br J Math Stat Psychol 41:257–278; Morris 2000,
+  Br J Math Stat Psychol 53:17–29; Hedges 1981, J Educ Stat 6:107–128)::
+
+      d = J(n−1)·(M_pre − M_post)/SD_pre,   J(m) = Γ(m/2) / (√(m/2)·Γ((m−1)/2))
+      v = 2(1 − r)/n + d²/(2n),              95% CI = d ± 1.96·√v
+
+  (``--higher-is-better`` turns the sign for a measure where a higher score is better);
+* from the episode table, over the ended episodes only: their number by end reason, the
+  pre–post effect size and reliable improvement by session 8 the report sets beside the
+  published benchmarks — the effect size is also the learning section's clinic figure;
+* the episodes whose plan accommodates a strong preference or makes a cultural adaptation,
+  of the episodes with a plan.
+
+The responsiveness association ("does following the plan go with better outcome?") needs
+a record of whether each plan was followed, which the export does not hold yet: the script
+says so instead of guessing. An episode with no questionnaire at all has no row in the
+export, so the episode count is of episodes with at least one monitored administration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+REPORT_SESSION = 8
+CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
+_BOOLS = ("monitored", "status_response", "status_remission", "synthetic")
+
+
+def read_table(folder: Path, stem: str) -> pd.DataFrame | None:
+    """One table of the export (CSV or Parquet), booleans as booleans; None when absent."""
+    if (folder / f"{stem}.parquet").exists():
+        return pd.read_parquet(folder / f"{stem}.parquet")
+    if not (folder / f"{stem}.csv").exists():
+        return None
+    frame = pd.read_csv(folder / f"{stem}.csv", dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        if column in _BOOLS:
+            frame[column] = frame[column].map({"true": True, "false": False, "": None})
+        elif column in {"session", "value"}:
+            frame[column] = pd.to_numeric(frame[column].replace("", np.nan))
+        else:
+            frame[column] = frame[column].replace("", None)
+    return frame
+
+
+def _share(count: int, n: int) -> dict[str, Any]:
+    if n == 0:
+        return {"count": 0, "n": 0, "share": None, "ci_low": None, "ci_high": None}
+    low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
+    return {"count": count, "n": n, "share": count / n, "ci_low": low, "ci_high": high}
+
+
+def hedges_j(m: int) -> float:
+    """Hedges' (1981) exact small-sample correction for m degrees of freedom."""
+    return math.exp(math.lgamma(m / 2) - 0.5 * math.log(m / 2) - math.lgamma((m - 1) / 2))
+
+
+def pre_post_effect(
+    pre: np.ndarray, post: np.ndarray, *, higher_is_worse: bool = True
+) -> dict[str, float] | None:
+    """The standardized mean change (see the module docstring); None below 3 pairs."""
+    n = len(pre)
+    if n < 3 or not pre.std(ddof=1) > 0:
+        return None
+    sd_pre = float(pre.std(ddof=1))
+    r = float(np.corrcoef(pre, post)[0, 1]) if post.std() > 0 else 0.0
+    sign = 1.0 if higher_is_worse else -1.0
+    d = hedges_j(n - 1) * sign * float(pre.mean() - post.mean()) / sd_pre
+    variance = 2 * (1 - r) / n + d**2 / (2 * n)
+    half = NormalDist().inv_cdf(0.975) * math.sqrt(variance)
+    return {"d": d, "ci_low": d - half, "ci_high": d + half, "n": n}
+
+
+def _episode(rows: pd.DataFrame) -> dict[str, Any]:
+    """One episode's figures from its monitored rows (sorted by session)."""
+    scored = rows[rows["value"].notna()]
+    latest = scored.iloc[-1] if len(scored) else None
+    upto_8 = scored[scored["session"] <= REPORT_SESSION]
+    reached_8 = len(scored) and scored["session"].max() >= REPORT_SESSION
+    return {
+        "category": latest["status_category"] if latest is not None else None,
+        "response": latest["status_response"] if latest is not None else None,
+        "remission": latest["status_remission"] if latest is not None else None,
+        "intake": float(scored["value"].iloc[0]) if len(scored) >= 2 else None,
+        "latest": float(scored["value"].iloc[-1]) if len(scored) >= 2 else None,
+        "category_at_8": upto_8["status_category"].iloc[-1] if reached_8 and len(upto_8) else None,
+    }
+
+
+def _judged(values: pd.Series) -> tuple[int, int]:
+    known = values.dropna()
+    return int(known.astype(bool).sum()), len(known)
+
+
+def ended_figures(
+    episodes: pd.DataFrame, table: pd.DataFrame, *, higher_is_worse: bool
+) -> dict[str, Any]:
+    """What the report compares with the published benchmarks, over the ended episodes
+    (``end_reason`` set) only; the learning section's clinic effect size is the same one
+    (ended episodes with two or more scores)."""
+    reasons = table.set_index("episode_id")["end_reason"].dropna()
+    mine = episodes[episodes["episode_id"].isin(reasons.index)]
+    pairs = mine.dropna(subset=["intake", "latest"])
+    at_8 = mine["category_at_8"].dropna()
+    by_reason = reasons[reasons.index.isin(mine["episode_id"])].value_counts()
+    return {
+        "episodes": len(mine),
+        "by_reason": {str(k): int(v) for k, v in sorted(by_reason.items())},
+        "effect_size": pre_post_effect(
+            pairs["intake"].to_numpy(float),
+            pairs["latest"].to_numpy(float),
+            higher_is_worse=higher_is_worse,
+        ),
+        "improved_by_session_8": _share(int(at_8.isin(["recovered", "improved"]).sum()), len(at_8)),
+    }
+
+
+def reproduce(folder: Path, *, higher_is_worse: bool = True) -> dict[str, Any]:
+    """The clinic report's headline numbers, from the export in ``folder``."""
+    rows = read_table(folder, "attunement_export")
+    if rows is None:
+        raise SystemExit(f"no attunement_export.csv or .parquet in {folder}")
+    monitored = rows[rows["monitored"].astype(bool)]
+    per_instrument = monitored.groupby("instrument")["episode_id"].nunique()
+    instrument = sorted(per_instrument.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    mine = monitored[monitored["instrument"] == instrument].sort_values(["episode_id", "session"])
+    episodes = pd.DataFrame(
+        [_episode(group) | {"episode_id": key} for key, group in mine.groupby("episode_id")]
+    )
+    categories = episodes["category"].value_counts()
+    counts = {name: int(categories.get(name, 0)) for name in CATEGORIES}
+    assessed = sum(counts.values())
+    pairs = episodes.dropna(subset=["intake", "latest"])
+    at_8 = episodes["category_at_8"].dropna()
+    result: dict[str, Any] = {
+        "instrument": instrument,
+        "episodes": len(episodes),
+        "categories": counts | {"insufficient": len(episodes) - assessed},
+        "recovered_share": counts["recovered"] / assessed if assessed else None,
+        "reliably_improved_share": (counts["recovered"] + counts["improved"]) / assessed
+        if assessed
+        else None,
+        "deteriorated_share": counts["deteriorated"] / assessed if assessed else None,
+        "response": _share(*_judged(episodes["response"])),
+        "remission": _share(*_judged(episodes["remission"])),
+        "improved_by_session_8": _share(int(at_8.isin(["recovered", "improved"]).sum()), len(at_8)),
+        "effect_size": pre_post_effect(
+            pairs["intake"].to_numpy(float),
+            pairs["latest"].to_numpy(float),
+            higher_is_worse=higher_is_worse,
+        ),
+    }
+    ended = read_table(folder, "attunement_episodes")
+    if ended is not None:
+        result["ended"] = ended_figures(episodes, ended, higher_is_worse=higher_is_worse)
+    plan = read_table(folder, "attunement_plan")
+    accommodations = read_table(folder, "attunement_accommodations")
+    if plan is not None and accommodations is not None:
+        chosen = set(episodes["episode_id"])
+        planned = plan[plan["episode_id"].isin(chosen)]["episode_id"].nunique()
+        kinds = accommodations[accommodations["episode_id"].isin(chosen)]
+        by_kind = kinds.groupby("kind")["episode_id"].nunique()
+        result["accommodated_preference"] = _share(int(by_kind.get("preferences", 0)), planned)
+        result["accommodated_culture"] = _share(int(by_kind.get("culture", 0)), planned)
+    result["responsiveness"] = (
+        "not in the export: whether each plan was followed is not recorded yet, so no "
+        "association of following the plan with outcome can be estimated"
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("export", type=Path, help="folder the research export was written to")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--higher-is-better", action="store_true", help="the measure improves upwards"
+    )
+    args = parser.parse_args(argv)
+    result = reproduce(args.export, higher_is_worse=not args.higher_is_better)
+    if args.json:
+        json.dump(result, sys.stdout, indent=2, default=float)
+        sys.stdout.write("\n")
+        return
+    for key, value in result.items():
+        sys.stdout.write(f"{key}: {value}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The research export's plan and accommodation tables, read page by page (issue 15).
+
+Each episode's plan is its patient's tailored plan as the app gives it (``tailored_plan``:
+the stored profile, the open risk events, the clinic's language) — the plan the clinic
+report counts accommodations from — split into lines by ``documents.plan_lines``. Episodes
+are read in keyset pages (``Episode.id > last id``), so memory does not grow with the clinic;
+a patient without a profile, or whose stored profile no longer validates, has no plan and
+no rows. Both tables stream from the same page reader, each read once as it is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from attunement.documents import plan_lines
+from attunement.errors import AttunementError
+from attunement.exports import (
+    AccommodationRow,
+    ExportTable,
+    PlanLine,
+    PlanRow,
+    Pseudonymizer,
+    accommodation_rows,
+    accommodation_table,
+    deidentify_plan_row,
+    plan_rows,
+    plan_table,
+)
+from attunement.services._status import patient_profile, tailored_plan
+from attunement.store import Episode, Patient
+
+__all__ = ["research_plan_tables"]
+
+_Row = TypeVar("_Row", PlanRow, AccommodationRow)
+
+
+def _episode_plans(
+    session: Session, readable: ColumnElement[bool], clinic_language: str, page_size: int
+) -> Iterator[tuple[Episode, Patient, list[PlanLine]]]:
+    """Every readable episode with its patient's plan lines, a keyset page at a time."""
+    after = 0
+    while True:
+        page = session.execute(
+            select(Episode, Patient)
+            .join(Patient, Patient.id == Episode.patient_id)
+            .where(readable, Episode.id > after)
+            .order_by(Episode.id)
+            .limit(page_size)
+        ).all()
+        if not page:
+            return
+        after = page[-1][0].id
+        plans: dict[int, list[PlanLine]] = {}
+        for episode, patient in page:
+            if patient.id not in plans:
+                plans[patient.id] = _lines(session, patient, clinic_language)
+            yield episode, patient, plans[patient.id]
+        del page, plans
+
+
+def _lines(session: Session, patient: Patient, clinic_language: str) -> list[PlanLine]:
+    try:
+        if patient_profile(patient) is None:
+            return []
+    except AttunementError:  # a stored profile that no longer parses has no plan to export
+        return []
+    return plan_lines(tailored_plan(session, patient, clinic_language=clinic_language))
+
+
+def _rows(
+    plans: Iterator[tuple[Episode, Patient, list[PlanLine]]],
+    build: Callable[..., list[_Row]],
+    *,
+    pseudonyms: Pseudonymizer | None,
+    counts: MutableMapping[str, int],
+    name: str,
+) -> Iterator[_Row]:
+    counts.setdefault(name, 0)
+    for episode, patient, lines in plans:
+        for row in build(
+            lines,
+            patient_id=str(patient.id),
+            clinician_id=str(episode.clinician_id),
+            episode_id=str(episode.id),
+            synthetic=patient.synthetic,
+        ):
+            counts[name] += 1
+            yield deidentify_plan_row(row, pseudonyms) if pseudonyms else row
+
+
+def research_plan_tables(
+    session: Session,
+    readable: ColumnElement[bool],
+    *,
+    clinic_language: str,
+    page_size: int,
+    pseudonyms: Pseudonymizer | None,
+    counts: MutableMapping[str, int],
+) -> list[ExportTable]:
+    """The plan and accommodation tables of the export (rows streamed as they are written);
+    ``counts`` receives the rows written to each (``plan_lines``, ``accommodations``)."""
+
+    def plans() -> Iterator[tuple[Episode, Patient, list[PlanLine]]]:
+        return _episode_plans(session, readable, clinic_language, page_size)
+
+    plan = _rows(plans(), plan_rows, pseudonyms=pseudonyms, counts=counts, name="plan_lines")
+    accommodations = _rows(
+        plans(), accommodation_rows, pseudonyms=pseudonyms, counts=counts, name="accommodations"
+    )
+    return [plan_table(plan), accommodation_table(accommodations)]

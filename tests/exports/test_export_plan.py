@@ -1,0 +1,186 @@
+"""The research export's plans and accommodations (issue 15), and its data dictionary.
+
+Each episode's plan is the app's plan for its patient, line by line; the accommodating lines
+are the ones the clinic report counts; de-identified, they join the other tables on the same
+pseudonyms; and every column of every file has its entry in ``data_dictionary.csv`` (a
+row-model field without a column would be silently dropped: that fails here too).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from pydantic import BaseModel
+from sqlalchemy import Engine, select
+from tests.documents.conftest import OPERATOR, SECRET, seeded
+
+from attunement.documents import plan_lines
+from attunement.exports import (
+    AccommodationRow,
+    PlanRow,
+    Pseudonymizer,
+    RiskEventRow,
+    deidentify_episode_row,
+)
+from attunement.exports._export import COLUMNS, Column, ExportRow
+from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRow
+from attunement.exports._export_plan import ACCOMMODATION_COLUMNS, PLAN_COLUMNS
+from attunement.exports._export_risk import RISK_COLUMNS
+from attunement.services import ServiceContext
+from attunement.services._status import patient_profile, tailored_plan
+from attunement.services.reports import clinic_report, write_research_export
+from attunement.store import AuditEntry, Episode, Patient
+
+
+@pytest.fixture
+def clinic(engine: Engine) -> ServiceContext:
+    """The seeded synthetic clinic of the report tests, on each backend."""
+    return seeded(engine)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _dictionary(path: Path) -> dict[str, dict[str, str]]:
+    """``{file: {column: meaning}}`` of the data dictionary (the main file first)."""
+    sections: dict[str, dict[str, str]] = defaultdict(dict)
+    current = "attunement_export.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            if not row or row[0] == "column" or row[0] in {"# export", "# rows"}:
+                continue
+            if row[0] == "# file":
+                current = row[1]
+                continue
+            sections[current][row[0]] = row[2]
+    return sections
+
+
+@pytest.mark.parametrize(
+    ("model", "columns"),
+    [
+        (ExportRow, COLUMNS),
+        (RiskEventRow, RISK_COLUMNS),
+        (PlanRow, PLAN_COLUMNS),
+        (AccommodationRow, ACCOMMODATION_COLUMNS),
+        (EpisodeExportRow, EPISODE_COLUMNS),
+    ],
+)
+def test_every_field_of_a_row_is_a_declared_column_with_a_meaning(
+    model: type[BaseModel], columns: tuple[Column, ...]
+) -> None:
+    assert list(model.model_fields) == [c.name for c in columns]
+    assert all(len(c.meaning) > 10 for c in columns)
+
+
+def test_every_column_of_every_file_has_its_dictionary_entry(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    files = write_research_export(
+        clinic, OPERATOR, fmt="csv", out_dir=tmp_path, deidentify_with=SECRET
+    )
+    dictionary = _dictionary(files.dictionary)
+    written = [files.data, *files.tables]
+    assert {p.name for p in written} >= {
+        "attunement_episodes.csv",
+        "attunement_plan.csv",
+        "attunement_accommodations.csv",
+    }
+    for path in written:
+        with path.open(newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle))
+        entries = dictionary[path.name]
+        assert [c for c in header if not entries.get(c)] == [], path.name
+
+
+def test_each_episodes_plan_is_the_apps_plan_line_by_line(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    files = write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path)
+    rows = _read(tmp_path / "attunement_plan.csv")
+    by_episode: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_episode[row["episode_id"]].append(row)
+    with clinic.sessions() as session:
+        episodes = session.execute(select(Episode, Patient).join(Patient)).all()
+        assert episodes
+        for episode, patient in episodes:
+            lines = (
+                plan_lines(tailored_plan(session, patient, clinic_language="en"))
+                if patient_profile(patient) is not None
+                else []
+            )
+            exported = by_episode[str(episode.id)]
+            assert [r["recommendation_id"] for r in exported] == [
+                line.recommendation.id for line in lines
+            ]
+            assert [r["accommodation"] for r in exported] == [
+                line.accommodation or "" for line in lines
+            ]
+            assert [r["line"] for r in exported] == [str(n) for n in range(1, len(lines) + 1)]
+    assert files.table_rows[-2] == len(rows)
+
+
+def test_the_accommodations_are_the_ones_the_clinic_report_counts(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path, deidentify_with=SECRET)
+    accommodations = _read(tmp_path / "attunement_accommodations.csv")
+    plan = _read(tmp_path / "attunement_plan.csv")
+    report = clinic_report(clinic, OPERATOR)
+
+    def episodes(kind: str) -> int:
+        return len({r["episode_id"] for r in accommodations if r["kind"] == kind})
+
+    assert episodes("preferences") == report.accommodated_preference.count
+    assert episodes("culture") == report.accommodated_culture.count
+    assert {(r["episode_id"], r["line"], r["kind"]) for r in accommodations} == {
+        (r["episode_id"], r["line"], r["accommodation"]) for r in plan if r["accommodation"]
+    }
+    main = {r["episode_id"] for r in _read(tmp_path / "attunement_export.csv")}
+    assert {r["episode_id"] for r in plan} <= main  # the same pseudonyms: the tables join
+    assert all(len(r["patient_id"]) == 24 for r in plan)
+
+
+def test_the_export_audit_entry_counts_plan_lines_and_accommodations(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    files = write_research_export(clinic, OPERATOR, fmt="parquet", out_dir=tmp_path)
+    with clinic.sessions() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export.research")
+        ).one()
+    plan = pq.read_table(tmp_path / "attunement_plan.parquet")
+    accommodations = pq.read_table(tmp_path / "attunement_accommodations.parquet")
+    assert entry.detail["plan_lines"] == plan.num_rows == files.table_rows[-2] > 0
+    assert entry.detail["accommodations"] == accommodations.num_rows
+    assert plan.schema.field("accommodation").metadata[b"meaning"].startswith(b"What the line")
+
+
+def test_a_deidentified_episode_keeps_its_length_and_the_other_tables_pseudonyms() -> None:
+    pseudonyms = Pseudonymizer(SECRET)
+    row = EpisodeExportRow(
+        patient_id="3",
+        clinician_id="7",
+        episode_id="11",
+        outcome_instrument="phq9",
+        alliance_instrument=None,
+        started_on=dt.date(2025, 1, 6),
+        ended_on=dt.date(2025, 4, 14),
+        end_reason="planned_end",
+        synthetic=True,
+    )
+    moved = deidentify_episode_row(row, pseudonyms)
+    assert moved.started_on != row.started_on
+    assert moved.ended_on is not None
+    assert moved.ended_on - moved.started_on == dt.timedelta(days=98)
+    assert (moved.started_on - row.started_on).days == pseudonyms.shift_days("3")
+    assert moved.episode_id == pseudonyms.pseudonym("episode", "11")
+    assert moved.patient_id == pseudonyms.pseudonym("patient", "3")

@@ -1,0 +1,119 @@
+"""An analysis that reads only the research export reproduces the clinic report (issue 15).
+
+``examples/reproduce_clinic_report.py`` (pandas, numpy, statsmodels; no Attunement code) is
+run as a separate process on the export of the seeded synthetic clinic — identified CSV and
+de-identified Parquet — and every headline number it prints must equal the clinic report's.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+from sqlalchemy import Engine
+from tests.documents.conftest import OPERATOR, SECRET, seeded
+
+from attunement.documents import ClinicReport
+from attunement.services import ServiceContext
+from attunement.services.reports import clinic_report, write_research_export
+from attunement.stats import Proportion
+
+SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "reproduce_clinic_report.py"
+
+
+@pytest.fixture
+def clinic(engine: Engine) -> ServiceContext:
+    """The seeded synthetic clinic of the report tests, on each backend."""
+    return seeded(engine)
+
+
+def _reproduced(folder: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _same_share(found: dict[str, Any], expected: Proportion) -> None:
+    assert (found["count"], found["n"]) == (expected.count, expected.n)
+    assert found["share"] == pytest.approx(expected.share)
+    assert found["ci_low"] == pytest.approx(expected.ci_low)
+    assert found["ci_high"] == pytest.approx(expected.ci_high)
+
+
+def _check(found: dict[str, Any], report: ClinicReport) -> None:
+    c = report.categories
+    assert found["instrument"] == "phq9"
+    assert found["episodes"] == report.episodes
+    assert found["categories"] == {
+        "recovered": c.recovered,
+        "improved": c.improved,
+        "unchanged": c.unchanged,
+        "deteriorated": c.deteriorated,
+        "insufficient": c.insufficient,
+    }
+    assert found["recovered_share"] == pytest.approx(c.share("recovered"))
+    assert found["deteriorated_share"] == pytest.approx(c.share("deteriorated"))
+    assert found["reliably_improved_share"] == pytest.approx(
+        (c.recovered + c.improved) / c.assessed
+    )
+    _same_share(found["response"], report.response)
+    _same_share(found["remission"], report.remission)
+    _same_share(found["improved_by_session_8"], report.reliable_improvement_by_session_8)
+    _same_share(found["accommodated_preference"], report.accommodated_preference)
+    _same_share(found["accommodated_culture"], report.accommodated_culture)
+    effect = report.effect_size
+    assert effect is not None
+    assert found["effect_size"]["n"] == effect.n
+    for key in ("d", "ci_low", "ci_high"):
+        assert found["effect_size"][key] == pytest.approx(getattr(effect, key), abs=1e-9)
+    assert "not recorded" in found["responsiveness"]  # said, not guessed
+    ended = found["ended"]
+    assert ended["episodes"] == report.benchmark_episodes
+    assert ended["by_reason"] == {r.reason: r.episodes for r in report.ended_by_reason}
+    for comparison in report.benchmarks:
+        figure = (
+            ended["effect_size"]["d"]
+            if comparison.benchmark.compare_with == "pre_post_d"
+            else ended["improved_by_session_8"]["share"]
+        )
+        assert figure == pytest.approx(comparison.clinic_value)
+    learning = report.learning
+    assert learning is not None
+    assert learning.therapists is not None
+    assert ended["effect_size"]["d"] == pytest.approx(learning.therapists.clinic_pre_post_d.value)
+    assert ended["effect_size"]["n"] == learning.therapists.episodes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fmt", "deidentify"), [("csv", False), ("parquet", True)], ids=["csv", "parquet-deidentified"]
+)
+def test_the_export_alone_reproduces_every_headline_number_of_the_clinic_report(
+    clinic: ServiceContext, tmp_path: Path, fmt: Literal["csv", "parquet"], deidentify: bool
+) -> None:
+    write_research_export(
+        clinic, OPERATOR, fmt=fmt, out_dir=tmp_path, deidentify_with=SECRET if deidentify else None
+    )
+    _check(_reproduced(tmp_path), clinic_report(clinic, OPERATOR))
+
+
+def test_the_reproduction_fails_plainly_without_an_export(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "no attunement_export.csv or .parquet" in done.stderr
