@@ -104,9 +104,7 @@ def test_sexual_orientation_and_gender_identity_is_research_insufficient() -> No
         _ = element.headline
 
 
-def test_every_summary_only_figure_cites_its_primary_source_says_second_hand_and_which_is_which() -> (
-    None
-):
+def test_every_summary_only_figure_cites_its_primary_source_and_says_it_is_second_hand() -> None:
     for element in load_evidence().elements:
         for study in (*element.findings, *element.narrative):
             if study.status == "summary-only":
