@@ -1,4 +1,4 @@
-"""The packaged evidence base: complete, cited, and faithful to evidence-sources.md."""
+"""The packaged evidence base: complete, cited, and faithful to the primary sources."""
 
 from __future__ import annotations
 
@@ -104,11 +104,13 @@ def test_sexual_orientation_and_gender_identity_is_research_insufficient() -> No
         _ = element.headline
 
 
-def test_every_summary_only_figure_names_the_talk_summary_and_says_which_is_which() -> None:
+def test_every_summary_only_figure_cites_its_primary_source_and_says_it_is_second_hand() -> None:
     for element in load_evidence().elements:
         for study in (*element.findings, *element.narrative):
             if study.status == "summary-only":
-                assert "talk summary" in study.source.lower(), element.id
+                assert study.authors.split(",")[0].split(" ")[0] in study.source, element.id
+                assert str(study.year) in study.source, element.id
+                assert "second-hand" in study.source.lower(), element.id
                 assert study.note, element.id
 
 
@@ -274,7 +276,8 @@ def test_gender_ethnicity_and_religion_are_not_for_routine_matching() -> None:
     ]
     for caution in cautions:
         assert "strong preference" in caution.condition
-        assert "talk summary" in caution.source.lower()
+        assert "Norcross (Ed.) 2011" in caution.source
+        assert "second-hand" in caution.source.lower()
 
 
 def test_psychotherapy_versus_no_treatment_benchmark_is_d_80() -> None:

@@ -1,7 +1,7 @@
 """Change maths against worked examples from the published sources.
 
-Sources: Jacobson & Truax (1991) for the formulas; shared/instrument-sources.md for the
-CORE-10 and PHQ-9 figures (Barkham et al. 2013; Kroenke et al. 2001; IAPT).
+Sources: Jacobson & Truax (1991) for the formulas; the CORE-10 and PHQ-9 figures are those
+the instrument definitions cite (Barkham et al. 2013; Kroenke et al. 2001; IAPT).
 """
 
 from __future__ import annotations

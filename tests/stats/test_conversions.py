@@ -19,7 +19,7 @@ odds_ratios = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False)
 @pytest.mark.parametrize(
     ("r", "d"),
     [
-        (0.275, 0.572),  # Horvath et al. 2011, as worked in evidence-sources.md
+        (0.275, 0.572),  # Horvath et al. 2011 (r = .275, published d = .57)
         (0.278, 0.579),  # Flückiger et al. 2018
     ],
 )

@@ -73,7 +73,7 @@ def test_summary_only_figures_are_marked_as_such() -> None:
     result = plan_for(
         {"preferences": [{"aspect": "therapist_gender", "value": "male", "strength": "mild"}]}
     )
-    assert "talk summary only" in render_markdown(result)
+    assert "second-hand only, not found in a primary source" in render_markdown(result)
 
 
 def test_a_risk_recommendation_is_repeated_under_watch_for() -> None:

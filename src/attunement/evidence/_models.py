@@ -3,8 +3,8 @@
 An :class:`Element` is one chapter of *Psychotherapy Relationships That Work* (Norcross, 2nd ed.
 2011; Norcross & Lambert / Norcross & Wampold, 3rd ed. 2018): a relationship element or an
 adaptation to the patient. It carries the task-force verdict per edition, the meta-analytic
-findings (each with its citation and whether it was read in the source or only in the talk
-summary that started this project) and plain-language practice recommendations.
+findings (each with its citation and whether it was read in the source or only second-hand, in a
+secondary summary of the book) and plain-language practice recommendations.
 """
 
 from __future__ import annotations

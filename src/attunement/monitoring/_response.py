@@ -2,7 +2,8 @@
 
 Rules are data, not code per instrument: ``ScaleDefinition.response`` (kind
 ``relative_reduction``; PHQ-9: a reduction of at least 50%) and ``.remission`` (kind
-``below``; PHQ-9: a score below 5), sources in shared/instrument-sources.md.
+``below``; PHQ-9: a score below 5), each with its source in the instrument definition
+(phq9.yaml: Jackson et al. 2020 for response).
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
     "response_ground_truth": (
         0.5,
         "ground truth: a true final score at least 50% below the true intake is response "
-        "(the PHQ-9 response convention, shared/instrument-sources.md; Jackson WC et al. 2020 "
+        "(the PHQ-9 response convention; Jackson WC et al. 2020 "
         "J Clin Psychiatry 81(3):OT19037BR2)",
     ),
     "non_response_ground_truth": (

@@ -25,8 +25,8 @@ __all__ = [
 EVIDENCE_LEGEND = (
     "k = number of studies, N = number of patients. r is a correlation with outcome "
     "(.1 small, .3 medium, .5 large); d and g are standardised differences between groups "
-    "(0.2 small, 0.5 medium, 0.8 large; Cohen 1988); OR is an odds ratio. 'Talk summary only' "
-    "marks a figure not found in a primary source."
+    "(0.2 small, 0.5 medium, 0.8 large; Cohen 1988); OR is an odds ratio. 'Second-hand only' "
+    "marks a figure read in a secondary summary, not found in a primary source."
 )
 
 
@@ -95,5 +95,5 @@ def cite_short(citation: EvidenceCitation) -> str:
     if citation.statement:
         text += f"; \u201c{citation.statement.strip()}\u201d"
     if citation.status == "summary-only":
-        text += " [talk summary only, not found in a primary source]"
+        text += " [second-hand only, not found in a primary source]"
     return text
