@@ -36,9 +36,19 @@ from attunement.monitoring import (
     NormsLike,
     RationalParameters,
     expected_treatment_response,
+    jacobson_truax_category,
 )
 
-__all__ = ["CourseIndex", "CoursePoint", "NeighbourSummary", "PersonalisedCourse"]
+__all__ = [
+    "NEIGHBOUR_OUTCOMES",
+    "CourseIndex",
+    "CoursePoint",
+    "NeighbourSummary",
+    "PersonalisedCourse",
+]
+
+#: How a similar episode ended, in the order they are shown.
+NEIGHBOUR_OUTCOMES = ("recovered", "improved", "unchanged", "deteriorated", "dropped_out")
 
 Method = Literal["neighbours", "empirical", "rational"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -70,6 +80,9 @@ class NeighbourSummary(BaseModel):
     mean_intake: float | None
     mean_change: float | None  # final minus intake (negative = improvement when higher is worse)
     median_sessions: float | None
+    #: how each similar episode ended, in :data:`NEIGHBOUR_OUTCOMES` order: dropped out (by
+    #: its end reason), else its Jacobson & Truax (1991) category from intake to last score
+    outcomes: dict[str, int] = {}
 
 
 class PersonalisedCourse(BaseModel):
@@ -268,13 +281,28 @@ class CourseIndex:
     def _summary(self, rows: npt.NDArray[np.intp]) -> NeighbourSummary:
         if not len(rows):
             return NeighbourSummary(
-                count=0, dropped_out=0, mean_intake=None, mean_change=None, median_sessions=None
+                count=0,
+                dropped_out=0,
+                mean_intake=None,
+                mean_change=None,
+                median_sessions=None,
+                outcomes=dict.fromkeys(NEIGHBOUR_OUTCOMES, 0),
             )
         finals = np.array([self.episodes[r].final - self.episodes[r].intake for r in rows])
+        outcomes = dict.fromkeys(NEIGHBOUR_OUTCOMES, 0)
+        for row in rows:
+            e = self.episodes[row]
+            ended = (
+                "dropped_out"
+                if e.dropped_out
+                else jacobson_truax_category(e.intake, e.final, self.norms).category
+            )
+            outcomes[ended] += 1
         return NeighbourSummary(
             count=len(rows),
             dropped_out=int(self._dropped[rows].sum()),
             mean_intake=float(self._intake[rows].mean()),
             mean_change=float(finals.mean()),
             median_sessions=float(np.median(self._sessions[rows])),
+            outcomes=outcomes,
         )
