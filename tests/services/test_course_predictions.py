@@ -124,7 +124,8 @@ def test_a_later_session_adds_no_course_and_a_corrected_intake_adds_one_keeping_
     )
     newest, first = list_course_predictions(clinic, dr, episode_id)
     assert (newest.intake, first.intake) == (8, 16)  # newest first, the old one kept
-    assert first.made_at_intake and not newest.made_at_intake
+    assert first.made_at_intake
+    assert not newest.made_at_intake
 
 
 def test_the_write_audit_entry_counts_what_was_compared_and_names_no_other_patient(
