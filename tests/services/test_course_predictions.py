@@ -32,7 +32,8 @@ from attunement.services import (
 )
 from attunement.simulate import simulate_clinic
 from attunement.store import AuditEntry, CoursePredictionRecord, Episode, User, make_sessionmaker
-from tests.services.world import World, build_world, make_context
+from tests.services.course_clinic import alike_ended_episodes
+from tests.services.world import START, World, build_world, make_context
 
 NOW = dt.datetime(2024, 9, 1, 12, tzinfo=dt.UTC)
 MODERATE = [2, 2, 2, 2, 2, 2, 2, 2, 0]  # PHQ-9 total 16
@@ -164,3 +165,32 @@ def test_another_clinicians_episode_is_not_found(engine: Engine) -> None:
     with pytest.raises(NotFound):
         list_course_predictions(ctx, world.ana, world.episode_b)
     assert list_course_predictions(ctx, world.ben, world.episode_b)
+
+
+def test_from_enough_similar_ended_episodes_the_course_is_personalised_with_their_outcomes(
+    engine: Engine,
+) -> None:
+    ctx = make_context(engine)
+    world = build_world(ctx)
+    start = START.date() - dt.timedelta(weeks=20)
+    alike_ended_episodes(ctx, world.ben, count=25, dropouts=5, start=start)
+    _intake(ctx, world.ben, world.episode_b, MODERATE)
+    (course,) = list_course_predictions(ctx, world.ben, world.episode_b)
+    assert course.method == "neighbours"
+    assert course.neighbours.count == 25
+    assert course.episodes_compared == 25
+    assert course.dropout_personalised
+    assert course.dropout_probability == pytest.approx(5 / 25)
+    # 16 → 6 is a reliable improvement into the healthy range (PHQ-9 cut-off 10): recovered
+    assert course.neighbours.outcomes == {
+        "recovered": 20,
+        "improved": 0,
+        "unchanged": 0,
+        "deteriorated": 0,
+        "dropped_out": 5,
+    }
+    assert course.points[1].method == "neighbours"
+    assert course.points[1].value == pytest.approx(16 + (20 * -4 + 5 * -1) / 25)
+    later = [p for p in course.points if p.session > 4]
+    assert later
+    assert all(p.method == "rational" for p in later)  # no similar episode reached them

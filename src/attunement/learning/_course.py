@@ -98,6 +98,7 @@ class PersonalisedCourse(BaseModel):
     dropout_basis: str
     neighbours: NeighbourSummary
     level: float = _LEVEL
+    dropout_personalised: bool = False  # from the similar episodes, not the clinic's share
 
 
 class CourseIndex:
@@ -233,6 +234,7 @@ class CourseIndex:
             dropout_probability=dropout,
             dropout_basis=dropout_basis,
             neighbours=summary,
+            dropout_personalised=enough,
         )
 
     def _base_rate(self) -> tuple[float | None, str]:

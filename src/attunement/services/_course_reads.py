@@ -54,6 +54,7 @@ class CoursePredictionPublic(BaseModel):
     points: list[CoursePoint]
     dropout_probability: float | None
     dropout_basis: str
+    dropout_personalised: bool
     neighbours: NeighbourSummary
     episodes_compared: int
     model_version: str
@@ -79,6 +80,7 @@ def _public(row: CoursePredictionRecord, first: bool) -> CoursePredictionPublic 
         points=list(course.points),
         dropout_probability=course.dropout_probability,
         dropout_basis=course.dropout_basis,
+        dropout_personalised=course.dropout_personalised,
         neighbours=course.neighbours,
         episodes_compared=row.episodes_compared,
         model_version=row.model_version,
