@@ -19,6 +19,13 @@ from attunement.exports._export import (
     deidentify_row,
     write_export,
 )
+from attunement.exports._export_course import (
+    COURSE_COLUMNS,
+    CoursePredictionRow,
+    course_prediction_row,
+    course_table,
+    deidentify_course_row,
+)
 from attunement.exports._export_risk import (
     RiskEventRow,
     deidentify_risk_row,
@@ -38,9 +45,11 @@ from attunement.exports._import_rows import (
 )
 
 __all__ = [
+    "COURSE_COLUMNS",
     "CSV_COLUMNS",
     "AdministrationRecord",
     "AdministrationRow",
+    "CoursePredictionRow",
     "CsvKind",
     "EpisodeRow",
     "ExportFiles",
@@ -52,7 +61,10 @@ __all__ = [
     "RiskEventRow",
     "RowSource",
     "atomic_write",
+    "course_prediction_row",
+    "course_table",
     "csv_kind",
+    "deidentify_course_row",
     "deidentify_risk_row",
     "deidentify_row",
     "episode_rows",

@@ -34,8 +34,8 @@ class CoursePredictionPublic(BaseModel):
     ``rational`` (no fitted model on enough episodes: the rational method); ``basis`` says
     it in words. ``points`` are the expected scores by scored session (1 = intake) with
     their ``level`` band; ``neighbours`` what happened to the similar episodes.
-    ``made_at_intake`` is False for a prediction made later (the episode predates stored
-    predictions) or after a corrected intake.
+    ``made_at_intake`` is False for a prediction made after a later outcome score was
+    recorded (a corrected intake, or an episode older than stored predictions).
     """
 
     model_config = PUBLIC
@@ -60,7 +60,7 @@ class CoursePredictionPublic(BaseModel):
     model_version: str
 
 
-def _public(row: CoursePredictionRecord, first: bool) -> CoursePredictionPublic | None:
+def _public(row: CoursePredictionRecord) -> CoursePredictionPublic | None:
     try:
         course = PersonalisedCourse.model_validate(row.course)
     except ValidationError:
@@ -73,7 +73,7 @@ def _public(row: CoursePredictionRecord, first: bool) -> CoursePredictionPublic 
         intake=row.intake,
         intake_session=row.intake_session,
         at_session=row.at_session,
-        made_at_intake=first and row.at_session == row.intake_session,
+        made_at_intake=row.at_session == row.intake_session,
         method=course.method,
         basis=course.basis,
         level=course.level,
@@ -95,7 +95,7 @@ def course_predictions_of(session: Session, episode_id: int) -> list[CoursePredi
         .where(CoursePredictionRecord.episode_id == episode_id)
         .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
     ).all()
-    found = [_public(row, first=i == 0) for i, row in enumerate(rows)]
+    found = [_public(row) for row in rows]
     return [p for p in reversed(found) if p is not None]
 
 

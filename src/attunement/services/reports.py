@@ -35,10 +35,13 @@ from attunement.documents import (
 from attunement.errors import AttunementError, NotFound
 from attunement.exports import (
     AdministrationRecord,
+    CoursePredictionRow,
     ExportFiles,
     ExportRow,
     Pseudonymizer,
     RiskEventRow,
+    course_table,
+    deidentify_course_row,
     deidentify_risk_row,
     deidentify_row,
     risk_event_rows,
@@ -54,6 +57,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
+from attunement.services._course_export import course_prediction_rows
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
@@ -79,6 +83,7 @@ __all__ = [
     "clinic_report_document",
     "patient_report",
     "patient_report_document",
+    "research_course_prediction_rows",
     "research_export_rows",
     "research_risk_event_rows",
     "write_clinic_report",
@@ -301,6 +306,7 @@ class _Export:
     rows: Iterator[ExportRow]
     risk: Iterator[RiskEventRow]
     synthetic: bool
+    course: Iterator[CoursePredictionRow]
 
 
 @contextmanager
@@ -316,24 +322,30 @@ def _research_export(
         )
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
+        course = course_prediction_rows(uc.session, readable, page_size)
         if deidentify_with:
             pseudonyms = Pseudonymizer(deidentify_with)
             rows = (deidentify_row(row, pseudonyms) for row in rows)
             risk = (deidentify_risk_row(row, pseudonyms) for row in risk)
-        counted = [0, 0]
+            course = (deidentify_course_row(row, pseudonyms) for row in course)
+        counted = [0, 0, 0]
         synthetic = bool(
             uc.session.scalar(
                 select(func.count(Patient.id)).where(readable, Patient.synthetic.is_(True))
             )
         )
         yield _Export(
-            rows=_counting(rows, counted, 0), risk=_counting(risk, counted, 1), synthetic=synthetic
+            rows=_counting(rows, counted, 0),
+            risk=_counting(risk, counted, 1),
+            synthetic=synthetic,
+            course=_counting(course, counted, 2),
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
         uc.detail = {
             "patients": list(read),
             "rows": counted[0],
             "risk_events": counted[1],
+            "course_predictions": counted[2],
             "deidentified": deidentify_with is not None,
         }
 
@@ -382,6 +394,15 @@ def research_risk_event_rows(
         return list(export.risk)
 
 
+def research_course_prediction_rows(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
+) -> list[CoursePredictionRow]:
+    """Every course prediction stored for the episodes of the patients ``actor`` may see,
+    one row each with the time it was made; de-identified like the other rows."""
+    with _research_export(ctx, actor, deidentify_with=deidentify_with) as export:
+        return list(export.course)
+
+
 def write_research_export(
     ctx: ServiceContext,
     actor: Actor,
@@ -399,5 +420,5 @@ def write_research_export(
             fmt=fmt,
             deidentified=deidentify_with is not None,
             synthetic=export.synthetic,
-            tables=[risk_table(export.risk)],
+            tables=[risk_table(export.risk), course_table(export.course)],
         )
