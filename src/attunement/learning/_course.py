@@ -140,6 +140,7 @@ class CourseIndex:
         self._intake = np.array([e.intake for e in self.episodes], dtype=np.float64)
         self._sessions = np.array([e.sessions for e in self.episodes], dtype=np.float64)
         self._finder: NearestNeighbors | None = None
+        self._categories: dict[tuple[float, float], str] = {}
         if n:
             matrix = np.vstack(
                 [self._features(e.intake, e.dimensions, e.language) for e in self.episodes]
@@ -280,6 +281,14 @@ class CourseIndex:
             neighbours=0,
         )
 
+    def _category(self, intake: float, final: float) -> str:
+        """The Jacobson & Truax category of a change, remembered per (intake, final) pair:
+        scores take few distinct values, so a query classifies each pair once."""
+        key = (intake, final)
+        if key not in self._categories:
+            self._categories[key] = jacobson_truax_category(intake, final, self.norms).category
+        return self._categories[key]
+
     def _summary(self, rows: npt.NDArray[np.intp]) -> NeighbourSummary:
         if not len(rows):
             return NeighbourSummary(
@@ -294,12 +303,7 @@ class CourseIndex:
         outcomes = dict.fromkeys(NEIGHBOUR_OUTCOMES, 0)
         for row in rows:
             e = self.episodes[row]
-            ended = (
-                "dropped_out"
-                if e.dropped_out
-                else jacobson_truax_category(e.intake, e.final, self.norms).category
-            )
-            outcomes[ended] += 1
+            outcomes["dropped_out" if e.dropped_out else self._category(e.intake, e.final)] += 1
         return NeighbourSummary(
             count=len(rows),
             dropped_out=int(self._dropped[rows].sum()),

@@ -16,13 +16,15 @@ prediction yet (it predates this table) gets one on its next write, and ``at_ses
 says it was not made at intake.
 
 The neighbour index of the clinic's ended episodes is cached per database and outcome
-instrument, keyed by a signature of what it was built from (the ended episodes, their live
-administrations and end reasons, the newest fitted growth model): building it reads every
-ended episode (seconds on 10,000 episodes), a prediction from a built index takes a few
-milliseconds (``bench/learning.py``). Patient profile edits of ended episodes' patients do
-not change the signature; the index then keeps their intake categories until the next
-episode ends. Like :func:`attunement.services.learning.episode_course`, the prediction reads
-other patients' ended episodes only as aggregates (the course, the neighbours' counts): the
+instrument, keyed by the set of ended episodes (and the newest fitted growth model): a
+closed or reopened episode changes the key, and the next intake rebuilds the index, which
+reads every ended episode (seconds on 10,000); a prediction from a cached index takes a few
+milliseconds (``bench/course_predictions.py``). A correction of an ended episode's scores,
+or a profile edit of its patient, does not change the set: the index keeps the earlier
+values until the next episode ends (or the process restarts).
+
+Like :func:`attunement.services.learning.episode_course`, the prediction reads other
+patients' ended episodes only as aggregates (the course, the neighbours' counts): the
 write's audit entry carries ``course_prediction.episodes_compared``, no patient of another.
 """
 
@@ -42,8 +44,6 @@ from sqlalchemy.orm import Session
 from attunement.errors import AttunementError
 from attunement.services._growth_models import newest_growth_model
 from attunement.store import (
-    LIVE_ADMINISTRATION,
-    Administration,
     CoursePredictionRecord,
     Episode,
     EpisodeStatusRecord,
@@ -78,24 +78,21 @@ def clear_course_indexes() -> None:
 
 
 def _signature(session: Session, instrument: str) -> tuple[Any, ...]:
-    """What the index of ``instrument`` rests on, in two aggregate queries and one lookup."""
-    ended = (Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None))
+    """The set of ended episodes of ``instrument`` (how many, the sum of their ids, how many
+    dropped out, their latest end) and the newest fitted growth model: two aggregate reads
+    of small tables, so that a cached index costs a few milliseconds to check."""
     episodes = session.execute(
         select(
             func.count(Episode.id),
             func.coalesce(func.sum(Episode.id), 0),
             func.count(Episode.id).filter(Episode.end_reason == "dropout"),
-        ).where(*ended)
-    ).one()
-    administrations = session.execute(
-        select(func.count(Administration.id), func.max(Administration.id))
-        .join(Episode, Episode.id == Administration.episode_id)
-        .where(*ended, Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
+            func.max(Episode.ended_on),
+        ).where(Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None))
     ).one()
     model = session.scalar(
         select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
     )
-    return (*tuple(episodes), *tuple(administrations), model)
+    return (*tuple(episodes), model)
 
 
 def _model_version(model_version: str | None) -> str:
