@@ -11,6 +11,8 @@ throw-away SQLite database (bulk inserts, labelled synthetic); the new patients 
 * One stored prediction with the index cached (the signature queries, the status read, the
   nearest-neighbour course, the insert): median and 95th percentile over ``--queries`` new
   episodes. Goal (issue 15): under 50 ms.
+* The first intake after an episode ended: the newly ended episode is read and the index
+  refitted (not rebuilt from the database).
 * The whole intake write (``record_administration``: scoring, status refresh, prediction,
   audit) against a baseline in the same run: the same write for the second session of the
   same episodes, which refreshes the status and stores no prediction; the ratio.
@@ -35,12 +37,14 @@ from sqlalchemy import Table, delete, insert, select
 from attunement.instruments import load_instrument
 from attunement.services import (
     AdministrationCreate,
+    EpisodeClose,
     EpisodeCreate,
     OperatorActor,
     PatientCreate,
     ServiceContext,
     UserActor,
     UserCreate,
+    close_episode,
     create_user,
     record_administration,
     register_patient,
@@ -221,6 +225,17 @@ def main() -> None:
         f"intake write with its prediction: median {w_intake:.1f} ms; baseline, a later "
         f"session's write (no prediction): {w_later:.1f} ms; ratio {w_intake / w_later:.2f}x"
     )
+    close_episode(
+        ctx, actor, episodes[0], EpisodeClose(end_reason="planned_end", ended_on=NOW.date())
+    )
+    patient = register_patient(ctx, actor, PatientCreate(display_name="SYNTHETIC newcomer, late"))
+    late = start_episode(ctx, actor, patient.id, EpisodeCreate(started_on=START)).id
+    t0 = time.perf_counter()
+    record_administration(
+        ctx, actor, late, AdministrationCreate(instrument="phq9", answers=_intake(15))
+    )
+    refit = time.perf_counter() - t0
+    print(f"first intake write after an episode ended (reads it, refits the index): {refit:.2f} s")
     engine.dispose()
 
 

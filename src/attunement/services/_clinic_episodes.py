@@ -9,6 +9,7 @@ refresh that every write runs may call it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -78,9 +79,14 @@ def outcome_scale(instrument: str) -> OutcomeScale:
     )
 
 
-def read_clinic_episodes(session: Session, instrument: str) -> ClinicEpisodes:
-    """The clinic's ended episodes of ``instrument`` with two or more scored sessions."""
-    series, synthetic = outcome_series(session, instrument, outcome_scale(instrument).id, False)
+def read_clinic_episodes(
+    session: Session, instrument: str, *, episode_ids: Collection[int] | None = None
+) -> ClinicEpisodes:
+    """The clinic's ended episodes of ``instrument`` (``episode_ids``: only these) with two
+    or more scored sessions."""
+    series, synthetic = outcome_series(
+        session, instrument, outcome_scale(instrument).id, False, episode_ids=episode_ids
+    )
     found: list[LearningEpisode] = []
     patients: list[int] = []
     ids = sorted(series)
@@ -117,12 +123,18 @@ def intake_categories(patient: Patient) -> dict[str, str]:
 
 
 def outcome_series(
-    session: Session, instrument: str, scale: str, include_ongoing: bool
+    session: Session,
+    instrument: str,
+    scale: str,
+    include_ongoing: bool,
+    *,
+    episode_ids: Collection[int] | None = None,
 ) -> tuple[dict[int, list[tuple[float, float]]], set[int]]:
     """The scored outcome series of the clinic's ended episodes (``include_ongoing``: open
-    ones too) with two or more scores: episode id → [(session, value)] in order, and the ids
-    of the synthetic ones. A score of an older definition version is re-derived from the
-    raw answers; answers the current definition refuses are left out."""
+    ones too; ``episode_ids``: only these) with two or more scores: episode id → [(session,
+    value)] in order, and the ids of the synthetic ones. A score of an older definition
+    version is re-derived from the raw answers; answers the current definition refuses are
+    left out."""
     definition = load_instrument(instrument)
     by_episode: dict[int, dict[float, float]] = defaultdict(dict)
     synthetic: set[int] = set()
@@ -146,8 +158,16 @@ def outcome_series(
     )
     if not include_ongoing:
         query = query.where(Episode.ended_on.is_not(None))
+    queries = [query]
+    if episode_ids is not None:
+        ids = sorted(episode_ids)
+        queries = [
+            query.where(Episode.id.in_(ids[start : start + _CHUNK]))
+            for start in range(0, len(ids), _CHUNK)
+        ]
     ordinal: dict[int, int] = defaultdict(int)
-    for episode, answers, language, version, scales, number, is_synthetic in session.execute(query):
+    rows = (row for one in queries for row in session.execute(one))
+    for episode, answers, language, version, scales, number, is_synthetic in rows:
         ordinal[episode] += 1
         value = None
         if version == definition.version:

@@ -16,10 +16,11 @@ prediction yet (it predates this table) gets one on its next write, and ``at_ses
 says it was not made at intake.
 
 The neighbour index of the clinic's ended episodes is cached per database and outcome
-instrument, keyed by the set of ended episodes (and the newest fitted growth model): a
-closed or reopened episode changes the key, and the next intake rebuilds the index, which
-reads every ended episode (seconds on 10,000); a prediction from a cached index takes a few
-milliseconds (``bench/course_predictions.py``). A correction of an ended episode's scores,
+instrument, keyed by the set of ended episodes (and the newest fitted growth model). The
+first build reads every ended episode (seconds on 10,000); a closed or reopened episode
+changes the key, and the next intake reads only the episodes that newly ended and refits
+the index; a prediction from a cached index takes milliseconds
+(``bench/course_predictions.py``). A correction of an ended episode's scores,
 or a profile edit of its patient, does not change the set: the index keeps the earlier
 values until the next episode ends (or the process restarts).
 
@@ -52,7 +53,7 @@ from attunement.store import (
 )
 
 if TYPE_CHECKING:
-    from attunement.learning import CourseIndex
+    from attunement.learning import CourseIndex, LearningEpisode
 
 __all__ = ["COURSE_MODEL", "clear_course_indexes", "record_course_predictions"]
 
@@ -65,6 +66,10 @@ class _Cached:
     signature: tuple[Any, ...]
     index: CourseIndex
     model_version: str
+    #: the ended episodes read so far (those with fewer than two scores too), and the
+    #: learning records of those with two or more, by episode id
+    read: frozenset[int]
+    episodes: dict[int, LearningEpisode]
 
 
 _INDEXES: weakref.WeakKeyDictionary[Engine, dict[str, _Cached]] = weakref.WeakKeyDictionary()
@@ -96,7 +101,7 @@ def _signature(session: Session, instrument: str) -> tuple[Any, ...]:
 
 
 def _model_version(model_version: str | None) -> str:
-    from attunement.learning import learning_settings  # see _index
+    from attunement.learning import learning_settings  # start-up: see _index
 
     settings = learning_settings().model_dump_json().encode()
     thresholds = hashlib.sha256(settings).hexdigest()[:12]
@@ -104,9 +109,12 @@ def _model_version(model_version: str | None) -> str:
 
 
 def _index(session: Session, instrument: str) -> _Cached:
-    """The clinic's index of ``instrument``: cached while its signature holds."""
-    # imported here: every write imports this module, and scikit-learn would add a second
-    # to the start-up of each CLI command that never predicts a course
+    """The clinic's index of ``instrument``: cached while its signature holds. When the set
+    of ended episodes changed, only the episodes that newly ended are read (those no longer
+    ended are dropped) and the index is refitted, so an episode's end costs the next intake
+    a refit, not a read of the whole clinic."""
+    # every write imports this module; scikit-learn would slow each CLI command down
+    # start-up: the learning maths (scikit-learn) only when a course is predicted
     from attunement.learning import CourseIndex
     from attunement.services._clinic_episodes import outcome_scale, read_clinic_episodes
 
@@ -117,16 +125,36 @@ def _index(session: Session, instrument: str) -> _Cached:
         cached = _INDEXES.get(engine, {}).get(instrument)
         if cached is not None and cached.signature == signature:
             return cached
+        ended = set(
+            session.scalars(
+                select(Episode.id).where(
+                    Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None)
+                )
+            )
+        )
+        known = cached.episodes if cached is not None else {}
+        episodes = {key: e for key, e in known.items() if key in ended}
+        new = ended - (cached.read if cached is not None else frozenset())
+        if new:
+            ids = None if cached is None else new  # the first build reads every ended one
+            for e in read_clinic_episodes(session, instrument, episode_ids=ids).episodes:
+                episodes[int(e.key)] = e
         scale = outcome_scale(instrument)
         model = newest_growth_model(session, instrument)
         index = CourseIndex(
-            read_clinic_episodes(session, instrument).episodes,
+            [episodes[key] for key in sorted(episodes)],
             norms=scale.norms,
             score_range=scale.range,
             parameters=scale.parameters,
             model=model,
         )
-        built = _Cached(signature, index, _model_version(model.version if model else None))
+        built = _Cached(
+            signature,
+            index,
+            _model_version(model.version if model else None),
+            read=frozenset(ended),
+            episodes=episodes,
+        )
         _INDEXES.setdefault(engine, {})[instrument] = built
         return built
 
@@ -189,7 +217,7 @@ def record_course_predictions(
             continue
         if newest.get(episode.id) == (episode.outcome_instrument, float(intake)):
             continue
-        from attunement.services._clinic_episodes import intake_categories  # see _index
+        from attunement.services._clinic_episodes import intake_categories  # start-up: _index
 
         try:
             cached = _index(session, episode.outcome_instrument)
