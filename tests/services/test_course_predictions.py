@@ -18,6 +18,7 @@ from attunement.services import (
     AdministrationCorrection,
     AdministrationCreate,
     EpisodeCreate,
+    EpisodeReopen,
     PatientCreate,
     ServiceContext,
     UserActor,
@@ -26,6 +27,7 @@ from attunement.services import (
     patient_page,
     record_administration,
     register_patient,
+    reopen_episode,
     seed_demo_clinic,
     service_context,
     start_episode,
@@ -194,3 +196,24 @@ def test_from_enough_similar_ended_episodes_the_course_is_personalised_with_thei
     later = [p for p in course.points if p.session > 4]
     assert later
     assert all(p.method == "rational" for p in later)  # no similar episode reached them
+
+
+def test_a_reopened_episode_leaves_the_episodes_the_next_course_is_compared_with(
+    engine: Engine,
+) -> None:
+    ctx = make_context(engine)
+    world = build_world(ctx)
+    alike_ended_episodes(
+        ctx, world.ben, count=22, dropouts=2, start=START.date() - dt.timedelta(weeks=20)
+    )
+    _intake(ctx, world.ben, world.episode_b, MODERATE)
+    with ctx.sessions() as session:
+        ended = session.scalars(
+            select(Episode.id).where(Episode.ended_on.is_not(None)).order_by(Episode.id)
+        ).first()
+    assert ended is not None
+    reopen_episode(ctx, world.ben, ended, EpisodeReopen(reason="returned for more sessions"))
+    _intake(ctx, world.ana, world.episode_a, MODERATE)
+    (before,) = list_course_predictions(ctx, world.ben, world.episode_b)
+    (after,) = list_course_predictions(ctx, world.ana, world.episode_a)
+    assert (before.episodes_compared, after.episodes_compared) == (22, 21)
