@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
+from attunement.http import create_app
 from attunement.services import AdministrationCreate, ServiceContext, record_administration
-from attunement.store import CoursePredictionRecord
+from attunement.settings import Settings
+from attunement.store import CoursePredictionRecord, make_engine
 from tests.http.web.clinic import phq9
 from tests.http.web.pages import sign_in
 from tests.services.course_clinic import alike_ended_episodes
-from tests.services.world import START, World
+from tests.services.world import START, World, build_world, fast_passwords
 
 
 def _intake(ctx: ServiceContext, world: World, episode_id: int, total: int) -> None:
@@ -79,3 +85,35 @@ def test_a_clinic_with_similar_ended_episodes_shows_them_and_how_they_ended(
         assert f"<dt>{label}</dt><dd>{count}</dd>" in page
     assert "20% (5 of the 25 similar episodes dropped out)." in page
     assert "80% range" in page
+
+
+@pytest.fixture
+def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, World]]:
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        secret_key=SecretStr("web-test-secret-0123456789abcdef"),
+        mode="dev",
+        clinic_language="es",
+    )
+    engine = make_engine(database_url)
+    app = create_app(settings, engine=engine, passwords=fast_passwords(), secure_cookies=False)
+    world = build_world(app.state.context)
+    _intake(app.state.context, world, world.episode_a, 16)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            yield client, world
+    finally:
+        engine.dispose()
+
+
+def test_a_spanish_clinic_reads_the_expected_course_in_spanish(
+    spanish_clinic: tuple[TestClient, World],
+) -> None:
+    client, world = spanish_clinic
+    sign_in(client, "ana")
+    page = client.get(f"/patients/{world.patient_a}").text
+    assert "Evolución esperada según episodios similares" in page
+    assert "Muy pocos episodios similares (0)" in page
+    assert "no un pronóstico para este paciente" in page
+    assert "Expected course from similar episodes" not in page
