@@ -39,7 +39,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError
@@ -59,6 +59,7 @@ __all__ = ["COURSE_MODEL", "clear_course_indexes", "record_course_predictions"]
 
 #: The version of the prediction code; part of each stored row's ``model_version``.
 COURSE_MODEL = "course-1"
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -159,39 +160,44 @@ def _index(session: Session, instrument: str) -> _Cached:
         return built
 
 
+def _chunks(ids: Collection[int]) -> list[list[int]]:
+    """Ids in lists of at most :data:`_CHUNK` (a bounded number of bound parameters)."""
+    ordered = sorted(ids)
+    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
+
+
 def _candidates(
     session: Session, episode_ids: Collection[int], patient_ids: Collection[int]
 ) -> list[tuple[Episode, dict[str, Any]]]:
     """Open episodes among ``episode_ids`` (and of ``patient_ids``) with a stored status."""
-    which = []
-    if episode_ids:
-        which.append(Episode.id.in_(sorted(episode_ids)))
-    if patient_ids:
-        which.append(Episode.patient_id.in_(sorted(patient_ids)))
-    if not which:
-        return []
-    rows = session.execute(
-        select(Episode, EpisodeStatusRecord.status)
-        .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
-        .where(or_(*which), Episode.ended_on.is_(None), EpisodeStatusRecord.status.is_not(None))
-        .order_by(Episode.id)
-    ).all()
-    return [(episode, status) for episode, status in rows if status is not None]
+    which = [Episode.id.in_(chunk) for chunk in _chunks(episode_ids)]
+    which += [Episode.patient_id.in_(chunk) for chunk in _chunks(patient_ids)]
+    found: dict[int, tuple[Episode, dict[str, Any]]] = {}
+    for condition in which:
+        for episode, status in session.execute(
+            select(Episode, EpisodeStatusRecord.status)
+            .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
+            .where(condition, Episode.ended_on.is_(None), EpisodeStatusRecord.status.is_not(None))
+        ):
+            if status is not None:
+                found[episode.id] = (episode, status)
+    return [found[key] for key in sorted(found)]
 
 
 def _newest_intakes(session: Session, episode_ids: list[int]) -> dict[int, tuple[str, float]]:
     """The instrument and intake of each episode's newest stored prediction."""
     newest: dict[int, tuple[str, float]] = {}
-    for episode_id, instrument, intake in session.execute(
-        select(
-            CoursePredictionRecord.episode_id,
-            CoursePredictionRecord.instrument,
-            CoursePredictionRecord.intake,
-        )
-        .where(CoursePredictionRecord.episode_id.in_(episode_ids))
-        .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
-    ):
-        newest[episode_id] = (instrument, intake)
+    for chunk in _chunks(episode_ids):
+        for episode_id, instrument, intake in session.execute(
+            select(
+                CoursePredictionRecord.episode_id,
+                CoursePredictionRecord.instrument,
+                CoursePredictionRecord.intake,
+            )
+            .where(CoursePredictionRecord.episode_id.in_(chunk))
+            .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
+        ):
+            newest[episode_id] = (instrument, intake)
     return newest
 
 
