@@ -4,9 +4,10 @@ Every write use case refreshes the statuses of the patients it touched before it
 without the use case saying so: :func:`track_status_changes` watches the unit of work of
 the use case's session (episodes, sessions, administrations, scores, risk events, patient
 profiles and fitted ETR models added, changed or deleted, and bulk ORM updates/deletes of
-them) and :func:`refresh_touched` rewrites the rows in the same transaction. A write path
-that bypasses the ORM calls :func:`refresh_episode_status` or
-:func:`refresh_patient_statuses` itself.
+them) and :func:`refresh_touched` rewrites the rows in the same transaction, then stores
+the personalised course of each open episode whose intake was written
+(:mod:`attunement.services._course_predictions`). A write path that bypasses the ORM calls
+:func:`refresh_episode_status` or :func:`refresh_patient_statuses` itself.
 
 A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
 --refresh``) reads its inputs with one query per kind for up to 500 patients
