@@ -175,7 +175,7 @@ def test_the_research_export_has_the_risk_events_de_identified_without_free_text
     files = write_research_export(
         clinic, OPERATOR, fmt="csv", out_dir=tmp_path, deidentify_with=secret
     )
-    risk_file = files.tables[0]  # the plan, accommodation and episode tables follow it
+    risk_file = files.tables[0]  # the plan, accommodation, episode and course tables follow it
     assert risk_file.name == "attunement_risk_events.csv"
     with risk_file.open(encoding="utf-8") as handle:
         written = list(csv.DictReader(handle))

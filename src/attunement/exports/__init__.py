@@ -22,6 +22,13 @@ from attunement.exports._export import (
     deidentify_row,
     write_export,
 )
+from attunement.exports._export_course import (
+    COURSE_COLUMNS,
+    CoursePredictionRow,
+    course_prediction_row,
+    course_table,
+    deidentify_course_row,
+)
 from attunement.exports._export_episodes import (
     EpisodeExportRow,
     deidentify_episode_row,
@@ -56,10 +63,12 @@ from attunement.exports._import_rows import (
 )
 
 __all__ = [
+    "COURSE_COLUMNS",
     "CSV_COLUMNS",
     "AccommodationRow",
     "AdministrationRecord",
     "AdministrationRow",
+    "CoursePredictionRow",
     "CsvKind",
     "EpisodeExportRow",
     "EpisodeRow",
@@ -77,7 +86,10 @@ __all__ = [
     "accommodation_rows",
     "accommodation_table",
     "atomic_write",
+    "course_prediction_row",
+    "course_table",
     "csv_kind",
+    "deidentify_course_row",
     "deidentify_episode_row",
     "deidentify_plan_row",
     "deidentify_risk_row",

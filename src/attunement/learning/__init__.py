@@ -17,6 +17,7 @@ Thresholds are data (``learning.yaml``), each with its reason: :func:`learning_s
 from __future__ import annotations
 
 from attunement.learning._course import (
+    NEIGHBOUR_OUTCOMES,
     CourseIndex,
     CoursePoint,
     NeighbourSummary,
@@ -50,6 +51,7 @@ from attunement.learning._therapists import (
 __all__ = [
     "CAVEAT",
     "COVARIATES",
+    "NEIGHBOUR_OUTCOMES",
     "OUTCOMES",
     "Association",
     "Calibration",

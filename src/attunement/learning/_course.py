@@ -36,9 +36,19 @@ from attunement.monitoring import (
     NormsLike,
     RationalParameters,
     expected_treatment_response,
+    jacobson_truax_category,
 )
 
-__all__ = ["CourseIndex", "CoursePoint", "NeighbourSummary", "PersonalisedCourse"]
+__all__ = [
+    "NEIGHBOUR_OUTCOMES",
+    "CourseIndex",
+    "CoursePoint",
+    "NeighbourSummary",
+    "PersonalisedCourse",
+]
+
+#: How a similar episode ended, in the order they are shown.
+NEIGHBOUR_OUTCOMES = ("recovered", "improved", "unchanged", "deteriorated", "dropped_out")
 
 Method = Literal["neighbours", "empirical", "rational"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -70,6 +80,9 @@ class NeighbourSummary(BaseModel):
     mean_intake: float | None
     mean_change: float | None  # final minus intake (negative = improvement when higher is worse)
     median_sessions: float | None
+    #: how each similar episode ended, in :data:`NEIGHBOUR_OUTCOMES` order: dropped out (by
+    #: its end reason), else its Jacobson & Truax (1991) category from intake to last score
+    outcomes: dict[str, int] = {}
 
 
 class PersonalisedCourse(BaseModel):
@@ -85,6 +98,7 @@ class PersonalisedCourse(BaseModel):
     dropout_basis: str
     neighbours: NeighbourSummary
     level: float = _LEVEL
+    dropout_personalised: bool = False  # from the similar episodes, not the clinic's share
 
 
 class CourseIndex:
@@ -126,6 +140,7 @@ class CourseIndex:
         self._intake = np.array([e.intake for e in self.episodes], dtype=np.float64)
         self._sessions = np.array([e.sessions for e in self.episodes], dtype=np.float64)
         self._finder: NearestNeighbors | None = None
+        self._categories: dict[tuple[float, float], str] = {}
         if n:
             matrix = np.vstack(
                 [self._features(e.intake, e.dimensions, e.language) for e in self.episodes]
@@ -220,6 +235,7 @@ class CourseIndex:
             dropout_probability=dropout,
             dropout_basis=dropout_basis,
             neighbours=summary,
+            dropout_personalised=enough,
         )
 
     def _base_rate(self) -> tuple[float | None, str]:
@@ -265,16 +281,34 @@ class CourseIndex:
             neighbours=0,
         )
 
+    def _category(self, intake: float, final: float) -> str:
+        """The Jacobson & Truax category of a change, remembered per (intake, final) pair:
+        scores take few distinct values, so a query classifies each pair once."""
+        key = (intake, final)
+        if key not in self._categories:
+            self._categories[key] = jacobson_truax_category(intake, final, self.norms).category
+        return self._categories[key]
+
     def _summary(self, rows: npt.NDArray[np.intp]) -> NeighbourSummary:
         if not len(rows):
             return NeighbourSummary(
-                count=0, dropped_out=0, mean_intake=None, mean_change=None, median_sessions=None
+                count=0,
+                dropped_out=0,
+                mean_intake=None,
+                mean_change=None,
+                median_sessions=None,
+                outcomes=dict.fromkeys(NEIGHBOUR_OUTCOMES, 0),
             )
         finals = np.array([self.episodes[r].final - self.episodes[r].intake for r in rows])
+        outcomes = dict.fromkeys(NEIGHBOUR_OUTCOMES, 0)
+        for row in rows:
+            e = self.episodes[row]
+            outcomes["dropped_out" if e.dropped_out else self._category(e.intake, e.final)] += 1
         return NeighbourSummary(
             count=len(rows),
             dropped_out=int(self._dropped[rows].sum()),
             mean_intake=float(self._intake[rows].mean()),
             mean_change=float(finals.mean()),
             median_sessions=float(np.median(self._sessions[rows])),
+            outcomes=outcomes,
         )

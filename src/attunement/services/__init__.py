@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         system_clock,
     )
     from attunement.services._corrections import correct_administration, void_administration
+    from attunement.services._course_reads import CoursePredictionPublic, list_course_predictions
     from attunement.services._drafts import (
         DRAFT_LIFETIME,
         FormDraftPublic,
@@ -260,6 +261,7 @@ __all__ = [
     "ClinicSettings",
     "ClinicSettingsUpdate",
     "Clock",
+    "CoursePredictionPublic",
     "DemoAccount",
     "DemoSummary",
     "DueEntry",
@@ -362,6 +364,7 @@ __all__ = [
     "list_access_grants",
     "list_administrations",
     "list_audit",
+    "list_course_predictions",
     "list_end_reasons",
     "list_episodes",
     "list_links",
@@ -570,6 +573,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "set_notification_preferences",
         "waiting_notifications",
     ),
+    "_course_reads": ("CoursePredictionPublic", "list_course_predictions"),
     "_prompt_discussions": (
         "PromptDiscussionCreate",
         "PromptDiscussionPublic",

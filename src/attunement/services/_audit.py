@@ -168,7 +168,7 @@ def use_case(
                 changes = track_status_changes(session)
                 yield note
                 # derived state is written with the change that makes it (issue 13)
-                refresh_touched(
+                predicted = refresh_touched(
                     session,
                     changes,
                     caseness=ctx.caseness,
@@ -176,6 +176,8 @@ def use_case(
                     patient_hint=note.patient_id,
                     also=note.touched,
                 )
+                if predicted is not None:  # counts only: what the course was compared with
+                    note.detail = {**note.detail, "course_prediction": predicted}
                 _append_entries(session, ctx, actor, action, note)
     except BaseException as failure:
         if claimed:

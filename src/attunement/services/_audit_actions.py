@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     CDS_PATIENT_VIEW = "cds.patient_view"
     CHART_DATA = "chart.data"
     CHART_READ = "chart.read"
+    COURSE_PREDICTION_LIST = "course_prediction.list"
     CLINIC_SETTINGS_READ = "clinic_settings.read"
     CLINIC_SETTINGS_UPDATE = "clinic_settings.update"
     CONTACT_UPDATE = "contact.update"

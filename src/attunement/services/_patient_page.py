@@ -29,6 +29,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
+from attunement.services._course_reads import CoursePredictionPublic, course_predictions_of
 from attunement.services._prompt_discussions import (
     PromptDiscussionPublic,
     prompt_discussions_of,
@@ -69,6 +70,8 @@ class PatientPageView:
     charts: EpisodeChartData | None
     #: every mark of the episode's support prompts as discussed (and undo), oldest first
     prompt_discussions: tuple[PromptDiscussionPublic, ...] = ()
+    #: the newest personalised course stored for the episode (None before its intake)
+    course: CoursePredictionPublic | None = None
 
 
 def _current(episodes: list[Episode]) -> Episode | None:
@@ -100,8 +103,10 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         status = None
         charts = None
         discussions: tuple[PromptDiscussionPublic, ...] = ()
+        course: CoursePredictionPublic | None = None
         if episode is not None:
             discussions = tuple(prompt_discussions_of(session, episode.id))
+            course = next(iter(course_predictions_of(session, episode.id)), None)
             rows = session.scalars(
                 select(Administration)
                 .options(  # one query each, not one per administration
@@ -120,7 +125,7 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         uc.detail = {
             "read": ["patient", "profile", "plan", "risk_events", "episodes"]
             + (
-                ["administrations", "status", "charts", "prompt_discussions"]
+                ["administrations", "status", "charts", "prompt_discussions", "course_predictions"]
                 if episode is not None
                 else []
             ),
@@ -139,4 +144,5 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             status=status,
             charts=charts,
             prompt_discussions=discussions,
+            course=course,
         )

@@ -4,9 +4,10 @@ Every write use case refreshes the statuses of the patients it touched before it
 without the use case saying so: :func:`track_status_changes` watches the unit of work of
 the use case's session (episodes, sessions, administrations, scores, risk events, patient
 profiles and fitted ETR models added, changed or deleted, and bulk ORM updates/deletes of
-them) and :func:`refresh_touched` rewrites the rows in the same transaction. A write path
-that bypasses the ORM calls :func:`refresh_episode_status` or
-:func:`refresh_patient_statuses` itself.
+them) and :func:`refresh_touched` rewrites the rows in the same transaction, then stores
+the personalised course of each open episode whose intake was written
+(:mod:`attunement.services._course_predictions`). A write path that bypasses the ORM calls
+:func:`refresh_episode_status` or :func:`refresh_patient_statuses` itself.
 
 A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
 --refresh``) reads its inputs with one query per kind for up to 500 patients
@@ -47,6 +48,7 @@ from attunement.monitoring import (
     support_prompts_version,
 )
 from attunement.services._context import ServiceContext
+from attunement.services._course_predictions import record_course_predictions
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk_records import risk_events_of_patients
 from attunement.services._status import (
@@ -167,12 +169,14 @@ def refresh_touched(
     now: dt.datetime,
     patient_hint: int | None = None,
     also: Collection[int] = (),
-) -> None:
+) -> dict[str, int] | None:
     """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
     patient, refreshed too after a bulk statement, whose rows the unit of work cannot see;
-    ``also``: patients a bulk insert wrote, refreshed in the same pass)."""
+    ``also``: patients a bulk insert wrote, refreshed in the same pass), then store the
+    personalised course of each episode whose intake was written
+    (:mod:`attunement.services._course_predictions`); its audit detail, or None."""
     if not changes and not also:
-        return
+        return None
     patients = _patients_of(session, changes) | set(also)
     if changes.bulk and patient_hint is not None:
         patients.add(patient_hint)
@@ -180,6 +184,23 @@ def refresh_touched(
     instruments = set(changes.instruments)
     instruments |= refresh_patient_statuses(session, patients, inputs=inputs, now=now)
     _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
+    written = _episodes_of(session, changes)
+    bulk = set(also) | ({patient_hint} if changes.bulk and patient_hint is not None else set())
+    return record_course_predictions(session, episode_ids=written, patient_ids=bulk, now=now)
+
+
+def _episodes_of(session: Session, changes: StatusChanges) -> set[int]:
+    """The episodes whose sessions or administrations (or their scores) were written."""
+    found = {e for e in changes.episodes if e is not None}
+    if changes.administrations:
+        found |= set(
+            session.scalars(
+                select(Administration.episode_id).where(
+                    Administration.id.in_(changes.administrations)
+                )
+            )
+        )
+    return found
 
 
 def inputs_version(inputs: StatusInputs, instrument: str, alliance: str | None = None) -> str:

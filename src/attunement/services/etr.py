@@ -18,7 +18,7 @@ seconds a large fit takes, which the engine's busy timeout absorbs.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
 
@@ -26,8 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from attunement.errors import InputError, InvalidAnswer
-from attunement.instruments import load_instrument, score
+from attunement.errors import InputError
 from attunement.monitoring import (
     MINIMUM_EPISODES,
     EpisodeTable,
@@ -38,18 +37,13 @@ from attunement.monitoring import (
 from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
+from attunement.services._clinic_episodes import outcome_series as _episode_scores
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import add_growth_model, newest_growth_model
 from attunement.services._transaction import read_transaction
 from attunement.store import (
-    CURVE_SESSION,
-    LIVE_ADMINISTRATION,
-    Administration,
     Episode,
     EtrModel,
-    Patient,
-    ScoreRecord,
-    TherapySession,
 )
 
 __all__ = [
@@ -194,52 +188,6 @@ def _end_reasons(session: Session, episodes: Collection[int]) -> dict[str, int]:
         ):
             counts["open" if ended_on is None else (reason or "unknown")] += 1
     return dict(sorted(counts.items()))
-
-
-def _episode_scores(
-    session: Session, instrument: str, scale: str, include_ongoing: bool
-) -> tuple[dict[int, list[tuple[float, float]]], set[int]]:
-
-    definition = load_instrument(instrument)
-    by_episode: dict[int, dict[float, float]] = defaultdict(dict)
-    synthetic: set[int] = set()
-    query = (
-        select(
-            Administration.episode_id,
-            Administration.answers,
-            Administration.language,
-            ScoreRecord.definition_version,
-            ScoreRecord.scales,
-            CURVE_SESSION,
-            Patient.synthetic,
-        )
-        .join(Episode, Administration.episode_id == Episode.id)
-        .join(Patient, Episode.patient_id == Patient.id)
-        .outerjoin(TherapySession, Administration.session_id == TherapySession.id)
-        .outerjoin(ScoreRecord, ScoreRecord.administration_id == Administration.id)
-        .where(Episode.outcome_instrument == instrument)
-        .where(Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
-        .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
-    )
-    if not include_ongoing:
-        query = query.where(Episode.ended_on.is_not(None))
-    ordinal: dict[int, int] = defaultdict(int)
-    for episode, answers, language, version, scales, number, is_synthetic in session.execute(query):
-        ordinal[episode] += 1
-        value = None
-        if version == definition.version:
-            value = (scales.get(scale) or {}).get("value")
-        else:
-            try:
-                value = score(definition, answers, language=language).scales[scale].value
-            except InvalidAnswer:
-                continue  # answers the current definition refuses are left out of the fit
-        if value is not None:
-            by_episode[episode][float(number or ordinal[episode])] = float(value)
-            if is_synthetic:
-                synthetic.add(episode)
-    series = {e: sorted(points.items()) for e, points in by_episode.items() if len(points) >= 2}
-    return series, synthetic & set(series)
 
 
 def _table(series: dict[int, list[tuple[float, float]]]) -> EpisodeTable:

@@ -31,16 +31,14 @@ clinic (:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.documents import REPORT_SESSION
-from attunement.errors import Forbidden, InputError, InvalidProfile
+from attunement.errors import Forbidden, InputError
 from attunement.i18n import N_
-from attunement.instruments import load_instrument
 from attunement.learning import (
     CourseIndex,
     LearningEpisode,
@@ -49,27 +47,23 @@ from attunement.learning import (
     PredictionEvaluation,
     TherapistFeedback,
     evaluate_predictions,
-    intake_dimensions,
     learning_settings,
     responsiveness_report,
     therapist_feedback,
-)
-from attunement.monitoring import (
-    NormsLike,
-    RationalParameters,
-    monitored_scale_id,
-    rational_parameters,
 )
 from attunement.services._access import load_episode, readable_clinician_ids
 from attunement.services._actors import Actor, OperatorActor, UserActor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
+from attunement.services._clinic_episodes import ClinicEpisodes as _Clinic
+from attunement.services._clinic_episodes import intake_categories as _dimensions
+from attunement.services._clinic_episodes import outcome_scale as _scale
+from attunement.services._clinic_episodes import outcome_series as _episode_scores
+from attunement.services._clinic_episodes import read_clinic_episodes as _read_clinic
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import newest_growth_model
-from attunement.services._status import patient_profile
-from attunement.services.etr import _episode_scores
 from attunement.simulate.hidden_truth import HiddenTruth, simulate_hidden_truth
-from attunement.store import Episode, Patient, User
+from attunement.store import Patient, User
 
 __all__ = [
     "LearningReport",
@@ -82,78 +76,11 @@ __all__ = [
     "simulated_prediction_evaluation",
 ]
 
-_CHUNK = 500
 NOT_RECORDED = N_(
     "sex and age band are not recorded in the store; whether the plan was followed "
     "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
     "no responsiveness dimension can be estimated from stored episodes yet"
 )
-
-
-@dataclass(frozen=True)
-class _Clinic:
-    episodes: list[LearningEpisode]
-    patients: list[int]
-    synthetic: int
-
-
-@dataclass(frozen=True)
-class _Scale:
-    """The monitored scale of an instrument: id, range, change norms, rational parameters."""
-
-    id: str
-    range: tuple[float, float]
-    norms: NormsLike
-    parameters: RationalParameters
-
-
-def _scale(instrument: str) -> _Scale:
-    definition = load_instrument(instrument)
-    scale = definition.scale(monitored_scale_id(instrument))
-    if scale.norms is None:
-        raise InputError("instrument", instrument, "an outcome measure with change norms")
-    lo, hi = scale.range
-    return _Scale(
-        scale.id, (float(lo), float(hi)), scale.norms, rational_parameters(instrument, scale.id)
-    )
-
-
-def _read_clinic(session: Session, instrument: str) -> _Clinic:
-    """The clinic's ended episodes of ``instrument`` with two or more scored sessions."""
-    series, synthetic = _episode_scores(session, instrument, _scale(instrument).id, False)
-    found: list[LearningEpisode] = []
-    patients: list[int] = []
-    ids = sorted(series)
-    for start in range(0, len(ids), _CHUNK):
-        rows = session.execute(
-            select(Episode.id, Episode.end_reason, User.username, Patient)
-            .join(Patient, Episode.patient_id == Patient.id)
-            .join(User, Episode.clinician_id == User.id)
-            .where(Episode.id.in_(ids[start : start + _CHUNK]))
-            .order_by(Episode.id)
-        )
-        for episode_id, end_reason, username, patient in rows:
-            patients.append(patient.id)
-            found.append(
-                LearningEpisode(
-                    key=str(episode_id),
-                    therapist=username,
-                    scores=tuple(value for _, value in series[episode_id]),
-                    dropped_out=end_reason == "dropout",
-                    language=patient.preferred_language or None,
-                    dimensions=_dimensions(patient),
-                )
-            )
-    return _Clinic(found, sorted(set(patients)), len(synthetic))
-
-
-def _dimensions(patient: Patient) -> dict[str, str]:
-    """The patient's assessed intake categories; a stored profile that no longer validates
-    counts as not assessed (the episode still counts, without those features)."""
-    try:
-        return intake_dimensions(patient_profile(patient))
-    except InvalidProfile:
-        return {}
 
 
 def _label(clinic: _Clinic) -> str:

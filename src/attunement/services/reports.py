@@ -35,11 +35,14 @@ from attunement.documents import (
 from attunement.errors import AttunementError, NotFound
 from attunement.exports import (
     AdministrationRecord,
+    CoursePredictionRow,
     ExportFiles,
     ExportRow,
     ExportTable,
     Pseudonymizer,
     RiskEventRow,
+    course_table,
+    deidentify_course_row,
     deidentify_risk_row,
     deidentify_row,
     risk_event_rows,
@@ -55,6 +58,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
+from attunement.services._course_export import course_prediction_rows
 from attunement.services._growth_models import StatusInputs
 from attunement.services._research_episodes import research_episode_table
 from attunement.services._research_plan import research_plan_tables
@@ -82,6 +86,7 @@ __all__ = [
     "clinic_report_document",
     "patient_report",
     "patient_report_document",
+    "research_course_prediction_rows",
     "research_export_rows",
     "research_risk_event_rows",
     "write_clinic_report",
@@ -317,6 +322,7 @@ class _Export:
     #: the episode, plan and accommodation tables (``services._research_episodes``,
     #: ``services._research_plan``)
     plans: list[ExportTable]
+    course: Iterator[CoursePredictionRow]
 
 
 @contextmanager
@@ -332,10 +338,12 @@ def _research_export(
         )
         rows = _export_rows(uc.session, readable, models, page_size)
         risk = _risk_rows(uc.session, readable, page_size)
+        course = course_prediction_rows(uc.session, readable, page_size)
         pseudonyms = Pseudonymizer(deidentify_with) if deidentify_with else None
         if pseudonyms is not None:
             rows = (deidentify_row(row, pseudonyms) for row in rows)
             risk = (deidentify_risk_row(row, pseudonyms) for row in risk)
+            course = (deidentify_course_row(row, pseudonyms) for row in course)
         plan_counts: dict[str, int] = {}
         episodes = research_episode_table(
             uc.session, readable, page_size=page_size, pseudonyms=pseudonyms, counts=plan_counts
@@ -348,7 +356,7 @@ def _research_export(
             pseudonyms=pseudonyms,
             counts=plan_counts,
         )
-        counted = [0, 0]
+        counted = [0, 0, 0]
         synthetic = bool(
             uc.session.scalar(
                 select(func.count(Patient.id)).where(readable, Patient.synthetic.is_(True))
@@ -359,6 +367,7 @@ def _research_export(
             risk=_counting(risk, counted, 1),
             synthetic=synthetic,
             plans=[episodes, *plans],
+            course=_counting(course, counted, 2),
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
         uc.detail = {
@@ -366,6 +375,7 @@ def _research_export(
             "rows": counted[0],
             "risk_events": counted[1],
             **plan_counts,
+            "course_predictions": counted[2],
             "deidentified": deidentify_with is not None,
         }
 
@@ -414,6 +424,15 @@ def research_risk_event_rows(
         return list(export.risk)
 
 
+def research_course_prediction_rows(
+    ctx: ServiceContext, actor: Actor, *, deidentify_with: str | None = None
+) -> list[CoursePredictionRow]:
+    """Every course prediction stored for the episodes of the patients ``actor`` may see,
+    one row each with the time it was made; de-identified like the other rows."""
+    with _research_export(ctx, actor, deidentify_with=deidentify_with) as export:
+        return list(export.course)
+
+
 def write_research_export(
     ctx: ServiceContext,
     actor: Actor,
@@ -431,5 +450,5 @@ def write_research_export(
             fmt=fmt,
             deidentified=deidentify_with is not None,
             synthetic=export.synthetic,
-            tables=[risk_table(export.risk), *export.plans],
+            tables=[risk_table(export.risk), *export.plans, course_table(export.course)],
         )

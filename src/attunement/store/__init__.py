@@ -9,6 +9,7 @@ from attunement._lazy import lazy_exports
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.store._bulk import insert_rows
     from attunement.store._chart_table import EpisodeChartRecord
+    from attunement.store._course_table import CoursePredictionRecord
     from attunement.store._engine import (
         alembic_config,
         check_connection,
@@ -80,6 +81,7 @@ __all__ = [
     "CaseloadCount",
     "CdsTokenUse",
     "ClinicSettingRecord",
+    "CoursePredictionRecord",
     "Episode",
     "EpisodeChartRecord",
     "EpisodeSchedule",
@@ -124,6 +126,7 @@ __all__ = [
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_bulk": ("insert_rows",),
     "_chart_table": ("EpisodeChartRecord",),
+    "_course_table": ("CoursePredictionRecord",),
     "_engine": (
         "alembic_config",
         "check_connection",

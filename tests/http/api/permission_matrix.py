@@ -394,6 +394,7 @@ API_ROWS: list[Row] = [
         params=risk_prompt,
     ),
     Row("GET", "/api/v1/episodes/{episode_id}/prompt-discussions", READ),
+    Row("GET", "/api/v1/episodes/{episode_id}/course", READ),
     Row(
         "POST",
         "/api/v1/episodes/{episode_id}/close",

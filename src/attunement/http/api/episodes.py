@@ -11,6 +11,7 @@ from attunement.http.deps import ContextDep, CurrentActor
 from attunement.services import (
     AdministrationCreate,
     AdministrationPublic,
+    CoursePredictionPublic,
     InvitationCreate,
     InvitationIssued,
     PromptDiscussionCreate,
@@ -21,6 +22,7 @@ from attunement.services import (
     get_status,
     invite_patient,
     list_administrations,
+    list_course_predictions,
     list_prompt_discussions,
     list_sessions,
     mark_prompt_discussed,
@@ -87,6 +89,19 @@ def episode_status(context: ContextDep, actor: CurrentActor, episode_id: int) ->
     """Change, reliable-change category, expected band, alert, alliance, flags, prompts."""
     result: dict[str, Any] = get_status(context, actor, episode_id).model_dump(mode="json")
     return result
+
+
+@router.get("/{episode_id}/course", response_model=list[CoursePredictionPublic])
+def course_predictions(
+    context: ContextDep, actor: CurrentActor, episode_id: int
+) -> list[CoursePredictionPublic]:
+    """The personalised expected course predicted for the episode when its intake was
+    recorded (newest first; a corrected intake adds one, the old ones stay): the expected
+    score by scored session with its 80% band, the method (``neighbours``: the clinic's most
+    similar ended episodes; ``empirical`` or ``rational``: too few of them, the fall-back
+    model), how the similar episodes ended and the probability of dropout. Stored on the
+    intake write, never computed on this read; empty before the intake."""
+    return list_course_predictions(context, actor, episode_id)
 
 
 @router.post(

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from attunement.http.deps import ContextDep, WebActor
 from attunement.http.web._charts import episode_charts
+from attunement.http.web._course_view import course_view
 from attunement.http.web._display import short_date
 from attunement.http.web._episode_views import EpisodeFormInput, lifecycle_view
 from attunement.http.web._history_views import history_views
@@ -125,6 +126,7 @@ def patient_page_response(
         status=status_view(status) if status is not None else None,
         status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
+        course=course_view(page.course),
         plan=plan,
         plan_missing=plan_missing,
         dimensions=dimension_views(profile, patient.preferred_language),

@@ -1,0 +1,114 @@
+"""The stored course predictions of an episode, as the API and the patient page read them.
+
+Nothing is computed here: each prediction was stored by the write that recorded the
+episode's intake (:mod:`attunement.services._course_predictions`). Newest first; a row
+whose stored course no longer validates (a future schema) is left out rather than half-read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from attunement.learning import CoursePoint, NeighbourSummary, PersonalisedCourse
+from attunement.services._access import load_episode
+from attunement.services._actors import Actor
+from attunement.services._audit import use_case
+from attunement.services._audit_actions import AuditAction
+from attunement.services._context import ServiceContext
+from attunement.services._schema_config import PUBLIC
+from attunement.store import CoursePredictionRecord
+
+__all__ = ["CoursePredictionPublic", "course_predictions_of", "list_course_predictions"]
+
+
+class CoursePredictionPublic(BaseModel):
+    """One personalised course of the episode, as predicted at ``made_at``.
+
+    ``method`` of the course as a whole: ``neighbours`` (the clinic's most similar ended
+    episodes), ``empirical`` (too few similar episodes: the clinic's fitted growth model) or
+    ``rational`` (no fitted model on enough episodes: the rational method); ``basis`` says
+    it in words. ``points`` are the expected scores by scored session (1 = intake) with
+    their ``level`` band; ``neighbours`` what happened to the similar episodes.
+    ``made_at_intake`` is False for a prediction made after a later outcome score was
+    recorded (a corrected intake, or an episode older than stored predictions).
+    """
+
+    model_config = PUBLIC
+
+    id: int
+    episode_id: int
+    made_at: dt.datetime
+    instrument: str
+    intake: float
+    intake_session: int | None
+    at_session: int | None
+    made_at_intake: bool
+    method: Literal["neighbours", "empirical", "rational"]
+    basis: str
+    level: float
+    points: list[CoursePoint]
+    dropout_probability: float | None
+    dropout_basis: str
+    dropout_personalised: bool
+    neighbours: NeighbourSummary
+    episodes_compared: int
+    model_version: str
+
+
+def _public(row: CoursePredictionRecord) -> CoursePredictionPublic | None:
+    try:
+        course = PersonalisedCourse.model_validate(row.course)
+    except ValidationError:
+        return None
+    return CoursePredictionPublic(
+        id=row.id,
+        episode_id=row.episode_id,
+        made_at=row.made_at,
+        instrument=row.instrument,
+        intake=row.intake,
+        intake_session=row.intake_session,
+        at_session=row.at_session,
+        made_at_intake=row.at_session == row.intake_session,
+        method=course.method,
+        basis=course.basis,
+        level=course.level,
+        points=list(course.points),
+        dropout_probability=course.dropout_probability,
+        dropout_basis=course.dropout_basis,
+        dropout_personalised=course.dropout_personalised,
+        neighbours=course.neighbours,
+        episodes_compared=row.episodes_compared,
+        model_version=row.model_version,
+    )
+
+
+def course_predictions_of(session: Session, episode_id: int) -> list[CoursePredictionPublic]:
+    """The episode's stored predictions, newest first (inside a use case that checked
+    access: :func:`list_course_predictions`, the patient page)."""
+    rows = session.scalars(
+        select(CoursePredictionRecord)
+        .where(CoursePredictionRecord.episode_id == episode_id)
+        .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
+    ).all()
+    found = [_public(row) for row in rows]
+    return [p for p in reversed(found) if p is not None]
+
+
+def list_course_predictions(
+    ctx: ServiceContext, actor: Actor, episode_id: int
+) -> list[CoursePredictionPublic]:
+    """Every course predicted for an episode the actor may read, newest first (NotFound for
+    an episode the caller may not see)."""
+    with use_case(
+        ctx, actor, AuditAction.COURSE_PREDICTION_LIST, target=f"episode:{episode_id}", read=True
+    ) as uc:
+        episode = load_episode(uc.session, actor, episode_id, write=False)
+        uc.patient_id = episode.patient_id
+        found = course_predictions_of(uc.session, episode.id)
+        uc.detail = {"course_predictions": [p.id for p in found]}
+        return found
