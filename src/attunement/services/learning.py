@@ -19,11 +19,15 @@ of patients within therapists needs them all); only those aggregates, the neighb
 summary and the therapist rows the actor may see leave a use case, and the one audit entry
 lists every patient whose episode was read.
 
-What the store does not record yet is said, not guessed: sex and age band are not stored,
-and neither is whether a plan was followed (accommodations made, stance matched, rupture
-repaired), so the responsiveness section lists no dimension for stored data until that
-is recorded. :func:`simulated_learning` runs the same maths on the hidden-truth synthetic
-clinic (:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
+Each episode carries the patient's recorded sex (calibration per sex) and age band (a
+similarity feature, ``age_band`` among the intake dimensions), None / left out where not
+recorded, and whether the plan was followed, dimension by dimension — the clinician's
+records and rupture repair after an alliance alert, decided in one place
+(:func:`attunement.learning.plan_followed`, read through
+:mod:`attunement.services._plan_adherence`). A dimension appears in the responsiveness
+section once it was recorded for enough episodes; what is missing is said in the notes.
+:func:`simulated_learning` runs the same maths on the hidden-truth synthetic clinic
+(:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import newest_growth_model
+from attunement.services._plan_adherence import episodes_followed
 from attunement.services._status import patient_profile
 from attunement.services.etr import _episode_scores
 from attunement.simulate.hidden_truth import HiddenTruth, simulate_hidden_truth
@@ -79,11 +84,6 @@ __all__ = [
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _CHUNK = 500
-NOT_RECORDED = (
-    "sex and age band are not recorded in the store; whether the plan was followed "
-    "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
-    "no responsiveness dimension can be estimated from stored episodes yet"
-)
 
 
 class LearningReport(BaseModel):
@@ -106,6 +106,24 @@ class _Clinic:
     episodes: list[LearningEpisode]
     patients: list[int]
     synthetic: int
+
+    def notes(self) -> tuple[str, ...]:
+        """What the stored episodes do not record, said rather than guessed."""
+        missing = [
+            text
+            for text, known in (
+                ("sex", any(e.sex is not None for e in self.episodes)),
+                ("age band", any("age_band" in e.dimensions for e in self.episodes)),
+                (
+                    "whether the plan was followed",
+                    any(e.followed for e in self.episodes),
+                ),
+            )
+            if not known
+        ]
+        if not missing:
+            return ()
+        return (f"not recorded for any ended episode: {', '.join(missing)}",)
 
 
 @dataclass(frozen=True)
@@ -136,11 +154,13 @@ def _read_clinic(session: Session, instrument: str) -> _Clinic:
     patients: list[int] = []
     ids = sorted(series)
     for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        followed = episodes_followed(session, chunk)
         rows = session.execute(
             select(Episode.id, Episode.end_reason, User.username, Patient)
             .join(Patient, Episode.patient_id == Patient.id)
             .join(User, Episode.clinician_id == User.id)
-            .where(Episode.id.in_(ids[start : start + _CHUNK]))
+            .where(Episode.id.in_(chunk))
             .order_by(Episode.id)
         )
         for episode_id, end_reason, username, patient in rows:
@@ -152,19 +172,25 @@ def _read_clinic(session: Session, instrument: str) -> _Clinic:
                     scores=tuple(value for _, value in series[episode_id]),
                     dropped_out=end_reason == "dropout",
                     language=patient.preferred_language or None,
+                    sex=patient.sex,
                     dimensions=_dimensions(patient),
+                    followed=followed.get(episode_id, {}),
                 )
             )
     return _Clinic(found, sorted(set(patients)), len(synthetic))
 
 
 def _dimensions(patient: Patient) -> dict[str, str]:
-    """The patient's assessed intake categories; a stored profile that no longer validates
-    counts as not assessed (the episode still counts, without those features)."""
+    """The patient's assessed intake categories and recorded age band; a stored profile
+    that no longer validates counts as not assessed (the episode still counts, without
+    those features)."""
     try:
-        return intake_dimensions(patient_profile(patient))
+        found = intake_dimensions(patient_profile(patient))
     except InvalidProfile:
-        return {}
+        found = {}
+    if patient.age_band is not None:
+        found["age_band"] = patient.age_band
+    return found
 
 
 def _label(clinic: _Clinic) -> str:
@@ -295,7 +321,7 @@ def learning_report(
             visible=visible,
             synthetic=bool(clinic.synthetic),
             label=_label(clinic),
-            notes=(NOT_RECORDED,),
+            notes=clinic.notes(),
         )
 
 

@@ -21,6 +21,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_sample,
         format_source_of,
     )
+    from attunement.wording._demographics import (
+        AGE_BAND_LABELS,
+        NOT_RECORDED_LABEL,
+        SEX_LABELS,
+        age_band_label,
+        sex_label,
+    )
     from attunement.wording._labels import (
         ALERT_ORDER,
         AlertWords,
@@ -53,15 +60,19 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
 
 __all__ = [
+    "AGE_BAND_LABELS",
     "ALERT_ORDER",
     "ALLIANCE_WORDS",
     "DASH",
     "MINUS",
+    "NOT_RECORDED_LABEL",
+    "SEX_LABELS",
     "AlertWords",
     "Citable",
     "PrimarySource",
     "StatusFigures",
     "StatusLike",
+    "age_band_label",
     "alert_words",
     "alliance_words",
     "direction_words",
@@ -84,6 +95,7 @@ __all__ = [
     "language_name",
     "repair_words",
     "scale_digits",
+    "sex_label",
     "status_figures",
     "value_words",
 ]
@@ -99,6 +111,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "format_effect_value",
         "format_sample",
         "format_source_of",
+    ),
+    "_demographics": (
+        "AGE_BAND_LABELS",
+        "NOT_RECORDED_LABEL",
+        "SEX_LABELS",
+        "age_band_label",
+        "sex_label",
     ),
     "_labels": (
         "ALERT_ORDER",
