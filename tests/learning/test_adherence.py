@@ -57,9 +57,7 @@ def test_rupture_repair_is_recordable_only_after_an_alliance_alert() -> None:
     assert adherence_dimensions(plan, alliance_flagged=True)[-1] == RUPTURE_REPAIR
 
 
-@given(
-    st.lists(st.tuples(st.sampled_from(["reactance", "culture"]), st.booleans()), max_size=8)
-)
+@given(st.lists(st.tuples(st.sampled_from(["reactance", "culture"]), st.booleans()), max_size=8))
 def test_every_dimension_follows_its_latest_record(pairs: list[tuple[str, bool]]) -> None:
     followed = plan_followed([AdherenceRecord(d, f) for d, f in pairs])
     assert followed == dict(pairs)

@@ -14,9 +14,9 @@ from attunement.services import (
     PlanAdherenceSet,
     PromptDiscussionCreate,
     ServiceContext,
-    get_status,
     get_patient,
     get_plan_adherence,
+    get_status,
     list_audit,
     mark_prompt_discussed,
     record_administration,
@@ -85,7 +85,8 @@ def test_the_dimensions_are_those_the_plan_tailors_and_the_latest_record_counts(
     assert [(r.followed, r.recorded_by) for r in undone.history] == [(True, "ana"), (False, "ana")]
     reactance = next(d for d in undone.dimensions if d.dimension == "reactance")
     assert reactance.label == "Reactance"
-    assert reactance.latest is not None and reactance.latest.note == "Gave homework anyway."
+    assert reactance.latest is not None
+    assert reactance.latest.note == "Gave homework anyway."
 
     audit = list_audit(ctx, OPERATOR, patient_id=world.patient_a)
     records = [e for e in audit if e.action == "plan_adherence.record"]
@@ -131,7 +132,8 @@ def test_the_alliance_prompt_discussed_after_an_alert_counts_as_rupture_repair(
                 AdministrationCreate(instrument=instrument, answers=answers, session_number=number),
             )
     status = get_status(ctx, world.ana, world.episode_a)
-    assert status is not None and status.alliance is not None
+    assert status is not None
+    assert status.alliance is not None
     assert status.alliance.state in ("rupture", "at_risk")
     before = get_plan_adherence(ctx, world.ana, world.episode_a)
     assert before.followed == {"rupture_repair": False}  # alerted, not yet repaired

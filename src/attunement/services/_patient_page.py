@@ -29,6 +29,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
+from attunement.services._plan_adherence import PlanAdherenceView, adherence_of
 from attunement.services._prompt_discussions import (
     PromptDiscussionPublic,
     prompt_discussions_of,
@@ -69,6 +70,8 @@ class PatientPageView:
     charts: EpisodeChartData | None
     #: every mark of the episode's support prompts as discussed (and undo), oldest first
     prompt_discussions: tuple[PromptDiscussionPublic, ...] = ()
+    #: whether the plan was followed in the episode, per dimension (issue 15)
+    plan_adherence: PlanAdherenceView | None = None
 
 
 def _current(episodes: list[Episode]) -> Episode | None:
@@ -100,6 +103,7 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         status = None
         charts = None
         discussions: tuple[PromptDiscussionPublic, ...] = ()
+        adherence = None
         if episode is not None:
             discussions = tuple(prompt_discussions_of(session, episode.id))
             rows = session.scalars(
@@ -117,10 +121,11 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
                 raise NotFound("stored status of episode", episode.id)
             status = Status.model_validate(row.status) if row.status is not None else None
             charts = chart_data_of(session, episode, row)
+            adherence = adherence_of(session, episode.id, plan, status)
         uc.detail = {
             "read": ["patient", "profile", "plan", "risk_events", "episodes"]
             + (
-                ["administrations", "status", "charts", "prompt_discussions"]
+                ["administrations", "status", "charts", "prompt_discussions", "plan_adherence"]
                 if episode is not None
                 else []
             ),
@@ -139,4 +144,5 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             status=status,
             charts=charts,
             prompt_discussions=discussions,
+            plan_adherence=adherence,
         )

@@ -16,8 +16,9 @@ session (the others stay open, so the demo keeps a caseload).
 
 Sex, age band and whether the plan's preference dimension was followed are recorded as
 :mod:`attunement.services.demo_adherence` says (synthetic placeholders and the
-simulation's own account). The simulated courses run on past today; only the sessions held by today are recorded (no
-record is dated in the future), and a course still running stays open.
+simulation's own account). The simulated courses run on past today; only the sessions
+held by today are recorded (no record is dated in the future), and a course still running
+stays open.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from attunement.errors import Conflict, Forbidden, InputError, NotFound, UnknownInstrument
-from attunement.http.deps import ContextDep, CsrfProtected, WebActor
+from attunement.http.deps import ContextDep, CsrfProtected, WebActor, get_context
 from attunement.http.web._clinic_pages import patient_header, require_own, stored_profile
 from attunement.http.web._display import LANGUAGE_NAMES
 from attunement.http.web._forms import FormError, form_strings, parse_date, validation_messages
@@ -22,6 +22,7 @@ from attunement.http.web._preference_form import (
 from attunement.http.web._profile_form import merge_profile, profile_groups
 from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.http.web._risk_views import event_views, open_endorsements, risk_recorded
+from attunement.i18n import resolve_language, translate
 from attunement.instruments import (
     DEFAULT_ALLIANCE_INSTRUMENT,
     MeasureRole,
@@ -39,6 +40,7 @@ from attunement.services import (
     start_episode,
     update_profile,
 )
+from attunement.wording import AGE_BAND_LABELS, SEX_LABELS
 
 __all__ = ["router"]
 
@@ -48,6 +50,8 @@ _PATIENT_LABELS = {
     "display_name": "Name",
     "external_id": "Record number",
     "preferred_language": "Preferred language",
+    "sex": "Sex",
+    "age_band": "Age band",
     "outcome_instrument": "Outcome questionnaire",
     "alliance_instrument": "Alliance questionnaire",
     "started_on": "Episode starts on",
@@ -61,6 +65,8 @@ def _new_patient_page(
     field_errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
+    lang = resolve_language(get_context(request).clinic_language)
+
     def choices(role: MeasureRole) -> list[tuple[str, str]]:
         return [(d.id, f"{d.short_name} — {d.name}") for d in instruments_with_role(role)]
 
@@ -75,9 +81,16 @@ def _new_patient_page(
         field_errors=field_errors,
         errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
         languages=list(LANGUAGE_NAMES.items()),
+        sexes=_choices(SEX_LABELS, lang),
+        age_bands=_choices(AGE_BAND_LABELS, lang),
         outcome_instruments=choices("outcome"),
         alliance_instruments=choices("alliance"),
     )
+
+
+def _choices(labels: dict[str, str], lang: str) -> list[tuple[str, str]]:
+    """A select's options: each stored value with its label in the page's language."""
+    return [(value, translate(label, lang)) for value, label in labels.items()]
 
 
 @router.get(ROUTES["patient_new"], response_class=HTMLResponse)
@@ -106,6 +119,8 @@ async def new_patient(
             display_name=values.get("display_name", ""),
             preferred_language=values.get("preferred_language") or "en",
             external_id=values.get("external_id") or None,
+            sex=values.get("sex") or None,
+            age_band=values.get("age_band") or None,
         )
     except ValidationError as error:
         errors.update(validation_messages(error, _PATIENT_LABELS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from attunement.http.web import (
+    _adherence_pages,
     _auth_pages,
     _caseload_pages,
     _chart_pages,
@@ -37,6 +38,7 @@ _PARTS = (
     _risk_pages,
     _notification_pages,
     _prompt_pages,  # marking support prompts discussed (issue 16)
+    _adherence_pages,  # whether the plan was followed (issue 15)
     _episode_pages,
     _invite_pages,
     _intake_questionnaire_pages,
