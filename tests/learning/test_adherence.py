@@ -12,7 +12,7 @@ from attunement.errors import InputError
 from attunement.learning import (
     RUPTURE_REPAIR,
     AdherenceRecord,
-    PromptMark,
+    AlliancePromptMark,
     adherence_dimensions,
     plan_followed,
     rupture_repaired,
@@ -30,14 +30,14 @@ def test_an_alert_without_the_prompt_discussed_is_not_repaired() -> None:
 
 
 def test_the_alliance_prompt_discussed_after_the_alert_is_a_repair() -> None:
-    marks = [PromptMark(4, True)]
+    marks = [AlliancePromptMark(4, True)]
     assert rupture_repaired(flagged_session=4, alliance_marks=marks) is True
     # a mark proves the alert even when the stored status no longer shows it
     assert rupture_repaired(flagged_session=None, alliance_marks=marks) is True
 
 
 def test_an_undone_mark_is_no_repair() -> None:
-    marks = [PromptMark(4, True), PromptMark(4, False)]
+    marks = [AlliancePromptMark(4, True), AlliancePromptMark(4, False)]
     assert rupture_repaired(flagged_session=None, alliance_marks=marks) is False
 
 

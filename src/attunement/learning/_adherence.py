@@ -31,7 +31,7 @@ __all__ = [
     "ALLIANCE_PROMPT",
     "RUPTURE_REPAIR",
     "AdherenceRecord",
-    "PromptMark",
+    "AlliancePromptMark",
     "adherence_dimensions",
     "plan_followed",
     "rupture_repaired",
@@ -52,7 +52,7 @@ class AdherenceRecord:
 
 
 @dataclass(frozen=True)
-class PromptMark:
+class AlliancePromptMark:
     """One mark (or undo) of the alliance support prompt at a status session (oldest first)."""
 
     session: int
@@ -69,7 +69,7 @@ def adherence_dimensions(plan_dimensions: Iterable[str], *, alliance_flagged: bo
 
 
 def rupture_repaired(
-    *, flagged_session: int | None, alliance_marks: Sequence[PromptMark]
+    *, flagged_session: int | None, alliance_marks: Sequence[AlliancePromptMark]
 ) -> bool | None:
     """Whether the alliance was repaired after an alert (None: no alert, so it did not apply).
 
@@ -90,7 +90,7 @@ def plan_followed(
     records: Sequence[AdherenceRecord],
     *,
     flagged_session: int | None = None,
-    alliance_marks: Sequence[PromptMark] = (),
+    alliance_marks: Sequence[AlliancePromptMark] = (),
 ) -> dict[str, bool]:
     """Whether each dimension with a fact was followed: the latest clinician record of each,
     and rupture repair derived from the alliance facts unless a record says otherwise."""

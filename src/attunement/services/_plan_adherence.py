@@ -25,7 +25,7 @@ from attunement.errors import AttunementError, InputError
 from attunement.learning import (
     ALLIANCE_PROMPT,
     AdherenceRecord,
-    PromptMark,
+    AlliancePromptMark,
     adherence_dimensions,
     plan_followed,
 )
@@ -178,9 +178,11 @@ def adherence_of(
     )
 
 
-def alliance_marks(session: Session, episode_ids: Sequence[int]) -> dict[int, list[PromptMark]]:
+def alliance_marks(
+    session: Session, episode_ids: Sequence[int]
+) -> dict[int, list[AlliancePromptMark]]:
     """The alliance prompt's marks of each episode, oldest first."""
-    found: dict[int, list[PromptMark]] = {}
+    found: dict[int, list[AlliancePromptMark]] = {}
     rows = session.execute(
         select(
             PromptDiscussionRecord.episode_id,
@@ -194,7 +196,7 @@ def alliance_marks(session: Session, episode_ids: Sequence[int]) -> dict[int, li
         .order_by(PromptDiscussionRecord.marked_at, PromptDiscussionRecord.id)
     )
     for episode_id, at, discussed in rows:
-        found.setdefault(episode_id, []).append(PromptMark(at, discussed))
+        found.setdefault(episode_id, []).append(AlliancePromptMark(at, discussed))
     return found
 
 
