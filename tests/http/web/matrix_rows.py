@@ -342,6 +342,14 @@ ROWS: list[Row] = [
     ),
     Row(
         "POST",
+        "/patients/{patient_id}/demographics",
+        _write(303),
+        data=lambda cell: {"sex": "male", "age_band": "41-65"},
+        auth="cookie",
+        notes="the treating clinician changes the recorded sex and age band",
+    ),
+    Row(
+        "POST",
         "/patients/{patient_id}/invitations",
         _write(200),
         data=lambda cell: {"instrument": "phq9"},

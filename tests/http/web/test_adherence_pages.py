@@ -108,3 +108,29 @@ def test_each_part_of_the_plan_can_be_recorded_followed_or_not_and_is_kept(
     assert refused.status_code == 422
     assert "not a part of the patient" in refused.text
     assert "culture" not in refused.text.split('id="adherence-problem"')[1][:300]
+
+
+def test_the_intake_page_changes_the_sex_and_age_band_and_refuses_a_wrong_one_by_its_label(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    sign_in(client, "ana")
+    page = client.get(f"/patients/{world.patient_a}/intake").text
+    assert "Save sex and age band" in page
+    path = f"/patients/{world.patient_a}/demographics"
+    saved = client.post(
+        path,
+        data={"csrf_token": csrf_from(page), "sex": "male", "age_band": "41-65"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    stored = get_patient(ctx, world.ana, world.patient_a)
+    assert (stored.sex, stored.age_band) == ("male", "41-65")
+    shown = client.get(f"/patients/{world.patient_a}/intake").text
+    assert '<option value="male" selected>' in shown
+    cleared = client.post(path, data={"csrf_token": csrf_from(page), "sex": "", "age_band": ""})
+    assert cleared.status_code == 200
+    assert get_patient(ctx, world.ana, world.patient_a).sex is None
+    refused = client.post(path, data={"csrf_token": csrf_from(page), "age_band": "forty"})
+    assert refused.status_code == 422
+    assert "Age band:" in refused.text
+    assert get_patient(ctx, world.ana, world.patient_a).age_band is None  # nothing half-written
