@@ -28,6 +28,7 @@ from attunement.learning import (
     AlliancePromptMark,
     adherence_dimensions,
     plan_followed,
+    rupture_repaired,
 )
 from attunement.monitoring import Status
 from attunement.profile import field_label
@@ -160,7 +161,8 @@ def adherence_of(
     latest = {r.dimension: r for r in rows}
     names = adherence_dimensions(
         (r.dimension for r in plan.recommendations) if plan is not None else (),
-        alliance_flagged=flagged is not None or bool(marks),
+        alliance_flagged=rupture_repaired(flagged_session=flagged, alliance_marks=marks)
+        is not None,
     )
     return PlanAdherenceView(
         episode_id=episode_id,
