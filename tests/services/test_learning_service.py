@@ -73,15 +73,18 @@ def _actions(ctx: ServiceContext) -> list[tuple[str, str, dict[str, object]]]:
         return [(a, b, c) for a, b, c in rows if a.startswith("learning.")]
 
 
-def test_the_report_is_audited_says_what_is_not_recorded_and_filters_therapists(
+def test_the_report_is_audited_lists_the_recorded_dimensions_and_filters_therapists(
     clinic: ServiceContext,
 ) -> None:
     report = learning_report(clinic, OPERATOR)
     assert report.synthetic
     assert "SYNTHETIC" in report.label
     assert report.episodes > 5
-    assert report.responsiveness.dimensions == ()  # the store records no plan followed yet
-    assert any("not recorded" in note for note in report.notes)
+    # the demo records the preference dimension; rupture repair follows the alliance alerts
+    names = [d.dimension for d in report.responsiveness.dimensions]
+    assert "preferences" in names
+    assert set(names) <= {"preferences", "rupture_repair"}
+    assert report.notes == ()  # sex, age band and plan followed are all recorded
     ((action, actor, detail), *_) = _actions(clinic)
     assert (action, actor) == ("learning.report", "operator:tester")
     assert detail["episodes"] == report.episodes
@@ -122,6 +125,9 @@ def test_the_evaluation_and_an_episode_course_are_audited(clinic: ServiceContext
     evaluation, label = evaluate_clinic_predictions(clinic, OPERATOR)
     assert "SYNTHETIC" in label
     assert evaluation.rows[0].group == "all"
+    groups = {row.group for row in evaluation.rows}
+    assert groups & {"sex=female", "sex=male"}  # calibration per recorded sex
+    assert not any("sex is not recorded" in note for note in evaluation.notes)
     clinician = _clinician(clinic, "dr_rivera")
     with clinic.sessions() as session:
         episode = session.scalars(

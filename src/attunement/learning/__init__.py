@@ -8,6 +8,8 @@ numbers out; no database, no clock.
   model — calibration slope and intercept, band coverage, Brier score — per language and sex.
 * :func:`therapist_feedback`: per-therapist outcomes adjusted for intake severity, multilevel
   with empirical-Bayes shrinkage and intervals, beside the published routine-care benchmarks.
+* :func:`plan_followed`: whether each tailoring dimension's plan was followed, from the
+  clinician's records and (rupture repair after an alliance alert) the stored facts.
 * :func:`responsiveness_report`: does following the plan go with better outcome and less
   dropout here? A multilevel model per tailoring dimension, with the observational caveat.
 
@@ -16,6 +18,15 @@ Thresholds are data (``learning.yaml``), each with its reason: :func:`learning_s
 
 from __future__ import annotations
 
+from attunement.learning._adherence import (
+    ALLIANCE_PROMPT,
+    RUPTURE_REPAIR,
+    AdherenceRecord,
+    AlliancePromptMark,
+    adherence_dimensions,
+    plan_followed,
+    rupture_repaired,
+)
 from attunement.learning._course import (
     NEIGHBOUR_OUTCOMES,
     CourseIndex,
@@ -49,10 +60,14 @@ from attunement.learning._therapists import (
 )
 
 __all__ = [
+    "ALLIANCE_PROMPT",
     "CAVEAT",
     "COVARIATES",
     "NEIGHBOUR_OUTCOMES",
     "OUTCOMES",
+    "RUPTURE_REPAIR",
+    "AdherenceRecord",
+    "AlliancePromptMark",
     "Association",
     "Calibration",
     "CourseIndex",
@@ -70,9 +85,12 @@ __all__ = [
     "TherapistFeedback",
     "TherapistOutcomes",
     "Threshold",
+    "adherence_dimensions",
     "evaluate_predictions",
     "intake_dimensions",
     "learning_settings",
+    "plan_followed",
     "responsiveness_report",
+    "rupture_repaired",
     "therapist_feedback",
 ]

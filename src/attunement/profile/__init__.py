@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.profile._demographics import (
+        AGE_BANDS,
+        SEXES,
+        AgeBand,
+        Sex,
+        age_band_at,
+        sex_of_fhir_gender,
+    )
     from attunement.profile._labels import (
         fact_words,
         field_label,
@@ -55,6 +63,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
 
 __all__ = [
+    "AGE_BANDS",
     "ATTACHMENT_RANGE",
     "COPING_STYLES",
     "DIMENSIONS",
@@ -62,9 +71,11 @@ __all__ = [
     "LEVELS",
     "PREFERENCE_ASPECTS",
     "PROFILE_FIELDS",
+    "SEXES",
     "SOURCES",
     "STAGES",
     "STRENGTHS",
+    "AgeBand",
     "AspectSpec",
     "Assessed",
     "Attachment",
@@ -81,9 +92,11 @@ __all__ = [
     "ProfileFlag",
     "Provenance",
     "ReligionSpirituality",
+    "Sex",
     "Source",
     "Stage",
     "Strength",
+    "age_band_at",
     "canonical_language_tag",
     "fact_words",
     "field_label",
@@ -91,11 +104,20 @@ __all__ = [
     "language_name",
     "parse_profile",
     "same_language",
+    "sex_of_fhir_gender",
 ]
 
 #: The submodule that defines each name: the vocabulary (language tags, field specs) needs
 #: no models, so the gettext catalogue and the light commands load without them.
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_demographics": (
+        "AGE_BANDS",
+        "SEXES",
+        "AgeBand",
+        "Sex",
+        "age_band_at",
+        "sex_of_fhir_gender",
+    ),
     "_labels": ("fact_words", "field_label", "field_value_words", "language_name"),
     "_models": (
         "Assessed",

@@ -24,6 +24,7 @@ from attunement.monitoring import (
     monitored_scale_id,
     rational_parameters,
 )
+from attunement.services._plan_adherence import episodes_followed
 from attunement.services._status import patient_profile
 from attunement.store import (
     CURVE_SESSION,
@@ -55,6 +56,21 @@ class ClinicEpisodes:
     episodes: list[LearningEpisode]
     patients: list[int]
     synthetic: int
+
+    def notes(self) -> tuple[str, ...]:
+        """What the stored episodes do not record, said rather than guessed."""
+        missing = [
+            text
+            for text, known in (
+                ("sex", any(e.sex is not None for e in self.episodes)),
+                ("age band", any("age_band" in e.dimensions for e in self.episodes)),
+                ("whether the plan was followed", any(e.followed for e in self.episodes)),
+            )
+            if not known
+        ]
+        if not missing:
+            return ()
+        return (f"not recorded for any ended episode: {', '.join(missing)}",)
 
 
 @dataclass(frozen=True)
@@ -91,11 +107,13 @@ def read_clinic_episodes(
     patients: list[int] = []
     ids = sorted(series)
     for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        followed = episodes_followed(session, chunk)
         rows = session.execute(
             select(Episode.id, Episode.end_reason, User.username, Patient)
             .join(Patient, Episode.patient_id == Patient.id)
             .join(User, Episode.clinician_id == User.id)
-            .where(Episode.id.in_(ids[start : start + _CHUNK]))
+            .where(Episode.id.in_(chunk))
             .order_by(Episode.id)
         )
         for episode_id, end_reason, username, patient in rows:
@@ -107,19 +125,25 @@ def read_clinic_episodes(
                     scores=tuple(value for _, value in series[episode_id]),
                     dropped_out=end_reason == "dropout",
                     language=patient.preferred_language or None,
+                    sex=patient.sex,
                     dimensions=intake_categories(patient),
+                    followed=followed.get(episode_id, {}),
                 )
             )
     return ClinicEpisodes(found, sorted(set(patients)), len(synthetic))
 
 
 def intake_categories(patient: Patient) -> dict[str, str]:
-    """The patient's assessed intake categories; a stored profile that no longer validates
-    counts as not assessed (the episode still counts, without those features)."""
+    """The patient's assessed intake categories and recorded age band; a stored profile
+    that no longer validates counts as not assessed (the episode still counts, without
+    those features)."""
     try:
-        return intake_dimensions(patient_profile(patient))
+        found = intake_dimensions(patient_profile(patient))
     except InvalidProfile:
-        return {}
+        found = {}
+    if patient.age_band is not None:
+        found["age_band"] = patient.age_band
+    return found
 
 
 def outcome_series(

@@ -30,6 +30,7 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
 from attunement.services._course_reads import CoursePredictionPublic, course_predictions_of
+from attunement.services._plan_adherence import PlanAdherenceView, adherence_of
 from attunement.services._prompt_discussions import (
     PromptDiscussionPublic,
     prompt_discussions_of,
@@ -72,6 +73,8 @@ class PatientPageView:
     prompt_discussions: tuple[PromptDiscussionPublic, ...] = ()
     #: the newest personalised course stored for the episode (None before its intake)
     course: CoursePredictionPublic | None = None
+    #: whether the plan was followed in the episode, per dimension (issue 15)
+    plan_adherence: PlanAdherenceView | None = None
 
 
 def _current(episodes: list[Episode]) -> Episode | None:
@@ -104,6 +107,7 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         charts = None
         discussions: tuple[PromptDiscussionPublic, ...] = ()
         course: CoursePredictionPublic | None = None
+        adherence = None
         if episode is not None:
             discussions = tuple(prompt_discussions_of(session, episode.id))
             course = next(iter(course_predictions_of(session, episode.id)), None)
@@ -122,10 +126,18 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
                 raise NotFound("stored status of episode", episode.id)
             status = Status.model_validate(row.status) if row.status is not None else None
             charts = chart_data_of(session, episode, row)
+            adherence = adherence_of(session, episode.id, plan, status)
         uc.detail = {
             "read": ["patient", "profile", "plan", "risk_events", "episodes"]
             + (
-                ["administrations", "status", "charts", "prompt_discussions", "course_predictions"]
+                [
+                    "administrations",
+                    "status",
+                    "charts",
+                    "prompt_discussions",
+                    "course_predictions",
+                    "plan_adherence",
+                ]
                 if episode is not None
                 else []
             ),
@@ -145,4 +157,5 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             charts=charts,
             prompt_discussions=discussions,
             course=course,
+            plan_adherence=adherence,
         )

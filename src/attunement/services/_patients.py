@@ -1,4 +1,4 @@
-"""Patients: register, read, list, update the profile, get the tailored plan."""
+"""Patients: register, read, list, update the record and the profile, get the tailored plan."""
 
 from __future__ import annotations
 
@@ -23,7 +23,12 @@ from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
 from attunement.services._lifecycle import ensure_patient_record_open
 from attunement.services._risk_records import intake_endorsements, patient_risk_events, record_risk
-from attunement.services._schemas import PatientCreate, PatientOverview, PatientPublic
+from attunement.services._schemas import (
+    PatientCreate,
+    PatientOverview,
+    PatientPublic,
+    PatientUpdate,
+)
 from attunement.services._status import episode_status, tailored_plan
 from attunement.store import Patient, User, latest_episode
 
@@ -36,6 +41,7 @@ __all__ = [
     "list_patients",
     "operator_patient_list",
     "register_patient",
+    "update_patient",
     "update_profile",
 ]
 
@@ -55,6 +61,8 @@ def register_patient(ctx: ServiceContext, actor: Actor, data: PatientCreate) -> 
             display_name=data.display_name,
             preferred_language=data.preferred_language,
             external_id=data.external_id,
+            sex=data.sex,
+            age_band=data.age_band,
             clinician_id=user.user_id,
             profile={},
             synthetic=False,
@@ -87,6 +95,27 @@ def list_patients(ctx: ServiceContext, actor: Actor) -> list[PatientPublic]:
         )
         uc.patients = [p.id for p in patients]
         return [PatientPublic.model_validate(p) for p in patients]
+
+
+def update_patient(
+    ctx: ServiceContext, actor: Actor, patient_id: int, data: PatientUpdate
+) -> PatientPublic:
+    """Set the recorded sex and age band (the fields sent; null: not recorded).
+
+    Allowed while the record is open (as the profile); the audit detail names the fields
+    changed, never their values.
+    """
+    with use_case(ctx, actor, AuditAction.PATIENT_UPDATE, patient_id=patient_id) as uc:
+        patient = load_patient(uc.session, actor, patient_id, write=True)
+        ensure_patient_record_open(uc.session, patient.id)
+        changed = sorted(
+            name for name in data.model_fields_set if getattr(patient, name) != getattr(data, name)
+        )
+        for name in changed:
+            setattr(patient, name, getattr(data, name))
+        uc.session.flush()
+        uc.detail = {"changed": changed}
+        return PatientPublic.model_validate(patient)
 
 
 def update_profile(

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from attunement.instruments import DEFAULT_ALLIANCE_INSTRUMENT
+from attunement.profile import AgeBand, Sex
 from attunement.services._account_schemas import (
     AuditEntryPublic,
     AuditVerification,
@@ -53,6 +54,7 @@ __all__ = [
     "PatientCreate",
     "PatientOverview",
     "PatientPublic",
+    "PatientUpdate",
     "ScorePublic",
     "SelfReportResponse",
     "SelfReportSubmission",
@@ -94,7 +96,22 @@ class PatientBase(BaseModel):
 
 
 class PatientCreate(PatientBase):
-    """A new patient; the signed-in clinician becomes their clinician."""
+    """A new patient; the signed-in clinician becomes their clinician. ``sex`` and
+    ``age_band`` are optional (null: not recorded); the age band, not a birth date, is what
+    the clinic keeps (:mod:`attunement.profile._demographics`)."""
+
+    sex: Sex | None = None
+    age_band: AgeBand | None = None
+
+
+class PatientUpdate(BaseModel):
+    """Change the recorded sex and age band: a field sent is set (null: not recorded), a
+    field left out is kept."""
+
+    model_config = INPUT
+
+    sex: Sex | None = None
+    age_band: AgeBand | None = None
 
 
 class PatientPublic(PatientBase):
@@ -104,6 +121,8 @@ class PatientPublic(PatientBase):
     display_name: str
     preferred_language: str
     external_id: str | None
+    sex: str | None = None
+    age_band: str | None = None
     id: int
     clinician_id: int
     clinician_name: str = Field(

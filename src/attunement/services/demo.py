@@ -14,8 +14,11 @@ planned whose last session lies at least :data:`DEMO_ENDED_AFTER` in the past an
 patient has no open risk event, every second one ends as ``planned_end`` on its last
 session (the others stay open, so the demo keeps a caseload).
 
-The simulated courses run on past today; only the sessions held by today are recorded (no
-record is dated in the future), and a course still running stays open.
+Sex, age band and whether the plan's preference dimension was followed are recorded as
+:mod:`attunement.services.demo_adherence` says (synthetic placeholders and the
+simulation's own account). The simulated courses run on past today; only the sessions
+held by today are recorded (no record is dated in the future), and a course still running
+stays open.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
+from attunement.services.demo_adherence import demo_demographics, record_demo_adherence
 from attunement.simulate import SyntheticClinic, SyntheticPatient, SyntheticSession
 from attunement.store import (
     Administration,
@@ -186,12 +190,15 @@ def seed_demo_clinic(
             session.add(user)
             users[member.username] = user
         session.flush()
-        for synthetic in clinic.patients:
+        for index, synthetic in enumerate(clinic.patients):
             clinician = users[synthetic.clinician]
+            sex, age_band = demo_demographics(index)  # synthetic placeholders
             patient = Patient(
                 external_id=synthetic.key,
                 display_name=synthetic.display_name,
                 preferred_language=synthetic.preferred_language,
+                sex=sex,
+                age_band=age_band,
                 clinician_id=clinician.id,
                 profile=dict(synthetic.profile),
                 profile_updated_at=now,
@@ -209,6 +216,7 @@ def seed_demo_clinic(
             )
             session.add(episode)
             session.flush()
+            record_demo_adherence(session, episode, synthetic, now)
             answered = False
             final: dict[str, int] = {}
             held = _held_by(synthetic, now.date())

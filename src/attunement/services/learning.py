@@ -21,11 +21,15 @@ of patients within therapists needs them all); only those aggregates, the neighb
 summary and the therapist rows the actor may see leave a use case, and the one audit entry
 lists every patient whose episode was read.
 
-What the store does not record yet is said, not guessed: sex and age band are not stored,
-and neither is whether a plan was followed (accommodations made, stance matched, rupture
-repaired), so the responsiveness section lists no dimension for stored data until that
-is recorded. :func:`simulated_learning` runs the same maths on the hidden-truth synthetic
-clinic (:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
+Each episode carries the patient's recorded sex (calibration per sex) and age band (a
+similarity feature, ``age_band`` among the intake dimensions), None / left out where not
+recorded, and whether the plan was followed, dimension by dimension — the clinician's
+records and rupture repair after an alliance alert, decided in one place
+(:func:`attunement.learning.plan_followed`, read through
+:mod:`attunement.services._plan_adherence`). A dimension appears in the responsiveness
+section once it was recorded for enough episodes; what is missing is said in the notes.
+:func:`simulated_learning` runs the same maths on the hidden-truth synthetic clinic
+(:mod:`attunement.simulate.hidden_truth`), labelled SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from sqlalchemy.orm import Session
 
 from attunement.documents import REPORT_SESSION
 from attunement.errors import Forbidden, InputError
-from attunement.i18n import N_
 from attunement.learning import (
     CourseIndex,
     LearningEpisode,
@@ -75,12 +78,6 @@ __all__ = [
     "simulated_learning",
     "simulated_prediction_evaluation",
 ]
-
-NOT_RECORDED = N_(
-    "sex and age band are not recorded in the store; whether the plan was followed "
-    "(accommodations made, stage-matched stance, rupture repair) is not recorded either, so "
-    "no responsiveness dimension can be estimated from stored episodes yet"
-)
 
 
 def _label(clinic: _Clinic) -> str:
@@ -218,7 +215,7 @@ def read_learning_report(
         visible=visible,
         synthetic=bool(clinic.synthetic),
         label=_label(clinic),
-        notes=(NOT_RECORDED,),
+        notes=clinic.notes(),
     )
     return report, clinic.patients
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.store._adherence_table import PlanAdherenceRecord
     from attunement.store._bulk import insert_rows
     from attunement.store._chart_table import EpisodeChartRecord
     from attunement.store._course_table import CoursePredictionRecord
@@ -99,6 +100,7 @@ __all__ = [
     "OutboundMessage",
     "Patient",
     "PatientContact",
+    "PlanAdherenceRecord",
     "PromptDiscussionRecord",
     "RiskEventRecord",
     "ScoreRecord",
@@ -124,6 +126,7 @@ __all__ = [
 #: mappers every class, whichever name is used first. A new name goes in three places: the
 #: import above, ``__all__`` and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_adherence_table": ("PlanAdherenceRecord",),
     "_bulk": ("insert_rows",),
     "_chart_table": ("EpisodeChartRecord",),
     "_course_table": ("CoursePredictionRecord",),

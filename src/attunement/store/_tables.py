@@ -110,6 +110,10 @@ class Patient(Base):
     ``search_name`` is :func:`name_search_key` of ``display_name``, written with it (on
     every insert, ORM or Core, and when an ORM object is renamed) and indexed for the
     caseload's name search (a trigram index on PostgreSQL: ``pg_trgm``).
+
+    ``sex`` and ``age_band`` are optional (None: not recorded), one of
+    ``attunement.profile.SEXES`` / ``AGE_BANDS``: the age band is kept instead of a birth
+    date (data minimisation; :mod:`attunement.profile._demographics`).
     """
 
     __tablename__ = "patients"
@@ -124,6 +128,8 @@ class Patient(Base):
     profile_updated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    sex: Mapped[str | None] = mapped_column(String(10))
+    age_band: Mapped[str | None] = mapped_column(String(10))
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="patient")
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])

@@ -22,6 +22,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_sample,
         format_source_of,
     )
+    from attunement.wording._demographics import (
+        AGE_BAND_LABELS,
+        NOT_RECORDED_LABEL,
+        SEX_LABELS,
+        age_band_label,
+        sex_label,
+    )
     from attunement.wording._knowledge import (
         end_reasons_in,
         plan_in,
@@ -60,10 +67,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
 
 __all__ = [
+    "AGE_BAND_LABELS",
     "ALERT_ORDER",
     "ALLIANCE_WORDS",
     "DASH",
     "MINUS",
+    "NOT_RECORDED_LABEL",
+    "SEX_LABELS",
     "AlertWords",
     "AllianceLimitsLike",
     "Citable",
@@ -71,6 +81,7 @@ __all__ = [
     "PrimarySource",
     "StatusFigures",
     "StatusLike",
+    "age_band_label",
     "alert_words",
     "alliance_limits_words",
     "alliance_words",
@@ -97,6 +108,7 @@ __all__ = [
     "repair_words",
     "response_vocabulary_in",
     "scale_digits",
+    "sex_label",
     "status_figures",
     "status_in",
     "value_words",
@@ -114,6 +126,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "format_effect_value",
         "format_sample",
         "format_source_of",
+    ),
+    "_demographics": (
+        "AGE_BAND_LABELS",
+        "NOT_RECORDED_LABEL",
+        "SEX_LABELS",
+        "age_band_label",
+        "sex_label",
     ),
     "_labels": (
         "ALERT_ORDER",

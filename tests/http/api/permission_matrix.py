@@ -42,6 +42,7 @@ from attunement.services import (
     register_patient,
     start_episode,
     submit_self_report,
+    update_profile,
 )
 from attunement.services import PatientCreate as _PatientCreate
 from tests.services.world import OPERATOR, PASSWORD, World
@@ -207,6 +208,12 @@ def _administration(cell: Cell) -> dict[str, Any]:
     return {"administration_id": stored.id}
 
 
+def reactance_plan(cell: Cell) -> dict[str, Any]:
+    """Episode A of a patient whose plan tailors reactance (one dimension to record)."""
+    update_profile(cell.ctx, cell.world.ana, cell.world.patient_a, {"reactance": "high"})
+    return default_params(cell)
+
+
 def open_episode(cell: Cell) -> dict[str, Any]:
     """An open episode of a new patient of the treating clinician (to close), so that
     episode A stays open for the other rows when one world serves every row."""
@@ -274,6 +281,12 @@ API_ROWS: list[Row] = [
         json=lambda cell: {"display_name": "Synthetic Dora", "preferred_language": "es"},
     ),
     Row("GET", "/api/v1/patients/{patient_id}", READ),
+    Row(
+        "PATCH",
+        "/api/v1/patients/{patient_id}",
+        WRITE,
+        json=lambda cell: {"sex": "female", "age_band": "26-40"},
+    ),
     Row(
         "PUT",
         "/api/v1/patients/{patient_id}/profile",
@@ -395,6 +408,14 @@ API_ROWS: list[Row] = [
     ),
     Row("GET", "/api/v1/episodes/{episode_id}/prompt-discussions", READ),
     Row("GET", "/api/v1/episodes/{episode_id}/course", READ),
+    Row("GET", "/api/v1/episodes/{episode_id}/plan-adherence", READ),
+    Row(
+        "PUT",
+        "/api/v1/episodes/{episode_id}/plan-adherence",
+        WRITE,
+        json=lambda cell: {"dimension": "reactance", "followed": True},
+        params=reactance_plan,
+    ),
     Row(
         "POST",
         "/api/v1/episodes/{episode_id}/close",

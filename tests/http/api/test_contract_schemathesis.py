@@ -119,6 +119,8 @@ STORED_RULES: dict[str, frozenset[str]] = {
     "GET /fhir/Questionnaire/{questionnaire_id}": frozenset({"language"}),
     # the reminder must come before the link expires (two fields, stored and given)
     "PATCH /api/v1/clinic/settings": frozenset({"reminder_after_days"}),
+    # only a dimension the episode's plan tailors (from the stored profile) can be recorded
+    "PUT /api/v1/episodes/{episode_id}/plan-adherence": frozenset({"dimension"}),
     # only a prompt the episode's stored status shows can be marked discussed
     "PUT /api/v1/episodes/{episode_id}/prompts/{domain}/discussion": frozenset({"domain"}),
     # text messages as the preferred channel need a mobile number (another field)

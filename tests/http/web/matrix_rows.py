@@ -27,6 +27,7 @@ from tests.http.api.permission_matrix import (
     closed_episode,
     default_params,
     open_episode,
+    reactance_plan,
     risk_prompt,
 )
 
@@ -325,6 +326,27 @@ ROWS: list[Row] = [
         params=risk_prompt,
         auth="cookie",
         notes="the treating clinician marks a support prompt discussed; a supervisor only reads",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/plan-adherence",
+        _write(303),
+        data=lambda cell: {
+            "episode_id": str(cell.world.episode_a),
+            "dimension": "reactance",
+            "followed": "1",
+        },
+        params=reactance_plan,
+        auth="cookie",
+        notes="the treating clinician records whether the plan was followed; a supervisor reads",
+    ),
+    Row(
+        "POST",
+        "/patients/{patient_id}/demographics",
+        _write(303),
+        data=lambda cell: {"sex": "male", "age_band": "41-65"},
+        auth="cookie",
+        notes="the treating clinician changes the recorded sex and age band",
     ),
     Row(
         "POST",

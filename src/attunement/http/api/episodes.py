@@ -14,11 +14,14 @@ from attunement.services import (
     CoursePredictionPublic,
     InvitationCreate,
     InvitationIssued,
+    PlanAdherenceSet,
+    PlanAdherenceView,
     PromptDiscussionCreate,
     PromptDiscussionPublic,
     PromptDiscussionState,
     TherapySessionCreate,
     TherapySessionPublic,
+    get_plan_adherence,
     get_status,
     invite_patient,
     list_administrations,
@@ -27,6 +30,7 @@ from attunement.services import (
     list_sessions,
     mark_prompt_discussed,
     record_administration,
+    record_plan_adherence,
     record_session,
 )
 
@@ -142,3 +146,22 @@ def prompt_discussions(
 ) -> list[PromptDiscussionPublic]:
     """Every mark and undo of the episode's support prompts, oldest first (audited)."""
     return list_prompt_discussions(context, actor, episode_id)
+
+
+@router.get("/{episode_id}/plan-adherence", response_model=PlanAdherenceView)
+def plan_adherence(context: ContextDep, actor: CurrentActor, episode_id: int) -> PlanAdherenceView:
+    """Whether the plan was followed in the episode: the dimensions its plan tailors (and
+    rupture repair after an alliance alert), what counts for each (the latest record; rupture
+    repair derived from the alliance prompt marked discussed) and every record (audited)."""
+    return get_plan_adherence(context, actor, episode_id)
+
+
+@router.put("/{episode_id}/plan-adherence", response_model=PlanAdherenceView)
+def put_plan_adherence(
+    context: ContextDep, actor: CurrentActor, episode_id: int, body: PlanAdherenceSet
+) -> PlanAdherenceView:
+    """Record whether one dimension of the plan was followed (``{"dimension": "reactance",
+    "followed": true, "note": null}``). Every record is kept (a change is a new entry) and
+    audited; the same record twice adds nothing. A dimension the plan does not tailor → 422
+    naming ``dimension`` and the dimensions it tailors. Allowed after the episode ended."""
+    return record_plan_adherence(context, actor, episode_id, body)

@@ -13,12 +13,14 @@ from attunement.services import (
     EpisodePublic,
     PatientCreate,
     PatientPublic,
+    PatientUpdate,
     get_patient,
     get_plan,
     list_episodes,
     list_patients,
     register_patient,
     start_episode,
+    update_patient,
     update_profile,
 )
 
@@ -45,6 +47,15 @@ def create_patient(context: ContextDep, actor: CurrentActor, body: PatientCreate
 def patient(context: ContextDep, actor: CurrentActor, patient_id: int) -> PatientPublic:
     """One patient (404 when it does not exist or is not yours to see)."""
     return get_patient(context, actor, patient_id)
+
+
+@router.patch("/{patient_id}", response_model=PatientPublic)
+def patch_patient(
+    context: ContextDep, actor: CurrentActor, patient_id: int, body: PatientUpdate
+) -> PatientPublic:
+    """Set the recorded sex and age band (a field sent is set, null: not recorded; a field
+    left out is kept). A value outside the list → 422 naming the field and the values allowed."""
+    return update_patient(context, actor, patient_id, body)
 
 
 @router.put("/{patient_id}/profile", response_model=PatientPublic)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from attunement.http.deps import ContextDep, WebActor
+from attunement.http.web._adherence_views import adherence_rows
 from attunement.http.web._charts import episode_charts
 from attunement.http.web._course_view import course_view
 from attunement.http.web._display import short_date
@@ -73,6 +74,7 @@ _NOTICES = {
     "new_episode": N_("New episode started."),
     "discussed": N_("Marked discussed. The mark is kept in the history of support prompts below."),
     "undiscussed": N_("Mark undone. Both entries stay in the history of support prompts below."),
+    "adherence": N_("Saved. Earlier answers stay in the record; the latest one counts."),
 }
 
 
@@ -91,6 +93,7 @@ def patient_page_response(
     risk_input: RiskFormInput | None = None,
     episode_input: EpisodeFormInput | None = None,
     prompt_problem: str | None = None,
+    adherence_problem: str | None = None,
     status_code: int = 200,
 ) -> Response:
     """The patient page; ``risk_input`` is a refused risk response, ``episode_input`` a
@@ -148,6 +151,8 @@ def patient_page_response(
         else [],
         prompt_marks=prompt_marks(page.prompt_discussions),
         prompt_problem=prompt_problem,
+        adherence=adherence_rows(page.plan_adherence),
+        adherence_problem=adherence_problem,
     )
 
 

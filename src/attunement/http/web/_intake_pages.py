@@ -9,8 +9,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from attunement.errors import Conflict, Forbidden, InputError, NotFound, UnknownInstrument
-from attunement.http.deps import ContextDep, CsrfProtected, WebActor
+from attunement.http.deps import ContextDep, CsrfProtected, WebActor, get_context
 from attunement.http.web._clinic_pages import patient_header, require_own, stored_profile
+from attunement.http.web._demographics_form import (
+    DEMOGRAPHIC_LABELS,
+    age_band_choices,
+    sex_choices,
+)
 from attunement.http.web._display import LANGUAGE_NAMES
 from attunement.http.web._forms import FormError, form_strings, parse_date, validation_messages
 from attunement.http.web._patient_context import render_patient_page
@@ -22,6 +27,7 @@ from attunement.http.web._preference_form import (
 from attunement.http.web._profile_form import merge_profile, profile_groups
 from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.http.web._risk_views import event_views, open_endorsements, risk_recorded
+from attunement.i18n import resolve_language
 from attunement.instruments import (
     DEFAULT_ALLIANCE_INSTRUMENT,
     MeasureRole,
@@ -48,6 +54,7 @@ _PATIENT_LABELS = {
     "display_name": "Name",
     "external_id": "Record number",
     "preferred_language": "Preferred language",
+    **DEMOGRAPHIC_LABELS,
     "outcome_instrument": "Outcome questionnaire",
     "alliance_instrument": "Alliance questionnaire",
     "started_on": "Episode starts on",
@@ -61,6 +68,8 @@ def _new_patient_page(
     field_errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
+    lang = resolve_language(get_context(request).clinic_language)
+
     def choices(role: MeasureRole) -> list[tuple[str, str]]:
         return [(d.id, f"{d.short_name} — {d.name}") for d in instruments_with_role(role)]
 
@@ -75,6 +84,8 @@ def _new_patient_page(
         field_errors=field_errors,
         errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
         languages=list(LANGUAGE_NAMES.items()),
+        sexes=sex_choices(lang),
+        age_bands=age_band_choices(lang),
         outcome_instruments=choices("outcome"),
         alliance_instruments=choices("alliance"),
     )
@@ -106,6 +117,8 @@ async def new_patient(
             display_name=values.get("display_name", ""),
             preferred_language=values.get("preferred_language") or "en",
             external_id=values.get("external_id") or None,
+            sex=values.get("sex") or None,
+            age_band=values.get("age_band") or None,
         )
     except ValidationError as error:
         errors.update(validation_messages(error, _PATIENT_LABELS))
@@ -166,9 +179,12 @@ def _intake_page(
     extra: list[FormError] | None = None,
     notice: str | None = None,
     risk_notice: list[str] | None = None,
+    demographics: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The intake page; ``demographics`` is a refused sex and age band form, kept as sent."""
     profile, problem = stored_profile(patient)
+    lang = resolve_language(get_context(request).clinic_language)
     field_errors = field_errors or {}
     errors = [FormError(m, f"f-{k}") for k, m in field_errors.items()] + (extra or [])
     if problem:
@@ -186,7 +202,14 @@ def _intake_page(
         errors=errors,
         notice=notice,
         risk_notice=risk_notice,
+        sexes=sex_choices(lang),
+        age_bands=age_band_choices(lang),
+        demographics=demographics or {"sex": patient.sex or "", "age_band": patient.age_band or ""},
+        field_errors=field_errors,
     )
+
+
+intake_page_response = _intake_page  # the sex and age band form's refusals use it too
 
 
 @router.get(ROUTES["intake"], response_class=HTMLResponse)
@@ -199,6 +222,7 @@ def intake_page(
     notice = {
         "registered": "Patient registered and episode started. Now record what is known at intake.",
         "1": "Profile saved.",
+        "demographics": "Sex and age band saved.",
     }.get(saved or "")
     risk_notice = None
     if saved == "risk":  # the questionnaire endorsed a risk item: say so, with the event

@@ -20,6 +20,7 @@ from attunement.services import (
     may_change,
     patient_profile,
 )
+from attunement.wording import age_band_label, sex_label
 
 __all__ = [
     "PatientHeader",
@@ -39,6 +40,8 @@ class PatientHeader:
         self.external_id = patient.external_id
         self.language = patient.preferred_language
         self.language_label = language_label(patient.preferred_language)
+        self.sex_label = sex_label(patient.sex)  # message ids: the template translates
+        self.age_band_label = age_band_label(patient.age_band)
         self.clinician_name = (
             f"{patient.clinician_name} (you)"
             if patient.clinician_id == actor.user_id

@@ -67,6 +67,8 @@ ROUTES: Final[dict[str, str]] = {
     "notification_preferences": "/notifications/preferences",
     "notification_email": "/notifications/email",
     "prompt_discussed": "/patients/{patient_id}/prompts/{domain}/discussed",
+    "plan_adherence": "/patients/{patient_id}/plan-adherence",
+    "patient_demographics": "/patients/{patient_id}/demographics",
     "self_report": "/self-report/{token}",
     "self_report_done": "/self-report/{token}/done",
     "kiosk_start": "/patients/{patient_id}/kiosk",

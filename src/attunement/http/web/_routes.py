@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from attunement.http.web import (
+    _adherence_pages,
     _auth_pages,
     _caseload_pages,
     _chart_pages,
     _clinic_pages,
+    _demographics_pages,
     _drafts,
     _episode_pages,
     _intake_pages,
@@ -37,6 +39,8 @@ _PARTS = (
     _risk_pages,
     _notification_pages,
     _prompt_pages,  # marking support prompts discussed (issue 16)
+    _adherence_pages,  # whether the plan was followed (issue 15)
+    _demographics_pages,  # sex and age band on the intake page (issue 15)
     _episode_pages,
     _invite_pages,
     _intake_questionnaire_pages,
