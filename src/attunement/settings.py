@@ -31,6 +31,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           than this many days marks an episode overdue (14).
 ``ATTUNE_RISK_ESCALATION_HOURS``  a risk notification its clinician has not acknowledged
                           after this many hours goes to their supervisor too (24).
+``ATTUNE_JOB_RETENTION_DAYS``  ``attune worker`` deletes queue jobs that finished (done or
+                          failed) more than this many days ago, in batches (30; at least 8).
 ``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
 ``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
                           is verified (256 KiB): sign-in, patient links, CDS Hooks.
@@ -123,6 +125,16 @@ DEFAULT_OVERDUE_DAYS = 14
 #: clinical cut-off: the risk event itself is pinned on the caseload from the first minute.
 DEFAULT_RISK_ESCALATION_HOURS = 24
 
+#: Days a finished job (done or failed) stays in the worker's queue table before the worker
+#: deletes it (``ATTUNE_JOB_RETENTION_DAYS``): a month to look back at what ran and why one
+#: failed. An operations setting, not a clinical figure; the messages, occasions and audit
+#: trail the jobs worked on are kept, only the queue rows go.
+DEFAULT_JOB_RETENTION_DAYS = 30
+#: The shortest retention: a week's digest job is planned once per ISO week and the planner
+#: knows it did by the job's row (``digest:USER:WEEK``), so a finished job must outlive the
+#: week it was planned in (8 days > 7).
+MIN_JOB_RETENTION_DAYS = 8
+
 #: Database connections per app process: 30 kept open plus 10 under load = the 40 threads
 #: Starlette (anyio) runs synchronous request handlers on, so a request never queues for a
 #: connection behind the pool (SQLAlchemy's own default, 5 + 10, made 25 of 40 wait).
@@ -151,6 +163,8 @@ class Settings(BaseSettings):
     overdue_days: int = Field(DEFAULT_OVERDUE_DAYS, ge=1, le=365)
     #: Hours before an unacknowledged risk notification goes to the supervisor too.
     risk_escalation_hours: int = Field(DEFAULT_RISK_ESCALATION_HOURS, ge=1, le=24 * 30)
+    #: Days a finished job stays in the queue table before the worker deletes it.
+    job_retention_days: int = Field(DEFAULT_JOB_RETENTION_DAYS, ge=MIN_JOB_RETENTION_DAYS, le=3650)
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)
