@@ -5,6 +5,7 @@ queued or running one. SQLite and PostgreSQL (``ctx``); the clinic is synthetic.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -55,6 +56,12 @@ def _keys(ctx: ServiceContext) -> set[str]:
         return set(session.scalars(select(Job.dedupe_key)))
 
 
+def _by_key(ctx: ServiceContext, column: Any) -> dict[str, Any]:
+    """Each job's ``column``, by its dedupe key."""
+    with ctx.sessions() as session:
+        return {key: value for key, value in session.execute(select(Job.dedupe_key, column))}  # noqa: C416 (rows)
+
+
 def test_only_jobs_finished_before_the_retention_are_deleted(ctx: ServiceContext) -> None:
     _job(ctx, "done-old", "done", 31)
     _job(ctx, "failed-old", "failed", 45)
@@ -101,8 +108,7 @@ def test_the_worker_forgets_sent_links_after_the_retention_but_keeps_jobs_still_
     clock.advance(days=7)
     assert len(plan_due_measurements(ctx)) == 1  # a link: its send, reminder and expiry jobs
     assert run_next_job(ctx, channels, worker="w")  # the send job, now done
-    with ctx.sessions() as session:
-        jobs = dict(session.execute(select(Job.dedupe_key, Job.state)))
+    jobs = _by_key(ctx, Job.state)
     sent = next(key for key, state in jobs.items() if state == "done")
     assert sent.startswith("send:")
     assert sorted(jobs.values()) == ["done", "queued", "queued"]  # reminder, expiry: ahead
@@ -112,8 +118,7 @@ def test_the_worker_forgets_sent_links_after_the_retention_but_keeps_jobs_still_
     clock.advance(days=8, seconds=1)
     # plans the next link, runs the reminder, expiry and new send, and deletes the first send
     assert worker.run(once=True).purged == 1
-    with ctx.sessions() as session:
-        left = dict(session.execute(select(Job.dedupe_key, Job.finished_at)))
+    left = _by_key(ctx, Job.finished_at)
     assert sent not in left
     assert len(left) >= 3
     cutoff = clock.now - dt.timedelta(days=8)
