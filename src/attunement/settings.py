@@ -199,11 +199,11 @@ class Settings(BaseSettings):
     @classmethod
     def _known_convention(cls, value: str) -> str:
         # start-up: the monitoring maths is not needed by the light commands
-        from attunement.monitoring import caseness_conventions
+        from attunement.monitoring import caseness_convention_problem
 
-        known = caseness_conventions()
-        if value not in known:
-            raise ValueError(f"{value!r} is not one of {', '.join(known)}")
+        problem = caseness_convention_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("sqlite_synchronous", mode="before")

@@ -23,7 +23,7 @@ import typer
 
 from attunement import monitoring, wording  # both load their names on first use
 from attunement.cli._app import app, fail, sub_app
-from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._context import caseness_from_cli, open_database, settings_from_cli
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
@@ -150,7 +150,13 @@ def status(
         read_text_file(model)  # bounded and text before the model is parsed
         fixed = read_growth_model(model)
     models: dict[str, GrowthModel | None] = {}
-    caseness = settings_from_cli(database_url=db).caseness_convention
+    # the rational method and a model file need no database: no Settings either (start-up)
+    needs_database = fixed is None and etr is not EtrChoice.rational
+    caseness = (
+        settings_from_cli(database_url=db).caseness_convention
+        if needs_database
+        else caseness_from_cli()
+    )
 
     def growth_for(instrument: str) -> GrowthModel | None:
         if fixed is not None or etr is EtrChoice.rational:
