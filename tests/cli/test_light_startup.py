@@ -71,6 +71,11 @@ SYNTHETIC_EPISODE = {
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
     """Run ``attune ARGS`` in a new process; the top-level packages it imported."""
+    return {name.split(".")[0] for name in imported_modules(tmp_path, *args)}
+
+
+def imported_modules(tmp_path: Path, *args: str) -> set[str]:
+    """Run ``attune ARGS`` in a new process; every module it imported."""
     out = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
     env["ATTUNE_DATA_DIR"] = str(tmp_path / "data")  # no clinic database: none is opened
@@ -87,7 +92,7 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
     assert result.stdout.strip(), "the command printed nothing"
     modules = json.loads(out.read_text(encoding="utf-8"))
     assert "attunement.cli" in modules  # the runner saw the command run
-    return {name.split(".")[0] for name in modules}
+    return set(modules)
 
 
 def _help_invocations() -> list[tuple[str, ...]]:
@@ -121,8 +126,10 @@ def test_evidence_and_new_key_import_no_stack(tmp_path: Path, args: tuple[str, .
 def test_plan_imports_the_core_only(tmp_path: Path) -> None:
     profile = tmp_path / "profile.yaml"
     profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
-    loaded = imported(tmp_path, "plan", str(profile))
-    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS | RICH)
+    modules = imported_modules(tmp_path, "plan", str(profile))
+    assert not {name.split(".")[0] for name in modules} & (SERVING | DATABASE | CORE_EXTRAS | RICH)
+    # a profile of stated facts reads no instrument: the definitions' models are not built
+    assert "attunement.instruments._models" not in modules
 
 
 @pytest.mark.parametrize(
