@@ -9,7 +9,9 @@ this benchmark measures the read path; the write path that computes the rows is
 * the baseline: one audited primary-key read of a patient (``services.get_patient``);
 * the caseload's first page (50 rows), a filtered page (``alert=red``), a late page
   (page 100 when there is one) and a name search, through ``services.caseload``, counting
-  the SQL statements of each request.
+  the SQL statements of each request. The name search ("patient 0004": 10 patients of
+  10,000) starts from the trigram index (``store._name_search``); a two-character key has
+  no trigram and reads every patient's search name (the last line).
 
 Goal: the caseload's time and statement count flat from 100 to 10,000 patients (ratios
 near 1). Wall-clock milliseconds are medians of ``--repeat`` requests.
@@ -172,6 +174,7 @@ def run(url: str, n: int, repeat: int, synchronous: str) -> dict[str, tuple[floa
         "caseload alert=red": lambda: caseload(ctx, actor, CaseloadFilter(alert="red")),
         "caseload late page (≤ 100)": lambda: caseload(ctx, actor, CaseloadFilter(page=late)),
         "caseload name search": lambda: caseload(ctx, actor, CaseloadFilter(name="patient 0004")),
+        "caseload name search, 2 chars": lambda: caseload(ctx, actor, CaseloadFilter(name="42")),
     }
     results = {name: measure(call, engine, repeat) for name, call in cases.items()}
     engine.dispose()
@@ -220,6 +223,11 @@ def main(argv: list[str] | None = None) -> None:
             base = by_size[n]["baseline: one patient read"][0]
             page = by_size[n]["caseload page 1 (50 rows)"][0]
             print(f"  {n:,} patients: caseload page 1 = {page / base:.2f}x the one-patient read")
+        searched = [by_size[n]["caseload name search"][0] for n in (small, large)]
+        print(
+            f"  name search (trigram index): {searched[0]:.2f} ms at {small:,} patients, "
+            f"{searched[1]:.2f} ms at {large:,} ({searched[1] / searched[0]:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

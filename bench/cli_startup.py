@@ -1,9 +1,11 @@
 """Start-up of ``attune --help`` and the light commands: wall time and peak memory.
 
 Each command runs as its own process (``python -m attunement ...``, what the ``attune``
-console script runs, without a shell wrapper in between), ``--repeats`` times; the best
-wall time and the peak resident memory of that process are printed next to the baseline
-measured in the same run: ``python -c "import typer"``, the least any Typer CLI costs.
+console script runs, without a shell wrapper in between), ``--repeats`` times (10), the
+commands taking turns so that a change in the machine's load touches each alike; the
+median wall time and the peak resident memory of the median run are printed next to two
+baselines measured in the same run: ``python -c pass`` (the interpreter alone) and
+``python -c "import typer"`` (the least any Typer CLI costs).
 Target (issue 13): ``attune --help`` and the light commands start in < 0.3 s. The commands
 read small SYNTHETIC files (a profile and an episode) in a temporary data directory; no
 database is created.
@@ -11,7 +13,8 @@ database is created.
 Which modules each command may import is a test (tests/cli/test_light_startup.py); this
 script only measures.
 
-Run: ``python bench/cli_startup.py`` (optionally ``--repeats N``).
+Run: ``python bench/cli_startup.py`` (optionally ``--repeats N``; ``hyperfine`` was not
+on the machine, so the loop is the script's own).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,15 +61,24 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # Linux reports KiB
 
 
-def best_of(repeats: int, argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """The fastest wall time of ``repeats`` runs and the peak RSS of that run's process."""
-    runs = [run_once(argv, env) for _ in range(repeats)]
-    return min(runs)
+def medians(repeats: int, argvs: list[list[str]], env: dict[str, str]) -> list[tuple[float, float]]:
+    """For each of ``argvs``: the median wall time of ``repeats`` runs and the peak RSS of
+    the median run. The commands take turns, one run each per round."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in argvs]
+    for _ in range(repeats):
+        for index, argv in enumerate(argvs):
+            runs[index].append(run_once(argv, env))
+    found = []
+    for measured in runs:
+        wall = statistics.median(wall for wall, _ in measured)
+        rss = min(measured, key=lambda run: abs(run[0] - wall))[1]
+        found.append((wall, rss))
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="attune-startup-") as folder:
@@ -84,18 +97,25 @@ def main() -> None:
             ("status EPISODE --etr rational", ["status", str(episode), "--etr", "rational"]),
             ("audit new-key", ["audit", "new-key"]),
         ]
-        base_wall, base_rss = best_of(args.repeats, [sys.executable, "-c", "import typer"], env)
+        baselines = [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ("python -c 'import typer'", [sys.executable, "-c", "import typer"]),
+        ]
+        argvs = [argv for _, argv in baselines] + [attune + extra for _, extra in commands]
+        figures = medians(args.repeats, argvs, env)
+        (bare, _), (typer_wall, typer_rss) = figures[:2]
+        print(f"median of {args.repeats} runs each; target < {TARGET_SECONDS} s")
+        for (label, _), (wall, rss) in zip(baselines, figures, strict=False):
+            print(f"baseline {label:<25} {wall:.3f} s, {rss:.0f} MiB")
         print(
-            f"best of {args.repeats} runs; baseline python -c 'import typer': "
-            f"{base_wall:.3f} s, {base_rss:.0f} MiB; target < {TARGET_SECONDS} s\n"
+            f"\n{'attune ...':<32} {'wall s':>7} {'x pass':>7} {'x typer':>8} "
+            f"{'RSS MiB':>8} {'x typer':>8}"
         )
-        print(f"{'attune ...':<34} {'wall s':>7} {'x typer':>8} {'RSS MiB':>8} {'x typer':>8}")
-        for label, extra in commands:
-            wall, rss = best_of(args.repeats, attune + extra, env)
+        for (label, _), (wall, rss) in zip(commands, figures[2:], strict=True):
             mark = "" if wall < TARGET_SECONDS else "  (over target)"
             print(
-                f"{label:<34} {wall:>7.3f} {wall / base_wall:>8.1f} {rss:>8.0f} "
-                f"{rss / base_rss:>8.1f}{mark}"
+                f"{label:<32} {wall:>7.3f} {wall / bare:>7.1f} {wall / typer_wall:>8.1f} "
+                f"{rss:>8.0f} {rss / typer_rss:>8.1f}{mark}"
             )
 
 

@@ -1,11 +1,12 @@
 """Where the clinic's files live: ``ATTUNE_DATA_DIR``, else the platform's user data folder.
 
 :class:`attunement.settings.Settings` takes its default from :func:`default_data_dir`. The
-light CLI commands (``attune instruments list``/``show``, ``attune score``) need nothing of
-the configuration but this folder (the clinic's imported item text and scoring keys), and
-building Settings costs them about 0.1 s of start-up for importing pydantic-settings alone
-(issue 13: light commands start in < 0.3 s), so they read it with
-:func:`data_dir_from_environment`, the way Settings reads it.
+light CLI commands (``attune instruments list``/``show``, ``attune score``, ``attune status
+FILE``) need nothing of the configuration but this folder (the clinic's imported item text
+and scoring keys) and, for a status, the caseness convention; building Settings costs them
+about 0.1 s of start-up for importing pydantic-settings alone (issue 13: light commands
+start in < 0.3 s), so they read them with :func:`data_dir_from_environment` and
+:func:`setting_from_environment`, the way Settings reads them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["DATA_DIR_VARIABLE", "ENV_PREFIX", "data_dir_from_environment", "default_data_dir"]
+__all__ = [
+    "DATA_DIR_VARIABLE",
+    "ENV_PREFIX",
+    "data_dir_from_environment",
+    "default_data_dir",
+    "setting_from_environment",
+]
 
 #: Every setting is the environment variable ``ATTUNE_<FIELD>`` (case-insensitive).
 ENV_PREFIX = "ATTUNE_"
@@ -27,9 +34,16 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("attunement", appauthor=False))
 
 
+def setting_from_environment(environ: Mapping[str, str], variable: str) -> str | None:
+    """The value of ``variable`` (``ATTUNE_…``) in ``environ``, named in any case as Settings
+    reads it, or None."""
+    for name, value in environ.items():
+        if name.upper() == variable:
+            return value
+    return None
+
+
 def data_dir_from_environment(environ: Mapping[str, str]) -> Path:
     """``ATTUNE_DATA_DIR`` from ``environ`` (any case, as Settings reads it), else the default."""
-    for name, value in environ.items():
-        if name.upper() == DATA_DIR_VARIABLE:
-            return Path(value)
-    return default_data_dir()
+    value = setting_from_environment(environ, DATA_DIR_VARIABLE)
+    return default_data_dir() if value is None else Path(value)

@@ -42,9 +42,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # a type only: `attune --help` starts without pydantic (issue 13)
+    from pydantic import ValidationError
 
 __all__ = [
     "QUOTE_LIMIT",

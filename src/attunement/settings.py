@@ -31,6 +31,8 @@ Nothing else in Attunement reads ``os.environ``. Every setting has the prefix ``
                           than this many days marks an episode overdue (14).
 ``ATTUNE_RISK_ESCALATION_HOURS``  a risk notification its clinician has not acknowledged
                           after this many hours goes to their supervisor too (24).
+``ATTUNE_JOB_RETENTION_DAYS``  ``attune worker`` deletes queue jobs that finished (done or
+                          failed) more than this many days ago, in batches (30; at least 8).
 ``ATTUNE_MAX_BODY_BYTES`` largest request body of a signed-in clinic account (2 MiB).
 ``ATTUNE_MAX_UNVERIFIED_BODY_BYTES``  largest body read before the caller's clinic account
                           is verified (256 KiB): sign-in, patient links, CDS Hooks.
@@ -81,7 +83,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from attunement._data_dir import ENV_PREFIX, default_data_dir
 from attunement.errors import ConfigurationError, field_problems
-from attunement.profile import canonical_language_tag
+from attunement.profile import canonical_language_tag, clinic_language_problem
 from attunement.security import AuditKeyring, load_audit_keys, secret_problem
 from attunement.store import SqliteSynchronous
 
@@ -123,6 +125,16 @@ DEFAULT_OVERDUE_DAYS = 14
 #: clinical cut-off: the risk event itself is pinned on the caseload from the first minute.
 DEFAULT_RISK_ESCALATION_HOURS = 24
 
+#: Days a finished job (done or failed) stays in the worker's queue table before the worker
+#: deletes it (``ATTUNE_JOB_RETENTION_DAYS``): a month to look back at what ran and why one
+#: failed. An operations setting, not a clinical figure; the messages, occasions and audit
+#: trail the jobs worked on are kept, only the queue rows go.
+DEFAULT_JOB_RETENTION_DAYS = 30
+#: The shortest retention: a week's digest job is planned once per ISO week and the planner
+#: knows it did by the job's row (``digest:USER:WEEK``), so a finished job must outlive the
+#: week it was planned in (8 days > 7).
+MIN_JOB_RETENTION_DAYS = 8
+
 #: Database connections per app process: 30 kept open plus 10 under load = the 40 threads
 #: Starlette (anyio) runs synchronous request handlers on, so a request never queues for a
 #: connection behind the pool (SQLAlchemy's own default, 5 + 10, made 25 of 40 wait).
@@ -151,6 +163,8 @@ class Settings(BaseSettings):
     overdue_days: int = Field(DEFAULT_OVERDUE_DAYS, ge=1, le=365)
     #: Hours before an unacknowledged risk notification goes to the supervisor too.
     risk_escalation_hours: int = Field(DEFAULT_RISK_ESCALATION_HOURS, ge=1, le=24 * 30)
+    #: Days a finished job stays in the queue table before the worker deletes it.
+    job_retention_days: int = Field(DEFAULT_JOB_RETENTION_DAYS, ge=MIN_JOB_RETENTION_DAYS, le=3650)
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1024)
     max_unverified_body_bytes: int = Field(256 * 1024, ge=1024)
     max_fhir_entries: int = Field(500, ge=1)
@@ -185,11 +199,11 @@ class Settings(BaseSettings):
     @classmethod
     def _known_convention(cls, value: str) -> str:
         # start-up: the monitoring maths is not needed by the light commands
-        from attunement.monitoring import caseness_conventions
+        from attunement.monitoring import caseness_convention_problem
 
-        known = caseness_conventions()
-        if value not in known:
-            raise ValueError(f"{value!r} is not one of {', '.join(known)}")
+        problem = caseness_convention_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("sqlite_synchronous", mode="before")
@@ -200,10 +214,10 @@ class Settings(BaseSettings):
     @field_validator("clinic_language")
     @classmethod
     def _check_clinic_language(cls, value: str) -> str:
-        tag = canonical_language_tag(value.strip())
-        if tag is None:
-            raise ValueError(f"{value!r} is not a BCP 47 language tag; e.g. en, es, pt-BR")
-        return tag
+        problem = clinic_language_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return str(canonical_language_tag(value.strip()))
 
     @field_validator("trusted_proxies")
     @classmethod

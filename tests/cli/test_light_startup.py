@@ -57,6 +57,8 @@ SERVING = frozenset(
 DATABASE = frozenset({"sqlalchemy", "alembic"})
 #: Numerical maths and the settings machinery, which help and the evidence never need.
 CORE_EXTRAS = frozenset({"numpy", "pydantic_settings"})
+#: Rich's console: tables of the listings only, never a single definition or a status.
+RICH = frozenset({"rich"})
 
 SYNTHETIC_PROFILE = "# SYNTHETIC patient\nreactance: high\nstage_of_change: preparation\n"
 SYNTHETIC_EPISODE = {
@@ -69,6 +71,11 @@ SYNTHETIC_EPISODE = {
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
     """Run ``attune ARGS`` in a new process; the top-level packages it imported."""
+    return {name.split(".")[0] for name in imported_modules(tmp_path, *args)}
+
+
+def imported_modules(tmp_path: Path, *args: str) -> set[str]:
+    """Run ``attune ARGS`` in a new process; every module it imported."""
     out = tmp_path / "modules.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATTUNE_")}
     env["ATTUNE_DATA_DIR"] = str(tmp_path / "data")  # no clinic database: none is opened
@@ -85,7 +92,7 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
     assert result.stdout.strip(), "the command printed nothing"
     modules = json.loads(out.read_text(encoding="utf-8"))
     assert "attunement.cli" in modules  # the runner saw the command run
-    return {name.split(".")[0] for name in modules}
+    return set(modules)
 
 
 def _help_invocations() -> list[tuple[str, ...]]:
@@ -119,8 +126,10 @@ def test_evidence_and_new_key_import_no_stack(tmp_path: Path, args: tuple[str, .
 def test_plan_imports_the_core_only(tmp_path: Path) -> None:
     profile = tmp_path / "profile.yaml"
     profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
-    loaded = imported(tmp_path, "plan", str(profile))
-    assert not loaded & (SERVING | DATABASE)
+    modules = imported_modules(tmp_path, "plan", str(profile))
+    assert not {name.split(".")[0] for name in modules} & (SERVING | DATABASE | CORE_EXTRAS | RICH)
+    # a profile of stated facts reads no instrument: the definitions' models are not built
+    assert "attunement.instruments._models" not in modules
 
 
 @pytest.mark.parametrize(
@@ -128,7 +137,12 @@ def test_plan_imports_the_core_only(tmp_path: Path) -> None:
 )
 def test_instrument_listing_needs_no_scoring_maths(tmp_path: Path, args: tuple[str, ...]) -> None:
     loaded = imported(tmp_path, *args)
-    assert not loaded & (SERVING | DATABASE | {"numpy"})
+    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS)
+
+
+def test_showing_one_instrument_needs_no_console_library(tmp_path: Path) -> None:
+    loaded = imported(tmp_path, "instruments", "show", "phq9")
+    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS | RICH)
 
 
 def test_scoring_one_administration_needs_no_database(tmp_path: Path) -> None:
@@ -143,7 +157,19 @@ def test_status_of_an_episode_file_needs_no_database_when_there_is_none(tmp_path
     assert not loaded & (SERVING | DATABASE)
 
 
+def test_a_status_by_the_rational_method_needs_neither_settings_nor_numerical_maths(
+    tmp_path: Path,
+) -> None:
+    """No database to read a fitted model from: no Settings (pydantic-settings), and a
+    status uses a model without fitting one (numpy and scipy fit)."""
+    episode = tmp_path / "episode.json"
+    episode.write_text(json.dumps(SYNTHETIC_EPISODE), encoding="utf-8")
+    loaded = imported(tmp_path, "status", str(episode), "--etr", "rational")
+    assert not loaded & (SERVING | DATABASE | CORE_EXTRAS | RICH)
+
+
 def test_a_database_command_does_load_the_stack(tmp_path: Path) -> None:
     """The check above can fail: a command that needs the database imports it."""
     loaded = imported(tmp_path, "db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert DATABASE <= loaded
+    assert "pydantic_settings" in loaded

@@ -383,3 +383,18 @@ def test_jobs_needs_batch(tmp_path: Path) -> None:
     result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE)), "--jobs", "2"])
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+@pytest.mark.parametrize("etr", ["rational", "auto"])
+def test_the_clinics_caseness_convention_is_read_and_checked_alike_by_either_method(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, etr: str
+) -> None:
+    episode = str(write(tmp_path, EPISODE))
+    monkeypatch.setenv("attune_caseness_convention", "nhs_talking_therapies")  # any case
+    result = runner.invoke(app, ["status", episode, "--json", "--etr", etr])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["norms"]["cutoff_convention"] == "nhs_talking_therapies"
+    monkeypatch.setenv("attune_caseness_convention", "strict")
+    refused = runner.invoke(app, ["status", episode, "--etr", etr])
+    assert refused.exit_code == 2
+    assert "ATTUNE_CASENESS_CONVENTION: 'strict' is not one of published" in refused.output

@@ -78,3 +78,10 @@ def test_light_commands_read_the_same_data_dir_as_settings(
     assert data_dir_from_environment(os.environ) == load_settings().data_dir
     monkeypatch.setenv(name, str(tmp_path / "clinic"))
     assert data_dir_from_environment(os.environ) == load_settings().data_dir == tmp_path / "clinic"
+
+
+def test_job_retention_is_a_month_by_default_and_never_under_eight_days() -> None:
+    assert load_settings().job_retention_days == 30
+    assert load_settings(job_retention_days=8).job_retention_days == 8
+    with pytest.raises(ConfigurationError, match=r"ATTUNE_JOB_RETENTION_DAYS.*8"):
+        load_settings(job_retention_days=7)

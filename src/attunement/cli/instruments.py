@@ -109,10 +109,6 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print the whole definition as JSON."),
 ) -> None:
     """Show one instrument: items and answers, scales, bands, norms, flags, licence."""
-    # start-up: loaded when the command runs, so `attune --help` stays light
-    from rich.console import Console
-    from rich.markup import escape
-
     d = resolve_definition(instrument)
     if language not in d.languages:
         raise InputError("--language", language, d.languages)
@@ -121,19 +117,22 @@ def show_command(
         data["item_text"] = text_status(d)
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out = Console(width=110)
-    out.print(f"[bold]{d.name}[/bold] ({d.short_name}; id {d.id}, version {d.version})")
+    # plain lines, styled only on a terminal (typer.secho): no rich console to import, and
+    # long citations and notices stay whole for a reader's terminal to wrap
+    say = typer.echo
+    typer.secho(d.name, bold=True, nl=False)
+    say(f" ({d.short_name}; id {d.id}, version {d.version})")
     if d.label:
-        out.print(f"[bold yellow]{d.label}[/bold yellow]")
-    out.print(f"Citation: {d.citation}")
-    out.print(f"Licence: {d.licence.name}")
-    out.print(f"Used as: {', '.join(d.roles)} measure")
+        typer.secho(d.label, bold=True, fg=typer.colors.YELLOW)
+    say(f"Citation: {d.citation}")
+    say(f"Licence: {d.licence.name}")
+    say(f"Used as: {', '.join(d.roles)} measure")
     notice = _text(d.licence.notice, language)
     if notice:
-        out.print(escape(notice))
+        say(notice)
     if _text(d.instructions, language):
-        out.print(escape(f"\n{_text(d.instructions, language)}"))
-    out.print("")
+        say(f"\n{_text(d.instructions, language)}")
+    say("")
     for number, item in enumerate(d.items, start=1):
         text = _text(item.text, language) or (
             f"(text supplied by the licensed user: attune instruments import-text {d.id} FILE)"
@@ -142,29 +141,32 @@ def show_command(
             f"{o.value}" + (f" = {_text(o.label, language)}" if o.label else "")
             for o in d.response_sets[item.responses]
         )
-        out.print(escape(f"{number:>2}. [{item.id}] {text}\n    answers: {options}"))
+        say(f"{number:>2}. [{item.id}] {text}\n    answers: {options}")
     for s in d.scales:
         low, high = s.range
-        out.print(f"\n[bold]Scale {s.id}[/bold]: {s.name} — {s.method}, range {low:g} to {high:g}")
+        typer.secho(f"\nScale {s.id}", bold=True, nl=False)
+        say(f": {s.name} — {s.method}, range {low:g} to {high:g}")
         if s.items:
-            out.print(f"  items: {', '.join(s.items)}")
+            say(f"  items: {', '.join(s.items)}")
         if s.reverse:
-            out.print(f"  reverse keyed: {', '.join(s.reverse)}")
-        out.print(f"  key ({s.key_status}): {s.key_source}")
+            say(f"  reverse keyed: {', '.join(s.reverse)}")
+        say(f"  key ({s.key_status}): {s.key_source}")
         if s.missing:
-            out.print(f"  missing items: {s.missing.source}")
+            say(f"  missing items: {s.missing.source}")
         if s.bands:
             bands = ", ".join(f"{b.label} from {b.from_:g}" for b in s.bands.levels)
-            out.print(f"  bands: {bands} ({s.bands.source})")
+            say(f"  bands: {bands} ({s.bands.source})")
         if s.cutoff:
-            out.print(f"  clinical cut-off: {s.cutoff.value:g} ({s.cutoff.source})")
+            say(f"  clinical cut-off: {s.cutoff.value:g} ({s.cutoff.source})")
         if s.norms:
-            out.print(f"  change norms: {s.norms.source}")
+            say(f"  change norms: {s.norms.source}")
     for flag in d.flags:
         rule = f"{flag.item} above {flag.above:g} → {flag.severity}"
-        out.print(f"\n[bold red]Flag {flag.id}[/bold red]: {rule}")
+        typer.secho(f"\nFlag {flag.id}", bold=True, fg=typer.colors.RED, nl=False)
+        say(f": {rule}")
     for caveat in d.caveats:
-        out.print(f"\n[yellow]Note:[/yellow] {caveat}")
+        typer.secho("\nNote:", fg=typer.colors.YELLOW, nl=False)
+        say(f" {caveat}")
 
 
 @instruments_app.command("import-text")

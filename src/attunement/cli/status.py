@@ -23,7 +23,12 @@ import typer
 
 from attunement import monitoring, wording  # both load their names on first use
 from attunement.cli._app import app, fail, sub_app
-from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._context import (
+    caseness_from_cli,
+    clinic_language_from_cli,
+    open_database,
+    settings_from_cli,
+)
 from attunement.cli._files import load_data_file, read_text_file
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
@@ -150,8 +155,13 @@ def status(
         read_text_file(model)  # bounded and text before the model is parsed
         fixed = read_growth_model(model)
     models: dict[str, GrowthModel | None] = {}
-    settings = settings_from_cli(database_url=db)
-    caseness = settings.caseness_convention
+    # the rational method and a model file need no database: no Settings either (start-up)
+    needs_database = fixed is None and etr is not EtrChoice.rational
+    if needs_database:
+        settings = settings_from_cli(database_url=db)
+        caseness, clinic_language = settings.caseness_convention, settings.clinic_language
+    else:
+        caseness, clinic_language = caseness_from_cli(), clinic_language_from_cli()
 
     def growth_for(instrument: str) -> GrowthModel | None:
         if fixed is not None or etr is EtrChoice.rational:
@@ -201,7 +211,7 @@ def status(
     from attunement.i18n import resolve_language
     from attunement.wording import status_in
 
-    typer.echo(render_status(status_in(result, resolve_language(settings.clinic_language))))
+    typer.echo(render_status(status_in(result, resolve_language(clinic_language))))
 
 
 def _refresh_stored(db: str | None) -> None:

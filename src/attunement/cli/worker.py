@@ -46,7 +46,8 @@ def worker(
     ATTUNE_SMTP_HOST and/or ATTUNE_SMS_ACCOUNT_SID (with ATTUNE_SMS_AUTH_TOKEN and
     ATTUNE_SMS_FROM); each patient gets their preferred channel when it is configured, else
     the other, else the message is skipped, visibly. Several workers may run at once on
-    PostgreSQL; on SQLite run one. SIGTERM finishes the job in hand, then exits.
+    PostgreSQL; on SQLite run one. SIGTERM finishes the job in hand, then exits. Jobs that
+    finished more than ATTUNE_JOB_RETENTION_DAYS (30) ago are deleted as it plans.
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.delivery import SmtpConfig, SmtpEmailSender
@@ -91,7 +92,11 @@ def worker(
         lease=dt.timedelta(seconds=lease_seconds),
         poll_seconds=poll_seconds,
         plan_every_seconds=plan_seconds,
+        job_retention=dt.timedelta(days=settings.job_retention_days),
     )
     done = runner.run(once=once)
-    typer.echo(f"worker {done.name}: planned {done.planned} link(s), ran {done.jobs} job(s)")
+    typer.echo(
+        f"worker {done.name}: planned {done.planned} link(s), ran {done.jobs} job(s), "
+        f"deleted {done.purged} finished job(s)"
+    )
     engine.dispose()

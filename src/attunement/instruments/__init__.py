@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         score_batch,
     )
     from attunement.instruments._engine import score
+    from attunement.instruments._flag_kind import FlagKind
     from attunement.instruments._item_text import (
         ImportedText,
         clinic_definitions,
@@ -60,7 +61,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         derive_profile_values,
         to_profile_values,
     )
-    from attunement.instruments._results import Flag, FlagKind, ScaleScore, Score
+    from attunement.instruments._results import Flag, ScaleScore, Score
     from attunement.instruments._roles import (
         DEFAULT_ALLIANCE_INSTRUMENT,
         instruments_with_role,
@@ -154,7 +155,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "ScaleDefinition",
     ),
     "_profile_values": ("DerivedValues", "derive_profile_values", "to_profile_values"),
-    "_results": ("Flag", "FlagKind", "ScaleScore", "Score"),
+    "_flag_kind": ("FlagKind",),
+    "_results": ("Flag", "ScaleScore", "Score"),
     "_roles": ("DEFAULT_ALLIANCE_INSTRUMENT", "instruments_with_role", "require_role"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -6,18 +6,16 @@ Many administrations scored column-wise are ``BatchScores`` (:mod:`._batch`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from attunement.instruments._flag_kind import FlagKind
 from attunement.instruments._models import Severity
 
-__all__ = ["Flag", "FlagKind", "ScaleScore", "Score"]
+__all__ = ["Flag", "ScaleScore", "Score"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-FlagKind = Literal["endorsed", "unanswered"]
 
 
 class Flag(BaseModel):

@@ -64,12 +64,8 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         rational_parameters,
     )
     from attunement.monitoring._feedback_data import load_alliance_rules
-    from attunement.monitoring._growth import (
-        FIXED_EFFECTS,
-        EpisodeTable,
-        GrowthModel,
-        fit_growth_model,
-    )
+    from attunement.monitoring._growth import EpisodeTable, fit_growth_model
+    from attunement.monitoring._growth_model import FIXED_EFFECTS, GrowthModel
     from attunement.monitoring._levels import ALERT_LEVELS, ALERT_MEANINGS, Alert, alert_urgency
     from attunement.monitoring._models import (
         ChangeNorms,
@@ -81,8 +77,10 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         ResponseRule,
     )
     from attunement.monitoring._norms import (
+        PUBLISHED,
         ClinicNorms,
         NormsUsed,
+        caseness_convention_problem,
         caseness_conventions,
         clinic_norms,
         needs_clinic_norms,
@@ -125,6 +123,7 @@ __all__ = [
     "FIXED_EFFECTS",
     "MINIMUM_EPISODES",
     "OUTER_LIMIT_ALERT",
+    "PUBLISHED",
     "RATIONAL_PARAMETERS",
     "RELIABLE_CHANGE_Z",
     "RISK_FLAG_RANK",
@@ -171,6 +170,7 @@ __all__ = [
     "assess_alliance",
     "assess_each_session",
     "assess_episode",
+    "caseness_convention_problem",
     "caseness_conventions",
     "check_end_reason",
     "check_rupture_markers",
@@ -232,7 +232,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_episode_file": ("EpisodeInput", "monitored_scale_id", "parse_episode"),
     "_etr": ("MINIMUM_EPISODES", "expected_treatment_response"),
     "_expected_data": ("RationalParameters", "clinic_norms_minimum", "rational_parameters"),
-    "_growth": ("FIXED_EFFECTS", "EpisodeTable", "GrowthModel", "fit_growth_model"),
+    "_growth": ("EpisodeTable", "fit_growth_model"),
+    "_growth_model": ("FIXED_EFFECTS", "GrowthModel"),
     "_levels": ("ALERT_LEVELS", "ALERT_MEANINGS", "Alert", "alert_urgency"),
     "_models": (
         "ChangeNorms",
@@ -244,8 +245,10 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "ResponseRule",
     ),
     "_norms": (
+        "PUBLISHED",
         "ClinicNorms",
         "NormsUsed",
+        "caseness_convention_problem",
         "caseness_conventions",
         "clinic_norms",
         "needs_clinic_norms",

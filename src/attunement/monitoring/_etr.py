@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from attunement.errors import InputError
-from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._models import Direction, Expectation, NormsLike
 from attunement.monitoring._rational import RationalParameters, rational_expectation
 from attunement.monitoring._results import RciPolicy

@@ -9,59 +9,24 @@ random intercept and slope per patient on log(session), intake score as predicto
 
 fitted by restricted maximum likelihood (REML), see :mod:`attunement.monitoring._reml`.
 
-Prediction for a new patient with intake I at session s, x = (1, ln s, I, I ln s),
-z = (1, ln s)::
-
-    expected = xᵀβ̂
-    var      = xᵀ Cov(β̂) x + zᵀ Ψ z + σ²     (fixed-effect uncertainty + patient + residual)
-    band     = expected ± Φ⁻¹((1 + level)/2) · √var
-
-so the band is a ``level`` prediction interval for one patient's score at that session.
+The fitted model and its prediction live in :mod:`attunement.monitoring._growth_model`,
+which needs no numpy (an episode's status uses a model without fitting one).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 from dataclasses import dataclass
-from statistics import NormalDist
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InputError
-from attunement.monitoring._models import Expectation
+from attunement.monitoring._growth_model import FIXED_EFFECTS, GrowthModel
 from attunement.monitoring._reml import block_statistics, fit_reml
 
-__all__ = [
-    "BOUNDARY_CORRELATION",
-    "FIXED_EFFECTS",
-    "SINGULAR_TOLERANCE",
-    "EpisodeTable",
-    "GrowthModel",
-    "fit_growth_model",
-]
-
-#: Names of the fixed effects, in order.
-FIXED_EFFECTS = ("intercept", "log_session", "intake", "intake_x_log_session")
-FORMULA = "score ~ log(session) * intake + (1 + log(session) | patient)"
-FITTED_WITH = (
-    "attunement.monitoring REML: profiled deviance over the relative Cholesky factor "
-    "(3 parameters), analytic gradient, scipy L-BFGS-B"
-)
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-#: A diagonal entry of the relative Cholesky factor below this is on the boundary (a zero
-#: variance): lme4's ``isSingular(tol = 1e-4)`` default (Bates, Mächler, Bolker & Walker 2015).
-SINGULAR_TOLERANCE = 1e-4
-#: *Assumption*: a random intercept–slope correlation this close to ±1 means the two random
-#: effects are not separately identified (the covariance is near-singular): reported as a
-#: boundary fit. lme4's tolerance alone misses a correlation of 0.99998 when the slope
-#: variance is large.
-BOUNDARY_CORRELATION = 0.99
+__all__ = ["EpisodeTable", "fit_growth_model"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,155 +83,6 @@ class EpisodeTable:
         for arr in (self.patient.astype(np.int64), self.session, self.score, self.intake):
             h.update(np.ascontiguousarray(arr[order]).tobytes())
         return h.hexdigest()
-
-
-class GrowthModel(BaseModel):
-    """A fitted growth model, frozen and serialisable to JSON for versioned storage.
-
-    ``instrument`` names the instrument scale the scores are on (e.g. "phq9" or
-    "phq9/total"); ``version`` is a hash of every stored field; ``data_sha256`` identifies
-    the episodes it was fitted to; ``data_label`` says what the data were ("SYNTHETIC …").
-    """
-
-    model_config = _FROZEN
-
-    schema_version: Literal[1] = 1
-    instrument: str = ""
-    formula: str = FORMULA
-    coefficients: dict[str, float]
-    coefficient_covariance: tuple[tuple[float, ...], ...]
-    random_effects_covariance: tuple[tuple[float, float], tuple[float, float]]
-    residual_variance: float
-    n_patients: int
-    n_obs: int
-    session_range: tuple[float, float]
-    intake_range: tuple[float, float]
-    reml_deviance: float
-    converged: bool
-    iterations: int
-    fitted_with: str = FITTED_WITH
-    data_sha256: str
-    data_label: str = ""
-
-    @property
-    def version(self) -> str:
-        """First 16 hex digits of the SHA-256 of the canonical JSON of this model."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    @property
-    def random_effects_correlation(self) -> float | None:
-        """Correlation of the random intercept and slope (None if a variance is zero)."""
-        (c00, c01), (_, c11) = self.random_effects_covariance
-        if c00 <= 0 or c11 <= 0:
-            return None
-        return c01 / math.sqrt(c00 * c11)
-
-    @property
-    def singular(self) -> bool:
-        """A singular (boundary) fit: a random-effect variance of about zero, or a random
-        intercept–slope correlation of about ±1 (see ``boundary_note``)."""
-        return self.boundary_note is not None
-
-    @property
-    def boundary_note(self) -> str | None:
-        """Why the fit is on the boundary of its parameter space, or None."""
-        (c00, c01), (_, c11) = self.random_effects_covariance
-        sigma2 = self.residual_variance
-        theta0 = math.sqrt(max(c00, 0.0) / sigma2) if sigma2 > 0 else 0.0
-        theta1 = c01 / sigma2 / theta0 if theta0 > 0 else 0.0
-        theta2 = math.sqrt(max(c11 / sigma2 - theta1 * theta1, 0.0)) if sigma2 > 0 else 0.0
-        rho = self.random_effects_correlation
-        if theta0 < SINGULAR_TOLERANCE:
-            return (
-                "singular fit: the random-intercept variance is estimated at about zero "
-                f"(relative Cholesky diagonal {theta0:.2g} < {SINGULAR_TOLERANCE:g}); the band's "
-                "patient-variation part rests on a degenerate covariance"
-            )
-        if theta2 < SINGULAR_TOLERANCE:
-            what = (
-                f"random intercept-slope correlation {rho:.5f}"
-                if rho is not None
-                else "the random-slope variance is about zero"
-            )
-            return (
-                f"singular fit: {what} (relative Cholesky "
-                f"diagonal {theta2:.2g} < {SINGULAR_TOLERANCE:g}); the band's patient-variation "
-                "part rests on a degenerate covariance"
-            )
-        if rho is not None and abs(rho) >= BOUNDARY_CORRELATION:
-            return (
-                f"singular (boundary) fit: random intercept-slope correlation {rho:.5f}, "
-                f"|r| >= {BOUNDARY_CORRELATION:g}; intercept and slope variation are not "
-                "separately identified, so the band's patient-variation part is uncertain"
-            )
-        return None
-
-    def to_json(self) -> str:
-        """JSON text that :meth:`from_json` reads back to an equal model."""
-        return self.model_dump_json(indent=2)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> GrowthModel:
-        """Read a model written by :meth:`to_json`."""
-        return cls.model_validate_json(text)
-
-    def expected(self, intake: float, session: int, *, level: float = 0.80) -> Expectation:
-        """Expected score and ``level`` prediction band at ``session`` for this intake.
-
-        ``level`` = 0.80 by default: an *assumption* (a band that flags about one in ten
-        on-course sessions on each side), not a published figure.
-        """
-        i0 = float(intake)
-        if not math.isfinite(i0):
-            raise InputError("intake", intake, "a finite score")
-        if isinstance(session, bool) or not isinstance(session, int) or session < 1:
-            raise InputError("session", session, "a whole session number >= 1 (1 = intake)")
-        if not (0.0 < level < 1.0):
-            raise InputError("level", level, "a probability in (0, 1)")
-        ls = math.log(session)
-        x = np.array([1.0, ls, i0, i0 * ls])
-        zv = np.array([1.0, ls])
-        beta = np.array([self.coefficients[k] for k in FIXED_EFFECTS])
-        var = (
-            float(x @ np.array(self.coefficient_covariance) @ x)
-            + float(zv @ np.array(self.random_effects_covariance) @ zv)
-            + self.residual_variance
-        )
-        value = float(x @ beta)
-        half = NormalDist().inv_cdf(0.5 + level / 2.0) * math.sqrt(var)
-        notes = []
-        if not self.session_range[0] <= session <= self.session_range[1]:
-            notes.append(f"session {session} is outside the fitted sessions {self.session_range}")
-        if not self.intake_range[0] <= i0 <= self.intake_range[1]:
-            notes.append(f"intake {i0:g} is outside the fitted intakes {self.intake_range}")
-        basis = (
-            f"empirical: growth model {self.version} fitted by REML to {self.n_patients} "
-            f"episodes ({self.n_obs} sessions); {level:.0%} prediction band"
-        )
-        if self.data_label:
-            basis += f"; data: {self.data_label}"
-        if notes:
-            basis += "; extrapolated: " + "; ".join(notes)
-        if self.boundary_note is not None:
-            basis += f"; {self.boundary_note}"
-        return Expectation(
-            session=session,
-            intake=i0,
-            value=value,
-            low=value - half,
-            high=value + half,
-            method="empirical",
-            basis=basis,
-            level=level,
-            sources=(
-                "Finch AE, Lambert MJ, Schaalje BG (2001) Psychotherapy quality control: the "
-                "statistical generation of expected recovery curves for integration into an "
-                "early warning system. Clin Psychol Psychother 8:231-242",
-                f"model {self.version}, data sha256 {self.data_sha256[:16]}",
-                "level: assumption",
-            ),
-        )
 
 
 def fit_growth_model(

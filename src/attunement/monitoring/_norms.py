@@ -44,6 +44,7 @@ __all__ = [
     "ClinicNorms",
     "NormsUsed",
     "ResolvedNorms",
+    "caseness_convention_problem",
     "caseness_conventions",
     "clinic_norms",
     "needs_clinic_norms",
@@ -195,6 +196,17 @@ def caseness_conventions() -> tuple[str, ...]:
     return (PUBLISHED, *sorted(names))
 
 
+def caseness_convention_problem(value: str) -> str | None:
+    """Why ``value`` is no caseness convention (``ATTUNE_CASENESS_CONVENTION``), or None:
+    the one check, for Settings and for the light CLI commands that read it alone. The
+    default, ``published``, is always one: no definition is read to say so (listing the
+    conventions reads every instrument definition, a fifth of ``attune status``'s time)."""
+    if value == PUBLISHED:
+        return None
+    known = caseness_conventions()
+    return None if value in known else f"{value!r} is not one of {', '.join(known)}"
+
+
 def _direction(instrument: str, scale: str) -> Direction:
 
     definition = load_instrument(instrument).scale(scale)
@@ -270,7 +282,7 @@ def resolve_norms(
 ) -> ResolvedNorms:
     """The norms a status of this scale uses (cached: definitions are immutable)."""
 
-    if caseness not in caseness_conventions():
+    if caseness_convention_problem(caseness) is not None:
         raise InputError("caseness", caseness, caseness_conventions())
     if clinic is not None and (clinic.instrument, clinic.scale) != (instrument, scale):
         raise InputError(

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._etr import MINIMUM_EPISODES
-from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
 from attunement.monitoring._series import Series

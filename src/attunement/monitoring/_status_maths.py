@@ -21,7 +21,7 @@ from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
 from attunement.monitoring._expected_data import load_expected_response, rational_parameters
 from attunement.monitoring._feedback_data import load_alert_limits
-from attunement.monitoring._growth import GrowthModel
+from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._norms import NormsUsed, ResolvedNorms
 from attunement.monitoring._rational import healthy_reference, rational_basis, rational_value
 from attunement.monitoring._response import remission_status, response_status

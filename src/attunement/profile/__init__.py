@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         AspectSpec,
         FieldSpec,
         canonical_language_tag,
+        clinic_language_problem,
         same_language,
     )
 
@@ -98,6 +99,7 @@ __all__ = [
     "Strength",
     "age_band_at",
     "canonical_language_tag",
+    "clinic_language_problem",
     "fact_words",
     "field_label",
     "field_value_words",
@@ -153,6 +155,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "AspectSpec",
         "FieldSpec",
         "canonical_language_tag",
+        "clinic_language_problem",
         "same_language",
     ),
 }

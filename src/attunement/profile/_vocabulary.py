@@ -204,6 +204,14 @@ def canonical_language_tag(tag: str) -> str | None:
     return "-".join(out)
 
 
+def clinic_language_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the clinic's language (``ATTUNE_CLINIC_LANGUAGE``), or None:
+    the one check the settings and the light CLI commands share."""
+    if canonical_language_tag(value.strip()) is None:
+        return f"{value!r} is not a BCP 47 language tag; e.g. en, es, pt-BR"
+    return None
+
+
 def same_language(first: str, second: str) -> bool:
     """True when two BCP 47 tags name the same language for therapy and its materials.
 

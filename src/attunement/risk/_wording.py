@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from attunement import instruments  # loads its names on first use (issue 13: plan's start-up)
 from attunement.errors import UnknownInstrument
-from attunement.instruments import load_instrument
 from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse
 from attunement.risk._vocabulary import load_response_vocabulary
 from attunement.wording import format_number
@@ -31,7 +31,7 @@ __all__ = [
 def _item_label(instrument: str, item: str) -> tuple[str, str]:
     """(instrument short name, "item N") from the definition; ids as given when unknown."""
     try:
-        definition = load_instrument(instrument)
+        definition = instruments.load_instrument(instrument)
     except UnknownInstrument:  # an event must always be describable
         return instrument, item
     position = definition.item_ids.index(item) + 1 if item in definition.item_ids else None
@@ -87,7 +87,7 @@ def describe_response(response: RiskResponse) -> str:
 def risk_message(endorsement: RiskEndorsement, language: str = "en") -> str:
     """The instrument's risk message for the endorsement, in the clinician's language."""
     try:
-        definition = load_instrument(endorsement.instrument)
+        definition = instruments.load_instrument(endorsement.instrument)
     except UnknownInstrument:
         return endorsement.message
     return definition.flag_message(endorsement.flag, language) or endorsement.message

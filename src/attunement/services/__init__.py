@@ -102,6 +102,7 @@ if TYPE_CHECKING:
         open_invitation,
         submit_self_report,
     )
+    from attunement.services._job_queue import purge_finished_jobs
     from attunement.services._lifecycle import (
         EpisodeClosed,
         close_episode,
@@ -405,6 +406,7 @@ __all__ = [
     "pending_request",
     "plan_due_measurements",
     "plan_weekly_digests",
+    "purge_finished_jobs",
     "readable_clinician_ids",
     "record_administration",
     "record_bounces",
@@ -490,6 +492,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "WORKER",
         "Channels",
     ),
+    "_job_queue": ("purge_finished_jobs",),
     "_outreach": (
         "JobHandler",
         "plan_due_measurements",

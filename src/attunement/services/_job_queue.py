@@ -12,7 +12,10 @@ the queue is this small table and three statements:
   never wait for nor take each other's rows, then marks it running under a lease with an
   ``UPDATE`` guarded by the same conditions (on SQLite, whose writers take turns, the guard
   alone makes the claim exclusive);
-* **finish / retry / fail** record the outcome.
+* **finish / retry / fail** record the outcome;
+* **purge** deletes jobs finished (done or failed) longer ago than the retention
+  (``ATTUNE_JOB_RETENTION_DAYS``), a bounded batch per transaction, so the table holds
+  the recent past and the work ahead, not every job the clinic ever ran.
 
 Jobs are run at least once: a worker killed mid-job leaves it running until its lease
 ends, then another worker runs it again. Every handler is therefore idempotent (see
@@ -25,21 +28,33 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from attunement.errors import ConfigurationError
 from attunement.services._context import ServiceContext
 from attunement.services._transaction import transaction
+from attunement.settings import MIN_JOB_RETENTION_DAYS
 from attunement.store import Job
 
 __all__ = [
+    "FINISHED_STATES",
+    "PURGE_BATCH",
     "ClaimedJob",
     "claim_job",
     "enqueue_job",
     "fail_job",
     "finish_job",
+    "purge_finished_jobs",
     "retry_job",
 ]
+
+
+#: The states a job ends in; only these are ever purged (never queued or running).
+FINISHED_STATES = ("done", "failed")
+#: Jobs deleted per transaction: each batch holds its locks briefly, so purging a large
+#: backlog never stalls the workers claiming jobs beside it.
+PURGE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -164,3 +179,48 @@ def fail_job(ctx: ServiceContext, job_id: int, worker: str, error: str) -> bool:
         lease_until=None,
         last_error=error[:1000],
     )
+
+
+def purge_finished_jobs(
+    ctx: ServiceContext,
+    retention: dt.timedelta,
+    *,
+    batch: int = PURGE_BATCH,
+    max_batches: int = 20,
+) -> int:
+    """Delete jobs that finished (done or failed) more than ``retention`` ago, ``batch`` per
+    transaction and at most ``max_batches`` batches per call (the worker calls again at its
+    next planning); the number deleted. A queued or running job is never touched, however
+    old. Jobs hold ids only (no patient data), so the purge is not an audited read or write
+    of health data."""
+    if retention < dt.timedelta(days=MIN_JOB_RETENTION_DAYS):
+        raise ConfigurationError(
+            "ATTUNE_JOB_RETENTION_DAYS",
+            f"is {retention.days} days; allowed: {MIN_JOB_RETENTION_DAYS} days or more "
+            "(a week's digest job must outlive its week)",
+        )
+    if batch < 1 or max_batches < 1:
+        raise ConfigurationError("batch", f"is {batch} (max_batches {max_batches}); allowed: 1+")
+    cutoff = ctx.now() - retention
+    finished = and_(Job.state.in_(FINISHED_STATES), Job.finished_at < cutoff)
+    purged = 0
+    for _ in range(max_batches):
+        with transaction(ctx.sessions) as session:
+            ids = list(
+                session.scalars(
+                    select(Job.id)
+                    .where(finished)
+                    .order_by(Job.id)
+                    .limit(batch)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            deleted = 0
+            if ids:
+                # the same guard again: a row changed since the select stays
+                done = session.execute(delete(Job).where(Job.id.in_(ids), finished))
+                deleted = done.rowcount  # type: ignore[attr-defined]
+        purged += deleted
+        if len(ids) < batch:
+            break
+    return purged

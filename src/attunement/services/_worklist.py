@@ -32,7 +32,15 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._schemas import CaseloadEntry
-from attunement.store import CaseloadCount, EpisodeStatusRecord, Patient, User, name_search_key
+from attunement.store import (
+    CaseloadCount,
+    EpisodeStatusRecord,
+    Patient,
+    User,
+    name_search_filter,
+    name_search_key,
+    not_an_index_key,
+)
 
 __all__ = [
     "CaseloadFilter",
@@ -125,9 +133,18 @@ _COUNTS = _Rows(
 
 
 def _filters(
-    request: CaseloadFilter, clinicians: set[int], *, overdue_before: dt.date, rows: _Rows
+    request: CaseloadFilter,
+    clinicians: set[int],
+    *,
+    overdue_before: dt.date,
+    rows: _Rows,
+    dialect: str,
 ) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [rows.listed.is_(True), rows.clinician_id.in_(clinicians)]
+    listed, clinician = rows.listed, rows.clinician_id
+    if request.name and dialect == "sqlite" and rows is _STATUSES:
+        # start from the patients the name search found, not the whole worklist index
+        listed, clinician = not_an_index_key(listed), not_an_index_key(clinician)
+    found: list[ColumnElement[bool]] = [listed.is_(True), clinician.in_(clinicians)]
     if request.alert == "risk":
         found.append(rows.rank == RISK_FLAG_RANK)  # stored iff an open risk event: indexed
     elif request.alert == "not_assessable":
@@ -144,9 +161,14 @@ def _filters(
     elif request.due == "due":
         found.append(rows.measure_due_from <= overdue_before)
     if request.name:
-        # the normalised, indexed column (a trigram index on PostgreSQL)
-        found.append(Patient.search_name.contains(name_search_key(request.name), autoescape=True))
+        # the normalised name on a trigram index (pg_trgm; SQLite: FTS5 trigram)
+        key = name_search_key(request.name)
+        found.append(name_search_filter(key, dialect, EpisodeStatusRecord.patient_id))
     return found
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def _page_query(
@@ -247,14 +269,26 @@ def _total(
 ) -> int:
     """Rows matching the filters: from the counts, or (a name search) from the rows."""
     if request.name:
-        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_STATUSES)
+        filters = _filters(
+            request,
+            clinicians,
+            overdue_before=overdue_before,
+            rows=_STATUSES,
+            dialect=_dialect(session),
+        )
         query = (
             select(func.count(EpisodeStatusRecord.id))
             .join(Patient, Patient.id == EpisodeStatusRecord.patient_id)
             .where(*filters)
         )
     else:
-        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_COUNTS)
+        filters = _filters(
+            request,
+            clinicians,
+            overdue_before=overdue_before,
+            rows=_COUNTS,
+            dialect=_dialect(session),
+        )
         query = select(func.sum(CaseloadCount.tally)).where(*filters)
     return int(session.scalar(query) or 0)
 
@@ -283,7 +317,13 @@ def caseload(
             clinicians = {request.clinician_id}
         today = ctx.now().date()
         overdue_before = today - dt.timedelta(days=ctx.overdue_days)
-        filters = _filters(request, clinicians, overdue_before=overdue_before, rows=_STATUSES)
+        filters = _filters(
+            request,
+            clinicians,
+            overdue_before=overdue_before,
+            rows=_STATUSES,
+            dialect=_dialect(uc.session),
+        )
         found = uc.session.execute(_page_query(filters, request)).all()
         total = _total(uc.session, request, clinicians, overdue_before)
         counts, overdue = _counts(uc.session, clinicians, overdue_before)

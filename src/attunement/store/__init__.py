@@ -19,6 +19,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         migrate,
     )
     from attunement.store._import_table import ImportLedgerEntry
+    from attunement.store._name_search import (
+        NAME_SEARCH_TABLE,
+        SQLITE_NAME_SEARCH_DDL,
+        is_name_search_table,
+        name_search_filter,
+        not_an_index_key,
+    )
     from attunement.store._notification_tables import NotificationPreference, NotificationRecord
     from attunement.store._prompt_table import PromptDiscussionRecord
     from attunement.store._queries import (
@@ -71,7 +78,9 @@ __all__ = [
     "CURVE_SESSION",
     "LIVE_ADMINISTRATION",
     "LIVE_SESSION",
+    "NAME_SEARCH_TABLE",
     "NO_MEASURE_DATE",
+    "SQLITE_NAME_SEARCH_DDL",
     "SQLITE_SYNCHRONOUS",
     "AccessGrant",
     "Administration",
@@ -111,11 +120,14 @@ __all__ = [
     "alembic_config",
     "check_connection",
     "insert_rows",
+    "is_name_search_table",
     "latest_episode",
     "make_engine",
     "make_sessionmaker",
     "migrate",
+    "name_search_filter",
     "name_search_key",
+    "not_an_index_key",
     "open_episode",
     "patient_episodes",
 ]
@@ -146,6 +158,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "patient_episodes",
     ),
     "_import_table": ("ImportLedgerEntry",),
+    "_name_search": (
+        "NAME_SEARCH_TABLE",
+        "SQLITE_NAME_SEARCH_DDL",
+        "is_name_search_table",
+        "name_search_filter",
+        "not_an_index_key",
+    ),
     "_notification_tables": ("NotificationPreference", "NotificationRecord"),
     "_prompt_table": ("PromptDiscussionRecord",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),

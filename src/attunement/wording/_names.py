@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from attunement import instruments  # loads its names on first use (issue 13: plan's start-up)
 from attunement.errors import UnknownInstrument
-from attunement.instruments import load_instrument
 
 __all__ = ["instrument_name", "item_label"]
 
@@ -19,7 +19,7 @@ __all__ = ["instrument_name", "item_label"]
 def instrument_name(instrument: str) -> str:
     """``wai_sr`` → "WAI-SR": the definition's short name (an unknown id in words)."""
     try:
-        return load_instrument(instrument).short_name
+        return instruments.load_instrument(instrument).short_name
     except UnknownInstrument:
         return instrument.replace("_", " ").upper()
 
@@ -28,7 +28,7 @@ def instrument_name(instrument: str) -> str:
 def item_label(instrument: str, item: str) -> str:
     """``phq9``, ``phq9_9`` → "PHQ-9 item 9": the item's position in its definition."""
     try:
-        ids = load_instrument(instrument).item_ids
+        ids = instruments.load_instrument(instrument).item_ids
     except UnknownInstrument:
         ids = ()
     position = ids.index(item) + 1 if item in ids else None

@@ -21,6 +21,10 @@ shown to the clinician (the window between the server's acceptance and the ``sen
 commit is the one place a message could be lost or, if resent by hand, arrive twice; its
 ``Message-ID`` is the same each time).
 
+**Forgetting.** At each planning pass the worker deletes the jobs that finished more than
+``job_retention`` ago (``ATTUNE_JOB_RETENTION_DAYS``), in bounded batches, never a queued
+or running one, so the queue table does not grow with every job the clinic ever ran.
+
 **Stopping.** SIGTERM or SIGINT lets the job in hand finish and then exits (0).
 """
 
@@ -43,8 +47,10 @@ from attunement.services import (
     escalate_risk_notifications,
     plan_due_measurements,
     plan_weekly_digests,
+    purge_finished_jobs,
     run_next_job,
 )
+from attunement.settings import DEFAULT_JOB_RETENTION_DAYS
 
 __all__ = ["Worker", "WorkerRun", "worker_name"]
 
@@ -62,6 +68,7 @@ class WorkerRun:
     escalated: int = 0
     digests: int = 0
     jobs: int = 0
+    purged: int = 0
     name: str = field(default_factory=worker_name)
 
 
@@ -76,12 +83,14 @@ class Worker:
         lease: dt.timedelta = dt.timedelta(minutes=5),
         poll_seconds: float = 5.0,
         plan_every_seconds: float = 60.0,
+        job_retention: dt.timedelta = dt.timedelta(days=DEFAULT_JOB_RETENTION_DAYS),
     ) -> None:
         self.ctx = ctx
         self.channels = channels
         self.lease = lease
         self.poll_seconds = poll_seconds
         self.plan_every_seconds = plan_every_seconds
+        self.job_retention = job_retention
         self.stopping = threading.Event()
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
@@ -105,6 +114,8 @@ class Worker:
                 done.escalated += escalate_risk_notifications(self.ctx, WORKER)
                 # the weekly caseload digest of those who opted in (once per ISO week)
                 done.digests += plan_weekly_digests(self.ctx)
+                # finished jobs past the retention, a few bounded batches per pass
+                done.purged += purge_finished_jobs(self.ctx, self.job_retention)
                 planned_at = time.monotonic()
             while not self.stopping.is_set() and run_next_job(
                 self.ctx, self.channels, worker=done.name, lease=self.lease

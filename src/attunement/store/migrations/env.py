@@ -17,6 +17,7 @@ from alembic import context
 from sqlalchemy import Engine, text
 
 from attunement.errors import StorageError
+from attunement.store._name_search import is_name_search_table
 from attunement.store._tables import Base
 
 engine: Engine = context.config.attributes["engine"]
@@ -37,6 +38,10 @@ with engine.connect() as connection:
         target_metadata=Base.metadata,
         render_as_batch=sqlite,
         compare_type=True,
+        # SQLite's FTS5 name-search tables are made by a migration, not by the ORM's metadata
+        include_name=lambda name, kind, _parents: (
+            kind != "table" or not is_name_search_table(str(name))
+        ),
     )
     with context.begin_transaction():
         if not sqlite:  # several app machines starting at once: one migrates, the rest wait
