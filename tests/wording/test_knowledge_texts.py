@@ -2,9 +2,8 @@
 
 The core keeps and decides with the English texts; ``attunement.wording`` gives a Status, a
 Plan, the end reasons and the risk response vocabulary in a language at the presentation
-edge. Spanish is shipped for the monitoring and risk texts; the tailoring and evidence texts
-get theirs from another catalogue fragment, so a catalogue written here stands in for it.
-Synthetic data only.
+edge. Spanish is shipped for all of them; a catalogue written here stands in where a test
+needs a translation the package does not ship. Synthetic data only.
 """
 
 from __future__ import annotations
@@ -113,3 +112,46 @@ def test_a_rule_text_with_a_patient_value_is_translated_through_its_template(
     )
     shown = next(r for r in plan_in(plan, "es", catalogue).recommendations if "language" in r.rule)
     assert shown.summary == "Ofrezca la lengua del paciente (Spanish)"
+
+
+def test_a_plans_conflicts_prompts_assumptions_and_disclaimer_are_in_spanish() -> None:
+    plan = plan_for(
+        {
+            "reactance": "low",
+            "stage_of_change": "action",
+            "attachment": {"anxiety": 5.5, "avoidance": 2.0},
+        }
+    )
+    shown = plan_in(plan, "es")
+    conflict = next(c for c in shown.conflicts if c.id == "directiveness_reactance_over_stage")
+    assert conflict.resolution.startswith("Mantenga la postura que pide el estadio")
+    assert conflict.reason.startswith("Ajustar la directividad a la reactancia")
+    assert shown.disclaimer.startswith("Estas son opciones para el juicio clínico")
+    assessed = {n.field: n for n in shown.not_assessed}
+    assert assessed["coping_style"].question.startswith("«Cuando las cosas van mal")
+    assert assessed["coping_style"].why.startswith("El método (foco en síntomas")
+    statements = [a.statement for a in shown.assumptions]
+    assert any(
+        s.startswith("La ansiedad (o la evitación) de apego se considera") for s in statements
+    )
+    assert [a.source for a in shown.assumptions] == [a.source for a in plan.assumptions]
+    notes = [d.note for d in shown.settings if d.basis == "default"]
+    assert any(n.startswith("El malestar no está evaluado") for n in notes)
+
+
+def test_the_evidence_a_plan_cites_says_why_and_what_in_spanish_with_its_figures() -> None:
+    plan = plan_for({"attachment": {"anxiety": 5.5, "avoidance": 2.0}})
+    cited = [e for r in plan_in(plan, "es").recommendations for e in r.evidence]
+    english = [e for r in plan.recommendations for e in r.evidence]
+    assert "Más ansiedad de apego, peor resultado." in [e.why for e in cited]
+    assert "ansiedad de apego (antes del tratamiento)" in [e.scope for e in cited]
+    assert "14 estudios (19 cohortes)" in [e.k_text for e in cited]
+    assert [(e.value, e.k, e.n, e.source) for e in cited] == [
+        (e.value, e.k, e.n, e.source) for e in english
+    ]
+
+
+def test_an_english_plan_is_the_plan_the_core_made() -> None:
+    plan = plan_for({"reactance": "low", "stage_of_change": "action"})
+    assert plan_in(plan, "en") is plan
+    assert plan.disclaimer.startswith("These are options for clinical judgement")

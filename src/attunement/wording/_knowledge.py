@@ -23,7 +23,14 @@ from attunement.tailoring import load_rulebook, refill_translation
 if TYPE_CHECKING:
     from attunement.monitoring import EndReasons, Status
     from attunement.risk import ResponseVocabulary
-    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, Rule, SafetyFirst
+    from attunement.tailoring import (
+        EvidenceCitation,
+        Plan,
+        PlanConflict,
+        Recommendation,
+        Rule,
+        SafetyFirst,
+    )
 
 __all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
 
@@ -87,12 +94,24 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
     )
 
 
+def _maybe(text: str | None, words: _Words) -> str | None:
+    return None if text is None else words(text)
+
+
 def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[EvidenceCitation, ...]:
     return tuple(
         e.model_copy(
             update={
                 "element_name": words(e.element_name),
                 "verdict": words(e.verdict),
+                "why": _maybe(e.why, words),
+                "scope": _maybe(e.scope, words),
+                "outcome": _maybe(e.outcome, words),
+                "k_text": _maybe(e.k_text, words),
+                "n_text": _maybe(e.n_text, words),
+                # a narrative finding's summary or a matching caution's condition; a
+                # quoted claim has no translation and stays as the source words it
+                "statement": _maybe(e.statement, words),
             }
         )
         for e in evidence
@@ -144,9 +163,22 @@ def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
     return item.model_copy(update={**update, "evidence": _cited(item.evidence, words)})
 
 
+def _conflict(conflict: PlanConflict, words: _Words) -> PlanConflict:
+    """A conflict's resolution, reason and evidence in the language of ``words``."""
+    return conflict.model_copy(
+        update={
+            "resolution": words(conflict.resolution),
+            "reason": words(conflict.reason),
+            "evidence": _cited(conflict.evidence, words),
+        }
+    )
+
+
 def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Plan:
-    """``plan`` with the rules' advice (summary, detail, do, avoid, behaviours) and the
-    names and verdicts of the evidence it cites in ``language``."""
+    """``plan`` in ``language``: the rules' advice (summary, detail, do, avoid, behaviours),
+    the evidence it cites (names, verdicts, what a figure is about, why it is cited), the
+    settings' notes, the conflicts' resolutions and reasons, what to assess and why, the
+    assumptions and the disclaimer."""
     if language == SOURCE_LANGUAGE:
         return plan
     words = _Words(language, catalogue)
@@ -155,9 +187,19 @@ def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Pl
             "safety": tuple(s.model_copy(update=_advice(s, words)) for s in plan.safety),
             "foundations": tuple(_recommendation(r, words) for r in plan.foundations),
             "recommendations": tuple(_recommendation(r, words) for r in plan.recommendations),
-            "conflicts": tuple(
-                c.model_copy(update={"evidence": _cited(c.evidence, words)}) for c in plan.conflicts
+            "settings": tuple(d.model_copy(update={"note": words(d.note)}) for d in plan.settings),
+            "conflicts": tuple(_conflict(c, words) for c in plan.conflicts),
+            "not_assessed": tuple(
+                n.model_copy(update={"question": words(n.question), "why": words(n.why)})
+                for n in plan.not_assessed
             ),
+            "assumptions": tuple(
+                a.model_copy(
+                    update={"statement": words(a.statement), "reasoning": words(a.reasoning)}
+                )
+                for a in plan.assumptions
+            ),
+            "disclaimer": words(plan.disclaimer),
         }
     )
 
