@@ -27,6 +27,7 @@ from attunement.services import (
     TherapySessionCreate,
     close_episode,
     record_session,
+    update_profile,
 )
 from attunement.services.reports import clinic_report_document, patient_report_document
 from attunement.settings import Settings
@@ -144,3 +145,41 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     ended = _pdf_words(overview)
     assert f"{END_REASON[shown].lower()} 1" in ended
     assert f"{END_REASON[hidden].lower()} 1" not in ended
+
+
+#: (English, Spanish) of the plan's texts: a conflict's resolution, an assessment prompt's
+#: reason, the disclaimer.
+CONFLICT = (
+    "Keep the stance the stage calls for, and within it be clear and explicit",
+    "Mantenga la postura que pide el estadio y, dentro de ella, sea claro y explícito",
+)
+ASSESS_WHY = (
+    "The method (symptom and skill focus, or insight and relationships) is matched to coping",
+    "El método (foco en síntomas y habilidades, o en el insight y las relaciones)",
+)
+DISCLAIMER = (
+    "These are options for clinical judgement, drawn from research averages",
+    "Estas son opciones para el juicio clínico",
+)
+
+
+def test_the_plan_shows_its_conflicts_assessment_prompts_and_disclaimer_in_the_clinics_language(
+    clinic: FastAPI, tmp_path: Path
+) -> None:
+    ctx: ServiceContext = clinic.state.context
+    shown, hidden = (1, 0) if ctx.clinic_language == "es" else (0, 1)
+    world = build_world(ctx)
+    update_profile(
+        ctx, world.ana, world.patient_a, {"reactance": "low", "stage_of_change": "action"}
+    )
+    with TestClient(clinic, base_url="http://127.0.0.1") as client:
+        sign_in(client, "ana")
+        page = _words(client.get(f"/patients/{world.patient_a}").text)
+    for english_and_spanish in (CONFLICT, ASSESS_WHY, DISCLAIMER):
+        assert english_and_spanish[shown] in page
+        assert english_and_spanish[hidden] not in page
+
+    report = tmp_path / "progress.pdf"
+    report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
+    printed = _pdf_words(report)
+    assert DISCLAIMER[shown] in printed
