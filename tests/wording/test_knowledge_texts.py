@@ -13,7 +13,13 @@ from pathlib import Path
 from attunement.i18n import Catalogue
 from attunement.monitoring import Series, SessionPoint, Status, assess_episode, load_end_reasons
 from attunement.risk import load_response_vocabulary
-from attunement.wording import end_reasons_in, plan_in, response_vocabulary_in, status_in
+from attunement.wording import (
+    end_reasons_in,
+    plan_in,
+    repair_words,
+    response_vocabulary_in,
+    status_in,
+)
 from tests.tailoring.vignettes import plan_for
 
 REPAIR = "Restate the rationale for the task or goal you are working on."
@@ -46,6 +52,12 @@ def test_a_status_shows_its_prompts_repairs_and_markers_in_spanish_and_keeps_its
     assert [m.label for m in shown.alliance.markers] == [
         "retirada (alejarse del terapeuta o del trabajo)"
     ]
+    assert [a.message for a in shown.alliance.alerts if a.kind == "marker"] == [
+        "el clínico registró un marcador de retirada: "
+        "retirada (alejarse del terapeuta o del trabajo)"
+    ]
+    drop = next(a for a in shown.alliance.alerts if a.kind == "drop")
+    assert drop.message.startswith("WAI-SR bajó 1.20 desde la medición anterior")
     assert [p.domain for p in shown.support_prompts] == [p.domain for p in status.support_prompts]
     assert shown.alert == status.alert  # nothing re-decided
 
@@ -155,3 +167,24 @@ def test_an_english_plan_is_the_plan_the_core_made() -> None:
     plan = plan_for({"reactance": "low", "stage_of_change": "action"})
     assert plan_in(plan, "en") is plan
     assert plan.disclaimer.startswith("These are options for clinical judgement")
+
+
+def test_a_repair_option_names_its_kind_in_the_readers_language() -> None:
+    assert repair_words("immediate", REPAIR) == f"Immediate: {REPAIR}"
+    assert repair_words("exploratory", REPAIR_ES, "es") == f"Exploratoria: {REPAIR_ES}"
+
+
+def test_an_alert_stored_before_it_kept_its_template_stays_as_it_was() -> None:
+    status = _ruptured()
+    assert status.alliance is not None
+    old = status.alliance.model_copy(
+        update={
+            "alerts": tuple(
+                a.model_copy(update={"template": None, "values": {}})
+                for a in status.alliance.alerts
+            )
+        }
+    )
+    shown = status_in(status.model_copy(update={"alliance": old}), "es")
+    assert shown.alliance is not None
+    assert [a.message for a in shown.alliance.alerts] == [a.message for a in old.alerts]

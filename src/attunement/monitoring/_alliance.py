@@ -27,11 +27,12 @@ progression for that kind of rupture (Eubanks, Muran & Safran 2018).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from attunement.errors import InvalidEpisode
+from attunement.i18n import N_
 from attunement.instruments import load_instrument
 from attunement.monitoring._alliance_limits import LimitsOrigin, alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
@@ -52,7 +53,12 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class AllianceAlert(BaseModel):
-    """Why the alliance is flagged at this session, with the rule's basis."""
+    """Why the alliance is flagged at this session, with the rule's basis.
+
+    ``message`` is the English sentence; ``template`` (a gettext message id) and ``values``
+    are what it was written from, so a page shows it in its reader's language
+    (``attunement.wording.status_in``). A status stored before they existed has neither.
+    """
 
     model_config = _FROZEN
 
@@ -61,6 +67,49 @@ class AllianceAlert(BaseModel):
     session: int
     message: str
     basis: str
+    template: str | None = None
+    values: dict[str, str] = Field(default_factory=dict)
+
+
+#: The alerts' sentences (gettext message ids; ``marker`` is the marker's label).
+_ALERT_TEMPLATES: Final = {
+    "drop": N_(
+        "%(instrument)s fell %(fall)s since the previous measure; the drop bound is %(bound)s"
+    ),
+    "cumulative": N_(
+        "%(instrument)s fell %(fall)s from its best level; the drop bound is %(bound)s"
+    ),
+    "threshold": N_("%(instrument)s %(value)s is past the threshold %(threshold)s"),
+    "fall_previous": N_(
+        "%(instrument)s fell %(fall)s from the previous measure, beyond the noise floor %(noise)s"
+    ),
+    "fall_best": N_(
+        "%(instrument)s fell %(fall)s from its best level, beyond the noise floor %(noise)s"
+    ),
+    "withdrawal": N_("clinician recorded a withdrawal marker: %(marker)s"),
+    "confrontation": N_("clinician recorded a confrontation marker: %(marker)s"),
+}
+
+
+def _alert(
+    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"],
+    severity: Literal["rupture", "at_risk"],
+    session: int,
+    sentence: str,
+    basis: str,
+    **values: str,
+) -> AllianceAlert:
+    """An alert whose message is its sentence filled with ``values``."""
+    template = _ALERT_TEMPLATES[sentence]
+    return AllianceAlert(
+        kind=kind,
+        severity=severity,
+        session=session,
+        message=template % values,
+        basis=basis,
+        template=template,
+        values=values,
+    )
 
 
 class RecordedMarker(BaseModel):
@@ -154,13 +203,16 @@ def _fall_alert(
     instrument: str, session: int, fall: float, against: Literal["previous", "best"],
     bound: tuple[float, str],
 ) -> AllianceAlert:  # fmt: skip
-    what = "since the previous measure" if against == "previous" else "from its best level"
-    return AllianceAlert(
-        kind="drop" if against == "previous" else "cumulative",
-        severity="rupture",
-        session=session,
-        message=f"{instrument} fell {fall:.2f} {what}; the drop bound is {bound[0]:.3g}",
-        basis=bound[1],
+    kind: Literal["drop", "cumulative"] = "drop" if against == "previous" else "cumulative"
+    return _alert(
+        kind,
+        "rupture",
+        session,
+        kind,
+        bound[1],
+        instrument=instrument,
+        fall=f"{fall:.2f}",
+        bound=f"{bound[0]:.3g}",
     )
 
 
@@ -186,12 +238,15 @@ def _measure_alerts(
     name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
     if value is not None and threshold is not None and sign * (value - threshold.value) < 0:
         alerts.append(
-            AllianceAlert(
-                kind="threshold",
-                severity="rupture",
-                session=latest.session,
-                message=f"{name} {value:.2f} is past the threshold {threshold.value:g}",
-                basis=threshold.basis,
+            _alert(
+                "threshold",
+                "rupture",
+                latest.session,
+                "threshold",
+                threshold.basis,
+                instrument=name,
+                value=f"{value:.2f}",
+                threshold=f"{threshold.value:g}",
             )
         )
     if value is not None and previous is not None and best is not None:
@@ -202,17 +257,17 @@ def _measure_alerts(
             alerts.append(_fall_alert(name, latest.session, from_best, "best", bound))
         elif max(from_previous, from_best) >= noise[0] - 1e-9:
             fall = max(from_previous, from_best)
-            against = "the previous measure" if from_previous >= from_best else "its best level"
+            against = "fall_previous" if from_previous >= from_best else "fall_best"
             alerts.append(
-                AllianceAlert(
-                    kind="fall",
-                    severity="at_risk",
-                    session=latest.session,
-                    message=(
-                        f"{name} fell {fall:.2f} from {against}, beyond the noise floor "
-                        f"{noise[0]:.2g}"
-                    ),
-                    basis=f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                _alert(
+                    "fall",
+                    "at_risk",
+                    latest.session,
+                    against,
+                    f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                    instrument=name,
+                    fall=f"{fall:.2f}",
+                    noise=f"{noise[0]:.2g}",
                 )
             )
     fall_from_best = None if value is None or best is None else max(0.0, sign * (best - value))
@@ -277,12 +332,13 @@ def assess_alliance(
             notes.append(f"latest alliance measure is from session {used}")
     for marker in markers:
         alerts.append(
-            AllianceAlert(
-                kind="marker",
-                severity="rupture",
-                session=session,
-                message=f"clinician recorded a {marker.kind} marker: {marker.label}",
-                basis=rules.markers_source,
+            _alert(
+                "marker",
+                "rupture",
+                session,
+                marker.kind,
+                rules.markers_source,
+                marker=marker.label,
             )
         )
     state: AllianceState = "ok"

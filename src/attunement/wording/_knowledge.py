@@ -21,7 +21,7 @@ from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
 from attunement.tailoring import load_rulebook, refill_translation
 
 if TYPE_CHECKING:
-    from attunement.monitoring import EndReasons, Status
+    from attunement.monitoring import AllianceAlert, EndReasons, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
@@ -45,13 +45,17 @@ class _Words:
     def __call__(self, text: str) -> str:
         return self._catalogue.knowledge_text(text, self.language)
 
+    def sentence(self, template: str, /, **values: str) -> str:
+        """A gettext ``template`` (a sentence of the code) filled with ``values``."""
+        return self._catalogue.translate(template, self.language, **values)
+
     def all(self, texts: Iterable[str]) -> tuple[str, ...]:
         return tuple(self(text) for text in texts)
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its support prompts, rupture markers, repair options and dropout
-    indicators in ``language``."""
+    """``status`` with its support prompts, rupture markers, repair options, alliance alerts
+    and dropout indicators in ``language``."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -87,11 +91,21 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "repair_options": tuple(
                     r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
+                "alerts": tuple(_alert(a, words) for a in alliance.alerts),
             }
         )
     return status.model_copy(
         update={"support_prompts": prompts, "dropout_risks": dropout, "alliance": alliance}
     )
+
+
+def _alert(alert: AllianceAlert, words: _Words) -> AllianceAlert:
+    """An alliance alert's sentence in the language of ``words``, from its template and
+    values (the marker's label is a knowledge text); one stored without them stays as is."""
+    if alert.template is None:
+        return alert
+    values = {k: words(v) if k == "marker" else v for k, v in alert.values.items()}
+    return alert.model_copy(update={"message": words.sentence(alert.template, **values)})
 
 
 def _maybe(text: str | None, words: _Words) -> str | None:

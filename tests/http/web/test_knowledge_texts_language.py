@@ -45,6 +45,15 @@ REPAIR = (
     "Vuelva a explicar el fundamento de la tarea o del objetivo en el que están trabajando.",
 )
 END_REASON = ("Planned end", "Final planificado")
+#: (English, Spanish) of words composed in code around them: a repair's kind, a marker alert.
+REPAIR_KIND = (
+    "Immediate: Restate the rationale",
+    "Inmediata: Vuelva a explicar el fundamento",
+)
+MARKER_ALERT = (
+    "clinician recorded a withdrawal marker: withdrawal (moving away",
+    "el clínico registró un marcador de retirada: retirada (alejarse",
+)
 
 
 @pytest.fixture(params=["es", "en"])
@@ -128,16 +137,19 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     with TestClient(clinic, base_url="http://127.0.0.1") as client:
         sign_in(client, "ana")
         page = _words(client.get(f"/patients/{world.patient_a}").text)
-    for english_and_spanish in (PROMPT, REPAIR, END_REASON):
+    for english_and_spanish in (PROMPT, REPAIR, END_REASON, REPAIR_KIND):
         assert english_and_spanish[shown] in page
         assert english_and_spanish[hidden] not in page
+    # the alert itself (a support prompt's facts still quote it in English: not yet worded)
+    assert MARKER_ALERT[shown] in page
 
     report = tmp_path / "progress.pdf"
     report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
     progress = _pdf_words(report)
-    for english_and_spanish in (PROMPT, REPAIR):
+    for english_and_spanish in (PROMPT, REPAIR, REPAIR_KIND):
         assert english_and_spanish[shown] in progress
         assert english_and_spanish[hidden] not in progress
+    assert MARKER_ALERT[shown] in progress
 
     overview = tmp_path / "clinic.pdf"
     operator = OperatorActor(name="knowledge-language-test")

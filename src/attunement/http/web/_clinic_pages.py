@@ -122,7 +122,7 @@ def patient_page_response(
         risk_form=risk_form(open_events, context.now().date(), risk_input, language=language)
         if open_events and can_write
         else None,
-        status=status_view(status) if status is not None else None,
+        status=status_view(status, language) if status is not None else None,
         status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
         plan=plan,
