@@ -32,7 +32,7 @@ from attunement.services import (
 from attunement.services.reports import clinic_report_document, patient_report_document
 from attunement.settings import Settings
 from attunement.store import make_engine
-from tests.http.web.pages import sign_in
+from tests.http.web.pages import csrf_from, sign_in
 from tests.services.world import START, World, build_world, fast_passwords
 
 #: (English, Spanish) of each kind of text: a support prompt, a repair option, an end reason.
@@ -195,3 +195,39 @@ def test_the_plan_shows_its_conflicts_assessment_prompts_and_disclaimer_in_the_c
     report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
     printed = _pdf_words(report)
     assert DISCLAIMER[shown] in printed
+
+
+CLOSED = (
+    "Not marked: this episode was closed on 2026-03-22 (",
+    "No marcada: este episodio se cerró el 2026-03-22 (",
+)
+
+
+def test_a_mark_refused_on_a_closed_episode_says_why_in_the_clinics_language(
+    clinic: FastAPI,
+) -> None:
+    ctx: ServiceContext = clinic.state.context
+    shown, hidden = (1, 0) if ctx.clinic_language == "es" else (0, 1)
+    world = _ruptured_alliance_and_an_ended_episode(ctx)
+    with TestClient(clinic, base_url="http://127.0.0.1") as client:
+        sign_in(client, "ana")
+        page = client.get(f"/patients/{world.patient_a}").text
+        close_episode(
+            ctx,
+            world.ana,
+            world.episode_a,
+            EpisodeClose(end_reason="planned_end", ended_on=START.date() + dt.timedelta(days=20)),
+        )
+        response = client.post(
+            f"/patients/{world.patient_a}/prompts/alliance/discussed",
+            data={
+                "csrf_token": csrf_from(page),
+                "episode_id": str(world.episode_a),
+                "discussed": "1",
+            },
+        )
+    assert response.status_code == 422
+    refused = _words(response.text)
+    assert CLOSED[shown] in refused
+    assert CLOSED[hidden] not in refused
+    assert f"({END_REASON[shown]})" in refused
