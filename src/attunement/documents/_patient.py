@@ -261,8 +261,9 @@ def build_patient_report(
         support_prompts=tuple(
             SupportPromptView(
                 domain=p.domain,
+                title=p.title,
                 prompt=p.prompt,
-                evidence=tuple(element_name(e) for e in p.evidence),
+                evidence=tuple(element_name(e, clinic_language) for e in p.evidence),
             )
             for p in (status.support_prompts if status else ())
         ),

@@ -50,6 +50,10 @@ REPAIR_KIND = (
     "Immediate: Restate the rationale",
     "Inmediata: Vuelva a explicar el fundamento",
 )
+ELEMENT = (
+    "Alliance in individual adult psychotherapy",
+    "Alianza en la psicoterapia individual de adultos",
+)
 MARKER_ALERT = (
     "clinician recorded a withdrawal marker: withdrawal (moving away",
     "el clínico registró un marcador de retirada: retirada (alejarse",
@@ -137,7 +141,7 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     with TestClient(clinic, base_url="http://127.0.0.1") as client:
         sign_in(client, "ana")
         page = _words(client.get(f"/patients/{world.patient_a}").text)
-    for english_and_spanish in (PROMPT, REPAIR, END_REASON, REPAIR_KIND):
+    for english_and_spanish in (PROMPT, REPAIR, END_REASON, REPAIR_KIND, ELEMENT):
         assert english_and_spanish[shown] in page
         assert english_and_spanish[hidden] not in page
     # the alert itself (a support prompt's facts still quote it in English: not yet worded)
@@ -146,7 +150,7 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     report = tmp_path / "progress.pdf"
     report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
     progress = _pdf_words(report)
-    for english_and_spanish in (PROMPT, REPAIR, REPAIR_KIND):
+    for english_and_spanish in (PROMPT, REPAIR, REPAIR_KIND, ELEMENT):
         assert english_and_spanish[shown] in progress
         assert english_and_spanish[hidden] not in progress
     assert MARKER_ALERT[shown] in progress
@@ -231,3 +235,27 @@ def test_a_mark_refused_on_a_closed_episode_says_why_in_the_clinics_language(
     assert CLOSED[shown] in refused
     assert CLOSED[hidden] not in refused
     assert f"({END_REASON[shown]})" in refused
+
+
+def test_the_prompt_mark_history_names_the_prompt_in_the_clinics_language(
+    clinic: FastAPI,
+) -> None:
+    ctx: ServiceContext = clinic.state.context
+    title = ("Therapeutic alliance", "Alianza terapéutica")
+    shown, hidden = (1, 0) if ctx.clinic_language == "es" else (0, 1)
+    world = _ruptured_alliance_and_an_ended_episode(ctx)
+    with TestClient(clinic, base_url="http://127.0.0.1") as client:
+        sign_in(client, "ana")
+        page = client.get(f"/patients/{world.patient_a}").text
+        client.post(
+            f"/patients/{world.patient_a}/prompts/alliance/discussed",
+            data={
+                "csrf_token": csrf_from(page),
+                "episode_id": str(world.episode_a),
+                "discussed": "1",
+            },
+        )
+        page = client.get(f"/patients/{world.patient_a}").text
+    history = _words(page[page.index('id="prompt-history-heading"') :])
+    assert f"<strong>{title[shown]}</strong>" in history
+    assert title[hidden] not in history

@@ -140,11 +140,15 @@ def patient_page_response(
         ),
         notice=_notice(request.query_params.get("saved")),
         prompt_cards=prompt_cards(
-            status, page.prompt_discussions, patient_id=patient.id, episode_id=episode.id
+            status,
+            page.prompt_discussions,
+            patient_id=patient.id,
+            episode_id=episode.id,
+            language=language,
         )
         if status is not None and episode is not None
         else [],
-        prompt_marks=prompt_marks(page.prompt_discussions),
+        prompt_marks=prompt_marks(page.prompt_discussions, language),
         prompt_problem=prompt_problem,
     )
 

@@ -86,7 +86,7 @@ def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
             prompt=p.prompt,
             questions=list(p.questions),
             because=list(p.because),
-            evidence=[element_name(e) for e in p.evidence],
+            evidence=[element_name(e, language) for e in p.evidence],
             updates=[f"{value_words(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
         )
         for p in status.support_prompts
