@@ -161,6 +161,12 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     ended = _pdf_words(overview)
     assert f"{END_REASON[shown].lower()} 1" in ended
     assert f"{END_REASON[hidden].lower()} 1" not in ended
+    basis = (
+        "Compared with ended episodes only: 1 (planned end 1",
+        "Comparado solo con los episodios finalizados: 1 (final planificado 1",
+    )
+    assert basis[shown] in ended
+    assert basis[hidden] not in ended
 
 
 #: (English, Spanish) of the plan's texts: a conflict's resolution, an assessment prompt's
