@@ -21,6 +21,7 @@ from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
 from attunement.tailoring import load_rulebook, refill_translation
 
 if TYPE_CHECKING:
+    from attunement.evidence import OutcomeBenchmark
     from attunement.monitoring import AllianceAlert, EndReasons, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
@@ -32,7 +33,13 @@ if TYPE_CHECKING:
         SafetyFirst,
     )
 
-__all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
+__all__ = [
+    "end_reasons_in",
+    "outcome_benchmarks_in",
+    "plan_in",
+    "response_vocabulary_in",
+    "status_in",
+]
 
 
 class _Words:
@@ -238,6 +245,17 @@ def end_reasons_in(
             }
         }
     )
+
+
+def outcome_benchmarks_in(
+    benchmarks: Iterable[OutcomeBenchmark], language: str, catalogue: Catalogue | None = None
+) -> tuple[OutcomeBenchmark, ...]:
+    """The published outcome benchmarks with their labels in ``language`` (figures and
+    sources as published)."""
+    if language == SOURCE_LANGUAGE:
+        return tuple(benchmarks)
+    words = _Words(language, catalogue)
+    return tuple(b.model_copy(update={"label": words(b.label)}) for b in benchmarks)
 
 
 def response_vocabulary_in(

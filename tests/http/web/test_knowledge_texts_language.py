@@ -167,6 +167,12 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     )
     assert basis[shown] in ended
     assert basis[hidden] not in ended
+    benchmark = (
+        "Routine outpatient care, reliable improvement by session 8",
+        "Atención ambulatoria habitual, mejora fiable hacia la sesión 8",
+    )
+    assert benchmark[shown] in ended
+    assert benchmark[hidden] not in ended
 
 
 #: (English, Spanish) of the plan's texts: a conflict's resolution, an assessment prompt's
