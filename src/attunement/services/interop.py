@@ -470,6 +470,7 @@ def cds_patient_view(
             f"{trust.patient_pages_base}/patients/{patient.id}" if patient is not None else None
         ),
         source_url=trust.patient_pages_base,
+        language=resolve_language(ctx.clinic_language),
     )
     return wire(
         patient_view_response(data, from_ehr=from_ehr, from_attunement=own, context=context)
