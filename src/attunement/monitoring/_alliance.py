@@ -27,13 +27,13 @@ progression for that kind of rupture (Eubanks, Muran & Safran 2018).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
-from attunement.i18n import N_
 from attunement.instruments import load_instrument
+from attunement.monitoring._alliance_alerts import AllianceAlert, alert
 from attunement.monitoring._alliance_limits import LimitsOrigin, alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
 from attunement.monitoring._norms import ClinicNorms
@@ -50,66 +50,6 @@ __all__ = [
 
 AllianceState = Literal["ok", "at_risk", "rupture"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class AllianceAlert(BaseModel):
-    """Why the alliance is flagged at this session, with the rule's basis.
-
-    ``message`` is the English sentence; ``template`` (a gettext message id) and ``values``
-    are what it was written from, so a page shows it in its reader's language
-    (``attunement.wording.status_in``). A status stored before they existed has neither.
-    """
-
-    model_config = _FROZEN
-
-    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"]
-    severity: Literal["rupture", "at_risk"]
-    session: int
-    message: str
-    basis: str
-    template: str | None = None
-    values: dict[str, str] = Field(default_factory=dict)
-
-
-#: The alerts' sentences (gettext message ids; ``marker`` is the marker's label).
-_ALERT_TEMPLATES: Final = {
-    "drop": N_(
-        "%(instrument)s fell %(fall)s since the previous measure; the drop bound is %(bound)s"
-    ),
-    "cumulative": N_(
-        "%(instrument)s fell %(fall)s from its best level; the drop bound is %(bound)s"
-    ),
-    "threshold": N_("%(instrument)s %(value)s is past the threshold %(threshold)s"),
-    "fall_previous": N_(
-        "%(instrument)s fell %(fall)s from the previous measure, beyond the noise floor %(noise)s"
-    ),
-    "fall_best": N_(
-        "%(instrument)s fell %(fall)s from its best level, beyond the noise floor %(noise)s"
-    ),
-    "withdrawal": N_("clinician recorded a withdrawal marker: %(marker)s"),
-    "confrontation": N_("clinician recorded a confrontation marker: %(marker)s"),
-}
-
-
-def _alert(
-    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"],
-    severity: Literal["rupture", "at_risk"],
-    session: int,
-    sentence: str,
-    basis: str,
-    **values: str,
-) -> AllianceAlert:
-    """An alert whose message is its sentence filled with ``values``."""
-    template = _ALERT_TEMPLATES[sentence]
-    return AllianceAlert(
-        kind=kind,
-        severity=severity,
-        session=session,
-        message=template % values,
-        basis=basis,
-        template=template,
-        values=values,
-    )
 
 
 class RecordedMarker(BaseModel):
@@ -199,12 +139,12 @@ class _Measured(BaseModel):
     session: int | None = None
 
 
-def _fall_alert(
+def _fallalert(
     instrument: str, session: int, fall: float, against: Literal["previous", "best"],
     bound: tuple[float, str],
 ) -> AllianceAlert:  # fmt: skip
     kind: Literal["drop", "cumulative"] = "drop" if against == "previous" else "cumulative"
-    return _alert(
+    return alert(
         kind,
         "rupture",
         session,
@@ -238,7 +178,7 @@ def _measure_alerts(
     name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
     if value is not None and threshold is not None and sign * (value - threshold.value) < 0:
         alerts.append(
-            _alert(
+            alert(
                 "threshold",
                 "rupture",
                 latest.session,
@@ -252,14 +192,14 @@ def _measure_alerts(
     if value is not None and previous is not None and best is not None:
         from_previous, from_best = sign * (previous - value), sign * (best - value)
         if from_previous >= bound[0] - 1e-9:
-            alerts.append(_fall_alert(name, latest.session, from_previous, "previous", bound))
+            alerts.append(_fallalert(name, latest.session, from_previous, "previous", bound))
         elif from_best >= bound[0] - 1e-9:
-            alerts.append(_fall_alert(name, latest.session, from_best, "best", bound))
+            alerts.append(_fallalert(name, latest.session, from_best, "best", bound))
         elif max(from_previous, from_best) >= noise[0] - 1e-9:
             fall = max(from_previous, from_best)
             against = "fall_previous" if from_previous >= from_best else "fall_best"
             alerts.append(
-                _alert(
+                alert(
                     "fall",
                     "at_risk",
                     latest.session,
@@ -332,7 +272,7 @@ def assess_alliance(
             notes.append(f"latest alliance measure is from session {used}")
     for marker in markers:
         alerts.append(
-            _alert(
+            alert(
                 "marker",
                 "rupture",
                 session,
