@@ -202,6 +202,7 @@ def export_patient_fhir(
             generated_at=ctx.now(),
             kind=kind,
             base=base,
+            language=resolve_language(ctx.clinic_language),
         )
 
 
