@@ -188,3 +188,17 @@ def test_an_alert_stored_before_it_kept_its_template_stays_as_it_was() -> None:
     shown = status_in(status.model_copy(update={"alliance": old}), "es")
     assert shown.alliance is not None
     assert [a.message for a in shown.alliance.alerts] == [a.message for a in old.alerts]
+
+
+def test_what_a_plan_holds_back_while_a_risk_event_is_open_is_said_in_spanish() -> None:
+    """PHQ-9 total 5 with item 9 answered 2 (synthetic): the low-distress rule is held back."""
+    plan = plan_for({"distress": {"instrument": "phq9", "answers": [1, 1, 1, 0, 0, 0, 0, 0, 2]}})
+    held = next(c for c in plan.conflicts if c.id == "risk:distress_low")
+    assert held.resolution.startswith("Suppressed while a risk event is open: Consider raising")
+    assert held.reason.startswith("It suggests raising emotional arousal")
+    shown = next(c for c in plan_in(plan, "es").conflicts if c.id == "risk:distress_low")
+    assert shown.resolution.startswith(
+        "En suspenso mientras haya un evento de riesgo abierto: Considere aumentar la activación"
+    )
+    assert shown.reason.startswith("Propone aumentar la activación emocional")
+    assert "Hay un evento de riesgo abierto, así que la seguridad es lo primero." in shown.reason

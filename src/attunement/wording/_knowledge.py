@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.tailoring import load_rulebook, refill_translation
+from attunement.tailoring import HELD_BACK, HELD_BECAUSE, load_rulebook, refill_translation
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
@@ -185,11 +185,20 @@ def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
 
 
 def _conflict(conflict: PlanConflict, words: _Words) -> PlanConflict:
-    """A conflict's resolution, reason and evidence in the language of ``words``."""
+    """A conflict's resolution, reason and evidence in the language of ``words``; one that
+    held a text back while a risk event is open is written again from its parts."""
+    resolution, reason = words(conflict.resolution), words(conflict.reason)
+    if conflict.held is not None:
+        resolution = words.sentence(HELD_BACK, what=words(conflict.held))
+        reason = words.sentence(
+            HELD_BECAUSE,
+            methods="; ".join(words.all(conflict.methods)),
+            reason=words(load_rulebook().risk.reason),
+        )
     return conflict.model_copy(
         update={
-            "resolution": words(conflict.resolution),
-            "reason": words(conflict.reason),
+            "resolution": resolution,
+            "reason": reason,
             "evidence": _cited(conflict.evidence, words),
         }
     )
