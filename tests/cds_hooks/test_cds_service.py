@@ -295,6 +295,19 @@ def test_the_plan_card_summarises_and_points_to_the_rest() -> None:
     assert "Not yet assessed: attachment" in (card.detail or "")
 
 
+def test_a_spanish_clinics_cards_word_their_headings_in_spanish() -> None:
+    spanish = CONTEXT.model_copy(update={"language": "es"})
+    alliance, plan = build_cards(PatientSignals(alliance=RUPTURE, plan=PLAN), spanish)
+    assert (alliance.summary or "").startswith("Posible ruptura de la alianza")
+    assert "**Opciones de reparación:**" in (alliance.detail or "")
+    assert "Repair options" not in (alliance.detail or "")
+    detail = plan.detail or ""
+    assert detail.startswith("**Plan adaptado** — opciones con su evidencia")
+    assert "**Recomendaciones:**" in detail
+    assert "2 más en la página del paciente." in detail
+    assert "Aún sin evaluar: attachment." in detail
+
+
 def test_card_uuids_are_reproducible_per_hook_call_and_differ_between_calls() -> None:
     signals = PatientSignals(risks=(RISK,), plan=PLAN)
     first = [c.uuid for c in build_cards(signals, CONTEXT)]

@@ -259,3 +259,25 @@ def test_the_care_plan_leads_with_the_safety_item_while_a_risk_event_is_open() -
     )
     calm = care_plan(plan(parse_profile({"reactance": "high"})), patient_id="7", created=WHEN)
     assert not calm["activity"][0]["detail"]["description"].startswith("Safety first")
+
+
+def test_a_spanish_clinics_care_plan_is_worded_in_spanish_around_its_translated_texts() -> None:
+    from attunement.fhir import care_plan
+    from attunement.profile import parse_profile
+    from attunement.tailoring import plan
+    from attunement.wording import plan_in
+
+    tailored = plan(parse_profile({"reactance": "low", "stage_of_change": "action"}))
+    resource = care_plan(
+        plan_in(tailored, "es"), patient_id="7", created=WHEN, base=BASE, language="es"
+    )
+    assert resource["title"] == "Plan de psicoterapia adaptado (Attunement)"
+    assert resource["description"].endswith(plan_in(tailored, "es").disclaimer)
+    assert resource["description"].split(". ", 1)[1].startswith("Estas son opciones")
+    activities = "\n".join(a["detail"]["description"] for a in resource["activity"])
+    assert "\nHacer: " in activities
+    assert "\nDo: " not in activities
+    assert all(n["text"].startswith("Evidencia de «") for n in resource["note"])
+    english = care_plan(tailored, patient_id="7", created=WHEN, base=BASE)
+    assert english["title"] == "Tailored psychotherapy plan (Attunement)"
+    assert all(n["text"].startswith("Evidence for “") for n in english["note"])

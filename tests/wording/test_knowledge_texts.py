@@ -2,9 +2,8 @@
 
 The core keeps and decides with the English texts; ``attunement.wording`` gives a Status, a
 Plan, the end reasons and the risk response vocabulary in a language at the presentation
-edge. Spanish is shipped for the monitoring and risk texts; the tailoring and evidence texts
-get theirs from another catalogue fragment, so a catalogue written here stands in for it.
-Synthetic data only.
+edge. Spanish is shipped for all of them; a catalogue written here stands in where a test
+needs a translation the package does not ship. Synthetic data only.
 """
 
 from __future__ import annotations
@@ -14,7 +13,13 @@ from pathlib import Path
 from attunement.i18n import Catalogue
 from attunement.monitoring import Series, SessionPoint, Status, assess_episode, load_end_reasons
 from attunement.risk import load_response_vocabulary
-from attunement.wording import end_reasons_in, plan_in, response_vocabulary_in, status_in
+from attunement.wording import (
+    end_reasons_in,
+    plan_in,
+    repair_words,
+    response_vocabulary_in,
+    status_in,
+)
 from tests.tailoring.vignettes import plan_for
 
 REPAIR = "Restate the rationale for the task or goal you are working on."
@@ -47,6 +52,12 @@ def test_a_status_shows_its_prompts_repairs_and_markers_in_spanish_and_keeps_its
     assert [m.label for m in shown.alliance.markers] == [
         "retirada (alejarse del terapeuta o del trabajo)"
     ]
+    assert [a.message for a in shown.alliance.alerts if a.kind == "marker"] == [
+        "el clínico registró un marcador de retirada: "
+        "retirada (alejarse del terapeuta o del trabajo)"
+    ]
+    drop = next(a for a in shown.alliance.alerts if a.kind == "drop")
+    assert drop.message.startswith("WAI-SR bajó 1.20 desde la medición anterior")
     assert [p.domain for p in shown.support_prompts] == [p.domain for p in status.support_prompts]
     assert shown.alert == status.alert  # nothing re-decided
 
@@ -113,3 +124,81 @@ def test_a_rule_text_with_a_patient_value_is_translated_through_its_template(
     )
     shown = next(r for r in plan_in(plan, "es", catalogue).recommendations if "language" in r.rule)
     assert shown.summary == "Ofrezca la lengua del paciente (Spanish)"
+
+
+def test_a_plans_conflicts_prompts_assumptions_and_disclaimer_are_in_spanish() -> None:
+    plan = plan_for(
+        {
+            "reactance": "low",
+            "stage_of_change": "action",
+            "attachment": {"anxiety": 5.5, "avoidance": 2.0},
+        }
+    )
+    shown = plan_in(plan, "es")
+    conflict = next(c for c in shown.conflicts if c.id == "directiveness_reactance_over_stage")
+    assert conflict.resolution.startswith("Mantenga la postura que pide el estadio")
+    assert conflict.reason.startswith("Ajustar la directividad a la reactancia")
+    assert shown.disclaimer.startswith("Estas son opciones para el juicio clínico")
+    assessed = {n.field: n for n in shown.not_assessed}
+    assert assessed["coping_style"].question.startswith("«Cuando las cosas van mal")
+    assert assessed["coping_style"].why.startswith("El método (foco en síntomas")
+    statements = [a.statement for a in shown.assumptions]
+    assert any(
+        s.startswith("La ansiedad (o la evitación) de apego se considera") for s in statements
+    )
+    assert [a.source for a in shown.assumptions] == [a.source for a in plan.assumptions]
+    notes = [d.note for d in shown.settings if d.basis == "default"]
+    assert any(n.startswith("El malestar no está evaluado") for n in notes)
+
+
+def test_the_evidence_a_plan_cites_says_why_and_what_in_spanish_with_its_figures() -> None:
+    plan = plan_for({"attachment": {"anxiety": 5.5, "avoidance": 2.0}})
+    cited = [e for r in plan_in(plan, "es").recommendations for e in r.evidence]
+    english = [e for r in plan.recommendations for e in r.evidence]
+    assert "Más ansiedad de apego, peor resultado." in [e.why for e in cited]
+    assert "ansiedad de apego (antes del tratamiento)" in [e.scope for e in cited]
+    assert "14 estudios (19 cohortes)" in [e.k_text for e in cited]
+    assert [(e.value, e.k, e.n, e.source) for e in cited] == [
+        (e.value, e.k, e.n, e.source) for e in english
+    ]
+
+
+def test_an_english_plan_is_the_plan_the_core_made() -> None:
+    plan = plan_for({"reactance": "low", "stage_of_change": "action"})
+    assert plan_in(plan, "en") is plan
+    assert plan.disclaimer.startswith("These are options for clinical judgement")
+
+
+def test_a_repair_option_names_its_kind_in_the_readers_language() -> None:
+    assert repair_words("immediate", REPAIR) == f"Immediate: {REPAIR}"
+    assert repair_words("exploratory", REPAIR_ES, "es") == f"Exploratoria: {REPAIR_ES}"
+
+
+def test_an_alert_stored_before_it_kept_its_template_stays_as_it_was() -> None:
+    status = _ruptured()
+    assert status.alliance is not None
+    old = status.alliance.model_copy(
+        update={
+            "alerts": tuple(
+                a.model_copy(update={"template": None, "values": {}})
+                for a in status.alliance.alerts
+            )
+        }
+    )
+    shown = status_in(status.model_copy(update={"alliance": old}), "es")
+    assert shown.alliance is not None
+    assert [a.message for a in shown.alliance.alerts] == [a.message for a in old.alerts]
+
+
+def test_what_a_plan_holds_back_while_a_risk_event_is_open_is_said_in_spanish() -> None:
+    """PHQ-9 total 5 with item 9 answered 2 (synthetic): the low-distress rule is held back."""
+    plan = plan_for({"distress": {"instrument": "phq9", "answers": [1, 1, 1, 0, 0, 0, 0, 0, 2]}})
+    held = next(c for c in plan.conflicts if c.id == "risk:distress_low")
+    assert held.resolution.startswith("Suppressed while a risk event is open: Consider raising")
+    assert held.reason.startswith("It suggests raising emotional arousal")
+    shown = next(c for c in plan_in(plan, "es").conflicts if c.id == "risk:distress_low")
+    assert shown.resolution.startswith(
+        "En suspenso mientras haya un evento de riesgo abierto: Considere aumentar la activación"
+    )
+    assert shown.reason.startswith("Propone aumentar la activación emocional")
+    assert "Hay un evento de riesgo abierto, así que la seguridad es lo primero." in shown.reason

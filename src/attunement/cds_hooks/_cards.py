@@ -34,6 +34,7 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     RiskSignal,
 )
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.wording import (
     DASH,
     format_citation,
@@ -60,6 +61,8 @@ class CardContext(BaseModel):
     patient_page_url: str | None = None
     source_label: str = "Attunement"
     source_url: str | None = None
+    #: the clinic's language (an available one): the cards' own words are in it
+    language: str = SOURCE_LANGUAGE
 
 
 def fit_summary(text: str) -> str:
@@ -185,17 +188,24 @@ def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
 
 def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
     on = f" ({instrument_name(alliance.instrument)})" if alliance.instrument else ""
-    lines = [f"**Alliance rupture signalled**{_md(on)}.", ""]
+    words = _Words(context.language)
+    lines = [_bold(words(N_("Alliance rupture signalled"))) + f"{_md(on)}.", ""]
     lines += [f"- {_md(alert)}" for alert in alliance.alerts]
     if alliance.repair_options:
-        lines += ["", "**Repair options:**"] + [f"- {_md(o)}" for o in alliance.repair_options]
+        lines += ["", _bold(words(N_("Repair options:")))]
+        lines += [f"- {_md(o)}" for o in alliance.repair_options]
     if alliance.evidence:
-        lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in alliance.evidence]
+        lines += ["", _bold(words(N_("Evidence:")))]
+        lines += [f"- {_evidence(line)}" for line in alliance.evidence]
+    summary = words(
+        N_("Alliance rupture signalled%(instrument)s: consider a repair conversation"),
+        instrument=on,
+    )
     return _card(
         context,
         "alliance",
         alliance.instrument or "alliance",
-        summary=fit_summary(f"Alliance rupture signalled{on}: consider a repair conversation"),
+        summary=fit_summary(summary),
         detail="\n".join(lines),
         indicator="warning",
     )
@@ -218,28 +228,36 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
     if settings:
         summary += ": " + ", ".join(settings)
     summary += f" ({count} recommendation{'s' if count != 1 else ''})"
-    lines = ["**Tailored plan** — options with their evidence, for the clinician to weigh."]
+    words = _Words(context.language)
+    lines = [
+        _bold(words(N_("Tailored plan")))
+        + " — "
+        + words(N_("options with their evidence, for the clinician to weigh."))
+    ]
+    because, do = words(N_("Because:")), words(N_("Do:"))
     for safety in plan.safety:
         lines += ["", f"**{_md(safety.summary)}** {_md(safety.detail)}"]
-        lines += [f"- Because: {_md(b)}" for b in safety.because]
-        lines += [f"- Do: {_md(d)}" for d in safety.do]
+        lines += [f"- {because} {_md(b)}" for b in safety.because]
+        lines += [f"- {do} {_md(d)}" for d in safety.do]
         if safety.held_back:
-            lines += ["", "**Held back while a risk event is open:**"]
+            lines += ["", _bold(words(N_("Held back while a risk event is open:")))]
             lines += [f"- {_md(h)}" for h in safety.held_back]
     if settings:
         lines += ["", *[f"- {_md(s.capitalize())}" for s in settings]]
     shown = plan.recommendations[:_PLAN_ITEMS_SHOWN]
     if shown:
-        lines += ["", "**Recommendations:**"]
+        lines += ["", _bold(words(N_("Recommendations:")))]
         for number, item in enumerate(shown, start=1):
             lines.append(f"{number}. {_md(item.summary)}")
             if item.because:
-                lines.append(f"   - Because: {_md('; '.join(item.because))}")
+                lines.append(f"   - {because} {_md('; '.join(item.because))}")
             lines += [f"   - {_evidence(line)}" for line in item.evidence]
         if count > len(shown):
-            lines.append(f"\n{count - len(shown)} more on the patient's page.")
+            more = words(N_("%(count)s more on the patient's page."), count=str(count - len(shown)))
+            lines.append(f"\n{more}")
     if plan.not_assessed:
-        lines += ["", "Not yet assessed: " + _md(", ".join(plan.not_assessed)) + "."]
+        missing = _md(", ".join(plan.not_assessed))
+        lines += ["", words(N_("Not yet assessed: %(fields)s."), fields=missing)]
     return _card(
         context,
         "plan",
@@ -251,6 +269,20 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
+
+
+class _Words:
+    """The cards' own words in the clinic's language (gettext, ``%(name)s`` filled)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, message: str, /, **values: str) -> str:
+        return translate(message, self.language, **values)
 
 
 def _evidence(line: EvidenceLine) -> str:

@@ -43,7 +43,7 @@ from attunement.stats import (
     StandardizedMeanChange,
     proportion,
 )
-from attunement.wording import end_reasons_in
+from attunement.wording import end_reasons_in, outcome_benchmarks_in
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
@@ -199,14 +199,20 @@ class ClinicTally:
         )
 
     def _compare(
-        self, benchmarks: Sequence[OutcomeBenchmark] | None, *, higher_is_worse: bool
+        self,
+        benchmarks: Sequence[OutcomeBenchmark] | None,
+        *,
+        higher_is_worse: bool,
+        language: str,
     ) -> list[BenchmarkComparison]:
-        """Each benchmark beside the clinic's figure over its ended episodes only."""
+        """Each benchmark (its label in ``language``) beside the clinic's figure over its
+        ended episodes only."""
         effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
         improved_at_8 = self.ended.improved_by_session_8()
         comparisons = []
-        for benchmark in (
-            benchmarks if benchmarks is not None else load_evidence().outcome_benchmarks
+        for benchmark in outcome_benchmarks_in(
+            benchmarks if benchmarks is not None else load_evidence().outcome_benchmarks,
+            language,
         ):
             if benchmark.compare_with == "pre_post_d":
                 comparisons.append(
@@ -280,7 +286,9 @@ class ClinicTally:
             reliable_improvement_by_session_8=self.change.improved_by_session_8(),
             effect_size=effect,
             effect_size_problem=problem,
-            benchmarks=tuple(self._compare(benchmarks, higher_is_worse=higher_is_worse)),
+            benchmarks=tuple(
+                self._compare(benchmarks, higher_is_worse=higher_is_worse, language=clinic_language)
+            ),
             alerts=alerts_from_counts(self.alerts, risk=self.risk),
             open_risk_events=open_risk_events,
             open_risk_patients=open_risk_patients,

@@ -119,6 +119,7 @@ class SafetyView(_Frozen):
 
 class SupportPromptView(_Frozen):
     domain: str
+    title: str = ""
     prompt: str
     evidence: tuple[str, ...] = ()
 

@@ -68,7 +68,7 @@ __all__ = [
 ITEM_STRIP_SESSIONS = 5
 
 
-def status_view(status: Status) -> ReportStatusView:
+def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> ReportStatusView:
     """The Status flattened for print (nothing recomputed)."""
     expected = status.expected
     alliance = status.alliance
@@ -91,7 +91,9 @@ def status_view(status: Status) -> ReportStatusView:
         expected_method=expected.method if expected else None,
         alliance_state=alliance.state if alliance else None,
         alliance_alerts=tuple(a.message for a in alliance.alerts) if alliance else (),
-        repair_options=tuple(repair_words(o.kind, o.text) for o in alliance.repair_options)
+        repair_options=tuple(
+            repair_words(o.kind, o.text, language) for o in alliance.repair_options
+        )
         if alliance
         else (),
         dropout_risks=tuple(f"{r.title}: {r.message}" for r in status.dropout_risks),
@@ -253,14 +255,15 @@ def build_patient_report(
         preferred_language=preferred_language,
         episode_started=episode_started,
         sessions_held=sessions_held,
-        status=status_view(status) if status else None,
+        status=status_view(status, clinic_language) if status else None,
         risk_events=tuple(e for e in events if e.open),
         risk_history=tuple(e for e in events if not e.open),
         support_prompts=tuple(
             SupportPromptView(
                 domain=p.domain,
+                title=p.title,
                 prompt=p.prompt,
-                evidence=tuple(element_name(e) for e in p.evidence),
+                evidence=tuple(element_name(e, clinic_language) for e in p.evidence),
             )
             for p in (status.support_prompts if status else ())
         ),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
 from attunement.fhir._records import PatientRecord
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.tailoring import describe_risk
 from attunement.wording import format_citation
 
@@ -69,32 +70,45 @@ def care_plan(
     created: datetime,
     plan_id: str | None = None,
     base: FhirBase | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> dict[str, Any]:
-    """The CarePlan for a tailored plan; ``created`` is when it was generated (an argument)."""
+    """The CarePlan for a tailored plan; ``created`` is when it was generated (an argument).
+
+    Its own words are in ``language`` (the plan's texts are already: ``wording.plan_in``).
+    """
     base = base or FhirBase()
+    words = _Words(language)
     recommendations: Sequence[Recommendation] = (*plan.foundations, *plan.recommendations)
     activities = [
-        {"detail": {"status": "not-started", "description": _safety_text(item)}}
+        {"detail": {"status": "not-started", "description": _safety_text(item, words)}}
         for item in plan.safety
     ]
     activities += [
         {
             "detail": {
                 "status": "not-started",
-                "description": _activity_text(rec),
+                "description": _activity_text(rec, words),
             }
         }
         for rec in recommendations
     ]
     notes = [
-        {"text": f"Held back while a risk event is open: {c.resolution} {c.reason}"}
+        {
+            "text": words(
+                N_("Held back while a risk event is open: %(what)s"),
+                what=f"{c.resolution} {c.reason}",
+            )
+        }
         for c in plan.conflicts
         if c.kind == "risk"
     ]
     notes += [
         {
-            "text": f"Evidence for “{rec.summary}”: "
-            + " | ".join(evidence_text(e) for e in rec.evidence)
+            "text": words(
+                N_("Evidence for “%(summary)s”: %(evidence)s"),
+                summary=rec.summary,
+                evidence=" | ".join(evidence_text(e) for e in rec.evidence),
+            )
         }
         for rec in recommendations
         if rec.evidence
@@ -114,7 +128,7 @@ def care_plan(
         "id": fhir_id(plan_id or f"plan-{patient_id}"),
         "status": "active",
         "intent": "plan",
-        "title": "Tailored psychotherapy plan (Attunement)",
+        "title": words(N_("Tailored psychotherapy plan (Attunement)")),
         "description": f"{settings}. {plan.disclaimer}",
         "subject": {"reference": f"Patient/{fhir_id(patient_id)}"},
         "created": created.isoformat(),
@@ -126,20 +140,31 @@ def care_plan(
     return validated(resource)
 
 
-def _safety_text(item: SafetyFirst) -> str:
+class _Words:
+    """The CarePlan's own words in one language (gettext, ``%(name)s`` filled)."""
 
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, message: str, /, **values: str) -> str:
+        return translate(message, self.language, **values)
+
+
+def _safety_text(item: SafetyFirst, words: _Words) -> str:
+    because, do, avoid = words(N_("Because:")), words(N_("Do:")), words(N_("Avoid:"))
     lines = [item.summary, item.detail]
-    lines += [f"Because: {describe_risk(basis)}" for basis in item.because]
-    lines += [f"Do: {text}" for text in item.do]
-    lines += [f"Avoid: {text}" for text in item.avoid]
-    lines.append(f"Basis: {item.source}")
+    lines += [f"{because} {describe_risk(basis)}" for basis in item.because]
+    lines += [f"{do} {text}" for text in item.do]
+    lines += [f"{avoid} {text}" for text in item.avoid]
+    lines.append(words(N_("Basis: %(source)s"), source=item.source))
     return "\n".join(lines)
 
 
-def _activity_text(rec: Recommendation) -> str:
+def _activity_text(rec: Recommendation, words: _Words) -> str:
+    do, avoid = words(N_("Do:")), words(N_("Avoid:"))
     lines = [rec.summary, rec.detail]
-    lines += [f"Do: {item}" for item in rec.do]
-    lines += [f"Avoid: {item}" for item in rec.avoid]
+    lines += [f"{do} {item}" for item in rec.do]
+    lines += [f"{avoid} {item}" for item in rec.avoid]
     return "\n".join(line for line in lines if line)
 
 

@@ -13,6 +13,7 @@ from attunement.fhir._flag import risk_flag
 from attunement.fhir._questionnaire import questionnaire
 from attunement.fhir._records import FhirAdministrationRecord, PatientRecord
 from attunement.fhir._response import observations, questionnaire_response
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.instruments import load_instrument, score
 
 if TYPE_CHECKING:
@@ -31,8 +32,11 @@ def export_record(
     generated_at: datetime,
     kind: Literal["collection", "searchset"] = "collection",
     base: FhirBase | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> dict[str, Any]:
     """The Bundle of one patient's record; scores are computed here by the scoring engine.
+    The CarePlan's own words are in ``language`` (the clinic's; the plan's texts are in it
+    when it went through ``wording.plan_in``).
 
     Order: Patient, the Questionnaires used, then per administration (oldest first) its
     QuestionnaireResponse and Observations, then one Flag per stored risk event (open ones
@@ -70,7 +74,11 @@ def export_record(
         for event in risk_events
     ]
     if plan is not None:
-        resources.append(care_plan(plan, patient_id=record.id, created=generated_at, base=base))
+        resources.append(
+            care_plan(
+                plan, patient_id=record.id, created=generated_at, base=base, language=language
+            )
+        )
     return bundle(
         resources,
         kind=kind,

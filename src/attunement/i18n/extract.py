@@ -6,8 +6,11 @@ definition in YAML, and it is the message id of its translations. :data:`KNOWLED
 for each family of files, which fields a person reads; ``pybabel extract`` calls
 :func:`extract_knowledge_texts` on every YAML file of the package and puts each such text,
 with its file, line and a translator comment naming the field, in the catalogue template.
-Citations, sources, assumptions and notes for maintainers are never listed: they stay English
-and out of the catalogue.
+Citations, sources and notes for maintainers are never listed: they stay English and out of
+the catalogue (an assumption's statement and reasoning are listed: the plan shows them).
+
+A file matches the first family whose glob fits it, so a family of one file comes before the
+family of its folder.
 
 A field path is read left to right: a key, ``*`` (any key of a mapping), ``[]`` (any item of
 a list) or ``**`` (any number of levels).
@@ -75,6 +78,48 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
         ("caveat", "levels.*.label", "actions.*.label", "kinds.*.label"),
     ),
     KnowledgeTexts(
+        "plan conflict",
+        "attunement/tailoring/rules/conflicts.yaml",
+        (
+            "settings[].resolution.*",
+            "settings[].reason",
+            "tensions[].resolution",
+            "tensions[].reason",
+        ),
+    ),
+    KnowledgeTexts(
+        "plan setting",
+        "attunement/tailoring/rules/settings.yaml",
+        (
+            "settings.*.label",
+            "settings.*.explanation",
+            "settings.*.values.*",
+            "settings.*.default_reason",
+            "processes_of_change.*",
+            "disclaimer",
+        ),
+    ),
+    KnowledgeTexts(
+        "assessment prompt",
+        "attunement/tailoring/rules/assessment.yaml",
+        ("prompts[].question", "prompts[].why"),
+    ),
+    KnowledgeTexts(
+        "risk rule",
+        "attunement/tailoring/rules/risk.yaml",
+        (
+            "methods.*",
+            "settings.*.resolution",
+            "reason",
+            "assumption.statement",
+            "assumption.reasoning",
+            "safety.*.summary",
+            "safety.*.detail",
+            "safety.*.do[]",
+            "safety.*.avoid[]",
+        ),
+    ),
+    KnowledgeTexts(
         "tailoring rule",
         "attunement/tailoring/rules/*.yaml",
         (
@@ -84,16 +129,41 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
             "rules[].do[]",
             "rules[].avoid[]",
             "rules[].behaviours[]",
-            "safety.*.summary",
-            "safety.*.detail",
-            "safety.*.do[]",
-            "safety.*.avoid[]",
+            "rules[].evidence[].why",
+            "assumptions[].statement",
+            "assumptions[].reasoning",
         ),
+    ),
+    KnowledgeTexts(
+        "benchmark",
+        "attunement/evidence/data/benchmarks.yaml",
+        ("benchmarks[].name", "benchmarks[].description"),
+    ),
+    KnowledgeTexts(
+        "outcome benchmark",
+        "attunement/evidence/data/outcome_benchmarks.yaml",
+        ("benchmarks[].label",),
+    ),
+    KnowledgeTexts(
+        "matching caution",
+        "attunement/evidence/data/not_for_routine_matching.yaml",
+        ("characteristics[].name", "characteristics[].condition"),
     ),
     KnowledgeTexts(
         "evidence element",
         "attunement/evidence/data/*.yaml",
-        ("name", "definition", "recommendations[]", "verdicts[].verdict"),
+        (
+            "name",
+            "definition",
+            "recommendations[]",
+            "verdicts[].verdict",
+            "findings[].scope",
+            "findings[].outcome",
+            "findings[].k_text",
+            "findings[].n_text",
+            "narrative[].summary",
+            "narrative[].k_text",
+        ),
     ),
 )
 

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from attunement.errors import InvalidEpisode
 from attunement.instruments import load_instrument
+from attunement.monitoring._alliance_alerts import AllianceAlert, alert
 from attunement.monitoring._alliance_limits import LimitsOrigin, alliance_limits
 from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
 from attunement.monitoring._norms import ClinicNorms
@@ -49,18 +50,6 @@ __all__ = [
 
 AllianceState = Literal["ok", "at_risk", "rupture"]
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class AllianceAlert(BaseModel):
-    """Why the alliance is flagged at this session, with the rule's basis."""
-
-    model_config = _FROZEN
-
-    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"]
-    severity: Literal["rupture", "at_risk"]
-    session: int
-    message: str
-    basis: str
 
 
 class RecordedMarker(BaseModel):
@@ -150,17 +139,20 @@ class _Measured(BaseModel):
     session: int | None = None
 
 
-def _fall_alert(
+def _fallalert(
     instrument: str, session: int, fall: float, against: Literal["previous", "best"],
     bound: tuple[float, str],
 ) -> AllianceAlert:  # fmt: skip
-    what = "since the previous measure" if against == "previous" else "from its best level"
-    return AllianceAlert(
-        kind="drop" if against == "previous" else "cumulative",
-        severity="rupture",
-        session=session,
-        message=f"{instrument} fell {fall:.2f} {what}; the drop bound is {bound[0]:.3g}",
-        basis=bound[1],
+    kind: Literal["drop", "cumulative"] = "drop" if against == "previous" else "cumulative"
+    return alert(
+        kind,
+        "rupture",
+        session,
+        kind,
+        bound[1],
+        instrument=instrument,
+        fall=f"{fall:.2f}",
+        bound=f"{bound[0]:.3g}",
     )
 
 
@@ -186,33 +178,36 @@ def _measure_alerts(
     name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
     if value is not None and threshold is not None and sign * (value - threshold.value) < 0:
         alerts.append(
-            AllianceAlert(
-                kind="threshold",
-                severity="rupture",
-                session=latest.session,
-                message=f"{name} {value:.2f} is past the threshold {threshold.value:g}",
-                basis=threshold.basis,
+            alert(
+                "threshold",
+                "rupture",
+                latest.session,
+                "threshold",
+                threshold.basis,
+                instrument=name,
+                value=f"{value:.2f}",
+                threshold=f"{threshold.value:g}",
             )
         )
     if value is not None and previous is not None and best is not None:
         from_previous, from_best = sign * (previous - value), sign * (best - value)
         if from_previous >= bound[0] - 1e-9:
-            alerts.append(_fall_alert(name, latest.session, from_previous, "previous", bound))
+            alerts.append(_fallalert(name, latest.session, from_previous, "previous", bound))
         elif from_best >= bound[0] - 1e-9:
-            alerts.append(_fall_alert(name, latest.session, from_best, "best", bound))
+            alerts.append(_fallalert(name, latest.session, from_best, "best", bound))
         elif max(from_previous, from_best) >= noise[0] - 1e-9:
             fall = max(from_previous, from_best)
-            against = "the previous measure" if from_previous >= from_best else "its best level"
+            against = "fall_previous" if from_previous >= from_best else "fall_best"
             alerts.append(
-                AllianceAlert(
-                    kind="fall",
-                    severity="at_risk",
-                    session=latest.session,
-                    message=(
-                        f"{name} fell {fall:.2f} from {against}, beyond the noise floor "
-                        f"{noise[0]:.2g}"
-                    ),
-                    basis=f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                alert(
+                    "fall",
+                    "at_risk",
+                    latest.session,
+                    against,
+                    f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                    instrument=name,
+                    fall=f"{fall:.2f}",
+                    noise=f"{noise[0]:.2g}",
                 )
             )
     fall_from_best = None if value is None or best is None else max(0.0, sign * (best - value))
@@ -277,12 +272,13 @@ def assess_alliance(
             notes.append(f"latest alliance measure is from session {used}")
     for marker in markers:
         alerts.append(
-            AllianceAlert(
-                kind="marker",
-                severity="rupture",
-                session=session,
-                message=f"clinician recorded a {marker.kind} marker: {marker.label}",
-                basis=rules.markers_source,
+            alert(
+                "marker",
+                "rupture",
+                session,
+                marker.kind,
+                rules.markers_source,
+                marker=marker.label,
             )
         )
     state: AllianceState = "ok"

@@ -71,6 +71,7 @@ class EpisodeClosed(Conflict):
         )
         self.episode_id = episode.id
         self.ended_on = episode.ended_on
+        self.end_reason = episode.end_reason  # its key: a page words it in its language
 
 
 def ensure_episode_open(episode: Episode) -> None:

@@ -202,6 +202,7 @@ def export_patient_fhir(
             generated_at=ctx.now(),
             kind=kind,
             base=base,
+            language=resolve_language(ctx.clinic_language),
         )
 
 
@@ -470,6 +471,7 @@ def cds_patient_view(
             f"{trust.patient_pages_base}/patients/{patient.id}" if patient is not None else None
         ),
         source_url=trust.patient_pages_base,
+        language=resolve_language(ctx.clinic_language),
     )
     return wire(
         patient_view_response(data, from_ehr=from_ehr, from_attunement=own, context=context)

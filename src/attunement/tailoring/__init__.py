@@ -35,6 +35,7 @@ from attunement.tailoring._models import (
     Stance,
 )
 from attunement.tailoring._render import render_markdown, render_text
+from attunement.tailoring._risk import HELD_BACK, HELD_BECAUSE
 from attunement.tailoring._rulebook import Rule, RuleBook
 from attunement.tailoring._template import refill_translation
 from attunement.tailoring._wording import (
@@ -44,6 +45,8 @@ from attunement.tailoring._wording import (
 )
 
 __all__ = [
+    "HELD_BACK",
+    "HELD_BECAUSE",
     "Arousal",
     "Assumption",
     "Directiveness",

@@ -124,7 +124,10 @@ class PlanConflict(_Frozen):
 
     ``kind`` ``risk``: a recommendation, tension, setting value or process of change that was
     suppressed because a risk event is open (``rules/risk.yaml``); ``resolution`` says what
-    was suppressed and ``reason`` why.
+    was suppressed and ``reason`` why. For a recommendation or tension held back, ``held``
+    is its English text and ``methods`` the labels of the methods that held it back: the
+    two sentences are written from them (``tailoring.HELD_BACK``, ``HELD_BECAUSE``), so a
+    page words them in its language (``wording.plan_in``).
     """
 
     id: str
@@ -138,6 +141,8 @@ class PlanConflict(_Frozen):
     because: tuple[PatientFact, ...] = ()
     evidence: tuple[EvidenceCitation, ...] = ()
     from_data: bool = True
+    held: str | None = None
+    methods: tuple[str, ...] = ()
 
 
 class SettingDecision(_Frozen):

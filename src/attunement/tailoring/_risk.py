@@ -14,8 +14,9 @@ conflict saying what was held back and why. The policy itself is an assumption s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Final, Literal
 
+from attunement.i18n import N_
 from attunement.profile import Profile
 from attunement.risk import RiskEvent, open_first
 from attunement.tailoring._firing import Firing
@@ -32,6 +33,8 @@ from attunement.tailoring._rulebook import SETTINGS, RiskPolicy, Tension
 from attunement.tailoring._settings import SettingsOutcome
 
 __all__ = [
+    "HELD_BACK",
+    "HELD_BECAUSE",
     "guard_settings",
     "held_back_recommendation",
     "held_back_tension",
@@ -39,6 +42,11 @@ __all__ = [
     "safety_items",
     "split_firings",
 ]
+
+#: What a conflict held back while a risk event is open says (gettext message ids: ``what`` is
+#: the text held back, ``methods`` the methods' labels, ``reason`` the risk rule's reason).
+HELD_BACK: Final = N_("Suppressed while a risk event is open: %(what)s")
+HELD_BECAUSE: Final = N_("It suggests %(methods)s. %(reason)s")
 
 _KINDS: tuple[Literal["endorsed", "unanswered"], ...] = ("endorsed", "unanswered")
 
@@ -130,9 +138,11 @@ def held_back_recommendation(recommendation: Recommendation, policy: RiskPolicy)
         id=f"risk:{recommendation.id}",
         kind="risk",
         between=("risk", recommendation.dimension),
-        resolution=f"Suppressed while a risk event is open: {recommendation.summary}",
+        resolution=HELD_BACK % {"what": recommendation.summary},
         reason=_reason(recommendation.methods, policy),
         because=recommendation.because,
+        held=recommendation.summary,
+        methods=_labels(recommendation.methods, policy),
     )
 
 
@@ -144,9 +154,11 @@ def held_back_tension(
         id=f"risk:{tension.id}",
         kind="risk",
         between=("risk", *tension.between),
-        resolution=f"Suppressed while a risk event is open: {tension.resolution}",
+        resolution=HELD_BACK % {"what": tension.resolution},
         reason=_reason(tension.methods, policy),
         because=facts,
+        held=tension.resolution,
+        methods=_labels(tension.methods, policy),
     )
 
 
@@ -234,9 +246,12 @@ def _held(methods: Iterable[str], policy: RiskPolicy) -> bool:
     return any(m in policy.methods for m in methods)
 
 
+def _labels(methods: Iterable[str], policy: RiskPolicy) -> tuple[str, ...]:
+    return tuple(policy.methods[m] for m in methods if m in policy.methods)
+
+
 def _reason(methods: Iterable[str], policy: RiskPolicy) -> str:
-    labels = [policy.methods[m] for m in methods if m in policy.methods]
-    return f"It suggests {'; '.join(labels)}. {policy.reason}"
+    return HELD_BECAUSE % {"methods": "; ".join(_labels(methods, policy)), "reason": policy.reason}
 
 
 def _facts(firings: Iterable[Firing]) -> tuple[PatientFact, ...]:

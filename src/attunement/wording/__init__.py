@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.wording._knowledge import (
         end_reasons_in,
+        outcome_benchmarks_in,
         plan_in,
         response_vocabulary_in,
         status_in,
@@ -104,6 +105,7 @@ __all__ = [
     "instrument_name",
     "item_label",
     "language_name",
+    "outcome_benchmarks_in",
     "plan_in",
     "repair_words",
     "response_vocabulary_in",
@@ -145,7 +147,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "language_name",
         "value_words",
     ),
-    "_knowledge": ("end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"),
+    "_knowledge": (
+        "end_reasons_in",
+        "outcome_benchmarks_in",
+        "plan_in",
+        "response_vocabulary_in",
+        "status_in",
+    ),
     "_names": ("instrument_name", "item_label"),
     "_numbers": (
         "DASH",

@@ -18,14 +18,28 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.tailoring import load_rulebook, refill_translation
+from attunement.tailoring import HELD_BACK, HELD_BECAUSE, load_rulebook, refill_translation
 
 if TYPE_CHECKING:
-    from attunement.monitoring import EndReasons, Status
+    from attunement.evidence import OutcomeBenchmark
+    from attunement.monitoring import AllianceAlert, EndReasons, Status
     from attunement.risk import ResponseVocabulary
-    from attunement.tailoring import EvidenceCitation, Plan, Recommendation, Rule, SafetyFirst
+    from attunement.tailoring import (
+        EvidenceCitation,
+        Plan,
+        PlanConflict,
+        Recommendation,
+        Rule,
+        SafetyFirst,
+    )
 
-__all__ = ["end_reasons_in", "plan_in", "response_vocabulary_in", "status_in"]
+__all__ = [
+    "end_reasons_in",
+    "outcome_benchmarks_in",
+    "plan_in",
+    "response_vocabulary_in",
+    "status_in",
+]
 
 
 class _Words:
@@ -38,13 +52,17 @@ class _Words:
     def __call__(self, text: str) -> str:
         return self._catalogue.knowledge_text(text, self.language)
 
+    def sentence(self, template: str, /, **values: str) -> str:
+        """A gettext ``template`` (a sentence of the code) filled with ``values``."""
+        return self._catalogue.translate(template, self.language, **values)
+
     def all(self, texts: Iterable[str]) -> tuple[str, ...]:
         return tuple(self(text) for text in texts)
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its support prompts, rupture markers, repair options and dropout
-    indicators in ``language``."""
+    """``status`` with its support prompts, rupture markers, repair options, alliance alerts
+    and dropout indicators in ``language``."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -80,11 +98,25 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "repair_options": tuple(
                     r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
+                "alerts": tuple(_alert(a, words) for a in alliance.alerts),
             }
         )
     return status.model_copy(
         update={"support_prompts": prompts, "dropout_risks": dropout, "alliance": alliance}
     )
+
+
+def _alert(alert: AllianceAlert, words: _Words) -> AllianceAlert:
+    """An alliance alert's sentence in the language of ``words``, from its template and
+    values (the marker's label is a knowledge text); one stored without them stays as is."""
+    if alert.template is None:
+        return alert
+    values = {k: words(v) if k == "marker" else v for k, v in alert.values.items()}
+    return alert.model_copy(update={"message": words.sentence(alert.template, **values)})
+
+
+def _maybe(text: str | None, words: _Words) -> str | None:
+    return None if text is None else words(text)
 
 
 def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[EvidenceCitation, ...]:
@@ -93,6 +125,14 @@ def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[Evidenc
             update={
                 "element_name": words(e.element_name),
                 "verdict": words(e.verdict),
+                "why": _maybe(e.why, words),
+                "scope": _maybe(e.scope, words),
+                "outcome": _maybe(e.outcome, words),
+                "k_text": _maybe(e.k_text, words),
+                "n_text": _maybe(e.n_text, words),
+                # a narrative finding's summary or a matching caution's condition; a
+                # quoted claim has no translation and stays as the source words it
+                "statement": _maybe(e.statement, words),
             }
         )
         for e in evidence
@@ -144,9 +184,31 @@ def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
     return item.model_copy(update={**update, "evidence": _cited(item.evidence, words)})
 
 
+def _conflict(conflict: PlanConflict, words: _Words) -> PlanConflict:
+    """A conflict's resolution, reason and evidence in the language of ``words``; one that
+    held a text back while a risk event is open is written again from its parts."""
+    resolution, reason = words(conflict.resolution), words(conflict.reason)
+    if conflict.held is not None:
+        resolution = words.sentence(HELD_BACK, what=words(conflict.held))
+        reason = words.sentence(
+            HELD_BECAUSE,
+            methods="; ".join(words.all(conflict.methods)),
+            reason=words(load_rulebook().risk.reason),
+        )
+    return conflict.model_copy(
+        update={
+            "resolution": resolution,
+            "reason": reason,
+            "evidence": _cited(conflict.evidence, words),
+        }
+    )
+
+
 def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Plan:
-    """``plan`` with the rules' advice (summary, detail, do, avoid, behaviours) and the
-    names and verdicts of the evidence it cites in ``language``."""
+    """``plan`` in ``language``: the rules' advice (summary, detail, do, avoid, behaviours),
+    the evidence it cites (names, verdicts, what a figure is about, why it is cited), the
+    settings' notes, the conflicts' resolutions and reasons, what to assess and why, the
+    assumptions and the disclaimer."""
     if language == SOURCE_LANGUAGE:
         return plan
     words = _Words(language, catalogue)
@@ -155,9 +217,19 @@ def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Pl
             "safety": tuple(s.model_copy(update=_advice(s, words)) for s in plan.safety),
             "foundations": tuple(_recommendation(r, words) for r in plan.foundations),
             "recommendations": tuple(_recommendation(r, words) for r in plan.recommendations),
-            "conflicts": tuple(
-                c.model_copy(update={"evidence": _cited(c.evidence, words)}) for c in plan.conflicts
+            "settings": tuple(d.model_copy(update={"note": words(d.note)}) for d in plan.settings),
+            "conflicts": tuple(_conflict(c, words) for c in plan.conflicts),
+            "not_assessed": tuple(
+                n.model_copy(update={"question": words(n.question), "why": words(n.why)})
+                for n in plan.not_assessed
             ),
+            "assumptions": tuple(
+                a.model_copy(
+                    update={"statement": words(a.statement), "reasoning": words(a.reasoning)}
+                )
+                for a in plan.assumptions
+            ),
+            "disclaimer": words(plan.disclaimer),
         }
     )
 
@@ -182,6 +254,17 @@ def end_reasons_in(
             }
         }
     )
+
+
+def outcome_benchmarks_in(
+    benchmarks: Iterable[OutcomeBenchmark], language: str, catalogue: Catalogue | None = None
+) -> tuple[OutcomeBenchmark, ...]:
+    """The published outcome benchmarks with their labels in ``language`` (figures and
+    sources as published)."""
+    if language == SOURCE_LANGUAGE:
+        return tuple(benchmarks)
+    words = _Words(language, catalogue)
+    return tuple(b.model_copy(update={"label": words(b.label)}) for b in benchmarks)
 
 
 def response_vocabulary_in(

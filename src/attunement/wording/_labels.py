@@ -14,7 +14,7 @@ from typing import Final
 
 from attunement.errors import UnknownElement
 from attunement.evidence import load_evidence
-from attunement.i18n import N_
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
 from attunement.profile import field_label, language_name
 from attunement.wording._numbers import DASH, format_number
@@ -82,13 +82,14 @@ def alert_words(level: str | None) -> AlertWords:
     return _ALERTS.get(level or "", _NO_STATUS)
 
 
-def element_name(element_id: str) -> str:
+def element_name(element_id: str, language: str = SOURCE_LANGUAGE) -> str:
     """An evidence element by its name: ``coping_style`` → "Coping style" (the evidence
-    base's own name; an unknown id in words)."""
+    base's own name, in ``language`` where translated; an unknown id in words)."""
     try:
-        return load_evidence().element(element_id).name
+        name = load_evidence().element(element_id).name
     except UnknownElement:
         return value_words(element_id).capitalize()
+    return name if language == SOURCE_LANGUAGE else knowledge_text(name, language)
 
 
 def value_words(value: object, digits: int = 2) -> str:

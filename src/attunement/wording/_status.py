@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from attunement.errors import AttunementError
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.instruments import load_instrument
 from attunement.wording._labels import AlertWords, alert_words, value_words
 from attunement.wording._numbers import format_interval, format_number, format_signed, scale_digits
@@ -86,9 +87,20 @@ def alliance_words(state: str | None) -> str:
     return ALLIANCE_WORDS.get(state, value_words(state))
 
 
-def repair_words(kind: str, text: str) -> str:
-    """A repair option: ``Immediate: <text>`` (its kind in words, then what to do)."""
-    return f"{value_words(kind).capitalize()}: {text}"
+#: A repair option's kind (Safran & Muran's immediate and exploratory strategies) before it.
+_REPAIR_KINDS: Final[dict[str, str]] = {
+    "immediate": N_("Immediate: %(repair)s"),
+    "exploratory": N_("Exploratory: %(repair)s"),
+}
+
+
+def repair_words(kind: str, text: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A repair option: ``Immediate: <text>`` (its kind in words, then what to do), in
+    ``language`` (``text`` is already in it: ``status_in``)."""
+    template = _REPAIR_KINDS.get(kind)
+    if template is None:  # a kind the alliance rules do not name: its words
+        return f"{value_words(kind).capitalize()}: {text}"
+    return translate(template, language, repair=text)
 
 
 @dataclass(frozen=True)

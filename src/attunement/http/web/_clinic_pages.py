@@ -126,7 +126,7 @@ def patient_page_response(
         risk_form=risk_form(open_events, context.now().date(), risk_input, language=language)
         if open_events and can_write
         else None,
-        status=status_view(status) if status is not None else None,
+        status=status_view(status, language) if status is not None else None,
         status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
         course=course_view(page.course),
@@ -145,11 +145,15 @@ def patient_page_response(
         ),
         notice=_notice(request.query_params.get("saved")),
         prompt_cards=prompt_cards(
-            status, page.prompt_discussions, patient_id=patient.id, episode_id=episode.id
+            status,
+            page.prompt_discussions,
+            patient_id=patient.id,
+            episode_id=episode.id,
+            language=language,
         )
         if status is not None and episode is not None
         else [],
-        prompt_marks=prompt_marks(page.prompt_discussions),
+        prompt_marks=prompt_marks(page.prompt_discussions, language),
         prompt_problem=prompt_problem,
         adherence=adherence_rows(page.plan_adherence),
         adherence_problem=adherence_problem,

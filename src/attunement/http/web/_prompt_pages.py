@@ -16,13 +16,15 @@ from attunement.http.web._clinic_pages import patient_page_response
 from attunement.http.web._forms import form_strings
 from attunement.http.web._patient_context import require_own
 from attunement.http.web._rendering import ROUTES, redirect, url
-from attunement.monitoring import support_prompt_titles
+from attunement.i18n import N_, knowledge_text, resolve_language, translate
+from attunement.monitoring import load_end_reasons, support_prompt_titles
 from attunement.services import (
     EpisodeClosed,
     PromptDiscussionCreate,
     get_patient,
     mark_prompt_discussed,
 )
+from attunement.wording import DASH, end_reasons_in
 
 __all__ = ["router"]
 
@@ -59,21 +61,41 @@ async def mark_discussed(
             context,
             actor,
             patient_id,
-            prompt_problem=_problem(error, domain),
+            prompt_problem=_problem(error, domain, resolve_language(context.clinic_language)),
             status_code=422,
         )
     saved = "discussed" if discussed else "undiscussed"
     return redirect(request, url("patient", patient_id=patient_id), saved=saved)
 
 
-def _problem(error: InputError | EpisodeClosed, domain: str) -> str:
-    """The refusal in the page's words (the form's labels, never a field id)."""
+def _problem(error: InputError | EpisodeClosed, domain: str, language: str) -> str:
+    """The refusal in the page's words and language (the form's labels, never a field id)."""
     if isinstance(error, EpisodeClosed):
-        return f"Not marked: {error.message}"
-    if error.field == "domain":
-        title = support_prompt_titles().get(domain, "This prompt")
-        return (
-            f"Not marked: “{title}” is not one of the support prompts shown for this patient "
-            "now, so there is nothing to mark."
+        reasons = end_reasons_in(load_end_reasons(), language)
+        return translate(
+            N_(
+                "Not marked: this episode was closed on %(date)s (%(reason)s) and is "
+                "read-only; reopen it (with a reason) or start a new episode to record more."
+            ),
+            language,
+            date=error.ended_on.isoformat() if error.ended_on else DASH,
+            reason=reasons.label(error.end_reason)
+            if error.end_reason
+            else translate(N_("closed"), language),
         )
-    return "Not marked: the form was incomplete; reload the page and use its buttons."
+    if error.field == "domain":
+        title = support_prompt_titles().get(domain)
+        return translate(
+            N_(
+                "Not marked: “%(title)s” is not one of the support prompts shown for this "
+                "patient now, so there is nothing to mark."
+            ),
+            language,
+            title=knowledge_text(title, language)
+            if title
+            else translate(N_("This prompt"), language),
+        )
+    return translate(
+        N_("Not marked: the form was incomplete; reload the page and use its buttons."),
+        language,
+    )

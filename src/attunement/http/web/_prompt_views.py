@@ -19,6 +19,7 @@ from attunement.http.web._display import short_date
 from attunement.http.web._profile_form import GROUPS
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.http.web._rendering import url
+from attunement.i18n import SOURCE_LANGUAGE, knowledge_text
 from attunement.services import PromptDiscussionPublic
 from attunement.wording import element_name, field_label
 
@@ -126,6 +127,7 @@ def prompt_cards(
     *,
     patient_id: int,
     episode_id: int,
+    language: str = SOURCE_LANGUAGE,
 ) -> list[PromptCard]:
     """The status's prompts, in its order, with their links and this session's marks."""
     latest = _latest(discussions, status.session)
@@ -141,7 +143,7 @@ def prompt_cards(
                 targeted=p.targeted,
                 questions=list(p.questions),
                 because=list(p.because),
-                evidence=[element_name(e) for e in p.evidence],
+                evidence=[element_name(e, language) for e in p.evidence],
                 links=_links(
                     patient_id, p.actions, [(u.field, u.instruments) for u in p.profile_updates]
                 ),
@@ -159,13 +161,16 @@ def prompt_cards(
     return cards
 
 
-def prompt_marks(discussions: Sequence[PromptDiscussionPublic]) -> list[PromptMark]:
-    """Every mark and undo, newest first, for the patient's history."""
+def prompt_marks(
+    discussions: Sequence[PromptDiscussionPublic], language: str = SOURCE_LANGUAGE
+) -> list[PromptMark]:
+    """Every mark and undo, newest first, for the patient's history (each prompt's stored
+    title in ``language``)."""
     return [
         PromptMark(
             day=short_date(m.marked_at.date()),
             session=m.session,
-            title=m.title,
+            title=knowledge_text(m.title, language),
             discussed=m.discussed,
             by=m.marked_by,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.wording import (
     Phrase,
     alliance_limits_words,
@@ -72,7 +73,7 @@ def _sentence(text: str | None) -> str | None:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else text
 
 
-def status_view(status: Status) -> StatusView:
+def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
     """The Status as label/value pairs, alerts, prompts and notes, in plain words."""
     alliance = status.alliance
     figures = status_figures(status)
@@ -85,7 +86,7 @@ def status_view(status: Status) -> StatusView:
             prompt=p.prompt,
             questions=list(p.questions),
             because=list(p.because),
-            evidence=[element_name(e) for e in p.evidence],
+            evidence=[element_name(e, language) for e in p.evidence],
             updates=[f"{value_words(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
         )
         for p in status.support_prompts
@@ -102,7 +103,7 @@ def status_view(status: Status) -> StatusView:
         ),
         alerts=[a.message for a in alliance.alerts] if alliance else [],
         prompts=prompts,
-        repair_options=[repair_words(r.kind, r.text) for r in alliance.repair_options]
+        repair_options=[repair_words(r.kind, r.text, language) for r in alliance.repair_options]
         if alliance
         else [],
         dropout_risks=[f"{d.title}: {d.message}" for d in status.dropout_risks],

@@ -1,0 +1,77 @@
+"""An alliance alert: why the alliance is flagged at a session, in a sentence a page can
+show in its reader's language.
+
+The sentence is written once, here, as a gettext message id with named values; the alert
+keeps both beside the English sentence, and ``attunement.wording.status_in`` fills the
+translation (the marker's label, a knowledge text, in that language too).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from attunement.i18n import N_
+
+__all__ = ["AllianceAlert", "alert"]
+
+
+class AllianceAlert(BaseModel):
+    """Why the alliance is flagged at this session, with the rule's basis.
+
+    ``message`` is the English sentence; ``template`` (a gettext message id) and ``values``
+    are what it was written from, so a page shows it in its reader's language
+    (``attunement.wording.status_in``). A status stored before they existed has neither.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"]
+    severity: Literal["rupture", "at_risk"]
+    session: int
+    message: str
+    basis: str
+    template: str | None = None
+    values: dict[str, str] = Field(default_factory=dict)
+
+
+#: The alerts' sentences (gettext message ids; ``marker`` is the marker's label).
+_ALERT_TEMPLATES: Final = {
+    "drop": N_(
+        "%(instrument)s fell %(fall)s since the previous measure; the drop bound is %(bound)s"
+    ),
+    "cumulative": N_(
+        "%(instrument)s fell %(fall)s from its best level; the drop bound is %(bound)s"
+    ),
+    "threshold": N_("%(instrument)s %(value)s is past the threshold %(threshold)s"),
+    "fall_previous": N_(
+        "%(instrument)s fell %(fall)s from the previous measure, beyond the noise floor %(noise)s"
+    ),
+    "fall_best": N_(
+        "%(instrument)s fell %(fall)s from its best level, beyond the noise floor %(noise)s"
+    ),
+    "withdrawal": N_("clinician recorded a withdrawal marker: %(marker)s"),
+    "confrontation": N_("clinician recorded a confrontation marker: %(marker)s"),
+}
+
+
+def alert(
+    kind: Literal["threshold", "drop", "cumulative", "marker", "fall"],
+    severity: Literal["rupture", "at_risk"],
+    session: int,
+    sentence: str,
+    basis: str,
+    **values: str,
+) -> AllianceAlert:
+    """An alert whose message is its sentence filled with ``values``."""
+    template = _ALERT_TEMPLATES[sentence]
+    return AllianceAlert(
+        kind=kind,
+        severity=severity,
+        session=session,
+        message=template % values,
+        basis=basis,
+        template=template,
+        values=values,
+    )
