@@ -170,7 +170,7 @@ def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -
         followed=d.followed,
     )
     if not d.estimated or d.final_score is None or d.dropout is None:
-        reason = translate(d.reason or "", lang)
+        reason = translate(d.reason, lang) if d.reason else ""
         return [head + "; " + translate("not estimated: %(reason)s", lang, reason=reason)]
     s, o = d.final_score, d.dropout
     true = truth.effects.get(d.dimension) if truth is not None else None

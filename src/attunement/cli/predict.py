@@ -39,11 +39,12 @@ def _cells(c: Calibration, lang: str) -> str:
     from attunement.i18n import translate
 
     slope, intercept = translate("slope", lang), translate("intercept", lang)
+    band, brier = translate("band", lang), translate("dropout Brier", lang)
     return (
         f"n={c.episodes:<5} {slope} {format_number(c.course_slope, 2):>5} "
         f"{intercept} {format_number(c.course_intercept, 2):>5} "
-        f"{translate('band', lang)} {format_share(c.coverage):>6}  "
-        f"{translate('dropout Brier', lang)} {format_number(c.dropout_brier, 3):>5} "
+        f"{band} {format_share(c.coverage):>6}  "
+        f"{brier} {format_number(c.dropout_brier, 3):>5} "
         f"{slope} {format_number(c.dropout_slope, 2):>5} "
         f"{intercept} {format_number(c.dropout_intercept, 2):>5}"
     )
@@ -177,12 +178,13 @@ def _course_text(course: PersonalisedCourse, lang: str) -> str:
             method = translate(
                 "%(method)s, %(count)s episodes", lang, method=method, count=p.neighbours
             )
+        session = f"{p.session:>2}"
         lines.append(
             "  "
             + translate(
                 "session %(session)s: %(score)s (80%% band %(band)s; %(method)s)",
                 lang,
-                session=f"{p.session:>2}",
+                session=session,
                 score=format_number(p.value),
                 band=format_interval(p.low, p.high, 1),
                 method=method,
