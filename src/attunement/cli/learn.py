@@ -3,6 +3,8 @@
 Reads the clinic's ended episodes (audited as ``learning.report`` by ``operator:<name>``);
 ``--simulate SEED`` runs the same report on the hidden-truth SYNTHETIC clinic and prints the
 truth it hides beside each estimate. Therapists are listed by username, never ranked.
+The text is in the clinic's language (``ATTUNE_CLINIC_LANGUAGE``), every value by its label
+from :mod:`attunement.wording`; ``--json`` is data, ids included.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ episodes against the generic growth model on the same folds and prints the calib
 table (``--json`` for data); ``--simulate SEED`` runs it on the hidden-truth synthetic clinic
 instead of the database. ``attune predict course EPISODE`` prints one episode's course. The
 learning maths (scikit-learn, statsmodels) load only when a command runs.
+The text is in the clinic's language, groups and methods by their labels from
+:mod:`attunement.wording` ("Language: Spanish", not ``language=es``); ``--json`` is data.
 """
 
 from __future__ import annotations
