@@ -24,7 +24,7 @@ def test_predict_evaluate_prints_the_table_with_both_models_and_groups() -> None
     assert "SYNTHETIC" in result.output
     assert "personalised" in result.output
     assert "generic" in result.output
-    assert "language=es" in result.output
+    assert "Language: Spanish" in result.output
     assert "WARNING: too small" in result.output
 
 
@@ -41,7 +41,7 @@ def test_predict_evaluate_json_is_data() -> None:
 def test_learn_report_shows_estimates_beside_the_hidden_truth_and_the_caveat() -> None:
     result = runner.invoke(app, ["learn", "report", "--simulate", "--episodes", "240"])
     assert result.exit_code == 0, result.output
-    assert "preferences:" in result.output
+    assert "Preferences:" in result.output
     assert "TRUE" in result.output
     assert "Observational" in result.output
     assert "for supervision, not comparison" in result.output

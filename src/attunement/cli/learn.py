@@ -3,6 +3,8 @@
 Reads the clinic's ended episodes (audited as ``learning.report`` by ``operator:<name>``);
 ``--simulate SEED`` runs the same report on the hidden-truth SYNTHETIC clinic and prints the
 truth it hides beside each estimate. Therapists are listed by username, never ranked.
+The text is in the clinic's language (``ATTUNE_CLINIC_LANGUAGE``), every value by its label
+from :mod:`attunement.wording`; ``--json`` is data, ids included.
 """
 
 from __future__ import annotations
@@ -13,11 +15,20 @@ from typing import TYPE_CHECKING
 import typer
 
 from attunement.cli._app import sub_app
-from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._context import (
+    clinic_language_from_cli,
+    open_database,
+    settings_from_cli,
+)
 from attunement.wording import format_interval, format_number, format_share, format_signed
 
 if TYPE_CHECKING:
-    from attunement.learning import Estimate, LearningReport, TherapistFeedback
+    from attunement.learning import (
+        DimensionResult,
+        Estimate,
+        LearningReport,
+        TherapistFeedback,
+    )
     from attunement.simulate.hidden_truth import HiddenTruth
 
 __all__ = ["learn_app"]
@@ -31,86 +42,191 @@ def _share(e: Estimate) -> str:
     return f"{format_share(e.value)} [{format_interval(e.low, e.high, 1, percent=True)}]"
 
 
-def _therapists(f: TherapistFeedback, truth: HiddenTruth | None) -> list[str]:
-    lines = [
-        f"Therapist feedback (for supervision, not comparison) on {f.episodes} episodes",
-        f"  model: {f.model}",
-        f"  nothing is shown below {f.minimum_episodes} ended episodes: {f.minimum_reason}",
-        f"  clinic pre-post d {format_number(f.clinic_pre_post_d.value, 2)} "
-        f"[{format_interval(f.clinic_pre_post_d.low, f.clinic_pre_post_d.high)}]",
-    ]
-    by_8 = f.clinic_improved_by_session_8
-    if by_8 is not None:
-        lines.append(f"  clinic reliably improved by session 8: {_share(by_8)}")
-    for b in f.benchmarks:
+def _benchmark_lines(f: TherapistFeedback, lang: str) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+    from attunement.wording import outcome_benchmarks_in, relation_words
+
+    lines = []
+    published = outcome_benchmarks_in([b.benchmark for b in f.benchmarks], lang)
+    for b, benchmark in zip(f.benchmarks, published, strict=True):
         value = (
-            format_share(b.benchmark.value)
-            if b.benchmark.metric == "share"
-            else f"d {format_number(b.benchmark.value, 2)}"
+            format_share(benchmark.value)
+            if benchmark.metric == "share"
+            else f"d {format_number(benchmark.value, 2)}"
         )
         lines.append(
-            f"    benchmark {b.benchmark.label}: {value}"
-            f" -> clinic {b.relation.replace('_', ' ')} ({b.benchmark.source.split('.')[0]})"
-        )
-    for t in f.therapists:
-        if not t.shown:
-            lines.append(f"  {t.therapist}: {t.episodes} episodes, fewer than the minimum")
-            continue
-        lines.append(f"  {t.therapist}: {t.episodes} episodes")
-        for name, e in t.outcomes.items():
-            lines.append(f"    {name.replace('_', ' ')}: {_share(e)} (raw {format_share(e.raw)})")
-        if t.change is not None and t.pre_post_d is not None:
-            line = (
-                f"    change {format_signed(t.change.value)} points "
-                f"[{format_interval(t.change.low, t.change.high, 1)}], pre-post d "
-                f"{format_number(t.pre_post_d.value, 2)}"
+            "    "
+            + translate(
+                "benchmark %(label)s: %(value)s -> clinic %(relation)s (%(source)s)",
+                lang,
+                label=benchmark.label,
+                value=value,
+                relation=relation_words(b.relation, lang),
+                source=benchmark.source.split(".")[0],
             )
-            v = t.change_vs_clinic
-            if v is not None:
-                line += (
-                    f"; vs clinic {format_signed(v.value)} [{format_interval(v.low, v.high, 1)}]"
-                )
-            if truth is not None:
-                line += f"; TRUE {format_signed(truth.therapist_shift[t.therapist])}"
-            lines.append(line)
-    lines.extend(f"  note: {n}" for n in f.notes)
-    lines.append(f"  {f.caveat}")
+        )
     return lines
 
 
-def _text(report: LearningReport, truth: HiddenTruth | None) -> str:
-    lines = [f"Practice-based learning ({report.instrument}) on {report.label}"]
+def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import knowledge_text, translate
+    from attunement.wording import learning_outcome_words
+
+    true = translate("TRUE", lang)
+    lines = [
+        translate(
+            "Therapist feedback (for supervision, not comparison) on %(count)s episodes",
+            lang,
+            count=f.episodes,
+        ),
+        "  " + translate("model: %(model)s", lang, model=translate(f.model, lang)),
+        "  "
+        + translate(
+            "nothing is shown below %(minimum)s ended episodes: %(reason)s",
+            lang,
+            minimum=f.minimum_episodes,
+            reason=knowledge_text(f.minimum_reason, lang),
+        ),
+        "  "
+        + translate(
+            "clinic pre-post d %(value)s [%(interval)s]",
+            lang,
+            value=format_number(f.clinic_pre_post_d.value, 2),
+            interval=format_interval(f.clinic_pre_post_d.low, f.clinic_pre_post_d.high),
+        ),
+    ]
+    by_8 = f.clinic_improved_by_session_8
+    if by_8 is not None:
+        lines.append(
+            "  "
+            + translate(
+                "clinic reliably improved by session 8: %(share)s", lang, share=_share(by_8)
+            )
+        )
+    lines.extend(_benchmark_lines(f, lang))
+    for t in f.therapists:
+        if not t.shown:
+            lines.append(
+                "  "
+                + translate(
+                    "%(therapist)s: %(count)s episodes, fewer than the minimum",
+                    lang,
+                    therapist=t.therapist,
+                    count=t.episodes,
+                )
+            )
+            continue
+        lines.append(
+            "  "
+            + translate(
+                "%(therapist)s: %(count)s episodes", lang, therapist=t.therapist, count=t.episodes
+            )
+        )
+        for name, e in t.outcomes.items():
+            lines.append(
+                "    "
+                + translate(
+                    "%(outcome)s: %(share)s (raw %(raw)s)",
+                    lang,
+                    outcome=learning_outcome_words(name, lang),
+                    share=_share(e),
+                    raw=format_share(e.raw),
+                )
+            )
+        if t.change is not None and t.pre_post_d is not None:
+            line = "    " + translate(
+                "change %(change)s points [%(interval)s], pre-post d %(d)s",
+                lang,
+                change=format_signed(t.change.value),
+                interval=format_interval(t.change.low, t.change.high, 1),
+                d=format_number(t.pre_post_d.value, 2),
+            )
+            v = t.change_vs_clinic
+            if v is not None:
+                line += "; " + translate(
+                    "vs clinic %(difference)s [%(interval)s]",
+                    lang,
+                    difference=format_signed(v.value),
+                    interval=format_interval(v.low, v.high, 1),
+                )
+            if truth is not None:
+                line += f"; {true} {format_signed(truth.therapist_shift[t.therapist])}"
+            lines.append(line)
+    lines.extend("  " + translate("note: %(note)s", lang, note=translate(n, lang)) for n in f.notes)
+    lines.append(f"  {translate(f.caveat, lang)}")
+    return lines
+
+
+def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+    from attunement.wording import element_name
+
+    head = "  " + translate(
+        "%(dimension)s: %(count)s episodes, plan followed in %(followed)s",
+        lang,
+        dimension=element_name(d.dimension, lang),
+        count=d.episodes,
+        followed=d.followed,
+    )
+    if not d.estimated or d.final_score is None or d.dropout is None:
+        reason = translate(d.reason, lang) if d.reason else ""
+        return [head + "; " + translate("not estimated: %(reason)s", lang, reason=reason)]
+    s, o = d.final_score, d.dropout
+    true = truth.effects.get(d.dimension) if truth is not None else None
+    true_word = translate("TRUE", lang)
+    final = "    " + translate(
+        "final score %(change)s points [%(interval)s]",
+        lang,
+        change=format_signed(s.estimate),
+        interval=format_interval(s.low, s.high, 1),
+    )
+    dropout = "    " + translate(
+        "dropout %(change)s percentage points [%(interval)s]",
+        lang,
+        change=format_signed(o.estimate * 100),
+        interval=format_interval(o.low * 100, o.high * 100, 1),
+    )
+    if true:
+        final += f"; {true_word} {format_signed(true.final_score)}"
+        dropout += f"; {true_word} {format_signed(true.dropout * 100)}"
+    return [head, final, dropout]
+
+
+def _text(report: LearningReport, truth: HiddenTruth | None, lang: str) -> str:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+    from attunement.wording import instrument_name
+
+    lines = [
+        translate(
+            "Practice-based learning (%(instrument)s) on %(data)s",
+            lang,
+            instrument=instrument_name(report.instrument),
+            data=translate(report.label, lang),
+        )
+    ]
     if report.therapists is not None:
-        lines.extend(_therapists(report.therapists, truth))
+        lines.extend(_therapists(report.therapists, truth, lang))
     elif report.therapists_note:
-        lines.append(report.therapists_note)
+        lines.append(translate(report.therapists_note, lang))
     r = report.responsiveness
     lines.append(
-        f"Does responsiveness work here? ({r.episodes} episodes; covariates: "
-        f"{', '.join(r.covariates)})"
+        translate(
+            "Does responsiveness work here? (%(count)s episodes; adjusted for: %(covariates)s)",
+            lang,
+            count=r.episodes,
+            covariates=", ".join(translate(c, lang) for c in r.covariates),
+        )
     )
     if not r.dimensions:
-        lines.append("  no tailoring dimension has a recorded 'plan followed'")
+        lines.append("  " + translate("no tailoring dimension has a recorded plan followed", lang))
     for d in r.dimensions:
-        head = f"  {d.dimension}: {d.episodes} episodes, plan followed in {d.followed}"
-        if not d.estimated or d.final_score is None or d.dropout is None:
-            lines.append(f"{head}; not estimated: {d.reason}")
-            continue
-        lines.append(head)
-        s, o = d.final_score, d.dropout
-        true = truth.effects.get(d.dimension) if truth is not None else None
-        lines.append(
-            f"    final score {format_signed(s.estimate)} points "
-            f"[{format_interval(s.low, s.high, 1)}]"
-            + (f"; TRUE {format_signed(true.final_score)}" if true else "")
-        )
-        lines.append(
-            f"    dropout {format_signed(o.estimate * 100)} percentage points "
-            f"[{format_interval(o.low * 100, o.high * 100, 1)}]"
-            + (f"; TRUE {format_signed(true.dropout * 100)}" if true else "")
-        )
-    lines.append(f"  {r.caveat}")
-    lines.extend(f"note: {n}" for n in report.notes)
+        lines.extend(_dimension_lines(d, truth, lang))
+    lines.append(f"  {translate(r.caveat, lang)}")
+    lines.extend(translate("note: %(note)s", lang, note=translate(n, lang)) for n in report.notes)
     return "\n".join(lines)
 
 
@@ -130,14 +246,17 @@ def report(
     following the plan with outcome and dropout, per tailoring dimension (observational)."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator, operator_context
+    from attunement.i18n import resolve_language
     from attunement.services.learning import learning_report, simulated_learning
 
     truth = None
     if simulate:
         simulated = simulated_learning(seed=seed, n_episodes=episodes)
         result, truth = simulated.report, simulated.truth
+        clinic_language = clinic_language_from_cli()
     else:
         settings = settings_from_cli(database_url=db)
+        clinic_language = settings.clinic_language
         engine = open_database(settings)
         try:
             result = learning_report(
@@ -154,4 +273,4 @@ def report(
             }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    typer.echo(_text(result, truth))
+    typer.echo(_text(result, truth, resolve_language(clinic_language)))

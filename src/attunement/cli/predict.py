@@ -5,6 +5,8 @@ episodes against the generic growth model on the same folds and prints the calib
 table (``--json`` for data); ``--simulate SEED`` runs it on the hidden-truth synthetic clinic
 instead of the database. ``attune predict course EPISODE`` prints one episode's course. The
 learning maths (scikit-learn, statsmodels) load only when a command runs.
+The text is in the clinic's language, groups and methods by their labels from
+:mod:`attunement.wording` ("Language: Spanish", not ``language=es``); ``--json`` is data.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from attunement.cli._app import sub_app
-from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._context import (
+    clinic_language_from_cli,
+    open_database,
+    settings_from_cli,
+)
 from attunement.wording import format_interval, format_number, format_share
 
 if TYPE_CHECKING:
@@ -30,30 +36,59 @@ predict_app = sub_app(
 )
 
 
-def _cells(c: Calibration) -> str:
+def _cells(c: Calibration, lang: str) -> str:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+
+    slope, intercept = translate("slope", lang), translate("intercept", lang)
+    band, brier = translate("band", lang), translate("dropout Brier", lang)
     return (
-        f"n={c.episodes:<5} slope {format_number(c.course_slope, 2):>5} "
-        f"intercept {format_number(c.course_intercept, 2):>5} "
-        f"band {format_share(c.coverage):>6}  dropout Brier {format_number(c.dropout_brier, 3):>5} "
-        f"slope {format_number(c.dropout_slope, 2):>5} "
-        f"intercept {format_number(c.dropout_intercept, 2):>5}"
+        f"n={c.episodes:<5} {slope} {format_number(c.course_slope, 2):>5} "
+        f"{intercept} {format_number(c.course_intercept, 2):>5} "
+        f"{band} {format_share(c.coverage):>6}  "
+        f"{brier} {format_number(c.dropout_brier, 3):>5} "
+        f"{slope} {format_number(c.dropout_slope, 2):>5} "
+        f"{intercept} {format_number(c.dropout_intercept, 2):>5}"
     )
 
 
-def _table(evaluation: PredictionEvaluation, label: str) -> str:
+def _table(evaluation: PredictionEvaluation, label: str, lang: str) -> str:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+    from attunement.wording import calibration_group_words
+
     lines = [
-        f"Personalised course: {evaluation.folds}-fold cross-validation on {label}",
-        f"  {format_share(evaluation.neighbour_share)} of predicted follow-up scores came "
-        "from similar episodes (the rest fell back to the fitted or rational model)",
-        "  course: observed on predicted score (slope 1, intercept 0 ideal); band: share of "
-        "observed scores inside the 80% band; dropout: Brier score and logistic calibration",
+        translate(
+            "Personalised course: %(folds)s-fold cross-validation on %(data)s",
+            lang,
+            folds=evaluation.folds,
+            data=translate(label, lang),
+        ),
+        "  "
+        + translate(
+            "%(share)s of predicted follow-up scores came from similar episodes (the rest fell "
+            "back to the fitted or rational model)",
+            lang,
+            share=format_share(evaluation.neighbour_share),
+        ),
+        "  "
+        + translate(
+            "course: observed on predicted score (slope 1, intercept 0 ideal); band: share of "
+            "observed scores inside the 80% band; dropout: Brier score and logistic calibration",
+            lang,
+        ),
     ]
+    personalised, generic = translate("personalised", lang), translate("generic", lang)
+    width = max(len(personalised), len(generic)) + 2
+    warning = translate("WARNING", lang)
     for row in evaluation.rows:
-        lines.append(f"{row.group}")
-        lines.append(f"  personalised  {_cells(row.personalised)}")
-        lines.append(f"  generic       {_cells(row.generic)}")
-        lines.extend(f"  WARNING: {w}" for w in row.warnings)
-    lines.extend(f"note: {n}" for n in evaluation.notes)
+        lines.append(calibration_group_words(row.group, lang))
+        lines.append(f"  {personalised:<{width}}{_cells(row.personalised, lang)}")
+        lines.append(f"  {generic:<{width}}{_cells(row.generic, lang)}")
+        lines.extend(f"  {warning}: {translate(w, lang)}" for w in row.warnings)
+    lines.extend(
+        translate("note: %(note)s", lang, note=translate(n, lang)) for n in evaluation.notes
+    )
     return "\n".join(lines)
 
 
@@ -78,6 +113,7 @@ def evaluate(
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator, operator_context
+    from attunement.i18n import resolve_language
     from attunement.services.learning import (
         evaluate_clinic_predictions,
         simulated_prediction_evaluation,
@@ -85,8 +121,10 @@ def evaluate(
 
     if simulate:
         evaluation, label = simulated_prediction_evaluation(seed=seed, n_episodes=episodes)
+        clinic_language = clinic_language_from_cli()
     else:
         settings = settings_from_cli(database_url=db)
+        clinic_language = settings.clinic_language
         engine = open_database(settings)
         try:
             evaluation, label = evaluate_clinic_predictions(
@@ -98,27 +136,61 @@ def evaluate(
         data = {"data": label, **evaluation.model_dump(mode="json")}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    typer.echo(_table(evaluation, label))
+    typer.echo(_table(evaluation, label, resolve_language(clinic_language)))
 
 
-def _course_text(course: PersonalisedCourse) -> str:
+def _course_text(course: PersonalisedCourse, lang: str) -> str:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import translate
+    from attunement.wording import course_method_words
+
     n = course.neighbours
     lines = [
-        f"expected course ({course.method}): {course.basis}",
-        f"  dropout probability {format_share(course.dropout_probability)} "
-        f"({course.dropout_basis})",
+        translate(
+            "expected course (%(method)s): %(basis)s",
+            lang,
+            method=course_method_words(course.method, lang),
+            basis=translate(course.basis, lang),
+        ),
+        "  "
+        + translate(
+            "dropout probability %(share)s (%(basis)s)",
+            lang,
+            share=format_share(course.dropout_probability),
+            basis=translate(course.dropout_basis, lang),
+        ),
     ]
     if n.count:
         lines.append(
-            f"  similar episodes: {n.count}, {n.dropped_out} dropped out, mean intake "
-            f"{format_number(n.mean_intake)}, mean change {format_number(n.mean_change)}, "
-            f"median {format_number(n.median_sessions)} sessions"
+            "  "
+            + translate(
+                "similar episodes: %(count)s, %(dropped)s dropped out, mean intake %(intake)s, "
+                "mean change %(change)s, median %(sessions)s sessions",
+                lang,
+                count=n.count,
+                dropped=n.dropped_out,
+                intake=format_number(n.mean_intake),
+                change=format_number(n.mean_change),
+                sessions=format_number(n.median_sessions),
+            )
         )
     for p in course.points:
+        method = course_method_words(p.method, lang)
+        if p.neighbours:
+            method = translate(
+                "%(method)s, %(count)s episodes", lang, method=method, count=p.neighbours
+            )
+        session = f"{p.session:>2}"
         lines.append(
-            f"  session {p.session:>2}: {format_number(p.value)} "
-            f"(80% band {format_interval(p.low, p.high, 1)}; {p.method}"
-            + (f", {p.neighbours} episodes)" if p.neighbours else ")")
+            "  "
+            + translate(
+                "session %(session)s: %(score)s (80%% band %(band)s; %(method)s)",
+                lang,
+                session=session,
+                score=format_number(p.value),
+                band=format_interval(p.low, p.high, 1),
+                method=method,
+            )
         )
     return "\n".join(lines)
 
@@ -133,6 +205,7 @@ def course(
     """The personalised expected course and dropout probability of one episode."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.cli.users import operator, operator_context
+    from attunement.i18n import resolve_language
     from attunement.services.learning import episode_course
 
     settings = settings_from_cli(database_url=db)
@@ -146,4 +219,4 @@ def course(
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    typer.echo(_course_text(result))
+    typer.echo(_course_text(result, resolve_language(settings.clinic_language)))

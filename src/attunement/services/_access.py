@@ -93,8 +93,11 @@ def load_patient(
     return patient
 
 
-def load_episode(session: Session, actor: Actor, episode_id: int, *, write: bool) -> Episode:
-    """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`).
+def load_episode(
+    session: Session, actor: Actor, episode_id: int, *, write: bool, operator: bool = False
+) -> Episode:
+    """The episode, if ``actor`` may see its patient (same rules as :func:`load_patient`,
+    ``operator`` included).
 
     For a write the episode's row is locked first and read as last committed, so what the
     use case checks (open or closed, its sessions) cannot change under it: a session
@@ -105,7 +108,7 @@ def load_episode(session: Session, actor: Actor, episode_id: int, *, write: bool
     if episode is None:
         raise NotFound("episode", episode_id)
     try:
-        load_patient(session, actor, episode.patient_id, write=write)
+        load_patient(session, actor, episode.patient_id, write=write, operator=operator)
     except NotFound:
         raise NotFound("episode", episode_id) from None
     return episode

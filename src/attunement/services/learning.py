@@ -115,7 +115,8 @@ def episode_course(
     """The personalised expected course of one episode the actor may read (from its intake
     score and the patient's assessed profile), over sessions 1..``horizon``."""
     with use_case(ctx, actor, AuditAction.LEARNING_COURSE, read=True) as uc:
-        episode = load_episode(uc.session, actor, episode_id, write=False)
+        # the CLI operator (``attune predict course``) may read any episode, audited
+        episode = load_episode(uc.session, actor, episode_id, write=False, operator=True)
         uc.patient_id = episode.patient_id
         instrument = episode.outcome_instrument
         scale = _scale(instrument)
