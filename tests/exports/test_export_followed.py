@@ -67,10 +67,9 @@ def test_deidentified_followed_rows_join_the_episodes_and_carry_no_note(
     pseudonyms = Pseudonymizer(SECRET)
     with clinic.sessions() as session:
         recorded = {str(e) for e in session.scalars(select(PlanAdherenceRecord.episode_id))}
-    assert rows and {r["episode_id"] for r in rows} <= episodes
-    assert {pseudonyms.pseudonym("episode", e) for e in recorded} <= {
-        r["episode_id"] for r in rows
-    }
+    assert rows
+    assert {r["episode_id"] for r in rows} <= episodes
+    assert {pseudonyms.pseudonym("episode", e) for e in recorded} <= {r["episode_id"] for r in rows}
     assert list(rows[0]) == [
         "patient_id",
         "clinician_id",

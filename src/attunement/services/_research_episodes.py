@@ -1,8 +1,9 @@
 """The research export's episode table, read in keyset pages (issue 15).
 
 One row per readable episode (``Episode.id > last id``, ``page_size`` at a time, so memory
-does not grow with the clinic): its measures, dates, end reason and the patient's recorded sex and age band — what an analysis needs
-to pick the ended episodes the clinic report compares with the benchmarks.
+does not grow with the clinic): its measures, dates and end reason — what an analysis needs
+to pick the ended episodes the clinic report compares with the benchmarks — and the
+patient's recorded sex and age band (the learning section's calibration per sex).
 """
 
 from __future__ import annotations
