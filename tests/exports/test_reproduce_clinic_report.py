@@ -189,7 +189,11 @@ def test_the_export_alone_reproduces_the_responsiveness_associations(
     assert learning is not None
     expected = {d.dimension: d for d in learning.responsiveness.dimensions}
     assert expected["reactance"].estimated  # the synthetic clinic is big enough
-    for fmt, key in (("csv", None), ("parquet", SECRET)):
+    exports: tuple[tuple[Literal["csv", "parquet"], str | None], ...] = (
+        ("csv", None),
+        ("parquet", SECRET),
+    )
+    for fmt, key in exports:
         folder = tmp_path / fmt
         write_research_export(ctx, OPERATOR, fmt=fmt, out_dir=folder, deidentify_with=key)
         found = _reproduced(folder)["responsiveness"]
