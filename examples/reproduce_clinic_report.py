@@ -4,9 +4,9 @@
     python examples/reproduce_clinic_report.py research/ [--json]
 
 Reads only the files of the export (``attunement_export.csv`` or ``.parquet``, and the
-``attunement_episodes``, ``attunement_plan`` and ``attunement_accommodations`` tables beside
-it) with pandas and numpy —
-no Attunement code — and prints what the clinic report prints:
+``attunement_episodes``, ``attunement_plan``, ``attunement_accommodations`` and
+``attunement_plan_followed`` tables beside it) with pandas, numpy and statsmodels — no
+Attunement code — and prints what the clinic report prints:
 
 * the outcome measure most episodes are monitored with, and its episodes;
 * the Jacobson & Truax (1991) category of each episode at its latest scored session (the
@@ -32,9 +32,24 @@ no Attunement code — and prints what the clinic report prints:
 * the episodes whose plan accommodates a strong preference or makes a cultural adaptation,
   of the episodes with a plan.
 
-The responsiveness association ("does following the plan go with better outcome?") needs
-a record of whether each plan was followed, which the export does not hold yet: the script
-says so instead of guessing. An episode with no questionnaire at all has no row in the
+* the responsiveness associations of the learning section ("does following the plan go
+  with better outcome?"), from ``attunement_plan_followed`` (whether each dimension of the
+  plan was followed, as the report read it) and the episode table: for each dimension that
+  applied to enough of the ended episodes with two or more scores, two multilevel models
+  with a random intercept per therapist (statsmodels ``MixedLM``, REML)::
+
+      final score ~ 1 + followed + intake (centred on the ended episodes' mean) + (1|therapist)
+      dropout     ~ 1 + followed + intake (centred)                       + (1|therapist)
+
+  the coefficient of ``followed`` with its 95% Wald interval. A dimension is estimated when
+  it applied to at least ``--minimum-dimension-episodes`` episodes (30, the value shipped in
+  the app's ``learning.yaml``; pass the clinic's own if it was changed) with 5 followed and 5
+  not followed. The optimisers are tried as the app tries them (Powell then L-BFGS; else
+  Nelder-Mead), since a therapist variance on the boundary (zero) can stop the default one
+  at a degenerate point.
+
+Without the plan-followed table (an older export) the script says the association cannot
+be estimated instead of guessing. An episode with no questionnaire at all has no row in the
 export, so the episode count is of episodes with at least one monitored administration.
 """
 
@@ -44,17 +59,22 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.stats.proportion import proportion_confint
 
 REPORT_SESSION = 8
 CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
-_BOOLS = ("monitored", "status_response", "status_remission", "synthetic")
+_BOOLS = ("monitored", "status_response", "status_remission", "synthetic", "followed")
+MINIMUM_DIMENSION_EPISODES = 30  # learning.yaml: minimum_dimension_episodes
+MINIMUM_EACH = 5  # followed and not followed, each
+Z95 = NormalDist().inv_cdf(0.975)
 
 
 def read_table(folder: Path, stem: str) -> pd.DataFrame | None:
@@ -146,7 +166,64 @@ def ended_figures(
     }
 
 
-def reproduce(folder: Path, *, higher_is_worse: bool = True) -> dict[str, Any]:
+def _fit_followed(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> dict[str, float] | None:
+    """The coefficient of ``followed`` (column 1 of ``x``) of the first REML fit with a
+    finite likelihood and sane standard errors, and its 95% Wald interval; None when the
+    model cannot be fitted (fewer than x's columns + 3 episodes, one therapist, or no
+    convergence): the report then says the dimension was not estimated."""
+    if len(y) < x.shape[1] + 3 or len(set(groups)) < 2:
+        return None
+    for methods in (["powell", "lbfgs"], ["nm"]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # boundary fits are answers, not errors
+            fit = MixedLM(y, x, groups=groups).fit(reml=True, method=methods)
+            se = np.asarray(fit.bse_fe, dtype=float)
+        params = np.asarray(fit.fe_params, dtype=float)
+        sane = np.all(np.isfinite(se)) and np.all(se < 1e6 * (1 + abs(params)))
+        if np.isfinite(fit.llf) and sane:
+            b = float(params[1])
+            return {"estimate": b, "low": b - Z95 * float(se[1]), "high": b + Z95 * float(se[1])}
+    return None
+
+
+def responsiveness(
+    episodes: pd.DataFrame, table: pd.DataFrame, followed: pd.DataFrame, *, minimum: int
+) -> dict[str, Any]:
+    """The learning section's associations of following the plan with the final score and
+    with dropout, per dimension (see the module docstring), over the ended episodes with
+    two or more scores."""
+    info = table.set_index("episode_id")[["clinician_id", "end_reason"]]
+    ended = episodes.join(info, on="episode_id", how="inner")
+    ended = ended[ended["end_reason"].notna()].dropna(subset=["intake", "latest"])
+    ended = ended.sort_values("episode_id")
+    mean_intake = float(ended["intake"].mean()) if len(ended) else 0.0
+    mine = followed[followed["episode_id"].isin(ended["episode_id"])]
+    dimensions: dict[str, Any] = {}
+    for name, rows in sorted(mine.groupby("dimension")):
+        applied = ended.merge(rows[["episode_id", "followed"]], on="episode_id")
+        count = int(applied["followed"].astype(bool).sum())
+        found: dict[str, Any] = {"episodes": len(applied), "followed": count, "estimated": False}
+        if len(applied) >= minimum and min(count, len(applied) - count) >= MINIMUM_EACH:
+            x = np.column_stack(
+                [
+                    np.ones(len(applied)),
+                    applied["followed"].astype(float).to_numpy(),
+                    applied["intake"].to_numpy(float) - mean_intake,
+                ]
+            )
+            groups = applied["clinician_id"].astype(str).to_numpy()
+            dropped = (applied["end_reason"] == "dropout").astype(float).to_numpy()
+            final = _fit_followed(applied["latest"].to_numpy(float), x, groups)
+            dropout = _fit_followed(dropped, x, groups)
+            if final is not None and dropout is not None:
+                found |= {"estimated": True, "final_score": final, "dropout": dropout}
+        dimensions[str(name)] = found
+    return {"episodes": len(ended), "dimensions": dimensions}
+
+
+def reproduce(
+    folder: Path, *, higher_is_worse: bool = True, minimum: int = MINIMUM_DIMENSION_EPISODES
+) -> dict[str, Any]:
     """The clinic report's headline numbers, from the export in ``folder``."""
     rows = read_table(folder, "attunement_export")
     if rows is None:
@@ -193,10 +270,14 @@ def reproduce(folder: Path, *, higher_is_worse: bool = True) -> dict[str, Any]:
         by_kind = kinds.groupby("kind")["episode_id"].nunique()
         result["accommodated_preference"] = _share(int(by_kind.get("preferences", 0)), planned)
         result["accommodated_culture"] = _share(int(by_kind.get("culture", 0)), planned)
-    result["responsiveness"] = (
-        "not in the export: whether each plan was followed is not recorded yet, so no "
-        "association of following the plan with outcome can be estimated"
-    )
+    followed = read_table(folder, "attunement_plan_followed")
+    if ended is None or followed is None:
+        result["responsiveness"] = (
+            "not in the export: whether each plan was followed is not in this export, so no "
+            "association of following the plan with outcome can be estimated"
+        )
+    else:
+        result["responsiveness"] = responsiveness(episodes, ended, followed, minimum=minimum)
     return result
 
 
@@ -207,8 +288,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--higher-is-better", action="store_true", help="the measure improves upwards"
     )
+    parser.add_argument(
+        "--minimum-dimension-episodes",
+        type=int,
+        default=MINIMUM_DIMENSION_EPISODES,
+        help="episodes a dimension must apply to before it is estimated (learning.yaml)",
+    )
     args = parser.parse_args(argv)
-    result = reproduce(args.export, higher_is_worse=not args.higher_is_better)
+    result = reproduce(
+        args.export,
+        higher_is_worse=not args.higher_is_better,
+        minimum=args.minimum_dimension_episodes,
+    )
     if args.json:
         json.dump(result, sys.stdout, indent=2, default=float)
         sys.stdout.write("\n")

@@ -23,6 +23,7 @@ from attunement.documents import plan_lines
 from attunement.exports import (
     AccommodationRow,
     ExportFiles,
+    PlanFollowedRow,
     PlanRow,
     Pseudonymizer,
     RiskEventRow,
@@ -30,6 +31,7 @@ from attunement.exports import (
 )
 from attunement.exports._export import COLUMNS, Column, ExportRow
 from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRow
+from attunement.exports._export_followed import FOLLOWED_COLUMNS
 from attunement.exports._export_plan import ACCOMMODATION_COLUMNS, PLAN_COLUMNS
 from attunement.exports._export_risk import RISK_COLUMNS
 from attunement.services import ServiceContext
@@ -72,6 +74,7 @@ def _dictionary(path: Path) -> dict[str, dict[str, str]]:
         (PlanRow, PLAN_COLUMNS),
         (AccommodationRow, ACCOMMODATION_COLUMNS),
         (EpisodeExportRow, EPISODE_COLUMNS),
+        (PlanFollowedRow, FOLLOWED_COLUMNS),
     ],
 )
 def test_every_field_of_a_row_is_a_declared_column_with_a_meaning(
@@ -93,6 +96,7 @@ def test_every_column_of_every_file_has_its_dictionary_entry(
         "attunement_episodes.csv",
         "attunement_plan.csv",
         "attunement_accommodations.csv",
+        "attunement_plan_followed.csv",
     }
     for path in written:
         with path.open(newline="", encoding="utf-8") as handle:

@@ -7,6 +7,7 @@ de-identified Parquet — and every headline number it prints must equal the cli
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,13 +15,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from sqlalchemy import Engine
-from tests.documents.conftest import OPERATOR, SECRET, seeded
+from sqlalchemy import Engine, select
+from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded
 
 from attunement.documents import ClinicReport
-from attunement.services import ServiceContext
+from attunement.learning import Association, LearningReport
+from attunement.services import (
+    PlanAdherenceSet,
+    ServiceContext,
+    record_plan_adherence,
+    seed_demo_clinic,
+    service_context,
+)
 from attunement.services.reports import clinic_report, write_research_export
+from attunement.simulate import simulate_clinic
 from attunement.stats import Proportion
+from attunement.store import Episode
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "reproduce_clinic_report.py"
 
@@ -50,6 +60,11 @@ def _same_share(found: dict[str, Any], expected: Proportion) -> None:
     assert found["ci_high"] == pytest.approx(expected.ci_high)
 
 
+def learning_of(report: ClinicReport) -> LearningReport:
+    assert report.learning is not None
+    return report.learning
+
+
 def _check(found: dict[str, Any], report: ClinicReport) -> None:
     c = report.categories
     assert found["instrument"] == "phq9"
@@ -76,7 +91,11 @@ def _check(found: dict[str, Any], report: ClinicReport) -> None:
     assert found["effect_size"]["n"] == effect.n
     for key in ("d", "ci_low", "ci_high"):
         assert found["effect_size"][key] == pytest.approx(getattr(effect, key), abs=1e-9)
-    assert "not recorded" in found["responsiveness"]  # said, not guessed
+    responsiveness = learning_of(report).responsiveness
+    assert found["responsiveness"]["episodes"] == responsiveness.episodes
+    assert set(found["responsiveness"]["dimensions"]) == {
+        d.dimension for d in responsiveness.dimensions
+    }
     ended = found["ended"]
     assert ended["episodes"] == report.benchmark_episodes
     assert ended["by_reason"] == {r.reason: r.episodes for r in report.ended_by_reason}
@@ -117,3 +136,78 @@ def test_the_reproduction_fails_plainly_without_an_export(tmp_path: Path) -> Non
     )
     assert done.returncode != 0
     assert "no attunement_export.csv or .parquet" in done.stderr
+
+
+# ------------------------------------------------------- the responsiveness associations
+
+#: SYNTHETIC patients of the clinic whose plan adherence the test records: enough for
+#: more than ``minimum_dimension_episodes`` (30) ended episodes with two or more scores.
+ADHERENCE_PATIENTS = 140
+ADHERENCE_NOTE = "SYNTHETIC test record: a fixed pattern, not a clinician's judgement"
+
+
+def _clinic_with_adherence(engine: Engine) -> ServiceContext:
+    """A SYNTHETIC clinic where a clinician recorded, for every ended episode, whether the
+    plan's reactance stance was followed (every second one, by episode order: a pattern
+    whose models converge on both backends)."""
+    ctx = service_context(engine, signing_key=SECRET, clock=lambda: NOW)
+    simulated = simulate_clinic(
+        seed=7, n_patients=ADHERENCE_PATIENTS, start=NOW.date() - dt.timedelta(days=150)
+    )
+    seed_demo_clinic(ctx.sessions, simulated, now=NOW)
+    with ctx.sessions() as session:
+        ended = session.execute(
+            select(Episode.id, Episode.patient_id)
+            .where(Episode.ended_on.is_not(None))
+            .order_by(Episode.id)
+        ).all()
+    for n, (episode_id, patient_id) in enumerate(ended):
+        record_plan_adherence(
+            ctx,
+            clinician_of(ctx, patient_id),
+            episode_id,
+            PlanAdherenceSet(dimension="reactance", followed=n % 2 == 0, note=ADHERENCE_NOTE),
+        )
+    return ctx
+
+
+def _same_association(found: dict[str, float], expected: Association) -> None:
+    """Equal to the optimiser's precision: the export's rows come in another order and its
+    therapists under other labels (pseudonyms), so the REML search takes another path to
+    the same optimum; Powell's and L-BFGS's stopping tolerances leave the estimates equal
+    to about 1e-6 relative, far below a reported figure's 2 decimals."""
+    for key in ("estimate", "low", "high"):
+        assert found[key] == pytest.approx(getattr(expected, key), rel=1e-6, abs=1e-9), key
+
+
+@pytest.mark.slow
+def test_the_export_alone_reproduces_the_responsiveness_associations(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ctx = _clinic_with_adherence(engine)
+    learning = clinic_report(ctx, OPERATOR).learning
+    assert learning is not None
+    expected = {d.dimension: d for d in learning.responsiveness.dimensions}
+    assert expected["reactance"].estimated  # the synthetic clinic is big enough
+    exports: tuple[tuple[Literal["csv", "parquet"], str | None], ...] = (
+        ("csv", None),
+        ("parquet", SECRET),
+    )
+    for fmt, key in exports:
+        folder = tmp_path / fmt
+        write_research_export(ctx, OPERATOR, fmt=fmt, out_dir=folder, deidentify_with=key)
+        found = _reproduced(folder)["responsiveness"]
+        assert found["episodes"] == learning.responsiveness.episodes
+        assert set(found["dimensions"]) == set(expected)
+        for name, dimension in expected.items():
+            mine = found["dimensions"][name]
+            assert (mine["episodes"], mine["followed"], mine["estimated"]) == (
+                dimension.episodes,
+                dimension.followed,
+                dimension.estimated,
+            )
+            if dimension.estimated:
+                assert dimension.final_score is not None
+                assert dimension.dropout is not None
+                _same_association(mine["final_score"], dimension.final_score)
+                _same_association(mine["dropout"], dimension.dropout)

@@ -3,7 +3,7 @@
 Research export: long-format CSV/Parquet with a data dictionary, optionally de-identified
 (``write_export``, ``Pseudonymizer``; risk events, plans and accommodations as their own
 tables: ``risk_table``, ``plan_table``, ``accommodation_table``; the episodes with their
-end reasons, ``episode_table``).
+end reasons, ``episode_table``; whether the plan was followed, ``followed_table``).
 
 Bulk import: ``read_csv_rows`` reads the CSV files
 (patients, episodes, administrations; columns in :data:`CSV_COLUMNS` and the README).
@@ -33,6 +33,12 @@ from attunement.exports._export_episodes import (
     EpisodeExportRow,
     deidentify_episode_row,
     episode_table,
+)
+from attunement.exports._export_followed import (
+    PlanFollowedRow,
+    deidentify_followed_row,
+    followed_rows,
+    followed_table,
 )
 from attunement.exports._export_plan import (
     AccommodationRow,
@@ -78,6 +84,7 @@ __all__ = [
     "ImportRow",
     "ImportRowError",
     "PatientRow",
+    "PlanFollowedRow",
     "PlanLine",
     "PlanRow",
     "Pseudonymizer",
@@ -91,11 +98,14 @@ __all__ = [
     "csv_kind",
     "deidentify_course_row",
     "deidentify_episode_row",
+    "deidentify_followed_row",
     "deidentify_plan_row",
     "deidentify_risk_row",
     "deidentify_row",
     "episode_rows",
     "episode_table",
+    "followed_rows",
+    "followed_table",
     "patient_units",
     "plan_rows",
     "plan_table",

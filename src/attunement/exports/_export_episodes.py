@@ -8,7 +8,10 @@ benchmarks and the learning section rests on (``examples/reproduce_clinic_report
 
 De-identified (:func:`deidentify_episode_row`): ids become the same keyed pseudonyms as the
 other tables and both dates move by the patient's own shift, so an episode's length and its
-place relative to the session dates are kept.
+place relative to the session dates are kept. The patient's recorded sex and age band
+(:mod:`attunement.profile`) are kept too: they are quasi-identifiers, but coarse ones (three
+sexes, five bands; never a birth date), and the learning section's calibration per sex and
+its age-band feature cannot be reproduced without them — the data dictionary says so.
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ EPISODE_COLUMNS: tuple[Column, ...] = (
         "string",
         "Why it ended (planned_end, dropout, … ; unknown when not recorded); empty while open",
     ),
+    Column(
+        "sex",
+        "string",
+        "Patient's recorded sex (female, male, another); empty when not recorded. Kept when "
+        "de-identified: a coarse quasi-identifier",
+    ),
+    Column(
+        "age_band",
+        "string",
+        "Patient's age band at the episode start (under-18, 18-25, 26-40, 41-65, 66+); empty "
+        "when not recorded. Kept when de-identified: a coarse quasi-identifier, never a date",
+    ),
     Column("synthetic", "bool", "True for records of the synthetic demo clinic"),
 )
 
@@ -52,6 +67,8 @@ class EpisodeExportRow(BaseModel):
     started_on: dt.date
     ended_on: dt.date | None
     end_reason: str | None
+    sex: str | None = None
+    age_band: str | None = None
     synthetic: bool = False
 
 

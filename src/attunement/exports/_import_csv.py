@@ -4,7 +4,9 @@
 file (any name)        columns (header row; ``*`` optional)
 =====================  ===================================================================
 patients               ``patient_id``, ``display_name``, ``clinician`` (a username),
-                       ``preferred_language``\\*, ``synthetic``\\* (true/false)
+                       ``preferred_language``\\*, ``synthetic``\\* (true/false),
+                       ``sex``\\* (female, male, another), ``age_band``\\* (under-18,
+                       18-25, 26-40, 41-65, 66+; the band, never a birth date)
 episodes               ``episode_id``, ``patient_id``, ``started_on`` (YYYY-MM-DD),
                        ``outcome_instrument``\\* (default phq9), ``alliance_instrument``\\*
 administrations        ``administration_id``, ``episode_id``, ``session`` (1, 2, …),
@@ -36,6 +38,7 @@ from attunement.exports._import_rows import (
     PatientRow,
     RowSource,
 )
+from attunement.profile import AGE_BANDS, SEXES, AgeBand, Sex
 
 __all__ = ["CSV_COLUMNS", "CsvKind", "csv_kind", "read_csv_rows"]
 
@@ -43,7 +46,10 @@ CsvKind = Literal["patients", "episodes", "administrations"]
 
 #: The columns of each kind of file: (required, optional).
 CSV_COLUMNS: dict[CsvKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "patients": (("patient_id", "display_name", "clinician"), ("preferred_language", "synthetic")),
+    "patients": (
+        ("patient_id", "display_name", "clinician"),
+        ("preferred_language", "synthetic", "sex", "age_band"),
+    ),
     "episodes": (
         ("episode_id", "patient_id", "started_on"),
         ("outcome_instrument", "alliance_instrument"),
@@ -125,6 +131,8 @@ def _row(kind: CsvKind, values: dict[str, str], source: RowSource) -> ImportRow:
             preferred_language=values.get("preferred_language") or "en",
             synthetic=_boolean(values.get("synthetic") or "false", source),
             source=source,
+            sex=_sex(values.get("sex") or None, source),
+            age_band=_age_band(values.get("age_band") or None, source),
         )
     if kind == "episodes":
         return EpisodeRow(
@@ -168,6 +176,26 @@ def _boolean(value: str, source: RowSource) -> bool:
     if found is None:
         raise ImportRowError(source, "synthetic", value, "true or false")
     return found
+
+
+def _sex(value: str | None, source: RowSource) -> Sex | None:
+    for sex in SEXES:
+        if value == sex:
+            return sex
+    if value is not None:
+        raise ImportRowError(source, "sex", value, f"{', '.join(SEXES)}, or empty (not recorded)")
+    return None
+
+
+def _age_band(value: str | None, source: RowSource) -> AgeBand | None:
+    for band in AGE_BANDS:
+        if value == band:
+            return band
+    if value is not None:
+        raise ImportRowError(
+            source, "age_band", value, f"{', '.join(AGE_BANDS)}, or empty (not recorded)"
+        )
+    return None
 
 
 def _date(values: dict[str, str], column: str, source: RowSource) -> dt.date:

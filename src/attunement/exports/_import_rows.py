@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from attunement.errors import InputError
+from attunement.profile import AgeBand, Sex
 
 if TYPE_CHECKING:
     from attunement.instruments import Score
@@ -62,7 +63,8 @@ class ImportRowError(InputError):
 
 @dataclass(frozen=True, slots=True)
 class PatientRow:
-    """A patient: ``key`` becomes the patient's external id; ``clinician`` is a username."""
+    """A patient: ``key`` becomes the patient's external id; ``clinician`` is a username;
+    ``sex`` and ``age_band`` as the patient record keeps them (None: not recorded)."""
 
     key: str
     display_name: str
@@ -70,6 +72,8 @@ class PatientRow:
     preferred_language: str
     synthetic: bool
     source: RowSource
+    sex: Sex | None = None
+    age_band: AgeBand | None = None
 
 
 @dataclass(frozen=True, slots=True)

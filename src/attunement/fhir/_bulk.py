@@ -6,7 +6,10 @@ each arrives with its :class:`RowSource` (file and entry or line). The profile:
 * **Patient** — ``id`` (the source key, kept as the external id); ``name[0].text`` or the
   given and family names; ``generalPractitioner[0].identifier.value``: the username of the
   treating clinician; ``communication[0].language.coding[0].code`` (default ``en``); a
-  ``meta.tag`` with code ``synthetic`` marks synthetic records.
+  ``meta.tag`` with code ``synthetic`` marks synthetic records; ``gender`` (FHIR
+  AdministrativeGender) is the recorded sex (``unknown``: not recorded); ``birthDate`` (a
+  full date) gives the age band at the start of the patient's earliest EpisodeOfCare in
+  the same files (none there: no band) — the band is kept, the birth date is not.
 * **EpisodeOfCare** — ``id``; ``patient`` ``Patient/<id>``; ``status`` active, planned,
   waitlist or onhold (an open episode; finished ones are refused); ``period.start``; the
   measures in the extensions ``{base}/fhir/StructureDefinition/outcome-instrument`` and
@@ -28,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from attunement.errors import InputError
@@ -42,6 +45,7 @@ from attunement.exports import (
 )
 from attunement.fhir._common import FhirBase, validated
 from attunement.fhir._import import import_fhir
+from attunement.profile import Sex, age_band_at, sex_of_fhir_gender
 
 __all__ = ["OPEN_EPISODE_STATUSES", "FhirRows", "read_fhir_rows"]
 
@@ -63,6 +67,7 @@ def read_fhir_rows(
     """Translate the resources (see the module docstring)."""
     base = base or FhirBase()
     patients: list[PatientRow] = []
+    births: dict[str, dt.date] = {}
     episodes: list[EpisodeRow] = []
     responses: list[tuple[Mapping[str, Any], RowSource]] = []
     questionnaires: list[Mapping[str, Any]] = []
@@ -70,7 +75,11 @@ def read_fhir_rows(
     for resource, source in resources:
         kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
         if kind == "Patient":
-            patients.append(_patient(_valid(resource, source), source))
+            patient = _patient(_valid(resource, source), source)
+            patients.append(patient)
+            birth = _birth_date(resource.get("birthDate"), source)
+            if birth is not None:
+                births[patient.key] = birth
         elif kind == "EpisodeOfCare":
             episodes.append(_episode(_valid(resource, source), source, base))
         elif kind == "QuestionnaireResponse":
@@ -81,6 +90,7 @@ def read_fhir_rows(
             ignored += 1
         else:
             raise ImportRowError(source, "resource", resource, "a FHIR resource (a JSON object)")
+    patients = _with_age_bands(patients, births, episodes)
     return FhirRows(
         rows=(*patients, *episodes, *_administrations(responses, questionnaires, episodes, base)),
         ignored=ignored,
@@ -127,7 +137,59 @@ def _patient(resource: Mapping[str, Any], source: RowSource) -> PatientRow:
         preferred_language=codings[0].get("code") or "en",
         synthetic=any(str(t.get("code", "")).lower() == "synthetic" for t in tags),
         source=source,
+        sex=_sex(resource.get("gender"), source),
     )
+
+
+def _sex(gender: Any, source: RowSource) -> Sex | None:
+    try:
+        return sex_of_fhir_gender(gender if gender is None else str(gender))
+    except InputError as error:
+        raise ImportRowError(source, "Patient.gender", gender, str(error.allowed)) from None
+
+
+def _birth_date(value: Any, source: RowSource) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ImportRowError(
+        source,
+        "Patient.birthDate",
+        value,
+        "a full date YYYY-MM-DD (a year or month alone cannot give the age band)",
+    )
+
+
+def _with_age_bands(
+    patients: list[PatientRow], births: Mapping[str, dt.date], episodes: list[EpisodeRow]
+) -> list[PatientRow]:
+    """Each patient with a birth date given the age band at its earliest episode's start
+    (refused, naming the patient's entry, when born after that day)."""
+    starts: dict[str, dt.date] = {}
+    for episode in episodes:
+        known = starts.get(episode.patient_key)
+        starts[episode.patient_key] = (
+            min(known, episode.started_on) if known else episode.started_on
+        )
+    banded = []
+    for patient in patients:
+        birth, start = births.get(patient.key), starts.get(patient.key)
+        if birth is not None and start is not None:
+            if birth > start:
+                raise ImportRowError(
+                    patient.source,
+                    "Patient.birthDate",
+                    birth.isoformat(),
+                    f"a date on or before the start of the patient's care ({start})",
+                )
+            banded.append(replace(patient, age_band=age_band_at(birth, start)))
+        else:
+            banded.append(patient)
+    return banded
 
 
 def _extension(resource: Mapping[str, Any], url: str, kind: str) -> Any:

@@ -24,6 +24,7 @@ from attunement.i18n import N_
 from attunement.learning._mixed import fit_random_intercept
 from attunement.learning._records import LearningEpisode
 from attunement.learning._settings import LearningSettings, learning_settings
+from attunement.stats import InsufficientData
 
 __all__ = [
     "CAVEAT",
@@ -97,8 +98,17 @@ def _dimension(
         "intake_centred": np.array([e.intake - mean_intake for e in applied]),
     }
     groups = [e.therapist for e in applied]
-    final = fit_random_intercept([e.final for e in applied], covariates, groups)
-    dropout = fit_random_intercept([float(e.dropped_out) for e in applied], covariates, groups)
+    try:
+        final = fit_random_intercept([e.final for e in applied], covariates, groups)
+        dropout = fit_random_intercept([float(e.dropped_out) for e in applied], covariates, groups)
+    except InsufficientData as error:  # this dimension only: the others are still estimated
+        return DimensionResult(
+            dimension=name,
+            episodes=len(applied),
+            followed=followed,
+            estimated=False,
+            reason=f"needs {error.allowed}",
+        )
     return DimensionResult(
         dimension=name,
         episodes=len(applied),

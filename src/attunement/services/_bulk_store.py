@@ -160,6 +160,8 @@ def store_patients(
                 "clinician_id": clinicians[r.clinician],
                 "profile": {},
                 "synthetic": r.synthetic,
+                "sex": r.sex,
+                "age_band": r.age_band,
                 "created_at": now,
             }
             for r in rows

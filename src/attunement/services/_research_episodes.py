@@ -2,7 +2,8 @@
 
 One row per readable episode (``Episode.id > last id``, ``page_size`` at a time, so memory
 does not grow with the clinic): its measures, dates and end reason — what an analysis needs
-to pick the ended episodes the clinic report compares with the benchmarks.
+to pick the ended episodes the clinic report compares with the benchmarks — and the
+patient's recorded sex and age band (the learning section's calibration per sex).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _rows(
     after = 0
     while True:
         page = session.execute(
-            select(Episode, Patient.synthetic)
+            select(Episode, Patient.synthetic, Patient.sex, Patient.age_band)
             .join(Patient, Patient.id == Episode.patient_id)
             .where(readable, Episode.id > after)
             .order_by(Episode.id)
@@ -44,7 +45,7 @@ def _rows(
         if not page:
             return
         after = page[-1][0].id
-        for episode, synthetic in page:
+        for episode, synthetic, sex, age_band in page:
             row = EpisodeExportRow(
                 patient_id=str(episode.patient_id),
                 clinician_id=str(episode.clinician_id),
@@ -54,6 +55,8 @@ def _rows(
                 started_on=episode.started_on,
                 ended_on=episode.ended_on,
                 end_reason=(episode.end_reason or "unknown") if episode.ended_on else None,
+                sex=sex,
+                age_band=age_band,
                 synthetic=synthetic,
             )
             counts["episodes"] += 1

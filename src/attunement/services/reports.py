@@ -61,6 +61,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._course_export import course_prediction_rows
 from attunement.services._growth_models import StatusInputs
 from attunement.services._research_episodes import research_episode_table
+from attunement.services._research_followed import research_followed_table
 from attunement.services._research_plan import research_plan_tables
 from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
@@ -319,8 +320,9 @@ class _Export:
     rows: Iterator[ExportRow]
     risk: Iterator[RiskEventRow]
     synthetic: bool
-    #: the episode, plan and accommodation tables (``services._research_episodes``,
-    #: ``services._research_plan``)
+    #: the episode, plan, accommodation and plan-followed tables
+    #: (``services._research_episodes``, ``services._research_plan``,
+    #: ``services._research_followed``)
     plans: list[ExportTable]
     course: Iterator[CoursePredictionRow]
 
@@ -356,6 +358,9 @@ def _research_export(
             pseudonyms=pseudonyms,
             counts=plan_counts,
         )
+        followed = research_followed_table(
+            uc.session, readable, page_size=page_size, pseudonyms=pseudonyms, counts=plan_counts
+        )
         counted = [0, 0, 0]
         synthetic = bool(
             uc.session.scalar(
@@ -366,7 +371,7 @@ def _research_export(
             rows=_counting(rows, counted, 0),
             risk=_counting(risk, counted, 1),
             synthetic=synthetic,
-            plans=[episodes, *plans],
+            plans=[episodes, *plans, followed],
             course=_counting(course, counted, 2),
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
