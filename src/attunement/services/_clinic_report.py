@@ -57,6 +57,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._episode_pages import episode_pages
 from attunement.services._growth_models import StatusInputs
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
@@ -242,20 +243,14 @@ def _outcomes(
 ) -> Iterator[EpisodeOutcome]:
     """The report's record of every episode of ``definition``, a keyset page at a time."""
     reader = _Page(session, definition, models)
-    after = 0
-    while True:
-        rows = session.execute(
-            select(Episode, Patient, User.display_name)
-            .join(Patient, Patient.id == Episode.patient_id)
-            .join(User, User.id == Episode.clinician_id)
-            .where(readable, Episode.outcome_instrument == definition.id, Episode.id > after)
-            .order_by(Episode.id)
-            .limit(page_size)
-        ).all()
-        if not rows:
-            return
+    statement = (
+        select(Episode, Patient, User.display_name)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .join(User, User.id == Episode.clinician_id)
+        .where(readable, Episode.outcome_instrument == definition.id)
+    )
+    for rows in episode_pages(session, statement, page_size):
         ids = [episode.id for episode, _, _ in rows]
-        after = ids[-1]
         stored = {
             episode_id: (status, int(open_risk or 0))
             for episode_id, status, open_risk in session.execute(

@@ -20,6 +20,7 @@ from attunement.exports import (
     deidentify_episode_row,
     episode_table,
 )
+from attunement.services._episode_pages import episode_pages
 from attunement.store import Episode, Patient
 
 __all__ = ["research_episode_table"]
@@ -33,18 +34,12 @@ def _rows(
     counts: MutableMapping[str, int],
 ) -> Iterator[EpisodeExportRow]:
     counts.setdefault("episodes", 0)
-    after = 0
-    while True:
-        page = session.execute(
-            select(Episode, Patient.synthetic, Patient.sex, Patient.age_band)
-            .join(Patient, Patient.id == Episode.patient_id)
-            .where(readable, Episode.id > after)
-            .order_by(Episode.id)
-            .limit(page_size)
-        ).all()
-        if not page:
-            return
-        after = page[-1][0].id
+    statement = (
+        select(Episode, Patient.synthetic, Patient.sex, Patient.age_band)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .where(readable)
+    )
+    for page in episode_pages(session, statement, page_size):
         for episode, synthetic, sex, age_band in page:
             row = EpisodeExportRow(
                 patient_id=str(episode.patient_id),

@@ -22,6 +22,7 @@ from attunement.exports import (
     followed_rows,
     followed_table,
 )
+from attunement.services._episode_pages import episode_pages
 from attunement.services._plan_adherence import episodes_followed
 from attunement.store import Episode, Patient, PlanAdherenceRecord
 
@@ -48,18 +49,12 @@ def _rows(
     counts: MutableMapping[str, int],
 ) -> Iterator[PlanFollowedRow]:
     counts.setdefault("plan_followed", 0)
-    after = 0
-    while True:
-        page = session.execute(
-            select(Episode.id, Episode.patient_id, Episode.clinician_id, Patient.synthetic)
-            .join(Patient, Patient.id == Episode.patient_id)
-            .where(readable, Episode.id > after)
-            .order_by(Episode.id)
-            .limit(page_size)
-        ).all()
-        if not page:
-            return
-        after = page[-1][0]
+    statement = (
+        select(Episode.id, Episode.patient_id, Episode.clinician_id, Patient.synthetic)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .where(readable)
+    )
+    for page in episode_pages(session, statement, page_size):
         ids = [row[0] for row in page]
         followed = episodes_followed(session, ids)
         recorded = _recorded(session, ids)

@@ -30,6 +30,7 @@ from attunement.exports import (
     plan_rows,
     plan_table,
 )
+from attunement.services._episode_pages import episode_pages
 from attunement.services._status import patient_profile, tailored_plan
 from attunement.store import Episode, Patient
 
@@ -42,18 +43,8 @@ def _episode_plans(
     session: Session, readable: ColumnElement[bool], clinic_language: str, page_size: int
 ) -> Iterator[tuple[Episode, Patient, list[PlanLine]]]:
     """Every readable episode with its patient's plan lines, a keyset page at a time."""
-    after = 0
-    while True:
-        page = session.execute(
-            select(Episode, Patient)
-            .join(Patient, Patient.id == Episode.patient_id)
-            .where(readable, Episode.id > after)
-            .order_by(Episode.id)
-            .limit(page_size)
-        ).all()
-        if not page:
-            return
-        after = page[-1][0].id
+    statement = select(Episode, Patient).join(Patient, Patient.id == Episode.patient_id)
+    for page in episode_pages(session, statement.where(readable), page_size):
         plans: dict[int, list[PlanLine]] = {}
         for episode, patient in page:
             if patient.id not in plans:

@@ -59,6 +59,7 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_report import PAGE_SIZE, clinic_report
 from attunement.services._context import ServiceContext
 from attunement.services._course_export import course_prediction_rows
+from attunement.services._episode_pages import episode_pages
 from attunement.services._growth_models import StatusInputs
 from attunement.services._research_episodes import research_episode_table
 from attunement.services._research_followed import research_followed_table
@@ -270,18 +271,8 @@ def _export_rows(
     session: Session, readable: ColumnElement[bool], models: StatusInputs, page_size: int
 ) -> Iterator[ExportRow]:
     """Every episode's export rows, in keyset pages of episodes (one page in memory)."""
-    after = 0
-    while True:
-        page = session.execute(
-            select(Episode, Patient)
-            .join(Patient, Patient.id == Episode.patient_id)
-            .where(readable, Episode.id > after)
-            .order_by(Episode.id)
-            .limit(page_size)
-        ).all()
-        if not page:
-            return
-        after = page[-1][0].id
+    statement = select(Episode, Patient).join(Patient, Patient.id == Episode.patient_id)
+    for page in episode_pages(session, statement.where(readable), page_size):
         records = _records(session, [episode.id for episode, _ in page])
         for episode, patient in page:
             yield from export_rows(_episode(session, episode, patient, records[episode.id], models))
