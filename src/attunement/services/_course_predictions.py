@@ -216,6 +216,14 @@ def record_course_predictions(
     if not candidates:
         return None
     newest = _newest_intakes(session, [episode.id for episode, _ in candidates])
+    # one read of the batch's patients and one index check per instrument, whatever the
+    # batch's size (a bulk import writes thousands of intakes in one transaction)
+    patients = {
+        patient.id: patient
+        for chunk in _chunks({e.patient_id for e, _ in candidates})
+        for patient in session.scalars(select(Patient).where(Patient.id.in_(chunk)))
+    }
+    indexes: dict[str, _Cached] = {}
     made, compared = 0, 0
     for episode, status in candidates:
         intake = status.get("intake")
@@ -226,8 +234,11 @@ def record_course_predictions(
         from attunement.services._clinic_episodes import intake_categories  # start-up: _index
 
         try:
-            cached = _index(session, episode.outcome_instrument)
-            patient = session.get(Patient, episode.patient_id)
+            instrument = episode.outcome_instrument
+            cached = indexes.get(instrument) or indexes.setdefault(
+                instrument, _index(session, instrument)
+            )
+            patient = patients.get(episode.patient_id)
             course = cached.index.course(
                 float(intake),
                 dimensions=intake_categories(patient) if patient else {},
