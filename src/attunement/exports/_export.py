@@ -150,10 +150,8 @@ def deidentify_row(row: ExportRow, pseudonymizer: Pseudonymizer) -> ExportRow:
     shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
             "patient_name": None,
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
             "session_date": row.session_date + shift if row.session_date else None,
         }
     )

@@ -160,9 +160,7 @@ def deidentify_course_row(
     shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
             "prediction_id": pseudonymizer.pseudonym("course_prediction", row.prediction_id),
             "made_on": row.made_on + shift,
         }

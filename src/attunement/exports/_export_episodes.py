@@ -77,9 +77,7 @@ def deidentify_episode_row(row: EpisodeExportRow, pseudonymizer: Pseudonymizer) 
     shift = dt.timedelta(days=pseudonymizer.shift_days(row.patient_id))
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
             "started_on": row.started_on + shift,
             "ended_on": row.ended_on + shift if row.ended_on else None,
         }

@@ -108,9 +108,7 @@ def deidentify_followed_row(row: PlanFollowedRow, pseudonymizer: Pseudonymizer) 
     """The row with its ids pseudonymised as the other tables' (it has no date or text)."""
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
         }
     )
 

@@ -201,9 +201,7 @@ def deidentify_plan_row(row: _Row, pseudonymizer: Pseudonymizer) -> _Row:
     no free text of the patient's)."""
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id),
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
         }
     )
 

@@ -143,11 +143,7 @@ def deidentify_risk_row(row: RiskEventRow, pseudonymizer: Pseudonymizer) -> Risk
 
     return row.model_copy(
         update={
-            "patient_id": pseudonymizer.pseudonym("patient", row.patient_id),
-            "clinician_id": pseudonymizer.pseudonym("clinician", row.clinician_id),
-            "episode_id": pseudonymizer.pseudonym("episode", row.episode_id)
-            if row.episode_id is not None
-            else None,
+            **pseudonymizer.record_ids(row.patient_id, row.clinician_id, row.episode_id),
             "event_id": pseudonymizer.pseudonym("risk_event", row.event_id),
             "first_date": moved(row.first_date),
             "latest_date": moved(row.latest_date),

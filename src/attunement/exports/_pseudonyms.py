@@ -36,6 +36,17 @@ class Pseudonymizer:
         """A stable pseudonym for ``value`` of ``kind`` (96 bits, hex)."""
         return self._mac(f"{kind}:{value}").hex()[:24]
 
+    def record_ids(
+        self, patient_id: str, clinician_id: str, episode_id: str | None
+    ) -> dict[str, str | None]:
+        """The pseudonyms of a row's patient, clinician and episode (None stays None): every
+        table of the export is keyed by them, so each table pseudonymises them alike."""
+        return {
+            "patient_id": self.pseudonym("patient", patient_id),
+            "clinician_id": self.pseudonym("clinician", clinician_id),
+            "episode_id": None if episode_id is None else self.pseudonym("episode", episode_id),
+        }
+
     def shift_days(self, patient_id: str) -> int:
         """The patient's date shift: ±1–182 days, the same for all of the patient's dates."""
         digest = self._mac(f"date-shift:{patient_id}")
