@@ -215,9 +215,7 @@ intake_page_response = _intake_page  # the sex and age band form's refusals use 
 #: What the intake page says after a save, by ``?saved=`` (message ids: the template
 #: translates them into the clinic's language).
 _NOTICES = {
-    "registered": N_(
-        "Patient registered and episode started. Now record what is known at intake."
-    ),
+    "registered": N_("Patient registered and episode started. Now record what is known at intake."),
     "1": N_("Profile saved."),
     "demographics": N_("Sex and age band saved."),
 }
