@@ -62,7 +62,8 @@ def test_with_too_few_similar_episodes_it_falls_back_and_says_which() -> None:
     few = simulate_hidden_truth(seed=2, n_episodes=12).episodes
     course = _index(few).course(16, horizon=6)
     assert course.method == "rational"  # no fitted growth model either
-    assert course.neighbours.count < course.minimum_neighbours == 20
+    assert course.minimum_neighbours == 20
+    assert course.neighbours.count < 20
     assert not course.dropout_personalised  # the clinic's share, with what it rests on
     assert course.clinic_ended == 12
     assert course.clinic_dropped_out is not None
