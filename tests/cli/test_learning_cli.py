@@ -35,7 +35,7 @@ def test_predict_evaluate_json_is_data() -> None:
     data = json.loads(result.output)
     assert data["folds"] == 5
     assert data["rows"][0]["group"] == "all"
-    assert "SYNTHETIC" in data["data"]
+    assert data["data"] == {"episodes": 40, "synthetic": 40, "simulation_seed": 0}
 
 
 def test_learn_report_shows_estimates_beside_the_hidden_truth_and_the_caveat() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,21 @@ def _run(args: list[str], language: str = "en") -> str:
     return result.output
 
 
+#: Words of an English sentence that no Spanish sentence of these commands holds.
+_ENGLISH = re.compile(
+    r"\b(the|of|and|with|from|not|than|fewer|too|is|are|episodes|clinic|similar|seed|"
+    r"covers|miscalibrated|recorded|available|needs|assumption|nothing)\b",
+    re.IGNORECASE,
+)
+#: A benchmark's line ends with its published source, cited as published (in English).
+_CITATION = re.compile(r" \((?:[^()]|\([^()]*\))*\)$")
+
+
+def english_sentences(text: str) -> list[str]:
+    """The lines of ``text`` that read as English (a benchmark's source left out)."""
+    return [line for line in text.splitlines() if _ENGLISH.search(_CITATION.sub("", line))]
+
+
 def _therapists() -> frozenset[str]:
     data = json.loads(_run([*LEARN, "--json"]))
     return frozenset(t["therapist"] for t in data["therapists"]["therapists"])
@@ -61,6 +77,23 @@ def test_learn_report_names_each_dimension_and_outcome_in_the_clinic_language() 
     assert "  Estadios de cambio: " in spanish
     assert "Retroalimentación a terapeutas" in spanish
     assert "¿Funciona aquí la responsividad?" in spanish
+
+
+def test_learn_report_in_spanish_prints_no_english_sentence() -> None:
+    english, spanish = _run(LEARN), _run(LEARN, "es")
+    assert english_sentences(english)  # the check sees English where there is some
+    assert english_sentences(spanish) == []
+    assert "DATOS SINTÉTICOS" in spanish.splitlines()[0]  # still says it is synthetic
+    assert "supuesto:" in spanish  # the minimum's reason, translated
+
+
+def test_predict_evaluate_in_spanish_prints_no_english_sentence() -> None:
+    english, spanish = _run(EVALUATE), _run(EVALUATE, "es")
+    assert "WARNING: 80% band covers" in english
+    assert "AVISO: la banda del 80% cubre el" in spanish  # the warnings, with their numbers
+    assert "DATOS SINTÉTICOS" in spanish.splitlines()[0]
+    assert english_sentences(english)
+    assert english_sentences(spanish) == []
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -117,3 +150,6 @@ def test_predict_course_text_shows_no_identifier(
     assert identifiers(text) == []
     assert "neighbours" not in text
     assert "empirical" not in text
+    if language == "es":
+        assert english_sentences(text) == []
+        assert "probabilidad de abandono: " in text

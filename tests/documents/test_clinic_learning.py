@@ -20,7 +20,13 @@ from attunement.services import ServiceContext, service_context
 from attunement.services.learning import learning_report, simulated_learning
 from attunement.services.reports import clinic_report
 from attunement.store import AuditEntry, Episode, User
-from attunement.wording import format_interval, format_number, format_signed
+from attunement.wording import (
+    element_name,
+    format_interval,
+    format_number,
+    format_signed,
+    relation_words,
+)
 from tests.documents.conftest import (
     NOW,
     OPERATOR,
@@ -113,6 +119,37 @@ def test_too_little_data_is_said_plainly_with_the_minimums(engine: Engine) -> No
     assert "Too little data to say yet." in stats["learning_too_little"]
     assert str(settings.count("minimum_therapist_episodes")) in stats["learning_too_little"]
     assert str(settings.count("minimum_dimension_episodes")) in stats["learning_no_dimension"]
+
+
+def test_too_little_data_says_why_and_what_is_not_recorded_in_the_clinics_language(
+    engine: Engine,
+) -> None:
+    ctx = service_context(engine, signing_key=SECRET, clock=lambda: NOW)
+    report = clinic_report(ctx, OPERATOR)
+    assert report.learning is not None
+    assert report.learning.therapists_unavailable is not None
+    english = render_clinic_html(report, charts=False)
+    spanish = render_clinic_html(report, charts=False, language="es")
+    assert "Therapist feedback not available: 0 ended episodes with a later score" in english
+    assert "not recorded for any ended episode: sex, age band, whether the plan" in english
+    assert "Retroalimentación a terapeutas no disponible: 0 episodios finalizados" in spanish
+    assert "no registrado en ningún episodio finalizado: sexo, franja de edad, si se" in spanish
+    assert "not available" not in spanish
+    assert "not recorded" not in spanish
+
+
+def test_the_spanish_section_words_relations_dimensions_and_model_in_spanish(
+    sqlite_clinic: ServiceContext, simulated: LearningReport
+) -> None:
+    html = render_clinic_html(_with_learning(sqlite_clinic, simulated), charts=False, language="es")
+    feedback = simulated.therapists
+    assert feedback is not None
+    for b in feedback.benchmarks:  # the one wording of a relation, not a template's copy
+        assert f"<td>{relation_words(b.relation, 'es')}</td>" in html
+    for d in simulated.responsiveness.dimensions:
+        assert f"<td>{element_name(d.dimension, 'es')}</td>" in html
+    assert "cambio ~ puntuación inicial (centrada)" in html
+    assert "change ~ intake" not in html
 
 
 def test_visible_therapist_rows_and_associations_are_rendered_unranked(

@@ -46,9 +46,11 @@ def test_similar_episodes_give_the_course_band_and_dropout_with_their_count(
     )
     assert course.method == "neighbours"
     assert course.neighbours.count >= learning_settings().count("minimum_neighbours")
-    assert "most similar ended episodes" in course.basis
+    assert course.similarity_radius == learning_settings().similarity_radius.value
     assert course.dropout_probability is not None
-    assert f"of {course.neighbours.count} similar episodes" in course.dropout_basis
+    assert course.dropout_personalised
+    assert course.dropout_probability == course.neighbours.dropped_out / course.neighbours.count
+    assert course.basis is None  # words are the reader's, not the core's
     first, later = course.points[0], course.points[1:]
     assert first.value == pytest.approx(16)  # the intake itself
     assert all(p.low <= p.value <= p.high for p in course.points)
@@ -60,9 +62,12 @@ def test_with_too_few_similar_episodes_it_falls_back_and_says_which() -> None:
     few = simulate_hidden_truth(seed=2, n_episodes=12).episodes
     course = _index(few).course(16, horizon=6)
     assert course.method == "rational"  # no fitted growth model either
-    assert "fallback to the rational model" in course.basis
-    assert "fewer than the minimum of 20" in course.basis
-    assert "not personalised" in course.dropout_basis
+    assert course.minimum_neighbours == 20
+    assert course.neighbours.count < 20
+    assert not course.dropout_personalised  # the clinic's share, with what it rests on
+    assert course.clinic_ended == 12
+    assert course.clinic_dropped_out is not None
+    assert course.dropout_probability == course.clinic_dropped_out / 12
     assert all(p.neighbours == 0 for p in course.points)
 
 

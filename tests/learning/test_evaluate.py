@@ -44,7 +44,7 @@ def test_the_table_has_everyone_then_language_and_sex_groups(
     assert 0 < generic.dropout_brier < 0.3
     mine = everyone.personalised
     assert mine.coverage is not None
-    band_warned = any(w.startswith("80% band covers") for w in everyone.warnings)
+    band_warned = any(w.kind == "coverage" for w in everyone.warnings)
     assert band_warned == (abs(mine.coverage - 0.8) > 0.1)
     assert everyone.generic.dropout_slope is None  # one share for all: no slope to read
 
@@ -52,7 +52,7 @@ def test_the_table_has_everyone_then_language_and_sex_groups(
 def test_a_group_smaller_than_the_minimum_is_flagged(evaluation: PredictionEvaluation) -> None:
     minimum = learning_settings().count("minimum_group")
     small = [row.personalised.episodes < minimum for row in evaluation.rows]
-    flagged = [any(w.startswith("too small") for w in row.warnings) for row in evaluation.rows]
+    flagged = [any(w.kind == "small_group" for w in row.warnings) for row in evaluation.rows]
     assert flagged == small
     assert any(small)
 
@@ -66,7 +66,7 @@ def test_unrecorded_sex_is_said_not_hidden() -> None:
     ]
     result = evaluate_predictions(episodes, norms=NORMS, score_range=(0, 27), parameters=PARAMETERS)
     assert [row.group for row in result.rows] == ["all"]
-    assert "sex is not recorded: no per-sex calibration" in result.notes
+    assert result.not_recorded == ("language", "sex")
 
 
 def test_too_few_episodes_for_the_folds_is_refused() -> None:

@@ -156,7 +156,8 @@ def test_without_similar_ended_episodes_the_course_says_it_falls_back_to_the_rat
     (course,) = list_course_predictions(ctx, world.ben, world.episode_b)
     assert course.method == "rational"
     assert course.neighbours.count == 0
-    assert "fallback to the rational model" in course.basis
+    assert course.minimum_neighbours == 20  # what it fell back for, as a fact to word
+    assert course.basis is None  # no English sentence stored
     assert course.dropout_probability is None  # no ended episodes: no dropout share either
 
 

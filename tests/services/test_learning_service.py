@@ -78,13 +78,13 @@ def test_the_report_is_audited_lists_the_recorded_dimensions_and_filters_therapi
 ) -> None:
     report = learning_report(clinic, OPERATOR)
     assert report.synthetic
-    assert "SYNTHETIC" in report.label
+    assert report.data.synthetic == report.data.episodes == report.episodes  # the demo's
     assert report.episodes > 5
     # the demo records the preference dimension; rupture repair follows the alliance alerts
     names = [d.dimension for d in report.responsiveness.dimensions]
     assert "preferences" in names
     assert set(names) <= {"preferences", "rupture_repair"}
-    assert report.notes == ()  # sex, age band and plan followed are all recorded
+    assert report.not_recorded == ()  # sex, age band and plan followed are all recorded
     ((action, actor, detail), *_) = _actions(clinic)
     assert (action, actor) == ("learning.report", "operator:tester")
     assert detail["episodes"] == report.episodes
@@ -122,12 +122,12 @@ def test_the_report_is_audited_lists_the_recorded_dimensions_and_filters_therapi
 
 
 def test_the_evaluation_and_an_episode_course_are_audited(clinic: ServiceContext) -> None:
-    evaluation, label = evaluate_clinic_predictions(clinic, OPERATOR)
-    assert "SYNTHETIC" in label
+    evaluation, data = evaluate_clinic_predictions(clinic, OPERATOR)
+    assert data.synthetic == data.episodes > 0  # the demo clinic is all SYNTHETIC
     assert evaluation.rows[0].group == "all"
     groups = {row.group for row in evaluation.rows}
     assert groups & {"sex=female", "sex=male"}  # calibration per recorded sex
-    assert not any("sex is not recorded" in note for note in evaluation.notes)
+    assert "sex" not in evaluation.not_recorded
     clinician = _clinician(clinic, "dr_rivera")
     with clinic.sessions() as session:
         episode = session.scalars(

@@ -72,7 +72,11 @@ def _benchmark_lines(f: TherapistFeedback, lang: str) -> list[str]:
 def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> list[str]:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import knowledge_text, translate
-    from attunement.wording import learning_outcome_words
+    from attunement.wording import (
+        feedback_model_words,
+        feedback_notes_words,
+        learning_outcome_words,
+    )
 
     true = translate("TRUE", lang)
     lines = [
@@ -81,7 +85,7 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
             lang,
             count=f.episodes,
         ),
-        "  " + translate("model: %(model)s", lang, model=translate(f.model, lang)),
+        "  " + translate("model: %(model)s", lang, model=feedback_model_words(f, lang)),
         "  "
         + translate(
             "nothing is shown below %(minimum)s ended episodes: %(reason)s",
@@ -154,7 +158,9 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
             if truth is not None:
                 line += f"; {true} {format_signed(truth.therapist_shift[t.therapist])}"
             lines.append(line)
-    lines.extend("  " + translate("note: %(note)s", lang, note=translate(n, lang)) for n in f.notes)
+    lines.extend(
+        "  " + translate("note: %(note)s", lang, note=n) for n in feedback_notes_words(f, lang)
+    )
     lines.append(f"  {translate(f.caveat, lang)}")
     return lines
 
@@ -162,7 +168,7 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
 def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -> list[str]:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import translate
-    from attunement.wording import element_name
+    from attunement.wording import dimension_reason_words, element_name
 
     head = "  " + translate(
         "%(dimension)s: %(count)s episodes, plan followed in %(followed)s",
@@ -172,7 +178,7 @@ def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -
         followed=d.followed,
     )
     if not d.estimated or d.final_score is None or d.dropout is None:
-        reason = translate(d.reason, lang) if d.reason else ""
+        reason = dimension_reason_words(d, lang)
         return [head + "; " + translate("not estimated: %(reason)s", lang, reason=reason)]
     s, o = d.final_score, d.dropout
     true = truth.effects.get(d.dimension) if truth is not None else None
@@ -198,20 +204,25 @@ def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -
 def _text(report: LearningReport, truth: HiddenTruth | None, lang: str) -> str:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import translate
-    from attunement.wording import instrument_name
+    from attunement.wording import (
+        feedback_gap_words,
+        instrument_name,
+        learning_data_words,
+        unrecorded_words,
+    )
 
     lines = [
         translate(
             "Practice-based learning (%(instrument)s) on %(data)s",
             lang,
             instrument=instrument_name(report.instrument),
-            data=translate(report.label, lang),
+            data=learning_data_words(report.data, lang),
         )
     ]
     if report.therapists is not None:
         lines.extend(_therapists(report.therapists, truth, lang))
-    elif report.therapists_note:
-        lines.append(translate(report.therapists_note, lang))
+    elif report.therapists_unavailable is not None:
+        lines.append(feedback_gap_words(report.therapists_unavailable, lang))
     r = report.responsiveness
     lines.append(
         translate(
@@ -226,7 +237,10 @@ def _text(report: LearningReport, truth: HiddenTruth | None, lang: str) -> str:
     for d in r.dimensions:
         lines.extend(_dimension_lines(d, truth, lang))
     lines.append(f"  {translate(r.caveat, lang)}")
-    lines.extend(translate("note: %(note)s", lang, note=translate(n, lang)) for n in report.notes)
+    lines.extend(
+        translate("note: %(note)s", lang, note=n)
+        for n in unrecorded_words(report.not_recorded, lang)
+    )
     return "\n".join(lines)
 
 

@@ -25,7 +25,12 @@ from attunement.cli._context import (
 from attunement.wording import format_interval, format_number, format_share
 
 if TYPE_CHECKING:
-    from attunement.learning import Calibration, PersonalisedCourse, PredictionEvaluation
+    from attunement.learning import (
+        Calibration,
+        LearningData,
+        PersonalisedCourse,
+        PredictionEvaluation,
+    )
 
 __all__ = ["predict_app"]
 
@@ -52,17 +57,22 @@ def _cells(c: Calibration, lang: str) -> str:
     )
 
 
-def _table(evaluation: PredictionEvaluation, label: str, lang: str) -> str:
+def _table(evaluation: PredictionEvaluation, data: LearningData, lang: str) -> str:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import translate
-    from attunement.wording import calibration_group_words
+    from attunement.wording import (
+        calibration_group_words,
+        calibration_warning_words,
+        evaluation_notes_words,
+        learning_data_words,
+    )
 
     lines = [
         translate(
             "Personalised course: %(folds)s-fold cross-validation on %(data)s",
             lang,
             folds=evaluation.folds,
-            data=translate(label, lang),
+            data=learning_data_words(data, lang),
         ),
         "  "
         + translate(
@@ -85,9 +95,9 @@ def _table(evaluation: PredictionEvaluation, label: str, lang: str) -> str:
         lines.append(calibration_group_words(row.group, lang))
         lines.append(f"  {personalised:<{width}}{_cells(row.personalised, lang)}")
         lines.append(f"  {generic:<{width}}{_cells(row.generic, lang)}")
-        lines.extend(f"  {warning}: {translate(w, lang)}" for w in row.warnings)
+        lines.extend(f"  {warning}: {calibration_warning_words(w, lang)}" for w in row.warnings)
     lines.extend(
-        translate("note: %(note)s", lang, note=translate(n, lang)) for n in evaluation.notes
+        translate("note: %(note)s", lang, note=n) for n in evaluation_notes_words(evaluation, lang)
     )
     return "\n".join(lines)
 
@@ -120,29 +130,29 @@ def evaluate(
     )
 
     if simulate:
-        evaluation, label = simulated_prediction_evaluation(seed=seed, n_episodes=episodes)
+        evaluation, data = simulated_prediction_evaluation(seed=seed, n_episodes=episodes)
         clinic_language = clinic_language_from_cli()
     else:
         settings = settings_from_cli(database_url=db)
         clinic_language = settings.clinic_language
         engine = open_database(settings)
         try:
-            evaluation, label = evaluate_clinic_predictions(
+            evaluation, data = evaluate_clinic_predictions(
                 operator_context(settings, engine), operator(), instrument=instrument, seed=seed
             )
         finally:
             engine.dispose()
     if as_json:
-        data = {"data": label, **evaluation.model_dump(mode="json")}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        dumped = {"data": data.model_dump(mode="json"), **evaluation.model_dump(mode="json")}
+        typer.echo(json.dumps(dumped, indent=2, ensure_ascii=False))
         return
-    typer.echo(_table(evaluation, label, resolve_language(clinic_language)))
+    typer.echo(_table(evaluation, data, resolve_language(clinic_language)))
 
 
 def _course_text(course: PersonalisedCourse, lang: str) -> str:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import translate
-    from attunement.wording import course_method_words
+    from attunement.wording import course_basis_words, course_dropout_words, course_method_words
 
     n = course.neighbours
     lines = [
@@ -150,14 +160,11 @@ def _course_text(course: PersonalisedCourse, lang: str) -> str:
             "expected course (%(method)s): %(basis)s",
             lang,
             method=course_method_words(course.method, lang),
-            basis=translate(course.basis, lang),
+            basis=course_basis_words(course, lang),
         ),
         "  "
         + translate(
-            "dropout probability %(share)s (%(basis)s)",
-            lang,
-            share=format_share(course.dropout_probability),
-            basis=translate(course.dropout_basis, lang),
+            "dropout probability: %(words)s", lang, words=course_dropout_words(course, lang)
         ),
     ]
     if n.count:

@@ -31,11 +31,14 @@ from attunement.wording import (
     alert_words,
     alliance_words,
     element_name,
+    feedback_model_words,
     format_interval,
     format_number,
     format_share,
     format_signed,
     language_name,
+    learning_report_notes,
+    relation_words,
     value_words,
 )
 
@@ -137,6 +140,11 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True, language: s
         report=report,
         header=report.header,
         charts=rendered,
+        report_language=language,
+        relation_words=relation_words,
+        learning_notes=learning_report_notes,
+        feedback_model=feedback_model_words,
+        element_name=element_name,
         **template_functions(language),
     )
 

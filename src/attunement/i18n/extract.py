@@ -134,6 +134,11 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
             "assumptions[].reasoning",
         ),
     ),
+    KnowledgeTexts(  # the one threshold reason ``attune learn report`` shows
+        "learning threshold",
+        "attunement/learning/learning.yaml",
+        ("minimum_therapist_episodes.reason",),
+    ),
     KnowledgeTexts(
         "benchmark",
         "attunement/evidence/data/benchmarks.yaml",

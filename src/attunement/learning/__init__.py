@@ -36,12 +36,13 @@ from attunement.learning._course import (
 )
 from attunement.learning._evaluate import (
     Calibration,
+    CalibrationWarning,
     EvaluationRow,
     PredictionEvaluation,
     evaluate_predictions,
 )
 from attunement.learning._records import LearningEpisode, intake_dimensions
-from attunement.learning._report import LearningReport
+from attunement.learning._report import LearningData, LearningReport, Unrecorded
 from attunement.learning._responsiveness import (
     CAVEAT,
     COVARIATES,
@@ -52,10 +53,14 @@ from attunement.learning._responsiveness import (
 )
 from attunement.learning._settings import LearningSettings, Threshold, learning_settings
 from attunement.learning._therapists import (
+    MODEL,
     OUTCOMES,
     Estimate,
+    FeedbackGap,
     TherapistFeedback,
     TherapistOutcomes,
+    UnvariedOutcome,
+    feedback_gap,
     therapist_feedback,
 )
 
@@ -63,6 +68,7 @@ __all__ = [
     "ALLIANCE_PROMPT",
     "CAVEAT",
     "COVARIATES",
+    "MODEL",
     "NEIGHBOUR_OUTCOMES",
     "OUTCOMES",
     "RUPTURE_REPAIR",
@@ -70,11 +76,14 @@ __all__ = [
     "AlliancePromptMark",
     "Association",
     "Calibration",
+    "CalibrationWarning",
     "CourseIndex",
     "CoursePoint",
     "DimensionResult",
     "Estimate",
     "EvaluationRow",
+    "FeedbackGap",
+    "LearningData",
     "LearningEpisode",
     "LearningReport",
     "LearningSettings",
@@ -85,8 +94,11 @@ __all__ = [
     "TherapistFeedback",
     "TherapistOutcomes",
     "Threshold",
+    "Unrecorded",
+    "UnvariedOutcome",
     "adherence_dimensions",
     "evaluate_predictions",
+    "feedback_gap",
     "intake_dimensions",
     "learning_settings",
     "plan_followed",

@@ -92,13 +92,22 @@ class PersonalisedCourse(BaseModel):
 
     intake: float
     method: Method  # of the course as a whole (the method of its first follow-up session)
-    basis: str
     points: tuple[CoursePoint, ...]
     dropout_probability: float | None
-    dropout_basis: str
     neighbours: NeighbourSummary
     level: float = _LEVEL
     dropout_personalised: bool = False  # from the similar episodes, not the clinic's share
+    #: what the course rests on, as facts the reader's language words
+    #: (``attunement.wording.course_basis_words``): the similarity radius, the fewest similar
+    #: episodes a session needs, and the clinic's ended and dropped-out episodes (the
+    #: dropout share a fall-back course uses). None in a course stored before they were.
+    similarity_radius: float | None = None
+    minimum_neighbours: int | None = None
+    clinic_ended: int | None = None
+    clinic_dropped_out: int | None = None
+    #: the English sentences of courses stored before the facts above; read, never written
+    basis: str | None = None
+    dropout_basis: str | None = None
 
 
 class CourseIndex:
@@ -205,44 +214,21 @@ class CourseIndex:
         points = [self._point(intake, s, rows if enough else None) for s in range(1, horizon + 1)]
         method = points[1].method
         summary = self._summary(rows)
-        if enough:
-            basis = (
-                f"the {len(rows)} most similar ended episodes of this clinic at intake "
-                f"(intake severity, assessed profile dimensions, age band, language; within "
-                f"distance {self.settings.similarity_radius.value:g}); 80% band = their 10th "
-                "to 90th percentile of change"
-            )
-            fewer = [p.session for p in points if p.method != "neighbours"]
-            if fewer:
-                basis += (
-                    f"; from session {fewer[0]} fewer than {minimum} of them reached the "
-                    f"session, so those sessions use the {points[fewer[0] - 1].method} model"
-                )
-            dropout: float | None = float(self._dropped[rows].mean())
-            dropout_basis = f"{int(self._dropped[rows].sum())} of {len(rows)} similar episodes"
-        else:
-            basis = (
-                f"fallback to the {method} model: only {len(rows)} similar ended episodes "
-                f"(fewer than the minimum of {minimum}: "
-                f"{self.settings.minimum_neighbours.reason})"
-            )
-            dropout, dropout_basis = self._base_rate()
+        dropout: float | None = float(self._dropped[rows].mean()) if enough else None
+        if not enough and len(self._dropped):
+            dropout = float(self._dropped.mean())  # the clinic's share, not personalised
         return PersonalisedCourse(
             intake=intake,
             method=method,
-            basis=basis,
             points=tuple(points),
             dropout_probability=dropout,
-            dropout_basis=dropout_basis,
             neighbours=summary,
             dropout_personalised=enough,
+            similarity_radius=self.settings.similarity_radius.value,
+            minimum_neighbours=minimum,
+            clinic_ended=len(self._dropped),
+            clinic_dropped_out=int(self._dropped.sum()),
         )
-
-    def _base_rate(self) -> tuple[float | None, str]:
-        if not len(self._dropped):
-            return None, "not available: no ended episodes"
-        n, k = len(self._dropped), int(self._dropped.sum())
-        return k / n, f"the clinic's dropout share ({k} of {n} ended episodes), not personalised"
 
     def _point(self, intake: float, session: int, rows: npt.NDArray[np.intp] | None) -> CoursePoint:
         lo, hi = self.score_range

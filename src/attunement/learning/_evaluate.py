@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -47,12 +48,20 @@ from attunement.monitoring import (
     fit_growth_model,
 )
 
-__all__ = ["Calibration", "EvaluationRow", "PredictionEvaluation", "evaluate_predictions"]
+__all__ = [
+    "Calibration",
+    "CalibrationWarning",
+    "EvaluationRow",
+    "PredictionEvaluation",
+    "evaluate_predictions",
+]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 _EPS = 1e-3
 _FLAT = 0.05  # SD of the predicted log-odds below which they count as constant
 _PERSONALISED = 0.5  # share of personalised dropout predictions needed to read a slope
+_LEVEL = 0.8  # the band's nominal coverage
+_GROUPED: tuple[Literal["language", "sex"], ...] = ("language", "sex")
 
 
 class Calibration(BaseModel):
@@ -70,13 +79,29 @@ class Calibration(BaseModel):
     dropout_intercept: float | None
 
 
+class CalibrationWarning(BaseModel):
+    """Why a group's personalised figures need care, as a fact the reader's language words
+    (:func:`attunement.wording.calibration_warning_words`).
+
+    ``small_group``: ``value`` episodes, fewer than ``limit`` (``minimum_group``);
+    ``course_slope`` / ``dropout_slope``: the slope ``value`` lies outside 1 ± ``limit``;
+    ``coverage``: the 80% band covers the share ``value``, outside 0.80 ± ``limit``.
+    """
+
+    model_config = _FROZEN
+
+    kind: Literal["small_group", "course_slope", "dropout_slope", "coverage"]
+    value: float
+    limit: float
+
+
 class EvaluationRow(BaseModel):
     model_config = _FROZEN
 
     group: str  # "all", "language=es", "sex=female" …
     personalised: Calibration
     generic: Calibration
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[CalibrationWarning, ...] = ()
 
 
 class PredictionEvaluation(BaseModel):
@@ -86,7 +111,8 @@ class PredictionEvaluation(BaseModel):
     folds: int
     neighbour_share: float  # share of predicted follow-up points the neighbours made
     rows: tuple[EvaluationRow, ...]
-    notes: tuple[str, ...]
+    #: attributes no episode records, so no group is calibrated by them
+    not_recorded: tuple[Literal["language", "sex"], ...] = ()
 
 
 class _Out:
@@ -158,18 +184,19 @@ def _growth(train: Sequence[LearningEpisode]) -> GrowthModel | None:
         return None
 
 
-def _warnings(row: Calibration, settings: LearningSettings) -> list[str]:
+def _warnings(row: Calibration, settings: LearningSettings) -> list[CalibrationWarning]:
     found = []
-    if row.episodes < settings.count("minimum_group"):
-        found.append(f"too small: {row.episodes} episodes (< {settings.count('minimum_group')})")
+    minimum = settings.count("minimum_group")
+    if row.episodes < minimum:
+        found.append(CalibrationWarning(kind="small_group", value=row.episodes, limit=minimum))
     tol = settings.calibration_slope_tolerance.value
     if row.course_slope is not None and abs(row.course_slope - 1) > tol:
-        found.append(f"course miscalibrated: slope {row.course_slope:.2f} (outside 1 ± {tol:g})")
+        found.append(CalibrationWarning(kind="course_slope", value=row.course_slope, limit=tol))
     if row.dropout_slope is not None and abs(row.dropout_slope - 1) > tol:
-        found.append(f"dropout miscalibrated: slope {row.dropout_slope:.2f} (outside 1 ± {tol:g})")
+        found.append(CalibrationWarning(kind="dropout_slope", value=row.dropout_slope, limit=tol))
     cov_tol = settings.coverage_tolerance.value
-    if row.coverage is not None and abs(row.coverage - 0.8) > cov_tol:
-        found.append(f"80% band covers {row.coverage:.0%} (outside 80% ± {cov_tol:.0%})")
+    if row.coverage is not None and abs(row.coverage - _LEVEL) > cov_tol:
+        found.append(CalibrationWarning(kind="coverage", value=row.coverage, limit=cov_tol))
     return found
 
 
@@ -236,7 +263,7 @@ def evaluate_predictions(
                 )
     dropped = np.array([e.dropped_out for e in data])
     groups: list[tuple[str, npt.NDArray[np.bool_]]] = [("all", np.ones(len(data), dtype=bool))]
-    for attribute in ("language", "sex"):
+    for attribute in _GROUPED:
         values = sorted({getattr(e, attribute) for e in data if getattr(e, attribute) is not None})
         groups.extend(
             (f"{attribute}={v}", np.array([getattr(e, attribute) == v for e in data]))
@@ -253,15 +280,10 @@ def evaluate_predictions(
                 warnings=tuple(_warnings(mine, settings)),
             )
         )
-    notes = []
-    if not any(e.sex is not None for e in data):
-        notes.append("sex is not recorded: no per-sex calibration")
-    if not any(e.language is not None for e in data):
-        notes.append("language is not recorded: no per-language calibration")
     return PredictionEvaluation(
         episodes=len(data),
         folds=folds,
         neighbour_share=neighbour_points / max(len(personal.predicted), 1),
         rows=tuple(table),
-        notes=tuple(notes),
+        not_recorded=tuple(a for a in _GROUPED if all(getattr(e, a) is None for e in data)),
     )

@@ -8,12 +8,30 @@ model and recomputes nothing.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 from attunement.learning._responsiveness import ResponsivenessReport
-from attunement.learning._therapists import TherapistFeedback
+from attunement.learning._therapists import FeedbackGap, TherapistFeedback
 
-__all__ = ["LearningReport"]
+__all__ = ["LearningData", "LearningReport", "Unrecorded"]
+
+#: What a clinic's stored episodes may leave unrecorded, said rather than guessed.
+Unrecorded = Literal["sex", "age_band", "plan_followed"]
+
+
+class LearningData(BaseModel):
+    """What the learning figures were computed on, as facts the reader's language words
+    (:func:`attunement.wording.learning_data_words`): ``episodes`` ended episodes of the
+    clinic, ``synthetic`` of them SYNTHETIC; or, with a ``simulation_seed``, the simulated
+    SYNTHETIC clinic whose truth is known."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    episodes: int
+    synthetic: int = 0
+    simulation_seed: int | None = None
 
 
 class LearningReport(BaseModel):
@@ -24,9 +42,10 @@ class LearningReport(BaseModel):
     instrument: str
     episodes: int
     synthetic: bool
-    label: str
+    data: LearningData
     therapists: TherapistFeedback | None
-    therapists_note: str | None = None
+    #: why there is no therapist feedback (None when there is)
+    therapists_unavailable: FeedbackGap | None = None
     #: therapists in the feedback, and those with enough ended episodes to be shown, before
     #: the rows are cut to the ones the reader may see (the aggregate anyone may read)
     therapists_counted: int = 0
@@ -35,4 +54,5 @@ class LearningReport(BaseModel):
     #: the minimums of ``learning.yaml`` the sections rest on, for "too little data"
     minimum_therapist_episodes: int = 0
     minimum_dimension_episodes: int = 0
-    notes: tuple[str, ...] = ()
+    #: what no ended episode records (the feedback and associations cannot use it)
+    not_recorded: tuple[Unrecorded, ...] = ()

@@ -16,6 +16,7 @@ the plan was followed may differ in ways the covariates do not capture.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -63,7 +64,15 @@ class DimensionResult(BaseModel):
     episodes: int
     followed: int
     estimated: bool
-    reason: str | None = None  # why not estimated
+    #: why not estimated, as a fact the reader's language words
+    #: (:func:`attunement.wording.dimension_reason_words`): ``too_few`` — fewer than
+    #: ``minimum`` episodes where it applied, or fewer than ``minimum_each`` followed or not
+    #: followed; ``one_therapist`` — all of them one therapist's, so a model of patients
+    #: within therapists has nothing to separate; ``not_fitted`` — the multilevel model did
+    #: not converge on them
+    reason: Literal["too_few", "one_therapist", "not_fitted"] | None = None
+    minimum: int | None = None
+    minimum_each: int | None = None
     final_score: Association | None = None  # points; negative = lower (better on PHQ-9)
     dropout: Association | None = None  # difference in probability
 
@@ -88,26 +97,35 @@ def _dimension(
             episodes=len(applied),
             followed=followed,
             estimated=False,
-            reason=(
-                f"needs {minimum} episodes where it applied, with {_MIN_EACH} followed and "
-                f"{_MIN_EACH} not followed"
-            ),
+            reason="too_few",
+            minimum=minimum,
+            minimum_each=_MIN_EACH,
         )
     covariates = {
         "followed": np.array([float(e.followed[name]) for e in applied]),
         "intake_centred": np.array([e.intake - mean_intake for e in applied]),
     }
     groups = [e.therapist for e in applied]
-    try:
-        final = fit_random_intercept([e.final for e in applied], covariates, groups)
-        dropout = fit_random_intercept([float(e.dropped_out) for e in applied], covariates, groups)
-    except InsufficientData as error:  # this dimension only: the others are still estimated
+    if len(set(groups)) < 2:
         return DimensionResult(
             dimension=name,
             episodes=len(applied),
             followed=followed,
             estimated=False,
-            reason=f"needs {error.allowed}",
+            reason="one_therapist",
+        )
+    try:
+        final = fit_random_intercept([e.final for e in applied], covariates, groups)
+        dropout = fit_random_intercept([float(e.dropped_out) for e in applied], covariates, groups)
+    except InsufficientData:  # this dimension only: the others are still estimated
+        return DimensionResult(
+            dimension=name,
+            episodes=len(applied),
+            followed=followed,
+            estimated=False,
+            reason="not_fitted",
+            minimum=minimum,
+            minimum_each=_MIN_EACH,
         )
     return DimensionResult(
         dimension=name,

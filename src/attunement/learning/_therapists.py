@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -33,12 +34,30 @@ from attunement.learning._settings import LearningSettings, learning_settings
 from attunement.monitoring import NormsLike, jacobson_truax_category
 from attunement.stats import InsufficientData, pre_post_effect_size, proportion
 
-__all__ = ["OUTCOMES", "Estimate", "TherapistFeedback", "TherapistOutcomes", "therapist_feedback"]
+__all__ = [
+    "MODEL",
+    "OUTCOMES",
+    "Estimate",
+    "FeedbackGap",
+    "TherapistFeedback",
+    "TherapistOutcomes",
+    "UnvariedOutcome",
+    "feedback_gap",
+    "therapist_feedback",
+]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_MINIMUM_ENDED = 5  # ended episodes with a later score below which nothing is modelled
 
 #: The yes/no outcomes, in the order they are shown.
 OUTCOMES = ("reliable_improvement", "recovery", "deterioration", "dropout")
+#: The models of the feedback, in words (a message id: readers translate it).
+MODEL = N_(
+    "change ~ intake (centred) + (1 | therapist), REML (statsmodels MixedLM); each "
+    "yes/no outcome: logit ~ intake (centred) + (1 | therapist), variational Bayes "
+    "(statsmodels BinomialBayesMixedGLM); therapist values are empirical-Bayes "
+    "(shrunken) estimates at the clinic's mean intake, 95% intervals"
+)
 
 
 class Estimate(BaseModel):
@@ -66,6 +85,17 @@ class TherapistOutcomes(BaseModel):
     pre_post_d: Estimate | None = None  # adjusted change / clinic intake SD (positive = better)
 
 
+class UnvariedOutcome(BaseModel):
+    """A yes/no outcome every ended episode shares (``events`` of ``episodes``: none or
+    all), so there is no variation to model and it is not shown per therapist."""
+
+    model_config = _FROZEN
+
+    outcome: str  # an OUTCOMES name
+    events: int
+    episodes: int
+
+
 class TherapistFeedback(BaseModel):
     model_config = _FROZEN
 
@@ -81,7 +111,39 @@ class TherapistFeedback(BaseModel):
     benchmarks: tuple[BenchmarkComparison, ...]
     model: str
     caveat: str
-    notes: tuple[str, ...] = ()
+    #: what the feedback leaves out, as facts the reader's language words
+    #: (:func:`attunement.wording.feedback_notes_words`): outcomes without variation, and
+    #: whether the therapists' variance in change is estimated at about zero (each
+    #: therapist's change then shrinks to the clinic's)
+    unvaried: tuple[UnvariedOutcome, ...] = ()
+    therapists_alike: bool = False
+
+
+class FeedbackGap(BaseModel):
+    """Why there is no therapist feedback, as a fact the reader's language words
+    (:func:`attunement.wording.feedback_gap_words`): ``too_few`` — ``episodes`` ended
+    episodes with a later score, fewer than ``minimum``; ``intake_not_varied`` — every
+    intake score the same (nothing to adjust for); ``one_therapist`` — all of one
+    therapist; ``not_fitted`` — the multilevel model did not converge."""
+
+    model_config = _FROZEN
+
+    reason: Literal["too_few", "intake_not_varied", "one_therapist", "not_fitted"]
+    episodes: int
+    minimum: int = _MINIMUM_ENDED
+
+
+def feedback_gap(episodes: Sequence[LearningEpisode]) -> FeedbackGap | None:
+    """Why :func:`therapist_feedback` cannot be computed on ``episodes``, None when it can
+    (as far as can be told before fitting: a fit that does not converge is ``not_fitted``)."""
+    ended = [e for e in episodes if e.sessions >= 2]
+    if len(ended) < _MINIMUM_ENDED:
+        return FeedbackGap(reason="too_few", episodes=len(ended))
+    if len({e.intake for e in ended}) < 2:
+        return FeedbackGap(reason="intake_not_varied", episodes=len(ended))
+    if len({e.therapist for e in ended}) < 2:
+        return FeedbackGap(reason="one_therapist", episodes=len(ended))
+    return None
 
 
 def _flags(episode: LearningEpisode, norms: NormsLike) -> dict[str, bool]:
@@ -133,8 +195,10 @@ def therapist_feedback(
     """
     settings = settings or learning_settings()
     ended = [e for e in episodes if e.sessions >= 2]
-    if len(ended) < 5:
-        raise InsufficientData("ended episodes with a later score", len(ended), "5 or more")
+    if len(ended) < _MINIMUM_ENDED:
+        raise InsufficientData(
+            "ended episodes with a later score", len(ended), f"{_MINIMUM_ENDED} or more"
+        )
     intake = np.array([e.intake for e in ended])
     final = np.array([e.final for e in ended])
     mean_intake, sd = float(intake.mean()), float(intake.std(ddof=1))
@@ -145,7 +209,7 @@ def therapist_feedback(
     flags = [_flags(e, norms) for e in ended]
     change = fit_random_intercept(final - intake, centred, groups)
     logistic = {}
-    notes = []
+    unvaried = []
     for name in OUTCOMES:
         events = sum(f[name] for f in flags)
         if 0 < events < len(flags):
@@ -153,15 +217,7 @@ def therapist_feedback(
                 [f[name] for f in flags], centred, groups
             )
         else:
-            notes.append(
-                f"{name.replace('_', ' ')}: {events} of {len(flags)} episodes, so there is no "
-                "variation to model and it is not shown per therapist"
-            )
-    if change.group_variance <= 1e-6 * change.residual_variance:
-        notes.append(
-            "the therapists' variance in change is estimated at about zero: each therapist's "
-            "change is shrunk to the clinic's (no therapist differs detectably)"
-        )
+            unvaried.append(UnvariedOutcome(outcome=name, events=events, episodes=len(flags)))
     minimum = settings.count("minimum_therapist_episodes")
     rows: list[TherapistOutcomes] = []
     for therapist in sorted(set(groups)):
@@ -230,13 +286,9 @@ def therapist_feedback(
         clinic_pre_post_d=clinic,
         clinic_improved_by_session_8=by_8,
         benchmarks=benchmarks,
-        model=(
-            "change ~ intake (centred) + (1 | therapist), REML (statsmodels MixedLM); each "
-            "yes/no outcome: logit ~ intake (centred) + (1 | therapist), variational Bayes "
-            "(statsmodels BinomialBayesMixedGLM); therapist values are empirical-Bayes "
-            "(shrunken) estimates at the clinic's mean intake, 95% intervals"
-        ),
-        notes=tuple(notes),
+        model=MODEL,
+        unvaried=tuple(unvaried),
+        therapists_alike=change.group_variance <= 1e-6 * change.residual_variance,
         caveat=N_(
             "for supervision, not comparison: adjusted for intake severity only; other case-mix "
             "differences (diagnoses, social circumstances, referral route) are not captured. "

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, InvalidAnswer, InvalidProfile
 from attunement.instruments import load_instrument, score
-from attunement.learning import LearningEpisode, intake_dimensions
+from attunement.learning import LearningEpisode, Unrecorded, intake_dimensions
 from attunement.monitoring import (
     NormsLike,
     RationalParameters,
@@ -57,20 +57,14 @@ class ClinicEpisodes:
     patients: list[int]
     synthetic: int
 
-    def notes(self) -> tuple[str, ...]:
-        """What the stored episodes do not record, said rather than guessed."""
-        missing = [
-            text
-            for text, known in (
-                ("sex", any(e.sex is not None for e in self.episodes)),
-                ("age band", any("age_band" in e.dimensions for e in self.episodes)),
-                ("whether the plan was followed", any(e.followed for e in self.episodes)),
-            )
-            if not known
-        ]
-        if not missing:
-            return ()
-        return (f"not recorded for any ended episode: {', '.join(missing)}",)
+    def not_recorded(self) -> tuple[Unrecorded, ...]:
+        """What no stored ended episode records, said rather than guessed."""
+        known: dict[Unrecorded, bool] = {
+            "sex": any(e.sex is not None for e in self.episodes),
+            "age_band": any("age_band" in e.dimensions for e in self.episodes),
+            "plan_followed": any(e.followed for e in self.episodes),
+        }
+        return tuple(name for name, recorded in known.items() if not recorded)
 
 
 @dataclass(frozen=True)

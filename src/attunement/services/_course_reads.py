@@ -31,9 +31,14 @@ class CoursePredictionPublic(BaseModel):
 
     ``method`` of the course as a whole: ``neighbours`` (the clinic's most similar ended
     episodes), ``empirical`` (too few similar episodes: the clinic's fitted growth model) or
-    ``rational`` (no fitted model on enough episodes: the rational method); ``basis`` says
-    it in words. ``points`` are the expected scores by scored session (1 = intake) with
-    their ``level`` band; ``neighbours`` what happened to the similar episodes.
+    ``rational`` (no fitted model on enough episodes: the rational method). What it rests
+    on are facts, worded in the reader's language by :mod:`attunement.wording`
+    (``course_basis_words``): ``similarity_radius``, ``minimum_neighbours`` and the
+    clinic's ``clinic_ended`` / ``clinic_dropped_out`` episodes (None for a course stored
+    before they were kept; such a course still has its English ``basis`` and
+    ``dropout_basis`` sentences, which newer courses leave None). ``points`` are the
+    expected scores by scored session (1 = intake) with their ``level`` band;
+    ``neighbours`` what happened to the similar episodes.
     ``made_at_intake`` is False for a prediction made after a later outcome score was
     recorded (a corrected intake, or an episode older than stored predictions).
     """
@@ -49,13 +54,17 @@ class CoursePredictionPublic(BaseModel):
     at_session: int | None
     made_at_intake: bool
     method: Literal["neighbours", "empirical", "rational"]
-    basis: str
     level: float
     points: list[CoursePoint]
     dropout_probability: float | None
-    dropout_basis: str
     dropout_personalised: bool
     neighbours: NeighbourSummary
+    similarity_radius: float | None
+    minimum_neighbours: int | None
+    clinic_ended: int | None
+    clinic_dropped_out: int | None
+    basis: str | None
+    dropout_basis: str | None
     episodes_compared: int
     model_version: str
 
@@ -75,13 +84,17 @@ def _public(row: CoursePredictionRecord) -> CoursePredictionPublic | None:
         at_session=row.at_session,
         made_at_intake=row.at_session == row.intake_session,
         method=course.method,
-        basis=course.basis,
         level=course.level,
         points=list(course.points),
         dropout_probability=course.dropout_probability,
-        dropout_basis=course.dropout_basis,
         dropout_personalised=course.dropout_personalised,
         neighbours=course.neighbours,
+        similarity_radius=course.similarity_radius,
+        minimum_neighbours=course.minimum_neighbours,
+        clinic_ended=course.clinic_ended,
+        clinic_dropped_out=course.clinic_dropped_out,
+        basis=course.basis,
+        dropout_basis=course.dropout_basis,
         episodes_compared=row.episodes_compared,
         model_version=row.model_version,
     )

@@ -44,12 +44,16 @@ from attunement.documents import REPORT_SESSION
 from attunement.errors import Forbidden, InputError
 from attunement.learning import (
     CourseIndex,
+    FeedbackGap,
+    LearningData,
     LearningEpisode,
     LearningReport,
     PersonalisedCourse,
     PredictionEvaluation,
     TherapistFeedback,
+    Unrecorded,
     evaluate_predictions,
+    feedback_gap,
     learning_settings,
     responsiveness_report,
     therapist_feedback,
@@ -80,20 +84,15 @@ __all__ = [
 ]
 
 
-def _label(clinic: _Clinic) -> str:
-    if not clinic.synthetic:
-        return f"{len(clinic.episodes)} ended episodes of this clinic"
-    return (
-        f"{len(clinic.episodes)} ended episodes of this clinic, {clinic.synthetic} of them "
-        "SYNTHETIC"
-    )
+def _data(clinic: _Clinic) -> LearningData:
+    return LearningData(episodes=len(clinic.episodes), synthetic=clinic.synthetic)
 
 
 def evaluate_clinic_predictions(
     ctx: ServiceContext, actor: Actor, *, instrument: str = "phq9", seed: int = 0
-) -> tuple[PredictionEvaluation, str]:
+) -> tuple[PredictionEvaluation, LearningData]:
     """Cross-validate the personalised course on the clinic's ended episodes (audited read
-    of every patient whose episode is used); returns the evaluation and the data's label."""
+    of every patient whose episode is used); returns the evaluation and what it rests on."""
     _require_clinic_view(actor)
     with use_case(ctx, actor, AuditAction.LEARNING_EVALUATE, read=True) as uc:
         clinic = _read_clinic(uc.session, instrument)
@@ -106,7 +105,7 @@ def evaluate_clinic_predictions(
             parameters=scale.parameters,
             seed=seed,
         )
-        return evaluation, _label(clinic)
+        return evaluation, _data(clinic)
 
 
 def episode_course(
@@ -167,19 +166,19 @@ def _report(
     instrument: str,
     *,
     visible: set[str] | None,
-    synthetic: bool,
-    label: str,
-    notes: tuple[str, ...],
+    data: LearningData,
+    not_recorded: tuple[Unrecorded, ...],
 ) -> LearningReport:
     settings = learning_settings()
     feedback: TherapistFeedback | None = None
-    note = None
-    try:
-        feedback = therapist_feedback(
-            episodes, _scale(instrument).norms, report_session=REPORT_SESSION
-        )
-    except InputError as error:
-        note = f"therapist feedback not available: {error.message}"
+    gap = feedback_gap(episodes)
+    if gap is None:
+        try:
+            feedback = therapist_feedback(
+                episodes, _scale(instrument).norms, report_session=REPORT_SESSION
+            )
+        except InputError:  # the multilevel model did not converge
+            gap = FeedbackGap(reason="not_fitted", episodes=data.episodes)
     counted = len(feedback.therapists) if feedback else 0
     above = sum(t.shown for t in feedback.therapists) if feedback else 0
     if feedback is not None and visible is not None:
@@ -188,16 +187,16 @@ def _report(
     return LearningReport(
         instrument=instrument,
         episodes=len(episodes),
-        synthetic=synthetic,
-        label=label,
+        synthetic=bool(data.synthetic or data.simulation_seed is not None),
+        data=data,
         therapists=feedback,
-        therapists_note=note,
+        therapists_unavailable=gap,
         therapists_counted=counted,
         therapists_above_minimum=above,
         responsiveness=responsiveness_report(episodes),
         minimum_therapist_episodes=settings.count("minimum_therapist_episodes"),
         minimum_dimension_episodes=settings.count("minimum_dimension_episodes"),
-        notes=notes,
+        not_recorded=not_recorded,
     )
 
 
@@ -214,9 +213,8 @@ def read_learning_report(
         clinic.episodes,
         instrument,
         visible=visible,
-        synthetic=bool(clinic.synthetic),
-        label=_label(clinic),
-        notes=clinic.notes(),
+        data=_data(clinic),
+        not_recorded=clinic.not_recorded(),
     )
     return report, clinic.patients
 
@@ -254,16 +252,17 @@ def simulated_learning(*, seed: int, n_episodes: int, n_therapists: int = 12) ->
         clinic.episodes,
         "phq9",
         visible=None,
-        synthetic=True,
-        label=clinic.label,
-        notes=(f"hidden-truth simulation, seed {seed}",),
+        data=LearningData(
+            episodes=len(clinic.episodes), synthetic=len(clinic.episodes), simulation_seed=seed
+        ),
+        not_recorded=(),
     )
     return SimulatedLearning(report=report, truth=clinic.truth, episodes=clinic.episodes)
 
 
 def simulated_prediction_evaluation(
     *, seed: int, n_episodes: int, n_therapists: int = 12
-) -> tuple[PredictionEvaluation, str]:
+) -> tuple[PredictionEvaluation, LearningData]:
     """Cross-validation of the personalised course on the hidden-truth synthetic clinic."""
     if n_episodes < 10 or n_therapists < 2:
         raise InputError(
@@ -278,4 +277,7 @@ def simulated_prediction_evaluation(
         parameters=scale.parameters,
         seed=seed,
     )
-    return evaluation, clinic.label
+    data = LearningData(
+        episodes=len(clinic.episodes), synthetic=len(clinic.episodes), simulation_seed=seed
+    )
+    return evaluation, data

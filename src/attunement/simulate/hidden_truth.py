@@ -30,9 +30,11 @@ import numpy as np
 
 from attunement.learning import LearningEpisode
 from attunement.simulate._assumptions import value
+from attunement.wording import HIDDEN_TRUTH_LABEL
 
 __all__ = [
     "HIDDEN_TRUTH_ASSUMPTIONS",
+    "HIDDEN_TRUTH_LABEL",
     "PREFERENCES",
     "STAGES",
     "HiddenTruth",
@@ -205,7 +207,7 @@ def simulate_hidden_truth(
         for dim, rows in gains.items()
     }
     return HiddenTruthClinic(
-        label="SYNTHETIC DATA — hidden-truth clinic of attunement.simulate, not real patients",
+        label=HIDDEN_TRUTH_LABEL,
         seed=seed,
         episodes=tuple(episodes),
         truth=HiddenTruth(therapist_shift=shift, effects=effects),

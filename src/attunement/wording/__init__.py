@@ -22,6 +22,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_sample,
         format_source_of,
     )
+    from attunement.wording._course_basis import (
+        CourseLike,
+        course_basis_words,
+        course_dropout_words,
+        first_fallback,
+    )
     from attunement.wording._demographics import (
         AGE_BAND_LABELS,
         NOT_RECORDED_LABEL,
@@ -56,6 +62,18 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         learning_outcome_words,
         relation_words,
     )
+    from attunement.wording._learning_notes import (
+        HIDDEN_TRUTH_LABEL,
+        calibration_warning_words,
+        dimension_reason_words,
+        evaluation_notes_words,
+        feedback_gap_words,
+        feedback_model_words,
+        feedback_notes_words,
+        learning_data_words,
+        learning_report_notes,
+        unrecorded_words,
+    )
     from attunement.wording._names import instrument_name, item_label
     from attunement.wording._numbers import (
         DASH,
@@ -82,6 +100,7 @@ __all__ = [
     "ALLIANCE_WORDS",
     "COURSE_METHOD_LABELS",
     "DASH",
+    "HIDDEN_TRUTH_LABEL",
     "LEARNING_OUTCOME_LABELS",
     "MINUS",
     "NOT_RECORDED_LABEL",
@@ -90,6 +109,7 @@ __all__ = [
     "AlertWords",
     "AllianceLimitsLike",
     "Citable",
+    "CourseLike",
     "Phrase",
     "PrimarySource",
     "StatusFigures",
@@ -99,11 +119,20 @@ __all__ = [
     "alliance_limits_words",
     "alliance_words",
     "calibration_group_words",
+    "calibration_warning_words",
+    "course_basis_words",
+    "course_dropout_words",
     "course_method_words",
+    "dimension_reason_words",
     "direction_words",
     "element_name",
     "end_reasons_in",
+    "evaluation_notes_words",
+    "feedback_gap_words",
+    "feedback_model_words",
+    "feedback_notes_words",
     "field_label",
+    "first_fallback",
     "format_citation",
     "format_effect",
     "format_effect_value",
@@ -119,7 +148,9 @@ __all__ = [
     "instrument_name",
     "item_label",
     "language_name",
+    "learning_data_words",
     "learning_outcome_words",
+    "learning_report_notes",
     "outcome_benchmarks_in",
     "plan_in",
     "relation_words",
@@ -129,6 +160,7 @@ __all__ = [
     "sex_label",
     "status_figures",
     "status_in",
+    "unrecorded_words",
     "value_words",
 ]
 
@@ -144,6 +176,12 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "format_effect_value",
         "format_sample",
         "format_source_of",
+    ),
+    "_course_basis": (
+        "CourseLike",
+        "course_basis_words",
+        "course_dropout_words",
+        "first_fallback",
     ),
     "_demographics": (
         "AGE_BAND_LABELS",
@@ -178,6 +216,18 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "course_method_words",
         "learning_outcome_words",
         "relation_words",
+    ),
+    "_learning_notes": (
+        "HIDDEN_TRUTH_LABEL",
+        "calibration_warning_words",
+        "dimension_reason_words",
+        "evaluation_notes_words",
+        "feedback_gap_words",
+        "feedback_model_words",
+        "feedback_notes_words",
+        "learning_data_words",
+        "learning_report_notes",
+        "unrecorded_words",
     ),
     "_names": ("instrument_name", "item_label"),
     "_numbers": (

@@ -120,7 +120,7 @@ def test_a_refused_registration_speaks_plainly(client: TestClient, world: World)
 
 
 @pytest.fixture
-def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, World]]:
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path,
@@ -130,20 +130,42 @@ def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     )
     engine = make_engine(database_url)
     app = create_app(settings, engine=engine, passwords=fast_passwords(), secure_cookies=False)
-    build_world(app.state.context)
+    world = build_world(app.state.context)
     try:
         with TestClient(app, base_url="http://127.0.0.1") as client:
-            yield client
+            yield client, world
     finally:
         engine.dispose()
 
 
-def test_a_spanish_clinic_reads_its_pages_in_spanish(spanish_clinic: TestClient) -> None:
-    sign_in(spanish_clinic, "ana")
-    html = spanish_clinic.get("/caseload").text
+def test_a_spanish_clinic_reads_its_pages_in_spanish(
+    spanish_clinic: tuple[TestClient, World],
+) -> None:
+    client, _ = spanish_clinic
+    sign_in(client, "ana")
+    html = client.get("/caseload").text
     assert '<html lang="es">' in html
     assert "Cerrar sesión" in html
     assert '<h2 id="caseload-heading">Episodios</h2>' in html
+
+
+@pytest.mark.parametrize(
+    ("saved", "notice"),
+    [
+        ("registered", "Paciente registrado y episodio iniciado."),
+        ("1", "Perfil guardado."),
+        ("demographics", "Sexo y franja de edad guardados."),
+    ],
+)
+def test_a_spanish_clinic_reads_the_intake_pages_saved_notice_in_spanish(
+    spanish_clinic: tuple[TestClient, World], saved: str, notice: str
+) -> None:
+    client, world = spanish_clinic
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{world.patient_a}/intake?saved={saved}").text
+    assert notice in html
+    assert " saved." not in html
+    assert "Patient registered" not in html
 
 
 def test_a_preference_in_the_patients_own_words_is_quoted_in_their_language(

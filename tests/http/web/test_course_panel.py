@@ -79,7 +79,7 @@ def test_a_clinic_with_similar_ended_episodes_shows_them_and_how_they_ended(
     sign_in(client, "ben")
     page = client.get(f"/patients/{world.patient_b}").text
     assert "From 25 similar ended episodes of this clinic" in page
-    assert "From scored session 5 on, too few of them reached the session" in page
+    assert "From scored session 5 on, fewer than 20 of them reached the session" in page
     assert "How the similar episodes ended" in page
     for label, count in (("Recovered", 20), ("Improved", 0), ("Dropped out", 5)):
         assert f"<dt>{label}</dt><dd>{count}</dd>" in page
@@ -115,5 +115,32 @@ def test_a_spanish_clinic_reads_the_expected_course_in_spanish(
     page = client.get(f"/patients/{world.patient_a}").text
     assert "Evolución esperada según episodios similares" in page
     assert "Muy pocos episodios similares (0)" in page
+    assert "Una evolución según episodios similares necesita al menos 20 de ellos." in page
+    assert "no disponible: todavía no hay episodios finalizados." in page
     assert "no un pronóstico para este paciente" in page
     assert "Expected course from similar episodes" not in page
+    assert "Too few similar episodes" not in page
+
+
+def test_a_course_stored_before_its_facts_were_kept_is_still_shown_in_the_clinic_language(
+    spanish_clinic: tuple[TestClient, World],
+) -> None:
+    """A row written with the English ``basis`` sentences and without the facts behind
+    them is read, and worded from what it has — never shown as its English text."""
+    client, world = spanish_clinic
+    ctx: ServiceContext = client.app.state.context  # type: ignore[attr-defined]
+    with ctx.sessions() as session, session.begin():
+        row = session.scalars(select(CoursePredictionRecord)).one()
+        old = {k: v for k, v in row.course.items() if k not in _FACTS}
+        row.course = old | {
+            "basis": "fallback to the rational model: only 0 similar ended episodes",
+            "dropout_basis": "not available: no ended episodes",
+        }
+    sign_in(client, "ana")
+    page = client.get(f"/patients/{world.patient_a}").text
+    assert "Muy pocos episodios similares (0)" in page
+    assert "necesita al menos" not in page  # the minimum was not stored with it
+    assert "fallback to the rational model" not in page
+
+
+_FACTS = {"similarity_radius", "minimum_neighbours", "clinic_ended", "clinic_dropped_out"}

@@ -129,7 +129,7 @@ def patient_page_response(
         status=status_view(status, language) if status is not None else None,
         status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
-        course=course_view(page.course),
+        course=course_view(page.course, language),
         plan=plan,
         plan_missing=plan_missing,
         dimensions=dimension_views(profile, patient.preferred_language),

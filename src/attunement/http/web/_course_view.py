@@ -2,8 +2,9 @@
 
 Everything shown was stored when the episode's intake was recorded
 (:mod:`attunement.services._course_predictions`); this module only formats the newest
-prediction for the template, which words it through the gettext catalogue (the method in
-words, the neighbours' outcomes, the dropout probability and the caveat).
+prediction for the template. What the course rests on and its dropout probability are worded
+in the clinic's language by the one wording of a course (:mod:`attunement.wording`,
+``course_basis_words``, also ``attune predict course``'s); the template translates the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from attunement.http.web._display import short_date
 from attunement.i18n import N_
 from attunement.learning import NEIGHBOUR_OUTCOMES
 from attunement.services import CoursePredictionPublic
-from attunement.wording import format_number, format_share
+from attunement.wording import (
+    course_basis_words,
+    course_dropout_words,
+    first_fallback,
+    format_number,
+    format_share,
+)
 
 __all__ = ["CoursePointView", "CourseView", "course_view"]
 
@@ -39,53 +46,44 @@ class CoursePointView:
 
 @dataclass(frozen=True)
 class CourseView:
-    method: str  # neighbours, empirical or rational: chooses the sentence, never shown
-    neighbours: int
+    basis: str  # what the course rests on, in sentences in the clinic's language
     level_percent: str
     made_on: str
     made_at_intake: bool
     at_session: int | None
     intake: str
     points: list[CoursePointView]
-    first_fallback: int | None  # the first session past the similar episodes' reach
     outcomes: list[tuple[str, int]]
-    dropout: str | None
-    dropout_personalised: bool
-    dropped_out: int
+    dropout: str  # the probability of dropout and what it rests on, in a sentence
 
 
-def course_view(course: CoursePredictionPublic | None) -> CourseView | None:
-    """The newest stored course of the episode, formatted (None: no intake recorded yet)."""
+def course_view(course: CoursePredictionPublic | None, language: str) -> CourseView | None:
+    """The newest stored course of the episode, formatted, its sentences in ``language``
+    (None: no intake recorded yet)."""
     if course is None:
         return None
+    fallback = first_fallback(course)
     points = [
         CoursePointView(
             session=p.session,
             expected=format_number(p.value),
             low=format_number(p.low),
             high=format_number(p.high),
-            fallback=course.method == "neighbours" and p.method != "neighbours",
+            fallback=fallback is not None and p.session >= fallback,
         )
         for p in course.points
     ]
-    fallback = [p.session for p in points if p.fallback and p.session > 1]
     counts = course.neighbours.outcomes
     return CourseView(
-        method=course.method,
-        neighbours=course.neighbours.count,
+        basis=course_basis_words(course, language),
         level_percent=format_share(course.level, 0),
         made_on=short_date(course.made_at),
         made_at_intake=course.made_at_intake,
         at_session=course.at_session,
         intake=format_number(course.intake),
         points=points,
-        first_fallback=fallback[0] if fallback else None,
         outcomes=[(_OUTCOME_LABELS[k], counts.get(k, 0)) for k in NEIGHBOUR_OUTCOMES]
         if course.neighbours.count
         else [],
-        dropout=format_share(course.dropout_probability, 0)
-        if course.dropout_probability is not None
-        else None,
-        dropout_personalised=course.dropout_personalised,
-        dropped_out=course.neighbours.dropped_out,
+        dropout=course_dropout_words(course, language),
     )

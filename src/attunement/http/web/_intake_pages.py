@@ -27,7 +27,7 @@ from attunement.http.web._preference_form import (
 from attunement.http.web._profile_form import merge_profile, profile_groups
 from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
 from attunement.http.web._risk_views import event_views, open_endorsements, risk_recorded
-from attunement.i18n import resolve_language
+from attunement.i18n import N_, resolve_language
 from attunement.instruments import (
     DEFAULT_ALLIANCE_INSTRUMENT,
     MeasureRole,
@@ -212,6 +212,15 @@ def _intake_page(
 intake_page_response = _intake_page  # the sex and age band form's refusals use it too
 
 
+#: What the intake page says after a save, by ``?saved=`` (message ids: the template
+#: translates them into the clinic's language).
+_NOTICES = {
+    "registered": N_("Patient registered and episode started. Now record what is known at intake."),
+    "1": N_("Profile saved."),
+    "demographics": N_("Sex and age band saved."),
+}
+
+
 @router.get(ROUTES["intake"], response_class=HTMLResponse)
 def intake_page(
     request: Request, context: ContextDep, actor: WebActor, patient_id: int
@@ -219,11 +228,7 @@ def intake_page(
     patient = get_patient(context, actor, patient_id)
     require_own(patient, actor)
     saved = request.query_params.get("saved")
-    notice = {
-        "registered": "Patient registered and episode started. Now record what is known at intake.",
-        "1": "Profile saved.",
-        "demographics": "Sex and age band saved.",
-    }.get(saved or "")
+    notice = _NOTICES.get(saved or "")
     risk_notice = None
     if saved == "risk":  # the questionnaire endorsed a risk item: say so, with the event
         events = event_views(list_risk_events(context, actor, patient_id))
