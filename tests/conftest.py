@@ -8,6 +8,10 @@ is unset, from a throw-away cluster this harness starts with the packaged ``init
 Without either, PostgreSQL tests skip with the reason — and with ``ATTUNE_REQUIRE_ALL=1``
 every skip turns into a failure, so CI cannot pass while silently testing less.
 
+A seeded clinic is built once per backend and xdist worker and copied for each test that
+asks for it (``seeded_copies``): a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
+PostgreSQL — the same rows as seeding afresh, without seeding afresh.
+
 One fixture family serves every suite: ``clock`` (a :class:`FakeClock` the test moves),
 ``ctx`` (the service context on ``engine``) and ``world`` (the small clinic of
 ``tests.services.world`` seeded through ``ctx``). A suite whose context comes from an app
@@ -20,7 +24,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,9 +127,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The storage backend of this run of the test: "sqlite", then "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a fresh database migrated to head, on each backend in turn."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "attunement.sqlite3"
         shutil.copyfile(template, path)
@@ -132,6 +143,71 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     yield from _fresh_postgres(server, request.getfixturevalue("postgres_template"))
+
+
+class SeededCopies:
+    """Databases seeded once (per backend, key and worker) and copied for each test.
+
+    ``copy(backend, key, seed, folder)`` yields the URL of a new copy of the database that
+    ``seed(engine)`` filled on a freshly migrated database; the first call of a key builds it.
+    ``seed`` must be deterministic (a fixed clock and simulation seed), since every later
+    copy stands in for seeding again.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
+        self._request = request
+        self._folder = folder
+        self._sources: dict[tuple[str, str], str] = {}
+
+    @contextmanager
+    def copy(
+        self, backend: str, key: str, seed: Callable[[Engine], object], folder: Path
+    ) -> Iterator[str]:
+        source = self._sources.get((backend, key)) or self._build(backend, key, seed)
+        if backend == "sqlite":
+            path = folder / f"{key}-{uuid.uuid4().hex[:8]}.sqlite3"
+            shutil.copyfile(source, path)
+            yield f"sqlite:///{path}"
+            return
+        server: PostgresServer = self._request.getfixturevalue("postgres_server")
+        name = f"attune_test_{uuid.uuid4().hex[:12]}"
+        server.create_database(name, template=source)
+        try:
+            yield server.url_for(name)
+        finally:
+            server.drop_database(name)
+
+    def _build(self, backend: str, key: str, seed: Callable[[Engine], object]) -> str:
+        if backend == "sqlite":
+            template: Path = self._request.getfixturevalue("sqlite_template")
+            path = self._folder / f"{key}.sqlite3"
+            shutil.copyfile(template, path)
+            source, url = str(path), f"sqlite:///{path}"
+        else:
+            server: PostgresServer = self._request.getfixturevalue("postgres_server")
+            source = f"attune_seeded_{key}_{uuid.uuid4().hex[:8]}"
+            server.create_database(
+                source, template=self._request.getfixturevalue("postgres_template")
+            )
+            url = server.url_for(source)
+        engine = make_engine(url)
+        try:
+            seed(engine)
+            if backend == "sqlite":
+                with engine.connect() as connection:
+                    connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        finally:
+            engine.dispose()
+        self._sources[(backend, key)] = source
+        return source
+
+
+@pytest.fixture(scope="session")
+def seeded_copies(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> SeededCopies:
+    """Seeded databases built once per worker and copied per test (see :class:`SeededCopies`)."""
+    return SeededCopies(request, tmp_path_factory.mktemp("seeded"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

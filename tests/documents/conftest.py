@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from attunement.services import (
 )
 from attunement.simulate import simulate_clinic
 from attunement.store import Patient, User, make_engine, migrate
+from tests.conftest import SeededCopies
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 SECRET = "rPt4Wq9zK2mV7xL1cN8bH3dF6gJ0sY5aT"  # random-looking: production checks strength
@@ -49,10 +51,27 @@ def sqlite_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceC
         engine.dispose()
 
 
+def _seed(engine: Engine) -> None:
+    seeded(engine)
+
+
+@contextmanager
+def seeded_clinic(copies: SeededCopies, backend: str, folder: Path) -> Iterator[ServiceContext]:
+    """A copy of the seeded clinic (:func:`seeded`, built once per backend and worker) with the
+    same service context as seeding it afresh gives."""
+    with copies.copy(backend, "report_clinic", _seed, folder) as url:
+        engine = make_engine(url)
+        try:
+            yield service_context(engine, signing_key=SECRET, clock=lambda: NOW)
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture
-def clinic(engine: Engine) -> ServiceContext:
+def clinic(seeded_copies: SeededCopies, backend: str, tmp_path: Path) -> Iterator[ServiceContext]:
     """A freshly seeded clinic on each backend (SQLite, then PostgreSQL)."""
-    return seeded(engine)
+    with seeded_clinic(seeded_copies, backend, tmp_path) as ctx:
+        yield ctx
 
 
 def clinician_of(ctx: ServiceContext, patient_id: int) -> UserActor:

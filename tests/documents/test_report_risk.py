@@ -138,7 +138,7 @@ def test_the_clinic_report_counts_every_open_risk_event(sqlite_clinic: ServiceCo
     assert stats["open_risk_patients"] == str(patients)
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_the_research_export_has_the_risk_events_de_identified_without_free_text(
     clinic: ServiceContext, tmp_path: Path
 ) -> None:

@@ -8,11 +8,13 @@ table carries the patient's recorded sex and age band, kept when de-identified.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
-from tests.documents.conftest import OPERATOR, SECRET, seeded
+from sqlalchemy import select
+from tests.conftest import SeededCopies
+from tests.documents.conftest import OPERATOR, SECRET, seeded_clinic
 
 from attunement.exports import Pseudonymizer
 from attunement.services import ServiceContext
@@ -22,9 +24,10 @@ from attunement.store import AuditEntry, Episode, Patient, PlanAdherenceRecord
 
 
 @pytest.fixture
-def clinic(engine: Engine) -> ServiceContext:
-    """The seeded synthetic clinic of the report tests, on each backend."""
-    return seeded(engine)
+def clinic(seeded_copies: SeededCopies, backend: str, tmp_path: Path) -> Iterator[ServiceContext]:
+    """The seeded synthetic clinic of the report tests, on each backend (a copy)."""
+    with seeded_clinic(seeded_copies, backend, tmp_path) as ctx:
+        yield ctx
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
-from tests.documents.conftest import OPERATOR, SECRET, seeded
+from sqlalchemy import select
+from tests.conftest import SeededCopies
+from tests.documents.conftest import OPERATOR, SECRET, seeded_clinic
 
 from attunement.documents import plan_lines
 from attunement.exports import (
@@ -41,9 +43,10 @@ from attunement.store import AuditEntry, Episode, Patient
 
 
 @pytest.fixture
-def clinic(engine: Engine) -> ServiceContext:
-    """The seeded synthetic clinic of the report tests, on each backend."""
-    return seeded(engine)
+def clinic(seeded_copies: SeededCopies, backend: str, tmp_path: Path) -> Iterator[ServiceContext]:
+    """The seeded synthetic clinic of the report tests, on each backend (a copy)."""
+    with seeded_clinic(seeded_copies, backend, tmp_path) as ctx:
+        yield ctx
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -11,12 +11,14 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded
+from tests.conftest import SeededCopies
+from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded_clinic
 
 from attunement.documents import ClinicReport
 from attunement.learning import Association, LearningReport
@@ -36,9 +38,10 @@ SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "reproduce_clinic_re
 
 
 @pytest.fixture
-def clinic(engine: Engine) -> ServiceContext:
-    """The seeded synthetic clinic of the report tests, on each backend."""
-    return seeded(engine)
+def clinic(seeded_copies: SeededCopies, backend: str, tmp_path: Path) -> Iterator[ServiceContext]:
+    """The seeded synthetic clinic of the report tests, on each backend (a copy)."""
+    with seeded_clinic(seeded_copies, backend, tmp_path) as ctx:
+        yield ctx
 
 
 def _reproduced(folder: Path) -> dict[str, Any]:

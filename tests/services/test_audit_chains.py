@@ -28,7 +28,7 @@ from attunement.store import AUDIT_CHAINS
 from tests.services import tampering
 from tests.services.world import OPERATOR, World, build_world, make_context
 
-on_postgresql = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+on_postgresql = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 
 @contextmanager
