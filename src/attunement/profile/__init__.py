@@ -20,10 +20,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         sex_of_fhir_gender,
     )
     from attunement.profile._labels import (
+        aspect_label,
         fact_words,
         field_label,
         field_value_words,
         language_name,
+        value_label,
     )
     from attunement.profile._models import (
         Assessed,
@@ -101,9 +103,11 @@ __all__ = [
     "canonical_language_tag",
     "clinic_language_problem",
     "fact_words",
+    "aspect_label",
     "field_label",
     "field_value_words",
     "language_name",
+    "value_label",
     "parse_profile",
     "same_language",
     "sex_of_fhir_gender",
@@ -120,7 +124,14 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "age_band_at",
         "sex_of_fhir_gender",
     ),
-    "_labels": ("fact_words", "field_label", "field_value_words", "language_name"),
+    "_labels": (
+        "aspect_label",
+        "fact_words",
+        "field_label",
+        "field_value_words",
+        "language_name",
+        "value_label",
+    ),
     "_models": (
         "Assessed",
         "Attachment",
