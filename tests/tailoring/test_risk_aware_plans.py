@@ -107,7 +107,7 @@ def test_the_brief_shows_safety_first_then_flags_then_what_was_held_back() -> No
     assert "Make a written safety plan together" in section
     assert "Stanley B, Brown GK (2012)" in section
     assert "Suppressed while a risk event is open: Consider raising arousal" in section
-    assert "Arousal: Distress -> raise; chosen: lower." in section
+    assert "Emotional arousal in sessions: Distress -> raise; chosen: lower." in section
     assert "## Conflicts and how they were resolved" not in text  # nothing else conflicted
 
 

@@ -36,8 +36,8 @@ from attunement.i18n._catalogue import (
 
 __all__ = [
     "DOMAIN",
-    "N_",
     "NC_",
+    "N_",
     "SOURCE_LANGUAGE",
     "Catalogue",
     "best_language",

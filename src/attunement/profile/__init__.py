@@ -100,17 +100,17 @@ __all__ = [
     "Stage",
     "Strength",
     "age_band_at",
+    "aspect_label",
     "canonical_language_tag",
     "clinic_language_problem",
     "fact_words",
-    "aspect_label",
     "field_label",
     "field_value_words",
     "language_name",
-    "value_label",
     "parse_profile",
     "same_language",
     "sex_of_fhir_gender",
+    "value_label",
 ]
 
 #: The submodule that defines each name: the vocabulary (language tags, field specs) needs

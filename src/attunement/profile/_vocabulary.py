@@ -31,6 +31,7 @@ __all__ = [
     "same_language",
 ]
 
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker Babel extracts (as i18n.N_)
     """Mark a label for the catalogue; local because ``attunement.i18n`` imports this module."""
     return message
@@ -109,7 +110,9 @@ PREFERENCE_ASPECTS: Final[dict[str, AspectSpec]] = {
     "directiveness": AspectSpec(
         label=N_("who directs the therapy"), values=("therapist_directed", "client_directed")
     ),
-    "emotional_intensity": AspectSpec(label=N_("emotional intensity"), values=("intensity", "reserve")),
+    "emotional_intensity": AspectSpec(
+        label=N_("emotional intensity"), values=("intensity", "reserve")
+    ),
     "past_orientation": AspectSpec(label=N_("past or present focus"), values=("past", "present")),
     "warm_support": AspectSpec(
         label=N_("warm support or focused challenge"), values=("warm_support", "focused_challenge")

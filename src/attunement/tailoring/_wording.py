@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
 from attunement.profile import (
     Provenance,
     aspect_label,
@@ -18,13 +18,34 @@ __all__ = [
     "cite_short",
     "describe_fact",
     "describe_risk",
+    "setting_value_words",
     "source_words",
 ]
+
+#: The gettext context of a plan setting's value ("high" directiveness is not a "high" band).
+SETTING_CONTEXT = "plan setting"
+
+#: The label of every value a plan setting may take (``rules/settings.yaml``).
+_SETTING_VALUES = {
+    "low": NC_("plan setting", "low"),
+    "moderate": NC_("plan setting", "moderate"),
+    "high": NC_("plan setting", "high"),
+    "nurturing_parent": NC_("plan setting", "nurturing parent"),
+    "socratic_teacher": NC_("plan setting", "socratic teacher"),
+    "experienced_coach": NC_("plan setting", "experienced coach"),
+    "consultant": NC_("plan setting", "consultant"),
+    "symptom_skill": NC_("plan setting", "symptom skill"),
+    "insight_interpersonal": NC_("plan setting", "insight interpersonal"),
+    "balanced": NC_("plan setting", "balanced"),
+    "lower": NC_("plan setting", "lower"),
+    "maintain": NC_("plan setting", "maintain"),
+    "raise": NC_("plan setting", "raise"),
+}
 
 #: How to read the numbers (Cohen 1988, Statistical Power Analysis for the Behavioral
 #: Sciences, 2nd ed.: d .2/.5/.8 and r .1/.3/.5 as small/medium/large; read in Wuensch,
 #: "Cohen's conventions for small, medium, and large effects", East Carolina University).
-EVIDENCE_LEGEND = (
+EVIDENCE_LEGEND = N_(
     "k = number of studies, N = number of patients. r is a correlation with outcome "
     "(.1 small, .3 medium, .5 large); d and g are standardised differences between groups "
     "(0.2 small, 0.5 medium, 0.8 large; Cohen 1988); OR is an odds ratio. 'Second-hand only' "
@@ -132,7 +153,16 @@ def describe_risk(basis: RiskBasis, language: str = SOURCE_LANGUAGE) -> str:
     return f"{text} ({origin}): {basis.message}"
 
 
-def cite_short(citation: EvidenceCitation) -> str:
+def setting_value_words(value: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A plan setting's value in words, in ``language``: ``socratic_teacher`` → "socratic
+    teacher" (a value without a label in words)."""
+    label = _SETTING_VALUES.get(value)
+    if label is None:
+        return value.replace("_", " ")
+    return translate_in_context(SETTING_CONTEXT, label, language)
+
+
+def cite_short(citation: EvidenceCitation, language: str = SOURCE_LANGUAGE) -> str:
     """One line: what it is about, who, effect, k, N (``wording.format_citation``), then the
     quoted statement and whether the figure was found in a primary source."""
     text = format_citation(citation, element=True)
@@ -141,5 +171,5 @@ def cite_short(citation: EvidenceCitation) -> str:
     if citation.statement:
         text += f"; \u201c{citation.statement.strip()}\u201d"
     if citation.status == "summary-only":
-        text += " [second-hand only, not found in a primary source]"
+        text += " " + translate(N_("[second-hand only, not found in a primary source]"), language)
     return text
