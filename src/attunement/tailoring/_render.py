@@ -82,6 +82,10 @@ class _Brief:
         """A knowledge file's text (a setting's explanation) in the brief's language."""
         return text if self.language == SOURCE_LANGUAGE else knowledge_text(text, self.language)
 
+    def lead(self, label: str, text: str) -> str:
+        """``Consider: <text>``: a gettext label and the text it leads."""
+        return f"{self.say(label)} {text}"
+
     def bold(self, text: str) -> str:
         return f"**{text}**" if self.markdown else text
 
@@ -217,10 +221,10 @@ class _Brief:
         because = say(N_("Because:"))
         lines += [f"- {because} {describe_risk(basis, self.language)}" for basis in item.because]
         if item.do:
-            lines.append(f"- {say(N_('Do:'))} {_sentences(item.do)}")
+            lines.append("- " + self.lead(N_("Do:"), _sentences(item.do)))
         if item.avoid:
-            lines.append(f"- {say(N_('Avoid:'))} {_sentences(item.avoid)}")
-        lines += [f"- {say(N_('Basis:'))} {item.source}", ""]
+            lines.append("- " + self.lead(N_("Avoid:"), _sentences(item.avoid)))
+        lines += ["- " + self.lead(N_("Basis:"), item.source), ""]
         return lines
 
     def _options(self, conflict: PlanConflict) -> str:
@@ -268,12 +272,12 @@ class _Brief:
             facts = "; ".join(self.fact(f) for f in rec.because)
             lines.append("   - " + say(N_("Because: %(facts)s."), facts=facts))
         if rec.do:
-            lines.append(f"   - {say(N_('Consider:'))} {_sentences(rec.do)}")
+            lines.append("   - " + self.lead(N_("Consider:"), _sentences(rec.do)))
         if rec.avoid and not brief:
-            lines.append(f"   - {say(N_('Avoid:'))} {_sentences(rec.avoid)}")
+            lines.append("   - " + self.lead(N_("Avoid:"), _sentences(rec.avoid)))
         if rec.behaviours:
-            lines.append(f"   - {say(N_('Try:'))} {_sentences(rec.behaviours)}")
-        lines.append(f"   - {say(N_('Evidence:'))} {self._citations(rec.evidence)}")
+            lines.append("   - " + self.lead(N_("Try:"), _sentences(rec.behaviours)))
+        lines.append("   - " + self.lead(N_("Evidence:"), self._citations(rec.evidence)))
         lines.append("")
         return lines
 
@@ -289,7 +293,8 @@ class _Brief:
         if conflict.kind == "setting" and conflict.setting is not None:
             title = self._options(conflict)
         else:
-            title = f" {say(N_('vs'))} ".join(self.label(d) for d in conflict.between) + "."
+            versus = say(N_("vs"))
+            title = f" {versus} ".join(self.label(d) for d in conflict.between) + "."
         lines = [
             f"- {self.bold(title)} {conflict.resolution}",
             "  - " + say(N_("Why: %(why)s"), why=conflict.reason),
@@ -297,7 +302,7 @@ class _Brief:
         if conflict.because:
             facts = "; ".join(self.fact(f) for f in conflict.because)
             lines.append("  - " + say(N_("Because: %(facts)s."), facts=facts))
-        lines.append(f"  - {say(N_('Evidence:'))} {self._citations(conflict.evidence)}")
+        lines.append("  - " + self.lead(N_("Evidence:"), self._citations(conflict.evidence)))
         if not conflict.from_data:
             lines.append(
                 "  - "
