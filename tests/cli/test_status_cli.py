@@ -69,7 +69,7 @@ def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
     assert lines[1].startswith("RISK — Open risk event")
     assert any(line.startswith("Alert: ") for line in lines)
     assert "Alliance (WAI-SR): possible rupture" in result.output
-    assert "repair (immediate)" in result.output
+    assert "  Immediate: " in result.output  # a repair option after its kind in words
     assert "{" not in lines[0]
 
 
