@@ -292,7 +292,7 @@ def test_the_plan_card_summarises_and_points_to_the_rest() -> None:
         "(7 recommendations)"
     )
     assert "2 more on the patient's page" in (card.detail or "")
-    assert "Not yet assessed: attachment" in (card.detail or "")
+    assert "Not yet assessed: Attachment." in (card.detail or "")  # the field by its label
 
 
 def test_a_spanish_clinics_cards_word_their_headings_in_spanish() -> None:
