@@ -24,7 +24,7 @@ from attunement.profile import (
     Provenance,
     field_label,
     field_value_words,
-    value_label,
+    strength_label,
 )
 from attunement.risk import RiskEvent, describe_event, open_first
 from attunement.tailoring import (
@@ -113,7 +113,7 @@ def profile_rows(profile: Profile, language: str = SOURCE_LANGUAGE) -> tuple[Pro
         rows.append(
             ProfileRow(
                 dimension=field_label(path, language),
-                value=f"{shown} ({value_label(preference.strength, language)})",
+                value=f"{shown} ({strength_label(preference.strength, language)})",
                 provenance=source_words(preference.provenance, language),
             )
         )

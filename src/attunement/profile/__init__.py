@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         field_label,
         field_value_words,
         language_name,
+        strength_label,
         value_label,
     )
     from attunement.profile._models import (
@@ -110,6 +111,7 @@ __all__ = [
     "parse_profile",
     "same_language",
     "sex_of_fhir_gender",
+    "strength_label",
     "value_label",
 ]
 
@@ -130,6 +132,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "field_label",
         "field_value_words",
         "language_name",
+        "strength_label",
         "value_label",
     ),
     "_models": (

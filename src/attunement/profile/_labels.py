@@ -26,6 +26,7 @@ __all__ = [
     "field_label",
     "field_value_words",
     "language_name",
+    "strength_label",
     "value_label",
 ]
 
@@ -52,8 +53,6 @@ _VALUE_LABELS: Final[dict[str, str]] = {
     "internalizing": NC_("profile value", "internalizing"),
     "externalizing": NC_("profile value", "externalizing"),
     "mixed": NC_("profile value", "mixed"),
-    "mild": NC_("profile value", "mild"),
-    "strong": NC_("profile value", "strong"),
     "female": NC_("profile value", "female"),
     "male": NC_("profile value", "male"),
     "non_binary": NC_("profile value", "non binary"),
@@ -81,6 +80,13 @@ _VALUE_LABELS: Final[dict[str, str]] = {
     "present": NC_("profile value", "present"),
     "warm_support": NC_("profile value", "warm support"),
     "focused_challenge": NC_("profile value", "focused challenge"),
+}
+
+#: How strongly a preference is held, in words (context: a strength is not a level).
+_STRENGTH_LABELS: Final[dict[str, str]] = {
+    "mild": NC_("preference strength", "mild"),
+    "moderate": NC_("preference strength", "moderate"),
+    "strong": NC_("preference strength", "strong"),
 }
 
 _FIELD_LABELS: Final[dict[str, str]] = {
@@ -129,6 +135,14 @@ def aspect_label(aspect: str, language: str = SOURCE_LANGUAGE) -> str:
     frequency" (an unknown aspect in words)."""
     spec = PREFERENCE_ASPECTS.get(aspect)
     return translate(spec.label, language) if spec is not None else _words(aspect)
+
+
+def strength_label(strength: str, language: str = SOURCE_LANGUAGE) -> str:
+    """How strongly a preference is held, in ``language``: ``strong`` → "strong"."""
+    label = _STRENGTH_LABELS.get(strength)
+    if label is None:
+        return _words(strength)
+    return translate_in_context("preference strength", label, language)
 
 
 def value_label(value: str, language: str = SOURCE_LANGUAGE) -> str:

@@ -8,7 +8,7 @@ from attunement.profile import (
     aspect_label,
     field_label,
     field_value_words,
-    value_label,
+    strength_label,
 )
 from attunement.tailoring._models import EvidenceCitation, PatientFact, RiskBasis
 from attunement.wording import format_citation, format_number, instrument_name, item_label
@@ -66,7 +66,7 @@ def describe_fact(fact: PatientFact, language: str = SOURCE_LANGUAGE) -> str:
         what = translate(
             N_("%(strength)s preference - %(aspect)s: %(value)s"),
             language,
-            strength=value_label(str(fact.strength), language),
+            strength=strength_label(str(fact.strength), language),
             aspect=aspect_label(fact.field.removeprefix("preferences."), language),
             value=field_value_words(fact.field, fact.value, language),
         )
