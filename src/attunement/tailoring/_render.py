@@ -37,6 +37,7 @@ from attunement.tailoring._wording import (
     cite_short,
     describe_fact,
     describe_risk,
+    flag_message,
     setting_value_words,
 )
 from attunement.wording import instrument_name, item_label
@@ -124,9 +125,10 @@ class _Brief:
                     item=item_label(flag.instrument, flag.item, self.language),
                     dimension=self.label(flag.dimension).lower(),
                 )
-                out.append(
-                    f"- {b(say(_SEVERITY[flag.severity]))}: {self.known(flag.message)} ({where})"
+                message = flag_message(
+                    flag.instrument, flag.item, flag.kind, flag.message, self.language
                 )
+                out.append(f"- {b(say(_SEVERITY[flag.severity]))}: {message} ({where})")
             out.append("")
         out += self._settings()
         risks = [r for r in plan.recommendations if r.risk]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from attunement import instruments  # loads its names on first use
+from attunement.errors import UnknownInstrument
 from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
 from attunement.profile import (
     Provenance,
@@ -18,6 +20,7 @@ __all__ = [
     "cite_short",
     "describe_fact",
     "describe_risk",
+    "flag_message",
     "setting_value_words",
     "source_words",
 ]
@@ -150,7 +153,24 @@ def describe_risk(basis: RiskBasis, language: str = SOURCE_LANGUAGE) -> str:
             origin += f" {basis.event_id}"
     else:
         origin = translate(N_("questionnaire in the profile"), language)
-    return f"{text} ({origin}): {basis.message}"
+    message = flag_message(basis.instrument, basis.item, basis.kind, basis.message, language)
+    return f"{text} ({origin}): {message}"
+
+
+def flag_message(instrument: str, item: str, kind: str, message: str, language: str) -> str:
+    """A risk item's message (the instrument definition's instruction to the clinician) in
+    ``language`` where the definition gives it; ``message`` as stored otherwise."""
+    if language == SOURCE_LANGUAGE:
+        return message
+    try:
+        definition = instruments.load_instrument(instrument)
+    except UnknownInstrument:
+        return message
+    rule = next((r for r in definition.flags if r.item == item), None)
+    if rule is None:
+        return message
+    flag = rule.id if kind == "endorsed" else f"{rule.id}_unanswered"
+    return definition.flag_message(flag, language) or message
 
 
 def setting_value_words(value: str, language: str = SOURCE_LANGUAGE) -> str:
