@@ -155,7 +155,7 @@ def patient_page_response(
         else [],
         prompt_marks=prompt_marks(page.prompt_discussions, language),
         prompt_problem=prompt_problem,
-        adherence=adherence_rows(page.plan_adherence),
+        adherence=adherence_rows(page.plan_adherence, language),
         adherence_problem=adherence_problem,
     )
 
