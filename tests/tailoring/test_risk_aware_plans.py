@@ -280,9 +280,7 @@ def test_a_spanish_brief_leads_with_safety_in_spanish() -> None:
     clinic's language (issue 16): no English joining word, no item id."""
     from attunement.wording import plan_in
 
-    text = render_markdown(
-        plan_in(plan_for({"distress": LOW_DISTRESS_ITEM9}), "es"), language="es"
-    )
+    text = render_markdown(plan_in(plan_for({"distress": LOW_DISTRESS_ITEM9}), "es"), language="es")
     safety = text.index("## Primero la seguridad - hay un evento de riesgo abierto")
     assert safety < text.index("## Señales - léalas primero") < text.index("## Cómo trabajar")
     assert "- Porque: PHQ-9 ítem 9 respondido afirmativamente (respuesta 2)" in text

@@ -98,13 +98,14 @@ def _closed_values() -> list[tuple[str, str]]:
 def test_every_closed_profile_value_has_a_spanish_label(path: str, value: str) -> None:
     english = field_value_words(path, value)
     spanish = field_value_words(path, value, "es")
-    assert not SNAKE.search(english) and not SNAKE.search(spanish)
+    assert not SNAKE.search(english)
+    assert not SNAKE.search(spanish)
     if value not in {"individual", "flexible"}:  # the same word in both languages
         assert spanish != english, f"{path} = {value}: no Spanish label"
 
 
 def test_a_profile_level_and_a_band_of_the_same_english_word_are_translated_apart() -> None:
-    """"high" reactance is a profile value (context "profile value"); "high" is also a band
+    """ "high" reactance is a profile value (context "profile value"); "high" is also a band
     label that awaits its clinical translation: neither takes the other's words."""
     assert field_value_words("reactance", "high", "es") == "nivel alto"
     assert knowledge_text("high", "es") == "high"
