@@ -292,7 +292,7 @@ def test_the_plan_card_summarises_and_points_to_the_rest() -> None:
         "(7 recommendations)"
     )
     assert "2 more on the patient's page" in (card.detail or "")
-    assert "Not yet assessed: attachment" in (card.detail or "")
+    assert "Not yet assessed: Attachment." in (card.detail or "")  # the field by its label
 
 
 def test_a_spanish_clinics_cards_word_their_headings_in_spanish() -> None:
@@ -305,7 +305,13 @@ def test_a_spanish_clinics_cards_word_their_headings_in_spanish() -> None:
     assert detail.startswith("**Plan adaptado** — opciones con su evidencia")
     assert "**Recomendaciones:**" in detail
     assert "2 más en la página del paciente." in detail
-    assert "Aún sin evaluar: attachment." in detail
+    assert "Aún sin evaluar: Apego." in detail  # the field by its one label, in Spanish
+    assert plan.summary == (
+        "Plan adaptado: directividad baja, postura de entrenador experimentado, "
+        "foco: equilibrado (7 recomendaciones)"
+    )
+    assert "- Directividad baja" in detail
+    assert "directiveness" not in detail.lower()
 
 
 def test_card_uuids_are_reproducible_per_hook_call_and_differ_between_calls() -> None:

@@ -128,8 +128,9 @@ def test_plan_imports_the_core_only(tmp_path: Path) -> None:
     profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
     modules = imported_modules(tmp_path, "plan", str(profile))
     assert not {name.split(".")[0] for name in modules} & (SERVING | DATABASE | CORE_EXTRAS | RICH)
-    # a profile of stated facts reads no instrument: the definitions' models are not built
-    assert "attunement.instruments._models" not in modules
+    # the brief names the instruments to assess with (C-NIP, never ``cnip``): it reads their
+    # definitions, but no scoring engine
+    assert "attunement.instruments._engine" not in modules
 
 
 @pytest.mark.parametrize(

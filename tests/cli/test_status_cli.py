@@ -69,7 +69,7 @@ def test_text_output_is_readable_and_puts_risk_first(tmp_path: Path) -> None:
     assert lines[1].startswith("RISK — Open risk event")
     assert any(line.startswith("Alert: ") for line in lines)
     assert "Alliance (WAI-SR): possible rupture" in result.output
-    assert "repair (immediate)" in result.output
+    assert "  Immediate: " in result.output  # a repair option after its kind in words
     assert "{" not in lines[0]
 
 
@@ -398,3 +398,21 @@ def test_the_clinics_caseness_convention_is_read_and_checked_alike_by_either_met
     refused = runner.invoke(app, ["status", episode, "--etr", etr])
     assert refused.exit_code == 2
     assert "ATTUNE_CASENESS_CONVENTION: 'strict' is not one of published" in refused.output
+
+
+def test_a_spanish_clinic_reads_the_status_in_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the command's own words, the change category and the alliance state in the
+    clinic's language; no identifier such as ``published_rci``."""
+    monkeypatch.setenv("ATTUNE_CLINIC_LANGUAGE", "es")
+    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE))])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.splitlines()[0] == "PHQ-9 total — sesión 3"
+    assert "\nAlerta: Verde · según lo previsto — " in text
+    assert "; cambio −1, ICF — (umbral publicado), sin cambios" in text
+    assert "Alianza (WAI-SR): posible ruptura: considere una reparación" in text
+    assert "\n  Inmediata: " in text
+    for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
+        assert english not in text

@@ -136,3 +136,27 @@ def test_reports_carry_the_instruments_notices_and_citations(
     assert "No permission required to reproduce, translate, display or distribute" in html
     assert "Kroenke K, Spitzer RL, Williams JBW" in html
     assert "Hatcher RL, Gillaspy JA" in html
+
+
+def test_a_spanish_clinics_report_words_the_plan_in_spanish(sqlite_clinic: ServiceContext) -> None:
+    """Issue 16: the PDF plan's notes ("Settings:", "Assumption:", conflicts), the facts
+    behind each recommendation and the profile rows in the clinic's language."""
+    import dataclasses
+
+    from tests.documents.test_no_internal_ids import identifiers
+
+    spanish_clinic = dataclasses.replace(sqlite_clinic, clinic_language="es")
+    reports = [patient_report(spanish_clinic, OPERATOR, p) for p in patient_ids(sqlite_clinic)]
+    report = next(r for r in reports if r.plan and r.profile)
+    notes = " ".join(report.plan_notes)
+    assert report.plan_notes[0].startswith("Ajustes: directividad ")
+    because = " ".join(b for item in report.plan for b in item.because)
+    assert because
+    rows = " ".join(f"{r.dimension} {r.value} {r.provenance}" for r in report.profile)
+    for text in (notes, because, rows):
+        for english in ("Settings:", "Assumption:", "Conflict (", " vs ", "Not assessed:"):
+            assert english not in text
+        assert identifiers(text) == []
+    assert "Reactancia" in rows or "Estadio de cambio" in rows
+    html = render_patient_html(report, language="es")
+    assert report.plan_notes[0] in html

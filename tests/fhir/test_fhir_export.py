@@ -274,6 +274,8 @@ def test_a_spanish_clinics_care_plan_is_worded_in_spanish_around_its_translated_
     assert resource["title"] == "Plan de psicoterapia adaptado (Attunement)"
     assert resource["description"].endswith(plan_in(tailored, "es").disclaimer)
     assert resource["description"].split(". ", 1)[1].startswith("Estas son opciones")
+    # the settings as the CDS card words them, never an id or an English word
+    assert resource["description"].startswith("directividad alta, postura de consultor")
     activities = "\n".join(a["detail"]["description"] for a in resource["activity"])
     assert "\nHacer: " in activities
     assert "\nDo: " not in activities

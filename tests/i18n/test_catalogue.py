@@ -80,7 +80,13 @@ def test_the_template_holds_every_string_the_code_templates_and_definitions_mark
             str(ROOT),
             method_map,
             options_map,
-            keywords={"translate": None, "N_": None, "_": None, "gettext": None},
+            keywords={
+                "translate": None,
+                "N_": None,
+                "NC_": ((1, "c"), 2),
+                "_": None,
+                "gettext": None,
+            },
         )
     }
     template = _read(LOCALES / "attunement.pot")

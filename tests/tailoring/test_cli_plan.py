@@ -182,3 +182,40 @@ def test_a_bad_clinic_language_exits_2(profile_file: Path) -> None:
     assert result.exit_code == 2
     assert "--clinic-language: 'english'" in result.stderr
     assert "BCP 47" in result.stderr
+
+
+SPANISH_PROFILE = PROFILE_YAML + (
+    "culture: {preferred_language: es-MX, wants_adaptation: true}\n"
+    "distress: {value: low, source: clinician_rating}\n"
+)
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_a_spanish_clinic_reads_the_whole_brief_in_spanish(
+    tmp_path: Path, output_format: str
+) -> None:
+    """Issue 16/17: every "Because:" fact, heading and joining word in the clinic's language;
+    no field identifier, no " vs "; the patient's facts by their Spanish labels."""
+    from tests.documents.test_no_internal_ids import identifiers
+
+    path = _write(tmp_path, "p.yaml", SPANISH_PROFILE)
+    args = ["plan", str(path), "--clinic-language", "es", "--format", output_format]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    brief = result.output
+    for english in ("Because:", " vs ", "Consider:", "How to work", "Not yet assessed", "chosen:"):
+        assert english not in brief
+    assert identifiers(brief) == []
+    assert "Porque: reactancia: nivel alto (valoración del clínico, 2024-05-02)" in brief
+    assert "estadio de cambio: preparación" in brief
+    assert "preferencia moderada - género del terapeuta: mujer" in brief
+    assert "Reactancia -> baja, Estadio de cambio -> alta; elegido: baja." in brief
+    assert "malestar: nivel bajo" in brief
+    assert "k = número de estudios" in brief
+
+
+def test_the_english_brief_keeps_its_words(profile_file: Path) -> None:
+    brief = runner.invoke(app, ["plan", str(profile_file)]).output
+    assert "Because: reactance = high (clinician rating, 2024-05-02)" in brief
+    assert "moderate preference - therapist gender: female (patient's statement" in brief
+    assert "Porque" not in brief

@@ -43,7 +43,7 @@ def test_the_fact_is_worded_as_resting_on_an_assumed_cut_off() -> None:
     assert text.startswith(
         "distress = low (from PHQ-9 total 8, by an assumed cut-off: No published equivalence"
     )
-    assert text.endswith("phq9 v1.0, 2024-05-02)")
+    assert text.endswith("PHQ-9 v1.0, 2024-05-02)")  # the instrument by its name
 
 
 def test_the_brief_never_prints_the_assumed_level_as_a_plain_fact() -> None:

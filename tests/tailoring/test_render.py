@@ -60,9 +60,9 @@ def test_conflicts_show_the_options_the_choice_and_the_reason(brief: str) -> Non
 def test_what_is_not_assessed_says_how_to_assess_it(brief: str) -> None:
     section = brief.split("## Not yet assessed - how to find out")[1]
     assert "Preferences" in section
-    assert "cnip" in section
+    assert "C-NIP" in section  # the instrument by its name, never its id
     assert "Attachment" in section
-    assert "ecr_r" in section
+    assert "ECR-R" in section
 
 
 def test_the_legend_explains_the_statistics(brief: str) -> None:

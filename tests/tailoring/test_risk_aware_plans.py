@@ -107,7 +107,7 @@ def test_the_brief_shows_safety_first_then_flags_then_what_was_held_back() -> No
     assert "Make a written safety plan together" in section
     assert "Stanley B, Brown GK (2012)" in section
     assert "Suppressed while a risk event is open: Consider raising arousal" in section
-    assert "Arousal: Distress -> raise; chosen: lower." in section
+    assert "Emotional arousal in sessions: Distress -> raise; chosen: lower." in section
     assert "## Conflicts and how they were resolved" not in text  # nothing else conflicted
 
 
@@ -273,3 +273,18 @@ def test_every_rule_that_raises_arousal_is_tagged() -> None:
     for rule in load_rulebook().rules:
         if rule.spec.sets.arousal == "raise":
             assert "arousal_raising" in rule.spec.methods, rule.id
+
+
+def test_a_spanish_brief_leads_with_safety_in_spanish() -> None:
+    """The risk item behind the safety item, the flag, and what was held back, all in the
+    clinic's language (issue 16): no English joining word, no item id."""
+    from attunement.wording import plan_in
+
+    text = render_markdown(plan_in(plan_for({"distress": LOW_DISTRESS_ITEM9}), "es"), language="es")
+    safety = text.index("## Primero la seguridad - hay un evento de riesgo abierto")
+    assert safety < text.index("## Señales - léalas primero") < text.index("## Cómo trabajar")
+    assert "- Porque: PHQ-9 ítem 9 respondido afirmativamente (respuesta 2)" in text
+    assert "(PHQ-9 ítem 9, administrado para malestar)" in text
+    assert "Activación emocional en las sesiones: Malestar -> aumentar; elegido: reducir." in text
+    for english in ("Because:", "endorsed", "Basis:", "given for", "chosen:", "phq9_9"):
+        assert english not in text

@@ -28,6 +28,7 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     SafetySignal,
 )
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.tailoring import describe_fact, describe_risk
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def _citation_line(citation: EvidenceCitation) -> EvidenceLine:
     )
 
 
-def _safety(plan: Plan) -> tuple[SafetySignal, ...]:
+def _safety(plan: Plan, language: str) -> tuple[SafetySignal, ...]:
     """The safety items, each with the open risk items behind it and what was held back."""
 
     held = tuple(c.resolution for c in plan.conflicts if c.kind == "risk")
@@ -175,21 +176,22 @@ def _safety(plan: Plan) -> tuple[SafetySignal, ...]:
             summary=item.summary,
             detail=item.detail,
             do=item.do,
-            because=tuple(describe_risk(b) for b in item.because),
+            because=tuple(describe_risk(b, language) for b in item.because),
             held_back=held,
         )
         for item in plan.safety
     )
 
 
-def plan_signal(plan: Plan) -> PlanSignal:
+def plan_signal(plan: Plan, language: str = SOURCE_LANGUAGE) -> PlanSignal:
     """The plan in brief: safety first, settings, recommendations (in the plan's order) with
     evidence; patient facts worded by :func:`attunement.tailoring.describe_fact` (a level on
-    an assumed cut-off says so)."""
+    an assumed cut-off says so) in ``language``, the clinic's (the plan's own texts are
+    already in it: ``wording.plan_in``)."""
 
     ordered = plan.recommendations
     return PlanSignal(
-        safety=_safety(plan),
+        safety=_safety(plan, language),
         directiveness=plan.directiveness,
         stance=plan.stance,
         focus=plan.focus,
@@ -197,7 +199,7 @@ def plan_signal(plan: Plan) -> PlanSignal:
             CdsPlanItem(
                 summary=rec.summary,
                 detail=rec.detail,
-                because=tuple(describe_fact(fact) for fact in rec.because),
+                because=tuple(describe_fact(fact, language) for fact in rec.because),
                 evidence=tuple(_citation_line(c) for c in rec.evidence),
             )
             for rec in ordered

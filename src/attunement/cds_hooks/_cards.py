@@ -35,8 +35,10 @@ from attunement.cds_hooks._signals import (
     RiskSignal,
 )
 from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.tailoring import setting_value_words
 from attunement.wording import (
     DASH,
+    field_label,
     format_citation,
     instrument_name,
     item_label,
@@ -212,23 +214,27 @@ def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
 
 
 def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
+    words = _Words(context.language)
     settings = [
-        f"{label} {value_words(value)}"
-        for label, value in (
-            ("directiveness", plan.directiveness),
-            ("stance", plan.stance),
-            ("focus", plan.focus),
+        words(template, value=setting_value_words(value, context.language))
+        for template, value in (
+            (N_("directiveness %(value)s"), plan.directiveness),
+            (N_("stance %(value)s"), plan.stance),
+            (N_("focus %(value)s"), plan.focus),
         )
         if value
     ]
     count = len(plan.recommendations)
-    summary = "Tailored plan"
+    summary = words(N_("Tailored plan"))
     if plan.safety:
-        summary += " (safety first: a risk event is open)"
+        summary += " " + words(N_("(safety first: a risk event is open)"))
     if settings:
         summary += ": " + ", ".join(settings)
-    summary += f" ({count} recommendation{'s' if count != 1 else ''})"
-    words = _Words(context.language)
+    summary += " " + (
+        words(N_("(1 recommendation)"))
+        if count == 1
+        else words(N_("(%(count)s recommendations)"), count=str(count))
+    )
     lines = [
         _bold(words(N_("Tailored plan")))
         + " — "
@@ -256,7 +262,7 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
             more = words(N_("%(count)s more on the patient's page."), count=str(count - len(shown)))
             lines.append(f"\n{more}")
     if plan.not_assessed:
-        missing = _md(", ".join(plan.not_assessed))
+        missing = _md(", ".join(field_label(f, context.language) for f in plan.not_assessed))
         lines += ["", words(N_("Not yet assessed: %(fields)s."), fields=missing)]
     return _card(
         context,

@@ -168,12 +168,12 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
 def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -> list[str]:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import translate
-    from attunement.wording import dimension_reason_words, element_name
+    from attunement.wording import dimension_label, dimension_reason_words
 
     head = "  " + translate(
         "%(dimension)s: %(count)s episodes, plan followed in %(followed)s",
         lang,
-        dimension=element_name(d.dimension, lang),
+        dimension=dimension_label(d.dimension, lang),
         count=d.episodes,
         followed=d.followed,
     )

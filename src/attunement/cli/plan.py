@@ -58,8 +58,8 @@ def plan_command(
         metavar="TAG",
         help=(
             "The language the clinic works in (BCP 47, e.g. en, es): a patient's preferred "
-            "language is offered only when it differs, and the rules' texts of the brief are "
-            "shown in it where translated."
+            "language is offered only when it differs, and the brief is shown in it where "
+            "translated."
         ),
     ),
 ) -> None:
@@ -87,11 +87,12 @@ def plan_command(
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    brief = plan_in(result, resolve_language(clinic_language))  # the rules' texts too
+    language = resolve_language(clinic_language)
+    brief = plan_in(result, language)  # the rules' texts; the brief words the rest
     if fmt is OutputFormat.markdown:
-        typer.echo(render_markdown(brief), nl=False)
+        typer.echo(render_markdown(brief, language=language), nl=False)
     else:
-        typer.echo(render_text(brief), nl=False)
+        typer.echo(render_text(brief, language=language), nl=False)
 
 
 def _read_profile(path: Path) -> Any:

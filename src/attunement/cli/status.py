@@ -211,7 +211,8 @@ def status(
     from attunement.i18n import resolve_language
     from attunement.wording import status_in
 
-    typer.echo(render_status(status_in(result, resolve_language(clinic_language))))
+    language = resolve_language(clinic_language)
+    typer.echo(render_status(status_in(result, language), language))
 
 
 def _refresh_stored(db: str | None) -> None:
@@ -321,22 +322,51 @@ def list_models(
         )
 
 
-def _outcome_lines(result: Status) -> list[str]:
+def _outcome_lines(result: Status, language: str) -> list[str]:
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import N_, translate
+
     shown = wording.status_figures(result)
-    lines = [f"Alert: {shown.alert.label} — {result.alert_reason}"]
+    alert = wording.alert_words(result.alert)
+    label = translate(alert.name, language)
+    if alert.short:
+        label += " · " + translate(alert.short, language)
+    lines = [
+        translate(
+            N_("Alert: %(alert)s — %(reason)s"), language, alert=label, reason=result.alert_reason
+        )
+    ]
     if result.intake is None:
         return lines
     num = partial(wording.format_number, digits=shown.digits)
-
-    lines.append(
-        f"Score: {shown.intake} (session {result.intake_session}) → {shown.latest} "
-        f"(session {result.latest_session}); change {shown.change}, RCI {shown.rci}"
-        f"{f' ({result.reliable_rule})' if result.reliable_rule else ''}, "
-        f"{result.category or 'category not computable'}"
+    rule = (
+        f" ({wording.method_words(result.reliable_rule, language)})" if result.reliable_rule else ""
     )
+    lines.append(
+        translate(
+            N_(
+                "Score: %(intake)s (session %(intake_session)s) → %(latest)s "
+                "(session %(latest_session)s); change %(change)s, RCI %(rci)s%(rule)s, "
+                "%(category)s"
+            ),
+            language,
+            intake=shown.intake,
+            intake_session=result.intake_session,
+            latest=shown.latest,
+            latest_session=result.latest_session,
+            change=shown.change,
+            rci=shown.rci,
+            rule=rule,
+            category=wording.category_words(result.category, language),
+        )
+    )
+    answers = {True: translate(N_("yes"), language), False: translate(N_("no"), language)}
     extras = [
-        f"{name} {'yes' if value else 'no'}"
-        for name, value in (("response", result.response), ("remission", result.remission))
+        translate(name, language, answer=answers[value])
+        for name, value in (
+            (N_("response %(answer)s"), result.response),
+            (N_("remission %(answer)s"), result.remission),
+        )
         if value is not None
     ]
     if extras:
@@ -344,51 +374,112 @@ def _outcome_lines(result: Status) -> list[str]:
     if result.expected is not None:
         e = result.expected
         lines.append(
-            f"Expected ({e.method}): {shown.expected}, band {shown.band}, "
-            f"{monitoring.OUTER_LIMIT_ALERT} at once beyond {num(e.outer_limit)}"
+            translate(
+                N_(
+                    "Expected (%(method)s): %(expected)s, band %(band)s, %(level)s at once "
+                    "beyond %(limit)s"
+                ),
+                language,
+                method=wording.method_words(e.method, language),
+                expected=shown.expected,
+                band=shown.band,
+                level=translate(
+                    wording.alert_words(monitoring.OUTER_LIMIT_ALERT).name, language
+                ).lower(),
+                limit=num(e.outer_limit),
+            )
         )
-        lines.append(f"  basis: {e.basis}")
+        lines.append("  " + translate(N_("basis: %(basis)s"), language, basis=e.basis))
     n = result.norms
     lines.append(
-        f"Norms: reliable change {num(n.reliable_change)}, cut-off {num(n.cutoff)} — {n.source}"
+        translate(
+            N_("Norms: reliable change %(threshold)s, cut-off %(cutoff)s — %(source)s"),
+            language,
+            threshold=num(n.reliable_change),
+            cutoff=num(n.cutoff),
+            source=n.source,
+        )
     )
     if n.reliable_change_basis:
-        lines.append(f"  reliable change: {n.reliable_change_basis}")
+        lines.append(
+            "  "
+            + translate(N_("reliable change: %(basis)s"), language, basis=n.reliable_change_basis)
+        )
     return lines
 
 
-def render_status(result: Status) -> str:
-    """The Status as readable text (risk flags first, always)."""
+def render_status(result: Status, language: str = "en") -> str:
+    """The Status as readable text (risk flags first, always), in ``language``: the
+    command's own words from the catalogue; the knowledge files' texts as ``status_in``
+    gave them; sentences the monitoring composes (the alert's reason, a note) as stored."""
     # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import N_, translate
     from attunement.risk import describe_event
 
+    def say(message: str, /, **values: object) -> str:
+        return translate(message, language, **values)
+
     lines = [
-        f"{wording.instrument_name(result.instrument)} {result.scale} — session {result.session}"
+        say(
+            N_("%(measure)s — session %(session)s"),
+            measure=f"{wording.instrument_name(result.instrument)} {result.scale}",
+            session=result.session,
+        )
     ]
     for event in result.risk_events:
-        first, *rest = describe_event(event)
-        lines.append(f"RISK — {first}" if event.open else first)
+        first, *rest = describe_event(event, language)
+        lines.append(say(N_("RISK — %(event)s"), event=first) if event.open else first)
         lines += [f"  {line}" for line in rest]
-    lines += _outcome_lines(result)
+    lines += _outcome_lines(result, language)
     if result.alliance is not None:
         a = result.alliance
-        shown = wording.instrument_name(a.instrument) if a.instrument else "markers only"
-        lines.append(f"Alliance ({shown}): {wording.alliance_words(a.state)}")
+        shown = wording.instrument_name(a.instrument) if a.instrument else say(N_("markers only"))
+        lines.append(
+            say(
+                N_("Alliance (%(instrument)s): %(state)s"),
+                instrument=shown,
+                state=wording.alliance_words(a.state, language),
+            )
+        )
         lines += [f"  - {alert.message} [{alert.basis}]" for alert in a.alerts]
         for option in a.repair_options:
-            tag = f"{option.kind}{', ' + option.marker if option.marker else ''}"
-            lines.append(f"  repair ({tag}): {option.text}")
+            # a marker-specific option names the recorded markers it answers (their labels)
+            markers = [m.label for m in a.markers if m.kind == option.marker]
+            after = f" ({'; '.join(markers)})" if markers else ""
+            lines.append("  " + wording.repair_words(option.kind, option.text, language) + after)
     for risk in result.dropout_risks:
-        lines.append(f"Dropout risk: {risk.title} — {'; '.join(risk.facts)}")
+        lines.append(
+            say(
+                N_("Dropout risk: %(title)s — %(facts)s"),
+                title=risk.title,
+                facts="; ".join(risk.facts),
+            )
+        )
     for prompt in result.support_prompts:
-        because = f" (because: {'; '.join(prompt.because)})" if prompt.because else ""
-        lines.append(f"Support — {prompt.title}{because}: {prompt.prompt}")
+        because = (
+            " " + say(N_("(because: %(facts)s)"), facts="; ".join(prompt.because))
+            if prompt.because
+            else ""
+        )
+        lines.append(
+            say(
+                N_("Support — %(title)s%(because)s: %(prompt)s"),
+                title=prompt.title,
+                because=because,
+                prompt=prompt.prompt,
+            )
+        )
         lines += [
-            f"  suggested: re-assess {wording.field_label(u.field)} with "
-            f"{', '.join(map(wording.instrument_name, u.instruments))} "
-            f"(now: {u.current})"
+            "  "
+            + say(
+                N_("suggested: re-assess %(field)s with %(instruments)s (now: %(current)s)"),
+                field=wording.field_label(u.field, language).lower(),
+                instruments=", ".join(map(wording.instrument_name, u.instruments)),
+                current=u.current,
+            )
             for u in prompt.profile_updates
         ]
-        lines.append(f"  evidence: {', '.join(wording.element_name(e) for e in prompt.evidence)}")
-    lines += [f"Note: {note}" for note in result.notes]
+        evidence = ", ".join(wording.element_name(e, language) for e in prompt.evidence)
+        lines.append("  " + say(N_("evidence: %(elements)s"), elements=evidence))
+    lines += [say(N_("Note: %(note)s"), note=note) for note in result.notes]
     return "\n".join(lines)

@@ -16,19 +16,30 @@ from attunement.documents._models import (
     SafetyView,
 )
 from attunement.exports import PlanLine
-from attunement.i18n import localised
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, localised, translate
 from attunement.instruments import InstrumentDefinition
-from attunement.profile import PROFILE_FIELDS, Profile, Provenance, field_value_words
+from attunement.profile import (
+    PROFILE_FIELDS,
+    Profile,
+    Provenance,
+    field_label,
+    field_value_words,
+    strength_label,
+)
 from attunement.risk import RiskEvent, describe_event, open_first
 from attunement.tailoring import (
     EvidenceCitation,
     PatientFact,
     Plan,
     Recommendation,
+    SettingVocabulary,
     describe_fact,
     describe_risk,
+    load_rulebook,
+    setting_value_words,
+    source_words,
 )
-from attunement.wording import field_label, format_citation, format_source_of, value_words
+from attunement.wording import format_citation, format_source_of
 
 __all__ = [
     "accommodates_culture",
@@ -65,16 +76,21 @@ def instrument_notice(definition: InstrumentDefinition, language: str = "en") ->
     )
 
 
-def derived_fact(path: str, value: str | float | bool, provenance: Provenance) -> str | None:
+def derived_fact(
+    path: str,
+    value: str | float | bool,
+    provenance: Provenance,
+    language: str = SOURCE_LANGUAGE,
+) -> str | None:
     """The value as the plan words it when it was derived from a score (else None)."""
     derivation = provenance.derivation(path)
     if derivation is None:
         return None
     fact = PatientFact(field=path, value=value, provenance=provenance, derivation=derivation)
-    return describe_fact(fact)
+    return describe_fact(fact, language)
 
 
-def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
+def profile_rows(profile: Profile, language: str = SOURCE_LANGUAGE) -> tuple[ProfileRow, ...]:
     """One row per assessed profile field, then one per preference, each with provenance;
     a value derived from a score carries the fact's wording (an assumed cut-off says so)."""
     rows: list[ProfileRow] = []
@@ -85,21 +101,20 @@ def profile_rows(profile: Profile) -> tuple[ProfileRow, ...]:
         value, provenance = found
         rows.append(
             ProfileRow(
-                dimension=field_label(path),
-                value=field_value_words(path, value),
-                provenance=provenance.describe(),
-                derived=derived_fact(path, value, provenance),
+                dimension=field_label(path, language),
+                value=field_value_words(path, value, language),
+                provenance=source_words(provenance, language),
+                derived=derived_fact(path, value, provenance, language),
             )
         )
     for preference in profile.preferences:
+        path = f"preferences.{preference.aspect}"
+        shown = field_value_words(path, preference.value, language)
         rows.append(
             ProfileRow(
-                dimension=field_label(f"preferences.{preference.aspect}"),
-                value=(
-                    f"{field_value_words(f'preferences.{preference.aspect}', preference.value)}"
-                    f" ({preference.strength})"
-                ),
-                provenance=preference.provenance.describe(),
+                dimension=field_label(path, language),
+                value=f"{shown} ({strength_label(preference.strength, language)})",
+                provenance=source_words(preference.provenance, language),
             )
         )
     return tuple(rows)
@@ -117,12 +132,12 @@ def citation_text(citation: EvidenceCitation) -> str:
     return text
 
 
-def _item(recommendation: Recommendation) -> PlanItem:
+def _item(recommendation: Recommendation, language: str) -> PlanItem:
     headline = recommendation.evidence[0] if recommendation.evidence else None
     return PlanItem(
         element=recommendation.dimension,
         recommendation=recommendation.summary,
-        because=tuple(describe_fact(f) for f in recommendation.because),
+        because=tuple(describe_fact(f, language) for f in recommendation.because),
         evidence=(citation_text(headline),) if headline else (),
         verdict=headline.verdict if headline else None,
         accommodation=accommodates_strong_preference(recommendation)
@@ -130,9 +145,9 @@ def _item(recommendation: Recommendation) -> PlanItem:
     )
 
 
-def plan_items(plan: Plan) -> tuple[PlanItem, ...]:
+def plan_items(plan: Plan, language: str = SOURCE_LANGUAGE) -> tuple[PlanItem, ...]:
     """The plan's recommendations in its own order, each with its headline evidence."""
-    return tuple(_item(r) for r in plan.recommendations)
+    return tuple(_item(r, language) for r in plan.recommendations)
 
 
 def _first_sentence(text: str) -> str:
@@ -140,41 +155,71 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else text
 
 
-def plan_notes(plan: Plan) -> tuple[str, ...]:
+def plan_notes(plan: Plan, language: str = SOURCE_LANGUAGE) -> tuple[str, ...]:
     """Settings (with any held while a risk event is open), conflict resolutions, dimensions
-    not assessed, the assumptions the plan relies on, and the disclaimer."""
+    not assessed, the assumptions the plan relies on, and the disclaimer, in ``language``
+    (the plan's own texts as ``wording.plan_in`` gave them)."""
+
+    def setting(value: str | None) -> str:
+        return setting_value_words(value, language) if value else translate(N_("not set"), language)
+
     notes = [
-        f"Settings: directiveness {plan.directiveness}, stance "
-        f"{value_words(plan.stance) if plan.stance else 'not set'}, "
-        f"focus {value_words(plan.focus)}, "
-        f"intensity {plan.intensity}, arousal {plan.arousal}."
+        translate(
+            N_(
+                "Settings: directiveness %(directiveness)s, stance %(stance)s, focus "
+                "%(focus)s, intensity %(intensity)s, arousal %(arousal)s."
+            ),
+            language,
+            directiveness=setting(plan.directiveness),
+            stance=setting(plan.stance),
+            focus=setting(plan.focus),
+            intensity=setting(plan.intensity),
+            arousal=setting(plan.arousal),
+        )
     ]
+    labels = load_rulebook().settings
     notes += [
-        f"{d.setting.capitalize()} {value_words(d.value)}: {_first_sentence(d.note)}"
+        f"{_setting_label(labels.get(d.setting), d.setting, language)} "
+        f"{setting(d.value)}: {_first_sentence(d.note)}"
         for d in plan.settings
         if d.basis == "risk" and d.value is not None
     ]
+    versus = f" {translate(N_('vs'), language)} "
     notes += [
-        f"Conflict ({' vs '.join(field_label(b) for b in c.between)}): "
-        f"{_first_sentence(c.resolution)}"
+        translate(
+            N_("Conflict (%(sides)s): %(resolution)s"),
+            language,
+            sides=versus.join(field_label(b, language) for b in c.between),
+            resolution=_first_sentence(c.resolution),
+        )
         for c in plan.conflicts
         if c.kind != "risk"
     ]
     if plan.not_assessed:
-        missing = ", ".join(field_label(n.field) for n in plan.not_assessed)
-        notes.append(f"Not assessed: {missing}.")
-    notes += [f"Assumption: {a.statement}" for a in plan.assumptions]
+        missing = ", ".join(field_label(n.field, language) for n in plan.not_assessed)
+        notes.append(translate(N_("Not assessed: %(fields)s."), language, fields=missing))
+    notes += [
+        translate(N_("Assumption: %(statement)s"), language, statement=a.statement)
+        for a in plan.assumptions
+    ]
     notes.append(plan.disclaimer)
     return tuple(notes)
 
 
-def safety_views(plan: Plan) -> tuple[SafetyView, ...]:
+def _setting_label(vocabulary: SettingVocabulary | None, setting: str, language: str) -> str:
+    """A plan setting by its label (``rules/settings.yaml``) in ``language``."""
+    if vocabulary is None:
+        return setting.replace("_", " ").capitalize()
+    return knowledge_text(vocabulary.label, language)
+
+
+def safety_views(plan: Plan, language: str = SOURCE_LANGUAGE) -> tuple[SafetyView, ...]:
     """The plan's safety items (first while a risk event is open), each with its reasons."""
     return tuple(
         SafetyView(
             summary=item.summary,
             detail=item.detail,
-            because=tuple(describe_risk(b) for b in item.because),
+            because=tuple(describe_risk(b, language) for b in item.because),
             do=item.do,
             avoid=item.avoid,
             source=item.source,
@@ -183,15 +228,22 @@ def safety_views(plan: Plan) -> tuple[SafetyView, ...]:
     )
 
 
-def held_back(plan: Plan) -> tuple[tuple[str, ...], str | None]:
+def held_back(plan: Plan, language: str = SOURCE_LANGUAGE) -> tuple[tuple[str, ...], str | None]:
     """What the plan suppressed while a risk event is open, and why (the risk rules' reason)."""
     held = [c for c in plan.conflicts if c.kind == "risk"]
     reasons = list(dict.fromkeys(c.reason for c in held))
     items = []
     for conflict in held:
-        because = "; ".join(describe_fact(f) for f in conflict.because)
+        because = "; ".join(describe_fact(f, language) for f in conflict.because)
         items.append(
-            f"{conflict.resolution} (because: {because})" if because else conflict.resolution
+            translate(
+                N_("%(resolution)s (because: %(facts)s)"),
+                language,
+                resolution=conflict.resolution,
+                facts=because,
+            )
+            if because
+            else conflict.resolution
         )
     return tuple(dict.fromkeys(items)), " ".join(reasons) or None
 

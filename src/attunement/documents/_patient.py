@@ -223,7 +223,7 @@ def build_patient_report(
     events = risk_event_views(
         risk_events, current_session=status.session if status is not None else None
     )
-    held, held_reason = held_back(plan) if plan else ((), None)
+    held, held_reason = held_back(plan, clinic_language) if plan else ((), None)
     outcome_chart = (
         outcome_chart_data(outcome_series, status, outcome_definition) if outcome_series else None
     )
@@ -267,12 +267,12 @@ def build_patient_report(
             )
             for p in (status.support_prompts if status else ())
         ),
-        profile=profile_rows(profile) if profile else (),
-        safety=safety_views(plan) if plan else (),
+        profile=profile_rows(profile, clinic_language) if profile else (),
+        safety=safety_views(plan, clinic_language) if plan else (),
         held_back=held,
         held_back_reason=held_reason,
-        plan=plan_items(plan) if plan else (),
-        plan_notes=plan_notes(plan) if plan else (),
+        plan=plan_items(plan, clinic_language) if plan else (),
+        plan_notes=plan_notes(plan, clinic_language) if plan else (),
         outcome_chart=outcome_chart,
         alliance_chart=alliance_chart_data(alliance_series, status, alliance_definition)
         if alliance_series and alliance_definition

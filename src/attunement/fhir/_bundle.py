@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
 from attunement.fhir._records import PatientRecord
 from attunement.i18n import N_, SOURCE_LANGUAGE, translate
-from attunement.tailoring import describe_risk
+from attunement.tailoring import describe_risk, setting_value_words
 from attunement.wording import format_citation
 
 if TYPE_CHECKING:
@@ -113,13 +113,22 @@ def care_plan(
         for rec in recommendations
         if rec.evidence
     ]
-    notes += [{"text": f"Flag ({flag.severity}): {flag.message}"} for flag in plan.flags]
-    settings = ", ".join(
-        f"{label} {value.replace('_', ' ')}"
-        for label, value in (
-            ("directiveness", plan.directiveness),
-            ("stance", plan.stance),
-            ("focus", plan.focus),
+    notes += [
+        {
+            "text": words(
+                N_("Flag (%(severity)s): %(message)s"),
+                severity=words(_SEVERITY[flag.severity]),
+                message=flag.message,
+            )
+        }
+        for flag in plan.flags
+    ]
+    settings = ", ".join(  # the same words as the CDS plan card's
+        words(template, value=setting_value_words(value, language))
+        for template, value in (
+            (N_("directiveness %(value)s"), plan.directiveness),
+            (N_("stance %(value)s"), plan.stance),
+            (N_("focus %(value)s"), plan.focus),
         )
         if value
     )
@@ -140,6 +149,10 @@ def care_plan(
     return validated(resource)
 
 
+#: A flag's severity in words (message ids).
+_SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("info")}
+
+
 class _Words:
     """The CarePlan's own words in one language (gettext, ``%(name)s`` filled)."""
 
@@ -153,7 +166,7 @@ class _Words:
 def _safety_text(item: SafetyFirst, words: _Words) -> str:
     because, do, avoid = words(N_("Because:")), words(N_("Do:")), words(N_("Avoid:"))
     lines = [item.summary, item.detail]
-    lines += [f"{because} {describe_risk(basis)}" for basis in item.because]
+    lines += [f"{because} {describe_risk(basis, words.language)}" for basis in item.because]
     lines += [f"{do} {text}" for text in item.do]
     lines += [f"{avoid} {text}" for text in item.avoid]
     lines.append(words(N_("Basis: %(source)s"), source=item.source))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from attunement.i18n._catalogue import (
     DOMAIN,
     N_,
+    NC_,
     SOURCE_LANGUAGE,
     Catalogue,
     best_language,
@@ -30,10 +31,12 @@ from attunement.i18n._catalogue import (
     localised,
     resolve_language,
     translate,
+    translate_in_context,
 )
 
 __all__ = [
     "DOMAIN",
+    "NC_",
     "N_",
     "SOURCE_LANGUAGE",
     "Catalogue",
@@ -45,4 +48,5 @@ __all__ = [
     "localised",
     "resolve_language",
     "translate",
+    "translate_in_context",
 ]

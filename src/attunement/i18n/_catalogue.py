@@ -33,6 +33,14 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extrac
     return message
 
 
+def NC_(context: str, message: str) -> str:  # noqa: N802 - gettext convention, like N_
+    """Mark ``message`` in ``context`` for extraction (``pgettext_noop``; Babel keyword
+    ``NC_:1c,2``): a word that needs its own translation where it means something else
+    than the same English word elsewhere (a profile value "high" beside a band "high")."""
+    del context
+    return message
+
+
 def _tag(value: str) -> str | None:
     """A BCP 47 tag from a profile tag or a POSIX locale name (``es_MX`` → ``es-MX``)."""
     return canonical_language_tag(value.strip().replace("_", "-"))
@@ -132,6 +140,11 @@ class Catalogue:
         text = self.translations(language).gettext(message)
         return text % values if values else text
 
+    def translate_in_context(self, context: str, message: str, language: str) -> str:
+        """``message`` as meant in ``context`` (``msgctxt``), in ``language``; English
+        when it has no translation there."""
+        return self.translations(language).pgettext(context, message)
+
     def knowledge_text(self, text: str, language: str) -> str:
         """A knowledge file's text (a prompt, a rule's advice, an end reason) in ``language``.
 
@@ -168,6 +181,12 @@ def falls_back(tag: str | None) -> bool:
 def translate(message: str, language: str, /, **values: object) -> str:
     """``message`` in ``language`` (see :meth:`Catalogue.translate`)."""
     return default_catalogue().translate(message, language, **values)
+
+
+def translate_in_context(context: str, message: str, language: str) -> str:
+    """``message`` as meant in ``context`` in ``language`` (see
+    :meth:`Catalogue.translate_in_context`)."""
+    return default_catalogue().translate_in_context(context, message, language)
 
 
 def knowledge_text(text: str, language: str) -> str:

@@ -56,7 +56,7 @@ MODEL = N_(
     "change ~ intake (centred) + (1 | therapist), REML (statsmodels MixedLM); each "
     "yes/no outcome: logit ~ intake (centred) + (1 | therapist), variational Bayes "
     "(statsmodels BinomialBayesMixedGLM); therapist values are empirical-Bayes "
-    "(shrunken) estimates at the clinic's mean intake, 95% intervals"
+    "(shrunken) estimates at the clinic's mean intake, with intervals (95%)"
 )
 
 

@@ -20,10 +20,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         sex_of_fhir_gender,
     )
     from attunement.profile._labels import (
+        aspect_label,
         fact_words,
         field_label,
         field_value_words,
         language_name,
+        strength_label,
+        value_label,
     )
     from attunement.profile._models import (
         Assessed,
@@ -98,6 +101,7 @@ __all__ = [
     "Stage",
     "Strength",
     "age_band_at",
+    "aspect_label",
     "canonical_language_tag",
     "clinic_language_problem",
     "fact_words",
@@ -107,6 +111,8 @@ __all__ = [
     "parse_profile",
     "same_language",
     "sex_of_fhir_gender",
+    "strength_label",
+    "value_label",
 ]
 
 #: The submodule that defines each name: the vocabulary (language tags, field specs) needs
@@ -120,7 +126,15 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "age_band_at",
         "sex_of_fhir_gender",
     ),
-    "_labels": ("fact_words", "field_label", "field_value_words", "language_name"),
+    "_labels": (
+        "aspect_label",
+        "fact_words",
+        "field_label",
+        "field_value_words",
+        "language_name",
+        "strength_label",
+        "value_label",
+    ),
     "_models": (
         "Assessed",
         "Attachment",

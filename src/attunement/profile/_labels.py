@@ -1,8 +1,12 @@
-"""The one label of each profile field, beside the fields themselves (issue 16).
+"""The one label of each profile field and of each of its values, beside the fields
+themselves (issues 16 and 17).
 
-``attunement.wording`` re-exports :func:`field_label` for every adapter; the core modules that
-word a patient fact (monitoring's dropout and support signals, the tailoring brief) use it
-too, so a clinician reads "Stage of change", never ``stage_of_change``.
+``attunement.wording`` re-exports :func:`field_label` and :func:`field_value_words` for every
+adapter; the core modules that word a patient fact (monitoring's dropout and support signals,
+the tailoring brief) use them too, so a clinician reads "Stage of change", never
+``stage_of_change``. The labels are gettext messages: given a ``language`` they come from the
+catalogue (a value in the context "profile value", since the same English word may be a band
+label elsewhere with another translation); English is the message id.
 """
 
 from __future__ import annotations
@@ -12,52 +16,143 @@ from typing import Final
 
 from babel import Locale, UnknownLocaleError
 
+from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
 from attunement.profile._vocabulary import PREFERENCE_ASPECTS
 
-__all__ = ["fact_words", "field_label", "field_value_words", "language_name"]
+__all__ = [
+    "VALUE_CONTEXT",
+    "aspect_label",
+    "fact_words",
+    "field_label",
+    "field_value_words",
+    "language_name",
+    "strength_label",
+    "value_label",
+]
+
+#: The gettext context of a profile value's label.
+VALUE_CONTEXT: Final = "profile value"
 
 
 def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
+#: The label of every closed value a profile field or a preference may take (its words in
+#: English; the catalogue gives them in another language).
+_VALUE_LABELS: Final[dict[str, str]] = {
+    "low": NC_("profile value", "low"),
+    "moderate": NC_("profile value", "moderate"),
+    "high": NC_("profile value", "high"),
+    "none": NC_("profile value", "none"),
+    "precontemplation": NC_("profile value", "precontemplation"),
+    "contemplation": NC_("profile value", "contemplation"),
+    "preparation": NC_("profile value", "preparation"),
+    "action": NC_("profile value", "action"),
+    "maintenance": NC_("profile value", "maintenance"),
+    "internalizing": NC_("profile value", "internalizing"),
+    "externalizing": NC_("profile value", "externalizing"),
+    "mixed": NC_("profile value", "mixed"),
+    "female": NC_("profile value", "female"),
+    "male": NC_("profile value", "male"),
+    "non_binary": NC_("profile value", "non binary"),
+    "individual": NC_("profile value", "individual"),
+    "couple": NC_("profile value", "couple"),
+    "family": NC_("profile value", "family"),
+    "group": NC_("profile value", "group"),
+    "in_person": NC_("profile value", "in person"),
+    "video": NC_("profile value", "video"),
+    "telephone": NC_("profile value", "telephone"),
+    "more_than_weekly": NC_("profile value", "more than weekly"),
+    "weekly": NC_("profile value", "weekly"),
+    "fortnightly": NC_("profile value", "fortnightly"),
+    "monthly": NC_("profile value", "monthly"),
+    "flexible": NC_("profile value", "flexible"),
+    "brief": NC_("profile value", "brief"),
+    "medium": NC_("profile value", "medium"),
+    "long": NC_("profile value", "long"),
+    "open_ended": NC_("profile value", "open ended"),
+    "therapist_directed": NC_("profile value", "therapist directed"),
+    "client_directed": NC_("profile value", "client directed"),
+    "intensity": NC_("profile value", "intensity"),
+    "reserve": NC_("profile value", "reserve"),
+    "past": NC_("profile value", "past"),
+    "present": NC_("profile value", "present"),
+    "warm_support": NC_("profile value", "warm support"),
+    "focused_challenge": NC_("profile value", "focused challenge"),
+}
+
+#: How strongly a preference is held, in words (context: a strength is not a level).
+_STRENGTH_LABELS: Final[dict[str, str]] = {
+    "mild": NC_("preference strength", "mild"),
+    "moderate": NC_("preference strength", "moderate"),
+    "strong": NC_("preference strength", "strong"),
+}
+
 _FIELD_LABELS: Final[dict[str, str]] = {
-    "relationship": "Relationship",
-    "reactance": "Reactance",
-    "stage_of_change": "Stage of change",
-    "coping_style": "Coping style",
-    "preferences": "Preferences",
-    "culture": "Culture",
-    "culture.preferred_language": "Preferred language",
-    "culture.identity": "Cultural identity",
-    "culture.wants_adaptation": "Wants a culturally adapted therapy",
-    "religion_spirituality": "Religion and spirituality",
-    "religion_spirituality.importance": "Importance of religion or spirituality",
-    "religion_spirituality.wants_integration": "Wants religion or spirituality included",
-    "attachment": "Attachment",
-    "attachment.anxiety": "Attachment anxiety",
-    "attachment.avoidance": "Attachment avoidance",
-    "expectations": "Expectations",
-    "expectations.outcome": "Outcome expectation",
-    "expectations.credibility": "Treatment credibility",
-    "functional_impairment": "Functional impairment",
-    "distress": "Distress",
-    "risk": "Open risk event",
+    "relationship": N_("Relationship"),
+    "reactance": N_("Reactance"),
+    "stage_of_change": N_("Stage of change"),
+    "coping_style": N_("Coping style"),
+    "preferences": N_("Preferences"),
+    "culture": N_("Culture"),
+    "culture.preferred_language": N_("Preferred language"),
+    "culture.identity": N_("Cultural identity"),
+    "culture.wants_adaptation": N_("Wants a culturally adapted therapy"),
+    "religion_spirituality": N_("Religion and spirituality"),
+    "religion_spirituality.importance": N_("Importance of religion or spirituality"),
+    "religion_spirituality.wants_integration": N_("Wants religion or spirituality included"),
+    "attachment": N_("Attachment"),
+    "attachment.anxiety": N_("Attachment anxiety"),
+    "attachment.avoidance": N_("Attachment avoidance"),
+    "expectations": N_("Expectations"),
+    "expectations.outcome": N_("Outcome expectation"),
+    "expectations.credibility": N_("Treatment credibility"),
+    "functional_impairment": N_("Functional impairment"),
+    "distress": N_("Distress"),
+    "risk": N_("Open risk event"),
 }
 
 
-def field_label(path: str) -> str:
-    """The one label of a profile field: ``stage_of_change`` → "Stage of change",
-    ``preferences.format`` → "Preference: format", ``expectations.outcome`` → "Outcome
-    expectation". An unlisted path is still shown in words, never as an id."""
+def field_label(path: str, language: str = SOURCE_LANGUAGE) -> str:
+    """The one label of a profile field, in ``language``: ``stage_of_change`` → "Stage of
+    change", ``preferences.format`` → "Preference: format", ``expectations.outcome`` →
+    "Outcome expectation". An unlisted path is still shown in words, never as an id."""
     if path in _FIELD_LABELS:
-        return _FIELD_LABELS[path]
+        return translate(_FIELD_LABELS[path], language)
     head, _, tail = path.partition(".")
     if head == "preferences" and tail:
-        aspect = PREFERENCE_ASPECTS.get(tail)
-        return f"Preference: {aspect.label if aspect else _words(tail)}"
-    label = _FIELD_LABELS.get(head, _words(head).capitalize())
+        return translate(
+            N_("Preference: %(aspect)s"), language, aspect=aspect_label(tail, language)
+        )
+    label = translate(_FIELD_LABELS[head], language) if head in _FIELD_LABELS else None
+    label = label or _words(head).capitalize()
     return f"{label}: {_words(tail)}" if tail else label
+
+
+def aspect_label(aspect: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A preference aspect by its label in ``language``: ``session_frequency`` → "session
+    frequency" (an unknown aspect in words)."""
+    spec = PREFERENCE_ASPECTS.get(aspect)
+    return translate(spec.label, language) if spec is not None else _words(aspect)
+
+
+def strength_label(strength: str, language: str = SOURCE_LANGUAGE) -> str:
+    """How strongly a preference is held, in ``language``: ``strong`` → "strong"."""
+    label = _STRENGTH_LABELS.get(strength)
+    if label is None:
+        return _words(strength)
+    return translate_in_context("preference strength", label, language)
+
+
+def value_label(value: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A closed profile value by its label in ``language``: ``contemplation`` →
+    "contemplation" ("contemplación"), ``in_person`` → "in person"; a value without a label
+    (free text) in words as given."""
+    label = _VALUE_LABELS.get(value)
+    if label is None:
+        return _words(value)
+    return translate_in_context(VALUE_CONTEXT, label, language)
 
 
 @cache
@@ -76,17 +171,21 @@ def language_name(tag: str | None, in_language: str = "en") -> str:
     return name if name else f"“{tag}”"
 
 
-def field_value_words(path: str, value: object) -> str:
-    """A stored value of a profile field in words: a language by its name (``es`` →
-    "Spanish"), True → "yes", ``client_directed`` → "client directed"."""
+def field_value_words(path: str, value: object, language: str = SOURCE_LANGUAGE) -> str:
+    """A stored value of a profile field in words, in ``language``: a language by its name
+    (``es`` → "Spanish"), True → "yes", ``client_directed`` → "client directed"; free text
+    (a cultural identity, in the patient's own words) as given."""
     head, _, tail = path.partition(".")
     spec = PREFERENCE_ASPECTS.get(tail) if head == "preferences" else None
     if path == "culture.preferred_language" or (spec is not None and spec.values == "bcp47"):
-        return language_name(str(value))
+        return language_name(str(value), language)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return translate(N_("yes") if value else N_("no"), language)
     if isinstance(value, float):
         return f"{value:g}"
+    closed = spec is not None and isinstance(spec.values, tuple)
+    if closed or (head != "preferences" and str(value) in _VALUE_LABELS):
+        return value_label(str(value), language)
     return _words(str(value))
 
 

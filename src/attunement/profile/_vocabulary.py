@@ -31,6 +31,12 @@ __all__ = [
     "same_language",
 ]
 
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker Babel extracts (as i18n.N_)
+    """Mark a label for the catalogue; local because ``attunement.i18n`` imports this module."""
+    return message
+
+
 LEVELS: Final = ("low", "moderate", "high")
 STAGES: Final = ("precontemplation", "contemplation", "preparation", "action", "maintenance")
 COPING_STYLES: Final = ("internalizing", "externalizing", "mixed")
@@ -76,38 +82,40 @@ class AspectSpec(BaseModel):
 
 PREFERENCE_ASPECTS: Final[dict[str, AspectSpec]] = {
     "therapist_gender": AspectSpec(
-        label="therapist gender",
+        label=N_("therapist gender"),
         values=("female", "male", "non_binary"),
         therapist_identity=True,
     ),
     "therapist_ethnicity": AspectSpec(
-        label="therapist ethnicity", values=None, therapist_identity=True
+        label=N_("therapist ethnicity"), values=None, therapist_identity=True
     ),
     "therapist_religion": AspectSpec(
-        label="therapist religion", values=None, therapist_identity=True
+        label=N_("therapist religion"), values=None, therapist_identity=True
     ),
-    "language": AspectSpec(label="language of therapy", values="bcp47"),
-    "treatment_type": AspectSpec(label="type of treatment", values=None, multiple=True),
+    "language": AspectSpec(label=N_("language of therapy"), values="bcp47"),
+    "treatment_type": AspectSpec(label=N_("type of treatment"), values=None, multiple=True),
     "format": AspectSpec(
-        label="format",
+        label=N_("format"),
         values=("individual", "couple", "family", "group", "in_person", "video", "telephone"),
         multiple=True,
     ),
     "session_frequency": AspectSpec(
-        label="session frequency",
+        label=N_("session frequency"),
         values=("more_than_weekly", "weekly", "fortnightly", "monthly", "flexible"),
     ),
     "treatment_length": AspectSpec(
-        label="length of treatment", values=("brief", "medium", "long", "open_ended")
+        label=N_("length of treatment"), values=("brief", "medium", "long", "open_ended")
     ),
     # The four C-NIP dimensions (Cooper & Norcross 2016): each names its two poles.
     "directiveness": AspectSpec(
-        label="who directs the therapy", values=("therapist_directed", "client_directed")
+        label=N_("who directs the therapy"), values=("therapist_directed", "client_directed")
     ),
-    "emotional_intensity": AspectSpec(label="emotional intensity", values=("intensity", "reserve")),
-    "past_orientation": AspectSpec(label="past or present focus", values=("past", "present")),
+    "emotional_intensity": AspectSpec(
+        label=N_("emotional intensity"), values=("intensity", "reserve")
+    ),
+    "past_orientation": AspectSpec(label=N_("past or present focus"), values=("past", "present")),
     "warm_support": AspectSpec(
-        label="warm support or focused challenge", values=("warm_support", "focused_challenge")
+        label=N_("warm support or focused challenge"), values=("warm_support", "focused_challenge")
     ),
 }
 

@@ -31,7 +31,6 @@ from attunement.learning import (
     rupture_repaired,
 )
 from attunement.monitoring import Status
-from attunement.profile import field_label
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
@@ -49,6 +48,7 @@ from attunement.store import (
     PromptDiscussionRecord,
 )
 from attunement.tailoring import Plan
+from attunement.wording import dimension_label as wording_dimension_label
 
 __all__ = [
     "PlanAdherenceDimension",
@@ -116,8 +116,9 @@ class PlanAdherenceView(BaseModel):
 
 
 def dimension_label(dimension: str) -> str:
-    """A dimension in words (the profile's label; rupture repair in words)."""
-    return field_label(dimension)
+    """A dimension in words: the one label of ``wording.dimension_label`` (the learning
+    report names dimensions by it too)."""
+    return wording_dimension_label(dimension)
 
 
 def _public(row: PlanAdherenceRecord) -> PlanAdherencePublic:

@@ -396,7 +396,8 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
         plan_signal(
             plan_in(
                 tailored_plan(session, patient, clinic_language=inputs.clinic_language), language
-            )
+            ),
+            language,
         )
         if patient.profile
         else None

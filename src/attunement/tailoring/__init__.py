@@ -36,12 +36,14 @@ from attunement.tailoring._models import (
 )
 from attunement.tailoring._render import render_markdown, render_text
 from attunement.tailoring._risk import HELD_BACK, HELD_BECAUSE
-from attunement.tailoring._rulebook import Rule, RuleBook
+from attunement.tailoring._rulebook import Rule, RuleBook, SettingVocabulary
 from attunement.tailoring._template import refill_translation
 from attunement.tailoring._wording import (
     cite_short,
     describe_fact,
     describe_risk,
+    setting_value_words,
+    source_words,
 )
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "SafetyFirst",
     "SettingDecision",
     "SettingOption",
+    "SettingVocabulary",
     "Stance",
     "build_rulebook",
     "cite_short",
@@ -75,4 +78,6 @@ __all__ = [
     "refill_translation",
     "render_markdown",
     "render_text",
+    "setting_value_words",
+    "source_words",
 ]

@@ -7,43 +7,54 @@ tailored recommendations strongest evidence first, the conflicts and how they we
 what to assess next, and the assumptions. Every recommendation carries its evidence (effect,
 k, N, authors and year) and the patient facts behind it; a fact that rests on an assumed
 cut-off says so.
+
+Every word the brief puts around the plan's texts is a gettext message filled with named
+values, and every patient fact is worded by ``describe_fact`` in the brief's ``language``:
+give a plan that went through ``wording.plan_in`` and the same language, and the whole brief
+reads in it (the patient's own words stay in theirs).
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
 
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
+from attunement.profile import field_label
 from attunement.tailoring._loader import load_rulebook
 from attunement.tailoring._models import (
     EvidenceCitation,
+    PatientFact,
     Plan,
     PlanConflict,
     Recommendation,
     SafetyFirst,
     SettingDecision,
 )
+from attunement.tailoring._rulebook import RuleBook
 from attunement.tailoring._wording import (
     EVIDENCE_LEGEND,
     cite_short,
     describe_fact,
     describe_risk,
+    flag_message,
+    setting_value_words,
 )
-from attunement.wording import field_label, value_words
+from attunement.wording import instrument_name, item_label
 
 __all__ = ["render_markdown", "render_text"]
 
 
-def render_markdown(plan: Plan) -> str:
-    """The plan as a Markdown brief."""
-    return "\n".join(_brief(plan, markdown=True)).rstrip() + "\n"
+def render_markdown(plan: Plan, *, language: str = SOURCE_LANGUAGE) -> str:
+    """The plan as a Markdown brief, in ``language``."""
+    return "\n".join(_Brief(plan, language, markdown=True).lines()).rstrip() + "\n"
 
 
-def render_text(plan: Plan, *, width: int = 88) -> str:
-    """The plan as plain text wrapped to ``width`` columns (for ``--format text``)."""
+def render_text(plan: Plan, *, width: int = 88, language: str = SOURCE_LANGUAGE) -> str:
+    """The plan as plain text wrapped to ``width`` columns (for ``--format text``), in
+    ``language``."""
     lines: list[str] = []
-    for line in _brief(plan, markdown=False):
+    for line in _Brief(plan, language, markdown=False).lines():
         indent = len(line) - len(line.lstrip(" "))
         marker = re.match(r"(- |\d+\. )", line.lstrip(" "))
         hang = " " * (indent + (len(marker.group(1)) if marker else 0))
@@ -55,187 +66,264 @@ def render_text(plan: Plan, *, width: int = 88) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _brief(plan: Plan, *, markdown: bool) -> list[str]:
-    book = load_rulebook()
-    h2 = _heading_markdown if markdown else str.upper
-    b = _bold if markdown else _plain
-    out = [
-        "# Tailoring brief - before the first session" if markdown else "TAILORING BRIEF",
-        "",
-        f"> {plan.disclaimer}" if markdown else plan.disclaimer,
-        "",
-    ]
-    if plan.safety:
-        out += [h2("Safety first - a risk event is open"), ""]
-        out += _safety_section(plan, b, book.risk.reason)
-    if plan.flags:
-        out += [h2("Flags - read first"), ""]
-        for flag in plan.flags:
+class _Brief:
+    """One brief being written: the plan, the language, Markdown or plain text."""
+
+    def __init__(self, plan: Plan, language: str, *, markdown: bool) -> None:
+        self.plan = plan
+        self.language = language
+        self.markdown = markdown
+        self.book: RuleBook = load_rulebook()
+
+    def say(self, message: str, /, **values: object) -> str:
+        """A sentence of the brief (a gettext message) in its language."""
+        return translate(message, self.language, **values)
+
+    def known(self, text: str) -> str:
+        """A knowledge file's text (a setting's explanation) in the brief's language."""
+        return text if self.language == SOURCE_LANGUAGE else knowledge_text(text, self.language)
+
+    def lead(self, label: str, text: str) -> str:
+        """``Consider: <text>``: a gettext label and the text it leads."""
+        return f"{self.say(label)} {text}"
+
+    def bold(self, text: str) -> str:
+        return f"**{text}**" if self.markdown else text
+
+    def h2(self, text: str) -> str:
+        return f"## {text}" if self.markdown else text.upper()
+
+    def fact(self, fact: PatientFact) -> str:
+        return describe_fact(fact, self.language)
+
+    def label(self, field: str) -> str:
+        return field_label(field, self.language)
+
+    def setting_value(self, value: str | None) -> str:
+        if value is None:
+            return self.say(N_("not set"))
+        return setting_value_words(value, self.language)
+
+    def lines(self) -> list[str]:
+        plan, say, h2, b = self.plan, self.say, self.h2, self.bold
+        out = [
+            "# " + say(N_("Tailoring brief - before the first session"))
+            if self.markdown
+            else say(N_("TAILORING BRIEF")),
+            "",
+            f"> {plan.disclaimer}" if self.markdown else plan.disclaimer,
+            "",
+        ]
+        if plan.safety:
+            out += [h2(say(N_("Safety first - a risk event is open"))), ""]
+            out += self._safety_section()
+        if plan.flags:
+            out += [h2(say(N_("Flags - read first"))), ""]
+            for flag in plan.flags:
+                where = say(
+                    N_("%(item)s, given for %(dimension)s"),
+                    item=item_label(flag.instrument, flag.item, self.language),
+                    dimension=self.label(flag.dimension).lower(),
+                )
+                message = flag_message(
+                    flag.instrument, flag.item, flag.kind, flag.message, self.language
+                )
+                out.append(f"- {b(say(_SEVERITY[flag.severity]))}: {message} ({where})")
+            out.append("")
+        out += self._settings()
+        risks = [r for r in plan.recommendations if r.risk]
+        if risks:
+            out += [h2(say(N_("Watch for"))), ""]
+            out += [
+                f"- {b(r.summary)} " + say(N_("(see recommendation %(number)s)"), number=r.priority)
+                for r in risks
+            ]
+            out.append("")
+        out += [h2(say(N_("Always: the relationship foundations"))), ""]
+        for rec in plan.foundations:
+            out += self._recommendation(rec, brief=True)
+        out += [h2(say(N_("Tailored to this patient (strongest evidence first)"))), ""]
+        if not plan.recommendations:
+            out += [say(N_("No tailored recommendation: assess the dimensions listed below.")), ""]
+        for rec in plan.recommendations:
+            out += self._recommendation(rec)
+        conflicts = [c for c in plan.conflicts if c.kind != "risk"]
+        if conflicts:
+            out += [h2(say(N_("Conflicts and how they were resolved"))), ""]
+            for conflict in conflicts:
+                out += self._conflict(conflict)
+        out += self._not_assessed()
+        if plan.assumptions:
+            out += [h2(say(N_("Assumptions the plan relies on"))), ""]
+            out += [f"- {a.statement} {a.reasoning} ({a.source})" for a in plan.assumptions]
+            out.append("")
+        legend = say(EVIDENCE_LEGEND)
+        out += [h2(say(N_("How to read the evidence"))), "", legend, ""]
+        return out
+
+    def _settings(self) -> list[str]:
+        plan, say, b = self.plan, self.say, self.bold
+        out = [self.h2(say(N_("How to work with this patient"))), ""]
+        for decision in plan.settings:
+            vocabulary = self.book.settings[decision.setting]
+            value = decision.value
+            meaning = vocabulary.values[value] if value else vocabulary.default_reason
+            head = f"{self.known(vocabulary.label)}: {self.setting_value(value)}"
+            out.append(f"- {b(head)} - {self.known(meaning)}")
+            basis = "" if value is None else f" {self._basis(decision)}"
+            out.append(f"  {self.known(vocabulary.explanation)}{basis}")
+        if plan.processes_of_change:
+            title = b(say(N_("Processes of change to draw on")))
+            why = say(N_("(what helps people move on from this stage):"))
+            out.append(f"- {title} {why}")
+            out += [f"  - {self.known(self.book.processes[p])}" for p in plan.processes_of_change]
+        out.append("")
+        return out
+
+    def _not_assessed(self) -> list[str]:
+        if not self.plan.not_assessed:
+            return []
+        say = self.say
+        out = [self.h2(say(N_("Not yet assessed - how to find out"))), ""]
+        for item in self.plan.not_assessed:
+            tools = (
+                " "
+                + say(
+                    N_("Instruments: %(instruments)s."),
+                    instruments=", ".join(instrument_name(i) for i in item.instruments),
+                )
+                if item.instruments
+                else ""
+            )
             out.append(
-                f"- {b(flag.severity.upper())}: {flag.message} "
-                f"({flag.instrument} item {flag.item}, given for {flag.dimension})"
+                f"- {self.bold(self.label(item.field))}: "
+                + say(N_("ask %(question)s"), question=item.question)
+                + tools
+                + " "
+                + say(N_("Why: %(why)s"), why=item.why)
             )
         out.append("")
+        return out
 
-    out += [h2("How to work with this patient"), ""]
-    for decision in plan.settings:
-        vocabulary = book.settings[decision.setting]
-        value = decision.value
-        meaning = vocabulary.values[value] if value else vocabulary.default_reason
-        shown = value.replace("_", " ") if value else "not set"
-        out.append(f"- {b(f'{vocabulary.label}: {shown}')} - {meaning}")
-        basis = "" if value is None else f" {_basis(plan, decision)}"
-        out.append(f"  {vocabulary.explanation}{basis}")
-    if plan.processes_of_change:
-        out.append(
-            f"- {b('Processes of change to draw on')} (what helps people move on from this stage):"
+    def _safety_section(self) -> list[str]:
+        lines: list[str] = []
+        for safety in self.plan.safety:
+            lines += self._safety(safety)
+        held = [c for c in self.plan.conflicts if c.kind == "risk"]
+        if held:
+            title = self.bold(self.say(N_("Held back while a risk event is open.")))
+            lines += [f"{title} {self.known(self.book.risk.reason)}", ""]
+            lines += [self._held_back(c) for c in held]
+            lines.append("")
+        return lines
+
+    def _safety(self, item: SafetyFirst) -> list[str]:
+        say = self.say
+        lines = [f"{self.bold(item.summary)} {item.detail}", ""]
+        because = say(N_("Because:"))
+        lines += [f"- {because} {describe_risk(basis, self.language)}" for basis in item.because]
+        if item.do:
+            lines.append("- " + self.lead(N_("Do:"), _sentences(item.do)))
+        if item.avoid:
+            lines.append("- " + self.lead(N_("Avoid:"), _sentences(item.avoid)))
+        lines += ["- " + self.lead(N_("Basis:"), item.source), ""]
+        return lines
+
+    def _options(self, conflict: PlanConflict) -> str:
+        """``Directiveness: reactance -> low, stage of change -> high; chosen: low.``"""
+        options = ", ".join(
+            f"{self.label(o.dimension)} -> {self.setting_value(o.value)}" for o in conflict.options
         )
-        out += [f"  - {book.processes[p]}" for p in plan.processes_of_change]
-    out.append("")
+        setting = str(conflict.setting)
+        vocabulary = self.book.settings.get(setting)
+        name = self.known(vocabulary.label) if vocabulary else setting.replace("_", " ")
+        return self.say(
+            N_("%(setting)s: %(options)s; chosen: %(chosen)s."),
+            setting=name[:1].upper() + name[1:],
+            options=options or self.say(N_("not set")),
+            chosen=self.setting_value(conflict.chosen),
+        )
 
-    risks = [r for r in plan.recommendations if r.risk]
-    if risks:
-        out += [h2("Watch for"), ""]
-        out += [f"- {b(r.summary)} (see recommendation {r.priority})" for r in risks]
-        out.append("")
+    def _held_back(self, conflict: PlanConflict) -> str:
+        """One line: what was suppressed, from which part of the profile, and the methods."""
+        if conflict.setting is not None:
+            return f"- {self._options(conflict)} {conflict.resolution}"
+        why = conflict.reason.split(". ", 1)[0] + "."
+        sides = ", ".join(self.label(d) for d in conflict.between if d != "risk")
+        return f"- {conflict.resolution.rstrip('.')} ({sides}). {why}".rstrip()
 
-    out += [h2("Always: the relationship foundations"), ""]
-    for rec in plan.foundations:
-        out += _recommendation(rec, b, brief=True)
-    out += [h2("Tailored to this patient (strongest evidence first)"), ""]
-    if not plan.recommendations:
-        out += ["No tailored recommendation: assess the dimensions listed below.", ""]
-    for rec in plan.recommendations:
-        out += _recommendation(rec, b)
+    def _basis(self, decision: SettingDecision) -> str:
+        say = self.say
+        if decision.basis == "default":
+            return say(N_("Default: %(note)s"), note=decision.note)
+        if decision.basis == "risk":
+            return decision.note
+        by_id = {r.id: r for r in self.plan.recommendations}
+        facts = [f for rule in decision.rules if rule in by_id for f in by_id[rule].because]
+        because = "; ".join(dict.fromkeys(self.fact(f) for f in facts))
+        text = say(N_("Because: %(facts)s."), facts=because) if because else ""
+        if decision.basis == "conflict":
+            text += " " + say(N_("A conflict was resolved - see below."))
+        return text
 
-    conflicts = [c for c in plan.conflicts if c.kind != "risk"]
-    if conflicts:
-        out += [h2("Conflicts and how they were resolved"), ""]
-        for conflict in conflicts:
-            out += _conflict(conflict, b)
-    if plan.not_assessed:
-        out += [h2("Not yet assessed - how to find out"), ""]
-        for item in plan.not_assessed:
-            tools = f" Instruments: {', '.join(item.instruments)}." if item.instruments else ""
-            out.append(
-                f"- {b(field_label(item.field))}: ask {item.question}{tools} Why: {item.why}"
-            )
-        out.append("")
-    if plan.assumptions:
-        out += [h2("Assumptions the plan relies on"), ""]
-        out += [f"- {a.statement} {a.reasoning} ({a.source})" for a in plan.assumptions]
-        out.append("")
-    out += [h2("How to read the evidence"), "", EVIDENCE_LEGEND, ""]
-    return out
-
-
-def _heading_markdown(text: str) -> str:
-    return f"## {text}"
-
-
-def _bold(text: str) -> str:
-    return f"**{text}**"
-
-
-def _plain(text: str) -> str:
-    return text
-
-
-def _safety_section(plan: Plan, bold: Callable[[str], str], reason: str) -> list[str]:
-    lines: list[str] = []
-    for safety in plan.safety:
-        lines += _safety(safety, bold)
-    held = [c for c in plan.conflicts if c.kind == "risk"]
-    if held:
-        lines += [f"{bold('Held back while a risk event is open.')} {reason}", ""]
-        lines += [_held_back(c) for c in held]
+    def _recommendation(self, rec: Recommendation, *, brief: bool = False) -> list[str]:
+        say = self.say
+        head = f"{rec.priority}. {self.bold(rec.summary)}"
+        lines = [head if brief else f"{head} {rec.detail}"]
+        if rec.because:
+            facts = "; ".join(self.fact(f) for f in rec.because)
+            lines.append("   - " + say(N_("Because: %(facts)s."), facts=facts))
+        if rec.do:
+            lines.append("   - " + self.lead(N_("Consider:"), _sentences(rec.do)))
+        if rec.avoid and not brief:
+            lines.append("   - " + self.lead(N_("Avoid:"), _sentences(rec.avoid)))
+        if rec.behaviours:
+            lines.append("   - " + self.lead(N_("Try:"), _sentences(rec.behaviours)))
+        lines.append("   - " + self.lead(N_("Evidence:"), self._citations(rec.evidence)))
         lines.append("")
-    return lines
+        return lines
+
+    def _citations(self, citations: tuple[EvidenceCitation, ...]) -> str:
+        parts = []
+        for citation in citations:
+            why = f" ({citation.why})" if citation.why else ""
+            parts.append(f"{cite_short(citation, self.language)}{why}")
+        return "; ".join(parts)
+
+    def _conflict(self, conflict: PlanConflict) -> list[str]:
+        say = self.say
+        if conflict.kind == "setting" and conflict.setting is not None:
+            title = self._options(conflict)
+        else:
+            versus = say(N_("vs"))
+            title = f" {versus} ".join(self.label(d) for d in conflict.between) + "."
+        lines = [
+            f"- {self.bold(title)} {conflict.resolution}",
+            "  - " + say(N_("Why: %(why)s"), why=conflict.reason),
+        ]
+        if conflict.because:
+            facts = "; ".join(self.fact(f) for f in conflict.because)
+            lines.append("  - " + say(N_("Because: %(facts)s."), facts=facts))
+        lines.append("  - " + self.lead(N_("Evidence:"), self._citations(conflict.evidence)))
+        if not conflict.from_data:
+            lines.append(
+                "  - "
+                + say(N_("Note: no resolution for this pair is on file; review it clinically."))
+            )
+        lines.append("")
+        return lines
 
 
-def _safety(item: SafetyFirst, bold: Callable[[str], str]) -> list[str]:
-    lines = [f"{bold(item.summary)} {item.detail}", ""]
-    lines += [f"- Because: {describe_risk(basis)}" for basis in item.because]
-    if item.do:
-        lines.append(f"- Do: {' '.join(_sentence(t) for t in item.do)}")
-    if item.avoid:
-        lines.append(f"- Avoid: {' '.join(_sentence(t) for t in item.avoid)}")
-    lines += [f"- Basis: {item.source}", ""]
-    return lines
+#: A flag's severity as the brief shows it.
+_SEVERITY = {
+    "critical": N_("CRITICAL"),
+    "warning": N_("WARNING"),
+    "info": N_("INFO"),
+}
 
 
-def _held_back(conflict: PlanConflict) -> str:
-    """One line: what was suppressed, from which part of the profile, and the methods."""
-    why = conflict.reason.split(". ", 1)[0] + "." if conflict.setting is None else ""
-    if conflict.setting is not None:
-        options = ", ".join(
-            f"{field_label(o.dimension)} -> {value_words(o.value)}" for o in conflict.options
-        )
-        chosen = str(conflict.chosen).replace("_", " ")
-        head = f"{conflict.setting.capitalize()}: {options or 'not set'}; chosen: {chosen}."
-        return f"- {head} {conflict.resolution}"
-    sides = ", ".join(field_label(d) for d in conflict.between if d != "risk")
-    return f"- {conflict.resolution.rstrip('.')} ({sides}). {why}".rstrip()
-
-
-def _basis(plan: Plan, decision: SettingDecision) -> str:
-    if decision.basis == "default":
-        return f"Default: {decision.note}"
-    if decision.basis == "risk":
-        return decision.note
-    by_id = {r.id: r for r in plan.recommendations}
-    facts = [f for rule in decision.rules if rule in by_id for f in by_id[rule].because]
-    because = "; ".join(dict.fromkeys(describe_fact(f) for f in facts))
-    text = f"Because: {because}." if because else ""
-    if decision.basis == "conflict":
-        text += " A conflict was resolved - see below."
-    return text
-
-
-def _recommendation(
-    rec: Recommendation, bold: Callable[[str], str], *, brief: bool = False
-) -> list[str]:
-    head = f"{rec.priority}. {bold(rec.summary)}"
-    lines = [head if brief else f"{head} {rec.detail}"]
-    if rec.because:
-        lines.append(f"   - Because: {'; '.join(describe_fact(f) for f in rec.because)}.")
-    if rec.do:
-        lines.append(f"   - Consider: {' '.join(_sentence(t) for t in rec.do)}")
-    if rec.avoid and not brief:
-        lines.append(f"   - Avoid: {' '.join(_sentence(t) for t in rec.avoid)}")
-    if rec.behaviours:
-        lines.append(f"   - Try: {' '.join(_sentence(t) for t in rec.behaviours)}")
-    lines.append(f"   - Evidence: {_citations(rec.evidence)}")
-    lines.append("")
-    return lines
-
-
-def _citations(citations: tuple[EvidenceCitation, ...]) -> str:
-    parts = []
-    for citation in citations:
-        why = f" ({citation.why})" if citation.why else ""
-        parts.append(f"{cite_short(citation)}{why}")
-    return "; ".join(parts)
-
-
-def _conflict(conflict: PlanConflict, bold: Callable[[str], str]) -> list[str]:
-    sides = " vs ".join(field_label(d) for d in conflict.between)
-    if conflict.kind == "setting" and conflict.setting is not None:
-        options = ", ".join(
-            f"{field_label(o.dimension)} -> {value_words(o.value)}" for o in conflict.options
-        )
-        chosen = str(conflict.chosen).replace("_", " ")
-        title = f"{conflict.setting.capitalize()}: {options}; chosen: {chosen}."
-    else:
-        title = f"{sides}."
-    lines = [f"- {bold(title)} {conflict.resolution}", f"  - Why: {conflict.reason}"]
-    if conflict.because:
-        lines.append(f"  - Because: {'; '.join(describe_fact(f) for f in conflict.because)}.")
-    lines.append(f"  - Evidence: {_citations(conflict.evidence)}")
-    if not conflict.from_data:
-        lines.append("  - Note: no resolution for this pair is on file; review it clinically.")
-    lines.append("")
-    return lines
+def _sentences(texts: tuple[str, ...]) -> str:
+    return " ".join(_sentence(t) for t in texts)
 
 
 def _sentence(text: str) -> str:

@@ -16,13 +16,14 @@ from attunement.errors import UnknownElement
 from attunement.evidence import load_evidence
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
-from attunement.profile import field_label, language_name
+from attunement.profile import DIMENSIONS, PROFILE_FIELDS, field_label, language_name
 from attunement.wording._numbers import DASH, format_number
 
 __all__ = [
     "ALERT_ORDER",
     "AlertWords",
     "alert_words",
+    "dimension_label",
     "direction_words",
     "element_name",
     "field_label",
@@ -90,6 +91,16 @@ def element_name(element_id: str, language: str = SOURCE_LANGUAGE) -> str:
     except UnknownElement:
         return value_words(element_id).capitalize()
     return name if language == SOURCE_LANGUAGE else knowledge_text(name, language)
+
+
+def dimension_label(dimension: str, language: str = SOURCE_LANGUAGE) -> str:
+    """The one label of a tailoring dimension, wherever a dimension is named (the plan
+    adherence form, the learning report, ``attune learn report``): a profile dimension by
+    its field's label (``reactance`` → "Reactance"), one that is not a profile field
+    (``rupture_repair``) by its evidence element's name ("Repairing alliance ruptures")."""
+    if dimension in DIMENSIONS or dimension in PROFILE_FIELDS:
+        return field_label(dimension, language)
+    return element_name(dimension, language)
 
 
 def value_words(value: object, digits: int = 2) -> str:

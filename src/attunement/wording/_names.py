@@ -11,6 +11,7 @@ from functools import cache
 
 from attunement import instruments  # loads its names on first use (issue 13: plan's start-up)
 from attunement.errors import UnknownInstrument
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 
 __all__ = ["instrument_name", "item_label"]
 
@@ -25,12 +26,17 @@ def instrument_name(instrument: str) -> str:
 
 
 @cache
-def item_label(instrument: str, item: str) -> str:
-    """``phq9``, ``phq9_9`` → "PHQ-9 item 9": the item's position in its definition."""
+def item_label(instrument: str, item: str, language: str = SOURCE_LANGUAGE) -> str:
+    """``phq9``, ``phq9_9`` → "PHQ-9 item 9" (in ``language``): the item's position in its
+    definition."""
     try:
         ids = instruments.load_instrument(instrument).item_ids
     except UnknownInstrument:
         ids = ()
-    position = ids.index(item) + 1 if item in ids else None
-    what = f"item {position}" if position else f"item {item.replace('_', ' ')}"
-    return f"{instrument_name(instrument)} {what}"
+    position = str(ids.index(item) + 1) if item in ids else item.replace("_", " ")
+    return translate(
+        N_("%(instrument)s item %(item)s"),
+        language,
+        instrument=instrument_name(instrument),
+        item=position,
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from attunement.errors import AttunementError
-from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
 from attunement.instruments import load_instrument
 from attunement.wording._labels import AlertWords, alert_words, value_words
 from attunement.wording._numbers import format_interval, format_number, format_signed, scale_digits
@@ -22,6 +22,8 @@ __all__ = [
     "StatusFigures",
     "StatusLike",
     "alliance_words",
+    "category_words",
+    "method_words",
     "repair_words",
     "status_figures",
 ]
@@ -73,18 +75,53 @@ class StatusLike(Protocol):
 
 
 #: An alliance state in words (the state itself is monitoring's decision).
-ALLIANCE_WORDS: Final[dict[str, str]] = {
-    "ok": "no alliance alert",
-    "at_risk": "at risk: check in about the relationship",
-    "rupture": "possible rupture: consider a repair",
+ALLIANCE_WORDS: Final[dict[str, str]] = {  # message ids: shown translated
+    "ok": N_("no alliance alert"),
+    "at_risk": N_("at risk: check in about the relationship"),
+    "rupture": N_("possible rupture: consider a repair"),
+}
+
+#: A Jacobson-Truax category (``monitoring``) in words (message ids, in context: a
+#: category is not a band).
+_CATEGORIES: Final[dict[str, str]] = {
+    "recovered": NC_("change category", "recovered"),
+    "improved": NC_("change category", "improved"),
+    "unchanged": NC_("change category", "unchanged"),
+    "deteriorated": NC_("change category", "deteriorated"),
+}
+
+#: How the expected band was computed, and which reliable-change rule judged the change.
+_METHODS: Final[dict[str, str]] = {
+    "rational": N_("rational"),
+    "empirical": N_("empirical"),
+    "published_rci": N_("published threshold"),
+    "jacobson_truax": N_("Jacobson-Truax index"),
 }
 
 
-def alliance_words(state: str | None) -> str:
-    """``rupture`` → "possible rupture: consider a repair"; None → "not measured"."""
+def category_words(category: str | None, language: str = SOURCE_LANGUAGE) -> str:
+    """``unchanged`` → "unchanged" in ``language``; None → "category not computable"."""
+    if category is None:
+        return translate(N_("category not computable"), language)
+    label = _CATEGORIES.get(category)
+    if label is None:
+        return value_words(category)
+    return translate_in_context("change category", label, language)
+
+
+def method_words(method: str, language: str = SOURCE_LANGUAGE) -> str:
+    """An expected-band method or a reliable-change rule in words, in ``language``."""
+    label = _METHODS.get(method)
+    return value_words(method) if label is None else translate(label, language)
+
+
+def alliance_words(state: str | None, language: str = SOURCE_LANGUAGE) -> str:
+    """``rupture`` → "possible rupture: consider a repair"; None → "not measured" (in
+    ``language``)."""
     if state is None:
-        return "not measured"
-    return ALLIANCE_WORDS.get(state, value_words(state))
+        return translate(N_("not measured"), language)
+    label = ALLIANCE_WORDS.get(state)
+    return value_words(state) if label is None else translate(label, language)
 
 
 #: A repair option's kind (Safran & Muran's immediate and exploratory strategies) before it.

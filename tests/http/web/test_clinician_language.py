@@ -120,7 +120,9 @@ def test_a_refused_registration_speaks_plainly(client: TestClient, world: World)
 
 
 @pytest.fixture
-def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, World]]:
+def spanish_clinic_world(
+    database_url: str, tmp_path: Path
+) -> Iterator[tuple[TestClient, ServiceContext, World]]:
     settings = Settings(
         database_url=database_url,
         data_dir=tmp_path,
@@ -133,17 +135,21 @@ def spanish_clinic(database_url: str, tmp_path: Path) -> Iterator[tuple[TestClie
     world = build_world(app.state.context)
     try:
         with TestClient(app, base_url="http://127.0.0.1") as client:
-            yield client, world
+            yield client, app.state.context, world
     finally:
         engine.dispose()
 
 
-def test_a_spanish_clinic_reads_its_pages_in_spanish(
-    spanish_clinic: tuple[TestClient, World],
-) -> None:
-    client, _ = spanish_clinic
-    sign_in(client, "ana")
-    html = client.get("/caseload").text
+@pytest.fixture
+def spanish_clinic(
+    spanish_clinic_world: tuple[TestClient, ServiceContext, World],
+) -> TestClient:
+    return spanish_clinic_world[0]
+
+
+def test_a_spanish_clinic_reads_its_pages_in_spanish(spanish_clinic: TestClient) -> None:
+    sign_in(spanish_clinic, "ana")
+    html = spanish_clinic.get("/caseload").text
     assert '<html lang="es">' in html
     assert "Cerrar sesión" in html
     assert '<h2 id="caseload-heading">Episodios</h2>' in html
@@ -158,9 +164,9 @@ def test_a_spanish_clinic_reads_its_pages_in_spanish(
     ],
 )
 def test_a_spanish_clinic_reads_the_intake_pages_saved_notice_in_spanish(
-    spanish_clinic: tuple[TestClient, World], saved: str, notice: str
+    spanish_clinic_world: tuple[TestClient, ServiceContext, World], saved: str, notice: str
 ) -> None:
-    client, world = spanish_clinic
+    client, _, world = spanish_clinic_world
     sign_in(client, "ana")
     html = client.get(f"/patients/{world.patient_a}/intake?saved={saved}").text
     assert notice in html
@@ -180,3 +186,20 @@ def test_a_preference_in_the_patients_own_words_is_quoted_in_their_language(
     sign_in(client, "ana")
     html = client.get(f"/patients/{patient.id}").text
     assert f'“<span lang="es">{words}</span>” (strong)' in html
+
+
+def test_a_spanish_clinics_plan_reads_its_facts_and_settings_in_spanish(
+    spanish_clinic_world: tuple[TestClient, ServiceContext, World],
+) -> None:
+    """Issue 16: the patient page's plan words each "Because:" fact, each setting and each
+    conflict in the clinic's language, by the one label of each field and value."""
+    client, ctx, world = spanish_clinic_world
+    profile = {"reactance": "high", "stage_of_change": "action"}
+    update_profile(ctx, world.ana, world.patient_a, profile)
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{world.patient_a}").text
+    assert "Porque:</strong> reactancia: nivel alto (valoración del clínico, " in html
+    assert "Reactancia frente a Estadio de cambio: " in html
+    assert "<dt>Postura del terapeuta</dt>" in html
+    for english in ("reactance = high", " vs ", "Therapist stance", "clinician rating"):
+        assert english not in html

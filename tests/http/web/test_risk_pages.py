@@ -285,7 +285,7 @@ def test_the_plan_leads_with_safety_and_labels_a_level_on_an_assumed_cut_off(
     assert "Safety first" in plan
     assert "Suppressed while a risk event is open" in plan
     assert "by an assumed cut-off" in plan  # the suppressed item's reason: distress = low
-    assert "Arousal: Arousal is not raised while a risk event is open" in plan
+    assert "Emotional arousal in sessions: Arousal is not raised while a risk event is open" in plan
     profile = html[html.index('id="profile-heading"') :]
     distress = profile[
         profile.index("Distress") : profile.index("</li>", profile.index("Distress"))

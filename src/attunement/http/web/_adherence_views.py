@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from attunement.http.web._display import short_date
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.services import PlanAdherenceView
+from attunement.wording import dimension_label
 
 __all__ = ["AdherenceRow", "adherence_rows"]
 
@@ -28,14 +30,17 @@ class AdherenceRow:
     derived: bool  # rupture repair from the alliance prompt marks, no record of its own
 
 
-def adherence_rows(view: PlanAdherenceView | None) -> list[AdherenceRow]:
-    """The form's rows, in the plan's order (none before an episode)."""
+def adherence_rows(
+    view: PlanAdherenceView | None, language: str = SOURCE_LANGUAGE
+) -> list[AdherenceRow]:
+    """The form's rows, in the plan's order (none before an episode); each dimension by its
+    one label (``wording.dimension_label``) in ``language``, the clinic's."""
     if view is None:
         return []
     return [
         AdherenceRow(
             dimension=d.dimension,
-            label=d.label,
+            label=dimension_label(d.dimension, language),
             followed=d.followed,
             recorded_by=d.latest.recorded_by if d.latest else None,
             recorded_on=short_date(d.latest.recorded_at) if d.latest else None,

@@ -106,7 +106,7 @@ def patient_page_response(
     events = event_views(list(page.risk_events), current_session=current)
     open_events = [e for e in events if e.open]
     can_write = may_change(actor, patient.clinician_id)
-    plan = plan_view(plan_in(page.plan, language)) if page.plan is not None else None
+    plan = plan_view(plan_in(page.plan, language), language) if page.plan is not None else None
     plan_missing = f"No plan: {page.plan_problem}" if page.plan is None else None
     history = list(page.administrations)  # voided ones too: the live ones are a part of it
     administrations = [a for a in history if a.live]
@@ -132,7 +132,7 @@ def patient_page_response(
         course=course_view(page.course, language),
         plan=plan,
         plan_missing=plan_missing,
-        dimensions=dimension_views(profile, patient.preferred_language),
+        dimensions=dimension_views(profile, patient.preferred_language, language),
         profile_problem=profile_problem,
         history=history_views(history),
         invite=invite_form(patient, episode),
@@ -155,7 +155,7 @@ def patient_page_response(
         else [],
         prompt_marks=prompt_marks(page.prompt_discussions, language),
         prompt_problem=prompt_problem,
-        adherence=adherence_rows(page.plan_adherence),
+        adherence=adherence_rows(page.plan_adherence, language),
         adherence_problem=adherence_problem,
     )
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from attunement.documents import SafetyView, derived_fact, held_back, safety_views
 from attunement.http.web._display import short_date
 from attunement.http.web._questionnaires import definition_or_none
+from attunement.i18n import SOURCE_LANGUAGE, knowledge_text, translate
 from attunement.profile import (
     DIMENSIONS,
     PREFERENCE_ASPECTS,
     Profile,
     Provenance,
-    fact_words,
     field_value_words,
+    strength_label,
 )
 from attunement.risk import describe_profile_flag
 from attunement.services import CaseloadEntry
@@ -32,6 +33,9 @@ from attunement.tailoring import (
     Recommendation,
     cite_short,
     describe_fact,
+    load_rulebook,
+    setting_value_words,
+    source_words,
 )
 from attunement.wording import field_label, format_number, value_words
 
@@ -116,66 +120,76 @@ class DimensionView:
     note: str = ""
 
 
-def _sub(path: str, value: object) -> str:
-    if isinstance(value, float):
-        return f"{field_label(path)[:1].lower()}{field_label(path)[1:]}: {format_number(value, 2)}"
-    return fact_words(path, value)  # a language by its name, never its tag
+def _sub(path: str, value: object, language: str) -> str:
+    label = field_label(path, language)
+    shown = (
+        format_number(value, 2)
+        if isinstance(value, float)
+        else field_value_words(path, value, language)  # a language by its name, never its tag
+    )
+    return f"{label[:1].lower()}{label[1:]}: {shown}"
 
 
-def _source(field: str, value: str | float | bool, provenance: Provenance) -> str:
+def _source(field: str, value: str | float | bool, provenance: Provenance, language: str) -> str:
     """Where a value came from; a value derived from a score as the plan words it."""
-    return derived_fact(field, value, provenance) or provenance.describe()
+    return derived_fact(field, value, provenance, language) or source_words(provenance, language)
 
 
-def dimension_views(profile: Profile | None, patient_language: str = "en") -> list[DimensionView]:
+def dimension_views(
+    profile: Profile | None, patient_language: str = "en", language: str = SOURCE_LANGUAGE
+) -> list[DimensionView]:
     """One entry per profile dimension, assessed or not, with where each value came from
-    (a level derived from a score on an assumed cut-off says so). A preference in the
-    patient's own words (a free-text aspect) keeps them, marked ``patient_language``."""
+    (a level derived from a score on an assumed cut-off says so), in ``language`` (the
+    clinic's). A preference in the patient's own words (a free-text aspect) keeps them,
+    marked ``patient_language``."""
     views = []
     for dimension in DIMENSIONS:
-        label = field_label(dimension)
+        label = field_label(dimension, language)
         value = getattr(profile, dimension, None) if profile is not None else None
         if not value:
-            views.append(DimensionView(label, "not assessed", None, assessed=False))
+            views.append(
+                DimensionView(label, translate("not assessed", language), None, assessed=False)
+            )
             continue
         if dimension == "preferences":
             for preference in value:
                 aspect = PREFERENCE_ASPECTS.get(preference.aspect)
-                name = aspect.label if aspect else value_words(preference.aspect)
                 path = f"preferences.{preference.aspect}"
+                strength = strength_label(preference.strength, language)
+                source = source_words(preference.provenance, language)
                 if aspect is not None and aspect.values is None:  # the patient's own words
                     views.append(
                         DimensionView(
-                            f"Preference: {name}",
+                            field_label(path, language),
                             preference.value,
-                            preference.provenance.describe(),
+                            source,
                             assessed=True,
                             lang=patient_language,
-                            note=f"({preference.strength})",
+                            note=f"({strength})",
                         )
                     )
                     continue
                 views.append(
                     DimensionView(
-                        f"Preference: {name}",
-                        f"{field_value_words(path, preference.value)} ({preference.strength})",
-                        preference.provenance.describe(),
+                        field_label(path, language),
+                        f"{field_value_words(path, preference.value, language)} ({strength})",
+                        source,
                         assessed=True,
                     )
                 )
             continue
         if hasattr(value, "value"):
-            text = field_value_words(dimension, value.value)
-            source = _source(dimension, value.value, value.provenance)
+            text = field_value_words(dimension, value.value, language)
+            source = _source(dimension, value.value, value.provenance, language)
         else:
             parts = value.model_dump(exclude={"provenance"}, exclude_none=True)
-            text = " · ".join(_sub(f"{dimension}.{k}", v) for k, v in parts.items())
+            text = " · ".join(_sub(f"{dimension}.{k}", v, language) for k, v in parts.items())
             derived = [
-                _source(f"{dimension}.{k}", v, value.provenance)
+                _source(f"{dimension}.{k}", v, value.provenance, language)
                 for k, v in parts.items()
                 if value.provenance.derivation(f"{dimension}.{k}") is not None
             ]
-            source = "; ".join(derived) or value.provenance.describe()
+            source = "; ".join(derived) or source_words(value.provenance, language)
         views.append(DimensionView(label, text, source, assessed=True))
     return views
 
@@ -226,49 +240,56 @@ def _short_names(ids: Sequence[str]) -> str:
     return ", ".join(names)
 
 
-def _recommendation(rec: Recommendation) -> RecommendationView:
+def _recommendation(rec: Recommendation, language: str) -> RecommendationView:
     return RecommendationView(
         title=rec.summary,
         text=rec.detail,
-        because=[describe_fact(f) for f in rec.because],
-        evidence=[cite_short(c) + (f" ({c.why})" if c.why else "") for c in rec.evidence],
+        because=[describe_fact(f, language) for f in rec.because],
+        evidence=[cite_short(c, language) + (f" ({c.why})" if c.why else "") for c in rec.evidence],
         do=list(rec.do),
         avoid=list(rec.avoid),
         risk=rec.risk,
     )
 
 
-def plan_view(plan: Plan) -> PlanView:
+#: The plan's settings in the order the page shows them, each by its label in the rules'
+#: settings file (``rules/settings.yaml``), shown in the page's language.
+_SETTINGS = ("directiveness", "stance", "focus", "intensity", "arousal")
+
+
+def plan_view(plan: Plan, language: str = SOURCE_LANGUAGE) -> PlanView:
     """The plan for the page: safety first (while a risk event is open) and what it held
-    back, then the settings, the recommendations, conflicts, what to assess, assumptions."""
-    held, reason = held_back(plan)
-    settings = [
-        ("Directiveness", value_words(plan.directiveness)),
-        ("Stance", value_words(plan.stance) if plan.stance else "not set"),
-        ("Focus", value_words(plan.focus)),
-        ("Intensity", value_words(plan.intensity)),
-        ("Arousal", value_words(plan.arousal)),
-    ]
+    back, then the settings, the recommendations, conflicts, what to assess, assumptions;
+    the words around the plan's texts and every patient fact in ``language`` (the plan's
+    own texts as ``wording.plan_in`` gave them)."""
+    held, reason = held_back(plan, language)
+    vocabulary = load_rulebook().settings
+
+    def label(setting: str) -> str:
+        return knowledge_text(vocabulary[setting].label, language)
+
+    def setting_value(value: str | None) -> str:
+        return setting_value_words(value, language) if value else translate("not set", language)
+
+    versus = f" {translate('vs', language)} "
     return PlanView(
-        safety=list(safety_views(plan)),
+        safety=list(safety_views(plan, language)),
         held_back=held,
         held_back_reason=reason,
-        settings=settings,
-        setting_notes=[
-            f"{value_words(d.setting).capitalize()}: {d.note}"
-            for d in plan.settings
-            if d.basis == "risk"
-        ],
+        settings=[(label(s), setting_value(getattr(plan, s))) for s in _SETTINGS],
+        setting_notes=[f"{label(d.setting)}: {d.note}" for d in plan.settings if d.basis == "risk"],
         flags=[describe_profile_flag(f.instrument, f.item, f.answer, f.kind) for f in plan.flags],
-        foundations=[_recommendation(r) for r in plan.foundations],
-        recommendations=[_recommendation(r) for r in plan.recommendations],
+        foundations=[_recommendation(r, language) for r in plan.foundations],
+        recommendations=[_recommendation(r, language) for r in plan.recommendations],
         conflicts=[
-            f"{' vs '.join(field_label(d) for d in c.between)}: {c.resolution}"
+            f"{versus.join(field_label(d, language) for d in c.between)}: {c.resolution}"
             for c in plan.conflicts
             if c.kind != "risk"
         ],
         assess=[
-            AssessView(field_label(n.field), n.question, _short_names(n.instruments), n.why)
+            AssessView(
+                field_label(n.field, language), n.question, _short_names(n.instruments), n.why
+            )
             for n in plan.not_assessed
         ],
         assumptions=[f"{a.statement} {a.reasoning} ({a.source})" for a in plan.assumptions],
