@@ -14,10 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.documents.conftest import seeded
 from typer.testing import CliRunner
 
 from attunement.cli import app
 from attunement.cli._files import MAX_INPUT_BYTES, MAX_NODES
+from attunement.store import make_engine, migrate
 
 runner = CliRunner()
 
@@ -157,9 +159,14 @@ def test_a_file_of_more_values_than_allowed_is_refused_before_it_is_built(
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SYNTHETIC clinic (the report tests' seeded one) the writers could report on."""
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
-    result = runner.invoke(app, ["demo", "--db", url, "--patients", "12"])
-    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        seeded(engine)
+    finally:
+        engine.dispose()
     return url
 
 

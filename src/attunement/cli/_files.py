@@ -13,15 +13,23 @@ took 1.26 GB), and the parsed data is walked once to refuse structures deeper th
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from attunement.errors import InvalidFile
+from attunement.errors import InputError, InvalidFile
 
-__all__ = ["MAX_DEPTH", "MAX_INPUT_BYTES", "MAX_NODES", "load_data_file", "read_text_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_INPUT_BYTES",
+    "MAX_NODES",
+    "check_output_file",
+    "load_data_file",
+    "read_text_file",
+]
 
 #: The largest file a command reads whole (episode, profile, FHIR, model, item text files;
 #: a 1,000-session episode file is about 0.2 MB, a 500-entry FHIR Bundle about 1 MB).
@@ -136,3 +144,22 @@ def _check_shape(data: Any, name: str) -> None:
             stack.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+
+
+def check_output_file(option: str, path: Path) -> None:
+    """Refuse, before any work, an output file that cannot be written: a folder, a file under
+    a folder that does not exist or is a file, or a folder this user may not write.
+
+    A clinic report over thousands of patients takes minutes; it should not fail on its last
+    step for a mistyped path. (Writing can still fail later — a full disk — and then exits 2
+    the same way, with nothing half-written.)
+    """
+    allowed = "a file name in an existing folder you may write to"
+    if path.is_dir():
+        raise InputError(option, str(path), f"{allowed} (this is a folder)")
+    folder = path.parent
+    if not folder.is_dir():
+        missing = "is a file" if folder.exists() else "does not exist"
+        raise InputError(option, str(path), f"{allowed} (its folder {missing})")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(option, str(path), f"{allowed} (its folder cannot be written)")

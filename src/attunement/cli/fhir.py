@@ -17,7 +17,7 @@ import typer
 from attunement._private_files import write_private_text
 from attunement.cli._app import sub_app
 from attunement.cli._context import open_database, settings_from_cli
-from attunement.cli._files import load_data_file
+from attunement.cli._files import check_output_file, load_data_file
 from attunement.cli.report import export_app
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
@@ -47,6 +47,8 @@ def export_fhir(
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.fhir import FhirBase
     from attunement.services.interop import export_patient_fhir
+
+    check_output_file("--output", output)
 
     settings = settings_from_cli(database_url=db, public_url=base_url)
     engine = open_database(settings)

@@ -17,6 +17,7 @@ import typer
 
 from attunement.cli._app import fail, sub_app
 from attunement.cli._context import open_database, settings_from_cli
+from attunement.cli._files import check_output_file
 from attunement.cli.users import operator, operator_context
 
 __all__ = ["export_app", "report_app"]
@@ -51,6 +52,7 @@ def patient(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """The progress report of the patient's latest episode: status, charts, plan, risk."""
+    check_output_file("--output", output)
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
@@ -77,6 +79,7 @@ def clinic(
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
 ) -> None:
     """Caseload outcomes, effect size with its CI, benchmarks, alerts, accommodations."""
+    check_output_file("--output", output)
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
     try:
