@@ -19,18 +19,21 @@ from sqlalchemy import Engine, select
 from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded
 
 from attunement.documents import ClinicReport
-from attunement.learning import Association, LearningReport
+from attunement.exports import Pseudonymizer
+from attunement.learning import Association, Estimate, LearningReport, TherapistFeedback
 from attunement.services import (
     PlanAdherenceSet,
     ServiceContext,
+    UserActor,
     record_plan_adherence,
     seed_demo_clinic,
     service_context,
 )
+from attunement.services.learning import learning_report
 from attunement.services.reports import clinic_report, write_research_export
 from attunement.simulate import simulate_clinic
 from attunement.stats import Proportion
-from attunement.store import Episode
+from attunement.store import Episode, User
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "reproduce_clinic_report.py"
 
@@ -211,3 +214,94 @@ def test_the_export_alone_reproduces_the_responsiveness_associations(
                 assert dimension.dropout is not None
                 _same_association(mine["final_score"], dimension.final_score)
                 _same_association(mine["dropout"], dimension.dropout)
+
+
+# ------------------------------------------------------------- the therapist feedback rows
+
+#: SYNTHETIC patients of the clinic whose therapist rows are compared: its three
+#: clinicians each end more than ``minimum_therapist_episodes`` (20) episodes with two or
+#: more scores, so every row is shown and every outcome is modelled.
+FEEDBACK_PATIENTS = 400
+
+
+def _clinic_with_an_admin(engine: Engine) -> tuple[ServiceContext, UserActor]:
+    ctx = service_context(engine, signing_key=SECRET, clock=lambda: NOW)
+    simulated = simulate_clinic(
+        seed=7, n_patients=FEEDBACK_PATIENTS, start=NOW.date() - dt.timedelta(days=150)
+    )
+    seed_demo_clinic(ctx.sessions, simulated, now=NOW)
+    with ctx.sessions() as session:
+        admin = User(username="adm", display_name="Adm (synthetic)", role="admin", created_at=NOW)
+        session.add(admin)
+        session.commit()
+        return ctx, UserActor(user_id=admin.id, username="adm", role="admin")
+
+
+def _export_keys(ctx: ServiceContext, key: str | None) -> dict[str, str]:
+    """Each clinician's username → their id in an export (a pseudonym with ``key``)."""
+    with ctx.sessions() as session:
+        users = session.execute(select(User.username, User.id)).all()
+    if key is None:
+        return {name: str(id_) for name, id_ in users}
+    pseudonymizer = Pseudonymizer(key)
+    return {name: pseudonymizer.pseudonym("clinician", str(id_)) for name, id_ in users}
+
+
+def _same_estimate(found: dict[str, float], expected: Estimate, what: str) -> None:
+    """The raw figure exactly (a mean or a share of the same episodes); the adjusted ones to
+    the optimisers' precision, as the responsiveness associations: the export's episodes
+    come in another order and its therapists under other labels, so REML (Powell, L-BFGS)
+    and the variational fit (BFGS, statsmodels' default gradient tolerance) take another
+    path to the same optimum — 1e-6 relative, or 1e-6 absolute for a therapist's shrunken
+    deviation, which is about 0 here (the therapist variance is estimated near the
+    boundary); a shown figure has 2 decimals."""
+    assert found["raw"] == pytest.approx(expected.raw, rel=1e-12), what
+    for key in ("value", "low", "high"):
+        assert found[key] == pytest.approx(getattr(expected, key), rel=1e-6, abs=1e-6), what
+
+
+def _same_feedback(
+    found: dict[str, Any], expected: TherapistFeedback, keys: dict[str, str]
+) -> None:
+    assert found["episodes"] == expected.episodes
+    assert found["mean_intake"] == pytest.approx(expected.mean_intake, rel=1e-12)
+    assert found["intake_sd"] == pytest.approx(expected.intake_sd, rel=1e-12)
+    assert found["minimum_episodes"] == expected.minimum_episodes
+    assert set(found["therapists"]) == {keys[t.therapist] for t in expected.therapists}
+    assert list(found["therapists"]) == sorted(found["therapists"])  # by key, never ranked
+    for row in expected.therapists:
+        mine = found["therapists"][keys[row.therapist]]
+        assert (mine["episodes"], mine["shown"]) == (row.episodes, row.shown)
+        assert set(mine.get("outcomes", {})) == set(row.outcomes)
+        for name, estimate in row.outcomes.items():
+            assert mine["outcomes"][name]["events"] == estimate.events
+            _same_estimate(mine["outcomes"][name], estimate, name)
+        for name in ("change", "change_vs_clinic", "pre_post_d"):
+            estimate = getattr(row, name)
+            assert estimate is not None
+            _same_estimate(mine[name], estimate, name)
+
+
+@pytest.mark.slow
+def test_the_export_alone_reproduces_the_therapist_feedback_an_admin_sees(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ctx, admin = _clinic_with_an_admin(engine)
+    expected = learning_report(ctx, admin).therapists
+    assert expected is not None
+    assert all(row.shown for row in expected.therapists)
+    assert len(expected.therapists) == 3
+    # the clinic report's section shows the same rows, named as it names clinicians
+    in_report = learning_of(clinic_report(ctx, OPERATOR)).therapists
+    assert in_report is not None
+    assert in_report.model_dump(exclude={"therapists": {"__all__": {"therapist"}}}) == (
+        expected.model_dump(exclude={"therapists": {"__all__": {"therapist"}}})
+    )
+    exports: tuple[tuple[Literal["csv", "parquet"], str | None], ...] = (
+        ("csv", None),
+        ("parquet", SECRET),
+    )
+    for fmt, key in exports:
+        folder = tmp_path / fmt
+        write_research_export(ctx, OPERATOR, fmt=fmt, out_dir=folder, deidentify_with=key)
+        _same_feedback(_reproduced(folder)["therapist_feedback"], expected, _export_keys(ctx, key))
