@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded
@@ -304,4 +305,17 @@ def test_the_export_alone_reproduces_the_therapist_feedback_an_admin_sees(
     for fmt, key in exports:
         folder = tmp_path / fmt
         write_research_export(ctx, OPERATOR, fmt=fmt, out_dir=folder, deidentify_with=key)
+        assert _names_in(folder) == set()  # the rows are keyed by id, never by name
         _same_feedback(_reproduced(folder)["therapist_feedback"], expected, _export_keys(ctx, key))
+
+
+def _names_in(folder: Path) -> set[str]:
+    """The clinicians' usernames and display names found in any file of the export."""
+    text = " ".join(
+        pd.read_parquet(path).astype(str).to_csv()
+        if path.suffix == ".parquet"
+        else path.read_text()
+        for path in folder.iterdir()
+    )
+    names = {"dr_rivera", "dr_okafor", "dr_lindqvist", "Rivera", "Okafor", "Lindqvist"}
+    return {name for name in names if name in text}
