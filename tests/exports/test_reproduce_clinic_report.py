@@ -115,6 +115,11 @@ def _check(found: dict[str, Any], report: ClinicReport) -> None:
     assert learning.therapists is not None
     assert ended["effect_size"]["d"] == pytest.approx(learning.therapists.clinic_pre_post_d.value)
     assert ended["effect_size"]["n"] == learning.therapists.episodes
+    rows = found["therapist_feedback"]["therapists"].values()
+    assert found["therapist_feedback"]["episodes"] == learning.therapists.episodes
+    assert sorted((r["episodes"], r["shown"]) for r in rows) == sorted(
+        (t.episodes, t.shown) for t in learning.therapists.therapists
+    )
 
 
 @pytest.mark.slow
