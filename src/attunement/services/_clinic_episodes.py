@@ -217,11 +217,8 @@ def _answers(session: Session, administration_ids: Sequence[int]) -> dict[int, A
     found: dict[int, Any] = {}
     for start in range(0, len(administration_ids), _CHUNK):
         chunk = administration_ids[start : start + _CHUNK]
-        found.update(
-            session.execute(
-                select(Administration.id, Administration.answers).where(
-                    Administration.id.in_(chunk)
-                )
-            ).tuples()
+        rows = session.execute(
+            select(Administration.id, Administration.answers).where(Administration.id.in_(chunk))
         )
+        found.update((administration, answers) for administration, answers in rows)
     return found
