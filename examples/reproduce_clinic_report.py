@@ -48,6 +48,14 @@ Attunement code — and prints what the clinic report prints:
   Nelder-Mead), since a therapist variance on the boundary (zero) can stop the default one
   at a degenerate point.
 
+* the therapist feedback rows of the learning section, keyed by the export's (pseudonymous)
+  clinician id and never ranked: each therapist's change, reliable improvement, recovery,
+  deterioration and dropout adjusted for intake severity with a random intercept per
+  therapist and shrunk by empirical Bayes, with 95% intervals
+  (``reproduce_therapist_feedback.py`` beside this script says how; a therapist with fewer
+  than ``--minimum-therapist-episodes`` ended episodes, 20 in ``learning.yaml``, is counted
+  but not shown).
+
 Without the plan-followed table (an older export) the script says the association cannot
 be estimated instead of guessing. An episode with no questionnaire at all has no row in the
 export, so the episode count is of episodes with at least one monitored administration.
@@ -66,6 +74,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from reproduce_therapist_feedback import MINIMUM_THERAPIST_EPISODES, therapist_feedback
 from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.stats.proportion import proportion_confint
 
@@ -186,16 +195,22 @@ def _fit_followed(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> dict[str,
     return None
 
 
+def learning_episodes(episodes: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The episodes the learning section reads: the ended ones (``end_reason`` set) with two
+    or more scores, with their clinician and end reason, in episode order."""
+    info = table.set_index("episode_id")[["clinician_id", "end_reason"]]
+    ended = episodes.join(info, on="episode_id", how="inner")
+    ended = ended[ended["end_reason"].notna()].dropna(subset=["intake", "latest"])
+    return ended.sort_values("episode_id")
+
+
 def responsiveness(
     episodes: pd.DataFrame, table: pd.DataFrame, followed: pd.DataFrame, *, minimum: int
 ) -> dict[str, Any]:
     """The learning section's associations of following the plan with the final score and
     with dropout, per dimension (see the module docstring), over the ended episodes with
     two or more scores."""
-    info = table.set_index("episode_id")[["clinician_id", "end_reason"]]
-    ended = episodes.join(info, on="episode_id", how="inner")
-    ended = ended[ended["end_reason"].notna()].dropna(subset=["intake", "latest"])
-    ended = ended.sort_values("episode_id")
+    ended = learning_episodes(episodes, table)
     mean_intake = float(ended["intake"].mean()) if len(ended) else 0.0
     mine = followed[followed["episode_id"].isin(ended["episode_id"])]
     dimensions: dict[str, Any] = {}
@@ -222,7 +237,11 @@ def responsiveness(
 
 
 def reproduce(
-    folder: Path, *, higher_is_worse: bool = True, minimum: int = MINIMUM_DIMENSION_EPISODES
+    folder: Path,
+    *,
+    higher_is_worse: bool = True,
+    minimum: int = MINIMUM_DIMENSION_EPISODES,
+    minimum_therapist: int = MINIMUM_THERAPIST_EPISODES,
 ) -> dict[str, Any]:
     """The clinic report's headline numbers, from the export in ``folder``."""
     rows = read_table(folder, "attunement_export")
@@ -261,6 +280,9 @@ def reproduce(
     ended = read_table(folder, "attunement_episodes")
     if ended is not None:
         result["ended"] = ended_figures(episodes, ended, higher_is_worse=higher_is_worse)
+        result["therapist_feedback"] = therapist_feedback(
+            learning_episodes(episodes, ended), minimum=minimum_therapist
+        )
     plan = read_table(folder, "attunement_plan")
     accommodations = read_table(folder, "attunement_accommodations")
     if plan is not None and accommodations is not None:
@@ -294,11 +316,18 @@ def main(argv: list[str] | None = None) -> None:
         default=MINIMUM_DIMENSION_EPISODES,
         help="episodes a dimension must apply to before it is estimated (learning.yaml)",
     )
+    parser.add_argument(
+        "--minimum-therapist-episodes",
+        type=int,
+        default=MINIMUM_THERAPIST_EPISODES,
+        help="ended episodes a therapist needs before their row is shown (learning.yaml)",
+    )
     args = parser.parse_args(argv)
     result = reproduce(
         args.export,
         higher_is_worse=not args.higher_is_better,
         minimum=args.minimum_dimension_episodes,
+        minimum_therapist=args.minimum_therapist_episodes,
     )
     if args.json:
         json.dump(result, sys.stdout, indent=2, default=float)

@@ -15,24 +15,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 from tests.conftest import SeededCopies
 from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded_clinic
 
 from attunement.documents import ClinicReport
-from attunement.learning import Association, LearningReport
+from attunement.exports import Pseudonymizer
+from attunement.learning import (
+    Association,
+    Estimate,
+    LearningReport,
+    ResponsivenessReport,
+    TherapistFeedback,
+)
 from attunement.services import (
     PlanAdherenceSet,
     ServiceContext,
+    UserActor,
     record_plan_adherence,
     seed_demo_clinic,
     service_context,
 )
+from attunement.services.learning import learning_report
 from attunement.services.reports import clinic_report, write_research_export
 from attunement.simulate import simulate_clinic
 from attunement.stats import Proportion
-from attunement.store import Episode
+from attunement.store import Episode, User
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "reproduce_clinic_report.py"
 
@@ -114,6 +124,11 @@ def _check(found: dict[str, Any], report: ClinicReport) -> None:
     assert learning.therapists is not None
     assert ended["effect_size"]["d"] == pytest.approx(learning.therapists.clinic_pre_post_d.value)
     assert ended["effect_size"]["n"] == learning.therapists.episodes
+    rows = found["therapist_feedback"]["therapists"].values()
+    assert found["therapist_feedback"]["episodes"] == learning.therapists.episodes
+    assert sorted((r["episodes"], r["shown"]) for r in rows) == sorted(
+        (t.episodes, t.shown) for t in learning.therapists.therapists
+    )
 
 
 @pytest.mark.slow
@@ -141,21 +156,24 @@ def test_the_reproduction_fails_plainly_without_an_export(tmp_path: Path) -> Non
     assert "no attunement_export.csv or .parquet" in done.stderr
 
 
-# ------------------------------------------------------- the responsiveness associations
+# ------------------------------- the learning figures: responsiveness and therapist rows
 
-#: SYNTHETIC patients of the clinic whose plan adherence the test records: enough for
-#: more than ``minimum_dimension_episodes`` (30) ended episodes with two or more scores.
-ADHERENCE_PATIENTS = 140
+#: SYNTHETIC patients of the larger clinic whose learning figures are reproduced: more than
+#: ``minimum_dimension_episodes`` (30) ended episodes with two or more scores for the
+#: responsiveness association, and three clinicians who each end more than
+#: ``minimum_therapist_episodes`` (20) such episodes (36, 24 and 27), so every therapist row
+#: is shown and every outcome is modelled.
+LARGER_CLINIC_PATIENTS = 300
 ADHERENCE_NOTE = "SYNTHETIC test record: a fixed pattern, not a clinician's judgement"
 
 
-def _clinic_with_adherence(engine: Engine) -> ServiceContext:
-    """A SYNTHETIC clinic where a clinician recorded, for every ended episode, whether the
-    plan's reactance stance was followed (every second one, by episode order: a pattern
-    whose models converge on both backends)."""
+def _larger_clinic(engine: Engine) -> tuple[ServiceContext, UserActor]:
+    """The SYNTHETIC larger clinic, an admin, and for every ended episode a clinician's record
+    of whether the plan's reactance stance was followed (every second one, by episode order:
+    a pattern whose models converge)."""
     ctx = service_context(engine, signing_key=SECRET, clock=lambda: NOW)
     simulated = simulate_clinic(
-        seed=7, n_patients=ADHERENCE_PATIENTS, start=NOW.date() - dt.timedelta(days=150)
+        seed=7, n_patients=LARGER_CLINIC_PATIENTS, start=NOW.date() - dt.timedelta(days=150)
     )
     seed_demo_clinic(ctx.sessions, simulated, now=NOW)
     with ctx.sessions() as session:
@@ -171,7 +189,11 @@ def _clinic_with_adherence(engine: Engine) -> ServiceContext:
             episode_id,
             PlanAdherenceSet(dimension="reactance", followed=n % 2 == 0, note=ADHERENCE_NOTE),
         )
-    return ctx
+    with ctx.sessions() as session:
+        admin = User(username="adm", display_name="Adm (synthetic)", role="admin", created_at=NOW)
+        session.add(admin)
+        session.commit()
+        return ctx, UserActor(user_id=admin.id, username="adm", role="admin")
 
 
 def _same_association(found: dict[str, float], expected: Association) -> None:
@@ -183,15 +205,92 @@ def _same_association(found: dict[str, float], expected: Association) -> None:
         assert found[key] == pytest.approx(getattr(expected, key), rel=1e-6, abs=1e-9), key
 
 
+def _same_responsiveness(found: dict[str, Any], expected: ResponsivenessReport) -> None:
+    dimensions = {d.dimension: d for d in expected.dimensions}
+    assert dimensions["reactance"].estimated  # the synthetic clinic is big enough
+    assert found["episodes"] == expected.episodes
+    assert set(found["dimensions"]) == set(dimensions)
+    for name, dimension in dimensions.items():
+        mine = found["dimensions"][name]
+        assert (mine["episodes"], mine["followed"], mine["estimated"]) == (
+            dimension.episodes,
+            dimension.followed,
+            dimension.estimated,
+        )
+        if dimension.estimated:
+            assert dimension.final_score is not None
+            assert dimension.dropout is not None
+            _same_association(mine["final_score"], dimension.final_score)
+            _same_association(mine["dropout"], dimension.dropout)
+
+
+def _export_keys(ctx: ServiceContext, key: str | None) -> dict[str, str]:
+    """Each clinician's username → their id in an export (a pseudonym with ``key``)."""
+    with ctx.sessions() as session:
+        users = session.execute(select(User.username, User.id)).all()
+    if key is None:
+        return {name: str(id_) for name, id_ in users}
+    pseudonymizer = Pseudonymizer(key)
+    return {name: pseudonymizer.pseudonym("clinician", str(id_)) for name, id_ in users}
+
+
+def _same_estimate(found: dict[str, float], expected: Estimate, what: str) -> None:
+    """The raw figure exactly (a mean or a share of the same episodes); the adjusted ones to
+    the optimisers' precision, as the responsiveness associations: the export's episodes
+    come in another order and its therapists under other labels (pseudonyms), so REML
+    (Powell, L-BFGS) and the variational fit (BFGS, from the same fixed start) may take
+    another path to the same optimum — 1e-6 relative, or 1e-6 absolute for a therapist's
+    shrunken deviation, which is about 0 here (the therapist variance is estimated near the
+    boundary); a shown figure has 2 decimals. (Measured on this clinic: 1e-15 relative.)"""
+    assert found["raw"] == pytest.approx(expected.raw, rel=1e-12), what
+    for key in ("value", "low", "high"):
+        assert found[key] == pytest.approx(getattr(expected, key), rel=1e-6, abs=1e-6), what
+
+
+def _same_feedback(
+    found: dict[str, Any], expected: TherapistFeedback, keys: dict[str, str]
+) -> None:
+    assert found["episodes"] == expected.episodes
+    assert found["mean_intake"] == pytest.approx(expected.mean_intake, rel=1e-12)
+    assert found["intake_sd"] == pytest.approx(expected.intake_sd, rel=1e-12)
+    assert found["minimum_episodes"] == expected.minimum_episodes
+    assert set(found["therapists"]) == {keys[t.therapist] for t in expected.therapists}
+    assert list(found["therapists"]) == sorted(found["therapists"])  # by key, never ranked
+    for row in expected.therapists:
+        mine = found["therapists"][keys[row.therapist]]
+        assert (mine["episodes"], mine["shown"]) == (row.episodes, row.shown)
+        assert set(mine.get("outcomes", {})) == set(row.outcomes)
+        for name, estimate in row.outcomes.items():
+            assert mine["outcomes"][name]["events"] == estimate.events
+            _same_estimate(mine["outcomes"][name], estimate, name)
+        for name in ("change", "change_vs_clinic", "pre_post_d"):
+            estimate = getattr(row, name)
+            assert estimate is not None
+            _same_estimate(mine[name], estimate, name)
+
+
 @pytest.mark.slow
-def test_the_export_alone_reproduces_the_responsiveness_associations(
+@pytest.mark.timeout(900)  # seeding 300 patients, two exports and two runs of the script
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_export_alone_reproduces_the_responsiveness_and_therapist_figures(
     engine: Engine, tmp_path: Path
 ) -> None:
-    ctx = _clinic_with_adherence(engine)
-    learning = clinic_report(ctx, OPERATOR).learning
-    assert learning is not None
-    expected = {d.dimension: d for d in learning.responsiveness.dimensions}
-    assert expected["reactance"].estimated  # the synthetic clinic is big enough
+    """The models the learning fits, refitted by the script on the export of a clinic large
+    enough to estimate them. On SQLite only: the export's rows are read the same way on both
+    backends, which the headline test above checks on each; this test is about the models."""
+    ctx, admin = _larger_clinic(engine)
+    expected = learning_report(ctx, admin)
+    feedback = expected.therapists
+    assert feedback is not None
+    assert all(row.shown for row in feedback.therapists)
+    assert len(feedback.therapists) == 3
+    # the clinic report's section is the same learning, its therapists named as it names them
+    in_report = learning_of(clinic_report(ctx, OPERATOR))
+    assert in_report.responsiveness == expected.responsiveness
+    assert in_report.therapists is not None
+    assert in_report.therapists.model_dump(exclude={"therapists": {"__all__": {"therapist"}}}) == (
+        feedback.model_dump(exclude={"therapists": {"__all__": {"therapist"}}})
+    )
     exports: tuple[tuple[Literal["csv", "parquet"], str | None], ...] = (
         ("csv", None),
         ("parquet", SECRET),
@@ -199,18 +298,19 @@ def test_the_export_alone_reproduces_the_responsiveness_associations(
     for fmt, key in exports:
         folder = tmp_path / fmt
         write_research_export(ctx, OPERATOR, fmt=fmt, out_dir=folder, deidentify_with=key)
-        found = _reproduced(folder)["responsiveness"]
-        assert found["episodes"] == learning.responsiveness.episodes
-        assert set(found["dimensions"]) == set(expected)
-        for name, dimension in expected.items():
-            mine = found["dimensions"][name]
-            assert (mine["episodes"], mine["followed"], mine["estimated"]) == (
-                dimension.episodes,
-                dimension.followed,
-                dimension.estimated,
-            )
-            if dimension.estimated:
-                assert dimension.final_score is not None
-                assert dimension.dropout is not None
-                _same_association(mine["final_score"], dimension.final_score)
-                _same_association(mine["dropout"], dimension.dropout)
+        assert _names_in(folder) == set()  # the rows are keyed by id, never by name
+        reproduced = _reproduced(folder)
+        _same_responsiveness(reproduced["responsiveness"], expected.responsiveness)
+        _same_feedback(reproduced["therapist_feedback"], feedback, _export_keys(ctx, key))
+
+
+def _names_in(folder: Path) -> set[str]:
+    """The clinicians' usernames and display names found in any file of the export."""
+    text = " ".join(
+        pd.read_parquet(path).astype(str).to_csv()
+        if path.suffix == ".parquet"
+        else path.read_text()
+        for path in folder.iterdir()
+    )
+    names = {"dr_rivera", "dr_okafor", "dr_lindqvist", "Rivera", "Okafor", "Lindqvist"}
+    return {name for name in names if name in text}

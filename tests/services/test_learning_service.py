@@ -20,13 +20,21 @@ from attunement.services import (
     seed_demo_clinic,
     service_context,
 )
+from attunement.services._clinic_episodes import read_clinic_episodes
 from attunement.services.learning import (
     episode_course,
     evaluate_clinic_predictions,
     learning_report,
 )
 from attunement.simulate import simulate_clinic
-from attunement.store import AuditEntry, Episode, User, make_sessionmaker
+from attunement.store import (
+    Administration,
+    AuditEntry,
+    Episode,
+    ScoreRecord,
+    User,
+    make_sessionmaker,
+)
 
 NOW = dt.datetime(2024, 9, 1, 12, tzinfo=dt.UTC)
 OPERATOR = OperatorActor(name="tester")
@@ -137,3 +145,35 @@ def test_the_evaluation_and_an_episode_course_are_audited(clinic: ServiceContext
     assert len(course.points) == 6
     assert course.method in ("neighbours", "empirical", "rational")
     assert [a for a, _, _ in _actions(clinic)] == ["learning.evaluate", "learning.course"]
+
+
+def test_a_score_of_an_older_definition_is_re_derived_from_its_answers_in_the_learning_read(
+    clinic: ServiceContext,
+) -> None:
+    """The learning reads a stored score of the current definition as stored, and re-scores
+    one of an older definition from its raw answers (left out when the current definition
+    refuses them), whatever the stored scales say."""
+    with clinic.sessions() as session:
+        before = {e.key: e.scores for e in read_clinic_episodes(session, "phq9").episodes}
+        key = sorted(before, key=int)[0]
+        first, second = session.execute(
+            select(Administration, ScoreRecord)
+            .join(ScoreRecord, ScoreRecord.administration_id == Administration.id)
+            .where(Administration.episode_id == int(key), Administration.instrument_id == "phq9")
+            .order_by(Administration.administered_at, Administration.id)
+            .limit(2)
+        ).all()
+        for _, stored in (first, second):
+            stored.definition_version = "0.0-older"
+            stored.scales = {"total": {"value": 99.0}}  # never read: re-scored from answers
+        first[0].answers = [7] * len(first[0].answers)  # refused by the current definition
+        session.commit()
+    with clinic.sessions() as session:
+        after = {e.key: e.scores for e in read_clinic_episodes(session, "phq9").episodes}
+    assert {k: v for k, v in after.items() if k != key} == {
+        k: v for k, v in before.items() if k != key
+    }
+    if len(before[key]) > 2:  # the refused intake is left out, the rest re-derived
+        assert after[key] == before[key][1:]
+    else:  # one score left: no longer an episode the learning can read
+        assert key not in after

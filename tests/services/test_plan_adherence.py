@@ -25,6 +25,7 @@ from attunement.services import (
     update_patient,
     update_profile,
 )
+from attunement.services._plan_adherence import episodes_followed
 from tests.services.world import OPERATOR, World
 
 PROFILE = {"reactance": "high", "stage_of_change": "contemplation"}
@@ -138,6 +139,15 @@ def test_the_alliance_prompt_discussed_after_an_alert_counts_as_rupture_repair(
     before = get_plan_adherence(ctx, world.ana, world.episode_a)
     assert before.followed == {"rupture_repair": False}  # alerted, not yet repaired
     assert "rupture_repair" in [d.dimension for d in before.dimensions]
+    assert _as_the_learning_reads_it(ctx, world.episode_a) == before.followed
     mark_prompt_discussed(ctx, world.ana, world.episode_a, "alliance", PromptDiscussionCreate())
     after = get_plan_adherence(ctx, world.ana, world.episode_a)
     assert after.followed == {"rupture_repair": True}
+    assert _as_the_learning_reads_it(ctx, world.episode_a) == after.followed
+
+
+def _as_the_learning_reads_it(ctx: ServiceContext, episode_id: int) -> dict[str, bool]:
+    """The learning's read of many episodes at once (the stored status's session and
+    alliance state), which must agree with the episode's own page."""
+    with ctx.sessions() as session:
+        return episodes_followed(session, [episode_id])[episode_id]

@@ -9,8 +9,9 @@ refresh that every write runs may call it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -156,13 +157,15 @@ def outcome_series(
     definition = load_instrument(instrument)
     by_episode: dict[int, dict[float, float]] = defaultdict(dict)
     synthetic: set[int] = set()
+    # the stored score as one JSON path and the raw answers only where they are re-scored:
+    # parsing every administration's answers and scales was most of the time of this read
     query = (
         select(
             Administration.episode_id,
-            Administration.answers,
+            Administration.id,
             Administration.language,
             ScoreRecord.definition_version,
-            ScoreRecord.scales,
+            ScoreRecord.scales[(scale, "value")].as_float(),
             CURVE_SESSION,
             Patient.synthetic,
         )
@@ -183,16 +186,16 @@ def outcome_series(
             query.where(Episode.id.in_(ids[start : start + _CHUNK]))
             for start in range(0, len(ids), _CHUNK)
         ]
+    rows = [row for one in queries for row in session.execute(one)]
+    older = _answers(session, [row[1] for row in rows if row[3] != definition.version])
     ordinal: dict[int, int] = defaultdict(int)
-    rows = (row for one in queries for row in session.execute(one))
-    for episode, answers, language, version, scales, number, is_synthetic in rows:
+    for episode, administration, language, version, stored, number, is_synthetic in rows:
         ordinal[episode] += 1
-        value = None
-        if version == definition.version:
-            value = (scales.get(scale) or {}).get("value")
-        else:
+        value = stored
+        if version != definition.version:
             try:
-                value = score(definition, answers, language=language).scales[scale].value
+                value = score(definition, older[administration], language=language)
+                value = value.scales[scale].value
             except InvalidAnswer:
                 continue  # answers the current definition refuses are left out of the fit
         if value is not None:
@@ -201,3 +204,15 @@ def outcome_series(
                 synthetic.add(episode)
     series = {e: sorted(points.items()) for e, points in by_episode.items() if len(points) >= 2}
     return series, synthetic & set(series)
+
+
+def _answers(session: Session, administration_ids: Sequence[int]) -> dict[int, Any]:
+    """The raw answers of these administrations (a score of an older definition version)."""
+    found: dict[int, Any] = {}
+    for start in range(0, len(administration_ids), _CHUNK):
+        chunk = administration_ids[start : start + _CHUNK]
+        rows = session.execute(
+            select(Administration.id, Administration.answers).where(Administration.id.in_(chunk))
+        )
+        found.update((administration, answers) for administration, answers in rows)
+    return found

@@ -136,9 +136,13 @@ def _public(row: PlanAdherenceRecord) -> PlanAdherencePublic:
 
 def flagged_session(status: Status | None) -> int | None:
     """The session of a stored status that shows the alliance ruptured or at risk."""
-    if status is None or status.alliance is None or status.alliance.state not in _ALERTED:
+    if status is None or status.alliance is None:
         return None
-    return status.session
+    return _flagged(status.session, status.alliance.state)
+
+
+def _flagged(session: int | None, alliance_state: str | None) -> int | None:
+    return session if alliance_state in _ALERTED else None
 
 
 def adherence_of(
@@ -217,14 +221,18 @@ def episodes_followed(session: Session, episode_ids: Sequence[int]) -> dict[int,
         .order_by(PlanAdherenceRecord.recorded_at, PlanAdherenceRecord.id)
     ):
         records.setdefault(episode_id, []).append(AdherenceRecord(dimension, followed))
+    # the stored status's session and alliance state only (its caseload column and one
+    # JSON path), not the whole status parsed: that was most of the learning report's read
     flagged: dict[int, int | None] = {}
-    for episode_id, stored in session.execute(
-        select(EpisodeStatusRecord.episode_id, EpisodeStatusRecord.status).where(
-            EpisodeStatusRecord.episode_id.in_(episode_ids)
-        )
+    for episode_id, at, state in session.execute(
+        select(
+            EpisodeStatusRecord.episode_id,
+            EpisodeStatusRecord.session,
+            EpisodeStatusRecord.status[("alliance", "state")].as_string(),
+        ).where(EpisodeStatusRecord.episode_id.in_(episode_ids))
     ):
-        if episode_id is not None and stored:
-            flagged[episode_id] = flagged_session(Status.model_validate(stored))
+        if episode_id is not None:
+            flagged[episode_id] = _flagged(at, state)
     marks = alliance_marks(session, episode_ids)
     return {
         episode_id: plan_followed(
