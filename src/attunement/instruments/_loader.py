@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError, UnknownInstrument
 from attunement.instruments._models import InstrumentDefinition, ProfileOutput, ScaleDefinition
 from attunement.knowledge import (
@@ -31,7 +32,7 @@ _PACKAGE = "attunement.instruments"
 
 
 class _DisplayOrder(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     instruments: tuple[str, ...] = Field(min_length=1)
 

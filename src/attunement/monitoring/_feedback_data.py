@@ -13,8 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import AttunementError, DefinitionError
 from attunement.evidence import load_evidence
 from attunement.instruments import INSTRUMENT_IDS
@@ -69,14 +70,13 @@ PROMPT_SIGNALS: tuple[str, ...] = PromptSignal.__args__  # type: ignore[attr-def
 PromptAction = Literal["record_risk_response", "edit_plan"]
 PROMPT_ACTIONS: tuple[str, ...] = PromptAction.__args__  # type: ignore[attr-defined]
 AlertColour = Literal["white", "green", "yellow", "red", "not_assessable"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 _M = TypeVar("_M", bound=BaseModel)
 
 
 class Figure(BaseModel):
     """A threshold with its basis: a ``source`` or an explicit ``assumption`` (not neither)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: float
     source: str | None = None
@@ -95,7 +95,7 @@ class Figure(BaseModel):
 
 
 class InstrumentAllianceRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     scale: str
     threshold: Figure | None = None
@@ -104,28 +104,28 @@ class InstrumentAllianceRule(BaseModel):
 
 
 class DefaultAllianceRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     drop_fraction_of_range: Figure
     noise_floor_fraction_of_range: Figure
 
 
 class AtRiskRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     rule: str
     source: str = Field(min_length=1)
 
 
 class MarkerDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: MarkerKind
     label: str = Field(min_length=1)
 
 
 class RepairDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["immediate", "exploratory"]
     text: str = Field(min_length=1)
@@ -133,7 +133,7 @@ class RepairDefinition(BaseModel):
 
 
 class AllianceRules(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instruments: dict[str, InstrumentAllianceRule]
     default: DefaultAllianceRule
@@ -146,7 +146,7 @@ class AllianceRules(BaseModel):
 
 
 class IndicatorDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     title: str = Field(min_length=1)
     message: str = Field(min_length=1)
@@ -155,7 +155,7 @@ class IndicatorDefinition(BaseModel):
 
 
 class DropoutRules(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     indicators: dict[DropoutIndicatorId, IndicatorDefinition]
 
@@ -168,7 +168,7 @@ class DropoutRules(BaseModel):
 
 
 class ProfileUpdateDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     field: str
     instruments: tuple[str, ...] = ()
@@ -184,7 +184,7 @@ class PromptDefinition(BaseModel):
     prompts (risk first, then deterioration, alliance, motivation, preferences).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     domain: str = Field(pattern=r"^[a-z_]+$")
     title: str = Field(min_length=1)
@@ -207,13 +207,13 @@ class PromptDefinition(BaseModel):
 
 
 class EmpiricalLimits(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     outer_level: Figure
 
 
 class RationalLimits(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     outer_in_sdiff: Figure
 
@@ -221,7 +221,7 @@ class RationalLimits(BaseModel):
 class RedDeterioration(BaseModel):
     """An instrument's published standard error of measurement for the red alert."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     scale: str
     standard_error_of_measurement: Figure
@@ -231,7 +231,7 @@ class RedConfirmation(BaseModel):
     """Red needs the reliable deterioration at consecutive scored sessions, or a worsening
     beyond the same bound at a stricter level (``at_once_z``) at once."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     consecutive_scored_sessions: Figure
     at_once_z: Figure
@@ -240,7 +240,7 @@ class RedConfirmation(BaseModel):
 class LessThanExpectedTrend(BaseModel):
     """Less progress than expected is judged on the trend of at least ``minimum_scores``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     minimum_scores: Figure
 
@@ -249,7 +249,7 @@ class AlertLimits(BaseModel):
     """The limits of the outcome alert: the red threshold, and per expected-treatment-response
     method the outer limit beyond which a worsening is yellow at once."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     empirical: EmpiricalLimits
     rational: RationalLimits

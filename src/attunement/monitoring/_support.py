@@ -22,8 +22,9 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
@@ -45,7 +46,6 @@ __all__ = [
     "support_prompts_version",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 #: A stage before action that the work may not match (precontemplation is its own dropout
 #: indicator): the stance should match the stage (evidence element stages_of_change).
 _BEFORE_ACTION = frozenset({"contemplation"})
@@ -54,7 +54,7 @@ _BEFORE_ACTION = frozenset({"contemplation"})
 class ProfileUpdate(BaseModel):
     """A suggested profile update: re-assess ``field`` with one of ``instruments``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     field: str
     action: str = "reassess"
@@ -66,7 +66,7 @@ class ProfileUpdate(BaseModel):
 class SupportPrompt(BaseModel):
     """One clinical-support prompt, with its evidence element ids and why it applies now."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     domain: str
     title: str
