@@ -35,8 +35,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from attunement._private_files import write_private_bytes
-
 __all__ = ["install_knowledge_cache", "package_fingerprint", "packaged"]
 
 _T = TypeVar("_T")
@@ -108,6 +106,9 @@ def _read(path: Path, stamp: bytes) -> object:
 
 def _keep(path: Path, stamp: bytes, value: object) -> None:
     """Write ``value`` to ``path`` (0600, whole or not at all); a failure keeps nothing."""
+    # start-up: tempfile and friends only on the start that writes the cache
+    from attunement._private_files import write_private_bytes
+
     try:
         content = stamp + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
