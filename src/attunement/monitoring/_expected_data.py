@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from attunement._knowledge_cache import packaged
 from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError
 from attunement.instruments import INSTRUMENT_IDS, load_instrument
@@ -111,8 +112,12 @@ def _positive(rules: ExpectedResponseRules, name: str, document: KnowledgeDocume
 
 @cache
 def load_expected_response() -> ExpectedResponseRules:
-    """The file, validated and cached."""
+    """The file, validated and cached (also across starts of the CLI:
+    :mod:`attunement._knowledge_cache`)."""
+    return packaged("expected-response", ExpectedResponseRules, _load_expected_response)
 
+
+def _load_expected_response() -> ExpectedResponseRules:
     document = read_rules("feedback_rules", _FILE)
     rules = model_from_file(ExpectedResponseRules, document)
     for name in (

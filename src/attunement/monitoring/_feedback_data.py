@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
+from attunement._knowledge_cache import packaged
 from attunement._model_config import FROZEN
 from attunement.errors import AttunementError, DefinitionError
 from attunement.evidence import load_evidence
@@ -282,7 +283,12 @@ def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: st
 
 @cache
 def load_alert_limits() -> AlertLimits:
-    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
+    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("alert-limits", AlertLimits, _load_alert_limits)
+
+
+def _load_alert_limits() -> AlertLimits:
     return alert_limits_from(read_rules("feedback_rules", "outcome_alerts.yaml"))
 
 
@@ -324,7 +330,12 @@ def alert_limits_from(
 
 @cache
 def load_alliance_rules() -> AllianceRules:
-    """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached."""
+    """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("alliance-rules", AllianceRules, _load_alliance_rules)
+
+
+def _load_alliance_rules() -> AllianceRules:
     document = read_rules("feedback_rules", "alliance.yaml")
     rules = model_from_file(AllianceRules, document)
     _check_elements(rules.evidence, document, "evidence")
@@ -333,7 +344,12 @@ def load_alliance_rules() -> AllianceRules:
 
 @cache
 def load_dropout_rules() -> DropoutRules:
-    """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached."""
+    """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("dropout-rules", DropoutRules, _load_dropout_rules)
+
+
+def _load_dropout_rules() -> DropoutRules:
     document = read_rules("feedback_rules", "dropout.yaml")
     rules = model_from_file(DropoutRules, document)
     for key, indicator in rules.indicators.items():
@@ -343,8 +359,12 @@ def load_dropout_rules() -> DropoutRules:
 
 @cache
 def load_support_prompts() -> tuple[PromptDefinition, ...]:
-    """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority."""
+    """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("support-prompts", tuple, _load_support_prompts)
 
+
+def _load_support_prompts() -> tuple[PromptDefinition, ...]:
     folder = resources.files("attunement.monitoring").joinpath("support_prompts")
     prompts: list[PromptDefinition] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from attunement import tailoring  # loads its names on first use: a status never replans
 from attunement._model_config import FROZEN
 from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
@@ -31,7 +32,6 @@ from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
 from attunement.risk import RiskEvent, describe_endorsement
-from attunement.tailoring import plan
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -235,4 +235,4 @@ def replan(
     stays risk-aware while ``open_risk_events`` are open."""
 
     updated = apply_profile_updates(profile, updates, assessed_on=assessed_on)
-    return updated, plan(updated, open_risk_events=open_risk_events)
+    return updated, tailoring.plan(updated, open_risk_events=open_risk_events)
