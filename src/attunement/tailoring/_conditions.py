@@ -120,6 +120,8 @@ class Not(_Frozen):
     negated: Condition
 
 
+#: AllOf, AnyOf and Not name it before it exists; their validators are built on first use
+#: (``FROZEN``'s ``defer_build``), when it does.
 Condition = Always | FieldTest | PreferenceTest | AllOf | AnyOf | Not
 
 
@@ -257,6 +259,3 @@ def _only(raw: Mapping[str, Any], keys: set[str], source: str, path: str) -> Non
     if extra:
         raise DefinitionError(source, f"{path}.{extra[0]}", f"unexpected key beside {sorted(keys)}")
 
-
-for _model in (AllOf, AnyOf, Not):
-    _model.model_rebuild()
