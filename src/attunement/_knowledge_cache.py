@@ -42,6 +42,9 @@ _T = TypeVar("_T")
 #: The package whose knowledge is kept (this file's folder).
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
+#: What :func:`_read` returns when nothing usable is kept (None could be a kept value).
+_NOTHING = object()
+
 #: The folder the running edge chose, or None (no cache: every loader validates).
 _folder: list[Path] = []
 
@@ -60,7 +63,7 @@ def packaged(key: str, kind: type[_T], load: Callable[[], _T]) -> _T:
     path = _folder[0] / f"{key}.pickle"
     stamp = package_fingerprint(PACKAGE_ROOT).encode("ascii") + b"\n"
     kept = _read(path, stamp)
-    if isinstance(kept, kind):
+    if kept is not _NOTHING and isinstance(kept, kind):
         return kept
     value = load()  # the loader's own validation and errors
     _keep(path, stamp, value)
@@ -91,17 +94,18 @@ def package_fingerprint(root: Path) -> str:
 
 
 def _read(path: Path, stamp: bytes) -> object:
-    """The value kept at ``path`` if the file is ours, private and from this package."""
+    """The value kept at ``path`` if the file is ours, private and from this package, else
+    ``_NOTHING``."""
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
             if _foreign(info):
-                return None  # another account's file, or one others could have written
+                return _NOTHING  # another account's file, or one others could have written
             if handle.read(len(stamp)) != stamp:
-                return None  # kept from another package, or from before a change
+                return _NOTHING  # kept from another package, or from before a change
             return pickle.load(handle)  # noqa: S301 (our own private file, see above)
-    except Exception:
-        return None
+    except Exception:  # any unreadable cache (a disk error, a half-upgraded package) is a miss
+        return _NOTHING
 
 
 def _keep(path: Path, stamp: bytes, value: object) -> None:

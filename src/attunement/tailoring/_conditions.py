@@ -258,4 +258,3 @@ def _only(raw: Mapping[str, Any], keys: set[str], source: str, path: str) -> Non
     extra = sorted(set(raw) - keys)
     if extra:
         raise DefinitionError(source, f"{path}.{extra[0]}", f"unexpected key beside {sorted(keys)}")
-
