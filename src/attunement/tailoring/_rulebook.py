@@ -99,7 +99,7 @@ class RuleSpec(_Frozen):
     do: tuple[Text, ...] = ()
     avoid: tuple[Text, ...] = ()
     behaviours: tuple[Text, ...] = ()
-    sets: SettingProposal = SettingProposal()
+    sets: SettingProposal = Field(default_factory=SettingProposal)  # built when first used
     evidence: tuple[EvidenceRef, ...] = Field(min_length=1)
     weight: int = Field(default=3, ge=1, le=5)
     risk: bool = False
