@@ -1,6 +1,6 @@
 """Packages that load their names on first use still export every name (issue 13).
 
-``attunement.services``, ``instruments``, ``monitoring``, ``profile``, ``security``,
+``attunement.evidence``, ``services``, ``instruments``, ``monitoring``, ``profile``, ``security``,
 ``stats``, ``store``, ``tailoring`` and ``wording`` import no submodule with the package, so
 the CLI starts without the stack; each name is imported from its submodule when first used
 (``store`` then loads all its table modules together). A name added in one place only (the
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 LAZY_PACKAGES = (
+    "attunement.evidence",
     "attunement.services",
     "attunement.instruments",
     "attunement.monitoring",

@@ -15,10 +15,10 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, model_validator
 
+from attunement import evidence  # loads its names on first use: only to check a file
 from attunement._knowledge_cache import packaged
 from attunement._model_config import FROZEN
 from attunement.errors import AttunementError, DefinitionError
-from attunement.evidence import load_evidence
 from attunement.instruments import INSTRUMENT_IDS
 from attunement.knowledge import (
     KnowledgeDocument,
@@ -273,7 +273,7 @@ def model_from_file(model: type[_M], document: KnowledgeDocument) -> _M:
 
 def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: str) -> None:
 
-    base = load_evidence()
+    base = evidence.load_evidence()
     for index, element_id in enumerate(ids):
         try:
             base.element(element_id)
