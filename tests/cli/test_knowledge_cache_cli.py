@@ -1,6 +1,5 @@
-"""``attune plan`` and ``attune status`` validate the packaged knowledge once, never stale.
+"""``attune plan`` and ``attune status`` validate the packaged knowledge once (issue 13).
 
-(Issue 13.)
 Each command runs in a fresh interpreter the way the ``attune`` console script runs it. The
 first start validates the packaged YAML and keeps the result in ``ATTUNE_DATA_DIR/cache``;
 the next start builds none of the knowledge models' validators (what made a light command
