@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pytest
 
@@ -20,14 +21,17 @@ from attunement._knowledge_cache import install_knowledge_cache, package_fingerp
 PACKAGE = Path(attunement.__file__).resolve().parent
 
 
-class CountingLoader:
+T = TypeVar("T")
+
+
+class CountingLoader(Generic[T]):
     """A loader of knowledge that counts how often it had to validate."""
 
-    def __init__(self, value: object) -> None:
+    def __init__(self, value: T) -> None:
         self.value = value
         self.calls = 0
 
-    def __call__(self) -> object:
+    def __call__(self) -> T:
         self.calls += 1
         return self.value
 
@@ -129,7 +133,7 @@ def test_a_value_that_cannot_be_pickled_is_simply_not_kept(folder: Path) -> None
 # ------------------------------------------------------------------ the package's fingerprint
 def fingerprint(root: Path) -> str:
     """The fingerprint as a new start computes it (not this process's memo)."""
-    return package_fingerprint.__wrapped__(root)  # type: ignore[attr-defined,no-any-return]
+    return package_fingerprint.__wrapped__(root)
 
 
 @pytest.fixture
