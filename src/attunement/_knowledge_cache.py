@@ -27,9 +27,7 @@ its place) the command works as before, without keeping anything.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,8 +71,9 @@ def packaged(key: str, kind: type[_T], load: Callable[[], _T]) -> _T:
 @functools.cache
 def package_fingerprint(root: Path) -> str:
     """A digest of everything a kept value depends on in the package at ``root``."""
-    # start-up: pydantic is loaded by then (the loaders' models); `attune --help` needs none
-    import pydantic
+    import hashlib  # start-up: OpenSSL's hashes only when knowledge is loaded, not for help
+
+    import pydantic  # start-up: loaded by then (the loaders' models); help needs none
 
     digest = hashlib.sha256()
     for part in (str(root), sys.version, pydantic.VERSION):
@@ -96,6 +95,8 @@ def package_fingerprint(root: Path) -> str:
 def _read(path: Path, stamp: bytes) -> object:
     """The value kept at ``path`` if the file is ours, private and from this package, else
     ``_NOTHING``."""
+    import pickle  # start-up: only when knowledge is loaded (`attune --help` needs none)
+
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
@@ -110,6 +111,8 @@ def _read(path: Path, stamp: bytes) -> object:
 
 def _keep(path: Path, stamp: bytes, value: object) -> None:
     """Write ``value`` to ``path`` (0600, whole or not at all); a failure keeps nothing."""
+    import pickle  # start-up: only on the start that writes the cache
+
     # start-up: tempfile and friends only on the start that writes the cache
     from attunement._private_files import write_private_bytes
 
