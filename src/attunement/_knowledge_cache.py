@@ -1,14 +1,14 @@
 """The packaged knowledge, validated once and kept for the next start (issue 13).
 
 Every start of ``attune plan`` or ``attune status`` parsed the packaged YAML files and
-validated them into frozen models, the same files with the same result each time, and that
-cost about a third of their start-up (issue 13: light commands start in < 0.3 s). An edge
-that wants it (the CLI's ``main``) names a cache folder with
+validated them into frozen models, the same files with the same result each time: some
+0.08 s of CPU of a plan on the shared 2-core machine (issue 13: light commands start in < 0.3 s).
+An edge that wants it (the CLI's ``main``) names a cache folder with
 :func:`install_knowledge_cache`; the core's loaders then go through :func:`packaged`, which
 returns the validated models of an earlier start, or validates them (the loader's own way,
 with its file, line and field errors) and keeps them for the next one. Without an installed
-folder — the web app, the worker, tests, the Python API — :func:`packaged` just calls the
-loader, so nothing below the edges touches a file outside the package.
+folder (the Python API, the tests, an app served by another process) :func:`packaged` just
+calls the loader: nothing below the edges chooses to touch a file outside the package.
 
 Never stale: each kept value carries the fingerprint of the package it came from — the
 bytes of every packaged knowledge file (``*.yaml``, hashed: an edit of the same size within
