@@ -27,7 +27,18 @@ PACKAGE = Path(attunement.__file__).resolve().parent
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "base",
-        frozenset({"errors", "knowledge", "_lazy", "_batched", "_data_dir", "_private_files"}),
+        frozenset(
+            {
+                "errors",
+                "knowledge",
+                "_lazy",
+                "_batched",
+                "_data_dir",
+                "_private_files",
+                "_model_config",
+                "_knowledge_cache",
+            }
+        ),
     ),
     (
         "core",

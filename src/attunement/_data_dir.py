@@ -17,6 +17,7 @@ from pathlib import Path
 __all__ = [
     "DATA_DIR_VARIABLE",
     "ENV_PREFIX",
+    "cache_dir_from_environment",
     "data_dir_from_environment",
     "default_data_dir",
     "setting_from_environment",
@@ -47,3 +48,15 @@ def data_dir_from_environment(environ: Mapping[str, str]) -> Path:
     """``ATTUNE_DATA_DIR`` from ``environ`` (any case, as Settings reads it), else the default."""
     value = setting_from_environment(environ, DATA_DIR_VARIABLE)
     return default_data_dir() if value is None else Path(value)
+
+
+def cache_dir_from_environment(environ: Mapping[str, str]) -> Path:
+    """Where the CLI keeps what it can rebuild (the validated packaged knowledge,
+    :mod:`attunement._knowledge_cache`): ``cache`` in ``ATTUNE_DATA_DIR`` when that is set,
+    else the platform's user cache folder (platformdirs)."""
+    value = setting_from_environment(environ, DATA_DIR_VARIABLE)
+    if value is not None:
+        return Path(value) / "cache"
+    import platformdirs  # start-up: only when no data directory is set
+
+    return Path(platformdirs.user_cache_dir("attunement", appauthor=False))

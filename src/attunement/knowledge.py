@@ -20,8 +20,9 @@ from importlib import resources
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError, FieldProblem, field_problems, quote
 from attunement.errors import dotted as _dotted
 
@@ -194,7 +195,7 @@ class PrimarySource(BaseModel):
     the published record names none legibly (then ``title`` identifies the work).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     supports: str | None = None
     authors: str | None = Field(default=None, min_length=1)

@@ -1,10 +1,10 @@
 """Packages that load their names on first use still export every name (issue 13).
 
-``attunement.services``, ``instruments``, ``monitoring``, ``profile``, ``security``,
-``stats``, ``store`` and ``wording`` import no submodule with the package, so the CLI starts
-without the stack; each name is imported from its submodule when first used (``store`` then
-loads all its table modules together). A name added in one place only (the typed import,
-``__all__``, the table of submodules) fails here."""
+``attunement.evidence``, ``services``, ``instruments``, ``monitoring``, ``profile``, ``risk``,
+``security``, ``stats``, ``store``, ``tailoring`` and ``wording`` import no submodule with
+the package, so the CLI starts without the stack; each name is imported from its submodule
+when first used (``store`` then loads all its table modules together). A name added in one
+place only (the typed import, ``__all__``, the table of submodules) fails here."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from pathlib import Path
 import pytest
 
 LAZY_PACKAGES = (
+    "attunement.evidence",
     "attunement.services",
     "attunement.instruments",
     "attunement.monitoring",
     "attunement.security",
     "attunement.store",
     "attunement.profile",
+    "attunement.risk",
     "attunement.stats",
+    "attunement.tailoring",
     "attunement.wording",
 )
 

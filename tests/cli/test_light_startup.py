@@ -174,3 +174,25 @@ def test_a_database_command_does_load_the_stack(tmp_path: Path) -> None:
     loaded = imported(tmp_path, "db", "upgrade", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert DATABASE <= loaded
     assert "pydantic_settings" in loaded
+
+
+def test_a_warm_status_imports_neither_the_rule_engine_nor_the_evidence(tmp_path: Path) -> None:
+    """A status replans only when a clinician accepts a profile update, and the evidence is
+    read only to check the feedback rules, which the knowledge cache kept checked."""
+    episode = tmp_path / "episode.json"
+    episode.write_text(json.dumps(SYNTHETIC_EPISODE), encoding="utf-8")
+    cold = imported_modules(tmp_path, "status", str(episode), "--etr", "rational")
+    warm = imported_modules(tmp_path, "status", str(episode), "--etr", "rational")
+    heavy = ("attunement.tailoring.", "attunement.evidence.")
+    assert [name for name in cold if name.startswith(heavy)]  # the check can fail
+    assert sorted(name for name in warm if name.startswith(heavy)) == []
+
+
+def test_an_english_plan_imports_no_babel(tmp_path: Path) -> None:
+    """Babel (CLDR language names, .po files) only when a text names a language or is shown
+    in another language than English."""
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
+    assert "babel" not in imported(tmp_path, "plan", str(profile))
+    spanish = imported(tmp_path, "plan", str(profile), "--clinic-language", "es")
+    assert "babel" in spanish  # the check can fail: the Spanish brief reads the catalogue

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from attunement._data_dir import cache_dir_from_environment
+from attunement._knowledge_cache import install_knowledge_cache
 from attunement.cli import (  # noqa: F401  (registers commands)
     audit,
     bounces,
@@ -28,5 +32,7 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point of the ``attune`` console script."""
+    """Entry point of the ``attune`` console script: the packaged knowledge is validated
+    once and kept in the cache folder for the next start (issue 13)."""
+    install_knowledge_cache(cache_dir_from_environment(os.environ))
     app()

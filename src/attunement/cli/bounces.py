@@ -11,7 +11,6 @@ nothing of the run is stored.
 
 from __future__ import annotations
 
-import mailbox
 from pathlib import Path
 
 import typer
@@ -30,6 +29,8 @@ _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 
 
 def _read_maildir(path: Path) -> list[bytes]:
+    import mailbox  # start-up: the e-mail stack only when bounces are read
+
     if not (path / "cur").is_dir() or not (path / "new").is_dir():
         raise InvalidFile(
             str(path), "is a directory but not a Maildir (it has no cur/ and new/ folders)"
@@ -42,6 +43,8 @@ def _read_file(path: Path) -> list[bytes]:
     with path.open("rb") as handle:
         start = handle.read(5)
     if start == b"From ":  # an mbox: messages separated by "From " lines
+        import mailbox  # start-up: the e-mail stack only when bounces are read
+
         box = mailbox.mbox(path, factory=None, create=False)
         return [box.get_bytes(key) for key in box.iterkeys()]
     with path.open("rb") as handle:
@@ -53,6 +56,8 @@ def _read_file(path: Path) -> list[bytes]:
 
 def read_mail(path: Path) -> list[bytes]:
     """Every e-mail in ``path`` (one ``.eml`` file, an mbox or a Maildir), raw."""
+    import mailbox  # start-up: the e-mail stack only when bounces are read
+
     try:
         return _read_maildir(path) if path.is_dir() else _read_file(path)
     except FileNotFoundError:

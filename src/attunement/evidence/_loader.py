@@ -17,8 +17,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._knowledge_cache import packaged
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError
 from attunement.evidence._models import (
     Benchmark,
@@ -43,22 +45,22 @@ ORDER_FILE = "display_order.yaml"
 
 
 class _MatchingFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
     characteristics: tuple[MatchingCaution, ...]
 
 
 class _BenchmarksFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
     benchmarks: tuple[Benchmark, ...]
 
 
 class _OutcomeBenchmarksFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
     benchmarks: tuple[OutcomeBenchmark, ...]
 
 
 class _DisplayOrder(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
     elements: tuple[str, ...]
 
 
@@ -131,5 +133,7 @@ def load_evidence_from(directory: Traversable | str | os.PathLike[str]) -> Evide
 
 @functools.cache
 def load_evidence() -> EvidenceBase:
-    """The packaged evidence base (``attunement/evidence/data``), loaded once and cached."""
-    return load_evidence_from(resources.files("attunement.evidence") / "data")
+    """The packaged evidence base (``attunement/evidence/data``), loaded once and cached
+    (also across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    folder = resources.files("attunement.evidence") / "data"
+    return packaged("evidence", EvidenceBase, lambda: load_evidence_from(folder))

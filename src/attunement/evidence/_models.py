@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import AttunementError, InputError, UnknownElement
 from attunement.evidence._outcome_benchmarks import OutcomeBenchmark
 from attunement.stats import as_d
@@ -68,7 +69,7 @@ class NoVerifiedFinding(AttunementError):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
 
 class EffectSize(_Frozen):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._model_config import FROZEN
 from attunement.knowledge import PrimarySource, format_references
 
 __all__ = ["BenchmarkComparison", "OutcomeBenchmark", "compare_to_benchmark"]
@@ -28,7 +29,7 @@ class OutcomeBenchmark(BaseModel):
     ``verified_from`` is the maintainers' note of how the figure was read, never printed.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str = Field(min_length=1)
@@ -53,7 +54,7 @@ class OutcomeBenchmark(BaseModel):
 class BenchmarkComparison(BaseModel):
     """The clinic's estimate beside one benchmark."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     benchmark: OutcomeBenchmark
     clinic_value: float | None

@@ -2,7 +2,8 @@
 
 Languages are the folders of ``attunement/locales`` holding ``LC_MESSAGES/attunement.po``;
 English, the source language, is always there (its text is the message id). The ``.po``
-files are read with Babel when first needed, so an installed package, an editable checkout
+files are read with Babel when first needed (Babel is imported then too: an English plan or
+status needs none of it, issue 13), so an installed package, an editable checkout
 and a translator's working copy all behave the same, with no compiled ``.mo`` file to keep
 in step (README, "Translations"). Entries marked fuzzy are not used: the English shows.
 """
@@ -16,9 +17,6 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from io import BytesIO
 from threading import Lock
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from attunement.profile import canonical_language_tag, same_language
 
@@ -123,6 +121,10 @@ class Catalogue:
         with self._lock:
             found = self._translations.get(language)
             if found is None:
+                # start-up: Babel's catalogue reader only when a translation is shown
+                from babel.messages.mofile import write_mo
+                from babel.messages.pofile import read_po
+
                 with self.po_file(language).open("rb") as po:
                     catalog = read_po(po, domain=DOMAIN)
                 mo = BytesIO()

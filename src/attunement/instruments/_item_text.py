@@ -36,8 +36,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError
 from attunement.instruments._loader import INSTRUMENT_IDS, load_packaged_instrument
 from attunement.instruments._models import InstrumentDefinition
@@ -58,7 +59,7 @@ _EDITABLE_KEYS = ("unverified", "convention")
 class ImportedText(BaseModel):
     """Validated item text (and optionally labels and a key) for one instrument."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     instrument: str
     version: str

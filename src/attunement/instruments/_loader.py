@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._knowledge_cache import packaged
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError, UnknownInstrument
 from attunement.instruments._models import InstrumentDefinition, ProfileOutput, ScaleDefinition
 from attunement.knowledge import (
@@ -31,7 +33,7 @@ _PACKAGE = "attunement.instruments"
 
 
 class _DisplayOrder(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     instruments: tuple[str, ...] = Field(min_length=1)
 
@@ -56,7 +58,7 @@ def _shipped_ids() -> tuple[str, ...]:
 
 
 #: The shipped instruments, in the order they are listed (``display_order.yaml``).
-INSTRUMENT_IDS: tuple[str, ...] = _shipped_ids()
+INSTRUMENT_IDS: tuple[str, ...] = packaged("instrument-ids", tuple, _shipped_ids)
 
 
 def parse_definition(data: object, source: str) -> InstrumentDefinition:
@@ -197,12 +199,17 @@ def load_instrument(instrument_id: str) -> InstrumentDefinition:
 
 @functools.cache
 def load_packaged_instrument(instrument_id: str) -> InstrumentDefinition:
-    """The packaged definition with this id (cached). Raises UnknownInstrument."""
+    """The packaged definition with this id (cached, also across starts of the CLI:
+    :mod:`attunement._knowledge_cache`). Raises UnknownInstrument."""
     if instrument_id not in INSTRUMENT_IDS:
         raise UnknownInstrument(instrument_id, INSTRUMENT_IDS)
     name = f"{instrument_id}.yaml"
-    text = resources.files(_PACKAGE).joinpath("definitions", name).read_text("utf-8")
-    return _definition(parse_knowledge(text, name))
+
+    def load() -> InstrumentDefinition:
+        text = resources.files(_PACKAGE).joinpath("definitions", name).read_text("utf-8")
+        return _definition(parse_knowledge(text, name))
+
+    return packaged(f"instrument-{instrument_id}", InstrumentDefinition, load)
 
 
 def list_instruments() -> tuple[InstrumentDefinition, ...]:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.knowledge import PrimarySource, format_references
 
 __all__ = [
@@ -53,13 +54,11 @@ Severity = Literal["critical", "warning", "info"]
 KeyStatus = Literal["verified", "convention", "unverified", "imported"]
 Text = dict[str, str]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
 
 class Licence(BaseModel):
     """Who holds the rights and whether the item text may ship with Attunement."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     name: str = Field(min_length=1)
     item_text_ships: bool
@@ -70,7 +69,7 @@ class Licence(BaseModel):
 class ResponseOption(BaseModel):
     """One answer: its scored value and its label per language (may be empty)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: int
     label: Text = Field(default_factory=dict)
@@ -79,7 +78,7 @@ class ResponseOption(BaseModel):
 class Item(BaseModel):
     """One question. ``text`` is None when the licensed user supplies it (import-text)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: Text | None = None
@@ -95,7 +94,7 @@ class MissingRule(BaseModel):
     items. ``round_half_up`` rounds the prorated value (K10: round(sum / 9 x 10)).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     max_missing: int | None = Field(default=0, ge=0)
     max_missing_fraction: float | None = Field(default=None, ge=0, le=1)
@@ -111,7 +110,7 @@ class Band(BaseModel):
     "Translations").
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     from_: float = Field(alias="from")
     label: str = Field(min_length=1)
@@ -120,7 +119,7 @@ class Band(BaseModel):
 class Bands(BaseModel):
     """The bands of a scale, in ascending order, with where they were read."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     levels: tuple[Band, ...] = Field(min_length=1)
     source: str = Field(min_length=1)
@@ -129,7 +128,7 @@ class Bands(BaseModel):
 class CutoffConvention(BaseModel):
     """Another service's caseness cut-off for the same scale, with its source."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: float
     source: str = Field(min_length=1)
@@ -143,7 +142,7 @@ class Cutoff(BaseModel):
     monitoring applies when a clinic chooses that convention.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: float
     source: str = Field(min_length=1)
@@ -166,7 +165,7 @@ class InstrumentChangeNorms(BaseModel):
     checked (second-hand pages, notes files), kept in the data and never printed.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     sd: float | None = None
     reliability: float | None = Field(default=None, ge=0, le=1)
@@ -190,7 +189,7 @@ class InstrumentChangeNorms(BaseModel):
 class ChangeRule(BaseModel):
     """Response or remission: a relative reduction from intake, or a score below a value."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["relative_reduction", "below"]
     threshold: float
@@ -206,7 +205,7 @@ class ScaleDefinition(BaseModel):
     A reversed item scores min + max − answer (ECR-R: 8 − x).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
@@ -233,7 +232,7 @@ class ScaleDefinition(BaseModel):
 class FlagRule(BaseModel):
     """A risk item: an answer above ``above`` raises this flag in every output."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     item: str
@@ -247,7 +246,7 @@ class FlagRule(BaseModel):
 class Loinc(BaseModel):
     """LOINC codes where they exist (panel, total score, items, answer list)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     panel: str | None = None
     total: str | None = None
@@ -265,7 +264,7 @@ class ProfileOutput(BaseModel):
     Each output has a ``source`` or, where none was found, an explicit ``assumption``.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     key: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)?$")
     scale: str
@@ -282,7 +281,7 @@ class ProfileOutput(BaseModel):
 class ProfileMapping(BaseModel):
     """How a score feeds the patient profile (see ``to_profile_values``)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     outputs: tuple[ProfileOutput, ...] = Field(min_length=1)
 
@@ -290,7 +289,7 @@ class ProfileMapping(BaseModel):
 class InstrumentDefinition(BaseModel):
     """A whole instrument, validated on load (see ``load_instrument``)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.instruments._flag_kind import FlagKind
 from attunement.instruments._models import Severity
 
 __all__ = ["Flag", "ScaleScore", "Score"]
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Flag(BaseModel):
@@ -29,7 +28,7 @@ class Flag(BaseModel):
     use :attr:`endorsed` rather than comparing severities.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: str
     severity: Severity
@@ -61,7 +60,7 @@ class ScaleScore(BaseModel):
     missing or the scoring key is not available: never a silent zero.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: float | None
     band: str | None
@@ -74,7 +73,7 @@ class ScaleScore(BaseModel):
 class Score(BaseModel):
     """The scored result of one administration of one instrument."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instrument: str
     version: str

@@ -48,8 +48,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.monitoring._levels import Alert
 
 __all__ = [
@@ -74,7 +75,7 @@ OUTER_LIMIT_ALERT: Alert = "yellow"
 class AlertDecision(BaseModel):
     """The colour and the rule that gave it, in words a clinician can check."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     alert: Alert
     rule: Literal[
@@ -100,7 +101,7 @@ class Trend(BaseModel):
     alone), its level now (``now``), and the worse edge of the band expected now from that
     intake (``edge``), over ``scores`` scored sessions."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     intake: float
     now: float
@@ -113,7 +114,7 @@ class RedRule(BaseModel):
     at the previous scored session after the intake (None: the previous one is the intake,
     or there is none)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     threshold: float
     at_once: float

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.errors import InvalidEpisode
 from attunement.instruments import load_instrument
 from attunement.monitoring._alliance_alerts import AllianceAlert, alert
@@ -49,13 +50,12 @@ __all__ = [
 ]
 
 AllianceState = Literal["ok", "at_risk", "rupture"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class RecordedMarker(BaseModel):
     """A rupture marker the clinician recorded at the session."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     marker: str
     kind: MarkerKind
@@ -65,7 +65,7 @@ class RecordedMarker(BaseModel):
 class RepairOption(BaseModel):
     """One of Safran & Muran's repair options (``marker`` set for a marker-specific one)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["immediate", "exploratory"]
     text: str
@@ -75,7 +75,7 @@ class RepairOption(BaseModel):
 class AllianceStatus(BaseModel):
     """The alliance at the assessed session (``session`` is the alliance measure used)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     state: AllianceState
     instrument: str | None
@@ -129,7 +129,7 @@ def _markers(
 
 
 class _Measured(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     alerts: tuple[AllianceAlert, ...] = ()
     value: float | None = None

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._model_config import FROZEN
 from attunement.i18n import N_
 
 __all__ = ["AllianceAlert", "alert"]
@@ -25,7 +26,7 @@ class AllianceAlert(BaseModel):
     (``attunement.wording.status_in``). A status stored before they existed has neither.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     kind: Literal["threshold", "drop", "cumulative", "marker", "fall"]
     severity: Literal["rupture", "at_risk"]

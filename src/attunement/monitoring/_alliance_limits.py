@@ -25,8 +25,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z
 from attunement.monitoring._feedback_data import Figure, load_alliance_rules
@@ -43,7 +44,7 @@ CLINIC_DERIVED_LABEL = "clinic-derived SD with the published reliability"
 class AllianceLimits(BaseModel):
     """The threshold, drop bound and noise floor of an alliance scale, each with its basis."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     threshold: Figure | None
     drop: tuple[float, str]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
 from attunement.monitoring._series import Series
@@ -23,7 +24,7 @@ __all__ = ["DropoutRisk", "dropout_risks"]
 class DropoutRisk(BaseModel):
     """One indicator that fired, with the patient facts behind it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     indicator: DropoutIndicatorId
     title: str

@@ -10,20 +10,19 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.knowledge import load_packaged
 
 __all__ = ["EndReason", "EndReasons", "check_end_reason", "load_end_reasons"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
 
 class EndReason(BaseModel):
     """One reason: its label, when to choose it, and whether a note must say more."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     label: str = Field(min_length=1)
     definition: str = Field(min_length=10)
@@ -34,7 +33,7 @@ class EndReason(BaseModel):
 class EndReasons(BaseModel):
     """The reasons an episode may end for, by key (``planned_end``, ``dropout`` …)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     version: str = Field(min_length=1)
     reasons: dict[str, EndReason] = Field(min_length=1)

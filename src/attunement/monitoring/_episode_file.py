@@ -31,8 +31,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
 from attunement.instruments import INSTRUMENT_IDS, load_instrument, require_role, score
 from attunement.monitoring._alliance import check_rupture_markers
@@ -51,7 +52,7 @@ _SESSION = ("session", "score", "answers", "held_on", "language", "attended", "r
 class EpisodeInput(BaseModel):
     """A parsed episode file: what :func:`assess_episode` takes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     outcome: Series
     alliance: Series | None = None

@@ -12,8 +12,10 @@ import math
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._knowledge_cache import packaged
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError
 from attunement.instruments import INSTRUMENT_IDS, load_instrument
 from attunement.knowledge import KnowledgeDocument, path_of
@@ -28,13 +30,12 @@ __all__ = [
 ]
 
 _FILE = "expected_response.yaml"
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class InstrumentReference(BaseModel):
     """Published reference points of one outcome scale."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     scale: str
     reference_intake: Figure | None = None
@@ -44,7 +45,7 @@ class InstrumentReference(BaseModel):
 class RuleStatement(BaseModel):
     """A rule without a number, with its basis (a source or a stated assumption)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     rule: Literal["proportional"]
     source: str | None = None
@@ -63,7 +64,7 @@ class RuleStatement(BaseModel):
 
 
 class ClinicNormsRules(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     minimum_episodes: Figure
 
@@ -71,7 +72,7 @@ class ClinicNormsRules(BaseModel):
 class ExpectedResponseRules(BaseModel):
     """The file's content (see the file's header for the rule)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     anchor_session: Figure
     anchor_improvement_in_bounds: Figure
@@ -93,7 +94,7 @@ class RationalParameters(BaseModel):
     ``healthy_reference`` None means the healthy end of the scale range given to the maths.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     anchor_session: float = Field(gt=1)
     share_at_anchor: float = Field(gt=0, le=1)
@@ -111,8 +112,12 @@ def _positive(rules: ExpectedResponseRules, name: str, document: KnowledgeDocume
 
 @cache
 def load_expected_response() -> ExpectedResponseRules:
-    """The file, validated and cached."""
+    """The file, validated and cached (also across starts of the CLI:
+    :mod:`attunement._knowledge_cache`)."""
+    return packaged("expected-response", ExpectedResponseRules, _load_expected_response)
 
+
+def _load_expected_response() -> ExpectedResponseRules:
     document = read_rules("feedback_rules", _FILE)
     rules = model_from_file(ExpectedResponseRules, document)
     for name in (

@@ -13,10 +13,12 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement import evidence  # loads its names on first use: only to check a file
+from attunement._knowledge_cache import packaged
+from attunement._model_config import FROZEN
 from attunement.errors import AttunementError, DefinitionError
-from attunement.evidence import load_evidence
 from attunement.instruments import INSTRUMENT_IDS
 from attunement.knowledge import (
     KnowledgeDocument,
@@ -69,14 +71,13 @@ PROMPT_SIGNALS: tuple[str, ...] = PromptSignal.__args__  # type: ignore[attr-def
 PromptAction = Literal["record_risk_response", "edit_plan"]
 PROMPT_ACTIONS: tuple[str, ...] = PromptAction.__args__  # type: ignore[attr-defined]
 AlertColour = Literal["white", "green", "yellow", "red", "not_assessable"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 _M = TypeVar("_M", bound=BaseModel)
 
 
 class Figure(BaseModel):
     """A threshold with its basis: a ``source`` or an explicit ``assumption`` (not neither)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     value: float
     source: str | None = None
@@ -95,7 +96,7 @@ class Figure(BaseModel):
 
 
 class InstrumentAllianceRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     scale: str
     threshold: Figure | None = None
@@ -104,28 +105,28 @@ class InstrumentAllianceRule(BaseModel):
 
 
 class DefaultAllianceRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     drop_fraction_of_range: Figure
     noise_floor_fraction_of_range: Figure
 
 
 class AtRiskRule(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     rule: str
     source: str = Field(min_length=1)
 
 
 class MarkerDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: MarkerKind
     label: str = Field(min_length=1)
 
 
 class RepairDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["immediate", "exploratory"]
     text: str = Field(min_length=1)
@@ -133,7 +134,7 @@ class RepairDefinition(BaseModel):
 
 
 class AllianceRules(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instruments: dict[str, InstrumentAllianceRule]
     default: DefaultAllianceRule
@@ -146,7 +147,7 @@ class AllianceRules(BaseModel):
 
 
 class IndicatorDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     title: str = Field(min_length=1)
     message: str = Field(min_length=1)
@@ -155,7 +156,7 @@ class IndicatorDefinition(BaseModel):
 
 
 class DropoutRules(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     indicators: dict[DropoutIndicatorId, IndicatorDefinition]
 
@@ -168,7 +169,7 @@ class DropoutRules(BaseModel):
 
 
 class ProfileUpdateDefinition(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     field: str
     instruments: tuple[str, ...] = ()
@@ -184,7 +185,7 @@ class PromptDefinition(BaseModel):
     prompts (risk first, then deterioration, alliance, motivation, preferences).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     domain: str = Field(pattern=r"^[a-z_]+$")
     title: str = Field(min_length=1)
@@ -207,13 +208,13 @@ class PromptDefinition(BaseModel):
 
 
 class EmpiricalLimits(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     outer_level: Figure
 
 
 class RationalLimits(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     outer_in_sdiff: Figure
 
@@ -221,7 +222,7 @@ class RationalLimits(BaseModel):
 class RedDeterioration(BaseModel):
     """An instrument's published standard error of measurement for the red alert."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     scale: str
     standard_error_of_measurement: Figure
@@ -231,7 +232,7 @@ class RedConfirmation(BaseModel):
     """Red needs the reliable deterioration at consecutive scored sessions, or a worsening
     beyond the same bound at a stricter level (``at_once_z``) at once."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     consecutive_scored_sessions: Figure
     at_once_z: Figure
@@ -240,7 +241,7 @@ class RedConfirmation(BaseModel):
 class LessThanExpectedTrend(BaseModel):
     """Less progress than expected is judged on the trend of at least ``minimum_scores``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     minimum_scores: Figure
 
@@ -249,7 +250,7 @@ class AlertLimits(BaseModel):
     """The limits of the outcome alert: the red threshold, and per expected-treatment-response
     method the outer limit beyond which a worsening is yellow at once."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     empirical: EmpiricalLimits
     rational: RationalLimits
@@ -272,7 +273,7 @@ def model_from_file(model: type[_M], document: KnowledgeDocument) -> _M:
 
 def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: str) -> None:
 
-    base = load_evidence()
+    base = evidence.load_evidence()
     for index, element_id in enumerate(ids):
         try:
             base.element(element_id)
@@ -282,7 +283,12 @@ def _check_elements(ids: tuple[str, ...], document: KnowledgeDocument, field: st
 
 @cache
 def load_alert_limits() -> AlertLimits:
-    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached."""
+    """The alert limits (``feedback_rules/outcome_alerts.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("alert-limits", AlertLimits, _load_alert_limits)
+
+
+def _load_alert_limits() -> AlertLimits:
     return alert_limits_from(read_rules("feedback_rules", "outcome_alerts.yaml"))
 
 
@@ -324,7 +330,12 @@ def alert_limits_from(
 
 @cache
 def load_alliance_rules() -> AllianceRules:
-    """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached."""
+    """The alliance rules (``feedback_rules/alliance.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("alliance-rules", AllianceRules, _load_alliance_rules)
+
+
+def _load_alliance_rules() -> AllianceRules:
     document = read_rules("feedback_rules", "alliance.yaml")
     rules = model_from_file(AllianceRules, document)
     _check_elements(rules.evidence, document, "evidence")
@@ -333,7 +344,12 @@ def load_alliance_rules() -> AllianceRules:
 
 @cache
 def load_dropout_rules() -> DropoutRules:
-    """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached."""
+    """The dropout-risk indicators (``feedback_rules/dropout.yaml``), validated and cached
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("dropout-rules", DropoutRules, _load_dropout_rules)
+
+
+def _load_dropout_rules() -> DropoutRules:
     document = read_rules("feedback_rules", "dropout.yaml")
     rules = model_from_file(DropoutRules, document)
     for key, indicator in rules.indicators.items():
@@ -343,8 +359,12 @@ def load_dropout_rules() -> DropoutRules:
 
 @cache
 def load_support_prompts() -> tuple[PromptDefinition, ...]:
-    """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority."""
+    """Every clinical-support prompt (``support_prompts/*.yaml``), ordered by priority
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("support-prompts", tuple, _load_support_prompts)
 
+
+def _load_support_prompts() -> tuple[PromptDefinition, ...]:
     folder = resources.files("attunement.monitoring").joinpath("support_prompts")
     prompts: list[PromptDefinition] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

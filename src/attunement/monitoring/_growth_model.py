@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from statistics import NormalDist
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.monitoring._models import Expectation
 
@@ -44,7 +45,6 @@ FITTED_WITH = (
     "attunement.monitoring REML: profiled deviance over the relative Cholesky factor "
     "(3 parameters), analytic gradient, scipy L-BFGS-B"
 )
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 #: A diagonal entry of the relative Cholesky factor below this is on the boundary (a zero
 #: variance): lme4's ``isSingular(tol = 1e-4)`` default (Bates, Mächler, Bolker & Walker 2015).
@@ -69,7 +69,7 @@ class GrowthModel(BaseModel):
     the episodes it was fitted to; ``data_label`` says what the data were ("SYNTHETIC …").
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     schema_version: Literal[1] = 1
     instrument: str = ""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 DIRECTIONS: tuple[Direction, ...] = ("higher_is_worse", "higher_is_better")
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class NormsLike(Protocol):
@@ -90,7 +89,7 @@ class ChangeNorms(BaseModel):
         Where these figures come from. Required: a norm without a source is not used.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     sd: float | None = None
     reliability: float | None = None
@@ -156,7 +155,7 @@ class ChangeRuleLike(Protocol):
 class ResponseRule(BaseModel):
     """Response = a reduction from intake of at least ``threshold`` × the intake score."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["relative_reduction"] = "relative_reduction"
     threshold: float
@@ -173,7 +172,7 @@ class ResponseRule(BaseModel):
 class RemissionRule(BaseModel):
     """Remission = a score below ``threshold`` (above it for a higher-is-better scale)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: Literal["below"] = "below"
     threshold: float
@@ -194,7 +193,7 @@ class Expectation(BaseModel):
     ``sources`` lists the citations and assumptions.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     session: int
     intake: float

@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.instruments import list_instruments, load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z, reliable_change_bound
@@ -54,7 +55,6 @@ __all__ = [
 
 PUBLISHED = "published"
 SdOrigin = Literal["published", "clinic-derived", "scale range (conservative)"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class ClinicNorms(BaseModel):
@@ -68,7 +68,7 @@ class ClinicNorms(BaseModel):
     for the rupture limits (:mod:`attunement.monitoring._alliance_limits`).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instrument: str = Field(min_length=1)
     scale: str = Field(min_length=1)
@@ -141,7 +141,7 @@ def needs_clinic_norms(instrument: str, scale: str) -> bool:
 class NormsUsed(BaseModel):
     """The change norms a status used, where they come from, and the caseness cut-off."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     sd: float | None
     reliability: float | None
@@ -162,7 +162,7 @@ class NormsUsed(BaseModel):
 class ResolvedNorms(BaseModel):
     """What the status maths needs: the public view, and ChangeNorms for the change maths."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     used: NormsUsed
     change_norms: ChangeNorms | None

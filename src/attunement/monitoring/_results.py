@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.monitoring._models import ChangeNorms, Direction
 
 __all__ = [
@@ -17,7 +18,6 @@ __all__ = [
     "ResponseStatus",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 RciPolicy = Literal["prefer_published", "jacobson_truax"]
 BoundMethod = Literal["published_rci", "jacobson_truax"]
@@ -34,7 +34,7 @@ class ReliableChangeBound(BaseModel):
     threshold and a change is reliable when ``|x₂ − x₁| >= points``.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     points: float
     method: BoundMethod
@@ -51,7 +51,7 @@ class ReliableChange(BaseModel):
     norms give an SD and a reliability (``None`` otherwise).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     before: float
     after: float
@@ -71,7 +71,7 @@ class ClinicalCutoffs(BaseModel):
     in ``M ± k·SD`` (Jacobson & Truax 1991 use 2; 1.96 is also common).
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     a: float | None
     b: float | None
@@ -90,7 +90,7 @@ class ChangeCategory(BaseModel):
     says why it cannot be "recovered").
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     category: Category
     reliable_change: ReliableChange
@@ -105,7 +105,7 @@ class ChangeCategory(BaseModel):
 class ResponseStatus(BaseModel):
     """Whether a proportional reduction from intake meets the response rule."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     met: bool
     reduction: float | None
@@ -117,7 +117,7 @@ class ResponseStatus(BaseModel):
 class RemissionStatus(BaseModel):
     """Whether a score is past the remission threshold."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     met: bool
     score: float

@@ -12,20 +12,19 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import InvalidEpisode
 from attunement.instruments import Flag
 
 __all__ = ["Series", "SessionPoint"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
 
 class SessionPoint(BaseModel):
     """One session of a series. ``session`` 1 is the intake."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     session: int = Field(ge=1)
     value: float | None = None
@@ -49,7 +48,7 @@ class SessionPoint(BaseModel):
 class Series(BaseModel):
     """One scale of one instrument over an episode, in session order, one point a session."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instrument: str = Field(min_length=1)
     scale: str = Field(min_length=1)

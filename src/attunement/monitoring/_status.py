@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._etr import MINIMUM_EPISODES
@@ -47,13 +48,12 @@ __all__ = [
 ]
 
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class RiskFlag(BaseModel):
     """A flag raised at the assessed session (PHQ-9 item 9 > 0 is ``critical``)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     instrument: str
     session: int
@@ -73,7 +73,7 @@ class Status(BaseModel):
     threshold there is no index, so ``rci`` is null and a note gives the Jacobson–Truax RC.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     session: int
     instrument: str

@@ -14,8 +14,9 @@ import math
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
@@ -35,13 +36,12 @@ __all__ = [
     "change_figures",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 Category = Literal["recovered", "improved", "unchanged", "deteriorated"]
 ReliableRule = Literal["published_rci", "jacobson_truax"]
 
 
 class ChangeFigures(BaseModel):
-    model_config = _FROZEN
+    model_config = FROZEN
 
     change: float
     rci: float | None
@@ -64,7 +64,7 @@ class ExpectedBand(BaseModel):
     better than the intake), ``outer_basis`` says why.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     session: int
     value: float

@@ -22,15 +22,16 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement import tailoring  # loads its names on first use: a status never replans
+from attunement._model_config import FROZEN
 from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
 from attunement.risk import RiskEvent, describe_endorsement
-from attunement.tailoring import plan
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -45,7 +46,6 @@ __all__ = [
     "support_prompts_version",
 ]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 #: A stage before action that the work may not match (precontemplation is its own dropout
 #: indicator): the stance should match the stage (evidence element stages_of_change).
 _BEFORE_ACTION = frozenset({"contemplation"})
@@ -54,7 +54,7 @@ _BEFORE_ACTION = frozenset({"contemplation"})
 class ProfileUpdate(BaseModel):
     """A suggested profile update: re-assess ``field`` with one of ``instruments``."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     field: str
     action: str = "reassess"
@@ -66,7 +66,7 @@ class ProfileUpdate(BaseModel):
 class SupportPrompt(BaseModel):
     """One clinical-support prompt, with its evidence element ids and why it applies now."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     domain: str
     title: str
@@ -235,4 +235,4 @@ def replan(
     stays risk-aware while ``open_risk_events`` are open."""
 
     updated = apply_profile_updates(profile, updates, assessed_on=assessed_on)
-    return updated, plan(updated, open_risk_events=open_risk_events)
+    return updated, tailoring.plan(updated, open_risk_events=open_risk_events)

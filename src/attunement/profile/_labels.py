@@ -14,8 +14,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Final
 
-from babel import Locale, UnknownLocaleError
-
 from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
 from attunement.profile._vocabulary import PREFERENCE_ASPECTS
 
@@ -162,6 +160,9 @@ def language_name(tag: str | None, in_language: str = "en") -> str:
     not know is shown as given, in quotes, so it still reads as a value, not a word."""
     if not tag:
         return "not stated"
+    # start-up: Babel and its CLDR data only when a language is named (issue 13)
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(tag.strip(), sep="-")
         reader = Locale.parse(in_language, sep="-")

@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from attunement._model_config import FROZEN
 
 __all__ = [
     "Assessed",
@@ -50,7 +52,7 @@ V = TypeVar("V")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
 
 class Derivation(_Frozen):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+
+from attunement._model_config import FROZEN
 
 __all__ = [
     "ATTACHMENT_RANGE",
@@ -70,7 +72,7 @@ class AspectSpec(BaseModel):
     may want both individual *and* video sessions); the others only once.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     label: str
     values: tuple[str, ...] | Literal["bcp47"] | None
@@ -125,7 +127,7 @@ FieldKind = Literal["enum", "number", "bool", "text", "language"]
 class FieldSpec(BaseModel):
     """One addressable profile field (``reactance``, ``attachment.anxiety`` ...)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     kind: FieldKind
     values: tuple[str, ...] = ()

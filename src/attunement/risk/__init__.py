@@ -8,39 +8,47 @@ which every adapter lists them. The response vocabulary (levels, actions, their 
 the NICE NG225 caveat) is data: ``responses.yaml``. What a patient who endorsed a risk item
 reads next, the clinic's crisis resources, is data too (``crisis_resources.yaml``: the
 packaged neutral default, or the clinic's own file validated by ``parse_crisis_resources``).
+
+The package imports no submodule itself: each name loads on first use (a plan reads the
+open events, never the crisis resources, issue 13).
 """
 
 from __future__ import annotations
 
-from attunement.risk._alerting import UNWITNESSED_ROUTES, notifies_clinician
-from attunement.risk._crisis import (
-    CRISIS_RESOURCES_FILE,
-    CrisisContact,
-    CrisisResources,
-    CrisisText,
-    default_crisis_resources,
-    parse_crisis_resources,
-)
-from attunement.risk._events import (
-    FlagLike,
-    RiskResponseAfterSession,
-    RiskUpdate,
-    answer_events,
-    endorsements_from_flags,
-    open_first,
-    record_endorsements,
-    replay_risk,
-)
-from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Route
-from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabulary
-from attunement.risk._wording import (
-    describe_endorsement,
-    describe_event,
-    describe_profile_flag,
-    describe_response,
-    event_headline,
-    risk_message,
-)
+from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.risk._alerting import UNWITNESSED_ROUTES, notifies_clinician
+    from attunement.risk._crisis import (
+        CRISIS_RESOURCES_FILE,
+        CrisisContact,
+        CrisisResources,
+        CrisisText,
+        default_crisis_resources,
+        parse_crisis_resources,
+    )
+    from attunement.risk._events import (
+        FlagLike,
+        RiskResponseAfterSession,
+        RiskUpdate,
+        answer_events,
+        endorsements_from_flags,
+        open_first,
+        record_endorsements,
+        replay_risk,
+    )
+    from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Route
+    from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabulary
+    from attunement.risk._wording import (
+        describe_endorsement,
+        describe_event,
+        describe_profile_flag,
+        describe_response,
+        event_headline,
+        risk_message,
+    )
 
 __all__ = [
     "CRISIS_RESOURCES_FILE",
@@ -72,3 +80,47 @@ __all__ = [
     "replay_risk",
     "risk_message",
 ]
+
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_alerting": (
+        "UNWITNESSED_ROUTES",
+        "notifies_clinician",
+    ),
+    "_crisis": (
+        "CRISIS_RESOURCES_FILE",
+        "CrisisContact",
+        "CrisisResources",
+        "CrisisText",
+        "default_crisis_resources",
+        "parse_crisis_resources",
+    ),
+    "_events": (
+        "FlagLike",
+        "RiskResponseAfterSession",
+        "RiskUpdate",
+        "answer_events",
+        "endorsements_from_flags",
+        "open_first",
+        "record_endorsements",
+        "replay_risk",
+    ),
+    "_models": (
+        "RiskEndorsement",
+        "RiskEvent",
+        "RiskResponse",
+        "Route",
+    ),
+    "_vocabulary": (
+        "ResponseVocabulary",
+        "load_response_vocabulary",
+    ),
+    "_wording": (
+        "describe_endorsement",
+        "describe_event",
+        "describe_profile_flag",
+        "describe_response",
+        "event_headline",
+        "risk_message",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

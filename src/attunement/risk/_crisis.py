@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.knowledge import load_packaged, validate_knowledge
 
 __all__ = [
@@ -33,14 +34,13 @@ __all__ = [
 #: The clinic's file, in its data directory (``ATTUNE_DATA_DIR``).
 CRISIS_RESOURCES_FILE = "crisis_resources.yaml"
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 _LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
 class CrisisContact(BaseModel):
     """One service the patient can reach: its name and at least a number or a link."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     name: str = Field(min_length=1, max_length=200)
     #: as dialled: digits, spaces, hyphens, an optional leading + (e.g. 112, +34 900 …)
@@ -66,7 +66,7 @@ class CrisisContact(BaseModel):
 class CrisisText(BaseModel):
     """The page in one language: a heading, what to do, and the clinic's contacts."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     heading: str = Field(min_length=1, max_length=200)
     message: str = Field(min_length=1, max_length=2000)
@@ -76,7 +76,7 @@ class CrisisText(BaseModel):
 class CrisisResources(BaseModel):
     """The clinic's crisis resources in every language it serves."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     version: str = Field(min_length=1)
     #: the language shown to a patient whose language has no text here

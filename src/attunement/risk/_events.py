@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.instruments import FlagKind
 from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Route
@@ -146,7 +147,7 @@ def answer_events(
 class RiskResponseAfterSession(BaseModel):
     """A response recorded after ``session`` (episode files): answers what is open by then."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
     session: int = Field(ge=1)
     response: RiskResponse

@@ -13,15 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, Field, computed_field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.instruments import FlagKind
 from attunement.risk._vocabulary import load_response_vocabulary
 
 __all__ = ["RiskEndorsement", "RiskEvent", "RiskResponse", "Route"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 #: How the administration reached Attunement.
 Route = Literal[
@@ -38,7 +38,7 @@ class RiskEndorsement(BaseModel):
     when the caller chose one (the CDS and the web pages do), else in the administration's.
     """
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     kind: FlagKind
     instrument: str = Field(min_length=1)
@@ -72,7 +72,7 @@ class RiskEndorsement(BaseModel):
 class RiskResponse(BaseModel):
     """What the clinician did about an open risk event (``responses.yaml`` vocabulary)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     assessed_on: dt.date
     level: str
@@ -112,7 +112,7 @@ class RiskResponse(BaseModel):
 class RiskEvent(BaseModel):
     """An open or answered risk event (``id`` is the stored id; None before it is stored)."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     id: int | None = None
     kind: FlagKind

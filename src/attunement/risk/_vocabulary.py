@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from attunement._model_config import FROZEN
 from attunement.knowledge import load_packaged
 
 __all__ = ["ResponseVocabulary", "load_response_vocabulary"]
 
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
 _KEY = r"^[a-z][a-z_]*$"
 
 
 class Term(BaseModel):
     """One level, action or kind: what a clinician reads."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     label: str = Field(min_length=1)
     requires_reason: bool = False
@@ -28,7 +28,7 @@ class Term(BaseModel):
 class ResponseVocabulary(BaseModel):
     """Levels of concern, actions taken and the two kinds of risk event, with labels."""
 
-    model_config = _FROZEN
+    model_config = FROZEN
 
     version: str = Field(min_length=1)
     caveat: str = Field(min_length=1)

@@ -9,42 +9,50 @@ leads with safety and records what ``rules/risk.yaml`` held back. ``render_markd
 ``render_text`` turn it into a one-page brief, and ``cite_short``, ``describe_fact``,
 ``describe_risk`` (with ``attunement.wording``) word its parts for other views (the web pages and
 reports) the same way.
+
+The package imports no submodule itself: each name loads on first use (``attune status``
+imports the monitoring, which replans with :func:`plan` but never while it starts).
 """
 
 from __future__ import annotations
 
-from attunement.tailoring._engine import plan
-from attunement.tailoring._loader import build_rulebook, load_rulebook
-from attunement.tailoring._models import (
-    Arousal,
-    Assumption,
-    Directiveness,
-    EvidenceCitation,
-    Focus,
-    Intensity,
-    NotAssessed,
-    PatientFact,
-    Plan,
-    PlanConflict,
-    PlanFlag,
-    Recommendation,
-    RiskBasis,
-    SafetyFirst,
-    SettingDecision,
-    SettingOption,
-    Stance,
-)
-from attunement.tailoring._render import render_markdown, render_text
-from attunement.tailoring._risk import HELD_BACK, HELD_BECAUSE
-from attunement.tailoring._rulebook import Rule, RuleBook, SettingVocabulary
-from attunement.tailoring._template import refill_translation
-from attunement.tailoring._wording import (
-    cite_short,
-    describe_fact,
-    describe_risk,
-    setting_value_words,
-    source_words,
-)
+from typing import TYPE_CHECKING
+
+from attunement._lazy import lazy_exports
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
+    from attunement.tailoring._engine import plan
+    from attunement.tailoring._loader import build_rulebook, load_rulebook
+    from attunement.tailoring._models import (
+        Arousal,
+        Assumption,
+        Directiveness,
+        EvidenceCitation,
+        Focus,
+        Intensity,
+        NotAssessed,
+        PatientFact,
+        Plan,
+        PlanConflict,
+        PlanFlag,
+        Recommendation,
+        RiskBasis,
+        SafetyFirst,
+        SettingDecision,
+        SettingOption,
+        Stance,
+    )
+    from attunement.tailoring._render import render_markdown, render_text
+    from attunement.tailoring._risk import HELD_BACK, HELD_BECAUSE
+    from attunement.tailoring._rulebook import Rule, RuleBook, SettingVocabulary
+    from attunement.tailoring._template import refill_translation
+    from attunement.tailoring._wording import (
+        cite_short,
+        describe_fact,
+        describe_risk,
+        setting_value_words,
+        source_words,
+    )
 
 __all__ = [
     "HELD_BACK",
@@ -81,3 +89,52 @@ __all__ = [
     "setting_value_words",
     "source_words",
 ]
+
+_SUBMODULES: dict[str, tuple[str, ...]] = {
+    "_engine": ("plan",),
+    "_loader": (
+        "build_rulebook",
+        "load_rulebook",
+    ),
+    "_models": (
+        "Arousal",
+        "Assumption",
+        "Directiveness",
+        "EvidenceCitation",
+        "Focus",
+        "Intensity",
+        "NotAssessed",
+        "PatientFact",
+        "Plan",
+        "PlanConflict",
+        "PlanFlag",
+        "Recommendation",
+        "RiskBasis",
+        "SafetyFirst",
+        "SettingDecision",
+        "SettingOption",
+        "Stance",
+    ),
+    "_render": (
+        "render_markdown",
+        "render_text",
+    ),
+    "_risk": (
+        "HELD_BACK",
+        "HELD_BECAUSE",
+    ),
+    "_rulebook": (
+        "Rule",
+        "RuleBook",
+        "SettingVocabulary",
+    ),
+    "_template": ("refill_translation",),
+    "_wording": (
+        "cite_short",
+        "describe_fact",
+        "describe_risk",
+        "setting_value_words",
+        "source_words",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

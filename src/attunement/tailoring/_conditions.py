@@ -26,8 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError
 from attunement.profile import (
     PREFERENCE_ASPECTS,
@@ -65,7 +66,7 @@ class Context:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
 
 class Always(_Frozen):
@@ -119,6 +120,8 @@ class Not(_Frozen):
     negated: Condition
 
 
+#: AllOf, AnyOf and Not name it before it exists; their validators are built on first use
+#: (``FROZEN``'s ``defer_build``), when it does.
 Condition = Always | FieldTest | PreferenceTest | AllOf | AnyOf | Not
 
 
@@ -255,7 +258,3 @@ def _only(raw: Mapping[str, Any], keys: set[str], source: str, path: str) -> Non
     extra = sorted(set(raw) - keys)
     if extra:
         raise DefinitionError(source, f"{path}.{extra[0]}", f"unexpected key beside {sorted(keys)}")
-
-
-for _model in (AllOf, AnyOf, Not):
-    _model.model_rebuild()

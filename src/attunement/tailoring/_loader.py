@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from attunement._knowledge_cache import packaged
 from attunement.errors import DefinitionError
 from attunement.evidence import EvidenceBase, load_evidence
 from attunement.knowledge import KnowledgeDocument, parse_knowledge, path_of, validate_part
@@ -39,7 +40,12 @@ SPECIAL_FILES = ("settings.yaml", "conflicts.yaml", "assessment.yaml", "risk.yam
 
 @functools.cache
 def load_rulebook() -> RuleBook:
-    """The packaged rules, validated against the profile vocabulary and the evidence base."""
+    """The packaged rules, validated against the profile vocabulary and the evidence base
+    (kept across starts of the CLI: :mod:`attunement._knowledge_cache`)."""
+    return packaged("rulebook", RuleBook, _load_packaged_rules)
+
+
+def _load_packaged_rules() -> RuleBook:
     directory = resources.files("attunement.tailoring") / "rules"
     documents = {
         entry.name: entry.read_text(encoding="utf-8")

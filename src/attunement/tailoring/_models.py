@@ -13,8 +13,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from attunement._model_config import FROZEN
 from attunement.profile import Derivation, Provenance
 
 __all__ = [
@@ -45,7 +46,7 @@ Arousal = Literal["lower", "maintain", "raise"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
 
 class PatientFact(_Frozen):

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from attunement._model_config import FROZEN
 from attunement.tailoring._conditions import Condition, PreferenceMatcher
 from attunement.tailoring._models import (
     Arousal,
@@ -50,7 +51,7 @@ SETTINGS: tuple[str, ...] = ("directiveness", "stance", "focus", "intensity", "a
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = FROZEN
 
 
 class EvidenceRef(_Frozen):
@@ -98,7 +99,7 @@ class RuleSpec(_Frozen):
     do: tuple[Text, ...] = ()
     avoid: tuple[Text, ...] = ()
     behaviours: tuple[Text, ...] = ()
-    sets: SettingProposal = SettingProposal()
+    sets: SettingProposal = Field(default_factory=SettingProposal)  # built when first used
     evidence: tuple[EvidenceRef, ...] = Field(min_length=1)
     weight: int = Field(default=3, ge=1, le=5)
     risk: bool = False

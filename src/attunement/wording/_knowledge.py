@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.tailoring import HELD_BACK, HELD_BECAUSE, load_rulebook, refill_translation
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
@@ -150,7 +150,7 @@ def _advice(item: Recommendation | SafetyFirst, words: _Words) -> dict[str, obje
 
 @cache
 def _rules() -> Mapping[str, Rule]:
-    return {rule.id: rule for rule in load_rulebook().rules}
+    return {rule.id: rule for rule in tailoring.load_rulebook().rules}
 
 
 def _filled_in(template: str, shown: str, words: _Words) -> str:
@@ -159,7 +159,7 @@ def _filled_in(template: str, shown: str, words: _Words) -> str:
     template) with the same values (:func:`attunement.tailoring.refill_translation`)."""
     if shown == template:
         return words(shown)
-    refilled = refill_translation(template, shown, words(template))
+    refilled = tailoring.refill_translation(template, shown, words(template))
     return words(shown) if refilled is None else refilled
 
 
@@ -189,11 +189,11 @@ def _conflict(conflict: PlanConflict, words: _Words) -> PlanConflict:
     held a text back while a risk event is open is written again from its parts."""
     resolution, reason = words(conflict.resolution), words(conflict.reason)
     if conflict.held is not None:
-        resolution = words.sentence(HELD_BACK, what=words(conflict.held))
+        resolution = words.sentence(tailoring.HELD_BACK, what=words(conflict.held))
         reason = words.sentence(
-            HELD_BECAUSE,
+            tailoring.HELD_BECAUSE,
             methods="; ".join(words.all(conflict.methods)),
-            reason=words(load_rulebook().risk.reason),
+            reason=words(tailoring.load_rulebook().risk.reason),
         )
     return conflict.model_copy(
         update={

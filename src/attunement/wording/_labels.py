@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from attunement import evidence  # loads its names on first use: a status names no element
 from attunement.errors import UnknownElement
-from attunement.evidence import load_evidence
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
 from attunement.profile import DIMENSIONS, PROFILE_FIELDS, field_label, language_name
@@ -87,7 +87,7 @@ def element_name(element_id: str, language: str = SOURCE_LANGUAGE) -> str:
     """An evidence element by its name: ``coping_style`` → "Coping style" (the evidence
     base's own name, in ``language`` where translated; an unknown id in words)."""
     try:
-        name = load_evidence().element(element_id).name
+        name = evidence.load_evidence().element(element_id).name
     except UnknownElement:
         return value_words(element_id).capitalize()
     return name if language == SOURCE_LANGUAGE else knowledge_text(name, language)
