@@ -153,6 +153,7 @@ def use_case(
     """
     note: UseCase | None = None
     claimed = False
+    pending: tuple[int, ...] = ()
     try:
         if read:
             with read_transaction(ctx.sessions) as session:
@@ -168,7 +169,7 @@ def use_case(
                 changes = track_status_changes(session)
                 yield note
                 # derived state is written with the change that makes it (issue 13)
-                predicted = refresh_touched(
+                written = refresh_touched(
                     session,
                     changes,
                     caseness=ctx.caseness,
@@ -176,8 +177,10 @@ def use_case(
                     patient_hint=note.patient_id,
                     also=note.touched,
                 )
+                predicted = written.detail() if written is not None else None
                 if predicted is not None:  # counts only: what the course was compared with
                     note.detail = {**note.detail, "course_prediction": predicted}
+                pending = written.pending if written is not None else ()
                 _append_entries(session, ctx, actor, action, note)
     except BaseException as failure:
         if claimed:
@@ -198,3 +201,9 @@ def use_case(
                 detail={"error": type(error).__name__},
             )
         raise
+    if not read and pending:
+        # the course the write left pending (its index was not ready), stored right after
+        # it committed: the index is built outside the write lock (issue 15)
+        from attunement.services._course_pending import complete_after_write
+
+        complete_after_write(ctx, actor, pending)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from attunement.errors import AttunementError, Conflict, DeliveryError
 from attunement.instruments import load_instrument
 from attunement.security import new_token, token_digest
+from attunement.services._course_pending import run_course_job
+from attunement.services._course_predictions import COURSE_JOB
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_settings import read_clinic_settings
@@ -258,6 +260,7 @@ _HANDLERS: dict[str, JobHandler] = {
     "expire": _expire,
     NOTIFICATION_EMAIL_JOB: send_notification_email,
     WEEKLY_DIGEST_JOB: prepare_weekly_digest,
+    COURSE_JOB: run_course_job,
 }
 
 

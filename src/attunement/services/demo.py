@@ -41,6 +41,7 @@ from attunement.services._records import store_administration
 from attunement.services._risk_records import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
+from attunement.services._course_pending import complete_course_predictions
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
 from attunement.services.demo_adherence import demo_demographics, record_demo_adherence
@@ -266,7 +267,9 @@ def seed_demo_clinic(
                     session, episode, synthetic=synthetic, reason=reason, final=final, now=now
                 )
         session.flush()
-        refresh_touched(session, changes, caseness=caseness, now=now)
+        written = refresh_touched(session, changes, caseness=caseness, now=now)
+    if written is not None and written.pending:  # the index is built outside the write
+        complete_course_predictions(sessions, written.pending, now=now)
     return summarise_demo_clinic(sessions, created=True)
 
 
