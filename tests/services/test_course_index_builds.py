@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
+from attunement.instruments import load_instrument, score
 from attunement.services import (
     AdministrationCorrection,
     AdministrationCreate,
@@ -35,7 +36,6 @@ from attunement.services import (
     run_next_job,
     start_episode,
 )
-from attunement.instruments import load_instrument, score
 from attunement.services._course_index import clear_course_indexes, index_builds
 from attunement.services._records import store_administration
 from attunement.services._status_store import refresh_touched, track_status_changes
@@ -158,7 +158,7 @@ def test_a_course_the_write_left_pending_is_said_so_and_the_worker_stores_it(
             entered_by="ben",
             administered_at=START,
             entered_at=START,
-            route="clinician",
+            route="session",
             session_number=1,
         )
         session.flush()

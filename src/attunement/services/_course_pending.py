@@ -73,9 +73,7 @@ def _finish_jobs(session: Session, episode_ids: Collection[int], now: dt.datetim
     ).all()
     done = [job for job, key in queued if key.split(":")[1] in wanted]
     if done:
-        session.execute(
-            update(Job).where(Job.id.in_(done)).values(state="done", finished_at=now)
-        )
+        session.execute(update(Job).where(Job.id.in_(done)).values(state="done", finished_at=now))
 
 
 def complete_course_predictions(

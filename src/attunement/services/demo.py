@@ -36,12 +36,12 @@ from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._course_pending import complete_course_predictions
 from attunement.services._lifecycle import apply_episode_close
 from attunement.services._records import store_administration
 from attunement.services._risk_records import patient_risk_events, record_risk_response
 from attunement.services._schemas import DemoAccount
 from attunement.services._status import RUPTURE_MARKERS_NOTE
-from attunement.services._course_pending import complete_course_predictions
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import transaction
 from attunement.services.demo_adherence import demo_demographics, record_demo_adherence
