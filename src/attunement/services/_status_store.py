@@ -6,7 +6,9 @@ the use case's session (episodes, sessions, administrations, scores, risk events
 profiles and fitted ETR models added, changed or deleted, and bulk ORM updates/deletes of
 them) and :func:`refresh_touched` rewrites the rows in the same transaction, then stores
 the personalised course of each open episode whose intake was written
-(:mod:`attunement.services._course_predictions`). A write path that bypasses the ORM calls
+(:mod:`attunement.services._course_predictions`), after raising the learning revision when
+an ended episode's learning inputs changed (:mod:`attunement.services._learning_revisions`:
+the course's neighbour index is keyed on it). A write path that bypasses the ORM calls
 :func:`refresh_episode_status` or :func:`refresh_patient_statuses` itself.
 
 A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
