@@ -149,7 +149,9 @@ def use_case(
     a snapshot that never waits for a writer nor holds one up), claims no key and refreshes
     nothing; its entries are appended afterwards in a short write transaction of their own.
     The entry is written before the use case returns: when the append fails, the caller
-    gets the error, never data that was read unaudited.
+    gets the error, never data that was read unaudited. A write that left a course
+    prediction pending (its neighbour index was not ready, issue 15) has it completed right
+    after the commit, before the use case returns (:mod:`._course_pending`).
     """
     note: UseCase | None = None
     claimed = False

@@ -133,7 +133,7 @@ def complete_after_write(ctx: ServiceContext, actor: Actor, episode_ids: Collect
     A failure here never fails the write: its job stays queued for the worker."""
     try:
         complete_course_predictions(ctx.sessions, episode_ids, now=ctx.now(), audit=(ctx, actor))
-    except AttunementError as error:
+    except Exception as error:  # the write is committed; its durable job completes the course
         _LOG.warning("course prediction left to the worker: %s", type(error).__name__)
 
 

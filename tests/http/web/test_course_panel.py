@@ -18,9 +18,13 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from attunement.http import create_app
+from attunement.instruments import load_instrument, score
 from attunement.services import AdministrationCreate, ServiceContext, record_administration
+from attunement.services._records import store_administration
+from attunement.services._status_store import refresh_touched, track_status_changes
+from attunement.services._transaction import transaction
 from attunement.settings import Settings
-from attunement.store import CoursePredictionRecord, make_engine
+from attunement.store import CoursePredictionRecord, Episode, make_engine
 from tests.http.web.clinic import phq9
 from tests.http.web.pages import sign_in
 from tests.services.course_clinic import alike_ended_episodes
@@ -117,3 +121,32 @@ def test_a_spanish_clinic_reads_the_expected_course_in_spanish(
     assert "Muy pocos episodios similares (0)" in page
     assert "no un pronóstico para este paciente" in page
     assert "Expected course from similar episodes" not in page
+
+
+def test_while_the_course_is_pending_the_page_says_so_and_computes_nothing(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    with transaction(ctx.sessions) as session:  # an intake whose course is still to come
+        changes = track_status_changes(session)
+        episode = session.get(Episode, world.episode_a)
+        assert episode is not None
+        store_administration(
+            session,
+            episode=episode,
+            result=score(load_instrument("phq9"), phq9(16), language="en"),
+            answers=phq9(16),
+            entered_by="ana",
+            administered_at=START,
+            entered_at=START,
+            route="session",
+            session_number=1,
+        )
+        session.flush()
+        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now())
+    assert written is not None
+    assert written.pending == (world.episode_a,)
+    sign_in(client, "ana")
+    page = client.get(f"/patients/{world.patient_a}").text
+    assert "Course prediction pending" in page
+    assert "Expected course from similar episodes" not in page
+    assert _stored(ctx) == 0  # the read computed nothing
