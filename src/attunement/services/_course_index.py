@@ -111,10 +111,14 @@ def _cached(session: Session, instrument: str) -> CachedIndex | None:
 
 def ready_index(session: Session, instrument: str) -> CachedIndex | None:
     """The cached index of ``instrument`` if it holds for what ``session`` sees, else None
-    (reads no episode, fits nothing: safe inside a write transaction)."""
+    (reads no episode: safe inside a write transaction). A clinic without an ended episode
+    of the instrument has an empty index, made here: there is nothing to read."""
     cached = _cached(session, instrument)
-    if cached is not None and cached.signature == _signature(session, instrument):
+    signature = _signature(session, instrument)
+    if cached is not None and cached.signature == signature:
         return cached
+    if signature[0] == 0:  # no ended episode: the index is empty, its build reads nothing
+        return _build(session, instrument, signature, cached)
     return None
 
 
@@ -130,58 +134,65 @@ def refresh_index(session: Session, instrument: str) -> CachedIndex:
     """The index of ``instrument`` as ``session`` sees the clinic, built or refreshed if
     its key changed. Call it in a read transaction, never in a write: the first build reads
     every ended episode."""
-    # every write imports this module; scikit-learn would slow each CLI command down
-    from attunement.learning import CourseIndex
-    from attunement.services._clinic_episodes import outcome_scale, read_clinic_episodes
-
     with _BUILD:
         signature = _signature(session, instrument)
         cached = _cached(session, instrument)
         if cached is not None and cached.signature == signature:
             return cached
-        ended = set(
+        return _build(session, instrument, signature, cached)
+
+
+def _build(
+    session: Session, instrument: str, signature: tuple[Any, ...], cached: CachedIndex | None
+) -> CachedIndex:
+    """Read what changed since ``cached`` (everything without one), refit and cache."""
+    # every write imports this module; scikit-learn would slow each CLI command down
+    from attunement.learning import CourseIndex
+    from attunement.services._clinic_episodes import outcome_scale, read_clinic_episodes
+
+    ended = set(
+        session.scalars(
+            select(Episode.id).where(
+                Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None)
+            )
+        )
+    )
+    revision = signature[-1]
+    known = cached.episodes if cached is not None else {}
+    changed: set[int] = set()
+    if cached is not None and revision != cached.revision:
+        changed = set(
             session.scalars(
-                select(Episode.id).where(
-                    Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None)
+                select(LearningChange.episode_id).where(
+                    LearningChange.instrument == instrument,
+                    LearningChange.revision > cached.revision,
                 )
             )
         )
-        revision = signature[-1]
-        known = cached.episodes if cached is not None else {}
-        changed: set[int] = set()
-        if cached is not None and revision != cached.revision:
-            changed = set(
-                session.scalars(
-                    select(LearningChange.episode_id).where(
-                        LearningChange.instrument == instrument,
-                        LearningChange.revision > cached.revision,
-                    )
-                )
-            )
-        episodes = {key: e for key, e in known.items() if key in ended and key not in changed}
-        stale = (ended - (cached.read if cached is not None else frozenset())) | (changed & ended)
-        if stale:
-            ids = None if cached is None else stale  # the first build reads every ended one
-            for e in read_clinic_episodes(session, instrument, episode_ids=ids).episodes:
-                episodes[int(e.key)] = e
-        scale = outcome_scale(instrument)
-        model = newest_growth_model(session, instrument)
-        index = CourseIndex(
-            [episodes[key] for key in sorted(episodes)],
-            norms=scale.norms,
-            score_range=scale.range,
-            parameters=scale.parameters,
-            model=model,
-        )
-        built = CachedIndex(
-            signature,
-            index,
-            _model_version(model.version if model else None),
-            revision=revision,
-            read=frozenset(ended),
-            episodes=episodes,
-        )
-        _BUILDS[0] += 1
-        with _SWAP:
-            _INDEXES.setdefault(_engine(session), {})[instrument] = built
-        return built
+    episodes = {key: e for key, e in known.items() if key in ended and key not in changed}
+    stale = (ended - (cached.read if cached is not None else frozenset())) | (changed & ended)
+    if stale:
+        ids = None if cached is None else stale  # the first build reads every ended one
+        for e in read_clinic_episodes(session, instrument, episode_ids=ids).episodes:
+            episodes[int(e.key)] = e
+    scale = outcome_scale(instrument)
+    model = newest_growth_model(session, instrument)
+    index = CourseIndex(
+        [episodes[key] for key in sorted(episodes)],
+        norms=scale.norms,
+        score_range=scale.range,
+        parameters=scale.parameters,
+        model=model,
+    )
+    built = CachedIndex(
+        signature,
+        index,
+        _model_version(model.version if model else None),
+        revision=revision,
+        read=frozenset(ended),
+        episodes=episodes,
+    )
+    _BUILDS[0] += 1
+    with _SWAP:
+        _INDEXES.setdefault(_engine(session), {})[instrument] = built
+    return built

@@ -13,7 +13,8 @@ self-report, FHIR or bulk import, the API) stores one, and no read ever computes
 ended episode (3.6 s on 10,000): inside the write transaction that would hold SQLite's only
 write lock as long, and every other writer would wait or fail. So the write uses the
 cached index only when it is ready for the clinic as the write sees it
-(:func:`attunement.services._course_index.ready_index`, a few aggregate reads). When it is
+(:func:`attunement.services._course_index.ready_index`, a few aggregate reads; a clinic
+with no ended episode has an empty index, made there as it reads nothing). When it is
 not (after a restart, or after an episode ended or an ended one was corrected), the write
 stores the prediction as **pending**: it queues a durable job (``course_prediction``) in
 its own transaction, and the page says the course is being prepared. Right after the
@@ -158,6 +159,7 @@ def record_course_predictions(
         for patient in session.scalars(select(Patient).where(Patient.id.in_(chunk)))
     }
     indexes: dict[str, CachedIndex | None] = {}
+    unusable: set[str] = set()
     made, compared, pending = 0, 0, []
     for episode, status in candidates:
         intake = status.get("intake")
@@ -168,8 +170,14 @@ def record_course_predictions(
         from attunement.services._clinic_episodes import intake_categories  # start-up
 
         instrument = episode.outcome_instrument
+        if instrument in unusable:
+            continue
         if instrument not in indexes:
-            indexes[instrument] = ready_index(session, instrument)
+            try:
+                indexes[instrument] = ready_index(session, instrument)
+            except AttunementError:  # no change norms: no course, the write stands
+                unusable.add(instrument)
+                continue
         cached = indexes[instrument]
         if cached is None:  # never built here: completed after the commit
             pending.append(episode.id)
