@@ -16,11 +16,13 @@ stays linear, and its head row moves in the same transaction as the entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import (
@@ -37,13 +39,17 @@ from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
+from attunement.services._course_pending import AuditCourses, complete_course_predictions
+from attunement.services._course_predictions import CourseWrite
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import read_transaction, transaction
-from attunement.store import AuditEntry
+from attunement.store import AuditEntry, Episode
 
-__all__ = ["UseCase", "append_audit", "outcome_of", "use_case"]
+__all__ = ["UseCase", "append_audit", "course_audit", "outcome_of", "use_case"]
+
+_LOG = logging.getLogger(__name__)
 
 
 def append_audit(
@@ -206,6 +212,37 @@ def use_case(
     if not read and pending:
         # the course the write left pending (its index was not ready), stored right after
         # it committed: the index is built outside the write lock (issue 15)
-        from attunement.services._course_pending import complete_after_write
+        _complete_after_write(ctx, actor, pending)
 
-        complete_after_write(ctx, actor, pending)
+
+def course_audit(ctx: ServiceContext, actor: Actor) -> AuditCourses:
+    """Audit the courses stored for episodes ``actor``'s write left pending: one entry per
+    patient, counts only (as the intake write's own entry)."""
+
+    def append(session: Session, episode_ids: Collection[int], written: CourseWrite) -> None:
+        patients = set(
+            session.scalars(select(Episode.patient_id).where(Episode.id.in_(sorted(episode_ids))))
+        )
+        for patient_id in sorted(patients):
+            append_audit(
+                session,
+                ctx,
+                actor=actor.audit_name,
+                role=actor.audit_role,
+                action=AuditAction.COURSE_PREDICTION_STORE,
+                patient_id=patient_id,
+                detail={"course_prediction": written.detail()},
+            )
+
+    return append
+
+
+def _complete_after_write(ctx: ServiceContext, actor: Actor, episode_ids: Collection[int]) -> None:
+    """Store the courses the committed write left pending. A failure here never fails the
+    write: its durable job stays queued for the worker."""
+    try:
+        complete_course_predictions(
+            ctx.sessions, episode_ids, now=ctx.now(), audit=course_audit(ctx, actor)
+        )
+    except Exception as error:  # the write is committed; its job completes the course
+        _LOG.warning("course prediction left to the worker: %s", type(error).__name__)

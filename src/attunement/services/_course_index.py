@@ -146,7 +146,7 @@ def _build(
     session: Session, instrument: str, signature: tuple[Any, ...], cached: CachedIndex | None
 ) -> CachedIndex:
     """Read what changed since ``cached`` (everything without one), refit and cache."""
-    # every write imports this module; scikit-learn would slow each CLI command down
+    # start-up: every write imports this module; scikit-learn would slow each CLI command
     from attunement.learning import CourseIndex
     from attunement.services._clinic_episodes import outcome_scale, read_clinic_episodes
 

@@ -12,26 +12,21 @@ without holding a write lock for the build:
 
 If another write changed the index's key between the two (an episode ended, an ended one
 was corrected), the refresh is repeated, a few times at most; what is still pending then
-stays with its job. :func:`complete_after_write` runs right after a write use case commits
-(the same request); :func:`run_course_job` is the worker's handler for a job whose request
-never completed it (the process stopped). Both are idempotent: a course already stored for
-the episode's intake is not stored twice.
+stays with its job. It runs right after a write use case commits, in the same request
+(:func:`attunement.services._audit.use_case`), and as the worker's handler of a job whose
+request never completed it (the process stopped; :mod:`attunement.services._course_job`).
+Idempotent: a course already stored for the episode's intake is not stored twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import AttunementError
-from attunement.services._actors import Actor
-from attunement.services._audit import append_audit
-from attunement.services._audit_actions import AuditAction
-from attunement.services._context import ServiceContext
 from attunement.services._course_index import refresh_index
 from attunement.services._course_predictions import (
     COURSE_JOB,
@@ -41,9 +36,11 @@ from attunement.services._course_predictions import (
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import Episode, Job
 
-__all__ = ["complete_after_write", "complete_course_predictions", "run_course_job"]
+__all__ = ["AuditCourses", "complete_course_predictions"]
 
-_LOG = logging.getLogger(__name__)
+#: Appends the audit entries of the courses stored for these episodes (in the session's
+#: transaction); :func:`attunement.services._audit.course_audit` makes one for an actor.
+AuditCourses = Callable[[Session, Collection[int], CourseWrite], None]
 #: refreshes tried when other writes keep changing the index's key meanwhile
 _ATTEMPTS = 3
 
@@ -81,11 +78,11 @@ def complete_course_predictions(
     episode_ids: Collection[int],
     *,
     now: dt.datetime,
-    audit: tuple[ServiceContext, Actor] | None = None,
+    audit: AuditCourses | None = None,
 ) -> CourseWrite:
-    """Store the pending courses of these episodes (``audit``: the context and the actor
-    whose write left them pending; the demo seeding, unaudited, passes none). What is still
-    pending comes back in ``pending``."""
+    """Store the pending courses of these episodes (``audit``: appends the entries of the
+    actor whose write left them pending; the demo seeding, unaudited, passes none). What
+    is still pending comes back in ``pending``."""
     remaining = set(episode_ids)
     made, compared = 0, 0
     for _ in range(_ATTEMPTS):
@@ -97,53 +94,9 @@ def complete_course_predictions(
             stored = remaining - set(written.pending)
             _finish_jobs(session, stored, now)
             if audit is not None and written.made:
-                _audit(session, *audit, stored, written)
+                audit(session, stored, written)
         made, compared = made + written.made, max(compared, written.compared)
         remaining = set(written.pending)
         if not remaining:
             break
     return CourseWrite(made, compared, tuple(sorted(remaining)))
-
-
-def _audit(
-    session: Session,
-    ctx: ServiceContext,
-    actor: Actor,
-    episode_ids: Collection[int],
-    written: CourseWrite,
-) -> None:
-    """One entry per patient, counts only (as the intake write's own entry)."""
-    patients = sorted(
-        set(session.scalars(select(Episode.patient_id).where(Episode.id.in_(sorted(episode_ids)))))
-    )
-    for patient_id in patients:
-        append_audit(
-            session,
-            ctx,
-            actor=actor.audit_name,
-            role=actor.audit_role,
-            action=AuditAction.COURSE_PREDICTION_STORE,
-            patient_id=patient_id,
-            detail={"course_prediction": written.detail()},
-        )
-
-
-def complete_after_write(ctx: ServiceContext, actor: Actor, episode_ids: Collection[int]) -> None:
-    """Complete the predictions ``actor``'s write left pending, right after it committed.
-    A failure here never fails the write: its job stays queued for the worker."""
-    try:
-        complete_course_predictions(ctx.sessions, episode_ids, now=ctx.now(), audit=(ctx, actor))
-    except Exception as error:  # the write is committed; its durable job completes the course
-        _LOG.warning("course prediction left to the worker: %s", type(error).__name__)
-
-
-def run_course_job(ctx: ServiceContext, _channels: object, payload: dict[str, object]) -> None:
-    """The worker's handler of a ``course_prediction`` job (idempotent)."""
-    from attunement.services._messages import WORKER  # the worker's actor
-
-    episode_id = int(str(payload["episode_id"]))
-    left = complete_course_predictions(
-        ctx.sessions, [episode_id], now=ctx.now(), audit=(ctx, WORKER)
-    )
-    if left.pending:  # the key kept changing: the worker retries later
-        raise RuntimeError("the neighbour index kept changing; retried later")

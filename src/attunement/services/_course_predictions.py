@@ -167,7 +167,7 @@ def record_course_predictions(
             continue
         if newest.get(episode.id) == (episode.outcome_instrument, float(intake)):
             continue
-        from attunement.services._clinic_episodes import intake_categories  # start-up
+        from attunement.services._clinic_episodes import intake_categories  # start-up: index
 
         instrument = episode.outcome_instrument
         if instrument in unusable:

@@ -24,7 +24,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_settings import read_clinic_settings
 from attunement.services._context import ServiceContext
-from attunement.services._course_pending import run_course_job
+from attunement.services._course_job import run_course_job
 from attunement.services._course_predictions import COURSE_JOB
 from attunement.services._job_queue import (
     claim_job,
