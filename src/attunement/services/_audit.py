@@ -16,11 +16,13 @@ stays linear, and its head row moves in the same transaction as the entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import (
@@ -37,13 +39,17 @@ from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
+from attunement.services._course_pending import AuditCourses, complete_course_predictions
+from attunement.services._course_predictions import CourseWrite
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
 from attunement.services._status_store import refresh_touched, track_status_changes
 from attunement.services._transaction import read_transaction, transaction
-from attunement.store import AuditEntry
+from attunement.store import AuditEntry, Episode
 
-__all__ = ["UseCase", "append_audit", "outcome_of", "use_case"]
+__all__ = ["UseCase", "append_audit", "course_audit", "outcome_of", "use_case"]
+
+_LOG = logging.getLogger(__name__)
 
 
 def append_audit(
@@ -149,10 +155,13 @@ def use_case(
     a snapshot that never waits for a writer nor holds one up), claims no key and refreshes
     nothing; its entries are appended afterwards in a short write transaction of their own.
     The entry is written before the use case returns: when the append fails, the caller
-    gets the error, never data that was read unaudited.
+    gets the error, never data that was read unaudited. A write that left a course
+    prediction pending (its neighbour index was not ready, issue 15) has it completed right
+    after the commit, before the use case returns (:mod:`._course_pending`).
     """
     note: UseCase | None = None
     claimed = False
+    pending: tuple[int, ...] = ()
     try:
         if read:
             with read_transaction(ctx.sessions) as session:
@@ -168,7 +177,7 @@ def use_case(
                 changes = track_status_changes(session)
                 yield note
                 # derived state is written with the change that makes it (issue 13)
-                predicted = refresh_touched(
+                written = refresh_touched(
                     session,
                     changes,
                     caseness=ctx.caseness,
@@ -176,8 +185,10 @@ def use_case(
                     patient_hint=note.patient_id,
                     also=note.touched,
                 )
+                predicted = written.detail() if written is not None else None
                 if predicted is not None:  # counts only: what the course was compared with
                     note.detail = {**note.detail, "course_prediction": predicted}
+                pending = written.pending if written is not None else ()
                 _append_entries(session, ctx, actor, action, note)
     except BaseException as failure:
         if claimed:
@@ -198,3 +209,40 @@ def use_case(
                 detail={"error": type(error).__name__},
             )
         raise
+    if not read and pending:
+        # the course the write left pending (its index was not ready), stored right after
+        # it committed: the index is built outside the write lock (issue 15)
+        _complete_after_write(ctx, actor, pending)
+
+
+def course_audit(ctx: ServiceContext, actor: Actor) -> AuditCourses:
+    """Audit the courses stored for episodes ``actor``'s write left pending: one entry per
+    patient, counts only (as the intake write's own entry)."""
+
+    def append(session: Session, episode_ids: Collection[int], written: CourseWrite) -> None:
+        patients = set(
+            session.scalars(select(Episode.patient_id).where(Episode.id.in_(sorted(episode_ids))))
+        )
+        for patient_id in sorted(patients):
+            append_audit(
+                session,
+                ctx,
+                actor=actor.audit_name,
+                role=actor.audit_role,
+                action=AuditAction.COURSE_PREDICTION_STORE,
+                patient_id=patient_id,
+                detail={"course_prediction": written.detail()},
+            )
+
+    return append
+
+
+def _complete_after_write(ctx: ServiceContext, actor: Actor, episode_ids: Collection[int]) -> None:
+    """Store the courses the committed write left pending. A failure here never fails the
+    write: its durable job stays queued for the worker."""
+    try:
+        complete_course_predictions(
+            ctx.sessions, episode_ids, now=ctx.now(), audit=course_audit(ctx, actor)
+        )
+    except Exception as error:  # the write is committed; its job completes the course
+        _LOG.warning("course prediction left to the worker: %s", type(error).__name__)

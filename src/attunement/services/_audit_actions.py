@@ -31,6 +31,7 @@ class AuditAction(StrEnum):
     CHART_DATA = "chart.data"
     CHART_READ = "chart.read"
     COURSE_PREDICTION_LIST = "course_prediction.list"
+    COURSE_PREDICTION_STORE = "course_prediction.store"
     CLINIC_SETTINGS_READ = "clinic_settings.read"
     CLINIC_SETTINGS_UPDATE = "clinic_settings.update"
     CONTACT_UPDATE = "contact.update"

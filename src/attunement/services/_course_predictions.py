@@ -9,20 +9,29 @@ stores the personalised course of :class:`attunement.learning.CourseIndex` in
 were rewritten, so every route that records an intake (session entry, intake form,
 self-report, FHIR or bulk import, the API) stores one, and no read ever computes one.
 
+**The index is never built inside the write.** Building the neighbour index reads every
+ended episode (3.6 s on 10,000): inside the write transaction that would hold SQLite's only
+write lock as long, and every other writer would wait or fail. So the write uses the
+cached index only when it is ready for the clinic as the write sees it
+(:func:`attunement.services._course_index.ready_index`, a few aggregate reads; a clinic
+with no ended episode has an empty index, made there as it reads nothing). When it is
+not (after a restart, or after an episode ended or an ended one was corrected), the write
+stores the prediction as **pending**: it queues a durable job (``course_prediction``) in
+its own transaction, and the page says the course is being prepared. Right after the
+write commits, the same request completes it (:mod:`attunement.services._course_pending`):
+it refreshes the index in a read transaction, which holds no lock, then stores the course
+in a short write transaction of its own and marks the job done. If the process dies in
+between, the worker runs the job. Either way the course is made from the intake as
+recorded by that write, is stored once, and a read never computes it. We chose this over
+warming the index at start-up alone because any write (in any process) may change the key
+between the warm-up and the next intake; over making every prediction a job because most
+intakes find the index ready and then store their course in the same transaction.
+
 When the intake is corrected (voided, replaced, re-scored), the status names another intake
 and a new prediction is added; the old one is kept with its time (the research export keeps
 every prediction, pages show the newest). An open episode that has an intake and no
 prediction yet (it predates this table) gets one on its next write, and ``at_session``
 says it was not made at intake.
-
-The neighbour index of the clinic's ended episodes is cached per database and outcome
-instrument, keyed by the set of ended episodes (and the newest fitted growth model). The
-first build reads every ended episode (seconds on 10,000); a closed or reopened episode
-changes the key, and the next intake reads only the episodes that newly ended and refits
-the index; a prediction from a cached index takes milliseconds
-(``bench/course_predictions.py``). A correction of an ended episode's scores,
-or a profile edit of its patient, does not change the set: the index keeps the earlier
-values until the next episode ends (or the process restarts).
 
 Like :func:`attunement.services.learning.episode_course`, the prediction reads other
 patients' ended episodes only as aggregates (the course, the neighbours' counts): the
@@ -32,132 +41,56 @@ write's audit entry carries ``course_prediction.episodes_compared``, no patient 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import threading
-import weakref
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError
-from attunement.services._growth_models import newest_growth_model
+from attunement.services._course_index import COURSE_MODEL, CachedIndex, ready_index
+from attunement.services._job_queue import enqueue_job
 from attunement.store import (
     CoursePredictionRecord,
     Episode,
     EpisodeStatusRecord,
-    EtrModel,
     Patient,
 )
 
-if TYPE_CHECKING:
-    from attunement.learning import CourseIndex, LearningEpisode
+__all__ = [
+    "COURSE_JOB",
+    "COURSE_MODEL",
+    "CourseWrite",
+    "course_job_key",
+    "record_course_predictions",
+]
 
-__all__ = ["COURSE_MODEL", "clear_course_indexes", "record_course_predictions"]
-
-#: The version of the prediction code; part of each stored row's ``model_version``.
-COURSE_MODEL = "course-1"
+#: The kind of the durable job that completes a pending prediction.
+COURSE_JOB = "course_prediction"
 _CHUNK = 500
 
 
+def course_job_key(episode_id: int) -> str:
+    """The start of the dedupe key of every course job of the episode."""
+    return f"course:{episode_id}:"
+
+
 @dataclass(frozen=True)
-class _Cached:
-    signature: tuple[Any, ...]
-    index: CourseIndex
-    model_version: str
-    #: the ended episodes read so far (those with fewer than two scores too), and the
-    #: learning records of those with two or more, by episode id
-    read: frozenset[int]
-    episodes: dict[int, LearningEpisode]
+class CourseWrite:
+    """What a write stored: predictions made, ended episodes compared, episodes pending."""
 
+    made: int
+    compared: int
+    pending: tuple[int, ...]
 
-_INDEXES: weakref.WeakKeyDictionary[Engine, dict[str, _Cached]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def clear_course_indexes() -> None:
-    """Forget every cached index (the benchmark's cold start)."""
-    with _LOCK:
-        _INDEXES.clear()
-
-
-def _signature(session: Session, instrument: str) -> tuple[Any, ...]:
-    """The set of ended episodes of ``instrument`` (how many, the sum of their ids, how many
-    dropped out, their latest end) and the newest fitted growth model: two aggregate reads
-    of small tables, so that a cached index costs a few milliseconds to check."""
-    episodes = session.execute(
-        select(
-            func.count(Episode.id),
-            func.coalesce(func.sum(Episode.id), 0),
-            func.count(Episode.id).filter(Episode.end_reason == "dropout"),
-            func.max(Episode.ended_on),
-        ).where(Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None))
-    ).one()
-    model = session.scalar(
-        select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
-    )
-    return (*tuple(episodes), model)
-
-
-def _model_version(model_version: str | None) -> str:
-    from attunement.learning import learning_settings  # start-up: see _index
-
-    settings = learning_settings().model_dump_json().encode()
-    thresholds = hashlib.sha256(settings).hexdigest()[:12]
-    return f"{COURSE_MODEL}; thresholds {thresholds}; growth model {model_version or 'none'}"
-
-
-def _index(session: Session, instrument: str) -> _Cached:
-    """The clinic's index of ``instrument``: cached while its signature holds. When the set
-    of ended episodes changed, only the episodes that newly ended are read (those no longer
-    ended are dropped) and the index is refitted, so an episode's end costs the next intake
-    a refit, not a read of the whole clinic."""
-    # every write imports this module; scikit-learn would slow each CLI command down
-    # start-up: the learning maths (scikit-learn) only when a course is predicted
-    from attunement.learning import CourseIndex
-    from attunement.services._clinic_episodes import outcome_scale, read_clinic_episodes
-
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    signature = _signature(session, instrument)
-    with _LOCK:
-        cached = _INDEXES.get(engine, {}).get(instrument)
-        if cached is not None and cached.signature == signature:
-            return cached
-        ended = set(
-            session.scalars(
-                select(Episode.id).where(
-                    Episode.outcome_instrument == instrument, Episode.ended_on.is_not(None)
-                )
-            )
-        )
-        known = cached.episodes if cached is not None else {}
-        episodes = {key: e for key, e in known.items() if key in ended}
-        new = ended - (cached.read if cached is not None else frozenset())
-        if new:
-            ids = None if cached is None else new  # the first build reads every ended one
-            for e in read_clinic_episodes(session, instrument, episode_ids=ids).episodes:
-                episodes[int(e.key)] = e
-        scale = outcome_scale(instrument)
-        model = newest_growth_model(session, instrument)
-        index = CourseIndex(
-            [episodes[key] for key in sorted(episodes)],
-            norms=scale.norms,
-            score_range=scale.range,
-            parameters=scale.parameters,
-            model=model,
-        )
-        built = _Cached(
-            signature,
-            index,
-            _model_version(model.version if model else None),
-            read=frozenset(ended),
-            episodes=episodes,
-        )
-        _INDEXES.setdefault(engine, {})[instrument] = built
-        return built
+    def detail(self) -> dict[str, int] | None:
+        """The audit detail (counts only; None when nothing was predicted or pending)."""
+        if not self.made and not self.pending:
+            return None
+        found = {"predictions": self.made, "episodes_compared": self.compared}
+        return {**found, "pending": len(self.pending)} if self.pending else found
 
 
 def _chunks(ids: Collection[int]) -> list[list[int]]:
@@ -207,14 +140,16 @@ def record_course_predictions(
     episode_ids: Collection[int],
     patient_ids: Collection[int] = (),
     now: dt.datetime,
-) -> dict[str, int] | None:
+    queue: bool = True,
+) -> CourseWrite:
     """Store a prediction for each open episode written to whose intake has none yet (or
-    whose intake changed since its newest one); the audit detail of what was compared
-    (None when nothing was predicted). An intake the course cannot use (outside the scale's
-    range, an instrument without change norms) stores nothing and never fails the write."""
+    whose intake changed since its newest one) from a ready index; the others are pending
+    (with ``queue``, each gets a durable job). An intake the course cannot use (outside the
+    scale's range, an instrument without change norms) stores nothing and never fails the
+    write."""
     candidates = _candidates(session, episode_ids, patient_ids)
     if not candidates:
-        return None
+        return CourseWrite(0, 0, ())
     newest = _newest_intakes(session, [episode.id for episode, _ in candidates])
     # one read of the batch's patients and one index check per instrument, whatever the
     # batch's size (a bulk import writes thousands of intakes in one transaction)
@@ -223,21 +158,31 @@ def record_course_predictions(
         for chunk in _chunks({e.patient_id for e, _ in candidates})
         for patient in session.scalars(select(Patient).where(Patient.id.in_(chunk)))
     }
-    indexes: dict[str, _Cached] = {}
-    made, compared = 0, 0
+    indexes: dict[str, CachedIndex | None] = {}
+    unusable: set[str] = set()
+    made, compared, pending = 0, 0, []
     for episode, status in candidates:
         intake = status.get("intake")
         if intake is None or status.get("instrument") != episode.outcome_instrument:
             continue
         if newest.get(episode.id) == (episode.outcome_instrument, float(intake)):
             continue
-        from attunement.services._clinic_episodes import intake_categories  # start-up: _index
+        from attunement.services._clinic_episodes import intake_categories  # start-up: index
 
+        instrument = episode.outcome_instrument
+        if instrument in unusable:
+            continue
+        if instrument not in indexes:
+            try:
+                indexes[instrument] = ready_index(session, instrument)
+            except AttunementError:  # no change norms: no course, the write stands
+                unusable.add(instrument)
+                continue
+        cached = indexes[instrument]
+        if cached is None:  # never built here: completed after the commit
+            pending.append(episode.id)
+            continue
         try:
-            instrument = episode.outcome_instrument
-            cached = indexes.get(instrument) or indexes.setdefault(
-                instrument, _index(session, instrument)
-            )
             patient = patients.get(episode.patient_id)
             course = cached.index.course(
                 float(intake),
@@ -264,7 +209,16 @@ def record_course_predictions(
         )
         made += 1
         compared = max(compared, len(cached.index.episodes))
-    if not made:
-        return None
-    session.flush()
-    return {"predictions": made, "episodes_compared": compared}
+    if queue:
+        for episode_id in pending:
+            enqueue_job(
+                session,
+                kind=COURSE_JOB,
+                dedupe_key=f"{course_job_key(episode_id)}{uuid.uuid4().hex}",
+                run_at=now,
+                now=now,
+                payload={"episode_id": episode_id},
+            )
+    if made or pending:
+        session.flush()
+    return CourseWrite(made, compared, tuple(pending))

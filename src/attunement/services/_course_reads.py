@@ -3,6 +3,8 @@
 Nothing is computed here: each prediction was stored by the write that recorded the
 episode's intake (:mod:`attunement.services._course_predictions`). Newest first; a row
 whose stored course no longer validates (a future schema) is left out rather than half-read.
+A prediction that write left pending (its neighbour index was not ready) is said to be
+pending while its job is unfinished (:func:`course_pending`), never computed here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from attunement.learning import CoursePoint, NeighbourSummary, PersonalisedCourse
@@ -20,10 +22,16 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._course_predictions import COURSE_JOB, course_job_key
 from attunement.services._schema_config import PUBLIC
-from attunement.store import CoursePredictionRecord
+from attunement.store import CoursePredictionRecord, Job
 
-__all__ = ["CoursePredictionPublic", "course_predictions_of", "list_course_predictions"]
+__all__ = [
+    "CoursePredictionPublic",
+    "course_pending",
+    "course_predictions_of",
+    "list_course_predictions",
+]
 
 
 class CoursePredictionPublic(BaseModel):
@@ -110,6 +118,21 @@ def course_predictions_of(session: Session, episode_id: int) -> list[CoursePredi
     ).all()
     found = [_public(row) for row in rows]
     return [p for p in reversed(found) if p is not None]
+
+
+def course_pending(session: Session, episode_id: int) -> bool:
+    """Whether a course of the episode is still being prepared (its job is unfinished)."""
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Job.kind == COURSE_JOB,
+                    Job.state.in_(("queued", "running")),
+                    Job.dedupe_key.startswith(course_job_key(episode_id), autoescape=True),
+                )
+            )
+        )
+    )
 
 
 def list_course_predictions(

@@ -24,6 +24,8 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._clinic_settings import read_clinic_settings
 from attunement.services._context import ServiceContext
+from attunement.services._course_job import run_course_job
+from attunement.services._course_predictions import COURSE_JOB
 from attunement.services._job_queue import (
     claim_job,
     enqueue_job,
@@ -258,6 +260,7 @@ _HANDLERS: dict[str, JobHandler] = {
     "expire": _expire,
     NOTIFICATION_EMAIL_JOB: send_notification_email,
     WEEKLY_DIGEST_JOB: prepare_weekly_digest,
+    COURSE_JOB: run_course_job,
 }
 
 

@@ -29,7 +29,11 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._charts import EpisodeChartData, chart_data_of
 from attunement.services._context import ServiceContext
-from attunement.services._course_reads import CoursePredictionPublic, course_predictions_of
+from attunement.services._course_reads import (
+    CoursePredictionPublic,
+    course_pending,
+    course_predictions_of,
+)
 from attunement.services._plan_adherence import PlanAdherenceView, adherence_of
 from attunement.services._prompt_discussions import (
     PromptDiscussionPublic,
@@ -73,6 +77,8 @@ class PatientPageView:
     prompt_discussions: tuple[PromptDiscussionPublic, ...] = ()
     #: the newest personalised course stored for the episode (None before its intake)
     course: CoursePredictionPublic | None = None
+    #: a course is being prepared from the newest intake (stored right after its write)
+    course_pending: bool = False
     #: whether the plan was followed in the episode, per dimension (issue 15)
     plan_adherence: PlanAdherenceView | None = None
 
@@ -107,10 +113,12 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         charts = None
         discussions: tuple[PromptDiscussionPublic, ...] = ()
         course: CoursePredictionPublic | None = None
+        pending = False
         adherence = None
         if episode is not None:
             discussions = tuple(prompt_discussions_of(session, episode.id))
             course = next(iter(course_predictions_of(session, episode.id)), None)
+            pending = course_pending(session, episode.id)
             rows = session.scalars(
                 select(Administration)
                 .options(  # one query each, not one per administration
@@ -157,5 +165,6 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             charts=charts,
             prompt_discussions=discussions,
             course=course,
+            course_pending=pending,
             plan_adherence=adherence,
         )

@@ -6,7 +6,9 @@ the use case's session (episodes, sessions, administrations, scores, risk events
 profiles and fitted ETR models added, changed or deleted, and bulk ORM updates/deletes of
 them) and :func:`refresh_touched` rewrites the rows in the same transaction, then stores
 the personalised course of each open episode whose intake was written
-(:mod:`attunement.services._course_predictions`). A write path that bypasses the ORM calls
+(:mod:`attunement.services._course_predictions`), after raising the learning revision when
+an ended episode's learning inputs changed (:mod:`attunement.services._learning_revisions`:
+the course's neighbour index is keyed on it). A write path that bypasses the ORM calls
 :func:`refresh_episode_status` or :func:`refresh_patient_statuses` itself.
 
 A refresh of many patients (a bulk import's batch, the stale-row refresh, ``status
@@ -36,7 +38,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, Table, and_, event, func, insert, or_, select, text
+from sqlalchemy import Row, Table, and_, event, func, insert, inspect, or_, select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from attunement.errors import AttunementError
@@ -48,8 +50,9 @@ from attunement.monitoring import (
     support_prompts_version,
 )
 from attunement.services._context import ServiceContext
-from attunement.services._course_predictions import record_course_predictions
+from attunement.services._course_predictions import CourseWrite, record_course_predictions
 from attunement.services._growth_models import StatusInputs
+from attunement.services._learning_revisions import LEARNING_FIELDS, raise_learning_revisions
 from attunement.services._risk_records import risk_events_of_patients
 from attunement.services._status import (
     StoredAssessment,
@@ -68,6 +71,7 @@ from attunement.store import (
     EpisodeStatusRecord,
     EtrModel,
     Patient,
+    PlanAdherenceRecord,
     RiskEventRecord,
     ScoreRecord,
     TherapySession,
@@ -101,18 +105,37 @@ class StatusChanges:
     administrations: set[int] = field(default_factory=set)
     instruments: set[str] = field(default_factory=set)
     bulk: bool = False  # a bulk UPDATE/DELETE of a tracked table ran
+    #: what an ended episode's learning record may hold (the course's neighbour index):
+    #: episodes whose row or plan adherence changed, patients whose learned fields changed
+    learning_episodes: set[int] = field(default_factory=set)
+    learning_patients: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.patients or self.episodes or self.administrations or self.instruments) or (
-            self.bulk
-        )
+        return bool(
+            self.patients
+            or self.episodes
+            or self.administrations
+            or self.instruments
+            or self.learning_episodes
+            or self.learning_patients
+        ) or (self.bulk)
+
+
+def _learned_fields_changed(patient: Patient) -> bool:
+    state = inspect(patient)
+    return any(state.attrs[name].history.has_changes() for name in LEARNING_FIELDS)
 
 
 def _note(changes: StatusChanges, obj: object) -> None:
     if isinstance(obj, Patient):
         changes.patients.add(obj.id)
+        if _learned_fields_changed(obj):
+            changes.learning_patients.add(obj.id)
     elif isinstance(obj, Episode):
         changes.patients.add(obj.patient_id)
+        changes.learning_episodes.add(obj.id)
+    elif isinstance(obj, PlanAdherenceRecord):
+        changes.learning_episodes.add(obj.episode_id)
     elif isinstance(obj, TherapySession | Administration):
         changes.episodes.add(obj.episode_id)
     elif isinstance(obj, ScoreRecord):
@@ -129,7 +152,7 @@ def track_status_changes(session: Session) -> StatusChanges:
 
     def after_flush(flushed: Session, _context: object) -> None:
         for obj in (*flushed.new, *flushed.dirty, *flushed.deleted):
-            if isinstance(obj, (*_TRACKED, EtrModel)) and (
+            if isinstance(obj, (*_TRACKED, EtrModel, PlanAdherenceRecord)) and (
                 obj in flushed.new or obj in flushed.deleted or flushed.is_modified(obj)
             ):
                 _note(changes, obj)
@@ -169,12 +192,12 @@ def refresh_touched(
     now: dt.datetime,
     patient_hint: int | None = None,
     also: Collection[int] = (),
-) -> dict[str, int] | None:
+) -> CourseWrite | None:
     """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
     patient, refreshed too after a bulk statement, whose rows the unit of work cannot see;
     ``also``: patients a bulk insert wrote, refreshed in the same pass), then store the
     personalised course of each episode whose intake was written
-    (:mod:`attunement.services._course_predictions`); its audit detail, or None."""
+    (:mod:`attunement.services._course_predictions`): what it stored and left pending."""
     if not changes and not also:
         return None
     patients = _patients_of(session, changes) | set(also)
@@ -186,6 +209,12 @@ def refresh_touched(
     _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
     written = _episodes_of(session, changes)
     bulk = set(also) | ({patient_hint} if changes.bulk and patient_hint is not None else set())
+    # before the prediction: a corrected ended episode must not be compared as it was
+    raise_learning_revisions(
+        session,
+        episode_ids=written | changes.learning_episodes,
+        patient_ids=changes.learning_patients | bulk,
+    )
     return record_course_predictions(session, episode_ids=written, patient_ids=bulk, now=now)
 
 

@@ -36,6 +36,7 @@ from attunement.risk import RiskResponse
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
+from attunement.services._course_pending import complete_course_predictions
 from attunement.services._lifecycle import apply_episode_close
 from attunement.services._records import store_administration
 from attunement.services._risk_records import patient_risk_events, record_risk_response
@@ -266,7 +267,9 @@ def seed_demo_clinic(
                     session, episode, synthetic=synthetic, reason=reason, final=final, now=now
                 )
         session.flush()
-        refresh_touched(session, changes, caseness=caseness, now=now)
+        written = refresh_touched(session, changes, caseness=caseness, now=now)
+    if written is not None and written.pending:  # the index is built outside the write
+        complete_course_predictions(sessions, written.pending, now=now)
     return summarise_demo_clinic(sessions, created=True)
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         migrate,
     )
     from attunement.store._import_table import ImportLedgerEntry
+    from attunement.store._learning_table import LearningChange, LearningRevision
     from attunement.store._name_search import (
         NAME_SEARCH_TABLE,
         SQLITE_NAME_SEARCH_DDL,
@@ -102,6 +103,8 @@ __all__ = [
     "ImportLedgerEntry",
     "Invitation",
     "Job",
+    "LearningChange",
+    "LearningRevision",
     "LoginThrottle",
     "MeasurementOccasion",
     "NotificationPreference",
@@ -158,6 +161,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "patient_episodes",
     ),
     "_import_table": ("ImportLedgerEntry",),
+    "_learning_table": ("LearningChange", "LearningRevision"),
     "_name_search": (
         "NAME_SEARCH_TABLE",
         "SQLITE_NAME_SEARCH_DDL",

@@ -18,9 +18,14 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from attunement.http import create_app
+from attunement.instruments import load_instrument, score
 from attunement.services import AdministrationCreate, ServiceContext, record_administration
+from attunement.services._course_index import clear_course_indexes
+from attunement.services._records import store_administration
+from attunement.services._status_store import refresh_touched, track_status_changes
+from attunement.services._transaction import transaction
 from attunement.settings import Settings
-from attunement.store import CoursePredictionRecord, make_engine
+from attunement.store import CoursePredictionRecord, Episode, make_engine
 from tests.http.web.clinic import phq9
 from tests.http.web.pages import sign_in
 from tests.services.course_clinic import alike_ended_episodes
@@ -144,3 +149,35 @@ def test_a_course_stored_before_its_facts_were_kept_is_still_shown_in_the_clinic
 
 
 _FACTS = {"similarity_radius", "minimum_neighbours", "clinic_ended", "clinic_dropped_out"}
+
+
+def test_while_the_course_is_pending_the_page_says_so_and_computes_nothing(
+    client: TestClient, ctx: ServiceContext, world: World
+) -> None:
+    alike_ended_episodes(ctx, world.ben, count=2, dropouts=0, start=START.date())
+    clear_course_indexes()  # a restart: the index is not ready
+    with transaction(ctx.sessions) as session:  # an intake whose course is still to come
+        changes = track_status_changes(session)
+        episode = session.get(Episode, world.episode_a)
+        assert episode is not None
+        store_administration(
+            session,
+            episode=episode,
+            result=score(load_instrument("phq9"), phq9(16), language="en"),
+            answers=phq9(16),
+            entered_by="ana",
+            administered_at=START,
+            entered_at=START,
+            route="session",
+            session_number=1,
+        )
+        session.flush()
+        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now())
+    assert written is not None
+    assert written.pending == (world.episode_a,)
+    stored = _stored(ctx)
+    sign_in(client, "ana")
+    page = client.get(f"/patients/{world.patient_a}").text
+    assert "Course prediction pending" in page
+    assert "Expected course from similar episodes" not in page
+    assert _stored(ctx) == stored  # the read computed nothing

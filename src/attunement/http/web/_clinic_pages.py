@@ -130,6 +130,7 @@ def patient_page_response(
         status_missing=N_("No outcome questionnaire has been recorded in this episode yet."),
         charts=charts,
         course=course_view(page.course, language),
+        course_pending=page.course_pending,
         plan=plan,
         plan_missing=plan_missing,
         dimensions=dimension_views(profile, patient.preferred_language, language),
