@@ -106,6 +106,7 @@ def test_demo_runs_twice_safely_and_labels_synthetic(tmp_path: Path) -> None:
     assert real[0] == 0
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite: the test above
 def test_demo_on_postgresql(database_url: str, tmp_path: Path) -> None:
     result = runner.invoke(
         app,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,28 @@ import yaml
 from typer.testing import CliRunner
 
 from attunement.cli import app
+from attunement.cli.demo import DEMO_SEED
+from attunement.services import seed_demo_clinic
+from attunement.simulate import simulate_clinic
+from attunement.store import make_engine, make_sessionmaker, migrate
 
 runner = CliRunner()
+
+
+def demo_clinic(url: str, patients: int) -> None:
+    """The SYNTHETIC clinic ``attune demo --patients N`` stores (same seed, same span up to
+    today), through the same services, without the demo's walk, accounts and reports."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        now = dt.datetime.now(dt.UTC)
+        clinic = simulate_clinic(
+            seed=DEMO_SEED, n_patients=patients, start=now.date() - dt.timedelta(days=150)
+        )
+        seed_demo_clinic(make_sessionmaker(engine), clinic, now=now)
+    finally:
+        engine.dispose()
+
 
 EPISODE: dict[str, Any] = {
     "outcome": {
@@ -127,7 +148,7 @@ def test_a_non_mapping_file_is_refused(tmp_path: Path) -> None:
 
 def test_etr_fit_on_the_demo_clinic_stores_versions_and_status_falls_back(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    assert runner.invoke(app, ["demo", "--db", url, "--patients", "12"]).exit_code == 0
+    demo_clinic(url, 12)
     ended_only = runner.invoke(app, ["etr", "fit", "--db", url, "--json"])
     assert ended_only.exit_code == 0, ended_only.output  # the demo closes some episodes
     fitted = json.loads(ended_only.output)
@@ -166,7 +187,7 @@ def test_status_without_a_clinic_database_uses_the_rational_method(tmp_path: Pat
 
 def test_a_model_file_given_with_model_is_used(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    runner.invoke(app, ["demo", "--db", url, "--patients", "6"])
+    demo_clinic(url, 6)
     model = tmp_path / "phq9-model.json"
     fit = runner.invoke(
         app, ["etr", "fit", "--db", url, "--include-ongoing", "--export", str(model)]
