@@ -150,7 +150,9 @@ def rasterise(pdf: Path, folder: Path) -> list[np.ndarray]:
     return [np.asarray(Image.open(png).convert("L")) for png in sorted(folder.glob("page-*.png"))]
 
 
-def assert_not_blank(page: np.ndarray) -> None:
-    """Ink covers a real share of the page and the page is not one flat tone."""
-    assert (page < 128).mean() > 0.01
-    assert page.std() > 20
+def assert_not_blank(page: np.ndarray, *, last: bool = False) -> None:
+    """Ink covers a real share of the page and the page is not one flat tone. A document's
+    ``last`` page may hold only the end of its text (a heading and a few lines between the
+    running header and footer: about 0.2% ink at 40 dpi), so it needs less, but still ink."""
+    assert (page < 128).mean() > (0.001 if last else 0.01)
+    assert page.std() > (5 if last else 20)

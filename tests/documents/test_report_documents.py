@@ -57,8 +57,9 @@ def test_clinic_report_pdf_rasterises_and_prints_the_models_figures(
     report = clinic_report(sqlite_clinic, OPERATOR)
     pdf = write_clinic_report(sqlite_clinic, OPERATOR, fmt="pdf", output=tmp_path / "clinic.pdf")
     assert pdf.stat().st_mode & 0o777 == 0o600
-    for page in rasterise(pdf, tmp_path):
-        assert_not_blank(page)
+    pages = rasterise(pdf, tmp_path)
+    for number, page in enumerate(pages, start=1):
+        assert_not_blank(page, last=number == len(pages))
     text = _one_line(" ".join(pdf_pages_text(pdf)))
     effect = report.effect_size
     assert effect is not None
