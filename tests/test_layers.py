@@ -148,7 +148,7 @@ def imports_of(source: str, relative: Path) -> Iterator[Import]:
             )
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            targets = [(alias.name, ()) for alias in node.names]
+            targets: list[tuple[str, tuple[str, ...]]] = [(alias.name, ()) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = here[: len(here) - (node.level - 1)]

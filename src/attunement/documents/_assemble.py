@@ -59,6 +59,7 @@ __all__ = [
     "safety_views",
 ]
 
+
 def instrument_notice(definition: InstrumentDefinition, language: str = "en") -> InstrumentNotice:
     """The instrument's licence notice (in ``language`` when available) and citation."""
     notices = definition.licence.notice

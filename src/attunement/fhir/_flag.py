@@ -39,6 +39,7 @@ __all__ = ["FLAG_CATEGORY", "FLAG_DETAIL", "risk_flag"]
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
 
+
 def _moment(at: dt.datetime | None, on: dt.date | None) -> str | None:
     """A FHIR dateTime: the instant when it carries a time zone, else the day."""
     if at is not None and at.tzinfo is not None:

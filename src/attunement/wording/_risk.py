@@ -55,8 +55,7 @@ _PROFILE_ENDORSED: Final = N_(
     "(open risk events first)"
 )
 _PROFILE_ENDORSED_NO_ANSWER: Final = N_(
-    "%(item)s endorsed in the profile questionnaire; see its risk event (open risk events "
-    "first)"
+    "%(item)s endorsed in the profile questionnaire; see its risk event (open risk events first)"
 )
 _PROFILE_UNANSWERED: Final = N_(
     "%(item)s left unanswered in the profile questionnaire; see its risk event (open risk "

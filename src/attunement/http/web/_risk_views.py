@@ -1,11 +1,11 @@
 """Risk events on the pages: the open-event panel, its response form, and the risk history.
 
 Every word about an event is :func:`attunement.wording.describe_event` (in the clinic's
-language, ``ATTUNE_CLINIC_LANGUAGE``): an open event leads with what was endorsed and the instrument's instruction; an
-answered one reads as history. The form offers the vocabulary of ``risk/responses.yaml``
-(levels as radio buttons with the NICE NG225 caveat beside them, actions as checkboxes);
-what a response must hold is checked by the service and the core (``RiskResponse``), and
-their errors come back here worded with the form's own labels.
+language, ``ATTUNE_CLINIC_LANGUAGE``): an open event leads with what was endorsed and the
+instrument's instruction; an answered one reads as history. The form offers the vocabulary
+of ``risk/responses.yaml`` (levels as radio buttons with the NICE NG225 caveat beside them,
+actions as checkboxes); what a response must hold is checked by the service and the core
+(``RiskResponse``), and their errors come back here worded with the form's own labels.
 """
 
 from __future__ import annotations
