@@ -71,6 +71,16 @@ LAYER_NAME = {package: name for name, packages in LAYERS for package in packages
 EDGES = LAYERS[-1][1]
 SAME_EDGE = {"__main__": "cli"}
 
+#: Packages of the same layer that must never import one another: the layers alone would
+#: not see the loop. ``risk`` words nothing (``attunement.wording`` words its events and
+#: reads monitoring, which reads the risk events): risk → wording closed the loop
+#: risk → wording → monitoring → risk (issue 17).
+NEVER_IMPORTS: dict[str, frozenset[str]] = {"risk": frozenset({"wording"})}
+
+#: Packages on no package-level import loop (every import of every module counted, the
+#: type checkers' too): what they import never leads back to them.
+LOOP_FREE: frozenset[str] = frozenset({"risk", "instruments"})
+
 #: The marker a function-local import carries (on its line or the comment line above its
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
 START_UP = "start-up:"
@@ -138,7 +148,7 @@ def imports_of(source: str, relative: Path) -> Iterator[Import]:
             )
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            targets = [(alias.name, ()) for alias in node.names]
+            targets: list[tuple[str, tuple[str, ...]]] = [(alias.name, ()) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = here[: len(here) - (node.level - 1)]
@@ -171,6 +181,11 @@ def problems(source: str, relative: Path) -> list[str]:
             )
         if target is None or target == imp.source:
             continue
+        if target in NEVER_IMPORTS.get(imp.source, frozenset()):
+            found.append(
+                f"{imp.where}: {imp.source} imports {imp.target}; {imp.source} must never "
+                f"import {target} (a package loop, see NEVER_IMPORTS)"
+            )
         source_edge = SAME_EDGE.get(imp.source, imp.source)
         if imp.source in EDGES and target in EDGES and source_edge != target:
             found.append(f"{imp.where}: edge {imp.source} imports edge {target}")
@@ -212,6 +227,44 @@ def test_imports_follow_the_layers() -> None:
     assert not found, "\n".join(found)
 
 
+def package_graph() -> dict[str, set[str]]:
+    """Which packages each package imports (every import statement of every module)."""
+    graph: dict[str, set[str]] = {}
+    for path in modules():
+        for imp in imports_of(path.read_text("utf-8"), _relative(path)):
+            target = imp.target_package
+            if target is not None and target != imp.source:
+                graph.setdefault(imp.source, set()).add(target)
+    return graph
+
+
+def loop_through(package: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """A chain of imports from ``package`` back to itself, or None."""
+    paths = {target: [package, target] for target in graph.get(package, ())}
+    queue = list(paths)
+    while queue:
+        here = queue.pop(0)
+        if here == package:
+            return paths[here]
+        for target in sorted(graph.get(here, ())):
+            if target not in paths:
+                paths[target] = [*paths[here], target]
+                queue.append(target)
+    return None
+
+
+@pytest.mark.parametrize("package", sorted(LOOP_FREE))
+def test_a_loop_free_package_is_on_no_import_loop(package: str) -> None:
+    loop = loop_through(package, package_graph())
+    assert loop is None, " → ".join(loop or ())
+
+
+def test_a_loop_is_found_with_its_chain() -> None:
+    graph = {"risk": {"wording", "errors"}, "wording": {"monitoring"}, "monitoring": {"risk"}}
+    assert loop_through("risk", graph) == ["risk", "wording", "monitoring", "risk"]
+    assert loop_through("risk", {"risk": {"errors"}, "wording": {"risk"}}) is None
+
+
 def test_cycle_debt_only_shrinks() -> None:
     """A module on the debt list that no longer needs it must leave the list."""
     paid = []
@@ -246,6 +299,12 @@ def test_cycle_debt_only_shrinks() -> None:
             "\n\nfrom attunement.http.deps import ContextDep\n",
             "attunement/documents/_bad.py:3: formats package documents imports "
             "attunement.http.deps of the higher layer edges",
+        ),
+        (
+            "attunement/risk/_bad.py",
+            "from attunement.wording import format_number\n",
+            "attunement/risk/_bad.py:1: risk imports attunement.wording; risk must never "
+            "import wording",
         ),
         (
             "attunement/cli/bad.py",

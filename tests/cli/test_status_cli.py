@@ -437,3 +437,37 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     assert "\n  Inmediata: " in text
     for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
         assert english not in text
+
+
+def test_a_spanish_clinic_reads_an_open_risk_event_and_an_answered_ones_history_in_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issues 16 and 17: the risk headline, the instruction and the response recorded are
+    in the clinic's language, the item by its name (synthetic episode)."""
+    monkeypatch.setenv("ATTUNE_CLINIC_LANGUAGE", "es")
+    episode = {
+        **EPISODE,
+        "outcome": {
+            "instrument": "phq9",
+            "sessions": [
+                {"session": 1, "answers": [2, 2, 2, 2, 2, 2, 2, 2, 2]},
+                {"session": 2, "answers": [2, 1, 3, 1, 2, 1, 1, 0, 0]},
+                {"session": 3, "answers": [2, 2, 3, 2, 2, 2, 2, 1, 1]},
+            ],
+        },
+        "risk_responses": [
+            {"session": 1, "assessed_on": "2026-01-06", "level": "low", "actions": ["safety_plan"]}
+        ],
+    }
+    result = runner.invoke(app, ["status", str(write(tmp_path, episode))])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "RIESGO — Evento de riesgo abierto: PHQ-9 ítem 9 respondido afirmativamente " in text
+    assert "(respuesta 1) en la sesión 3" in text
+    assert "Sigue abierto hasta que un profesional clínico registre una respuesta" in text
+    assert "Historial de riesgo: PHQ-9 ítem 9 respondido afirmativamente (respuesta 2)" in text
+    assert "Respuesta registrada — evaluado el 2026-01-06: Preocupación baja; Plan de" in text
+    risk_lines = [line for line in text.splitlines() if "PHQ-9 ítem 9" in line]
+    assert len(risk_lines) == 2
+    for english in ("Open risk event", "Risk history", "Response recorded", "It stays open"):
+        assert english not in text

@@ -15,7 +15,7 @@ from attunement.documents._patient import build_patient_report
 from attunement.exports._export import Pseudonymizer
 from attunement.instruments import load_instrument, score
 from attunement.profile import parse_profile
-from attunement.risk import RiskEvent, describe_event, endorsements_from_flags
+from attunement.risk import RiskEvent, endorsements_from_flags
 from attunement.services import RiskResponseCreate, ServiceContext, respond_to_risk
 from attunement.services.reports import (
     clinic_report,
@@ -25,6 +25,7 @@ from attunement.services.reports import (
 )
 from attunement.store import RiskEventRecord
 from attunement.tailoring import plan
+from attunement.wording import describe_event
 from tests.documents.conftest import NOW, OPERATOR, clinician_of, html_stats, patient_ids
 
 PHQ9 = load_instrument("phq9")

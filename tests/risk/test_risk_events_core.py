@@ -15,8 +15,6 @@ from attunement.risk import (
     RiskResponse,
     RiskResponseAfterSession,
     answer_events,
-    describe_event,
-    describe_profile_flag,
     endorsements_from_flags,
     load_response_vocabulary,
     open_first,
@@ -146,49 +144,6 @@ def test_open_events_come_first_then_the_history_newest_first() -> None:
         (False, "endorsed", (3,)),
         (False, "endorsed", (1,)),
     ]
-
-
-def test_an_open_event_reads_as_an_instruction_and_an_answered_one_as_history() -> None:
-    (event,) = replay_risk([endorsement(4, answer=3)])
-    lines = describe_event(event)
-    assert lines[0] == "Open risk event: PHQ-9 item 9 endorsed (answer 3) at session 4"
-    assert any("assess suicide risk today" in line for line in lines)
-    (answered,) = answer_events([event], response())
-    history = describe_event(answered)
-    assert history[0].startswith("Risk history: PHQ-9 item 9 endorsed")
-    assert not any("today" in line for line in history)
-    assert "Low concern" in history[1]
-    assert "Safety plan" in history[1]
-
-
-def test_an_open_event_from_an_earlier_session_reads_as_history_still_awaiting_a_response() -> None:
-    """Issue 16: "assess suicide risk today, before the patient leaves" is for the current
-    event only; an open one from session 4 read at session 9 stays open and prominent."""
-    (event,) = replay_risk([endorsement(4, answer=3)])
-    now = describe_event(event, current_session=4)
-    later = describe_event(event, current_session=9)
-    assert any("before the patient leaves" in line for line in now)
-    assert not any("before the patient leaves" in line for line in later)
-    assert later[0] == "Open risk event: PHQ-9 item 9 endorsed (answer 3) at session 4"
-    assert "Endorsed at session 4; no response recorded yet" in later[1]
-    assert later[-1] == "It stays open until a clinician records a risk response."
-
-
-def test_a_profile_flag_reads_as_history_pointing_to_its_risk_event() -> None:
-    text = describe_profile_flag("phq9", "phq9_9", 2, "endorsed")
-    assert text.startswith("PHQ-9 item 9 endorsed (answer 2) in the profile questionnaire")
-    assert "today" not in text
-    assert "phq9_9" not in text
-
-
-def test_the_instruction_is_in_the_clinicians_language_not_the_patients() -> None:
-    spanish = score(PHQ9, [1, 1, 1, 1, 1, 1, 1, 1, 3], language="es")
-    endorsements = endorsements_from_flags(
-        spanish.flags, instrument="phq9", route="session", session=1, language="es"
-    )
-    lines = describe_event(replay_risk(endorsements)[0], language="en")
-    assert any("assess suicide risk today" in line for line in lines)
-    assert not any("evalúe" in line for line in lines)
 
 
 def test_a_refused_administration_names_the_endorsed_risk_item() -> None:

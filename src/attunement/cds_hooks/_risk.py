@@ -6,7 +6,9 @@ unanswered risk item stays open until a clinician records a risk response), word
 session, so an event opened at session 2 still gives a critical card after a calm session 3.
 Answered events are history: they give no urgent card (see :mod:`._cds_cards`). An EHR's
 prefetched responses are scored by the one engine; every flag of the score is a risk item,
-worded by ``describe_endorsement`` and ``risk_message``.
+worded by ``describe_endorsement`` and ``risk_message``. The wording is
+:mod:`attunement.wording`'s, in the clinic's language: cards are read by clinicians in the
+EHR, whatever language the patient answered in.
 """
 
 from __future__ import annotations
@@ -16,31 +18,26 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from attunement.cds_hooks._signals import RiskSignal
-from attunement.risk import (
-    describe_endorsement,
-    describe_event,
-    endorsements_from_flags,
-    open_first,
-    risk_message,
-)
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.risk import endorsements_from_flags, open_first
+from attunement.wording import describe_endorsement, describe_event, risk_message
 
 if TYPE_CHECKING:
     from attunement.instruments import Flag
     from attunement.risk import RiskEndorsement, RiskEvent
 
-__all__ = ["CARD_LANGUAGE", "event_signal", "event_signals", "risk_signals"]
+__all__ = ["event_signal", "event_signals", "risk_signals"]
 
-#: Cards are read by clinicians in the EHR: risk messages are given in the clinic's language,
-#: whatever language the patient answered in.
-CARD_LANGUAGE = "en"
+_IN_THE_EHR = N_("In the EHR's questionnaire data: %(what)s")
 
 
 def _day(endorsement: RiskEndorsement) -> date | None:
     return endorsement.on or (endorsement.at.date() if endorsement.at else None)
 
 
-def event_signal(event: RiskEvent, *, language: str = CARD_LANGUAGE) -> RiskSignal:
-    """A stored risk event, worded by :func:`attunement.risk.describe_event` in ``language``.
+def event_signal(event: RiskEvent, *, language: str = SOURCE_LANGUAGE) -> RiskSignal:
+    """A stored risk event, worded by :func:`attunement.wording.describe_event` in
+    ``language``.
 
     An open event reads as an instruction (what was endorsed, the instrument's risk message,
     that it stays open); an answered one as history (the response recorded).
@@ -64,7 +61,7 @@ def event_signal(event: RiskEvent, *, language: str = CARD_LANGUAGE) -> RiskSign
 
 
 def event_signals(
-    events: Iterable[RiskEvent], *, language: str = CARD_LANGUAGE
+    events: Iterable[RiskEvent], *, language: str = SOURCE_LANGUAGE
 ) -> tuple[tuple[RiskSignal, ...], tuple[RiskSignal, ...]]:
     """(open events, answered events) as signals, in :func:`attunement.risk.open_first` order."""
 
@@ -82,16 +79,16 @@ def risk_signals(
     session: int | None = None,
     observed_on: date | None = None,
     source: str = "attunement",
+    language: str = SOURCE_LANGUAGE,
 ) -> tuple[RiskSignal, ...]:
     """One signal per risk flag of a scored response (an EHR's prefetched data).
 
     Every flag is a risk item (``attunement.instruments.Flag``: endorsed, or left blank);
-    each is worded by :func:`attunement.risk.describe_endorsement`, its message given in
-    :data:`CARD_LANGUAGE` by :func:`attunement.risk.risk_message`.
+    each is worded by :func:`attunement.wording.describe_endorsement`, its message given by
+    :func:`attunement.wording.risk_message`, both in ``language`` (the clinic's).
     """
 
     origin = "ehr" if source == "ehr" else "attunement"
-    where = "In the EHR's questionnaire data: " if origin == "ehr" else ""
     endorsements = endorsements_from_flags(
         flags,
         instrument=instrument,
@@ -101,14 +98,15 @@ def risk_signals(
     )
     signals = []
     for endorsement in endorsements:
-        message = risk_message(endorsement, CARD_LANGUAGE)
+        message = risk_message(endorsement, language)
+        what = describe_endorsement(endorsement, language)
         signals.append(
             RiskSignal(
                 instrument=instrument,
                 item=endorsement.item,
                 kind=endorsement.kind,
                 message=message,
-                headline=where + describe_endorsement(endorsement),
+                headline=translate(_IN_THE_EHR, language, what=what) if origin == "ehr" else what,
                 lines=(message,),
                 session=session,
                 observed_on=observed_on,

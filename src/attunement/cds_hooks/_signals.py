@@ -54,7 +54,7 @@ class RiskSignal(_Frozen):
     """An open risk event, or a risk item in the EHR's prefetched data: a critical card.
 
     ``message`` is the instrument's risk message in the clinic's language. ``headline`` and
-    ``lines`` are the one wording of a risk event (``attunement.risk.describe_event``, or
+    ``lines`` are the one wording of a risk event (``attunement.wording.describe_event``, or
     ``describe_endorsement`` for a prefetched item): when set, the card says exactly that.
     ``endorsed_on`` are the dates of every endorsement of the event, so a prefetched
     response that Attunement already holds as an event is not shown twice. ``event_id`` is

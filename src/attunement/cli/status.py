@@ -414,7 +414,6 @@ def render_status(result: Status, language: str = "en") -> str:
     gave them; sentences the monitoring composes (the alert's reason, a note) as stored."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import N_, translate
-    from attunement.risk import describe_event
 
     def say(message: str, /, **values: object) -> str:
         return translate(message, language, **values)
@@ -427,7 +426,7 @@ def render_status(result: Status, language: str = "en") -> str:
         )
     ]
     for event in result.risk_events:
-        first, *rest = describe_event(event, language)
+        first, *rest = wording.describe_event(event, language)
         lines.append(say(N_("RISK — %(event)s"), event=first) if event.open else first)
         lines += [f"  {line}" for line in rest]
     lines += _outcome_lines(result, language)

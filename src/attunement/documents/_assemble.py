@@ -26,7 +26,7 @@ from attunement.profile import (
     field_value_words,
     strength_label,
 )
-from attunement.risk import RiskEvent, describe_event, open_first
+from attunement.risk import RiskEvent, open_first
 from attunement.tailoring import (
     EvidenceCitation,
     PatientFact,
@@ -39,7 +39,7 @@ from attunement.tailoring import (
     setting_value_words,
     source_words,
 )
-from attunement.wording import format_citation, format_source_of
+from attunement.wording import describe_event, format_citation, format_source_of
 
 __all__ = [
     "accommodates_culture",
@@ -58,9 +58,6 @@ __all__ = [
     "risk_event_views",
     "safety_views",
 ]
-
-#: Reports are read by clinicians: risk events are worded in the clinic's language.
-REPORT_LANGUAGE = "en"
 
 
 def instrument_notice(definition: InstrumentDefinition, language: str = "en") -> InstrumentNotice:
@@ -302,14 +299,18 @@ def plan_accommodations(plan: Plan) -> tuple[bool, bool]:
 
 
 def risk_event_views(
-    events: Iterable[RiskEvent], *, current_session: int | None = None
+    events: Iterable[RiskEvent],
+    language: str = SOURCE_LANGUAGE,
+    *,
+    current_session: int | None = None,
 ) -> tuple[ReportRiskEventView, ...]:
-    """The events open first, each in the one wording of a risk event (an open event from
-    before ``current_session`` reads as history awaiting its response)."""
+    """The events open first, each in the one wording of a risk event, in ``language``
+    (reports are read by clinicians: the clinic's); an open event from before
+    ``current_session`` reads as history awaiting its response."""
     return tuple(
         ReportRiskEventView(
             open=event.open,
-            lines=describe_event(event, REPORT_LANGUAGE, current_session=current_session),
+            lines=describe_event(event, language, current_session=current_session),
             sessions=event.sessions,
         )
         for event in open_first(events)

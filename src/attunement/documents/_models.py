@@ -98,7 +98,7 @@ class PlanItem(_Frozen):
 
 
 class ReportRiskEventView(_Frozen):
-    """One risk event in the one wording (``attunement.risk.describe_event``): an open event
+    """One risk event in the one wording (``attunement.wording.describe_event``): an open event
     leads with what was endorsed and the instruction; an answered one reads as history."""
 
     open: bool

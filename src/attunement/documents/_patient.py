@@ -6,7 +6,7 @@ the Profile, the Plan and the patient's risk events — and what the report prin
 from them, never recomputed: the chart's expected band is ``Status.trajectory``, the
 reliable-change band is ``Status.reliable_change`` around ``Status.intake``. The report
 leads with the open risk events and keeps the answered ones as history, in the one wording
-of a risk event (``attunement.risk.describe_event``).
+of a risk event (``attunement.wording.describe_event``).
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def build_patient_report(
     status = status_in(status, clinic_language) if status is not None else None
     plan = plan_in(plan, clinic_language) if plan is not None else None
     events = risk_event_views(
-        risk_events, current_session=status.session if status is not None else None
+        risk_events, clinic_language, current_session=status.session if status is not None else None
     )
     held, held_reason = held_back(plan, clinic_language) if plan else ((), None)
     outcome_chart = (

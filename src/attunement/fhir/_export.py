@@ -35,8 +35,8 @@ def export_record(
     language: str = SOURCE_LANGUAGE,
 ) -> dict[str, Any]:
     """The Bundle of one patient's record; scores are computed here by the scoring engine.
-    The CarePlan's own words are in ``language`` (the clinic's; the plan's texts are in it
-    when it went through ``wording.plan_in``).
+    The CarePlan's own words and the risk Flags' are in ``language`` (the clinic's; the
+    plan's texts are in it when it went through ``wording.plan_in``).
 
     Order: Patient, the Questionnaires used, then per administration (oldest first) its
     QuestionnaireResponse and Observations, then one Flag per stored risk event (open ones
@@ -70,7 +70,7 @@ def export_record(
     resources += list(used.values()) + body
     exported = {a.id for a in administrations}
     resources += [
-        risk_flag(event, patient_id=record.id, exported=exported, base=base)
+        risk_flag(event, patient_id=record.id, exported=exported, base=base, language=language)
         for event in risk_events
     ]
     if plan is not None:

@@ -7,7 +7,7 @@
   subject's clinical data").
 - ``code``: the instrument's risk flag in Attunement's flag code system (the code the flag
   Observations carry), with the event in words as ``text`` — the one wording of a risk
-  event (:func:`attunement.risk.describe_event`, in the clinic's language): what was
+  event (:func:`attunement.wording.describe_event`, in the clinic's language): what was
   endorsed and, while open, the instruction; once answered, the response recorded.
 - ``subject``: the Patient; ``period``: from the first endorsement to the response.
 - extension ``flag-detail`` (FHIR R4 core extension
@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from attunement.fhir._common import FhirBase, fhir_id, validated
 from attunement.fhir._response import flag_observation_id, response_id_of
-from attunement.risk import describe_event, load_response_vocabulary
+from attunement.i18n import SOURCE_LANGUAGE, knowledge_text
+from attunement.risk import load_response_vocabulary
+from attunement.wording import describe_event
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,9 +38,6 @@ __all__ = ["FLAG_CATEGORY", "FLAG_DETAIL", "risk_flag"]
 
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
-
-#: Flags are read by clinicians: the event is worded in the clinic's language.
-FLAG_LANGUAGE = "en"
 
 
 def _moment(at: dt.datetime | None, on: dt.date | None) -> str | None:
@@ -74,11 +73,13 @@ def risk_flag(
     patient_id: str,
     exported: Collection[str] = (),
     base: FhirBase | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> dict[str, Any]:
     """The Flag of one stored risk event, validated as R4B (plain JSON).
 
     ``exported`` are the ids of the administrations whose QuestionnaireResponses are in the
-    same Bundle: only those are referenced.
+    same Bundle: only those are referenced. Flags are read by clinicians: the event and its
+    kind are worded in ``language`` (the clinic's).
     """
 
     base = base or FhirBase()
@@ -91,12 +92,12 @@ def risk_flag(
         "category": [
             {
                 "coding": [{"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"}],
-                "text": words.kinds[event.kind].label,
+                "text": knowledge_text(words.kinds[event.kind].label, language),
             }
         ],
         "code": {
             "coding": [{"system": base.flags_system, "code": first.flag, "display": first.flag}],
-            "text": " ".join(describe_event(event, FLAG_LANGUAGE)),
+            "text": " ".join(describe_event(event, language)),
         },
         "subject": {"reference": f"Patient/{fhir_id(patient_id)}"},
     }

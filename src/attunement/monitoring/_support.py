@@ -31,7 +31,8 @@ from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
 from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
-from attunement.risk import RiskEvent, describe_endorsement
+from attunement.risk import RiskEvent
+from attunement.wording import describe_endorsement  # English: the fact the status stores
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan

@@ -8,6 +8,8 @@ which every adapter lists them. The response vocabulary (levels, actions, their 
 the NICE NG225 caveat) is data: ``responses.yaml``. What a patient who endorsed a risk item
 reads next, the clinic's crisis resources, is data too (``crisis_resources.yaml``: the
 packaged neutral default, or the clinic's own file validated by ``parse_crisis_resources``).
+How an event reads, in the reader's language, is :mod:`attunement.wording`'s
+(``describe_event``): this package imports no wording (issue 17, tests/test_layers.py).
 
 The package imports no submodule itself: each name loads on first use (a plan reads the
 open events, never the crisis resources, issue 13).
@@ -41,14 +43,6 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from attunement.risk._models import RiskEndorsement, RiskEvent, RiskResponse, Route
     from attunement.risk._vocabulary import ResponseVocabulary, load_response_vocabulary
-    from attunement.risk._wording import (
-        describe_endorsement,
-        describe_event,
-        describe_profile_flag,
-        describe_response,
-        event_headline,
-        risk_message,
-    )
 
 __all__ = [
     "CRISIS_RESOURCES_FILE",
@@ -66,19 +60,13 @@ __all__ = [
     "Route",
     "answer_events",
     "default_crisis_resources",
-    "describe_endorsement",
-    "describe_event",
-    "describe_profile_flag",
-    "describe_response",
     "endorsements_from_flags",
-    "event_headline",
     "load_response_vocabulary",
     "notifies_clinician",
     "open_first",
     "parse_crisis_resources",
     "record_endorsements",
     "replay_risk",
-    "risk_message",
 ]
 
 _SUBMODULES: dict[str, tuple[str, ...]] = {
@@ -113,14 +101,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_vocabulary": (
         "ResponseVocabulary",
         "load_response_vocabulary",
-    ),
-    "_wording": (
-        "describe_endorsement",
-        "describe_event",
-        "describe_profile_flag",
-        "describe_response",
-        "event_headline",
-        "risk_message",
     ),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -29,7 +29,6 @@ from attunement.risk import (
     RiskResponse,
     answer_events,
     endorsements_from_flags,
-    event_headline,
     open_first,
     record_endorsements,
 )
@@ -39,6 +38,7 @@ from attunement.services._notification_records import (
 )
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.store import Patient, RiskEventRecord
+from attunement.wording import event_headline
 
 __all__ = [
     "answer_records",

@@ -391,7 +391,7 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
                 alliance_instrument=episode.alliance_instrument,
             )
     events = patient_risk_events(session, patient.id)
-    risks, history = event_signals(events)
+    risks, history = event_signals(events, language=language)
     plan = (
         plan_signal(
             plan_in(
@@ -407,10 +407,10 @@ def _attunement_signals(session: Session, patient: Patient, inputs: StatusInputs
     )
 
 
-def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
-    """Risk signals from the prefetched responses, scored by the one engine; responses that
-    cannot be read (unknown questionnaire, not fitting it) are listed as unread so a card
-    says they were not checked."""
+def _ehr_signals(data: Any, base: FhirBase, max_entries: int, language: str) -> PatientSignals:
+    """Risk signals from the prefetched responses, scored by the one engine, worded in
+    ``language`` (the clinic's); responses that cannot be read (unknown questionnaire, not
+    fitting it) are listed as unread so a card says they were not checked."""
 
     unread = list(data.prefetch_problems)
     if not data.questionnaire_responses:
@@ -428,6 +428,7 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int) -> PatientSignals:
             instrument=response.instrument,
             observed_on=response.authored.date() if response.authored else None,
             source="ehr",
+            language=language,
         )
     unread += [refused.reasons[0] for refused in result.refused]
     return PatientSignals(risks=tuple(risks), unread=tuple(unread))
@@ -463,8 +464,11 @@ def cds_patient_view(
             target=f"hook:{data.hook_instance}",
             detail={"prefetch": sorted(data.satisfied), "known": patient is not None},
         )
+    language = resolve_language(ctx.clinic_language)
     from_ehr = (
-        _ehr_signals(data, base, ctx.limits.max_fhir_entries) if not data.missing_required else None
+        _ehr_signals(data, base, ctx.limits.max_fhir_entries, language)
+        if not data.missing_required
+        else None
     )
     context = CardContext(
         hook_instance=data.hook_instance,
@@ -472,7 +476,7 @@ def cds_patient_view(
             f"{trust.patient_pages_base}/patients/{patient.id}" if patient is not None else None
         ),
         source_url=trust.patient_pages_base,
-        language=resolve_language(ctx.clinic_language),
+        language=language,
     )
     return wire(
         patient_view_response(data, from_ehr=from_ehr, from_attunement=own, context=context)

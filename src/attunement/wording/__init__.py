@@ -86,6 +86,14 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         scale_digits,
     )
     from attunement.wording._references import PrimarySource, format_reference, format_references
+    from attunement.wording._risk import (
+        describe_endorsement,
+        describe_event,
+        describe_profile_flag,
+        describe_response,
+        event_headline,
+        risk_message,
+    )
     from attunement.wording._status import (
         ALLIANCE_WORDS,
         StatusFigures,
@@ -127,12 +135,17 @@ __all__ = [
     "course_basis_words",
     "course_dropout_words",
     "course_method_words",
+    "describe_endorsement",
+    "describe_event",
+    "describe_profile_flag",
+    "describe_response",
     "dimension_label",
     "dimension_reason_words",
     "direction_words",
     "element_name",
     "end_reasons_in",
     "evaluation_notes_words",
+    "event_headline",
     "feedback_gap_words",
     "feedback_model_words",
     "feedback_notes_words",
@@ -162,6 +175,7 @@ __all__ = [
     "relation_words",
     "repair_words",
     "response_vocabulary_in",
+    "risk_message",
     "scale_digits",
     "sex_label",
     "status_figures",
@@ -257,5 +271,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "status_figures",
     ),
     "_references": ("PrimarySource", "format_reference", "format_references"),
+    "_risk": (
+        "describe_endorsement",
+        "describe_event",
+        "describe_profile_flag",
+        "describe_response",
+        "event_headline",
+        "risk_message",
+    ),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

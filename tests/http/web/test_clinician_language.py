@@ -23,9 +23,11 @@ from attunement.services import (
     AdministrationCreate,
     EpisodeCreate,
     PatientCreate,
+    RiskResponseCreate,
     ServiceContext,
     record_administration,
     register_patient,
+    respond_to_risk,
     start_episode,
     update_profile,
 )
@@ -202,4 +204,48 @@ def test_a_spanish_clinics_plan_reads_its_facts_and_settings_in_spanish(
     assert "Reactancia frente a Estadio de cambio: " in html
     assert "<dt>Postura del terapeuta</dt>" in html
     for english in ("reactance = high", " vs ", "Therapist stance", "clinician rating"):
+        assert english not in html
+
+
+def test_a_spanish_clinic_reads_its_open_risk_event_and_the_risk_history_in_spanish(
+    spanish_clinic_world: tuple[TestClient, ServiceContext, World],
+) -> None:
+    """Issues 16 and 17: the open event's headline and instruction, and an answered event's
+    history, in the clinic's language on the patient page (synthetic patient)."""
+    client, ctx, world = spanish_clinic_world
+    patient = register_patient(
+        ctx, world.ana, PatientCreate(display_name="Synthetic Elena", preferred_language="es")
+    )
+    episode = start_episode(ctx, world.ana, patient.id, EpisodeCreate(started_on=START.date()))
+    patient_id = patient.id
+
+    def session(number: int, item_9: int) -> None:
+        record_administration(
+            ctx,
+            world.ana,
+            episode.id,
+            AdministrationCreate(
+                instrument="phq9",
+                answers=[2, 2, 1, 1, 1, 1, 1, 1, item_9],
+                language="es",
+                administered_at=START + dt.timedelta(days=7 * number),
+                session_number=number,
+            ),
+        )
+
+    session(1, 2)
+    assessed = START.date() + dt.timedelta(days=7)
+    response = RiskResponseCreate(assessed_on=assessed, level="low", actions=["safety_plan"])
+    respond_to_risk(ctx, world.ana, patient_id, response)
+    session(2, 3)
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{patient_id}").text
+    panel = html[html.index('id="risk-panel"') : html.index("</section>", html.index("risk-panel"))]
+    assert (
+        "Evento de riesgo abierto: PHQ-9 ítem 9 respondido afirmativamente (respuesta 3)" in panel
+    )
+    assert "evalúe hoy el riesgo suicida" in panel
+    assert "Historial de riesgo: PHQ-9 ítem 9 respondido afirmativamente (respuesta 2)" in html
+    assert "Respuesta registrada — evaluado el " in html
+    for english in ("Open risk event:", "Risk history:", "Response recorded", "It stays open"):
         assert english not in html

@@ -103,7 +103,7 @@ def patient_page_response(
     patient, episode = page.patient, page.episode
     profile, profile_problem = stored_profile(patient)
     current = page.status.session if page.status is not None else None
-    events = event_views(list(page.risk_events), current_session=current)
+    events = event_views(list(page.risk_events), language, current_session=current)
     open_events = [e for e in events if e.open]
     can_write = may_change(actor, patient.clinician_id)
     plan = plan_view(plan_in(page.plan, language), language) if page.plan is not None else None

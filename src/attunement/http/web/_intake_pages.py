@@ -231,7 +231,8 @@ def intake_page(
     notice = _NOTICES.get(saved or "")
     risk_notice = None
     if saved == "risk":  # the questionnaire endorsed a risk item: say so, with the event
-        events = event_views(list_risk_events(context, actor, patient_id))
+        language = resolve_language(context.clinic_language)
+        events = event_views(list_risk_events(context, actor, patient_id), language)
         risk_notice = [e.headline for e in events if e.open]
     return _intake_page(request, actor, patient, notice=notice, risk_notice=risk_notice)
 

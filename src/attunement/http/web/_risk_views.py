@@ -1,11 +1,11 @@
 """Risk events on the pages: the open-event panel, its response form, and the risk history.
 
-Every word about an event is :func:`attunement.risk.describe_event` (in the clinic's
-language): an open event leads with what was endorsed and the instrument's instruction; an
-answered one reads as history. The form offers the vocabulary of ``risk/responses.yaml``
-(levels as radio buttons with the NICE NG225 caveat beside them, actions as checkboxes);
-what a response must hold is checked by the service and the core (``RiskResponse``), and
-their errors come back here worded with the form's own labels.
+Every word about an event is :func:`attunement.wording.describe_event` (in the clinic's
+language, ``ATTUNE_CLINIC_LANGUAGE``): an open event leads with what was endorsed and the
+instrument's instruction; an answered one reads as history. The form offers the vocabulary
+of ``risk/responses.yaml`` (levels as radio buttons with the NICE NG225 caveat beside them,
+actions as checkboxes); what a response must hold is checked by the service and the core
+(``RiskResponse``), and their errors come back here worded with the form's own labels.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from attunement.errors import InputError, field_problems
 from attunement.http.web._forms import FormError
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.i18n import SOURCE_LANGUAGE, localised
-from attunement.risk import RiskEvent, describe_event, load_response_vocabulary
+from attunement.risk import RiskEvent, load_response_vocabulary
 from attunement.services import RiskEventPublic, RiskResponseCreate
-from attunement.wording import item_label, response_vocabulary_in
+from attunement.wording import describe_event, item_label, response_vocabulary_in
 
 __all__ = [
-    "CLINIC_LANGUAGE",
     "LABELS",
     "QuotedAnswer",
     "RiskEventView",
@@ -39,9 +38,6 @@ __all__ = [
     "risk_form_errors",
     "risk_recorded",
 ]
-
-#: Risk events are instructions and history for the clinician: the clinic's language.
-CLINIC_LANGUAGE = "en"
 
 #: The form's labels, by field of ``RiskResponseCreate``: errors name fields by these.
 LABELS: Mapping[str, str] = {
@@ -91,10 +87,12 @@ class RiskEventView:
 
 
 def event_views(
-    events: Sequence[RiskEventPublic], *, current_session: int | None = None
+    events: Sequence[RiskEventPublic], language: str, *, current_session: int | None = None
 ) -> list[RiskEventView]:
-    """The events in the services' order (open first, then history), in the one wording;
-    an open event from before ``current_session`` reads as history awaiting its response."""
+    """The events in the services' order (open first, then history), in the one wording and
+    in ``language`` (the clinic's: risk events are instructions and history for the
+    clinician); an open event from before ``current_session`` reads as history awaiting its
+    response."""
     views = []
     for public in events:
         event = RiskEvent(
@@ -103,7 +101,7 @@ def event_views(
             endorsements=tuple(public.endorsements),
             response=public.response,
         )
-        headline, *lines = describe_event(event, CLINIC_LANGUAGE, current_session=current_session)
+        headline, *lines = describe_event(event, language, current_session=current_session)
         views.append(
             RiskEventView(public.id, event.open, headline, tuple(lines), _quoted_answers(event))
         )

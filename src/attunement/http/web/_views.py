@@ -26,7 +26,6 @@ from attunement.profile import (
     field_value_words,
     strength_label,
 )
-from attunement.risk import describe_profile_flag
 from attunement.services import CaseloadEntry
 from attunement.tailoring import (
     Plan,
@@ -37,7 +36,7 @@ from attunement.tailoring import (
     setting_value_words,
     source_words,
 )
-from attunement.wording import field_label, format_number, value_words
+from attunement.wording import describe_profile_flag, field_label, format_number, value_words
 
 __all__ = [
     "AssessView",
@@ -278,7 +277,10 @@ def plan_view(plan: Plan, language: str = SOURCE_LANGUAGE) -> PlanView:
         held_back_reason=reason,
         settings=[(label(s), setting_value(getattr(plan, s))) for s in _SETTINGS],
         setting_notes=[f"{label(d.setting)}: {d.note}" for d in plan.settings if d.basis == "risk"],
-        flags=[describe_profile_flag(f.instrument, f.item, f.answer, f.kind) for f in plan.flags],
+        flags=[
+            describe_profile_flag(f.instrument, f.item, f.answer, f.kind, language)
+            for f in plan.flags
+        ],
         foundations=[_recommendation(r, language) for r in plan.foundations],
         recommendations=[_recommendation(r, language) for r in plan.recommendations],
         conflicts=[
