@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
+from attunement.monitoring._alerts import not_assessable
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._etr import MINIMUM_EPISODES
@@ -28,6 +29,7 @@ from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
 from attunement.monitoring._status_rules import attended_doses, decide, red_rule, trend
 from attunement.monitoring._support import SupportPrompt, support_prompts
+from attunement.monitoring._worded import Worded
 from attunement.profile import Profile
 from attunement.risk import (
     RiskEndorsement,
@@ -103,6 +105,8 @@ class Status(BaseModel):
     reliable_rule: Literal["published_rci", "jacobson_truax"] | None = None
     dose: int | None = None
     risk_events: tuple[RiskEvent, ...] = ()
+    #: ``alert_reason``'s message id and values (none: stored before they were kept)
+    alert_reason_worded: Worded | None = None
 
     @property
     def open_risk(self) -> bool:
@@ -252,8 +256,8 @@ def assess_episode(
     )
     flags = _flags(session, (outcome, alliance))
     if not scored:
-        reason = "no scorable outcome value yet: no change, expectation or alert colour"
-        notes.append(reason)
+        undecided = not_assessable("no_scorable_value")
+        notes.append(undecided.reason)
         return Status(
             session=session,
             instrument=outcome.instrument,
@@ -271,7 +275,8 @@ def assess_episode(
             remission=None,
             alert="not_assessable",
             alert_rule="no_scorable_value",
-            alert_reason=reason,
+            alert_reason=undecided.reason,
+            alert_reason_worded=undecided.worded,
             expected=None,
             trajectory=(),
             alliance=alliance_status,
@@ -327,7 +332,7 @@ def assess_episode(
         profile=profile,
         dropout=risks,
         risk_events=events,
-        deterioration=decision.reason if worse else None,
+        deterioration=decision.worded if worse else None,
     )
     return Status(
         session=session,
@@ -347,6 +352,7 @@ def assess_episode(
         alert=decision.alert,
         alert_rule=decision.rule,
         alert_reason=decision.reason,
+        alert_reason_worded=decision.worded,
         expected=expected,
         trajectory=trajectory,
         alliance=alliance_status,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
+from attunement.wording._worded import said, said_all
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
@@ -61,8 +62,9 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its support prompts, rupture markers, repair options, alliance alerts
-    and dropout indicators in ``language``."""
+    """``status`` with its alert reason, support prompts (and the facts they give),
+    rupture markers, repair options, alliance alerts and dropout indicators (and their
+    facts) in ``language``; a sentence stored without its message id stays as stored."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -72,6 +74,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "title": words(p.title),
                 "prompt": words(p.prompt),
                 "questions": words.all(p.questions),
+                "because": said_all(p.because, p.because_worded, words),
                 "profile_updates": tuple(
                     u.model_copy(update={"reason": words(u.reason)}) for u in p.profile_updates
                 ),
@@ -84,6 +87,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             update={
                 "title": words(d.title),
                 "message": words(d.message),
+                "facts": said_all(d.facts, d.facts_worded, words),
             }
         )
         for d in status.dropout_risks
@@ -101,8 +105,14 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "alerts": tuple(_alert(a, words) for a in alliance.alerts),
             }
         )
+    worded = status.alert_reason_worded
     return status.model_copy(
-        update={"support_prompts": prompts, "dropout_risks": dropout, "alliance": alliance}
+        update={
+            "alert_reason": status.alert_reason if worded is None else said(worded, words),
+            "support_prompts": prompts,
+            "dropout_risks": dropout,
+            "alliance": alliance,
+        }
     )
 
 

@@ -1,0 +1,41 @@
+"""A sentence the core composed (:class:`attunement.monitoring.Worded`) in the reader's
+language: its message id's translation filled with its values, its parts worded the same
+way, its knowledge texts (a marker's label) translated. One stored without a message id (by
+an older version, or a fact written elsewhere) is shown as stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from attunement.monitoring import Worded
+
+__all__ = ["said", "said_all"]
+
+
+class _Words(Protocol):
+    def __call__(self, text: str) -> str: ...
+
+    def sentence(self, template: str, /, **values: str) -> str: ...
+
+
+def said(sentence: Worded, words: _Words) -> str:
+    """``sentence`` in the language of ``words``."""
+    if sentence.template is None:
+        return sentence.text
+    values = {
+        name: words(value) if name in sentence.knowledge else value
+        for name, value in sentence.values.items()
+    }
+    values.update({name: said(part, words) for name, part in sentence.parts.items()})
+    return words.sentence(sentence.template, **values)
+
+
+def said_all(texts: tuple[str, ...], worded: Sequence[Worded], words: _Words) -> tuple[str, ...]:
+    """``texts`` (English facts) in the language of ``words`` from their ``worded`` twins;
+    texts stored without them (or not matching them) stay as stored."""
+    if len(worded) != len(texts):
+        return texts
+    return tuple(said(w, words) for w in worded)
