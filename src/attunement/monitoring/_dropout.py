@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pydantic import BaseModel, Field
 
 from attunement._model_config import FROZEN
+from attunement.instruments import load_instrument
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
 from attunement.monitoring._prompt_facts import below_threshold, missed_sessions, ruptured_at
@@ -53,11 +54,12 @@ def _risk(indicator: DropoutIndicatorId, facts: list[Worded]) -> DropoutRisk:
 
 
 def _alliance_facts(alliance: AllianceStatus | None) -> list[Worded]:
-    if alliance is None or alliance.value is None:
+    if alliance is None or alliance.value is None or alliance.instrument is None:
         return []
     facts: list[Worded] = []
     if alliance.threshold is not None and any(a.kind == "threshold" for a in alliance.alerts):
-        facts.append(below_threshold(alliance.instrument, alliance.value, alliance.threshold))
+        name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
+        facts.append(below_threshold(name, alliance.value, alliance.threshold))
     if alliance.state == "rupture" and not facts:
         facts.append(ruptured_at(alliance.session))
     return facts

@@ -44,10 +44,10 @@ def open_risk(endorsement: str) -> Worded:
     return worded(_OPEN_RISK, {"endorsement": endorsement})
 
 
-def below_threshold(instrument: str | None, value: float, threshold: float) -> Worded:
+def below_threshold(instrument: str, value: float, threshold: float) -> Worded:
     """The alliance measure below its threshold (the weak-alliance indicator)."""
     figures = {"value": f"{value:.2f}", "threshold": f"{threshold:g}"}
-    return worded(_BELOW, {"instrument": str(instrument), **figures})
+    return worded(_BELOW, {"instrument": instrument, **figures})
 
 
 def ruptured_at(session: int | None) -> Worded:
