@@ -421,7 +421,13 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     )
     assert "Alianza débil o rota — WAI-SR 2.70 por debajo de 3\n" in text
     assert "; todavía no se ha registrado ninguna respuesta al riesgo):" in text
+    assert "\nNota: el ICF necesita la desviación típica y la fiabilidad" in text
     for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
         assert english not in text
-    for english in ("worse than the expected band", "2.70 below 3", "no risk response recorded"):
+    for english in (
+        "worse than the expected band",
+        "2.70 below 3",
+        "no risk response recorded",
+        "RC needs the SD",
+    ):
         assert english not in text

@@ -98,7 +98,7 @@ class AlertDecision(BaseModel):
     rule: Rule
     reason: str
     #: the reason's message id and values (``attunement.wording.status_in`` words it)
-    worded: Worded | None = None
+    worded: Worded
 
 
 class Trend(BaseModel):

@@ -25,6 +25,7 @@ from attunement.monitoring._etr import MINIMUM_EPISODES
 from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
+from attunement.monitoring._notes import note
 from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
 from attunement.monitoring._status_rules import attended_doses, decide, red_rule, trend
@@ -107,6 +108,8 @@ class Status(BaseModel):
     risk_events: tuple[RiskEvent, ...] = ()
     #: ``alert_reason``'s message id and values (none: stored before they were kept)
     alert_reason_worded: Worded | None = None
+    #: ``notes`` with their message ids and values (none: stored before they were kept)
+    notes_worded: tuple[Worded, ...] = ()
 
     @property
     def open_risk(self) -> bool:
@@ -236,15 +239,14 @@ def assess_episode(
     """
     session = _current_session(outcome)
     events = _risk_events(session, (outcome, alliance), profile, risk_events, risk_responses)
-    notes: list[str] = []
+    notes: list[Worded] = []
     norms = resolve_norms(outcome.instrument, outcome.scale, clinic_norms, caseness)
     notes.extend(norms.notes)
     scored = [p for p in outcome.points if p.value is not None and p.session <= session]
     current = outcome.at(session)
     if current is not None and current.value is None and scored:
-        notes.append(
-            f"session {session} could not be scored; figures use session {scored[-1].session}"
-        )
+        used = str(scored[-1].session)
+        notes.append(note("session_not_scored", session=str(session), used=used))
     alliance_status = assess_alliance(
         alliance, session=session, rupture_markers=rupture_markers, clinic_norms=alliance_norms
     )
@@ -257,7 +259,7 @@ def assess_episode(
     flags = _flags(session, (outcome, alliance))
     if not scored:
         undecided = not_assessable("no_scorable_value")
-        notes.append(undecided.reason)
+        notes.append(undecided.worded)
         return Status(
             session=session,
             instrument=outcome.instrument,
@@ -290,12 +292,13 @@ def assess_episode(
             ),
             dropout_risks=risks,
             norms=norms.used,
-            notes=tuple(notes),
+            notes=tuple(n.text for n in notes),
+            notes_worded=tuple(notes),
             risk_events=events,
         )
     first, last = scored[0], scored[-1]
     if first.session != outcome.points[0].session:
-        notes.append(f"the intake could not be scored; session {first.session} is the baseline")
+        notes.append(note("intake_not_scored", session=str(first.session)))
     intake, latest = float(first.value or 0.0), float(last.value or 0.0)
     figures = change_figures(outcome.instrument, outcome.scale, intake, latest, norms)
     notes.extend(figures.notes)
@@ -324,7 +327,7 @@ def assess_episode(
         previous=float(scored[-2].value or 0.0) if len(scored) > 2 else None,
     )
     if decision.alert == "not_assessable":
-        notes.append(decision.reason)
+        notes.append(decision.worded)
     worse = decision.alert == "red" or figures.category == "deteriorated"
     prompts = support_prompts(
         decision.alert,
@@ -360,7 +363,8 @@ def assess_episode(
         support_prompts=prompts,
         dropout_risks=risks,
         norms=norms.used,
-        notes=tuple(notes),
+        notes=tuple(n.text for n in notes),
+        notes_worded=tuple(notes),
         reliable_rule=figures.reliable_rule,
         dose=doses[-1][1] if doses else None,
         risk_events=events,

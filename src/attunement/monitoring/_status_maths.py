@@ -24,8 +24,10 @@ from attunement.monitoring._expected_data import load_expected_response, rationa
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._norms import NormsUsed, ResolvedNorms
+from attunement.monitoring._notes import note
 from attunement.monitoring._rational import healthy_reference, rational_basis, rational_value
 from attunement.monitoring._response import remission_status, response_status
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "BandMaker",
@@ -50,7 +52,7 @@ class ChangeFigures(BaseModel):
     category: Category | None
     response: bool | None
     remission: bool | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Worded, ...] = ()
 
 
 class ExpectedBand(BaseModel):
@@ -88,7 +90,7 @@ def change_figures(
 
     definition = load_instrument(instrument).scale(scale)
     direction = norms.used.direction
-    notes: list[str] = []
+    notes: list[Worded] = []
     rci = reliable = category = rule = None
     if norms.change_norms is not None:
         result = jacobson_truax_category(intake, latest, norms.change_norms)
@@ -97,18 +99,12 @@ def change_figures(
         if rule == "jacobson_truax":
             rci = rc.rc
         elif rc.rc is not None:
-            notes.append(
-                f"reliable change is decided by the published threshold of "
-                f"{rc.bound.points:g} points; the Jacobson-Truax RC ({rc.rc:.2f}) is not the "
-                "deciding rule and is not reported as rci"
-            )
+            points, index = f"{rc.bound.points:g}", f"{rc.rc:.2f}"
+            notes.append(note("published_threshold_decides", points=points, rc=index))
         else:
-            notes.append(
-                "RC needs the SD and reliability, which the norms lack: reliable change is "
-                f"judged by the published threshold of {rc.bound.points:g} points"
-            )
+            notes.append(note("threshold_without_rc", points=f"{rc.bound.points:g}"))
     else:
-        notes.append(f"{instrument} {scale}: no reliable-change norms, so no RC or category")
+        notes.append(note("no_change_norms", instrument=instrument, scale=scale))
     response = remission = None
     if definition.response is not None and direction == "higher_is_worse":
         response = response_status(intake, latest, definition.response, direction=direction).met

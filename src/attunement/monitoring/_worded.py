@@ -31,6 +31,17 @@ class Worded(BaseModel):
     parts: dict[str, Worded] = Field(default_factory=dict)
     knowledge: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:  # frozen, but its values are a mapping: hash them as pairs
+        return hash(
+            (
+                self.text,
+                self.template,
+                tuple(sorted(self.values.items())),
+                tuple(sorted(self.parts.items())),
+                self.knowledge,
+            )
+        )
+
 
 def worded(
     template: str,

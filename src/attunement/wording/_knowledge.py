@@ -62,7 +62,7 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its alert reason, support prompts (and the facts they give),
+    """``status`` with its alert reason, notes, support prompts (and the facts they give),
     rupture markers, repair options, alliance alerts and dropout indicators (and their
     facts) in ``language``; a sentence stored without its message id stays as stored."""
     if language == SOURCE_LANGUAGE:
@@ -109,6 +109,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
     return status.model_copy(
         update={
             "alert_reason": status.alert_reason if worded is None else said(worded, words),
+            "notes": said_all(status.notes, status.notes_worded, words),
             "support_prompts": prompts,
             "dropout_risks": dropout,
             "alliance": alliance,

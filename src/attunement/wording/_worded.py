@@ -34,8 +34,8 @@ def said(sentence: Worded, words: _Words) -> str:
 
 
 def said_all(texts: tuple[str, ...], worded: Sequence[Worded], words: _Words) -> tuple[str, ...]:
-    """``texts`` (English facts) in the language of ``words`` from their ``worded`` twins;
-    texts stored without them (or not matching them) stay as stored."""
-    if len(worded) != len(texts):
-        return texts
-    return tuple(said(w, words) for w in worded)
+    """``texts`` (English facts or notes) in the language of ``words``, each from its
+    ``worded`` twin (the one with the same English text); a text without one (stored
+    before, or added by an adapter such as the episode file's notes) stays as it is."""
+    twins = {w.text: w for w in worded}
+    return tuple(said(twins[text], words) if text in twins else text for text in texts)
