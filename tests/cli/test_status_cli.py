@@ -422,6 +422,8 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     assert "Alianza débil o rota — WAI-SR 2.70 por debajo de 3\n" in text
     assert "; todavía no se ha registrado ninguna respuesta al riesgo):" in text
     assert "\nNota: el ICF necesita la desviación típica y la fiabilidad" in text
+    assert "\n  base: racional: esperado = evaluación inicial - 0.23 x 15.1 (" in text
+    assert "; se recurre al método racional: todavía no se ha ajustado ningún modelo" in text
     for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
         assert english not in text
     for english in (
@@ -429,5 +431,6 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
         "2.70 below 3",
         "no risk response recorded",
         "RC needs the SD",
+        "fallback to the rational method",
     ):
         assert english not in text

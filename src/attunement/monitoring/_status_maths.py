@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
+from attunement.monitoring import _band_basis as band_basis
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
 from attunement.monitoring._expected_data import load_expected_response, rational_parameters
@@ -79,6 +80,9 @@ class ExpectedBand(BaseModel):
     level: float | None = None
     sources: tuple[str, ...] = ()
     dose: int | None = None
+    #: ``basis`` with its message ids and values, on the band a status shows (none: an
+    #: empirical basis, a band of the trajectory, or one stored before they were kept)
+    basis_worded: Worded | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -151,17 +155,16 @@ class BandMaker:
         self.outer_level = limits.empirical.outer_level
         self.outer_sdiff = limits.rational.outer_in_sdiff
         self.intake_margin = limits.worse_than_intake_in_sdiff
-        self.mismatch: str | None = None
+        self.mismatch: Worded | None = None
         if model is not None and model.instrument not in (instrument, f"{instrument}/{scale}"):
-            self.mismatch = f"the growth model is for {model.instrument or 'an unnamed instrument'}"
+            self.mismatch = band_basis.model_for(model.instrument)
             model = None
         model, self.fallback = usable_model(model, minimum_episodes)
         self.model = model
         self.healthy = healthy_reference(self.parameters, used.direction, self.range)
-        method = (
-            "published RCI" if used.reliable_change_method == "published_rci" else "1.96 x S_diff"
+        self.bound_words = band_basis.bound_words(
+            used.reliable_change_method == "published_rci", used.reliable_change or 0
         )
-        self.bound_words = f"{method} {used.reliable_change or 0:.3g}"
         margin = f"at least {self.intake_margin.value:g} x S_diff worse than the intake"
         self.outer_short = (
             f"expected {'+' if self.worse > 0 else '-'} {self.outer_sdiff.value:g} x "
@@ -200,8 +203,9 @@ class BandMaker:
             bound=self.bound_words,
             worse=self.worse,
         )
-        if self.mismatch or self.fallback:
-            basis += f"; fallback to the rational method: {self.mismatch or self.fallback}"
+        reason = self.mismatch or self.fallback
+        if reason is not None:
+            basis = band_basis.fallback(basis, reason)
         return ExpectedBand(
             session=session,
             value=self._clamp(value),
@@ -209,11 +213,12 @@ class BandMaker:
             high=self._clamp(value + half),
             outer_limit=self._red_limit(outer, self.s_diff),
             method="rational",
-            basis=basis,
+            basis=basis.text,
             outer_basis=self.outer_words if full else self.outer_short,
             level=None,
             sources=self.sources if full else (),
             dose=dose,
+            basis_worded=basis if full else None,
         )
 
     def _empirical(self, model: GrowthModel, session: int, dose: int, full: bool) -> ExpectedBand:

@@ -62,9 +62,10 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its alert reason, notes, support prompts (and the facts they give),
-    rupture markers, repair options, alliance alerts and dropout indicators (and their
-    facts) in ``language``; a sentence stored without its message id stays as stored."""
+    """``status`` with its alert reason, expected band's basis, notes, support prompts (and
+    the facts they give), rupture markers, repair options, alliance alerts and dropout
+    indicators (and their facts) in ``language``; a sentence stored without its message id
+    stays as stored."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -105,9 +106,12 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "alerts": tuple(_alert(a, words) for a in alliance.alerts),
             }
         )
-    worded = status.alert_reason_worded
+    worded, expected = status.alert_reason_worded, status.expected
+    if expected is not None and expected.basis_worded is not None:
+        expected = expected.model_copy(update={"basis": said(expected.basis_worded, words)})
     return status.model_copy(
         update={
+            "expected": expected,
             "alert_reason": status.alert_reason if worded is None else said(worded, words),
             "notes": said_all(status.notes, status.notes_worded, words),
             "support_prompts": prompts,
