@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.wording._worded import said, said_all
+from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
-    from attunement.monitoring import AllianceAlert, EndReasons, Status
+    from attunement.monitoring import EndReasons, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
@@ -103,7 +103,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "repair_options": tuple(
                     r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
-                "alerts": tuple(_alert(a, words) for a in alliance.alerts),
+                "alerts": tuple(alert_said(a, words) for a in alliance.alerts),
             }
         )
     worded, expected = status.alert_reason_worded, status.expected
@@ -119,15 +119,6 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             "alliance": alliance,
         }
     )
-
-
-def _alert(alert: AllianceAlert, words: _Words) -> AllianceAlert:
-    """An alliance alert's sentence in the language of ``words``, from its template and
-    values (the marker's label is a knowledge text); one stored without them stays as is."""
-    if alert.template is None:
-        return alert
-    values = {k: words(v) if k == "marker" else v for k, v in alert.values.items()}
-    return alert.model_copy(update={"message": words.sentence(alert.template, **values)})
 
 
 def _maybe(text: str | None, words: _Words) -> str | None:

@@ -1,7 +1,8 @@
 """A sentence the core composed (:class:`attunement.monitoring.Worded`) in the reader's
 language: its message id's translation filled with its values, its parts worded the same
 way, its knowledge texts (a marker's label) translated. One stored without a message id (by
-an older version, or a fact written elsewhere) is shown as stored.
+an older version, or a fact written elsewhere) is shown as stored. An alliance alert keeps
+its template and values on itself (``monitoring._alliance_alerts``) and is worded alike.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from attunement.monitoring import Worded
+    from attunement.monitoring import AllianceAlert, Worded
 
-__all__ = ["said", "said_all"]
+__all__ = ["alert_said", "said", "said_all"]
 
 
 class _Words(Protocol):
@@ -39,3 +40,12 @@ def said_all(texts: tuple[str, ...], worded: Sequence[Worded], words: _Words) ->
     before, or added by an adapter such as the episode file's notes) stays as it is."""
     twins = {w.text: w for w in worded}
     return tuple(said(twins[text], words) if text in twins else text for text in texts)
+
+
+def alert_said(alert: AllianceAlert, words: _Words) -> AllianceAlert:
+    """An alliance alert's sentence in the language of ``words``, from its template and
+    values (the marker's label is a knowledge text); one stored without them stays as is."""
+    if alert.template is None:
+        return alert
+    values = {k: words(v) if k == "marker" else v for k, v in alert.values.items()}
+    return alert.model_copy(update={"message": words.sentence(alert.template, **values)})
