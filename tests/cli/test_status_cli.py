@@ -435,7 +435,25 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     assert "; cambio −1, ICF — (umbral publicado), sin cambios" in text
     assert "Alianza (WAI-SR): posible ruptura: considere una reparación" in text
     assert "\n  Inmediata: " in text
+    # the alert's reason, a dropout indicator's fact and a prompt's fact, with their figures
+    assert (
+        "según lo previsto — 17 es peor que el rango esperado (límite 15.8), pero la tendencia "
+        "de las 3 puntuaciones desde la evaluación inicial" in text
+    )
+    assert "Alianza débil o rota — WAI-SR 2.70 por debajo de 3\n" in text
+    assert "; todavía no se ha registrado ninguna respuesta al riesgo):" in text
+    assert "\nNota: el ICF necesita la desviación típica y la fiabilidad" in text
+    assert "\n  base: racional: esperado = evaluación inicial - 0.23 x 15.1 (" in text
+    assert "; se recurre al método racional: todavía no se ha ajustado ningún modelo" in text
     for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
+        assert english not in text
+    for english in (
+        "worse than the expected band",
+        "2.70 below 3",
+        "no risk response recorded",
+        "RC needs the SD",
+        "fallback to the rational method",
+    ):
         assert english not in text
 
 

@@ -202,3 +202,50 @@ def test_what_a_plan_holds_back_while_a_risk_event_is_open_is_said_in_spanish() 
     )
     assert shown.reason.startswith("Propone aumentar la activación emocional")
     assert "Hay un evento de riesgo abierto, así que la seguridad es lo primero." in shown.reason
+
+
+def test_the_alert_reason_and_the_facts_a_status_gives_are_in_spanish_with_their_figures() -> None:
+    status = _ruptured()
+    shown = status_in(status, "es")
+    assert shown.alert_reason.startswith(
+        "18 es peor que el rango esperado (límite 14.3) y la tendencia de las 3 puntuaciones"
+    )
+    alliance = next(p for p in shown.support_prompts if p.domain == "alliance")
+    assert alliance.because == (
+        "ruptura de la alianza: WAI-SR bajó 1.20 desde la medición anterior; el límite de "
+        "caída es 0.5",
+        "ruptura de la alianza: el clínico registró un marcador de retirada: "
+        "retirada (alejarse del terapeuta o del trabajo)",
+    )
+    assert [d.facts for d in shown.dropout_risks] == [("ruptura de la alianza en la sesión 3",)]
+    assert shown.alert_reason_worded == status.alert_reason_worded  # the stored parts as made
+
+
+def test_a_red_reason_keeps_its_percent_sign_in_both_languages() -> None:
+    status = assess_episode(_series("phq9", 8, 20))  # beyond the at-once red threshold
+    assert status.alert == "red"
+    assert status.alert_reason.endswith("(6.93) at the 1% level")
+    assert status_in(status, "es").alert_reason == (
+        "peor en 12 desde la evaluación inicial: más allá de 9.11, el umbral rojo de deterioro "
+        "fiable (6.93) al nivel del 1%"
+    )
+    deterioration = next(p for p in status.support_prompts if "deterioration" in p.signals)
+    assert deterioration.because == (status.alert_reason,)
+
+
+def test_a_status_stored_before_its_sentences_kept_their_templates_reads_as_stored() -> None:
+    """An older row: the JSON has no ``alert_reason_worded``, ``because_worded`` or
+    ``facts_worded``; it validates and shows its English sentences unchanged."""
+    status = _ruptured()
+    stored = status.model_dump(mode="json")
+    del stored["alert_reason_worded"]
+    for prompt in stored["support_prompts"]:
+        del prompt["because_worded"]
+    for risk in stored["dropout_risks"]:
+        del risk["facts_worded"]
+    old = Status.model_validate(stored)
+    shown = status_in(old, "es")
+    assert shown.alert_reason == status.alert_reason
+    assert [p.because for p in shown.support_prompts] == [p.because for p in status.support_prompts]
+    assert [d.facts for d in shown.dropout_risks] == [d.facts for d in status.dropout_risks]
+    assert "Alianza terapéutica" in [p.title for p in shown.support_prompts]  # the rest worded

@@ -115,6 +115,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         support_prompts,
         support_prompts_version,
     )
+    from attunement.monitoring._worded import Worded
     from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
@@ -164,6 +165,7 @@ __all__ = [
     "Status",
     "SupportPrompt",
     "Trend",
+    "Worded",
     "alert_rank",
     "alert_urgency",
     "apply_profile_updates",
@@ -283,6 +285,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "support_prompts",
         "support_prompts_version",
     ),
+    "_worded": ("Worded",),
     "_worklist": ("deterioration_size",),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -51,7 +51,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
+from attunement.monitoring._alert_reasons import reason
 from attunement.monitoring._levels import Alert
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "OUTER_LIMIT_ALERT",
@@ -65,6 +67,21 @@ __all__ = [
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 _EPS = 1e-9
+#: The rules of the module docstring, by name.
+Rule = Literal[
+    "reliable_deterioration",
+    "reliable_deterioration_unconfirmed",
+    "deterioration_by_convention",
+    "healthy_range",
+    "intake",
+    "as_expected",
+    "beyond_outer_limit",
+    "less_than_expected",
+    "beyond_band_once",
+    "beyond_band_trend_on_track",
+    "no_scorable_value",
+    "no_change_norms",
+]
 
 #: The level of a score beyond the outer limit of the expectation (rule 6): yellow at once.
 #: Red is reliable deterioration only (rule 1). Adapters that show the outer limit name its
@@ -78,21 +95,10 @@ class AlertDecision(BaseModel):
     model_config = FROZEN
 
     alert: Alert
-    rule: Literal[
-        "reliable_deterioration",
-        "reliable_deterioration_unconfirmed",
-        "deterioration_by_convention",
-        "healthy_range",
-        "intake",
-        "as_expected",
-        "beyond_outer_limit",
-        "less_than_expected",
-        "beyond_band_once",
-        "beyond_band_trend_on_track",
-        "no_scorable_value",
-        "no_change_norms",
-    ]
+    rule: Rule
     reason: str
+    #: the reason's message id and values (``attunement.wording.status_in`` words it)
+    worded: Worded
 
 
 class Trend(BaseModel):
@@ -121,11 +127,16 @@ class RedRule(BaseModel):
     previous_deterioration: float | None = None
 
 
+def _decided(alert: Alert, rule: Rule, why: Worded) -> AlertDecision:
+    return AlertDecision(alert=alert, rule=rule, reason=why.text, worded=why)
+
+
 def not_assessable(
-    rule: Literal["no_scorable_value", "no_change_norms"], reason: str
+    rule: Literal["no_scorable_value", "no_change_norms"], **values: str
 ) -> AlertDecision:
-    """The explicit level for an episode nothing can be judged about, and why."""
-    return AlertDecision(alert="not_assessable", rule=rule, reason=reason)
+    """The explicit level for an episode nothing can be judged about, and why (``values``
+    fill the rule's sentence: ``source`` of the norms for ``no_change_norms``)."""
+    return _decided("not_assessable", rule, reason(rule, **values))
 
 
 def decide_alert(
@@ -158,89 +169,66 @@ def decide_alert(
         return _red_or_yellow(deterioration, red)
     if reliable_change is not None and deterioration >= reliable_change - _EPS:
         wider = f"{red.threshold:.3g}" if red is not None else f"{reliable_change:g}"
-        return AlertDecision(
-            alert="yellow",
-            rule="deterioration_by_convention",
-            reason=f"worse by {deterioration:g} since intake: reliable deterioration by the "
-            f"published convention ({reliable_change:g}), within the wider red threshold "
-            f"{wider} from the published measurement error; red at {wider}",
+        return _decided(
+            "yellow",
+            "deterioration_by_convention",
+            reason(
+                "convention",
+                change=f"{deterioration:g}",
+                convention=f"{reliable_change:g}",
+                wider=wider,
+            ),
         )
+    shown = f"{latest:g}"
     if cutoff is not None and worse * (latest - cutoff) < 0:
-        return AlertDecision(
-            alert="white",
-            rule="healthy_range",
-            reason=f"{latest:g} is on the healthy side of the clinical cut-off {cutoff:g}",
+        return _decided(
+            "white", "healthy_range", reason("healthy_range", latest=shown, cutoff=f"{cutoff:g}")
         )
     if at_intake:
-        return AlertDecision(
-            alert="green", rule="intake", reason="intake: no expectation to compare with yet"
-        )
+        return _decided("green", "intake", reason("intake"))
+    edge = f"{band_worse_edge:.1f}"
     if worse * (latest - band_worse_edge) <= _EPS:
-        return AlertDecision(
-            alert="green",
-            rule="as_expected",
-            reason=f"{latest:g} is within or better than the expected band "
-            f"(edge {band_worse_edge:.1f})",
-        )
+        return _decided("green", "as_expected", reason("as_expected", latest=shown, edge=edge))
     limit = outer_limit if worse * (outer_limit - intake) >= 0 else intake
     if worse * (latest - limit) > _EPS:
-        return AlertDecision(
-            alert=OUTER_LIMIT_ALERT,
-            rule="beyond_outer_limit",
-            reason=f"{latest:g} is worse than the outer limit {limit:.1f} "
-            f"and than the intake {intake:g}: yellow at once; red if the worsening since "
-            "intake becomes reliable",
+        return _decided(
+            OUTER_LIMIT_ALERT,
+            "beyond_outer_limit",
+            reason("beyond_outer_limit", latest=shown, limit=f"{limit:.1f}", intake=f"{intake:g}"),
         )
     if trend is None:
-        return AlertDecision(
-            alert="green",
-            rule="beyond_band_once",
-            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}), "
-            "with too few scores since intake for a trend: yellow if the trend of the next "
-            "scores is worse than expected too",
+        return _decided(
+            "green", "beyond_band_once", reason("beyond_band_once", latest=shown, edge=edge)
         )
-    line = (
-        f"the trend of the {trend.scores} scores since intake (a line on log session) is "
-        f"{trend.now:.1f} now from an estimated intake of {trend.intake:.1f}"
-    )
+    line = {
+        "latest": shown,
+        "edge": edge,
+        "scores": str(trend.scores),
+        "now": f"{trend.now:.1f}",
+        "trend_intake": f"{trend.intake:.1f}",
+        "trend_edge": f"{trend.edge:.1f}",
+    }
     if worse * (trend.now - trend.edge) <= _EPS:
-        return AlertDecision(
-            alert="green",
-            rule="beyond_band_trend_on_track",
-            reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}), "
-            f"but {line}, within the band expected from that intake (edge {trend.edge:.1f})",
-        )
-    return AlertDecision(
-        alert="yellow",
-        rule="less_than_expected",
-        reason=f"{latest:g} is worse than the expected band (edge {band_worse_edge:.1f}) "
-        f"and {line}, worse than the band expected from that intake (edge {trend.edge:.1f})",
-    )
+        return _decided("green", "beyond_band_trend_on_track", reason("trend_on_track", **line))
+    return _decided("yellow", "less_than_expected", reason("less_than_expected", **line))
 
 
 def _red_or_yellow(deterioration: float, red: RedRule) -> AlertDecision:
     """Rules 1 and 2: red when confirmed or beyond the at-once bound, else yellow."""
     previous = red.previous_deterioration
+    figures = {
+        "change": f"{deterioration:g}",
+        "threshold": f"{red.threshold:.3g}",
+        "at_once": f"{red.at_once:.3g}",
+    }
     if deterioration >= red.at_once - _EPS:
-        return AlertDecision(
-            alert="red",
-            rule="reliable_deterioration",
-            reason=f"worse by {deterioration:g} since intake: beyond {red.at_once:.3g}, the "
-            f"red threshold for reliable deterioration ({red.threshold:.3g}) at the 1% level",
-        )
+        return _decided("red", "reliable_deterioration", reason("red_at_once", **figures))
     if previous is not None and previous >= red.threshold - _EPS:
-        return AlertDecision(
-            alert="red",
-            rule="reliable_deterioration",
-            reason=f"worse by {deterioration:g} since intake, and by {previous:g} at the "
-            f"previous scored session: reliable deterioration (red threshold "
-            f"{red.threshold:.3g}) at consecutive sessions",
+        return _decided(
+            "red",
+            "reliable_deterioration",
+            reason("red_consecutive", previous=f"{previous:g}", **figures),
         )
-    return AlertDecision(
-        alert="yellow",
-        rule="reliable_deterioration_unconfirmed",
-        reason=f"worse by {deterioration:g} since intake, beyond the red threshold for "
-        f"reliable deterioration ({red.threshold:.3g}) at this scored session only: yellow "
-        f"at once; red if it is seen again at the next scored session, or at once from "
-        f"{red.at_once:.3g}",
+    return _decided(
+        "yellow", "reliable_deterioration_unconfirmed", reason("red_unconfirmed", **figures)
     )

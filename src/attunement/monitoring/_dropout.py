@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from attunement._model_config import FROZEN
+from attunement.instruments import load_instrument
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
+from attunement.monitoring._prompt_facts import below_threshold, missed_sessions, ruptured_at
 from attunement.monitoring._series import Series
+from attunement.monitoring._worded import Worded, as_stored
 from attunement.profile import Profile, fact_words
 
 __all__ = ["DropoutRisk", "dropout_risks"]
 
 
 class DropoutRisk(BaseModel):
-    """One indicator that fired, with the patient facts behind it."""
+    """One indicator that fired, with the patient facts behind it (``facts_worded``: the
+    same facts with the message ids they were written from; a status stored before has
+    none)."""
 
     model_config = FROZEN
 
@@ -32,28 +37,31 @@ class DropoutRisk(BaseModel):
     facts: tuple[str, ...]
     evidence: tuple[str, ...]
     basis: str
+    facts_worded: tuple[Worded, ...] = Field(default_factory=tuple)
 
 
-def _risk(indicator: DropoutIndicatorId, facts: list[str]) -> DropoutRisk:
+def _risk(indicator: DropoutIndicatorId, facts: list[Worded]) -> DropoutRisk:
     rule = load_dropout_rules().indicators[indicator]
     return DropoutRisk(
         indicator=indicator,
         title=rule.title,
         message=rule.message,
-        facts=tuple(facts),
+        facts=tuple(f.text for f in facts),
         evidence=rule.evidence,
         basis=rule.basis,
+        facts_worded=tuple(facts),
     )
 
 
-def _alliance_facts(alliance: AllianceStatus | None) -> list[str]:
-    if alliance is None or alliance.value is None:
+def _alliance_facts(alliance: AllianceStatus | None) -> list[Worded]:
+    if alliance is None or alliance.value is None or alliance.instrument is None:
         return []
-    facts: list[str] = []
+    facts: list[Worded] = []
     if alliance.threshold is not None and any(a.kind == "threshold" for a in alliance.alerts):
-        facts.append(f"{alliance.instrument} {alliance.value:.2f} below {alliance.threshold:g}")
+        name = load_instrument(alliance.instrument).short_name  # the clinician's name for it
+        facts.append(below_threshold(name, alliance.value, alliance.threshold))
     if alliance.state == "rupture" and not facts:
-        facts.append(f"alliance ruptured at session {alliance.session}")
+        facts.append(ruptured_at(alliance.session))
     return facts
 
 
@@ -62,7 +70,10 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
     expectations = profile.expectations
     if expectations is not None:
         low = [
-            f"{fact_words(f'expectations.{name}', 'low')} ({expectations.provenance.describe()})"
+            as_stored(
+                f"{fact_words(f'expectations.{name}', 'low')} "
+                f"({expectations.provenance.describe()})"
+            )
             for name in ("outcome", "credibility")
             if getattr(expectations, name) == "low"
         ]
@@ -71,11 +82,14 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
     stage = profile.stage_of_change
     if stage is not None and stage.value == "precontemplation":
         facts = [
-            f"{fact_words('stage_of_change', 'precontemplation')} ({stage.provenance.describe()})"
+            as_stored(
+                f"{fact_words('stage_of_change', 'precontemplation')} "
+                f"({stage.provenance.describe()})"
+            )
         ]
         risks.append(_risk("precontemplation", facts))
     strong = [
-        f"{fact_words(f'preferences.{p.aspect}', p.value)} (strong)"
+        as_stored(f"{fact_words(f'preferences.{p.aspect}', p.value)} (strong)")
         for p in profile.preferences
         if p.strength == "strong" and p.aspect not in accommodated
     ]
@@ -100,6 +114,5 @@ def dropout_risks(
         risks.extend(_profile_risks(profile, accommodated_preferences))
     missed = [p.session for p in outcome.points if not p.attended]
     if missed:
-        listed = ", ".join(str(s) for s in missed)
-        risks.append(_risk("missed_sessions", [f"missed session(s): {listed}"]))
+        risks.append(_risk("missed_sessions", [missed_sessions(missed)]))
     return tuple(risks)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from attunement.errors import InputError
+from attunement.monitoring import _band_basis as band_basis
 from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._models import Direction, Expectation, NormsLike
 from attunement.monitoring._rational import RationalParameters, rational_expectation
 from attunement.monitoring._results import RciPolicy
+from attunement.monitoring._worded import Worded, as_stored
 
 __all__ = ["MINIMUM_EPISODES", "expected_treatment_response", "usable_model"]
 
@@ -55,22 +57,20 @@ def expected_treatment_response(
         score_range=score_range,
         parameters=parameters,
     )
-    return rational.model_copy(
-        update={"basis": f"{rational.basis}; fallback to the rational method: {reason}"}
-    )
+    if reason is None:  # usable_model gives a reason whenever it gives no model
+        return rational
+    basis = band_basis.fallback(as_stored(rational.basis), reason)
+    return rational.model_copy(update={"basis": basis.text})
 
 
 def usable_model(
     model: GrowthModel | None, minimum_episodes: int = MINIMUM_EPISODES
-) -> tuple[GrowthModel | None, str | None]:
+) -> tuple[GrowthModel | None, Worded | None]:
     """The model if it rests on at least ``minimum_episodes`` episodes, else None and why."""
     if isinstance(minimum_episodes, bool) or minimum_episodes < 1:
         raise InputError("minimum_episodes", minimum_episodes, "a whole number >= 1")
     if model is None:
-        return None, "no empirical model has been fitted"
+        return None, band_basis.no_model()
     if model.n_patients < minimum_episodes:
-        return None, (
-            f"the empirical model {model.version} rests on {model.n_patients} episodes, "
-            f"fewer than the minimum of {minimum_episodes}"
-        )
+        return None, band_basis.too_few_episodes(model.version, model.n_patients, minimum_episodes)
     return model, None

@@ -36,6 +36,8 @@ from attunement.instruments import list_instruments, load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z, reliable_change_bound
 from attunement.monitoring._expected_data import load_expected_response
 from attunement.monitoring._models import ChangeNorms, Direction
+from attunement.monitoring._notes import note
+from attunement.monitoring._worded import Worded
 
 if TYPE_CHECKING:
     from attunement.instruments import ScaleDefinition
@@ -167,7 +169,7 @@ class ResolvedNorms(BaseModel):
     used: NormsUsed
     change_norms: ChangeNorms | None
     score_range: tuple[float, float]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Worded, ...] = ()
 
 
 def norms_bound(definition: ScaleDefinition) -> tuple[float, str] | None:
@@ -217,7 +219,7 @@ def _direction(instrument: str, scale: str) -> Direction:
 
 def _cutoff(
     instrument: str, scale: str, caseness: str
-) -> tuple[float | None, str | None, str, list[str]]:
+) -> tuple[float | None, str | None, str, list[Worded]]:
 
     definition = load_instrument(instrument).scale(scale)
     norms, cut = definition.norms, definition.cutoff
@@ -233,11 +235,10 @@ def _cutoff(
         return published, source, PUBLISHED, []
     convention = cut.conventions.get(caseness) if cut is not None else None
     if convention is None:
-        note = (
-            f"{instrument} {scale} has no {caseness} caseness cut-off: the published "
-            f"cut-off is used"
+        missing = note(
+            "no_convention_cutoff", instrument=instrument, scale=scale, caseness=caseness
         )
-        return published, source, PUBLISHED, [note]
+        return published, source, PUBLISHED, [missing]
     return convention.value, convention.source, caseness, []
 
 
@@ -292,7 +293,7 @@ def resolve_norms(
     cutoff, cutoff_source, convention, notes = _cutoff(instrument, scale, caseness)
     norms, origin, basis = _bound_norms(instrument, scale, clinic)
     if clinic is not None and origin != "clinic-derived":
-        notes.append("clinic-derived norms were given but published norms exist: not used")
+        notes.append(note("clinic_norms_not_used"))
     bound = None
     if norms is not None:
         bound = reliable_change_bound(norms, z=RELIABLE_CHANGE_Z)

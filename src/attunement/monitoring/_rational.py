@@ -39,6 +39,7 @@ import math
 from collections.abc import Mapping
 
 from attunement.errors import InputError
+from attunement.monitoring import _band_basis as band_basis
 from attunement.monitoring._change import RELIABLE_CHANGE_Z, reliable_change_bound
 from attunement.monitoring._expected_data import (
     RationalParameters,
@@ -47,6 +48,7 @@ from attunement.monitoring._expected_data import (
 )
 from attunement.monitoring._models import DIRECTIONS, ChangeNorms, Direction, Expectation, NormsLike
 from attunement.monitoring._results import RciPolicy
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "RATIONAL_PARAMETERS",
@@ -134,18 +136,24 @@ def rational_basis(
     dose: int,
     parameters: RationalParameters,
     s_diff: float,
-    bound: str,
+    bound: Worded,
     worse: float,
-) -> str:
-    """The rule with this episode's numbers, in words (the status's ``basis``)."""
+) -> Worded:
+    """The rule with this episode's numbers, in words (the status's ``basis``; the sentence
+    is :func:`attunement.monitoring._band_basis.rational`)."""
     p = parameters
-    return (
-        f"rational: expected = intake {'-' if worse > 0 else '+'} {share:.2f} x {excess:.3g} "
-        f"(the intake's distance from the healthy reference {healthy:g}); share = "
-        f"{p.share_at_anchor:.2f} x ln({dose})/ln({p.anchor_session:g}) after {dose} attended "
-        f"session(s); band = expected +/- {p.band_half_width_in_sdiff:g} x S_diff {s_diff:.3g} "
-        f"({bound} / 1.96)"
-    )
+    figures = {
+        "sign": "-" if worse > 0 else "+",
+        "share": f"{share:.2f}",
+        "excess": f"{excess:.3g}",
+        "healthy": f"{healthy:g}",
+        "anchor_share": f"{p.share_at_anchor:.2f}",
+        "dose": str(dose),
+        "anchor": f"{p.anchor_session:g}",
+        "width": f"{p.band_half_width_in_sdiff:g}",
+        "s_diff": f"{s_diff:.3g}",
+    }
+    return band_basis.rational(figures, bound)
 
 
 def rational_expectation(
@@ -198,7 +206,6 @@ def rational_expectation(
     low, high = value - half, value + half
     if score_range is not None:
         value, low, high = (min(max(v, lo), hi) for v in (value, low, high))
-    rule = "published RCI" if bound.method == "published_rci" else "1.96 x S_diff"
     basis = rational_basis(
         share=share,
         excess=excess,
@@ -206,9 +213,9 @@ def rational_expectation(
         dose=d,
         parameters=p,
         s_diff=s_diff,
-        bound=f"{rule} {bound.points:.3g}",
+        bound=band_basis.bound_words(bound.method == "published_rci", bound.points),
         worse=worse,
-    )
+    ).text
     return Expectation(
         session=d,
         intake=x0,

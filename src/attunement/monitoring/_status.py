@@ -18,16 +18,19 @@ from typing import Literal
 from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
+from attunement.monitoring._alerts import not_assessable
 from attunement.monitoring._alliance import AllianceStatus, assess_alliance
 from attunement.monitoring._dropout import DropoutRisk, dropout_risks
 from attunement.monitoring._etr import MINIMUM_EPISODES
 from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._levels import Alert, alert_urgency
 from attunement.monitoring._norms import PUBLISHED, ClinicNorms, NormsUsed, resolve_norms
+from attunement.monitoring._notes import note
 from attunement.monitoring._series import Series
 from attunement.monitoring._status_maths import ExpectedBand, band_maker, change_figures
 from attunement.monitoring._status_rules import attended_doses, decide, red_rule, trend
 from attunement.monitoring._support import SupportPrompt, support_prompts
+from attunement.monitoring._worded import Worded
 from attunement.profile import Profile
 from attunement.risk import (
     RiskEndorsement,
@@ -103,6 +106,10 @@ class Status(BaseModel):
     reliable_rule: Literal["published_rci", "jacobson_truax"] | None = None
     dose: int | None = None
     risk_events: tuple[RiskEvent, ...] = ()
+    #: ``alert_reason``'s message id and values (none: stored before they were kept)
+    alert_reason_worded: Worded | None = None
+    #: ``notes`` with their message ids and values (none: stored before they were kept)
+    notes_worded: tuple[Worded, ...] = ()
 
     @property
     def open_risk(self) -> bool:
@@ -232,15 +239,14 @@ def assess_episode(
     """
     session = _current_session(outcome)
     events = _risk_events(session, (outcome, alliance), profile, risk_events, risk_responses)
-    notes: list[str] = []
+    notes: list[Worded] = []
     norms = resolve_norms(outcome.instrument, outcome.scale, clinic_norms, caseness)
     notes.extend(norms.notes)
     scored = [p for p in outcome.points if p.value is not None and p.session <= session]
     current = outcome.at(session)
     if current is not None and current.value is None and scored:
-        notes.append(
-            f"session {session} could not be scored; figures use session {scored[-1].session}"
-        )
+        used = str(scored[-1].session)
+        notes.append(note("session_not_scored", session=str(session), used=used))
     alliance_status = assess_alliance(
         alliance, session=session, rupture_markers=rupture_markers, clinic_norms=alliance_norms
     )
@@ -252,8 +258,8 @@ def assess_episode(
     )
     flags = _flags(session, (outcome, alliance))
     if not scored:
-        reason = "no scorable outcome value yet: no change, expectation or alert colour"
-        notes.append(reason)
+        undecided = not_assessable("no_scorable_value")
+        notes.append(undecided.worded)
         return Status(
             session=session,
             instrument=outcome.instrument,
@@ -271,7 +277,8 @@ def assess_episode(
             remission=None,
             alert="not_assessable",
             alert_rule="no_scorable_value",
-            alert_reason=reason,
+            alert_reason=undecided.reason,
+            alert_reason_worded=undecided.worded,
             expected=None,
             trajectory=(),
             alliance=alliance_status,
@@ -285,12 +292,13 @@ def assess_episode(
             ),
             dropout_risks=risks,
             norms=norms.used,
-            notes=tuple(notes),
+            notes=tuple(n.text for n in notes),
+            notes_worded=tuple(notes),
             risk_events=events,
         )
     first, last = scored[0], scored[-1]
     if first.session != outcome.points[0].session:
-        notes.append(f"the intake could not be scored; session {first.session} is the baseline")
+        notes.append(note("intake_not_scored", session=str(first.session)))
     intake, latest = float(first.value or 0.0), float(last.value or 0.0)
     figures = change_figures(outcome.instrument, outcome.scale, intake, latest, norms)
     notes.extend(figures.notes)
@@ -319,7 +327,7 @@ def assess_episode(
         previous=float(scored[-2].value or 0.0) if len(scored) > 2 else None,
     )
     if decision.alert == "not_assessable":
-        notes.append(decision.reason)
+        notes.append(decision.worded)
     worse = decision.alert == "red" or figures.category == "deteriorated"
     prompts = support_prompts(
         decision.alert,
@@ -327,7 +335,7 @@ def assess_episode(
         profile=profile,
         dropout=risks,
         risk_events=events,
-        deterioration=decision.reason if worse else None,
+        deterioration=decision.worded if worse else None,
     )
     return Status(
         session=session,
@@ -347,6 +355,7 @@ def assess_episode(
         alert=decision.alert,
         alert_rule=decision.rule,
         alert_reason=decision.reason,
+        alert_reason_worded=decision.worded,
         expected=expected,
         trajectory=trajectory,
         alliance=alliance_status,
@@ -354,7 +363,8 @@ def assess_episode(
         support_prompts=prompts,
         dropout_risks=risks,
         norms=norms.used,
-        notes=tuple(notes),
+        notes=tuple(n.text for n in notes),
+        notes_worded=tuple(notes),
         reliable_rule=figures.reliable_rule,
         dose=doses[-1][1] if doses else None,
         risk_events=events,

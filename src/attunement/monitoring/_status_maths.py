@@ -18,14 +18,17 @@ from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
+from attunement.monitoring import _band_basis as band_basis
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
 from attunement.monitoring._expected_data import load_expected_response, rational_parameters
 from attunement.monitoring._feedback_data import load_alert_limits
 from attunement.monitoring._growth_model import GrowthModel
 from attunement.monitoring._norms import NormsUsed, ResolvedNorms
+from attunement.monitoring._notes import note
 from attunement.monitoring._rational import healthy_reference, rational_basis, rational_value
 from attunement.monitoring._response import remission_status, response_status
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "BandMaker",
@@ -50,7 +53,7 @@ class ChangeFigures(BaseModel):
     category: Category | None
     response: bool | None
     remission: bool | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Worded, ...] = ()
 
 
 class ExpectedBand(BaseModel):
@@ -77,6 +80,9 @@ class ExpectedBand(BaseModel):
     level: float | None = None
     sources: tuple[str, ...] = ()
     dose: int | None = None
+    #: ``basis`` with its message ids and values, on the band a status shows (none: an
+    #: empirical basis, a band of the trajectory, or one stored before they were kept)
+    basis_worded: Worded | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -88,7 +94,7 @@ def change_figures(
 
     definition = load_instrument(instrument).scale(scale)
     direction = norms.used.direction
-    notes: list[str] = []
+    notes: list[Worded] = []
     rci = reliable = category = rule = None
     if norms.change_norms is not None:
         result = jacobson_truax_category(intake, latest, norms.change_norms)
@@ -97,18 +103,12 @@ def change_figures(
         if rule == "jacobson_truax":
             rci = rc.rc
         elif rc.rc is not None:
-            notes.append(
-                f"reliable change is decided by the published threshold of "
-                f"{rc.bound.points:g} points; the Jacobson-Truax RC ({rc.rc:.2f}) is not the "
-                "deciding rule and is not reported as rci"
-            )
+            points, index = f"{rc.bound.points:g}", f"{rc.rc:.2f}"
+            notes.append(note("published_threshold_decides", points=points, rc=index))
         else:
-            notes.append(
-                "RC needs the SD and reliability, which the norms lack: reliable change is "
-                f"judged by the published threshold of {rc.bound.points:g} points"
-            )
+            notes.append(note("threshold_without_rc", points=f"{rc.bound.points:g}"))
     else:
-        notes.append(f"{instrument} {scale}: no reliable-change norms, so no RC or category")
+        notes.append(note("no_change_norms", instrument=instrument, scale=scale))
     response = remission = None
     if definition.response is not None and direction == "higher_is_worse":
         response = response_status(intake, latest, definition.response, direction=direction).met
@@ -155,17 +155,16 @@ class BandMaker:
         self.outer_level = limits.empirical.outer_level
         self.outer_sdiff = limits.rational.outer_in_sdiff
         self.intake_margin = limits.worse_than_intake_in_sdiff
-        self.mismatch: str | None = None
+        self.mismatch: Worded | None = None
         if model is not None and model.instrument not in (instrument, f"{instrument}/{scale}"):
-            self.mismatch = f"the growth model is for {model.instrument or 'an unnamed instrument'}"
+            self.mismatch = band_basis.model_for(model.instrument)
             model = None
         model, self.fallback = usable_model(model, minimum_episodes)
         self.model = model
         self.healthy = healthy_reference(self.parameters, used.direction, self.range)
-        method = (
-            "published RCI" if used.reliable_change_method == "published_rci" else "1.96 x S_diff"
+        self.bound_words = band_basis.bound_words(
+            used.reliable_change_method == "published_rci", used.reliable_change or 0
         )
-        self.bound_words = f"{method} {used.reliable_change or 0:.3g}"
         margin = f"at least {self.intake_margin.value:g} x S_diff worse than the intake"
         self.outer_short = (
             f"expected {'+' if self.worse > 0 else '-'} {self.outer_sdiff.value:g} x "
@@ -204,8 +203,9 @@ class BandMaker:
             bound=self.bound_words,
             worse=self.worse,
         )
-        if self.mismatch or self.fallback:
-            basis += f"; fallback to the rational method: {self.mismatch or self.fallback}"
+        reason = self.mismatch or self.fallback
+        if reason is not None:
+            basis = band_basis.fallback(basis, reason)
         return ExpectedBand(
             session=session,
             value=self._clamp(value),
@@ -213,11 +213,12 @@ class BandMaker:
             high=self._clamp(value + half),
             outer_limit=self._red_limit(outer, self.s_diff),
             method="rational",
-            basis=basis,
+            basis=basis.text,
             outer_basis=self.outer_words if full else self.outer_short,
             level=None,
             sources=self.sources if full else (),
             dose=dose,
+            basis_worded=basis if full else None,
         )
 
     def _empirical(self, model: GrowthModel, session: int, dose: int, full: bool) -> ExpectedBand:

@@ -128,11 +128,7 @@ def decide(
     """The alert of a status (``previous``: the scored value before the latest, None when
     that is the intake)."""
     if expected is None or norms.reliable_change is None:
-        return not_assessable(
-            "no_change_norms",
-            f"no reliable-change norms for this scale ({norms.source}): neither a published "
-            "threshold nor a reliability to judge change with, so no expected band or colour",
-        )
+        return not_assessable("no_change_norms", source=norms.source)
     worse = 1.0 if norms.direction == "higher_is_worse" else -1.0
     before = None if previous is None else worse * (previous - intake)
     return decide_alert(

@@ -22,7 +22,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from attunement import tailoring  # loads its names on first use: a status never replans
 from attunement._model_config import FROZEN
@@ -30,6 +30,8 @@ from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
+from attunement.monitoring._prompt_facts import alliance_fact, open_risk
+from attunement.monitoring._worded import Worded, as_stored
 from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
 from attunement.risk import RiskEvent
 from attunement.wording import describe_endorsement  # English: the fact the status stores
@@ -83,6 +85,8 @@ class SupportPrompt(BaseModel):
     signals: tuple[str, ...] = ()
     #: where to act besides re-assessing (``record_risk_response``, ``edit_plan``)
     actions: tuple[str, ...] = ()
+    #: ``because`` with the message ids the facts were written from (none: stored before)
+    because_worded: tuple[Worded, ...] = Field(default_factory=tuple)
 
 
 def _current(profile: Profile | None, field: str) -> str:
@@ -108,29 +112,29 @@ def _signal_facts(
     profile: Profile | None,
     dropout: tuple[DropoutRisk, ...],
     risk_events: Sequence[RiskEvent],
-    deterioration: str | None,
-) -> dict[str, list[str]]:
+    deterioration: Worded | str | None,
+) -> dict[str, list[Worded]]:
     """Each signal present in this patient's data, with the facts that show it."""
-    facts: dict[str, list[str]] = {}
+    facts: dict[str, list[Worded]] = {}
     open_events = [e for e in risk_events if e.open]
     if open_events:
-        facts["open_risk"] = [
-            f"{describe_endorsement(e.latest)}; no risk response recorded yet" for e in open_events
-        ]
+        facts["open_risk"] = [open_risk(describe_endorsement(e.latest)) for e in open_events]
     if deterioration:
-        facts["deterioration"] = [deterioration]
+        worse = as_stored(deterioration) if isinstance(deterioration, str) else deterioration
+        facts["deterioration"] = [worse]
     if alliance is not None and alliance.state in ("rupture", "at_risk"):
         key = "alliance_rupture" if alliance.state == "rupture" else "alliance_at_risk"
-        state = alliance.state.replace("_", " ")
-        facts[key] = [f"alliance {state}: {a.message}" for a in alliance.alerts]
+        facts[key] = [alliance_fact(alliance.state, a) for a in alliance.alerts]
     for risk in dropout:
-        if risk.indicator in ("precontemplation", "low_expectancy"):
-            facts[risk.indicator] = list(risk.facts)
-        if risk.indicator == "unaccommodated_strong_preference":
-            facts[risk.indicator] = list(risk.facts)
+        if risk.indicator in (
+            "precontemplation",
+            "low_expectancy",
+            "unaccommodated_strong_preference",
+        ):
+            facts[risk.indicator] = list(risk.facts_worded or map(as_stored, risk.facts))
     stage = profile.stage_of_change if profile else None
     if stage is not None and stage.value in _BEFORE_ACTION:
-        facts["stage_mismatch"] = [fact_words("stage_of_change", stage.value)]
+        facts["stage_mismatch"] = [as_stored(fact_words("stage_of_change", stage.value))]
     return facts
 
 
@@ -141,7 +145,7 @@ def support_prompts(
     profile: Profile | None = None,
     dropout: tuple[DropoutRisk, ...] = (),
     risk_events: Sequence[RiskEvent] = (),
-    deterioration: str | None = None,
+    deterioration: Worded | str | None = None,
 ) -> tuple[SupportPrompt, ...]:
     """The prompts that apply to this patient now, ranked (``support_prompts/*.yaml``).
 
@@ -161,7 +165,7 @@ def support_prompts(
         fired = tuple(s for s in definition.signals if s in facts)
         if not definition.general and not fired:
             continue
-        because = tuple(dict.fromkeys(f for s in fired for f in facts[s]))
+        because = tuple({f.text: f for s in fired for f in facts[s]}.values())
         updates = tuple(
             ProfileUpdate(
                 field=u.field,
@@ -178,7 +182,8 @@ def support_prompts(
             questions=definition.questions,
             evidence=definition.evidence,
             source=definition.source,
-            because=because,
+            because=tuple(f.text for f in because),
+            because_worded=because,
             profile_updates=updates,
             targeted=not definition.general,
             signals=fired,

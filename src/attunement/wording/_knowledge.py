@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
+from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
-    from attunement.monitoring import AllianceAlert, EndReasons, Status
+    from attunement.monitoring import EndReasons, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
@@ -61,8 +62,10 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its support prompts, rupture markers, repair options, alliance alerts
-    and dropout indicators in ``language``."""
+    """``status`` with its alert reason, expected band's basis, notes, support prompts (and
+    the facts they give), rupture markers, repair options, alliance alerts and dropout
+    indicators (and their facts) in ``language``; a sentence stored without its message id
+    stays as stored."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -72,6 +75,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "title": words(p.title),
                 "prompt": words(p.prompt),
                 "questions": words.all(p.questions),
+                "because": said_all(p.because, p.because_worded, words),
                 "profile_updates": tuple(
                     u.model_copy(update={"reason": words(u.reason)}) for u in p.profile_updates
                 ),
@@ -84,6 +88,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             update={
                 "title": words(d.title),
                 "message": words(d.message),
+                "facts": said_all(d.facts, d.facts_worded, words),
             }
         )
         for d in status.dropout_risks
@@ -98,21 +103,22 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "repair_options": tuple(
                     r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
-                "alerts": tuple(_alert(a, words) for a in alliance.alerts),
+                "alerts": tuple(alert_said(a, words) for a in alliance.alerts),
             }
         )
+    worded, expected = status.alert_reason_worded, status.expected
+    if expected is not None and expected.basis_worded is not None:
+        expected = expected.model_copy(update={"basis": said(expected.basis_worded, words)})
     return status.model_copy(
-        update={"support_prompts": prompts, "dropout_risks": dropout, "alliance": alliance}
+        update={
+            "expected": expected,
+            "alert_reason": status.alert_reason if worded is None else said(worded, words),
+            "notes": said_all(status.notes, status.notes_worded, words),
+            "support_prompts": prompts,
+            "dropout_risks": dropout,
+            "alliance": alliance,
+        }
     )
-
-
-def _alert(alert: AllianceAlert, words: _Words) -> AllianceAlert:
-    """An alliance alert's sentence in the language of ``words``, from its template and
-    values (the marker's label is a knowledge text); one stored without them stays as is."""
-    if alert.template is None:
-        return alert
-    values = {k: words(v) if k == "marker" else v for k, v in alert.values.items()}
-    return alert.model_copy(update={"message": words.sentence(alert.template, **values)})
 
 
 def _maybe(text: str | None, words: _Words) -> str | None:

@@ -58,6 +58,18 @@ MARKER_ALERT = (
     "clinician recorded a withdrawal marker: withdrawal (moving away",
     "el clínico registró un marcador de retirada: retirada (alejarse",
 )
+#: (English, Spanish) of sentences the monitoring core composes with figures: the outcome
+#: alert's reason (PHQ-9 8 → 20, beyond the at-once red threshold) and a prompt's fact
+#: quoting the marker alert.
+ALERT_REASON = (
+    "worse by 12 since intake: beyond 9.11, the red threshold for reliable deterioration (6.93)",
+    "peor en 12 desde la evaluación inicial: más allá de 9.11, el umbral rojo de deterioro "
+    "fiable (6.93)",
+)
+PROMPT_FACT = (
+    "alliance rupture: clinician recorded a withdrawal marker: withdrawal (moving away",
+    "ruptura de la alianza: el clínico registró un marcador de retirada: retirada (alejarse",
+)
 
 
 @pytest.fixture(params=["es", "en"])
@@ -144,8 +156,11 @@ def test_the_patient_page_and_the_reports_show_prompts_repairs_and_end_reasons_i
     for english_and_spanish in (PROMPT, REPAIR, END_REASON, REPAIR_KIND, ELEMENT):
         assert english_and_spanish[shown] in page
         assert english_and_spanish[hidden] not in page
-    # the alert itself (a support prompt's facts still quote it in English: not yet worded)
+    # the alert itself, and a support prompt's facts quoting it, with the outcome reason
     assert MARKER_ALERT[shown] in page
+    for english_and_spanish in (PROMPT_FACT, ALERT_REASON):
+        assert english_and_spanish[shown] in page.lower()
+        assert english_and_spanish[hidden] not in page.lower()
 
     report = tmp_path / "progress.pdf"
     report.write_bytes(patient_report_document(ctx, world.ana, world.patient_a, fmt="pdf"))
