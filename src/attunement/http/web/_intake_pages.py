@@ -25,7 +25,7 @@ from attunement.http.web._preference_form import (
     read_preference_rows,
 )
 from attunement.http.web._profile_form import merge_profile, profile_groups
-from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, redirect, render, url
 from attunement.http.web._risk_views import event_views, open_endorsements, risk_recorded
 from attunement.i18n import N_, resolve_language
 from attunement.instruments import (
@@ -77,7 +77,7 @@ def _new_patient_page(
         request,
         "pages/patient_new.html",
         status_code=status_code,
-        title="New patient",
+        title=clinic_words(request, N_("New patient")),
         viewer=Viewer.of(actor),
         nav="new",
         form=form,
@@ -195,7 +195,7 @@ def _intake_page(
         patient,
         actor,
         status_code=status_code,
-        title=f"Intake: {patient.display_name}",
+        title=clinic_words(request, N_("Intake: %(name)s"), name=patient.display_name),
         groups=profile_groups(profile, submitted, field_errors),
         preferences=rows if rows is not None else preference_rows(patient.profile),
         profile_instruments=_profile_instruments(),

@@ -13,7 +13,8 @@ from attunement.http.web._forms import form_list
 from attunement.http.web._patient_context import current_episode, patient_header
 from attunement.http.web._qr import link_qr
 from attunement.http.web._questionnaires import definition_or_none, instrument_choices
-from attunement.http.web._rendering import ROUTES, Viewer, is_htmx, render
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, is_htmx, render
+from attunement.i18n import N_
 from attunement.services import (
     EpisodePublic,
     InvitationCreate,
@@ -87,7 +88,7 @@ async def invite(
     return render(
         request,
         template,
-        title="Invitation",
+        title=clinic_words(request, N_("Invitation")),
         viewer=Viewer.of(actor),
         synthetic=patient.synthetic,
         p=header,
