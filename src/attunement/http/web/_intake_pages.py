@@ -45,6 +45,7 @@ from attunement.services import (
     start_episode,
     update_profile,
 )
+from attunement.wording import dimension_label
 
 __all__ = ["router"]
 
@@ -152,7 +153,7 @@ async def new_patient(
 # --------------------------------------------------------------------------- intake
 
 
-def _profile_instruments() -> list[dict[str, str]]:
+def _profile_instruments(language: str) -> list[dict[str, str]]:
     found = []
     for definition in list_instruments():
         if definition.profile is None:
@@ -162,7 +163,7 @@ def _profile_instruments() -> list[dict[str, str]]:
             {
                 "id": definition.id,
                 "name": f"{definition.short_name} — {definition.name}",
-                "dimensions": ", ".join(k.replace("_", " ") for k in keys),
+                "dimensions": ", ".join(dimension_label(k, language) for k in keys),
             }
         )
     return found
@@ -196,9 +197,9 @@ def _intake_page(
         actor,
         status_code=status_code,
         title=clinic_words(request, N_("Intake: %(name)s"), name=patient.display_name),
-        groups=profile_groups(profile, submitted, field_errors),
+        groups=profile_groups(profile, submitted, field_errors, language=lang),
         preferences=rows if rows is not None else preference_rows(patient.profile),
-        profile_instruments=_profile_instruments(),
+        profile_instruments=_profile_instruments(lang),
         errors=errors,
         notice=notice,
         risk_notice=risk_notice,
