@@ -18,7 +18,7 @@ from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._forms import form_strings
 from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, render
 from attunement.http.web._views import caseload_rows
-from attunement.i18n import N_
+from attunement.i18n import N_, resolve_language
 from attunement.services import AlertFilter, CaseloadFilter, caseload
 
 __all__ = ["router"]
@@ -67,7 +67,7 @@ def _page(
         title=clinic_words(request, N_("Caseload")),
         viewer=viewer,
         nav="caseload",
-        rows=caseload_rows(result.entries),
+        rows=caseload_rows(result.entries, resolve_language(context.clinic_language)),
         counts={**result.counts, "overdue": result.overdue},
         result=result,
         wanted=wanted,

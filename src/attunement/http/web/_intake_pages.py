@@ -16,7 +16,7 @@ from attunement.http.web._demographics_form import (
     age_band_choices,
     sex_choices,
 )
-from attunement.http.web._display import LANGUAGE_NAMES
+from attunement.http.web._display import LANGUAGE_NAMES, language_label
 from attunement.http.web._forms import FormError, form_strings, parse_date, validation_messages
 from attunement.http.web._patient_context import render_patient_page
 from attunement.http.web._preference_form import (
@@ -84,7 +84,7 @@ def _new_patient_page(
         form=form,
         field_errors=field_errors,
         errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
-        languages=list(LANGUAGE_NAMES.items()),
+        languages=[(tag, language_label(tag, lang)) for tag in LANGUAGE_NAMES],
         sexes=sex_choices(lang),
         age_bands=age_band_choices(lang),
         outcome_instruments=choices("outcome"),
@@ -313,6 +313,6 @@ def preference_row_partial(
         request,
         "partials/preference_row.html",
         viewer=Viewer.of(actor),
-        p=patient_header(patient, actor),
+        p=patient_header(patient, actor, resolve_language(context.clinic_language)),
         row=row,
     )
