@@ -13,6 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from attunement.cli import app
+from attunement.monitoring import load_end_reasons
 
 runner = CliRunner()
 
@@ -91,6 +92,10 @@ def test_demo_runs_twice_safely_and_labels_synthetic(tmp_path: Path) -> None:
     first = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")], env=env)
     assert first.exit_code == 0, first.output
     assert "SYNTHETIC" in first.output
+    ended = next(line for line in first.output.splitlines() if "ended episodes" in line)
+    labels = [reason.label for reason in load_end_reasons().reasons.values()]
+    assert any(label in ended for label in labels)  # by their labels (issue 16), not keys
+    assert "planned end" not in ended
     second = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")], env=env)
     assert second.exit_code == 0, second.output
     assert "already present" in second.output

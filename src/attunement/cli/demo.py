@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,7 @@ def demo(
         f"{summary.administrations} administrations"
     )
     if summary.ended_episodes:
-        ended = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in summary.ended_episodes.items())
+        ended = ended_episodes_words(summary.ended_episodes, demo_settings.clinic_language)
         typer.echo(f"  ended episodes (synthetic closes): {ended}")
     context = service_context(
         engine,
@@ -87,6 +88,17 @@ def demo(
     if serve:
         run_server(demo_settings, engine, host="127.0.0.1", port=8000, secure_cookies=False)
     engine.dispose()
+
+
+def ended_episodes_words(ended: Mapping[str, int], language: str) -> str:
+    """The demo's closed episodes counted by end reason, each reason named by its label in
+    ``language`` (the one wording the reports and pages use), never by its key."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import resolve_language
+    from attunement.monitoring import load_end_reasons
+
+    reasons = wording.end_reasons_in(load_end_reasons(), resolve_language(language))
+    return ", ".join(f"{count} {reasons.label(key)}" for key, count in ended.items())
 
 
 def _print_demo_accounts(context: ServiceContext, settings: Settings) -> None:

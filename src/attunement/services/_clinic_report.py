@@ -49,7 +49,7 @@ from attunement.documents import (
     synthetic_label_of,
 )
 from attunement.errors import AttunementError, Forbidden, InputError
-from attunement.i18n import resolve_language
+from attunement.i18n import N_, resolve_language, translate
 from attunement.instruments import InstrumentDefinition, load_instrument
 from attunement.learning import LearningReport
 from attunement.services._access import readable_patients
@@ -303,7 +303,9 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         tally = ClinicTally().add_all(_outcomes(session, readable, definition, models, page_size))
         patients, synthetic_count, open_events, open_patients = _patient_counts(session, readable)
         synthetic, label = synthetic_label_of(synthetic_count, patients)
-        learning, learning_problem, learned_from = _learning(session, actor, instrument)
+        learning, learning_problem, learned_from = _learning(
+            session, actor, instrument, resolve_language(ctx.clinic_language)
+        )
         read = set(session.scalars(select(Patient.id).where(readable)))
         uc.detail = {
             "patients": sorted(read | set(learned_from)),
@@ -330,18 +332,29 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         )
 
 
+#: Why the clinic report has no learning section, in the words the report reader reads.
+_NOT_STAFF = N_("only clinic staff read what the clinic's data say")
+_NO_CHANGE_NORMS = N_(
+    "%(instrument)s has no change norms, which the clinic's learning needs to judge change"
+)
+
+
 def _learning(
-    session: Session, actor: Actor, instrument: str
+    session: Session, actor: Actor, instrument: str, language: str
 ) -> tuple[LearningReport | None, str | None, list[int]]:
     """The learning report on the clinic's ended episodes of ``instrument`` (the one
     computation of ``attune learn report``, inside this use case and its audit entry), or
-    why there is none: a reader who is not clinic staff, a measure without change norms."""
+    why there is none, in ``language``: a reader who is not clinic staff, a measure without
+    change norms (the one input the learning read refuses)."""
     try:
         report, patients = read_learning_report(session, actor, instrument=instrument)
     except Forbidden:
-        return None, "only clinic staff read what the clinic's data say", []
+        return None, translate(_NOT_STAFF, language), []
     except InputError as error:
-        return None, error.message, []
+        if error.field != "instrument":
+            return None, error.message, []
+        name = load_instrument(instrument).short_name
+        return None, translate(_NO_CHANGE_NORMS, language, instrument=name), []
     return _by_display_name(session, report), None, patients
 
 

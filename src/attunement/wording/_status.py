@@ -158,22 +158,33 @@ class StatusFigures:
     intake_session: int | None = None
     latest_session: int | None = None
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        """The headline figures as (label, value, note), in reading order."""
+    def rows(self, language: str = SOURCE_LANGUAGE) -> list[tuple[str, str, str]]:
+        """The headline figures as (label, value, note), in reading order, in ``language``
+        (the category is worded when the figures are made: ``status_figures``)."""
+
+        def words(message: str) -> str:
+            return translate(message, language)
+
         rows = [
-            ("Intake", self.intake, _at(self.intake_session)),
-            ("Latest", self.latest, _at(self.latest_session)),
+            (words(N_("Intake")), self.intake, _at(self.intake_session, language)),
+            (words(N_("Latest")), self.latest, _at(self.latest_session, language)),
         ]
-        rows.append(("Change since intake", self.change, self.category))
+        rows.append((words(N_("Change since intake")), self.change, self.category))
         if self.rci != format_number(None):
-            rows.append(("Reliable change index", self.rci, ""))
+            rows.append((words(N_("Reliable change index")), self.rci, ""))
         if self.expected is not None:
-            rows.append(("Expected now", self.expected, f"band {self.band}, {self.method} method"))
+            note = translate(
+                N_("band %(band)s, %(method)s method"),
+                language,
+                band=self.band,
+                method=method_words(str(self.method), language),
+            )
+            rows.append((words(N_("Expected now")), self.expected, note))
         return rows
 
 
-def _at(session: int | None) -> str:
-    return f"session {session}" if session is not None else ""
+def _at(session: int | None, language: str) -> str:
+    return translate(N_("session %(n)s"), language, n=session) if session is not None else ""
 
 
 def _scale(instrument: str, scale: str) -> tuple[str, int]:
@@ -192,8 +203,11 @@ def _scale(instrument: str, scale: str) -> tuple[str, int]:
     return name, scale_digits(found)
 
 
-def status_figures(status: StatusLike, *, plain: bool = False) -> StatusFigures:
-    """The figures of ``status`` in words (see the module docstring)."""
+def status_figures(
+    status: StatusLike, *, plain: bool = False, language: str = SOURCE_LANGUAGE
+) -> StatusFigures:
+    """The figures of ``status`` in words (see the module docstring); the change category
+    in ``language``."""
     measure, digits = _scale(status.instrument, status.scale)
     band = status.expected
     return StatusFigures(
@@ -204,7 +218,9 @@ def status_figures(status: StatusLike, *, plain: bool = False) -> StatusFigures:
         latest=format_number(status.latest, digits, plain=plain),
         change=format_signed(status.change, digits, plain=plain),
         rci=format_number(status.rci, 2, plain=plain),
-        category=value_words(status.category) if status.category else "not enough data",
+        category=category_words(status.category, language)
+        if status.category
+        else translate(N_("not enough data"), language),
         expected=format_number(band.value, digits, plain=plain) if band else None,
         band=format_interval(band.low, band.high, digits) if band else None,
         method=band.method if band else None,

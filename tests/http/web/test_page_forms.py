@@ -179,7 +179,9 @@ def test_unchanged_instrument_dimension_keeps_its_instrument_source(
     assert client.post(scored, data=form, follow_redirects=False).status_code == 303
     path = f"/patients/{world.patient_a}/intake"
     page = client.get(path)
-    assert "reactance_rating v1.0, 2026-03-01" in page.text
+    # the source by the instrument's name, never its id (issue 16)
+    assert "Now: high — Reactance rating v1.0, 2026-03-01" in page.text
+    assert "reactance_rating v1.0" not in page.text
     response = client.post(
         path,
         data={"csrf_token": csrf_from(page.text), "reactance": "high", "distress": "moderate"},

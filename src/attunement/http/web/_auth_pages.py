@@ -16,8 +16,9 @@ from attunement.http.deps import (
     clear_session_cookie,
     set_session_cookie,
 )
-from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, redirect, render, url
 from attunement.http.web._templates import static_file
+from attunement.i18n import N_
 from attunement.services import (
     TooManyAttempts,
     actor_for_session,
@@ -79,7 +80,7 @@ def login_page(
     return render(
         request,
         "pages/login.html",
-        title="Sign in",
+        title=clinic_words(request, N_("Sign in")),
         username="",
         next_url=_safe_next(next) or "",
         error=None,
@@ -109,7 +110,7 @@ def login(
             request,
             "pages/login.html",
             status_code=429 if isinstance(error, TooManyAttempts) else 401,
-            title="Sign in",
+            title=clinic_words(request, N_("Sign in")),
             username=username,
             next_url=_safe_next(next) or "",
             error=message,
@@ -140,7 +141,7 @@ def admin_page(request: Request, context: ContextDep, actor: WebActor) -> Respon
     return render(
         request,
         "pages/admin.html",
-        title="Administration",
+        title=clinic_words(request, N_("Administration")),
         viewer=Viewer.of(actor),
         nav="admin",
         users=users,

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from attunement.errors import InputError, invalid_input
 from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._forms import form_strings
-from attunement.http.web._rendering import ROUTES, Viewer, render
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, render
 from attunement.http.web._views import caseload_rows
-from attunement.i18n import N_
+from attunement.i18n import N_, resolve_language
 from attunement.services import AlertFilter, CaseloadFilter, caseload
 
 __all__ = ["router"]
@@ -64,10 +64,10 @@ def _page(
     return render(
         request,
         "pages/caseload.html",
-        title="Caseload",
+        title=clinic_words(request, N_("Caseload")),
         viewer=viewer,
         nav="caseload",
-        rows=caseload_rows(result.entries),
+        rows=caseload_rows(result.entries, resolve_language(context.clinic_language)),
         counts={**result.counts, "overdue": result.overdue},
         result=result,
         wanted=wanted,

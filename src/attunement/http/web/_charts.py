@@ -18,6 +18,7 @@ from attunement.documents import (
 )
 from attunement.http.web._questionnaires import definition_or_none
 from attunement.http.web._rendering import url
+from attunement.i18n import N_, translate
 from attunement.services import EpisodeChartData, EpisodePublic
 
 __all__ = ["ChartView", "EpisodeCharts", "episode_charts"]
@@ -49,10 +50,11 @@ def _view(
     episode: EpisodePublic,
     kind: str,
     data: OutcomeChartData | AllianceChartData | ItemHeatStripData | None,
+    language: str,
 ) -> ChartView | None:
     if data is None:
         return None
-    title, caption = describe_chart(data)
+    title, caption = describe_chart(data, language=language)
     ids = {"patient_id": episode.patient_id, "episode_id": episode.id}
     return ChartView(
         src=url("episode_chart", kind=kind, **ids),
@@ -62,9 +64,11 @@ def _view(
     )
 
 
-def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None) -> EpisodeCharts:
+def episode_charts(
+    episode: EpisodePublic | None, data: EpisodeChartData | None, language: str = "en"
+) -> EpisodeCharts:
     """Both charts of the episode (``data``: their data, read with the page), or the reason
-    each one is missing."""
+    each one is missing, worded in ``language`` (the clinic's)."""
     outcome_def = definition_or_none(episode.outcome_instrument) if episode else None
     alliance_def = (
         definition_or_none(episode.alliance_instrument)
@@ -73,17 +77,20 @@ def episode_charts(episode: EpisodePublic | None, data: EpisodeChartData | None)
     )
     outcome = alliance = items = None
     if episode is not None and data is not None:
-        outcome = _view(episode, "outcome", data.outcome)
-        alliance = _view(episode, "alliance", data.alliance)
-        items = _view(episode, "items", data.items)
+        outcome = _view(episode, "outcome", data.outcome, language)
+        alliance = _view(episode, "alliance", data.alliance, language)
+        items = _view(episode, "items", data.items, language)
     return EpisodeCharts(
         outcome=outcome,
         outcome_name=outcome_def.short_name if outcome_def else None,
-        outcome_missing="No outcome questionnaire recorded yet.",
+        outcome_missing=translate(N_("No outcome questionnaire recorded yet."), language),
         alliance=alliance,
         alliance_name=alliance_def.short_name if alliance_def else None,
-        alliance_missing="No alliance questionnaire recorded yet."
-        if alliance_def
-        else "No alliance questionnaire is set for this episode.",
+        alliance_missing=translate(
+            N_("No alliance questionnaire recorded yet.")
+            if alliance_def
+            else N_("No alliance questionnaire is set for this episode."),
+            language,
+        ),
         items=items,
     )

@@ -111,7 +111,7 @@ def patient_page_response(
     history = list(page.administrations)  # voided ones too: the live ones are a part of it
     administrations = [a for a in history if a.live]
     status = status_in(page.status, language) if page.status is not None else None
-    charts = episode_charts(episode, page.charts)
+    charts = episode_charts(episode, page.charts, language)
     return render_patient_page(
         request,
         "pages/patient.html",
@@ -135,7 +135,7 @@ def patient_page_response(
         plan_missing=plan_missing,
         dimensions=dimension_views(profile, patient.preferred_language, language),
         profile_problem=profile_problem,
-        history=history_views(history),
+        history=history_views(history, language),
         invite=invite_form(patient, episode),
         lifecycle=lifecycle_view(
             episode,
@@ -174,11 +174,7 @@ class _EpisodeView:
     def __init__(self, episode: EpisodePublic, sessions: int) -> None:
         self.id = episode.id
         self.started_on = short_date(episode.started_on)
-        self.sessions_text = (
-            f"{sessions} session{'s' if sessions != 1 else ''} recorded"
-            if sessions
-            else "no session recorded yet"
-        )
+        self.sessions = sessions  # the template words the count in the page's language
         self.outcome_instrument = episode.outcome_instrument
         self.alliance_instrument = episode.alliance_instrument
         self.closed = episode.ended_on is not None

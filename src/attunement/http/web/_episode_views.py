@@ -13,7 +13,7 @@ from typing import Literal
 
 from attunement.http.web._display import short_date
 from attunement.http.web._forms import FormError
-from attunement.i18n import SOURCE_LANGUAGE
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.instruments import MeasureRole, instruments_with_role
 from attunement.monitoring import load_end_reasons
 from attunement.services import AdministrationPublic, EpisodePublic
@@ -76,7 +76,11 @@ class LifecycleView:
 
 
 def _final_text(
-    episode: EpisodePublic, administrations: Sequence[AdministrationPublic], *, closed: bool
+    episode: EpisodePublic,
+    administrations: Sequence[AdministrationPublic],
+    *,
+    closed: bool,
+    language: str,
 ) -> str:
     by_id = {a.id: a for a in administrations}
 
@@ -89,12 +93,22 @@ def _final_text(
             else next((a for a in reversed(administrations) if a.instrument == instrument), None)
         )
         if found is None:
-            return f"{instrument_name(instrument)}: none recorded"
+            return translate(
+                N_("%(instrument)s: none recorded"),
+                language,
+                instrument=instrument_name(instrument),
+            )
         scales = found.score.scales if found.score else {}
         first = scales.get("total") or next(iter(scales.values()), None)
         value = first.get("value") if isinstance(first, dict) else None
         shown = f" — {format_number(value, 2)}" if isinstance(value, int | float) else ""
-        return f"{instrument_name(instrument)} of {short_date(found.administered_at)}{shown}"
+        when = translate(
+            N_("%(instrument)s of %(date)s"),
+            language,
+            instrument=instrument_name(instrument),
+            date=short_date(found.administered_at),
+        )
+        return f"{when}{shown}"
 
     parts = [
         p
@@ -129,7 +143,7 @@ def lifecycle_view(
     view = LifecycleView(
         episode_id=episode.id,
         closed=closed,
-        final_text=_final_text(episode, administrations, closed=closed),
+        final_text=_final_text(episode, administrations, closed=closed, language=language),
         values=values,
         errors=submitted.errors if submitted else {},
         summary=submitted.summary if submitted else [],

@@ -16,7 +16,7 @@ from attunement.http.web._demographics_form import (
     age_band_choices,
     sex_choices,
 )
-from attunement.http.web._display import LANGUAGE_NAMES
+from attunement.http.web._display import LANGUAGE_NAMES, language_label
 from attunement.http.web._forms import FormError, form_strings, parse_date, validation_messages
 from attunement.http.web._patient_context import render_patient_page
 from attunement.http.web._preference_form import (
@@ -25,7 +25,7 @@ from attunement.http.web._preference_form import (
     read_preference_rows,
 )
 from attunement.http.web._profile_form import merge_profile, profile_groups
-from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, redirect, render, url
 from attunement.http.web._risk_views import event_views, open_endorsements, risk_recorded
 from attunement.i18n import N_, resolve_language
 from attunement.instruments import (
@@ -45,6 +45,7 @@ from attunement.services import (
     start_episode,
     update_profile,
 )
+from attunement.wording import dimension_label
 
 __all__ = ["router"]
 
@@ -77,13 +78,13 @@ def _new_patient_page(
         request,
         "pages/patient_new.html",
         status_code=status_code,
-        title="New patient",
+        title=clinic_words(request, N_("New patient")),
         viewer=Viewer.of(actor),
         nav="new",
         form=form,
         field_errors=field_errors,
         errors=[FormError(m, f"f-{k}") for k, m in field_errors.items()],
-        languages=list(LANGUAGE_NAMES.items()),
+        languages=[(tag, language_label(tag, lang)) for tag in LANGUAGE_NAMES],
         sexes=sex_choices(lang),
         age_bands=age_band_choices(lang),
         outcome_instruments=choices("outcome"),
@@ -152,7 +153,7 @@ async def new_patient(
 # --------------------------------------------------------------------------- intake
 
 
-def _profile_instruments() -> list[dict[str, str]]:
+def _profile_instruments(language: str) -> list[dict[str, str]]:
     found = []
     for definition in list_instruments():
         if definition.profile is None:
@@ -162,7 +163,7 @@ def _profile_instruments() -> list[dict[str, str]]:
             {
                 "id": definition.id,
                 "name": f"{definition.short_name} — {definition.name}",
-                "dimensions": ", ".join(k.replace("_", " ") for k in keys),
+                "dimensions": ", ".join(dimension_label(k, language) for k in keys),
             }
         )
     return found
@@ -195,10 +196,10 @@ def _intake_page(
         patient,
         actor,
         status_code=status_code,
-        title=f"Intake: {patient.display_name}",
-        groups=profile_groups(profile, submitted, field_errors),
+        title=clinic_words(request, N_("Intake: %(name)s"), name=patient.display_name),
+        groups=profile_groups(profile, submitted, field_errors, language=lang),
         preferences=rows if rows is not None else preference_rows(patient.profile),
-        profile_instruments=_profile_instruments(),
+        profile_instruments=_profile_instruments(lang),
         errors=errors,
         notice=notice,
         risk_notice=risk_notice,
@@ -313,6 +314,6 @@ def preference_row_partial(
         request,
         "partials/preference_row.html",
         viewer=Viewer.of(actor),
-        p=patient_header(patient, actor),
+        p=patient_header(patient, actor, resolve_language(context.clinic_language)),
         row=row,
     )

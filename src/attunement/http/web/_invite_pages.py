@@ -13,7 +13,8 @@ from attunement.http.web._forms import form_list
 from attunement.http.web._patient_context import current_episode, patient_header
 from attunement.http.web._qr import link_qr
 from attunement.http.web._questionnaires import definition_or_none, instrument_choices
-from attunement.http.web._rendering import ROUTES, Viewer, is_htmx, render
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, is_htmx, render
+from attunement.i18n import N_, resolve_language
 from attunement.services import (
     EpisodePublic,
     InvitationCreate,
@@ -65,7 +66,7 @@ async def invite(
     episode = current_episode(context, actor, patient_id)
     if episode is None:
         raise NotFound("episode of patient", patient_id)
-    header = patient_header(patient, actor)
+    header = patient_header(patient, actor, resolve_language(context.clinic_language))
     template = "partials/invite_result.html" if is_htmx(request) else "pages/invite.html"
     try:
         data = InvitationCreate(instruments=chosen or None)
@@ -87,7 +88,7 @@ async def invite(
     return render(
         request,
         template,
-        title="Invitation",
+        title=clinic_words(request, N_("Invitation")),
         viewer=Viewer.of(actor),
         synthetic=patient.synthetic,
         p=header,

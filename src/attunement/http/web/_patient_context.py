@@ -8,8 +8,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from attunement.errors import AttunementError, Forbidden
+from attunement.http.deps import get_context
 from attunement.http.web._display import language_label
 from attunement.http.web._rendering import Viewer, render
+from attunement.i18n import N_, resolve_language, translate
 from attunement.profile import Profile
 from attunement.services import (
     EpisodePublic,
@@ -34,16 +36,16 @@ __all__ = [
 class PatientHeader:
     """The patient as the page header shows them."""
 
-    def __init__(self, patient: PatientPublic, actor: UserActor) -> None:
+    def __init__(self, patient: PatientPublic, actor: UserActor, language: str = "en") -> None:
         self.id = patient.id
         self.display_name = patient.display_name
         self.external_id = patient.external_id
         self.language = patient.preferred_language
-        self.language_label = language_label(patient.preferred_language)
+        self.language_label = language_label(patient.preferred_language, language)
         self.sex_label = sex_label(patient.sex)  # message ids: the template translates
         self.age_band_label = age_band_label(patient.age_band)
         self.clinician_name = (
-            f"{patient.clinician_name} (you)"
+            translate(N_("%(name)s (you)"), language, name=patient.clinician_name)
             if patient.clinician_id == actor.user_id
             else patient.clinician_name
         )
@@ -56,8 +58,9 @@ def require_own(patient: PatientPublic, actor: UserActor) -> None:
         raise Forbidden("supervisors may view their supervisees' patients but not change them")
 
 
-def patient_header(patient: PatientPublic, actor: UserActor) -> PatientHeader:
-    return PatientHeader(patient, actor)
+def patient_header(patient: PatientPublic, actor: UserActor, language: str = "en") -> PatientHeader:
+    """The patient header worded in ``language`` (the clinic's, on a clinician's page)."""
+    return PatientHeader(patient, actor, language)
 
 
 def current_episode(
@@ -96,6 +99,6 @@ def render_patient_page(
         title=title,
         viewer=Viewer.of(actor),
         synthetic=patient.synthetic,
-        p=patient_header(patient, actor),
+        p=patient_header(patient, actor, resolve_language(get_context(request).clinic_language)),
         **context,
     )

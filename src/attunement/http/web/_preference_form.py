@@ -13,8 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from attunement.profile import PREFERENCE_ASPECTS, STRENGTHS
-from attunement.wording import format_number, value_words
+from attunement.i18n import N_, translate
+from attunement.profile import (
+    PREFERENCE_ASPECTS,
+    STRENGTHS,
+    aspect_label,
+    field_value_words,
+    strength_label,
+)
+from attunement.wording import format_number
 
 __all__ = [
     "PreferenceRow",
@@ -51,33 +58,35 @@ class PreferenceRow:
     provenance: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def aspects(self) -> list[tuple[str, str]]:
-        return [(name, spec.label.capitalize()) for name, spec in PREFERENCE_ASPECTS.items()]
+    def aspects_in(self, language: str) -> list[tuple[str, str]]:
+        """The aspects a preference may be about, each by its one label in ``language``."""
+        return [(name, _capitalised(aspect_label(name, language))) for name in PREFERENCE_ASPECTS]
 
-    @property
-    def strengths(self) -> list[tuple[str, str]]:
-        return [(s, s) for s in STRENGTHS]
+    def strengths_in(self, language: str) -> list[tuple[str, str]]:
+        return [(s, strength_label(s, language)) for s in STRENGTHS]
 
-    @property
-    def value_options(self) -> list[tuple[str, str]]:
+    def value_options_in(self, language: str) -> list[tuple[str, str]]:
         spec = PREFERENCE_ASPECTS.get(self.aspect)
         if spec is None or not isinstance(spec.values, tuple):
             return []
-        return [(v, value_words(v)) for v in spec.values]
+        path = f"preferences.{self.aspect}"
+        return [(v, field_value_words(path, v, language)) for v in spec.values]
 
-    @property
-    def value_hint(self) -> str:
+    def value_hint_in(self, language: str) -> str:
         spec = PREFERENCE_ASPECTS.get(self.aspect)
         if spec is not None and spec.values == "bcp47":
-            return "A language tag, e.g. es."
+            return translate(N_("A language tag, e.g. es."), language)
         if spec is None:
-            return "Choose what the preference is about first."
-        return "In the patient’s words."
+            return translate(N_("Choose what the preference is about first."), language)
+        return translate(N_("In the patient’s words."), language)
 
     @property
     def filled(self) -> bool:
         return bool(self.aspect or self.value)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def preference_row(

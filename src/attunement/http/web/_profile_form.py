@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attunement.http.web._preference_form import PreferenceRow, as_text, is_administration
-from attunement.profile import PROFILE_FIELDS, Profile
-from attunement.wording import value_words
+from attunement.i18n import N_, translate
+from attunement.profile import PROFILE_FIELDS, Profile, field_value_words
+from attunement.tailoring import source_words
 
 __all__ = ["GROUPS", "FieldView", "GroupView", "merge_profile", "profile_groups"]
 
@@ -34,32 +35,32 @@ class _Group:
 GROUPS: tuple[_Group, ...] = (
     _Group(
         "ratings",
-        "Clinician ratings",
-        "Your judgement from the assessment interview.",
+        N_("Clinician ratings"),
+        N_("Your judgement from the assessment interview."),
         "clinician_rating",
         (
-            ("reactance", "Reactance"),
-            ("stage_of_change", "Stage of change"),
-            ("coping_style", "Coping style"),
-            ("functional_impairment", "Functional impairment"),
-            ("distress", "Subjective distress"),
-            ("attachment.anxiety", "Attachment anxiety"),
-            ("attachment.avoidance", "Attachment avoidance"),
+            ("reactance", N_("Reactance")),
+            ("stage_of_change", N_("Stage of change")),
+            ("coping_style", N_("Coping style")),
+            ("functional_impairment", N_("Functional impairment")),
+            ("distress", N_("Subjective distress")),
+            ("attachment.anxiety", N_("Attachment anxiety")),
+            ("attachment.avoidance", N_("Attachment avoidance")),
         ),
     ),
     _Group(
         "account",
-        "The patient’s own account",
-        "What the patient says about their expectations, culture and beliefs.",
+        N_("The patient’s own account"),
+        N_("What the patient says about their expectations, culture and beliefs."),
         "stated",
         (
-            ("expectations.outcome", "Expects therapy to help"),
-            ("expectations.credibility", "Finds the treatment credible"),
-            ("culture.identity", "Cultural identity"),
-            ("culture.preferred_language", "Preferred language of therapy"),
-            ("culture.wants_adaptation", "Wants culturally adapted care"),
-            ("religion_spirituality.importance", "Importance of religion or spirituality"),
-            ("religion_spirituality.wants_integration", "Wants it integrated into therapy"),
+            ("expectations.outcome", N_("Expects therapy to help")),
+            ("expectations.credibility", N_("Finds the treatment credible")),
+            ("culture.identity", N_("Cultural identity")),
+            ("culture.preferred_language", N_("Preferred language of therapy")),
+            ("culture.wants_adaptation", N_("Wants culturally adapted care")),
+            ("religion_spirituality.importance", N_("Importance of religion or spirituality")),
+            ("religion_spirituality.wants_integration", N_("Wants it integrated into therapy")),
         ),
     ),
 )
@@ -88,20 +89,32 @@ class GroupView:
     fields: list[FieldView]
 
 
-def _current(profile: Profile | None, path: str) -> tuple[str, str | None]:
+def _current(profile: Profile | None, path: str, language: str = "en") -> tuple[str, str | None]:
+    """The stored value as the form sends it, and the hint that shows it in ``language``."""
     found = profile.value_at(path) if profile is not None else None
     if found is None:
         return "", None
     value, provenance = found
-    return as_text(value), f"Now: {value_words(value)} — {provenance.describe()}"
+    hint = translate(
+        N_("Now: %(value)s — %(source)s"),
+        language,
+        value=field_value_words(path, value, language),
+        source=source_words(provenance, language),
+    )
+    return as_text(value), hint
 
 
 def _field_view(
-    path: str, label: str, profile: Profile | None, submitted: Mapping[str, str] | None
+    path: str,
+    label: str,
+    profile: Profile | None,
+    submitted: Mapping[str, str] | None,
+    language: str,
 ) -> FieldView:
     spec = PROFILE_FIELDS[path]
-    current, hint = _current(profile, path)
+    current, hint = _current(profile, path, language)
     value = submitted.get(path, "") if submitted is not None else current
+    label = translate(label, language)
     if spec.kind == "enum":
         return FieldView(
             path,
@@ -109,15 +122,20 @@ def _field_view(
             "select",
             value,
             hint,
-            [(v, value_words(v)) for v in spec.values],
-            blank="Not assessed",
+            [(v, field_value_words(path, v, language)) for v in spec.values],
+            blank=translate(N_("Not assessed"), language),
         )
     if spec.kind == "bool":
-        return FieldView(
-            path, label, "select", value, hint, [("yes", "yes"), ("no", "no")], blank="Not asked"
-        )
+        yes_no = [(v, field_value_words(path, v == "yes", language)) for v in ("yes", "no")]
+        blank = translate(N_("Not asked"), language)
+        return FieldView(path, label, "select", value, hint, yes_no, blank=blank)
     if spec.kind == "number":
-        scale = f"{spec.minimum:g}–{spec.maximum:g} (subscale mean)"
+        scale = translate(
+            N_("%(low)s–%(high)s (subscale mean)"),
+            language,
+            low=f"{spec.minimum:g}",
+            high=f"{spec.maximum:g}",
+        )
         return FieldView(
             path,
             label,
@@ -127,7 +145,11 @@ def _field_view(
             inputmode="decimal",
             maxlength=6,
         )
-    extra = "A language tag, e.g. es, pt-BR." if spec.kind == "language" else None
+    extra = (
+        translate(N_("A language tag, e.g. es, pt-BR."), language)
+        if spec.kind == "language"
+        else None
+    )
     joined = " ".join(x for x in (hint, extra) if x) or None
     return FieldView(path, label, "text", value, joined, maxlength=200)
 
@@ -136,14 +158,20 @@ def profile_groups(
     profile: Profile | None,
     submitted: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
+    *,
+    language: str = "en",
 ) -> list[GroupView]:
-    """The dimension fields, filled from the stored profile (or what was just submitted)."""
+    """The dimension fields, filled from the stored profile (or what was just submitted),
+    worded in ``language`` (the clinic's): labels, choices and where each value came from."""
     groups = []
     for group in GROUPS:
-        fields = [_field_view(path, label, profile, submitted) for path, label in group.fields]
+        fields = [
+            _field_view(path, label, profile, submitted, language) for path, label in group.fields
+        ]
         for view in fields:
             view.error = (errors or {}).get(view.name)
-        groups.append(GroupView(group.id, group.title, group.hint, fields))
+        title, hint = translate(group.title, language), translate(group.hint, language)
+        groups.append(GroupView(group.id, title, hint, fields))
     return groups
 
 

@@ -28,8 +28,9 @@ from attunement.http.web._forms import (
 )
 from attunement.http.web._patient_context import render_patient_page
 from attunement.http.web._questionnaires import definition_or_none, questionnaire_view
-from attunement.http.web._rendering import ROUTES, redirect, url
+from attunement.http.web._rendering import ROUTES, clinic_words, redirect, url
 from attunement.http.web._session_pages import MARKERS
+from attunement.i18n import N_
 from attunement.services import (
     AdministrationCorrection,
     AdministrationPublic,
@@ -77,7 +78,12 @@ def _page(
         patient,
         actor,
         status_code=status_code,
-        title=f"Edit session {visit.number}: {patient.display_name}",
+        title=clinic_words(
+            request,
+            N_("Edit session %(number)s: %(name)s"),
+            number=visit.number,
+            name=patient.display_name,
+        ),
         visit=visit,
         form=form,
         markers=[(v, text, v in visit.rupture_markers) for v, text in MARKERS],
@@ -203,7 +209,12 @@ def _correction_page(
         patient,
         actor,
         status_code=status_code,
-        title=f"Correct {definition.short_name}: {patient.display_name}",
+        title=clinic_words(
+            request,
+            N_("Correct %(instrument)s: %(name)s"),
+            instrument=definition.short_name,
+            name=patient.display_name,
+        ),
         administration=administration,
         q=questionnaire_view(definition, language="en", raw=raw, errors=errors),
         reason=reason,

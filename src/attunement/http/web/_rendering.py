@@ -32,6 +32,7 @@ from attunement.services import UserActor, waiting_notifications
 __all__ = [
     "ROUTES",
     "Viewer",
+    "clinic_words",
     "error_page",
     "is_htmx",
     "redirect",
@@ -143,6 +144,12 @@ def _csrf_input(token: str) -> Callable[[], Markup]:
         ).format(CSRF_FIELD, token, FORM_TOKEN_FIELD, secrets.token_urlsafe(18))
 
     return field
+
+
+def clinic_words(request: Request, message: str, /, **values: object) -> str:
+    """``message`` (marked with ``N_``) in the clinic's language, ``%(name)s`` filled from
+    ``values``: a clinician page's title, which the frame shows as it is given."""
+    return translate(message, resolve_language(get_context(request).clinic_language), **values)
 
 
 def render(

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from attunement.errors import AuthenticationError, InputError
 from attunement.http.deps import ContextDep, CsrfProtected, WebActor
 from attunement.http.web._forms import form_strings
-from attunement.http.web._rendering import ROUTES, Viewer, redirect, render, url
+from attunement.http.web._rendering import ROUTES, Viewer, clinic_words, redirect, render, url
 from attunement.i18n import N_, languages, resolve_language, translate
 from attunement.services import (
     ClinicSettingsUpdate,
@@ -67,7 +67,7 @@ def due_page(request: Request, context: ContextDep, actor: WebActor) -> Response
     return render(
         request,
         "pages/due.html",
-        title="Due questionnaires",
+        title=clinic_words(request, N_("Due questionnaires")),
         viewer=Viewer.of(actor),
         nav="due",
         result=result,
@@ -92,7 +92,7 @@ def _links_page(
         request,
         "pages/links.html",
         status_code=status_code,
-        title="Questionnaire links",
+        title=clinic_words(request, N_("Questionnaire links")),
         viewer=Viewer.of(actor),
         nav="due",
         links=links,
@@ -167,7 +167,7 @@ def _settings_page(
         request,
         "pages/clinic_settings.html",
         status_code=status_code,
-        title="Clinic settings",
+        title=clinic_words(request, N_("Clinic settings")),
         viewer=Viewer.of(actor),
         nav="admin",
         settings=get_clinic_settings(context, actor),

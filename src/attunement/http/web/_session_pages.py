@@ -40,7 +40,8 @@ from attunement.http.web._questionnaires import (
     instrument_choices,
     questionnaire_view,
 )
-from attunement.http.web._rendering import ROUTES, redirect, url
+from attunement.http.web._rendering import ROUTES, clinic_words, redirect, url
+from attunement.i18n import N_
 from attunement.instruments import InstrumentDefinition
 from attunement.services import (
     PatientPublic,
@@ -109,8 +110,8 @@ def _session_page(
         patient,
         actor,
         status_code=status_code,
-        title=f"Session: {patient.display_name}",
-        heading=f"Session for {patient.display_name}",
+        title=clinic_words(request, N_("Session: %(name)s"), name=patient.display_name),
+        heading=clinic_words(request, N_("Session for %(name)s"), name=patient.display_name),
         choices=[
             (d.id, f"{d.short_name} — {d.name}", d.id in picked)
             for d in instrument_choices(need_text=False)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from attunement.i18n import SOURCE_LANGUAGE
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.wording import (
     Phrase,
     alliance_limits_words,
     alliance_words,
     element_name,
     format_number,
+    method_words,
     repair_words,
     status_figures,
     value_words,
@@ -57,16 +58,27 @@ class StatusView:
     alliance_limits: Phrase | None = None
 
 
-def _facts(status: Status, measure: str, digits: int) -> list[tuple[str, str]]:
-    facts: list[tuple[str, str]] = [("Measure", measure)]
+def _facts(status: Status, measure: str, digits: int, language: str) -> list[tuple[str, str]]:
+    def words(message: str, **values: object) -> str:
+        return translate(message, language, **values)
+
+    facts: list[tuple[str, str]] = [(words(N_("Measure")), measure)]
     if status.reliable_change:
         points = format_number(status.reliable_change, digits)
-        facts.append(("Reliable change", f"{points} points or more"))
+        facts.append((words(N_("Reliable change")), words(N_("%(n)s points or more"), n=points)))
     if status.expected is not None:
-        facts.append(("Expected course", f"{status.expected.method} method"))
-    facts.append(("Response", value_words(status.response)))
-    facts.append(("Remission", value_words(status.remission)))
+        method = method_words(status.expected.method, language)
+        facts.append((words(N_("Expected course")), words(N_("%(method)s method"), method=method)))
+    facts.append((words(N_("Response")), _yes_no(status.response, language)))
+    facts.append((words(N_("Remission")), _yes_no(status.remission, language)))
     return facts
+
+
+def _yes_no(value: object, language: str) -> str:
+    """A yes/no fact in ``language``; anything else (not yet known) as the wording names it."""
+    if isinstance(value, bool):
+        return translate(N_("yes") if value else N_("no"), language)
+    return value_words(value)
 
 
 def _sentence(text: str | None) -> str | None:
@@ -76,7 +88,7 @@ def _sentence(text: str | None) -> str | None:
 def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
     """The Status as label/value pairs, alerts, prompts and notes, in plain words."""
     alliance = status.alliance
-    figures = status_figures(status)
+    figures = status_figures(status, language=language)
     prompts = [
         PromptView(
             domain=None
@@ -94,8 +106,8 @@ def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
     return StatusView(
         alert=status.alert,
         reason=_sentence(status.alert_reason),
-        figures=figures.rows(),
-        facts=_facts(status, figures.measure, figures.digits),
+        figures=figures.rows(language),
+        facts=_facts(status, figures.measure, figures.digits, language),
         alliance_state=(
             alliance_words(alliance.state)
             if alliance is not None and alliance.value is not None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from attunement.documents import SafetyView, derived_fact, held_back, safety_views
 from attunement.http.web._display import short_date
 from attunement.http.web._questionnaires import definition_or_none
-from attunement.i18n import SOURCE_LANGUAGE, knowledge_text, translate
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
 from attunement.profile import (
     DIMENSIONS,
     PREFERENCE_ASPECTS,
@@ -36,7 +36,12 @@ from attunement.tailoring import (
     setting_value_words,
     source_words,
 )
-from attunement.wording import describe_profile_flag, field_label, format_number, value_words
+from attunement.wording import (
+    category_words,
+    describe_profile_flag,
+    field_label,
+    format_number,
+)
 
 __all__ = [
     "AssessView",
@@ -70,8 +75,9 @@ class CaseloadRow:
     synthetic: bool
 
 
-def caseload_rows(entries: Sequence[CaseloadEntry]) -> list[CaseloadRow]:
-    """The caseload in the service's order (risk, red, yellow … white; severity within)."""
+def caseload_rows(entries: Sequence[CaseloadEntry], language: str = "en") -> list[CaseloadRow]:
+    """The caseload in the service's order (risk, red, yellow … white; severity within),
+    worded in ``language`` (the clinic's)."""
     return [
         CaseloadRow(
             patient_id=entry.patient_id,
@@ -83,10 +89,10 @@ def caseload_rows(entries: Sequence[CaseloadEntry]) -> list[CaseloadRow]:
             open_risk=entry.open_risk_events,
             no_episode=entry.episode_id is None,
             latest=format_number(entry.latest),
-            change=value_words(entry.category) if entry.category else "—",
+            change=category_words(entry.category, language) if entry.category else "—",
             session=str(entry.session) if entry.session is not None else "—",
             last_seen=short_date(entry.last_seen_on) if entry.last_seen_on else "—",
-            last_measure=_last_measure(entry),
+            last_measure=_last_measure(entry, language),
             overdue=entry.overdue,
             due_on=short_date(entry.measure_due_on) if entry.measure_due_on else "—",
             synthetic=entry.synthetic,
@@ -95,12 +101,18 @@ def caseload_rows(entries: Sequence[CaseloadEntry]) -> list[CaseloadRow]:
     ]
 
 
-def _last_measure(entry: CaseloadEntry) -> str:
+def _last_measure(entry: CaseloadEntry, language: str) -> str:
     """When the latest outcome score was taken, and at which session."""
     if entry.latest_on is None:
         return "—"
-    at = f" (session {entry.latest_session})" if entry.latest_session is not None else ""
-    return f"{short_date(entry.latest_on)}{at}"
+    if entry.latest_session is None:
+        return short_date(entry.latest_on)
+    return translate(
+        N_("%(date)s (session %(session)s)"),
+        language,
+        date=short_date(entry.latest_on),
+        session=entry.latest_session,
+    )
 
 
 # --------------------------------------------------------------------------- profile
