@@ -116,34 +116,7 @@ def store_clinic(engine: Engine, episodes: Sequence[LearningEpisode]) -> int:
             for k, e in enumerate(episodes)
         ],
     )
-    administrations: list[dict[str, Any]] = []
-    scores: list[dict[str, Any]] = []
-    at = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC)
-    for k, e in enumerate(episodes):
-        for week, value in enumerate(e.scores):
-            administrations.append(
-                {
-                    "id": len(administrations) + 1,
-                    "episode_id": k + 1,
-                    "instrument_id": "phq9",
-                    "definition_version": version,
-                    "answers": [],
-                    "language": "en",
-                    "entered_by": "bench",
-                    "administered_at": at + dt.timedelta(weeks=week),
-                    "entered_at": NOW,
-                }
-            )
-            scores.append(
-                {
-                    "administration_id": len(administrations),
-                    "definition_version": version,
-                    "scales": {"total": {"value": float(value)}},
-                    "flags": [],
-                    "has_risk_flag": False,
-                    "computed_at": NOW,
-                }
-            )
+    administrations, scores = score_rows([e.scores for e in episodes], version)
     _insert(engine, Administration, administrations)
     _insert(engine, ScoreRecord, scores)
     _insert(
@@ -165,3 +138,39 @@ def store_clinic(engine: Engine, episodes: Sequence[LearningEpisode]) -> int:
     ctx = service_context(engine, signing_key=SIGNING_KEY, clock=lambda: NOW)
     refresh_all_statuses(ctx, OPERATOR)
     return len(scores)
+
+
+def score_rows(
+    series: Sequence[Sequence[float]], version: str, *, rounded: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The administration and score rows of episodes 1, 2, … (weekly PHQ-9 totals from
+    ``START``), for a bulk insert: stored as the app stores a score, without answers."""
+    administrations: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
+    at = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC)
+    for k, values in enumerate(series):
+        for week, value in enumerate(values):
+            administrations.append(
+                {
+                    "id": len(administrations) + 1,
+                    "episode_id": k + 1,
+                    "instrument_id": "phq9",
+                    "definition_version": version,
+                    "answers": [],
+                    "language": "en",
+                    "entered_by": "bench",
+                    "administered_at": at + dt.timedelta(weeks=week),
+                    "entered_at": NOW,
+                }
+            )
+            scores.append(
+                {
+                    "administration_id": len(administrations),
+                    "definition_version": version,
+                    "scales": {"total": {"value": float(round(value) if rounded else value)}},
+                    "flags": [],
+                    "has_risk_flag": False,
+                    "computed_at": NOW,
+                }
+            )
+    return administrations, scores

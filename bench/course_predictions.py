@@ -39,6 +39,7 @@ from typing import Any, cast
 import numpy as np
 from sqlalchemy import Engine, Table, delete, event, insert, select
 
+from _learning_clinic import NOW, START, score_rows
 from attunement.instruments import load_instrument
 from attunement.services import (
     AdministrationCorrection,
@@ -70,9 +71,6 @@ from attunement.store import (
     make_engine,
     migrate,
 )
-
-NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
-START = dt.date(2025, 1, 6)
 
 
 def _table(model: Any) -> Table:
@@ -115,34 +113,9 @@ def _seed_ended(ctx: ServiceContext, clinician: int, episodes: int) -> str:
                 for k, e in enumerate(clinic.episodes)
             ],
         )
-        administrations, scores, next_id = [], [], 1
-        for k, e in enumerate(clinic.episodes):
-            for week, value in enumerate(e.scores):
-                at = dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC)
-                administrations.append(
-                    {
-                        "id": next_id,
-                        "episode_id": k + 1,
-                        "instrument_id": "phq9",
-                        "definition_version": version,
-                        "answers": [],
-                        "language": "en",
-                        "entered_by": "bench",
-                        "administered_at": at + dt.timedelta(weeks=week),
-                        "entered_at": NOW,
-                    }
-                )
-                scores.append(
-                    {
-                        "administration_id": next_id,
-                        "definition_version": version,
-                        "scales": {"total": {"value": float(round(value))}},
-                        "flags": [],
-                        "has_risk_flag": False,
-                        "computed_at": NOW,
-                    }
-                )
-                next_id += 1
+        administrations, scores = score_rows(
+            [e.scores for e in clinic.episodes], version, rounded=True
+        )
         session.execute(insert(_table(Administration)), administrations)
         session.execute(insert(_table(ScoreRecord)), scores)
         session.commit()
