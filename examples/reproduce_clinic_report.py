@@ -4,9 +4,9 @@
     python examples/reproduce_clinic_report.py research/ [--json]
 
 Reads only the files of the export (``attunement_export.csv`` or ``.parquet``, and the
-``attunement_episodes``, ``attunement_plan``, ``attunement_accommodations`` and
-``attunement_plan_followed`` tables beside it) with pandas, numpy and statsmodels — no
-Attunement code — and prints what the clinic report prints:
+``attunement_episodes``, ``attunement_plan``, ``attunement_accommodations``,
+``attunement_plan_followed`` and ``attunement_risk_events`` tables beside it) with pandas,
+numpy and statsmodels — no Attunement code — and prints what the clinic report prints:
 
 * the outcome measure most episodes are monitored with, and its episodes;
 * the Jacobson & Truax (1991) category of each episode at its latest scored session (the
@@ -30,7 +30,18 @@ Attunement code — and prints what the clinic report prints:
   pre–post effect size and reliable improvement by session 8 the report sets beside the
   published benchmarks — the effect size is also the learning section's clinic figure;
 * the episodes whose plan accommodates a strong preference or makes a cultural adaptation,
-  of the episodes with a plan.
+  of the episodes with a plan;
+* the outcome by intake severity: per intake band (the ``band`` column of the episode's
+  first monitored row with a band, as the report takes it), the episodes in each
+  Jacobson–Truax category;
+* the episodes per alert level at their latest session (``status_alert`` of the last
+  monitored row that has one; "not_assessable" without), and the episodes whose patient has
+  an open risk event (``open`` in ``attunement_risk_events``);
+* the open risk events and the patients with one — every exported patient's, including
+  those with no episode of this measure, as the report counts them;
+* the rows per clinician, keyed by the export's clinician id (a pseudonym when
+  de-identified; never a name) and ordered by that key, never ranked: episodes, category
+  counts (with "not enough data"), red alerts and episodes with an open risk event.
 
 * the responsiveness associations of the learning section ("does following the plan go
   with better outcome?"), from ``attunement_plan_followed`` (whether each dimension of the
