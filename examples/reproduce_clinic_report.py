@@ -4,9 +4,9 @@
     python examples/reproduce_clinic_report.py research/ [--json]
 
 Reads only the files of the export (``attunement_export.csv`` or ``.parquet``, and the
-``attunement_episodes``, ``attunement_plan``, ``attunement_accommodations`` and
-``attunement_plan_followed`` tables beside it) with pandas, numpy and statsmodels — no
-Attunement code — and prints what the clinic report prints:
+``attunement_episodes``, ``attunement_plan``, ``attunement_accommodations``,
+``attunement_plan_followed`` and ``attunement_risk_events`` tables beside it) with pandas,
+numpy and statsmodels — no Attunement code — and prints what the clinic report prints:
 
 * the outcome measure most episodes are monitored with, and its episodes;
 * the Jacobson & Truax (1991) category of each episode at its latest scored session (the
@@ -30,7 +30,18 @@ Attunement code — and prints what the clinic report prints:
   pre–post effect size and reliable improvement by session 8 the report sets beside the
   published benchmarks — the effect size is also the learning section's clinic figure;
 * the episodes whose plan accommodates a strong preference or makes a cultural adaptation,
-  of the episodes with a plan.
+  of the episodes with a plan;
+* the outcome by intake severity: per intake band (the ``band`` column of the episode's
+  first monitored row with a band, as the report takes it), the episodes in each
+  Jacobson–Truax category;
+* the episodes per alert level at their latest session (``status_alert`` of the last
+  monitored row that has one; "not_assessable" without), and the episodes whose patient has
+  an open risk event (``open`` in ``attunement_risk_events``);
+* the open risk events and the patients with one — every exported patient's, including
+  those with no episode of this measure, as the report counts them;
+* the rows per clinician, keyed by the export's clinician id (a pseudonym when
+  de-identified; never a name) and ordered by that key, never ranked: episodes, category
+  counts (with "not enough data"), red alerts and episodes with an open risk event.
 
 * the responsiveness associations of the learning section ("does following the plan go
   with better outcome?"), from ``attunement_plan_followed`` (whether each dimension of the
@@ -80,7 +91,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 REPORT_SESSION = 8
 CATEGORIES = ("recovered", "improved", "unchanged", "deteriorated")
-_BOOLS = ("monitored", "status_response", "status_remission", "synthetic", "followed")
+ALERT_LEVELS = ("red", "yellow", "not_assessable", "green", "white")
+_BOOLS = ("monitored", "status_response", "status_remission", "synthetic", "followed", "open")
 MINIMUM_DIMENSION_EPISODES = 30  # learning.yaml: minimum_dimension_episodes
 MINIMUM_EACH = 5  # followed and not followed, each
 Z95 = NormalDist().inv_cdf(0.975)
@@ -135,6 +147,8 @@ def _episode(rows: pd.DataFrame) -> dict[str, Any]:
     """One episode's figures from its monitored rows (sorted by session)."""
     scored = rows[rows["value"].notna()]
     latest = scored.iloc[-1] if len(scored) else None
+    bands = rows["band"].dropna()
+    alerts = rows["status_alert"].dropna()
     upto_8 = scored[scored["session"] <= REPORT_SESSION]
     reached_8 = len(scored) and scored["session"].max() >= REPORT_SESSION
     return {
@@ -144,12 +158,58 @@ def _episode(rows: pd.DataFrame) -> dict[str, Any]:
         "intake": float(scored["value"].iloc[0]) if len(scored) >= 2 else None,
         "latest": float(scored["value"].iloc[-1]) if len(scored) >= 2 else None,
         "category_at_8": upto_8["status_category"].iloc[-1] if reached_8 and len(upto_8) else None,
+        "intake_band": bands.iloc[0] if len(bands) else None,
+        "alert": alerts.iloc[-1] if len(alerts) else "not_assessable",
+        "clinician_key": rows["clinician_id"].iloc[0],  # the export's id: never a name
+        "patient_id": rows["patient_id"].iloc[0],
     }
 
 
 def _judged(values: pd.Series) -> tuple[int, int]:
     known = values.dropna()
     return int(known.astype(bool).sum()), len(known)
+
+
+def _counts(categories: pd.Series) -> dict[str, int]:
+    """The Jacobson–Truax category counts of some episodes, "insufficient" for none."""
+    found = categories.value_counts()
+    counts = {name: int(found.get(name, 0)) for name in CATEGORIES}
+    return counts | {"insufficient": len(categories) - sum(counts.values())}
+
+
+def severity_and_clinicians(episodes: pd.DataFrame, risk: pd.DataFrame | None) -> dict[str, Any]:
+    """The report's alert counts, open risk events, outcome by intake severity band and its
+    rows per clinician (keyed by the export's clinician id, in key order, never ranked).
+
+    An episode's risk flag is its patient's having an open risk event (``open`` in
+    ``attunement_risk_events``); the headline counts every open event of every exported
+    patient, those without an episode of this measure included."""
+    open_events = risk[risk["open"].astype(bool)] if risk is not None else None
+    at_risk = set(open_events["patient_id"]) if open_events is not None else set()
+    flagged = episodes["patient_id"].isin(at_risk)
+    alerts = episodes["alert"].value_counts()
+    banded = episodes.dropna(subset=["intake_band"])
+    result: dict[str, Any] = {
+        "alerts": {level: int(alerts.get(level, 0)) for level in ALERT_LEVELS}
+        | {"risk": int(flagged.sum())},
+        "severity": {
+            str(band): _counts(group["category"])
+            for band, group in sorted(banded.groupby("intake_band"))
+        },
+        "clinicians": {
+            str(key): {
+                "episodes": len(group),
+                "categories": _counts(group["category"]),
+                "red_alerts": int((group["alert"] == "red").sum()),
+                "risk_flags": int(flagged[group.index].sum()),
+            }
+            for key, group in sorted(episodes.groupby("clinician_key"), key=lambda kv: str(kv[0]))
+        },
+    }
+    if open_events is not None:
+        result["open_risk_events"] = len(open_events)
+        result["open_risk_patients"] = int(open_events["patient_id"].nunique())
+    return result
 
 
 def ended_figures(
@@ -254,15 +314,14 @@ def reproduce(
     episodes = pd.DataFrame(
         [_episode(group) | {"episode_id": key} for key, group in mine.groupby("episode_id")]
     )
-    categories = episodes["category"].value_counts()
-    counts = {name: int(categories.get(name, 0)) for name in CATEGORIES}
-    assessed = sum(counts.values())
+    counts = _counts(episodes["category"])
+    assessed = len(episodes) - counts["insufficient"]
     pairs = episodes.dropna(subset=["intake", "latest"])
     at_8 = episodes["category_at_8"].dropna()
     result: dict[str, Any] = {
         "instrument": instrument,
         "episodes": len(episodes),
-        "categories": counts | {"insufficient": len(episodes) - assessed},
+        "categories": counts,
         "recovered_share": counts["recovered"] / assessed if assessed else None,
         "reliably_improved_share": (counts["recovered"] + counts["improved"]) / assessed
         if assessed
@@ -277,6 +336,7 @@ def reproduce(
             higher_is_worse=higher_is_worse,
         ),
     }
+    result |= severity_and_clinicians(episodes, read_table(folder, "attunement_risk_events"))
     ended = read_table(folder, "attunement_episodes")
     if ended is not None:
         result["ended"] = ended_figures(episodes, ended, higher_is_worse=higher_is_worse)

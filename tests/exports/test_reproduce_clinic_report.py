@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from tests.conftest import SeededCopies
 from tests.documents.conftest import NOW, OPERATOR, SECRET, clinician_of, seeded_clinic
 
-from attunement.documents import ClinicReport
+from attunement.documents import CategoryCounts, ClinicReport
 from attunement.exports import Pseudonymizer
 from attunement.learning import (
     Association,
@@ -78,7 +78,42 @@ def learning_of(report: ClinicReport) -> LearningReport:
     return report.learning
 
 
-def _check(found: dict[str, Any], report: ClinicReport) -> None:
+def _counts(counts: CategoryCounts) -> dict[str, int]:
+    return {
+        "recovered": counts.recovered,
+        "improved": counts.improved,
+        "unchanged": counts.unchanged,
+        "deteriorated": counts.deteriorated,
+        "insufficient": counts.insufficient,
+    }
+
+
+def _check_severity_and_clinicians(
+    found: dict[str, Any], report: ClinicReport, keys: dict[str, str]
+) -> None:
+    """Outcome by intake band, the rows per clinician (under their export id, in key order,
+    never ranked), the alert counts and the open risk events, each exactly."""
+    assert found["severity"] == {g.band: _counts(g.counts) for g in report.severity}
+    assert sum(g["recovered"] for g in found["severity"].values()) > 0  # a figure, not zeros
+    assert found["clinicians"] == {
+        keys[row.clinician]: {
+            "episodes": row.episodes,
+            "categories": _counts(row.counts),
+            "red_alerts": row.red_alerts,
+            "risk_flags": row.risk_flags,
+        }
+        for row in report.clinicians
+    }
+    assert list(found["clinicians"]) == sorted(found["clinicians"])
+    assert found["alerts"] == report.alerts.model_dump()
+    assert (found["open_risk_events"], found["open_risk_patients"]) == (
+        report.open_risk_events,
+        report.open_risk_patients,
+    )
+    assert report.open_risk_events > 0  # the seeded clinic has open risk events to count
+
+
+def _check(found: dict[str, Any], report: ClinicReport, keys: dict[str, str]) -> None:
     c = report.categories
     assert found["instrument"] == "phq9"
     assert found["episodes"] == report.episodes
@@ -129,6 +164,7 @@ def _check(found: dict[str, Any], report: ClinicReport) -> None:
     assert sorted((r["episodes"], r["shown"]) for r in rows) == sorted(
         (t.episodes, t.shown) for t in learning.therapists.therapists
     )
+    _check_severity_and_clinicians(found, report, keys)
 
 
 @pytest.mark.slow
@@ -141,7 +177,8 @@ def test_the_export_alone_reproduces_every_headline_number_of_the_clinic_report(
     write_research_export(
         clinic, OPERATOR, fmt=fmt, out_dir=tmp_path, deidentify_with=SECRET if deidentify else None
     )
-    _check(_reproduced(tmp_path), clinic_report(clinic, OPERATOR))
+    keys = _export_keys(clinic, SECRET if deidentify else None, by="display_name")
+    _check(_reproduced(tmp_path), clinic_report(clinic, OPERATOR), keys)
 
 
 def test_the_reproduction_fails_plainly_without_an_export(tmp_path: Path) -> None:
@@ -224,10 +261,13 @@ def _same_responsiveness(found: dict[str, Any], expected: ResponsivenessReport) 
             _same_association(mine["dropout"], dimension.dropout)
 
 
-def _export_keys(ctx: ServiceContext, key: str | None) -> dict[str, str]:
-    """Each clinician's username → their id in an export (a pseudonym with ``key``)."""
+def _export_keys(
+    ctx: ServiceContext, key: str | None, *, by: Literal["username", "display_name"] = "username"
+) -> dict[str, str]:
+    """Each clinician's username (or display name, as the report names them) → their id in
+    an export (a pseudonym with ``key``)."""
     with ctx.sessions() as session:
-        users = session.execute(select(User.username, User.id)).all()
+        users = session.execute(select(getattr(User, by), User.id)).all()
     if key is None:
         return {name: str(id_) for name, id_ in users}
     pseudonymizer = Pseudonymizer(key)
