@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
 from attunement.errors import InputError
+from attunement.monitoring import _empirical_basis as empirical_basis
 from attunement.monitoring._models import Expectation
 
 __all__ = [
@@ -177,19 +178,18 @@ class GrowthModel(BaseModel):
         half = NormalDist().inv_cdf(0.5 + level / 2.0) * math.sqrt(var)
         notes = []
         if not self.session_range[0] <= session <= self.session_range[1]:
-            notes.append(f"session {session} is outside the fitted sessions {self.session_range}")
+            notes.append(empirical_basis.session_outside(session, self.session_range))
         if not self.intake_range[0] <= i0 <= self.intake_range[1]:
-            notes.append(f"intake {i0:g} is outside the fitted intakes {self.intake_range}")
-        basis = (
-            f"empirical: growth model {self.version} fitted by REML to {self.n_patients} "
-            f"episodes ({self.n_obs} sessions); {level:.0%} prediction band"
+            notes.append(empirical_basis.intake_outside(i0, self.intake_range))
+        basis = empirical_basis.model_basis(
+            version=self.version,
+            episodes=self.n_patients,
+            sessions=self.n_obs,
+            level=level,
+            data_label=self.data_label,
+            extrapolated=notes,
+            boundary_note=self.boundary_note,
         )
-        if self.data_label:
-            basis += f"; data: {self.data_label}"
-        if notes:
-            basis += "; extrapolated: " + "; ".join(notes)
-        if self.boundary_note is not None:
-            basis += f"; {self.boundary_note}"
         return Expectation(
             session=session,
             intake=i0,
@@ -197,7 +197,8 @@ class GrowthModel(BaseModel):
             low=value - half,
             high=value + half,
             method="empirical",
-            basis=basis,
+            basis=basis.text,
+            basis_worded=basis,
             level=level,
             sources=(
                 "Finch AE, Lambert MJ, Schaalje BG (2001) Psychotherapy quality control: the "
