@@ -30,7 +30,7 @@ def _alert(alert: AllianceAlert) -> Worded:
     """An alliance alert as a part (its marker's label is a knowledge text)."""
     if alert.template is None:
         return as_stored(alert.message)
-    return worded(alert.template, alert.values, knowledge=("marker",))
+    return worded(alert.template, alert.values, formats=alert.formats, knowledge=("marker",))
 
 
 def alliance_fact(state: Literal["rupture", "at_risk"], alert: AllianceAlert) -> Worded:
