@@ -75,11 +75,18 @@ SAME_EDGE = {"__main__": "cli"}
 #: not see the loop. ``risk`` words nothing (``attunement.wording`` words its events and
 #: reads monitoring, which reads the risk events): risk → wording closed the loop
 #: risk → wording → monitoring → risk (issue 17).
-NEVER_IMPORTS: dict[str, frozenset[str]] = {"risk": frozenset({"wording"})}
+#: ``monitoring`` words nothing either: it keeps each sentence as a message id with its values
+#: (``Worded``) and ``attunement.wording`` — which reads monitoring's alert levels, statuses
+#: and norms — words it at the edge; monitoring → wording closed the loops monitoring →
+#: wording → monitoring and learning → monitoring → wording → learning (issue 17).
+NEVER_IMPORTS: dict[str, frozenset[str]] = {
+    "risk": frozenset({"wording"}),
+    "monitoring": frozenset({"wording"}),
+}
 
 #: Packages on no package-level import loop (every import of every module counted, the
 #: type checkers' too): what they import never leads back to them.
-LOOP_FREE: frozenset[str] = frozenset({"risk", "instruments"})
+LOOP_FREE: frozenset[str] = frozenset({"risk", "instruments", "monitoring", "learning", "wording"})
 
 #: The marker a function-local import carries (on its line or the comment line above its
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
@@ -305,6 +312,12 @@ def test_cycle_debt_only_shrinks() -> None:
             "from attunement.wording import format_number\n",
             "attunement/risk/_bad.py:1: risk imports attunement.wording; risk must never "
             "import wording",
+        ),
+        (
+            "attunement/monitoring/_bad.py",
+            "from attunement.wording import describe_endorsement\n",
+            "attunement/monitoring/_bad.py:1: monitoring imports attunement.wording; monitoring "
+            "must never import wording",
         ),
         (
             "attunement/cli/bad.py",
