@@ -72,7 +72,7 @@ _REASONS: Final = {
 }
 
 
-def reason(case: str, formats: Mapping[str, str] | None = None, **values: WordedValue) -> Worded:
+def reason(case: str, formats: Mapping[str, str] | None = None, /, **values: WordedValue) -> Worded:
     """The reason sentence of ``case`` filled with ``values`` (numbers written with
     ``formats``)."""
     return worded(_REASONS[case], values, formats=formats)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from attunement.i18n import N_
-from attunement.monitoring._worded import Worded, as_stored, worded
+from attunement.monitoring._worded import Worded, WordedValue, as_stored, worded
 
 __all__ = ["band_from_model", "intake_outside", "model_basis", "session_outside"]
 
@@ -37,14 +37,15 @@ _AND_NOTE: Final = "%(basis)s; %(note)s"
 _TWO: Final = "%(first)s; %(second)s"
 
 
-def session_outside(session: int, fitted: tuple[int, int]) -> Worded:
+def session_outside(session: int, fitted: tuple[float, float]) -> Worded:
     """The session lies outside the sessions the model was fitted to (``(1, 20)``)."""
-    return worded(_SESSION_OUTSIDE, {"session": session, "range": str(fitted)})
+    values: dict[str, WordedValue] = {"session": session, "range": str(fitted)}
+    return worded(_SESSION_OUTSIDE, values)
 
 
 def intake_outside(intake: float, fitted: tuple[float, float]) -> Worded:
     """The intake lies outside the intakes the model was fitted to."""
-    values = {"intake": intake, "range": str(fitted)}
+    values: dict[str, WordedValue] = {"intake": intake, "range": str(fitted)}
     return worded(_INTAKE_OUTSIDE, values, formats={"intake": "g"})
 
 
@@ -59,7 +60,12 @@ def model_basis(
     boundary_note: str | None,
 ) -> Worded:
     """The growth model's prediction at a session: what it was fitted to and its level."""
-    figures = {"version": version, "episodes": episodes, "sessions": sessions, "level": level}
+    figures: dict[str, WordedValue] = {
+        "version": version,
+        "episodes": episodes,
+        "sessions": sessions,
+        "level": level,
+    }
     basis = worded(_MODEL, figures, formats={"level": ".0%"})
     if data_label:
         basis = worded(_DATA, {"data": data_label}, parts={"basis": basis})

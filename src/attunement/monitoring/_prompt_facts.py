@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from attunement.i18n import N_
 from attunement.monitoring._alliance_alerts import AllianceAlert
-from attunement.monitoring._worded import Worded, as_stored, worded
+from attunement.monitoring._worded import Worded, WordedValue, as_stored, worded
 
 __all__ = ["alliance_fact", "below_threshold", "missed_sessions", "ruptured_at"]
 
@@ -40,7 +40,11 @@ def alliance_fact(state: Literal["rupture", "at_risk"], alert: AllianceAlert) ->
 
 def below_threshold(instrument: str, value: float, threshold: float) -> Worded:
     """The alliance measure below its threshold (the weak-alliance indicator)."""
-    figures = {"instrument": instrument, "value": value, "threshold": threshold}
+    figures: dict[str, WordedValue] = {
+        "instrument": instrument,
+        "value": value,
+        "threshold": threshold,
+    }
     return worded(_BELOW, figures, formats={"value": ".2f", "threshold": "g"})
 
 
