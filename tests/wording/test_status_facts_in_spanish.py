@@ -162,6 +162,7 @@ def test_a_status_stored_with_its_figures_written_reads_with_those_figures() -> 
         "(6), dentro del umbral rojo más amplio 6.93 derivado del error de medida publicado; "
         "rojo a partir de 6.93"
     )
-    assert shown.expected is not None and status.expected is not None
+    assert shown.expected is not None
+    assert status.expected is not None
     assert "- 0.23 x 17.1 (la distancia" in shown.expected.basis
     assert shown.expected.outer_basis == status.expected.outer_basis  # English, as stored

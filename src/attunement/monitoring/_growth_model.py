@@ -29,6 +29,7 @@ from attunement._model_config import FROZEN
 from attunement.errors import InputError
 from attunement.monitoring import _empirical_basis as empirical_basis
 from attunement.monitoring._models import Expectation
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "BOUNDARY_CORRELATION",
@@ -113,6 +114,12 @@ class GrowthModel(BaseModel):
     @property
     def boundary_note(self) -> str | None:
         """Why the fit is on the boundary of its parameter space, or None."""
+        words = self.boundary_words
+        return None if words is None else words.text
+
+    @property
+    def boundary_words(self) -> Worded | None:
+        """:attr:`boundary_note` with the message id and figures it is written from."""
         (c00, c01), (_, c11) = self.random_effects_covariance
         sigma2 = self.residual_variance
         theta0 = math.sqrt(max(c00, 0.0) / sigma2) if sigma2 > 0 else 0.0
@@ -120,28 +127,11 @@ class GrowthModel(BaseModel):
         theta2 = math.sqrt(max(c11 / sigma2 - theta1 * theta1, 0.0)) if sigma2 > 0 else 0.0
         rho = self.random_effects_correlation
         if theta0 < SINGULAR_TOLERANCE:
-            return (
-                "singular fit: the random-intercept variance is estimated at about zero "
-                f"(relative Cholesky diagonal {theta0:.2g} < {SINGULAR_TOLERANCE:g}); the band's "
-                "patient-variation part rests on a degenerate covariance"
-            )
+            return empirical_basis.singular_intercept(theta0, SINGULAR_TOLERANCE)
         if theta2 < SINGULAR_TOLERANCE:
-            what = (
-                f"random intercept-slope correlation {rho:.5f}"
-                if rho is not None
-                else "the random-slope variance is about zero"
-            )
-            return (
-                f"singular fit: {what} (relative Cholesky "
-                f"diagonal {theta2:.2g} < {SINGULAR_TOLERANCE:g}); the band's patient-variation "
-                "part rests on a degenerate covariance"
-            )
+            return empirical_basis.singular_slope(rho, theta2, SINGULAR_TOLERANCE)
         if rho is not None and abs(rho) >= BOUNDARY_CORRELATION:
-            return (
-                f"singular (boundary) fit: random intercept-slope correlation {rho:.5f}, "
-                f"|r| >= {BOUNDARY_CORRELATION:g}; intercept and slope variation are not "
-                "separately identified, so the band's patient-variation part is uncertain"
-            )
+            return empirical_basis.boundary_correlation(rho, BOUNDARY_CORRELATION)
         return None
 
     def to_json(self) -> str:
@@ -188,7 +178,7 @@ class GrowthModel(BaseModel):
             level=level,
             data_label=self.data_label,
             extrapolated=notes,
-            boundary_note=self.boundary_note,
+            boundary=self.boundary_words,
         )
         return Expectation(
             session=session,
