@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         sex_of_fhir_gender,
     )
     from attunement.profile._labels import (
+        ENGLISH,
+        LabelLanguage,
         aspect_label,
         fact_words,
         field_label,
@@ -71,6 +73,7 @@ __all__ = [
     "ATTACHMENT_RANGE",
     "COPING_STYLES",
     "DIMENSIONS",
+    "ENGLISH",
     "IMPORTANCE",
     "LEVELS",
     "PREFERENCE_ASPECTS",
@@ -90,6 +93,7 @@ __all__ = [
     "Expectations",
     "FieldSpec",
     "Importance",
+    "LabelLanguage",
     "Level",
     "Preference",
     "Profile",
@@ -127,6 +131,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "sex_of_fhir_gender",
     ),
     "_labels": (
+        "ENGLISH",
+        "LabelLanguage",
         "aspect_label",
         "fact_words",
         "field_label",

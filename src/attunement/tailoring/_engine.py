@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from attunement.errors import InputError
 from attunement.evidence import EvidenceBase, load_evidence
-from attunement.profile import DIMENSIONS, Profile, canonical_language_tag
+from attunement.profile import DIMENSIONS, Profile, canonical_language_tag, field_label
 from attunement.risk import RiskEvent
 from attunement.tailoring._conditions import Context
 from attunement.tailoring._firing import Firing, fire_rules
@@ -42,7 +42,6 @@ from attunement.tailoring._risk import (
 from attunement.tailoring._rulebook import RuleBook
 from attunement.tailoring._settings import decide_settings, find_tensions, tension_conflict
 from attunement.tailoring._template import fill, slot_values
-from attunement.wording import field_label
 
 __all__ = ["plan"]
 

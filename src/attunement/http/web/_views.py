@@ -23,24 +23,20 @@ from attunement.profile import (
     PREFERENCE_ASPECTS,
     Profile,
     Provenance,
-    field_value_words,
-    strength_label,
 )
 from attunement.services import CaseloadEntry
-from attunement.tailoring import (
-    Plan,
-    Recommendation,
-    cite_short,
-    describe_fact,
-    load_rulebook,
-    setting_value_words,
-    source_words,
-)
+from attunement.tailoring import Plan, Recommendation, load_rulebook
 from attunement.wording import (
     category_words,
+    cite_short,
+    describe_fact,
     describe_profile_flag,
     field_label,
+    field_value_words,
     format_number,
+    setting_value_words,
+    source_words,
+    strength_label,
 )
 
 __all__ = [

@@ -20,19 +20,19 @@ import re
 import textwrap
 
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
-from attunement.profile import field_label
-from attunement.tailoring._loader import load_rulebook
-from attunement.tailoring._models import (
+from attunement.tailoring import (
     EvidenceCitation,
     PatientFact,
     Plan,
     PlanConflict,
     Recommendation,
+    RuleBook,
     SafetyFirst,
     SettingDecision,
+    load_rulebook,
 )
-from attunement.tailoring._rulebook import RuleBook
-from attunement.tailoring._wording import (
+from attunement.wording._names import instrument_name, item_label
+from attunement.wording._plan_words import (
     EVIDENCE_LEGEND,
     cite_short,
     describe_fact,
@@ -40,7 +40,7 @@ from attunement.tailoring._wording import (
     flag_message,
     setting_value_words,
 )
-from attunement.wording import instrument_name, item_label
+from attunement.wording._profile_labels import field_label
 
 __all__ = ["render_markdown", "render_text"]
 
