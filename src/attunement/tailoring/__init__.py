@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
-    from attunement.tailoring._engine import plan
+    from attunement.tailoring._engine import ASSUMED_CUTOFF, plan
     from attunement.tailoring._loader import build_rulebook, load_rulebook
     from attunement.tailoring._models import (
         Arousal,
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.tailoring._template import refill_translation
 
 __all__ = [
+    "ASSUMED_CUTOFF",
     "HELD_BACK",
     "HELD_BECAUSE",
     "Arousal",
@@ -76,7 +77,7 @@ __all__ = [
 ]
 
 _SUBMODULES: dict[str, tuple[str, ...]] = {
-    "_engine": ("plan",),
+    "_engine": ("ASSUMED_CUTOFF", "plan"),
     "_loader": (
         "build_rulebook",
         "load_rulebook",
