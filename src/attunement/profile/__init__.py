@@ -1,7 +1,10 @@
 """The patient profile: what the tailoring engine responds to, each value with provenance.
 
 ``parse_profile(mapping)`` validates the JSON/YAML file shape; ``Profile`` is the typed,
-immutable result. See :mod:`attunement.tailoring` for the plan built from it.
+immutable result. See :mod:`attunement.tailoring` for the plan built from it. Each field and
+value has one label, an English message id beside it; ``attunement.wording`` gives the
+labels in the reader's language (the package imports no catalogue: ``attunement.i18n`` is
+built on its language tags).
 """
 
 from __future__ import annotations

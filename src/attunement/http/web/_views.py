@@ -3,7 +3,7 @@
 Each function turns a service result (``CaseloadEntry``, ``PatientPublic``, ``Plan``,
 ``AdministrationPublic`` …) into the plain rows a template loops over. Order, alert level,
 scores, flags and recommendations are the core's; this module only words them, with the
-tailoring engine's own wording for patient facts (``describe_fact``: a level that rests on
+plan's one wording for patient facts (``wording.describe_fact``: a level that rests on
 an assumed cut-off says so) and for the open risk items behind the plan's safety item
 (``describe_risk``) — the safety item and what the plan held back are worded once, for the
 page and the report alike (``reports._assemble.safety_views`` / ``held_back``).
