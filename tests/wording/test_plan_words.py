@@ -4,9 +4,18 @@ language (issue 17: no import loop through tailoring, profile or i18n). Syntheti
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from attunement import profile
 from attunement.tailoring import Plan
-from attunement.wording import field_label, field_value_words, plan_in, render_markdown
+from attunement.wording import (
+    field_label,
+    field_value_words,
+    format_number,
+    plan_in,
+    render_markdown,
+)
 from tests.tailoring.vignettes import plan_for
 
 #: PHQ-9 total 8, item 9 not endorsed (synthetic): low distress by an assumed cut-off.
@@ -62,3 +71,12 @@ def test_a_rule_text_reads_a_mean_to_two_decimals_and_a_language_by_its_name() -
     summaries = " ".join(r.summary for r in plan.recommendations)
     assert "Attachment anxiety (mean 4.17)" in summaries
     assert "preferred language (Spanish (Mexico))" in summaries
+
+
+@given(st.floats(min_value=4.0, max_value=7.0))
+def test_a_mean_in_a_rule_text_is_the_number_the_one_formatter_writes(anxiety: float) -> None:
+    """An elevated attachment anxiety (4-7 on the ECR-R's 1-7 scale: the rule's assumed
+    threshold) reads in the rule text as ``wording.format_number`` writes it."""
+    plan = plan_for({"attachment": {"anxiety": anxiety}})
+    rule = next(r for r in plan.recommendations if r.rule == "attachment_anxiety_elevated")
+    assert f"(mean {format_number(anxiety, 2)})" in rule.summary

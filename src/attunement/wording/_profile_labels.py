@@ -8,7 +8,7 @@ no catalogue, the catalogue's resolver is built on the profile).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from attunement import profile
 from attunement.i18n import SOURCE_LANGUAGE, translate, translate_in_context
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: a language tag may come from a request
 def _in(language: str) -> profile.LabelLanguage:
     """The catalogue's words in ``language`` (a tag the catalogue resolves)."""
     return profile.LabelLanguage(
