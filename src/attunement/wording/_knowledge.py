@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
-from attunement.wording._profile_labels import field_label
+from attunement.wording._plan_assumptions import assumption_in
 from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from attunement.monitoring import EndReasons, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
-        Assumption,
         EvidenceCitation,
         Plan,
         PlanConflict,
@@ -61,21 +60,6 @@ class _Words:
 
     def all(self, texts: Iterable[str]) -> tuple[str, ...]:
         return tuple(self(text) for text in texts)
-
-
-def _assumption(assumption: Assumption, words: _Words) -> Assumption:
-    """An assumption's statement and reasoning in the language of ``words``; an assumed
-    cut-off's statement is written again from its scale and field (a plan stored before
-    they were kept: as stored)."""
-    statement = words(assumption.statement)
-    if assumption.scale_name is not None and assumption.field is not None:
-        label = field_label(assumption.field, words.language)
-        statement = words.sentence(
-            tailoring.ASSUMED_CUTOFF, scale=assumption.scale_name, field=label.lower()
-        )
-    return assumption.model_copy(
-        update={"statement": statement, "reasoning": words(assumption.reasoning)}
-    )
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
@@ -246,7 +230,7 @@ def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Pl
                 n.model_copy(update={"question": words(n.question), "why": words(n.why)})
                 for n in plan.not_assessed
             ),
-            "assumptions": tuple(_assumption(a, words) for a in plan.assumptions),
+            "assumptions": tuple(assumption_in(a, words) for a in plan.assumptions),
             "disclaimer": words(plan.disclaimer),
         }
     )
