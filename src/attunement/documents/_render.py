@@ -90,11 +90,15 @@ def render_patient_html(
     patient's language); the clinician's pages are in ``language`` (the clinic's)."""
     charts: dict[str, Chart] = {}
     if report.outcome_chart is not None:
-        charts["outcome"] = render_chart(report.outcome_chart, chart_id="outcome")
+        charts["outcome"] = render_chart(
+            report.outcome_chart, language=language, chart_id="outcome"
+        )
     if report.alliance_chart is not None:
-        charts["alliance"] = render_chart(report.alliance_chart, chart_id="alliance")
+        charts["alliance"] = render_chart(
+            report.alliance_chart, language=language, chart_id="alliance"
+        )
     if report.item_chart is not None:
-        charts["items"] = render_chart(report.item_chart, chart_id="items")
+        charts["items"] = render_chart(report.item_chart, language=language, chart_id="items")
     page = report.patient_page if patient_page else None
     if page is not None and page.outcome_chart is not None:
         charts["patient_outcome"] = render_chart(
@@ -128,11 +132,14 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True, language: s
     rendered: dict[str, Chart] = {}
     if charts:
         rendered["distribution"] = render_chart(
-            OutcomeDistributionData(counts=report.categories), chart_id="distribution"
+            OutcomeDistributionData(counts=report.categories),
+            language=language,
+            chart_id="distribution",
         )
         if report.severity:
             rendered["severity"] = render_chart(
                 RecoveryBySeverityData(instrument=report.instrument, groups=report.severity),
+                language=language,
                 chart_id="severity",
             )
     return _render(
