@@ -8,8 +8,8 @@ English by design), the clinic report as a PDF, and each chart SVG the patient p
 (wide and narrow). Their text — the PDFs read back with ``pdftotext``, the SVGs' text,
 titles and descriptions — must not hold any message of the catalogue that is at least three
 words long and whose Spanish differs from it (for a message with placeholders, any literal
-stretch of three words or more). Citations are left out before looking: an English source
-is quoted as published.
+stretch of three words or more). Citations and the notes the demo seed stored are left out
+before looking: an English source is quoted as published, a note as it was written.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from attunement.services import (
     ServiceContext,
     episode_chart_svg,
 )
+from attunement.services.demo import DEMO_END_NOTE, DEMO_RESPONSE_NOTE
 from attunement.services.reports import clinic_report_document, patient_report_document
 from attunement.store import Episode, Patient, RiskEventRecord
 from tests.conftest import SeededCopies
@@ -59,26 +60,31 @@ def english_phrases(po: Path = PO) -> frozenset[str]:
             continue
         for msgid in ids:
             for stretch in PLACEHOLDER.split(msgid):
-                words = stretch.split()
-                if len(words) >= 3:
-                    found.add(" ".join(words).strip(" :;,.(—"))
+                phrase = " ".join(stretch.split()).strip(" :;,.()—·")
+                if sum(any(c.isalpha() for c in word) for word in phrase.split()) >= 3:
+                    found.add(phrase)
     return frozenset(found)
 
 
 @cache
-def _citations() -> tuple[str, ...]:
-    """The published sources quoted in the documents (instruments, evidence, benchmarks)."""
+def _quoted() -> tuple[str, ...]:
+    """What the documents quote as it was written: the published sources (instruments,
+    their change norms, evidence, benchmarks) and the notes the demo seed stored as a
+    clinician's own words."""
     evidence = load_evidence()
-    sources = [load_instrument(i.id).citation for i in list_instruments()]
+    definitions = [load_instrument(i.id) for i in list_instruments()]
+    sources = [d.citation for d in definitions]
+    sources += [s.norms.source for d in definitions for s in d.scales if s.norms is not None]
+    sources += [DEMO_RESPONSE_NOTE, DEMO_END_NOTE]
     sources += [b.source for b in evidence.outcome_benchmarks]
     sources += [f.source for e in evidence.elements for f in e.findings]
     return tuple(sorted((" ".join(s.split()) for s in sources if s), key=len, reverse=True))
 
 
 def readable(text: str) -> str:
-    """``text`` on one line, citations taken out (they are quoted as published)."""
+    """``text`` on one line, what it quotes taken out (:func:`_quoted`)."""
     flat = " ".join(html.unescape(text).split())
-    for source in _citations():
+    for source in _quoted():
         flat = flat.replace(source, " ")
     return flat
 

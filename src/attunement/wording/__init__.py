@@ -54,6 +54,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         language_name,
         value_words,
     )
+    from attunement.wording._document_words import (
+        SOME_SYNTHETIC,
+        alert_label,
+        synthetic_label_words,
+        yes_no_words,
+    )
     from attunement.wording._learning import (
         COURSE_METHOD_LABELS,
         LEARNING_OUTCOME_LABELS,
@@ -117,6 +123,7 @@ __all__ = [
     "NOT_RECORDED_LABEL",
     "RELATION_LABELS",
     "SEX_LABELS",
+    "SOME_SYNTHETIC",
     "AlertWords",
     "AllianceLimitsLike",
     "Citable",
@@ -126,6 +133,7 @@ __all__ = [
     "StatusFigures",
     "StatusLike",
     "age_band_label",
+    "alert_label",
     "alert_words",
     "alliance_limits_words",
     "alliance_words",
@@ -180,8 +188,10 @@ __all__ = [
     "sex_label",
     "status_figures",
     "status_in",
+    "synthetic_label_words",
     "unrecorded_words",
     "value_words",
+    "yes_no_words",
 ]
 
 #: The submodule that defines each name: numbers and citations need nothing else; the
@@ -271,6 +281,12 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "status_figures",
     ),
     "_references": ("PrimarySource", "format_reference", "format_references"),
+    "_document_words": (
+        "SOME_SYNTHETIC",
+        "alert_label",
+        "synthetic_label_words",
+        "yes_no_words",
+    ),
     "_risk": (
         "describe_endorsement",
         "describe_event",
