@@ -225,8 +225,8 @@ def episode_chart_svg(
     ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int, kind: str
 ) -> StoredChart:
     """The episode's chart ``kind`` as SVG in the clinic's language: the stored drawing of the
-    episode's current version in that language, else drawn now (by the PDF's chart builder, from the PDF's chart data) and
-    stored in place of the older one.
+    episode's current version in that language, else drawn now (by the PDF's chart builder,
+    from the PDF's chart data) and stored in place of the older one.
 
     The lookup is a read (a snapshot that holds up no writer); a drawing is made outside
     any transaction and stored in a short write of its own, so a cold chart never holds

@@ -35,6 +35,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         age_band_label,
         sex_label,
     )
+    from attunement.wording._document_words import (
+        SOME_SYNTHETIC,
+        alert_label,
+        synthetic_label_words,
+        yes_no_words,
+    )
     from attunement.wording._knowledge import (
         end_reasons_in,
         outcome_benchmarks_in,
@@ -53,12 +59,6 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         higher_is_worse,
         language_name,
         value_words,
-    )
-    from attunement.wording._document_words import (
-        SOME_SYNTHETIC,
-        alert_label,
-        synthetic_label_words,
-        yes_no_words,
     )
     from attunement.wording._learning import (
         COURSE_METHOD_LABELS,
