@@ -66,7 +66,7 @@ def english_phrases(po: Path = PO) -> frozenset[str]:
         if not any(strings) or all(s == i for s, i in zip(strings, ids, strict=False)):
             continue
         for msgid in ids:
-            for stretch in PLACEHOLDER.split(msgid):
+            for stretch in PLACEHOLDER.split(str(msgid)):
                 phrase = " ".join(stretch.split()).strip(" :;,.()—·")
                 if sum(any(c.isalpha() for c in word) for word in phrase.split()) >= 3:
                     found.add(phrase)

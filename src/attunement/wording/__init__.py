@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         sex_label,
     )
     from attunement.wording._document_words import (
+        NO_VERDICT_WORDS,
         SOME_SYNTHETIC,
         alert_label,
         synthetic_label_words,
@@ -121,6 +122,7 @@ __all__ = [
     "LEARNING_OUTCOME_LABELS",
     "MINUS",
     "NOT_RECORDED_LABEL",
+    "NO_VERDICT_WORDS",
     "RELATION_LABELS",
     "SEX_LABELS",
     "SOME_SYNTHETIC",
@@ -282,6 +284,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_references": ("PrimarySource", "format_reference", "format_references"),
     "_document_words": (
+        "NO_VERDICT_WORDS",
         "SOME_SYNTHETIC",
         "alert_label",
         "synthetic_label_words",

@@ -14,7 +14,12 @@ from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.wording._labels import alert_words
 from attunement.wording._numbers import DASH
 
-__all__ = ["alert_label", "synthetic_label_words", "yes_no_words"]
+__all__ = ["NO_VERDICT_WORDS", "alert_label", "synthetic_label_words", "yes_no_words"]
+
+#: The verdict of an element with no verified edition (``attunement.evidence.NO_VERDICT``), a
+#: message id like the knowledge files' verdicts, so a plan in the clinic's language
+#: (``plan_in``) words it too.
+NO_VERDICT_WORDS: Final = N_("no verified verdict")
 
 #: The synthetic-data labels the documents carry (``attunement.simulate.SYNTHETIC_LABEL``
 #: and the report header's default), as message ids: a synthetic document says so in the
