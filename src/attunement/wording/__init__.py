@@ -37,6 +37,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         age_band_label,
         sex_label,
     )
+    from attunement.wording._document_words import (
+        NO_VERDICT_WORDS,
+        SOME_SYNTHETIC,
+        alert_label,
+        synthetic_label_words,
+        yes_no_words,
+    )
     from attunement.wording._knowledge import (
         end_reasons_in,
         outcome_benchmarks_in,
@@ -133,8 +140,10 @@ __all__ = [
     "LEARNING_OUTCOME_LABELS",
     "MINUS",
     "NOT_RECORDED_LABEL",
+    "NO_VERDICT_WORDS",
     "RELATION_LABELS",
     "SEX_LABELS",
+    "SOME_SYNTHETIC",
     "AlertWords",
     "AllianceLimitsLike",
     "Citable",
@@ -144,6 +153,7 @@ __all__ = [
     "StatusFigures",
     "StatusLike",
     "age_band_label",
+    "alert_label",
     "alert_words",
     "alliance_limits_words",
     "alliance_words",
@@ -209,9 +219,11 @@ __all__ = [
     "status_figures",
     "status_in",
     "strength_label",
+    "synthetic_label_words",
     "unrecorded_words",
     "value_label",
     "value_words",
+    "yes_no_words",
 ]
 
 #: The submodule that defines each name: numbers and citations need nothing else; the
@@ -317,6 +329,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "status_figures",
     ),
     "_references": ("PrimarySource", "format_reference", "format_references"),
+    "_document_words": (
+        "NO_VERDICT_WORDS",
+        "SOME_SYNTHETIC",
+        "alert_label",
+        "synthetic_label_words",
+        "yes_no_words",
+    ),
     "_risk": (
         "describe_endorsement",
         "describe_event",
