@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "errors",
                 "knowledge",
                 "_lazy",
+                "_markers",
                 "_batched",
                 "_data_dir",
                 "_private_files",
@@ -72,21 +73,33 @@ EDGES = LAYERS[-1][1]
 SAME_EDGE = {"__main__": "cli"}
 
 #: Packages of the same layer that must never import one another: the layers alone would
-#: not see the loop. ``risk`` words nothing (``attunement.wording`` words its events and
-#: reads monitoring, which reads the risk events): risk → wording closed the loop
-#: risk → wording → monitoring → risk (issue 17).
-#: ``monitoring`` words nothing either: it keeps each sentence as a message id with its values
-#: (``Worded``) and ``attunement.wording`` — which reads monitoring's alert levels, statuses
-#: and norms — words it at the edge; monitoring → wording closed the loops monitoring →
-#: wording → monitoring and learning → monitoring → wording → learning (issue 17).
+#: not see the loop (issue 17).
 NEVER_IMPORTS: dict[str, frozenset[str]] = {
+    # ``risk`` words nothing (``attunement.wording`` words its events and reads monitoring,
+    # which reads the risk events): risk → wording closed the loop risk → wording →
+    # monitoring → risk.
     "risk": frozenset({"wording"}),
+    # The tailoring core words nothing: the brief and a plan's parts are worded in
+    # ``attunement.wording``, which reads the plan (``plan_in``, the brief): tailoring →
+    # wording closed the loop tailoring → wording → tailoring.
+    "tailoring": frozenset({"wording"}),
+    # The profile holds its labels as English message ids and takes the language from its
+    # caller: ``attunement.i18n`` builds its language resolver on the profile's language
+    # tags, and ``attunement.wording`` (which gives the labels the catalogue's language)
+    # reads the profile, so profile → i18n or profile → wording closes a loop.
+    "profile": frozenset({"wording", "i18n"}),
+    # ``monitoring`` words nothing either: it keeps each sentence as a message id with its
+    # values (``Worded``) and ``attunement.wording`` — which reads monitoring's alert levels,
+    # statuses and norms — words it at the edge: monitoring → wording closed the loops
+    # monitoring → wording → monitoring and learning → monitoring → wording → learning.
     "monitoring": frozenset({"wording"}),
 }
 
 #: Packages on no package-level import loop (every import of every module counted, the
 #: type checkers' too): what they import never leads back to them.
-LOOP_FREE: frozenset[str] = frozenset({"risk", "instruments", "monitoring", "learning", "wording"})
+LOOP_FREE: frozenset[str] = frozenset(
+    {"risk", "instruments", "tailoring", "profile", "i18n", "monitoring", "learning", "wording"}
+)
 
 #: The marker a function-local import carries (on its line or the comment line above its
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
@@ -312,6 +325,18 @@ def test_cycle_debt_only_shrinks() -> None:
             "from attunement.wording import format_number\n",
             "attunement/risk/_bad.py:1: risk imports attunement.wording; risk must never "
             "import wording",
+        ),
+        (
+            "attunement/tailoring/_bad.py",
+            "from attunement.wording import field_label\n",
+            "attunement/tailoring/_bad.py:1: tailoring imports attunement.wording; tailoring "
+            "must never import wording",
+        ),
+        (
+            "attunement/profile/_bad.py",
+            "from attunement.i18n import translate\n",
+            "attunement/profile/_bad.py:1: profile imports attunement.i18n; profile must never "
+            "import i18n",
         ),
         (
             "attunement/monitoring/_bad.py",

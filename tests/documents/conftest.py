@@ -56,13 +56,17 @@ def _seed(engine: Engine) -> None:
 
 
 @contextmanager
-def seeded_clinic(copies: SeededCopies, backend: str, folder: Path) -> Iterator[ServiceContext]:
+def seeded_clinic(
+    copies: SeededCopies, backend: str, folder: Path, *, clinic_language: str = "en"
+) -> Iterator[ServiceContext]:
     """A copy of the seeded clinic (:func:`seeded`, built once per backend and worker) with the
-    same service context as seeding it afresh gives."""
+    same service context as seeding it afresh gives (in ``clinic_language``)."""
     with copies.copy(backend, "report_clinic", _seed, folder) as url:
         engine = make_engine(url)
         try:
-            yield service_context(engine, signing_key=SECRET, clock=lambda: NOW)
+            yield service_context(
+                engine, signing_key=SECRET, clock=lambda: NOW, clinic_language=clinic_language
+            )
         finally:
             engine.dispose()
 

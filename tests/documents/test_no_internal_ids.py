@@ -45,7 +45,7 @@ from attunement.services.reports import clinic_report, patient_report
 from attunement.settings import Settings
 from attunement.simulate import simulate_clinic
 from attunement.store import Episode, Patient, RiskEventRecord, make_engine, migrate
-from attunement.tailoring import render_markdown, render_text
+from attunement.wording import render_markdown, render_text
 from tests.documents.conftest import clinician_of
 from tests.http.web.pages import sign_in
 from tests.services.world import fast_passwords

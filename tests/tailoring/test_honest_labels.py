@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from attunement.instruments import load_instrument
-from attunement.tailoring import Plan, describe_fact, render_markdown
+from attunement.tailoring import Plan
+from attunement.wording import describe_fact, render_markdown
 from tests.tailoring.vignettes import plan_for
 
 PHQ9_TOTAL_8 = {"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from attunement import instruments
-from attunement.tailoring import render_markdown, render_text
+from attunement.wording import render_markdown, render_text
 from tests.tailoring.vignettes import MIXED, plan_for
 
 

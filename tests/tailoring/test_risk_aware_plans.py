@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from attunement.profile import ProfileFlag, parse_profile
 from attunement.risk import RiskEndorsement, RiskEvent, RiskResponse
-from attunement.tailoring import Plan, load_rulebook, plan, render_markdown, render_text
+from attunement.tailoring import Plan, load_rulebook, plan
+from attunement.wording import render_markdown, render_text
 from tests.tailoring.test_properties import PROFILE_DATA
 from tests.tailoring.vignettes import DAY, MIXED, plan_for, pref, profile_for
 

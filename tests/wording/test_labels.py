@@ -8,13 +8,7 @@ import pytest
 
 from attunement.i18n import knowledge_text
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
-from attunement.profile import (
-    DIMENSIONS,
-    PREFERENCE_ASPECTS,
-    PROFILE_FIELDS,
-    field_value_words,
-    strength_label,
-)
+from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, PROFILE_FIELDS
 from attunement.wording import (
     ALERT_ORDER,
     alert_words,
@@ -22,7 +16,9 @@ from attunement.wording import (
     dimension_label,
     direction_words,
     field_label,
+    field_value_words,
     higher_is_worse,
+    strength_label,
 )
 
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")

@@ -29,7 +29,7 @@ from attunement.cds_hooks._signals import (
     SafetySignal,
 )
 from attunement.i18n import SOURCE_LANGUAGE
-from attunement.tailoring import describe_fact, describe_risk
+from attunement.wording import describe_fact, describe_risk
 
 if TYPE_CHECKING:
     from attunement.evidence import EvidenceBase, Finding
@@ -185,7 +185,7 @@ def _safety(plan: Plan, language: str) -> tuple[SafetySignal, ...]:
 
 def plan_signal(plan: Plan, language: str = SOURCE_LANGUAGE) -> PlanSignal:
     """The plan in brief: safety first, settings, recommendations (in the plan's order) with
-    evidence; patient facts worded by :func:`attunement.tailoring.describe_fact` (a level on
+    evidence; patient facts worded by :func:`attunement.wording.describe_fact` (a level on
     an assumed cut-off says so) in ``language``, the clinic's (the plan's own texts are
     already in it: ``wording.plan_in``)."""
 

@@ -35,13 +35,13 @@ from attunement.cds_hooks._signals import (
     RiskSignal,
 )
 from attunement.i18n import N_, SOURCE_LANGUAGE, translate
-from attunement.tailoring import setting_value_words
 from attunement.wording import (
     DASH,
     field_label,
     format_citation,
     instrument_name,
     item_label,
+    setting_value_words,
     status_figures,
     value_words,
 )

@@ -70,8 +70,8 @@ def plan_command(
     """
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import resolve_language
-    from attunement.tailoring import plan, render_markdown, render_text
-    from attunement.wording import plan_in
+    from attunement.tailoring import plan
+    from attunement.wording import plan_in, render_markdown, render_text
 
     if as_json and output_format not in (OutputFormat.text, OutputFormat.json):
         raise fail(f"--json and --format {output_format.value} cannot be combined; choose one")

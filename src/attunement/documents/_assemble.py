@@ -18,14 +18,7 @@ from attunement.documents._models import (
 from attunement.exports import PlanLine
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, localised, translate
 from attunement.instruments import InstrumentDefinition
-from attunement.profile import (
-    PROFILE_FIELDS,
-    Profile,
-    Provenance,
-    field_label,
-    field_value_words,
-    strength_label,
-)
+from attunement.profile import PROFILE_FIELDS, Profile, Provenance
 from attunement.risk import RiskEvent, open_first
 from attunement.tailoring import (
     EvidenceCitation,
@@ -33,13 +26,20 @@ from attunement.tailoring import (
     Plan,
     Recommendation,
     SettingVocabulary,
+    load_rulebook,
+)
+from attunement.wording import (
+    describe_event,
     describe_fact,
     describe_risk,
-    load_rulebook,
+    field_label,
+    field_value_words,
+    format_citation,
+    format_source_of,
     setting_value_words,
     source_words,
+    strength_label,
 )
-from attunement.wording import describe_event, format_citation, format_source_of
 
 __all__ = [
     "accommodates_culture",

@@ -34,7 +34,7 @@ from attunement.evidence import (
     compare_to_benchmark,
     load_evidence,
 )
-from attunement.i18n import SOURCE_LANGUAGE
+from attunement.i18n import N_, SOURCE_LANGUAGE, translate
 from attunement.monitoring import load_end_reasons
 from attunement.stats import (
     InsufficientData,
@@ -47,7 +47,9 @@ from attunement.wording import end_reasons_in, outcome_benchmarks_in
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
-CATEGORY_RULE = (
+#: How the report counts categories and compares with benchmarks (a message id: shown in
+#: the clinic's language).
+CATEGORY_RULE = N_(
     "Jacobson & Truax (1991) categories from each episode's monitoring Status at its latest "
     "session: recovered = reliable improvement and past the clinical cut-off; improved = "
     "reliable improvement without crossing it; deteriorated = reliable worsening; unchanged "
@@ -252,7 +254,7 @@ class ClinicTally:
         synthetic: bool,
         notices: Sequence[InstrumentNotice] = (),
         higher_is_worse: bool = True,
-        title: str = "Clinic outcomes report",
+        title: str | None = None,
         synthetic_label: str | None = None,
         benchmarks: Sequence[OutcomeBenchmark] | None = None,
         excluded_other_instrument: int = 0,
@@ -260,8 +262,8 @@ class ClinicTally:
         open_risk_patients: int = 0,
         clinic_language: str = SOURCE_LANGUAGE,
     ) -> ClinicReport:
-        """The clinic report over the episodes added (end reasons named in
-        ``clinic_language``, an available language).
+        """The clinic report over the episodes added, worded in ``clinic_language`` (an
+        available language): its title (unless ``title`` is given), method and end reasons.
 
         ``open_risk_events`` and ``open_risk_patients`` count the open risk events of every
         patient reported on (a patient without an episode of this instrument included): an
@@ -271,7 +273,7 @@ class ClinicTally:
         planned = self.planned
         return ClinicReport(
             header=ReportHeader(
-                title=title,
+                title=title or translate(N_("Clinic outcomes report"), clinic_language),
                 generated_on=generated_on,
                 synthetic=synthetic,
                 synthetic_label=synthetic_label,
@@ -298,7 +300,7 @@ class ClinicTally:
             severity=groups_from_counts(self.bands, band_order),
             clinicians=self._clinician_rows(),
             notices=tuple(notices),
-            category_rule=CATEGORY_RULE,
+            category_rule=translate(CATEGORY_RULE, clinic_language),
             excluded_other_instrument=excluded_other_instrument,
             benchmark_episodes=sum(self.end_reasons.values()),
             ended_by_reason=self._ended_by_reason(clinic_language),

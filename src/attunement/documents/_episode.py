@@ -17,7 +17,7 @@ from attunement.documents._clinic import EpisodeOutcome
 from attunement.documents._models import PatientReport
 from attunement.documents._patient import build_patient_report
 from attunement.exports import AdministrationRecord, ExportRow, episode_rows
-from attunement.i18n import SOURCE_LANGUAGE
+from attunement.i18n import SOURCE_LANGUAGE, translate
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import (
     ClinicNorms,
@@ -31,6 +31,7 @@ from attunement.profile import Profile
 from attunement.risk import RiskEvent
 from attunement.simulate import SYNTHETIC_LABEL
 from attunement.tailoring import Plan
+from attunement.wording import SOME_SYNTHETIC, synthetic_label_words
 
 __all__ = [
     "REPORT_SESSION",
@@ -182,7 +183,9 @@ def patient_report_of(
         clinician=data.clinician,
         preferred_language=data.preferred_language,
         synthetic=data.synthetic,
-        synthetic_label=SYNTHETIC_LABEL if data.synthetic else None,
+        synthetic_label=synthetic_label_words(SYNTHETIC_LABEL, clinic_language)
+        if data.synthetic
+        else None,
         episode_started=data.started_on,
         sessions_held=len({r.session for r in data.records}),
         outcome_definition=data.outcome,
@@ -232,10 +235,13 @@ def synthetic_label(synthetic: Sequence[bool]) -> tuple[bool, str | None]:
     return synthetic_label_of(sum(synthetic), len(synthetic))
 
 
-def synthetic_label_of(synthetic: int, patients: int) -> tuple[bool, str | None]:
-    """:func:`synthetic_label` from counts: ``synthetic`` of ``patients`` are synthetic."""
+def synthetic_label_of(
+    synthetic: int, patients: int, language: str = SOURCE_LANGUAGE
+) -> tuple[bool, str | None]:
+    """:func:`synthetic_label` from counts: ``synthetic`` of ``patients`` are synthetic (the
+    label in ``language``)."""
     if not synthetic:
         return False, None
     if synthetic == patients:
-        return True, SYNTHETIC_LABEL
-    return True, f"CONTAINS SYNTHETIC DATA — {synthetic} of {patients} patients are synthetic"
+        return True, synthetic_label_words(SYNTHETIC_LABEL, language)
+    return True, translate(SOME_SYNTHETIC, language, synthetic=synthetic, patients=patients)

@@ -78,7 +78,7 @@ class InstrumentNotice(_Frozen):
 
 class ProfileRow(_Frozen):
     """One profile value. ``derived`` is the value as a patient fact when it was derived
-    from a score (``tailoring.describe_fact``: a level on an assumed cut-off says so)."""
+    from a score (``wording.describe_fact``: a level on an assumed cut-off says so)."""
 
     dimension: str
     value: str

@@ -39,7 +39,7 @@ from attunement.documents._models import (
     ReportStatusView,
     SupportPromptView,
 )
-from attunement.i18n import SOURCE_LANGUAGE, falls_back, resolve_language
+from attunement.i18n import N_, SOURCE_LANGUAGE, falls_back, resolve_language, translate
 from attunement.instruments import InstrumentDefinition
 from attunement.monitoring import Series, Status, red_limit
 from attunement.profile import Profile
@@ -244,7 +244,7 @@ def build_patient_report(
     definitions = [outcome_definition, *([alliance_definition] if alliance_definition else [])]
     return PatientReport(
         header=ReportHeader(
-            title=f"Progress report — {patient_name}",
+            title=translate(N_("Progress report — %(name)s"), clinic_language, name=patient_name),
             generated_on=generated_on,
             synthetic=synthetic,
             synthetic_label=synthetic_label,
@@ -278,6 +278,6 @@ def build_patient_report(
         if alliance_series and alliance_definition
         else None,
         item_chart=item_chart_data(item_answers, outcome_definition),
-        notices=tuple(instrument_notice(d) for d in definitions),
+        notices=tuple(instrument_notice(d, clinic_language) for d in definitions),
         patient_page=page,
     )

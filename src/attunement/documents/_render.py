@@ -19,17 +19,20 @@ import xml.etree.ElementTree as ET
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from attunement.documents._chart_data import OutcomeDistributionData, RecoveryBySeverityData
 from attunement.documents._chart_style import CATEGORY_LABELS
 from attunement.documents._charts import Chart, render_chart
 from attunement.documents._models import ClinicReport, PatientReport
+from attunement.i18n import SOURCE_LANGUAGE, knowledge_text
 from attunement.i18n.jinja import install_i18n, template_functions
 from attunement.wording import (
-    alert_words,
+    alert_label,
     alliance_words,
+    category_words,
     element_name,
     feedback_model_words,
     format_interval,
@@ -38,8 +41,10 @@ from attunement.wording import (
     format_signed,
     language_name,
     learning_report_notes,
+    method_words,
     relation_words,
     value_words,
+    yes_no_words,
 )
 
 __all__ = ["render_clinic_html", "render_patient_html", "render_pdf"]
@@ -51,6 +56,26 @@ def _css_string(value: str) -> Markup:
     ``<`` is escaped so the value can never close the ``<style>`` element.
     """
     return Markup(json.dumps(value, ensure_ascii=False).replace("<", "\\3C "))  # noqa: S704
+
+
+def _in_language(words: Any) -> Any:
+    """A filter that words its value in the render's ``report_language`` (English when the
+    context has none): one environment serves every language."""
+
+    @pass_context
+    def worded(context: Context, value: Any) -> Any:
+        return words(value, str(context.get("report_language", SOURCE_LANGUAGE)))
+
+    return worded
+
+
+def _css_counters(text: str) -> Markup:
+    """A CSS ``content`` value from a translated "page {page} of {pages}": the words as CSS
+    strings around the page counters, in the translation's own order."""
+    parts = re.split(r"(\{page\}|\{pages\})", str(text))
+    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    values = [counters.get(part) or _css_string(part) for part in parts if part]
+    return Markup(" ".join(values))  # noqa: S704 - CSS strings escaped by _css_string
 
 
 @cache
@@ -68,11 +93,16 @@ def _environment() -> Environment:
         pct=format_share,
         ci=format_interval,
         words=value_words,
-        alert_label=lambda level: alert_words(level).label,
-        alliance=alliance_words,
+        alert_label=_in_language(alert_label),
+        alliance=_in_language(alliance_words),
+        category=_in_language(category_words),
+        method=_in_language(method_words),
+        yes_no=_in_language(yes_no_words),
+        knowledge=_in_language(knowledge_text),
         css_string=_css_string,
-        language=language_name,
-        element=element_name,
+        css_counters=_css_counters,
+        language=_in_language(language_name),
+        element=_in_language(element_name),
     )
     install_i18n(env)
     env.globals["category_labels"] = CATEGORY_LABELS
@@ -90,11 +120,15 @@ def render_patient_html(
     patient's language); the clinician's pages are in ``language`` (the clinic's)."""
     charts: dict[str, Chart] = {}
     if report.outcome_chart is not None:
-        charts["outcome"] = render_chart(report.outcome_chart, chart_id="outcome")
+        charts["outcome"] = render_chart(
+            report.outcome_chart, language=language, chart_id="outcome"
+        )
     if report.alliance_chart is not None:
-        charts["alliance"] = render_chart(report.alliance_chart, chart_id="alliance")
+        charts["alliance"] = render_chart(
+            report.alliance_chart, language=language, chart_id="alliance"
+        )
     if report.item_chart is not None:
-        charts["items"] = render_chart(report.item_chart, chart_id="items")
+        charts["items"] = render_chart(report.item_chart, language=language, chart_id="items")
     page = report.patient_page if patient_page else None
     if page is not None and page.outcome_chart is not None:
         charts["patient_outcome"] = render_chart(
@@ -108,6 +142,7 @@ def render_patient_html(
                 page=page,
                 header=report.header,
                 charts=charts,
+                report_language=page.language,
                 **template_functions(page.language),
             )
         )
@@ -118,6 +153,7 @@ def render_patient_html(
         page=page,
         page_html=page_html,
         charts=charts,
+        report_language=language,
         **template_functions(language),
     )
 
@@ -128,11 +164,14 @@ def render_clinic_html(report: ClinicReport, *, charts: bool = True, language: s
     rendered: dict[str, Chart] = {}
     if charts:
         rendered["distribution"] = render_chart(
-            OutcomeDistributionData(counts=report.categories), chart_id="distribution"
+            OutcomeDistributionData(counts=report.categories),
+            language=language,
+            chart_id="distribution",
         )
         if report.severity:
             rendered["severity"] = render_chart(
                 RecoveryBySeverityData(instrument=report.instrument, groups=report.severity),
+                language=language,
                 chart_id="severity",
             )
     return _render(

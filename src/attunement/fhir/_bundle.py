@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from attunement.fhir._common import HTEST, FhirBase, fhir_id, validated
 from attunement.fhir._records import PatientRecord
 from attunement.i18n import N_, SOURCE_LANGUAGE, translate
-from attunement.tailoring import describe_risk, setting_value_words
-from attunement.wording import format_citation
+from attunement.wording import describe_risk, format_citation, setting_value_words
 
 if TYPE_CHECKING:
     from attunement.tailoring import EvidenceCitation, Plan, Recommendation, SafetyFirst

@@ -5,7 +5,8 @@ The English text is the message id; translations are gettext ``.po`` files under
 "Translations"). A language is available when its file exists: adding one is adding files,
 not code. Templates use the Jinja2 i18n extension (``{% trans %}`` and ``_()``, wired by
 :mod:`attunement.i18n.jinja`, kept apart so the light CLI commands never import Jinja2); Python
-code calls :func:`translate`, and :func:`N_` marks a message kept for later translation.
+code calls :func:`translate`, and :func:`N_` marks a message kept for later translation (the
+markers live in ``attunement._markers``, below the profile this package is built on).
 
 The texts a person reads in the knowledge files are message ids too: a band label, a support
 prompt, a repair option, an end reason, a rule's advice stay in English beside the rest of
@@ -17,10 +18,9 @@ once per kind of text).
 
 from __future__ import annotations
 
+from attunement._markers import N_, NC_
 from attunement.i18n._catalogue import (
     DOMAIN,
-    N_,
-    NC_,
     SOURCE_LANGUAGE,
     Catalogue,
     best_language,

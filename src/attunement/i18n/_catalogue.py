@@ -26,19 +26,6 @@ DOMAIN = "attunement"
 SOURCE_LANGUAGE = "en"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts by default
-    """Mark ``message`` for extraction without translating it now (``gettext_noop``)."""
-    return message
-
-
-def NC_(context: str, message: str) -> str:  # noqa: N802 - gettext convention, like N_
-    """Mark ``message`` in ``context`` for extraction (``pgettext_noop``; Babel keyword
-    ``NC_:1c,2``): a word that needs its own translation where it means something else
-    than the same English word elsewhere (a profile value "high" beside a band "high")."""
-    del context
-    return message
-
-
 def _tag(value: str) -> str | None:
     """A BCP 47 tag from a profile tag or a POSIX locale name (``es_MX`` → ``es-MX``)."""
     return canonical_language_tag(value.strip().replace("_", "-"))

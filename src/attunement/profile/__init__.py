@@ -1,7 +1,10 @@
 """The patient profile: what the tailoring engine responds to, each value with provenance.
 
 ``parse_profile(mapping)`` validates the JSON/YAML file shape; ``Profile`` is the typed,
-immutable result. See :mod:`attunement.tailoring` for the plan built from it.
+immutable result. See :mod:`attunement.tailoring` for the plan built from it. Each field and
+value has one label, an English message id beside it; ``attunement.wording`` gives the
+labels in the reader's language (the package imports no catalogue: ``attunement.i18n`` is
+built on its language tags).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         sex_of_fhir_gender,
     )
     from attunement.profile._labels import (
+        ENGLISH,
+        LabelLanguage,
         aspect_label,
         fact_words,
         field_label,
@@ -71,6 +76,7 @@ __all__ = [
     "ATTACHMENT_RANGE",
     "COPING_STYLES",
     "DIMENSIONS",
+    "ENGLISH",
     "IMPORTANCE",
     "LEVELS",
     "PREFERENCE_ASPECTS",
@@ -90,6 +96,7 @@ __all__ = [
     "Expectations",
     "FieldSpec",
     "Importance",
+    "LabelLanguage",
     "Level",
     "Preference",
     "Profile",
@@ -127,6 +134,8 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "sex_of_fhir_gender",
     ),
     "_labels": (
+        "ENGLISH",
+        "LabelLanguage",
         "aspect_label",
         "fact_words",
         "field_label",

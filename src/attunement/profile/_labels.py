@@ -1,24 +1,32 @@
 """The one label of each profile field and of each of its values, beside the fields
-themselves (issues 16 and 17).
+themselves (issues 16 and 17), in whatever language the caller gives.
 
-``attunement.wording`` re-exports :func:`field_label` and :func:`field_value_words` for every
-adapter; the core modules that word a patient fact (monitoring's dropout and support signals,
-the tailoring brief) use them too, so a clinician reads "Stage of change", never
-``stage_of_change``. The labels are gettext messages: given a ``language`` they come from the
-catalogue (a value in the context "profile value", since the same English word may be a band
-label elsewhere with another translation); English is the message id.
+The labels are the catalogue's English message ids (marked for extraction; a value in the
+context "profile value", since the same English word may be a band label elsewhere with
+another translation). This module composes a label from them through a
+:class:`LabelLanguage` — how a message id reads in the reader's language — and never reads
+the catalogue itself: ``attunement.i18n`` builds its language resolver on this package, and
+putting a label into a language is presentation. ``attunement.wording`` gives the
+catalogue's language (``wording.field_label(path, language)`` and its neighbours: what every
+adapter calls); the core keeps English, the message ids themselves (:func:`fact_words`, the
+fact a status stores beside its message id; the values a tailoring rule text is filled with),
+so a clinician reads "Stage of change", never ``stage_of_change``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
+from attunement._markers import N_, NC_
 from attunement.profile._vocabulary import PREFERENCE_ASPECTS
 
 __all__ = [
+    "ENGLISH",
     "VALUE_CONTEXT",
+    "LabelLanguage",
     "aspect_label",
     "fact_words",
     "field_label",
@@ -27,6 +35,30 @@ __all__ = [
     "strength_label",
     "value_label",
 ]
+
+
+def _as_written(message: str) -> str:
+    return message
+
+
+def _as_written_in(context: str, message: str) -> str:
+    del context
+    return message
+
+
+@dataclass(frozen=True)
+class LabelLanguage:
+    """The language labels are given in: its BCP 47 ``tag`` (a language is named in it),
+    ``say`` (a message id in it) and ``say_in`` (a message id of a gettext context in it).
+    English, the message ids as written, unless the caller gives the catalogue's words."""
+
+    tag: str = "en"
+    say: Callable[[str], str] = _as_written
+    say_in: Callable[[str, str], str] = _as_written_in
+
+
+#: The labels as written: English, the source language of the catalogue.
+ENGLISH: Final = LabelLanguage()
 
 #: The gettext context of a profile value's label.
 VALUE_CONTEXT: Final = "profile value"
@@ -112,45 +144,43 @@ _FIELD_LABELS: Final[dict[str, str]] = {
 }
 
 
-def field_label(path: str, language: str = SOURCE_LANGUAGE) -> str:
+def field_label(path: str, language: LabelLanguage = ENGLISH) -> str:
     """The one label of a profile field, in ``language``: ``stage_of_change`` → "Stage of
     change", ``preferences.format`` → "Preference: format", ``expectations.outcome`` →
     "Outcome expectation". An unlisted path is still shown in words, never as an id."""
     if path in _FIELD_LABELS:
-        return translate(_FIELD_LABELS[path], language)
+        return language.say(_FIELD_LABELS[path])
     head, _, tail = path.partition(".")
     if head == "preferences" and tail:
-        return translate(
-            N_("Preference: %(aspect)s"), language, aspect=aspect_label(tail, language)
-        )
-    label = translate(_FIELD_LABELS[head], language) if head in _FIELD_LABELS else None
+        return language.say(N_("Preference: %(aspect)s")) % {"aspect": aspect_label(tail, language)}
+    label = language.say(_FIELD_LABELS[head]) if head in _FIELD_LABELS else None
     label = label or _words(head).capitalize()
     return f"{label}: {_words(tail)}" if tail else label
 
 
-def aspect_label(aspect: str, language: str = SOURCE_LANGUAGE) -> str:
+def aspect_label(aspect: str, language: LabelLanguage = ENGLISH) -> str:
     """A preference aspect by its label in ``language``: ``session_frequency`` → "session
     frequency" (an unknown aspect in words)."""
     spec = PREFERENCE_ASPECTS.get(aspect)
-    return translate(spec.label, language) if spec is not None else _words(aspect)
+    return language.say(spec.label) if spec is not None else _words(aspect)
 
 
-def strength_label(strength: str, language: str = SOURCE_LANGUAGE) -> str:
+def strength_label(strength: str, language: LabelLanguage = ENGLISH) -> str:
     """How strongly a preference is held, in ``language``: ``strong`` → "strong"."""
     label = _STRENGTH_LABELS.get(strength)
     if label is None:
         return _words(strength)
-    return translate_in_context("preference strength", label, language)
+    return language.say_in("preference strength", label)
 
 
-def value_label(value: str, language: str = SOURCE_LANGUAGE) -> str:
+def value_label(value: str, language: LabelLanguage = ENGLISH) -> str:
     """A closed profile value by its label in ``language``: ``contemplation`` →
     "contemplation" ("contemplación"), ``in_person`` → "in person"; a value without a label
     (free text) in words as given."""
     label = _VALUE_LABELS.get(value)
     if label is None:
         return _words(value)
-    return translate_in_context(VALUE_CONTEXT, label, language)
+    return language.say_in(VALUE_CONTEXT, label)
 
 
 @cache
@@ -172,16 +202,16 @@ def language_name(tag: str | None, in_language: str = "en") -> str:
     return name if name else f"“{tag}”"
 
 
-def field_value_words(path: str, value: object, language: str = SOURCE_LANGUAGE) -> str:
+def field_value_words(path: str, value: object, language: LabelLanguage = ENGLISH) -> str:
     """A stored value of a profile field in words, in ``language``: a language by its name
     (``es`` → "Spanish"), True → "yes", ``client_directed`` → "client directed"; free text
     (a cultural identity, in the patient's own words) as given."""
     head, _, tail = path.partition(".")
     spec = PREFERENCE_ASPECTS.get(tail) if head == "preferences" else None
     if path == "culture.preferred_language" or (spec is not None and spec.values == "bcp47"):
-        return language_name(str(value), language)
+        return language_name(str(value), language.tag)
     if isinstance(value, bool):
-        return translate(N_("yes") if value else N_("no"), language)
+        return language.say(N_("yes") if value else N_("no"))
     if isinstance(value, float):
         return f"{value:g}"
     closed = spec is not None and isinstance(spec.values, tuple)

@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel
 
+from attunement._markers import N_
 from attunement._model_config import FROZEN
 
 __all__ = [
@@ -32,11 +33,6 @@ __all__ = [
     "canonical_language_tag",
     "same_language",
 ]
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext marker Babel extracts (as i18n.N_)
-    """Mark a label for the catalogue; local because ``attunement.i18n`` imports this module."""
-    return message
 
 
 LEVELS: Final = ("low", "moderate", "high")

@@ -5,10 +5,12 @@ The chart data are the progress report's (``reports.outcome_chart_data`` and
 Status), so the web chart and the PDF chart show the same numbers and the same expected
 band; both are drawn by the one chart builder (``reports.render_chart``).
 
-Drawing takes a tenth of a second, so it is done once per version of the episode: the SVG
-is stored in ``episode_charts`` with the ``version`` of the episode's stored status row
-(bumped by every write that changes the episode) and the renderer that drew it. A read of
-that version serves the stored SVG; a newer version is drawn and replaces the row (an
+Drawing takes a tenth of a second, so it is done once per version of the episode and
+language: the SVG is drawn in the clinic's language (``ServiceContext.clinic_language``: its
+title, axes, legend and band labels are words) and stored in ``episode_charts`` under that
+language, with the ``version`` of the episode's stored status row (bumped by every write
+that changes the episode) and the renderer that drew it. A read of that version in that
+language serves the stored SVG; a newer version is drawn and replaces the row (an
 upsert, so two app servers drawing at once both succeed and an older drawing never
 overwrites a newer one). Every read is audited like any read of the patient's record.
 """
@@ -34,6 +36,7 @@ from attunement.documents import (
     render_chart,
 )
 from attunement.errors import NotFound
+from attunement.i18n import resolve_language
 from attunement.instruments import load_instrument
 from attunement.monitoring import Status
 from attunement.services._access import load_episode
@@ -180,13 +183,22 @@ def _chart_kind(kind: str) -> tuple[ChartKind, bool]:
 
 
 def _store(
-    session: Session, episode_id: int, kind: str, *, version: int, svg: str, now: dt.datetime
+    session: Session,
+    episode_id: int,
+    kind: str,
+    *,
+    language: str,
+    version: int,
+    svg: str,
+    now: dt.datetime,
 ) -> str:
-    """Upsert the drawing of ``version``; a row of a newer version is left as it is."""
+    """Upsert the drawing of ``version`` in ``language``; a row of a newer version is left
+    as it is."""
     digest = hashlib.sha256(svg.encode()).hexdigest()
     values: dict[str, Any] = {
         "episode_id": episode_id,
         "kind": kind,
+        "language": language,
         "status_version": version,
         "renderer": RENDERER,
         "digest": digest,
@@ -198,7 +210,7 @@ def _store(
     statement = insert(EpisodeChartRecord).values(**values)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=["episode_id", "kind"],
+            index_elements=["episode_id", "kind", "language"],
             set_={
                 name: statement.excluded[name]
                 for name in ("status_version", "renderer", "digest", "svg", "rendered_at")
@@ -212,9 +224,9 @@ def _store(
 def episode_chart_svg(
     ctx: ServiceContext, actor: Actor, patient_id: int, episode_id: int, kind: str
 ) -> StoredChart:
-    """The episode's chart ``kind`` as SVG: the stored drawing of the episode's current
-    version, else drawn now (by the PDF's chart builder, from the PDF's chart data) and
-    stored in place of the older one.
+    """The episode's chart ``kind`` as SVG in the clinic's language: the stored drawing of the
+    episode's current version in that language, else drawn now (by the PDF's chart builder,
+    from the PDF's chart data) and stored in place of the older one.
 
     The lookup is a read (a snapshot that holds up no writer); a drawing is made outside
     any transaction and stored in a short write of its own, so a cold chart never holds
@@ -225,6 +237,7 @@ def episode_chart_svg(
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
         chart_kind, narrow = _chart_kind(kind)
+        language = resolve_language(ctx.clinic_language)
         uc.detail = {"chart": kind}
         version = uc.session.scalar(
             select(EpisodeStatusRecord.version).where(EpisodeStatusRecord.episode_id == episode.id)
@@ -235,7 +248,11 @@ def episode_chart_svg(
                 EpisodeChartRecord.renderer,
                 EpisodeChartRecord.digest,
                 EpisodeChartRecord.svg,
-            ).where(EpisodeChartRecord.episode_id == episode.id, EpisodeChartRecord.kind == kind)
+            ).where(
+                EpisodeChartRecord.episode_id == episode.id,
+                EpisodeChartRecord.kind == kind,
+                EpisodeChartRecord.language == language,
+            )
         ).first()
         if stored is not None and (stored.status_version, stored.renderer) == (version, RENDERER):
             return StoredChart(kind=chart_kind, svg=stored.svg, etag=f'"{stored.digest}"')
@@ -244,7 +261,17 @@ def episode_chart_svg(
         if data is None:
             raise NotFound(f"{chart_kind} chart (nothing recorded yet) of episode", episode_id)
         drawn_version = row.version
-    svg = render_chart(data, chart_id=chart_kind, layout="narrow" if narrow else "wide").svg
+    svg = render_chart(
+        data, language=language, chart_id=chart_kind, layout="narrow" if narrow else "wide"
+    ).svg
     with transaction(ctx.sessions) as session:
-        digest = _store(session, episode_id, kind, version=drawn_version, svg=svg, now=ctx.now())
+        digest = _store(
+            session,
+            episode_id,
+            kind,
+            language=language,
+            version=drawn_version,
+            svg=svg,
+            now=ctx.now(),
+        )
     return StoredChart(kind=chart_kind, svg=svg, etag=f'"{digest}"')

@@ -302,7 +302,9 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
         models = StatusInputs(session, caseness=ctx.caseness, clinic_language=ctx.clinic_language)
         tally = ClinicTally().add_all(_outcomes(session, readable, definition, models, page_size))
         patients, synthetic_count, open_events, open_patients = _patient_counts(session, readable)
-        synthetic, label = synthetic_label_of(synthetic_count, patients)
+        synthetic, label = synthetic_label_of(
+            synthetic_count, patients, resolve_language(ctx.clinic_language)
+        )
         learning, learning_problem, learned_from = _learning(
             session, actor, instrument, resolve_language(ctx.clinic_language)
         )
@@ -319,7 +321,7 @@ def clinic_report(ctx: ServiceContext, actor: Actor, *, page_size: int = PAGE_SI
             generated_on=ctx.now().date(),
             synthetic=synthetic,
             synthetic_label=label,
-            notices=[instrument_notice(definition)],
+            notices=[instrument_notice(definition, resolve_language(ctx.clinic_language))],
             # outcome measures have a better end; a neutral one is read as monitoring reads it
             higher_is_worse=higher_is_worse(scale.direction) is not False,
             excluded_other_instrument=all_episodes - tally.episodes,

@@ -27,7 +27,7 @@ from attunement.services._worklist import CaseloadFilter, caseload
 from attunement.services.demo import DEMO_SUPERVISOR
 from attunement.services.reports import write_clinic_report, write_patient_report
 from attunement.simulate import SYNTHETIC_LABEL
-from attunement.tailoring import render_markdown
+from attunement.wording import render_markdown
 
 __all__ = ["ALERT_ORDER", "DemoWalk", "demo_supervisor", "walk_the_loop"]
 

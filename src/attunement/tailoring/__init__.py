@@ -5,10 +5,10 @@ settings it contributes, the evidence element it rests on, its weight, and the r
 methods it uses). ``plan(profile, *, open_risk_events=(), clinic_language="en")`` evaluates
 them, orders them by evidence strength, resolves conflicts explicitly and returns a
 :class:`Plan`; while a risk event is open (or the profile carries a risk flag) the plan
-leads with safety and records what ``rules/risk.yaml`` held back. ``render_markdown`` and
-``render_text`` turn it into a one-page brief, and ``cite_short``, ``describe_fact``,
-``describe_risk`` (with ``attunement.wording``) word its parts for other views (the web pages and
-reports) the same way.
+leads with safety and records what ``rules/risk.yaml`` held back. The core words nothing:
+``attunement.wording`` turns a plan into the one-page brief (``render_markdown``,
+``render_text``) and words its parts (``describe_fact``, ``describe_risk``, ``cite_short``)
+for every view, over this package (issue 17).
 
 The package imports no submodule itself: each name loads on first use (``attune status``
 imports the monitoring, which replans with :func:`plan` but never while it starts).
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
-    from attunement.tailoring._engine import plan
+    from attunement.tailoring._engine import ASSUMED_CUTOFF, plan
     from attunement.tailoring._loader import build_rulebook, load_rulebook
     from attunement.tailoring._models import (
         Arousal,
@@ -42,19 +42,12 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         SettingOption,
         Stance,
     )
-    from attunement.tailoring._render import render_markdown, render_text
     from attunement.tailoring._risk import HELD_BACK, HELD_BECAUSE
     from attunement.tailoring._rulebook import Rule, RuleBook, SettingVocabulary
     from attunement.tailoring._template import refill_translation
-    from attunement.tailoring._wording import (
-        cite_short,
-        describe_fact,
-        describe_risk,
-        setting_value_words,
-        source_words,
-    )
 
 __all__ = [
+    "ASSUMED_CUTOFF",
     "HELD_BACK",
     "HELD_BECAUSE",
     "Arousal",
@@ -78,20 +71,13 @@ __all__ = [
     "SettingVocabulary",
     "Stance",
     "build_rulebook",
-    "cite_short",
-    "describe_fact",
-    "describe_risk",
     "load_rulebook",
     "plan",
     "refill_translation",
-    "render_markdown",
-    "render_text",
-    "setting_value_words",
-    "source_words",
 ]
 
 _SUBMODULES: dict[str, tuple[str, ...]] = {
-    "_engine": ("plan",),
+    "_engine": ("ASSUMED_CUTOFF", "plan"),
     "_loader": (
         "build_rulebook",
         "load_rulebook",
@@ -115,10 +101,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "SettingOption",
         "Stance",
     ),
-    "_render": (
-        "render_markdown",
-        "render_text",
-    ),
     "_risk": (
         "HELD_BACK",
         "HELD_BECAUSE",
@@ -129,12 +111,5 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "SettingVocabulary",
     ),
     "_template": ("refill_translation",),
-    "_wording": (
-        "cite_short",
-        "describe_fact",
-        "describe_risk",
-        "setting_value_words",
-        "source_words",
-    ),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

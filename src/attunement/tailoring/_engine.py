@@ -14,10 +14,12 @@ always give the same plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 from attunement.errors import InputError
 from attunement.evidence import EvidenceBase, load_evidence
-from attunement.profile import DIMENSIONS, Profile, canonical_language_tag
+from attunement.i18n import N_
+from attunement.profile import DIMENSIONS, Profile, canonical_language_tag, field_label
 from attunement.risk import RiskEvent
 from attunement.tailoring._conditions import Context
 from attunement.tailoring._firing import Firing, fire_rules
@@ -42,9 +44,15 @@ from attunement.tailoring._risk import (
 from attunement.tailoring._rulebook import RuleBook
 from attunement.tailoring._settings import decide_settings, find_tensions, tension_conflict
 from attunement.tailoring._template import fill, slot_values
-from attunement.wording import field_label
 
-__all__ = ["plan"]
+__all__ = ["ASSUMED_CUTOFF", "plan"]
+
+#: What an assumed cut-off behind a patient fact says (a gettext message id: ``scale`` is the
+#: scale's name, ``field`` the profile field's label): stored in English, with the scale and
+#: the field beside it for the reader's language (``wording.plan_in``).
+ASSUMED_CUTOFF: Final = N_(
+    "%(scale)s to %(field)s: the cut-offs are an assumption, not a published equivalence."
+)
 
 _SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
@@ -211,13 +219,18 @@ def _assumed_cutoffs(facts: Iterable[PatientFact]) -> tuple[Assumption, ...]:
         source = f"Assumption in the {instrument} definition"
         if derivation.source:
             source += f"; bands: {derivation.source}"
-        statement = (
-            f"{derivation.scale_name} to {field_label(fact.field).lower()}: "
-            "the cut-offs are an assumption, not a published equivalence."
-        )
+        statement = ASSUMED_CUTOFF % {
+            "scale": derivation.scale_name,
+            "field": field_label(fact.field).lower(),
+        }
         key = f"{instrument}.{derivation.field}"
         if key not in found and derivation.assumption not in (a.reasoning for a in found.values()):
             found[key] = Assumption(
-                id=key, statement=statement, reasoning=derivation.assumption, source=source
+                id=key,
+                statement=statement,
+                reasoning=derivation.assumption,
+                source=source,
+                scale_name=derivation.scale_name,
+                field=fact.field,
             )
     return tuple(found.values())

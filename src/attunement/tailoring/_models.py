@@ -167,12 +167,20 @@ class NotAssessed(_Frozen):
 
 
 class Assumption(_Frozen):
-    """A threshold or mapping the rules rely on that no source fixes; stated openly."""
+    """A threshold or mapping the rules rely on that no source fixes; stated openly.
+
+    For an assumed cut-off behind a patient fact, ``scale_name`` and ``field`` say which
+    score was mapped to which profile field: ``statement`` is written from them
+    (``tailoring.ASSUMED_CUTOFF``), so a page words it in its language (``wording.plan_in``).
+    A plan stored before they were kept has neither, and its statement reads as stored.
+    """
 
     id: str
     statement: str
     reasoning: str
     source: str
+    scale_name: str | None = None
+    field: str | None = None
 
 
 class PlanFlag(_Frozen):

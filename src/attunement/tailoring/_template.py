@@ -5,6 +5,11 @@ Only plain names are substituted, from a fixed table: the profile field paths
 to each preference,
 ``{aspect}``, ``{aspect_label}``, ``{value}``, ``{value_label}`` and ``{strength}``. The
 loader rejects any other placeholder, so a typo fails at load time, not in a clinician's plan.
+
+A rule text is an English message id (translated later, slots and all:
+:func:`refill_translation`), so a slot is filled with the value's English words from the
+profile's own labels (:func:`attunement.profile.field_value_words`: a language by its name,
+``client_directed`` → "client directed", True → "yes"); the core imports no wording (issue 17).
 """
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from attunement.profile import (
     PROFILE_FIELDS,
     Preference,
     Profile,
+    field_value_words,
     language_name,
 )
-from attunement.wording import value_words
 
 __all__ = [
     "CONTEXT_SLOTS",
@@ -31,6 +36,9 @@ __all__ = [
 ]
 
 _SLOT = re.compile(r"\{([a-z_.]+)\}")
+#: A number in a rule text (an attachment mean, 1-7) reads to two decimals, as its patient
+#: fact does in the brief.
+_DECIMALS = 2
 PREFERENCE_SLOTS = frozenset({"aspect", "aspect_label", "value", "value_label", "strength"})
 CONTEXT_SLOTS = frozenset({"clinic_language"})
 
@@ -69,20 +77,16 @@ def slot_values(
         found = profile.value_at(path)
         if found is None:
             values[path] = "not stated"
-        elif spec.kind == "language":  # a language by its name, never its tag
-            values[path] = language_name(str(found[0]))
-        else:
-            values[path] = value_words(found[0])
+        elif spec.kind == "number":
+            values[path] = field_value_words(path, round(float(found[0]), _DECIMALS))
+        else:  # a language by its name, never its tag; a closed value by its label
+            values[path] = field_value_words(path, found[0])
     if preference is not None:
         values.update(
             aspect=preference.aspect,
             aspect_label=PREFERENCE_ASPECTS[preference.aspect].label,
             value=preference.value,
-            value_label=(
-                language_name(preference.value)
-                if PREFERENCE_ASPECTS[preference.aspect].values == "bcp47"
-                else value_words(preference.value)
-            ),
+            value_label=field_value_words(f"preferences.{preference.aspect}", preference.value),
             strength=preference.strength,
         )
     return _Slots(values, clinic_language)

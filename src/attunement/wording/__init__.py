@@ -1,5 +1,6 @@
 """One way to word what a person reads: numbers, effect sizes, citations, alert levels,
-profile fields and a Status's figures (issue 17, "one presentation vocabulary").
+profile fields, a Status's figures and a Plan — its parts and its one-page brief (issue 17,
+"one presentation vocabulary").
 
 Pure and display-only: every decision (alert level and order, direction of a scale, the
 figures of a Status) is made in the core module that owns it; this package names it, once,
@@ -14,6 +15,7 @@ from attunement._lazy import lazy_exports
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.wording._alliance import AllianceLimitsLike, Phrase, alliance_limits_words
+    from attunement.wording._brief import render_markdown, render_text
     from attunement.wording._citations import (
         Citable,
         format_citation,
@@ -35,6 +37,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         age_band_label,
         sex_label,
     )
+    from attunement.wording._document_words import (
+        NO_VERDICT_WORDS,
+        SOME_SYNTHETIC,
+        alert_label,
+        synthetic_label_words,
+        yes_no_words,
+    )
     from attunement.wording._knowledge import (
         end_reasons_in,
         outcome_benchmarks_in,
@@ -49,7 +58,6 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         dimension_label,
         direction_words,
         element_name,
-        field_label,
         higher_is_worse,
         language_name,
         value_words,
@@ -86,6 +94,22 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_signed,
         scale_digits,
     )
+    from attunement.wording._plan_words import (
+        EVIDENCE_LEGEND,
+        cite_short,
+        describe_fact,
+        describe_risk,
+        flag_message,
+        setting_value_words,
+        source_words,
+    )
+    from attunement.wording._profile_labels import (
+        aspect_label,
+        field_label,
+        field_value_words,
+        strength_label,
+        value_label,
+    )
     from attunement.wording._references import PrimarySource, format_reference, format_references
     from attunement.wording._risk import (
         describe_endorsement,
@@ -112,12 +136,15 @@ __all__ = [
     "ALLIANCE_WORDS",
     "COURSE_METHOD_LABELS",
     "DASH",
+    "EVIDENCE_LEGEND",
     "HIDDEN_TRUTH_LABEL",
     "LEARNING_OUTCOME_LABELS",
     "MINUS",
     "NOT_RECORDED_LABEL",
+    "NO_VERDICT_WORDS",
     "RELATION_LABELS",
     "SEX_LABELS",
+    "SOME_SYNTHETIC",
     "AlertWords",
     "AllianceLimitsLike",
     "Citable",
@@ -127,19 +154,24 @@ __all__ = [
     "StatusFigures",
     "StatusLike",
     "age_band_label",
+    "alert_label",
     "alert_words",
     "alliance_limits_words",
     "alliance_words",
+    "aspect_label",
     "calibration_group_words",
     "calibration_warning_words",
     "category_words",
+    "cite_short",
     "course_basis_words",
     "course_dropout_words",
     "course_method_words",
     "describe_endorsement",
     "describe_event",
+    "describe_fact",
     "describe_profile_flag",
     "describe_response",
+    "describe_risk",
     "dimension_label",
     "dimension_reason_words",
     "direction_words",
@@ -151,7 +183,9 @@ __all__ = [
     "feedback_model_words",
     "feedback_notes_words",
     "field_label",
+    "field_value_words",
     "first_fallback",
+    "flag_message",
     "format_citation",
     "format_effect",
     "format_effect_value",
@@ -175,15 +209,23 @@ __all__ = [
     "outcome_benchmarks_in",
     "plan_in",
     "relation_words",
+    "render_markdown",
+    "render_text",
     "repair_words",
     "response_vocabulary_in",
     "risk_message",
     "scale_digits",
+    "setting_value_words",
     "sex_label",
+    "source_words",
     "status_figures",
     "status_in",
+    "strength_label",
+    "synthetic_label_words",
     "unrecorded_words",
+    "value_label",
     "value_words",
+    "yes_no_words",
 ]
 
 #: The submodule that defines each name: numbers and citations need nothing else; the
@@ -191,6 +233,7 @@ __all__ = [
 #: models (so ``attune --help`` and the light commands import only what they use).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_alliance": ("AllianceLimitsLike", "Phrase", "alliance_limits_words"),
+    "_brief": ("render_markdown", "render_text"),
     "_citations": (
         "Citable",
         "format_citation",
@@ -219,7 +262,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "dimension_label",
         "direction_words",
         "element_name",
-        "field_label",
         "higher_is_worse",
         "language_name",
         "value_words",
@@ -253,6 +295,22 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "unrecorded_words",
     ),
     "_names": ("instrument_name", "item_label"),
+    "_plan_words": (
+        "EVIDENCE_LEGEND",
+        "cite_short",
+        "describe_fact",
+        "describe_risk",
+        "flag_message",
+        "setting_value_words",
+        "source_words",
+    ),
+    "_profile_labels": (
+        "aspect_label",
+        "field_label",
+        "field_value_words",
+        "strength_label",
+        "value_label",
+    ),
     "_numbers": (
         "DASH",
         "MINUS",
@@ -274,6 +332,13 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "status_figures",
     ),
     "_references": ("PrimarySource", "format_reference", "format_references"),
+    "_document_words": (
+        "NO_VERDICT_WORDS",
+        "SOME_SYNTHETIC",
+        "alert_label",
+        "synthetic_label_words",
+        "yes_no_words",
+    ),
     "_risk": (
         "describe_endorsement",
         "describe_event",

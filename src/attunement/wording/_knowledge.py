@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
+from attunement.wording._plan_assumptions import assumption_in
 from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
@@ -235,12 +236,7 @@ def plan_in(plan: Plan, language: str, catalogue: Catalogue | None = None) -> Pl
                 n.model_copy(update={"question": words(n.question), "why": words(n.why)})
                 for n in plan.not_assessed
             ),
-            "assumptions": tuple(
-                a.model_copy(
-                    update={"statement": words(a.statement), "reasoning": words(a.reasoning)}
-                )
-                for a in plan.assumptions
-            ),
+            "assumptions": tuple(assumption_in(a, words) for a in plan.assumptions),
             "disclaimer": words(plan.disclaimer),
         }
     )

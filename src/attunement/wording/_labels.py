@@ -16,8 +16,9 @@ from attunement import evidence  # loads its names on first use: a status names 
 from attunement.errors import UnknownElement
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.monitoring import ALERT_LEVELS, ALERT_MEANINGS
-from attunement.profile import DIMENSIONS, PROFILE_FIELDS, field_label, language_name
+from attunement.profile import DIMENSIONS, PROFILE_FIELDS, language_name
 from attunement.wording._numbers import DASH, format_number
+from attunement.wording._profile_labels import field_label
 
 __all__ = [
     "ALERT_ORDER",
@@ -26,7 +27,6 @@ __all__ = [
     "dimension_label",
     "direction_words",
     "element_name",
-    "field_label",
     "higher_is_worse",
     "language_name",
     "value_words",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from attunement.profile import (
-    PREFERENCE_ASPECTS,
+from attunement.profile import PREFERENCE_ASPECTS
+from attunement.wording._profile_labels import (
     aspect_label,
     field_label,
     field_value_words,

@@ -14,14 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from attunement.i18n import N_, translate
-from attunement.profile import (
-    PREFERENCE_ASPECTS,
-    STRENGTHS,
-    aspect_label,
-    field_value_words,
-    strength_label,
-)
-from attunement.wording import format_number
+from attunement.profile import PREFERENCE_ASPECTS, STRENGTHS
+from attunement.wording import aspect_label, field_value_words, format_number, strength_label
 
 __all__ = [
     "PreferenceRow",

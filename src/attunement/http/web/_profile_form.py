@@ -17,8 +17,8 @@ from typing import Any
 
 from attunement.http.web._preference_form import PreferenceRow, as_text, is_administration
 from attunement.i18n import N_, translate
-from attunement.profile import PROFILE_FIELDS, Profile, field_value_words
-from attunement.tailoring import source_words
+from attunement.profile import PROFILE_FIELDS, Profile
+from attunement.wording import field_value_words, source_words
 
 __all__ = ["GROUPS", "FieldView", "GroupView", "merge_profile", "profile_groups"]
 

@@ -3,7 +3,7 @@
 Each function turns a service result (``CaseloadEntry``, ``PatientPublic``, ``Plan``,
 ``AdministrationPublic`` …) into the plain rows a template loops over. Order, alert level,
 scores, flags and recommendations are the core's; this module only words them, with the
-tailoring engine's own wording for patient facts (``describe_fact``: a level that rests on
+plan's one wording for patient facts (``wording.describe_fact``: a level that rests on
 an assumed cut-off says so) and for the open risk items behind the plan's safety item
 (``describe_risk``) — the safety item and what the plan held back are worded once, for the
 page and the report alike (``reports._assemble.safety_views`` / ``held_back``).
@@ -23,24 +23,20 @@ from attunement.profile import (
     PREFERENCE_ASPECTS,
     Profile,
     Provenance,
-    field_value_words,
-    strength_label,
 )
 from attunement.services import CaseloadEntry
-from attunement.tailoring import (
-    Plan,
-    Recommendation,
-    cite_short,
-    describe_fact,
-    load_rulebook,
-    setting_value_words,
-    source_words,
-)
+from attunement.tailoring import Plan, Recommendation, load_rulebook
 from attunement.wording import (
     category_words,
+    cite_short,
+    describe_fact,
     describe_profile_flag,
     field_label,
+    field_value_words,
     format_number,
+    setting_value_words,
+    source_words,
+    strength_label,
 )
 
 __all__ = [

@@ -1,19 +1,27 @@
-"""Plain-language wording shared by the brief's Markdown and text forms."""
+"""A plan's parts in plain words, in the reader's language: its patient facts, the open risk
+behind its safety item, its setting values and its citations (issue 17: the plan's wording
+lives here, over the tailoring core, which words nothing itself).
+
+The brief (:mod:`attunement.wording._brief`), the web pages, the reports, the FHIR CarePlan
+and the CDS cards word a plan's parts with these functions, the same way everywhere.
+"""
 
 from __future__ import annotations
 
 from attunement import instruments  # loads its names on first use
 from attunement.errors import UnknownInstrument
 from attunement.i18n import N_, NC_, SOURCE_LANGUAGE, translate, translate_in_context
-from attunement.profile import (
-    Provenance,
+from attunement.profile import Provenance
+from attunement.tailoring import EvidenceCitation, PatientFact, RiskBasis
+from attunement.wording._citations import format_citation
+from attunement.wording._names import instrument_name, item_label
+from attunement.wording._numbers import format_number
+from attunement.wording._profile_labels import (
     aspect_label,
     field_label,
     field_value_words,
     strength_label,
 )
-from attunement.tailoring._models import EvidenceCitation, PatientFact, RiskBasis
-from attunement.wording import format_citation, format_number, instrument_name, item_label
 
 __all__ = [
     "EVIDENCE_LEGEND",
@@ -58,7 +66,8 @@ EVIDENCE_LEGEND = N_(
 
 def describe_fact(fact: PatientFact, language: str = SOURCE_LANGUAGE) -> str:
     """``reactance = high (clinician rating, 2024-05-02)``; preferences read naturally; in
-    ``language``, every label from the one place that labels it (``attunement.profile``).
+    ``language``, every label from the one place that labels it (the profile's labels, in
+    ``language``: :mod:`attunement.wording._profile_labels`).
 
     A value derived from a score says so, and a level that rests on an assumed cut-off is
     never shown as a plain fact: ``distress = low (from PHQ-9 total 8, by an assumed

@@ -19,28 +19,11 @@ from __future__ import annotations
 import re
 import textwrap
 
-from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
-from attunement.profile import field_label
-from attunement.tailoring._loader import load_rulebook
-from attunement.tailoring._models import (
-    EvidenceCitation,
-    PatientFact,
-    Plan,
-    PlanConflict,
-    Recommendation,
-    SafetyFirst,
-    SettingDecision,
-)
-from attunement.tailoring._rulebook import RuleBook
-from attunement.tailoring._wording import (
-    EVIDENCE_LEGEND,
-    cite_short,
-    describe_fact,
-    describe_risk,
-    flag_message,
-    setting_value_words,
-)
-from attunement.wording import instrument_name, item_label
+from attunement.i18n import N_, SOURCE_LANGUAGE
+from attunement.tailoring import Plan, PlanConflict, Recommendation, SafetyFirst, SettingDecision
+from attunement.wording._brief_voice import BriefVoice, sentences
+from attunement.wording._names import instrument_name, item_label
+from attunement.wording._plan_words import EVIDENCE_LEGEND, describe_risk, flag_message
 
 __all__ = ["render_markdown", "render_text"]
 
@@ -66,43 +49,8 @@ def render_text(plan: Plan, *, width: int = 88, language: str = SOURCE_LANGUAGE)
     return "\n".join(lines).rstrip() + "\n"
 
 
-class _Brief:
-    """One brief being written: the plan, the language, Markdown or plain text."""
-
-    def __init__(self, plan: Plan, language: str, *, markdown: bool) -> None:
-        self.plan = plan
-        self.language = language
-        self.markdown = markdown
-        self.book: RuleBook = load_rulebook()
-
-    def say(self, message: str, /, **values: object) -> str:
-        """A sentence of the brief (a gettext message) in its language."""
-        return translate(message, self.language, **values)
-
-    def known(self, text: str) -> str:
-        """A knowledge file's text (a setting's explanation) in the brief's language."""
-        return text if self.language == SOURCE_LANGUAGE else knowledge_text(text, self.language)
-
-    def lead(self, label: str, text: str) -> str:
-        """``Consider: <text>``: a gettext label and the text it leads."""
-        return f"{self.say(label)} {text}"
-
-    def bold(self, text: str) -> str:
-        return f"**{text}**" if self.markdown else text
-
-    def h2(self, text: str) -> str:
-        return f"## {text}" if self.markdown else text.upper()
-
-    def fact(self, fact: PatientFact) -> str:
-        return describe_fact(fact, self.language)
-
-    def label(self, field: str) -> str:
-        return field_label(field, self.language)
-
-    def setting_value(self, value: str | None) -> str:
-        if value is None:
-            return self.say(N_("not set"))
-        return setting_value_words(value, self.language)
+class _Brief(BriefVoice):
+    """The brief's sections, in the order a therapist reads them."""
 
     def lines(self) -> list[str]:
         plan, say, h2, b = self.plan, self.say, self.h2, self.bold
@@ -223,31 +171,16 @@ class _Brief:
         because = say(N_("Because:"))
         lines += [f"- {because} {describe_risk(basis, self.language)}" for basis in item.because]
         if item.do:
-            lines.append("- " + self.lead(N_("Do:"), _sentences(item.do)))
+            lines.append("- " + self.lead(N_("Do:"), sentences(item.do)))
         if item.avoid:
-            lines.append("- " + self.lead(N_("Avoid:"), _sentences(item.avoid)))
+            lines.append("- " + self.lead(N_("Avoid:"), sentences(item.avoid)))
         lines += ["- " + self.lead(N_("Basis:"), item.source), ""]
         return lines
-
-    def _options(self, conflict: PlanConflict) -> str:
-        """``Directiveness: reactance -> low, stage of change -> high; chosen: low.``"""
-        options = ", ".join(
-            f"{self.label(o.dimension)} -> {self.setting_value(o.value)}" for o in conflict.options
-        )
-        setting = str(conflict.setting)
-        vocabulary = self.book.settings.get(setting)
-        name = self.known(vocabulary.label) if vocabulary else setting.replace("_", " ")
-        return self.say(
-            N_("%(setting)s: %(options)s; chosen: %(chosen)s."),
-            setting=name[:1].upper() + name[1:],
-            options=options or self.say(N_("not set")),
-            chosen=self.setting_value(conflict.chosen),
-        )
 
     def _held_back(self, conflict: PlanConflict) -> str:
         """One line: what was suppressed, from which part of the profile, and the methods."""
         if conflict.setting is not None:
-            return f"- {self._options(conflict)} {conflict.resolution}"
+            return f"- {self.options(conflict)} {conflict.resolution}"
         why = conflict.reason.split(". ", 1)[0] + "."
         sides = ", ".join(self.label(d) for d in conflict.between if d != "risk")
         return f"- {conflict.resolution.rstrip('.')} ({sides}). {why}".rstrip()
@@ -274,26 +207,19 @@ class _Brief:
             facts = "; ".join(self.fact(f) for f in rec.because)
             lines.append("   - " + say(N_("Because: %(facts)s."), facts=facts))
         if rec.do:
-            lines.append("   - " + self.lead(N_("Consider:"), _sentences(rec.do)))
+            lines.append("   - " + self.lead(N_("Consider:"), sentences(rec.do)))
         if rec.avoid and not brief:
-            lines.append("   - " + self.lead(N_("Avoid:"), _sentences(rec.avoid)))
+            lines.append("   - " + self.lead(N_("Avoid:"), sentences(rec.avoid)))
         if rec.behaviours:
-            lines.append("   - " + self.lead(N_("Try:"), _sentences(rec.behaviours)))
-        lines.append("   - " + self.lead(N_("Evidence:"), self._citations(rec.evidence)))
+            lines.append("   - " + self.lead(N_("Try:"), sentences(rec.behaviours)))
+        lines.append("   - " + self.lead(N_("Evidence:"), self.citations(rec.evidence)))
         lines.append("")
         return lines
-
-    def _citations(self, citations: tuple[EvidenceCitation, ...]) -> str:
-        parts = []
-        for citation in citations:
-            why = f" ({citation.why})" if citation.why else ""
-            parts.append(f"{cite_short(citation, self.language)}{why}")
-        return "; ".join(parts)
 
     def _conflict(self, conflict: PlanConflict) -> list[str]:
         say = self.say
         if conflict.kind == "setting" and conflict.setting is not None:
-            title = self._options(conflict)
+            title = self.options(conflict)
         else:
             versus = say(N_("vs"))
             title = f" {versus} ".join(self.label(d) for d in conflict.between) + "."
@@ -304,7 +230,7 @@ class _Brief:
         if conflict.because:
             facts = "; ".join(self.fact(f) for f in conflict.because)
             lines.append("  - " + say(N_("Because: %(facts)s."), facts=facts))
-        lines.append("  - " + self.lead(N_("Evidence:"), self._citations(conflict.evidence)))
+        lines.append("  - " + self.lead(N_("Evidence:"), self.citations(conflict.evidence)))
         if not conflict.from_data:
             lines.append(
                 "  - "
@@ -320,12 +246,3 @@ _SEVERITY = {
     "warning": N_("WARNING"),
     "info": N_("INFO"),
 }
-
-
-def _sentences(texts: tuple[str, ...]) -> str:
-    return " ".join(_sentence(t) for t in texts)
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith((".", "?", "!", '"', ")")) else f"{text}."
