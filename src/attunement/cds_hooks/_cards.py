@@ -21,7 +21,9 @@ reproducible, so a test or an audit can recompute them. Summaries are cut to fit
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,7 +36,7 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     RiskSignal,
 )
-from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
 from attunement.tailoring import setting_value_words
 from attunement.wording import (
     DASH,
@@ -46,12 +48,32 @@ from attunement.wording import (
     value_words,
 )
 
+if TYPE_CHECKING:
+    from attunement.wording import AlertWords
+
 __all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
 
 #: Namespace of card UUIDs (uuid5 of the DNS name below); fixed so uuids are reproducible.
 CARD_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cards.attunement.example")
 
 _PLAN_ITEMS_SHOWN = 5
+
+# The cards' own sentences (gettext message ids), said in the clinic's language.
+_RISK_ENDORSED = N_("Risk item endorsed (%(item)s): %(message)s")
+_RISK_UNANSWERED = N_("Risk item left unanswered (%(item)s): %(message)s")
+_PROTOCOL = N_(
+    "Assess safety following your clinic's risk protocol, and record the risk response in "
+    "Attunement. Attunement surfaces every risk item; it does not assess risk itself."
+)
+_FROM_EHR = N_("From: the EHR's prefetched data")
+_FROM_ATTUNEMENT = N_("From: Attunement's record")
+_UNREAD_ONE = N_("%(count)s prefetched item could not be read")
+_UNREAD_MANY = N_("%(count)s prefetched items could not be read")
+_UNCHECKED_ONE = N_("%(count)s EHR questionnaire item not checked for risk items")
+_UNCHECKED_MANY = N_("%(count)s EHR questionnaire items not checked for risk items")
+_NOT_CHECKED = N_(
+    ", so Attunement could not check them for endorsed risk items. Review them in the EHR."
+)
 
 
 class CardContext(BaseModel):
@@ -97,7 +119,8 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
     card_uuid = uuid.uuid5(CARD_NAMESPACE, f"{context.hook_instance}|{kind}|{key}")
     links = None
     if context.patient_page_url:
-        links = (Link(label="Open the patient in Attunement", url=context.patient_page_url),)
+        label = _Words(context.language)(N_("Open the patient in Attunement"))
+        links = (Link(label=label, url=context.patient_page_url),)
     return Card.model_validate(
         {
             "uuid": str(card_uuid),
@@ -110,21 +133,18 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
 
 def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
     key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
+    words = _Words(context.language)
     if risk.headline is None:  # a bare signal: what and when from its fields
-        what = "endorsed" if risk.kind == "endorsed" else "left unanswered"
-        headline = f"Risk item {what} ({item_label(risk.instrument, risk.item)}): {risk.message}"
-        where = _when(risk.session, risk.observed_on)
-        lines = [f"**{_md(risk.message)}**", "", f"- {_md(item_label(risk.instrument, risk.item))}"]
-        lines += [f"- When: {where}"] if where else []
+        item = item_label(risk.instrument, risk.item, context.language)
+        template = _RISK_ENDORSED if risk.kind == "endorsed" else _RISK_UNANSWERED
+        headline = words(template, item=item, message=risk.message)
+        where = _when(risk.session, risk.observed_on, words)
+        lines = [f"**{_md(risk.message)}**", "", f"- {_md(item)}"]
+        lines += [f"- {_md(words(N_('When: %(when)s'), when=where))}"] if where else []
     else:
         headline = risk.headline
         lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
-    lines += [
-        f"- From: {_origin(risk.source)}",
-        "",
-        "Assess safety following your clinic's risk protocol, and record the risk response in "
-        "Attunement. Attunement surfaces every risk item; it does not assess risk itself.",
-    ]
+    lines += [f"- {_md(_origin(risk.source, words))}", "", words(_PROTOCOL)]
     return _card(
         context,
         "risk",
@@ -137,47 +157,64 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
 
 def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
     count = len(unread)
-    noun = "item" if count == 1 else "items"
+    words = _Words(context.language)
+    one = count == 1
     lines = [
-        f"**{count} prefetched {noun} could not be read**, so Attunement could not check "
-        "them for endorsed risk items. Review them in the EHR.",
+        _bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
         "",
         *[f"- {_md(reason)}" for reason in unread],
     ]
+    summary = words(_UNCHECKED_ONE if one else _UNCHECKED_MANY, count=str(count))
     return _card(
         context,
         "unread",
         str(count),
-        summary=fit_summary(f"{count} EHR questionnaire {noun} not checked for risk items"),
+        summary=fit_summary(summary),
         detail="\n".join(lines),
         indicator="warning",
     )
 
 
 def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
-    shown = status_figures(outcome)
-    score = shown.latest if outcome.latest is not None else "not scorable"
-    summary = f"{shown.alert.headline}: {shown.measure} {score} at session {outcome.session}"
+    words = _Words(context.language)
+    shown = status_figures(outcome, language=context.language)
+    alert = _alert(shown.alert, words)
+    score = shown.latest if outcome.latest is not None else words(N_("not scorable"))
+    summary = words(
+        N_("%(alert)s: %(measure)s %(score)s at session %(session)s"),
+        alert=alert.headline,
+        measure=shown.measure,
+        score=score,
+        session=str(outcome.session),
+    )
     if shown.expected is not None:
-        summary += f" (expected {shown.expected})"
-    lines = [f"**{shown.alert.headline}** ({shown.alert.label}) on {_md(shown.measure)}.", ""]
+        summary += " " + words(N_("(expected %(expected)s)"), expected=shown.expected)
+    lines = [
+        words(
+            N_("%(alert)s (%(label)s) on %(measure)s."),
+            alert=_bold(alert.headline),
+            label=alert.label,
+            measure=_md(shown.measure),
+        ),
+        "",
+    ]
     lines += [
         f"- {label}: {_md(value)}" + (f" ({_md(note)})" if note else "")
-        for label, value, note in shown.rows()
+        for label, value, note in shown.rows(context.language)
         if value != DASH
     ]
     if outcome.norms_source:
-        lines.append(f"- Change norms: {_md(outcome.norms_source)}")
-    lines.append(f"- From: {_origin(outcome.source)}")
+        lines.append("- " + words(N_("Change norms: %(source)s"), source=_md(outcome.norms_source)))
+    lines.append(f"- {_md(_origin(outcome.source, words))}")
     if outcome.support_prompts:
-        lines += ["", "**Clinical support — consider:**"]
+        lines += ["", _bold(words(N_("Clinical support — consider:")))]
         for prompt in outcome.support_prompts:
-            lines.append(
-                f"- *{_md(value_words(prompt.domain).capitalize())}*: {_md(prompt.prompt)}"
-            )
-            lines += [f"  - {_evidence(line)}" for line in prompt.evidence]
+            title = prompt.title or value_words(prompt.domain).capitalize()
+            lines.append(f"- *{_md(title)}*: {_md(prompt.prompt)}")
+            lines += [f"  - {_evidence(line, words)}" for line in prompt.evidence]
     if outcome.evidence:
-        lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in outcome.evidence]
+        lines += ["", _bold(words(N_("Evidence:")))]
+        lines += [f"- {_evidence(line, words)}" for line in outcome.evidence]
     return _card(
         context,
         "outcome",
@@ -198,7 +235,7 @@ def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
         lines += [f"- {_md(o)}" for o in alliance.repair_options]
     if alliance.evidence:
         lines += ["", _bold(words(N_("Evidence:")))]
-        lines += [f"- {_evidence(line)}" for line in alliance.evidence]
+        lines += [f"- {_evidence(line, words)}" for line in alliance.evidence]
     summary = words(
         N_("Alliance rupture signalled%(instrument)s: consider a repair conversation"),
         instrument=on,
@@ -257,7 +294,7 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
             lines.append(f"{number}. {_md(item.summary)}")
             if item.because:
                 lines.append(f"   - {because} {_md('; '.join(item.because))}")
-            lines += [f"   - {_evidence(line)}" for line in item.evidence]
+            lines += [f"   - {_evidence(line, words)}" for line in item.evidence]
         if count > len(shown):
             more = words(N_("%(count)s more on the patient's page."), count=str(count - len(shown)))
             lines.append(f"\n{more}")
@@ -291,24 +328,42 @@ class _Words:
         return translate(message, self.language, **values)
 
 
-def _evidence(line: EvidenceLine) -> str:
-    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``."""
-    if line.element_name is None:
-        line = line.model_copy(update={"element_name": line.element})
+def _evidence(line: EvidenceLine, words: _Words) -> str:
+    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``:
+    the element's name and what a figure is about in the clinic's language (a text already
+    in it stays as it is), the source as published."""
+    language = words.language
+    named = {
+        "element_name": knowledge_text(line.element_name or line.element, language),
+        "outcome": knowledge_text(line.outcome, language) if line.outcome else None,
+        "scope": knowledge_text(line.scope, language) if line.scope else None,
+    }
+    line = line.model_copy(update=named)
     return f"{_md(format_citation(line, element=True))}. *{_md(line.source)}*"
 
 
-def _when(session: int | None, observed_on: date | None) -> str:
+def _when(session: int | None, observed_on: date | None, words: _Words) -> str:
     parts = []
     if session is not None:
-        parts.append(f"session {session}")
+        parts.append(words(N_("session %(n)s"), n=str(session)))
     if observed_on is not None:
         parts.append(str(observed_on))
     return ", ".join(parts)
 
 
-def _origin(source: str) -> str:
-    return "the EHR's prefetched data" if source == "ehr" else "Attunement's record"
+def _origin(source: str, words: _Words) -> str:
+    """ "From: the EHR's prefetched data" or "From: Attunement's record"."""
+    return words(_FROM_EHR if source == "ehr" else _FROM_ATTUNEMENT)
+
+
+def _alert(alert: AlertWords, words: _Words) -> AlertWords:
+    """The alert's name and meaning in the clinic's language (its level and rank as they are)."""
+    return replace(
+        alert,
+        name=words(alert.name),
+        short=words(alert.short) if alert.short else "",
+        meaning=words(alert.meaning) if alert.meaning else "",
+    )
 
 
 def _md(text: str) -> str:
