@@ -4,7 +4,7 @@ Spanish, with no internal identifier (issue 16).
 One SYNTHETIC demo clinic on SQLite (``clinic_language="es"``), built once for the module: a
 language test needs no second backend. Swept are every CDS Hooks card of every demo patient
 (among them a red outcome alert and an open risk event; one call also tells the service that
-the EHR's prefetch failed, which gives the card for data it could not read), every risk
+one of the EHR's prefetches failed, which gives the card for data it could not read), every risk
 event's ``headline`` of the REST API, and the text of ``attune status`` for an episode file
 that holds a score without answers, an endorsed risk item and an alliance rupture.
 
@@ -22,6 +22,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -52,9 +53,6 @@ from tests.http.web.pages import sign_in
 from tests.services.world import fast_passwords
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-#: What ``attune status`` quotes as its definitions state it: the norms' source and the basis
-#: of the reliable-change rule and of each alliance threshold (filled by the fixture).
-_QUOTED: list[str] = []
 PAGES = "https://attunement.example"
 
 #: A placeholder of a python-format message: ``%(name)s``, ``%s``, ``%d``.
@@ -69,12 +67,12 @@ def english_messages() -> tuple[str, ...]:
         catalog = read_po(handle)
     runs: set[str] = set()
     for message in catalog:
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        msgstr = message.string[0] if isinstance(message.string, tuple) else message.string
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
         if not msgid or not msgstr or msgstr == msgid:
             continue
-        for run in _PLACEHOLDER.split(msgid.replace("%%", "%")):
-            run = " ".join(run.split()).strip(" ,;:()")
+        for part in _PLACEHOLDER.split(msgid.replace("%%", "%")):
+            run = " ".join(part.split()).strip(" ,;:()")
             if len(run.split()) >= 3:
                 runs.add(run)
     return tuple(sorted(runs))
@@ -128,7 +126,7 @@ def _episode_file() -> dict[str, Any]:
     }
 
 
-def _cards(ctx: ServiceContext) -> dict[str, str]:
+def _cards(ctx: ServiceContext) -> dict[str, list[dict[str, Any]]]:
     """Every demo patient's cards, as the EHR receives them; one call with a failed prefetch."""
     client = VerifiedClient(
         iss="https://ehr.example.org/", jti="sweep", expires_at=NOW + dt.timedelta(minutes=5)
@@ -136,11 +134,11 @@ def _cards(ctx: ServiceContext) -> dict[str, str]:
     trust = CdsClientTrust(service_base_url=PAGES)
     with ctx.sessions() as session:
         keys = list(session.scalars(select(Patient.external_id).order_by(Patient.id)))
-    found = {}
+    found: dict[str, list[dict[str, Any]]] = {}
     for number, key in enumerate(keys):
         prefetch: dict[str, Any] = {"questionnaireResponses": None}
-        if number == 0:  # the EHR reports that its prefetch failed
-            prefetch = {"questionnaireResponses": {"resourceType": "OperationOutcome"}}
+        if number == 0:  # the EHR reports that one of its prefetches failed
+            prefetch["observations"] = {"resourceType": "OperationOutcome"}
         body = {
             "hook": "patient-view",
             "hookInstance": str(uuid.uuid4()),
@@ -168,8 +166,30 @@ def _risk_headlines(app: Any, ctx: ServiceContext) -> dict[str, list[str]]:
     return found
 
 
+@dataclass(frozen=True)
+class Edges:
+    """What a Spanish clinic reads at its edges, by where it is read; ``quoted``: what
+    ``attune status`` quotes as its definitions state it (the norms' source, the basis of the
+    reliable-change rule and of each alliance threshold, with their sources)."""
+
+    texts: dict[str, str]
+    quoted: tuple[str, ...]
+
+
+def _status(episode: Path, folder: Path) -> tuple[str, tuple[str, ...]]:
+    """``attune status`` in a Spanish clinic, and what its figures quote (from ``--json``)."""
+    env = {"ATTUNE_CLINIC_LANGUAGE": "es", "ATTUNE_DATA_DIR": str(folder / "data")}
+    command = ["status", str(episode), "--etr", "rational"]
+    text = CliRunner().invoke(cli_app, command, env=env)
+    assert text.exit_code == 0, text.output
+    figures = json.loads(CliRunner().invoke(cli_app, [*command, "--json"], env=env).output)
+    quoted = [figures["norms"]["source"], figures["norms"]["reliable_change_basis"]]
+    quoted += [alert["basis"] for alert in figures["alliance"]["alerts"]]
+    return text.output, tuple(quoted)
+
+
 @pytest.fixture(scope="module")
-def spanish_edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def spanish_edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edges]:
     folder = tmp_path_factory.mktemp("spanish-edges")
     url = f"sqlite:///{folder / 'clinic.sqlite3'}"
     engine = make_engine(url)
@@ -187,53 +207,43 @@ def spanish_edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     seed_demo_clinic(ctx.sessions, clinic, now=NOW)
     try:
         cards = _cards(ctx)
+        first = next(iter(cards))
         with ctx.sessions() as session:
             alerts = set(session.scalars(select(EpisodeStatusRecord.alert)))
         texts = {where: _card_texts(found) for where, found in cards.items()}
-        indicators = {c["indicator"] for found in cards.values() for c in found}
         headlines = _risk_headlines(app, ctx)
         texts |= {where: "\n".join(lines) for where, lines in headlines.items()}
         episode = folder / "episode.yaml"
         episode.write_text(yaml.safe_dump(_episode_file()), encoding="utf-8")
-        result = CliRunner().invoke(
-            cli_app,
-            ["status", str(episode), "--etr", "rational"],
-            env={"ATTUNE_CLINIC_LANGUAGE": "es", "ATTUNE_DATA_DIR": str(folder / "data")},
-        )
-        assert result.exit_code == 0, result.output
-        texts["attune status"] = result.output
-        data = CliRunner().invoke(
-            cli_app,
-            ["status", str(episode), "--etr", "rational", "--json"],
-            env={"ATTUNE_DATA_DIR": str(folder / "data")},
-        )
-        figures = json.loads(data.output)
-        _QUOTED.extend(
-            [figures["norms"]["source"], figures["norms"]["reliable_change_basis"]]
-            + [alert["basis"] for alert in figures["alliance"]["alerts"]]
-        )
-        # what the sweep must have met: a red alert, an open risk event, an unread prefetch
-        assert "red" in alerts and "critical" in indicators, (alerts, indicators)
-        assert any(lines for where, lines in headlines.items()), headlines
-        assert "RIESGO" in result.output
-        yield texts
+        texts["attune status"], quoted = _status(episode, folder)
+        # what the sweep must have met: a red card, an open risk event's card and headline,
+        # the card of a prefetch the EHR could not send, a risk event and a note in the CLI
+        summaries = [card["summary"] for found in cards.values() for card in found]
+        assert "red" in alerts
+        assert any(s.startswith("No va según lo previsto:") for s in summaries), summaries
+        assert any(s.startswith("Evento de riesgo abierto:") for s in summaries), summaries
+        assert any("OperationOutcome" in (c.get("detail") or "") for c in cards[first]), first
+        assert any(lines for lines in headlines.values()), headlines
+        assert "RIESGO" in texts["attune status"]
+        assert "Nota: Resultado, sesión 1:" in texts["attune status"]
+        yield Edges(texts, quoted)
     finally:
         engine.dispose()
 
 
 def test_a_spanish_clinic_reads_no_english_message_on_any_card_risk_event_or_status(
-    spanish_edges: dict[str, str],
+    spanish_edges: Edges,
 ) -> None:
-    quoted = tuple(_QUOTED)
-    found = {where: english_in(text, quoted) for where, text in spanish_edges.items()}
+    texts, quoted = spanish_edges.texts, spanish_edges.quoted
+    found = {where: english_in(text, quoted) for where, text in texts.items()}
     problems = [f"{where}: {runs}" for where, runs in found.items() if runs]
     assert not problems, "\n".join(problems)
 
 
 def test_a_spanish_clinic_reads_no_identifier_on_any_card_risk_event_or_status(
-    spanish_edges: dict[str, str],
+    spanish_edges: Edges,
 ) -> None:
-    found = {where: identifiers(text) for where, text in spanish_edges.items()}
+    found = {where: identifiers(text) for where, text in spanish_edges.texts.items()}
     assert {where: ids for where, ids in found.items() if ids} == {}
 
 

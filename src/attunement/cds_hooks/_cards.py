@@ -162,7 +162,7 @@ def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
     lines = [
         _bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
         "",
-        *[f"- {_md(reason)}" for reason in unread],
+        *[f"- {_md(_unread_reason(reason, words))}" for reason in unread],
     ]
     summary = words(_UNCHECKED_ONE if one else _UNCHECKED_MANY, count=str(count))
     return _card(
@@ -349,6 +349,13 @@ def _when(session: int | None, observed_on: date | None, words: _Words) -> str:
     if observed_on is not None:
         parts.append(str(observed_on))
     return ", ".join(parts)
+
+
+def _unread_reason(reason: str, words: _Words) -> str:
+    """ "observations: <why>" with the why in the clinic's language where it is a message of
+    the catalogue (the prefetch key as the EHR names it)."""
+    key, colon, why = reason.partition(": ")
+    return f"{key}: {words(why)}" if colon else words(reason)
 
 
 def _origin(source: str, words: _Words) -> str:
