@@ -65,6 +65,7 @@ _PROTOCOL = N_(
     "Assess safety following your clinic's risk protocol, and record the risk response in "
     "Attunement. Attunement surfaces every risk item; it does not assess risk itself."
 )
+_WHEN = N_("When: %(when)s")
 _FROM_EHR = N_("From: the EHR's prefetched data")
 _FROM_ATTUNEMENT = N_("From: Attunement's record")
 _UNREAD_ONE = N_("%(count)s prefetched item could not be read")
@@ -140,7 +141,7 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
         headline = words(template, item=item, message=risk.message)
         where = _when(risk.session, risk.observed_on, words)
         lines = [f"**{_md(risk.message)}**", "", f"- {_md(item)}"]
-        lines += [f"- {_md(words(N_('When: %(when)s'), when=where))}"] if where else []
+        lines += [f"- {_md(words(_WHEN, when=where))}"] if where else []
     else:
         headline = risk.headline
         lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
