@@ -21,12 +21,18 @@ reproducible, so a test or an audit can recompute them. Summaries are cut to fit
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
-from datetime import date
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.cds_hooks._card_words import (
+    CardWords,
+    alert_in,
+    bold,
+    md,
+    origin_words,
+    unread_reason,
+    when_words,
+)
 from attunement.cds_hooks._models import SUMMARY_LIMIT, Card, CardSource, Link
 from attunement.cds_hooks._signals import (
     AllianceSignal,
@@ -36,7 +42,7 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     RiskSignal,
 )
-from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.tailoring import setting_value_words
 from attunement.wording import (
     DASH,
@@ -47,9 +53,6 @@ from attunement.wording import (
     status_figures,
     value_words,
 )
-
-if TYPE_CHECKING:
-    from attunement.wording import AlertWords
 
 __all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
 
@@ -66,8 +69,6 @@ _PROTOCOL = N_(
     "Attunement. Attunement surfaces every risk item; it does not assess risk itself."
 )
 _WHEN = N_("When: %(when)s")
-_FROM_EHR = N_("From: the EHR's prefetched data")
-_FROM_ATTUNEMENT = N_("From: Attunement's record")
 _UNREAD_ONE = N_("%(count)s prefetched item could not be read")
 _UNREAD_MANY = N_("%(count)s prefetched items could not be read")
 _UNCHECKED_ONE = N_("%(count)s EHR questionnaire item not checked for risk items")
@@ -120,7 +121,7 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
     card_uuid = uuid.uuid5(CARD_NAMESPACE, f"{context.hook_instance}|{kind}|{key}")
     links = None
     if context.patient_page_url:
-        label = _Words(context.language)(N_("Open the patient in Attunement"))
+        label = CardWords(context.language)(N_("Open the patient in Attunement"))
         links = (Link(label=label, url=context.patient_page_url),)
     return Card.model_validate(
         {
@@ -134,18 +135,18 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
 
 def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
     key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
-    words = _Words(context.language)
+    words = CardWords(context.language)
     if risk.headline is None:  # a bare signal: what and when from its fields
         item = item_label(risk.instrument, risk.item, context.language)
         template = _RISK_ENDORSED if risk.kind == "endorsed" else _RISK_UNANSWERED
         headline = words(template, item=item, message=risk.message)
-        where = _when(risk.session, risk.observed_on, words)
-        lines = [f"**{_md(risk.message)}**", "", f"- {_md(item)}"]
-        lines += [f"- {_md(words(_WHEN, when=where))}"] if where else []
+        where = when_words(risk.session, risk.observed_on, words)
+        lines = [f"**{md(risk.message)}**", "", f"- {md(item)}"]
+        lines += [f"- {md(words(_WHEN, when=where))}"] if where else []
     else:
         headline = risk.headline
-        lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
-    lines += [f"- {_md(_origin(risk.source, words))}", "", words(_PROTOCOL)]
+        lines = [f"**{md(risk.headline)}**", "", *[f"- {md(line)}" for line in risk.lines]]
+    lines += [f"- {md(origin_words(risk.source, words))}", "", words(_PROTOCOL)]
     return _card(
         context,
         "risk",
@@ -158,12 +159,12 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
 
 def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
     count = len(unread)
-    words = _Words(context.language)
+    words = CardWords(context.language)
     one = count == 1
     lines = [
-        _bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
+        bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
         "",
-        *[f"- {_md(_unread_reason(reason, words))}" for reason in unread],
+        *[f"- {md(unread_reason(reason, words))}" for reason in unread],
     ]
     summary = words(_UNCHECKED_ONE if one else _UNCHECKED_MANY, count=str(count))
     return _card(
@@ -177,9 +178,9 @@ def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
 
 
 def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
-    words = _Words(context.language)
+    words = CardWords(context.language)
     shown = status_figures(outcome, language=context.language)
-    alert = _alert(shown.alert, words)
+    alert = alert_in(shown.alert, words)
     score = shown.latest if outcome.latest is not None else words(N_("not scorable"))
     summary = words(
         N_("%(alert)s: %(measure)s %(score)s at session %(session)s"),
@@ -193,28 +194,28 @@ def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
     lines = [
         words(
             N_("%(alert)s (%(label)s) on %(measure)s."),
-            alert=_bold(alert.headline),
+            alert=bold(alert.headline),
             label=alert.label,
-            measure=_md(shown.measure),
+            measure=md(shown.measure),
         ),
         "",
     ]
     lines += [
-        f"- {label}: {_md(value)}" + (f" ({_md(note)})" if note else "")
+        f"- {label}: {md(value)}" + (f" ({md(note)})" if note else "")
         for label, value, note in shown.rows(context.language)
         if value != DASH
     ]
     if outcome.norms_source:
-        lines.append("- " + words(N_("Change norms: %(source)s"), source=_md(outcome.norms_source)))
-    lines.append(f"- {_md(_origin(outcome.source, words))}")
+        lines.append("- " + words(N_("Change norms: %(source)s"), source=md(outcome.norms_source)))
+    lines.append(f"- {md(origin_words(outcome.source, words))}")
     if outcome.support_prompts:
-        lines += ["", _bold(words(N_("Clinical support — consider:")))]
+        lines += ["", bold(words(N_("Clinical support — consider:")))]
         for prompt in outcome.support_prompts:
             title = prompt.title or value_words(prompt.domain).capitalize()
-            lines.append(f"- *{_md(title)}*: {_md(prompt.prompt)}")
+            lines.append(f"- *{md(title)}*: {md(prompt.prompt)}")
             lines += [f"  - {_evidence(line, words)}" for line in prompt.evidence]
     if outcome.evidence:
-        lines += ["", _bold(words(N_("Evidence:")))]
+        lines += ["", bold(words(N_("Evidence:")))]
         lines += [f"- {_evidence(line, words)}" for line in outcome.evidence]
     return _card(
         context,
@@ -228,14 +229,14 @@ def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
 
 def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
     on = f" ({instrument_name(alliance.instrument)})" if alliance.instrument else ""
-    words = _Words(context.language)
-    lines = [_bold(words(N_("Alliance rupture signalled"))) + f"{_md(on)}.", ""]
-    lines += [f"- {_md(alert)}" for alert in alliance.alerts]
+    words = CardWords(context.language)
+    lines = [bold(words(N_("Alliance rupture signalled"))) + f"{md(on)}.", ""]
+    lines += [f"- {md(alert)}" for alert in alliance.alerts]
     if alliance.repair_options:
-        lines += ["", _bold(words(N_("Repair options:")))]
-        lines += [f"- {_md(o)}" for o in alliance.repair_options]
+        lines += ["", bold(words(N_("Repair options:")))]
+        lines += [f"- {md(o)}" for o in alliance.repair_options]
     if alliance.evidence:
-        lines += ["", _bold(words(N_("Evidence:")))]
+        lines += ["", bold(words(N_("Evidence:")))]
         lines += [f"- {_evidence(line, words)}" for line in alliance.evidence]
     summary = words(
         N_("Alliance rupture signalled%(instrument)s: consider a repair conversation"),
@@ -252,7 +253,7 @@ def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
 
 
 def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
-    words = _Words(context.language)
+    words = CardWords(context.language)
     settings = [
         words(template, value=setting_value_words(value, context.language))
         for template, value in (
@@ -274,33 +275,33 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
         else words(N_("(%(count)s recommendations)"), count=str(count))
     )
     lines = [
-        _bold(words(N_("Tailored plan")))
+        bold(words(N_("Tailored plan")))
         + " — "
         + words(N_("options with their evidence, for the clinician to weigh."))
     ]
     because, do = words(N_("Because:")), words(N_("Do:"))
     for safety in plan.safety:
-        lines += ["", f"**{_md(safety.summary)}** {_md(safety.detail)}"]
-        lines += [f"- {because} {_md(b)}" for b in safety.because]
-        lines += [f"- {do} {_md(d)}" for d in safety.do]
+        lines += ["", f"**{md(safety.summary)}** {md(safety.detail)}"]
+        lines += [f"- {because} {md(b)}" for b in safety.because]
+        lines += [f"- {do} {md(d)}" for d in safety.do]
         if safety.held_back:
-            lines += ["", _bold(words(N_("Held back while a risk event is open:")))]
-            lines += [f"- {_md(h)}" for h in safety.held_back]
+            lines += ["", bold(words(N_("Held back while a risk event is open:")))]
+            lines += [f"- {md(h)}" for h in safety.held_back]
     if settings:
-        lines += ["", *[f"- {_md(s.capitalize())}" for s in settings]]
+        lines += ["", *[f"- {md(s.capitalize())}" for s in settings]]
     shown = plan.recommendations[:_PLAN_ITEMS_SHOWN]
     if shown:
-        lines += ["", _bold(words(N_("Recommendations:")))]
+        lines += ["", bold(words(N_("Recommendations:")))]
         for number, item in enumerate(shown, start=1):
-            lines.append(f"{number}. {_md(item.summary)}")
+            lines.append(f"{number}. {md(item.summary)}")
             if item.because:
-                lines.append(f"   - {because} {_md('; '.join(item.because))}")
+                lines.append(f"   - {because} {md('; '.join(item.because))}")
             lines += [f"   - {_evidence(line, words)}" for line in item.evidence]
         if count > len(shown):
             more = words(N_("%(count)s more on the patient's page."), count=str(count - len(shown)))
             lines.append(f"\n{more}")
     if plan.not_assessed:
-        missing = _md(", ".join(field_label(f, context.language) for f in plan.not_assessed))
+        missing = md(", ".join(field_label(f, context.language) for f in plan.not_assessed))
         lines += ["", words(N_("Not yet assessed: %(fields)s."), fields=missing)]
     return _card(
         context,
@@ -312,24 +313,10 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
     )
 
 
-# --------------------------------------------------------------------------- formatting
+# --------------------------------------------------------------------------- evidence
 
 
-def _bold(text: str) -> str:
-    return f"**{text}**"
-
-
-class _Words:
-    """The cards' own words in the clinic's language (gettext, ``%(name)s`` filled)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def __call__(self, message: str, /, **values: str) -> str:
-        return translate(message, self.language, **values)
-
-
-def _evidence(line: EvidenceLine, words: _Words) -> str:
+def _evidence(line: EvidenceLine, words: CardWords) -> str:
     """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``:
     the element's name and what a figure is about in the clinic's language (a text already
     in it stays as it is), the source as published."""
@@ -340,42 +327,4 @@ def _evidence(line: EvidenceLine, words: _Words) -> str:
         "scope": knowledge_text(line.scope, language) if line.scope else None,
     }
     line = line.model_copy(update=named)
-    return f"{_md(format_citation(line, element=True))}. *{_md(line.source)}*"
-
-
-def _when(session: int | None, observed_on: date | None, words: _Words) -> str:
-    parts = []
-    if session is not None:
-        parts.append(words(N_("session %(n)s"), n=str(session)))
-    if observed_on is not None:
-        parts.append(str(observed_on))
-    return ", ".join(parts)
-
-
-def _unread_reason(reason: str, words: _Words) -> str:
-    """ "observations: <why>" with the why in the clinic's language where it is a message of
-    the catalogue (the prefetch key as the EHR names it)."""
-    key, colon, why = reason.partition(": ")
-    return f"{key}: {words(why)}" if colon else words(reason)
-
-
-def _origin(source: str, words: _Words) -> str:
-    """ "From: the EHR's prefetched data" or "From: Attunement's record"."""
-    return words(_FROM_EHR if source == "ehr" else _FROM_ATTUNEMENT)
-
-
-def _alert(alert: AlertWords, words: _Words) -> AlertWords:
-    """The alert's name and meaning in the clinic's language (its level and rank as they are)."""
-    return replace(
-        alert,
-        name=words(alert.name),
-        short=words(alert.short) if alert.short else "",
-        meaning=words(alert.meaning) if alert.meaning else "",
-    )
-
-
-def _md(text: str) -> str:
-    """Escape the markdown characters that could turn data into markup or links."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|"):
-        text = text.replace(char, "\\" + char)
-    return text
+    return f"{md(format_citation(line, element=True))}. *{md(line.source)}*"

@@ -164,10 +164,9 @@ def _rules() -> Mapping[str, Rule]:
 def _filled_in(
     template: str, shown: str, words: _Words, because: tuple[PatientFact, ...] = ()
 ) -> str:
-    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values —
-    in the language of ``words``: the template's translation (the message id is the
-    template) with the same values, each in that language where a fact of ``because``
-    explains it (:func:`attunement.wording._plan_values.values_filled_in`)."""
+    """``shown`` (a rule ``template`` filled with patient values) in the language of
+    ``words``: the template's translation with the same values, in that language where a
+    fact of ``because`` explains them (``_plan_values.values_filled_in``)."""
     if shown == template:
         return words(shown)
     refilled = values_filled_in(template, shown, words(template), because, words.language)
