@@ -12,7 +12,9 @@ Two checks on each text: no English message of the catalogue — every message i
 translation differs from it, taken in its literal runs between placeholders, each run of three
 words or more — and no identifier (the patterns of ``tests/documents/test_no_internal_ids``).
 Citations are exempt: an English source is quoted as published, so the sources of the
-evidence base and of the instruments' norms are removed before the check.
+evidence base and of the instruments' norms are removed before the check, and so is what
+``attune status`` quotes from its definitions (the basis of the reliable-change rule and of
+each alliance threshold, with their sources).
 """
 
 from __future__ import annotations
