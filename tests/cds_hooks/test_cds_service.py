@@ -314,6 +314,31 @@ def test_a_spanish_clinics_cards_word_their_headings_in_spanish() -> None:
     assert "directiveness" not in detail.lower()
 
 
+def test_a_spanish_clinics_risk_outcome_and_unread_cards_and_their_link_are_in_spanish() -> None:
+    spanish = CONTEXT.model_copy(update={"language": "es"})
+    signals = PatientSignals(risks=(RISK,), outcome=RED, unread=("observations: broken",))
+    risk, unread, outcome = build_cards(signals, spanish)
+    assert (risk.summary or "").startswith("Ítem de riesgo respondido afirmativamente")
+    assert "- Cuándo: sesión 3, 2025-02-20" in (risk.detail or "")
+    assert "Origen: el registro de Attunement" in (risk.detail or "")
+    assert "Evalúe la seguridad según el protocolo de riesgo" in (risk.detail or "")
+    assert unread.summary == (
+        "1 elemento de cuestionario de la historia clínica electrónica sin revisar en busca de "
+        "ítems de riesgo"
+    )
+    assert outcome.summary == (
+        "No va según lo previsto: PHQ-9 total 19 en la sesión 4 (esperado 11)"
+    )
+    detail = outcome.detail or ""
+    assert detail.startswith("**No va según lo previsto** (Rojo · no va según lo previsto)")
+    assert "- Cambio desde la evaluación inicial: +5" in detail
+    assert "- Normas de cambio: Kroenke 2001" in detail
+    assert "**Apoyo clínico — considere:**" in detail
+    assert [link.label for card in (risk, unread, outcome) for link in card.links or ()] == [
+        "Abrir el paciente en Attunement"
+    ] * 3
+
+
 def test_card_uuids_are_reproducible_per_hook_call_and_differ_between_calls() -> None:
     signals = PatientSignals(risks=(RISK,), plan=PLAN)
     first = [c.uuid for c in build_cards(signals, CONTEXT)]

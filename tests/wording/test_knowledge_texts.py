@@ -110,7 +110,7 @@ def test_a_rules_advice_and_its_evidence_show_once_their_translation_exists(
     assert translated.evidence[0].value == advice.evidence[0].value
 
 
-def test_a_rule_text_with_a_patient_value_is_translated_through_its_template(
+def test_a_rule_text_with_a_patient_value_is_translated_through_its_template_value_and_all(
     tmp_path: Path,
 ) -> None:
     plan = plan_for({"culture": {"preferred_language": "es"}})
@@ -123,7 +123,7 @@ def test_a_rule_text_with_a_patient_value_is_translated_through_its_template(
         {template + rest: "Ofrezca la lengua del paciente ({culture.preferred_language})"},
     )
     shown = next(r for r in plan_in(plan, "es", catalogue).recommendations if "language" in r.rule)
-    assert shown.summary == "Ofrezca la lengua del paciente (Spanish)"
+    assert shown.summary == "Ofrezca la lengua del paciente (español)"  # the value too
 
 
 def test_a_plans_conflicts_prompts_assumptions_and_disclaimer_are_in_spanish() -> None:

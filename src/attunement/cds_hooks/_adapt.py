@@ -116,6 +116,7 @@ def outcome_and_alliance(
         CdsSupportPrompt(
             domain=str(_get(p, "domain")),
             prompt=str(_get(p, "prompt")),
+            title=_get(p, "title"),
             evidence=evidence_lines(evidence, _get(p, "evidence") or ()),
         )
         for p in _get(status, "support_prompts") or ()

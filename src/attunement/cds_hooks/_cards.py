@@ -21,10 +21,18 @@ reproducible, so a test or an audit can recompute them. Summaries are cut to fit
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.cds_hooks._card_words import (
+    CardWords,
+    alert_in,
+    bold,
+    md,
+    origin_words,
+    unread_reason,
+    when_words,
+)
 from attunement.cds_hooks._models import SUMMARY_LIMIT, Card, CardSource, Link
 from attunement.cds_hooks._signals import (
     AllianceSignal,
@@ -34,7 +42,7 @@ from attunement.cds_hooks._signals import (
     PlanSignal,
     RiskSignal,
 )
-from attunement.i18n import N_, SOURCE_LANGUAGE, translate
+from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
 from attunement.wording import (
     DASH,
     field_label,
@@ -52,6 +60,22 @@ __all__ = ["CARD_NAMESPACE", "CardContext", "build_cards", "fit_summary"]
 CARD_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "cards.attunement.example")
 
 _PLAN_ITEMS_SHOWN = 5
+
+# The cards' own sentences (gettext message ids), said in the clinic's language.
+_RISK_ENDORSED = N_("Risk item endorsed (%(item)s): %(message)s")
+_RISK_UNANSWERED = N_("Risk item left unanswered (%(item)s): %(message)s")
+_PROTOCOL = N_(
+    "Assess safety following your clinic's risk protocol, and record the risk response in "
+    "Attunement. Attunement surfaces every risk item; it does not assess risk itself."
+)
+_WHEN = N_("When: %(when)s")
+_UNREAD_ONE = N_("%(count)s prefetched item could not be read")
+_UNREAD_MANY = N_("%(count)s prefetched items could not be read")
+_UNCHECKED_ONE = N_("%(count)s EHR questionnaire item not checked for risk items")
+_UNCHECKED_MANY = N_("%(count)s EHR questionnaire items not checked for risk items")
+_NOT_CHECKED = N_(
+    ", so Attunement could not check them for endorsed risk items. Review them in the EHR."
+)
 
 
 class CardContext(BaseModel):
@@ -97,7 +121,8 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
     card_uuid = uuid.uuid5(CARD_NAMESPACE, f"{context.hook_instance}|{kind}|{key}")
     links = None
     if context.patient_page_url:
-        links = (Link(label="Open the patient in Attunement", url=context.patient_page_url),)
+        label = CardWords(context.language)(N_("Open the patient in Attunement"))
+        links = (Link(label=label, url=context.patient_page_url),)
     return Card.model_validate(
         {
             "uuid": str(card_uuid),
@@ -110,21 +135,18 @@ def _card(context: CardContext, kind: str, key: str, **fields: object) -> Card:
 
 def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
     key = f"event|{risk.event_id}" if risk.event_id is not None else f"{index}|{risk.instrument}"
+    words = CardWords(context.language)
     if risk.headline is None:  # a bare signal: what and when from its fields
-        what = "endorsed" if risk.kind == "endorsed" else "left unanswered"
-        headline = f"Risk item {what} ({item_label(risk.instrument, risk.item)}): {risk.message}"
-        where = _when(risk.session, risk.observed_on)
-        lines = [f"**{_md(risk.message)}**", "", f"- {_md(item_label(risk.instrument, risk.item))}"]
-        lines += [f"- When: {where}"] if where else []
+        item = item_label(risk.instrument, risk.item, context.language)
+        template = _RISK_ENDORSED if risk.kind == "endorsed" else _RISK_UNANSWERED
+        headline = words(template, item=item, message=risk.message)
+        where = when_words(risk.session, risk.observed_on, words)
+        lines = [f"**{md(risk.message)}**", "", f"- {md(item)}"]
+        lines += [f"- {md(words(_WHEN, when=where))}"] if where else []
     else:
         headline = risk.headline
-        lines = [f"**{_md(risk.headline)}**", "", *[f"- {_md(line)}" for line in risk.lines]]
-    lines += [
-        f"- From: {_origin(risk.source)}",
-        "",
-        "Assess safety following your clinic's risk protocol, and record the risk response in "
-        "Attunement. Attunement surfaces every risk item; it does not assess risk itself.",
-    ]
+        lines = [f"**{md(risk.headline)}**", "", *[f"- {md(line)}" for line in risk.lines]]
+    lines += [f"- {md(origin_words(risk.source, words))}", "", words(_PROTOCOL)]
     return _card(
         context,
         "risk",
@@ -137,47 +159,64 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
 
 def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
     count = len(unread)
-    noun = "item" if count == 1 else "items"
+    words = CardWords(context.language)
+    one = count == 1
     lines = [
-        f"**{count} prefetched {noun} could not be read**, so Attunement could not check "
-        "them for endorsed risk items. Review them in the EHR.",
+        bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
         "",
-        *[f"- {_md(reason)}" for reason in unread],
+        *[f"- {md(unread_reason(reason, words))}" for reason in unread],
     ]
+    summary = words(_UNCHECKED_ONE if one else _UNCHECKED_MANY, count=str(count))
     return _card(
         context,
         "unread",
         str(count),
-        summary=fit_summary(f"{count} EHR questionnaire {noun} not checked for risk items"),
+        summary=fit_summary(summary),
         detail="\n".join(lines),
         indicator="warning",
     )
 
 
 def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
-    shown = status_figures(outcome)
-    score = shown.latest if outcome.latest is not None else "not scorable"
-    summary = f"{shown.alert.headline}: {shown.measure} {score} at session {outcome.session}"
+    words = CardWords(context.language)
+    shown = status_figures(outcome, language=context.language)
+    alert = alert_in(shown.alert, words)
+    score = shown.latest if outcome.latest is not None else words(N_("not scorable"))
+    summary = words(
+        N_("%(alert)s: %(measure)s %(score)s at session %(session)s"),
+        alert=alert.headline,
+        measure=shown.measure,
+        score=score,
+        session=str(outcome.session),
+    )
     if shown.expected is not None:
-        summary += f" (expected {shown.expected})"
-    lines = [f"**{shown.alert.headline}** ({shown.alert.label}) on {_md(shown.measure)}.", ""]
+        summary += " " + words(N_("(expected %(expected)s)"), expected=shown.expected)
+    lines = [
+        words(
+            N_("%(alert)s (%(label)s) on %(measure)s."),
+            alert=bold(alert.headline),
+            label=alert.label,
+            measure=md(shown.measure),
+        ),
+        "",
+    ]
     lines += [
-        f"- {label}: {_md(value)}" + (f" ({_md(note)})" if note else "")
-        for label, value, note in shown.rows()
+        f"- {label}: {md(value)}" + (f" ({md(note)})" if note else "")
+        for label, value, note in shown.rows(context.language)
         if value != DASH
     ]
     if outcome.norms_source:
-        lines.append(f"- Change norms: {_md(outcome.norms_source)}")
-    lines.append(f"- From: {_origin(outcome.source)}")
+        lines.append("- " + words(N_("Change norms: %(source)s"), source=md(outcome.norms_source)))
+    lines.append(f"- {md(origin_words(outcome.source, words))}")
     if outcome.support_prompts:
-        lines += ["", "**Clinical support — consider:**"]
+        lines += ["", bold(words(N_("Clinical support — consider:")))]
         for prompt in outcome.support_prompts:
-            lines.append(
-                f"- *{_md(value_words(prompt.domain).capitalize())}*: {_md(prompt.prompt)}"
-            )
-            lines += [f"  - {_evidence(line)}" for line in prompt.evidence]
+            title = prompt.title or value_words(prompt.domain).capitalize()
+            lines.append(f"- *{md(title)}*: {md(prompt.prompt)}")
+            lines += [f"  - {_evidence(line, words)}" for line in prompt.evidence]
     if outcome.evidence:
-        lines += ["", "**Evidence:**"] + [f"- {_evidence(line)}" for line in outcome.evidence]
+        lines += ["", bold(words(N_("Evidence:")))]
+        lines += [f"- {_evidence(line, words)}" for line in outcome.evidence]
     return _card(
         context,
         "outcome",
@@ -190,15 +229,15 @@ def _outcome_card(outcome: OutcomeSignal, context: CardContext) -> Card:
 
 def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
     on = f" ({instrument_name(alliance.instrument)})" if alliance.instrument else ""
-    words = _Words(context.language)
-    lines = [_bold(words(N_("Alliance rupture signalled"))) + f"{_md(on)}.", ""]
-    lines += [f"- {_md(alert)}" for alert in alliance.alerts]
+    words = CardWords(context.language)
+    lines = [bold(words(N_("Alliance rupture signalled"))) + f"{md(on)}.", ""]
+    lines += [f"- {md(alert)}" for alert in alliance.alerts]
     if alliance.repair_options:
-        lines += ["", _bold(words(N_("Repair options:")))]
-        lines += [f"- {_md(o)}" for o in alliance.repair_options]
+        lines += ["", bold(words(N_("Repair options:")))]
+        lines += [f"- {md(o)}" for o in alliance.repair_options]
     if alliance.evidence:
-        lines += ["", _bold(words(N_("Evidence:")))]
-        lines += [f"- {_evidence(line)}" for line in alliance.evidence]
+        lines += ["", bold(words(N_("Evidence:")))]
+        lines += [f"- {_evidence(line, words)}" for line in alliance.evidence]
     summary = words(
         N_("Alliance rupture signalled%(instrument)s: consider a repair conversation"),
         instrument=on,
@@ -214,7 +253,7 @@ def _alliance_card(alliance: AllianceSignal, context: CardContext) -> Card:
 
 
 def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
-    words = _Words(context.language)
+    words = CardWords(context.language)
     settings = [
         words(template, value=setting_value_words(value, context.language))
         for template, value in (
@@ -236,33 +275,33 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
         else words(N_("(%(count)s recommendations)"), count=str(count))
     )
     lines = [
-        _bold(words(N_("Tailored plan")))
+        bold(words(N_("Tailored plan")))
         + " — "
         + words(N_("options with their evidence, for the clinician to weigh."))
     ]
     because, do = words(N_("Because:")), words(N_("Do:"))
     for safety in plan.safety:
-        lines += ["", f"**{_md(safety.summary)}** {_md(safety.detail)}"]
-        lines += [f"- {because} {_md(b)}" for b in safety.because]
-        lines += [f"- {do} {_md(d)}" for d in safety.do]
+        lines += ["", f"**{md(safety.summary)}** {md(safety.detail)}"]
+        lines += [f"- {because} {md(b)}" for b in safety.because]
+        lines += [f"- {do} {md(d)}" for d in safety.do]
         if safety.held_back:
-            lines += ["", _bold(words(N_("Held back while a risk event is open:")))]
-            lines += [f"- {_md(h)}" for h in safety.held_back]
+            lines += ["", bold(words(N_("Held back while a risk event is open:")))]
+            lines += [f"- {md(h)}" for h in safety.held_back]
     if settings:
-        lines += ["", *[f"- {_md(s.capitalize())}" for s in settings]]
+        lines += ["", *[f"- {md(s.capitalize())}" for s in settings]]
     shown = plan.recommendations[:_PLAN_ITEMS_SHOWN]
     if shown:
-        lines += ["", _bold(words(N_("Recommendations:")))]
+        lines += ["", bold(words(N_("Recommendations:")))]
         for number, item in enumerate(shown, start=1):
-            lines.append(f"{number}. {_md(item.summary)}")
+            lines.append(f"{number}. {md(item.summary)}")
             if item.because:
-                lines.append(f"   - {because} {_md('; '.join(item.because))}")
-            lines += [f"   - {_evidence(line)}" for line in item.evidence]
+                lines.append(f"   - {because} {md('; '.join(item.because))}")
+            lines += [f"   - {_evidence(line, words)}" for line in item.evidence]
         if count > len(shown):
             more = words(N_("%(count)s more on the patient's page."), count=str(count - len(shown)))
             lines.append(f"\n{more}")
     if plan.not_assessed:
-        missing = _md(", ".join(field_label(f, context.language) for f in plan.not_assessed))
+        missing = md(", ".join(field_label(f, context.language) for f in plan.not_assessed))
         lines += ["", words(N_("Not yet assessed: %(fields)s."), fields=missing)]
     return _card(
         context,
@@ -274,45 +313,18 @@ def _plan_card(plan: PlanSignal, context: CardContext) -> Card:
     )
 
 
-# --------------------------------------------------------------------------- formatting
+# --------------------------------------------------------------------------- evidence
 
 
-def _bold(text: str) -> str:
-    return f"**{text}**"
-
-
-class _Words:
-    """The cards' own words in the clinic's language (gettext, ``%(name)s`` filled)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def __call__(self, message: str, /, **values: str) -> str:
-        return translate(message, self.language, **values)
-
-
-def _evidence(line: EvidenceLine) -> str:
-    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``."""
-    if line.element_name is None:
-        line = line.model_copy(update={"element_name": line.element})
-    return f"{_md(format_citation(line, element=True))}. *{_md(line.source)}*"
-
-
-def _when(session: int | None, observed_on: date | None) -> str:
-    parts = []
-    if session is not None:
-        parts.append(f"session {session}")
-    if observed_on is not None:
-        parts.append(str(observed_on))
-    return ", ".join(parts)
-
-
-def _origin(source: str) -> str:
-    return "the EHR's prefetched data" if source == "ehr" else "Attunement's record"
-
-
-def _md(text: str) -> str:
-    """Escape the markdown characters that could turn data into markup or links."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "|"):
-        text = text.replace(char, "\\" + char)
-    return text
+def _evidence(line: EvidenceLine, words: CardWords) -> str:
+    """``Feedback — Lambert et al. (2018): d = 0.14, k = 24, N = 10,921 (dropout). Source``:
+    the element's name and what a figure is about in the clinic's language (a text already
+    in it stays as it is), the source as published."""
+    language = words.language
+    named = {
+        "element_name": knowledge_text(line.element_name or line.element, language),
+        "outcome": knowledge_text(line.outcome, language) if line.outcome else None,
+        "scope": knowledge_text(line.scope, language) if line.scope else None,
+    }
+    line = line.model_copy(update=named)
+    return f"{md(format_citation(line, element=True))}. *{md(line.source)}*"

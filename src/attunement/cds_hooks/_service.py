@@ -32,6 +32,7 @@ from attunement.cds_hooks._cards import CardContext, build_cards
 from attunement.cds_hooks._models import CdsRequest, CdsResponse, CdsService, DiscoveryResponse
 from attunement.cds_hooks._signals import PatientSignals
 from attunement.errors import AttunementError, InputError, quote
+from attunement.i18n import N_
 
 __all__ = [
     "HOOK",
@@ -61,6 +62,10 @@ PREFETCH: dict[str, str] = {
 }
 REQUIRED_PREFETCH: tuple[str, ...] = ("questionnaireResponses",)
 OPTIONAL_PREFETCH: tuple[str, ...] = ("patient", "observations")
+
+#: A prefetch the EHR reported as failed (a message id: the card says it in the clinic's
+#: language).
+_CLIENT_ERROR = N_("the client reported an error (OperationOutcome)")
 
 _EXPECTED_TYPES = {
     "patient": "Patient",
@@ -173,7 +178,7 @@ def _resources(value: Any, expected: str) -> tuple[tuple[dict[str, Any], ...], s
         return (), f"expected a FHIR resource or Bundle, got {type(value).__name__}"
     kind = value.get("resourceType")
     if kind == "OperationOutcome":
-        return (), "the client reported an error (OperationOutcome)"
+        return (), _CLIENT_ERROR
     if kind == expected:
         return (value,), None
     if kind == "Bundle":

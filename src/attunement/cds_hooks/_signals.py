@@ -93,6 +93,8 @@ class CdsExpectedBand(_Frozen):
 class CdsSupportPrompt(_Frozen):
     domain: str
     prompt: str
+    #: the prompt's title as the Status gives it (in the clinic's language: ``status_in``)
+    title: str | None = None
     evidence: tuple[EvidenceLine, ...] = ()
 
 

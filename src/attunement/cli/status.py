@@ -34,7 +34,7 @@ from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
 
 if TYPE_CHECKING:
-    from attunement.monitoring import GrowthModel, Status
+    from attunement.monitoring import EpisodeInput, GrowthModel, Status
     from attunement.settings import Settings
 
 __all__ = ["etr_app", "render_status", "status"]
@@ -201,18 +201,31 @@ def status(
         risk_responses=parsed.risk_responses,
         caseness=caseness,
     )
-    if parsed.notes:
-        result = result.model_copy(update={"notes": (*parsed.notes, *result.notes)})
     if as_json:
+        if parsed.notes:  # data: the file's notes as the parser wrote them
+            result = result.model_copy(update={"notes": (*parsed.notes, *result.notes)})
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return
-    # the knowledge files' texts (prompts, repair options) in the clinic's language
+    typer.echo(_status_text(result, parsed, clinic_language))
+
+
+def _status_text(result: Status, parsed: EpisodeInput, clinic_language: str) -> str:
+    """The Status as text in the clinic's language: the knowledge files' texts (prompts,
+    repair options) by ``status_in``, the episode file's own notes (first) by
+    ``episode_notes_in``, which names their items."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import resolve_language
-    from attunement.wording import status_in
+    from attunement.wording import episode_notes_in, status_in
 
     language = resolve_language(clinic_language)
-    typer.echo(render_status(status_in(result, language), language))
+    shown = status_in(result, language)
+    if parsed.notes:
+        series = {"outcome": parsed.outcome.instrument}
+        if parsed.alliance is not None:
+            series["alliance"] = parsed.alliance.instrument
+        notes = episode_notes_in(parsed.notes, series, language)
+        shown = shown.model_copy(update={"notes": (*notes, *shown.notes)})
+    return render_status(shown, language)
 
 
 def _refresh_stored(db: str | None) -> None:

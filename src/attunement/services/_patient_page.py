@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from attunement.errors import AttunementError, NotFound
+from attunement.i18n import resolve_language
 from attunement.monitoring import Status
 from attunement.services._access import load_patient
 from attunement.services._actors import Actor
@@ -98,7 +99,9 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
         session = uc.session
         patient = load_patient(session, actor, patient_id, write=False)
         shown = PatientPublic.model_validate(patient)
-        events, risk_events = patient_risk_read(session, patient.id)
+        events, risk_events = patient_risk_read(
+            session, patient.id, resolve_language(ctx.clinic_language)
+        )
         try:
             plan: Plan | None = tailored_plan(
                 session, patient, risk_events=events, clinic_language=ctx.clinic_language

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from attunement.errors import InputError
+from attunement.i18n import resolve_language
 from attunement.risk import RiskEvent, RiskResponse
 from attunement.services._access import load_patient
 from attunement.services._actors import Actor
@@ -33,10 +34,12 @@ __all__ = ["list_risk_events", "respond_to_risk"]
 
 
 def list_risk_events(ctx: ServiceContext, actor: Actor, patient_id: int) -> list[RiskEventPublic]:
-    """The patient's risk events, open first, then the history (newest first)."""
+    """The patient's risk events, open first, then the history (newest first); each
+    headline in the clinic's language, as every text the API answers with."""
     with use_case(ctx, actor, AuditAction.RISK_LIST, patient_id=patient_id, read=True) as uc:
         patient = load_patient(uc.session, actor, patient_id, write=False)
-        return list(patient_risk_read(uc.session, patient.id)[1])
+        language = resolve_language(ctx.clinic_language)
+        return list(patient_risk_read(uc.session, patient.id, language)[1])
 
 
 def _check_dates(data: RiskResponseCreate, chosen: Sequence[RiskEvent], today: dt.date) -> None:
@@ -86,4 +89,5 @@ def respond_to_risk(
             "level": response.level,
             "actions": list(response.actions),
         }
-        return [risk_event_public(record) for record, _ in newly]
+        language = resolve_language(ctx.clinic_language)
+        return [risk_event_public(record, language) for record, _ in newly]

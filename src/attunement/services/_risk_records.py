@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from attunement.i18n import SOURCE_LANGUAGE
 from attunement.profile import Profile
 from attunement.risk import (
     RiskEndorsement,
@@ -211,7 +212,8 @@ def intake_endorsements(
     return found
 
 
-def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
+def risk_event_public(record: RiskEventRecord, language: str = SOURCE_LANGUAGE) -> RiskEventPublic:
+    """The event as the API shows it; its ``headline`` in ``language`` (the clinic's)."""
     event = event_of_record(record)
     return RiskEventPublic(
         id=record.id,
@@ -219,7 +221,7 @@ def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
         episode_id=record.episode_id,
         kind=event.kind,
         open=event.open,
-        headline=event_headline(event),
+        headline=event_headline(event, language),
         opened_at=record.opened_at,
         responded_at=record.responded_at,
         endorsements=list(event.endorsements),
@@ -228,13 +230,15 @@ def risk_event_public(record: RiskEventRecord) -> RiskEventPublic:
 
 
 def patient_risk_read(
-    session: Session, patient_id: int
+    session: Session, patient_id: int, language: str = SOURCE_LANGUAGE
 ) -> tuple[tuple[RiskEvent, ...], tuple[RiskEventPublic, ...]]:
-    """The patient's risk events, open first, as the core's events and as shown (one
-    query; the caller has checked access)."""
+    """The patient's risk events, open first, as the core's events and as shown, headlines
+    in ``language`` (one query; the caller has checked access)."""
     records = {r.id: r for r in patient_risk_records(session, patient_id, lock=False)}
     ordered = open_first(event_of_record(r) for r in records.values())
-    return ordered, tuple(risk_event_public(records[e.id]) for e in ordered if e.id is not None)
+    return ordered, tuple(
+        risk_event_public(records[e.id], language) for e in ordered if e.id is not None
+    )
 
 
 def answer_records(

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         synthetic_label_words,
         yes_no_words,
     )
+    from attunement.wording._episode_notes import episode_notes_in
     from attunement.wording._knowledge import (
         end_reasons_in,
         outcome_benchmarks_in,
@@ -177,6 +178,7 @@ __all__ = [
     "direction_words",
     "element_name",
     "end_reasons_in",
+    "episode_notes_in",
     "evaluation_notes_words",
     "event_headline",
     "feedback_gap_words",
@@ -347,5 +349,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "event_headline",
         "risk_message",
     ),
+    "_episode_notes": ("episode_notes_in",),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

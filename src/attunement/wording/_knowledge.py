@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from attunement import tailoring  # loads its names on first use: a status needs no rules
 from attunement.i18n import SOURCE_LANGUAGE, Catalogue, default_catalogue
 from attunement.wording._plan_assumptions import assumption_in
+from attunement.wording._plan_values import caution_name_in, values_filled_in
 from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
+        PatientFact,
         Plan,
         PlanConflict,
         Recommendation,
@@ -136,7 +138,7 @@ def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[Evidenc
     return tuple(
         e.model_copy(
             update={
-                "element_name": words(e.element_name),
+                "element_name": caution_name_in(e.element_name, words),
                 "verdict": words(e.verdict),
                 "why": _maybe(e.why, words),
                 "scope": _maybe(e.scope, words),
@@ -166,13 +168,15 @@ def _rules() -> Mapping[str, Rule]:
     return {rule.id: rule for rule in tailoring.load_rulebook().rules}
 
 
-def _filled_in(template: str, shown: str, words: _Words) -> str:
-    """``shown`` — a rule text ``template`` with its ``{slots}`` filled with patient values —
-    in the language of ``words``: the template's translation (the message id is the
-    template) with the same values (:func:`attunement.tailoring.refill_translation`)."""
+def _filled_in(
+    template: str, shown: str, words: _Words, because: tuple[PatientFact, ...] = ()
+) -> str:
+    """``shown`` (a rule ``template`` filled with patient values) in the language of
+    ``words``: the template's translation with the same values, in that language where a
+    fact of ``because`` explains them (``_plan_values.values_filled_in``)."""
     if shown == template:
         return words(shown)
-    refilled = tailoring.refill_translation(template, shown, words(template))
+    refilled = values_filled_in(template, shown, words(template), because, words.language)
     return words(shown) if refilled is None else refilled
 
 
@@ -181,15 +185,17 @@ def _recommendation(item: Recommendation, words: _Words) -> Recommendation:
     if rule is None:  # not a packaged rule: each text as it is
         update = {**_advice(item, words), "behaviours": words.all(item.behaviours)}
     else:
+        because = item.because
 
         def each(templates: tuple[str, ...], shown: tuple[str, ...]) -> tuple[str, ...]:
             if len(templates) != len(shown):
                 return words.all(shown)
-            return tuple(_filled_in(t, s, words) for t, s in zip(templates, shown, strict=True))
+            pairs = zip(templates, shown, strict=True)
+            return tuple(_filled_in(t, s, words, because) for t, s in pairs)
 
         update = {
-            "summary": _filled_in(rule.spec.summary, item.summary, words),
-            "detail": _filled_in(rule.spec.detail, item.detail, words),
+            "summary": _filled_in(rule.spec.summary, item.summary, words, because),
+            "detail": _filled_in(rule.spec.detail, item.detail, words, because),
             "do": each(rule.spec.do, item.do),
             "avoid": each(rule.spec.avoid, item.avoid),
             "behaviours": each(rule.spec.behaviours, item.behaviours),

@@ -1,0 +1,76 @@
+"""The words at the edges in the reader's language (issue 16): the notes of an episode file,
+the patient values in a plan's rule texts, and a matching caution cited as evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from attunement.monitoring import parse_episode
+from attunement.wording import episode_notes_in, plan_in
+from tests.tailoring.vignettes import plan_for, pref
+
+
+def _notes(sessions: list[dict[str, Any]]) -> tuple[str, ...]:
+    return parse_episode({"outcome": {"instrument": "phq9", "sessions": sessions}}).notes
+
+
+SCORE_ONLY = [{"session": 1, "score": 18}]
+TOO_MANY_MISSING = [{"session": 2, "answers": [2, 1, None, None, None, 1, 1, 0, 0]}]
+PHQ9 = {"outcome": "phq9"}
+
+
+def test_a_score_without_answers_names_its_risk_item_by_its_label_in_english() -> None:
+    (note,) = episode_notes_in(_notes(SCORE_ONLY), PHQ9)
+    assert note == (
+        "Outcome, session 1: a score without answers, so its risk items were not checked "
+        "(PHQ-9 item 9)"
+    )
+
+
+def test_a_score_without_answers_reads_in_spanish() -> None:
+    (note,) = episode_notes_in(_notes(SCORE_ONLY), PHQ9, "es")
+    assert note == (
+        "Resultado, sesión 1: una puntuación sin respuestas, por lo que no se comprobaron sus "
+        "ítems de riesgo (PHQ-9 ítem 9)"
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_unscorable_session_names_its_missing_items_by_their_labels(language: str) -> None:
+    (english,) = _notes(TOO_MANY_MISSING)
+    assert "phq9_3" in english  # as the parser writes it
+    (note,) = episode_notes_in((english,), PHQ9, language)
+    assert "phq9_" not in note
+    assert "PHQ-9 " in note
+    assert ("ítem 3" if language == "es" else "item 3") in note
+    if language == "es":
+        assert note.startswith("Resultado, sesión 2: no puntuable, faltan 3 de 9 ítems")
+
+
+def test_a_note_of_another_shape_stays_as_written() -> None:
+    assert episode_notes_in(("a note of my own",), PHQ9, "es") == ("a note of my own",)
+
+
+def test_a_preference_rule_text_gives_its_patient_values_in_spanish() -> None:
+    plan = plan_for({"preferences": [pref("directiveness", "client_directed", "moderate")]})
+    english = next(r for r in plan.recommendations if "(who directs the therapy)" in r.summary)
+    assert "client directed" in english.summary
+    spanish = next(r for r in plan_in(plan, "es").recommendations if r.id == english.id)
+    assert "dirigida por el paciente (quién dirige la terapia)" in spanish.summary
+    assert "(moderada)" in spanish.summary
+    assert "client directed" not in spanish.summary
+
+
+def test_a_matching_caution_cited_as_evidence_is_named_in_spanish() -> None:
+    plan = plan_for({"preferences": [pref("therapist_gender", "male", "strong")]})
+    spanish = plan_in(plan, "es")
+    names = [
+        translated.element_name
+        for english, shown in zip(plan.recommendations, spanish.recommendations, strict=True)
+        for cited, translated in zip(english.evidence, shown.evidence, strict=True)
+        if cited.element_name.startswith("Not for routine matching: ")
+    ]
+    assert names
+    assert all(name.startswith("Sin emparejamiento rutinario: Género (") for name in names), names
