@@ -88,11 +88,18 @@ NEVER_IMPORTS: dict[str, frozenset[str]] = {
     # tags, and ``attunement.wording`` (which gives the labels the catalogue's language)
     # reads the profile, so profile → i18n or profile → wording closes a loop.
     "profile": frozenset({"wording", "i18n"}),
+    # ``monitoring`` words nothing either: it keeps each sentence as a message id with its
+    # values (``Worded``) and ``attunement.wording`` — which reads monitoring's alert levels,
+    # statuses and norms — words it at the edge: monitoring → wording closed the loops
+    # monitoring → wording → monitoring and learning → monitoring → wording → learning.
+    "monitoring": frozenset({"wording"}),
 }
 
 #: Packages on no package-level import loop (every import of every module counted, the
 #: type checkers' too): what they import never leads back to them.
-LOOP_FREE: frozenset[str] = frozenset({"risk", "instruments", "tailoring", "profile", "i18n"})
+LOOP_FREE: frozenset[str] = frozenset(
+    {"risk", "instruments", "tailoring", "profile", "i18n", "monitoring", "learning", "wording"}
+)
 
 #: The marker a function-local import carries (on its line or the comment line above its
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
@@ -330,6 +337,12 @@ def test_cycle_debt_only_shrinks() -> None:
             "from attunement.i18n import translate\n",
             "attunement/profile/_bad.py:1: profile imports attunement.i18n; profile must never "
             "import i18n",
+        ),
+        (
+            "attunement/monitoring/_bad.py",
+            "from attunement.wording import describe_endorsement\n",
+            "attunement/monitoring/_bad.py:1: monitoring imports attunement.wording; monitoring "
+            "must never import wording",
         ),
         (
             "attunement/cli/bad.py",

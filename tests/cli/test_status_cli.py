@@ -427,7 +427,8 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     """Issue 16: the command's own words, the change category and the alliance state in the
     clinic's language; no identifier such as ``published_rci``."""
     monkeypatch.setenv("ATTUNE_CLINIC_LANGUAGE", "es")
-    result = runner.invoke(app, ["status", str(write(tmp_path, EPISODE))])
+    profile = {"stage_of_change": "contemplation", "expectations": {"outcome": "low"}}
+    result = runner.invoke(app, ["status", str(write(tmp_path, {**EPISODE, "profile": profile}))])
     assert result.exit_code == 0, result.output
     text = result.output
     assert text.splitlines()[0] == "PHQ-9 total — sesión 3"
@@ -436,14 +437,22 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
     assert "Alianza (WAI-SR): posible ruptura: considere una reparación" in text
     assert "\n  Inmediata: " in text
     # the alert's reason, a dropout indicator's fact and a prompt's fact, with their figures
+    # written as Spanish writes numbers (a decimal comma)
     assert (
-        "según lo previsto — 17 es peor que el rango esperado (límite 15.8), pero la tendencia "
+        "según lo previsto — 17 es peor que el rango esperado (límite 15,8), pero la tendencia "
         "de las 3 puntuaciones desde la evaluación inicial" in text
     )
-    assert "Alianza débil o rota — WAI-SR 2.70 por debajo de 3\n" in text
-    assert "; todavía no se ha registrado ninguna respuesta al riesgo):" in text
+    assert "Alianza débil o rota — WAI-SR 2,70 por debajo de 3\n" in text
+    assert (
+        "(porque: PHQ-9 ítem 9 respondido afirmativamente (respuesta 1) en la sesión 3; "
+        "todavía no se ha registrado ninguna respuesta al riesgo):" in text
+    )
+    assert (
+        "Baja expectativa de resultado o credibilidad — expectativa de resultado: nivel bajo "
+        "(declaración del paciente)\n" in text
+    )
     assert "\nNota: el ICF necesita la desviación típica y la fiabilidad" in text
-    assert "\n  base: racional: esperado = evaluación inicial - 0.23 x 15.1 (" in text
+    assert "\n  base: racional: esperado = evaluación inicial - 0,23 x 15,1 (" in text
     assert "; se recurre al método racional: todavía no se ha ajustado ningún modelo" in text
     for english in ("Alert:", "Score:", "Expected (", "Norms:", "Alliance (", "published_rci"):
         assert english not in text
@@ -451,6 +460,9 @@ def test_a_spanish_clinic_reads_the_status_in_spanish(
         "worse than the expected band",
         "2.70 below 3",
         "no risk response recorded",
+        "endorsed (answer",
+        "outcome expectation",
+        "patient's statement",
         "RC needs the SD",
         "fallback to the rational method",
     ):
@@ -485,7 +497,11 @@ def test_a_spanish_clinic_reads_an_open_risk_event_and_an_answered_ones_history_
     assert "Sigue abierto hasta que un profesional clínico registre una respuesta" in text
     assert "Historial de riesgo: PHQ-9 ítem 9 respondido afirmativamente (respuesta 2)" in text
     assert "Respuesta registrada — evaluado el 2026-01-06: Preocupación baja; Plan de" in text
-    risk_lines = [line for line in text.splitlines() if "PHQ-9 ítem 9" in line]
+    risk_lines = [
+        line
+        for line in text.splitlines()
+        if "PHQ-9 ítem 9" in line and not line.startswith("Apoyo — ")  # the prompt's fact
+    ]
     assert len(risk_lines) == 2
     for english in ("Open risk event", "Risk history", "Response recorded", "It stays open"):
         assert english not in text

@@ -16,6 +16,7 @@ from attunement.monitoring import (
     fit_growth_model,
 )
 from attunement.simulate import episode_series, simulate_clinic
+from attunement.wording import status_in
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,31 @@ def test_a_constant_series_is_never_red_with_the_empirical_method_either(
     status = assess_episode(phq9(*([float(value)] * 14)), growth_model=model)
     assert status.category == "unchanged"
     assert status.alert != "red"
+
+
+def test_the_empirical_basis_and_its_outer_limit_read_in_spanish_with_a_decimal_comma(
+    model: GrowthModel,
+) -> None:
+    """Issue 16: the growth model's basis (its fit, a singular fit's note, the band) and the
+    outer limit's basis are worded at the edge; English stays as the core wrote it."""
+    status = assess_episode(phq9(20, 17, 15), growth_model=model)
+    shown = status_in(status, "es").expected
+    assert shown is not None
+    assert status.expected is not None
+    assert shown.basis.startswith(
+        f"empírico: modelo de crecimiento {model.version} ajustado por REML a 250 episodios ("
+    )
+    assert "); banda de predicción del 80%; " in shown.basis
+    assert "; banda = esperado +/- 0,3 x S_diff " in shown.basis
+    assert shown.outer_basis.startswith(
+        "borde de la banda de predicción del 95%, y al menos 1,5 x S_diff peor que la "
+        "evaluación inicial; "
+    )
+    for english in ("fitted by REML", "prediction band", "singular fit", "residual SD"):
+        assert english not in shown.basis + shown.outer_basis.split(";")[0]
+    if model.boundary_note is not None:  # the synthetic clinic's fit is singular
+        assert "ajuste singular" in shown.basis
+        assert model.boundary_note in status.expected.basis
+    assert status.expected.basis.startswith(
+        f"empirical: growth model {model.version} fitted by REML to 250 episodes ("
+    )

@@ -17,15 +17,20 @@ from attunement.monitoring import (
     Worded,
     assess_episode,
     decide_alert,
+    english_figure,
 )
 
 _scores = st.floats(min_value=0, max_value=27, allow_nan=False).map(lambda v: round(v, 1))
 
 
 def _english(sentence: Worded) -> str:
-    """The sentence written again from its message id, values and parts."""
-    assert sentence.template is not None
-    filled = {**sentence.values, **{k: _english(p) for k, p in sentence.parts.items()}}
+    """The sentence written again from its message id, values (numbers with their format
+    specs), parts and profile facts."""
+    if sentence.template is None:
+        return sentence.text
+    filled = {k: english_figure(v, sentence.formats.get(k, "")) for k, v in sentence.values.items()}
+    filled.update({k: _english(p) for k, p in sentence.parts.items()})
+    filled.update({k: p.text for k, p in sentence.profile.items()})
     return default_catalogue().translate(sentence.template, "en", **filled)
 
 

@@ -57,7 +57,7 @@ def test_a_status_shows_its_prompts_repairs_and_markers_in_spanish_and_keeps_its
         "retirada (alejarse del terapeuta o del trabajo)"
     ]
     drop = next(a for a in shown.alliance.alerts if a.kind == "drop")
-    assert drop.message.startswith("WAI-SR bajó 1.20 desde la medición anterior")
+    assert drop.message.startswith("WAI-SR bajó 1,20 desde la medición anterior")
     assert [p.domain for p in shown.support_prompts] == [p.domain for p in status.support_prompts]
     assert shown.alert == status.alert  # nothing re-decided
 
@@ -208,12 +208,12 @@ def test_the_alert_reason_and_the_facts_a_status_gives_are_in_spanish_with_their
     status = _ruptured()
     shown = status_in(status, "es")
     assert shown.alert_reason.startswith(
-        "18 es peor que el rango esperado (límite 14.3) y la tendencia de las 3 puntuaciones"
+        "18 es peor que el rango esperado (límite 14,3) y la tendencia de las 3 puntuaciones"
     )
     alliance = next(p for p in shown.support_prompts if p.domain == "alliance")
     assert alliance.because == (
-        "ruptura de la alianza: WAI-SR bajó 1.20 desde la medición anterior; el límite de "
-        "caída es 0.5",
+        "ruptura de la alianza: WAI-SR bajó 1,20 desde la medición anterior; el límite de "
+        "caída es 0,5",
         "ruptura de la alianza: el clínico registró un marcador de retirada: "
         "retirada (alejarse del terapeuta o del trabajo)",
     )
@@ -226,8 +226,8 @@ def test_a_red_reason_keeps_its_percent_sign_in_both_languages() -> None:
     assert status.alert == "red"
     assert status.alert_reason.endswith("(6.93) at the 1% level")
     assert status_in(status, "es").alert_reason == (
-        "peor en 12 desde la evaluación inicial: más allá de 9.11, el umbral rojo de deterioro "
-        "fiable (6.93) al nivel del 1%"
+        "peor en 12 desde la evaluación inicial: más allá de 9,11, el umbral rojo de deterioro "
+        "fiable (6,93) al nivel del 1%"
     )
     deterioration = next(p for p in status.support_prompts if "deterioration" in p.signals)
     assert deterioration.because == (status.alert_reason,)

@@ -7,7 +7,14 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attunement.wording import DASH, MINUS, format_interval, format_number, format_signed
+from attunement.wording import (
+    DASH,
+    MINUS,
+    format_figure,
+    format_interval,
+    format_number,
+    format_signed,
+)
 
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
 digits = st.integers(min_value=0, max_value=3)
@@ -69,3 +76,30 @@ def test_worked_examples() -> None:
     assert format_signed(-6.5) == f"{MINUS}6.5"
     assert format_signed(-6.5, plain=True) == "-6.5"
     assert format_interval(7, 15) == "7–15"
+
+
+def test_a_number_takes_the_decimal_separator_of_its_readers_language() -> None:
+    assert format_number(12.25, 2) == "12.25"
+    assert format_number(12.25, 2, language="es") == "12,25"
+    assert format_number(-3.5, language="es") == f"{MINUS}3,5"
+    assert format_number(-3.5, language="es-MX") == f"{MINUS}3.5"  # Mexico writes a point
+    assert format_number(2.5, language="no-such-tag!") == "2.5"
+
+
+specs = st.sampled_from(["", "g", ".1f", ".2f", ".3g", ".2g", ".0%"])
+
+
+@given(finite, specs)
+def test_a_figure_of_a_composed_sentence_is_written_as_its_english_was(
+    value: float, spec: str
+) -> None:
+    english = format(value, spec)
+    assert format_figure(value, spec) == english  # the stored English, byte for byte
+    assert format_figure(value, spec, language="es") == english.replace(".", ",")
+    assert format_figure(int(value), spec, language="es") == format(int(value), spec).replace(
+        ".", ","
+    )
+
+
+def test_a_figure_stored_already_written_is_shown_as_stored() -> None:
+    assert format_figure("0.50", ".2f", language="es") == "0.50"

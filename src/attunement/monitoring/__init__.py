@@ -115,7 +115,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         support_prompts,
         support_prompts_version,
     )
-    from attunement.monitoring._worded import Worded
+    from attunement.monitoring._worded import ProfileWords, Worded, WordedValue, english_figure
     from attunement.monitoring._worklist import deterioration_size
 
 __all__ = [
@@ -149,6 +149,7 @@ __all__ = [
     "NormsLike",
     "NormsUsed",
     "ProfileUpdate",
+    "ProfileWords",
     "RationalParameters",
     "RecordedMarker",
     "RedRule",
@@ -166,6 +167,7 @@ __all__ = [
     "SupportPrompt",
     "Trend",
     "Worded",
+    "WordedValue",
     "alert_rank",
     "alert_urgency",
     "apply_profile_updates",
@@ -182,6 +184,7 @@ __all__ = [
     "decide_alert",
     "deterioration_size",
     "dropout_risks",
+    "english_figure",
     "expected_treatment_response",
     "fit_growth_model",
     "jacobson_truax_category",
@@ -285,7 +288,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "support_prompts",
         "support_prompts_version",
     ),
-    "_worded": ("Worded",),
+    "_worded": ("ProfileWords", "Worded", "WordedValue", "english_figure"),
     "_worklist": ("deterioration_size",),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -2,7 +2,8 @@
 in a sentence a page can show in its reader's language.
 
 Each sentence is written once, here, as a gettext message id with named values (the figures
-written as the English sentence has always written them); the decision keeps it beside the
+kept as numbers, with the format spec the English sentence has always written them with); the
+decision keeps it beside the
 English text (:class:`~attunement.monitoring._worded.Worded`) and
 ``attunement.wording.status_in`` fills the translation. The rules themselves are in
 :mod:`attunement.monitoring._alerts`.
@@ -10,10 +11,11 @@ English text (:class:`~attunement.monitoring._worded.Worded`) and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from attunement.i18n import N_
-from attunement.monitoring._worded import Worded, worded
+from attunement.monitoring._worded import Worded, WordedValue, worded
 
 __all__ = ["reason"]
 
@@ -70,6 +72,7 @@ _REASONS: Final = {
 }
 
 
-def reason(case: str, **values: str) -> Worded:
-    """The reason sentence of ``case`` filled with ``values`` (figures already written)."""
-    return worded(_REASONS[case], values)
+def reason(case: str, formats: Mapping[str, str] | None = None, /, **values: WordedValue) -> Worded:
+    """The reason sentence of ``case`` filled with ``values`` (numbers written with
+    ``formats``)."""
+    return worded(_REASONS[case], values, formats=formats)

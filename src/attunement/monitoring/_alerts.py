@@ -53,7 +53,7 @@ from pydantic import BaseModel
 from attunement._model_config import FROZEN
 from attunement.monitoring._alert_reasons import reason
 from attunement.monitoring._levels import Alert
-from attunement.monitoring._worded import Worded
+from attunement.monitoring._worded import Worded, WordedValue
 
 __all__ = [
     "OUTER_LIMIT_ALERT",
@@ -67,6 +67,23 @@ __all__ = [
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 _EPS = 1e-9
+
+#: How a reason writes its figures (format specs): scores as given, the band's edge, the
+#: outer limit and a trend's values to one decimal, the red thresholds to three figures.
+_FIGURES = {
+    "latest": "g",
+    "intake": "g",
+    "cutoff": "g",
+    "change": "g",
+    "previous": "g",
+    "edge": ".1f",
+    "limit": ".1f",
+    "now": ".1f",
+    "trend_intake": ".1f",
+    "trend_edge": ".1f",
+    "threshold": ".3g",
+    "at_once": ".3g",
+}
 #: The rules of the module docstring, by name.
 Rule = Literal[
     "reliable_deterioration",
@@ -168,67 +185,78 @@ def decide_alert(
     if red is not None and deterioration >= red.threshold - _EPS:
         return _red_or_yellow(deterioration, red)
     if reliable_change is not None and deterioration >= reliable_change - _EPS:
-        wider = f"{red.threshold:.3g}" if red is not None else f"{reliable_change:g}"
+        wider = red.threshold if red is not None else reliable_change
         return _decided(
             "yellow",
             "deterioration_by_convention",
             reason(
                 "convention",
-                change=f"{deterioration:g}",
-                convention=f"{reliable_change:g}",
+                {"change": "g", "convention": "g", "wider": ".3g" if red is not None else "g"},
+                change=deterioration,
+                convention=reliable_change,
                 wider=wider,
             ),
         )
-    shown = f"{latest:g}"
     if cutoff is not None and worse * (latest - cutoff) < 0:
         return _decided(
-            "white", "healthy_range", reason("healthy_range", latest=shown, cutoff=f"{cutoff:g}")
+            "white",
+            "healthy_range",
+            reason("healthy_range", _FIGURES, latest=latest, cutoff=cutoff),
         )
     if at_intake:
         return _decided("green", "intake", reason("intake"))
-    edge = f"{band_worse_edge:.1f}"
     if worse * (latest - band_worse_edge) <= _EPS:
-        return _decided("green", "as_expected", reason("as_expected", latest=shown, edge=edge))
+        return _decided(
+            "green",
+            "as_expected",
+            reason("as_expected", _FIGURES, latest=latest, edge=band_worse_edge),
+        )
     limit = outer_limit if worse * (outer_limit - intake) >= 0 else intake
     if worse * (latest - limit) > _EPS:
         return _decided(
             OUTER_LIMIT_ALERT,
             "beyond_outer_limit",
-            reason("beyond_outer_limit", latest=shown, limit=f"{limit:.1f}", intake=f"{intake:g}"),
+            reason("beyond_outer_limit", _FIGURES, latest=latest, limit=limit, intake=intake),
         )
     if trend is None:
         return _decided(
-            "green", "beyond_band_once", reason("beyond_band_once", latest=shown, edge=edge)
+            "green",
+            "beyond_band_once",
+            reason("beyond_band_once", _FIGURES, latest=latest, edge=band_worse_edge),
         )
-    line = {
-        "latest": shown,
-        "edge": edge,
-        "scores": str(trend.scores),
-        "now": f"{trend.now:.1f}",
-        "trend_intake": f"{trend.intake:.1f}",
-        "trend_edge": f"{trend.edge:.1f}",
+    line: dict[str, WordedValue] = {
+        "latest": latest,
+        "edge": band_worse_edge,
+        "scores": trend.scores,
+        "now": trend.now,
+        "trend_intake": trend.intake,
+        "trend_edge": trend.edge,
     }
     if worse * (trend.now - trend.edge) <= _EPS:
-        return _decided("green", "beyond_band_trend_on_track", reason("trend_on_track", **line))
-    return _decided("yellow", "less_than_expected", reason("less_than_expected", **line))
+        return _decided(
+            "green", "beyond_band_trend_on_track", reason("trend_on_track", _FIGURES, **line)
+        )
+    return _decided("yellow", "less_than_expected", reason("less_than_expected", _FIGURES, **line))
 
 
 def _red_or_yellow(deterioration: float, red: RedRule) -> AlertDecision:
     """Rules 1 and 2: red when confirmed or beyond the at-once bound, else yellow."""
     previous = red.previous_deterioration
-    figures = {
-        "change": f"{deterioration:g}",
-        "threshold": f"{red.threshold:.3g}",
-        "at_once": f"{red.at_once:.3g}",
+    figures: dict[str, WordedValue] = {
+        "change": deterioration,
+        "threshold": red.threshold,
+        "at_once": red.at_once,
     }
     if deterioration >= red.at_once - _EPS:
-        return _decided("red", "reliable_deterioration", reason("red_at_once", **figures))
+        return _decided("red", "reliable_deterioration", reason("red_at_once", _FIGURES, **figures))
     if previous is not None and previous >= red.threshold - _EPS:
         return _decided(
             "red",
             "reliable_deterioration",
-            reason("red_consecutive", previous=f"{previous:g}", **figures),
+            reason("red_consecutive", _FIGURES, previous=previous, **figures),
         )
     return _decided(
-        "yellow", "reliable_deterioration_unconfirmed", reason("red_unconfirmed", **figures)
+        "yellow",
+        "reliable_deterioration_unconfirmed",
+        reason("red_unconfirmed", _FIGURES, **figures),
     )

@@ -150,9 +150,10 @@ def _fallalert(
         session,
         kind,
         bound[1],
+        formats={"fall": ".2f", "bound": ".3g"},
         instrument=instrument,
-        fall=f"{fall:.2f}",
-        bound=f"{bound[0]:.3g}",
+        fall=fall,
+        bound=bound[0],
     )
 
 
@@ -184,9 +185,10 @@ def _measure_alerts(
                 latest.session,
                 "threshold",
                 threshold.basis,
+                formats={"value": ".2f", "threshold": "g"},
                 instrument=name,
-                value=f"{value:.2f}",
-                threshold=f"{threshold.value:g}",
+                value=value,
+                threshold=threshold.value,
             )
         )
     if value is not None and previous is not None and best is not None:
@@ -205,9 +207,10 @@ def _measure_alerts(
                     latest.session,
                     against,
                     f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                    formats={"fall": ".2f", "noise": ".2g"},
                     instrument=name,
-                    fall=f"{fall:.2f}",
-                    noise=f"{noise[0]:.2g}",
+                    fall=fall,
+                    noise=noise[0],
                 )
             )
     fall_from_best = None if value is None or best is None else max(0.0, sign * (best - value))

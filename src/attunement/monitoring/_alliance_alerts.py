@@ -8,12 +8,14 @@ translation (the marker's label, a knowledge text, in that language too).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, Literal
 
 from pydantic import BaseModel, Field
 
 from attunement._model_config import FROZEN
 from attunement.i18n import N_
+from attunement.monitoring._worded import WordedValue, worded
 
 __all__ = ["AllianceAlert", "alert"]
 
@@ -23,7 +25,8 @@ class AllianceAlert(BaseModel):
 
     ``message`` is the English sentence; ``template`` (a gettext message id) and ``values``
     are what it was written from, so a page shows it in its reader's language
-    (``attunement.wording.status_in``). A status stored before they existed has neither.
+    (``attunement.wording.status_in``). A status stored before they existed has neither;
+    one stored before ``formats`` has its figures written (strings) and shows them so.
     """
 
     model_config = FROZEN
@@ -34,7 +37,9 @@ class AllianceAlert(BaseModel):
     message: str
     basis: str
     template: str | None = None
-    values: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, WordedValue] = Field(default_factory=dict)
+    #: how each number of ``values`` is written (a format spec, as ``Worded.formats``)
+    formats: dict[str, str] = Field(default_factory=dict)
 
 
 #: The alerts' sentences (gettext message ids; ``marker`` is the marker's label).
@@ -63,16 +68,20 @@ def alert(
     session: int,
     sentence: str,
     basis: str,
-    **values: str,
+    *,
+    formats: Mapping[str, str] | None = None,
+    **values: WordedValue,
 ) -> AllianceAlert:
-    """An alert whose message is its sentence filled with ``values``."""
-    template = _ALERT_TEMPLATES[sentence]
+    """An alert whose message is its sentence filled with ``values`` (numbers written with
+    ``formats``)."""
+    sentence_worded = worded(_ALERT_TEMPLATES[sentence], values, formats=formats)
     return AllianceAlert(
         kind=kind,
         severity=severity,
         session=session,
-        message=template % values,
+        message=sentence_worded.text,
         basis=basis,
-        template=template,
-        values=values,
+        template=sentence_worded.template,
+        values=sentence_worded.values,
+        formats=sentence_worded.formats,
     )

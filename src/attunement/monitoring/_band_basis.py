@@ -3,10 +3,10 @@ in its reader's language: the rational method's rule with this episode's numbers
 it is measured in, and why the empirical model was not used.
 
 Each sentence is written once, here, as a gettext message id with named values (the figures
-written as the English sentence has always written them); the band keeps it beside the
-English text (:class:`~attunement.monitoring._worded.Worded`) and
-``attunement.wording.status_in`` fills the translation. The empirical method's basis (the
-growth model's own words) is not worded yet and is shown as written.
+kept as numbers, with the format spec the English sentence has always written them with);
+the band keeps it beside the English text (:class:`~attunement.monitoring._worded.Worded`)
+and ``attunement.wording.status_in`` fills the translation. The empirical method's basis is
+:mod:`._empirical_basis`, the outer limit's :mod:`._outer_basis`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 from attunement.i18n import N_
-from attunement.monitoring._worded import Worded, worded
+from attunement.monitoring._worded import Worded, WordedValue, worded
 
 __all__ = ["bound_words", "fallback", "model_for", "no_model", "rational", "too_few_episodes"]
 
@@ -38,12 +38,25 @@ _MODEL_FOR_UNNAMED: Final = N_("the growth model is for an unnamed instrument")
 
 def bound_words(published: bool, value: float) -> Worded:
     """The reliable-change bound the band is measured in: published, or 1.96 x S_diff."""
-    return worded(_PUBLISHED_RCI if published else _SDIFF_BOUND, {"value": f"{value:.3g}"})
+    template = _PUBLISHED_RCI if published else _SDIFF_BOUND
+    return worded(template, {"value": value}, formats={"value": ".3g"})
 
 
-def rational(values: dict[str, str], bound: Worded) -> Worded:
+#: How the rational rule writes its figures (format specs; the dose is a whole number).
+_RATIONAL_FIGURES: Final = {
+    "share": ".2f",
+    "excess": ".3g",
+    "healthy": "g",
+    "anchor_share": ".2f",
+    "anchor": "g",
+    "width": "g",
+    "s_diff": ".3g",
+}
+
+
+def rational(values: dict[str, WordedValue], bound: Worded) -> Worded:
     """The rational method's rule with this episode's figures (``_rational.rational_basis``)."""
-    return worded(_RATIONAL, values, parts={"bound": bound})
+    return worded(_RATIONAL, values, formats=_RATIONAL_FIGURES, parts={"bound": bound})
 
 
 def fallback(basis: Worded, reason: Worded) -> Worded:
@@ -56,8 +69,7 @@ def no_model() -> Worded:
 
 
 def too_few_episodes(version: str, episodes: int, minimum: int) -> Worded:
-    figures = {"version": version, "episodes": str(episodes), "minimum": str(minimum)}
-    return worded(_TOO_FEW, figures)
+    return worded(_TOO_FEW, {"version": version, "episodes": episodes, "minimum": minimum})
 
 
 def model_for(instrument: str | None) -> Worded:

@@ -16,10 +16,11 @@ from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._feedback_data import DropoutIndicatorId, load_dropout_rules
+from attunement.monitoring._profile_facts import sourced_fact, strong_preference
 from attunement.monitoring._prompt_facts import below_threshold, missed_sessions, ruptured_at
 from attunement.monitoring._series import Series
-from attunement.monitoring._worded import Worded, as_stored
-from attunement.profile import Profile, fact_words
+from attunement.monitoring._worded import Worded
+from attunement.profile import Profile
 
 __all__ = ["DropoutRisk", "dropout_risks"]
 
@@ -70,10 +71,7 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
     expectations = profile.expectations
     if expectations is not None:
         low = [
-            as_stored(
-                f"{fact_words(f'expectations.{name}', 'low')} "
-                f"({expectations.provenance.describe()})"
-            )
+            sourced_fact(f"expectations.{name}", "low", expectations.provenance)
             for name in ("outcome", "credibility")
             if getattr(expectations, name) == "low"
         ]
@@ -81,15 +79,10 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
             risks.append(_risk("low_expectancy", low))
     stage = profile.stage_of_change
     if stage is not None and stage.value == "precontemplation":
-        facts = [
-            as_stored(
-                f"{fact_words('stage_of_change', 'precontemplation')} "
-                f"({stage.provenance.describe()})"
-            )
-        ]
+        facts = [sourced_fact("stage_of_change", "precontemplation", stage.provenance)]
         risks.append(_risk("precontemplation", facts))
     strong = [
-        as_stored(f"{fact_words(f'preferences.{p.aspect}', p.value)} (strong)")
+        strong_preference(f"preferences.{p.aspect}", p.value)
         for p in profile.preferences
         if p.strength == "strong" and p.aspect not in accommodated
     ]

@@ -27,7 +27,9 @@ from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
 from attunement.errors import InputError
+from attunement.monitoring import _empirical_basis as empirical_basis
 from attunement.monitoring._models import Expectation
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "BOUNDARY_CORRELATION",
@@ -112,6 +114,12 @@ class GrowthModel(BaseModel):
     @property
     def boundary_note(self) -> str | None:
         """Why the fit is on the boundary of its parameter space, or None."""
+        words = self.boundary_words
+        return None if words is None else words.text
+
+    @property
+    def boundary_words(self) -> Worded | None:
+        """:attr:`boundary_note` with the message id and figures it is written from."""
         (c00, c01), (_, c11) = self.random_effects_covariance
         sigma2 = self.residual_variance
         theta0 = math.sqrt(max(c00, 0.0) / sigma2) if sigma2 > 0 else 0.0
@@ -119,28 +127,11 @@ class GrowthModel(BaseModel):
         theta2 = math.sqrt(max(c11 / sigma2 - theta1 * theta1, 0.0)) if sigma2 > 0 else 0.0
         rho = self.random_effects_correlation
         if theta0 < SINGULAR_TOLERANCE:
-            return (
-                "singular fit: the random-intercept variance is estimated at about zero "
-                f"(relative Cholesky diagonal {theta0:.2g} < {SINGULAR_TOLERANCE:g}); the band's "
-                "patient-variation part rests on a degenerate covariance"
-            )
+            return empirical_basis.singular_intercept(theta0, SINGULAR_TOLERANCE)
         if theta2 < SINGULAR_TOLERANCE:
-            what = (
-                f"random intercept-slope correlation {rho:.5f}"
-                if rho is not None
-                else "the random-slope variance is about zero"
-            )
-            return (
-                f"singular fit: {what} (relative Cholesky "
-                f"diagonal {theta2:.2g} < {SINGULAR_TOLERANCE:g}); the band's patient-variation "
-                "part rests on a degenerate covariance"
-            )
+            return empirical_basis.singular_slope(rho, theta2, SINGULAR_TOLERANCE)
         if rho is not None and abs(rho) >= BOUNDARY_CORRELATION:
-            return (
-                f"singular (boundary) fit: random intercept-slope correlation {rho:.5f}, "
-                f"|r| >= {BOUNDARY_CORRELATION:g}; intercept and slope variation are not "
-                "separately identified, so the band's patient-variation part is uncertain"
-            )
+            return empirical_basis.boundary_correlation(rho, BOUNDARY_CORRELATION)
         return None
 
     def to_json(self) -> str:
@@ -177,19 +168,18 @@ class GrowthModel(BaseModel):
         half = NormalDist().inv_cdf(0.5 + level / 2.0) * math.sqrt(var)
         notes = []
         if not self.session_range[0] <= session <= self.session_range[1]:
-            notes.append(f"session {session} is outside the fitted sessions {self.session_range}")
+            notes.append(empirical_basis.session_outside(session, self.session_range))
         if not self.intake_range[0] <= i0 <= self.intake_range[1]:
-            notes.append(f"intake {i0:g} is outside the fitted intakes {self.intake_range}")
-        basis = (
-            f"empirical: growth model {self.version} fitted by REML to {self.n_patients} "
-            f"episodes ({self.n_obs} sessions); {level:.0%} prediction band"
+            notes.append(empirical_basis.intake_outside(i0, self.intake_range))
+        basis = empirical_basis.model_basis(
+            version=self.version,
+            episodes=self.n_patients,
+            sessions=self.n_obs,
+            level=level,
+            data_label=self.data_label,
+            extrapolated=notes,
+            boundary=self.boundary_words,
         )
-        if self.data_label:
-            basis += f"; data: {self.data_label}"
-        if notes:
-            basis += "; extrapolated: " + "; ".join(notes)
-        if self.boundary_note is not None:
-            basis += f"; {self.boundary_note}"
         return Expectation(
             session=session,
             intake=i0,
@@ -197,7 +187,8 @@ class GrowthModel(BaseModel):
             low=value - half,
             high=value + half,
             method="empirical",
-            basis=basis,
+            basis=basis.text,
+            basis_worded=basis,
             level=level,
             sources=(
                 "Finch AE, Lambert MJ, Schaalje BG (2001) Psychotherapy quality control: the "

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from attunement._model_config import FROZEN
 from attunement.errors import InputError
+from attunement.monitoring._worded import Worded
 
 __all__ = [
     "ChangeNorms",
@@ -204,3 +205,6 @@ class Expectation(BaseModel):
     basis: str
     level: float | None = None
     sources: tuple[str, ...] = ()
+    #: ``basis`` with the message ids and values it was written from (the empirical
+    #: method's; for the status's band only, never serialised)
+    basis_worded: Worded | None = Field(default=None, exclude=True)

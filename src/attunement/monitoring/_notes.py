@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Final
 
 from attunement.i18n import N_
-from attunement.monitoring._worded import Worded, worded
+from attunement.monitoring._worded import Worded, WordedValue, worded
 
 __all__ = ["note"]
 
@@ -44,6 +44,10 @@ _NOTES: Final = {
 }
 
 
-def note(case: str, **values: str) -> Worded:
-    """The note of ``case`` filled with ``values`` (figures already written)."""
-    return worded(_NOTES[case], values)
+#: How a note writes its figures: a threshold in points as given, an RC to two decimals.
+_FIGURES: Final = {"points": "g", "rc": ".2f"}
+
+
+def note(case: str, **values: WordedValue) -> Worded:
+    """The note of ``case`` filled with ``values`` (numbers as ``_FIGURES`` writes them)."""
+    return worded(_NOTES[case], values, formats=_FIGURES)

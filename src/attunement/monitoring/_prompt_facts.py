@@ -13,15 +13,14 @@ from typing import Final, Literal
 
 from attunement.i18n import N_
 from attunement.monitoring._alliance_alerts import AllianceAlert
-from attunement.monitoring._worded import Worded, as_stored, worded
+from attunement.monitoring._worded import Worded, WordedValue, as_stored, worded
 
-__all__ = ["alliance_fact", "below_threshold", "missed_sessions", "open_risk", "ruptured_at"]
+__all__ = ["alliance_fact", "below_threshold", "missed_sessions", "ruptured_at"]
 
 _ALLIANCE: Final = {
     "rupture": N_("alliance rupture: %(alert)s"),
     "at_risk": N_("alliance at risk: %(alert)s"),
 }
-_OPEN_RISK: Final = N_("%(endorsement)s; no risk response recorded yet")
 _BELOW: Final = N_("%(instrument)s %(value)s below %(threshold)s")
 _RUPTURED_AT: Final = N_("alliance ruptured at session %(session)s")
 _MISSED: Final = N_("missed session(s): %(sessions)s")
@@ -31,7 +30,7 @@ def _alert(alert: AllianceAlert) -> Worded:
     """An alliance alert as a part (its marker's label is a knowledge text)."""
     if alert.template is None:
         return as_stored(alert.message)
-    return worded(alert.template, alert.values, knowledge=("marker",))
+    return worded(alert.template, alert.values, formats=alert.formats, knowledge=("marker",))
 
 
 def alliance_fact(state: Literal["rupture", "at_risk"], alert: AllianceAlert) -> Worded:
@@ -39,20 +38,19 @@ def alliance_fact(state: Literal["rupture", "at_risk"], alert: AllianceAlert) ->
     return worded(_ALLIANCE[state], parts={"alert": _alert(alert)})
 
 
-def open_risk(endorsement: str) -> Worded:
-    """An open risk event's endorsement (worded by the risk module) awaiting a response."""
-    return worded(_OPEN_RISK, {"endorsement": endorsement})
-
-
 def below_threshold(instrument: str, value: float, threshold: float) -> Worded:
     """The alliance measure below its threshold (the weak-alliance indicator)."""
-    figures = {"value": f"{value:.2f}", "threshold": f"{threshold:g}"}
-    return worded(_BELOW, {"instrument": instrument, **figures})
+    figures: dict[str, WordedValue] = {
+        "instrument": instrument,
+        "value": value,
+        "threshold": threshold,
+    }
+    return worded(_BELOW, figures, formats={"value": ".2f", "threshold": "g"})
 
 
 def ruptured_at(session: int | None) -> Worded:
     """The session the alliance ruptured at (the weak-alliance indicator)."""
-    return worded(_RUPTURED_AT, {"session": str(session)})
+    return worded(_RUPTURED_AT, {"session": str(session) if session is None else session})
 
 
 def missed_sessions(sessions: list[int]) -> Worded:

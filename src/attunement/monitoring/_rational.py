@@ -48,7 +48,7 @@ from attunement.monitoring._expected_data import (
 )
 from attunement.monitoring._models import DIRECTIONS, ChangeNorms, Direction, Expectation, NormsLike
 from attunement.monitoring._results import RciPolicy
-from attunement.monitoring._worded import Worded
+from attunement.monitoring._worded import Worded, WordedValue
 
 __all__ = [
     "RATIONAL_PARAMETERS",
@@ -142,16 +142,16 @@ def rational_basis(
     """The rule with this episode's numbers, in words (the status's ``basis``; the sentence
     is :func:`attunement.monitoring._band_basis.rational`)."""
     p = parameters
-    figures = {
+    figures: dict[str, WordedValue] = {
         "sign": "-" if worse > 0 else "+",
-        "share": f"{share:.2f}",
-        "excess": f"{excess:.3g}",
-        "healthy": f"{healthy:g}",
-        "anchor_share": f"{p.share_at_anchor:.2f}",
-        "dose": str(dose),
-        "anchor": f"{p.anchor_session:g}",
-        "width": f"{p.band_half_width_in_sdiff:g}",
-        "s_diff": f"{s_diff:.3g}",
+        "share": share,
+        "excess": excess,
+        "healthy": healthy,
+        "anchor_share": p.share_at_anchor,
+        "dose": dose,
+        "anchor": p.anchor_session,
+        "width": p.band_half_width_in_sdiff,
+        "s_diff": s_diff,
     }
     return band_basis.rational(figures, bound)
 

@@ -245,8 +245,7 @@ def assess_episode(
     scored = [p for p in outcome.points if p.value is not None and p.session <= session]
     current = outcome.at(session)
     if current is not None and current.value is None and scored:
-        used = str(scored[-1].session)
-        notes.append(note("session_not_scored", session=str(session), used=used))
+        notes.append(note("session_not_scored", session=session, used=scored[-1].session))
     alliance_status = assess_alliance(
         alliance, session=session, rupture_markers=rupture_markers, clinic_norms=alliance_norms
     )
@@ -298,7 +297,7 @@ def assess_episode(
         )
     first, last = scored[0], scored[-1]
     if first.session != outcome.points[0].session:
-        notes.append(note("intake_not_scored", session=str(first.session)))
+        notes.append(note("intake_not_scored", session=first.session))
     intake, latest = float(first.value or 0.0), float(last.value or 0.0)
     figures = change_figures(outcome.instrument, outcome.scale, intake, latest, norms)
     notes.extend(figures.notes)

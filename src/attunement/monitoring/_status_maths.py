@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from attunement._model_config import FROZEN
 from attunement.instruments import load_instrument
 from attunement.monitoring import _band_basis as band_basis
+from attunement.monitoring import _empirical_basis as empirical_basis
+from attunement.monitoring import _outer_basis as outer_basis
 from attunement.monitoring._change import jacobson_truax_category
 from attunement.monitoring._etr import MINIMUM_EPISODES, usable_model
 from attunement.monitoring._expected_data import load_expected_response, rational_parameters
@@ -28,7 +30,7 @@ from attunement.monitoring._norms import NormsUsed, ResolvedNorms
 from attunement.monitoring._notes import note
 from attunement.monitoring._rational import healthy_reference, rational_basis, rational_value
 from attunement.monitoring._response import remission_status, response_status
-from attunement.monitoring._worded import Worded
+from attunement.monitoring._worded import Worded, as_stored
 
 __all__ = [
     "BandMaker",
@@ -80,9 +82,11 @@ class ExpectedBand(BaseModel):
     level: float | None = None
     sources: tuple[str, ...] = ()
     dose: int | None = None
-    #: ``basis`` with its message ids and values, on the band a status shows (none: an
-    #: empirical basis, a band of the trajectory, or one stored before they were kept)
+    #: ``basis`` with its message ids and values, on the band a status shows (none: a band
+    #: of the trajectory, or one stored before they were kept)
     basis_worded: Worded | None = None
+    #: ``outer_basis`` the same way (none: a band of the trajectory, or stored before)
+    outer_basis_worded: Worded | None = None
 
 
 @lru_cache(maxsize=8192)
@@ -103,10 +107,9 @@ def change_figures(
         if rule == "jacobson_truax":
             rci = rc.rc
         elif rc.rc is not None:
-            points, index = f"{rc.bound.points:g}", f"{rc.rc:.2f}"
-            notes.append(note("published_threshold_decides", points=points, rc=index))
+            notes.append(note("published_threshold_decides", points=rc.bound.points, rc=rc.rc))
         else:
-            notes.append(note("threshold_without_rc", points=f"{rc.bound.points:g}"))
+            notes.append(note("threshold_without_rc", points=rc.bound.points))
     else:
         notes.append(note("no_change_norms", instrument=instrument, scale=scale))
     response = remission = None
@@ -165,17 +168,18 @@ class BandMaker:
         self.bound_words = band_basis.bound_words(
             used.reliable_change_method == "published_rci", used.reliable_change or 0
         )
-        margin = f"at least {self.intake_margin.value:g} x S_diff worse than the intake"
-        self.outer_short = (
-            f"expected {'+' if self.worse > 0 else '-'} {self.outer_sdiff.value:g} x "
-            f"S_diff {self.s_diff:.3g}, and {margin}"
+        margin = self.intake_margin.value
+        self.outer_short = outer_basis.rational_limit(
+            worse=self.worse, width=self.outer_sdiff.value, s_diff=self.s_diff, margin=margin
         )
-        self.outer_words = (
-            f"{self.outer_short}; {self.outer_sdiff.basis}; {self.intake_margin.basis}"
+        self.outer_words = outer_basis.with_reasons(
+            self.outer_short, self.outer_sdiff.basis, self.intake_margin.basis
         )
-        self.empirical_short = f"{self.outer_level.value:.0%} prediction band edge, and {margin}"
-        self.empirical_words = (
-            f"{self.empirical_short}; {self.outer_level.basis}; {self.intake_margin.basis}"
+        self.empirical_short = outer_basis.empirical_limit(
+            level=self.outer_level.value, margin=margin
+        )
+        self.empirical_words = outer_basis.with_reasons(
+            self.empirical_short, self.outer_level.basis, self.intake_margin.basis
         )
         self.sources = (f"norms: {used.source}", *self.parameters.sources)
         self._made: dict[tuple[int, int, bool], ExpectedBand | None] = {}
@@ -192,7 +196,8 @@ class BandMaker:
         p = self.parameters
         value, share, excess = rational_value(self.intake, dose, p, self.healthy, self.worse)
         half = p.band_half_width_in_sdiff * self.s_diff
-        outer = value + self.worse * self.outer_sdiff.value * self.s_diff
+        outer_value = value + self.worse * self.outer_sdiff.value * self.s_diff
+        outer = self.outer_words if full else self.outer_short
         basis = rational_basis(
             share=share,
             excess=excess,
@@ -211,14 +216,15 @@ class BandMaker:
             value=self._clamp(value),
             low=self._clamp(value - half),
             high=self._clamp(value + half),
-            outer_limit=self._red_limit(outer, self.s_diff),
+            outer_limit=self._red_limit(outer_value, self.s_diff),
             method="rational",
             basis=basis.text,
-            outer_basis=self.outer_words if full else self.outer_short,
+            outer_basis=outer.text,
             level=None,
             sources=self.sources if full else (),
             dose=dose,
             basis_worded=basis if full else None,
+            outer_basis_worded=outer if full else None,
         )
 
     def _empirical(self, model: GrowthModel, session: int, dose: int, full: bool) -> ExpectedBand:
@@ -227,10 +233,9 @@ class BandMaker:
         k = load_expected_band_width()
         half = k * math.sqrt(2.0 * model.residual_variance)
         value = predicted.value
-        basis = (
-            f"{predicted.basis}; band = expected +/- {k:g} x S_diff {half / k:.3g} "
-            "(sqrt(2) x the model's residual SD)"
-        )
+        model_basis = predicted.basis_worded or as_stored(predicted.basis)
+        basis = empirical_basis.band_from_model(model_basis, k, half / k)
+        limit_words = self.empirical_words if full else self.empirical_short
         return ExpectedBand(
             session=session,
             value=self._clamp(value),
@@ -238,11 +243,13 @@ class BandMaker:
             high=self._clamp(value + half),
             outer_limit=self._red_limit(outer.high if self.worse > 0 else outer.low, half / k),
             method="empirical",
-            basis=basis,
-            outer_basis=self.empirical_words if full else self.empirical_short,
+            basis=basis.text,
+            outer_basis=limit_words.text,
             level=self.outer_level.value,
             sources=predicted.sources if full else (),
             dose=dose,
+            basis_worded=basis if full else None,
+            outer_basis_worded=limit_words if full else None,
         )
 
     def worse_edge_for(self, intake: float, dose: int) -> float | None:

@@ -30,11 +30,12 @@ from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
 from attunement.monitoring._feedback_data import load_support_prompts
-from attunement.monitoring._prompt_facts import alliance_fact, open_risk
+from attunement.monitoring._profile_facts import bare_fact
+from attunement.monitoring._prompt_facts import alliance_fact
+from attunement.monitoring._risk_fact import open_risk
 from attunement.monitoring._worded import Worded, as_stored
 from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
 from attunement.risk import RiskEvent
-from attunement.wording import describe_endorsement  # English: the fact the status stores
 
 if TYPE_CHECKING:
     from attunement.tailoring import Plan
@@ -118,7 +119,7 @@ def _signal_facts(
     facts: dict[str, list[Worded]] = {}
     open_events = [e for e in risk_events if e.open]
     if open_events:
-        facts["open_risk"] = [open_risk(describe_endorsement(e.latest)) for e in open_events]
+        facts["open_risk"] = [open_risk(e.latest) for e in open_events]
     if deterioration:
         worse = as_stored(deterioration) if isinstance(deterioration, str) else deterioration
         facts["deterioration"] = [worse]
@@ -134,7 +135,7 @@ def _signal_facts(
             facts[risk.indicator] = list(risk.facts_worded or map(as_stored, risk.facts))
     stage = profile.stage_of_change if profile else None
     if stage is not None and stage.value in _BEFORE_ACTION:
-        facts["stage_mismatch"] = [as_stored(fact_words("stage_of_change", stage.value))]
+        facts["stage_mismatch"] = [bare_fact("stage_of_change", stage.value)]
     return facts
 
 

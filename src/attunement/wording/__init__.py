@@ -88,6 +88,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.wording._numbers import (
         DASH,
         MINUS,
+        format_figure,
         format_interval,
         format_number,
         format_share,
@@ -190,6 +191,7 @@ __all__ = [
     "format_citation",
     "format_effect",
     "format_effect_value",
+    "format_figure",
     "format_interval",
     "format_number",
     "format_reference",
@@ -314,6 +316,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_numbers": (
         "DASH",
         "MINUS",
+        "format_figure",
         "format_interval",
         "format_number",
         "format_share",

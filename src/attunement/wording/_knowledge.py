@@ -65,10 +65,11 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its alert reason, expected band's basis, notes, support prompts (and
-    the facts they give), rupture markers, repair options, alliance alerts and dropout
-    indicators (and their facts) in ``language``; a sentence stored without its message id
-    stays as stored."""
+    """``status`` with its alert reason, expected band's basis and outer limit's basis,
+    notes, support prompts (and the facts they give: an open risk event, a profile fact),
+    rupture markers, repair options, alliance alerts and dropout indicators (and their facts)
+    in ``language``, their figures written as ``language`` writes numbers; a sentence stored
+    without its message id stays as stored, a figure stored written as written."""
     if language == SOURCE_LANGUAGE:
         return status
     words = _Words(language, catalogue)
@@ -110,8 +111,13 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             }
         )
     worded, expected = status.alert_reason_worded, status.expected
-    if expected is not None and expected.basis_worded is not None:
-        expected = expected.model_copy(update={"basis": said(expected.basis_worded, words)})
+    if expected is not None:
+        basis, outer = expected.basis_worded, expected.outer_basis_worded
+        update = {
+            "basis": expected.basis if basis is None else said(basis, words),
+            "outer_basis": expected.outer_basis if outer is None else said(outer, words),
+        }
+        expected = expected.model_copy(update=update)
     return status.model_copy(
         update={
             "expected": expected,

@@ -4,17 +4,26 @@ Display only. The rules: a value is rounded to the scale's decimals and written 
 trailing zeros (``12.0`` → ``12``, ``12.25`` → ``12.2``); a negative number uses the minus
 sign U+2212 (``plain=True``: the ASCII hyphen, for text pasted into a record system); a
 value that rounds to zero is ``0``, never ``-0``; a missing, NaN or infinite value is a
-dash, never an error (an older stored record may hold one).
+dash, never an error (an older stored record may hold one). Given a reader's ``language``, the
+decimal separator is that language's (Babel's CLDR data: ``es`` writes ``2,5``, ``es-MX``
+``2.5``); English is the default and never changes.
+
+A figure inside a sentence the core composed (``attunement.monitoring.Worded``: a reason, a
+basis, a fact) keeps the format spec its English was written with (``.2f``, ``.3g``, ``g``):
+:func:`format_figure` writes it the same way, with the reader's decimal separator, so the
+English sentence is byte-identical to the one the core stored.
 """
 
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Final, Protocol
 
 __all__ = [
     "DASH",
     "MINUS",
+    "format_figure",
     "format_interval",
     "format_number",
     "format_share",
@@ -53,8 +62,33 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def format_number(value: float | None, digits: int = 1, *, plain: bool = False) -> str:
-    """``12.0`` → ``"12"``, ``12.25`` → ``"12.2"``, ``-3.5`` → ``"−3.5"``, None → ``"—"``."""
+@cache
+def _decimal_symbol(language: str) -> str:
+    """The decimal separator of ``language`` (a BCP 47 tag) from Babel's CLDR data; the
+    point for English and for a tag Babel does not know."""
+    if language in {"", "en"}:
+        return "."
+    # start-up: Babel's number data only when a number is written for another language
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        return get_decimal_symbol(Locale.parse(language.strip(), sep="-"))
+    except (ValueError, UnknownLocaleError):
+        return "."
+
+
+def _in_language(text: str, language: str) -> str:
+    """A number written with the point, with ``language``'s decimal separator instead."""
+    symbol = _decimal_symbol(language)
+    return text if symbol == "." else text.replace(".", symbol)
+
+
+def format_number(
+    value: float | None, digits: int = 1, *, plain: bool = False, language: str = "en"
+) -> str:
+    """``12.0`` → ``"12"``, ``12.25`` → ``"12.2"``, ``-3.5`` → ``"−3.5"``, None → ``"—"``
+    (``language="es"``: ``12.25`` → ``"12,2"``)."""
     if value is None or not math.isfinite(value):
         return "-" if plain else DASH
     text = f"{value:.{digits}f}"
@@ -62,7 +96,18 @@ def format_number(value: float | None, digits: int = 1, *, plain: bool = False) 
         text = text.rstrip("0").rstrip(".")
     if text in {"-0", ""}:
         text = "0"
+    text = _in_language(text, language)
     return text if plain else text.replace("-", MINUS)
+
+
+def format_figure(value: str | float, spec: str = "", *, language: str = "en") -> str:
+    """A figure of a composed sentence as its English was written (``format(value, spec)``:
+    ``0.5`` with ``.2f`` → ``"0.50"``, with ``.0%`` → ``"50%"``), with ``language``'s decimal
+    separator (``"0,50"`` in Spanish). A figure stored already written (a string, by an
+    older version) is shown as stored."""
+    if isinstance(value, str):
+        return value
+    return _in_language(format(value, spec), language)
 
 
 def format_signed(value: float | None, digits: int = 1, *, plain: bool = False) -> str:

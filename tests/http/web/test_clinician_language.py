@@ -249,3 +249,37 @@ def test_a_spanish_clinic_reads_its_open_risk_event_and_the_risk_history_in_span
     assert "Respuesta registrada — evaluado el " in html
     for english in ("Open risk event:", "Risk history:", "Response recorded", "It stays open"):
         assert english not in html
+
+
+def test_a_spanish_clinics_patient_page_gives_the_prompts_facts_in_spanish(
+    spanish_clinic_world: tuple[TestClient, ServiceContext, World],
+) -> None:
+    """Issues 16 and 17: the facts a support prompt gives — the open risk event, the stage of
+    change from the profile — are stored structured and read in the clinic's language, with
+    the item by its name (synthetic patient)."""
+    client, ctx, world = spanish_clinic_world
+    patient = register_patient(
+        ctx, world.ana, PatientCreate(display_name="Synthetic Rosa", preferred_language="es")
+    )
+    update_profile(ctx, world.ana, patient.id, {"stage_of_change": "precontemplation"})
+    episode = start_episode(ctx, world.ana, patient.id, EpisodeCreate(started_on=START.date()))
+    for number, answers in ((1, [1, 1, 1, 1, 1, 1, 1, 1, 0]), (2, [3, 3, 3, 3, 3, 3, 2, 2, 2])):
+        record_administration(
+            ctx,
+            world.ana,
+            episode.id,
+            AdministrationCreate(
+                instrument="phq9",
+                answers=answers,
+                language="es",
+                administered_at=START + dt.timedelta(days=7 * number),
+                session_number=number,
+            ),
+        )
+    sign_in(client, "ana")
+    html = client.get(f"/patients/{patient.id}").text
+    assert "PHQ-9 ítem 9 respondido afirmativamente (respuesta 2) en la sesión 2, " in html
+    assert "; todavía no se ha registrado ninguna respuesta al riesgo</li>" in html
+    assert "estadio de cambio: precontemplación (" in html
+    for english in ("endorsed (answer", "no risk response recorded", "stage of change:"):
+        assert english not in html

@@ -59,12 +59,12 @@ MARKER_ALERT = (
     "el clínico registró un marcador de retirada: retirada (alejarse",
 )
 #: (English, Spanish) of sentences the monitoring core composes with figures: the outcome
-#: alert's reason (PHQ-9 8 → 20, beyond the at-once red threshold) and a prompt's fact
-#: quoting the marker alert.
+#: alert's reason (PHQ-9 8 → 20, beyond the at-once red threshold; Spanish writes its figures
+#: with a decimal comma) and a prompt's fact quoting the marker alert.
 ALERT_REASON = (
     "worse by 12 since intake: beyond 9.11, the red threshold for reliable deterioration (6.93)",
-    "peor en 12 desde la evaluación inicial: más allá de 9.11, el umbral rojo de deterioro "
-    "fiable (6.93)",
+    "peor en 12 desde la evaluación inicial: más allá de 9,11, el umbral rojo de deterioro "
+    "fiable (6,93)",
 )
 PROMPT_FACT = (
     "alliance rupture: clinician recorded a withdrawal marker: withdrawal (moving away",
