@@ -70,7 +70,47 @@ def test_a_matching_caution_cited_as_evidence_is_named_in_spanish() -> None:
         translated.element_name
         for english, shown in zip(plan.recommendations, spanish.recommendations, strict=True)
         for cited, translated in zip(english.evidence, shown.evidence, strict=True)
-        if cited.element_name.startswith("Not for routine matching: ")
+        if cited.caution_name is not None
     ]
     assert names
     assert all(name.startswith("Sin emparejamiento rutinario: Género (") for name in names), names
+
+
+def test_a_matching_caution_is_worded_from_its_own_name_not_from_the_english_frame() -> None:
+    plan = plan_for({"preferences": [pref("therapist_gender", "male", "strong")]})
+    cautions = [c for r in plan.recommendations for c in r.evidence if c.caution_name]
+    assert cautions
+    assert all(c.caution_name and c.caution_name in c.element_name for c in cautions)
+    renamed = plan.model_copy(
+        update={
+            "recommendations": tuple(
+                r.model_copy(
+                    update={
+                        "evidence": tuple(
+                            c.model_copy(update={"element_name": "renamed"}) for c in r.evidence
+                        )
+                    }
+                )
+                for r in plan.recommendations
+            )
+        }
+    )
+    names = [
+        c.element_name
+        for r in plan_in(renamed, "es").recommendations
+        for c in r.evidence
+        if c.caution_name
+    ]
+    assert names
+    assert all(name.startswith("Sin emparejamiento rutinario: Género (") for name in names)
+
+
+def test_a_plan_stored_before_cautions_kept_their_own_name_still_reads() -> None:
+    plan = plan_for({"preferences": [pref("therapist_gender", "male", "strong")]})
+    stored = plan.model_dump(mode="json")
+    for recommendation in stored["recommendations"]:
+        for cited in recommendation["evidence"]:
+            del cited["caution_name"]
+    old = type(plan).model_validate(stored)
+    assert all(c.caution_name is None for r in old.recommendations for c in r.evidence)
+    assert plan_in(old, "es").recommendations

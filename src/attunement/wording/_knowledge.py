@@ -132,7 +132,7 @@ def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[Evidenc
     return tuple(
         e.model_copy(
             update={
-                "element_name": caution_name_in(e.element_name, words),
+                "element_name": caution_name_in(e, words),
                 "verdict": words(e.verdict),
                 "why": _maybe(e.why, words),
                 "scope": _maybe(e.scope, words),
