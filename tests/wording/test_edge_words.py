@@ -114,3 +114,24 @@ def test_a_plan_stored_before_cautions_kept_their_own_name_still_reads() -> None
     old = type(plan).model_validate(stored)
     assert all(c.caution_name is None for r in old.recommendations for c in r.evidence)
     assert plan_in(old, "es").recommendations
+
+
+def test_an_episode_files_notes_are_worded_from_their_twins_not_their_english() -> None:
+    parsed = parse_episode(
+        {"outcome": {"instrument": "phq9", "sessions": SCORE_ONLY + TOO_MANY_MISSING}}
+    )
+    assert len(parsed.notes_worded) == len(parsed.notes) == 2
+    assert all(w.template for w in parsed.notes_worded)
+    reworded = tuple(
+        w.model_copy(update={"text": f"note {i}"}) for i, w in enumerate(parsed.notes_worded)
+    )
+    unchecked, missing = episode_notes_in(("note 0", "note 1"), PHQ9, "es", worded=reworded)
+    assert unchecked.startswith("Resultado, sesión 1: una puntuación sin respuestas")
+    assert "PHQ-9 ítem 9" in unchecked
+    assert missing.startswith("Resultado, sesión 2: no puntuable, faltan 3 de 9 ítems")
+    assert "pueden faltar como máximo 2" in missing
+
+
+def test_a_note_for_a_series_not_given_stays_as_written() -> None:
+    parsed = parse_episode({"outcome": {"instrument": "phq9", "sessions": SCORE_ONLY}})
+    assert episode_notes_in(parsed.notes, {}, "es", worded=parsed.notes_worded) == parsed.notes
