@@ -15,7 +15,8 @@ def test_a_benchmarks_caveat_and_k_note_read_in_spanish() -> None:
         "estudios del metaanálisis (todos los resultados); la k específica de depresión no "
         "figura en el resumen"
     )
-    assert iapt.caveat is not None and iapt.caveat.startswith("tamaños del efecto pre–post")
+    assert iapt.caveat is not None
+    assert iapt.caveat.startswith("tamaños del efecto pre–post")
     assert "22 %" in (spanish["lambert_session8_reliable_improvement"].caveat or "")
 
 
