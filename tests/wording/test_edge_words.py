@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from attunement.monitoring import parse_episode
-from attunement.wording import episode_notes_in, plan_in
+from attunement.wording import episode_notes_in, field_value_words, plan_in
 from tests.tailoring.vignettes import plan_for, pref
 
 
@@ -135,3 +135,21 @@ def test_an_episode_files_notes_are_worded_from_their_twins_not_their_english() 
 def test_a_note_for_a_series_not_given_stays_as_written() -> None:
     parsed = parse_episode({"outcome": {"instrument": "phq9", "sessions": SCORE_ONLY}})
     assert episode_notes_in(parsed.notes, {}, "es", worded=parsed.notes_worded) == parsed.notes
+
+
+@pytest.mark.parametrize(
+    ("value", "spanish"),
+    [
+        ("interpersonal therapy", "terapia interpersonal"),
+        ("psychodynamic therapy", "terapia psicodinámica"),
+        ("cbt", "TCC (terapia cognitivo-conductual)"),
+    ],
+)
+def test_a_common_treatment_type_preference_reads_in_spanish(value: str, spanish: str) -> None:
+    plan = plan_for({"preferences": [pref("treatment_type", value, "strong")]})
+    shown = [r.summary for r in plan_in(plan, "es").recommendations]
+    assert any(spanish in summary for summary in shown), shown
+
+
+def test_a_treatment_type_of_the_clinics_own_words_stays_as_written() -> None:
+    assert field_value_words("preferences.treatment_type", "sand play", "es") == "sand play"
