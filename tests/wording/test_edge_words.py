@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from attunement.monitoring import parse_episode
-from attunement.wording import episode_notes_in, field_value_words, plan_in
+from attunement.wording import (
+    episode_notes_in,
+    field_value_words,
+    plan_in,
+    statuses_recomputed_words,
+)
 from tests.tailoring.vignettes import plan_for, pref
 
 
@@ -153,3 +158,16 @@ def test_a_common_treatment_type_preference_reads_in_spanish(value: str, spanish
 
 def test_a_treatment_type_of_the_clinics_own_words_stays_as_written() -> None:
     assert field_value_words("preferences.treatment_type", "sand play", "es") == "sand play"
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "stored statuses recomputed for 3 patient(s)"),
+        ("es", "estados guardados recalculados para 3 paciente(s)"),
+    ],
+)
+def test_the_operator_reads_how_many_stored_statuses_were_recomputed(
+    language: str, said: str
+) -> None:
+    assert statuses_recomputed_words(3, language) == said

@@ -94,6 +94,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_signed,
         scale_digits,
     )
+    from attunement.wording._operator_words import statuses_recomputed_words
     from attunement.wording._plan_words import (
         EVIDENCE_LEGEND,
         cite_short,
@@ -220,6 +221,7 @@ __all__ = [
     "source_words",
     "status_figures",
     "status_in",
+    "statuses_recomputed_words",
     "strength_label",
     "synthetic_label_words",
     "unrecorded_words",
@@ -347,5 +349,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "risk_message",
     ),
     "_episode_notes": ("episode_notes_in",),
+    "_operator_words": ("statuses_recomputed_words",),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)
