@@ -44,6 +44,10 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         synthetic_label_words,
         yes_no_words,
     )
+    from attunement.wording._effect_size_words import (
+        effect_size_formula_words,
+        effect_size_missing_words,
+    )
     from attunement.wording._episode_notes import episode_notes_in
     from attunement.wording._knowledge import (
         end_reasons_in,
@@ -176,6 +180,8 @@ __all__ = [
     "dimension_label",
     "dimension_reason_words",
     "direction_words",
+    "effect_size_formula_words",
+    "effect_size_missing_words",
     "element_name",
     "end_reasons_in",
     "episode_notes_in",
@@ -350,5 +356,6 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_episode_notes": ("episode_notes_in",),
     "_operator_words": ("statuses_recomputed_words",),
+    "_effect_size_words": ("effect_size_formula_words", "effect_size_missing_words"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)
