@@ -80,3 +80,25 @@ def test_a_spanish_clinics_summary_is_spanish_on_every_line(status: Status, plan
         " item ",
     )
     assert [line for line in lines if any(word in line for word in english)] == []
+
+
+def test_a_second_hand_figure_is_marked_in_the_reports_language_not_by_its_status_id() -> None:
+    from attunement.documents._assemble import citation_text
+    from attunement.tailoring import EvidenceCitation
+
+    cited = EvidenceCitation(
+        element="feedback",
+        element_name="Collecting client feedback",
+        verdict="demonstrably effective",
+        authors="Lambert, Whipple & Kleinstäuber",
+        year=2018,
+        source="Psychotherapy 55(4), 520-537",
+        status="summary-only",
+    )
+    assert citation_text(cited).endswith(
+        ": narrative finding [second-hand only, not found in a primary source]"
+    )
+    spanish = citation_text(cited, "es")
+    assert "hallazgo narrativo" in spanish
+    assert "summary-only" not in spanish
+    assert "second-hand" not in spanish

@@ -104,6 +104,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         cite_short,
         describe_fact,
         describe_risk,
+        evidence_status_words,
         flag_message,
         setting_value_words,
         source_words,
@@ -187,6 +188,7 @@ __all__ = [
     "episode_notes_in",
     "evaluation_notes_words",
     "event_headline",
+    "evidence_status_words",
     "feedback_gap_words",
     "feedback_model_words",
     "feedback_notes_words",
@@ -311,6 +313,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "flag_message",
         "setting_value_words",
         "source_words",
+        "evidence_status_words",
     ),
     "_profile_labels": (
         "aspect_label",
