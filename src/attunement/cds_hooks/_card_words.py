@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from attunement.i18n import N_, translate
 
 if TYPE_CHECKING:
+    from attunement.monitoring import Worded
     from attunement.wording import AlertWords
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "bold",
     "md",
     "origin_words",
+    "said_in",
     "unread_reason",
     "when_words",
 ]
@@ -54,11 +56,24 @@ def when_words(session: int | None, observed_on: date | None, words: CardWords) 
     return ", ".join(parts)
 
 
-def unread_reason(reason: str, words: CardWords) -> str:
-    """ "observations: <why>" with the why in the clinic's language where it is a message of
-    the catalogue (the prefetch key as the EHR names it)."""
+def unread_reason(reason: str, words: CardWords, twin: Worded | None = None) -> str:
+    """Why data could not be read, in the clinic's language: from its ``twin`` (its message
+    id and values: a prefetch problem, a refused response) when it has one; else "key:
+    <why>" with the why translated where it is a message of the catalogue."""
+    if twin is not None and twin.template is not None:
+        return said_in(twin, words)
     key, colon, why = reason.partition(": ")
     return f"{key}: {words(why)}" if colon else words(reason)
+
+
+def said_in(sentence: Worded, words: CardWords) -> str:
+    """A sentence kept with its message id, in the clinic's language (its parts too; its
+    values — what the EHR sent — as they are)."""
+    if sentence.template is None:
+        return sentence.text
+    parts = {name: said_in(part, words) for name, part in sentence.parts.items()}
+    values = {name: str(value) for name, value in sentence.values.items()}  # as the EHR sent
+    return words(sentence.template, **values, **parts)
 
 
 def origin_words(source: str, words: CardWords) -> str:

@@ -43,6 +43,7 @@ from attunement.cds_hooks._signals import (
     RiskSignal,
 )
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text
+from attunement.monitoring import Worded
 from attunement.wording import (
     DASH,
     field_label,
@@ -104,7 +105,7 @@ def build_cards(signals: PatientSignals, context: CardContext) -> tuple[Card, ..
     """All cards for one patient, most urgent first (critical, warning, info)."""
     cards = [_risk_card(risk, index, context) for index, risk in enumerate(signals.risks)]
     if signals.unread:
-        cards.append(_unread_card(signals.unread, context))
+        cards.append(_unread_card(signals.unread, signals.unread_worded, context))
     if signals.outcome is not None and signals.outcome.alert in ("red", "yellow"):
         cards.append(_outcome_card(signals.outcome, context))
     if signals.alliance is not None and signals.alliance.state == "rupture":
@@ -157,14 +158,15 @@ def _risk_card(risk: RiskSignal, index: int, context: CardContext) -> Card:
     )
 
 
-def _unread_card(unread: tuple[str, ...], context: CardContext) -> Card:
+def _unread_card(unread: tuple[str, ...], worded: tuple[Worded, ...], context: CardContext) -> Card:
     count = len(unread)
     words = CardWords(context.language)
+    twins = {w.text: w for w in worded}
     one = count == 1
     lines = [
         bold(words(_UNREAD_ONE if one else _UNREAD_MANY, count=str(count))) + words(_NOT_CHECKED),
         "",
-        *[f"- {md(unread_reason(reason, words))}" for reason in unread],
+        *[f"- {md(unread_reason(reason, words, twins.get(reason)))}" for reason in unread],
     ]
     summary = words(_UNCHECKED_ONE if one else _UNCHECKED_MANY, count=str(count))
     return _card(

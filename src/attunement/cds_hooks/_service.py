@@ -33,6 +33,7 @@ from attunement.cds_hooks._models import CdsRequest, CdsResponse, CdsService, Di
 from attunement.cds_hooks._signals import PatientSignals
 from attunement.errors import AttunementError, InputError, quote
 from attunement.i18n import N_
+from attunement.monitoring import Worded
 
 __all__ = [
     "HOOK",
@@ -66,6 +67,11 @@ OPTIONAL_PREFETCH: tuple[str, ...] = ("patient", "observations")
 #: A prefetch the EHR reported as failed (a message id: the card says it in the clinic's
 #: language).
 _CLIENT_ERROR = N_("the client reported an error (OperationOutcome)")
+#: A prefetch that holds something else than its resource type (values as sent).
+_NOT_A_RESOURCE = N_("expected a FHIR resource or Bundle, got %(found)s")
+_WRONG_TYPE = N_("expected %(expected)s or a Bundle of them, got %(found)s")
+#: One prefetch problem: the prefetch key (as the EHR names it) and why.
+_PREFETCH_PROBLEM = N_("%(key)s: %(problem)s")
 
 _EXPECTED_TYPES = {
     "patient": "Patient",
@@ -127,6 +133,8 @@ class PatientViewData(BaseModel):
     observations: tuple[dict[str, Any], ...] = ()
     satisfied: frozenset[str] = frozenset()
     prefetch_problems: tuple[str, ...] = ()
+    #: the same problems with their message ids, for the card in the clinic's language
+    prefetch_problems_worded: tuple[Worded, ...] = ()
 
     @property
     def missing_required(self) -> tuple[str, ...]:
@@ -148,14 +156,14 @@ def read_patient_view(request: CdsRequest) -> PatientViewData:
         raise InputError("context.patientId", patient_id, "the FHIR id of the patient (string)")
     prefetch = request.prefetch or {}
     satisfied: set[str] = set()
-    problems: list[str] = []
+    problems: list[Worded] = []
     found: dict[str, tuple[dict[str, Any], ...]] = {}
     for key, expected in _EXPECTED_TYPES.items():
         if key not in prefetch:
             continue
         resources, problem = _resources(prefetch[key], expected)
         if problem:
-            problems.append(f"{key}: {problem}")
+            problems.append(_said(_PREFETCH_PROBLEM, {"key": key}, {"problem": problem}))
             continue
         satisfied.add(key)
         found[key] = resources
@@ -167,18 +175,26 @@ def read_patient_view(request: CdsRequest) -> PatientViewData:
         questionnaire_responses=found.get("questionnaireResponses", ()),
         observations=found.get("observations", ()),
         satisfied=frozenset(satisfied),
-        prefetch_problems=tuple(problems),
+        prefetch_problems=tuple(p.text for p in problems),
+        prefetch_problems_worded=tuple(problems),
     )
 
 
-def _resources(value: Any, expected: str) -> tuple[tuple[dict[str, Any], ...], str | None]:
+def _said(template: str, values: dict[str, str], parts: dict[str, Worded] | None = None) -> Worded:
+    """A sentence in English kept with its message id and values (the card words it)."""
+    inner = parts or {}
+    text = template % {**values, **{name: part.text for name, part in inner.items()}}
+    return Worded(text=text, template=template, values=values, parts=inner)
+
+
+def _resources(value: Any, expected: str) -> tuple[tuple[dict[str, Any], ...], Worded | None]:
     if value is None:
         return (), None  # the client has no data: satisfied, empty
     if not isinstance(value, dict):
-        return (), f"expected a FHIR resource or Bundle, got {type(value).__name__}"
+        return (), _said(_NOT_A_RESOURCE, {"found": type(value).__name__})
     kind = value.get("resourceType")
     if kind == "OperationOutcome":
-        return (), _CLIENT_ERROR
+        return (), _said(_CLIENT_ERROR, {})
     if kind == expected:
         return (value,), None
     if kind == "Bundle":
@@ -189,7 +205,7 @@ def _resources(value: Any, expected: str) -> tuple[tuple[dict[str, Any], ...], s
             if isinstance(resource, dict) and resource.get("resourceType") == expected:
                 resources.append(resource)
         return tuple(resources), None
-    return (), f"expected {expected} or a Bundle of them, got {quote(kind)}"
+    return (), _said(_WRONG_TYPE, {"expected": expected, "found": quote(kind)})
 
 
 def merge_signals(
@@ -215,6 +231,7 @@ def merge_signals(
         alliance=ehr.alliance or own.alliance,
         plan=own.plan or ehr.plan,
         unread=ehr.unread + own.unread,
+        unread_worded=ehr.unread_worded + own.unread_worded,
     )
 
 

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from attunement.monitoring import Worded
+
 __all__ = [
     "AllianceSignal",
     "CdsExpectedBand",
@@ -169,6 +171,9 @@ class PatientSignals(_Frozen):
     plan: PlanSignal | None = None
     #: Prefetched data that could not be read (so not checked for risk items), with why.
     unread: tuple[str, ...] = ()
+    #: The same reasons with their message ids and values (each the twin of the ``unread``
+    #: text it matches), so the card says them in the clinic's language.
+    unread_worded: tuple[Worded, ...] = ()
 
     @property
     def is_empty(self) -> bool:

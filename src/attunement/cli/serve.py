@@ -102,13 +102,16 @@ def prepare_app(settings: Settings, engine: Engine, *, secure_cookies: bool) -> 
     # start-up: loaded when the command runs, so `attune --help` stays light
     from uvicorn.importer import import_from_string
 
+    from attunement.i18n import resolve_language
     from attunement.services import refresh_stale_statuses
+    from attunement.wording import statuses_recomputed_words
 
     create_app = import_from_string(APP_BUILDER)
     application: FastAPI = create_app(settings, engine=engine, secure_cookies=secure_cookies)
     stale = refresh_stale_statuses(application.state.context)  # after a migration or upgrade
     if stale:
-        typer.echo(f"stored statuses recomputed for {stale} patient(s)")
+        language = resolve_language(settings.clinic_language)
+        typer.echo(statuses_recomputed_words(stale, language))
     return application
 
 

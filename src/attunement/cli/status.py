@@ -223,7 +223,7 @@ def _status_text(result: Status, parsed: EpisodeInput, clinic_language: str) -> 
         series = {"outcome": parsed.outcome.instrument}
         if parsed.alliance is not None:
             series["alliance"] = parsed.alliance.instrument
-        notes = episode_notes_in(parsed.notes, series, language)
+        notes = episode_notes_in(parsed.notes, series, language, worded=parsed.notes_worded)
         shown = shown.model_copy(update={"notes": (*notes, *shown.notes)})
     return render_status(shown, language)
 
@@ -231,7 +231,9 @@ def _status_text(result: Status, parsed: EpisodeInput, clinic_language: str) -> 
 def _refresh_stored(db: str | None) -> None:
     """``attune status --refresh``: rewrite every stored status, audited as the operator."""
     # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import resolve_language
     from attunement.services import refresh_all_statuses
+    from attunement.wording import statuses_recomputed_words
 
     settings = settings_from_cli(database_url=db)
     engine = open_database(settings)
@@ -239,7 +241,7 @@ def _refresh_stored(db: str | None) -> None:
         count = refresh_all_statuses(operator_context(settings, engine), operator())
     finally:
         engine.dispose()
-    typer.echo(f"stored statuses recomputed for {count} patient(s)")
+    typer.echo(statuses_recomputed_words(count, resolve_language(settings.clinic_language)))
 
 
 def _export(path: Path, text: str) -> None:

@@ -32,6 +32,7 @@ from attunement.wording import (
     describe_event,
     describe_fact,
     describe_risk,
+    evidence_status_words,
     field_label,
     field_value_words,
     format_citation,
@@ -117,16 +118,21 @@ def profile_rows(profile: Profile, language: str = SOURCE_LANGUAGE) -> tuple[Pro
     return tuple(rows)
 
 
-def citation_text(citation: EvidenceCitation) -> str:
-    """``Beutler, Edwards & Someah (2018): d = 0.79, k = 13, N = 1,208`` (or the statement)."""
+#: What a cited narrative finding without its summary is called.
+_NARRATIVE = N_("narrative finding")
+
+
+def citation_text(citation: EvidenceCitation, language: str = SOURCE_LANGUAGE) -> str:
+    """``Beutler, Edwards & Someah (2018): d = 0.79, k = 13, N = 1,208`` (or the statement),
+    a figure not verified from a primary source marked so in ``language``."""
     if citation.metric and citation.value is not None:
         text = format_citation(citation, edition=False)
     else:
         who = format_source_of(citation, edition=False) or citation.element_name
-        text = f"{who}: {citation.statement or 'narrative finding'}"
-    if citation.status != "verified":
-        text += f" [{citation.status}]"
-    return text
+        statement = citation.statement or translate(_NARRATIVE, language)
+        text = f"{who}: {statement}"
+    status = evidence_status_words(citation.status, language)
+    return f"{text} {status}" if status else text
 
 
 def _item(recommendation: Recommendation, language: str) -> PlanItem:
@@ -135,7 +141,7 @@ def _item(recommendation: Recommendation, language: str) -> PlanItem:
         element=recommendation.dimension,
         recommendation=recommendation.summary,
         because=tuple(describe_fact(f, language) for f in recommendation.because),
-        evidence=(citation_text(headline),) if headline else (),
+        evidence=(citation_text(headline, language),) if headline else (),
         verdict=headline.verdict if headline else None,
         accommodation=accommodates_strong_preference(recommendation)
         or accommodates_culture(recommendation),

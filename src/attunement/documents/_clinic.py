@@ -43,7 +43,11 @@ from attunement.stats import (
     StandardizedMeanChange,
     proportion,
 )
-from attunement.wording import end_reasons_in, outcome_benchmarks_in
+from attunement.wording import (
+    effect_size_missing_words,
+    end_reasons_in,
+    outcome_benchmarks_in,
+)
 
 __all__ = ["CATEGORY_RULE", "ClinicTally", "EpisodeOutcome"]
 
@@ -106,11 +110,14 @@ class _Change:
             self.at_8 += 1
             self.improved_at_8 += outcome.category_at_session_8 in {"recovered", "improved"}
 
-    def effect(self, *, higher_is_worse: bool) -> tuple[StandardizedMeanChange | None, str | None]:
+    def effect(
+        self, *, higher_is_worse: bool, language: str
+    ) -> tuple[StandardizedMeanChange | None, str | None]:
+        """The pre–post effect size, or why it was not computed (in ``language``)."""
         try:
             return self.pairs.effect_size(higher_is_worse=higher_is_worse), None
         except InsufficientData as error:
-            return None, error.message
+            return None, effect_size_missing_words(error, language)
 
     def improved_by_session_8(self) -> Proportion:
         return proportion(self.improved_at_8, self.at_8)
@@ -209,7 +216,7 @@ class ClinicTally:
     ) -> list[BenchmarkComparison]:
         """Each benchmark (its label in ``language``) beside the clinic's figure over its
         ended episodes only."""
-        effect, _ = self.ended.effect(higher_is_worse=higher_is_worse)
+        effect, _ = self.ended.effect(higher_is_worse=higher_is_worse, language=language)
         improved_at_8 = self.ended.improved_by_session_8()
         comparisons = []
         for benchmark in outcome_benchmarks_in(
@@ -269,7 +276,9 @@ class ClinicTally:
         patient reported on (a patient without an episode of this instrument included): an
         open risk event is never left out of a count.
         """
-        effect, problem = self.change.effect(higher_is_worse=higher_is_worse)
+        effect, problem = self.change.effect(
+            higher_is_worse=higher_is_worse, language=clinic_language
+        )
         planned = self.planned
         return ClinicReport(
             header=ReportHeader(

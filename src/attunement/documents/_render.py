@@ -33,6 +33,7 @@ from attunement.wording import (
     alert_label,
     alliance_words,
     category_words,
+    effect_size_formula_words,
     element_name,
     feedback_model_words,
     format_interval,
@@ -103,6 +104,7 @@ def _environment() -> Environment:
         css_counters=_css_counters,
         language=_in_language(language_name),
         element=_in_language(element_name),
+        formula=_in_language(effect_size_formula_words),
     )
     install_i18n(env)
     env.globals["category_labels"] = CATEGORY_LABELS

@@ -26,7 +26,9 @@ class OutcomeBenchmark(BaseModel):
     was read; ``compare_with`` names the clinic statistic it is set against.
 
     ``sources`` are the primary sources a clinical document prints (:attr:`source`);
-    ``verified_from`` is the maintainers' note of how the figure was read, never printed.
+    ``verified_from`` is the maintainers' note of how the figure was read, never printed;
+    ``k_note`` (what its k counts) and ``caveat`` (what a reader must know to compare a
+    clinic with it) are printed beside the figure, in the report's language.
     """
 
     model_config = FROZEN
@@ -43,7 +45,7 @@ class OutcomeBenchmark(BaseModel):
     approximate: bool = False
     sources: tuple[PrimarySource, ...] = Field(min_length=1)
     verified_from: str | None = None
-    note: str | None = None
+    caveat: str | None = None
 
     @property
     def source(self) -> str:

@@ -16,6 +16,18 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from attunement.errors import quote
+from attunement.fhir._reasons import (
+    ANSWER_WITHOUT_VALUE,
+    NO_ANSWERS_HERE,
+    NOT_A_STATUS,
+    NOT_AN_OPTION,
+    NOT_IN_QUESTIONNAIRE,
+    ONE_ANSWER_ONLY,
+    REQUIRED,
+    WRONG_VALUE_TYPE,
+    reason,
+)
+from attunement.monitoring import Worded
 
 __all__ = [
     "FINAL_STATUSES",
@@ -23,6 +35,7 @@ __all__ = [
     "answer_value",
     "check_against_questionnaire",
     "questionnaire_items",
+    "questionnaire_problems",
     "response_answers",
 ]
 
@@ -106,26 +119,34 @@ def check_against_questionnaire(
     response: Mapping[str, Any], questionnaire: Mapping[str, Any]
 ) -> list[str]:
     """Every way ``response`` breaks ``questionnaire``, each naming the linkId (empty: fits)."""
-    problems: list[str] = []
+    return [problem.text for problem in questionnaire_problems(response, questionnaire)]
+
+
+def questionnaire_problems(
+    response: Mapping[str, Any], questionnaire: Mapping[str, Any]
+) -> list[Worded]:
+    """:func:`check_against_questionnaire`'s problems, each kept with its message id and
+    values (``fhir._reasons``) for a reader of another language."""
+    problems: list[Worded] = []
     status = response.get("status")
     if status not in _STATUSES:
-        problems.append(f"status {quote(status)} is not a QuestionnaireResponse status")
+        problems.append(reason(NOT_A_STATUS, status=quote(status)))
     items = questionnaire_items(questionnaire)
     answered: set[str] = set()
     for link_id, answers in response_answers(response):
         question = items.get(link_id)
         if question is None:
-            problems.append(f"linkId {quote(link_id)} is not in the Questionnaire")
+            problems.append(reason(NOT_IN_QUESTIONNAIRE, link_id=quote(link_id)))
             continue
         kind = str(question.get("type"))
         if answers:
             answered.add(link_id)
         if kind in _NO_ANSWERS and answers:
-            problems.append(f"linkId {quote(link_id)} is a {kind} item and cannot have answers")
+            problems.append(reason(NO_ANSWERS_HERE, link_id=quote(link_id), kind=kind))
             continue
         if len(answers) > 1 and not question.get("repeats"):
             problems.append(
-                f"linkId {quote(link_id)} has {len(answers)} answers but does not repeat"
+                reason(ONE_ANSWER_ONLY, link_id=quote(link_id), count=str(len(answers)))
             )
         allowed_types = ITEM_VALUE_TYPES.get(kind, ())
         options = [o for o in question.get("answerOption") or () if isinstance(o, Mapping)]
@@ -136,13 +157,18 @@ def check_against_questionnaire(
         for answer in answers:
             found = answer_value(answer) if isinstance(answer, Mapping) else None
             if found is None:
-                problems.append(f"linkId {quote(link_id)}: an answer has no value")
+                problems.append(reason(ANSWER_WITHOUT_VALUE, link_id=quote(link_id)))
                 continue
             value_type, value = found
             if value_type not in allowed_types:
                 problems.append(
-                    f"linkId {quote(link_id)}: {value_type} does not fit a {kind} question; "
-                    f"allowed: {', '.join(allowed_types) or 'none'}"
+                    reason(
+                        WRONG_VALUE_TYPE,
+                        link_id=quote(link_id),
+                        value_type=value_type,
+                        kind=kind,
+                        allowed=", ".join(allowed_types) or "—",
+                    )
                 )
                 continue
             if (
@@ -150,9 +176,7 @@ def check_against_questionnaire(
                 and options
                 and not any(_same_option(value_type, value, o) for o in options)
             ):
-                problems.append(
-                    f"linkId {quote(link_id)}: {_show(value)} is not one of the answer options"
-                )
+                problems.append(reason(NOT_AN_OPTION, link_id=quote(link_id), value=_show(value)))
     if status == "completed":
         for link_id, question in items.items():
             # an item with enableWhen may be disabled: its requirement is conditional
@@ -162,7 +186,7 @@ def check_against_questionnaire(
                 and question.get("type") not in _NO_ANSWERS
                 and not question.get("enableWhen")
             ):
-                problems.append(f"linkId {quote(link_id)} is required but has no answer")
+                problems.append(reason(REQUIRED, link_id=quote(link_id)))
     return problems
 
 

@@ -27,13 +27,27 @@ from attunement.errors import AttunementError, InputError, quote
 from attunement.fhir._check import (
     FINAL_STATUSES,
     answer_value,
-    check_against_questionnaire,
     questionnaire_items,
+    questionnaire_problems,
     response_answers,
 )
 from attunement.fhir._common import LOINC, FhirBase, fhir_id, validated
 from attunement.fhir._questionnaire import questionnaire as export_questionnaire
+from attunement.fhir._reasons import (
+    ANSWER_WITHOUT_SCORE,
+    NO_CANONICAL,
+    NO_ITEM_MAPPED,
+    NO_KNOWN_PANEL,
+    NO_RESOURCE,
+    NOT_FINAL,
+    NOT_SCORED,
+    NOT_VALID,
+    UNKNOWN_QUESTIONNAIRE,
+    WITH_PROBLEM,
+    reason,
+)
 from attunement.instruments import InstrumentDefinition, Score, list_instruments, score
+from attunement.monitoring import Worded
 
 __all__ = [
     "IgnoredResource",
@@ -70,10 +84,14 @@ class ImportedResponse(_Frozen):
 
 
 class RefusedResource(_Frozen):
+    """A resource not imported: ``reasons`` in English (data), ``reasons_worded`` the same
+    reasons with their message ids, for a reader of another language (``fhir._reasons``)."""
+
     index: int
     resource_type: str | None
     resource_id: str | None
     reasons: tuple[str, ...]
+    reasons_worded: tuple[Worded, ...] = ()
 
 
 class IgnoredResource(_Frozen):
@@ -140,7 +158,8 @@ def import_fhir(
                     index=index,
                     resource_type=None,
                     resource_id=None,
-                    reasons=("entry has no resource",),
+                    reasons=(reason(NO_RESOURCE).text,),
+                    reasons_worded=(reason(NO_RESOURCE),),
                 )
             )
             continue
@@ -172,15 +191,19 @@ def import_fhir(
             except _Refusal as refusal:
                 refused.append(
                     RefusedResource(
-                        index=index, resource_type=rtype, resource_id=rid, reasons=refusal.reasons
+                        index=index,
+                        resource_type=rtype,
+                        resource_id=rid,
+                        reasons=tuple(r.text for r in refusal.reasons),
+                        reasons_worded=refusal.reasons,
                     )
                 )
     return ImportResult(imported=tuple(imported), refused=tuple(refused), ignored=tuple(ignored))
 
 
 class _Refusal(Exception):
-    def __init__(self, *reasons: str) -> None:
-        super().__init__("; ".join(reasons))
+    def __init__(self, *reasons: Worded) -> None:
+        super().__init__("; ".join(r.text for r in reasons))
         self.reasons = reasons
 
 
@@ -225,21 +248,16 @@ def _import_one(
     try:
         validated(dict(resource))
     except InputError as exc:
-        raise _Refusal(
-            f"{name}: not a valid FHIR R4 QuestionnaireResponse ({exc.message})"
-        ) from None
+        raise _Refusal(reason(NOT_VALID, name=name, problem=exc.message)) from None
     if resource.get("status") not in FINAL_STATUSES:
-        raise _Refusal(
-            f"{name}: status {quote(resource.get('status'))}; only completed or amended responses "
-            "are imported"
-        )
+        raise _Refusal(reason(NOT_FINAL, name=name, status=quote(resource.get("status"))))
     canonical = resource.get("questionnaire")
     if not isinstance(canonical, str) or not canonical:
-        raise _Refusal(f"{name}: no questionnaire canonical, so the instrument is unknown")
+        raise _Refusal(reason(NO_CANONICAL, name=name))
     definition, questionnaire, how = _resolve(canonical, base, known, library, name)
-    problems = check_against_questionnaire(resource, questionnaire)
+    problems = questionnaire_problems(resource, questionnaire)
     if problems:
-        raise _Refusal(*(f"{name} {p}" for p in problems))
+        raise _Refusal(*(reason(WITH_PROBLEM, name=name, parts={"problem": p}) for p in problems))
     answers, notes = _answers(resource, definition, questionnaire, name)
     language = resource.get("language") or "en"
     try:
@@ -247,7 +265,7 @@ def _import_one(
             definition, answers, language=language if language in definition.languages else "en"
         )
     except AttunementError as exc:
-        raise _Refusal(f"{name}: {exc.message}") from None
+        raise _Refusal(reason(NOT_SCORED, name=name, problem=exc.message)) from None
     notes += _reported_totals(resource, definition, questionnaire, result)
     version = canonical.partition("|")[2]
     if version and version != definition.version:
@@ -299,7 +317,7 @@ def _resolve(
         for code in codes:
             if code in panels:
                 return panels[code], sent, f"LOINC panel {code} of the Questionnaire sent"
-        raise _Refusal(f"{name}: Questionnaire {url} has no LOINC panel code of a known instrument")
+        raise _Refusal(reason(NO_KNOWN_PANEL, name=name, url=url))
     last = url.rstrip("/").rsplit("/", 1)[-1]
     if last in panels:
         definition = panels[last]
@@ -308,10 +326,7 @@ def _resolve(
             export_questionnaire(definition, base=base),
             f"LOINC panel {last} in the canonical",
         )
-    raise _Refusal(
-        f"{name}: questionnaire {canonical} is not known; send its Questionnaire (with a LOINC "
-        "panel code) in the Bundle or use an Attunement canonical URL"
-    )
+    raise _Refusal(reason(UNKNOWN_QUESTIONNAIRE, name=name, canonical=canonical))
 
 
 def _item_for(
@@ -337,7 +352,7 @@ def _answers(
 ) -> tuple[tuple[int | None, ...], list[str]]:
     questions = questionnaire_items(questionnaire)
     values: dict[str, int] = {}
-    problems: list[str] = []
+    problems: list[Worded] = []
     notes: list[str] = []
     for link_id, answers in response_answers(resource):
         item = _item_for(link_id, questions.get(link_id, {}), definition)
@@ -353,16 +368,20 @@ def _answers(
         number = _number(found, questions.get(link_id, {}), definition) if found else None
         if number is None or number not in definition.allowed_values(item):
             problems.append(
-                f"{name} linkId {quote(link_id)}: "
-                f"answer {quote(found[1] if found else None)} has no "
-                f"score among {definition.allowed_values(item)}"
+                reason(
+                    ANSWER_WITHOUT_SCORE,
+                    name=name,
+                    link_id=quote(link_id),
+                    answer=quote(found[1] if found else None),
+                    allowed=str(definition.allowed_values(item)),
+                )
             )
             continue
         values[item] = int(number)  # an allowed value: a whole number even if sent as 2.0
     if problems:
         raise _Refusal(*problems)
     if not values:
-        raise _Refusal(f"{name}: no answer maps to an item of {definition.id}")
+        raise _Refusal(reason(NO_ITEM_MAPPED, name=name, instrument=definition.short_name))
     return tuple(values.get(item) for item in definition.item_ids), notes
 
 

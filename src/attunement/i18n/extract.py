@@ -147,7 +147,7 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
     KnowledgeTexts(
         "outcome benchmark",
         "attunement/evidence/data/outcome_benchmarks.yaml",
-        ("benchmarks[].label",),
+        ("benchmarks[].label", "benchmarks[].k_note", "benchmarks[].caveat"),
     ),
     KnowledgeTexts(
         "matching caution",

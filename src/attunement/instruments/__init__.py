@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         batch_row,
         score_batch,
     )
+    from attunement.instruments._compiled import missing_rule
     from attunement.instruments._engine import score
     from attunement.instruments._flag_kind import FlagKind
     from attunement.instruments._item_text import (
@@ -106,6 +107,7 @@ __all__ = [
     "load_imported_text",
     "load_instrument",
     "load_packaged_instrument",
+    "missing_rule",
     "parse_definition",
     "require_role",
     "score",
@@ -120,6 +122,7 @@ __all__ = [
 #: and here (tests/cli/test_lazy_exports.py checks).
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_batch": ("BatchScores", "InvalidAdministration", "ScaleColumns", "batch_row", "score_batch"),
+    "_compiled": ("missing_rule",),
     "_engine": ("score",),
     "_item_text": (
         "ImportedText",

@@ -14,7 +14,7 @@ from numbers import Real
 from attunement.errors import InputError, InvalidAnswer
 from attunement.instruments._models import InstrumentDefinition, ScaleDefinition, Severity
 
-__all__ = ["CompiledFlag", "CompiledScale", "ScoringPlan", "compiled"]
+__all__ = ["CompiledFlag", "CompiledScale", "ScoringPlan", "compiled", "missing_rule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +176,13 @@ def band_index(band_from: Sequence[float], value: float) -> int:
         else:
             lo = mid + 1
     return lo - 1
+
+
+def missing_rule(scale: ScaleDefinition) -> tuple[int, str]:
+    """How many of ``scale``'s items may be missing and the source that says so (the rule
+    the scorer applies, for a note that explains an unscorable session)."""
+    limit, source, _ = _max_missing(scale)
+    return limit, source
 
 
 def _max_missing(scale: ScaleDefinition) -> tuple[int, str, bool]:

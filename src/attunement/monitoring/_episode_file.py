@@ -22,6 +22,11 @@ questionnaires — is reported as an open risk event unless a risk response reco
 that session answers it (``risk_responses``: the session it was recorded after, when the
 risk was assessed, the level of concern, the actions taken, a reason when no action was
 taken, a note; vocabulary in ``attunement/risk/responses.yaml``).
+
+What the file leaves unchecked is noted (``notes``: English, as data) with a
+:class:`~attunement.monitoring.Worded` twin each (``notes_worded``): the message id of the
+sentence a person reads and its values — the series, the session, the item ids — which
+``attunement.wording.episode_notes_in`` words in the reader's language.
 """
 
 from __future__ import annotations
@@ -35,9 +40,19 @@ from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
 from attunement.errors import InputError, InvalidEpisode, UnknownInstrument
-from attunement.instruments import INSTRUMENT_IDS, load_instrument, require_role, score
+from attunement.i18n import N_
+from attunement.instruments import (
+    INSTRUMENT_IDS,
+    ScaleDefinition,
+    ScaleScore,
+    load_instrument,
+    missing_rule,
+    require_role,
+    score,
+)
 from attunement.monitoring._alliance import check_rupture_markers
 from attunement.monitoring._series import Series, SessionPoint
+from attunement.monitoring._worded import Worded
 from attunement.profile import Profile, parse_profile
 from attunement.risk import RiskResponse, RiskResponseAfterSession
 
@@ -47,6 +62,20 @@ _TOP = ("outcome", "alliance", "profile", "accommodated_preferences", "risk_resp
 _RESPONSE = ("session", "assessed_on", "level", "actions", "reason", "note")
 _SERIES = ("instrument", "scale", "sessions")
 _SESSION = ("session", "score", "answers", "held_on", "language", "attended", "rupture_markers")
+#: The sentences a person reads for a note: each names its session by the part ``where``
+#: (``AT_SESSION``: ``series`` — outcome or alliance — and ``session``), its items by
+#: ``items`` (item ids, comma-separated); too many answers missing adds ``missing``,
+#: ``total``, ``source`` and the part ``allowed``.
+AT_SESSION = N_("%(series)s, session %(session)s")
+UNCHECKED_NOTE = N_(
+    "%(where)s: a score without answers, so its risk items were not checked (%(items)s)"
+)
+MISSING_NOTE = N_(
+    "%(where)s: not scorable, %(missing)s of %(total)s items missing (%(items)s); "
+    "%(allowed)s (%(source)s)"
+)
+NONE_MISSING = N_("no item may be missing")
+AT_MOST_MISSING = N_("at most %(count)s may be missing")
 
 
 class EpisodeInput(BaseModel):
@@ -61,6 +90,7 @@ class EpisodeInput(BaseModel):
     accommodated_preferences: tuple[str, ...] = ()
     risk_responses: tuple[RiskResponseAfterSession, ...] = ()
     notes: tuple[str, ...] = ()
+    notes_worded: tuple[Worded, ...] = ()
 
 
 def monitored_scale_id(instrument: str) -> str:
@@ -90,8 +120,54 @@ def _date(raw: Any, where: str) -> date | None:
     raise InvalidEpisode(where, raw, "a date as YYYY-MM-DD")
 
 
+def _at(where: str, name: str, number: int) -> Worded:
+    return Worded(text=where, template=AT_SESSION, values={"series": name, "session": str(number)})
+
+
+def _unchecked(where: str, name: str, number: int, items: Sequence[str]) -> Worded:
+    return Worded(
+        text=f"{where}: a score without answers; risk item(s) {', '.join(items)} not checked",
+        template=UNCHECKED_NOTE,
+        values={"items": ", ".join(items)},
+        parts={"where": _at(where, name, number)},
+    )
+
+
+def _too_many_missing(
+    where: str, name: str, number: int, scale: ScaleDefinition, result: ScaleScore
+) -> Worded:
+    """The note of a session whose scale is not scorable: worded when answers are missing
+    (the instrument's own rule and source), as the scorer wrote it otherwise."""
+    text = f"{where}: not scorable ({result.reason})"
+    limit, source = missing_rule(scale)
+    missing = result.missing_items
+    if scale.key_status == "unverified" or scale.terms or len(missing) <= limit:
+        return Worded(text=text)  # not for missing answers: an unverified key, a component
+    allowed = (
+        Worded(text="no item may be missing", template=NONE_MISSING)
+        if limit == 0
+        else Worded(
+            text=f"at most {limit} may be missing",
+            template=AT_MOST_MISSING,
+            values={"count": str(limit)},
+        )
+    )
+    values = {
+        "missing": str(len(missing)),
+        "total": str(len(scale.items)),
+        "items": ", ".join(missing),
+        "source": source,
+    }
+    return Worded(
+        text=text,
+        template=MISSING_NOTE,
+        values=values,
+        parts={"where": _at(where, name, number), "allowed": allowed},
+    )
+
+
 def _session(
-    raw: Any, index: int, name: str, *, instrument: str, scale: str, notes: list[str]
+    raw: Any, index: int, name: str, *, instrument: str, scale: str, notes: list[Worded]
 ) -> tuple[SessionPoint, tuple[str, ...]]:
     if not isinstance(raw, Mapping):
         raise InvalidEpisode(
@@ -129,8 +205,7 @@ def _session(
         ):
             raise InvalidEpisode(f"{where}.score", value, f"a number from {low:g} to {high:g}")
         if definition.flags:
-            items = ", ".join(f.item for f in definition.flags)
-            notes.append(f"{where}: a score without answers; risk item(s) {items} not checked")
+            notes.append(_unchecked(where, name, number, [f.item for f in definition.flags]))
         return SessionPoint(session=number, value=float(value), held_on=held_on), tuple(markers)
     answers = raw["answers"]
     if isinstance(answers, str) or not isinstance(answers, Sequence):
@@ -144,7 +219,7 @@ def _session(
         ) from None
     scale_score = result.scales[scale]
     if not scale_score.scorable:
-        notes.append(f"{where}: not scorable ({scale_score.reason})")
+        notes.append(_too_many_missing(where, name, number, definition.scale(scale), scale_score))
     point = SessionPoint(
         session=number, value=scale_score.value, held_on=held_on, flags=result.flags
     )
@@ -154,7 +229,7 @@ def _session(
 def _series(
     raw: Any,
     name: Literal["outcome", "alliance"],
-    notes: list[str],
+    notes: list[Worded],
     markers: dict[int, tuple[str, ...]],
 ) -> Series:
 
@@ -234,7 +309,7 @@ def parse_episode(data: Any) -> EpisodeInput:
     _keys(data, "episode", _TOP)
     if "outcome" not in data:
         raise InvalidEpisode("outcome", None, "an outcome series is required")
-    notes: list[str] = []
+    notes: list[Worded] = []
     markers: dict[int, tuple[str, ...]] = {}
     outcome = _series(data["outcome"], "outcome", notes, markers)
     alliance = (
@@ -255,5 +330,6 @@ def parse_episode(data: Any) -> EpisodeInput:
         rupture_markers=markers,
         accommodated_preferences=tuple(str(a) for a in accommodated),
         risk_responses=_risk_responses(data.get("risk_responses")),
-        notes=tuple(notes),
+        notes=tuple(n.text for n in notes),
+        notes_worded=tuple(notes),
     )

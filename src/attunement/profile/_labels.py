@@ -112,6 +112,14 @@ _VALUE_LABELS: Final[dict[str, str]] = {
     "focused_challenge": NC_("profile value", "focused challenge"),
 }
 
+#: Treatment types a preference commonly names (the aspect is free text, so any other is
+#: shown as written): each by its label, which the catalogue gives in another language.
+_TREATMENT_TYPE_LABELS: Final[dict[str, str]] = {
+    "cbt": NC_("profile value", "CBT"),
+    "psychodynamic therapy": NC_("profile value", "psychodynamic therapy"),
+    "interpersonal therapy": NC_("profile value", "interpersonal therapy"),
+}
+
 #: How strongly a preference is held, in words (context: a strength is not a level).
 _STRENGTH_LABELS: Final[dict[str, str]] = {
     "mild": NC_("preference strength", "mild"),
@@ -217,6 +225,9 @@ def field_value_words(path: str, value: object, language: LabelLanguage = ENGLIS
     closed = spec is not None and isinstance(spec.values, tuple)
     if closed or (head != "preferences" and str(value) in _VALUE_LABELS):
         return value_label(str(value), language)
+    treatment = _TREATMENT_TYPE_LABELS.get(str(value).strip().lower())
+    if path == "preferences.treatment_type" and treatment is not None:
+        return language.say_in(VALUE_CONTEXT, treatment)
     return _words(str(value))
 
 

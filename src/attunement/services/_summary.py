@@ -44,4 +44,5 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
             plan,
             measured_on=row.latest_on,
             synthetic=episode.patient.synthetic,
+            language=language,
         )

@@ -300,7 +300,7 @@ def import_fhir_document(
             else None
         )
         result = import_fhir(document, base=base, max_entries=ctx.limits.max_fhir_entries)
-        refused = [r.model_dump(mode="json") for r in result.refused]
+        refused = [r.model_dump(mode="json", exclude={"reasons_worded"}) for r in result.refused]
         for response in result.imported:
             try:
                 patient, episode = _destination(uc.session, ctx, actor, response, forced)
@@ -413,8 +413,9 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int, language: str) -> 
     fitting it) are listed as unread so a card says they were not checked."""
 
     unread = list(data.prefetch_problems)
+    worded = list(data.prefetch_problems_worded)
     if not data.questionnaire_responses:
-        return PatientSignals(unread=tuple(unread))
+        return PatientSignals(unread=tuple(unread), unread_worded=tuple(worded))
     document = {
         "resourceType": "Bundle",
         "type": "collection",
@@ -431,7 +432,8 @@ def _ehr_signals(data: Any, base: FhirBase, max_entries: int, language: str) -> 
             language=language,
         )
     unread += [refused.reasons[0] for refused in result.refused]
-    return PatientSignals(risks=tuple(risks), unread=tuple(unread))
+    worded += [refused.reasons_worded[0] for refused in result.refused if refused.reasons_worded]
+    return PatientSignals(risks=tuple(risks), unread=tuple(unread), unread_worded=tuple(worded))
 
 
 def cds_patient_view(

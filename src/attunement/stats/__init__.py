@@ -31,8 +31,8 @@ from attunement._lazy import lazy_exports
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.stats._conversions import as_d, d_to_r, odds_ratio_to_d, r_to_d
     from attunement.stats._effect_sizes import (
-        EFFECT_SIZE_FORMULA,
         InsufficientData,
+        InsufficientKind,
         StandardizedMeanChange,
         hedges_correction,
         pre_post_effect_size,
@@ -42,8 +42,8 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.stats._moments import PairedMoments
 
 __all__ = [
-    "EFFECT_SIZE_FORMULA",
     "InsufficientData",
+    "InsufficientKind",
     "PairedMoments",
     "Proportion",
     "StandardizedMeanChange",
@@ -62,8 +62,8 @@ __all__ = [
 _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_conversions": ("as_d", "d_to_r", "odds_ratio_to_d", "r_to_d"),
     "_effect_sizes": (
-        "EFFECT_SIZE_FORMULA",
         "InsufficientData",
+        "InsufficientKind",
         "StandardizedMeanChange",
         "hedges_correction",
         "pre_post_effect_size",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,22 +31,29 @@ from pydantic import BaseModel, ConfigDict, Field
 from attunement.errors import InputError
 
 __all__ = [
-    "EFFECT_SIZE_FORMULA",
     "InsufficientData",
+    "InsufficientKind",
     "StandardizedMeanChange",
     "hedges_correction",
     "pre_post_effect_size",
     "standardized_mean_change",
 ]
 
-EFFECT_SIZE_FORMULA = (
-    "d = J(n−1)·(M_pre − M_post)/SD_pre; v = 2(1−r)/n + d²/(2n); 95% CI = d ± 1.96·√v "
-    "(standardized mean change, raw-score standardization: Becker 1988; Morris 2000)"
-)
+#: Why a statistic was not computed, as a fact (``attunement.wording`` says it in words):
+#: fewer pairs than it needs, intake scores that do not vary, or another reason (the
+#: message names it).
+InsufficientKind = Literal["too_few_pairs", "constant_intake", "other"]
 
 
 class InsufficientData(InputError):
-    """Too few or degenerate values for a statistic (names which and why)."""
+    """Too few or degenerate values for a statistic (names which and why); ``kind`` is the
+    reason as a fact, for a report that says it in its reader's language."""
+
+    def __init__(
+        self, field: str, value: object, allowed: str, *, kind: InsufficientKind = "other"
+    ) -> None:
+        super().__init__(field, value, allowed)
+        self.kind: InsufficientKind = kind
 
 
 class _Frozen(BaseModel):
@@ -65,7 +73,9 @@ class StandardizedMeanChange(_Frozen):
     sd_pre: float = Field(gt=0)
     r_pre_post: float
     confidence: float
-    formula: str = EFFECT_SIZE_FORMULA
+    #: the estimator, by metafor's name of it (``escalc(measure="SMCR")``: the standardized
+    #: mean change with raw-score standardization); ``attunement.wording`` gives its formula
+    measure: Literal["SMCR"] = "SMCR"
 
 
 def hedges_correction(m: int) -> float:
@@ -91,9 +101,13 @@ def standardized_mean_change(
     ri=r)`` with the sign turned so that improvement is positive.
     """
     if n < 3:
-        raise InsufficientData("pairs", n, "3 or more patients with an intake and a later score")
+        raise InsufficientData(
+            "pairs", n, "3 or more patients with an intake and a later score", kind="too_few_pairs"
+        )
     if not sd_pre > 0:
-        raise InsufficientData("intake SD", sd_pre, "above 0 (intake scores that vary)")
+        raise InsufficientData(
+            "intake SD", sd_pre, "above 0 (intake scores that vary)", kind="constant_intake"
+        )
     if not -1 <= r <= 1:
         raise InputError("r", r, "a correlation between −1 and 1")
     if not 0 < confidence < 1:
@@ -139,13 +153,18 @@ def pre_post_effect_size(
         raise InsufficientData("post", len(post), f"one value per intake value ({len(pre)})")
     if len(pre) < 3:
         raise InsufficientData(
-            "pairs", len(pre), "3 or more patients with an intake and a later score"
+            "pairs",
+            len(pre),
+            "3 or more patients with an intake and a later score",
+            kind="too_few_pairs",
         )
     x = np.asarray(pre, dtype=float)
     y = np.asarray(post, dtype=float)
     sd_pre = float(x.std(ddof=1))
     if sd_pre == 0:
-        raise InsufficientData("intake scores", "all equal", "intake scores that vary")
+        raise InsufficientData(
+            "intake scores", "all equal", "intake scores that vary", kind="constant_intake"
+        )
     r = float(np.corrcoef(x, y)[0, 1]) if y.std() > 0 else 0.0
     return standardized_mean_change(
         mean_pre=float(x.mean()),

@@ -77,11 +77,16 @@ class PairedMoments:
         """
         if self.n < 3:
             raise InsufficientData(
-                "pairs", self.n, "3 or more patients with an intake and a later score"
+                "pairs",
+                self.n,
+                "3 or more patients with an intake and a later score",
+                kind="too_few_pairs",
             )
         sd_pre = math.sqrt(self.m2_pre / (self.n - 1))
         if sd_pre == 0:
-            raise InsufficientData("intake scores", "all equal", "intake scores that vary")
+            raise InsufficientData(
+                "intake scores", "all equal", "intake scores that vary", kind="constant_intake"
+            )
         r = self.co_moment / math.sqrt(self.m2_pre * self.m2_post) if self.m2_post > 0 else 0.0
         return standardized_mean_change(
             mean_pre=self.mean_pre,

@@ -155,6 +155,7 @@ def _caution(ref: EvidenceRef, evidence: EvidenceBase, aspect: str | None) -> Ev
     return EvidenceCitation(
         element="preferences",
         element_name=f"Not for routine matching: {caution.name}",
+        caution_name=caution.name,
         verdict="not supported for routine matching",
         statement=caution.condition,
         source=caution.source,

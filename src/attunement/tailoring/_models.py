@@ -68,10 +68,14 @@ class EvidenceCitation(_Frozen):
 
     ``k``/``n``/``metric``/``value`` are ``None`` for narrative findings and matching
     cautions, which carry their words in ``statement``. ``why`` says what the rule cites it for.
+    A matching caution keeps its own name in ``caution_name`` beside the English
+    ``element_name`` ("Not for routine matching: <caution>"), so that an adapter words the
+    frame and the name apart (``attunement.wording.plan_in``); a plan stored before it has none.
     """
 
     element: str
     element_name: str
+    caution_name: str | None = None
     verdict: str
     authors: str | None = None
     year: int | None = None

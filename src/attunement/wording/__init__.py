@@ -44,6 +44,10 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         synthetic_label_words,
         yes_no_words,
     )
+    from attunement.wording._effect_size_words import (
+        effect_size_formula_words,
+        effect_size_missing_words,
+    )
     from attunement.wording._episode_notes import episode_notes_in
     from attunement.wording._knowledge import (
         end_reasons_in,
@@ -95,11 +99,13 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_signed,
         scale_digits,
     )
+    from attunement.wording._operator_words import statuses_recomputed_words
     from attunement.wording._plan_words import (
         EVIDENCE_LEGEND,
         cite_short,
         describe_fact,
         describe_risk,
+        evidence_status_words,
         flag_message,
         setting_value_words,
         source_words,
@@ -176,11 +182,14 @@ __all__ = [
     "dimension_label",
     "dimension_reason_words",
     "direction_words",
+    "effect_size_formula_words",
+    "effect_size_missing_words",
     "element_name",
     "end_reasons_in",
     "episode_notes_in",
     "evaluation_notes_words",
     "event_headline",
+    "evidence_status_words",
     "feedback_gap_words",
     "feedback_model_words",
     "feedback_notes_words",
@@ -222,6 +231,7 @@ __all__ = [
     "source_words",
     "status_figures",
     "status_in",
+    "statuses_recomputed_words",
     "strength_label",
     "synthetic_label_words",
     "unrecorded_words",
@@ -305,6 +315,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "flag_message",
         "setting_value_words",
         "source_words",
+        "evidence_status_words",
     ),
     "_profile_labels": (
         "aspect_label",
@@ -350,5 +361,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "risk_message",
     ),
     "_episode_notes": ("episode_notes_in",),
+    "_operator_words": ("statuses_recomputed_words",),
+    "_effect_size_words": ("effect_size_formula_words", "effect_size_missing_words"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)

@@ -138,7 +138,7 @@ def _cited(evidence: Iterable[EvidenceCitation], words: _Words) -> tuple[Evidenc
     return tuple(
         e.model_copy(
             update={
-                "element_name": caution_name_in(e.element_name, words),
+                "element_name": caution_name_in(e, words),
                 "verdict": words(e.verdict),
                 "why": _maybe(e.why, words),
                 "scope": _maybe(e.scope, words),
@@ -273,12 +273,21 @@ def end_reasons_in(
 def outcome_benchmarks_in(
     benchmarks: Iterable[OutcomeBenchmark], language: str, catalogue: Catalogue | None = None
 ) -> tuple[OutcomeBenchmark, ...]:
-    """The published outcome benchmarks with their labels in ``language`` (figures and
-    sources as published)."""
+    """The published outcome benchmarks with their labels, their caveats and what their k
+    counts (``k_note``) in ``language`` (figures and sources as published)."""
     if language == SOURCE_LANGUAGE:
         return tuple(benchmarks)
     words = _Words(language, catalogue)
-    return tuple(b.model_copy(update={"label": words(b.label)}) for b in benchmarks)
+    return tuple(
+        b.model_copy(
+            update={
+                "label": words(b.label),
+                "k_note": _maybe(b.k_note, words),
+                "caveat": _maybe(b.caveat, words),
+            }
+        )
+        for b in benchmarks
+    )
 
 
 def response_vocabulary_in(

@@ -9,8 +9,9 @@ preference's aspect, value and strength, each field's value, each labelled by
 :mod:`attunement.profile` (the one place that labels them). A value no fact explains (free
 text, a slot the facts do not hold) stays as the plan wrote it.
 
-A matching caution cited as evidence is named "Not for routine matching: <caution>" by the
-tailoring; :func:`caution_name_in` says it again in the reader's language.
+A matching caution cited as evidence keeps its caution's own name (``caution_name``) beside
+the English name the tailoring gives it; :func:`caution_name_in` frames that name in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from attunement.wording._labels import value_words
 from attunement.wording._profile_labels import aspect_label, field_value_words, strength_label
 
 if TYPE_CHECKING:
-    from attunement.tailoring import PatientFact
+    from attunement.tailoring import EvidenceCitation, PatientFact
 
 __all__ = ["caution_name_in", "values_filled_in"]
 
@@ -33,7 +34,6 @@ __all__ = ["caution_name_in", "values_filled_in"]
 _SLOT: Final = re.compile(r"\{([a-z_.]+)\}")
 #: Joins the values read back from a text (a character no rule text holds).
 _UNIT: Final = "\x1f"
-_NOT_FOR_MATCHING: Final = "Not for routine matching: "
 _CAUTION: Final = N_("Not for routine matching: %(caution)s")
 _PREFERENCE: Final = "preferences."
 
@@ -87,11 +87,10 @@ class _Words(Protocol):
     def sentence(self, template: str, /, **values: str) -> str: ...
 
 
-def caution_name_in(name: str, words: _Words) -> str:
-    """A cited evidence's name in the language of ``words``: a matching caution ("Not for
-    routine matching: Gender (…)") with its caution's name translated, any other name as
-    ``words`` gives it."""
-    if not name.startswith(_NOT_FOR_MATCHING):
-        return words(name)
-    caution = words(name.removeprefix(_NOT_FOR_MATCHING))
-    return words.sentence(_CAUTION, caution=caution)
+def caution_name_in(citation: EvidenceCitation, words: _Words) -> str:
+    """A cited evidence's name in the language of ``words``: a matching caution framed
+    ("Not for routine matching: …") around its own name, translated; any other name (and a
+    caution of a plan stored without its own name) as ``words`` gives it."""
+    if citation.caution_name is None:
+        return words(citation.element_name)
+    return words.sentence(_CAUTION, caution=words(citation.caution_name))

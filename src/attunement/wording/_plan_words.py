@@ -28,6 +28,7 @@ __all__ = [
     "cite_short",
     "describe_fact",
     "describe_risk",
+    "evidence_status_words",
     "flag_message",
     "setting_value_words",
     "source_words",
@@ -199,6 +200,15 @@ def cite_short(citation: EvidenceCitation, language: str = SOURCE_LANGUAGE) -> s
         text += f" - {citation.source.split(': ', 1)[0]}"
     if citation.statement:
         text += f"; \u201c{citation.statement.strip()}\u201d"
-    if citation.status == "summary-only":
-        text += " " + translate(N_("[second-hand only, not found in a primary source]"), language)
-    return text
+    status = evidence_status_words(citation.status, language)
+    return f"{text} {status}" if status else text
+
+
+def evidence_status_words(status: str, language: str = SOURCE_LANGUAGE) -> str | None:
+    """A cited figure's status, when it is not verified from a primary source: ``summary-only``
+    → "[second-hand only, not found in a primary source]" in ``language``; None when verified."""
+    if status == "verified":
+        return None
+    if status == "summary-only":
+        return translate(N_("[second-hand only, not found in a primary source]"), language)
+    return f"[{status}]"

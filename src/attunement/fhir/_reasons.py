@@ -1,0 +1,77 @@
+"""Why a FHIR resource was refused, as a sentence a clinic reads in its own language.
+
+Each reason is kept twice (``attunement.monitoring.Worded``): the English ``text`` that the
+import report lists as data, and the message id (``template``, marked here) with its values,
+so that an adapter — the EHR card for data Attunement could not read — says it in the
+clinic's language. Values are what the resource holds (a linkId, a status, a canonical URL,
+as quoted by :func:`attunement.errors.quote`) and stay as sent.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from attunement.i18n import N_
+from attunement.monitoring import Worded
+
+__all__ = [
+    "ANSWER_WITHOUT_SCORE",
+    "ANSWER_WITHOUT_VALUE",
+    "NOT_AN_OPTION",
+    "NOT_A_STATUS",
+    "NOT_FINAL",
+    "NOT_IN_QUESTIONNAIRE",
+    "NOT_SCORED",
+    "NOT_VALID",
+    "NO_ANSWERS_HERE",
+    "NO_CANONICAL",
+    "NO_ITEM_MAPPED",
+    "NO_KNOWN_PANEL",
+    "NO_RESOURCE",
+    "ONE_ANSWER_ONLY",
+    "REQUIRED",
+    "UNKNOWN_QUESTIONNAIRE",
+    "WITH_PROBLEM",
+    "WRONG_VALUE_TYPE",
+    "reason",
+]
+
+# --- against the Questionnaire (fhir._check): each names the linkId
+NOT_A_STATUS: Final = N_("status %(status)s is not a QuestionnaireResponse status")
+NOT_IN_QUESTIONNAIRE: Final = N_("linkId %(link_id)s is not in the Questionnaire")
+NO_ANSWERS_HERE: Final = N_("linkId %(link_id)s is a %(kind)s item and cannot have answers")
+ONE_ANSWER_ONLY: Final = N_("linkId %(link_id)s has %(count)s answers but does not repeat")
+ANSWER_WITHOUT_VALUE: Final = N_("linkId %(link_id)s: an answer has no value")
+WRONG_VALUE_TYPE: Final = N_(
+    "linkId %(link_id)s: %(value_type)s does not fit a %(kind)s question; allowed: %(allowed)s"
+)
+NOT_AN_OPTION: Final = N_("linkId %(link_id)s: %(value)s is not one of the answer options")
+REQUIRED: Final = N_("linkId %(link_id)s is required but has no answer")
+
+# --- the import (fhir._import): each names the resource
+NO_RESOURCE: Final = N_("entry has no resource")
+NOT_VALID: Final = N_("%(name)s: not a valid FHIR R4 QuestionnaireResponse (%(problem)s)")
+NOT_FINAL: Final = N_(
+    "%(name)s: status %(status)s; only completed or amended responses are imported"
+)
+NO_CANONICAL: Final = N_("%(name)s: no questionnaire canonical, so the instrument is unknown")
+WITH_PROBLEM: Final = N_("%(name)s %(problem)s")
+NO_KNOWN_PANEL: Final = N_(
+    "%(name)s: Questionnaire %(url)s has no LOINC panel code of a known instrument"
+)
+UNKNOWN_QUESTIONNAIRE: Final = N_(
+    "%(name)s: questionnaire %(canonical)s is not known; send its Questionnaire (with a "
+    "LOINC panel code) in the Bundle or use an Attunement canonical URL"
+)
+ANSWER_WITHOUT_SCORE: Final = N_(
+    "%(name)s linkId %(link_id)s: answer %(answer)s has no score among %(allowed)s"
+)
+NOT_SCORED: Final = N_("%(name)s: %(problem)s")
+NO_ITEM_MAPPED: Final = N_("%(name)s: no answer maps to an item of %(instrument)s")
+
+
+def reason(template: str, /, parts: dict[str, Worded] | None = None, **values: str) -> Worded:
+    """``template`` filled with ``values`` (and the English of ``parts``), kept with both."""
+    inner = parts or {}
+    filled = {**values, **{name: part.text for name, part in inner.items()}}
+    return Worded(text=template % filled, template=template, values=values, parts=inner)
