@@ -36,6 +36,12 @@ from attunement.services import ServiceContext
 from attunement.store import make_engine, migrate
 from tests.services.world import FakeClock, World, build_world, make_context
 from tests.support.postgres import PostgresServer, start_throwaway_cluster
+from tests.support.seeded_world import (
+    SEEDED_WORLD,
+    context_fingerprint,
+    seeded,
+    seeded_world_for,
+)
 
 REQUIRE_ALL = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
 
@@ -134,7 +140,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh database migrated to head, on each backend in turn."""
+    """URL of a fresh database migrated to head, on each backend in turn — for a test that
+    takes ``world`` through a context this harness knows, a copy of that world seeded once
+    (:mod:`tests.support.seeded_world`)."""
+    wanted = seeded_world_for(request, backend)
+    if wanted is not None:
+        key, seed = wanted
+        copies: SeededCopies = request.getfixturevalue("seeded_copies")
+        with copies.copy(backend, key, seed, tmp_path) as url:
+            request.node.stash[SEEDED_WORLD] = seeded(backend, key)
+            yield url
+        return
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "attunement.sqlite3"
@@ -246,6 +262,17 @@ def ctx(engine: Engine, clock: FakeClock) -> ServiceContext:
 
 
 @pytest.fixture
-def world(ctx: ServiceContext) -> World:
-    """The small synthetic clinic (users, patients, episodes) seeded through ``ctx``."""
-    return build_world(ctx)
+def world(ctx: ServiceContext, request: pytest.FixtureRequest) -> World:
+    """The small synthetic clinic (users, patients, episodes) seeded through ``ctx`` — or,
+    where ``database_url`` copied a world seeded once through a context like ``ctx``, that
+    world's records, after checking that the copy was seeded as ``ctx`` would have."""
+    seeded = request.node.stash.get(SEEDED_WORLD, None)
+    if seeded is None:
+        return build_world(ctx)
+    if seeded.fingerprint != context_fingerprint(ctx):
+        pytest.fail(
+            f"the seeded world was written by a context unlike this test's ctx "
+            f"({seeded.fingerprint} vs {context_fingerprint(ctx)}): teach _seeded_world in "
+            "tests/conftest.py this test's context, or let it build the world"
+        )
+    return seeded.world
