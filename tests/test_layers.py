@@ -95,11 +95,10 @@ NEVER_IMPORTS: dict[str, frozenset[str]] = {
     "monitoring": frozenset({"wording"}),
 }
 
-#: Packages on no package-level import loop (every import of every module counted, the
-#: type checkers' too): what they import never leads back to them.
-LOOP_FREE: frozenset[str] = frozenset(
-    {"risk", "instruments", "tailoring", "profile", "i18n", "monitoring", "learning", "wording"}
-)
+#: Every package is on no package-level import loop (every import of every module counted,
+#: the type checkers' and the start-up ones too): what a package imports never leads back to
+#: it. The last loops (tailoring, profile, i18n, monitoring and learning through wording)
+#: went with issue 17; a new one fails below, naming its chain.
 
 #: The marker a function-local import carries (on its line or the comment line above its
 #: block) when it is there to keep ``attune`` start-up light (tests/cli/test_light_startup.py).
@@ -273,8 +272,8 @@ def loop_through(package: str, graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-@pytest.mark.parametrize("package", sorted(LOOP_FREE))
-def test_a_loop_free_package_is_on_no_import_loop(package: str) -> None:
+@pytest.mark.parametrize("package", sorted(RANK))
+def test_no_package_is_on_an_import_loop(package: str) -> None:
     loop = loop_through(package, package_graph())
     assert loop is None, " → ".join(loop or ())
 
