@@ -95,6 +95,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         RemissionStatus,
         ResponseStatus,
     )
+    from attunement.monitoring._risk_fact import endorsement_fact
     from attunement.monitoring._series import Series, SessionPoint
     from attunement.monitoring._status import (
         RISK_FLAG_RANK,
@@ -184,6 +185,7 @@ __all__ = [
     "decide_alert",
     "deterioration_size",
     "dropout_risks",
+    "endorsement_fact",
     "english_figure",
     "expected_treatment_response",
     "fit_growth_model",
@@ -278,6 +280,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "assess_episode",
         "red_limit",
     ),
+    "_risk_fact": ("endorsement_fact",),
     "_status_maths": ("ExpectedBand",),
     "_support": (
         "ProfileUpdate",

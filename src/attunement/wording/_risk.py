@@ -18,9 +18,11 @@ from typing import Final
 from attunement import instruments  # loads its names on first use (issue 13: plan's start-up)
 from attunement.errors import UnknownInstrument
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
+from attunement.monitoring import endorsement_fact
 from attunement.risk import RiskEndorsement, RiskEvent, RiskResponse, load_response_vocabulary
 from attunement.wording._names import item_label
 from attunement.wording._numbers import format_number
+from attunement.wording._worded import said
 
 __all__ = [
     "describe_endorsement",
@@ -31,13 +33,6 @@ __all__ = [
     "risk_message",
 ]
 
-_ENDORSED: Final = N_("%(item)s endorsed (answer %(answer)s) at %(when)s")
-_ENDORSED_NO_ANSWER: Final = N_("%(item)s endorsed at %(when)s")
-_UNANSWERED_AT: Final = N_("%(item)s left unanswered at %(when)s")
-_AT_SESSION: Final = N_("session %(session)s")
-_INTAKE: Final = N_("the intake questionnaire")
-_SELF_REPORT: Final = N_("a self-report")
-_AN_ADMINISTRATION: Final = N_("an administration")
 _OPEN: Final = N_("Open risk event: %(what)s")
 _HISTORY: Final = N_("Risk history: %(what)s")
 _EARLIER: Final = N_(
@@ -63,31 +58,24 @@ _PROFILE_UNANSWERED: Final = N_(
 )
 
 
-def _when(endorsement: RiskEndorsement, language: str) -> str:
-    """ "session 2, 2026-01-12", "the intake questionnaire", … in ``language``."""
-    parts = []
-    if endorsement.session is not None:
-        parts.append(translate(_AT_SESSION, language, session=str(endorsement.session)))
-    elif endorsement.route == "intake":
-        parts.append(translate(_INTAKE, language))
-    elif endorsement.route == "self_report":
-        parts.append(translate(_SELF_REPORT, language))
-    day = endorsement.on or (endorsement.at.date() if endorsement.at else None)
-    if day is not None:
-        parts.append(day.isoformat())
-    return ", ".join(parts) or translate(_AN_ADMINISTRATION, language)
+class _Language:
+    """The catalogue's words in one language, as :func:`~attunement.wording.said` reads them."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, text: str) -> str:
+        return knowledge_text(text, self.language)
+
+    def sentence(self, template: str, /, **values: str) -> str:
+        return translate(template, self.language, **values)
 
 
 def describe_endorsement(endorsement: RiskEndorsement, language: str = SOURCE_LANGUAGE) -> str:
-    """ "PHQ-9 item 9 endorsed (answer 3) at session 2, 2026-01-12", in ``language``."""
-    item = item_label(endorsement.instrument, endorsement.item, language)
-    when = _when(endorsement, language)
-    if endorsement.kind == "unanswered":
-        return translate(_UNANSWERED_AT, language, item=item, when=when)
-    if endorsement.answer is None:
-        return translate(_ENDORSED_NO_ANSWER, language, item=item, when=when)
-    answer = format_number(endorsement.answer)
-    return translate(_ENDORSED, language, item=item, answer=answer, when=when)
+    """ "PHQ-9 item 9 endorsed (answer 3) at session 2, 2026-01-12", in ``language``: the
+    monitoring core's one sentence of an endorsement (``monitoring.endorsement_fact``, which
+    a support prompt's open-risk fact stores too), said here."""
+    return said(endorsement_fact(endorsement), _Language(language))
 
 
 def event_headline(event: RiskEvent, language: str = SOURCE_LANGUAGE) -> str:
