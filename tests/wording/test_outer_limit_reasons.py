@@ -45,8 +45,8 @@ def test_the_rational_outer_limits_reasons_read_in_spanish() -> None:
         "típicos de la diferencia peor que la evaluación inicial (PHQ-9: 4,6 puntos)"
     )
     limits = load_alert_limits()
-    for english in (_shown(limits.rational.outer_in_sdiff), _shown(limits.worse_than_intake_in_sdiff)):
-        assert english[:40] not in shown
+    for figure in (limits.rational.outer_in_sdiff, limits.worse_than_intake_in_sdiff):
+        assert _shown(figure)[:40] not in shown
     assert "assumption" not in shown
 
 
@@ -66,7 +66,8 @@ def test_a_band_stored_with_its_reasons_as_knowledge_values_reads_as_stored() ->
     status = _status()
     stored: dict[str, Any] = status.model_dump(mode="json")
     outer = stored["expected"]["outer_basis_worded"]
-    outer["values"] = {name: outer["parts"].pop(name)["text"] for name in ("reason", "margin_reason")}
+    reasons = ("reason", "margin_reason")
+    outer["values"] = {name: outer["parts"].pop(name)["text"] for name in reasons}
     outer["knowledge"] = ["reason", "margin_reason"]
     shown = _outer_basis(status_in(Status.model_validate(stored), "es"))
     assert shown.startswith("esperado + 3 x S_diff 3,06, y al menos 1,5 x S_diff peor que la ")
