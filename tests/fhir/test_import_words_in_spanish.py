@@ -12,7 +12,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from tests.fhir.test_cli_fhir import _clinic
+from tests.services.world import make_context
 from tests.support.interop import load_fixture
 from typer.testing import CliRunner
 
@@ -28,6 +30,8 @@ from attunement.fhir import (
     questionnaire_response,
 )
 from attunement.instruments import load_instrument
+from attunement.services import PatientCreate, register_patient
+from attunement.store import make_engine
 from attunement.wording import sentences_in
 
 BASE = FhirBase(base_url="https://clinic.example")
@@ -176,3 +180,32 @@ def test_the_json_report_keeps_its_english_text_in_a_spanish_clinic(tmp_path: Pa
     )
     assert set(report["ignored"][1]) == {"index", "resource_type", "resource_id", "reason"}
     assert report["ignored"][1]["reason"].startswith("Attunement imports QuestionnaireResponses")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("es", "el paciente {id} no tiene ningún episodio abierto; inicie uno primero"),
+        ("en", "patient {id} has no open episode; start one first"),
+    ],
+)
+def test_a_response_for_a_patient_without_an_open_episode_is_refused_in_the_clinics_language(
+    tmp_path: Path, language: str, said: str
+) -> None:
+    url, world = _clinic(tmp_path)
+    engine = make_engine(url)
+    try:
+        created = register_patient(
+            make_context(engine), world.ben, PatientCreate(display_name="Synthetic Carla")
+        )
+    finally:
+        engine.dispose()
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle([US_CORE_Q, US_CORE_QR], base=BASE)))
+    args = ["import", "fhir", str(path), "--patient", str(created.id), "--db", url]
+    result = runner.invoke(app, args, env={"ATTUNE_CLINIC_LANGUAGE": language})
+    assert result.exit_code == 1, result.output
+    assert f"  {said.format(id=created.id)}" in result.stderr.splitlines()
+    as_json = runner.invoke(app, [*args, "--json"], env={"ATTUNE_CLINIC_LANGUAGE": language})
+    (refused,) = json.loads(as_json.stdout)["refused"]
+    assert refused["reasons"] == [f"patient {created.id} has no open episode; start one first"]
