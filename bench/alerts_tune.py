@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 from attunement.monitoring import _expected_data, _status_maths, _status_rules, fit_growth_model
-from attunement.monitoring._feedback_data import Figure, load_alert_limits
+from attunement.monitoring._feedback_data import Figure, ShownFigure, load_alert_limits
 from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
 from attunement.simulate.evaluation import alert_histories, rate, training_table
 
@@ -35,6 +35,11 @@ START = dt.date(2024, 1, 1)
 
 def _figure(value: float) -> Figure:
     return Figure(value=value, assumption="tuning grid (bench/alerts_tune.py)")
+
+
+def _shown_figure(value: float) -> ShownFigure:
+    """A figure the outer limit's basis shows (the tuning run's bases are not shown)."""
+    return ShownFigure(value=value, shown_assumption="tuning grid (bench/alerts_tune.py)")
 
 
 @contextmanager
@@ -50,8 +55,8 @@ def parameters(k: float, n: int, m: float, c: float) -> Iterator[None]:
     )
     new_limits = limits.model_copy(
         update={
-            "rational": limits.rational.model_copy(update={"outer_in_sdiff": _figure(m)}),
-            "worse_than_intake_in_sdiff": _figure(c),
+            "rational": limits.rational.model_copy(update={"outer_in_sdiff": _shown_figure(m)}),
+            "worse_than_intake_in_sdiff": _shown_figure(c),
             "less_than_expected_trend": limits.less_than_expected_trend.model_copy(
                 update={"minimum_scores": _figure(n)}
             ),

@@ -146,3 +146,35 @@ def test_import_fhir_bulk_reads_ndjson_and_names_a_bad_line(
     refused = runner.invoke(app, args)
     assert refused.exit_code == 2
     assert "clinic.ndjson:2" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("es", "recursos de otros tipos omitidos: 2"),
+        ("en", "resources of other types ignored: 2"),
+    ],
+)
+def test_import_fhir_bulk_says_how_many_resources_it_ignored_in_the_clinics_language(
+    engine: Engine, database_url: str, tmp_path: Path, language: str, said: str
+) -> None:
+    """Issue 16: a Spanish clinic reads the count of resources of other types in Spanish."""
+    import json
+
+    create_user(
+        make_context(engine),
+        OPERATOR,
+        UserCreate(
+            username="boss",
+            display_name="Boss",
+            role="admin",
+            password=PASSWORD,  # type: ignore[arg-type]
+        ),
+    )
+    others = ({"resourceType": "Organization", "id": "O1"}, {"resourceType": "Device", "id": "D1"})
+    file = tmp_path / "others.ndjson"
+    file.write_text("\n".join(json.dumps(r) for r in others) + "\n", "utf-8")
+    args = ["import", "fhir-bulk", str(file), "--as", "boss", "--db", database_url]
+    result = runner.invoke(app, args, env={"ATTUNE_CLINIC_LANGUAGE": language})
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [said]

@@ -60,7 +60,7 @@ def test_export_fhir_writes_a_bundle_and_import_fhir_reads_it_back_once(tmp_path
     again = runner.invoke(
         app, ["import", "fhir", str(single), "--patient", str(world.patient_b), "--db", url]
     )
-    assert "already_imported" in again.output
+    assert "already imported: from-elsewhere → patient" in again.output
 
 
 def test_import_fhir_exits_1_and_lists_refusals(tmp_path: Path) -> None:

@@ -206,3 +206,24 @@ def test_every_text_the_loaders_give_a_person_is_a_message_id() -> None:
         ),
     }
     assert shown - messages == set()
+
+
+def test_an_outcome_alert_limit_gives_its_shown_assumptions_and_never_a_maintainers_one() -> None:
+    """Issue 16: the field's name says a clinician reads it (the outer limit's basis)."""
+    sample = (
+        "empirical:\n"
+        "  outer_level:\n"
+        "    value: 0.95\n"
+        "    shown_assumption: The outer limit is the band's worse edge.\n"
+        "red_confirmation:\n"
+        "  at_once_z: {value: 2.576, assumption: A note for maintainers only.}\n"
+        "worse_than_intake_in_sdiff: {value: 1.5, shown_assumption: Both methods.}\n"
+    )
+    assert _extract("monitoring/feedback_rules/outcome_alerts.yaml", sample) == [
+        (
+            4,
+            "The outer limit is the band's worse edge.",
+            ["outcome alert limit: empirical.outer_level.shown_assumption"],
+        ),
+        (7, "Both methods.", ["outcome alert limit: worse_than_intake_in_sdiff.shown_assumption"]),
+    ]

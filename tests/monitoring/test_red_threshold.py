@@ -144,3 +144,21 @@ def test_the_red_limit_charts_draw_is_the_intake_plus_the_red_threshold_the_reas
         Series(instrument="gad7", scale="total", points=(SessionPoint(session=1, value=9),))
     )
     assert red_limit(flat) == pytest.approx(9 + 4)  # the GAD-7's reliable-change bound
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("empirical", "outer_level"), ("rational", "outer_in_sdiff"), ("worse_than_intake_in_sdiff",)],
+)
+def test_a_figure_the_outer_limit_shows_takes_no_maintainers_assumption(
+    path: tuple[str, ...],
+) -> None:
+    """Issue 16: a clinician reads its basis, so its assumption is a ``shown_assumption``
+    (translated); a maintainers' ``assumption`` there is refused by name."""
+    raw = _raw()
+    figure = raw
+    for key in path:
+        figure = figure[key]
+    figure["assumption"] = figure.pop("shown_assumption")
+    with pytest.raises(DefinitionError, match=r"assumption"):
+        alert_limits_from(raw, "outcome_alerts.yaml")

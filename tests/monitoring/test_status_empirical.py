@@ -96,3 +96,21 @@ def test_the_empirical_basis_and_its_outer_limit_read_in_spanish_with_a_decimal_
     assert status.expected.basis.startswith(
         f"empirical: growth model {model.version} fitted by REML to 250 episodes ("
     )
+
+
+def test_the_empirical_outer_limits_reasons_read_in_spanish(model: GrowthModel) -> None:
+    """Issue 16: the reasons of outcome_alerts.yaml after the limit are clinical text."""
+    status = assess_episode(phq9(20, 17, 15), growth_model=model)
+    shown = status_in(status, "es").expected
+    assert shown is not None
+    assert status.expected is not None
+    _limit, reason, margin_reason = shown.outer_basis.split("; supuesto: ")
+    assert reason.startswith(
+        "El límite exterior es el borde peor de la banda de predicción (95%) del modelo de "
+        "crecimiento"
+    )
+    assert reason.endswith("el nivel (95%) es una elección de Attunement, no una cifra publicada.")
+    assert margin_reason.startswith("Ambos métodos: el límite exterior nunca está a menos")
+    assert "; assumption: The outer limit is the worse edge of the growth model's 95%" in (
+        status.expected.outer_basis
+    )

@@ -17,10 +17,11 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import typer
 
+from attunement._markers import N_
 from attunement.cli._context import open_database, settings_from_cli
 from attunement.cli.fhir import import_app
 from attunement.cli.users import operator_context
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from attunement.settings import Settings
 
 __all__ = ["import_csv"]
+
+_OTHER_TYPES_IGNORED: Final = N_("resources of other types ignored: %(count)s")
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -116,8 +119,12 @@ def import_fhir_bulk(
         resources.extend(_fhir_resources(file))
     settings = settings_from_cli(database_url=db, public_url=base_url)
     found = read_fhir_rows(resources, base=FhirBase(base_url=settings.public_url))
-    if found.ignored:
-        typer.echo(f"{found.ignored} resources of other types ignored", err=True)
+    if found.ignored:  # in the clinic's language
+        # start-up: loaded when the command runs, so `attune --help` stays light
+        from attunement.i18n import resolve_language, translate
+
+        language = resolve_language(settings.clinic_language)
+        typer.echo(translate(_OTHER_TYPES_IGNORED, language, count=str(found.ignored)), err=True)
     _import(list(found.rows), as_user=as_user, batch_size=batch_size, settings=settings)
 
 

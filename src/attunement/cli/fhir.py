@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 import typer
 
+from attunement._markers import N_
 from attunement._private_files import write_private_text
 from attunement.cli._app import sub_app
 from attunement.cli._context import open_database, settings_from_cli
@@ -22,6 +24,9 @@ from attunement.cli.report import export_app
 from attunement.cli.users import operator, operator_context
 from attunement.errors import InputError
 
+if TYPE_CHECKING:
+    from attunement.services.interop import FhirImportReport
+
 __all__ = ["import_app"]
 
 import_app = sub_app(
@@ -29,6 +34,16 @@ import_app = sub_app(
 )
 
 _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
+#: The import report's own words (its reasons and notes come worded from the report)
+_ROW_STATUS: Final = {"imported": N_("imported"), "already_imported": N_("already imported")}
+_ROW: Final = N_("%(status)s: %(resource)s → patient %(patient)s, %(instrument)s (%(scales)s)")
+_FLAGS: Final = N_("FLAGS: %(flags)s")
+_NOTE: Final = N_("note: %(note)s")
+_REFUSED: Final = N_("refused: %(resource)s")
+_IGNORED: Final = N_("ignored: %(resource)s (%(type)s)")
+_SUMMARY: Final = N_(
+    "%(imported)s imported, %(already)s already imported, %(refused)s refused, %(ignored)s ignored"
+)
 _BASE_HELP = (
     "Public base URL of this Attunement server; canonical URLs are <base>/fhir/... "
     "(default: ATTUNE_PUBLIC_URL, as the API uses; keep export and import the same)."
@@ -104,26 +119,62 @@ def import_fhir(
         )
     finally:
         engine.dispose()
-    if as_json:
+    if as_json:  # data: the English text, as the API gives it
         typer.echo(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
-        for row in report.imported:
-            scales = ", ".join(f"{k} {v:g}" for k, v in row.scales.items() if v is not None)
-            flags = f" FLAGS: {', '.join(row.flags)}" if row.flags else ""
-            typer.echo(
-                f"{row.status}: {row.resource_id or row.index} → patient {row.patient_id}, "
-                f"{row.instrument} ({scales}){flags}"
-            )
-            for note in row.notes:
-                typer.echo(f"  note: {note}")
-        for refused in report.refused:
-            typer.echo(f"refused: {refused['resource_id'] or refused['index']}", err=True)
-            for reason in refused["reasons"]:
-                typer.echo(f"  {reason}", err=True)
-        typer.echo(
-            f"{sum(r.status == 'imported' for r in report.imported)} imported, "
-            f"{sum(r.status == 'already_imported' for r in report.imported)} already imported, "
-            f"{len(report.refused)} refused, {len(report.ignored)} ignored"
-        )
+        _echo_report(report, settings.clinic_language)
     if report.refused:
         raise typer.Exit(1)
+
+
+def _echo_report(report: FhirImportReport, clinic_language: str) -> None:
+    """The import report as text in the clinic's language: the reasons and notes from their
+    twins (``wording.sentences_in``), figures with the language's decimal separator."""
+    # start-up: loaded when the command runs, so `attune --help` stays light
+    from attunement.i18n import resolve_language, translate
+    from attunement.wording import format_figure, sentences_in
+
+    language = resolve_language(clinic_language)
+
+    def said(texts: list[str]) -> tuple[str, ...]:
+        return sentences_in(texts, report.worded, language)
+
+    for row in report.imported:
+        scales = ", ".join(
+            f"{k} {format_figure(v, 'g', language=language)}"
+            for k, v in row.scales.items()
+            if v is not None
+        )
+        line = translate(
+            _ROW,
+            language,
+            status=translate(_ROW_STATUS[row.status], language),
+            resource=row.resource_id or str(row.index),
+            patient=str(row.patient_id),
+            instrument=row.instrument,
+            scales=scales,
+        )
+        if row.flags:
+            line += " " + translate(_FLAGS, language, flags=", ".join(row.flags))
+        typer.echo(line)
+        for note in said(row.notes):
+            typer.echo("  " + translate(_NOTE, language, note=note))
+    for refused in report.refused:
+        resource = str(refused["resource_id"] or refused["index"])
+        typer.echo(translate(_REFUSED, language, resource=resource), err=True)
+        for reason in said(refused["reasons"]):
+            typer.echo(f"  {reason}", err=True)
+    for ignored in report.ignored:
+        resource = str(ignored["resource_id"] or ignored["index"])
+        kind = str(ignored["resource_type"] or "?")
+        typer.echo(translate(_IGNORED, language, resource=resource, type=kind))
+        for reason in said([ignored["reason"]]):
+            typer.echo(f"  {reason}")
+    statuses = [r.status for r in report.imported]
+    summary = {
+        "imported": str(statuses.count("imported")),
+        "already": str(statuses.count("already_imported")),
+        "refused": str(len(report.refused)),
+        "ignored": str(len(report.ignored)),
+    }
+    typer.echo(translate(_SUMMARY, language, **summary))

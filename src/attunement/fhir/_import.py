@@ -39,9 +39,16 @@ from attunement.fhir._reasons import (
     NO_ITEM_MAPPED,
     NO_KNOWN_PANEL,
     NO_RESOURCE,
+    NOT_AN_ITEM,
     NOT_FINAL,
+    NOT_IMPORTED_TYPE,
     NOT_SCORED,
     NOT_VALID,
+    OTHER_VERSION,
+    QUESTIONNAIRE_NOT_VALID,
+    QUESTIONNAIRE_USED,
+    TOTAL_AGREES,
+    TOTAL_DIFFERS,
     UNKNOWN_QUESTIONNAIRE,
     WITH_PROBLEM,
     reason,
@@ -81,6 +88,8 @@ class ImportedResponse(_Frozen):
     questionnaire: str
     score: Score
     notes: tuple[str, ...] = ()
+    #: the notes with their message ids, for a reader of another language (``fhir._reasons``)
+    notes_worded: tuple[Worded, ...] = ()
 
 
 class RefusedResource(_Frozen):
@@ -95,10 +104,14 @@ class RefusedResource(_Frozen):
 
 
 class IgnoredResource(_Frozen):
+    """A resource the import does not take: ``reason`` in English (data), ``reason_worded``
+    the same with its message id (``fhir._reasons``)."""
+
     index: int
     resource_type: str | None
     resource_id: str | None
     reason: str
+    reason_worded: Worded | None = None
 
 
 class ImportResult(_Frozen):
@@ -164,25 +177,17 @@ def import_fhir(
             )
             continue
         rtype, rid = _text(resource.get("resourceType")), _text(resource.get("id"))
-        if rtype == "Questionnaire":
+        if rtype != "QuestionnaireResponse":
+            why = reason(NOT_IMPORTED_TYPE)
+            if rtype == "Questionnaire":
+                why = invalid.get(index, reason(QUESTIONNAIRE_USED))
             ignored.append(
                 IgnoredResource(
                     index=index,
                     resource_type=rtype,
                     resource_id=rid,
-                    reason=invalid.get(index, "used to check and map the responses that cite it"),
-                )
-            )
-        elif rtype != "QuestionnaireResponse":
-            ignored.append(
-                IgnoredResource(
-                    index=index,
-                    resource_type=rtype,
-                    resource_id=rid,
-                    reason=(
-                        "Attunement imports QuestionnaireResponses; scores and plans are "
-                        "recomputed from them"
-                    ),
+                    reason=why.text,
+                    reason_worded=why,
                 )
             )
         else:
@@ -209,17 +214,17 @@ class _Refusal(Exception):
 
 def _sent_questionnaires(
     pairs: Sequence[tuple[Any, str | None]],
-) -> tuple[list[Mapping[str, Any]], dict[int, str]]:
+) -> tuple[list[Mapping[str, Any]], dict[int, Worded]]:
     """The valid Questionnaires of a Bundle (checked like responses, since mapping reads
     their codes and options), and why each invalid one is not used, by entry index."""
     sent: list[Mapping[str, Any]] = []
-    invalid: dict[int, str] = {}
+    invalid: dict[int, Worded] = {}
     for index, (resource, _) in enumerate(pairs):
         if isinstance(resource, Mapping) and resource.get("resourceType") == "Questionnaire":
             try:
                 sent.append(validated(dict(resource)))
             except InputError as exc:
-                invalid[index] = f"not a valid FHIR R4 Questionnaire ({exc.message}); not used"
+                invalid[index] = reason(QUESTIONNAIRE_NOT_VALID, problem=exc.message)
     return sent, invalid
 
 
@@ -270,8 +275,9 @@ def _import_one(
     version = canonical.partition("|")[2]
     if version and version != definition.version:
         notes.append(
-            f"exported for {definition.id} version {version}; "
-            f"scored with version {definition.version}"
+            reason(
+                OTHER_VERSION, instrument=definition.id, version=version, scored=definition.version
+            )
         )
     rid = resource.get("id")
     authored = resource.get("authored")
@@ -291,7 +297,8 @@ def _import_one(
         subject=subject if isinstance(subject, str) else None,
         questionnaire=f"{canonical} ({how})",
         score=result,
-        notes=tuple(notes),
+        notes=tuple(note.text for note in notes),
+        notes_worded=tuple(notes),
     )
 
 
@@ -349,18 +356,16 @@ def _answers(
     definition: InstrumentDefinition,
     questionnaire: Mapping[str, Any],
     name: str,
-) -> tuple[tuple[int | None, ...], list[str]]:
+) -> tuple[tuple[int | None, ...], list[Worded]]:
     questions = questionnaire_items(questionnaire)
     values: dict[str, int] = {}
     problems: list[Worded] = []
-    notes: list[str] = []
+    notes: list[Worded] = []
     for link_id, answers in response_answers(resource):
         item = _item_for(link_id, questions.get(link_id, {}), definition)
         if item is None:
             if answers and not _is_total(questions.get(link_id, {}), definition):
-                notes.append(
-                    f"linkId {quote(link_id)} is not an item of {definition.id}; not scored"
-                )
+                notes.append(reason(NOT_AN_ITEM, link_id=quote(link_id), instrument=definition.id))
             continue
         if not answers:
             continue
@@ -425,7 +430,7 @@ def _reported_totals(
     definition: InstrumentDefinition,
     questionnaire: Mapping[str, Any],
     result: Score,
-) -> list[str]:
+) -> list[Worded]:
     """Compare a total score the response itself reports with Attunement's."""
     questions = questionnaire_items(questionnaire)
     ours = result.scales.get("total")
@@ -439,8 +444,8 @@ def _reported_totals(
             reported = reported.get("value")
         if ours is None or ours.value is None or not isinstance(reported, int | float):
             continue
-        verdict = "agrees with" if abs(float(reported) - ours.value) < 1e-9 else "DIFFERS from"
-        notes.append(
-            f"the response's own total {reported:g} {verdict} Attunement's score {ours.value:g}"
-        )
+        agrees = abs(float(reported) - ours.value) < 1e-9
+        formats = {"reported": "g", "ours": "g"}
+        template = TOTAL_AGREES if agrees else TOTAL_DIFFERS
+        notes.append(reason(template, formats=formats, reported=reported, ours=ours.value))
     return notes

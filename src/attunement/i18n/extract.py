@@ -7,7 +7,9 @@ for each family of files, which fields a person reads; ``pybabel extract`` calls
 :func:`extract_knowledge_texts` on every YAML file of the package and puts each such text,
 with its file, line and a translator comment naming the field, in the catalogue template.
 Citations, sources and notes for maintainers are never listed: they stay English and out of
-the catalogue (an assumption's statement and reasoning are listed: the plan shows them).
+the catalogue (an assumption's statement and reasoning are listed: the plan shows them; so is
+a figure's ``shown_assumption``, which the outer limit's basis shows, and never a figure's
+``assumption``, which is a note for maintainers: the field's name says which it is).
 
 A file matches the first family whose glob fits it, so a family of one file comes before the
 family of its folder.
@@ -66,6 +68,11 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
         "dropout indicator",
         "attunement/monitoring/feedback_rules/dropout.yaml",
         ("indicators.*.title", "indicators.*.message"),
+    ),
+    KnowledgeTexts(  # a figure's basis read on the outer limit (its ``assumption``: not)
+        "outcome alert limit",
+        "attunement/monitoring/feedback_rules/outcome_alerts.yaml",
+        ("**.shown_assumption",),
     ),
     KnowledgeTexts(
         "end reason",

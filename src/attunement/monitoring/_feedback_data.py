@@ -38,6 +38,7 @@ __all__ = [
     "PromptDefinition",
     "PromptSignal",
     "RedDeterioration",
+    "ShownFigure",
     "alert_limits_from",
     "load_alert_limits",
     "load_alliance_rules",
@@ -93,6 +94,26 @@ class Figure(BaseModel):
     def basis(self) -> str:
         """``source`` or ``"assumption: …"``."""
         return self.source or f"assumption: {self.assumption}"
+
+
+class ShownFigure(BaseModel):
+    """A threshold whose basis a clinician reads (the outer limit's basis on the latest
+    expected band shows it): a ``source`` (a citation, shown as cited) or a
+    ``shown_assumption``. Unlike a :class:`Figure`'s ``assumption`` (a note for maintainers,
+    never translated), a shown assumption is clinical text: a knowledge text of the
+    catalogue (``attunement.i18n.extract``), read in the clinic's language."""
+
+    model_config = FROZEN
+
+    value: float
+    source: str | None = None
+    shown_assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _has_basis(self) -> ShownFigure:
+        if not (self.source or self.shown_assumption):
+            raise ValueError("a threshold needs a source or a stated shown_assumption")
+        return self
 
 
 class InstrumentAllianceRule(BaseModel):
@@ -210,13 +231,13 @@ class PromptDefinition(BaseModel):
 class EmpiricalLimits(BaseModel):
     model_config = FROZEN
 
-    outer_level: Figure
+    outer_level: ShownFigure
 
 
 class RationalLimits(BaseModel):
     model_config = FROZEN
 
-    outer_in_sdiff: Figure
+    outer_in_sdiff: ShownFigure
 
 
 class RedDeterioration(BaseModel):
@@ -254,7 +275,7 @@ class AlertLimits(BaseModel):
 
     empirical: EmpiricalLimits
     rational: RationalLimits
-    worse_than_intake_in_sdiff: Figure
+    worse_than_intake_in_sdiff: ShownFigure
     red_confirmation: RedConfirmation
     less_than_expected_trend: LessThanExpectedTrend
     red_deterioration: dict[str, RedDeterioration] = {}

@@ -169,17 +169,19 @@ class BandMaker:
             used.reliable_change_method == "published_rci", used.reliable_change or 0
         )
         margin = self.intake_margin.value
+        self.outer_reason = outer_basis.figure_reason(self.outer_sdiff)
+        self.margin_reason = outer_basis.figure_reason(self.intake_margin)
         self.outer_short = outer_basis.rational_limit(
             worse=self.worse, width=self.outer_sdiff.value, s_diff=self.s_diff, margin=margin
         )
         self.outer_words = outer_basis.with_reasons(
-            self.outer_short, self.outer_sdiff.basis, self.intake_margin.basis
+            self.outer_short, self.outer_reason, self.margin_reason
         )
         self.empirical_short = outer_basis.empirical_limit(
             level=self.outer_level.value, margin=margin
         )
         self.empirical_words = outer_basis.with_reasons(
-            self.empirical_short, self.outer_level.basis, self.intake_margin.basis
+            self.empirical_short, outer_basis.figure_reason(self.outer_level), self.margin_reason
         )
         self.sources = (f"norms: {used.source}", *self.parameters.sources)
         self._made: dict[tuple[int, int, bool], ExpectedBand | None] = {}

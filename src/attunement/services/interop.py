@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,8 +53,9 @@ from attunement.fhir import (
     import_fhir,
     questionnaire,
 )
-from attunement.i18n import resolve_language
+from attunement.i18n import N_, resolve_language
 from attunement.instruments import INSTRUMENT_IDS, load_instrument
+from attunement.monitoring import Worded
 from attunement.services._access import load_patient, require_caseload
 from attunement.services._actors import Actor, OperatorActor
 from attunement.services._audit import append_audit, use_case
@@ -112,13 +113,17 @@ class ImportedRow(BaseModel):
 
 
 class FhirImportReport(BaseModel):
-    """What an import did with each resource (the API and CLI show it as JSON)."""
+    """What an import did with each resource (the API and CLI show it as JSON, in English)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     imported: list[ImportedRow]
     refused: list[dict[str, Any]]
     ignored: list[dict[str, Any]]
+    #: the report's sentences (refusal and ignored reasons, notes) with their message ids
+    #: (``fhir._reasons``), never in the JSON: ``attune import fhir`` words each English
+    #: text from its twin in the clinic's language (``wording.sentences_in``)
+    worded: list[Worded] = Field(default_factory=list, exclude=True)
 
 
 def questionnaire_fhir(
@@ -237,10 +242,14 @@ def _subject_patient(session: Session, actor: Actor, subject: str | None) -> Pat
         raise NotFound("patient", ref) from None
 
 
+_NO_OPEN_EPISODE = N_("patient %(patient)s has no open episode; start one first")
+
+
 class _Refused(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, worded: Worded | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.worded = worded
 
 
 def _destination(
@@ -257,7 +266,11 @@ def _destination(
         raise _Refused(f"patient: {error.message}") from None
     episode = open_episode(session, patient.id)
     if episode is None:
-        raise _Refused(f"patient {patient.id} has no open episode; start one first")
+        values = {"patient": str(patient.id)}
+        no_episode = Worded(
+            text=_NO_OPEN_EPISODE % values, template=_NO_OPEN_EPISODE, values=values
+        )
+        raise _Refused(no_episode.text, no_episode)
     if response.authored is not None:
         try:
             check_moment(
@@ -301,6 +314,8 @@ def import_fhir_document(
         )
         result = import_fhir(document, base=base, max_entries=ctx.limits.max_fhir_entries)
         refused = [r.model_dump(mode="json", exclude={"reasons_worded"}) for r in result.refused]
+        worded = [w for r in result.refused for w in r.reasons_worded]
+        worded += [i.reason_worded for i in result.ignored if i.reason_worded is not None]
         for response in result.imported:
             try:
                 patient, episode = _destination(uc.session, ctx, actor, response, forced)
@@ -313,6 +328,7 @@ def import_fhir_document(
                         "reasons": [refusal.reason],
                     }
                 )
+                worded += [refusal.worded] if refusal.worded is not None else []
                 continue
             tag = _source_tag(response.source_key) if response.source_key else None
             existing = None
@@ -336,6 +352,7 @@ def import_fhir_document(
                 )
                 administration_id = stored.id
             uc.patients.append(patient.id)
+            worded += response.notes_worded
             rows.append(
                 ImportedRow(
                     index=response.index,
@@ -360,7 +377,8 @@ def import_fhir_document(
     return FhirImportReport(
         imported=rows,
         refused=refused,
-        ignored=[i.model_dump(mode="json") for i in result.ignored],
+        ignored=[i.model_dump(mode="json", exclude={"reason_worded"}) for i in result.ignored],
+        worded=worded,
     )
 
 

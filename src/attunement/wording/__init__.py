@@ -126,6 +126,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         event_headline,
         risk_message,
     )
+    from attunement.wording._sentences import sentences_in
     from attunement.wording._status import (
         ALLIANCE_WORDS,
         StatusFigures,
@@ -226,6 +227,7 @@ __all__ = [
     "response_vocabulary_in",
     "risk_message",
     "scale_digits",
+    "sentences_in",
     "setting_value_words",
     "sex_label",
     "source_words",
@@ -361,6 +363,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "risk_message",
     ),
     "_episode_notes": ("episode_notes_in",),
+    "_sentences": ("sentences_in",),
     "_operator_words": ("statuses_recomputed_words",),
     "_effect_size_words": ("effect_size_formula_words", "effect_size_missing_words"),
 }
