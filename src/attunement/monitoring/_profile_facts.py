@@ -94,8 +94,8 @@ def _listed(names: list[str]) -> str:
 
 def current_value(profile: Profile | None, field: str) -> Worded:
     """A profile dimension's value as a suggested update shows it before the re-assessment:
-    "contemplation (clinician rating, 2026-01-12)", "outcome expectation: low; treatment
-    credibility: moderate (URICA v1)", "format: online (strong)", or "not assessed"."""
+    "contemplation (Readiness ruler v1.0, 2026-01-12)", "outcome expectation: low; treatment
+    credibility: moderate (clinician rating)", "format: video (strong)", or "not assessed"."""
     if profile is None or not profile.is_assessed(field):
         return worded(_NOT_ASSESSED)
     value = getattr(profile, field)
