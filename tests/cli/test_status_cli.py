@@ -505,3 +505,50 @@ def test_a_spanish_clinic_reads_an_open_risk_event_and_an_answered_ones_history_
     assert len(risk_lines) == 2
     for english in ("Open risk event", "Risk history", "Response recorded", "It stays open"):
         assert english not in text
+
+
+YELLOW: dict[str, Any] = {
+    "outcome": {
+        "instrument": "phq9",
+        "sessions": [{"session": s, "score": 18} for s in range(1, 12)]
+        + [{"session": 12, "score": 18.5}],
+    },
+    "profile": {
+        "stage_of_change": {"instrument": "readiness_ruler", "answers": [3]},
+        "expectations": {"outcome": "low", "source": "clinician_rating"},
+    },
+}
+
+
+def test_a_spanish_status_writes_its_figures_and_a_prompts_current_value_in_spanish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the headline figures with the decimal comma of the sentences beside them,
+    a suggested update's current value with the profile's Spanish labels and the
+    questionnaire by its name (synthetic episode)."""
+    monkeypatch.setenv("ATTUNE_CLINIC_LANGUAGE", "es")
+    result = runner.invoke(app, ["status", str(write(tmp_path, YELLOW))])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Puntuación: 18 (sesión 1) → 18,5 (sesión 12); cambio +0,5, " in text
+    assert (
+        "\nEsperado (racional): 10, banda 8,6–11,4, amarillo de inmediato más allá de 22,6\n"
+        in (text)
+    )
+    assert "(ahora: contemplación (Readiness ruler v1.0))" in text
+    assert "(ahora: expectativa de resultado: nivel bajo (valoración del clínico))" in text
+    for english in ("18.5", "8.6", "clinician rating", "(now:", "readiness_ruler"):
+        assert english not in text
+
+
+def test_an_english_status_writes_its_figures_and_current_values_as_before(
+    tmp_path: Path,
+) -> None:
+    result = runner.invoke(app, ["status", str(write(tmp_path, YELLOW))])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Score: 18 (session 1) → 18.5 (session 12); change +0.5, " in text
+    assert "\nExpected (rational): 10, band 8.6–11.4, yellow at once beyond 22.6\n" in text
+    assert "(now: contemplation (Readiness ruler v1.0))" in text
+    assert "(now: outcome expectation: low (clinician rating))" in text
+    assert "readiness_ruler" not in text

@@ -341,7 +341,7 @@ def _outcome_lines(result: Status, language: str) -> list[str]:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import N_, translate
 
-    shown = wording.status_figures(result)
+    shown = wording.status_figures(result, language=language)
     alert = wording.alert_words(result.alert)
     label = translate(alert.name, language)
     if alert.short:
@@ -353,7 +353,7 @@ def _outcome_lines(result: Status, language: str) -> list[str]:
     ]
     if result.intake is None:
         return lines
-    num = partial(wording.format_number, digits=shown.digits)
+    num = partial(wording.format_number, digits=shown.digits, language=language)
     rule = (
         f" ({wording.method_words(result.reliable_rule, language)})" if result.reliable_rule else ""
     )

@@ -48,7 +48,7 @@ def describe_outcome(data: OutcomeChartData, language: str) -> Drawn:
     """The outcome chart in words (title, each point's tooltip, description), without
     drawing: what the page prints beside the chart and the SVG carries as ``<title>``."""
     w = _words(language)
-    num = partial(format_number, digits=data.digits)
+    num = partial(format_number, digits=data.digits, language=language)
     drawn = Drawn(
         translate("%(instrument)s over sessions", language, instrument=data.instrument), ""
     )
@@ -111,7 +111,7 @@ def _with_gaps(points: list[tuple[int, float | None]]) -> tuple[list[int], list[
 
 def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
     w = _words(language)
-    num = partial(format_number, digits=data.digits)
+    num = partial(format_number, digits=data.digits, language=language)
     low, high = data.scale_min, data.scale_max
     ax = fig.add_subplot()
     sessions = [p.session for p in data.points] + [e.session for e in data.expected]
@@ -224,7 +224,7 @@ def draw_outcome(fig: Figure, data: OutcomeChartData, language: str) -> Drawn:
 
 def _alliance_threshold_label(data: AllianceChartData, language: str) -> str:
     w = _words(language)
-    return f"{w['threshold']} ({format_number(data.threshold)})"
+    return f"{w['threshold']} ({format_number(data.threshold, language=language)})"
 
 
 def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
@@ -239,7 +239,7 @@ def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
         shown = (
             translate("not scorable", language)
             if point.value is None
-            else format_number(point.value)
+            else format_number(point.value, language=language)
         )
         drawn.tooltips[f"pt-{point.session}"] = f"{w['session']} {point.session}: {shown}"
     drawn.description = ". ".join(["; ".join(drawn.tooltips.values()), *words])
@@ -301,7 +301,11 @@ def describe_heat_strip(data: ItemHeatStripData, language: str) -> Drawn:
     )
     for session, answers in zip(data.sessions, data.values, strict=True):
         for col, (item, value) in enumerate(zip(data.items, answers, strict=True)):
-            shown = translate("not scorable", language) if value is None else format_number(value)
+            shown = (
+                translate("not scorable", language)
+                if value is None
+                else format_number(value, language=language)
+            )
             drawn.tooltips[f"cell-{session}-{col}"] = (
                 f"{w['session']} {session}, {w['item'].lower()} {item}: {shown}"
             )
@@ -324,7 +328,7 @@ def draw_heat_strip(fig: Figure, data: ItemHeatStripData, language: str) -> Draw
             else:
                 rgba = cmap(norm(value))
                 luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
-                face, label = rgba, format_number(value)
+                face, label = rgba, format_number(value, language=language)
                 colour = "#000000" if luminance > 0.5 else "#FFFFFF"
             ax.add_patch(
                 Rectangle((col, row), 1, 1, facecolor=face, edgecolor="#FFFFFF", lw=2, gid=gid)

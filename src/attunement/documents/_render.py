@@ -70,6 +70,18 @@ def _in_language(words: Any) -> Any:
     return worded
 
 
+def _in_numbers(formatter: Any) -> Any:
+    """A number filter that writes with the render's ``report_language`` decimal separator
+    (``14,5`` in Spanish; English when the context has none)."""
+
+    @pass_context
+    def written(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
+        language = str(context.get("report_language", SOURCE_LANGUAGE))
+        return formatter(value, *args, language=language, **kwargs)
+
+    return written
+
+
 def _css_counters(text: str) -> Markup:
     """A CSS ``content`` value from a translated "page {page} of {pages}": the words as CSS
     strings around the page counters, in the translation's own order."""
@@ -89,10 +101,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        num=format_number,
-        signed=format_signed,
-        pct=format_share,
-        ci=format_interval,
+        num=_in_numbers(format_number),
+        signed=_in_numbers(format_signed),
+        pct=_in_numbers(format_share),
+        ci=_in_numbers(format_interval),
         words=value_words,
         alert_label=_in_language(alert_label),
         alliance=_in_language(alliance_words),

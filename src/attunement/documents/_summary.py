@@ -75,7 +75,7 @@ def _scores(status: Status, measured_on: dt.date | None, language: str) -> list[
         lines.append(translate(change, language, change=shown.change, category=shown.category))
     if status.expected is not None:
         low, high = (
-            format_number(x, shown.digits, plain=True)
+            format_number(x, shown.digits, plain=True, language=language)
             for x in (status.expected.low, status.expected.high)
         )
         method = method_words(status.expected.method, language)
@@ -90,7 +90,7 @@ def _scores(status: Status, measured_on: dt.date | None, language: str) -> list[
                 _ALLIANCE,
                 language,
                 instrument=instrument_name(status.alliance.instrument),
-                value=format_number(status.alliance.value, 2, plain=True),
+                value=format_number(status.alliance.value, 2, plain=True, language=language),
                 state=alliance_words(status.alliance.state, language),
             )
         )

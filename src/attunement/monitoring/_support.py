@@ -29,12 +29,12 @@ from attunement._model_config import FROZEN
 from attunement.errors import InvalidProfile
 from attunement.monitoring._alliance import AllianceStatus
 from attunement.monitoring._dropout import DropoutRisk
-from attunement.monitoring._feedback_data import load_support_prompts
-from attunement.monitoring._profile_facts import bare_fact
+from attunement.monitoring._feedback_data import ProfileUpdateDefinition, load_support_prompts
+from attunement.monitoring._profile_facts import bare_fact, current_value
 from attunement.monitoring._prompt_facts import alliance_fact
 from attunement.monitoring._risk_fact import open_risk
 from attunement.monitoring._worded import Worded, as_stored
-from attunement.profile import DIMENSIONS, Profile, fact_words, parse_profile
+from attunement.profile import DIMENSIONS, Profile, parse_profile
 from attunement.risk import RiskEvent
 
 if TYPE_CHECKING:
@@ -64,7 +64,11 @@ class ProfileUpdate(BaseModel):
     action: str = "reassess"
     instruments: tuple[str, ...]
     reason: str
+    #: the dimension's value now, in English ("contemplation (clinician rating)")
     current: str
+    #: ``current`` with the message ids and profile words it was written from (none: stored
+    #: before)
+    current_worded: Worded | None = None
 
 
 class SupportPrompt(BaseModel):
@@ -90,22 +94,15 @@ class SupportPrompt(BaseModel):
     because_worded: tuple[Worded, ...] = Field(default_factory=tuple)
 
 
-def _current(profile: Profile | None, field: str) -> str:
-    if profile is None or not profile.is_assessed(field):
-        return "not assessed"
-    value = getattr(profile, field)
-    if field == "preferences":
-        return "; ".join(
-            f"{fact_words(f'preferences.{p.aspect}', p.value)} ({p.strength})" for p in value
-        )
-    if hasattr(value, "value"):
-        return f"{str(value.value).replace('_', ' ')} ({value.provenance.describe()})"
-    shown = "; ".join(
-        fact_words(f"{field}.{k}", v)
-        for k, v in value.model_dump(exclude={"provenance"}).items()
-        if v is not None
+def _update(definition: ProfileUpdateDefinition, profile: Profile | None) -> ProfileUpdate:
+    current = current_value(profile, definition.field)
+    return ProfileUpdate(
+        field=definition.field,
+        instruments=definition.instruments,
+        reason=definition.reason,
+        current=current.text,
+        current_worded=current,
     )
-    return f"{shown} ({value.provenance.describe()})"
 
 
 def _signal_facts(
@@ -167,15 +164,7 @@ def support_prompts(
         if not definition.general and not fired:
             continue
         because = tuple({f.text: f for s in fired for f in facts[s]}.values())
-        updates = tuple(
-            ProfileUpdate(
-                field=u.field,
-                instruments=u.instruments,
-                reason=u.reason,
-                current=_current(profile, u.field),
-            )
-            for u in definition.profile_updates
-        )
+        updates = tuple(_update(u, profile) for u in definition.profile_updates)
         prompt = SupportPrompt(
             domain=definition.domain,
             title=definition.title,

@@ -30,15 +30,17 @@ WordedValue = str | int | float
 
 class ProfileWords(BaseModel):
     """A patient's profile fact inside a sentence: ``fact`` is a field's stored value
-    ("stage of change: precontemplation"), ``strength`` how strongly a preference is held
-    ("strong"). ``text`` is its English (the profile's labels); the edge words ``path`` and
-    ``value`` with the same labels in the reader's language."""
+    with its label ("stage of change: precontemplation"), ``value`` the value alone
+    ("precontemplation"), ``strength`` how strongly a preference is held ("strong"). ``text``
+    is its English (the profile's labels); the edge words ``path`` and ``value`` with the same
+    labels in the reader's language."""
 
     model_config = FROZEN
 
-    kind: Literal["fact", "strength"]
+    kind: Literal["fact", "value", "strength"]
     path: str
-    value: str
+    #: the stored value: a closed value or free text, a yes/no, a number (a subscale mean)
+    value: str | bool | float
     text: str
 
 

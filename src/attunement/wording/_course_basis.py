@@ -106,8 +106,8 @@ def course_basis_words(course: CourseLike, language: str) -> str:
                 translate(
                     _RADIUS,
                     language,
-                    radius=format_number(course.similarity_radius, 2),
-                    level=format_share(course.level, 0),
+                    radius=format_number(course.similarity_radius, 2, language=language),
+                    level=format_share(course.level, 0, language=language),
                 )
             )
         first = first_fallback(course)
@@ -134,7 +134,7 @@ def course_dropout_words(course: CourseLike, language: str) -> str:
     n = course.neighbours
     if course.dropout_probability is None:
         return translate(N_("not available: no ended episodes yet."), language)
-    share = format_share(course.dropout_probability, 0)
+    share = format_share(course.dropout_probability, 0, language=language)
     if course.dropout_personalised:
         return translate(
             N_("%(share)s (%(dropped)s of the %(count)s similar episodes dropped out)."),

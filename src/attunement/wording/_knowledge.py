@@ -25,7 +25,7 @@ from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
-    from attunement.monitoring import EndReasons, Status
+    from attunement.monitoring import EndReasons, ProfileUpdate, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
@@ -66,7 +66,8 @@ class _Words:
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
     """``status`` with its alert reason, expected band's basis and outer limit's basis,
-    notes, support prompts (and the facts they give: an open risk event, a profile fact),
+    notes, support prompts (and the facts they give: an open risk event, a profile fact; the
+    current value of a dimension they suggest re-assessing),
     rupture markers, repair options, alliance alerts and dropout indicators (and their facts)
     in ``language``, their figures written as ``language`` writes numbers; a sentence stored
     without its message id stays as stored, a figure stored written as written."""
@@ -80,9 +81,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                 "prompt": words(p.prompt),
                 "questions": words.all(p.questions),
                 "because": said_all(p.because, p.because_worded, words),
-                "profile_updates": tuple(
-                    u.model_copy(update={"reason": words(u.reason)}) for u in p.profile_updates
-                ),
+                "profile_updates": tuple(_update_in(u, words) for u in p.profile_updates),
             }
         )
         for p in status.support_prompts
@@ -128,6 +127,14 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             "alliance": alliance,
         }
     )
+
+
+def _update_in(update: ProfileUpdate, words: _Words) -> ProfileUpdate:
+    """A suggested profile update's reason and the dimension's current value in the language
+    of ``words`` (a value stored without its words stays as stored)."""
+    worded = update.current_worded
+    current = update.current if worded is None else said(worded, words)
+    return update.model_copy(update={"reason": words(update.reason), "current": current})
 
 
 def _maybe(text: str | None, words: _Words) -> str | None:

@@ -110,27 +110,43 @@ def format_figure(value: str | float, spec: str = "", *, language: str = "en") -
     return _in_language(format(value, spec), language)
 
 
-def format_signed(value: float | None, digits: int = 1, *, plain: bool = False) -> str:
-    """A change with its sign: ``+2``, ``−6.5``, ``0`` (a value that rounds to 0 has none)."""
-    text = format_number(value, digits, plain=plain)
+def format_signed(
+    value: float | None, digits: int = 1, *, plain: bool = False, language: str = "en"
+) -> str:
+    """A change with its sign: ``+2``, ``−6.5``, ``0`` (a value that rounds to 0 has none;
+    ``language="es"``: ``−6,5``)."""
+    text = format_number(value, digits, plain=plain, language=language)
     if _finite(value) and text != "0" and value is not None and value > 0:
         return f"+{text}"
     return text
 
 
-def format_share(share: float | None, digits: int = 1) -> str:
-    """A proportion as a percentage: ``0.4583`` → ``"45.8%"``."""
+def format_share(share: float | None, digits: int = 1, *, language: str = "en") -> str:
+    """A proportion as a percentage: ``0.4583`` → ``"45.8%"`` (``language="es"``:
+    ``"45,8%"``)."""
     if share is None or not math.isfinite(share):
         return DASH
-    return f"{format_number(share * 100, digits)}%"
+    return f"{format_number(share * 100, digits, language=language)}%"
 
 
 def format_interval(
-    low: float | None, high: float | None, digits: int = 2, *, percent: bool = False
+    low: float | None,
+    high: float | None,
+    digits: int = 2,
+    *,
+    percent: bool = False,
+    language: str = "en",
 ) -> str:
-    """An interval ``low–high`` (as percentages when ``percent``)."""
+    """An interval ``low–high`` (as percentages when ``percent``), in ``language``'s
+    decimal separator."""
     if not (_finite(low) and _finite(high)):
         return DASH
     if percent:
-        return f"{format_share(low, digits)}–{format_share(high, digits)}"
-    return f"{format_number(low, digits)}–{format_number(high, digits)}"
+        return (
+            f"{format_share(low, digits, language=language)}"
+            f"–{format_share(high, digits, language=language)}"
+        )
+    return (
+        f"{format_number(low, digits, language=language)}"
+        f"–{format_number(high, digits, language=language)}"
+    )

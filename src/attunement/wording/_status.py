@@ -2,13 +2,15 @@
 
 The web page, the CLI, the session summary, the PDF and the CDS outcome card all read a
 Status's figures from :func:`status_figures`, so a change is ``+2`` or ``−6.5`` everywhere,
-with the scale's decimals, and the alert carries the same name and meaning. Nothing is
+with the scale's decimals and the reader's decimal separator (``−6,5`` in Spanish), and the
+alert carries the same name and meaning. Nothing is
 computed here: each figure is the Status's own (``attunement.monitoring``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, Protocol
 
 from attunement.errors import AttunementError
@@ -206,23 +208,25 @@ def _scale(instrument: str, scale: str) -> tuple[str, int]:
 def status_figures(
     status: StatusLike, *, plain: bool = False, language: str = SOURCE_LANGUAGE
 ) -> StatusFigures:
-    """The figures of ``status`` in words (see the module docstring); the change category
-    in ``language``."""
+    """The figures of ``status`` in words (see the module docstring), in ``language``: the
+    change category in its words, every number with its decimal separator (``14,5`` in
+    Spanish, as the sentences beside them write theirs)."""
     measure, digits = _scale(status.instrument, status.scale)
     band = status.expected
+    number = partial(format_number, plain=plain, language=language)
     return StatusFigures(
         alert=alert_words(status.alert),
         measure=measure,
         digits=digits,
-        intake=format_number(status.intake, digits, plain=plain),
-        latest=format_number(status.latest, digits, plain=plain),
-        change=format_signed(status.change, digits, plain=plain),
-        rci=format_number(status.rci, 2, plain=plain),
+        intake=number(status.intake, digits),
+        latest=number(status.latest, digits),
+        change=format_signed(status.change, digits, plain=plain, language=language),
+        rci=number(status.rci, 2),
         category=category_words(status.category, language)
         if status.category
         else translate(N_("not enough data"), language),
-        expected=format_number(band.value, digits, plain=plain) if band else None,
-        band=format_interval(band.low, band.high, digits) if band else None,
+        expected=number(band.value, digits) if band else None,
+        band=format_interval(band.low, band.high, digits, language=language) if band else None,
         method=band.method if band else None,
         intake_session=getattr(status, "intake_session", None),
         latest_session=getattr(status, "latest_session", getattr(status, "session", None)),

@@ -56,6 +56,7 @@ ON_PAGE = {
         "none recorded",
         "Little interest or pleasure",
         "Several days",
+        "7.6–10.3",  # the expected band's edges with a decimal point
     ),
     "intake": (
         "Clinician ratings",
@@ -159,6 +160,8 @@ def test_a_spanish_clinics_page_holds_none_of_the_english_it_used_to(
         ("patient", "2 sesiones registradas"),
         ("patient", "Introducida por un clínico; respondida en español; definición v1.0."),
         ("caseload", "(sesión 2)"),
+        ("patient", '<span class="figure-value">8,9</span>'),
+        ("patient", "intervalo 7,6–10,3, método racional"),
     ],
 )
 def test_a_spanish_clinics_page_says_it_in_spanish(

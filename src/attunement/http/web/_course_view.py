@@ -66,9 +66,9 @@ def course_view(course: CoursePredictionPublic | None, language: str) -> CourseV
     points = [
         CoursePointView(
             session=p.session,
-            expected=format_number(p.value),
-            low=format_number(p.low),
-            high=format_number(p.high),
+            expected=format_number(p.value, language=language),
+            low=format_number(p.low, language=language),
+            high=format_number(p.high, language=language),
             fallback=fallback is not None and p.session >= fallback,
         )
         for p in course.points
@@ -76,11 +76,11 @@ def course_view(course: CoursePredictionPublic | None, language: str) -> CourseV
     counts = course.neighbours.outcomes
     return CourseView(
         basis=course_basis_words(course, language),
-        level_percent=format_share(course.level, 0),
+        level_percent=format_share(course.level, 0, language=language),
         made_on=short_date(course.made_at),
         made_at_intake=course.made_at_intake,
         at_session=course.at_session,
-        intake=format_number(course.intake),
+        intake=format_number(course.intake, language=language),
         points=points,
         outcomes=[(_OUTCOME_LABELS[k], counts.get(k, 0)) for k in NEIGHBOUR_OUTCOMES]
         if course.neighbours.count

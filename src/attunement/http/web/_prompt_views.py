@@ -88,7 +88,10 @@ def dimension_anchor(dimension: str) -> str:
 
 
 def _links(
-    patient_id: int, actions: Sequence[str], updates: Sequence[tuple[str, Sequence[str]]]
+    patient_id: int,
+    actions: Sequence[str],
+    updates: Sequence[tuple[str, Sequence[str]]],
+    language: str,
 ) -> list[PromptLink]:
     links: list[PromptLink] = []
     if "record_risk_response" in actions:
@@ -97,7 +100,9 @@ def _links(
         intake = url("intake", patient_id=patient_id)
         links.append(
             PromptLink(
-                "reassess", f"{intake}#{dimension_anchor(dimension)}", field_label(dimension)
+                "reassess",
+                f"{intake}#{dimension_anchor(dimension)}",
+                field_label(dimension, language),
             )
         )
         for instrument in instruments:
@@ -145,7 +150,10 @@ def prompt_cards(
                 because=list(p.because),
                 evidence=[element_name(e, language) for e in p.evidence],
                 links=_links(
-                    patient_id, p.actions, [(u.field, u.instruments) for u in p.profile_updates]
+                    patient_id,
+                    p.actions,
+                    [(u.field, u.instruments) for u in p.profile_updates],
+                    language,
                 ),
                 discussed=discussed,
                 discussed_by=mark.marked_by if mark is not None and discussed else None,
@@ -155,7 +163,9 @@ def prompt_cards(
                 form_action=url("prompt_discussed", patient_id=patient_id, domain=p.domain),
                 episode_id=episode_id,
                 session=status.session,
-                updates=[f"{field_label(u.field)}: {u.reason}" for u in p.profile_updates],
+                updates=[
+                    f"{field_label(u.field, language)}: {u.reason}" for u in p.profile_updates
+                ],
             )
         )
     return cards

@@ -17,6 +17,7 @@ from attunement.wording import (
     alliance_limits_words,
     alliance_words,
     element_name,
+    field_label,
     format_number,
     method_words,
     repair_words,
@@ -64,7 +65,7 @@ def _facts(status: Status, measure: str, digits: int, language: str) -> list[tup
 
     facts: list[tuple[str, str]] = [(words(N_("Measure")), measure)]
     if status.reliable_change:
-        points = format_number(status.reliable_change, digits)
+        points = format_number(status.reliable_change, digits, language=language)
         facts.append((words(N_("Reliable change")), words(N_("%(n)s points or more"), n=points)))
     if status.expected is not None:
         method = method_words(status.expected.method, language)
@@ -99,7 +100,7 @@ def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
             questions=list(p.questions),
             because=list(p.because),
             evidence=[element_name(e, language) for e in p.evidence],
-            updates=[f"{value_words(u.field).capitalize()}: {u.reason}" for u in p.profile_updates],
+            updates=[f"{field_label(u.field, language)}: {u.reason}" for u in p.profile_updates],
         )
         for p in status.support_prompts
     ]

@@ -84,7 +84,7 @@ def caseload_rows(entries: Sequence[CaseloadEntry], language: str = "en") -> lis
             risk=entry.risk_flag,
             open_risk=entry.open_risk_events,
             no_episode=entry.episode_id is None,
-            latest=format_number(entry.latest),
+            latest=format_number(entry.latest, language=language),
             change=category_words(entry.category, language) if entry.category else "—",
             session=str(entry.session) if entry.session is not None else "—",
             last_seen=short_date(entry.last_seen_on) if entry.last_seen_on else "—",
