@@ -54,7 +54,7 @@ def test_the_us_core_phq9_example_imports_and_scores_12_like_its_own_total() -> 
     assert response.authored == datetime(2022, 11, 29, 20, 50, 32, 718000, tzinfo=UTC)
     assert response.source_key == "QuestionnaireResponse/phq-9-example"
     assert "the response's own total 12 agrees with Attunement's score 12" in response.notes
-    assert "linkId '/69722-7' is not an item of phq9; not scored" in response.notes
+    assert "linkId '/69722-7' is not an item of PHQ-9; not scored" in response.notes
     assert [i.resource_type for i in result.ignored] == ["Questionnaire"]
 
 

@@ -62,7 +62,7 @@ def _notes(response: ImportedResponse, language: str) -> tuple[str, ...]:
 def test_the_notes_on_an_imported_response_read_in_spanish_with_a_decimal_comma() -> None:
     (response,) = _result(12.5).imported
     assert _notes(response, "es") == (
-        "el linkId '/69722-7' no es un ítem de phq9; no se puntúa",
+        "el linkId '/69722-7' no es un ítem de PHQ-9; no se puntúa",
         "el total propio de la respuesta, 12,5, DIFIERE de la puntuación de Attunement, 12",
     )
     (agreeing,) = _result().imported
@@ -77,7 +77,7 @@ def test_the_notes_stay_the_english_the_report_holds() -> None:
         _notes(response, "en")
         == response.notes
         == (
-            "linkId '/69722-7' is not an item of phq9; not scored",
+            "linkId '/69722-7' is not an item of PHQ-9; not scored",
             "the response's own total 12.5 DIFFERS from Attunement's score 12",
         )
     )
@@ -143,8 +143,8 @@ def test_attune_import_fhir_prints_its_report_in_a_spanish_clinics_language(
 ) -> None:
     out, patient = _import(tmp_path, "es")
     assert out.splitlines() == [
-        f"importada: phq-9-example → paciente {patient}, phq9 (total 12)",
-        "  nota: el linkId '/69722-7' no es un ítem de phq9; no se puntúa",
+        f"importada: phq-9-example → paciente {patient}, PHQ-9 (total 12)",
+        "  nota: el linkId '/69722-7' no es un ítem de PHQ-9; no se puntúa",
         "  nota: el total propio de la respuesta, 12,5, DIFIERE de la puntuación de Attunement, 12",
         "omitido: phq-9-example (Questionnaire)",
         "  se usa para comprobar y asignar las respuestas que lo citan",
@@ -160,8 +160,8 @@ def test_attune_import_fhir_prints_its_report_in_english_in_an_english_clinic(
 ) -> None:
     out, patient = _import(tmp_path, "en")
     assert out.splitlines() == [
-        f"imported: phq-9-example → patient {patient}, phq9 (total 12)",
-        "  note: linkId '/69722-7' is not an item of phq9; not scored",
+        f"imported: phq-9-example → patient {patient}, PHQ-9 (total 12)",
+        "  note: linkId '/69722-7' is not an item of PHQ-9; not scored",
         "  note: the response's own total 12.5 DIFFERS from Attunement's score 12",
         "ignored: phq-9-example (Questionnaire)",
         "  used to check and map the responses that cite it",

@@ -9,9 +9,12 @@ import pytest
 
 from attunement.monitoring import parse_episode
 from attunement.wording import (
+    bulk_import_words,
     episode_notes_in,
     field_value_words,
+    flag_label,
     plan_in,
+    scale_label,
     statuses_recomputed_words,
 )
 from tests.tailoring.vignettes import plan_for, pref
@@ -180,3 +183,24 @@ def test_the_operator_reads_how_many_stored_statuses_were_recomputed(
     language: str, said: str
 ) -> None:
     assert statuses_recomputed_words(3, language) == said
+
+
+def test_a_bulk_imports_counts_read_as_before_in_english_and_in_spanish() -> None:
+    imported = {"patient": 3, "episode": 3, "administration": 40}
+    skipped = {"patient": 1, "episode": 0, "administration": 2}
+    assert bulk_import_words(imported, skipped, 2) == (
+        "patients: 3 imported, 1 already imported, episodes: 3 imported, 0 already imported, "
+        "administrations: 40 imported, 2 already imported (2 batches)"
+    )
+    spanish = bulk_import_words(imported, skipped, 2, "es")
+    assert spanish.startswith("pacientes: 3 importados, 1 ya importados")
+    assert "imported" not in spanish
+
+
+def test_a_risk_flag_and_a_scale_are_named_as_a_person_reads_them() -> None:
+    assert flag_label("phq9", "phq9_item9_risk") == "PHQ-9 item 9"
+    assert flag_label("phq9", "phq9_item9_risk_unanswered", "es") == "PHQ-9 ítem 9"
+    assert flag_label("phq9", "no_such_flag") == "no such flag"
+    assert scale_label("phq9", "total") == "PHQ-9 total"
+    assert scale_label("wai_sr", "bond") == "Bond"
+    assert scale_label("phq9", "no_such_scale") == "PHQ-9 no such scale"

@@ -164,7 +164,9 @@ def _json(text: str, where: str) -> Any:
 def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: Settings) -> None:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.exports import patient_units
+    from attunement.i18n import resolve_language
     from attunement.services.bulk_import import importer_actor
+    from attunement.wording import bulk_import_words
 
     engine = open_database(settings)
     try:
@@ -176,13 +178,8 @@ def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: S
         report = _run(ctx, actor, units, batch_size=batch_size, total=total)
     finally:
         engine.dispose()
-    typer.echo(
-        ", ".join(
-            f"{kind}s: {report.imported[kind]} imported, {report.skipped[kind]} already imported"
-            for kind in report.imported
-        )
-        + f" ({report.batches} batches)"
-    )
+    language = resolve_language(settings.clinic_language)
+    typer.echo(bulk_import_words(report.imported, report.skipped, report.batches, language))
 
 
 def _run(

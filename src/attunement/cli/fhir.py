@@ -132,7 +132,13 @@ def _echo_report(report: FhirImportReport, clinic_language: str) -> None:
     twins (``wording.sentences_in``), figures with the language's decimal separator."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.i18n import resolve_language, translate
-    from attunement.wording import format_figure, sentences_in
+    from attunement.wording import (
+        flag_label,
+        format_figure,
+        instrument_name,
+        scale_label,
+        sentences_in,
+    )
 
     language = resolve_language(clinic_language)
 
@@ -140,8 +146,10 @@ def _echo_report(report: FhirImportReport, clinic_language: str) -> None:
         return sentences_in(texts, report.worded, language)
 
     for row in report.imported:
+        name = instrument_name(row.instrument)
         scales = ", ".join(
-            f"{k} {format_figure(v, 'g', language=language)}"
+            f"{scale_label(row.instrument, k, language).removeprefix(name + ' ')} "
+            f"{format_figure(v, 'g', language=language)}"
             for k, v in row.scales.items()
             if v is not None
         )
@@ -151,11 +159,12 @@ def _echo_report(report: FhirImportReport, clinic_language: str) -> None:
             status=translate(_ROW_STATUS[row.status], language),
             resource=row.resource_id or str(row.index),
             patient=str(row.patient_id),
-            instrument=row.instrument,
+            instrument=name,
             scales=scales,
         )
         if row.flags:
-            line += " " + translate(_FLAGS, language, flags=", ".join(row.flags))
+            flags = ", ".join(flag_label(row.instrument, flag, language) for flag in row.flags)
+            line += " " + translate(_FLAGS, language, flags=flags)
         typer.echo(line)
         for note in said(row.notes):
             typer.echo("  " + translate(_NOTE, language, note=note))

@@ -365,7 +365,9 @@ def _answers(
         item = _item_for(link_id, questions.get(link_id, {}), definition)
         if item is None:
             if answers and not _is_total(questions.get(link_id, {}), definition):
-                notes.append(reason(NOT_AN_ITEM, link_id=quote(link_id), instrument=definition.id))
+                notes.append(
+                    reason(NOT_AN_ITEM, link_id=quote(link_id), instrument=definition.short_name)
+                )
             continue
         if not answers:
             continue

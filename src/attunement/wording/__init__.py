@@ -88,7 +88,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         learning_report_notes,
         unrecorded_words,
     )
-    from attunement.wording._names import instrument_name, item_label
+    from attunement.wording._names import flag_label, instrument_name, item_label, scale_label
     from attunement.wording._numbers import (
         DASH,
         MINUS,
@@ -99,7 +99,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         format_signed,
         scale_digits,
     )
-    from attunement.wording._operator_words import statuses_recomputed_words
+    from attunement.wording._operator_words import bulk_import_words, statuses_recomputed_words
     from attunement.wording._plan_words import (
         EVIDENCE_LEGEND,
         cite_short,
@@ -167,6 +167,7 @@ __all__ = [
     "alliance_limits_words",
     "alliance_words",
     "aspect_label",
+    "bulk_import_words",
     "calibration_group_words",
     "calibration_warning_words",
     "category_words",
@@ -197,6 +198,7 @@ __all__ = [
     "field_label",
     "field_value_words",
     "first_fallback",
+    "flag_label",
     "flag_message",
     "format_citation",
     "format_effect",
@@ -227,6 +229,7 @@ __all__ = [
     "response_vocabulary_in",
     "risk_message",
     "scale_digits",
+    "scale_label",
     "sentences_in",
     "setting_value_words",
     "sex_label",
@@ -308,7 +311,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "learning_report_notes",
         "unrecorded_words",
     ),
-    "_names": ("instrument_name", "item_label"),
+    "_names": ("flag_label", "instrument_name", "item_label", "scale_label"),
     "_plan_words": (
         "EVIDENCE_LEGEND",
         "cite_short",
@@ -364,7 +367,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     ),
     "_episode_notes": ("episode_notes_in",),
     "_sentences": ("sentences_in",),
-    "_operator_words": ("statuses_recomputed_words",),
+    "_operator_words": ("bulk_import_words", "statuses_recomputed_words"),
     "_effect_size_words": ("effect_size_formula_words", "effect_size_missing_words"),
 }
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _SUBMODULES)
