@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.instruments._loader import (
         INSTRUMENT_IDS,
         install_clinic_definitions,
+        instrument_short_name,
         list_instruments,
         load_instrument,
         load_packaged_instrument,
@@ -102,6 +103,7 @@ __all__ = [
     "derive_profile_values",
     "import_item_text",
     "install_clinic_definitions",
+    "instrument_short_name",
     "instruments_with_role",
     "list_instruments",
     "load_imported_text",
@@ -134,6 +136,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_loader": (
         "INSTRUMENT_IDS",
         "install_clinic_definitions",
+        "instrument_short_name",
         "list_instruments",
         "load_instrument",
         "load_packaged_instrument",

@@ -27,7 +27,13 @@ from attunement.knowledge import (
     validate_part,
 )
 
-__all__ = ["INSTRUMENT_IDS", "list_instruments", "load_instrument", "parse_definition"]
+__all__ = [
+    "INSTRUMENT_IDS",
+    "instrument_short_name",
+    "list_instruments",
+    "load_instrument",
+    "parse_definition",
+]
 
 _PACKAGE = "attunement.instruments"
 
@@ -195,6 +201,16 @@ def load_instrument(instrument_id: str) -> InstrumentDefinition:
     packaged one. Raises UnknownInstrument."""
     installed = _CLINIC.get(instrument_id)
     return installed if installed is not None else load_packaged_instrument(instrument_id)
+
+
+def instrument_short_name(instrument_id: str) -> str:
+    """The name a person reads for an instrument: its definition's short name (``wai_sr`` →
+    "WAI-SR"), or, for one the knowledge base does not hold (an EHR's), its id in words
+    (``ehr_scale`` → "EHR SCALE"). The one place that decides it."""
+    try:
+        return load_instrument(instrument_id).short_name
+    except UnknownInstrument:
+        return instrument_id.replace("_", " ").upper()
 
 
 @functools.cache

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Final
 
 from attunement import instruments  # loads its names on first use
-from attunement.errors import UnknownInstrument
 from attunement.i18n import N_
 from attunement.monitoring._worded import ProfileWords, Worded, as_stored, worded
 from attunement.profile import (
@@ -50,11 +49,7 @@ def _strength(path: str, strength: str) -> ProfileWords:
 def _questionnaire(provenance: Provenance) -> str:
     """ "URICA v1": the definition's short name (an instrument the knowledge base does not
     hold in words, as ``attunement.wording.instrument_name`` names it) and the version."""
-    instrument = str(provenance.instrument)
-    try:
-        name = instruments.load_instrument(instrument).short_name
-    except UnknownInstrument:
-        name = instrument.replace("_", " ").upper()
+    name = instruments.instrument_short_name(str(provenance.instrument))
     return f"{name} v{provenance.version}" if provenance.version else name
 
 

@@ -40,11 +40,11 @@ _PLACE_AND_DAY: Final = "%(place)s, %(day)s"
 def _item(instrument: str, item: str) -> Worded:
     """ "PHQ-9 item 9": the definition's short name and the item's position in it (an
     unknown instrument or item in words)."""
+    name = instruments.instrument_short_name(instrument)
     try:
-        definition = instruments.load_instrument(instrument)
-        name, ids = definition.short_name, definition.item_ids
+        ids = instruments.load_instrument(instrument).item_ids
     except UnknownInstrument:
-        name, ids = instrument.replace("_", " ").upper(), ()
+        ids = ()
     position = ids.index(item) + 1 if item in ids else item.replace("_", " ")
     return worded(_ITEM, {"instrument": name, "item": position})
 

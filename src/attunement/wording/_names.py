@@ -19,10 +19,7 @@ __all__ = ["flag_label", "instrument_name", "item_label", "scale_label"]
 @cache
 def instrument_name(instrument: str) -> str:
     """``wai_sr`` → "WAI-SR": the definition's short name (an unknown id in words)."""
-    try:
-        return instruments.load_instrument(instrument).short_name
-    except UnknownInstrument:
-        return instrument.replace("_", " ").upper()
+    return instruments.instrument_short_name(instrument)
 
 
 @cache
