@@ -171,8 +171,8 @@ def _risk_headlines(app: Any, ctx: ServiceContext) -> dict[str, list[str]]:
 @dataclass(frozen=True)
 class Edges:
     """What a Spanish clinic reads at its edges, by where it is read; ``quoted``: what
-    ``attune status`` quotes as its definitions state it (the norms' source, the basis of the
-    reliable-change rule and of each alliance threshold, with their sources)."""
+    ``attune status`` quotes as its definitions state it (the norms' source and the basis of
+    each alliance threshold, with their sources)."""
 
     texts: dict[str, str]
     quoted: tuple[str, ...]
@@ -185,7 +185,7 @@ def _status(episode: Path, folder: Path) -> tuple[str, tuple[str, ...]]:
     text = CliRunner().invoke(cli_app, command, env=env)
     assert text.exit_code == 0, text.output
     figures = json.loads(CliRunner().invoke(cli_app, [*command, "--json"], env=env).output)
-    quoted = [figures["norms"]["source"], figures["norms"]["reliable_change_basis"]]
+    quoted = [figures["norms"]["source"]]  # a citation, as published
     quoted += [alert["basis"] for alert in figures["alliance"]["alerts"]]
     return text.output, tuple(quoted)
 

@@ -166,3 +166,28 @@ def test_a_status_stored_with_its_figures_written_reads_with_those_figures() -> 
     assert status.expected is not None
     assert "- 0.23 x 17.1 (la distancia" in shown.expected.basis
     assert shown.expected.outer_basis == status.expected.outer_basis  # English, as stored
+
+
+@pytest.mark.parametrize("instrument", ["phq9", "gad7", "core10", "k10", "wai_sr"])
+def test_the_basis_of_the_reliable_change_threshold_reads_in_spanish(instrument: str) -> None:
+    from attunement.instruments import load_instrument
+
+    scale = load_instrument(instrument).monitored_scale
+    points = (SessionPoint(session=1, value=scale.range[1]), SessionPoint(session=2, value=1))
+    status = assess_episode(Series(instrument=instrument, scale=scale.id, points=points))
+    english = status.norms.reliable_change_basis
+    assert english is not None
+    assert status.norms.reliable_change_basis_worded is not None
+    assert status_in(status, "en").norms.reliable_change_basis == english  # as stored
+    spanish = status_in(status, "es").norms.reliable_change_basis
+    assert spanish is not None
+    assert spanish != english
+    assert "published" not in spanish
+    assert "from the" not in spanish
+
+
+def test_a_status_stored_before_its_reliable_change_basis_had_words_reads_as_stored() -> None:
+    status = assess_episode(_phq9(18, 12))
+    stored = status.norms.model_copy(update={"reliable_change_basis_worded": None})
+    old = status.model_copy(update={"norms": stored})
+    assert status_in(old, "es").norms.reliable_change_basis == stored.reliable_change_basis

@@ -26,18 +26,19 @@ import math
 import statistics
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from attunement._model_config import FROZEN
 from attunement.errors import InputError
+from attunement.i18n import N_
 from attunement.instruments import list_instruments, load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z, reliable_change_bound
 from attunement.monitoring._expected_data import load_expected_response
 from attunement.monitoring._models import ChangeNorms, Direction
 from attunement.monitoring._notes import note
-from attunement.monitoring._worded import Worded
+from attunement.monitoring._worded import Worded, WordedValue, worded
 
 if TYPE_CHECKING:
     from attunement.instruments import ScaleDefinition
@@ -155,6 +156,9 @@ class NormsUsed(BaseModel):
     source: str
     sd_origin: SdOrigin | None = None
     reliable_change_basis: str | None = None
+    #: the basis as a sentence with its message id and figures, worded in the reader's
+    #: language (``attunement.wording.status_in``); None in a status stored before it
+    reliable_change_basis_worded: Worded | None = None
     standard_error_of_difference: float | None = None
     cutoff_convention: str = PUBLISHED
     cutoff_source: str | None = None
@@ -242,9 +246,23 @@ def _cutoff(
     return convention.value, convention.source, caseness, []
 
 
+#: The basis of a reliable-change threshold, by where the SD (or the threshold) comes from.
+_PUBLISHED_RCI_BASIS: Final = N_("published RCI %(rci)s points (%(source)s)")
+_PUBLISHED_SD_BASIS: Final = N_("1.96 x S_diff from the published SD and reliability")
+_CLINIC_SD_BASIS: Final = N_(
+    "1.96 x S_diff from the SD %(sd)s of %(episodes)s intake scores of this clinic "
+    "(clinic-derived, no published SD or reliable-change threshold exists); r = %(r)s"
+)
+_RANGE_SD_BASIS: Final = N_(
+    "1.96 x S_diff with the largest SD a %(low)s-%(high)s scale can have, %(widest)s "
+    "(Popoviciu 1935), and r = %(r)s: conservative — no published SD or reliable-change "
+    "threshold exists; supply clinic-derived norms once enough episodes exist"
+)
+
+
 def _bound_norms(
     instrument: str, scale: str, clinic: ClinicNorms | None
-) -> tuple[ChangeNorms | None, SdOrigin | None, str | None]:
+) -> tuple[ChangeNorms | None, SdOrigin | None, Worded | None]:
     """The ChangeNorms to compute reliable change with, their SD origin and basis."""
 
     definition = load_instrument(instrument).scale(scale)
@@ -254,23 +272,24 @@ def _bound_norms(
     base = ChangeNorms.from_norms(published)
     if base.published_rci is not None:
         origin: SdOrigin | None = "published" if base.sd is not None else None
-        return base, origin, f"published RCI {base.published_rci:g} points ({base.source})"
+        rci: dict[str, WordedValue] = {"rci": base.published_rci, "source": base.source}
+        return base, origin, worded(_PUBLISHED_RCI_BASIS, rci, formats={"rci": "g"})
     r = base.reliability
     if base.sd is not None and r is not None:
-        return base, "published", "1.96 x S_diff from the published SD and reliability"
+        return base, "published", worded(_PUBLISHED_SD_BASIS)
     if r is None:
         return None, None, None
     if clinic is not None:
         norms = base.model_copy(update={"sd": clinic.sd})
-        return norms, "clinic-derived", f"1.96 x S_diff from the {clinic.basis}; r = {r:g}"
+        values = {"sd": clinic.sd, "episodes": clinic.n_episodes, "r": r}
+        formats = {"sd": ".3g", "r": "g"}
+        return norms, "clinic-derived", worded(_CLINIC_SD_BASIS, values, formats=formats)
     low, high = definition.range
     widest = (high - low) / 2.0
     norms = base.model_copy(update={"sd": widest})
-    basis = (
-        f"1.96 x S_diff with the largest SD a {low:g}-{high:g} scale can have, {widest:g} "
-        f"(Popoviciu 1935), and r = {r:g}: conservative — no published SD or reliable-change "
-        f"threshold exists; supply clinic-derived norms once enough episodes exist"
-    )
+    values = {"low": low, "high": high, "widest": widest, "r": r}
+    formats = dict.fromkeys(values, "g")
+    basis = worded(_RANGE_SD_BASIS, values, formats=formats)
     return norms, "scale range (conservative)", basis
 
 
@@ -314,7 +333,8 @@ def resolve_norms(
         direction=_direction(instrument, scale),
         source=published.source if published else "no change norms in the instrument definition",
         sd_origin=origin,
-        reliable_change_basis=basis,
+        reliable_change_basis=None if basis is None else basis.text,
+        reliable_change_basis_worded=basis,
         standard_error_of_difference=s_diff,
         cutoff_convention=convention,
         cutoff_source=cutoff_source,

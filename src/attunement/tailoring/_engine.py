@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from attunement import instruments  # loads its names on first use
 from attunement.errors import InputError
 from attunement.evidence import EvidenceBase, load_evidence
 from attunement.i18n import N_
@@ -216,7 +217,7 @@ def _assumed_cutoffs(facts: Iterable[PatientFact]) -> tuple[Assumption, ...]:
         if derivation is None or derivation.assumption is None:
             continue
         instrument = fact.provenance.instrument or "instrument"
-        source = f"Assumption in the {instrument} definition"
+        source = f"Assumption in the {instruments.instrument_short_name(instrument)} definition"
         if derivation.source:
             source += f"; bands: {derivation.source}"
         statement = ASSUMED_CUTOFF % {

@@ -65,7 +65,8 @@ class _Words:
 
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
-    """``status`` with its alert reason, expected band's basis and outer limit's basis,
+    """``status`` with its alert reason, expected band's basis and outer limit's basis, the
+    basis of its reliable-change threshold,
     notes, support prompts (and the facts they give: an open risk event, a profile fact; the
     current value of a dimension they suggest re-assessing),
     rupture markers, repair options, alliance alerts and dropout indicators (and their facts)
@@ -117,9 +118,13 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             "outer_basis": expected.outer_basis if outer is None else said(outer, words),
         }
         expected = expected.model_copy(update=update)
+    norms, rci = status.norms, status.norms.reliable_change_basis_worded
+    if rci is not None:
+        norms = norms.model_copy(update={"reliable_change_basis": said(rci, words)})
     return status.model_copy(
         update={
             "expected": expected,
+            "norms": norms,
             "alert_reason": status.alert_reason if worded is None else said(worded, words),
             "notes": said_all(status.notes, status.notes_worded, words),
             "support_prompts": prompts,
