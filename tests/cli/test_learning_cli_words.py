@@ -110,6 +110,9 @@ def test_predict_evaluate_names_each_group_in_the_clinic_language() -> None:
     for group in ("Todos los episodios", "Idioma: español", "Sexo: Mujer"):
         assert f"\n{group}\n" in spanish
     assert "  personalizado  n=" in spanish
+    row = next(line for line in spanish.splitlines() if line.startswith("  personalizado  n="))
+    assert re.search(r"\d,\d\d", row)  # Spanish figures: a decimal comma
+    assert not re.search(r"\d\.\d", row)
 
 
 def test_predict_evaluate_json_keeps_the_group_ids() -> None:

@@ -38,8 +38,9 @@ _DB_HELP = "Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
 learn_app = sub_app("learn", "Practice-based learning: therapist feedback, responsiveness.")
 
 
-def _share(e: Estimate) -> str:
-    return f"{format_share(e.value)} [{format_interval(e.low, e.high, 1, percent=True)}]"
+def _share(e: Estimate, lang: str) -> str:
+    interval = format_interval(e.low, e.high, 1, percent=True, language=lang)
+    return f"{format_share(e.value, language=lang)} [{interval}]"
 
 
 def _benchmark_lines(f: TherapistFeedback, lang: str) -> list[str]:
@@ -51,9 +52,9 @@ def _benchmark_lines(f: TherapistFeedback, lang: str) -> list[str]:
     published = outcome_benchmarks_in([b.benchmark for b in f.benchmarks], lang)
     for b, benchmark in zip(f.benchmarks, published, strict=True):
         value = (
-            format_share(benchmark.value)
+            format_share(benchmark.value, language=lang)
             if benchmark.metric == "share"
-            else f"d {format_number(benchmark.value, 2)}"
+            else f"d {format_number(benchmark.value, 2, language=lang)}"
         )
         lines.append(
             "    "
@@ -97,8 +98,10 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
         + translate(
             "clinic pre-post d %(value)s [%(interval)s]",
             lang,
-            value=format_number(f.clinic_pre_post_d.value, 2),
-            interval=format_interval(f.clinic_pre_post_d.low, f.clinic_pre_post_d.high),
+            value=format_number(f.clinic_pre_post_d.value, 2, language=lang),
+            interval=format_interval(
+                f.clinic_pre_post_d.low, f.clinic_pre_post_d.high, language=lang
+            ),
         ),
     ]
     by_8 = f.clinic_improved_by_session_8
@@ -106,7 +109,7 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
         lines.append(
             "  "
             + translate(
-                "clinic reliably improved by session 8: %(share)s", lang, share=_share(by_8)
+                "clinic reliably improved by session 8: %(share)s", lang, share=_share(by_8, lang)
             )
         )
     lines.extend(_benchmark_lines(f, lang))
@@ -135,28 +138,30 @@ def _therapists(f: TherapistFeedback, truth: HiddenTruth | None, lang: str) -> l
                     "%(outcome)s: %(share)s (raw %(raw)s)",
                     lang,
                     outcome=learning_outcome_words(name, lang),
-                    share=_share(e),
-                    raw=format_share(e.raw),
+                    share=_share(e, lang),
+                    raw=format_share(e.raw, language=lang),
                 )
             )
         if t.change is not None and t.pre_post_d is not None:
             line = "    " + translate(
                 "change %(change)s points [%(interval)s], pre-post d %(d)s",
                 lang,
-                change=format_signed(t.change.value),
-                interval=format_interval(t.change.low, t.change.high, 1),
-                d=format_number(t.pre_post_d.value, 2),
+                change=format_signed(t.change.value, language=lang),
+                interval=format_interval(t.change.low, t.change.high, 1, language=lang),
+                d=format_number(t.pre_post_d.value, 2, language=lang),
             )
             v = t.change_vs_clinic
             if v is not None:
                 line += "; " + translate(
                     "vs clinic %(difference)s [%(interval)s]",
                     lang,
-                    difference=format_signed(v.value),
-                    interval=format_interval(v.low, v.high, 1),
+                    difference=format_signed(v.value, language=lang),
+                    interval=format_interval(v.low, v.high, 1, language=lang),
                 )
             if truth is not None:
-                line += f"; {true} {format_signed(truth.therapist_shift[t.therapist])}"
+                line += (
+                    f"; {true} {format_signed(truth.therapist_shift[t.therapist], language=lang)}"
+                )
             lines.append(line)
     lines.extend(
         "  " + translate("note: %(note)s", lang, note=n) for n in feedback_notes_words(f, lang)
@@ -186,18 +191,18 @@ def _dimension_lines(d: DimensionResult, truth: HiddenTruth | None, lang: str) -
     final = "    " + translate(
         "final score %(change)s points [%(interval)s]",
         lang,
-        change=format_signed(s.estimate),
-        interval=format_interval(s.low, s.high, 1),
+        change=format_signed(s.estimate, language=lang),
+        interval=format_interval(s.low, s.high, 1, language=lang),
     )
     dropout = "    " + translate(
         "dropout %(change)s percentage points [%(interval)s]",
         lang,
-        change=format_signed(o.estimate * 100),
-        interval=format_interval(o.low * 100, o.high * 100, 1),
+        change=format_signed(o.estimate * 100, language=lang),
+        interval=format_interval(o.low * 100, o.high * 100, 1, language=lang),
     )
     if true:
-        final += f"; {true_word} {format_signed(true.final_score)}"
-        dropout += f"; {true_word} {format_signed(true.dropout * 100)}"
+        final += f"; {true_word} {format_signed(true.final_score, language=lang)}"
+        dropout += f"; {true_word} {format_signed(true.dropout * 100, language=lang)}"
     return [head, final, dropout]
 
 

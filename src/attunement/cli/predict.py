@@ -48,12 +48,12 @@ def _cells(c: Calibration, lang: str) -> str:
     slope, intercept = translate("slope", lang), translate("intercept", lang)
     band, brier = translate("band", lang), translate("dropout Brier", lang)
     return (
-        f"n={c.episodes:<5} {slope} {format_number(c.course_slope, 2):>5} "
-        f"{intercept} {format_number(c.course_intercept, 2):>5} "
-        f"{band} {format_share(c.coverage):>6}  "
-        f"{brier} {format_number(c.dropout_brier, 3):>5} "
-        f"{slope} {format_number(c.dropout_slope, 2):>5} "
-        f"{intercept} {format_number(c.dropout_intercept, 2):>5}"
+        f"n={c.episodes:<5} {slope} {format_number(c.course_slope, 2, language=lang):>5} "
+        f"{intercept} {format_number(c.course_intercept, 2, language=lang):>5} "
+        f"{band} {format_share(c.coverage, language=lang):>6}  "
+        f"{brier} {format_number(c.dropout_brier, 3, language=lang):>5} "
+        f"{slope} {format_number(c.dropout_slope, 2, language=lang):>5} "
+        f"{intercept} {format_number(c.dropout_intercept, 2, language=lang):>5}"
     )
 
 
@@ -79,7 +79,7 @@ def _table(evaluation: PredictionEvaluation, data: LearningData, lang: str) -> s
             "%(share)s of predicted follow-up scores came from similar episodes (the rest fell "
             "back to the fitted or rational model)",
             lang,
-            share=format_share(evaluation.neighbour_share),
+            share=format_share(evaluation.neighbour_share, language=lang),
         ),
         "  "
         + translate(
@@ -176,9 +176,9 @@ def _course_text(course: PersonalisedCourse, lang: str) -> str:
                 lang,
                 count=n.count,
                 dropped=n.dropped_out,
-                intake=format_number(n.mean_intake),
-                change=format_number(n.mean_change),
-                sessions=format_number(n.median_sessions),
+                intake=format_number(n.mean_intake, language=lang),
+                change=format_number(n.mean_change, language=lang),
+                sessions=format_number(n.median_sessions, language=lang),
             )
         )
     for p in course.points:
@@ -194,8 +194,8 @@ def _course_text(course: PersonalisedCourse, lang: str) -> str:
                 "session %(session)s: %(score)s (80%% band %(band)s; %(method)s)",
                 lang,
                 session=session,
-                score=format_number(p.value),
-                band=format_interval(p.low, p.high, 1),
+                score=format_number(p.value, language=lang),
+                band=format_interval(p.low, p.high, 1, language=lang),
                 method=method,
             )
         )
