@@ -62,7 +62,7 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
     KnowledgeTexts(
         "alliance feedback rule",
         "attunement/monitoring/feedback_rules/alliance.yaml",
-        ("markers.*.label", "repairs[].text"),
+        ("markers.*.label", "repairs[].text", "**.shown_assumption"),
     ),
     KnowledgeTexts(
         "dropout indicator",

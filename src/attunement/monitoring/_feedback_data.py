@@ -120,16 +120,16 @@ class InstrumentAllianceRule(BaseModel):
     model_config = FROZEN
 
     scale: str
-    threshold: Figure | None = None
-    drop: Figure | None = None
-    noise_floor: Figure | None = None
+    threshold: ShownFigure | None = None
+    drop: ShownFigure | None = None
+    noise_floor: ShownFigure | None = None
 
 
 class DefaultAllianceRule(BaseModel):
     model_config = FROZEN
 
-    drop_fraction_of_range: Figure
-    noise_floor_fraction_of_range: Figure
+    drop_fraction_of_range: ShownFigure
+    noise_floor_fraction_of_range: ShownFigure
 
 
 class AtRiskRule(BaseModel):
