@@ -25,14 +25,15 @@ def test_a_threshold_alert_in_spanish_gives_its_stated_assumption_in_spanish() -
     status = _status(4.0, 3.9, 2.5)
     english = status.alliance
     spanish = status_in(status, "es").alliance
-    assert english is not None and spanish is not None
+    assert english is not None
+    assert spanish is not None
     threshold = next(a for a in spanish.alerts if a.kind == "threshold")
     assert threshold.basis.startswith("supuesto: No se encontró ningún punto de corte publicado")
     assert spanish.threshold_basis == threshold.basis
-    assert (
-        spanish.drop_basis is not None and "Solo se usa hasta que la clínica" in spanish.drop_basis
-    )
-    assert spanish.noise_basis is not None and spanish.noise_basis.startswith("supuesto: ")
+    assert spanish.drop_basis is not None
+    assert "Solo se usa hasta que la clínica" in spanish.drop_basis
+    assert spanish.noise_basis is not None
+    assert spanish.noise_basis.startswith("supuesto: ")
     assert english.threshold_basis is not None
     assert english.threshold_basis.startswith("assumption: No published WAI-SR cut-off")
 
@@ -48,9 +49,11 @@ def test_clinic_derived_limits_write_their_figures_as_spanish_numbers() -> None:
     norms = ClinicNorms(instrument="wai_sr", scale="total", sd=0.61, n_episodes=40)
     status = _status(4.5, 4.4, norms=norms)
     english, spanish = status.alliance, status_in(status, "es").alliance
-    assert english is not None and spanish is not None
+    assert english is not None
+    assert spanish is not None
     assert english.limits_origin == "clinic-derived"
-    assert english.drop_basis is not None and "with SD 0.61 of" in english.drop_basis
+    assert english.drop_basis is not None
+    assert "with SD 0.61 of" in english.drop_basis
     assert spanish.drop_basis is not None
     assert spanish.drop_basis.startswith("DE derivada de la clínica con la fiabilidad publicada")
     assert "con la DE 0,61 de las primeras medidas de alianza de 40 episodios" in (
@@ -63,7 +66,8 @@ def test_english_bases_are_the_stored_english() -> None:
     status = _status(4.0, 3.9, 2.5)
     assert status_in(status, "en") == status
     alliance = status.alliance
-    assert alliance is not None and alliance.noise_basis_worded is not None
+    assert alliance is not None
+    assert alliance.noise_basis_worded is not None
     assert alliance.noise_basis == alliance.noise_basis_worded.text
 
 
@@ -75,7 +79,8 @@ def test_a_status_stored_before_the_bases_kept_their_sentences_reads_as_stored()
         del alert["basis_worded"]
     old = Status.model_validate(stored)
     spanish = status_in(old, "es").alliance
-    assert spanish is not None and old.alliance is not None
+    assert spanish is not None
+    assert old.alliance is not None
     assert spanish.threshold_basis == old.alliance.threshold_basis
     assert [a.basis for a in spanish.alerts] == [a.basis for a in old.alliance.alerts]
     assert spanish.alerts[0].message != old.alliance.alerts[0].message  # the sentence is said
@@ -85,6 +90,9 @@ def test_the_alliance_limits_sentence_writes_its_figures_in_the_readers_language
     alliance = _status(4.5, 4.4).alliance
     english = alliance_limits_words(alliance)
     spanish = alliance_limits_words(alliance, "es")
-    assert english is not None and spanish is not None
-    assert english.values["drop"] == "0.5" and english.values["noise"] == "0.33"
-    assert spanish.values["drop"] == "0,5" and spanish.values["noise"] == "0,33"
+    assert english is not None
+    assert spanish is not None
+    assert english.values["drop"] == "0.5"
+    assert english.values["noise"] == "0.33"
+    assert spanish.values["drop"] == "0,5"
+    assert spanish.values["noise"] == "0,33"
