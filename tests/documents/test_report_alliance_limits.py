@@ -11,9 +11,10 @@ import re
 import pytest
 
 from attunement.documents import render_patient_html
-from attunement.documents._patient import build_patient_report
+from attunement.documents._patient import alliance_chart_data, build_patient_report
 from attunement.instruments import load_instrument
 from attunement.monitoring import ClinicNorms, Series, SessionPoint, assess_episode
+from attunement.wording import status_in
 
 CLINIC = ClinicNorms(instrument="wai_sr", scale="total", sd=0.6, n_episodes=60)
 
@@ -23,7 +24,9 @@ def _series(instrument: str, *values: float) -> Series:
     return Series(instrument=instrument, scale="total", points=points)
 
 
-def _report_text(alliance_norms: ClinicNorms | None, language: str) -> str:
+def _report_text(
+    alliance_norms: ClinicNorms | None, language: str, clinic_language: str = "en"
+) -> str:
     outcome = _series("phq9", 18.0, 17.0)
     status = assess_episode(
         outcome, alliance=_series("wai_sr", 4.6, 4.0), alliance_norms=alliance_norms
@@ -41,6 +44,9 @@ def _report_text(alliance_norms: ClinicNorms | None, language: str) -> str:
         status=status,
         generated_on=dt.date(2026, 4, 1),
         patient_page=False,
+        alliance_series=_series("wai_sr", 4.6, 4.0),
+        alliance_definition=load_instrument("wai_sr"),
+        clinic_language=clinic_language,
     )
     page = render_patient_html(report, patient_page=False, language=language)
     page = re.sub(r"<(style|svg)\b.*?</\1>", " ", page, flags=re.DOTALL)
@@ -76,3 +82,22 @@ def test_a_spanish_clinic_reads_the_alliance_limits_in_spanish(
     text = _report_text(norms, "es")
     assert spanish in text
     assert "Judged by" not in text
+
+
+def test_a_spanish_clinics_report_writes_the_limits_figures_and_bases_in_spanish() -> None:
+    text = _report_text(None, "es", clinic_language="es")
+    assert "una caída de 0,5 o más es una posible ruptura" in text
+    assert "una caída de 0,33 o más pone la alianza en riesgo" in text
+    assert "No published WAI-SR cut-off" not in text
+
+
+def test_a_spanish_clinics_alliance_chart_gives_the_thresholds_basis_in_spanish() -> None:
+    status = assess_episode(_series("phq9", 18.0, 17.0), alliance=_series("wai_sr", 4.6, 2.5))
+    spanish = alliance_chart_data(
+        _series("wai_sr", 4.6, 2.5), status_in(status, "es"), load_instrument("wai_sr")
+    )
+    english = alliance_chart_data(_series("wai_sr", 4.6, 2.5), status, load_instrument("wai_sr"))
+    assert spanish.threshold_note is not None
+    assert spanish.threshold_note.startswith("supuesto: No se encontró ningún punto de corte")
+    assert english.threshold_note is not None
+    assert english.threshold_note.startswith("assumption: No published WAI-SR cut-off")

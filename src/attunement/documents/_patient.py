@@ -72,7 +72,7 @@ def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> ReportStatus
     """The Status flattened for print (nothing recomputed)."""
     expected = status.expected
     alliance = status.alliance
-    limits = alliance_limits_words(alliance)
+    limits = alliance_limits_words(alliance, language)
     return ReportStatusView(
         session=status.session,
         instrument=status_figures(status).measure,

@@ -8,7 +8,8 @@ for each family of files, which fields a person reads; ``pybabel extract`` calls
 with its file, line and a translator comment naming the field, in the catalogue template.
 Citations, sources and notes for maintainers are never listed: they stay English and out of
 the catalogue (an assumption's statement and reasoning are listed: the plan shows them; so is
-a figure's ``shown_assumption``, which the outer limit's basis shows, and never a figure's
+a figure's ``shown_assumption``, which the outer limit's basis and the alliance limits' bases
+show, and never a figure's
 ``assumption``, which is a note for maintainers: the field's name says which it is).
 
 A file matches the first family whose glob fits it, so a family of one file comes before the
@@ -62,7 +63,7 @@ KNOWLEDGE_TEXTS: tuple[KnowledgeTexts, ...] = (
     KnowledgeTexts(
         "alliance feedback rule",
         "attunement/monitoring/feedback_rules/alliance.yaml",
-        ("markers.*.label", "repairs[].text"),
+        ("markers.*.label", "repairs[].text", "**.shown_assumption"),
     ),
     KnowledgeTexts(
         "dropout indicator",

@@ -34,11 +34,13 @@ from pydantic import BaseModel
 from attunement._model_config import FROZEN
 from attunement.errors import InvalidEpisode
 from attunement.instruments import load_instrument
-from attunement.monitoring._alliance_alerts import AllianceAlert, alert
+from attunement.monitoring._alliance_alerts import AllianceAlert, alert, noise_floor_basis
 from attunement.monitoring._alliance_limits import LimitsOrigin, alliance_limits
-from attunement.monitoring._feedback_data import Figure, MarkerKind, load_alliance_rules
+from attunement.monitoring._feedback_data import MarkerKind, ShownFigure, load_alliance_rules
 from attunement.monitoring._norms import ClinicNorms
+from attunement.monitoring._outer_basis import figure_reason
 from attunement.monitoring._series import Series
+from attunement.monitoring._worded import Worded, as_stored
 
 __all__ = [
     "AllianceAlert",
@@ -104,6 +106,11 @@ class AllianceStatus(BaseModel):
     clinic_norms: ClinicNorms | None = None
     #: the published reliability used with that SD
     reliability: float | None = None
+    #: the three bases as sentences with their message ids and figures, said in the
+    #: reader's language (``attunement.wording.status_in``); None in a status stored before
+    threshold_basis_worded: Worded | None = None
+    drop_basis_worded: Worded | None = None
+    noise_basis_worded: Worded | None = None
 
 
 def check_rupture_markers(rupture_markers: Mapping[int, Sequence[str]] | None) -> None:
@@ -141,7 +148,7 @@ class _Measured(BaseModel):
 
 def _fallalert(
     instrument: str, session: int, fall: float, against: Literal["previous", "best"],
-    bound: tuple[float, str],
+    bound: tuple[float, Worded],
 ) -> AllianceAlert:  # fmt: skip
     kind: Literal["drop", "cumulative"] = "drop" if against == "previous" else "cumulative"
     return alert(
@@ -160,9 +167,9 @@ def _fallalert(
 def _measure_alerts(
     alliance: Series,
     session: int,
-    threshold: Figure | None,
-    bound: tuple[float, str],
-    noise: tuple[float, str],
+    threshold: ShownFigure | None,
+    bound: tuple[float, Worded],
+    noise: tuple[float, Worded],
 ) -> _Measured:
 
     scored = [p for p in alliance.scored if p.session <= session]
@@ -184,7 +191,7 @@ def _measure_alerts(
                 "rupture",
                 latest.session,
                 "threshold",
-                threshold.basis,
+                figure_reason(threshold),
                 formats={"value": ".2f", "threshold": "g"},
                 instrument=name,
                 value=value,
@@ -206,7 +213,7 @@ def _measure_alerts(
                     "at_risk",
                     latest.session,
                     against,
-                    f"{load_alliance_rules().at_risk.source}; noise floor: {noise[1]}",
+                    noise_floor_basis(load_alliance_rules().at_risk.source, noise[1]),
                     formats={"fall": ".2f", "noise": ".2g"},
                     instrument=name,
                     fall=fall,
@@ -247,7 +254,9 @@ def assess_alliance(
     value = previous = best = threshold_value = bound_value = noise_value = None
     fall_from_best = None
     used = None
-    threshold_basis = bound_basis = noise_basis = None
+    threshold_basis: Worded | None = None
+    bound_basis: Worded | None = None
+    noise_basis: Worded | None = None
     notes: list[str] = []
     limits = None
     if alliance is not None:
@@ -255,7 +264,7 @@ def assess_alliance(
         threshold, bound, noise = limits.threshold, limits.drop, limits.noise
         shown = load_instrument(alliance.instrument).short_name
         threshold_value = threshold.value if threshold else None
-        threshold_basis = threshold.basis if threshold else None
+        threshold_basis = figure_reason(threshold) if threshold else None
         if threshold is None:
             notes.append(f"{shown} has no threshold: only falls are judged")
         bound_value, bound_basis = bound
@@ -280,7 +289,7 @@ def assess_alliance(
                 "rupture",
                 session,
                 marker.kind,
-                rules.markers_source,
+                as_stored(rules.markers_source),
                 marker=marker.label,
             )
         )
@@ -308,9 +317,11 @@ def assess_alliance(
         previous=previous,
         change=(value - previous) if value is not None and previous is not None else None,
         threshold=threshold_value,
-        threshold_basis=threshold_basis,
+        threshold_basis=_text(threshold_basis),
+        threshold_basis_worded=threshold_basis,
         drop_bound=bound_value,
-        drop_basis=bound_basis,
+        drop_basis=_text(bound_basis),
+        drop_basis_worded=bound_basis,
         alerts=tuple(alerts),
         markers=tuple(markers),
         repair_options=repairs,
@@ -320,8 +331,13 @@ def assess_alliance(
         best=best,
         fall_from_best=fall_from_best,
         noise_floor=noise_value,
-        noise_basis=noise_basis,
+        noise_basis=_text(noise_basis),
+        noise_basis_worded=noise_basis,
         limits_origin=limits.origin if limits else None,
         clinic_norms=limits.clinic_norms if limits else None,
         reliability=limits.reliability if limits else None,
     )
+
+
+def _text(sentence: Worded | None) -> str | None:
+    return None if sentence is None else sentence.text

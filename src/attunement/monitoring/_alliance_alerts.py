@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 
 from attunement._model_config import FROZEN
 from attunement.i18n import N_
-from attunement.monitoring._worded import WordedValue, worded
+from attunement.monitoring._worded import Worded, WordedValue, worded
 
-__all__ = ["AllianceAlert", "alert"]
+__all__ = ["AllianceAlert", "alert", "noise_floor_basis"]
 
 
 class AllianceAlert(BaseModel):
@@ -37,6 +37,9 @@ class AllianceAlert(BaseModel):
     message: str
     basis: str
     template: str | None = None
+    #: ``basis`` as a sentence with its message id and figures, said in the reader's
+    #: language (``attunement.wording.status_in``); None in a status stored before it
+    basis_worded: Worded | None = None
     values: dict[str, WordedValue] = Field(default_factory=dict)
     #: how each number of ``values`` is written (a format spec, as ``Worded.formats``)
     formats: dict[str, str] = Field(default_factory=dict)
@@ -61,13 +64,21 @@ _ALERT_TEMPLATES: Final = {
     "confrontation": N_("clinician recorded a confrontation marker: %(marker)s"),
 }
 
+#: The basis of an at-risk fall: the rule's source (as cited) and the noise floor's basis.
+_NOISE_FLOOR_BASIS: Final = N_("%(source)s; noise floor: %(noise)s")
+
+
+def noise_floor_basis(source: str, noise: Worded) -> Worded:
+    """ "<the at-risk rule's source>; noise floor: <the noise floor's basis>"."""
+    return worded(_NOISE_FLOOR_BASIS, {"source": source}, parts={"noise": noise})
+
 
 def alert(
     kind: Literal["threshold", "drop", "cumulative", "marker", "fall"],
     severity: Literal["rupture", "at_risk"],
     session: int,
     sentence: str,
-    basis: str,
+    basis: Worded,
     *,
     formats: Mapping[str, str] | None = None,
     **values: WordedValue,
@@ -80,7 +91,8 @@ def alert(
         severity=severity,
         session=session,
         message=sentence_worded.text,
-        basis=basis,
+        basis=basis.text,
+        basis_worded=basis,
         template=sentence_worded.template,
         values=sentence_worded.values,
         formats=sentence_worded.formats,

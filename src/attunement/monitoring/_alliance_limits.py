@@ -23,22 +23,32 @@ published cut-off. Cached on (instrument, scale, clinic norms): all three are im
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel
 
 from attunement._model_config import FROZEN
+from attunement.i18n import N_
 from attunement.instruments import load_instrument
 from attunement.monitoring._change import RELIABLE_CHANGE_Z
-from attunement.monitoring._feedback_data import Figure, load_alliance_rules
+from attunement.monitoring._feedback_data import ShownFigure, load_alliance_rules
 from attunement.monitoring._norms import ClinicNorms, norms_bound, resolve_norms
+from attunement.monitoring._outer_basis import figure_reason
+from attunement.monitoring._worded import Worded, WordedValue, as_stored, worded
 
 __all__ = ["AllianceLimits", "LimitsOrigin", "alliance_limits"]
 
 #: Where the drop bound and the noise floor come from.
 LimitsOrigin = Literal["published", "clinic-derived", "assumption"]
-#: How the status names limits from a clinic-derived SD.
-CLINIC_DERIVED_LABEL = "clinic-derived SD with the published reliability"
+#: The basis of limits from a clinic-derived SD (a gettext message id; the figures stay
+#: numbers, written in the reader's language by ``attunement.wording.status_in``).
+_CLINIC_DERIVED: Final = N_(
+    "clinic-derived SD with the published reliability: 1.96 x S_diff, S_diff = sqrt(2) x SD "
+    "x sqrt(1 - r) with SD %(sd)s of the first alliance measures of %(episodes)s episodes of "
+    "this clinic and r = %(r)s (%(source)s); Jacobson & Truax 1991"
+)
+#: The noise floor's basis: one standard error of a difference, from the drop bound's basis.
+_ONE_S_DIFF: Final = N_("one S_diff (%(basis)s)")
 
 
 class AllianceLimits(BaseModel):
@@ -46,9 +56,10 @@ class AllianceLimits(BaseModel):
 
     model_config = FROZEN
 
-    threshold: Figure | None
-    drop: tuple[float, str]
-    noise: tuple[float, str]
+    threshold: ShownFigure | None
+    #: each bound with its basis: a sentence kept with its message id and figures
+    drop: tuple[float, Worded]
+    noise: tuple[float, Worded]
     origin: LimitsOrigin
     #: the clinic's SD the limits rest on (origin ``clinic-derived`` only)
     clinic_norms: ClinicNorms | None = None
@@ -68,8 +79,10 @@ def alliance_limits(
     threshold = _threshold(instrument, scale)
     published = norms_bound(load_instrument(instrument).scale(scale))
     if published is not None:
-        noise = (published[0] / RELIABLE_CHANGE_Z, f"one S_diff ({published[1]})")
-        return AllianceLimits(threshold=threshold, drop=published, noise=noise, origin="published")
+        source = as_stored(published[1])  # a citation: shown as cited
+        noise = (published[0] / RELIABLE_CHANGE_Z, worded(_ONE_S_DIFF, parts={"basis": source}))
+        drop = (published[0], source)
+        return AllianceLimits(threshold=threshold, drop=drop, noise=noise, origin="published")
     if clinic is not None:
         derived = _clinic_derived(instrument, scale, clinic)
         if derived is not None:
@@ -90,18 +103,22 @@ def _clinic_derived(instrument: str, scale: str, clinic: ClinicNorms) -> Allianc
 
     used = resolve_norms(instrument, scale, clinic).used
     s_diff = used.standard_error_of_difference
+    r = used.reliability
     if used.sd_origin != "clinic-derived" or used.reliable_change is None or s_diff is None:
         return None
-    r = used.reliability
-    formula = (
-        f"{CLINIC_DERIVED_LABEL}: 1.96 x S_diff, S_diff = sqrt(2) x SD x sqrt(1 - r) with SD "
-        f"{clinic.sd:.3g} of the first alliance measures of {clinic.n_episodes} episodes of "
-        f"this clinic and r = {r:g} ({used.source}); Jacobson & Truax 1991"
-    )
+    if r is None:  # a clinic-derived SD is only used with a published reliability
+        return None
+    values: dict[str, WordedValue] = {
+        "sd": clinic.sd,
+        "episodes": clinic.n_episodes,
+        "r": r,
+        "source": used.source,
+    }
+    formula = worded(_CLINIC_DERIVED, values, formats={"sd": ".3g", "r": "g"})
     return AllianceLimits(
         threshold=None,
         drop=(used.reliable_change, formula),
-        noise=(s_diff, f"one S_diff ({formula})"),
+        noise=(s_diff, worded(_ONE_S_DIFF, parts={"basis": formula})),
         origin="clinic-derived",
         clinic_norms=clinic,
         reliability=r,
@@ -110,29 +127,29 @@ def _clinic_derived(instrument: str, scale: str, clinic: ClinicNorms) -> Allianc
 
 def _stated(
     instrument: str, scale_id: str, which: Literal["drop", "noise_floor"]
-) -> tuple[float, str]:
+) -> tuple[float, Worded]:
     """The stated assumption of the instrument's rule, else the default fraction of the range."""
 
     rules = load_alliance_rules()
     rule = rules.instruments.get(instrument)
     figure = getattr(rule, which) if rule is not None and rule.scale == scale_id else None
     if figure is not None:
-        return figure.value, figure.basis
+        return figure.value, figure_reason(figure)
     fraction = (
         rules.default.drop_fraction_of_range
         if which == "drop"
         else rules.default.noise_floor_fraction_of_range
     )
     low, high = load_instrument(instrument).scale(scale_id).range
-    return fraction.value * (high - low), fraction.basis
+    return fraction.value * (high - low), figure_reason(fraction)
 
 
-def _threshold(instrument: str, scale: str) -> Figure | None:
+def _threshold(instrument: str, scale: str) -> ShownFigure | None:
 
     rule = load_alliance_rules().instruments.get(instrument)
     if rule is not None and rule.scale == scale and rule.threshold is not None:
         return rule.threshold
     norms = load_instrument(instrument).scale(scale).norms
     if norms is not None and norms.cutoff is not None:
-        return Figure(value=norms.cutoff, source=norms.source)
+        return ShownFigure(value=norms.cutoff, source=norms.source)
     return None

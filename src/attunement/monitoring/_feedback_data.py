@@ -1,7 +1,8 @@
 """The feedback knowledge as validated data: alliance rules, dropout indicators, prompts.
 
 ``feedback_rules/alliance.yaml`` holds the alliance thresholds (each a sourced figure or an
-explicit ``assumption``), the rupture markers and the repair options; ``dropout.yaml`` the
+explicit ``shown_assumption``: clinical text a clinician reads as the limit's basis, in the
+clinic's language), the rupture markers and the repair options; ``dropout.yaml`` the
 dropout-risk indicators; ``support_prompts/<domain>.yaml`` one clinical-support prompt per
 domain. The loaders reject unknown fields, missing citations, unknown evidence elements,
 instruments and profile dimensions, naming the file and the dotted field.
@@ -120,16 +121,16 @@ class InstrumentAllianceRule(BaseModel):
     model_config = FROZEN
 
     scale: str
-    threshold: Figure | None = None
-    drop: Figure | None = None
-    noise_floor: Figure | None = None
+    threshold: ShownFigure | None = None
+    drop: ShownFigure | None = None
+    noise_floor: ShownFigure | None = None
 
 
 class DefaultAllianceRule(BaseModel):
     model_config = FROZEN
 
-    drop_fraction_of_range: Figure
-    noise_floor_fraction_of_range: Figure
+    drop_fraction_of_range: ShownFigure
+    noise_floor_fraction_of_range: ShownFigure
 
 
 class AtRiskRule(BaseModel):

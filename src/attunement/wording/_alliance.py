@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from attunement.errors import AttunementError
-from attunement.i18n import N_
+from attunement.i18n import N_, SOURCE_LANGUAGE
 from attunement.instruments import load_instrument
 from attunement.monitoring import clinic_norms_minimum
 from attunement.wording._numbers import format_number, scale_digits
@@ -89,9 +89,11 @@ _ASSUMED: Final = N_(
 )
 
 
-def alliance_limits_words(alliance: AllianceLimitsLike | None) -> Phrase | None:
-    """The limits the alliance was judged by and why, at the scale's decimals; None without
-    an alliance measure."""
+def alliance_limits_words(
+    alliance: AllianceLimitsLike | None, language: str = SOURCE_LANGUAGE
+) -> Phrase | None:
+    """The limits the alliance was judged by and why, at the scale's decimals, its figures
+    written as ``language`` writes numbers; None without an alliance measure."""
 
     if alliance is None or alliance.value is None or alliance.limits_origin is None:
         return None
@@ -102,17 +104,17 @@ def alliance_limits_words(alliance: AllianceLimitsLike | None) -> Phrase | None:
         except AttunementError:  # a stored status of a withdrawn definition still reads
             digits = 2
     values = {
-        "drop": format_number(alliance.drop_bound, digits),
-        "noise": format_number(alliance.noise_floor, digits),
+        "drop": format_number(alliance.drop_bound, digits, language=language),
+        "noise": format_number(alliance.noise_floor, digits, language=language),
     }
     norms = alliance.clinic_norms
     if alliance.limits_origin == "published":
         return Phrase(_PUBLISHED, values)
     if alliance.limits_origin == "clinic-derived" and norms is not None:
         values |= {
-            "sd": format_number(norms.sd, digits),
+            "sd": format_number(norms.sd, digits, language=language),
             "episodes": str(norms.n_episodes),
-            "reliability": format_number(alliance.reliability, 2),
+            "reliability": format_number(alliance.reliability, 2, language=language),
         }
         return Phrase(_CLINIC, values)
     if alliance.reliability is not None:

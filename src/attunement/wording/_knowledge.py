@@ -25,7 +25,7 @@ from attunement.wording._worded import alert_said, said, said_all
 
 if TYPE_CHECKING:
     from attunement.evidence import OutcomeBenchmark
-    from attunement.monitoring import EndReasons, ProfileUpdate, Status
+    from attunement.monitoring import AllianceStatus, EndReasons, ProfileUpdate, Status
     from attunement.risk import ResponseVocabulary
     from attunement.tailoring import (
         EvidenceCitation,
@@ -66,7 +66,7 @@ class _Words:
 
 def status_in(status: Status, language: str, catalogue: Catalogue | None = None) -> Status:
     """``status`` with its alert reason, expected band's basis and outer limit's basis, the
-    basis of its reliable-change threshold,
+    basis of its reliable-change threshold, the bases of its alliance limits,
     notes, support prompts (and the facts they give: an open risk event, a profile fact; the
     current value of a dimension they suggest re-assessing),
     rupture markers, repair options, alliance alerts and dropout indicators (and their facts)
@@ -108,6 +108,7 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
                     r.model_copy(update={"text": words(r.text)}) for r in alliance.repair_options
                 ),
                 "alerts": tuple(alert_said(a, words) for a in alliance.alerts),
+                **_alliance_bases(alliance, words),
             }
         )
     worded, expected = status.alert_reason_worded, status.expected
@@ -132,6 +133,20 @@ def status_in(status: Status, language: str, catalogue: Catalogue | None = None)
             "alliance": alliance,
         }
     )
+
+
+def _alliance_bases(alliance: AllianceStatus, words: _Words) -> dict[str, str | None]:
+    """The bases of an alliance status's threshold, drop bound and noise floor in the
+    language of ``words``; a basis stored without its sentence stays as stored."""
+    pairs = {
+        "threshold_basis": (alliance.threshold_basis, alliance.threshold_basis_worded),
+        "drop_basis": (alliance.drop_basis, alliance.drop_basis_worded),
+        "noise_basis": (alliance.noise_basis, alliance.noise_basis_worded),
+    }
+    return {
+        name: stored if sentence is None else said(sentence, words)
+        for name, (stored, sentence) in pairs.items()
+    }
 
 
 def _update_in(update: ProfileUpdate, words: _Words) -> ProfileUpdate:

@@ -56,9 +56,11 @@ def said_all(texts: tuple[str, ...], worded: Sequence[Worded], words: _Words) ->
 
 
 def alert_said(alert: AllianceAlert, words: _Words) -> AllianceAlert:
-    """An alliance alert's sentence in the language of ``words``, from its template and
-    values (the marker's label is a knowledge text, a figure written in the reader's
-    language); one stored without them stays as is."""
+    """An alliance alert's sentence and basis in the language of ``words``, from their
+    templates and values (the marker's label is a knowledge text, a figure written in the
+    reader's language); one stored without them stays as is."""
+    if alert.basis_worded is not None:
+        alert = alert.model_copy(update={"basis": said(alert.basis_worded, words)})
     if alert.template is None:
         return alert
     language = words.language

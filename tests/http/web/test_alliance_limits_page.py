@@ -80,4 +80,5 @@ def test_a_spanish_clinic_reads_the_alliance_limits_in_spanish(
     sign_in(client, "ana")
     limits = _limits(client.get(f"/patients/{world.patient_a}").text)
     assert limits.startswith("Valorada con supuestos declarados hasta que esta clínica tenga 50")
-    assert "una caída de 0.5 o más es una posible ruptura" in limits
+    assert "una caída de 0,5 o más es una posible ruptura" in limits  # a decimal comma
+    assert "una caída de 0,33 o más pone la alianza en riesgo" in limits

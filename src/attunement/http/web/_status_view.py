@@ -121,5 +121,5 @@ def status_view(status: Status, language: str = SOURCE_LANGUAGE) -> StatusView:
         else [],
         dropout_risks=[f"{d.title}: {d.message}" for d in status.dropout_risks],
         notes=list(status.notes),
-        alliance_limits=alliance_limits_words(alliance),
+        alliance_limits=alliance_limits_words(alliance, language),
     )
