@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from attunement.errors import InputError
-from attunement.monitoring import ALERT_LEVELS
+from attunement.monitoring import ALERT_LEVELS, Worded
 
 __all__ = [
     "CATEGORIES",
@@ -129,6 +129,8 @@ class AllianceChartData(_Frozen):
     points: tuple[AlliancePoint, ...] = Field(min_length=1)
     threshold: MaybeNumber = None
     threshold_note: str | None = None
+    #: the note with its message id (the threshold's basis), said in the chart's language
+    threshold_note_worded: Worded | None = None
     scale_min: float
     scale_max: float
 

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from attunement.documents._chart_data import AllianceChartData, ItemHeatStripData, OutcomeChartData
 from attunement.documents._chart_style import GREY, OKABE_ITO, Drawn, legend, session_axis
 from attunement.i18n import translate
-from attunement.wording import format_number
+from attunement.wording import format_number, sentences_in
 
 __all__ = [
     "describe_alliance",
@@ -233,7 +233,9 @@ def describe_alliance(data: AllianceChartData, language: str) -> Drawn:
     drawn = Drawn(translate("Alliance (%(instrument)s)", language, instrument=data.instrument), "")
     words: list[str] = []
     if data.threshold is not None:
-        note = f" — {data.threshold_note}" if data.threshold_note else ""
+        worded = () if data.threshold_note_worded is None else (data.threshold_note_worded,)
+        said = sentences_in((data.threshold_note,), worded, language) if data.threshold_note else ()
+        note = f" — {said[0]}" if said else ""
         words.append(_alliance_threshold_label(data, language) + note)
     for point in data.points:
         shown = (

@@ -162,6 +162,7 @@ def alliance_chart_data(
         ),
         threshold=alliance.threshold if alliance else None,
         threshold_note=alliance.threshold_basis if alliance else None,
+        threshold_note_worded=alliance.threshold_basis_worded if alliance else None,
         scale_min=scale.range[0],
         scale_max=scale.range[1],
     )
