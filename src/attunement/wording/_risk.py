@@ -20,6 +20,7 @@ from attunement.errors import UnknownInstrument
 from attunement.i18n import N_, SOURCE_LANGUAGE, knowledge_text, translate
 from attunement.monitoring import endorsement_fact
 from attunement.risk import RiskEndorsement, RiskEvent, RiskResponse, load_response_vocabulary
+from attunement.wording._knowledge import _Words
 from attunement.wording._names import item_label
 from attunement.wording._numbers import format_number
 from attunement.wording._worded import said
@@ -58,24 +59,11 @@ _PROFILE_UNANSWERED: Final = N_(
 )
 
 
-class _Language:
-    """The catalogue's words in one language, as :func:`~attunement.wording.said` reads them."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def __call__(self, text: str) -> str:
-        return knowledge_text(text, self.language)
-
-    def sentence(self, template: str, /, **values: str) -> str:
-        return translate(template, self.language, **values)
-
-
 def describe_endorsement(endorsement: RiskEndorsement, language: str = SOURCE_LANGUAGE) -> str:
     """ "PHQ-9 item 9 endorsed (answer 3) at session 2, 2026-01-12", in ``language``: the
     monitoring core's one sentence of an endorsement (``monitoring.endorsement_fact``, which
     a support prompt's open-risk fact stores too), said here."""
-    return said(endorsement_fact(endorsement), _Language(language))
+    return said(endorsement_fact(endorsement), _Words(language, None))
 
 
 def event_headline(event: RiskEvent, language: str = SOURCE_LANGUAGE) -> str:
