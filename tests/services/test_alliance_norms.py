@@ -3,7 +3,8 @@
 Issue 16: "Rupture alerts respect the instrument's measurement error." The WAI-SR publishes
 a reliability (alpha > .80, Munder et al. 2010) but no SD; the services compute the SD of
 each episode's first WAI-SR (clinic-derived) once the stated minimum of 50 episodes exists,
-the stored statuses use it, and they are recomputed when a new first measure moves it.
+the stored statuses use it, and they are recomputed when the norms are taken again (issue
+13: once the clinic has grown by the stated factor, not at every new first measure).
 All patients here are synthetic.
 """
 
@@ -107,17 +108,29 @@ def test_fifty_episodes_with_the_wai_sr_give_clinic_derived_limits_in_the_stored
     assert derived.state == "at_risk"  # ... but beyond one S_diff
     assert _inputs_version(ctx, episode) != before
 
-    # ten more first measures at the clinic's mean (46/12) narrow the SD to 0.58, the bound
-    # to 0.72: the stored status is recomputed, and the same fall is now a rupture
-    for index in range(10):
+    # more first measures at the clinic's mean (46/12) narrow the SD, but the norms in use
+    # are taken again only once the clinic has grown by the stated factor (1.25: 63 episodes)
+    # since they were taken: until then no stored status is recomputed
+    taken = _inputs_version(ctx, episode)
+    for index in range(12):
         _episode(ctx, world, f"Synthetic V{index}", [46])
+    kept = get_status(ctx, world.ana, episode).alliance
+    assert kept is not None
+    assert kept.clinic_norms is not None
+    assert (kept.clinic_norms.n_episodes, kept.clinic_norms.sd) == (50, sd)
+    assert _inputs_version(ctx, episode) == taken
+
+    # the 63rd: SD 0.56, bound 0.70, the stored status is recomputed and the same fall is now
+    # a rupture
+    _episode(ctx, world, "Synthetic V12", [46])
     narrowed = get_status(ctx, world.ana, episode).alliance
     assert narrowed is not None
     assert narrowed.clinic_norms is not None
-    assert narrowed.clinic_norms.n_episodes == 60
+    assert narrowed.clinic_norms.n_episodes == 63
     assert narrowed.clinic_norms.sd < sd
     assert (narrowed.drop_bound or 1) < 0.75
     assert narrowed.state == "rupture"
+    assert _inputs_version(ctx, episode) != taken
 
 
 def test_later_alliance_measures_do_not_move_the_clinic_sd(

@@ -226,11 +226,18 @@ def test_rerun_is_a_no_op_and_one_audit_entry_per_batch(
     # (each course a batch left pending is stored and audited by a short write of its own)
     assert _batch_entries(ctx) == audit_before + first.batches
     with ctx.sessions() as session:
-        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        newest = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        entry = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "import.batch")
+            .order_by(AuditEntry.seq.desc())
+        ).first()
         assert entry is not None
-        assert entry.action == "import.batch"
         assert entry.detail["patients"]
         assert entry.patient_id is None
+        # the run ends by taking the clinic norms where due (one audited status refresh)
+        assert newest is not None
+        assert (newest.action, newest.detail["after"]) == ("status.refresh", "import")
     counts = [_count(ctx, m) for m in (Patient, Episode, Administration, RiskEventRecord)]
     again = run_import(ctx, world.admin, _units(folder), batch_size=30)
     assert sum(again.imported.values()) == 0
@@ -337,3 +344,33 @@ def test_a_blank_item_9_opens_an_unanswered_risk_event(
         ).one()
     assert [e.kind for e in events] == ["unanswered"]
     assert status.open_risk_events == 1
+
+
+def test_an_import_takes_the_clinic_norms_once_and_leaves_no_status_stale(
+    ctx: ServiceContext, world: World, tmp_path: Path
+) -> None:
+    """Issue 13: a batch does not take the clinic-derived norms again (each batch would
+    re-assess every episode before it); the run takes them at its end, and every stored
+    status then rests on them."""
+    from attunement.services import refresh_stale_statuses
+
+    folder = _write(_clinic(ctx, 56), tmp_path / "csv")
+    run_import(ctx, world.admin, _units(folder), batch_size=200)
+    with ctx.sessions() as session:
+        measured = session.scalar(
+            select(func.count(func.distinct(Administration.episode_id)))
+            .join(Episode, Episode.id == Administration.episode_id)
+            .where(Episode.alliance_instrument == "wai_sr")
+            .where(Administration.instrument_id == "wai_sr")
+        )
+        stored = [
+            row.status["alliance"]
+            for row in session.scalars(select(EpisodeStatusRecord))
+            if row.status and row.status.get("alliance")
+        ]
+    assert measured is not None
+    assert measured >= 50  # past the stated minimum
+    assert stored
+    assert {s["limits_origin"] for s in stored} == {"clinic-derived"}
+    assert {s["clinic_norms"]["n_episodes"] for s in stored} == {measured}
+    assert refresh_stale_statuses(ctx) == 0

@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     from attunement.monitoring._expected_data import (
         RationalParameters,
         clinic_norms_minimum,
+        clinic_norms_retake_growth,
         rational_parameters,
     )
     from attunement.monitoring._feedback_data import load_alliance_rules
@@ -83,6 +84,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         caseness_convention_problem,
         caseness_conventions,
         clinic_norms,
+        clinic_norms_due,
         needs_clinic_norms,
     )
     from attunement.monitoring._rational import RATIONAL_PARAMETERS, rational_expectation
@@ -180,7 +182,9 @@ __all__ = [
     "check_end_reason",
     "check_rupture_markers",
     "clinic_norms",
+    "clinic_norms_due",
     "clinic_norms_minimum",
+    "clinic_norms_retake_growth",
     "clinical_cutoffs",
     "decide_alert",
     "deterioration_size",
@@ -238,7 +242,12 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_end_reasons": ("EndReason", "EndReasons", "check_end_reason", "load_end_reasons"),
     "_episode_file": ("EpisodeInput", "monitored_scale_id", "parse_episode"),
     "_etr": ("MINIMUM_EPISODES", "expected_treatment_response"),
-    "_expected_data": ("RationalParameters", "clinic_norms_minimum", "rational_parameters"),
+    "_expected_data": (
+        "RationalParameters",
+        "clinic_norms_minimum",
+        "clinic_norms_retake_growth",
+        "rational_parameters",
+    ),
     "_growth": ("EpisodeTable", "fit_growth_model"),
     "_growth_model": ("FIXED_EFFECTS", "GrowthModel"),
     "_levels": ("ALERT_LEVELS", "ALERT_MEANINGS", "Alert", "alert_urgency"),
@@ -258,6 +267,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "caseness_convention_problem",
         "caseness_conventions",
         "clinic_norms",
+        "clinic_norms_due",
         "needs_clinic_norms",
     ),
     "_rational": ("RATIONAL_PARAMETERS", "rational_expectation"),

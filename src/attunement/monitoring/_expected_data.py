@@ -67,6 +67,7 @@ class ClinicNormsRules(BaseModel):
     model_config = FROZEN
 
     minimum_episodes: Figure
+    retake_growth: Figure
 
 
 class ExpectedResponseRules(BaseModel):
@@ -134,6 +135,8 @@ def _load_expected_response() -> ExpectedResponseRules:
         raise document.error(path_of("default_share_at_anchor.value"), "a share in (0, 1]")
     if rules.clinic_norms.minimum_episodes.value < 2:
         raise document.error(path_of("clinic_norms.minimum_episodes.value"), "at least 2")
+    if not rules.clinic_norms.retake_growth.value > 1:
+        raise document.error(path_of("clinic_norms.retake_growth.value"), "a factor > 1")
     for instrument, reference in rules.instruments.items():
         if instrument not in INSTRUMENT_IDS:
             raise document.error(path_of(f"instruments.{instrument}"), f"one of {INSTRUMENT_IDS}")
@@ -216,3 +219,9 @@ def rational_parameters(instrument: str, scale: str) -> RationalParameters:
 def clinic_norms_minimum() -> Figure:
     """The minimum number of intake scores for clinic-derived norms, with its basis."""
     return load_expected_response().clinic_norms.minimum_episodes
+
+
+def clinic_norms_retake_growth() -> Figure:
+    """By what factor the clinic's count of episodes must grow (or shrink) before the stored
+    clinic-derived norms are taken again, with its basis."""
+    return load_expected_response().clinic_norms.retake_growth

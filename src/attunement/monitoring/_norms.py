@@ -51,6 +51,7 @@ __all__ = [
     "caseness_convention_problem",
     "caseness_conventions",
     "clinic_norms",
+    "clinic_norms_due",
     "needs_clinic_norms",
     "norms_bound",
     "resolve_norms",
@@ -125,6 +126,20 @@ def clinic_norms(
     if sd <= 0:
         return None
     return ClinicNorms(instrument=instrument, scale=scale, sd=sd, n_episodes=len(values))
+
+
+def clinic_norms_due(counted: int, taken_when_counted: int | None) -> bool:
+    """Whether a clinic's stored clinic-derived norms are to be taken (again) now that
+    ``counted`` episodes have a measure of the instrument: none are stored
+    (``taken_when_counted`` None) and the stated minimum is reached, or the count has grown
+    or shrunk by the stated factor since they were taken (``clinic_norms.retake_growth`` in
+    ``feedback_rules/expected_response.yaml``, with its basis)."""
+
+    rules = load_expected_response().clinic_norms
+    if taken_when_counted is None:
+        return counted >= rules.minimum_episodes.value
+    growth = rules.retake_growth.value
+    return counted >= growth * taken_when_counted or counted * growth <= taken_when_counted
 
 
 def needs_clinic_norms(instrument: str, scale: str) -> bool:

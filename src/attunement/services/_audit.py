@@ -113,6 +113,9 @@ class UseCase:
     #: Patients whose records a write changed outside the ORM's unit of work (bulk inserts,
     #: :mod:`attunement.services.bulk_import`): their stored statuses are refreshed too.
     touched: set[int] = field(default_factory=set)
+    #: False for a batch of a bulk import, which takes the clinic norms once at its end
+    #: (:func:`attunement.services._status_store.refresh_touched`).
+    take_norms: bool = True
 
 
 def _append_entries(
@@ -184,6 +187,7 @@ def use_case(
                     now=ctx.now(),
                     patient_hint=note.patient_id,
                     also=note.touched,
+                    take_norms=note.take_norms,
                 )
                 predicted = written.detail() if written is not None else None
                 if predicted is not None:  # counts only: what the course was compared with

@@ -11,14 +11,15 @@ rational method and says so.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from attunement.monitoring import GrowthModel, clinic_norms, needs_clinic_norms
-from attunement.store import LIVE_ADMINISTRATION, Administration, Episode, EtrModel, ScoreRecord
+from attunement.monitoring import GrowthModel, needs_clinic_norms
+from attunement.services._clinic_norms import MeasureRole, stored_clinic_norms
+from attunement.store import EtrModel
 
 if TYPE_CHECKING:
     from attunement.monitoring import ClinicNorms, GrowthModel
@@ -82,7 +83,7 @@ class StatusInputs:
         self.caseness = caseness
         self.clinic_language = clinic_language
         self._models: dict[str, GrowthModel | None] = {}
-        self._norms: dict[tuple[str, str, Role], ClinicNorms | None] = {}
+        self._norms: dict[tuple[str, str, MeasureRole], ClinicNorms | None] = {}
 
     def get(self, instrument: str) -> GrowthModel | None:
         """The instrument's newest stored growth model (None when none was fitted)."""
@@ -103,36 +104,12 @@ class StatusInputs:
 
         return self._clinic_norms(instrument, scale, "alliance")
 
-    def _clinic_norms(self, instrument: str, scale: str, role: Role) -> ClinicNorms | None:
+    def _clinic_norms(self, instrument: str, scale: str, role: MeasureRole) -> ClinicNorms | None:
 
         key = (instrument, scale, role)
         if key not in self._norms:
             found = None
             if needs_clinic_norms(instrument, scale):
-                found = clinic_norms(instrument, scale, _intake_scores(self._session, *key))
+                found = stored_clinic_norms(self._session, *key)
             self._norms[key] = found
         return self._norms[key]
-
-
-#: Which of an episode's instruments: the outcome measure or the alliance measure.
-Role = Literal["outcome", "alliance"]
-
-
-def _intake_scores(session: Session, instrument: str, scale: str, role: Role) -> list[float]:
-    """The first scored value of the scale in each episode that monitors the instrument as
-    its outcome (or alliance) measure."""
-    monitored = Episode.outcome_instrument if role == "outcome" else Episode.alliance_instrument
-    rows = session.execute(
-        select(Administration.episode_id, ScoreRecord.scales)
-        .join(ScoreRecord, ScoreRecord.administration_id == Administration.id)
-        .join(Episode, Episode.id == Administration.episode_id)
-        .where(monitored == instrument)
-        .where(Administration.instrument_id == instrument, LIVE_ADMINISTRATION)
-        .order_by(Administration.episode_id, Administration.administered_at, Administration.id)
-    )
-    first: dict[int, float] = {}
-    for episode_id, scales in rows:
-        value = (scales.get(scale) or {}).get("value") if isinstance(scales, dict) else None
-        if episode_id not in first and isinstance(value, int | float):
-            first[episode_id] = float(value)
-    return list(first.values())

@@ -49,6 +49,7 @@ from attunement.monitoring import (
     deterioration_size,
     support_prompts_version,
 )
+from attunement.services._clinic_norms import retake_due_norms
 from attunement.services._context import ServiceContext
 from attunement.services._course_predictions import CourseWrite, record_course_predictions
 from attunement.services._growth_models import StatusInputs
@@ -87,6 +88,7 @@ __all__ = [
     "refresh_episode_status",
     "refresh_patient_statuses",
     "refresh_patients_batched",
+    "refresh_stale_in",
     "refresh_stale_statuses",
     "refresh_touched",
     "stored_status",
@@ -192,12 +194,16 @@ def refresh_touched(
     now: dt.datetime,
     patient_hint: int | None = None,
     also: Collection[int] = (),
+    take_norms: bool = True,
 ) -> CourseWrite | None:
     """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
     patient, refreshed too after a bulk statement, whose rows the unit of work cannot see;
-    ``also``: patients a bulk insert wrote, refreshed in the same pass), then store the
-    personalised course of each episode whose intake was written
-    (:mod:`attunement.services._course_predictions`): what it stored and left pending."""
+    ``also``: patients a bulk insert wrote, refreshed in the same pass), take the clinic
+    norms of their instruments again where due (:mod:`attunement.services._clinic_norms`;
+    ``take_norms=False``: a bulk import, which takes them once at its end) and recompute
+    the rows computed with other ones, then store the personalised course of each episode
+    whose intake was written (:mod:`attunement.services._course_predictions`): what it
+    stored and left pending."""
     if not changes and not also:
         return None
     patients = _patients_of(session, changes) | set(also)
@@ -206,7 +212,7 @@ def refresh_touched(
     inputs = StatusInputs(session, caseness=caseness)
     instruments = set(changes.instruments)
     instruments |= refresh_patient_statuses(session, patients, inputs=inputs, now=now)
-    _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
+    _refresh_changed_inputs(session, instruments, inputs=inputs, now=now, take_norms=take_norms)
     written = _episodes_of(session, changes)
     bulk = set(also) | ({patient_hint} if changes.bulk and patient_hint is not None else set())
     # before the prediction: a corrected ended episode must not be compared as it was
@@ -285,10 +291,21 @@ def _rows_of_pair(outcome: str, alliance: str | None) -> Any:
 
 
 def _refresh_changed_inputs(
-    session: Session, instruments: Iterable[str], *, inputs: StatusInputs, now: dt.datetime
+    session: Session,
+    instruments: Iterable[str],
+    *,
+    inputs: StatusInputs,
+    now: dt.datetime,
+    take_norms: bool = True,
 ) -> None:
-    """Recompute the rows of episodes monitored with these (outcome or alliance) instruments
-    that were computed with other inputs."""
+    """Take the clinic norms of these (outcome or alliance) instruments again where due
+    (unless ``take_norms`` is False), then recompute the rows of episodes monitored with
+    them that were computed with other inputs."""
+    instruments = set(instruments)
+    if take_norms and retake_due_norms(session, instruments, now=now):
+        inputs = StatusInputs(
+            session, caseness=inputs.caseness, clinic_language=inputs.clinic_language
+        )
     for outcome, alliance in sorted(_pairs_of(session, instruments), key=str):
         current = inputs_version(inputs, outcome, alliance)
         stale = set(
@@ -732,7 +749,18 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
     with transaction(ctx.sessions) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), _REFRESH_LOCK)
-        inputs = StatusInputs(session, caseness=ctx.caseness)
-        stale = _stale_patients(session, inputs)
-        refresh_patient_statuses(session, stale, inputs=inputs, now=ctx.now())
-        return len(stale)
+        return refresh_stale_in(session, caseness=ctx.caseness, now=ctx.now())
+
+
+def refresh_stale_in(session: Session, *, caseness: str, now: dt.datetime) -> int:
+    """Within ``session``'s transaction: take the clinic norms again where due (every
+    instrument in use), then recompute the rows that are missing or stale; how many
+    patients were recomputed."""
+    in_use = session.execute(
+        select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
+    ).all()
+    retake_due_norms(session, {i for pair in in_use for i in pair if i is not None}, now=now)
+    inputs = StatusInputs(session, caseness=caseness)
+    stale = _stale_patients(session, inputs)
+    refresh_patient_statuses(session, stale, inputs=inputs, now=now)
+    return len(stale)

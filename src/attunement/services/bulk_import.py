@@ -15,9 +15,15 @@ wrote and the counts, never names or answers). Only a clinic admin imports. With
 * records go in with multi-row INSERTs (no per-row ORM objects); every risk flag (an
   endorsed or unanswered risk item) opens or joins a risk event through
   :func:`~attunement.services._risk.record_risk`, exactly as the single path does;
-* the stored statuses of the patients the batch wrote are refreshed in the same transaction.
+* the stored statuses of the patients the batch wrote are refreshed in the same transaction,
+  with the clinic-derived norms in use (:mod:`attunement.services._clinic_norms`): a batch
+  does not take them again, or each batch would re-assess every episode imported before it.
 
-:func:`run_import` cuts a stream of rows into batches and calls :func:`import_batch` for each.
+:func:`run_import` cuts a stream of rows into batches and calls :func:`import_batch` for each,
+then takes the clinic norms again where due and recomputes the statuses computed with other
+ones (:func:`settle_statuses`, one audited ``status.refresh``). A run killed before that step
+leaves every status consistent with the norms in use; the next write, the next run or the
+start-up refresh takes them.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from attunement.services._bulk_store import (
     store_patients,
 )
 from attunement.services._context import ServiceContext
+from attunement.services._status_store import refresh_stale_in
 from attunement.services._transaction import read_transaction
 from attunement.store import User
 
@@ -50,6 +57,7 @@ __all__ = [
     "importer_actor",
     "require_importer",
     "run_import",
+    "settle_statuses",
 ]
 
 _KINDS = ("patient", "episode", "administration")
@@ -113,7 +121,19 @@ def run_import(
             batch = []
     if batch:
         report.add(_one(ctx, actor, batch, on_batch))
+    settle_statuses(ctx, actor)
     return report
+
+
+def settle_statuses(ctx: ServiceContext, actor: Actor) -> int:
+    """After an import: take the clinic norms again where due and recompute the statuses
+    that are missing or were computed with other inputs, in one audited use case; how many
+    patients were recomputed."""
+    with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
+        require_importer(actor)
+        recomputed = refresh_stale_in(uc.session, caseness=ctx.caseness, now=ctx.now())
+        uc.detail = {"after": "import", "patients": recomputed}
+    return recomputed
 
 
 def _one(
@@ -148,6 +168,7 @@ def import_batch(ctx: ServiceContext, actor: Actor, rows: Sequence[ImportRow]) -
     """Store one batch in one transaction with one audit entry (see the module docstring)."""
     with use_case(ctx, actor, AuditAction.IMPORT_BATCH) as uc:
         require_importer(actor)
+        uc.take_norms = False  # taken once, at the end of the run
         session = uc.session
         now = ctx.now()
         patients = [r for r in rows if isinstance(r, PatientRow)]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         name_search_filter,
         not_an_index_key,
     )
+    from attunement.store._norms_table import ClinicNormsRecord
     from attunement.store._notification_tables import NotificationPreference, NotificationRecord
     from attunement.store._prompt_table import PromptDiscussionRecord
     from attunement.store._queries import (
@@ -91,6 +92,7 @@ __all__ = [
     "Base",
     "CaseloadCount",
     "CdsTokenUse",
+    "ClinicNormsRecord",
     "ClinicSettingRecord",
     "CoursePredictionRecord",
     "Episode",
@@ -169,6 +171,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "name_search_filter",
         "not_an_index_key",
     ),
+    "_norms_table": ("ClinicNormsRecord",),
     "_notification_tables": ("NotificationPreference", "NotificationRecord"),
     "_prompt_table": ("PromptDiscussionRecord",),
     "_request_tables": ("FormDraft", "IdempotencyKey"),
