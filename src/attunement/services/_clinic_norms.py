@@ -16,8 +16,13 @@ minimum reached, or the count grown or shrunk by the stated factor since they we
 The statuses computed with the old norms are then recomputed in the same transaction by the
 caller (:func:`attunement.services._status_store.refresh_touched`).
 
-On PostgreSQL two writers that both find the norms due take turns on an advisory lock,
-and the second one decides again on what the first one stored.
+On PostgreSQL a writer that finds the norms due takes them under an advisory lock and
+decides again on what was committed before it got the lock. A writer that finds the lock
+held leaves the taking to its holder instead of waiting for it: waiting would deadlock
+(the holder recomputes every status of the instrument, the waiter already holds its own
+patient's rows). Rows such a writer stored with the older norms are stale by their
+``inputs_version`` and are recomputed by the next write to the instrument
+(:func:`attunement.services._status_store.refresh_touched`) or the start-up refresh.
 """
 
 from __future__ import annotations
@@ -164,7 +169,10 @@ def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.da
             if not clinic_norms_due(counted, row.n_counted if row is not None else None):
                 continue
             if not locked and session.get_bind().dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), _TAKE_LOCK)
+                if not session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:space, :key)"), _TAKE_LOCK
+                ):
+                    return changed  # another writer is taking them now (see the docstring)
                 locked = True
                 # decide again on what a writer before us committed (read committed)
                 counted = _counted(session, instrument, role)

@@ -14,7 +14,7 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._growth_models import StatusInputs
-from attunement.services._status_store import refresh_patient_statuses
+from attunement.services._status_store import refresh_patient_statuses, retake_norms_in_use
 from attunement.services._transaction import transaction
 from attunement.store import Patient
 
@@ -23,8 +23,10 @@ __all__ = ["refresh_all_statuses"]
 
 def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500) -> int:
     """Recompute every stored status (``attune status --refresh``), ``batch`` patients per
-    transaction. The number of patients."""
+    transaction, with the clinic norms taken again first where due. The number of
+    patients."""
     with transaction(ctx.sessions) as session:
+        retake_norms_in_use(session, now=ctx.now())
         patient_ids = list(session.scalars(select(Patient.id).order_by(Patient.id)))
     for start in range(0, len(patient_ids), batch):
         with transaction(ctx.sessions) as session:

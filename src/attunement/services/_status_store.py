@@ -91,6 +91,7 @@ __all__ = [
     "refresh_stale_in",
     "refresh_stale_statuses",
     "refresh_touched",
+    "retake_norms_in_use",
     "stored_status",
     "track_status_changes",
 ]
@@ -752,14 +753,20 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
         return refresh_stale_in(session, caseness=ctx.caseness, now=ctx.now())
 
 
+def retake_norms_in_use(session: Session, *, now: dt.datetime) -> bool:
+    """Take again the clinic norms of every instrument in use that are due; whether any
+    changed (the caller recomputes the statuses)."""
+    in_use = session.execute(
+        select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
+    ).all()
+    return retake_due_norms(session, {i for pair in in_use for i in pair if i is not None}, now=now)
+
+
 def refresh_stale_in(session: Session, *, caseness: str, now: dt.datetime) -> int:
     """Within ``session``'s transaction: take the clinic norms again where due (every
     instrument in use), then recompute the rows that are missing or stale; how many
     patients were recomputed."""
-    in_use = session.execute(
-        select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
-    ).all()
-    retake_due_norms(session, {i for pair in in_use for i in pair if i is not None}, now=now)
+    retake_norms_in_use(session, now=now)
     inputs = StatusInputs(session, caseness=caseness)
     stale = _stale_patients(session, inputs)
     refresh_patient_statuses(session, stale, inputs=inputs, now=now)
