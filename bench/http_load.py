@@ -17,17 +17,21 @@ Bounded and loopback only. In one run:
 3. ``attune serve`` (a real uvicorn process on 127.0.0.1, ``ATTUNE_MODE=dev``) and, in
    the same run, a bare FastAPI app under uvicorn (``bench/_bare_app.py``) that does one
    primary-key read on the same database;
-4. an async load generator (httpx, ``--connections`` 50 in one connection pool) driving
-   each endpoint for ``--seconds`` (20): the bare read, ``GET /api/v1/episodes/{id}/status``,
-   ``GET /api/v1/caseload`` (first page), ``GET /patients/{id}`` (the web page, signed-in
-   cookie) and ``POST /api/v1/episodes/{id}/administrations``. It prints requests/s, p50,
-   p99, errors (any other status than the expected one, or a transport error) and the
-   throughput ratio to the bare read, with the issue's targets;
+4. a load generator driving each endpoint with ``--connections`` (50) for ``--seconds`` (20):
+   the bare read, ``GET /api/v1/episodes/{id}/status``, ``GET /api/v1/caseload`` (first
+   page), ``GET /patients/{id}`` (the web page, signed-in cookie) and ``POST
+   /api/v1/episodes/{id}/administrations``. ``--generator wrk`` (the default when ``wrk`` is
+   installed; ``bench/_wrk.py``) runs the C load generator ``wrk -t2`` with a Lua script per
+   endpoint; ``--generator httpx`` an async httpx client (one pool) in this process. Either
+   prints requests/s (responses with the expected status), p50, p99, errors (any other
+   status, or a transport error) and the throughput ratio to the bare read, with the
+   issue's targets;
 5. the caseload's first page, one request at a time (median of ``--repeat``), on the 100,
    1,000 and N-patient clinics.
 
 ``--sqlite`` runs steps 2-5 on SQLite files too. The load generator shares the 2 cores
-with the servers and the database, as any client on this machine would: compare ratios.
+with the servers and the database, as any client on this machine would (wrk far less than
+httpx in this process): compare ratios.
 
 Run: ``python bench/http_load.py`` (``--patients 1000 --seconds 5`` while iterating).
 """
@@ -39,7 +43,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import math
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -60,7 +67,8 @@ from sqlalchemy import select, update
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))  # the test suite's throw-away PostgreSQL cluster
 
-from attunement.exports import patient_units, read_csv_rows  # noqa: E402
+from _wrk import THREADS, lua_script, run_wrk  # noqa: E402
+from attunement.exports import ImportRow, patient_units, read_csv_rows  # noqa: E402
 from attunement.http import create_app  # noqa: E402
 from attunement.http.deps import SESSION_COOKIE  # noqa: E402
 from attunement.services import (  # noqa: E402
@@ -89,65 +97,126 @@ CLINICIAN = SyntheticClinician(username="bench", display_name="Synthetic Bench C
 PHQ9 = [1, 2, 1, 1, 2, 1, 1, 0, 0]
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """One endpoint under load; each request puts the next of ``ids`` where ``{id}`` is."""
+
+    label: str
+    method: str
+    path: str
+    ids: list[int]
+    expected: int
+    headers: dict[str, str]
+    body: str | None = None
+
+    def path_for(self, n: int) -> str:
+        """The ``n``-th request's path: the ids taken in a stride that visits them all."""
+        if not self.ids:
+            return self.path
+        return self.path.replace("{id}", str(self.ids[(n * 7919) % len(self.ids)]))
+
+
 @dataclass
 class Load:
     """What the load generator saw for one endpoint."""
 
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    kinds: Counter[str] = field(default_factory=Counter)  # status code or exception name
+    served: int  # responses with the expected status
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # responses with another status, and transport (socket) errors
+    kinds: Counter[str] = field(default_factory=Counter)  # status code or error name
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def percentile(self, q: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return self.served / self.seconds if self.seconds else 0.0
 
 
-async def drive(
-    base_url: str,
-    request: Callable[[httpx.AsyncClient, int], object],
-    *,
-    expected: int,
-    seconds: float,
-    connections: int,
-    headers: dict[str, str],
-    cookies: dict[str, str] | None = None,
+def _percentile(latencies: list[float], q: float) -> float:
+    if not latencies:
+        return float("nan")
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def warm_up(base_url: str, endpoint: Endpoint, count: int) -> None:
+    """``count`` requests one at a time before the load (not counted), for either generator."""
+    with httpx.Client(base_url=base_url, headers=endpoint.headers, timeout=60) as client:
+        for n in range(count):
+            client.request(endpoint.method, endpoint.path_for(n), content=endpoint.body)
+
+
+async def drive_httpx(
+    base_url: str, endpoint: Endpoint, *, seconds: float, connections: int
 ) -> Load:
-    """``connections`` workers sending ``request`` back to back for ``seconds``."""
-    load = Load()
+    """``connections`` workers in this process sending requests back to back for ``seconds``.
+
+    Latencies are of the responses with the expected status.
+    """
+    latencies: list[float] = []
+    kinds: Counter[str] = Counter()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(
-        base_url=base_url, limits=limits, timeout=60, headers=headers, cookies=cookies
+        base_url=base_url, limits=limits, timeout=60, headers=endpoint.headers
     ) as client:
         counter = iter(range(10**9))
-        for _ in range(min(connections, 20)):  # warm the pool (not counted)
-            await request(client, next(counter))  # type: ignore[misc]
         deadline = time.perf_counter() + seconds
 
         async def worker() -> None:
             while time.perf_counter() < deadline:
+                path = endpoint.path_for(next(counter))
                 started = time.perf_counter()
                 try:
-                    response = await request(client, next(counter))  # type: ignore[misc]
+                    response = await client.request(endpoint.method, path, content=endpoint.body)
                     kind = str(response.status_code)
                 except httpx.HTTPError as error:
                     kind = type(error).__name__
-                if kind == str(expected):
-                    load.latencies.append((time.perf_counter() - started) * 1000)
+                if kind == str(endpoint.expected):
+                    latencies.append((time.perf_counter() - started) * 1000)
                 else:
-                    load.errors += 1
-                    load.kinds[kind] += 1
+                    kinds[kind] += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(connections)))
-        load.seconds = time.perf_counter() - started
-    return load
+        elapsed = time.perf_counter() - started
+    return Load(
+        served=len(latencies),
+        seconds=elapsed,
+        p50_ms=_percentile(latencies, 0.5),
+        p99_ms=_percentile(latencies, 0.99),
+        errors=sum(kinds.values()),
+        kinds=kinds,
+    )
+
+
+def drive_wrk(
+    base_url: str, endpoint: Endpoint, *, seconds: float, connections: int, folder: Path
+) -> Load:
+    """wrk (``bench/_wrk.py``) on the endpoint; its script is written into ``folder``.
+
+    Latencies are of every response (wrk's histogram), whatever its status.
+    """
+    script = folder / f"wrk-{re.sub('[^a-z0-9]+', '-', endpoint.label.lower()).strip('-')}.lua"
+    script.write_text(
+        lua_script(
+            method=endpoint.method,
+            path=endpoint.path,
+            ids=endpoint.ids,
+            headers={"Host": base_url.removeprefix("http://"), **endpoint.headers},
+            body=endpoint.body,
+            expected=endpoint.expected,
+        ),
+        encoding="utf-8",
+    )
+    figures = run_wrk(script, base_url, connections=connections, seconds=math.ceil(seconds))
+    return Load(
+        served=figures.served,
+        seconds=figures.seconds,
+        p50_ms=figures.p50_ms,
+        p99_ms=figures.p99_ms,
+        errors=figures.errors,
+        kinds=figures.unexpected + figures.socket_errors,
+    )
 
 
 def _free_port() -> int:
@@ -220,11 +289,11 @@ def _seed_by_import(url: str, clinic: SyntheticClinic, now: dt.datetime, folder:
                 username=username,
                 display_name=f"Synthetic Bench {role.title()}",
                 role=role,
-                password=PASSWORD,  # type: ignore[arg-type]
+                password=PASSWORD,
             ),
         )
     admin = UserActor(user_id=created.id, username="bench_admin", role="admin")
-    rows = []
+    rows: list[ImportRow] = []
     for name, chunks in clinic_csv(clinic, today=now.date()).items():
         path = folder / name
         path.write_text("".join(chunks), encoding="utf-8")
@@ -333,64 +402,78 @@ def caseload_time(base_url: str, token: str, repeat: int) -> float:
     return statistics.median(times[3:])
 
 
-def run_load(clinic: Clinic, folder: Path, args: argparse.Namespace) -> dict[str, Load]:
-    """Drive the bare read and the four app endpoints, each for ``args.seconds``."""
-    app_port, bare_port = _free_port(), _free_port()
-    episodes, patients = clinic.episodes, clinic.patients
+GENERATORS = {
+    "wrk": f"wrk (-t{THREADS} -c{{connections}} -d{{seconds}}s --latency, a Lua script each)",
+    "httpx": "httpx (async, one pool, in this Python process)",
+}
+BARE = "bare FastAPI: one primary-key read"
+
+
+def endpoints(clinic: Clinic) -> tuple[Endpoint, list[Endpoint]]:
+    """The bare read, and the four app endpoints with the clinician's credentials."""
     bearer = {"Authorization": f"Bearer {clinic.token}"}
+    episodes, patients = clinic.episodes, clinic.patients
+    record = json.dumps({"instrument": "phq9", "answers": PHQ9})
+    return Endpoint(BARE, "GET", "/patients/{id}", patients, 200, {}), [
+        Endpoint(
+            "GET /api/v1/episodes/{id}/status",
+            "GET",
+            "/api/v1/episodes/{id}/status",
+            episodes,
+            200,
+            bearer,
+        ),
+        Endpoint("GET /api/v1/caseload (first page)", "GET", "/api/v1/caseload", [], 200, bearer),
+        Endpoint(
+            "GET /patients/{id} (web page)",
+            "GET",
+            "/patients/{id}",
+            patients,
+            200,
+            {"Cookie": f"{SESSION_COOKIE}={clinic.cookie}"},
+        ),
+        Endpoint(
+            "POST /api/v1/episodes/{id}/administrations",
+            "POST",
+            "/api/v1/episodes/{id}/administrations",
+            episodes,
+            201,
+            {**bearer, "Content-Type": "application/json"},
+            record,
+        ),
+    ]
 
-    def pick(items: list[int], n: int) -> int:
-        return items[(n * 7919) % len(items)]
 
-    def bare(client: httpx.AsyncClient, n: int) -> object:
-        return client.get(f"/patients/{pick(patients, n)}")
+def run_load(
+    clinic: Clinic, folder: Path, args: argparse.Namespace
+) -> tuple[dict[str, Load], float]:
+    """Each endpoint under load for ``args.seconds``; the caseload one request at a time."""
+    app_port, bare_port = _free_port(), _free_port()
+    bare, app = endpoints(clinic)
 
-    def status(client: httpx.AsyncClient, n: int) -> object:
-        return client.get(f"/api/v1/episodes/{pick(episodes, n)}/status")
-
-    def caseload(client: httpx.AsyncClient, _n: int) -> object:
-        return client.get("/api/v1/caseload")
-
-    def page(client: httpx.AsyncClient, n: int) -> object:
-        return client.get(f"/patients/{pick(patients, n)}")
-
-    def record(client: httpx.AsyncClient, n: int) -> object:
-        body = {"instrument": "phq9", "answers": PHQ9}
-        return client.post(f"/api/v1/episodes/{pick(episodes, n)}/administrations", json=body)
-
-    def go(port: int, request: Callable[[httpx.AsyncClient, int], object], **kw: object) -> Load:
-        return asyncio.run(
-            drive(
-                f"http://127.0.0.1:{port}",
-                request,
+    def go(port: int, endpoint: Endpoint) -> Load:
+        base_url = f"http://127.0.0.1:{port}"
+        warm_up(base_url, endpoint, min(args.connections, 20))
+        if args.generator == "wrk":
+            return drive_wrk(
+                base_url,
+                endpoint,
                 seconds=args.seconds,
                 connections=args.connections,
-                **kw,  # type: ignore[arg-type]
+                folder=folder,
             )
+        return asyncio.run(
+            drive_httpx(base_url, endpoint, seconds=args.seconds, connections=args.connections)
         )
 
     results: dict[str, Load] = {}
     with bare_server(clinic, bare_port, folder / "bare.log"):
-        results["bare FastAPI: one primary-key read"] = go(
-            bare_port, bare, expected=200, headers={}
-        )
+        results[bare.label] = go(bare_port, bare)
     with app_server(clinic, app_port, folder / "app.log"):
-        results["GET /api/v1/episodes/{id}/status"] = go(
-            app_port, status, expected=200, headers=bearer
-        )
-        results["GET /api/v1/caseload (first page)"] = go(
-            app_port, caseload, expected=200, headers=bearer
-        )
-        results["GET /patients/{id} (web page)"] = go(
-            app_port, page, expected=200, headers={}, cookies={SESSION_COOKIE: clinic.cookie}
-        )
-        results["POST /api/v1/episodes/{id}/administrations"] = go(
-            app_port, record, expected=201, headers=bearer
-        )
-        results[f"caseload, one at a time, {len(patients):,} listed"] = Load(
-            latencies=[caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)]
-        )
-    return results
+        for endpoint in app:
+            results[endpoint.label] = go(app_port, endpoint)
+        one_at_a_time = caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)
+    return results, one_at_a_time
 
 
 TARGETS = {
@@ -401,20 +484,21 @@ TARGETS = {
 }
 
 
-def report(name: str, clinic: Clinic, results: dict[str, Load], small: dict[int, float]) -> None:
+def report(
+    name: str, clinic: Clinic, results: dict[str, Load], small: dict[int, float], generator: str
+) -> None:
     rate = len(clinic.patients) and clinic.seed_seconds
     print(
         f"\n{name}: {SYNTHETIC_LABEL}; {clinic.administrations:,} administrations seeded in "
         f"{clinic.seed_seconds:.1f} s ({clinic.administrations / rate:,.0f} administrations/s)"
     )
-    bare = results["bare FastAPI: one primary-key read"].rate
+    print(f"load generator: {generator}")
+    bare = results[BARE].rate
     print(f"{'endpoint':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}")
     for label, load in results.items():
-        if label.startswith("caseload, one"):
-            continue
         print(
-            f"{label:<46}{load.rate:>9.0f}{load.percentile(0.5):>9.1f}"
-            f"{load.percentile(0.99):>9.1f}{load.errors:>8}{load.rate / bare:>8.0%}"
+            f"{label:<46}{load.rate:>9.0f}{load.p50_ms:>9.1f}"
+            f"{load.p99_ms:>9.1f}{load.errors:>8}{load.rate / bare:>8.0%}"
             f"   {TARGETS.get(label, '')}"
         )
         if load.kinds:
@@ -482,11 +566,8 @@ def run_backend(
     print(f"{name}: seeded {args.patients:,} patients in {clinic.seed_seconds:.1f} s", flush=True)
     if args.seed_only:
         return
-    results = run_load(clinic, folder, args)
-    small[args.patients] = results[
-        f"caseload, one at a time, {len(clinic.patients):,} listed"
-    ].latencies[0]
-    report(name, clinic, results, small)
+    results, small[args.patients] = run_load(clinic, folder, args)
+    report(name, clinic, results, small, args.generator)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -510,11 +591,23 @@ def main(argv: list[str] | None = None) -> None:
         default="import",
         help="seed by the bulk import (default) or one patient at a time as `attune demo` does",
     )
+    parser.add_argument(
+        "--generator",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="the load generator: wrk (default when installed), or httpx in this process",
+    )
     args = parser.parse_args(argv)
+    if args.generator == "wrk" and not shutil.which("wrk"):
+        parser.error("--generator wrk: no wrk on PATH (Debian package 'wrk'); or --generator httpx")
     if args.reuse and not (args.postgres and args.workdir):
         parser.error("--reuse needs --postgres URL and --workdir DIR (the clinics kept there)")
     print(f"{SYNTHETIC_LABEL}: {args.patients:,} patients, {args.connections} connections, ")
-    print(f"{args.seconds:g} s per endpoint, loopback; nproc={os.cpu_count()}", flush=True)
+    print(f"{args.seconds:g} s per endpoint, loopback; nproc={os.cpu_count()}")
+    generator = GENERATORS[args.generator].format(
+        connections=args.connections, seconds=math.ceil(args.seconds)
+    )
+    print(f"load generator: {generator}", flush=True)
     with tempfile.TemporaryDirectory(prefix="attune-http-load-") as tmp:
         folder = args.workdir or Path(tmp)
         fresh, cleanup = _postgres(args)
