@@ -9,10 +9,11 @@ episode's first measure of it). Every stored status names the norms it was compu
 Taken on every write, they moved with every new intake: each intake then read every
 intake of the clinic and re-assessed every episode of the instrument, and a bulk import
 grew quadratically with the clinic. So the norms in use are stored
-(``store.ClinicNormsRecord``) and read by key; a write that changed measures of such an
-instrument counts the episodes with a measure of it (one aggregate statement) and takes the
-norms again only when :func:`attunement.monitoring.clinic_norms_due` says so (the stated
-minimum reached, or the count grown or shrunk by the stated factor since they were taken).
+(``store.ClinicNormsRecord``) and read by key; a write that may have changed the count of
+episodes measured with such an instrument (an intake, a void, a changed episode) counts
+them (one aggregate statement) and takes the norms again only when
+:func:`attunement.monitoring.clinic_norms_due` says so (the stated minimum reached, or the
+count grown or shrunk by the stated factor since they were taken).
 The statuses computed with the old norms are then recomputed in the same transaction by the
 caller (:func:`attunement.services._status_store.refresh_touched`).
 
@@ -21,8 +22,8 @@ decides again on what was committed before it got the lock. A writer that finds 
 held leaves the taking to its holder instead of waiting for it: waiting would deadlock
 (the holder recomputes every status of the instrument, the waiter already holds its own
 patient's rows). Rows such a writer stored with the older norms are stale by their
-``inputs_version`` and are recomputed by the next write to the instrument
-(:func:`attunement.services._status_store.refresh_touched`) or the start-up refresh.
+``inputs_version`` (norms from at most a quarter fewer episodes) until the next taking,
+the start-up refresh or ``attune status --refresh`` recomputes them.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
     "MEASURE_ROLES",
     "MeasureRole",
     "intake_scores",
+    "needing_norms",
     "retake_due_norms",
     "stored_clinic_norms",
 ]
@@ -121,6 +123,11 @@ def _needing(instruments: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
+def needing_norms(instruments: Iterable[str]) -> set[str]:
+    """Those of ``instruments`` whose monitored scale is judged with clinic norms."""
+    return {instrument for instrument, _ in _needing(instruments)}
+
+
 def _take(
     session: Session,
     key: tuple[str, str, MeasureRole],
@@ -157,10 +164,10 @@ def _take(
     return changed
 
 
-def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.datetime) -> bool:
+def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.datetime) -> set[str]:
     """Take again the stored norms of these instruments that are due (see the module
-    docstring), within ``session``'s transaction; whether any stored norms changed."""
-    changed = False
+    docstring), within ``session``'s transaction; the instruments whose norms changed."""
+    changed: set[str] = set()
     locked = False
     for instrument, scale in _needing(instruments):
         for role in MEASURE_ROLES:
@@ -181,5 +188,6 @@ def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.da
                 )
                 if not clinic_norms_due(counted, row.n_counted if row is not None else None):
                     continue
-            changed |= _take(session, (instrument, scale, role), counted=counted, now=now)
+            if _take(session, (instrument, scale, role), counted=counted, now=now):
+                changed.add(instrument)
     return changed

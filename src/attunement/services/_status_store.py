@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -49,7 +50,7 @@ from attunement.monitoring import (
     deterioration_size,
     support_prompts_version,
 )
-from attunement.services._clinic_norms import retake_due_norms
+from attunement.services._clinic_norms import needing_norms, retake_due_norms
 from attunement.services._context import ServiceContext
 from attunement.services._course_predictions import CourseWrite, record_course_predictions
 from attunement.services._growth_models import StatusInputs
@@ -108,6 +109,11 @@ class StatusChanges:
     administrations: set[int] = field(default_factory=set)
     instruments: set[str] = field(default_factory=set)
     bulk: bool = False  # a bulk UPDATE/DELETE of a tracked table ran
+    #: what may change a clinic's count of episodes measured with an instrument (its
+    #: clinic norms, :mod:`attunement.services._clinic_norms`): instruments of changed or
+    #: voided administrations and of changed episodes; new administrations by episode
+    measured: set[str] = field(default_factory=set)
+    new_measures: Counter[tuple[int, str]] = field(default_factory=Counter)
     #: what an ended episode's learning record may hold (the course's neighbour index):
     #: episodes whose row or plan adherence changed, patients whose learned fields changed
     learning_episodes: set[int] = field(default_factory=set)
@@ -127,6 +133,16 @@ class StatusChanges:
 def _learned_fields_changed(patient: Patient) -> bool:
     state = inspect(patient)
     return any(state.attrs[name].history.has_changes() for name in LEARNING_FIELDS)
+
+
+def _note_measures(changes: StatusChanges, obj: object, *, new: bool) -> None:
+    if isinstance(obj, Administration):
+        if new:
+            changes.new_measures[(obj.episode_id, obj.instrument_id)] += 1
+        else:
+            changes.measured.add(obj.instrument_id)
+    elif isinstance(obj, Episode) and not new:
+        changes.measured |= {i for i in (obj.outcome_instrument, obj.alliance_instrument) if i}
 
 
 def _note(changes: StatusChanges, obj: object) -> None:
@@ -159,6 +175,7 @@ def track_status_changes(session: Session) -> StatusChanges:
                 obj in flushed.new or obj in flushed.deleted or flushed.is_modified(obj)
             ):
                 _note(changes, obj)
+                _note_measures(changes, obj, new=obj in flushed.new)
 
     def do_orm_execute(state: ORMExecuteState) -> None:
         if (state.is_update or state.is_delete) and any(
@@ -211,9 +228,12 @@ def refresh_touched(
     if changes.bulk and patient_hint is not None:
         patients.add(patient_hint)
     inputs = StatusInputs(session, caseness=caseness)
-    instruments = set(changes.instruments)
-    instruments |= refresh_patient_statuses(session, patients, inputs=inputs, now=now)
-    _refresh_changed_inputs(session, instruments, inputs=inputs, now=now, take_norms=take_norms)
+    refreshed = refresh_patient_statuses(session, patients, inputs=inputs, now=now)
+    changed = set(changes.instruments)  # a new growth model
+    if take_norms:
+        measured = refreshed if changes.bulk else _measures_counted_anew(session, changes)
+        changed |= retake_due_norms(session, measured, now=now)
+    _refresh_changed_inputs(session, changed, caseness=caseness, now=now)
     written = _episodes_of(session, changes)
     bulk = set(also) | ({patient_hint} if changes.bulk and patient_hint is not None else set())
     # before the prediction: a corrected ended episode must not be compared as it was
@@ -291,22 +311,39 @@ def _rows_of_pair(outcome: str, alliance: str | None) -> Any:
     )
 
 
-def _refresh_changed_inputs(
-    session: Session,
-    instruments: Iterable[str],
-    *,
-    inputs: StatusInputs,
-    now: dt.datetime,
-    take_norms: bool = True,
-) -> None:
-    """Take the clinic norms of these (outcome or alliance) instruments again where due
-    (unless ``take_norms`` is False), then recompute the rows of episodes monitored with
-    them that were computed with other inputs."""
-    instruments = set(instruments)
-    if take_norms and retake_due_norms(session, instruments, now=now):
-        inputs = StatusInputs(
-            session, caseness=inputs.caseness, clinic_language=inputs.clinic_language
+def _measures_counted_anew(session: Session, changes: StatusChanges) -> set[str]:
+    """The instruments whose count of measured episodes this unit of work may have changed:
+    those of changed or voided administrations and changed episodes, and those of new
+    administrations that are their episode's first of the instrument (an intake). A later
+    measure of an episode changes no count, and costs no aggregate over the clinic."""
+    found = set(changes.measured)
+    new = {
+        key: count
+        for key, count in changes.new_measures.items()
+        if key[1] not in found and key[1] in needing_norms([key[1]])
+    }
+    if new:
+        live = session.execute(
+            select(Administration.episode_id, Administration.instrument_id, func.count())
+            .where(Administration.episode_id.in_({episode for episode, _ in new}))
+            .where(Administration.instrument_id.in_({instrument for _, instrument in new}))
+            .where(LIVE_ADMINISTRATION)
+            .group_by(Administration.episode_id, Administration.instrument_id)
         )
+        found |= {i for e, i, count in live if (e, i) in new and count <= new[(e, i)]}
+    return found
+
+
+def _refresh_changed_inputs(
+    session: Session, instruments: Iterable[str], *, caseness: str, now: dt.datetime
+) -> None:
+    """Recompute the rows of episodes monitored with these (outcome or alliance)
+    instruments, whose inputs changed in this transaction (a new growth model, clinic norms
+    taken again), that were computed with other inputs."""
+    instruments = set(instruments)
+    if not instruments:
+        return
+    inputs = StatusInputs(session, caseness=caseness)
     for outcome, alliance in sorted(_pairs_of(session, instruments), key=str):
         current = inputs_version(inputs, outcome, alliance)
         stale = set(
@@ -680,7 +717,8 @@ def refresh_episode_status(
     if patient_id is not None:
         inputs = StatusInputs(session, caseness=caseness)
         instruments = refresh_patient_statuses(session, [patient_id], inputs=inputs, now=now)
-        _refresh_changed_inputs(session, instruments, inputs=inputs, now=now)
+        changed = retake_due_norms(session, instruments, now=now)
+        _refresh_changed_inputs(session, changed, caseness=caseness, now=now)
 
 
 def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | None:
@@ -753,9 +791,9 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
         return refresh_stale_in(session, caseness=ctx.caseness, now=ctx.now())
 
 
-def retake_norms_in_use(session: Session, *, now: dt.datetime) -> bool:
-    """Take again the clinic norms of every instrument in use that are due; whether any
-    changed (the caller recomputes the statuses)."""
+def retake_norms_in_use(session: Session, *, now: dt.datetime) -> set[str]:
+    """Take again the clinic norms of every instrument in use that are due; the instruments
+    whose norms changed (the caller recomputes the statuses)."""
     in_use = session.execute(
         select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
     ).all()
