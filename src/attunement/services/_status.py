@@ -15,11 +15,12 @@ sessions are a dropout-risk indicator).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
@@ -136,20 +137,22 @@ def _point_values(
     if stored and row.definition_version == definition.version:
         return _stored_values(row.scales, row.flags, scale)
     try:
-        result = score(definition, row.answers, language=row.language)
+        result = score(definition, json.loads(row.answers_text), language=row.language)
     except InvalidAnswer:
         # the corrected definition refuses old answers: keep what was scored at entry
         return _stored_values(row.scales, row.flags, scale) if stored else (None, ())
     return result.scales[scale].value, result.flags
 
 
-#: The columns of an administration row of a series (:func:`series_from_rows`).
+#: The columns of an administration row of a series (:func:`series_from_rows`). The raw
+#: answers come as their JSON text, parsed only for a row scored under another definition
+#: version (rare): a status refresh reads every administration of its patients.
 SERIES_COLUMNS = (
     Administration.id,
     Administration.session_id,
     Administration.entered_at,
     Administration.administered_at,
-    Administration.answers,
+    cast(Administration.answers, Text).label("answers_text"),
     Administration.language,
     ScoreRecord.definition_version,
     ScoreRecord.scales,
