@@ -18,6 +18,7 @@ overwrites a newer one). Every read is audited like any read of the patient's re
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -106,8 +107,8 @@ def _item_answers(session: Session, episode: Episode, instrument: str) -> list[A
         key = row.number or ordinal
         entered = (row.session_id is not None, row.entered_at, row.id)
         if key not in latest or latest[key][0] <= entered:
-            latest[key] = (entered, row.answers)
-    return [(number, answers) for number, (_, answers) in sorted(latest.items())]
+            latest[key] = (entered, row.answers_text)
+    return [(number, json.loads(text)) for number, (_, text) in sorted(latest.items())]
 
 
 def _data(
