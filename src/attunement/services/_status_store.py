@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Row, Table, and_, event, func, insert, inspect, or_, select, text
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, defer
 
 from attunement.errors import AttunementError
 from attunement.instruments import load_instrument
@@ -438,6 +438,10 @@ def _patient_only_values(patient: Patient) -> dict[str, Any]:
     }
 
 
+#: A refresh overwrites each stored row: the old status JSON (tens of KB) is never read.
+_NOT_THE_OLD_STATUS = defer(EpisodeStatusRecord.status)
+
+
 def _refresh_one_by_one(
     session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
 ) -> set[str]:
@@ -460,7 +464,9 @@ def _refresh_one_by_one(
         existing = {
             row.episode_id: row
             for row in session.scalars(
-                select(EpisodeStatusRecord).where(EpisodeStatusRecord.patient_id == patient_id)
+                select(EpisodeStatusRecord)
+                .where(EpisodeStatusRecord.patient_id == patient_id)
+                .options(_NOT_THE_OLD_STATUS)
             )
         }
         episodes = list(session.scalars(select(Episode).where(Episode.patient_id == patient_id)))
@@ -570,7 +576,9 @@ def refresh_patients_batched(
     risks = risk_events_of_patients(session, list(patients))
     existing: dict[int, dict[int | None, EpisodeStatusRecord]] = {p: {} for p in patients}
     for stored in session.scalars(
-        select(EpisodeStatusRecord).where(EpisodeStatusRecord.patient_id.in_(ids))
+        select(EpisodeStatusRecord)
+        .where(EpisodeStatusRecord.patient_id.in_(ids))
+        .options(_NOT_THE_OLD_STATUS)
     ):
         existing[stored.patient_id][stored.episode_id] = stored
     episodes: dict[int, list[Episode]] = {p: [] for p in patients}
