@@ -147,3 +147,32 @@ def test_later_alliance_measures_do_not_move_the_clinic_sd(
     mean = sum(first) / len(first) / 12
     sd = math.sqrt(sum((t / 12 - mean) ** 2 for t in first) / (len(first) - 1))
     assert status.clinic_norms.sd == pytest.approx(sd)
+
+
+def test_intakes_written_together_at_the_threshold_all_succeed(
+    ctx: ServiceContext, world: World, clock: FakeClock
+) -> None:
+    """Issue 13: writers that find the norms due at the same moment never deadlock or fail
+    (on PostgreSQL one takes them, the others leave it to it); the norms end up taken."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from attunement.services import refresh_stale_statuses
+
+    clock.advance(days=60)
+    for index in range(46):
+        _episode(ctx, world, f"Synthetic T{index}", [38 if index % 2 else 53])
+
+    def intake(index: int) -> int:
+        return _episode(ctx, world, f"Synthetic U{index}", [40 + index], phq9=True)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        episodes = list(pool.map(intake, range(12)))  # 58 episodes: taken at 50 at least
+    assert len(set(episodes)) == 12
+    status = get_status(ctx, world.ana, episodes[-1]).alliance
+    refresh_stale_statuses(ctx)  # rows a writer stored beside a taking, if any
+    after = get_status(ctx, world.ana, episodes[-1]).alliance
+    assert status is not None
+    assert after is not None
+    assert after.limits_origin == "clinic-derived"
+    assert after.clinic_norms is not None
+    assert 50 <= after.clinic_norms.n_episodes <= 58

@@ -172,7 +172,10 @@ def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.da
     for instrument, scale in _needing(instruments):
         for role in MEASURE_ROLES:
             counted = _counted(session, instrument, role)
-            row = session.get(ClinicNormsRecord, (instrument, scale, role))
+            # once locked, what the session holds may predate the lock: read it again
+            row = session.get(
+                ClinicNormsRecord, (instrument, scale, role), populate_existing=locked
+            )
             if not clinic_norms_due(counted, row.n_counted if row is not None else None):
                 continue
             if not locked and session.get_bind().dialect.name == "postgresql":
