@@ -119,11 +119,12 @@ def tailored_plan(
 
 
 def _stored_values(
-    scales: dict[str, Any], stored_flags: list[Any], scale: str
+    scales: dict[str, Any], flags_text: str | None, scale: str
 ) -> tuple[float | None, tuple[Flag, ...]]:
 
     value: Any = (scales.get(scale) or {}).get("value")
-    flags = tuple(Flag.model_validate(f) for f in stored_flags)
+    stored = json.loads(flags_text) if flags_text and flags_text != "[]" else []
+    flags = tuple(Flag.model_validate(f) for f in stored)
     return (float(value) if value is not None else None), flags
 
 
@@ -135,12 +136,12 @@ def _point_values(
 
     stored = row.definition_version is not None
     if stored and row.definition_version == definition.version:
-        return _stored_values(row.scales, row.flags, scale)
+        return _stored_values(row.scales, row.flags_text, scale)
     try:
         result = score(definition, json.loads(row.answers_text), language=row.language)
     except InvalidAnswer:
         # the corrected definition refuses old answers: keep what was scored at entry
-        return _stored_values(row.scales, row.flags, scale) if stored else (None, ())
+        return _stored_values(row.scales, row.flags_text, scale) if stored else (None, ())
     return result.scales[scale].value, result.flags
 
 
@@ -156,7 +157,7 @@ SERIES_COLUMNS = (
     Administration.language,
     ScoreRecord.definition_version,
     ScoreRecord.scales,
-    ScoreRecord.flags,
+    cast(ScoreRecord.flags, Text).label("flags_text"),  # most are "[]", never parsed
     CURVE_SESSION.label("number"),
     TherapySession.held_on,
 )
