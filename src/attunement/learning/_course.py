@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
-from sklearn.neighbors import NearestNeighbors
 
 from attunement.errors import InputError
 from attunement.learning._records import LearningEpisode
@@ -38,6 +37,9 @@ from attunement.monitoring import (
     expected_treatment_response,
     jacobson_truax_category,
 )
+
+if TYPE_CHECKING:
+    from sklearn.neighbors import NearestNeighbors
 
 __all__ = [
     "NEIGHBOUR_OUTCOMES",
@@ -151,6 +153,10 @@ class CourseIndex:
         self._finder: NearestNeighbors | None = None
         self._categories: dict[tuple[float, float], str] = {}
         if n:
+            # The app, the CLI and every server import this module; scikit-learn takes about a
+            # second to import. start-up: only building an index needs it
+            from sklearn.neighbors import NearestNeighbors
+
             matrix = np.vstack(
                 [self._features(e.intake, e.dimensions, e.language) for e in self.episodes]
             )

@@ -32,9 +32,6 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
-from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import brier_score_loss
-from sklearn.model_selection import KFold
 
 from attunement.errors import InputError
 from attunement.learning._course import CourseIndex
@@ -130,6 +127,10 @@ class _Out:
     def calibration(
         self, members: npt.NDArray[np.bool_], dropped: npt.NDArray[np.bool_]
     ) -> Calibration:
+        # start-up: scikit-learn only when evaluating (see CourseIndex in _course.py)
+        from sklearn.linear_model import LinearRegression, LogisticRegression
+        from sklearn.metrics import brier_score_loss
+
         chosen = members[np.asarray(self.point_episode, dtype=np.intp)]
         pred = np.asarray(self.predicted)[chosen]
         obs = np.asarray(self.observed)[chosen]
@@ -210,6 +211,8 @@ def evaluate_predictions(
     seed: int = 0,
 ) -> PredictionEvaluation:
     """Cross-validate the personalised course against the generic model on the same folds."""
+    from sklearn.model_selection import KFold  # start-up: see CourseIndex in _course.py
+
     settings = settings or learning_settings()
     folds = settings.count("cross_validation_folds")
     data = list(episodes)

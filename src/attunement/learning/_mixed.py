@@ -16,9 +16,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from statsmodels.genmod.bayes_mixed_glm import BinomialBayesMixedGLM
-from statsmodels.regression.mixed_linear_model import MixedLM
 
 from attunement.stats import InsufficientData
 
@@ -64,6 +61,10 @@ def _fit_mixed(
     y: npt.NDArray[np.float64], x: npt.NDArray[np.float64], groups: list[str]
 ) -> tuple[Any, npt.NDArray[np.float64]]:
     """The first REML fit with a finite likelihood and finite standard errors."""
+    # The app, the CLI and every server import this module; statsmodels and scipy take a
+    # good part of a second to import. start-up: only fitting a model needs them
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
     for methods in _OPTIMISERS:
         with warnings.catch_warnings():
             # boundary fits (a therapist variance of 0) are legitimate answers, not errors
@@ -134,6 +135,10 @@ def fit_logistic_random_intercept(
 ) -> LogisticRandomIntercept:
     """A multilevel logistic model (statsmodels ``BinomialBayesMixedGLM.fit_vb``; Gaussian
     priors with statsmodels' defaults) for a yes/no outcome of patients within therapists."""
+    # start-up: statsmodels and scipy only when fitting (see _fit_mixed)
+    from scipy import sparse
+    from statsmodels.genmod.bayes_mixed_glm import BinomialBayesMixedGLM
+
     y = np.asarray(outcome, dtype=np.float64)
     names = ("intercept", *covariates)
     x = np.column_stack(

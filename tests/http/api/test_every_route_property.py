@@ -32,8 +32,15 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
+from attunement.errors import AuthenticationError
 from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
-from attunement.services import ServiceContext, login_for_session, login_for_token
+from attunement.services import (
+    ServiceContext,
+    actor_for_session,
+    actor_for_token,
+    login_for_session,
+    login_for_token,
+)
 from attunement.store import (
     Administration,
     Episode,
@@ -112,11 +119,15 @@ def hostile_json() -> st.SearchStrategy[Any]:
     )
 
 
+#: Built once: a strategy is a description, the same at every draw.
+HOSTILE_JSON = hostile_json()
+
+
 @st.composite
 def mutated(draw: st.DrawFn, value: Any) -> Any:
     """``value`` with one node, anywhere in it, replaced by something hostile."""
     if draw(st.integers(0, 3)) == 0 or not isinstance(value, dict | list) or not value:
-        return draw(hostile_json())
+        return draw(HOSTILE_JSON)
     if isinstance(value, dict):
         key = draw(st.sampled_from(sorted(value)))
         return {**value, key: draw(mutated(value[key]))}
@@ -186,29 +197,65 @@ def requests(draw: st.DrawFn, row: Row, cell: Cell, real: dict[str, Any]) -> dic
     return request
 
 
+#: Every clinical table's row count, in one statement (one round trip, one snapshot).
+COUNTS = select(
+    *(
+        select(func.count()).select_from(table).scalar_subquery().label(table.__tablename__)
+        for table in CLINICAL_TABLES
+    )
+)
+
+
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return {
-            table.__tablename__: connection.execute(
-                select(func.count()).select_from(table)
-            ).scalar_one()
-            for table in CLINICAL_TABLES
-        }
+        return dict(connection.execute(COUNTS).one()._mapping)
 
 
-def _credentials(
-    row: Row, role: str, ctx: ServiceContext, client: TestClient, invitation: str
-) -> dict[str, str]:
-    client.cookies.clear()
-    if role == "patient":
-        return {"Authorization": f"Bearer {invitation}"} if row.auth == "bearer" else {}
-    username = {"clinician": "ana", "admin": "admin"}[role]
-    if row.auth == "bearer":
-        token = login_for_token(ctx, username=username, password=PASSWORD).access_token
-        return {"Authorization": f"Bearer {token}"}
-    issued = login_for_session(ctx, username=username, password=PASSWORD)
-    client.cookies.set(SESSION_COOKIE, issued.token)
-    return {CSRF_HEADER: issued.csrf_token}
+class _Credentials:
+    """One role's credentials for one route, as each example starts with them: signed in.
+
+    A sign-in writes (a token or a web session, the audit trail), so it is done once and
+    again only when a request ended the credentials (a sign-out, a revoked token, a changed
+    password): each example still starts with live credentials of its role."""
+
+    def __init__(
+        self, row: Row, role: str, ctx: ServiceContext, client: TestClient, invitation: str
+    ) -> None:
+        self.row, self.role, self.ctx, self.client = row, role, ctx, client
+        self.invitation = invitation
+        self.token: str | None = None
+        self.csrf = ""
+
+    def headers(self) -> dict[str, str]:
+        self.client.cookies.clear()
+        if self.role == "patient":
+            bearer = self.row.auth == "bearer"
+            return {"Authorization": f"Bearer {self.invitation}"} if bearer else {}
+        token = self.token
+        if token is None or not self._live(token):
+            token = self._sign_in()
+        if self.row.auth == "bearer":
+            return {"Authorization": f"Bearer {token}"}
+        self.client.cookies.set(SESSION_COOKIE, token)
+        return {CSRF_HEADER: self.csrf}
+
+    def _live(self, token: str) -> bool:
+        check = actor_for_token if self.row.auth == "bearer" else actor_for_session
+        try:
+            check(self.ctx, token)
+        except AuthenticationError:
+            return False
+        return True
+
+    def _sign_in(self) -> str:
+        username = {"clinician": "ana", "admin": "admin"}[self.role]
+        if self.row.auth == "bearer":
+            issued_token = login_for_token(self.ctx, username=username, password=PASSWORD)
+            self.token = issued_token.access_token
+        else:
+            issued = login_for_session(self.ctx, username=username, password=PASSWORD)
+            self.token, self.csrf = issued.token, issued.csrf_token
+        return self.token
 
 
 def _roles(row: Row) -> list[str]:
@@ -225,6 +272,8 @@ def _fuzz(
     engine: Engine,
     invitation: str,
 ) -> None:
+    credentials = _Credentials(row, role, ctx, client, invitation)
+
     @settings(
         max_examples=EXAMPLES[engine.dialect.name],
         deadline=None,
@@ -235,7 +284,7 @@ def _fuzz(
     @given(drawn=strategy)
     def check(drawn: dict[str, Any]) -> None:
         request = dict(drawn)
-        headers = {**_credentials(row, role, ctx, client, invitation), **request.pop("headers", {})}
+        headers = {**credentials.headers(), **request.pop("headers", {})}
         before = _counts(engine)
         response = client.request(row.method, headers=headers, follow_redirects=False, **request)
         assert response.status_code < 500, (role, request, response.text[:300])

@@ -17,12 +17,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from attunement.errors import AuthenticationError
 from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
-from attunement.services import ServiceContext, login_for_session
+from attunement.services import (
+    ServiceContext,
+    actor_for_session,
+    actor_for_token,
+    login_for_session,
+    login_for_token,
+)
 from attunement.store import Patient
 from tests.http.api.conftest import bearer
 from tests.http.api.permission_matrix import ALLOW, Cell, Row, patient_invitation
-from tests.http.api.test_permission_matrix import ROWS, _credentials
+from tests.http.api.test_permission_matrix import ROWS, USERNAMES, _credentials
 from tests.services.world import PASSWORD, World
 
 MARKER = "Qx7Marker"
@@ -61,20 +68,53 @@ def _roles(row: Row) -> list[str]:
     return allowed[:1] + denied[:1]
 
 
+def _uses_invitation(row: Row, role: str) -> bool:
+    """The invitation is the patient's credential and the self-report pages' path and form."""
+    return role == "patient" or "self-report" in row.path
+
+
+def _signed_in(
+    signed_in: dict[tuple[str, str], tuple[str, str]], cell: Cell, row: Row
+) -> dict[str, str]:
+    """``_credentials``, signing in again only when a request ended the last sign-in (a
+    sign-in writes, and is not what this test drives)."""
+    if cell.role not in USERNAMES:
+        return _credentials(cell, row)
+    token, csrf = signed_in.get((cell.role, row.auth), ("", ""))
+    try:
+        (actor_for_token if row.auth == "bearer" else actor_for_session)(cell.ctx, token)
+    except AuthenticationError:
+        username = USERNAMES[cell.role]
+        if row.auth == "bearer":
+            token = login_for_token(cell.ctx, username=username, password=PASSWORD).access_token
+        else:
+            issued = login_for_session(cell.ctx, username=username, password=PASSWORD)
+            token, csrf = issued.token, issued.csrf_token
+        signed_in[(cell.role, row.auth)] = (token, csrf)
+    if row.auth == "bearer":
+        return {"Authorization": f"Bearer {token}"}
+    cell.client.cookies.set(SESSION_COOKIE, token)
+    return {CSRF_HEADER: csrf}
+
+
 def _drive_every_route(ctx: ServiceContext, world: World, client: TestClient) -> int:
     calls = 0
+    invitation = patient_invitation(ctx, world)
+    signed_in: dict[tuple[str, str], tuple[str, str]] = {}
     for row in ROWS:
         params: dict[str, Any] | None = None  # built once per row: builders make fixed names
         for role in _roles(row):
             client.cookies.clear()
-            cell = Cell(ctx, world, client, role, patient_invitation(ctx, world))
+            if _uses_invitation(row, role):  # a new one, as the request before may spend it
+                invitation = patient_invitation(ctx, world)
+            cell = Cell(ctx, world, client, role, invitation)
             params = params if params is not None else row.params(cell)
             path = row.path.format(**params)
             client.request(
                 row.method,
                 path,
                 params={"q": MARKER, "name": f"{MARKER} name"},
-                headers=_credentials(cell, row),
+                headers=_signed_in(signed_in, cell, row),
                 json=_marked(row.json(cell)) if row.json else None,
                 data=row.data(cell) if row.data else None,
                 follow_redirects=False,
