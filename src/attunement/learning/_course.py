@@ -152,6 +152,7 @@ class CourseIndex:
         self._sessions = np.array([e.sessions for e in self.episodes], dtype=np.float64)
         self._finder: NearestNeighbors | None = None
         self._categories: dict[tuple[float, float], str] = {}
+        self._fallbacks: dict[tuple[float, int], CoursePoint] = {}
         if n:
             # The app, the CLI and every server import this module; scikit-learn takes about a
             # second to import. start-up: only building an index needs it
@@ -254,24 +255,33 @@ class CourseIndex:
                     method="neighbours",
                     neighbours=len(change),
                 )
-        e = expected_treatment_response(
-            intake,
-            session,
-            self.norms,
-            model=self.model,
-            minimum_episodes=self.minimum_episodes,
-            level=_LEVEL,
-            score_range=self.score_range,
-            parameters=self.parameters,
-        )
-        return CoursePoint(
-            session=session,
-            value=e.value,
-            low=e.low,
-            high=e.high,
-            method=e.method,
-            neighbours=0,
-        )
+        return self._fallback_point(intake, session)
+
+    def _fallback_point(self, intake: float, session: int) -> CoursePoint:
+        """The expected-response model's point (empirical or rational), remembered per
+        (intake, session): intakes take few distinct values, and a bulk import predicts
+        the course of thousands of intakes with one index."""
+        key = (intake, session)
+        if key not in self._fallbacks:
+            e = expected_treatment_response(
+                intake,
+                session,
+                self.norms,
+                model=self.model,
+                minimum_episodes=self.minimum_episodes,
+                level=_LEVEL,
+                score_range=self.score_range,
+                parameters=self.parameters,
+            )
+            self._fallbacks[key] = CoursePoint(
+                session=session,
+                value=e.value,
+                low=e.low,
+                high=e.high,
+                method=e.method,
+                neighbours=0,
+            )
+        return self._fallbacks[key]
 
     def _category(self, intake: float, final: float) -> str:
         """The Jacobson & Truax category of a change, remembered per (intake, final) pair:
