@@ -10,6 +10,7 @@ figures (package edges, upward edges, private imports, function-local imports).
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -246,8 +247,10 @@ def test_imports_follow_the_layers() -> None:
     assert not found, "\n".join(found)
 
 
+@functools.cache
 def package_graph() -> dict[str, set[str]]:
-    """Which packages each package imports (every import statement of every module)."""
+    """Which packages each package imports (every import statement of every module), read
+    once per test process (each package's loop test asks for the whole graph)."""
     graph: dict[str, set[str]] = {}
     for path in modules():
         for imp in imports_of(path.read_text("utf-8"), _relative(path)):
