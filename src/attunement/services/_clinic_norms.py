@@ -164,6 +164,14 @@ def _take(
     return changed
 
 
+def _due(session: Session, key: tuple[str, str, MeasureRole], *, fresh: bool) -> int | None:
+    """The count of measured episodes when the stored norms of ``key`` are due, else None
+    (``fresh``: read the stored row again, not as the session holds it)."""
+    counted = _counted(session, key[0], key[2])
+    row = session.get(ClinicNormsRecord, key, populate_existing=fresh)
+    return counted if clinic_norms_due(counted, row.n_counted if row else None) else None
+
+
 def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.datetime) -> set[str]:
     """Take again the stored norms of these instruments that are due (see the module
     docstring), within ``session``'s transaction; the instruments whose norms changed."""
@@ -171,26 +179,20 @@ def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.da
     locked = False
     for instrument, scale in _needing(instruments):
         for role in MEASURE_ROLES:
-            counted = _counted(session, instrument, role)
-            # once locked, what the session holds may predate the lock: read it again
-            row = session.get(
-                ClinicNormsRecord, (instrument, scale, role), populate_existing=locked
-            )
-            if not clinic_norms_due(counted, row.n_counted if row is not None else None):
-                continue
-            if not locked and session.get_bind().dialect.name == "postgresql":
+            key = (instrument, scale, role)
+            counted = _due(session, key, fresh=locked)
+            if counted is not None and not locked and _on_postgresql(session):
                 if not session.scalar(
                     text("SELECT pg_try_advisory_xact_lock(:space, :key)"), _TAKE_LOCK
                 ):
                     return changed  # another writer is taking them now (see the docstring)
                 locked = True
                 # decide again on what a writer before us committed (read committed)
-                counted = _counted(session, instrument, role)
-                row = session.get(
-                    ClinicNormsRecord, (instrument, scale, role), populate_existing=True
-                )
-                if not clinic_norms_due(counted, row.n_counted if row is not None else None):
-                    continue
-            if _take(session, (instrument, scale, role), counted=counted, now=now):
+                counted = _due(session, key, fresh=True)
+            if counted is not None and _take(session, key, counted=counted, now=now):
                 changed.add(instrument)
     return changed
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
