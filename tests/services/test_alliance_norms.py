@@ -27,6 +27,7 @@ from attunement.services import (
     start_episode,
 )
 from attunement.store import EpisodeStatusRecord
+from tests.services.test_status_races import stored_and_recomputed
 from tests.services.world import FakeClock, World
 
 START = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
@@ -153,7 +154,8 @@ def test_intakes_written_together_at_the_threshold_all_succeed(
     ctx: ServiceContext, world: World, clock: FakeClock
 ) -> None:
     """Issue 13: writers that find the norms due at the same moment never deadlock or fail
-    (on PostgreSQL one takes them, the others leave it to it); the norms end up taken."""
+    (on PostgreSQL one takes them, the others leave it to it), and no stored status misses
+    a write or the norms in use; the norms end up taken."""
     from concurrent.futures import ThreadPoolExecutor
 
     from attunement.services import refresh_stale_statuses
@@ -169,6 +171,10 @@ def test_intakes_written_together_at_the_threshold_all_succeed(
     with ThreadPoolExecutor(max_workers=6) as pool:
         episodes = list(pool.map(intake, range(12)))  # 58 episodes: taken at 50 at least
     assert len(set(episodes)) == 12
+    # every stored status holds its writes and the norms stored now (a writer that left
+    # the taking to another recomputed its rows once that one had committed)
+    stored, recomputed = stored_and_recomputed(ctx)
+    assert stored == recomputed
     refresh_stale_statuses(ctx)  # takes them if no writer saw 50 committed episodes
     with ctx.sessions() as session:
         taken = session.get(ClinicNormsRecord, ("wai_sr", "total", "alliance"))

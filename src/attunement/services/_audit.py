@@ -43,7 +43,11 @@ from attunement.services._course_pending import AuditCourses, complete_course_pr
 from attunement.services._course_predictions import CourseWrite
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
-from attunement.services._status_store import refresh_touched, track_status_changes
+from attunement.services._status_store import (
+    refresh_stale_statuses,
+    refresh_touched,
+    track_status_changes,
+)
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import AuditEntry, Episode
 
@@ -165,6 +169,7 @@ def use_case(
     note: UseCase | None = None
     claimed = False
     pending: tuple[int, ...] = ()
+    norms_left = False
     try:
         if read:
             with read_transaction(ctx.sessions) as session:
@@ -180,7 +185,7 @@ def use_case(
                 changes = track_status_changes(session)
                 yield note
                 # derived state is written with the change that makes it (issue 13)
-                written = refresh_touched(
+                refreshed = refresh_touched(
                     session,
                     changes,
                     caseness=ctx.caseness,
@@ -189,6 +194,8 @@ def use_case(
                     also=note.touched,
                     take_norms=note.take_norms,
                 )
+                written = refreshed.course
+                norms_left = refreshed.norms_left_to_another
                 predicted = written.detail() if written is not None else None
                 if predicted is not None:  # counts only: what the course was compared with
                     note.detail = {**note.detail, "course_prediction": predicted}
@@ -217,6 +224,19 @@ def use_case(
         # the course the write left pending (its index was not ready), stored right after
         # it committed: the index is built outside the write lock (issue 15)
         _complete_after_write(ctx, actor, pending)
+    if not read and norms_left:
+        _settle_after_write(ctx)
+
+
+def _settle_after_write(ctx: ServiceContext) -> None:
+    """The write left a due taking of clinic norms to another writer, which cannot see the
+    rows this write stored with the older norms: once it has committed, recompute the rows
+    that are stale (as the start-up refresh). A failure never fails the committed write:
+    the start-up refresh or ``status --refresh`` recomputes them."""
+    try:
+        refresh_stale_statuses(ctx)
+    except Exception as error:  # the write is committed; its rows are stale, not lost
+        _LOG.warning("stale statuses left to the next refresh: %s", type(error).__name__)
 
 
 def course_audit(ctx: ServiceContext, actor: Actor) -> AuditCourses:

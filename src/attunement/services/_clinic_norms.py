@@ -21,15 +21,17 @@ On PostgreSQL a writer that finds the norms due takes them under an advisory loc
 decides again on what was committed before it got the lock. A writer that finds the lock
 held leaves the taking to its holder instead of waiting for it: waiting would deadlock
 (the holder recomputes every status of the instrument, the waiter already holds its own
-patient's rows). Rows such a writer stored with the older norms are stale by their
-``inputs_version`` (norms from at most a quarter fewer episodes) until the next taking,
-the start-up refresh or ``attune status --refresh`` recomputes them.
+patient's rows). It says so (:attr:`NormsTaking.left_to_another`): the holder cannot see
+the rows the writer has not committed, so once it has committed, the writer recomputes
+the rows stored with the older norms (:func:`attunement.services._audit.use_case`).
+A refresh that holds no patient's rows yet (start-up, ``status --refresh``) waits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, text
@@ -49,6 +51,7 @@ from attunement.store import (
 __all__ = [
     "MEASURE_ROLES",
     "MeasureRole",
+    "NormsTaking",
     "intake_scores",
     "needing_norms",
     "retake_due_norms",
@@ -68,7 +71,9 @@ def stored_clinic_norms(
 ) -> ClinicNorms | None:
     """The clinic-derived norms in use for the scale in this role (one primary-key read),
     None while none were taken (below the stated minimum of episodes)."""
-    row = session.get(ClinicNormsRecord, (instrument, scale, role))
+    # as committed now: a status computed after waiting for a patient's lock uses the norms
+    # a writer committed meanwhile, not ones this session loaded before
+    row = session.get(ClinicNormsRecord, (instrument, scale, role), populate_existing=True)
     if row is None:
         return None
     return ClinicNorms(instrument=instrument, scale=scale, sd=row.sd, n_episodes=row.n_episodes)
@@ -172,9 +177,22 @@ def _due(session: Session, key: tuple[str, str, MeasureRole], *, fresh: bool) ->
     return counted if clinic_norms_due(counted, row.n_counted if row else None) else None
 
 
-def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.datetime) -> set[str]:
+@dataclass(frozen=True)
+class NormsTaking:
+    """What :func:`retake_due_norms` did: the instruments whose norms changed, and whether
+    a taking that was due was left to another writer holding the lock."""
+
+    changed: frozenset[str] = frozenset()
+    left_to_another: bool = False
+
+
+def retake_due_norms(
+    session: Session, instruments: Iterable[str], *, now: dt.datetime, wait: bool = False
+) -> NormsTaking:
     """Take again the stored norms of these instruments that are due (see the module
-    docstring), within ``session``'s transaction; the instruments whose norms changed."""
+    docstring), within ``session``'s transaction. On PostgreSQL a taking held by another
+    transaction is waited for with ``wait`` (only by a caller that holds no patient's
+    rows), else left to it."""
     changed: set[str] = set()
     locked = False
     for instrument, scale in _needing(instruments):
@@ -182,16 +200,18 @@ def retake_due_norms(session: Session, instruments: Iterable[str], *, now: dt.da
             key = (instrument, scale, role)
             counted = _due(session, key, fresh=locked)
             if counted is not None and not locked and _on_postgresql(session):
-                if not session.scalar(
+                if wait:
+                    session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), _TAKE_LOCK)
+                elif not session.scalar(
                     text("SELECT pg_try_advisory_xact_lock(:space, :key)"), _TAKE_LOCK
-                ):
-                    return changed  # another writer is taking them now (see the docstring)
+                ):  # another writer is taking them now (see the module docstring)
+                    return NormsTaking(frozenset(changed), left_to_another=True)
                 locked = True
                 # decide again on what a writer before us committed (read committed)
                 counted = _due(session, key, fresh=True)
             if counted is not None and _take(session, key, counted=counted, now=now):
                 changed.add(instrument)
-    return changed
+    return NormsTaking(frozenset(changed))
 
 
 def _on_postgresql(session: Session) -> bool:

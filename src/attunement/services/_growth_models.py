@@ -69,6 +69,10 @@ def add_growth_model(
     return row
 
 
+def _version(model: GrowthModel | None) -> str | None:
+    return model.version if model is not None else None
+
+
 class StatusInputs:
     """What every status of one use case shares, read once: the newest stored growth model
     per instrument, the clinic-derived norms of outcome and alliance scales that need them,
@@ -103,6 +107,19 @@ class StatusInputs:
         (WAI-SR): the alliance limits rest on it once enough episodes exist."""
 
         return self._clinic_norms(instrument, scale, "alliance")
+
+    def moved(self) -> bool:
+        """On PostgreSQL, whether another transaction committed other norms or a newer
+        model than the ones read here (each read again by key): statuses computed with
+        these are then stale. Never on SQLite, whose writers run one at a time."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return False
+        return any(
+            stored_clinic_norms(self._session, *key) != norms for key, norms in self._norms.items()
+        ) or any(
+            _version(newest_growth_model(self._session, instrument)) != _version(model)
+            for instrument, model in self._models.items()
+        )
 
     def _clinic_norms(self, instrument: str, scale: str, role: MeasureRole) -> ClinicNorms | None:
 

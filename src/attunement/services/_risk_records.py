@@ -74,6 +74,7 @@ def patient_risk_records(session: Session, patient_id: int, *, lock: bool) -> li
             select(RiskEventRecord)
             .where(RiskEventRecord.patient_id == patient_id)
             .order_by(RiskEventRecord.id)
+            .execution_options(populate_existing=True)  # as committed, after any lock wait
         )
     )
 
@@ -95,6 +96,7 @@ def risk_events_of_patients(
             select(RiskEventRecord)
             .where(RiskEventRecord.patient_id.in_(list(records)))
             .order_by(RiskEventRecord.patient_id, RiskEventRecord.id)
+            .execution_options(populate_existing=True)  # as committed, after any lock wait
         ):
             records[record.patient_id].append(record)
     return {p: open_first(event_of_record(r) for r in found) for p, found in records.items()}

@@ -50,7 +50,7 @@ from attunement.monitoring import (
     deterioration_size,
     support_prompts_version,
 )
-from attunement.services._clinic_norms import needing_norms, retake_due_norms
+from attunement.services._clinic_norms import NormsTaking, needing_norms, retake_due_norms
 from attunement.services._context import ServiceContext
 from attunement.services._course_predictions import CourseWrite, record_course_predictions
 from attunement.services._growth_models import StatusInputs
@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from attunement.risk import RiskEvent
 
 __all__ = [
+    "Refreshed",
     "StatusChanges",
     "inputs_version",
     "refresh_episode_status",
@@ -98,6 +99,15 @@ __all__ = [
 ]
 
 _TRACKED = (Patient, Episode, TherapySession, Administration, ScoreRecord, RiskEventRecord)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What :func:`refresh_touched` did beyond the rows: the personalised courses it stored
+    and left pending, and whether it left a due taking of clinic norms to another writer."""
+
+    course: CourseWrite | None = None
+    norms_left_to_another: bool = False
 
 
 @dataclass
@@ -213,26 +223,36 @@ def refresh_touched(
     patient_hint: int | None = None,
     also: Collection[int] = (),
     take_norms: bool = True,
-) -> CourseWrite | None:
+) -> Refreshed:
     """Rewrite the statuses of everything ``changes`` saw (``patient_hint``: the use case's
     patient, refreshed too after a bulk statement, whose rows the unit of work cannot see;
     ``also``: patients a bulk insert wrote, refreshed in the same pass), take the clinic
     norms of their instruments again where due (:mod:`attunement.services._clinic_norms`;
     ``take_norms=False``: a bulk import, which takes them once at its end) and recompute
     the rows computed with other ones, then store the personalised course of each episode
-    whose intake was written (:mod:`attunement.services._course_predictions`): what it
-    stored and left pending."""
+    whose intake was written (:mod:`attunement.services._course_predictions`).
+
+    On PostgreSQL the patients' rows are computed under their locks (:func:`_hold_patients`)
+    and computed again if another writer committed other norms or a newer model after this
+    one read them; a taking of norms left to another writer is reported, for the caller to
+    recompute the stale rows once that writer has committed (:func:`refresh_stale_statuses`,
+    the holder cannot see rows this transaction has not committed)."""
     if not changes and not also:
-        return None
+        return Refreshed()
     patients = _patients_of(session, changes) | set(also)
     if changes.bulk and patient_hint is not None:
         patients.add(patient_hint)
     inputs = StatusInputs(session, caseness=caseness)
     refreshed = refresh_patient_statuses(session, patients, inputs=inputs, now=now)
     changed = set(changes.instruments)  # a new growth model
+    taking = NormsTaking()
     if take_norms:
         measured = refreshed if changes.bulk else _measures_counted_anew(session, changes)
-        changed |= retake_due_norms(session, measured, now=now)
+        taking = retake_due_norms(session, measured, now=now)
+        changed |= taking.changed
+    if inputs.moved():  # norms or a model another writer committed after they were read
+        fresh = StatusInputs(session, caseness=caseness)
+        refresh_patient_statuses(session, patients, inputs=fresh, now=now)
     _refresh_changed_inputs(session, changed, caseness=caseness, now=now)
     written = _episodes_of(session, changes)
     bulk = set(also) | ({patient_hint} if changes.bulk and patient_hint is not None else set())
@@ -242,7 +262,8 @@ def refresh_touched(
         episode_ids=written | changes.learning_episodes,
         patient_ids=changes.learning_patients | bulk,
     )
-    return record_course_predictions(session, episode_ids=written, patient_ids=bulk, now=now)
+    course = record_course_predictions(session, episode_ids=written, patient_ids=bulk, now=now)
+    return Refreshed(course=course, norms_left_to_another=taking.left_to_another)
 
 
 def _episodes_of(session: Session, changes: StatusChanges) -> set[int]:
@@ -441,6 +462,30 @@ def _patient_only_values(patient: Patient) -> dict[str, Any]:
 #: A refresh overwrites each stored row: the old status JSON (tens of KB) is never read.
 _NOT_THE_OLD_STATUS = defer(EpisodeStatusRecord.status)
 
+#: A refresh reads what the database holds now, not what the session loaded before it
+#: waited for the patients' locks (:func:`_hold_patients`).
+_AS_STORED_NOW = {"populate_existing": True}
+
+
+def _hold_patients(session: Session, patient_ids: list[int]) -> None:
+    """On PostgreSQL, lock the patients' rows (``FOR NO KEY UPDATE``, in id order) before
+    reading anything their statuses are computed from, until the transaction ends.
+
+    Every status refresh takes these locks, so one transaction at a time computes a
+    patient's status, and reads its inputs only after any other that was computing it has
+    committed: under read committed, a refresh of many patients (norms taken again, a
+    fitted model, ``status --refresh``) that read a patient's answers before a write to
+    that patient committed would otherwise overwrite the write's status with one that
+    lacks it. The lock lets foreign keys to the patient be checked (``KEY SHARE``), so
+    writers still add episodes and answers meanwhile. SQLite has one writer at a time."""
+    if patient_ids and session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Patient.id)
+            .where(Patient.id.in_(patient_ids))
+            .order_by(Patient.id)
+            .with_for_update(key_share=True)
+        ).all()
+
 
 def _refresh_one_by_one(
     session: Session, patient_ids: Collection[int], *, inputs: StatusInputs, now: dt.datetime
@@ -449,8 +494,10 @@ def _refresh_one_by_one(
     without an open episode); the outcome and alliance instruments of the episodes
     rewritten."""
     instruments: set[str] = set()
-    for patient_id in sorted(set(patient_ids)):
-        patient = session.get(Patient, patient_id)
+    ids = sorted(set(patient_ids))
+    _hold_patients(session, ids)
+    for patient_id in ids:
+        patient = session.get(Patient, patient_id, populate_existing=True)
         if patient is None:
             continue
         open_risk = int(
@@ -467,9 +514,16 @@ def _refresh_one_by_one(
                 select(EpisodeStatusRecord)
                 .where(EpisodeStatusRecord.patient_id == patient_id)
                 .options(_NOT_THE_OLD_STATUS)
+                .execution_options(**_AS_STORED_NOW)
             )
         }
-        episodes = list(session.scalars(select(Episode).where(Episode.patient_id == patient_id)))
+        episodes = list(
+            session.scalars(
+                select(Episode)
+                .where(Episode.patient_id == patient_id)
+                .execution_options(**_AS_STORED_NOW)
+            )
+        )
         wanted: dict[int | None, dict[str, Any]] = {}
         for episode in episodes:
             problem = None
@@ -572,18 +626,28 @@ def refresh_patients_batched(
     instruments: set[str] = set()
     if not ids:
         return instruments
-    patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(ids)))}
+    _hold_patients(session, ids)
+    patients = {
+        p.id: p
+        for p in session.scalars(
+            select(Patient).where(Patient.id.in_(ids)).execution_options(**_AS_STORED_NOW)
+        )
+    }
     risks = risk_events_of_patients(session, list(patients))
     existing: dict[int, dict[int | None, EpisodeStatusRecord]] = {p: {} for p in patients}
     for stored in session.scalars(
         select(EpisodeStatusRecord)
         .where(EpisodeStatusRecord.patient_id.in_(ids))
         .options(_NOT_THE_OLD_STATUS)
+        .execution_options(**_AS_STORED_NOW)
     ):
         existing[stored.patient_id][stored.episode_id] = stored
     episodes: dict[int, list[Episode]] = {p: [] for p in patients}
     for episode in session.scalars(
-        select(Episode).where(Episode.patient_id.in_(ids)).order_by(Episode.id)
+        select(Episode)
+        .where(Episode.patient_id.in_(ids))
+        .order_by(Episode.id)
+        .execution_options(**_AS_STORED_NOW)
     ):
         episodes[episode.patient_id].append(episode)
     of_patients = Episode.patient_id.in_(ids)
@@ -725,7 +789,7 @@ def refresh_episode_status(
     if patient_id is not None:
         inputs = StatusInputs(session, caseness=caseness)
         instruments = refresh_patient_statuses(session, [patient_id], inputs=inputs, now=now)
-        changed = retake_due_norms(session, instruments, now=now)
+        changed = retake_due_norms(session, instruments, now=now).changed
         _refresh_changed_inputs(session, changed, caseness=caseness, now=now)
 
 
@@ -800,12 +864,14 @@ def refresh_stale_statuses(ctx: ServiceContext) -> int:
 
 
 def retake_norms_in_use(session: Session, *, now: dt.datetime) -> set[str]:
-    """Take again the clinic norms of every instrument in use that are due; the instruments
-    whose norms changed (the caller recomputes the statuses)."""
+    """Take again the clinic norms of every instrument in use that are due, waiting for a
+    taking another transaction holds (call it before any patient's rows are locked); the
+    instruments whose norms changed (the caller recomputes the statuses)."""
     in_use = session.execute(
         select(Episode.outcome_instrument, Episode.alliance_instrument).distinct()
     ).all()
-    return retake_due_norms(session, {i for pair in in_use for i in pair if i is not None}, now=now)
+    instruments = {i for pair in in_use for i in pair if i is not None}
+    return set(retake_due_norms(session, instruments, now=now, wait=True).changed)
 
 
 def refresh_stale_in(session: Session, *, caseness: str, now: dt.datetime) -> int:

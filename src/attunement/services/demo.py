@@ -267,7 +267,7 @@ def seed_demo_clinic(
                     session, episode, synthetic=synthetic, reason=reason, final=final, now=now
                 )
         session.flush()
-        written = refresh_touched(session, changes, caseness=caseness, now=now)
+        written = refresh_touched(session, changes, caseness=caseness, now=now).course
     if written is not None and written.pending:  # the index is built outside the write
         complete_course_predictions(sessions, written.pending, now=now)
     return summarise_demo_clinic(sessions, created=True)
