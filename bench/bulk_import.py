@@ -19,14 +19,18 @@ machine whose cores are busy with other work, the wall time includes waiting for
 Goal (issue 13): at least 2,000 administrations/s into PostgreSQL; the 10,000-patient
 clinic holds about 185,000 administrations.
 
+Each database is imported into once per ``--workers`` count (default 1, then 2: batches
+imported at a time, ``attune import csv --workers``), fresh each time.
+
 Run: ``python bench/bulk_import.py`` (``--patients 10000``, ``--batch-size 1000``,
-``--postgres URL``).
+``--postgres URL``, ``--workers 1 2``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import tempfile
 import time
 from pathlib import Path
@@ -54,9 +58,22 @@ def _write_csv(n: int, folder: Path) -> None:
             handle.writelines(chunks)
 
 
-def _accounts(engine: Engine) -> tuple[Any, UserActor]:
+def _now() -> dt.datetime:
+    return NOW
+
+
+def _context(engine: Engine) -> Any:
     passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    ctx = service_context(engine, signing_key="bench-" * 6, clock=lambda: NOW, passwords=passwords)
+    return service_context(engine, signing_key="bench-" * 6, clock=_now, passwords=passwords)
+
+
+def _worker_context(url: str) -> Any:
+    """The context of an import worker process (``--workers``): its own engine."""
+    return _context(make_engine(url))
+
+
+def _accounts(engine: Engine) -> tuple[Any, UserActor]:
+    ctx = _context(engine)
     operator = OperatorActor(name="bench")
     clinic = simulate_clinic(seed=13, n_patients=1, start=NOW.date())
     for member in clinic.clinicians:
@@ -138,7 +155,7 @@ def _baseline(engine: Engine, batch_size: int) -> tuple[int, float]:
     return len(administrations), elapsed
 
 
-def run(url: str, folder: Path, batch_size: int) -> None:
+def run(url: str, folder: Path, batch_size: int, workers: int) -> None:
     engine = make_engine(url)
     migrate(engine)
     ctx, admin = _accounts(engine)
@@ -148,13 +165,24 @@ def run(url: str, folder: Path, batch_size: int) -> None:
     parsed = time.perf_counter() - started
     n_admin = sum(isinstance(r, AdministrationRow) for r in rows)
     started, cpu = time.perf_counter(), time.process_time()
-    report = run_import(ctx, admin, units, batch_size=batch_size)
+    last_batch = [started]
+    report = run_import(
+        ctx,
+        admin,
+        units,
+        batch_size=batch_size,
+        workers=workers,
+        worker_context=functools.partial(_worker_context, url),
+        on_batch=lambda _done: last_batch.append(time.perf_counter()),
+    )
     imported, cpu = time.perf_counter() - started, time.process_time() - cpu
+    settled = started + imported - last_batch[-1]
     assert report.imported["administration"] == n_admin
     count, bare = _baseline(engine, batch_size)
     engine.dispose()
     patients = report.imported["patient"]
     print(f"  CSV read and grouped:    {parsed:8.2f} s ({len(rows):,} rows)")
+    print(f"  of the import, the final status refresh (norms, stale rows): {settled:6.2f} s")
     print(
         f"  import (seed time):      {imported:8.2f} s  {n_admin / imported:8,.0f} "
         f"administrations/s  {patients / imported:6,.0f} patients/s  ({report.batches} batches)"
@@ -180,17 +208,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--postgres", help="an EMPTY PostgreSQL database URL (it is wiped)")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="batches imported at a time"
+    )
     args = parser.parse_args(argv)
     print(SYNTHETIC_LABEL)
     folder = Path(tempfile.mkdtemp(prefix="attune-bulk-bench-"))
     _write_csv(args.patients, folder)
     print(f"{args.patients:,} synthetic patients, batches of {args.batch_size} rows")
-    targets = [("sqlite", f"sqlite:///{folder / 'clinic.sqlite3'}")]
-    if args.postgres:
-        targets.append(("postgresql", _fresh_postgres(args.postgres)))
-    for dialect, url in targets:
-        print(f"\n{dialect}:")
-        run(url, folder, args.batch_size)
+    for workers in args.workers:
+        targets = []
+        if workers == 1:  # SQLite has one writer: more workers are refused
+            targets.append(("sqlite", f"sqlite:///{folder / 'clinic.sqlite3'}"))
+        if args.postgres:
+            targets.append(("postgresql", _fresh_postgres(args.postgres)))
+        for dialect, url in targets:
+            print(f"\n{dialect}, {workers} worker(s):")
+            run(url, folder, args.batch_size, workers)
 
 
 if __name__ == "__main__":

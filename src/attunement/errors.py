@@ -105,7 +105,10 @@ def _leading_digits(number: int, count: int) -> str:
 
 
 class AttunementError(Exception):
-    """Base of every error Attunement raises on purpose."""
+    """Base of every error Attunement raises on purpose.
+
+    Picklable with its attributes whatever its constructor takes: an error raised in a
+    worker process (``attune import csv --workers``) reaches the parent as it was."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -113,6 +116,18 @@ class AttunementError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuilt(kind: type[AttunementError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """An unpickled :class:`AttunementError`: its arguments and attributes, without running
+    its constructor again (whose parameters differ per kind)."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(AttunementError):

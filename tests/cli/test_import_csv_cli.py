@@ -178,3 +178,22 @@ def test_import_fhir_bulk_says_how_many_resources_it_ignored_in_the_clinics_lang
     result = runner.invoke(app, args, env={"ATTUNE_CLINIC_LANGUAGE": language})
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [said]
+
+
+def test_import_csv_with_two_workers_on_postgresql_and_refused_on_sqlite(
+    engine: Engine, database_url: str, export: Path
+) -> None:
+    args = ["import", "csv", str(export), "--as", "boss", "--db", database_url, "--workers", "2"]
+    result = runner.invoke(app, [*args, "--batch-size", "20"])
+    if engine.dialect.name == "sqlite":
+        assert result.exit_code == 2, result.output
+        assert "workers: 2 is not allowed" in result.output
+        assert "more on PostgreSQL" in result.output
+        assert _count(engine, ImportLedgerEntry) == 0
+        return
+    assert result.exit_code == 0, result.output
+    assert "patients: 4 imported" in result.stdout
+    assert _count(engine, ImportLedgerEntry) > 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "patients: 0 imported, 4 already imported" in again.stdout

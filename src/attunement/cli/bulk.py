@@ -13,9 +13,10 @@ resumes, skipping what is already in).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["import_csv"]
 
 _OTHER_TYPES_IGNORED: Final = N_("resources of other types ignored: %(count)s")
+_WORKERS_HELP: Final = (
+    "Processes importing batches side by side (PostgreSQL only; 1 to 8, about one per core)."
+)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -61,6 +65,7 @@ def import_csv(
     batch_size: int = typer.Option(
         1000, "--batch-size", min=1, help="Rows per batch (one transaction each)."
     ),
+    workers: int = typer.Option(1, "--workers", help=_WORKERS_HELP),
     db: str | None = typer.Option(
         None, "--db", help="Database URL (default: ATTUNE_DATABASE_URL or the SQLite file)."
     ),
@@ -83,13 +88,12 @@ def import_csv(
             raise InputError(str(file), "not UTF-8", "a UTF-8 text file") from None
     order = {"PatientRow": 0, "EpisodeRow": 1, "AdministrationRow": 2}
     rows.sort(key=lambda r: order[type(r).__name__])  # stable: file order within a kind
-    _import(
-        rows, as_user=as_user, batch_size=batch_size, settings=settings_from_cli(database_url=db)
-    )
+    settings = settings_from_cli(database_url=db)
+    _import(rows, as_user=as_user, batch_size=batch_size, workers=workers, settings=settings)
 
 
 @import_app.command("fhir-bulk")
-def import_fhir_bulk(
+def import_fhir_bulk(  # noqa: PLR0917  (Typer options)
     paths: list[Path] = typer.Argument(
         ..., help="FHIR R4 Bundles (.json) or NDJSON files (.ndjson, one resource a line)."
     ),
@@ -99,6 +103,7 @@ def import_fhir_bulk(
     batch_size: int = typer.Option(
         1000, "--batch-size", min=1, help="Rows per batch (one transaction each)."
     ),
+    workers: int = typer.Option(1, "--workers", help=_WORKERS_HELP),
     base_url: str | None = typer.Option(
         None, "--base-url", help="Public base URL of this server (canonical URLs; see import fhir)."
     ),
@@ -125,7 +130,8 @@ def import_fhir_bulk(
 
         language = resolve_language(settings.clinic_language)
         typer.echo(translate(_OTHER_TYPES_IGNORED, language, count=str(found.ignored)), err=True)
-    _import(list(found.rows), as_user=as_user, batch_size=batch_size, settings=settings)
+    rows = list(found.rows)
+    _import(rows, as_user=as_user, batch_size=batch_size, workers=workers, settings=settings)
 
 
 def _fhir_resources(file: Path) -> Iterator[tuple[Any, RowSource]]:
@@ -161,7 +167,9 @@ def _json(text: str, where: str) -> Any:
         raise InvalidFile(where, f"not JSON ({type(error).__name__})") from None
 
 
-def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: Settings) -> None:
+def _import(
+    rows: list[ImportRow], *, as_user: str, batch_size: int, workers: int, settings: Settings
+) -> None:
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.exports import patient_units
     from attunement.i18n import resolve_language
@@ -175,7 +183,15 @@ def _import(rows: list[ImportRow], *, as_user: str, batch_size: int, settings: S
         total = len(rows)
         units = list(patient_units(rows))
         del rows
-        report = _run(ctx, actor, units, batch_size=batch_size, total=total)
+        report = _run(
+            ctx,
+            actor,
+            units,
+            batch_size=batch_size,
+            workers=workers,
+            worker_context=functools.partial(_worker_context, settings),
+            total=total,
+        )
     finally:
         engine.dispose()
     language = resolve_language(settings.clinic_language)
@@ -188,14 +204,19 @@ def _run(
     units: list[list[ImportRow]],
     *,
     batch_size: int,
+    workers: int,
+    worker_context: Callable[[], ServiceContext],
     total: int,
 ) -> RunReport:
     """Run the import with a progress bar on a terminal (stderr), silently otherwise."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     from attunement.services.bulk_import import run_import
 
+    run = functools.partial(
+        run_import, batch_size=batch_size, workers=workers, worker_context=worker_context
+    )
     if not sys.stderr.isatty():
-        return run_import(ctx, actor, units, batch_size=batch_size)
+        return run(ctx, actor, units)
     # start-up: loaded when the command runs, so `attune --help` stays light
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -209,10 +230,10 @@ def _run(
         transient=False,
     ) as progress:
         task = progress.add_task("importing rows", total=total)
-        return run_import(
-            ctx,
-            actor,
-            units,
-            batch_size=batch_size,
-            on_batch=lambda done: progress.advance(task, done.rows),
-        )
+        return run(ctx, actor, units, on_batch=lambda done: progress.advance(task, done.rows))
+
+
+def _worker_context(settings: Settings) -> ServiceContext:
+    """The service context of an import worker process (``--workers``): its own engine on
+    the database the run was started on (already migrated)."""
+    return operator_context(settings, open_database(settings, upgrade=False))

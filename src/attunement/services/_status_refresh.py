@@ -13,8 +13,7 @@ from attunement.services._actors import Actor
 from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
-from attunement.services._growth_models import StatusInputs
-from attunement.services._status_store import refresh_patient_statuses, retake_norms_in_use
+from attunement.services._status_store import refresh_patients_now, retake_norms_in_use
 from attunement.services._transaction import transaction
 from attunement.store import Patient
 
@@ -29,11 +28,7 @@ def refresh_all_statuses(ctx: ServiceContext, actor: Actor, *, batch: int = 500)
         retake_norms_in_use(session, now=ctx.now())
         patient_ids = list(session.scalars(select(Patient.id).order_by(Patient.id)))
     for start in range(0, len(patient_ids), batch):
-        with transaction(ctx.sessions) as session:
-            inputs = StatusInputs(session, caseness=ctx.caseness)
-            refresh_patient_statuses(
-                session, patient_ids[start : start + batch], inputs=inputs, now=ctx.now()
-            )
+        refresh_patients_now(ctx, patient_ids[start : start + batch])
     with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
         uc.detail = {"patients": len(patient_ids)}
     return len(patient_ids)

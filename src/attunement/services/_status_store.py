@@ -90,10 +90,12 @@ __all__ = [
     "refresh_episode_status",
     "refresh_patient_statuses",
     "refresh_patients_batched",
+    "refresh_patients_now",
     "refresh_stale_in",
     "refresh_stale_statuses",
     "refresh_touched",
     "retake_norms_in_use",
+    "stale_patients",
     "stored_status",
     "track_status_changes",
 ]
@@ -872,6 +874,20 @@ def retake_norms_in_use(session: Session, *, now: dt.datetime) -> set[str]:
     ).all()
     instruments = {i for pair in in_use for i in pair if i is not None}
     return set(retake_due_norms(session, instruments, now=now, wait=True).changed)
+
+
+def stale_patients(session: Session, *, caseness: str) -> set[int]:
+    """The patients whose rows are missing or were computed with other inputs than the ones
+    stored now."""
+    return _stale_patients(session, StatusInputs(session, caseness=caseness))
+
+
+def refresh_patients_now(ctx: ServiceContext, patient_ids: Collection[int]) -> None:
+    """Recompute the rows of these patients in a transaction of their own, with the inputs
+    stored when it runs (one step of ``status --refresh`` or an import's final refresh)."""
+    with transaction(ctx.sessions) as session:
+        inputs = StatusInputs(session, caseness=ctx.caseness)
+        refresh_patient_statuses(session, patient_ids, inputs=inputs, now=ctx.now())
 
 
 def refresh_stale_in(session: Session, *, caseness: str, now: dt.datetime) -> int:

@@ -28,7 +28,9 @@ start-up refresh takes them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -46,11 +48,17 @@ from attunement.services._bulk_store import (
     store_patients,
 )
 from attunement.services._context import ServiceContext
-from attunement.services._status_store import refresh_stale_in
+from attunement.services._status_store import (
+    refresh_patients_now,
+    refresh_stale_in,
+    retake_norms_in_use,
+    stale_patients,
+)
 from attunement.services._transaction import read_transaction
 from attunement.store import User
 
 __all__ = [
+    "MAX_WORKERS",
     "BatchReport",
     "RunReport",
     "import_batch",
@@ -104,36 +112,157 @@ def run_import(
     units: Iterable[Sequence[ImportRow]],
     *,
     batch_size: int = 1000,
+    workers: int = 1,
+    worker_context: Callable[[], ServiceContext] | None = None,
     on_batch: Callable[[BatchReport], None] | None = None,
 ) -> RunReport:
     """Import ``units`` (rows that belong together: one patient with their episodes and
     administrations, :func:`~attunement.exports.patient_units`) in batches of at least
     ``batch_size`` rows, cut between units. Stops at the first refused batch with its
-    error; the batches before it stay committed."""
+    error; the batches committed before it stay committed, and a re-run skips them.
+
+    With ``workers`` > 1 (PostgreSQL only) that many worker processes import batches side
+    by side, each with the context ``worker_context`` opens (a picklable callable: it is
+    called in each process); see :func:`_in_processes`."""
     if batch_size < 1:
         raise InputError("batch_size", batch_size, "a whole number of rows, at least 1")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError("workers", workers, f"a whole number from 1 to {MAX_WORKERS}")
+    with ctx.sessions() as session:  # no connection: the engine's dialect only
+        dialect = session.get_bind().dialect.name
+    if workers > 1 and dialect != "postgresql":
+        raise InputError("workers", workers, "1 on SQLite (it has one writer); more on PostgreSQL")
     report = RunReport()
+    batches = _batches(units, batch_size)
+    if workers == 1:
+        for batch in batches:
+            report.add(_one(ctx, actor, batch, on_batch))
+        settle_statuses(ctx, actor)
+        return report
+    if worker_context is None:
+        raise ValueError("worker_context is needed to import with several workers")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(worker_context,),
+    ) as pool:
+        _in_processes(pool, actor, batches, workers=workers, on_batch=on_batch, report=report)
+        settle_statuses(ctx, actor, pool=pool)
+    return report
+
+
+#: The most worker processes of one import (a worker is a core's worth of client work;
+#: the database server needs cores too).
+MAX_WORKERS = 8
+
+
+def _batches(units: Iterable[Sequence[ImportRow]], batch_size: int) -> Iterator[list[ImportRow]]:
     batch: list[ImportRow] = []
     for unit in units:
         batch.extend(unit)
         if len(batch) >= batch_size:
-            report.add(_one(ctx, actor, batch, on_batch))
+            yield batch
             batch = []
     if batch:
-        report.add(_one(ctx, actor, batch, on_batch))
-    settle_statuses(ctx, actor)
-    return report
+        yield batch
 
 
-def settle_statuses(ctx: ServiceContext, actor: Actor) -> int:
+def _in_processes(
+    pool: ProcessPoolExecutor,
+    actor: Actor,
+    batches: Iterator[list[ImportRow]],
+    *,
+    workers: int,
+    on_batch: Callable[[BatchReport], None] | None,
+    report: RunReport,
+) -> None:
+    """Import the batches in the ``workers`` processes of ``pool``, at most two per worker
+    in flight (the rest are not read into memory yet). Validating, scoring and computing
+    statuses is Python work that one process does on one core; on PostgreSQL several
+    processes keep the cores and the server busy at once. Batches hold disjoint patients
+    (a unit is never cut), each commits on its own with its audit entry (the audit chain
+    stays linear across processes, as with several app servers), and the ledger keeps a
+    batch from importing anything twice. The first refusal is raised once the batches
+    already running have ended; no batch starts after it."""
+
+    def collect(finished: Iterable[Future[BatchReport]]) -> BaseException | None:
+        for future in finished:
+            error = future.exception()
+            if error is not None:
+                return error
+            done = future.result()
+            report.add(done)
+            if on_batch is not None:
+                on_batch(done)
+        return None
+
+    failure: BaseException | None = None
+    running: set[Future[BatchReport]] = set()
+    for batch in batches:
+        running.add(pool.submit(_worker_batch, actor, batch))
+        if len(running) >= 2 * workers:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            failure = collect(finished)
+            if failure is not None:
+                break
+    finished, _ = wait(running)
+    failure = failure or collect(finished)
+    if failure is not None:
+        raise failure
+
+
+_WORKER: ServiceContext | None = None
+
+
+def _start_worker(worker_context: Callable[[], ServiceContext]) -> None:
+    global _WORKER  # noqa: PLW0603 - the worker process's one context, opened once
+    _WORKER = worker_context()
+
+
+def _worker() -> ServiceContext:
+    if _WORKER is None:  # the initializer runs before any task
+        raise RuntimeError("import worker without a context")
+    return _WORKER
+
+
+def _worker_batch(actor: Actor, batch: list[ImportRow]) -> BatchReport:
+    return import_batch(_worker(), actor, batch)
+
+
+def _worker_refresh(patient_ids: list[int]) -> None:
+    ctx = _worker()
+    refresh_patients_now(ctx, patient_ids)
+
+
+def settle_statuses(
+    ctx: ServiceContext, actor: Actor, *, pool: ProcessPoolExecutor | None = None
+) -> int:
     """After an import: take the clinic norms again where due and recompute the statuses
     that are missing or were computed with other inputs, in one audited use case; how many
-    patients were recomputed."""
+    patients were recomputed.
+
+    With the ``pool`` of an import's worker processes, the use case takes the norms and
+    lists the stale patients, and once it has committed the workers recompute them,
+    ``_REFRESH_CHUNK`` patients per transaction (a recomputation reads the norms then in
+    use, so a chunk that ran late is never staler than one that ran early)."""
     with use_case(ctx, actor, AuditAction.STATUS_REFRESH) as uc:
         require_importer(actor)
-        recomputed = refresh_stale_in(uc.session, caseness=ctx.caseness, now=ctx.now())
+        if pool is None:
+            recomputed = refresh_stale_in(uc.session, caseness=ctx.caseness, now=ctx.now())
+        else:
+            retake_norms_in_use(uc.session, now=ctx.now())
+            stale = sorted(stale_patients(uc.session, caseness=ctx.caseness))
+            recomputed = len(stale)
         uc.detail = {"after": "import", "patients": recomputed}
+    if pool is not None:
+        chunks = [stale[i : i + _REFRESH_CHUNK] for i in range(0, len(stale), _REFRESH_CHUNK)]
+        list(pool.map(_worker_refresh, chunks))  # raises the first failure
     return recomputed
+
+
+#: Patients per transaction of a refresh in the import's worker processes.
+_REFRESH_CHUNK = 250
 
 
 def _one(
