@@ -162,7 +162,7 @@ def test_a_course_the_write_left_pending_is_said_so_and_the_worker_stores_it(
             session_number=1,
         )
         session.flush()
-        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now())
+        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now()).course
     assert written is not None
     assert written.pending == (world.episode_b,)
     page = patient_page(ctx, world.ben, world.patient_b)

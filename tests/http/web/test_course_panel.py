@@ -172,7 +172,7 @@ def test_while_the_course_is_pending_the_page_says_so_and_computes_nothing(
             session_number=1,
         )
         session.flush()
-        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now())
+        written = refresh_touched(session, changes, caseness=ctx.caseness, now=ctx.now()).course
     assert written is not None
     assert written.pending == (world.episode_a,)
     stored = _stored(ctx)
