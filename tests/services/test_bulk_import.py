@@ -356,6 +356,13 @@ def test_an_import_takes_the_clinic_norms_once_and_leaves_no_status_stale(
 
     folder = _write(_clinic(ctx, 56), tmp_path / "csv")
     run_import(ctx, world.admin, _units(folder), batch_size=200)
+    assert_alliance_limits_rest_on_every_episode(ctx)
+    assert refresh_stale_statuses(ctx) == 0
+
+
+def assert_alliance_limits_rest_on_every_episode(ctx: ServiceContext) -> None:
+    """Past the stated minimum of WAI-SR episodes, every stored alliance status has
+    clinic-derived limits taken from all of them."""
     with ctx.sessions() as session:
         measured = session.scalar(
             select(func.count(func.distinct(Administration.episode_id)))
@@ -373,4 +380,3 @@ def test_an_import_takes_the_clinic_norms_once_and_leaves_no_status_stale(
     assert stored
     assert {s["limits_origin"] for s in stored} == {"clinic-derived"}
     assert {s["clinic_norms"]["n_episodes"] for s in stored} == {measured}
-    assert refresh_stale_statuses(ctx) == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from attunement.errors import InputError
 from attunement.exports import ImportRowError
@@ -33,7 +33,14 @@ from attunement.store import (
     Patient,
     make_engine,
 )
-from tests.services.test_bulk_import import _batch_entries, _clinic, _count, _units, _write
+from tests.services.test_bulk_import import (
+    _batch_entries,
+    _clinic,
+    _count,
+    _units,
+    _write,
+    assert_alliance_limits_rest_on_every_episode,
+)
 from tests.services.world import OPERATOR, World, make_context
 
 
@@ -82,21 +89,7 @@ def test_two_worker_processes_import_the_clinic_one_process_would(
     # every episode has its status, computed with the norms taken from every episode
     assert _stored_rows(ctx) == _count(ctx, Episode)
     assert refresh_stale_statuses(ctx) == 0
-    with ctx.sessions() as session:
-        measured = session.scalar(
-            select(func.count(func.distinct(Administration.episode_id)))
-            .join(Episode, Episode.id == Administration.episode_id)
-            .where(Episode.alliance_instrument == "wai_sr")
-            .where(Administration.instrument_id == "wai_sr")
-        )
-        alliance = [
-            row.status["alliance"]
-            for row in session.scalars(select(EpisodeStatusRecord))
-            if row.status and row.status.get("alliance")
-        ]
-    assert measured is not None
-    assert measured >= 50
-    assert {a["clinic_norms"]["n_episodes"] for a in alliance} == {measured}
+    assert_alliance_limits_rest_on_every_episode(ctx)
     again = run_import(ctx, world.admin, units, workers=2, worker_context=_workers_of(engine))
     assert sum(again.imported.values()) == 0
     assert again.skipped == report.imported
