@@ -38,18 +38,24 @@ __all__ = ["BodyLimitMiddleware", "credentials_check"]
 CredentialsCheck = Callable[[Headers], Awaitable[bool]]
 
 
-def credentials_check(context: ServiceContext, session_cookie: str) -> CredentialsCheck:
-    """A check of the API token (``Authorization: Bearer``) or the web session cookie."""
+def credentials_check(
+    context: Callable[[], ServiceContext], session_cookie: str
+) -> CredentialsCheck:
+    """A check of the API token (``Authorization: Bearer``) or the web session cookie.
+
+    ``context`` is read at each check (``lambda: app.state.context``), as the routes read
+    ``request.app.state.context``, so every part of the app uses the same context.
+    """
 
     def signed_in(headers: Headers) -> bool:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         try:
             if scheme.lower() == "bearer" and token.startswith(f"{API_TOKEN_PREFIX}_"):
-                actor_for_token(context, token)
+                actor_for_token(context(), token)
                 return True
             cookie = _cookie(headers, session_cookie)
             if cookie:
-                actor_for_session(context, cookie)
+                actor_for_session(context(), cookie)
                 return True
         except AttunementError:
             return False

@@ -130,7 +130,7 @@ def create_app(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         unverified_bytes=settings.max_unverified_body_bytes,
-        check=credentials_check(app.state.context, SESSION_COOKIE),
+        check=credentials_check(lambda: app.state.context, SESSION_COOKIE),
     )
     headers = security_headers(https_only=secure_cookies and settings.mode == "production")
     app.add_middleware(SecurityHeadersMiddleware, headers=headers)
