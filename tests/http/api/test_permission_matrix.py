@@ -10,11 +10,17 @@ backend, and so once per xdist worker); the client's cookies are cleared before 
 and a row's ``params`` still set up what it reads (a recorded session, an open risk event)
 in that clinic. Every other method may change what the next cell sees (a revoked token, a
 voided session, a deactivated user), so each write cell keeps a freshly migrated and seeded
-database of its own.
+database of its own. Building an app and warming up its routes costs far more than copying
+a database, so the write cells of a backend share one app and client too (``writer``):
+each cell puts a service context over its own copy (with its own clock and password
+hasher) in ``app.state.context``, which every part of the app reads per request, and clears
+the cookies. Between cells the app's context is an empty database, so anything that kept
+a context from before would fail its cell rather than read another cell's clinic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import shutil
 import uuid
@@ -33,7 +39,7 @@ from starlette.routing import Mount
 from attunement.http import create_app
 from attunement.http.deps import CSRF_HEADER, SESSION_COOKIE
 from attunement.services import ServiceContext, login_for_session
-from attunement.store import make_engine
+from attunement.store import make_engine, make_sessionmaker
 from tests.http.api.conftest import app_settings, bearer
 from tests.http.api.permission_matrix import (
     ALLOW,
@@ -233,11 +239,50 @@ def shared(
         yield from _clinic(url, seeded)
 
 
+@dataclass(frozen=True)
+class Writer:
+    """The app and client every write cell of a backend uses, over a clinic of its own."""
+
+    app: FastAPI
+    client: TestClient
+
+
+@pytest.fixture(scope="module")
+def writer(seeded: SeededClinic) -> Iterator[Writer]:
+    """One app for the write cells of the backend, built over an empty database (no tables):
+    a cell that reached it instead of its own copy would fail."""
+    engine = make_engine("sqlite://")
+    app = create_app(app_settings(), engine=engine, clock=FakeClock(), passwords=fast_passwords())
+    try:
+        with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
+            yield Writer(app, c)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
-def fresh(seeded: SeededClinic, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Clinic]:
-    """A copy of the seeded clinic of the write cell's own."""
+def fresh(
+    seeded: SeededClinic, writer: Writer, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Clinic]:
+    """A copy of the seeded clinic of the write cell's own, under the backend's write app:
+    a context like the one ``create_app`` builds, on the copy, with a new clock and hasher."""
+    empty: ServiceContext = writer.app.state.context
     for url in _copy(seeded, request, tmp_path):
-        yield from _clinic(url, seeded)
+        engine = make_engine(url)
+        ctx = dataclasses.replace(
+            empty,
+            sessions=make_sessionmaker(engine),
+            clock=FakeClock(),
+            passwords=fast_passwords(),
+        )
+        writer.app.state.context = ctx
+        writer.client.cookies.clear()  # the cell before may have signed in with a cookie
+        try:
+            yield Clinic(ctx, seeded.world, writer.client, seeded.invitation_token)
+        finally:
+            writer.app.state.context = empty
+            writer.client.cookies.clear()
+            engine.dispose()
 
 
 @pytest.mark.parametrize("role", ROLES)
