@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._invitations import open_invitation
 from attunement.services._schemas import TokenIssued, UserPublic, WebSessionIssued
 from attunement.services._throttle import SignInThrottle
-from attunement.services._transaction import read_transaction, transaction
+from attunement.services._transaction import read_statement, transaction
 from attunement.store import ApiToken, User, WebSession
 
 __all__ = [
@@ -59,13 +60,37 @@ class TooManyAttempts(AuthenticationError):
         self.retry_after = retry_after
 
 
-def user_actor(user: User) -> UserActor:
+class _UserColumns(Protocol):
+    """A user's row or the user's columns read with a token."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def also_clinician(self) -> bool: ...
+
+
+def user_actor(user: _UserColumns) -> UserActor:
     return UserActor(
         user_id=user.id,
         username=user.username,
         role=user.role,
         also_clinician=user.also_clinician,
     )
+
+
+#: What a request's actor is made of, read with its token in one statement (columns, not
+#: ORM objects: the check runs on every request).
+_ACTOR_COLUMNS = (
+    User.id,
+    User.username,
+    User.role,
+    User.also_clinician,
+    User.active,
+)
 
 
 @dataclass
@@ -160,18 +185,17 @@ def actor_for_token(ctx: ServiceContext, token: str) -> Actor:
         return open_invitation(ctx, token)
     if not token.startswith(f"{API_TOKEN_PREFIX}_"):
         raise AuthenticationError(_BAD_TOKEN)
-    with read_transaction(ctx.sessions) as session:
+    with read_statement(ctx.sessions) as session:
         found = session.execute(
-            select(ApiToken, User)
+            select(ApiToken.revoked_at, ApiToken.expires_at, *_ACTOR_COLUMNS)
             .join(User, ApiToken.user_id == User.id)
             .where(ApiToken.digest == token_digest(ctx.signing_key, token))
         ).first()
-        if found is None:
-            raise AuthenticationError(_BAD_TOKEN)
-        row, user = found
-        if row.revoked_at is not None or row.expires_at <= ctx.now() or not user.active:
-            raise AuthenticationError(_BAD_TOKEN)
-        return user_actor(user)
+    if found is None or found.revoked_at is not None or found.expires_at <= ctx.now():
+        raise AuthenticationError(_BAD_TOKEN)
+    if not found.active:
+        raise AuthenticationError(_BAD_TOKEN)
+    return user_actor(found)
 
 
 def login_for_session(
@@ -228,24 +252,29 @@ def actor_for_session(ctx: ServiceContext, token: str) -> UserActor:
     if not token.startswith(f"{SESSION_PREFIX}_"):
         raise AuthenticationError("the session has expired; sign in again")
     now = ctx.now()
-    with read_transaction(ctx.sessions) as session:
+    with read_statement(ctx.sessions) as session:
         found = session.execute(
-            select(WebSession, User)
+            select(
+                WebSession.id.label("session_id"),
+                WebSession.revoked_at,
+                WebSession.last_seen_at,
+                WebSession.expires_at,
+                *_ACTOR_COLUMNS,
+            )
             .join(User, WebSession.user_id == User.id)
             .where(WebSession.digest == token_digest(ctx.signing_key, token))
         ).first()
-        if found is None:
-            raise AuthenticationError("the session has expired; sign in again")
-        row, user = found
-        last_seen = row.last_seen_at
-        if (
-            row.revoked_at is not None
-            or now - last_seen > ctx.policy.session_idle
-            or row.expires_at <= now
-            or not user.active
-        ):
-            raise AuthenticationError("the session has expired; sign in again")
-        actor, session_id = user_actor(user), row.id
+    if found is None:
+        raise AuthenticationError("the session has expired; sign in again")
+    last_seen = found.last_seen_at
+    if (
+        found.revoked_at is not None
+        or now - last_seen > ctx.policy.session_idle
+        or found.expires_at <= now
+        or not found.active
+    ):
+        raise AuthenticationError("the session has expired; sign in again")
+    actor, session_id = user_actor(found), found.session_id
     if now - last_seen >= SESSION_TOUCH_INTERVAL:
         with transaction(ctx.sessions) as session:
             session.execute(

@@ -13,7 +13,15 @@ Two kinds (issue 13, reads never block on writes):
   read takes a snapshot of the write-ahead log, which a writer never blocks and which never
   blocks a writer ("readers do not block writers and a writer does not block readers",
   https://www.sqlite.org/wal.html). On PostgreSQL ``REPEATABLE READ, READ ONLY``: one
-  snapshot for the whole use case, and any write inside it is refused by the server.
+  snapshot for the whole use case, and any write inside it is refused by the server. The
+  level and the read-only flag are set on the driver's connection before the transaction
+  starts, so they travel in its ``BEGIN`` (one round trip fewer than a ``SET TRANSACTION``
+  after it) and are reset when the connection goes back to the pool.
+* :func:`read_statement` — one read **statement**, for a block that runs exactly one (a
+  sign-in check by token). On PostgreSQL without ``BEGIN``/``COMMIT``: a single statement
+  sees one snapshot of its own ("each command sees a snapshot as of the start of the
+  command", https://www.postgresql.org/docs/15/transaction-iso.html), so the transaction
+  around it only cost two round trips. On SQLite as :func:`read_transaction`.
 """
 
 from __future__ import annotations
@@ -25,13 +33,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement.errors import Conflict, StorageError
 
-__all__ = ["WRITE_WAIT", "WriterQueue", "read_transaction", "transaction"]
+__all__ = ["WRITE_WAIT", "WriterQueue", "read_statement", "read_transaction", "transaction"]
 
 #: How long a write waits for its turn in the process before StorageError (the engine's
 #: SQLite ``busy_timeout`` is the same 5 s).
@@ -138,6 +146,15 @@ def _writable_again(connection: Connection | None) -> None:
         connection.invalidate()
 
 
+#: A read transaction's characteristics on PostgreSQL (driver attributes, sent with BEGIN).
+_POSTGRES_SNAPSHOT: dict[str, Any] = {
+    "isolation_level": "REPEATABLE READ",
+    "postgresql_readonly": True,
+}
+#: One statement, no transaction around it (PostgreSQL).
+_POSTGRES_ONE_STATEMENT: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+
 @contextmanager
 def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """Run the block in one read-only snapshot that neither waits for nor holds up writers.
@@ -154,7 +171,7 @@ def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
             sqlite.exec_driver_sql("PRAGMA query_only=ON")
             sqlite.exec_driver_sql("BEGIN")  # deferred: a WAL reader
         elif dialect == "postgresql":
-            session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            session.connection(execution_options=_POSTGRES_SNAPSHOT)  # sent with its BEGIN
         yield session
         _writable_again(sqlite)
         session.commit()  # ends the snapshot (a rollback would expire what was loaded)
@@ -168,5 +185,28 @@ def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
         _writable_again(sqlite)
         session.rollback()
         raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_statement(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """Run a block of **one** read statement: on PostgreSQL outside any transaction (the
+    statement is its own snapshot); on SQLite in a
+    :func:`read_transaction`. A block running more than one statement needs
+    :func:`read_transaction`, whose statements share one snapshot."""
+    session = sessions()
+    if session.get_bind().dialect.name != "postgresql":
+        session.close()
+        with read_transaction(sessions) as session:
+            yield session
+        return
+    try:
+        session.connection(execution_options=_POSTGRES_ONE_STATEMENT)
+        yield session
+    except OperationalError as exc:
+        raise StorageError(
+            f"the database failed; nothing was read ({type(exc.orig).__name__})"
+        ) from None
     finally:
         session.close()
