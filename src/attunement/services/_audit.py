@@ -4,14 +4,16 @@ Every use case runs inside :func:`use_case`. A write rewrites the stored statuse
 patients it touched (:mod:`attunement.services._status_store`) and records one entry per
 patient touched (who, action, which patient, when, outcome) in its own transaction; a read
 (``read=True``) reads in a read-only snapshot and records its entries right after, in a
-short write transaction, before it returns anything. When a use case fails with a typed
-error, its change is rolled back and the failure is recorded in a transaction of its own
-(so denied and rejected attempts leave a trace too). Entries are chained by HMAC-SHA256
-under the signing audit key (:mod:`attunement.security._audit_chain`), which lives outside
-the database, and carry its key id. The trail is several chains (issue 13,
-:mod:`attunement.services._audit_chains`): a transaction appends to the first chain no
-other transaction holds, so concurrent use cases no longer queue on one lock; each chain
-stays linear, and its head row moves in the same transaction as the entry.
+short write transaction (shared by the reads of a busy process,
+:mod:`attunement.services._group_commit`), before it returns anything. When a use case
+fails with a typed error, its change is rolled back and the failure is recorded in a
+transaction of its own (so denied and rejected attempts leave a trace too). Entries are
+chained by HMAC-SHA256 under the signing audit key
+(:mod:`attunement.security._audit_chain`), which lives outside the database, and carry its
+key id. The trail is several chains (issue 13, :mod:`attunement.services._audit_chains`):
+a transaction appends to the first chain no other transaction holds, so concurrent use
+cases no longer queue on one lock; each chain stays linear, and its head row moves in the
+same transaction as the entry.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from attunement.services._audit_chains import claim_chain, store_entry
 from attunement.services._context import ServiceContext
 from attunement.services._course_pending import AuditCourses, complete_course_predictions
 from attunement.services._course_predictions import CourseWrite
+from attunement.services._group_commit import commit_in_group
 from attunement.services._idempotency import claim_pending, unclaim_pending
 from attunement.services._ids import audit_subject
 from attunement.services._status_store import (
@@ -160,8 +163,9 @@ def use_case(
     one (short) write transaction. A **read** use case (``read=True``, issue 13) runs its
     reads in a read transaction (:func:`~attunement.services._transaction.read_transaction`:
     a snapshot that never waits for a writer nor holds one up), claims no key and refreshes
-    nothing; its entries are appended afterwards in a short write transaction of their own.
-    The entry is written before the use case returns: when the append fails, the caller
+    nothing; its entries are appended afterwards in a short write transaction, shared with
+    other reads' entries under load (:mod:`attunement.services._group_commit`).
+    The entry is committed before the use case returns: when the append fails, the caller
     gets the error, never data that was read unaudited. A write that left a course
     prediction pending (its neighbour index was not ready, issue 15) has it completed right
     after the commit, before the use case returns (:mod:`._course_pending`).
@@ -175,8 +179,11 @@ def use_case(
             with read_transaction(ctx.sessions) as session:
                 note = UseCase(session=session, patient_id=patient_id, target=target)
                 yield note
-            with transaction(ctx.sessions) as session:
-                _append_entries(session, ctx, actor, action, note)
+            read_note = note
+            commit_in_group(  # with other reads' entries (issue 13); committed on return
+                ctx.sessions,
+                lambda session: _append_entries(session, ctx, actor, action, read_note),
+            )
         else:
             with transaction(ctx.sessions) as session:
                 # the request's idempotency key, claimed before anything is written (issue 12)
