@@ -8,8 +8,10 @@ barrier and wait on events with a generous limit: the assertions are about compl
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -278,3 +280,77 @@ def test_a_file_sqlite_database_runs_in_wal_mode(tmp_path: Path) -> None:
     finally:
         created.dispose()
     assert mode == "wal"  # readers take snapshots and never wait for the writer
+
+
+@contextmanager
+def _audit_store_held(engine: Engine, ctx: ServiceContext) -> Iterator[None]:
+    """Hold up every audit append until the block ends: on PostgreSQL another transaction
+    locks every chain's head row, on SQLite a write transaction of this thread holds the
+    one write lock (readers' snapshots carry on in both)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection, connection.begin():
+            connection.execute(text("SELECT chain FROM audit_chain_heads FOR UPDATE"))
+            yield
+    else:
+        with transaction(ctx.sessions):
+            yield
+
+
+def _reads_in_flight(
+    engine: Engine, ctx: ServiceContext, reads: list[Callable[[], object]]
+) -> list[object]:
+    """Run ``reads`` in threads while the audit store is held, then let it go; each read's
+    result, or the error it raised."""
+
+    def attempt(read: Callable[[], object]) -> object:
+        try:
+            return read()
+        except AttunementError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+        with _audit_store_held(engine, ctx):
+            futures = [pool.submit(attempt, read) for read in reads]
+            time.sleep(1.0)  # the reads take their snapshots and queue for their entries
+        return [future.result(timeout=WAIT) for future in futures]
+
+
+def test_reads_queued_behind_a_busy_audit_store_share_its_next_write_transaction(
+    ctx: ServiceContext, world: World, engine: Engine
+) -> None:
+    record_session(ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[_phq9()]))
+    before = max(e.seq for e in list_audit(ctx, OPERATOR, after=0, limit=1000))
+    reads = 8
+    results = _reads_in_flight(
+        engine, ctx, [lambda: get_status(ctx, world.ana, world.episode_a)] * reads
+    )
+    assert all(not isinstance(result, AttunementError) for result in results)
+    entries = [
+        e for e in list_audit(ctx, OPERATOR, after=before, limit=1000) if e.action == "status.read"
+    ]
+    assert len(entries) == reads  # one entry per read, each committed before it returned
+    assert verify_audit_chain(ctx, OPERATOR).intact
+    if engine.dialect.name == "postgresql":  # xmin: the transaction that wrote each row
+        with engine.connect() as connection:
+            transactions = connection.execute(
+                text(
+                    "SELECT count(DISTINCT xmin::text) FROM audit_log "
+                    "WHERE seq > :s AND action = 'status.read'"
+                ),
+                {"s": before},
+            ).scalar_one()
+        # the first read's group waited for a chain; the reads queued meanwhile went in
+        # one transaction after it (a third only if a read was slower than the second)
+        assert transactions <= 3 < reads
+
+
+def test_an_entry_the_store_refuses_fails_its_read_and_no_other_read_of_its_group(
+    ctx: ServiceContext, world: World, engine: Engine
+) -> None:
+    record_session(ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[_phq9()]))
+    _refuse_audit_of(engine, "patient.read")
+    status_read = lambda: get_status(ctx, world.ana, world.episode_a)  # noqa: E731
+    patient_read = lambda: get_patient(ctx, world.ana, world.patient_a)  # noqa: E731
+    results = _reads_in_flight(engine, ctx, [status_read, patient_read] * 4)
+    assert [isinstance(result, AttunementError) for result in results] == [False, True] * 4
+    assert verify_audit_chain(ctx, OPERATOR).intact
