@@ -107,6 +107,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         assess_each_session,
         assess_episode,
         red_limit,
+        status_format_version,
     )
     from attunement.monitoring._status_maths import ExpectedBand
     from attunement.monitoring._support import (
@@ -209,6 +210,7 @@ __all__ = [
     "response_status",
     "standard_error_of_difference",
     "standard_error_of_measurement",
+    "status_format_version",
     "support_prompt_titles",
     "support_prompts",
     "support_prompts_version",
@@ -289,6 +291,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "assess_each_session",
         "assess_episode",
         "red_limit",
+        "status_format_version",
     ),
     "_risk_fact": ("endorsement_fact",),
     "_status_maths": ("ExpectedBand",),

@@ -12,7 +12,10 @@ and — on yellow or red — the clinical-support prompts.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -441,3 +444,16 @@ def red_limit(status: Status) -> float | None:
     threshold = red_rule(status.instrument, status.scale, status.reliable_change, None).threshold
     worse = -1.0 if status.norms.direction == "higher_is_better" else 1.0
     return status.intake + worse * threshold
+
+
+@cache
+def status_format_version() -> str:
+    """A short hash of the stored status document's shape (:class:`Status`'s JSON schema).
+
+    A stored status computed by a release whose :class:`Status` had another shape is
+    recomputed (the status store compares this with the row's inputs), so a stored document
+    always has the shape of this release's :class:`Status` and can be served as stored.
+    """
+    schema = Status.model_json_schema(mode="serialization")
+    payload = json.dumps(schema, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]

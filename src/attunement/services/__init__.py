@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from attunement.services._episodes import (
         check_episode_start,
         get_status,
+        get_status_document,
         list_administrations,
         list_episodes,
         record_administration,
@@ -376,6 +377,7 @@ __all__ = [
     "get_plan_adherence",
     "get_session",
     "get_status",
+    "get_status_document",
     "invite_patient",
     "keep_form_draft",
     "list_access_grants",
@@ -531,6 +533,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
     "_episodes": (
         "check_episode_start",
         "get_status",
+        "get_status_document",
         "list_administrations",
         "list_episodes",
         "record_administration",

@@ -29,7 +29,7 @@ from attunement.services._schemas import (
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status_store import stored_status
+from attunement.services._status_store import stored_status, stored_status_document
 from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_episode_start",
     "get_status",
+    "get_status_document",
     "list_administrations",
     "list_episodes",
     "record_administration",
@@ -177,3 +178,19 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
         if row is None or row.status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
         return Status.model_validate(row.status)
+
+
+def get_status_document(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
+    """:func:`get_status` as the JSON text stored by the last write that changed it: the
+    same access check, audit entry and 404, with the document served as stored (neither
+    parsed nor validated: its shape is this release's :class:`Status`). For the API, where
+    parsing and re-serialising a stored status took most of a read's time (issue 13)."""
+
+    with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
+        uc,
+        episode,
+    ):
+        document = stored_status_document(uc.session, episode.id)
+        if document is None:
+            raise NotFound("scored outcome administration for episode", episode_id)
+        return document

@@ -18,8 +18,9 @@ one-patient refresh (``assess_loaded``), storing the same rows (a test compares 
 
 A row also records the inputs it was computed with (``inputs_version``: the outcome
 definition's version, the newest fitted ETR model, the clinic-derived norms, the caseness
-convention and, for an episode with an alliance measure, that definition's version and the
-clinic-derived SD of first alliance measures its rupture limits rest on). After every
+convention, the support prompts, the shape of the stored document and, for an episode with
+an alliance measure, that definition's version and the clinic-derived SD of first alliance
+measures its rupture limits rest on). After every
 refresh the rows of the same outcome or alliance instrument whose inputs differ are
 recomputed too (a new intake moves clinic norms, a new first alliance measure the alliance
 limits, a fit adds a model), and
@@ -39,7 +40,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Row, Table, and_, event, func, insert, inspect, or_, select, text
+from sqlalchemy import Row, Table, Text, and_, event, func, insert, inspect, or_, select, text
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import ORMExecuteState, Session, defer
 
 from attunement.errors import AttunementError
@@ -48,6 +50,7 @@ from attunement.monitoring import (
     RISK_FLAG_RANK,
     alert_rank,
     deterioration_size,
+    status_format_version,
     support_prompts_version,
 )
 from attunement.services._clinic_norms import NormsTaking, needing_norms, retake_due_norms
@@ -299,6 +302,7 @@ def inputs_version(inputs: StatusInputs, instrument: str, alliance: str | None =
         norms.model_dump(mode="json") if norms is not None else None,
         inputs.caseness,
         support_prompts_version(),
+        status_format_version(),  # a stored document has this release's shape
     ]
     if allied is not None:  # rows without an alliance measure keep their hash
         limits = inputs.alliance_norms(allied.id, monitored_scale(allied))
@@ -800,6 +804,19 @@ def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | No
     return session.scalars(
         select(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode_id)
     ).first()
+
+
+def stored_status_document(session: Session, episode_id: int) -> str | None:
+    """The episode's stored status as the JSON text it was stored as, unparsed (one
+    primary-key read), or None when it has none. Its shape is this release's
+    :class:`~attunement.monitoring.Status` (rows of another shape are stale and recomputed,
+    :func:`inputs_version`)."""
+    document = session.scalar(
+        select(sql_cast(EpisodeStatusRecord.status, Text)).where(
+            EpisodeStatusRecord.episode_id == episode_id
+        )
+    )
+    return None if document is None or document == "null" else str(document)
 
 
 def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:

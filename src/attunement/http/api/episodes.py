@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from attunement.http._errors import error_responses
 from attunement.http.deps import ContextDep, CurrentActor
+from attunement.monitoring import Status
 from attunement.services import (
     AdministrationCreate,
     AdministrationPublic,
@@ -22,7 +21,7 @@ from attunement.services import (
     TherapySessionCreate,
     TherapySessionPublic,
     get_plan_adherence,
-    get_status,
+    get_status_document,
     invite_patient,
     list_administrations,
     list_course_predictions,
@@ -88,11 +87,13 @@ def administrations(
     return list_administrations(context, actor, episode_id, include_voided=include_voided)
 
 
-@router.get("/{episode_id}/status", response_model=dict[str, Any])
-def episode_status(context: ContextDep, actor: CurrentActor, episode_id: int) -> dict[str, Any]:
-    """Change, reliable-change category, expected band, alert, alliance, flags, prompts."""
-    result: dict[str, Any] = get_status(context, actor, episode_id).model_dump(mode="json")
-    return result
+@router.get("/{episode_id}/status", response_model=Status)
+def episode_status(context: ContextDep, actor: CurrentActor, episode_id: int) -> Response:
+    """Change, reliable-change category, expected band, alert, alliance, flags, prompts.
+
+    The status as stored by the last write that changed it, sent as stored (issue 13)."""
+    document = get_status_document(context, actor, episode_id)
+    return Response(document, media_type="application/json")
 
 
 @router.get("/{episode_id}/course", response_model=list[CoursePredictionPublic])
