@@ -33,14 +33,19 @@ def _preference_value(aspect: str) -> st.SearchStrategy[str]:
 
 @st.composite
 def _preferences(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Up to six aspects; an aspect that takes several values (format, type) gets one or two."""
     aspects = draw(st.lists(st.sampled_from(sorted(PREFERENCE_ASPECTS)), unique=True, max_size=6))
     return [
-        {
-            "aspect": a,
-            "value": draw(_preference_value(a)),
-            "strength": draw(st.sampled_from(STRENGTHS)),
-        }
+        {"aspect": a, "value": value, "strength": draw(st.sampled_from(STRENGTHS))}
         for a in aspects
+        for value in draw(
+            st.lists(
+                _preference_value(a),
+                min_size=1,
+                max_size=2 if PREFERENCE_ASPECTS[a].multiple else 1,
+                unique_by=str.casefold,
+            )
+        )
     ]
 
 
