@@ -27,6 +27,7 @@ from attunement.profile import (
     STRENGTHS,
     Preference,
     Profile,
+    ProfileFlag,
     canonical_language_tag,
     field_label,
 )
@@ -153,17 +154,19 @@ def plan(
 
 
 def _in_canonical_order(profile: Profile) -> Profile:
-    """The profile with its preferences in one canonical order, whatever order they came in.
+    """The profile with its preferences and flags in one canonical order, whatever they came in.
 
     A patient's preferences are a set: the order they were listed (or a questionnaire gave
-    them) carries no clinical meaning. Every step of the engine walks them in this order, so
-    the facts a condition cites, the firings that tie on evidence strength and everything
-    built from them are a function of the set alone.
+    them) carries no clinical meaning; so are the flags scoring raised. Every step of the
+    engine walks them in this order, so the facts a condition cites, the firings that tie on
+    evidence strength, the risk items behind the safety item and everything built from them
+    are a function of the sets alone.
     """
-    ordered = tuple(sorted(profile.preferences, key=_preference_key))
-    if ordered == profile.preferences:
+    preferences = tuple(sorted(profile.preferences, key=_preference_key))
+    flags = tuple(sorted(profile.flags, key=_flag_key))
+    if preferences == profile.preferences and flags == profile.flags:
         return profile
-    return profile.model_copy(update={"preferences": ordered})
+    return profile.model_copy(update={"preferences": preferences, "flags": flags})
 
 
 def _preference_key(preference: Preference) -> tuple[int, str, str, str, int, str]:
@@ -175,6 +178,21 @@ def _preference_key(preference: Preference) -> tuple[int, str, str, str, int, st
         preference.value,
         STRENGTHS.index(preference.strength),
         preference.provenance.model_dump_json(),
+    )
+
+
+def _flag_key(flag: ProfileFlag) -> tuple[int, str, str, str, str, str, str, bool, float]:
+    """A total order: most severe first, then dimension and id (as shown), then the rest."""
+    return (
+        _SEVERITY_ORDER[flag.severity],
+        flag.dimension,
+        flag.id,
+        flag.instrument,
+        flag.item,
+        flag.kind,
+        flag.message,
+        flag.answer is None,
+        flag.answer or 0.0,
     )
 
 
@@ -221,8 +239,7 @@ def _recommend(
 
 
 def _flags(profile: Profile) -> tuple[PlanFlag, ...]:
-    flags = sorted(profile.flags, key=lambda f: (_SEVERITY_ORDER[f.severity], f.dimension, f.id))
-    return tuple(PlanFlag(**flag.model_dump()) for flag in flags)
+    return tuple(PlanFlag(**flag.model_dump()) for flag in sorted(profile.flags, key=_flag_key))
 
 
 def _not_assessed(book: RuleBook, profile: Profile) -> tuple[NotAssessed, ...]:

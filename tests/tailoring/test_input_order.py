@@ -1,4 +1,4 @@
-"""The plan is a function of the set of preferences, not of the order they are listed in.
+"""The plan is a function of the sets of preferences and flags, not of the order they come in.
 
 Regression for the CI failure of
 ``test_the_plan_does_not_depend_on_the_order_preferences_are_listed``: with high functional
@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from attunement.tailoring import Plan
-from tests.tailoring.vignettes import plan_for, pref
+from attunement.profile import ProfileFlag
+from attunement.tailoring import Plan, plan
+from tests.tailoring.vignettes import plan_for, pref, profile_for
 
 #: The six preferences of the CI failure, session frequency first.
 CI_PREFERENCES = [
@@ -88,3 +89,30 @@ def test_several_values_of_one_aspect_give_one_plan_whatever_their_order() -> No
     first = _plan_with(rest, listed)
     for order in permutations(listed):
         assert _plan_with(rest, list(order)) == first
+
+
+def _risk_flag(instrument: str, item: str, kind: str) -> ProfileFlag:
+    return ProfileFlag(
+        id=f"{item}_risk",
+        severity="critical" if kind == "endorsed" else "warning",
+        dimension="distress",
+        instrument=instrument,
+        item=item,
+        message=f"synthetic {kind} risk flag on {item}",
+        kind=kind,  # type: ignore[arg-type]
+        answer=2.0 if kind == "endorsed" else None,
+    )
+
+
+def test_the_safety_item_and_flags_do_not_depend_on_the_order_of_the_flags() -> None:
+    # A stored profile may carry flags from more than one questionnaire (two risk items).
+    profile = profile_for({"distress": "low", "preferences": CI_PREFERENCES})
+    flags = [
+        _risk_flag("phq9", "phq9_9", "endorsed"),
+        _risk_flag("core10", "core10_6", "endorsed"),
+        _risk_flag("phq9", "phq9_9", "unanswered"),  # the same id as the endorsed one
+    ]
+    first = plan(profile.model_copy(update={"flags": tuple(flags)}))
+    assert first.safety
+    for order in permutations(flags):
+        assert plan(profile.model_copy(update={"flags": order})) == first
