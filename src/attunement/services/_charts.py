@@ -49,6 +49,7 @@ from attunement.services._status import (  # the app's one way to read a series
     _series,
     _series_rows,
 )
+from attunement.services._status_store import stored_status_model
 from attunement.services._transaction import transaction
 from attunement.store import Episode, EpisodeChartRecord, EpisodeStatusRecord
 
@@ -94,11 +95,6 @@ class StoredChart:
     etag: str
 
 
-def _status(row: EpisodeStatusRecord) -> Status | None:
-
-    return Status.model_validate(row.status) if row.status is not None else None
-
-
 def _item_answers(session: Session, episode: Episode, instrument: str) -> list[Any]:
     """The stored answers of each session (the session's own administration, else the last
     one entered toward it), as the report's item chart reads them."""
@@ -130,15 +126,6 @@ def _data(
     return alliance_chart_data(series, status, definition)
 
 
-def _status_row(session: Session, episode_id: int) -> EpisodeStatusRecord:
-    row = session.scalars(
-        select(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode_id)
-    ).first()
-    if row is None:  # only before the start-up refresh after a migration
-        raise NotFound("stored status of episode", episode_id)
-    return row
-
-
 def _episode(session: Session, actor: Actor, patient_id: int, episode_id: int) -> Episode:
     episode = load_episode(session, actor, episode_id, write=False)
     if episode.patient_id != patient_id:
@@ -155,13 +142,13 @@ def episode_chart_data(
     ) as uc:
         episode = _episode(uc.session, actor, patient_id, episode_id)
         uc.patient_id = episode.patient_id
-        return chart_data_of(uc.session, episode, _status_row(uc.session, episode.id))
+        status = stored_status_model(uc.session, episode.id, require_row=True)
+        return chart_data_of(uc.session, episode, status)
 
 
-def chart_data_of(session: Session, episode: Episode, row: EpisodeStatusRecord) -> EpisodeChartData:
-    """The chart data of ``episode`` with its stored status ``row`` already read (inside a
-    use case that checked access: :func:`episode_chart_data`, the patient page)."""
-    status = _status(row)
+def chart_data_of(session: Session, episode: Episode, status: Status | None) -> EpisodeChartData:
+    """The chart data of ``episode`` with its stored status already read (inside a use case
+    that checked access: :func:`episode_chart_data`, the patient page)."""
     outcome = _data(session, episode, "outcome", status)
     alliance = _data(session, episode, "alliance", status)
     items = _data(session, episode, "items", status)
@@ -257,11 +244,13 @@ def episode_chart_svg(
         ).first()
         if stored is not None and (stored.status_version, stored.renderer) == (version, RENDERER):
             return StoredChart(kind=chart_kind, svg=stored.svg, etag=f'"{stored.digest}"')
-        row = _status_row(uc.session, episode.id)
-        data = _data(uc.session, episode, chart_kind, _status(row))
+        if version is None:  # only before the start-up refresh after a migration
+            raise NotFound("stored status of episode", episode.id)
+        status = stored_status_model(uc.session, episode.id)  # the version's, one snapshot
+        data = _data(uc.session, episode, chart_kind, status)
         if data is None:
             raise NotFound(f"{chart_kind} chart (nothing recorded yet) of episode", episode_id)
-        drawn_version = row.version
+        drawn_version = version
     svg = render_chart(
         data, language=language, chart_id=chart_kind, layout="narrow" if narrow else "wide"
     ).svg

@@ -29,7 +29,7 @@ from attunement.services._schemas import (
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status_store import stored_status, stored_status_document
+from attunement.services._status_store import stored_status_document, stored_status_model
 from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
@@ -174,10 +174,10 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
         uc,
         episode,
     ):
-        row = stored_status(uc.session, episode.id)
-        if row is None or row.status is None:
+        status = stored_status_model(uc.session, episode.id)
+        if status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
-        return Status.model_validate(row.status)
+        return status
 
 
 def get_status_document(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from attunement.errors import AttunementError, NotFound
+from attunement.errors import AttunementError
 from attunement.i18n import resolve_language
 from attunement.monitoring import Status
 from attunement.services._access import load_patient
@@ -45,7 +45,7 @@ from attunement.services._risk_records import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
 from attunement.services._status import tailored_plan
-from attunement.services._status_store import stored_status
+from attunement.services._status_store import stored_status_model
 from attunement.store import Administration, Episode, patient_episodes
 
 if TYPE_CHECKING:
@@ -132,11 +132,8 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
                 .order_by(Administration.administered_at, Administration.id)
             ).all()
             administrations = tuple(administration_public(a) for a in rows)
-            row = stored_status(session, episode.id)
-            if row is None:  # only before the start-up refresh after a migration
-                raise NotFound("stored status of episode", episode.id)
-            status = Status.model_validate(row.status) if row.status is not None else None
-            charts = chart_data_of(session, episode, row)
+            status = stored_status_model(session, episode.id, require_row=True)
+            charts = chart_data_of(session, episode, status)
             adherence = adherence_of(session, episode.id, plan, status)
         uc.detail = {
             "read": ["patient", "profile", "plan", "risk_events", "episodes"]

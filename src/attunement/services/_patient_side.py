@@ -33,10 +33,11 @@ from attunement.services._actors import InvitationActor, UserActor
 from attunement.services._audit import append_audit, use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._auth import _authenticate, open_web_session
-from attunement.services._charts import _data, _status, _status_row
+from attunement.services._charts import _data
 from attunement.services._context import ServiceContext
 from attunement.services._invitations import issue_invitation
 from attunement.services._schemas import InvitationCreate, InvitationIssued, WebSessionIssued
+from attunement.services._status_store import stored_status_model
 from attunement.services._transaction import read_transaction, transaction
 from attunement.store import (
     Administration,
@@ -125,7 +126,8 @@ def _outcome_chart(session: Session, episode_id: int) -> OutcomeChartData | None
     episode = session.get(Episode, episode_id)
     if episode is None:
         return None
-    data = _data(session, episode, "outcome", _status(_status_row(session, episode_id)))
+    status = stored_status_model(session, episode_id, require_row=True)
+    data = _data(session, episode, "outcome", status)
     return data if isinstance(data, OutcomeChartData) else None
 
 

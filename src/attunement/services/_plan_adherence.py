@@ -39,7 +39,7 @@ from attunement.services._lifecycle_schemas import NoteText
 from attunement.services._prompt_discussions import _who
 from attunement.services._schema_config import INPUT
 from attunement.services._status import tailored_plan
-from attunement.services._status_store import stored_status
+from attunement.services._status_store import stored_status_model
 from attunement.store import (
     Episode,
     EpisodeStatusRecord,
@@ -252,8 +252,7 @@ def _read(session: Session, episode: Episode, clinic_language: str) -> PlanAdher
             plan = tailored_plan(session, patient, clinic_language=clinic_language)
         except AttunementError:  # no plan can be made: only rupture repair can be recorded
             plan = None
-    row = stored_status(session, episode.id)
-    status = Status.model_validate(row.status) if row is not None and row.status else None
+    status = stored_status_model(session, episode.id)
     return adherence_of(session, episode.id, plan, status)
 
 

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError
-from attunement.monitoring import Status, support_prompt_titles
+from attunement.monitoring import support_prompt_titles
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import ensure_episode_open
-from attunement.services._status_store import stored_status
+from attunement.services._status_store import stored_status_model
 from attunement.store import PromptDiscussionRecord
 
 __all__ = [
@@ -114,8 +114,7 @@ def mark_prompt_discussed(
     """
     with episode_use_case(ctx, actor, AuditAction.PROMPT_DISCUSS, episode_id) as (uc, episode):
         ensure_episode_open(episode)
-        row = stored_status(uc.session, episode.id)
-        status = Status.model_validate(row.status) if row is not None and row.status else None
+        status = stored_status_model(uc.session, episode.id)
         shown = [p.domain for p in status.support_prompts] if status is not None else []
         if status is None or domain not in shown:
             allowed = shown or "a prompt shown for this episode (none is shown now)"

@@ -44,10 +44,11 @@ from sqlalchemy import Row, Table, Text, and_, event, func, insert, inspect, or_
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import ORMExecuteState, Session, defer
 
-from attunement.errors import AttunementError
+from attunement.errors import AttunementError, NotFound
 from attunement.instruments import load_instrument
 from attunement.monitoring import (
     RISK_FLAG_RANK,
+    Status,
     alert_rank,
     deterioration_size,
     status_format_version,
@@ -83,7 +84,6 @@ from attunement.store import (
 )
 
 if TYPE_CHECKING:
-    from attunement.monitoring import Status
     from attunement.risk import RiskEvent
 
 __all__ = [
@@ -804,6 +804,26 @@ def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | No
     return session.scalars(
         select(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode_id)
     ).first()
+
+
+def stored_status_model(
+    session: Session, episode_id: int, *, require_row: bool = False
+) -> Status | None:
+    """The episode's stored :class:`~attunement.monitoring.Status` (parsed by pydantic from
+    the stored text: one read, no second parse), or None when nothing is scored yet — or
+    when it has no row, unless ``require_row`` (then NotFound: only before the start-up
+    refresh after a migration)."""
+    found = session.execute(
+        select(sql_cast(EpisodeStatusRecord.status, Text)).where(
+            EpisodeStatusRecord.episode_id == episode_id
+        )
+    ).first()
+    if found is None and require_row:
+        raise NotFound("stored status of episode", episode_id)
+    document = found[0] if found is not None else None
+    if document is None or document == "null":
+        return None
+    return Status.model_validate_json(document)
 
 
 def stored_status_document(session: Session, episode_id: int) -> str | None:

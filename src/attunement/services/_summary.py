@@ -5,13 +5,12 @@ from __future__ import annotations
 from attunement.documents import session_summary_text
 from attunement.errors import AttunementError, NotFound
 from attunement.i18n import resolve_language
-from attunement.monitoring import Status
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._status import tailored_plan
-from attunement.services._status_store import stored_status
+from attunement.services._status_store import stored_status, stored_status_model
 from attunement.wording import plan_in, status_in
 
 __all__ = ["episode_summary"]
@@ -29,7 +28,8 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         episode,
     ):
         row = stored_status(uc.session, episode.id)
-        if row is None or row.status is None:
+        status = stored_status_model(uc.session, episode.id)
+        if row is None or status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
         language = resolve_language(ctx.clinic_language)  # the knowledge files' texts
         try:
@@ -40,7 +40,7 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         except AttunementError:
             plan = None  # the summary still carries the status and the open risk count
         return session_summary_text(
-            status_in(Status.model_validate(row.status), language),
+            status_in(status, language),
             plan,
             measured_on=row.latest_on,
             synthetic=episode.patient.synthetic,
