@@ -59,3 +59,19 @@ def test_indicators_link_evidence_and_state_their_basis() -> None:
     assert risk.evidence == ("preferences",)
     assert "1.79" in risk.basis
     assert risk.facts == ("format: video (strong)",)
+
+
+def test_the_strong_preferences_cited_do_not_depend_on_the_order_they_were_listed() -> None:
+    listed = [
+        {"aspect": "treatment_length", "value": "brief", "strength": "strong"},
+        {"aspect": "format", "value": "video", "strength": "strong"},
+        {"aspect": "session_frequency", "value": "fortnightly", "strength": "strong"},
+    ]
+    facts = {
+        assess_episode(phq9(20, 18), profile=parse_profile({"preferences": order}))
+        .dropout_risks[0]
+        .facts
+        for order in (listed, listed[::-1], listed[1:] + listed[:1])
+    }
+    assert len(facts) == 1
+    assert len(next(iter(facts))) == 3

@@ -20,7 +20,7 @@ from attunement.monitoring._profile_facts import sourced_fact, strong_preference
 from attunement.monitoring._prompt_facts import below_threshold, missed_sessions, ruptured_at
 from attunement.monitoring._series import Series
 from attunement.monitoring._worded import Worded
-from attunement.profile import Profile
+from attunement.profile import Profile, in_canonical_order
 
 __all__ = ["DropoutRisk", "dropout_risks"]
 
@@ -83,7 +83,7 @@ def _profile_risks(profile: Profile, accommodated: Collection[str]) -> list[Drop
         risks.append(_risk("precontemplation", facts))
     strong = [
         strong_preference(f"preferences.{p.aspect}", p.value)
-        for p in profile.preferences
+        for p in in_canonical_order(profile).preferences  # a set: listed in one order
         if p.strength == "strong" and p.aspect not in accommodated
     ]
     if strong:

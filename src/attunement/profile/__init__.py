@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         Stage,
         Strength,
     )
+    from attunement.profile._order import in_canonical_order
     from attunement.profile._parse import parse_profile
     from attunement.profile._vocabulary import (
         ATTACHMENT_RANGE,
@@ -114,6 +115,7 @@ __all__ = [
     "fact_words",
     "field_label",
     "field_value_words",
+    "in_canonical_order",
     "language_name",
     "parse_profile",
     "same_language",
@@ -163,6 +165,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "Stage",
         "Strength",
     ),
+    "_order": ("in_canonical_order",),
     "_parse": ("parse_profile",),
     "_vocabulary": (
         "ATTACHMENT_RANGE",

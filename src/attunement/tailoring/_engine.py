@@ -23,13 +23,10 @@ from attunement.evidence import EvidenceBase, load_evidence
 from attunement.i18n import N_
 from attunement.profile import (
     DIMENSIONS,
-    PREFERENCE_ASPECTS,
-    STRENGTHS,
-    Preference,
     Profile,
-    ProfileFlag,
     canonical_language_tag,
     field_label,
+    in_canonical_order,
 )
 from attunement.risk import RiskEvent
 from attunement.tailoring._conditions import Context
@@ -64,10 +61,6 @@ __all__ = ["ASSUMED_CUTOFF", "plan"]
 ASSUMED_CUTOFF: Final = N_(
     "%(scale)s to %(field)s: the cut-offs are an assumption, not a published equivalence."
 )
-
-_SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-#: Preferences enter the engine in the vocabulary's order of aspects (then by value).
-_ASPECT_ORDER: Final = {aspect: rank for rank, aspect in enumerate(PREFERENCE_ASPECTS)}
 
 
 def plan(
@@ -108,7 +101,7 @@ def plan(
     if language is None:
         raise InputError("clinic_language", clinic_language, "a BCP 47 language tag, e.g. en")
     context = Context(clinic_language=language)
-    profile = _in_canonical_order(profile)
+    profile = in_canonical_order(profile)  # preferences and flags are sets
     book = load_rulebook()
     evidence = load_evidence()
     risk = open_risk(profile, open_risk_events, book.risk)
@@ -150,49 +143,6 @@ def plan(
         not_assessed=_not_assessed(book, profile),
         assumptions=(*assumptions, *_assumed_cutoffs(f for e in shown for f in e.because)),
         disclaimer=book.disclaimer,
-    )
-
-
-def _in_canonical_order(profile: Profile) -> Profile:
-    """The profile with its preferences and flags in one canonical order, whatever they came in.
-
-    A patient's preferences are a set: the order they were listed (or a questionnaire gave
-    them) carries no clinical meaning; so are the flags scoring raised. Every step of the
-    engine walks them in this order, so the facts a condition cites, the firings that tie on
-    evidence strength, the risk items behind the safety item and everything built from them
-    are a function of the sets alone.
-    """
-    preferences = tuple(sorted(profile.preferences, key=_preference_key))
-    flags = tuple(sorted(profile.flags, key=_flag_key))
-    if preferences == profile.preferences and flags == profile.flags:
-        return profile
-    return profile.model_copy(update={"preferences": preferences, "flags": flags})
-
-
-def _preference_key(preference: Preference) -> tuple[int, str, str, str, int, str]:
-    """A total order: aspect (vocabulary order), value, strength, then provenance."""
-    return (
-        _ASPECT_ORDER.get(preference.aspect, len(_ASPECT_ORDER)),
-        preference.aspect,
-        preference.value.casefold(),
-        preference.value,
-        STRENGTHS.index(preference.strength),
-        preference.provenance.model_dump_json(),
-    )
-
-
-def _flag_key(flag: ProfileFlag) -> tuple[int, str, str, str, str, str, str, bool, float]:
-    """A total order: most severe first, then dimension and id (as shown), then the rest."""
-    return (
-        _SEVERITY_ORDER[flag.severity],
-        flag.dimension,
-        flag.id,
-        flag.instrument,
-        flag.item,
-        flag.kind,
-        flag.message,
-        flag.answer is None,
-        flag.answer or 0.0,
     )
 
 
@@ -239,7 +189,8 @@ def _recommend(
 
 
 def _flags(profile: Profile) -> tuple[PlanFlag, ...]:
-    return tuple(PlanFlag(**flag.model_dump()) for flag in sorted(profile.flags, key=_flag_key))
+    """The flags as the plan shows them (most severe first: the canonical order)."""
+    return tuple(PlanFlag(**flag.model_dump()) for flag in in_canonical_order(profile).flags)
 
 
 def _not_assessed(book: RuleBook, profile: Profile) -> tuple[NotAssessed, ...]:
