@@ -122,9 +122,11 @@ def run_server(
     # start-up: loaded when the command runs, so `attune --help` stays light
     import uvicorn
 
+    from attunement.http.app import warm_routes
     from attunement.security import install_log_redaction
 
     application = prepare_app(settings, engine, secure_cookies=secure_cookies)
+    warm_routes(application)
     server = uvicorn.Server(server_config(settings, application, host=host, port=port))
     install_log_redaction(*_LOGGERS)  # uvicorn's handlers exist once the config is built
     typer.echo(f"serving on http://{host}:{port} (API: /api/v1, OpenAPI: /api/v1/openapi.json)")

@@ -10,6 +10,8 @@ too, configured from ``ATTUNE_PUBLIC_URL`` and ``ATTUNE_CDS_TRUST_FILE``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -39,7 +41,7 @@ from attunement.security import (
 from attunement.services import Clock, InputLimits, service_context
 from attunement.settings import Settings, load_settings
 
-__all__ = ["API_PREFIX", "create_app", "create_app_from_env", "include_routers"]
+__all__ = ["API_PREFIX", "create_app", "create_app_from_env", "include_routers", "warm_routes"]
 
 API_PREFIX = "/api/v1"
 
@@ -143,6 +145,26 @@ def create_app(
     return app
 
 
+def warm_routes(app: FastAPI) -> None:
+    """Prepare every route for requests now (``attune serve``), not on the first request.
+
+    FastAPI prepares an included router's routes (their parameter and response models) the
+    first time a request is matched against them: for this app a few hundred milliseconds,
+    which the first requests of a newly started server all wait for at once under load.
+    Matching a path that no route has against every route does that work before listening.
+    """
+    scope: dict[str, Any] = {
+        "type": "http",
+        "method": "GET",
+        "path": "/.well-known/attunement-start-up",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+    }
+    for route in app.router.routes:
+        route.matches(scope)
+
+
 def create_app_from_env() -> FastAPI:
     """The app of one ``attune serve --workers N`` worker process (a uvicorn factory).
 
@@ -155,4 +177,6 @@ def create_app_from_env() -> FastAPI:
     """
     install_log_redaction(*serve_log_config()["loggers"])
     settings = load_settings()
-    return create_app(settings, secure_cookies=not settings.insecure_cookies)
+    app = create_app(settings, secure_cookies=not settings.insecure_cookies)
+    warm_routes(app)
+    return app
