@@ -20,7 +20,7 @@ ids are never confirmed; so does an id outside the storage range (:mod:`._ids`).
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from attunement.errors import Forbidden, NotFound
 from attunement.services._actors import Actor, OperatorActor, UserActor
@@ -104,7 +104,9 @@ def load_episode(
     recorded while another request closes the episode either comes first or is refused as
     closed — it never lands in the closed episode.
     """
-    episode = get_row(session, Episode, episode_id, lock=write)
+    # a read takes the patient in the same query (the check below finds it loaded)
+    read_patient = () if write else (joinedload(Episode.patient),)
+    episode = get_row(session, Episode, episode_id, lock=write, options=read_patient)
     if episode is None:
         raise NotFound("episode", episode_id)
     try:

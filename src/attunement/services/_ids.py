@@ -14,9 +14,11 @@ record (:func:`get_row`) and where the audit trail records what was asked for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from attunement.errors import quote
 
@@ -35,8 +37,16 @@ def in_storage_range(row_id: int) -> bool:
     return 1 <= row_id <= MAX_ROW_ID
 
 
-def get_row(session: Session, model: type[Row], row_id: int, *, lock: bool = False) -> Row | None:
-    """``session.get(model, row_id)``, or None for an id no table can hold.
+def get_row(
+    session: Session,
+    model: type[Row],
+    row_id: int,
+    *,
+    lock: bool = False,
+    options: Sequence[ORMOption] = (),
+) -> Row | None:
+    """``session.get(model, row_id)``, or None for an id no table can hold (``options``:
+    loader options, e.g. a related row read in the same query).
 
     ``lock`` holds the row until the transaction ends and reads it as last committed
     (PostgreSQL ``FOR NO KEY UPDATE``: a second writer waits; the weaker ``NO KEY`` mode
@@ -49,10 +59,11 @@ def get_row(session: Session, model: type[Row], row_id: int, *, lock: bool = Fal
         return session.get(
             model,
             row_id,
+            options=options,
             with_for_update={"key_share": True},
             populate_existing=True,
         )
-    return session.get(model, row_id)
+    return session.get(model, row_id, options=options)
 
 
 def audit_subject(patient_id: Any, target: str | None) -> tuple[int | None, str | None]:
