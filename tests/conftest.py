@@ -86,7 +86,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     if configured:
         yield PostgresServer(admin_url=configured, stop=None)
         return
-    server, reason = start_throwaway_cluster()
+    server, reason = start_throwaway_cluster(in_memory=True)
     if server is None:
         pytest.skip(f"no PostgreSQL server: {reason}")
     try:
