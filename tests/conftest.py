@@ -36,6 +36,7 @@ from attunement.instruments import install_clinic_definitions
 from attunement.services import ServiceContext
 from attunement.store import make_engine, migrate
 from tests.services.world import FakeClock, World, build_world, make_context
+from tests.support.app_reuse import AppReuse
 from tests.support.postgres import MEMORY_FOLDER, PostgresServer, start_throwaway_cluster
 from tests.support.seeded_world import (
     SEEDED_WORLD,
@@ -285,6 +286,12 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield created
     finally:
         created.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_reuse() -> AppReuse:
+    """The apps of this test process, reused by settings (:mod:`tests.support.app_reuse`)."""
+    return AppReuse()
 
 
 # --------------------------------------------------------------------------- the clinic
