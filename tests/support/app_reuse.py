@@ -8,12 +8,12 @@ password hasher, its settings, crisis resources, FHIR base and CDS trust — eve
 app keeps in ``app.state``, which is what every route and middleware reads per request
 (``request.app.state``; the middlewares' ``lambda: app.state.context``). :class:`AppReuse`
 then serves that state through an app built earlier in the same test process from the same
-settings (every field but the data folder and the database URL, which reach only the
-state) and the same CDS trust file, so the routes, middlewares and error handlers are those
-``create_app`` builds for these settings, already prepared.
+settings (every field but the data folder, the database URL and the CDS trust file, which
+reach only the state: ``create_app`` loads the trust into it), so the routes, middlewares
+and error handlers are those ``create_app`` builds for these settings, already prepared.
 
 After the test the reused app's state is emptied (a request that reached it would fail, not
-read another test's records), its dependency overrides are put back and its cached OpenAPI
+read another test's records), its dependency overrides cleared and its cached OpenAPI
 document dropped, as a new app has none.
 """
 
@@ -28,8 +28,9 @@ from pydantic import SecretStr
 from attunement.settings import Settings
 
 #: Settings that reach only the app's state (the context's database, the data folder's
-#: files and the audit anchors under it), never its routes or middlewares.
-STATE_ONLY = frozenset({"data_dir", "database_url"})
+#: files and the audit anchors under it, the CDS trust loaded from its file), never its
+#: routes or middlewares.
+STATE_ONLY = frozenset({"data_dir", "database_url", "cds_trust_file"})
 
 
 def _key(app: FastAPI) -> tuple[object, ...]:
@@ -42,9 +43,7 @@ def _key(app: FastAPI) -> tuple[object, ...]:
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         fields.append((name, repr(value)))
-    trust = settings.cds_trust_file
-    trust_bytes = trust.read_bytes() if trust is not None and trust.is_file() else None
-    return (tuple(fields), app.state.secure_cookies, trust_bytes)
+    return (tuple(fields), app.state.secure_cookies)
 
 
 class AppReuse:
