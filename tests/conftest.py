@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +36,8 @@ from attunement.instruments import install_clinic_definitions
 from attunement.services import ServiceContext
 from attunement.store import make_engine, migrate
 from tests.services.world import FakeClock, World, build_world, make_context
-from tests.support.postgres import PostgresServer, start_throwaway_cluster
+from tests.support.app_reuse import AppReuse
+from tests.support.postgres import MEMORY_FOLDER, PostgresServer, start_throwaway_cluster
 from tests.support.seeded_world import (
     SEEDED_WORLD,
     context_fingerprint,
@@ -50,6 +52,46 @@ REQUIRE_ALL = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
 #: unless they set their own; it keeps them from creating a key in the real data directory.
 TEST_AUDIT_KEY = "3PC1rn7ssGodbZPduga9Sd_k48tGM9qYRW96721W6nA"
 os.environ.setdefault("ATTUNE_AUDIT_KEY", TEST_AUDIT_KEY)
+
+
+#: ``ATTUNE_TEST_TMP_IN_MEMORY=0`` keeps pytest's temporary folders in the system temp dir.
+TMP_IN_MEMORY = os.environ.get("ATTUNE_TEST_TMP_IN_MEMORY", "1") != "0"
+MEMORY_BASETEMP = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's temporary folders (``tmp_path``: the tests' SQLite files, the served
+    processes' data) go under ``/dev/shm`` where there is one, unless ``--basetemp`` names
+    a folder. SQLite commits with ``synchronous=FULL``, an fsync each; on the disk of a busy
+    machine one took 4 ms and more, on memory microseconds. The same files and the same
+    syncs, only faster. A test's folder is removed when it passes
+    (``tmp_path_retention_policy = "failed"`` in pyproject.toml), so memory holds the
+    running tests' files and the failures' only; the run's folder goes at the end of a run
+    that passed, and is named at the end of one that did not. xdist's workers take their
+    folders under the controller's."""
+    if (
+        not TMP_IN_MEMORY
+        or config.option.basetemp
+        or hasattr(config, "workerinput")
+        or not (MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK))
+    ):
+        return
+    folder = tempfile.mkdtemp(prefix="attune-pytest-", dir=MEMORY_FOLDER)
+    config.option.basetemp = folder
+    config.stash[MEMORY_BASETEMP] = folder
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    folder = config.stash.get(MEMORY_BASETEMP, None)
+    if folder is None:
+        return
+    if exitstatus == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        terminalreporter.write_line(f"temporary folders of the tests that failed: {folder}")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -86,7 +128,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     if configured:
         yield PostgresServer(admin_url=configured, stop=None)
         return
-    server, reason = start_throwaway_cluster()
+    server, reason = start_throwaway_cluster(in_memory=True)
     if server is None:
         pytest.skip(f"no PostgreSQL server: {reason}")
     try:
@@ -244,6 +286,12 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield created
     finally:
         created.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_reuse() -> AppReuse:
+    """The apps of this test process, reused by settings (:mod:`tests.support.app_reuse`)."""
+    return AppReuse()
 
 
 # --------------------------------------------------------------------------- the clinic

@@ -33,8 +33,13 @@ class PostgresServer:
         return url.render_as_string(hide_password=False)
 
     def create_database(self, name: str, template: str | None = None) -> None:
+        """``CREATE DATABASE``, from ``template`` when given. On PostgreSQL 15 and later the
+        copy is a file copy (``STRATEGY FILE_COPY``): for the small test databases it is
+        about a third faster than the default WAL-logged copy (the same files either way)."""
         clause = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self._admin_dsn(), autocommit=True) as connection:
+            if template and connection.info.server_version >= 150000:
+                clause += " STRATEGY FILE_COPY"
             connection.execute(f'CREATE DATABASE "{name}"{clause}')  # type: ignore[arg-type]
 
     def drop_database(self, name: str) -> None:
@@ -60,16 +65,35 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_throwaway_cluster(*, fsync: bool = False) -> tuple[PostgresServer | None, str]:
+#: A memory-backed folder for a test cluster's files, where the machine has one.
+MEMORY_FOLDER = Path("/dev/shm")
+
+
+def _cluster_parent(in_memory: bool) -> str | None:
+    """Where the cluster's folder goes: ``MEMORY_FOLDER`` when asked for and usable, else the
+    system temp directory (``None``)."""
+    if in_memory and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return str(MEMORY_FOLDER)
+    return None
+
+
+def start_throwaway_cluster(
+    *, fsync: bool = False, in_memory: bool = False
+) -> tuple[PostgresServer | None, str]:
     """initdb + pg_ctl start in a new temporary folder; (server, "") or (None, reason).
 
     ``fsync`` off (the tests) skips syncing commits to disk; a benchmark of commits turns
     it on, as in production.
 
     The folder lives directly under the system temp directory so that the ``postgres``
-    user can reach it (pytest's own temp folders are private to root).
+    user can reach it (pytest's own temp folders are private to root) — or, with
+    ``in_memory`` (the tests), under ``/dev/shm`` where there is one: the tests create and
+    drop a database for thousands of tests, and on a disk-backed folder of a busy machine
+    each ``CREATE DATABASE`` from a template took 0.3–0.45 s (the files of ~150 relations
+    created, written and later unlinked), on memory 0.02–0.04 s. The server's WAL is kept
+    small there (``max_wal_size``), as it is memory.
     """
-    folder = Path(tempfile.mkdtemp(prefix="attune-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="attune-pg-", dir=_cluster_parent(in_memory)))
     initdb, pg_ctl = _find_binary("initdb"), _find_binary("pg_ctl")
     if initdb is None or pg_ctl is None:
         return None, "initdb/pg_ctl not found (install Debian's 'postgresql' package)"
@@ -96,7 +120,8 @@ def start_throwaway_cluster(*, fsync: bool = False) -> tuple[PostgresServer | No
             "60",
             "-o",
             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-            f"-c fsync={'on' if fsync else 'off'}",
+            f"-c fsync={'on' if fsync else 'off'}"
+            + (" -c max_wal_size=256MB -c min_wal_size=64MB" if in_memory else ""),
             "start",
         ],
     ]

@@ -1,4 +1,8 @@
-"""API tests: the app on a fresh database per test (SQLite and PostgreSQL), HTTPS client."""
+"""API tests: the app on a fresh database per test (SQLite and PostgreSQL), HTTPS client.
+
+Each test builds its app with ``create_app``; it is served through an app built before from
+the same settings, its routes already prepared (:mod:`tests.support.app_reuse`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from attunement.http import create_app
 from attunement.services import ServiceContext, login_for_token
 from attunement.settings import Settings
 from tests.services.world import PASSWORD, FakeClock, fast_passwords
+from tests.support.app_reuse import AppReuse
 
 #: Random-looking, so production mode accepts it (secret strength is checked there).
 SECRET = "nYc4Lk0sA7uQ2pXw9EbT5rVz3HmG8dJf1KqW6oNe"
@@ -23,8 +28,10 @@ def app_settings(mode: str = "dev") -> Settings:
 
 
 @pytest.fixture
-def app(engine: Engine, clock: FakeClock) -> FastAPI:
-    return create_app(app_settings(), engine=engine, clock=clock, passwords=fast_passwords())
+def app(app_reuse: AppReuse, engine: Engine, clock: FakeClock) -> Iterator[FastAPI]:
+    fresh = create_app(app_settings(), engine=engine, clock=clock, passwords=fast_passwords())
+    with app_reuse.serving(fresh) as app:
+        yield app
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from tests.services.world import PASSWORD, FakeClock, World
+from tests.support.app_reuse import AppReuse
 from tests.support.interop import EhrKeys, app_trusting_the_ehr, assert_valid, load_fixture
 
 from attunement.services import (
@@ -33,9 +34,12 @@ US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json
 
 
 @pytest.fixture
-def app(engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path) -> FastAPI:
-    app: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
-    return app
+def app(
+    engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path, app_reuse: AppReuse
+) -> Iterator[FastAPI]:
+    fresh: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
+    with app_reuse.serving(fresh) as app:  # tests/support/app_reuse.py
+        yield app
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import Engine
 from tests.services.world import PASSWORD, FakeClock, World, fast_passwords
+from tests.support.app_reuse import AppReuse
 from tests.support.interop import assert_valid
 
 from attunement.http import create_app
@@ -69,7 +70,9 @@ def ehr(clock: FakeClock) -> Ehr:
 
 
 @pytest.fixture
-def app(engine: Engine, clock: FakeClock, ehr: Ehr, tmp_path: Path) -> FastAPI:
+def app(
+    engine: Engine, clock: FakeClock, ehr: Ehr, tmp_path: Path, app_reuse: AppReuse
+) -> Iterator[FastAPI]:
     trust_file = tmp_path / "cds-trust.yaml"
     trust_file.write_text(
         "# EHRs allowed to call the CDS Hooks service\n"
@@ -82,7 +85,9 @@ def app(engine: Engine, clock: FakeClock, ehr: Ehr, tmp_path: Path) -> FastAPI:
         public_url=BASE,
         cds_trust_file=trust_file,
     )
-    return create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
+    fresh = create_app(settings, engine=engine, clock=clock, passwords=fast_passwords())
+    with app_reuse.serving(fresh) as app:  # tests/support/app_reuse.py
+        yield app
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from attunement.settings import Settings
 from attunement.store import make_engine
 from tests.http.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, LiveServer, PageWatch
 from tests.services.world import build_world, fast_passwords
+from tests.support.app_reuse import AppReuse
 
 
 def _free_port() -> int:
@@ -57,13 +58,16 @@ def _app(database_url: str, data_dir: Path) -> FastAPI:
 
 
 @pytest.fixture
-def web_app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    """The whole app (API + pages) over a fresh database (no clinic seeded)."""
-    app = _app(database_url, tmp_path)
+def web_app(database_url: str, tmp_path: Path, app_reuse: AppReuse) -> Iterator[FastAPI]:
+    """The whole app (API + pages) over a fresh database (no clinic seeded), served through
+    an app built before from the same settings (:mod:`tests.support.app_reuse`)."""
+    fresh = _app(database_url, tmp_path)
+    engine = fresh.state.context.sessions.kw["bind"]
     try:
-        yield app
+        with app_reuse.serving(fresh) as app:
+            yield app
     finally:
-        app.state.context.sessions.kw["bind"].dispose()
+        engine.dispose()
 
 
 @pytest.fixture
