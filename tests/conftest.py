@@ -37,7 +37,12 @@ from attunement.services import ServiceContext
 from attunement.store import make_engine, migrate
 from tests.services.world import FakeClock, World, build_world, make_context
 from tests.support.app_reuse import AppReuse
-from tests.support.postgres import MEMORY_FOLDER, PostgresServer, start_throwaway_cluster
+from tests.support.postgres import (
+    MEMORY_FOLDER,
+    PostgresServer,
+    memory_folder_usable,
+    start_throwaway_cluster,
+)
 from tests.support.seeded_world import (
     SEEDED_WORLD,
     context_fingerprint,
@@ -74,7 +79,7 @@ def pytest_configure(config: pytest.Config) -> None:
         not TMP_IN_MEMORY
         or config.option.basetemp
         or hasattr(config, "workerinput")
-        or not (MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK))
+        or not memory_folder_usable()
     ):
         return
     folder = tempfile.mkdtemp(prefix="attune-pytest-", dir=MEMORY_FOLDER)

@@ -69,12 +69,22 @@ def _free_port() -> int:
 MEMORY_FOLDER = Path("/dev/shm")
 
 
+#: What the memory folder must have free to be used: a container's default ``/dev/shm`` is
+#: 64 MB, which a test cluster (WAL up to 256 MB) or the run's SQLite files would fill.
+MEMORY_NEEDED = 2 * 1024**3
+
+
+def memory_folder_usable() -> bool:
+    """Whether ``MEMORY_FOLDER`` exists, is writable and has ``MEMORY_NEEDED`` free."""
+    if not (MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK)):
+        return False
+    return shutil.disk_usage(MEMORY_FOLDER).free >= MEMORY_NEEDED
+
+
 def _cluster_parent(in_memory: bool) -> str | None:
     """Where the cluster's folder goes: ``MEMORY_FOLDER`` when asked for and usable, else the
     system temp directory (``None``)."""
-    if in_memory and MEMORY_FOLDER.is_dir() and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
-        return str(MEMORY_FOLDER)
-    return None
+    return str(MEMORY_FOLDER) if in_memory and memory_folder_usable() else None
 
 
 def start_throwaway_cluster(
