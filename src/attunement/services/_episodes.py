@@ -29,7 +29,7 @@ from attunement.services._schemas import (
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status_store import stored_status_document, stored_status_model
+from attunement.services._status_store import stored_status_document
 from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
@@ -170,14 +170,7 @@ def get_status(ctx: ServiceContext, actor: Actor, episode_id: int) -> Status:
     the same once ``attune status --refresh`` (or the start-up refresh) has run.
     """
 
-    with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
-        uc,
-        episode,
-    ):
-        status = stored_status_model(uc.session, episode.id)
-        if status is None:
-            raise NotFound("scored outcome administration for episode", episode_id)
-        return status
+    return Status.model_validate_json(get_status_document(ctx, actor, episode_id))
 
 
 def get_status_document(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:

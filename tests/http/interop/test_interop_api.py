@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from tests.services.world import PASSWORD, FakeClock, World
-from tests.support.app_reuse import AppReuse
-from tests.support.interop import EhrKeys, app_trusting_the_ehr, assert_valid, load_fixture
+from tests.support.interop import EhrKeys, assert_valid, load_fixture
 
 from attunement.services import (
     AdministrationCreate,
@@ -31,15 +28,6 @@ US_CORE_Q = load_fixture("fhir/us-core-Questionnaire-phq-9-example.json")
 US_CORE_QR = load_fixture("fhir/us-core-QuestionnaireResponse-phq-9-example.json") | {
     "authored": "2026-03-02T08:50:32Z"
 }
-
-
-@pytest.fixture
-def app(
-    engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path, app_reuse: AppReuse
-) -> Iterator[FastAPI]:
-    fresh: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
-    with app_reuse.serving(fresh) as app:  # tests/support/app_reuse.py
-        yield app
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from sqlalchemy import Engine
 from tests.http.api.permission_matrix import ALLOW, ROLES, Cell, Row, patient_invitation
 from tests.http.interop.matrix_rows import EHR_EXPECT, ROWS, import_bundle
 from tests.services.world import PASSWORD, FakeClock, World
-from tests.support.app_reuse import AppReuse
-from tests.support.interop import EhrKeys, app_trusting_the_ehr
+from tests.support.interop import EhrKeys
 
 from attunement.services import ServiceContext, login_for_token
 from attunement.store import make_engine
@@ -37,15 +36,6 @@ def engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
     created = make_engine(f"sqlite:///{path}")
     yield created
     created.dispose()
-
-
-@pytest.fixture
-def app(
-    engine: Engine, clock: FakeClock, ehr_keys: EhrKeys, tmp_path: Path, app_reuse: AppReuse
-) -> Iterator[FastAPI]:
-    fresh: FastAPI = app_trusting_the_ehr(engine, clock, ehr_keys, tmp_path, base=BASE)
-    with app_reuse.serving(fresh) as app:  # tests/support/app_reuse.py
-        yield app
 
 
 @pytest.fixture
