@@ -38,6 +38,8 @@ APP_FACTORY = "attunement.http.app:create_app_from_env"
 #: The app builder of a one-process server, named as a string like the factory: the CLI
 #: and the HTTP layer are both edges and never import each other.
 APP_BUILDER = "attunement.http.app:create_app"
+#: What prepares a built app's routes before it listens (a worker's factory calls it too).
+ROUTE_WARMER = "attunement.http.app:warm_routes"
 
 #: The most worker processes ``--workers`` accepts (each holds its own connection pool).
 MAX_WORKERS = 64
@@ -121,12 +123,12 @@ def run_server(
     """Build the app (refusing unsafe settings before listening) and run uvicorn on it."""
     # start-up: loaded when the command runs, so `attune --help` stays light
     import uvicorn
+    from uvicorn.importer import import_from_string
 
-    from attunement.http.app import warm_routes
     from attunement.security import install_log_redaction
 
     application = prepare_app(settings, engine, secure_cookies=secure_cookies)
-    warm_routes(application)
+    import_from_string(ROUTE_WARMER)(application)
     server = uvicorn.Server(server_config(settings, application, host=host, port=port))
     install_log_redaction(*_LOGGERS)  # uvicorn's handlers exist once the config is built
     typer.echo(f"serving on http://{host}:{port} (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
