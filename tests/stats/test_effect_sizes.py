@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
@@ -144,6 +144,7 @@ def test_a_proportion_of_nobody_has_no_share_and_no_interval() -> None:
         max_size=60,
     )
 )
+@example(pairs=[(0.0, 0.0), (0.0, 0.0), (1.0, 1.0)])  # no change, r = 1: a CI of exactly 0
 def test_running_paired_moments_give_the_effect_size_of_the_whole_list(
     pairs: list[tuple[float, float]],
 ) -> None:
