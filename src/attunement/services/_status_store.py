@@ -806,37 +806,38 @@ def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | No
     ).first()
 
 
-def stored_status_model(
-    session: Session, episode_id: int, *, require_row: bool = False
-) -> Status | None:
-    """The episode's stored :class:`~attunement.monitoring.Status` (parsed by pydantic from
-    the stored text: one read, no second parse), or None when nothing is scored yet — or
-    when it has no row, unless ``require_row`` (then NotFound: only before the start-up
-    refresh after a migration)."""
+def _stored_text(session: Session, episode_id: int) -> tuple[bool, str | None]:
+    """Whether the episode has a stored row, and its status as the JSON text it was stored
+    as (None when nothing is scored yet): one primary-key read, nothing parsed."""
     found = session.execute(
         select(sql_cast(EpisodeStatusRecord.status, Text)).where(
             EpisodeStatusRecord.episode_id == episode_id
         )
     ).first()
-    if found is None and require_row:
+    if found is None:
+        return False, None
+    document = found[0]
+    return True, None if document is None or document == "null" else str(document)
+
+
+def stored_status_model(
+    session: Session, episode_id: int, *, require_row: bool = False
+) -> Status | None:
+    """The episode's stored :class:`~attunement.monitoring.Status` (parsed once, by pydantic,
+    from the stored text), or None when nothing is scored yet — or when it has no row,
+    unless ``require_row`` (then NotFound: only before the start-up refresh after a
+    migration)."""
+    has_row, document = _stored_text(session, episode_id)
+    if not has_row and require_row:
         raise NotFound("stored status of episode", episode_id)
-    document = found[0] if found is not None else None
-    if document is None or document == "null":
-        return None
-    return Status.model_validate_json(document)
+    return Status.model_validate_json(document) if document is not None else None
 
 
 def stored_status_document(session: Session, episode_id: int) -> str | None:
-    """The episode's stored status as the JSON text it was stored as, unparsed (one
-    primary-key read), or None when it has none. Its shape is this release's
-    :class:`~attunement.monitoring.Status` (rows of another shape are stale and recomputed,
-    :func:`inputs_version`)."""
-    document = session.scalar(
-        select(sql_cast(EpisodeStatusRecord.status, Text)).where(
-            EpisodeStatusRecord.episode_id == episode_id
-        )
-    )
-    return None if document is None or document == "null" else str(document)
+    """The episode's stored status as the JSON text it was stored as, unparsed, or None when
+    it has none. Its shape is this release's :class:`~attunement.monitoring.Status` (rows
+    of another shape are stale and recomputed, :func:`inputs_version`)."""
+    return _stored_text(session, episode_id)[1]
 
 
 def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from attunement.documents import session_summary_text
 from attunement.errors import AttunementError, NotFound
 from attunement.i18n import resolve_language
@@ -10,7 +12,8 @@ from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._status import tailored_plan
-from attunement.services._status_store import stored_status, stored_status_model
+from attunement.services._status_store import stored_status_model
+from attunement.store import EpisodeStatusRecord
 from attunement.wording import plan_in, status_in
 
 __all__ = ["episode_summary"]
@@ -27,10 +30,14 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         uc,
         episode,
     ):
-        row = stored_status(uc.session, episode.id)
         status = stored_status_model(uc.session, episode.id)
-        if row is None or status is None:
+        if status is None:
             raise NotFound("scored outcome administration for episode", episode_id)
+        measured_on = uc.session.scalar(  # the row's date column, not its document again
+            select(EpisodeStatusRecord.latest_on).where(
+                EpisodeStatusRecord.episode_id == episode.id
+            )
+        )
         language = resolve_language(ctx.clinic_language)  # the knowledge files' texts
         try:
             plan = plan_in(
@@ -42,7 +49,7 @@ def episode_summary(ctx: ServiceContext, actor: Actor, episode_id: int) -> str:
         return session_summary_text(
             status_in(status, language),
             plan,
-            measured_on=row.latest_on,
+            measured_on=measured_on,
             synthetic=episode.patient.synthetic,
             language=language,
         )
