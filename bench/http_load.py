@@ -27,7 +27,11 @@ Bounded and loopback only. In one run:
    status, or a transport error) and the throughput ratio to the bare read, with the
    issue's targets;
 5. the caseload's first page, one request at a time (median of ``--repeat``), on the 100,
-   1,000 and N-patient clinics.
+   1,000 and N-patient clinics, each on a freshly started server before any load (after
+   the recording endpoint's load the database is still vacuuming what it wrote).
+
+``--workers N`` serves the app (``attune serve --workers N``) and the bare app with N
+uvicorn processes each, as the production layout does (one per core; PostgreSQL only).
 
 ``--sqlite`` runs steps 2-5 on SQLite files too. The load generator shares the 2 cores
 with the servers and the database, as any client on this machine would (wrk far less than
@@ -371,18 +375,23 @@ def seed_clinic(
     )
 
 
-def app_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
+def app_server(
+    clinic: Clinic, port: int, log: Path, workers: int = 1
+) -> AbstractContextManager[None]:
     command = [sys.executable, "-m", "attunement", "serve", "--port", str(port)]
     return serving(
-        [*command, "--insecure-cookies"],
+        [*command, "--insecure-cookies", "--workers", str(workers)],
         clinic.env(),
         f"http://127.0.0.1:{port}/api/v1/health",
         log,
     )
 
 
-def bare_server(clinic: Clinic, port: int, log: Path) -> AbstractContextManager[None]:
+def bare_server(
+    clinic: Clinic, port: int, log: Path, workers: int = 1
+) -> AbstractContextManager[None]:
     command = [sys.executable, "-m", "uvicorn", "_bare_app:create", "--factory"]
+    command += ["--workers", str(workers)]
     path = [str(BENCH), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**clinic.env(), "PYTHONPATH": os.pathsep.join(path)}
     command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
@@ -467,12 +476,14 @@ def run_load(
         )
 
     results: dict[str, Load] = {}
-    with bare_server(clinic, bare_port, folder / "bare.log"):
+    with bare_server(clinic, bare_port, folder / "bare.log", args.workers):
         results[bare.label] = go(bare_port, bare)
-    with app_server(clinic, app_port, folder / "app.log"):
+    with app_server(clinic, app_port, folder / "app.log", args.workers):
+        # before the load, as on the smaller clinics: after it the database is still
+        # vacuuming and checkpointing what the recording endpoint wrote
+        one_at_a_time = caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)
         for endpoint in app:
             results[endpoint.label] = go(app_port, endpoint)
-        one_at_a_time = caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)
     return results, one_at_a_time
 
 
@@ -485,14 +496,18 @@ TARGETS = {
 
 
 def report(
-    name: str, clinic: Clinic, results: dict[str, Load], small: dict[int, float], generator: str
+    name: str,
+    clinic: Clinic,
+    results: dict[str, Load],
+    small: dict[int, float],
+    args: argparse.Namespace,
 ) -> None:
     rate = len(clinic.patients) and clinic.seed_seconds
     print(
         f"\n{name}: {SYNTHETIC_LABEL}; {clinic.administrations:,} administrations seeded in "
         f"{clinic.seed_seconds:.1f} s ({clinic.administrations / rate:,.0f} administrations/s)"
     )
-    print(f"load generator: {generator}")
+    print(f"load generator: {args.generator}; uvicorn workers (app and bare alike): {args.workers}")
     bare = results[BARE].rate
     print(f"{'endpoint':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'vs bare':>9}")
     for label, load in results.items():
@@ -567,7 +582,7 @@ def run_backend(
     if args.seed_only:
         return
     results, small[args.patients] = run_load(clinic, folder, args)
-    report(name, clinic, results, small, args.generator)
+    report(name, clinic, results, small, args)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -576,6 +591,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="load per endpoint")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=30, help="caseload requests per size")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="uvicorn worker processes of the app and of the bare app alike (attune serve "
+        "--workers; several need PostgreSQL, so --sqlite runs keep one)",
+    )
     parser.add_argument("--postgres", help="a PostgreSQL URL whose user may create databases")
     parser.add_argument("--sqlite", action="store_true", help="run on SQLite files too")
     parser.add_argument("--workdir", type=Path, help="keep data folders here (default: temp)")
@@ -602,6 +624,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--generator wrk: no wrk on PATH (Debian package 'wrk'); or --generator httpx")
     if args.reuse and not (args.postgres and args.workdir):
         parser.error("--reuse needs --postgres URL and --workdir DIR (the clinics kept there)")
+    if args.workers < 1:
+        parser.error(f"--workers {args.workers}: give 1 or more worker processes")
     print(f"{SYNTHETIC_LABEL}: {args.patients:,} patients, {args.connections} connections, ")
     print(f"{args.seconds:g} s per endpoint, loopback; nproc={os.cpu_count()}")
     generator = GENERATORS[args.generator].format(
@@ -616,9 +640,12 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             cleanup()
         if args.sqlite:
-            run_backend(
-                "SQLite", lambda n: f"sqlite:///{folder / f'clinic-{n}.sqlite3'}", folder, args
-            )
+            one_writer = argparse.Namespace(**{**vars(args), "workers": 1})
+
+            def sqlite_url(name: str) -> str:
+                return f"sqlite:///{folder / f'clinic-{name}.sqlite3'}"
+
+            run_backend("SQLite", sqlite_url, folder, one_writer)
 
 
 if __name__ == "__main__":
