@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,8 +47,8 @@ from attunement.services._audit import use_case
 from attunement.services._audit_actions import AuditAction
 from attunement.services._context import ServiceContext
 from attunement.services._status import (  # the app's one way to read a series
-    _series,
     _series_rows,
+    series_from_rows,
 )
 from attunement.services._status_store import stored_status_model
 from attunement.services._transaction import transaction
@@ -95,11 +96,12 @@ class StoredChart:
     etag: str
 
 
-def _item_answers(session: Session, episode: Episode, instrument: str) -> list[Any]:
+def _item_answers(rows: Sequence[Row[Any]]) -> list[Any]:
     """The stored answers of each session (the session's own administration, else the last
-    one entered toward it), as the report's item chart reads them."""
+    one entered toward it) in the instrument's series rows, as the report's item chart
+    reads them."""
     latest: dict[int, tuple[tuple[bool, Any, int], Any]] = {}
-    for ordinal, row in enumerate(_series_rows(session, episode, instrument), start=1):
+    for ordinal, row in enumerate(rows, start=1):
         key = row.number or ordinal
         entered = (row.session_id is not None, row.entered_at, row.id)
         if key not in latest or latest[key][0] <= entered:
@@ -108,17 +110,24 @@ def _item_answers(session: Session, episode: Episode, instrument: str) -> list[A
 
 
 def _data(
-    session: Session, episode: Episode, kind: ChartKind, status: Status | None
+    session: Session,
+    episode: Episode,
+    kind: ChartKind,
+    status: Status | None,
+    rows: Sequence[Row[Any]] | None = None,
 ) -> ChartData | None:
-    """The report's chart data of ``kind`` (the same functions the PDF uses)."""
+    """The report's chart data of ``kind`` (the same functions the PDF uses), from the
+    instrument's series ``rows`` when the caller has read them."""
 
     instrument = episode.alliance_instrument if kind == "alliance" else episode.outcome_instrument
     if instrument is None:
         return None
     definition = load_instrument(instrument)
+    if rows is None:
+        rows = _series_rows(session, episode, definition.id)
     if kind == "items":
-        return item_chart_data(_item_answers(session, episode, definition.id), definition)
-    series = _series(session, episode, definition.id)
+        return item_chart_data(_item_answers(rows), definition)
+    series = series_from_rows(definition.id, rows)
     if series is None or not any(p.attended for p in series.points):
         return None
     if kind == "outcome":
@@ -149,9 +158,10 @@ def episode_chart_data(
 def chart_data_of(session: Session, episode: Episode, status: Status | None) -> EpisodeChartData:
     """The chart data of ``episode`` with its stored status already read (inside a use case
     that checked access: :func:`episode_chart_data`, the patient page)."""
-    outcome = _data(session, episode, "outcome", status)
+    outcome_rows = _series_rows(session, episode, episode.outcome_instrument)
+    outcome = _data(session, episode, "outcome", status, outcome_rows)
     alliance = _data(session, episode, "alliance", status)
-    items = _data(session, episode, "items", status)
+    items = _data(session, episode, "items", status, outcome_rows)  # one read for both
     return EpisodeChartData(
         episode_id=episode.id,
         outcome=outcome if isinstance(outcome, OutcomeChartData) else None,

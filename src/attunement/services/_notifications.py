@@ -37,6 +37,7 @@ from attunement.services._context import ServiceContext
 from attunement.services._email_address import EMAIL_ADDRESS, plausible_email
 from attunement.services._ids import get_row
 from attunement.services._notification_records import add_notification, chosen_channels
+from attunement.services._transaction import read_statement
 from attunement.store import NotificationPreference, NotificationRecord, Patient, User
 
 __all__ = [
@@ -111,8 +112,9 @@ def _user(actor: Actor) -> UserActor:
 def waiting_notifications(ctx: ServiceContext, user_id: int) -> tuple[int, int]:
     """(waiting notifications, of which about risk) of a user: the badge of every page.
 
-    A count says nothing about any patient, so it is not an audited read."""
-    with ctx.sessions() as session:
+    A count says nothing about any patient, so it is not an audited read. One statement, so
+    on PostgreSQL it runs outside a transaction (every page shows the badge)."""
+    with read_statement(ctx.sessions) as session:
         rows = session.execute(
             select(NotificationRecord.kind, func.count())
             .where(
