@@ -17,17 +17,18 @@ import re
 import types
 from collections.abc import Mapping, Sequence
 from importlib import resources
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from attunement._model_config import FROZEN
 from attunement.errors import DefinitionError, FieldProblem, field_problems, quote
 from attunement.errors import dotted as _dotted
 
+if TYPE_CHECKING:
+    import yaml
+
 __all__ = [
-    "SAFE_LOADER",
     "KnowledgeDocument",
     "PrimarySource",
     "dotted",
@@ -74,14 +75,22 @@ class KnowledgeDocument:
         return DefinitionError(self.name, dotted(path), problem, self.line(path))
 
 
-#: libyaml's safe loader where PyYAML was built with it (ten times faster on the packaged
-#: files), else the pure-Python one; both give the same data and the same line marks.
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _safe_loader() -> type[yaml.SafeLoader]:
+    """libyaml's safe loader where PyYAML was built with it (ten times faster on the packaged
+    files), else the pure-Python one; both give the same data and the same line marks.
+
+    PyYAML is imported here, not at start-up: a command whose knowledge comes from the
+    validated cache never parses YAML."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
     """Map each path in the document to its 1-based line (the key's line for mappings)."""
     lines: dict[Path_, int] = {}
+
+    import yaml
 
     def walk(current: yaml.Node, path: Path_) -> None:
         lines.setdefault(path, current.start_mark.line + 1)
@@ -106,7 +115,9 @@ def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
 
 def parse_knowledge(text: str, name: str) -> KnowledgeDocument:
     """Parse YAML ``text`` (the file ``name``), which must hold a mapping at the top."""
-    loader = SAFE_LOADER(text)
+    import yaml
+
+    loader = _safe_loader()(text)
     try:  # one parse: the node tree gives the lines, the same tree gives the data
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -196,3 +196,17 @@ def test_an_english_plan_imports_no_babel(tmp_path: Path) -> None:
     assert "babel" not in imported(tmp_path, "plan", str(profile))
     spanish = imported(tmp_path, "plan", str(profile), "--clinic-language", "es")
     assert "babel" in spanish  # the check can fail: the Spanish brief reads the catalogue
+
+
+def test_a_warm_status_of_a_json_episode_parses_no_yaml(tmp_path: Path) -> None:
+    """PyYAML only where YAML is read: a YAML file given to the command, or the packaged
+    knowledge while the cache is written (a warm start reads the validated cache)."""
+    episode = tmp_path / "episode.json"
+    episode.write_text(json.dumps(SYNTHETIC_EPISODE), encoding="utf-8")
+    cold = imported(tmp_path, "status", str(episode), "--etr", "rational")
+    warm = imported(tmp_path, "status", str(episode), "--etr", "rational")
+    assert "yaml" in cold  # the check can fail: the first start parses the knowledge files
+    assert "yaml" not in warm
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(SYNTHETIC_PROFILE, encoding="utf-8")
+    assert "yaml" in imported(tmp_path, "plan", str(profile))  # a YAML profile is parsed

@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from attunement.errors import InputError, InvalidFile
 
 __all__ = [
@@ -65,38 +63,6 @@ def read_text_file(path: Path) -> str:
     return text
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that stops composing after :data:`MAX_NODES` values (PyYAML holds about
-    2 kB per value while composing, so memory is bounded before anything is built) and
-    whose impossible dates are YAML errors with a line, not a ValueError."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.nodes = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"more than {MAX_NODES:,} values",
-                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
-            )
-        return super().compose_node(parent, index)
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except (ValueError, OverflowError) as error:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not a date ({error})", node.start_mark
-            ) from None
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
-
-
 def load_data_file(path: Path, *, json_only: bool = False) -> Any:
     """JSON (``.json``, or any file with ``json_only``) or YAML from ``path``, checked for
     size and shape."""
@@ -106,12 +72,9 @@ def load_data_file(path: Path, *, json_only: bool = False) -> Any:
         if json_only or path.suffix.lower() == ".json":
             data = _json(text, name)
         else:
-            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506  (a SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        problem = getattr(error, "problem", None) or "syntax error"
-        raise InvalidFile(where, f"not valid YAML ({problem})") from None
+            from attunement.cli._yaml import load_yaml  # start-up: PyYAML only for YAML
+
+            data = load_yaml(text, name)
     except RecursionError:
         raise InvalidFile(name, f"nested more than {MAX_DEPTH} levels deep") from None
     _check_shape(data, name)
