@@ -338,6 +338,34 @@ def test_the_same_preference_twice_is_refused() -> None:
     assert error.field == "preferences[1].value"
 
 
+@pytest.mark.parametrize(
+    "spelled",
+    ["same-as-mine", "Same_As_Mine", "same  as mine", "same as mine.", "ｓａｍｅ ａｓ ｍｉｎｅ"],
+)
+def test_one_free_text_preference_spelled_two_ways_is_the_same_preference_twice(
+    spelled: str,
+) -> None:
+    # Case, separators, punctuation and width do not make another treatment type.
+    error = _error(
+        {
+            "preferences": [
+                {"aspect": "treatment_type", "value": "same as mine", "strength": "strong"},
+                {"aspect": "treatment_type", "value": spelled, "strength": "strong"},
+            ]
+        }
+    )
+    assert error.field == "preferences[1].value"
+    assert "preferences[0]" in error.allowed
+
+
+@pytest.mark.parametrize("value", ["?", "--", "…"])
+def test_a_free_text_preference_without_a_letter_or_digit_is_refused(value: str) -> None:
+    error = _error(
+        {"preferences": [{"aspect": "treatment_type", "value": value, "strength": "strong"}]}
+    )
+    assert error.field == "preferences[0].value"
+
+
 def test_invalid_profile_is_an_input_error_so_every_adapter_maps_it() -> None:
     assert issubclass(InvalidProfile, InputError)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import permutations
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,7 @@ from attunement.errors import InputError, InvalidAnswer
 from attunement.instruments import load_instrument, score
 from attunement.risk import (
     RiskEndorsement,
+    RiskEvent,
     RiskResponse,
     RiskResponseAfterSession,
     answer_events,
@@ -144,6 +146,38 @@ def test_open_events_come_first_then_the_history_newest_first() -> None:
         (False, "endorsed", (3,)),
         (False, "endorsed", (1,)),
     ]
+
+
+def _intake_event(instrument: str, item: str, flag: str, answered: bool) -> RiskEvent:
+    """An event opened by an intake questionnaire kept in the profile (no session, no id)."""
+    first = RiskEndorsement(
+        kind="endorsed",
+        instrument=instrument,
+        item=item,
+        flag=flag,
+        answer=1,
+        message=f"{item} was endorsed",
+        route="intake",
+        on=DAY,
+        administration_key=f"{instrument}-intake",
+    )
+    return RiskEvent(
+        kind="endorsed", endorsements=(first,), response=response() if answered else None
+    )
+
+
+def test_events_endorsed_at_one_moment_come_in_one_order_whatever_the_input_order() -> None:
+    # PHQ-9 item 9 and CORE-10 item 6 endorsed at intake on one day: same kind, same time.
+    events = [
+        _intake_event("phq9", "phq9_9", "phq9_item9_risk", answered=False),
+        _intake_event("core10", "core10_6", "core10_item6_risk", answered=False),
+        _intake_event("phq9", "phq9_9", "phq9_item9_risk", answered=True),
+        _intake_event("core10", "core10_6", "core10_item6_risk", answered=True),
+    ]
+    first = open_first(events)
+    assert [e.open for e in first] == [True, True, False, False]
+    for order in permutations(events):
+        assert open_first(order) == first
 
 
 def test_a_refused_administration_names_the_endorsed_risk_item() -> None:

@@ -82,7 +82,7 @@ def test_several_values_of_one_aspect_give_one_plan_whatever_their_order() -> No
         pref("format", "video", "strong"),
         pref("format", "individual", "strong"),
         pref("treatment_type", "same as mine", "strong"),
-        pref("treatment_type", "same-as-mine", "strong"),
+        pref("treatment_type", "psychodynamic", "strong"),
         pref("treatment_type", "CBT", "mild"),
     ]
     rest = {"functional_impairment": "high", "distress": "high"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from hypothesis import example, given, settings
+from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 
+from attunement.errors import InvalidProfile
 from attunement.evidence import load_evidence
 from attunement.profile import DIMENSIONS, PREFERENCE_ASPECTS, STRENGTHS, Profile, parse_profile
 from attunement.tailoring import Plan, plan
@@ -22,17 +23,31 @@ FOUNDATIONS = {
 }
 
 
-def _preference_value(aspect: str) -> st.SearchStrategy[str]:
+FREE_TEXT = st.sampled_from(["same as mine", "Christian", "CBT", "Black"])
+#: Free text as patients and clinicians write it: other spellings of one value (case,
+#: separators, punctuation, width), other scripts, and words of any letters.
+ANY_FREE_TEXT = st.one_of(
+    st.sampled_from(
+        ["same as mine", "same-as-mine", "Same_As_Mine", "ＣＢＴ", "CBT", "C.B.T.", "C++", "C"]
+    ),
+    st.sampled_from(["認知行動療法", "精神分析", "thérapie brève", "thérapie longue"]),
+    st.text(st.sampled_from("aAbé認 -_.+"), min_size=1, max_size=6),
+)
+
+
+def _preference_value(aspect: str, free_text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     values = PREFERENCE_ASPECTS[aspect].values
     if isinstance(values, tuple):
         return st.sampled_from(values)
     if values == "bcp47":
         return st.sampled_from(["en", "es", "pt-BR", "zh-Hant"])
-    return st.sampled_from(["same as mine", "Christian", "CBT", "Black"])
+    return free_text
 
 
 @st.composite
-def _preferences(draw: st.DrawFn) -> list[dict[str, str]]:
+def _preferences(
+    draw: st.DrawFn, free_text: st.SearchStrategy[str] = FREE_TEXT
+) -> list[dict[str, str]]:
     """Up to six aspects; an aspect that takes several values (format, type) gets one or two."""
     aspects = draw(st.lists(st.sampled_from(sorted(PREFERENCE_ASPECTS)), unique=True, max_size=6))
     return [
@@ -40,7 +55,7 @@ def _preferences(draw: st.DrawFn) -> list[dict[str, str]]:
         for a in aspects
         for value in draw(
             st.lists(
-                _preference_value(a),
+                _preference_value(a, free_text),
                 min_size=1,
                 max_size=2 if PREFERENCE_ASPECTS[a].multiple else 1,
                 unique_by=str.casefold,
@@ -191,3 +206,17 @@ def test_not_assessed_lists_exactly_the_missing_dimensions(data: dict[str, Any])
 def test_the_json_form_round_trips(data: dict[str, Any]) -> None:
     result = _plan(data)
     assert Plan.model_validate(result.model_dump(mode="json")) == result
+
+
+@settings(max_examples=200, deadline=None)
+@given(PROFILE_DATA, _preferences(free_text=ANY_FREE_TEXT))
+def test_no_two_recommendations_of_a_plan_share_an_id(
+    data: dict[str, Any], preferences: list[dict[str, str]]
+) -> None:
+    try:
+        profile = parse_profile({**data, "preferences": preferences})
+    except InvalidProfile:
+        reject()  # the same preference twice (however spelled): the parser asks which holds
+    result = plan(profile)
+    ids = [r.id for r in (*result.foundations, *result.recommendations)]
+    assert len(ids) == len(set(ids)), ids

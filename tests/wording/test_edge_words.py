@@ -160,6 +160,8 @@ def test_a_note_for_a_series_not_given_stays_as_written() -> None:
         ("interpersonal therapy", "terapia interpersonal"),
         ("psychodynamic therapy", "terapia psicodinámica"),
         ("cbt", "TCC (terapia cognitivo-conductual)"),
+        ("Psychodynamic-Therapy", "terapia psicodinámica"),  # one value however spelled
+        ("ＣＢＴ", "TCC (terapia cognitivo-conductual)"),
     ],
 )
 def test_a_common_treatment_type_preference_reads_in_spanish(value: str, spanish: str) -> None:

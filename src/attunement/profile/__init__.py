@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         FieldSpec,
         canonical_language_tag,
         clinic_language_problem,
+        preference_value_key,
         same_language,
     )
 
@@ -118,6 +119,7 @@ __all__ = [
     "in_canonical_order",
     "language_name",
     "parse_profile",
+    "preference_value_key",
     "same_language",
     "sex_of_fhir_gender",
     "strength_label",
@@ -182,6 +184,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "FieldSpec",
         "canonical_language_tag",
         "clinic_language_problem",
+        "preference_value_key",
         "same_language",
     ),
 }

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Final
 
 from attunement._markers import N_, NC_
-from attunement.profile._vocabulary import PREFERENCE_ASPECTS
+from attunement.profile._vocabulary import PREFERENCE_ASPECTS, preference_value_key
 
 __all__ = [
     "ENGLISH",
@@ -114,10 +114,11 @@ _VALUE_LABELS: Final[dict[str, str]] = {
 
 #: Treatment types a preference commonly names (the aspect is free text, so any other is
 #: shown as written): each by its label, which the catalogue gives in another language.
+#: Keyed by :func:`preference_value_key`, so every spelling of one value finds its label.
 _TREATMENT_TYPE_LABELS: Final[dict[str, str]] = {
     "cbt": NC_("profile value", "CBT"),
-    "psychodynamic therapy": NC_("profile value", "psychodynamic therapy"),
-    "interpersonal therapy": NC_("profile value", "interpersonal therapy"),
+    "psychodynamic_therapy": NC_("profile value", "psychodynamic therapy"),
+    "interpersonal_therapy": NC_("profile value", "interpersonal therapy"),
 }
 
 #: How strongly a preference is held, in words (context: a strength is not a level).
@@ -225,7 +226,7 @@ def field_value_words(path: str, value: object, language: LabelLanguage = ENGLIS
     closed = spec is not None and isinstance(spec.values, tuple)
     if closed or (head != "preferences" and str(value) in _VALUE_LABELS):
         return value_label(str(value), language)
-    treatment = _TREATMENT_TYPE_LABELS.get(str(value).strip().lower())
+    treatment = _TREATMENT_TYPE_LABELS.get(preference_value_key(str(value)))
     if path == "preferences.treatment_type" and treatment is not None:
         return language.say_in(VALUE_CONTEXT, treatment)
     return _words(str(value))

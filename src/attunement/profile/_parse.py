@@ -37,6 +37,7 @@ from attunement.profile._vocabulary import (
     STRENGTHS,
     FieldSpec,
     canonical_language_tag,
+    preference_value_key,
 )
 
 __all__ = ["parse_profile"]
@@ -178,6 +179,8 @@ def _preference(entry: Any, where: str, context: _Context) -> Preference:
         value = _field(entry["value"], f"{where}.value", FieldSpec(kind="language"))
     elif spec.values is None:
         value = _field(entry["value"], f"{where}.value", FieldSpec(kind="text"))
+        if not preference_value_key(value):
+            raise InvalidProfile(f"{where}.value", value, "text with a letter or a number")
     else:
         value = _field(entry["value"], f"{where}.value", FieldSpec(kind="enum", values=spec.values))
     strength = _field(
@@ -194,7 +197,7 @@ def _preference(entry: Any, where: str, context: _Context) -> Preference:
 def _refuse_duplicate(new: Preference, old: Preference, old_path: str, where: str) -> None:
     if new.aspect != old.aspect:
         return
-    if new.value.casefold() == old.value.casefold():
+    if preference_value_key(new.value) == preference_value_key(old.value):
         raise InvalidProfile(f"{where}.value", new.value, f"each value once (also at {old_path})")
     if not PREFERENCE_ASPECTS[new.aspect].multiple:
         raise InvalidProfile(

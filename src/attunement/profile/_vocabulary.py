@@ -10,6 +10,7 @@ Norcross & Wampold 2018) and Beutler's systematic treatment selection (functiona
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final, Literal
 
 from pydantic import BaseModel
@@ -31,6 +32,7 @@ __all__ = [
     "AspectSpec",
     "FieldSpec",
     "canonical_language_tag",
+    "preference_value_key",
     "same_language",
 ]
 
@@ -208,6 +210,27 @@ def canonical_language_tag(tag: str) -> str | None:
         else:
             out.append(lowered)
     return "-".join(out)
+
+
+#: The Unicode general categories of the characters words are made of: letters, marks (the
+#: vowel signs and viramas of Indic scripts, accents left uncomposed) and numbers.
+_WORD_CATEGORIES: Final = frozenset("LMN")
+
+
+def preference_value_key(value: str) -> str:
+    """What makes two preference values the same value: their words, caseless.
+
+    ``"same as mine"``, ``"Same-As-Mine"`` and ``"same_as_mine."`` are one treatment type
+    spelled three ways; all give ``same_as_mine``. The words are the runs of letters, marks
+    and numbers of any script after Unicode compatibility normalisation and case folding
+    (NFKC, then ``str.casefold``: full-width ``ＣＢＴ`` is ``cbt``, ``Straße`` is
+    ``strasse``), joined by ``_``; whatever lies between them only separates words. Distinct
+    keys are distinct values, so the key can name what is derived from a value (the tailoring
+    engine's recommendation ids). The key is empty when the value has no letter or number.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+    spaced = "".join(c if unicodedata.category(c)[0] in _WORD_CATEGORIES else " " for c in folded)
+    return "_".join(spaced.split())
 
 
 def clinic_language_problem(value: str) -> str | None:

@@ -180,8 +180,13 @@ def replay_risk(
 
 
 def open_first(events: Iterable[RiskEvent]) -> tuple[RiskEvent, ...]:
-    """Open events first (endorsed before unanswered, oldest first), then the history."""
-    items = list(events)
+    """Open events first (endorsed before unanswered, oldest first), then the history.
+
+    Events that tie on kind and time (risk items of questionnaires given at one moment) come
+    in the order of the risk items they carry: the order is a function of the events alone,
+    never of the order they were read in.
+    """
+    items = sorted(events, key=_content)  # stable sorts below keep this order on ties
     opened = sorted(
         (e for e in items if e.open), key=lambda e: (e.kind != "endorsed", _when(e.first))
     )
@@ -192,3 +197,9 @@ def open_first(events: Iterable[RiskEvent]) -> tuple[RiskEvent, ...]:
 def _when(endorsement: RiskEndorsement) -> tuple[int, str, int]:
     stamp = endorsement.at.isoformat() if endorsement.at else str(endorsement.on or "")
     return (endorsement.session or 0, stamp, endorsement.administration_id or 0)
+
+
+def _content(event: RiskEvent) -> tuple[str, str, str, str]:
+    """A total order of events by what they carry: the first risk item, then everything."""
+    first = event.first
+    return (first.instrument, first.item, first.flag, event.model_dump_json())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from attunement.evidence import EvidenceBase
-from attunement.profile import Preference, Profile
+from attunement.profile import Preference, Profile, preference_value_key
 from attunement.tailoring._citations import cite, strength_key
 from attunement.tailoring._conditions import Context
 from attunement.tailoring._evaluation import evaluate, preference_fact
@@ -53,7 +52,8 @@ def fire_rules(
         for preference in profile.preferences:
             if rule.for_each_preference.matches(preference, context):
                 facts = (*match.facts, preference_fact(preference))
-                key = f"{rule.id}.{preference.aspect}.{_slug(preference.value)}"
+                value = preference_value_key(preference.value)  # one id per value
+                key = f"{rule.id}.{preference.aspect}.{value}"
                 firings.append(_firing(rule, key, facts, preference, evidence))
     return tuple(sorted(firings, key=lambda f: f.sort_key))
 
@@ -68,7 +68,3 @@ def _firing(
     aspect = None if preference is None else preference.aspect
     citations = tuple(cite(ref, evidence, aspect) for ref in rule.spec.evidence)
     return Firing(rule=rule, id=key, facts=facts, preference=preference, citations=citations)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_") or "value"
