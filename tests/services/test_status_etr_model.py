@@ -20,6 +20,7 @@ from attunement.services import (
     seed_demo_clinic,
     service_context,
 )
+from attunement.services._growth_models import StatusInputs
 from attunement.services.etr import fit_clinic_growth_model, list_growth_models
 from attunement.simulate import simulate_clinic
 from attunement.store import Episode, Patient, User, make_sessionmaker
@@ -81,3 +82,22 @@ def test_once_a_model_rests_on_enough_episodes_the_status_is_empirical(engine: E
     # a patient whose episode the demo closed is listed only for an open risk event
     assert {e.outcome_instrument for e in entries if e.episode_id is not None} == {"phq9"}
     assert all(e.risk_flag for e in entries if e.episode_id is None)
+
+
+def test_a_model_fitted_after_a_write_read_its_inputs_makes_them_stale(
+    engine: Engine, backend: str
+) -> None:
+    """On PostgreSQL a refresh that read the newest model before another writer committed
+    a newer one computes its statuses again (``StatusInputs.moved``); SQLite's writers run
+    one at a time, so nothing can commit in between."""
+    ctx, _, _ = _clinic(engine, 8)
+    fit_clinic_growth_model(ctx, OPERATOR, include_ongoing=True)
+    with ctx.sessions() as session:
+        inputs = StatusInputs(session)
+        read = inputs.get("phq9")
+        assert read is not None
+        assert not inputs.moved()  # nothing committed since
+        newer = fit_clinic_growth_model(ctx, OPERATOR, include_ongoing=True)  # commits
+        assert newer.sequence == 2
+        assert inputs.moved() is (backend == "postgresql")
+        assert inputs.get("phq9") is read  # one read per use case; the caller reads again

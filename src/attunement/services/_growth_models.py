@@ -34,17 +34,31 @@ def newest_growth_model(session: Session, instrument: str) -> GrowthModel | None
     newest one that does, so the status never rests on a half-read model.
     """
 
-    rows = session.scalars(
-        select(EtrModel.model)
+    return _newest(session, instrument)[1]
+
+
+def _newest(session: Session, instrument: str) -> tuple[int | None, GrowthModel | None]:
+    """The sequence of the instrument's newest stored row (valid or not), and the newest
+    model that validates."""
+    rows = session.execute(
+        select(EtrModel.sequence, EtrModel.model)
         .where(EtrModel.instrument == instrument)
         .order_by(EtrModel.sequence.desc())
     )
-    for stored in rows:
+    newest: int | None = None
+    for sequence, stored in rows:
+        newest = sequence if newest is None else newest
         try:
-            return GrowthModel.model_validate(stored)
+            return newest, GrowthModel.model_validate(stored)
         except ValidationError:
             continue
-    return None
+    return newest, None
+
+
+def _newest_sequence(session: Session, instrument: str) -> int | None:
+    return session.scalar(
+        select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
+    )
 
 
 def add_growth_model(
@@ -69,10 +83,6 @@ def add_growth_model(
     return row
 
 
-def _version(model: GrowthModel | None) -> str | None:
-    return model.version if model is not None else None
-
-
 class StatusInputs:
     """What every status of one use case shares, read once: the newest stored growth model
     per instrument, the clinic-derived norms of outcome and alliance scales that need them,
@@ -87,12 +97,14 @@ class StatusInputs:
         self.caseness = caseness
         self.clinic_language = clinic_language
         self._models: dict[str, GrowthModel | None] = {}
+        self._sequences: dict[str, int | None] = {}  # each instrument's newest row, as read
         self._norms: dict[tuple[str, str, MeasureRole], ClinicNorms | None] = {}
 
     def get(self, instrument: str) -> GrowthModel | None:
         """The instrument's newest stored growth model (None when none was fitted)."""
         if instrument not in self._models:
-            self._models[instrument] = newest_growth_model(self._session, instrument)
+            sequence, model = _newest(self._session, instrument)
+            self._sequences[instrument], self._models[instrument] = sequence, model
         return self._models[instrument]
 
     def clinic_norms(self, instrument: str, scale: str) -> ClinicNorms | None:
@@ -111,14 +123,15 @@ class StatusInputs:
     def moved(self) -> bool:
         """On PostgreSQL, whether another transaction committed other norms or a newer
         model than the ones read here (each read again by key): statuses computed with
-        these are then stale. Never on SQLite, whose writers run one at a time."""
+        these are then stale (a model by its row's sequence, without reading the model
+        again). Never on SQLite, whose writers run one at a time."""
         if self._session.get_bind().dialect.name != "postgresql":
             return False
         return any(
             stored_clinic_norms(self._session, *key) != norms for key, norms in self._norms.items()
         ) or any(
-            _version(newest_growth_model(self._session, instrument)) != _version(model)
-            for instrument, model in self._models.items()
+            _newest_sequence(self._session, instrument) != sequence
+            for instrument, sequence in self._sequences.items()
         )
 
     def _clinic_norms(self, instrument: str, scale: str, role: MeasureRole) -> ClinicNorms | None:
