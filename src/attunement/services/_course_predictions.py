@@ -46,7 +46,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError
@@ -99,21 +99,32 @@ def _chunks(ids: Collection[int]) -> list[list[int]]:
     return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
 
 
+#: What a prediction needs of an episode's stored status: four fields of its document, read
+#: by the database (every write runs this; the whole document is about 25 KB of JSON).
+_STATUS = EpisodeStatusRecord.status
+_INTAKE_FIELDS = (
+    _STATUS["intake"].as_float().label("intake"),
+    _STATUS["instrument"].as_string().label("instrument"),
+    _STATUS["intake_session"].as_integer().label("intake_session"),
+    EpisodeStatusRecord.latest_session,
+)
+
+
 def _candidates(
     session: Session, episode_ids: Collection[int], patient_ids: Collection[int]
-) -> list[tuple[Episode, dict[str, Any]]]:
-    """Open episodes among ``episode_ids`` (and of ``patient_ids``) with a stored status."""
+) -> list[tuple[Episode, Row[Any]]]:
+    """Open episodes among ``episode_ids`` (and of ``patient_ids``) with a stored status,
+    each with the fields of its status a prediction uses (:data:`_INTAKE_FIELDS`)."""
     which = [Episode.id.in_(chunk) for chunk in _chunks(episode_ids)]
     which += [Episode.patient_id.in_(chunk) for chunk in _chunks(patient_ids)]
-    found: dict[int, tuple[Episode, dict[str, Any]]] = {}
+    found: dict[int, tuple[Episode, Row[Any]]] = {}
     for condition in which:
-        for episode, status in session.execute(
-            select(Episode, EpisodeStatusRecord.status)
+        for row in session.execute(
+            select(Episode, *_INTAKE_FIELDS)
             .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
-            .where(condition, Episode.ended_on.is_(None), EpisodeStatusRecord.status.is_not(None))
+            .where(condition, Episode.ended_on.is_(None), _STATUS.is_not(None))
         ):
-            if status is not None:
-                found[episode.id] = (episode, status)
+            found[row.Episode.id] = (row.Episode, row)
     return [found[key] for key in sorted(found)]
 
 
@@ -162,8 +173,8 @@ def record_course_predictions(
     unusable: set[str] = set()
     made, compared, pending = 0, 0, []
     for episode, status in candidates:
-        intake = status.get("intake")
-        if intake is None or status.get("instrument") != episode.outcome_instrument:
+        intake = status.intake
+        if intake is None or status.instrument != episode.outcome_instrument:
             continue
         if newest.get(episode.id) == (episode.outcome_instrument, float(intake)):
             continue
@@ -197,8 +208,8 @@ def record_course_predictions(
                 made_at=now,
                 instrument=episode.outcome_instrument,
                 intake=course.intake,
-                intake_session=status.get("intake_session"),
-                at_session=status.get("latest_session"),
+                intake_session=status.intake_session,
+                at_session=status.latest_session,
                 method=course.method,
                 neighbours=course.neighbours.count,
                 dropout_probability=course.dropout_probability,
