@@ -99,6 +99,7 @@ class StatusInputs:
         self._models: dict[str, GrowthModel | None] = {}
         self._sequences: dict[str, int | None] = {}  # each instrument's newest row, as read
         self._norms: dict[tuple[str, str, MeasureRole], ClinicNorms | None] = {}
+        self._stored_norms: dict[tuple[str, str, MeasureRole], ClinicNorms | None] = {}  # read
 
     def get(self, instrument: str) -> GrowthModel | None:
         """The instrument's newest stored growth model (None when none was fitted)."""
@@ -128,7 +129,8 @@ class StatusInputs:
         if self._session.get_bind().dialect.name != "postgresql":
             return False
         return any(
-            stored_clinic_norms(self._session, *key) != norms for key, norms in self._norms.items()
+            stored_clinic_norms(self._session, *key) != norms
+            for key, norms in self._stored_norms.items()
         ) or any(
             _newest_sequence(self._session, instrument) != sequence
             for instrument, sequence in self._sequences.items()
@@ -140,6 +142,6 @@ class StatusInputs:
         if key not in self._norms:
             found = None
             if needs_clinic_norms(instrument, scale):
-                found = stored_clinic_norms(self._session, *key)
+                found = self._stored_norms[key] = stored_clinic_norms(self._session, *key)
             self._norms[key] = found
         return self._norms[key]
