@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pyarrow.parquet as pq
 import pytest
@@ -22,6 +23,7 @@ from tests.conftest import SeededCopies
 from tests.documents.conftest import OPERATOR, SECRET, seeded_clinic
 
 from attunement.documents import plan_lines
+from attunement.errors import AttunementError
 from attunement.exports import (
     AccommodationRow,
     ExportFiles,
@@ -29,7 +31,13 @@ from attunement.exports import (
     PlanRow,
     Pseudonymizer,
     RiskEventRow,
+    accommodation_rows,
+    accommodation_table,
     deidentify_episode_row,
+    deidentify_plan_row,
+    plan_rows,
+    plan_table,
+    write_export,
 )
 from attunement.exports._export import COLUMNS, Column, ExportRow
 from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRow
@@ -200,3 +208,69 @@ def test_a_deidentified_episode_keeps_its_length_and_the_other_tables_pseudonyms
     assert (moved.started_on - row.started_on).days == pseudonyms.shift_days("3")
     assert moved.episode_id == pseudonyms.pseudonym("episode", "11")
     assert moved.patient_id == pseudonyms.pseudonym("patient", "3")
+
+
+def _plan_lines_the_direct_way(
+    ctx: ServiceContext, pseudonyms: Pseudonymizer | None
+) -> tuple[list[PlanRow], list[AccommodationRow], bool]:
+    """The reference: every episode in id order with its own computation of its patient's
+    plan (what the export did before it read the plans once), and whether any patient is
+    synthetic."""
+    plan: list[PlanRow] = []
+    accommodations: list[AccommodationRow] = []
+    with ctx.sessions() as session:
+        episodes = session.execute(select(Episode, Patient).join(Patient).order_by(Episode.id))
+        synthetic = False
+        for episode, patient in episodes:
+            try:
+                profile = patient_profile(patient)
+            except AttunementError:
+                profile = None
+            lines = (
+                plan_lines(tailored_plan(session, patient, clinic_language="en"))
+                if profile is not None
+                else []
+            )
+            ids = {
+                "patient_id": str(patient.id),
+                "clinician_id": str(episode.clinician_id),
+                "episode_id": str(episode.id),
+                "synthetic": patient.synthetic,
+            }
+            plan += plan_rows(lines, **ids)
+            accommodations += accommodation_rows(lines, **ids)
+            synthetic = synthetic or patient.synthetic
+    if pseudonyms is not None:
+        plan = [deidentify_plan_row(row, pseudonyms) for row in plan]
+        accommodations = [deidentify_plan_row(row, pseudonyms) for row in accommodations]
+    return plan, accommodations, synthetic
+
+
+@pytest.mark.parametrize(("fmt", "deidentify"), [("csv", False), ("parquet", True)])
+def test_the_plan_files_are_byte_for_byte_those_of_each_episodes_own_plan(
+    clinic: ServiceContext, tmp_path: Path, fmt: Literal["csv", "parquet"], deidentify: bool
+) -> None:
+    files = write_research_export(
+        clinic,
+        OPERATOR,
+        fmt=fmt,
+        out_dir=tmp_path / "export",
+        deidentify_with=SECRET if deidentify else None,
+    )
+    plan, accommodations, synthetic = _plan_lines_the_direct_way(
+        clinic, Pseudonymizer(SECRET) if deidentify else None
+    )
+    assert plan
+    assert accommodations
+    reference = write_export(
+        [],
+        tmp_path / "reference",
+        fmt=fmt,
+        deidentified=deidentify,
+        synthetic=synthetic,
+        tables=[plan_table(plan), accommodation_table(accommodations)],
+    )
+    for path in reference.tables:
+        assert (tmp_path / "export" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert _rows_written(files, "attunement_plan") == len(plan)
+    assert _rows_written(files, "attunement_accommodations") == len(accommodations)
