@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow.parquet as pq
 import pytest
@@ -44,7 +44,9 @@ from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRo
 from attunement.exports._export_followed import FOLLOWED_COLUMNS
 from attunement.exports._export_plan import ACCOMMODATION_COLUMNS, PLAN_COLUMNS
 from attunement.exports._export_risk import RISK_COLUMNS
+from attunement.profile import Profile
 from attunement.services import ServiceContext
+from attunement.services import _status as status_module
 from attunement.services._status import patient_profile, tailored_plan
 from attunement.services.reports import clinic_report, write_research_export
 from attunement.store import AuditEntry, Episode, Patient
@@ -274,3 +276,27 @@ def test_the_plan_files_are_byte_for_byte_those_of_each_episodes_own_plan(
         assert (tmp_path / "export" / path.name).read_bytes() == path.read_bytes(), path.name
     assert _rows_written(files, "attunement_plan") == len(plan)
     assert _rows_written(files, "attunement_accommodations") == len(accommodations)
+
+
+def test_the_export_computes_each_patients_plan_once(
+    clinic: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan is the export's costliest read per patient: the main rows, the plan table and
+    the accommodation table share one computation of it (every patient here has one
+    episode, so no page boundary splits a patient's episodes)."""
+    planned: list[Profile] = []
+    plan = status_module.plan
+
+    def counted(profile: Profile, **kwargs: Any) -> Any:
+        planned.append(profile)
+        return plan(profile, **kwargs)
+
+    monkeypatch.setattr(status_module, "plan", counted)
+    write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path)
+    with clinic.sessions() as session:
+        episodes = session.execute(select(Episode, Patient).join(Patient)).all()
+        patients = {patient.id: patient for _, patient in episodes}
+        with_profile = [p for p in patients.values() if patient_profile(p) is not None]
+    assert len(patients) == len(episodes)
+    assert with_profile
+    assert len(planned) == len(with_profile)
