@@ -34,18 +34,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from _copied_clinic import NOW, SIGNING_KEY, seed_clinic, seed_template
+from _peaks import peaks
 from attunement.documents import ClinicReport, ClinicTally, render_clinic_html, render_pdf
 from attunement.documents._assemble import instrument_notice
 from attunement.documents._episode import episode_outcome, synthetic_label
@@ -120,13 +119,6 @@ def direct_clinic_report(ctx: Any) -> ClinicReport:
         )
 
 
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def measure(path: Path, way: str) -> dict[str, float]:
     """In this (fresh) process: time and peak RSS of one run, then traced peak of another."""
     engine = make_engine(f"sqlite:///{path}")
@@ -147,15 +139,8 @@ def measure(path: Path, way: str) -> dict[str, float]:
     }
     run = runs[way]
     load_instrument("phq9")
-    before = _rss_mb()
-    start = time.perf_counter()
-    report = run()
-    seconds = time.perf_counter() - start
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
-    tracemalloc.start()
-    run()
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    measured = peaks(run)
+    report = measured.result
     engine.dispose()
     if isinstance(report, ClinicReport):
         episodes = report.episodes
@@ -163,9 +148,9 @@ def measure(path: Path, way: str) -> dict[str, float]:
     else:
         episodes, d = report.rows, float("nan")  # export: rows written
     return {
-        "seconds": seconds,
-        "rss_mb": peak_rss,
-        "traced_mb": traced / 2**20,
+        "seconds": measured.seconds,
+        "rss_mb": measured.rss_mb,
+        "traced_mb": measured.traced_mb,
         "episodes": episodes,
         "d": d,
     }

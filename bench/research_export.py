@@ -27,16 +27,14 @@ import cProfile
 import hashlib
 import json
 import pstats
-import resource
 import subprocess
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
 from _copied_clinic import NOW, SIGNING_KEY, seed_clinic
+from _peaks import peaks
 from attunement.exports import ExportFiles
 from attunement.services import OperatorActor, service_context
 from attunement.services.reports import write_research_export
@@ -45,13 +43,6 @@ from attunement.store import make_engine
 
 OPERATOR = OperatorActor(name="bench")
 SECRET = "bench-research-export-secret-0123456789"
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _plan_calls(profile: cProfile.Profile) -> tuple[int, float, float]:
@@ -79,16 +70,13 @@ def measure(path: Path, fmt: str, *, deidentify: bool, profile: bool) -> dict[st
             deidentify_with=SECRET if deidentify else None,
         )
 
-    before = _rss_mb()
-    start = time.perf_counter()
-    files = run()
-    seconds = time.perf_counter() - start
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
-    tracemalloc.start()
-    run()
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    figures: dict[str, Any] = {"seconds": seconds, "rss_mb": peak_rss, "traced_mb": traced / 2**20}
+    measured = peaks(run)
+    files = measured.result
+    figures: dict[str, Any] = {
+        "seconds": measured.seconds,
+        "rss_mb": measured.rss_mb,
+        "traced_mb": measured.traced_mb,
+    }
     if profile:
         profiler = cProfile.Profile()
         profiler.runcall(run)

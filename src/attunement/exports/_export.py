@@ -261,19 +261,19 @@ def _parquet_file(
     table without rows still gets its one empty row group)."""
     schema = _arrow_schema(columns, metadata)
     batch: list[BaseModel] = []
-    written = 0
+    flushed = 0
     with pq.ParquetWriter(target, schema) as writer:
 
         def write(row: BaseModel) -> None:
-            nonlocal written
+            nonlocal flushed
             batch.append(row)
             if len(batch) == PARQUET_BATCH:
                 writer.write_table(_arrow_table(batch, schema, columns))
-                written += len(batch)
+                flushed += len(batch)
                 batch.clear()
 
         yield write
-        if batch or not written:
+        if batch or not flushed:
             writer.write_table(_arrow_table(batch, schema, columns))
 
 
