@@ -48,7 +48,7 @@ from attunement.profile import Profile
 from attunement.services import ServiceContext
 from attunement.services import _status as status_module
 from attunement.services._status import patient_profile, tailored_plan
-from attunement.services.reports import clinic_report, write_research_export
+from attunement.services.reports import _research_export, clinic_report, write_research_export
 from attunement.store import AuditEntry, Episode, Patient
 
 
@@ -276,6 +276,24 @@ def test_the_plan_files_are_byte_for_byte_those_of_each_episodes_own_plan(
         assert (tmp_path / "export" / path.name).read_bytes() == path.read_bytes(), path.name
     assert _rows_written(files, "attunement_plan") == len(plan)
     assert _rows_written(files, "attunement_accommodations") == len(accommodations)
+
+
+def test_pages_of_three_episodes_write_the_same_plan_files_as_one_page(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    with _research_export(clinic, OPERATOR, deidentify_with=None, page_size=3) as export:
+        paged = write_export(
+            export.rows,
+            tmp_path / "paged",
+            fmt="csv",
+            deidentified=False,
+            synthetic=export.synthetic,
+            tables=export.plans,
+        )
+    write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path / "whole")
+    for name in ("attunement_plan.csv", "attunement_accommodations.csv"):
+        assert (tmp_path / "paged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert _rows_written(paged, "attunement_plan") > 0
 
 
 def test_the_export_computes_each_patients_plan_once(

@@ -5,7 +5,9 @@ score, and — on the monitored outcome scale — the monitoring Status at that 
 columns, their types and meanings are declared once (:data:`COLUMNS`) and written both as
 ``data_dictionary.csv`` and, for Parquet, as field metadata. Further tables (the risk
 events and their responses, :mod:`._export_risk`) are written beside it as
-:class:`ExportTable` s, each with its own section of the same data dictionary.
+:class:`ExportTable` s, each with its own section of the same data dictionary; tables drawn
+from one costly read (a plan and its accommodations) as one :class:`JointTables`, whose
+files are written together from a single pass.
 
 De-identification (``Pseudonymizer``): names are dropped; patient, episode and clinician
 ids become HMAC-SHA256 pseudonyms keyed by a key derived from the installation's secret
