@@ -7,10 +7,9 @@ Two measurements, each on temporary SQLite databases:
 with charts, the PDF, and as the baseline the bare HTML template. Target: under 10 s.
 
 memory (issue 13, the default): clinics of 1,000 / 5,000 / 20,000 patients. A template of
-``--template`` synthetic patients is seeded through the app (statuses stored as on every
-write), then copied by direct bulk inserts (ids shifted; every copy keeps
-``synthetic = true`` and gets a ``(synthetic copy N)`` external id) until the size is
-reached. For each size a fresh child process measures, for the streamed report
+``--template`` synthetic patients is seeded through the app, then bulk-copied until the
+size is reached (``bench/_copied_clinic.py``). For each size a fresh child process
+measures, for the streamed report
 (``services.reports.clinic_report``, keyset pages of ``PAGE_SIZE`` episodes from the stored
 statuses) and, up to ``--old-up-to`` patients, for the direct computation it replaced
 (every patient, episode, series and Status in memory, each Status assessed from the
@@ -34,27 +33,24 @@ Run: ``python bench/clinic_report.py`` (``--sizes 1000 5000 20000 --old-up-to 50
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, func, insert, select
-
+from _copied_clinic import NOW, SIGNING_KEY, seed_clinic, seed_template
+from _peaks import peaks
 from attunement.documents import ClinicReport, ClinicTally, render_clinic_html, render_pdf
 from attunement.documents._assemble import instrument_notice
 from attunement.documents._episode import episode_outcome, synthetic_label
 from attunement.exports._export import write_export
 from attunement.instruments import load_instrument
-from attunement.services import OperatorActor, seed_demo_clinic, service_context
+from attunement.services import OperatorActor, service_context
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk import patient_risk_events
 from attunement.services._status import monitored_scale
@@ -67,30 +63,12 @@ from attunement.services.reports import (
     research_export_rows,
     write_research_export,
 )
-from attunement.simulate import SYNTHETIC_LABEL, simulate_clinic
+from attunement.simulate import SYNTHETIC_LABEL
 from attunement.store import make_engine, migrate
 
 TARGET_SECONDS = 10.0
 LIMIT_MB_AT_100K = 300.0
-NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
-SIGNING_KEY = "bench-" + "x" * 32
 OPERATOR = OperatorActor(name="bench")
-#: copied in this order (parents first); every id and foreign key is shifted per copy
-CLONED: tuple[str, ...] = (
-    "patients",
-    "episodes",
-    "sessions",
-    "administrations",
-    "scores",
-    "risk_events",
-    "episode_statuses",
-)
-#: plain integer columns holding the id of a row of another cloned table
-ID_COLUMNS = {
-    ("episodes", "final_outcome_administration_id"): "administrations",
-    ("episodes", "final_alliance_administration_id"): "administrations",
-    ("administrations", "corrected_by_id"): "administrations",
-}
 
 
 def timed(repeats: int, work: Callable[[], Any]) -> tuple[float, Any]:
@@ -141,62 +119,6 @@ def direct_clinic_report(ctx: Any) -> ClinicReport:
         )
 
 
-def _seed_template(engine: Engine, patients: int) -> None:
-    ctx = service_context(engine, signing_key=SIGNING_KEY, clock=lambda: NOW)
-    clinic = simulate_clinic(seed=7, n_patients=patients, start=NOW.date() - dt.timedelta(days=200))
-    seed_demo_clinic(ctx.sessions, clinic, now=NOW)
-
-
-def _copy_clinic(engine: Engine, copies: int) -> None:
-    """Append ``copies`` copies of every cloned table's rows, ids shifted (bulk inserts)."""
-    meta = MetaData()
-    meta.reflect(engine, only=CLONED)
-    with engine.begin() as conn:
-        offsets = {
-            name: int(conn.scalar(select(func.max(meta.tables[name].c.id))) or 0) for name in CLONED
-        }
-        for name in CLONED:
-            table = meta.tables[name]
-            refs = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
-            refs.update({col: ref for (tab, col), ref in ID_COLUMNS.items() if tab == name})
-            refs = {col: ref for col, ref in refs.items() if ref in offsets}
-            rows = [dict(row) for row in conn.execute(select(table)).mappings()]
-            for copy in range(1, copies + 1):
-                batch = []
-                for row in rows:
-                    new = dict(row, id=row["id"] + copy * offsets[name])
-                    for col, ref in refs.items():
-                        if new[col] is not None:
-                            new[col] += copy * offsets[ref]
-                    if name == "patients":
-                        new["synthetic"] = True
-                        new["external_id"] = (
-                            f"{row['external_id'] or row['id']} (synthetic copy {copy})"
-                        )
-                    batch.append(new)
-                for start in range(0, len(batch), 5000):
-                    conn.execute(insert(table), batch[start : start + 5000])
-
-
-def seed_clinic(path: Path, patients: int, template: int) -> float:
-    """A synthetic clinic of ``patients`` patients at ``path``; the seconds it took."""
-    start = time.perf_counter()
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    _seed_template(engine, template)
-    if patients > template:
-        _copy_clinic(engine, patients // template - 1)
-    engine.dispose()
-    return time.perf_counter() - start
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def measure(path: Path, way: str) -> dict[str, float]:
     """In this (fresh) process: time and peak RSS of one run, then traced peak of another."""
     engine = make_engine(f"sqlite:///{path}")
@@ -217,15 +139,8 @@ def measure(path: Path, way: str) -> dict[str, float]:
     }
     run = runs[way]
     load_instrument("phq9")
-    before = _rss_mb()
-    start = time.perf_counter()
-    report = run()
-    seconds = time.perf_counter() - start
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
-    tracemalloc.start()
-    run()
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    measured = peaks(run)
+    report = measured.result
     engine.dispose()
     if isinstance(report, ClinicReport):
         episodes = report.episodes
@@ -233,9 +148,9 @@ def measure(path: Path, way: str) -> dict[str, float]:
     else:
         episodes, d = report.rows, float("nan")  # export: rows written
     return {
-        "seconds": seconds,
-        "rss_mb": peak_rss,
-        "traced_mb": traced / 2**20,
+        "seconds": measured.seconds,
+        "rss_mb": measured.rss_mb,
+        "traced_mb": measured.traced_mb,
         "episodes": episodes,
         "d": d,
     }
@@ -306,7 +221,7 @@ def pdf_bench(patients: int, repeats: int) -> None:
         migrate(engine)
         ctx = service_context(engine, signing_key=SIGNING_KEY)
         start = time.perf_counter()
-        _seed_template(engine, patients)
+        seed_template(engine, patients)
         print(f"seeded {patients} synthetic patients in {time.perf_counter() - start:.1f} s")
         render_pdf(render_clinic_html(clinic_report(ctx, OPERATOR)))  # warm fonts and caches
 

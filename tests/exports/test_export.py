@@ -20,7 +20,10 @@ from attunement.exports._export import (
     MAX_SHIFT_DAYS,
     PARQUET_BATCH,
     ExportRow,
+    ExportTable,
+    JointTables,
     Pseudonymizer,
+    TableLayout,
     atomic_write,
     deidentify_row,
     write_export,
@@ -165,3 +168,59 @@ def test_an_empty_parquet_export_still_has_its_columns(tmp_path: Path) -> None:
     table = pq.read_table(files.data)
     assert files.rows == table.num_rows == 0
     assert table.column_names == [c.name for c in COLUMNS]
+
+
+_FIRST = TableLayout("first_patient", "the first patient's rows", COLUMNS)
+_SECOND = TableLayout("second_patient", "the second patient's rows", COLUMNS)
+
+
+def _by_patient() -> Iterator[tuple[int, ExportRow]]:
+    """Each row with its table: the first patient's in the first, the second's in the other."""
+    for row in rows():
+        yield (0 if row.patient_id == "1" else 1), row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_joint_tables_from_one_pass_are_the_files_each_table_alone_gives(
+    tmp_path: Path, fmt: Literal["csv", "parquet"]
+) -> None:
+    alone = [
+        ExportTable(_FIRST.stem, _FIRST.rows_are, COLUMNS, [r for t, r in _by_patient() if t == 0]),
+        ExportTable(
+            _SECOND.stem, _SECOND.rows_are, COLUMNS, [r for t, r in _by_patient() if t == 1]
+        ),
+    ]
+    joint = JointTables((_FIRST, _SECOND), _by_patient())
+    one = write_export(
+        [], tmp_path / "one", fmt=fmt, deidentified=False, synthetic=True, tables=[joint]
+    )
+    each = write_export(
+        [], tmp_path / "each", fmt=fmt, deidentified=False, synthetic=True, tables=alone
+    )
+    assert (
+        [p.name for p in one.tables]
+        == [p.name for p in each.tables]
+        == [
+            f"first_patient.{fmt}",
+            f"second_patient.{fmt}",
+        ]
+    )
+    assert one.table_rows == each.table_rows == (3, 3)
+    for mine, theirs in zip(
+        [one.dictionary, *one.tables], [each.dictionary, *each.tables], strict=True
+    ):
+        assert mine.read_bytes() == theirs.read_bytes(), mine.name
+        assert mine.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_failed_joint_pass_leaves_none_of_its_files_and_no_temporary(tmp_path: Path) -> None:
+    def broken() -> Iterator[tuple[int, ExportRow]]:
+        yield from itertools.islice(_by_patient(), 4)  # both tables have rows by now
+        raise RuntimeError("the database went away")
+
+    joint = JointTables((_FIRST, _SECOND), broken())
+    with pytest.raises(RuntimeError, match="went away"):
+        write_export(
+            rows(), tmp_path, fmt="csv", deidentified=False, synthetic=True, tables=[joint]
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["attunement_export.csv"]  # written before

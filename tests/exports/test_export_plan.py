@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Literal
 
 import pyarrow.parquet as pq
 import pytest
@@ -22,6 +23,7 @@ from tests.conftest import SeededCopies
 from tests.documents.conftest import OPERATOR, SECRET, seeded_clinic
 
 from attunement.documents import plan_lines
+from attunement.errors import AttunementError
 from attunement.exports import (
     AccommodationRow,
     ExportFiles,
@@ -29,16 +31,24 @@ from attunement.exports import (
     PlanRow,
     Pseudonymizer,
     RiskEventRow,
+    accommodation_rows,
+    accommodation_table,
     deidentify_episode_row,
+    deidentify_plan_row,
+    plan_rows,
+    plan_table,
+    write_export,
 )
 from attunement.exports._export import COLUMNS, Column, ExportRow
 from attunement.exports._export_episodes import EPISODE_COLUMNS, EpisodeExportRow
 from attunement.exports._export_followed import FOLLOWED_COLUMNS
 from attunement.exports._export_plan import ACCOMMODATION_COLUMNS, PLAN_COLUMNS
 from attunement.exports._export_risk import RISK_COLUMNS
+from attunement.profile import Profile
 from attunement.services import ServiceContext
+from attunement.services import _status as status_module
 from attunement.services._status import patient_profile, tailored_plan
-from attunement.services.reports import clinic_report, write_research_export
+from attunement.services.reports import _research_export, clinic_report, write_research_export
 from attunement.store import AuditEntry, Episode, Patient
 
 
@@ -200,3 +210,111 @@ def test_a_deidentified_episode_keeps_its_length_and_the_other_tables_pseudonyms
     assert (moved.started_on - row.started_on).days == pseudonyms.shift_days("3")
     assert moved.episode_id == pseudonyms.pseudonym("episode", "11")
     assert moved.patient_id == pseudonyms.pseudonym("patient", "3")
+
+
+def _plan_lines_the_direct_way(
+    ctx: ServiceContext, pseudonyms: Pseudonymizer | None
+) -> tuple[list[PlanRow], list[AccommodationRow], bool]:
+    """The reference: every episode in id order with its own computation of its patient's
+    plan (what the export did before it read the plans once), and whether any patient is
+    synthetic."""
+    plan: list[PlanRow] = []
+    accommodations: list[AccommodationRow] = []
+    with ctx.sessions() as session:
+        episodes = session.execute(select(Episode, Patient).join(Patient).order_by(Episode.id))
+        synthetic = False
+        for episode, patient in episodes:
+            try:
+                profile = patient_profile(patient)
+            except AttunementError:
+                profile = None
+            lines = (
+                plan_lines(tailored_plan(session, patient, clinic_language="en"))
+                if profile is not None
+                else []
+            )
+            ids = {
+                "patient_id": str(patient.id),
+                "clinician_id": str(episode.clinician_id),
+                "episode_id": str(episode.id),
+                "synthetic": patient.synthetic,
+            }
+            plan += plan_rows(lines, **ids)
+            accommodations += accommodation_rows(lines, **ids)
+            synthetic = synthetic or patient.synthetic
+    if pseudonyms is not None:
+        plan = [deidentify_plan_row(row, pseudonyms) for row in plan]
+        accommodations = [deidentify_plan_row(row, pseudonyms) for row in accommodations]
+    return plan, accommodations, synthetic
+
+
+@pytest.mark.parametrize(("fmt", "deidentify"), [("csv", False), ("parquet", True)])
+def test_the_plan_files_are_byte_for_byte_those_of_each_episodes_own_plan(
+    clinic: ServiceContext, tmp_path: Path, fmt: Literal["csv", "parquet"], deidentify: bool
+) -> None:
+    files = write_research_export(
+        clinic,
+        OPERATOR,
+        fmt=fmt,
+        out_dir=tmp_path / "export",
+        deidentify_with=SECRET if deidentify else None,
+    )
+    plan, accommodations, synthetic = _plan_lines_the_direct_way(
+        clinic, Pseudonymizer(SECRET) if deidentify else None
+    )
+    assert plan
+    assert accommodations
+    reference = write_export(
+        [],
+        tmp_path / "reference",
+        fmt=fmt,
+        deidentified=deidentify,
+        synthetic=synthetic,
+        tables=[plan_table(plan), accommodation_table(accommodations)],
+    )
+    for path in reference.tables:
+        assert (tmp_path / "export" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert _rows_written(files, "attunement_plan") == len(plan)
+    assert _rows_written(files, "attunement_accommodations") == len(accommodations)
+
+
+def test_pages_of_three_episodes_write_the_same_plan_files_as_one_page(
+    clinic: ServiceContext, tmp_path: Path
+) -> None:
+    with _research_export(clinic, OPERATOR, deidentify_with=None, page_size=3) as export:
+        paged = write_export(
+            export.rows,
+            tmp_path / "paged",
+            fmt="csv",
+            deidentified=False,
+            synthetic=export.synthetic,
+            tables=export.plans,
+        )
+    write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path / "whole")
+    for name in ("attunement_plan.csv", "attunement_accommodations.csv"):
+        assert (tmp_path / "paged" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert _rows_written(paged, "attunement_plan") > 0
+
+
+def test_the_export_computes_each_patients_plan_once(
+    clinic: ServiceContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan is the export's costliest read per patient: the main rows, the plan table and
+    the accommodation table share one computation of it (every patient here has one
+    episode, so no page boundary splits a patient's episodes)."""
+    planned: list[Profile] = []
+    plan = status_module.plan
+
+    def counted(profile: Profile, **kwargs: Any) -> Any:
+        planned.append(profile)
+        return plan(profile, **kwargs)
+
+    monkeypatch.setattr(status_module, "plan", counted)
+    write_research_export(clinic, OPERATOR, fmt="csv", out_dir=tmp_path)
+    with clinic.sessions() as session:
+        episodes = session.execute(select(Episode, Patient).join(Patient)).all()
+        patients = {patient.id: patient for _, patient in episodes}
+        with_profile = [p for p in patients.values() if patient_profile(p) is not None]
+    assert len(patients) == len(episodes)
+    assert with_profile
+    assert len(planned) == len(with_profile)

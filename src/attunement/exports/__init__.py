@@ -2,7 +2,8 @@
 
 Research export: long-format CSV/Parquet with a data dictionary, optionally de-identified
 (``write_export``, ``Pseudonymizer``; risk events, plans and accommodations as their own
-tables: ``risk_table``, ``plan_table``, ``accommodation_table``; the episodes with their
+tables: ``risk_table``, ``plan_table``, ``accommodation_table``, the last two written
+together from one pass, ``plan_tables``; the episodes with their
 end reasons, ``episode_table``; whether the plan was followed, ``followed_table``).
 
 Bulk import: ``read_csv_rows`` reads the CSV files
@@ -17,7 +18,9 @@ from attunement.exports._export import (
     ExportFiles,
     ExportRow,
     ExportTable,
+    JointTables,
     Pseudonymizer,
+    TableLayout,
     atomic_write,
     deidentify_row,
     write_export,
@@ -49,6 +52,8 @@ from attunement.exports._export_plan import (
     deidentify_plan_row,
     plan_rows,
     plan_table,
+    plan_table_rows,
+    plan_tables,
 )
 from attunement.exports._export_risk import (
     RiskEventRow,
@@ -83,6 +88,7 @@ __all__ = [
     "ExportTable",
     "ImportRow",
     "ImportRowError",
+    "JointTables",
     "PatientRow",
     "PlanFollowedRow",
     "PlanLine",
@@ -90,6 +96,7 @@ __all__ = [
     "Pseudonymizer",
     "RiskEventRow",
     "RowSource",
+    "TableLayout",
     "accommodation_rows",
     "accommodation_table",
     "atomic_write",
@@ -109,6 +116,8 @@ __all__ = [
     "patient_units",
     "plan_rows",
     "plan_table",
+    "plan_table_rows",
+    "plan_tables",
     "read_csv_rows",
     "risk_event_rows",
     "risk_table",

@@ -5,7 +5,9 @@ score, and — on the monitored outcome scale — the monitoring Status at that 
 columns, their types and meanings are declared once (:data:`COLUMNS`) and written both as
 ``data_dictionary.csv`` and, for Parquet, as field metadata. Further tables (the risk
 events and their responses, :mod:`._export_risk`) are written beside it as
-:class:`ExportTable` s, each with its own section of the same data dictionary.
+:class:`ExportTable` s, each with its own section of the same data dictionary; tables drawn
+from one costly read (a plan and its accommodations) as one :class:`JointTables`, whose
+files are written together from a single pass.
 
 De-identification (``Pseudonymizer``): names are dropped; patient, episode and clinician
 ids become HMAC-SHA256 pseudonyms keyed by a key derived from the installation's secret
@@ -21,7 +23,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -41,7 +44,9 @@ __all__ = [
     "ExportFiles",
     "ExportRow",
     "ExportTable",
+    "JointTables",
     "Pseudonymizer",
+    "TableLayout",
     "atomic_write",
     "deidentify_row",
     "write_export",
@@ -158,14 +163,31 @@ def deidentify_row(row: ExportRow, pseudonymizer: Pseudonymizer) -> ExportRow:
 
 
 @dataclass(frozen=True)
-class ExportTable:
-    """A further table of the export: its file stem, columns and rows (field names). The
-    rows may be an iterator read as they are written (once)."""
+class TableLayout:
+    """A further table of the export without its rows: its file stem and columns."""
 
     stem: str
     rows_are: str
     columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class ExportTable(TableLayout):
+    """A further table of the export: its file stem, columns and rows (field names). The
+    rows may be an iterator read as they are written (once)."""
+
     rows: Iterable[BaseModel]
+
+
+@dataclass(frozen=True)
+class JointTables:
+    """Further tables written together from one pass: ``rows`` gives each row with the
+    place of its table in ``layouts``, and every row goes to its table's file as it comes.
+    For tables drawn from the same costly read (a plan and its accommodations): the read
+    runs once and no table is held to be written later."""
+
+    layouts: tuple[TableLayout, ...]
+    rows: Iterable[tuple[int, BaseModel]]
 
 
 @dataclass(frozen=True)
@@ -177,6 +199,8 @@ class ExportFiles:
     #: the rows written to each further table, in the order of ``tables``
     table_rows: tuple[int, ...] = ()
 
+
+_Write = Callable[[BaseModel], None]
 
 #: Rows converted to Arrow and written per Parquet row group: the writer's memory.
 PARQUET_BATCH = 10_000
@@ -198,18 +222,19 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(rows: Iterable[BaseModel], columns: Sequence[Column], target: Path) -> int:
-    """Write the rows one at a time; the number written."""
+@contextmanager
+def _csv_file(target: Path, columns: Sequence[Column]) -> Iterator[_Write]:
+    """A function writing one row at a time to ``target`` (its header written first)."""
     names = [c.name for c in columns]
-    count = 0
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(names)
-        for row in rows:
+
+        def write(row: BaseModel) -> None:
             values = row.model_dump()
             writer.writerow([_csv_cell(values[name]) for name in names])
-            count += 1
-    return count
+
+        yield write
 
 
 def _arrow_schema(columns: Sequence[Column], metadata: dict[str, str]) -> pa.Schema:
@@ -230,27 +255,45 @@ def _arrow_table(
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _write_parquet(
-    rows: Iterable[BaseModel], columns: Sequence[Column], metadata: dict[str, str], target: Path
-) -> int:
-    """Write the rows in row groups of :data:`PARQUET_BATCH`; the number written."""
+@contextmanager
+def _parquet_file(
+    target: Path, columns: Sequence[Column], metadata: dict[str, str]
+) -> Iterator[_Write]:
+    """A function writing rows to ``target`` in row groups of :data:`PARQUET_BATCH` (a
+    table without rows still gets its one empty row group)."""
     schema = _arrow_schema(columns, metadata)
-    count = 0
+    batch: list[BaseModel] = []
+    flushed = 0
     with pq.ParquetWriter(target, schema) as writer:
-        batch: list[BaseModel] = []
-        for row in rows:
+
+        def write(row: BaseModel) -> None:
+            nonlocal flushed
             batch.append(row)
             if len(batch) == PARQUET_BATCH:
                 writer.write_table(_arrow_table(batch, schema, columns))
-                count, batch = count + len(batch), []
-        if batch or not count:
+                flushed += len(batch)
+                batch.clear()
+
+        yield write
+        if batch or not flushed:
             writer.write_table(_arrow_table(batch, schema, columns))
-            count += len(batch)
-    return count
+
+
+def _atomic_files(paths: Sequence[Path], write: Callable[[list[Path]], None]) -> None:
+    """:func:`atomic_write` of several files written together: ``write(temporary paths)``;
+    on a failure none of them is renamed onto its path."""
+
+    def nested(done: list[Path], rest: Sequence[Path]) -> None:
+        if not rest:
+            write(done)
+            return
+        atomic_write(rest[0], lambda target: nested([*done, target], rest[1:]))
+
+    nested([], paths)
 
 
 def _write_dictionary(
-    target: Path, *, deidentified: bool, tables: Sequence[tuple[str, ExportTable]]
+    target: Path, *, deidentified: bool, tables: Sequence[tuple[str, TableLayout]]
 ) -> None:
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -278,36 +321,53 @@ def write_export(
     fmt: ExportFormat,
     deidentified: bool,
     synthetic: bool,
-    tables: Sequence[ExportTable] = (),
+    tables: Sequence[ExportTable | JointTables] = (),
 ) -> ExportFiles:
     """Write the rows, any further ``tables`` and the data dictionary into ``out_dir``
     (atomically, file by file). ``rows`` and each table's rows may be iterators: they are
-    written as they come (CSV row by row, Parquet by row group), never held all at once."""
+    written as they come (CSV row by row, Parquet by row group), never held all at once;
+    the tables of a :class:`JointTables` are written together from its one pass."""
     suffix = "csv" if fmt == "csv" else "parquet"
     metadata = {
         "producer": "attunement",
         "deidentified": json.dumps(deidentified),
         "synthetic": json.dumps(synthetic),
     }
-    counts: list[int] = []
 
-    def writer(
-        data: Iterable[BaseModel], columns: Sequence[Column], rows_are: str
-    ) -> Callable[[Path], None]:
-        def write_data(target: Path) -> None:
-            if fmt == "csv":
-                counts.append(_write_csv(data, columns, target))
-            else:
-                counts.append(_write_parquet(data, columns, metadata | {"rows": rows_are}, target))
+    def opened(target: Path, layout: TableLayout) -> AbstractContextManager[_Write]:
+        if fmt == "csv":
+            return _csv_file(target, layout.columns)
+        return _parquet_file(target, layout.columns, metadata | {"rows": layout.rows_are})
 
-        return write_data
+    def written(joint: JointTables) -> tuple[list[Path], list[int]]:
+        """Each table's file, written from the one pass over ``joint.rows``; the rows of each."""
+        paths = [out_dir / f"{layout.stem}.{suffix}" for layout in joint.layouts]
+        counts = [0] * len(paths)
 
-    main = writer(rows, COLUMNS, "one per patient x session x scale")
-    data = atomic_write(out_dir / f"attunement_export.{suffix}", main)
-    named = [(f"{t.stem}.{suffix}", t) for t in tables]
-    written = tuple(
-        atomic_write(out_dir / name, writer(t.rows, t.columns, t.rows_are)) for name, t in named
-    )
+        def write(targets: list[Path]) -> None:
+            with ExitStack() as files:
+                writes = [
+                    files.enter_context(opened(target, layout))
+                    for target, layout in zip(targets, joint.layouts, strict=True)
+                ]
+                for index, row in joint.rows:
+                    writes[index](row)
+                    counts[index] += 1
+
+        _atomic_files(paths, write)
+        return paths, counts
+
+    main = TableLayout("attunement_export", "one per patient x session x scale", COLUMNS)
+    (data,), (rows_written,) = written(JointTables((main,), ((0, row) for row in rows)))
+    joints = [_joint(table) for table in tables]
+    layouts = [layout for joint in joints for layout in joint.layouts]
+    paths: list[Path] = []
+    table_rows: list[int] = []
+    for joint in joints:
+        found, counts = written(joint)
+        paths += found
+        table_rows += counts
+    named = [(f"{layout.stem}.{suffix}", layout) for layout in layouts]
     dictionary = atomic_write(
         out_dir / "data_dictionary.csv",
         lambda target: _write_dictionary(target, deidentified=deidentified, tables=named),
@@ -315,7 +375,14 @@ def write_export(
     return ExportFiles(
         data=data,
         dictionary=dictionary,
-        rows=counts[0],
-        tables=written,
-        table_rows=tuple(counts[1:]),
+        rows=rows_written,
+        tables=tuple(paths),
+        table_rows=tuple(table_rows),
     )
+
+
+def _joint(table: ExportTable | JointTables) -> JointTables:
+    """A table on its own as the one table of a joint pass."""
+    if isinstance(table, JointTables):
+        return table
+    return JointTables((table,), ((0, row) for row in table.rows))

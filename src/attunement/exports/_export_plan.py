@@ -17,13 +17,19 @@ keyed pseudonyms as the other tables, so the rows join on ``patient_id`` and ``e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from attunement.exports._export import Column, ExportTable, Pseudonymizer
+from attunement.exports._export import (
+    Column,
+    ExportTable,
+    JointTables,
+    Pseudonymizer,
+    TableLayout,
+)
 from attunement.tailoring import Recommendation
 
 __all__ = [
@@ -37,6 +43,8 @@ __all__ = [
     "deidentify_plan_row",
     "plan_rows",
     "plan_table",
+    "plan_table_rows",
+    "plan_tables",
 ]
 
 _IDS = (
@@ -193,7 +201,24 @@ def accommodation_rows(
     return rows
 
 
-_Row = TypeVar("_Row", PlanRow, AccommodationRow)
+def plan_table_rows(
+    lines: Sequence[PlanLine],
+    *,
+    patient_id: str,
+    clinician_id: str,
+    episode_id: str,
+    synthetic: bool,
+) -> list[tuple[int, PlanRow | AccommodationRow]]:
+    """One episode's rows of both tables of :func:`plan_tables`, each with the place of its
+    table there (0 the plan, 1 the accommodations)."""
+    ids = {"patient_id": patient_id, "clinician_id": clinician_id, "episode_id": episode_id}
+    return [
+        *((0, row) for row in plan_rows(lines, **ids, synthetic=synthetic)),
+        *((1, row) for row in accommodation_rows(lines, **ids, synthetic=synthetic)),
+    ]
+
+
+_Row = TypeVar("_Row", bound=_Ids)
 
 
 def deidentify_plan_row(row: _Row, pseudonymizer: Pseudonymizer) -> _Row:
@@ -206,21 +231,31 @@ def deidentify_plan_row(row: _Row, pseudonymizer: Pseudonymizer) -> _Row:
     )
 
 
+_PLAN = TableLayout(
+    stem="attunement_plan",
+    rows_are="one per line of the tailored plan of an episode's patient",
+    columns=PLAN_COLUMNS,
+)
+_ACCOMMODATIONS = TableLayout(
+    stem="attunement_accommodations",
+    rows_are="one per plan line that accommodates the patient (preference, culture, faith)",
+    columns=ACCOMMODATION_COLUMNS,
+)
+
+
 def plan_table(rows: Iterable[PlanRow]) -> ExportTable:
     """The plans as a table of the export."""
-    return ExportTable(
-        stem="attunement_plan",
-        rows_are="one per line of the tailored plan of an episode's patient",
-        columns=PLAN_COLUMNS,
-        rows=rows,
-    )
+    return ExportTable(_PLAN.stem, _PLAN.rows_are, _PLAN.columns, rows)
 
 
 def accommodation_table(rows: Iterable[AccommodationRow]) -> ExportTable:
     """The accommodating plan lines as a table of the export."""
     return ExportTable(
-        stem="attunement_accommodations",
-        rows_are="one per plan line that accommodates the patient (preference, culture, faith)",
-        columns=ACCOMMODATION_COLUMNS,
-        rows=rows,
+        _ACCOMMODATIONS.stem, _ACCOMMODATIONS.rows_are, _ACCOMMODATIONS.columns, rows
     )
+
+
+def plan_tables(rows: Iterable[tuple[int, PlanRow | AccommodationRow]]) -> JointTables:
+    """The plan and accommodation tables written together from one pass over the plans
+    (each plan read once for both): ``rows`` as :func:`plan_table_rows` gives them."""
+    return JointTables((_PLAN, _ACCOMMODATIONS), rows)

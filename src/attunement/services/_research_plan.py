@@ -5,13 +5,14 @@ the stored profile, the open risk events, the clinic's language) — the plan th
 report counts accommodations from — split into lines by ``documents.plan_lines``. Episodes
 are read in keyset pages (``Episode.id > last id``), so memory does not grow with the clinic;
 a patient without a profile, or whose stored profile no longer validates, has no plan and
-no rows. Both tables stream from the same page reader, each read once as it is written.
+no rows. Both tables are written together from one pass of the page reader
+(``exports.plan_tables``), so each patient's plan is computed once for the two of them (once
+a page: a patient whose episodes fall on two pages has it computed on each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
-from typing import TypeVar
+from collections.abc import Iterator, MutableMapping
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -20,15 +21,13 @@ from attunement.documents import plan_lines
 from attunement.errors import AttunementError
 from attunement.exports import (
     AccommodationRow,
-    ExportTable,
+    JointTables,
     PlanLine,
     PlanRow,
     Pseudonymizer,
-    accommodation_rows,
-    accommodation_table,
     deidentify_plan_row,
-    plan_rows,
-    plan_table,
+    plan_table_rows,
+    plan_tables,
 )
 from attunement.services._episode_pages import episode_pages
 from attunement.services._status import patient_profile, tailored_plan
@@ -36,7 +35,8 @@ from attunement.store import Episode, Patient
 
 __all__ = ["research_plan_tables"]
 
-_Row = TypeVar("_Row", PlanRow, AccommodationRow)
+#: the audit entry's count of each table's rows, in the order of ``exports.plan_tables``
+_COUNTED = ("plan_lines", "accommodations")
 
 
 def _episode_plans(
@@ -64,23 +64,22 @@ def _lines(session: Session, patient: Patient, clinic_language: str) -> list[Pla
 
 def _rows(
     plans: Iterator[tuple[Episode, Patient, list[PlanLine]]],
-    build: Callable[..., list[_Row]],
     *,
     pseudonyms: Pseudonymizer | None,
     counts: MutableMapping[str, int],
-    name: str,
-) -> Iterator[_Row]:
-    counts.setdefault(name, 0)
+) -> Iterator[tuple[int, PlanRow | AccommodationRow]]:
+    for name in _COUNTED:
+        counts.setdefault(name, 0)
     for episode, patient, lines in plans:
-        for row in build(
+        for table, row in plan_table_rows(
             lines,
             patient_id=str(patient.id),
             clinician_id=str(episode.clinician_id),
             episode_id=str(episode.id),
             synthetic=patient.synthetic,
         ):
-            counts[name] += 1
-            yield deidentify_plan_row(row, pseudonyms) if pseudonyms else row
+            counts[_COUNTED[table]] += 1
+            yield table, deidentify_plan_row(row, pseudonyms) if pseudonyms else row
 
 
 def research_plan_tables(
@@ -91,15 +90,9 @@ def research_plan_tables(
     page_size: int,
     pseudonyms: Pseudonymizer | None,
     counts: MutableMapping[str, int],
-) -> list[ExportTable]:
-    """The plan and accommodation tables of the export (rows streamed as they are written);
-    ``counts`` receives the rows written to each (``plan_lines``, ``accommodations``)."""
-
-    def plans() -> Iterator[tuple[Episode, Patient, list[PlanLine]]]:
-        return _episode_plans(session, readable, clinic_language, page_size)
-
-    plan = _rows(plans(), plan_rows, pseudonyms=pseudonyms, counts=counts, name="plan_lines")
-    accommodations = _rows(
-        plans(), accommodation_rows, pseudonyms=pseudonyms, counts=counts, name="accommodations"
-    )
-    return [plan_table(plan), accommodation_table(accommodations)]
+) -> JointTables:
+    """The plan and accommodation tables of the export, written together as the one pass
+    over the episodes reads each plan; ``counts`` receives the rows written to each
+    (``plan_lines``, ``accommodations``)."""
+    plans = _episode_plans(session, readable, clinic_language, page_size)
+    return plan_tables(_rows(plans, pseudonyms=pseudonyms, counts=counts))

@@ -39,6 +39,7 @@ from attunement.exports import (
     ExportFiles,
     ExportRow,
     ExportTable,
+    JointTables,
     Pseudonymizer,
     RiskEventRow,
     course_table,
@@ -141,9 +142,11 @@ def _episode(
     models: StatusInputs,
     *,
     events: tuple[RiskEvent, ...] | None = None,
+    with_plan: bool = True,
 ) -> EpisodeData:
     """The report's view of one episode; its Status is the app's own (stored model,
-    rupture markers, missed sessions), so a report never disagrees with the patient page."""
+    rupture markers, missed sessions), so a report never disagrees with the patient page.
+    ``with_plan=False`` leaves the plan out (None) for a reader that does not show it."""
     outcome = load_instrument(episode.outcome_instrument)
     alliance = load_instrument(episode.alliance_instrument) if episode.alliance_instrument else None
     try:
@@ -184,7 +187,7 @@ def _episode(
         ),
         plan=(
             tailored_plan(session, patient, clinic_language=models.clinic_language)
-            if profile is not None
+            if profile is not None and with_plan
             else None
         ),
         risk_events=events if events is not None else patient_risk_events(session, patient.id),
@@ -270,12 +273,15 @@ def write_clinic_report(
 def _export_rows(
     session: Session, readable: ColumnElement[bool], models: StatusInputs, page_size: int
 ) -> Iterator[ExportRow]:
-    """Every episode's export rows, in keyset pages of episodes (one page in memory)."""
+    """Every episode's export rows, in keyset pages of episodes (one page in memory). The
+    rows hold no plan: the plan tables read each plan in a pass of their own
+    (``services._research_plan``), so it is not computed here."""
     statement = select(Episode, Patient).join(Patient, Patient.id == Episode.patient_id)
     for page in episode_pages(session, statement.where(readable), page_size):
         records = _records(session, [episode.id for episode, _ in page])
         for episode, patient in page:
-            yield from export_rows(_episode(session, episode, patient, records[episode.id], models))
+            data = _episode(session, episode, patient, records[episode.id], models, with_plan=False)
+            yield from export_rows(data)
         session.info.pop("reports_loaded", None)  # the page's rows may go now
         del page, records
 
@@ -311,10 +317,10 @@ class _Export:
     rows: Iterator[ExportRow]
     risk: Iterator[RiskEventRow]
     synthetic: bool
-    #: the episode, plan, accommodation and plan-followed tables
+    #: the episode, plan and accommodation (written together), and plan-followed tables
     #: (``services._research_episodes``, ``services._research_plan``,
     #: ``services._research_followed``)
-    plans: list[ExportTable]
+    plans: list[ExportTable | JointTables]
     course: Iterator[CoursePredictionRow]
 
 
@@ -362,7 +368,7 @@ def _research_export(
             rows=_counting(rows, counted, 0),
             risk=_counting(risk, counted, 1),
             synthetic=synthetic,
-            plans=[episodes, *plans, followed],
+            plans=[episodes, plans, followed],
             course=_counting(course, counted, 2),
         )
         read = uc.session.scalars(select(Patient.id).where(readable).order_by(Patient.id))
