@@ -43,6 +43,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from _copied_clinic import NOW, SIGNING_KEY, seed_clinic, seed_template
 from _peaks import peaks
 from attunement.documents import ClinicReport, ClinicTally, render_clinic_html, render_pdf
@@ -52,19 +54,17 @@ from attunement.exports._export import write_export
 from attunement.instruments import load_instrument
 from attunement.services import OperatorActor, service_context
 from attunement.services._growth_models import StatusInputs
-from attunement.services._risk import patient_risk_events
+from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import monitored_scale
 from attunement.services.reports import (
     _episode,
-    _episodes,
-    _patients,
     _records,
     clinic_report,
     research_export_rows,
     write_research_export,
 )
 from attunement.simulate import SYNTHETIC_LABEL
-from attunement.store import make_engine, migrate
+from attunement.store import Episode, Patient, make_engine, migrate
 
 TARGET_SECONDS = 10.0
 LIMIT_MB_AT_100K = 300.0
@@ -86,8 +86,16 @@ def direct_clinic_report(ctx: Any) -> ClinicReport:
     every patient, episode, administration and Status in memory at once, each Status
     assessed from the series — the baseline of this benchmark."""
     with ctx.sessions() as session:
-        patients = list(session.scalars(_patients(session, OPERATOR)))
-        episodes = _episodes(session, patients)
+        # the operator reads every patient and episode, all held at once
+        patients = list(session.scalars(select(Patient).order_by(Patient.id)))
+        episodes = [
+            (episode, patient)
+            for episode, patient in session.execute(
+                select(Episode, Patient)
+                .join(Patient, Patient.id == Episode.patient_id)
+                .order_by(Episode.id)
+            ).tuples()
+        ]
         counts = Counter(e.outcome_instrument for e, _ in episodes)
         instrument = counts.most_common(1)[0][0]
         included = [(e, p) for e, p in episodes if e.outcome_instrument == instrument]
