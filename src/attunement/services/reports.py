@@ -7,8 +7,9 @@ trail, in the same transaction: ``report.patient`` names its patient, ``report.c
 ``export.research`` are one entry each listing the patients read (``detail.patients``). The
 clinic report and the export stream page by page (issue 13): memory does not grow with the
 clinic.
-The Status is the app's own (``assess_stored_episode``: the stored growth model, rupture
-markers, missed sessions); everything after the read is ``attunement.documents`` (pure).
+The Status is the one the app stored on the last write that changed the episode (the stored
+growth model, rupture markers, missed sessions), read as the patient page reads it, never
+computed again on a read; everything after the read is ``attunement.documents`` (pure).
 """
 
 from __future__ import annotations
@@ -68,10 +69,10 @@ from attunement.services._research_plan import research_plan_tables
 from attunement.services._risk_records import patient_risk_events
 from attunement.services._status import (
     _series,  # the app's one way to read a series from the store
-    assess_stored_episode,
     patient_profile,
     tailored_plan,
 )
+from attunement.services._status_store import stored_status_model
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -144,8 +145,8 @@ def _episode(
     events: tuple[RiskEvent, ...] | None = None,
     with_plan: bool = True,
 ) -> EpisodeData:
-    """The report's view of one episode; its Status is the app's own (stored model,
-    rupture markers, missed sessions), so a report never disagrees with the patient page.
+    """The report's view of one episode; its Status is the stored one the patient page
+    shows, so a report never disagrees with the page.
     ``with_plan=False`` leaves the plan out (None) for a reader that does not show it."""
     outcome = load_instrument(episode.outcome_instrument)
     alliance = load_instrument(episode.alliance_instrument) if episode.alliance_instrument else None
@@ -155,7 +156,6 @@ def _episode(
         profile = None
     outcome_series = _series(session, episode, outcome.id)
     alliance_series = _series(session, episode, alliance.id) if alliance else None
-    assessed = assess_stored_episode(session, episode, patient, inputs=models)
     return EpisodeData(
         patient_id=patient.id,
         patient_key=patient.external_id or str(patient.id),
@@ -171,7 +171,7 @@ def _episode(
         outcome_series=outcome_series,
         alliance_series=alliance_series,
         records=records,
-        status=assessed.status if assessed else None,
+        status=stored_status_model(session, episode.id, require_row=True),
         profile=profile,
         growth_model=models.get(episode.outcome_instrument),
         clinic_norms=(
