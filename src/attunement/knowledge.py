@@ -81,7 +81,7 @@ def _safe_loader() -> type[yaml.SafeLoader]:
 
     PyYAML is imported here, not at start-up: a command whose knowledge comes from the
     validated cache never parses YAML."""
-    import yaml
+    import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,7 +90,7 @@ def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
     """Map each path in the document to its 1-based line (the key's line for mappings)."""
     lines: dict[Path_, int] = {}
 
-    import yaml
+    import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
 
     def walk(current: yaml.Node, path: Path_) -> None:
         lines.setdefault(path, current.start_mark.line + 1)
@@ -115,7 +115,7 @@ def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
 
 def parse_knowledge(text: str, name: str) -> KnowledgeDocument:
     """Parse YAML ``text`` (the file ``name``), which must hold a mapping at the top."""
-    import yaml
+    import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
 
     loader = _safe_loader()(text)
     try:  # one parse: the node tree gives the lines, the same tree gives the data
