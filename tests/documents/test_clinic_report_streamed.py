@@ -5,23 +5,42 @@ series and every record held in memory at once — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
-from attunement.documents import ClinicReport, ClinicTally
+from attunement.documents import ClinicReport, ClinicTally, EpisodeData
 from attunement.documents._assemble import instrument_notice
 from attunement.documents._episode import episode_outcome, synthetic_label
+from attunement.exports import AdministrationRecord
 from attunement.instruments import load_instrument
+from attunement.risk import RiskEvent
 from attunement.services import ServiceContext
 from attunement.services._access import readable_patients
 from attunement.services._growth_models import StatusInputs
 from attunement.services._risk_records import patient_risk_events
-from attunement.services._status import monitored_scale
+from attunement.services._status import assess_stored_episode, monitored_scale
 from attunement.services.reports import _episode, _records, clinic_report
 from attunement.store import Episode, EpisodeStatusRecord, Patient
 
 from .conftest import NOW, OPERATOR, patient_ids
+
+
+def _assessed(
+    session: Session,
+    episode: Episode,
+    patient: Patient,
+    records: list[AdministrationRecord],
+    models: StatusInputs,
+    events: tuple[RiskEvent, ...],
+) -> EpisodeData:
+    """The report's view of the episode with its Status assessed from the series here, not
+    read from the stored row: the reference does not rest on what it is compared with."""
+    data = _episode(session, episode, patient, records, models, events=events)
+    assessed = assess_stored_episode(session, episode, patient, inputs=models)
+    return replace(data, status=assessed.status if assessed is not None else None)
 
 
 def _direct(ctx: ServiceContext) -> ClinicReport:
@@ -44,7 +63,7 @@ def _direct(ctx: ServiceContext) -> ClinicReport:
         models = StatusInputs(session, caseness=ctx.caseness)
         events = {p.id: patient_risk_events(session, p.id) for p in patients}
         outcomes = [
-            episode_outcome(_episode(session, e, p, records[e.id], models, events=events[p.id]))
+            episode_outcome(_assessed(session, e, p, records[e.id], models, events[p.id]))
             for e, p in included
         ]
         open_events = [sum(e.open for e in found) for found in events.values()]

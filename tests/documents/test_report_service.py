@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from attunement.documents import render_clinic_html, render_patient_html
 from attunement.documents._chart_data import categories_from_counts
@@ -19,7 +19,7 @@ from attunement.services import (
 )
 from attunement.services.reports import clinic_report, patient_report, research_export_rows
 from attunement.stats import pre_post_effect_size
-from attunement.store import Administration, AuditEntry
+from attunement.store import Administration, AuditEntry, EpisodeStatusRecord
 from attunement.wording import alert_words, format_number, format_share, format_signed
 from tests.documents.conftest import OPERATOR, clinician_of, html_stats, patient_ids
 
@@ -38,6 +38,24 @@ def test_patient_report_prints_the_status_the_service_gives(clinic: ServiceConte
     assert stats["alert"] == alert_words(status.alert or "white").label
     assert report.status is not None
     assert report.status.session == status.session
+
+
+def test_a_patient_report_without_a_stored_status_row_assesses_the_episode(
+    clinic: ServiceContext,
+) -> None:
+    """The report reads the stored status; an episode without a stored row (as after a
+    migration, before the start-up refresh) is assessed instead of failing or showing none."""
+    patient = patient_ids(clinic)[0]
+    clinician = clinician_of(clinic, patient)
+    episode = list_episodes(clinic, clinician, patient)[0]
+    stored = patient_report(clinic, clinician, patient)
+    with clinic.sessions.begin() as session:  # as if a write had bypassed the status store
+        session.execute(
+            delete(EpisodeStatusRecord).where(EpisodeStatusRecord.episode_id == episode.id)
+        )
+    assessed = patient_report(clinic, clinician, patient)
+    assert stored.status is not None
+    assert assessed.status == stored.status
 
 
 def test_clinic_report_counts_and_effect_size_equal_those_of_the_caseload(

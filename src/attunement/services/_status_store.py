@@ -833,6 +833,20 @@ def stored_status_model(
     return Status.model_validate_json(document) if document is not None else None
 
 
+def stored_or_assessed_status(
+    session: Session, episode: Episode, patient: Patient, inputs: StatusInputs
+) -> Status | None:
+    """The episode's stored :class:`~attunement.monitoring.Status` (None when nothing is
+    scored yet), as the patient page reads it. An episode without a stored row (none should
+    exist: every write and the start-up refresh store one) is assessed on the app's one path
+    instead, so a report never leaves it out."""
+    has_row, document = _stored_text(session, episode.id)
+    if has_row:
+        return Status.model_validate_json(document) if document is not None else None
+    assessed = assess_stored_episode(session, episode, patient, inputs=inputs)
+    return assessed.status if assessed is not None else None
+
+
 def stored_status_document(session: Session, episode_id: int) -> str | None:
     """The episode's stored status as the JSON text it was stored as, unparsed, or None when
     it has none. Its shape is this release's :class:`~attunement.monitoring.Status` (rows

@@ -72,7 +72,7 @@ from attunement.services._status import (
     patient_profile,
     tailored_plan,
 )
-from attunement.services._status_store import stored_status_model
+from attunement.services._status_store import stored_or_assessed_status
 from attunement.store import (
     CURVE_SESSION,
     LIVE_ADMINISTRATION,
@@ -171,7 +171,7 @@ def _episode(
         outcome_series=outcome_series,
         alliance_series=alliance_series,
         records=records,
-        status=stored_status_model(session, episode.id, require_row=True),
+        status=stored_or_assessed_status(session, episode, patient, models),
         profile=profile,
         growth_model=models.get(episode.outcome_instrument),
         clinic_norms=(
