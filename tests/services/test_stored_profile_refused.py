@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
 
 from attunement.errors import InvalidProfile
 from attunement.services import (
@@ -24,16 +23,8 @@ from attunement.services import (
     patient_profile,
     record_administration,
 )
-from attunement.store import Patient
 from tests.services.world import START, FakeClock, World
-
-#: Two spellings of one value, as an older release stored them (it compared case only).
-TWO_SPELLINGS = {
-    "preferences": [
-        {"aspect": "treatment_type", "value": "same as mine", "strength": "moderate"},
-        {"aspect": "treatment_type", "value": "same-as-mine", "strength": "strong"},
-    ]
-}
+from tests.support.refused_profile import store_as_an_older_release
 
 
 def test_a_refused_stored_profile_shows_its_problem_and_the_record_goes_on(
@@ -46,12 +37,7 @@ def test_a_refused_stored_profile_shows_its_problem_and_the_record_goes_on(
         world.episode_a,
         AdministrationCreate(instrument="phq9", answers=[2] * 9, administered_at=START),
     )
-    with ctx.sessions.begin() as session:  # as stored by a release that accepted it
-        session.execute(
-            update(Patient)
-            .where(Patient.id == world.patient_a)
-            .values(profile=TWO_SPELLINGS, profile_updated_at=START)
-        )
+    store_as_an_older_release(ctx, world.patient_a, START)
     record_administration(  # the status refresh of a write reads the profile too
         ctx,
         world.ana,

@@ -9,30 +9,17 @@ an empty profile, still led by safety). All patients here are synthetic.
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
 from attunement.services import ServiceContext
-from attunement.store import Patient
 from tests.http.web.pages import sign_in
 from tests.services.world import START, World
-
-TWO_SPELLINGS = {
-    "preferences": [
-        {"aspect": "treatment_type", "value": "same as mine", "strength": "moderate"},
-        {"aspect": "treatment_type", "value": "same-as-mine", "strength": "strong"},
-    ]
-}
+from tests.support.refused_profile import store_as_an_older_release
 
 
 def test_the_page_names_why_the_stored_profile_is_not_used(
     client: TestClient, ctx: ServiceContext, world: World
 ) -> None:
-    with ctx.sessions.begin() as session:  # as stored by a release that accepted it
-        session.execute(
-            update(Patient)
-            .where(Patient.id == world.patient_a)
-            .values(profile=TWO_SPELLINGS, profile_updated_at=START)
-        )
+    store_as_an_older_release(ctx, world.patient_a, START)
     sign_in(client, "ana")
     response = client.get(f"/patients/{world.patient_a}")
     assert response.status_code == 200
