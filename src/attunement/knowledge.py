@@ -75,22 +75,11 @@ class KnowledgeDocument:
         return DefinitionError(self.name, dotted(path), problem, self.line(path))
 
 
-def _safe_loader() -> type[yaml.SafeLoader]:
-    """libyaml's safe loader where PyYAML was built with it (ten times faster on the packaged
-    files), else the pure-Python one; both give the same data and the same line marks.
-
-    PyYAML is imported here, not at start-up: a command whose knowledge comes from the
-    validated cache never parses YAML."""
-    import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _line_map(node: yaml.Node, name: str) -> dict[Path_, int]:
     """Map each path in the document to its 1-based line (the key's line for mappings)."""
-    lines: dict[Path_, int] = {}
-
     import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
+
+    lines: dict[Path_, int] = {}
 
     def walk(current: yaml.Node, path: Path_) -> None:
         lines.setdefault(path, current.start_mark.line + 1)
@@ -117,7 +106,9 @@ def parse_knowledge(text: str, name: str) -> KnowledgeDocument:
     """Parse YAML ``text`` (the file ``name``), which must hold a mapping at the top."""
     import yaml  # start-up: only when YAML is parsed (a warm start reads the cache)
 
-    loader = _safe_loader()(text)
+    # libyaml's safe loader where PyYAML was built with it (ten times faster on the packaged
+    # files), else the pure-Python one; both give the same data and the same line marks
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:  # one parse: the node tree gives the lines, the same tree gives the data
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -56,6 +56,7 @@ def _newest(session: Session, instrument: str) -> tuple[int | None, GrowthModel 
 
 
 def _newest_sequence(session: Session, instrument: str) -> int | None:
+    """The sequence of the instrument's newest stored row (None before the first fit)."""
     return session.scalar(
         select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
     )
@@ -65,9 +66,7 @@ def add_growth_model(
     session: Session, model: GrowthModel, *, instrument: str, fitted_at: dt.datetime
 ) -> EtrModel:
     """Store ``model`` as the instrument's next version (flushed; the caller commits)."""
-    last = session.scalar(
-        select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
-    )
+    last = _newest_sequence(session, instrument)
     row = EtrModel(
         instrument=instrument,
         sequence=int(last or 0) + 1,
