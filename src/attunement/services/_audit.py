@@ -19,7 +19,7 @@ same transaction as the entry.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +39,7 @@ from attunement.errors import (
 from attunement.security import chained_entry_mac
 from attunement.services._actors import Actor
 from attunement.services._audit_actions import AuditAction
-from attunement.services._audit_chains import claim_chain, store_entry
+from attunement.services._audit_chains import claim_chain, store_entries
 from attunement.services._context import ServiceContext
 from attunement.services._course_pending import AuditCourses, complete_course_predictions
 from attunement.services._course_predictions import CourseWrite
@@ -59,6 +59,55 @@ __all__ = ["UseCase", "append_audit", "course_audit", "outcome_of", "use_case"]
 _LOG = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class EntryDraft:
+    """What one audit entry says, before it has a place in a chain."""
+
+    actor: str
+    role: str | None
+    action: AuditAction
+    patient_id: int | None = None
+    target: str | None = None
+    outcome: str = "success"
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def append_audit_entries(
+    session: Session, ctx: ServiceContext, drafts: Sequence[EntryDraft]
+) -> list[AuditEntry]:
+    """Append ``drafts`` as the next entries of one chain within ``session``'s transaction,
+    each linked to the one before (its chain stays locked until the transaction ends; later
+    appends of the transaction use the same chain). One claim, one insert and one batch of
+    head moves, however many entries."""
+    if not drafts:
+        return []
+    places = claim_chain(session, len(drafts))
+    key, at = ctx.audit_keys.signing, ctx.now()
+    entries: list[AuditEntry] = []
+    prev_hash = places.prev_hash
+    for offset, draft in enumerate(drafts):
+        patient_id, target = audit_subject(draft.patient_id, draft.target)  # storable
+        fields: dict[str, Any] = {
+            "seq": places.seqs[offset],
+            "at": at,
+            "actor": draft.actor,
+            "role": draft.role,
+            "action": draft.action,
+            "patient_id": patient_id,
+            "target": target,
+            "outcome": draft.outcome,
+            "detail": dict(draft.detail),
+            "prev_hash": prev_hash,
+            "chain": places.chain,
+            "chain_seq": places.chain_seq + offset,
+        }
+        entry = AuditEntry(**fields, entry_hash=chained_entry_mac(key, **fields), key_id=key.key_id)
+        entries.append(entry)
+        prev_hash = entry.entry_hash
+    store_entries(session, entries)
+    return entries
+
+
 def append_audit(
     session: Session,
     ctx: ServiceContext,
@@ -73,26 +122,8 @@ def append_audit(
 ) -> AuditEntry:
     """Append one chained entry within ``session``'s transaction (its chain stays locked
     until the transaction ends; later appends of the transaction use the same chain)."""
-    patient_id, target = audit_subject(patient_id, target)  # what a caller asked, storable
-    head = claim_chain(session)
-    fields: dict[str, Any] = {
-        "seq": head.seq,
-        "at": ctx.now(),
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "patient_id": patient_id,
-        "target": target,
-        "outcome": outcome,
-        "detail": dict(detail or {}),
-        "prev_hash": head.prev_hash,
-        "chain": head.chain,
-        "chain_seq": head.chain_seq,
-    }
-    key = ctx.audit_keys.signing
-    entry = AuditEntry(**fields, entry_hash=chained_entry_mac(key, **fields), key_id=key.key_id)
-    store_entry(session, entry)
-    return entry
+    draft = EntryDraft(actor, role, action, patient_id, target, outcome, dict(detail or {}))
+    return append_audit_entries(session, ctx, [draft])[0]
 
 
 def outcome_of(error: AttunementError) -> str:
@@ -125,15 +156,11 @@ class UseCase:
     take_norms: bool = True
 
 
-def _append_entries(
-    session: Session, ctx: ServiceContext, actor: Actor, action: AuditAction, note: UseCase
-) -> None:
+def _success_drafts(actor: Actor, action: AuditAction, note: UseCase) -> list[EntryDraft]:
     """One success entry per patient the use case touched (or one without a patient)."""
     targets: list[int | None] = list(note.patients) or [note.patient_id]
-    for pid in targets:
-        append_audit(
-            session,
-            ctx,
+    return [
+        EntryDraft(
             actor=actor.audit_name,
             role=actor.audit_role,
             action=action,
@@ -141,6 +168,23 @@ def _append_entries(
             target=note.target,
             detail=note.detail,
         )
+        for pid in targets
+    ]
+
+
+def _append_read_entries(
+    session: Session, reads: Sequence[tuple[ServiceContext, list[EntryDraft]]]
+) -> None:
+    """The entries of a group of reads, as few batches as their contexts allow (one app
+    has one context: one batch)."""
+    start = 0
+    while start < len(reads):
+        ctx = reads[start][0]
+        end = start
+        while end < len(reads) and reads[end][0] is ctx:
+            end += 1
+        append_audit_entries(session, ctx, [d for _, drafts in reads[start:end] for d in drafts])
+        start = end
 
 
 @contextmanager
@@ -179,10 +223,8 @@ def use_case(
             with read_transaction(ctx.sessions) as session:
                 note = UseCase(session=session, patient_id=patient_id, target=target)
                 yield note
-            read_note = note
             commit_in_group(  # with other reads' entries (issue 13); committed on return
-                ctx.sessions,
-                lambda session: _append_entries(session, ctx, actor, action, read_note),
+                ctx.sessions, (ctx, _success_drafts(actor, action, note)), _append_read_entries
             )
         else:
             with transaction(ctx.sessions) as session:
@@ -207,7 +249,7 @@ def use_case(
                 if predicted is not None:  # counts only: what the course was compared with
                     note.detail = {**note.detail, "course_prediction": predicted}
                 pending = written.pending if written is not None else ()
-                _append_entries(session, ctx, actor, action, note)
+                append_audit_entries(session, ctx, _success_drafts(actor, action, note))
     except BaseException as failure:
         if claimed:
             unclaim_pending()  # rolled back with the use case
@@ -254,16 +296,18 @@ def course_audit(ctx: ServiceContext, actor: Actor) -> AuditCourses:
         patients = set(
             session.scalars(select(Episode.patient_id).where(Episode.id.in_(sorted(episode_ids))))
         )
-        for patient_id in sorted(patients):
-            append_audit(
-                session,
-                ctx,
+        detail = {"course_prediction": written.detail()}
+        drafts = [
+            EntryDraft(
                 actor=actor.audit_name,
                 role=actor.audit_role,
                 action=AuditAction.COURSE_PREDICTION_STORE,
                 patient_id=patient_id,
-                detail={"course_prediction": written.detail()},
+                detail=detail,
             )
+            for patient_id in sorted(patients)
+        ]
+        append_audit_entries(session, ctx, drafts)
 
     return append
 

@@ -27,97 +27,122 @@ only under contention. SQLite has one writer (``BEGIN IMMEDIATE``), so it uses c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from attunement.errors import StorageError
 from attunement.store import AUDIT_CHAINS, AuditChainHead, AuditEntry
 
-__all__ = ["ChainHead", "claim_chain", "store_entry"]
+__all__ = ["ChainPlaces", "claim_chain", "store_entries"]
 
-_HELD = "attunement.audit_chain"  # session.info key: (transaction, head) of the held chain
+_HELD = "attunement.audit_chain"  # session.info key: (transaction, places) of the held chain
 
 _FIRST_FREE = text(
-    "SELECT h.chain, h.chain_seq, h.mac, nextval('audit_log_seq') FROM ("
+    "SELECT h.chain, h.chain_seq, h.mac, s.seqs FROM ("
     "SELECT chain, chain_seq, mac FROM audit_chain_heads ORDER BY chain "
-    "FOR UPDATE SKIP LOCKED LIMIT 1) AS h"
+    "FOR UPDATE SKIP LOCKED LIMIT 1) AS h, "
+    "(SELECT array_agg(nextval('audit_log_seq')) AS seqs FROM generate_series(1, :count)) AS s"
 )
 _WAIT_FOR = text(
-    "SELECT chain, chain_seq, mac, nextval('audit_log_seq') FROM audit_chain_heads "
-    "WHERE chain = :chain FOR UPDATE"
+    "SELECT h.chain, h.chain_seq, h.mac, s.seqs FROM ("
+    "SELECT chain, chain_seq, mac FROM audit_chain_heads WHERE chain = :chain FOR UPDATE) AS h, "
+    "(SELECT array_agg(nextval('audit_log_seq')) AS seqs FROM generate_series(1, :count)) AS s"
 )
+_MORE_SEQS = text("SELECT nextval('audit_log_seq') FROM generate_series(1, :count)")
 
 
 @dataclass(frozen=True)
-class ChainHead:
-    """Where the next entry goes: its chain, its place there, the MAC it links to, its seq."""
+class ChainPlaces:
+    """Where the next entries go: their chain, the place of the first there, the MAC it
+    links to, and each entry's ``seq`` (increasing)."""
 
     chain: int
     chain_seq: int
     prev_hash: str
-    seq: int
+    seqs: tuple[int, ...]
 
 
-def _held(session: Session) -> tuple[SessionTransaction, ChainHead] | None:
+def _held(session: Session) -> tuple[SessionTransaction, ChainPlaces] | None:
     held = session.info.get(_HELD)
     if held is not None and held[0] is session.get_transaction():
         return held  # type: ignore[no-any-return]
     return None
 
 
-def claim_chain(session: Session) -> ChainHead:
-    """The position of the next entry, locking its chain until the transaction ends."""
+def _postgres_seqs(session: Session, count: int) -> tuple[int, ...]:
+    rows = session.execute(_MORE_SEQS, {"count": count}).scalars()
+    return tuple(sorted(int(seq) for seq in rows))
+
+
+def claim_chain(session: Session, count: int = 1) -> ChainPlaces:
+    """The places of the next ``count`` entries, locking their chain until the transaction
+    ends; one round trip on PostgreSQL (the head and every ``seq``), whatever ``count``."""
     held = _held(session)
     postgres = session.get_bind().dialect.name == "postgresql"
     if held is not None:
         last = held[1]
         if postgres:
-            seq = int(session.execute(text("SELECT nextval('audit_log_seq')")).scalar_one())
+            seqs = _postgres_seqs(session, count)
         else:
-            seq = last.seq + 1
-        return ChainHead(last.chain, last.chain_seq + 1, last.prev_hash, seq)
+            seqs = tuple(range(last.seqs[-1] + 1, last.seqs[-1] + 1 + count))
+        return ChainPlaces(last.chain, last.chain_seq + 1, last.prev_hash, seqs)
     if postgres:
-        row = session.execute(_FIRST_FREE).first()
+        row = session.execute(_FIRST_FREE, {"count": count}).first()
         if row is None:  # every chain is held: wait for one (spread by connection)
             pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
-            row = session.execute(_WAIT_FOR, {"chain": pid % AUDIT_CHAINS}).one()
-        chain, chain_seq, prev_hash, seq = row
+            row = session.execute(_WAIT_FOR, {"chain": pid % AUDIT_CHAINS, "count": count}).one()
+        chain, chain_seq, prev_hash, drawn = row
+        seqs = tuple(sorted(int(seq) for seq in drawn))
     else:  # SQLite: the transaction holds the only write lock; chain 0
         head = session.execute(
             select(AuditChainHead.chain_seq, AuditChainHead.mac).where(AuditChainHead.chain == 0)
         ).one()
         newest = session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
-        chain, chain_seq, prev_hash, seq = 0, head[0], head[1], (newest.scalar() or 0) + 1
-    return ChainHead(int(chain), int(chain_seq) + 1, str(prev_hash), int(seq))
+        chain, chain_seq, prev_hash = 0, head[0], head[1]
+        first = (newest.scalar() or 0) + 1
+        seqs = tuple(range(first, first + count))
+    return ChainPlaces(int(chain), int(chain_seq) + 1, str(prev_hash), seqs)
 
 
-def store_entry(session: Session, entry: AuditEntry) -> None:
-    """Insert ``entry`` and move its chain's head to it, in the same transaction.
+def store_entries(session: Session, entries: Sequence[AuditEntry]) -> None:
+    """Insert ``entries`` (the next ones of one chain, in order) and move the chain's head
+    through each of them, in the same transaction: one multi-row insert and one batch of
+    head moves (the database lets a head move only to the next entry), so a group of
+    entries costs about what one did.
 
     The database refuses both when the chain's head row and its newest entry disagree,
     which only tampering makes happen: then nothing is written and the use case fails
     (audited requests stop until an admin has run ``attune audit verify``), rather than
     going on with a trail that does not verify.
     """
+    if not entries:
+        return
     columns = AuditEntry.__table__.columns
+    moves = [
+        {"at_chain": e.chain, "chain_seq": e.chain_seq, "seq": e.seq, "mac": e.entry_hash}
+        for e in entries
+    ]
     try:
-        # a Core insert: the ORM's unit of work cost more than the rest of the append
-        session.execute(insert(AuditEntry), [{c.key: getattr(entry, c.key) for c in columns}])
+        # Core statements: the ORM's unit of work cost more than the rest of the append
         session.execute(
-            update(AuditChainHead)
-            .where(AuditChainHead.chain == entry.chain)
-            .values(chain_seq=entry.chain_seq, seq=entry.seq, mac=entry.entry_hash)
+            insert(AuditEntry), [{c.key: getattr(e, c.key) for c in columns} for e in entries]
+        )
+        session.connection().execute(
+            update(AuditChainHead).where(AuditChainHead.chain == bindparam("at_chain")), moves
         )
     except DBAPIError as exc:
         if "append-only" not in str(exc.orig):
             raise
+        first = entries[0]
         raise StorageError(
-            f"the audit trail refused entry {entry.chain_seq} of chain {entry.chain}: the "
+            f"the audit trail refused entry {first.chain_seq} of chain {first.chain}: the "
             "chain's head and its entries disagree (run `attune audit verify`); nothing was "
             "written"
         ) from None
-    head = ChainHead(entry.chain, entry.chain_seq, entry.entry_hash, entry.seq)
-    session.info[_HELD] = (session.get_transaction(), head)
+    last = entries[-1]
+    places = ChainPlaces(last.chain, last.chain_seq, last.entry_hash, (last.seq,))
+    session.info[_HELD] = (session.get_transaction(), places)

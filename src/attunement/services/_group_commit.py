@@ -6,7 +6,10 @@ its own: a claim of a chain, an insert, the head's update and a commit, several 
 cost of the read. Under load the reads of a process therefore share write transactions, as
 a database's group commit shares a log flush: a read puts its entry in the queue of its
 engine; when no group is being written, it writes the queue (its own entry and any queued
-beside it) in one transaction and commits; reads that queue meanwhile wait for that commit
+beside it) in one transaction and commits. The group's entries go in together: one claim
+of a chain, one insert of all of them and one batch of head moves
+(:func:`attunement.services._audit.append_audit_entries`), so a group costs about what one
+entry does; reads that queue meanwhile wait for that commit
 and then the first of them writes the next group. A quiet app writes groups of one, as
 before. Every entry is still chained, keyed and committed before its read returns: none
 is "pending", none is lost with the process, and a read whose entry is not committed
@@ -21,8 +24,9 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,15 +35,19 @@ from attunement.services._transaction import transaction
 
 __all__ = ["commit_in_group"]
 
-#: Writes one read's entries inside the group's open transaction.
-Append = Callable[[Session], None]
+T = TypeVar("T")
+
+#: Writes the entries of a group of reads (each read's item, in the order they queued)
+#: inside the group's open transaction.
+Write = Callable[[Session, Sequence[Any]], None]
 
 
 @dataclass(eq=False)
 class _Waiting:
     """One read's entries, and how its turn ended."""
 
-    append: Append
+    item: Any
+    write: Write
     woken: threading.Event = field(default_factory=threading.Event)
     lead: bool = False  # woken to write the next group
     alone: bool = False  # woken because its group failed: write its own transaction
@@ -54,8 +62,7 @@ class _Group:
         self._queue: list[_Waiting] = []
         self._writing = False
 
-    def commit(self, sessions: sessionmaker[Session], append: Append) -> None:
-        me = _Waiting(append)
+    def commit(self, sessions: sessionmaker[Session], me: _Waiting) -> None:
         with self._mutex:
             self._queue.append(me)
             lead = not self._writing
@@ -97,25 +104,38 @@ class _Group:
 
 
 def _write(sessions: sessionmaker[Session], group: list[_Waiting]) -> None:
+    """One transaction for the group: each run of items with one write function is
+    written by one call (all of them, for the app's one kind of read entry)."""
     with transaction(sessions) as session:
-        for waiting in group:
-            waiting.append(session)
+        start = 0
+        while start < len(group):
+            write = group[start].write
+            end = start
+            while end < len(group) and group[end].write is write:
+                end += 1
+            write(session, [waiting.item for waiting in group[start:end]])
+            start = end
 
 
 _GROUPS: weakref.WeakKeyDictionary[Engine, _Group] = weakref.WeakKeyDictionary()
 _GROUPS_MUTEX = threading.Lock()
 
 
-def commit_in_group(sessions: sessionmaker[Session], append: Append) -> None:
-    """Commit the entries ``append`` writes, in a group with other reads' entries of the
-    same database; return once they are committed, or raise what writing them raised."""
+def commit_in_group(
+    sessions: sessionmaker[Session], item: T, write: Callable[[Session, Sequence[T]], None]
+) -> None:
+    """Commit ``item`` (one read's entries), in a group with other reads' items of the
+    same database: the group's transaction passes the items to ``write`` together, so a
+    group costs about one append. Return once ``item`` is committed, or raise what
+    writing it raised."""
+    me = _Waiting(item, write)
     bind = sessions.kw.get("bind")
     if not isinstance(bind, Engine):
-        _write(sessions, [_Waiting(append)])
+        _write(sessions, [me])
         return
     engine = bind
     with _GROUPS_MUTEX:
         group = _GROUPS.get(engine)
         if group is None:
             group = _GROUPS[engine] = _Group()
-    group.commit(sessions, append)
+    group.commit(sessions, me)
