@@ -71,10 +71,17 @@ def get_context(request: Request) -> ServiceContext:
     return context
 
 
-ContextDep = Annotated[ServiceContext, Depends(get_context)]
+async def _context(request: Request) -> ServiceContext:
+    """:func:`get_context` as a dependency. The dependencies that neither wait nor block
+    are ``async``: FastAPI runs a plain ``def`` dependency on a worker thread, a hand-over
+    and back on every request that cost more than the function itself (issue 13)."""
+    return get_context(request)
 
 
-def bearer_token(token: Annotated[str | None, Depends(_oauth2)]) -> str | None:
+ContextDep = Annotated[ServiceContext, Depends(_context)]
+
+
+async def bearer_token(token: Annotated[str | None, Depends(_oauth2)]) -> str | None:
     return token
 
 
@@ -109,7 +116,7 @@ def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def user_actor(actor: CurrentActor) -> UserActor:
+async def user_actor(actor: CurrentActor) -> UserActor:
     """A signed-in user (a patient's invitation token is not enough)."""
     if not isinstance(actor, UserActor):
         raise Forbidden("this needs a clinic account")
@@ -119,7 +126,7 @@ def user_actor(actor: CurrentActor) -> UserActor:
 UserActorDep = Annotated[UserActor, Depends(user_actor)]
 
 
-def patient_actor(actor: CurrentActor) -> InvitationActor:
+async def patient_actor(actor: CurrentActor) -> InvitationActor:
     """A patient holding an invitation token."""
     if not isinstance(actor, InvitationActor):
         raise Forbidden("this is for a patient's invitation link")
