@@ -483,7 +483,8 @@ def run_load(
         # vacuuming and checkpointing what the recording endpoint wrote
         one_at_a_time = caseload_time(f"http://127.0.0.1:{app_port}", clinic.token, args.repeat)
         for endpoint in app:
-            results[endpoint.label] = go(app_port, endpoint)
+            if not args.only or any(word in endpoint.label for word in args.only):
+                results[endpoint.label] = go(app_port, endpoint)
     return results, one_at_a_time
 
 
@@ -607,6 +608,13 @@ def main(argv: list[str] | None = None) -> None:
         help="with --postgres and --workdir: keep the clinics an earlier run seeded there",
     )
     parser.add_argument("--seed-only", action="store_true", help="seed the clinics, then stop")
+    parser.add_argument(
+        "--only",
+        type=lambda words: [w.strip() for w in words.split(",") if w.strip()],
+        default=[],
+        help="drive only the app endpoints whose label contains one of these comma-separated "
+        "words (e.g. 'status,caseload'); the bare read always runs",
+    )
     parser.add_argument(
         "--seed-with",
         choices=("import", "demo"),
