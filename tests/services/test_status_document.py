@@ -64,3 +64,26 @@ def test_a_document_read_is_checked_and_audited_as_a_status_read(
         (world.ben.audit_name, "not_found", None),
         (world.ana.audit_name, "success", world.patient_a),
     ]
+
+
+def test_a_document_read_follows_the_access_rules_of_every_episode_read(
+    ctx: ServiceContext, world: World
+) -> None:
+    """The supervisor reads a supervisee's episode; an admin, another clinician, an unknown
+    id and an id no table can hold answer NotFound alike (ids are never confirmed)."""
+    administration = TherapySessionAdministration(instrument="phq9", answers=[2] * 9)
+    record_session(
+        ctx, world.ana, world.episode_a, TherapySessionCreate(administrations=[administration])
+    )
+    own = get_status_document(ctx, world.ana, world.episode_a)
+    assert get_status_document(ctx, world.supervisor, world.episode_a) == own
+    for actor, episode_id in (
+        (world.admin, world.episode_a),
+        (world.ben, world.episode_a),
+        (world.supervisor, world.episode_b),  # ben is not sam's supervisee
+        (world.ana, 10**9),
+        (world.ana, 10**22),
+        (world.ana, -1),
+    ):
+        with pytest.raises(NotFound, match="episode"):
+            get_status_document(ctx, actor, episode_id)

@@ -9,8 +9,9 @@
   (reports, FHIR export and import) see every patient (``operator=True``).
 
 :func:`load_patient` is the one patient-access check: every use case that reads or writes
-a patient's record passes through it (an episode through :func:`load_episode`, a list
-through :func:`readable_patients`), and :func:`may_change` is the one write rule, which the
+a patient's record passes through it (an episode through :func:`load_episode`, or
+:func:`check_episode_read` for a read that fetched its columns itself, a list through
+:func:`readable_patients`), and :func:`may_change` is the one write rule, which the
 web pages use to offer only the forms the services will accept.
 
 A patient the caller may not see answers NotFound, exactly like one that does not exist, so
@@ -28,6 +29,7 @@ from attunement.services._ids import get_row
 from attunement.store import Episode, Patient, User
 
 __all__ = [
+    "check_episode_read",
     "load_episode",
     "load_patient",
     "may_change",
@@ -86,11 +88,23 @@ def load_patient(
     patient = get_row(session, Patient, patient_id)
     if patient is not None and operator and isinstance(actor, OperatorActor):
         return patient
-    if patient is None or patient.clinician_id not in readable_clinician_ids(session, actor):
+    if patient is None or not _may_read(session, actor, patient.clinician_id):
         raise NotFound("patient", patient_id)
     if write and not may_change(actor, patient.clinician_id):
         raise Forbidden("supervisors may view their supervisees' patients but not change them")
     return patient
+
+
+def _may_read(session: Session, actor: Actor, clinician_id: int) -> bool:
+    return clinician_id in readable_clinician_ids(session, actor)
+
+
+def check_episode_read(session: Session, actor: Actor, episode_id: int, clinician_id: int) -> None:
+    """The access check of :func:`load_episode`, for a read that fetched the clinician of
+    the episode's patient with its own columns rather than the episode and its patient as
+    rows: NotFound unless ``actor`` may read it."""
+    if not _may_read(session, actor, clinician_id):
+        raise NotFound("episode", episode_id)
 
 
 def load_episode(

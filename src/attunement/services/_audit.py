@@ -51,7 +51,7 @@ from attunement.services._status_store import (
     refresh_touched,
     track_status_changes,
 )
-from attunement.services._transaction import read_transaction, transaction
+from attunement.services._transaction import read_statement, read_transaction, transaction
 from attunement.store import AuditEntry, Episode
 
 __all__ = ["UseCase", "append_audit", "course_audit", "outcome_of", "use_case"]
@@ -196,6 +196,7 @@ def use_case(
     patient_id: int | None = None,
     target: str | None = None,
     read: bool = False,
+    snapshot: bool = True,
 ) -> Iterator[UseCase]:
     """One transaction with its audit entries; failures are audited after the rollback.
 
@@ -208,7 +209,10 @@ def use_case(
     reads in a read transaction (:func:`~attunement.services._transaction.read_transaction`:
     a snapshot that never waits for a writer nor holds one up), claims no key and refreshes
     nothing; its entries are appended afterwards in a short write transaction, shared with
-    other reads' entries under load (:mod:`attunement.services._group_commit`).
+    other reads' entries under load (:mod:`attunement.services._group_commit`). A read
+    whose statements need not agree with each other (one query and the access check) says
+    ``snapshot=False``: on PostgreSQL each statement is then its own snapshot, outside a
+    transaction (:func:`~attunement.services._transaction.read_statement`).
     The entry is committed before the use case returns: when the append fails, the caller
     gets the error, never data that was read unaudited. A write that left a course
     prediction pending (its neighbour index was not ready, issue 15) has it completed right
@@ -220,7 +224,8 @@ def use_case(
     norms_left = False
     try:
         if read:
-            with read_transaction(ctx.sessions) as session:
+            reading = read_transaction if snapshot else read_statement
+            with reading(ctx.sessions) as session:
                 note = UseCase(session=session, patient_id=patient_id, target=target)
                 yield note
             commit_in_group(  # with other reads' entries (issue 13); committed on return

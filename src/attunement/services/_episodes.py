@@ -12,6 +12,7 @@ from attunement.errors import NotFound
 from attunement.instruments import load_instrument, require_role, score
 from attunement.monitoring import Status
 from attunement.services._access import (
+    check_episode_read,
     load_patient,
 )
 from attunement.services._actors import Actor
@@ -29,7 +30,7 @@ from attunement.services._schemas import (
     EpisodePublic,
 )
 from attunement.services._sessions import administration_language
-from attunement.services._status_store import stored_status_document
+from attunement.services._status_store import episode_status_text
 from attunement.store import (
     LIVE_ADMINISTRATION,
     Administration,
@@ -179,11 +180,16 @@ def get_status_document(ctx: ServiceContext, actor: Actor, episode_id: int) -> s
     parsed nor validated: its shape is this release's :class:`Status`). For the API, where
     parsing and re-serialising a stored status took most of a read's time (issue 13)."""
 
-    with episode_use_case(ctx, actor, AuditAction.STATUS_READ, episode_id, read=True) as (
-        uc,
-        episode,
-    ):
-        document = stored_status_document(uc.session, episode.id)
-        if document is None:
+    target = f"episode:{episode_id}"  # as episode_use_case audits it
+    with use_case(
+        ctx, actor, AuditAction.STATUS_READ, target=target, read=True, snapshot=False
+    ) as uc:
+        # the episode's patient and the stored text in one query: no rows mapped (issue 13)
+        found = episode_status_text(uc.session, episode_id)
+        if found is None:
+            raise NotFound("episode", episode_id)
+        check_episode_read(uc.session, actor, episode_id, found.clinician_id)
+        uc.patient_id = found.patient_id
+        if found.document is None:
             raise NotFound("scored outcome administration for episode", episode_id)
-        return document
+        return found.document

@@ -58,6 +58,7 @@ from attunement.services._clinic_norms import NormsTaking, needing_norms, retake
 from attunement.services._context import ServiceContext
 from attunement.services._course_predictions import CourseWrite, record_course_predictions
 from attunement.services._growth_models import StatusInputs
+from attunement.services._ids import in_storage_range
 from attunement.services._learning_revisions import LEARNING_FIELDS, raise_learning_revisions
 from attunement.services._risk_records import risk_events_of_patients
 from attunement.services._status import (
@@ -806,18 +807,52 @@ def stored_status(session: Session, episode_id: int) -> EpisodeStatusRecord | No
     ).first()
 
 
+#: The stored status as the JSON text it was stored as (SQL NULL or JSON ``null``: nothing
+#: scored yet).
+_STATUS_TEXT = sql_cast(EpisodeStatusRecord.status, Text)
+
+
+def _document(stored: object) -> str | None:
+    return None if stored is None or stored == "null" else str(stored)
+
+
 def _stored_text(session: Session, episode_id: int) -> tuple[bool, str | None]:
     """Whether the episode has a stored row, and its status as the JSON text it was stored
     as (None when nothing is scored yet): one primary-key read, nothing parsed."""
     found = session.execute(
-        select(sql_cast(EpisodeStatusRecord.status, Text)).where(
-            EpisodeStatusRecord.episode_id == episode_id
-        )
+        select(_STATUS_TEXT).where(EpisodeStatusRecord.episode_id == episode_id)
     ).first()
     if found is None:
         return False, None
-    document = found[0]
-    return True, None if document is None or document == "null" else str(document)
+    return True, _document(found[0])
+
+
+@dataclass(frozen=True)
+class EpisodeStatusText:
+    """An episode's patient, their clinician (for the access check) and its stored status
+    as the JSON text it was stored as (None when nothing is scored yet or it has no row).
+    Its shape is this release's :class:`~attunement.monitoring.Status`: rows of another
+    shape are stale and recomputed (:func:`inputs_version`)."""
+
+    patient_id: int
+    clinician_id: int
+    document: str | None
+
+
+def episode_status_text(session: Session, episode_id: int) -> EpisodeStatusText | None:
+    """:class:`EpisodeStatusText` of the episode in one query, no row mapped and nothing
+    parsed (None: no such episode, or an id no table can hold)."""
+    if not in_storage_range(episode_id):
+        return None
+    found = session.execute(
+        select(Episode.patient_id, Patient.clinician_id, _STATUS_TEXT)
+        .join(Patient, Patient.id == Episode.patient_id)
+        .outerjoin(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
+        .where(Episode.id == episode_id)
+    ).first()
+    if found is None:
+        return None
+    return EpisodeStatusText(int(found[0]), int(found[1]), _document(found[2]))
 
 
 def stored_status_model(
@@ -845,13 +880,6 @@ def stored_or_assessed_status(
         return Status.model_validate_json(document) if document is not None else None
     assessed = assess_stored_episode(session, episode, patient, inputs=inputs)
     return assessed.status if assessed is not None else None
-
-
-def stored_status_document(session: Session, episode_id: int) -> str | None:
-    """The episode's stored status as the JSON text it was stored as, unparsed, or None when
-    it has none. Its shape is this release's :class:`~attunement.monitoring.Status` (rows
-    of another shape are stale and recomputed, :func:`inputs_version`)."""
-    return _stored_text(session, episode_id)[1]
 
 
 def _stale_patients(session: Session, inputs: StatusInputs) -> set[int]:

@@ -191,10 +191,11 @@ def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 @contextmanager
 def read_statement(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """Run a block of **one** read statement: on PostgreSQL outside any transaction (the
-    statement is its own snapshot); on SQLite in a
-    :func:`read_transaction`. A block running more than one statement needs
-    :func:`read_transaction`, whose statements share one snapshot."""
+    """Run a block of **one** read statement (or of statements that need not agree with
+    each other): on PostgreSQL outside any transaction (each statement is its own
+    snapshot); on SQLite in a :func:`read_transaction`. A block whose statements must see
+    one state of the database needs :func:`read_transaction`, whose statements share one
+    snapshot."""
     session = sessions()
     if session.get_bind().dialect.name != "postgresql":
         session.close()
