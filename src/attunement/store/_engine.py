@@ -12,10 +12,20 @@ https://www.sqlite.org/wal.html, "Performance Considerations").
 Every engine hides SQL parameters (``hide_parameters=True``): a database error's message
 never quotes the values of the statement (a patient's name, answers), wherever the error
 is logged or printed.
+
+A PostgreSQL connection that sat idle in the pool for ``ping_after_idle`` seconds (1 by
+default) is pinged before it is used again, and replaced when the server has gone away (a
+restart, a failover, an idle timeout). SQLAlchemy's ``pool_pre_ping`` pings at every
+checkout: a round trip before each request's every read and write, under load one in
+three of a status read's round trips (issue 13). A connection in use under load is not
+idle; when the server goes away under load, the first statement on a dead connection
+fails (a clean "the database failed" error) and SQLAlchemy then replaces every pooled
+connection opened before.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +33,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from attunement._private_files import create_private
@@ -41,6 +51,30 @@ __all__ = [
 ]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_IDLE_SINCE = "attunement.idle_since"  # a pooled connection's info: when it was returned
+
+
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """Ping a pooled connection before its use when it was idle ``after`` seconds or more;
+    a dead one is replaced (the pool retries the checkout with a new connection)."""
+    dialect = engine.dialect
+
+    def returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < after:
+            return  # a new connection, or one that was in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError("the pooled connection is gone") from exc
+            raise
+
+    event.listen(engine, "checkin", returned)
+    event.listen(engine, "checkout", taken)
 
 
 def _sqlite_pragmas(synchronous: SqliteSynchronous) -> Any:
@@ -67,13 +101,16 @@ def make_engine(
     sqlite_synchronous: SqliteSynchronous = "FULL",
     pool_size: int | None = None,
     max_overflow: int | None = None,
+    ping_after_idle: float = 1.0,
 ) -> Engine:
     """Create an engine for ``url``; SQLite files get their directory created.
 
     ``sqlite_synchronous`` is SQLite's durability level (see the module docstring).
     ``pool_size`` connections are kept open, ``max_overflow`` more opened under load
     (``ATTUNE_DB_POOL_SIZE``, ``ATTUNE_DB_MAX_OVERFLOW``; None: SQLAlchemy's 5 and 10).
-    Raises ConfigurationError (naming ``setting``) when the URL is malformed.
+    A PostgreSQL connection idle ``ping_after_idle`` seconds is pinged before its next use
+    (see the module docstring). Raises ConfigurationError (naming ``setting``) when the
+    URL is malformed.
     """
     pool: dict[str, int] = {}
     if pool_size is not None:
@@ -104,15 +141,13 @@ def make_engine(
         event.listen(engine, "connect", _sqlite_pragmas(sqlite_synchronous))
         return engine
     try:
-        return create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": 5},
-            hide_parameters=True,
-            **pool,
+        engine = create_engine(
+            url, connect_args={"connect_timeout": 5}, hide_parameters=True, **pool
         )
     except (ArgumentError, ImportError) as exc:
         raise ConfigurationError(setting, f"cannot use {parsed.drivername!r} ({exc})") from None
+    _ping_when_idle(engine, ping_after_idle)
+    return engine
 
 
 def check_connection(engine: Engine, *, setting: str = "ATTUNE_DATABASE_URL") -> None:
