@@ -127,11 +127,12 @@ def store_entries(session: Session, entries: Sequence[AuditEntry]) -> None:
         for e in entries
     ]
     try:
-        # Core statements: the ORM's unit of work cost more than the rest of the append
-        session.execute(
-            insert(AuditEntry), [{c.key: getattr(e, c.key) for c in columns} for e in entries]
-        )
-        session.connection().execute(
+        # Core statements on the connection: the ORM's unit of work, and then its bulk
+        # insert, cost more than the rest of the append
+        connection = session.connection()
+        rows = [{c.key: getattr(e, c.key) for c in columns} for e in entries]
+        connection.execute(insert(AuditEntry), rows)
+        connection.execute(
             update(AuditChainHead).where(AuditChainHead.chain == bindparam("at_chain")), moves
         )
     except DBAPIError as exc:
