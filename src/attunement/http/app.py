@@ -29,7 +29,7 @@ from attunement.http.deps import SESSION_COOKIE
 from attunement.http.interop import include_interop
 from attunement.http.kiosk import KioskLock
 from attunement.http.reports import router as reports_router
-from attunement.http.web import include_web, load_crisis_resources
+from attunement.http.web import compile_templates, include_web, load_crisis_resources
 from attunement.instruments import clinic_definitions, install_clinic_definitions
 from attunement.security import (
     Passwords,
@@ -152,6 +152,7 @@ def warm_routes(app: FastAPI) -> None:
     first time a request is matched against them: for this app a few hundred milliseconds,
     which the first requests of a newly started server all wait for at once under load.
     Matching a path that no route has against every route does that work before listening.
+    The web pages' templates are compiled now too (:func:`compile_templates`).
     """
     scope: dict[str, Any] = {
         "type": "http",
@@ -163,6 +164,7 @@ def warm_routes(app: FastAPI) -> None:
     }
     for route in app.router.routes:
         route.matches(scope)
+    compile_templates()
 
 
 def create_app_from_env() -> FastAPI:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import jinja2
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from attunement.http.app import warm_routes
-from attunement.services import ServiceContext
+from attunement.http.deps import SESSION_COOKIE
+from attunement.http.web._templates import environment
+from attunement.services import ServiceContext, login_for_session
 from tests.http.api.conftest import bearer
-from tests.services.world import World
+from tests.services.world import PASSWORD, World
 
 
 def test_a_warmed_app_answers_every_kind_of_request_as_before(
@@ -23,3 +29,24 @@ def test_a_warmed_app_answers_every_kind_of_request_as_before(
         headers = bearer(ctx, "ana")
         assert client.get("/api/v1/caseload", headers=headers).status_code == 200
         assert client.get(f"/api/v1/patients/{world.patient_a}", headers=headers).status_code == 200
+
+
+def test_after_warming_a_page_compiles_no_template(
+    app: FastAPI, ctx: ServiceContext, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environment.cache_clear()  # the templates as a newly started process has them: none
+    warm_routes(app)
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(args[0] if args else kwargs.get("name"))
+        return compile_source(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    cookie = login_for_session(ctx, username="ana", password=PASSWORD).token
+    with TestClient(app, base_url="https://testserver") as client:
+        client.cookies.set(SESSION_COOKIE, cookie)
+        assert client.get(f"/patients/{world.patient_a}").status_code == 200
+        assert client.get("/caseload").status_code == 200
+    assert compiled == []

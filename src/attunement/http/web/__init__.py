@@ -9,5 +9,6 @@ colour alone), usable on a phone, and within a ``default-src 'self'`` Content-Se
 from attunement.http.web._outcome import load_crisis_resources
 from attunement.http.web._rendering import ROUTES, url
 from attunement.http.web._routes import include_web, router
+from attunement.http.web._templates import compile_templates
 
-__all__ = ["ROUTES", "include_web", "load_crisis_resources", "router", "url"]
+__all__ = ["ROUTES", "compile_templates", "include_web", "load_crisis_resources", "router", "url"]

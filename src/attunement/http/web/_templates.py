@@ -79,5 +79,13 @@ def environment() -> Environment:
     return env
 
 
+def compile_templates() -> None:
+    """Compile every template now (``attune serve`` before listening): about 0.3 s that
+    the first page requests of a new server would otherwise each spend at once."""
+    templates = environment()
+    for name in templates.list_templates():
+        templates.get_template(name)
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(context)
