@@ -27,6 +27,18 @@ KIOSK_PATHS = frozenset({KIOSK_HOME, "/kiosk/done", "/kiosk/chart.svg", "/kiosk/
 _STATIC = "/static/"
 
 
+_KIOSK_NAME = KIOSK_COOKIE.encode()
+
+
+def _in_kiosk(scope: Scope) -> bool:
+    """Whether the request carries the kiosk cookie. The cookies are parsed only when a
+    ``Cookie`` header names it: every request passes here, most with no cookie at all."""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie" and _KIOSK_NAME in value:
+            return bool(HTTPConnection(scope).cookies.get(KIOSK_COOKIE))
+    return False
+
+
 class KioskLock:
     """ASGI middleware: with the kiosk cookie, only :data:`KIOSK_PATHS` and static files."""
 
@@ -36,11 +48,7 @@ class KioskLock:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             path: str = scope.get("path", "")
-            if (
-                path not in KIOSK_PATHS
-                and not path.startswith(_STATIC)
-                and HTTPConnection(scope).cookies.get(KIOSK_COOKIE)
-            ):
+            if path not in KIOSK_PATHS and not path.startswith(_STATIC) and _in_kiosk(scope):
                 await RedirectResponse(KIOSK_HOME, status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
