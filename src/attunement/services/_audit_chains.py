@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import TextClause, bindparam, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -41,18 +41,31 @@ __all__ = ["ChainPlaces", "claim_chain", "store_entries"]
 
 _HELD = "attunement.audit_chain"  # session.info key: (transaction, places) of the held chain
 
-_FIRST_FREE = text(
-    "SELECT h.chain, h.chain_seq, h.mac, s.seqs FROM ("
+_FIRST_FREE = (
     "SELECT chain, chain_seq, mac FROM audit_chain_heads ORDER BY chain "
-    "FOR UPDATE SKIP LOCKED LIMIT 1) AS h, "
-    "(SELECT array_agg(nextval('audit_log_seq')) AS seqs FROM generate_series(1, :count)) AS s"
+    "FOR UPDATE SKIP LOCKED LIMIT 1"
 )
-_WAIT_FOR = text(
-    "SELECT h.chain, h.chain_seq, h.mac, s.seqs FROM ("
-    "SELECT chain, chain_seq, mac FROM audit_chain_heads WHERE chain = :chain FOR UPDATE) AS h, "
-    "(SELECT array_agg(nextval('audit_log_seq')) AS seqs FROM generate_series(1, :count)) AS s"
-)
-_MORE_SEQS = text("SELECT nextval('audit_log_seq') FROM generate_series(1, :count)")
+_WAIT_FOR = "SELECT chain, chain_seq, mac FROM audit_chain_heads WHERE chain = :chain FOR UPDATE"
+#: The ``seq`` of one entry, and of several (an aggregate, which costs the one-entry append
+#: of every audited request more to plan and run).
+_ONE_SEQ = "ARRAY[nextval('audit_log_seq')]"
+_SEQS = "(SELECT array_agg(nextval('audit_log_seq')) FROM generate_series(1, :count))"
+
+
+def _claim(head: str, seqs: str) -> TextClause:
+    return text(f"SELECT h.chain, h.chain_seq, h.mac, {seqs} FROM ({head}) AS h")  # noqa: S608 (constants)
+
+
+#: (the first free chain, or a given one) x (one seq, several)
+_CLAIMS = {
+    (wait, many): _claim(_WAIT_FOR if wait else _FIRST_FREE, _SEQS if many else _ONE_SEQ)
+    for wait in (False, True)
+    for many in (False, True)
+}
+_MORE_SEQS = {
+    False: text("SELECT nextval('audit_log_seq')"),
+    True: text("SELECT nextval('audit_log_seq') FROM generate_series(1, :count)"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ def _held(session: Session) -> tuple[SessionTransaction, ChainPlaces] | None:
 
 
 def _postgres_seqs(session: Session, count: int) -> tuple[int, ...]:
-    rows = session.execute(_MORE_SEQS, {"count": count}).scalars()
+    rows = session.execute(_MORE_SEQS[count > 1], {"count": count}).scalars()
     return tuple(sorted(int(seq) for seq in rows))
 
 
@@ -91,10 +104,12 @@ def claim_chain(session: Session, count: int = 1) -> ChainPlaces:
             seqs = tuple(range(last.seqs[-1] + 1, last.seqs[-1] + 1 + count))
         return ChainPlaces(last.chain, last.chain_seq + 1, last.prev_hash, seqs)
     if postgres:
-        row = session.execute(_FIRST_FREE, {"count": count}).first()
+        many = count > 1
+        row = session.execute(_CLAIMS[False, many], {"count": count}).first()
         if row is None:  # every chain is held: wait for one (spread by connection)
             pid = int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
-            row = session.execute(_WAIT_FOR, {"chain": pid % AUDIT_CHAINS, "count": count}).one()
+            waited = {"chain": pid % AUDIT_CHAINS, "count": count}
+            row = session.execute(_CLAIMS[True, many], waited).one()
         chain, chain_seq, prev_hash, drawn = row
         seqs = tuple(sorted(int(seq) for seq in drawn))
     else:  # SQLite: the transaction holds the only write lock; chain 0
