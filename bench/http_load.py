@@ -33,6 +33,9 @@ Bounded and loopback only. In one run:
 ``--workers N`` serves the app (``attune serve --workers N``) and the bare app with N
 uvicorn processes each, as the production layout does (one per core; PostgreSQL only).
 
+``--only status,caseload`` drives only the app endpoints whose label holds one of the words
+(the bare read always runs), to iterate on one path.
+
 ``--sqlite`` runs steps 2-5 on SQLite files too. The load generator shares the 2 cores
 with the servers and the database, as any client on this machine would (wrk far less than
 httpx in this process): compare ratios.
