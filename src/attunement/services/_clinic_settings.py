@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,6 +118,21 @@ class ClinicSettingsUpdate(BaseModel):
     schedule_interval_days: int | None = Field(None, ge=1, le=365)
     send_lead_days: int | None = Field(None, ge=0, le=7)
     digest_weekday: Weekday | None = None
+
+    @field_validator(
+        "link_expiry_days",
+        "reminder_after_days",
+        "schedule_interval_days",
+        "send_lead_days",
+        mode="before",
+    )
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        """A JSON integer (``7``, or ``7.0``, which JSON Schema counts as one), never
+        ``true`` (once read as 1) or ``"7"``: the web form turns its text into a number."""
+        if isinstance(value, bool | str):
+            raise ValueError("give a whole number of days, not text or true/false")
+        return value
 
 
 def read_clinic_settings(session: Session) -> ClinicSettings:

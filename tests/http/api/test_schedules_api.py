@@ -108,6 +108,14 @@ def test_links_are_listed_and_revoked(
         ("PATCH", "/api/v1/clinic/settings", {"link_expiry_days": 0}, "link_expiry_days"),
         ("PATCH", "/api/v1/clinic/settings", {"reminder_after_days": 9}, "reminder_after_days"),
         ("PATCH", "/api/v1/clinic/settings", {"schedule_mode": "hourly"}, "schedule_mode"),
+        # JSON integers only: true was once read as 1 (schemathesis), "7" as 7
+        (
+            "PATCH",
+            "/api/v1/clinic/settings",
+            {"schedule_interval_days": True},
+            "schedule_interval_days",
+        ),
+        ("PATCH", "/api/v1/clinic/settings", {"send_lead_days": "7"}, "send_lead_days"),
         ("PATCH", "/api/v1/clinic/settings", {"colour": "blue"}, "colour"),
         ("PUT", "/api/v1/patients/{patient}/contact", {"email": "no address"}, "email"),
         ("PUT", "/api/v1/patients/{patient}/contact", {"phone": "07700 900123"}, "phone"),

@@ -181,6 +181,14 @@ def clinic_settings_page(request: Request, context: ContextDep, actor: WebActor)
     return _settings_page(request, context, actor)
 
 
+def _as_number(given: dict[str, object], name: str) -> None:
+    """The form's text of a number of days as the number the settings take (the API takes
+    JSON integers only); anything else stays text, which the settings refuse by name."""
+    value = given[name]
+    if isinstance(value, str) and value.isdecimal():
+        given[name] = int(value)
+
+
 @router.post(ROUTES["clinic_settings"], response_class=HTMLResponse)
 async def clinic_settings_save(
     request: Request, context: ContextDep, actor: WebActor, _csrf: CsrfProtected
@@ -200,6 +208,13 @@ async def clinic_settings_save(
         given["reminder_after_days"] = None
     if given["digest_weekday"] == "":  # a form without the field changes nothing
         given["digest_weekday"] = None
+    for name in (
+        "link_expiry_days",
+        "reminder_after_days",
+        "schedule_interval_days",
+        "send_lead_days",
+    ):
+        _as_number(given, name)
     try:
         change = ClinicSettingsUpdate.model_validate(given)
         update_clinic_settings(context, actor, change)
