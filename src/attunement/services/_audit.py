@@ -22,6 +22,7 @@ import logging
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import select
@@ -177,14 +178,8 @@ def _append_read_entries(
 ) -> None:
     """The entries of a group of reads, as few batches as their contexts allow (one app
     has one context: one batch)."""
-    start = 0
-    while start < len(reads):
-        ctx = reads[start][0]
-        end = start
-        while end < len(reads) and reads[end][0] is ctx:
-            end += 1
-        append_audit_entries(session, ctx, [d for _, drafts in reads[start:end] for d in drafts])
-        start = end
+    for ctx, run in groupby(reads, key=lambda read: read[0]):
+        append_audit_entries(session, ctx, [d for _, drafts in run for d in drafts])
 
 
 @contextmanager

@@ -26,6 +26,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -107,14 +108,8 @@ def _write(sessions: sessionmaker[Session], group: list[_Waiting]) -> None:
     """One transaction for the group: each run of items with one write function is
     written by one call (all of them, for the app's one kind of read entry)."""
     with transaction(sessions) as session:
-        start = 0
-        while start < len(group):
-            write = group[start].write
-            end = start
-            while end < len(group) and group[end].write is write:
-                end += 1
-            write(session, [waiting.item for waiting in group[start:end]])
-            start = end
+        for write, run in groupby(group, key=lambda waiting: waiting.write):
+            write(session, [waiting.item for waiting in run])
 
 
 _GROUPS: weakref.WeakKeyDictionary[Engine, _Group] = weakref.WeakKeyDictionary()
