@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from attunement.http._errors import error_responses
 from attunement.http.deps import ContextDep, CurrentActor
@@ -45,22 +45,30 @@ def get_caseload(
     ] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> CaseloadPage:
+) -> Response:
     """Open risk events first, then red, yellow, not assessable, green, white; within each,
     the larger deterioration (in reliable-change criteria), then the longest since last
     seen. Paginated (``page``, ``per_page``); ``counts`` and ``overdue`` cover the whole
     caseload. No name search here: use ``POST /api/v1/caseload/search``."""
-    return caseload(
-        context,
-        actor,
-        CaseloadFilter(
-            alert=alert, clinician_id=clinician_id, due=due, page=page, per_page=per_page
-        ),
+    return _sent(
+        caseload(
+            context,
+            actor,
+            CaseloadFilter(
+                alert=alert, clinician_id=clinician_id, due=due, page=page, per_page=per_page
+            ),
+        )
     )
 
 
 @router.post("/caseload/search", response_model=CaseloadPage)
-def search_caseload(context: ContextDep, actor: CurrentActor, body: CaseloadFilter) -> CaseloadPage:
+def search_caseload(context: ContextDep, actor: CurrentActor, body: CaseloadFilter) -> Response:
     """The caseload filtered by part of the patient's name (``name``, case-insensitive) and
     the filters of ``GET /api/v1/caseload``, in the same order. Reads only."""
-    return caseload(context, actor, body)
+    return _sent(caseload(context, actor, body))
+
+
+def _sent(page: CaseloadPage) -> Response:
+    """The page as JSON, serialised once by its own model: a returned model would be
+    validated again as the response model, on a worker thread of its own (issue 13)."""
+    return Response(page.model_dump_json(), media_type="application/json")
