@@ -123,6 +123,12 @@ def claim_chain(session: Session, count: int = 1) -> ChainPlaces:
     return ChainPlaces(int(chain), int(chain_seq) + 1, str(prev_hash), seqs)
 
 
+#: The append's two statements, built once (building them, and their cache keys, on every
+#: append cost about as much as running them, issue 13).
+_INSERT_ENTRIES = insert(AuditEntry)
+_MOVE_HEAD = update(AuditChainHead).where(AuditChainHead.chain == bindparam("at_chain"))
+
+
 def store_entries(session: Session, entries: Sequence[AuditEntry]) -> None:
     """Insert ``entries`` (the next ones of one chain, in order) and move the chain's head
     through each of them, in the same transaction: one multi-row insert and one batch of
@@ -146,10 +152,8 @@ def store_entries(session: Session, entries: Sequence[AuditEntry]) -> None:
         # insert, cost more than the rest of the append
         connection = session.connection()
         rows = [{c.key: getattr(e, c.key) for c in columns} for e in entries]
-        connection.execute(insert(AuditEntry), rows)
-        connection.execute(
-            update(AuditChainHead).where(AuditChainHead.chain == bindparam("at_chain")), moves
-        )
+        connection.execute(_INSERT_ENTRIES, rows)
+        connection.execute(_MOVE_HEAD, moves)
     except DBAPIError as exc:
         if "append-only" not in str(exc.orig):
             raise

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from attunement.errors import NotFound
@@ -133,22 +133,42 @@ _COUNTS = _Rows(
 )
 
 
-def _one_of(column: ColumnElement[int], ids: set[int]) -> ColumnElement[bool]:
-    """``column IN ids``, or ``column = id`` for the one id of a clinician's own caseload:
-    an IN list is expanded into the SQL on every request, which took a tenth of a caseload
-    request's time (issue 13)."""
-    if len(ids) == 1:
-        return column == next(iter(ids))
-    return column.in_(sorted(ids))
+#: The statements of a request are built once per shape (which filters it has, one
+#: clinician or several) with its values as bound parameters (:func:`_params`): building a
+#: statement, and then its cache key, on every request took a tenth of a caseload request's
+#: CPU (issue 13). A name search keeps a statement of its own.
+_Shape = tuple[str | None, str | None, bool]  # alert filter, due filter, one clinician
+
+
+def _shape(request: CaseloadFilter, clinicians: set[int]) -> _Shape:
+    return (request.alert, request.due, len(clinicians) == 1)
+
+
+def _params(
+    request: CaseloadFilter, clinicians: set[int], overdue_before: dt.date
+) -> dict[str, Any]:
+    """The bound values of every statement of a request (each takes the ones it names)."""
+    return {
+        "clinician": min(clinicians) if clinicians else None,
+        "clinicians": sorted(clinicians),
+        "alert": request.alert,
+        "overdue_before": overdue_before,
+        "limit": request.per_page,
+        "offset": (request.page - 1) * request.per_page,
+    }
+
+
+def _of_clinicians(column: ColumnElement[int], one: bool) -> ColumnElement[bool]:
+    """``column = :clinician`` for the one clinician of a clinician's own caseload, else
+    ``column IN :clinicians`` (an IN list expanded into the SQL on every request took a tenth
+    of a caseload request's time, issue 13)."""
+    if one:
+        return column == bindparam("clinician")
+    return column.in_(bindparam("clinicians", expanding=True))
 
 
 def _filters(
-    request: CaseloadFilter,
-    clinicians: set[int],
-    *,
-    overdue_before: dt.date,
-    rows: _Rows,
-    dialect: str,
+    request: CaseloadFilter, shape: _Shape, *, rows: _Rows, dialect: str
 ) -> list[ColumnElement[bool]]:
     listed, clinician = rows.listed, rows.clinician_id
     if request.name and dialect == "sqlite" and rows is _STATUSES:
@@ -156,13 +176,13 @@ def _filters(
         listed, clinician = not_an_index_key(listed), not_an_index_key(clinician)
     return [
         listed.is_(True),
-        _one_of(clinician, clinicians),
-        *_request_filters(request, overdue_before=overdue_before, rows=rows, dialect=dialect),
+        _of_clinicians(clinician, shape[2]),
+        *_request_filters(request, rows=rows, dialect=dialect),
     ]
 
 
 def _request_filters(
-    request: CaseloadFilter, *, overdue_before: dt.date, rows: _Rows, dialect: str
+    request: CaseloadFilter, *, rows: _Rows, dialect: str
 ) -> list[ColumnElement[bool]]:
     """What the request's alert, due and name filters ask of a listed row."""
     found: list[ColumnElement[bool]] = []
@@ -176,11 +196,11 @@ def _request_filters(
             )
         )
     elif request.alert is not None:
-        found.append(rows.alert == request.alert)
+        found.append(rows.alert == bindparam("alert"))
     if request.due == "overdue":
-        found.append(rows.measure_due_from < overdue_before)
+        found.append(rows.measure_due_from < bindparam("overdue_before"))
     elif request.due == "due":
-        found.append(rows.measure_due_from <= overdue_before)
+        found.append(rows.measure_due_from <= bindparam("overdue_before"))
     if request.name:
         # the normalised name on a trigram index (pg_trgm; SQLite: FTS5 trigram)
         key = name_search_key(request.name)
@@ -233,14 +253,33 @@ def _page_base() -> Select[*tuple[Any, ...]]:
 _PAGE_BASE = _page_base()
 
 
-def _page_query(
-    filters: list[ColumnElement[bool]], request: CaseloadFilter
+def _page_query(request: CaseloadFilter, shape: _Shape, dialect: str) -> Select[*tuple[Any, ...]]:
+    """The page's statement (limit and offset bound): built once per shape and dialect,
+    except for a name search."""
+    if request.name:
+        return _page_statement(request, shape, dialect)
+    return _page_statements(shape, dialect)
+
+
+def _page_statement(
+    request: CaseloadFilter, shape: _Shape, dialect: str
 ) -> Select[*tuple[Any, ...]]:
     return (
-        _PAGE_BASE.where(*filters)
-        .limit(request.per_page)
-        .offset((request.page - 1) * request.per_page)
+        _PAGE_BASE.where(*_filters(request, shape, rows=_STATUSES, dialect=dialect))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
+
+
+@cache
+def _page_statements(shape: _Shape, dialect: str) -> Select[*tuple[Any, ...]]:
+    return _page_statement(_unnamed(shape), shape, dialect)
+
+
+def _unnamed(shape: _Shape) -> CaseloadFilter:
+    """A request of ``shape`` without a name (what its statements are built from)."""
+    alert, due, _ = shape
+    return CaseloadFilter.model_validate({"alert": alert, "due": due})
 
 
 def _entry(row: Row[Any], *, overdue_days: int, overdue_before: dt.date) -> CaseloadEntry:
@@ -269,36 +308,41 @@ def _entry(row: Row[Any], *, overdue_days: int, overdue_before: dt.date) -> Case
     )
 
 
-def _counts(
-    session: Session,
-    clinicians: set[int],
-    overdue_before: dt.date,
-    matching: Sequence[ColumnElement[bool]] = (),
-) -> tuple[dict[str, int], int, int]:
-    """Open-risk patients, episodes by alert, overdue episodes, and the rows ``matching``
-    a page's filters (its total): one grouped query.
+@cache
+def _counts_statement(
+    shape: _Shape, matching: bool, dialect: str
+) -> Select[Any, Any, Any, Any, Any]:
+    """Open-risk patients, episodes by alert, overdue episodes, and (``matching``) the rows
+    matching the filters of ``shape`` (a page's total): one grouped query.
 
     Read from ``caseload_counts``: a few rows per clinician, alert and measure date.
     """
-
     rows = _COUNTS
     has_episode = rows.has_episode
     tally = func.sum(rows.tally)
-    grouped = session.execute(
+    filters = _request_filters(_unnamed(shape), rows=rows, dialect=dialect) if matching else []
+    return (
         select(
             rows.alert,
             tally.filter(has_episode),
-            tally.filter(has_episode, rows.measure_due_from < overdue_before),
+            tally.filter(has_episode, rows.measure_due_from < bindparam("overdue_before")),
             # one listed row per patient (one open episode at a time), so rows are patients
             tally.filter(rows.rank == RISK_FLAG_RANK),
-            tally.filter(*matching) if matching else tally,
+            tally.filter(*filters) if filters else tally,
         )
-        .where(rows.listed.is_(True), _one_of(rows.clinician_id, clinicians))
+        .where(rows.listed.is_(True), _of_clinicians(rows.clinician_id, shape[2]))
         .group_by(rows.alert)
-    ).all()
+    )
+
+
+def _counts(
+    session: Session, shape: _Shape, params: dict[str, Any], *, matching: bool = False
+) -> tuple[dict[str, int], int, int]:
+    """The totals of :func:`_counts_statement`: counts by alert, overdue, matching rows."""
+    statement = _counts_statement(shape, matching, _dialect(session))
     counts: dict[str, int] = {"risk": 0, **dict.fromkeys(ALERT_LEVELS, 0)}
     overdue = matched = 0
-    for alert, episodes, late, risk, matches in grouped:
+    for alert, episodes, late, risk, matches in session.execute(statement, params):
         counts[alert or "not_assessable"] += int(episodes or 0)
         overdue += int(late or 0)
         counts["risk"] += int(risk or 0)
@@ -312,28 +356,29 @@ def caseload_totals(
     """The whole caseload's totals of ``clinicians`` (as :func:`caseload` shows them): open
     risk (patients) and episodes by alert, and overdue episodes — read from the stored
     counts, in the caller's transaction (the weekly digest)."""
-    counts, overdue, _ = _counts(session, clinicians, today - dt.timedelta(days=overdue_days))
+    whole = CaseloadFilter()
+    params = _params(whole, clinicians, today - dt.timedelta(days=overdue_days))
+    counts, overdue, _ = _counts(session, _shape(whole, clinicians), params)
     return counts, overdue
 
 
 def _named_total(
-    session: Session, request: CaseloadFilter, clinicians: set[int], overdue_before: dt.date
+    session: Session, request: CaseloadFilter, shape: _Shape, params: dict[str, Any]
 ) -> int:
     """Rows matching the filters of a name search, counted from the rows (the counts do not
     know names)."""
-    filters = _filters(
-        request,
-        clinicians,
-        overdue_before=overdue_before,
-        rows=_STATUSES,
-        dialect=_dialect(session),
-    )
+    filters = _filters(request, shape, rows=_STATUSES, dialect=_dialect(session))
     query = (
         select(func.count(EpisodeStatusRecord.id))
         .join(Patient, Patient.id == EpisodeStatusRecord.patient_id)
         .where(*filters)
     )
-    return int(session.scalar(query) or 0)
+    return int(session.scalar(query, params) or 0)
+
+
+@cache
+def _names_statement(one: bool) -> Select[int, str]:
+    return select(User.id, User.display_name).where(_of_clinicians(User.id.expression, one))
 
 
 def caseload(
@@ -348,34 +393,26 @@ def caseload(
     with use_case(ctx, actor, AuditAction.CASELOAD_READ, read=True) as uc:
         require_caseload(actor)
         clinicians = readable_clinician_ids(uc.session, actor)
+        today = ctx.now().date()
+        overdue_before = today - dt.timedelta(days=ctx.overdue_days)
+        readable = _params(request, clinicians, overdue_before)
         names = {
             int(uid): str(name)
-            for uid, name in uc.session.execute(
-                select(User.id, User.display_name).where(_one_of(User.id.expression, clinicians))
-            )
+            for uid, name in uc.session.execute(_names_statement(len(clinicians) == 1), readable)
         }
         if request.clinician_id is not None:
             if request.clinician_id not in clinicians:
                 raise NotFound("clinician", request.clinician_id)
             clinicians = {request.clinician_id}
-        today = ctx.now().date()
-        overdue_before = today - dt.timedelta(days=ctx.overdue_days)
-        filters = _filters(
-            request,
-            clinicians,
-            overdue_before=overdue_before,
-            rows=_STATUSES,
-            dialect=_dialect(uc.session),
-        )
-        found = uc.session.execute(_page_query(filters, request)).all()
+        shape = _shape(request, clinicians)
+        params = _params(request, clinicians, overdue_before)
+        dialect = _dialect(uc.session)
+        found = uc.session.execute(_page_query(request, shape, dialect), params).all()
         if request.name:
-            counts, overdue, _ = _counts(uc.session, clinicians, overdue_before)
-            total = _named_total(uc.session, request, clinicians, overdue_before)
+            counts, overdue, _ = _counts(uc.session, shape, params)
+            total = _named_total(uc.session, request, shape, params)
         else:  # the page's total from the counts, in their query
-            matching = _request_filters(
-                request, overdue_before=overdue_before, rows=_COUNTS, dialect=_dialect(uc.session)
-            )
-            counts, overdue, total = _counts(uc.session, clinicians, overdue_before, matching)
+            counts, overdue, total = _counts(uc.session, shape, params, matching=True)
         entries = [
             _entry(row, overdue_days=ctx.overdue_days, overdue_before=overdue_before)
             for row in found
