@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from attunement.learning import CoursePoint, NeighbourSummary, PersonalisedCourse
@@ -120,19 +120,23 @@ def course_predictions_of(session: Session, episode_id: int) -> list[CoursePredi
     return [p for p in reversed(found) if p is not None]
 
 
+#: Whether a job of the episode's courses is unfinished: a prefix of its dedupe key (built
+#: once; the patient page asks on every view).
+_PENDING = select(
+    exists().where(
+        Job.kind == COURSE_JOB,
+        Job.state.in_(("queued", "running")),
+        Job.dedupe_key.like(bindparam("prefix"), escape="\\"),
+    )
+)
+#: A LIKE pattern's special characters taken literally (escaped with a backslash).
+_LIKE_LITERAL = str.maketrans({"\\": "\\\\", "%": "\\%", "_": "\\_"})
+
+
 def course_pending(session: Session, episode_id: int) -> bool:
     """Whether a course of the episode is still being prepared (its job is unfinished)."""
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    Job.kind == COURSE_JOB,
-                    Job.state.in_(("queued", "running")),
-                    Job.dedupe_key.startswith(course_job_key(episode_id), autoescape=True),
-                )
-            )
-        )
-    )
+    prefix = course_job_key(episode_id).translate(_LIKE_LITERAL) + "%"
+    return bool(session.scalar(_PENDING, {"prefix": prefix}))
 
 
 def list_course_predictions(

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from attunement.errors import NotFound
 from attunement.instruments import load_instrument, require_role, score
 from attunement.monitoring import Status
@@ -22,7 +19,11 @@ from attunement.services._context import ServiceContext
 from attunement.services._episode_use_case import episode_use_case
 from attunement.services._lifecycle import check_new_episode, ensure_episode_open
 from attunement.services._limits import check_day, check_moment
-from attunement.services._records import administration_public, store_administration
+from attunement.services._records import (
+    administration_public,
+    administrations_of,
+    store_administration,
+)
 from attunement.services._schemas import (
     AdministrationCreate,
     AdministrationPublic,
@@ -33,7 +34,6 @@ from attunement.services._sessions import administration_language
 from attunement.services._status_store import episode_status_text
 from attunement.store import (
     LIVE_ADMINISTRATION,
-    Administration,
     Episode,
     patient_episodes,
 )
@@ -150,14 +150,7 @@ def list_administrations(
         uc,
         episode,
     ):
-        query = (
-            select(Administration)
-            .options(  # one query each, not one per administration
-                selectinload(Administration.score), selectinload(Administration.therapy_session)
-            )
-            .where(Administration.episode_id == episode.id)
-            .order_by(Administration.administered_at, Administration.id)
-        )
+        query = administrations_of(episode.id)
         if not include_voided:
             query = query.where(LIVE_ADMINISTRATION)
         return [administration_public(a) for a in uc.session.scalars(query)]

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import InputError, NotFound
@@ -109,20 +109,24 @@ def _user(actor: Actor) -> UserActor:
     return actor
 
 
+#: A user's waiting notifications by kind (built once: every page asks).
+_WAITING = (
+    select(NotificationRecord.kind, func.count())
+    .where(
+        NotificationRecord.recipient_id == bindparam("user_id"),
+        NotificationRecord.acknowledged_at.is_(None),
+    )
+    .group_by(NotificationRecord.kind)
+)
+
+
 def waiting_notifications(ctx: ServiceContext, user_id: int) -> tuple[int, int]:
     """(waiting notifications, of which about risk) of a user: the badge of every page.
 
     A count says nothing about any patient, so it is not an audited read. One statement, so
     on PostgreSQL it runs outside a transaction (every page shows the badge)."""
     with read_statement(ctx.sessions) as session:
-        rows = session.execute(
-            select(NotificationRecord.kind, func.count())
-            .where(
-                NotificationRecord.recipient_id == user_id,
-                NotificationRecord.acknowledged_at.is_(None),
-            )
-            .group_by(NotificationRecord.kind)
-        )
+        rows = session.execute(_WAITING, {"user_id": user_id})
         counts = {str(kind): int(n) for kind, n in rows}
     return sum(counts.values()), sum(counts.get(kind, 0) for kind in _RISK_KINDS)
 

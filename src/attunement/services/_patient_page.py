@@ -18,9 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from attunement.errors import AttunementError
 from attunement.i18n import resolve_language
 from attunement.monitoring import Status
@@ -40,13 +37,13 @@ from attunement.services._prompt_discussions import (
     PromptDiscussionPublic,
     prompt_discussions_of,
 )
-from attunement.services._records import administration_public
+from attunement.services._records import administration_public, administrations_of
 from attunement.services._risk_records import patient_risk_read
 from attunement.services._risk_schemas import RiskEventPublic
 from attunement.services._schemas import AdministrationPublic, EpisodePublic, PatientPublic
 from attunement.services._status import tailored_plan
 from attunement.services._status_store import stored_status_model
-from attunement.store import Administration, Episode, patient_episodes
+from attunement.store import Episode, patient_episodes
 
 if TYPE_CHECKING:
     from attunement.monitoring import Status
@@ -122,15 +119,7 @@ def patient_page(ctx: ServiceContext, actor: Actor, patient_id: int) -> PatientP
             discussions = tuple(prompt_discussions_of(session, episode.id))
             course = next(iter(course_predictions_of(session, episode.id)), None)
             pending = course_pending(session, episode.id)
-            rows = session.scalars(
-                select(Administration)
-                .options(  # one query each, not one per administration
-                    selectinload(Administration.score),
-                    selectinload(Administration.therapy_session),
-                )
-                .where(Administration.episode_id == episode.id)
-                .order_by(Administration.administered_at, Administration.id)
-            ).all()
+            rows = session.scalars(administrations_of(episode.id)).all()
             administrations = tuple(administration_public(a) for a in rows)
             status = stored_status_model(session, episode.id, require_row=True)
             charts = chart_data_of(session, episode, status)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 
 from attunement.errors import InputError
 from attunement.risk import Route, endorsements_from_flags
@@ -33,6 +33,18 @@ __all__ = [
     "administration_public",
     "store_administration",
 ]
+
+
+def administrations_of(episode_id: int) -> Select[Administration]:
+    """The episode's administrations, oldest first, each with its score and its session
+    loaded by the same query (joined: neither a query per administration nor a second
+    query with an IN list of their ids)."""
+    return (
+        select(Administration)
+        .options(joinedload(Administration.score), joinedload(Administration.therapy_session))
+        .where(Administration.episode_id == episode_id)
+        .order_by(Administration.administered_at, Administration.id)
+    )
 
 
 def administration_public(administration: Administration) -> AdministrationPublic:
