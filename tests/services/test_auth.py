@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 
-from attunement.errors import AuthenticationError
+from attunement.errors import AuthenticationError, InputError
 from attunement.security import Passwords
 from attunement.services import (
     ServiceContext,
@@ -214,3 +214,19 @@ def test_signing_out_ends_the_session(ctx: ServiceContext, world: World) -> None
     with pytest.raises(AuthenticationError):
         actor_for_session(ctx, issued.token)
     assert _last_audit(ctx).action == "logout"
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "an\x01a", "\x7fana"])
+def test_a_username_with_a_control_character_is_refused_naming_the_field_and_nothing_is_stored(
+    ctx: ServiceContext, world: World, username: str
+) -> None:
+    """No account's name holds one, and PostgreSQL stores no NUL: refused before the
+    throttle or the audit trail would store the name (it once answered 500)."""
+    before = _last_audit(ctx).seq
+    for sign_in in (login_for_token, login_for_session):
+        with pytest.raises(InputError) as refused:
+            sign_in(ctx, username=username, password=PASSWORD)
+        assert refused.value.field == "username"
+        assert "control characters" in refused.value.allowed
+    assert _last_audit(ctx).seq == before
+    assert login_for_token(ctx, username="ana", password=PASSWORD).access_token  # still works

@@ -29,6 +29,7 @@ from attunement.security import (
 from attunement.services._actors import Actor, UserActor
 from attunement.services._audit import append_audit
 from attunement.services._audit_actions import AuditAction
+from attunement.services._clean_input import check_plain_text
 from attunement.services._context import ServiceContext
 from attunement.services._invitations import open_invitation
 from attunement.services._schemas import TokenIssued, UserPublic, WebSessionIssued
@@ -126,8 +127,10 @@ def _authenticate(
     client: str | None,
     channel: str,
 ) -> _Attempt:
+    # no account's name holds a control character, and PostgreSQL stores no NUL (the
+    # throttle and the audit entry keep the name given): refused before anything is read
+    name = check_plain_text("username", username.strip()).lower()[:64]
     now = ctx.now()
-    name = username.strip().lower()[:64]
     throttle = SignInThrottle.load(session, ctx.policy, now, username=name, client=client)
     user = session.scalars(select(User).where(User.username == name)).first()
     usable = user if user is not None and user.active else None

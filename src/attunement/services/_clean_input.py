@@ -27,6 +27,7 @@ __all__ = [
     "NO_CONTROL_PATTERN_EXCEPT_LINES",
     "PlainText",
     "check_json_data",
+    "check_plain_text",
     "refuse_control_characters",
 ]
 
@@ -49,6 +50,14 @@ def refuse_control_characters(value: str) -> str:
     """``value`` unchanged, or ValueError (pydantic reports it naming the field)."""
     if _CONTROL.search(value):
         raise ValueError(_NO_CONTROL)
+    return value
+
+
+def check_plain_text(field: str, value: str) -> str:
+    """``value`` unchanged, or InputError naming ``field``: a one-line text given outside an
+    input model (a sign-in form's username)."""
+    if _CONTROL.search(value):
+        raise InputError(field, value, _NO_CONTROL)
     return value
 
 

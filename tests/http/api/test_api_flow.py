@@ -234,3 +234,11 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         assert path in schema["paths"]
     names = set(schema["components"]["schemas"])
     assert {"PatientCreate", "PatientPublic", "AdministrationCreate", "TokenIssued"} <= names
+
+
+def test_a_username_with_a_nul_is_422_naming_the_field(client: TestClient, world: World) -> None:
+    """PostgreSQL stores no NUL: this sign-in once answered 500 (found by the property test)."""
+    response = client.post("/api/v1/auth/token", data={"username": "a\x00b", "password": "x" * 20})
+    assert response.status_code == 422
+    assert response.json()["field"] == "username"
+    assert "control characters" in response.json()["allowed"]

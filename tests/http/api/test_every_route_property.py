@@ -17,11 +17,17 @@ Two properties must hold for every request:
 * a refused request (4xx) stores nothing: the clinical tables hold the same rows after it.
 
 Bounded: a few dozen examples per route and role on SQLite, fewer on PostgreSQL.
+
+Under ``ATTUNE_REQUIRE_ALL=1`` (CI) the examples are derandomised, as the contract test's
+are: the same examples every run, so whether a change lands is never decided by which
+examples a run happened to draw; a local run draws new random examples each time and keeps
+exploring (a local run found the sign-in's NUL username that answered 500).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from typing import Any
 from urllib.parse import quote
@@ -56,6 +62,8 @@ from tests.services.world import PASSWORD, World
 
 #: examples per route and role, per database
 EXAMPLES = {"sqlite": 8, "postgresql": 2}
+#: the same examples every run in CI (the module docstring says why)
+DERANDOMISED = os.environ.get("ATTUNE_REQUIRE_ALL") == "1"
 CLINICAL_TABLES = (Patient, Episode, TherapySession, Administration, ScoreRecord, Invitation, User)
 
 HOSTILE_TEXT = [
@@ -280,6 +288,7 @@ def _fuzz(
         database=None,
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
+        derandomize=DERANDOMISED,
     )
     @given(drawn=strategy)
     def check(drawn: dict[str, Any]) -> None:

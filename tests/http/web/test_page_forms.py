@@ -36,6 +36,20 @@ def test_sign_in_needs_the_pre_session_csrf_token(client: TestClient, world: Wor
     assert response.status_code == 403
 
 
+def test_a_username_with_a_nul_reshows_the_sign_in_form_with_a_422(
+    client: TestClient, world: World
+) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": "a\x00b", "password": "x" * 20, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert "A username holds no control characters." in response.text
+    assert 'name="password"' in response.text  # the form again, to sign in properly
+
+
 def test_anonymous_page_request_is_sent_to_sign_in_and_back(
     client: TestClient, world: World
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from attunement.errors import AuthenticationError, NotFound
+from attunement.errors import AuthenticationError, InputError, NotFound
 from attunement.http.deps import (
     SESSION_COOKIE,
     ContextDep,
@@ -100,16 +100,17 @@ def login(
     client = request.client.host if request.client else None
     try:
         issued = login_for_session(context, username=username, password=password, client=client)
-    except AuthenticationError as error:
-        message = (
-            error.message.capitalize() + "."
-            if isinstance(error, TooManyAttempts)
-            else "The username or password is not right."
-        )
+    except (AuthenticationError, InputError) as error:
+        if isinstance(error, InputError):  # a control character, which no username holds
+            message, status_code = "A username holds no control characters.", 422
+        elif isinstance(error, TooManyAttempts):
+            message, status_code = error.message.capitalize() + ".", 429
+        else:
+            message, status_code = "The username or password is not right.", 401
         return render(
             request,
             "pages/login.html",
-            status_code=429 if isinstance(error, TooManyAttempts) else 401,
+            status_code=status_code,
             title=clinic_words(request, N_("Sign in")),
             username=username,
             next_url=_safe_next(next) or "",
