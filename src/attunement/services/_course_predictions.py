@@ -46,7 +46,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError
@@ -110,20 +110,38 @@ _INTAKE_FIELDS = (
 )
 
 
+#: The reads of every write's course step, built once with bound values (issue 13).
+_OPEN_WITH_STATUS = (
+    select(Episode, *_INTAKE_FIELDS)
+    .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
+    .where(Episode.ended_on.is_(None), _STATUS.is_not(None))
+)
+_OPEN_EPISODES = _OPEN_WITH_STATUS.where(Episode.id.in_(bindparam("ids", expanding=True)))
+_OPEN_EPISODES_OF_PATIENTS = _OPEN_WITH_STATUS.where(
+    Episode.patient_id.in_(bindparam("ids", expanding=True))
+)
+_INTAKES_PREDICTED = (
+    select(
+        CoursePredictionRecord.episode_id,
+        CoursePredictionRecord.instrument,
+        CoursePredictionRecord.intake,
+    )
+    .where(CoursePredictionRecord.episode_id.in_(bindparam("ids", expanding=True)))
+    .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
+)
+_PATIENTS = select(Patient).where(Patient.id.in_(bindparam("ids", expanding=True)))
+
+
 def _candidates(
     session: Session, episode_ids: Collection[int], patient_ids: Collection[int]
 ) -> list[tuple[Episode, Row[Any]]]:
     """Open episodes among ``episode_ids`` (and of ``patient_ids``) with a stored status,
     each with the fields of its status a prediction uses (:data:`_INTAKE_FIELDS`)."""
-    which = [Episode.id.in_(chunk) for chunk in _chunks(episode_ids)]
-    which += [Episode.patient_id.in_(chunk) for chunk in _chunks(patient_ids)]
+    which = [(_OPEN_EPISODES, chunk) for chunk in _chunks(episode_ids)]
+    which += [(_OPEN_EPISODES_OF_PATIENTS, chunk) for chunk in _chunks(patient_ids)]
     found: dict[int, tuple[Episode, Row[Any]]] = {}
-    for condition in which:
-        for row in session.execute(
-            select(Episode, *_INTAKE_FIELDS)
-            .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
-            .where(condition, Episode.ended_on.is_(None), _STATUS.is_not(None))
-        ):
+    for statement, chunk in which:
+        for row in session.execute(statement, {"ids": chunk}):
             found[row.Episode.id] = (row.Episode, row)
     return [found[key] for key in sorted(found)]
 
@@ -132,15 +150,7 @@ def _newest_intakes(session: Session, episode_ids: list[int]) -> dict[int, tuple
     """The instrument and intake of each episode's newest stored prediction."""
     newest: dict[int, tuple[str, float]] = {}
     for chunk in _chunks(episode_ids):
-        for episode_id, instrument, intake in session.execute(
-            select(
-                CoursePredictionRecord.episode_id,
-                CoursePredictionRecord.instrument,
-                CoursePredictionRecord.intake,
-            )
-            .where(CoursePredictionRecord.episode_id.in_(chunk))
-            .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
-        ):
+        for episode_id, instrument, intake in session.execute(_INTAKES_PREDICTED, {"ids": chunk}):
             newest[episode_id] = (instrument, intake)
     return newest
 
@@ -167,7 +177,7 @@ def record_course_predictions(
     patients = {
         patient.id: patient
         for chunk in _chunks({e.patient_id for e, _ in candidates})
-        for patient in session.scalars(select(Patient).where(Patient.id.in_(chunk)))
+        for patient in session.scalars(_PATIENTS, {"ids": chunk})
     }
     indexes: dict[str, CachedIndex | None] = {}
     unusable: set[str] = set()

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from attunement.monitoring import GrowthModel, needs_clinic_norms
@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from attunement.monitoring import ClinicNorms, GrowthModel
 
 __all__ = ["StatusInputs", "add_growth_model", "newest_growth_model"]
+
+
+#: An instrument's stored models, newest first, and its newest sequence: built once, every
+#: write's status reads them (issue 13).
+_MODELS_NEWEST_FIRST = (
+    select(EtrModel.sequence, EtrModel.model)
+    .where(EtrModel.instrument == bindparam("instrument"))
+    .order_by(EtrModel.sequence.desc())
+)
+_NEWEST_SEQUENCE = select(func.max(EtrModel.sequence)).where(
+    EtrModel.instrument == bindparam("instrument")
+)
 
 
 def newest_growth_model(session: Session, instrument: str) -> GrowthModel | None:
@@ -40,11 +52,7 @@ def newest_growth_model(session: Session, instrument: str) -> GrowthModel | None
 def _newest(session: Session, instrument: str) -> tuple[int | None, GrowthModel | None]:
     """The sequence of the instrument's newest stored row (valid or not), and the newest
     model that validates."""
-    rows = session.execute(
-        select(EtrModel.sequence, EtrModel.model)
-        .where(EtrModel.instrument == instrument)
-        .order_by(EtrModel.sequence.desc())
-    )
+    rows = session.execute(_MODELS_NEWEST_FIRST, {"instrument": instrument})
     newest: int | None = None
     for sequence, stored in rows:
         newest = sequence if newest is None else newest
@@ -57,9 +65,7 @@ def _newest(session: Session, instrument: str) -> tuple[int | None, GrowthModel 
 
 def _newest_sequence(session: Session, instrument: str) -> int | None:
     """The sequence of the instrument's newest stored row (None before the first fit)."""
-    return session.scalar(
-        select(func.max(EtrModel.sequence)).where(EtrModel.instrument == instrument)
-    )
+    return session.scalar(_NEWEST_SEQUENCE, {"instrument": instrument})
 
 
 def add_growth_model(

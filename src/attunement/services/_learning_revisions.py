@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,17 +40,19 @@ def _ended(
     session: Session, episode_ids: Collection[int], patient_ids: Collection[int]
 ) -> dict[str, set[int]]:
     """The ended episodes among ``episode_ids`` and of ``patient_ids``, by instrument."""
-    which = [Episode.id.in_(chunk) for chunk in _chunks(episode_ids)]
-    which += [Episode.patient_id.in_(chunk) for chunk in _chunks(patient_ids)]
+    which = [(_ENDED_EPISODES, chunk) for chunk in _chunks(episode_ids)]
+    which += [(_ENDED_OF_PATIENTS, chunk) for chunk in _chunks(patient_ids)]
     found: dict[str, set[int]] = {}
-    for condition in which:
-        for episode_id, instrument in session.execute(
-            select(Episode.id, Episode.outcome_instrument).where(
-                condition, Episode.ended_on.is_not(None)
-            )
-        ):
+    for statement, chunk in which:
+        for episode_id, instrument in session.execute(statement, {"ids": chunk}):
             found.setdefault(instrument, set()).add(episode_id)
     return found
+
+
+#: The ended episodes among some ids, or of some patients (built once: every write asks).
+_ENDED = select(Episode.id, Episode.outcome_instrument).where(Episode.ended_on.is_not(None))
+_ENDED_EPISODES = _ENDED.where(Episode.id.in_(bindparam("ids", expanding=True)))
+_ENDED_OF_PATIENTS = _ENDED.where(Episode.patient_id.in_(bindparam("ids", expanding=True)))
 
 
 def _insert(session: Session) -> type[sqlite.Insert] | type[postgresql.Insert]:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from attunement.errors import InputError
@@ -52,6 +52,13 @@ def administration_public(administration: Administration) -> AdministrationPubli
     return AdministrationPublic.model_validate(administration)
 
 
+#: An episode's session by its number, or its live one held on a day (built once: every
+#: recorded questionnaire looks one up, issue 13).
+_OF_EPISODE = select(TherapySession).where(TherapySession.episode_id == bindparam("episode_id"))
+_NUMBERED = _OF_EPISODE.where(TherapySession.number == bindparam("number"))
+_LIVE_HELD_ON = _OF_EPISODE.where(TherapySession.held_on == bindparam("held_on"), LIVE_SESSION)
+
+
 def _session_for(
     session: Session, episode: Episode, *, number: int | None, held_on: dt.date
 ) -> TherapySession:
@@ -61,17 +68,15 @@ def _session_for(
     Looked up under the episode's lock, so two entries of one day make one session.
     """
     lock_episode_sessions(session, episode.id)
-    query = select(TherapySession).where(TherapySession.episode_id == episode.id)
     if number is not None:
-        found = session.scalars(query.where(TherapySession.number == number)).first()
+        found = session.scalars(_NUMBERED, {"episode_id": episode.id, "number": number}).first()
         if found is not None and found.voided_at is not None:
             raise InputError(
                 "session_number", number, "a session that is not voided (record a new one)"
             )
     else:
-        found = session.scalars(
-            query.where(TherapySession.held_on == held_on, LIVE_SESSION)
-        ).first()
+        held = {"episode_id": episode.id, "held_on": held_on}
+        found = session.scalars(_LIVE_HELD_ON, held).first()
     if found is not None:
         return found
     if number is None:

@@ -19,7 +19,7 @@ import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from attunement.i18n import SOURCE_LANGUAGE
@@ -66,17 +66,21 @@ def event_of_record(record: RiskEventRecord) -> RiskEvent:
     )
 
 
+#: The patient's row locked, and their risk events as committed (after any lock wait): built
+#: once, every write and page reads them (issue 13).
+_LOCK_PATIENT = select(Patient.id).where(Patient.id == bindparam("patient_id")).with_for_update()
+_RISK_RECORDS = (
+    select(RiskEventRecord)
+    .where(RiskEventRecord.patient_id == bindparam("patient_id"))
+    .order_by(RiskEventRecord.id)
+    .execution_options(populate_existing=True)
+)
+
+
 def patient_risk_records(session: Session, patient_id: int, *, lock: bool) -> list[RiskEventRecord]:
     if lock:  # one writer at a time per patient (PostgreSQL; SQLite writes are serial)
-        session.execute(select(Patient.id).where(Patient.id == patient_id).with_for_update())
-    return list(
-        session.scalars(
-            select(RiskEventRecord)
-            .where(RiskEventRecord.patient_id == patient_id)
-            .order_by(RiskEventRecord.id)
-            .execution_options(populate_existing=True)  # as committed, after any lock wait
-        )
-    )
+        session.execute(_LOCK_PATIENT, {"patient_id": patient_id})
+    return list(session.scalars(_RISK_RECORDS, {"patient_id": patient_id}))
 
 
 def patient_risk_events(session: Session, patient_id: int) -> tuple[RiskEvent, ...]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Row, Select, Text, cast, select
+from sqlalchemy import Row, Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from attunement.errors import AttunementError, InvalidAnswer
@@ -289,15 +289,19 @@ def assess_stored_episode(
     )
 
 
+#: One episode's series of one instrument (built once: every write, page and report reads
+#: series, and building the statement cost about as much as running it, issue 13).
+_SERIES_OF = (
+    series_select()
+    .where(Administration.episode_id == bindparam("episode_id"))
+    .where(Administration.instrument_id == bindparam("instrument"))
+    .order_by(Administration.administered_at, Administration.id)
+)
+
+
 def _series_rows(session: Session, episode: Episode, instrument: str) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            series_select()
-            .where(Administration.episode_id == episode.id)
-            .where(Administration.instrument_id == instrument)
-            .order_by(Administration.administered_at, Administration.id)
-        ).all()
-    )
+    found = session.execute(_SERIES_OF, {"episode_id": episode.id, "instrument": instrument})
+    return list(found.all())
 
 
 def assess_loaded(

@@ -217,19 +217,21 @@ def track_status_changes(session: Session) -> StatusChanges:
     return changes
 
 
+#: The statements of every refresh, built once with bound values (building them, and their
+#: cache keys, on every write cost about as much as running them, issue 13).
+_EPISODES_OF_ADMINISTRATIONS = select(Administration.episode_id).where(
+    Administration.id.in_(bindparam("ids", expanding=True))
+)
+_PATIENTS_OF_EPISODES = select(Episode.patient_id).where(
+    Episode.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _patients_of(session: Session, changes: StatusChanges) -> set[int]:
     found = {p for p in changes.patients if p is not None}
-    episodes = {e for e in changes.episodes if e is not None}
-    if changes.administrations:
-        episodes |= set(
-            session.scalars(
-                select(Administration.episode_id).where(
-                    Administration.id.in_(changes.administrations)
-                )
-            )
-        )
+    episodes = _episodes_of(session, changes)
     if episodes:
-        found |= set(session.scalars(select(Episode.patient_id).where(Episode.id.in_(episodes))))
+        found |= set(session.scalars(_PATIENTS_OF_EPISODES, {"ids": sorted(episodes)}))
     return found
 
 
@@ -289,13 +291,8 @@ def _episodes_of(session: Session, changes: StatusChanges) -> set[int]:
     """The episodes whose sessions or administrations (or their scores) were written."""
     found = {e for e in changes.episodes if e is not None}
     if changes.administrations:
-        found |= set(
-            session.scalars(
-                select(Administration.episode_id).where(
-                    Administration.id.in_(changes.administrations)
-                )
-            )
-        )
+        ids = {"ids": sorted(changes.administrations)}
+        found |= set(session.scalars(_EPISODES_OF_ADMINISTRATIONS, ids))
     return found
 
 
@@ -399,23 +396,23 @@ def _refresh_changed_inputs(
             refresh_patient_statuses(session, stale, inputs=inputs, now=now)
 
 
+_LAST_HELD = select(func.max(TherapySession.held_on)).where(
+    TherapySession.episode_id == bindparam("episode_id"),
+    TherapySession.attended.is_(True),
+    LIVE_SESSION,
+)
+_LAST_MEASURED = select(func.max(Administration.administered_at)).where(
+    Administration.episode_id == bindparam("episode_id"), LIVE_ADMINISTRATION
+)
+
+
 def _last_seen(session: Session, episode: Episode) -> dt.date:
     """The latest attended session, else the latest measure, else the episode's start
     (never null, so that the caseload orders the same on SQLite and PostgreSQL)."""
-    held = session.scalar(
-        select(func.max(TherapySession.held_on)).where(
-            TherapySession.episode_id == episode.id,
-            TherapySession.attended.is_(True),
-            LIVE_SESSION,
-        )
-    )
+    held = session.scalar(_LAST_HELD, {"episode_id": episode.id})
     if held is not None:
         return held
-    first = session.scalar(
-        select(func.max(Administration.administered_at)).where(
-            Administration.episode_id == episode.id, LIVE_ADMINISTRATION
-        )
-    )
+    first = session.scalar(_LAST_MEASURED, {"episode_id": episode.id})
     return first.date() if first is not None else episode.started_on
 
 
@@ -486,6 +483,28 @@ _NOT_THE_OLD_STATUS = defer(EpisodeStatusRecord.status)
 #: waited for the patients' locks (:func:`_hold_patients`).
 _AS_STORED_NOW = {"populate_existing": True}
 
+#: A refresh's reads of each patient, built once with bound values (issue 13).
+_HOLD_PATIENTS = (
+    select(Patient.id)
+    .where(Patient.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Patient.id)
+    .with_for_update(key_share=True)
+)
+_OPEN_RISK_EVENTS = select(func.count(RiskEventRecord.id)).where(
+    RiskEventRecord.patient_id == bindparam("patient_id"), RiskEventRecord.responded_at.is_(None)
+)
+_STATUS_ROWS = (
+    select(EpisodeStatusRecord)
+    .where(EpisodeStatusRecord.patient_id == bindparam("patient_id"))
+    .options(_NOT_THE_OLD_STATUS)
+    .execution_options(**_AS_STORED_NOW)
+)
+_EPISODES_OF_PATIENT = (
+    select(Episode)
+    .where(Episode.patient_id == bindparam("patient_id"))
+    .execution_options(**_AS_STORED_NOW)
+)
+
 
 def _hold_patients(session: Session, patient_ids: list[int]) -> None:
     """On PostgreSQL, lock the patients' rows (``FOR NO KEY UPDATE``, in id order) before
@@ -499,12 +518,7 @@ def _hold_patients(session: Session, patient_ids: list[int]) -> None:
     lacks it. The lock lets foreign keys to the patient be checked (``KEY SHARE``), so
     writers still add episodes and answers meanwhile. SQLite has one writer at a time."""
     if patient_ids and session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(Patient.id)
-            .where(Patient.id.in_(patient_ids))
-            .order_by(Patient.id)
-            .with_for_update(key_share=True)
-        ).all()
+        session.execute(_HOLD_PATIENTS, {"ids": patient_ids}).all()
 
 
 def _refresh_one_by_one(
@@ -520,30 +534,10 @@ def _refresh_one_by_one(
         patient = session.get(Patient, patient_id, populate_existing=True)
         if patient is None:
             continue
-        open_risk = int(
-            session.scalar(
-                select(func.count(RiskEventRecord.id)).where(
-                    RiskEventRecord.patient_id == patient_id, RiskEventRecord.responded_at.is_(None)
-                )
-            )
-            or 0
-        )
-        existing = {
-            row.episode_id: row
-            for row in session.scalars(
-                select(EpisodeStatusRecord)
-                .where(EpisodeStatusRecord.patient_id == patient_id)
-                .options(_NOT_THE_OLD_STATUS)
-                .execution_options(**_AS_STORED_NOW)
-            )
-        }
-        episodes = list(
-            session.scalars(
-                select(Episode)
-                .where(Episode.patient_id == patient_id)
-                .execution_options(**_AS_STORED_NOW)
-            )
-        )
+        one = {"patient_id": patient_id}
+        open_risk = int(session.scalar(_OPEN_RISK_EVENTS, one) or 0)
+        existing = {row.episode_id: row for row in session.scalars(_STATUS_ROWS, one)}
+        episodes = list(session.scalars(_EPISODES_OF_PATIENT, one))
         wanted: dict[int | None, dict[str, Any]] = {}
         for episode in episodes:
             problem = None

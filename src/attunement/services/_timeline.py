@@ -17,12 +17,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from attunement.store import LIVE_SESSION, Episode, TherapySession
 
 __all__ = ["lock_episode_sessions", "next_session_after", "next_session_number"]
+
+
+#: Built once with bound values: every recorded session or questionnaire runs them (issue 13).
+_LOCK_EPISODE = (
+    select(Episode.id).where(Episode.id == bindparam("episode_id")).with_for_update(key_share=True)
+)
+_LATEST_HELD_BY = select(func.max(TherapySession.number)).where(
+    TherapySession.episode_id == bindparam("episode_id"),
+    TherapySession.held_on <= bindparam("on"),
+    LIVE_SESSION,
+)
+_LATEST_NUMBER = select(func.max(TherapySession.number)).where(
+    TherapySession.episode_id == bindparam("episode_id")
+)
 
 
 def lock_episode_sessions(session: Session, episode_id: int) -> None:
@@ -34,21 +48,13 @@ def lock_episode_sessions(session: Session, episode_id: int) -> None:
     SQLite the write transaction already holds the database's only write lock
     (``BEGIN IMMEDIATE``), so there is nothing more to take."""
     if session.get_bind().dialect.name != "sqlite":
-        session.execute(
-            select(Episode.id).where(Episode.id == episode_id).with_for_update(key_share=True)
-        )
+        session.execute(_LOCK_EPISODE, {"episode_id": episode_id})
 
 
 def next_session_after(session: Session, episode_id: int, on: dt.date) -> int:
     """The session a self-report of day ``on`` counts toward: the latest live session held
     on or before that day, plus one (1 before any session)."""
-    latest = session.scalar(
-        select(func.max(TherapySession.number)).where(
-            TherapySession.episode_id == episode_id,
-            TherapySession.held_on <= on,
-            LIVE_SESSION,
-        )
-    )
+    latest = session.scalar(_LATEST_HELD_BY, {"episode_id": episode_id, "on": on})
     return int(latest or 0) + 1
 
 
@@ -58,7 +64,5 @@ def next_session_number(session: Session, episode_id: int) -> int:
 
     Takes the episode's lock first (:func:`lock_episode_sessions`)."""
     lock_episode_sessions(session, episode_id)
-    latest = session.scalar(
-        select(func.max(TherapySession.number)).where(TherapySession.episode_id == episode_id)
-    )
+    latest = session.scalar(_LATEST_NUMBER, {"episode_id": episode_id})
     return int(latest or 0) + 1
