@@ -49,6 +49,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
+from attunement._batched import batched
 from attunement.errors import AttunementError
 from attunement.services._course_index import COURSE_MODEL, CachedIndex, ready_index
 from attunement.services._job_queue import enqueue_job
@@ -93,12 +94,6 @@ class CourseWrite:
         return {**found, "pending": len(self.pending)} if self.pending else found
 
 
-def _chunks(ids: Collection[int]) -> list[list[int]]:
-    """Ids in lists of at most :data:`_CHUNK` (a bounded number of bound parameters)."""
-    ordered = sorted(ids)
-    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
-
-
 #: What a prediction needs of an episode's stored status: four fields of its document, read
 #: by the database (every write runs this; the whole document is about 25 KB of JSON).
 _STATUS = EpisodeStatusRecord.status
@@ -137,8 +132,8 @@ def _candidates(
 ) -> list[tuple[Episode, Row[Any]]]:
     """Open episodes among ``episode_ids`` (and of ``patient_ids``) with a stored status,
     each with the fields of its status a prediction uses (:data:`_INTAKE_FIELDS`)."""
-    which = [(_OPEN_EPISODES, chunk) for chunk in _chunks(episode_ids)]
-    which += [(_OPEN_EPISODES_OF_PATIENTS, chunk) for chunk in _chunks(patient_ids)]
+    which = [(_OPEN_EPISODES, chunk) for chunk in batched(sorted(episode_ids), _CHUNK)]
+    which += [(_OPEN_EPISODES_OF_PATIENTS, chunk) for chunk in batched(sorted(patient_ids), _CHUNK)]
     found: dict[int, tuple[Episode, Row[Any]]] = {}
     for statement, chunk in which:
         for row in session.execute(statement, {"ids": chunk}):
@@ -149,7 +144,7 @@ def _candidates(
 def _newest_intakes(session: Session, episode_ids: list[int]) -> dict[int, tuple[str, float]]:
     """The instrument and intake of each episode's newest stored prediction."""
     newest: dict[int, tuple[str, float]] = {}
-    for chunk in _chunks(episode_ids):
+    for chunk in batched(sorted(episode_ids), _CHUNK):
         for episode_id, instrument, intake in session.execute(_INTAKES_PREDICTED, {"ids": chunk}):
             newest[episode_id] = (instrument, intake)
     return newest
@@ -176,7 +171,7 @@ def record_course_predictions(
     # batch's size (a bulk import writes thousands of intakes in one transaction)
     patients = {
         patient.id: patient
-        for chunk in _chunks({e.patient_id for e, _ in candidates})
+        for chunk in batched(sorted({e.patient_id for e, _ in candidates}), _CHUNK)
         for patient in session.scalars(_PATIENTS, {"ids": chunk})
     }
     indexes: dict[str, CachedIndex | None] = {}

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from attunement._batched import batched
 from attunement.store import Episode, LearningChange, LearningRevision
 
 __all__ = ["LEARNING_FIELDS", "learning_revision", "raise_learning_revisions"]
@@ -31,17 +32,12 @@ LEARNING_FIELDS = ("preferred_language", "sex", "age_band", "profile")
 _CHUNK = 500
 
 
-def _chunks(ids: Collection[int]) -> list[list[int]]:
-    ordered = sorted(ids)
-    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
-
-
 def _ended(
     session: Session, episode_ids: Collection[int], patient_ids: Collection[int]
 ) -> dict[str, set[int]]:
     """The ended episodes among ``episode_ids`` and of ``patient_ids``, by instrument."""
-    which = [(_ENDED_EPISODES, chunk) for chunk in _chunks(episode_ids)]
-    which += [(_ENDED_OF_PATIENTS, chunk) for chunk in _chunks(patient_ids)]
+    which = [(_ENDED_EPISODES, chunk) for chunk in batched(sorted(episode_ids), _CHUNK)]
+    which += [(_ENDED_OF_PATIENTS, chunk) for chunk in batched(sorted(patient_ids), _CHUNK)]
     found: dict[str, set[int]] = {}
     for statement, chunk in which:
         for episode_id, instrument in session.execute(statement, {"ids": chunk}):
@@ -75,7 +71,7 @@ def raise_learning_revisions(
                 set_={"revision": LearningRevision.revision + 1},
             ).returning(LearningRevision.revision)
         ).one()
-        for chunk in _chunks(ids):
+        for chunk in batched(sorted(ids), _CHUNK):
             marks = insert(LearningChange).values(
                 [{"episode_id": e, "instrument": instrument, "revision": revision} for e in chunk]
             )
