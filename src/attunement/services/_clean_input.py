@@ -56,9 +56,10 @@ def refuse_control_characters(value: str) -> str:
 def check_plain_text(field: str, value: str) -> str:
     """``value`` unchanged, or InputError naming ``field``: a one-line text given outside an
     input model (a sign-in form's username)."""
-    if _CONTROL.search(value):
-        raise InputError(field, value, _NO_CONTROL)
-    return value
+    try:
+        return refuse_control_characters(value)
+    except ValueError:
+        raise InputError(field, value, _NO_CONTROL) from None
 
 
 #: A one-line text field of an input model.

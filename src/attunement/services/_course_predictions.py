@@ -46,7 +46,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from attunement._batched import batched
@@ -58,6 +58,7 @@ from attunement.store import (
     Episode,
     EpisodeStatusRecord,
     Patient,
+    one_of_ids,
 )
 
 __all__ = [
@@ -111,20 +112,18 @@ _OPEN_WITH_STATUS = (
     .join(EpisodeStatusRecord, EpisodeStatusRecord.episode_id == Episode.id)
     .where(Episode.ended_on.is_(None), _STATUS.is_not(None))
 )
-_OPEN_EPISODES = _OPEN_WITH_STATUS.where(Episode.id.in_(bindparam("ids", expanding=True)))
-_OPEN_EPISODES_OF_PATIENTS = _OPEN_WITH_STATUS.where(
-    Episode.patient_id.in_(bindparam("ids", expanding=True))
-)
+_OPEN_EPISODES = _OPEN_WITH_STATUS.where(one_of_ids(Episode.id))
+_OPEN_EPISODES_OF_PATIENTS = _OPEN_WITH_STATUS.where(one_of_ids(Episode.patient_id))
 _INTAKES_PREDICTED = (
     select(
         CoursePredictionRecord.episode_id,
         CoursePredictionRecord.instrument,
         CoursePredictionRecord.intake,
     )
-    .where(CoursePredictionRecord.episode_id.in_(bindparam("ids", expanding=True)))
+    .where(one_of_ids(CoursePredictionRecord.episode_id))
     .order_by(CoursePredictionRecord.made_at, CoursePredictionRecord.id)
 )
-_PATIENTS = select(Patient).where(Patient.id.in_(bindparam("ids", expanding=True)))
+_PATIENTS = select(Patient).where(one_of_ids(Patient.id))
 
 
 def _candidates(

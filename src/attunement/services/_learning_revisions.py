@@ -18,18 +18,24 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from attunement._batched import batched
-from attunement.store import Episode, LearningChange, LearningRevision
+from attunement.store import Episode, LearningChange, LearningRevision, one_of_ids
 
 __all__ = ["LEARNING_FIELDS", "learning_revision", "raise_learning_revisions"]
 
 #: The patient's fields a learning record of their ended episodes carries.
 LEARNING_FIELDS = ("preferred_language", "sex", "age_band", "profile")
 _CHUNK = 500
+
+
+#: The ended episodes among some ids, or of some patients (built once: every write asks).
+_ENDED = select(Episode.id, Episode.outcome_instrument).where(Episode.ended_on.is_not(None))
+_ENDED_EPISODES = _ENDED.where(one_of_ids(Episode.id))
+_ENDED_OF_PATIENTS = _ENDED.where(one_of_ids(Episode.patient_id))
 
 
 def _ended(
@@ -43,12 +49,6 @@ def _ended(
         for episode_id, instrument in session.execute(statement, {"ids": chunk}):
             found.setdefault(instrument, set()).add(episode_id)
     return found
-
-
-#: The ended episodes among some ids, or of some patients (built once: every write asks).
-_ENDED = select(Episode.id, Episode.outcome_instrument).where(Episode.ended_on.is_not(None))
-_ENDED_EPISODES = _ENDED.where(Episode.id.in_(bindparam("ids", expanding=True)))
-_ENDED_OF_PATIENTS = _ENDED.where(Episode.patient_id.in_(bindparam("ids", expanding=True)))
 
 
 def _insert(session: Session) -> type[sqlite.Insert] | type[postgresql.Insert]:

@@ -95,6 +95,7 @@ from attunement.store import (
     RiskEventRecord,
     ScoreRecord,
     TherapySession,
+    one_of_ids,
 )
 
 if TYPE_CHECKING:
@@ -220,11 +221,9 @@ def track_status_changes(session: Session) -> StatusChanges:
 #: The statements of every refresh, built once with bound values (building them, and their
 #: cache keys, on every write cost about as much as running them, issue 13).
 _EPISODES_OF_ADMINISTRATIONS = select(Administration.episode_id).where(
-    Administration.id.in_(bindparam("ids", expanding=True))
+    one_of_ids(Administration.id)
 )
-_PATIENTS_OF_EPISODES = select(Episode.patient_id).where(
-    Episode.id.in_(bindparam("ids", expanding=True))
-)
+_PATIENTS_OF_EPISODES = select(Episode.patient_id).where(one_of_ids(Episode.id))
 
 
 def _patients_of(session: Session, changes: StatusChanges) -> set[int]:
@@ -486,7 +485,7 @@ _AS_STORED_NOW = {"populate_existing": True}
 #: A refresh's reads of each patient, built once with bound values (issue 13).
 _HOLD_PATIENTS = (
     select(Patient.id)
-    .where(Patient.id.in_(bindparam("ids", expanding=True)))
+    .where(one_of_ids(Patient.id))
     .order_by(Patient.id)
     .with_for_update(key_share=True)
 )

@@ -41,6 +41,7 @@ from attunement.store import (
     name_search_filter,
     name_search_key,
     not_an_index_key,
+    one_of_ids,
 )
 
 __all__ = [
@@ -164,7 +165,7 @@ def _of_clinicians(column: ColumnElement[int], one: bool) -> ColumnElement[bool]
     of a caseload request's time, issue 13)."""
     if one:
         return column == bindparam("clinician")
-    return column.in_(bindparam("clinicians", expanding=True))
+    return one_of_ids(column, "clinicians")
 
 
 def _filters(

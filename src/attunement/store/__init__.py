@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         LIVE_ADMINISTRATION,
         LIVE_SESSION,
         latest_episode,
+        one_of_ids,
         open_episode,
         patient_episodes,
     )
@@ -133,6 +134,7 @@ __all__ = [
     "name_search_filter",
     "name_search_key",
     "not_an_index_key",
+    "one_of_ids",
     "open_episode",
     "patient_episodes",
 ]
@@ -159,6 +161,7 @@ _SUBMODULES: dict[str, tuple[str, ...]] = {
         "LIVE_ADMINISTRATION",
         "LIVE_SESSION",
         "latest_episode",
+        "one_of_ids",
         "open_episode",
         "patient_episodes",
     ),

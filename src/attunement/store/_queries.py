@@ -14,8 +14,10 @@ then highest id); ``latest_episode`` and ``open_episode`` read its first row.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from attunement.store._tables import Administration, Episode, TherapySession
 
@@ -24,6 +26,7 @@ __all__ = [
     "LIVE_ADMINISTRATION",
     "LIVE_SESSION",
     "latest_episode",
+    "one_of_ids",
     "open_episode",
     "patient_episodes",
 ]
@@ -33,6 +36,15 @@ LIVE_SESSION: ColumnElement[bool] = TherapySession.voided_at.is_(None)
 CURVE_SESSION: ColumnElement[int | None] = func.coalesce(
     TherapySession.number, Administration.toward_session
 )
+
+
+def one_of_ids(
+    column: ColumnElement[Any] | QueryableAttribute[Any], name: str = "ids"
+) -> ColumnElement[bool]:
+    """``column IN :name`` with the list bound at execution (an expanding parameter): a
+    statement built once, at import, then takes any number of ids, so it is not built again
+    (and its cache key computed again) on every request (issue 13)."""
+    return column.in_(bindparam(name, expanding=True))
 
 
 def patient_episodes(patient_id: int) -> Select[Episode]:
